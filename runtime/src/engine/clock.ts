@@ -1,0 +1,65 @@
+/**
+ * Processing-time clocks. The engine never reads the wall clock: every query and streaming context is
+ * given a Clock. Tests and lessons use the ManualClock (Spark's StreamManualClock); the runtime passes a
+ * system clock that lives outside the pure engine.
+ */
+export interface Clock {
+  /** Current processing time in epoch milliseconds. */
+  now(): number;
+  /**
+   * Resolves once `now() >= targetMs`, or rejects with the signal's reason when aborted.
+   * A manual clock resolves only when it is advanced past the target.
+   */
+  waitUntil(targetMs: number, signal?: AbortSignal): Promise<void>;
+}
+
+interface Waiter {
+  target: number;
+  resolve: () => void;
+}
+
+/** A clock that moves only when told to. */
+export class ManualClock implements Clock {
+  private time: number;
+  private waiters: Waiter[] = [];
+
+  constructor(startMs = 0) {
+    this.time = startMs;
+  }
+
+  now(): number {
+    return this.time;
+  }
+
+  /** Moves the clock forward by `ms` (never backwards) and wakes every waiter whose target has passed. */
+  advance(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError(`ManualClock.advance: expected a non-negative duration, got ${ms}`);
+    this.setTime(this.time + ms);
+  }
+
+  /** Sets the clock to `ms`; moving backwards is an error, as time never runs backwards in Spark's clocks. */
+  setTime(ms: number): void {
+    if (ms < this.time) throw new RangeError(`ManualClock.setTime: ${ms} is before the current time ${this.time}`);
+    this.time = ms;
+    const due = this.waiters.filter((w) => w.target <= ms);
+    this.waiters = this.waiters.filter((w) => w.target > ms);
+    for (const w of due) w.resolve();
+  }
+
+  waitUntil(targetMs: number, signal?: AbortSignal): Promise<void> {
+    if (targetMs <= this.time) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { target: targetMs, resolve };
+      this.waiters.push(waiter);
+      signal?.addEventListener('abort', () => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(signal.reason);
+      }, { once: true });
+    });
+  }
+
+  /** Number of callers currently blocked in `waitUntil` (Spark's `isStreamWaitingAt` helper uses the same idea). */
+  get waitingCount(): number {
+    return this.waiters.length;
+  }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// `npm test`: every tier in one vitest run (unit, conformance, integration, e2e, lessons), then one
+// closing line `Tests: N passed, M failed` that CI and people can read at a glance.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = mkdtempSync(join(tmpdir(), 'streamlab-test-'));
+const report = join(dir, 'report.json');
+const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)];
+const child = spawn('npx', args, { stdio: 'inherit' });
+const code = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0))));
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+try {
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  passed = json.numPassedTests;
+  failed = json.numFailedTests + (json.numFailedTestSuites ?? 0);
+  skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+} catch {
+  failed = Math.max(1, failed);
+  console.error('test-all: vitest wrote no report; counting the run as failed.');
+}
+rmSync(dir, { recursive: true, force: true });
+if (code !== 0 && failed === 0) failed = 1;
+console.log(`\nTests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(code !== 0 || failed > 0 ? 1 : 0);

@@ -1,0 +1,63 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig, defineProject } from 'vitest/config';
+
+// The learner's import path: `import { SparkSession, functions as F } from "streamlab"`.
+const alias = { streamlab: fileURLToPath(new URL('./runtime/src/streamlab.ts', import.meta.url)) };
+const servicesSetup = './test/services/global-setup.ts';
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      defineProject({
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          include: ['runtime/src/**/*.test.ts', 'test/unit/**/*.test.ts', 'workbench/src/**/*.test.ts'],
+          environment: 'node',
+        },
+      }),
+      defineProject({
+        resolve: { alias },
+        test: {
+          name: 'conformance',
+          include: ['test/conformance/**/*.test.ts'],
+          environment: 'node',
+        },
+      }),
+      defineProject({
+        resolve: { alias },
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: [servicesSetup],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      }),
+      defineProject({
+        resolve: { alias },
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: [servicesSetup],
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      }),
+      defineProject({
+        resolve: { alias },
+        test: {
+          name: 'lessons',
+          include: ['test/lessons/**/*.test.ts'],
+          globalSetup: [servicesSetup],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      }),
+    ],
+  },
+});
