@@ -1,0 +1,8 @@
+/** Seeded data generators for lessons, tests and benchmarks. Deterministic, never from the network. */
+export { SeededRandom } from './random.js';
+export { generateSensorReadings } from './sensors.js';
+export type { SensorArrival, SensorOptions, SensorReading } from './sensors.js';
+export { generateOriginEvents, originLabels } from './origins.js';
+export type { OriginEvent, OriginOptions } from './origins.js';
+export { generateLocations } from './locations.js';
+export type { LocationFix, LocationOptions } from './locations.js';
