@@ -1,0 +1,84 @@
+/**
+ * Messages from the workbench to the runtime. Every request carries an `id`; the runtime answers it with
+ * exactly one message of kind `<request kind>.ok` or `error` carrying the same id.
+ *
+ * Grammar of a connection:  hello  (request | event*)*
+ * The first message must be `hello`; it may carry the token when the URL did not.
+ */
+import { z } from 'zod';
+import { clockMode, requestId, sourceFiles, topicName } from './common.js';
+
+const req = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
+  z.strictObject({ kind: z.literal(kind), id: requestId, ...shape });
+
+/** Opens the conversation: versions the client speaks, and optionally the token. */
+export const helloRequest = req('hello', {
+  versions: z.array(z.int().min(1).max(1000)).min(1).max(20),
+  token: z.string().min(1).max(200).optional(),
+  client: z.string().max(100).optional(),
+});
+/** Lists the available lessons. */
+export const lessonsListRequest = req('lessons.list', {});
+/** Fetches one lesson with its text and starter files. */
+export const lessonsGetRequest = req('lessons.get', { lessonId: z.string().min(1).max(100) });
+/** Compiles and starts the learner's pipeline. */
+export const runStartRequest = req('run.start', {
+  lessonId: z.string().min(1).max(100).optional(),
+  files: sourceFiles,
+  entry: z.string().min(1).max(200).optional(),
+  mode: clockMode,
+  /** Maximum rows per `run.batch` event (the runtime caps it further). */
+  maxRows: z.int().min(0).max(1000).optional(),
+});
+/** Stops a run and frees everything it holds. */
+export const runStopRequest = req('run.stop', { runId: z.string().min(1).max(64) });
+/** Manual clock only: run a number of batches, or advance the clock by some milliseconds. */
+export const runStepRequest = req('run.step', {
+  runId: z.string().min(1).max(64),
+  batches: z.int().min(1).max(1000).optional(),
+  advanceMs: z.int().min(0).max(365 * 24 * 3600 * 1000).optional(),
+}).refine((m) => (m.batches === undefined) !== (m.advanceMs === undefined), { message: 'give exactly one of batches or advanceMs' });
+/** Runs a lesson's autograder against the learner's files. */
+export const checkRunRequest = req('check.run', { lessonId: z.string().min(1).max(100), files: sourceFiles });
+/** Lists Kafka topics. */
+export const topicsListRequest = req('topics.list', {});
+/** Starts streaming a topic's records as `topics.record` events. */
+export const topicsTailRequest = req('topics.tail', { topic: topicName, from: z.enum(['earliest', 'latest']).default('latest') });
+/** Stops a tail started by `topics.tail`. */
+export const topicsUntailRequest = req('topics.untail', { tailId: z.string().min(1).max(64) });
+/** Produces one record. */
+export const topicsProduceRequest = req('topics.produce', {
+  topic: topicName,
+  key: z.string().max(64 * 1024).nullable().optional(),
+  value: z.string().max(512 * 1024).nullable(),
+  headers: z.record(z.string().max(200), z.string().max(4096)).optional(),
+  timestamp: z.int().min(0).optional(),
+});
+/** Creates a topic. */
+export const topicsCreateRequest = req('topics.create', { topic: topicName, partitions: z.int().min(1).max(64).default(1) });
+/** Deletes a topic. */
+export const topicsDeleteRequest = req('topics.delete', { topic: topicName });
+/** Lists tables of the runtime's PostgreSQL database. */
+export const dbTablesRequest = req('db.tables', {});
+/** Runs one read-only query (read-only transaction, statement timeout, row cap). */
+export const dbQueryRequest = req('db.query', { sql: z.string().min(1).max(20_000) });
+/** Exports the learner's pipeline as a PySpark program. */
+export const exportPysparkRequest = req('export.pyspark', { lessonId: z.string().min(1).max(100).optional(), files: sourceFiles });
+
+/** Every message a client may send, discriminated by `kind`. */
+export const clientMessage = z.discriminatedUnion('kind', [
+  helloRequest, lessonsListRequest, lessonsGetRequest, runStartRequest, runStopRequest, runStepRequest,
+  checkRunRequest, topicsListRequest, topicsTailRequest, topicsUntailRequest, topicsProduceRequest,
+  topicsCreateRequest, topicsDeleteRequest, dbTablesRequest, dbQueryRequest, exportPysparkRequest,
+]);
+/** Every message a client may send. */
+export type ClientMessage = z.infer<typeof clientMessage>;
+/** Input shape of a client message (before defaults are applied). */
+export type ClientMessageInput = z.input<typeof clientMessage>;
+/** The `kind` of any client message. */
+export type ClientKind = ClientMessage['kind'];
+/** The client message of a given kind. */
+export type ClientMessageOf<K extends ClientKind> = Extract<ClientMessage, { kind: K }>;
+
+/** Every client message kind, for dispatch tables and fuzzing. */
+export const CLIENT_KINDS = clientMessage.options.map((o) => o.shape.kind.value) as ClientKind[];

@@ -1,0 +1,9 @@
+/**
+ * The websocket protocol shared by the runtime and the workbench: zod schemas, inferred types and the
+ * frame codec. Pure: no I/O.
+ */
+export * from './version.js';
+export * from './common.js';
+export * from './client-messages.js';
+export * from './server-messages.js';
+export * from './codec.js';

@@ -1,0 +1,155 @@
+/**
+ * Messages from the runtime to the workbench: replies (kind `<request kind>.ok`, or `error`, carrying the
+ * request's id) and events (no id; they name the run, tail or check they belong to).
+ */
+import { z } from 'zod';
+import { clockMode, errorCode, jsonValue, requestId, runState, sourceFile } from './common.js';
+
+const reply = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
+  z.strictObject({ kind: z.literal(kind), id: requestId, ...shape });
+const event = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
+  z.strictObject({ kind: z.literal(kind), ...shape });
+
+/** Summary of one lesson, as listed. */
+export const lessonSummary = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  api: z.enum(['structured', 'dstream', 'kafka']),
+  durationMin: z.number().optional(),
+});
+/** Summary of one lesson. */
+export type LessonSummary = z.infer<typeof lessonSummary>;
+
+/** A column of a table or query result. */
+export const columnInfo = z.strictObject({ name: z.string(), type: z.string() });
+
+/** The server's answer to `hello`: the negotiated version and what it can do. */
+export const helloReply = reply('hello.ok', {
+  version: z.int(),
+  server: z.strictObject({ name: z.string(), version: z.string() }),
+  /** Optional capabilities, e.g. `kafka`, `postgres`, `export.pyspark`. */
+  features: z.array(z.string()),
+});
+/** The lesson list. */
+export const lessonsListReply = reply('lessons.list.ok', { lessons: z.array(lessonSummary) });
+/** One lesson with its markdown and starter files. */
+export const lessonsGetReply = reply('lessons.get.ok', {
+  lesson: lessonSummary.extend({ markdown: z.string(), files: z.array(sourceFile) }),
+});
+/** A run was accepted; its events carry `runId`. */
+export const runStartReply = reply('run.start.ok', { runId: z.string(), mode: clockMode });
+/** The run is stopped and its resources are freed. */
+export const runStopReply = reply('run.stop.ok', { runId: z.string() });
+/** The manual step finished: batches run by it, and the clock afterwards. */
+export const runStepReply = reply('run.step.ok', { runId: z.string(), batchesRun: z.int(), clockMs: z.number() });
+/** A check was started; its result arrives as `check.result`. */
+export const checkRunReply = reply('check.run.ok', { checkId: z.string() });
+/** Kafka topics. */
+export const topicsListReply = reply('topics.list.ok', {
+  topics: z.array(z.strictObject({ name: z.string(), partitions: z.int() })),
+});
+/** A tail started; its records arrive as `topics.record`. */
+export const topicsTailReply = reply('topics.tail.ok', { tailId: z.string() });
+/** A tail stopped. */
+export const topicsUntailReply = reply('topics.untail.ok', { tailId: z.string() });
+/** Where the produced record landed. */
+export const topicsProduceReply = reply('topics.produce.ok', { topic: z.string(), partition: z.int(), offset: z.string() });
+/** Topic created. */
+export const topicsCreateReply = reply('topics.create.ok', { topic: z.string() });
+/** Topic deleted. */
+export const topicsDeleteReply = reply('topics.delete.ok', { topic: z.string() });
+/** Tables of the runtime's database. */
+export const dbTablesReply = reply('db.tables.ok', {
+  tables: z.array(z.strictObject({ schema: z.string(), name: z.string(), columns: z.array(columnInfo) })),
+});
+/** Result of a read-only query; `truncated` when the row cap cut it. */
+export const dbQueryReply = reply('db.query.ok', {
+  columns: z.array(columnInfo),
+  rows: z.array(z.array(jsonValue)),
+  rowCount: z.int(),
+  truncated: z.boolean(),
+});
+/** The equivalent PySpark program. */
+export const exportPysparkReply = reply('export.pyspark.ok', { source: z.string(), warnings: z.array(z.string()) });
+/** A request failed, or a message could not be understood (`id` is null when it had no readable id). */
+export const errorReply = z.strictObject({
+  kind: z.literal('error'),
+  id: requestId.nullable(),
+  code: errorCode,
+  message: z.string(),
+});
+
+/** A run changed state. */
+export const runStatusEvent = event('run.status', { runId: z.string(), state: runState, message: z.string().optional() });
+/** One micro-batch finished: Spark's progress object, its output rows (capped) and the explain trace. */
+export const runBatchEvent = event('run.batch', {
+  runId: z.string(),
+  /** The query the batch belongs to (a pipeline may start several). */
+  queryName: z.string().nullable(),
+  batchId: z.int(),
+  /** Spark's StreamingQueryProgress as JSON. */
+  progress: z.record(z.string(), jsonValue),
+  rows: z.array(z.record(z.string(), jsonValue)),
+  totalRows: z.int(),
+  truncated: z.boolean(),
+  /** The engine's explain trace of the batch (records → windows → state, late records, watermark). */
+  trace: jsonValue,
+});
+/** A line the learner's code printed (console.log and friends, and console-sink output). */
+export const runLogEvent = event('run.log', {
+  runId: z.string(),
+  level: z.enum(['log', 'info', 'warn', 'error', 'debug']),
+  text: z.string(),
+});
+/** The run failed; position fields point at the learner's file when known. */
+export const runErrorEvent = event('run.error', {
+  runId: z.string(),
+  message: z.string(),
+  code: z.string(),
+  file: z.string().nullable(),
+  line: z.int().nullable(),
+  column: z.int().nullable(),
+  stack: z.string(),
+});
+/** One record of a tailed topic. */
+export const topicsRecordEvent = event('topics.record', {
+  tailId: z.string(),
+  topic: z.string(),
+  partition: z.int(),
+  offset: z.string(),
+  key: z.string().nullable(),
+  value: z.string().nullable(),
+  timestamp: z.string(),
+  headers: z.record(z.string(), z.string()),
+});
+/** Result of a check run. */
+export const checkResultEvent = event('check.result', {
+  checkId: z.string(),
+  lessonId: z.string(),
+  tests: z.array(z.strictObject({
+    name: z.string(),
+    status: z.enum(['passed', 'failed', 'skipped']),
+    message: z.string().nullable(),
+    durationMs: z.number(),
+  })),
+});
+
+/** Every message the server may send, discriminated by `kind`. */
+export const serverMessage = z.discriminatedUnion('kind', [
+  helloReply, lessonsListReply, lessonsGetReply, runStartReply, runStopReply, runStepReply, checkRunReply,
+  topicsListReply, topicsTailReply, topicsUntailReply, topicsProduceReply, topicsCreateReply, topicsDeleteReply,
+  dbTablesReply, dbQueryReply, exportPysparkReply, errorReply,
+  runStatusEvent, runBatchEvent, runLogEvent, runErrorEvent, topicsRecordEvent, checkResultEvent,
+]);
+/** Every message the server may send. */
+export type ServerMessage = z.infer<typeof serverMessage>;
+/** The `kind` of any server message. */
+export type ServerKind = ServerMessage['kind'];
+/** The server message of a given kind. */
+export type ServerMessageOf<K extends ServerKind> = Extract<ServerMessage, { kind: K }>;
+/** A server event (a message that is not a reply). */
+export type ServerEvent = ServerMessageOf<'run.status' | 'run.batch' | 'run.log' | 'run.error' | 'topics.record' | 'check.result'>;
+
+/** Every server message kind. */
+export const SERVER_KINDS = serverMessage.options.map((o) => o.shape.kind.value) as ServerKind[];

@@ -1,0 +1,111 @@
+/**
+ * Golden fixtures for every protocol message kind, and the encode/decode round trip.
+ * Set UPDATE_GOLDENS=1 to rewrite the fixtures from the schemas; the run then fails on purpose so a
+ * regenerated golden never passes silently.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  CLIENT_KINDS, SERVER_KINDS, clientMessage, decodeClientMessage, decodeServerMessage, encodeClientMessage,
+  encodeServerMessage, negotiateVersion, serverMessage, type ServerMessage,
+} from '../../../runtime/src/protocol/index.js';
+
+const dir = (side: string) => fileURLToPath(new URL(`./fixtures/${side}/`, import.meta.url));
+const update = process.env.UPDATE_GOLDENS === '1';
+
+function fixture(side: 'client' | 'server', kind: string): { text: string; value: unknown } {
+  const text = readFileSync(`${dir(side)}${kind}.json`, 'utf8');
+  return { text, value: JSON.parse(text) };
+}
+
+describe('golden fixtures', () => {
+  it('exist for exactly the message kinds of each direction', () => {
+    const names = (side: string) => readdirSync(dir(side)).map((f) => f.replace(/\.json$/, '')).sort();
+    expect(names('client')).toEqual([...CLIENT_KINDS].sort());
+    expect(names('server')).toEqual([...SERVER_KINDS].sort());
+  });
+
+  for (const kind of CLIENT_KINDS) {
+    it(`client ${kind}: decodes, validates and re-encodes to the same JSON`, () => {
+      const { text, value } = fixture('client', kind);
+      const decoded = decodeClientMessage(text);
+      if (!decoded.ok) throw new Error(`${kind}: ${decoded.message}`);
+      expect(decoded.message).toEqual(value);
+      const encoded = encodeClientMessage(decoded.message);
+      if (update) writeFileSync(`${dir('client')}${kind}.json`, `${JSON.stringify(JSON.parse(encoded), null, 2)}\n`);
+      expect(JSON.parse(encoded)).toEqual(value);
+      expect(clientMessage.parse(JSON.parse(encoded))).toEqual(decoded.message);
+    });
+  }
+
+  for (const kind of SERVER_KINDS) {
+    it(`server ${kind}: decodes, validates and re-encodes to the same JSON`, () => {
+      const { text, value } = fixture('server', kind);
+      const decoded = decodeServerMessage(text);
+      if (!decoded.ok) throw new Error(`${kind}: ${decoded.message}`);
+      expect(decoded.message).toEqual(value);
+      const encoded = encodeServerMessage(decoded.message);
+      if (update) writeFileSync(`${dir('server')}${kind}.json`, `${JSON.stringify(JSON.parse(encoded), null, 2)}\n`);
+      expect(JSON.parse(encoded)).toEqual(value);
+      expect(serverMessage.parse(JSON.parse(encoded))).toEqual(decoded.message);
+    });
+  }
+
+  it('are not being regenerated', () => {
+    expect(update, 'UPDATE_GOLDENS=1 rewrote the fixtures; review the diff and rerun without it').toBe(false);
+  });
+});
+
+describe('decoding errors', () => {
+  it('reports bad JSON without an id', () => {
+    expect(decodeClientMessage('{"kind":')).toEqual({ ok: false, id: null, code: 'bad-json', message: 'The message is not valid JSON.' });
+  });
+
+  it('reports non-object messages', () => {
+    expect(decodeClientMessage('[1,2]')).toEqual({ ok: false, id: null, code: 'bad-message', message: 'A message must be a JSON object with a "kind".' });
+    expect(decodeClientMessage('null')).toEqual({ ok: false, id: null, code: 'bad-message', message: 'A message must be a JSON object with a "kind".' });
+  });
+
+  it('reports unknown kinds with the request id', () => {
+    expect(decodeClientMessage('{"kind":"run.explode","id":"9"}')).toEqual({
+      ok: false, id: '9', code: 'unknown-kind', message: 'Unknown message kind "run.explode".',
+    });
+  });
+
+  it('reports the first wrong field', () => {
+    expect(decodeClientMessage('{"kind":"lessons.get","id":"3","lessonId":7}')).toEqual({
+      ok: false, id: '3', code: 'bad-message', message: 'Invalid lessons.get message: lessonId: Invalid input: expected string, received number.',
+    });
+  });
+
+  it('rejects extra fields and a step with both batches and advanceMs', () => {
+    expect(decodeClientMessage('{"kind":"topics.list","id":"1","x":1}').ok).toBe(false);
+    const both = decodeClientMessage('{"kind":"run.step","id":"1","runId":"r","batches":1,"advanceMs":5}');
+    expect(both).toEqual({ ok: false, id: '1', code: 'bad-message', message: 'Invalid run.step message: message: give exactly one of batches or advanceMs.' });
+  });
+
+  it('clips long kinds in error messages', () => {
+    const kind = 'x'.repeat(10_000);
+    const decoded = decodeClientMessage(JSON.stringify({ kind, id: '1' }));
+    expect(decoded).toEqual({ ok: false, id: '1', code: 'unknown-kind', message: `Unknown message kind "${'x'.repeat(57)}...".` });
+  });
+
+  it('applies defaults when decoding', () => {
+    const decoded = decodeClientMessage('{"kind":"topics.tail","id":"1","topic":"report"}');
+    expect(decoded).toEqual({ ok: true, message: { kind: 'topics.tail', id: '1', topic: 'report', from: 'latest' } });
+  });
+
+  it('refuses to encode an invalid server message', () => {
+    const bad = { kind: 'run.log', runId: 'r', level: 'shout', text: 'x' } as unknown as ServerMessage;
+    expect(() => encodeServerMessage(bad)).toThrow();
+  });
+});
+
+describe('version negotiation', () => {
+  it('picks the highest common version', () => {
+    expect(negotiateVersion([1, 2, 3], [1, 2])).toBe(2);
+    expect(negotiateVersion([1])).toBe(1);
+    expect(negotiateVersion([7, 8], [1])).toBe(null);
+  });
+});
