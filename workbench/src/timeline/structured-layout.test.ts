@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { structuredWindowsSession } from '../fixtures/sessions.js';
+import type { StructuredTrace } from '../model/server-events.js';
+import { dotPaths, layoutStructuredTimeline } from './structured-layout.js';
+
+const traces = structuredWindowsSession.run.events.flatMap((e) =>
+  e.event.kind === 'run.batch' && e.event.trace?.kind === 'structured' ? [e.event.trace as StructuredTrace] : [],
+);
+// 100 px margin + 400 px for 40 s of event time: 10 px per second.
+const viewport = { width: 516, left: 100, right: 16, top: 0, rowHeight: 20, dotStrip: 20 };
+
+describe('layoutStructuredTimeline over the recorded structured-windows session', () => {
+  it('has four batches in the recording', () => {
+    expect(traces.map((t) => t.batchId)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('after batch 0 draws one lane per sensor, one window box each, and no watermark yet', () => {
+    const layout = layoutStructuredTimeline(traces, viewport, 0);
+    expect(layout.lanes.map((l) => l.key)).toEqual(['s1', 's2']);
+    expect(layout.scale.domainStart).toBe(0);
+    expect(layout.scale.domainEnd).toBe(10_000);
+    expect(layout.windows.map((w) => [w.key, w.window.startMs, w.window.endMs, w.label, w.emitted])).toEqual([
+      ['s1', 0, 10_000, 'avg(temp)=21.0 (2 rows)', true],
+      ['s2', 0, 10_000, 'avg(temp)=30.0 (1 row)', true],
+    ]);
+    expect(layout.watermarks).toEqual([]);
+    expect(layout.dots.map((d) => [d.key, d.eventTimeMs, d.dropped, d.current])).toEqual([
+      ['s1', 2000, false, true],
+      ['s2', 4000, false, true],
+      ['s1', 7000, false, true],
+    ]);
+  });
+
+  it('after batch 3 places windows and the watermark on the event-time axis', () => {
+    const layout = layoutStructuredTimeline(traces, viewport);
+    expect(layout.selectedBatchId).toBe(3);
+    expect(layout.scale.domainEnd).toBe(40_000);
+    // Eight (sensor, window) boxes: [0,10) … [30,40) for s2, up to [20,30) for s1.
+    expect(layout.windows.map((w) => `${w.key}:${w.window.startMs / 1000}-${w.window.endMs / 1000}`)).toEqual([
+      's1:0-10', 's1:10-20', 's1:20-30', 's2:0-10', 's2:10-20', 's2:20-30', 's2:30-40',
+    ]);
+    const s2Last = layout.windows.find((w) => w.key === 's2' && w.window.startMs === 30_000)!;
+    expect([s2Last.x, s2Last.width, s2Last.emitted, s2Last.label]).toEqual([400, 100, true, 'avg(temp)=29.0 (1 row)']);
+    // Tumbling windows never overlap, so each key needs one row and all its boxes share a y.
+    expect(new Set(layout.windows.filter((w) => w.key === 's1').map((w) => w.y)).size).toBe(1);
+    // The watermark line moves 8 s → 15 s → 23 s (batch 0 left it at 0, which is not drawn).
+    expect(layout.watermarks).toEqual([
+      { batchId: 1, watermarkMs: 8000, x: 180 },
+      { batchId: 2, watermarkMs: 15_000, x: 250 },
+      { batchId: 3, watermarkMs: 23_000, x: 330 },
+    ]);
+    // Windows that ended at or before the watermark were evicted from state.
+    expect(layout.windows.filter((w) => w.evicted).map((w) => `${w.key}:${w.window.startMs}`)).toEqual(['s1:0', 's2:0']);
+  });
+
+  it('marks the late record as dropped with the reason in its hover text', () => {
+    const layout = layoutStructuredTimeline(traces, viewport);
+    const dropped = layout.dots.filter((d) => d.dropped);
+    expect(dropped.map((d) => [d.key, d.eventTimeMs, d.batchId, d.x])).toEqual([['s1', 4000, 3, 140]]);
+    expect(dropped[0]!.title).toBe(
+      'Dropped in batch 3: {"sensor": "s1", "temp": 50, "ts": "1970-01-01 00:00:04"}. event time 1970-01-01 00:00:04 is older than the watermark 1970-01-01 00:00:15, so the row is late and dropped',
+    );
+    // The late record did not create or change a window: s1's [0,10) keeps its batch-1 average.
+    expect(layout.windows.find((w) => w.key === 's1' && w.window.startMs === 0)!.label).toBe('avg(temp)=21.666666666666668 (3 rows)');
+  });
+
+  it('puts axis ticks on whole multiples of the step', () => {
+    const layout = layoutStructuredTimeline(traces, viewport);
+    expect(layout.axis.map((a) => a.label)).toEqual(['00:00:00', '00:00:10', '00:00:20', '00:00:30', '00:00:40']);
+    expect(layout.axis.map((a) => a.x)).toEqual([100, 200, 300, 400, 500]);
+  });
+
+  it('stacks overlapping sliding windows of one key into separate rows', () => {
+    const w = (s: number, e: number) => ({ startMs: s, endMs: e });
+    const sliding: StructuredTrace = {
+      kind: 'structured', batchId: 0, watermarkBeforeMs: 0, watermarkAfterMs: 0,
+      inputs: [{ eventTimeMs: 7000, key: 'a', windows: [w(0, 10_000), w(5000, 15_000)], status: 'updated' }],
+      state: [], emitted: [], evicted: [],
+    };
+    const layout = layoutStructuredTimeline([sliding], viewport);
+    expect(layout.windows.map((b) => b.y)).toEqual([20, 40]);
+    expect(layout.lanes).toEqual([{ key: 'a', color: '#0072b2', y: 0, height: 66 }]);
+  });
+
+  it('groups dots into one path per colour and state', () => {
+    const layout = layoutStructuredTimeline(traces, viewport);
+    const paths = dotPaths(layout.dots);
+    expect(paths.map((p) => [p.color, p.dropped, p.current, p.d.split('M').length - 1])).toEqual([
+      ['#0072b2', false, false, 5],
+      ['#d55e00', false, false, 3],
+      ['#0072b2', true, true, 1],
+      ['#d55e00', false, true, 1],
+    ]);
+  });
+});
