@@ -1,0 +1,56 @@
+/**
+ * Builds the job process's script once per runtime process: the job entry, the engine and the
+ * connectors bundled into one ESM file in a fresh temporary directory. One file means the permission
+ * model can allow reading exactly that file and nothing else.
+ */
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The built job script. */
+export interface JobChildBundle {
+  /** Absolute path of the script. */
+  file: string;
+  /** Removes the temporary directory. */
+  dispose(): void;
+}
+
+let cached: Promise<JobChildBundle> | null = null;
+
+/** Returns the job script, building it on first use. */
+export function jobChildBundle(): Promise<JobChildBundle> {
+  cached ??= buildJobChild().catch((e: unknown) => {
+    cached = null;
+    throw e;
+  });
+  return cached;
+}
+
+async function buildJobChild(): Promise<JobChildBundle> {
+  const dir = mkdtempSync(join(tmpdir(), 'streamlab-job-'));
+  const file = join(dir, 'job-child.mjs');
+  await build({
+    entryPoints: [fileURLToPath(new URL('./child/job-child.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: file,
+    sourcemap: false,
+    logLevel: 'silent',
+    external: ['pg-native'],
+    // CommonJS dependencies (kafkajs, pg) call require() for Node built-ins.
+    banner: { js: "import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);" },
+  });
+  let disposed = false;
+  return {
+    file,
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Messages between the runtime (host) and one job process (child), over Node's IPC channel.
+ *
+ *   host → child:  start  (step)*  stop?
+ *   child → host:  heartbeat every HEARTBEAT_MS, and log | batch | status | error | step-done at any time
+ *
+ * Only plain data crosses: the child never gets credentials beyond the service addresses the runtime
+ * chose, and the host never evaluates anything the child sends.
+ */
+import type { ClockMode } from '../protocol/index.js';
+
+/** How often the child reports that it is alive. */
+export const HEARTBEAT_MS = 200;
+
+/** Addresses of the services a run's connectors use. */
+export interface JobServices {
+  kafka?: string;
+  pg?: string;
+}
+
+/** host → child */
+export type HostToChild =
+  | { type: 'start'; code: string; mode: ClockMode; maxRows: number; services: JobServices; startMs: number }
+  | { type: 'step'; stepId: number; batches?: number; advanceMs?: number }
+  | { type: 'stop' };
+
+/** An error as the child saw it, before source mapping. */
+export interface RawError {
+  name: string;
+  message: string;
+  stack: string;
+  code: string;
+}
+
+/** child → host */
+export type ChildToHost =
+  | { type: 'heartbeat'; rssBytes: number }
+  | { type: 'log'; level: 'log' | 'info' | 'warn' | 'error' | 'debug'; text: string }
+  | { type: 'batch'; queryName: string | null; batchId: number; progress: Record<string, unknown>; rows: Record<string, unknown>[]; totalRows: number; trace: unknown }
+  | { type: 'status'; state: 'running' | 'idle' | 'finished'; message?: string }
+  | { type: 'error'; error: RawError }
+  | { type: 'step-done'; stepId: number; batchesRun: number; clockMs: number; error?: string };

@@ -1,0 +1,237 @@
+/**
+ * One learner run on the host side: spawns the job process, watches it, turns what it reports into
+ * protocol events, and stops it.
+ *
+ *   start → (compile error → run.error, failed)
+ *         → spawn child (empty env, permission model, heap cap) → send start
+ *   while alive: every message refreshes the watchdog; no message for `unresponsiveMs` → kill, "did not return"
+ *                rss above the cap → kill, "used more than N MB"
+ *   child exit: classify (finished, stopped, out of memory, crashed, ended by the pipeline) → run.status
+ *   stop: ask the child to stop, SIGKILL after STOP_GRACE_MS
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { ClockMode, RunState, ServerEvent } from '../protocol/index.js';
+import type { RunLimits } from '../config.js';
+import { compileLearnerFiles, type LearnerFile } from './compile.js';
+import { jobChildBundle } from './child-bundle.js';
+import type { ChildToHost, HostToChild, JobServices } from './ipc.js';
+import { learnerError, type LearnerError } from './learner-error.js';
+import { remapError } from './stack-remap.js';
+
+/** How long a stopping child may take to close its clients before it is killed. */
+const STOP_GRACE_MS = 1500;
+/** Memory a run's process may use beyond its heap cap (code, buffers) before it is stopped. */
+const RSS_OVERHEAD_MB = 160;
+
+/** Options of a run. */
+export interface JobRunOptions {
+  runId: string;
+  files: readonly LearnerFile[];
+  entry?: string;
+  mode: ClockMode;
+  maxRows: number;
+  limits: RunLimits;
+  services: JobServices;
+  /** Receives every event of the run, in order. */
+  onEvent(event: ServerEvent): void;
+  /** Start of the manual clock (epoch ms). */
+  manualStartMs?: number;
+}
+
+type StepWaiter = { resolve(v: { batchesRun: number; clockMs: number }): void; reject(e: Error): void };
+
+/** One run of a learner pipeline in its own process. */
+export class JobRun {
+  readonly runId: string;
+  readonly mode: ClockMode;
+  private child: ChildProcess | null = null;
+  private state: RunState = 'starting';
+  private lastSeen = 0;
+  private watchdog: NodeJS.Timeout | null = null;
+  private stderrTail = '';
+  private reported: LearnerError | null = null;
+  private stopping = false;
+  private map = '';
+  private nextStep = 1;
+  private steps = new Map<number, StepWaiter>();
+  private exited: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: JobRunOptions) {
+    this.runId = options.runId;
+    this.mode = options.mode;
+  }
+
+  /** Current state. */
+  get status(): RunState {
+    return this.state;
+  }
+
+  /** Compiles and starts the pipeline; resolves once the process is started (or the run has failed). */
+  async start(): Promise<void> {
+    this.setState('compiling');
+    const compiled = await compileLearnerFiles(this.options.files, this.options.entry);
+    if (!compiled.ok) {
+      this.report(compiled.error);
+      this.setState('failed');
+      return;
+    }
+    if (this.stopping) return;
+    this.map = compiled.pipeline.map;
+    const bundle = await jobChildBundle();
+    if (this.stopping) return;
+    this.setState('starting');
+    const { memoryMb } = this.options.limits;
+    const child = spawn(process.execPath, [
+      '--experimental-permission',
+      `--allow-fs-read=${bundle.file}`,
+      '--disallow-code-generation-from-strings',
+      `--max-old-space-size=${memoryMb}`,
+      '--no-warnings',
+      bundle.file,
+    ], { env: {}, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], windowsHide: true });
+    this.child = child;
+    this.lastSeen = Date.now();
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (d: string) => {
+      this.stderrTail = (this.stderrTail + d).slice(-4096);
+    });
+    child.on('message', (m: ChildToHost) => this.onChildMessage(m));
+    child.on('error', () => {});
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
+      this.onExit(code, signal);
+      resolve();
+    }));
+    this.watchdog = setInterval(() => this.checkAlive(), 100);
+    this.send({ type: 'start', code: compiled.pipeline.code, mode: this.mode, maxRows: this.options.maxRows, services: this.options.services, startMs: this.options.manualStartMs ?? 0 });
+  }
+
+  /** Manual clock: runs batches or advances the clock. */
+  step(request: { batches?: number; advanceMs?: number }): Promise<{ batchesRun: number; clockMs: number }> {
+    if (this.mode !== 'manual') return Promise.reject(new Error('run.step needs a run started with mode "manual".'));
+    if (!this.child || this.isOver()) return Promise.reject(new Error(`The run is ${this.state}.`));
+    const stepId = this.nextStep++;
+    return new Promise((resolve, reject) => {
+      this.steps.set(stepId, { resolve, reject });
+      this.send({ type: 'step', stepId, ...request });
+    });
+  }
+
+  /** Stops the run and frees its process; resolves once the process is gone. */
+  async stop(): Promise<void> {
+    if (this.stopping) return this.exited;
+    this.stopping = true;
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) {
+      this.cleanup();
+      if (!this.isOver()) this.setState('stopped');
+      return;
+    }
+    this.setState('stopping');
+    this.send({ type: 'stop' });
+    const kill = setTimeout(() => this.child?.kill('SIGKILL'), STOP_GRACE_MS);
+    await this.exited;
+    clearTimeout(kill);
+  }
+
+  /** True once the run has ended one way or another. */
+  isOver(): boolean {
+    return this.state === 'stopped' || this.state === 'finished' || this.state === 'failed';
+  }
+
+  private send(message: HostToChild): void {
+    try {
+      this.child?.send(message);
+    } catch {
+      // The child is gone; its exit handler reports why.
+    }
+  }
+
+  private onChildMessage(m: ChildToHost): void {
+    this.lastSeen = Date.now();
+    switch (m.type) {
+      case 'heartbeat':
+        if (m.rssBytes > (this.options.limits.memoryMb + RSS_OVERHEAD_MB) * 1024 * 1024) this.killFor(this.outOfMemory());
+        break;
+      case 'log':
+        this.options.onEvent({ kind: 'run.log', runId: this.runId, level: m.level, text: m.text });
+        break;
+      case 'batch':
+        this.options.onEvent({
+          kind: 'run.batch', runId: this.runId, queryName: m.queryName, batchId: m.batchId, progress: m.progress,
+          rows: m.rows, totalRows: m.totalRows, truncated: m.rows.length < m.totalRows, trace: m.trace ?? null,
+        });
+        break;
+      case 'status':
+        if (m.state === 'finished') this.setState('finished');
+        else this.setState(m.state, m.message);
+        break;
+      case 'error':
+        this.report(remapError(m.error, this.map));
+        break;
+      case 'step-done': {
+        const waiter = this.steps.get(m.stepId);
+        this.steps.delete(m.stepId);
+        if (m.error) waiter?.reject(new Error(m.error));
+        else waiter?.resolve({ batchesRun: m.batchesRun, clockMs: m.clockMs });
+        break;
+      }
+    }
+  }
+
+  private checkAlive(): void {
+    if (!this.child || this.stopping || this.isOver()) return;
+    if (Date.now() - this.lastSeen > this.options.limits.unresponsiveMs) {
+      const s = this.options.limits.unresponsiveMs / 1000;
+      this.killFor(learnerError('unresponsive', `Your pipeline did not return within ${s} s and was stopped: look for a loop that never ends.`));
+    }
+  }
+
+  private outOfMemory(): LearnerError {
+    return learnerError('out-of-memory', `Your pipeline used more than ${this.options.limits.memoryMb} MB and was stopped.`);
+  }
+
+  private killFor(error: LearnerError): void {
+    this.report(error);
+    this.child?.kill('SIGKILL');
+  }
+
+  private report(error: LearnerError): void {
+    if (this.reported) return;
+    this.reported = error;
+    this.options.onEvent({ kind: 'run.error', runId: this.runId, ...error });
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.cleanup();
+    if (this.state === 'finished') return;
+    if (this.reported) {
+      this.setState('failed');
+      return;
+    }
+    if (this.stopping) {
+      this.setState('stopped');
+      return;
+    }
+    if (/heap out of memory|Reached heap limit|Allocation failed/i.test(this.stderrTail)) {
+      this.report(this.outOfMemory());
+    } else if (code === 0) {
+      this.report(learnerError('process-exit', 'Your pipeline ended its own process; stop the query instead (query.stop() or the Stop button).'));
+    } else {
+      this.report(learnerError('crashed', `The pipeline's process stopped unexpectedly (${signal ?? `exit code ${code}`}).`));
+    }
+    this.setState('failed');
+  }
+
+  private cleanup(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+    for (const w of this.steps.values()) w.reject(new Error('The run ended before the step finished.'));
+    this.steps.clear();
+  }
+
+  private setState(state: RunState, message?: string): void {
+    if (this.state === state && message === undefined) return;
+    if (this.isOver()) return;
+    this.state = state;
+    this.options.onEvent({ kind: 'run.status', runId: this.runId, state, ...(message ? { message } : {}) });
+  }
+}
