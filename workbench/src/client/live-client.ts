@@ -1,0 +1,242 @@
+/**
+ * The runtime over its websocket (`/ws?token=…`), speaking the protocol in runtime/src/protocol.
+ *
+ *   connect ─► open ─► hello ─► hello.ok ─► requests/events … ─► close ─► wait (backoff) ─► connect
+ *
+ * Requests carry an id and resolve on the matching `<kind>.ok` or `error`. A lost connection rejects the
+ * pending requests, reconnects with backoff, and reports `reconnected` once it is back. A refused token
+ * stops reconnecting: only a new URL from `streamlab start` helps.
+ */
+import {
+  decodeServerMessage, encodeClientMessage, PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS,
+  type ClientMessageInput, type ServerMessage, type ServerMessageOf,
+} from '../../../runtime/src/protocol/index.js';
+import type { RuntimeEvent } from '../model/server-events.js';
+import { adaptEvent, adaptLessonSummary, splitLesson } from './adapt.js';
+import { RuntimeError, type ConnectionInfo, type RuntimeClient, type TableInfo } from './runtime-client.js';
+
+type OkKind = Extract<ServerMessage['kind'], `${string}.ok`>;
+type Pending = { resolve: (m: ServerMessage) => void; reject: (e: Error) => void };
+type RequestBody = ClientMessageInput extends infer M ? (M extends { id: string } ? Omit<M, 'id'> : never) : never;
+
+const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
+
+/** Options; `url` is the websocket URL with the token. */
+export interface LiveClientOptions {
+  url: string;
+  token: string;
+  /** Injected for tests; defaults to the browser's WebSocket. */
+  createSocket?: (url: string) => WebSocket;
+}
+
+/** The live websocket implementation of `RuntimeClient`. */
+export class LiveClient implements RuntimeClient {
+  connection: ConnectionInfo = { state: 'closed', attempt: 0 };
+  private socket: WebSocket | null = null;
+  private ready: Promise<void> | null = null;
+  private pending = new Map<string, Pending>();
+  private nextId = 1;
+  private eventListeners = new Set<(e: RuntimeEvent) => void>();
+  private connectionListeners = new Set<(c: ConnectionInfo) => void>();
+  private closedByUs = false;
+  private everOpen = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly options: LiveClientOptions) {}
+
+  /** The websocket URL for a page served by the runtime. */
+  static urlFor(location: Location, token: string): string {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    return `${scheme}//${location.host}/ws?token=${encodeURIComponent(token)}`;
+  }
+
+  connect(): void {
+    this.closedByUs = false;
+    this.open();
+  }
+
+  close(): void {
+    this.closedByUs = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.socket?.close(1000, 'closed by the workbench');
+    this.setConnection({ state: 'closed', attempt: 0 });
+  }
+
+  onEvent(listener: (event: RuntimeEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  onConnection(listener: (info: ConnectionInfo) => void): () => void {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
+  }
+
+  private setConnection(info: ConnectionInfo): void {
+    this.connection = info;
+    for (const l of this.connectionListeners) l(info);
+  }
+
+  private open(): void {
+    const attempt = this.connection.attempt;
+    this.setConnection({ ...this.connection, state: attempt > 0 ? 'reconnecting' : 'connecting' });
+    const socket = (this.options.createSocket ?? ((u) => new WebSocket(u)))(this.options.url);
+    this.socket = socket;
+    let resolveReady!: () => void;
+    let rejectReady!: (e: Error) => void;
+    this.ready = new Promise<void>((res, rej) => {
+      resolveReady = res;
+      rejectReady = rej;
+    });
+    // Callers awaiting `ready` get the rejection; an unobserved one must not surface as unhandled.
+    this.ready.catch(() => undefined);
+    socket.addEventListener('open', () => {
+      this.sendRaw({ kind: 'hello', versions: [...SUPPORTED_PROTOCOL_VERSIONS], token: this.options.token, client: 'streamlab-workbench' })
+        .then(() => {
+          const wasLost = this.everOpen;
+          this.everOpen = true;
+          this.setConnection({ state: 'open', attempt: 0, reconnected: wasLost, message: wasLost ? 'Reconnected to the runtime.' : undefined });
+          resolveReady();
+        })
+        .catch((e: Error) => {
+          if (e instanceof RuntimeError && (e.code === 'unauthorized' || e.code === 'version-mismatch')) {
+            this.closedByUs = true;
+            this.setConnection({
+              state: 'unauthorized', attempt: 0,
+              message: e.code === 'unauthorized'
+                ? 'The runtime refused this page’s token. Open the URL printed by `streamlab start` again.'
+                : `This workbench speaks protocol ${PROTOCOL_VERSION}, which the runtime does not. Reload the page.`,
+            });
+          }
+          rejectReady(e);
+          socket.close();
+        });
+    });
+    socket.addEventListener('message', (ev) => this.receive(String(ev.data)));
+    socket.addEventListener('close', (ev) => {
+      rejectReady(new RuntimeError('unavailable', 'The connection to the runtime closed.'));
+      for (const p of this.pending.values()) p.reject(new RuntimeError('unavailable', 'The connection to the runtime was lost before it answered.'));
+      this.pending.clear();
+      if (this.socket === socket) this.socket = null;
+      if (this.closedByUs) return;
+      if (ev.code === 4401 || ev.code === 1008) {
+        this.setConnection({ state: 'unauthorized', attempt: 0, message: 'The runtime refused this page’s token. Open the URL printed by `streamlab start` again.' });
+        return;
+      }
+      const next = this.connection.attempt + 1;
+      const delay = BACKOFF_MS[Math.min(next - 1, BACKOFF_MS.length - 1)]!;
+      this.setConnection({
+        state: 'reconnecting', attempt: next,
+        message: `Lost the connection to the runtime. Reconnecting (attempt ${next})… Is \`streamlab start\` still running?`,
+      });
+      this.retryTimer = setTimeout(() => this.open(), delay);
+    });
+  }
+
+  private receive(text: string): void {
+    const decoded = decodeServerMessage(text);
+    if (!decoded.ok) {
+      // A message this build cannot read: report it on the request it answers, if any.
+      const p = decoded.id ? this.pending.get(decoded.id) : undefined;
+      if (p && decoded.id) {
+        this.pending.delete(decoded.id);
+        p.reject(new RuntimeError(decoded.code, decoded.message));
+      }
+      return;
+    }
+    const message = decoded.message;
+    if ('id' in message) {
+      const p = message.id ? this.pending.get(message.id) : undefined;
+      if (!p || !message.id) return;
+      this.pending.delete(message.id);
+      if (message.kind === 'error') p.reject(new RuntimeError(message.code, message.message));
+      else p.resolve(message);
+      return;
+    }
+    const event = adaptEvent(message);
+    for (const l of this.eventListeners) l(event);
+  }
+
+  private sendRaw(body: RequestBody): Promise<ServerMessage> {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) {
+      return Promise.reject(new RuntimeError('unavailable', 'Not connected to the runtime.'));
+    }
+    const id = `w${this.nextId++}`;
+    return new Promise<ServerMessage>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      try {
+        socket.send(encodeClientMessage({ ...body, id } as ClientMessageInput));
+      } catch (e) {
+        this.pending.delete(id);
+        reject(new RuntimeError('invalid-request', (e as Error).message));
+      }
+    });
+  }
+
+  /** Sends a request once connected and returns its `.ok` reply. */
+  private async request<K extends OkKind>(body: RequestBody): Promise<ServerMessageOf<K>> {
+    if (!this.ready) throw new RuntimeError('unavailable', 'Not connected to the runtime.');
+    await this.ready;
+    return (await this.sendRaw(body)) as ServerMessageOf<K>;
+  }
+
+  async listLessons() {
+    const r = await this.request<'lessons.list.ok'>({ kind: 'lessons.list' });
+    return r.lessons.map(adaptLessonSummary);
+  }
+
+  async getLesson(lessonId: string) {
+    const r = await this.request<'lessons.get.ok'>({ kind: 'lessons.get', lessonId });
+    const { markdown, files, ...summary } = r.lesson;
+    return splitLesson(adaptLessonSummary(summary), markdown, files);
+  }
+
+  async startRun(request: { lessonId?: string; files: { path: string; content: string }[]; mode: 'system' | 'manual' }) {
+    const r = await this.request<'run.start.ok'>({ kind: 'run.start', lessonId: request.lessonId, files: request.files, mode: request.mode, maxRows: 200 });
+    return { runId: r.runId };
+  }
+
+  async stopRun(runId: string) {
+    await this.request<'run.stop.ok'>({ kind: 'run.stop', runId });
+  }
+
+  async step(runId: string, how: { batches: number } | { advanceMs: number }) {
+    const r = await this.request<'run.step.ok'>({ kind: 'run.step', runId, ...how });
+    return { batchesRun: r.batchesRun, clockMs: r.clockMs };
+  }
+
+  async runChecks(lessonId: string, files: { path: string; content: string }[]) {
+    const r = await this.request<'check.run.ok'>({ kind: 'check.run', lessonId, files });
+    return { checkId: r.checkId };
+  }
+
+  async listTopics() {
+    const r = await this.request<'topics.list.ok'>({ kind: 'topics.list' });
+    return r.topics.map((t) => ({ name: t.name, partitions: t.partitions, endOffsets: (t as { endOffsets?: string[] }).endOffsets ?? [] }));
+  }
+
+  async tailTopic(topic: string, from: 'earliest' | 'latest') {
+    const r = await this.request<'topics.tail.ok'>({ kind: 'topics.tail', topic, from });
+    return { tailId: r.tailId };
+  }
+
+  async untailTopic(tailId: string) {
+    await this.request<'topics.untail.ok'>({ kind: 'topics.untail', tailId });
+  }
+
+  async produce(record: { topic: string; key: string | null; value: string | null; timestamp?: number }) {
+    const r = await this.request<'topics.produce.ok'>({ kind: 'topics.produce', ...record });
+    return { partition: r.partition, offset: r.offset };
+  }
+
+  async listTables(): Promise<TableInfo[]> {
+    const r = await this.request<'db.tables.ok'>({ kind: 'db.tables' });
+    return r.tables;
+  }
+
+  async query(sql: string) {
+    const r = await this.request<'db.query.ok'>({ kind: 'db.query', sql });
+    return { schema: r.columns, rows: r.rows as unknown[][], totalRows: r.rowCount, truncated: r.truncated };
+  }
+}

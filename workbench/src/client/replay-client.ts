@@ -1,0 +1,113 @@
+/**
+ * Plays a recorded session as if a runtime were answering: lessons and checks from the recording, and
+ * on `startRun` the recorded events in order. Timing is scaled by `speed` (0 = as fast as possible), so
+ * component tests run instantly and the offline demo looks live.
+ */
+import type { RecordedSession } from '../fixtures/recorded-session.js';
+import type { RuntimeEvent } from '../model/server-events.js';
+import { RuntimeError, type ConnectionInfo, type RuntimeClient } from './runtime-client.js';
+
+/** The replay implementation of `RuntimeClient`. */
+export class ReplayClient implements RuntimeClient {
+  connection: ConnectionInfo = { state: 'closed', attempt: 0 };
+  private eventListeners = new Set<(e: RuntimeEvent) => void>();
+  private connectionListeners = new Set<(c: ConnectionInfo) => void>();
+  private timers: ReturnType<typeof setTimeout>[] = [];
+  private runs = 0;
+  private clockMs = 0;
+
+  /** @param speed 1 plays at recorded speed, 0 delivers everything on the next tick. */
+  constructor(private readonly session: RecordedSession, private readonly speed = 1) {}
+
+  connect(): void {
+    this.connection = { state: 'open', attempt: 0, message: `Replaying “${this.session.name}” (no runtime).` };
+    for (const l of this.connectionListeners) l(this.connection);
+  }
+
+  close(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+    this.connection = { state: 'closed', attempt: 0 };
+    for (const l of this.connectionListeners) l(this.connection);
+  }
+
+  onEvent(listener: (event: RuntimeEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  onConnection(listener: (info: ConnectionInfo) => void): () => void {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
+  }
+
+  private emit(event: RuntimeEvent): void {
+    for (const l of this.eventListeners) l(event);
+  }
+
+  private later(ms: number, fn: () => void): void {
+    this.timers.push(setTimeout(fn, ms * this.speed));
+  }
+
+  async listLessons() {
+    return this.session.lessons;
+  }
+
+  async getLesson(lessonId: string) {
+    if (lessonId !== this.session.lesson.id) throw new RuntimeError('not-found', `This recording has no lesson “${lessonId}”.`);
+    return this.session.lesson;
+  }
+
+  async startRun() {
+    const runId = `replay-${++this.runs}`;
+    for (const { atMs, event } of this.session.run.events) {
+      this.later(atMs, () => this.emit('runId' in event ? ({ ...event, runId } as RuntimeEvent) : event));
+    }
+    return { runId };
+  }
+
+  async stopRun(runId: string) {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+    this.emit({ kind: 'run.status', runId, status: 'stopped' });
+  }
+
+  async step(_runId: string, how: { batches: number } | { advanceMs: number }) {
+    if ('advanceMs' in how) this.clockMs += how.advanceMs;
+    return { batchesRun: 'batches' in how ? how.batches : 0, clockMs: this.clockMs };
+  }
+
+  async runChecks(lessonId: string) {
+    const checkId = `check-${this.runs}`;
+    this.later(50, () => this.emit({ kind: 'check.result', lessonId, results: this.session.checks }));
+    return { checkId };
+  }
+
+  async listTopics() {
+    return this.session.topics;
+  }
+
+  async tailTopic(topic: string) {
+    const tailId = `tail-${topic}`;
+    for (const r of this.session.records.filter((x) => x.topic === topic)) this.later(20, () => this.emit({ kind: 'topics.record', tailId, ...r }));
+    return { tailId };
+  }
+
+  async untailTopic() {}
+
+  async produce(record: { topic: string }) {
+    const topic = this.session.topics.find((t) => t.name === record.topic);
+    if (!topic) throw new RuntimeError('not-found', `There is no topic “${record.topic}”.`);
+    return { partition: 0, offset: topic.endOffsets[0] ?? '0' };
+  }
+
+  async listTables() {
+    return this.session.tables.map((name) => ({ schema: 'public', name, columns: [] }));
+  }
+
+  async query(sql: string) {
+    const result = this.session.queries[sql.trim().toLowerCase().replace(/;$/, '')];
+    if (!result) throw new RuntimeError('invalid-request', 'This recording has no answer for that query.');
+    return { ...result, truncated: false };
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * What the workbench needs from a runtime. Two implementations: `LiveClient` (the websocket protocol)
+ * and `ReplayClient` (a recorded session, for tests and offline demos). Elements never see either one:
+ * the headless `<sl-session>` owns the client.
+ */
+import type {
+  CheckResult, Lesson, LessonSummary, ResultTable, RuntimeEvent, TopicInfo,
+} from '../model/server-events.js';
+
+/** Where the connection is. `unauthorized` means the token was missing or wrong: reconnecting won't help. */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'unauthorized';
+
+/** Connection state with the details the status badge shows. */
+export interface ConnectionInfo {
+  state: ConnectionState;
+  /** Reconnection attempts since the connection was last open. */
+  attempt: number;
+  /** Plain-words explanation for the learner. */
+  message?: string;
+  /** Set once a connection was lost and then came back. */
+  reconnected?: boolean;
+}
+
+/** Clock of a run: the wall clock, or one that moves only when the learner steps it. */
+export type ClockMode = 'system' | 'manual';
+
+/** Files the learner edits. */
+export interface SourceFile {
+  path: string;
+  content: string;
+}
+
+/** A table of the runtime's database. */
+export interface TableInfo {
+  schema: string;
+  name: string;
+  columns: { name: string; type: string }[];
+}
+
+/** The runtime, as the workbench uses it. Every method rejects with a `RuntimeError` on failure. */
+export interface RuntimeClient {
+  readonly connection: ConnectionInfo;
+  connect(): void;
+  close(): void;
+  /** Subscribes to pushed events; returns the unsubscribe function. */
+  onEvent(listener: (event: RuntimeEvent) => void): () => void;
+  onConnection(listener: (info: ConnectionInfo) => void): () => void;
+  listLessons(): Promise<LessonSummary[]>;
+  getLesson(lessonId: string): Promise<Lesson>;
+  startRun(request: { lessonId?: string; files: SourceFile[]; mode: ClockMode }): Promise<{ runId: string }>;
+  stopRun(runId: string): Promise<void>;
+  /** Manual clock: run batches, or move processing time forward. Returns the clock afterwards. */
+  step(runId: string, how: { batches: number } | { advanceMs: number }): Promise<{ batchesRun: number; clockMs: number }>;
+  /** Starts the autograder; the results arrive as a `check.result` event. */
+  runChecks(lessonId: string, files: SourceFile[]): Promise<{ checkId: string }>;
+  listTopics(): Promise<TopicInfo[]>;
+  tailTopic(topic: string, from: 'earliest' | 'latest'): Promise<{ tailId: string }>;
+  untailTopic(tailId: string): Promise<void>;
+  produce(record: { topic: string; key: string | null; value: string | null; timestamp?: number }): Promise<{ partition: number; offset: string }>;
+  listTables(): Promise<TableInfo[]>;
+  query(sql: string): Promise<ResultTable & { truncated: boolean }>;
+}
+
+/** A failed request, with the runtime's stable code. */
+export class RuntimeError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'RuntimeError';
+  }
+}
+
+/** Check results as the Checks panel lists them. */
+export type { CheckResult };

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { structuredWindowsSession } from '../fixtures/sessions.js';
+import { initialState, reduceEvent, runStarted, canRun, isActive } from './session-state.js';
+
+const events = structuredWindowsSession.run.events.map((e) => ({ ...e.event, runId: 'r1' }));
+
+describe('reduceEvent over the recorded structured-windows session', () => {
+  it('collects the four batches in order with their progress, then fails on the recorded error', () => {
+    let state = runStarted({ ...initialState(), connection: { state: 'open', attempt: 0 } }, 'r1', 'system');
+    expect(isActive(state)).toBe(true);
+    for (const e of events) state = reduceEvent(state, e);
+    expect(state.batches.map((b) => [b.batchId, b.progress.numInputRows, b.progress.droppedByWatermark])).toEqual([
+      [0, 3, 0], [1, 3, 0], [2, 2, 0], [3, 2, 1],
+    ]);
+    expect(state.logs.map((l) => l.text)).toEqual(['query started: sensor averages per 10 s window']);
+    expect(state.errors.map((e) => [e.file, e.line, e.column])).toEqual([['main.ts', 14, 21]]);
+    expect(state.run.status).toBe('failed');
+    // System clock: the processing time shown is the last batch's trigger time.
+    expect(state.run.clockMs).toBe(40_000);
+    expect(canRun(state)).toBe(true);
+  });
+
+  it('ignores events of a run that is no longer current', () => {
+    let state = runStarted(initialState(), 'r2', 'manual');
+    for (const e of events) state = reduceEvent(state, e);
+    expect(state.batches).toEqual([]);
+    expect(state.run).toEqual({ runId: 'r2', status: 'starting', mode: 'manual', clockMs: 0 });
+  });
+
+  it('keeps the previous run for compare when a new run starts', () => {
+    let state = runStarted(initialState(), 'r1', 'system');
+    for (const e of events) state = reduceEvent(state, e);
+    state = runStarted(state, 'r3', 'system');
+    expect(state.batches).toEqual([]);
+    expect(state.previousBatches.map((b) => b.batchId)).toEqual([0, 1, 2, 3]);
+    expect(state.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * The workbench's state and how runtime events change it. Pure (no DOM, no I/O), so recorded sessions
+ * replayed through it are the component tests of everything the panels show.
+ */
+import type { ConnectionInfo, ClockMode } from '../client/runtime-client.js';
+import type {
+  BatchEvent, CheckResult, Lesson, LessonSummary, LogLine, RunError, RunStatus, RuntimeEvent, TopicRecord,
+} from '../model/server-events.js';
+
+/** The current (or last) run. */
+export interface RunState {
+  runId: string | null;
+  status: RunStatus;
+  mode: ClockMode;
+  /** Processing time of the run's clock, epoch ms, when known. */
+  clockMs: number | null;
+}
+
+/** Autograder state. */
+export interface ChecksState {
+  status: 'idle' | 'running' | 'done' | 'failed';
+  results: CheckResult[];
+  error?: string;
+}
+
+/** Everything the views render. */
+export interface SessionState {
+  connection: ConnectionInfo;
+  lessons: LessonSummary[];
+  lesson: Lesson | null;
+  run: RunState;
+  /** Batches of the current run, in arrival order. */
+  batches: BatchEvent[];
+  /** Batches of the run before, kept for the timeline's compare mode. */
+  previousBatches: BatchEvent[];
+  logs: LogLine[];
+  errors: RunError[];
+  checks: ChecksState;
+  tail: { tailId: string | null; topic: string | null; records: TopicRecord[] };
+  /** Last problem to show the learner, in plain words. */
+  notice: string | null;
+}
+
+/** Most batches kept per run: enough to scrub a lesson, bounded for memory. */
+export const MAX_BATCHES = 500;
+/** Most tailed records kept. */
+export const MAX_TAIL = 500;
+/** Most log lines kept. */
+export const MAX_LOGS = 1000;
+
+/** A fresh state. */
+export function initialState(): SessionState {
+  return {
+    connection: { state: 'closed', attempt: 0 },
+    lessons: [],
+    lesson: null,
+    run: { runId: null, status: 'idle', mode: 'system', clockMs: null },
+    batches: [],
+    previousBatches: [],
+    logs: [],
+    errors: [],
+    checks: { status: 'idle', results: [] },
+    tail: { tailId: null, topic: null, records: [] },
+    notice: null,
+  };
+}
+
+/** A run was accepted: the previous run's batches move to compare, output starts empty. */
+export function runStarted(state: SessionState, runId: string, mode: ClockMode): SessionState {
+  return {
+    ...state,
+    run: { runId, status: 'starting', mode, clockMs: mode === 'manual' ? 0 : null },
+    previousBatches: state.batches.length ? state.batches : state.previousBatches,
+    batches: [],
+    logs: [],
+    errors: [],
+    notice: null,
+  };
+}
+
+const keepLast = <T>(items: T[], max: number) => (items.length > max ? items.slice(items.length - max) : items);
+
+/** Applies one pushed event. Events of other runs (a stopped run's stragglers) are ignored. */
+export function reduceEvent(state: SessionState, event: RuntimeEvent): SessionState {
+  switch (event.kind) {
+    case 'run.status':
+      if (event.runId !== state.run.runId) return state;
+      return { ...state, run: { ...state.run, status: event.status, clockMs: event.clockMs ?? state.run.clockMs } };
+    case 'run.batch': {
+      if (event.runId !== state.run.runId) return state;
+      const { kind: _kind, ...batch } = event;
+      const clockMs = state.run.mode === 'manual' ? state.run.clockMs : (batch.progress.timestampMs ?? state.run.clockMs);
+      return { ...state, batches: keepLast([...state.batches, batch], MAX_BATCHES), run: { ...state.run, clockMs } };
+    }
+    case 'run.log': {
+      if (event.runId !== state.run.runId) return state;
+      const { kind: _kind, ...line } = event;
+      return { ...state, logs: keepLast([...state.logs, line], MAX_LOGS) };
+    }
+    case 'run.error': {
+      if (event.runId !== state.run.runId) return state;
+      const { kind: _kind, ...error } = event;
+      return { ...state, errors: [...state.errors, error], run: { ...state.run, status: 'failed' } };
+    }
+    case 'topics.record': {
+      if (event.tailId !== undefined && event.tailId !== state.tail.tailId) return state;
+      const { kind: _kind, tailId: _tailId, ...record } = event;
+      return { ...state, tail: { ...state.tail, records: keepLast([...state.tail.records, record], MAX_TAIL) } };
+    }
+    case 'check.result':
+      if (state.lesson && event.lessonId !== state.lesson.id) return state;
+      return { ...state, checks: { status: 'done', results: event.results } };
+  }
+}
+
+/** Whether Run makes sense now. */
+export function canRun(state: SessionState): boolean {
+  return state.connection.state === 'open' && !['compiling', 'starting', 'running', 'stopping'].includes(state.run.status);
+}
+
+/** Whether Stop makes sense now. */
+export function isActive(state: SessionState): boolean {
+  return ['compiling', 'starting', 'running'].includes(state.run.status);
+}
