@@ -50,16 +50,22 @@ const READY_LINE = 'Kafka Server started';
 const LOG_LINES_KEPT = 60;
 const KILL_AFTER_MS = 10_000;
 
-/** JVM processes still running, killed synchronously if this Node process exits without stopping them. */
-const running = new Set<ChildProcess>();
+/**
+ * Brokers still running, killed (and their temp dirs removed) synchronously if this Node process
+ * exits without stopping them, e.g. when another library's signal handler calls process.exit().
+ */
+const running = new Map<ChildProcess, () => void>();
 let exitHookInstalled = false;
-function trackForExit(child: ChildProcess): void {
-  running.add(child);
+function trackForExit(child: ChildProcess, cleanup: () => void): void {
+  running.set(child, cleanup);
   child.once('exit', () => running.delete(child));
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const c of running) c.kill('SIGKILL');
+    for (const [c, clean] of running) {
+      c.kill('SIGKILL');
+      clean();
+    }
   });
 }
 
@@ -177,7 +183,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
       '-Djava.awt.headless=true', logFlag, '-cp', classpath, 'kafka.Kafka', propsFile],
     { stdio: ['ignore', 'pipe', 'pipe'] });
     child = jvm;
-    trackForExit(jvm);
+    trackForExit(jvm, cleanup);
     const tail = () => log.slice(-30).join('\n') || '(no output)';
     let sawReadyLine: () => void = () => undefined;
     const readyLine = new Promise<void>((resolve) => { sawReadyLine = resolve; });
