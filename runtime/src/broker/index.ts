@@ -1,0 +1,179 @@
+/**
+ * Streamlab's embedded broker: a single-node server that speaks the Kafka wire protocol (the
+ * pre-flexible profile in protocol/api-keys.ts), so kafkajs and librdkafka tools such as kcat work
+ * against it unchanged. Storage and group logic live behind LogStore and GroupCoordinator; this
+ * module wires them to a TCP listener on 127.0.0.1.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { DEFAULT_COORDINATOR_CONFIG, GroupCoordinator, type CoordinatorConfig } from './group/group-coordinator.js';
+import { OffsetStore } from './group/offset-store.js';
+import { Handlers } from './handlers.js';
+import { FileLogStore, type LogStore } from './log/log-store.js';
+import { createBrokerServer, type ServerHooks } from './server.js';
+
+export { FileLogStore, isValidTopicName, type LogStore, type Topic } from './log/log-store.js';
+export { GroupCoordinator, type GroupState } from './group/group-coordinator.js';
+export { API_VERSIONS, ApiKey } from './protocol/api-keys.js';
+
+/** Options of {@link startBroker}. */
+export interface BrokerOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  readonly port?: number;
+  /** Interface to bind; loopback by default (the broker parses untrusted bytes). */
+  readonly host?: string;
+  /** Where segment files and committed offsets live; omitted keeps everything in memory. */
+  readonly dataDir?: string;
+  /** Create unknown topics named in Metadata requests (Kafka's auto.create.topics.enable). */
+  readonly autoCreateTopics?: boolean;
+  /** Partitions of auto-created topics (Kafka's num.partitions). */
+  readonly defaultPartitions?: number;
+  /** Largest accepted batch in bytes (Kafka's message.max.bytes, default 1048588). */
+  readonly maxMessageBytes?: number;
+  /** Group coordinator settings (session bounds, initial rebalance delay). */
+  readonly coordinator?: Partial<CoordinatorConfig>;
+  /** How often retention runs, in ms (Kafka's log.retention.check.interval.ms). */
+  readonly retentionCheckIntervalMs?: number;
+  /** Logging and test hooks. */
+  readonly hooks?: ServerHooks;
+}
+
+/** A running broker. */
+export interface RunningBroker {
+  readonly port: number;
+  readonly host: string;
+  /** `host:port`, ready for a client's `brokers` list. */
+  readonly bootstrap: string;
+  /** The storage core, for the workbench UI and tests. */
+  readonly store: LogStore;
+  readonly coordinator: GroupCoordinator;
+  /** Stops listening, drops connections, cancels timers and closes files. */
+  close(): Promise<void>;
+}
+
+function clusterIdFor(dataDir: string | undefined): string {
+  if (!dataDir) return randomBytes(16).toString('base64url');
+  const path = join(dataDir, 'cluster.json');
+  if (existsSync(path)) return (JSON.parse(readFileSync(path, 'utf8')) as { clusterId: string }).clusterId;
+  const clusterId = randomBytes(16).toString('base64url');
+  writeFileSync(path, JSON.stringify({ clusterId }));
+  return clusterId;
+}
+
+/** Starts the broker and resolves once it accepts connections. */
+export async function startBroker(options: BrokerOptions = {}): Promise<RunningBroker> {
+  const host = options.host ?? '127.0.0.1';
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const store = new FileLogStore(options.dataDir);
+  const offsets = new OffsetStore(options.dataDir);
+  const coordinator = new GroupCoordinator(
+    offsets,
+    (topic, partition) => store.partition(topic, partition) !== undefined,
+    { ...DEFAULT_COORDINATOR_CONFIG, ...options.coordinator },
+  );
+  const config = {
+    nodeId: 1,
+    clusterId: clusterIdFor(options.dataDir),
+    advertisedHost: host,
+    advertisedPort: 0,
+    autoCreateTopics: options.autoCreateTopics ?? true,
+    defaultPartitions: options.defaultPartitions ?? 1,
+    maxMessageBytes: options.maxMessageBytes ?? 1_048_588,
+  };
+  const handlers = new Handlers(store, coordinator, config);
+  const { server, sockets } = createBrokerServer(handlers, options.hooks);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  config.advertisedPort = port;
+  const retention = setInterval(() => store.enforceRetention(Date.now()), options.retentionCheckIntervalMs ?? 60_000);
+  retention.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    host,
+    bootstrap: `${host}:${port}`,
+    store,
+    coordinator,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        clearInterval(retention);
+        server.close(() => resolve());
+        handlers.close();
+        coordinator.close();
+        for (const s of sockets) s.destroy();
+        store.close();
+        offsets.close();
+      });
+      return closing;
+    },
+  };
+}
+
+/** True when `port` can be bound on `host` right now. */
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
+}
+
+const USAGE = 'usage: streamlab broker [--port N] [--host H] [--data-dir DIR] [--partitions N] [--no-auto-create]';
+
+/**
+ * `streamlab broker [--port] [--data-dir]`: runs the broker in the foreground until SIGINT or
+ * SIGTERM, printing one ready line. Resolves to the process exit code.
+ */
+export async function runBrokerCommand(argv: string[]): Promise<number> {
+  const opts: { port?: number; host?: string; dataDir?: string; defaultPartitions?: number; autoCreateTopics?: boolean } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    try {
+      if (arg === '--port') opts.port = Number(value());
+      else if (arg === '--host') opts.host = value();
+      else if (arg === '--data-dir') opts.dataDir = value();
+      else if (arg === '--partitions') opts.defaultPartitions = Number(value());
+      else if (arg === '--no-auto-create') opts.autoCreateTopics = false;
+      else if (arg === '--help' || arg === '-h') {
+        console.log(USAGE);
+        return 0;
+      } else throw new Error(`unknown option ${arg}`);
+    } catch (err) {
+      console.error(`${(err as Error).message}\n${USAGE}`);
+      return 2;
+    }
+  }
+  if (opts.port !== undefined && (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)) {
+    console.error(`invalid port\n${USAGE}`);
+    return 2;
+  }
+  let broker: RunningBroker;
+  try {
+    broker = await startBroker(opts);
+  } catch (err) {
+    console.error(`broker failed to start: ${(err as Error).message}`);
+    return 1;
+  }
+  console.log(`streamlab broker listening on ${broker.bootstrap}${opts.dataDir ? ` (data in ${opts.dataDir})` : ' (in memory)'}`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await broker.close();
+  return 0;
+}

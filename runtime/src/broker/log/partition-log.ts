@@ -1,0 +1,339 @@
+/**
+ * One partition's append-only log: a list of segments, each a run of whole RecordBatch v2 byte
+ * strings, plus an in-memory index of every batch (base offset, last offset, max timestamp, byte
+ * position). With a directory, each segment is a file named after its base offset (Kafka's own
+ * `00000000000000000000.log` layout, so a fetch is a plain file read); without one, the bytes stay
+ * in memory.
+ *
+ * Contract:
+ *   append(batch)   -> writes the bytes with baseOffset = logEndOffset before returning, so an
+ *                      acknowledged produce survives the process being killed (the OS owns the
+ *                      page cache; we do not fsync per batch, as Kafka does not by default).
+ *   open(dir)       -> rebuilds the index by scanning batch headers; in the last segment every CRC
+ *                      is checked and a torn or corrupt tail is truncated away.
+ *   read(offset)    -> whole batches starting with the one that contains `offset`.
+ */
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import {
+  assignBaseOffset,
+  BATCH_HEADER_SIZE,
+  batchCodec,
+  batchCrcValid,
+  decodeRecords,
+  readBatchHeader,
+} from './record-batch.js';
+
+/** Retention and segment settings of a topic. */
+export interface LogConfig {
+  /** Roll a new segment once the active one reaches this size. */
+  readonly segmentBytes: number;
+  /** Delete whole segments whose newest record is older than this; -1 keeps forever. */
+  readonly retentionMs: number;
+  /** Delete oldest segments while the partition is larger than this; -1 means unbounded. */
+  readonly retentionBytes: number;
+}
+
+/** Defaults close to Kafka's, with a smaller segment so retention is observable in lessons. */
+export const DEFAULT_LOG_CONFIG: LogConfig = {
+  segmentBytes: 16 * 1024 * 1024,
+  retentionMs: 7 * 24 * 3600 * 1000,
+  retentionBytes: -1,
+};
+
+interface BatchEntry {
+  readonly baseOffset: number;
+  readonly lastOffset: number;
+  readonly maxTimestamp: number;
+  readonly position: number;
+  readonly size: number;
+  readonly segment: Segment;
+  /** The bytes, in memory mode only. */
+  readonly bytes?: Buffer;
+}
+
+interface Segment {
+  readonly baseOffset: number;
+  readonly path?: string;
+  fd?: number;
+  size: number;
+  maxTimestamp: number;
+}
+
+/** What a fetch gets back for one partition. */
+export interface ReadResult {
+  /** Concatenated whole batches, possibly empty. */
+  readonly records: Buffer;
+  readonly highWatermark: number;
+  readonly logStartOffset: number;
+}
+
+/** Name of a segment file: the base offset zero-padded to 20 digits, as Kafka names them. */
+export function segmentFileName(baseOffset: number): string {
+  return `${String(baseOffset).padStart(20, '0')}.log`;
+}
+
+/** An append-only partition log, in memory or backed by segment files. */
+export class PartitionLog {
+  private readonly segments: Segment[] = [];
+  private readonly entries: BatchEntry[] = [];
+  private endOffset = 0;
+  private startOffset = 0;
+  /** Bytes dropped from the tail during recovery (0 after a clean shutdown). */
+  truncatedBytes = 0;
+
+  private constructor(
+    readonly dir: string | undefined,
+    public config: LogConfig,
+  ) {}
+
+  /** Opens (or creates) a log; `dir` undefined keeps everything in memory. */
+  static open(dir: string | undefined, config: LogConfig = DEFAULT_LOG_CONFIG): PartitionLog {
+    const log = new PartitionLog(dir, config);
+    if (dir) {
+      mkdirSync(dir, { recursive: true });
+      const files = readdirSync(dir)
+        .filter((f) => /^\d{20}\.log$/.test(f))
+        .sort();
+      files.forEach((f, i) => log.recoverSegment(join(dir, f), Number(f.slice(0, 20)), i === files.length - 1));
+    }
+    if (log.segments.length === 0) log.roll(0);
+    const first = log.entries[0];
+    log.startOffset = first ? first.baseOffset : log.segments[0].baseOffset;
+    const last = log.entries[log.entries.length - 1];
+    log.endOffset = last ? last.lastOffset + 1 : log.segments[log.segments.length - 1].baseOffset;
+    return log;
+  }
+
+  private recoverSegment(path: string, baseOffset: number, isLast: boolean): void {
+    const fd = openSync(path, 'r+');
+    const fileSize = fstatSync(fd).size;
+    const data = Buffer.allocUnsafe(fileSize);
+    let got = 0;
+    while (got < fileSize) got += readSync(fd, data, got, fileSize - got, got);
+    const seg: Segment = { baseOffset, path, fd, size: 0, maxTimestamp: -1 };
+    let pos = 0;
+    for (;;) {
+      const h = readBatchHeader(data, pos);
+      if (!h || h.magic !== 2 || h.size < BATCH_HEADER_SIZE || pos + h.size > fileSize) break;
+      // Earlier segments were closed cleanly when rolled; only the active one can be torn.
+      if (isLast && !batchCrcValid(data, pos, h.size)) break;
+      const entry: BatchEntry = {
+        baseOffset: h.baseOffset,
+        lastOffset: h.baseOffset + h.lastOffsetDelta,
+        maxTimestamp: h.maxTimestamp,
+        position: pos,
+        size: h.size,
+        segment: seg,
+      };
+      this.entries.push(entry);
+      seg.maxTimestamp = Math.max(seg.maxTimestamp, h.maxTimestamp);
+      pos += h.size;
+    }
+    if (pos < fileSize) {
+      this.truncatedBytes += fileSize - pos;
+      ftruncateSync(fd, pos);
+    }
+    seg.size = pos;
+    this.segments.push(seg);
+  }
+
+  private roll(baseOffset: number): Segment {
+    const seg: Segment = { baseOffset, size: 0, maxTimestamp: -1 };
+    if (this.dir) {
+      const path = join(this.dir, segmentFileName(baseOffset));
+      Object.assign(seg, { path, fd: openSync(path, 'a+') });
+    }
+    this.segments.push(seg);
+    return seg;
+  }
+
+  get logEndOffset(): number {
+    return this.endOffset;
+  }
+
+  get logStartOffset(): number {
+    return this.startOffset;
+  }
+
+  /** Total stored bytes. */
+  get sizeBytes(): number {
+    return this.segments.reduce((n, s) => n + s.size, 0);
+  }
+
+  /** Number of segments (for retention tests and the UI). */
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  /**
+   * Appends one already-validated batch, assigning it the next offset. The buffer is modified
+   * in place (baseOffset, leader epoch). Returns the assigned base offset.
+   */
+  append(batch: Buffer): number {
+    const h = readBatchHeader(batch, 0);
+    if (!h) throw new Error('append of a truncated batch');
+    let seg = this.segments[this.segments.length - 1];
+    if (seg.size > 0 && seg.size + h.size > this.config.segmentBytes) {
+      if (seg.fd !== undefined) closeSync(seg.fd);
+      seg.fd = undefined;
+      seg = this.roll(this.endOffset);
+    }
+    const baseOffset = this.endOffset;
+    assignBaseOffset(batch, baseOffset);
+    const bytes = batch.subarray(0, h.size);
+    if (seg.path) {
+      if (seg.fd === undefined) seg.fd = openSync(seg.path, 'a+');
+      let written = 0;
+      while (written < bytes.length) written += writeSync(seg.fd, bytes, written, bytes.length - written);
+    }
+    this.entries.push({
+      baseOffset,
+      lastOffset: baseOffset + h.lastOffsetDelta,
+      maxTimestamp: h.maxTimestamp,
+      position: seg.size,
+      size: h.size,
+      segment: seg,
+      bytes: seg.path ? undefined : Buffer.from(bytes),
+    });
+    seg.size += h.size;
+    seg.maxTimestamp = Math.max(seg.maxTimestamp, h.maxTimestamp);
+    this.endOffset = baseOffset + h.lastOffsetDelta + 1;
+    return baseOffset;
+  }
+
+  /** Index of the batch containing `offset` (or the first batch after it). */
+  private indexOf(offset: number): number {
+    let lo = 0;
+    let hi = this.entries.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.entries[mid].lastOffset < offset) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
+   * Whole batches from the one containing `offset`, up to `maxBytes`; the first batch is always
+   * included even when larger (KIP-74) unless `minOneBatch` is false. Returns undefined when the
+   * offset is outside [logStart, logEnd].
+   */
+  read(offset: number, maxBytes: number, minOneBatch = true): ReadResult | undefined {
+    if (offset < this.startOffset || offset > this.endOffset) return undefined;
+    const parts: Buffer[] = [];
+    let total = 0;
+    let i = this.indexOf(offset);
+    while (i < this.entries.length) {
+      const first = this.entries[i];
+      // Collect a run of batches from one segment, then read them with a single call.
+      let j = i;
+      let runBytes = 0;
+      while (j < this.entries.length && this.entries[j].segment === first.segment) {
+        const e = this.entries[j];
+        if (total + runBytes + e.size > maxBytes && !(minOneBatch && total + runBytes === 0)) break;
+        runBytes += e.size;
+        j++;
+      }
+      if (j === i) break;
+      parts.push(this.readRange(i, j, runBytes));
+      total += runBytes;
+      i = j;
+      if (i < this.entries.length && this.entries[i].segment === first.segment) break;
+    }
+    return {
+      records: parts.length === 1 ? parts[0] : Buffer.concat(parts),
+      highWatermark: this.endOffset,
+      logStartOffset: this.startOffset,
+    };
+  }
+
+  private readRange(from: number, to: number, bytes: number): Buffer {
+    const first = this.entries[from];
+    if (first.bytes) {
+      return to - from === 1 ? first.bytes : Buffer.concat(this.entries.slice(from, to).map((e) => e.bytes!));
+    }
+    const seg = first.segment;
+    const fd = seg.fd ?? openSync(seg.path!, 'r');
+    try {
+      const out = Buffer.allocUnsafe(bytes);
+      let got = 0;
+      while (got < bytes) {
+        const n = readSync(fd, out, got, bytes - got, first.position + got);
+        if (n === 0) throw new Error(`short read in ${seg.path}`);
+        got += n;
+      }
+      return out;
+    } finally {
+      if (seg.fd === undefined) closeSync(fd);
+    }
+  }
+
+  /**
+   * The offset of the first record whose timestamp is >= `timestamp`, with that record's
+   * timestamp; undefined when every record is older. Uncompressed and gzip batches are searched
+   * record by record; for other codecs the batch's base offset is the answer.
+   */
+  offsetForTimestamp(timestamp: number): { offset: number; timestamp: number } | undefined {
+    for (let i = 0; i < this.entries.length; i++) {
+      const e = this.entries[i];
+      if (e.maxTimestamp < timestamp) continue;
+      const bytes = this.readRange(i, i + 1, e.size);
+      const h = readBatchHeader(bytes, 0)!;
+      const records = batchCodec(h.attributes) <= 1 ? decodeRecords(bytes) : undefined;
+      if (!records) return { offset: Math.max(e.baseOffset, this.startOffset), timestamp: e.maxTimestamp };
+      const hit = records.find((r) => r.timestamp >= timestamp && r.offset >= this.startOffset);
+      if (hit) return { offset: hit.offset, timestamp: hit.timestamp };
+    }
+    return undefined;
+  }
+
+  /**
+   * Deletes whole segments past retention (never the active one). Returns how many were deleted.
+   * `now` is passed in so tests control time.
+   */
+  enforceRetention(now: number): number {
+    let deleted = 0;
+    const { retentionMs, retentionBytes } = this.config;
+    while (this.segments.length > 1) {
+      const oldest = this.segments[0];
+      const expired = retentionMs >= 0 && oldest.maxTimestamp >= 0 && now - oldest.maxTimestamp > retentionMs;
+      const oversize = retentionBytes >= 0 && this.sizeBytes - oldest.size >= retentionBytes;
+      if (!expired && !oversize) break;
+      this.segments.shift();
+      if (oldest.fd !== undefined) closeSync(oldest.fd);
+      if (oldest.path) rmSync(oldest.path, { force: true });
+      let n = 0;
+      while (n < this.entries.length && this.entries[n].segment === oldest) n++;
+      this.entries.splice(0, n);
+      this.startOffset = this.segments[0].baseOffset;
+      deleted++;
+    }
+    return deleted;
+  }
+
+  /** Closes segment files. */
+  close(): void {
+    for (const s of this.segments) {
+      if (s.fd !== undefined) closeSync(s.fd);
+      s.fd = undefined;
+    }
+  }
+
+  /** Closes and removes the partition's files. */
+  destroy(): void {
+    this.close();
+    if (this.dir && existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
+  }
+}

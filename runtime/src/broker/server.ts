@@ -1,0 +1,126 @@
+/**
+ * The TCP front end. Grammar of a connection:
+ *
+ *   stream   := frame*
+ *   frame    := size:int32 payload[size]
+ *   request  := header(v1 | v2 if flexible) body
+ *   response := correlationId [tags if flexible, never for ApiVersions] body
+ *
+ * Requests on one connection are answered strictly in arrival order, one at a time, as Kafka
+ * does: the next request is not even decoded until the previous answer is written. Clients put
+ * long-polling Fetch and group heartbeats on different sockets, so a held Fetch never delays a
+ * heartbeat. Unsupported ApiVersions versions get error 35 in the v0 body format; any other
+ * unknown key or version, an oversize frame or an unparsable body closes the connection.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { apiRange, ApiKey } from './protocol/api-keys.js';
+import { ErrorCode } from './protocol/errors.js';
+import { decodeRequestHeader, type RequestHeader } from './protocol/header.js';
+import { Reader } from './protocol/reader.js';
+import type { Handlers } from './handlers.js';
+
+/** Largest accepted frame (Kafka's socket.request.max.bytes default). */
+export const MAX_FRAME_BYTES = 100 * 1024 * 1024;
+
+/** Optional hooks for logging and tests. */
+export interface ServerHooks {
+  /** Called for every request that reaches a handler (api key and version). */
+  onRequest?: (header: RequestHeader) => void;
+  /** Called when a connection is closed because of a protocol problem. */
+  onProtocolError?: (reason: string) => void;
+}
+
+/** Listens and serves; returns the bound server. */
+export function createBrokerServer(handlers: Handlers, hooks: ServerHooks = {}): { server: Server; sockets: Set<Socket> } {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    const clientHost = `/${socket.remoteAddress ?? 'unknown'}`;
+    const chunks: Buffer[] = [];
+    let buffered = 0;
+    let busy = false;
+    let closed = false;
+
+    const drop = (reason: string): void => {
+      hooks.onProtocolError?.(reason);
+      closed = true;
+      socket.destroy();
+    };
+
+    const nextFrame = (): Buffer | undefined => {
+      if (buffered < 4) return undefined;
+      if (chunks.length > 1) chunks.splice(0, chunks.length, Buffer.concat(chunks, buffered));
+      const head = chunks[0];
+      const size = head.readInt32BE(0);
+      if (size < 0 || size > MAX_FRAME_BYTES) {
+        drop(`frame size ${size}`);
+        return undefined;
+      }
+      if (buffered < 4 + size) return undefined;
+      const frame = head.subarray(4, 4 + size);
+      const rest = head.subarray(4 + size);
+      chunks.length = 0;
+      if (rest.length > 0) chunks.push(rest);
+      buffered = rest.length;
+      return frame;
+    };
+
+    const pump = async (): Promise<void> => {
+      if (busy) return;
+      busy = true;
+      try {
+        for (let frame = nextFrame(); frame && !closed; frame = nextFrame()) {
+          const out = await serve(frame);
+          if (out === 'close') return drop('unsupported or malformed request');
+          if (out && !closed) socket.write(out);
+        }
+      } catch (err) {
+        drop(String(err));
+      } finally {
+        busy = false;
+      }
+    };
+
+    const serve = async (frame: Buffer): Promise<Buffer | null | 'close'> => {
+      const r = new Reader(frame);
+      let header: RequestHeader;
+      try {
+        header = decodeRequestHeader(r);
+      } catch {
+        // An ApiVersions request at a version we do not know may carry a header we cannot read.
+        return 'close';
+      }
+      const range = apiRange(header.apiKey);
+      if (header.apiKey === ApiKey.ApiVersions && range && header.apiVersion > range.maxVersion) {
+        return respond(header.correlationId, handlers.apiVersions(0, ErrorCode.UNSUPPORTED_VERSION));
+      }
+      if (!range || header.apiVersion < range.implementedMin || header.apiVersion > range.maxVersion) return 'close';
+      hooks.onRequest?.(header);
+      const body = await handlers.handle(r, { header, clientHost });
+      if (body === null) return null;
+      return respond(header.correlationId, body);
+    };
+
+    socket.on('data', (data: Buffer) => {
+      chunks.push(data);
+      buffered += data.length;
+      void pump();
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      closed = true;
+      sockets.delete(socket);
+    });
+  });
+  return { server, sockets };
+}
+
+/** Frames a response: size, correlation id (response header v0) and body. */
+function respond(correlationId: number, body: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(8 + body.length);
+  out.writeInt32BE(4 + body.length, 0);
+  out.writeInt32BE(correlationId, 4);
+  body.copy(out, 8);
+  return out;
+}
