@@ -25,11 +25,16 @@ export interface KafkaOutRecord {
 export interface KafkaWriterOptions {
   /** Spark's `topic` option: overrides the row's topic column. */
   topic?: string;
-  /** Records per produce request (default 1000); bytes also cap a chunk (default 1 MiB). */
+  /** Records per produce request (default 1000); bytes also cap a chunk (default 512 KiB). */
   chunkRecords?: number;
   chunkBytes?: number;
   /** How long a failing send is retried before the batch fails (default 120 s). */
   retryDeadlineMs?: number;
+  /**
+   * Create a missing topic (one partition) before writing to it, as a broker with Kafka's default
+   * `auto.create.topics.enable=true` would (default true).
+   */
+  autoCreateTopics?: boolean;
 }
 
 /** Thrown when a row cannot be written (Spark's message where it has one). */
@@ -45,6 +50,7 @@ export class KafkaWriteError extends Error {
 export class KafkaWriter {
   private producer: Producer | undefined;
   private readonly names: TopicNames;
+  private readonly knownTopics = new Set<string>();
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -56,7 +62,7 @@ export class KafkaWriter {
   /** Writes all rows; resolves once every record is acknowledged. */
   async write(rows: Iterable<KafkaOutRecord>): Promise<void> {
     const chunkRecords = this.options.chunkRecords ?? 1000;
-    const chunkBytes = this.options.chunkBytes ?? 1024 * 1024;
+    const chunkBytes = this.options.chunkBytes ?? 512 * 1024;
     let chunk = new Map<string, Message[]>();
     let count = 0;
     let bytes = 0;
@@ -68,18 +74,21 @@ export class KafkaWriter {
       const message: Message = { value: toBuffer(row.value), key: toBuffer(row.key ?? null) };
       if (row.partition !== null && row.partition !== undefined) message.partition = row.partition;
       if (row.headers && row.headers.length > 0) message.headers = toHeaderObject(row.headers);
-      const bt = this.names.toBroker(topic);
-      const list = chunk.get(bt) ?? [];
-      list.push(message);
-      chunk.set(bt, list);
-      count++;
-      bytes += (message.value?.length ?? 0) + ((message.key as Buffer | null)?.length ?? 0);
-      if (count >= chunkRecords || bytes >= chunkBytes) {
+      const size = ((message.value as Buffer | null)?.length ?? 0) + ((message.key as Buffer | null)?.length ?? 0);
+      // Flush before a record that would push the request past the limit: the broker rejects a
+      // record batch above message.max.bytes (1 MiB by default), however small each record is.
+      if (count > 0 && (count >= chunkRecords || bytes + size > chunkBytes)) {
         await this.send(chunk);
         chunk = new Map();
         count = 0;
         bytes = 0;
       }
+      const bt = this.names.toBroker(topic);
+      const list = chunk.get(bt) ?? [];
+      list.push(message);
+      chunk.set(bt, list);
+      count++;
+      bytes += size;
     }
     if (count > 0) await this.send(chunk);
   }
@@ -93,6 +102,8 @@ export class KafkaWriter {
 
   private async send(chunk: Map<string, Message[]>): Promise<void> {
     const topicMessages: TopicMessages[] = [...chunk].map(([topic, messages]) => ({ topic, messages }));
+    const unknown = [...chunk.keys()].filter((t) => !this.knownTopics.has(t));
+    if (unknown.length > 0 && (this.options.autoCreateTopics ?? true)) await this.createTopics(unknown);
     await retrying(
       async () => {
         const p = await this.ensureProducer();
@@ -105,6 +116,28 @@ export class KafkaWriter {
           await this.close();
         },
       },
+    );
+  }
+
+  private async createTopics(topics: string[]): Promise<void> {
+    await retrying(
+      async () => {
+        const admin = new Kafka({ ...kafkajsConfig(this.connection), logLevel: logLevel.NOTHING }).admin();
+        await admin.connect();
+        try {
+          const existing = new Set(await admin.listTopics());
+          const missing = topics.filter((t) => !existing.has(t));
+          if (missing.length > 0) {
+            await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true }).catch((e: unknown) => {
+              if ((e as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw e;
+            });
+          }
+        } finally {
+          await admin.disconnect().catch(() => undefined);
+        }
+        for (const t of topics) this.knownTopics.add(t);
+      },
+      { deadlineMs: this.options.retryDeadlineMs ?? 120_000 },
     );
   }
 
