@@ -7,7 +7,7 @@
 #
 #   student  lowercase letters, digits and '_', starting with a letter (at most 40 characters);
 #            it becomes the Kafka topic prefix `student.` and the PostgreSQL schema `student`
-#   token    the student's access token for the workbench
+#   token    the student's access token for the workbench (8 to 200 characters)
 #
 # Exported for COMMAND: STREAMLAB_STUDENT, STREAMLAB_TOKEN, STREAMLAB_TOPIC_PREFIX,
 # STREAMLAB_PG_SCHEMA, and STREAMLAB_PG (when set) with the student's schema as search_path.
@@ -43,7 +43,9 @@ printf '%s' "$student" | grep -Eq '^[a-z][a-z0-9_]{0,39}$' ||
 case "$student" in
   pg_*) fail "student '$student' (row $((ordinal + 1))): PostgreSQL reserves schema names starting with pg_" ;;
 esac
-[ -n "$token" ] || fail "student '$student' (row $((ordinal + 1))) has no token"
+# The runtime accepts tokens of 8 to 200 characters.
+[ ${#token} -ge 8 ] && [ ${#token} -le 200 ] ||
+  fail "student '$student' (row $((ordinal + 1))) needs a token of 8 to 200 characters"
 
 export STREAMLAB_STUDENT="$student"
 export STREAMLAB_TOKEN="$token"
