@@ -1,0 +1,203 @@
+import { mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync, closeSync, ftruncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { crc32c } from '../../../runtime/src/broker/protocol/crc32c.js';
+import { ErrorCode } from '../../../runtime/src/broker/protocol/errors.js';
+import { PartitionLog, segmentFileName } from '../../../runtime/src/broker/log/partition-log.js';
+import { FileLogStore } from '../../../runtime/src/broker/log/log-store.js';
+import { decodeRecords, readBatchHeader, validateProducedBatch } from '../../../runtime/src/broker/log/record-batch.js';
+import { Writer } from '../../../runtime/src/broker/protocol/writer.js';
+
+/** Builds an uncompressed v2 batch the way a producer does (base offset 0, valid CRC). */
+function batch(values: string[], baseTimestamp = 1000, step = 10): Buffer {
+  const records = new Writer();
+  values.forEach((v, i) => {
+    const rec = new Writer();
+    rec.int8(0).varint(i * step).varint(i).varint(-1);
+    const vb = Buffer.from(v);
+    rec.varint(vb.length).raw(vb).varint(0);
+    records.varint(rec.length).raw(rec.toBuffer());
+  });
+  const w = new Writer();
+  w.int64(0).int32(0).int32(0).int8(2).uint32(0).int16(0).int32(values.length - 1);
+  w.int64(baseTimestamp).int64(baseTimestamp + (values.length - 1) * step).int64(-1).int16(-1).int32(-1).int32(values.length);
+  w.raw(records.toBuffer());
+  const buf = Buffer.from(w.toBuffer());
+  buf.writeInt32BE(buf.length - 12, 8);
+  buf.writeUInt32BE(crc32c(buf, 21), 17);
+  return buf;
+}
+
+const values = (log: PartitionLog, from: number): string[] => {
+  const res = log.read(from, 1 << 20)!;
+  const out: string[] = [];
+  for (let pos = 0; pos < res.records.length; ) {
+    const h = readBatchHeader(res.records, pos)!;
+    for (const r of decodeRecords(res.records.subarray(pos, pos + h.size))!) out.push(`${r.offset}:${r.value}`);
+    pos += h.size;
+  }
+  return out;
+};
+
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'broker-log-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('crc32c', () => {
+  it('matches the standard check value', () => {
+    expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
+  });
+});
+
+describe('validateProducedBatch', () => {
+  it('accepts a well-formed batch', () => {
+    expect(validateProducedBatch(batch(['a', 'b']), 1 << 20).ok).toBe(true);
+  });
+  it('rejects a flipped bit as CORRUPT_MESSAGE', () => {
+    const b = batch(['a']);
+    b[b.length - 2] ^= 1;
+    expect(validateProducedBatch(b, 1 << 20)).toMatchObject({ ok: false, error: ErrorCode.CORRUPT_MESSAGE });
+  });
+  it('rejects two batches in one record set as INVALID_RECORD', () => {
+    expect(validateProducedBatch(Buffer.concat([batch(['a']), batch(['b'])]), 1 << 20)).toMatchObject({ ok: false, error: ErrorCode.INVALID_RECORD });
+  });
+  it('rejects an oversize batch as MESSAGE_TOO_LARGE', () => {
+    expect(validateProducedBatch(batch(['x'.repeat(200)]), 100)).toMatchObject({ ok: false, error: ErrorCode.MESSAGE_TOO_LARGE });
+  });
+  it('rejects a control batch from a client as INVALID_RECORD', () => {
+    const b = batch(['a']);
+    b.writeInt16BE(0x20, 21);
+    b.writeUInt32BE(crc32c(b, 21), 17);
+    expect(validateProducedBatch(b, 1 << 20)).toMatchObject({ ok: false, error: ErrorCode.INVALID_RECORD });
+  });
+});
+
+describe('PartitionLog in memory', () => {
+  it('assigns consecutive offsets and returns whole batches from the containing one', () => {
+    const log = PartitionLog.open(undefined);
+    expect(log.append(batch(['a', 'b', 'c']))).toBe(0);
+    expect(log.append(batch(['d', 'e']))).toBe(3);
+    expect(log.logEndOffset).toBe(5);
+    // Offset 1 lies inside the first batch: the batch comes back whole, clients skip 0.
+    expect(values(log, 1)).toEqual(['0:a', '1:b', '2:c', '3:d', '4:e']);
+    expect(values(log, 3)).toEqual(['3:d', '4:e']);
+    expect(log.read(5, 1000)!.records.length).toBe(0);
+    expect(log.read(6, 1000)).toBeUndefined();
+  });
+
+  it('stops at maxBytes but always returns the first batch (KIP-74)', () => {
+    const log = PartitionLog.open(undefined);
+    const first = batch(['aaaaaaaaaa']);
+    log.append(first);
+    log.append(batch(['b']));
+    expect(log.read(0, 10)!.records.length).toBe(first.length);
+    expect(log.read(0, 10, false)!.records.length).toBe(0);
+  });
+
+  it('finds offsets by timestamp record by record', () => {
+    const log = PartitionLog.open(undefined);
+    log.append(batch(['a', 'b', 'c'], 1000, 10)); // 1000, 1010, 1020
+    log.append(batch(['d'], 2000));
+    expect(log.offsetForTimestamp(1005)).toEqual({ offset: 1, timestamp: 1010 });
+    expect(log.offsetForTimestamp(1500)).toEqual({ offset: 3, timestamp: 2000 });
+    expect(log.offsetForTimestamp(3000)).toBeUndefined();
+  });
+});
+
+describe('PartitionLog on disk', () => {
+  it('survives reopen with the same offsets and bytes', () => {
+    const dir = tempDir();
+    const log = PartitionLog.open(dir);
+    log.append(batch(['a', 'b']));
+    log.append(batch(['c']));
+    log.close();
+    const again = PartitionLog.open(dir);
+    expect(again.logEndOffset).toBe(3);
+    expect(again.truncatedBytes).toBe(0);
+    expect(values(again, 0)).toEqual(['0:a', '1:b', '2:c']);
+    expect(again.append(batch(['d']))).toBe(3);
+    again.close();
+  });
+
+  it('truncates a torn last batch on restart and keeps everything before it', () => {
+    const dir = tempDir();
+    const log = PartitionLog.open(dir);
+    log.append(batch(['a']));
+    const second = batch(['b', 'c']);
+    log.append(second);
+    log.close();
+    const file = join(dir, segmentFileName(0));
+    const full = statSync(file).size;
+    const fd = openSync(file, 'r+');
+    ftruncateSync(fd, full - 3); // the process died mid-write
+    closeSync(fd);
+    const again = PartitionLog.open(dir);
+    expect(again.logEndOffset).toBe(1);
+    expect(again.truncatedBytes).toBe(second.length - 3);
+    expect(statSync(file).size).toBe(full - second.length);
+    expect(values(again, 0)).toEqual(['0:a']);
+    again.close();
+  });
+
+  it('drops a last batch whose CRC does not match', () => {
+    const dir = tempDir();
+    const log = PartitionLog.open(dir);
+    log.append(batch(['a']));
+    log.append(batch(['b']));
+    log.close();
+    const file = join(dir, segmentFileName(0));
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.from([0xff]), 0, 1, statSync(file).size - 1);
+    closeSync(fd);
+    const again = PartitionLog.open(dir);
+    expect(again.logEndOffset).toBe(1);
+    again.close();
+  });
+
+  it('rolls segments and deletes the oldest by size and by time', () => {
+    const dir = tempDir();
+    const one = batch(['x'.repeat(100)]).length;
+    const log = PartitionLog.open(dir, { segmentBytes: one * 2, retentionMs: 60_000, retentionBytes: -1 });
+    for (let i = 0; i < 6; i++) log.append(batch(['x'.repeat(100)], 1000 + i));
+    expect(log.segmentCount).toBe(3);
+    expect(readdirSync(dir).sort()).toEqual([segmentFileName(0), segmentFileName(2), segmentFileName(4)]);
+    expect(log.enforceRetention(1000 + 60_000)).toBe(0);
+    expect(log.enforceRetention(1003 + 60_001)).toBe(2); // segments ending at 1001 and 1003 expired
+    expect(log.logStartOffset).toBe(4);
+    expect(log.read(3, 1000)).toBeUndefined();
+    expect(values(log, 4).map((v) => v.split(':')[0])).toEqual(['4', '5']);
+    log.config = { ...log.config, retentionMs: -1, retentionBytes: one };
+    log.append(batch(['y'.repeat(100)], 5000));
+    log.append(batch(['y'.repeat(100)], 5000));
+    expect(log.enforceRetention(0)).toBe(1);
+    expect(log.logStartOffset).toBe(6);
+    log.close();
+  });
+});
+
+describe('FileLogStore', () => {
+  it('creates, reloads and deletes topics under the data dir', () => {
+    const dir = tempDir();
+    const store = new FileLogStore(dir);
+    expect(store.createTopic('orders', 2)).toMatchObject({ name: 'orders' });
+    expect(store.createTopic('orders', 2)).toBe('exists');
+    expect(store.createTopic('bad name', 1)).toBe('invalid-name');
+    expect(store.createTopic('empty', 0)).toBe('invalid-partitions');
+    store.partition('orders', 1)!.append(batch(['a']));
+    store.close();
+    const again = new FileLogStore(dir);
+    expect(again.topics().map((t) => [t.name, t.partitions.length])).toEqual([['orders', 2]]);
+    expect(again.partition('orders', 1)!.logEndOffset).toBe(1);
+    expect(again.deleteTopic('orders')).toBe(true);
+    expect(again.deleteTopic('orders')).toBe(false);
+    expect(readdirSync(join(dir, 'topics'))).toEqual([]);
+    again.close();
+  });
+});
