@@ -5,6 +5,21 @@ export { RDD } from './rdd.js';
 export { DStream } from './dstream.js';
 export { StreamingContext } from './streaming-context.js';
 export type { StreamingContextOptions } from './streaming-context.js';
+export type { StreamingContextState, DStreamSemantics } from './dstream-graph.js';
 export { KafkaUtils } from './kafka-utils.js';
+export { MemoryTopics } from './memory-topics.js';
+export type { MemoryTopicRecord, MemoryProduceOptions } from './memory-topics.js';
+export type { DirectInput, DirectInputFactory } from './direct-input.js';
+export type { InputSource } from './input-source.js';
+export { InMemoryCheckpointStore } from './checkpoint-store.js';
+export type { CheckpointStore, DStreamCheckpoint, StreamCheckpoint } from './checkpoint-store.js';
+export type {
+  DStreamBatchTrace,
+  DStreamInputTrace,
+  DStreamListener,
+  DStreamStateTrace,
+  DStreamWindowSpan,
+  DStreamWindowTrace,
+} from './trace.js';
 export { Duration, Seconds, Milliseconds, Minutes } from './duration.js';
 export type { DurationLike } from './duration.js';

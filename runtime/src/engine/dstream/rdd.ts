@@ -110,14 +110,154 @@ export class RDD<T> {
 
   /** Merges values per key with `f` (PySpark `reduceByKey`). */
   reduceByKey<K, V>(this: RDD<[K, V]>, f: (a: V, b: V) => V, numPartitions?: number): RDD<[K, V]> {
-    const acc = new Map<string, [K, V]>();
-    for (const [k, v] of this.collect()) {
-      const id = keyId(k);
-      const cur = acc.get(id);
-      acc.set(id, cur ? [cur[0], f(cur[1], v)] : [k, v]);
-    }
-    return this.context.parallelize([...acc.values()], numPartitions ?? Math.max(1, this.parts.length));
+    return this.combineByKey((v) => v, f, f, numPartitions);
   }
+
+  /**
+   * The generic per-key aggregation (PySpark `combineByKey`): values are combined inside each
+   * partition first, then the per-partition combiners are merged after the shuffle.
+   */
+  combineByKey<K, V, C>(
+    this: RDD<[K, V]>,
+    createCombiner: (v: V) => C,
+    mergeValue: (c: C, v: V) => C,
+    mergeCombiners: (a: C, b: C) => C,
+    numPartitions?: number,
+  ): RDD<[K, C]> {
+    const n = numPartitions ?? this.context.defaultParallelism;
+    const combined: [K, C][] = [];
+    for (const part of this.parts) {
+      const local = new Map<string, [K, C]>();
+      for (const [k, v] of part) {
+        const id = keyId(k);
+        const cur = local.get(id);
+        local.set(id, cur ? [cur[0], mergeValue(cur[1], v)] : [k, createCombiner(v)]);
+      }
+      combined.push(...local.values());
+    }
+    const buckets = hashBuckets(combined, n);
+    return new RDD(this.context, buckets.map((bucket) => {
+      const merged = new Map<string, [K, C]>();
+      for (const [k, c] of bucket) {
+        const id = keyId(k);
+        const cur = merged.get(id);
+        merged.set(id, cur ? [cur[0], mergeCombiners(cur[1], c)] : [k, c]);
+      }
+      return [...merged.values()];
+    }));
+  }
+
+  /** Groups the values of each key into an array (PySpark `groupByKey`; values keep arrival order). */
+  groupByKey<K, V>(this: RDD<[K, V]>, numPartitions?: number): RDD<[K, V[]]> {
+    return this.combineByKey((v) => [v], (c, v) => [...c, v], (a, b) => [...a, ...b], numPartitions);
+  }
+
+  /** Applies `f` to each value, keeping the key. */
+  mapValues<K, V, U>(this: RDD<[K, V]>, f: (v: V) => U): RDD<[K, U]> {
+    return new RDD(this.context, this.parts.map((p) => p.map(([k, v]) => [k, f(v)] as [K, U])));
+  }
+
+  /** Applies `f` to each value and emits one pair per element it returns. */
+  flatMapValues<K, V, U>(this: RDD<[K, V]>, f: (v: V) => Iterable<U>): RDD<[K, U]> {
+    return new RDD(this.context, this.parts.map((p) => p.flatMap(([k, v]) => Array.from(f(v), (u) => [k, u] as [K, U]))));
+  }
+
+  /** The keys of a pair RDD. */
+  keys<K, V>(this: RDD<[K, V]>): RDD<K> {
+    return this.map(([k]) => k);
+  }
+
+  /** The values of a pair RDD. */
+  values<K, V>(this: RDD<[K, V]>): RDD<V> {
+    return this.map(([, v]) => v);
+  }
+
+  /** Redistributes pairs by the hash of their key. */
+  partitionBy<K, V>(this: RDD<[K, V]>, numPartitions?: number): RDD<[K, V]> {
+    return new RDD(this.context, hashBuckets(this.collect(), numPartitions ?? this.context.defaultParallelism));
+  }
+
+  /** Concatenates two RDDs, keeping both sets of partitions (PySpark `union`). */
+  union(other: RDD<T>): RDD<T> {
+    return new RDD(this.context, [...this.parts, ...other.parts]);
+  }
+
+  /**
+   * For each key in either RDD, the arrays of its values on each side (PySpark `cogroup`).
+   */
+  cogroup<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number): RDD<[K, [V[], W[]]]> {
+    const tagged = this.map(([k, v]) => [k, [0, v]] as [K, [0 | 1, V | W]])
+      .union(other.map(([k, w]) => [k, [1, w]] as [K, [0 | 1, V | W]]));
+    return tagged.combineByKey<K, [0 | 1, V | W], [V[], W[]]>(
+      ([side, x]) => (side === 0 ? [[x as V], []] : [[], [x as W]]),
+      (c, [side, x]) => (side === 0 ? [[...c[0], x as V], c[1]] : [c[0], [...c[1], x as W]]),
+      (a, b) => [[...a[0], ...b[0]], [...a[1], ...b[1]]],
+      numPartitions,
+    );
+  }
+
+  /** Inner join on the key: one pair per matching (left, right) value combination. */
+  join<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number): RDD<[K, [V, W]]> {
+    return this.cogroup(other, numPartitions).flatMapValues(([vs, ws]) => vs.flatMap((v) => ws.map((w) => [v, w] as [V, W])));
+  }
+
+  /** Left outer join: keys only on the left get `null` as the right value (Python's `None`). */
+  leftOuterJoin<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number): RDD<[K, [V, W | null]]> {
+    return this.cogroup(other, numPartitions).flatMapValues(([vs, ws]) =>
+      vs.flatMap((v) => (ws.length === 0 ? [[v, null] as [V, W | null]] : ws.map((w) => [v, w] as [V, W | null]))),
+    );
+  }
+
+  /** Counts of each distinct element, as a local Map keyed by the element (PySpark `countByValue`). */
+  countByValue(): Map<T, number> {
+    const counts = new Map<string, [T, number]>();
+    for (const x of this.collect()) {
+      const id = keyId(x);
+      const cur = counts.get(id);
+      counts.set(id, [x, (cur?.[1] ?? 0) + 1]);
+    }
+    return new Map([...counts.values()]);
+  }
+
+  /** Sorts a pair RDD by key. */
+  sortByKey<K, V>(this: RDD<[K, V]>, ascending = true, numPartitions?: number): RDD<[K, V]> {
+    return this.sortBy(([k]) => k, ascending, numPartitions);
+  }
+
+  /** The elements of each partition as one array per partition (PySpark `glom`). */
+  glom(): RDD<T[]> {
+    return new RDD(this.context, this.parts.map((p) => [p.slice()]));
+  }
+
+  /** Marks the RDD as cached; everything is in memory already, so this only returns the RDD. */
+  cache(): this {
+    return this;
+  }
+
+  /** Same as `cache()`. */
+  persist(): this {
+    return this;
+  }
+}
+
+/**
+ * Spreads pairs over `n` partitions by a stable hash of the key. Python's hash of strings is salted
+ * per process, so Spark's own order is not reproducible; a fixed FNV-1a hash keeps ours deterministic.
+ */
+function hashBuckets<K, V>(pairs: [K, V][], n: number): [K, V][][] {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError('Number of partitions must be positive.');
+  const buckets: [K, V][][] = Array.from({ length: n }, () => []);
+  for (const pair of pairs) buckets[stableHash(keyId(pair[0])) % n]!.push(pair);
+  return buckets;
+}
+
+function stableHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
 }
 
 /** A stable identity for a key so that structurally equal keys (tuples, strings, numbers) group together. */

@@ -1,11 +1,57 @@
+/**
+ * The DStream scheduler (Spark's StreamingContext + JobGenerator), on an injected clock.
+ *
+ *   start():  validate (an output exists; stateful streams have a checkpoint directory)
+ *             zero = floor(now / batch) · batch;  first batch time = zero + batch
+ *             (with a checkpoint in the store: zero and the state come from it and the first batch is
+ *              the one after the checkpointed batch, so batches missed while down run first)
+ *   loop:     for t = first, first + batch, …:
+ *               wait until clock ≥ t
+ *               every input computes its RDD for t           (may be async: broker fetches)
+ *               every output operation, in registration order, runs on its stream's RDD at t
+ *               save the checkpoint (stateful RDDs, input positions), drop RDDs no window needs
+ *               report the batch trace to listeners
+ *   failure:  an exception in any step stops the context; awaitTermination rejects with it.
+ */
 import type { Clock } from '../clock.js';
+import { defaultCheckpointStore, type CheckpointStore, type DStreamCheckpoint } from './checkpoint-store.js';
+import type { DirectInput } from './direct-input.js';
+import { DStream } from './dstream.js';
+import { DStreamGraph, type DStreamSemantics, type StreamingContextState } from './dstream-graph.js';
 import { toMillis, type DurationLike } from './duration.js';
+import { IllegalArgumentException, IllegalStateException } from './errors.js';
+import { directSource, queueSource, type InputSource } from './input-source.js';
+import { formatBatchTime } from './python-format.js';
+import { RDD } from './rdd.js';
 import type { SparkContext } from './spark-context.js';
+import type { DStreamBatchTrace, DStreamListener, DStreamWindowTrace } from './trace.js';
+import type { DirectInputFactory } from './direct-input.js';
 
-/** Options that PySpark does not have: the injected processing-time clock. */
+/** Options PySpark does not have: the injected clock and the hooks the runtime plugs in. */
 export interface StreamingContextOptions {
-  /** Processing-time clock; tests and lessons pass a ManualClock. */
+  /** Processing-time clock; tests and lessons pass a ManualClock. Required to start. */
   clock?: Clock;
+  /** Time zone for pprint's `Time:` line (IANA name); UTC by default, like our Spark sessions. */
+  timeZone?: string;
+  /** Where pprint writes; receives whole blocks of text ending in a newline. Defaults to the console. */
+  stdout?: (text: string) => void;
+  /** Where checkpoints go; a process-wide in-memory store by default. */
+  checkpointStore?: CheckpointStore;
+  /** Creates the inputs of `KafkaUtils.createDirectStream`; in-memory topics by default. */
+  kafka?: DirectInputFactory;
+  /** Follow PySpark (default) or the JVM API where they differ. */
+  semantics?: DStreamSemantics;
+}
+
+interface InputEntry {
+  stream: DStream<unknown>;
+  source: InputSource<unknown>;
+}
+
+interface BatchWaiter {
+  timeMs: number;
+  resolve: () => void;
+  reject: (e: unknown) => void;
 }
 
 /** The entry point of the DStream API (PySpark `StreamingContext`). */
@@ -14,10 +60,341 @@ export class StreamingContext {
   readonly sparkContext: SparkContext;
   /** Batch interval in milliseconds. */
   readonly batchDurationMs: number;
+  /** @internal */
+  readonly graph: DStreamGraph;
+  /** @internal Kafka input factory, if configured. */
+  readonly kafkaFactory: DirectInputFactory | undefined;
+  private readonly clock: Clock | undefined;
+  private readonly inputs: InputEntry[] = [];
+  private readonly listeners: DStreamListener[] = [];
+  private readonly abort = new AbortController();
+  private batchWaiters: BatchWaiter[] = [];
+  private lastCompletedMs: number | null = null;
+  private failure: { error: unknown } | null = null;
+  private readonly terminated: Promise<void>;
+  private resolveTerminated!: () => void;
+  private rejectTerminated!: (e: unknown) => void;
 
+  /**
+   * @param sparkContext the SparkContext (or `spark.sparkContext`)
+   * @param batchDuration batch interval: PySpark seconds (0.5 allowed) or a Duration
+   */
   constructor(sparkContext: SparkContext, batchDuration: DurationLike, options: StreamingContextOptions = {}) {
     this.sparkContext = sparkContext;
     this.batchDurationMs = toMillis(batchDuration);
-    void options;
+    if (!(this.batchDurationMs > 0)) throw new IllegalArgumentException(`requirement failed: Batch duration must be positive, got ${this.batchDurationMs} ms`);
+    this.clock = options.clock;
+    this.kafkaFactory = options.kafka;
+    this.graph = new DStreamGraph(
+      sparkContext,
+      this.batchDurationMs,
+      options.semantics ?? 'pyspark',
+      options.timeZone ?? 'UTC',
+      options.stdout ?? ((text) => globalThis.console.log(text.endsWith('\n') ? text.slice(0, -1) : text)),
+      options.checkpointStore ?? defaultCheckpointStore(),
+    );
+    this.terminated = new Promise<void>((resolve, reject) => {
+      this.resolveTerminated = resolve;
+      this.rejectTerminated = reject;
+    });
+    // A failure nobody awaits must not become an unhandled rejection; awaitTermination still sees it.
+    this.terminated.catch(() => undefined);
+  }
+
+  /**
+   * PySpark's `StreamingContext.getOrCreate(checkpointPath, setupFunc)`. Functions cannot be read
+   * back from a checkpoint, so the program always builds its graph with `setupFunc`; on start the
+   * context then resumes from the checkpoint stored under `checkpointPath`, if there is one.
+   */
+  static getOrCreate(checkpointPath: string, setupFunc: () => StreamingContext): StreamingContext {
+    const ssc = setupFunc();
+    if (ssc.graph.checkpointDir === null) ssc.checkpoint(checkpointPath);
+    return ssc;
+  }
+
+  /** Enables checkpointing into `directory` (required by updateStateByKey and inverse window reductions). */
+  checkpoint(directory: string): void {
+    if (this.graph.state !== 'INITIALIZED') throw new IllegalStateException('Cannot set the checkpoint directory once the context has started');
+    this.graph.checkpointDir = directory;
+  }
+
+  /** The context's state: INITIALIZED, ACTIVE or STOPPED. */
+  getState(): StreamingContextState {
+    return this.graph.state;
+  }
+
+  /** Registers a listener for batch traces (PySpark `addStreamingListener`). */
+  addStreamingListener(listener: DStreamListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Remembers RDDs for at least `duration` (PySpark `remember`). */
+  remember(duration: DurationLike): void {
+    this.rememberMs = toMillis(duration);
+  }
+
+  private rememberMs = 0;
+
+  // ---------------------------------------------------------------- inputs
+
+  /**
+   * The extension point for inputs (connectors): a stream fed by `source` once per batch.
+   */
+  inputStream<T>(source: InputSource<T>): DStream<T> {
+    const stream = new DStream<T>(this.graph, {
+      op: source.name,
+      parents: [],
+      slideDurationMs: this.batchDurationMs,
+      input: true,
+      compute: () => null,
+    });
+    this.inputs.push({ stream: stream as DStream<unknown>, source: source as InputSource<unknown> });
+    return stream;
+  }
+
+  /**
+   * A stream served from a queue of RDDs (or plain arrays, parallelized): one per batch when
+   * `oneAtATime` (default), else all at the first batch. After the queue empties, `defaultRDD` is
+   * served if given, else an empty RDD.
+   */
+  queueStream<T>(rdds: Array<RDD<T> | T[]>, oneAtATime = true, defaultRDD?: RDD<T> | T[] | null): DStream<T> {
+    const toRdd = (x: RDD<T> | T[]): RDD<T> => (x instanceof RDD ? x : this.sparkContext.parallelize(x));
+    const queue = rdds.map(toRdd);
+    return this.inputStream(queueSource(queue, oneAtATime, defaultRDD == null ? null : toRdd(defaultRDD)));
+  }
+
+  /** @internal A direct (receiver-less) input, used by KafkaUtils. */
+  directStream<T>(input: DirectInput<T>): DStream<T> {
+    return this.inputStream(directSource(input));
+  }
+
+  /** The union of several streams with the same slide. */
+  union<T>(...dstreams: DStream<T>[]): DStream<T> {
+    if (dstreams.length === 0) throw new IllegalArgumentException('requirement failed: No DStreams to union');
+    return dstreams.slice(1).reduce((acc, d) => acc.union(d), dstreams[0] as DStream<T>);
+  }
+
+  // ---------------------------------------------------------------- life cycle
+
+  /**
+   * Starts the batches. Throws at once for what Spark rejects at start: no output operation, a
+   * stateful operation without a checkpoint directory, a stopped context, or no clock.
+   */
+  start(): void {
+    if (this.graph.state === 'ACTIVE') return;
+    if (this.graph.state === 'STOPPED') throw new IllegalStateException('StreamingContext has already been stopped');
+    if (this.graph.outputs.length === 0) throw new IllegalArgumentException('requirement failed: No output operations registered, so nothing to execute');
+    const clock = this.clock;
+    if (!clock) throw new IllegalArgumentException('requirement failed: StreamingContext needs a clock to start: new StreamingContext(sc, batch, { clock })');
+    for (const out of this.graph.outputs) out.stream.remember(Math.max(this.rememberMs, out.stream.slideDurationMs));
+    for (const s of this.graph.streams) {
+      if (s.spec.stateful && s.isReachable && this.graph.checkpointDir === null) {
+        throw new IllegalArgumentException('requirement failed: The checkpoint directory has not been set. Please set it by StreamingContext.checkpoint().');
+      }
+    }
+    const batch = this.batchDurationMs;
+    const first = (Math.floor(clock.now() / batch) + 1) * batch;
+    this.graph.zeroTimeMs = first - batch;
+    this.graph.startTimeMs = first;
+    this.graph.state = 'ACTIVE';
+    void this.run(clock, first);
+  }
+
+  /**
+   * Stops the batches (PySpark `stop(stopSparkContext=True, stopGraceFully=False)`). A batch already
+   * running finishes its current step; no new batch starts.
+   */
+  stop(stopSparkContext = true, stopGracefully = false): void {
+    void stopGracefully;
+    if (this.graph.state === 'STOPPED') return;
+    this.shutdown(null);
+    if (stopSparkContext) this.sparkContext.stop();
+  }
+
+  /**
+   * Resolves when the context stops; rejects with the exception that stopped it. With `timeout`
+   * (seconds, measured on the context's clock) it also resolves once that time has passed.
+   */
+  async awaitTermination(timeout?: number): Promise<void> {
+    if (timeout === undefined || timeout === null) return this.terminated;
+    await this.awaitTerminationOrTimeout(timeout);
+  }
+
+  /** Resolves true when the context stopped within `timeout` seconds (on its clock), false otherwise. */
+  async awaitTerminationOrTimeout(timeout: number): Promise<boolean> {
+    const clock = this.clock;
+    if (!clock) return this.terminated.then(() => true);
+    const timer = new AbortController();
+    const timedOut = clock.waitUntil(clock.now() + Math.round(timeout * 1000), timer.signal).then(() => false, () => false);
+    try {
+      return await Promise.race([this.terminated.then(() => true), timedOut]);
+    } finally {
+      timer.abort();
+    }
+  }
+
+  /**
+   * Resolves once every batch up to `timeMs` has completed (a test and lesson helper: advance a
+   * ManualClock, then await this). Rejects if the context stops first.
+   */
+  awaitBatchCompleted(timeMs: number): Promise<void> {
+    if (this.lastCompletedMs !== null && this.lastCompletedMs >= timeMs) return Promise.resolve();
+    if (this.failure) return Promise.reject(this.failure.error);
+    if (this.graph.state === 'STOPPED') return Promise.reject(new IllegalStateException(`StreamingContext stopped before batch ${timeMs} ms`));
+    return new Promise((resolve, reject) => this.batchWaiters.push({ timeMs, resolve, reject }));
+  }
+
+  /** Time of the last completed batch (epoch ms), or null before the first. */
+  get lastBatchTimeMs(): number | null {
+    return this.lastCompletedMs;
+  }
+
+  private shutdown(error: { error: unknown } | null): void {
+    if (this.graph.state === 'STOPPED') return;
+    this.graph.state = 'STOPPED';
+    this.failure = error;
+    this.abort.abort(new IllegalStateException('StreamingContext stopped'));
+    for (const { source } of this.inputs) {
+      Promise.resolve()
+        .then(() => source.stop?.())
+        .catch(() => undefined);
+    }
+    const waiters = this.batchWaiters;
+    this.batchWaiters = [];
+    const reason = error ? error.error : new IllegalStateException('StreamingContext stopped before the batch completed');
+    for (const w of waiters) w.reject(reason);
+    if (error) {
+      for (const l of this.listeners) {
+        try {
+          l.onStreamingError?.(error.error);
+        } catch {
+          // A failing listener must not hide the original error.
+        }
+      }
+      this.rejectTerminated(error.error);
+    } else {
+      this.resolveTerminated();
+    }
+  }
+
+  private async run(clock: Clock, first: number): Promise<void> {
+    try {
+      let next = first;
+      const dir = this.graph.checkpointDir;
+      let restored: DStreamCheckpoint | undefined;
+      if (dir !== null) {
+        restored = await this.graph.checkpointStore.load(dir);
+        if (restored && restored.batchDurationMs === this.batchDurationMs) {
+          next = this.restore(restored);
+        } else {
+          restored = undefined;
+        }
+      }
+      // Without a checkpoint nothing above awaited, so inputs start synchronously inside start():
+      // a Kafka "latest" position is taken at the moment the context starts.
+      await Promise.all(this.inputs.map(({ stream, source }) => source.start?.(restored?.inputs[String(stream.id)])));
+      while (this.graph.state === 'ACTIVE') {
+        await clock.waitUntil(next, this.abort.signal);
+        if (this.graph.state !== 'ACTIVE') break;
+        await this.runBatch(next);
+        next += this.batchDurationMs;
+      }
+    } catch (e) {
+      if (this.graph.state === 'ACTIVE') this.shutdown({ error: e });
+    }
+  }
+
+  private restore(cp: DStreamCheckpoint): number {
+    this.graph.zeroTimeMs = cp.zeroTimeMs;
+    const first = cp.lastBatchTimeMs + this.batchDurationMs;
+    this.graph.startTimeMs = first;
+    for (const [id, saved] of Object.entries(cp.streams)) {
+      const stream = this.graph.streams[Number(id)];
+      if (stream && stream.spec.stateful && stream.op === saved.op) {
+        stream.setGenerated(saved.timeMs, new RDD(this.sparkContext, saved.partitions));
+      }
+    }
+    return first;
+  }
+
+  private async runBatch(t: number): Promise<void> {
+    const inputTraces: DStreamBatchTrace['inputs'] = [];
+    for (const { stream, source } of this.inputs) {
+      const rdd = await source.compute(t, this.sparkContext);
+      if (this.graph.state !== 'ACTIVE') return;
+      stream.setGenerated(t, rdd);
+      inputTraces.push({ streamId: stream.id, name: source.name, records: rdd?.count() ?? 0, hasRdd: rdd !== null });
+    }
+    let outputs = 0;
+    for (const out of this.graph.outputs) {
+      const rdd = out.stream.getOrCompute(t);
+      if (rdd === null) continue;
+      out.run(t, rdd);
+      outputs++;
+    }
+    const trace = this.traceOf(t, inputTraces, outputs);
+    const dir = this.graph.checkpointDir;
+    if (dir !== null) await this.graph.checkpointStore.save(dir, this.checkpointOf(t));
+    for (const s of this.graph.streams) s.clearOldRdds(t);
+    this.lastCompletedMs = t;
+    for (const l of this.listeners) l.onBatchCompleted?.(trace);
+    const due = this.batchWaiters.filter((w) => w.timeMs <= t);
+    this.batchWaiters = this.batchWaiters.filter((w) => w.timeMs > t);
+    for (const w of due) w.resolve();
+  }
+
+  private checkpointOf(t: number): DStreamCheckpoint {
+    const streams: DStreamCheckpoint['streams'] = {};
+    for (const s of this.graph.streams) {
+      if (!s.spec.stateful || !s.isReachable) continue;
+      const latest = s.latestGenerated(t);
+      if (latest) streams[String(s.id)] = { op: s.op, timeMs: latest[0], partitions: latest[1].partitions() };
+    }
+    const inputs: DStreamCheckpoint['inputs'] = {};
+    for (const { stream, source } of this.inputs) {
+      if (source.positions) inputs[String(stream.id)] = source.positions();
+    }
+    return { version: 1, batchDurationMs: this.batchDurationMs, zeroTimeMs: this.graph.zeroTimeMs ?? 0, lastBatchTimeMs: t, streams, inputs };
+  }
+
+  private traceOf(t: number, inputs: DStreamBatchTrace['inputs'], outputs: number): DStreamBatchTrace {
+    const zero = this.graph.zeroTimeMs ?? 0;
+    const windows: DStreamWindowTrace[] = [];
+    const state: DStreamBatchTrace['state'] = [];
+    for (const s of this.graph.streams) {
+      if (!s.isReachable) continue;
+      const w = s.spec.window;
+      if (w) {
+        const containing = [];
+        const k0 = Math.ceil((t - zero) / w.slideMs);
+        for (let end = zero + k0 * w.slideMs; end < t + w.windowMs; end += w.slideMs) {
+          if (end - w.windowMs < t) containing.push({ startMs: end - w.windowMs, endMs: end });
+        }
+        const emittedInfo = s.isTimeValid(t) ? w.lastEmitted.get(t) : undefined;
+        windows.push({
+          streamId: s.id,
+          op: w.op,
+          windowMs: w.windowMs,
+          slideMs: w.slideMs,
+          containing,
+          emitted: emittedInfo ? { startMs: t - w.windowMs, endMs: t, ...emittedInfo } : null,
+        });
+      }
+      if (s.spec.stateful) {
+        const latest = s.latestGenerated(t);
+        state.push({ streamId: s.id, op: s.op, keys: latest ? latest[1].count() : 0 });
+      }
+    }
+    return {
+      api: 'dstream',
+      batchTimeMs: t,
+      batchTime: formatBatchTime(t, this.graph.timeZone),
+      intervalStartMs: t - this.batchDurationMs,
+      inputs,
+      windows,
+      state,
+      stateSize: state.reduce((n, s) => n + s.keys, 0),
+      outputs,
+    };
   }
 }
