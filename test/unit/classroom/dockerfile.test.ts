@@ -1,0 +1,87 @@
+/**
+ * The container image recipe, checked without a Docker daemon: the shape the classroom setups rely
+ * on (Node 20 slim, multi-stage, non-root, health check, port), and that the dependency layer
+ * copies every workspace manifest `npm ci` needs, so a new workspace cannot silently break it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from './compose-file.js';
+
+interface Instruction { keyword: string; args: string }
+
+/** Splits a Dockerfile into instructions, joining continuation lines and dropping comments. */
+function instructions(text: string): Instruction[] {
+  const logical: string[] = [];
+  let current = '';
+  for (const line of text.split('\n')) {
+    if (current === '' && line.trim().startsWith('#')) continue;
+    if (line.trimEnd().endsWith('\\')) {
+      current += `${line.trimEnd().slice(0, -1)} `;
+      continue;
+    }
+    current += line;
+    if (current.trim() !== '') logical.push(current.trim());
+    current = '';
+  }
+  return logical.map((l) => {
+    const space = l.indexOf(' ');
+    return { keyword: l.slice(0, space).toUpperCase(), args: l.slice(space + 1).trim().replace(/\s+/g, ' ') };
+  });
+}
+
+const dockerfile = instructions(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'));
+const of = (keyword: string): string[] => dockerfile.filter((i) => i.keyword === keyword).map((i) => i.args);
+const finalStage = dockerfile.slice(dockerfile.map((i) => i.keyword).lastIndexOf('FROM'));
+const finalOf = (keyword: string): string[] => finalStage.filter((i) => i.keyword === keyword).map((i) => i.args);
+
+describe('Dockerfile', () => {
+  it('builds in two stages on the official Node 20 slim image', () => {
+    expect(of('ARG')).toEqual(['NODE_IMAGE=node:20-bookworm-slim']);
+    expect(of('FROM')).toEqual(['${NODE_IMAGE} AS build', '${NODE_IMAGE}']);
+  });
+
+  it('installs with npm ci, builds the workbench, then drops dev dependencies', () => {
+    expect(of('RUN').slice(0, 2)).toEqual([
+      'npm ci --no-audit --no-fund',
+      'npm run build -w workbench && npm prune --omit=dev --no-audit --no-fund',
+    ]);
+  });
+
+  it('copies the manifest of every npm workspace before `npm ci`', () => {
+    const root = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { workspaces: string[] };
+    const copies = of('COPY').filter((args) => !args.startsWith('--from'));
+    const beforeInstall = copies.slice(0, copies.indexOf('. .'));
+    expect(beforeInstall).toEqual([
+      'package.json package-lock.json ./',
+      ...root.workspaces.map((w) => `${w}/package.json ${w}/`),
+    ]);
+    const ignore = readFileSync(join(repoRoot, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    // A workspace whose directory is ignored must have its manifest re-included.
+    for (const w of root.workspaces.filter((w) => ignore.includes(w))) expect(ignore).toContain(`!${w}/package.json`);
+  });
+
+  it('runs the runtime as the non-root node user with a health check on /healthz and port 5170', () => {
+    expect(finalOf('USER')).toEqual(['node']);
+    expect(finalOf('EXPOSE')).toEqual(['5170']);
+    expect(finalOf('HEALTHCHECK')).toHaveLength(1);
+    expect(finalOf('HEALTHCHECK')[0]).toContain("fetch('http://127.0.0.1:5170/healthz')");
+    expect(finalOf('ENTRYPOINT')).toEqual(['["node", "runtime/bin/streamlab.js"]']);
+    expect(existsSync(join(repoRoot, 'runtime/bin/streamlab.js'))).toBe(true);
+    expect(finalOf('CMD')).toEqual(['["start", "--host", "0.0.0.0", "--port", "5170", "--data-dir", "/data", "--no-open"]']);
+  });
+
+  it('ships what the runtime needs at run time and nothing of the build', () => {
+    expect(finalOf('COPY')).toEqual([
+      '--from=build /app/package.json /app/package-lock.json ./',
+      '--from=build /app/node_modules ./node_modules',
+      '--from=build /app/runtime ./runtime',
+      '--from=build /app/lessons ./lessons',
+      '--from=build /app/workbench/package.json ./workbench/',
+      '--from=build /app/workbench/dist ./workbench/dist',
+    ]);
+    // tsx runs the TypeScript sources, so it must survive `npm prune --omit=dev`.
+    const runtime = JSON.parse(readFileSync(join(repoRoot, 'runtime/package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(Object.keys(runtime.dependencies)).toContain('tsx');
+  });
+});
