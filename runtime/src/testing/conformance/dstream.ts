@@ -1,0 +1,404 @@
+/**
+ * Runs one DStream conformance scenario (`../shared/conformance/FORMAT.md`, `"api": "dstream"`)
+ * through the engine.
+ *
+ *   build:   StreamingContext(sc, batchIntervalMs) on a ManualClock at 0; PySpark semantics unless the
+ *            scenario holds for the JVM only and gives no `pysparkExpectOutputs`
+ *            input → query.pipeline ops in order → foreachRDD collecting (time, rows)
+ *   steps:   inputBatches  fill the input (element i is served at batch time (i+1) × batch)
+ *            runBatches N  start if needed; advance the clock one batch at a time, awaiting each
+ *            define        build one more op on the input (for definition-time errors)
+ *            expectError   the previous action (or, if none failed, the next one) must fail so
+ *            expectOutputs compare the collected outputs (pysparkExpectOutputs when present)
+ *
+ * Pipeline functions are written in a small arrow notation (`x -> (x, 1)`, `(vs, s) -> …`): `(a, b)`
+ * outside a call is a tuple (a JS array), Python's None/True/False/and/or/not are accepted, and
+ * `sum`, `len`, `max`, `min`, `abs` are available.
+ */
+import { ManualClock } from '../../engine/clock.js';
+import { InMemoryCheckpointStore } from '../../engine/dstream/checkpoint-store.js';
+import type { DStream } from '../../engine/dstream/dstream.js';
+import { Milliseconds } from '../../engine/dstream/duration.js';
+import type { InputSource } from '../../engine/dstream/input-source.js';
+import type { RDD } from '../../engine/dstream/rdd.js';
+import { SparkContext } from '../../engine/dstream/spark-context.js';
+import { StreamingContext } from '../../engine/dstream/streaming-context.js';
+
+/** One pipeline operation of a DStream scenario. */
+export interface DStreamScenarioOp {
+  op: string;
+  fn?: string;
+  func?: string | null;
+  invFunc?: string | null;
+  filterFunc?: string | null;
+  updateFunc?: string;
+  initial?: unknown[];
+  windowMs?: number;
+  slideMs?: number;
+  numPartitions?: number;
+  [extra: string]: unknown;
+}
+
+/** Expected output RDD at one time. */
+export interface DStreamExpectedOutput {
+  timeMs: number;
+  rows: unknown[];
+}
+
+/** A step of a DStream scenario. */
+export type DStreamScenarioStep =
+  | { inputBatches: (unknown[] | null)[] }
+  | { runBatches: number }
+  | { define: DStreamScenarioOp }
+  | { expectError: { when?: string; type?: string; contains?: string[]; caseInsensitive?: boolean } }
+  | { expectOutputs: DStreamExpectedOutput[]; rowOrder?: 'any' | 'exact'; skipEmpty?: boolean };
+
+/** The parts of a conformance scenario file that DStream scenarios use. */
+export interface DStreamScenario {
+  id: string;
+  api: 'dstream';
+  semanticsOf?: 'both' | 'scala-jvm' | 'pyspark';
+  query: {
+    batchIntervalMs: number;
+    input: { kind: 'testInputStream' | 'queueStream'; numPartitions?: number };
+    checkpoint?: boolean;
+    pipeline: DStreamScenarioOp[];
+  };
+  steps: DStreamScenarioStep[];
+  pysparkExpectOutputs?: DStreamExpectedOutput[];
+}
+
+/** Result of one scenario: ok, or the first difference. */
+export type DStreamScenarioResult = { ok: true } | { ok: false; message: string };
+
+/** Options for `runDStreamScenario`. */
+export interface RunDStreamScenarioOptions {
+  /** Force a semantics instead of choosing from `semanticsOf`. */
+  semantics?: 'pyspark' | 'jvm';
+}
+
+/** Runs a DStream scenario; resolves with the first difference instead of throwing. */
+export async function runDStreamScenario(scenario: DStreamScenario, options: RunDStreamScenarioOptions = {}): Promise<DStreamScenarioResult> {
+  try {
+    const message = await run(scenario, options);
+    return message === null ? { ok: true } : { ok: false, message: `${scenario.id}: ${message}` };
+  } catch (e) {
+    return { ok: false, message: `${scenario.id}: unexpected error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` };
+  }
+}
+
+async function run(scenario: DStreamScenario, options: RunDStreamScenarioOptions): Promise<string | null> {
+  const q = scenario.query;
+  const semantics = options.semantics ?? (scenario.semanticsOf === 'scala-jvm' && !scenario.pysparkExpectOutputs ? 'jvm' : 'pyspark');
+  const clock = new ManualClock(0);
+  const sc = new SparkContext({ master: 'local[2]' });
+  const ssc = new StreamingContext(sc, Milliseconds(q.batchIntervalMs), {
+    clock,
+    semantics,
+    checkpointStore: new InMemoryCheckpointStore(),
+    stdout: () => undefined,
+  });
+  if (q.checkpoint) ssc.checkpoint(`checkpoint-${scenario.id}`);
+
+  const batches: (unknown[] | null)[] = [];
+  const numPartitions = q.input.numPartitions ?? sc.defaultParallelism;
+  const input = ssc.inputStream(inputSource(q.input.kind, batches, numPartitions, q.batchIntervalMs, () => ssc.graph.zeroTimeMs ?? 0));
+
+  const outputs: DStreamExpectedOutput[] = [];
+  let pendingError: unknown = null;
+  let expectingError = false;
+  let started = false;
+
+  try {
+    let stream: DStream<unknown> = input;
+    for (const op of q.pipeline) stream = applyOp(stream, op, sc);
+    stream.foreachRDD((time: Date, rdd: RDD<unknown>) => {
+      outputs.push({ timeMs: time.getTime(), rows: rdd.collect() });
+    });
+  } catch (e) {
+    pendingError = e;
+  }
+
+  const act = async (f: () => Promise<void> | void): Promise<string | null> => {
+    try {
+      await f();
+    } catch (e) {
+      pendingError = e;
+    }
+    if (expectingError) {
+      expectingError = false;
+      if (pendingError === null) return 'expected an error, but the action succeeded';
+    }
+    return null;
+  };
+
+  try {
+    for (const step of scenario.steps) {
+      let problem: string | null = null;
+      if ('inputBatches' in step) {
+        batches.push(...step.inputBatches);
+      } else if ('runBatches' in step) {
+        problem = await act(async () => {
+          if (!started) {
+            started = true;
+            ssc.start();
+          }
+          for (let i = 0; i < step.runBatches; i++) {
+            clock.advance(q.batchIntervalMs);
+            await ssc.awaitBatchCompleted(clock.now());
+          }
+        });
+      } else if ('define' in step) {
+        problem = await act(() => {
+          applyOp(input, step.define, sc);
+        });
+      } else if ('expectError' in step) {
+        if (pendingError === null) {
+          expectingError = true;
+        } else {
+          problem = checkError(pendingError, step.expectError);
+          pendingError = null;
+        }
+      } else if ('expectOutputs' in step) {
+        if (pendingError !== null) return `unexpected error: ${describe(pendingError)}`;
+        const expected = scenario.pysparkExpectOutputs && semantics === 'pyspark' ? scenario.pysparkExpectOutputs : step.expectOutputs;
+        problem = compareOutputs(outputs, expected, step.rowOrder ?? 'any', step.skipEmpty ?? false);
+      } else {
+        problem = `unknown step ${JSON.stringify(step)}`;
+      }
+      if (problem !== null) return problem;
+    }
+    if (expectingError) return 'expected an error, but no action followed';
+    if (pendingError !== null) return `unexpected error: ${describe(pendingError)}`;
+    return null;
+  } finally {
+    ssc.stop(true);
+  }
+}
+
+/** Scala's TestInputStream (element i at batch i+1, null = no RDD) or PySpark's queue of parallelized lists. */
+function inputSource(
+  kind: string,
+  batches: (unknown[] | null)[],
+  numPartitions: number,
+  batchMs: number,
+  zero: () => number,
+): InputSource<unknown> {
+  if (kind === 'queueStream') {
+    let served = 0;
+    return {
+      name: 'queueStream',
+      compute(_t, sc) {
+        if (served >= batches.length) return sc.emptyRDD();
+        const b = batches[served++];
+        return sc.parallelize(b ?? [], numPartitions);
+      },
+    };
+  }
+  return {
+    name: 'testInputStream',
+    compute(t, sc) {
+      const index = Math.round((t - zero()) / batchMs) - 1;
+      const b = index < batches.length ? batches[index] : [];
+      return b === null || b === undefined ? null : sc.parallelize(b, numPartitions);
+    },
+  };
+}
+
+type AnyFn = (...args: any[]) => any;
+
+function applyOp(s: DStream<any>, op: DStreamScenarioOp, sc: SparkContext): DStream<any> {
+  const f = (src: string | null | undefined): AnyFn => compileFunction(src);
+  const optFn = (src: string | null | undefined): AnyFn | null => (src === null || src === undefined ? null : compileFunction(src));
+  const dur = (ms: number | undefined) => (ms === undefined ? undefined : Milliseconds(ms));
+  const win = dur(op.windowMs) ?? Milliseconds(0);
+  switch (op.op) {
+    case 'map': return s.map(f(op.fn));
+    case 'flatMap': return s.flatMap(f(op.fn));
+    case 'filter': return s.filter(f(op.fn));
+    case 'mapValues': return s.mapValues(f(op.fn));
+    case 'flatMapValues': return s.flatMapValues(f(op.fn));
+    case 'mapPartitions': return s.mapPartitions(f(op.fn));
+    case 'transform': return s.transform(f(op.fn));
+    case 'reduce': return s.reduce(f(op.func ?? op.fn));
+    case 'count': return s.count();
+    case 'countByValue': return s.countByValue();
+    case 'reduceByKey': return s.reduceByKey(f(op.func ?? op.fn), op.numPartitions);
+    case 'groupByKey': return s.groupByKey(op.numPartitions);
+    case 'window': return s.window(win, dur(op.slideMs));
+    case 'countByWindow': return s.countByWindow(win, dur(op.slideMs));
+    case 'reduceByWindow': return s.reduceByWindow(f(op.func), optFn(op.invFunc), win, dur(op.slideMs));
+    case 'reduceByKeyAndWindow':
+      return s.reduceByKeyAndWindow(
+        op.func === null || op.func === undefined ? (a: unknown) => a : f(op.func),
+        optFn(op.invFunc),
+        win,
+        dur(op.slideMs),
+        op.numPartitions,
+        optFn(op.filterFunc),
+      );
+    case 'countByValueAndWindow': return s.countByValueAndWindow(win, dur(op.slideMs), op.numPartitions);
+    case 'groupByKeyAndWindow': return s.groupByKeyAndWindow(win, dur(op.slideMs), op.numPartitions);
+    case 'updateStateByKey':
+      return s.updateStateByKey(f(op.updateFunc), op.numPartitions, op.initial ? sc.parallelize(op.initial as [unknown, unknown][]) : null);
+    default:
+      throw new Error(`unsupported pipeline op ${op.op}`);
+  }
+}
+
+const OPERATORS: Record<string, AnyFn> = {
+  '+': (a, b) => a + b,
+  '-': (a, b) => a - b,
+  '*': (a, b) => a * b,
+  max: (a, b) => (a >= b ? a : b),
+  min: (a, b) => (a <= b ? a : b),
+};
+
+const HELPERS: Record<string, AnyFn> = {
+  sum: (xs: Iterable<number>) => Array.from(xs).reduce((a, b) => a + b, 0),
+  len: (xs: { length: number } | Iterable<unknown>) => ('length' in (xs as object) ? (xs as { length: number }).length : Array.from(xs as Iterable<unknown>).length),
+  max: (...xs: unknown[]) => Math.max(...(xs.length === 1 ? Array.from(xs[0] as Iterable<number>) : (xs as number[]))),
+  min: (...xs: unknown[]) => Math.min(...(xs.length === 1 ? Array.from(xs[0] as Iterable<number>) : (xs as number[]))),
+  abs: (x: number) => Math.abs(x),
+  list: (xs: Iterable<unknown>) => Array.from(xs),
+};
+
+/** Compiles a scenario function (`x -> (x, 1)`, `lambda x: x`, or an operator name) to a JS function. */
+export function compileFunction(src: string | null | undefined): AnyFn {
+  if (src === null || src === undefined) throw new Error('missing function');
+  const text = src.trim();
+  const op = OPERATORS[text];
+  if (op) return op;
+  let params: string;
+  let body: string;
+  const lambda = /^lambda\s*([^:]*):([\s\S]*)$/.exec(text);
+  const arrow = /^(\([^)]*\)|[A-Za-z_$][\w$]*)\s*(?:->|=>)([\s\S]*)$/.exec(text);
+  if (lambda) {
+    params = lambda[1]!.trim();
+    body = lambda[2]!;
+  } else if (arrow) {
+    params = arrow[1]!.replace(/^\(|\)$/g, '').trim();
+    body = arrow[2]!;
+  } else {
+    throw new Error(`cannot read function ${JSON.stringify(src)}`);
+  }
+  const js = pythonToJs(tuplesToArrays(body.trim()));
+  const names = Object.keys(HELPERS);
+  const factory = new Function(...names, `return (${params}) => (${js});`) as (...h: AnyFn[]) => AnyFn;
+  return factory(...names.map((n) => HELPERS[n]!));
+}
+
+/** Rewrites `(a, b)` that is not a call into `[a, b]` (a tuple), recursively; strings are left alone. */
+function tuplesToArrays(s: string): string {
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i]!;
+    if (c === '"' || c === "'" || c === '`') {
+      const end = skipString(s, i);
+      out += s.slice(i, end);
+      i = end;
+    } else if (c === '(') {
+      const close = matching(s, i);
+      const innerSrc = s.slice(i + 1, close);
+      const inner = tuplesToArrays(innerSrc);
+      const prev = out.trimEnd().slice(-1);
+      const isCall = /[\w$)\]]/.test(prev) && !/\b(and|or|not|in|return|typeof)$/.test(out.trimEnd());
+      out += !isCall && hasTopLevelComma(innerSrc) ? `[${inner.replace(/,\s*$/, '')}]` : `(${inner})`;
+      i = close + 1;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+function skipString(s: string, start: number): number {
+  const q = s[start];
+  let i = start + 1;
+  while (i < s.length && s[i] !== q) i += s[i] === '\\' ? 2 : 1;
+  return i + 1;
+}
+
+function matching(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '"' || c === "'" || c === '`') {
+      i = skipString(s, i) - 1;
+    } else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  throw new Error(`unbalanced parentheses in ${JSON.stringify(s)}`);
+}
+
+function hasTopLevelComma(s: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '"' || c === "'" || c === '`') i = skipString(s, i) - 1;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ',' && depth === 0) return true;
+  }
+  return false;
+}
+
+/** Python words outside strings → JS. */
+function pythonToJs(s: string): string {
+  return s.replace(/("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|\b(None|True|False|and|or|not)\b/g, (m, str: string | undefined, word: string | undefined) => {
+    if (str) return str;
+    switch (word) {
+      case 'None': return 'null';
+      case 'True': return 'true';
+      case 'False': return 'false';
+      case 'and': return '&&';
+      case 'or': return '||';
+      case 'not': return '!';
+      default: return m;
+    }
+  });
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+function checkError(e: unknown, expected: { type?: string; contains?: string[]; caseInsensitive?: boolean }): string | null {
+  const name = e instanceof Error ? e.name : typeof e;
+  const message = e instanceof Error ? e.message : String(e);
+  if (expected.type && expected.type !== name) return `expected ${expected.type}, got ${describe(e)}`;
+  for (const part of expected.contains ?? []) {
+    const hit = expected.caseInsensitive ? message.toLowerCase().includes(part.toLowerCase()) : message.includes(part);
+    if (!hit) return `expected the error message to contain ${JSON.stringify(part)}, got ${JSON.stringify(message)}`;
+  }
+  return null;
+}
+
+function canonical(x: unknown): string {
+  return JSON.stringify(x, (_k, v: unknown) => (v instanceof Map ? [...v.entries()] : v)) ?? 'undefined';
+}
+
+function compareOutputs(actual: DStreamExpectedOutput[], expected: DStreamExpectedOutput[], rowOrder: 'any' | 'exact', skipEmpty: boolean): string | null {
+  const got = skipEmpty ? actual.filter((o) => o.rows.length > 0) : actual;
+  const n = Math.min(got.length, expected.length);
+  for (let i = 0; i < n; i++) {
+    const g = got[i]!;
+    const e = expected[i]!;
+    if (g.timeMs !== e.timeMs) return `output #${i}: expected time ${e.timeMs} ms, got ${g.timeMs} ms (rows ${canonical(g.rows)})`;
+    const gr = g.rows.map(canonical);
+    const er = e.rows.map(canonical);
+    if (rowOrder === 'any') {
+      gr.sort();
+      er.sort();
+    }
+    if (gr.join('\n') !== er.join('\n')) return `output at ${e.timeMs} ms: expected [${er.join(', ')}], got [${gr.join(', ')}]`;
+  }
+  if (got.length < expected.length) return `expected ${expected.length} outputs, got ${got.length}; first missing at ${expected[got.length]!.timeMs} ms`;
+  if (got.length > expected.length) return `expected ${expected.length} outputs, got ${got.length}; extra output at ${got[expected.length]!.timeMs} ms: ${canonical(got[expected.length]!.rows)}`;
+  return null;
+}
