@@ -36,6 +36,7 @@ export function adaptProgress(batchId: number, progress: Record<string, unknown>
     stateRows: sum('numRowsTotal'),
     droppedByWatermark: sum('numRowsDroppedByWatermark'),
     watermarkMs: timeMs(eventTime?.watermark),
+    maxEventTimeMs: timeMs(eventTime?.max),
   };
 }
 

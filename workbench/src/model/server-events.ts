@@ -34,6 +34,8 @@ export interface BatchProgress {
   droppedByWatermark?: number;
   /** Event-time watermark used by the batch, epoch ms. */
   watermarkMs?: number;
+  /** Largest event time seen in the batch, epoch ms (`eventTime.max`). */
+  maxEventTimeMs?: number;
 }
 
 /** A window in event time, half-open `[startMs, endMs)`. */

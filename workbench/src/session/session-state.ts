@@ -2,9 +2,9 @@
  * The workbench's state and how runtime events change it. Pure (no DOM, no I/O), so recorded sessions
  * replayed through it are the component tests of everything the panels show.
  */
-import type { ConnectionInfo, ClockMode } from '../client/runtime-client.js';
+import type { ConnectionInfo, ClockMode, TableInfo } from '../client/runtime-client.js';
 import type {
-  BatchEvent, CheckResult, Lesson, LessonSummary, LogLine, RunError, RunStatus, RuntimeEvent, TopicRecord,
+  BatchEvent, CheckResult, Lesson, LessonSummary, LogLine, ResultTable, RunError, RunStatus, RuntimeEvent, TopicInfo, TopicRecord,
 } from '../model/server-events.js';
 
 /** The current (or last) run. */
@@ -37,6 +37,11 @@ export interface SessionState {
   errors: RunError[];
   checks: ChecksState;
   tail: { tailId: string | null; topic: string | null; records: TopicRecord[] };
+  topics: TopicInfo[];
+  /** Result of the last produce, in words. */
+  produced: string | null;
+  tables: TableInfo[];
+  query: { sql: string; status: 'idle' | 'running' | 'done' | 'failed'; result?: ResultTable & { truncated: boolean }; error?: string };
   /** Last problem to show the learner, in plain words. */
   notice: string | null;
 }
@@ -61,6 +66,10 @@ export function initialState(): SessionState {
     errors: [],
     checks: { status: 'idle', results: [] },
     tail: { tailId: null, topic: null, records: [] },
+    topics: [],
+    produced: null,
+    tables: [],
+    query: { sql: '', status: 'idle' },
     notice: null,
   };
 }

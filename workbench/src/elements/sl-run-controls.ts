@@ -1,0 +1,80 @@
+/**
+ * `<sl-run-controls>`: Run, Stop, Step, the clock mode, the processing time and the manual advance.
+ * It fires intent events (`sl-run`, `sl-stop`, `sl-step`, `sl-advance`, `sl-mode`); the lesson view acts.
+ *
+ * In manual mode the clock moves only when told: `Step` runs one batch, and `+N s` moves processing
+ * time by one trigger interval, which is what makes a processing-time trigger fire.
+ */
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { ClockMode } from '../client/runtime-client.js';
+import type { RunStatus } from '../model/server-events.js';
+import { sharedStyles } from './shared-styles.js';
+
+/** Processing time as `HH:mm:ss` UTC, with the date when it is not the epoch day. */
+export function formatClock(ms: number | null): string {
+  if (ms === null) return '—';
+  const iso = new Date(ms).toISOString();
+  const time = iso.slice(11, 19);
+  return ms < 86_400_000 ? `${time} (t = ${ms / 1000} s)` : `${iso.slice(0, 10)} ${time} UTC`;
+}
+
+const fire = (el: HTMLElement, type: string, detail?: unknown) =>
+  el.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+
+@customElement('sl-run-controls')
+export class SlRunControls extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; padding: 0.5rem 0; }
+      fieldset { border: none; display: inline-flex; gap: 0.25rem; padding: 0; margin: 0; align-items: center; }
+      legend { float: left; margin-right: 0.4rem; font-size: 0.85rem; color: var(--sl-muted); }
+      label { font-size: 0.85rem; color: var(--sl-muted); display: inline-flex; gap: 0.3rem; align-items: center; }
+      .clock { font-family: var(--sl-mono); font-size: 0.85rem; }
+      .status { font-size: 0.85rem; }
+      .status.failed { color: var(--sl-bad); }
+      .status.running { color: var(--sl-ok); }
+    `,
+  ];
+
+  @property() status: RunStatus = 'idle';
+  @property() mode: ClockMode = 'system';
+  @property({ attribute: false }) clockMs: number | null = null;
+  @property({ type: Boolean }) canRun = false;
+  @property({ type: Boolean }) active = false;
+  /** Trigger interval for the manual advance, ms. */
+  @property({ type: Number }) intervalMs = 10_000;
+
+  protected override render() {
+    const manual = this.mode === 'manual';
+    const seconds = this.intervalMs / 1000;
+    return html`
+      <button class="primary" @click=${() => fire(this, 'sl-run')} ?disabled=${!this.canRun} title="Run (Ctrl+Enter)" aria-keyshortcuts="Control+Enter Meta+Enter">Run</button>
+      <button @click=${() => fire(this, 'sl-stop')} ?disabled=${!this.active}>Stop</button>
+      <button @click=${() => fire(this, 'sl-step')} ?disabled=${!this.active || !manual} title="Run one micro-batch (manual clock)">Step</button>
+      <fieldset>
+        <legend>Clock</legend>
+        <label><input type="radio" name="mode" value="system" .checked=${!manual} ?disabled=${this.active}
+          @change=${() => fire(this, 'sl-mode', 'system')} />System</label>
+        <label><input type="radio" name="mode" value="manual" .checked=${manual} ?disabled=${this.active}
+          @change=${() => fire(this, 'sl-mode', 'manual')} />Manual</label>
+      </fieldset>
+      <label>Trigger interval
+        <select aria-label="Trigger interval" @change=${(e: Event) => fire(this, 'sl-interval', Number((e.target as HTMLSelectElement).value))}>
+          ${[1000, 2000, 5000, 10_000, 30_000, 60_000].map((ms) => html`<option value=${ms} ?selected=${ms === this.intervalMs}>${ms / 1000} s</option>`)}
+        </select>
+      </label>
+      <button @click=${() => fire(this, 'sl-advance', this.intervalMs)} ?disabled=${!this.active || !manual}
+        aria-label="+${seconds} s" title="Advance the manual clock by ${seconds} seconds">+${seconds} s</button>
+      <span class="clock" aria-label="Processing time">Processing time: ${formatClock(this.clockMs)}</span>
+      <span class="status ${this.status}" role="status" aria-live="polite">${this.status === 'idle' ? '' : this.status}</span>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sl-run-controls': SlRunControls;
+  }
+}

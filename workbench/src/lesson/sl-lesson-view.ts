@@ -1,0 +1,202 @@
+/**
+ * `<sl-lesson-view>`: one lesson — its text in steps with hints, the editor with run controls, and the
+ * panels. It turns the children's intent events into session actions and keeps the learner's code and
+ * progress in local storage (autosave on every edit, debounced).
+ */
+import { LitElement, css, html, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import type { ClockMode, SourceFile } from '../client/runtime-client.js';
+import type { Lesson } from '../model/server-events.js';
+import { SessionController } from '../session/session-controller.js';
+import { canRun, isActive } from '../session/session-state.js';
+import { sharedStyles } from '../elements/shared-styles.js';
+import { renderMarkdown } from './render-markdown.js';
+import { highlightCode } from './highlight-code.js';
+import type { SlEditor } from '../editor/sl-editor.js';
+import type { SlPanels } from '../panels/sl-panels.js';
+import '../editor/sl-editor.js';
+import '../elements/sl-run-controls.js';
+import '../panels/sl-panels.js';
+
+@customElement('sl-lesson-view')
+export class SlLessonView extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host { display: grid; grid-template-rows: minmax(20rem, 55vh) auto; gap: 0.5rem; padding: 0.5rem 1rem 1rem; }
+      .top { display: grid; grid-template-columns: minmax(18rem, 2fr) 3fr; gap: 1rem; min-height: 0; }
+      @media (max-width: 900px) { :host { grid-template-rows: auto auto; } .top { grid-template-columns: 1fr; } }
+      article { overflow: auto; padding-right: 0.5rem; line-height: 1.55; }
+      article h2 { font-size: 1.15rem; margin-top: 0.25rem; }
+      article pre { background: var(--sl-surface); border: 1px solid var(--sl-border); border-radius: 6px; padding: 0.6rem; overflow-x: auto; font-size: 0.85rem; }
+      article code { font-size: 0.9em; }
+      article a { color: var(--sl-accent); }
+      .steps { display: flex; align-items: center; gap: 0.5rem; font-size: 0.85rem; }
+      .hints { margin-top: 1rem; border-top: 1px solid var(--sl-border); padding-top: 0.5rem; }
+      .hints ol { padding-left: 1.25rem; }
+      .code { display: flex; flex-direction: column; min-height: 0; }
+      .toolbar { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
+      .saved { font-size: 0.8rem; color: var(--sl-muted); }
+      sl-editor { flex: 1; border: 1px solid var(--sl-border); }
+      sl-panels { border: 1px solid var(--sl-border); border-radius: 6px; min-height: 16rem; }
+    `,
+  ];
+
+  @property({ attribute: false }) lesson: Lesson | null = null;
+  @state() private files: SourceFile[] = [];
+  @state() private step = 0;
+  @state() private hintsShown = 0;
+  @state() private mode: ClockMode = 'system';
+  @state() private intervalMs = 10_000;
+  @state() private savedAt: string | null = null;
+  @query('sl-editor') private editor!: SlEditor;
+  @query('sl-panels') private panels!: SlPanels;
+  private readonly session = new SessionController(this);
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor() {
+    super();
+    this.addEventListener('sl-run', () => void this.run());
+    this.addEventListener('sl-stop', () => void this.session.session?.stop());
+    this.addEventListener('sl-step', () => void this.session.session?.step({ batches: 1 }));
+    this.addEventListener('sl-advance', (e) => void this.session.session?.step({ advanceMs: (e as CustomEvent<number>).detail }));
+    this.addEventListener('sl-mode', (e) => (this.mode = (e as CustomEvent<ClockMode>).detail));
+    this.addEventListener('sl-interval', (e) => (this.intervalMs = (e as CustomEvent<number>).detail));
+    this.addEventListener('sl-change', (e) => this.autosave((e as CustomEvent<SourceFile[]>).detail));
+    this.addEventListener('sl-reveal', (e) => {
+      const d = (e as CustomEvent<{ file?: string; line?: number; column?: number }>).detail;
+      if (d.line) this.editor?.revealLine(d.file, d.line, d.column);
+    });
+    this.addEventListener('sl-check', () => void this.check());
+    this.addEventListener('sl-topics-refresh', () => void this.session.session?.refreshTopics());
+    this.addEventListener('sl-tail', (e) => void this.session.session?.tail((e as CustomEvent<string>).detail));
+    this.addEventListener('sl-produce', (e) => void this.session.session?.produce((e as CustomEvent).detail));
+    this.addEventListener('sl-tables-refresh', () => void this.session.session?.refreshTables());
+    // Ctrl/Cmd+Enter runs from anywhere in the lesson (the editor handles it itself and stops it).
+    this.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.defaultPrevented) {
+        e.preventDefault();
+        void this.run();
+      }
+    });
+    this.addEventListener('sl-query', (e) => void this.session.session?.runQuery((e as CustomEvent<string>).detail));
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('lesson') && this.lesson) {
+      const store = this.session.session?.store;
+      const saved = store?.loadCode(this.lesson.id);
+      this.files = saved ?? this.lesson.files;
+      const progress = store?.progress(this.lesson.id);
+      this.step = Math.min(progress?.step ?? 0, this.lesson.steps.length - 1);
+      this.hintsShown = Math.min(progress?.hintsShown ?? 0, this.lesson.hints.length);
+      this.savedAt = saved ? 'Restored your saved code.' : null;
+    }
+  }
+
+  protected override updated(): void {
+    const article = this.renderRoot.querySelector('article');
+    if (article) void highlightCode(article);
+  }
+
+  private currentFiles(): SourceFile[] {
+    return this.editor?.getFiles() ?? this.files;
+  }
+
+  private autosave(files: SourceFile[]): void {
+    if (!this.lesson) return;
+    const id = this.lesson.id;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => {
+      this.session.session?.store.saveCode(id, files);
+      this.savedAt = `Saved ${new Date().toLocaleTimeString()}`;
+    }, 300);
+  }
+
+  private async run(): Promise<void> {
+    const s = this.session.state;
+    if (!canRun(s)) return;
+    this.panels?.open('Output');
+    await this.session.session?.run(this.currentFiles(), this.mode);
+  }
+
+  private async check(): Promise<void> {
+    await this.session.session?.check(this.currentFiles());
+    this.panels?.open('Checks');
+  }
+
+  private resetToStarter(): void {
+    if (!this.lesson) return;
+    if (!confirm('Replace your code with the lesson’s starter code? Your changes will be lost.')) return;
+    this.session.session?.store.clearCode(this.lesson.id);
+    this.files = this.lesson.files.map((f) => ({ ...f }));
+    this.savedAt = 'Reset to the starter code.';
+  }
+
+  private showSolution(): void {
+    if (!this.lesson?.solution) return;
+    if (!confirm('Show the solution? It replaces the code in the editor (your version stays saved until you edit).')) return;
+    this.files = this.lesson.solution.map((f) => ({ ...f }));
+  }
+
+  private goStep(step: number): void {
+    if (!this.lesson) return;
+    this.step = Math.max(0, Math.min(this.lesson.steps.length - 1, step));
+    this.session.session?.store.saveProgress(this.lesson.id, { step: this.step });
+    this.renderRoot.querySelector('article')?.scrollTo({ top: 0 });
+  }
+
+  private nextHint(): void {
+    if (!this.lesson) return;
+    this.hintsShown = Math.min(this.lesson.hints.length, this.hintsShown + 1);
+    this.session.session?.store.saveProgress(this.lesson.id, { hintsShown: this.hintsShown });
+  }
+
+  protected override render() {
+    const lesson = this.lesson;
+    if (!lesson) return html`<p class="muted">Loading the lesson…</p>`;
+    const s = this.session.state;
+    if (s.checks.status === 'done' && s.checks.results.length && s.checks.results.every((r) => r.passed)) {
+      this.session.session?.store.saveProgress(lesson.id, { checksPassed: true });
+    }
+    const step = lesson.steps[this.step]!;
+    const steps = lesson.steps.length;
+    return html`
+      <div class="top">
+        <article aria-label="Lesson text">
+          <nav class="steps" aria-label="Steps">
+            <button @click=${() => this.goStep(this.step - 1)} ?disabled=${this.step === 0}>Previous</button>
+            <span>Step ${this.step + 1} of ${steps}</span>
+            <button @click=${() => this.goStep(this.step + 1)} ?disabled=${this.step >= steps - 1}>Next</button>
+          </nav>
+          <h2>${step.title}</h2>
+          <div>${unsafeHTML(renderMarkdown(step.markdown))}</div>
+          ${lesson.hints.length ? html`<section class="hints" aria-label="Hints">
+            <ol>${lesson.hints.slice(0, this.hintsShown).map((h) => html`<li>${unsafeHTML(renderMarkdown(h))}</li>`)}</ol>
+            <button @click=${this.nextHint} ?disabled=${this.hintsShown >= lesson.hints.length}>
+              ${this.hintsShown === 0 ? 'Show a hint' : `Show another hint (${lesson.hints.length - this.hintsShown} left)`}</button>
+          </section>` : ''}
+        </article>
+        <div class="code">
+          <div class="toolbar">
+            <sl-run-controls status=${s.run.status} mode=${isActive(s) ? s.run.mode : this.mode} .clockMs=${s.run.clockMs}
+              ?canRun=${canRun(s)} ?active=${isActive(s)} intervalMs=${this.intervalMs}></sl-run-controls>
+          </div>
+          <div class="toolbar">
+            <button @click=${this.resetToStarter}>Reset to starter</button>
+            <button @click=${this.showSolution} ?disabled=${!lesson.solution} title=${lesson.solution ? '' : 'This lesson has no solution to show here'}>Show solution</button>
+            <span class="saved" role="status">${this.savedAt ?? ''}</span>
+          </div>
+          <sl-editor .files=${this.files}></sl-editor>
+        </div>
+      </div>
+      <sl-panels .state=${s}></sl-panels>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sl-lesson-view': SlLessonView;
+  }
+}

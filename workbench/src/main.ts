@@ -1,0 +1,40 @@
+/**
+ * Entry point. Picks the runtime client from the URL:
+ *   ?token=…            the live runtime that served this page (the token is then kept in sessionStorage
+ *                       and removed from the address bar, so it does not end up in screenshots or history)
+ *   ?replay=<name>      a recorded session, no runtime needed
+ *   neither             the page that explains how to open Streamlab
+ */
+import './session/sl-session.js';
+import './elements/sl-app.js';
+import './elements/sl-no-token.js';
+import { LiveClient } from './client/live-client.js';
+import { ReplayClient } from './client/replay-client.js';
+import type { RuntimeClient } from './client/runtime-client.js';
+import { structuredWindowsSession } from './fixtures/sessions.js';
+
+const TOKEN_KEY = 'streamlab:token';
+
+function chooseClient(): RuntimeClient | null {
+  const url = new URL(location.href);
+  const replay = url.searchParams.get('replay');
+  if (replay === 'structured-windows') return new ReplayClient(structuredWindowsSession, 1);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    history.replaceState(null, '', url.pathname + url.search + url.hash);
+  }
+  const token = fromUrl ?? sessionStorage.getItem(TOKEN_KEY);
+  return token ? new LiveClient({ url: LiveClient.urlFor(location, token), token }) : null;
+}
+
+const client = chooseClient();
+if (client) {
+  const session = document.createElement('sl-session');
+  session.append(document.createElement('sl-app'));
+  document.body.append(session);
+  session.attach(client);
+} else {
+  document.body.append(document.createElement('sl-no-token'));
+}

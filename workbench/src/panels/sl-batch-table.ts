@@ -1,0 +1,39 @@
+/**
+ * `<sl-batch-table>`: one micro-batch exactly as Spark's console sink prints it (see
+ * format/console-table.ts). The text is the table; screen readers get it with its batch label.
+ */
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { BatchEvent } from '../model/server-events.js';
+import { formatConsoleBatch } from '../format/console-table.js';
+
+@customElement('sl-batch-table')
+export class SlBatchTable extends LitElement {
+  static override styles = css`
+    :host { display: block; }
+    pre { margin: 0 0 0.25rem; font-family: var(--sl-mono); font-size: 0.85rem; line-height: 1.35; overflow-x: auto; }
+    .meta { font-size: 0.8rem; color: var(--sl-muted); margin-bottom: 0.75rem; }
+  `;
+
+  @property({ attribute: false }) batch: BatchEvent | null = null;
+
+  protected override render() {
+    const b = this.batch;
+    if (!b) return html``;
+    const p = b.progress;
+    const capped = b.table.totalRows !== undefined && b.table.totalRows > b.table.rows.length;
+    return html`<pre role="figure" aria-label="Batch ${b.batchId}${b.query ? ` of ${b.query}` : ''}">${formatConsoleBatch(b.batchId, b.table)}</pre>
+      <div class="meta">
+        ${b.query ? html`${b.query} · ` : ''}${p.numInputRows ?? 0} input ${p.numInputRows === 1 ? 'row' : 'rows'}
+        ${p.durationMs !== undefined ? html` · ${p.durationMs} ms` : ''}
+        ${p.droppedByWatermark ? html` · ${p.droppedByWatermark} dropped as late` : ''}
+        ${capped ? html` · showing ${b.table.rows.length} of ${b.table.totalRows} rows` : ''}
+      </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sl-batch-table': SlBatchTable;
+  }
+}

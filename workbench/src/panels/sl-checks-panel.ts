@@ -1,0 +1,60 @@
+/**
+ * `<sl-checks-panel>`: the Check button and the autograder's answer, one line per behaviour with the
+ * reason in plain words and, when the runtime sends them, expected versus actual rows.
+ */
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { ChecksState } from '../session/session-state.js';
+import { sharedStyles } from '../elements/shared-styles.js';
+
+@customElement('sl-checks-panel')
+export class SlChecksPanel extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host { display: block; }
+      ul { list-style: none; padding: 0; display: grid; gap: 0.5rem; }
+      li { border: 1px solid var(--sl-border); border-radius: 6px; padding: 0.5rem 0.75rem; }
+      .pass { color: var(--sl-ok); font-weight: 600; }
+      .fail { color: var(--sl-bad); font-weight: 600; }
+      .rows { display: flex; gap: 1rem; flex-wrap: wrap; margin-top: 0.4rem; }
+      .summary { font-weight: 600; }
+    `,
+  ];
+
+  @property({ attribute: false }) checks: ChecksState = { status: 'idle', results: [] };
+  @property({ type: Boolean }) disabled = false;
+
+  protected override render() {
+    const c = this.checks;
+    const passed = c.results.filter((r) => r.passed).length;
+    return html`
+      <button class="primary" ?disabled=${this.disabled || c.status === 'running'}
+        @click=${() => this.dispatchEvent(new CustomEvent('sl-check', { bubbles: true, composed: true }))}>Check</button>
+      <span role="status" aria-live="polite">
+        ${c.status === 'running' ? 'Checking…' : ''}
+        ${c.status === 'done' ? html`<span class="summary">${passed} of ${c.results.length} checks passed</span>` : ''}
+        ${c.status === 'failed' ? html`<span class="fail">The checks could not run: ${c.error}</span>` : ''}
+      </span>
+      <ul aria-label="Check results">
+        ${c.results.map((r) => html`<li>
+          <span class=${r.passed ? 'pass' : 'fail'}>${r.passed ? '✓ Pass' : '✗ Fail'}</span> ${r.name}
+          ${r.message ? html`<div>${r.message}</div>` : ''}
+          ${r.expected || r.actual ? html`<div class="rows">
+            ${r.expected ? this.rows('Expected', r.expected) : ''}${r.actual ? this.rows('Actual', r.actual) : ''}</div>` : ''}
+        </li>`)}
+      </ul>`;
+  }
+
+  private rows(caption: string, rows: unknown[][]) {
+    return html`<table class="data"><caption>${caption}</caption><tbody>
+      ${rows.map((r) => html`<tr>${r.map((v) => html`<td>${v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v)}</td>`)}</tr>`)}
+    </tbody></table>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sl-checks-panel': SlChecksPanel;
+  }
+}

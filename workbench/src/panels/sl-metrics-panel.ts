@@ -1,0 +1,81 @@
+/**
+ * `<sl-metrics-panel>`: six uPlot charts over batches (input and processed rows/s, batch duration,
+ * state rows, rows dropped by the watermark, watermark lag). Charts are rebuilt when the batches change;
+ * with at most a few hundred batches that is cheaper than diffing.
+ */
+import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import uPlot from 'uplot';
+import uplotCss from '../../../node_modules/uplot/dist/uPlot.min.css?inline';
+import type { BatchEvent } from '../model/server-events.js';
+import { sharedStyles } from '../elements/shared-styles.js';
+import { metricsSeries } from './metrics-series.js';
+
+@customElement('sl-metrics-panel')
+export class SlMetricsPanel extends LitElement {
+  static override styles = [
+    unsafeCSS(uplotCss),
+    sharedStyles,
+    css`
+      :host { display: block; }
+      .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 1rem; }
+      figure { margin: 0; }
+      figcaption { font-size: 0.85rem; font-weight: 600; margin-bottom: 0.25rem; }
+      .u-legend { font-size: 0.75rem; color: var(--sl-text); }
+      .empty { color: var(--sl-muted); }
+    `,
+  ];
+
+  @property({ attribute: false }) batches: BatchEvent[] = [];
+  private plots: uPlot[] = [];
+
+  protected override render() {
+    if (this.batches.length === 0) return html`<p class="empty">Metrics appear after the first batch.</p>`;
+    const data = metricsSeries(this.batches);
+    return html`<div class="grid">
+      ${data.series.map((s) => {
+        const last = [...s.values].reverse().find((v) => v !== null);
+        return html`<figure><figcaption id="cap-${s.id}">${s.title}</figcaption>
+          <div class="chart" data-id=${s.id} role="img" aria-labelledby="cap-${s.id}"
+            aria-description="Latest value ${last ?? 'not reported'} ${s.unit} after batch ${data.x[data.x.length - 1]}"></div></figure>`;
+      })}
+    </div>`;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!changed.has('batches')) return;
+    for (const p of this.plots) p.destroy();
+    this.plots = [];
+    if (this.batches.length === 0) return;
+    const data = metricsSeries(this.batches);
+    const styles = getComputedStyle(this);
+    const text = styles.getPropertyValue('--sl-muted').trim() || '#555';
+    const grid = styles.getPropertyValue('--sl-border').trim() || '#ccc';
+    const stroke = styles.getPropertyValue('--sl-accent').trim() || '#0b5cad';
+    for (const s of data.series) {
+      const host = this.renderRoot.querySelector<HTMLElement>(`.chart[data-id="${s.id}"]`);
+      if (!host) continue;
+      const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+      this.plots.push(new uPlot({
+        width: Math.max(280, host.clientWidth || 320),
+        height: 160,
+        scales: { x: { time: false } },
+        axes: [{ ...axis, label: 'batch' }, { ...axis, label: s.unit, size: 56 }],
+        series: [{ label: 'batch' }, { label: s.title, stroke, width: 2, points: { show: true, size: 6 }, spanGaps: false }],
+        legend: { show: true },
+      }, [data.x, s.values] as uPlot.AlignedData, host));
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const p of this.plots) p.destroy();
+    this.plots = [];
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sl-metrics-panel': SlMetricsPanel;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * `<sl-output-panel>`: errors first (each linking to the learner's line), then the learner's console
+ * lines, then one console-sink table per batch, newest first — the order a learner looks for them.
+ */
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { BatchEvent, LogLine, RunError } from '../model/server-events.js';
+import { sharedStyles } from '../elements/shared-styles.js';
+import './sl-batch-table.js';
+
+@customElement('sl-output-panel')
+export class SlOutputPanel extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host { display: block; }
+      .error { border-left: 4px solid var(--sl-bad); background: var(--sl-surface); padding: 0.5rem 0.75rem; margin-bottom: 0.5rem; }
+      .error a { color: var(--sl-accent); font-family: var(--sl-mono); }
+      .logs { font-family: var(--sl-mono); font-size: 0.85rem; margin: 0 0 0.75rem; padding: 0.5rem; background: var(--sl-surface); border-radius: 4px; }
+      .logs .warn { color: var(--sl-warn); }
+      .logs .error { color: var(--sl-bad); border: none; padding: 0; margin: 0; background: none; }
+      .empty { color: var(--sl-muted); }
+    `,
+  ];
+
+  @property({ attribute: false }) batches: BatchEvent[] = [];
+  @property({ attribute: false }) logs: LogLine[] = [];
+  @property({ attribute: false }) errors: RunError[] = [];
+
+  private reveal(e: Event, error: RunError): void {
+    e.preventDefault();
+    this.dispatchEvent(new CustomEvent('sl-reveal', { detail: { file: error.file, line: error.line, column: error.column }, bubbles: true, composed: true }));
+  }
+
+  protected override render() {
+    const newestFirst = [...this.batches].reverse();
+    return html`
+      ${this.errors.map(
+        (e) => html`<div class="error" role="alert">
+          <strong>Error${e.code ? html` <span class="muted">(${e.code})</span>` : ''}:</strong> ${e.message}
+          ${e.line ? html`<div>at <a href="#" @click=${(ev: Event) => this.reveal(ev, e)}>${e.file ?? 'main.ts'}:${e.line}${e.column ? `:${e.column}` : ''}</a></div>` : ''}
+        </div>`,
+      )}
+      ${this.logs.length
+        ? html`<div class="logs" role="log" aria-label="Console">${this.logs.map((l) => html`<div class=${l.level}>${l.text}</div>`)}</div>`
+        : ''}
+      ${newestFirst.length === 0 && this.errors.length === 0 ? html`<p class="empty">Press Run (Ctrl+Enter) to start the pipeline. Each micro-batch appears here as Spark’s console sink prints it.</p>` : ''}
+      ${repeat(newestFirst, (b) => `${b.query ?? ''}:${b.batchId}`, (b) => html`<sl-batch-table .batch=${b}></sl-batch-table>`)}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sl-output-panel': SlOutputPanel;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * `<sl-panels>`: the tabbed panels under the editor (WAI-ARIA tabs: arrow keys move between tabs,
+ * Home/End jump). Only the open panel is in the DOM, so hidden charts cost nothing.
+ */
+import { LitElement, css, html } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { SessionState } from '../session/session-state.js';
+import { initialState } from '../session/session-state.js';
+import { sharedStyles } from '../elements/shared-styles.js';
+import './sl-output-panel.js';
+import './sl-metrics-panel.js';
+import './sl-topics-panel.js';
+import './sl-database-panel.js';
+import './sl-checks-panel.js';
+import '../timeline/sl-timeline.js';
+
+/** Tab names, as learners (and the e2e test) find them. */
+export const PANELS = ['Output', 'Timeline', 'Metrics', 'Topics', 'Database', 'Checks'] as const;
+/** A panel name. */
+export type PanelName = (typeof PANELS)[number];
+
+@customElement('sl-panels')
+export class SlPanels extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host { display: flex; flex-direction: column; min-height: 0; }
+      [role='tablist'] { display: flex; gap: 2px; border-bottom: 1px solid var(--sl-border); flex-wrap: wrap; }
+      [role='tab'] { border: 1px solid transparent; border-bottom: none; border-radius: 4px 4px 0 0; background: transparent; color: var(--sl-muted); }
+      [role='tab'][aria-selected='true'] { background: var(--sl-surface); color: var(--sl-text); border-color: var(--sl-border); font-weight: 600; }
+      .badge { display: inline-block; min-width: 1.2em; padding: 0 0.3em; margin-left: 0.3em; border-radius: 1em; background: var(--sl-surface-2); font-size: 0.75rem; }
+      [role='tabpanel'] { padding: 0.75rem; overflow: auto; flex: 1; }
+    `,
+  ];
+
+  @property({ attribute: false }) state: SessionState = initialState();
+  @state() active: PanelName = 'Output';
+
+  /** Opens a panel (used by Ctrl/Cmd shortcuts and after Check). */
+  open(name: PanelName): void {
+    this.active = name;
+  }
+
+  private key(e: KeyboardEvent): void {
+    const i = PANELS.indexOf(this.active);
+    const next = e.key === 'ArrowRight' ? (i + 1) % PANELS.length
+      : e.key === 'ArrowLeft' ? (i - 1 + PANELS.length) % PANELS.length
+      : e.key === 'Home' ? 0 : e.key === 'End' ? PANELS.length - 1 : -1;
+    if (next < 0) return;
+    e.preventDefault();
+    this.active = PANELS[next]!;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${this.active}`)?.focus());
+  }
+
+  protected override render() {
+    const s = this.state;
+    const badge = (name: PanelName) => {
+      if (name === 'Output' && s.batches.length) return html`<span class="badge">${s.batches.length}</span>`;
+      if (name === 'Output' && s.errors.length) return html`<span class="badge" aria-label="errors">!</span>`;
+      if (name === 'Checks' && s.checks.status === 'done') return html`<span class="badge">${s.checks.results.filter((r) => r.passed).length}/${s.checks.results.length}</span>`;
+      return '';
+    };
+    return html`
+      <div role="tablist" aria-label="Panels" @keydown=${this.key}>
+        ${PANELS.map((name) => html`<button role="tab" id="tab-${name}" aria-selected=${name === this.active} aria-controls="panel"
+          tabindex=${name === this.active ? 0 : -1} @click=${() => (this.active = name)}>${name}${badge(name)}</button>`)}
+      </div>
+      <div role="tabpanel" id="panel" aria-labelledby="tab-${this.active}" tabindex="0">${this.panel()}</div>`;
+  }
+
+  private panel() {
+    const s = this.state;
+    switch (this.active) {
+      case 'Output':
+        return html`<sl-output-panel .batches=${s.batches} .logs=${s.logs} .errors=${s.errors}></sl-output-panel>`;
+      case 'Timeline':
+        return html`<sl-timeline .batches=${s.batches} .previousBatches=${s.previousBatches}></sl-timeline>`;
+      case 'Metrics':
+        return html`<sl-metrics-panel .batches=${s.batches}></sl-metrics-panel>`;
+      case 'Topics':
+        return html`<sl-topics-panel .topics=${s.topics} .records=${s.tail.records} .tailing=${s.tail.topic} .produced=${s.produced}></sl-topics-panel>`;
+      case 'Database':
+        return html`<sl-database-panel .tables=${s.tables} .query=${s.query}></sl-database-panel>`;
+      case 'Checks':
+        return html`<sl-checks-panel .checks=${s.checks} ?disabled=${!s.lesson || s.connection.state !== 'open'}></sl-checks-panel>`;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sl-panels': SlPanels;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * `<sl-topics-panel>`: Kafka topics with partitions (and end offsets when the runtime reports them), a
+ * live tail of one topic (JSON values pretty-printed), and a form to produce a record. Intent events:
+ * `sl-topics-refresh`, `sl-tail` (topic), `sl-produce` ({topic, key, value, timestamp}).
+ */
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { TopicInfo, TopicRecord } from '../model/server-events.js';
+import { sharedStyles } from '../elements/shared-styles.js';
+
+/** A record value as shown: JSON pretty-printed, anything else as is. */
+export function prettyValue(value: string | null): string {
+  if (value === null) return 'null';
+  const t = value.trim();
+  if (!(t.startsWith('{') || t.startsWith('['))) return value;
+  try {
+    return JSON.stringify(JSON.parse(t), null, 2);
+  } catch {
+    return value;
+  }
+}
+
+const fire = (el: HTMLElement, type: string, detail?: unknown) => el.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+
+@customElement('sl-topics-panel')
+export class SlTopicsPanel extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host { display: grid; grid-template-columns: minmax(14rem, 1fr) 3fr; gap: 1rem; }
+      @media (max-width: 800px) { :host { grid-template-columns: 1fr; } }
+      h3 { font-size: 0.95rem; margin: 0 0 0.5rem; }
+      form { display: grid; gap: 0.4rem; margin-top: 1rem; }
+      label { display: grid; gap: 0.15rem; font-size: 0.85rem; }
+      pre { margin: 0; white-space: pre-wrap; }
+      .status { font-size: 0.85rem; color: var(--sl-muted); }
+      .records { max-height: 24rem; overflow: auto; }
+    `,
+  ];
+
+  @property({ attribute: false }) topics: TopicInfo[] = [];
+  @property({ attribute: false }) records: TopicRecord[] = [];
+  @property() tailing: string | null = null;
+  @property() produced: string | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    fire(this, 'sl-topics-refresh');
+  }
+
+  private submit(e: SubmitEvent): void {
+    e.preventDefault();
+    const form = new FormData(e.target as HTMLFormElement);
+    const ts = String(form.get('timestamp') ?? '').trim();
+    const key = String(form.get('key') ?? '');
+    fire(this, 'sl-produce', {
+      topic: String(form.get('topic')),
+      key: key === '' ? null : key,
+      value: String(form.get('value') ?? ''),
+      timestamp: ts === '' ? undefined : Number.isFinite(Number(ts)) ? Number(ts) : Date.parse(ts),
+    });
+  }
+
+  protected override render() {
+    return html`
+      <section aria-label="Topics">
+        <h3>Topics <button @click=${() => fire(this, 'sl-topics-refresh')} aria-label="Refresh topics">↻</button></h3>
+        <table class="data">
+          <thead><tr><th scope="col">Topic</th><th scope="col">Partitions</th><th scope="col">End offsets</th><th scope="col"><span class="visually-hidden">Tail</span></th></tr></thead>
+          <tbody>${this.topics.map((t) => html`<tr><td>${t.name}</td><td>${t.partitions}</td><td>${t.endOffsets.length ? t.endOffsets.join(', ') : '—'}</td>
+            <td><button @click=${() => fire(this, 'sl-tail', t.name)} aria-pressed=${this.tailing === t.name} aria-label="Tail ${t.name}">Tail</button></td></tr>`)}</tbody>
+        </table>
+        <form @submit=${this.submit} aria-label="Produce a record">
+          <h3>Produce a record</h3>
+          <label>Topic <select name="topic" required>${this.topics.map((t) => html`<option>${t.name}</option>`)}</select></label>
+          <label>Key <input name="key" autocomplete="off" /></label>
+          <label>Value <textarea name="value" rows="3" spellcheck="false"></textarea></label>
+          <label>Timestamp (epoch ms or ISO, optional) <input name="timestamp" autocomplete="off" /></label>
+          <button type="submit">Produce</button>
+          <span class="status" role="status">${this.produced ?? ''}</span>
+        </form>
+      </section>
+      <section aria-label="Tail">
+        <h3>${this.tailing ? html`Tailing ${this.tailing} (${this.records.length} records)` : 'Choose a topic to tail'}</h3>
+        <div class="records">
+          <table class="data">
+            <thead><tr><th scope="col">Partition</th><th scope="col">Offset</th><th scope="col">Timestamp</th><th scope="col">Key</th><th scope="col">Value</th></tr></thead>
+            <tbody>${[...this.records].reverse().map((r) => html`<tr><td>${r.partition}</td><td>${r.offset}</td><td>${new Date(r.timestampMs).toISOString()}</td>
+              <td>${r.key ?? 'null'}</td><td><pre>${prettyValue(r.value)}</pre></td></tr>`)}</tbody>
+          </table>
+        </div>
+      </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sl-topics-panel': SlTopicsPanel;
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * `<sl-session>`: the headless element that owns the runtime client and the session state. It renders
+ * only its children. Views read `session.state` through a `SessionController` and call the action
+ * methods here; nothing else talks to the runtime.
+ */
+import { LitElement, html } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import type { ClockMode, RuntimeClient, SourceFile } from '../client/runtime-client.js';
+import type { RuntimeEvent } from '../model/server-events.js';
+import { initialState, reduceEvent, runStarted, type SessionState } from './session-state.js';
+import { LocalStore } from './local-store.js';
+
+/** Fired on the session element whenever `state` changes. */
+export const SESSION_CHANGE = 'sl-session-change';
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+@customElement('sl-session')
+export class SlSession extends LitElement {
+  /** The state views render. Replaced (never mutated) on every change. */
+  state: SessionState = initialState();
+  readonly store = new LocalStore();
+  private client: RuntimeClient | null = null;
+  private unsubscribe: (() => void)[] = [];
+  /** While a run.start is in flight its events may arrive before the reply names the run. */
+  private starting = false;
+  private early: RuntimeEvent[] = [];
+
+  /** Renders children only; `display: contents` keeps the element out of layout. */
+  static override styles = [];
+  protected override render() {
+    return html`<slot></slot>`;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.style.display = 'contents';
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.detach();
+  }
+
+  /** Hands the session a client and connects it. */
+  attach(client: RuntimeClient): void {
+    this.detach();
+    this.client = client;
+    this.unsubscribe = [
+      client.onEvent((event) => {
+        if (this.starting && 'runId' in event && event.runId !== this.state.run.runId) this.early.push(event);
+        else this.set(reduceEvent(this.state, event));
+      }),
+      client.onConnection((connection) => {
+        const wasOpen = this.state.connection.state === 'open';
+        this.set({ ...this.state, connection });
+        if (connection.state === 'open' && !wasOpen) void this.loadLessons();
+      }),
+    ];
+    client.connect();
+  }
+
+  private detach(): void {
+    for (const u of this.unsubscribe) u();
+    this.unsubscribe = [];
+    this.client?.close();
+    this.client = null;
+  }
+
+  private set(state: SessionState): void {
+    this.state = state;
+    this.dispatchEvent(new CustomEvent(SESSION_CHANGE));
+  }
+
+  private require(): RuntimeClient {
+    if (!this.client) throw new Error('No runtime client attached.');
+    return this.client;
+  }
+
+  private fail(what: string, e: unknown): void {
+    this.set({ ...this.state, notice: `${what}: ${message(e)}` });
+  }
+
+  /** Clears the notice banner. */
+  dismissNotice(): void {
+    this.set({ ...this.state, notice: null });
+  }
+
+  async loadLessons(): Promise<void> {
+    try {
+      this.set({ ...this.state, lessons: await this.require().listLessons() });
+    } catch (e) {
+      this.fail('Could not load the lessons', e);
+    }
+  }
+
+  async openLesson(lessonId: string | null): Promise<void> {
+    if (lessonId === null) {
+      this.set({ ...this.state, lesson: null, checks: { status: 'idle', results: [] } });
+      return;
+    }
+    try {
+      const lesson = await this.require().getLesson(lessonId);
+      this.set({ ...this.state, lesson, checks: { status: 'idle', results: [] } });
+    } catch (e) {
+      this.fail(`Could not open lesson ${lessonId}`, e);
+    }
+  }
+
+  async run(files: SourceFile[], mode: ClockMode): Promise<void> {
+    try {
+      this.set({ ...this.state, run: { ...this.state.run, status: 'compiling', mode }, notice: null });
+      this.starting = true;
+      this.early = [];
+      const { runId } = await this.require().startRun({ lessonId: this.state.lesson?.id, files, mode });
+      let state = runStarted(this.state, runId, mode);
+      for (const event of this.early) state = reduceEvent(state, event);
+      this.set(state);
+    } catch (e) {
+      this.set({ ...this.state, run: { ...this.state.run, status: 'failed' } });
+      this.fail('The pipeline did not start', e);
+    } finally {
+      this.starting = false;
+      this.early = [];
+    }
+  }
+
+  async stop(): Promise<void> {
+    const runId = this.state.run.runId;
+    if (!runId) return;
+    try {
+      this.set({ ...this.state, run: { ...this.state.run, status: 'stopping' } });
+      await this.require().stopRun(runId);
+      if (this.state.run.runId === runId && this.state.run.status === 'stopping') this.set({ ...this.state, run: { ...this.state.run, status: 'stopped' } });
+    } catch (e) {
+      this.fail('Could not stop the run', e);
+    }
+  }
+
+  async step(how: { batches: number } | { advanceMs: number }): Promise<void> {
+    const runId = this.state.run.runId;
+    if (!runId) return;
+    try {
+      const { clockMs } = await this.require().step(runId, how);
+      if (this.state.run.runId === runId) this.set({ ...this.state, run: { ...this.state.run, clockMs } });
+    } catch (e) {
+      this.fail('Could not step the run', e);
+    }
+  }
+
+  async check(files: SourceFile[]): Promise<void> {
+    const lesson = this.state.lesson;
+    if (!lesson) return;
+    try {
+      this.set({ ...this.state, checks: { status: 'running', results: [] } });
+      await this.require().runChecks(lesson.id, files);
+    } catch (e) {
+      this.set({ ...this.state, checks: { status: 'failed', results: [], error: message(e) } });
+    }
+  }
+
+  async refreshTopics(): Promise<void> {
+    try {
+      this.set({ ...this.state, topics: await this.require().listTopics() });
+    } catch (e) {
+      this.fail('Could not list the topics', e);
+    }
+  }
+
+  async produce(record: { topic: string; key: string | null; value: string | null; timestamp?: number }): Promise<void> {
+    try {
+      const { partition, offset } = await this.require().produce(record);
+      this.set({ ...this.state, produced: `Sent to ${record.topic} partition ${partition} at offset ${offset}.` });
+      void this.refreshTopics();
+    } catch (e) {
+      this.set({ ...this.state, produced: `Not sent: ${message(e)}` });
+    }
+  }
+
+  async refreshTables(): Promise<void> {
+    try {
+      this.set({ ...this.state, tables: await this.require().listTables() });
+    } catch (e) {
+      this.fail('Could not list the tables', e);
+    }
+  }
+
+  async runQuery(sql: string): Promise<void> {
+    this.set({ ...this.state, query: { sql, status: 'running' } });
+    try {
+      const result = await this.require().query(sql);
+      this.set({ ...this.state, query: { sql, status: 'done', result } });
+    } catch (e) {
+      this.set({ ...this.state, query: { sql, status: 'failed', error: message(e) } });
+    }
+  }
+
+  async tail(topic: string): Promise<void> {
+    const client = this.require();
+    if (this.state.tail.tailId) await client.untailTopic(this.state.tail.tailId).catch(() => undefined);
+    try {
+      this.set({ ...this.state, tail: { tailId: null, topic, records: [] } });
+      const { tailId } = await client.tailTopic(topic, 'earliest');
+      this.set({ ...this.state, tail: { ...this.state.tail, tailId } });
+    } catch (e) {
+      this.fail(`Could not tail ${topic}`, e);
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sl-session': SlSession;
+  }
+}

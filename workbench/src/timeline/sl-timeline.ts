@@ -1,0 +1,184 @@
+/**
+ * `<sl-timeline>`: draws the engine's batch traces. Structured runs: records as dots on an event-time
+ * axis (lane and colour per key), window boxes with their running aggregate, the watermark line moving
+ * batch by batch, late records hollow and red with the reason on hover, the selected batch's emitted
+ * windows outlined. DStream runs: a processing-time axis with batch intervals. A range input scrubs
+ * through batches; compare mode draws the previous run beside the current one.
+ *
+ * All geometry comes from the pure layouts; this element only turns them into SVG.
+ */
+import { LitElement, css, html, svg, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { BatchEvent, DStreamTrace, StructuredTrace } from '../model/server-events.js';
+import { sharedStyles } from '../elements/shared-styles.js';
+import { dotPaths, layoutStructuredTimeline } from './structured-layout.js';
+import { layoutDStreamTimeline } from './dstream-layout.js';
+import { formatTick } from './time-axis.js';
+
+const tracesOf = (batches: BatchEvent[]) => batches.flatMap((b) => (b.trace ? [b.trace] : []));
+
+@customElement('sl-timeline')
+export class SlTimeline extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host { display: block; }
+      .bar { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; margin-bottom: 0.5rem; }
+      input[type='range'] { width: min(24rem, 60vw); }
+      .views { display: grid; gap: 1rem; }
+      .views.compare { grid-template-columns: 1fr 1fr; }
+      figure { margin: 0; min-width: 0; }
+      figcaption { font-size: 0.85rem; color: var(--sl-muted); margin-bottom: 0.25rem; }
+      svg { display: block; width: 100%; overflow: visible; font-family: var(--sl-sans); }
+      .lane-bg { fill: var(--sl-surface); }
+      .lane-label { fill: var(--sl-text); font-size: 12px; }
+      .axis text { fill: var(--sl-muted); font-size: 11px; }
+      .axis line { stroke: var(--sl-border); }
+      .window-box rect { fill-opacity: 0.14; stroke-width: 1.5; }
+      .window-box.evicted rect { stroke-dasharray: 4 3; fill-opacity: 0.05; }
+      .window-box.emitted rect { stroke: var(--sl-emit); stroke-width: 3; fill-opacity: 0.28; }
+      .window-box text { fill: var(--sl-text); font-size: 11px; pointer-events: none; }
+      .watermark-line { stroke: var(--sl-watermark); stroke-width: 2; }
+      .watermark-past { stroke: var(--sl-watermark); stroke-width: 1; stroke-dasharray: 2 4; opacity: 0.5; }
+      .watermark-label { fill: var(--sl-watermark); font-size: 11px; font-weight: 600; }
+      .dropped { fill: none; stroke: var(--sl-bad); stroke-width: 2; }
+      .hit { fill: transparent; cursor: help; }
+      .band { fill: var(--sl-surface); stroke: var(--sl-border); }
+      .band.current { fill: var(--sl-surface-2); stroke: var(--sl-emit); stroke-width: 2; }
+      .band-label { fill: var(--sl-muted); font-size: 11px; }
+      .dstream-window { fill: none; stroke: var(--sl-accent); stroke-width: 2; }
+      .legend { display: flex; flex-wrap: wrap; gap: 1rem; font-size: 0.8rem; color: var(--sl-muted); margin-top: 0.5rem; }
+      .empty { color: var(--sl-muted); }
+    `,
+  ];
+
+  /** Batches of the current run. */
+  @property({ attribute: false }) batches: BatchEvent[] = [];
+  /** Batches of the previous run, for compare mode. */
+  @property({ attribute: false }) previousBatches: BatchEvent[] = [];
+  /** Index of the batch shown; `null` follows the newest batch. */
+  @state() private selected: number | null = null;
+  @state() private compare = false;
+  @state() private width = 800;
+  private observer = new ResizeObserver((entries) => {
+    const w = Math.floor(entries[0]?.contentRect.width ?? 0);
+    if (w > 0 && Math.abs(w - this.width) > 4) this.width = w;
+  });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.observer.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.observer.disconnect();
+  }
+
+  protected override render() {
+    const traces = tracesOf(this.batches);
+    const previous = tracesOf(this.previousBatches);
+    if (traces.length === 0 && !(this.compare && previous.length)) {
+      return html`<p class="empty">No batches yet. Run the pipeline: each batch’s records, windows and watermark appear here.</p>
+        ${previous.length ? this.compareToggle() : nothing}`;
+    }
+    const index = Math.min(this.selected ?? traces.length - 1, traces.length - 1);
+    const comparing = this.compare && previous.length > 0;
+    const width = comparing ? Math.floor((this.width - 16) / 2) : this.width;
+    const current = traces[index];
+    return html`
+      <div class="bar">
+        <button @click=${() => this.select(index - 1, traces.length)} ?disabled=${index <= 0} aria-label="Previous batch">◀</button>
+        <label>Batch <input type="range" min="0" max=${traces.length - 1} .value=${String(index)} aria-label="Batch"
+          aria-valuetext="Batch ${current?.batchId ?? ''}" @input=${(e: Event) => this.select(Number((e.target as HTMLInputElement).value), traces.length)} /></label>
+        <button @click=${() => this.select(index + 1, traces.length)} ?disabled=${index >= traces.length - 1} aria-label="Next batch">▶</button>
+        <span aria-live="polite">Batch ${current?.batchId} of ${traces.length}${current?.kind === 'structured' ? this.watermarkText(current) : ''}</span>
+        ${previous.length ? this.compareToggle() : nothing}
+      </div>
+      <div class="views ${comparing ? 'compare' : ''}">
+        ${comparing ? this.view(previous, Math.min(index, previous.length - 1), width, 'Previous run') : nothing}
+        ${this.view(traces, index, width, comparing ? 'This run' : null)}
+      </div>
+      <div class="legend" aria-hidden="true">
+        <span>● record (colour = key)</span><span>○ red: dropped as late (hover for why)</span>
+        <span>▭ window with running aggregate</span><span>yellow outline: emitted by this batch</span>
+        <span>dashed: evicted from state</span><span>red line: watermark</span>
+      </div>`;
+  }
+
+  private watermarkText(t: StructuredTrace): string {
+    return t.watermarkAfterMs > 0 ? ` · watermark ${formatTick(t.watermarkAfterMs, 1000)}` : ' · no watermark yet';
+  }
+
+  private compareToggle() {
+    return html`<label><input type="checkbox" .checked=${this.compare} @change=${(e: Event) => (this.compare = (e.target as HTMLInputElement).checked)} />
+      Compare with the previous run</label>`;
+  }
+
+  private select(index: number, count: number): void {
+    const clamped = Math.max(0, Math.min(count - 1, index));
+    this.selected = clamped === count - 1 ? null : clamped;
+  }
+
+  private view(traces: (StructuredTrace | DStreamTrace)[], index: number, width: number, caption: string | null) {
+    const kind = traces[0]?.kind;
+    const body = kind === 'dstream'
+      ? this.dstream(traces.filter((t): t is DStreamTrace => t.kind === 'dstream'), index, width)
+      : this.structured(traces.filter((t): t is StructuredTrace => t.kind === 'structured'), index, width);
+    return html`<figure>${caption ? html`<figcaption>${caption} (${kind === 'dstream' ? 'DStream' : 'Structured Streaming'})</figcaption>` : nothing}${body}</figure>`;
+  }
+
+  private structured(traces: StructuredTrace[], index: number, width: number) {
+    const layout = layoutStructuredTimeline(traces, { width }, index);
+    const wm = layout.watermarks[layout.watermarks.length - 1];
+    const axisY = layout.height - 24;
+    const hits = layout.dots.filter((d) => d.dropped || d.current);
+    return html`<svg role="img" viewBox="0 0 ${layout.width} ${layout.height}" height=${layout.height}
+      aria-label="Event-time timeline up to batch ${layout.selectedBatchId}: ${layout.windows.length} windows, ${layout.dots.length} records, ${layout.dots.filter((d) => d.dropped).length} dropped as late">
+      ${layout.lanes.map((l) => svg`<rect class="lane-bg" x="0" y=${l.y} width=${layout.width} height=${l.height - 2}></rect>
+        <text class="lane-label" x="6" y=${l.y + 16}>${l.key || '(no key)'}</text>`)}
+      <g class="axis">
+        <line x1=${layout.scale.rangeStart} x2=${layout.scale.rangeEnd} y1=${axisY} y2=${axisY}></line>
+        ${layout.axis.map((a) => svg`<line x1=${a.x} x2=${a.x} y1=${axisY} y2=${axisY + 4}></line><text x=${a.x} y=${axisY + 16} text-anchor="middle">${a.label}</text>`)}
+      </g>
+      ${layout.windows.map((w) => svg`<g class="window-box ${w.emitted ? 'emitted' : ''} ${w.evicted ? 'evicted' : ''}" data-key=${w.key} data-start=${w.window.startMs} data-end=${w.window.endMs}>
+        <title>${w.key} [${formatTick(w.window.startMs, 1000)}, ${formatTick(w.window.endMs, 1000)}): ${w.label}${w.emitted ? ' — emitted by this batch' : ''}${w.evicted ? ' — evicted from state' : ''}</title>
+        <rect x=${w.x} y=${w.y} width=${w.width} height=${w.height} rx="3" fill=${w.color} stroke=${w.color}></rect>
+        ${w.width > 40 ? svg`<text x=${w.x + 4} y=${w.y + w.height - 5}>${clip(w.label, Math.floor((w.width - 8) / 6))}</text>` : nothing}
+      </g>`)}
+      ${dotPaths(layout.dots).map((p) => svg`<path d=${p.d} class=${p.dropped ? 'dropped' : ''} fill=${p.dropped ? 'none' : p.color} fill-opacity=${p.current ? 1 : 0.55}></path>`)}
+      ${hits.map((d) => svg`<circle class="hit" cx=${d.x} cy=${d.y} r="6"><title>${d.title}</title></circle>`)}
+      ${layout.watermarks.slice(0, -1).map((m) => svg`<line class="watermark-past" x1=${m.x} x2=${m.x} y1="0" y2=${axisY}></line>`)}
+      ${wm ? svg`<line class="watermark-line" x1=${wm.x} x2=${wm.x} y1="0" y2=${axisY}><title>Watermark after batch ${wm.batchId}: ${formatTick(wm.watermarkMs, 1000)}</title></line>
+        <text class="watermark-label" x=${wm.x + 4} y=${axisY - 4}>watermark ${formatTick(wm.watermarkMs, 1000)}</text>` : nothing}
+    </svg>
+    ${layout.nullEventTimes ? html`<p class="muted">${layout.nullEventTimes} records had no event time (NULL) and are not drawn.</p>` : nothing}`;
+  }
+
+  private dstream(traces: DStreamTrace[], index: number, width: number) {
+    const layout = layoutDStreamTimeline(traces, { width }, index);
+    const axisY = layout.height - 24;
+    return html`<svg role="img" viewBox="0 0 ${layout.width} ${layout.height}" height=${layout.height}
+      aria-label="Processing-time timeline up to batch ${layout.selectedBatchId}: ${layout.bands.length} batches">
+      ${layout.bands.map((b) => svg`<g><rect class="band ${b.current ? 'current' : ''}" x=${b.x} y="0" width=${b.width} height=${axisY}></rect>
+        <text class="band-label" x=${b.x + 4} y="12">${b.label} (${b.records})</text></g>`)}
+      ${layout.lanes.map((l) => svg`<text class="lane-label" x="6" y=${l.y + l.height / 2 + 4}>${l.key}</text>`)}
+      ${layout.window ? svg`<rect class="dstream-window" x=${layout.window.x} y="16" width=${layout.window.width} height=${axisY - 20} rx="4"><title>${layout.window.label}</title></rect>` : nothing}
+      ${dotPaths(layout.dots).map((p) => svg`<path d=${p.d} fill=${p.color} fill-opacity=${p.current ? 1 : 0.55}></path>`)}
+      <g class="axis">
+        <line x1=${layout.scale.rangeStart} x2=${layout.scale.rangeEnd} y1=${axisY} y2=${axisY}></line>
+        ${layout.axis.map((a) => svg`<text x=${a.x} y=${axisY + 16} text-anchor="middle">${a.label}</text>`)}
+      </g>
+    </svg>`;
+  }
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sl-timeline': SlTimeline;
+  }
+}
