@@ -55,11 +55,9 @@ export interface EmbeddedPostgresHandle {
  */
 const live = new Set<() => void>();
 function replaceExitHooks(): void {
-  for (const event of ['beforeExit', 'exit'] as const) {
-    for (const listener of process.listeners(event)) {
-      if (listener.toString().includes('eventFilters')) process.removeListener(event, listener as () => void);
-    }
-  }
+  const fromHook = (listener: (...args: never[]) => unknown) => listener.toString().includes('eventFilters');
+  for (const listener of process.listeners('beforeExit')) if (fromHook(listener)) process.removeListener('beforeExit', listener);
+  for (const listener of process.listeners('exit')) if (fromHook(listener)) process.removeListener('exit', listener);
   process.once('exit', () => {
     for (const stopNow of live) stopNow();
   });
