@@ -1,7 +1,7 @@
 import type { DStreamGraph } from './dstream-graph.js';
 import { toMillis, type DurationLike } from './duration.js';
 import { IllegalArgumentException, ValueError } from './errors.js';
-import { formatBatchTime, pyStr } from './python-format.js';
+import { formatBatchTime, pyStr, scalaStr } from './python-format.js';
 import { RDD } from './rdd.js';
 import { stateCompute } from './state-stream.js';
 import { reducedWindowCompute, validateWindowParams, windowCompute } from './window-stream.js';
@@ -310,6 +310,21 @@ export class DStream<T> {
     return this.combineWith('leftOuterJoin', other, (a, b) => a.leftOuterJoin(b, numPartitions));
   }
 
+  /** Per batch right outer join on the key (`null` where the left side has no value). */
+  rightOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<Pair<K, [V | null, W]>> {
+    return this.combineWith('rightOuterJoin', other, (a, b) => a.rightOuterJoin(b, numPartitions));
+  }
+
+  /** Per batch full outer join on the key (`null` for a missing side). */
+  fullOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<Pair<K, [V | null, W | null]>> {
+    return this.combineWith('fullOuterJoin', other, (a, b) => a.fullOuterJoin(b, numPartitions));
+  }
+
+  /** Spreads each batch over `numPartitions` partitions. */
+  repartition(numPartitions: number): DStream<T> {
+    return this.derive('repartition', (rdd) => rdd.repartition(numPartitions));
+  }
+
   // ---------------------------------------------------------------- windows
 
   /**
@@ -375,6 +390,12 @@ export class DStream<T> {
     slideDuration?: DurationLike,
     numPartitions?: number,
   ): DStream<Pair<K, V[]>> {
+    if (this.graph.semantics === 'jvm') {
+      // The JVM groups per batch and concatenates the groups of the window (no inverse function).
+      const { windowMs, slideMs } = validateWindowParams(this, windowDuration, slideDuration);
+      return windowCompute(this.groupByKey(numPartitions), 'groupByKeyAndWindow', windowMs, slideMs)
+        .reduceByKey((a, b) => a.concat(b), numPartitions);
+    }
     const lists = this.mapValues((v) => [v]);
     // Values that left the window are the oldest ones, so the inverse drops them from the front.
     return lists.reduceByKeyAndWindow((a, b) => a.concat(b), (a, b) => a.slice(b.length), windowDuration, slideDuration, numPartitions);
@@ -418,11 +439,19 @@ export class DStream<T> {
    * `Time: <batch time>`, dashes, one `str(element)` per line, `...` when there were more, a blank line.
    */
   pprint(num = 10): void {
+    this.print(num);
+  }
+
+  /** Scala's name for `pprint`. */
+  print(num = 10): void {
     this.foreachRDD((time: Date, rdd: RDD<T>) => {
       const taken = rdd.take(num + 1);
       const dashes = '-------------------------------------------';
-      const lines = [dashes, `Time: ${formatBatchTime(time.getTime(), this.graph.timeZone)}`, dashes];
-      for (const record of taken.slice(0, num)) lines.push(pyStr(record));
+      const jvm = this.graph.semantics === 'jvm';
+      // Scala's print() shows the time as `<ms> ms` and records with toString.
+      const timeText = jvm ? `${time.getTime()} ms` : formatBatchTime(time.getTime(), this.graph.timeZone);
+      const lines = [dashes, `Time: ${timeText}`, dashes];
+      for (const record of taken.slice(0, num)) lines.push(jvm ? scalaStr(record) : pyStr(record));
       if (taken.length > num) lines.push('...');
       lines.push('');
       this.graph.stdout(lines.join('\n') + '\n');

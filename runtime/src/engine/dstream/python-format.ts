@@ -71,3 +71,12 @@ export function formatBatchTime(ms: number, timeZone = 'UTC'): string {
   const millis = ((ms % 1000) + 1000) % 1000;
   return millis === 0 ? base : `${base}.${String(millis * 1000).padStart(6, '0')}`;
 }
+
+/** Scala's `toString` for the JS value standing in for a Scala value (arrays as tuples: `(a,1)`). */
+export function scalaStr(x: unknown): string {
+  if (x === null || x === undefined) return 'null';
+  if (Array.isArray(x)) return `(${x.map(scalaStr).join(',')})`;
+  if (typeof x === 'number') return String(x);
+  if (typeof x === 'object' && !(x instanceof Date)) return JSON.stringify(x);
+  return String(x);
+}

@@ -208,6 +208,33 @@ export class RDD<T> {
     );
   }
 
+  /** Right outer join: keys only on the right get `null` as the left value. */
+  rightOuterJoin<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number): RDD<[K, [V | null, W]]> {
+    return this.cogroup(other, numPartitions).flatMapValues(([vs, ws]) =>
+      ws.flatMap((w) => (vs.length === 0 ? [[null, w] as [V | null, W]] : vs.map((v) => [v, w] as [V | null, W]))),
+    );
+  }
+
+  /** Full outer join: a missing side is `null`. */
+  fullOuterJoin<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number): RDD<[K, [V | null, W | null]]> {
+    return this.cogroup(other, numPartitions).flatMapValues(([vs, ws]) => {
+      if (vs.length === 0) return ws.map((w) => [null, w] as [V | null, W | null]);
+      if (ws.length === 0) return vs.map((v) => [v, null] as [V | null, W | null]);
+      return vs.flatMap((v) => ws.map((w) => [v, w] as [V | null, W | null]));
+    });
+  }
+
+  /**
+   * Spreads the elements over `numPartitions` partitions. Spark starts each input partition at a
+   * random target; we start partition i at target i so results are reproducible.
+   */
+  repartition(numPartitions: number): RDD<T> {
+    if (!Number.isInteger(numPartitions) || numPartitions < 1) throw new RangeError('Number of partitions must be positive.');
+    const out: T[][] = Array.from({ length: numPartitions }, () => []);
+    this.parts.forEach((p, i) => p.forEach((x, j) => out[(i + j) % numPartitions]!.push(x)));
+    return new RDD(this.context, out);
+  }
+
   /** Counts of each distinct element, as a local Map keyed by the element (PySpark `countByValue`). */
   countByValue(): Map<T, number> {
     const counts = new Map<string, [T, number]>();

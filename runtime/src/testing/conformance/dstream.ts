@@ -51,7 +51,8 @@ export type DStreamScenarioStep =
   | { runBatches: number }
   | { define: DStreamScenarioOp }
   | { expectError: { when?: string; type?: string; contains?: string[]; caseInsensitive?: boolean } }
-  | { expectOutputs: DStreamExpectedOutput[]; rowOrder?: 'any' | 'exact'; skipEmpty?: boolean };
+  | { expectOutputs: DStreamExpectedOutput[]; rowOrder?: 'any' | 'exact'; skipEmpty?: boolean }
+  | { expectConsole: string };
 
 /** The parts of a conformance scenario file that DStream scenarios use. */
 export interface DStreamScenario {
@@ -91,12 +92,15 @@ async function run(scenario: DStreamScenario, options: RunDStreamScenarioOptions
   const q = scenario.query;
   const semantics = options.semantics ?? (scenario.semanticsOf === 'scala-jvm' && !scenario.pysparkExpectOutputs ? 'jvm' : 'pyspark');
   const clock = new ManualClock(0);
+  let consoleText = '';
   const sc = new SparkContext({ master: 'local[2]' });
   const ssc = new StreamingContext(sc, Milliseconds(q.batchIntervalMs), {
     clock,
     semantics,
     checkpointStore: new InMemoryCheckpointStore(),
-    stdout: () => undefined,
+    stdout: (text) => {
+      consoleText += text;
+    },
   });
   if (q.checkpoint) ssc.checkpoint(`checkpoint-${scenario.id}`);
 
@@ -163,6 +167,8 @@ async function run(scenario: DStreamScenario, options: RunDStreamScenarioOptions
         if (pendingError !== null) return `unexpected error: ${describe(pendingError)}`;
         const expected = scenario.pysparkExpectOutputs && semantics === 'pyspark' ? scenario.pysparkExpectOutputs : step.expectOutputs;
         problem = compareOutputs(outputs, expected, step.rowOrder ?? 'any', step.skipEmpty ?? false);
+      } else if ('expectConsole' in step) {
+        if (consoleText !== step.expectConsole) problem = `expected console text ${JSON.stringify(step.expectConsole)}, got ${JSON.stringify(consoleText)}`;
       } else {
         problem = `unknown step ${JSON.stringify(step)}`;
       }
@@ -222,6 +228,14 @@ function applyOp(s: DStream<any>, op: DStreamScenarioOp, sc: SparkContext): DStr
     case 'transform': return s.transform(f(op.fn));
     case 'reduce': return s.reduce(f(op.func ?? op.fn));
     case 'count': return s.count();
+    case 'glom': return s.glom();
+    case 'repartition': return s.repartition(op.numPartitions ?? 1);
+    case 'combineByKey':
+      return s.combineByKey(f(op.createCombiner as string), f(op.mergeValue as string), f(op.mergeCombiners as string), op.numPartitions);
+    case 'pprint':
+    case 'print':
+      s.pprint(typeof op.num === 'number' ? op.num : 10);
+      return s;
     case 'countByValue': return s.countByValue();
     case 'reduceByKey': return s.reduceByKey(f(op.func ?? op.fn), op.numPartitions);
     case 'groupByKey': return s.groupByKey(op.numPartitions);
