@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { freshTopic, kafkaBootstrap } from '../../services/inject.js';
 import { ManualClock } from '../../../runtime/src/engine/clock.js';
-import { InMemoryCheckpointStore, KafkaUtils, SparkContext, StreamingContext } from '../../../runtime/src/engine/dstream/index.js';
+import { InMemoryCheckpointStore, KafkaUtils, SparkContext, StreamingContext, type RDD } from '../../../runtime/src/engine/dstream/index.js';
 import { KafkaDirectInputFactory } from '../../../runtime/src/connectors/kafka/kafka-direct-input.js';
 import { KafkaWriter } from '../../../runtime/src/connectors/kafka/kafka-writer.js';
 import type { KafkaConnection } from '../../../runtime/src/connectors/kafka/kafka-connection.js';
@@ -36,8 +36,8 @@ describe('DStream Kafka direct stream', () => {
       const ssc = new StreamingContext(new SparkContext(), 1, { clock, kafka: factory, checkpointStore: store });
       ssc.checkpoint('ckpt');
       const stream = KafkaUtils.createDirectStream(ssc, [topic], { 'bootstrap.servers': 'ignored:9092', 'auto.offset.reset': 'earliest' });
-      stream.foreachRDD((rdd) => {
-        batches.push({ parts: rdd.glom().collect() as Array<Array<[string | null, string]>> });
+      stream.foreachRDD((rdd: RDD<[string | null, string]>) => {
+        batches.push({ parts: rdd.glom().collect() });
       });
       return ssc;
     };
