@@ -1,7 +1,7 @@
 /**
  * Entry point. Picks the runtime client from the URL:
- *   ?token=…            the live runtime that served this page (the token is then kept in sessionStorage
- *                       and removed from the address bar, so it does not end up in screenshots or history)
+ *   ?token=…            the live runtime that served this page (the token stays in the address bar: the
+ *                       runtime serves the page itself only to URLs that carry it, so a reload needs it)
  *   ?replay=<name>      a recorded session, no runtime needed
  *   neither             the page that explains how to open Streamlab
  */
@@ -13,19 +13,11 @@ import { ReplayClient } from './client/replay-client.js';
 import type { RuntimeClient } from './client/runtime-client.js';
 import { structuredWindowsSession } from './fixtures/sessions.js';
 
-const TOKEN_KEY = 'streamlab:token';
-
 function chooseClient(): RuntimeClient | null {
   const url = new URL(location.href);
   const replay = url.searchParams.get('replay');
   if (replay === 'structured-windows') return new ReplayClient(structuredWindowsSession, 1);
-  const fromUrl = url.searchParams.get('token');
-  if (fromUrl) {
-    sessionStorage.setItem(TOKEN_KEY, fromUrl);
-    url.searchParams.delete('token');
-    history.replaceState(null, '', url.pathname + url.search + url.hash);
-  }
-  const token = fromUrl ?? sessionStorage.getItem(TOKEN_KEY);
+  const token = url.searchParams.get('token');
   return token ? new LiveClient({ url: LiveClient.urlFor(location, token), token }) : null;
 }
 

@@ -4,6 +4,9 @@
  * one place that knows both sides.
  */
 import type { ServerEvent, ServerMessageOf } from '../../../runtime/src/protocol/index.js';
+import type { BatchTrace as EngineTrace } from '../../../runtime/src/engine/trace.js';
+import type { DStreamBatchTrace } from '../../../runtime/src/engine/dstream/trace.js';
+import { adaptDStreamTrace, adaptStructuredTrace } from './adapt-trace.js';
 import type {
   BatchProgress, BatchTrace, CheckResult, Field, Lesson, LessonSummary, ResultTable, RunStatus, RuntimeEvent,
 } from '../model/server-events.js';
@@ -65,10 +68,17 @@ export function adaptRows(rows: Record<string, unknown>[], totalRows: number, sc
   return { schema: fields, rows: rows.map((r) => names.map((n) => r[n] ?? null)), totalRows };
 }
 
-/** Accepts the engine's trace when it has the shape the timeline draws; anything else is ignored. */
-export function adaptTrace(trace: unknown): BatchTrace | undefined {
+/**
+ * The engine's trace as the timeline draws it: the engine's structured and DStream traces are adapted,
+ * a trace already in the timeline's shape (recorded sessions) is kept, and anything else is ignored.
+ */
+export function adaptTrace(trace: unknown, batchId: number): BatchTrace | undefined {
   if (!trace || typeof trace !== 'object') return undefined;
   const t = trace as Record<string, unknown>;
+  if (t.api === 'dstream' && Array.isArray(t.inputs)) return adaptDStreamTrace(trace as DStreamBatchTrace, batchId);
+  if (t.watermark && typeof t.input === 'object' && t.input && Array.isArray((t.input as { sample?: unknown }).sample)) {
+    return adaptStructuredTrace(trace as EngineTrace);
+  }
   if (t.kind === 'structured' && Array.isArray(t.inputs)) {
     return {
       kind: 'structured',
@@ -104,7 +114,7 @@ export function adaptEvent(event: ServerEvent): RuntimeEvent {
         batchId: event.batchId,
         progress: adaptProgress(event.batchId, event.progress as Record<string, unknown>),
         table: adaptRows(event.rows as Record<string, unknown>[], event.totalRows, schema),
-        trace: adaptTrace(event.trace),
+        trace: adaptTrace(event.trace, event.batchId),
       };
     }
     case 'run.log':
@@ -137,7 +147,12 @@ export function adaptLessonSummary(s: ServerMessageOf<'lessons.list.ok'>['lesson
  * Splits a lesson's markdown into steps at level-2 headings, and takes hints out of a `Hints` section
  * (its list items become hints revealed one at a time). Files named `solution.ts` are kept aside.
  */
-export function splitLesson(summary: LessonSummary, markdown: string, files: { path: string; content: string }[]): Lesson {
+export function splitLesson(
+  summary: LessonSummary,
+  markdown: string,
+  files: { path: string; content: string }[],
+  extra: { hints?: string[]; solution?: { path: string; content: string }[] } = {},
+): Lesson {
   const sections: { title: string; lines: string[] }[] = [{ title: summary.title, lines: [] }];
   let inFence = false;
   for (const line of markdown.replace(/\r\n/g, '\n').split('\n')) {
@@ -146,7 +161,7 @@ export function splitLesson(summary: LessonSummary, markdown: string, files: { p
     if (heading) sections.push({ title: heading[1]!.trim(), lines: [] });
     else sections[sections.length - 1]!.lines.push(line);
   }
-  const hints: string[] = [];
+  const hints: string[] = [...(extra.hints ?? [])];
   const steps: Lesson['steps'] = [];
   for (const s of sections) {
     const body = s.lines.join('\n').trim();
@@ -159,9 +174,8 @@ export function splitLesson(summary: LessonSummary, markdown: string, files: { p
   const isSolution = (p: string) => /(^|\/)solution\.ts$/.test(p);
   const editable = files.filter((f) => !isSolution(f.path));
   // The solution replaces the file the learner edits (a single-file lesson's starter).
-  const solution = files
-    .filter((f) => isSolution(f.path))
-    .map((f) => ({ path: editable.length === 1 ? editable[0]!.path : f.path, content: f.content }));
+  const solution = [...files.filter((f) => isSolution(f.path)), ...(extra.solution ?? [])]
+    .map((f) => ({ path: editable.length === 1 && isSolution(f.path) ? editable[0]!.path : f.path, content: f.content }));
   return {
     ...summary,
     steps: steps.length ? steps : [{ title: summary.title, markdown: '' }],

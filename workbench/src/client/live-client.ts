@@ -189,7 +189,12 @@ export class LiveClient implements RuntimeClient {
   async getLesson(lessonId: string) {
     const r = await this.request<'lessons.get.ok'>({ kind: 'lessons.get', lessonId });
     const { markdown, files, ...summary } = r.lesson;
-    return splitLesson(adaptLessonSummary(summary), markdown, files);
+    // Hints and the solution are read when the runtime sends them (fields beyond protocol v1's lesson).
+    const extra = r.lesson as { hints?: string[]; solution?: { path: string; content: string }[] };
+    return splitLesson(adaptLessonSummary({ id: summary.id, title: summary.title, summary: summary.summary, api: summary.api, durationMin: summary.durationMin }), markdown, files, {
+      hints: extra.hints,
+      solution: extra.solution,
+    });
   }
 
   async startRun(request: { lessonId?: string; files: { path: string; content: string }[]; mode: 'system' | 'manual' }) {

@@ -10,7 +10,8 @@ export const sharedStyles = css`
   button { cursor: pointer; }
   button:hover:not(:disabled) { background: var(--sl-surface-2); }
   button:disabled { opacity: 0.55; cursor: not-allowed; }
-  button.primary { background: var(--sl-accent); color: var(--sl-accent-text); border-color: var(--sl-accent); }
+  button.primary, button.primary:hover:not(:disabled) { background: var(--sl-accent); color: var(--sl-accent-text); border-color: var(--sl-accent); }
+  button.primary:hover:not(:disabled) { filter: brightness(1.1); }
   :focus-visible { outline: 2px solid var(--sl-focus); outline-offset: 2px; }
   table.data { border-collapse: collapse; font-family: var(--sl-mono); font-size: 0.85rem; }
   table.data th, table.data td { border: 1px solid var(--sl-border); padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }

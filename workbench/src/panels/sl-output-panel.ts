@@ -17,7 +17,7 @@ export class SlOutputPanel extends LitElement {
       :host { display: block; }
       .error { border-left: 4px solid var(--sl-bad); background: var(--sl-surface); padding: 0.5rem 0.75rem; margin-bottom: 0.5rem; }
       .error a { color: var(--sl-accent); font-family: var(--sl-mono); }
-      .logs { font-family: var(--sl-mono); font-size: 0.85rem; margin: 0 0 0.75rem; padding: 0.5rem; background: var(--sl-surface); border-radius: 4px; }
+      .logs { white-space: pre-wrap; font-family: var(--sl-mono); font-size: 0.85rem; margin: 0 0 0.75rem; padding: 0.5rem; background: var(--sl-surface); border-radius: 4px; }
       .logs .warn { color: var(--sl-warn); }
       .logs .error { color: var(--sl-bad); border: none; padding: 0; margin: 0; background: none; }
       .empty { color: var(--sl-muted); }

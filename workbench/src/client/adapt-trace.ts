@@ -1,0 +1,92 @@
+/**
+ * The engine's explain traces (runtime/src/engine/trace.ts for Structured Streaming,
+ * runtime/src/engine/dstream/trace.ts for DStreams) turned into what the timeline draws.
+ *
+ * The structured trace gives per input row its key, window, outcome and reason, and the emitted rows as
+ * rendered cells. Emitted rows are tied back to a (key, window) by finding the window cell
+ * (`{start, end}` as `show()` prints it) and the key cells among the row's values; the remaining cells
+ * are the aggregate, which becomes the window's running value.
+ */
+import type { BatchTrace as EngineTrace } from '../../../runtime/src/engine/trace.js';
+import type { DStreamBatchTrace } from '../../../runtime/src/engine/dstream/trace.js';
+import type { DStreamTrace, StructuredTrace, TraceEmitted, TraceInput, WindowSpan } from '../model/server-events.js';
+
+const WINDOW_CELL = /^\{(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?), (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?)\}$/;
+
+/** Parses Spark's `yyyy-MM-dd HH:mm:ss[.f]` (UTC) to epoch ms. */
+function parseSparkTime(text: string): number {
+  return Date.parse(`${text.replace(' ', 'T')}Z`);
+}
+
+/** The window a rendered `{start, end}` cell names, or null. */
+export function parseWindowCell(cell: string): WindowSpan | null {
+  const m = WINDOW_CELL.exec(cell);
+  return m ? { startMs: parseSparkTime(m[1]!), endMs: parseSparkTime(m[2]!) } : null;
+}
+
+const keyText = (key: readonly string[] | undefined) => (key ?? []).join(', ');
+
+/** Adapts one structured micro-batch trace. */
+export function adaptStructuredTrace(t: EngineTrace): StructuredTrace {
+  const inputs: TraceInput[] = t.input.sample.map((r) => ({
+    eventTimeMs: r.eventTimeMs,
+    key: keyText(r.key),
+    windows: r.window ? [{ startMs: r.window.startMs, endMs: r.window.endMs }] : [],
+    status: r.outcome === 'late' ? 'dropped' : 'updated',
+    reason: r.reason ? `Dropped as late: ${r.reason}.` : undefined,
+    preview: r.values.join(', '),
+  }));
+  const knownKeys = [...new Map(t.input.sample.filter((r) => r.key).map((r) => [keyText(r.key), r.key!])).values()];
+  const emitted: TraceEmitted[] = t.emitted.sample.map((cells) => {
+    let window: WindowSpan | null = null;
+    let windowIndex = -1;
+    cells.forEach((c, i) => {
+      const w = window ? null : parseWindowCell(c);
+      if (w) {
+        window = w;
+        windowIndex = i;
+      }
+    });
+    const rest = cells.map((c, i) => ({ c, i })).filter((x) => x.i !== windowIndex);
+    // The key is the known key tuple whose parts all appear among the other cells (longest first).
+    const key = [...knownKeys].sort((a, b) => b.length - a.length).find((k) => k.every((part) => rest.some((x) => x.c === part)));
+    const keyCells = new Set<number>();
+    for (const part of key ?? []) {
+      const hit = rest.find((x) => x.c === part && !keyCells.has(x.i));
+      if (hit) keyCells.add(hit.i);
+    }
+    const values = rest
+      .filter((x) => !keyCells.has(x.i))
+      .map((x) => `${t.columns[x.i] ?? `col${x.i}`}=${x.c}`)
+      .join(', ');
+    return { key: keyText(key), window, values };
+  });
+  return {
+    kind: 'structured',
+    batchId: t.batchId,
+    watermarkBeforeMs: t.watermark.lateThresholdMs ?? t.watermark.beforeMs,
+    watermarkAfterMs: t.watermark.afterMs,
+    inputs,
+    // The trace carries no per-window state snapshot; the emitted values are the running aggregates.
+    state: emitted.filter((e) => e.window).map((e) => ({ key: e.key, window: e.window, aggregate: e.values })),
+    emitted,
+    evicted: t.evicted.sample.map((e) => ({ key: keyText(e.key), window: e.window ?? null, aggregate: '' })),
+  };
+}
+
+/** Adapts one DStream batch trace; `batchId` comes from the event (DStream batches are named by time). */
+export function adaptDStreamTrace(t: DStreamBatchTrace, batchId: number): DStreamTrace {
+  const records = t.inputs.flatMap((input) =>
+    Array.from({ length: input.records }, () => ({ key: input.name, arrivalMs: t.batchTimeMs })),
+  );
+  const emitted = t.windows.find((w) => w.emitted)?.emitted;
+  return {
+    kind: 'dstream',
+    batchId,
+    batchTimeMs: t.batchTimeMs,
+    batchIntervalMs: t.batchTimeMs - t.intervalStartMs,
+    records,
+    window: emitted ? { startMs: emitted.startMs, endMs: emitted.endMs } : undefined,
+    output: [],
+  };
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { BatchTrace as EngineTrace } from '../../../runtime/src/engine/trace.js';
+import type { DStreamBatchTrace } from '../../../runtime/src/engine/dstream/trace.js';
+import { adaptEvent, adaptProgress, adaptRows, splitLesson } from './adapt.js';
+import { parseWindowCell } from './adapt-trace.js';
+
+// Shaped exactly like runtime/src/engine/trace.ts (the type annotation keeps it in step with the engine).
+const engineTrace: EngineTrace = {
+  batchId: 2,
+  kind: 'data',
+  batchTimestampMs: 30_000,
+  watermark: { beforeMs: 8000, afterMs: 15_000, lateThresholdMs: 8000 },
+  columns: ['window', 'sensor', 'avg_temp'],
+  input: {
+    total: 2,
+    sample: [
+      { values: ['s2', '31.0', '1970-01-01 00:00:25'], eventTimeMs: 25_000, outcome: 'updated', window: { startMs: 20_000, endMs: 30_000 }, key: ['s2'] },
+      { values: ['s1', '50.0', '1970-01-01 00:00:04'], eventTimeMs: 4000, outcome: 'late', window: { startMs: 0, endMs: 10_000 }, key: ['s1'], reason: 'window end 10000 <= watermark 8000' },
+    ],
+  },
+  droppedLate: 1,
+  emitted: { total: 1, sample: [['{1970-01-01 00:00:20, 1970-01-01 00:00:30}', 's2', '31.0']] },
+  evicted: { total: 1, sample: [{ key: ['s2'], window: { startMs: 0, endMs: 10_000 }, emitted: false }] },
+  stateRowsTotal: 3,
+};
+
+describe('adaptEvent run.batch', () => {
+  it('turns the engine trace into timeline inputs, emitted windows and evictions', () => {
+    const event = adaptEvent({
+      kind: 'run.batch', runId: 'r', queryName: 'q', batchId: 2,
+      progress: {
+        batchId: 2, timestamp: '1970-01-01T00:00:30.000Z', numInputRows: 2, inputRowsPerSecond: 0.2, processedRowsPerSecond: 100,
+        durationMs: { triggerExecution: 20 }, eventTime: { watermark: '1970-01-01T00:00:08.000Z', max: '1970-01-01T00:00:25.000Z' },
+        stateOperators: [{ numRowsTotal: 3, numRowsDroppedByWatermark: 1 }],
+      },
+      rows: [{ window: { start: '1970-01-01T00:00:20.000Z', end: '1970-01-01T00:00:30.000Z' }, sensor: 's2', avg_temp: 31.5 }],
+      totalRows: 1, truncated: false, trace: engineTrace,
+    });
+    if (event.kind !== 'run.batch') throw new Error(event.kind);
+    expect(event.progress).toEqual({
+      batchId: 2, timestampMs: 30_000, numInputRows: 2, inputRowsPerSecond: 0.2, processedRowsPerSecond: 100, durationMs: 20,
+      stateRows: 3, droppedByWatermark: 1, watermarkMs: 8000, maxEventTimeMs: 25_000,
+    });
+    expect(event.table.schema).toEqual([
+      { name: 'window', type: 'struct<start:timestamp,end:timestamp>' }, { name: 'sensor', type: 'string' }, { name: 'avg_temp', type: 'double' },
+    ]);
+    expect(event.trace).toEqual({
+      kind: 'structured', batchId: 2, watermarkBeforeMs: 8000, watermarkAfterMs: 15_000,
+      inputs: [
+        { eventTimeMs: 25_000, key: 's2', windows: [{ startMs: 20_000, endMs: 30_000 }], status: 'updated', reason: undefined, preview: 's2, 31.0, 1970-01-01 00:00:25' },
+        { eventTimeMs: 4000, key: 's1', windows: [{ startMs: 0, endMs: 10_000 }], status: 'dropped', reason: 'Dropped as late: window end 10000 <= watermark 8000.', preview: 's1, 50.0, 1970-01-01 00:00:04' },
+      ],
+      state: [{ key: 's2', window: { startMs: 20_000, endMs: 30_000 }, aggregate: 'avg_temp=31.0' }],
+      emitted: [{ key: 's2', window: { startMs: 20_000, endMs: 30_000 }, values: 'avg_temp=31.0' }],
+      evicted: [{ key: 's2', window: { startMs: 0, endMs: 10_000 }, aggregate: '' }],
+    });
+  });
+
+  it('spreads a DStream batch over its interval and keeps the emitted window', () => {
+    const dstream: DStreamBatchTrace = {
+      api: 'dstream', batchTimeMs: 3000, batchTime: '1970-01-01 00:00:03', intervalStartMs: 2000,
+      inputs: [{ streamId: 0, name: 'queueStream', records: 2, hasRdd: true }],
+      windows: [{ streamId: 1, op: 'window', windowMs: 2000, slideMs: 1000, containing: [], emitted: { startMs: 1000, endMs: 3000, batchTimesMs: [2000, 3000], inverse: false } }],
+      state: [], stateSize: 0, outputs: 1,
+    };
+    const event = adaptEvent({ kind: 'run.batch', runId: 'r', queryName: null, batchId: 2, progress: {}, rows: [], totalRows: 0, truncated: false, trace: dstream });
+    if (event.kind !== 'run.batch') throw new Error(event.kind);
+    expect(event.trace).toEqual({
+      kind: 'dstream', batchId: 2, batchTimeMs: 3000, batchIntervalMs: 1000,
+      records: [{ key: 'queueStream', arrivalMs: 3000 }, { key: 'queueStream', arrivalMs: 3000 }],
+      window: { startMs: 1000, endMs: 3000 }, output: [],
+    });
+  });
+});
+
+describe('adapt helpers', () => {
+  it('parses a window cell as show() prints it', () => {
+    expect(parseWindowCell('{2024-01-01 10:00:00, 2024-01-01 10:01:00}')).toEqual({ startMs: Date.UTC(2024, 0, 1, 10), endMs: Date.UTC(2024, 0, 1, 10, 1) });
+    expect(parseWindowCell('s1')).toBe(null);
+  });
+
+  it('orders row objects into columns and keeps a sent schema', () => {
+    expect(adaptRows([{ a: 1, b: 'x' }, { a: 2.5 }], 2)).toEqual({
+      schema: [{ name: 'a', type: 'double' }, { name: 'b', type: 'string' }], rows: [[1, 'x'], [2.5, null]], totalRows: 2,
+    });
+    expect(adaptRows([{ n: 2 }], 1, [{ name: 'n', type: 'double' }]).schema).toEqual([{ name: 'n', type: 'double' }]);
+  });
+
+  it('reads no numbers that progress did not report', () => {
+    expect(adaptProgress(0, {})).toEqual({ batchId: 0 });
+  });
+
+  it('splits lesson markdown into steps at level-2 headings and pulls hints out', () => {
+    const lesson = splitLesson(
+      { id: 'l', title: 'T' },
+      '# T\n\nIntro.\n\n## Step 1\n\nA\n\n```ts\n## not a heading\n```\n\n## Hints\n\n- first\n- second\n',
+      [{ path: 'main.ts', content: 'starter' }, { path: 'solution.ts', content: 'answer' }],
+      { hints: ['from front matter'] },
+    );
+    expect(lesson.steps).toEqual([
+      { title: 'T', markdown: '# T\n\nIntro.' },
+      { title: 'Step 1', markdown: 'A\n\n```ts\n## not a heading\n```' },
+    ]);
+    expect(lesson.hints).toEqual(['from front matter', 'first', 'second']);
+    expect(lesson.files).toEqual([{ path: 'main.ts', content: 'starter' }]);
+    expect(lesson.solution).toEqual([{ path: 'main.ts', content: 'answer' }]);
+  });
+});
