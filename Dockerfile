@@ -6,6 +6,18 @@
 # embedded PostgreSQL; compose/ and k8s/ point it at real ones.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
+# Production dependencies of the workspaces that run: the runtime and the lessons. The workbench's
+# browser libraries (Monaco alone is over 100 MB) are bundled into workbench/dist and stay out.
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY runtime/package.json runtime/
+COPY workbench/package.json workbench/
+COPY lessons/package.json lessons/
+COPY test/package.json test/
+RUN npm ci --omit=dev --no-audit --no-fund -w runtime -w lessons
+
+# Everything, to build the workbench.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # Manifests first, so the dependency layer is reused until a package.json or the lockfile changes.
@@ -16,15 +28,14 @@ COPY lessons/package.json lessons/
 COPY test/package.json test/
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build -w workbench \
- && npm prune --omit=dev --no-audit --no-fund
+RUN npm run build -w workbench
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /app
 # The runtime runs its TypeScript sources through tsx (a runtime dependency): no compile step.
 COPY --from=build /app/package.json /app/package-lock.json ./
-COPY --from=build /app/node_modules ./node_modules
+COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/runtime ./runtime
 COPY --from=build /app/lessons ./lessons
 COPY --from=build /app/workbench/package.json ./workbench/

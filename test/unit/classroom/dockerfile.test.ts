@@ -32,30 +32,42 @@ function instructions(text: string): Instruction[] {
 
 const dockerfile = instructions(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'));
 const of = (keyword: string): string[] => dockerfile.filter((i) => i.keyword === keyword).map((i) => i.args);
-const finalStage = dockerfile.slice(dockerfile.map((i) => i.keyword).lastIndexOf('FROM'));
-const finalOf = (keyword: string): string[] => finalStage.filter((i) => i.keyword === keyword).map((i) => i.args);
+
+/** The instructions of each stage, keyed by the stage's name (`final` for the unnamed last one). */
+function stages(): Map<string, Instruction[]> {
+  const result = new Map<string, Instruction[]>();
+  let current: Instruction[] = [];
+  for (const instruction of dockerfile) {
+    if (instruction.keyword === 'FROM') {
+      current = [];
+      result.set(/ AS (\S+)$/.exec(instruction.args)?.[1] ?? 'final', current);
+    } else {
+      current.push(instruction);
+    }
+  }
+  return result;
+}
+const stage = (name: string, keyword: string): string[] => stages().get(name)!.filter((i) => i.keyword === keyword).map((i) => i.args);
+const finalOf = (keyword: string): string[] => stage('final', keyword);
 
 describe('Dockerfile', () => {
-  it('builds in two stages on the official Node 20 slim image', () => {
+  it('builds in stages on the official Node 20 slim image', () => {
     expect(of('ARG')).toEqual(['NODE_IMAGE=node:20-bookworm-slim']);
-    expect(of('FROM')).toEqual(['${NODE_IMAGE} AS build', '${NODE_IMAGE}']);
+    expect(of('FROM')).toEqual(['${NODE_IMAGE} AS deps', '${NODE_IMAGE} AS build', '${NODE_IMAGE}']);
   });
 
-  it('installs with npm ci, builds the workbench, then drops dev dependencies', () => {
-    expect(of('RUN').slice(0, 2)).toEqual([
-      'npm ci --no-audit --no-fund',
-      'npm run build -w workbench && npm prune --omit=dev --no-audit --no-fund',
-    ]);
+  it('installs with npm ci and builds the workbench; the image gets production dependencies only', () => {
+    expect(stage('build', 'RUN')).toEqual(['npm ci --no-audit --no-fund', 'npm run build -w workbench']);
+    // Dev dependencies are left out by installing only the production dependencies of the
+    // workspaces that run; the workbench's are bundled into its dist/.
+    expect(stage('deps', 'RUN')).toEqual(['npm ci --omit=dev --no-audit --no-fund -w runtime -w lessons']);
   });
 
-  it('copies the manifest of every npm workspace before `npm ci`', () => {
+  it('copies the manifest of every npm workspace before each `npm ci`', () => {
     const root = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { workspaces: string[] };
-    const copies = of('COPY').filter((args) => !args.startsWith('--from'));
-    const beforeInstall = copies.slice(0, copies.indexOf('. .'));
-    expect(beforeInstall).toEqual([
-      'package.json package-lock.json ./',
-      ...root.workspaces.map((w) => `${w}/package.json ${w}/`),
-    ]);
+    const manifests = ['package.json package-lock.json ./', ...root.workspaces.map((w) => `${w}/package.json ${w}/`)];
+    expect(stage('deps', 'COPY')).toEqual(manifests);
+    expect(stage('build', 'COPY')).toEqual([...manifests, '. .']);
     const ignore = readFileSync(join(repoRoot, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
     // A workspace whose directory is ignored must have its manifest re-included.
     for (const w of root.workspaces.filter((w) => ignore.includes(w))) expect(ignore).toContain(`!${w}/package.json`);
@@ -74,13 +86,13 @@ describe('Dockerfile', () => {
   it('ships what the runtime needs at run time and nothing of the build', () => {
     expect(finalOf('COPY')).toEqual([
       '--from=build /app/package.json /app/package-lock.json ./',
-      '--from=build /app/node_modules ./node_modules',
+      '--from=deps /app/node_modules ./node_modules',
       '--from=build /app/runtime ./runtime',
       '--from=build /app/lessons ./lessons',
       '--from=build /app/workbench/package.json ./workbench/',
       '--from=build /app/workbench/dist ./workbench/dist',
     ]);
-    // tsx runs the TypeScript sources, so it must survive `npm prune --omit=dev`.
+    // tsx runs the TypeScript sources, so it must be a production dependency of the runtime.
     const runtime = JSON.parse(readFileSync(join(repoRoot, 'runtime/package.json'), 'utf8')) as { dependencies: Record<string, string> };
     expect(Object.keys(runtime.dependencies)).toContain('tsx');
   });
