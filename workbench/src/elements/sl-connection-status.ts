@@ -30,6 +30,7 @@ export class SlConnectionStatus extends LitElement {
       <span class="dot" aria-hidden="true"></span> Runtime: ${LABEL[c.state]}
       ${c.message && c.state !== 'open' ? html`<span class="message">${c.message}</span>` : ''}
       ${c.state === 'open' && c.reconnected ? html`<span class="message">(reconnected)</span>` : ''}
+      ${c.state === 'open' && c.message && !c.reconnected ? html`<span class="message">${c.message}</span>` : ''}
     </span>`;
   }
 }

@@ -6,8 +6,12 @@ import { monaco } from '../editor/monaco-setup.js';
 
 const LANGS: Record<string, string> = { ts: 'typescript', typescript: 'typescript', js: 'javascript', javascript: 'javascript' };
 
-/** Colourises every `pre > code.language-…` under `root` that Monaco knows. */
-export async function highlightCode(root: ParentNode): Promise<void> {
+/**
+ * Colourises every `pre > code.language-…` under `root` that Monaco knows. The token colours are rules
+ * Monaco writes into the shadow root of the editor it hosts (`style.monaco-colors`); `colorsFrom` is that
+ * root, and its rules are copied next to the highlighted code so the spans get their colours.
+ */
+export async function highlightCode(root: ParentElement, colorsFrom?: ParentNode | null): Promise<void> {
   const blocks = [...root.querySelectorAll<HTMLElement>('pre > code[class*="language-"]')];
   await Promise.all(
     blocks.map(async (code) => {
@@ -19,4 +23,15 @@ export async function highlightCode(root: ParentNode): Promise<void> {
       code.dataset.highlighted = 'true';
     }),
   );
+  const colors = colorsFrom?.querySelector('style.monaco-colors')?.textContent;
+  if (!colors) return;
+  let copy = root.querySelector<HTMLStyleElement>('style[data-monaco-colors]');
+  if (!copy) {
+    copy = document.createElement('style');
+    copy.dataset.monacoColors = '';
+    root.append(copy);
+  }
+  if (copy.textContent !== colors) copy.textContent = colors;
 }
+
+type ParentElement = Element | ShadowRoot;

@@ -97,7 +97,7 @@ export class SlLessonView extends LitElement {
 
   protected override updated(): void {
     const article = this.renderRoot.querySelector('article');
-    if (article) void highlightCode(article);
+    if (article) void highlightCode(article, this.editor?.shadowRoot);
   }
 
   private currentFiles(): SourceFile[] {
