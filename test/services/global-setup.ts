@@ -33,6 +33,10 @@ async function acquire(): Promise<TestServices> {
     const services = startTestServices().then((s) => {
       console.log(`services: ${bannerPart(s.kafka)} ${bannerPart(s.postgres)}`);
       return s;
+    }, (error: unknown) => {
+      // vitest then reports "No test files found" before the error itself; say first what really happened.
+      console.error('services: unavailable, no test of this tier can run (details in the error below)');
+      throw error;
     });
     shared = { services, users: 0 };
     holder[KEY] = shared;
