@@ -74,6 +74,14 @@ describe.each(kustomizations)('%s', (dir) => {
     expect(missing).toEqual([]);
   });
 
+  it('turns off Service environment links in every pod', () => {
+    // A Service named `streamlab` makes Kubernetes set STREAMLAB_PORT=tcp://<ip>:80 in every pod of the
+    // namespace, which the runtime reads as its port (and KAFKA_* variables become broker settings).
+    const workloads = objectsOf(dir).filter((o) => o.kind === 'StatefulSet' || o.kind === 'Deployment');
+    expect(workloads.map((o) => [o.metadata.name, (o.spec as { template: { spec: { enableServiceLinks?: boolean } } }).template.spec.enableServiceLinks]))
+      .toEqual(workloads.map((o) => [o.metadata.name, false]));
+  });
+
   it('runs as many Kafka controllers as the quorum lists, each advertised by the headless Service', () => {
     const objects = objectsOf(dir);
     const kafka = find(objects, 'StatefulSet', 'kafka');
