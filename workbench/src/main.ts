@@ -11,12 +11,13 @@ import './elements/sl-no-token.js';
 import { LiveClient } from './client/live-client.js';
 import { ReplayClient } from './client/replay-client.js';
 import type { RuntimeClient } from './client/runtime-client.js';
-import { structuredWindowsSession } from './fixtures/sessions.js';
+import { recordedSessions } from './fixtures/sessions.js';
 
 function chooseClient(): RuntimeClient | null {
   const url = new URL(location.href);
   const replay = url.searchParams.get('replay');
-  if (replay === 'structured-windows') return new ReplayClient(structuredWindowsSession, 1);
+  const recorded = replay ? recordedSessions[replay] : undefined;
+  if (recorded) return new ReplayClient(recorded, 1);
   const token = url.searchParams.get('token');
   return token ? new LiveClient({ url: LiveClient.urlFor(location, token), token }) : null;
 }

@@ -32,7 +32,7 @@ export interface DStreamTimelineLayout {
   selectedBatchId: number | null;
 }
 
-/** Lays out `traces[0..selected]`; `selected` defaults to the last trace. */
+/** Lays out `traces[0..selected]` on the frame of the whole run; `selected` defaults to the last trace. */
 export function layoutDStreamTimeline(traces: DStreamTrace[], viewport: Viewport, selected = traces.length - 1): DStreamTimelineLayout {
   const left = viewport.left ?? 96;
   const right = viewport.right ?? 16;
@@ -40,13 +40,15 @@ export function layoutDStreamTimeline(traces: DStreamTrace[], viewport: Viewport
   const laneHeight = (viewport.dotStrip ?? 26) + 6;
   const shown = selected >= 0 ? traces.slice(0, selected + 1) : [];
   const current = shown[shown.length - 1];
-  const first = shown[0];
+  // The frame (axis and lanes) covers the whole run so scrubbing never moves it.
+  const first = traces[0];
+  const last = traces[traces.length - 1];
   const start = first ? first.batchTimeMs - first.batchIntervalMs : 0;
-  const end = current ? current.batchTimeMs : 1000;
-  const domainStart = Math.min(start, current?.window?.startMs ?? start);
+  const end = last ? last.batchTimeMs : 1000;
+  const domainStart = Math.min(start, ...traces.flatMap((t) => (t.window ? [t.window.startMs] : [])));
   const scale: TimeScale = { domainStart, domainEnd: Math.max(end, domainStart + 1), rangeStart: left, rangeEnd: Math.max(left + 1, viewport.width - right) };
 
-  const keys = [...new Set(shown.flatMap((t) => t.records.map((r) => r.key)))].sort();
+  const keys = [...new Set(traces.flatMap((t) => t.records.map((r) => r.key)))].sort();
   const lanes: LaneLayout[] = keys.map((key, i) => ({ key, color: keyColor(i), y: top + 18 + i * laneHeight, height: laneHeight }));
   const laneOf = new Map(lanes.map((l) => [l.key, l]));
 

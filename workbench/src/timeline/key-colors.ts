@@ -1,11 +1,13 @@
 /**
- * Colours for keys on the timeline. The palette is Okabe–Ito (distinguishable with the common colour
- * vision deficiencies), and each colour holds at least 3:1 contrast against both theme backgrounds, the
- * WCAG minimum for graphical objects.
+ * Colours for keys on the timeline, as CSS variables defined per theme in theme.css. Both palettes
+ * (Okabe–Ito based, distinguishable with the common colour vision deficiencies) hold at least 4:1
+ * against their lane background, above the 3:1 WCAG asks of graphical objects.
  */
-const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#8f7500', '#56a0d3', '#b34700', '#6a5acd'];
 
-/** Colour of the `index`-th key in a stable key order. */
+/** Number of distinct key colours before they repeat. */
+export const KEY_COLORS = 8;
+
+/** Colour of the `index`-th key in a stable key order, as a CSS value. */
 export function keyColor(index: number): string {
-  return PALETTE[((index % PALETTE.length) + PALETTE.length) % PALETTE.length]!;
+  return `var(--sl-key-${((index % KEY_COLORS) + KEY_COLORS) % KEY_COLORS})`;
 }

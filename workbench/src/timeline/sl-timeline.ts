@@ -101,7 +101,7 @@ export class SlTimeline extends LitElement {
       </div>
       <div class="legend" aria-hidden="true">
         <span>● record (colour = key)</span><span>○ red: dropped as late (hover for why)</span>
-        <span>▭ window with running aggregate</span><span>yellow outline: emitted by this batch</span>
+        <span>▭ window with running aggregate</span><span>▲ thick outline: emitted by this batch</span>
         <span>dashed: evicted from state</span><span>red line: watermark</span>
       </div>`;
   }
@@ -143,10 +143,10 @@ export class SlTimeline extends LitElement {
       </g>
       ${layout.windows.map((w) => svg`<g class="window-box ${w.emitted ? 'emitted' : ''} ${w.evicted ? 'evicted' : ''}" data-key=${w.key} data-start=${w.window.startMs} data-end=${w.window.endMs}>
         <title>${w.key} [${formatTick(w.window.startMs, 1000)}, ${formatTick(w.window.endMs, 1000)}): ${w.label}${w.emitted ? ' — emitted by this batch' : ''}${w.evicted ? ' — evicted from state' : ''}</title>
-        <rect x=${w.x} y=${w.y} width=${w.width} height=${w.height} rx="3" fill=${w.color} stroke=${w.color}></rect>
-        ${w.width > 40 ? svg`<text x=${w.x + 4} y=${w.y + w.height - 5}>${clip(w.label, Math.floor((w.width - 8) / 6))}</text>` : nothing}
+        <rect x=${w.x} y=${w.y} width=${w.width} height=${w.height} rx="3" style="fill:${w.color};stroke:${w.color}"></rect>
+        ${w.width > 40 ? svg`<text x=${w.x + 4} y=${w.y + w.height - 5}>${clip(`${w.emitted ? '▲ ' : ''}${w.label}`, Math.floor((w.width - 8) / 6))}</text>` : nothing}
       </g>`)}
-      ${dotPaths(layout.dots).map((p) => svg`<path d=${p.d} class=${p.dropped ? 'dropped' : ''} fill=${p.dropped ? 'none' : p.color} fill-opacity=${p.current ? 1 : 0.55}></path>`)}
+      ${dotPaths(layout.dots).map((p) => svg`<path d=${p.d} class=${p.dropped ? 'dropped' : ''} style=${p.dropped ? '' : `fill:${p.color}`} fill-opacity=${p.current ? 1 : 0.55}></path>`)}
       ${hits.map((d) => svg`<circle class="hit" cx=${d.x} cy=${d.y} r="6"><title>${d.title}</title></circle>`)}
       ${layout.watermarks.slice(0, -1).map((m) => svg`<line class="watermark-past" x1=${m.x} x2=${m.x} y1="0" y2=${axisY}></line>`)}
       ${wm ? svg`<line class="watermark-line" x1=${wm.x} x2=${wm.x} y1="0" y2=${axisY}><title>Watermark after batch ${wm.batchId}: ${formatTick(wm.watermarkMs, 1000)}</title></line>
@@ -164,7 +164,7 @@ export class SlTimeline extends LitElement {
         <text class="band-label" x=${b.x + 4} y="12">${b.label} (${b.records})</text></g>`)}
       ${layout.lanes.map((l) => svg`<text class="lane-label" x="6" y=${l.y + l.height / 2 + 4}>${l.key}</text>`)}
       ${layout.window ? svg`<rect class="dstream-window" x=${layout.window.x} y="16" width=${layout.window.width} height=${axisY - 20} rx="4"><title>${layout.window.label}</title></rect>` : nothing}
-      ${dotPaths(layout.dots).map((p) => svg`<path d=${p.d} fill=${p.color} fill-opacity=${p.current ? 1 : 0.55}></path>`)}
+      ${dotPaths(layout.dots).map((p) => svg`<path d=${p.d} style="fill:${p.color}" fill-opacity=${p.current ? 1 : 0.55}></path>`)}
       <g class="axis">
         <line x1=${layout.scale.rangeStart} x2=${layout.scale.rangeEnd} y1=${axisY} y2=${axisY}></line>
         ${layout.axis.map((a) => svg`<text x=${a.x} y=${axisY + 16} text-anchor="middle">${a.label}</text>`)}

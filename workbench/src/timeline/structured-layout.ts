@@ -109,27 +109,16 @@ function packRows(spans: WindowSpan[]): number[] {
   });
 }
 
-/**
- * Lays out `traces[0..selected]` (traces in batch order). `selected` is an index into `traces`;
- * it defaults to the last one.
- */
-export function layoutStructuredTimeline(traces: StructuredTrace[], viewport: Viewport, selected = traces.length - 1): StructuredTimelineLayout {
-  const rowHeight = viewport.rowHeight ?? 22;
-  const dotStrip = viewport.dotStrip ?? 26;
-  const left = viewport.left ?? 96;
-  const right = viewport.right ?? 16;
-  const top = viewport.top ?? 8;
-  const shown = selected >= 0 ? traces.slice(0, selected + 1) : [];
-  const current = shown[shown.length - 1];
+interface WindowInfo { key: string; window: WindowSpan; label: string; everEmitted: boolean; evicted: boolean }
 
-  // Windows known so far, with their latest aggregate and what happened to them.
-  interface WindowInfo { key: string; window: WindowSpan; label: string; emitted: boolean; everEmitted: boolean; evicted: boolean }
+/** What a run of traces says about windows, keys and the time span, folded batch by batch. */
+function collect(traces: StructuredTrace[]) {
   const windows = new Map<string, WindowInfo>();
   const touch = (key: string, window: WindowSpan): WindowInfo => {
     const id = windowId(key, window);
     let info = windows.get(id);
     if (!info) {
-      info = { key, window, label: '', emitted: false, everEmitted: false, evicted: false };
+      info = { key, window, label: '', everEmitted: false, evicted: false };
       windows.set(id, info);
     }
     return info;
@@ -144,8 +133,7 @@ export function layoutStructuredTimeline(traces: StructuredTrace[], viewport: Vi
       maxT = Math.max(maxT, t);
     }
   };
-
-  for (const trace of shown) {
+  for (const trace of traces) {
     for (const input of trace.inputs) {
       keys.add(input.key);
       if (input.eventTimeMs === null) nullEventTimes++;
@@ -173,15 +161,33 @@ export function layoutStructuredTimeline(traces: StructuredTrace[], viewport: Vi
       info.evicted = true;
       if (ev.aggregate) info.label = ev.aggregate;
     }
+    if (trace.watermarkAfterMs > 0) see(trace.watermarkAfterMs);
   }
-  // `emitted` marks only the selected batch's output.
   for (const info of windows.values()) {
-    info.emitted = current?.emitted.some((e) => e.window && windowId(e.key, e.window) === windowId(info.key, info.window)) ?? false;
     see(info.window.startMs);
     see(info.window.endMs);
   }
-  const watermarkValues = shown.map((t) => t.watermarkAfterMs).filter((w) => w > 0);
-  for (const w of watermarkValues) see(w);
+  return { windows, keys, nullEventTimes, minT, maxT };
+}
+
+/**
+ * Lays out `traces[0..selected]` (traces in batch order). `selected` is an index into `traces`;
+ * it defaults to the last one. The axis, the lanes and each window's row come from the whole run, so
+ * scrubbing moves the content and never the frame.
+ */
+export function layoutStructuredTimeline(traces: StructuredTrace[], viewport: Viewport, selected = traces.length - 1): StructuredTimelineLayout {
+  const rowHeight = viewport.rowHeight ?? 22;
+  const dotStrip = viewport.dotStrip ?? 26;
+  const left = viewport.left ?? 96;
+  const right = viewport.right ?? 16;
+  const top = viewport.top ?? 8;
+  const shown = selected >= 0 ? traces.slice(0, selected + 1) : [];
+  const current = shown[shown.length - 1];
+  const whole = collect(traces);
+  const { windows, nullEventTimes } = collect(shown);
+  const emittedNow = new Set((current?.emitted ?? []).flatMap((e) => (e.window ? [windowId(e.key, e.window)] : [])));
+
+  let { minT, maxT } = whole;
   if (!Number.isFinite(minT)) {
     minT = 0;
     maxT = 10_000;
@@ -189,21 +195,24 @@ export function layoutStructuredTimeline(traces: StructuredTrace[], viewport: Vi
   if (maxT === minT) maxT = minT + 1000;
   const scale: TimeScale = { domainStart: minT, domainEnd: maxT, rangeStart: left, rangeEnd: Math.max(left + 1, viewport.width - right) };
 
-  // Lanes: one per key, rows packed per key.
-  const sortedKeys = [...keys].sort();
+  // Lanes: one per key, windows packed into rows per key over the whole run.
+  const sortedKeys = [...whole.keys].sort();
   const lanes: LaneLayout[] = [];
   const windowBoxes: WindowBoxLayout[] = [];
   const laneTop = new Map<string, number>();
   let y = top;
   sortedKeys.forEach((key, index) => {
     const color = keyColor(index);
-    const own = [...windows.values()].filter((w) => w.key === key).sort((a, b) => a.window.startMs - b.window.startMs || a.window.endMs - b.window.endMs);
-    const rows = packRows(own.map((w) => w.window));
+    const all = [...whole.windows.values()].filter((w) => w.key === key).sort((a, b) => a.window.startMs - b.window.startMs || a.window.endMs - b.window.endMs);
+    const rows = packRows(all.map((w) => w.window));
     const rowCount = Math.max(1, ...rows.map((r) => r + 1));
     const height = dotStrip + rowCount * rowHeight + 6;
     laneTop.set(key, y);
     lanes.push({ key, color, y, height });
-    own.forEach((w, i) => {
+    all.forEach((w, i) => {
+      const id = windowId(key, w.window);
+      const known = windows.get(id);
+      if (!known) return;
       const x0 = scaleX(scale, w.window.startMs);
       const x1 = scaleX(scale, w.window.endMs);
       windowBoxes.push({
@@ -214,10 +223,10 @@ export function layoutStructuredTimeline(traces: StructuredTrace[], viewport: Vi
         color,
         key,
         window: w.window,
-        label: w.label,
-        emitted: w.emitted,
-        everEmitted: w.everEmitted,
-        evicted: w.evicted,
+        label: known.label,
+        emitted: emittedNow.has(id),
+        everEmitted: known.everEmitted,
+        evicted: known.evicted,
       });
     });
     y += height;
