@@ -122,7 +122,7 @@ describe('DStream operations per batch', () => {
     expect(rdd.reduce((a, b) => a + b)).toBe(15);
     expect(rdd.sortBy((x) => x, false).collect()).toEqual([5, 4, 3, 2, 1]);
     expect(h.sc.parallelize([], 2).isEmpty()).toBe(true);
-    expect(() => h.sc.parallelize([], 1).reduce((a, b) => a + b)).toThrow('Can not reduce() empty RDD');
+    expect(() => h.sc.parallelize<number>([], 1).reduce((a, b) => a + b)).toThrow('Can not reduce() empty RDD');
     expect(() => h.sc.emptyRDD().first()).toThrow('RDD is empty');
   });
 });

@@ -38,6 +38,14 @@ export interface DStreamSpec<T> {
 type Pair<K, V> = [K, V];
 
 /**
+ * The first parameter of a `foreachRDD` / `transform` function. PySpark decides by the parameter
+ * count: a one-parameter function gets the RDD, a two-parameter one gets the batch time (a Date)
+ * and then the RDD. TypeScript cannot type a callback by its arity, so the first parameter is typed
+ * as both; at run time it is exactly one of them.
+ */
+export type RddOrTime<T> = RDD<T> & Date;
+
+/**
  * A discretized stream (PySpark `DStream`): one RDD per batch time at which the stream is valid
  * (a multiple of its slide duration after the zero time). RDDs are computed on demand from the
  * parents and remembered as long as a window or state needs them, like Spark's `generatedRDDs`.
@@ -209,7 +217,7 @@ export class DStream<T> {
    * Applies an RDD-to-RDD function to every batch. Like PySpark, a function declaring exactly one
    * parameter gets `(rdd)`, any other gets `(time, rdd)` with the batch time as a Date.
    */
-  transform<U>(func: ((rdd: RDD<T>) => RDD<U>) | ((time: Date, rdd: RDD<T>) => RDD<U>)): DStream<U> {
+  transform<U>(func: (rddOrTime: RddOrTime<T>, rdd: RDD<T>) => RDD<U>): DStream<U> {
     return this.derive('transform', (rdd, t) => callWithOptionalTime(func, t, rdd));
   }
 
@@ -217,10 +225,7 @@ export class DStream<T> {
    * Combines this stream's and `other`'s RDD of each batch with `func(a, b)` or `func(time, a, b)`;
    * a side with no RDD is passed as an empty RDD (PySpark's `transformWith`).
    */
-  transformWith<U, V>(
-    func: ((a: RDD<T>, b: RDD<U>) => RDD<V>) | ((time: Date, a: RDD<T>, b: RDD<U>) => RDD<V>),
-    other: DStream<U>,
-  ): DStream<V> {
+  transformWith<U, V>(func: ((a: RDD<T>, b: RDD<U>) => RDD<V>) | ((time: Date, a: RDD<T>, b: RDD<U>) => RDD<V>), other: DStream<U>): DStream<V> {
     return this.combineWith('transformWith', other, (a, b, t) =>
       func.length === 2 ? (func as (a: RDD<T>, b: RDD<U>) => RDD<V>)(a, b) : (func as (time: Date, a: RDD<T>, b: RDD<U>) => RDD<V>)(new Date(t), a, b),
     );
@@ -425,7 +430,7 @@ export class DStream<T> {
    * Runs `func` on every RDD this stream produces. Like PySpark, a function declaring exactly one
    * parameter gets `(rdd)`; any other gets `(time, rdd)` with the batch time as a Date.
    */
-  foreachRDD(func: ((rdd: RDD<T>) => void) | ((time: Date, rdd: RDD<T>) => void)): void {
+  foreachRDD(func: (rddOrTime: RddOrTime<T>, rdd: RDD<T>) => void): void {
     this.graph.addOutput({
       stream: this as DStream<unknown>,
       run: (t, rdd) => {
@@ -494,7 +499,7 @@ export class DStream<T> {
   }
 }
 
-function callWithOptionalTime<T, R>(func: ((rdd: RDD<T>) => R) | ((time: Date, rdd: RDD<T>) => R), timeMs: number, rdd: RDD<T>): R {
-  if (func.length === 1) return (func as (rdd: RDD<T>) => R)(rdd);
-  return (func as (time: Date, rdd: RDD<T>) => R)(new Date(timeMs), rdd);
+function callWithOptionalTime<T, R>(func: (rddOrTime: RddOrTime<T>, rdd: RDD<T>) => R, timeMs: number, rdd: RDD<T>): R {
+  const call = func as (first: unknown, rdd?: RDD<T>) => R;
+  return func.length === 1 ? call(rdd) : call(new Date(timeMs), rdd);
 }
