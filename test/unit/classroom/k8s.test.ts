@@ -219,17 +219,27 @@ describe('SparkApplication template', () => {
     expect(app.spec.executor.volumeMounts).toEqual([{ name: 'job', mountPath: '/opt/streamlab/job' }]);
   });
 
-  it('uses the Kafka connector built for the image\'s Spark and Scala versions', () => {
+  it('uses the Kafka connector built for the image\'s Spark and Scala versions, and the JDBC driver', () => {
     const image = /^spark:(\d+\.\d+\.\d+)-scala(\d+\.\d+)-/.exec(app.spec.image)!;
     expect(image).not.toBeNull();
     const [, sparkVersion, scala] = image;
     expect(app.spec.sparkVersion).toBe(sparkVersion);
-    expect(app.spec.deps.packages).toEqual([`org.apache.spark:spark-sql-kafka-0-10_${scala}:${sparkVersion}`]);
+    expect(app.spec.deps.packages).toEqual([`org.apache.spark:spark-sql-kafka-0-10_${scala}:${sparkVersion}`, 'org.postgresql:postgresql:42.7.4']);
   });
 
-  it('reads from the Kafka Service of the streamlab namespace', () => {
-    const service = find(objectsOf('k8s/base'), 'Service', 'kafka');
-    const port = (service.spec as { ports: { port: number }[] }).ports[0]!.port;
-    expect(app.spec.arguments).toEqual(['--kafka', `kafka.${service.metadata.namespace}.svc.cluster.local:${port}`]);
+  it('points at the Kafka and PostgreSQL Services and the Secret of the streamlab namespace', () => {
+    const base = objectsOf('k8s/base');
+    const kafka = find(base, 'Service', 'kafka');
+    const postgres = find(base, 'Service', 'postgres');
+    const port = (o: K8sObject) => (o.spec as { ports: { port: number }[] }).ports[0]!.port;
+    const config = (find(base, 'ConfigMap', base.find((o) => o.metadata.name.startsWith('streamlab-config-'))!.metadata.name).data) as Record<string, string>;
+    expect(app.spec.arguments).toEqual([
+      '--kafka', `kafka.${kafka.metadata.namespace}.svc.cluster.local:${port(kafka)}`,
+      '--jdbc-url', `jdbc:postgresql://postgres.${postgres.metadata.namespace}.svc.cluster.local:${port(postgres)}/${config.POSTGRES_DB}?user=${config.POSTGRES_USER}`,
+    ]);
+    // Applied outside kustomize, so it needs the Secret's fixed (unhashed) name.
+    const secret = find(base, 'Secret', 'streamlab-secrets');
+    expect(Object.keys(secret.data as object)).toContain(app.spec.driver.env[0].valueFrom.secretKeyRef.key);
+    expect(app.spec.driver.env[0].valueFrom.secretKeyRef.name).toBe('streamlab-secrets');
   });
 });
