@@ -39,6 +39,13 @@ export interface PartitionReaderOptions {
 }
 
 const READ_UNCOMMITTED = 0;
+
+/** A range being read: `next` is the first offset not yet read. */
+interface PendingRange extends OffsetRange {
+  next: number;
+  index: number;
+  emptyRounds: number;
+}
 const quietLogs: logCreator = () => () => {};
 
 /** The kafkajs implementation of the Kafka source's partition reader. */
@@ -123,84 +130,99 @@ export class KafkajsPartitionReader {
    */
   async readRanges(ranges: readonly OffsetRange[]): Promise<KafkaRecord[][]> {
     const results: KafkaRecord[][] = ranges.map(() => []);
-    const pending = ranges
+    const pending: PendingRange[] = ranges
       .map((r, i) => ({ ...r, next: r.from, index: i, emptyRounds: 0 }))
       .filter((r) => r.next < r.until);
+    // Listing all topics costs a metadata round trip, so it is done only after a failure that may
+    // mean a topic is gone.
+    let verifyTopics = false;
     while (pending.length > 0) {
       await this.withCluster(async (c) => {
-        const existing = new Set(await this.topicsOn(c));
-        let deleted = false;
-        for (const p of pending) {
-          if (existing.has(p.topic)) continue;
-          await this.lost(p, `Topic ${p.topic} was deleted before offsets ${p.next} until ${p.until} of partition ${p.partition} were read`);
-          p.next = p.until;
-          deleted = true;
+        try {
+          await this.readRound(c, pending, results, verifyTopics);
+        } catch (e) {
+          verifyTopics = true;
+          throw e;
         }
-        if (deleted) {
-          // kafkajs keeps refreshing metadata for the deleted topic and fails; start afresh.
-          await this.close();
-          return;
-        }
-        await c.addMultipleTargetTopics([...new Set(pending.map((p) => this.names.toBroker(p.topic)))]);
-        const byLeader = new Map<string, typeof pending>();
-        for (const p of pending) {
-          const leaders = c.findLeaderForPartitions(this.names.toBroker(p.topic), [p.partition]);
-          const nodeId = Object.keys(leaders)[0];
-          if (nodeId === undefined) {
-            // The partition is not in the metadata: the topic was deleted (or shrank).
-            await this.lost(p, `Partition ${p.topic}-${p.partition} no longer exists (wanted offsets ${p.next} until ${p.until})`);
-            p.next = p.until;
-            continue;
-          }
-          const list = byLeader.get(nodeId) ?? [];
-          list.push(p);
-          byLeader.set(nodeId, list);
-        }
-        await Promise.all(
-          [...byLeader].map(async ([nodeId, parts]) => {
-            const broker = await c.findBroker({ nodeId });
-            const topics = new Map<string, Array<{ partition: number; fetchOffset: string; maxBytes: number }>>();
-            for (const p of parts) {
-              const bt = this.names.toBroker(p.topic);
-              const list = topics.get(bt) ?? [];
-              list.push({ partition: p.partition, fetchOffset: String(p.next), maxBytes: this.maxBytes });
-              topics.set(bt, list);
-            }
-            let response;
-            try {
-              response = await broker.fetch({
-                replicaId: -1,
-                isolationLevel: READ_UNCOMMITTED,
-                maxWaitTime: 100,
-                minBytes: 1,
-                maxBytes: this.maxBytes * parts.length,
-                topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
-              });
-            } catch (e) {
-              const root = e as { name?: string; topic?: string; partition?: number };
-              if (root.name === 'KafkaJSOffsetOutOfRange') {
-                const p = parts.find((q) => this.names.toBroker(q.topic) === root.topic && q.partition === root.partition);
-                if (p) {
-                  await this.outOfRange(c, p);
-                  return;
-                }
-              }
-              throw e;
-            }
-            for (const t of response.responses) {
-              const topic = this.names.fromBroker(t.topicName) ?? t.topicName;
-              for (const part of t.partitions) {
-                const p = parts.find((q) => q.topic === topic && q.partition === part.partition);
-                if (p) await this.consume(c, p, topic, part, results[p.index]!);
-              }
-            }
-          }),
-        );
       });
       for (let i = pending.length - 1; i >= 0; i--) if (pending[i]!.next >= pending[i]!.until) pending.splice(i, 1);
     }
     return results;
   }
+
+  private async readRound(c: Cluster, pending: PendingRange[], results: KafkaRecord[][], verifyTopics: boolean): Promise<void> {
+    const existing = verifyTopics ? new Set(await this.topicsOn(c)) : undefined;
+    let deleted = false;
+    for (const p of pending) {
+      if (!existing || existing.has(p.topic)) continue;
+      await this.lost(p, `Topic ${p.topic} was deleted before offsets ${p.next} until ${p.until} of partition ${p.partition} were read`);
+      p.next = p.until;
+      deleted = true;
+    }
+    if (deleted) {
+      // kafkajs keeps refreshing metadata for the deleted topic and fails; start afresh.
+      await this.close();
+      return;
+    }
+    if (verifyTopics) await c.refreshMetadata();
+    await c.addMultipleTargetTopics([...new Set(pending.map((p) => this.names.toBroker(p.topic)))]);
+    const byLeader = new Map<string, typeof pending>();
+    for (const p of pending) {
+      const leaders = c.findLeaderForPartitions(this.names.toBroker(p.topic), [p.partition]);
+      const nodeId = Object.keys(leaders)[0];
+      if (nodeId === undefined) {
+        // Cached metadata may predate the partition: only fresh metadata proves it is gone.
+        if (!verifyTopics) throw new Error(`No leader known for ${p.topic}-${p.partition}`);
+        await this.lost(p, `Partition ${p.topic}-${p.partition} no longer exists (wanted offsets ${p.next} until ${p.until})`);
+        p.next = p.until;
+        continue;
+      }
+      const list = byLeader.get(nodeId) ?? [];
+      list.push(p);
+      byLeader.set(nodeId, list);
+    }
+    await Promise.all(
+      [...byLeader].map(async ([nodeId, parts]) => {
+        const broker = await c.findBroker({ nodeId });
+        const topics = new Map<string, Array<{ partition: number; fetchOffset: string; maxBytes: number }>>();
+        for (const p of parts) {
+          const bt = this.names.toBroker(p.topic);
+          const list = topics.get(bt) ?? [];
+          list.push({ partition: p.partition, fetchOffset: String(p.next), maxBytes: this.maxBytes });
+          topics.set(bt, list);
+        }
+        let response;
+        try {
+          response = await broker.fetch({
+            replicaId: -1,
+            isolationLevel: READ_UNCOMMITTED,
+            maxWaitTime: 100,
+            minBytes: 1,
+            maxBytes: this.maxBytes * parts.length,
+            topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
+          });
+        } catch (e) {
+          const root = e as { name?: string; topic?: string; partition?: number };
+          if (root.name === 'KafkaJSOffsetOutOfRange') {
+            const p = parts.find((q) => this.names.toBroker(q.topic) === root.topic && q.partition === root.partition);
+            if (p) {
+              await this.outOfRange(c, p);
+              return;
+            }
+          }
+          throw e;
+        }
+        for (const t of response.responses) {
+          const topic = this.names.fromBroker(t.topicName) ?? t.topicName;
+          for (const part of t.partitions) {
+            const p = parts.find((q) => q.topic === topic && q.partition === part.partition);
+            if (p) await this.consume(c, p, topic, part, results[p.index]!);
+          }
+        }
+      }),
+    );
+  }
+
 
   /** Closes connections; the reader can be used again afterwards (it reconnects). */
   async close(): Promise<void> {
