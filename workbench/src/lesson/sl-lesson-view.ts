@@ -12,10 +12,8 @@ import { SessionController } from '../session/session-controller.js';
 import { canRun, isActive } from '../session/session-state.js';
 import { sharedStyles } from '../elements/shared-styles.js';
 import { renderMarkdown } from './render-markdown.js';
-import { highlightCode } from './highlight-code.js';
 import type { SlEditor } from '../editor/sl-editor.js';
 import type { SlPanels } from '../panels/sl-panels.js';
-import '../editor/sl-editor.js';
 import '../elements/sl-run-controls.js';
 import '../panels/sl-panels.js';
 
@@ -66,7 +64,7 @@ export class SlLessonView extends LitElement {
     this.addEventListener('sl-change', (e) => this.autosave((e as CustomEvent<SourceFile[]>).detail));
     this.addEventListener('sl-reveal', (e) => {
       const d = (e as CustomEvent<{ file?: string; line?: number; column?: number }>).detail;
-      if (d.line) this.editor?.revealLine(d.file, d.line, d.column);
+      if (d.line && typeof this.editor?.revealLine === 'function') this.editor.revealLine(d.file, d.line, d.column);
     });
     this.addEventListener('sl-check', () => void this.check());
     this.addEventListener('sl-topics-refresh', () => void this.session.session?.refreshTopics());
@@ -95,13 +93,26 @@ export class SlLessonView extends LitElement {
     }
   }
 
+  /**
+   * Monaco is most of the bundle: it loads when a lesson opens, not before the lesson list or the
+   * no-token page can show. Lit keeps properties set on `<sl-editor>` before its definition arrives.
+   */
+  private static monaco: Promise<typeof import('./highlight-code.js')> | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    SlLessonView.monaco ??= import('../editor/sl-editor.js').then(() => import('./highlight-code.js'));
+    void SlLessonView.monaco.then(() => this.requestUpdate());
+  }
+
   protected override updated(): void {
     const article = this.renderRoot.querySelector('article');
-    if (article) void highlightCode(article, this.editor?.shadowRoot);
+    if (article) void SlLessonView.monaco?.then(({ highlightCode }) => highlightCode(article, this.editor?.shadowRoot));
   }
 
   private currentFiles(): SourceFile[] {
-    return this.editor?.getFiles() ?? this.files;
+    // Before Monaco has loaded the element is not upgraded yet and the files are still the ones set.
+    return typeof this.editor?.getFiles === 'function' ? this.editor.getFiles() : this.files;
   }
 
   private autosave(files: SourceFile[]): void {
