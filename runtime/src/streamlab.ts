@@ -1,6 +1,20 @@
 /**
- * The one import path learners use: `import { SparkSession, functions as F, types as T } from "streamlab"`.
- * Names mirror PySpark.
+ * The one import path learners use:
+ *
+ *   import { SparkSession, functions as F, types as T } from "streamlab";
+ *
+ * Names mirror PySpark (`SparkSession.builder.appName(..).getOrCreate()`, `F.window`, `T.StructType`);
+ * the DStream API (`StreamingContext`, `KafkaUtils`, ...) comes from the same module.
  */
 export { ManualClock } from './engine/clock.js';
 export type { Clock } from './engine/clock.js';
+export * from './engine/structured/index.js';
+export * as functions from './engine/structured/functions.js';
+export * as types from './engine/types.js';
+export {
+  AnalysisException, ParseException, StreamingQueryException, IllegalArgumentException, ValueError, StreamlabError,
+} from './engine/errors.js';
+export type { RowObject } from './engine/rows.js';
+export type { StreamingQueryProgress } from './engine/progress.js';
+export type { BatchTrace } from './engine/trace.js';
+export * from './engine/dstream/index.js';

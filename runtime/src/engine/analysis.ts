@@ -1,0 +1,72 @@
+/**
+ * Spark's UnsupportedOperationChecker for streaming queries, run at `start()`. Messages keep Spark's
+ * wording (learners search for them); each error carries a stable `code`.
+ */
+import { AnalysisException } from './errors.js';
+import { visitExpr } from './expr.js';
+import type { OutputMode } from './physical/operator.js';
+import { isStreamingPlan, planChildren, type LogicalPlan } from './plan.js';
+import type { PhysicalPlan } from './planner.js';
+
+function fail(message: string, code: string): never {
+  throw new AnalysisException(message, { code });
+}
+
+/** Checks that a streaming plan can run in `mode`. */
+export function checkStreamingPlan(plan: LogicalPlan, physical: PhysicalPlan, mode: OutputMode): void {
+  const aggregates: LogicalPlan[] = [];
+  let sessionWindow = false;
+  const walk = (p: LogicalPlan, aboveAggregate: boolean): void => {
+    const streaming = isStreamingPlan(p);
+    if (p.kind === 'Aggregate' && streaming) {
+      aggregates.push(p);
+      for (const g of p.groupBy) visitExpr(g, (e) => {
+        if (e.kind === 'call' && e.name === 'session_window') {
+          sessionWindow = true;
+          if (p.groupBy.length === 1) fail('Global aggregation with session window in streaming query is not supported.', 'STREAMING_GLOBAL_SESSION_WINDOW');
+        }
+      });
+    }
+    if (p.kind === 'Sort' && streaming && !(aboveAggregate && mode === 'complete' && hasAggregateBelow(p))) {
+      fail('Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode', 'STREAMING_SORT_NOT_SUPPORTED');
+    }
+    if (p.kind === 'Limit' && streaming && mode === 'update') {
+      fail('Limits are not supported on streaming DataFrames/Datasets in Update output mode', 'STREAMING_LIMIT_NOT_SUPPORTED');
+    }
+    if (p.kind === 'Union') {
+      const kinds = p.children.map(isStreamingPlan);
+      if (kinds.some((k) => k) && kinds.some((k) => !k)) fail('Union between streaming and batch DataFrames/Datasets is not supported', 'STREAMING_UNION_WITH_BATCH');
+    }
+    if (p.kind === 'Join' && isStreamingPlan(p.left) && isStreamingPlan(p.right)) {
+      fail('Stream-stream joins are not supported by Streamlab yet; join a stream with a static DataFrame instead.', 'STREAM_STREAM_JOIN_NOT_SUPPORTED');
+    }
+    if (p.kind === 'Join' && isStreamingPlan(p.right) && !isStreamingPlan(p.left) && (p.how === 'left' || p.how === 'left_anti' || p.how === 'left_semi')) {
+      fail(`${p.how === 'left' ? 'LeftOuter' : p.how === 'left_anti' ? 'LeftAnti' : 'LeftSemi'} join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is not supported`, 'STREAMING_JOIN_NOT_SUPPORTED');
+    }
+    if (p.kind === 'Join' && isStreamingPlan(p.left) && !isStreamingPlan(p.right) && p.how === 'right') {
+      fail('RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/Dataset on the right is not supported', 'STREAMING_JOIN_NOT_SUPPORTED');
+    }
+    for (const c of planChildren(p)) walk(c, aboveAggregate || p.kind === 'Sort' || p.kind === 'Project' || p.kind === 'Filter' || p.kind === 'Limit');
+  };
+  walk(plan, false);
+  if (aggregates.length > 1 && mode !== 'append') {
+    fail('Multiple streaming aggregations are not supported with streaming DataFrames/Datasets', 'STREAMING_MULTIPLE_AGGREGATIONS');
+  }
+  if (mode === 'complete' && aggregates.length === 0) {
+    fail('Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets', 'STREAMING_COMPLETE_WITHOUT_AGGREGATION');
+  }
+  if (mode === 'update' && sessionWindow) {
+    fail('Update output mode not supported for session window on streaming DataFrames/DataSets', 'STREAMING_UPDATE_SESSION_WINDOW');
+  }
+  if (mode === 'append') {
+    const aggOps = physical.stateful.filter((s) => s.kind === 'aggregate' || s.kind === 'session');
+    if (aggOps.some((s) => !s.hasEventTime)) {
+      fail('Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark', 'STREAMING_APPEND_WITHOUT_WATERMARK');
+    }
+  }
+}
+
+function hasAggregateBelow(p: LogicalPlan): boolean {
+  if (p.kind === 'Aggregate') return true;
+  return planChildren(p).some(hasAggregateBelow);
+}

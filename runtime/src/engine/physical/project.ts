@@ -1,0 +1,62 @@
+import type { Compiled, Row } from '../compile.js';
+import type { StructType } from '../types.js';
+import type { BatchContext, PhysicalOperator } from './operator.js';
+
+/**
+ * Evaluates a list of compiled expressions per row. At most one expression may be a generator
+ * (`explode`): it yields one output row per element (none for NULL or empty arrays unless outer).
+ */
+export class ProjectExec implements PhysicalOperator {
+  readonly children: readonly PhysicalOperator[];
+  private readonly fns: ((row: Row) => unknown)[];
+  constructor(
+    readonly schema: StructType,
+    private readonly child: PhysicalOperator,
+    private readonly exprs: readonly Compiled[],
+    private readonly generator: { index: number; outer: boolean; position: boolean } | null = null,
+  ) {
+    this.children = [child];
+    this.fns = exprs.map((e) => e.eval);
+  }
+
+  describe(): string {
+    return `${this.generator ? 'Generate+Project' : 'Project'} [${this.exprs.map((e) => e.name).join(', ')}]`;
+  }
+
+  execute(ctx: BatchContext): Row[] {
+    const input = this.child.execute(ctx);
+    const fns = this.fns;
+    const n = fns.length;
+    const out: Row[] = new Array(this.generator ? 0 : input.length);
+    if (!this.generator) {
+      for (let r = 0; r < input.length; r++) {
+        const row = input[r];
+        const o = new Array(n);
+        for (let i = 0; i < n; i++) o[i] = fns[i](row);
+        out[r] = o;
+      }
+      return out;
+    }
+    const g = this.generator;
+    for (const row of input) {
+      const base = new Array(n);
+      for (let i = 0; i < n; i++) if (i !== g.index) base[i] = fns[i](row);
+      const arr = fns[g.index](row) as unknown[] | Map<unknown, unknown> | null;
+      const items = arr === null ? [] : arr instanceof Map ? [...arr].map(([k, v]) => [k, v]) : arr;
+      if (items.length === 0) {
+        if (g.outer) {
+          const o = base.slice();
+          o[g.index] = null;
+          out.push(o);
+        }
+        continue;
+      }
+      items.forEach((item) => {
+        const o = base.slice();
+        o[g.index] = item;
+        out.push(o);
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,42 @@
+import type { Row } from '../compile.js';
+import type { StructType } from '../types.js';
+import { compareValues } from '../values.js';
+import type { BatchContext, PhysicalOperator } from './operator.js';
+
+/** One sort key. */
+export interface SortKey {
+  readonly eval: (row: Row) => unknown;
+  readonly desc: boolean;
+  readonly nullsFirst: boolean;
+}
+
+/** Stable sort of the whole batch output (allowed on streams only after aggregation in complete mode). */
+export class SortExec implements PhysicalOperator {
+  readonly children: readonly PhysicalOperator[];
+  constructor(readonly schema: StructType, private readonly child: PhysicalOperator, private readonly keys: readonly SortKey[], private readonly label: string) {
+    this.children = [child];
+  }
+
+  describe(): string {
+    return `Sort [${this.label}]`;
+  }
+
+  execute(ctx: BatchContext): Row[] {
+    const rows = this.child.execute(ctx).slice();
+    const keys = this.keys;
+    rows.sort((a, b) => {
+      for (const k of keys) {
+        const x = k.eval(a);
+        const y = k.eval(b);
+        if (x === null || y === null) {
+          if (x === y) continue;
+          return (x === null) === k.nullsFirst ? -1 : 1;
+        }
+        const c = compareValues(x, y);
+        if (c !== 0) return k.desc ? -c : c;
+      }
+      return 0;
+    });
+    return rows;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Logical plans: frozen plain data with a `kind` tag. The DataFrame API builds them; analysis,
+ * explain and physical planning are functions that walk them (see `planner.ts`, `analysis.ts`).
+ */
+import type { Row } from './compile.js';
+import type { Expr } from './expr.js';
+import type { JoinType } from './physical/join.js';
+import type { SourceProvider } from './sources/source.js';
+import type { StructType } from './types.js';
+
+/** A logical plan node. */
+export type LogicalPlan =
+  | { readonly kind: 'StreamingRelation'; readonly sourceId: number; readonly format: string; readonly options: Readonly<Record<string, string>>; readonly userSchema?: StructType; readonly schema: StructType; readonly provider: SourceProvider }
+  | { readonly kind: 'LocalRelation'; readonly rows: readonly Row[]; readonly schema: StructType }
+  | { readonly kind: 'Project'; readonly child: LogicalPlan; readonly exprs: readonly Expr[] }
+  | { readonly kind: 'Filter'; readonly child: LogicalPlan; readonly condition: Expr }
+  | { readonly kind: 'EventTimeWatermark'; readonly child: LogicalPlan; readonly column: string; readonly delayMs: number; readonly delay: string }
+  | { readonly kind: 'Aggregate'; readonly child: LogicalPlan; readonly groupBy: readonly Expr[]; readonly aggregates: readonly Expr[] }
+  | { readonly kind: 'Union'; readonly children: readonly LogicalPlan[] }
+  | { readonly kind: 'Sort'; readonly child: LogicalPlan; readonly order: readonly Expr[] }
+  | { readonly kind: 'Limit'; readonly child: LogicalPlan; readonly n: number }
+  | { readonly kind: 'Deduplicate'; readonly child: LogicalPlan; readonly columns: readonly string[] | null }
+  | { readonly kind: 'Join'; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly on: readonly string[] | Expr | null; readonly how: JoinType };
+
+/** Freezes a plan node. */
+export function planNode<T extends LogicalPlan>(p: T): T {
+  return Object.freeze(p);
+}
+
+/** Direct children of a plan node. */
+export function planChildren(p: LogicalPlan): readonly LogicalPlan[] {
+  switch (p.kind) {
+    case 'StreamingRelation': case 'LocalRelation': return [];
+    case 'Union': return p.children;
+    case 'Join': return [p.left, p.right];
+    default: return [p.child];
+  }
+}
+
+/** Visits every node, parents first. */
+export function visitPlan(p: LogicalPlan, f: (p: LogicalPlan) => void): void {
+  f(p);
+  for (const c of planChildren(p)) visitPlan(c, f);
+}
+
+/** Whether the plan reads a streaming source (PySpark `isStreaming`). */
+export function isStreamingPlan(p: LogicalPlan): boolean {
+  let s = false;
+  visitPlan(p, (n) => {
+    if (n.kind === 'StreamingRelation') s = true;
+  });
+  return s;
+}

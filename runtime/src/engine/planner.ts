@@ -1,0 +1,365 @@
+/**
+ * Physical planning: walks a logical plan and builds the operator tree, compiling every expression
+ * to a closure once. The same walk gives DataFrames their schema (so bad column names fail where the
+ * learner wrote them, as in Spark). Rewrites done here, as Spark's analyzer does:
+ * - `window(...)` in a projection or grouping becomes a WindowExpand operator appending a
+ *   `window` struct column; `session_window(...)` in a grouping selects the session aggregate;
+ * - `explode(...)` at the top of a projection becomes a generator;
+ * - aggregate calls inside aggregate expressions become slots of the hash aggregate.
+ */
+import { compileAggregate, type AggregateFn } from './aggregates.js';
+import { castTo, compile, resolveColumn, type Compiled, type EvalContext, type Row } from './compile.js';
+import { AnalysisException } from './errors.js';
+import { AGGREGATE_FUNCTIONS, colRef, exprName, exprSql, transformExpr, type Expr } from './expr.js';
+import { AggregateExec, type EventTimeKey } from './physical/aggregate.js';
+import { DeduplicateExec } from './physical/deduplicate.js';
+import { FilterExec } from './physical/filter.js';
+import { HashJoinExec } from './physical/join.js';
+import { LimitExec } from './physical/limit.js';
+import type { PhysicalOperator } from './physical/operator.js';
+import { ProjectExec } from './physical/project.js';
+import { ScanExec } from './physical/scan.js';
+import { SessionAggregateExec } from './physical/session-aggregate.js';
+import { SortExec, type SortKey } from './physical/sort.js';
+import { UnionExec } from './physical/union.js';
+import { EventTimeWatermarkExec } from './physical/watermark.js';
+import { WindowExpandExec } from './physical/window-expand.js';
+import type { LogicalPlan } from './plan.js';
+import { intervalMicros } from './time.js';
+import { BOOLEAN, StructField, StructType, TIMESTAMP, isTimestamp, type DataType, type FieldMetadata } from './types.js';
+import { validateWindow, type WindowSpec } from './windows.js';
+
+/** A watermark operator found while planning. */
+export interface WatermarkInfo {
+  readonly id: number;
+  readonly column: string;
+  readonly delayMs: number;
+}
+
+/** A stateful operator found while planning. */
+export interface StatefulInfo {
+  readonly id: number;
+  readonly kind: 'aggregate' | 'session' | 'dedupe';
+  /** Whether its state can be evicted by the watermark. */
+  readonly hasEventTime: boolean;
+}
+
+/** The result of planning: the root operator plus what the micro-batch loop needs to know. */
+export interface PhysicalPlan {
+  readonly root: PhysicalOperator;
+  readonly watermarks: readonly WatermarkInfo[];
+  readonly stateful: readonly StatefulInfo[];
+}
+
+/** Plans a logical plan; `ctx` is read by expressions such as `current_timestamp()` while batches run. */
+export function planPhysical(plan: LogicalPlan, ctx: EvalContext): PhysicalPlan {
+  const p = new Planner(ctx);
+  const root = p.plan(plan);
+  return { root, watermarks: p.watermarks, stateful: p.stateful };
+}
+
+/** The schema of a logical plan (analysis only). */
+export function planSchema(plan: LogicalPlan): StructType {
+  return planPhysical(plan, { batchTimestampMs: 0 }).root.schema;
+}
+
+const WINDOW_STRUCT_FIELDS = (t: DataType) => [new StructField('start', t, true), new StructField('end', t, true)];
+
+function stripAlias(e: Expr): { expr: Expr; alias?: string } {
+  return e.kind === 'alias' ? { expr: e.expr, alias: e.name } : { expr: e };
+}
+
+function literalString(e: Expr | undefined, what: string): string | number {
+  if (!e || e.kind !== 'lit' || (typeof e.value !== 'string' && typeof e.value !== 'number')) {
+    throw new AnalysisException(`[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] The ${what} of window() must be a constant string.`, { code: 'DATATYPE_MISMATCH' });
+  }
+  return e.value;
+}
+
+/** Duration argument of window(): an interval string, or a number of microseconds in the SQL form. */
+function durationMicros(e: Expr | undefined, what: string): number {
+  const v = literalString(e, what);
+  return typeof v === 'number' ? v : intervalMicros(v, what);
+}
+
+class Planner {
+  readonly watermarks: WatermarkInfo[] = [];
+  readonly stateful: StatefulInfo[] = [];
+  private hidden = 0;
+  constructor(private readonly ctx: EvalContext) {}
+
+  plan(p: LogicalPlan): PhysicalOperator {
+    switch (p.kind) {
+      case 'StreamingRelation': return new ScanExec(p.schema, p.sourceId, `${p.format}[${p.sourceId}]`);
+      case 'LocalRelation': return new ScanExec(p.schema, null, '', p.rows);
+      case 'Project': return this.project(this.plan(p.child), p.exprs);
+      case 'Filter': {
+        const child = this.plan(p.child);
+        const c = castTo(compile(p.condition, child.schema, this.ctx), BOOLEAN);
+        return new FilterExec(child.schema, child, { ...c, name: exprSql(p.condition) });
+      }
+      case 'EventTimeWatermark': return this.watermark(this.plan(p.child), p.column, p.delayMs);
+      case 'Aggregate': return this.aggregate(this.plan(p.child), p.groupBy, p.aggregates);
+      case 'Union': {
+        const children = p.children.map((c) => this.plan(c));
+        const first = children[0].schema;
+        for (const c of children.slice(1)) {
+          if (c.schema.fields.length !== first.fields.length) {
+            throw new AnalysisException(`[NUM_COLUMNS_MISMATCH] UNION can only be performed on inputs with the same number of columns, but the first input has ${first.fields.length} columns and the second input has ${c.schema.fields.length} columns.`, { code: 'NUM_COLUMNS_MISMATCH' });
+          }
+        }
+        return new UnionExec(first, children);
+      }
+      case 'Sort': {
+        const child = this.plan(p.child);
+        const keys: SortKey[] = p.order.map((o) => {
+          const s = o.kind === 'sort' ? o : { kind: 'sort' as const, expr: o, desc: false, nullsFirst: true };
+          return { eval: compile(s.expr, child.schema, this.ctx).eval, desc: s.desc, nullsFirst: s.nullsFirst };
+        });
+        return new SortExec(child.schema, child, keys, p.order.map(exprSql).join(', '));
+      }
+      case 'Limit': {
+        const child = this.plan(p.child);
+        return new LimitExec(child.schema, child, p.n);
+      }
+      case 'Deduplicate': return this.deduplicate(this.plan(p.child), p.columns);
+      case 'Join': return this.join(p);
+    }
+  }
+
+  private watermark(child: PhysicalOperator, column: string, delayMs: number): PhysicalOperator {
+    const fields = child.schema.fields;
+    let idx = fields.findIndex((f) => f.name === column);
+    if (idx < 0) idx = fields.findIndex((f) => f.name.toLowerCase() === column.toLowerCase());
+    if (idx < 0) {
+      throw new AnalysisException(`[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function parameter with name \`${column}\` cannot be resolved. Did you mean one of the following? [${fields.map((f) => `\`${f.name}\``).join(', ')}].`, { code: 'UNRESOLVED_COLUMN' });
+    }
+    const f = fields[idx];
+    if (!isTimestamp(f.dataType)) {
+      throw new AnalysisException(`Event time must be defined on a window or a timestamp, but ${f.name} is of type ${f.dataType.simpleString()}`, { code: 'EVENT_TIME_NOT_TIMESTAMP' });
+    }
+    const id = this.watermarks.length;
+    this.watermarks.push({ id, column: f.name, delayMs });
+    // A later withWatermark replaces earlier metadata on other columns, as Spark's does.
+    const schema = new StructType(fields.map((x, i) => (i === idx
+      ? new StructField(x.name, x.dataType, x.nullable, { watermarkDelayMs: delayMs, watermarkId: id })
+      : x.metadata.watermarkDelayMs !== undefined ? new StructField(x.name, x.dataType, x.nullable, {}) : x)));
+    return new EventTimeWatermarkExec(schema, child, id, idx, delayMs);
+  }
+
+  /** Plans `window(time, duration[, slide[, start]])`; returns the child with the struct appended. */
+  private windowExpand(child: PhysicalOperator, call: Extract<Expr, { kind: 'call' }>): { op: PhysicalOperator; index: number; type: DataType; metadata: FieldMetadata } {
+    if (call.args.length < 2 || call.args.length > 4) {
+      throw new AnalysisException(`[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The \`window\` requires [2, 3, 4] parameters but the actual number is ${call.args.length}.`, { code: 'WRONG_NUM_ARGS' });
+    }
+    const timeC = compile(call.args[0], child.schema, this.ctx);
+    let time: (row: Row) => unknown;
+    let tType: DataType = TIMESTAMP;
+    if (timeC.type.kind === 'struct' && timeC.type.fields.length === 2) {
+      // window(window_col, ...) uses window_time(window_col) = end - 1 microsecond.
+      const f = timeC.eval;
+      time = (row) => {
+        const w = f(row) as unknown[] | null;
+        return w === null || w[1] === null ? null : (w[1] as number) - 1;
+      };
+      tType = timeC.type.fields[1].dataType;
+    } else if (isTimestamp(timeC.type)) {
+      time = timeC.eval;
+      tType = timeC.type;
+    } else {
+      time = castTo(timeC, TIMESTAMP).eval;
+    }
+    const windowUs = durationMicros(call.args[1], 'windowDuration');
+    const slideUs = call.args.length > 2 && !(call.args[2].kind === 'lit' && call.args[2].value === null) ? durationMicros(call.args[2], 'slideDuration') : windowUs;
+    const startUs = call.args.length > 3 ? durationMicros(call.args[3], 'startTime') : 0;
+    const spec: WindowSpec = validateWindow(windowUs, slideUs, startUs);
+    const name = `__window${this.hidden++}`;
+    const metadata: FieldMetadata = timeC.metadata.watermarkDelayMs !== undefined ? { watermarkDelayMs: timeC.metadata.watermarkDelayMs, watermarkId: timeC.metadata.watermarkId } : {};
+    const type = new StructType(WINDOW_STRUCT_FIELDS(tType));
+    const schema = new StructType([...child.schema.fields, new StructField(name, type, true, metadata)]);
+    return { op: new WindowExpandExec(schema, child, time, spec), index: child.schema.fields.length, type, metadata };
+  }
+
+  private expandStars(schema: StructType, exprs: readonly Expr[]): Expr[] {
+    const out: Expr[] = [];
+    for (const e of exprs) {
+      if (e.kind === 'star') {
+        if (e.qualifier) {
+          const r = resolveColumn(schema, e.qualifier);
+          if (r.type.kind !== 'struct') throw new AnalysisException(`[CANNOT_RESOLVE_STAR_EXPAND] Cannot resolve \`${e.qualifier}\`.* given input columns ${schema.fieldNames().map((n) => `\`${n}\``).join(', ')}.`, { code: 'CANNOT_RESOLVE_STAR_EXPAND' });
+          for (const f of r.type.fields) out.push({ kind: 'alias', expr: { kind: 'field', expr: colRef(e.qualifier), name: f.name }, name: f.name });
+        } else {
+          for (const f of schema.fields) if (!f.name.startsWith('__')) out.push(colRef(`\`${f.name}\``));
+        }
+      } else out.push(e);
+    }
+    return out;
+  }
+
+  project(child: PhysicalOperator, rawExprs: readonly Expr[]): PhysicalOperator {
+    let input = child;
+    const exprs = this.expandStars(child.schema, rawExprs);
+    const compiled: Compiled[] = [];
+    let generator: { index: number; outer: boolean; position: boolean } | null = null;
+    // First pass: windows need the expanded input.
+    const windowRefs = new Map<number, { index: number; name: string }>();
+    exprs.forEach((e, i) => {
+      const { expr, alias } = stripAlias(e);
+      if (expr.kind === 'call' && expr.name === 'window') {
+        const w = this.windowExpand(input, expr);
+        input = w.op;
+        windowRefs.set(i, { index: w.index, name: alias ?? 'window' });
+      }
+    });
+    exprs.forEach((e, i) => {
+      const { expr, alias } = stripAlias(e);
+      const w = windowRefs.get(i);
+      if (w) {
+        const f = input.schema.fields[w.index];
+        const idx = w.index;
+        compiled.push({ type: f.dataType, nullable: true, name: w.name, metadata: f.metadata, eval: (row) => row[idx] });
+        return;
+      }
+      if (expr.kind === 'call' && (expr.name === 'explode' || expr.name === 'explode_outer')) {
+        if (generator) throw new AnalysisException(`[UNSUPPORTED_GENERATOR.MULTI_GENERATOR] The generator is not supported: only one generator allowed per SELECT clause but found 2.`, { code: 'UNSUPPORTED_GENERATOR.MULTI_GENERATOR' });
+        const c = compile(expr.args[0], input.schema, this.ctx);
+        if (c.type.kind !== 'array' && c.type.kind !== 'map') {
+          throw new AnalysisException(`[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${exprSql(expr)}" due to data type mismatch: the first parameter requires the ("ARRAY" or "MAP") type, however "${exprSql(expr.args[0])}" has the type "${c.type.simpleString().toUpperCase()}".`, { code: 'DATATYPE_MISMATCH' });
+        }
+        const elType: DataType = c.type.kind === 'array' ? c.type.elementType : new StructType([new StructField('key', c.type.keyType), new StructField('value', c.type.valueType)]);
+        generator = { index: i, outer: expr.name === 'explode_outer', position: false };
+        compiled.push({ type: elType, nullable: true, name: alias ?? 'col', metadata: {}, eval: c.eval });
+        return;
+      }
+      const c = compile(expr, input.schema, this.ctx);
+      compiled.push({ ...c, name: alias ?? exprName(expr) });
+    });
+    const schema = new StructType(compiled.map((c) => new StructField(c.name, c.type, c.nullable, c.metadata)));
+    return new ProjectExec(schema, input, compiled, generator);
+  }
+
+  private aggregate(child: PhysicalOperator, groupBy: readonly Expr[], aggregates: readonly Expr[]): PhysicalOperator {
+    let input = child;
+    const keyFields: StructField[] = [];
+    const keyFns: ((row: Row) => unknown)[] = [];
+    let session: { time: (row: Row) => unknown; gap: (row: Row) => number | null; position: number; field: StructField } | null = null;
+    let windowCount = 0;
+    for (const g of groupBy) {
+      const { expr, alias } = stripAlias(g);
+      if (expr.kind === 'call' && expr.name === 'window') {
+        windowCount++;
+        const w = this.windowExpand(input, expr);
+        input = w.op;
+        const idx = w.index;
+        keyFns.push((row) => row[idx]);
+        keyFields.push(new StructField(alias ?? 'window', w.type, true, w.metadata));
+      } else if (expr.kind === 'call' && expr.name === 'session_window') {
+        windowCount++;
+        const timeC = compile(expr.args[0], input.schema, this.ctx);
+        const time = isTimestamp(timeC.type) ? timeC.eval : castTo(timeC, TIMESTAMP).eval;
+        const gapArg = expr.args[1];
+        let gap: (row: Row) => number | null;
+        if (gapArg?.kind === 'lit' && typeof gapArg.value === 'string') {
+          const us = intervalMicros(gapArg.value, 'gapDuration');
+          gap = () => us;
+        } else {
+          const gc = compile(gapArg, input.schema, this.ctx).eval;
+          gap = (row) => {
+            const v = gc(row);
+            if (v === null) return null;
+            return typeof v === 'string' ? intervalMicros(v, 'gapDuration') : (v as number);
+          };
+        }
+        const tType = isTimestamp(timeC.type) ? timeC.type : TIMESTAMP;
+        const metadata = timeC.metadata.watermarkDelayMs !== undefined ? timeC.metadata : {};
+        session = { time, gap, position: keyFields.length, field: new StructField(alias ?? 'session_window', new StructType(WINDOW_STRUCT_FIELDS(tType)), true, metadata) };
+        keyFields.push(session.field);
+      } else {
+        const c = compile(expr, input.schema, this.ctx);
+        keyFns.push(c.eval);
+        keyFields.push(new StructField(alias ?? exprName(expr), c.type, c.nullable, c.metadata));
+      }
+    }
+    if (windowCount > 1) {
+      throw new AnalysisException(`Multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported.`, { code: 'MULTIPLE_TIME_WINDOWS' });
+    }
+    // Lift aggregate calls into slots over [keys..., slots...].
+    const aggFns: AggregateFn[] = [];
+    const slotFields: StructField[] = [];
+    const outExprs = aggregates.map((a) => {
+      const { expr, alias } = stripAlias(a);
+      const lifted = transformExpr(expr, (x) => {
+        if (x.kind === 'call' && AGGREGATE_FUNCTIONS.has(x.name)) {
+          const fn = compileAggregate(x, input.schema, this.ctx);
+          const slot = `__agg${aggFns.length}`;
+          aggFns.push(fn);
+          slotFields.push(new StructField(slot, fn.type));
+          return colRef(slot);
+        }
+        return x;
+      });
+      return { lifted, name: alias ?? exprName(expr) };
+    });
+    const keyTypes = new StructType(keyFields);
+    const inter = new StructType([...keyFields.map((f, i) => new StructField(f.name || `__key${i}`, f.dataType, f.nullable, f.metadata)), ...slotFields]);
+    const resultCompiled = outExprs.map((o) => ({ ...compile(o.lifted, inter, this.ctx), name: o.name }));
+    const nk = keyFields.length;
+    const rfs = resultCompiled.map((c) => c.eval);
+    const resultFn = (r: Row): Row => {
+      const out = r.slice(0, nk);
+      for (const f of rfs) out.push(f(r));
+      return out;
+    };
+    const schema = new StructType([...keyFields, ...resultCompiled.map((c) => new StructField(c.name, c.type, c.nullable, c.metadata))]);
+    const timeIdx = input.schema.fields.findIndex((f) => f.metadata.watermarkDelayMs !== undefined);
+    const id = this.stateful.length;
+    if (session) {
+      const s = session;
+      this.stateful.push({ id, kind: 'session', hasEventTime: s.field.metadata.watermarkDelayMs !== undefined });
+      const otherTypes = new StructType(keyFields.filter((_, i) => i !== s.position));
+      return new SessionAggregateExec(schema, input, keyFns, otherTypes, s.position, s.time, s.gap, aggFns, resultFn, id);
+    }
+    const etIdx = keyFields.findIndex((f) => f.metadata.watermarkDelayMs !== undefined);
+    const eventTime: EventTimeKey | null = etIdx < 0 ? null : { index: etIdx, isWindow: keyFields[etIdx].dataType.kind === 'struct' };
+    this.stateful.push({ id, kind: 'aggregate', hasEventTime: eventTime !== null });
+    return new AggregateExec(schema, input, keyFns, keyTypes, aggFns, resultFn, id, eventTime, timeIdx);
+  }
+
+  private deduplicate(child: PhysicalOperator, columns: readonly string[] | null): PhysicalOperator {
+    const names = columns ?? child.schema.fieldNames();
+    const idx = names.map((n) => resolveColumn(child.schema, n).index);
+    const et = idx.findIndex((i) => child.schema.fields[i].metadata.watermarkDelayMs !== undefined);
+    const id = this.stateful.length;
+    this.stateful.push({ id, kind: 'dedupe', hasEventTime: et >= 0 });
+    return new DeduplicateExec(child.schema, child, idx, id, et);
+  }
+
+  private join(p: Extract<LogicalPlan, { kind: 'Join' }>): PhysicalOperator {
+    const left = this.plan(p.left);
+    const right = this.plan(p.right);
+    const ls = left.schema;
+    const rs = right.schema;
+    if (Array.isArray(p.on)) {
+      const names = p.on as readonly string[];
+      const li = names.map((n) => resolveColumn(ls, n).index);
+      const ri = names.map((n) => resolveColumn(rs, n).index);
+      const lRest = ls.fields.map((_, i) => i).filter((i) => !li.includes(i));
+      const rRest = rs.fields.map((_, i) => i).filter((i) => !ri.includes(i));
+      const semi = p.how === 'left_semi' || p.how === 'left_anti';
+      const schema = semi ? ls : new StructType([...li.map((i) => ls.fields[i]), ...lRest.map((i) => ls.fields[i]), ...rRest.map((i) => rs.fields[i])]);
+      const combine = (l: Row | null, r: Row | null): Row => [
+        ...li.map((i, k) => (l ? l[i] : r![ri[k]])),
+        ...lRest.map((i) => (l ? l[i] : null)),
+        ...rRest.map((i) => (r ? r[i] : null)),
+      ];
+      return new HashJoinExec(schema, left, right, li.map((i) => (row: Row) => row[i]), ri.map((i) => (row: Row) => row[i]), null, p.how, combine);
+    }
+    const both = new StructType([...ls.fields, ...rs.fields]);
+    const residual = p.on ? castTo(compile(p.on as Expr, both, this.ctx), BOOLEAN).eval : null;
+    const nl = ls.fields.length;
+    const nr = rs.fields.length;
+    const semi = p.how === 'left_semi' || p.how === 'left_anti';
+    const combine = (l: Row | null, r: Row | null): Row => [...(l ?? new Array(nl).fill(null)), ...(r ?? new Array(nr).fill(null))];
+    return new HashJoinExec(semi ? ls : both, left, right, [], [], residual, p.how, combine);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The `console` sink, printing exactly what Spark's ConsoleWrite prints: a line of 43 dashes,
+ * `Batch: N`, the dashes again, then `show(numRows, truncate)` followed by an empty line. Text goes
+ * to an injected output function, never to the process directly.
+ */
+import { showString } from '../show.js';
+import type { Sink, SinkBatch, SinkProvider } from './sink.js';
+
+const DASHES = '-'.repeat(43);
+
+/** Receives text exactly as Spark would write it to stdout (newlines included). */
+export type OutputFn = (text: string) => void;
+
+/** Formats one batch the way the console sink prints it. */
+export function consoleBatchText(batch: SinkBatch, numRows = 20, truncate: boolean | number = true): string {
+  return `${DASHES}\nBatch: ${batch.batchId}\n${DASHES}\n${showString(batch.schema, batch.rows, numRows, truncate)}\n`;
+}
+
+function optionValue(options: Readonly<Record<string, string>>, key: string): string | undefined {
+  const k = Object.keys(options).find((o) => o.toLowerCase() === key.toLowerCase());
+  return k === undefined ? undefined : options[k];
+}
+
+/** Creates console sinks that write through `output`. */
+export function consoleSinkProvider(output: () => OutputFn): SinkProvider {
+  return {
+    createSink(ctx): Sink {
+      const numRows = Number(optionValue(ctx.options, 'numRows') ?? '20');
+      const t = optionValue(ctx.options, 'truncate');
+      const truncate = t === undefined ? true : t.toLowerCase() === 'false' ? false : t.toLowerCase() === 'true' ? true : Number(t);
+      return { addBatch: (batch) => output()(consoleBatchText(batch, numRows, truncate)) };
+    },
+  };
+}

@@ -1,0 +1,448 @@
+/**
+ * SQL expression parser for `expr`, `selectExpr` and `filter` strings.
+ *
+ * Grammar (precedence from loosest to tightest):
+ *   named      := expr [[AS] identifier]
+ *   expr       := or
+ *   or         := and (OR and)*
+ *   and        := not (AND not)*
+ *   not        := NOT not | predicate
+ *   predicate  := concat [ (= | == | != | <> | < | <= | > | >= | <=>) concat
+ *                        | IS [NOT] NULL | [NOT] IN (expr, ...) | [NOT] LIKE concat
+ *                        | [NOT] BETWEEN concat AND concat ]
+ *   concat     := additive (|| additive)*
+ *   additive   := multiplicative ((+ | -) multiplicative)*
+ *   multiplicative := unary ((* | / | % | DIV) unary)*
+ *   unary      := (- | +) unary | postfix
+ *   postfix    := primary ( . identifier | [ expr ] | :: type )*
+ *   primary    := number | string | TRUE | FALSE | NULL | * | ( expr )
+ *               | CAST ( expr AS type ) | CASE [expr] (WHEN expr THEN expr)+ [ELSE expr] END
+ *               | INTERVAL string | identifier ( [DISTINCT] args | * ) | identifier [. *]
+ * Errors are ParseExceptions whose `position` is the 0-based offset of the offending token.
+ */
+import { syntaxError } from './errors.js';
+import { call, colRef, literal, node, type BinaryOp, type Expr } from './expr.js';
+import { parseDataType, type DataType, INT, LONG, DOUBLE, STRING, BOOLEAN, NULL, DECIMAL } from './types.js';
+
+type TokKind = 'num' | 'str' | 'ident' | 'qident' | 'op' | 'eof';
+interface Token {
+  kind: TokKind;
+  text: string;
+  pos: number;
+}
+
+const OPS = ['<=>', '==', '!=', '<>', '<=', '>=', '||', '::', '<', '>', '=', '+', '-', '*', '/', '%', '(', ')', ',', '.', '[', ']'];
+
+function tokenize(src: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i];
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
+      const m = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[LlDdSsYy]?(?:BD)?/.exec(src.slice(i))!;
+      out.push({ kind: 'num', text: m[0], pos: i });
+      i += m[0].length;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      let j = i + 1;
+      let s = '';
+      while (j < src.length && src[j] !== c) {
+        if (src[j] === '\\' && j + 1 < src.length) {
+          const n = src[j + 1];
+          s += n === 'n' ? '\n' : n === 't' ? '\t' : n;
+          j += 2;
+        } else s += src[j++];
+      }
+      if (j >= src.length) throw syntaxError(src, i, 'unterminated string literal');
+      out.push({ kind: 'str', text: s, pos: i });
+      i = j + 1;
+      continue;
+    }
+    if (c === '`') {
+      const j = src.indexOf('`', i + 1);
+      if (j < 0) throw syntaxError(src, i, 'unterminated quoted identifier');
+      out.push({ kind: 'qident', text: src.slice(i + 1, j), pos: i });
+      i = j + 1;
+      continue;
+    }
+    if (/[A-Za-z_]/.test(c)) {
+      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i))!;
+      out.push({ kind: 'ident', text: m[0], pos: i });
+      i += m[0].length;
+      continue;
+    }
+    const op = OPS.find((o) => src.startsWith(o, i));
+    if (!op) throw syntaxError(src, i, `unexpected character '${c}'`);
+    out.push({ kind: 'op', text: op, pos: i });
+    i += op.length;
+  }
+  out.push({ kind: 'eof', text: '', pos: src.length });
+  return out;
+}
+
+const RESERVED_AFTER_EXPR = new Set(['as', 'and', 'or', 'not', 'is', 'in', 'like', 'rlike', 'between', 'when', 'then', 'else', 'end', 'from', 'asc', 'desc', 'nulls', 'div']);
+
+class Parser {
+  private i = 0;
+  private readonly toks: Token[];
+  constructor(private readonly src: string) {
+    this.toks = tokenize(src);
+  }
+
+  private get t(): Token {
+    return this.toks[this.i];
+  }
+  private kw(word: string, offset = 0): boolean {
+    const tok = this.toks[this.i + offset];
+    return tok.kind === 'ident' && tok.text.toLowerCase() === word;
+  }
+  private op(text: string): boolean {
+    return this.t.kind === 'op' && this.t.text === text;
+  }
+  private eatKw(word: string): boolean {
+    if (this.kw(word)) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+  private eatOp(text: string): boolean {
+    if (this.op(text)) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+  private expectOp(text: string): void {
+    if (!this.eatOp(text)) throw this.error(`expected '${text}'`);
+  }
+  private expectKw(word: string): void {
+    if (!this.eatKw(word)) throw this.error(`expected ${word.toUpperCase()}`);
+  }
+  private error(detail: string): Error {
+    return syntaxError(this.src, this.t.pos, detail);
+  }
+
+  parseNamed(): Expr {
+    const e = this.expr();
+    let out = e;
+    if (this.eatKw('as')) {
+      out = node({ kind: 'alias', expr: e, name: this.identifier() });
+    } else if (this.t.kind === 'ident' && !RESERVED_AFTER_EXPR.has(this.t.text.toLowerCase())) {
+      out = node({ kind: 'alias', expr: e, name: this.identifier() });
+    } else if (this.t.kind === 'qident') {
+      out = node({ kind: 'alias', expr: e, name: this.identifier() });
+    }
+    this.end();
+    return out;
+  }
+
+  parseOnly(): Expr {
+    const e = this.expr();
+    this.end();
+    return e;
+  }
+
+  parseSortList(): Expr[] {
+    const out: Expr[] = [];
+    do {
+      const e = this.expr();
+      let desc = false;
+      if (this.eatKw('desc')) desc = true;
+      else this.eatKw('asc');
+      let nullsFirst = !desc;
+      if (this.eatKw('nulls')) {
+        if (this.eatKw('first')) nullsFirst = true;
+        else if (this.eatKw('last')) nullsFirst = false;
+        else throw this.error('expected FIRST or LAST');
+      }
+      out.push(node({ kind: 'sort', expr: e, desc, nullsFirst }));
+    } while (this.eatOp(','));
+    this.end();
+    return out;
+  }
+
+  private end(): void {
+    if (this.t.kind !== 'eof') throw this.error('extra input');
+  }
+
+  private identifier(): string {
+    const tok = this.t;
+    if (tok.kind === 'ident' || tok.kind === 'qident') {
+      this.i++;
+      return tok.text;
+    }
+    throw this.error('expected an identifier');
+  }
+
+  expr(): Expr {
+    return this.or();
+  }
+
+  private or(): Expr {
+    let l = this.and();
+    while (this.eatKw('or')) l = bin('or', l, this.and());
+    return l;
+  }
+
+  private and(): Expr {
+    let l = this.not();
+    while (this.eatKw('and')) l = bin('and', l, this.not());
+    return l;
+  }
+
+  private not(): Expr {
+    if (this.eatKw('not')) return node({ kind: 'not', expr: this.not() });
+    return this.predicate();
+  }
+
+  private predicate(): Expr {
+    const l = this.concat();
+    const cmp: Record<string, BinaryOp> = { '=': '=', '==': '=', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=', '<=>': '<=>' };
+    if (this.t.kind === 'op' && cmp[this.t.text]) {
+      const op = cmp[this.t.text];
+      this.i++;
+      return bin(op, l, this.concat());
+    }
+    if (this.eatKw('is')) {
+      const negated = this.eatKw('not');
+      if (this.eatKw('null')) return node({ kind: 'isnull', expr: l, negated });
+      if (this.eatKw('true')) return negated ? node({ kind: 'not', expr: bin('<=>', l, literal(true)) }) : bin('<=>', l, literal(true));
+      if (this.eatKw('false')) return negated ? node({ kind: 'not', expr: bin('<=>', l, literal(false)) }) : bin('<=>', l, literal(false));
+      throw this.error('expected NULL');
+    }
+    const negated = this.kw('not') && (this.kw('in', 1) || this.kw('like', 1) || this.kw('between', 1) || this.kw('rlike', 1));
+    if (negated) this.i++;
+    if (this.eatKw('in')) {
+      this.expectOp('(');
+      const list: Expr[] = [this.expr()];
+      while (this.eatOp(',')) list.push(this.expr());
+      this.expectOp(')');
+      return node({ kind: 'in', expr: l, list, negated });
+    }
+    if (this.eatKw('like')) return node({ kind: 'like', expr: l, pattern: this.concat(), negated });
+    if (this.eatKw('rlike')) {
+      const e = call('rlike', [l, this.concat()]);
+      return negated ? node({ kind: 'not', expr: e }) : e;
+    }
+    if (this.eatKw('between')) {
+      const low = this.concat();
+      this.expectKw('and');
+      const high = this.concat();
+      return node({ kind: 'between', expr: l, low, high, negated });
+    }
+    if (negated) throw this.error('expected IN, LIKE or BETWEEN');
+    return l;
+  }
+
+  private concat(): Expr {
+    let l = this.additive();
+    while (this.eatOp('||')) l = bin('||', l, this.additive());
+    return l;
+  }
+
+  private additive(): Expr {
+    let l = this.multiplicative();
+    for (;;) {
+      if (this.eatOp('+')) l = bin('+', l, this.multiplicative());
+      else if (this.eatOp('-')) l = bin('-', l, this.multiplicative());
+      else return l;
+    }
+  }
+
+  private multiplicative(): Expr {
+    let l = this.unary();
+    for (;;) {
+      if (this.eatOp('*')) l = bin('*', l, this.unary());
+      else if (this.eatOp('/')) l = bin('/', l, this.unary());
+      else if (this.eatOp('%')) l = bin('%', l, this.unary());
+      else if (this.eatKw('div')) l = bin('div', l, this.unary());
+      else return l;
+    }
+  }
+
+  private unary(): Expr {
+    if (this.eatOp('-')) {
+      const e = this.unary();
+      if (e.kind === 'lit' && typeof e.value === 'number') return literal(-e.value, e.type);
+      return node({ kind: 'neg', expr: e });
+    }
+    if (this.eatOp('+')) return this.unary();
+    return this.postfix();
+  }
+
+  private postfix(): Expr {
+    let e = this.primary();
+    for (;;) {
+      if (this.op('.') && (this.toks[this.i + 1].kind === 'ident' || this.toks[this.i + 1].kind === 'qident')) {
+        this.i++;
+        const name = this.identifier();
+        e = e.kind === 'col' ? colRef(`${e.name}.${name}`) : node({ kind: 'field', expr: e, name });
+      } else if (this.eatOp('[')) {
+        const idx = this.expr();
+        this.expectOp(']');
+        e = node({ kind: 'index', expr: e, index: idx });
+      } else if (this.eatOp('::')) {
+        e = node({ kind: 'cast', expr: e, to: this.dataType() });
+      } else return e;
+    }
+  }
+
+  private dataType(): DataType {
+    const start = this.t.pos;
+    // Consume tokens of a type: ident [< ... >] [( ... )]
+    this.identifier();
+    let depth = 0;
+    while (this.t.kind !== 'eof') {
+      if (this.op('<') || this.op('(')) depth++;
+      else if (this.op('>') || this.op(')')) {
+        if (depth === 0) break;
+        depth--;
+        if (depth === 0) {
+          this.i++;
+          break;
+        }
+      } else if (depth === 0) break;
+      this.i++;
+    }
+    const end = this.t.kind === 'eof' ? this.src.length : this.t.pos;
+    const text = this.src.slice(start, end).trim();
+    try {
+      return parseDataType(text);
+    } catch {
+      throw syntaxError(this.src, start, `unsupported data type '${text}'`);
+    }
+  }
+
+  private primary(): Expr {
+    const tok = this.t;
+    if (tok.kind === 'num') {
+      this.i++;
+      return numberLiteral(tok.text);
+    }
+    if (tok.kind === 'str') {
+      this.i++;
+      return literal(tok.text, STRING);
+    }
+    if (tok.kind === 'op' && tok.text === '*') {
+      this.i++;
+      return node({ kind: 'star' });
+    }
+    if (tok.kind === 'op' && tok.text === '(') {
+      this.i++;
+      const e = this.expr();
+      this.expectOp(')');
+      return e;
+    }
+    if (tok.kind === 'qident') {
+      this.i++;
+      return this.afterName(tok.text);
+    }
+    if (tok.kind === 'ident') {
+      const w = tok.text.toLowerCase();
+      if (w === 'true' || w === 'false') {
+        this.i++;
+        return literal(w === 'true', BOOLEAN);
+      }
+      if (w === 'null') {
+        this.i++;
+        return literal(null, NULL);
+      }
+      if (w === 'cast' && this.toks[this.i + 1].text === '(') {
+        this.i += 2;
+        const e = this.expr();
+        this.expectKw('as');
+        const to = this.dataType();
+        this.expectOp(')');
+        return node({ kind: 'cast', expr: e, to });
+      }
+      if (w === 'case') {
+        this.i++;
+        let subject: Expr | undefined;
+        if (!this.kw('when')) subject = this.expr();
+        const branches: [Expr, Expr][] = [];
+        while (this.eatKw('when')) {
+          const c = this.expr();
+          this.expectKw('then');
+          const v = this.expr();
+          branches.push([subject ? bin('=', subject, c) : c, v]);
+        }
+        if (branches.length === 0) throw this.error('expected WHEN');
+        const otherwise = this.eatKw('else') ? this.expr() : undefined;
+        this.expectKw('end');
+        return node({ kind: 'case', branches, otherwise });
+      }
+      if (w === 'interval' && this.toks[this.i + 1].kind === 'str') {
+        this.i++;
+        const s = this.t.text;
+        this.i++;
+        return call('interval_literal', [literal(s, STRING)]);
+      }
+      if (RESERVED_AFTER_EXPR.has(w) && w !== 'end') throw this.error(`unexpected ${tok.text.toUpperCase()}`);
+      this.i++;
+      return this.afterName(tok.text);
+    }
+    if (tok.kind === 'eof') throw this.error('unexpected end of input');
+    throw this.error(`unexpected '${tok.text}'`);
+  }
+
+  private afterName(name: string): Expr {
+    if (this.eatOp('(')) {
+      const args: Expr[] = [];
+      const distinct = this.eatKw('distinct');
+      if (!this.op(')')) {
+        do {
+          args.push(this.op('*') && (this.toks[this.i + 1].text === ')' || this.toks[this.i + 1].text === ',') ? (this.i++, node({ kind: 'star' } as Expr)) : this.expr());
+        } while (this.eatOp(','));
+      }
+      this.expectOp(')');
+      return call(name, args, distinct);
+    }
+    if (this.op('.') && this.toks[this.i + 1].kind === 'op' && this.toks[this.i + 1].text === '*') {
+      this.i += 2;
+      return node({ kind: 'star', qualifier: name });
+    }
+    return colRef(name);
+  }
+}
+
+function bin(op: BinaryOp, left: Expr, right: Expr): Expr {
+  return node({ kind: 'binary', op, left, right });
+}
+
+function numberLiteral(text: string): Expr {
+  const suffix = /[LlDdSsYy]$/.exec(text)?.[0]?.toUpperCase();
+  if (text.endsWith('BD')) return literal(Number(text.slice(0, -2)), DECIMAL);
+  const body = suffix ? text.slice(0, -1) : text;
+  const n = Number(body);
+  if (suffix === 'L') return literal(n, LONG);
+  if (suffix === 'D') return literal(n, DOUBLE);
+  if (suffix === 'S' || suffix === 'Y') return literal(n, INT);
+  if (/[.eE]/.test(body)) return literal(n, /[eE]/.test(body) ? DOUBLE : DECIMAL);
+  return literal(n, Number.isSafeInteger(n) && Math.abs(n) <= 2147483647 ? INT : LONG);
+}
+
+/** Parses one SQL expression, optionally followed by `[AS] alias` (the `selectExpr` form). */
+export function parseNamedExpression(sql: string): Expr {
+  return new Parser(sql).parseNamed();
+}
+
+/** Parses one SQL expression with nothing after it (the `filter`/`expr` form). */
+export function parseExpression(sql: string): Expr {
+  return new Parser(sql).parseNamed();
+}
+
+/** Parses a sort list such as `count DESC, window.start`. */
+export function parseSortList(sql: string): Expr[] {
+  return new Parser(sql).parseSortList();
+}
+
+/** Parses exactly one expression and rejects a trailing alias. */
+export function parseBareExpression(sql: string): Expr {
+  return new Parser(sql).parseOnly();
+}

@@ -1,0 +1,96 @@
+/**
+ * A versioned key-value state store, one per stateful operator (Spark's StateStore): reads see the
+ * committed version plus this batch's own writes; `commit()` publishes the writes as the next
+ * version, `abort()` throws them away. Iteration follows first-insertion order, which gives the
+ * engine a deterministic output order.
+ */
+const DELETED = Symbol('deleted');
+
+/** A serialisable copy of one committed version. */
+export interface StateSnapshot<V> {
+  readonly version: number;
+  readonly entries: readonly (readonly [string, V])[];
+}
+
+/** Versioned state for one operator. */
+export class StateStore<V> {
+  private committed = new Map<string, V>();
+  private pending = new Map<string, V | typeof DELETED>();
+  private committedVersion = 0;
+
+  /** The last committed version (0 = empty initial state; batch N commits version N + 1). */
+  get version(): number {
+    return this.committedVersion;
+  }
+
+  get(key: string): V | undefined {
+    const p = this.pending.get(key);
+    if (p !== undefined) return p === DELETED ? undefined : p;
+    return this.committed.get(key);
+  }
+
+  put(key: string, value: V): void {
+    this.pending.set(key, value);
+  }
+
+  remove(key: string): void {
+    if (this.committed.has(key)) this.pending.set(key, DELETED);
+    else this.pending.delete(key);
+  }
+
+  /** Entries as this batch sees them. */
+  *entries(): IterableIterator<[string, V]> {
+    for (const [k, v] of this.committed) {
+      const p = this.pending.get(k);
+      if (p === undefined) yield [k, v];
+      else if (p !== DELETED) yield [k, p];
+    }
+    for (const [k, p] of this.pending) {
+      if (p !== DELETED && !this.committed.has(k)) yield [k, p];
+    }
+  }
+
+  /** Number of live keys as this batch sees them. */
+  get size(): number {
+    let n = this.committed.size;
+    for (const [k, p] of this.pending) {
+      const had = this.committed.has(k);
+      if (p === DELETED) n -= had ? 1 : 0;
+      else if (!had) n += 1;
+    }
+    return n;
+  }
+
+  /** Whether there are uncommitted writes. */
+  get hasPending(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Publishes this batch's writes as version `version` (Spark: batchId + 1). */
+  commit(version = this.committedVersion + 1): number {
+    for (const [k, p] of this.pending) {
+      if (p === DELETED) this.committed.delete(k);
+      else this.committed.set(k, p);
+    }
+    this.pending.clear();
+    this.committedVersion = version;
+    return version;
+  }
+
+  /** Discards this batch's writes. */
+  abort(): void {
+    this.pending.clear();
+  }
+
+  /** The committed version as plain data. */
+  snapshot(): StateSnapshot<V> {
+    return { version: this.committedVersion, entries: [...this.committed] };
+  }
+
+  /** Replaces the contents with a snapshot (used on restart). */
+  restore(s: StateSnapshot<V>): void {
+    this.committed = new Map(s.entries.map(([k, v]) => [k, v]));
+    this.pending.clear();
+    this.committedVersion = s.version;
+  }
+}

@@ -1,0 +1,302 @@
+/**
+ * PySpark's DataFrame over a logical plan. Every method returns a new DataFrame; the plan is
+ * analysed eagerly so a wrong column name fails where the learner wrote it, as in Spark.
+ */
+import type { Row } from '../compile.js';
+import { AnalysisException } from '../errors.js';
+import { colRef, exprName, exprSql, node, type Expr } from '../expr.js';
+import type { JoinType } from '../physical/join.js';
+import { explainTree, type BatchContext } from '../physical/operator.js';
+import { isStreamingPlan, planNode, type LogicalPlan } from '../plan.js';
+import { planPhysical, planSchema } from '../planner.js';
+import { toRowObject, type RowObject } from '../rows.js';
+import { showString } from '../show.js';
+import { parseNamedExpression, parseBareExpression, parseSortList } from '../sql-parser.js';
+import { StateStore } from '../state-store.js';
+import { delayMillis } from '../time.js';
+import { TraceCollector } from '../trace.js';
+import type { StructType } from '../types.js';
+import { Column, columnExpr, type ColumnOrName } from './column.js';
+import { GroupedData } from './grouped-data.js';
+import type { SparkSession } from './session.js';
+import { DataStreamWriter } from './stream-writer.js';
+
+/** A distributed collection of rows with named columns (here: an in-process plan). */
+export class DataFrame {
+  /** The logical plan (frozen plain data). */
+  readonly plan: LogicalPlan;
+  /** The session that created it. */
+  readonly sparkSession: SparkSession;
+  private readonly _schema: StructType;
+
+  constructor(session: SparkSession, plan: LogicalPlan) {
+    this.sparkSession = session;
+    this.plan = plan;
+    this._schema = planSchema(plan);
+  }
+
+  /** The schema (PySpark `df.schema`). */
+  get schema(): StructType {
+    return this._schema;
+  }
+
+  /** Column names in order. */
+  get columns(): string[] {
+    return this._schema.fieldNames();
+  }
+
+  /** `[name, simpleString type]` pairs. */
+  get dtypes(): [string, string][] {
+    return this._schema.fields.map((f) => [f.name, f.dataType.simpleString()]);
+  }
+
+  /** Whether the DataFrame reads a streaming source. */
+  get isStreaming(): boolean {
+    return isStreamingPlan(this.plan);
+  }
+
+  private with(plan: LogicalPlan): DataFrame {
+    return new DataFrame(this.sparkSession, plan);
+  }
+
+  /** A column of this DataFrame (PySpark `df["name"]` / `df.name`). */
+  col(name: string): Column {
+    return new Column(colRef(name));
+  }
+
+  select(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
+    const list = cols.flat() as ColumnOrName[];
+    return this.with(planNode({ kind: 'Project', child: this.plan, exprs: list.map(columnExpr) }));
+  }
+
+  selectExpr(...exprs: (string | string[])[]): DataFrame {
+    return this.with(planNode({ kind: 'Project', child: this.plan, exprs: (exprs.flat() as string[]).map(parseNamedExpression) }));
+  }
+
+  /** Adds or replaces a column. */
+  withColumn(name: string, col: Column): DataFrame {
+    const fields = this.columns;
+    const idx = fields.findIndex((f) => f.toLowerCase() === name.toLowerCase());
+    const aliased: Expr = node({ kind: 'alias', expr: col.expr, name });
+    const exprs: Expr[] = fields.map((f) => colRef(`\`${f}\``));
+    if (idx >= 0) exprs[idx] = aliased;
+    else exprs.push(aliased);
+    return this.with(planNode({ kind: 'Project', child: this.plan, exprs }));
+  }
+
+  withColumnRenamed(existing: string, newName: string): DataFrame {
+    const exprs: Expr[] = this.columns.map((f) => (f.toLowerCase() === existing.toLowerCase()
+      ? node({ kind: 'alias', expr: colRef(`\`${f}\``), name: newName })
+      : colRef(`\`${f}\``)));
+    return this.with(planNode({ kind: 'Project', child: this.plan, exprs }));
+  }
+
+  drop(...cols: ColumnOrName[]): DataFrame {
+    const names = cols.map((c) => (typeof c === 'string' ? c : exprName(c.expr)).toLowerCase());
+    const keep = this.columns.filter((f) => !names.includes(f.toLowerCase()));
+    return this.with(planNode({ kind: 'Project', child: this.plan, exprs: keep.map((f) => colRef(`\`${f}\``)) }));
+  }
+
+  filter(condition: Column | string): DataFrame {
+    const e = typeof condition === 'string' ? parseBareExpression(condition) : condition.expr;
+    return this.with(planNode({ kind: 'Filter', child: this.plan, condition: e }));
+  }
+
+  where(condition: Column | string): DataFrame {
+    return this.filter(condition);
+  }
+
+  /** Defines the event-time watermark: `withWatermark("eventTime", "10 minutes")`. */
+  withWatermark(eventTime: string, delayThreshold: string): DataFrame {
+    const delayMs = delayMillis(delayThreshold);
+    if (delayMs < 0) throw new AnalysisException(`[INVALID_WATERMARK_DELAY] Watermark delay should not be negative: ${delayThreshold}. Delay threshold (${delayThreshold}) should not be negative.`, { code: 'INVALID_WATERMARK_DELAY' });
+    if (!this.isStreaming) return this;
+    return this.with(planNode({ kind: 'EventTimeWatermark', child: this.plan, column: eventTime, delayMs, delay: delayThreshold }));
+  }
+
+  groupBy(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData {
+    return new GroupedData(this, (cols.flat() as ColumnOrName[]).map(columnExpr));
+  }
+
+  /** Alias of `groupBy`. */
+  groupby(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData {
+    return this.groupBy(...cols);
+  }
+
+  /** Global aggregation (`df.agg(F.count("*"))`). */
+  agg(...exprs: Column[]): DataFrame {
+    return this.groupBy().agg(...exprs);
+  }
+
+  /** Drops duplicate rows, over all columns or the given ones (state kept on streams). */
+  dropDuplicates(subset?: string[]): DataFrame {
+    return this.with(planNode({ kind: 'Deduplicate', child: this.plan, columns: subset ?? null }));
+  }
+
+  drop_duplicates(subset?: string[]): DataFrame {
+    return this.dropDuplicates(subset);
+  }
+
+  distinct(): DataFrame {
+    return this.dropDuplicates();
+  }
+
+  union(other: DataFrame): DataFrame {
+    return this.with(planNode({ kind: 'Union', children: [this.plan, other.plan] }));
+  }
+
+  unionAll(other: DataFrame): DataFrame {
+    return this.union(other);
+  }
+
+  /** Union resolving columns by name. */
+  unionByName(other: DataFrame): DataFrame {
+    const reordered = other.select(...this.columns.map((c) => new Column(colRef(`\`${c}\``))));
+    return this.union(reordered);
+  }
+
+  orderBy(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
+    const order = (cols.flat() as ColumnOrName[]).flatMap((c) => (typeof c === 'string' ? parseSortList(c) : [c.expr]));
+    return this.with(planNode({ kind: 'Sort', child: this.plan, order }));
+  }
+
+  sort(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
+    return this.orderBy(...cols);
+  }
+
+  limit(n: number): DataFrame {
+    return this.with(planNode({ kind: 'Limit', child: this.plan, n }));
+  }
+
+  /**
+   * Joins with another DataFrame: `on` is a column name, a list of names (using-join) or a Column
+   * condition. A stream may be joined with a static DataFrame.
+   */
+  join(other: DataFrame, on?: string | string[] | Column, how: string = 'inner'): DataFrame {
+    const kinds: Record<string, JoinType> = {
+      inner: 'inner', cross: 'cross', left: 'left', leftouter: 'left', left_outer: 'left', right: 'right', rightouter: 'right', right_outer: 'right',
+      semi: 'left_semi', leftsemi: 'left_semi', left_semi: 'left_semi', anti: 'left_anti', leftanti: 'left_anti', left_anti: 'left_anti',
+    };
+    const j = kinds[how.toLowerCase()];
+    if (!j) throw new AnalysisException(`[UNSUPPORTED_JOIN_TYPE] Unsupported join type '${how}'. Supported join types include: 'inner', 'left', 'right', 'left_semi', 'left_anti', 'cross'.`, { code: 'UNSUPPORTED_JOIN_TYPE' });
+    const cond = on === undefined ? null : typeof on === 'string' ? [on] : Array.isArray(on) ? on : on.expr;
+    return this.with(planNode({ kind: 'Join', left: this.plan, right: other.plan, on: cond, how: j }));
+  }
+
+  /** The schema tree (returned and printed through the session's output function). */
+  printSchema(): string {
+    const s = this._schema.treeString();
+    this.sparkSession.output(`${s}\n`);
+    return s;
+  }
+
+  /** Logical and physical plan text (printed and returned). */
+  explain(extended = false): string {
+    const physical = planPhysical(this.plan, { batchTimestampMs: 0 });
+    let text = `== Physical Plan ==\n${explainTree(physical.root)}\n`;
+    if (extended) text = `== Analyzed Logical Plan ==\n${explainLogical(this.plan)}\n\n${text}`;
+    this.sparkSession.output(`${text}\n`);
+    return text;
+  }
+
+  /** The writer for a streaming DataFrame (`writeStream.format(...).start()`). */
+  get writeStream(): DataStreamWriter {
+    if (!this.isStreaming) {
+      throw new AnalysisException("'writeStream' can be called only on streaming Dataset/DataFrame", { code: 'WRITE_STREAM_NOT_ALLOWED' });
+    }
+    return new DataStreamWriter(this);
+  }
+
+  private assertStatic(what: string): void {
+    if (this.isStreaming) {
+      throw new AnalysisException(`Queries with streaming sources must be executed with writeStream.start(); (${what})`, { code: 'STREAMING_QUERY_NOT_STARTED' });
+    }
+  }
+
+  /** Evaluates a static DataFrame to engine rows. */
+  collectInternal(): Row[] {
+    this.assertStatic('collect');
+    return executeStatic(this.plan, this.sparkSession.clock.now());
+  }
+
+  /** All rows as objects (`Date` for timestamps). */
+  collect(): RowObject[] {
+    const schema = this.schema;
+    return this.collectInternal().map((r) => toRowObject(r, schema));
+  }
+
+  count(): number {
+    return this.collectInternal().length;
+  }
+
+  first(): RowObject | null {
+    return this.collect()[0] ?? null;
+  }
+
+  head(n = 1): RowObject[] {
+    return this.limit(n).collect();
+  }
+
+  take(n: number): RowObject[] {
+    return this.head(n);
+  }
+
+  /** Prints the first rows as Spark's `show()` does (through the session output) and returns the text. */
+  show(n = 20, truncate: boolean | number = true): string {
+    const rows = this.collectInternal();
+    const text = showString(this.schema, rows, n, truncate);
+    this.sparkSession.output(text);
+    return text;
+  }
+
+  /** Registers the DataFrame as a temporary view usable by `spark.table(name)`. */
+  createOrReplaceTempView(name: string): void {
+    this.sparkSession.registerView(name, this);
+  }
+
+  toString(): string {
+    return `DataFrame[${this._schema.fields.map((f) => `${f.name}: ${f.dataType.simpleString()}`).join(', ')}]`;
+  }
+}
+
+/** Runs a static plan once (no state kept). */
+export function executeStatic(plan: LogicalPlan, nowMs: number): Row[] {
+  const evalCtx = { batchTimestampMs: nowMs };
+  const physical = planPhysical(plan, evalCtx);
+  const ctx: BatchContext = {
+    batchId: 0,
+    inputs: new Map(),
+    eval: evalCtx,
+    execution: 'batch',
+    outputMode: 'complete',
+    evictionWatermarkMs: 0,
+    lateWatermarkMs: 0,
+    hasWatermark: false,
+    eventTimeStats: new Map(),
+    stateStore: <V>() => new StateStore<V>(),
+    stateMetrics: new Map(),
+    trace: new TraceCollector(),
+  };
+  return physical.root.execute(ctx);
+}
+
+/** A compact logical plan rendering for `explain(true)`. */
+export function explainLogical(p: LogicalPlan, indent = 0): string {
+  const pad = indent === 0 ? '' : `${'   '.repeat(indent - 1)}+- `;
+  let line: string;
+  let kids: LogicalPlan[] = [];
+  switch (p.kind) {
+    case 'StreamingRelation': line = `StreamingRelation ${p.format}, [${p.schema.fieldNames().join(', ')}]`; break;
+    case 'LocalRelation': line = `LocalRelation [${p.schema.fieldNames().join(', ')}]`; break;
+    case 'Project': line = `Project [${p.exprs.map(exprSql).join(', ')}]`; kids = [p.child]; break;
+    case 'Filter': line = `Filter ${exprSql(p.condition)}`; kids = [p.child]; break;
+    case 'EventTimeWatermark': line = `EventTimeWatermark ${p.column}, ${p.delay}`; kids = [p.child]; break;
+    case 'Aggregate': line = `Aggregate [${p.groupBy.map(exprSql).join(', ')}], [${p.aggregates.map(exprSql).join(', ')}]`; kids = [p.child]; break;
+    case 'Union': line = 'Union'; kids = [...p.children]; break;
+    case 'Sort': line = `Sort [${p.order.map(exprSql).join(', ')}]`; kids = [p.child]; break;
+    case 'Limit': line = `GlobalLimit ${p.n}`; kids = [p.child]; break;
+    case 'Deduplicate': line = `Deduplicate [${(p.columns ?? ['*']).join(', ')}]`; kids = [p.child]; break;
+    case 'Join': line = `Join ${p.how}`; kids = [p.left, p.right]; break;
+  }
+  return [`${pad}${line}`, ...kids.map((k) => explainLogical(k, indent + 1))].join('\n');
+}

@@ -1,0 +1,413 @@
+/**
+ * The micro-batch loop (Spark's MicroBatchExecution).
+ *
+ * Restart rules, run once when a query starts on a checkpoint:
+ *
+ *   meta := checkpoint.metadata, else write {id: new uuid}
+ *   N := latest batch id in offsets/
+ *   if N is none:                       -- fresh query
+ *     start offsets := each source's initialOffset(); next batch := 0; watermark := 0
+ *     conf := current session confs (frozen into every offset entry from now on)
+ *   else if commits/N exists:           -- clean stop after batch N
+ *     start offsets := offsets/N; next batch := N + 1
+ *     watermark := commits/N.nextBatchWatermarkMs; late threshold := offsets/N.batchWatermarkMs
+ *     state := snapshot version N + 1
+ *   else:                               -- died during batch N: replay it exactly
+ *     start offsets := offsets/(N-1) (or initial offsets when N = 0)
+ *     replay := offsets/N (same end offsets, watermark and batch timestamp)
+ *     state := snapshot version N; late threshold := offsets/(N-1).batchWatermarkMs
+ *     conf := offsets/N.conf (e.g. the multiple-watermark policy stays as first chosen)
+ *   per-operator watermarks start empty; the global watermark only rises from the restored value
+ *
+ * One trigger (`runOneBatch`):
+ *   if replay pending: run it
+ *   ends := source.latestOffset(start, readLimit) for each source
+ *   data batch   := some end != start
+ *   no-data batch := no data, no-data batches enabled, an eviction-capable stateful operator exists
+ *                    (append/update), and the watermark moved past the previous batch's
+ *   neither -> return false (no batch id consumed)
+ *   write offsets/N {batchWatermarkMs, batchTimestampMs, conf, ends}     -- before running
+ *   rows := source.getBatch(start, end); output := plan(rows); sink.addBatch(N, output)
+ *   commit state version N + 1; update watermarks from this batch's event times
+ *   write commits/N {nextBatchWatermarkMs}                              -- after the sink
+ *   source.commit(end); start := ends; N := N + 1; report progress and trace
+ */
+import type { Clock } from '../clock.js';
+import type { CheckpointStore, OffsetLogEntry } from '../checkpoint-store.js';
+import type { EvalContext, Row } from '../compile.js';
+import type { BatchContext, EventTimeStats, OutputMode, StateOperatorMetrics } from '../physical/operator.js';
+import type { LogicalPlan } from '../plan.js';
+import { visitPlan } from '../plan.js';
+import { planPhysical, type PhysicalPlan } from '../planner.js';
+import { perSecond, stateOperatorProgress, type StreamingQueryProgress } from '../progress.js';
+import type { Sink } from '../sinks/sink.js';
+import { sameOffset, type Offset, type ReadLimit, type Source } from '../sources/source.js';
+import { StateStore } from '../state-store.js';
+import { isoMillis } from '../time.js';
+import { TraceCollector, TRACE_SAMPLE_CAP, type BatchTrace } from '../trace.js';
+import { prettyString } from '../values.js';
+
+/** Everything a finished batch reports to listeners. */
+export interface BatchResult {
+  readonly progress: StreamingQueryProgress;
+  readonly trace: BatchTrace;
+  readonly rows: readonly Row[];
+}
+
+/** Options of the loop. */
+export interface MicroBatchOptions {
+  readonly plan: LogicalPlan;
+  readonly outputMode: OutputMode;
+  readonly sink: Sink;
+  readonly sinkDescription: string;
+  readonly checkpoint: CheckpointStore;
+  readonly clock: Clock;
+  readonly conf: Readonly<Record<string, string>>;
+  readonly queryId: () => string;
+  readonly runId: string;
+  readonly name: string | null;
+}
+
+/** How one trigger may run. */
+export interface TriggerMode {
+  /** Ignore read limits (Trigger.Once). */
+  readonly ignoreLimits?: boolean;
+  /** Whether a no-data batch may run (not for Trigger.Once). */
+  readonly allowNoData?: boolean;
+}
+
+interface SourceSlot {
+  readonly sourceId: number;
+  readonly description: string;
+  source: Source;
+  start: Offset;
+}
+
+/** Runs micro-batches of one query run. */
+export class MicroBatchExecution {
+  readonly physical: PhysicalPlan;
+  private readonly evalCtx: EvalContext = { batchTimestampMs: 0 };
+  private readonly slots: SourceSlot[] = [];
+  private readonly stores = new Map<number, StateStore<unknown>>();
+  private readonly opWatermarks = new Map<number, number>();
+  private conf: Record<string, string>;
+  private nextBatchId = 0;
+  private globalWatermarkMs = 0;
+  private prevBatchWatermarkMs = 0;
+  private replay: OffsetLogEntry | null = null;
+  private lastTriggerStartMs: number | null = null;
+  private availableNowTargets: Offset[] | null = null;
+
+  constructor(private readonly opts: MicroBatchOptions, private readonly createSource: (plan: Extract<LogicalPlan, { kind: 'StreamingRelation' }>, index: number) => Promise<Source>) {
+    this.physical = planPhysical(opts.plan, this.evalCtx);
+    this.conf = { ...opts.conf };
+  }
+
+  /** Id of the next batch to run. */
+  get currentBatchId(): number {
+    return this.nextBatchId;
+  }
+
+  /** The watermark the next batch will use (ms). */
+  get watermarkMs(): number {
+    return this.globalWatermarkMs;
+  }
+
+  private store(id: number): StateStore<unknown> {
+    let s = this.stores.get(id);
+    if (!s) this.stores.set(id, (s = new StateStore<unknown>()));
+    return s;
+  }
+
+  /** Restores from the checkpoint and creates the sources (see the rules at the top). */
+  async initialize(): Promise<void> {
+    const relations: Extract<LogicalPlan, { kind: 'StreamingRelation' }>[] = [];
+    visitPlan(this.opts.plan, (p) => {
+      if (p.kind === 'StreamingRelation' && !relations.some((r) => r.sourceId === p.sourceId)) relations.push(p);
+    });
+    for (const [i, r] of relations.entries()) {
+      const source = await this.createSource(r, i);
+      this.slots.push({ sourceId: r.sourceId, description: `${r.format}[${r.schema.fieldNames().join(', ')}]`, source, start: null });
+    }
+    const cp = this.opts.checkpoint;
+    const last = await cp.latestOffsetBatchId();
+    if (last === null) {
+      for (const slot of this.slots) slot.start = await slot.source.initialOffset();
+      return;
+    }
+    const entry = (await cp.readOffsets(last))!;
+    const commit = await cp.readCommit(last);
+    this.conf = { ...this.conf, ...entry.conf };
+    if (commit) {
+      this.slots.forEach((s, i) => (s.start = entry.offsets[i] ?? null));
+      this.nextBatchId = last + 1;
+      this.globalWatermarkMs = commit.nextBatchWatermarkMs;
+      this.prevBatchWatermarkMs = entry.batchWatermarkMs;
+      await this.restoreState(last + 1);
+    } else {
+      const prev = last > 0 ? await cp.readOffsets(last - 1) : null;
+      if (prev) this.slots.forEach((s, i) => (s.start = prev.offsets[i] ?? null));
+      else for (const slot of this.slots) slot.start = await slot.source.initialOffset();
+      this.nextBatchId = last;
+      this.replay = entry;
+      this.globalWatermarkMs = entry.batchWatermarkMs;
+      this.prevBatchWatermarkMs = prev ? prev.batchWatermarkMs : 0;
+      await this.restoreState(last);
+    }
+  }
+
+  private async restoreState(version: number): Promise<void> {
+    for (const op of this.physical.stateful) {
+      const snap = version === 0 ? null : await this.opts.checkpoint.readState(op.id, version);
+      if (snap) this.store(op.id).restore(snap);
+    }
+  }
+
+  /** Snapshots the sources' available offsets; later triggers never read past them (Trigger.AvailableNow). */
+  async prepareAvailableNow(): Promise<void> {
+    this.availableNowTargets = await Promise.all(this.slots.map((s) => s.source.latestOffset(s.start, { kind: 'allAvailable' })));
+  }
+
+  private hasWatermark(): boolean {
+    return this.physical.watermarks.length > 0;
+  }
+
+  private wantsNoDataBatch(): boolean {
+    if (this.conf['spark.sql.streaming.noDataMicroBatches.enabled'] === 'false') return false;
+    if (this.opts.outputMode === 'complete' || !this.hasWatermark()) return false;
+    if (!this.physical.stateful.some((s) => s.hasEventTime)) return false;
+    // Due when the watermark moved past the one the previous batch ran with.
+    return this.globalWatermarkMs > this.prevBatchWatermarkMs;
+  }
+
+  /** Runs at most one batch; resolves to whether one ran. */
+  async runOneBatch(mode: TriggerMode = {}): Promise<BatchResult | null> {
+    const clock = this.opts.clock;
+    const triggerStart = clock.now();
+    let entry: OffsetLogEntry;
+    let kind: 'data' | 'no-data';
+    if (this.replay) {
+      entry = this.replay;
+      this.replay = null;
+      kind = entry.offsets.some((o, i) => !sameOffset(o, this.slots[i].start)) ? 'data' : 'no-data';
+    } else {
+      const ends = await Promise.all(this.slots.map(async (s, i) => {
+        const limit: ReadLimit = mode.ignoreLimits ? { kind: 'allAvailable' } : s.source.defaultReadLimit();
+        let end = await s.source.latestOffset(s.start, limit);
+        const target = this.availableNowTargets?.[i];
+        if (target !== undefined && compareOffsetsJson(end, target) > 0) end = target;
+        return end;
+      }));
+      const hasData = ends.some((e, i) => !sameOffset(e, this.slots[i].start));
+      if (!hasData && !(mode.allowNoData !== false && this.wantsNoDataBatch())) return null;
+      kind = hasData ? 'data' : 'no-data';
+      entry = {
+        batchId: this.nextBatchId,
+        batchWatermarkMs: this.globalWatermarkMs,
+        batchTimestampMs: triggerStart,
+        conf: this.frozenConf(),
+        offsets: ends,
+      };
+      await this.opts.checkpoint.writeOffsets(entry);
+    }
+    return this.execute(entry, kind, triggerStart);
+  }
+
+  private frozenConf(): Record<string, string> {
+    const keep = ['spark.sql.streaming.multipleWatermarkPolicy', 'spark.sql.shuffle.partitions', 'spark.sql.streaming.stateStore.providerClass'];
+    const out: Record<string, string> = {};
+    for (const k of keep) if (this.conf[k] !== undefined) out[k] = this.conf[k];
+    if (out['spark.sql.streaming.multipleWatermarkPolicy'] === undefined) out['spark.sql.streaming.multipleWatermarkPolicy'] = 'min';
+    return out;
+  }
+
+  private async execute(entry: OffsetLogEntry, kind: 'data' | 'no-data', triggerStart: number): Promise<BatchResult> {
+    const clock = this.opts.clock;
+    const batchId = entry.batchId;
+    const inputs = new Map<number, Row[]>();
+    const perSource: number[] = [];
+    const t0 = clock.now();
+    for (const [i, s] of this.slots.entries()) {
+      const end = entry.offsets[i] ?? null;
+      const rows = sameOffset(end, s.start) ? [] : await s.source.getBatch(s.start, end);
+      inputs.set(s.sourceId, rows);
+      perSource.push(rows.length);
+    }
+    const tGetBatch = clock.now();
+    this.evalCtx.batchTimestampMs = entry.batchTimestampMs;
+    const eventTimeStats = new Map<number, EventTimeStats>();
+    const stateMetrics = new Map<number, StateOperatorMetrics>();
+    const trace = new TraceCollector();
+    const ctx: BatchContext = {
+      batchId,
+      inputs,
+      eval: this.evalCtx,
+      execution: 'streaming',
+      outputMode: this.opts.outputMode,
+      evictionWatermarkMs: entry.batchWatermarkMs,
+      lateWatermarkMs: this.prevBatchWatermarkMs,
+      hasWatermark: this.hasWatermark(),
+      eventTimeStats,
+      stateStore: <V>(id: number) => this.store(id) as StateStore<V>,
+      stateMetrics,
+      trace,
+    };
+    let output: Row[];
+    try {
+      output = this.physical.root.execute(ctx);
+      await this.opts.sink.addBatch({ batchId, schema: this.physical.root.schema, rows: output, outputMode: this.opts.outputMode });
+    } catch (e) {
+      for (const s of this.stores.values()) s.abort();
+      throw e;
+    }
+    const tAddBatch = clock.now();
+    for (const op of this.physical.stateful) {
+      const s = this.store(op.id);
+      s.commit(batchId + 1);
+      await this.opts.checkpoint.writeState(op.id, batchId + 1, s.snapshot());
+    }
+    const watermarkBefore = entry.batchWatermarkMs;
+    this.updateWatermark(eventTimeStats);
+    await this.opts.checkpoint.writeCommit({ batchId, nextBatchWatermarkMs: this.globalWatermarkMs });
+    for (const [i, s] of this.slots.entries()) {
+      const end = entry.offsets[i] ?? null;
+      if (!sameOffset(end, s.start)) await s.source.commit(end);
+    }
+    const starts = this.slots.map((s) => s.start);
+    this.slots.forEach((s, i) => (s.start = entry.offsets[i] ?? null));
+    this.prevBatchWatermarkMs = watermarkBefore;
+    this.nextBatchId = batchId + 1;
+    const tEnd = clock.now();
+    const numInput = perSource.reduce((a, b) => a + b, 0);
+    const sinceLast = this.lastTriggerStartMs === null ? 0 : triggerStart - this.lastTriggerStartMs;
+    this.lastTriggerStartMs = triggerStart;
+    const duration = tEnd - triggerStart;
+    const progress: StreamingQueryProgress = {
+      id: this.opts.queryId(),
+      runId: this.opts.runId,
+      name: this.opts.name,
+      timestamp: isoMillis(entry.batchTimestampMs),
+      batchId,
+      batchDuration: duration,
+      numInputRows: numInput,
+      inputRowsPerSecond: perSecond(numInput, sinceLast),
+      processedRowsPerSecond: perSecond(numInput, duration),
+      durationMs: {
+        addBatch: tAddBatch - tGetBatch,
+        getBatch: tGetBatch - t0,
+        latestOffset: t0 - triggerStart,
+        queryPlanning: 0,
+        triggerExecution: duration,
+        walCommit: 0,
+      },
+      ...(this.hasWatermark() ? { eventTime: this.eventTimeProgress(eventTimeStats, watermarkBefore) } : {}),
+      stateOperators: this.physical.stateful.map((op) => stateOperatorProgress(stateMetrics.get(op.id) ?? {
+        operatorName: 'stateStoreSave', numRowsTotal: this.store(op.id).size, numRowsUpdated: 0, numRowsRemoved: 0, numRowsDroppedByWatermark: 0, memoryUsedBytes: 0,
+      })),
+      sources: this.slots.map((s, i) => ({
+        description: s.description,
+        startOffset: starts[i],
+        endOffset: entry.offsets[i] ?? null,
+        latestOffset: entry.offsets[i] ?? null,
+        numInputRows: perSource[i],
+        inputRowsPerSecond: perSecond(perSource[i], sinceLast),
+        processedRowsPerSecond: perSecond(perSource[i], duration),
+      })),
+      sink: { description: this.opts.sinkDescription, numOutputRows: output.length },
+    };
+    const schema = this.physical.root.schema;
+    const batchTrace: BatchTrace = {
+      batchId,
+      kind,
+      batchTimestampMs: entry.batchTimestampMs,
+      watermark: { beforeMs: watermarkBefore, afterMs: this.globalWatermarkMs, lateThresholdMs: ctx.lateWatermarkMs },
+      columns: schema.fieldNames(),
+      input: { total: numInput, sample: trace.rows },
+      droppedLate: trace.droppedLate,
+      emitted: { total: output.length, sample: output.slice(0, TRACE_SAMPLE_CAP).map((r) => r.map((v, i) => prettyString(v, schema.fields[i].dataType))) },
+      evicted: { total: trace.evictedTotal, sample: trace.evictions },
+      stateRowsTotal: [...stateMetrics.values()].reduce((a, m) => a + m.numRowsTotal, 0),
+    };
+    return { progress, trace: batchTrace, rows: output };
+  }
+
+  private eventTimeProgress(stats: Map<number, EventTimeStats>, watermarkMs: number): Record<string, string> {
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    let count = 0;
+    for (const s of stats.values()) {
+      if (s.count === 0) continue;
+      min = Math.min(min, s.min);
+      max = Math.max(max, s.max);
+      sum += s.sum;
+      count += s.count;
+    }
+    const out: Record<string, string> = {};
+    if (count > 0) {
+      out.avg = isoMillis(Math.floor(sum / count));
+      out.max = isoMillis(max);
+      out.min = isoMillis(min);
+    }
+    out.watermark = isoMillis(watermarkMs);
+    return out;
+  }
+
+  /** Spark's WatermarkTracker: per-operator max(event time) - delay, combined with min (or max) policy. */
+  private updateWatermark(stats: Map<number, EventTimeStats>): void {
+    for (const wm of this.physical.watermarks) {
+      const s = stats.get(wm.id);
+      if (s && s.count > 0) {
+        const candidate = s.max - wm.delayMs;
+        const prev = this.opWatermarks.get(wm.id);
+        if (prev === undefined || candidate > prev) this.opWatermarks.set(wm.id, candidate);
+      } else if (!this.opWatermarks.has(wm.id)) {
+        this.opWatermarks.set(wm.id, 0);
+      }
+    }
+    if (this.opWatermarks.size === 0) return;
+    const values = [...this.opWatermarks.values()];
+    const policy = (this.conf['spark.sql.streaming.multipleWatermarkPolicy'] ?? 'min').toLowerCase();
+    const chosen = policy === 'max' ? Math.max(...values) : Math.min(...values);
+    if (chosen > this.globalWatermarkMs) this.globalWatermarkMs = chosen;
+  }
+
+  /** Stops every source. */
+  async stop(): Promise<void> {
+    for (const s of this.slots) await s.source.stop();
+  }
+
+  /** Subscribes to new-data notifications of every source. */
+  onNewData(listener: () => void): () => void {
+    const offs = this.slots.map((s) => s.source.onNewData?.(listener));
+    return () => offs.forEach((o) => o?.());
+  }
+
+  /** Rows currently held by each stateful operator (for tests and the trace). */
+  stateRowCount(operatorIndex = 0): number {
+    const op = this.physical.stateful[operatorIndex];
+    if (!op) return 0;
+    const s = this.store(op.id);
+    let n = 0;
+    for (const [, v] of s.entries()) n += v && typeof v === 'object' && 'sessions' in (v as object) ? (v as { sessions: unknown[] }).sessions.length : 1;
+    return n;
+  }
+}
+
+/** Orders JSON offsets: numbers numerically, objects per key (Kafka style), otherwise by text. */
+function compareOffsetsJson(a: Offset, b: Offset): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    let c = 0;
+    for (const k of Object.keys(a)) {
+      const x = (a as Record<string, Offset>)[k];
+      const y = (b as Record<string, Offset>)[k];
+      if (y === undefined) continue;
+      const d = compareOffsetsJson(x, y);
+      if (d > 0) return 1;
+      if (d < 0) c = -1;
+    }
+    return c;
+  }
+  return 0;
+}

@@ -1,0 +1,239 @@
+/**
+ * `SparkSession`: the entry point. `SparkSession.builder.appName("x").getOrCreate()` as in PySpark;
+ * Streamlab extensions on the builder inject what a pure engine cannot reach itself: the processing
+ * clock (`clock`), where printed text goes (`output`) and how `checkpointLocation` is stored
+ * (`checkpointResolver`).
+ */
+import { ManualClock, type Clock } from '../clock.js';
+import { InMemoryCheckpointStore, type CheckpointResolver, type CheckpointStore } from '../checkpoint-store.js';
+import { AnalysisException } from '../errors.js';
+import { planNode } from '../plan.js';
+import { toInternalRow } from '../rows.js';
+import type { OutputFn } from '../sinks/console-sink.js';
+import type { MemorySink } from '../sinks/memory-sink.js';
+import { BOOLEAN, BINARY, DOUBLE, LONG, STRING, StructField, StructType, TIMESTAMP, toSchema, type DataType } from '../types.js';
+import { SparkContext } from '../dstream/spark-context.js';
+import { DataFrame } from './dataframe.js';
+import { DataStreamReader } from './stream-reader.js';
+import { StreamingQueryManager } from './streaming-query-manager.js';
+
+/** PySpark's `spark.conf`. */
+export class RuntimeConfig {
+  constructor(private readonly values: Map<string, string>) {}
+  get(key: string, defaultValue?: string): string | undefined {
+    return this.values.get(key) ?? defaultValue;
+  }
+  set(key: string, value: string | number | boolean): void {
+    this.values.set(key, String(value));
+  }
+  unset(key: string): void {
+    this.values.delete(key);
+  }
+  /** All settings as a plain object. */
+  getAll(): Record<string, string> {
+    return Object.fromEntries(this.values);
+  }
+}
+
+/** Builder returned by `SparkSession.builder`. */
+export class SparkSessionBuilder {
+  private readonly confs = new Map<string, string>();
+  private clockValue: Clock | undefined;
+  private outputFn: OutputFn | undefined;
+  private resolver: CheckpointResolver | undefined;
+
+  appName(name: string): this {
+    this.confs.set('spark.app.name', name);
+    return this;
+  }
+  master(master: string): this {
+    this.confs.set('spark.master', master);
+    return this;
+  }
+  /** `config(key, value)` or `config({key: value, ...})`. */
+  config(key: string | Record<string, string | number | boolean>, value?: string | number | boolean): this {
+    if (typeof key === 'string') this.confs.set(key, String(value));
+    else for (const [k, v] of Object.entries(key)) this.confs.set(k, String(v));
+    return this;
+  }
+  enableHiveSupport(): this {
+    return this;
+  }
+  /** Streamlab: the processing-time clock queries run on (default: a ManualClock at 0). */
+  clock(clock: Clock): this {
+    this.clockValue = clock;
+    return this;
+  }
+  /** Streamlab: where `show()`, `printSchema()` and the console sink write their text. */
+  output(fn: OutputFn): this {
+    this.outputFn = fn;
+    return this;
+  }
+  /** Streamlab: maps `checkpointLocation` paths to checkpoint stores (the runtime passes a file store). */
+  checkpointResolver(resolver: CheckpointResolver): this {
+    this.resolver = resolver;
+    return this;
+  }
+
+  /** Returns the active session (applying these confs to it) or creates one. */
+  getOrCreate(): SparkSession {
+    const active = SparkSession.getActiveSession();
+    if (active) {
+      for (const [k, v] of this.confs) active.conf.set(k, v);
+      return active;
+    }
+    return this.create();
+  }
+
+  /** Always creates a new session and makes it the active one. */
+  create(): SparkSession {
+    const s = new SparkSession(new Map(this.confs), this.clockValue ?? new ManualClock(0), this.outputFn, this.resolver);
+    SparkSession.setActive(s);
+    return s;
+  }
+}
+
+let activeSession: SparkSession | null = null;
+
+/** The entry point to the DataFrame and streaming APIs. */
+export class SparkSession {
+  /** PySpark `SparkSession.builder`. */
+  static get builder(): SparkSessionBuilder {
+    return new SparkSessionBuilder();
+  }
+
+  /** The session `getOrCreate()` would return, if any. */
+  static getActiveSession(): SparkSession | null {
+    return activeSession;
+  }
+
+  /** @internal */
+  static setActive(s: SparkSession | null): void {
+    activeSession = s;
+  }
+
+  readonly conf: RuntimeConfig;
+  readonly clock: Clock;
+  readonly streams: StreamingQueryManager;
+  private outputFn: OutputFn;
+  private readonly resolver: CheckpointResolver;
+  private readonly checkpoints = new Map<string, CheckpointStore>();
+  private readonly views = new Map<string, DataFrame>();
+  /** Memory sinks by query name (`spark.table(name)`). */
+  readonly memorySinks = new Map<string, MemorySink>();
+  private sourceIds = 0;
+  private context: SparkContext | null = null;
+
+  constructor(confs: Map<string, string>, clock: Clock, output?: OutputFn, resolver?: CheckpointResolver) {
+    this.conf = new RuntimeConfig(confs);
+    this.clock = clock;
+    this.streams = new StreamingQueryManager();
+    this.outputFn = output ?? defaultOutput;
+    this.resolver = resolver ?? ((location) => {
+      let s = this.checkpoints.get(location);
+      if (!s) this.checkpoints.set(location, (s = new InMemoryCheckpointStore()));
+      return s;
+    });
+  }
+
+  /** The SparkContext of the DStream API (PySpark `spark.sparkContext`). */
+  get sparkContext(): SparkContext {
+    if (!this.context) this.context = new SparkContext({ appName: this.conf.get('spark.app.name') ?? 'streamlab', master: this.conf.get('spark.master') ?? 'local[*]' });
+    return this.context;
+  }
+
+  /** Reader for streaming sources. */
+  get readStream(): DataStreamReader {
+    return new DataStreamReader(this);
+  }
+
+  /** Application name. */
+  get appName(): string {
+    return this.conf.get('spark.app.name') ?? 'streamlab';
+  }
+
+  /** Writes text through the injected output function. */
+  output(text: string): void {
+    this.outputFn(text);
+  }
+
+  /** Replaces the output function (e.g. to capture console sink text). */
+  setOutput(fn: OutputFn): void {
+    this.outputFn = fn;
+  }
+
+  /** The current output function (sinks look it up per batch). */
+  get outputFunction(): OutputFn {
+    return this.outputFn;
+  }
+
+  /** The checkpoint store for a `checkpointLocation`. */
+  checkpointStore(location: string): CheckpointStore {
+    return this.resolver(location);
+  }
+
+  /** @internal A new id for a streaming relation. */
+  nextSourceId(): number {
+    return this.sourceIds++;
+  }
+
+  /**
+   * A static DataFrame from rows (arrays, objects or scalars) and a schema (StructType, DDL string or
+   * column names). Without types they are inferred from the first row, as PySpark does.
+   */
+  createDataFrame(data: readonly unknown[], schema?: StructType | string | string[]): DataFrame {
+    let st: StructType;
+    if (schema === undefined || Array.isArray(schema)) st = inferSchema(data, schema);
+    else st = toSchema(schema);
+    const rows = data.map((r) => toInternalRow(r, st));
+    return new DataFrame(this, planNode({ kind: 'LocalRelation', rows, schema: st }));
+  }
+
+  /** A memory-sink table (by query name) or a temp view. */
+  table(name: string): DataFrame {
+    const view = this.views.get(name);
+    if (view) return view;
+    const sink = this.memorySinks.get(name);
+    if (!sink || !sink.schema) throw new AnalysisException(`[TABLE_OR_VIEW_NOT_FOUND] The table or view \`${name}\` cannot be found.`, { code: 'TABLE_OR_VIEW_NOT_FOUND' });
+    return new DataFrame(this, planNode({ kind: 'LocalRelation', rows: sink.allRows(), schema: sink.schema }));
+  }
+
+  /** @internal */
+  registerView(name: string, df: DataFrame): void {
+    this.views.set(name, df);
+  }
+
+  /** Stops every active query and forgets this session. */
+  async stop(): Promise<void> {
+    for (const q of this.streams.active) await q.stop();
+    if (activeSession === this) activeSession = null;
+  }
+}
+
+function defaultOutput(text: string): void {
+  // The default keeps the engine free of process I/O; runners inject a real writer.
+  globalThis.console?.log(text.endsWith('\n') ? text.slice(0, -1) : text);
+}
+
+function inferType(v: unknown): DataType {
+  if (typeof v === 'number') return Number.isInteger(v) ? LONG : DOUBLE;
+  if (typeof v === 'boolean') return BOOLEAN;
+  if (v instanceof Date) return TIMESTAMP;
+  if (v instanceof Uint8Array) return BINARY;
+  return STRING;
+}
+
+function inferSchema(data: readonly unknown[], names?: string[]): StructType {
+  const first = data.find((r) => r !== null && r !== undefined);
+  if (Array.isArray(first)) {
+    return new StructType(first.map((_, i) => {
+      const sample = data.map((r) => (r as unknown[])[i]).find((v) => v !== null && v !== undefined);
+      return new StructField(names?.[i] ?? `_${i + 1}`, inferType(sample));
+    }));
+  }
+  if (first && typeof first === 'object') {
+    const keys = names ?? Object.keys(first);
+    return new StructType(keys.map((k) => new StructField(k, inferType(data.map((r) => (r as Record<string, unknown>)[k]).find((v) => v !== null && v !== undefined)))));
+  }
+  return new StructType([new StructField(names?.[0] ?? 'value', inferType(first))]);
+}

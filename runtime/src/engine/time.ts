@@ -1,0 +1,219 @@
+/**
+ * Time values: Spark interval strings, timestamp parsing and Spark's string rendering.
+ * Timestamps are microseconds since 1970-01-01T00:00:00Z; the session time zone is UTC.
+ */
+import { AnalysisException, IllegalArgumentException } from './errors.js';
+
+const UNIT_MICROS: Record<string, number> = {
+  microsecond: 1, microseconds: 1, us: 1,
+  millisecond: 1_000, milliseconds: 1_000, ms: 1_000,
+  second: 1_000_000, seconds: 1_000_000, sec: 1_000_000, secs: 1_000_000, s: 1_000_000,
+  minute: 60_000_000, minutes: 60_000_000, min: 60_000_000, mins: 60_000_000, m: 60_000_000,
+  hour: 3_600_000_000, hours: 3_600_000_000, h: 3_600_000_000,
+  day: 86_400_000_000, days: 86_400_000_000, d: 86_400_000_000,
+  week: 604_800_000_000, weeks: 604_800_000_000,
+};
+
+/** A parsed interval: fixed-length part in microseconds plus a calendar month count. */
+export interface Interval {
+  readonly months: number;
+  readonly micros: number;
+}
+
+/**
+ * Parses a Spark interval string such as `"10 seconds"`, `"1 minute 30 seconds"`, `"interval 2 hours"`,
+ * `"-5 seconds"` or `"200 milliseconds"`.
+ */
+export function parseInterval(text: string): Interval {
+  const src = text.trim().replace(/^interval\s+/i, '');
+  if (src === '') throw new IllegalArgumentException(`Error parsing '${text}' to interval, interval string cannot be empty`, { code: 'INVALID_INTERVAL_FORMAT' });
+  const re = /([+-]?\d+(?:\.\d+)?)\s*([A-Za-z]+)/g;
+  let months = 0;
+  let micros = 0;
+  let consumed = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(src)) !== null) {
+    if (src.slice(consumed, m.index).trim() !== '') break;
+    consumed = m.index + m[0].length;
+    const n = Number(m[1]);
+    const unit = m[2].toLowerCase();
+    if (unit === 'month' || unit === 'months' || unit === 'mon' || unit === 'mons') months += n;
+    else if (unit === 'year' || unit === 'years' || unit === 'y') months += 12 * n;
+    else {
+      const u = UNIT_MICROS[unit];
+      if (u === undefined) throw new IllegalArgumentException(`Error parsing '${text}' to interval, invalid unit '${m[2]}'`, { code: 'INVALID_INTERVAL_FORMAT' });
+      micros += Math.round(n * u);
+    }
+  }
+  if (consumed === 0 || src.slice(consumed).trim() !== '') {
+    throw new IllegalArgumentException(`Error parsing '${text}' to interval, unrecognized number '${src}'`, { code: 'INVALID_INTERVAL_FORMAT' });
+  }
+  return { months, micros };
+}
+
+/** An interval as fixed microseconds; months are rejected (windows need fixed lengths). */
+export function intervalMicros(text: string, what = 'interval'): number {
+  const i = parseInterval(text);
+  if (i.months !== 0) {
+    throw new AnalysisException(`Intervals greater than a month is not supported (${text}) for ${what}.`, { code: 'INVALID_INTERVAL' });
+  }
+  return i.micros;
+}
+
+/** Microseconds per month used for watermark delays (Spark: 31 days per month). */
+const MONTH_MICROS = 31 * 86_400_000_000;
+
+/** A watermark delay in milliseconds (months converted with 31 days). */
+export function delayMillis(text: string): number {
+  const i = parseInterval(text);
+  return Math.floor((i.micros + i.months * MONTH_MICROS) / 1000);
+}
+
+/** Parses a processing-time trigger interval (`"2 seconds"` or milliseconds) to milliseconds. */
+export function triggerIntervalMillis(value: string | number): number {
+  if (typeof value === 'number') return value;
+  return Math.floor(intervalMicros(value, 'trigger') / 1000);
+}
+
+/**
+ * Parses a timestamp string in the session time zone (UTC): `yyyy-MM-dd[ HH:mm[:ss[.fraction]]]`,
+ * ISO forms with `T` and a `Z`/offset suffix. Returns microseconds or null when it is not a timestamp
+ * (Spark's CAST returns NULL for unparsable strings in non-ANSI mode).
+ */
+export function parseTimestamp(text: string): number | null {
+  const m = /^\s*([+-]?\d{4,6})-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?)?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC)?\s*$/i.exec(text);
+  if (!m) return null;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = m[3] === undefined ? 1 : Number(m[3]);
+  const hour = m[4] === undefined ? 0 : Number(m[4]);
+  const minute = m[5] === undefined ? 0 : Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
+  const frac = m[7] === undefined ? 0 : Number(m[7].padEnd(6, '0').slice(0, 6));
+  let ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (year >= 0 && year < 100) {
+    const d = new Date(ms);
+    d.setUTCFullYear(year);
+    ms = d.getTime();
+  }
+  let offsetMin = 0;
+  const z = m[8];
+  if (z && z.toUpperCase() !== 'Z' && z.toUpperCase() !== 'UTC') {
+    const sign = z[0] === '-' ? -1 : 1;
+    const digits = z.slice(1).replace(':', '');
+    offsetMin = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
+  }
+  return (ms - offsetMin * 60_000) * 1000 + frac;
+}
+
+function pad(n: number, w: number): string {
+  const s = String(Math.abs(n));
+  return (n < 0 ? '-' : '') + s.padStart(w, '0');
+}
+
+/** Splits microseconds into a UTC Date (millisecond part) and the sub-second microseconds. */
+function split(micros: number): { date: Date; fracMicros: number } {
+  const secs = Math.floor(micros / 1_000_000);
+  const fracMicros = micros - secs * 1_000_000;
+  return { date: new Date(secs * 1000), fracMicros };
+}
+
+/**
+ * Spark's string form of a timestamp: `yyyy-MM-dd HH:mm:ss` plus a fraction only when non-zero,
+ * trailing zeros removed (`09:00:00.4`).
+ */
+export function formatTimestamp(micros: number): string {
+  const { date, fracMicros } = split(micros);
+  let s = `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)} ${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}`;
+  if (fracMicros !== 0) s += `.${String(fracMicros).padStart(6, '0').replace(/0+$/, '')}`;
+  return s;
+}
+
+/** Spark's string form of a date (days since epoch). */
+export function formatDate(days: number): string {
+  const d = new Date(days * 86_400_000);
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
+}
+
+/** ISO-8601 with milliseconds, as Spark's progress JSON prints watermarks and times. */
+export function isoMillis(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/**
+ * Formats a timestamp with a Java DateTimeFormatter-style pattern (the subset `date_format` needs:
+ * y, M, d, H, h, m, s, S, a, E, quoted text).
+ */
+export function formatWithPattern(micros: number, pattern: string): string {
+  const { date, fracMicros } = split(micros);
+  const out: string[] = [];
+  let i = 0;
+  while (i < pattern.length) {
+    const c = pattern[i];
+    if (c === "'") {
+      const end = pattern.indexOf("'", i + 1);
+      const lit = pattern.slice(i + 1, end < 0 ? pattern.length : end);
+      out.push(lit === '' ? "'" : lit);
+      i = end < 0 ? pattern.length : end + 1;
+      continue;
+    }
+    let j = i;
+    while (j < pattern.length && pattern[j] === c) j++;
+    const n = j - i;
+    i = j;
+    switch (c) {
+      case 'y': out.push(n === 2 ? pad(date.getUTCFullYear() % 100, 2) : pad(date.getUTCFullYear(), n)); break;
+      case 'M': out.push(n >= 3 ? MONTHS[date.getUTCMonth()].slice(0, n === 3 ? 3 : undefined) : pad(date.getUTCMonth() + 1, n)); break;
+      case 'd': out.push(pad(date.getUTCDate(), n)); break;
+      case 'H': out.push(pad(date.getUTCHours(), n)); break;
+      case 'h': out.push(pad(((date.getUTCHours() + 11) % 12) + 1, n)); break;
+      case 'm': out.push(pad(date.getUTCMinutes(), n)); break;
+      case 's': out.push(pad(date.getUTCSeconds(), n)); break;
+      case 'S': out.push(String(fracMicros).padStart(6, '0').slice(0, n).padEnd(n, '0')); break;
+      case 'a': out.push(date.getUTCHours() < 12 ? 'AM' : 'PM'); break;
+      case 'E': out.push(n >= 4 ? DAYS[date.getUTCDay()] : DAYS[date.getUTCDay()].slice(0, 3)); break;
+      default: out.push(c.repeat(n));
+    }
+  }
+  return out.join('');
+}
+
+/** Parses a timestamp with a Java-style pattern (digits only for y/M/d/H/m/s/S); null if it does not match. */
+export function parseWithPattern(text: string, pattern: string): number | null {
+  let re = '';
+  const groups: string[] = [];
+  let i = 0;
+  while (i < pattern.length) {
+    const c = pattern[i];
+    if (c === "'") {
+      const end = pattern.indexOf("'", i + 1);
+      re += escapeRe(pattern.slice(i + 1, end < 0 ? pattern.length : end));
+      i = end < 0 ? pattern.length : end + 1;
+      continue;
+    }
+    let j = i;
+    while (j < pattern.length && pattern[j] === c) j++;
+    const n = j - i;
+    i = j;
+    if ('yMdHhmsS'.includes(c)) {
+      re += c === 'y' && n === 4 ? '(\\d{4})' : c === 'S' ? `(\\d{1,${n}})` : `(\\d{1,${Math.max(n, 2)}})`;
+      groups.push(c);
+    } else re += escapeRe(c.repeat(n));
+  }
+  const m = new RegExp(`^${re}$`).exec(text.trim());
+  if (!m) return null;
+  const v: Record<string, number> = { y: 1970, M: 1, d: 1, H: 0, h: 0, m: 0, s: 0, S: 0 };
+  groups.forEach((g, k) => {
+    v[g] = g === 'S' ? Number(m[k + 1].padEnd(6, '0')) : Number(m[k + 1]);
+  });
+  const ms = Date.UTC(v.y, v.M - 1, v.d, v.H || v.h, v.m, v.s);
+  return ms * 1000 + v.S;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];

@@ -1,0 +1,390 @@
+/**
+ * Spark SQL data types as plain values, plus `StructType`/`StructField` (PySpark names) and the DDL
+ * string parser (`"node_name STRING, temperature DOUBLE, ts TIMESTAMP"`).
+ *
+ * Runtime value representation (one JS value per SQL value, chosen for tight loops):
+ * - byte/short/int/long/float/double/decimal → number; boolean → boolean; string → string;
+ * - timestamp → number of microseconds since the epoch (UTC); date → days since the epoch;
+ * - binary → Uint8Array; array → JS array; struct → JS array of field values in field order;
+ * - map → Map; SQL NULL → null.
+ */
+import { AnalysisException } from './errors.js';
+
+/** Atomic type names as Spark prints them in `simpleString`. */
+export type AtomicTypeName =
+  | 'string' | 'binary' | 'boolean' | 'tinyint' | 'smallint' | 'int' | 'bigint' | 'float' | 'double'
+  | 'decimal' | 'timestamp' | 'timestamp_ntz' | 'date' | 'void';
+
+/** A Spark data type. */
+export type DataType = AtomicType | StructType | ArrayType | MapType;
+
+/** An atomic (non-nested) type. Instances are shared singletons; compare by `name`. */
+export class AtomicType {
+  readonly kind = 'atomic' as const;
+  constructor(readonly name: AtomicTypeName, readonly typeName: string) {
+    Object.freeze(this);
+  }
+  /** Spark's `simpleString`. */
+  simpleString(): string {
+    return this.name;
+  }
+  /** PySpark's repr, e.g. `IntegerType()`. */
+  toString(): string {
+    return `${this.typeName}()`;
+  }
+}
+
+/** PySpark `StringType()` and friends: each call returns the shared instance. */
+export const StringType = (): AtomicType => STRING;
+export const BinaryType = (): AtomicType => BINARY;
+export const BooleanType = (): AtomicType => BOOLEAN;
+export const ByteType = (): AtomicType => BYTE;
+export const ShortType = (): AtomicType => SHORT;
+export const IntegerType = (): AtomicType => INT;
+export const LongType = (): AtomicType => LONG;
+export const FloatType = (): AtomicType => FLOAT;
+export const DoubleType = (): AtomicType => DOUBLE;
+export const DecimalType = (): AtomicType => DECIMAL;
+export const TimestampType = (): AtomicType => TIMESTAMP;
+export const TimestampNTZType = (): AtomicType => TIMESTAMP_NTZ;
+export const DateType = (): AtomicType => DATE;
+export const NullType = (): AtomicType => NULL;
+
+export const STRING = new AtomicType('string', 'StringType');
+export const BINARY = new AtomicType('binary', 'BinaryType');
+export const BOOLEAN = new AtomicType('boolean', 'BooleanType');
+export const BYTE = new AtomicType('tinyint', 'ByteType');
+export const SHORT = new AtomicType('smallint', 'ShortType');
+export const INT = new AtomicType('int', 'IntegerType');
+export const LONG = new AtomicType('bigint', 'LongType');
+export const FLOAT = new AtomicType('float', 'FloatType');
+export const DOUBLE = new AtomicType('double', 'DoubleType');
+export const DECIMAL = new AtomicType('decimal', 'DecimalType');
+export const TIMESTAMP = new AtomicType('timestamp', 'TimestampType');
+export const TIMESTAMP_NTZ = new AtomicType('timestamp_ntz', 'TimestampNTZType');
+export const DATE = new AtomicType('date', 'DateType');
+export const NULL = new AtomicType('void', 'NullType');
+
+/** Array type (PySpark `ArrayType(elementType, containsNull)`). */
+export class ArrayType {
+  readonly kind = 'array' as const;
+  constructor(readonly elementType: DataType, readonly containsNull = true) {
+    Object.freeze(this);
+  }
+  simpleString(): string {
+    return `array<${this.elementType.simpleString()}>`;
+  }
+  toString(): string {
+    return `ArrayType(${this.elementType.toString()}, ${this.containsNull})`;
+  }
+}
+
+/** Map type (PySpark `MapType(keyType, valueType)`). */
+export class MapType {
+  readonly kind = 'map' as const;
+  constructor(readonly keyType: DataType, readonly valueType: DataType, readonly valueContainsNull = true) {
+    Object.freeze(this);
+  }
+  simpleString(): string {
+    return `map<${this.keyType.simpleString()},${this.valueType.simpleString()}>`;
+  }
+  toString(): string {
+    return `MapType(${this.keyType.toString()}, ${this.valueType.toString()}, ${this.valueContainsNull})`;
+  }
+}
+
+/** Field metadata the engine uses; Spark keeps the watermark delay on the event-time attribute. */
+export interface FieldMetadata {
+  /** Set on the event-time column after `withWatermark` (Spark's `spark.watermarkDelayMs`). */
+  readonly watermarkDelayMs?: number;
+  /** Index of the watermark operator that defined it (several inputs may each have one). */
+  readonly watermarkId?: number;
+}
+
+/** One field of a struct (PySpark `StructField(name, dataType, nullable)`). */
+export class StructField {
+  constructor(
+    readonly name: string,
+    readonly dataType: DataType,
+    readonly nullable = true,
+    readonly metadata: FieldMetadata = {},
+  ) {
+    Object.freeze(this);
+  }
+  toString(): string {
+    return `StructField('${this.name}', ${this.dataType.toString()}, ${this.nullable ? 'True' : 'False'})`;
+  }
+}
+
+/** A struct/row type (PySpark `StructType([...])`). */
+export class StructType {
+  readonly kind = 'struct' as const;
+  readonly fields: readonly StructField[];
+
+  constructor(fields: readonly StructField[] = []) {
+    this.fields = Object.freeze([...fields]);
+  }
+
+  /** PySpark `StructType.add(name, type, nullable)`; returns a new StructType (the engine keeps types immutable). */
+  add(field: string | StructField, dataType?: DataType | string, nullable = true): StructType {
+    const f = typeof field === 'string'
+      ? new StructField(field, typeof dataType === 'string' ? parseDataType(dataType) : (dataType ?? STRING), nullable)
+      : field;
+    return new StructType([...this.fields, f]);
+  }
+
+  /** Field names in order (PySpark `fieldNames()`). */
+  fieldNames(): string[] {
+    return this.fields.map((f) => f.name);
+  }
+
+  /** Spark's `simpleString`, e.g. `struct<a:int,b:string>`. */
+  simpleString(): string {
+    return `struct<${this.fields.map((f) => `${f.name}:${f.dataType.simpleString()}`).join(',')}>`;
+  }
+
+  /** Spark's `treeString` as printed by `printSchema()`. */
+  treeString(): string {
+    const lines = ['root'];
+    const walk = (t: DataType, prefix: string): void => {
+      if (t.kind === 'struct') {
+        for (const f of t.fields) {
+          lines.push(`${prefix}-- ${f.name}: ${typeLabel(f.dataType)} (nullable = ${f.nullable})`);
+          walk(f.dataType, `${prefix}    |`);
+        }
+      } else if (t.kind === 'array') {
+        lines.push(`${prefix}-- element: ${typeLabel(t.elementType)} (containsNull = ${t.containsNull})`);
+        walk(t.elementType, `${prefix}    |`);
+      }
+    };
+    walk(this, ' |');
+    return `${lines.join('\n')}\n`;
+  }
+
+  /** The DDL form, e.g. `a INT,b STRING` (Spark's `toDDL`). */
+  toDDL(): string {
+    return this.fields.map((f) => `${quoteIfNeeded(f.name)} ${f.dataType.simpleString().toUpperCase()}`).join(',');
+  }
+
+  toString(): string {
+    return `StructType([${this.fields.map((f) => f.toString()).join(', ')}])`;
+  }
+}
+
+function typeLabel(t: DataType): string {
+  if (t.kind === 'atomic') return t.name === 'bigint' ? 'long' : t.name === 'tinyint' ? 'byte' : t.name === 'smallint' ? 'short' : t.name === 'int' ? 'integer' : t.name;
+  return t.kind;
+}
+
+function quoteIfNeeded(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `\`${name.replace(/`/g, '``')}\``;
+}
+
+/** Whether a type is one of the numeric types. */
+export function isNumeric(t: DataType): boolean {
+  return t.kind === 'atomic' && NUMERIC_RANK[t.name] !== undefined;
+}
+
+/** Integral types (results of arithmetic among them stay integral). */
+export function isIntegral(t: DataType): boolean {
+  return t.kind === 'atomic' && (t.name === 'tinyint' || t.name === 'smallint' || t.name === 'int' || t.name === 'bigint');
+}
+
+/** Whether a type is a timestamp (with or without time zone). */
+export function isTimestamp(t: DataType): boolean {
+  return t.kind === 'atomic' && (t.name === 'timestamp' || t.name === 'timestamp_ntz');
+}
+
+const NUMERIC_RANK: Partial<Record<AtomicTypeName, number>> = {
+  tinyint: 1, smallint: 2, int: 3, bigint: 4, decimal: 5, float: 6, double: 7,
+};
+
+/** The wider of two numeric types (Spark's numeric precedence). */
+export function widerNumeric(a: DataType, b: DataType): DataType {
+  if (a.kind !== 'atomic' || b.kind !== 'atomic') return DOUBLE;
+  if (a.name === 'void') return b;
+  if (b.name === 'void') return a;
+  const ra = NUMERIC_RANK[a.name] ?? 7;
+  const rb = NUMERIC_RANK[b.name] ?? 7;
+  return ra >= rb ? a : b;
+}
+
+/** Structural type equality. */
+export function sameType(a: DataType, b: DataType): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'atomic') return a.name === (b as AtomicType).name;
+  if (a.kind === 'array') return sameType(a.elementType, (b as ArrayType).elementType);
+  if (a.kind === 'map') return sameType(a.keyType, (b as MapType).keyType) && sameType(a.valueType, (b as MapType).valueType);
+  const bf = (b as StructType).fields;
+  return a.fields.length === bf.length && a.fields.every((f, i) => f.name === bf[i].name && sameType(f.dataType, bf[i].dataType));
+}
+
+const TYPE_NAMES: Record<string, AtomicType> = {
+  string: STRING, varchar: STRING, char: STRING, text: STRING,
+  binary: BINARY, boolean: BOOLEAN, bool: BOOLEAN,
+  tinyint: BYTE, byte: BYTE, smallint: SHORT, short: SHORT,
+  int: INT, integer: INT, bigint: LONG, long: LONG,
+  float: FLOAT, real: FLOAT, double: DOUBLE, decimal: DECIMAL, dec: DECIMAL, numeric: DECIMAL,
+  timestamp: TIMESTAMP, timestamp_ltz: TIMESTAMP, timestamp_ntz: TIMESTAMP_NTZ, date: DATE, void: NULL, null: NULL,
+};
+
+/** Looks up an atomic type by a SQL/DDL name (case-insensitive); undefined if unknown. */
+export function atomicTypeByName(name: string): AtomicType | undefined {
+  return TYPE_NAMES[name.toLowerCase()];
+}
+
+/**
+ * Parses a DDL type or schema string. `"int"` → IntegerType; `"a INT, b STRING"` → StructType;
+ * `"array<string>"`, `"struct<a:int>"`, `"map<string,int>"`, `"decimal(10,2)"` are understood.
+ */
+export function parseDataType(ddl: string): DataType {
+  const p = new DdlParser(ddl);
+  const t = p.parseTopLevel();
+  return t;
+}
+
+/** Parses a DDL schema string into a StructType (a single type becomes a one-field `value` struct). */
+export function parseSchema(ddl: string): StructType {
+  const t = parseDataType(ddl);
+  return t.kind === 'struct' ? t : new StructType([new StructField('value', t)]);
+}
+
+class DdlParser {
+  private pos = 0;
+  constructor(private readonly text: string) {}
+
+  parseTopLevel(): DataType {
+    this.ws();
+    // A field list `name type, ...` vs a single type: a field list has two words before `,`/end.
+    const save = this.pos;
+    const first = this.ident();
+    this.ws();
+    if (first && this.pos < this.text.length && this.text[this.pos] !== '<' && this.text[this.pos] !== '(' && this.text[this.pos] !== ',') {
+      this.pos = save;
+      const fields: StructField[] = [];
+      for (;;) {
+        this.ws();
+        const name = this.ident();
+        if (!name) this.fail('a column name');
+        this.ws();
+        if (this.text[this.pos] === ':') this.pos++;
+        const type = this.type();
+        this.ws();
+        let nullable = true;
+        if (/^not\s+null/i.test(this.text.slice(this.pos))) {
+          nullable = false;
+          this.pos += this.text.slice(this.pos).match(/^not\s+null/i)![0].length;
+          this.ws();
+        }
+        if (/^comment\s+'/i.test(this.text.slice(this.pos))) {
+          const m = this.text.slice(this.pos).match(/^comment\s+'(?:[^'\\]|\\.)*'/i);
+          if (m) this.pos += m[0].length;
+          this.ws();
+        }
+        fields.push(new StructField(name, type, nullable));
+        if (this.text[this.pos] === ',') {
+          this.pos++;
+          continue;
+        }
+        break;
+      }
+      this.ws();
+      if (this.pos < this.text.length) this.fail('end of input');
+      return new StructType(fields);
+    }
+    this.pos = save;
+    const t = this.type();
+    this.ws();
+    if (this.pos < this.text.length) this.fail('end of input');
+    return t;
+  }
+
+  private type(): DataType {
+    this.ws();
+    const name = this.ident();
+    if (!name) this.fail('a data type');
+    const lower = name.toLowerCase();
+    this.ws();
+    if (lower === 'array') {
+      this.expect('<');
+      const el = this.type();
+      this.expect('>');
+      return new ArrayType(el);
+    }
+    if (lower === 'map') {
+      this.expect('<');
+      const k = this.type();
+      this.expect(',');
+      const v = this.type();
+      this.expect('>');
+      return new MapType(k, v);
+    }
+    if (lower === 'struct') {
+      this.expect('<');
+      const fields: StructField[] = [];
+      this.ws();
+      while (this.text[this.pos] !== '>') {
+        this.ws();
+        const fname = this.ident();
+        if (!fname) this.fail('a field name');
+        this.ws();
+        if (this.text[this.pos] === ':') this.pos++;
+        fields.push(new StructField(fname, this.type()));
+        this.ws();
+        if (this.text[this.pos] === ',') this.pos++;
+        else break;
+      }
+      this.expect('>');
+      return new StructType(fields);
+    }
+    const t = TYPE_NAMES[lower];
+    if (!t) {
+      throw new AnalysisException(`[UNSUPPORTED_DATATYPE] Unsupported data type "${name.toUpperCase()}".`, { code: 'UNSUPPORTED_DATATYPE', position: this.pos });
+    }
+    if (this.text[this.pos] === '(') {
+      // decimal(p,s) / varchar(n): precision is accepted and ignored (decimals are doubles here).
+      const close = this.text.indexOf(')', this.pos);
+      if (close < 0) this.fail("')'");
+      this.pos = close + 1;
+    }
+    return t;
+  }
+
+  private ident(): string {
+    this.ws();
+    if (this.text[this.pos] === '`') {
+      const end = this.text.indexOf('`', this.pos + 1);
+      if (end < 0) this.fail('a closing backquote');
+      const s = this.text.slice(this.pos + 1, end);
+      this.pos = end + 1;
+      return s;
+    }
+    const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.text.slice(this.pos));
+    if (!m) return '';
+    this.pos += m[0].length;
+    return m[0];
+  }
+
+  private ws(): void {
+    while (this.pos < this.text.length && /\s/.test(this.text[this.pos])) this.pos++;
+  }
+
+  private expect(ch: string): void {
+    this.ws();
+    if (this.text[this.pos] !== ch) this.fail(`'${ch}'`);
+    this.pos++;
+  }
+
+  private fail(what: string): never {
+    const near = this.text.slice(this.pos, this.pos + 10) || '<EOF>';
+    throw new AnalysisException(
+      `[PARSE_SYNTAX_ERROR] Syntax error at or near '${near}' (position ${this.pos + 1}): expected ${what} in DDL "${this.text}".`,
+      { code: 'PARSE_SYNTAX_ERROR', position: this.pos },
+    );
+  }
+}
+
+/** Accepts a StructType, a DDL string or a list of column names (all string typed) as PySpark does. */
+export function toSchema(schema: StructType | string): StructType {
+  return typeof schema === 'string' ? parseSchema(schema) : schema;
+}

@@ -1,0 +1,229 @@
+/**
+ * Value-level semantics: casts (Spark's non-ANSI rules: bad input becomes NULL), comparisons,
+ * Java-compatible number rendering and Spark's pretty printing of cells.
+ */
+import type { DataType } from './types.js';
+import { formatDate, formatTimestamp, parseTimestamp } from './time.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** UTF-8 bytes of a string. */
+export function utf8(s: string): Uint8Array {
+  return encoder.encode(s);
+}
+
+/** A string from UTF-8 bytes (invalid sequences become U+FFFD, as Java's decoder does). */
+export function fromUtf8(b: Uint8Array): string {
+  return decoder.decode(b);
+}
+
+/** Java's `Double.toString`: `1.0`, `0.1`, `1.0E20`, `1.0E-5`, `NaN`, `Infinity`. */
+export function javaDouble(d: number): string {
+  if (Number.isNaN(d)) return 'NaN';
+  if (d === Infinity) return 'Infinity';
+  if (d === -Infinity) return '-Infinity';
+  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(d);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const s = String(d);
+    return s.includes('.') ? s : `${s}.0`;
+  }
+  const [mant, exp] = d.toExponential().split('e');
+  const m = mant.includes('.') ? mant : `${mant}.0`;
+  return `${m}E${Number(exp)}`;
+}
+
+/** Java's `Float.toString` approximated through the shortest float32 round-trip. */
+export function javaFloat(f: number): string {
+  if (!Number.isFinite(f) || f === 0) return javaDouble(f);
+  for (let p = 1; p <= 9; p++) {
+    const s = Number(f.toPrecision(p));
+    if (Math.fround(s) === Math.fround(f)) return javaDouble(s);
+  }
+  return javaDouble(f);
+}
+
+function parseIntegral(s: string): number | null {
+  const t = s.trim();
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(t)) return null;
+  return Math.trunc(Number(t));
+}
+
+function toInt32(n: number): number {
+  return n | 0;
+}
+
+/** Returns a caster from `from` to `to`; the result is NULL where Spark's non-ANSI cast yields NULL. */
+export function caster(from: DataType, to: DataType): (v: unknown) => unknown {
+  const f = from.kind === 'atomic' ? from.name : from.kind;
+  const t = to.kind === 'atomic' ? to.name : to.kind;
+  if (f === t && from.kind === 'atomic') return (v) => v;
+  switch (t) {
+    case 'string':
+      return (v) => (v === null ? null : toSparkString(v, from));
+    case 'tinyint': case 'smallint': case 'int': case 'bigint': {
+      const wrap = t === 'int' ? toInt32 : t === 'smallint' ? (n: number) => (n << 16) >> 16 : t === 'tinyint' ? (n: number) => (n << 24) >> 24 : (n: number) => n;
+      if (f === 'string') return (v) => { if (v === null) return null; const n = parseIntegral(v as string); return n === null ? null : wrap(n); };
+      if (f === 'timestamp' || f === 'timestamp_ntz') return (v) => (v === null ? null : wrap(Math.floor((v as number) / 1_000_000)));
+      if (f === 'boolean') return (v) => (v === null ? null : v ? 1 : 0);
+      if (f === 'date') return () => null;
+      return (v) => {
+        if (v === null) return null;
+        const n = v as number;
+        if (Number.isNaN(n)) return 0;
+        return wrap(Math.trunc(n));
+      };
+    }
+    case 'float': case 'double': case 'decimal': {
+      const round = t === 'float' ? Math.fround : (n: number) => n;
+      if (f === 'string') return (v) => {
+        if (v === null) return null;
+        const s = (v as string).trim();
+        if (/^[+-]?(infinity|inf)$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
+        if (/^nan$/i.test(s)) return t === 'decimal' ? null : NaN;
+        if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?$/.test(s)) return null;
+        return round(Number(s.replace(/[dDfF]$/, '')));
+      };
+      if (f === 'timestamp' || f === 'timestamp_ntz') return (v) => (v === null ? null : (v as number) / 1_000_000);
+      if (f === 'boolean') return (v) => (v === null ? null : v ? 1 : 0);
+      return (v) => (v === null ? null : round(v as number));
+    }
+    case 'boolean':
+      if (f === 'string') return (v) => {
+        if (v === null) return null;
+        const s = (v as string).trim().toLowerCase();
+        if (['t', 'true', 'y', 'yes', '1'].includes(s)) return true;
+        if (['f', 'false', 'n', 'no', '0'].includes(s)) return false;
+        return null;
+      };
+      return (v) => (v === null ? null : v !== 0);
+    case 'timestamp': case 'timestamp_ntz':
+      if (f === 'string') return (v) => (v === null ? null : parseTimestamp(v as string));
+      if (f === 'date') return (v) => (v === null ? null : (v as number) * 86_400_000_000);
+      if (f === 'float' || f === 'double' || f === 'decimal') return (v) => (v === null || !Number.isFinite(v as number) ? null : Math.trunc((v as number) * 1_000_000));
+      if (f === 'timestamp' || f === 'timestamp_ntz') return (v) => v;
+      return (v) => (v === null ? null : (v as number) * 1_000_000);
+    case 'date':
+      if (f === 'string') return (v) => {
+        if (v === null) return null;
+        const us = parseTimestamp(v as string);
+        return us === null ? null : Math.floor(us / 86_400_000_000);
+      };
+      if (f === 'timestamp' || f === 'timestamp_ntz') return (v) => (v === null ? null : Math.floor((v as number) / 86_400_000_000));
+      return () => null;
+    case 'binary':
+      if (f === 'string') return (v) => (v === null ? null : utf8(v as string));
+      return (v) => v;
+    case 'void':
+      return () => null;
+    default:
+      return (v) => v;
+  }
+}
+
+/** Spark's `CAST(x AS STRING)` rendering. */
+export function toSparkString(v: unknown, type: DataType): string {
+  if (type.kind === 'atomic') {
+    switch (type.name) {
+      case 'string': return v as string;
+      case 'double': case 'decimal': return type.name === 'decimal' ? plainDecimal(v as number) : javaDouble(v as number);
+      case 'float': return javaFloat(v as number);
+      case 'timestamp': case 'timestamp_ntz': return formatTimestamp(v as number);
+      case 'date': return formatDate(v as number);
+      case 'binary': return fromUtf8(v as Uint8Array);
+      case 'boolean': return v ? 'true' : 'false';
+      default: return String(v);
+    }
+  }
+  if (type.kind === 'array') {
+    const arr = v as unknown[];
+    return `[${arr.map((x) => (x === null ? 'null' : toSparkString(x, type.elementType))).join(', ')}]`;
+  }
+  if (type.kind === 'struct') {
+    const arr = v as unknown[];
+    return `{${arr.map((x, i) => (x === null ? 'null' : toSparkString(x, type.fields[i].dataType))).join(', ')}}`;
+  }
+  const m = v as Map<unknown, unknown>;
+  return `{${[...m].map(([k, x]) => `${toSparkString(k, type.keyType)} -> ${x === null ? 'null' : toSparkString(x, type.valueType)}`).join(', ')}}`;
+}
+
+function plainDecimal(n: number): string {
+  if (Number.isInteger(n)) return String(n);
+  const s = String(n);
+  if (!/e/i.test(s)) return s;
+  return n.toFixed(20).replace(/0+$/, '').replace(/\.$/, '');
+}
+
+/**
+ * Spark 3.5's `ToPrettyString` (used by `show()` and the console sink): NULL as `NULL`, structs as
+ * `{a, b}`, arrays as `[a, b]`, binary as hex bytes `[0A 1B]`, nested nulls as `NULL`.
+ */
+export function prettyString(v: unknown, type: DataType): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (type.kind === 'atomic' && type.name === 'binary') {
+    return `[${[...(v as Uint8Array)].map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ')}]`;
+  }
+  if (type.kind === 'array') return `[${(v as unknown[]).map((x) => prettyString(x, type.elementType)).join(', ')}]`;
+  if (type.kind === 'struct') return `{${(v as unknown[]).map((x, i) => prettyString(x, type.fields[i].dataType)).join(', ')}}`;
+  if (type.kind === 'map') return `{${[...(v as Map<unknown, unknown>)].map(([k, x]) => `${prettyString(k, type.keyType)} -> ${prettyString(x, type.valueType)}`).join(', ')}}`;
+  return toSparkString(v, type);
+}
+
+/** Total order used by sort and min/max: numbers, strings, booleans, arrays/structs lexicographically. */
+export function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : 1;
+    if (Number.isNaN(b)) return -1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
+  if (a instanceof Uint8Array && b instanceof Uint8Array) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+    return a.length - b.length;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      const c = compareValues(a[i], b[i]);
+      if (c !== 0) return c;
+    }
+    return a.length - b.length;
+  }
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}
+
+/** SQL equality of two non-null values (arrays/structs by content, binary by bytes). */
+export function valuesEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a === 'number' && typeof b === 'number') return Number.isNaN(a) && Number.isNaN(b);
+  if ((Array.isArray(a) && Array.isArray(b)) || (a instanceof Uint8Array && b instanceof Uint8Array)) return compareValues(a, b) === 0;
+  return false;
+}
+
+/**
+ * Encodes a grouping key as a string for hash maps. Single primitive keys take a fast path;
+ * the type tag keeps `1` and `"1"` apart.
+ */
+export function encodeKey(values: readonly unknown[]): string {
+  if (values.length === 1) return encodeOne(values[0]);
+  let s = '';
+  for (let i = 0; i < values.length; i++) s += `${encodeOne(values[i])}\u0001`;
+  return s;
+}
+
+function encodeOne(v: unknown): string {
+  switch (typeof v) {
+    case 'number': return `n${v}`;
+    case 'string': return `s${v}`;
+    case 'boolean': return v ? 'T' : 'F';
+    default:
+      if (v === null || v === undefined) return 'z';
+      if (v instanceof Uint8Array) return `b${[...v].join(',')}`;
+      if (Array.isArray(v)) return `a[${v.map(encodeOne).join('\u0002')}]`;
+      return `o${JSON.stringify(v)}`;
+  }
+}
