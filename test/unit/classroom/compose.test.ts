@@ -59,6 +59,7 @@ function variablesTheRuntimeReads(): Set<string> {
   const source = readFileSync(configPath, 'utf8');
   const names = new Set<string>();
   for (const match of source.matchAll(/\benv\.([A-Z][A-Z0-9_]*)\b/g)) names.add(match[1]!);
+  for (const match of source.matchAll(/\benv\[['"]([A-Z][A-Z0-9_]*)['"]\]/g)) names.add(match[1]!);
   for (const match of source.matchAll(/\b(?:str|int|bool)\('([A-Z][A-Z0-9_]*)'\)/g)) names.add(match[1]!);
   return names;
 }
