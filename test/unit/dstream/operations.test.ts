@@ -5,6 +5,7 @@ describe('DStream operations per batch', () => {
   it('map, filter and flatMap run on every batch; batches are cut at multiples of the interval', async () => {
     const h = harness();
     const lines = h.ssc.queueStream([['a b', 'c'], [], ['d e f']]);
+    expect(lines.context()).toBe(h.ssc);
     const words = h.collect(lines.flatMap((l) => l.split(' ')).filter((w) => w !== 'c').map((w) => w.toUpperCase()));
     await h.runBatches(4);
     expect(words.map(([t, rows]) => [t, sorted(rows)])).toEqual([
@@ -39,16 +40,17 @@ describe('DStream operations per batch', () => {
     expect(joined).toEqual([[1000, ['aab']], [2000, ['b']]]);
   });
 
-  it('count of an empty queue batch is no element in PySpark and 0 on the JVM', async () => {
+  it('count of an RDD without partitions is no element in PySpark and 0 on the JVM', async () => {
     const py = harness();
-    const pyCounts = py.collect(py.ssc.queueStream([[1, 2]]).count());
-    await py.runBatches(2);
-    expect(pyCounts).toEqual([[1000, [2]], [2000, []]]);
+    // An exhausted queue serves an empty one-partition RDD, which PySpark counts as 0.
+    const pyCounts = py.collect(py.ssc.queueStream([[1, 2], py.sc.emptyRDD<number>()]).count());
+    await py.runBatches(3);
+    expect(pyCounts).toEqual([[1000, [2]], [2000, []], [3000, [0]]]);
 
     const jvm = harness(1, { semantics: 'jvm' });
-    const jvmCounts = jvm.collect(jvm.ssc.queueStream([[1, 2]]).count());
-    await jvm.runBatches(2);
-    expect(jvmCounts).toEqual([[1000, [2]], [2000, [0]]]);
+    const jvmCounts = jvm.collect(jvm.ssc.queueStream([[1, 2], jvm.sc.emptyRDD<number>()]).count());
+    await jvm.runBatches(3);
+    expect(jvmCounts).toEqual([[1000, [2]], [2000, [0]], [3000, [0]]]);
   });
 
   it('groupByKey, mapValues, flatMapValues and combineByKey work on pairs', async () => {

@@ -33,6 +33,8 @@ export class DStreamGraph {
   /** First batch time of this run (after a restart, the batch after the checkpointed one). */
   startTimeMs: number | null = null;
   checkpointDir: string | null = null;
+  /** The StreamingContext that owns this graph (typed loosely to keep the module graph acyclic). */
+  owner: unknown = null;
   private nextId = 0;
 
   constructor(

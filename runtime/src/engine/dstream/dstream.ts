@@ -1,4 +1,5 @@
 import type { DStreamGraph } from './dstream-graph.js';
+import type { StreamingContext } from './streaming-context.js';
 import { toMillis, type DurationLike } from './duration.js';
 import { IllegalArgumentException, ValueError } from './errors.js';
 import { formatBatchTime, pyStr, scalaStr } from './python-format.js';
@@ -78,9 +79,9 @@ export class DStream<T> {
     return this.slideDurationMs / 1000;
   }
 
-  /** The SparkContext (PySpark `context()` returns the StreamingContext's SparkContext's owner; we return the SparkContext). */
-  context(): DStreamGraph['sparkContext'] {
-    return this.graph.sparkContext;
+  /** The StreamingContext this stream belongs to (PySpark `context()`). */
+  context(): StreamingContext {
+    return this.graph.owner as StreamingContext;
   }
 
   // ---------------------------------------------------------------- scheduling internals

@@ -22,7 +22,8 @@ export interface InputSource<T> {
 
 /**
  * Spark's `QueueInputStream`: one queued RDD per batch (or all of them at once when `oneAtATime` is
- * false); once the queue is empty, `defaultRdd` if given, else an empty RDD with no partitions.
+ * false); once the queue is empty, `defaultRdd` if given, else an empty RDD with one partition
+ * (`StreamingContext.queueStream` passes `sc.makeRDD(Seq.empty, 1)` as the default).
  */
 export function queueSource<T>(queue: RDD<T>[], oneAtATime: boolean, defaultRdd: RDD<T> | null): InputSource<T> {
   return {
@@ -33,7 +34,7 @@ export function queueSource<T>(queue: RDD<T>[], oneAtATime: boolean, defaultRdd:
         const all = queue.splice(0, queue.length);
         return sc.union(all);
       }
-      return defaultRdd ?? sc.emptyRDD<T>();
+      return defaultRdd ?? sc.parallelize<T>([], 1);
     },
   };
 }

@@ -93,6 +93,7 @@ export class StreamingContext {
       options.stdout ?? ((text) => globalThis.console.log(text.endsWith('\n') ? text.slice(0, -1) : text)),
       options.checkpointStore ?? defaultCheckpointStore(),
     );
+    this.graph.owner = this;
     this.terminated = new Promise<void>((resolve, reject) => {
       this.resolveTerminated = resolve;
       this.rejectTerminated = reject;

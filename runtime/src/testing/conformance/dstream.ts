@@ -21,6 +21,7 @@ import type { DStream } from '../../engine/dstream/dstream.js';
 import { Milliseconds } from '../../engine/dstream/duration.js';
 import type { InputSource } from '../../engine/dstream/input-source.js';
 import type { RDD } from '../../engine/dstream/rdd.js';
+import { pyStr } from '../../engine/dstream/python-format.js';
 import { SparkContext } from '../../engine/dstream/spark-context.js';
 import { StreamingContext } from '../../engine/dstream/streaming-context.js';
 
@@ -105,7 +106,8 @@ async function run(scenario: DStreamScenario, options: RunDStreamScenarioOptions
   if (q.checkpoint) ssc.checkpoint(`checkpoint-${scenario.id}`);
 
   const batches: (unknown[] | null)[] = [];
-  const numPartitions = q.input.numPartitions ?? sc.defaultParallelism;
+  // PySpark's test harness parallelizes each batch into 1 partition; Scala's TestSuiteBase uses 2.
+  const numPartitions = q.input.numPartitions ?? (q.input.kind === 'queueStream' ? 1 : 2);
   const input = ssc.inputStream(inputSource(q.input.kind, batches, numPartitions, q.batchIntervalMs, () => ssc.graph.zeroTimeMs ?? 0));
 
   const outputs: DStreamExpectedOutput[] = [];
@@ -195,7 +197,8 @@ function inputSource(
     return {
       name: 'queueStream',
       compute(_t, sc) {
-        if (served >= batches.length) return sc.emptyRDD();
+        // PySpark's queueStream falls back to Scala's default, an empty RDD with one partition.
+        if (served >= batches.length) return sc.parallelize([], 1);
         const b = batches[served++];
         return sc.parallelize(b ?? [], numPartitions);
       },
@@ -264,11 +267,27 @@ const OPERATORS: Record<string, AnyFn> = {
   '+': (a, b) => a + b,
   '-': (a, b) => a - b,
   '*': (a, b) => a * b,
+  'operator.add': (a, b) => a + b,
+  'operator.sub': (a, b) => a - b,
+  'operator.mul': (a, b) => a * b,
   max: (a, b) => (a >= b ? a : b),
   min: (a, b) => (a <= b ? a : b),
 };
 
 const HELPERS: Record<string, AnyFn> = {
+  str: (x: unknown) => pyStr(x),
+  int: (x: unknown) => Math.trunc(Number(x)),
+  float: (x: unknown) => Number(x),
+  bool: (x: unknown) => Boolean(x) && !(Array.isArray(x) && x.length === 0),
+  range: (a: number, b?: number, step = 1) => {
+    const [from, to] = b === undefined ? [0, a] : [a, b];
+    const out: number[] = [];
+    for (let i = from; step > 0 ? i < to : i > to; i += step) out.push(i);
+    return out;
+  },
+  sorted: (xs: Iterable<unknown>) => Array.from(xs).sort((a, b) => (a as number) - (b as number) || (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0)),
+  tuple: (xs: Iterable<unknown>) => Array.from(xs),
+  round: (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits,
   sum: (xs: Iterable<number>) => Array.from(xs).reduce((a, b) => a + b, 0),
   len: (xs: { length: number } | Iterable<unknown>) => ('length' in (xs as object) ? (xs as { length: number }).length : Array.from(xs as Iterable<unknown>).length),
   max: (...xs: unknown[]) => Math.max(...(xs.length === 1 ? Array.from(xs[0] as Iterable<number>) : (xs as number[]))),
@@ -283,6 +302,8 @@ export function compileFunction(src: string | null | undefined): AnyFn {
   const text = src.trim();
   const op = OPERATORS[text];
   if (op) return op;
+  const helper = HELPERS[text];
+  if (helper) return helper;
   let params: string;
   let body: string;
   const lambda = /^lambda\s*([^:]*):([\s\S]*)$/.exec(text);
