@@ -1,16 +1,10 @@
-/** Errors raised by the DStream API, named like the Python/JVM exceptions a PySpark learner would see. */
+/**
+ * Errors raised by the DStream API. They are the engine's learner-facing classes, so `instanceof`
+ * works with what `streamlab` exports; IllegalStateException only exists on this side.
+ */
+import { StreamlabError } from '../errors.js';
 
-/** Python's `ValueError` (PySpark's argument checks). */
-export class ValueError extends Error {
-  override readonly name = 'ValueError';
-}
+export { IllegalArgumentException, ValueError } from '../errors.js';
 
-/** The JVM's `IllegalArgumentException` (Spark's `require(...)` failures; the message starts with "requirement failed: "). */
-export class IllegalArgumentException extends Error {
-  override readonly name = 'IllegalArgumentException';
-}
-
-/** The JVM's `IllegalStateException` (e.g. operations on a context in the wrong state). */
-export class IllegalStateException extends Error {
-  override readonly name = 'IllegalStateException';
-}
+/** The JVM's `IllegalStateException` (operations on a context in the wrong state). */
+export class IllegalStateException extends StreamlabError {}
