@@ -9,6 +9,9 @@ import type { BatchEvent, LogLine, RunError } from '../model/server-events.js';
 import { sharedStyles } from '../elements/shared-styles.js';
 import './sl-batch-table.js';
 
+/** The start of a console-sink batch block. */
+const CONSOLE_BATCH = /^-{43}\nBatch: (\d+)\n/;
+
 @customElement('sl-output-panel')
 export class SlOutputPanel extends LitElement {
   static override styles = [
@@ -35,6 +38,12 @@ export class SlOutputPanel extends LitElement {
 
   protected override render() {
     const newestFirst = [...this.batches].reverse();
+    // The console sink also prints each batch as a log line; the batch table shows it already.
+    const tabled = new Set(this.batches.map((b) => b.batchId));
+    const logs = this.logs.filter((l) => {
+      const m = CONSOLE_BATCH.exec(l.text);
+      return !m || !tabled.has(Number(m[1]));
+    });
     return html`
       ${this.errors.map(
         (e) => html`<div class="error" role="alert">
@@ -42,8 +51,8 @@ export class SlOutputPanel extends LitElement {
           ${e.line ? html`<div>at <a href="#" @click=${(ev: Event) => this.reveal(ev, e)}>${e.file ?? 'main.ts'}:${e.line}${e.column ? `:${e.column}` : ''}</a></div>` : ''}
         </div>`,
       )}
-      ${this.logs.length
-        ? html`<div class="logs" role="log" aria-label="Console">${this.logs.map((l) => html`<div class=${l.level}>${l.text}</div>`)}</div>`
+      ${logs.length
+        ? html`<div class="logs" role="log" aria-label="Console">${logs.map((l) => html`<div class=${l.level}>${l.text}</div>`)}</div>`
         : ''}
       ${newestFirst.length === 0 && this.errors.length === 0 ? html`<p class="empty">Press Run (Ctrl+Enter) to start the pipeline. Each micro-batch appears here as Spark’s console sink prints it.</p>` : ''}
       ${repeat(newestFirst, (b) => `${b.query ?? ''}:${b.batchId}`, (b) => html`<sl-batch-table .batch=${b}></sl-batch-table>`)}
