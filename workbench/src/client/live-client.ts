@@ -41,6 +41,8 @@ export class LiveClient implements RuntimeClient {
   private closedByUs = false;
   private everOpen = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The runtime's session id from `hello.ok`; sent again on reconnect so runs and tails survive. */
+  private sessionId: string | null = null;
 
   constructor(private readonly options: LiveClientOptions) {}
 
@@ -91,11 +93,18 @@ export class LiveClient implements RuntimeClient {
     // Callers awaiting `ready` get the rejection; an unobserved one must not surface as unhandled.
     this.ready.catch(() => undefined);
     socket.addEventListener('open', () => {
-      this.sendRaw({ kind: 'hello', versions: [...SUPPORTED_PROTOCOL_VERSIONS], token: this.options.token, client: 'streamlab-workbench' })
-        .then(() => {
+      const resume = this.sessionId ? { session: this.sessionId } : {};
+      this.sendRaw({ kind: 'hello', versions: [...SUPPORTED_PROTOCOL_VERSIONS], token: this.options.token, client: 'streamlab-workbench', ...resume })
+        .then((reply) => {
           const wasLost = this.everOpen;
+          const session = (reply as { session?: string }).session ?? null;
+          const resumed = wasLost && session !== null && session === this.sessionId;
+          this.sessionId = session;
           this.everOpen = true;
-          this.setConnection({ state: 'open', attempt: 0, reconnected: wasLost, message: wasLost ? 'Reconnected to the runtime.' : undefined });
+          this.setConnection({
+            state: 'open', attempt: 0, reconnected: wasLost, resumed,
+            message: !wasLost ? undefined : resumed ? 'Reconnected to the runtime.' : 'Reconnected to a restarted runtime: runs from before are gone.',
+          });
           resolveReady();
         })
         .catch((e: Error) => {

@@ -19,6 +19,8 @@ export interface ConnectionInfo {
   message?: string;
   /** Set once a connection was lost and then came back. */
   reconnected?: boolean;
+  /** After a reconnect: the runtime still had this page's session, so runs and tails carried on. */
+  resumed?: boolean;
 }
 
 /** Clock of a run: the wall clock, or one that moves only when the learner steps it. */

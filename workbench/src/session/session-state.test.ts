@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { structuredWindowsSession } from '../fixtures/sessions.js';
-import { initialState, reduceEvent, runStarted, canRun, isActive } from './session-state.js';
+import { connectionLost, initialState, reduceEvent, runStarted, canRun, isActive } from './session-state.js';
 
 const events = structuredWindowsSession.run.events.map((e) => ({ ...e.event, runId: 'r1' }));
 
@@ -34,5 +34,21 @@ describe('reduceEvent over the recorded structured-windows session', () => {
     expect(state.batches).toEqual([]);
     expect(state.previousBatches.map((b) => b.batchId)).toEqual([0, 1, 2, 3]);
     expect(state.errors).toEqual([]);
+  });
+});
+
+describe('connectionLost', () => {
+  it('stops a running run and tells the learner why', () => {
+    let state = runStarted({ ...initialState(), connection: { state: 'open', attempt: 0 } }, 'r1', 'system');
+    state = reduceEvent(state, { kind: 'run.status', runId: 'r1', status: 'running' });
+    const after = connectionLost(state);
+    expect(after.run.status).toBe('stopped');
+    expect(after.notice).toBe('The runtime restarted, so the run stopped. Your code is saved: press Run to start it again.');
+    expect(canRun(after)).toBe(true);
+  });
+
+  it('leaves a finished run and its notice alone', () => {
+    const state = { ...initialState(), notice: 'earlier' };
+    expect(connectionLost(state)).toEqual({ ...state, tail: { ...state.tail, tailId: null } });
   });
 });

@@ -122,6 +122,21 @@ export function reduceEvent(state: SessionState, event: RuntimeEvent): SessionSt
   }
 }
 
+/**
+ * The runtime came back without this page's session (it restarted): a run that was going is gone,
+ * and so is a tail. Say so instead of showing a run that will never report again.
+ */
+export function connectionLost(state: SessionState): SessionState {
+  const wasActive = isActive(state);
+  return {
+    ...state,
+    run: wasActive ? { ...state.run, status: 'stopped' } : state.run,
+    tail: { ...state.tail, tailId: null },
+    checks: state.checks.status === 'running' ? { status: 'idle', results: [] } : state.checks,
+    notice: wasActive ? 'The runtime restarted, so the run stopped. Your code is saved: press Run to start it again.' : state.notice,
+  };
+}
+
 /** Whether Run makes sense now. */
 export function canRun(state: SessionState): boolean {
   return state.connection.state === 'open' && !['compiling', 'starting', 'running', 'stopping'].includes(state.run.status);

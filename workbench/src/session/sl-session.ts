@@ -7,7 +7,7 @@ import { LitElement, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import type { ClockMode, RuntimeClient, SourceFile } from '../client/runtime-client.js';
 import type { RuntimeEvent } from '../model/server-events.js';
-import { initialState, reduceEvent, runStarted, type SessionState } from './session-state.js';
+import { connectionLost, initialState, reduceEvent, runStarted, type SessionState } from './session-state.js';
 import { LocalStore } from './local-store.js';
 
 /** Fired on the session element whenever `state` changes. */
@@ -54,6 +54,7 @@ export class SlSession extends LitElement {
       client.onConnection((connection) => {
         const wasOpen = this.state.connection.state === 'open';
         this.set({ ...this.state, connection });
+        if (connection.state === 'open' && connection.reconnected && !connection.resumed) this.set(connectionLost(this.state));
         if (connection.state === 'open' && !wasOpen) void this.loadLessons();
       }),
     ];
