@@ -1,0 +1,58 @@
+/**
+ * The connectors' entry point (package subpath `@streamlab/runtime/connectors`).
+ *
+ * `registerConnectors(config)` plugs the real Kafka and PostgreSQL implementations into the
+ * engine's format registry; the runtime (or a job process) calls it once with its own connection
+ * settings, which then win over whatever bootstrap servers, URL or credentials a learner typed:
+ *
+ *   readStream.format("kafka")            Kafka source (kafkajs, direct partition fetches)
+ *   writeStream.format("kafka")           Kafka sink (at-least-once)
+ *   writeStream.format("postgres")        PostgreSQL upsert sink (exactly-once per batch id)
+ *   StreamingContext({ kafka })           DStream direct input: `dstreamKafka` in the result
+ *   df.write jdbc / format("jdbc")        `writeJdbc` in the result, for the engine's batch writer
+ */
+import { registerSinkProvider, registerSourceProvider } from '../engine/formats.js';
+import type { SinkProvider } from '../engine/sinks/sink.js';
+import { kafkaSourceProvider } from './kafka/kafka-source.js';
+import { kafkaSinkProvider } from './kafka/kafka-sink.js';
+import { KafkaDirectInputFactory } from './kafka/kafka-direct-input.js';
+import type { KafkaConnection } from './kafka/kafka-connection.js';
+import { postgresConnectors, type PostgresConnection } from './postgres/postgres-sinks.js';
+
+export type { KafkaConnection } from './kafka/kafka-connection.js';
+export type { PostgresConnection } from './postgres/postgres-sinks.js';
+export { KafkajsPartitionReader } from './kafka/partition-reader.js';
+export { KafkaWriter } from './kafka/kafka-writer.js';
+export { KafkaDirectInputFactory } from './kafka/kafka-direct-input.js';
+export { KafkaDataLossError } from './kafka/data-loss.js';
+export { PostgresWriteError } from './postgres/pg-errors.js';
+export { parsePostgresUrl } from './postgres/jdbc-url.js';
+
+/** Connection settings of the runtime; omit one to use the learner's options for it. */
+export interface ConnectorsConfig {
+  kafka?: KafkaConnection;
+  postgres?: PostgresConnection;
+}
+
+/** What registration returns: the DStream factory, the batch JDBC writer, and `close()`. */
+export interface RegisteredConnectors {
+  /** Pass as `new StreamingContext(sc, batch, { kafka: dstreamKafka })`. */
+  dstreamKafka: KafkaDirectInputFactory;
+  /** `df.write.format("jdbc")…save()` / `df.write.jdbc(url, table, mode, properties)`. */
+  writeJdbc: ReturnType<typeof postgresConnectors>['writeBatch'];
+  /** Closes PostgreSQL pools (Kafka clients close with their queries). */
+  close(): Promise<void>;
+}
+
+/** Registers the Kafka and PostgreSQL formats with the engine. */
+export function registerConnectors(config: ConnectorsConfig = {}): RegisteredConnectors {
+  registerSourceProvider('kafka', kafkaSourceProvider(config.kafka));
+  registerSinkProvider('kafka', kafkaSinkProvider(config.kafka) as SinkProvider);
+  const pg = postgresConnectors(config.postgres);
+  registerSinkProvider('postgres', pg.sinkProvider as SinkProvider);
+  return {
+    dstreamKafka: new KafkaDirectInputFactory(config.kafka),
+    writeJdbc: (req) => pg.writeBatch(req),
+    close: () => pg.pools.close(),
+  };
+}

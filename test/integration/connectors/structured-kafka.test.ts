@@ -1,0 +1,187 @@
+/**
+ * Structured Streaming over real Kafka through the registered connectors: Spark's batch formation
+ * with maxOffsetsPerTrigger, the temperature pipeline into a `report` topic, and bad input.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kafka, logLevel } from 'kafkajs';
+import { freshTopic, kafkaBootstrap } from '../../services/inject.js';
+import { ManualClock } from '../../../runtime/src/engine/clock.js';
+import { SparkSession } from '../../../runtime/src/engine/structured/index.js';
+import * as F from '../../../runtime/src/engine/structured/functions.js';
+import { registerConnectors, type RegisteredConnectors } from '../../../runtime/src/connectors/index.js';
+import { KafkaWriter } from '../../../runtime/src/connectors/kafka/kafka-writer.js';
+import { KafkajsPartitionReader } from '../../../runtime/src/connectors/kafka/partition-reader.js';
+import type { KafkaConnection } from '../../../runtime/src/connectors/kafka/kafka-connection.js';
+
+describe('Structured Streaming on real Kafka', () => {
+  let conn: KafkaConnection;
+  let admin: ReturnType<Kafka['admin']>;
+  let connectors: RegisteredConnectors;
+
+  beforeAll(async () => {
+    conn = { brokers: [kafkaBootstrap()], clientId: 'structured-test' };
+    connectors = registerConnectors({ kafka: conn });
+    admin = new Kafka({ brokers: conn.brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin.disconnect();
+    await connectors.close();
+  });
+
+  async function topicWith(prefix: string, partitions: number): Promise<string> {
+    const topic = freshTopic(prefix);
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    return topic;
+  }
+
+  it('forms batches as Spark does with maxOffsetsPerTrigger (KafkaMicroBatchSourceSuite)', async () => {
+    const topic = await topicWith('max-offsets', 3);
+    const writer = new KafkaWriter(conn, { topic });
+    const sizes = [101, 11, 1];
+    const first = [100, 10, 1];
+    await writer.write(sizes.flatMap((n, p) => Array.from({ length: n }, (_, i) => ({ value: String(first[p]! + i), partition: p }))));
+    await writer.close();
+
+    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const q = spark.readStream
+      .format('kafka')
+      .option('kafka.bootstrap.servers', 'learner-typed:9092')
+      .option('subscribe', topic)
+      .option('startingOffsets', 'earliest')
+      .option('maxOffsetsPerTrigger', 10)
+      .load()
+      .selectExpr('CAST(CAST(value AS STRING) AS INT) AS value', 'partition', 'offset')
+      .writeStream.format('memory')
+      .queryName('max_offsets')
+      .start();
+    try {
+      for (let i = 0; i < 4; i++) await q.runOnce();
+      const sink = spark.memorySinks.get('max_offsets')!;
+      // [partition, offset from, offset until) per batch, from the scenario's trace
+      const ranges = [0, 1, 2, 3].map((b) => {
+        const byPart = new Map<number, number[]>();
+        for (const [, p, o] of sink.batchRows(b) as Array<[number, number, number]>) byPart.set(p, [...(byPart.get(p) ?? []), o]);
+        return [...byPart].sort((a, c) => a[0] - c[0]).map(([p, os]) => [p, Math.min(...os), Math.max(...os) + 1]);
+      });
+      expect(ranges).toEqual([
+        [[0, 0, 8], [1, 0, 1], [2, 0, 1]],
+        [[0, 8, 17], [1, 1, 2]],
+        [[0, 17, 26], [1, 2, 3]],
+        [[0, 26, 35], [1, 3, 4]],
+      ]);
+      expect((sink.batchRows(0) as number[][]).map((r) => r[0]).sort((a, b) => a! - b!)).toEqual([1, 10, 100, 101, 102, 103, 104, 105, 106, 107]);
+    } finally {
+      await q.stop();
+    }
+  });
+
+  it('runs the temperature pipeline into the report topic: averages per sensor and minute', async () => {
+    const input = await topicWith('sensors', 3);
+    const report = await topicWith('report', 1);
+    const t0 = Date.UTC(2024, 0, 1);
+    const readings = Array.from({ length: 10_000 }, (_, i) => ({
+      node_name: `node-${i % 7}`,
+      temperature: 10 + ((i * 37) % 230) / 10,
+      ts: new Date(t0 + i * 100).toISOString(),
+    }));
+    const writer = new KafkaWriter(conn, { topic: input });
+    await writer.write(readings.map((r, i) => ({ key: r.node_name, value: JSON.stringify(r), partition: i % 3 })));
+    await writer.close();
+
+    // Expected aggregates, computed independently of the engine.
+    const expected = new Map<string, { sum: number; n: number }>();
+    for (const r of readings) {
+      const start = new Date(Math.floor(Date.parse(r.ts) / 60_000) * 60_000).toISOString();
+      const k = `${start}|${r.node_name}`;
+      const e = expected.get(k) ?? { sum: 0, n: 0 };
+      e.sum += r.temperature;
+      e.n += 1;
+      expected.set(k, e);
+    }
+
+    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const parsed = spark.readStream
+      .format('kafka')
+      .option('kafka.bootstrap.servers', 'kafka:9092')
+      .option('subscribe', input)
+      .option('startingOffsets', 'earliest')
+      .option('maxOffsetsPerTrigger', 1500)
+      .load()
+      .select(F.from_json(F.col('value').cast('string'), 'node_name STRING, temperature DOUBLE, ts TIMESTAMP').alias('r'))
+      .select('r.node_name', 'r.temperature', 'r.ts');
+    const q = parsed
+      .withWatermark('ts', '2 minutes')
+      .groupBy(F.window('ts', '1 minute'), 'node_name')
+      .agg(F.avg('temperature').alias('avg_temp'), F.count('*').alias('n'))
+      .select(F.col('node_name').alias('key'), F.to_json(F.struct(F.col('window.start').alias('window_start'), 'node_name', 'avg_temp', 'n')).alias('value'))
+      .writeStream.format('kafka')
+      .option('kafka.bootstrap.servers', 'kafka:9092')
+      .option('topic', report)
+      .outputMode('update')
+      .start();
+    try {
+      await q.processAllAvailable();
+    } finally {
+      await q.stop();
+    }
+
+    // Update mode re-emits a key whenever it changes: the last record per key is its final value.
+    const reader = new KafkajsPartitionReader(conn);
+    const [{ latest }] = await reader.partitionOffsets([report]) as [{ latest: number }];
+    const records = await reader.read({ topic: report, partition: 0, from: 0, until: latest });
+    await reader.close();
+    const final = new Map<string, { avg_temp: number; n: number }>();
+    for (const r of records) {
+      const v = JSON.parse(Buffer.from(r.value!).toString()) as { window_start: string; node_name: string; avg_temp: number; n: number };
+      expect(Buffer.from(r.key!).toString()).toBe(v.node_name);
+      final.set(`${new Date(v.window_start).toISOString()}|${v.node_name}`, { avg_temp: v.avg_temp, n: v.n });
+    }
+    expect([...final.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [k, e] of expected) {
+      expect(final.get(k)!.n).toBe(e.n);
+      expect(final.get(k)!.avg_temp).toBeCloseTo(e.sum / e.n, 9);
+    }
+    expect(q.recentProgress.length).toBeGreaterThanOrEqual(7);
+  });
+
+  it('keeps running on bad input: malformed JSON gives nulls, null keys, 1 MB and non-UTF-8 values', async () => {
+    const topic = await topicWith('bad', 1);
+    const writer = new KafkaWriter(conn, { topic });
+    await writer.write([
+      { value: '{"id": 1, "name": "ok"}' },
+      { value: '{"id": 2, "name": ' },
+      { key: null, value: 'not json at all' },
+      { value: Buffer.from([0xff, 0xfe, 0x7b]) },
+      { value: `{"id": 5, "name": "${'x'.repeat(1_000_000)}"}` },
+      { value: null },
+    ]);
+    await writer.close();
+    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const q = spark.readStream
+      .format('kafka')
+      .option('kafka.bootstrap.servers', 'kafka:9092')
+      .option('subscribe', topic)
+      .option('startingOffsets', 'earliest')
+      .load()
+      .select(F.col('offset'), F.col('key').isNull().alias('null_key'), F.from_json(F.col('value').cast('string'), 'id INT, name STRING').alias('r'))
+      .select('offset', 'null_key', 'r.id', F.length(F.col('r.name')).alias('name_len'))
+      .writeStream.format('memory')
+      .queryName('bad_input')
+      .start();
+    try {
+      await q.processAllAvailable();
+      expect(spark.memorySinks.get('bad_input')!.allRows()).toEqual([
+        [0, true, 1, 2],
+        [1, true, null, null],
+        [2, true, null, null],
+        [3, true, null, null],
+        [4, true, 5, 1_000_000],
+        [5, true, null, null],
+      ]);
+      expect(q.isActive).toBe(true);
+    } finally {
+      await q.stop();
+    }
+  });
+});
