@@ -128,7 +128,7 @@ describe('Structured Streaming on real Kafka', () => {
 
     // Update mode re-emits a key whenever it changes: the last record per key is its final value.
     const reader = new KafkajsPartitionReader(conn);
-    const [{ latest }] = await reader.partitionOffsets([report]) as [{ latest: number }];
+    const latest = (await reader.partitionOffsets([report]))[0]!.latest;
     const records = await reader.read({ topic: report, partition: 0, from: 0, until: latest });
     await reader.close();
     const final = new Map<string, { avg_temp: number; n: number }>();
