@@ -16,7 +16,7 @@ function fail(message: string, code: string): never {
 export function checkStreamingPlan(plan: LogicalPlan, physical: PhysicalPlan, mode: OutputMode): void {
   const aggregates: LogicalPlan[] = [];
   let sessionWindow = false;
-  const walk = (p: LogicalPlan, aboveAggregate: boolean): void => {
+  const walk = (p: LogicalPlan): void => {
     const streaming = isStreamingPlan(p);
     if (p.kind === 'Aggregate' && streaming) {
       aggregates.push(p);
@@ -27,7 +27,7 @@ export function checkStreamingPlan(plan: LogicalPlan, physical: PhysicalPlan, mo
         }
       });
     }
-    if (p.kind === 'Sort' && streaming && !(aboveAggregate && mode === 'complete' && hasAggregateBelow(p))) {
+    if (p.kind === 'Sort' && streaming && !(mode === 'complete' && hasAggregateBelow(p))) {
       fail('Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode', 'STREAMING_SORT_NOT_SUPPORTED');
     }
     if (p.kind === 'Limit' && streaming && mode === 'update') {
@@ -46,9 +46,9 @@ export function checkStreamingPlan(plan: LogicalPlan, physical: PhysicalPlan, mo
     if (p.kind === 'Join' && isStreamingPlan(p.left) && !isStreamingPlan(p.right) && p.how === 'right') {
       fail('RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/Dataset on the right is not supported', 'STREAMING_JOIN_NOT_SUPPORTED');
     }
-    for (const c of planChildren(p)) walk(c, aboveAggregate || p.kind === 'Sort' || p.kind === 'Project' || p.kind === 'Filter' || p.kind === 'Limit');
+    for (const c of planChildren(p)) walk(c);
   };
-  walk(plan, false);
+  walk(plan);
   if (aggregates.length > 1 && mode !== 'append') {
     fail('Multiple streaming aggregations are not supported with streaming DataFrames/Datasets', 'STREAMING_MULTIPLE_AGGREGATIONS');
   }

@@ -31,3 +31,4 @@ export { parseExpression, parseBareExpression, parseNamedExpression } from './sq
 export { formatTimestamp, parseTimestamp, parseInterval } from './time.js';
 export { windowsFor, validateWindow } from './windows.js';
 export type { WindowSpec } from './windows.js';
+export * as kafka from './kafka/index.js';

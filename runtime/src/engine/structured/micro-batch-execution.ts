@@ -132,7 +132,7 @@ export class MicroBatchExecution {
     const cp = this.opts.checkpoint;
     const last = await cp.latestOffsetBatchId();
     if (last === null) {
-      for (const slot of this.slots) slot.start = await slot.source.initialOffset();
+      await this.initialOffsets();
       return;
     }
     const entry = (await cp.readOffsets(last))!;
@@ -147,12 +147,28 @@ export class MicroBatchExecution {
     } else {
       const prev = last > 0 ? await cp.readOffsets(last - 1) : null;
       if (prev) this.slots.forEach((s, i) => (s.start = prev.offsets[i] ?? null));
-      else for (const slot of this.slots) slot.start = await slot.source.initialOffset();
+      else await this.initialOffsets();
       this.nextBatchId = last;
       this.replay = entry;
       this.globalWatermarkMs = entry.batchWatermarkMs;
       this.prevBatchWatermarkMs = prev ? prev.batchWatermarkMs : 0;
       await this.restoreState(last);
+    }
+  }
+
+  /**
+   * Start offsets of a fresh query, kept in the checkpoint (`sources/<n>/0`) so that a crash during
+   * batch 0 replays from the same place even for sources whose "latest" moves.
+   */
+  private async initialOffsets(): Promise<void> {
+    const cp = this.opts.checkpoint;
+    for (const [i, slot] of this.slots.entries()) {
+      const saved = await cp.readSourceMetadata(i);
+      if (saved !== null) slot.start = saved;
+      else {
+        slot.start = await slot.source.initialOffset();
+        await cp.writeSourceMetadata(i, slot.start);
+      }
     }
   }
 

@@ -1,0 +1,124 @@
+/**
+ * The Kafka source's rules as a pure Source over a `KafkaPartitionReader`: offsets are
+ * `{"topic": {"partition": nextOffset}}`; a batch covers `[previous end, new end)` per partition;
+ * `maxOffsetsPerTrigger` is prorated across partitions by backlog (see `offset-ranges.ts`);
+ * `minOffsetsPerTrigger` skips triggers with too little data until `maxTriggerDelay` has passed;
+ * partitions that appear later start at their earliest offset.
+ */
+import type { Row } from '../compile.js';
+import { IllegalArgumentException } from '../errors.js';
+import type { Offset, ReadLimit, Source, SourceContext, SourceProvider } from '../sources/source.js';
+import type { StructType } from '../types.js';
+import { parseKafkaSourceOptions, type KafkaSourceOptions } from './kafka-options.js';
+import { KAFKA_SCHEMA, KAFKA_SCHEMA_WITH_HEADERS } from './kafka-schema.js';
+import { flatten, rateLimit, recordCount, unflatten, type PartitionOffsets } from './offset-ranges.js';
+import type { KafkaPartitionReader, PartitionInfo } from './partition-reader.js';
+
+/** A micro-batch Kafka source. */
+export class KafkaSource implements Source {
+  readonly schema: StructType;
+  private lastBatchMs: number;
+
+  constructor(private readonly reader: KafkaPartitionReader, readonly options: KafkaSourceOptions, private readonly ctx: Pick<SourceContext, 'clock'>) {
+    this.schema = options.includeHeaders ? KAFKA_SCHEMA_WITH_HEADERS : KAFKA_SCHEMA;
+    this.lastBatchMs = ctx.clock.now();
+  }
+
+  private async partitions(): Promise<PartitionInfo[]> {
+    const s = this.options.subscription;
+    if (s.kind === 'subscribe') return this.reader.listPartitions({ topics: s.topics });
+    if (s.kind === 'subscribePattern') return this.reader.listPartitions({ pattern: s.pattern });
+    const all = await this.reader.listPartitions({ topics: Object.keys(s.partitions) });
+    return all.filter((p) => s.partitions[p.topic]?.includes(p.partition));
+  }
+
+  async initialOffset(): Promise<Offset> {
+    const parts = await this.partitions();
+    const so = this.options.startingOffsets;
+    const m = new Map<string, number>();
+    for (const p of parts) {
+      let off: number;
+      if (so === 'earliest') off = p.earliest;
+      else if (so === 'latest') off = p.latest;
+      else {
+        const v = so[p.topic]?.[String(p.partition)];
+        if (v === undefined) throw new IllegalArgumentException(`Cannot resolve the starting offset of ${p.topic}-${p.partition}: it is missing from startingOffsets`, { code: 'KAFKA_INVALID_OPTION' });
+        off = v === -2 ? p.earliest : v === -1 ? p.latest : v;
+      }
+      m.set(`${p.topic}\u0000${p.partition}`, off);
+    }
+    return unflatten(m) as unknown as Offset;
+  }
+
+  defaultReadLimit(): ReadLimit {
+    const { maxOffsetsPerTrigger: max, minOffsetsPerTrigger: min } = this.options;
+    if (min !== undefined) return { kind: 'minRows', minRows: min, maxTriggerDelayMs: this.options.maxTriggerDelayMs, ...(max !== undefined ? { maxRows: max } : {}) };
+    if (max !== undefined) return { kind: 'maxRows', maxRows: max };
+    return { kind: 'allAvailable' };
+  }
+
+  async latestOffset(start: Offset, limit: ReadLimit): Promise<Offset> {
+    const from = flatten(start as unknown as PartitionOffsets);
+    const parts = await this.partitions();
+    const until = new Map<string, number>();
+    for (const p of parts) {
+      const k = `${p.topic}\u0000${p.partition}`;
+      if (!from.has(k)) from.set(k, p.earliest);
+      until.set(k, p.latest);
+    }
+    for (const [k, v] of from) if (!until.has(k)) until.set(k, v);
+    let end = until;
+    if (limit.kind === 'minRows') {
+      const available = recordCount(from, until);
+      if (available < limit.minRows && this.ctx.clock.now() - this.lastBatchMs < limit.maxTriggerDelayMs) return start;
+      if (limit.maxRows !== undefined) end = rateLimit(from, until, limit.maxRows);
+    } else if (limit.kind === 'maxRows') {
+      end = rateLimit(from, until, limit.maxRows);
+    }
+    // Only report an advance when some partition moved (new partitions alone do not make a batch).
+    if (recordCount(from, end) === 0 && JSON.stringify(unflatten(from)) !== JSON.stringify(start)) {
+      return start;
+    }
+    return unflatten(end) as unknown as Offset;
+  }
+
+  async getBatch(start: Offset, end: Offset): Promise<Row[]> {
+    const from = flatten(start as unknown as PartitionOffsets);
+    const until = flatten(end as unknown as PartitionOffsets);
+    const rows: Row[] = [];
+    for (const [k, stop] of until) {
+      const [topic, p] = k.split('\u0000');
+      const begin = from.get(k) ?? 0;
+      if (stop <= begin) continue;
+      const records = await this.reader.read(topic, Number(p), begin, stop);
+      for (const r of records) {
+        const row: Row = [r.key, r.value, r.topic, r.partition, r.offset, r.timestamp * 1000, r.timestampType];
+        if (this.options.includeHeaders) row.push(r.headers ? r.headers.map((h) => [h.key, h.value]) : null);
+        rows.push(row);
+      }
+    }
+    this.lastBatchMs = this.ctx.clock.now();
+    return rows;
+  }
+
+  async commit(): Promise<void> {}
+
+  async stop(): Promise<void> {}
+}
+
+/** A `format("kafka")` source provider reading through `reader`. */
+export function kafkaSourceProvider(reader: (options: KafkaSourceOptions) => KafkaPartitionReader, hooks: { onNewData?: (listener: () => void) => () => void } = {}): SourceProvider {
+  return {
+    sourceSchema(options, userSchema) {
+      if (userSchema) throw new IllegalArgumentException('Kafka source has a fixed schema and cannot be set with a custom one', { code: 'KAFKA_INVALID_OPTION' });
+      const parsed = parseKafkaSourceOptions(options);
+      return parsed.includeHeaders ? KAFKA_SCHEMA_WITH_HEADERS : KAFKA_SCHEMA;
+    },
+    createSource(ctx) {
+      const parsed = parseKafkaSourceOptions(ctx.options);
+      const source = new KafkaSource(reader(parsed), parsed, ctx);
+      if (hooks.onNewData) (source as Source).onNewData = hooks.onNewData;
+      return source;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The small async interface the Kafka source reads through. The engine ships an in-memory
+ * implementation (tests, conformance, lessons without a broker); the connector implements it with
+ * kafkajs.
+ */
+
+/** One Kafka record. */
+export interface KafkaRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  /** Epoch milliseconds. */
+  readonly timestamp: number;
+  /** 0 = CreateTime, 1 = LogAppendTime. */
+  readonly timestampType: number;
+  readonly headers?: readonly { readonly key: string; readonly value: Uint8Array | null }[];
+}
+
+/** A partition with its earliest and latest (next to be written) offsets. */
+export interface PartitionInfo {
+  readonly topic: string;
+  readonly partition: number;
+  readonly earliest: number;
+  readonly latest: number;
+}
+
+/** Reads partitions; every method may do I/O. */
+export interface KafkaPartitionReader {
+  /** Partitions of the given topics (or of topics matching `pattern`). */
+  listPartitions(query: { topics?: readonly string[]; pattern?: string }): Promise<PartitionInfo[]>;
+  /** Records with `from <= offset < until` of one partition, in offset order. */
+  read(topic: string, partition: number, from: number, until: number): Promise<KafkaRecord[]>;
+}
+
+/** An in-memory set of topics implementing the reader (append with `produce`). */
+export class InMemoryKafkaTopics implements KafkaPartitionReader {
+  private readonly topics = new Map<string, KafkaRecord[][]>();
+  private readonly listeners = new Set<() => void>();
+
+  /** Creates a topic with `partitions` empty partitions (no-op if it exists). */
+  createTopic(topic: string, partitions = 1): void {
+    if (!this.topics.has(topic)) this.topics.set(topic, Array.from({ length: partitions }, () => []));
+  }
+
+  /** Appends a record; returns its offset. */
+  produce(topic: string, partition: number, value: Uint8Array | string | null, options: { key?: Uint8Array | string | null; timestamp?: number; headers?: { key: string; value: Uint8Array | null }[] } = {}): number {
+    this.createTopic(topic, partition + 1);
+    const parts = this.topics.get(topic)!;
+    while (parts.length <= partition) parts.push([]);
+    const log = parts[partition];
+    const enc = (x: Uint8Array | string | null | undefined): Uint8Array | null => (x === null || x === undefined ? null : typeof x === 'string' ? new TextEncoder().encode(x) : x);
+    const rec: KafkaRecord = { topic, partition, offset: log.length, key: enc(options.key), value: enc(value), timestamp: options.timestamp ?? 0, timestampType: 0, headers: options.headers };
+    log.push(rec);
+    for (const l of [...this.listeners]) l();
+    return rec.offset;
+  }
+
+  /** Called after every `produce`. */
+  onProduce(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every record of a topic, partition by partition (for asserting on a sink topic). */
+  records(topic: string): KafkaRecord[] {
+    return (this.topics.get(topic) ?? []).flat();
+  }
+
+  async listPartitions(query: { topics?: readonly string[]; pattern?: string }): Promise<PartitionInfo[]> {
+    const names = query.pattern !== undefined
+      ? [...this.topics.keys()].filter((t) => new RegExp(`^(?:${query.pattern})$`).test(t))
+      : (query.topics ?? []).filter((t) => this.topics.has(t));
+    const out: PartitionInfo[] = [];
+    for (const t of names.sort()) this.topics.get(t)!.forEach((log, p) => out.push({ topic: t, partition: p, earliest: 0, latest: log.length }));
+    return out;
+  }
+
+  async read(topic: string, partition: number, from: number, until: number): Promise<KafkaRecord[]> {
+    return (this.topics.get(topic)?.[partition] ?? []).slice(from, until);
+  }
+}
