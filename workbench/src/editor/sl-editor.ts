@@ -99,7 +99,7 @@ export class SlEditor extends LitElement {
       fontSize: 14,
       scrollBeyondLastLine: false,
       tabSize: 2,
-      ariaLabel: 'Pipeline code. Press Control+Enter to run.',
+      ariaLabel: 'Pipeline code. Control+Enter runs it; Control+M makes Tab move focus out of the editor.',
     });
     this.editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => {
       this.dispatchEvent(new CustomEvent('sl-run', { bubbles: true, composed: true }));

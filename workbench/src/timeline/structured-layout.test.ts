@@ -93,3 +93,20 @@ describe('layoutStructuredTimeline over the recorded structured-windows session'
     ]);
   });
 });
+
+describe('layoutStructuredTimeline at 5,000 records', () => {
+  it('draws every record but keeps the dots to one path per colour and state', async () => {
+    const { syntheticStructuredTraces } = await import('../fixtures/synthetic-traces.js');
+    const big = syntheticStructuredTraces(5000, 8, 50);
+    const layout = layoutStructuredTimeline(big, { width: 1200 });
+    expect(layout.dots.length).toBe(5000);
+    // Every 25th reading is late (200), except the 4 in batch 0, before any watermark exists.
+    expect(layout.dots.filter((d) => d.dropped).length).toBe(196);
+    expect(layout.lanes.map((l) => l.key)).toEqual(['sensor-0', 'sensor-1', 'sensor-2', 'sensor-3', 'sensor-4', 'sensor-5', 'sensor-6', 'sensor-7']);
+    // Kept: 8 colours × (past, current). Dropped: all 8 colours in past batches, and in the last batch
+    // the 4 late readings 4924, 4949, 4974, 4999 fall on sensors 4–7.
+    const paths = dotPaths(layout.dots);
+    expect(paths.length).toBe(8 * 2 + 8 + 4);
+    expect(paths.reduce((n, p) => n + p.d.split('M').length - 1, 0)).toBe(5000);
+  });
+});
