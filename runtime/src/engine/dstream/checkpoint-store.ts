@@ -24,6 +24,11 @@ export interface DStreamCheckpoint {
   streams: Record<string, StreamCheckpoint>;
   /** Positions of direct inputs, keyed by DStream id. */
   inputs: Record<string, unknown>;
+  /**
+   * Recent input batches a window still needs, keyed by DStream id (Spark rebuilds them from the
+   * checkpointed offset ranges), so a window spanning a restart still holds the batches before it.
+   */
+  inputRdds?: Record<string, { timeMs: number; partitions: unknown[][] }[]>;
 }
 
 /** Pluggable checkpoint storage; the runtime provides a file-backed one outside the pure engine. */

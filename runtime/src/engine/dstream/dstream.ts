@@ -124,6 +124,18 @@ export class DStream<T> {
     return best;
   }
 
+  /** @internal Remembered RDDs at or before `timeMs`, oldest first. */
+  generatedUpTo(timeMs: number): [number, RDD<T>][] {
+    return [...this.generated.entries()]
+      .filter((e): e is [number, RDD<T>] => e[1] !== null && e[0] <= timeMs)
+      .sort((a, b) => a[0] - b[0]);
+  }
+
+  /** @internal Whether a window downstream needs more than the last two RDDs of this stream. */
+  get keepsHistory(): boolean {
+    return this.rememberMs > 2 * this.slideDurationMs;
+  }
+
   /** @internal Whether some output operation depends on this stream (set at start). */
   get isReachable(): boolean {
     return this.rememberMs > 0;

@@ -315,6 +315,11 @@ export class StreamingContext {
         stream.setGenerated(saved.timeMs, new RDD(this.sparkContext, saved.partitions));
       }
     }
+    for (const { stream } of this.inputs) {
+      for (const saved of cp.inputRdds?.[String(stream.id)] ?? []) {
+        stream.setGenerated(saved.timeMs, new RDD(this.sparkContext, saved.partitions));
+      }
+    }
     return first;
   }
 
@@ -352,10 +357,14 @@ export class StreamingContext {
       if (latest) streams[String(s.id)] = { op: s.op, timeMs: latest[0], partitions: latest[1].partitions() };
     }
     const inputs: DStreamCheckpoint['inputs'] = {};
+    const inputRdds: NonNullable<DStreamCheckpoint['inputRdds']> = {};
     for (const { stream, source } of this.inputs) {
       if (source.positions) inputs[String(stream.id)] = source.positions();
+      if (stream.keepsHistory) {
+        inputRdds[String(stream.id)] = stream.generatedUpTo(t).map(([timeMs, rdd]) => ({ timeMs, partitions: rdd.partitions() }));
+      }
     }
-    return { version: 1, batchDurationMs: this.batchDurationMs, zeroTimeMs: this.graph.zeroTimeMs ?? 0, lastBatchTimeMs: t, streams, inputs };
+    return { version: 1, batchDurationMs: this.batchDurationMs, zeroTimeMs: this.graph.zeroTimeMs ?? 0, lastBatchTimeMs: t, streams, inputs, inputRdds };
   }
 
   private traceOf(t: number, inputs: DStreamBatchTrace['inputs'], outputs: number): DStreamBatchTrace {
