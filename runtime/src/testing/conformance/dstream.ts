@@ -7,7 +7,7 @@
  *            input → query.pipeline ops in order → foreachRDD collecting (time, rows)
  *   steps:   inputBatches  fill the input (element i is served at batch time (i+1) × batch)
  *            runBatches N  start if needed; advance the clock one batch at a time, awaiting each
- *            define        build one more op on the input (for definition-time errors)
+ *            define        build one more op on the pipeline's last stream (for definition-time errors)
  *            expectError   the previous action (or, if none failed, the next one) must fail so
  *            expectOutputs compare the collected outputs (pysparkExpectOutputs when present)
  *
@@ -115,8 +115,8 @@ async function run(scenario: DStreamScenario, options: RunDStreamScenarioOptions
   let expectingError = false;
   let started = false;
 
+  let stream: DStream<unknown> = input;
   try {
-    let stream: DStream<unknown> = input;
     for (const op of q.pipeline) stream = applyOp(stream, op, sc);
     stream.foreachRDD((time: Date, rdd: RDD<unknown>) => {
       outputs.push({ timeMs: time.getTime(), rows: rdd.collect() });
@@ -156,7 +156,7 @@ async function run(scenario: DStreamScenario, options: RunDStreamScenarioOptions
         });
       } else if ('define' in step) {
         problem = await act(() => {
-          applyOp(input, step.define, sc);
+          applyOp(stream, step.define, sc);
         });
       } else if ('expectError' in step) {
         if (pendingError === null) {
@@ -317,7 +317,7 @@ export function compileFunction(src: string | null | undefined): AnyFn {
   } else {
     throw new Error(`cannot read function ${JSON.stringify(src)}`);
   }
-  const js = pythonToJs(tuplesToArrays(body.trim()));
+  const js = pythonToJs(conditionals(tuplesToArrays(body.trim())));
   const names = Object.keys(HELPERS);
   const factory = new Function(...names, `return (${params}) => (${js});`) as (...h: AnyFn[]) => AnyFn;
   return factory(...names.map((n) => HELPERS[n]!));
@@ -339,7 +339,8 @@ function tuplesToArrays(s: string): string {
       const inner = tuplesToArrays(innerSrc);
       const prev = out.trimEnd().slice(-1);
       const isCall = /[\w$)\]]/.test(prev) && !/\b(and|or|not|in|return|typeof)$/.test(out.trimEnd());
-      out += !isCall && hasTopLevelComma(innerSrc) ? `[${inner.replace(/,\s*$/, '')}]` : `(${inner})`;
+      const converted = splitTopLevel(inner).map(conditionals).join(',');
+      out += !isCall && hasTopLevelComma(innerSrc) ? `[${converted.replace(/,\s*$/, '')}]` : `(${converted})`;
       i = close + 1;
     } else {
       out += c;
@@ -347,6 +348,47 @@ function tuplesToArrays(s: string): string {
     }
   }
   return out;
+}
+
+/** Splits at commas outside brackets and strings. */
+function splitTopLevel(s: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '"' || c === "'" || c === '`') i = skipString(s, i) - 1;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(s.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(s.slice(start));
+  return parts;
+}
+
+/** Index of the first top-level occurrence of the word `word` at or after `from`, or -1. */
+function topLevelWord(s: string, word: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '"' || c === "'" || c === '`') i = skipString(s, i) - 1;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (depth === 0 && s.startsWith(word, i) && !/[\w$]/.test(s[i - 1] ?? ' ') && !/[\w$]/.test(s[i + word.length] ?? ' ')) return i;
+  }
+  return -1;
+}
+
+/** Python's `A if C else B` (outside brackets) → `((C) ? (A) : (B))`. */
+function conditionals(s: string): string {
+  const at = topLevelWord(s, 'if', 0);
+  if (at < 0) return s;
+  const otherwise = topLevelWord(s, 'else', at);
+  if (otherwise < 0) return s;
+  return `((${s.slice(at + 2, otherwise).trim()}) ? (${s.slice(0, at).trim()}) : (${conditionals(s.slice(otherwise + 4).trim())}))`;
 }
 
 function skipString(s: string, start: number): number {
@@ -406,7 +448,10 @@ function describe(e: unknown): string {
 function checkError(e: unknown, expected: { type?: string; contains?: string[]; caseInsensitive?: boolean }): string | null {
   const name = e instanceof Error ? e.name : typeof e;
   const message = e instanceof Error ? e.message : String(e);
-  if (expected.type && expected.type !== name) return `expected ${expected.type}, got ${describe(e)}`;
+  // Py4JJavaError / SparkException wrap whatever the JVM threw, and Exception is any exception.
+  const anyType = ['Exception', 'Py4JJavaError', 'SparkException', 'StreamingQueryException'];
+  const wanted = expected.type?.replace(/^.*\./, '');
+  if (wanted && !anyType.includes(wanted) && wanted !== name) return `expected ${expected.type}, got ${describe(e)}`;
   for (const part of expected.contains ?? []) {
     const hit = expected.caseInsensitive ? message.toLowerCase().includes(part.toLowerCase()) : message.includes(part);
     if (!hit) return `expected the error message to contain ${JSON.stringify(part)}, got ${JSON.stringify(message)}`;
