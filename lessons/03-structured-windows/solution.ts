@@ -1,0 +1,34 @@
+import { SparkSession, DataFrame, functions as F } from "streamlab";
+
+/** The readings' JSON, as the sensors publish it. */
+const schema = "node_name STRING, temperature DOUBLE, ts TIMESTAMP";
+
+/**
+ * Average temperature per sensor over one-minute windows of *event time* (when the sensor measured),
+ * with a 30-second watermark so late readings are accepted until their window is final.
+ */
+export function temperatureWindows(spark: SparkSession): DataFrame {
+  const readings = spark.readStream
+    .format("kafka")
+    .option("kafka.bootstrap.servers", "localhost:9092")
+    .option("subscribe", "sensors.temperature")
+    .option("startingOffsets", "earliest")
+    .load()
+    .select(F.from_json(F.col("value").cast("string"), schema).alias("data"))
+    .select("data.node_name", "data.temperature", "data.ts");
+
+  return readings
+    .withWatermark("ts", "30 seconds")
+    .groupBy(F.window("ts", "1 minute"), "node_name")
+    .agg(F.avg("temperature").alias("avg_temp"), F.count("*").alias("readings"));
+}
+
+/** Runs the job: every batch prints the windows that changed. */
+export function main(): void {
+  const spark = SparkSession.builder.appName("temperature-windows").getOrCreate();
+  temperatureWindows(spark)
+    .writeStream.outputMode("update")
+    .format("console")
+    .option("truncate", false)
+    .start();
+}

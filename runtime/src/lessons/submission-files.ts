@@ -1,0 +1,54 @@
+/**
+ * How a submission reaches a lesson's check: the grader writes the learner's files into a folder and
+ * names it in `STREAMLAB_SUBMISSION` (the entry file in `STREAMLAB_SUBMISSION_ENTRY`). Without the
+ * variable, a check runs against its lesson's `solution.ts`, so `vitest run lessons/NN-…/check.test.ts`
+ * works on its own.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { LearnerFile } from '../jobs/compile.js';
+
+/** Env variable naming the folder with the submission's files. */
+export const SUBMISSION_ENV = 'STREAMLAB_SUBMISSION';
+/** Env variable naming the entry file inside that folder. */
+export const SUBMISSION_ENTRY_ENV = 'STREAMLAB_SUBMISSION_ENTRY';
+
+/** Entry file names tried in order when none is named. */
+const ENTRY_NAMES = ['solution.ts', 'starter.ts', 'main.ts', 'submission.ts', 'index.ts'];
+
+/** Reads every `.ts` file under `dir` (relative, `/`-separated paths), skipping tests and node_modules. */
+export async function readLearnerFiles(dir: string): Promise<LearnerFile[]> {
+  const out: LearnerFile[] = [];
+  async function walk(d: string): Promise<void> {
+    for (const entry of (await readdir(d, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = join(d, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) await walk(full);
+      } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')) {
+        out.push({ path: relative(dir, full).split(sep).join('/'), content: await readFile(full, 'utf8') });
+      }
+    }
+  }
+  await walk(dir);
+  return out;
+}
+
+/** The entry file among `files`: the named one, else a conventional name, else the only file. */
+export function entryFile(files: readonly LearnerFile[], named?: string): string {
+  if (named) return named;
+  for (const n of ENTRY_NAMES) if (files.some((f) => f.path === n)) return n;
+  if (files.length === 1) return files[0]!.path;
+  throw new Error(`Cannot tell which file is the submission's entry among ${files.map((f) => f.path).join(', ') || '(none)'}; name it solution.ts`);
+}
+
+/** The submission a check should load: from the environment, or the lesson's own solution. */
+export async function submissionFiles(lessonDir: string, env: Readonly<Record<string, string | undefined>>): Promise<{ files: LearnerFile[]; entry: string }> {
+  const dir = env[SUBMISSION_ENV];
+  if (!dir) {
+    // The lesson's extra files plus its solution, as the workbench would send them.
+    const files = (await readLearnerFiles(lessonDir)).filter((f) => f.path !== 'starter.ts');
+    return { files, entry: 'solution.ts' };
+  }
+  const files = await readLearnerFiles(dir);
+  return { files, entry: entryFile(files, env[SUBMISSION_ENTRY_ENV]) };
+}
