@@ -343,7 +343,13 @@ export class StreamingContext {
     if (dir !== null) await this.graph.checkpointStore.save(dir, this.checkpointOf(t));
     for (const s of this.graph.streams) s.clearOldRdds(t);
     this.lastCompletedMs = t;
-    for (const l of this.listeners) l.onBatchCompleted?.(trace);
+    for (const l of this.listeners) {
+      try {
+        l.onBatchCompleted?.(trace);
+      } catch {
+        // Like Spark's listener bus: a failing listener is not the pipeline's failure.
+      }
+    }
     const due = this.batchWaiters.filter((w) => w.timeMs <= t);
     this.batchWaiters = this.batchWaiters.filter((w) => w.timeMs > t);
     for (const w of due) w.resolve();
