@@ -18,3 +18,4 @@ export type { RowObject } from './engine/rows.js';
 export type { StreamingQueryProgress } from './engine/progress.js';
 export type { BatchTrace } from './engine/trace.js';
 export * from './engine/dstream/index.js';
+export { KafkaProducer, KafkaConsumer, type ConsumerRecord, type RecordMetadata, type TopicPartition } from './engine/kafka-client/index.js';
