@@ -20,6 +20,9 @@ export function checkStreamingPlan(plan: LogicalPlan, physical: PhysicalPlan, mo
     const streaming = isStreamingPlan(p);
     if (p.kind === 'Aggregate' && streaming) {
       aggregates.push(p);
+      for (const a of p.aggregates) visitExpr(a, (e) => {
+        if (e.kind === 'call' && e.distinct) fail('Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.', 'STREAMING_DISTINCT_AGGREGATION');
+      });
       for (const g of p.groupBy) visitExpr(g, (e) => {
         if (e.kind === 'call' && e.name === 'session_window') {
           sessionWindow = true;

@@ -99,6 +99,8 @@ function build(scenario: Scenario, variant: Json): Built {
   registerSinkProvider('kafka', kafkaSinkProvider(() => (records) => {
     kafkaOut.push(...records);
   }));
+  const topics = new InMemoryKafkaTopics();
+  registerSourceProvider('kafka', kafkaSourceProvider(() => topics, { onNewData: (l) => topics.onProduce(l) }));
   const sourceDf = (s: Json, name: string): DataFrame => {
     if (s.kind === 'memory') {
       const ms = new MemoryStream(toSchema(s.schema), session);
@@ -110,13 +112,14 @@ function build(scenario: Scenario, variant: Json): Built {
       return session.createDataFrame(s.rows.map((r: unknown) => inputRow(r, schema)), schema);
     }
     if (s.kind === 'kafka') {
-      const topics = new InMemoryKafkaTopics();
+      // All Kafka sources of a scenario read one in-memory cluster; they differ by their options.
       for (const [t, spec] of Object.entries(s.topics as Record<string, { partitions: Record<string, unknown[]> }>)) {
         const parts = Object.keys(spec.partitions).map(Number);
-        topics.createTopic(t, Math.max(...parts) + 1);
-        for (const p of parts) for (const v of spec.partitions[String(p)]) topics.produce(t, p, v === null ? null : String(v));
+        if ((topics.records(t).length === 0)) {
+          topics.createTopic(t, Math.max(...parts) + 1);
+          for (const p of parts) for (const v of spec.partitions[String(p)]) topics.produce(t, p, v === null ? null : String(v));
+        }
       }
-      registerSourceProvider('kafka', kafkaSourceProvider(() => topics, { onNewData: (l) => topics.onProduce(l) }));
       const reader = session.readStream.format('kafka').option('kafka.bootstrap.servers', 'in-memory');
       for (const [k, v] of Object.entries(s.options ?? {})) reader.option(k, v as string);
       return reader.load();
