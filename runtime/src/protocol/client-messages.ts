@@ -16,6 +16,8 @@ export const helloRequest = req('hello', {
   versions: z.array(z.int().min(1).max(1000)).min(1).max(20),
   token: z.string().min(1).max(200).optional(),
   client: z.string().max(100).optional(),
+  /** A session id from an earlier `hello.ok`: a reconnecting tab keeps its runs. */
+  session: z.string().min(8).max(64).optional(),
 });
 /** Lists the available lessons. */
 export const lessonsListRequest = req('lessons.list', {});

@@ -30,6 +30,8 @@ export const helloReply = reply('hello.ok', {
   server: z.strictObject({ name: z.string(), version: z.string() }),
   /** Optional capabilities, e.g. `kafka`, `postgres`, `export.pyspark`. */
   features: z.array(z.string()),
+  /** The session id to send in a later `hello` to keep this session's runs across a reconnect. */
+  session: z.string().optional(),
 });
 /** The lesson list. */
 export const lessonsListReply = reply('lessons.list.ok', { lessons: z.array(lessonSummary) });

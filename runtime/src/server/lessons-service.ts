@@ -1,0 +1,51 @@
+/**
+ * Lessons as the protocol serves them, read from the lessons directory on each request so edits show up
+ * without a restart.
+ */
+import { findLesson, loadLessons } from '../lessons/load-lessons.js';
+import type { Lesson } from '../lessons/lesson-schema.js';
+import type { LessonSummary, ServerMessageOf } from '../protocol/index.js';
+import { RequestError } from './request-error.js';
+
+/** Lesson lookups for the protocol. */
+export class LessonsService {
+  /** @param dir the lessons directory, or undefined when none is configured */
+  constructor(private readonly dir: string | undefined) {}
+
+  private async all(): Promise<Lesson[]> {
+    if (!this.dir) throw new RequestError('unavailable', 'No lessons directory is configured (--lessons DIR).');
+    try {
+      return await loadLessons(this.dir);
+    } catch (e) {
+      throw new RequestError('unavailable', `The lessons could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** Every lesson's summary, in order. */
+  async list(): Promise<LessonSummary[]> {
+    return (await this.all()).map(summary);
+  }
+
+  /** One lesson with its markdown and starter files. */
+  async get(lessonId: string): Promise<ServerMessageOf<'lessons.get.ok'>['lesson']> {
+    const lesson = findLesson(await this.all(), lessonId);
+    if (!lesson) throw new RequestError('not-found', `No lesson "${lessonId}".`);
+    const markdown = [lesson.intro, ...lesson.steps.map((s) => `## ${s.title}\n\n${s.markdown}`)].filter((p) => p.length > 0).join('\n\n');
+    return {
+      ...summary(lesson),
+      markdown,
+      files: Object.entries(lesson.starter).map(([path, content]) => ({ path, content })),
+    };
+  }
+}
+
+function summary(lesson: Lesson): LessonSummary {
+  const minutes = /^(\d+) min$/.exec(lesson.duration)?.[1];
+  return {
+    id: lesson.id,
+    title: lesson.title,
+    summary: lesson.summary,
+    api: lesson.api,
+    ...(minutes ? { durationMin: Number(minutes) } : {}),
+  };
+}

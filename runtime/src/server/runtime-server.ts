@@ -1,0 +1,214 @@
+/**
+ * The runtime's HTTP and websocket server.
+ *
+ *   GET /healthz          → 200 {"status":"ok"} (no token; for container health checks)
+ *   GET /api/*            → token required (`?token=` or `Authorization: Bearer`), Origin checked
+ *   GET /ws (upgrade)     → Origin checked; token in `?token=` or in the first message (hello)
+ *   GET / without a token → a page that says to open the URL printed by `streamlab start`
+ *   GET /<file>           → the built workbench
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { RuntimeConfig } from '../config.js';
+import type { JobServices } from '../jobs/ipc.js';
+import { PROTOCOL_VERSION } from '../protocol/index.js';
+import { newToken, originAllowed, ownOrigins, tokenMatches } from './auth.js';
+import { Connection } from './connection.js';
+import { DatabaseService } from './database-service.js';
+import { LessonsService } from './lessons-service.js';
+import type { ServerContext } from './server-context.js';
+import { Session } from './session.js';
+import { TopicsService } from './topics-service.js';
+import { WorkbenchAssets } from './workbench-assets.js';
+
+/** Options of `startRuntimeServer` beyond the configuration. */
+export interface RuntimeServerOptions {
+  config: RuntimeConfig;
+  /** Services the runtime (and its runs) use; usually the embedded ones or the configured ones. */
+  services: JobServices;
+  /** The `workbench/` package directory; no static files when absent. */
+  workbenchDir?: string;
+  /** Build the workbench when its dist is missing (the CLI does; tests do not). */
+  buildWorkbench?: boolean;
+  /** Runtime version announced in hello. */
+  version?: string;
+  /** Where to report what the server does on its own (building the workbench). */
+  log?: (line: string) => void;
+  /** Bind exactly `config.port` (fail when taken) instead of falling back to a free port. */
+  strictPort?: boolean;
+}
+
+/** A started runtime server. */
+export interface RuntimeServer {
+  readonly host: string;
+  readonly port: number;
+  readonly token: string;
+  /** The URL to open, with the token. */
+  readonly url: string;
+  /** True when the preferred port was taken and another one is used. */
+  readonly portFallback: boolean;
+  /** Stops accepting connections, stops every run and closes every client. */
+  close(): Promise<void>;
+}
+
+/** Starts the runtime server. */
+export async function startRuntimeServer(options: RuntimeServerOptions): Promise<RuntimeServer> {
+  const { config } = options;
+  const token = config.token ?? newToken();
+  const log = options.log ?? (() => {});
+  const sessions = new Map<string, Session>();
+  const topics = new TopicsService(options.services.kafka);
+  const database = new DatabaseService(options.services.pg);
+  const assets = options.workbenchDir ? new WorkbenchAssets(options.workbenchDir, log) : null;
+  const context: ServerContext = {
+    config,
+    token,
+    version: options.version ?? '0.1.0',
+    lessons: new LessonsService(config.lessonsDir),
+    topics,
+    database,
+    sessionFor(id) {
+      const existing = id ? sessions.get(id) : undefined;
+      if (existing) return existing;
+      const session = new Session(undefined, config.limits, options.services, topics, (s) => sessions.delete(s.id));
+      sessions.set(session.id, session);
+      return session;
+    },
+    features() {
+      const f: string[] = [];
+      if (options.services.kafka) f.push('kafka');
+      if (options.services.pg) f.push('postgres');
+      return f;
+    },
+  };
+
+  let allowed: string[] = [];
+  // ws closes frames over maxPayload with 1009 but no reason; the cap proper is checked per message in
+  // Connection (which gives a reason), and ws's limit only bounds what is buffered before that check.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes * 4 });
+  const server = createServer((req, res) => {
+    handleHttp(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Internal error\n');
+    });
+  });
+  server.on('upgrade', (req, socket, head) => handleUpgrade(req, socket, head));
+  server.on('clientError', (_e, socket) => socket.destroy());
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://streamlab.invalid');
+    const path = url.pathname;
+    if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, 'Method not allowed\n');
+    if (path === '/healthz') return json(res, 200, { status: 'ok' });
+    if (path === '/api' || path.startsWith('/api/') || path === '/ws') {
+      if (!originAllowed(req.headers.origin, allowed)) return json(res, 403, { error: 'This origin may not use the runtime.' });
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (!tokenMatches(token, url.searchParams.get('token') ?? bearer)) return json(res, 401, { error: 'A valid token is required.' });
+      if (path === '/api/info') return json(res, 200, { name: 'streamlab', version: context.version, protocol: PROTOCOL_VERSION, features: context.features() });
+      return json(res, 404, { error: 'No such endpoint.' });
+    }
+    if (path === '/' || path === '/index.html') {
+      if (!tokenMatches(token, url.searchParams.get('token'))) return html(res, 401, NO_TOKEN_PAGE);
+      if (assets?.status === 'building') return html(res, 503, BUILDING_PAGE);
+    }
+    if (assets && (await assets.serve(path, req, res))) return;
+    if (path === '/' || path === '/index.html') return html(res, 503, NO_WORKBENCH_PAGE);
+    return text(res, 404, 'Not found\n');
+  }
+
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => {});
+    const url = new URL(req.url ?? '/', 'http://streamlab.invalid');
+    if (url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
+    if (!originAllowed(req.headers.origin, allowed)) return refuse(socket, 403, 'Forbidden');
+    const queryToken = url.searchParams.get('token');
+    if (queryToken !== null && !tokenMatches(token, queryToken)) return refuse(socket, 401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // Without a token in the URL, the first message must be a hello with the token.
+      new Connection(ws, context, queryToken !== null);
+    });
+  }
+
+  const { port, fallback } = await listen(server, config.host, config.port, options.strictPort ?? false);
+  allowed = [...ownOrigins(config.host, port), ...config.allowedOrigins.map((o) => o.toLowerCase().replace(/\/$/, ''))];
+  if (assets && options.buildWorkbench) void assets.ensureBuilt();
+  const displayHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let closing: Promise<void> | null = null;
+  return {
+    host: config.host,
+    port,
+    token,
+    url: `http://${displayHost}:${port}/?token=${encodeURIComponent(token)}`,
+    portFallback: fallback,
+    close() {
+      closing ??= (async () => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await Promise.allSettled([...sessions.values()].map((s) => s.close()));
+        await Promise.allSettled([topics.close(), database.close()]);
+      })();
+      return closing;
+    },
+  };
+}
+
+async function listen(server: Server, host: string, port: number, strict: boolean): Promise<{ port: number; fallback: boolean }> {
+  const attempt = (p: number) => new Promise<number>((resolve, reject) => {
+    const onError = (e: Error) => {
+      server.off('listening', onListening);
+      reject(e);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(p, host);
+  });
+  try {
+    return { port: await attempt(port), fallback: false };
+  } catch (e) {
+    if (strict || port === 0 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    return { port: await attempt(0), fallback: true };
+  }
+}
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+function text(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(body);
+}
+
+function html(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+const page = (title: string, body: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem}code{background:#8882;padding:.1em .3em;border-radius:3px}</style>
+</head><body><h1>${title}</h1>${body}</body></html>
+`;
+
+const NO_TOKEN_PAGE = page('Streamlab needs its link',
+  '<p>This page needs the token that keeps other sites from running code on your machine.</p>'
+  + '<p>Open the URL printed by <code>streamlab start</code> (the line that begins with <code>Streamlab ready:</code>).</p>');
+const BUILDING_PAGE = page('Streamlab is building the workbench',
+  '<p>The workbench is being built for the first time. Reload this page in a few seconds.</p>');
+const NO_WORKBENCH_PAGE = page('Streamlab runtime',
+  '<p>The runtime is running, but the workbench is not built. Run <code>npm run build</code> and reload.</p>');

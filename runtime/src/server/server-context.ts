@@ -1,0 +1,22 @@
+/**
+ * What every connection shares: configuration, the token, services and the session table.
+ */
+import type { RuntimeConfig } from '../config.js';
+import type { DatabaseService } from './database-service.js';
+import type { LessonsService } from './lessons-service.js';
+import type { Session } from './session.js';
+import type { TopicsService } from './topics-service.js';
+
+/** Shared state of one runtime server. */
+export interface ServerContext {
+  readonly config: RuntimeConfig;
+  readonly token: string;
+  readonly version: string;
+  readonly lessons: LessonsService;
+  readonly topics: TopicsService;
+  readonly database: DatabaseService;
+  /** The session with this id, or a new one (ids are only honoured while their session lives). */
+  sessionFor(id: string | undefined): Session;
+  /** Optional capabilities announced in hello. */
+  features(): string[];
+}

@@ -1,0 +1,125 @@
+/**
+ * A client session: the runs and tails one workbench tab owns. Events go to the session's current socket.
+ * When the socket closes the session waits `graceMs` (a reload reconnects with the same session id and
+ * keeps its runs); after that every run is stopped and every tail closed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RunLimits } from '../config.js';
+import { JobRun } from '../jobs/job-run.js';
+import type { JobServices } from '../jobs/ipc.js';
+import type { ClientMessageOf, ServerEvent } from '../protocol/index.js';
+import { RequestError } from './request-error.js';
+import type { TopicsService } from './topics-service.js';
+
+/** Sends an event to whoever currently holds the session. */
+export type EventSink = (event: ServerEvent) => void;
+
+/** Runs and tails of one client. */
+export class Session {
+  readonly id: string;
+  private readonly runs = new Map<string, JobRun>();
+  private readonly tails = new Set<string>();
+  private sink: EventSink | null = null;
+  private graceTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    id: string | undefined,
+    private readonly limits: RunLimits,
+    private readonly services: JobServices,
+    private readonly topics: TopicsService,
+    private readonly onClosed: (session: Session) => void,
+  ) {
+    this.id = id ?? randomUUID();
+  }
+
+  /** Attaches a socket; cancels a pending shutdown. */
+  attach(sink: EventSink): void {
+    this.sink = sink;
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = null;
+  }
+
+  /** Detaches the socket; everything stops after the grace period unless a socket attaches again. */
+  detach(sink: EventSink): void {
+    if (this.sink !== sink) return;
+    this.sink = null;
+    if (this.closed) return;
+    this.graceTimer = setTimeout(() => void this.close(), this.limits.socketGraceMs);
+    this.graceTimer.unref();
+  }
+
+  private emit(event: ServerEvent): void {
+    this.sink?.(event);
+  }
+
+  /** Number of runs that have not ended. */
+  activeRuns(): number {
+    return [...this.runs.values()].filter((r) => !r.isOver()).length;
+  }
+
+  /** Compiles and starts a run. */
+  async startRun(request: ClientMessageOf<'run.start'>, maxRowsCap: number): Promise<JobRun> {
+    if (this.activeRuns() >= this.limits.maxRunsPerConnection) {
+      throw new RequestError('busy', `At most ${this.limits.maxRunsPerConnection} runs at a time: stop one first.`);
+    }
+    const runId = `run-${randomUUID().slice(0, 8)}`;
+    const run = new JobRun({
+      runId,
+      files: request.files,
+      entry: request.entry,
+      mode: request.mode,
+      maxRows: Math.min(request.maxRows ?? maxRowsCap, maxRowsCap),
+      limits: this.limits,
+      services: this.services,
+      onEvent: (e) => this.emit(e),
+    });
+    this.runs.set(runId, run);
+    // Ended runs are forgotten once a newer one starts, so a long session does not pile them up.
+    for (const [id, r] of this.runs) if (id !== runId && r.isOver()) this.runs.delete(id);
+    void run.start().catch((e: unknown) => {
+      this.emit({ kind: 'run.error', runId, message: `The run could not start: ${e instanceof Error ? e.message : String(e)}`, code: 'internal', file: null, line: null, column: null, stack: '' });
+      void run.stop();
+    });
+    return run;
+  }
+
+  /** The run with this id. */
+  run(runId: string): JobRun {
+    const run = this.runs.get(runId);
+    if (!run) throw new RequestError('not-found', `No run ${runId} in this session.`);
+    return run;
+  }
+
+  /** Stops a run. */
+  async stopRun(runId: string): Promise<void> {
+    await this.run(runId).stop();
+  }
+
+  /** Starts a tail whose records are sent to this session. */
+  async tail(topic: string, from: 'earliest' | 'latest'): Promise<string> {
+    const tailId = await this.topics.tail(topic, from, (id, r) => this.emit({ kind: 'topics.record', tailId: id, ...r }));
+    this.tails.add(tailId);
+    return tailId;
+  }
+
+  /** Stops a tail of this session. */
+  async untail(tailId: string): Promise<void> {
+    if (!this.tails.has(tailId)) throw new RequestError('not-found', `No tail ${tailId} in this session.`);
+    this.tails.delete(tailId);
+    await this.topics.untail(tailId);
+  }
+
+  /** Stops every run and tail now. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    const runs = [...this.runs.values()];
+    this.runs.clear();
+    const tails = [...this.tails];
+    this.tails.clear();
+    await Promise.allSettled([...runs.map((r) => r.stop()), ...tails.map((t) => this.topics.untail(t))]);
+    this.onClosed(this);
+  }
+}
