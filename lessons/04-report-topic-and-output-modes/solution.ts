@@ -1,0 +1,35 @@
+import { SparkSession, DataFrame, StreamingQuery, functions as F } from "streamlab";
+
+/** The gateways' events: `{"timestamp": …, "_id": …, "origin": …, "content": …}`. */
+const schema = "timestamp TIMESTAMP, _id STRING, origin STRING, content STRING";
+
+/** A running count of events per origin. */
+export function countByOrigin(spark: SparkSession): DataFrame {
+  return spark.readStream
+    .format("kafka")
+    .option("kafka.bootstrap.servers", "localhost:9092")
+    .option("subscribe", "events")
+    .option("startingOffsets", "earliest")
+    .load()
+    .select(F.from_json(F.col("value").cast("string"), schema).alias("event"))
+    .select("event.origin")
+    .groupBy("origin")
+    .count();
+}
+
+/** Prints the whole count table every batch: complete mode to the console. */
+export function startConsole(spark: SparkSession): StreamingQuery {
+  return countByOrigin(spark).writeStream.outputMode("complete").format("console").start();
+}
+
+/** Publishes the counts that changed to `report`, keyed by origin, the row as JSON: update mode. */
+export function startReport(spark: SparkSession): StreamingQuery {
+  return countByOrigin(spark)
+    .select(F.col("origin").alias("key"), F.to_json(F.struct("origin", "count")).alias("value"))
+    .writeStream.outputMode("update")
+    .format("kafka")
+    .option("kafka.bootstrap.servers", "localhost:9092")
+    .option("topic", "report")
+    .option("checkpointLocation", "/tmp/checkpoints/origin-report")
+    .start();
+}

@@ -1,0 +1,43 @@
+import { SparkSession, DataFrame, StreamingQuery, functions as F } from "streamlab";
+
+/** The gateways' events: `{"timestamp": …, "_id": …, "origin": …, "content": …}`. */
+const schema = "timestamp TIMESTAMP, _id STRING, origin STRING, content STRING";
+
+/** A running count of events per origin. */
+export function countByOrigin(spark: SparkSession): DataFrame {
+  return spark.readStream
+    .format("kafka")
+    .option("kafka.bootstrap.servers", "localhost:9092")
+    .option("subscribe", "events")
+    .option("startingOffsets", "earliest")
+    .load()
+    .select(F.from_json(F.col("value").cast("string"), schema).alias("event"))
+    .select("event.origin")
+    .groupBy("origin")
+    .count();
+}
+
+/**
+ * Prints the count table every batch.
+ * TODO: Spark refuses this at start(): an aggregation without a watermark cannot run in append mode.
+ * Pick the output mode that prints the whole table every batch.
+ */
+export function startConsole(spark: SparkSession): StreamingQuery {
+  return countByOrigin(spark).writeStream.outputMode("append").format("console").start();
+}
+
+/**
+ * Publishes the counts to `report`.
+ * TODO: key each record by origin and send the whole row as JSON (`to_json(struct("origin", "count"))`); and publish
+ * only the origins whose count changed, not the whole table every batch.
+ */
+export function startReport(spark: SparkSession): StreamingQuery {
+  return countByOrigin(spark)
+    .select(F.col("count").cast("string").alias("value"))
+    .writeStream.outputMode("complete")
+    .format("kafka")
+    .option("kafka.bootstrap.servers", "localhost:9092")
+    .option("topic", "report")
+    .option("checkpointLocation", "/tmp/checkpoints/origin-report")
+    .start();
+}
