@@ -17,7 +17,7 @@ function chooseClient(): RuntimeClient | null {
   const url = new URL(location.href);
   const replay = url.searchParams.get('replay');
   const recorded = replay ? recordedSessions[replay] : undefined;
-  if (recorded) return new ReplayClient(recorded, 1);
+  if (recorded) return new ReplayClient(recorded(), 1);
   const token = url.searchParams.get('token');
   return token ? new LiveClient({ url: LiveClient.urlFor(location, token), token }) : null;
 }

@@ -9,13 +9,33 @@
  */
 import { LitElement, css, html, svg, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { BatchEvent, DStreamTrace, StructuredTrace } from '../model/server-events.js';
 import { sharedStyles } from '../elements/shared-styles.js';
 import { dotPaths, layoutStructuredTimeline } from './structured-layout.js';
 import { layoutDStreamTimeline } from './dstream-layout.js';
 import { formatTick } from './time-axis.js';
 
-const tracesOf = (batches: BatchEvent[]) => batches.flatMap((b) => (b.trace ? [b.trace] : []));
+/** Traces of a batch list, one array per list so the layouts' per-run caches hit while scrubbing. */
+const traceCache = new WeakMap<BatchEvent[], (StructuredTrace | DStreamTrace)[]>();
+function tracesOf(batches: BatchEvent[]): (StructuredTrace | DStreamTrace)[] {
+  let traces = traceCache.get(batches);
+  if (!traces) traceCache.set(batches, (traces = batches.flatMap((b) => (b.trace ? [b.trace] : []))));
+  return traces;
+}
+
+/** Filters by kind, again one array per input array and kind. */
+const kindCache = { structured: new WeakMap<object, StructuredTrace[]>(), dstream: new WeakMap<object, DStreamTrace[]>() };
+function structuredOf(traces: (StructuredTrace | DStreamTrace)[]): StructuredTrace[] {
+  let list = kindCache.structured.get(traces);
+  if (!list) kindCache.structured.set(traces, (list = traces.filter((t): t is StructuredTrace => t.kind === 'structured')));
+  return list;
+}
+function dstreamOf(traces: (StructuredTrace | DStreamTrace)[]): DStreamTrace[] {
+  let list = kindCache.dstream.get(traces);
+  if (!list) kindCache.dstream.set(traces, (list = traces.filter((t): t is DStreamTrace => t.kind === 'dstream')));
+  return list;
+}
 
 @customElement('sl-timeline')
 export class SlTimeline extends LitElement {
@@ -123,8 +143,8 @@ export class SlTimeline extends LitElement {
   private view(traces: (StructuredTrace | DStreamTrace)[], index: number, width: number, caption: string | null) {
     const kind = traces[0]?.kind;
     const body = kind === 'dstream'
-      ? this.dstream(traces.filter((t): t is DStreamTrace => t.kind === 'dstream'), index, width)
-      : this.structured(traces.filter((t): t is StructuredTrace => t.kind === 'structured'), index, width);
+      ? this.dstream(dstreamOf(traces), index, width)
+      : this.structured(structuredOf(traces), index, width);
     return html`<figure>${caption ? html`<figcaption>${caption} (${kind === 'dstream' ? 'DStream' : 'Structured Streaming'})</figcaption>` : nothing}${body}</figure>`;
   }
 
@@ -141,13 +161,13 @@ export class SlTimeline extends LitElement {
         <line x1=${layout.scale.rangeStart} x2=${layout.scale.rangeEnd} y1=${axisY} y2=${axisY}></line>
         ${layout.axis.map((a) => svg`<line x1=${a.x} x2=${a.x} y1=${axisY} y2=${axisY + 4}></line><text x=${a.x} y=${axisY + 16} text-anchor="middle">${a.label}</text>`)}
       </g>
-      ${layout.windows.map((w) => svg`<g class="window-box ${w.emitted ? 'emitted' : ''} ${w.evicted ? 'evicted' : ''}" data-key=${w.key} data-start=${w.window.startMs} data-end=${w.window.endMs}>
+      ${repeat(layout.windows, (w) => `${w.key}|${w.window.startMs}|${w.window.endMs}`, (w) => svg`<g class="window-box ${w.emitted ? 'emitted' : ''} ${w.evicted ? 'evicted' : ''}" data-key=${w.key} data-start=${w.window.startMs} data-end=${w.window.endMs}>
         <title>${w.key} [${formatTick(w.window.startMs, 1000)}, ${formatTick(w.window.endMs, 1000)}): ${w.label}${w.emitted ? ' — emitted by this batch' : ''}${w.evicted ? ' — evicted from state' : ''}</title>
         <rect x=${w.x} y=${w.y} width=${w.width} height=${w.height} rx="3" style="fill:${w.color};stroke:${w.color}"></rect>
         ${w.width > 40 ? svg`<text x=${w.x + 4} y=${w.y + w.height - 5}>${clip(`${w.emitted ? '▲ ' : ''}${w.label}`, Math.floor((w.width - 8) / 6))}</text>` : nothing}
       </g>`)}
       ${dotPaths(layout.dots).map((p) => svg`<path d=${p.d} class=${p.dropped ? 'dropped' : ''} style=${p.dropped ? '' : `fill:${p.color}`} fill-opacity=${p.current ? 1 : 0.55}></path>`)}
-      ${hits.map((d) => svg`<circle class="hit" cx=${d.x} cy=${d.y} r="6"><title>${d.title}</title></circle>`)}
+      ${repeat(hits, (d) => `${d.batchId}|${d.key}|${d.eventTimeMs}|${d.x}`, (d) => svg`<circle class="hit" cx=${d.x} cy=${d.y} r="6"><title>${d.title}</title></circle>`)}
       ${layout.watermarks.slice(0, -1).map((m) => svg`<line class="watermark-past" x1=${m.x} x2=${m.x} y1="0" y2=${axisY}></line>`)}
       ${wm ? svg`<line class="watermark-line" x1=${wm.x} x2=${wm.x} y1="0" y2=${axisY}><title>Watermark after batch ${wm.batchId}: ${formatTick(wm.watermarkMs, 1000)}</title></line>
         <text class="watermark-label" x=${wm.x + 4} y=${axisY - 4}>watermark ${formatTick(wm.watermarkMs, 1000)}</text>` : nothing}

@@ -111,6 +111,9 @@ function packRows(spans: WindowSpan[]): number[] {
 
 interface WindowInfo { key: string; window: WindowSpan; label: string; everEmitted: boolean; evicted: boolean }
 
+/** The whole run's fold, kept per traces array: scrubbing lays out the same run again and again. */
+const wholeRun = new WeakMap<StructuredTrace[], ReturnType<typeof collect>>();
+
 /** What a run of traces says about windows, keys and the time span, folded batch by batch. */
 function collect(traces: StructuredTrace[]) {
   const windows = new Map<string, WindowInfo>();
@@ -183,7 +186,8 @@ export function layoutStructuredTimeline(traces: StructuredTrace[], viewport: Vi
   const top = viewport.top ?? 8;
   const shown = selected >= 0 ? traces.slice(0, selected + 1) : [];
   const current = shown[shown.length - 1];
-  const whole = collect(traces);
+  let whole = wholeRun.get(traces);
+  if (!whole) wholeRun.set(traces, (whole = collect(traces)));
   const { windows, nullEventTimes } = collect(shown);
   const emittedNow = new Set((current?.emitted ?? []).flatMap((e) => (e.window ? [windowId(e.key, e.window)] : [])));
 
