@@ -22,8 +22,7 @@ import { kafkaSourceProvider } from '../../engine/kafka/kafka-source.js';
 import type { MemorySink } from '../../engine/sinks/memory-sink.js';
 import { intervalMicros } from '../../engine/time.js';
 import { parseDataType, StructField, StructType, type DataType } from '../../engine/types.js';
-import { formatTimestamp } from '../../engine/time.js';
-import { fromUtf8, toSparkString } from '../../engine/values.js';
+import { renderRows } from '../render.js';
 import { functions as F, type Column, type DataFrame, MemoryStream, SparkSession, type StreamingQuery } from '../../streamlab.js';
 import { compareRows, type Scenario, type ScenarioResult } from './scenario.js';
 
@@ -150,38 +149,7 @@ function build(scenario: Scenario, variant: Json): Built {
 
 /** Projects engine rows to the scenario's output columns and JSON-comparable values. */
 function project(rows: readonly Row[], schema: StructType, outputColumns: string[] | undefined): unknown[][] {
-  const render = (v: unknown, t: DataType): unknown => {
-    if (v === null || v === undefined) return null;
-    if (t.kind === 'atomic') {
-      if (t.name === 'timestamp' || t.name === 'timestamp_ntz') return formatTimestamp(v as number);
-      if (t.name === 'binary') return fromUtf8(v as Uint8Array);
-      if (t.name === 'date') return toSparkString(v, t);
-      return v;
-    }
-    if (t.kind === 'struct') return (v as unknown[]).map((x, i) => render(x, t.fields[i].dataType));
-    if (t.kind === 'array') return (v as unknown[]).map((x) => render(x, t.elementType));
-    return v;
-  };
-  const cols = outputColumns ?? schema.fieldNames();
-  let getters: ((r: Row) => unknown)[];
-  if (cols.length === schema.fields.length) {
-    getters = schema.fields.map((f, i) => (r) => render(r[i], f.dataType));
-  } else {
-    getters = cols.map((name) => {
-      const i = schema.fields.findIndex((f) => f.name === name);
-      if (i >= 0) return (r: Row) => render(r[i], schema.fields[i].dataType);
-      for (const [si, f] of schema.fields.entries()) {
-        if (f.dataType.kind !== 'struct') continue;
-        const fi = f.dataType.fields.findIndex((x) => x.name === name);
-        if (fi >= 0) {
-          const ft = f.dataType.fields[fi].dataType;
-          return (r: Row) => (r[si] === null ? null : render((r[si] as unknown[])[fi], ft));
-        }
-      }
-      throw new Error(`output column ${name} not found in [${schema.fieldNames().join(', ')}]`);
-    });
-  }
-  return rows.map((r) => getters.map((g) => g(r)));
+  return renderRows(rows, schema, outputColumns);
 }
 
 function errorMatches(e: unknown, spec: Json): string | null {
