@@ -1,0 +1,81 @@
+/**
+ * The locations pipeline: GPS fixes from Kafka are cast and parsed, and each micro-batch is
+ * appended to PostgreSQL from `foreachBatch` through the JDBC writer, in several batches.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { Kafka, logLevel } from 'kafkajs';
+import { databaseUrl, freshName, freshTopic, kafkaBootstrap } from '../../services/inject.js';
+import { ManualClock } from '../../../runtime/src/engine/clock.js';
+import { SparkSession, type DataFrame } from '../../../runtime/src/engine/structured/index.js';
+import * as F from '../../../runtime/src/engine/structured/functions.js';
+import { registerConnectors, type RegisteredConnectors } from '../../../runtime/src/connectors/index.js';
+import { KafkaWriter } from '../../../runtime/src/connectors/kafka/kafka-writer.js';
+
+describe('locations pipeline: Kafka → parse → foreachBatch JDBC append', () => {
+  let connectors: RegisteredConnectors;
+  let client: pg.Client;
+
+  beforeAll(async () => {
+    connectors = registerConnectors({ kafka: { brokers: [kafkaBootstrap()] }, postgres: { url: databaseUrl() } });
+    client = new pg.Client({ connectionString: databaseUrl() });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.end();
+    await connectors.close();
+  });
+
+  it('appends every fix once, with the schema mapped to PostgreSQL types', async () => {
+    const topic = freshTopic('locations');
+    const admin = new Kafka({ brokers: [kafkaBootstrap()], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    await admin.disconnect();
+    const t0 = Date.UTC(2024, 5, 1, 12);
+    const fixes = Array.from({ length: 500 }, (_, i) => ({ device: `bus-${i % 4}`, lat: 48.85 + i / 10_000, lon: 2.35 - i / 20_000, ts: new Date(t0 + i * 1000).toISOString() }));
+    const writer = new KafkaWriter({ brokers: [kafkaBootstrap()] }, { topic });
+    await writer.write(fixes.map((f, i) => ({ key: f.device, value: JSON.stringify(f), partition: i % 2 })));
+    await writer.close();
+
+    const table = freshName('locations');
+    const batchSizes: number[] = [];
+    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const q = spark.readStream
+      .format('kafka')
+      .option('kafka.bootstrap.servers', 'kafka:9092')
+      .option('subscribe', topic)
+      .option('startingOffsets', 'earliest')
+      .option('maxOffsetsPerTrigger', 120)
+      .load()
+      .selectExpr('CAST(key AS STRING) AS device_id', 'CAST(value AS STRING) AS json')
+      .select('device_id', F.from_json(F.col('json'), 'lat DOUBLE, lon DOUBLE, ts TIMESTAMP').alias('fix'))
+      .select('device_id', 'fix.lat', 'fix.lon', 'fix.ts')
+      .writeStream.foreachBatch(async (batchDf: DataFrame) => {
+        const rows = batchDf.collectInternal();
+        batchSizes.push(rows.length);
+        await connectors.writeJdbc({
+          options: { url: 'jdbc:postgresql://postgres:5432/streamlab', dbtable: table, user: 'spark', password: 'spark' },
+          mode: 'append',
+          schema: batchDf.schema,
+          rows,
+        });
+      })
+      .start();
+    try {
+      await q.processAllAvailable();
+    } finally {
+      await q.stop();
+    }
+    expect(batchSizes).toEqual([120, 120, 120, 120, 20]);
+    const types = await client.query({ text: 'SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position', values: [table], rowMode: 'array' });
+    expect(types.rows).toEqual([
+      ['device_id', 'text'],
+      ['lat', 'double precision'],
+      ['lon', 'double precision'],
+      ['ts', 'timestamp with time zone'],
+    ]);
+    const rows = await client.query({ text: `SELECT device_id, lat, lon, ts FROM ${table} ORDER BY ts`, rowMode: 'array' });
+    expect(rows.rows).toEqual(fixes.map((f) => [f.device, f.lat, f.lon, new Date(f.ts)]));
+  });
+});
