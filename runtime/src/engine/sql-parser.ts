@@ -129,6 +129,10 @@ class Parser {
   }
 
   parseNamed(): Expr {
+    if (this.op('*') && this.toks[this.i + 1].kind === 'eof') {
+      this.i++;
+      return node({ kind: 'star' });
+    }
     const e = this.expr();
     let out = e;
     if (this.eatKw('as')) {
@@ -328,10 +332,6 @@ class Parser {
     if (tok.kind === 'str') {
       this.i++;
       return literal(tok.text, STRING);
-    }
-    if (tok.kind === 'op' && tok.text === '*') {
-      this.i++;
-      return node({ kind: 'star' });
     }
     if (tok.kind === 'op' && tok.text === '(') {
       this.i++;
