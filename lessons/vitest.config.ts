@@ -14,5 +14,7 @@ export default defineConfig({
     include: ['*/check.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
+    // Learners read the assertion message: show whole rows, never `[ …(5) ]`.
+    chaiConfig: { truncateThreshold: 0 },
   },
 });

@@ -135,6 +135,11 @@ describe('lesson 03: event-time windows', () => {
     await expect(runStream('append', 1)).resolves.toBeDefined();
   });
 
+  it('in append mode, writes nothing while no window is final (first two batches)', async () => {
+    const { perBatch } = await runStream('append', 2);
+    expect(perBatch).toEqual([]);
+  });
+
   it('in append mode, writes each window once, only after the watermark passes its end', async () => {
     const { perBatch } = await runStream('append');
     expect(perBatch).toEqual([
