@@ -5,16 +5,17 @@
  * engine's format registry; the runtime (or a job process) calls it once with its own connection
  * settings, which then win over whatever bootstrap servers, URL or credentials a learner typed:
  *
- *   readStream.format("kafka")            Kafka source (kafkajs, direct partition fetches)
- *   writeStream.format("kafka")           Kafka sink (at-least-once)
+ *   readStream.format("kafka")            the engine's Kafka source rules reading through kafkajs
+ *                                         (direct partition fetches)
+ *   writeStream.format("kafka")           the engine's Kafka sink rules writing through kafkajs
+ *                                         (at-least-once)
  *   writeStream.format("postgres")        PostgreSQL upsert sink (exactly-once per batch id)
  *   StreamingContext({ kafka })           DStream direct input: `dstreamKafka` in the result
  *   df.write jdbc / format("jdbc")        `writeJdbc` in the result, for the engine's batch writer
  */
 import { registerSinkProvider, registerSourceProvider } from '../engine/formats.js';
 import type { SinkProvider } from '../engine/sinks/sink.js';
-import { kafkaSourceProvider } from './kafka/kafka-source.js';
-import { kafkaSinkProvider } from './kafka/kafka-sink.js';
+import { kafkaSinkProvider, kafkaSourceProvider } from './kafka/kafka-formats.js';
 import { KafkaDirectInputFactory } from './kafka/kafka-direct-input.js';
 import type { KafkaConnection } from './kafka/kafka-connection.js';
 import { postgresConnectors, type PostgresConnection } from './postgres/postgres-sinks.js';
@@ -47,7 +48,7 @@ export interface RegisteredConnectors {
 /** Registers the Kafka and PostgreSQL formats with the engine. */
 export function registerConnectors(config: ConnectorsConfig = {}): RegisteredConnectors {
   registerSourceProvider('kafka', kafkaSourceProvider(config.kafka));
-  registerSinkProvider('kafka', kafkaSinkProvider(config.kafka) as SinkProvider);
+  registerSinkProvider('kafka', kafkaSinkProvider(config.kafka));
   const pg = postgresConnectors(config.postgres);
   registerSinkProvider('postgres', pg.sinkProvider as SinkProvider);
   return {

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveKafkaConnection, TopicNames, KafkaOptionError } from '../../../runtime/src/connectors/kafka/kafka-connection.js';
-import { toKafkaRecords, validateKafkaSinkSchema } from '../../../runtime/src/connectors/kafka/kafka-sink.js';
 import { reportDataLoss, KafkaDataLossError } from '../../../runtime/src/connectors/kafka/data-loss.js';
 import { errorKind, isFatal, retrying } from '../../../runtime/src/connectors/kafka/retry.js';
 
-const t = (name: string) => ({ simpleString: () => name });
-const schema = (...cols: Array<[string, string]>) => ({ fields: cols.map(([name, type]) => ({ name, dataType: t(type) })) });
 
 describe('Kafka connection resolution', () => {
   it('lets the runtime configuration win over the learner options', () => {
@@ -45,33 +42,6 @@ describe('Kafka connection resolution', () => {
     expect(n.fromBroker('s1.report')).toBe('report');
     expect(n.fromBroker('s2.report')).toBeUndefined();
     expect(new TopicNames().fromBroker('x')).toBe('x');
-  });
-});
-
-describe('Kafka sink schema (KafkaSinkSuite messages)', () => {
-  it('requires a topic and a value, with Spark type rules', () => {
-    expect(() => validateKafkaSinkSchema(schema(['key', 'string'], ['value', 'string']), undefined)).toThrow(
-      "topic option required when no 'topic' attribute is present. Use the topic option for setting a topic.",
-    );
-    expect(() => validateKafkaSinkSchema(schema(['topic', 'string'], ['key', 'string']), undefined)).toThrow("Required attribute 'value' not found");
-    expect(() => validateKafkaSinkSchema(schema(['topic', 'int'], ['value', 'string']), undefined)).toThrow('topic must be a(n) string');
-    expect(() => validateKafkaSinkSchema(schema(['value', 'int']), 't')).toThrow('value must be a(n) string or binary');
-    expect(() => validateKafkaSinkSchema(schema(['value', 'binary'], ['key', 'double']), 't')).toThrow('key must be a(n) string or binary');
-    expect(() => validateKafkaSinkSchema(schema(['value', 'binary'], ['partition', 'bigint']), 't')).toThrow('partition must be a(n) int');
-    expect(() => validateKafkaSinkSchema(schema(['value', 'binary'], ['headers', 'string']), 't')).toThrow(
-      'headers must be a(n) array<struct<key:string,value:binary>>',
-    );
-    // The topic option replaces a topic column of any type.
-    expect(() => validateKafkaSinkSchema(schema(['topic', 'int'], ['value', 'string'], ['partition', 'int']), 't')).not.toThrow();
-  });
-
-  it('maps rows to records', () => {
-    const s = schema(['topic', 'string'], ['key', 'string'], ['value', 'binary'], ['partition', 'int'], ['headers', 'array<struct<key:string,value:binary>>']);
-    const bytes = new Uint8Array([0xff]);
-    expect(toKafkaRecords(s, [['t', 'k', bytes, 2, [['h', bytes]]], [null, null, null, null, null]])).toEqual([
-      { topic: 't', key: 'k', value: bytes, partition: 2, headers: [{ key: 'h', value: bytes }] },
-      { topic: null, key: null, value: null },
-    ]);
   });
 });
 

@@ -1,0 +1,96 @@
+/**
+ * Plugs kafkajs into the engine's Kafka rules: the engine's `KafkaSource` reads through
+ * {@link KafkajsReaderAdapter} and its Kafka sink writes through {@link KafkaWriter}. Both providers
+ * are wrapped so that stopping a query also closes its Kafka connections (the engine's source and
+ * sink hold no I/O and so have nothing to close themselves).
+ */
+import {
+  kafkaSinkProvider as engineKafkaSinkProvider,
+  kafkaSourceProvider as engineKafkaSourceProvider,
+  type KafkaPartitionReader,
+  type KafkaRecord as EngineKafkaRecord,
+  type PartitionInfo,
+} from '../../engine/kafka/index.js';
+import type { SinkProvider } from '../../engine/sinks/sink.js';
+import type { SourceProvider } from '../../engine/sources/source.js';
+import { KafkajsPartitionReader, type PartitionReaderOptions } from './partition-reader.js';
+import { KafkaWriter } from './kafka-writer.js';
+import { resolveKafkaConnection, type KafkaConnection } from './kafka-connection.js';
+
+/** The engine's reader interface over the kafkajs partition reader. */
+export class KafkajsReaderAdapter implements KafkaPartitionReader {
+  private readonly reader: KafkajsPartitionReader;
+
+  constructor(connection: KafkaConnection, options: PartitionReaderOptions = {}) {
+    this.reader = new KafkajsPartitionReader(connection, options);
+  }
+
+  async listPartitions(query: { topics?: readonly string[]; pattern?: string }): Promise<PartitionInfo[]> {
+    if (query.pattern !== undefined) {
+      // Spark's subscribePattern is a Java regex matched against the whole topic name.
+      const re = new RegExp(`^(?:${query.pattern})$`);
+      return this.reader.partitionOffsets((await this.reader.listTopics()).filter((t) => re.test(t)));
+    }
+    return this.reader.partitionOffsets(query.topics ?? []);
+  }
+
+  async read(topic: string, partition: number, from: number, until: number): Promise<EngineKafkaRecord[]> {
+    return this.reader.read({ topic, partition, from, until });
+  }
+
+  /** Closes the connections (reopened on the next call). */
+  async close(): Promise<void> {
+    await this.reader.close();
+  }
+}
+
+/** `readStream.format("kafka")`: the engine's source over kafkajs; the runtime's connection wins. */
+export function kafkaSourceProvider(runtime: KafkaConnection | undefined): SourceProvider {
+  return {
+    sourceSchema: (options, userSchema) => engineKafkaSourceProvider(() => unused()).sourceSchema(options, userSchema),
+    async createSource(ctx) {
+      let adapter: KafkajsReaderAdapter | undefined;
+      const provider = engineKafkaSourceProvider((parsed) => {
+        adapter = new KafkajsReaderAdapter(resolveKafkaConnection(runtime, ctx.options), {
+          failOnDataLoss: parsed.failOnDataLoss,
+          warn: (m) => console.warn(`[kafka source] ${m}`),
+        });
+        return adapter;
+      });
+      const source = await provider.createSource(ctx);
+      const stop = source.stop.bind(source);
+      source.stop = async () => {
+        await stop();
+        await adapter?.close();
+      };
+      return source;
+    },
+  };
+}
+
+/** `writeStream.format("kafka")` / `df.write.format("kafka")`: the engine's sink rules over kafkajs. */
+export function kafkaSinkProvider(runtime: KafkaConnection | undefined): SinkProvider {
+  const rules = engineKafkaSinkProvider(() => () => undefined);
+  return {
+    validate: rules.validate,
+    supportedModes: rules.supportedModes,
+    async createSink(ctx) {
+      // The engine's records carry the topic already resolved (the `topic` option wins).
+      const writer = new KafkaWriter(resolveKafkaConnection(runtime, ctx.options));
+      const sink = await engineKafkaSinkProvider(() => (records) =>
+        writer.write(records.map((r) => ({ topic: r.topic, key: r.key, value: r.value, partition: r.partition, headers: r.headers ? [...r.headers] : null }))),
+      ).createSink(ctx);
+      return {
+        addBatch: (batch) => sink.addBatch(batch),
+        stop: async () => {
+          await sink.stop?.();
+          await writer.close();
+        },
+      };
+    },
+  };
+}
+
+function unused(): never {
+  throw new Error('sourceSchema does not read');
+}
