@@ -49,7 +49,6 @@ interface VitestJson {
   testResults?: { message?: string; status?: string; assertionResults?: VitestAssertion[] }[];
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** The first lines of a failure, without colour codes or the stack below the message. */

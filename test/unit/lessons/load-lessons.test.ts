@@ -1,0 +1,65 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findLesson, loadLesson, loadLessons, LessonError } from '../../../runtime/src/lessons/load-lessons.js';
+
+const LESSONS = fileURLToPath(new URL('../../../lessons', import.meta.url));
+
+describe('loadLessons on the repository lessons', () => {
+  it('loads lessons 01–04 with validated front matter, steps, starter and solution', async () => {
+    const lessons = await loadLessons(LESSONS);
+    expect(lessons.slice(0, 4).map((l) => [l.id, l.number, l.api])).toEqual([
+      ['01-kafka-basics', '01', 'kafka'],
+      ['02-dstream-temperature', '02', 'dstream'],
+      ['03-structured-windows', '03', 'structured'],
+      ['04-report-topic-and-output-modes', '04', 'structured'],
+    ]);
+    for (const l of lessons.slice(0, 4)) {
+      expect(Object.keys(l.starter)).toEqual(['starter.ts']);
+      expect(Object.keys(l.solution)).toEqual(['solution.ts']);
+      expect(l.steps.at(-1)?.title).toMatch(/check/i);
+    }
+  });
+
+  it('reads the points of lesson 03 from its front matter', async () => {
+    const l = findLesson(await loadLessons(LESSONS), '3')!;
+    expect(Object.values(l.points).reduce((a, b) => a + b, 0)).toBe(15);
+    expect(l.points['averages each sensor over one-minute windows of event time (update mode)']).toBe(3);
+  });
+});
+
+describe('loadLesson errors', () => {
+  let dir: string | undefined;
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  async function lessonWith(frontMatter: string): Promise<string> {
+    dir = await mkdtemp(join(tmpdir(), 'lesson-'));
+    const l = join(dir, '09-broken');
+    await mkdir(l);
+    await writeFile(join(l, 'lesson.md'), `---\n${frontMatter}\n---\n# Broken\n\n## Step 1: x\n\ntext\n`);
+    await writeFile(join(l, 'starter.ts'), 'export {};\n');
+    await writeFile(join(l, 'solution.ts'), 'export {};\n');
+    return l;
+  }
+
+  it('names the file and every invalid field of a bad front matter', async () => {
+    const l = await lessonWith('title: Broken\nsummary: s\napi: flink\nduration: half an hour');
+    await expect(loadLesson(l, '09-broken')).rejects.toThrow(new LessonError(
+      '09-broken/lesson.md: invalid front matter: api: Invalid option: expected one of "structured"|"dstream"|"kafka"; duration: duration looks like "30 min"',
+    ));
+  });
+
+  it('rejects YAML that does not parse, naming the file', async () => {
+    const l = await lessonWith('title: [unclosed');
+    await expect(loadLesson(l, '09-broken')).rejects.toThrow(/^09-broken\/lesson\.md: front matter is not valid YAML: /);
+  });
+
+  it('rejects a folder name that is not NN-slug', async () => {
+    await expect(loadLesson('/nowhere', 'broken')).rejects.toThrow('broken: lesson folders are named NN-slug (e.g. 03-structured-windows)');
+  });
+});
