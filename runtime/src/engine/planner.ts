@@ -11,7 +11,7 @@ import { compileAggregate, type AggregateFn } from './aggregates.js';
 import { castTo, compile, resolveColumn, type Compiled, type EvalContext, type Row } from './compile.js';
 import { AnalysisException } from './errors.js';
 import { AGGREGATE_FUNCTIONS, colRef, exprName, exprSql, transformExpr, type Expr } from './expr.js';
-import { AggregateExec, type EventTimeKey } from './physical/aggregate.js';
+import { AggregateExec, type CompactWindowKey, type EventTimeKey } from './physical/aggregate.js';
 import { DeduplicateExec } from './physical/deduplicate.js';
 import { FilterExec } from './physical/filter.js';
 import { HashJoinExec } from './physical/join.js';
@@ -148,7 +148,7 @@ class Planner {
   }
 
   /** Plans `window(time, duration[, slide[, start]])`; returns the child with the struct appended. */
-  private windowExpand(child: PhysicalOperator, call: Extract<Expr, { kind: 'call' }>): { op: PhysicalOperator; index: number; type: DataType; metadata: FieldMetadata } {
+  private windowExpand(child: PhysicalOperator, call: Extract<Expr, { kind: 'call' }>): { op: PhysicalOperator; index: number; type: DataType; metadata: FieldMetadata; tumbling: { windowUs: number; start: (row: Row) => unknown } | null } {
     if (call.args.length < 2 || call.args.length > 4) {
       throw new AnalysisException(`[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The \`window\` requires [2, 3, 4] parameters but the actual number is ${call.args.length}.`, { code: 'WRONG_NUM_ARGS' });
     }
@@ -177,7 +177,16 @@ class Planner {
     const metadata: FieldMetadata = timeC.metadata.watermarkDelayMs !== undefined ? { watermarkDelayMs: timeC.metadata.watermarkDelayMs, watermarkId: timeC.metadata.watermarkId } : {};
     const type = new StructType(WINDOW_STRUCT_FIELDS(tType));
     const schema = new StructType([...child.schema.fields, new StructField(name, type, true, metadata)]);
-    return { op: new WindowExpandExec(schema, child, time, spec), index: child.schema.fields.length, type, metadata };
+    const tumbling = spec.slideUs === spec.windowUs ? {
+      windowUs,
+      start: (row: Row): unknown => {
+        const t = time(row) as number | null;
+        if (t === null) return null;
+        const remainder = (t - spec.startUs) % spec.slideUs;
+        return t - (remainder < 0 ? remainder + spec.slideUs : remainder);
+      },
+    } : null;
+    return { op: new WindowExpandExec(schema, child, time, spec), index: child.schema.fields.length, type, metadata, tumbling };
   }
 
   private expandStars(schema: StructType, exprs: readonly Expr[]): Expr[] {
@@ -244,14 +253,21 @@ class Planner {
     const keyFns: ((row: Row) => unknown)[] = [];
     let session: { time: (row: Row) => unknown; gap: (row: Row) => number | null; position: number; field: StructField } | null = null;
     let windowCount = 0;
+    let compact: CompactWindowKey | null = null;
     for (const g of groupBy) {
       const { expr, alias } = stripAlias(g);
       if (expr.kind === 'call' && expr.name === 'window') {
         windowCount++;
         const w = this.windowExpand(input, expr);
-        input = w.op;
-        const idx = w.index;
-        keyFns.push((row) => row[idx]);
+        if (w.tumbling) {
+          // Tumbling windows need no Expand: the key is computed in place, kept as its start.
+          compact = { index: keyFields.length, windowUs: w.tumbling.windowUs };
+          keyFns.push(w.tumbling.start);
+        } else {
+          input = w.op;
+          const idx = w.index;
+          keyFns.push((row) => row[idx]);
+        }
         keyFields.push(new StructField(alias ?? 'window', w.type, true, w.metadata));
       } else if (expr.kind === 'call' && expr.name === 'session_window') {
         windowCount++;
@@ -322,7 +338,7 @@ class Planner {
     const etIdx = keyFields.findIndex((f) => f.metadata.watermarkDelayMs !== undefined);
     const eventTime: EventTimeKey | null = etIdx < 0 ? null : { index: etIdx, isWindow: keyFields[etIdx].dataType.kind === 'struct' };
     this.stateful.push({ id, kind: 'aggregate', hasEventTime: eventTime !== null });
-    return new AggregateExec(schema, input, keyFns, keyTypes, aggFns, resultFn, id, eventTime, timeIdx);
+    return new AggregateExec(schema, input, keyFns, keyTypes, aggFns, resultFn, id, eventTime, timeIdx, compact);
   }
 
   private deduplicate(child: PhysicalOperator, columns: readonly string[] | null): PhysicalOperator {

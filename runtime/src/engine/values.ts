@@ -223,7 +223,11 @@ function encodeOne(v: unknown): string {
     default:
       if (v === null || v === undefined) return 'z';
       if (v instanceof Uint8Array) return `b${[...v].join(',')}`;
-      if (Array.isArray(v)) return `a[${v.map(encodeOne).join('\u0002')}]`;
+      if (Array.isArray(v)) {
+        let out = 'a[';
+        for (let i = 0; i < v.length; i++) out += `${encodeOne(v[i])}\u0002`;
+        return `${out}]`;
+      }
       return `o${JSON.stringify(v)}`;
   }
 }

@@ -19,6 +19,15 @@ export interface EventTimeKey {
 }
 
 /**
+ * A tumbling window grouping key kept compactly as its start (microseconds) instead of a
+ * `[start, end]` struct; rows whose time is NULL get no window and are skipped, as Spark drops them.
+ */
+export interface CompactWindowKey {
+  readonly index: number;
+  readonly windowUs: number;
+}
+
+/**
  * Hash aggregation. On a stream it is Spark's StateStoreRestore/Save pair: this batch's rows are
  * folded into the group buffers kept in the versioned state store, then the output mode decides what
  * is written: complete → every group; update → groups changed in this batch; append → groups the
@@ -40,8 +49,19 @@ export class AggregateExec implements PhysicalOperator {
     private readonly eventTime: EventTimeKey | null,
     /** Index of the event-time column in the input rows, for the trace. */
     private readonly inputTimeIndex: number,
+    private readonly compact: CompactWindowKey | null = null,
   ) {
     this.children = [child];
+  }
+
+  /** A key as the output (and the trace) sees it: compact windows become `[start, end]`. */
+  private outputKey(key: unknown[]): unknown[] {
+    const c = this.compact;
+    const out = key.slice();
+    if (!c) return out;
+    const s = key[c.index] as number;
+    out[c.index] = [s, s + c.windowUs];
+    return out;
   }
 
   describe(): string {
@@ -50,14 +70,16 @@ export class AggregateExec implements PhysicalOperator {
 
   /** The event-time bound of a key, in microseconds (window end or the raw time). */
   private timeOf(key: unknown[]): number | null {
-    const v = key[this.eventTime!.index];
+    const et = this.eventTime!;
+    const v = key[et.index];
     if (v === null) return null;
-    return this.eventTime!.isWindow ? ((v as unknown[])[1] as number) : (v as number);
+    if (this.compact && this.compact.index === et.index) return (v as number) + this.compact.windowUs;
+    return et.isWindow ? ((v as unknown[])[1] as number) : (v as number);
   }
 
   private emit(entry: AggregateState): Row {
     const aggs = this.aggs;
-    const r = entry.key.slice();
+    const r = this.outputKey(entry.key);
     for (let i = 0; i < aggs.length; i++) r.push(aggs[i].evaluate(entry.bufs[i]));
     return this.resultFn(r);
   }
@@ -68,11 +90,13 @@ export class AggregateExec implements PhysicalOperator {
     const nk = keyFns.length;
     const aggs = this.aggs;
     const na = aggs.length;
+    const compactIndex = this.compact ? this.compact.index : -1;
     if (ctx.execution === 'batch') {
       const groups = new Map<string, AggregateState>();
       for (const row of rows) {
         const key = new Array(nk);
         for (let i = 0; i < nk; i++) key[i] = keyFns[i](row);
+        if (compactIndex >= 0 && key[compactIndex] === null) continue;
         const k = encodeKey(key);
         let g = groups.get(k);
         if (!g) {
@@ -92,9 +116,11 @@ export class AggregateExec implements PhysicalOperator {
     const lateKeys = new Set<string>();
     const trace = ctx.trace;
     const inSchema = this.child.schema;
+    const scratch = new Array(nk);
     for (const row of rows) {
-      const key = new Array(nk);
-      for (let i = 0; i < nk; i++) key[i] = keyFns[i](row);
+      for (let i = 0; i < nk; i++) scratch[i] = keyFns[i](row);
+      if (compactIndex >= 0 && scratch[compactIndex] === null) continue;
+      const key = scratch;
       const k = encodeKey(key);
       if (watermarked) {
         const t = this.timeOf(key);
@@ -108,7 +134,7 @@ export class AggregateExec implements PhysicalOperator {
       let g = touched.get(k);
       if (!g) {
         const old = store.get(k);
-        g = old ? { key: old.key, bufs: old.bufs.map(copyBuffer) } : { key, bufs: aggs.map((a) => a.create()) };
+        g = old ? { key: old.key, bufs: old.bufs.map(copyBuffer) } : { key: key.slice(), bufs: aggs.map((a) => a.create()) };
         touched.set(k, g);
       }
       const bufs = g.bufs;
@@ -154,13 +180,13 @@ export class AggregateExec implements PhysicalOperator {
 
   private windowOf(key: unknown[]): { startMs: number; endMs: number } | undefined {
     if (!this.eventTime?.isWindow) return undefined;
-    const w = key[this.eventTime.index] as number[] | null;
+    const w = this.outputKey(key)[this.eventTime.index] as number[] | null;
     return w ? { startMs: Math.floor(w[0] / 1000), endMs: Math.floor(w[1] / 1000) } : undefined;
   }
 
   private keyStrings(key: unknown[]): string[] {
     const out: string[] = [];
-    key.forEach((v, i) => {
+    this.outputKey(key).forEach((v, i) => {
       if (this.eventTime?.isWindow && i === this.eventTime.index) return;
       out.push(prettyString(v, this.keyTypes.fields[i].dataType));
     });
