@@ -41,7 +41,7 @@ describe('the same readings through DStreams and Structured Streaming', () => {
     KafkaUtils.createDirectStream(ssc, ['sensors'], { 'auto.offset.reset': 'earliest' })
       .map(([, value]) => JSON.parse(value) as { sensor: string; temperature: number })
       .map((r) => [r.sensor, [r.temperature, 1]] as [string, [number, number]])
-      .reduceByKey(([s1, n1], [s2, n2]) => [s1 + s2, n1 + n2] as [number, number])
+      .reduceByKey(([s1, n1], [s2, n2]) => [s1 + s2, n1 + n2])
       .mapValues(([sum, n]) => sum / n)
       .foreachRDD((time, rdd) => {
         averages.push([hms(time.getTime()), rdd.sortBy(([sensor]) => sensor).collect()]);

@@ -87,6 +87,18 @@ describe('DStream operations per batch', () => {
     expect(both.map(([t, r]) => [t, sorted(r)])).toEqual([[1000, ['a', 'a', 'a', 'b']], [2000, ['c']]]);
   });
 
+  it('ssc.union merges streams with the same slide and refuses different slides', async () => {
+    const h = harness();
+    const a = h.ssc.queueStream([[1]]);
+    const b = h.ssc.queueStream([[2]]);
+    const c = h.ssc.queueStream([[3]]);
+    const all = h.collect(h.ssc.union(a, b, c));
+    expect(() => h.ssc.union(a, a.window(2, 2))).toThrowError(expect.objectContaining({ name: 'ValueError', message: 'All DStreams should have same slide duration' }));
+    expect(() => a.union(a.window(2, 2))).toThrowError(expect.objectContaining({ name: 'ValueError', message: 'the two DStream should have same slide duration' }));
+    await h.runBatches(1);
+    expect(all).toEqual([[1000, [1, 2, 3]]]);
+  });
+
   it('transform and foreachRDD accept (rdd) or (time, rdd), as PySpark decides by the parameter count', async () => {
     const h = harness();
     const s = h.ssc.queueStream([[3, 1, 2]]);

@@ -26,7 +26,7 @@ export interface DStreamSpec<T> {
   op: string;
   parents: DStream<unknown>[];
   slideDurationMs: number;
-  compute: ComputeFn<T>;
+  compute(self: DStream<T>, timeMs: number): RDD<T> | null;
   /** Spark's `mustCheckpoint`: stateful streams whose RDD is saved with the checkpoint. */
   stateful?: boolean;
   /** Extra time the parents must remember beyond this stream's own remember duration (windows). */
@@ -36,7 +36,7 @@ export interface DStreamSpec<T> {
   input?: boolean;
 }
 
-type Pair<K, V> = [K, V];
+import type { AnyPair, KeyOf, Pair, ValueOf } from './pair.js';
 
 /**
  * The first parameter of a `foreachRDD` / `transform` function. PySpark decides by the parameter
@@ -191,12 +191,17 @@ export class DStream<T> {
 
   // ---------------------------------------------------------------- element-wise operations
 
-  /** Applies `f` to every element. */
+  /** Applies `f` to every element (a function returning `[k, v]` makes a pair stream). */
+  map<K, A, B>(f: (x: T) => [K, [A, B]]): DStream<Pair<K, Pair<A, B>>>;
+  map<K, V>(f: (x: T) => [K, V]): DStream<Pair<K, V>>;
+  map<U>(f: (x: T) => U): DStream<U>;
   map<U>(f: (x: T) => U): DStream<U> {
     return this.derive('map', (rdd) => rdd.map(f));
   }
 
   /** Applies `f` and flattens the iterables it returns. */
+  flatMap<K, V>(f: (x: T) => Iterable<[K, V]>): DStream<Pair<K, V>>;
+  flatMap<U>(f: (x: T) => Iterable<U>): DStream<U>;
   flatMap<U>(f: (x: T) => Iterable<U>): DStream<U> {
     return this.derive('flatMap', (rdd) => rdd.flatMap(f));
   }
@@ -212,8 +217,10 @@ export class DStream<T> {
   }
 
   /** Applies `f` to the value of each pair. */
-  mapValues<K, V, U>(this: DStream<Pair<K, V>>, f: (v: V) => U): DStream<Pair<K, U>> {
-    return this.derive('mapValues', (rdd) => rdd.mapValues(f));
+  mapValues<A, B>(this: DStream<AnyPair>, f: (v: ValueOf<T>) => [A, B]): DStream<Pair<KeyOf<T>, Pair<A, B>>>;
+  mapValues<U>(this: DStream<AnyPair>, f: (v: ValueOf<T>) => U): DStream<Pair<KeyOf<T>, U>>;
+  mapValues<U>(this: DStream<AnyPair>, f: (v: ValueOf<T>) => U): DStream<Pair<KeyOf<T>, U>> {
+    return asPairs<KeyOf<T>, ValueOf<T>>(this).derive('mapValues', (rdd) => rdd.mapValues(f));
   }
 
   /** Applies `f` to the value of each pair and emits one pair per element it returns. */
@@ -267,7 +274,7 @@ export class DStream<T> {
   // ---------------------------------------------------------------- aggregations per batch
 
   /** Reduces each RDD to a single element (PySpark: reduceByKey on a constant key into one partition). */
-  reduce(f: (a: T, b: T) => T): DStream<T> {
+  reduce(f: (a: T, b: T) => NoInfer<T>): DStream<T> {
     return this.map((x) => [null, x] as Pair<null, T>).reduceByKey(f, 1).map(([, v]) => v);
   }
 
@@ -288,19 +295,37 @@ export class DStream<T> {
   }
 
   /** Merges the values of each key in each batch. */
-  reduceByKey<K, V>(this: DStream<Pair<K, V>>, func: (a: V, b: V) => V, numPartitions?: number): DStream<Pair<K, V>> {
-    return this.combineByKey((v) => v, func, func, numPartitions);
+  reduceByKey(
+    this: DStream<AnyPair>,
+    func: (a: ValueOf<T>, b: ValueOf<T>) => ValueOf<T>,
+    numPartitions?: number,
+  ): DStream<Pair<KeyOf<T>, ValueOf<T>>> {
+    return asPairs<KeyOf<T>, ValueOf<T>>(this).derive('reduceByKey', (rdd) => rdd.reduceByKey(func, numPartitions));
   }
 
-  /** Generic per-key aggregation of each batch. */
-  combineByKey<K, V, C>(
-    this: DStream<Pair<K, V>>,
-    createCombiner: (v: V) => C,
-    mergeValue: (c: C, v: V) => C,
+  /** Generic per-key aggregation of each batch (a combiner `[a, b]` stays a tuple). */
+  combineByKey<A, B>(
+    this: DStream<AnyPair>,
+    createCombiner: (v: ValueOf<T>) => [A, B],
+    mergeValue: (c: [A, B], v: ValueOf<T>) => NoInfer<[A, B]>,
+    mergeCombiners: (a: [A, B], b: [A, B]) => NoInfer<[A, B]>,
+    numPartitions?: number,
+  ): DStream<Pair<KeyOf<T>, Pair<A, B>>>;
+  combineByKey<C>(
+    this: DStream<AnyPair>,
+    createCombiner: (v: ValueOf<T>) => C,
+    mergeValue: (c: C, v: ValueOf<T>) => NoInfer<C>,
+    mergeCombiners: (a: C, b: C) => NoInfer<C>,
+    numPartitions?: number,
+  ): DStream<Pair<KeyOf<T>, C>>;
+  combineByKey<C>(
+    this: DStream<AnyPair>,
+    createCombiner: (v: ValueOf<T>) => C,
+    mergeValue: (c: C, v: ValueOf<T>) => C,
     mergeCombiners: (a: C, b: C) => C,
     numPartitions?: number,
-  ): DStream<Pair<K, C>> {
-    return this.derive('combineByKey', (rdd) => rdd.combineByKey(createCombiner, mergeValue, mergeCombiners, numPartitions));
+  ): DStream<Pair<KeyOf<T>, C>> {
+    return asPairs<KeyOf<T>, ValueOf<T>>(this).derive('combineByKey', (rdd) => rdd.combineByKey(createCombiner, mergeValue, mergeCombiners, numPartitions));
   }
 
   /** The values of each key in each batch, as an array. */
@@ -362,8 +387,8 @@ export class DStream<T> {
 
   /** Reduces all elements of each window to one; `invReduceFunc` may be null. */
   reduceByWindow(
-    reduceFunc: (a: T, b: T) => T,
-    invReduceFunc: ((a: T, b: T) => T) | null | undefined,
+    reduceFunc: (a: T, b: T) => NoInfer<T>,
+    invReduceFunc: ((a: T, b: T) => NoInfer<T>) | null | undefined,
     windowDuration: DurationLike,
     slideDuration?: DurationLike,
   ): DStream<T> {
@@ -377,18 +402,18 @@ export class DStream<T> {
    * the ones that entered) — in PySpark only when window ≥ 5 × slide, otherwise it recomputes.
    * `filterFunc` (inverse path only, as in Spark) drops pairs from the result, e.g. zero counts.
    */
-  reduceByKeyAndWindow<K, V>(
-    this: DStream<Pair<K, V>>,
-    func: (a: V, b: V) => V,
-    invFunc: ((a: V, b: V) => V) | null | undefined,
+  reduceByKeyAndWindow(
+    this: DStream<AnyPair>,
+    func: (a: ValueOf<T>, b: ValueOf<T>) => ValueOf<T>,
+    invFunc: ((a: ValueOf<T>, b: ValueOf<T>) => ValueOf<T>) | null | undefined,
     windowDuration: DurationLike,
     slideDuration?: DurationLike,
     numPartitions?: number,
-    filterFunc?: ((kv: Pair<K, V>) => unknown) | null,
-  ): DStream<Pair<K, V>> {
+    filterFunc?: ((kv: Pair<KeyOf<T>, ValueOf<T>>) => unknown) | null,
+  ): DStream<Pair<KeyOf<T>, ValueOf<T>>> {
     const { windowMs, slideMs } = validateWindowParams(this, windowDuration, slideDuration);
     const n = numPartitions ?? this.graph.sparkContext.defaultParallelism;
-    const reduced = this.reduceByKey(func, n);
+    const reduced = asPairs<KeyOf<T>, ValueOf<T>>(this).reduceByKey(func, n);
     if (invFunc) return reducedWindowCompute(reduced, func, invFunc, windowMs, slideMs, n, filterFunc ?? null);
     return windowCompute(reduced, 'reduceByKeyAndWindow', windowMs, slideMs).reduceByKey(func, n);
   }
@@ -414,7 +439,7 @@ export class DStream<T> {
       return windowCompute(this.groupByKey(numPartitions), 'groupByKeyAndWindow', windowMs, slideMs)
         .reduceByKey((a, b) => a.concat(b), numPartitions);
     }
-    const lists = this.mapValues((v) => [v]);
+    const lists = this.mapValues((v): V[] => [v]);
     // Values that left the window are the oldest ones, so the inverse drops them from the front.
     return lists.reduceByKeyAndWindow((a, b) => a.concat(b), (a, b) => a.slice(b.length), windowDuration, slideDuration, numPartitions);
   }
@@ -426,15 +451,15 @@ export class DStream<T> {
    * state or new values (lastState is `null` for a new key); returning null/undefined drops the key.
    * The output is the whole state after each batch. Needs `ssc.checkpoint(dir)`.
    */
-  updateStateByKey<K, V, S>(
-    this: DStream<Pair<K, V>>,
-    updateFunc: (newValues: V[], lastState: S | null) => S | null | undefined,
+  updateStateByKey<S>(
+    this: DStream<AnyPair>,
+    updateFunc: (newValues: ValueOf<T>[], lastState: S | null) => S | null | undefined,
     numPartitions?: number,
-    initialRDD?: RDD<Pair<K, S>> | Pair<K, S>[] | null,
-  ): DStream<Pair<K, S>> {
+    initialRDD?: RDD<Pair<KeyOf<T>, S>> | Pair<KeyOf<T>, S>[] | null,
+  ): DStream<Pair<KeyOf<T>, S>> {
     const sc = this.graph.sparkContext;
     const initial = initialRDD == null ? null : initialRDD instanceof RDD ? initialRDD : sc.parallelize(initialRDD);
-    return stateCompute(this, updateFunc, numPartitions ?? sc.defaultParallelism, initial);
+    return stateCompute(asPairs<KeyOf<T>, ValueOf<T>>(this), updateFunc, numPartitions ?? sc.defaultParallelism, initial);
   }
 
   // ---------------------------------------------------------------- output operations
@@ -510,6 +535,11 @@ export class DStream<T> {
     const ms = (x: Date | number): number => (x instanceof Date ? x.getTime() : Math.round(x * 1000));
     return this.sliceRdds(ms(begin), ms(end));
   }
+}
+
+/** Views a pair stream with its key and value types spelled out (the `this` constraint guarantees pairs). */
+function asPairs<K, V>(stream: DStream<AnyPair>): DStream<Pair<K, V>> {
+  return stream as unknown as DStream<Pair<K, V>>;
 }
 
 function callWithOptionalTime<T, R>(func: (rddOrTime: RddOrTime<T>, rdd: RDD<T>) => R, timeMs: number, rdd: RDD<T>): R {

@@ -1,3 +1,4 @@
+import type { AnyPair, KeyOf, Pair, ValueOf } from './pair.js';
 import type { SparkContext } from './spark-context.js';
 
 /**
@@ -60,7 +61,10 @@ export class RDD<T> {
     return this.parts.every((p) => p.length === 0);
   }
 
-  /** Applies `f` to every element. */
+  /** Applies `f` to every element (a function returning `[k, v]` makes a pair RDD). */
+  map<K, A, B>(f: (x: T) => [K, [A, B]]): RDD<Pair<K, Pair<A, B>>>;
+  map<K, V>(f: (x: T) => [K, V]): RDD<Pair<K, V>>;
+  map<U>(f: (x: T) => U): RDD<U>;
   map<U>(f: (x: T) => U): RDD<U> {
     return new RDD(this.context, this.parts.map((p) => p.map((x) => f(x))));
   }
@@ -71,6 +75,8 @@ export class RDD<T> {
   }
 
   /** Applies `f` and flattens the iterables it returns. */
+  flatMap<K, V>(f: (x: T) => Iterable<[K, V]>): RDD<Pair<K, V>>;
+  flatMap<U>(f: (x: T) => Iterable<U>): RDD<U>;
   flatMap<U>(f: (x: T) => Iterable<U>): RDD<U> {
     return new RDD(this.context, this.parts.map((p) => p.flatMap((x) => Array.from(f(x)))));
   }
@@ -81,7 +87,7 @@ export class RDD<T> {
   }
 
   /** Reduces all elements with an associative function; Spark raises on an empty RDD. */
-  reduce(f: (a: T, b: T) => T): T {
+  reduce(f: (a: T, b: T) => NoInfer<T>): T {
     const all = this.collect();
     if (all.length === 0) throw new Error('Can not reduce() empty RDD');
     let acc = all[0] as T;
@@ -109,15 +115,40 @@ export class RDD<T> {
   }
 
   /** Merges values per key with `f` (PySpark `reduceByKey`). */
-  reduceByKey<K, V>(this: RDD<[K, V]>, f: (a: V, b: V) => V, numPartitions?: number): RDD<[K, V]> {
-    return this.combineByKey((v) => v, f, f, numPartitions);
+  reduceByKey(this: RDD<AnyPair>, f: (a: ValueOf<T>, b: ValueOf<T>) => ValueOf<T>, numPartitions?: number): RDD<Pair<KeyOf<T>, ValueOf<T>>> {
+    return (this as unknown as RDD<Pair<KeyOf<T>, ValueOf<T>>>).combineKeyed((v) => v, f, f, numPartitions);
   }
 
   /**
    * The generic per-key aggregation (PySpark `combineByKey`): values are combined inside each
    * partition first, then the per-partition combiners are merged after the shuffle.
    */
-  combineByKey<K, V, C>(
+  combineByKey<A, B>(
+    this: RDD<AnyPair>,
+    createCombiner: (v: ValueOf<T>) => [A, B],
+    mergeValue: (c: [A, B], v: ValueOf<T>) => NoInfer<[A, B]>,
+    mergeCombiners: (a: [A, B], b: [A, B]) => NoInfer<[A, B]>,
+    numPartitions?: number,
+  ): RDD<Pair<KeyOf<T>, Pair<A, B>>>;
+  combineByKey<C>(
+    this: RDD<AnyPair>,
+    createCombiner: (v: ValueOf<T>) => C,
+    mergeValue: (c: C, v: ValueOf<T>) => NoInfer<C>,
+    mergeCombiners: (a: C, b: C) => NoInfer<C>,
+    numPartitions?: number,
+  ): RDD<Pair<KeyOf<T>, C>>;
+  combineByKey<C>(
+    this: RDD<AnyPair>,
+    createCombiner: (v: ValueOf<T>) => C,
+    mergeValue: (c: C, v: ValueOf<T>) => C,
+    mergeCombiners: (a: C, b: C) => C,
+    numPartitions?: number,
+  ): RDD<Pair<KeyOf<T>, C>> {
+    return (this as unknown as RDD<Pair<KeyOf<T>, ValueOf<T>>>).combineKeyed(createCombiner, mergeValue, mergeCombiners, numPartitions);
+  }
+
+  /** @internal combineByKey with the key and value types spelled out. */
+  combineKeyed<K, V, C>(
     this: RDD<[K, V]>,
     createCombiner: (v: V) => C,
     mergeValue: (c: C, v: V) => C,
@@ -149,10 +180,12 @@ export class RDD<T> {
 
   /** Groups the values of each key into an array (PySpark `groupByKey`; values keep arrival order). */
   groupByKey<K, V>(this: RDD<[K, V]>, numPartitions?: number): RDD<[K, V[]]> {
-    return this.combineByKey((v) => [v], (c, v) => [...c, v], (a, b) => [...a, ...b], numPartitions);
+    return this.combineKeyed((v) => [v], (c, v) => [...c, v], (a, b) => [...a, ...b], numPartitions);
   }
 
   /** Applies `f` to each value, keeping the key. */
+  mapValues<K, V, A, B>(this: RDD<[K, V]>, f: (v: V) => [A, B]): RDD<[K, Pair<A, B>]>;
+  mapValues<K, V, U>(this: RDD<[K, V]>, f: (v: V) => U): RDD<[K, U]>;
   mapValues<K, V, U>(this: RDD<[K, V]>, f: (v: V) => U): RDD<[K, U]> {
     return new RDD(this.context, this.parts.map((p) => p.map(([k, v]) => [k, f(v)] as [K, U])));
   }
@@ -188,7 +221,7 @@ export class RDD<T> {
   cogroup<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number): RDD<[K, [V[], W[]]]> {
     const tagged = this.map(([k, v]) => [k, [0, v]] as [K, [0 | 1, V | W]])
       .union(other.map(([k, w]) => [k, [1, w]] as [K, [0 | 1, V | W]]));
-    return tagged.combineByKey<K, [0 | 1, V | W], [V[], W[]]>(
+    return tagged.combineKeyed<K, [0 | 1, V | W], [V[], W[]]>(
       ([side, x]) => (side === 0 ? [[x as V], []] : [[], [x as W]]),
       (c, [side, x]) => (side === 0 ? [[...c[0], x as V], c[1]] : [c[0], [...c[1], x as W]]),
       (a, b) => [[...a[0], ...b[0]], [...a[1], ...b[1]]],

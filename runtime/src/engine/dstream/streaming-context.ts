@@ -19,7 +19,7 @@ import type { DirectInput } from './direct-input.js';
 import { DStream } from './dstream.js';
 import { DStreamGraph, type DStreamSemantics, type StreamingContextState } from './dstream-graph.js';
 import { toMillis, type DurationLike } from './duration.js';
-import { IllegalArgumentException, IllegalStateException } from './errors.js';
+import { IllegalArgumentException, IllegalStateException, ValueError } from './errors.js';
 import { directSource, queueSource, type InputSource } from './input-source.js';
 import { formatBatchTime } from './python-format.js';
 import { RDD } from './rdd.js';
@@ -171,7 +171,8 @@ export class StreamingContext {
 
   /** The union of several streams with the same slide. */
   union<T>(...dstreams: DStream<T>[]): DStream<T> {
-    if (dstreams.length === 0) throw new IllegalArgumentException('requirement failed: No DStreams to union');
+    if (dstreams.length === 0) throw new ValueError('should have at least one DStream to union');
+    if (new Set(dstreams.map((d) => d.slideDurationMs)).size > 1) throw new ValueError('All DStreams should have same slide duration');
     return dstreams.slice(1).reduce((acc, d) => acc.union(d), dstreams[0] as DStream<T>);
   }
 
