@@ -1,10 +1,20 @@
 /**
  * The seam between a job process and the engine: which module `require("streamlab")` returns, how the
- * run's clock reaches the engine, and how batches, query failures and activity are observed.
- * Everything engine-specific the job process needs is here, so the rest of the job code does not change
- * as the engine grows.
+ * run's clock, output and services reach the engine, and how batches, query failures and activity are
+ * observed. Everything engine-specific the job process needs is here.
+ *
+ *   before the learner's code:  register the connectors with the runtime's services; create the active
+ *                               SparkSession on the run's clock with output → run.log, so the learner's
+ *                               `SparkSession.builder.getOrCreate()` returns it
+ *   each started query:         subscribe to its batches (progress, trace, output rows)
+ *   a query failing:            report its exception (whose cause is the learner's error, with its stack)
  */
 import type { Clock } from '../../engine/clock.js';
+import type { Row } from '../../engine/compile.js';
+import { toRowObject } from '../../engine/rows.js';
+import type { StructType } from '../../engine/types.js';
+import type { StreamingQuery } from '../../engine/structured/streaming-query.js';
+import { registerConnectors, type RegisteredConnectors } from '../../connectors/index.js';
 import * as streamlab from '../../streamlab.js';
 
 /** A finished micro-batch as the job reports it. */
@@ -29,10 +39,12 @@ export interface EngineObserver {
 export interface EngineBinding {
   /** The object the learner's `require("streamlab")` receives. */
   readonly api: Record<string, unknown>;
-  /** Queries (or streaming contexts) still running. */
+  /** Queries still running. */
   activeQueries(): number;
-  /** Manual clock: runs up to `n` batches with the data available now; resolves with how many ran. */
+  /** Manual clock: runs up to `n` batches per query with the data available now; resolves with how many ran. */
   runBatches(n: number): Promise<number>;
+  /** Waits until every query has nothing left to do at the current clock time. */
+  settle(): Promise<void>;
   /** Stops every query and closes its connectors. */
   stopAll(): Promise<void>;
 }
@@ -44,16 +56,85 @@ export interface BindOptions {
   services: { kafka?: string; pg?: string };
 }
 
-/**
- * Binds the engine for one run. Until the engine offers query listeners, batches are not observed and a
- * pipeline counts as active only while it has timers or sockets open.
- */
-export function bindEngine(_options: BindOptions): EngineBinding {
+/** Binds the engine for one run. */
+export function bindEngine(options: BindOptions): EngineBinding {
+  const { observer } = options;
+  let connectors: RegisteredConnectors | null = null;
+  if (options.services.kafka || options.services.pg) {
+    connectors = registerConnectors({
+      ...(options.services.kafka ? { kafka: { brokers: options.services.kafka.split(',').map((s) => s.trim()), clientId: 'streamlab-job' } } : {}),
+      ...(options.services.pg ? { postgres: { url: options.services.pg } } : {}),
+    });
+  }
+  const session = streamlab.SparkSession.builder
+    .appName('streamlab')
+    .clock(options.clock)
+    .output((text: string) => observer.onOutput(text.endsWith('\n') ? text.slice(0, -1) : text))
+    .create();
+  const watched = new Set<StreamingQuery>();
+  session.streams.addListener({
+    onQueryStarted(event) {
+      const query = session.streams.get(event.id);
+      if (!query || watched.has(query)) return;
+      watched.add(query);
+      query.onBatch((result) => {
+        observer.onBatch({
+          queryName: query.name,
+          batchId: result.progress.batchId,
+          progress: toJson(result.progress) as Record<string, unknown>,
+          rows: rowsOf(query, result.rows, result.trace.columns),
+          trace: toJson(result.trace),
+        });
+      });
+    },
+    onQueryTerminated(event) {
+      if (event.exception === null) return;
+      const query = [...watched].find((q) => q.id === event.id);
+      observer.onQueryError(query?.exception() ?? new Error(event.exception));
+    },
+  });
   const api: Record<string, unknown> = { ...streamlab };
   return {
     api: Object.freeze(api),
-    activeQueries: () => 0,
-    runBatches: async () => 0,
-    stopAll: async () => {},
+    activeQueries: () => session.streams.active.length,
+    async runBatches(n) {
+      let ran = 0;
+      for (const q of session.streams.active) {
+        for (let i = 0; i < n; i++) {
+          if (!(await q.runOnce())) break;
+          ran++;
+        }
+      }
+      return ran;
+    },
+    async settle() {
+      for (const q of session.streams.active) await q.awaitIdle();
+    },
+    async stopAll() {
+      await Promise.allSettled(session.streams.active.map((q) => q.stop()));
+      await connectors?.close();
+    },
   };
+}
+
+/** Output rows as JSON objects: typed through the query's schema when the engine exposes it, else as shown. */
+function rowsOf(query: StreamingQuery, rows: readonly Row[], columns: readonly string[]): Record<string, unknown>[] {
+  const schema = (query as unknown as { exec?: { physical?: { root?: { schema?: StructType } } } }).exec?.physical?.root?.schema;
+  if (schema) return rows.map((r) => toJson(toRowObject(r, schema)) as Record<string, unknown>);
+  return rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, toJson(r[i])])));
+}
+
+/** Plain JSON: Dates as ISO strings, bigints as strings, Maps as objects, no functions or cycles. */
+function toJson(v: unknown, depth = 0): unknown {
+  if (depth > 20) return null;
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), toJson(x, depth + 1)]));
+  if (v instanceof Uint8Array) return Array.from(v);
+  if (Array.isArray(v)) return v.map((x) => toJson(x, depth + 1));
+  if (typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x !== 'function').map(([k, x]) => [k, toJson(x, depth + 1)]));
+  return null;
 }

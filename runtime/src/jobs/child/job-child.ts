@@ -7,7 +7,8 @@
  * compiled script runs in a `vm` context that holds only the JavaScript built-ins, a console, timers,
  * `require("streamlab")` and a `process` stand-in that explains what is not available.
  *
- *   on start:  bind the engine with the run's clock → evaluate the script → report running/finished
+ *   on start:  bind the engine with the run's clock → evaluate the script → call its exported main()
+ *              if any → report running, later finished when nothing is left to do
  *   on step:   advance the manual clock or run batches → step-done
  *   on stop:   stop every query → exit 0
  *   always:    heartbeat every HEARTBEAT_MS; errors → `error` message, then exit 1
@@ -178,8 +179,11 @@ function start(message: Extract<HostToChild, { type: 'start' }>): void {
   send({ type: 'status', state: 'running' });
   try {
     const fn = new vm.Script(wrapped, { filename: PIPELINE_FILENAME }).runInContext(context) as (e: object, r: unknown, m: object) => unknown;
-    const mod = { exports: {} };
-    const result = fn(mod.exports, sandboxRequire, mod);
+    const mod: { exports: Record<string, unknown> } = { exports: {} };
+    fn(mod.exports, sandboxRequire, mod);
+    // Lesson files export `main()`: the module builds the pipeline, `main` starts it.
+    const main = mod.exports.main;
+    const result = typeof main === 'function' ? (main as () => unknown)() : undefined;
     if (result && typeof (result as Promise<unknown>).then === 'function') {
       (result as Promise<unknown>).then(undefined, (e: unknown) => fail(e, 'runtime-error'));
     }
@@ -197,10 +201,14 @@ async function step(message: Extract<HostToChild, { type: 'step' }>): Promise<vo
     if (message.advanceMs !== undefined) {
       if (!(clock instanceof ManualClock)) throw new Error('run.step needs a run started with the manual clock.');
       clock.advance(message.advanceMs);
-      // Give the engine the chance to run batches that became due.
+      // Let the batches that became due run before answering.
       await new Promise((r) => setImmediate(r));
+      await binding.settle();
     }
-    if (message.batches !== undefined) batchesRun = await binding.runBatches(message.batches);
+    if (message.batches !== undefined) {
+      batchesRun = await binding.runBatches(message.batches);
+      await binding.settle();
+    }
     send({ type: 'step-done', stepId: message.stepId, batchesRun, clockMs: clock.now() });
   } catch (e) {
     send({ type: 'step-done', stepId: message.stepId, batchesRun, clockMs: clock.now(), error: e instanceof Error ? e.message : String(e) });

@@ -1,0 +1,124 @@
+/**
+ * Pipelines through the real server and job processes: a memory-source aggregation (system and manual
+ * clock) and a Kafka-source pipeline against the run's real Kafka. Asserts the `run.batch` rows exactly.
+ */
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../runtime/src/config.js';
+import type { ServerMessageOf } from '../../../runtime/src/protocol/index.js';
+import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/server/runtime-server.js';
+import { databaseUrl, freshTopic, kafkaBootstrap } from '../../services/inject.js';
+import { TestClient } from './ws-client.js';
+
+const TOKEN = 'pipeline-test-token-0123456789';
+let server: RuntimeServer;
+let client: TestClient;
+
+beforeAll(async () => {
+  server = await startRuntimeServer({ config: resolveConfig({ port: 0, token: TOKEN }), services: { kafka: kafkaBootstrap(), pg: databaseUrl() } });
+  client = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
+  await client.hello();
+});
+
+afterAll(async () => {
+  await client?.close();
+  await server?.close();
+});
+
+const WORD_COUNT = `import { SparkSession, MemoryStream } from "streamlab";
+
+export function main(): void {
+  const spark = SparkSession.builder.appName("words").getOrCreate();
+  const words = new MemoryStream("word STRING", spark);
+  words.addData({ word: "kafka" }, { word: "spark" }, { word: "kafka" });
+  words.toDF().groupBy("word").count().orderBy("word")
+    .writeStream.outputMode("complete").format("console").queryName("counts").start();
+}
+`;
+
+async function start(content: string, mode: 'system' | 'manual'): Promise<string> {
+  const reply = await client.request({ kind: 'run.start', files: [{ path: 'pipeline.ts', content }], mode });
+  if (reply.kind !== 'run.start.ok') throw new Error(JSON.stringify(reply));
+  return reply.runId;
+}
+
+function batches(runId: string): ServerMessageOf<'run.batch'>[] {
+  return client.messages.filter((m): m is ServerMessageOf<'run.batch'> => m.kind === 'run.batch' && m.runId === runId);
+}
+
+describe('memory source', () => {
+  for (const mode of ['system', 'manual'] as const) {
+    it(`streams run.batch with the aggregated rows on the ${mode} clock, then stops`, async () => {
+      const runId = await start(WORD_COUNT, mode);
+      const batch = await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId) as ServerMessageOf<'run.batch'>;
+      expect([batch.queryName, batch.batchId, batch.rows, batch.totalRows, batch.truncated]).toEqual([
+        'counts', 0, [{ word: 'kafka', count: 2 }, { word: 'spark', count: 1 }], 2, false,
+      ]);
+      expect([batch.progress.batchId, batch.progress.numInputRows, batch.progress.name]).toEqual([0, 3, 'counts']);
+      const trace = batch.trace as { columns: string[]; input: { total: number } };
+      expect([trace.columns, trace.input.total]).toEqual([['word', 'count'], 3]);
+      const log = await client.waitFor((m) => m.kind === 'run.log' && m.runId === runId);
+      expect(log).toEqual({
+        kind: 'run.log', runId, level: 'log',
+        text: '-------------------------------------------\nBatch: 0\n-------------------------------------------\n+-----+-----+\n| word|count|\n+-----+-----+\n|kafka|    2|\n|spark|    1|\n+-----+-----+\n',
+      });
+      if (mode === 'manual') {
+        // Nothing new arrived, so a step runs no batch and the manual clock has not moved.
+        expect(await client.request({ kind: 'run.step', runId, batches: 1 })).toMatchObject({ kind: 'run.step.ok', runId, batchesRun: 0, clockMs: 0 });
+        expect(await client.request({ kind: 'run.step', runId, advanceMs: 5000 })).toMatchObject({ kind: 'run.step.ok', runId, batchesRun: 0, clockMs: 5000 });
+      } else {
+        const step = await client.request({ kind: 'run.step', runId, batches: 1 });
+        expect(step).toMatchObject({ kind: 'error', code: 'invalid-request', message: 'run.step needs a run started with mode "manual".' });
+      }
+      expect(await client.request({ kind: 'run.stop', runId })).toMatchObject({ kind: 'run.stop.ok', runId });
+      expect((await client.runEnded(runId)).state).toBe('stopped');
+      expect(batches(runId).length).toBe(1);
+    });
+  }
+
+  it('reports a throw inside a user function of a query at the learner line', async () => {
+    const content = `import { SparkSession, MemoryStream } from "streamlab";
+const spark = SparkSession.builder.getOrCreate();
+const temps = new MemoryStream("t DOUBLE", spark);
+temps.addData({ t: 21 }, { t: 150 });
+temps.toDF().writeStream.foreachBatch((df: any, id: number) => {
+  throw new Error("batch " + id + " rejected");
+}).start();
+`;
+    const runId = await start(content, 'system');
+    const ended = await client.runEnded(runId);
+    expect(ended.state).toBe('failed');
+    const error = client.messages.find((m) => m.kind === 'run.error' && m.runId === runId);
+    expect(error).toMatchObject({ kind: 'run.error', runId, message: 'batch 0 rejected', file: 'pipeline.ts', line: 6, column: 9 });
+  });
+});
+
+describe('kafka source', () => {
+  it('reads a real Kafka topic and streams its rows', async () => {
+    const topic = freshTopic('server-pipeline');
+    const kafka = new Kafka({ brokers: [kafkaBootstrap()], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [{ key: 's1', value: '21.5' }, { key: 's2', value: '19.0' }] });
+    await producer.disconnect();
+    const content = `import { SparkSession, functions as F } from "streamlab";
+const spark = SparkSession.builder.getOrCreate();
+spark.readStream.format("kafka")
+  .option("kafka.bootstrap.servers", "ignored:9092")
+  .option("subscribe", "${topic}")
+  .option("startingOffsets", "earliest")
+  .load()
+  .select(F.col("key").cast("string").alias("sensor"), F.col("value").cast("string").cast("double").alias("temp"), "offset")
+  .writeStream.format("console").queryName("readings").start();
+`;
+    const runId = await start(content, 'system');
+    const first = await client.waitFor((m) => (m.kind === 'run.batch' || m.kind === 'run.error') && m.runId === runId);
+    expect(first).toMatchObject({ kind: 'run.batch', queryName: 'readings', batchId: 0, rows: [{ sensor: 's1', temp: 21.5, offset: 0 }, { sensor: 's2', temp: 19, offset: 1 }], totalRows: 2 });
+    expect(await client.request({ kind: 'run.stop', runId })).toMatchObject({ kind: 'run.stop.ok', runId });
+    expect((await client.runEnded(runId)).state).toBe('stopped');
+  });
+});
