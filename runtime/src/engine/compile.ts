@@ -919,8 +919,12 @@ class Compiler {
           return h;
         }, {}, false);
       }
-      case 'interval_literal':
-        throw new AnalysisException(`[DATATYPE_MISMATCH] INTERVAL literals are only supported added to or subtracted from a timestamp.`, { code: 'DATATYPE_MISMATCH' });
+      case 'interval_literal': {
+        // Kept as its text: session_window gaps and timestamp arithmetic read it from there.
+        const text = String((args[0] as { value?: unknown }).value);
+        parseInterval(text);
+        return this.mk(STRING, `INTERVAL '${text}'`, () => text, {}, false);
+      }
       case 'window': case 'session_window':
         throw new AnalysisException(`[UNSUPPORTED_EXPR_FOR_OPERATOR] ${e.name}() may only be used as a top-level expression of select() or groupBy().`, { code: 'UNSUPPORTED_EXPR_FOR_OPERATOR' });
       case 'explode': case 'explode_outer': case 'posexplode':

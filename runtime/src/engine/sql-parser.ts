@@ -383,6 +383,17 @@ class Parser {
         this.i++;
         return call('interval_literal', [literal(s, STRING)]);
       }
+      if (w === 'interval' && this.toks[this.i + 1].kind === 'num') {
+        // INTERVAL 10 SECONDS [5 MILLISECONDS ...]
+        this.i++;
+        const parts: string[] = [];
+        while (this.t.kind === 'num' && this.toks[this.i + 1].kind === 'ident') {
+          parts.push(`${this.t.text} ${this.toks[this.i + 1].text}`);
+          this.i += 2;
+        }
+        if (parts.length === 0) throw this.error('expected an interval unit');
+        return call('interval_literal', [literal(parts.join(' '), STRING)]);
+      }
       if (RESERVED_AFTER_EXPR.has(w) && w !== 'end') throw this.error(`unexpected ${tok.text.toUpperCase()}`);
       this.i++;
       return this.afterName(tok.text);

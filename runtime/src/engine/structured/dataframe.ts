@@ -20,6 +20,7 @@ import { Column, columnExpr, type ColumnOrName } from './column.js';
 import { GroupedData } from './grouped-data.js';
 import type { SparkSession } from './session.js';
 import { DataStreamWriter } from './stream-writer.js';
+import { DataFrameWriter } from './writer.js';
 
 /** A distributed collection of rows with named columns (here: an in-process plan). */
 export class DataFrame {
@@ -247,6 +248,27 @@ export class DataFrame {
     const text = showString(this.schema, rows, n, truncate);
     this.sparkSession.output(text);
     return text;
+  }
+
+  /** The writer for a static DataFrame (`df.write.format("jdbc")...save()`; inside foreachBatch too). */
+  get write(): DataFrameWriter {
+    this.assertStatic('write');
+    return new DataFrameWriter(this);
+  }
+
+  /** No-op kept for PySpark parity: data is already in memory. */
+  persist(): DataFrame {
+    return this;
+  }
+
+  /** No-op kept for PySpark parity. */
+  cache(): DataFrame {
+    return this;
+  }
+
+  /** No-op kept for PySpark parity. */
+  unpersist(): DataFrame {
+    return this;
   }
 
   /** Registers the DataFrame as a temporary view usable by `spark.table(name)`. */

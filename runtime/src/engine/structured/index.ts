@@ -13,3 +13,5 @@ export { StreamingQueryManager } from './streaming-query-manager.js';
 export type { StreamingQueryListener } from './streaming-query-manager.js';
 export { MemoryStream } from './memory-stream.js';
 export type { BatchResult } from './micro-batch-execution.js';
+export { DataFrameWriter } from './writer.js';
+export { DataFrameReader } from './reader.js';

@@ -211,7 +211,7 @@ export class MicroBatchExecution {
         const limit: ReadLimit = mode.ignoreLimits ? { kind: 'allAvailable' } : s.source.defaultReadLimit();
         let end = await s.source.latestOffset(s.start, limit);
         const target = this.availableNowTargets?.[i];
-        if (target !== undefined && compareOffsetsJson(end, target) > 0) end = target;
+        if (target !== undefined) end = capOffset(end, target);
         return end;
       }));
       const hasData = ends.some((e, i) => !sameOffset(e, this.slots[i].start));
@@ -410,20 +410,19 @@ export class MicroBatchExecution {
   }
 }
 
-/** Orders JSON offsets: numbers numerically, objects per key (Kafka style), otherwise by text. */
-function compareOffsetsJson(a: Offset, b: Offset): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-    let c = 0;
-    for (const k of Object.keys(a)) {
-      const x = (a as Record<string, Offset>)[k];
-      const y = (b as Record<string, Offset>)[k];
-      if (y === undefined) continue;
-      const d = compareOffsetsJson(x, y);
-      if (d > 0) return 1;
-      if (d < 0) c = -1;
+/**
+ * Caps an offset at a target: numbers take the minimum, objects (Kafka-style per-partition maps)
+ * are capped key by key; other shapes are left as they are.
+ */
+function capOffset(end: Offset, target: Offset): Offset {
+  if (typeof end === 'number' && typeof target === 'number') return Math.min(end, target);
+  if (end && target && typeof end === 'object' && typeof target === 'object' && !Array.isArray(end) && !Array.isArray(target)) {
+    const out: Record<string, Offset> = {};
+    for (const [k, v] of Object.entries(end as Record<string, Offset>)) {
+      const t = (target as Record<string, Offset>)[k];
+      out[k] = t === undefined ? v : capOffset(v, t);
     }
-    return c;
+    return out;
   }
-  return 0;
+  return end;
 }

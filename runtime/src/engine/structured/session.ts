@@ -15,6 +15,7 @@ import { BOOLEAN, BINARY, DOUBLE, LONG, STRING, StructField, StructType, TIMESTA
 import { SparkContext } from '../dstream/spark-context.js';
 import { DataFrame } from './dataframe.js';
 import { DataStreamReader } from './stream-reader.js';
+import { DataFrameReader } from './reader.js';
 import { StreamingQueryManager } from './streaming-query-manager.js';
 
 /** PySpark's `spark.conf`. */
@@ -145,6 +146,11 @@ export class SparkSession {
   /** Reader for streaming sources. */
   get readStream(): DataStreamReader {
     return new DataStreamReader(this);
+  }
+
+  /** Reader for static DataFrames. */
+  get read(): DataFrameReader {
+    return new DataFrameReader(this);
   }
 
   /** Application name. */

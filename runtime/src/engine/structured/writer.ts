@@ -1,0 +1,54 @@
+/**
+ * `df.write` for static DataFrames (PySpark's DataFrameWriter): `format(...).option(...).mode(...)
+ * .save()` hands the rows to the sink registered for the format as one batch. `save()` returns a
+ * Promise because sinks (JDBC, Kafka) do I/O.
+ */
+import { IllegalArgumentException } from '../errors.js';
+import { sinkProvider } from '../formats.js';
+import type { DataFrame } from './dataframe.js';
+
+/** PySpark's DataFrameWriter. */
+export class DataFrameWriter {
+  private fmt = 'parquet';
+  private saveMode = 'errorifexists';
+  private readonly opts: Record<string, string> = {};
+
+  constructor(private readonly df: DataFrame) {}
+
+  format(source: string): this {
+    this.fmt = source;
+    return this;
+  }
+
+  /** `append`, `overwrite`, `ignore` or `error`/`errorifexists` (passed to the sink as option `mode`). */
+  mode(saveMode: string): this {
+    const m = saveMode.toLowerCase();
+    if (!['append', 'overwrite', 'ignore', 'error', 'errorifexists', 'default'].includes(m)) {
+      throw new IllegalArgumentException(`Unknown save mode: ${saveMode}. Accepted save modes are 'overwrite', 'append', 'ignore', 'error', 'errorifexists', 'default'.`, { code: 'INVALID_SAVE_MODE' });
+    }
+    this.saveMode = m;
+    return this;
+  }
+
+  option(key: string, value: string | number | boolean): this {
+    this.opts[key] = String(value);
+    return this;
+  }
+
+  options(options: Record<string, string | number | boolean>): this {
+    for (const [k, v] of Object.entries(options)) this.option(k, v);
+    return this;
+  }
+
+  /** Writes every row through the format's sink. */
+  async save(path?: string): Promise<void> {
+    const provider = sinkProvider(this.fmt);
+    if (!provider) throw new IllegalArgumentException(`[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${this.fmt}. Please find packages at \`https://spark.apache.org/third-party-projects.html\`.`, { code: 'DATA_SOURCE_NOT_FOUND' });
+    const options: Record<string, string> = { ...this.opts, mode: this.saveMode, ...(path === undefined ? {} : { path }) };
+    const ctx = { options, schema: this.df.schema, outputMode: 'append' as const, queryName: undefined };
+    provider.validate?.(ctx);
+    const sink = await provider.createSink(ctx);
+    await sink.addBatch({ batchId: 0, schema: this.df.schema, rows: this.df.collectInternal(), outputMode: 'append' });
+    await sink.stop?.();
+  }
+}
