@@ -98,7 +98,7 @@ describe('adapt helpers', () => {
       { hints: ['from front matter'] },
     );
     expect(lesson.steps).toEqual([
-      { title: 'T', markdown: '# T\n\nIntro.' },
+      { title: 'Introduction', markdown: 'Intro.' },
       { title: 'Step 1', markdown: 'A\n\n```ts\n## not a heading\n```' },
     ]);
     expect(lesson.hints).toEqual(['from front matter', 'first', 'second']);

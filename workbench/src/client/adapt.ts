@@ -161,6 +161,13 @@ export function splitLesson(
     if (heading) sections.push({ title: heading[1]!.trim(), lines: [] });
     else sections[sections.length - 1]!.lines.push(line);
   }
+  // The intro repeats the lesson title as its `# heading`; the header already shows it.
+  const intro = sections[0]!;
+  const firstText = intro.lines.findIndex((l) => l.trim() !== '');
+  if (firstText >= 0 && /^#\s+/.test(intro.lines[firstText]!)) {
+    intro.lines.splice(firstText, 1);
+    intro.title = 'Introduction';
+  }
   const hints: string[] = [...(extra.hints ?? [])];
   const steps: Lesson['steps'] = [];
   for (const s of sections) {

@@ -121,6 +121,8 @@ export class LiveClient implements RuntimeClient {
           socket.close();
         });
     });
+    let opened = false;
+    socket.addEventListener('open', () => (opened = true));
     socket.addEventListener('message', (ev) => this.receive(String(ev.data)));
     socket.addEventListener('close', (ev) => {
       rejectReady(new RuntimeError('unavailable', 'The connection to the runtime closed.'));
@@ -139,7 +141,26 @@ export class LiveClient implements RuntimeClient {
         message: `Lost the connection to the runtime. Reconnecting (attempt ${next})… Is \`streamlab start\` still running?`,
       });
       this.retryTimer = setTimeout(() => this.open(), delay);
+      // A refused upgrade looks like a network error to a WebSocket; ask over HTTP whether it was the token.
+      if (!opened) void this.tokenRefused().then((refused) => {
+        if (!refused || this.closedByUs) return;
+        if (this.retryTimer) clearTimeout(this.retryTimer);
+        this.closedByUs = true;
+        this.setConnection({ state: 'unauthorized', attempt: 0, message: 'The runtime refused this page’s token. Open the URL printed by `streamlab start` again.' });
+      });
     });
+  }
+
+  /** True when the runtime answers and says the token is wrong (a new runtime prints a new token). */
+  private async tokenRefused(): Promise<boolean> {
+    try {
+      const info = new URL(this.options.url.replace(/^ws/, 'http'));
+      info.pathname = '/api/info';
+      const response = await fetch(info, { cache: 'no-store' });
+      return response.status === 401;
+    } catch {
+      return false;
+    }
   }
 
   private receive(text: string): void {

@@ -5,7 +5,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { BatchEvent, LogLine, RunError } from '../model/server-events.js';
+import type { BatchEvent, LogLine, RunError, RunStatus } from '../model/server-events.js';
 import { sharedStyles } from '../elements/shared-styles.js';
 import './sl-batch-table.js';
 
@@ -30,6 +30,23 @@ export class SlOutputPanel extends LitElement {
   @property({ attribute: false }) batches: BatchEvent[] = [];
   @property({ attribute: false }) logs: LogLine[] = [];
   @property({ attribute: false }) errors: RunError[] = [];
+  /** Status of the run, to tell "not run yet" from "ran and printed nothing". */
+  @property() status: RunStatus = 'idle';
+
+  private emptyText(): string {
+    switch (this.status) {
+      case 'compiling':
+      case 'starting':
+        return 'Starting the pipeline…';
+      case 'running':
+        return 'Running. Batches appear here as they complete.';
+      case 'finished':
+      case 'stopped':
+        return 'The run ended without output. Does the code start a query (`writeStream … .start()`) or print something?';
+      default:
+        return 'Press Run (Ctrl+Enter) to start the pipeline. Each micro-batch appears here as Spark’s console sink prints it.';
+    }
+  }
 
   private reveal(e: Event, error: RunError): void {
     e.preventDefault();
@@ -54,7 +71,7 @@ export class SlOutputPanel extends LitElement {
       ${logs.length
         ? html`<div class="logs" role="log" aria-label="Console">${logs.map((l) => html`<div class=${l.level}>${l.text}</div>`)}</div>`
         : ''}
-      ${newestFirst.length === 0 && this.errors.length === 0 ? html`<p class="empty">Press Run (Ctrl+Enter) to start the pipeline. Each micro-batch appears here as Spark’s console sink prints it.</p>` : ''}
+      ${newestFirst.length === 0 && this.errors.length === 0 && logs.length === 0 ? html`<p class="empty">${this.emptyText()}</p>` : ''}
       ${repeat(newestFirst, (b) => `${b.query ?? ''}:${b.batchId}`, (b) => html`<sl-batch-table .batch=${b}></sl-batch-table>`)}
     `;
   }
