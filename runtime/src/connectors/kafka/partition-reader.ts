@@ -56,6 +56,8 @@ export class KafkajsPartitionReader {
   private readonly warn: DataLossWarn;
   private readonly maxBytes: number;
   private readonly deadlineMs: number;
+  /** Observed bytes per record, per partition: sizes Fetch requests to the range still needed. */
+  private readonly recordBytes = new Map<string, number>();
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -188,7 +190,7 @@ export class KafkajsPartitionReader {
         for (const p of parts) {
           const bt = this.names.toBroker(p.topic);
           const list = topics.get(bt) ?? [];
-          list.push({ partition: p.partition, fetchOffset: String(p.next), maxBytes: this.maxBytes });
+          list.push({ partition: p.partition, fetchOffset: String(p.next), maxBytes: this.fetchBytes(p) });
           topics.set(bt, list);
         }
         let response;
@@ -198,7 +200,7 @@ export class KafkajsPartitionReader {
             isolationLevel: READ_UNCOMMITTED,
             maxWaitTime: 100,
             minBytes: 1,
-            maxBytes: this.maxBytes * parts.length,
+            maxBytes: parts.reduce((sum, p) => sum + this.fetchBytes(p), 0),
             topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
           });
         } catch (e) {
@@ -231,6 +233,18 @@ export class KafkajsPartitionReader {
     if (c) await c.disconnect().catch(() => undefined);
   }
 
+  /**
+   * Bytes to ask for: what the rest of the range should take at the observed record size, plus
+   * slack, within [64 KiB, maxBytesPerPartition]. Kafka decodes nothing for us, so every record
+   * fetched beyond `until` is decoded and thrown away; a broker still returns at least one whole
+   * record batch when it is larger (KIP-74), so a low estimate only costs another round.
+   */
+  private fetchBytes(p: PendingRange): number {
+    const perRecord = this.recordBytes.get(`${p.topic}\u0000${p.partition}`) ?? 256;
+    const wanted = Math.ceil((p.until - p.next) * perRecord * 1.1) + 16 * 1024;
+    return Math.max(64 * 1024, Math.min(this.maxBytes, wanted));
+  }
+
   private async consume(
     c: Cluster,
     p: { topic: string; partition: number; next: number; until: number; emptyRounds: number },
@@ -239,7 +253,12 @@ export class KafkajsPartitionReader {
     out: KafkaRecord[],
   ): Promise<void> {
     let advanced = false;
+    let bytes = 0;
+    let counted = 0;
     for (const m of part.messages) {
+      // key + value + ~70 bytes of record and batch framing (amortised)
+      bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0) + 70;
+      counted++;
       const offset = Number(m.offset);
       if (offset < p.next) continue; // a compressed batch starts before the fetch offset
       if (offset >= p.until) {
@@ -251,6 +270,7 @@ export class KafkajsPartitionReader {
       advanced = true;
       if (!m.isControlRecord) out.push(toRecord(topic, part.partition, m));
     }
+    if (counted > 0) this.recordBytes.set(`${topic}\u0000${p.partition}`, bytes / counted);
     if (advanced) {
       p.emptyRounds = 0;
       return;
