@@ -1,0 +1,79 @@
+/** Spark's Kafka rules as pure code: rate limiting, option validation, sink schema checks. */
+import { describe, expect, it } from 'vitest';
+import { functions as F, ManualClock, MemoryStream, SparkSession } from 'streamlab';
+import { registerSinkProvider, registerSourceProvider } from '../../../runtime/src/engine/formats.js';
+import {
+  InMemoryKafkaTopics, kafkaSinkProvider, kafkaSourceProvider, parseKafkaSourceOptions, rateLimit, validateKafkaSinkSchema, type KafkaOutputRecord,
+} from '../../../runtime/src/engine/kafka/index.js';
+import { parseSchema } from '../../../runtime/src/engine/types.js';
+
+const tp = (p: number) => `t\u0000${p}`;
+
+describe('maxOffsetsPerTrigger', () => {
+  it('prorates by backlog, flooring shares >= 1 and ceiling shares < 1 (KafkaMicroBatchSourceSuite)', () => {
+    const from = new Map([[tp(0), 0], [tp(1), 0], [tp(2), 0]]);
+    const until = new Map([[tp(0), 101], [tp(1), 11], [tp(2), 1]]);
+    const b0 = rateLimit(from, until, 10);
+    expect([...b0.values()]).toEqual([8, 1, 1]);
+    const b1 = rateLimit(b0, until, 10);
+    expect([...b1.values()]).toEqual([17, 2, 1]);
+  });
+
+  it('cuts micro-batches of a source with the limit and resumes them across triggers', async () => {
+    const topics = new InMemoryKafkaTopics();
+    topics.createTopic('t', 2);
+    for (let i = 0; i < 6; i++) topics.produce('t', 0, `a${i}`);
+    topics.produce('t', 1, 'b0');
+    registerSourceProvider('kafka', kafkaSourceProvider(() => topics));
+    const spark = SparkSession.builder.output(() => undefined).create();
+    const df = spark.readStream.format('kafka').option('kafka.bootstrap.servers', 'x').option('subscribe', 't')
+      .option('startingOffsets', 'earliest').option('maxOffsetsPerTrigger', 4).load()
+      .selectExpr('CAST(value AS STRING) AS v', 'partition', 'offset');
+    expect(df.columns).toEqual(['v', 'partition', 'offset']);
+    const batches: string[][] = [];
+    const q = df.writeStream.foreachBatch((b) => void batches.push(b.collect().map((r) => String(r.v)))).start();
+    await q.processAllAvailable();
+    expect(batches).toEqual([['a0', 'a1', 'a2', 'b0'], ['a3', 'a4', 'a5']]);
+    expect(q.lastProgress?.sources[0].endOffset).toEqual({ t: { 0: 6, 1: 1 } });
+    await q.stop();
+  });
+});
+
+describe('Kafka source options', () => {
+  it("rejects missing and conflicting subscriptions and forbidden consumer params with Spark's messages", () => {
+    expect(() => parseKafkaSourceOptions({ 'kafka.bootstrap.servers': 'x' })).toThrow('One of the following options must be specified for Kafka source: subscribe, subscribepattern, assign.');
+    expect(() => parseKafkaSourceOptions({ 'kafka.bootstrap.servers': 'x', subscribe: 't', assign: '{"t":[0]}' })).toThrow('Only one of the following options can be specified for Kafka source: subscribe, subscribepattern, assign.');
+    expect(() => parseKafkaSourceOptions({ subscribe: 't' })).toThrow("Option 'kafka.bootstrap.servers' must be specified for configuring Kafka consumer");
+    expect(() => parseKafkaSourceOptions({ 'kafka.bootstrap.servers': 'x', subscribe: 't', 'kafka.auto.offset.reset': 'earliest' })).toThrow("Kafka option 'auto.offset.reset' is not supported.");
+    expect(() => parseKafkaSourceOptions({ 'kafka.bootstrap.servers': 'x', subscribe: 't', 'kafka.enable.auto.commit': 'true' })).toThrow("Kafka option 'enable.auto.commit' is not supported");
+    expect(parseKafkaSourceOptions({ 'kafka.bootstrap.servers': 'x', subscribe: 'a, b', startingOffsets: '{"a":{"0":-2}}' })).toMatchObject({
+      subscription: { kind: 'subscribe', topics: ['a', 'b'] }, startingOffsets: { a: { 0: -2 } }, maxTriggerDelayMs: 900_000, failOnDataLoss: true,
+    });
+  });
+});
+
+describe('Kafka sink', () => {
+  it("validates the output schema with Spark's messages", () => {
+    expect(() => validateKafkaSinkSchema(parseSchema('key STRING, value STRING'), {})).toThrow("topic option required when no 'topic' attribute is present");
+    expect(() => validateKafkaSinkSchema(parseSchema('topic STRING, key STRING'), {})).toThrow("Required attribute 'value' not found");
+    expect(() => validateKafkaSinkSchema(parseSchema('topic INT, value STRING'), {})).toThrow('topic must be a(n) string');
+    expect(() => validateKafkaSinkSchema(parseSchema('value INT'), { topic: 't' })).toThrow('value must be a(n) string or binary');
+    expect(() => validateKafkaSinkSchema(parseSchema('value STRING, key INT'), { topic: 't' })).toThrow('key must be a(n) string or binary');
+    expect(() => validateKafkaSinkSchema(parseSchema('value STRING, partition STRING'), { topic: 't' })).toThrow('partition must be a(n) int');
+  });
+
+  it('writes records (the topic option overrides the column) and fails at start() on a bad schema', async () => {
+    const written: KafkaOutputRecord[] = [];
+    registerSinkProvider('kafka', kafkaSinkProvider(() => (records) => void written.push(...records)));
+    const spark = SparkSession.builder.clock(new ManualClock()).output(() => undefined).create();
+    const input = new MemoryStream('k STRING, v INT', spark);
+    const q = input.toDF().select(F.col('k').alias('key'), F.col('v').cast('string').alias('value'), F.lit('ignored').alias('topic'))
+      .writeStream.format('kafka').option('kafka.bootstrap.servers', 'x').option('topic', 'report').start();
+    input.addData([['a', 1], [null, 2]]);
+    await q.processAllAvailable();
+    await q.stop();
+    const dec = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));
+    expect(written.map((r) => [r.topic, dec(r.key), dec(r.value), r.partition])).toEqual([['report', 'a', '1', null], ['report', null, '2', null]]);
+    expect(() => input.toDF().writeStream.format('kafka').start()).toThrow("topic option required when no 'topic' attribute is present");
+  });
+});
