@@ -67,7 +67,7 @@ export class StreamingContext {
   private readonly clock: Clock | undefined;
   private readonly inputs: InputEntry[] = [];
   private readonly listeners: DStreamListener[] = [];
-  private readonly abort = new AbortController();
+  private currentWait: AbortController | null = null;
   private batchWaiters: BatchWaiter[] = [];
   private lastCompletedMs: number | null = null;
   private failure: { error: unknown } | null = null;
@@ -255,7 +255,7 @@ export class StreamingContext {
     if (this.graph.state === 'STOPPED') return;
     this.graph.state = 'STOPPED';
     this.failure = error;
-    this.abort.abort(new IllegalStateException('StreamingContext stopped'));
+    this.currentWait?.abort(new IllegalStateException('StreamingContext stopped'));
     for (const { source } of this.inputs) {
       Promise.resolve()
         .then(() => source.stop?.())
@@ -296,7 +296,12 @@ export class StreamingContext {
       // a Kafka "latest" position is taken at the moment the context starts.
       await Promise.all(this.inputs.map(({ stream, source }) => source.start?.(restored?.inputs[String(stream.id)])));
       while (this.graph.state === 'ACTIVE') {
-        await clock.waitUntil(next, this.abort.signal);
+        // One controller per wait: a clock may keep a listener on the signal until it fires, and a
+        // context-wide signal would collect one per batch.
+        const wait = new AbortController();
+        this.currentWait = wait;
+        await clock.waitUntil(next, wait.signal);
+        this.currentWait = null;
         if (this.graph.state !== 'ACTIVE') break;
         await this.runBatch(next);
         next += this.batchDurationMs;
