@@ -1,0 +1,140 @@
+/** Triggers, deduplication, session windows, stream-static joins and foreachBatch. */
+import { describe, expect, it } from 'vitest';
+import { functions as F, ManualClock, MemoryStream, SparkSession } from 'streamlab';
+import { testStream } from '../../../runtime/src/testing/index.js';
+
+function session(clock = new ManualClock(0)) {
+  return SparkSession.builder.clock(clock).output(() => undefined).create();
+}
+
+describe('triggers', () => {
+  it('processingTime runs a batch at start and then once per interval of the clock', async () => {
+    const clock = new ManualClock(0);
+    const spark = session(clock);
+    const input = new MemoryStream('value INT', spark);
+    const q = input.toDF().writeStream.format('memory').queryName('pt').trigger({ processingTime: '1 second' }).start();
+    input.addData([1]);
+    await q.awaitIdle();
+    expect(q.recentProgress.map((p) => p.batchId)).toEqual([0]);
+    input.addData([2]);
+    input.addData([3]);
+    await q.awaitIdle();
+    expect(q.recentProgress).toHaveLength(1);
+    clock.advance(1000);
+    await q.awaitIdle();
+    expect(q.recentProgress.map((p) => [p.batchId, p.numInputRows, p.timestamp])).toEqual([[0, 1, '1970-01-01T00:00:00.000Z'], [1, 2, '1970-01-01T00:00:01.000Z']]);
+    await q.stop();
+  });
+
+  it('once runs one batch with everything and no no-data batch; the next start releases the window', async () => {
+    const spark = session();
+    const input = new MemoryStream('value INT', spark);
+    const counts = input.toDF().withColumn('t', F.col('value').cast('timestamp')).withWatermark('t', '10 seconds')
+      .groupBy(F.window('t', '5 seconds')).count().select(F.col('window.start').cast('long').alias('start'), 'count');
+    const run = async () => {
+      const q = counts.writeStream.format('memory').queryName('once').option('checkpointLocation', 'once').outputMode('append').trigger({ once: true }).start();
+      await q.awaitTermination();
+      return q;
+    };
+    input.addData([10, 11, 12]);
+    expect((await run()).recentProgress.map((p) => p.batchId)).toEqual([0]);
+    input.addData([25]);
+    expect((await run()).recentProgress.map((p) => p.batchId)).toEqual([1]);
+    input.addData([26]);
+    const q3 = await run();
+    // Batch 2 runs with the watermark 15 s committed by batch 1, so [10,15) is final now.
+    expect(q3.lastProgress?.eventTime?.watermark).toBe('1970-01-01T00:00:15.000Z');
+    expect(spark.table('once').collect()).toEqual([{ start: 10, count: 3 }]);
+  });
+
+  it('availableNow processes what was available at start in read-limit-sized batches, then stops', async () => {
+    const spark = session();
+    const input = new MemoryStream('value INT', spark);
+    input.addData([1]);
+    input.addData([2]);
+    const q = input.toDF().writeStream.format('memory').queryName('an').trigger({ availableNow: true }).start();
+    await q.awaitTermination();
+    expect(q.isActive).toBe(false);
+    expect(spark.table('an').collect()).toEqual([{ value: 1 }, { value: 2 }]);
+  });
+});
+
+describe('dropDuplicates', () => {
+  it('keeps the first row per key, drops late rows and forgets keys behind the watermark (StreamingDeduplicationSuite)', async () => {
+    const spark = session();
+    const input = new MemoryStream('value INT', spark);
+    const deduped = input.toDF().withColumn('eventTime', F.col('value').cast('timestamp')).withWatermark('eventTime', '10 seconds')
+      .dropDuplicates().select(F.col('eventTime').cast('long').alias('t'));
+    await testStream(deduped, 'append')
+      .addData(input, [10, 10, 11, 12, 12, 13, 14, 15])
+      .expect([[10], [11], [12], [13], [14], [15]])
+      .expectStateRows(6)
+      // watermark 15 s after the next batch; its no-data batch evicts keys <= 15 s
+      .addData(input, [25])
+      .expect([[25]])
+      .expectStateRows(1)
+      .addData(input, [10])
+      .expect([])
+      .expectStateRows(1);
+  });
+});
+
+describe('session windows', () => {
+  it('merges touching sessions per key and re-emits all sessions in complete mode', async () => {
+    const spark = session();
+    const input = new MemoryStream('user STRING, t LONG', spark);
+    const sessions = input.toDF().withColumn('ts', F.col('t').cast('timestamp'))
+      .groupBy(F.session_window('ts', '10 seconds').alias('s'), 'user').count()
+      .selectExpr('user', 'CAST(s.start AS LONG) AS start', 'CAST(s.end AS LONG) AS end', 'count');
+    await testStream(sessions, 'complete')
+      .addData(input, [['a', 30], ['a', 40], ['b', 5]])
+      .expect([['a', 30, 50, 2], ['b', 5, 15, 1]], 'allRowsSoFar')
+      .addData(input, [['a', 55], ['b', 100]])
+      .expect([['a', 30, 50, 2], ['a', 55, 65, 1], ['b', 5, 15, 1], ['b', 100, 110, 1]], 'allRowsSoFar');
+  });
+
+  it('accepts a per-row gap expression and drops rows whose gap is not positive', async () => {
+    const spark = session();
+    const input = new MemoryStream('user STRING, t LONG', spark);
+    const gap = F.when(F.col('user').eq('a'), F.expr('INTERVAL 20 SECONDS')).otherwise(F.lit('0 seconds'));
+    const sessions = input.toDF().withColumn('ts', F.col('t').cast('timestamp'))
+      .groupBy(F.session_window('ts', gap).alias('s'), 'user').count()
+      .selectExpr('user', 'CAST(s.end AS LONG) AS end', 'count');
+    await testStream(sessions, 'complete')
+      .addData(input, [['a', 10], ['a', 25], ['b', 10]])
+      .expect([['a', 45, 2]], 'allRowsSoFar');
+  });
+});
+
+describe('stream-static join and foreachBatch', () => {
+  it('enriches each batch from a static DataFrame and hands foreachBatch a static DataFrame', async () => {
+    const spark = session();
+    const sensors = spark.createDataFrame([['s1', 'roof'], ['s2', 'cellar']], 'id STRING, place STRING');
+    const input = new MemoryStream('id STRING, temp DOUBLE', spark);
+    const seen: [number, unknown[]][] = [];
+    const q = input.toDF().join(sensors, 'id').where('temp > 0')
+      .writeStream.foreachBatch((df, batchId) => void seen.push([batchId, df.collect()])).start();
+    input.addData([['s1', 21.5], ['s3', 10], ['s2', -1]]);
+    await q.processAllAvailable();
+    input.addData([['s2', 12]]);
+    await q.processAllAvailable();
+    await q.stop();
+    expect(seen).toEqual([
+      [0, [{ id: 's1', temp: 21.5, place: 'roof' }]],
+      [1, [{ id: 's2', temp: 12, place: 'cellar' }]],
+    ]);
+  });
+
+  it('fails the query with the error a foreachBatch function throws', async () => {
+    const spark = session();
+    const input = new MemoryStream('value INT', spark);
+    const q = input.toDF().writeStream.foreachBatch(() => {
+      throw new Error('database is down');
+    }).start();
+    input.addData([1]);
+    await expect(q.processAllAvailable()).rejects.toThrow('terminated with exception: database is down');
+    expect(q.isActive).toBe(false);
+    expect(q.exception()?.code).toBe('STREAM_FAILED');
+    await expect(q.awaitTermination()).rejects.toThrow('database is down');
+  });
+});
