@@ -39,7 +39,7 @@ export interface WatermarkInfo {
 /** A stateful operator found while planning. */
 export interface StatefulInfo {
   readonly id: number;
-  readonly kind: 'aggregate' | 'session' | 'dedupe';
+  readonly kind: 'aggregate' | 'session' | 'dedupe' | 'limit';
   /** Whether its state can be evicted by the watermark. */
   readonly hasEventTime: boolean;
 }
@@ -120,7 +120,9 @@ class Planner {
       }
       case 'Limit': {
         const child = this.plan(p.child);
-        return new LimitExec(child.schema, child, p.n);
+        const id = this.stateful.length;
+        this.stateful.push({ id, kind: 'limit', hasEventTime: false });
+        return new LimitExec(child.schema, child, p.n, id);
       }
       case 'Deduplicate': return this.deduplicate(this.plan(p.child), p.columns);
       case 'Join': return this.join(p);

@@ -138,3 +138,33 @@ describe('stream-static join and foreachBatch', () => {
     await expect(q.awaitTermination()).rejects.toThrow('database is down');
   });
 });
+
+describe('limit and the rate source', () => {
+  it('limits a stream globally across batches in append mode', async () => {
+    const spark = session();
+    const input = new MemoryStream('value INT', spark);
+    await testStream(input.toDF().limit(3), 'append')
+      .addData(input, [1, 2])
+      .expect([[1], [2]])
+      .addData(input, [3, 4])
+      .expect([[3]])
+      .addData(input, [5])
+      .expect([]);
+  });
+
+  it('rate emits rowsPerSecond rows per elapsed second of the clock', async () => {
+    const clock = new ManualClock(1_000);
+    const spark = session(clock);
+    const q = spark.readStream.format('rate').option('rowsPerSecond', 2).load()
+      .writeStream.format('memory').queryName('rate').start();
+    await q.processAllAvailable();
+    expect(spark.table('rate').collect()).toEqual([]);
+    clock.advance(2_000);
+    await q.processAllAvailable();
+    expect(spark.table('rate').collect()).toEqual([
+      { timestamp: new Date(1_000), value: 0 }, { timestamp: new Date(1_500), value: 1 },
+      { timestamp: new Date(2_000), value: 2 }, { timestamp: new Date(2_500), value: 3 },
+    ]);
+    await q.stop();
+  });
+});

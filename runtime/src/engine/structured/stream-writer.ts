@@ -16,6 +16,7 @@ import { triggerIntervalMillis } from '../time.js';
 import { DataFrame } from './dataframe.js';
 import { StreamingQuery, type Trigger } from './streaming-query.js';
 import { planNode } from '../plan.js';
+import type { StructType } from '../types.js';
 
 /** What `trigger(...)` accepts (PySpark keyword arguments as an object). */
 export interface TriggerOptions {
@@ -110,7 +111,7 @@ export class DataStreamWriter {
     return this;
   }
 
-  private provider(): { provider: SinkProvider; description: string; memory?: MemorySink } {
+  private provider(schema: StructType): { provider: SinkProvider; description: string; memory?: MemorySink } {
     const session = this.df.sparkSession;
     const fmt = this.fmt ?? 'parquet';
     switch (fmt.toLowerCase()) {
@@ -118,6 +119,8 @@ export class DataStreamWriter {
         if (!this.name) throw new AnalysisException('queryName must be specified for memory sink', { code: 'MEMORY_SINK_NEEDS_NAME' });
         const existing = session.memorySinks.get(this.name);
         const sink = existing ?? new MemorySink();
+        // The table exists (empty) from start(), as Spark's memory table does.
+        sink.schema ??= schema;
         session.memorySinks.set(this.name, sink);
         return { provider: { createSink: () => sink }, description: 'MemorySink', memory: sink };
       }
@@ -178,7 +181,7 @@ export class DataStreamWriter {
     const physical = planPhysical(plan, { batchTimestampMs: 0 });
     checkStreamingPlan(plan, physical, this.mode);
     const options: Record<string, string> = path === undefined ? { ...this.opts } : { ...this.opts, path };
-    const { provider, description } = this.provider();
+    const { provider, description } = this.provider(physical.root.schema);
     if (provider.supportedModes && !provider.supportedModes.includes(this.mode)) {
       throw new AnalysisException(`Data source ${this.fmt} does not support ${this.mode[0].toUpperCase()}${this.mode.slice(1)} output mode.`, { code: 'UNSUPPORTED_OUTPUT_MODE' });
     }
