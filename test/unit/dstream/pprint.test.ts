@@ -24,10 +24,10 @@ describe('pprint', () => {
 
   it('shows microseconds for sub-second batch times and honours the time zone', async () => {
     const h = harness(0.5, { timeZone: 'Asia/Kolkata' });
-    h.ssc.queueStream([[null, true, 'it\'s', { a: [1, 2] }, [7]]]).pprint();
+    h.ssc.queueStream([[null, true, 'it\'s', { a: [1, 2] }, [7], ['t', new Date(Date.UTC(2026, 10, 21, 10, 0, 0, 250))], 1e-7]]).pprint();
     await h.runBatches(1);
     expect(h.stdout).toEqual([
-      [DASHES, 'Time: 1970-01-01 05:30:00.500000', DASHES, 'None', 'True', "it's", "{'a': (1, 2)}", '(7,)', '', ''].join('\n'),
+      [DASHES, 'Time: 1970-01-01 05:30:00.500000', DASHES, 'None', 'True', "it's", "{'a': (1, 2)}", '(7,)', "('t', datetime.datetime(2026, 11, 21, 10, 0, 0, 250000))", '1e-07', '', ''].join('\n'),
     ]);
   });
 

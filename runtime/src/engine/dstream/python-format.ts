@@ -4,9 +4,20 @@
  * (the pair `["a", 1]` is PySpark's `('a', 1)`), plain objects for dicts, null/undefined for None.
  */
 
-/** Python's `str(x)`: strings bare, everything else as `repr`. */
+/** Python's `str(x)`: strings bare, datetimes as `YYYY-MM-DD HH:MM:SS`, everything else as `repr`. */
 export function pyStr(x: unknown): string {
+  if (x instanceof Date) return formatBatchTime(x.getTime());
   return typeof x === 'string' ? x : pyRepr(x);
+}
+
+/** `repr` of a (UTC) datetime: seconds and microseconds appear only when not zero. */
+function pyDatetimeRepr(d: Date): string {
+  const parts = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()];
+  const seconds = d.getUTCSeconds();
+  const micros = d.getUTCMilliseconds() * 1000;
+  if (seconds !== 0 || micros !== 0) parts.push(seconds);
+  if (micros !== 0) parts.push(micros);
+  return `datetime.datetime(${parts.join(', ')})`;
 }
 
 /** Python's `repr(x)` for the JS value standing in for a Python value. */
@@ -19,7 +30,7 @@ export function pyRepr(x: unknown): string {
   if (Array.isArray(x)) return x.length === 1 ? `(${pyRepr(x[0])},)` : `(${x.map(pyRepr).join(', ')})`;
   if (x instanceof Map) return `{${[...x.entries()].map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(', ')}}`;
   if (x instanceof Set) return x.size === 0 ? 'set()' : `{${[...x].map(pyRepr).join(', ')}}`;
-  if (x instanceof Date) return `datetime.datetime(${x.toISOString()})`;
+  if (x instanceof Date) return pyDatetimeRepr(x);
   if (typeof x === 'object') {
     return `{${Object.entries(x as Record<string, unknown>).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(', ')}}`;
   }
