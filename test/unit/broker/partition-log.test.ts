@@ -123,7 +123,9 @@ describe('PartitionLog on disk', () => {
     expect(again.truncatedBytes).toBe(0);
     expect(values(again, 0)).toEqual(['0:a', '1:b', '2:c']);
     expect(again.append(batch(['d']))).toBe(3);
+    expect(values(again, 0)).toEqual(['0:a', '1:b', '2:c', '3:d']);
     again.close();
+    expect(values(PartitionLog.open(dir), 0)).toEqual(['0:a', '1:b', '2:c', '3:d']);
   });
 
   it('truncates a torn last batch on restart and keeps everything before it', () => {

@@ -145,6 +145,9 @@ export class PartitionLog {
       this.truncatedBytes += fileSize - pos;
       ftruncateSync(fd, pos);
     }
+    // Reopen in append mode: writes through the recovery descriptor would start at position 0.
+    closeSync(fd);
+    seg.fd = isLast ? openSync(path, 'a+') : undefined;
     seg.size = pos;
     this.segments.push(seg);
   }
