@@ -184,4 +184,73 @@ describe('Structured Streaming on real Kafka', () => {
       await q.stop();
     }
   });
+
+  it('reads headers with includeHeaders and topics by subscribePattern', async () => {
+    const base = freshTopic('pattern');
+    for (const t of [`${base}-a`, `${base}-b`]) await admin.createTopics({ topics: [{ topic: t, numPartitions: 1 }], waitForLeaders: true });
+    const writer = new KafkaWriter(conn);
+    await writer.write([
+      { topic: `${base}-a`, value: 'a0', headers: [{ key: 'trace', value: new TextEncoder().encode('t1') }, { key: 'empty', value: null }] },
+      { topic: `${base}-b`, value: 'b0' },
+    ]);
+    await writer.close();
+    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const q = spark.readStream
+      .format('kafka')
+      .option('kafka.bootstrap.servers', 'kafka:9092')
+      .option('subscribePattern', `${base.replace(/[.]/g, '\\.')}-.*`)
+      .option('startingOffsets', 'earliest')
+      .option('includeHeaders', 'true')
+      .load()
+      .selectExpr('topic', 'CAST(value AS STRING) AS v', 'headers')
+      .writeStream.format('memory')
+      .queryName('headers_out')
+      .start();
+    try {
+      await q.processAllAvailable();
+    } finally {
+      await q.stop();
+    }
+    const rows = (spark.memorySinks.get('headers_out')!.allRows() as Array<[string, string, Array<[string, Uint8Array | null]>]>)
+      .map(([t, v, h]) => [t, v, h.map(([k, val]) => [k, val === null ? null : Buffer.from(val).toString()])])
+      .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+    // kafkajs cannot send a null header value, so the writer sends it empty.
+    expect(rows).toEqual([
+      [`${base}-a`, 'a0', [['trace', 't1'], ['empty', '']]],
+      [`${base}-b`, 'b0', []],
+    ]);
+  });
+
+  it('fails on offsets removed by retention with failOnDataLoss, and skips them without', async () => {
+    const topic = await topicWith('retention', 1);
+    const writer = new KafkaWriter(conn, { topic });
+    await writer.write(Array.from({ length: 10 }, (_, i) => ({ value: `v${i}` })));
+    await writer.close();
+    await admin.fetchTopicOffsets(topic);
+    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '6' }] });
+    const run = async (failOnDataLoss: boolean, name: string) => {
+      const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+      const q = spark.readStream
+        .format('kafka')
+        .option('kafka.bootstrap.servers', 'kafka:9092')
+        .option('subscribe', topic)
+        .option('startingOffsets', JSON.stringify({ [topic]: { '0': 2 } }))
+        .option('failOnDataLoss', String(failOnDataLoss))
+        .load()
+        .selectExpr('CAST(value AS STRING) AS v')
+        .writeStream.format('memory')
+        .queryName(name)
+        .start();
+      const error = await q.processAllAvailable().then(() => null, (e: unknown) => e as Error);
+      await q.stop();
+      return { error, rows: spark.memorySinks.get(name)!.allRows() };
+    };
+    const strict = await run(true, 'loss_strict');
+    expect(strict.error?.message).toContain(`Cannot fetch offset 2 (TopicPartition: ${topic}-0); the earliest available offset is 6`);
+    expect(strict.error?.message).toContain('If you don\'t want your streaming query to fail on such cases, set the source option "failOnDataLoss" to "false".');
+    expect(strict.rows).toEqual([]);
+    const lenient = await run(false, 'loss_lenient');
+    expect(lenient.error).toBeNull();
+    expect(lenient.rows).toEqual([['v6'], ['v7'], ['v8'], ['v9']]);
+  });
 });
