@@ -175,7 +175,21 @@ async function run(scenario: Scenario): Promise<string | null> {
   const query = scenario.query as Json;
   const variants: Json[] = query.cases ? query.cases.map((c: Json) => ({ ...query, ...c, cases: undefined })) : [query];
   let currentCase = 0;
-  let b = build(scenario, variants[0]);
+  // A query that fails to build (e.g. a bad window duration) fails "at definition": every later
+  // action reports that error, and an expectError step can match it.
+  let definitionError: unknown = null;
+  let definitionErrorMatched = false;
+  const tryBuild = (v: Json): Built => {
+    try {
+      definitionError = null;
+      definitionErrorMatched = false;
+      return build(scenario, v);
+    } catch (e) {
+      definitionError = e;
+      return null as unknown as Built;
+    }
+  };
+  let b = tryBuild(variants[0]);
   let q: StreamingQuery | null = null;
   let memorySink: MemorySink | null = null;
   let lastError: unknown = null;
@@ -220,6 +234,7 @@ async function run(scenario: Scenario): Promise<string | null> {
   // Runs an action; a failure is kept for the next expectError (or fails the scenario).
   const act = async (f: () => unknown): Promise<string | null> => {
     try {
+      if (definitionError) throw definitionError;
       await f();
       return null;
     } catch (e) {
@@ -246,7 +261,7 @@ async function run(scenario: Scenario): Promise<string | null> {
     if (step.case !== undefined && step.case !== currentCase) {
       if (q) await (q as StreamingQuery).stop().catch(() => undefined);
       currentCase = step.case;
-      b = build(scenario, variant());
+      b = tryBuild(variant());
       q = null;
       memorySink = null;
       lastError = null;
@@ -254,7 +269,11 @@ async function run(scenario: Scenario): Promise<string | null> {
     }
     if (step.startQuery) {
       if (step.startQuery.trigger) trigger = step.startQuery.trigger;
-      const m = await act(() => start());
+      const m = await act(async () => {
+        // Starting again on the same checkpoint is a restart (Spark's StartStream after StopStream).
+        if (q && (q as StreamingQuery).isActive) await (q as StreamingQuery).stop();
+        start();
+      });
       if (m) return `${where}: ${m}`;
     }
     if (step.addData !== undefined) {
@@ -312,6 +331,12 @@ async function run(scenario: Scenario): Promise<string | null> {
         collected = b.df.collectInternal();
       });
       if (m) return `${where}: ${m}`;
+    }
+    if (step.expectError && definitionError && !lastError) {
+      const m = errorMatches(definitionError, step.expectError);
+      if (m) return `${where}: ${m}`;
+      definitionErrorMatched = true;
+      continue;
     }
     if (step.expectError) {
       if (lastError) {
@@ -385,6 +410,7 @@ async function run(scenario: Scenario): Promise<string | null> {
       return `${where}: expected ${step.expectBatchCount} batches but ${batchCount} ran`;
     }
   }
+  if (definitionError && !definitionErrorMatched) return `unexpected error at definition: ${(definitionError as Error).message}`;
   if (expectErrorNext) return `expected an error containing ${JSON.stringify(expectErrorNext.contains)} but nothing failed`;
   if (q) await (q as StreamingQuery).stop();
   return null;
