@@ -31,3 +31,13 @@ export async function printReport(groupId: string): Promise<void> {
   }
   await consumer.close();
 }
+
+/** Runs the exercise: sends a few readings, then prints the report topic once as group "client-report". */
+export async function main(): Promise<void> {
+  await produceReadings([
+    { node_name: "sensor-1", temperature: 21.4, ts: "2026-11-21T10:00:01Z" },
+    { node_name: "sensor-2", temperature: 19.8, ts: "2026-11-21T10:00:02Z" },
+    { node_name: "sensor-1", temperature: 21.9, ts: "2026-11-21T10:00:03Z" },
+  ]);
+  await printReport("client-report");
+}

@@ -1,4 +1,4 @@
-import { KafkaProducer, KafkaUtils, StreamingContext } from "streamlab";
+import { KafkaProducer, KafkaUtils, SparkSession, StreamingContext } from "streamlab";
 
 /** One reading as the sensors publish it. */
 interface Reading {
@@ -34,4 +34,12 @@ export function temperatureJob(ssc: StreamingContext): void {
       });
     }
   });
+}
+
+/** Runs the job: 10-second batches on the run's clock. */
+export function main(): void {
+  const spark = SparkSession.builder.appName("temperature-dstream").getOrCreate();
+  const ssc = new StreamingContext(spark.sparkContext, 10, { clock: spark.clock });
+  temperatureJob(ssc);
+  ssc.start();
 }

@@ -41,3 +41,9 @@ export function startReport(spark: SparkSession): StreamingQuery {
     .option("checkpointLocation", "/tmp/checkpoints/origin-report")
     .start();
 }
+
+/** Runs the console query; start the report query too once it works. */
+export function main(): void {
+  const spark = SparkSession.builder.appName("origin-counts").getOrCreate();
+  startConsole(spark);
+}
