@@ -1,30 +1,236 @@
 /**
- * The `streamlab` command line. `main(argv)` returns the process exit code.
+ * The `streamlab` command line. `main(argv)` returns the process exit code; errors are one clear line
+ * on stderr and a non-zero code.
+ *
+ *   streamlab [start] [--port N] [--host H] [--kafka H:P] [--pg URL] [--data-dir DIR] [--lessons DIR] [--no-open] [--token T]
+ *   streamlab run FILE.ts [--kafka H:P] [--pg URL] [--max-batches N] [--until-idle] [--manual]
+ *   streamlab topics list|create|delete|tail|produce ...
+ *   streamlab broker ...          (the embedded Kafka-protocol broker on its own)
  */
-import { createServer } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError, loadConfig, type ConfigInput } from './config.js';
 
-export async function main(argv: string[]): Promise<number> {
-  const [command = 'start'] = argv;
-  if (command === 'start') return start();
-  console.error(`streamlab: unknown command '${command}'. Try: streamlab --help`);
-  return 2;
+const HELP: Record<string, string> = {
+  main: `Usage: streamlab <command> [options]
+
+Commands:
+  start     Start the runtime and the workbench (the default command)
+  run       Run a pipeline file headless
+  topics    List, create, delete, tail and produce to Kafka topics
+  broker    Run the embedded Kafka-protocol broker on its own
+
+Run 'streamlab <command> --help' for a command's options.`,
+  start: `Usage: streamlab start [options]
+
+Starts the runtime, an embedded Kafka broker and an embedded PostgreSQL (unless real ones are given),
+serves the workbench and prints one line: Streamlab ready: http://127.0.0.1:PORT/?token=TOKEN
+
+Options:
+  --port N         Port to listen on (default 5170; a free one when taken)
+  --host H         Interface to bind (default 127.0.0.1)
+  --kafka H:P      Use this Kafka instead of the embedded broker (env STREAMLAB_KAFKA)
+  --pg URL         Use this PostgreSQL instead of the embedded one (env STREAMLAB_PG)
+  --data-dir DIR   Keep the embedded services' data here (default: temporary)
+  --lessons DIR    Lessons directory (default: the repository's lessons/)
+  --token T        Use this token instead of a random one (env STREAMLAB_TOKEN)
+  --no-open        Do not open a browser
+  -h, --help       Show this help`,
+  run: `Usage: streamlab run FILE.ts [options]
+
+Runs a pipeline headless in an isolated job process, printing console output and one line per batch.
+Other .ts files beside FILE.ts can be imported with relative paths.
+
+Options:
+  --kafka H:P        Kafka for the pipeline's Kafka sources and sinks (env STREAMLAB_KAFKA)
+  --pg URL           PostgreSQL for the pipeline's sinks (env STREAMLAB_PG)
+  --max-batches N    Stop after N batches
+  --until-idle       Process the data available now, then stop
+  --manual           Run on a manual clock starting at 0 (processing-time triggers never fire)
+  -h, --help         Show this help`,
+  topics: `Usage: streamlab topics <action> [TOPIC] [options]
+
+Actions:
+  list                         Topics and their partition counts
+  create TOPIC [--partitions N]
+  delete TOPIC
+  tail TOPIC [--from earliest|latest]   Print records (partition, offset, key, value) until Ctrl-C
+  produce TOPIC [--key K] [VALUE ...]   Produce the values, or one record per line of stdin
+
+Options:
+  --kafka H:P      Kafka to talk to (env STREAMLAB_KAFKA; required)
+  -h, --help       Show this help`,
+};
+
+type Io = { out(line: string): void; err(line: string): void };
+const stdio: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
+
+/** Runs the command line; resolves with the exit code. */
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first.startsWith('-')) {
+    if (first === '-h' || first === '--help') return help('main', io);
+    if (first === '--version' || first === '-v') {
+      io.out('streamlab 0.1.0');
+      return 0;
+    }
+    return start(argv, io);
+  }
+  try {
+    switch (first) {
+      case 'start':
+        return await start(rest, io);
+      case 'run':
+        return await run(rest, io);
+      case 'topics':
+        return await topics(rest, io);
+      case 'broker':
+        return await broker(rest, io);
+      case 'help':
+        return help(rest[0] && HELP[rest[0]] ? rest[0] : 'main', io);
+      default:
+        io.err(`streamlab: unknown command '${first}'. Try: streamlab --help`);
+        return 2;
+    }
+  } catch (e) {
+    io.err(`streamlab ${first}: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
 }
 
-async function start(): Promise<number> {
-  const token = process.env.STREAMLAB_TOKEN ?? randomBytes(16).toString('hex');
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end('Streamlab runtime is running.\n');
-  });
-  await new Promise<void>((resolve) => server.listen(5170, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 5170;
-  console.log(`Streamlab ready: http://127.0.0.1:${port}/?token=${token}`);
+function help(topic: string, io: Io): number {
+  io.out(HELP[topic] ?? HELP.main!);
+  return 0;
+}
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: T, io: Io) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    const message = e instanceof Error ? e.message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '') : String(e);
+    io.err(`streamlab ${command}: ${message}. Try: streamlab ${command} --help`);
+    return null;
+  }
+}
+
+function config(command: string, overrides: ConfigInput, io: Io): ReturnType<typeof loadConfig> | null {
+  try {
+    return loadConfig(overrides);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      io.err(`streamlab ${command}: ${e.message}`);
+      return null;
+    }
+    throw e;
+  }
+}
+
+function int(command: string, name: string, value: string | undefined, io: Io): number | undefined | null {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    io.err(`streamlab ${command}: --${name} must be a non-negative integer, got '${value}'`);
+    return null;
+  }
+  return n;
+}
+
+async function start(args: string[], io: Io): Promise<number> {
+  const parsed = parse('start', args, {
+    port: { type: 'string' }, host: { type: 'string' }, kafka: { type: 'string' }, pg: { type: 'string' },
+    'data-dir': { type: 'string' }, lessons: { type: 'string' }, token: { type: 'string' }, 'no-open': { type: 'boolean' },
+  }, io);
+  if (!parsed) return 2;
+  const v = parsed.values;
+  if (v.help) return help('start', io);
+  if (parsed.positionals.length > 0) {
+    io.err(`streamlab start: unexpected argument '${parsed.positionals[0]}'. Try: streamlab start --help`);
+    return 2;
+  }
+  const port = int('start', 'port', v.port as string | undefined, io);
+  if (port === null) return 2;
+  const cfg = config('start', {
+    port, host: v.host as string | undefined, kafka: v.kafka as string | undefined, pg: v.pg as string | undefined,
+    dataDir: v['data-dir'] as string | undefined, lessonsDir: v.lessons as string | undefined, token: v.token as string | undefined,
+    open: v['no-open'] ? false : undefined,
+  }, io);
+  if (!cfg) return 2;
+  const { startRuntime } = await import('./server/start-command.js');
+  let runtime;
+  try {
+    runtime = await startRuntime(cfg, io);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    io.err(`streamlab start: ${code === 'EADDRINUSE' ? `port ${cfg.port} is in use` : code === 'EADDRNOTAVAIL' ? `cannot listen on ${cfg.host}` : e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  server.close();
+  await runtime.close();
   return 0;
+}
+
+async function run(args: string[], io: Io): Promise<number> {
+  const parsed = parse('run', args, {
+    kafka: { type: 'string' }, pg: { type: 'string' }, 'max-batches': { type: 'string' }, 'until-idle': { type: 'boolean' }, manual: { type: 'boolean' },
+  }, io);
+  if (!parsed) return 2;
+  const v = parsed.values;
+  if (v.help) return help('run', io);
+  const file = parsed.positionals[0];
+  if (!file || parsed.positionals.length > 1 || !file.endsWith('.ts')) {
+    io.err('streamlab run: give exactly one pipeline file ending in .ts. Try: streamlab run --help');
+    return 2;
+  }
+  const maxBatches = int('run', 'max-batches', v['max-batches'] as string | undefined, io);
+  if (maxBatches === null) return 2;
+  const cfg = config('run', { kafka: v.kafka as string | undefined, pg: v.pg as string | undefined }, io);
+  if (!cfg) return 2;
+  const { runPipelineFile } = await import('./jobs/run-command.js');
+  return runPipelineFile(
+    { file, ...(maxBatches !== undefined ? { maxBatches } : {}), untilIdle: Boolean(v['until-idle']), manual: Boolean(v.manual) },
+    cfg,
+    { ...(cfg.kafka ? { kafka: cfg.kafka } : {}), ...(cfg.pg ? { pg: cfg.pg } : {}) },
+    io,
+  );
+}
+
+async function topics(args: string[], io: Io): Promise<number> {
+  const parsed = parse('topics', args, {
+    kafka: { type: 'string' }, partitions: { type: 'string' }, from: { type: 'string' }, key: { type: 'string' },
+  }, io);
+  if (!parsed) return 2;
+  const v = parsed.values;
+  const [action, topic, ...values] = parsed.positionals;
+  if (v.help || !action) return help('topics', io);
+  const partitions = int('topics', 'partitions', v.partitions as string | undefined, io);
+  if (partitions === null) return 2;
+  const from = (v.from as string | undefined) ?? 'latest';
+  if (from !== 'earliest' && from !== 'latest') {
+    io.err(`streamlab topics: --from must be earliest or latest, got '${from}'`);
+    return 2;
+  }
+  const cfg = config('topics', { kafka: v.kafka as string | undefined }, io);
+  if (!cfg) return 2;
+  if (!cfg.kafka) {
+    io.err('streamlab topics: no Kafka given: pass --kafka host:port (or set STREAMLAB_KAFKA).');
+    return 2;
+  }
+  const { runTopicsCommand } = await import('./server/topics-command.js');
+  return runTopicsCommand({ action, topic, partitions: partitions ?? 1, from, key: v.key as string | undefined, values }, cfg.kafka, io);
+}
+
+async function broker(args: string[], io: Io): Promise<number> {
+  let mod: { runBrokerCommand?: (argv: string[]) => Promise<number> };
+  try {
+    mod = await import('./broker/index.js');
+  } catch {
+    mod = {};
+  }
+  if (typeof mod.runBrokerCommand !== 'function') {
+    io.err('streamlab broker: the embedded Kafka broker is missing in this build; point Streamlab at a real Kafka with --kafka host:port.');
+    return 1;
+  }
+  return mod.runBrokerCommand(args);
 }

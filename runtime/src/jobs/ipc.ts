@@ -21,7 +21,7 @@ export interface JobServices {
 /** host → child */
 export type HostToChild =
   | { type: 'start'; code: string; mode: ClockMode; maxRows: number; services: JobServices; startMs: number }
-  | { type: 'step'; stepId: number; batches?: number; advanceMs?: number }
+  | { type: 'step'; stepId: number; batches?: number; advanceMs?: number; drain?: boolean }
   | { type: 'stop' };
 
 /** An error as the child saw it, before source mapping. */

@@ -116,6 +116,16 @@ export class JobRun {
     });
   }
 
+  /** Processes everything the sources have now (any clock mode); resolves with the batches run. */
+  drain(): Promise<{ batchesRun: number; clockMs: number }> {
+    if (!this.child || this.isOver()) return Promise.reject(new Error(`The run is ${this.state}.`));
+    const stepId = this.nextStep++;
+    return new Promise((resolve, reject) => {
+      this.steps.set(stepId, { resolve, reject });
+      this.send({ type: 'step', stepId, drain: true });
+    });
+  }
+
   /** Stops the run and frees its process; resolves once the process is gone. */
   async stop(): Promise<void> {
     if (this.stopping) return this.exited;

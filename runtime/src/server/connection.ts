@@ -133,7 +133,7 @@ export class Connection {
     }
   }
 
-  private hello(m: ClientMessageOf<'hello'>): ServerMessage | null {
+  private async hello(m: ClientMessageOf<'hello'>): Promise<ServerMessage | null> {
     if (!this.authenticated) {
       if (!tokenMatches(this.ctx.token, m.token)) {
         this.error(m.id, 'unauthorized', 'A valid token is required: open the URL printed by `streamlab start`.');
@@ -153,7 +153,7 @@ export class Connection {
     return {
       kind: 'hello.ok', id: m.id, version,
       server: { name: 'streamlab', version: this.ctx.version },
-      features: this.ctx.features(),
+      features: await this.ctx.features(),
       session: this.session.id,
     };
   }

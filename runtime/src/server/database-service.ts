@@ -21,23 +21,28 @@ export interface QueryResult {
 
 /** Read-only access to the runtime's database. */
 export class DatabaseService {
-  private pool: pg.Pool | null;
+  private pool: Promise<pg.Pool | null>;
   private typeNames: Map<number, string> | null = null;
 
   /** @param url PostgreSQL URL, or undefined when none is configured */
-  constructor(url: string | undefined) {
-    this.pool = url ? new pg.Pool({ connectionString: url, max: 3, connectionTimeoutMillis: 5000, idleTimeoutMillis: 10_000 }) : null;
-    this.pool?.on('error', () => {});
+  constructor(url: string | undefined | Promise<string | undefined>) {
+    this.pool = Promise.resolve(url).then((u) => {
+      if (!u) return null;
+      const pool = new pg.Pool({ connectionString: u, max: 3, connectionTimeoutMillis: 5000, idleTimeoutMillis: 10_000 });
+      pool.on('error', () => {});
+      return pool;
+    });
   }
 
-  private getPool(): pg.Pool {
-    if (!this.pool) throw new RequestError('unavailable', 'No PostgreSQL is configured: start the runtime with --pg postgres://... (or STREAMLAB_PG).');
-    return this.pool;
+  private async getPool(): Promise<pg.Pool> {
+    const pool = await this.pool;
+    if (!pool) throw new RequestError('unavailable', 'No PostgreSQL is configured: start the runtime with --pg postgres://... (or STREAMLAB_PG).');
+    return pool;
   }
 
   private async connect(): Promise<pg.PoolClient> {
     try {
-      const client = await this.getPool().connect();
+      const client = await (await this.getPool()).connect();
       // A server-side termination must not become an unhandled 'error' event.
       if (client.listenerCount('error') === 0) client.on('error', () => {});
       return client;
@@ -113,8 +118,8 @@ export class DatabaseService {
 
   /** Closes the pool. */
   async close(): Promise<void> {
-    const pool = this.pool;
-    this.pool = null;
+    const pool = await this.pool;
+    this.pool = Promise.resolve(null);
     await pool?.end().catch(() => {});
   }
 }

@@ -26,8 +26,11 @@ import { WorkbenchAssets } from './workbench-assets.js';
 /** Options of `startRuntimeServer` beyond the configuration. */
 export interface RuntimeServerOptions {
   config: RuntimeConfig;
-  /** Services the runtime (and its runs) use; usually the embedded ones or the configured ones. */
-  services: JobServices;
+  /**
+   * Services the runtime (and its runs) use; usually the embedded ones or the configured ones. A promise
+   * lets the server answer before a slow service (embedded PostgreSQL) is up; requests wait for it.
+   */
+  services: JobServices | Promise<JobServices>;
   /** The `workbench/` package directory; no static files when absent. */
   workbenchDir?: string;
   /** Build the workbench when its dist is missing (the CLI does; tests do not). */
@@ -59,8 +62,11 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
   const token = config.token ?? newToken();
   const log = options.log ?? (() => {});
   const sessions = new Map<string, Session>();
-  const topics = new TopicsService(options.services.kafka);
-  const database = new DatabaseService(options.services.pg);
+  const services = Promise.resolve(options.services);
+  // A failed service start leaves that service unconfigured; its requests then say so.
+  const settled = services.catch((): JobServices => ({}));
+  const topics = new TopicsService(settled.then((s) => s.kafka));
+  const database = new DatabaseService(settled.then((s) => s.pg));
   const assets = options.workbenchDir ? new WorkbenchAssets(options.workbenchDir, log) : null;
   const context: ServerContext = {
     config,
@@ -72,14 +78,15 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     sessionFor(id) {
       const existing = id ? sessions.get(id) : undefined;
       if (existing) return existing;
-      const session = new Session(undefined, config.limits, options.services, topics, (s) => sessions.delete(s.id));
+      const session = new Session(undefined, config.limits, settled, topics, (s) => sessions.delete(s.id));
       sessions.set(session.id, session);
       return session;
     },
-    features() {
+    async features() {
+      const s = await settled;
       const f: string[] = [];
-      if (options.services.kafka) f.push('kafka');
-      if (options.services.pg) f.push('postgres');
+      if (s.kafka) f.push('kafka');
+      if (s.pg) f.push('postgres');
       return f;
     },
   };
@@ -106,7 +113,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
       if (!originAllowed(req.headers.origin, allowed)) return json(res, 403, { error: 'This origin may not use the runtime.' });
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!tokenMatches(token, url.searchParams.get('token') ?? bearer)) return json(res, 401, { error: 'A valid token is required.' });
-      if (path === '/api/info') return json(res, 200, { name: 'streamlab', version: context.version, protocol: PROTOCOL_VERSION, features: context.features() });
+      if (path === '/api/info') return json(res, 200, { name: 'streamlab', version: context.version, protocol: PROTOCOL_VERSION, features: await context.features() });
       return json(res, 404, { error: 'No such endpoint.' });
     }
     if (path === '/' || path === '/index.html') {

@@ -17,6 +17,6 @@ export interface ServerContext {
   readonly database: DatabaseService;
   /** The session with this id, or a new one (ids are only honoured while their session lives). */
   sessionFor(id: string | undefined): Session;
-  /** Optional capabilities announced in hello. */
-  features(): string[];
+  /** Optional capabilities announced in hello (waits for services still starting). */
+  features(): Promise<string[]>;
 }

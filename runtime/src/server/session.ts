@@ -26,7 +26,7 @@ export class Session {
   constructor(
     id: string | undefined,
     private readonly limits: RunLimits,
-    private readonly services: JobServices,
+    private readonly services: Promise<JobServices>,
     private readonly topics: TopicsService,
     private readonly onClosed: (session: Session) => void,
   ) {
@@ -64,6 +64,7 @@ export class Session {
       throw new RequestError('busy', `At most ${this.limits.maxRunsPerConnection} runs at a time: stop one first.`);
     }
     const runId = `run-${randomUUID().slice(0, 8)}`;
+    const services = await this.services;
     const run = new JobRun({
       runId,
       files: request.files,
@@ -71,7 +72,7 @@ export class Session {
       mode: request.mode,
       maxRows: Math.min(request.maxRows ?? maxRowsCap, maxRowsCap),
       limits: this.limits,
-      services: this.services,
+      services,
       onEvent: (e) => this.emit(e),
     });
     this.runs.set(runId, run);

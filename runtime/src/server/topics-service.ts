@@ -12,32 +12,33 @@ export type TailRecord = Omit<ServerMessageOf<'topics.record'>, 'kind' | 'tailId
 
 /** Kafka operations for the protocol and the CLI. */
 export class TopicsService {
-  private readonly kafka: Kafka | null;
+  private readonly kafka: Promise<Kafka | null>;
   private admin: Promise<Admin> | null = null;
   private producer: Promise<Producer> | null = null;
   private readonly tails = new Map<string, Consumer>();
 
   /** @param bootstrap `host:port[,host:port]`, or undefined when no Kafka is configured */
-  constructor(bootstrap: string | undefined) {
-    this.kafka = bootstrap
+  constructor(bootstrap: string | undefined | Promise<string | undefined>) {
+    this.kafka = Promise.resolve(bootstrap).then((b) => b
       ? new Kafka({
         clientId: 'streamlab-runtime',
-        brokers: bootstrap.split(',').map((s) => s.trim()).filter(Boolean),
+        brokers: b.split(',').map((s) => s.trim()).filter(Boolean),
         logLevel: logLevel.NOTHING,
         connectionTimeout: 3000,
         retry: { retries: 2, initialRetryTime: 100 },
       })
-      : null;
+      : null);
   }
 
-  private client(): Kafka {
-    if (!this.kafka) throw new RequestError('unavailable', 'No Kafka is configured: start the runtime with --kafka host:port (or STREAMLAB_KAFKA).');
-    return this.kafka;
+  private async client(): Promise<Kafka> {
+    const kafka = await this.kafka;
+    if (!kafka) throw new RequestError('unavailable', 'No Kafka is configured: start the runtime with --kafka host:port (or STREAMLAB_KAFKA).');
+    return kafka;
   }
 
   private getAdmin(): Promise<Admin> {
     this.admin ??= (async () => {
-      const admin = this.client().admin();
+      const admin = (await this.client()).admin();
       await admin.connect();
       return admin;
     })().catch((e: unknown) => {
@@ -49,7 +50,7 @@ export class TopicsService {
 
   private getProducer(): Promise<Producer> {
     this.producer ??= (async () => {
-      const producer = this.client().producer({ allowAutoTopicCreation: false });
+      const producer = (await this.client()).producer({ allowAutoTopicCreation: false });
       await producer.connect();
       return producer;
     })().catch((e: unknown) => {
@@ -104,7 +105,7 @@ export class TopicsService {
     const admin = await this.getAdmin();
     if (!(await admin.listTopics()).includes(topic)) throw new RequestError('not-found', `Topic "${topic}" does not exist.`);
     const tailId = `tail-${randomUUID().slice(0, 8)}`;
-    const consumer = this.client().consumer({ groupId: `streamlab-${tailId}`, allowAutoTopicCreation: false });
+    const consumer = (await this.client()).consumer({ groupId: `streamlab-${tailId}`, allowAutoTopicCreation: false });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: from === 'earliest' });
     await consumer.run({

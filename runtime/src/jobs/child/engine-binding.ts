@@ -45,6 +45,8 @@ export interface EngineBinding {
   runBatches(n: number): Promise<number>;
   /** Waits until every query has nothing left to do at the current clock time. */
   settle(): Promise<void>;
+  /** Runs every query until the data available now is processed (`processAllAvailable`). */
+  drain(): Promise<number>;
   /** Stops every query and closes its connectors. */
   stopAll(): Promise<void>;
 }
@@ -109,6 +111,11 @@ export function bindEngine(options: BindOptions): EngineBinding {
     },
     async settle() {
       for (const q of session.streams.active) await q.awaitIdle();
+    },
+    async drain() {
+      const before = session.streams.active.reduce((n, q) => n + (q.lastProgress ? q.lastProgress.batchId + 1 : 0), 0);
+      for (const q of session.streams.active) await q.processAllAvailable();
+      return session.streams.active.reduce((n, q) => n + (q.lastProgress ? q.lastProgress.batchId + 1 : 0), 0) - before;
     },
     async stopAll() {
       await Promise.allSettled(session.streams.active.map((q) => q.stop()));

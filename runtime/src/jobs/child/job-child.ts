@@ -205,6 +205,7 @@ async function step(message: Extract<HostToChild, { type: 'step' }>): Promise<vo
       await new Promise((r) => setImmediate(r));
       await binding.settle();
     }
+    if (message.drain) batchesRun = await binding.drain();
     if (message.batches !== undefined) {
       batchesRun = await binding.runBatches(message.batches);
       await binding.settle();

@@ -1,0 +1,106 @@
+/**
+ * `streamlab start`: the embedded services unless real ones are configured, the server, one ready line.
+ *
+ *   config := defaults < file < env < flags
+ *   kafka  := config.kafka  | embedded broker (in-process, fast)  | none, with one line saying how to get one
+ *   pg     := config.pg     | embedded PostgreSQL, started in the background (requests wait for it)
+ *   listen on host:port (a free port when taken, said on stderr) → stdout: `Streamlab ready: URL`
+ *   open the browser when asked and a display exists; SIGINT/SIGTERM → close everything → exit 0
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RuntimeConfig } from '../config.js';
+import type { JobServices } from '../jobs/ipc.js';
+import { openBrowser } from './open-browser.js';
+import { startRuntimeServer, type RuntimeServer } from './runtime-server.js';
+
+/** The repository root (the runtime runs from its sources). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Streams the start command writes to. */
+export interface StartIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** Something to close on shutdown. */
+type Closer = () => Promise<void>;
+
+/** A started runtime with its services. */
+export interface StartedRuntime {
+  server: RuntimeServer;
+  /** Stops the server, then the services it started. */
+  close(): Promise<void>;
+}
+
+/** Starts everything `streamlab start` starts, and prints the ready line. */
+export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<StartedRuntime> {
+  const closers: Closer[] = [];
+  let kafka = config.kafka;
+  if (!kafka) {
+    const broker = await startEmbeddedBroker(config, io);
+    if (broker) {
+      kafka = broker.bootstrap;
+      closers.push(() => broker.close());
+    }
+  }
+  const pg: Promise<string | undefined> = config.pg ? Promise.resolve(config.pg) : startEmbeddedPg(config, io, closers);
+  const services: Promise<JobServices> = pg.then((url) => ({ ...(kafka ? { kafka } : {}), ...(url ? { pg: url } : {}) }));
+  const lessonsDir = config.lessonsDir ?? join(REPO_ROOT, 'lessons');
+  const server = await startRuntimeServer({
+    config: { ...config, lessonsDir },
+    services,
+    workbenchDir: join(REPO_ROOT, 'workbench'),
+    buildWorkbench: true,
+    log: io.err,
+  });
+  if (server.portFallback) io.err(`streamlab: port ${config.port} is taken; using ${server.port} instead.`);
+  io.out(`Streamlab ready: ${server.url}`);
+  if (config.open && config.display) openBrowser(server.url);
+  let closing: Promise<void> | null = null;
+  return {
+    server,
+    close() {
+      closing ??= (async () => {
+        await server.close();
+        // An embedded PostgreSQL still starting registers its closer when it is up.
+        await pg.catch(() => undefined);
+        for (const close of closers.reverse()) await close().catch(() => {});
+      })();
+      return closing;
+    },
+  };
+}
+
+async function startEmbeddedBroker(config: RuntimeConfig, io: StartIo): Promise<{ bootstrap: string; close(): Promise<void> } | null> {
+  let mod: { startBroker?: (o: { host?: string; dataDir?: string; autoCreateTopics?: boolean }) => Promise<{ bootstrap: string; close(): Promise<void> }> };
+  try {
+    mod = await import('../broker/index.js');
+  } catch {
+    mod = {};
+  }
+  if (typeof mod.startBroker !== 'function') {
+    io.err('streamlab: the embedded Kafka broker is missing in this build; start with --kafka host:port (or STREAMLAB_KAFKA) to use a real Kafka.');
+    return null;
+  }
+  try {
+    return await mod.startBroker({ host: '127.0.0.1', ...(config.dataDir ? { dataDir: join(config.dataDir, 'kafka') } : {}) });
+  } catch (e) {
+    io.err(`streamlab: the embedded Kafka broker did not start (${e instanceof Error ? e.message : String(e)}); use --kafka host:port for a real Kafka.`);
+    return null;
+  }
+}
+
+function startEmbeddedPg(config: RuntimeConfig, io: StartIo, closers: Closer[]): Promise<string | undefined> {
+  return (async () => {
+    try {
+      const { startEmbeddedPostgres } = await import('../connectors/postgres/embedded.js');
+      const handle = await startEmbeddedPostgres(config.dataDir ? { dataDir: join(config.dataDir, 'postgres'), persistent: true } : {});
+      closers.push(() => handle.stop());
+      return handle.url;
+    } catch (e) {
+      io.err(`streamlab: the embedded PostgreSQL did not start (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); use --pg postgres://... for a real one.`);
+      return undefined;
+    }
+  })();
+}
