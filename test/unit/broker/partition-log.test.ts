@@ -1,4 +1,5 @@
 import { mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync, closeSync, ftruncateSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,6 +30,8 @@ function batch(values: string[], baseTimestamp = 1000, step = 10): Buffer {
   return buf;
 }
 
+const kafkajsCrc32c = createRequire(import.meta.url)('kafkajs/src/protocol/recordBatch/crc32C') as (b: Buffer) => number;
+
 const values = (log: PartitionLog, from: number): string[] => {
   const res = log.read(from, 1 << 20)!;
   const out: string[] = [];
@@ -53,6 +56,16 @@ afterEach(() => {
 describe('crc32c', () => {
   it('matches the standard check value', () => {
     expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
+  });
+
+  it('agrees with kafkajs\'s CRC-32C on every length and offset', () => {
+    const data = Buffer.alloc(300);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 131 + 17) & 0xff;
+    for (let start = 0; start < 9; start++) {
+      for (let end = start; end <= data.length; end += 7) {
+        expect(crc32c(data, start, end)).toBe(kafkajsCrc32c(data.subarray(start, end)) >>> 0);
+      }
+    }
   });
 });
 
