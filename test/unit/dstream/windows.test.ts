@@ -42,6 +42,23 @@ describe('DStream windows', () => {
     );
   });
 
+  it('under JVM semantics the errors are Spark\'s WindowedDStream and ReducedWindowedDStream texts', () => {
+    const h = harness(1, { semantics: 'jvm' });
+    const s = h.ssc.queueStream([[['a', 1]]] as [string, number][][]);
+    expect(() => s.window(2.5)).toThrowError(
+      expect.objectContaining({ name: 'Exception', message: 'The window duration of windowed DStream (2500 ms) must be a multiple of the slide duration of parent DStream (1000 ms)' }),
+    );
+    expect(() => s.window(2, 1.5)).toThrowError(
+      expect.objectContaining({ name: 'Exception', message: 'The slide duration of windowed DStream (1500 ms) must be a multiple of the slide duration of parent DStream (1000 ms)' }),
+    );
+    expect(() => s.reduceByKeyAndWindow((x, y) => x + y, (x, y) => x - y, 2.5, 1)).toThrowError(
+      expect.objectContaining({
+        name: 'IllegalArgumentException',
+        message: 'requirement failed: The window duration of ReducedWindowedDStream (2500 ms) must be multiple of the slide duration of parent DStream (1000 ms)',
+      }),
+    );
+  });
+
   it('reduceByKeyAndWindow without an inverse drops keys that left the window', async () => {
     const h = harness();
     const out = h.collect(h.ssc.queueStream(pairs([['a', 1]], [['a', 1], ['b', 5]], [], [])).reduceByKeyAndWindow((x, y) => x + y, null, 2, 1));

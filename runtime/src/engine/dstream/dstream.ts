@@ -411,7 +411,7 @@ export class DStream<T> {
     numPartitions?: number,
     filterFunc?: ((kv: Pair<KeyOf<T>, ValueOf<T>>) => unknown) | null,
   ): DStream<Pair<KeyOf<T>, ValueOf<T>>> {
-    const { windowMs, slideMs } = validateWindowParams(this, windowDuration, slideDuration);
+    const { windowMs, slideMs } = validateWindowParams(this, windowDuration, slideDuration, Boolean(invFunc));
     const n = numPartitions ?? this.graph.sparkContext.defaultParallelism;
     const reduced = asPairs<KeyOf<T>, ValueOf<T>>(this).reduceByKey(func, n);
     if (invFunc) return reducedWindowCompute(reduced, func, invFunc, windowMs, slideMs, n, filterFunc ?? null);

@@ -8,3 +8,6 @@ export { IllegalArgumentException, ValueError } from '../errors.js';
 
 /** The JVM's `IllegalStateException` (operations on a context in the wrong state). */
 export class IllegalStateException extends StreamlabError {}
+
+/** The JVM's plain `java.lang.Exception`, which Spark's WindowedDStream throws for bad durations. */
+export class Exception extends StreamlabError {}

@@ -1,6 +1,6 @@
 import { DStream, type WindowInfo } from './dstream.js';
 import { toMillis, type DurationLike } from './duration.js';
-import { ValueError } from './errors.js';
+import { Exception, IllegalArgumentException, ValueError } from './errors.js';
 import type { RDD } from './rdd.js';
 
 /**
@@ -9,11 +9,13 @@ import type { RDD } from './rdd.js';
  * learner sees.
  */
 export function validateWindowParams(
-  parent: { slideDurationMs: number },
+  parent: { slideDurationMs: number; graph: { semantics: string } },
   windowDuration: DurationLike,
   slideDuration: DurationLike | undefined | null,
+  inverse = false,
 ): { windowMs: number; slideMs: number } {
   const d = parent.slideDurationMs;
+  if (parent.graph.semantics === 'jvm') return validateJvm(d, toMillis(windowDuration), slideDuration == null ? d : toMillis(slideDuration), inverse);
   const windowMs = toMillis(windowDuration);
   if (windowMs % d !== 0) {
     throw new ValueError(`windowDuration must be multiple of the parent dstream's slide (batch) duration (${d} ms)`);
@@ -25,6 +27,25 @@ export function validateWindowParams(
   }
   if (windowMs <= 0) throw new ValueError(`windowDuration must be positive, got ${windowMs} ms`);
   if (slideMs <= 0) throw new ValueError(`slideDuration must be positive, got ${slideMs} ms`);
+  return { windowMs, slideMs };
+}
+
+/**
+ * The JVM checks: WindowedDStream throws a plain Exception, ReducedWindowedDStream (the inverse
+ * path) fails a `require`.
+ */
+function validateJvm(parentMs: number, windowMs: number, slideMs: number, inverse: boolean): { windowMs: number; slideMs: number } {
+  const check = (what: string, ms: number): void => {
+    if (ms > 0 && ms % parentMs === 0) return;
+    if (inverse) {
+      throw new IllegalArgumentException(
+        `requirement failed: The ${what} duration of ReducedWindowedDStream (${ms} ms) must be multiple of the slide duration of parent DStream (${parentMs} ms)`,
+      );
+    }
+    throw new Exception(`The ${what} duration of windowed DStream (${ms} ms) must be a multiple of the slide duration of parent DStream (${parentMs} ms)`);
+  };
+  check('window', windowMs);
+  check('slide', slideMs);
   return { windowMs, slideMs };
 }
 

@@ -216,6 +216,9 @@ function inputSource(
 
 type AnyFn = (...args: any[]) => any;
 
+/** A stream's own slide, the default checkpoint interval here. */
+const q = (s: DStream<unknown>): number => s.slideDurationMs;
+
 function applyOp(s: DStream<any>, op: DStreamScenarioOp, sc: SparkContext): DStream<any> {
   const f = (src: string | null | undefined): AnyFn => compileFunction(src);
   const optFn = (src: string | null | undefined): AnyFn | null => (src === null || src === undefined ? null : compileFunction(src));
@@ -235,6 +238,11 @@ function applyOp(s: DStream<any>, op: DStreamScenarioOp, sc: SparkContext): DStr
     case 'repartition': return s.repartition(op.numPartitions ?? 1);
     case 'combineByKey':
       return s.combineByKey(f(op.createCombiner as string), f(op.mergeValue as string), f(op.mergeCombiners as string), op.numPartitions);
+    case 'cache':
+    case 'persist':
+      return s.cache();
+    case 'checkpoint':
+      return s.checkpoint(Milliseconds(typeof op.intervalMs === 'number' ? op.intervalMs : q(s)));
     case 'pprint':
     case 'print':
       s.pprint(typeof op.num === 'number' ? op.num : 10);
