@@ -89,7 +89,9 @@ export class SlSession extends LitElement {
 
   async loadLessons(): Promise<void> {
     try {
-      this.set({ ...this.state, lessons: await this.require().listLessons() });
+      // Await before reading this.state: other replies may have changed it meanwhile.
+      const lessons = await this.require().listLessons();
+      this.set({ ...this.state, lessons });
     } catch (e) {
       this.fail('Could not load the lessons', e);
     }
@@ -162,7 +164,9 @@ export class SlSession extends LitElement {
 
   async refreshTopics(): Promise<void> {
     try {
-      this.set({ ...this.state, topics: await this.require().listTopics() });
+      // Await before reading this.state: other replies may have changed it meanwhile.
+      const topics = await this.require().listTopics();
+      this.set({ ...this.state, topics });
     } catch (e) {
       this.fail('Could not list the topics', e);
     }
@@ -180,7 +184,9 @@ export class SlSession extends LitElement {
 
   async refreshTables(): Promise<void> {
     try {
-      this.set({ ...this.state, tables: await this.require().listTables() });
+      // Await before reading this.state: other replies may have changed it meanwhile.
+      const tables = await this.require().listTables();
+      this.set({ ...this.state, tables });
     } catch (e) {
       this.fail('Could not list the tables', e);
     }
