@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { functions as F, ManualClock, MemoryStream, SparkSession } from 'streamlab';
 import { testStream } from '../../../runtime/src/testing/index.js';
+import { registerSourceProvider } from '../../../runtime/src/engine/formats.js';
+import { parseSchema } from '../../../runtime/src/engine/types.js';
 
 function session(clock = new ManualClock(0)) {
   return SparkSession.builder.clock(clock).output(() => undefined).create();
@@ -165,6 +167,35 @@ describe('limit and the rate source', () => {
       { timestamp: new Date(1_000), value: 0 }, { timestamp: new Date(1_500), value: 1 },
       { timestamp: new Date(2_000), value: 2 }, { timestamp: new Date(2_500), value: 3 },
     ]);
+    await q.stop();
+  });
+});
+
+describe('default trigger with a source that cannot announce data', () => {
+  it('polls the source every spark.sql.streaming.pollingDelay of the clock', async () => {
+    const clock = new ManualClock(0);
+    const spark = session(clock);
+    let available = 0;
+    registerSourceProvider('counter', {
+      sourceSchema: () => parseSchema('n INT'),
+      createSource: () => ({
+        schema: parseSchema('n INT'),
+        initialOffset: async () => 0,
+        defaultReadLimit: () => ({ kind: 'allAvailable' }),
+        latestOffset: async () => available,
+        getBatch: async (start, end) => Array.from({ length: (end as number) - (start as number) }, (_, i) => [(start as number) + i + 1]),
+        commit: async () => undefined,
+        stop: async () => undefined,
+      }),
+    });
+    const q = spark.readStream.format('counter').load().writeStream.format('memory').queryName('polled').start();
+    await q.awaitIdle();
+    available = 2;
+    await q.awaitIdle();
+    expect(q.recentProgress).toHaveLength(0);
+    clock.advance(10);
+    await q.awaitIdle();
+    expect(spark.table('polled').collect()).toEqual([{ n: 1 }, { n: 2 }]);
     await q.stop();
   });
 });

@@ -393,6 +393,11 @@ export class MicroBatchExecution {
     for (const s of this.slots) await s.source.stop();
   }
 
+  /** Whether every source announces new data (otherwise the default trigger polls). */
+  get allSourcesNotify(): boolean {
+    return this.slots.every((s) => typeof s.source.onNewData === 'function');
+  }
+
   /** Subscribes to new-data notifications of every source. */
   onNewData(listener: () => void): () => void {
     const offs = this.slots.map((s) => s.source.onNewData?.(listener));

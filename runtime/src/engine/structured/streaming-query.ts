@@ -71,6 +71,7 @@ export class StreamingQuery {
   private wake: (() => void) | null = null;
   private waitingUntil: number | null = null;
   private waitingForData = false;
+  private pollUntil: number | null = null;
   private running = false;
   private stateWaiters: (() => void)[] = [];
   private unsubscribe: (() => void) | null = null;
@@ -214,7 +215,18 @@ export class StreamingQuery {
         if (this.signalPending) continue;
         this.waitingForData = true;
         this.stateChanged();
-        await new Promise<void>((resolve) => (this.wake = resolve));
+        const woken = new Promise<void>((resolve) => (this.wake = resolve));
+        if (this.exec?.allSourcesNotify) await woken;
+        else {
+          // A source that cannot announce new data is polled, as Spark's default trigger does
+          // (spark.sql.streaming.pollingDelay, 10 ms), on the query's clock.
+          const delay = Number((this.opts.session.conf.get('spark.sql.streaming.pollingDelay') ?? '10').replace(/ms$/, ''));
+          const timer = new AbortController();
+          this.pollUntil = clock.now() + delay;
+          await Promise.race([woken, clock.waitUntil(this.pollUntil, timer.signal).catch(() => undefined)]);
+          this.pollUntil = null;
+          timer.abort(new Error('woken'));
+        }
         this.waitingForData = false;
       }
     } finally {
@@ -229,6 +241,7 @@ export class StreamingQuery {
     if (this.stopped) return true;
     if (this.running) return false;
     if (this.waitingUntil !== null) return this.opts.session.clock.now() < this.waitingUntil;
+    if (this.pollUntil !== null && this.opts.session.clock.now() >= this.pollUntil) return false;
     return this.waitingForData && !this.signalPending;
   }
 
