@@ -1,0 +1,152 @@
+/**
+ * Runs the exact command of compose's `streamlab` service, with the environment compose gives it,
+ * outside a container against the run's real Kafka and PostgreSQL, until `Streamlab ready`; and
+ * the same for the classroom overlay's per-student pod.
+ *
+ * Only what a container network changes is translated: the service names `kafka:9092` and
+ * `postgres:5432` become the run's addresses, the `/data` volume a temporary directory, mounted
+ * files their repository paths, and the container port a free local one. Every flag and every
+ * variable stays as the compose file or the manifest has it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { databaseUrl, kafkaBootstrap } from '../../services/inject.js';
+import { freePort } from '../../services/free-port.js';
+import { commandOf, environmentOf, readCompose, readEnvExample, repoRoot } from '../../unit/classroom/compose-file.js';
+
+const env = readEnvExample();
+const service = readCompose(env).services.streamlab!;
+const dataDir = mkdtempSync(join(tmpdir(), 'streamlab-compose-data-'));
+const children: ChildProcess[] = [];
+
+afterAll(async () => {
+  for (const child of children.filter((c) => c.exitCode === null && c.signalCode === null)) {
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The process environment without STREAMLAB_* variables: a container starts with none but its own. */
+function cleanEnv(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('STREAMLAB_')));
+}
+
+/** Sends SIGTERM and resolves with the exit code. */
+function stop(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The service's command with the container network's names replaced by this machine's services. */
+function localCommand(port: number): string[] {
+  const containerPg = `postgres://${env.POSTGRES_USER}:${env.POSTGRES_PASSWORD}@postgres:5432/${env.POSTGRES_DB}`;
+  const replacements = new Map([
+    ['kafka:9092', kafkaBootstrap()],
+    [containerPg, databaseUrl()],
+    ['/data', dataDir],
+    ['5170', String(port)],
+  ]);
+  const command = commandOf(service);
+  // Each translated value must be in the compose command, or the translation tests something else.
+  for (const from of replacements.keys()) expect(command).toContain(from);
+  return command.map((arg) => replacements.get(arg) ?? arg);
+}
+
+/** Resolves with the first stdout line matching `pattern`; rejects if the process exits first. */
+function waitForLine(proc: ChildProcess, pattern: RegExp, output: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    proc.stdout!.setEncoding('utf8');
+    proc.stdout!.on('data', (chunk: string) => {
+      buffer += chunk;
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        output.push(line);
+        if (pattern.test(line)) resolve(line);
+      }
+    });
+    proc.stderr!.setEncoding('utf8');
+    proc.stderr!.on('data', (chunk: string) => output.push(chunk.trimEnd()));
+    proc.once('exit', (code, signal) => reject(new Error(`streamlab exited (${code ?? signal}) before it was ready:\n${output.join('\n')}`)));
+  });
+}
+
+describe('compose streamlab service, run outside a container', () => {
+  it('reaches `Streamlab ready` with the token from .env, answers /healthz, and stops cleanly', async () => {
+    const port = await freePort();
+    const args = localCommand(port);
+    const serviceEnv = environmentOf(service);
+    expect(serviceEnv).toEqual({ STREAMLAB_TOKEN: env.STREAMLAB_TOKEN });
+
+    const output: string[] = [];
+    const child = spawn(process.execPath, [join(repoRoot, 'runtime/bin/streamlab.js'), ...args], {
+      cwd: repoRoot,
+      env: { ...cleanEnv(), ...serviceEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    const ready = await waitForLine(child, /^Streamlab ready: /, output);
+    expect(ready).toMatch(new RegExp(`^Streamlab ready: http://[^/]+:${port}/\\?token=${escape(env.STREAMLAB_TOKEN!)}$`));
+
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await stop(child)).toBe(0);
+  });
+});
+
+interface Container { command: string[]; args: string[]; env: { name: string; value?: string }[] }
+
+describe('classroom pod command, run outside a container', () => {
+  it('starts the runtime as the roster row of its ordinal, with that student\'s token', async () => {
+    const manifest = readFileSync(join(repoRoot, 'k8s/overlays/classroom/streamlab-students.yaml'), 'utf8');
+    const statefulSet = parseAllDocuments(manifest).map((d) => d.toJS()).find((o) => o.kind === 'StatefulSet');
+    const container = statefulSet.spec.template.spec.containers[0] as Container;
+    const names = container.env.map((e) => e.name);
+    expect(names).toEqual(['STREAMLAB_KAFKA', 'POSTGRES_USER', 'POSTGRES_DB', 'POSTGRES_PASSWORD', 'STREAMLAB_PG']);
+
+    const rosterDir = mkdtempSync(join(tmpdir(), 'streamlab-roster-'));
+    const roster = join(rosterDir, 'roster.csv');
+    writeFileSync(roster, '# student,token\nada,token-for-ada-0001\ngrace,token-for-grace-002\n');
+    const port = await freePort();
+    const mounted = new Map([
+      ['/classroom/bin/select-student.sh', join(repoRoot, 'k8s/overlays/classroom/select-student.sh')],
+      ['runtime/bin/streamlab.js', join(repoRoot, 'runtime/bin/streamlab.js')],
+      ['/data', dataDir],
+      ['5170', String(port)],
+    ]);
+    const argv = [...container.command, ...container.args].map((arg) => mounted.get(arg) ?? arg);
+    expect(argv[0]).toBe('/bin/sh');
+
+    const output: string[] = [];
+    const child = spawn(argv[0]!, argv.slice(1), {
+      cwd: repoRoot,
+      env: {
+        ...cleanEnv(),
+        // Pod streamlab-1 of the StatefulSet, and what its env entries resolve to in the cluster.
+        HOSTNAME: 'streamlab-1',
+        STREAMLAB_ROSTER: roster,
+        STREAMLAB_KAFKA: kafkaBootstrap(),
+        STREAMLAB_PG: databaseUrl(),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    try {
+      const ready = await waitForLine(child, /^Streamlab ready: /, output);
+      expect(ready).toMatch(new RegExp(`^Streamlab ready: http://[^/]+:${port}/\\?token=token-for-grace-002$`));
+      expect(await stop(child)).toBe(0);
+    } finally {
+      rmSync(rosterDir, { recursive: true, force: true });
+    }
+  });
+});
