@@ -11,7 +11,8 @@
  *                                         (at-least-once)
  *   writeStream.format("postgres")        PostgreSQL upsert sink (exactly-once per batch id)
  *   StreamingContext({ kafka })           DStream direct input: `dstreamKafka` in the result
- *   df.write jdbc / format("jdbc")        `writeJdbc` in the result, for the engine's batch writer
+ *   df.write.format("jdbc")…save()        PostgreSQL batch write with Spark's save modes
+ *                                         (also callable directly as `writeJdbc` in the result)
  */
 import { registerSinkProvider, registerSourceProvider } from '../engine/formats.js';
 import type { SinkProvider } from '../engine/sinks/sink.js';
@@ -51,6 +52,7 @@ export function registerConnectors(config: ConnectorsConfig = {}): RegisteredCon
   registerSinkProvider('kafka', kafkaSinkProvider(config.kafka));
   const pg = postgresConnectors(config.postgres);
   registerSinkProvider('postgres', pg.sinkProvider as SinkProvider);
+  registerSinkProvider('jdbc', pg.jdbcSinkProvider as SinkProvider);
   return {
     dstreamKafka: new KafkaDirectInputFactory(config.kafka),
     writeJdbc: (req) => pg.writeBatch(req),

@@ -52,14 +52,16 @@ describe('locations pipeline: Kafka → parse → foreachBatch JDBC append', () 
       .select('device_id', F.from_json(F.col('json'), 'lat DOUBLE, lon DOUBLE, ts TIMESTAMP').alias('fix'))
       .select('device_id', 'fix.lat', 'fix.lon', 'fix.ts')
       .writeStream.foreachBatch(async (batchDf: DataFrame) => {
-        const rows = batchDf.collectInternal();
-        batchSizes.push(rows.length);
-        await connectors.writeJdbc({
-          options: { url: 'jdbc:postgresql://postgres:5432/streamlab', dbtable: table, user: 'spark', password: 'spark' },
-          mode: 'append',
-          schema: batchDf.schema,
-          rows,
-        });
+        batchSizes.push(batchDf.count());
+        // As the seed job does; the runtime's database wins over the URL and credentials typed here.
+        await batchDf.write
+          .format('jdbc')
+          .option('url', 'jdbc:postgresql://postgres:5432/streamlab')
+          .option('dbtable', table)
+          .option('user', 'spark')
+          .option('password', 'spark')
+          .mode('append')
+          .save();
       })
       .start();
     try {

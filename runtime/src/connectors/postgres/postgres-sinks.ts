@@ -76,6 +76,27 @@ export function postgresConnectors(runtime: PostgresConnection | undefined, pool
         );
       },
     },
+    /**
+     * `df.write.format("jdbc").option("url", …).option("dbtable", …).mode(m).save()`: the engine's
+     * DataFrameWriter passes the save mode as option `mode` and writes the rows as one batch.
+     */
+    jdbcSinkProvider: {
+      validate(ctx: SinkContextShape): void {
+        tableOption(ctx.options);
+        parseSaveMode(option(ctx.options, 'mode'));
+      },
+      createSink(ctx: SinkContextShape) {
+        const config = resolvePgConnection(runtime, ctx.options);
+        const table = tableOption(ctx.options);
+        const mode = parseSaveMode(option(ctx.options, 'mode'));
+        const truncate = (option(ctx.options, 'truncate') ?? 'false').toLowerCase() === 'true';
+        return {
+          async addBatch(batch: BatchShape): Promise<void> {
+            await writeTable(pools.get(config), { table, columns: sqlColumns(batch.schema), rows: batch.rows, mode, truncate }, describeTarget(config));
+          },
+        };
+      },
+    },
     /** `df.write.format("jdbc").mode(m).save()` and `df.write.jdbc(url, table, mode, properties)`. */
     async writeBatch(req: { options: Readonly<Record<string, string>>; mode?: string; schema: SchemaShape; rows: readonly (readonly unknown[])[] }): Promise<number> {
       const config = resolvePgConnection(runtime, req.options);
