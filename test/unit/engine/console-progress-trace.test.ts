@@ -109,3 +109,18 @@ describe('explain trace', () => {
     expect(traces[4].droppedLate).toBe(1);
   });
 });
+
+describe('explain trace of a stateless query', () => {
+  it('samples the input rows as passed through', async () => {
+    const spark = SparkSession.builder.output(() => undefined).create();
+    const input = new MemoryStream('name STRING, n INT', spark);
+    const q = input.toDF().select('name').writeStream.format('memory').queryName('passed').start();
+    const traces: BatchTrace[] = [];
+    q.onBatch((b) => traces.push(b.trace));
+    input.addData([['a', 1], ['b', null]]);
+    await q.processAllAvailable();
+    await q.stop();
+    expect(traces[0].input).toEqual({ total: 2, sample: [{ values: ['a', '1'], eventTimeMs: null, outcome: 'passed' }, { values: ['b', 'NULL'], eventTimeMs: null, outcome: 'passed' }] });
+    expect(traces[0].emitted).toEqual({ total: 2, sample: [['a'], ['b']] });
+  });
+});

@@ -114,7 +114,11 @@ function escapeLike(s: string): string {
 
 /** A column name or Column as an expression (strings are column names, as in PySpark functions). */
 export function columnExpr(c: ColumnOrName): Expr {
-  return typeof c === 'string' ? (c === '*' ? node({ kind: 'star' }) : colRef(c)) : c.expr;
+  if (typeof c !== 'string') return c.expr;
+  if (c === '*') return node({ kind: 'star' });
+  // `"data.*"` expands a struct column's fields, as in PySpark.
+  if (c.endsWith('.*')) return node({ kind: 'star', qualifier: c.slice(0, -2) });
+  return colRef(c);
 }
 
 /** A Column or a literal value as an expression (strings are literals, as in `col > "a"`). */

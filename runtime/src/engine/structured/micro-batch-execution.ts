@@ -46,6 +46,7 @@ import { StateStore } from '../state-store.js';
 import { isoMillis } from '../time.js';
 import { TraceCollector, TRACE_SAMPLE_CAP, type BatchTrace } from '../trace.js';
 import { prettyString } from '../values.js';
+import type { StructType } from '../types.js';
 
 /** Everything a finished batch reports to listeners. */
 export interface BatchResult {
@@ -88,6 +89,7 @@ export class MicroBatchExecution {
   readonly physical: PhysicalPlan;
   private readonly evalCtx: EvalContext = { batchTimestampMs: 0 };
   private readonly slots: SourceSlot[] = [];
+  private readonly sourceSchemas: StructType[] = [];
   private readonly stores = new Map<number, StateStore<unknown>>();
   private readonly opWatermarks = new Map<number, number>();
   private conf: Record<string, string>;
@@ -128,6 +130,7 @@ export class MicroBatchExecution {
     for (const [i, r] of relations.entries()) {
       const source = await this.createSource(r, i);
       this.slots.push({ sourceId: r.sourceId, description: `${r.format}[${r.schema.fieldNames().join(', ')}]`, source, start: null });
+      this.sourceSchemas.push(r.schema);
     }
     const cp = this.opts.checkpoint;
     const last = await cp.latestOffsetBatchId();
@@ -332,6 +335,17 @@ export class MicroBatchExecution {
       sink: { description: this.opts.sinkDescription, numOutputRows: output.length },
     };
     const schema = this.physical.root.schema;
+    if (this.physical.stateful.length === 0) {
+      // Stateless queries: every input row simply passes through; show a sample of them.
+      for (const [i, s] of this.slots.entries()) {
+        const rows = inputs.get(s.sourceId) ?? [];
+        const fields = this.sourceSchemas[i].fields;
+        for (const r of rows) {
+          if (!trace.wantsRow) break;
+          trace.addRow({ values: r.map((v, j) => (j < fields.length ? prettyString(v, fields[j].dataType) : String(v))), eventTimeMs: null, outcome: 'passed' });
+        }
+      }
+    }
     const batchTrace: BatchTrace = {
       batchId,
       kind,
