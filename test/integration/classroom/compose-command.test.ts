@@ -12,10 +12,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { databaseUrl, kafkaBootstrap } from '../../services/inject.js';
+import { databaseUrl, freshName, freshTopic, kafkaBootstrap } from '../../services/inject.js';
 import { freePort } from '../../services/free-port.js';
+import { TestClient } from '../server/ws-client.js';
 import { commandOf, environmentOf, readCompose, readEnvExample, repoRoot } from '../../unit/classroom/compose-file.js';
 
 const env = readEnvExample();
@@ -44,6 +47,46 @@ function stop(child: ChildProcess): Promise<number | null> {
 }
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Creates a fresh one-partition topic on the run's Kafka. */
+async function createTopic(prefix: string): Promise<string> {
+  const admin = new Kafka({ clientId: 'classroom-test', brokers: [kafkaBootstrap()], logLevel: logLevel.NOTHING }).admin();
+  const topic = freshTopic(prefix);
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+  return topic;
+}
+
+/** Runs statements on the run's PostgreSQL as its administrator. */
+async function sql(...statements: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl() });
+  await client.connect();
+  try {
+    for (const statement of statements) await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Asks the started runtime, through its websocket, what it sees of Kafka and PostgreSQL. */
+async function askRuntime(port: number, token: string, topic: string, query: string): Promise<{ topic: unknown; query: unknown }> {
+  const client = await TestClient.connect(`ws://127.0.0.1:${port}/ws?token=${token}`);
+  try {
+    expect(await client.hello()).toMatchObject({ kind: 'hello.ok' });
+    const topics = await client.request({ kind: 'topics.list' });
+    const rows = await client.request({ kind: 'db.query', sql: query });
+    return {
+      topic: topics.kind === 'topics.list.ok' ? topics.topics.find((t) => t.name === topic) : topics,
+      query: rows.kind === 'db.query.ok' ? rows.rows : rows,
+    };
+  } finally {
+    await client.close();
+  }
+}
 
 /** The service's command with the container network's names replaced by this machine's services. */
 function localCommand(port: number): string[] {
@@ -100,6 +143,17 @@ describe('compose streamlab service, run outside a container', () => {
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
+
+    // The runtime uses the Kafka and PostgreSQL its command names, not embedded ones.
+    const topic = await createTopic('classroom-compose');
+    const table = freshName('classroom_compose');
+    await sql(`create table ${table} (sensor text)`, `insert into ${table} values ('s-1')`);
+    try {
+      expect(await askRuntime(port, env.STREAMLAB_TOKEN!, topic, `select sensor from ${table}`))
+        .toEqual({ topic: { name: topic, partitions: 1 }, query: [['s-1']] });
+    } finally {
+      await sql(`drop table ${table}`);
+    }
     expect(await stop(child)).toBe(0);
   });
 });
@@ -116,7 +170,10 @@ describe('classroom pod command, run outside a container', () => {
 
     const rosterDir = mkdtempSync(join(tmpdir(), 'streamlab-roster-'));
     const roster = join(rosterDir, 'roster.csv');
-    writeFileSync(roster, '# student,token\nada,token-for-ada-0001\ngrace,token-for-grace-002\n');
+    const grace = freshName('grace');
+    writeFileSync(roster, `# student,token\nada,token-for-ada-0001\n${grace},token-for-grace-002\n`);
+    // What the pod's create-schema init container does.
+    await sql(`create schema "${grace}"`, `create table "${grace}".report (sensor text)`, `insert into "${grace}".report values ('grace-1')`);
     const port = await freePort();
     const mounted = new Map([
       ['/classroom/bin/select-student.sh', join(repoRoot, 'k8s/overlays/classroom/select-student.sh')],
@@ -144,9 +201,14 @@ describe('classroom pod command, run outside a container', () => {
     try {
       const ready = await waitForLine(child, /^Streamlab ready: /, output);
       expect(ready).toMatch(new RegExp(`^Streamlab ready: http://[^/]+:${port}/\\?token=token-for-grace-002$`));
+      // The runtime's own database sessions start in the student's schema: `report` is grace's.
+      const topic = await createTopic('classroom-pod');
+      expect(await askRuntime(port, 'token-for-grace-002', topic, 'select current_schema(), sensor from report'))
+        .toEqual({ topic: { name: topic, partitions: 1 }, query: [[grace, 'grace-1']] });
       expect(await stop(child)).toBe(0);
     } finally {
       rmSync(rosterDir, { recursive: true, force: true });
+      await sql(`drop schema "${grace}" cascade`);
     }
   });
 });
