@@ -10,6 +10,7 @@
  *   stop: ask the child to stop, SIGKILL after STOP_GRACE_MS
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { ClockMode, RunState, ServerEvent } from '../protocol/index.js';
 import type { RunLimits } from '../config.js';
 import { compileLearnerFiles, type LearnerFile } from './compile.js';
@@ -189,7 +190,19 @@ export class JobRun {
 
   private checkAlive(): void {
     if (!this.child || this.stopping || this.isOver()) return;
+    // Measured from outside, so a run busy allocating in a loop is still seen (Linux; elsewhere the heartbeat's figure).
+    const rss = processRssBytes(this.child.pid);
+    const capBytes = this.options.limits.memoryMb * 1024 * 1024;
+    if (rss !== null && rss > capBytes + RSS_OVERHEAD_MB * 1024 * 1024) {
+      this.killFor(this.outOfMemory());
+      return;
+    }
     if (Date.now() - this.lastSeen > this.options.limits.unresponsiveMs) {
+      // A heap close to its cap means the run is stuck collecting garbage, not looping.
+      if (rss !== null && rss > capBytes * 0.8) {
+        this.killFor(this.outOfMemory());
+        return;
+      }
       const s = this.options.limits.unresponsiveMs / 1000;
       this.killFor(learnerError('unresponsive', `Your pipeline did not return within ${s} s and was stopped: look for a loop that never ends.`));
     }
@@ -243,5 +256,16 @@ export class JobRun {
     if (this.isOver()) return;
     this.state = state;
     this.options.onEvent({ kind: 'run.status', runId: this.runId, state, ...(message ? { message } : {}) });
+  }
+}
+
+/** Resident memory of a process from /proc (Linux), or null where that is not available. */
+function processRssBytes(pid: number | undefined): number | null {
+  if (pid === undefined || process.platform !== 'linux') return null;
+  try {
+    const pages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+    return Number.isFinite(pages) ? pages * 4096 : null;
+  } catch {
+    return null;
   }
 }

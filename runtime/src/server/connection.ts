@@ -7,10 +7,11 @@
  *
  * Nothing a client sends can throw out of this class.
  */
+import { randomUUID } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
 import {
   SUPPORTED_PROTOCOL_VERSIONS, decodeClientMessage, negotiateVersion,
-  type ClientMessage, type ClientMessageOf, type ErrorCode, type ServerMessage,
+  type ClientMessage, type ClientMessageOf, type ErrorCode, type ServerMessage, type ServerMessageOf,
 } from '../protocol/index.js';
 import { tokenMatches } from './auth.js';
 import { RequestError, toErrorReply } from './request-error.js';
@@ -108,7 +109,7 @@ export class Connection {
         }
       }
       case 'check.run':
-        throw new RequestError('not-implemented', 'Checks are not available in this runtime yet.');
+        return this.checkRun(m);
       case 'topics.list':
         return { kind: 'topics.list.ok', id: m.id, topics: await ctx.topics.list() };
       case 'topics.tail':
@@ -131,6 +132,25 @@ export class Connection {
       case 'export.pyspark':
         throw new RequestError('not-implemented', 'Export to PySpark is not available in this runtime yet.');
     }
+  }
+
+  /** Grades in the background: the reply names the check, `check.result` follows. */
+  private async checkRun(m: ClientMessageOf<'check.run'>): Promise<ServerMessage> {
+    const lesson = await this.ctx.lessons.lesson(m.lessonId);
+    const checkId = `check-${randomUUID().slice(0, 8)}`;
+    void (async () => {
+      let tests: ServerMessageOf<'check.result'>['tests'];
+      try {
+        const { gradeSubmission } = await import('../lessons/grade-submission.js');
+        const services = await this.ctx.services();
+        const result = await gradeSubmission({ lesson, files: m.files, services, ...(this.ctx.lessons.directory ? { lessonsRoot: this.ctx.lessons.directory } : {}) });
+        tests = result.tests.map((t) => ({ name: t.name, status: t.status, message: t.message, durationMs: t.durationMs }));
+      } catch (e) {
+        tests = [{ name: 'the checks run', status: 'failed', message: toErrorReply(e).message, durationMs: 0 }];
+      }
+      this.send({ kind: 'check.result', checkId, lessonId: lesson.id, tests });
+    })();
+    return { kind: 'check.run.ok', id: m.id, checkId };
   }
 
   private async hello(m: ClientMessageOf<'hello'>): Promise<ServerMessage | null> {

@@ -26,6 +26,18 @@ export class LessonsService {
     return (await this.all()).map(summary);
   }
 
+  /** The full lesson (front matter, steps, starter and solution), for grading. */
+  async lesson(lessonId: string): Promise<Lesson> {
+    const lesson = findLesson(await this.all(), lessonId);
+    if (!lesson) throw new RequestError('not-found', `No lesson "${lessonId}".`);
+    return lesson;
+  }
+
+  /** The lessons directory. */
+  get directory(): string | undefined {
+    return this.dir;
+  }
+
   /** One lesson with its markdown and starter files. */
   async get(lessonId: string): Promise<ServerMessageOf<'lessons.get.ok'>['lesson']> {
     const lesson = findLesson(await this.all(), lessonId);

@@ -82,6 +82,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
       sessions.set(session.id, session);
       return session;
     },
+    services: () => settled,
     async features() {
       const s = await settled;
       const f: string[] = [];

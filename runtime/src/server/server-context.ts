@@ -2,6 +2,7 @@
  * What every connection shares: configuration, the token, services and the session table.
  */
 import type { RuntimeConfig } from '../config.js';
+import type { JobServices } from '../jobs/ipc.js';
 import type { DatabaseService } from './database-service.js';
 import type { LessonsService } from './lessons-service.js';
 import type { Session } from './session.js';
@@ -17,6 +18,8 @@ export interface ServerContext {
   readonly database: DatabaseService;
   /** The session with this id, or a new one (ids are only honoured while their session lives). */
   sessionFor(id: string | undefined): Session;
+  /** The services runs and checks use (waits for services still starting). */
+  services(): Promise<JobServices>;
   /** Optional capabilities announced in hello (waits for services still starting). */
   features(): Promise<string[]>;
 }

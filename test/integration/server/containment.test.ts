@@ -69,7 +69,7 @@ describe('containment', () => {
 
   it('unbounded allocation', async () => {
     const message = 'Your pipeline used more than 256 MB and was stopped.';
-    expect(await run('const keep: number[][] = [];\nfor (;;) keep.push(new Array(100_000).fill(1));\n')).toEqual(failure({ message, code: 'out-of-memory' }));
+    expect(await run('const keep: number[][] = [];\nfor (;;) keep.push(new Array(1_000_000).fill(1.5));\n')).toEqual(failure({ message, code: 'out-of-memory' }));
     await expectHealthyRun();
   });
 

@@ -1,0 +1,132 @@
+/**
+ * The `streamlab` command as a user runs it: real processes, real output, exit codes.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseUrl, freshTopic, kafkaBootstrap } from '../../services/inject.js';
+
+const BIN = fileURLToPath(new URL('../../../runtime/bin/streamlab.js', import.meta.url));
+let dir: string;
+
+/** The environment without Streamlab settings or a display, so only flags count. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('STREAMLAB_') && k !== 'DISPLAY' && k !== 'WAYLAND_DISPLAY') env[k] = v;
+  return env;
+}
+
+function cli(args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(), cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdin.end(stdin ?? '');
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'streamlab-cli-'));
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('streamlab start', () => {
+  let blocker: Server;
+  let busyPort: number;
+
+  beforeAll(async () => {
+    blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    busyPort = (blocker.address() as { port: number }).port;
+  });
+
+  afterAll(async () => {
+    await new Promise((r) => blocker.close(r));
+  });
+
+  it('prints exactly one ready line, falls back to a free port, serves /healthz and stops cleanly on SIGINT', async () => {
+    const child = spawn(process.execPath, [BIN, 'start', '--no-open', '--port', String(busyPort), '--kafka', kafkaBootstrap(), '--pg', databaseUrl(), '--token', 'cli-test-token-0123'], { env: cleanEnv(), cwd: dir });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const ready = new Promise<string>((resolve) => child.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout.includes('\n')) resolve(stdout);
+    }));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const line = await ready;
+    const match = /^Streamlab ready: http:\/\/127\.0\.0\.1:(\d+)\/\?token=cli-test-token-0123\n$/.exec(line);
+    expect(match, line).not.toBe(null);
+    const port = Number(match![1]);
+    expect(port).not.toBe(busyPort);
+    expect(stderr).toContain(`streamlab: port ${busyPort} is taken; using ${port} instead.`);
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stdout).toBe(line);
+  });
+
+  it('refuses an unknown option with one line and exit code 2', async () => {
+    expect(await cli(['start', '--bogus'])).toEqual({ code: 2, stdout: '', stderr: "streamlab start: Unknown option '--bogus'. Try: streamlab start --help\n" });
+  });
+});
+
+describe('streamlab run', () => {
+  it('runs a pipeline headless until idle, with a relative import', async () => {
+    writeFileSync(join(dir, 'words.ts'), `import { SparkSession, MemoryStream } from "streamlab";
+import { WORDS } from "./data.js";
+
+export function main(): void {
+  const spark = SparkSession.builder.appName("words").getOrCreate();
+  const words = new MemoryStream("word STRING", spark);
+  words.addData(...WORDS.map((word) => ({ word })));
+  words.toDF().groupBy("word").count().orderBy("word")
+    .writeStream.outputMode("complete").format("console").queryName("counts").start();
+}
+`);
+    writeFileSync(join(dir, 'data.ts'), 'export const WORDS = ["kafka", "spark", "kafka"];\n');
+    const result = await cli(['run', 'words.ts', '--until-idle']);
+    expect(result).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: [
+        '-------------------------------------------', 'Batch: 0', '-------------------------------------------',
+        '+-----+-----+', '| word|count|', '+-----+-----+', '|kafka|    2|', '|spark|    1|', '+-----+-----+',
+        '[batch 0 counts] 3 input rows, 2 output rows', '',
+      ].join('\n'),
+    });
+  });
+
+  it('exits 1 with the learner position when the pipeline throws', async () => {
+    writeFileSync(join(dir, 'broken.ts'), 'const limit = 3;\nif (limit > 2) {\n  throw new Error("limit too high");\n}\n');
+    expect(await cli(['run', 'broken.ts'])).toEqual({
+      code: 1, stdout: '', stderr: 'broken.ts:3:9: limit too high\n    at broken.ts:3:9\n',
+    });
+  });
+});
+
+describe('streamlab topics', () => {
+  it('creates, produces from arguments and stdin, lists and deletes', async () => {
+    const topic = freshTopic('cli-topics');
+    const kafka = ['--kafka', kafkaBootstrap()];
+    expect(await cli(['topics', 'create', topic, ...kafka])).toEqual({ code: 0, stdout: `created ${topic}\n`, stderr: '' });
+    expect(await cli(['topics', 'produce', topic, '--key', 's1', 'a', 'b', ...kafka])).toEqual({ code: 0, stdout: `${topic}[0]@0\n${topic}[0]@1\n`, stderr: '' });
+    expect(await cli(['topics', 'produce', topic, ...kafka], 'c\nd\n')).toEqual({ code: 0, stdout: `${topic}[0]@2\n${topic}[0]@3\n`, stderr: '' });
+    const list = await cli(['topics', 'list', ...kafka]);
+    expect(list.code).toBe(0);
+    expect(list.stdout.split('\n')).toContain(`${topic}\t1`);
+    expect(await cli(['topics', 'delete', topic, ...kafka])).toEqual({ code: 0, stdout: `deleted ${topic}\n`, stderr: '' });
+    expect(await cli(['topics', 'delete', topic, ...kafka])).toEqual({ code: 1, stdout: '', stderr: `streamlab topics: Topic "${topic}" does not exist.\n` });
+  });
+});
