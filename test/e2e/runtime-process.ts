@@ -1,0 +1,94 @@
+/**
+ * Starts `streamlab start --no-open` as a child process on the test run's real Kafka and PostgreSQL,
+ * and waits for its `Streamlab ready: <url>` line.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** A running runtime. */
+export interface RuntimeProcess {
+  url: string;
+  origin: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the runtime in this process with `startRuntimeServer`, the same server the CLI starts, serving
+ * `workbench/dist`. Used while the CLI cannot start the server yet.
+ */
+export async function startRuntimeInProcess(options: { kafka: string; pg: string; port?: number; token?: string }): Promise<RuntimeProcess> {
+  const { startRuntimeServer } = await import('../../runtime/src/server/runtime-server.js');
+  const { resolveConfig } = await import('../../runtime/src/config.js');
+  const dataDir = mkdtempSync(join(tmpdir(), 'streamlab-e2e-'));
+  const lines: string[] = [];
+  const server = await startRuntimeServer({
+    config: resolveConfig({ port: options.port ?? 0, token: options.token, dataDir, lessonsDir: join(repoRoot, 'lessons') }),
+    strictPort: options.port !== undefined,
+    services: { kafka: options.kafka, pg: options.pg },
+    workbenchDir: join(repoRoot, 'workbench'),
+    log: (line) => lines.push(line),
+  });
+  return {
+    url: server.url,
+    origin: new URL(server.url).origin,
+    output: () => lines.join('\n'),
+    async stop() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts the runtime; rejects with its output if it exits or prints no ready line within `waitMs`. */
+export async function startRuntime(options: { kafka: string; pg: string; waitMs?: number }): Promise<RuntimeProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'streamlab-e2e-'));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(repoRoot, 'runtime/bin/streamlab.js'), 'start', '--no-open', '--kafka', options.kafka, '--pg', options.pg],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, STREAMLAB_PORT: '0', STREAMLAB_DATA_DIR: dataDir, STREAMLAB_NO_OPEN: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  const url = await new Promise<string>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`streamlab start printed no ready line in ${options.waitMs ?? 120_000} ms:\n${output}`)), options.waitMs ?? 120_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /Streamlab ready: (http:\/\/\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        res(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      rej(new Error(`streamlab start exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  return {
+    url,
+    origin: new URL(url).origin,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(killer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

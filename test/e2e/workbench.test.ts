@@ -1,0 +1,134 @@
+/**
+ * The workbench end to end: the real runtime server on the run's real Kafka and PostgreSQL, the
+ * production build of the workbench, and headless Chromium clicking through a lesson. Screenshots of
+ * every panel land in test-results/e2e/ for a person to look at.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { databaseUrl, kafkaBootstrap } from '../services/inject.js';
+import { launchChromium, screenshot } from './browser.js';
+import { repoRoot, startRuntimeInProcess, type RuntimeProcess } from './runtime-process.js';
+
+const LESSON_TITLE = 'Event-time windows with Structured Streaming';
+
+let runtime: RuntimeProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  // Always test the workbench as it is in this checkout, not a stale dist.
+  execFileSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], {
+    cwd: join(repoRoot, 'workbench'),
+    // vitest sets NODE_ENV=test, which would make Vite pick Lit's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: 'inherit',
+  });
+  runtime = await startRuntimeInProcess({ kafka: kafkaBootstrap(), pg: databaseUrl() });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.stop();
+});
+
+/** A page that records uncaught errors in the app. */
+async function openPage(): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { page, errors };
+}
+
+/** Monaco renders spaces as no-break spaces; compare with plain ones. */
+async function editorText(page: Page): Promise<string> {
+  return ((await page.locator('sl-editor .monaco-editor .view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ');
+}
+
+describe('workbench in Chromium', () => {
+  it('explains how to get in when the page is opened without the token', async () => {
+    const { page, errors } = await openPage();
+    const response = await page.goto(runtime.origin + '/');
+    expect(response?.status()).toBe(401);
+    expect(await page.textContent('body')).toContain('Open the URL printed by streamlab start');
+    await screenshot(page, '00-no-token');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('opens a lesson, edits it, runs it and shows what it printed', async () => {
+    const { page, errors } = await openPage();
+    const started = Date.now();
+    await page.goto(runtime.url);
+    await page.getByText('Runtime: Connected').waitFor();
+    await expect.poll(() => page.getByRole('link').allTextContents()).toEqual([
+      'Skip to content',
+      'Streamlab',
+      expect.stringContaining('Kafka basics — topics, partitions, keys and consumer groups'),
+      expect.stringContaining('The temperature job with DStreams'),
+      expect.stringContaining(LESSON_TITLE),
+      expect.stringContaining('Counting by origin — output modes and the report topic'),
+    ]);
+    await screenshot(page, '01-lessons');
+    await page.getByRole('link', { name: new RegExp(LESSON_TITLE) }).click();
+
+    // The editor is interactive once Monaco has rendered the starter code.
+    await page.locator('sl-editor .monaco-editor .view-lines').waitFor();
+    await expect.poll(() => editorText(page)).toContain('import { SparkSession, DataFrame, functions as F } from "streamlab";');
+    console.log(`e2e: editor interactive ${Date.now() - started} ms after navigation`);
+    await expect.poll(() => page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Introduction']);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Step 1: parse the readings']);
+    await screenshot(page, '02-lesson');
+
+    // Type a change: a line the pipeline prints when it loads.
+    await page.locator('sl-editor .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nconsole.log("edited in the e2e test");\n');
+    await expect.poll(() => editorText(page)).toContain('console.log("edited in the e2e test");');
+
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const consoleLog = page.getByRole('log', { name: 'Console' });
+    await consoleLog.waitFor({ timeout: 60_000 });
+    await expect.poll(() => consoleLog.textContent(), { timeout: 60_000 }).toContain('edited in the e2e test');
+    await screenshot(page, '03-output');
+
+    // The edit was saved: a reload shows it again.
+    await page.reload();
+    await page.locator('sl-editor .monaco-editor .view-lines').waitFor();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Restored your saved code.' }).count()).toBe(1);
+    // Monaco renders only the lines in view: go to the end of the file to see the edit.
+    await page.locator('sl-editor .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await expect.poll(() => editorText(page)).toContain('console.log("edited in the e2e test");');
+    // Progress survives too: the lesson reopens at the step the learner was on.
+    await expect.poll(() => page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Step 1: parse the readings']);
+
+    for (const [i, tab] of (['Timeline', 'Metrics', 'Topics', 'Database', 'Checks'] as const).entries()) {
+      await page.getByRole('tab', { name: new RegExp(`^${tab}`) }).click();
+      await expect.poll(() => page.getByRole('tablist', { name: 'Panels' }).getByRole('tab', { selected: true }).textContent()).toMatch(new RegExp(`^${tab}`));
+      await screenshot(page, `${String(i + 4).padStart(2, '0')}-${tab.toLowerCase()}`);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a lost runtime and reconnects when it comes back', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(runtime.url);
+    await page.getByText('Runtime: Connected').waitFor();
+    const { port } = new URL(runtime.url);
+    const token = new URL(runtime.url).searchParams.get('token')!;
+
+    await runtime.stop();
+    await page.getByText('Runtime: Reconnecting…').waitFor();
+    await screenshot(page, '10-reconnecting');
+
+    runtime = await startRuntimeInProcess({ kafka: kafkaBootstrap(), pg: databaseUrl(), port: Number(port), token });
+    await page.getByText('Runtime: Connected').waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('status').first().textContent()).toContain('(reconnected)');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
