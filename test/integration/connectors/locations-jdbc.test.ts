@@ -11,6 +11,7 @@ import { SparkSession, type DataFrame } from '../../../runtime/src/engine/struct
 import * as F from '../../../runtime/src/engine/structured/functions.js';
 import { registerConnectors, type RegisteredConnectors } from '../../../runtime/src/connectors/index.js';
 import { KafkaWriter } from '../../../runtime/src/connectors/kafka/kafka-writer.js';
+import { KafkajsPartitionReader } from '../../../runtime/src/connectors/kafka/partition-reader.js';
 
 describe('locations pipeline: Kafka → parse → foreachBatch JDBC append', () => {
   let connectors: RegisteredConnectors;
@@ -79,5 +80,32 @@ describe('locations pipeline: Kafka → parse → foreachBatch JDBC append', () 
     ]);
     const rows = await client.query({ text: `SELECT device_id, lat, lon, ts FROM ${table} ORDER BY ts`, rowMode: 'array' });
     expect(rows.rows).toEqual(fixes.map((f) => [f.device, f.lat, f.lon, new Date(f.ts)]));
+  });
+
+  it('writes static DataFrames with df.write to PostgreSQL (save modes) and to Kafka', async () => {
+    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const table = freshName('stops');
+    const df = spark.createDataFrame([['s1', 3], ['s2', 5]], 'stop STRING, riders INT');
+    const jdbc = (mode: string) =>
+      df.write.format('jdbc').option('url', 'jdbc:postgresql://postgres:5432/streamlab').option('dbtable', table).mode(mode).save();
+    await jdbc('errorifexists');
+    await expect(jdbc('errorifexists')).rejects.toThrow(`Table or view '${table}' already exists. SaveMode: ErrorIfExists.`);
+    await jdbc('append');
+    await jdbc('ignore');
+    const rows = await client.query({ text: `SELECT stop, riders FROM ${table} ORDER BY stop`, rowMode: 'array' });
+    expect(rows.rows).toEqual([['s1', 3], ['s1', 3], ['s2', 5], ['s2', 5]]);
+    await jdbc('overwrite');
+    expect((await client.query({ text: `SELECT count(*)::int FROM ${table}`, rowMode: 'array' })).rows).toEqual([[2]]);
+
+    const topic = freshTopic('stops');
+    await df.selectExpr('stop AS key', 'CAST(riders AS STRING) AS value').write.format('kafka').option('kafka.bootstrap.servers', 'kafka:9092').option('topic', topic).save();
+    const reader = new KafkajsPartitionReader({ brokers: [kafkaBootstrap()] });
+    try {
+      expect(await reader.partitionOffsets([topic])).toEqual([{ topic, partition: 0, earliest: 0, latest: 2 }]);
+      const records = await reader.read({ topic, partition: 0, from: 0, until: 2 });
+      expect(records.map((r) => [Buffer.from(r.key!).toString(), Buffer.from(r.value!).toString()])).toEqual([['s1', '3'], ['s2', '5']]);
+    } finally {
+      await reader.close();
+    }
   });
 });
