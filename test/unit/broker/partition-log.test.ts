@@ -182,12 +182,24 @@ describe('PartitionLog on disk', () => {
     const log = PartitionLog.open(dir, { segmentBytes: one * 2, retentionMs: 60_000, retentionBytes: -1 });
     for (let i = 0; i < 6; i++) log.append(batch(['x'.repeat(100)], 1000 + i));
     expect(log.segmentCount).toBe(3);
-    expect(readdirSync(dir).sort()).toEqual([segmentFileName(0), segmentFileName(2), segmentFileName(4)]);
+    const index = (base: number) => segmentFileName(base).replace('.log', '.index');
+    expect(readdirSync(dir).sort()).toEqual([index(0), segmentFileName(0), index(2), segmentFileName(2), segmentFileName(4)]);
+    // Rolled segments reload from their index; a stale index is ignored and rebuilt.
+    log.close();
+    const fd = openSync(join(dir, index(2)), 'r+');
+    ftruncateSync(fd, 20);
+    closeSync(fd);
+    const reopened = PartitionLog.open(dir, log.config);
+    expect([reopened.logStartOffset, reopened.logEndOffset, reopened.segmentCount]).toEqual([0, 6, 3]);
+    expect(values(reopened, 0).map((v) => v.split(':')[0])).toEqual(['0', '1', '2', '3', '4', '5']);
+    expect(statSync(join(dir, index(2))).size).toBe(64);
+    reopened.close();
     expect(log.enforceRetention(1000 + 60_000)).toBe(0);
     expect(log.enforceRetention(1003 + 60_001)).toBe(2); // segments ending at 1001 and 1003 expired
     expect(log.logStartOffset).toBe(4);
     expect(log.read(3, 1000)).toBeUndefined();
     expect(values(log, 4).map((v) => v.split(':')[0])).toEqual(['4', '5']);
+    expect(readdirSync(dir)).toEqual([segmentFileName(4)]);
     log.config = { ...log.config, retentionMs: -1, retentionBytes: one };
     log.append(batch(['y'.repeat(100)], 5000));
     log.append(batch(['y'.repeat(100)], 5000));

@@ -2,27 +2,33 @@
  * One partition's append-only log: a list of segments, each a run of whole RecordBatch v2 byte
  * strings, plus an in-memory index of every batch (base offset, last offset, max timestamp, byte
  * position). With a directory, each segment is a file named after its base offset (Kafka's own
- * `00000000000000000000.log` layout, so a fetch is a plain file read); without one, the bytes stay
- * in memory.
+ * `00000000000000000000.log` layout, so a fetch is a plain file read) and each rolled segment gets
+ * a `.index` file with one entry per batch; without a directory, the bytes stay in memory.
  *
  * Contract:
  *   append(batch)   -> writes the bytes with baseOffset = logEndOffset before returning, so an
  *                      acknowledged produce survives the process being killed (the OS owns the
  *                      page cache; we do not fsync per batch, as Kafka does not by default).
- *   open(dir)       -> rebuilds the index by scanning batch headers; in the last segment every CRC
- *                      is checked and a torn or corrupt tail is truncated away.
+ *   open(dir)       -> loads rolled segments from their .index files (rescanning headers when an
+ *                      index is missing or stale); in the active segment every CRC is checked and
+ *                      a torn or corrupt tail is truncated away.
+ *   roll            -> when the active segment would pass segmentBytes: its index is written and a
+ *                      new segment starts at the log end offset.
  *   read(offset)    -> whole batches starting with the one that contains `offset`.
  */
 import {
   closeSync,
   existsSync,
-  fstatSync,
   ftruncateSync,
   mkdirSync,
   openSync,
   readdirSync,
+  readFileSync,
   readSync,
+  renameSync,
   rmSync,
+  statSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -79,6 +85,41 @@ export interface ReadResult {
   readonly logStartOffset: number;
 }
 
+/** Bytes per index entry: baseOffset i64, lastOffset i64, maxTimestamp i64, position i32, size i32. */
+const INDEX_ENTRY_SIZE = 32;
+
+/** The index file next to a segment file (`…0042.log` → `…0042.index`). */
+function indexPathFor(segmentPath: string): string {
+  return segmentPath.replace(/\.log$/, '.index');
+}
+
+/**
+ * Reads a closed segment's index: one fixed-size entry per batch. Returns undefined when the file
+ * is missing or does not describe exactly `segmentSize` contiguous bytes, so the caller rescans.
+ */
+function readSegmentIndex(path: string, segmentSize: number, segment: Segment): BatchEntry[] | undefined {
+  if (!existsSync(path)) return undefined;
+  const buf = readFileSync(path);
+  if (buf.length % INDEX_ENTRY_SIZE !== 0) return undefined;
+  const out: BatchEntry[] = [];
+  let expected = 0;
+  for (let o = 0; o < buf.length; o += INDEX_ENTRY_SIZE) {
+    const position = buf.readInt32BE(o + 24);
+    const size = buf.readInt32BE(o + 28);
+    if (position !== expected) return undefined;
+    expected += size;
+    out.push({
+      baseOffset: Number(buf.readBigInt64BE(o)),
+      lastOffset: Number(buf.readBigInt64BE(o + 8)),
+      maxTimestamp: Number(buf.readBigInt64BE(o + 16)),
+      position,
+      size,
+      segment,
+    });
+  }
+  return expected === segmentSize ? out : undefined;
+}
+
 /** Name of a segment file: the base offset zero-padded to 20 digits, as Kafka names them. */
 export function segmentFileName(baseOffset: number): string {
   return `${String(baseOffset).padStart(20, '0')}.log`;
@@ -117,27 +158,42 @@ export class PartitionLog {
   }
 
   private recoverSegment(path: string, baseOffset: number, isLast: boolean): void {
+    const seg: Segment = { baseOffset, path, size: 0, maxTimestamp: -1 };
+    const fileSize = statSync(path).size;
+    // A rolled segment has an index written when it was closed; trust it when it matches the file.
+    const indexed = isLast ? undefined : readSegmentIndex(indexPathFor(path), fileSize, seg);
+    if (indexed) {
+      for (const e of indexed) {
+        this.entries.push(e);
+        seg.maxTimestamp = Math.max(seg.maxTimestamp, e.maxTimestamp);
+      }
+      seg.size = fileSize;
+      this.segments.push(seg);
+      return;
+    }
     const fd = openSync(path, 'r+');
-    const fileSize = fstatSync(fd).size;
-    const data = Buffer.allocUnsafe(fileSize);
-    let got = 0;
-    while (got < fileSize) got += readSync(fd, data, got, fileSize - got, got);
-    const seg: Segment = { baseOffset, path, fd, size: 0, maxTimestamp: -1 };
+    // The active segment is read whole so that every batch's CRC can be checked: it is the only
+    // one a killed process can have left torn. Older segments only need their headers.
+    const data = isLast ? Buffer.allocUnsafe(fileSize) : Buffer.allocUnsafe(BATCH_HEADER_SIZE);
+    if (isLast) {
+      let got = 0;
+      while (got < fileSize) got += readSync(fd, data, got, fileSize - got, got);
+    }
     let pos = 0;
     for (;;) {
-      const h = readBatchHeader(data, pos);
+      let h;
+      if (isLast) h = readBatchHeader(data, pos);
+      else h = readSync(fd, data, 0, BATCH_HEADER_SIZE, pos) === BATCH_HEADER_SIZE ? readBatchHeader(data, 0) : undefined;
       if (!h || h.magic !== 2 || h.size < BATCH_HEADER_SIZE || pos + h.size > fileSize) break;
-      // Earlier segments were closed cleanly when rolled; only the active one can be torn.
       if (isLast && !batchCrcValid(data, pos, h.size)) break;
-      const entry: BatchEntry = {
+      this.entries.push({
         baseOffset: h.baseOffset,
         lastOffset: h.baseOffset + h.lastOffsetDelta,
         maxTimestamp: h.maxTimestamp,
         position: pos,
         size: h.size,
         segment: seg,
-      };
-      this.entries.push(entry);
+      });
       seg.maxTimestamp = Math.max(seg.maxTimestamp, h.maxTimestamp);
       pos += h.size;
     }
@@ -147,9 +203,28 @@ export class PartitionLog {
     }
     // Reopen in append mode: writes through the recovery descriptor would start at position 0.
     closeSync(fd);
-    seg.fd = isLast ? openSync(path, 'a+') : undefined;
+    if (isLast) seg.fd = openSync(path, 'a+');
+    else this.writeIndex(seg);
     seg.size = pos;
     this.segments.push(seg);
+  }
+
+  /** Writes the index of a closed segment (see {@link readSegmentIndex} for the layout). */
+  private writeIndex(seg: Segment): void {
+    if (!seg.path) return;
+    const mine = this.entries.filter((e) => e.segment === seg);
+    const buf = Buffer.alloc(INDEX_ENTRY_SIZE * mine.length);
+    mine.forEach((e, i) => {
+      const o = i * INDEX_ENTRY_SIZE;
+      buf.writeBigInt64BE(BigInt(e.baseOffset), o);
+      buf.writeBigInt64BE(BigInt(e.lastOffset), o + 8);
+      buf.writeBigInt64BE(BigInt(e.maxTimestamp), o + 16);
+      buf.writeInt32BE(e.position, o + 24);
+      buf.writeInt32BE(e.size, o + 28);
+    });
+    const target = indexPathFor(seg.path);
+    writeFileSync(`${target}.tmp`, buf);
+    renameSync(`${target}.tmp`, target);
   }
 
   private roll(baseOffset: number): Segment {
@@ -191,6 +266,7 @@ export class PartitionLog {
     if (seg.size > 0 && seg.size + h.size > this.config.segmentBytes) {
       if (seg.fd !== undefined) closeSync(seg.fd);
       seg.fd = undefined;
+      this.writeIndex(seg);
       seg = this.roll(this.endOffset);
     }
     const baseOffset = this.endOffset;
@@ -316,7 +392,10 @@ export class PartitionLog {
       if (!expired && !oversize) break;
       this.segments.shift();
       if (oldest.fd !== undefined) closeSync(oldest.fd);
-      if (oldest.path) rmSync(oldest.path, { force: true });
+      if (oldest.path) {
+        rmSync(oldest.path, { force: true });
+        rmSync(indexPathFor(oldest.path), { force: true });
+      }
       let n = 0;
       while (n < this.entries.length && this.entries[n].segment === oldest) n++;
       this.entries.splice(0, n);
