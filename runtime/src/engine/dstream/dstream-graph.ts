@@ -1,6 +1,7 @@
 import type { CheckpointStore } from './checkpoint-store.js';
 import { IllegalStateException } from './errors.js';
 import type { DStream } from './dstream.js';
+import type { DStreamPlanKind, DStreamPlanNode } from './dstream-plan.js';
 import type { RDD } from './rdd.js';
 import type { SparkContext } from './spark-context.js';
 
@@ -45,6 +46,38 @@ export class DStreamGraph {
     readonly stdout: (text: string) => void,
     readonly checkpointStore: CheckpointStore,
   ) {}
+
+  /** The program's API calls, in order (see `dstream-plan.ts`). */
+  readonly planNodes: DStreamPlanNode[] = [];
+  private planDepth = 0;
+
+  /**
+   * Runs `build` (the body of a public operation) and records it as one plan node, unless it is
+   * called from inside another operation. A stream result is tagged with the node's id.
+   */
+  record<R>(
+    op: string,
+    kind: DStreamPlanKind,
+    inputs: { planId: number }[],
+    args: Record<string, unknown>,
+    functions: Record<string, unknown>,
+    build: () => R,
+  ): R {
+    if (this.planDepth > 0) return build();
+    this.planDepth++;
+    let result: R;
+    try {
+      result = build();
+    } finally {
+      this.planDepth--;
+    }
+    const sources: Record<string, string> = {};
+    for (const [name, f] of Object.entries(functions)) if (typeof f === 'function') sources[name] = f.toString();
+    const node: DStreamPlanNode = { id: this.planNodes.length, op, kind, inputs: inputs.map((i) => i.planId), args, functions: sources };
+    this.planNodes.push(node);
+    if (typeof result === 'object' && result !== null && 'planId' in result) (result as { planId: number }).planId = node.id;
+    return result;
+  }
 
   /** Registers a new stream and returns its id; refuses once the context has started, as Spark does. */
   register(stream: DStream<unknown>): number {

@@ -63,6 +63,8 @@ export class DStream<T> {
   /** @internal */
   readonly spec: DStreamSpec<T>;
   private readonly generated = new Map<number, RDD<T> | null>();
+  /** @internal Id of the plan node that produced this stream (-1 for internal streams). */
+  planId = -1;
   private rememberMs = 0;
 
   /** @internal Streams are created by StreamingContext and by the operations below. */
@@ -196,41 +198,55 @@ export class DStream<T> {
   map<K, V>(f: (x: T) => [K, V]): DStream<Pair<K, V>>;
   map<U>(f: (x: T) => U): DStream<U>;
   map<U>(f: (x: T) => U): DStream<U> {
-    return this.derive('map', (rdd) => rdd.map(f));
+    return this.graph.record('map', 'transformation', [this], {}, { f }, () => {
+      return this.derive('map', (rdd) => rdd.map(f));
+    });
   }
 
   /** Applies `f` and flattens the iterables it returns. */
   flatMap<K, V>(f: (x: T) => Iterable<[K, V]>): DStream<Pair<K, V>>;
   flatMap<U>(f: (x: T) => Iterable<U>): DStream<U>;
   flatMap<U>(f: (x: T) => Iterable<U>): DStream<U> {
-    return this.derive('flatMap', (rdd) => rdd.flatMap(f));
+    return this.graph.record('flatMap', 'transformation', [this], {}, { f }, () => {
+      return this.derive('flatMap', (rdd) => rdd.flatMap(f));
+    });
   }
 
   /** Keeps the elements for which `f` is truthy. */
   filter(f: (x: T) => unknown): DStream<T> {
-    return this.derive('filter', (rdd) => rdd.filter(f));
+    return this.graph.record('filter', 'transformation', [this], {}, { f }, () => {
+      return this.derive('filter', (rdd) => rdd.filter(f));
+    });
   }
 
   /** Applies `f` to each partition of each RDD. */
   mapPartitions<U>(f: (it: Iterable<T>) => Iterable<U>): DStream<U> {
-    return this.derive('mapPartitions', (rdd) => rdd.mapPartitions(f));
+    return this.graph.record('mapPartitions', 'transformation', [this], {}, { f }, () => {
+      return this.derive('mapPartitions', (rdd) => rdd.mapPartitions(f));
+    });
   }
 
   /** Applies `f` to the value of each pair. */
   mapValues<A, B>(this: DStream<AnyPair>, f: (v: ValueOf<T>) => [A, B]): DStream<Pair<KeyOf<T>, Pair<A, B>>>;
   mapValues<U>(this: DStream<AnyPair>, f: (v: ValueOf<T>) => U): DStream<Pair<KeyOf<T>, U>>;
   mapValues<U>(this: DStream<AnyPair>, f: (v: ValueOf<T>) => U): DStream<Pair<KeyOf<T>, U>> {
-    return asPairs<KeyOf<T>, ValueOf<T>>(this).derive('mapValues', (rdd) => rdd.mapValues(f));
+    return this.graph.record('mapValues', 'transformation', [this], {}, { f }, () => {
+      return asPairs<KeyOf<T>, ValueOf<T>>(this).derive('mapValues', (rdd) => rdd.mapValues(f));
+    });
   }
 
   /** Applies `f` to the value of each pair and emits one pair per element it returns. */
   flatMapValues<K, V, U>(this: DStream<Pair<K, V>>, f: (v: V) => Iterable<U>): DStream<Pair<K, U>> {
-    return this.derive('flatMapValues', (rdd) => rdd.flatMapValues(f));
+    return this.graph.record('flatMapValues', 'transformation', [this], {}, { f }, () => {
+      return this.derive('flatMapValues', (rdd) => rdd.flatMapValues(f));
+    });
   }
 
   /** Each partition as one array (PySpark `glom`). */
   glom(): DStream<T[]> {
-    return this.derive('glom', (rdd) => rdd.glom());
+    return this.graph.record('glom', 'transformation', [this], {}, {}, () => {
+      return this.derive('glom', (rdd) => rdd.glom());
+    });
   }
 
   /**
@@ -238,7 +254,9 @@ export class DStream<T> {
    * parameter gets `(rdd)`, any other gets `(time, rdd)` with the batch time as a Date.
    */
   transform<U>(func: (rddOrTime: RddOrTime<T>, rdd: RDD<T>) => RDD<U>): DStream<U> {
-    return this.derive('transform', (rdd, t) => callWithOptionalTime(func, t, rdd));
+    return this.graph.record('transform', 'transformation', [this], {}, { func }, () => {
+      return this.derive('transform', (rdd, t) => callWithOptionalTime(func, t, rdd));
+    });
   }
 
   /**
@@ -246,9 +264,11 @@ export class DStream<T> {
    * a side with no RDD is passed as an empty RDD (PySpark's `transformWith`).
    */
   transformWith<U, V>(func: ((a: RDD<T>, b: RDD<U>) => RDD<V>) | ((time: Date, a: RDD<T>, b: RDD<U>) => RDD<V>), other: DStream<U>): DStream<V> {
-    return this.combineWith('transformWith', other, (a, b, t) =>
-      func.length === 2 ? (func as (a: RDD<T>, b: RDD<U>) => RDD<V>)(a, b) : (func as (time: Date, a: RDD<T>, b: RDD<U>) => RDD<V>)(new Date(t), a, b),
-    );
+    return this.graph.record('transformWith', 'transformation', [this, other], {}, { func }, () => {
+      return this.combineWith('transformWith', other, (a, b, t) =>
+        func.length === 2 ? (func as (a: RDD<T>, b: RDD<U>) => RDD<V>)(a, b) : (func as (time: Date, a: RDD<T>, b: RDD<U>) => RDD<V>)(new Date(t), a, b),
+      );
+    });
   }
 
   private combineWith<U, V>(op: string, other: DStream<U>, f: (a: RDD<T>, b: RDD<U>, timeMs: number) => RDD<V>): DStream<V> {
@@ -267,15 +287,19 @@ export class DStream<T> {
 
   /** Both streams' elements in each batch; the slides must match (PySpark's ValueError otherwise). */
   union(other: DStream<T>): DStream<T> {
-    if (this.slideDurationMs !== other.slideDurationMs) throw new ValueError('the two DStream should have same slide duration');
-    return this.combineWith('union', other, (a, b) => a.union(b));
+    return this.graph.record('union', 'transformation', [this, other], {}, {}, () => {
+      if (this.slideDurationMs !== other.slideDurationMs) throw new ValueError('the two DStream should have same slide duration');
+      return this.combineWith('union', other, (a, b) => a.union(b));
+    });
   }
 
   // ---------------------------------------------------------------- aggregations per batch
 
   /** Reduces each RDD to a single element (PySpark: reduceByKey on a constant key into one partition). */
   reduce(f: (a: T, b: T) => NoInfer<T>): DStream<T> {
-    return this.map((x) => [null, x] as Pair<null, T>).reduceByKey(f, 1).map(([, v]) => v);
+    return this.graph.record('reduce', 'transformation', [this], {}, { f }, () => {
+      return this.map((x) => [null, x] as Pair<null, T>).reduceByKey(f, 1).map(([, v]) => v);
+    });
   }
 
   /**
@@ -283,15 +307,19 @@ export class DStream<T> {
    * partitions (an empty queue) yields no element; the JVM API always yields one number.
    */
   count(): DStream<number> {
-    if (this.graph.semantics === 'jvm') {
-      return this.derive('count', (rdd) => this.graph.sparkContext.parallelize([rdd.count()], 1));
-    }
-    return this.mapPartitions((it) => [Array.from(it).length]).reduce((a, b) => a + b);
+    return this.graph.record('count', 'transformation', [this], {}, {}, () => {
+      if (this.graph.semantics === 'jvm') {
+        return this.derive('count', (rdd) => this.graph.sparkContext.parallelize([rdd.count()], 1));
+      }
+      return this.mapPartitions((it) => [Array.from(it).length]).reduce((a, b) => a + b);
+    });
   }
 
   /** Count of each distinct element in each batch, as `[element, count]` pairs. */
   countByValue(): DStream<Pair<T, number>> {
-    return this.map((x) => [x, 1] as Pair<T, number>).reduceByKey((a, b) => a + b);
+    return this.graph.record('countByValue', 'transformation', [this], {}, {}, () => {
+      return this.map((x) => [x, 1] as Pair<T, number>).reduceByKey((a, b) => a + b);
+    });
   }
 
   /** Merges the values of each key in each batch. */
@@ -300,7 +328,9 @@ export class DStream<T> {
     func: (a: ValueOf<T>, b: ValueOf<T>) => ValueOf<T>,
     numPartitions?: number,
   ): DStream<Pair<KeyOf<T>, ValueOf<T>>> {
-    return asPairs<KeyOf<T>, ValueOf<T>>(this).derive('reduceByKey', (rdd) => rdd.reduceByKey(func, numPartitions));
+    return this.graph.record('reduceByKey', 'transformation', [this], { numPartitions }, { func }, () => {
+      return asPairs<KeyOf<T>, ValueOf<T>>(this).derive('reduceByKey', (rdd) => rdd.reduceByKey(func, numPartitions));
+    });
   }
 
   /** Generic per-key aggregation of each batch (a combiner `[a, b]` stays a tuple). */
@@ -325,47 +355,65 @@ export class DStream<T> {
     mergeCombiners: (a: C, b: C) => C,
     numPartitions?: number,
   ): DStream<Pair<KeyOf<T>, C>> {
-    return asPairs<KeyOf<T>, ValueOf<T>>(this).derive('combineByKey', (rdd) => rdd.combineByKey(createCombiner, mergeValue, mergeCombiners, numPartitions));
+    return this.graph.record('combineByKey', 'transformation', [this], { numPartitions }, { createCombiner, mergeValue, mergeCombiners }, () => {
+      return asPairs<KeyOf<T>, ValueOf<T>>(this).derive('combineByKey', (rdd) => rdd.combineByKey(createCombiner, mergeValue, mergeCombiners, numPartitions));
+    });
   }
 
   /** The values of each key in each batch, as an array. */
   groupByKey<K, V>(this: DStream<Pair<K, V>>, numPartitions?: number): DStream<Pair<K, V[]>> {
-    return this.derive('groupByKey', (rdd) => rdd.groupByKey(numPartitions));
+    return this.graph.record('groupByKey', 'transformation', [this], { numPartitions }, {}, () => {
+      return this.derive('groupByKey', (rdd) => rdd.groupByKey(numPartitions));
+    });
   }
 
   /** Redistributes each batch by key hash. */
   partitionBy<K, V>(this: DStream<Pair<K, V>>, numPartitions: number): DStream<Pair<K, V>> {
-    return this.derive('partitionBy', (rdd) => rdd.partitionBy(numPartitions));
+    return this.graph.record('partitionBy', 'transformation', [this], { numPartitions }, {}, () => {
+      return this.derive('partitionBy', (rdd) => rdd.partitionBy(numPartitions));
+    });
   }
 
   /** Per batch, the values of each key on both sides. */
   cogroup<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<Pair<K, [V[], W[]]>> {
-    return this.combineWith('cogroup', other, (a, b) => a.cogroup(b, numPartitions));
+    return this.graph.record('cogroup', 'transformation', [this, other], { numPartitions }, {}, () => {
+      return this.combineWith('cogroup', other, (a, b) => a.cogroup(b, numPartitions));
+    });
   }
 
   /** Per batch inner join on the key. */
   join<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<Pair<K, [V, W]>> {
-    return this.combineWith('join', other, (a, b) => a.join(b, numPartitions));
+    return this.graph.record('join', 'transformation', [this, other], { numPartitions }, {}, () => {
+      return this.combineWith('join', other, (a, b) => a.join(b, numPartitions));
+    });
   }
 
   /** Per batch left outer join on the key (`null` where the right side has no value). */
   leftOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<Pair<K, [V, W | null]>> {
-    return this.combineWith('leftOuterJoin', other, (a, b) => a.leftOuterJoin(b, numPartitions));
+    return this.graph.record('leftOuterJoin', 'transformation', [this, other], { numPartitions }, {}, () => {
+      return this.combineWith('leftOuterJoin', other, (a, b) => a.leftOuterJoin(b, numPartitions));
+    });
   }
 
   /** Per batch right outer join on the key (`null` where the left side has no value). */
   rightOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<Pair<K, [V | null, W]>> {
-    return this.combineWith('rightOuterJoin', other, (a, b) => a.rightOuterJoin(b, numPartitions));
+    return this.graph.record('rightOuterJoin', 'transformation', [this, other], { numPartitions }, {}, () => {
+      return this.combineWith('rightOuterJoin', other, (a, b) => a.rightOuterJoin(b, numPartitions));
+    });
   }
 
   /** Per batch full outer join on the key (`null` for a missing side). */
   fullOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<Pair<K, [V | null, W | null]>> {
-    return this.combineWith('fullOuterJoin', other, (a, b) => a.fullOuterJoin(b, numPartitions));
+    return this.graph.record('fullOuterJoin', 'transformation', [this, other], { numPartitions }, {}, () => {
+      return this.combineWith('fullOuterJoin', other, (a, b) => a.fullOuterJoin(b, numPartitions));
+    });
   }
 
   /** Spreads each batch over `numPartitions` partitions. */
   repartition(numPartitions: number): DStream<T> {
-    return this.derive('repartition', (rdd) => rdd.repartition(numPartitions));
+    return this.graph.record('repartition', 'transformation', [this], { numPartitions }, {}, () => {
+      return this.derive('repartition', (rdd) => rdd.repartition(numPartitions));
+    });
   }
 
   // ---------------------------------------------------------------- windows
@@ -376,13 +424,17 @@ export class DStream<T> {
    * (t − window, t].
    */
   window(windowDuration: DurationLike, slideDuration?: DurationLike): DStream<T> {
-    const { windowMs, slideMs } = validateWindowParams(this, windowDuration, slideDuration);
-    return windowCompute(this, 'window', windowMs, slideMs);
+    return this.graph.record('window', 'transformation', [this], windowArgs(windowDuration, slideDuration), {}, () => {
+      const { windowMs, slideMs } = validateWindowParams(this, windowDuration, slideDuration);
+      return windowCompute(this, 'window', windowMs, slideMs);
+    });
   }
 
   /** Number of elements in each window (built on reduceByKeyAndWindow with an inverse, as in Spark). */
   countByWindow(windowDuration: DurationLike, slideDuration?: DurationLike): DStream<number> {
-    return this.map(() => 1).reduceByWindow((a, b) => a + b, (a, b) => a - b, windowDuration, slideDuration);
+    return this.graph.record('countByWindow', 'transformation', [this], windowArgs(windowDuration, slideDuration), {}, () => {
+      return this.map(() => 1).reduceByWindow((a, b) => a + b, (a, b) => a - b, windowDuration, slideDuration);
+    });
   }
 
   /** Reduces all elements of each window to one; `invReduceFunc` may be null. */
@@ -392,8 +444,10 @@ export class DStream<T> {
     windowDuration: DurationLike,
     slideDuration?: DurationLike,
   ): DStream<T> {
-    const keyed = this.map((x) => [1, x] as Pair<number, T>);
-    return keyed.reduceByKeyAndWindow(reduceFunc, invReduceFunc, windowDuration, slideDuration, 1).map(([, v]) => v);
+    return this.graph.record('reduceByWindow', 'transformation', [this], windowArgs(windowDuration, slideDuration), { reduceFunc, invReduceFunc }, () => {
+      const keyed = this.map((x) => [1, x] as Pair<number, T>);
+      return keyed.reduceByKeyAndWindow(reduceFunc, invReduceFunc, windowDuration, slideDuration, 1).map(([, v]) => v);
+    });
   }
 
   /**
@@ -411,19 +465,23 @@ export class DStream<T> {
     numPartitions?: number,
     filterFunc?: ((kv: Pair<KeyOf<T>, ValueOf<T>>) => unknown) | null,
   ): DStream<Pair<KeyOf<T>, ValueOf<T>>> {
-    const { windowMs, slideMs } = validateWindowParams(this, windowDuration, slideDuration, Boolean(invFunc));
-    const n = numPartitions ?? this.graph.sparkContext.defaultParallelism;
-    const reduced = asPairs<KeyOf<T>, ValueOf<T>>(this).reduceByKey(func, n);
-    if (invFunc) return reducedWindowCompute(reduced, func, invFunc, windowMs, slideMs, n, filterFunc ?? null);
-    return windowCompute(reduced, 'reduceByKeyAndWindow', windowMs, slideMs).reduceByKey(func, n);
+    return this.graph.record('reduceByKeyAndWindow', 'transformation', [this], { ...windowArgs(windowDuration, slideDuration), numPartitions }, { func, invFunc, filterFunc }, () => {
+      const { windowMs, slideMs } = validateWindowParams(this, windowDuration, slideDuration, Boolean(invFunc));
+      const n = numPartitions ?? this.graph.sparkContext.defaultParallelism;
+      const reduced = asPairs<KeyOf<T>, ValueOf<T>>(this).reduceByKey(func, n);
+      if (invFunc) return reducedWindowCompute(reduced, func, invFunc, windowMs, slideMs, n, filterFunc ?? null);
+      return windowCompute(reduced, 'reduceByKeyAndWindow', windowMs, slideMs).reduceByKey(func, n);
+    });
   }
 
   /** Count of each distinct element over each window; elements whose count fell to 0 are dropped. */
   countByValueAndWindow(windowDuration: DurationLike, slideDuration?: DurationLike, numPartitions?: number): DStream<Pair<T, number>> {
-    const keyed = this.map((x) => [x, 1] as Pair<T, number>);
-    return keyed
-      .reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, windowDuration, slideDuration, numPartitions)
-      .filter(([, c]) => c > 0);
+    return this.graph.record('countByValueAndWindow', 'transformation', [this], { ...windowArgs(windowDuration, slideDuration), numPartitions }, {}, () => {
+      const keyed = this.map((x) => [x, 1] as Pair<T, number>);
+      return keyed
+        .reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, windowDuration, slideDuration, numPartitions)
+        .filter(([, c]) => c > 0);
+    });
   }
 
   /** The values of each key over each window, in arrival order. */
@@ -433,15 +491,17 @@ export class DStream<T> {
     slideDuration?: DurationLike,
     numPartitions?: number,
   ): DStream<Pair<K, V[]>> {
-    if (this.graph.semantics === 'jvm') {
-      // The JVM groups per batch and concatenates the groups of the window (no inverse function).
-      const { windowMs, slideMs } = validateWindowParams(this, windowDuration, slideDuration);
-      return windowCompute(this.groupByKey(numPartitions), 'groupByKeyAndWindow', windowMs, slideMs)
-        .reduceByKey((a, b) => a.concat(b), numPartitions);
-    }
-    const lists = this.mapValues((v): V[] => [v]);
-    // Values that left the window are the oldest ones, so the inverse drops them from the front.
-    return lists.reduceByKeyAndWindow((a, b) => a.concat(b), (a, b) => a.slice(b.length), windowDuration, slideDuration, numPartitions);
+    return this.graph.record('groupByKeyAndWindow', 'transformation', [this], { ...windowArgs(windowDuration, slideDuration), numPartitions }, {}, () => {
+      if (this.graph.semantics === 'jvm') {
+        // The JVM groups per batch and concatenates the groups of the window (no inverse function).
+        const { windowMs, slideMs } = validateWindowParams(this, windowDuration, slideDuration);
+        return windowCompute(this.groupByKey(numPartitions), 'groupByKeyAndWindow', windowMs, slideMs)
+          .reduceByKey((a, b) => a.concat(b), numPartitions);
+      }
+      const lists = this.mapValues((v): V[] => [v]);
+      // Values that left the window are the oldest ones, so the inverse drops them from the front.
+      return lists.reduceByKeyAndWindow((a, b) => a.concat(b), (a, b) => a.slice(b.length), windowDuration, slideDuration, numPartitions);
+    });
   }
 
   // ---------------------------------------------------------------- state
@@ -457,9 +517,11 @@ export class DStream<T> {
     numPartitions?: number,
     initialRDD?: RDD<Pair<KeyOf<T>, S>> | Pair<KeyOf<T>, S>[] | null,
   ): DStream<Pair<KeyOf<T>, S>> {
-    const sc = this.graph.sparkContext;
-    const initial = initialRDD == null ? null : initialRDD instanceof RDD ? initialRDD : sc.parallelize(initialRDD);
-    return stateCompute(asPairs<KeyOf<T>, ValueOf<T>>(this), updateFunc, numPartitions ?? sc.defaultParallelism, initial);
+    return this.graph.record('updateStateByKey', 'transformation', [this], { numPartitions, initial: initialRDD instanceof RDD ? initialRDD.collect() : (initialRDD ?? null) }, { updateFunc }, () => {
+      const sc = this.graph.sparkContext;
+      const initial = initialRDD == null ? null : initialRDD instanceof RDD ? initialRDD : sc.parallelize(initialRDD);
+      return stateCompute(asPairs<KeyOf<T>, ValueOf<T>>(this), updateFunc, numPartitions ?? sc.defaultParallelism, initial);
+    });
   }
 
   // ---------------------------------------------------------------- output operations
@@ -469,11 +531,13 @@ export class DStream<T> {
    * parameter gets `(rdd)`; any other gets `(time, rdd)` with the batch time as a Date.
    */
   foreachRDD(func: (rddOrTime: RddOrTime<T>, rdd: RDD<T>) => void): void {
-    this.graph.addOutput({
-      stream: this as DStream<unknown>,
-      run: (t, rdd) => {
-        callWithOptionalTime(func, t, rdd as RDD<T>);
-      },
+    this.graph.record('foreachRDD', 'output', [this], {}, { func }, () => {
+      this.graph.addOutput({
+        stream: this as DStream<unknown>,
+        run: (t, rdd) => {
+          callWithOptionalTime(func, t, rdd as RDD<T>);
+        },
+      });
     });
   }
 
@@ -482,22 +546,26 @@ export class DStream<T> {
    * `Time: <batch time>`, dashes, one `str(element)` per line, `...` when there were more, a blank line.
    */
   pprint(num = 10): void {
-    this.print(num);
+    this.graph.record('pprint', 'output', [this], { num }, {}, () => {
+      this.print(num);
+    });
   }
 
   /** Scala's name for `pprint`. */
   print(num = 10): void {
-    this.foreachRDD((time: Date, rdd: RDD<T>) => {
-      const taken = rdd.take(num + 1);
-      const dashes = '-------------------------------------------';
-      const jvm = this.graph.semantics === 'jvm';
-      // Scala's print() shows the time as `<ms> ms` and records with toString.
-      const timeText = jvm ? `${time.getTime()} ms` : formatBatchTime(time.getTime(), this.graph.timeZone);
-      const lines = [dashes, `Time: ${timeText}`, dashes];
-      for (const record of taken.slice(0, num)) lines.push(jvm ? scalaStr(record) : pyStr(record));
-      if (taken.length > num) lines.push('...');
-      lines.push('');
-      this.graph.stdout(lines.join('\n') + '\n');
+    this.graph.record('print', 'output', [this], { num }, {}, () => {
+      this.foreachRDD((time: Date, rdd: RDD<T>) => {
+        const taken = rdd.take(num + 1);
+        const dashes = '-------------------------------------------';
+        const jvm = this.graph.semantics === 'jvm';
+        // Scala's print() shows the time as `<ms> ms` and records with toString.
+        const timeText = jvm ? `${time.getTime()} ms` : formatBatchTime(time.getTime(), this.graph.timeZone);
+        const lines = [dashes, `Time: ${timeText}`, dashes];
+        for (const record of taken.slice(0, num)) lines.push(jvm ? scalaStr(record) : pyStr(record));
+        if (taken.length > num) lines.push('...');
+        lines.push('');
+        this.graph.stdout(lines.join('\n') + '\n');
+      });
     });
   }
 
@@ -535,6 +603,11 @@ export class DStream<T> {
     const ms = (x: Date | number): number => (x instanceof Date ? x.getTime() : Math.round(x * 1000));
     return this.sliceRdds(ms(begin), ms(end));
   }
+}
+
+/** Window arguments for the plan, in milliseconds. */
+function windowArgs(windowDuration: DurationLike, slideDuration: DurationLike | undefined | null): Record<string, unknown> {
+  return { windowMs: toMillis(windowDuration), slideMs: slideDuration === undefined || slideDuration === null ? null : toMillis(slideDuration) };
 }
 
 /** Views a pair stream with its key and value types spelled out (the `this` constraint guarantees pairs). */

@@ -3,6 +3,8 @@ export { SparkContext } from './spark-context.js';
 export type { SparkContextOptions } from './spark-context.js';
 export { RDD } from './rdd.js';
 export { DStream } from './dstream.js';
+export type { DStreamPlan, DStreamPlanKind, DStreamPlanNode } from './dstream-plan.js';
+export type { AnyPair, KeyOf, Pair, ValueOf } from './pair.js';
 export type { RddOrTime } from './dstream.js';
 export { StreamingContext } from './streaming-context.js';
 export type { StreamingContextOptions } from './streaming-context.js';

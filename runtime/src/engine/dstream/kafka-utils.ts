@@ -19,6 +19,8 @@ export class KafkaUtils {
     kafkaParams: Record<string, string> = {},
   ): DStream<[string | null, string]> {
     const factory = ssc.kafkaFactory ?? defaultMemoryTopics();
-    return ssc.directStream(factory.createDirectInput(topics, kafkaParams));
+    return ssc.graph.record('createDirectStream', 'input', [], { topics: [...topics], kafkaParams: { ...kafkaParams } }, {}, () =>
+      ssc.directStream(factory.createDirectInput(topics, kafkaParams)),
+    );
   }
 }

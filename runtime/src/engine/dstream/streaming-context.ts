@@ -26,6 +26,7 @@ import { RDD } from './rdd.js';
 import type { SparkContext } from './spark-context.js';
 import type { DStreamBatchTrace, DStreamListener, DStreamWindowTrace } from './trace.js';
 import type { DirectInputFactory } from './direct-input.js';
+import type { DStreamPlan } from './dstream-plan.js';
 
 /** Options PySpark does not have: the injected clock and the hooks the runtime plugs in. */
 export interface StreamingContextOptions {
@@ -142,15 +143,17 @@ export class StreamingContext {
    * The extension point for inputs (connectors): a stream fed by `source` once per batch.
    */
   inputStream<T>(source: InputSource<T>): DStream<T> {
-    const stream = new DStream<T>(this.graph, {
-      op: source.name,
-      parents: [],
-      slideDurationMs: this.batchDurationMs,
-      input: true,
-      compute: () => null,
+    return this.graph.record('inputStream', 'input', [], { name: source.name }, {}, () => {
+      const stream = new DStream<T>(this.graph, {
+        op: source.name,
+        parents: [],
+        slideDurationMs: this.batchDurationMs,
+        input: true,
+        compute: () => null,
+      });
+      this.inputs.push({ stream: stream as DStream<unknown>, source: source as InputSource<unknown> });
+      return stream;
     });
-    this.inputs.push({ stream: stream as DStream<unknown>, source: source as InputSource<unknown> });
-    return stream;
   }
 
   /**
@@ -161,7 +164,9 @@ export class StreamingContext {
   queueStream<T>(rdds: Array<RDD<T> | T[]>, oneAtATime = true, defaultRDD?: RDD<T> | T[] | null): DStream<T> {
     const toRdd = (x: RDD<T> | T[]): RDD<T> => (x instanceof RDD ? x : this.sparkContext.parallelize(x));
     const queue = rdds.map(toRdd);
-    return this.inputStream(queueSource(queue, oneAtATime, defaultRDD == null ? null : toRdd(defaultRDD)));
+    const defaultRdd = defaultRDD == null ? null : toRdd(defaultRDD);
+    const args = { rdds: queue.map((r) => r.collect()), oneAtATime, default: defaultRdd?.collect() ?? null };
+    return this.graph.record('queueStream', 'input', [], args, {}, () => this.inputStream(queueSource(queue, oneAtATime, defaultRdd)));
   }
 
   /** @internal A direct (receiver-less) input, used by KafkaUtils. */
@@ -173,7 +178,9 @@ export class StreamingContext {
   union<T>(...dstreams: DStream<T>[]): DStream<T> {
     if (dstreams.length === 0) throw new ValueError('should have at least one DStream to union');
     if (new Set(dstreams.map((d) => d.slideDurationMs)).size > 1) throw new ValueError('All DStreams should have same slide duration');
-    return dstreams.slice(1).reduce((acc, d) => acc.union(d), dstreams[0] as DStream<T>);
+    return this.graph.record('union', 'transformation', dstreams, {}, {}, () =>
+      dstreams.slice(1).reduce((acc, d) => acc.union(d), dstreams[0] as DStream<T>),
+    );
   }
 
   // ---------------------------------------------------------------- life cycle
@@ -244,6 +251,11 @@ export class StreamingContext {
     if (this.failure) return Promise.reject(this.failure.error);
     if (this.graph.state === 'STOPPED') return Promise.reject(new IllegalStateException(`StreamingContext stopped before batch ${timeMs} ms`));
     return new Promise((resolve, reject) => this.batchWaiters.push({ timeMs, resolve, reject }));
+  }
+
+  /** The program so far as data: one node per API call (for export and explain views). */
+  describe(): DStreamPlan {
+    return structuredClone({ batchDurationMs: this.batchDurationMs, checkpointDir: this.graph.checkpointDir, nodes: this.graph.planNodes });
   }
 
   /** Time of the last completed batch (epoch ms), or null before the first. */
