@@ -47,6 +47,9 @@ import type { GroupCoordinator } from './group/group-coordinator.js';
 import { isValidTopicName, type LogStore, type Topic } from './log/log-store.js';
 import { validateProducedBatch } from './log/record-batch.js';
 
+/** Most partitions one topic may have on this single-process broker. */
+export const MAX_PARTITIONS = 1000;
+
 /** Settings the handlers need. */
 export interface HandlerConfig {
   readonly nodeId: number;
@@ -275,6 +278,11 @@ export class Handlers {
       if (this.store.topic(t.name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${t.name}' already exists.`);
       if (t.assignments.length === 0 && partitions <= 0) {
         return fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
+      }
+      // A cap Kafka does not have: one process holds every partition, and a corrupt request must
+      // not make it create millions of directories.
+      if (partitions > MAX_PARTITIONS || t.assignments.length > MAX_PARTITIONS) {
+        return fail(ErrorCode.INVALID_PARTITIONS, `Number of partitions must be at most ${MAX_PARTITIONS}.`);
       }
       if (t.assignments.length === 0 && t.replicationFactor !== -1 && t.replicationFactor !== 1) {
         return fail(
