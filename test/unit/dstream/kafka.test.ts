@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KafkaUtils, MemoryTopics, StreamingContext } from '../../../runtime/src/engine/dstream/index.js';
+import { KafkaUtils, MemoryTopics, StreamingContext, type DirectInput } from '../../../runtime/src/engine/dstream/index.js';
 import { harness, sorted } from './harness.js';
 
 describe('KafkaUtils.createDirectStream over in-memory topics', () => {
@@ -58,5 +58,56 @@ describe('KafkaUtils.createDirectStream over in-memory topics', () => {
     ssc2.stop(false);
     expect(first).toEqual([['a', 'b']]);
     expect(second).toEqual([['c']]);
+  });
+});
+
+describe('socketTextStream', () => {
+  it('reads lines through the socket input factory, batch by batch', async () => {
+    const h = harness(1);
+    const arrived: Array<[number, string]> = [];
+    let position = 0;
+    const input: DirectInput<string> = {
+      name: 'socket[localhost:9999]',
+      start: async () => undefined,
+      fetch: async (t) => {
+        const lines = arrived.filter(([at], i) => i >= position && at <= t).map(([, line]) => line);
+        position += lines.length;
+        return [lines];
+      },
+      positions: () => null,
+      stop: async () => undefined,
+    };
+    const asked: string[] = [];
+    const socket = {
+      createSocketInput: (host: string, port: number) => {
+        asked.push(`${host}:${port}`);
+        return input;
+      },
+    };
+    const ssc = new StreamingContext(h.sc, 1, { clock: h.clock, socket });
+    const words: Array<[number, [string, number][]]> = [];
+    ssc.socketTextStream('localhost', 9999).flatMap((l) => l.split(' ')).map((w) => [w, 1]).reduceByKey((a, b) => a + b).foreachRDD((time, rdd) => {
+      words.push([time.getTime(), sorted(rdd.collect())]);
+    });
+    ssc.start();
+    arrived.push([300, 'to be or'], [900, 'not to be']);
+    h.clock.advance(1000);
+    await ssc.awaitBatchCompleted(1000);
+    arrived.push([1500, 'be']);
+    h.clock.advance(1000);
+    await ssc.awaitBatchCompleted(2000);
+    ssc.stop();
+    expect(asked).toEqual(['localhost:9999']);
+    expect(words).toEqual([
+      [1000, [['be', 2], ['not', 1], ['or', 1], ['to', 2]]],
+      [2000, [['be', 1]]],
+    ]);
+  });
+
+  it('needs a socket input factory', () => {
+    const h = harness(1);
+    expect(() => h.ssc.socketTextStream('localhost', 9999)).toThrowError(
+      expect.objectContaining({ name: 'IllegalStateException', message: 'socketTextStream(localhost, 9999) needs a socket input: create the StreamingContext with { socket }' }),
+    );
   });
 });

@@ -26,3 +26,8 @@ export interface DirectInput<T> {
 export interface DirectInputFactory {
   createDirectInput(topics: string[], kafkaParams: Record<string, string>): DirectInput<[string | null, string]>;
 }
+
+/** Creates the input of `ssc.socketTextStream(hostname, port)`: one line of text per record. */
+export interface SocketInputFactory {
+  createSocketInput(hostname: string, port: number): DirectInput<string>;
+}

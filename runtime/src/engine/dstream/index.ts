@@ -12,7 +12,7 @@ export type { StreamingContextState, DStreamSemantics } from './dstream-graph.js
 export { KafkaUtils } from './kafka-utils.js';
 export { MemoryTopics } from './memory-topics.js';
 export type { MemoryTopicRecord, MemoryProduceOptions } from './memory-topics.js';
-export type { DirectInput, DirectInputFactory } from './direct-input.js';
+export type { DirectInput, DirectInputFactory, SocketInputFactory } from './direct-input.js';
 export type { InputSource } from './input-source.js';
 export { InMemoryCheckpointStore } from './checkpoint-store.js';
 export type { CheckpointStore, DStreamCheckpoint, StreamCheckpoint } from './checkpoint-store.js';

@@ -25,7 +25,7 @@ import { formatBatchTime } from './python-format.js';
 import { RDD } from './rdd.js';
 import type { SparkContext } from './spark-context.js';
 import type { DStreamBatchTrace, DStreamListener, DStreamWindowTrace } from './trace.js';
-import type { DirectInputFactory } from './direct-input.js';
+import type { DirectInputFactory, SocketInputFactory } from './direct-input.js';
 import type { DStreamPlan } from './dstream-plan.js';
 
 /** Options PySpark does not have: the injected clock and the hooks the runtime plugs in. */
@@ -40,6 +40,8 @@ export interface StreamingContextOptions {
   checkpointStore?: CheckpointStore;
   /** Creates the inputs of `KafkaUtils.createDirectStream`; in-memory topics by default. */
   kafka?: DirectInputFactory;
+  /** Creates the inputs of `socketTextStream`; the runtime provides a TCP one. */
+  socket?: SocketInputFactory;
   /** Follow PySpark (default) or the JVM API where they differ. */
   semantics?: DStreamSemantics;
 }
@@ -65,6 +67,7 @@ export class StreamingContext {
   readonly graph: DStreamGraph;
   /** @internal Kafka input factory, if configured. */
   readonly kafkaFactory: DirectInputFactory | undefined;
+  private readonly socketFactory: SocketInputFactory | undefined;
   private readonly clock: Clock | undefined;
   private readonly inputs: InputEntry[] = [];
   private readonly listeners: DStreamListener[] = [];
@@ -86,6 +89,7 @@ export class StreamingContext {
     if (!(this.batchDurationMs > 0)) throw new IllegalArgumentException(`requirement failed: Batch duration must be positive, got ${this.batchDurationMs} ms`);
     this.clock = options.clock;
     this.kafkaFactory = options.kafka;
+    this.socketFactory = options.socket;
     this.graph = new DStreamGraph(
       sparkContext,
       this.batchDurationMs,
@@ -167,6 +171,20 @@ export class StreamingContext {
     const defaultRdd = defaultRDD == null ? null : toRdd(defaultRDD);
     const args = { rdds: queue.map((r) => r.collect()), oneAtATime, default: defaultRdd?.collect() ?? null };
     return this.graph.record('queueStream', 'input', [], args, {}, () => this.inputStream(queueSource(queue, oneAtATime, defaultRdd)));
+  }
+
+  /**
+   * Lines of text from a TCP source (PySpark `socketTextStream`): each batch holds the lines that
+   * arrived since the previous one. Needs the `socket` input factory the runtime passes in.
+   */
+  socketTextStream(hostname: string, port: number): DStream<string> {
+    const factory = this.socketFactory;
+    if (!factory) {
+      throw new IllegalStateException(`socketTextStream(${hostname}, ${port}) needs a socket input: create the StreamingContext with { socket }`);
+    }
+    return this.graph.record('socketTextStream', 'input', [], { hostname, port }, {}, () =>
+      this.directStream(factory.createSocketInput(hostname, port)),
+    );
   }
 
   /** @internal A direct (receiver-less) input, used by KafkaUtils. */
