@@ -3,7 +3,7 @@
  * timeout, over the extended protocol (one statement only), and is rolled back afterwards; results are
  * capped at MAX_ROWS rows.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { RequestError } from './request-error.js';
 
 /** Rows returned at most by `db.query`. */
@@ -26,9 +26,11 @@ export class DatabaseService {
 
   /** @param url PostgreSQL URL, or undefined when none is configured */
   constructor(url: string | undefined | Promise<string | undefined>) {
-    this.pool = Promise.resolve(url).then((u) => {
+    // pg loads on first use, so starting the runtime does not pay for it.
+    this.pool = Promise.resolve(url).then(async (u) => {
       if (!u) return null;
-      const pool = new pg.Pool({ connectionString: u, max: 3, connectionTimeoutMillis: 5000, idleTimeoutMillis: 10_000 });
+      const { default: pgModule } = await import('pg');
+      const pool = new pgModule.Pool({ connectionString: u, max: 3, connectionTimeoutMillis: 5000, idleTimeoutMillis: 10_000 });
       pool.on('error', () => {});
       return pool;
     });

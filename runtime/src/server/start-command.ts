@@ -3,7 +3,7 @@
  *
  *   config := defaults < file < env < flags
  *   kafka  := config.kafka  | embedded broker (in-process, fast)  | none, with one line saying how to get one
- *   pg     := config.pg     | embedded PostgreSQL, started in the background (requests wait for it)
+ *   pg     := config.pg     | embedded PostgreSQL, started right after the ready line (requests wait for it)
  *   listen on host:port (a free port when taken, said on stderr) → stdout: `Streamlab ready: URL`
  *   open the browser when asked and a display exists; SIGINT/SIGTERM → close everything → exit 0
  */
@@ -44,7 +44,11 @@ export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<
       closers.push(() => broker.close());
     }
   }
-  const pg: Promise<string | undefined> = config.pg ? Promise.resolve(config.pg) : startEmbeddedPg(config, io, closers);
+  // The embedded PostgreSQL starts after the ready line: requests that need it wait for it.
+  let startPg: () => void = () => {};
+  const pg: Promise<string | undefined> = config.pg
+    ? Promise.resolve(config.pg)
+    : new Promise<void>((resolve) => (startPg = resolve)).then(() => startEmbeddedPg(config, io, closers));
   const services: Promise<JobServices> = pg.then((url) => ({ ...(kafka ? { kafka } : {}), ...(url ? { pg: url } : {}) }));
   const lessonsDir = config.lessonsDir ?? join(REPO_ROOT, 'lessons');
   const server = await startRuntimeServer({
@@ -56,6 +60,7 @@ export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<
   });
   if (server.portFallback) io.err(`streamlab: port ${config.port} is taken; using ${server.port} instead.`);
   io.out(`Streamlab ready: ${server.url}`);
+  startPg();
   if (config.open && config.display) openBrowser(server.url);
   let closing: Promise<void> | null = null;
   return {

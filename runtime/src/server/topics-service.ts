@@ -3,7 +3,7 @@
  * runtime's configured bootstrap servers. Clients connect lazily and are shared by all connections.
  */
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import type { ServerMessageOf } from '../protocol/index.js';
 import { RequestError } from './request-error.js';
 
@@ -19,15 +19,18 @@ export class TopicsService {
 
   /** @param bootstrap `host:port[,host:port]`, or undefined when no Kafka is configured */
   constructor(bootstrap: string | undefined | Promise<string | undefined>) {
-    this.kafka = Promise.resolve(bootstrap).then((b) => b
-      ? new Kafka({
+    // kafkajs loads on first use, so starting the runtime does not pay for it.
+    this.kafka = Promise.resolve(bootstrap).then(async (b) => {
+      if (!b) return null;
+      const { Kafka, logLevel } = await import('kafkajs');
+      return new Kafka({
         clientId: 'streamlab-runtime',
         brokers: b.split(',').map((s) => s.trim()).filter(Boolean),
         logLevel: logLevel.NOTHING,
         connectionTimeout: 3000,
         retry: { retries: 2, initialRetryTime: 100 },
-      })
-      : null);
+      });
+    });
   }
 
   private async client(): Promise<Kafka> {
