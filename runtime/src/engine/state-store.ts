@@ -17,6 +17,14 @@ export class StateStore<V> {
   private committed = new Map<string, V>();
   private pending = new Map<string, V | typeof DELETED>();
   private committedVersion = 0;
+  /** Live keys as this batch sees them, kept up to date so `size` is O(1). */
+  private liveCount = 0;
+
+  private isLive(key: string): boolean {
+    const p = this.pending.get(key);
+    if (p !== undefined) return p !== DELETED;
+    return this.committed.has(key);
+  }
 
   /** The last committed version (0 = empty initial state; batch N commits version N + 1). */
   get version(): number {
@@ -30,10 +38,12 @@ export class StateStore<V> {
   }
 
   put(key: string, value: V): void {
+    if (!this.isLive(key)) this.liveCount++;
     this.pending.set(key, value);
   }
 
   remove(key: string): void {
+    if (this.isLive(key)) this.liveCount--;
     if (this.committed.has(key)) this.pending.set(key, DELETED);
     else this.pending.delete(key);
   }
@@ -52,13 +62,7 @@ export class StateStore<V> {
 
   /** Number of live keys as this batch sees them. */
   get size(): number {
-    let n = this.committed.size;
-    for (const [k, p] of this.pending) {
-      const had = this.committed.has(k);
-      if (p === DELETED) n -= had ? 1 : 0;
-      else if (!had) n += 1;
-    }
-    return n;
+    return this.liveCount;
   }
 
   /** Whether there are uncommitted writes. */
@@ -80,6 +84,7 @@ export class StateStore<V> {
   /** Discards this batch's writes. */
   abort(): void {
     this.pending.clear();
+    this.liveCount = this.committed.size;
   }
 
   /** The committed version as plain data. */
@@ -91,6 +96,7 @@ export class StateStore<V> {
   restore(s: StateSnapshot<V>): void {
     this.committed = new Map(s.entries.map(([k, v]) => [k, v]));
     this.pending.clear();
+    this.liveCount = this.committed.size;
     this.committedVersion = s.version;
   }
 }

@@ -66,6 +66,9 @@ export interface BatchTrace {
 
 /** Collects a trace while a batch runs; cheap when nothing is recorded past the cap. */
 export class TraceCollector {
+  /** Rows kept per list; 0 turns per-row detail off (counts are still exact). */
+  constructor(readonly cap: number = TRACE_SAMPLE_CAP) {}
+
   readonly rows: RowTrace[] = [];
   rowTotal = 0;
   droppedLate = 0;
@@ -74,19 +77,19 @@ export class TraceCollector {
 
   /** Whether another row detail would still be kept (callers skip building details otherwise). */
   get wantsRow(): boolean {
-    return this.rows.length < TRACE_SAMPLE_CAP;
+    return this.rows.length < this.cap;
   }
 
   addRow(r: RowTrace): void {
-    if (this.rows.length < TRACE_SAMPLE_CAP) this.rows.push(r);
+    if (this.rows.length < this.cap) this.rows.push(r);
   }
 
   addEviction(e: EvictionTrace): void {
     this.evictedTotal++;
-    if (this.evictions.length < TRACE_SAMPLE_CAP) this.evictions.push(e);
+    if (this.evictions.length < this.cap) this.evictions.push(e);
   }
 
   get wantsEviction(): boolean {
-    return this.evictions.length < TRACE_SAMPLE_CAP;
+    return this.evictions.length < this.cap;
   }
 }

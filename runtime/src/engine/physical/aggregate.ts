@@ -52,7 +52,14 @@ export class AggregateExec implements PhysicalOperator {
     private readonly compact: CompactWindowKey | null = null,
   ) {
     this.children = [child];
+    this.encode = keyEncoder(keyTypes, compact);
   }
+
+  /** Encodes grouping keys for hash maps (specialised by key types at construction). */
+  private readonly encode: (key: unknown[]) => string;
+
+  /** Eviction watermark of the last full eviction scan (per run: a restarted query scans again). */
+  private lastEvictionUs = -Infinity;
 
   /** A key as the output (and the trace) sees it: compact windows become `[start, end]`. */
   private outputKey(key: unknown[]): unknown[] {
@@ -97,7 +104,7 @@ export class AggregateExec implements PhysicalOperator {
         const key = new Array(nk);
         for (let i = 0; i < nk; i++) key[i] = keyFns[i](row);
         if (compactIndex >= 0 && key[compactIndex] === null) continue;
-        const k = encodeKey(key);
+        const k = this.encode(key);
         let g = groups.get(k);
         if (!g) {
           g = { key, bufs: aggs.map((a) => a.create()) };
@@ -117,13 +124,20 @@ export class AggregateExec implements PhysicalOperator {
     const trace = ctx.trace;
     const inSchema = this.child.schema;
     const scratch = new Array(nk);
+    const encode = this.encode;
+    const etIndex = this.eventTime ? this.eventTime.index : -1;
+    const etCompact = this.compact !== null && this.compact.index === etIndex;
+    const etCompactUs = this.compact ? this.compact.windowUs : 0;
+    // Eviction scans all state, so it runs only when the watermark moved or this batch touched a group behind it.
+    let touchedBehindWatermark = false;
     for (const row of rows) {
       for (let i = 0; i < nk; i++) scratch[i] = keyFns[i](row);
       if (compactIndex >= 0 && scratch[compactIndex] === null) continue;
       const key = scratch;
-      const k = encodeKey(key);
+      const k = encode(key);
       if (watermarked) {
-        const t = this.timeOf(key);
+        const t = etCompact ? (key[etIndex] as number) + etCompactUs : this.timeOf(key);
+        if (t !== null && t <= evictUs) touchedBehindWatermark = true;
         if (t !== null && t <= lateUs) {
           lateKeys.add(k);
           trace.droppedLate++;
@@ -151,7 +165,9 @@ export class AggregateExec implements PhysicalOperator {
     } else {
       if (ctx.outputMode === 'update') for (const g of touched.values()) out.push(this.emit(g));
       if (watermarked) {
-        for (const [k, g] of [...store.entries()]) {
+        const scan = evictUs > this.lastEvictionUs || touchedBehindWatermark;
+        this.lastEvictionUs = evictUs;
+        for (const [k, g] of scan ? [...store.entries()] : []) {
           const t = this.timeOf(g.key);
           if (t !== null && t <= evictUs) {
             store.remove(k);
@@ -209,4 +225,24 @@ export class AggregateExec implements PhysicalOperator {
 /** A rough memory figure for progress reports (Spark reports the state store's JVM size). */
 export function estimateBytes(rows: number, width: number): number {
   return rows * (64 + 16 * width);
+}
+
+const NULL_KEY = '\u0000';
+
+/**
+ * A key encoder for the given key types. Each key position has one type, so primitive keys need no
+ * type tags: values are joined with a separator and NULL gets its own marker. Other keys fall back
+ * to the tagged `encodeKey`.
+ */
+function keyEncoder(keyTypes: StructType, compact: CompactWindowKey | null): (key: unknown[]) => string {
+  const primitive = keyTypes.fields.every((f, i) => (compact !== null && compact.index === i) || (f.dataType.kind === 'atomic' && f.dataType.name !== 'binary'));
+  if (!primitive) return encodeKey;
+  const n = keyTypes.fields.length;
+  if (n === 1) return (key) => (key[0] === null ? NULL_KEY : String(key[0]));
+  if (n === 2) return (key) => `${key[0] === null ? NULL_KEY : key[0]}\u0001${key[1] === null ? NULL_KEY : key[1]}`;
+  return (key) => {
+    let s = '';
+    for (let i = 0; i < key.length; i++) s += `${key[i] === null ? NULL_KEY : key[i]}\u0001`;
+    return s;
+  };
 }

@@ -67,6 +67,11 @@ export interface MicroBatchOptions {
   readonly queryId: () => string;
   readonly runId: string;
   readonly name: string | null;
+  /**
+   * Whether to build the per-row part of the trace (sampled rows, emitted rows). Counts are always
+   * exact; the query turns detail on only while someone observes batches.
+   */
+  readonly traceDetail?: () => boolean;
 }
 
 /** How one trigger may run. */
@@ -256,7 +261,8 @@ export class MicroBatchExecution {
     this.evalCtx.batchTimestampMs = entry.batchTimestampMs;
     const eventTimeStats = new Map<number, EventTimeStats>();
     const stateMetrics = new Map<number, StateOperatorMetrics>();
-    const trace = new TraceCollector();
+    const detail = this.opts.traceDetail?.() ?? true;
+    const trace = new TraceCollector(detail ? TRACE_SAMPLE_CAP : 0);
     const ctx: BatchContext = {
       batchId,
       inputs,
@@ -354,7 +360,7 @@ export class MicroBatchExecution {
       columns: schema.fieldNames(),
       input: { total: numInput, sample: trace.rows },
       droppedLate: trace.droppedLate,
-      emitted: { total: output.length, sample: output.slice(0, TRACE_SAMPLE_CAP).map((r) => r.map((v, i) => prettyString(v, schema.fields[i].dataType))) },
+      emitted: { total: output.length, sample: output.slice(0, trace.cap).map((r) => r.map((v, i) => prettyString(v, schema.fields[i].dataType))) },
       evicted: { total: trace.evictedTotal, sample: trace.evictions },
       stateRowsTotal: [...stateMetrics.values()].reduce((a, m) => a + m.numRowsTotal, 0),
     };

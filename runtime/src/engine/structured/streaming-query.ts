@@ -112,6 +112,7 @@ export class StreamingQuery {
         queryId: () => this.queryId,
         runId: this.runId,
         name: this.name,
+        traceDetail: () => this.listeners.size > 0,
       }, async (rel, index) => rel.provider.createSource({ options: rel.options, userSchema: rel.userSchema, clock: this.opts.session.clock, sourceIndex: index }));
       await exec.initialize();
       this.exec = exec;
