@@ -43,9 +43,9 @@ afterEach(async () => {
   host = undefined;
 });
 
-function newHost(): CheckHost {
-  host = createCheckHost(submission, { startMs: Date.parse('2026-11-21T10:00:00Z'), topics: { 'sensors.temperature': 3, report: 2 } });
-  for (const [key, value] of REPORT) host.cluster.produce('report', value, { key });
+async function newHost(): Promise<CheckHost> {
+  host = await createCheckHost(submission, { startMs: Date.parse('2026-11-21T10:00:00Z'), topics: { 'sensors.temperature': 3, report: 2 } });
+  for (const [key, value] of REPORT) await host.kafka.produce('report', value, { key });
   return host;
 }
 
@@ -56,9 +56,10 @@ function printed(h: CheckHost, from = 0): string[] {
 
 describe('lesson 01: Kafka basics', () => {
   it('sends each reading as JSON keyed by its sensor, so all readings of a sensor land on one partition, in order', async () => {
-    const h = newHost();
+    const h = await newHost();
     await h.load<Submission>().produceReadings(READINGS);
-    const byPartition = [0, 1, 2].map((p) => h.cluster.textRecords('sensors.temperature')
+    const records = await h.kafka.records('sensors.temperature');
+    const byPartition = [0, 1, 2].map((p) => records
       .filter((r) => r.partition === p)
       .map((r) => ({ key: r.key, reading: JSON.parse(r.value ?? 'null') as unknown })));
     const expected = (sensors: string[]) => READINGS.filter((r) => sensors.includes(r.node_name)).map((r) => ({ key: r.node_name, reading: r }));
@@ -67,7 +68,7 @@ describe('lesson 01: Kafka basics', () => {
   });
 
   it('prints every report message once as topic:partition:offset: key=… value=…', async () => {
-    const h = newHost();
+    const h = await newHost();
     const { printReport } = h.load<Submission>();
     await printReport('dashboard');
     expect(printed(h)).toEqual(REPORT_LINES);
@@ -78,7 +79,7 @@ describe('lesson 01: Kafka basics', () => {
   });
 
   it('a consumer in a second group reads every message again', async () => {
-    const h = newHost();
+    const h = await newHost();
     const { printReport } = h.load<Submission>();
     await printReport('dashboard');
     const before = h.output.length;

@@ -39,7 +39,7 @@ afterEach(async () => {
 
 /** Runs the job over every batch; returns the `report` messages of each batch as `key → value` lines, sorted. */
 async function runJob(): Promise<string[][]> {
-  host = createCheckHost(submission, { startMs: at('10:00:00'), topics: { 'sensors.temperature': 3, report: 1 } });
+  host = await createCheckHost(submission, { startMs: at('10:00:00'), topics: { 'sensors.temperature': 3, report: 1 } });
   const { temperatureJob } = host.load<Submission>();
   const ssc = host.streamingContext(10);
   temperatureJob(ssc);
@@ -47,16 +47,14 @@ async function runJob(): Promise<string[][]> {
   for (const batch of BATCHES) {
     for (const [arrival, node, ts, temperature] of batch.arrivals) {
       host.clock.setTime(at(arrival));
-      host.cluster.produce('sensors.temperature', JSON.stringify({ node_name: node, temperature, ts: `2026-11-21T${ts}Z` }), { key: node });
+      await host.kafka.produce('sensors.temperature', JSON.stringify({ node_name: node, temperature, ts: `2026-11-21T${ts}Z` }), { key: node });
     }
     host.clock.setTime(at(batch.time));
     await ssc.awaitBatchCompleted(at(batch.time));
   }
   // A message belongs to the batch during which it was sent (its timestamp is that batch's time).
-  return BATCHES.map((b) => host!.cluster.records('report')
-    .filter((r) => r.timestamp === at(b.time))
-    .map((r) => `${r.key === null ? 'null' : new TextDecoder().decode(r.key)} → ${r.value === null ? 'null' : new TextDecoder().decode(r.value)}`)
-    .sort());
+  const report = await host.kafka.records('report');
+  return BATCHES.map((b) => report.filter((r) => r.timestamp === at(b.time)).map((r) => `${r.key} → ${r.value}`).sort());
 }
 
 describe('lesson 02: the temperature job with DStreams', () => {

@@ -54,7 +54,7 @@ function describeRows(rows: Record<string, unknown>[]): string[] {
 
 /** Runs the stream through the learner's query; returns the rows each batch wrote (by batch, in order). */
 async function runStream(mode: 'update' | 'append', batches = BATCHES.length): Promise<{ perBatch: string[][] }> {
-  host = createCheckHost(submission, { startMs: at('10:00:00'), topics: { [TOPIC]: 1 } });
+  host = await createCheckHost(submission, { startMs: at('10:00:00'), topics: { [TOPIC]: 1 } });
   const { temperatureWindows } = host.load<Submission>();
   const df = temperatureWindows(host.spark);
   const query: StreamingQuery = df.writeStream.format('memory').queryName('windows').outputMode(mode).start();
@@ -66,9 +66,9 @@ async function runStream(mode: 'update' | 'append', batches = BATCHES.length): P
   });
   for (const batch of BATCHES.slice(0, batches)) {
     host.clock.setTime(at(batch.at));
-    for (const [node, ts, temperature] of batch.readings) {
-      host.cluster.produce(TOPIC, JSON.stringify({ node_name: node, temperature, ts: `2026-11-21T${ts}Z` }), { key: node });
-    }
+    await host.kafka.produceAll(TOPIC, batch.readings.map(([node, ts, temperature]) => ({
+      key: node, value: JSON.stringify({ node_name: node, temperature, ts: `2026-11-21T${ts}Z` }),
+    })));
     await query.processAllAvailable();
   }
   await query.processAllAvailable();

@@ -36,10 +36,10 @@ afterEach(async () => {
 
 /** Starts the learner's query with `start`, feeds the three batches, processing each. */
 async function run(start: (s: Submission, spark: SparkSession) => StreamingQuery): Promise<CheckHost> {
-  host = createCheckHost(submission, { startMs: Date.parse('2026-11-21T10:00:10Z'), topics: { events: 1, report: 1 } });
+  host = await createCheckHost(submission, { startMs: Date.parse('2026-11-21T10:00:10Z'), topics: { events: 1, report: 1 } });
   const query = start(host.load<Submission>(), host.spark);
   for (const batch of BATCHES) {
-    for (const e of batch) host.cluster.produce('events', JSON.stringify(e), { key: e._id });
+    await host.kafka.produceAll('events', batch.map((e) => ({ key: e._id, value: JSON.stringify(e) })));
     await query.processAllAvailable();
     host.clock.advance(10_000);
   }
@@ -92,7 +92,7 @@ describe('lesson 04: counting by origin', () => {
 
   it('publishes counts to report keyed by origin, with the whole row as JSON', async () => {
     const h = await run((s, spark) => s.startReport(spark));
-    const first = h.cluster.textRecords('report').filter((r) => r.offset < 3).map((r) => `${r.key} → ${r.value}`).sort();
+    const first = (await h.kafka.records('report')).filter((r) => r.offset < 3).map((r) => `${r.key} → ${r.value}`).sort();
     expect(first).toEqual([
       `${GW1} → {"origin":"${GW1}","count":2}`,
       `${GW2} → {"origin":"${GW2}","count":1}`,
@@ -102,7 +102,7 @@ describe('lesson 04: counting by origin', () => {
 
   it('publishes only the origins whose count changed in each batch (update mode)', async () => {
     const h = await run((s, spark) => s.startReport(spark));
-    const values = h.cluster.textRecords('report').map((r) => r.value ?? 'null');
+    const values = (await h.kafka.records('report')).map((r) => r.value ?? 'null');
     expect([values.slice(0, 3).sort(), values.slice(3, 5).sort(), values.slice(5).sort()]).toEqual([
       [`{"origin":"${GW1}","count":2}`, `{"origin":"${GW2}","count":1}`, `{"origin":"${GW3}","count":2}`],
       [`{"origin":"${GW1}","count":5}`, `{"origin":"${GW3}","count":3}`],

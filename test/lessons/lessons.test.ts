@@ -1,7 +1,9 @@
 /**
  * The lessons tier: every lesson's checks pass on its solution and fail on its starter (each failing
- * check named), graded through the same code the workbench's Check button and `streamlab grade` use;
- * and `streamlab grade --dir` over three lesson-03 submissions gives 100 %, a low and a partial score.
+ * check named), on the run's real Kafka (fresh topics per check), graded through the same code the
+ * workbench's Check button and `streamlab grade` use; and `streamlab grade --dir` over three lesson-03
+ * submissions gives 100 %, a low and a partial score (its checks on the in-memory cluster, the grader's
+ * default without `--kafka`).
  */
 import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { loadLessons } from '../../runtime/src/lessons/load-lessons.js';
 import type { Lesson } from '../../runtime/src/lessons/lesson-schema.js';
 import { gradeSubmission } from '../../runtime/src/lessons/grade-submission.js';
 import { runGradeCommand } from '../../runtime/src/lessons/grade-command.js';
+import { kafkaBootstrap } from '../services/inject.js';
 
 const LESSONS = fileURLToPath(new URL('../../lessons', import.meta.url));
 
@@ -54,14 +57,14 @@ const files = (l: Lesson, which: 'starter' | 'solution') => Object.entries(l[whi
 describe.each(Object.keys(CHECKS))('lesson %s', (id) => {
   it('passes every check on solution.ts', async () => {
     const lesson = lessons.find((l) => l.id === id)!;
-    const r = await gradeSubmission({ lesson, files: files(lesson, 'solution'), entry: 'solution.ts' });
+    const r = await gradeSubmission({ lesson, files: files(lesson, 'solution'), entry: 'solution.ts', services: { kafka: kafkaBootstrap() } });
     expect(r.tests.map((t) => [t.name, t.status, t.message])).toEqual(CHECKS[id]!.map((n) => [n, 'passed', null]));
     expect(r.score).toBe(r.maxScore);
   });
 
   it('fails every check on starter.ts', async () => {
     const lesson = lessons.find((l) => l.id === id)!;
-    const r = await gradeSubmission({ lesson, files: files(lesson, 'starter'), entry: 'starter.ts' });
+    const r = await gradeSubmission({ lesson, files: files(lesson, 'starter'), entry: 'starter.ts', services: { kafka: kafkaBootstrap() } });
     expect(r.tests.filter((t) => t.status === 'failed').map((t) => t.name)).toEqual(CHECKS[id]);
     expect([r.passed, r.score]).toEqual([0, 0]);
   });

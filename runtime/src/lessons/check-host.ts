@@ -1,21 +1,21 @@
 /**
- * What a lesson's `check.test.ts` runs the learner's code against: a ManualClock, an in-memory Kafka
- * cluster wired into every layer (the learner's `KafkaProducer`/`KafkaConsumer`, the structured
- * `format("kafka")` source and sink, the DStream direct stream), and an active SparkSession whose
- * printed text is captured. The learner's files are compiled with the runtime's own compiler
- * (esbuild, `streamlab` external) and evaluated with `require("streamlab")` bound to the very module
- * instance the check uses, so the host's session is the one `getOrCreate()` returns.
+ * What a lesson's `check.test.ts` runs the learner's code against: a ManualClock, a Kafka wired into
+ * every layer (see check-kafka.ts: in memory, or the run's broker when `STREAMLAB_KAFKA` is set), and
+ * an active SparkSession whose printed text is captured. The learner's files are compiled with the
+ * runtime's own compiler (esbuild, `streamlab` external) and evaluated with `require("streamlab")`
+ * bound to the very module instance the check uses, so the host's session is the one
+ * `getOrCreate()` returns.
  */
 import { compileLearnerFiles, type LearnerFile } from '../jobs/compile.js';
 import { ManualClock } from '../engine/clock.js';
-import { registerSinkProvider, registerSourceProvider } from '../engine/formats.js';
-import { InMemoryKafkaCluster } from '../engine/kafka-client/memory-kafka-cluster.js';
-import { memoryKafkaSinkProvider, memoryKafkaSourceProvider } from '../engine/kafka-client/memory-kafka-format.js';
-import { setKafkaClientFactory } from '../engine/kafka-client/client-factory.js';
 import { SparkSession } from '../engine/structured/session.js';
 import { StreamingContext } from '../engine/dstream/streaming-context.js';
 import * as streamlab from '../streamlab.js';
+import { brokerCheckKafka, memoryCheckKafka, type CheckKafka } from './check-kafka.js';
 import { submissionFiles } from './submission-files.js';
+
+/** Env variable naming the Kafka bootstrap servers checks run on (in memory when unset). */
+export const CHECK_KAFKA_ENV = 'STREAMLAB_KAFKA';
 
 /** Options of {@link createCheckHost}. */
 export interface CheckHostOptions {
@@ -23,12 +23,14 @@ export interface CheckHostOptions {
   startMs: number;
   /** Topics to create up front with their partition counts. */
   topics?: Record<string, number>;
+  /** The check process's environment (default `process.env`): `STREAMLAB_KAFKA` picks a real broker. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** One check's world. */
 export interface CheckHost {
   readonly clock: ManualClock;
-  readonly cluster: InMemoryKafkaCluster;
+  readonly kafka: CheckKafka;
   readonly spark: SparkSession;
   /** Text the learner's code printed (console.log, console sink, pprint), in order. */
   readonly output: string[];
@@ -38,11 +40,11 @@ export interface CheckHost {
   streamingContext(batchSeconds: number): StreamingContext;
   /** Evaluates the submission in this host and returns its exports. */
   load<T>(): T;
-  /** Stops every query and context this host started. */
+  /** Stops every query and context this host started and closes its Kafka clients. */
   close(): Promise<void>;
 }
 
-/** The compiled submission: CommonJS code, or the compile error the learner must see. */
+/** The compiled submission (CommonJS). */
 export interface CompiledSubmission {
   code: string;
   entry: string;
@@ -66,27 +68,25 @@ function formatArgs(args: unknown[]): string {
 }
 
 /** Creates a fresh host; `submission` is evaluated on `load()`. */
-export function createCheckHost(submission: CompiledSubmission, options: CheckHostOptions): CheckHost {
+export async function createCheckHost(submission: CompiledSubmission, options: CheckHostOptions): Promise<CheckHost> {
   const clock = new ManualClock(options.startMs);
-  const cluster = new InMemoryKafkaCluster({ clock });
-  for (const [t, n] of Object.entries(options.topics ?? {})) cluster.createTopic(t, n);
-  setKafkaClientFactory(cluster);
-  registerSourceProvider('kafka', memoryKafkaSourceProvider(cluster));
-  registerSinkProvider('kafka', memoryKafkaSinkProvider(cluster));
+  const env = options.env ?? process.env;
+  const brokers = env[CHECK_KAFKA_ENV];
+  const kafka = brokers ? await brokerCheckKafka(brokers, clock, options.topics ?? {}) : memoryCheckKafka(clock, options.topics ?? {});
   const output: string[] = [];
-  const print = (text: string) => output.push(text.endsWith('\n') ? text : `${text}\n`);
-  SparkSession.getActiveSession()?.stop().catch(() => undefined);
+  const print = (line: string) => output.push(line.endsWith('\n') ? line : `${line}\n`);
+  await SparkSession.getActiveSession()?.stop();
   const spark = SparkSession.builder.appName('check').clock(clock).output(print).create();
   const contexts: StreamingContext[] = [];
   const learnerConsole = { ...globalThis.console, log: (...a: unknown[]) => print(formatArgs(a)), info: (...a: unknown[]) => print(formatArgs(a)) };
   return {
     clock,
-    cluster,
+    kafka,
     spark,
     output,
     text: () => output.join(''),
     streamingContext(batchSeconds) {
-      const ssc = new StreamingContext(spark.sparkContext, batchSeconds, { clock, kafka: cluster, stdout: print });
+      const ssc = new StreamingContext(spark.sparkContext, batchSeconds, { clock, kafka: kafka.dstream, stdout: print });
       contexts.push(ssc);
       return ssc;
     },
@@ -104,7 +104,7 @@ export function createCheckHost(submission: CompiledSubmission, options: CheckHo
     async close() {
       for (const ssc of contexts) ssc.stop(false);
       await spark.stop();
-      setKafkaClientFactory(null);
+      await kafka.close();
     },
   };
 }

@@ -3,7 +3,10 @@
  *
  *   streamlab grade --lesson 03 --file sub.ts [--json out.json] [--junit out.xml]
  *   streamlab grade --lesson 03 --dir submissions/ [--csv grades.csv] [--json out.json] [--junit out.xml]
- *   (either form: [--lessons <folder with NN-slug lessons>])
+ *   (either form: [--lessons <folder with NN-slug lessons>] [--kafka host:port])
+ *
+ * Checks run on the in-memory Kafka cluster unless `--kafka` (or `STREAMLAB_KAFKA`) names a broker; then
+ * each check gets fresh topics there.
  *
  * Prints per-check results and ends with `N passed, M failed`; exits 0 only when every check of every
  * submission passed, 1 when some failed, 2 on a usage error. In `--dir` mode each `.ts` file or
@@ -30,7 +33,7 @@ const processIo: GradeIo = {
   stderr: (t) => process.stderr.write(t),
 };
 
-const USAGE = 'usage: streamlab grade --lesson NN (--file submission.ts | --dir submissions/) [--json out.json] [--junit out.xml] [--csv grades.csv] [--lessons dir]\n';
+const USAGE = 'usage: streamlab grade --lesson NN (--file submission.ts | --dir submissions/) [--json out.json] [--junit out.xml] [--csv grades.csv] [--lessons dir] [--kafka host:port]\n';
 
 /** One student's submission in a folder: a `.ts` file or a sub-folder. */
 async function studentsIn(dir: string): Promise<{ student: string; files: LearnerFile[] }[]> {
@@ -52,7 +55,7 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
       args: [...argv],
       options: {
         lesson: { type: 'string' }, file: { type: 'string' }, dir: { type: 'string' },
-        json: { type: 'string' }, junit: { type: 'string' }, csv: { type: 'string' }, lessons: { type: 'string' },
+        json: { type: 'string' }, junit: { type: 'string' }, csv: { type: 'string' }, lessons: { type: 'string' }, kafka: { type: 'string' },
       },
       allowPositionals: false,
     }) as { values: Record<string, string | undefined> });
@@ -65,6 +68,7 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
     return 2;
   }
   const root = values.lessons ?? defaultLessonsRoot();
+  const services = values.kafka ? { kafka: values.kafka } : {};
   const lesson = findLesson(await loadLessons(root), values.lesson);
   if (!lesson) {
     io.stderr(`No lesson ${values.lesson} in ${root}\n`);
@@ -75,7 +79,7 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
   if (values.file !== undefined) {
     const content = await readFile(values.file, 'utf8');
     const name = basename(values.file);
-    const result = await gradeSubmission({ lesson, files: [{ path: name, content }], entry: name, lessonsRoot: root });
+    const result = await gradeSubmission({ lesson, files: [{ path: name, content }], entry: name, lessonsRoot: root, services });
     grades = [{ student: name.replace(/\.ts$/, ''), result }];
     io.stdout(formatResult(result));
   } else {
@@ -84,7 +88,7 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
     for (const s of students) {
       const result = s.files.length === 0
         ? { lessonId: lesson.id, tests: [{ name: 'the checks run', status: 'failed' as const, message: 'no .ts files in the submission', points: 0, maxPoints: 1, durationMs: 0 }], passed: 0, failed: 1, score: 0, maxScore: 1 }
-        : await gradeSubmission({ lesson, files: s.files, lessonsRoot: root });
+        : await gradeSubmission({ lesson, files: s.files, lessonsRoot: root, services });
       grades.push({ student: s.student, result });
       io.stdout([`${s.student}: ${result.passed}/${result.tests.length} checks, ${result.score}/${result.maxScore} points`, ...resultLines(result).map((l) => `  ${l}`)].join('\n') + '\n');
     }

@@ -132,8 +132,10 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
     await writeFiles(subDir, options.files);
     const entry = entryFile(options.files, options.entry);
     const resultFile = join(work, 'result.json');
+    // Only the services named here reach the checks: an inherited STREAMLAB_KAFKA must not switch them.
+    const { STREAMLAB_KAFKA: _kafka, STREAMLAB_PG: _pg, ...inherited } = process.env;
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
+      ...inherited,
       [SUBMISSION_ENV]: subDir,
       [SUBMISSION_ENTRY_ENV]: entry,
       FORCE_COLOR: '0',

@@ -17,15 +17,24 @@ import type {
 } from '../../engine/kafka-client/client-types.js';
 import { kafkajsConfig, type KafkaConnection } from './kafka-connection.js';
 
+/** Options of {@link kafkajsClientFactory}. */
+export interface LearnerClientOptions {
+  /** Timestamps of records sent without one (the run's clock, so a manual clock gives manual times). */
+  now?: () => number;
+  /** Longest wait for the group's first assignment before a poll's own timeout starts (default 30 s). */
+  joinTimeoutMs?: number;
+}
+
 const toBuffer = (b: Uint8Array | null): Buffer | null => (b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 /** Creates learner Kafka clients on the runtime's Kafka. */
-export function kafkajsClientFactory(connection: KafkaConnection): KafkaClientFactory {
+export function kafkajsClientFactory(connection: KafkaConnection, options: LearnerClientOptions = {}): KafkaClientFactory {
   const prefix = connection.topicPrefix ?? '';
   const kafka = new Kafka({ ...kafkajsConfig(connection), logLevel: logLevel.NOTHING });
+  const now = options.now ?? (() => Date.now());
   return {
-    producer: (config) => new KafkajsProducer(kafka, prefix, config),
-    consumer: (config) => new KafkajsConsumer(kafka, prefix, config),
+    producer: (config) => new KafkajsProducer(kafka, prefix, config, now),
+    consumer: (config) => new KafkajsConsumer(kafka, prefix, config, options.joinTimeoutMs ?? 30_000),
   };
 }
 
@@ -33,7 +42,7 @@ class KafkajsProducer implements ProducerBackend {
   private readonly producer: Producer;
   private readonly connected: Promise<void>;
 
-  constructor(private readonly kafka: Kafka, private readonly prefix: string, _config: ProducerConfig) {
+  constructor(private readonly kafka: Kafka, private readonly prefix: string, _config: ProducerConfig, private readonly now: () => number) {
     this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });
     this.connected = this.producer.connect();
     this.connected.catch(() => undefined);
@@ -41,7 +50,7 @@ class KafkajsProducer implements ProducerBackend {
 
   async send(record: RawSend): Promise<RecordMetadata> {
     await this.connected;
-    const timestamp = record.timestamp ?? Date.now();
+    const timestamp = record.timestamp ?? this.now();
     const [meta] = await this.producer.send({
       topic: this.prefix + record.topic,
       messages: [{
@@ -85,8 +94,13 @@ class KafkajsConsumer implements ConsumerBackend {
   private assigned: string[] = [];
   private started: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private joined!: () => void;
+  /** Resolves at the first assignment: a poll's timeout counts from there, as joining is not waiting for data. */
+  private readonly firstJoin = new Promise<void>((resolve) => {
+    this.joined = resolve;
+  });
 
-  constructor(private readonly kafka: Kafka, private readonly prefix: string, private readonly config: ConsumerConfig) {
+  constructor(private readonly kafka: Kafka, private readonly prefix: string, private readonly config: ConsumerConfig, private readonly joinTimeoutMs: number) {
     this.groupId = config.group_id ?? null;
     this.consumer = kafka.consumer({ groupId: this.groupId ?? `streamlab-nogroup-${randomBytes(6).toString('hex')}`, allowAutoTopicCreation: true });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
@@ -94,6 +108,7 @@ class KafkajsConsumer implements ConsumerBackend {
       this.assigned = Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => `${t.slice(this.prefix.length)}:${p}`)).sort();
       // Records buffered for partitions this member lost belong to another member now.
       for (let i = this.buffer.length - 1; i >= 0; i--) if (!this.assigned.includes(`${this.buffer[i]!.topic}:${this.buffer[i]!.partition}`)) this.buffer.splice(i, 1);
+      this.joined();
     });
   }
 
@@ -130,6 +145,7 @@ class KafkajsConsumer implements ConsumerBackend {
   async poll(timeoutMs: number, maxRecords: number): Promise<RawRecord[]> {
     if (!this.started) return [];
     await this.started;
+    await Promise.race([this.firstJoin, new Promise<void>((resolve) => setTimeout(resolve, this.joinTimeoutMs).unref())]);
     if (this.buffer.length === 0 && timeoutMs > 0) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
