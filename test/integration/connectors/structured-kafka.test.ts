@@ -253,4 +253,39 @@ describe('Structured Streaming on real Kafka', () => {
     expect(lenient.error).toBeNull();
     expect(lenient.rows).toEqual([['v6'], ['v7'], ['v8'], ['v9']]);
   });
+
+  it('fails when a subscribed topic is deleted with failOnDataLoss, and warns without', async () => {
+    const run = async (failOnDataLoss: boolean, name: string) => {
+      const topic = await topicWith('doomed', 2);
+      const writer = new KafkaWriter(conn, { topic });
+      await writer.write([{ value: 'a', partition: 0 }, { value: 'b', partition: 1 }]);
+      await writer.close();
+      const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+      const q = spark.readStream
+        .format('kafka')
+        .option('kafka.bootstrap.servers', 'kafka:9092')
+        .option('subscribe', topic)
+        .option('startingOffsets', 'earliest')
+        .option('failOnDataLoss', String(failOnDataLoss))
+        .load()
+        .selectExpr('CAST(value AS STRING) AS v')
+        .writeStream.format('memory')
+        .queryName(name)
+        .start();
+      await q.processAllAvailable();
+      await admin.deleteTopics({ topics: [topic] });
+      const error = await q.processAllAvailable().then(() => null, (e: unknown) => e as Error);
+      const active = q.isActive;
+      await q.stop();
+      return { topic, error, active, rows: spark.memorySinks.get(name)!.allRows().map((r) => r[0]).sort() };
+    };
+    const strict = await run(true, 'deleted_strict');
+    expect(strict.error?.message).toContain(`Partitions [${strict.topic}-0, ${strict.topic}-1] are gone`);
+    expect(strict.error?.message).toContain('set the source option "failOnDataLoss" to "false"');
+    expect(strict.rows).toEqual(['a', 'b']);
+    const lenient = await run(false, 'deleted_lenient');
+    expect(lenient.error).toBeNull();
+    expect(lenient.active).toBe(true);
+    expect(lenient.rows).toEqual(['a', 'b']);
+  });
 });

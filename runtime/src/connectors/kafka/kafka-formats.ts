@@ -16,22 +16,36 @@ import type { SourceProvider } from '../../engine/sources/source.js';
 import { KafkajsPartitionReader, type PartitionReaderOptions } from './partition-reader.js';
 import { KafkaWriter } from './kafka-writer.js';
 import { resolveKafkaConnection, type KafkaConnection } from './kafka-connection.js';
+import { reportDataLoss } from './data-loss.js';
 
 /** The engine's reader interface over the kafkajs partition reader. */
 export class KafkajsReaderAdapter implements KafkaPartitionReader {
   private readonly reader: KafkajsPartitionReader;
+  /** Partitions listed before, to notice deleted ones (Spark: "… are gone"). */
+  private readonly seen = new Set<string>();
 
-  constructor(connection: KafkaConnection, options: PartitionReaderOptions = {}) {
+  constructor(connection: KafkaConnection, private readonly options: PartitionReaderOptions = {}) {
     this.reader = new KafkajsPartitionReader(connection, options);
   }
 
   async listPartitions(query: { topics?: readonly string[]; pattern?: string }): Promise<PartitionInfo[]> {
+    let parts: PartitionInfo[];
     if (query.pattern !== undefined) {
       // Spark's subscribePattern is a Java regex matched against the whole topic name.
       const re = new RegExp(`^(?:${query.pattern})$`);
-      return this.reader.partitionOffsets((await this.reader.listTopics()).filter((t) => re.test(t)));
+      parts = await this.reader.partitionOffsets((await this.reader.listTopics()).filter((t) => re.test(t)));
+    } else {
+      parts = await this.reader.partitionOffsets(query.topics ?? []);
     }
-    return this.reader.partitionOffsets(query.topics ?? []);
+    const now = new Set(parts.map((p) => `${p.topic}-${p.partition}`));
+    const gone = [...this.seen].filter((k) => !now.has(k));
+    for (const k of gone) this.seen.delete(k);
+    for (const k of now) this.seen.add(k);
+    if (gone.length > 0) {
+      const [topic, partition] = splitPartitionKey(gone[0]!);
+      reportDataLoss(this.options.failOnDataLoss ?? true, this.options.warn ?? ((m) => console.warn(m)), `Partitions [${gone.join(', ')}] are gone`, topic, partition);
+    }
+    return parts;
   }
 
   async read(topic: string, partition: number, from: number, until: number): Promise<EngineKafkaRecord[]> {
@@ -89,6 +103,11 @@ export function kafkaSinkProvider(runtime: KafkaConnection | undefined): SinkPro
       };
     },
   };
+}
+
+function splitPartitionKey(key: string): [string, number] {
+  const dash = key.lastIndexOf('-');
+  return [key.slice(0, dash), Number(key.slice(dash + 1))];
 }
 
 function unused(): never {
