@@ -251,6 +251,10 @@ export class LiveClient implements RuntimeClient {
     return r.topics.map((t) => ({ name: t.name, partitions: t.partitions, endOffsets: (t as { endOffsets?: string[] }).endOffsets ?? [] }));
   }
 
+  async createTopic(topic: string, partitions: number) {
+    await this.request<'topics.create.ok'>({ kind: 'topics.create', topic, partitions });
+  }
+
   async tailTopic(topic: string, from: 'earliest' | 'latest') {
     const r = await this.request<'topics.tail.ok'>({ kind: 'topics.tail', topic, from });
     return { tailId: r.tailId };

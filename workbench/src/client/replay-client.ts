@@ -87,6 +87,10 @@ export class ReplayClient implements RuntimeClient {
     return this.session.topics;
   }
 
+  async createTopic(): Promise<void> {
+    throw new RuntimeError('not-implemented', 'A recorded session cannot create topics.');
+  }
+
   async tailTopic(topic: string) {
     const tailId = `tail-${topic}`;
     for (const r of this.session.records.filter((x) => x.topic === topic)) this.later(20, () => this.emit({ kind: 'topics.record', tailId, ...r }));

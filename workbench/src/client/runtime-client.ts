@@ -56,6 +56,7 @@ export interface RuntimeClient {
   /** Starts the autograder; the results arrive as a `check.result` event. */
   runChecks(lessonId: string, files: SourceFile[]): Promise<{ checkId: string }>;
   listTopics(): Promise<TopicInfo[]>;
+  createTopic(topic: string, partitions: number): Promise<void>;
   tailTopic(topic: string, from: 'earliest' | 'latest'): Promise<{ tailId: string }>;
   untailTopic(tailId: string): Promise<void>;
   produce(record: { topic: string; key: string | null; value: string | null; timestamp?: number }): Promise<{ partition: number; offset: string }>;

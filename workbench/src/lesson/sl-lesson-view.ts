@@ -69,6 +69,10 @@ export class SlLessonView extends LitElement {
     this.addEventListener('sl-check', () => void this.check());
     this.addEventListener('sl-topics-refresh', () => void this.session.session?.refreshTopics());
     this.addEventListener('sl-tail', (e) => void this.session.session?.tail((e as CustomEvent<string>).detail));
+    this.addEventListener('sl-create-topic', (e) => {
+      const d = (e as CustomEvent<{ topic: string; partitions: number }>).detail;
+      void this.session.session?.createTopic(d.topic, d.partitions);
+    });
     this.addEventListener('sl-produce', (e) => void this.session.session?.produce((e as CustomEvent).detail));
     this.addEventListener('sl-tables-refresh', () => void this.session.session?.refreshTables());
     // Ctrl/Cmd+Enter runs from anywhere in the lesson (the editor handles it itself and stops it).

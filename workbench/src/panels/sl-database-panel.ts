@@ -17,7 +17,8 @@ export class SlDatabasePanel extends LitElement {
   static override styles = [
     sharedStyles,
     css`
-      :host { display: grid; grid-template-columns: minmax(12rem, 1fr) 3fr; gap: 1rem; }
+      :host { display: grid; grid-template-columns: minmax(12rem, 1fr) minmax(0, 3fr); gap: 1rem; }
+      section { min-width: 0; overflow-wrap: anywhere; }
       @media (max-width: 800px) { :host { grid-template-columns: 1fr; } }
       h3 { font-size: 0.95rem; margin: 0 0 0.5rem; }
       ul { padding-left: 1rem; margin: 0; font-size: 0.85rem; }

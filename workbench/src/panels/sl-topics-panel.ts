@@ -1,7 +1,8 @@
 /**
  * `<sl-topics-panel>`: Kafka topics with partitions (and end offsets when the runtime reports them), a
- * live tail of one topic (JSON values pretty-printed), and a form to produce a record. Intent events:
- * `sl-topics-refresh`, `sl-tail` (topic), `sl-produce` ({topic, key, value, timestamp}).
+ * live tail of one topic (JSON values pretty-printed), and forms to create a topic and produce a record.
+ * Intent events: `sl-topics-refresh`, `sl-tail` (topic), `sl-create-topic` ({topic, partitions}),
+ * `sl-produce` ({topic, key, value, timestamp}).
  */
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -20,6 +21,9 @@ export function prettyValue(value: string | null): string {
   }
 }
 
+/** Kafka's topic name characters; `-` escaped because input patterns use the `v` regex flag. */
+const TOPIC_PATTERN = '[A-Za-z0-9._\\-]+';
+
 const fire = (el: HTMLElement, type: string, detail?: unknown) => el.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
 
 @customElement('sl-topics-panel')
@@ -27,7 +31,9 @@ export class SlTopicsPanel extends LitElement {
   static override styles = [
     sharedStyles,
     css`
-      :host { display: grid; grid-template-columns: minmax(14rem, 1fr) 3fr; gap: 1rem; }
+      :host { display: grid; grid-template-columns: minmax(16rem, 1fr) minmax(0, 2fr); gap: 1rem; }
+      section { min-width: 0; overflow-x: auto; }
+      td:first-child { overflow-wrap: anywhere; }
       @media (max-width: 800px) { :host { grid-template-columns: 1fr; } }
       h3 { font-size: 0.95rem; margin: 0 0 0.5rem; }
       form { display: grid; gap: 0.4rem; margin-top: 1rem; }
@@ -46,6 +52,12 @@ export class SlTopicsPanel extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     fire(this, 'sl-topics-refresh');
+  }
+
+  private create(e: SubmitEvent): void {
+    e.preventDefault();
+    const form = new FormData(e.target as HTMLFormElement);
+    fire(this, 'sl-create-topic', { topic: String(form.get('name') ?? '').trim(), partitions: Number(form.get('partitions') ?? 1) });
   }
 
   private submit(e: SubmitEvent): void {
@@ -70,6 +82,12 @@ export class SlTopicsPanel extends LitElement {
           <tbody>${this.topics.map((t) => html`<tr><td>${t.name}</td><td>${t.partitions}</td><td>${t.endOffsets.length ? t.endOffsets.join(', ') : '—'}</td>
             <td><button @click=${() => fire(this, 'sl-tail', t.name)} aria-pressed=${this.tailing === t.name} aria-label="Tail ${t.name}">Tail</button></td></tr>`)}</tbody>
         </table>
+        <form @submit=${this.create} aria-label="Create a topic">
+          <h3>Create a topic</h3>
+          <label>Name <input name="name" required pattern=${TOPIC_PATTERN} autocomplete="off" /></label>
+          <label>Partitions <input name="partitions" type="number" min="1" max="64" value="1" required /></label>
+          <button type="submit">Create topic</button>
+        </form>
         <form @submit=${this.submit} aria-label="Produce a record">
           <h3>Produce a record</h3>
           <label>Topic <select name="topic" required>${this.topics.map((t) => html`<option>${t.name}</option>`)}</select></label>
@@ -81,7 +99,7 @@ export class SlTopicsPanel extends LitElement {
         </form>
       </section>
       <section aria-label="Tail">
-        <h3>${this.tailing ? html`Tailing ${this.tailing} (${this.records.length} records)` : 'Choose a topic to tail'}</h3>
+        <h3>${this.tailing ? html`Tailing ${this.tailing} (${this.records.length} ${this.records.length === 1 ? "record" : "records"})` : 'Choose a topic to tail'}</h3>
         <div class="records">
           <table class="data">
             <thead><tr><th scope="col">Partition</th><th scope="col">Offset</th><th scope="col">Timestamp</th><th scope="col">Key</th><th scope="col">Value</th></tr></thead>

@@ -172,6 +172,16 @@ export class SlSession extends LitElement {
     }
   }
 
+  async createTopic(topic: string, partitions: number): Promise<void> {
+    try {
+      await this.require().createTopic(topic, partitions);
+      this.set({ ...this.state, produced: `Created ${topic} with ${partitions} ${partitions === 1 ? 'partition' : 'partitions'}.` });
+      await this.refreshTopics();
+    } catch (e) {
+      this.set({ ...this.state, produced: `Not created: ${message(e)}` });
+    }
+  }
+
   async produce(record: { topic: string; key: string | null; value: string | null; timestamp?: number }): Promise<void> {
     try {
       const { partition, offset } = await this.require().produce(record);
