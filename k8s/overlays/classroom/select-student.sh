@@ -10,7 +10,9 @@
 #   token    the student's access token for the workbench (8 to 200 characters)
 #
 # Exported for COMMAND: STREAMLAB_STUDENT, STREAMLAB_TOKEN, STREAMLAB_TOPIC_PREFIX,
-# STREAMLAB_PG_SCHEMA, and STREAMLAB_PG (when set) with the student's schema as search_path.
+# STREAMLAB_PG_SCHEMA, STREAMLAB_PG (when set) with the student's schema as search_path, and, when
+# STREAMLAB_CLASS_DOMAIN is set, STREAMLAB_ALLOWED_ORIGINS extended with the student's address
+# http(s)://STUDENT.DOMAIN ('_' becomes '-'), the page origin the runtime must accept.
 # The roster is read from $STREAMLAB_ROSTER (default /classroom/roster/roster.csv).
 set -eu
 
@@ -58,6 +60,11 @@ if [ -n "${STREAMLAB_PG:-}" ]; then
     *) separator='?' ;;
   esac
   export STREAMLAB_PG="${STREAMLAB_PG}${separator}options=-c%20search_path%3D${student}"
+fi
+if [ -n "${STREAMLAB_CLASS_DOMAIN:-}" ]; then
+  # The same host name student-access.sh gives this student's Ingress rule.
+  host="$(printf '%s' "$student" | tr _ -).$STREAMLAB_CLASS_DOMAIN"
+  export STREAMLAB_ALLOWED_ORIGINS="${STREAMLAB_ALLOWED_ORIGINS:+$STREAMLAB_ALLOWED_ORIGINS,}http://$host,https://$host"
 fi
 
 exec "$@"

@@ -73,8 +73,9 @@ async function sql(...statements: string[]): Promise<void> {
 }
 
 /** Asks the started runtime, through its websocket, what it sees of Kafka and PostgreSQL. */
-async function askRuntime(port: number, token: string, topic: string, query: string): Promise<{ topic: unknown; query: unknown }> {
-  const client = await TestClient.connect(`ws://127.0.0.1:${port}/ws?token=${token}`);
+async function askRuntime(port: number, token: string, origin: string, topic: string, query: string): Promise<{ topic: unknown; query: unknown }> {
+  // As the learner's browser does, from the page's origin.
+  const client = await TestClient.connect(`ws://127.0.0.1:${port}/ws?token=${token}`, { origin });
   try {
     expect(await client.hello()).toMatchObject({ kind: 'hello.ok' });
     const topics = await client.request({ kind: 'topics.list' });
@@ -129,7 +130,7 @@ describe('compose streamlab service, run outside a container', () => {
     const port = await freePort();
     const args = localCommand(port);
     const serviceEnv = environmentOf(service);
-    expect(serviceEnv).toEqual({ STREAMLAB_TOKEN: env.STREAMLAB_TOKEN });
+    expect(serviceEnv).toEqual({ STREAMLAB_TOKEN: env.STREAMLAB_TOKEN, STREAMLAB_ALLOWED_ORIGINS: env.STREAMLAB_ALLOWED_ORIGINS });
 
     const output: string[] = [];
     const child = spawn(process.execPath, [join(repoRoot, 'runtime/bin/streamlab.js'), ...args], {
@@ -149,8 +150,13 @@ describe('compose streamlab service, run outside a container', () => {
     const table = freshName('classroom_compose');
     await sql(`create table ${table} (sensor text)`, `insert into ${table} values ('s-1')`);
     try {
-      expect(await askRuntime(port, env.STREAMLAB_TOKEN!, topic, `select sensor from ${table}`))
+      // The page is http://localhost:5170 on the host (the published port), not the runtime's own
+      // origin here: only STREAMLAB_ALLOWED_ORIGINS lets it in.
+      const page = `http://localhost:${env.STREAMLAB_HOST_PORT}`;
+      expect(await askRuntime(port, env.STREAMLAB_TOKEN!, page, topic, `select sensor from ${table}`))
         .toEqual({ topic: { name: topic, partitions: 1 }, query: [['s-1']] });
+      await expect(TestClient.connect(`ws://127.0.0.1:${port}/ws?token=${env.STREAMLAB_TOKEN}`, { origin: 'http://elsewhere.example' }))
+        .rejects.toThrow('HTTP 403');
     } finally {
       await sql(`drop table ${table}`);
     }
@@ -166,7 +172,11 @@ describe('classroom pod command, run outside a container', () => {
     const statefulSet = parseAllDocuments(manifest).map((d) => d.toJS()).find((o) => o.kind === 'StatefulSet');
     const container = statefulSet.spec.template.spec.containers[0] as Container;
     const names = container.env.map((e) => e.name);
-    expect(names).toEqual(['STREAMLAB_KAFKA', 'POSTGRES_USER', 'POSTGRES_DB', 'POSTGRES_PASSWORD', 'STREAMLAB_PG']);
+    expect(names).toEqual(['STREAMLAB_KAFKA', 'POSTGRES_USER', 'POSTGRES_DB', 'POSTGRES_PASSWORD', 'STREAMLAB_PG', 'STREAMLAB_CLASS_DOMAIN']);
+    const kustomization = parseAllDocuments(readFileSync(join(repoRoot, 'k8s/overlays/classroom/kustomization.yaml'), 'utf8'))[0]!.toJS();
+    const domainLiteral = (kustomization.configMapGenerator as { name: string; literals?: string[] }[])
+      .find((g) => g.name === 'classroom-config')!.literals!.find((l) => l.startsWith('STREAMLAB_CLASS_DOMAIN='))!;
+    const domain = domainLiteral.slice('STREAMLAB_CLASS_DOMAIN='.length);
 
     const rosterDir = mkdtempSync(join(tmpdir(), 'streamlab-roster-'));
     const roster = join(rosterDir, 'roster.csv');
@@ -194,6 +204,7 @@ describe('classroom pod command, run outside a container', () => {
         STREAMLAB_ROSTER: roster,
         STREAMLAB_KAFKA: kafkaBootstrap(),
         STREAMLAB_PG: databaseUrl(),
+        STREAMLAB_CLASS_DOMAIN: domain,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -203,7 +214,9 @@ describe('classroom pod command, run outside a container', () => {
       expect(ready).toMatch(new RegExp(`^Streamlab ready: http://[^/]+:${port}/\\?token=token-for-grace-002$`));
       // The runtime's own database sessions start in the student's schema: `report` is grace's.
       const topic = await createTopic('classroom-pod');
-      expect(await askRuntime(port, 'token-for-grace-002', topic, 'select current_schema(), sensor from report'))
+      // From the student's page, http://<student>.<class domain>/, as the Ingress serves it.
+      const page = `http://${grace.replace(/_/g, '-')}.${domain}`;
+      expect(await askRuntime(port, 'token-for-grace-002', page, topic, 'select current_schema(), sensor from report'))
         .toEqual({ topic: { name: topic, partitions: 1 }, query: [[grace, 'grace-1']] });
       expect(await stop(child)).toBe(0);
     } finally {

@@ -144,7 +144,9 @@ describe('compose services', () => {
       '--pg', `postgres://${env.POSTGRES_USER}:${env.POSTGRES_PASSWORD}@postgres:5432/${env.POSTGRES_DB}`,
       '--data-dir', '/data', '--no-open',
     ]);
-    expect(environmentOf(services.streamlab!)).toEqual({ STREAMLAB_TOKEN: env.STREAMLAB_TOKEN });
+    expect(environmentOf(services.streamlab!)).toEqual({ STREAMLAB_TOKEN: env.STREAMLAB_TOKEN, STREAMLAB_ALLOWED_ORIGINS: env.STREAMLAB_ALLOWED_ORIGINS });
+    // The page origin of the documented URL must be accepted, or the browser's websocket is refused.
+    expect(env.STREAMLAB_ALLOWED_ORIGINS!.split(',')).toContain(`http://localhost:${env.STREAMLAB_HOST_PORT}`);
     expect(services.streamlab!.ports).toEqual([`${env.STREAMLAB_HOST_PORT}:5170`]);
     expect(services.streamlab!.volumes).toEqual(['streamlab-data:/data']);
   });

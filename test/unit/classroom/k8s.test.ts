@@ -106,7 +106,13 @@ describe('overlays', () => {
     expect((streamlab.spec as { replicas: number }).replicas).toBe(1);
     expect(podSpec(streamlab).containers[0]!.args).toEqual(['start', '--host', '0.0.0.0', '--port', '5170', '--data-dir', '/data', '--no-open']);
     expect(podSpec(streamlab).containers[0]!.image).toBe('streamlab:0.1.0');
-    find(objects, 'Ingress', 'streamlab');
+    // The browser's page origin is the Ingress host: the runtime must accept it.
+    const ingress = find(objects, 'Ingress', 'streamlab');
+    const host = (ingress.spec as { rules: { host: string }[] }).rules[0]!.host;
+    const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('streamlab-config-'))!.data as Record<string, string>;
+    expect(config.STREAMLAB_ALLOWED_ORIGINS!.split(',')).toEqual([`http://${host}`, `https://${host}`]);
+    expect(podSpec(streamlab).containers[0]!.env!.find((e) => e.name === 'STREAMLAB_ALLOWED_ORIGINS')!.valueFrom!.configMapKeyRef!.name)
+      .toBe(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('streamlab-config-'))!.metadata.name);
   });
 
   it('classroom runs a Streamlab StatefulSet with one pod per roster row instead of the shared runtime', () => {
@@ -141,6 +147,11 @@ describe('overlays', () => {
     const selectors = parseObjects(generated).filter((o) => o.kind === 'Service')
       .map((o) => (o.spec as { selector: Record<string, string> }).selector['statefulset.kubernetes.io/pod-name']);
     expect(selectors).toEqual(['streamlab-0', 'streamlab-1', 'streamlab-2']);
+    // Each pod accepts its own student's host as page origin: the domain must be the Ingress's.
+    const config = objectsOf('k8s/overlays/classroom').find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('classroom-config-'))!;
+    const domain = (config.data as Record<string, string>).STREAMLAB_CLASS_DOMAIN!;
+    expect(hosts.every((h) => h.endsWith(`.${domain}`))).toBe(true);
+    expect(domain).toBe('streamlab.localtest.me');
   });
 });
 
@@ -179,6 +190,14 @@ describe('select-student.sh', () => {
       .toEqual(['grace', 'token-grace-02', 'postgres://u:p@postgres:5432/streamlab?sslmode=disable&options=-c%20search_path%3Dgrace']);
     const linus = run('streamlab-2');
     expect([linus.env.STREAMLAB_TOPIC_PREFIX, linus.env.STREAMLAB_PG_SCHEMA, linus.env.STREAMLAB_PG]).toEqual(['lin_us.', 'lin_us', undefined]);
+  });
+
+  it('adds the student address to the accepted page origins when the class domain is set', () => {
+    expect(run('streamlab-2', { STREAMLAB_CLASS_DOMAIN: 'class.example.org' }).env.STREAMLAB_ALLOWED_ORIGINS)
+      .toBe('http://lin-us.class.example.org,https://lin-us.class.example.org');
+    expect(run('streamlab-0', { STREAMLAB_CLASS_DOMAIN: 'class.example.org', STREAMLAB_ALLOWED_ORIGINS: 'http://teacher.example.org' }).env.STREAMLAB_ALLOWED_ORIGINS)
+      .toBe('http://teacher.example.org,http://ada.class.example.org,https://ada.class.example.org');
+    expect(run('streamlab-0').env.STREAMLAB_ALLOWED_ORIGINS).toBeUndefined();
   });
 
   it('refuses a pod without a roster row, and rows it cannot use', () => {
