@@ -1,0 +1,84 @@
+/**
+ * A closed socket keeps its runs for the grace period (a reconnect with the session id gets them back)
+ * and stops them after it: their job processes are gone.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../runtime/src/config.js';
+import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/server/runtime-server.js';
+import type { ServerMessageOf } from '../../../runtime/src/protocol/index.js';
+import { TestClient } from './ws-client.js';
+
+const TOKEN = 'session-test-token-0123456789';
+const servers: RuntimeServer[] = [];
+const TICKING = 'setInterval(() => console.log("tick"), 60_000);\n';
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+async function serverWithGrace(socketGraceMs: number): Promise<RuntimeServer> {
+  const server = await startRuntimeServer({ config: resolveConfig({ port: 0, token: TOKEN, limits: { socketGraceMs } }), services: {} });
+  servers.push(server);
+  return server;
+}
+
+async function connect(server: RuntimeServer, session?: string): Promise<{ client: TestClient; session: string }> {
+  const client = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
+  const hello = await client.request({ kind: 'hello', versions: [1], ...(session ? { session } : {}) }) as ServerMessageOf<'hello.ok'>;
+  return { client, session: hello.session! };
+}
+
+async function startTicking(client: TestClient): Promise<string> {
+  const reply = await client.request({ kind: 'run.start', files: [{ path: 'pipeline.ts', content: TICKING }], mode: 'system' });
+  if (reply.kind !== 'run.start.ok') throw new Error(JSON.stringify(reply));
+  await client.waitFor((m) => m.kind === 'run.status' && m.runId === reply.runId && m.state === 'running');
+  return reply.runId;
+}
+
+/** Job processes that are children of this test process (found through /proc). */
+function jobProcesses(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('job-child.mjs')) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((r) => setTimeout(r, 50));
+}
+
+describe('sessions', () => {
+  it('a reconnect within the grace period keeps the runs', async () => {
+    const server = await serverWithGrace(600_000);
+    const first = await connect(server);
+    const runId = await startTicking(first.client);
+    await first.client.close();
+    const second = await connect(server, first.session);
+    expect(second.session).toBe(first.session);
+    expect(await second.client.request({ kind: 'run.stop', runId })).toEqual({ kind: 'run.stop.ok', id: '2', runId });
+    expect((await second.client.runEnded(runId)).state).toBe('stopped');
+    await second.client.close();
+  });
+
+  it('after the grace period the runs are stopped and their processes are gone', async () => {
+    const server = await serverWithGrace(0);
+    const first = await connect(server);
+    const runId = await startTicking(first.client);
+    expect(jobProcesses().length).toBe(1);
+    await first.client.close();
+    await until(() => jobProcesses().length === 0);
+    const second = await connect(server, first.session);
+    expect(second.session).not.toBe(first.session);
+    expect(await second.client.request({ kind: 'run.stop', runId })).toEqual({ kind: 'error', id: '2', code: 'not-found', message: `No run ${runId} in this session.` });
+    await second.client.close();
+  });
+});
