@@ -38,6 +38,7 @@ export interface ResolvedColumn {
   readonly type: DataType;
   readonly name: string;
   readonly metadata: FieldMetadata;
+  readonly nullable: boolean;
 }
 
 function unresolved(name: string, schema: StructType): AnalysisException {
@@ -60,12 +61,12 @@ export function resolveColumn(schema: StructType, rawName: string): ResolvedColu
     const idx = findField(schema.fields, rawName.slice(1, -1));
     if (idx < 0) throw unresolved(rawName, schema);
     const f = schema.fields[idx];
-    return { index: idx, path: [], type: f.dataType, name: f.name, metadata: f.metadata };
+    return { index: idx, path: [], type: f.dataType, name: f.name, metadata: f.metadata, nullable: f.nullable };
   }
   const whole = findField(schema.fields, rawName);
   if (whole >= 0) {
     const f = schema.fields[whole];
-    return { index: whole, path: [], type: f.dataType, name: f.name, metadata: f.metadata };
+    return { index: whole, path: [], type: f.dataType, name: f.name, metadata: f.metadata, nullable: f.nullable };
   }
   const parts = rawName.split('.');
   const idx = findField(schema.fields, parts[0]);
@@ -73,6 +74,7 @@ export function resolveColumn(schema: StructType, rawName: string): ResolvedColu
   let type = schema.fields[idx].dataType;
   let name = schema.fields[idx].name;
   let metadata = schema.fields[idx].metadata;
+  let nullable = schema.fields[idx].nullable;
   const path: number[] = [];
   for (const p of parts.slice(1)) {
     if (type.kind !== 'struct') throw unresolved(rawName, schema);
@@ -81,9 +83,10 @@ export function resolveColumn(schema: StructType, rawName: string): ResolvedColu
     path.push(fi);
     name = type.fields[fi].name;
     metadata = type.fields[fi].metadata;
+    nullable = nullable || type.fields[fi].nullable;
     type = type.fields[fi].dataType;
   }
-  return { index: idx, path, type, name, metadata };
+  return { index: idx, path, type, name, metadata, nullable };
 }
 
 function literalType(v: unknown): DataType {
@@ -273,7 +276,7 @@ class Compiler {
             return v;
           };
         }
-        return this.mk(r.type, r.name, f, r.metadata);
+        return this.mk(r.type, r.name, f, r.metadata, r.nullable);
       }
       case 'lit': {
         const v = literalValue(e.value);
