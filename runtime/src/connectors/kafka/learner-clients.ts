@@ -102,7 +102,8 @@ class KafkajsConsumer implements ConsumerBackend {
 
   constructor(private readonly kafka: Kafka, private readonly prefix: string, private readonly config: ConsumerConfig, private readonly joinTimeoutMs: number) {
     this.groupId = config.group_id ?? null;
-    this.consumer = kafka.consumer({ groupId: this.groupId ?? `streamlab-nogroup-${randomBytes(6).toString('hex')}`, allowAutoTopicCreation: true });
+    // Short fetch waits: a learner's poll or close should not sit out kafkajs's default 5 s long poll.
+    this.consumer = kafka.consumer({ groupId: this.groupId ?? `streamlab-nogroup-${randomBytes(6).toString('hex')}`, allowAutoTopicCreation: true, maxWaitTimeInMs: 250 });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
       const assignment = e.payload.memberAssignment as Record<string, number[]>;
       this.assigned = Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => `${t.slice(this.prefix.length)}:${p}`)).sort();
