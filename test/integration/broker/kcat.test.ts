@@ -3,7 +3,7 @@
  * kcat is a system package (`apt-get install -y kcat`); when it is missing these tests fail with
  * that instruction rather than skip, so CI cannot pass without running them.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBatchHeader } from '../../../runtime/src/broker/log/record-batch.js';
@@ -123,5 +123,44 @@ describe.each(TARGETS)('kcat scenarios: $name', (target: Target) => {
     await kcat(['-b', bootstrap, '-P', '-t', topic, '-K', ':'], 'k1:w1\nk2:w2\n');
     const second = await kcat(groupArgs);
     expect(second.trimEnd().split('\n').sort()).toEqual(['w1', 'w2']);
+  });
+
+  it('two -G members share three partitions; a SIGKILLed member\'s partitions move to the survivor', async () => {
+    if (kcatMissing) throw new Error('kcat is not installed: run `apt-get install -y kcat` (CI installs it in .ci/run)');
+    const topic = await topicWith(3);
+    const group = freshName('kcat2');
+    const members = [0, 1].map(() => {
+      const child: ChildProcess = spawn('kcat', ['-b', bootstrap, '-u', '-G', group, topic, '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=6000', '-f', '%p:%s\n'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const m = { child, out: '', assigned: [] as number[] };
+      child.stdout!.on('data', (d) => (m.out += d));
+      child.stderr!.on('data', (d: Buffer) => {
+        // "% Group g rebalanced (memberid …): assigned: t [0], t [2]" — keep the latest assignment.
+        for (const line of d.toString().split('\n')) {
+          if (line.includes('rebalanced') && line.includes('assigned:')) {
+            m.assigned = [...line.matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1])).sort();
+          } else if (line.includes('rebalanced') && line.includes('revoked')) m.assigned = [];
+        }
+      });
+      return m;
+    });
+    try {
+      const until = async (check: () => boolean) => {
+        while (!check()) await new Promise((r) => setTimeout(r, 100));
+      };
+      await until(() => members.every((m) => m.assigned.length > 0) && [...members[0].assigned, ...members[1].assigned].sort().join() === '0,1,2');
+      await kcat(['-b', bootstrap, '-P', '-t', topic, '-K', ':'], Array.from({ length: 9 }, (_, i) => `k${i}:v${i}`).join('\n') + '\n');
+      const consumed = () => members.flatMap((m) => m.out.split('\n').filter(Boolean));
+      await until(() => consumed().length >= 9);
+      expect(consumed().map((l) => l.split(':')[1]).sort()).toEqual(Array.from({ length: 9 }, (_, i) => `v${i}`));
+      for (const m of members) expect(m.out.split('\n').filter(Boolean).every((l) => m.assigned.includes(Number(l.split(':')[0])))).toBe(true);
+      members[0].child.kill('SIGKILL');
+      // The survivor gets everything once the dead member's session (6 s) expires.
+      await until(() => members[1].assigned.join() === '0,1,2');
+      expect(members[1].assigned).toEqual([0, 1, 2]);
+    } finally {
+      for (const m of members) m.child.kill('SIGKILL');
+    }
   });
 });
