@@ -52,11 +52,17 @@ async function main(): Promise<void> {
     const reader = await readerOnly(conn, topic);
     const bare = await bareConsumer(conn, topic);
     const query = await pipeline(conn, topic, 'measured');
+    // The consumer prefetches while its first batch is handled, so "from its first record" flatters
+    // it and "from run()" charges it a group join: both yardsticks are printed.
     const report = (name: string, ms: number) => {
       const rate = Math.round((N / ms) * 1000);
-      console.log(`${name.padEnd(10)} ${String(rate).padStart(9)} events/s  (${Math.round(ms)} ms)  ratio to bare kafkajs consumer: ${(bare / ms).toFixed(2)}`);
+      console.log(
+        `${name.padEnd(22)} ${String(rate).padStart(9)} events/s  (${Math.round(ms)} ms)  ` +
+          `ratio to bare consumer: ${(bare.fromFirst / ms).toFixed(2)} (from its first record), ${(bare.fromRun / ms).toFixed(2)} (from run())`,
+      );
     };
-    report('bare', bare);
+    report('bare (from 1st record)', bare.fromFirst);
+    report('bare (from run())', bare.fromRun);
     report('reader', reader);
     report('pipeline', query);
   } finally {
@@ -64,23 +70,21 @@ async function main(): Promise<void> {
   }
 }
 
-/**
- * A plain kafkajs consumer reading the topic from the beginning, timed from the first record to the
- * last (its group join is left out, in its favour).
- */
-async function bareConsumer(conn: KafkaConnection, topic: string): Promise<number> {
+/** A plain kafkajs consumer reading the topic from the beginning (its own fresh group). */
+async function bareConsumer(conn: KafkaConnection, topic: string): Promise<{ fromFirst: number; fromRun: number }> {
   const consumer = new Kafka({ brokers: conn.brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `bench-${Date.now()}` });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let count = 0;
   let first = 0;
-  const elapsed = await new Promise<number>((resolve) => {
+  const run = performance.now();
+  const elapsed = await new Promise<{ fromFirst: number; fromRun: number }>((resolve) => {
     void consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         if (count === 0) first = performance.now();
         for (const m of batch.messages) if (m.value) count++;
-        if (count >= N) resolve(performance.now() - first);
+        if (count >= N) resolve({ fromFirst: performance.now() - first, fromRun: performance.now() - run });
       },
     });
   });
