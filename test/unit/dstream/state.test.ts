@@ -39,6 +39,21 @@ describe('updateStateByKey', () => {
     expect(out.map(([t, r]) => [t, sorted(r)])).toEqual([[1000, [['a', 1], ['b', 1]]], [2000, [['b', 1]]], [3000, []]]);
   });
 
+  it('a Python-style update that mutates and returns its state does not change earlier outputs', async () => {
+    const h = harness();
+    h.ssc.checkpoint('ckpt');
+    const input = h.ssc.queueStream([[['k', 0]], [['k', 1]], [['k', 2]]] as [string, number][][]);
+    const out = h.collect(
+      input.updateStateByKey((vs: number[], s: number[] | null) => {
+        const state = s ?? [];
+        state.push(...vs);
+        return state;
+      }),
+    );
+    await h.runBatches(3);
+    expect(out).toEqual([[1000, [['k', [0]]]], [2000, [['k', [0, 1]]]], [3000, [['k', [0, 1, 2]]]]]);
+  });
+
   it('seeds the state from initialRDD', async () => {
     const h = harness();
     h.ssc.checkpoint('ckpt');

@@ -147,6 +147,27 @@ describe('DStream windows', () => {
     expect(concat).toEqual([[500, ['a']], [1000, ['aab']], [1500, ['abb']], [2000, ['b']]]);
   });
 
+  it('a reduce function that mutates its first argument does not leak into later windows or outputs', async () => {
+    const h = harness();
+    const input = h.ssc.queueStream([[['a', [1]]], [['a', [2]]], [['a', [3]]]] as [string, number[]][][]);
+    const out = h.collect(
+      input.reduceByKeyAndWindow((x, y) => {
+        x.push(...y);
+        return x;
+      }, null, 2, 1),
+    );
+    const seen: number[][] = [];
+    input.foreachRDD((rdd) => {
+      for (const [, v] of rdd.collect()) {
+        seen.push([...v]);
+        v.push(99);
+      }
+    });
+    await h.runBatches(4);
+    expect(out).toEqual([[1000, [['a', [1]]]], [2000, [['a', [1, 2]]]], [3000, [['a', [2, 3]]]], [4000, [['a', [3]]]]]);
+    expect(seen).toEqual([[1], [2], [3]]);
+  });
+
   it('stateful window operations need a checkpoint directory, checked at start', () => {
     const h = harness();
     h.collect(h.ssc.queueStream(pairs([['a', 1]])).reduceByKeyAndWindow((x, y) => x + y, (x, y) => x - y, 2, 1));

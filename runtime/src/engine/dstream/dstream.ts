@@ -535,7 +535,8 @@ export class DStream<T> {
       this.graph.addOutput({
         stream: this as DStream<unknown>,
         run: (t, rdd) => {
-          callWithOptionalTime(func, t, rdd as RDD<T>);
+          // Like PySpark's collected rows, what the output function sees is a copy it may change freely.
+          callWithOptionalTime(func, t, (rdd as RDD<T>).copyElements());
         },
       });
     });

@@ -20,6 +20,15 @@ export class RDD<T> {
     return this.parts.map((p) => p.slice());
   }
 
+  /**
+   * @internal A copy with deep-copied elements. PySpark hands every stage freshly deserialised
+   * objects, so a function that mutates its argument (`state.push(v); return state`) never changes
+   * an RDD computed earlier; copying where earlier RDDs are read again keeps that true here.
+   */
+  copyElements(): RDD<T> {
+    return new RDD(this.context, this.parts.map((p) => p.map(copyValue)));
+  }
+
   /** Number of partitions. */
   getNumPartitions(): number {
     return this.parts.length;
@@ -162,7 +171,8 @@ export class RDD<T> {
       for (const [k, v] of part) {
         const id = keyId(k);
         const cur = local.get(id);
-        local.set(id, cur ? [cur[0], mergeValue(cur[1], v)] : [k, createCombiner(v)]);
+        // The combiner may be mutated by mergeValue, so it must not be the element itself.
+        local.set(id, cur ? [cur[0], mergeValue(cur[1], v)] : [k, createCombiner(copyValue(v))]);
       }
       combined.push(...local.values());
     }
@@ -318,6 +328,23 @@ function stableHash(s: string): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h;
+}
+
+/**
+ * Deep copy of plain data (arrays, plain objects, Map, Set, Date); other objects (class instances)
+ * are shared, as copying would lose their prototype.
+ */
+export function copyValue<T>(x: T): T {
+  if (x === null || typeof x !== 'object') return x;
+  if (Array.isArray(x)) return x.map(copyValue) as T;
+  if (x instanceof Date) return new Date(x.getTime()) as T;
+  if (x instanceof Map) return new Map([...x].map(([k, v]) => [copyValue(k), copyValue(v)])) as T;
+  if (x instanceof Set) return new Set([...x].map(copyValue)) as T;
+  const proto = Object.getPrototypeOf(x) as object | null;
+  if (proto !== Object.prototype && proto !== null) return x;
+  const out = Object.create(proto) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(x as Record<string, unknown>)) out[k] = copyValue(v);
+  return out as T;
 }
 
 /** A stable identity for a key so that structurally equal keys (tuples, strings, numbers) group together. */

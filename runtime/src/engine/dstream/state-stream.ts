@@ -38,14 +38,16 @@ export function stateCompute<K, V, S>(
     compute: (self, t) => {
       const previous = self.getOrCompute(t - parent.slideDurationMs);
       const batch = parent.getOrCompute(t);
+      // The update function may mutate the state it is given; it gets copies, never the last RDD's values.
+      const last = (previous ?? initial)?.copyElements() ?? null;
       if (graph.semantics === 'jvm') {
-        if (batch !== null) return update(previous ?? initial, batch);
+        if (batch !== null) return update(last, batch);
         if (previous === null) return null;
-        return previous
+        return (last as RDD<Pair<K, S>>)
           .mapValues((s) => updateFunc([], s))
           .filter(([, s]) => s !== null && s !== undefined) as RDD<Pair<K, S>>;
       }
-      if (batch !== null) return update(previous ?? initial, batch);
+      if (batch !== null) return update(last, batch);
       return previous;
     },
   });

@@ -72,12 +72,18 @@ export function windowCompute<T>(parent: DStream<T>, op: string, windowMs: numbe
     compute: (_self, t) => {
       const from = t - windowMs + parent.slideDurationMs;
       info.lastEmitted.set(t, { batchTimesMs: parentTimes(parent as DStream<unknown>, from, t), inverse: false });
-      return parent.graph.sparkContext.union(parent.sliceRdds(from, t));
+      // Each batch's RDD is read by several windows; copies keep one window's functions from changing the next.
+      return parent.graph.sparkContext.union(parent.sliceRdds(from, t).map((r) => r.copyElements()));
     },
   });
 }
 
 type Pair<K, V> = [K, V];
+
+/** Deep copies of RDDs that earlier batches computed and later ones read again. */
+function copies<T>(rdds: RDD<T>[]): RDD<T>[] {
+  return rdds.map((r) => r.copyElements());
+}
 
 /**
  * `reduceByKeyAndWindow` with an inverse function. `reduced` is the parent already reduced per batch.
@@ -120,25 +126,25 @@ export function reducedWindowCompute<K, V>(
   const pyspark = (self: DStream<Pair<K, V>>, t: number): RDD<Pair<K, V>> | null => {
     const prevEnd = t - slideMs;
     const currentBegin = t - windowMs;
-    const previous = self.getOrCompute(prevEnd);
+    const previous = self.getOrCompute(prevEnd)?.copyElements() ?? null;
     if (previous !== null && windowMs >= 5 * slideMs) {
-      const oldRdds = reduced.sliceRdds(prevEnd - windowMs + ps, currentBegin);
+      const oldRdds = copies(reduced.sliceRdds(prevEnd - windowMs + ps, currentBegin));
       const subtracted = oldRdds.length > 0 ? invReduceF(previous, sc.union(oldRdds)) : previous;
-      const newRdds = reduced.sliceRdds(prevEnd + ps, t);
+      const newRdds = copies(reduced.sliceRdds(prevEnd + ps, t));
       info.lastEmitted.set(t, { batchTimesMs: parentTimes(reduced as DStream<unknown>, currentBegin + ps, t), inverse: true });
       return newRdds.length > 0 ? reduceF(subtracted, sc.union(newRdds)) : subtracted;
     }
     info.lastEmitted.set(t, { batchTimesMs: parentTimes(reduced as DStream<unknown>, currentBegin + ps, t), inverse: false });
-    const current = reduced.sliceRdds(currentBegin + ps, t);
+    const current = copies(reduced.sliceRdds(currentBegin + ps, t));
     return current.length > 0 ? reduceF(null, sc.union(current)) : null;
   };
 
   const jvm = (self: DStream<Pair<K, V>>, t: number): RDD<Pair<K, V>> => {
     const prevEnd = t - slideMs;
     const currentBegin = t - windowMs;
-    const oldRdds = reduced.sliceRdds(prevEnd - windowMs + ps, currentBegin);
-    const newRdds = reduced.sliceRdds(prevEnd + ps, t);
-    const previous = self.getOrCompute(prevEnd) ?? sc.emptyRDD<Pair<K, V>>();
+    const oldRdds = copies(reduced.sliceRdds(prevEnd - windowMs + ps, currentBegin));
+    const newRdds = copies(reduced.sliceRdds(prevEnd + ps, t));
+    const previous = self.getOrCompute(prevEnd)?.copyElements() ?? sc.emptyRDD<Pair<K, V>>();
     info.lastEmitted.set(t, { batchTimesMs: parentTimes(reduced as DStream<unknown>, currentBegin + ps, t), inverse: true });
     const sides = [previous, ...oldRdds, ...newRdds].map((rdd, i) => rdd.map(([k, v]) => [k, [i, v]] as Pair<K, [number, V]>));
     const grouped = sc.union(sides).groupByKey(numPartitions);
