@@ -128,11 +128,15 @@ export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
+/** Kafka's conventional port, used by `streamlab broker` when it is free. */
+export const DEFAULT_KAFKA_PORT = 9092;
+
 const USAGE = 'usage: streamlab broker [--port N] [--host H] [--data-dir DIR] [--partitions N] [--no-auto-create]';
 
 /**
  * `streamlab broker [--port] [--data-dir]`: runs the broker in the foreground until SIGINT or
- * SIGTERM, printing one ready line. Resolves to the process exit code.
+ * SIGTERM, printing one ready line. Without `--port` it takes 9092 when free, else a free port.
+ * Resolves to the process exit code.
  */
 export async function runBrokerCommand(argv: string[]): Promise<number> {
   const opts: { port?: number; host?: string; dataDir?: string; defaultPartitions?: number; autoCreateTopics?: boolean } = {};
@@ -162,6 +166,8 @@ export async function runBrokerCommand(argv: string[]): Promise<number> {
     console.error(`invalid port\n${USAGE}`);
     return 2;
   }
+  // Without --port, Kafka's usual 9092 when it is free, so `kcat -b 127.0.0.1:9092` just works.
+  if (opts.port === undefined) opts.port = (await isPortFree(DEFAULT_KAFKA_PORT, opts.host)) ? DEFAULT_KAFKA_PORT : 0;
   let broker: RunningBroker;
   try {
     broker = await startBroker(opts);
