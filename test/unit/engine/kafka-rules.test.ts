@@ -77,3 +77,26 @@ describe('Kafka sink', () => {
     expect(() => input.toDF().writeStream.format('kafka').start()).toThrow("topic option required when no 'topic' attribute is present");
   });
 });
+
+describe('minOffsetsPerTrigger', () => {
+  it('skips triggers with too little data until maxTriggerDelay has passed since the last batch', async () => {
+    const topics = new InMemoryKafkaTopics();
+    topics.createTopic('m', 1);
+    registerSourceProvider('kafka', kafkaSourceProvider(() => topics));
+    const clock = new ManualClock(0);
+    const spark = SparkSession.builder.clock(clock).output(() => undefined).create();
+    const q = spark.readStream.format('kafka').option('kafka.bootstrap.servers', 'x').option('subscribe', 'm')
+      .option('startingOffsets', 'earliest').option('minOffsetsPerTrigger', 5).option('maxTriggerDelay', '10s').load()
+      .selectExpr('CAST(value AS STRING) AS v').writeStream.format('memory').queryName('minoff').start();
+    for (const v of ['a', 'b', 'c']) topics.produce('m', 0, v);
+    await q.processAllAvailable();
+    expect(q.recentProgress).toHaveLength(0);
+    clock.advance(10_000);
+    await q.processAllAvailable();
+    expect(q.recentProgress.map((p) => p.numInputRows)).toEqual([3]);
+    for (const v of ['d', 'e', 'f', 'g', 'h']) topics.produce('m', 0, v);
+    await q.processAllAvailable();
+    expect(q.recentProgress.map((p) => p.numInputRows)).toEqual([3, 5]);
+    await q.stop();
+  });
+});
