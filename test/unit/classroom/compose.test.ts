@@ -154,7 +154,8 @@ describe('compose services', () => {
   it('streamlab and grading wait for healthy Kafka and PostgreSQL', () => {
     const healthy = { kafka: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } };
     expect(services.streamlab!.depends_on).toEqual(healthy);
-    expect(services.grade!.depends_on).toEqual(healthy);
+    // The checks use Kafka only (`grade --kafka`).
+    expect(services.grade!.depends_on).toEqual({ kafka: { condition: 'service_healthy' } });
     expect(services.kafka!.healthcheck?.test).toEqual(['CMD-SHELL', '/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server kafka:9092 > /dev/null 2>&1']);
     // `$$` reaches the container as `$`, so its shell (not compose) expands the variables.
     expect(services.postgres!.healthcheck?.test).toEqual(['CMD-SHELL', 'pg_isready -U "${POSTGRES_USER}" -d "${POSTGRES_DB}"']);
@@ -181,7 +182,8 @@ describe('compose services', () => {
   it('profiles: kafka-ui and grading are opt-in, the core services are not', () => {
     const profiles = Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.profiles ?? []]));
     expect(profiles).toEqual({ kafka: [], postgres: [], streamlab: [], 'kafka-ui': ['kafka-ui'], grade: ['grading'] });
-    expect(commandOf(services.grade!)).toEqual(['grade', '--dir', '/submissions', '--csv', '/out/grades.csv']);
+    expect(commandOf(services.grade!)).toEqual(['grade', '--lesson', env.GRADE_LESSON, '--dir', '/submissions', '--csv', '/out/grades.csv', '--kafka', 'kafka:9092']);
+    expect(environmentOf(services.grade!)).toEqual({});
     expect(services.grade!.volumes).toEqual(['./submissions:/submissions:ro', './grades:/out']);
   });
 
