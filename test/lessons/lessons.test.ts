@@ -1,9 +1,9 @@
 /**
  * The lessons tier: every lesson's checks pass on its solution and fail on its starter (each failing
- * check named), on the run's real Kafka (fresh topics per check), graded through the same code the
- * workbench's Check button and `streamlab grade` use; and `streamlab grade --dir` over three lesson-03
- * submissions gives 100 %, a low and a partial score (its checks on the in-memory cluster, the grader's
- * default without `--kafka`).
+ * check named), on the run's real Kafka (fresh topics per check) and on the in-memory cluster, graded
+ * through the same code the workbench's Check button and `streamlab grade` use; and `streamlab grade
+ * --dir` over three lesson-03 submissions gives 100 %, a low and a partial score (its checks on the
+ * in-memory cluster, the grader's default without `--kafka`).
  */
 import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -54,17 +54,20 @@ beforeAll(async () => {
 
 const files = (l: Lesson, which: 'starter' | 'solution') => Object.entries(l[which]).map(([path, content]) => ({ path, content }));
 
+const KAFKAS = ['the real broker', 'the in-memory cluster'] as const;
+const services = (kafka: (typeof KAFKAS)[number]) => (kafka === 'the real broker' ? { kafka: kafkaBootstrap() } : {});
+
 describe.each(Object.keys(CHECKS))('lesson %s', (id) => {
-  it('passes every check on solution.ts', async () => {
+  it.each(KAFKAS)('passes every check on solution.ts, on %s', async (kafka) => {
     const lesson = lessons.find((l) => l.id === id)!;
-    const r = await gradeSubmission({ lesson, files: files(lesson, 'solution'), entry: 'solution.ts', services: { kafka: kafkaBootstrap() } });
+    const r = await gradeSubmission({ lesson, files: files(lesson, 'solution'), entry: 'solution.ts', services: services(kafka) });
     expect(r.tests.map((t) => [t.name, t.status, t.message])).toEqual(CHECKS[id]!.map((n) => [n, 'passed', null]));
     expect(r.score).toBe(r.maxScore);
   });
 
-  it('fails every check on starter.ts', async () => {
+  it.each(KAFKAS)('fails every check on starter.ts, on %s', async (kafka) => {
     const lesson = lessons.find((l) => l.id === id)!;
-    const r = await gradeSubmission({ lesson, files: files(lesson, 'starter'), entry: 'starter.ts', services: { kafka: kafkaBootstrap() } });
+    const r = await gradeSubmission({ lesson, files: files(lesson, 'starter'), entry: 'starter.ts', services: services(kafka) });
     expect(r.tests.filter((t) => t.status === 'failed').map((t) => t.name)).toEqual(CHECKS[id]);
     expect([r.passed, r.score]).toEqual([0, 0]);
   });
