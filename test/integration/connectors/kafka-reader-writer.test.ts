@@ -9,6 +9,8 @@ import { KafkajsPartitionReader } from '../../../runtime/src/connectors/kafka/pa
 import { KafkaWriter } from '../../../runtime/src/connectors/kafka/kafka-writer.js';
 import { KafkaDataLossError } from '../../../runtime/src/connectors/kafka/data-loss.js';
 import type { KafkaConnection } from '../../../runtime/src/connectors/kafka/kafka-connection.js';
+import { KafkaUnavailableError } from '../../../runtime/src/connectors/kafka/retry.js';
+import { freePort } from '../../services/free-port.js';
 
 const text = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b).toString('utf8'));
 
@@ -178,5 +180,20 @@ describe('kafkajs partition reader and writer', () => {
     } finally {
       await reader.close();
     }
+  });
+
+  it('gives up on an unreachable Kafka after the retry deadline with a clear error', async () => {
+    const port = await freePort();
+    const down: KafkaConnection = { brokers: [`127.0.0.1:${port}`], connectionTimeoutMs: 300 };
+    const reader = new KafkajsPartitionReader(down, { retryDeadlineMs: 1500 });
+    const error = await reader.partitionOffsets(['t']).catch((e: unknown) => e as Error);
+    await reader.close();
+    expect(error).toBeInstanceOf(KafkaUnavailableError);
+    expect(error!.message).toMatch(new RegExp(`^Kafka is not reachable at 127\\.0\\.0\\.1:${port} while listing topics: `));
+    const writer = new KafkaWriter(down, { topic: 't', retryDeadlineMs: 1500, autoCreateTopics: false });
+    const writeError = await writer.write([{ value: 'x' }]).catch((e: unknown) => e as Error);
+    await writer.close();
+    expect(writeError).toBeInstanceOf(KafkaUnavailableError);
+    expect(writeError!.message).toMatch(new RegExp(`^Kafka is not reachable at 127\\.0\\.0\\.1:${port} while writing to t: `));
   });
 });

@@ -10,7 +10,7 @@
 import { Kafka, logLevel, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { kafkajsConfig, TopicNames, type KafkaConnection } from './kafka-connection.js';
 import type { KafkaHeader } from './kafka-record.js';
-import { retrying } from './retry.js';
+import { kafkaFailure, retrying } from './retry.js';
 
 /** One row for the Kafka sink (Spark's sink columns). */
 export interface KafkaOutRecord {
@@ -116,7 +116,9 @@ export class KafkaWriter {
           await this.close();
         },
       },
-    );
+    ).catch((e: unknown) => {
+      throw kafkaFailure(e, this.connection.brokers, `writing to ${[...chunk.keys()].join(', ')}`);
+    });
   }
 
   private async createTopics(topics: string[]): Promise<void> {
@@ -138,7 +140,9 @@ export class KafkaWriter {
         for (const t of topics) this.knownTopics.add(t);
       },
       { deadlineMs: this.options.retryDeadlineMs ?? 120_000 },
-    );
+    ).catch((e: unknown) => {
+      throw kafkaFailure(e, this.connection.brokers, `creating topics ${topics.join(', ')}`);
+    });
   }
 
   private async ensureProducer(): Promise<Producer> {

@@ -24,7 +24,7 @@ import type { logCreator } from 'kafkajs';
 import { kafkajsConfig, TopicNames, type KafkaConnection } from './kafka-connection.js';
 import type { KafkaHeader, KafkaRecord, OffsetRange, PartitionOffsets } from './kafka-record.js';
 import { reportDataLoss, type DataLossWarn } from './data-loss.js';
-import { errorKind, retrying } from './retry.js';
+import { errorKind, kafkaFailure, retrying } from './retry.js';
 
 /** Options of {@link KafkajsPartitionReader}. */
 export interface PartitionReaderOptions {
@@ -72,7 +72,7 @@ export class KafkajsPartitionReader {
 
   /** Learner-side names of the topics that exist now (internal topics excluded). */
   async listTopics(): Promise<string[]> {
-    return this.withCluster((c) => this.topicsOn(c));
+    return this.withCluster((c) => this.topicsOn(c), 'listing topics');
   }
 
   private async topicsOn(c: Cluster): Promise<string[]> {
@@ -118,7 +118,7 @@ export class KafkajsPartitionReader {
         }
       }
       return out.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
-    });
+    }, 'listing partition offsets');
   }
 
   /** Reads one range; see {@link readRanges}. */
@@ -304,7 +304,7 @@ export class KafkajsPartitionReader {
   }
 
   /** Runs an operation on the cluster, rebuilding the connection between retries. */
-  private async withCluster<T>(op: (c: Cluster) => Promise<T>): Promise<T> {
+  private async withCluster<T>(op: (c: Cluster) => Promise<T>, action = 'reading'): Promise<T> {
     return retrying(
       async () => {
         const c = await this.ensureCluster();
@@ -318,7 +318,9 @@ export class KafkajsPartitionReader {
           if (attempt >= 2 || errorKind(e).startsWith('KafkaJSConnection')) await this.close();
         },
       },
-    );
+    ).catch((e: unknown) => {
+      throw kafkaFailure(e, this.connection.brokers, action);
+    });
   }
 
   private async ensureCluster(): Promise<Cluster> {

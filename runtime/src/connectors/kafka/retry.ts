@@ -67,3 +67,30 @@ export async function retrying<T>(op: () => Promise<T>, options: RetryOptions = 
     }
   }
 }
+
+/** Kafka could not be used for longer than the retry deadline (or refused the request outright). */
+export class KafkaUnavailableError extends Error {
+  /** Stable code for the workbench. */
+  readonly code = 'KAFKA_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KafkaException';
+  }
+}
+
+/**
+ * The error a query reports when a Kafka call finally fails: errors that already speak Spark's
+ * language (data loss, bad rows) pass through; kafkajs errors become one clear sentence.
+ */
+export function kafkaFailure(e: unknown, brokers: readonly string[], action: string): unknown {
+  const err = e as { name?: string; message?: string } | undefined;
+  if (err?.name === 'IllegalStateException' || err?.name === 'IllegalArgumentException' || err instanceof KafkaUnavailableError) return e;
+  const root = rootCause(e) as { message?: string } | undefined;
+  const reason = root?.message ?? err?.message ?? String(e);
+  const kind = errorKind(e);
+  const where = brokers.join(',');
+  if (kind.startsWith('KafkaJSConnection') || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|Connection (error|timeout)/i.test(reason)) {
+    return new KafkaUnavailableError(`Kafka is not reachable at ${where} while ${action}: ${reason}`, { cause: e });
+  }
+  return new KafkaUnavailableError(`Kafka at ${where} failed while ${action}: ${reason} (${kind})`, { cause: e });
+}
