@@ -63,8 +63,13 @@ function applyStages(df: DataFrame, q: Json): DataFrame {
   return out;
 }
 
+/** A column name as is; anything else (e.g. `value % 2`) as a SQL expression. */
+function nameOrExpr(c: string): Column | string {
+  return c === '*' || /^[A-Za-z_][\w.]*$/.test(c) ? c : F.expr(c);
+}
+
 function groupColumn(g: Json): Column | string {
-  if (typeof g === 'string') return g;
+  if (typeof g === 'string') return nameOrExpr(g);
   if (g.window) {
     const w = g.window;
     return F.window(w.column, w.duration, w.slide ?? null, w.start ?? null).alias(g.as ?? 'window');
@@ -74,8 +79,11 @@ function groupColumn(g: Json): Column | string {
 }
 
 function aggColumn(a: Json): Column {
-  const c = a.column ?? '*';
-  const fns: Record<string, (x: string) => Column> = { count: F.count, sum: F.sum, avg: F.avg, min: F.min, max: F.max, first: (x) => F.first(x), last: (x) => F.last(x), collect_list: F.collect_list, mean: F.avg };
+  const c = nameOrExpr(a.column ?? '*');
+  const fns: Record<string, (x: Column | string) => Column> = {
+    count: F.count, sum: F.sum, avg: F.avg, mean: F.avg, min: F.min, max: F.max, first: (x) => F.first(x), last: (x) => F.last(x),
+    collect_list: F.collect_list, collect_set: F.collect_set, approx_count_distinct: F.approx_count_distinct, countDistinct: (x) => F.countDistinct(x), count_distinct: (x) => F.countDistinct(x),
+  };
   const f = fns[a.fn];
   if (!f) throw new Error(`unknown aggregate ${a.fn}`);
   const col = f(c);
@@ -105,6 +113,11 @@ function build(scenario: Scenario, variant: Json): Built {
       const ms = new MemoryStream(toSchema(s.schema), session);
       streams.set(name, ms);
       return ms.toDF();
+    }
+    if (s.kind === 'rate') {
+      const reader = session.readStream.format('rate');
+      for (const [k, v] of Object.entries(s.options ?? {})) reader.option(k, v as string);
+      return reader.load();
     }
     if (s.kind === 'static') {
       const schema = toSchema(s.schema);
