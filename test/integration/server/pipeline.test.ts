@@ -93,6 +93,31 @@ temps.toDF().writeStream.foreachBatch((df: any, id: number) => {
   });
 });
 
+describe('dstream', () => {
+  it('runs a StreamingContext on the manual clock: pprint output and a batch per interval', async () => {
+    const content = `import { SparkSession, StreamingContext } from "streamlab";
+
+export function main(): void {
+  const spark = SparkSession.builder.appName("pairs").getOrCreate();
+  const sc = spark.sparkContext;
+  const ssc = new StreamingContext(sc, 10);
+  ssc.queueStream([sc.parallelize(["a", "b", "a"])])
+    .map((w: string) => [w, 1]).reduceByKey((x: number, y: number) => x + y).pprint();
+  ssc.start();
+}
+`;
+    const runId = await start(content, 'manual');
+    await client.waitFor((m) => m.kind === 'run.status' && m.runId === runId && m.state === 'running');
+    expect(await client.request({ kind: 'run.step', runId, advanceMs: 10_000 })).toMatchObject({ kind: 'run.step.ok', runId, clockMs: 10_000 });
+    const log = await client.waitFor((m) => m.kind === 'run.log' && m.runId === runId);
+    expect(log).toEqual({ kind: 'run.log', runId, level: 'log', text: "-------------------------------------------\nTime: 1970-01-01 00:00:10\n-------------------------------------------\n('a', 2)\n('b', 1)\n" });
+    const batch = await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId);
+    expect(batch).toMatchObject({ kind: 'run.batch', runId, queryName: null, batchId: 0, progress: { batchTime: '1970-01-01 00:00:10', numInputRows: 3 }, rows: [], totalRows: 0 });
+    expect(await client.request({ kind: 'run.stop', runId })).toMatchObject({ kind: 'run.stop.ok', runId });
+    expect((await client.runEnded(runId)).state).toBe('stopped');
+  });
+});
+
 describe('kafka source', () => {
   it('reads a real Kafka topic and streams its rows', async () => {
     const topic = freshTopic('server-pipeline');

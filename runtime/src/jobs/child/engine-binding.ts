@@ -7,6 +7,8 @@
  *                               SparkSession on the run's clock with output → run.log, so the learner's
  *                               `SparkSession.builder.getOrCreate()` returns it
  *   each started query:         subscribe to its batches (progress, trace, output rows)
+ *   each StreamingContext:      defaults to the run's clock, output and Kafka; its batches are reported
+ *                               (trace, no rows) and it counts as active until stopped
  *   a query failing:            report its exception (whose cause is the learner's error, with its stack)
  */
 import type { Clock } from '../../engine/clock.js';
@@ -15,6 +17,9 @@ import { toRowObject } from '../../engine/rows.js';
 import type { StructType } from '../../engine/types.js';
 import type { StreamingQuery } from '../../engine/structured/streaming-query.js';
 import { registerConnectors, type RegisteredConnectors } from '../../connectors/index.js';
+import { kafkajsClientFactory } from '../../connectors/kafka/learner-clients.js';
+import type { StreamingContextOptions } from '../../engine/dstream/streaming-context.js';
+import { setKafkaClientFactory } from '../../engine/kafka-client/client-factory.js';
 import * as streamlab from '../../streamlab.js';
 
 /** A finished micro-batch as the job reports it. */
@@ -62,16 +67,20 @@ export interface BindOptions {
 export function bindEngine(options: BindOptions): EngineBinding {
   const { observer } = options;
   let connectors: RegisteredConnectors | null = null;
-  if (options.services.kafka || options.services.pg) {
+  const kafka = options.services.kafka ? { brokers: options.services.kafka.split(',').map((s) => s.trim()), clientId: 'streamlab-job' } : undefined;
+  if (kafka || options.services.pg) {
     connectors = registerConnectors({
-      ...(options.services.kafka ? { kafka: { brokers: options.services.kafka.split(',').map((s) => s.trim()), clientId: 'streamlab-job' } } : {}),
+      ...(kafka ? { kafka } : {}),
       ...(options.services.pg ? { postgres: { url: options.services.pg } } : {}),
     });
   }
+  // The learner's KafkaProducer/KafkaConsumer talk to the runtime's Kafka, stamping records with the run's clock.
+  if (kafka) setKafkaClientFactory(kafkajsClientFactory(kafka, { now: () => options.clock.now() }));
+  const printed = (text: string) => observer.onOutput(text.endsWith('\n') ? text.slice(0, -1) : text);
   const session = streamlab.SparkSession.builder
     .appName('streamlab')
     .clock(options.clock)
-    .output((text: string) => observer.onOutput(text.endsWith('\n') ? text.slice(0, -1) : text))
+    .output(printed)
     .create();
   const watched = new Set<StreamingQuery>();
   session.streams.addListener({
@@ -95,10 +104,30 @@ export function bindEngine(options: BindOptions): EngineBinding {
       observer.onQueryError(query?.exception() ?? new Error(event.exception));
     },
   });
-  const api: Record<string, unknown> = { ...streamlab };
+  const contexts = new Set<streamlab.StreamingContext>();
+  const dstreamKafka = connectors?.dstreamKafka;
+  const Base = streamlab.StreamingContext;
+  /** PySpark's StreamingContext, defaulting to this run's clock, output and Kafka. */
+  class StreamingContext extends Base {
+    constructor(sc: streamlab.SparkContext, batchDuration: ConstructorParameters<typeof Base>[1], opts: StreamingContextOptions = {}) {
+      super(sc, batchDuration, { clock: options.clock, stdout: printed, ...(dstreamKafka ? { kafka: dstreamKafka } : {}), ...opts });
+      contexts.add(this);
+      let batchId = 0;
+      this.addStreamingListener({
+        onBatchCompleted: (trace) => {
+          const records = trace.inputs.reduce((n, i) => n + i.records, 0);
+          observer.onBatch({ queryName: null, batchId: batchId++, progress: { batchTime: trace.batchTime, numInputRows: records }, rows: [], trace: toJson(trace) });
+        },
+        onStreamingError: (e) => observer.onQueryError(e),
+      });
+    }
+  }
+  Object.defineProperty(StreamingContext, 'name', { value: 'StreamingContext' });
+  const activeContexts = () => [...contexts].filter((c) => c.getState() !== 'STOPPED');
+  const api: Record<string, unknown> = { ...streamlab, StreamingContext };
   return {
     api: Object.freeze(api),
-    activeQueries: () => session.streams.active.length,
+    activeQueries: () => session.streams.active.length + activeContexts().length,
     async runBatches(n) {
       let ran = 0;
       for (const q of session.streams.active) {
@@ -118,6 +147,13 @@ export function bindEngine(options: BindOptions): EngineBinding {
       return session.streams.active.reduce((n, q) => n + (q.lastProgress ? q.lastProgress.batchId + 1 : 0), 0) - before;
     },
     async stopAll() {
+      for (const c of activeContexts()) {
+        try {
+          c.stop(true, false);
+        } catch {
+          // Already stopping.
+        }
+      }
       await Promise.allSettled(session.streams.active.map((q) => q.stop()));
       await connectors?.close();
     },

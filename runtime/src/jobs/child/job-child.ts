@@ -45,6 +45,7 @@ let topLevelDone = false;
 let failed = false;
 let finishedReported = false;
 let idleTicks = 0;
+let batchesReported = 0;
 let logsThisTick = 0;
 let droppedLogs = 0;
 const sandboxTimers = new Set<NodeJS.Timeout>();
@@ -155,6 +156,7 @@ function start(message: Extract<HostToChild, { type: 'start' }>): void {
     services: message.services,
     observer: {
       onBatch: (r) => {
+        batchesReported++;
         const rows = r.rows.slice(0, message.maxRows);
         send({ type: 'batch', queryName: r.queryName, batchId: r.batchId, progress: r.progress, rows, totalRows: r.rows.length, trace: r.trace });
       },
@@ -197,6 +199,7 @@ function start(message: Extract<HostToChild, { type: 'start' }>): void {
 async function step(message: Extract<HostToChild, { type: 'step' }>): Promise<void> {
   if (!binding || !clock) return;
   let batchesRun = 0;
+  const before = batchesReported;
   try {
     if (message.advanceMs !== undefined) {
       if (!(clock instanceof ManualClock)) throw new Error('run.step needs a run started with the manual clock.');
@@ -205,11 +208,13 @@ async function step(message: Extract<HostToChild, { type: 'step' }>): Promise<vo
       await new Promise((r) => setImmediate(r));
       await binding.settle();
     }
-    if (message.drain) batchesRun = await binding.drain();
+    if (message.drain) await binding.drain();
     if (message.batches !== undefined) {
-      batchesRun = await binding.runBatches(message.batches);
+      await binding.runBatches(message.batches);
       await binding.settle();
     }
+    // Batches that ran because of this step, whichever way they were triggered.
+    batchesRun = batchesReported - before;
     send({ type: 'step-done', stepId: message.stepId, batchesRun, clockMs: clock.now() });
   } catch (e) {
     send({ type: 'step-done', stepId: message.stepId, batchesRun, clockMs: clock.now(), error: e instanceof Error ? e.message : String(e) });
