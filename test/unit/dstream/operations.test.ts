@@ -138,5 +138,15 @@ describe('DStream operations per batch', () => {
     expect(h.sc.parallelize([], 2).isEmpty()).toBe(true);
     expect(() => h.sc.parallelize<number>([], 1).reduce((a, b) => a + b)).toThrow('Can not reduce() empty RDD');
     expect(() => h.sc.emptyRDD().first()).toThrow('RDD is empty');
+    expect(rdd.mapPartitionsWithIndex((i, it) => [`${i}:${[...it].join('')}`]).collect()).toEqual(['0:51', '1:423']);
+    expect(h.sc.parallelize([3, 1, 3, 2, 1]).distinct().collect()).toEqual([3, 1, 2]);
+    expect([rdd.sum(), rdd.mean(), rdd.max(), rdd.min()]).toEqual([15, 3, 5, 1]);
+    expect(h.sc.parallelize<number>([]).sum()).toBe(0);
+    expect(rdd.takeOrdered(2)).toEqual([1, 2]);
+    expect(rdd.top(2)).toEqual([5, 4]);
+    expect(rdd.max((x) => -x)).toBe(1);
+    const pairs = h.sc.parallelize<[string, number]>([['a', 1], ['b', 2], ['a', 3]]);
+    expect(pairs.countByKey()).toEqual(new Map([['a', 2], ['b', 1]]));
+    expect(pairs.collectAsMap()).toEqual(new Map([['a', 3], ['b', 2]]));
   });
 });

@@ -226,6 +226,13 @@ export class DStream<T> {
     });
   }
 
+  /** Applies `f(partitionIndex, iterator)` to each partition of each RDD. */
+  mapPartitionsWithIndex<U>(f: (index: number, it: Iterable<T>) => Iterable<U>): DStream<U> {
+    return this.graph.record('mapPartitionsWithIndex', 'transformation', [this], {}, { f }, () =>
+      this.derive('mapPartitionsWithIndex', (rdd) => rdd.mapPartitionsWithIndex(f)),
+    );
+  }
+
   /** Applies `f` to the value of each pair. */
   mapValues<A, B>(this: DStream<AnyPair>, f: (v: ValueOf<T>) => [A, B]): DStream<Pair<KeyOf<T>, Pair<A, B>>>;
   mapValues<U>(this: DStream<AnyPair>, f: (v: ValueOf<T>) => U): DStream<Pair<KeyOf<T>, U>>;

@@ -95,6 +95,49 @@ export class RDD<T> {
     return new RDD(this.context, this.parts.map((p) => Array.from(f(p.slice()))));
   }
 
+  /** Applies `f(partitionIndex, iterator)` to each partition. */
+  mapPartitionsWithIndex<U>(f: (index: number, it: Iterable<T>) => Iterable<U>): RDD<U> {
+    return new RDD(this.context, this.parts.map((p, i) => Array.from(f(i, p.slice()))));
+  }
+
+  /** The distinct elements (by value, as Python compares tuples and strings), in first-seen order. */
+  distinct(numPartitions?: number): RDD<T> {
+    const seen = new Map<string, T>();
+    for (const x of this.collect()) if (!seen.has(keyId(x))) seen.set(keyId(x), x);
+    return this.context.parallelize([...seen.values()], numPartitions ?? Math.max(1, this.parts.length));
+  }
+
+  /** Sum of the elements (0 for an empty RDD, as PySpark). */
+  sum(this: RDD<number>): number {
+    return this.collect().reduce((a, b) => a + b, 0);
+  }
+
+  /** Arithmetic mean; NaN for an empty RDD, as PySpark's StatCounter gives. */
+  mean(this: RDD<number>): number {
+    const all = this.collect();
+    return all.length === 0 ? NaN : all.reduce((a, b) => a + b, 0) / all.length;
+  }
+
+  /** Largest element (optionally by `key`); Spark raises on an empty RDD. */
+  max(key?: (x: T) => unknown): T {
+    return this.reduce((a, b) => (compareValues(key ? key(a) : a, key ? key(b) : b) >= 0 ? a : b));
+  }
+
+  /** Smallest element (optionally by `key`); Spark raises on an empty RDD. */
+  min(key?: (x: T) => unknown): T {
+    return this.reduce((a, b) => (compareValues(key ? key(a) : a, key ? key(b) : b) <= 0 ? a : b));
+  }
+
+  /** The `num` smallest elements (optionally by `key`), ascending. */
+  takeOrdered(num: number, key?: (x: T) => unknown): T[] {
+    return this.collect().slice().sort((a, b) => compareValues(key ? key(a) : a, key ? key(b) : b)).slice(0, num);
+  }
+
+  /** The `num` largest elements (optionally by `key`), descending. */
+  top(num: number, key?: (x: T) => unknown): T[] {
+    return this.collect().slice().sort((a, b) => compareValues(key ? key(b) : b, key ? key(a) : a)).slice(0, num);
+  }
+
   /** Reduces all elements with an associative function; Spark raises on an empty RDD. */
   reduce(f: (a: T, b: T) => NoInfer<T>): T {
     const all = this.collect();
@@ -276,6 +319,16 @@ export class RDD<T> {
     const out: T[][] = Array.from({ length: numPartitions }, () => []);
     this.parts.forEach((p, i) => p.forEach((x, j) => out[(i + j) % numPartitions]!.push(x)));
     return new RDD(this.context, out);
+  }
+
+  /** Number of pairs per key, as a local Map (PySpark `countByKey`). */
+  countByKey<K, V>(this: RDD<[K, V]>): Map<K, number> {
+    return new Map([...this.keys().countByValue()]);
+  }
+
+  /** The pairs as a local Map; a later pair wins for a repeated key (PySpark `collectAsMap`). */
+  collectAsMap<K, V>(this: RDD<[K, V]>): Map<K, V> {
+    return new Map(this.collect());
   }
 
   /** Counts of each distinct element, as a local Map keyed by the element (PySpark `countByValue`). */
