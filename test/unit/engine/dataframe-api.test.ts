@@ -68,3 +68,15 @@ describe('DataFrame API', () => {
       .expect([[10, 1]]);
   });
 });
+
+describe('NULL helpers and renaming', () => {
+  it('dropna, fillna and toDF behave as in PySpark', () => {
+    const spark = session();
+    const df = spark.createDataFrame([[1, null, 'x'], [null, null, null], [3, 2.5, null]], 'a INT, b DOUBLE, c STRING');
+    expect(df.dropna().count()).toBe(0);
+    expect(df.dropna('all').count()).toBe(2);
+    expect(df.dropna('any', ['a']).toDF('x', 'y', 'z').collect()).toEqual([{ x: 1, y: null, z: 'x' }, { x: 3, y: 2.5, z: null }]);
+    expect(df.fillna(0).collect()).toEqual([{ a: 1, b: 0, c: 'x' }, { a: 0, b: 0, c: null }, { a: 3, b: 2.5, c: null }]);
+    expect(df.fillna('?', ['c']).collect().map((r) => r.c)).toEqual(['x', '?', '?']);
+  });
+});

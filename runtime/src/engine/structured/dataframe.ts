@@ -85,6 +85,44 @@ export class DataFrame {
     return this.with(planNode({ kind: 'Project', child: this.plan, exprs }));
   }
 
+  /** Adds or replaces several columns (`withColumns({name: column})`). */
+  withColumns(cols: Record<string, Column>): DataFrame {
+    let df: DataFrame = this;
+    for (const [name, c] of Object.entries(cols)) df = df.withColumn(name, c);
+    return df;
+  }
+
+  /** Renames every column, in order (`toDF("a", "b")`). */
+  toDF(...names: string[]): DataFrame {
+    if (names.length !== this.columns.length) {
+      throw new AnalysisException(`[LENGTH_MISMATCH] The number of columns doesn't match. Old column names (${this.columns.length}): ${this.columns.join(', ')}. New column names (${names.length}): ${names.join(', ')}.`, { code: 'LENGTH_MISMATCH' });
+    }
+    return this.with(planNode({ kind: 'Project', child: this.plan, exprs: this.columns.map((c, i) => node({ kind: 'alias', expr: colRef(`\`${c}\``), name: names[i] })) }));
+  }
+
+  /** Drops rows with NULLs: `how` `any` (default) or `all`, optionally over a subset of columns. */
+  dropna(how: 'any' | 'all' = 'any', subset?: string[]): DataFrame {
+    const cols = subset ?? this.columns;
+    if (cols.length === 0) return this;
+    const tests = cols.map((c) => new Column(node({ kind: 'isnull', expr: colRef(`\`${c}\``), negated: true })));
+    const cond = tests.reduce((a, b) => (how === 'all' ? a.or(b) : a.and(b)));
+    return this.filter(cond);
+  }
+
+  /** Replaces NULLs with `value` in the (type-compatible) columns, or the given subset. */
+  fillna(value: string | number | boolean, subset?: string[]): DataFrame {
+    const wanted = (subset ?? this.columns).map((c) => c.toLowerCase());
+    const kind = typeof value;
+    const exprs: Expr[] = this._schema.fields.map((f) => {
+      const ref = colRef(`\`${f.name}\``);
+      const t = f.dataType.kind === 'atomic' ? f.dataType.name : f.dataType.kind;
+      const fits = kind === 'number' ? ['tinyint', 'smallint', 'int', 'bigint', 'float', 'double', 'decimal'].includes(t) : kind === 'string' ? t === 'string' : t === 'boolean';
+      if (!fits || !wanted.includes(f.name.toLowerCase())) return ref;
+      return node({ kind: 'alias', expr: node({ kind: 'call', name: 'coalesce', args: [ref, node({ kind: 'cast', expr: node({ kind: 'lit', value }), to: f.dataType })] }), name: f.name });
+    });
+    return this.with(planNode({ kind: 'Project', child: this.plan, exprs }));
+  }
+
   withColumnRenamed(existing: string, newName: string): DataFrame {
     const exprs: Expr[] = this.columns.map((f) => (f.toLowerCase() === existing.toLowerCase()
       ? node({ kind: 'alias', expr: colRef(`\`${f}\``), name: newName })
