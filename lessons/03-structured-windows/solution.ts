@@ -15,7 +15,7 @@ export function temperatureWindows(spark: SparkSession): DataFrame {
     .option("startingOffsets", "earliest")
     .load()
     .select(F.from_json(F.col("value").cast("string"), schema).alias("data"))
-    .select("data.node_name", "data.temperature", "data.ts");
+    .select("data.*");
 
   return readings
     .withWatermark("ts", "30 seconds")

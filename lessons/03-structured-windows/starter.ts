@@ -18,7 +18,7 @@ export function temperatureWindows(spark: SparkSession): DataFrame {
     .option("startingOffsets", "earliest")
     .load()
     .select(F.col("timestamp"), F.from_json(F.col("value").cast("string"), schema).alias("data"))
-    .select("timestamp", "data.node_name", "data.temperature", "data.ts");
+    .select("timestamp", "data.*");
 
   return readings
     .groupBy(F.window("timestamp", "1 minute"), "node_name")
