@@ -87,9 +87,7 @@ export class DataFrame {
 
   /** Adds or replaces several columns (`withColumns({name: column})`). */
   withColumns(cols: Record<string, Column>): DataFrame {
-    let df: DataFrame = this;
-    for (const [name, c] of Object.entries(cols)) df = df.withColumn(name, c);
-    return df;
+    return Object.entries(cols).reduce<DataFrame>((df, [name, c]) => df.withColumn(name, c), this);
   }
 
   /** Renames every column, in order (`toDF("a", "b")`). */
