@@ -19,45 +19,15 @@ export interface RuntimeProcess {
   stop(): Promise<void>;
 }
 
-/**
- * Starts the runtime in this process with `startRuntimeServer`, the same server the CLI starts, serving
- * `workbench/dist`. Used while the CLI cannot start the server yet.
- */
-export async function startRuntimeInProcess(options: { kafka: string; pg: string; port?: number; token?: string }): Promise<RuntimeProcess> {
-  const { startRuntimeServer } = await import('../../runtime/src/server/runtime-server.js');
-  const { resolveConfig } = await import('../../runtime/src/config.js');
-  const dataDir = mkdtempSync(join(tmpdir(), 'streamlab-e2e-'));
-  const lines: string[] = [];
-  const server = await startRuntimeServer({
-    config: resolveConfig({ port: options.port ?? 0, token: options.token, dataDir, lessonsDir: join(repoRoot, 'lessons') }),
-    strictPort: options.port !== undefined,
-    services: { kafka: options.kafka, pg: options.pg },
-    workbenchDir: join(repoRoot, 'workbench'),
-    log: (line) => lines.push(line),
-  });
-  return {
-    url: server.url,
-    origin: new URL(server.url).origin,
-    output: () => lines.join('\n'),
-    async stop() {
-      await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
 /** Starts the runtime; rejects with its output if it exits or prints no ready line within `waitMs`. */
-export async function startRuntime(options: { kafka: string; pg: string; waitMs?: number }): Promise<RuntimeProcess> {
+export async function startRuntime(options: { kafka: string; pg: string; port?: number; token?: string; waitMs?: number }): Promise<RuntimeProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'streamlab-e2e-'));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [join(repoRoot, 'runtime/bin/streamlab.js'), 'start', '--no-open', '--kafka', options.kafka, '--pg', options.pg],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, STREAMLAB_PORT: '0', STREAMLAB_DATA_DIR: dataDir, STREAMLAB_NO_OPEN: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const args = [
+    join(repoRoot, 'runtime/bin/streamlab.js'), 'start', '--no-open', '--kafka', options.kafka, '--pg', options.pg,
+    '--port', String(options.port ?? 0), '--data-dir', dataDir, '--lessons', join(repoRoot, 'lessons'),
+    ...(options.token ? ['--token', options.token] : []),
+  ];
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   const url = await new Promise<string>((res, rej) => {

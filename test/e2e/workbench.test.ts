@@ -1,5 +1,5 @@
 /**
- * The workbench end to end: the real runtime server on the run's real Kafka and PostgreSQL, the
+ * The workbench end to end: `streamlab start --no-open` on the run's real Kafka and PostgreSQL, the
  * production build of the workbench, and headless Chromium clicking through a lesson. Screenshots of
  * every panel land in test-results/e2e/ for a person to look at.
  */
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { databaseUrl, freshTopic, kafkaBootstrap } from '../services/inject.js';
 import { launchChromium, screenshot } from './browser.js';
-import { repoRoot, startRuntimeInProcess, type RuntimeProcess } from './runtime-process.js';
+import { repoRoot, startRuntime, type RuntimeProcess } from './runtime-process.js';
 
 const LESSON_TITLE = 'Event-time windows with Structured Streaming';
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: 'inherit',
   });
-  runtime = await startRuntimeInProcess({ kafka: kafkaBootstrap(), pg: databaseUrl() });
+  runtime = await startRuntime({ kafka: kafkaBootstrap(), pg: databaseUrl() });
   browser = await launchChromium();
 });
 
@@ -94,6 +94,21 @@ describe('workbench in Chromium', () => {
     await expect.poll(() => consoleLog.textContent(), { timeout: 60_000 }).toContain('edited in the e2e test');
     await screenshot(page, '03-output');
 
+    // A learner's bug: the error names the learner's line, and the link puts the cursor there.
+    await page.locator('sl-editor .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nconst sensors: string[] = [];\nconsole.log(sensors[0]!.toUpperCase());\n');
+    await page.keyboard.press('Control+Enter');
+    const alert = page.getByRole('alert').filter({ hasText: 'toUpperCase' });
+    await alert.waitFor({ timeout: 60_000 });
+    expect((await alert.textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+      "Error (runtime-error): Cannot read properties of undefined (reading 'toUpperCase') at starter.ts:41:25",
+    );
+    await page.keyboard.press('Control+Home');
+    await alert.getByRole('link', { name: 'starter.ts:41:25' }).click();
+    await expect.poll(() => page.locator('sl-editor .active-line-number').textContent()).toBe('41');
+    await screenshot(page, '03-error');
+
     // The edit was saved: a reload shows it again.
     await page.reload();
     await page.locator('sl-editor .monaco-editor .view-lines').waitFor();
@@ -101,7 +116,7 @@ describe('workbench in Chromium', () => {
     // Monaco renders only the lines in view: go to the end of the file to see the edit.
     await page.locator('sl-editor .monaco-editor .view-lines').click();
     await page.keyboard.press('Control+End');
-    await expect.poll(() => editorText(page)).toContain('console.log("edited in the e2e test");');
+    await expect.poll(() => editorText(page)).toContain('console.log(sensors[0]!.toUpperCase());');
     // Progress survives too: the lesson reopens at the step the learner was on.
     await expect.poll(() => page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Step 1: parse the readings']);
 
@@ -162,7 +177,7 @@ describe('workbench in Chromium', () => {
     await page.getByText('Runtime: Reconnecting…').waitFor();
     await screenshot(page, '10-reconnecting');
 
-    runtime = await startRuntimeInProcess({ kafka: kafkaBootstrap(), pg: databaseUrl(), port: Number(port), token });
+    runtime = await startRuntime({ kafka: kafkaBootstrap(), pg: databaseUrl(), port: Number(port), token });
     await page.getByText('Runtime: Connected').waitFor({ timeout: 30_000 });
     expect(await page.getByRole('status').first().textContent()).toContain('(reconnected)');
     expect(errors).toEqual([]);

@@ -50,7 +50,7 @@ export class SlRunControls extends LitElement {
     const manual = this.mode === 'manual';
     const seconds = this.intervalMs / 1000;
     return html`
-      <button class="primary" @click=${() => fire(this, 'sl-run')} ?disabled=${!this.canRun} title="Run (Ctrl+Enter)" aria-keyshortcuts="Control+Enter Meta+Enter">Run</button>
+      <button class="primary" @click=${() => fire(this, 'sl-run')} ?disabled=${!this.canRun} title=${this.active ? 'Run again with the code in the editor (Ctrl+Enter)' : 'Run (Ctrl+Enter)'} aria-keyshortcuts="Control+Enter Meta+Enter">Run</button>
       <button @click=${() => fire(this, 'sl-stop')} ?disabled=${!this.active}>Stop</button>
       <button @click=${() => fire(this, 'sl-step')} ?disabled=${!this.active || !manual} title="Run one micro-batch (manual clock)">Step</button>
       <fieldset>

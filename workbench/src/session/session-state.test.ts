@@ -8,6 +8,9 @@ describe('reduceEvent over the recorded structured-windows session', () => {
   it('collects the four batches in order with their progress, then fails on the recorded error', () => {
     let state = runStarted({ ...initialState(), connection: { state: 'open', attempt: 0 } }, 'r1', 'system');
     expect(isActive(state)).toBe(true);
+    // While it starts, Run waits; once it runs, Run restarts it with the editor's code.
+    expect(canRun(state)).toBe(false);
+    expect(canRun(reduceEvent(state, { kind: 'run.status', runId: 'r1', status: 'running' }))).toBe(true);
     for (const e of events) state = reduceEvent(state, e);
     expect(state.batches.map((b) => [b.batchId, b.progress.numInputRows, b.progress.droppedByWatermark])).toEqual([
       [0, 3, 0], [1, 3, 0], [2, 2, 0], [3, 2, 1],

@@ -137,9 +137,9 @@ export function connectionLost(state: SessionState): SessionState {
   };
 }
 
-/** Whether Run makes sense now. */
+/** Whether Run makes sense now. Run while a run is going restarts it with the code in the editor. */
 export function canRun(state: SessionState): boolean {
-  return state.connection.state === 'open' && !['compiling', 'starting', 'running', 'stopping'].includes(state.run.status);
+  return state.connection.state === 'open' && !['compiling', 'starting', 'stopping'].includes(state.run.status);
 }
 
 /** Whether Stop makes sense now. */

@@ -111,6 +111,8 @@ export class SlSession extends LitElement {
   }
 
   async run(files: SourceFile[], mode: ClockMode): Promise<void> {
+    // One run at a time: Run during a run restarts it with the new code.
+    if (this.state.run.runId && this.state.run.status === 'running') await this.stop();
     try {
       this.set({ ...this.state, run: { ...this.state.run, status: 'compiling', mode }, notice: null });
       this.starting = true;
