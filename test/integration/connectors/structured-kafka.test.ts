@@ -288,4 +288,32 @@ describe('Structured Streaming on real Kafka', () => {
     expect(lenient.active).toBe(true);
     expect(lenient.rows).toEqual(['a', 'b']);
   });
+
+  it('gives batch k = offsets [kN, (k+1)N) with Trigger.AvailableNow on one partition, then stops', async () => {
+    const topic = await topicWith('available-now', 1);
+    const writer = new KafkaWriter(conn, { topic });
+    await writer.write(Array.from({ length: 25 }, (_, i) => ({ value: String(i) })));
+    await writer.close();
+    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const q = spark.readStream
+      .format('kafka')
+      .option('kafka.bootstrap.servers', 'kafka:9092')
+      .option('subscribe', topic)
+      .option('startingOffsets', 'earliest')
+      .option('maxOffsetsPerTrigger', 10)
+      .load()
+      .selectExpr('offset')
+      .writeStream.format('memory')
+      .queryName('available_now')
+      .trigger({ availableNow: true })
+      .start();
+    await q.awaitTermination();
+    const sink = spark.memorySinks.get('available_now')!;
+    expect(sink.batchIds().map((b) => sink.batchRows(b).map((r) => r[0]))).toEqual([
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+      [10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+      [20, 21, 22, 23, 24],
+    ]);
+    expect(q.isActive).toBe(false);
+  });
 });
