@@ -45,7 +45,18 @@ import { Writer } from './protocol/writer.js';
 import { FetchWaiters, partitionKey } from './fetch-waiters.js';
 import type { GroupCoordinator } from './group/group-coordinator.js';
 import { isValidTopicName, type LogStore, type Topic } from './log/log-store.js';
-import { validateProducedBatch } from './log/record-batch.js';
+import { batchCodec, readBatchHeader, validateProducedBatch } from './log/record-batch.js';
+
+/** True when any batch in a run of whole batches is zstd-compressed (codec 4). */
+function containsZstd(records: Buffer): boolean {
+  for (let pos = 0; pos < records.length; ) {
+    const h = readBatchHeader(records, pos);
+    if (!h) return false;
+    if (batchCodec(h.attributes) === 4) return true;
+    pos += h.size;
+  }
+  return false;
+}
 
 /** Most partitions one topic may have on this single-process broker. */
 export const MAX_PARTITIONS = 1000;
@@ -175,8 +186,9 @@ export class Handlers {
         if (!p.records) return fail(ErrorCode.CORRUPT_MESSAGE);
         const check = validateProducedBatch(p.records, this.config.maxMessageBytes);
         if (!check.ok) return fail(check.error);
-        // Copy: the request buffer is a view of the socket's frame, which is reused.
-        const baseOffset = log.append(Buffer.from(p.records));
+        // The frame is this request's own buffer, so the offset is rewritten in place; the
+        // in-memory log keeps its own copy.
+        const baseOffset = log.append(p.records);
         this.waiters.notify(partitionKey(t.name, p.index));
         return { index: p.index, errorCode: ErrorCode.NONE, baseOffset, logStartOffset: log.logStartOffset };
       }),
@@ -187,7 +199,7 @@ export class Handlers {
     return w.toBuffer();
   }
 
-  private readFetch(req: FetchRequest): { topics: Array<{ name: string; partitions: FetchPartitionResponse[] }>; bytes: number; error: boolean } {
+  private readFetch(req: FetchRequest, version: number): { topics: Array<{ name: string; partitions: FetchPartitionResponse[] }>; bytes: number; error: boolean } {
     let remaining = req.maxBytes;
     let bytes = 0;
     let error = false;
@@ -212,6 +224,17 @@ export class Handlers {
             records: null,
           };
         }
+        if (version < 10 && containsZstd(res.records)) {
+          // Clients older than Fetch v10 cannot read zstd (KIP-110); Kafka refuses the same way.
+          error = true;
+          return {
+            index: p.index,
+            errorCode: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+            highWatermark: res.highWatermark,
+            logStartOffset: res.logStartOffset,
+            records: null,
+          };
+        }
         bytes += res.records.length;
         remaining -= res.records.length;
         return {
@@ -229,12 +252,12 @@ export class Handlers {
   private async fetch(r: Reader, version: number): Promise<Buffer> {
     const req = decodeFetchRequest(r, version);
     const deadline = Date.now() + req.maxWaitMs;
-    let result = this.readFetch(req);
+    let result = this.readFetch(req, version);
     const keys = req.topics.flatMap((t) => t.partitions.map((p) => partitionKey(t.name, p.index)));
     while (result.bytes < req.minBytes && !result.error && Date.now() < deadline && keys.length > 0) {
       await this.waiters.wait(keys, deadline - Date.now());
       if (this.closed) break;
-      result = this.readFetch(req);
+      result = this.readFetch(req, version);
     }
     const w = new Writer(64 + result.bytes);
     encodeFetchResponse(w, version, { topics: result.topics });

@@ -50,14 +50,16 @@ export function createBrokerServer(handlers: Handlers, hooks: ServerHooks = {}):
 
     const nextFrame = (): Buffer | undefined => {
       if (buffered < 4) return undefined;
-      if (chunks.length > 1) chunks.splice(0, chunks.length, Buffer.concat(chunks, buffered));
-      const head = chunks[0];
-      const size = head.readInt32BE(0);
+      if (chunks[0].length < 4) chunks.splice(0, chunks.length, Buffer.concat(chunks, buffered));
+      const size = chunks[0].readInt32BE(0);
       if (size < 0 || size > MAX_FRAME_BYTES) {
         drop(`frame size ${size}`);
         return undefined;
       }
+      // Join the chunks only once the whole frame is here: a large produce arrives in many pieces.
       if (buffered < 4 + size) return undefined;
+      if (chunks.length > 1) chunks.splice(0, chunks.length, Buffer.concat(chunks, buffered));
+      const head = chunks[0];
       const frame = head.subarray(4, 4 + size);
       const rest = head.subarray(4 + size);
       chunks.length = 0;

@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBrokerCommand, startBroker, type RunningBroker } from '../../../runtime/src/broker/index.js';
+import { crc32c } from '../../../runtime/src/broker/protocol/crc32c.js';
+import { Reader } from '../../../runtime/src/broker/protocol/reader.js';
+import { RawClient } from '../../integration/broker/raw-client.js';
+import { kafkajsDecodeResponse, kafkajsRequestFrame } from './kafkajs-protocol.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -85,6 +89,46 @@ describe('embedded broker', () => {
     await producer.send({ topic: 'quiet', acks: 1, messages: [{ value: 'r' }] });
     await producer.disconnect();
     expect(b.store.partition('quiet', 0)!.logEndOffset).toBe(2);
+  });
+
+  it('refuses zstd batches to Fetch below v10 and serves them from v10', async () => {
+    const b = await broker();
+    b.store.createTopic('z', 1);
+    const frame = await kafkajsRequestFrame('Produce', 7, {
+      acks: 1,
+      timeout: 1000,
+      topicData: [{ topic: 'z', partitions: [{ partition: 0, firstSequence: 0, messages: [{ value: 'v' }] }] }],
+    });
+    // Mark the batch zstd (attributes codec 4) and fix its CRC: the broker stores codecs opaquely.
+    const recordsAt = frame.indexOf(Buffer.from('z')) + 1 + 4 + 4 + 4; // name, partitions count, index, bytes length
+    frame.writeInt16BE(4, recordsAt + 21);
+    frame.writeUInt32BE(crc32c(frame, recordsAt + 21, frame.length), recordsAt + 17);
+    const c = await RawClient.connect(b.bootstrap);
+    cleanups.push(() => c.close());
+    const produced = await kafkajsDecodeResponse('Produce', 7, (await c.send(frame)).body);
+    expect(produced.topics[0].partitions[0].errorCode).toBe(0);
+    const fetchArgs = { replicaId: -1, maxWaitTime: 0, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 1, topics: [{ topic: 'z', partitions: [{ partition: 0, fetchOffset: '0', maxBytes: 1 << 20 }] }] };
+    const old = (await c.send(await kafkajsRequestFrame('Fetch', 9, fetchArgs))).body;
+    // Fetch v9 body: throttle, error, session, [topics] name [partitions] index errorCode ...
+    const r = new Reader(old);
+    r.int32();
+    r.int16();
+    r.int32();
+    r.int32();
+    r.string();
+    r.int32();
+    r.int32();
+    expect(r.int16()).toBe(76);
+    const recent = (await c.send(await kafkajsRequestFrame('Fetch', 11, fetchArgs))).body;
+    const r2 = new Reader(recent);
+    r2.int32();
+    r2.int16();
+    r2.int32();
+    r2.int32();
+    r2.string();
+    r2.int32();
+    r2.int32();
+    expect(r2.int16()).toBe(0);
   });
 
   it('streamlab broker rejects unknown options and bad ports with exit code 2', async () => {
