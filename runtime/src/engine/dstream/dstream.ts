@@ -2,13 +2,11 @@ import type { DStreamGraph } from './dstream-graph.js';
 import type { StreamingContext } from './streaming-context.js';
 import { toMillis, type DurationLike } from './duration.js';
 import { IllegalArgumentException, ValueError } from './errors.js';
+import type { AnyPair, KeyOf, Pair, ValueOf } from './pair.js';
 import { formatBatchTime, pyStr, scalaStr } from './python-format.js';
 import { RDD } from './rdd.js';
 import { stateCompute } from './state-stream.js';
 import { reducedWindowCompute, validateWindowParams, windowCompute } from './window-stream.js';
-
-/** How a stream computes its RDD for a valid batch time; `null` is Spark's "no RDD" (`None`). */
-export type ComputeFn<T> = (self: DStream<T>, timeMs: number) => RDD<T> | null;
 
 /** Window facts a windowed stream reports to the explain trace. */
 export interface WindowInfo {
@@ -26,6 +24,10 @@ export interface DStreamSpec<T> {
   op: string;
   parents: DStream<unknown>[];
   slideDurationMs: number;
+  /**
+   * The RDD at a valid batch time; `null` is Spark's "no RDD" (`None`). A method, so that a stream
+   * of pairs is usable where a stream of any pairs is expected.
+   */
   compute(self: DStream<T>, timeMs: number): RDD<T> | null;
   /** Spark's `mustCheckpoint`: stateful streams whose RDD is saved with the checkpoint. */
   stateful?: boolean;
@@ -35,8 +37,6 @@ export interface DStreamSpec<T> {
   /** Set for input streams: their RDD is produced by the scheduler before the graph is evaluated. */
   input?: boolean;
 }
-
-import type { AnyPair, KeyOf, Pair, ValueOf } from './pair.js';
 
 /**
  * The first parameter of a `foreachRDD` / `transform` function. PySpark decides by the parameter
@@ -112,11 +112,6 @@ export class DStream<T> {
     this.generated.set(timeMs, rdd);
   }
 
-  /** @internal The remembered RDD at `timeMs`, without computing. */
-  peekGenerated(timeMs: number): RDD<T> | null | undefined {
-    return this.generated.get(timeMs);
-  }
-
   /** @internal The most recent remembered RDD at or before `timeMs` (for state sizes and checkpoints). */
   latestGenerated(timeMs: number): [number, RDD<T>] | null {
     let best: [number, RDD<T>] | null = null;
@@ -162,7 +157,7 @@ export class DStream<T> {
   }
 
   /**
-   * The parent RDDs with times in [fromMs, toMs] (Spark's `slice`): times are aligned down to this
+   * This stream's RDDs with times in [fromMs, toMs] (Spark's `slice`): times are aligned down to its
    * stream's slide, times at or before the zero time are skipped, and batches with no RDD are left out.
    */
   sliceRdds(fromMs: number, toMs: number): RDD<T>[] {
