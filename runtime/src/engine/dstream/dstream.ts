@@ -158,7 +158,7 @@ export class DStream<T> {
 
   /**
    * This stream's RDDs with times in [fromMs, toMs] (Spark's `slice`): times are aligned down to its
-   * stream's slide, times at or before the zero time are skipped, and batches with no RDD are left out.
+   * slide, times at or before the zero time are skipped, and batches with no RDD are left out.
    */
   sliceRdds(fromMs: number, toMs: number): RDD<T>[] {
     const zero = this.graph.zeroTimeMs;
