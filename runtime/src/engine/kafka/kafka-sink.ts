@@ -34,22 +34,28 @@ function fail(message: string): never {
   throw new AnalysisException(message, { code: 'KAFKA_SINK_SCHEMA' });
 }
 
-/** Checks the output schema and options; throws Spark's AnalysisException messages. */
+/**
+ * Checks the output schema and options in Spark's order (topic, key, value, headers, partition);
+ * throws AnalysisException with KafkaWriter's messages.
+ */
 export function validateKafkaSinkSchema(schema: StructType, options: Readonly<Record<string, string>>): void {
   checkForbiddenKafkaParams(options, true);
+  const unsupported = (name: string, t: DataType, wanted: string): never => fail(`${name} attribute unsupported type ${t.simpleString()}. ${name} must be a(n) ${wanted}`);
   const topicOption = Object.entries(options).find(([k]) => k.toLowerCase() === 'topic')?.[1];
   const topic = field(schema, 'topic');
-  if (!topic && topicOption === undefined) fail("topic option required when no 'topic' attribute is present. Use the topic option for setting a topic.");
-  if (topic && topicOption === undefined && !(topic.type.kind === 'atomic' && topic.type.name === 'string')) fail(`Topic type must be a string: topic must be a(n) string`);
+  if (topicOption === undefined) {
+    if (!topic) fail("topic option required when no 'topic' attribute is present. Use the topic option for setting a topic.");
+    if (!(topic.type.kind === 'atomic' && topic.type.name === 'string')) unsupported('topic', topic.type, 'string');
+  }
+  const key = field(schema, 'key');
+  if (key && !isStringOrBinary(key.type)) unsupported('key', key.type, 'string or binary');
   const value = field(schema, 'value');
   if (!value) fail("Required attribute 'value' not found");
-  if (!isStringOrBinary(value.type)) fail('value attribute type must be a string or binary: value must be a(n) string or binary');
-  const key = field(schema, 'key');
-  if (key && !isStringOrBinary(key.type)) fail('key attribute type must be a string or binary: key must be a(n) string or binary');
-  const partition = field(schema, 'partition');
-  if (partition && !(partition.type.kind === 'atomic' && partition.type.name === 'int')) fail('partition attribute type must be an int: partition must be a(n) int');
+  if (!isStringOrBinary(value.type)) unsupported('value', value.type, 'string or binary');
   const headers = field(schema, 'headers');
-  if (headers && headers.type.kind !== 'array') fail('headers attribute type must be an array<struct<key:string,value:binary>>');
+  if (headers && headers.type.simpleString() !== 'array<struct<key:string,value:binary>>') unsupported('headers', headers.type, 'array<struct<key:string,value:binary>>');
+  const partition = field(schema, 'partition');
+  if (partition && !(partition.type.kind === 'atomic' && partition.type.name === 'int')) unsupported('partition', partition.type, 'int');
 }
 
 /** Converts output rows to records (the `topic` option overrides the column). */
