@@ -229,7 +229,9 @@ export class StreamingContext {
 
   /**
    * Stops the batches (PySpark `stop(stopSparkContext=True, stopGraceFully=False)`). A batch already
-   * running finishes its current step; no new batch starts.
+   * running finishes its current step; no new batch starts. Batches run one at a time and inputs
+   * are pulled at batch time, so nothing is left received-but-unprocessed: `stopGracefully` is
+   * accepted for PySpark's signature and changes nothing.
    */
   stop(stopSparkContext = true, stopGracefully = false): void {
     void stopGracefully;
