@@ -20,6 +20,8 @@ import type { EventSink, Session } from './session.js';
 
 /** Close code for a missing or wrong token. */
 export const CLOSE_UNAUTHORIZED = 4401;
+/** Unsent bytes beyond which logs, records and batches are dropped for a client. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 /** Close code for a frame over the size cap (RFC 6455 "message too big"). */
 export const CLOSE_TOO_BIG = 1009;
 
@@ -36,6 +38,8 @@ export class Connection {
 
   private send(message: ServerMessage): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    // A client that does not read must not grow the runtime's memory: shed the high-volume events.
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES && (message.kind === 'run.log' || message.kind === 'topics.record' || message.kind === 'run.batch')) return;
     try {
       this.ws.send(JSON.stringify(message));
     } catch {
