@@ -214,6 +214,13 @@ class Planner {
     let generator: { index: number; outer: boolean; position: boolean } | null = null;
     // First pass: windows need the expanded input.
     const windowRefs = new Map<number, { index: number; name: string }>();
+    const windowCalls = exprs.filter((e) => {
+      const x = stripAlias(e).expr;
+      return x.kind === 'call' && (x.name === 'window' || x.name === 'session_window');
+    });
+    if (windowCalls.length > 1) {
+      throw new AnalysisException(`Multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported.`, { code: 'MULTIPLE_TIME_WINDOWS' });
+    }
     exprs.forEach((e, i) => {
       const { expr, alias } = stripAlias(e);
       if (expr.kind === 'call' && expr.name === 'window') {

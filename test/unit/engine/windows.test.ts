@@ -50,3 +50,14 @@ describe('window()', () => {
     expect(() => validateWindow(10 * S, 10 * S, -10 * S)).toThrow(AnalysisException);
   });
 });
+
+describe('window() in DataFrames', () => {
+  it('rejects two window expressions in one projection or grouping', async () => {
+    const { SparkSession, functions: F } = await import('streamlab');
+    const spark = SparkSession.builder.output(() => undefined).create();
+    const df = spark.createDataFrame([], 'time TIMESTAMP, value INT');
+    const message = 'Multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported.';
+    expect(() => df.select(F.window('time', '10 seconds'), F.window('time', '20 seconds'))).toThrow(message);
+    expect(() => df.groupBy(F.window('time', '10 seconds'), F.window('time', '20 seconds')).count()).toThrow(message);
+  });
+});
