@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../runtime/src/engine/clock.js';
+import { SparkContext, StreamingContext } from '../../../runtime/src/engine/dstream/index.js';
 import { harness } from './harness.js';
 
 const DASHES = '-------------------------------------------';
@@ -29,6 +31,20 @@ describe('pprint', () => {
     expect(h.stdout).toEqual([
       [DASHES, 'Time: 1970-01-01 05:30:00.500000', DASHES, 'None', 'True', "it's", "{'a': (1, 2)}", '(7,)', "('t', datetime.datetime(2026, 11, 21, 10, 0, 0, 250000))", '1e-07', '', ''].join('\n'),
     ]);
+  });
+
+  it('takes the zone from the SparkContext\'s spark.sql.session.timeZone', async () => {
+    const clock = new ManualClock(0);
+    const sc = new SparkContext({ conf: { 'spark.sql.session.timeZone': 'America/New_York' } });
+    const out: string[] = [];
+    const ssc = new StreamingContext(sc, 1, { clock, stdout: (t) => out.push(t) });
+    ssc.queueStream([[1]]).pprint();
+    ssc.start();
+    clock.advance(1000);
+    await ssc.awaitBatchCompleted(1000);
+    ssc.stop();
+    expect(sc.getConf().get('spark.sql.session.timeZone')).toBe('America/New_York');
+    expect(out).toEqual([[DASHES, 'Time: 1969-12-31 19:00:01', DASHES, '1', '', ''].join('\n')]);
   });
 
   it('prints Scala\'s text under JVM semantics', async () => {

@@ -1,6 +1,6 @@
 /** The DStream (Spark Streaming) API, PySpark names. */
 export { SparkContext } from './spark-context.js';
-export type { SparkContextOptions } from './spark-context.js';
+export type { SparkConfReader, SparkContextOptions } from './spark-context.js';
 export { RDD } from './rdd.js';
 export { DStream } from './dstream.js';
 export type { DStreamPlan, DStreamPlanKind, DStreamPlanNode } from './dstream-plan.js';

@@ -8,6 +8,16 @@ export interface SparkContextOptions {
   master?: string;
   /** Partitions used when none are asked for; Spark's local mode uses the core count. */
   defaultParallelism?: number;
+  /**
+   * Spark configuration, read live (a SparkSession passes its runtime conf so that, for example,
+   * `spark.sql.session.timeZone` also sets the zone pprint prints batch times in).
+   */
+  conf?: SparkConfReader | Record<string, string>;
+}
+
+/** Read access to Spark configuration values. */
+export interface SparkConfReader {
+  get(key: string, defaultValue?: string): string | undefined;
 }
 
 /**
@@ -23,11 +33,19 @@ export class SparkContext {
   /** Default number of partitions for `parallelize` and shuffles. */
   readonly defaultParallelism: number;
   private stopped = false;
+  private readonly conf: SparkConfReader;
 
   constructor(options: SparkContextOptions = {}) {
+    const conf = options.conf ?? {};
+    this.conf = typeof conf.get === 'function' ? (conf as SparkConfReader) : recordConf(conf as Record<string, string>);
     this.appName = options.appName ?? 'streamlab';
     this.master = options.master ?? 'local[2]';
     this.defaultParallelism = options.defaultParallelism ?? parallelismOf(this.master);
+  }
+
+  /** The Spark configuration (PySpark `sc.getConf()`). */
+  getConf(): SparkConfReader {
+    return this.conf;
   }
 
   /** Whether `stop()` has been called. */
@@ -66,6 +84,10 @@ export class SparkContext {
   stop(): void {
     this.stopped = true;
   }
+}
+
+function recordConf(values: Record<string, string>): SparkConfReader {
+  return { get: (key, defaultValue) => (Object.hasOwn(values, key) ? values[key] : defaultValue) };
 }
 
 function parallelismOf(master: string): number {

@@ -32,7 +32,10 @@ import type { DStreamPlan } from './dstream-plan.js';
 export interface StreamingContextOptions {
   /** Processing-time clock; tests and lessons pass a ManualClock. Required to start. */
   clock?: Clock;
-  /** Time zone for pprint's `Time:` line (IANA name); UTC by default, like our Spark sessions. */
+  /**
+   * Time zone for pprint's `Time:` line (IANA name); by default the SparkContext's
+   * `spark.sql.session.timeZone`, else UTC like our Spark sessions.
+   */
   timeZone?: string;
   /** Where pprint writes; receives whole blocks of text ending in a newline. Defaults to the console. */
   stdout?: (text: string) => void;
@@ -94,7 +97,7 @@ export class StreamingContext {
       sparkContext,
       this.batchDurationMs,
       options.semantics ?? 'pyspark',
-      options.timeZone ?? 'UTC',
+      options.timeZone ?? sparkContext.getConf().get('spark.sql.session.timeZone') ?? 'UTC',
       options.stdout ?? ((text) => globalThis.console.log(text.endsWith('\n') ? text.slice(0, -1) : text)),
       options.checkpointStore ?? defaultCheckpointStore(),
     );
