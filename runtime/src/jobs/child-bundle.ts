@@ -45,12 +45,12 @@ async function buildJobChild(): Promise<JobChildBundle> {
     banner: { js: "import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);" },
   });
   let disposed = false;
-  return {
-    file,
-    dispose() {
-      if (disposed) return;
-      disposed = true;
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const dispose = () => {
+    if (disposed) return;
+    disposed = true;
+    rmSync(dir, { recursive: true, force: true });
   };
+  // Shared by every server in this process, so it goes when the process does.
+  process.once('exit', dispose);
+  return { file, dispose };
 }
