@@ -13,6 +13,9 @@ import {
 } from '../../../runtime/src/connectors/postgres/sql.js';
 import { toPgValue } from '../../../runtime/src/connectors/postgres/pg-values.js';
 import { parseSaveMode } from '../../../runtime/src/connectors/postgres/table-writer.js';
+import { toPgRow } from '../../../runtime/src/connectors/postgres/pg-values.js';
+import { sqlColumns } from '../../../runtime/src/connectors/schema-shape.js';
+import { ArrayType, BINARY, LONG, MapType, STRING, StructField, StructType, TIMESTAMP } from '../../../runtime/src/engine/types.js';
 
 describe('PostgreSQL URLs', () => {
   it('parses the JDBC URL of the seed job and separate properties win', () => {
@@ -112,5 +115,30 @@ describe('schema to SQL', () => {
       'append', 'overwrite', 'ignore', 'errorifexists', 'errorifexists', 'errorifexists', 'errorifexists',
     ]);
     expect(() => parseSaveMode('upsert')).toThrow("Unknown save mode: upsert. Accepted save modes are 'overwrite', 'append', 'ignore', 'error', 'errorifexists', 'default'.");
+  });
+
+  it('stores nested columns as JSON with field names, from the engine schema', () => {
+    const window = new StructType([new StructField('start', TIMESTAMP), new StructField('end', TIMESTAMP)]);
+    const schema = new StructType([
+      new StructField('window', window),
+      new StructField('tags', new ArrayType(STRING)),
+      new StructField('counts', new MapType(STRING, LONG)),
+      new StructField('raw', BINARY),
+    ]);
+    const cols = sqlColumns(schema);
+    expect(cols.map((c) => [c.name, c.type, pgType(c.type)])).toEqual([
+      ['window', 'struct<start:timestamp,end:timestamp>', 'jsonb'],
+      ['tags', 'array<string>', 'jsonb'],
+      ['counts', 'map<string,bigint>', 'jsonb'],
+      ['raw', 'binary', 'bytea'],
+    ]);
+    const t0 = Date.UTC(2024, 0, 1) * 1000;
+    expect(toPgRow(cols, [[t0, t0 + 60_000_000], ['a', null], new Map([['x', 2]]), new Uint8Array([7])])).toEqual([
+      '{"start":"2024-01-01T00:00:00.000Z","end":"2024-01-01T00:01:00.000Z"}',
+      '["a",null]',
+      '{"x":2}',
+      Buffer.from([7]),
+    ]);
+    expect(toPgRow(cols, [null, null, null, null])).toEqual([null, null, null, null]);
   });
 });

@@ -24,7 +24,7 @@ export function toPgValue(type: string, v: unknown): unknown {
 
 /** Converts a row (values in column order) to bind parameters. */
 export function toPgRow(columns: readonly SqlColumn[], row: readonly unknown[]): unknown[] {
-  return columns.map((c, i) => toPgValue(c.type, row[i]));
+  return columns.map((c, i) => (c.toJson && row[i] !== null && row[i] !== undefined ? JSON.stringify(c.toJson(row[i])) : toPgValue(c.type, row[i])));
 }
 
 function timestampText(v: unknown, withZone: boolean): unknown {

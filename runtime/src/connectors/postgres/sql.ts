@@ -12,6 +12,8 @@ export interface SqlColumn {
   /** Spark type name: `string`, `bigint`/`long`, `int`/`integer`, `double`, `timestamp`, `decimal(10,2)`, … */
   type: string;
   nullable?: boolean;
+  /** For struct/array/map columns: the engine value → JSON value mapping (stored as jsonb). */
+  toJson?: (v: unknown) => unknown;
 }
 
 /** PostgreSQL's limit on bind parameters per statement. */
