@@ -829,6 +829,10 @@ class Compiler {
       case 'to_date': return { ...castTo(castTo(arg(0), TIMESTAMP), DATE), name };
       case 'timestamp_seconds': return { ...castTo(arg(0), TIMESTAMP), name };
       case 'timestamp_millis': return strict1(TIMESTAMP, arg(0), (v: number) => v * 1000);
+      case 'timestamp_micros': return strict1(TIMESTAMP, arg(0), (v: number) => v);
+      case 'unix_micros': return strict1(LONG, castTo(arg(0), TIMESTAMP), (v: number) => v);
+      case 'unix_millis': return strict1(LONG, castTo(arg(0), TIMESTAMP), (v: number) => Math.floor(v / 1000));
+      case 'unix_seconds': return strict1(LONG, castTo(arg(0), TIMESTAMP), (v: number) => Math.floor(v / 1_000_000));
       case 'unix_timestamp': {
         if (args.length === 0) {
           const ctx = this.ctx;

@@ -98,6 +98,9 @@ export function unix_timestamp(timestamp?: ColumnOrName, format = 'yyyy-MM-dd HH
 }
 export function from_unixtime(timestamp: ColumnOrName, format = 'yyyy-MM-dd HH:mm:ss'): Column { return fn('from_unixtime', c(timestamp), literal(format)); }
 export function timestamp_seconds(column: ColumnOrName): Column { return fn('timestamp_seconds', c(column)); }
+export function unix_micros(column: ColumnOrName): Column { return fn('unix_micros', c(column)); }
+export function unix_millis(column: ColumnOrName): Column { return fn('unix_millis', c(column)); }
+export function unix_seconds(column: ColumnOrName): Column { return fn('unix_seconds', c(column)); }
 export function year(column: ColumnOrName): Column { return fn('year', c(column)); }
 export function month(column: ColumnOrName): Column { return fn('month', c(column)); }
 export function dayofmonth(column: ColumnOrName): Column { return fn('dayofmonth', c(column)); }

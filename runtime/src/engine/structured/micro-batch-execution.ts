@@ -326,7 +326,8 @@ export class MicroBatchExecution {
         walCommit: 0,
       },
       ...(this.hasWatermark() ? { eventTime: this.eventTimeProgress(eventTimeStats, watermarkBefore) } : {}),
-      stateOperators: this.physical.stateful.map((op) => stateOperatorProgress(stateMetrics.get(op.id) ?? {
+      // Spark lists stateful operators top-down (the one nearest the sink first).
+      stateOperators: [...this.physical.stateful].reverse().map((op) => stateOperatorProgress(stateMetrics.get(op.id) ?? {
         operatorName: 'stateStoreSave', numRowsTotal: this.store(op.id).size, numRowsUpdated: 0, numRowsRemoved: 0, numRowsDroppedByWatermark: 0, memoryUsedBytes: 0,
       })),
       sources: this.slots.map((s, i) => ({
@@ -426,7 +427,8 @@ export class MicroBatchExecution {
 
   /** Rows currently held by each stateful operator (for tests and the trace). */
   stateRowCount(operatorIndex = 0): number {
-    const op = this.physical.stateful[operatorIndex];
+    // Same order as the progress report: the operator nearest the sink is index 0.
+    const op = this.physical.stateful[this.physical.stateful.length - 1 - operatorIndex];
     if (!op) return 0;
     const s = this.store(op.id);
     let n = 0;
