@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileFunction } from '../../../runtime/src/testing/conformance/dstream.js';
+import { compileFunction, runDStreamScenario, type DStreamScenario } from '../../../runtime/src/testing/conformance/dstream.js';
 
 describe('conformance scenario function notation', () => {
   it('reads arrows with tuples as arrays, calls as calls', () => {
@@ -22,5 +22,22 @@ describe('conformance scenario function notation', () => {
     expect(compileFunction('operator.add')('a', 'b')).toBe('ab');
     expect(compileFunction('str')(1.5)).toBe('1.5');
     expect(compileFunction('list')(new Set([1, 2]))).toEqual([1, 2]);
+    expect(compileFunction('x -> { const y = x * 2; return [x, y]; }')(2)).toEqual([2, 4]);
+    expect(() => compileFunction('lambda i: raise ValueError("This is a special error")')(1)).toThrowError(
+      expect.objectContaining({ name: 'ValueError', message: 'This is a special error' }),
+    );
+  });
+});
+
+describe('a failing scenario function', () => {
+  it('stops the context and satisfies a runtime expectError', async () => {
+    const scenario: DStreamScenario = {
+      id: 'ds-failed-func',
+      api: 'dstream',
+      semanticsOf: 'pyspark',
+      query: { batchIntervalMs: 500, input: { kind: 'queueStream', numPartitions: 1 }, checkpoint: false, pipeline: [{ op: 'map', fn: 'i -> raise ValueError("This is a special error")' }] },
+      steps: [{ inputBatches: [[0], [1]] }, { runBatches: 2 }, { expectError: { when: 'runtime', type: 'ValueError', contains: ['This is a special error'] } }],
+    };
+    expect(await runDStreamScenario(scenario)).toEqual({ ok: true });
   });
 });

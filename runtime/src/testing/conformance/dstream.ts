@@ -325,9 +325,16 @@ export function compileFunction(src: string | null | undefined): AnyFn {
   } else {
     throw new Error(`cannot read function ${JSON.stringify(src)}`);
   }
-  const js = pythonToJs(conditionals(tuplesToArrays(body.trim())));
+  const trimmed = body.trim();
+  const raise = /^raise\s+([A-Za-z_][\w.]*)\s*\(([\s\S]*)\)$/.exec(trimmed);
+  // A block body is JavaScript as written; `raise Name(message)` throws an error named like Python's.
+  const js = trimmed.startsWith('{')
+    ? trimmed
+    : raise
+      ? `{ const e = new Error(${raise[2]!.trim() || "''"}); e.name = ${JSON.stringify(raise[1]!.replace(/^.*\./, ''))}; throw e; }`
+      : `(${pythonToJs(conditionals(tuplesToArrays(trimmed)))})`;
   const names = Object.keys(HELPERS);
-  const factory = new Function(...names, `return (${params}) => (${js});`) as (...h: AnyFn[]) => AnyFn;
+  const factory = new Function(...names, `return (${params}) => ${js};`) as (...h: AnyFn[]) => AnyFn;
   return factory(...names.map((n) => HELPERS[n]!));
 }
 
