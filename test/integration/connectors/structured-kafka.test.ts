@@ -316,4 +316,42 @@ describe('Structured Streaming on real Kafka', () => {
     ]);
     expect(q.isActive).toBe(false);
   });
+
+  it('maps learner topic names under the runtime prefix for the source and the sink', async () => {
+    const prefix = `${freshTopic('learner')}.`;
+    await admin.createTopics({ topics: [{ topic: `${prefix}in`, numPartitions: 1 }], waitForLeaders: true });
+    const raw = new KafkaWriter(conn, { topic: `${prefix}in` });
+    await raw.write([{ value: 'hello' }, { value: 'world' }]);
+    await raw.close();
+    const prefixed = registerConnectors({ kafka: { ...conn, topicPrefix: prefix } });
+    try {
+      const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+      const q = spark.readStream
+        .format('kafka')
+        .option('kafka.bootstrap.servers', 'kafka:9092')
+        .option('subscribe', 'in')
+        .option('startingOffsets', 'earliest')
+        .load()
+        .selectExpr('topic', 'upper(CAST(value AS STRING)) AS value')
+        .writeStream.format('kafka')
+        .option('kafka.bootstrap.servers', 'kafka:9092')
+        .option('topic', 'out')
+        .start();
+      try {
+        await q.processAllAvailable();
+      } finally {
+        await q.stop();
+      }
+    } finally {
+      await prefixed.close();
+      connectors = registerConnectors({ kafka: conn });
+    }
+    const reader = new KafkajsPartitionReader(conn);
+    try {
+      const out = await reader.read({ topic: `${prefix}out`, partition: 0, from: 0, until: 2 });
+      expect(out.map((r) => Buffer.from(r.value!).toString())).toEqual(['HELLO', 'WORLD']);
+    } finally {
+      await reader.close();
+    }
+  });
 });
