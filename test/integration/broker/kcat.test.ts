@@ -134,10 +134,14 @@ describe.each(TARGETS)('kcat scenarios: $name', (target: Target) => {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const m = { child, out: '', assigned: [] as number[] };
+      let errTail = '';
       child.stdout!.on('data', (d) => (m.out += d));
       child.stderr!.on('data', (d: Buffer) => {
         // "% Group g rebalanced (memberid …): assigned: t [0], t [2]" — keep the latest assignment.
-        for (const line of d.toString().split('\n')) {
+        const lines = (errTail + d.toString()).split('\n');
+        errTail = lines.pop()!;
+        for (const line of lines) {
+          if (process.env.BROKER_TEST_DEBUG) process.stderr.write(`[kcat ${child.pid}] ${line}\n`);
           if (line.includes('rebalanced') && line.includes('assigned:')) {
             m.assigned = [...line.matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1])).sort();
           } else if (line.includes('rebalanced') && line.includes('revoked')) m.assigned = [];
