@@ -41,9 +41,14 @@ async function openPage(): Promise<{ page: Page; errors: string[] }> {
   return { page, errors };
 }
 
-/** Monaco renders spaces as no-break spaces; compare with plain ones. */
+/**
+ * The editor's rendered lines in line order (Monaco reuses line nodes, so DOM order is not line order),
+ * with Monaco's no-break spaces as plain spaces. Only the lines in view are rendered.
+ */
 async function editorText(page: Page): Promise<string> {
-  return ((await page.locator('sl-editor .monaco-editor .view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ');
+  const lines = await page.locator('sl-editor .monaco-editor .view-lines .view-line').evaluateAll((nodes) =>
+    nodes.map((n) => ({ top: parseFloat((n as HTMLElement).style.top), text: n.textContent ?? '' })).sort((a, b) => a.top - b.top).map((l) => l.text));
+  return lines.join('\n').replace(/\u00a0/g, ' ');
 }
 
 describe('workbench in Chromium', () => {
@@ -82,17 +87,84 @@ describe('workbench in Chromium', () => {
     await expect.poll(() => page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Step 1: parse the readings']);
     await screenshot(page, '02-lesson');
 
-    // Type a change: a line the pipeline prints when it loads.
-    await page.locator('sl-editor .monaco-editor .view-lines').click();
+    // Readings for the pipeline: the Topics panel creates the lesson's topic and produces four
+    // readings with Kafka timestamps, which is the time the starter code groups by.
+    await page.getByRole('tab', { name: 'Topics' }).click();
+    await page.getByRole('form', { name: 'Create a topic' }).getByLabel('Name').fill('sensors.temperature');
+    await page.getByRole('button', { name: 'Create topic' }).click();
+    await page.getByText('Created sensors.temperature with 1 partition.').waitFor();
+    const produce = page.getByRole('form', { name: 'Produce a record' });
+    await produce.getByLabel('Topic').selectOption('sensors.temperature');
+    const readings: [string, number, string][] = [['s1', 20, '10:00:05'], ['s2', 30, '10:00:20'], ['s1', 22, '10:00:50'], ['s1', 25, '10:01:10']];
+    for (const [i, [node, temperature, time]] of readings.entries()) {
+      await produce.getByLabel('Key').fill(node);
+      await produce.getByLabel('Value').fill(JSON.stringify({ node_name: node, temperature, ts: `2024-01-01 ${time}` }));
+      await produce.getByLabel('Timestamp (epoch ms or ISO, optional)').fill(`2024-01-01T${time}Z`);
+      await page.getByRole('button', { name: 'Produce' }).click();
+      await page.getByText(`Sent to sensors.temperature partition 0 at offset ${i}.`).waitFor();
+    }
+
+    // Type a change: a watermark before the groupBy (found with Monaco's find widget), and a line the
+    // pipeline prints when it loads.
+    const lines = page.locator('sl-editor .monaco-editor .view-lines');
+    await lines.click();
+    await page.keyboard.press('Control+F');
+    await page.keyboard.type('.groupBy(F.window');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Home');
+    await page.keyboard.type('.withWatermark("timestamp", "30 seconds")');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => editorText(page)).toContain('    .withWatermark("timestamp", "30 seconds")\n    .groupBy(F.window("timestamp", "1 minute"), "node_name")');
     await page.keyboard.press('Control+End');
     await page.keyboard.type('\nconsole.log("edited in the e2e test");\n');
     await expect.poll(() => editorText(page)).toContain('console.log("edited in the e2e test");');
 
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     const consoleLog = page.getByRole('log', { name: 'Console' });
-    await consoleLog.waitFor({ timeout: 60_000 });
     await expect.poll(() => consoleLog.textContent(), { timeout: 60_000 }).toContain('edited in the e2e test');
+    const batch0 = page.getByRole('figure', { name: /^Batch 0/ });
+    await batch0.waitFor({ timeout: 60_000 });
+    const table = ((await batch0.textContent()) ?? '').split('\n');
+    expect(table.slice(0, 3)).toEqual(['-------------------------------------------', 'Batch: 0', '-------------------------------------------']);
+    const cells = (line: string) => line.split('|').slice(1, -1).map((c) => c.trim());
+    const rows = table.filter((l) => l.startsWith('|')).map(cells);
+    expect(rows[0]).toEqual(['window', 'node_name', 'avg_temp', 'readings']);
+    // One row per (window of arrival time, sensor); Spark leaves the row order open.
+    expect(rows.slice(1).sort()).toEqual([
+      ['{2024-01-01 10:00:00, 2024-01-01 10:01:00}', 's1', '21.0', '2'],
+      ['{2024-01-01 10:00:00, 2024-01-01 10:01:00}', 's2', '30.0', '1'],
+      ['{2024-01-01 10:01:00, 2024-01-01 10:02:00}', 's1', '25.0', '1'],
+    ]);
     await screenshot(page, '03-output');
+
+    // The timeline draws those three windows, and the watermark 30 s behind the newest reading.
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    const timeline = page.locator('sl-timeline');
+    await expect.poll(() => timeline.locator('.window-box').evaluateAll((boxes) =>
+      boxes.map((b) => `${b.getAttribute('data-key')} ${new Date(Number(b.getAttribute('data-start'))).toISOString().slice(11, 16)}`).sort())).toEqual(
+      ['s1 10:00', 's1 10:01', 's2 10:00'],
+    );
+    await expect.poll(() => timeline.locator('.watermark-label').textContent()).toBe('watermark 10:00:40');
+    await screenshot(page, '04-timeline');
+
+    await page.getByRole('tab', { name: 'Metrics' }).click();
+    await expect.poll(() => page.locator('sl-metrics-panel .uplot').count()).toBe(6);
+    await screenshot(page, '05-metrics');
+
+    await page.getByRole('tab', { name: /^Checks/ }).click();
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    // The edited starter still groups by arrival time, so the lesson's event-time checks fail with
+    // their reasons, and the two about append mode with a watermark pass.
+    const summary = page.getByText(/\d+ of \d+ checks passed/);
+    await summary.waitFor({ timeout: 120_000 });
+    expect(await summary.textContent()).toBe('2 of 7 checks passed');
+    const results = page.getByRole('list', { name: 'Check results' }).getByRole('listitem');
+    const verdicts = await results.evaluateAll((items) => items.map((i) => (i.textContent?.includes('✓ Pass') ? 'pass' : 'fail')));
+    expect(verdicts.sort()).toEqual(['fail', 'fail', 'fail', 'fail', 'fail', 'pass', 'pass']);
+    expect(await results.filter({ hasText: '✗ Fail' }).first().textContent()).toContain('AssertionError');
+    await screenshot(page, '06-checks');
 
     // A learner's bug: the error names the learner's line, and the link puts the cursor there.
     await page.locator('sl-editor .monaco-editor .view-lines').click();
@@ -102,12 +174,12 @@ describe('workbench in Chromium', () => {
     const alert = page.getByRole('alert').filter({ hasText: 'toUpperCase' });
     await alert.waitFor({ timeout: 60_000 });
     expect((await alert.textContent())?.replace(/\s+/g, ' ').trim()).toBe(
-      "Error (runtime-error): Cannot read properties of undefined (reading 'toUpperCase') at starter.ts:41:25",
+      "Error (runtime-error): Cannot read properties of undefined (reading 'toUpperCase') at starter.ts:42:25",
     );
     await page.keyboard.press('Control+Home');
-    await alert.getByRole('link', { name: 'starter.ts:41:25' }).click();
-    await expect.poll(() => page.locator('sl-editor .active-line-number').textContent()).toBe('41');
-    await screenshot(page, '03-error');
+    await alert.getByRole('link', { name: 'starter.ts:42:25' }).click();
+    await expect.poll(() => page.locator('sl-editor .active-line-number').textContent()).toBe('42');
+    await screenshot(page, '07-error');
 
     // The edit was saved: a reload shows it again.
     await page.reload();
@@ -120,11 +192,6 @@ describe('workbench in Chromium', () => {
     // Progress survives too: the lesson reopens at the step the learner was on.
     await expect.poll(() => page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Step 1: parse the readings']);
 
-    for (const [i, tab] of (['Timeline', 'Metrics', 'Checks'] as const).entries()) {
-      await page.getByRole('tab', { name: new RegExp(`^${tab}`) }).click();
-      await expect.poll(() => page.getByRole('tablist', { name: 'Panels' }).getByRole('tab', { selected: true }).textContent()).toMatch(new RegExp(`^${tab}`));
-      await screenshot(page, `${String(i + 4).padStart(2, '0')}-${tab.toLowerCase()}`);
-    }
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -154,14 +221,14 @@ describe('workbench in Chromium', () => {
     await expect.poll(() => tailed.getByRole('cell').allTextContents(), { timeout: 30_000 }).toEqual([
       '0', '0', '2024-01-01T10:00:00.000Z', 's1', '{\n  "node_name": "s1",\n  "temperature": 21.5\n}',
     ]);
-    await screenshot(page, '07-topics');
+    await screenshot(page, '08-topics');
 
     await page.getByRole('tab', { name: 'Database' }).click();
     await page.getByLabel('Read-only SQL').fill("SELECT 2 + 3 AS five, 'streamlab' AS name");
     await page.getByRole('button', { name: 'Run query' }).click();
     const result = page.getByRole('region', { name: 'Query' }).getByRole('table');
     await expect.poll(() => result.getByRole('row').allTextContents(), { timeout: 30_000 }).toEqual(['fivename', '5streamlab']);
-    await screenshot(page, '08-database');
+    await screenshot(page, '09-database');
     expect(errors).toEqual([]);
     await page.close();
   });

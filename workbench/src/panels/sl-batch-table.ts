@@ -1,6 +1,7 @@
 /**
- * `<sl-batch-table>`: one micro-batch exactly as Spark's console sink prints it (see
- * format/console-table.ts). The text is the table; screen readers get it with its batch label.
+ * `<sl-batch-table>`: one micro-batch exactly as Spark's console sink prints it: the engine's own text
+ * when the query writes to the console, otherwise the rows formatted by format/console-table.ts. The
+ * text is the table; screen readers get it with its batch label.
  */
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -16,13 +17,15 @@ export class SlBatchTable extends LitElement {
   `;
 
   @property({ attribute: false }) batch: BatchEvent | null = null;
+  /** The console sink's own text for this batch, when the query writes to the console. */
+  @property({ attribute: false }) printed: string | null = null;
 
   protected override render() {
     const b = this.batch;
     if (!b) return html``;
     const p = b.progress;
     const capped = b.table.totalRows !== undefined && b.table.totalRows > b.table.rows.length;
-    return html`<pre role="figure" aria-label="Batch ${b.batchId}${b.query ? ` of ${b.query}` : ''}">${formatConsoleBatch(b.batchId, b.table)}</pre>
+    return html`<pre role="figure" aria-label="Batch ${b.batchId}${b.query ? ` of ${b.query}` : ''}">${this.printed?.replace(/\n+$/, '\n\n') ?? formatConsoleBatch(b.batchId, b.table)}</pre>
       <div class="meta">
         ${b.query ? html`${b.query} · ` : ''}${p.numInputRows ?? 0} input ${p.numInputRows === 1 ? 'row' : 'rows'}
         ${p.durationMs !== undefined ? html` · ${p.durationMs} ms` : ''}

@@ -55,11 +55,15 @@ export class SlOutputPanel extends LitElement {
 
   protected override render() {
     const newestFirst = [...this.batches].reverse();
-    // The console sink also prints each batch as a log line; the batch table shows it already.
+    // The engine's console sink prints each batch itself, exactly as Spark does (it knows the column
+    // types, which JSON rows lose: 21.0 vs 21). Show that text as the batch's table and not as a log line.
     const tabled = new Set(this.batches.map((b) => b.batchId));
+    const printed = new Map<number, string>();
     const logs = this.logs.filter((l) => {
       const m = CONSOLE_BATCH.exec(l.text);
-      return !m || !tabled.has(Number(m[1]));
+      if (!m || !tabled.has(Number(m[1]))) return true;
+      printed.set(Number(m[1]), l.text);
+      return false;
     });
     return html`
       ${this.errors.map(
@@ -72,7 +76,7 @@ export class SlOutputPanel extends LitElement {
         ? html`<div class="logs" role="log" aria-label="Console">${logs.map((l) => html`<div class=${l.level}>${l.text}</div>`)}</div>`
         : ''}
       ${newestFirst.length === 0 && this.errors.length === 0 && logs.length === 0 ? html`<p class="empty">${this.emptyText()}</p>` : ''}
-      ${repeat(newestFirst, (b) => `${b.query ?? ''}:${b.batchId}`, (b) => html`<sl-batch-table .batch=${b}></sl-batch-table>`)}
+      ${repeat(newestFirst, (b) => `${b.query ?? ''}:${b.batchId}`, (b) => html`<sl-batch-table .batch=${b} .printed=${printed.get(b.batchId) ?? null}></sl-batch-table>`)}
     `;
   }
 }
