@@ -354,4 +354,38 @@ describe('Structured Streaming on real Kafka', () => {
       await reader.close();
     }
   });
+
+  it('waits for minOffsetsPerTrigger records until maxTriggerDelay has passed', async () => {
+    const topic = await topicWith('min-offsets', 1);
+    const writer = new KafkaWriter(conn, { topic });
+    const clock = new ManualClock(0);
+    const spark = SparkSession.builder.clock(clock).getOrCreate();
+    const q = spark.readStream
+      .format('kafka')
+      .option('kafka.bootstrap.servers', 'kafka:9092')
+      .option('subscribe', topic)
+      .option('startingOffsets', 'earliest')
+      .option('minOffsetsPerTrigger', 5)
+      .option('maxTriggerDelay', '10 seconds')
+      .load()
+      .selectExpr('CAST(value AS STRING) AS v')
+      .writeStream.format('memory')
+      .queryName('min_offsets')
+      .start();
+    try {
+      await writer.write(['a', 'b', 'c'].map((value) => ({ value })));
+      expect(await q.runOnce()).toBe(false); // 3 < 5 and no delay has passed
+      await writer.write(['d', 'e'].map((value) => ({ value })));
+      expect(await q.runOnce()).toBe(true); // 5 records
+      await writer.write([{ value: 'f' }]);
+      expect(await q.runOnce()).toBe(false);
+      clock.advance(10_000); // maxTriggerDelay since the last batch
+      expect(await q.runOnce()).toBe(true);
+    } finally {
+      await q.stop();
+      await writer.close();
+    }
+    const sink = spark.memorySinks.get('min_offsets')!;
+    expect(sink.batchIds().map((b) => sink.batchRows(b).map((r) => r[0]))).toEqual([['a', 'b', 'c', 'd', 'e'], ['f']]);
+  });
 });
