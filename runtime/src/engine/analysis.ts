@@ -5,15 +5,28 @@
 import { AnalysisException } from './errors.js';
 import { visitExpr } from './expr.js';
 import type { OutputMode } from './physical/operator.js';
-import { isStreamingPlan, planChildren, type LogicalPlan } from './plan.js';
+import { isStreamingPlan, planChildren, visitPlan, type LogicalPlan } from './plan.js';
 import type { PhysicalPlan } from './planner.js';
 
 function fail(message: string, code: string): never {
   throw new AnalysisException(message, { code });
 }
 
-/** Checks that a streaming plan can run in `mode`. */
-export function checkStreamingPlan(plan: LogicalPlan, physical: PhysicalPlan, mode: OutputMode): void {
+/** Checks that a streaming plan can run in `mode` (`conf`: the session settings). */
+export function checkStreamingPlan(plan: LogicalPlan, physical: PhysicalPlan, mode: OutputMode, conf: Readonly<Record<string, string>> = {}): void {
+  if ((conf['spark.sql.streaming.statefulOperator.allowMultiple'] ?? 'true') !== 'false') {
+    // Spark 3.4+: a watermark defined on top of another one in the same input is rejected.
+    visitPlan(plan, (p) => {
+      if (p.kind !== 'EventTimeWatermark') return;
+      let nested = false;
+      visitPlan(p.child, (c) => {
+        if (c.kind === 'EventTimeWatermark') nested = true;
+      });
+      if (nested) {
+        fail("Redefining watermark is disallowed. You can set the config 'spark.sql.streaming.statefulOperator.allowMultiple' to 'false' to restore the previous behavior. Note that multiple stateful operators will be disallowed.", 'REDEFINING_WATERMARK');
+      }
+    });
+  }
   const aggregates: LogicalPlan[] = [];
   let sessionWindow = false;
   const walk = (p: LogicalPlan): void => {

@@ -73,3 +73,31 @@ describe('output mode analysis at start()', () => {
       .toBe('Multiple streaming aggregations are not supported with streaming DataFrames/Datasets');
   });
 });
+
+describe('watermark definitions', () => {
+  it('rejects a negative delay with IllegalArgumentException (EventTimeWatermarkSuite)', async () => {
+    const { IllegalArgumentException } = await import('streamlab');
+    const { events } = setup();
+    for (const delay of ['-1 year', '1 year -13 months', '1 month -40 days', '-10 seconds']) {
+      expect(() => events.withWatermark('eventTime', delay)).toThrow(IllegalArgumentException);
+      expect(() => events.withWatermark('eventTime', delay)).toThrow('should not be negative.');
+    }
+  });
+
+  it('names the bad column or the wrong type', () => {
+    const { events } = setup();
+    expect(() => events.withWatermark('badColumn', '1 minute')).toThrow('badColumn');
+    expect(() => events.withWatermark('value', '1 minute')).toThrow('Event time must be defined on a window or a timestamp, but value is of type int');
+  });
+
+  it('rejects redefining a watermark unless statefulOperator.allowMultiple is false', async () => {
+    const { spark, events } = setup();
+    const twice = events.withColumn('second', F.col('eventTime')).withWatermark('eventTime', '1 minute').select('*')
+      .withWatermark('second', '2 minutes').groupBy(F.window('second', '1 minute')).count();
+    expect(() => twice.writeStream.format('memory').queryName('r1').start()).toThrow('Redefining watermark is disallowed.');
+    spark.conf.set('spark.sql.streaming.statefulOperator.allowMultiple', 'false');
+    const q = twice.writeStream.format('memory').queryName('r2').start();
+    await q.stop();
+    expect(q.exception()).toBeNull();
+  });
+});

@@ -3,7 +3,7 @@
  * analysed eagerly so a wrong column name fails where the learner wrote it, as in Spark.
  */
 import type { Row } from '../compile.js';
-import { AnalysisException } from '../errors.js';
+import { AnalysisException, IllegalArgumentException } from '../errors.js';
 import { colRef, exprName, exprSql, node, type Expr } from '../expr.js';
 import type { JoinType } from '../physical/join.js';
 import { explainTree, type BatchContext } from '../physical/operator.js';
@@ -146,7 +146,7 @@ export class DataFrame {
   /** Defines the event-time watermark: `withWatermark("eventTime", "10 minutes")`. */
   withWatermark(eventTime: string, delayThreshold: string): DataFrame {
     const delayMs = delayMillis(delayThreshold);
-    if (delayMs < 0) throw new AnalysisException(`[INVALID_WATERMARK_DELAY] Watermark delay should not be negative: ${delayThreshold}. Delay threshold (${delayThreshold}) should not be negative.`, { code: 'INVALID_WATERMARK_DELAY' });
+    if (delayMs < 0) throw new IllegalArgumentException(`requirement failed: delay threshold (${delayThreshold}) should not be negative.`, { code: 'INVALID_WATERMARK_DELAY' });
     if (!this.isStreaming) return this;
     return this.with(planNode({ kind: 'EventTimeWatermark', child: this.plan, column: eventTime, delayMs, delay: delayThreshold }));
   }

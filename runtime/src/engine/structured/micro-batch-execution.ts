@@ -270,7 +270,9 @@ export class MicroBatchExecution {
       execution: 'streaming',
       outputMode: this.opts.outputMode,
       evictionWatermarkMs: entry.batchWatermarkMs,
-      lateWatermarkMs: this.prevBatchWatermarkMs,
+      // Spark 3.4+ judges late rows by the previous batch's watermark; with
+      // statefulOperator.allowMultiple=false it uses one watermark for both, as before 3.4.
+      lateWatermarkMs: this.conf['spark.sql.streaming.statefulOperator.allowMultiple'] === 'false' ? entry.batchWatermarkMs : this.prevBatchWatermarkMs,
       hasWatermark: this.hasWatermark(),
       eventTimeStats,
       stateStore: <V>(id: number) => this.store(id) as StateStore<V>,

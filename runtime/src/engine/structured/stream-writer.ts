@@ -179,7 +179,7 @@ export class DataStreamWriter {
       throw new AnalysisException('Continuous processing is not supported by Streamlab; use a processingTime trigger.', { code: 'CONTINUOUS_NOT_SUPPORTED' });
     }
     const physical = planPhysical(plan, { batchTimestampMs: 0 });
-    checkStreamingPlan(plan, physical, this.mode);
+    checkStreamingPlan(plan, physical, this.mode, session.conf.getAll());
     const options: Record<string, string> = path === undefined ? { ...this.opts } : { ...this.opts, path };
     const { provider, description } = this.provider(physical.root.schema);
     if (provider.supportedModes && !provider.supportedModes.includes(this.mode)) {
