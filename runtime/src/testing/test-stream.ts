@@ -113,7 +113,9 @@ export class TestStream implements PromiseLike<void> {
   expect(rows: readonly unknown[], mode: ExpectMode = 'newRowsSinceLastExpect', options: { ordered?: boolean } = {}): this {
     return this.add(`Expect(${mode}, ${JSON.stringify(rows)})`, async (ctx) => {
       if (!ctx.query) this.start(ctx);
-      await ctx.query!.processAllAvailable();
+      // A processing-time trigger runs on clock ticks only: wait for it instead of forcing batches.
+      if (this.options.trigger?.processingTime !== undefined) await ctx.query!.awaitIdle();
+      else await ctx.query!.processAllAvailable();
       const sink = ctx.sink!;
       const schema = sink.schema ?? this.df.schema;
       let got: Row[];

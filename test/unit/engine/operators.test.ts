@@ -199,3 +199,24 @@ describe('default trigger with a source that cannot announce data', () => {
     await q.stop();
   });
 });
+
+describe('current_timestamp()', () => {
+  it('is the trigger time of the batch (StreamingAggregationSuite "prune results by current_time")', async () => {
+    const clock = new ManualClock(0);
+    const spark = session(clock);
+    const input = new MemoryStream('value LONG', spark);
+    const pruned = input.toDF().groupBy('value').agg(F.count('*').alias('count'))
+      .where(F.col('value').ge(F.current_timestamp().cast('long').minus(10)));
+    await testStream(pruned, 'complete', { trigger: { processingTime: '10 seconds' } })
+      .startStream()
+      .addData(input, [0, 5, 5, 10])
+      .advanceClock('10 seconds')
+      .expect([[0, 1], [5, 2], [10, 1]], 'lastBatch')
+      .addData(input, [15, 15, 20])
+      .advanceClock('10 seconds')
+      .expect([[10, 1], [15, 2], [20, 1]], 'lastBatch')
+      .addData(input, [0, 85])
+      .advanceClock('10 seconds')
+      .expect([[20, 1], [85, 1]], 'lastBatch');
+  });
+});

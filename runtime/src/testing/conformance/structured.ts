@@ -308,7 +308,9 @@ async function run(scenario: Scenario): Promise<string | null> {
     if (step.processAllAvailable) {
       const m = await act(async () => {
         await ensureStarted();
-        await q!.processAllAvailable();
+        // A processing-time trigger on the manual clock only runs when the clock reaches a tick.
+        if ((trigger?.kind ?? 'default') === 'processingTime') await q!.awaitIdle();
+        else await q!.processAllAvailable();
       });
       if (m) return `${where}: ${m}`;
     }
@@ -321,7 +323,14 @@ async function run(scenario: Scenario): Promise<string | null> {
       });
       if (m) return `${where}: ${m}`;
     }
-    if (step.advanceClock) b.clock.advance(intervalMicros(step.advanceClock) / 1000);
+    if (step.advanceClock) {
+      b.clock.advance(intervalMicros(step.advanceClock) / 1000);
+      // Like Spark's AdvanceManualClock: wait until the trigger loop waits for the next tick again.
+      const m = await act(async () => {
+        if (q && (q as StreamingQuery).isActive) await (q as StreamingQuery).awaitIdle();
+      });
+      if (m) return `${where}: ${m}`;
+    }
     if (step.restart) {
       const m = await act(async () => {
         if (q) await q.stop();
