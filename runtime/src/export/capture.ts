@@ -1,0 +1,177 @@
+/**
+ * Runs a learner's program far enough to see what it would start, without starting anything:
+ * `writeStream...start()` and `StreamingContext.start()` are intercepted while the program runs and
+ * recorded as data (plan, sink, output mode, trigger, options; the DStream program), and an inert
+ * query object is handed back so `awaitTermination()` and friends return at once.
+ */
+import { kafkaSourceProvider } from '../connectors/kafka/kafka-formats.js';
+import { ManualClock } from '../engine/clock.js';
+import { registerSourceProvider, sourceProvider } from '../engine/formats.js';
+import type { DStreamPlan } from '../engine/dstream/dstream-plan.js';
+import { StreamingContext } from '../engine/dstream/streaming-context.js';
+import type { LogicalPlan } from '../engine/plan.js';
+import { DataFrame } from '../engine/structured/dataframe.js';
+import { SparkSession } from '../engine/structured/session.js';
+import { DataStreamWriter } from '../engine/structured/stream-writer.js';
+import type { Trigger } from '../engine/structured/streaming-query.js';
+import { compileLearnerFiles, type LearnerFile } from '../jobs/compile.js';
+import * as streamlab from '../streamlab.js';
+
+/** One `writeStream...start()` the program made. */
+export interface QuerySpec {
+  plan: LogicalPlan;
+  /** Sink format as written (`console`, `kafka`, `memory`, `postgres`, `jdbc`, `foreachBatch`, `foreach`, ...). */
+  format: string;
+  outputMode: 'append' | 'update' | 'complete';
+  options: Record<string, string>;
+  queryName?: string;
+  trigger: Trigger;
+  /** `start(path)`'s path, if given. */
+  path?: string;
+  /** The `foreachBatch` function, or the `foreach` writer. */
+  batchFunction?: (...args: never[]) => unknown;
+  foreachWriter?: unknown;
+}
+
+/** A DataFrame-returning function the program exports, called with the session. */
+export interface NamedPipeline {
+  name: string;
+  plan: LogicalPlan;
+}
+
+/** What a program would run. */
+export interface CapturedProgram {
+  appName: string;
+  queries: QuerySpec[];
+  dstreams: DStreamPlan[];
+  /** Exported `f(spark)` functions returning a streaming DataFrame, by their learner names. */
+  pipelines: NamedPipeline[];
+}
+
+interface WriterInternals {
+  df: DataFrame;
+  fmt: string | null;
+  mode: QuerySpec['outputMode'];
+  opts: Record<string, string>;
+  name: string | undefined;
+  trig: Trigger;
+  batchFn: QuerySpec['batchFunction'] | null;
+  foreachFn: unknown;
+}
+
+/** An object every method of which does nothing (and can be awaited). */
+function inertQuery(name: string | undefined): unknown {
+  const target = { name: name ?? null, id: 'exported', runId: 'exported', isActive: false };
+  return new Proxy(target, {
+    get(t, key) {
+      if (key in t) return t[key as keyof typeof t];
+      if (key === 'then') return undefined;
+      return () => Promise.resolve(true);
+    },
+  });
+}
+
+/**
+ * Records the queries and DStream programs `run` starts. The interception is in place only while
+ * `run` (and the promise it returns) is pending.
+ */
+export async function captureStarts(run: () => unknown): Promise<{ queries: QuerySpec[]; dstreams: DStreamPlan[] }> {
+  const queries: QuerySpec[] = [];
+  const dstreams: DStreamPlan[] = [];
+  const writerProto = DataStreamWriter.prototype as unknown as { start: (path?: string) => unknown };
+  const sscProto = StreamingContext.prototype as unknown as { start: () => void; awaitTermination: (t?: number) => Promise<void>; awaitTerminationOrTimeout: (t: number) => Promise<boolean> };
+  const saved = { start: writerProto.start, sscStart: sscProto.start, sscAwait: sscProto.awaitTermination, sscAwaitOr: sscProto.awaitTerminationOrTimeout };
+  writerProto.start = function start(this: WriterInternals, path?: string) {
+    queries.push({
+      plan: this.df.plan,
+      format: this.fmt ?? 'parquet',
+      outputMode: this.mode,
+      options: { ...this.opts },
+      queryName: this.name,
+      trigger: this.trig,
+      path,
+      batchFunction: this.batchFn ?? undefined,
+      foreachWriter: this.foreachFn ?? undefined,
+    });
+    return inertQuery(this.name);
+  };
+  sscProto.start = function start(this: StreamingContext) {
+    dstreams.push(this.describe());
+  };
+  sscProto.awaitTermination = () => Promise.resolve();
+  sscProto.awaitTerminationOrTimeout = () => Promise.resolve(true);
+  try {
+    await run();
+  } finally {
+    writerProto.start = saved.start;
+    sscProto.start = saved.sscStart;
+    sscProto.awaitTermination = saved.sscAwait;
+    sscProto.awaitTerminationOrTimeout = saved.sscAwaitOr;
+  }
+  return { queries, dstreams };
+}
+
+/** Compiles learner files into a CommonJS module body; throws with the learner-facing message. */
+export async function compileProgram(files: readonly LearnerFile[], entry: string): Promise<string> {
+  const result = await compileLearnerFiles(files, entry);
+  if (!result.ok) throw new Error(`The code does not compile: ${result.error.stack}`);
+  return result.pipeline.code;
+}
+
+/** Evaluates compiled learner code with `require("streamlab")` bound to this runtime. */
+export function evaluateProgram(code: string): Record<string, unknown> {
+  const module = { exports: {} as Record<string, unknown> };
+  const require = (name: string): unknown => {
+    if (name === 'streamlab') return streamlab;
+    throw new Error(`Cannot import "${name}" in a Streamlab program`);
+  };
+  const fn = new Function('require', 'module', 'exports', code) as (...a: unknown[]) => void;
+  fn(require, module, module.exports);
+  return module.exports;
+}
+
+/**
+ * `load()` asks the format for its schema, so `format("kafka")` must be known even where the runtime
+ * has not registered its connectors (the CLI); nothing connects, since no query starts.
+ */
+function ensureKafkaFormat(): void {
+  try {
+    sourceProvider('kafka');
+  } catch {
+    registerSourceProvider('kafka', kafkaSourceProvider(undefined));
+  }
+}
+
+/**
+ * Runs a compiled program's `main()` (or its top level) against a fresh session on a manual clock
+ * and records what it would start, plus the exported `f(spark)` pipelines it defines.
+ */
+export async function captureProgram(code: string): Promise<CapturedProgram> {
+  ensureKafkaFormat();
+  await SparkSession.getActiveSession()?.stop();
+  const spark = SparkSession.builder.appName('streamlab-job').clock(new ManualClock(0)).create();
+  try {
+    let exports: Record<string, unknown> = {};
+    const started = await captureStarts(async () => {
+      exports = evaluateProgram(code);
+      if (typeof exports.main === 'function') await (exports.main as () => unknown)();
+    });
+    const pipelines: NamedPipeline[] = [];
+    // Calling the other exports may start queries of their own; those are not the program's.
+    await captureStarts(async () => {
+      for (const [name, value] of Object.entries(exports)) {
+        if (name === 'main' || typeof value !== 'function' || value.length !== 1) continue;
+        let result: unknown;
+        try {
+          result = await (value as (s: SparkSession) => unknown)(spark);
+        } catch {
+          continue;
+        }
+        if (result instanceof DataFrame && result.isStreaming) pipelines.push({ name, plan: result.plan });
+      }
+    });
+    return { appName: spark.appName, queries: started.queries, dstreams: started.dstreams, pipelines };
+  } finally {
+    await spark.stop();
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Export to PySpark: a learner's program (what its `main()` would start) as a runnable PySpark
+ * script, with the `spark-submit` line to run it on a real cluster. TypeScript functions with no
+ * PySpark equivalent become marked stubs, listed at the top of the script and in `stubs`.
+ *
+ *   exportPySpark(program)                 CapturedProgram → { code, stubs }
+ *   exportProgramFiles(files, entry)       learner files → { code, stubs }
+ *   runExportCommand(argv)                 `streamlab export --lesson ID [--file f.ts] [--out job.py]`
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LearnerFile } from '../jobs/compile.js';
+import { findLesson, loadLessons } from '../lessons/load-lessons.js';
+import { readLearnerFiles } from '../lessons/submission-files.js';
+import { captureProgram, compileProgram, type CapturedProgram } from './capture.js';
+import { dstreamCode } from './dstream-export.js';
+import { planChain } from './plan-code.js';
+import { pyIdent, pyStr, StubCollector, type Stub } from './python-text.js';
+import { queryCode } from './structured-export.js';
+import { SPARK_VERSION, sparkSubmitLine } from './versions.js';
+
+export type { CapturedProgram, QuerySpec, NamedPipeline } from './capture.js';
+export { captureProgram, captureStarts, compileProgram, evaluateProgram } from './capture.js';
+export { columnCode, sqlText } from './column-code.js';
+export { planChain, type PlanContext } from './plan-code.js';
+export { StubCollector, type Stub } from './python-text.js';
+export { POSTGRES_JDBC_VERSION, SPARK_VERSION, sparkSubmitLine } from './versions.js';
+
+/** An exported script. */
+export interface PySparkExport {
+  /** The Python source. */
+  code: string;
+  /** Functions left as stubs (empty when the script runs as is). */
+  stubs: Stub[];
+}
+
+/** Options of {@link exportPySpark}. */
+export interface ExportOptions {
+  /** Shown in the docstring, e.g. `lesson 03-structured-windows`. */
+  title?: string;
+}
+
+/** Renders a captured program as a PySpark script. */
+export function exportPySpark(program: CapturedProgram, options: ExportOptions = {}): PySparkExport {
+  const stubs = new StubCollector();
+  const named = new Map<string, string>();
+  const defs: string[] = [];
+  for (const p of program.pipelines) {
+    const name = pyIdent(p.name, 'pipeline');
+    const chain = planChain(p.plan, { stubs, where: `${name}()`, named });
+    defs.push('', '', `def ${name}(spark):`, '    return (', ...chain.map((l) => `        ${l}`), '    )');
+    named.set(chain.join('\n'), `${name}(spark)`);
+  }
+
+  const body: string[] = [];
+  const helpers: string[] = [];
+  const used = new Set<string>(['spark']);
+  const variables: string[] = [];
+  program.queries.forEach((q, i) => {
+    const r = queryCode(q, i, { stubs, where: '', named }, used);
+    if (r.helpers.length > 0) helpers.push('', '', ...r.helpers);
+    body.push('', ...r.statement);
+    variables.push(r.variable);
+  });
+  const dstream: string[] = [];
+  program.dstreams.forEach((d, i) => dstream.push('', ...dstreamCode(d, i, stubs)));
+
+  const out: string[] = [];
+  out.push('"""');
+  out.push(`${options.title ?? program.appName}: exported from Streamlab to PySpark.`);
+  out.push('');
+  out.push(`Runs on Apache Spark ${SPARK_VERSION} (Scala 2.12) with the Kafka connector and the PostgreSQL JDBC driver:`);
+  out.push('');
+  out.push(`    ${sparkSubmitLine('job.py')}`);
+  if (program.dstreams.length > 0) {
+    out.push('');
+    out.push('DStreams are Spark\'s legacy streaming API. PySpark\'s KafkaUtils was removed in Spark 3.0, so the');
+    out.push('DStream part below runs on Spark 2.4 (with spark-streaming-kafka-0-8); for new work prefer the');
+    out.push('Structured Streaming version of this job (readStream.format("kafka")).');
+  }
+  out.push('"""');
+  if (stubs.stubs.length > 0) {
+    out.push(`# STUBS: ${stubs.stubs.length} TypeScript function${stubs.stubs.length === 1 ? ' has' : 's have'} no generated PySpark equivalent and`);
+    out.push('# raise NotImplementedError until written (search for "STUB"):');
+    for (const s of stubs.stubs) out.push(`#   ${s.name}  (${s.where})`);
+  }
+  out.push('from pyspark.sql import SparkSession');
+  out.push('from pyspark.sql import functions as F');
+  if (program.dstreams.length > 0) {
+    out.push('from pyspark.streaming import StreamingContext');
+    if (program.dstreams.some((d) => d.nodes.some((n) => n.op === 'createDirectStream'))) out.push('from pyspark.streaming.kafka import KafkaUtils');
+  }
+  out.push(...defs);
+  out.push(...helpers);
+  out.push(...stubs.render().flatMap((l) => (l === '' ? ['', ''] : [l])));
+  out.push('', '');
+  out.push(`spark = SparkSession.builder.appName(${pyStr(program.appName)}).getOrCreate()`);
+  out.push(...body);
+  out.push(...dstream);
+  if (variables.length === 1) out.push('', `${variables[0]}.awaitTermination()`);
+  else if (variables.length > 1) out.push('', 'spark.streams.awaitAnyTermination()');
+  if (program.queries.length === 0 && program.dstreams.length === 0) out.push('', '# The program started no streaming query.');
+  return { code: `${out.join('\n')}\n`, stubs: stubs.stubs };
+}
+
+/** Compiles learner files, runs their `main()` far enough to see what it starts, and exports it. */
+export async function exportProgramFiles(files: readonly LearnerFile[], entry: string, options: ExportOptions = {}): Promise<PySparkExport> {
+  const code = await compileProgram(files, entry);
+  const program = await captureProgram(code);
+  return exportPySpark(program, options);
+}
+
+function lessonsRoot(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'lessons');
+}
+
+function flag(argv: readonly string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  if (i >= 0) return argv[i + 1];
+  const eq = argv.find((a) => a.startsWith(`${name}=`));
+  return eq ? eq.slice(name.length + 1) : undefined;
+}
+
+/**
+ * `streamlab export --lesson ID [--file submission.ts] [--out job.py]`: exports the lesson's solution,
+ * or the given file, to PySpark; prints the script (or writes it to `--out`) and names every stub on
+ * stderr. Returns the exit code (0, or 1 with a message on stderr).
+ */
+export async function runExportCommand(argv: readonly string[]): Promise<number> {
+  const lessonId = flag(argv, '--lesson');
+  const file = flag(argv, '--file');
+  const out = flag(argv, '--out');
+  if (!lessonId && !file) {
+    process.stderr.write('usage: streamlab export --lesson ID [--file submission.ts] [--out job.py]\n');
+    return 1;
+  }
+  try {
+    let files: LearnerFile[];
+    let entry: string;
+    let title: string;
+    if (file) {
+      files = [{ path: basename(file), content: await readFile(file, 'utf8') }];
+      entry = basename(file);
+      title = lessonId ? `lesson ${lessonId}, ${basename(file)}` : basename(file);
+    } else {
+      const lesson = findLesson(await loadLessons(lessonsRoot()), lessonId!);
+      if (!lesson) throw new Error(`no lesson "${lessonId}" in ${lessonsRoot()}`);
+      files = (await readLearnerFiles(join(lessonsRoot(), lesson.id))).filter((f) => f.path !== 'starter.ts');
+      entry = 'solution.ts';
+      title = `lesson ${lesson.id}`;
+    }
+    const result = await exportProgramFiles(files, entry, { title });
+    if (out) {
+      await writeFile(out, result.code);
+      process.stderr.write(`export: wrote ${out}\n`);
+    } else {
+      process.stdout.write(result.code);
+    }
+    process.stderr.write(`export: run it with: ${sparkSubmitLine(out ?? 'job.py')}\n`);
+    if (result.stubs.length > 0) {
+      process.stderr.write(`export: ${result.stubs.length} stub${result.stubs.length === 1 ? '' : 's'} to write by hand (TypeScript with no PySpark equivalent):\n`);
+      for (const s of result.stubs) process.stderr.write(`export:   ${s.name} (${s.where})\n`);
+    }
+    return 0;
+  } catch (error) {
+    process.stderr.write(`export: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
