@@ -80,7 +80,10 @@ export interface RequestContext {
   readonly clientHost: string;
 }
 
-type Handler = (r: Reader, ctx: RequestContext) => Promise<Buffer | null> | Buffer | null;
+/** A response body, as one buffer or as pieces to write in order; null when no response is due. */
+export type ResponseBody = Buffer | Buffer[] | null;
+
+type Handler = (r: Reader, ctx: RequestContext) => Promise<ResponseBody> | ResponseBody;
 
 /** Dispatches decoded requests to the store and coordinator. */
 export class Handlers {
@@ -113,7 +116,7 @@ export class Handlers {
   }
 
   /** Runs the handler for a request whose version the server already accepted. */
-  handle(r: Reader, ctx: RequestContext): Promise<Buffer | null> | Buffer | null {
+  handle(r: Reader, ctx: RequestContext): Promise<ResponseBody> | ResponseBody {
     const h = this.table.get(ctx.header.apiKey);
     if (!h) throw new Error(`no handler for api key ${ctx.header.apiKey}`);
     return h(r, ctx);
@@ -249,7 +252,7 @@ export class Handlers {
     return { topics, bytes, error };
   }
 
-  private async fetch(r: Reader, version: number): Promise<Buffer> {
+  private async fetch(r: Reader, version: number): Promise<Buffer[]> {
     const req = decodeFetchRequest(r, version);
     const deadline = Date.now() + req.maxWaitMs;
     let result = this.readFetch(req, version);
@@ -259,9 +262,9 @@ export class Handlers {
       if (this.closed) break;
       result = this.readFetch(req, version);
     }
-    const w = new Writer(64 + result.bytes);
+    const w = new Writer();
     encodeFetchResponse(w, version, { topics: result.topics });
-    return w.toBuffer();
+    return w.toChunks();
   }
 
   private closed = false;

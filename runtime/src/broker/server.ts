@@ -75,7 +75,11 @@ export function createBrokerServer(handlers: Handlers, hooks: ServerHooks = {}):
         for (let frame = nextFrame(); frame && !closed; frame = nextFrame()) {
           const out = await serve(frame);
           if (out === 'close') return drop('unsupported or malformed request');
-          if (out && !closed) socket.write(out);
+          if (out && !closed) {
+            socket.cork();
+            for (const piece of out) socket.write(piece);
+            socket.uncork();
+          }
         }
       } catch (err) {
         drop(String(err));
@@ -84,7 +88,7 @@ export function createBrokerServer(handlers: Handlers, hooks: ServerHooks = {}):
       }
     };
 
-    const serve = async (frame: Buffer): Promise<Buffer | null | 'close'> => {
+    const serve = async (frame: Buffer): Promise<Buffer[] | null | 'close'> => {
       const r = new Reader(frame);
       let header: RequestHeader;
       try {
@@ -118,11 +122,11 @@ export function createBrokerServer(handlers: Handlers, hooks: ServerHooks = {}):
   return { server, sockets };
 }
 
-/** Frames a response: size, correlation id (response header v0) and body. */
-function respond(correlationId: number, body: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(8 + body.length);
-  out.writeInt32BE(4 + body.length, 0);
-  out.writeInt32BE(correlationId, 4);
-  body.copy(out, 8);
-  return out;
+/** Frames a response: size, correlation id (response header v0), then the body's pieces. */
+function respond(correlationId: number, body: Buffer | Buffer[]): Buffer[] {
+  const pieces = Array.isArray(body) ? body : [body];
+  const head = Buffer.allocUnsafe(8);
+  head.writeInt32BE(4 + pieces.reduce((n, p) => n + p.length, 0), 0);
+  head.writeInt32BE(correlationId, 4);
+  return [head, ...pieces];
 }

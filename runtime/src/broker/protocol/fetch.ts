@@ -83,7 +83,7 @@ export function encodeFetchResponse(w: Writer, version: number, res: FetchRespon
       if (version >= 5) w3.int64(p.logStartOffset);
       w3.int32(-1); // abortedTransactions: null
       if (version >= 11) w3.int32(-1);
-      w3.nullableBytes(p.records);
+      w3.nullableBytesRef(p.records);
     });
   });
 }

@@ -5,6 +5,11 @@
 export class Writer {
   private buf: Buffer;
   private pos = 0;
+  /** Finished pieces, when large byte arrays were added by reference (see {@link bytesRef}). */
+  private readonly parts: Buffer[] = [];
+  private partsLength = 0;
+  /** Start of the piece being written in `buf`. */
+  private pieceStart = 0;
 
   constructor(initial = 256) {
     this.buf = Buffer.allocUnsafe(initial);
@@ -140,16 +145,42 @@ export class Writer {
     return this.uvarint(0);
   }
 
-  /** The bytes written so far (a view, not a copy). */
+  /**
+   * Int32 length and the bytes, the bytes appended by reference when large: a Fetch response
+   * carries megabytes of stored batches that need not be copied again. Null writes length -1.
+   */
+  nullableBytesRef(b: Buffer | null): this {
+    if (b === null || b.length < 8192) return this.nullableBytes(b);
+    this.int32(b.length);
+    this.parts.push(this.buf.subarray(this.pieceStart, this.pos), b);
+    this.partsLength += this.pos - this.pieceStart + b.length;
+    // Later writes go after `pos`, so the piece just taken is never overwritten.
+    this.pieceStart = this.pos;
+    return this;
+  }
+
+  /** Total bytes written, including pieces added by reference. */
+  get totalLength(): number {
+    return this.partsLength + this.pos - this.pieceStart;
+  }
+
+  /** The message as pieces to write in order, without copying referenced byte arrays. */
+  toChunks(): Buffer[] {
+    return [...this.parts, this.buf.subarray(this.pieceStart, this.pos)];
+  }
+
+  /** The bytes written so far: a view when nothing was added by reference, else one copy. */
   toBuffer(): Buffer {
-    return this.buf.subarray(0, this.pos);
+    if (this.parts.length === 0) return this.buf.subarray(0, this.pos);
+    return Buffer.concat(this.toChunks(), this.totalLength);
   }
 
   /** The bytes written so far, prefixed with their int32 length: one wire frame. */
   toFrame(): Buffer {
-    const out = Buffer.allocUnsafe(4 + this.pos);
-    out.writeInt32BE(this.pos, 0);
-    this.buf.copy(out, 4, 0, this.pos);
+    const body = this.toBuffer();
+    const out = Buffer.allocUnsafe(4 + body.length);
+    out.writeInt32BE(body.length, 0);
+    body.copy(out, 4);
     return out;
   }
 }
