@@ -220,3 +220,20 @@ describe('current_timestamp()', () => {
       .expect([[20, 1], [85, 1]], 'lastBatch');
   });
 });
+
+describe('session window with a UDF gap (StreamingSessionWindowSuite SPARK-36465)', () => {
+  it('drops rows whose gap is zero or negative and sizes each session by its own gap', async () => {
+    const spark = session();
+    const input = new MemoryStream('_1 STRING, _2 LONG', spark);
+    const gap = F.udf((s: string) => (s === 'hello' ? '1 second' : s === 'structured' ? '0 second' : s === 'world' ? '-10 seconds' : '10 seconds'), 'string');
+    const sessions = input.toDF()
+      .selectExpr("explode(split(_1, ' ')) AS sessionId", 'CAST(_2 AS TIMESTAMP) AS eventTime')
+      .withWatermark('eventTime', '30 seconds')
+      .groupBy(F.session_window('eventTime', gap('sessionId')).alias('session'), 'sessionId')
+      .agg(F.count('*').alias('numEvents'))
+      .selectExpr('sessionId', 'CAST(session.start AS LONG)', 'CAST(session.end AS LONG)', 'numEvents');
+    await testStream(sessions, 'complete')
+      .addData(input, [['hello world spark streaming', 40], ['world hello structured streaming', 41]])
+      .expect([['hello', 40, 42, 2], ['streaming', 40, 51, 2], ['spark', 40, 50, 1]], 'lastBatch');
+  });
+});
