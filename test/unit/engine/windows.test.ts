@@ -61,3 +61,18 @@ describe('window() in DataFrames', () => {
     expect(() => df.groupBy(F.window('time', '10 seconds'), F.window('time', '20 seconds')).count()).toThrow(message);
   });
 });
+
+describe('window() projections (DataFrameTimeWindowingSuite)', () => {
+  it('orders sliding-window projections and combines windows with explode', async () => {
+    const { SparkSession, functions: F } = await import('streamlab');
+    const spark = SparkSession.builder.output(() => undefined).create();
+    const df = spark.createDataFrame([['2016-03-27 19:39:34', 1, 'a'], ['2016-03-27 19:39:56', 2, 'a'], ['2016-03-27 19:39:27', 4, 'b']], 'time STRING, value INT, id STRING');
+    const sliding = df.select(F.window('time', '10 seconds', '3 seconds', '0 second'), 'value')
+      .orderBy(F.col('window.start').asc(), F.col('value').desc()).select('value');
+    expect(sliding.collect().map((r) => r.value)).toEqual([4, 4, 4, 4, 1, 1, 1, 2, 2, 2]);
+    const exploded = spark.createDataFrame([['2016-03-27 19:39:34', 1, ['a', 'b']], ['2016-03-27 19:39:56', 2, ['a', 'c', 'd']]], 'time STRING, value INT, ids ARRAY<STRING>')
+      .select(F.window('time', '10 seconds'), 'value', F.explode('ids'))
+      .orderBy(F.col('window.start').asc()).select('value');
+    expect(exploded.collect().map((r) => r.value)).toEqual([1, 1, 2, 2, 2]);
+  });
+});
