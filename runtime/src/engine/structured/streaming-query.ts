@@ -91,7 +91,8 @@ export class StreamingQuery {
   /** @internal Starts initialisation and the driver loop. */
   begin(): void {
     this.ready = this.initialize();
-    this.ready.then(() => this.drive(), () => undefined);
+    // The driver reports failures through fail(); nothing may escape as an unhandled rejection.
+    this.ready.then(() => this.drive()).catch((e: unknown) => this.fail(e));
   }
 
   private async initialize(): Promise<void> {
