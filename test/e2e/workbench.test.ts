@@ -47,7 +47,10 @@ async function openPage(): Promise<{ page: Page; errors: string[] }> {
  */
 async function editorText(page: Page): Promise<string> {
   const lines = await page.locator('sl-editor .monaco-editor .view-lines .view-line').evaluateAll((nodes) =>
-    X.sort((a, b) => a.top - b.top).map((l) => l.text));
+    nodes
+      .map((n) => ({ top: parseFloat((n as unknown as { style: { top: string } }).style.top), text: n.textContent ?? '' }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text));
   return lines.join('\n').replace(/\u00a0/g, ' ');
 }
 
