@@ -106,3 +106,28 @@ describe('adapt helpers', () => {
     expect(lesson.solution).toEqual([{ path: 'main.ts', content: 'answer' }]);
   });
 });
+
+describe('check results', () => {
+  it('turns a deep-equal failure into expected and actual rows with a plain summary', () => {
+    const event = adaptEvent({
+      kind: 'check.result', checkId: 'c', lessonId: 'l',
+      tests: [
+        { name: 'drops a late reading', status: 'failed', durationMs: 5, message: "AssertionError: expected [ '10:00–10:01 s1 n=2', 'it\\'s late' ] to deeply equal [ '10:00–10:01 s1 n=2', '10:01–10:02 s2 n=1' ]" },
+        { name: 'append mode', status: 'passed', durationMs: 1, message: null },
+        { name: 'other failure', status: 'failed', durationMs: 1, message: 'Error: boom' },
+      ],
+    });
+    if (event.kind !== 'check.result') throw new Error(event.kind);
+    expect(event.results).toEqual([
+      {
+        name: 'drops a late reading', passed: false,
+        message: 'Your pipeline produced 2 rows, the check expects 2: 1 expected row is missing and 1 row is not expected.',
+        expected: [['10:00–10:01 s1 n=2'], ['10:01–10:02 s2 n=1']],
+        actual: [['10:00–10:01 s1 n=2'], ["it's late"]],
+        detail: "AssertionError: expected [ '10:00–10:01 s1 n=2', 'it\\'s late' ] to deeply equal [ '10:00–10:01 s1 n=2', '10:01–10:02 s2 n=1' ]",
+      },
+      { name: 'append mode', passed: true, message: undefined },
+      { name: 'other failure', passed: false, message: 'Error: boom' },
+    ]);
+  });
+});

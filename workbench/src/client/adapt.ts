@@ -134,8 +134,32 @@ export function adaptEvent(event: ServerEvent): RuntimeEvent {
   }
 }
 
-function adaptCheck(test: ServerMessageOf<'check.result'>['tests'][number]): CheckResult {
-  return { name: test.name, passed: test.status === 'passed', message: test.message ?? (test.status === 'skipped' ? 'Not run.' : undefined) };
+/** Quoted items of vitest's printed list (`[ 'a', 'b' ]`), or null when it is not such a list. */
+function printedList(text: string): string[] | null {
+  const items = [...text.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1'));
+  return /^\[[\s\S]*\]$/.test(text.trim()) ? items : null;
+}
+
+/**
+ * A check result in plain words. vitest's `expected [ … ] to deeply equal [ … ]` becomes the two lists
+ * side by side (the first is what the learner's pipeline produced), and the assertion text stays as
+ * the detail.
+ */
+export function adaptCheck(test: ServerMessageOf<'check.result'>['tests'][number]): CheckResult {
+  const base: CheckResult = { name: test.name, passed: test.status === 'passed', message: test.message ?? (test.status === 'skipped' ? 'Not run.' : undefined) };
+  const m = test.message ? /^AssertionError: expected ([\s\S]*) to deeply equal ([\s\S]*)$/.exec(test.message.trim()) : null;
+  const actual = m ? printedList(m[1]!) : null;
+  const expected = m ? printedList(m[2]!) : null;
+  if (!actual || !expected) return base;
+  const missing = expected.filter((r) => !actual.includes(r)).length;
+  const extra = actual.filter((r) => !expected.includes(r)).length;
+  return {
+    ...base,
+    message: `Your pipeline produced ${actual.length} ${actual.length === 1 ? 'row' : 'rows'}, the check expects ${expected.length}: ${missing} expected ${missing === 1 ? 'row is' : 'rows are'} missing and ${extra} ${extra === 1 ? 'row is' : 'rows are'} not expected.`,
+    expected: expected.map((r) => [r]),
+    actual: actual.map((r) => [r]),
+    detail: test.message ?? undefined,
+  };
 }
 
 /** Lesson list entry. */

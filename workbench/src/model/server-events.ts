@@ -156,6 +156,8 @@ export interface CheckResult {
   message?: string;
   expected?: unknown[][];
   actual?: unknown[][];
+  /** The check's own failure text, when `message` is a plain-words summary of it. */
+  detail?: string;
 }
 
 /** Topic metadata. */

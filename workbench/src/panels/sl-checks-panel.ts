@@ -17,7 +17,9 @@ export class SlChecksPanel extends LitElement {
       li { border: 1px solid var(--sl-border); border-radius: 6px; padding: 0.5rem 0.75rem; }
       .pass { color: var(--sl-ok); font-weight: 600; }
       .fail { color: var(--sl-bad); font-weight: 600; }
-      .rows { display: flex; gap: 1rem; flex-wrap: wrap; margin-top: 0.4rem; }
+      .rows { display: flex; gap: 1rem; flex-wrap: wrap; margin-top: 0.4rem; align-items: flex-start; }
+      caption { text-align: left; font-weight: 600; }
+      details pre { white-space: pre-wrap; font-size: 0.8rem; }
       .summary { font-weight: 600; }
     `,
   ];
@@ -41,7 +43,8 @@ export class SlChecksPanel extends LitElement {
           <span class=${r.passed ? 'pass' : 'fail'}>${r.passed ? '✓ Pass' : '✗ Fail'}</span> ${r.name}
           ${r.message ? html`<div>${r.message}</div>` : ''}
           ${r.expected || r.actual ? html`<div class="rows">
-            ${r.expected ? this.rows('Expected', r.expected) : ''}${r.actual ? this.rows('Actual', r.actual) : ''}</div>` : ''}
+            ${r.expected ? this.rows('Expected', r.expected) : ''}${r.actual ? this.rows('Your output', r.actual) : ''}</div>` : ''}
+          ${r.detail ? html`<details><summary>Details</summary><pre>${r.detail}</pre></details>` : ''}
         </li>`)}
       </ul>`;
   }
