@@ -358,8 +358,9 @@ describe('Structured Streaming on real Kafka', () => {
   it('waits for minOffsetsPerTrigger records until maxTriggerDelay has passed', async () => {
     const topic = await topicWith('min-offsets', 1);
     const writer = new KafkaWriter(conn, { topic });
-    const clock = new ManualClock(0);
-    const spark = SparkSession.builder.clock(clock).getOrCreate();
+    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    // getOrCreate() returns the session an earlier test made, with its clock: drive that one.
+    const clock = spark.clock as ManualClock;
     const q = spark.readStream
       .format('kafka')
       .option('kafka.bootstrap.servers', 'kafka:9092')
