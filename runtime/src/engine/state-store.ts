@@ -9,7 +9,8 @@ const DELETED = Symbol('deleted');
 /** A serialisable copy of one committed version. */
 export interface StateSnapshot<V> {
   readonly version: number;
-  readonly entries: readonly (readonly [string, V])[];
+  /** Key → value pairs (a Map copy, or pairs when read back from disk). */
+  readonly entries: ReadonlyMap<string, V> | readonly (readonly [string, V])[];
 }
 
 /** Versioned state for one operator. */
@@ -46,6 +47,21 @@ export class StateStore<V> {
     if (this.isLive(key)) this.liveCount--;
     if (this.committed.has(key)) this.pending.set(key, DELETED);
     else this.pending.delete(key);
+  }
+
+  /**
+   * Calls `f` for every live entry as this batch sees them, without allocating pairs. `f` may remove
+   * the entry it is given.
+   */
+  forEach(f: (value: V, key: string) => void): void {
+    for (const [k, v] of this.committed) {
+      const p = this.pending.get(k);
+      if (p === undefined) f(v, k);
+      else if (p !== DELETED) f(p, k);
+    }
+    for (const [k, p] of this.pending) {
+      if (p !== DELETED && !this.committed.has(k)) f(p, k);
+    }
   }
 
   /** Entries as this batch sees them. */
@@ -89,12 +105,13 @@ export class StateStore<V> {
 
   /** The committed version as plain data. */
   snapshot(): StateSnapshot<V> {
-    return { version: this.committedVersion, entries: [...this.committed] };
+    // A Map copy is native and allocates no per-entry pairs; later commits never touch it.
+    return { version: this.committedVersion, entries: new Map(this.committed) };
   }
 
   /** Replaces the contents with a snapshot (used on restart). */
   restore(s: StateSnapshot<V>): void {
-    this.committed = new Map(s.entries.map(([k, v]) => [k, v]));
+    this.committed = new Map(s.entries as Iterable<readonly [string, V]>);
     this.pending.clear();
     this.liveCount = this.committed.size;
     this.committedVersion = s.version;

@@ -167,7 +167,7 @@ export class AggregateExec implements PhysicalOperator {
       if (watermarked) {
         const scan = evictUs > this.lastEvictionUs || touchedBehindWatermark;
         this.lastEvictionUs = evictUs;
-        for (const [k, g] of scan ? [...store.entries()] : []) {
+        if (scan) store.forEach((g, k) => {
           const t = this.timeOf(g.key);
           if (t !== null && t <= evictUs) {
             store.remove(k);
@@ -177,7 +177,7 @@ export class AggregateExec implements PhysicalOperator {
             if (trace.wantsEviction) trace.addEviction({ key: this.keyStrings(g.key), window: this.windowOf(g.key), emitted });
             else trace.evictedTotal++;
           }
-        }
+        });
       } else if (ctx.outputMode === 'append') {
         // Unreachable after analysis (append needs a watermark); kept so no rows are silently lost.
         for (const g of touched.values()) out.push(this.emit(g));
