@@ -1,0 +1,156 @@
+/**
+ * The parity tier: every pipeline runs on the engine and, exported to PySpark, on real Apache Spark,
+ * over the same one-partition Kafka topic with Trigger.AvailableNow and maxOffsetsPerTrigger N, and
+ * the batches must match (rows as multisets, doubles to 1e-9 relative). Spark runs once for all
+ * pipelines (one Python process, one session). Append-mode pipelines end with a sentinel record.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshTopic, kafkaBootstrap } from '../services/inject.js';
+import { registerConnectors, type RegisteredConnectors } from '../../runtime/src/connectors/index.js';
+import { ManualClock } from '../../runtime/src/engine/clock.js';
+import { planNode, type LogicalPlan } from '../../runtime/src/engine/plan.js';
+import { DataFrame, SparkSession } from '../../runtime/src/engine/structured/index.js';
+import { planChain, POSTGRES_JDBC_VERSION, SPARK_VERSION, StubCollector } from '../../runtime/src/export/index.js';
+import { parityLine, plainRows, type BatchLog } from './canonical.js';
+import { lessonPipelines, scenarioPipelines, type ParityPipeline } from './pipelines.js';
+import { connectorJars, pysparkProblem, pysparkPython, sparkPins } from './pyspark-dist.js';
+
+/** A plan with its Kafka source pointed at the run's topic, read N offsets per trigger. */
+function onTopic(plan: LogicalPlan, bootstrap: string, topic: string, n: number): LogicalPlan {
+  switch (plan.kind) {
+    case 'StreamingRelation':
+      return planNode({ ...plan, options: { 'kafka.bootstrap.servers': bootstrap, subscribe: topic, startingOffsets: 'earliest', maxOffsetsPerTrigger: String(n) } });
+    case 'LocalRelation': return plan;
+    case 'Union': return planNode({ ...plan, children: plan.children.map((c) => onTopic(c, bootstrap, topic, n)) });
+    case 'Join': return planNode({ ...plan, left: onTopic(plan.left, bootstrap, topic, n), right: onTopic(plan.right, bootstrap, topic, n) });
+    default: return planNode({ ...plan, child: onTopic(plan.child, bootstrap, topic, n) } as LogicalPlan);
+  }
+}
+
+interface Prepared {
+  pipeline: ParityPipeline;
+  plan: LogicalPlan;
+  engine: BatchLog;
+  spark?: BatchLog;
+}
+
+async function runEngine(spark: SparkSession, p: Prepared): Promise<BatchLog> {
+  const batches: BatchLog['batches'] = [];
+  try {
+    const q = new DataFrame(spark, p.plan).writeStream
+      .outputMode(p.pipeline.mode)
+      .trigger({ availableNow: true })
+      .foreachBatch((df, id) => {
+        if (df.plan.kind !== 'LocalRelation') throw new Error('foreachBatch received a non-local batch');
+        batches.push({ id, rows: plainRows(df.plan.rows, df.plan.schema) });
+      })
+      .start();
+    await q.awaitTermination();
+    return { batches };
+  } catch (error) {
+    return { batches, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function runPython(manifestPath: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    let output = '';
+    const env = { ...process.env, TZ: 'UTC', SPARK_LOCAL_IP: '127.0.0.1', PYSPARK_PYTHON: pysparkPython() };
+    const child = spawn(pysparkPython(), [fileURLToPath(new URL('./parity-runner.py', import.meta.url)), manifestPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+describe('parity with Apache Spark', () => {
+  const prepared: Prepared[] = [];
+  let connectors: RegisteredConnectors;
+  let work: string;
+  const results: boolean[] = [];
+
+  beforeAll(async () => {
+    const problem = pysparkProblem();
+    if (problem) throw new Error(`parity: ${problem}`);
+    const bootstrap = kafkaBootstrap();
+    connectors = registerConnectors({ kafka: { brokers: [bootstrap], clientId: 'parity' } });
+    work = mkdtempSync(join(tmpdir(), 'streamlab-parity-'));
+    const kafka = new Kafka({ brokers: [bootstrap], clientId: 'parity-setup', logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    const producer = kafka.producer();
+    await admin.connect();
+    await producer.connect();
+    const pipelines = [...(await lessonPipelines()), ...scenarioPipelines];
+    const session = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    try {
+      for (const pipeline of pipelines) {
+        const topic = freshTopic(`parity-${pipeline.id}`);
+        await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+        await producer.send({ topic, messages: pipeline.records.map((value) => ({ value })) });
+        const base = pipeline.build(session);
+        const plan = onTopic(base instanceof DataFrame ? base.plan : base, bootstrap, topic, pipeline.maxOffsetsPerTrigger);
+        const p: Prepared = { pipeline, plan, engine: { batches: [] } };
+        p.engine = await runEngine(session, p);
+        prepared.push(p);
+      }
+    } finally {
+      await producer.disconnect();
+      await admin.disconnect();
+      await session.stop();
+    }
+
+    const manifest = {
+      jars: connectorJars(),
+      pipelines: prepared.map((p, i) => {
+        const chain = planChain(p.plan, { stubs: new StubCollector(), where: p.pipeline.id });
+        return {
+          id: p.pipeline.id,
+          code: `def build(spark):\n    return (\n${chain.map((l) => `        ${l}`).join('\n')}\n    )\n`,
+          mode: p.pipeline.mode,
+          checkpoint: join(work, `checkpoint-${i}`),
+          out: join(work, `result-${i}.json`),
+        };
+      }),
+    };
+    const manifestPath = join(work, 'manifest.json');
+    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+    const py = await runPython(manifestPath);
+    if (py.code !== 0) throw new Error(`parity: the Spark run failed (exit ${py.code}):\n${py.output.slice(-4000)}`);
+    manifest.pipelines.forEach((m, i) => {
+      prepared[i]!.spark = JSON.parse(readFileSync(m.out, 'utf8')) as BatchLog;
+    });
+  }, 540_000);
+
+  afterAll(async () => {
+    await connectors?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+    if (results.length > 0) console.log(`${results.filter(Boolean).length} passed, ${results.filter((r) => !r).length} failed`);
+  });
+
+  it('exports for the Spark version the tier provisions', () => {
+    expect([SPARK_VERSION, POSTGRES_JDBC_VERSION]).toEqual([sparkPins.pyspark, sparkPins.postgresJdbc]);
+  });
+
+  it('covers every lesson pipeline and the Kafka-expressible scenarios', () => {
+    expect(prepared.map((p) => p.pipeline.id)).toEqual([
+      '03-structured-windows/temperatureWindows',
+      '04-report-topic-and-output-modes/countByOrigin',
+      ...scenarioPipelines.map((s) => s.id),
+    ]);
+  });
+
+  it('gives identical batches on the engine and on Apache Spark', () => {
+    const lines = prepared.map((p) => parityLine(p.pipeline.id, p.engine, p.spark!));
+    for (const l of lines) {
+      console.log(l.line);
+      results.push(l.ok);
+    }
+    expect(lines.filter((l) => !l.ok).map((l) => l.line)).toEqual([]);
+  });
+});

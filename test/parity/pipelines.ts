@@ -1,0 +1,135 @@
+/**
+ * The pipelines the parity tier runs on both engines: every lesson solution's Structured queries
+ * (found by running its `main()` through the exporter's capture) and scenarios from the spec written
+ * over a Kafka source. Each reads one topic; its input is a list of JSON values keyed by topic name.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { captureProgram, compileProgram, planChain, StubCollector } from '../../runtime/src/export/index.js';
+import { readLearnerFiles } from '../../runtime/src/lessons/submission-files.js';
+import type { LogicalPlan } from '../../runtime/src/engine/plan.js';
+import type { DataFrame, SparkSession } from '../../runtime/src/engine/structured/index.js';
+import * as F from '../../runtime/src/engine/structured/functions.js';
+
+/** One pipeline of the tier. */
+export interface ParityPipeline {
+  id: string;
+  /** The streaming DataFrame, reading Kafka (its source options are rewritten per run). */
+  build: (spark: SparkSession) => DataFrame | LogicalPlan;
+  mode: 'append' | 'update' | 'complete';
+  /** Kafka record values, in offset order. */
+  records: string[];
+  maxOffsetsPerTrigger: number;
+}
+
+const at = (hms: string) => `2026-11-21T${hms}Z`;
+
+/** Sensor readings: three sensors, out of order inside a batch, and one reading behind the watermark. */
+export const temperatureReadings: string[] = [
+  ['sensor-1', '10:00:05', 20.5], ['sensor-2', '10:00:12', 18.25], ['sensor-1', '10:00:40', 21.5],
+  ['sensor-3', '10:00:59', 30.0], ['sensor-2', '10:01:10', 19.0], ['sensor-1', '10:00:55', 22.0],
+  ['sensor-1', '10:01:35', 23.5], ['sensor-3', '10:02:05', 29.5], ['sensor-2', '10:02:20', 17.75],
+  ['sensor-1', '10:00:30', 99.0], ['sensor-3', '10:03:01', 31.25], ['sensor-2', '10:03:40', 18.5],
+  ['sensor-1', '10:03:45', 24.0], ['sensor-3', '10:04:10', 28.0],
+].map(([node, ts, temperature]) => JSON.stringify({ node_name: node, temperature, ts: at(ts as string) }));
+
+/** A reading far in the future: in append mode it moves the watermark past every real window. */
+export const temperatureSentinel = JSON.stringify({ node_name: 'sentinel', temperature: 0.0, ts: at('23:59:00') });
+
+/** Gateway events for lesson 04. */
+export const gatewayEvents: string[] = [
+  ['gw-a', 'hello'], ['gw-b', 'x'], ['gw-a', 'y'], ['gw-c', 'z'], ['gw-b', 'w'], ['gw-a', 'v'], ['gw-c', 'u'], ['gw-a', 't'],
+].map(([origin, content], i) => JSON.stringify({ timestamp: at(`09:0${i}:00`), _id: `e${i}`, origin, content }));
+
+/** Inputs for the topics lesson solutions read. */
+const lessonInputs: Record<string, string[]> = {
+  'sensors.temperature': temperatureReadings,
+  events: gatewayEvents,
+};
+
+function lessonsRoot(): string {
+  return fileURLToPath(new URL('../../lessons/', import.meta.url));
+}
+
+function subscribedTopic(plan: LogicalPlan): string | undefined {
+  if (plan.kind === 'StreamingRelation') return plan.format === 'kafka' ? plan.options.subscribe : undefined;
+  const kids = plan.kind === 'Union' ? plan.children : plan.kind === 'Join' ? [plan.left, plan.right] : plan.kind === 'LocalRelation' ? [] : [plan.child];
+  for (const k of kids) {
+    const t = subscribedTopic(k);
+    if (t) return t;
+  }
+  return undefined;
+}
+
+/** Every lesson solution's Structured queries over Kafka, with the learner's function names. */
+export async function lessonPipelines(): Promise<ParityPipeline[]> {
+  const out: ParityPipeline[] = [];
+  const dirs = readdirSync(lessonsRoot()).filter((d) => /^\d\d-/.test(d)).sort();
+  for (const dir of dirs) {
+    const files = (await readLearnerFiles(join(lessonsRoot(), dir))).filter((f) => f.path !== 'starter.ts');
+    const program = await captureProgram(await compileProgram(files, 'solution.ts'));
+    const stubs = new StubCollector();
+    const text = (p: LogicalPlan) => planChain(p, { stubs, where: '' }).join('\n');
+    program.queries.forEach((q, i) => {
+      const topic = subscribedTopic(q.plan);
+      if (!topic) return;
+      const named = program.pipelines.find((p) => text(p.plan) === text(q.plan));
+      const records = lessonInputs[topic];
+      if (!records) throw new Error(`parity: no input records for topic "${topic}" read by ${dir}; add them to test/parity/pipelines.ts`);
+      out.push({ id: `${dir}/${named?.name ?? `query${i + 1}`}`, build: () => q.plan, mode: q.outputMode, records, maxOffsetsPerTrigger: 4 });
+    });
+  }
+  return out;
+}
+
+function readings(spark: SparkSession): DataFrame {
+  return spark.readStream
+    .format('kafka')
+    .option('kafka.bootstrap.servers', 'localhost:9092')
+    .option('subscribe', 'parity.input')
+    .load()
+    .select(F.from_json(F.col('value').cast('string'), 'node_name STRING, temperature DOUBLE, ts TIMESTAMP').alias('r'))
+    .select('r.*');
+}
+
+/** Scenarios from the spec that a Kafka source can express. */
+export const scenarioPipelines: ParityPipeline[] = [
+  {
+    // Append mode emits a window only once the watermark passes its end; the sentinel (sentinel
+    // record, not final state) lets the last real windows close within the run.
+    id: 'scenario/append-tumbling-watermark-sentinel',
+    build: (spark) => readings(spark).withWatermark('ts', '30 seconds').groupBy(F.window('ts', '1 minute'), 'node_name').agg(F.max('temperature').alias('max_temp'), F.count('*').alias('n')),
+    mode: 'append',
+    records: [...temperatureReadings, temperatureSentinel],
+    maxOffsetsPerTrigger: 5,
+  },
+  {
+    id: 'scenario/update-sliding-window-avg',
+    build: (spark) => readings(spark).withWatermark('ts', '1 minute').groupBy(F.window('ts', '2 minutes', '1 minute')).agg(F.avg('temperature').alias('avg_temp'), F.min('temperature').alias('min_temp')),
+    mode: 'update',
+    records: temperatureReadings,
+    maxOffsetsPerTrigger: 3,
+  },
+  {
+    id: 'scenario/stateless-projection-filter',
+    build: (spark) => readings(spark)
+      .filter(F.col('temperature').gt(19))
+      .select(
+        F.upper(F.col('node_name')).alias('node'),
+        F.round(F.col('temperature').multiply(1.8).plus(32), 2).alias('fahrenheit'),
+        F.when(F.col('temperature').geq(25), F.lit('hot')).otherwise(F.lit('mild')).alias('band'),
+        F.col('ts'),
+      ),
+    mode: 'append',
+    records: temperatureReadings,
+    maxOffsetsPerTrigger: 4,
+  },
+  {
+    id: 'scenario/complete-global-count-per-key',
+    build: (spark) => readings(spark).groupBy('node_name').agg(F.count('*').alias('n'), F.sum('temperature').alias('total')),
+    mode: 'complete',
+    records: temperatureReadings,
+    maxOffsetsPerTrigger: 6,
+  },
+];
