@@ -169,6 +169,23 @@ describe('workbench in Chromium', () => {
     expect(await results.filter({ hasText: '✗ Fail' }).first().textContent()).toContain('AssertionError');
     await screenshot(page, '06-checks');
 
+    // Manual clock: the run starts at processing time 0 and runs what is available (the data batch
+    // and the no-data batch the watermark asks for); +10 s moves processing time by one interval.
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Stop' }).isDisabled()).toBe(true);
+    await page.getByRole('radio', { name: 'Manual' }).check();
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('tab', { name: /^Output/ }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Step' }).isEnabled(), { timeout: 60_000 }).toBe(true);
+    await expect.poll(() => page.getByRole('figure').evaluateAll((f) => f.map((x) => x.getAttribute('aria-label'))), { timeout: 60_000 }).toEqual(['Batch 1', 'Batch 0']);
+    expect(await page.getByLabel('Processing time').textContent()).toBe('Processing time: 00:00:00 (t = 0 s)');
+    await page.getByRole('button', { name: 'Step' }).click();
+    await page.getByRole('button', { name: '+10 s' }).click();
+    await expect.poll(() => page.getByLabel('Processing time').textContent()).toBe('Processing time: 00:00:10 (t = 10 s)');
+    // No new readings: stepping and advancing the clock add no batch.
+    expect(await page.getByRole('figure').count()).toBe(2);
+    await screenshot(page, '07-manual-clock');
+
     // A learner's bug: the error names the learner's line, and the link puts the cursor there.
     await page.locator('sl-editor .monaco-editor .view-lines').click();
     await page.keyboard.press('Control+End');
@@ -182,7 +199,7 @@ describe('workbench in Chromium', () => {
     await page.keyboard.press('Control+Home');
     await alert.getByRole('link', { name: 'starter.ts:42:25' }).click();
     await expect.poll(() => page.locator('sl-editor .active-line-number').textContent()).toBe('42');
-    await screenshot(page, '07-error');
+    await screenshot(page, '08-error');
 
     // The edit was saved: a reload shows it again.
     await page.reload();
@@ -224,14 +241,14 @@ describe('workbench in Chromium', () => {
     await expect.poll(() => tailed.getByRole('cell').allTextContents(), { timeout: 30_000 }).toEqual([
       '0', '0', '2024-01-01T10:00:00.000Z', 's1', '{\n  "node_name": "s1",\n  "temperature": 21.5\n}',
     ]);
-    await screenshot(page, '08-topics');
+    await screenshot(page, '09-topics');
 
     await page.getByRole('tab', { name: 'Database' }).click();
     await page.getByLabel('Read-only SQL').fill("SELECT 2 + 3 AS five, 'streamlab' AS name");
     await page.getByRole('button', { name: 'Run query' }).click();
     const result = page.getByRole('region', { name: 'Query' }).getByRole('table');
     await expect.poll(() => result.getByRole('row').allTextContents(), { timeout: 30_000 }).toEqual(['fivename', '5streamlab']);
-    await screenshot(page, '09-database');
+    await screenshot(page, '10-database');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -245,7 +262,7 @@ describe('workbench in Chromium', () => {
 
     await runtime.stop();
     await page.getByText('Runtime: Reconnecting…').waitFor();
-    await screenshot(page, '10-reconnecting');
+    await screenshot(page, '11-reconnecting');
 
     runtime = await startRuntime({ kafka: kafkaBootstrap(), pg: databaseUrl(), port: Number(port), token });
     await page.getByText('Runtime: Connected').waitFor({ timeout: 30_000 });
