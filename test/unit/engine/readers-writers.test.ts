@@ -1,0 +1,41 @@
+/** Static reads and writes through registered formats, and the foreach sink. */
+import { describe, expect, it } from 'vitest';
+import { MemoryStream, SparkSession, type RowObject } from 'streamlab';
+import { registerBatchSourceProvider, registerSinkProvider } from '../../../runtime/src/engine/formats.js';
+import { parseSchema } from '../../../runtime/src/engine/types.js';
+import type { SinkBatch } from '../../../runtime/src/engine/sinks/sink.js';
+
+describe('spark.read and df.write', () => {
+  it('reads a registered static format and writes rows to a registered sink as one batch', async () => {
+    registerBatchSourceProvider('fixture', { read: (options) => ({ schema: parseSchema('id INT, name STRING'), rows: [[1, options.prefix + 'a'], [2, options.prefix + 'b']] }) });
+    const written: SinkBatch[] = [];
+    const seenOptions: Record<string, string>[] = [];
+    registerSinkProvider('capture', { createSink: (ctx) => (seenOptions.push({ ...ctx.options }), { addBatch: (b) => void written.push(b) }) });
+    const spark = SparkSession.builder.output(() => undefined).create();
+    const df = spark.read.format('fixture').option('prefix', 'x-').load();
+    expect(df.collect()).toEqual([{ id: 1, name: 'x-a' }, { id: 2, name: 'x-b' }]);
+    await df.where('id > 1').write.format('capture').mode('append').option('table', 't').save();
+    expect(written.map((b) => [b.batchId, b.rows])).toEqual([[0, [[2, 'x-b']]]]);
+    expect(seenOptions).toEqual([{ table: 't', mode: 'append' }]);
+    expect(() => spark.read.format('nope').load()).toThrow('[DATA_SOURCE_NOT_FOUND] Failed to find the data source: nope.');
+  });
+});
+
+describe('foreach sink', () => {
+  it('opens, processes every row and closes per batch', async () => {
+    const spark = SparkSession.builder.output(() => undefined).create();
+    const input = new MemoryStream('v INT', spark);
+    const calls: string[] = [];
+    const q = input.toDF().writeStream.foreach({
+      open: (partitionId, epochId) => (calls.push(`open ${partitionId} ${epochId}`), true),
+      process: (row: RowObject) => void calls.push(`process ${row.v}`),
+      close: (error) => void calls.push(`close ${error === null ? 'ok' : 'error'}`),
+    }).start();
+    input.addData([1, 2]);
+    await q.processAllAvailable();
+    input.addData([3]);
+    await q.processAllAvailable();
+    await q.stop();
+    expect(calls).toEqual(['open 0 0', 'process 1', 'process 2', 'close ok', 'open 0 1', 'process 3', 'close ok']);
+  });
+});
