@@ -65,7 +65,7 @@ describe('workbench in Chromium', () => {
     await page.close();
   });
 
-  it('opens a lesson, edits it, runs it and shows what it printed', async () => {
+  it('opens a lesson, edits and runs it: Batch 0, timeline, metrics, checks, manual clock, errors, autosave', async () => {
     const { page, errors } = await openPage();
     const started = Date.now();
     await page.goto(runtime.url);
