@@ -121,7 +121,12 @@ export class TestStream implements PromiseLike<void> {
       let got: Row[];
       if (mode === 'allRowsSoFar') got = sink.allRows();
       else if (mode === 'lastBatch') got = sink.batchRows(ctx.query!.lastProgress?.batchId ?? -1);
-      else got = sink.batchIds().filter((id) => id > ctx.seenBatch).flatMap((id) => sink.batchRows(id));
+      else {
+        // In complete mode every batch is the whole table: only the latest one is new.
+        let ids = sink.batchIds().filter((id) => id > ctx.seenBatch);
+        if (this.outputMode === 'complete') ids = ids.slice(-1);
+        got = ids.flatMap((id) => sink.batchRows(id));
+      }
       const ids = sink.batchIds();
       if (ids.length > 0) ctx.seenBatch = Math.max(ctx.seenBatch, ...ids);
       const cols = schema.fieldNames();

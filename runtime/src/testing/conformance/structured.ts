@@ -385,7 +385,9 @@ async function run(scenario: Scenario): Promise<string | null> {
         const last = q ? ((q as StreamingQuery).lastProgress?.batchId ?? Math.max(-1, ...(sink?.batchIds() ?? []))) : -1;
         rows = sink ? sink.batchRows(last) : [];
       } else {
-        const ids = (sink?.batchIds() ?? []).filter((id) => id > seenBatch);
+        // Spark's memory sink keeps only the latest batch in complete mode (CheckNewAnswer sees that one).
+        let ids = (sink?.batchIds() ?? []).filter((id) => id > seenBatch);
+        if (variant().outputMode === 'complete') ids = ids.slice(-1);
         rows = ids.flatMap((id) => sink!.batchRows(id));
       }
       const ids = sink?.batchIds() ?? [];
