@@ -171,6 +171,7 @@ export function columnCode(e: Expr, ctx: ColumnContext): string {
         params: e.args.map((_, i) => `arg${i}`),
         source: e.fn.toString(),
         decorator: `@F.udf(returnType=${pyStr(ddlType(e.returnType))})`,
+        key: `udf:${e.name}:${ddlType(e.returnType)}:${e.fn.toString()}`,
       });
       return `${name}(${e.args.map((a) => columnCode(a, ctx)).join(', ')})`;
     }

@@ -59,7 +59,7 @@ function projectionShortcut(plan: Extract<LogicalPlan, { kind: 'Project' }>, ctx
   const childCols = planSchema(plan.child).fieldNames();
   const exprs = plan.exprs;
   const kept = exprs.map(quotedColumn);
-  const odd = kept.map((k, i) => (k === childCols[i] ? -1 : i)).filter((i) => i >= 0);
+  const odd = kept.map((k, i) => (k !== undefined && k === childCols[i] ? -1 : i)).filter((i) => i >= 0);
   if (exprs.length === childCols.length + 1 && odd.length === 1 && odd[0] === exprs.length - 1) {
     const last = exprs[exprs.length - 1]!;
     if (last.kind === 'alias') return `.withColumn(${pyStr(last.name)}, ${columnCode(last.expr, cctx(ctx))})`;

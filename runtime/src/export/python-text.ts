@@ -42,19 +42,24 @@ export interface Stub {
   source: string;
   /** Python decorator line, if any (a UDF's `@F.udf(...)`). */
   decorator?: string;
+  /** The function itself: one stub per function, however often the plan that uses it is rendered. */
+  key?: unknown;
 }
 
 /** Collects stubs with unique names, in first-use order. */
 export class StubCollector {
   readonly stubs: Stub[] = [];
   private readonly used = new Set<string>();
+  private readonly byKey = new Map<unknown, string>();
 
-  /** Registers a stub and returns the name to call it by. */
+  /** Registers a stub (once per `key`) and returns the name to call it by. */
   add(stub: Stub): string {
+    if (stub.key !== undefined && this.byKey.has(stub.key)) return this.byKey.get(stub.key)!;
     let name = stub.name;
     for (let i = 2; this.used.has(name); i++) name = `${stub.name}_${i}`;
     this.used.add(name);
     this.stubs.push({ ...stub, name });
+    if (stub.key !== undefined) this.byKey.set(stub.key, name);
     return name;
   }
 

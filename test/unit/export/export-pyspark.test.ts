@@ -1,0 +1,69 @@
+/**
+ * Export to PySpark: lesson solutions and a program using every sink kind, against golden Python
+ * files (STREAMLAB_UPDATE_GOLDEN=1 rewrites them, then fails on purpose).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { exportProgramFiles, runExportCommand, sparkSubmitLine } from '../../../runtime/src/export/index.js';
+import { jdbcUrl } from '../../../runtime/src/export/structured-export.js';
+import { readLearnerFiles } from '../../../runtime/src/lessons/submission-files.js';
+import { expectGolden } from './golden-file.js';
+
+const golden = (name: string) => new URL(`./golden/${name}`, import.meta.url);
+
+async function exportLesson(dir: string) {
+  const files = (await readLearnerFiles(fileURLToPath(new URL(`../../../lessons/${dir}`, import.meta.url)))).filter((f) => f.path !== 'starter.ts');
+  return exportProgramFiles(files, 'solution.ts', { title: `lesson ${dir}` });
+}
+
+describe('exportPySpark', () => {
+  it('exports lesson 03 as a runnable script that keeps temperatureWindows', async () => {
+    const result = await exportLesson('03-structured-windows');
+    expect(result.stubs).toEqual([]);
+    expectGolden(result.code, golden('lesson-03.py'));
+  });
+
+  it('exports lesson 04 with countByOrigin and the complete-mode console query main starts', async () => {
+    const result = await exportLesson('04-report-topic-and-output-modes');
+    expect(result.stubs).toEqual([]);
+    expectGolden(result.code, golden('lesson-04.py'));
+  });
+
+  it('exports the DStream lesson as PySpark DStream code, each TypeScript function a named stub', async () => {
+    const result = await exportLesson('02-dstream-temperature');
+    expect(result.stubs.map((s) => [s.name, s.where])).toEqual([
+      ['map_f', 'map (DStream call 2)'],
+      ['map_f_2', 'map (DStream call 3)'],
+      ['reduceByKey_func', 'reduceByKey (DStream call 4)'],
+      ['mapValues_f', 'mapValues (DStream call 5)'],
+      ['foreachRDD_func', 'foreachRDD (DStream call 6)'],
+    ]);
+    expectGolden(result.code, golden('lesson-02-dstream.py'));
+  });
+
+  it('exports Kafka and PostgreSQL sinks, triggers, SQL expressions, a UDF and a foreachBatch (stubs announced)', async () => {
+    const content = readFileSync(new URL('./fixtures/sinks-and-stubs.ts.txt', import.meta.url), 'utf8');
+    const result = await exportProgramFiles([{ path: 'job.ts', content }], 'job.ts', { title: 'devices job' });
+    expect(result.stubs.map((s) => [s.name, s.where])).toEqual([
+      ['shout', 'UDF in labelled()'],
+      ['auditBatch', 'foreachBatch of query 3'],
+    ]);
+    expectGolden(result.code, golden('sinks-and-stubs.py'));
+  });
+});
+
+describe('export helpers', () => {
+  it('turns postgres:// URLs into JDBC URLs with the credentials as parameters', () => {
+    expect(jdbcUrl('postgres://learner:s%40cret@db:5432/streamlab')).toBe('jdbc:postgresql://db:5432/streamlab?user=learner&password=s%40cret');
+    expect(jdbcUrl('jdbc:postgresql://db/x')).toBe('jdbc:postgresql://db/x');
+  });
+
+  it('prints the spark-submit line with the connector and the PostgreSQL driver', () => {
+    expect(sparkSubmitLine('job.py')).toBe('spark-submit --packages org.apache.spark:spark-sql-kafka-0-10_2.12:3.5.7,org.postgresql:postgresql:42.7.4 job.py');
+  });
+
+  it('refuses to run without a lesson or a file', async () => {
+    expect(await runExportCommand([])).toBe(1);
+  });
+});

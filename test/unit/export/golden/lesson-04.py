@@ -1,0 +1,37 @@
+"""
+lesson 04-report-topic-and-output-modes: exported from Streamlab to PySpark.
+
+Runs on Apache Spark 3.5.7 (Scala 2.12) with the Kafka connector and the PostgreSQL JDBC driver:
+
+    spark-submit --packages org.apache.spark:spark-sql-kafka-0-10_2.12:3.5.7,org.postgresql:postgresql:42.7.4 job.py
+"""
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+
+def countByOrigin(spark):
+    return (
+        spark.readStream
+        .format("kafka")
+        .option("kafka.bootstrap.servers", "localhost:9092")
+        .option("subscribe", "events")
+        .option("startingOffsets", "earliest")
+        .load()
+        .select(F.from_json(F.col("value").cast("string"), "timestamp TIMESTAMP, _id STRING, origin STRING, content STRING").alias("event"))
+        .select("event.origin")
+        .groupBy("origin")
+        .count()
+    )
+
+
+spark = SparkSession.builder.appName("origin-counts").getOrCreate()
+
+query = (
+    countByOrigin(spark)
+    .writeStream
+    .outputMode("complete")
+    .format("console")
+    .start()
+)
+
+query.awaitTermination()
