@@ -34,6 +34,8 @@ interface Job {
   ready: Promise<void>;
   exited: Promise<number | null>;
   output: () => string;
+  /** Resolves once the job has reported `n` finished batches, or after `capMs` (input may have run dry). */
+  batches: (n: number, capMs: number) => Promise<void>;
 }
 
 function startJob(args: string[]): Job {
@@ -47,7 +49,13 @@ function startJob(args: string[]): Job {
   });
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, ready, exited, output: () => out };
+  const batches = async (n: number, capMs: number) => {
+    const until = Date.now() + capMs;
+    while ((out.match(/^BATCH /gm)?.length ?? 0) < n && Date.now() < until && child.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  return { child, ready, exited, output: () => out, batches };
 }
 
 describe('PostgreSQL upsert sink under SIGKILL', () => {
@@ -74,11 +82,11 @@ describe('PostgreSQL upsert sink under SIGKILL', () => {
     const t0 = Date.UTC(2024, 0, 1);
     const readings = Array.from({ length: 6000 }, (_, i) => ({ node_name: `node-${i % 5}`, temperature: (i * 7) % 40, ts: new Date(t0 + i * 250).toISOString() }));
     const writer = new KafkaWriter({ brokers: [bootstrap] }, { topic });
-    // Input keeps arriving while the job is killed and restarted: 20 chunks, 150 ms apart.
+    // Input keeps arriving while the job is killed and restarted: 20 chunks, 300 ms apart.
     const producing = (async () => {
       for (let c = 0; c < 20; c++) {
         await writer.write(readings.slice(c * 300, (c + 1) * 300).map((r, k) => ({ key: r.node_name, value: JSON.stringify(r), partition: (c * 300 + k) % 3 })));
-        await new Promise((r) => setTimeout(r, 150));
+        await new Promise((r) => setTimeout(r, 300));
       }
       await writer.close();
     })();
@@ -92,7 +100,10 @@ describe('PostgreSQL upsert sink under SIGKILL', () => {
       const job = startJob(args(crashTable, crashCkpt, 'loop'));
       await Promise.race([job.ready, job.exited]);
       expect(job.child.exitCode, job.output()).toBeNull();
-      await new Promise((r) => setTimeout(r, 50 + Math.floor(random() * 600)));
+      // Kill point: after 1–3 finished batches (so every run makes progress, however loaded the
+      // machine), plus 0–300 ms so the kill often lands inside the next batch or its commit.
+      await job.batches(1 + Math.floor(random() * 3), 5_000);
+      await new Promise((r) => setTimeout(r, Math.floor(random() * 300)));
       job.child.kill('SIGKILL');
       expect(await job.exited).toBeNull();
     }
