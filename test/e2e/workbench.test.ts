@@ -212,6 +212,20 @@ describe('workbench in Chromium', () => {
     // Progress survives too: the lesson reopens at the step the learner was on.
     await expect.poll(() => page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Step 1: parse the readings']);
 
+    // Reset to starter asks first, then brings back the lesson's code.
+    const dialogs: string[] = [];
+    page.once('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.accept();
+    });
+    await page.getByRole('button', { name: 'Reset to starter' }).click();
+    await page.getByRole('status').filter({ hasText: 'Reset to the starter code.' }).waitFor();
+    expect(dialogs).toEqual(['Replace your code with the lesson’s starter code? Your changes will be lost.']);
+    await page.locator('sl-editor .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await expect.poll(() => editorText(page)).not.toContain('toUpperCase');
+    await expect.poll(() => editorText(page)).toContain('    .start();\n}');
+
     expect(errors).toEqual([]);
     await page.close();
   });
