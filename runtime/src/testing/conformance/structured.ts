@@ -263,9 +263,22 @@ async function run(scenario: Scenario): Promise<string | null> {
   const ensureStarted = async () => {
     if (!q && !b.batch) start();
   };
+  /** The rows a sink received, by batch: the memory sink, or what foreachBatch collected. */
+  const sinkView = (): Pick<MemorySink, 'allRows' | 'batchRows' | 'batchIds' | 'schema'> | null => {
+    if (memorySink) return memorySink;
+    if (b.foreach.size === 0 && !b.foreachSchema) return null;
+    const ids = () => [...b.foreach.keys()].sort((x, y) => x - y);
+    const complete = variant().outputMode === 'complete';
+    return {
+      schema: b.foreachSchema,
+      batchIds: ids,
+      batchRows: (id: number) => [...(b.foreach.get(id) ?? [])],
+      allRows: () => (complete ? [...(b.foreach.get(ids().pop() ?? -1) ?? [])] : ids().flatMap((id) => b.foreach.get(id)!)),
+    };
+  };
   const sinkRows = (): { rows: Row[]; schema: StructType } => {
     if (b.batch) return { rows: collected ?? [], schema: b.df.schema };
-    const s = memorySink as MemorySink | null;
+    const s = sinkView();
     return { rows: s?.allRows() ?? [], schema: s?.schema ?? b.df.schema };
   };
 
@@ -377,7 +390,7 @@ async function run(scenario: Scenario): Promise<string | null> {
       }
     }
     if (step.expect) {
-      const sink = memorySink as MemorySink | null;
+      const sink = sinkView();
       const { rows: all, schema } = sinkRows();
       let rows: Row[];
       if (b.batch || step.mode === 'allRowsSoFar') rows = all;
