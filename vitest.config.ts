@@ -58,6 +58,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       }),
+      defineProject({
+        resolve: { alias },
+        test: {
+          name: 'parity',
+          include: ['test/parity/**/*.test.ts'],
+          globalSetup: [servicesSetup],
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      }),
     ],
   },
 });
