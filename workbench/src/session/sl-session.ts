@@ -26,8 +26,7 @@ export class SlSession extends LitElement {
   private starting = false;
   private early: RuntimeEvent[] = [];
 
-  /** Renders children only; `display: contents` keeps the element out of layout. */
-  static override styles = [];
+  /** Renders its children only; `display: contents` keeps the element out of layout. */
   protected override render() {
     return html`<slot></slot>`;
   }
