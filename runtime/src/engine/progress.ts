@@ -65,7 +65,7 @@ export function stateOperatorProgress(m: StateOperatorMetrics): StateOperatorPro
     numRowsDroppedByWatermark: m.numRowsDroppedByWatermark,
     numShufflePartitions: 1,
     numStateStoreInstances: 1,
-    customMetrics: {},
+    customMetrics: { ...(m.customMetrics ?? {}) },
   };
 }
 

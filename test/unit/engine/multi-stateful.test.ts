@@ -57,3 +57,35 @@ describe('multiple stateful operators', () => {
       .expectStateRows(3);
   });
 });
+
+describe('dedupe -> aggregate (StreamingDeduplicationSuite)', () => {
+  it('reports state rows, late drops and duplicate drops per operator, top-down', async () => {
+    const spark = SparkSession.builder.output(() => undefined).create();
+    const input = new MemoryStream('value INT', spark);
+    const q = input.toDF()
+      .withColumn('eventTime', F.timestamp_seconds('value'))
+      .withWatermark('eventTime', '10 seconds')
+      .dropDuplicates()
+      .groupBy(F.window('eventTime', '5 seconds').alias('window')).agg(F.count('*').alias('count'))
+      .select(F.col('window').getField('start').cast('long').alias('start'), 'count')
+      .writeStream.format('memory').queryName('dedupe_agg').outputMode('append').start();
+    const lastWithData = () => q.recentProgress.filter((p) => p.numInputRows > 0).pop()!;
+    const last = () => q.lastProgress!;
+    input.addData(range(1, 5).flatMap(() => range(10, 15)));
+    await q.processAllAvailable();
+    expect(lastWithData().stateOperators.map((o) => [o.numRowsTotal, o.numRowsUpdated])).toEqual([[2, 2], [6, 6]]);
+    expect(lastWithData().stateOperators[1].customMetrics).toEqual({ numDroppedDuplicateRows: 24 });
+    input.addData([25]);
+    await q.processAllAvailable();
+    expect(spark.table('dedupe_agg').collect()).toEqual([{ start: 10, count: 5 }]);
+    expect(last().stateOperators.map((o) => o.numRowsTotal)).toEqual([2, 1]);
+    input.addData([10]);
+    await q.processAllAvailable();
+    expect(lastWithData().stateOperators.map((o) => o.numRowsDroppedByWatermark)).toEqual([0, 1]);
+    input.addData([40]);
+    await q.processAllAvailable();
+    expect(spark.table('dedupe_agg').collect()).toEqual([{ start: 10, count: 5 }, { start: 15, count: 1 }, { start: 25, count: 1 }]);
+    expect(last().stateOperators.map((o) => o.numRowsTotal)).toEqual([1, 1]);
+    await q.stop();
+  });
+});

@@ -46,6 +46,7 @@ export class DeduplicateExec implements PhysicalOperator {
     const lateUs = ctx.lateWatermarkMs * 1000;
     let dropped = 0;
     let updated = 0;
+    let duplicates = 0;
     const trace = ctx.trace;
     for (const row of rows) {
       const t = watermarked ? (row[idx[this.eventTimeKey]] as number | null) : null;
@@ -56,7 +57,10 @@ export class DeduplicateExec implements PhysicalOperator {
         continue;
       }
       const k = encodeKey(idx.map((i) => row[i]));
-      if (store.get(k) !== undefined) continue;
+      if (store.get(k) !== undefined) {
+        duplicates++;
+        continue;
+      }
       store.put(k, t);
       updated++;
       out.push(row);
@@ -79,6 +83,7 @@ export class DeduplicateExec implements PhysicalOperator {
       numRowsRemoved: removed,
       numRowsDroppedByWatermark: dropped,
       memoryUsedBytes: estimateBytes(store.size, idx.length),
+      customMetrics: { numDroppedDuplicateRows: duplicates },
     });
     return out;
   }

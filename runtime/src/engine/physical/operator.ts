@@ -27,6 +27,8 @@ export interface StateOperatorMetrics {
   numRowsRemoved: number;
   numRowsDroppedByWatermark: number;
   memoryUsedBytes: number;
+  /** Operator-specific counters (e.g. dedupe's `numDroppedDuplicateRows`). */
+  customMetrics?: Record<string, number>;
 }
 
 /** Everything an operator may read or write while a batch runs. */
