@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveKafkaConnection, TopicNames, KafkaOptionError } from '../../../runtime/src/connectors/kafka/kafka-connection.js';
 import { reportDataLoss, KafkaDataLossError } from '../../../runtime/src/connectors/kafka/data-loss.js';
-import { errorKind, isFatal, retrying } from '../../../runtime/src/connectors/kafka/retry.js';
+import { errorKind, isFatal, kafkaFailure, retrying, KafkaUnavailableError } from '../../../runtime/src/connectors/kafka/retry.js';
+import { KafkaDirectInputFactory } from '../../../runtime/src/connectors/kafka/kafka-direct-input.js';
 
 
 describe('Kafka connection resolution', () => {
@@ -76,5 +77,28 @@ describe('data loss and retries', () => {
       }),
     ).rejects.toThrow('bug');
     expect(fatalCalls).toBe(1);
+  });
+});
+
+describe('DStream direct input options and Kafka failures', () => {
+  it('takes bootstrap.servers from kafkaParams and rejects an invalid auto.offset.reset', () => {
+    const factory = new KafkaDirectInputFactory();
+    expect(factory.createDirectInput(['sensors'], { 'bootstrap.servers': 'h:9092' }).name).toBe('kafka[sensors]');
+    expect(() => factory.createDirectInput(['sensors'], { 'bootstrap.servers': 'h:9092', 'auto.offset.reset': 'none' })).toThrow(
+      'Invalid value none for configuration auto.offset.reset: String must be one of: latest, earliest, none',
+    );
+    expect(() => factory.createDirectInput(['sensors'], {})).toThrow("Option 'kafka.bootstrap.servers' must be specified");
+  });
+
+  it('turns a final kafkajs error into one sentence and lets Spark-style errors through', () => {
+    const refused = Object.assign(new Error('outer'), {
+      name: 'KafkaJSNumberOfRetriesExceeded',
+      cause: Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9'), { name: 'KafkaJSConnectionError' }),
+    });
+    const wrapped = kafkaFailure(refused, ['127.0.0.1:9'], 'reading') as Error;
+    expect(wrapped).toBeInstanceOf(KafkaUnavailableError);
+    expect(wrapped.message).toBe('Kafka is not reachable at 127.0.0.1:9 while reading: Connection error: connect ECONNREFUSED 127.0.0.1:9');
+    const loss = new KafkaDataLossError('Cannot fetch offset 3', 't', 0);
+    expect(kafkaFailure(loss, ['h:1'], 'reading')).toBe(loss);
   });
 });
