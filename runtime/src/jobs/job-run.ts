@@ -48,6 +48,8 @@ export class JobRun {
   private child: ChildProcess | null = null;
   private state: RunState = 'starting';
   private lastSeen = 0;
+  /** Resident memory when the child last answered. */
+  private rssAtLastSeen = 0;
   private watchdog: NodeJS.Timeout | null = null;
   private stderrTail = '';
   private reported: LearnerError | null = null;
@@ -98,7 +100,8 @@ export class JobRun {
     });
     child.on('message', (m: ChildToHost) => this.onChildMessage(m));
     child.on('error', () => {});
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
+    // 'close' (not 'exit'): stderr is fully read by then, so an out-of-memory crash is recognised.
+    this.exited = new Promise((resolve) => child.once('close', (code, signal) => {
       this.onExit(code, signal);
       resolve();
     }));
@@ -158,6 +161,7 @@ export class JobRun {
 
   private onChildMessage(m: ChildToHost): void {
     this.lastSeen = Date.now();
+    this.rssAtLastSeen = processRssBytes(this.child?.pid) ?? 0;
     switch (m.type) {
       case 'heartbeat':
         if (m.rssBytes > (this.options.limits.memoryMb + RSS_OVERHEAD_MB) * 1024 * 1024) this.killFor(this.outOfMemory());
@@ -197,12 +201,17 @@ export class JobRun {
       this.killFor(this.outOfMemory());
       return;
     }
-    if (Date.now() - this.lastSeen > this.options.limits.unresponsiveMs) {
+    const silentMs = Date.now() - this.lastSeen;
+    if (silentMs > this.options.limits.unresponsiveMs) {
       // A heap close to its cap means the run is stuck collecting garbage, not looping.
       if (rss !== null && rss > capBytes * 0.8) {
         this.killFor(this.outOfMemory());
         return;
       }
+      // Memory climbing, or high enough that V8 may be collecting garbage near its cap: wait a little longer
+      // (up to three times the limit) so the heap cap, not the clock, decides what the learner is told.
+      const climbing = rss !== null && (rss - this.rssAtLastSeen > 64 * 1024 * 1024 || rss > capBytes * 0.5);
+      if (climbing && silentMs < 3 * this.options.limits.unresponsiveMs) return;
       const s = this.options.limits.unresponsiveMs / 1000;
       this.killFor(learnerError('unresponsive', `Your pipeline did not return within ${s} s and was stopped: look for a loop that never ends.`));
     }
