@@ -10,7 +10,7 @@
 import { compileAggregate, type AggregateFn } from './aggregates.js';
 import { castTo, compile, resolveColumn, type Compiled, type EvalContext, type Row } from './compile.js';
 import { AnalysisException } from './errors.js';
-import { AGGREGATE_FUNCTIONS, colRef, exprName, exprSql, transformExpr, type Expr } from './expr.js';
+import { AGGREGATE_FUNCTIONS, colRef, exprName, exprSql, node, transformExpr, type Expr } from './expr.js';
 import { AggregateExec, type CompactWindowKey, type EventTimeKey } from './physical/aggregate.js';
 import { DeduplicateExec } from './physical/deduplicate.js';
 import { FilterExec } from './physical/filter.js';
@@ -194,17 +194,31 @@ class Planner {
   private expandStars(schema: StructType, exprs: readonly Expr[]): Expr[] {
     const out: Expr[] = [];
     for (const e of exprs) {
-      if (e.kind === 'star') {
-        if (e.qualifier) {
-          const r = resolveColumn(schema, e.qualifier);
-          if (r.type.kind !== 'struct') throw new AnalysisException(`[CANNOT_RESOLVE_STAR_EXPAND] Cannot resolve \`${e.qualifier}\`.* given input columns ${schema.fieldNames().map((n) => `\`${n}\``).join(', ')}.`, { code: 'CANNOT_RESOLVE_STAR_EXPAND' });
-          for (const f of r.type.fields) out.push({ kind: 'alias', expr: { kind: 'field', expr: colRef(e.qualifier), name: f.name }, name: f.name });
-        } else {
-          for (const f of schema.fields) if (!f.name.startsWith('__')) out.push(colRef(`\`${f.name}\``));
-        }
-      } else out.push(e);
+      if (e.kind === 'star') out.push(...this.starColumns(schema, e));
+      else out.push(this.expandStarArguments(schema, e));
     }
     return out;
+  }
+
+  /** The columns a `*` or `qualifier.*` stands for, each named as Spark names it. */
+  private starColumns(schema: StructType, e: Extract<Expr, { kind: 'star' }>): Expr[] {
+    if (e.qualifier) {
+      const r = resolveColumn(schema, e.qualifier);
+      if (r.type.kind !== 'struct') throw new AnalysisException(`[CANNOT_RESOLVE_STAR_EXPAND] Cannot resolve \`${e.qualifier}\`.* given input columns ${schema.fieldNames().map((n) => `\`${n}\``).join(', ')}.`, { code: 'CANNOT_RESOLVE_STAR_EXPAND' });
+      return r.type.fields.map((f) => ({ kind: 'alias', expr: { kind: 'field', expr: colRef(e.qualifier!), name: f.name }, name: f.name }));
+    }
+    return schema.fields.filter((f) => !f.name.startsWith('__')).map((f) => colRef(`\`${f.name}\``));
+  }
+
+  /**
+   * Spark expands a star inside the arguments of a non-aggregate function (`struct(*)`, `array(*)`,
+   * `concat(data.*)`), so `to_json(struct(*))` serialises the whole row. `count(*)` keeps its star.
+   */
+  private expandStarArguments(schema: StructType, e: Expr): Expr {
+    return transformExpr(e, (x) => {
+      if (x.kind !== 'call' || AGGREGATE_FUNCTIONS.has(x.name) || !x.args.some((a) => a.kind === 'star')) return x;
+      return node({ ...x, args: x.args.flatMap((a) => (a.kind === 'star' ? this.starColumns(schema, a) : [a])) });
+    });
   }
 
   project(child: PhysicalOperator, rawExprs: readonly Expr[]): PhysicalOperator {
