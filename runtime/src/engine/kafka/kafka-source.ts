@@ -85,12 +85,17 @@ export class KafkaSource implements Source {
   async getBatch(start: Offset, end: Offset): Promise<Row[]> {
     const from = flatten(start as unknown as PartitionOffsets);
     const until = flatten(end as unknown as PartitionOffsets);
-    const rows: Row[] = [];
+    // Partitions are read concurrently (each read is its own fetch) and appended in partition order,
+    // so a batch's rows are the same whichever fetch answers first.
+    const reads: Promise<Awaited<ReturnType<KafkaPartitionReader['read']>>>[] = [];
     for (const [k, stop] of until) {
       const [topic, p] = k.split('\u0000');
       const begin = from.get(k) ?? 0;
       if (stop <= begin) continue;
-      const records = await this.reader.read(topic, Number(p), begin, stop);
+      reads.push(this.reader.read(topic, Number(p), begin, stop));
+    }
+    const rows: Row[] = [];
+    for (const records of await Promise.all(reads)) {
       for (const r of records) {
         const row: Row = [r.key, r.value, r.topic, r.partition, r.offset, r.timestamp * 1000, r.timestampType];
         if (this.options.includeHeaders) row.push(r.headers ? r.headers.map((h) => [h.key, h.value]) : null);
