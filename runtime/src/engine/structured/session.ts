@@ -139,7 +139,7 @@ export class SparkSession {
 
   /** The SparkContext of the DStream API (PySpark `spark.sparkContext`). */
   get sparkContext(): SparkContext {
-    if (!this.context) this.context = new SparkContext({ appName: this.conf.get('spark.app.name') ?? 'streamlab', master: this.conf.get('spark.master') ?? 'local[*]' });
+    if (!this.context) this.context = new SparkContext({ appName: this.conf.get('spark.app.name') ?? 'streamlab', master: this.conf.get('spark.master') ?? 'local[*]', conf: this.conf });
     return this.context;
   }
 
