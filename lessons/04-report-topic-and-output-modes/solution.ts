@@ -25,7 +25,7 @@ export function startConsole(spark: SparkSession): StreamingQuery {
 /** Publishes the counts that changed to `report`, keyed by origin, the row as JSON: update mode. */
 export function startReport(spark: SparkSession): StreamingQuery {
   return countByOrigin(spark)
-    .select(F.col("origin").alias("key"), F.to_json(F.struct("origin", "count")).alias("value"))
+    .select(F.col("origin").alias("key"), F.to_json(F.struct("*")).alias("value"))
     .writeStream.outputMode("update")
     .format("kafka")
     .option("kafka.bootstrap.servers", "localhost:9092")

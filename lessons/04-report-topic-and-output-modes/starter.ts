@@ -28,7 +28,7 @@ export function startConsole(spark: SparkSession): StreamingQuery {
 
 /**
  * Publishes the counts to `report`.
- * TODO: key each record by origin and send the whole row as JSON (`to_json(struct("origin", "count"))`); and publish
+ * TODO: key each record by origin and send the whole row as JSON (`to_json(struct("*"))`); and publish
  * only the origins whose count changed, not the whole table every batch.
  */
 export function startReport(spark: SparkSession): StreamingQuery {
