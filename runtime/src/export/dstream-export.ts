@@ -58,8 +58,11 @@ function nodeCode(n: DStreamPlanNode, ssc: string, v: (id: number) => string, st
       return [`${target} = KafkaUtils.createDirectStream(${ssc}, ${pyValue(a.topics)}, ${pyValue(a.kafkaParams)})`];
     case 'socketTextStream':
       return [`${target} = ${ssc}.socketTextStream(${pyStr(String(a.hostname))}, ${String(a.port)})`];
-    case 'queueStream':
-      return [`# queueStream: the queued RDDs were built in TypeScript; rebuild them with spark.sparkContext.parallelize(...).`, `${target} = ${ssc}.queueStream([])`];
+    case 'queueStream': {
+      const rdds = Array.isArray(a.rdds) ? (a.rdds as unknown[]).map((r) => `${ssc}.sparkContext.parallelize(${pyValue(r)})`) : [];
+      const extra = [...(a.oneAtATime === false ? ['oneAtATime=False'] : []), ...(Array.isArray(a.default) ? [`default=${ssc}.sparkContext.parallelize(${pyValue(a.default)})`] : [])];
+      return [`${target} = ${ssc}.queueStream([${rdds.join(', ')}]${extra.map((x) => `, ${x}`).join('')})`];
+    }
     case 'inputStream':
       return [`# A custom input (${String(a.name)}) has no PySpark DStream equivalent; replace it with a supported source.`, `${target} = ${ssc}.queueStream([])`];
     case 'union':
@@ -70,6 +73,13 @@ function nodeCode(n: DStreamPlanNode, ssc: string, v: (id: number) => string, st
       return [`${on[0]}.foreachRDD(${fnList.join(', ')})`];
     case 'join': case 'leftOuterJoin': case 'rightOuterJoin': case 'fullOuterJoin': case 'cogroup': case 'transformWith':
       return [`${target} = ${on[0]}.${n.op}(${[on[1], ...fnList, ...np].filter(Boolean).join(', ')})`];
+    case 'reduceByKeyAndWindow': case 'reduceByWindow': {
+      // PySpark's order: func, invFunc (None without one), windowDuration, slideDuration, then keywords.
+      const func = fns.func ?? fns.reduceFunc;
+      const inv = fns.invFunc ?? fns.invReduceFunc ?? 'None';
+      const rest = [...np, ...(fns.filterFunc ? [`filterFunc=${fns.filterFunc}`] : [])];
+      return [`${target} = ${on[0]}.${n.op}(${[func, inv, ...win, ...rest].join(', ')})`];
+    }
     case 'updateStateByKey':
       return [`${target} = ${on[0]}.updateStateByKey(${[...fnList, ...np].join(', ')})`];
     default:

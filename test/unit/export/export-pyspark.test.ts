@@ -53,6 +53,15 @@ describe('exportPySpark', () => {
   });
 });
 
+describe('exportPySpark for DStream windows', () => {
+  it('puts reduceByKeyAndWindow arguments in PySpark order, durations in seconds, and keeps the checkpoint', async () => {
+    const content = readFileSync(new URL('./fixtures/dstream-window.ts.txt', import.meta.url), 'utf8');
+    const result = await exportProgramFiles([{ path: 'words.ts', content }], 'words.ts', { title: 'word windows' });
+    expect(result.code).toContain('stream3 = stream2.reduceByKeyAndWindow(reduceByKeyAndWindow_func, reduceByKeyAndWindow_invFunc, 10, 2)');
+    expectGolden(result.code, golden('dstream-window.py'));
+  });
+});
+
 describe('export helpers', () => {
   it('turns postgres:// URLs into JDBC URLs with the credentials as parameters', () => {
     expect(jdbcUrl('postgres://learner:s%40cret@db:5432/streamlab')).toBe('jdbc:postgresql://db:5432/streamlab?user=learner&password=s%40cret');
