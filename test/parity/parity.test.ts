@@ -2,7 +2,9 @@
  * The parity tier: every pipeline runs on the engine and, exported to PySpark, on real Apache Spark,
  * over the same one-partition Kafka topic with Trigger.AvailableNow and maxOffsetsPerTrigger N, and
  * the batches must match (rows as multisets, doubles to 1e-9 relative). Spark runs once for all
- * pipelines (one Python process, one session). Append-mode pipelines end with a sentinel record.
+ * pipelines (one Python process, one session). The append-mode flush: the spec scenario ends with a
+ * sentinel record (far-future event time) so its last windows close inside the run; the conformance
+ * scenarios run on their own data, where both engines must hold back the same unclosed windows.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { planNode, type LogicalPlan } from '../../runtime/src/engine/plan.js';
 import { DataFrame, SparkSession } from '../../runtime/src/engine/structured/index.js';
 import { planChain, POSTGRES_JDBC_VERSION, SPARK_VERSION, StubCollector } from '../../runtime/src/export/index.js';
 import { parityLine, plainRows, type BatchLog } from './canonical.js';
+import { conformancePipelines } from './conformance-pipelines.js';
 import { lessonPipelines, scenarioPipelines, type ParityPipeline } from './pipelines.js';
 import { connectorJars, pysparkProblem, pysparkPython, sparkPins } from './pyspark-dist.js';
 
@@ -86,7 +89,9 @@ describe('parity with Apache Spark', () => {
     const producer = kafka.producer();
     await admin.connect();
     await producer.connect();
-    const pipelines = [...(await lessonPipelines()), ...scenarioPipelines];
+    const conformance = conformancePipelines();
+    console.log(`parity: conformance scenarios not expressible over one Kafka source: ${conformance.left.map((l) => `${l.id} (${l.why})`).join(', ')}`);
+    const pipelines = [...(await lessonPipelines()), ...scenarioPipelines, ...conformance.pipelines];
     const session = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
     try {
       for (const pipeline of pipelines) {
@@ -142,6 +147,8 @@ describe('parity with Apache Spark', () => {
       '03-structured-windows/temperatureWindows',
       '04-report-topic-and-output-modes/countByOrigin',
       ...scenarioPipelines.map((s) => s.id),
+      ...['ss-agg-count-complete-restart', 'ss-agg-count-update-restart', 'ss-agg-sort-complete', 'ss-console-default', 'ss-foreachbatch-complete',
+        'ss-foreachbatch-update', 'ss-session-window-append', 'ss-watermark-append', 'ss-watermark-complete', 'ss-watermark-raw-timestamp'].map((id) => `conformance/${id}`),
     ]);
   });
 
@@ -155,6 +162,16 @@ describe('parity with Apache Spark', () => {
       ['scenario/update-sliding-window-avg', [2, 3, 3, 4, 3, 0]],
       ['scenario/stateless-projection-filter', [3, 3, 2, 2]],
       ['scenario/complete-global-count-per-key', [3, 3, 3]],
+      ['conformance/ss-agg-count-complete-restart', [2, 4, 4]],
+      ['conformance/ss-agg-count-update-restart', [2, 3, 1, 1]],
+      ['conformance/ss-agg-sort-complete', [2, 3, 4, 4]],
+      ['conformance/ss-console-default', [3, 3]],
+      ['conformance/ss-foreachbatch-complete', [2]],
+      ['conformance/ss-foreachbatch-update', [2, 1]],
+      ['conformance/ss-session-window-append', [0, 2, 0, 5]],
+      ['conformance/ss-watermark-append', [0, 0, 0, 1]],
+      ['conformance/ss-watermark-complete', [1, 2, 2]],
+      ['conformance/ss-watermark-raw-timestamp', [0, 1]],
     ]);
   });
 
