@@ -148,7 +148,9 @@ function ensureKafkaFormat(): void {
  */
 export async function captureProgram(code: string): Promise<CapturedProgram> {
   ensureKafkaFormat();
-  await SparkSession.getActiveSession()?.stop();
+  // The program's getOrCreate() must return this session; a running one (the workbench's) is set
+  // aside, not stopped, and made active again afterwards.
+  const previous = SparkSession.getActiveSession();
   const spark = SparkSession.builder.appName('streamlab-job').clock(new ManualClock(0)).create();
   try {
     let exports: Record<string, unknown> = {};
@@ -173,5 +175,6 @@ export async function captureProgram(code: string): Promise<CapturedProgram> {
     return { appName: spark.appName, queries: started.queries, dstreams: started.dstreams, pipelines };
   } finally {
     await spark.stop();
+    SparkSession.setActive(previous);
   }
 }

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { exportProgramFiles, runExportCommand, sparkSubmitLine } from '../../../runtime/src/export/index.js';
 import { jdbcUrl } from '../../../runtime/src/export/structured-export.js';
 import { readLearnerFiles } from '../../../runtime/src/lessons/submission-files.js';
+import { SparkSession } from '../../../runtime/src/engine/structured/session.js';
 import { expectGolden } from './golden-file.js';
 
 const golden = (name: string) => new URL(`./golden/${name}`, import.meta.url);
@@ -70,6 +71,14 @@ describe('export helpers', () => {
 
   it('prints the spark-submit line with the connector and the PostgreSQL driver', () => {
     expect(sparkSubmitLine('job.py')).toBe('spark-submit --packages org.apache.spark:spark-sql-kafka-0-10_2.12:3.5.7,org.postgresql:postgresql:42.7.4 job.py');
+  });
+
+  it('leaves the running session active: exporting never stops the workbench\'s pipeline', async () => {
+    const running = SparkSession.builder.appName('running').create();
+    await exportLesson('03-structured-windows');
+    expect(SparkSession.getActiveSession()).toBe(running);
+    expect(running.appName).toBe('running');
+    await running.stop();
   });
 
   it('refuses to run without a lesson or a file', async () => {
