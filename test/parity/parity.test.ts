@@ -18,7 +18,8 @@ import { registerConnectors, type RegisteredConnectors } from '../../runtime/src
 import { ManualClock } from '../../runtime/src/engine/clock.js';
 import { planNode, type LogicalPlan } from '../../runtime/src/engine/plan.js';
 import { DataFrame, SparkSession } from '../../runtime/src/engine/structured/index.js';
-import { planChain, POSTGRES_JDBC_VERSION, SPARK_VERSION, StubCollector } from '../../runtime/src/export/index.js';
+import { exportProgramFiles, planChain, POSTGRES_JDBC_VERSION, SPARK_VERSION, StubCollector } from '../../runtime/src/export/index.js';
+import { readLearnerFiles } from '../../runtime/src/lessons/submission-files.js';
 import { parityLine, plainRows, type BatchLog } from './canonical.js';
 import { conformancePipelines } from './conformance-pipelines.js';
 import { lessonPipelines, scenarioPipelines, type ParityPipeline } from './pipelines.js';
@@ -140,6 +141,25 @@ describe('parity with Apache Spark', () => {
 
   it('exports for the Spark version the tier provisions', () => {
     expect([SPARK_VERSION, POSTGRES_JDBC_VERSION]).toEqual([sparkPins.pyspark, sparkPins.postgresJdbc]);
+  });
+
+  it('exports every lesson solution as a script the Spark venv\'s Python compiles', async () => {
+    const lessons = ['02-dstream-temperature', '03-structured-windows', '04-report-topic-and-output-modes'];
+    const scripts: string[] = [];
+    for (const dir of lessons) {
+      const files = (await readLearnerFiles(fileURLToPath(new URL(`../../lessons/${dir}`, import.meta.url)))).filter((f) => f.path !== 'starter.ts');
+      const path = join(work, `${dir}.py`);
+      writeFileSync(path, (await exportProgramFiles(files, 'solution.ts')).code);
+      scripts.push(path);
+    }
+    const check = await new Promise<{ code: number; output: string }>((resolve) => {
+      let output = '';
+      const child = spawn(pysparkPython(), ['-m', 'py_compile', ...scripts], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.on('data', (d) => { output += d; });
+      child.stderr.on('data', (d) => { output += d; });
+      child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    });
+    expect(check).toEqual({ code: 0, output: '' });
   });
 
   it('covers every lesson pipeline and the Kafka-expressible scenarios', () => {
