@@ -12,7 +12,7 @@ export function pyStr(s: string): string {
 export function pyValue(v: unknown): string {
   if (v === null || v === undefined) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : `float(${pyStr(String(v).toLowerCase().replace('infinity', 'inf'))})`;
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'string') return pyStr(v);
   if (Array.isArray(v)) return `[${v.map(pyValue).join(', ')}]`;
