@@ -34,6 +34,11 @@ export const configSchema = z.strictObject({
   token: z.string().min(8).max(200).optional(),
   /** Kafka bootstrap servers (`host:port[,host:port]`); the embedded broker when absent. */
   kafka: z.string().min(1).optional(),
+  /**
+   * Prefix of every Kafka topic this runtime's learner sees (`ada.` turns `report` into `ada.report` on
+   * the broker), so several learners can share one Kafka without reading each other's topics.
+   */
+  topicPrefix: z.string().regex(/^[A-Za-z0-9._-]*$/, 'a topic prefix uses letters, digits, ".", "_" and "-" only').default(''),
   /** PostgreSQL URL; the embedded PostgreSQL when absent. */
   pg: z.string().min(1).optional(),
   /** Directory for the embedded services' data and checkpoints; a temporary one when absent. */
@@ -103,6 +108,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     port: int('STREAMLAB_PORT'),
     token: str('STREAMLAB_TOKEN'),
     kafka: str('STREAMLAB_KAFKA'),
+    topicPrefix: str('STREAMLAB_TOPIC_PREFIX'),
     pg: str('STREAMLAB_PG'),
     dataDir: str('STREAMLAB_DATA_DIR'),
     lessonsDir: str('STREAMLAB_LESSONS'),

@@ -16,6 +16,8 @@ export const HEARTBEAT_MS = 200;
 export interface JobServices {
   kafka?: string;
   pg?: string;
+  /** Prefix the learner's topic names get on the broker (see the runtime config's `topicPrefix`). */
+  topicPrefix?: string;
 }
 
 /** host → child */

@@ -62,10 +62,11 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
   const token = config.token ?? newToken();
   const log = options.log ?? (() => {});
   const sessions = new Map<string, Session>();
-  const services = Promise.resolve(options.services);
+  // The learner's topic prefix comes from the config and applies to runs and to the Topics panel alike.
+  const services = Promise.resolve(options.services).then((s) => (config.topicPrefix ? { ...s, topicPrefix: config.topicPrefix } : s));
   // A failed service start leaves that service unconfigured; its requests then say so.
   const settled = services.catch((): JobServices => ({}));
-  const topics = new TopicsService(settled.then((s) => s.kafka));
+  const topics = new TopicsService(settled.then((s) => s.kafka), config.topicPrefix);
   const database = new DatabaseService(settled.then((s) => s.pg));
   const assets = options.workbenchDir ? new WorkbenchAssets(options.workbenchDir, log) : null;
   const context: ServerContext = {

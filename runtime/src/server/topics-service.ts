@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { TopicNames } from '../connectors/kafka/kafka-connection.js';
 import type { ServerMessageOf } from '../protocol/index.js';
 import { RequestError } from './request-error.js';
 
@@ -16,9 +17,14 @@ export class TopicsService {
   private admin: Promise<Admin> | null = null;
   private producer: Promise<Producer> | null = null;
   private readonly tails = new Map<string, Consumer>();
+  private readonly names: TopicNames;
 
-  /** @param bootstrap `host:port[,host:port]`, or undefined when no Kafka is configured */
-  constructor(bootstrap: string | undefined | Promise<string | undefined>) {
+  /**
+   * @param bootstrap `host:port[,host:port]`, or undefined when no Kafka is configured
+   * @param topicPrefix the learner's topic prefix: topics outside it are invisible, names inside it shown without it
+   */
+  constructor(bootstrap: string | undefined | Promise<string | undefined>, topicPrefix = '') {
+    this.names = new TopicNames(topicPrefix);
     // kafkajs loads on first use, so starting the runtime does not pay for it.
     this.kafka = Promise.resolve(bootstrap).then(async (b) => {
       if (!b) return null;
@@ -69,14 +75,17 @@ export class TopicsService {
     const meta = await admin.fetchTopicMetadata();
     return meta.topics
       .filter((t) => !t.name.startsWith('__'))
-      .map((t) => ({ name: t.name, partitions: t.partitions.length }))
+      .flatMap((t) => {
+        const name = this.names.fromBroker(t.name);
+        return name === undefined ? [] : [{ name, partitions: t.partitions.length }];
+      })
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Creates a topic; an existing topic is an error. */
   async create(topic: string, partitions: number): Promise<void> {
     const admin = await this.getAdmin();
-    const created = await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+    const created = await admin.createTopics({ topics: [{ topic: this.names.toBroker(topic), numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
     if (!created) throw new RequestError('invalid-request', `Topic "${topic}" already exists.`);
   }
 
@@ -84,17 +93,17 @@ export class TopicsService {
   async delete(topic: string): Promise<void> {
     const admin = await this.getAdmin();
     const existing = await admin.listTopics();
-    if (!existing.includes(topic)) throw new RequestError('not-found', `Topic "${topic}" does not exist.`);
-    await admin.deleteTopics({ topics: [topic] });
+    if (!existing.includes(this.names.toBroker(topic))) throw new RequestError('not-found', `Topic "${topic}" does not exist.`);
+    await admin.deleteTopics({ topics: [this.names.toBroker(topic)] });
   }
 
   /** Produces one record and says where it landed. */
   async produce(record: { topic: string; key?: string | null; value: string | null; headers?: Record<string, string>; timestamp?: number }): Promise<{ partition: number; offset: string }> {
     const admin = await this.getAdmin();
-    if (!(await admin.listTopics()).includes(record.topic)) throw new RequestError('not-found', `Topic "${record.topic}" does not exist; create it first.`);
+    if (!(await admin.listTopics()).includes(this.names.toBroker(record.topic))) throw new RequestError('not-found', `Topic "${record.topic}" does not exist; create it first.`);
     const producer = await this.getProducer();
     const [meta] = await producer.send({
-      topic: record.topic,
+      topic: this.names.toBroker(record.topic),
       messages: [{ key: record.key ?? null, value: record.value, headers: record.headers, timestamp: record.timestamp === undefined ? undefined : String(record.timestamp) }],
     });
     return { partition: meta?.partition ?? 0, offset: meta?.baseOffset ?? '0' };
@@ -106,11 +115,11 @@ export class TopicsService {
    */
   async tail(topic: string, from: 'earliest' | 'latest', onRecord: (tailId: string, r: TailRecord) => void): Promise<string> {
     const admin = await this.getAdmin();
-    if (!(await admin.listTopics()).includes(topic)) throw new RequestError('not-found', `Topic "${topic}" does not exist.`);
+    if (!(await admin.listTopics()).includes(this.names.toBroker(topic))) throw new RequestError('not-found', `Topic "${topic}" does not exist.`);
     const tailId = `tail-${randomUUID().slice(0, 8)}`;
     const consumer = (await this.client()).consumer({ groupId: `streamlab-${tailId}`, allowAutoTopicCreation: false });
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: from === 'earliest' });
+    await consumer.subscribe({ topic: this.names.toBroker(topic), fromBeginning: from === 'earliest' });
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic: t, partition, message }) => {
@@ -119,7 +128,7 @@ export class TopicsService {
           if (v !== undefined) headers[k] = Array.isArray(v) ? v.map(String).join(',') : String(v);
         }
         onRecord(tailId, {
-          topic: t, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null,
+          topic: this.names.fromBroker(t) ?? t, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null,
           value: message.value?.toString('utf8') ?? null, timestamp: message.timestamp, headers,
         });
       },

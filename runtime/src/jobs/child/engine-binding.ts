@@ -60,14 +60,16 @@ export interface EngineBinding {
 export interface BindOptions {
   clock: Clock;
   observer: EngineObserver;
-  services: { kafka?: string; pg?: string };
+  services: { kafka?: string; pg?: string; topicPrefix?: string };
 }
 
 /** Binds the engine for one run. */
 export function bindEngine(options: BindOptions): EngineBinding {
   const { observer } = options;
   let connectors: RegisteredConnectors | null = null;
-  const kafka = options.services.kafka ? { brokers: options.services.kafka.split(',').map((s) => s.trim()), clientId: 'streamlab-job' } : undefined;
+  const kafka = options.services.kafka
+    ? { brokers: options.services.kafka.split(',').map((s) => s.trim()), clientId: 'streamlab-job', ...(options.services.topicPrefix ? { topicPrefix: options.services.topicPrefix } : {}) }
+    : undefined;
   if (kafka || options.services.pg) {
     connectors = registerConnectors({
       ...(kafka ? { kafka } : {}),
