@@ -132,10 +132,10 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
     await writeFiles(subDir, options.files);
     const entry = entryFile(options.files, options.entry);
     const resultFile = join(work, 'result.json');
-    // Only the services named here reach the checks: an inherited STREAMLAB_KAFKA must not switch them.
-    const { STREAMLAB_KAFKA: _kafka, STREAMLAB_PG: _pg, ...inherited } = process.env;
+    // The checks run the learner's code: they get a minimal environment, never the runtime's own
+    // (tokens, database passwords, cloud credentials). Only the services named here reach them.
     const env: NodeJS.ProcessEnv = {
-      ...inherited,
+      ...checkEnvironment(process.env),
       [SUBMISSION_ENV]: subDir,
       [SUBMISSION_ENTRY_ENV]: entry,
       FORCE_COLOR: '0',
@@ -161,4 +161,12 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** The few variables a check process needs to run Node and find its tools; nothing secret. */
+export function checkEnvironment(from: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LC_ALL', 'TZ', 'SystemRoot', 'CI'];
+  const env: NodeJS.ProcessEnv = {};
+  for (const k of keep) if (from[k] !== undefined) env[k] = from[k];
+  return env;
 }
