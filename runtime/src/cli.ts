@@ -6,6 +6,7 @@
  *   streamlab run FILE.ts [--kafka H:P] [--pg URL] [--max-batches N] [--until-idle] [--manual]
  *   streamlab topics list|create|delete|tail|produce ...
  *   streamlab broker ...          (the embedded Kafka-protocol broker on its own)
+ *   streamlab grade --lesson NN (--file F.ts | --dir DIR) [--json F] [--junit F] [--csv F] [--kafka H:P]
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, type ConfigInput } from './config.js';
@@ -18,8 +19,24 @@ Commands:
   run       Run a pipeline file headless
   topics    List, create, delete, tail and produce to Kafka topics
   broker    Run the embedded Kafka-protocol broker on its own
+  grade     Grade submissions against a lesson's checks
 
 Run 'streamlab <command> --help' for a command's options.`,
+  grade: `Usage: streamlab grade --lesson NN (--file submission.ts | --dir submissions/) [options]
+
+Runs a lesson's checks against one submission (--file) or a folder with one file or folder per
+student (--dir), prints each check and ends with 'N passed, M failed'. Exits 0 only if all pass.
+
+Options:
+  --lesson NN      Lesson number or folder name (e.g. 03 or 03-structured-windows)
+  --file F.ts      One submission
+  --dir DIR        A folder of submissions, one .ts file or sub-folder per student
+  --json F         Also write the results as JSON
+  --junit F        Also write JUnit XML
+  --csv F          With --dir: one row per student (passed, total, points, each check)
+  --lessons DIR    Lessons folder (default: the lessons shipped with Streamlab)
+  --kafka H:P      Run Kafka checks on this broker (default: an in-memory cluster)
+  -h, --help       Show this help`,
   start: `Usage: streamlab start [options]
 
 Starts the runtime, an embedded Kafka broker and an embedded PostgreSQL (unless real ones are given),
@@ -85,6 +102,11 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await topics(rest, io);
       case 'broker':
         return await broker(rest, io);
+      case 'grade': {
+        if (rest.includes('-h') || rest.includes('--help')) return help('grade', io);
+        const { runGradeCommand } = await import('./lessons/grade-command.js');
+        return await runGradeCommand(rest, { stdout: (t) => io.out(t.replace(/\n$/, '')), stderr: (t) => io.err(t.replace(/\n$/, '')) });
+      }
       case 'help':
         return help(rest[0] && HELP[rest[0]] ? rest[0] : 'main', io);
       default:
