@@ -1,0 +1,76 @@
+/**
+ * `streamlab grade` as instructors run it: a folder with one submission per student, a CSV out, the
+ * summary line last and the exit code saying whether everyone passed.
+ */
+import { spawn } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkEnvironment } from '../../../runtime/src/lessons/grade-submission.js';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const lesson = join(root, 'lessons', '03-structured-windows');
+let dir: string;
+
+function streamlab(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'runtime/bin/streamlab.js'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'streamlab-grade-cli-'));
+  await copyFile(join(lesson, 'solution.ts'), join(dir, 'alice.ts'));
+  await copyFile(join(lesson, 'starter.ts'), join(dir, 'bob.ts'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('streamlab grade', () => {
+  it('grades a folder into a CSV and exits 1 when a submission fails', async () => {
+    const csv = join(dir, 'grades.csv');
+    const r = await streamlab(['grade', '--lesson', '03', '--dir', dir, '--csv', csv]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('7 passed, 7 failed');
+    const rows = (await readFile(csv, 'utf8')).trimEnd().split('\n').map((l) => l.split(',').slice(0, 5));
+    expect(rows.slice(1)).toEqual([['alice', '7', '7', '15', '15'], ['bob', '0', '7', '0', '15']]);
+  });
+
+  it('exits 0 for one passing file and 2 for a usage error', async () => {
+    const ok = await streamlab(['grade', '--lesson', '03', '--file', join(dir, 'alice.ts')]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.trimEnd().split('\n').at(-1)).toBe('7 passed, 0 failed');
+    const bad = await streamlab(['grade', '--lesson', '03']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('usage: streamlab grade --lesson NN');
+  });
+
+  it('hands the checks no secrets from the runtime environment', async () => {
+    const env = checkEnvironment({ PATH: '/bin', HOME: '/home/x', STREAMLAB_TOKEN: 't', PGPASSWORD: 'p', AWS_SECRET_ACCESS_KEY: 'k', STREAMLAB_PG: 'postgres://u:p@h/db' });
+    expect(env).toEqual({ PATH: '/bin', HOME: '/home/x' });
+    // A submission that fails on load when it can see a runtime variable still passes every check.
+    const spy = join(dir, 'env-spy.ts');
+    const guard = 'if (process.env.SECRET_RUNTIME_TOKEN !== undefined) throw new Error("the runtime environment leaked into the checks");\n';
+    await writeFile(spy, guard + (await readFile(join(lesson, 'solution.ts'), 'utf8')));
+    const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(root, 'runtime/bin/streamlab.js'), 'grade', '--lesson', '03', '--file', spy], {
+        cwd: root, env: { ...process.env, SECRET_RUNTIME_TOKEN: 'do-not-leak' }, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.on('exit', (code) => resolve({ code, stdout }));
+    });
+    expect(r.stdout).not.toContain('leaked');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('7 passed, 0 failed');
+    expect(r.code).toBe(0);
+  });
+});
