@@ -57,6 +57,13 @@ export class LiveClient implements RuntimeClient {
     this.open();
   }
 
+  reconnectNow(): void {
+    if (this.connection.state !== 'reconnecting' || !this.retryTimer) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.open();
+  }
+
   close(): void {
     this.closedByUs = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -140,7 +147,10 @@ export class LiveClient implements RuntimeClient {
         state: 'reconnecting', attempt: next,
         message: `Lost the connection to the runtime. Reconnecting (attempt ${next})… Is \`streamlab start\` still running?`,
       });
-      this.retryTimer = setTimeout(() => this.open(), delay);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        this.open();
+      }, delay);
       // A refused upgrade looks like a network error to a WebSocket; ask over HTTP whether it was the token.
       if (!opened) void this.tokenRefused().then((refused) => {
         if (!refused || this.closedByUs) return;

@@ -24,6 +24,8 @@ export class ReplayClient implements RuntimeClient {
     for (const l of this.connectionListeners) l(this.connection);
   }
 
+  reconnectNow(): void {}
+
   close(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];

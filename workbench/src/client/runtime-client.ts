@@ -43,6 +43,8 @@ export interface TableInfo {
 export interface RuntimeClient {
   readonly connection: ConnectionInfo;
   connect(): void;
+  /** While reconnecting: try again now instead of waiting for the next backoff step. */
+  reconnectNow(): void;
   close(): void;
   /** Subscribes to pushed events; returns the unsubscribe function. */
   onEvent(listener: (event: RuntimeEvent) => void): () => void;

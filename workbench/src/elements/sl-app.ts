@@ -68,7 +68,7 @@ export class SlApp extends LitElement {
       <header>
         <a href="#/">Streamlab</a>
         <span class="title">${lesson ? lesson.title : this.lessonId ? '' : 'Lessons'}</span>
-        <sl-connection-status .connection=${s.connection}></sl-connection-status>
+        <sl-connection-status .connection=${s.connection} @sl-reconnect=${() => this.session.session?.reconnectNow()}></sl-connection-status>
       </header>
       ${s.notice ? html`<div class="notice" role="alert"><span>${s.notice}</span>
         <button @click=${() => this.session.session?.dismissNotice()}>Dismiss</button></div>` : ''}

@@ -1,4 +1,7 @@
-/** `<sl-connection-status>`: the runtime connection as a badge, announced politely when it changes. */
+/**
+ * `<sl-connection-status>`: the runtime connection as a badge, announced politely when it changes.
+ * While reconnecting it offers `Reconnect now` (fires `sl-reconnect`).
+ */
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ConnectionInfo } from '../client/runtime-client.js';
@@ -20,6 +23,8 @@ export class SlConnectionStatus extends LitElement {
     .reconnecting .dot, .connecting .dot { background: var(--sl-warn); }
     .unauthorized .dot, .closed .dot { background: var(--sl-bad); }
     .message { color: var(--sl-muted); }
+    button { font: inherit; font-size: 0.8rem; color: var(--sl-text); background: var(--sl-surface); border: 1px solid var(--sl-border); border-radius: 4px; padding: 0.1rem 0.5rem; cursor: pointer; }
+    button:focus-visible { outline: 2px solid var(--sl-focus); outline-offset: 2px; }
   `;
 
   @property({ attribute: false }) connection: ConnectionInfo = { state: 'closed', attempt: 0 };
@@ -31,7 +36,10 @@ export class SlConnectionStatus extends LitElement {
       ${c.message && c.state !== 'open' ? html`<span class="message">${c.message}</span>` : ''}
       ${c.state === 'open' && c.reconnected ? html`<span class="message">(reconnected)</span>` : ''}
       ${c.state === 'open' && c.message && !c.reconnected ? html`<span class="message">${c.message}</span>` : ''}
-    </span>`;
+    </span>
+    ${c.state === 'reconnecting'
+      ? html`<button @click=${() => this.dispatchEvent(new CustomEvent('sl-reconnect', { bubbles: true, composed: true }))}>Reconnect now</button>`
+      : ''}`;
   }
 }
 

@@ -81,6 +81,11 @@ export class SlSession extends LitElement {
     this.set({ ...this.state, notice: `${what}: ${message(e)}` });
   }
 
+  /** Skips the reconnect backoff. */
+  reconnectNow(): void {
+    this.client?.reconnectNow();
+  }
+
   /** Clears the notice banner. */
   dismissNotice(): void {
     this.set({ ...this.state, notice: null });
