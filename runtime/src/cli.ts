@@ -6,6 +6,7 @@
  *   streamlab run FILE.ts [--kafka H:P] [--pg URL] [--max-batches N] [--until-idle] [--manual]
  *   streamlab topics list|create|delete|tail|produce ...
  *   streamlab broker ...          (the embedded Kafka-protocol broker on its own)
+ *   streamlab export --lesson ID [--file F.ts] [--out job.py]
  *   streamlab grade --lesson NN (--file F.ts | --dir DIR) [--json F] [--junit F] [--csv F] [--kafka H:P]
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -20,8 +21,20 @@ Commands:
   topics    List, create, delete, tail and produce to Kafka topics
   broker    Run the embedded Kafka-protocol broker on its own
   grade     Grade submissions against a lesson's checks
+  export    Export a pipeline to a PySpark program for a real Spark cluster
 
 Run 'streamlab <command> --help' for a command's options.`,
+  export: `Usage: streamlab export --lesson ID [--file submission.ts] [--out job.py]
+
+Writes the lesson's solution (or the given file) as a PySpark program, with the spark-submit line
+for the Kafka connector and the PostgreSQL driver. Functions with no PySpark equivalent become
+marked stubs, listed on stderr.
+
+Options:
+  --lesson ID      Lesson number or folder name
+  --file F.ts      Export this file instead of the lesson's solution
+  --out job.py     Write the program to a file (default: stdout)
+  -h, --help       Show this help`,
   grade: `Usage: streamlab grade --lesson NN (--file submission.ts | --dir submissions/) [options]
 
 Runs a lesson's checks against one submission (--file) or a folder with one file or folder per
@@ -102,6 +115,11 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await topics(rest, io);
       case 'broker':
         return await broker(rest, io);
+      case 'export': {
+        if (rest.includes('-h') || rest.includes('--help')) return help('export', io);
+        const { runExportCommand } = await import('./export/index.js');
+        return await runExportCommand(rest);
+      }
       case 'grade': {
         if (rest.includes('-h') || rest.includes('--help')) return help('grade', io);
         const { runGradeCommand } = await import('./lessons/grade-command.js');

@@ -114,7 +114,11 @@ export async function captureStarts(run: () => unknown): Promise<{ queries: Quer
 /** Compiles learner files into a CommonJS module body; throws with the learner-facing message. */
 export async function compileProgram(files: readonly LearnerFile[], entry: string): Promise<string> {
   const result = await compileLearnerFiles(files, entry);
-  if (!result.ok) throw new Error(`The code does not compile: ${result.error.stack}`);
+  if (!result.ok) {
+    const { message, file, line, column } = result.error;
+    const where = file ? ` (${file}${line !== null ? `:${line}${column !== null ? `:${column}` : ''}` : ''})` : '';
+    throw new Error(`The code does not compile: ${message.split('\n')[0]}${where}`);
+  }
   return result.pipeline.code;
 }
 

@@ -134,7 +134,21 @@ export class Connection {
       case 'db.query':
         return { kind: 'db.query.ok', id: m.id, ...(await ctx.database.query(m.sql)) };
       case 'export.pyspark':
-        throw new RequestError('not-implemented', 'Export to PySpark is not available in this runtime yet.');
+        return this.exportPySpark(m);
+    }
+  }
+
+  /** Exports in a child process (exporting runs the learner's program up to `start()`). */
+  private async exportPySpark(m: ClientMessageOf<'export.pyspark'>): Promise<ServerMessage> {
+    const { exportInChildProcess, ExportError, ExportBusyError } = await import('../export/isolated-export.js');
+    try {
+      const result = await exportInChildProcess(m.files, m.files[0]!.path, m.lessonId ? { title: `lesson ${m.lessonId}` } : {});
+      const warnings = result.stubs.map((s) => `${s.name} (${s.where}) has no PySpark equivalent: it is exported as a stub to write in Python.`);
+      return { kind: 'export.pyspark.ok', id: m.id, source: result.code, warnings };
+    } catch (e) {
+      if (e instanceof ExportBusyError) throw new RequestError('busy', e.message);
+      if (e instanceof ExportError) throw new RequestError('invalid-request', e.message);
+      throw e;
     }
   }
 

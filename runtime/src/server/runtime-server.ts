@@ -89,6 +89,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
       const f: string[] = [];
       if (s.kafka) f.push('kafka');
       if (s.pg) f.push('postgres');
+      f.push('export.pyspark');
       return f;
     },
   };

@@ -44,7 +44,7 @@ describe('http', () => {
     expect((await fetch(`${base}/api/info?token=${TOKEN}`, { headers: { origin: 'https://evil.example' } })).status).toBe(403);
     const ok = await fetch(`${base}/api/info`, { headers: { authorization: `Bearer ${TOKEN}`, origin: base } });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ name: 'streamlab', version: '0.1.0', protocol: 1, features: ['kafka', 'postgres'] });
+    expect(await ok.json()).toEqual({ name: 'streamlab', version: '0.1.0', protocol: 1, features: ['kafka', 'postgres', 'export.pyspark'] });
   });
 
   it('shows a page that says where the link is when the token is missing', async () => {
@@ -68,7 +68,7 @@ describe('websocket admission', () => {
     for (const origin of [base, `http://localhost:${server.port}`, 'http://localhost:5173']) {
       const c = await TestClient.connect(`${wsUrl}?token=${TOKEN}`, { origin });
       const reply = await c.hello();
-      expect(reply).toMatchObject({ kind: 'hello.ok', version: 1, server: { name: 'streamlab' }, features: ['kafka', 'postgres'] });
+      expect(reply).toMatchObject({ kind: 'hello.ok', version: 1, server: { name: 'streamlab' }, features: ['kafka', 'postgres', 'export.pyspark'] });
       await c.close();
     }
   });
