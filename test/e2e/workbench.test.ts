@@ -223,6 +223,28 @@ describe('workbench in Chromium', () => {
     await expect.poll(() => editorText(page)).not.toContain('toUpperCase');
     await expect.poll(() => editorText(page)).toContain('    .start();\n}');
 
+    // Hints come one at a time, from the lesson's front matter.
+    const hints = page.getByRole('region', { name: 'Hints' });
+    await page.getByRole('button', { name: 'Show a hint' }).click();
+    await expect.poll(async () => (await hints.locator('li').allTextContents()).map((t) => t.trim())).toEqual([
+      'F.from_json(F.col("value").cast("string"), schema).alias("data") parses the Kafka value; select data.* to get the fields.',
+    ]);
+    await expect.poll(() => page.getByRole('button', { name: 'Show another hint (3 left)' }).count()).toBe(1);
+
+    // Show solution asks first, then puts the lesson's solution in the editor.
+    page.once('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.accept();
+    });
+    await page.getByRole('button', { name: 'Show solution' }).click();
+    expect(dialogs).toEqual([
+      'Replace your code with the lesson’s starter code? Your changes will be lost.',
+      'Show the solution? It replaces the code in the editor (your version stays saved until you edit).',
+    ]);
+    await page.locator('sl-editor .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+Home');
+    await expect.poll(() => editorText(page)).toContain('    .withWatermark("ts", "30 seconds")');
+
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -35,9 +35,14 @@ export const helloReply = reply('hello.ok', {
 });
 /** The lesson list. */
 export const lessonsListReply = reply('lessons.list.ok', { lessons: z.array(lessonSummary) });
-/** One lesson with its markdown and starter files. */
+/** One lesson with its markdown, starter files, hints (revealed one by one) and solution files. */
 export const lessonsGetReply = reply('lessons.get.ok', {
-  lesson: lessonSummary.extend({ markdown: z.string(), files: z.array(sourceFile) }),
+  lesson: lessonSummary.extend({
+    markdown: z.string(),
+    files: z.array(sourceFile),
+    hints: z.array(z.string()).optional(),
+    solution: z.array(sourceFile).optional(),
+  }),
 });
 /** A run was accepted; its events carry `runId`. */
 export const runStartReply = reply('run.start.ok', { runId: z.string(), mode: clockMode });

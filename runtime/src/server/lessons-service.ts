@@ -47,6 +47,9 @@ export class LessonsService {
       ...summary(lesson),
       markdown,
       files: Object.entries(lesson.starter).map(([path, content]) => ({ path, content })),
+      hints: lesson.hints,
+      // Only the solution's own file: helper files the lesson ships are already among the starter files.
+      solution: Object.entries(lesson.solution).filter(([path]) => !(path in lesson.starter)).map(([path, content]) => ({ path, content })),
     };
   }
 }
