@@ -245,6 +245,16 @@ describe('workbench in Chromium', () => {
     await page.keyboard.press('Control+Home');
     await expect.poll(() => editorText(page)).toContain('    .withWatermark("ts", "30 seconds")');
 
+    // Export to PySpark shows the same pipeline as a program for a real Spark cluster.
+    await page.getByRole('button', { name: 'Export to PySpark' }).click();
+    const program = page.getByRole('dialog', { name: 'Export to PySpark' }).getByLabel('PySpark program');
+    await program.waitFor();
+    const source = await program.textContent();
+    expect(source).toContain('spark-submit --packages org.apache.spark:spark-sql-kafka-0-10_2.12:3.5.7,org.postgresql:postgresql:42.7.4 job.py');
+    expect(source).toContain('        .withWatermark("ts", "30 seconds")\n        .groupBy(F.window("ts", "1 minute"), "node_name")\n');
+    await screenshot(page, '09-export');
+    await page.getByRole('dialog', { name: 'Export to PySpark' }).getByRole('button', { name: 'Close' }).click();
+
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -288,4 +288,9 @@ export class LiveClient implements RuntimeClient {
     const r = await this.request<'db.query.ok'>({ kind: 'db.query', sql });
     return { schema: r.columns, rows: r.rows as unknown[][], totalRows: r.rowCount, truncated: r.truncated };
   }
+
+  async exportPySpark(lessonId: string | undefined, files: { path: string; content: string }[]) {
+    const r = await this.request<'export.pyspark.ok'>({ kind: 'export.pyspark', ...(lessonId ? { lessonId } : {}), files });
+    return { source: r.source, warnings: r.warnings };
+  }
 }

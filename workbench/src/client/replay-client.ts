@@ -111,6 +111,10 @@ export class ReplayClient implements RuntimeClient {
     return this.session.tables.map((name) => ({ schema: 'public', name, columns: [] }));
   }
 
+  async exportPySpark(): Promise<{ source: string; warnings: string[] }> {
+    throw new RuntimeError('not-implemented', 'Export to PySpark needs a live runtime: open the URL printed by `streamlab start`.');
+  }
+
   async query(sql: string) {
     const result = this.session.queries[sql.trim().toLowerCase().replace(/;$/, '')];
     if (!result) throw new RuntimeError('invalid-request', 'This recording has no answer for that query.');

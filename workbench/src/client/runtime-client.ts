@@ -64,6 +64,8 @@ export interface RuntimeClient {
   produce(record: { topic: string; key: string | null; value: string | null; timestamp?: number }): Promise<{ partition: number; offset: string }>;
   listTables(): Promise<TableInfo[]>;
   query(sql: string): Promise<ResultTable & { truncated: boolean }>;
+  /** The pipeline as a PySpark program; `warnings` name the functions exported as stubs. */
+  exportPySpark(lessonId: string | undefined, files: SourceFile[]): Promise<{ source: string; warnings: string[] }>;
 }
 
 /** A failed request, with the runtime's stable code. */

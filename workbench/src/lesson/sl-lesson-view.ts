@@ -38,6 +38,9 @@ export class SlLessonView extends LitElement {
       .saved { font-size: 0.8rem; color: var(--sl-muted); }
       sl-editor { flex: 1; border: 1px solid var(--sl-border); }
       sl-panels { border: 1px solid var(--sl-border); border-radius: 6px; min-height: 16rem; }
+      dialog.export { width: min(60rem, 92vw); max-height: 85vh; background: var(--sl-bg, Canvas); color: inherit; border: 1px solid var(--sl-border); border-radius: 8px; }
+      dialog.export pre { max-height: 60vh; overflow: auto; background: var(--sl-surface); padding: 0.6rem; border-radius: 6px; font-size: 0.8rem; }
+      dialog.export .warnings { color: var(--sl-warn, inherit); }
     `,
   ];
 
@@ -48,6 +51,8 @@ export class SlLessonView extends LitElement {
   @state() private mode: ClockMode = 'system';
   @state() private intervalMs = 10_000;
   @state() private savedAt: string | null = null;
+  /** The last export: the PySpark program, or why there is none. */
+  @state() private exported: { source: string; warnings: string[] } | { error: string } | null = null;
   @query('sl-editor') private editor!: SlEditor;
   @query('sl-panels') private panels!: SlPanels;
   private readonly session = new SessionController(this);
@@ -149,6 +154,40 @@ export class SlLessonView extends LitElement {
     this.savedAt = 'Reset to the starter code.';
   }
 
+  private async exportPySpark(): Promise<void> {
+    if (!this.session.session) return;
+    try {
+      this.exported = await this.session.session.exportPySpark(this.currentFiles());
+    } catch (e) {
+      this.exported = { error: e instanceof Error ? e.message : String(e) };
+    }
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog.export')?.showModal();
+  }
+
+  private downloadExport(): void {
+    if (!this.exported || !('source' in this.exported)) return;
+    const url = URL.createObjectURL(new Blob([this.exported.source], { type: 'text/x-python' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${this.lesson?.id ?? 'pipeline'}.py`;
+    a.click();
+    URL.revokeObjectURL(url);
+  }
+
+  private renderExport() {
+    const e = this.exported;
+    return html`<dialog class="export" aria-label="Export to PySpark" @close=${() => (this.exported = null)}>
+      <h2>Export to PySpark</h2>
+      ${e === null ? '' : 'error' in e
+        ? html`<p role="alert">${e.error}</p>`
+        : html`${e.warnings.length ? html`<ul class="warnings" aria-label="Stubs">${e.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : ''}
+          <pre aria-label="PySpark program"><code>${e.source}</code></pre>
+          <button @click=${this.downloadExport}>Download .py</button>`}
+      <form method="dialog"><button>Close</button></form>
+    </dialog>`;
+  }
+
   private showSolution(): void {
     if (!this.lesson?.solution) return;
     if (!confirm('Show the solution? It replaces the code in the editor (your version stays saved until you edit).')) return;
@@ -201,12 +240,14 @@ export class SlLessonView extends LitElement {
           <div class="toolbar">
             <button @click=${this.resetToStarter}>Reset to starter</button>
             <button @click=${this.showSolution} ?disabled=${!lesson.solution} title=${lesson.solution ? '' : 'This lesson has no solution to show here'}>Show solution</button>
+            <button @click=${this.exportPySpark} ?disabled=${lesson.api === 'kafka'} title=${lesson.api === 'kafka' ? 'This lesson has no Spark pipeline to export' : 'The pipeline as a PySpark program for a real Spark cluster'}>Export to PySpark</button>
             <span class="saved" role="status">${this.savedAt ?? ''}</span>
           </div>
           <sl-editor .files=${this.files}></sl-editor>
         </div>
       </div>
-      <sl-panels .state=${s}></sl-panels>`;
+      <sl-panels .state=${s}></sl-panels>
+      ${this.renderExport()}`;
   }
 }
 

@@ -168,6 +168,11 @@ export class SlSession extends LitElement {
     }
   }
 
+  /** Exports the files to PySpark; rejects with a message for the learner. */
+  async exportPySpark(files: SourceFile[]): Promise<{ source: string; warnings: string[] }> {
+    return this.require().exportPySpark(this.state.lesson?.id, files);
+  }
+
   async refreshTopics(): Promise<void> {
     try {
       // Await before reading this.state: other replies may have changed it meanwhile.
