@@ -1,33 +1,16 @@
 /** `spark.read` for static DataFrames: registered batch formats and memory-sink tables. */
 import { batchSourceProvider } from '../formats.js';
 import { planNode } from '../plan.js';
-import { toSchema, type StructType } from '../types.js';
 import { DataFrame } from './dataframe.js';
+import { ReaderOptions } from './format-options.js';
 import type { SparkSession } from './session.js';
 
 /** PySpark's DataFrameReader. */
-export class DataFrameReader {
-  private fmt = 'parquet';
-  private readonly opts: Record<string, string> = {};
-  private userSchema: StructType | undefined;
+export class DataFrameReader extends ReaderOptions {
+  protected fmt = 'parquet';
 
-  constructor(private readonly session: SparkSession) {}
-
-  format(source: string): this {
-    this.fmt = source;
-    return this;
-  }
-  option(key: string, value: string | number | boolean): this {
-    this.opts[key] = String(value);
-    return this;
-  }
-  options(options: Record<string, string | number | boolean>): this {
-    for (const [k, v] of Object.entries(options)) this.option(k, v);
-    return this;
-  }
-  schema(schema: StructType | string): this {
-    this.userSchema = toSchema(schema);
-    return this;
+  constructor(private readonly session: SparkSession) {
+    super();
   }
 
   /** Reads the format's rows now. */

@@ -1,33 +1,16 @@
 /** `spark.readStream`: `format(...).option(...).schema(...).load()` builds a streaming DataFrame. */
 import { sourceProvider } from '../formats.js';
 import { planNode } from '../plan.js';
-import { toSchema, type StructType } from '../types.js';
 import { DataFrame } from './dataframe.js';
+import { ReaderOptions } from './format-options.js';
 import type { SparkSession } from './session.js';
 
 /** PySpark's DataStreamReader. */
-export class DataStreamReader {
-  private fmt = 'unknown';
-  private readonly opts: Record<string, string> = {};
-  private userSchema: StructType | undefined;
+export class DataStreamReader extends ReaderOptions {
+  protected fmt = 'unknown';
 
-  constructor(private readonly session: SparkSession) {}
-
-  format(source: string): this {
-    this.fmt = source;
-    return this;
-  }
-  option(key: string, value: string | number | boolean): this {
-    this.opts[key] = String(value);
-    return this;
-  }
-  options(options: Record<string, string | number | boolean>): this {
-    for (const [k, v] of Object.entries(options)) this.option(k, v);
-    return this;
-  }
-  schema(schema: StructType | string): this {
-    this.userSchema = toSchema(schema);
-    return this;
+  constructor(private readonly session: SparkSession) {
+    super();
   }
 
   /** Creates the streaming DataFrame; the source itself is created when a query starts. */

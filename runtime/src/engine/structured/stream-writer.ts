@@ -14,6 +14,7 @@ import { MemorySink } from '../sinks/memory-sink.js';
 import type { Sink, SinkContext, SinkProvider } from '../sinks/sink.js';
 import { triggerIntervalMillis } from '../time.js';
 import { DataFrame } from './dataframe.js';
+import { FormatOptions } from './format-options.js';
 import { StreamingQuery, type Trigger } from './streaming-query.js';
 import { planNode } from '../plan.js';
 import type { StructType } from '../types.js';
@@ -34,21 +35,17 @@ export interface ForeachWriter {
 }
 
 /** PySpark's DataStreamWriter. */
-export class DataStreamWriter {
-  private fmt: string | null = null;
+export class DataStreamWriter extends FormatOptions {
+  protected fmt: string | null = null;
   private mode: OutputMode = 'append';
-  private readonly opts: Record<string, string> = {};
   private name: string | undefined;
   private trig: Trigger = { kind: 'default' };
   private batchFn: ((df: DataFrame, batchId: number) => unknown) | null = null;
   private foreachFn: ForeachWriter | ((row: RowObject) => void) | null = null;
   private partitionColumns: string[] = [];
 
-  constructor(private readonly df: DataFrame) {}
-
-  format(source: string): this {
-    this.fmt = source;
-    return this;
+  constructor(private readonly df: DataFrame) {
+    super();
   }
 
   /** `append` (default), `update` or `complete`. */
@@ -58,16 +55,6 @@ export class DataStreamWriter {
       throw new IllegalArgumentException(`Unknown output mode ${mode}. Accepted output modes are 'append', 'complete', 'update'`, { code: 'INVALID_OUTPUT_MODE' });
     }
     this.mode = m;
-    return this;
-  }
-
-  option(key: string, value: string | number | boolean): this {
-    this.opts[key] = String(value);
-    return this;
-  }
-
-  options(options: Record<string, string | number | boolean>): this {
-    for (const [k, v] of Object.entries(options)) this.option(k, v);
     return this;
   }
 

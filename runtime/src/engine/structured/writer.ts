@@ -6,18 +6,15 @@
 import { IllegalArgumentException } from '../errors.js';
 import { sinkProvider } from '../formats.js';
 import type { DataFrame } from './dataframe.js';
+import { FormatOptions } from './format-options.js';
 
 /** PySpark's DataFrameWriter. */
-export class DataFrameWriter {
-  private fmt = 'parquet';
+export class DataFrameWriter extends FormatOptions {
+  protected fmt = 'parquet';
   private saveMode = 'errorifexists';
-  private readonly opts: Record<string, string> = {};
 
-  constructor(private readonly df: DataFrame) {}
-
-  format(source: string): this {
-    this.fmt = source;
-    return this;
+  constructor(private readonly df: DataFrame) {
+    super();
   }
 
   /** `append`, `overwrite`, `ignore` or `error`/`errorifexists` (passed to the sink as option `mode`). */
@@ -27,16 +24,6 @@ export class DataFrameWriter {
       throw new IllegalArgumentException(`Unknown save mode: ${saveMode}. Accepted save modes are 'overwrite', 'append', 'ignore', 'error', 'errorifexists', 'default'.`, { code: 'INVALID_SAVE_MODE' });
     }
     this.saveMode = m;
-    return this;
-  }
-
-  option(key: string, value: string | number | boolean): this {
-    this.opts[key] = String(value);
-    return this;
-  }
-
-  options(options: Record<string, string | number | boolean>): this {
-    for (const [k, v] of Object.entries(options)) this.option(k, v);
     return this;
   }
 
