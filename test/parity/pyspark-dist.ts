@@ -9,7 +9,7 @@
  *   <cache>/pyspark-<ver>/jars/*.jar                        the four connector jars
  *   <cache>/pyspark-<ver>/streamlab-manifest.json           written last: the fetch is complete
  */
-import { spawn } from 'node:child_process';
+import { runTool, throwawayPom } from '../services/maven.js';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -75,40 +75,12 @@ export function connectorJars(): string[] {
 }
 
 function pom(): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<!-- Written by test/parity/pyspark-dist.ts: the Kafka connector of Spark ${sparkPins.pyspark}. -->
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>streamlab.local</groupId>
-  <artifactId>spark-kafka-connector</artifactId>
-  <version>${sparkPins.pyspark}</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency><groupId>org.apache.spark</groupId><artifactId>spark-sql-kafka-0-10_${sparkPins.sparkScala}</artifactId><version>${sparkPins.pyspark}</version></dependency>
-  </dependencies>
-  <build>
-    <pluginManagement>
-      <plugins>
-        <plugin>
-          <groupId>org.apache.maven.plugins</groupId>
-          <artifactId>maven-dependency-plugin</artifactId>
-          <version>${sparkPins.mavenDependencyPlugin}</version>
-        </plugin>
-      </plugins>
-    </pluginManagement>
-  </build>
-</project>
-`;
-}
-
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    let output = '';
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d) => { output += d; });
-    child.stderr.on('data', (d) => { output += d; });
-    child.on('error', (error) => resolve({ code: -1, output: `${output}${error.message}` }));
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  return throwawayPom({
+    comment: `Written by test/parity/pyspark-dist.ts: the Kafka connector of Spark ${sparkPins.pyspark}.`,
+    artifactId: 'spark-kafka-connector',
+    version: sparkPins.pyspark,
+    dependencies: [{ groupId: 'org.apache.spark', artifactId: `spark-sql-kafka-0-10_${sparkPins.sparkScala}`, version: sparkPins.pyspark }],
+    dependencyPluginVersion: sparkPins.mavenDependencyPlugin,
   });
 }
 
@@ -131,15 +103,15 @@ export async function fetchPySpark(): Promise<PySparkFetchResult> {
 
   const venv = join(home, 'venv');
   // Reuse a venv that already has the pinned pyspark (the jars may be what was missing).
-  const probe = existsSync(pysparkPython()) ? await run(pysparkPython(), ['-c', 'import pyspark; print(pyspark.__version__)'], home) : { code: 1, output: '' };
+  const probe = existsSync(pysparkPython()) ? await runTool(pysparkPython(), ['-c', 'import pyspark; print(pyspark.__version__)'], home) : { code: 1, output: '' };
   if (probe.code !== 0 || probe.output.trim() !== sparkPins.pyspark) {
     rmSync(venv, { recursive: true, force: true });
-    const mk = await run('python3', ['-m', 'venv', venv], home);
+    const mk = await runTool('python3', ['-m', 'venv', venv], home);
     if (mk.code !== 0) throw new Error(`python3 -m venv failed (exit ${mk.code}):\n${mk.output.trim().slice(-2000)}`);
     // PYSPARK_HADOOP_VERSION makes pyspark's setup download a Spark distribution from Apache mirrors.
     const env = { ...process.env };
     delete env.PYSPARK_HADOOP_VERSION;
-    const pip = await run(pysparkPython(), ['-m', 'pip', 'install', '-q', `pyspark==${sparkPins.pyspark}`], home, env);
+    const pip = await runTool(pysparkPython(), ['-m', 'pip', 'install', '-q', `pyspark==${sparkPins.pyspark}`], home, env);
     if (pip.code !== 0) {
       rmSync(venv, { recursive: true, force: true });
       throw new Error(`pip could not install pyspark==${sparkPins.pyspark} (exit ${pip.code}):\n${pip.output.trim().slice(-4000)}`);
@@ -149,7 +121,7 @@ export async function fetchPySpark(): Promise<PySparkFetchResult> {
   const jars = join(home, 'jars');
   rmSync(jars, { recursive: true, force: true });
   writeFileSync(join(home, 'pom.xml'), pom());
-  const mvn = await run('mvn', ['-B', '-q', 'dependency:copy-dependencies', '-DincludeScope=runtime', '-DoutputDirectory=jars',
+  const mvn = await runTool('mvn', ['-B', '-q', 'dependency:copy-dependencies', '-DincludeScope=runtime', '-DoutputDirectory=jars',
     `-DincludeArtifactIds=${connectorArtifacts().join(',')}`], home);
   if (mvn.code !== 0) {
     rmSync(jars, { recursive: true, force: true });

@@ -12,7 +12,7 @@
  * version as the tree's `log4j-core` is added; without it the broker runs silently and the readiness
  * log line never appears.
  */
-import { spawn } from 'node:child_process';
+import { runTool, throwawayPom } from './maven.js';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -95,43 +95,15 @@ function jarHasEntry(jar: string, entry: string): boolean {
 }
 
 function pom(): string {
-  const dep = (g: string, a: string, v: string) =>
-    `    <dependency><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version></dependency>`;
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<!-- Written by test/services/kafka-dist.ts: the runtime classpath of a local Apache Kafka broker. -->
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>streamlab.local</groupId>
-  <artifactId>kafka-runtime</artifactId>
-  <version>${pins.kafka}</version>
-  <packaging>pom</packaging>
-  <dependencies>
-${dep('org.apache.kafka', `kafka_${pins.scala}`, pins.kafka)}
-${dep('org.apache.logging.log4j', 'log4j-slf4j-impl', pins.log4j)}
-  </dependencies>
-  <build>
-    <pluginManagement>
-      <plugins>
-        <plugin>
-          <groupId>org.apache.maven.plugins</groupId>
-          <artifactId>maven-dependency-plugin</artifactId>
-          <version>${pins.mavenDependencyPlugin}</version>
-        </plugin>
-      </plugins>
-    </pluginManagement>
-  </build>
-</project>
-`;
-}
-
-function run(command: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    let output = '';
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d) => { output += d; });
-    child.stderr.on('data', (d) => { output += d; });
-    child.on('error', (error) => resolve({ code: -1, output: `${output}${error.message}` }));
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  return throwawayPom({
+    comment: 'Written by test/services/kafka-dist.ts: the runtime classpath of a local Apache Kafka broker.',
+    artifactId: 'kafka-runtime',
+    version: pins.kafka,
+    dependencies: [
+      { groupId: 'org.apache.kafka', artifactId: `kafka_${pins.scala}`, version: pins.kafka },
+      { groupId: 'org.apache.logging.log4j', artifactId: 'log4j-slf4j-impl', version: pins.log4j },
+    ],
+    dependencyPluginVersion: pins.mavenDependencyPlugin,
   });
 }
 
@@ -160,7 +132,7 @@ export async function fetchKafka(): Promise<FetchResult> {
   mkdirSync(home, { recursive: true });
   rmSync(libs, { recursive: true, force: true });
   writeFileSync(join(home, 'pom.xml'), pom());
-  const mvn = await run('mvn', ['-B', '-q', 'dependency:copy-dependencies', '-DincludeScope=runtime', '-DoutputDirectory=libs'], home);
+  const mvn = await runTool('mvn', ['-B', '-q', 'dependency:copy-dependencies', '-DincludeScope=runtime', '-DoutputDirectory=libs'], home);
   if (mvn.code !== 0) {
     rmSync(libs, { recursive: true, force: true });
     const hint = mvn.code === -1 ? 'Maven (`mvn`) is not installed or not on PATH. ' : '';
