@@ -13,16 +13,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('config', () => {
   it('has defaults', () => {
     expect(resolveConfig()).toEqual({
-      host: '127.0.0.1', port: 5170, open: true, display: false, allowedOrigins: [], maxFrameBytes: 1024 * 1024,
+      host: '127.0.0.1', port: 5170, topicPrefix: '', open: true, display: false, allowedOrigins: [], maxFrameBytes: 1024 * 1024,
       limits: { memoryMb: 256, unresponsiveMs: 2000, maxRowsPerBatch: 100, maxRunsPerConnection: 4, socketGraceMs: 15_000 },
     });
   });
 
   it('layers file < env < overrides, merging limits', () => {
     writeFileSync(join(dir, 'streamlab.config.yaml'), 'port: 6000\nhost: 0.0.0.0\nlimits:\n  memoryMb: 128\n  maxRowsPerBatch: 10\n');
-    const config = loadConfig({ host: '127.0.0.2', limits: { maxRowsPerBatch: 20 } }, { STREAMLAB_PORT: '6001', STREAMLAB_KAFKA: 'k:9092', STREAMLAB_NO_OPEN: '1', STREAMLAB_ALLOWED_ORIGINS: 'http://a:1, http://b:2' }, dir);
+    const config = loadConfig({ host: '127.0.0.2', limits: { maxRowsPerBatch: 20 } }, { STREAMLAB_PORT: '6001', STREAMLAB_KAFKA: 'k:9092', STREAMLAB_NO_OPEN: '1', STREAMLAB_ALLOWED_ORIGINS: 'http://a:1, http://b:2', STREAMLAB_TOPIC_PREFIX: 'ada.' }, dir);
     expect(config).toMatchObject({
-      host: '127.0.0.2', port: 6001, kafka: 'k:9092', open: false, allowedOrigins: ['http://a:1', 'http://b:2'],
+      host: '127.0.0.2', port: 6001, kafka: 'k:9092', topicPrefix: 'ada.', open: false, allowedOrigins: ['http://a:1', 'http://b:2'],
       limits: { memoryMb: 128, maxRowsPerBatch: 20, unresponsiveMs: 2000 },
     });
   });
