@@ -255,6 +255,16 @@ describe('workbench in Chromium', () => {
     await screenshot(page, '09-export');
     await page.getByRole('dialog', { name: 'Export to PySpark' }).getByRole('button', { name: 'Close' }).click();
 
+    // With the solution in the editor, every check of the lesson passes.
+    await page.getByRole('tab', { name: /^Checks/ }).click();
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    const allPassed = page.getByText('7 of 7 checks passed');
+    await allPassed.waitFor({ timeout: 120_000 });
+    const solvedVerdicts = await page.getByRole('list', { name: 'Check results' }).getByRole('listitem')
+      .evaluateAll((items) => items.map((i) => (i.textContent?.includes('✓ Pass') ? 'pass' : 'fail')));
+    expect(solvedVerdicts).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    await screenshot(page, '10-checks-solved');
+
     expect(errors).toEqual([]);
     await page.close();
   });
