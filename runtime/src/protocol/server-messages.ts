@@ -54,7 +54,8 @@ export const runStepReply = reply('run.step.ok', { runId: z.string(), batchesRun
 export const checkRunReply = reply('check.run.ok', { checkId: z.string() });
 /** Kafka topics. */
 export const topicsListReply = reply('topics.list.ok', {
-  topics: z.array(z.strictObject({ name: z.string(), partitions: z.int() })),
+  /** `endOffsets[p]` is partition p's next offset (the count of records it ever held). */
+  topics: z.array(z.strictObject({ name: z.string(), partitions: z.int(), endOffsets: z.array(z.string()).optional() })),
 });
 /** A tail started; its records arrive as `topics.record`. */
 export const topicsTailReply = reply('topics.tail.ok', { tailId: z.string() });

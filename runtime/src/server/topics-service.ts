@@ -69,16 +69,17 @@ export class TopicsService {
     return this.producer;
   }
 
-  /** Topics other than Kafka's internal ones, sorted by name. */
-  async list(): Promise<{ name: string; partitions: number }[]> {
+  /** Topics other than Kafka's internal ones, sorted by name, with each partition's end offset. */
+  async list(): Promise<{ name: string; partitions: number; endOffsets: string[] }[]> {
     const admin = await this.getAdmin();
     const meta = await admin.fetchTopicMetadata();
-    return meta.topics
-      .filter((t) => !t.name.startsWith('__'))
-      .flatMap((t) => {
-        const name = this.names.fromBroker(t.name);
-        return name === undefined ? [] : [{ name, partitions: t.partitions.length }];
-      })
+    const visible = meta.topics.filter((t) => !t.name.startsWith('__') && this.names.fromBroker(t.name) !== undefined);
+    const offsets = await Promise.all(visible.map(async (t) => {
+      const byPartition = await admin.fetchTopicOffsets(t.name);
+      return byPartition.sort((a, b) => a.partition - b.partition).map((p) => p.high);
+    }));
+    return visible
+      .map((t, i) => ({ name: this.names.fromBroker(t.name)!, partitions: t.partitions.length, endOffsets: offsets[i]! }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 

@@ -116,7 +116,7 @@ describe('topics', () => {
     const again = await c.request({ kind: 'topics.create', topic, partitions: 1 });
     expect(again).toEqual({ kind: 'error', id: '3', code: 'invalid-request', message: `Topic "${topic}" already exists.` });
     const list = await c.request({ kind: 'topics.list' });
-    expect(list.kind === 'topics.list.ok' && list.topics.find((t) => t.name === topic)).toEqual({ name: topic, partitions: 1 });
+    expect(list.kind === 'topics.list.ok' && list.topics.find((t) => t.name === topic)).toEqual({ name: topic, partitions: 1, endOffsets: ['0'] });
     const produced = await c.request({ kind: 'topics.produce', topic, key: 's1', value: '{"temp":21.5}', headers: { h: 'v' }, timestamp: 1_700_000_000_000 });
     expect(produced).toEqual({ kind: 'topics.produce.ok', id: '5', topic, partition: 0, offset: '0' });
     const tail = await c.request({ kind: 'topics.tail', topic, from: 'earliest' });

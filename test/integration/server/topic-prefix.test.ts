@@ -41,7 +41,7 @@ describe('topic prefix', () => {
 
     const list = await client.request({ kind: 'topics.list' });
     if (list.kind !== 'topics.list.ok') throw new Error(JSON.stringify(list));
-    expect(list.topics).toEqual([{ name: 'report', partitions: 2 }]);
+    expect(list.topics).toEqual([{ name: 'report', partitions: 2, endOffsets: ['0', '0'] }]);
     expect(await client.request({ kind: 'topics.tail', topic: outside, from: 'earliest' })).toMatchObject({ kind: 'error', code: 'not-found' });
     await admin.disconnect();
   });

@@ -258,7 +258,7 @@ export class LiveClient implements RuntimeClient {
 
   async listTopics() {
     const r = await this.request<'topics.list.ok'>({ kind: 'topics.list' });
-    return r.topics.map((t) => ({ name: t.name, partitions: t.partitions, endOffsets: (t as { endOffsets?: string[] }).endOffsets ?? [] }));
+    return r.topics.map((t) => ({ name: t.name, partitions: t.partitions, endOffsets: t.endOffsets ?? [] }));
   }
 
   async createTopic(topic: string, partitions: number) {
