@@ -49,9 +49,9 @@ function stop(child: ChildProcess): Promise<number | null> {
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Creates a fresh one-partition topic on the run's Kafka. */
-async function createTopic(prefix: string): Promise<string> {
+async function createTopic(prefix: string, brokerPrefix = ''): Promise<string> {
   const admin = new Kafka({ clientId: 'classroom-test', brokers: [kafkaBootstrap()], logLevel: logLevel.NOTHING }).admin();
-  const topic = freshTopic(prefix);
+  const topic = brokerPrefix + freshTopic(prefix);
   await admin.connect();
   try {
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
@@ -154,7 +154,7 @@ describe('compose streamlab service, run outside a container', () => {
       // origin here: only STREAMLAB_ALLOWED_ORIGINS lets it in.
       const page = `http://localhost:${env.STREAMLAB_HOST_PORT}`;
       expect(await askRuntime(port, env.STREAMLAB_TOKEN!, page, topic, `select sensor from ${table}`))
-        .toEqual({ topic: { name: topic, partitions: 1 }, query: [['s-1']] });
+        .toEqual({ topic: { name: topic, partitions: 1, endOffsets: ['0'] }, query: [['s-1']] });
       await expect(TestClient.connect(`ws://127.0.0.1:${port}/ws?token=${env.STREAMLAB_TOKEN}`, { origin: 'http://elsewhere.example' }))
         .rejects.toThrow('HTTP 403');
     } finally {
@@ -212,12 +212,16 @@ describe('classroom pod command, run outside a container', () => {
     try {
       const ready = await waitForLine(child, /^Streamlab ready: /, output);
       expect(ready).toMatch(new RegExp(`^Streamlab ready: http://[^/]+:${port}/\\?token=token-for-grace-002$`));
-      // The runtime's own database sessions start in the student's schema: `report` is grace's.
-      const topic = await createTopic('classroom-pod');
+      // The runtime's own database sessions start in the student's schema: `report` is grace's. Her
+      // topics are the broker's `grace.*` topics, shown without the prefix; another student's are hidden.
+      const own = await createTopic('classroom-pod', `${grace}.`);
+      const others = await createTopic('classroom-pod', 'ada.');
       // From the student's page, http://<student>.<class domain>/, as the Ingress serves it.
       const page = `http://${grace.replace(/_/g, '-')}.${domain}`;
-      expect(await askRuntime(port, 'token-for-grace-002', page, topic, 'select current_schema(), sensor from report'))
-        .toEqual({ topic: { name: topic, partitions: 1 }, query: [[grace, 'grace-1']] });
+      const shortName = own.slice(grace.length + 1);
+      expect(await askRuntime(port, 'token-for-grace-002', page, shortName, 'select current_schema(), sensor from report'))
+        .toEqual({ topic: { name: shortName, partitions: 1, endOffsets: ['0'] }, query: [[grace, 'grace-1']] });
+      expect((await askRuntime(port, 'token-for-grace-002', page, others.slice('ada.'.length), 'select 1')).topic).toBe(undefined);
       expect(await stop(child)).toBe(0);
     } finally {
       rmSync(rosterDir, { recursive: true, force: true });
