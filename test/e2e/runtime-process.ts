@@ -20,14 +20,23 @@ export interface RuntimeProcess {
 }
 
 /** Starts the runtime; rejects with its output if it exits or prints no ready line within `waitMs`. */
-export async function startRuntime(options: { kafka: string; pg: string; port?: number; token?: string; waitMs?: number }): Promise<RuntimeProcess> {
+export async function startRuntime(options: {
+  /** Kafka bootstrap servers; without it the runtime starts its embedded broker. */
+  kafka?: string;
+  pg: string;
+  port?: number;
+  token?: string;
+  waitMs?: number;
+  /** The child's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+}): Promise<RuntimeProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'streamlab-e2e-'));
   const args = [
-    join(repoRoot, 'runtime/bin/streamlab.js'), 'start', '--no-open', '--kafka', options.kafka, '--pg', options.pg,
+    join(repoRoot, 'runtime/bin/streamlab.js'), 'start', '--no-open', ...(options.kafka ? ['--kafka', options.kafka] : []), '--pg', options.pg,
     '--port', String(options.port ?? 0), '--data-dir', dataDir, '--lessons', join(repoRoot, 'lessons'),
     ...(options.token ? ['--token', options.token] : []),
   ];
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: repoRoot, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   const url = await new Promise<string>((res, rej) => {

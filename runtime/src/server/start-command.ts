@@ -42,6 +42,8 @@ export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<
     if (broker) {
       kafka = broker.bootstrap;
       closers.push(() => broker.close());
+      // On stderr, so stdout keeps its single ready line; learners point kcat or their own clients here.
+      io.err(`streamlab: Kafka is the embedded broker at ${broker.bootstrap}`);
     }
   }
   // The embedded PostgreSQL starts after the ready line: requests that need it wait for it.
