@@ -27,6 +27,21 @@ describe('locations pipeline: Kafka → parse → foreachBatch JDBC append', () 
     await connectors.close();
   });
 
+  it('writes with the PySpark shorthand batchDf.write.jdbc(url, table, mode, properties)', async () => {
+    const table = freshName('locations_jdbc');
+    const url = new URL(databaseUrl());
+    const jdbcUrl = `jdbc:postgresql://${url.host}${url.pathname}`;
+    const properties = { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), driver: 'org.postgresql.Driver' };
+    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const fixes = spark.createDataFrame([['bus-1', 48.85], ['bus-2', 48.86]], 'device STRING, lat DOUBLE');
+    await fixes.write.jdbc(jdbcUrl, table, 'append', properties);
+    await fixes.where("device = 'bus-2'").write.jdbc(jdbcUrl, table, 'append', properties);
+    const rows = await client.query(`select device, lat from ${table} order by device, lat`);
+    expect(rows.rows).toEqual([{ device: 'bus-1', lat: 48.85 }, { device: 'bus-2', lat: 48.86 }, { device: 'bus-2', lat: 48.86 }]);
+    await fixes.write.jdbc(jdbcUrl, table, 'overwrite', properties);
+    expect((await client.query(`select count(*)::int as n from ${table}`)).rows).toEqual([{ n: 2 }]);
+  });
+
   it('appends every fix once, with the schema mapped to PostgreSQL types', async () => {
     const topic = freshTopic('locations');
     const admin = new Kafka({ brokers: [kafkaBootstrap()], logLevel: logLevel.NOTHING }).admin();

@@ -19,6 +19,14 @@ describe('spark.read and df.write', () => {
     expect(seenOptions).toEqual([{ table: 't', mode: 'append' }]);
     expect(() => spark.read.format('nope').load()).toThrow('[DATA_SOURCE_NOT_FOUND] Failed to find the data source: nope.');
   });
+
+  it('write.jdbc(url, table, mode, properties) is a jdbc save with those options', async () => {
+    const seen: Record<string, string>[] = [];
+    registerSinkProvider('jdbc', { createSink: (ctx) => (seen.push({ ...ctx.options }), { addBatch: () => undefined }) });
+    const spark = SparkSession.builder.output(() => undefined).create();
+    await spark.createDataFrame([[1]], 'id INT').write.jdbc('jdbc:postgresql://db:5432/app', 'locations', 'overwrite', { user: 'spark', password: 'pw' });
+    expect(seen).toEqual([{ url: 'jdbc:postgresql://db:5432/app', dbtable: 'locations', user: 'spark', password: 'pw', mode: 'overwrite' }]);
+  });
 });
 
 describe('foreach sink', () => {

@@ -27,6 +27,15 @@ export class DataFrameWriter extends FormatOptions {
     return this;
   }
 
+  /**
+   * PySpark's `write.jdbc(url, table, mode=None, properties=None)`: a `jdbc` save of the rows to
+   * `table`, with `properties` (user, password, driver, ...) as options.
+   */
+  jdbc(url: string, table: string, mode?: string, properties: Record<string, string | number | boolean> = {}): Promise<void> {
+    if (mode !== undefined) this.mode(mode);
+    return this.format('jdbc').option('url', url).option('dbtable', table).options(properties).save();
+  }
+
   /** Writes every row through the format's sink. */
   async save(path?: string): Promise<void> {
     const provider = sinkProvider(this.fmt);
