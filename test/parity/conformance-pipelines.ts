@@ -11,9 +11,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Column } from '../../runtime/src/engine/structured/column.js';
 import type { DataFrame, SparkSession } from '../../runtime/src/engine/structured/index.js';
 import * as F from '../../runtime/src/engine/structured/functions.js';
+import { aggColumn, groupColumn } from '../../runtime/src/testing/conformance/structured.js';
 import type { ParityPipeline } from './pipelines.js';
 
 // Scenario JSON is loosely typed by design (see FORMAT.md).
@@ -22,28 +22,6 @@ type Json = any;
 /** The shared public scenarios, relative to the repository root. */
 export function conformanceDir(): string {
   return fileURLToPath(new URL('../../../shared/conformance/public/', import.meta.url));
-}
-
-function nameOrExpr(c: string): Column | string {
-  return c === '*' || /^[A-Za-z_][\w.]*$/.test(c) ? c : F.expr(c);
-}
-
-function groupColumn(g: Json): Column | string {
-  if (typeof g === 'string') return nameOrExpr(g);
-  if (g.window) return F.window(g.window.column, g.window.duration, g.window.slide ?? null, g.window.start ?? null).alias(g.as ?? 'window');
-  if (g.sessionWindow) return F.session_window(g.sessionWindow.column, g.sessionWindow.gap).alias(g.as ?? 'session_window');
-  throw new Error(`unknown groupBy entry ${JSON.stringify(g)}`);
-}
-
-function aggColumn(a: Json): Column {
-  const c = nameOrExpr(a.column ?? '*');
-  const fns: Record<string, (x: Column | string) => Column> = {
-    count: F.count, sum: F.sum, avg: F.avg, mean: F.avg, min: F.min, max: F.max, first: (x) => F.first(x), last: (x) => F.last(x),
-    collect_list: F.collect_list, collect_set: F.collect_set, approx_count_distinct: F.approx_count_distinct, countDistinct: (x) => F.countDistinct(x), count_distinct: (x) => F.countDistinct(x),
-  };
-  const f = fns[a.fn];
-  if (!f) throw new Error(`unknown aggregate ${a.fn}`);
-  return a.as ? f(c).alias(a.as) : f(c);
 }
 
 /** Why a scenario cannot run over Kafka, or undefined when it can. */

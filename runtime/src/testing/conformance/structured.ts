@@ -64,11 +64,13 @@ function applyStages(df: DataFrame, q: Json): DataFrame {
 }
 
 /** A column name as is; anything else (e.g. `value % 2`) as a SQL expression. */
-function nameOrExpr(c: string): Column | string {
+/** A scenario column: a plain (dotted) name stays a name, anything else is a SQL expression. */
+export function nameOrExpr(c: string): Column | string {
   return c === '*' || /^[A-Za-z_][\w.]*$/.test(c) ? c : F.expr(c);
 }
 
-function groupColumn(g: Json): Column | string {
+/** A scenario `groupBy` entry: a column, or a `window` / `sessionWindow` spec. */
+export function groupColumn(g: Json): Column | string {
   if (typeof g === 'string') return nameOrExpr(g);
   if (g.window) {
     const w = g.window;
@@ -78,7 +80,8 @@ function groupColumn(g: Json): Column | string {
   throw new Error(`unknown groupBy entry ${JSON.stringify(g)}`);
 }
 
-function aggColumn(a: Json): Column {
+/** A scenario aggregation `{fn, column, as}` as a Column. */
+export function aggColumn(a: Json): Column {
   const c = nameOrExpr(a.column ?? '*');
   const fns: Record<string, (x: Column | string) => Column> = {
     count: F.count, sum: F.sum, avg: F.avg, mean: F.avg, min: F.min, max: F.max, first: (x) => F.first(x), last: (x) => F.last(x),
