@@ -6,11 +6,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readBatchHeader } from '../../../runtime/src/broker/log/record-batch.js';
-import { Reader } from '../../../runtime/src/broker/protocol/reader.js';
 import { freshName, freshTopic } from '../../services/inject.js';
-import { kafkajsRequestFrame } from '../../unit/broker/kafkajs-protocol.js';
-import { RawClient } from './raw-client.js';
+import { storedBatches } from './stored-batches.js';
 import { stopEmbedded, TARGETS, type Target } from './targets.js';
 
 afterAll(stopEmbedded);
@@ -29,35 +26,6 @@ function kcat(args: string[], input?: string): Promise<string> {
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`kcat ${args.join(' ')} exited ${code}: ${err}`))));
     child.stdin.end(input ?? '');
   });
-}
-
-/** Codec bits and record counts of every stored batch of partition 0, read with a raw Fetch. */
-async function storedBatches(bootstrap: string, topic: string): Promise<Array<[number, number]>> {
-  const raw = await RawClient.connect(bootstrap);
-  const res = await raw.send(
-    await kafkajsRequestFrame('Fetch', 11, { replicaId: -1, maxWaitTime: 0, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 1, topics: [{ topic, partitions: [{ partition: 0, fetchOffset: '0', maxBytes: 1 << 20 }] }] }),
-  );
-  raw.close();
-  const r = new Reader(res.body);
-  r.int32();
-  r.int16();
-  r.int32();
-  r.int32();
-  r.string();
-  r.int32();
-  r.int32();
-  expect(r.int16()).toBe(0);
-  r.raw(24);
-  r.int32();
-  r.int32();
-  const records = r.bytes();
-  const out: Array<[number, number]> = [];
-  for (let pos = 0; pos < records.length; ) {
-    const h = readBatchHeader(records, pos)!;
-    out.push([h.attributes & 7, h.recordsCount]);
-    pos += h.size;
-  }
-  return out;
 }
 
 describe.each(TARGETS)('kcat scenarios: $name', (target: Target) => {
@@ -96,8 +64,8 @@ describe.each(TARGETS)('kcat scenarios: $name', (target: Target) => {
     const lines = Array.from({ length: 20 }, (_, i) => `line ${i} ${'payload '.repeat(4)}`);
     await kcat(['-b', bootstrap, '-P', '-t', topic, '-p', '0', '-z', codec], lines.join('\n') + '\n');
     const batches = await storedBatches(bootstrap, topic);
-    expect(batches.every(([c]) => c === bits)).toBe(true);
-    expect(batches.reduce((n, [, count]) => n + count, 0)).toBe(20);
+    expect(batches.every((b) => b.codec === bits)).toBe(true);
+    expect(batches.reduce((n, b) => n + b.recordsCount, 0)).toBe(20);
     const out = await kcat(['-b', bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%o %s\n']);
     expect(out).toBe(lines.map((l, i) => `${i} ${l}\n`).join(''));
   });
