@@ -68,14 +68,16 @@ describe('PostgreSQL sink in a query while PostgreSQL is down', () => {
       const q2 = start();
       await q2.processAllAvailable();
       await q2.stop();
+      // The restarted query has the same id (from its checkpoint), so its commits continue q1's.
+      expect(q2.id).toBe(q1.id);
 
       const client = new pg.Client({ connectionString: server.url });
       await client.connect();
       try {
         const counts = await client.query({ text: 'SELECT node_name, n FROM node_counts ORDER BY node_name', rowMode: 'array' });
         expect(counts.rows).toEqual([['node-0', '13'], ['node-1', '13'], ['node-2', '10']]);
-        const commits = await client.query({ text: 'SELECT batch_id FROM streamlab_commits WHERE query_id = $1 ORDER BY 1', values: [ckpt], rowMode: 'array' });
-        expect(commits.rows).toEqual([['0'], ['1']]);
+        const commits = await client.query({ text: 'SELECT query_id, batch_id FROM streamlab_commits ORDER BY 2', rowMode: 'array' });
+        expect(commits.rows).toEqual([[q1.id, '0'], [q1.id, '1']]);
       } finally {
         await client.end();
       }

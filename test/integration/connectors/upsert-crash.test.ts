@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,8 +108,10 @@ describe('PostgreSQL upsert sink under SIGKILL', () => {
       expect(await job.exited).toBeNull();
     }
     await producing;
+    // Commits are keyed on the query id, which the checkpoint's metadata file keeps across restarts.
+    const queryId = (JSON.parse(readFileSync(join(crashCkpt, 'metadata'), 'utf8')) as { id: string }).id;
     // The killed runs made progress (the kills did not all land before the first batch).
-    const before = await client.query({ text: 'SELECT count(*)::int AS c FROM streamlab_commits WHERE query_id = $1', values: [crashCkpt] });
+    const before = await client.query({ text: 'SELECT count(*)::int AS c FROM streamlab_commits WHERE query_id = $1', values: [queryId] });
     expect(before.rows[0].c).toBeGreaterThan(0);
     const last = startJob(args(crashTable, crashCkpt, 'drain'));
     expect(await last.exited, last.output()).toBe(0);
@@ -142,7 +144,7 @@ describe('PostgreSQL upsert sink under SIGKILL', () => {
     expect(crashed).toEqual(reference);
 
     // Every batch id of the crashed query was committed exactly once, with no gaps.
-    const commits = (await client.query({ text: 'SELECT batch_id FROM streamlab_commits WHERE query_id = $1 ORDER BY batch_id', values: [crashCkpt], rowMode: 'array' })).rows.map((r) => Number(r[0]));
+    const commits = (await client.query({ text: 'SELECT batch_id FROM streamlab_commits WHERE query_id = $1 ORDER BY batch_id', values: [queryId], rowMode: 'array' })).rows.map((r) => Number(r[0]));
     expect(commits).toEqual(commits.map((_, i) => i));
     expect(commits.length).toBeGreaterThanOrEqual(40);
   });

@@ -70,7 +70,8 @@ export function postgresConnectors(runtime: PostgresConnection | undefined, pool
       createSink(ctx: SinkContextShape): PostgresStreamingSink {
         const config = resolvePgConnection(runtime, ctx.options);
         const table = tableOption(ctx.options);
-        const queryId = option(ctx.options, 'queryId') ?? ctx.queryId ?? option(ctx.options, 'checkpointLocation') ?? ctx.queryName ?? table;
+        // Commits are keyed on the query's id, which its checkpoint keeps across restarts.
+        const queryId = option(ctx.options, 'queryId') ?? ctx.queryId ?? table;
         return new PostgresStreamingSink(
           new PostgresUpsertSink(pools.get(config), { table, primaryKey: option(ctx.options, 'primaryKey'), queryId, where: describeTarget(config) }),
         );

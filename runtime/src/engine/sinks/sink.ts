@@ -26,6 +26,11 @@ export interface SinkContext {
   readonly schema: StructType;
   readonly outputMode: OutputMode;
   readonly queryName: string | undefined;
+  /**
+   * The streaming query's id, stable across restarts from the same checkpoint (its `metadata`
+   * file); absent for static writes. Exactly-once sinks key their commit records on it.
+   */
+  readonly queryId?: string;
 }
 
 /** Creates sinks for one `format(...)` name. */

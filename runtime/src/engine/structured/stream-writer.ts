@@ -186,7 +186,7 @@ export class DataStreamWriter extends FormatOptions {
       trigger: this.trig,
       name: this.name ?? null,
       checkpoint,
-      sinkFactory: () => provider.createSink(sinkCtx),
+      sinkFactory: (queryId) => provider.createSink({ ...sinkCtx, queryId }),
       sinkDescription: description,
     });
     session.streams.register(query);

@@ -34,7 +34,8 @@ export interface StreamingQueryOptions {
   readonly trigger: Trigger;
   readonly name: string | null;
   readonly checkpoint: CheckpointStore;
-  readonly sinkFactory: () => Sink | Promise<Sink>;
+  /** Creates the sink once the query id is known (read from, or written to, the checkpoint). */
+  readonly sinkFactory: (queryId: string) => Sink | Promise<Sink>;
   readonly sinkDescription: string;
 }
 
@@ -101,7 +102,7 @@ export class StreamingQuery {
       const meta = await cp.readMetadata();
       if (meta) this.queryId = meta.id;
       else await cp.writeMetadata({ id: this.queryId });
-      this.sink = await this.opts.sinkFactory();
+      this.sink = await this.opts.sinkFactory(this.queryId);
       const exec = new MicroBatchExecution({
         plan: this.opts.plan,
         outputMode: this.opts.outputMode,
