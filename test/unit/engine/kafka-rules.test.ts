@@ -6,6 +6,7 @@ import {
   InMemoryKafkaTopics, kafkaSinkProvider, kafkaSourceProvider, parseKafkaSourceOptions, rateLimit, validateKafkaSinkSchema, type KafkaOutputRecord,
 } from '../../../runtime/src/engine/kafka/index.js';
 import { parseSchema } from '../../../runtime/src/engine/types.js';
+import { InMemoryCheckpointStore } from '../../../runtime/src/engine/checkpoint-store.js';
 
 const tp = (p: number) => `t\u0000${p}`;
 
@@ -98,5 +99,46 @@ describe('minOffsetsPerTrigger', () => {
     await q.processAllAvailable();
     expect(q.recentProgress.map((p) => p.numInputRows)).toEqual([3, 5]);
     await q.stop();
+  });
+});
+
+describe('startingOffsets=latest across a crash in batch 0', () => {
+  it('replays batch 0 from the start offsets kept in the checkpoint, not from a new "latest"', async () => {
+    const topics = new InMemoryKafkaTopics();
+    topics.createTopic('t', 1);
+    for (let i = 0; i < 5; i++) topics.produce('t', 0, `old${i}`);
+    registerSourceProvider('kafka', kafkaSourceProvider(() => topics));
+    const stores = new Map<string, InMemoryCheckpointStore>();
+    const spark = SparkSession.builder.output(() => undefined)
+      .checkpointResolver((loc) => stores.get(loc) ?? stores.set(loc, new InMemoryCheckpointStore()).get(loc)!).create();
+    const seen: Array<[number, string[]]> = [];
+    let failBatches = true;
+    const start = () => spark.readStream.format('kafka').option('kafka.bootstrap.servers', 'x').option('subscribe', 't')
+      .option('startingOffsets', 'latest').load()
+      .selectExpr('CAST(value AS STRING) AS v')
+      .writeStream.option('checkpointLocation', 'ckpt')
+      .foreachBatch((b, id) => {
+        seen.push([id, b.collect().map((r) => String(r.v))]);
+        if (failBatches) throw new Error('sink down');
+      })
+      .start();
+
+    const q1 = start();
+    await q1.processAllAvailable(); // starts at latest = offset 5; nothing new yet
+    for (let i = 0; i < 3; i++) topics.produce('t', 0, `new${i}`);
+    await expect(q1.processAllAvailable()).rejects.toThrow('sink down');
+    await expect(stores.get('ckpt')!.readSourceMetadata(0)).resolves.toEqual({ t: { 0: 5 } });
+    // More data arrives while the query is down; "latest" is now 10.
+    topics.produce('t', 0, 'later0');
+    topics.produce('t', 0, 'later1');
+    failBatches = false;
+    const q2 = start();
+    await q2.processAllAvailable();
+    await q2.stop();
+    expect(seen).toEqual([
+      [0, ['new0', 'new1', 'new2']],
+      [0, ['new0', 'new1', 'new2']], // the replay: same offsets [5, 8)
+      [1, ['later0', 'later1']],
+    ]);
   });
 });
