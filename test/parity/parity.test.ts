@@ -182,6 +182,7 @@ describe('parity with Apache Spark', () => {
       ['scenario/update-sliding-window-avg', [2, 3, 3, 4, 3, 0]],
       ['scenario/stateless-projection-filter', [3, 3, 2, 2]],
       ['scenario/complete-global-count-per-key', [3, 3, 3]],
+      ['scenario/malformed-json-permissive', [3, 3, 3]],
       ['conformance/ss-agg-count-complete-restart', [2, 4, 4]],
       ['conformance/ss-agg-count-update-restart', [2, 3, 1, 1]],
       ['conformance/ss-agg-sort-complete', [2, 3, 4, 4]],

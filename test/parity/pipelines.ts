@@ -132,4 +132,23 @@ export const scenarioPipelines: ParityPipeline[] = [
     records: temperatureReadings,
     maxOffsetsPerTrigger: 6,
   },
+  {
+    // PERMISSIVE from_json: unparseable text, wrong types (the readable fields stay), JSON that is
+    // not an object and whole-second timestamps, mixed with good readings.
+    id: 'scenario/malformed-json-permissive',
+    build: (spark) => readings(spark).select('node_name', 'temperature', 'ts'),
+    mode: 'append',
+    records: [
+      temperatureReadings[0],
+      '{"node_name":"sensor-2","temperature":',
+      'not json at all',
+      JSON.stringify({ node_name: 'sensor-3', temperature: 'warm', ts: at('10:00:20') }),
+      JSON.stringify({ node_name: 'sensor-1', temperature: true, ts: at('10:00:25') }),
+      JSON.stringify([{ node_name: 'sensor-1', temperature: 20 }]),
+      JSON.stringify({ node_name: 42, temperature: 21, ts: 1_700_000_000 }),
+      JSON.stringify({ node_name: 'sensor-2', temperature: 22.5, ts: 1_700_000_000.5 }),
+      temperatureReadings[1],
+    ],
+    maxOffsetsPerTrigger: 3,
+  },
 ];

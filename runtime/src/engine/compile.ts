@@ -19,6 +19,28 @@ export type Row = unknown[];
 /** Values that change per batch and that expressions may read (e.g. `current_timestamp()`). */
 export interface EvalContext {
   batchTimestampMs: number;
+  /**
+   * Malformed records seen by `from_json` in PERMISSIVE mode (they become nulls), counted per batch
+   * when the caller provides this collector; the first few texts are kept for the trace.
+   */
+  malformed?: MalformedRecords;
+}
+
+/** Records a parser could not read, per batch: an exact count and a short sample. */
+export interface MalformedRecords {
+  count: number;
+  readonly sample: string[];
+}
+
+/** How many malformed texts a batch keeps, and how much of each. */
+export const MALFORMED_SAMPLE_CAP = 5;
+const MALFORMED_TEXT_CAP = 200;
+
+function noteMalformed(ctx: EvalContext, text: string): void {
+  const m = ctx.malformed;
+  if (!m) return;
+  m.count++;
+  if (m.sample.length < MALFORMED_SAMPLE_CAP) m.sample.push(text.length > MALFORMED_TEXT_CAP ? `${text.slice(0, MALFORMED_TEXT_CAP)}…` : text);
 }
 
 /** A compiled expression. */
@@ -151,39 +173,69 @@ function numericOperand(c: Compiled): Compiled {
 
 const JSON_TS_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS";
 
-/** Converts a parsed JSON value into the engine's representation for `type`; undefined means "wrong shape". */
-export function fromJsonValue(v: unknown, type: DataType): unknown {
+/** Set while converting one record when some part of it could not be read (Spark's BadRecordException). */
+export interface JsonConversionState {
+  bad: boolean;
+}
+
+/**
+ * Converts a parsed JSON value into the engine's representation for `type`, as Spark 3.5's
+ * JacksonParser does with partial results: a struct field that cannot be read becomes null and the
+ * rest of the struct is kept; an array or map with an unreadable element is unreadable as a whole;
+ * `undefined` means unreadable. `state.bad` records that something was dropped, so the record
+ * counts as malformed.
+ */
+export function fromJsonValue(v: unknown, type: DataType, state: JsonConversionState = { bad: false }): unknown {
   if (v === null || v === undefined) return null;
   if (type.kind === 'struct') {
     if (typeof v !== 'object' || Array.isArray(v)) return undefined;
     const o = v as Record<string, unknown>;
     return type.fields.map((f) => {
       const key = f.name in o ? f.name : Object.keys(o).find((k) => k.toLowerCase() === f.name.toLowerCase());
-      const x = key === undefined ? null : fromJsonValue(o[key], f.dataType);
-      return x === undefined ? null : x;
+      const x = key === undefined ? null : fromJsonValue(o[key], f.dataType, state);
+      if (x !== undefined) return x;
+      state.bad = true;
+      return null;
     });
   }
   if (type.kind === 'array') {
     if (!Array.isArray(v)) return undefined;
-    return v.map((x) => {
-      const y = fromJsonValue(x, type.elementType);
-      return y === undefined ? null : y;
-    });
+    const out: unknown[] = [];
+    for (const x of v) {
+      const y = fromJsonValue(x, type.elementType, state);
+      if (y === undefined) return undefined;
+      out.push(y);
+    }
+    return out;
   }
   if (type.kind === 'map') {
     if (typeof v !== 'object' || Array.isArray(v)) return undefined;
-    return new Map(Object.entries(v as object).map(([k, x]) => [k, fromJsonValue(x, type.valueType) ?? null]));
+    const out = new Map<string, unknown>();
+    for (const [k, x] of Object.entries(v as object)) {
+      const y = fromJsonValue(x, type.valueType, state);
+      if (y === undefined) return undefined;
+      out.set(k, y);
+    }
+    return out;
   }
   switch (type.name) {
     case 'string': return typeof v === 'string' ? v : JSON.stringify(v);
     case 'int': case 'bigint': case 'smallint': case 'tinyint':
       return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
-    case 'double': case 'float': case 'decimal':
+    case 'double': case 'float':
+      if (typeof v === 'number') return v;
+      // Jackson's non-numeric numbers, which Spark allows by default as strings.
+      if (v === 'NaN') return NaN;
+      if (v === 'Infinity' || v === '+Infinity' || v === '+INF') return Infinity;
+      if (v === '-Infinity' || v === '-INF') return -Infinity;
+      return undefined;
+    case 'decimal':
       return typeof v === 'number' ? v : undefined;
     case 'boolean': return typeof v === 'boolean' ? v : undefined;
     case 'timestamp': case 'timestamp_ntz':
       if (typeof v === 'string') return parseTimestamp(v) ?? undefined;
-      if (typeof v === 'number') return Math.trunc(v * 1_000_000);
+      // A JSON integer is seconds since the epoch; a fractional number is not read.
+      if (typeof v === 'number' && Number.isInteger(v)) return v * 1_000_000;
       return undefined;
     case 'date':
       if (typeof v === 'string') {
@@ -896,12 +948,16 @@ class Compiler {
             parsed = JSON.parse(s);
           } catch {
             if (failFast) throw new AnalysisException(`[MALFORMED_RECORD_IN_PARSING] Malformed records are detected in record parsing: ${s}. Parse Mode: FAILFAST.`, { code: 'MALFORMED_RECORD_IN_PARSING' });
+            noteMalformed(this.ctx, s);
             return allNull();
           }
-          const v = fromJsonValue(parsed, type);
-          if (v === undefined) {
+          const state: JsonConversionState = { bad: false };
+          const v = fromJsonValue(parsed, type, state);
+          if (v === undefined || state.bad) {
             if (failFast) throw new AnalysisException(`[MALFORMED_RECORD_IN_PARSING] Malformed records are detected in record parsing: ${s}. Parse Mode: FAILFAST.`, { code: 'MALFORMED_RECORD_IN_PARSING' });
-            return allNull();
+            noteMalformed(this.ctx, s);
+            // Fields that could be read are kept (Spark 3.5's partial results).
+            if (v === undefined) return allNull();
           }
           return v;
         });

@@ -62,6 +62,11 @@ export interface BatchTrace {
   readonly emitted: Sampled<readonly string[]>;
   readonly evicted: Sampled<EvictionTrace>;
   readonly stateRowsTotal: number;
+  /**
+   * Records `from_json` could not parse in PERMISSIVE mode (each became nulls): the exact count and
+   * the first few texts.
+   */
+  readonly malformed: Sampled<string>;
 }
 
 /** Collects a trace while a batch runs; cheap when nothing is recorded past the cap. */

@@ -71,6 +71,8 @@ export function adaptStructuredTrace(t: EngineTrace): StructuredTrace {
     state: emitted.filter((e) => e.window).map((e) => ({ key: e.key, window: e.window, aggregate: e.values })),
     emitted,
     evicted: t.evicted.sample.map((e) => ({ key: keyText(e.key), window: e.window ?? null, aggregate: '' })),
+    // Traces recorded before the count existed have no `malformed`.
+    ...(t.malformed ? { malformed: { total: t.malformed.total, sample: [...t.malformed.sample] } } : {}),
   };
 }
 

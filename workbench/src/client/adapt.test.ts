@@ -22,6 +22,7 @@ const engineTrace: EngineTrace = {
   emitted: { total: 1, sample: [['{1970-01-01 00:00:20, 1970-01-01 00:00:30}', 's2', '31.0']] },
   evicted: { total: 1, sample: [{ key: ['s2'], window: { startMs: 0, endMs: 10_000 }, emitted: false }] },
   stateRowsTotal: 3,
+  malformed: { total: 7, sample: ['{"sensor":"s3",', 'not json'] },
 };
 
 describe('adaptEvent run.batch', () => {
@@ -53,6 +54,7 @@ describe('adaptEvent run.batch', () => {
       state: [{ key: 's2', window: { startMs: 20_000, endMs: 30_000 }, aggregate: 'avg_temp=31.0' }],
       emitted: [{ key: 's2', window: { startMs: 20_000, endMs: 30_000 }, values: 'avg_temp=31.0' }],
       evicted: [{ key: 's2', window: { startMs: 0, endMs: 10_000 }, aggregate: '' }],
+      malformed: { total: 7, sample: ['{"sensor":"s3",', 'not json'] },
     });
   });
 

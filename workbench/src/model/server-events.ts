@@ -84,6 +84,8 @@ export interface StructuredTrace {
   state: TraceState[];
   emitted: TraceEmitted[];
   evicted: TraceState[];
+  /** Records `from_json` could not read (PERMISSIVE: they became nulls): exact count, first texts. */
+  malformed?: { total: number; sample: string[] };
 }
 
 /** One record a DStream batch held. */

@@ -58,6 +58,7 @@ export class SlTimeline extends LitElement {
       .window-box.evicted rect { stroke-dasharray: 4 3; fill-opacity: 0.05; }
       .window-box.emitted rect { stroke: var(--sl-emit); stroke-width: 3; fill-opacity: 0.28; }
       .window-box text { fill: var(--sl-text); font-size: 11px; pointer-events: none; }
+      .malformed { color: var(--sl-warn); font-weight: 600; cursor: help; }
       .watermark-line { stroke: var(--sl-watermark); stroke-width: 2; }
       .watermark-past { stroke: var(--sl-watermark); stroke-width: 1; stroke-dasharray: 2 4; opacity: 0.5; }
       .watermark-label { fill: var(--sl-watermark); font-size: 11px; font-weight: 600; }
@@ -113,6 +114,7 @@ export class SlTimeline extends LitElement {
           aria-valuetext="Batch ${current?.batchId ?? ''}" @input=${(e: Event) => this.select(Number((e.target as HTMLInputElement).value), traces.length)} /></label>
         <button @click=${() => this.select(index + 1, traces.length)} ?disabled=${index >= traces.length - 1} aria-label="Next batch">▶</button>
         <span aria-live="polite">Batch ${current?.batchId} of ${traces.length}${current?.kind === 'structured' ? this.watermarkText(current) : ''}</span>
+        ${current?.kind === 'structured' ? this.malformedNote(current) : nothing}
         ${previous.length ? this.compareToggle() : nothing}
       </div>
       <div class="views ${comparing ? 'compare' : ''}">
@@ -124,6 +126,14 @@ export class SlTimeline extends LitElement {
         <span>▭ window with running aggregate</span><span>▲ thick outline: emitted by this batch</span>
         <span>dashed: evicted from state</span><span>red line: watermark</span>
       </div>`;
+  }
+
+  /** Records `from_json` could not read in this batch (they became nulls), with examples on hover. */
+  private malformedNote(t: StructuredTrace) {
+    const m = t.malformed;
+    if (!m || m.total === 0) return nothing;
+    const examples = m.sample.map((x) => `• ${x}`).join('\n');
+    return html`<span class="malformed" title=${`from_json could not read ${m.total === 1 ? 'this record' : 'these records'} (PERMISSIVE mode gives nulls):\n${examples}${m.total > m.sample.length ? '\n…' : ''}`}>⚠ ${m.total} malformed ${m.total === 1 ? 'record' : 'records'}</span>`;
   }
 
   private watermarkText(t: StructuredTrace): string {

@@ -92,7 +92,7 @@ interface SourceSlot {
 /** Runs micro-batches of one query run. */
 export class MicroBatchExecution {
   readonly physical: PhysicalPlan;
-  private readonly evalCtx: EvalContext = { batchTimestampMs: 0 };
+  private readonly evalCtx: EvalContext = { batchTimestampMs: 0, malformed: { count: 0, sample: [] } };
   private readonly slots: SourceSlot[] = [];
   private readonly sourceSchemas: StructType[] = [];
   private readonly stores = new Map<number, StateStore<unknown>>();
@@ -259,6 +259,8 @@ export class MicroBatchExecution {
     }
     const tGetBatch = clock.now();
     this.evalCtx.batchTimestampMs = entry.batchTimestampMs;
+    const malformed = { count: 0, sample: [] as string[] };
+    this.evalCtx.malformed = malformed;
     const eventTimeStats = new Map<number, EventTimeStats>();
     const stateMetrics = new Map<number, StateOperatorMetrics>();
     const detail = this.opts.traceDetail?.() ?? true;
@@ -366,6 +368,7 @@ export class MicroBatchExecution {
       emitted: { total: output.length, sample: output.slice(0, trace.cap).map((r) => r.map((v, i) => prettyString(v, schema.fields[i].dataType))) },
       evicted: { total: trace.evictedTotal, sample: trace.evictions },
       stateRowsTotal: [...stateMetrics.values()].reduce((a, m) => a + m.numRowsTotal, 0),
+      malformed: { total: malformed.count, sample: malformed.sample },
     };
     return { progress, trace: batchTrace, rows: output };
   }
