@@ -169,8 +169,12 @@ describe('Structured Streaming on real Kafka', () => {
       .writeStream.format('memory')
       .queryName('bad_input')
       .start();
+    const malformed: Array<{ total: number; sample: readonly string[] }> = [];
+    q.onBatch((b) => malformed.push(b.trace.malformed));
     try {
       await q.processAllAvailable();
+      // The trace counts the three values from_json could not read (a null value is not malformed).
+      expect(malformed).toEqual([{ total: 3, sample: ['{"id": 2, "name": ', 'not json at all', '\ufffd\ufffd{'] }]);
       expect(spark.memorySinks.get('bad_input')!.allRows()).toEqual([
         [0, true, 1, 2],
         [1, true, null, null],
