@@ -79,7 +79,7 @@ function literalString(e: Expr | undefined, what: string): string | number {
 /** Duration argument of window(): an interval string, or a number of microseconds in the SQL form. */
 function durationMicros(e: Expr | undefined, what: string): number {
   const v = literalString(e, what);
-  return typeof v === 'number' ? v : intervalMicros(v, what);
+  return typeof v === 'number' ? v : intervalMicros(v);
 }
 
 class Planner {
@@ -299,14 +299,14 @@ class Planner {
         const gapArg = expr.args[1];
         let gap: (row: Row) => number | null;
         if (gapArg?.kind === 'lit' && typeof gapArg.value === 'string') {
-          const us = intervalMicros(gapArg.value, 'gapDuration');
+          const us = intervalMicros(gapArg.value);
           gap = () => us;
         } else {
           const gc = compile(gapArg, input.schema, this.ctx).eval;
           gap = (row) => {
             const v = gc(row);
             if (v === null) return null;
-            return typeof v === 'string' ? intervalMicros(v, 'gapDuration') : (v as number);
+            return typeof v === 'string' ? intervalMicros(v) : (v as number);
           };
         }
         const tType = isTimestamp(timeC.type) ? timeC.type : TIMESTAMP;

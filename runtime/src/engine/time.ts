@@ -4,15 +4,17 @@
  */
 import { AnalysisException, IllegalArgumentException } from './errors.js';
 
+/** Fixed-length units as Spark spells them (singular, or plural with a trailing `s`). */
 const UNIT_MICROS: Record<string, number> = {
-  microsecond: 1, microseconds: 1, us: 1,
-  millisecond: 1_000, milliseconds: 1_000, ms: 1_000,
-  second: 1_000_000, seconds: 1_000_000, sec: 1_000_000, secs: 1_000_000, s: 1_000_000,
-  minute: 60_000_000, minutes: 60_000_000, min: 60_000_000, mins: 60_000_000, m: 60_000_000,
-  hour: 3_600_000_000, hours: 3_600_000_000, h: 3_600_000_000,
-  day: 86_400_000_000, days: 86_400_000_000, d: 86_400_000_000,
-  week: 604_800_000_000, weeks: 604_800_000_000,
+  microsecond: 1,
+  millisecond: 1_000,
+  second: 1_000_000,
+  minute: 60_000_000,
+  hour: 3_600_000_000,
+  day: 86_400_000_000,
+  week: 604_800_000_000,
 };
+const MONTH_UNITS: Record<string, number> = { month: 1, year: 12 };
 
 /** A parsed interval: fixed-length part in microseconds plus a calendar month count. */
 export interface Interval {
@@ -20,43 +22,78 @@ export interface Interval {
   readonly micros: number;
 }
 
+function intervalError(text: string, why: string): IllegalArgumentException {
+  return new IllegalArgumentException(`Error parsing '${text}' to interval, ${why}`, { code: 'INVALID_INTERVAL_FORMAT' });
+}
+
 /**
- * Parses a Spark interval string such as `"10 seconds"`, `"1 minute 30 seconds"`, `"interval 2 hours"`,
- * `"-5 seconds"` or `"200 milliseconds"`.
+ * Parses a Spark interval string the way Spark's `IntervalUtils.stringToInterval` does: an optional
+ * `interval` prefix, then `[+|-] number unit` pairs separated by whitespace, case-insensitive.
+ * Units are year, month, week, day, hour, minute, second, millisecond and microsecond, each also
+ * with a trailing `s`; only seconds may have a fraction (`1.5 seconds`, `.5 seconds`). Shorthands
+ * such as `10 secs`, `100 ms` or `10seconds` are refused, as Spark refuses them.
  */
 export function parseInterval(text: string): Interval {
-  const src = text.trim().replace(/^interval\s+/i, '');
-  if (src === '') throw new IllegalArgumentException(`Error parsing '${text}' to interval, interval string cannot be empty`, { code: 'INVALID_INTERVAL_FORMAT' });
-  const re = /([+-]?\d+(?:\.\d+)?)\s*([A-Za-z]+)/g;
+  let src = text.trim().toLowerCase();
+  if (/^interval(\s|$)/.test(src)) src = src.slice('interval'.length).trim();
+  if (src === '') throw intervalError(text, 'interval string cannot be empty');
+  const words = src.split(/\s+/);
   let months = 0;
   let micros = 0;
-  let consumed = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(src)) !== null) {
-    if (src.slice(consumed, m.index).trim() !== '') break;
-    consumed = m.index + m[0].length;
-    const n = Number(m[1]);
-    const unit = m[2].toLowerCase();
-    if (unit === 'month' || unit === 'months' || unit === 'mon' || unit === 'mons') months += n;
-    else if (unit === 'year' || unit === 'years' || unit === 'y') months += 12 * n;
-    else {
-      const u = UNIT_MICROS[unit];
-      if (u === undefined) throw new IllegalArgumentException(`Error parsing '${text}' to interval, invalid unit '${m[2]}'`, { code: 'INVALID_INTERVAL_FORMAT' });
-      micros += Math.round(n * u);
+  let i = 0;
+  while (i < words.length) {
+    let word = words[i++];
+    let negative = false;
+    if (word === '-' || word === '+') {
+      negative = word === '-';
+      word = words[i++] ?? '';
+    } else if (/^[+-]/.test(word)) {
+      negative = word[0] === '-';
+      word = word.slice(1);
     }
-  }
-  if (consumed === 0 || src.slice(consumed).trim() !== '') {
-    throw new IllegalArgumentException(`Error parsing '${text}' to interval, unrecognized number '${src}'`, { code: 'INVALID_INTERVAL_FORMAT' });
+    const num = /^(\d*)(?:\.(\d*))?$/.exec(word);
+    if (!num || (num[1] === '' && (num[2] ?? '') === '')) {
+      throw /^[\d.]/.test(word) ? intervalError(text, `invalid value '${word}'`) : intervalError(text, `unrecognized number '${word}'`);
+    }
+    const unitWord = words[i++];
+    if (unitWord === undefined) throw intervalError(text, `missing unit after '${word}'`);
+    const unit = unitWord.endsWith('s') ? unitWord.slice(0, -1) : unitWord;
+    const fraction = num[2];
+    if (fraction !== undefined && unit !== 'second') throw intervalError(text, `'${unitWord}' cannot have fractional part`);
+    if (fraction !== undefined && fraction.length > 9) throw intervalError(text, `interval can only support nanosecond precision, '${word}' is out of range`);
+    const whole = Number(num[1] || '0');
+    const sign = negative ? -1 : 1;
+    if (MONTH_UNITS[unit] !== undefined) months += sign * whole * MONTH_UNITS[unit];
+    else if (UNIT_MICROS[unit] !== undefined) {
+      const fracMicros = fraction ? Math.trunc(Number(`0.${fraction}`) * 1_000_000 + 1e-6) : 0;
+      micros += sign * (whole * UNIT_MICROS[unit] + fracMicros);
+    } else throw intervalError(text, `invalid unit '${unitWord}'`);
   }
   return { months, micros };
 }
 
-/** An interval as fixed microseconds; months are rejected (windows need fixed lengths). */
-export function intervalMicros(text: string, what = 'interval'): number {
-  const i = parseInterval(text);
-  if (i.months !== 0) {
-    throw new AnalysisException(`Intervals greater than a month is not supported (${text}) for ${what}.`, { code: 'INVALID_INTERVAL' });
+/** Spark's analysis-time error for an interval string it cannot read (window and watermark arguments). */
+function cannotParseInterval(text: string): AnalysisException {
+  return new AnalysisException(
+    `[CANNOT_PARSE_INTERVAL] Unable to parse '${text}'. Please ensure that the value provided is in a valid format for defining an interval. You can reference the documentation for the correct format. If the issue persists, please double check that the input value is not null or empty and try again.`,
+    { code: 'CANNOT_PARSE_INTERVAL' },
+  );
+}
+
+/** Parses a window or watermark argument, failing with Spark's CANNOT_PARSE_INTERVAL. */
+export function analysisInterval(text: string): Interval {
+  try {
+    return parseInterval(text);
+  } catch (e) {
+    if (e instanceof IllegalArgumentException) throw cannotParseInterval(text);
+    throw e;
   }
+}
+
+/** A window duration as fixed microseconds; months are rejected (windows need fixed lengths). */
+export function intervalMicros(text: string): number {
+  const i = analysisInterval(text);
+  if (i.months !== 0) throw new IllegalArgumentException(`Intervals greater than a month is not supported (${text}).`, { code: 'INVALID_INTERVAL' });
   return i.micros;
 }
 
@@ -65,14 +102,21 @@ const MONTH_MICROS = 31 * 86_400_000_000;
 
 /** A watermark delay in milliseconds (months converted with 31 days). */
 export function delayMillis(text: string): number {
-  const i = parseInterval(text);
+  const i = analysisInterval(text);
   return Math.floor((i.micros + i.months * MONTH_MICROS) / 1000);
 }
 
 /** Parses a processing-time trigger interval (`"2 seconds"` or milliseconds) to milliseconds. */
 export function triggerIntervalMillis(value: string | number): number {
-  if (typeof value === 'number') return value;
-  return Math.floor(intervalMicros(value, 'trigger') / 1000);
+  let ms: number;
+  if (typeof value === 'number') ms = value;
+  else {
+    const i = parseInterval(value);
+    if (i.months !== 0) throw new IllegalArgumentException(`Doesn't support month or year interval: ${value}`, { code: 'INVALID_INTERVAL' });
+    ms = Math.floor(i.micros / 1000);
+  }
+  if (ms < 0) throw new IllegalArgumentException('requirement failed: the interval of trigger should not be negative', { code: 'INVALID_TRIGGER' });
+  return ms;
 }
 
 /**

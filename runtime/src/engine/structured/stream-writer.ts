@@ -74,7 +74,6 @@ export class DataStreamWriter extends FormatOptions {
     if (given.length > 1) throw new ValueError('Only one trigger can be set.');
     if (t.processingTime !== undefined) {
       const ms = triggerIntervalMillis(t.processingTime);
-      if (ms < 0) throw new IllegalArgumentException('Processing time interval cannot be negative', { code: 'INVALID_TRIGGER' });
       this.trig = ms === 0 ? { kind: 'default' } : { kind: 'processingTime', intervalMs: ms };
     } else if (t.once) this.trig = { kind: 'once' };
     else if (t.availableNow) this.trig = { kind: 'availableNow' };
