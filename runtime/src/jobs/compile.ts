@@ -10,6 +10,7 @@
 import { build, type Message, type Plugin } from 'esbuild';
 import { posix } from 'node:path';
 import type { LearnerError } from './learner-error.js';
+import { instrumentLoops } from './loop-instrument.js';
 
 /** One learner file. */
 export interface LearnerFile {
@@ -35,8 +36,9 @@ const NAMESPACE = 'learner';
  * Compiles learner files.
  * @param files the learner's files
  * @param entry path of the entry file; the first file when absent
+ * @param options `guardLoops`: insert the endless-loop guard (`loop-guard.ts`); the job process provides it
  */
-export async function compileLearnerFiles(files: readonly LearnerFile[], entry?: string): Promise<CompileResult> {
+export async function compileLearnerFiles(files: readonly LearnerFile[], entry?: string, options: { guardLoops?: boolean } = {}): Promise<CompileResult> {
   const byPath = new Map(files.map((f) => [normalise(f.path), f.content]));
   const entryPath = normalise(entry ?? files[0]?.path ?? '');
   if (!byPath.has(entryPath)) {
@@ -79,7 +81,8 @@ export async function compileLearnerFiles(files: readonly LearnerFile[], entry?:
     if (!js || !map) throw new Error('esbuild produced no output');
     const parsedMap = JSON.parse(map.text) as { sources: string[] };
     parsedMap.sources = parsedMap.sources.map((s) => s.replace(/^(\.\.\/)*learner:/, ''));
-    return { ok: true, pipeline: { code: js.text, map: JSON.stringify(parsedMap) } };
+    const pipeline = { code: js.text, map: JSON.stringify(parsedMap) };
+    return { ok: true, pipeline: options.guardLoops ? instrumentLoops(pipeline.code, pipeline.map) : pipeline };
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
     const first = errors?.[0];

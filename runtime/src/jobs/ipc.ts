@@ -22,7 +22,7 @@ export interface JobServices {
 
 /** host → child */
 export type HostToChild =
-  | { type: 'start'; code: string; mode: ClockMode; maxRows: number; services: JobServices; startMs: number }
+  | { type: 'start'; code: string; mode: ClockMode; maxRows: number; services: JobServices; startMs: number; loopLimitMs: number }
   | { type: 'step'; stepId: number; batches?: number; advanceMs?: number; drain?: boolean }
   | { type: 'stop' };
 

@@ -72,7 +72,7 @@ export class JobRun {
   /** Compiles and starts the pipeline; resolves once the process is started (or the run has failed). */
   async start(): Promise<void> {
     this.setState('compiling');
-    const compiled = await compileLearnerFiles(this.options.files, this.options.entry);
+    const compiled = await compileLearnerFiles(this.options.files, this.options.entry, { guardLoops: true });
     if (!compiled.ok) {
       this.report(compiled.error);
       this.setState('failed');
@@ -106,7 +106,7 @@ export class JobRun {
       resolve();
     }));
     this.watchdog = setInterval(() => this.checkAlive(), 100);
-    this.send({ type: 'start', code: compiled.pipeline.code, mode: this.mode, maxRows: this.options.maxRows, services: this.options.services, startMs: this.options.manualStartMs ?? 0 });
+    this.send({ type: 'start', code: compiled.pipeline.code, mode: this.mode, maxRows: this.options.maxRows, services: this.options.services, startMs: this.options.manualStartMs ?? 0, loopLimitMs: loopLimitMs(this.options.limits.unresponsiveMs) });
   }
 
   /** Manual clock: runs batches or advances the clock. */
@@ -277,4 +277,13 @@ function processRssBytes(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * How long one loop may keep the pipeline busy before the loop guard stops it with its line
+ * number: a little under the watchdog's limit, so the guard speaks first and the watchdog stays the
+ * backstop for code the guard cannot see (a long call into a library, say).
+ */
+export function loopLimitMs(unresponsiveMs: number): number {
+  return Math.max(100, Math.floor(unresponsiveMs * 0.75));
 }

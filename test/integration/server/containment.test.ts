@@ -55,15 +55,25 @@ async function expectHealthyRun(): Promise<void> {
 }
 
 describe('containment', () => {
-  it('a synchronous infinite loop', async () => {
-    const message = 'Your pipeline did not return within 2 s and was stopped: look for a loop that never ends.';
-    expect(await run('let n = 0;\nwhile (true) { n++; }\n')).toEqual(failure({ message, code: 'unresponsive' }));
+  it('a synchronous infinite loop: stopped from inside, at its line', async () => {
+    const message = 'This loop ran for more than 1.5 s without finishing, so the pipeline was stopped: check its condition.';
+    expect(await run('let n = 0;\nwhile (true) { n++; }\n')).toEqual(failure({
+      message, code: 'unresponsive', file: 'pipeline.ts', line: 2, column: 14, stack: `${message}\n    at pipeline.ts:2:14`,
+    }));
     await expectHealthyRun();
   });
 
-  it('an asynchronous infinite loop', async () => {
+  it('an asynchronous infinite loop that never yields to the event loop', async () => {
+    const message = 'This loop ran for more than 1.5 s without finishing, so the pipeline was stopped: check its condition.';
+    expect(await run('async function spin() {\n  for (;;) await Promise.resolve();\n}\nvoid spin();\n')).toEqual(failure({
+      message, code: 'unresponsive', file: 'pipeline.ts', line: 2, column: 12, stack: `${message}\n    at spin (pipeline.ts:2:12)`,
+    }));
+    await expectHealthyRun();
+  });
+
+  it('blocking without a loop: the watchdog stops it', async () => {
     const message = 'Your pipeline did not return within 2 s and was stopped: look for a loop that never ends.';
-    expect(await run('async function spin() {\n  for (;;) await Promise.resolve();\n}\nvoid spin();\n')).toEqual(failure({ message, code: 'unresponsive' }));
+    expect(await run('Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);\n')).toEqual(failure({ message, code: 'unresponsive' }));
     await expectHealthyRun();
   });
 

@@ -17,6 +17,7 @@ import { format } from 'node:util';
 import vm from 'node:vm';
 import { ManualClock, type Clock } from '../../engine/clock.js';
 import { HEARTBEAT_MS, type ChildToHost, type HostToChild, type RawError } from '../ipc.js';
+import { createLoopGuard, LOOP_GUARD_NAME } from '../loop-guard.js';
 import { SystemClock } from '../system-clock.js';
 import { bindEngine, type EngineBinding } from './engine-binding.js';
 
@@ -177,12 +178,12 @@ function start(message: Extract<HostToChild, { type: 'start' }>): void {
   );
   Object.defineProperty(context, 'process', { get: processStandIn, enumerable: false });
   // Same first line as the compiled code, so line numbers in the stack are the compiled ones.
-  const wrapped = `(function (exports, require, module) {${message.code}\n})`;
+  const wrapped = `(function (exports, require, module, ${LOOP_GUARD_NAME}) {${message.code}\n})`;
   send({ type: 'status', state: 'running' });
   try {
-    const fn = new vm.Script(wrapped, { filename: PIPELINE_FILENAME }).runInContext(context) as (e: object, r: unknown, m: object) => unknown;
+    const fn = new vm.Script(wrapped, { filename: PIPELINE_FILENAME }).runInContext(context) as (e: object, r: unknown, m: object, guard: () => void) => unknown;
     const mod: { exports: Record<string, unknown> } = { exports: {} };
-    fn(mod.exports, sandboxRequire, mod);
+    fn(mod.exports, sandboxRequire, mod, createLoopGuard(message.loopLimitMs));
     // Lesson files export `main()`: the module builds the pipeline, `main` starts it.
     const main = mod.exports.main;
     const result = typeof main === 'function' ? (main as () => unknown)() : undefined;

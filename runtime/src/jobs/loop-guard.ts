@@ -1,0 +1,66 @@
+/**
+ * Endless-loop detection with a line number.
+ *
+ * A pipeline runs on one thread, so a loop that never ends blocks everything, including the
+ * heartbeat that tells the runtime the run is alive; the runtime then kills the process and can
+ * only say that *something* never returned. To name the loop, the compiled script gets a guard call
+ * at the top of every loop body:
+ *
+ *   while (x) { body }        →  while (x) {GUARD();body }
+ *   for (;;) stmt;             →  for (;;) {GUARD();stmt;}
+ *
+ * Nothing is inserted on a new line, so the source map still gives the learner's line. The guard
+ * counts iterations and, every 16 of them, checks how long the current turn of the event loop
+ * has been running (a turn ends when a `setImmediate` armed at its first check runs). Past the
+ * limit it throws `LoopTimeoutError` from inside the loop, so the error's first pipeline frame is
+ * the loop itself. Loops that await real I/O end their turn and never trip it.
+ */
+
+import { getHeapStatistics } from 'node:v8';
+
+/** The name the compiled script calls; passed to it as a parameter by the job process. */
+export const LOOP_GUARD_NAME = '__streamlabLoopGuard';
+
+/** Thrown from inside a loop that kept the pipeline busy for longer than the limit. */
+export class LoopTimeoutError extends Error {
+  readonly code = 'unresponsive';
+
+  constructor(limitMs: number) {
+    super(`This loop ran for more than ${limitMs / 1000} s without finishing, so the pipeline was stopped: check its condition.`);
+    this.name = 'Error';
+  }
+}
+
+/**
+ * The guard function for one run. `now` and `later` are captured before learner code runs, so a
+ * pipeline cannot disarm the guard by replacing timers or the clock.
+ */
+export function createLoopGuard(
+  limitMs: number,
+  now: () => number = performance.now.bind(performance),
+  later: (fn: () => void) => void = setImmediate,
+  nearHeapLimit: () => boolean = heapNearlyFull,
+): () => void {
+  let count = 0;
+  let turnStart = 0;
+  let armed = false;
+  return () => {
+    if ((++count & 0xf) !== 0) return;
+    const t = now();
+    if (!armed) {
+      armed = true;
+      turnStart = t;
+      later(() => {
+        armed = false;
+      });
+      return;
+    }
+    // A loop that is filling the heap is left to the memory limit, which names the real problem.
+    if (t - turnStart > limitMs && !nearHeapLimit()) throw new LoopTimeoutError(limitMs);
+  };
+}
+
+function heapNearlyFull(): boolean {
+  const h = getHeapStatistics();
+  return h.used_heap_size > 0.5 * h.heap_size_limit;
+}
