@@ -112,9 +112,9 @@ export class SyncKafkaReader implements KafkaSyncPartitionReader {
     const id = this.nextId++;
     Atomics.store(this.signal, 0, 0);
     this.port.postMessage({ ...request, id });
-    const deadline = timeoutMs;
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const woke = Atomics.wait(this.signal, 0, 0, deadline);
+      const woke = Atomics.wait(this.signal, 0, 0, Math.max(0, deadline - Date.now()));
       const message = receiveMessageOnPort(this.port);
       if (message) {
         const response = message.message as SyncReaderResponse;
@@ -123,7 +123,7 @@ export class SyncKafkaReader implements KafkaSyncPartitionReader {
         if (response.ok) return response.value;
         throw revive(response.error);
       }
-      if (woke === 'timed-out') {
+      if (woke === 'timed-out' || Date.now() >= deadline) {
         this.end();
         throw new KafkaReadTimeoutError(
           `Timed out after ${Math.round(timeoutMs / 1000)} s ${action} from Kafka at ${this.connection.brokers.join(',')}: the broker did not answer. Check that Kafka is running and reachable.`,
