@@ -7,6 +7,8 @@
  *
  *   readStream.format("kafka")            the engine's Kafka source rules reading through kafkajs
  *                                         (direct partition fetches)
+ *   read.format("kafka")                  static read of an offset range: the same reader in a worker
+ *                                         thread, the caller blocked until the records are there
  *   writeStream.format("kafka")           the engine's Kafka sink rules writing through kafkajs
  *                                         (at-least-once)
  *   writeStream.format("postgres")        PostgreSQL upsert sink (exactly-once per batch id)
@@ -14,9 +16,9 @@
  *   df.write.format("jdbc")…save()        PostgreSQL batch write with Spark's save modes
  *                                         (also callable directly as `writeJdbc` in the result)
  */
-import { registerSinkProvider, registerSourceProvider } from '../engine/formats.js';
+import { registerBatchSourceProvider, registerSinkProvider, registerSourceProvider } from '../engine/formats.js';
 import type { SinkProvider } from '../engine/sinks/sink.js';
-import { kafkaSinkProvider, kafkaSourceProvider } from './kafka/kafka-formats.js';
+import { kafkaBatchSourceProvider, kafkaSinkProvider, kafkaSourceProvider, type KafkaBatchReadOptions } from './kafka/kafka-formats.js';
 import { KafkaDirectInputFactory } from './kafka/kafka-direct-input.js';
 import type { KafkaConnection } from './kafka/kafka-connection.js';
 import { postgresConnectors, type PostgresConnection } from './postgres/postgres-sinks.js';
@@ -27,6 +29,8 @@ export { KafkajsPartitionReader } from './kafka/partition-reader.js';
 export { KafkaWriter } from './kafka/kafka-writer.js';
 export { KafkaDirectInputFactory } from './kafka/kafka-direct-input.js';
 export { KafkaDataLossError } from './kafka/data-loss.js';
+export { KafkaReadTimeoutError, SyncKafkaReader } from './kafka/sync-kafka-reader.js';
+export type { KafkaBatchReadOptions } from './kafka/kafka-formats.js';
 export { PostgresWriteError } from './postgres/pg-errors.js';
 export { parsePostgresUrl } from './postgres/jdbc-url.js';
 
@@ -34,6 +38,8 @@ export { parsePostgresUrl } from './postgres/jdbc-url.js';
 export interface ConnectorsConfig {
   kafka?: KafkaConnection;
   postgres?: PostgresConnection;
+  /** Static Kafka reads (`spark.read.format("kafka")`). */
+  kafkaBatchRead?: KafkaBatchReadOptions;
 }
 
 /** What registration returns: the DStream factory, the batch JDBC writer, and `close()`. */
@@ -49,6 +55,7 @@ export interface RegisteredConnectors {
 /** Registers the Kafka and PostgreSQL formats with the engine. */
 export function registerConnectors(config: ConnectorsConfig = {}): RegisteredConnectors {
   registerSourceProvider('kafka', kafkaSourceProvider(config.kafka));
+  registerBatchSourceProvider('kafka', kafkaBatchSourceProvider(config.kafka, config.kafkaBatchRead));
   registerSinkProvider('kafka', kafkaSinkProvider(config.kafka));
   const pg = postgresConnectors(config.postgres);
   registerSinkProvider('postgres', pg.sinkProvider as SinkProvider);

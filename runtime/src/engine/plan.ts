@@ -8,10 +8,17 @@ import type { JoinType } from './physical/join.js';
 import type { SourceProvider } from './sources/source.js';
 import type { StructType } from './types.js';
 
+/** Where a static relation's rows were read from (`spark.read.format(...)...load()`), for export. */
+export interface StaticSource {
+  readonly format: string;
+  readonly options: Readonly<Record<string, string>>;
+  readonly userSchema?: StructType;
+}
+
 /** A logical plan node. */
 export type LogicalPlan =
   | { readonly kind: 'StreamingRelation'; readonly sourceId: number; readonly format: string; readonly options: Readonly<Record<string, string>>; readonly userSchema?: StructType; readonly schema: StructType; readonly provider: SourceProvider }
-  | { readonly kind: 'LocalRelation'; readonly rows: readonly Row[]; readonly schema: StructType }
+  | { readonly kind: 'LocalRelation'; readonly rows: readonly Row[]; readonly schema: StructType; readonly source?: StaticSource }
   | { readonly kind: 'Project'; readonly child: LogicalPlan; readonly exprs: readonly Expr[] }
   | { readonly kind: 'Filter'; readonly child: LogicalPlan; readonly condition: Expr }
   | { readonly kind: 'EventTimeWatermark'; readonly child: LogicalPlan; readonly column: string; readonly delayMs: number; readonly delay: string }

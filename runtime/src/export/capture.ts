@@ -6,7 +6,8 @@
  */
 import { kafkaSourceProvider } from '../connectors/kafka/kafka-formats.js';
 import { ManualClock } from '../engine/clock.js';
-import { registerSourceProvider, sourceProvider } from '../engine/formats.js';
+import { batchSourceProvider, registerBatchSourceProvider, registerSourceProvider, sourceProvider } from '../engine/formats.js';
+import { kafkaBatchSchema } from '../engine/kafka/kafka-batch-source.js';
 import type { DStreamPlan } from '../engine/dstream/dstream-plan.js';
 import { StreamingContext } from '../engine/dstream/streaming-context.js';
 import type { LogicalPlan } from '../engine/plan.js';
@@ -136,13 +137,20 @@ export function evaluateProgram(code: string): Record<string, unknown> {
 
 /**
  * `load()` asks the format for its schema, so `format("kafka")` must be known even where the runtime
- * has not registered its connectors (the CLI); nothing connects, since no query starts.
+ * has not registered its connectors (the CLI); nothing connects, since no query starts and static
+ * reads are only validated.
  */
 function ensureKafkaFormat(): void {
   try {
     sourceProvider('kafka');
   } catch {
     registerSourceProvider('kafka', kafkaSourceProvider(undefined));
+  }
+  try {
+    batchSourceProvider('kafka');
+  } catch {
+    // A static read is checked with Spark's rules but reads nothing: export needs its plan, not its rows.
+    registerBatchSourceProvider('kafka', { read: (options, userSchema) => ({ schema: kafkaBatchSchema(options, userSchema).schema, rows: [] }) });
   }
 }
 

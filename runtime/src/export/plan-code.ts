@@ -1,7 +1,7 @@
 /**
  * A logical plan as a PySpark method chain, source first:
  *
- *     spark.readStream
+ *     spark.readStream                       (spark.read for a static read)
  *     .format("kafka")
  *     .option("subscribe", "sensors.temperature")
  *     .load()
@@ -95,6 +95,14 @@ function rawChain(plan: LogicalPlan, ctx: PlanContext): string[] {
       return lines;
     }
     case 'LocalRelation': {
+      if (plan.source) {
+        // A static read exports as the read itself (PySpark reads it again when the job runs).
+        const lines = ['spark.read', `.format(${pyStr(plan.source.format)})`];
+        if (plan.source.userSchema) lines.push(`.schema(${pyStr(ddlSchema(plan.source.userSchema))})`);
+        for (const [k, v] of Object.entries(plan.source.options)) lines.push(`.option(${pyStr(k)}, ${pyStr(v)})`);
+        lines.push('.load()');
+        return lines;
+      }
       const rows = plan.rows.map((r) => pyValue(r as unknown)).join(', ');
       return [`spark.createDataFrame([${rows}], ${pyStr(ddlSchema(plan.schema))})`];
     }

@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 import type { Clock } from '../engine/clock.js';
-import { registerSinkProvider, registerSourceProvider } from '../engine/formats.js';
+import { registerBatchSourceProvider, registerSinkProvider, registerSourceProvider } from '../engine/formats.js';
 import type { DirectInputFactory } from '../engine/dstream/direct-input.js';
 import { setKafkaClientFactory } from '../engine/kafka-client/client-factory.js';
 import { InMemoryKafkaCluster } from '../engine/kafka-client/memory-kafka-cluster.js';
-import { memoryKafkaSinkProvider, memoryKafkaSourceProvider } from '../engine/kafka-client/memory-kafka-format.js';
+import { memoryKafkaBatchSourceProvider, memoryKafkaSinkProvider, memoryKafkaSourceProvider } from '../engine/kafka-client/memory-kafka-format.js';
 import { registerConnectors } from '../connectors/index.js';
 import { kafkajsConfig, type KafkaConnection } from '../connectors/kafka/kafka-connection.js';
 import { KafkajsPartitionReader } from '../connectors/kafka/partition-reader.js';
@@ -51,6 +51,7 @@ export function memoryCheckKafka(clock: Clock, topics: Record<string, number>): 
   for (const [t, n] of Object.entries(topics)) cluster.createTopic(t, n);
   setKafkaClientFactory(cluster);
   registerSourceProvider('kafka', memoryKafkaSourceProvider(cluster));
+  registerBatchSourceProvider('kafka', memoryKafkaBatchSourceProvider(cluster));
   registerSinkProvider('kafka', memoryKafkaSinkProvider(cluster));
   return {
     kind: 'memory',

@@ -1,22 +1,26 @@
 /**
  * Plugs kafkajs into the engine's Kafka rules: the engine's `KafkaSource` reads through
- * {@link KafkajsReaderAdapter} and its Kafka sink writes through {@link KafkaWriter}. Both providers
- * are wrapped so that stopping a query also closes its Kafka connections (the engine's source and
- * sink hold no I/O and so have nothing to close themselves).
+ * {@link KafkajsReaderAdapter}, its static Kafka reads through {@link SyncKafkaReader} (the same
+ * adapter in a worker thread) and its Kafka sink writes through {@link KafkaWriter}. The streaming
+ * source and the sink are wrapped so that stopping a query also closes its Kafka connections (the
+ * engine's source and sink hold no I/O and so have nothing to close themselves).
  */
 import {
+  kafkaBatchSourceProvider as engineKafkaBatchSourceProvider,
   kafkaSinkProvider as engineKafkaSinkProvider,
   kafkaSourceProvider as engineKafkaSourceProvider,
   type KafkaPartitionReader,
   type KafkaRecord as EngineKafkaRecord,
   type PartitionInfo,
 } from '../../engine/kafka/index.js';
+import type { BatchSourceProvider } from '../../engine/formats.js';
 import type { SinkProvider } from '../../engine/sinks/sink.js';
 import type { SourceProvider } from '../../engine/sources/source.js';
 import { KafkajsPartitionReader, type PartitionReaderOptions } from './partition-reader.js';
 import { KafkaWriter } from './kafka-writer.js';
 import { resolveKafkaConnection, type KafkaConnection } from './kafka-connection.js';
 import { reportDataLoss } from './data-loss.js';
+import { SyncKafkaReader } from './sync-kafka-reader.js';
 
 /** The engine's reader interface over the kafkajs partition reader. */
 export class KafkajsReaderAdapter implements KafkaPartitionReader {
@@ -78,6 +82,28 @@ export function kafkaSourceProvider(runtime: KafkaConnection | undefined): Sourc
         await adapter?.close();
       };
       return source;
+    },
+  };
+}
+
+/** Options of {@link kafkaBatchSourceProvider}. */
+export interface KafkaBatchReadOptions {
+  /** How long listing partitions, and then reading the records, may each take (default 60 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * `spark.read.format("kafka")`: the engine's static-read rules over kafkajs, blocking until the
+ * records are read; the runtime's connection wins over the learner's bootstrap servers.
+ */
+export function kafkaBatchSourceProvider(runtime: KafkaConnection | undefined, options: KafkaBatchReadOptions = {}): BatchSourceProvider {
+  const warn = (m: string) => console.warn(`[kafka source] ${m}`);
+  return {
+    read(sourceOptions, userSchema) {
+      return engineKafkaBatchSourceProvider(
+        (parsed) => new SyncKafkaReader(resolveKafkaConnection(runtime, sourceOptions), { failOnDataLoss: parsed.failOnDataLoss, warn, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) }),
+        { warn },
+      ).read(sourceOptions, userSchema);
     },
   };
 }

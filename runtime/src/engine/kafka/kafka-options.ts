@@ -1,6 +1,10 @@
 /**
  * Kafka source option rules with Spark's messages (KafkaSourceProvider): required options, forbidden
- * consumer parameters, starting offsets and rate limits. Option names are case-insensitive.
+ * consumer parameters, starting and ending offsets, rate limits. Option names are case-insensitive.
+ *
+ *   parseKafkaSourceOptions   readStream (validateStreamOptions: no ending offsets)
+ *   parseKafkaBatchOptions    spark.read (validateBatchOptions: earliest..latest by default,
+ *                             start never latest, end never earliest, rate limits ignored)
  */
 import { IllegalArgumentException } from '../errors.js';
 import { triggerIntervalMillis } from '../time.js';
@@ -61,9 +65,25 @@ function positiveLong(o: Record<string, string>, key: string, name: string): num
   return n;
 }
 
-/** Validates and parses source options (streaming). */
-export function parseKafkaSourceOptions(options: Readonly<Record<string, string>>): KafkaSourceOptions {
-  const o = lower(options);
+/** Where a static read ends: latest, or per partition (-1 latest). */
+export type EndingOffsets = 'latest' | { readonly [topic: string]: { readonly [partition: string]: number } };
+
+/** Parsed options of a static (batch) Kafka read. */
+export interface KafkaBatchOptions {
+  readonly bootstrapServers: string;
+  readonly subscription: KafkaSubscription;
+  readonly startingOffsets: StartingOffsets;
+  readonly endingOffsets: EndingOffsets;
+  readonly failOnDataLoss: boolean;
+  readonly includeHeaders: boolean;
+  /** `kafka.*` options with the prefix removed, for the client. */
+  readonly kafkaParams: Readonly<Record<string, string>>;
+  /** Spark's warnings for options a batch query ignores (`maxOffsetsPerTrigger`, ...). */
+  readonly warnings: readonly string[];
+}
+
+/** Subscription, bootstrap servers and the `kafka.*` rules shared by streaming and batch reads. */
+function parseGeneral(options: Readonly<Record<string, string>>, o: Record<string, string>): { servers: string; subscription: KafkaSubscription; kafkaParams: Record<string, string> } {
   checkForbiddenKafkaParams(options, false);
   const strategies = ['subscribe', 'subscribepattern', 'assign'].filter((k) => o[k] !== undefined);
   if (strategies.length === 0) throw bad('One of the following options must be specified for Kafka source: subscribe, subscribepattern, assign. See the docs for more details.');
@@ -87,21 +107,41 @@ export function parseKafkaSourceOptions(options: Readonly<Record<string, string>
     }
     subscription = { kind: 'assign', partitions: parsed as Record<string, number[]> };
   }
-  if (o.endingoffsets !== undefined) throw bad('ending offset not valid in streaming queries');
-  let startingOffsets: StartingOffsets = 'latest';
-  const so = o.startingoffsets?.trim();
-  if (so !== undefined) {
-    if (so.toLowerCase() === 'earliest' || so.toLowerCase() === 'latest') startingOffsets = so.toLowerCase() as 'earliest' | 'latest';
-    else {
-      try {
-        startingOffsets = JSON.parse(so) as StartingOffsets;
-      } catch {
-        throw bad(`Expected e.g. {"topicA":{"0":23,"1":-1},"topicB":{"0":-2}}, got ${so}`);
-      }
-    }
-  }
   const kafkaParams: Record<string, string> = {};
   for (const [k, v] of Object.entries(options)) if (k.toLowerCase().startsWith('kafka.')) kafkaParams[k.slice(6)] = v;
+  return { servers, subscription, kafkaParams };
+}
+
+/** Spark's getKafkaOffsetRangeLimit: earliest, latest, or per-partition JSON (JsonUtils.partitionOffsets). */
+function offsetLimit(value: string | undefined, fallback: 'earliest' | 'latest'): StartingOffsets {
+  const v = value?.trim();
+  if (v === undefined) return fallback;
+  if (v.toLowerCase() === 'earliest' || v.toLowerCase() === 'latest') return v.toLowerCase() as 'earliest' | 'latest';
+  const invalid = () => bad(`Expected e.g. {"topicA":{"0":23,"1":-1},"topicB":{"0":-2}}, got ${v}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    throw invalid();
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid();
+  for (const parts of Object.values(parsed as Record<string, unknown>)) {
+    if (parts === null || typeof parts !== 'object' || Array.isArray(parts)) throw invalid();
+    for (const [p, off] of Object.entries(parts as Record<string, unknown>)) {
+      if (!/^-?\d+$/.test(p) || typeof off !== 'number' || !Number.isInteger(off)) throw invalid();
+    }
+  }
+  return parsed as StartingOffsets;
+}
+
+/** Validates and parses source options (streaming). */
+export function parseKafkaSourceOptions(options: Readonly<Record<string, string>>): KafkaSourceOptions {
+  const o = lower(options);
+  // validateStreamOptions: the stream-only checks come before the general ones.
+  if (o.endingoffsets !== undefined) throw bad('ending offset not valid in streaming queries');
+  if (o.endingoffsetsbytimestamp !== undefined) throw bad('ending timestamp not valid in streaming queries');
+  const { servers, subscription, kafkaParams } = parseGeneral(options, o);
+  const startingOffsets = offsetLimit(o.startingoffsets, 'latest');
   return {
     bootstrapServers: servers,
     subscription,
@@ -112,5 +152,44 @@ export function parseKafkaSourceOptions(options: Readonly<Record<string, string>
     failOnDataLoss: (o.failondataloss ?? 'true').toLowerCase() !== 'false',
     includeHeaders: (o.includeheaders ?? 'false').toLowerCase() === 'true',
     kafkaParams,
+  };
+}
+
+/**
+ * Validates and parses the options of `spark.read.format("kafka")` (validateBatchOptions):
+ * `startingOffsets` defaults to earliest and may not be latest (nor -1 for a partition);
+ * `endingOffsets` defaults to latest and may not be earliest (nor -2 for a partition).
+ */
+export function parseKafkaBatchOptions(options: Readonly<Record<string, string>>): KafkaBatchOptions {
+  const o = lower(options);
+  const startingOffsets = offsetLimit(o.startingoffsets, 'earliest');
+  if (startingOffsets === 'latest') throw bad("starting offset can't be latest for batch queries on Kafka");
+  if (typeof startingOffsets === 'object') {
+    for (const [t, parts] of Object.entries(startingOffsets)) {
+      for (const [p, off] of Object.entries(parts)) if (off === -1) throw bad(`startingOffsets for ${t}-${p} can't be latest for batch queries on Kafka`);
+    }
+  }
+  const endingOffsets = offsetLimit(o.endingoffsets, 'latest');
+  if (endingOffsets === 'earliest') throw bad("ending offset can't be earliest for batch queries on Kafka");
+  if (typeof endingOffsets === 'object') {
+    for (const [t, parts] of Object.entries(endingOffsets)) {
+      for (const [p, off] of Object.entries(parts)) if (off === -2) throw bad(`ending offset for ${t}-${p} can't be earliest for batch queries on Kafka`);
+    }
+  }
+  const { servers, subscription, kafkaParams } = parseGeneral(options, o);
+  // Spark logs these and reads the whole range anyway.
+  const warnings: string[] = [];
+  if (o.maxoffsetspertrigger !== undefined) warnings.push('maxOffsetsPerTrigger option ignored in batch queries');
+  if (o.minoffsetspertrigger !== undefined) warnings.push('minOffsetsPerTrigger option ignored in batch queries');
+  if (o.maxtriggerdelay !== undefined) warnings.push('maxTriggerDelay option ignored in batch queries');
+  return {
+    bootstrapServers: servers,
+    subscription,
+    startingOffsets,
+    endingOffsets: endingOffsets as EndingOffsets,
+    failOnDataLoss: (o.failondataloss ?? 'true').toLowerCase() !== 'false',
+    includeHeaders: (o.includeheaders ?? 'false').toLowerCase() === 'true',
+    kafkaParams,
+    warnings,
   };
 }

@@ -11,6 +11,7 @@ import type { Offset, ReadLimit, Source, SourceContext, SourceProvider } from '.
 import type { StructType } from '../types.js';
 import { parseKafkaSourceOptions, type KafkaSourceOptions } from './kafka-options.js';
 import { KAFKA_SCHEMA, KAFKA_SCHEMA_WITH_HEADERS } from './kafka-schema.js';
+import { kafkaRow } from './kafka-rows.js';
 import { flatten, rateLimit, recordCount, unflatten, type PartitionOffsets } from './offset-ranges.js';
 import type { KafkaPartitionReader, PartitionInfo } from './partition-reader.js';
 
@@ -96,11 +97,7 @@ export class KafkaSource implements Source {
     }
     const rows: Row[] = [];
     for (const records of await Promise.all(reads)) {
-      for (const r of records) {
-        const row: Row = [r.key, r.value, r.topic, r.partition, r.offset, r.timestamp * 1000, r.timestampType];
-        if (this.options.includeHeaders) row.push(r.headers ? r.headers.map((h) => [h.key, h.value]) : null);
-        rows.push(row);
-      }
+      for (const r of records) rows.push(kafkaRow(r, this.options.includeHeaders));
     }
     this.lastBatchMs = this.ctx.clock.now();
     return rows;

@@ -34,8 +34,29 @@ export interface KafkaPartitionReader {
   read(topic: string, partition: number, from: number, until: number): Promise<KafkaRecord[]>;
 }
 
+/** A half-open offset range `[from, until)` of one partition. */
+export interface KafkaOffsetRange {
+  readonly topic: string;
+  readonly partition: number;
+  readonly from: number;
+  readonly until: number;
+}
+
+/**
+ * The synchronous reader a static read (`spark.read.format("kafka").load()`) goes through: `load()`
+ * returns a DataFrame at once, as in PySpark, so its records must be in hand when it returns.
+ */
+export interface KafkaSyncPartitionReader {
+  /** Partitions of the given topics (or of topics matching `pattern`), with earliest and latest offsets. */
+  listPartitionsSync(query: { topics?: readonly string[]; pattern?: string }): PartitionInfo[];
+  /** For each range, its records in offset order (one array per range, in the order given). */
+  readRangesSync(ranges: readonly KafkaOffsetRange[]): KafkaRecord[][];
+  /** Releases connections; called once the read is over, whether it succeeded or not. */
+  close?(): void;
+}
+
 /** An in-memory set of topics implementing the reader (append with `produce`). */
-export class InMemoryKafkaTopics implements KafkaPartitionReader {
+export class InMemoryKafkaTopics implements KafkaPartitionReader, KafkaSyncPartitionReader {
   private readonly topics = new Map<string, KafkaRecord[][]>();
   private readonly listeners = new Set<() => void>();
 
@@ -69,6 +90,14 @@ export class InMemoryKafkaTopics implements KafkaPartitionReader {
   }
 
   async listPartitions(query: { topics?: readonly string[]; pattern?: string }): Promise<PartitionInfo[]> {
+    return this.listPartitionsSync(query);
+  }
+
+  async read(topic: string, partition: number, from: number, until: number): Promise<KafkaRecord[]> {
+    return this.readSync(topic, partition, from, until);
+  }
+
+  listPartitionsSync(query: { topics?: readonly string[]; pattern?: string }): PartitionInfo[] {
     const names = query.pattern !== undefined
       ? [...this.topics.keys()].filter((t) => new RegExp(`^(?:${query.pattern})$`).test(t))
       : (query.topics ?? []).filter((t) => this.topics.has(t));
@@ -77,7 +106,11 @@ export class InMemoryKafkaTopics implements KafkaPartitionReader {
     return out;
   }
 
-  async read(topic: string, partition: number, from: number, until: number): Promise<KafkaRecord[]> {
+  readRangesSync(ranges: readonly KafkaOffsetRange[]): KafkaRecord[][] {
+    return ranges.map((r) => this.readSync(r.topic, r.partition, r.from, r.until));
+  }
+
+  private readSync(topic: string, partition: number, from: number, until: number): KafkaRecord[] {
     return (this.topics.get(topic)?.[partition] ?? []).slice(from, until);
   }
 }

@@ -13,10 +13,13 @@ export class DataFrameReader extends ReaderOptions {
     super();
   }
 
-  /** Reads the format's rows now. */
+  /** Reads the format's rows now (synchronously, as PySpark's `load()` returns a DataFrame). */
   load(path?: string): DataFrame {
-    const { schema, rows } = batchSourceProvider(this.fmt).read(path === undefined ? this.opts : { ...this.opts, path }, this.userSchema);
-    return new DataFrame(this.session, planNode({ kind: 'LocalRelation', rows, schema }));
+    const options = path === undefined ? { ...this.opts } : { ...this.opts, path };
+    const { schema, rows } = batchSourceProvider(this.fmt).read(options, this.userSchema);
+    // The rows are read now; the source is kept so the plan can be exported as the read it was.
+    const source = { format: this.fmt, options, ...(this.userSchema ? { userSchema: this.userSchema } : {}) };
+    return new DataFrame(this.session, planNode({ kind: 'LocalRelation', rows, schema, source }));
   }
 
   /** A memory-sink table or temp view (`spark.table(name)`). */

@@ -15,7 +15,8 @@
  */
 import { ManualClock } from '../../engine/clock.js';
 import type { Row } from '../../engine/compile.js';
-import { registerSinkProvider, registerSourceProvider } from '../../engine/formats.js';
+import { registerBatchSourceProvider, registerSinkProvider, registerSourceProvider } from '../../engine/formats.js';
+import { kafkaBatchSourceProvider } from '../../engine/kafka/kafka-batch-source.js';
 import { InMemoryKafkaTopics } from '../../engine/kafka/partition-reader.js';
 import { kafkaSinkProvider, type KafkaOutputRecord } from '../../engine/kafka/kafka-sink.js';
 import { kafkaSourceProvider } from '../../engine/kafka/kafka-source.js';
@@ -111,6 +112,7 @@ function build(scenario: Scenario, variant: Json): Built {
   }));
   const topics = new InMemoryKafkaTopics();
   registerSourceProvider('kafka', kafkaSourceProvider(() => topics, { onNewData: (l) => topics.onProduce(l) }));
+  registerBatchSourceProvider('kafka', kafkaBatchSourceProvider(() => topics));
   const sourceDf = (s: Json, name: string): DataFrame => {
     if (s.kind === 'memory') {
       const ms = new MemoryStream(toSchema(s.schema), session);
