@@ -1,7 +1,8 @@
 /**
  * Builds the job process's script once per runtime process: the job entry, the engine and the
- * connectors bundled into one ESM file in a fresh temporary directory. One file means the permission
- * model can allow reading exactly that file and nothing else.
+ * connectors bundled into one ESM file in a fresh temporary directory, plus the worker that static
+ * Kafka reads block on (`sync-reader-worker.mjs`, beside it). Two known files mean the permission
+ * model can allow reading exactly those and nothing else.
  */
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 export interface JobChildBundle {
   /** Absolute path of the script. */
   file: string;
+  /** Absolute path of the static Kafka read's worker script. */
+  workerFile: string;
   /** Removes the temporary directory. */
   dispose(): void;
 }
@@ -31,13 +34,18 @@ export function jobChildBundle(): Promise<JobChildBundle> {
 async function buildJobChild(): Promise<JobChildBundle> {
   const dir = mkdtempSync(join(tmpdir(), 'streamlab-job-'));
   const file = join(dir, 'job-child.mjs');
+  const workerFile = join(dir, 'sync-reader-worker.mjs');
   await build({
-    entryPoints: [fileURLToPath(new URL('./child/job-child.ts', import.meta.url))],
+    entryPoints: {
+      'job-child': fileURLToPath(new URL('./child/job-child.ts', import.meta.url)),
+      'sync-reader-worker': fileURLToPath(new URL('../connectors/kafka/sync-reader-worker.ts', import.meta.url)),
+    },
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    outfile: file,
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
     sourcemap: false,
     logLevel: 'silent',
     external: ['pg-native'],
@@ -52,5 +60,5 @@ async function buildJobChild(): Promise<JobChildBundle> {
   };
   // Shared by every server in this process, so it goes when the process does.
   process.once('exit', dispose);
-  return { file, dispose };
+  return { file, workerFile, dispose };
 }

@@ -87,6 +87,9 @@ export class JobRun {
     const child = spawn(process.execPath, [
       '--experimental-permission',
       `--allow-fs-read=${bundle.file}`,
+      `--allow-fs-read=${bundle.workerFile}`,
+      // Only for the static Kafka read's worker: learner code cannot reach node:worker_threads.
+      '--allow-worker',
       '--disallow-code-generation-from-strings',
       `--max-old-space-size=${memoryMb}`,
       '--no-warnings',

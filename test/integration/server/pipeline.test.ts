@@ -146,4 +146,33 @@ spark.readStream.format("kafka")
     expect(await client.request({ kind: 'run.stop', runId })).toMatchObject({ kind: 'run.stop.ok', runId });
     expect((await client.runEnded(runId)).state).toBe('stopped');
   });
+
+  it('reads a static Kafka range with spark.read inside a job process', async () => {
+    const topic = freshTopic('server-static-read');
+    const kafka = new Kafka({ brokers: [kafkaBootstrap()], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    await admin.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: ['a', 'b', 'c', 'd'].map((value, i) => ({ value, partition: i % 2 })) });
+    await producer.disconnect();
+    const content = `import { SparkSession } from "streamlab";
+const spark = SparkSession.builder.getOrCreate();
+const df = spark.read.format("kafka")
+  .option("kafka.bootstrap.servers", "ignored:9092")
+  .option("subscribe", "${topic}")
+  .option("startingOffsets", '{"${topic}": {"0": 1, "1": 0}}')
+  .option("endingOffsets", '{"${topic}": {"0": -1, "1": 1}}')
+  .load()
+  .selectExpr("CAST(value AS STRING) AS v", "partition", "offset");
+console.log(df.count(), JSON.stringify(df.orderBy("partition", "offset").collect().map((r) => [r.v, r.partition, r.offset])));
+`;
+    const runId = await start(content, 'system');
+    const ended = await client.runEnded(runId);
+    const logs = client.eventsOf(runId).filter((e) => e.kind === 'run.log' || e.kind === 'run.error');
+    expect(logs, JSON.stringify(logs)).toEqual([expect.objectContaining({ kind: 'run.log', text: '2 [["c",0,1],["b",1,0]]' })]);
+    expect(ended.state).toBe('finished');
+  });
 });

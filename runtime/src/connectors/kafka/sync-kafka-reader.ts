@@ -39,9 +39,14 @@ export interface SyncKafkaReaderOptions {
   warn?: (message: string) => void;
 }
 
-/** How the worker is started: compiled JavaScript runs as is; TypeScript sources go through tsx. */
+/**
+ * How the worker is started: compiled JavaScript runs as is, from the file beside this one with the
+ * same extension (the job process's bundle ships `sync-reader-worker.mjs` next to `job-child.mjs`);
+ * TypeScript sources go through tsx.
+ */
 function startWorker(data: Omit<SyncReaderWorkerData, never>, transfer: MessagePort[]): Worker {
-  const entry = new URL(import.meta.url.endsWith('.ts') ? './sync-reader-worker.ts' : './sync-reader-worker.js', import.meta.url);
+  const ext = /\.[cm]?[jt]s$/.exec(new URL(import.meta.url).pathname)?.[0] ?? '.js';
+  const entry = new URL(`./sync-reader-worker${ext}`, import.meta.url);
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData: data, transferList: transfer });
   // The runtime runs its sources with tsx (bin/streamlab.js, the test runner): register it in the
   // worker before importing the TypeScript entry.
