@@ -53,6 +53,19 @@ describe('Kafka source options', () => {
   });
 });
 
+describe('kafka.group.id', () => {
+  it("is accepted with Spark's warning (and groupIdPrefix is then ignored), for streams and static reads", async () => {
+    const { parseKafkaBatchOptions, CUSTOM_GROUP_ID_WARNING } = await import('../../../runtime/src/engine/kafka/kafka-options.js');
+    const base = { 'kafka.bootstrap.servers': 'x', subscribe: 't' };
+    expect(parseKafkaSourceOptions(base).warnings).toEqual([]);
+    expect(parseKafkaSourceOptions({ ...base, 'kafka.group.id': 'mine' }).warnings).toEqual([CUSTOM_GROUP_ID_WARNING]);
+    expect(parseKafkaBatchOptions({ ...base, 'kafka.group.id': 'mine', groupIdPrefix: 'p' }).warnings).toEqual([
+      CUSTOM_GROUP_ID_WARNING, 'Option groupIdPrefix will be ignored as option kafka.group.id has been set.',
+    ]);
+    expect(CUSTOM_GROUP_ID_WARNING).toMatch(/^Kafka option 'kafka.group.id' has been set on this query, it is not recommended to set this option\./);
+  });
+});
+
 describe('Kafka sink', () => {
   it("validates the output schema with Spark's messages", () => {
     expect(() => validateKafkaSinkSchema(parseSchema('key STRING, value STRING'), {})).toThrow("topic option required when no 'topic' attribute is present");

@@ -9,6 +9,7 @@ import {
   kafkaBatchSourceProvider as engineKafkaBatchSourceProvider,
   kafkaSinkProvider as engineKafkaSinkProvider,
   kafkaSourceProvider as engineKafkaSourceProvider,
+  parseKafkaSourceOptions,
   type KafkaPartitionReader,
   type KafkaRecord as EngineKafkaRecord,
   type PartitionInfo,
@@ -67,6 +68,7 @@ export function kafkaSourceProvider(runtime: KafkaConnection | undefined): Sourc
   return {
     sourceSchema: (options, userSchema) => engineKafkaSourceProvider(() => unused()).sourceSchema(options, userSchema),
     async createSource(ctx) {
+      for (const w of parseKafkaSourceOptions(ctx.options).warnings) console.warn(`[kafka source] ${w}`);
       let adapter: KafkajsReaderAdapter | undefined;
       const provider = engineKafkaSourceProvider((parsed) => {
         adapter = new KafkajsReaderAdapter(resolveKafkaConnection(runtime, ctx.options), {

@@ -30,6 +30,8 @@ export interface KafkaSourceOptions {
   readonly includeHeaders: boolean;
   /** `kafka.*` options with the prefix removed, for the client. */
   readonly kafkaParams: Readonly<Record<string, string>>;
+  /** Spark's warnings about the options (e.g. a custom `kafka.group.id`), logged when the query starts. */
+  readonly warnings: readonly string[];
 }
 
 function lower(options: Readonly<Record<string, string>>): Record<string, string> {
@@ -82,8 +84,11 @@ export interface KafkaBatchOptions {
   readonly warnings: readonly string[];
 }
 
+/** Spark's warning for `kafka.group.id` (KafkaSourceProvider.CUSTOM_GROUP_ID_ERROR_MESSAGE). */
+export const CUSTOM_GROUP_ID_WARNING = "Kafka option 'kafka.group.id' has been set on this query, it is not recommended to set this option. This option is unsafe to use since multiple concurrent queries or sources using the same group id will interfere with each other as they are part of the same consumer group. Restarted queries may also suffer interference from the previous run having the same group id. The user should have only one query per group id, and/or set the option 'kafka.session.timeout.ms' to be very small so that the Kafka consumers from the previous query are marked dead by the Kafka group coordinator before the restarted query starts running.";
+
 /** Subscription, bootstrap servers and the `kafka.*` rules shared by streaming and batch reads. */
-function parseGeneral(options: Readonly<Record<string, string>>, o: Record<string, string>): { servers: string; subscription: KafkaSubscription; kafkaParams: Record<string, string> } {
+function parseGeneral(options: Readonly<Record<string, string>>, o: Record<string, string>): { servers: string; subscription: KafkaSubscription; kafkaParams: Record<string, string>; warnings: string[] } {
   checkForbiddenKafkaParams(options, false);
   const strategies = ['subscribe', 'subscribepattern', 'assign'].filter((k) => o[k] !== undefined);
   if (strategies.length === 0) throw bad('One of the following options must be specified for Kafka source: subscribe, subscribepattern, assign. See the docs for more details.');
@@ -109,7 +114,13 @@ function parseGeneral(options: Readonly<Record<string, string>>, o: Record<strin
   }
   const kafkaParams: Record<string, string> = {};
   for (const [k, v] of Object.entries(options)) if (k.toLowerCase().startsWith('kafka.')) kafkaParams[k.slice(6)] = v;
-  return { servers, subscription, kafkaParams };
+  // Spark allows a custom group id with a warning; this source joins no consumer group at all.
+  const warnings: string[] = [];
+  if (o['kafka.group.id'] !== undefined) {
+    warnings.push(CUSTOM_GROUP_ID_WARNING);
+    if (o.groupidprefix !== undefined) warnings.push('Option groupIdPrefix will be ignored as option kafka.group.id has been set.');
+  }
+  return { servers, subscription, kafkaParams, warnings };
 }
 
 /** Spark's getKafkaOffsetRangeLimit: earliest, latest, or per-partition JSON (JsonUtils.partitionOffsets). */
@@ -140,7 +151,7 @@ export function parseKafkaSourceOptions(options: Readonly<Record<string, string>
   // validateStreamOptions: the stream-only checks come before the general ones.
   if (o.endingoffsets !== undefined) throw bad('ending offset not valid in streaming queries');
   if (o.endingoffsetsbytimestamp !== undefined) throw bad('ending timestamp not valid in streaming queries');
-  const { servers, subscription, kafkaParams } = parseGeneral(options, o);
+  const { servers, subscription, kafkaParams, warnings } = parseGeneral(options, o);
   const startingOffsets = offsetLimit(o.startingoffsets, 'latest');
   return {
     bootstrapServers: servers,
@@ -152,6 +163,7 @@ export function parseKafkaSourceOptions(options: Readonly<Record<string, string>
     failOnDataLoss: (o.failondataloss ?? 'true').toLowerCase() !== 'false',
     includeHeaders: (o.includeheaders ?? 'false').toLowerCase() === 'true',
     kafkaParams,
+    warnings,
   };
 }
 
@@ -176,9 +188,8 @@ export function parseKafkaBatchOptions(options: Readonly<Record<string, string>>
       for (const [p, off] of Object.entries(parts)) if (off === -2) throw bad(`ending offset for ${t}-${p} can't be earliest for batch queries on Kafka`);
     }
   }
-  const { servers, subscription, kafkaParams } = parseGeneral(options, o);
+  const { servers, subscription, kafkaParams, warnings } = parseGeneral(options, o);
   // Spark logs these and reads the whole range anyway.
-  const warnings: string[] = [];
   if (o.maxoffsetspertrigger !== undefined) warnings.push('maxOffsetsPerTrigger option ignored in batch queries');
   if (o.minoffsetspertrigger !== undefined) warnings.push('minOffsetsPerTrigger option ignored in batch queries');
   if (o.maxtriggerdelay !== undefined) warnings.push('maxTriggerDelay option ignored in batch queries');
