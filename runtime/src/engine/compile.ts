@@ -153,45 +153,87 @@ const JSON_TS_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS";
 
 /** Converts a parsed JSON value into the engine's representation for `type`; undefined means "wrong shape". */
 export function fromJsonValue(v: unknown, type: DataType): unknown {
-  if (v === null || v === undefined) return null;
+  return jsonConverter(type)(v);
+}
+
+type JsonConverter = (v: unknown) => unknown;
+
+/** Converters specialised per schema once: `from_json` converts every record with the same one. */
+const jsonConverters = new WeakMap<DataType, JsonConverter>();
+
+function jsonConverter(type: DataType): JsonConverter {
+  let c = jsonConverters.get(type);
+  if (!c) {
+    c = buildJsonConverter(type);
+    jsonConverters.set(type, c);
+  }
+  return c;
+}
+
+function buildJsonConverter(type: DataType): JsonConverter {
   if (type.kind === 'struct') {
-    if (typeof v !== 'object' || Array.isArray(v)) return undefined;
-    const o = v as Record<string, unknown>;
-    return type.fields.map((f) => {
-      const key = f.name in o ? f.name : Object.keys(o).find((k) => k.toLowerCase() === f.name.toLowerCase());
-      const x = key === undefined ? null : fromJsonValue(o[key], f.dataType);
-      return x === undefined ? null : x;
-    });
+    const names = type.fields.map((f) => f.name);
+    const lower = names.map((n) => n.toLowerCase());
+    const convs = type.fields.map((f) => jsonConverter(f.dataType));
+    const n = names.length;
+    return (v) => {
+      if (v === null || v === undefined) return null;
+      if (typeof v !== 'object' || Array.isArray(v)) return undefined;
+      const o = v as Record<string, unknown>;
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) {
+        const name = names[i];
+        // An exact key first; otherwise the first key equal ignoring case, as Spark matches fields.
+        const key = name in o ? name : Object.keys(o).find((k) => k.toLowerCase() === lower[i]);
+        const x = key === undefined ? null : convs[i](o[key]);
+        out[i] = x === undefined ? null : x;
+      }
+      return out;
+    };
   }
   if (type.kind === 'array') {
-    if (!Array.isArray(v)) return undefined;
-    return v.map((x) => {
-      const y = fromJsonValue(x, type.elementType);
-      return y === undefined ? null : y;
-    });
+    const el = jsonConverter(type.elementType);
+    return (v) => {
+      if (v === null || v === undefined) return null;
+      if (!Array.isArray(v)) return undefined;
+      return v.map((x) => {
+        const y = el(x);
+        return y === undefined ? null : y;
+      });
+    };
   }
   if (type.kind === 'map') {
-    if (typeof v !== 'object' || Array.isArray(v)) return undefined;
-    return new Map(Object.entries(v as object).map(([k, x]) => [k, fromJsonValue(x, type.valueType) ?? null]));
+    const val = jsonConverter(type.valueType);
+    return (v) => {
+      if (v === null || v === undefined) return null;
+      if (typeof v !== 'object' || Array.isArray(v)) return undefined;
+      return new Map(Object.entries(v as object).map(([k, x]) => [k, val(x) ?? null]));
+    };
   }
   switch (type.name) {
-    case 'string': return typeof v === 'string' ? v : JSON.stringify(v);
+    case 'string': return (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
     case 'int': case 'bigint': case 'smallint': case 'tinyint':
-      return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+      return (v) => (v === null || v === undefined ? null : typeof v === 'number' && Number.isInteger(v) ? v : undefined);
     case 'double': case 'float': case 'decimal':
-      return typeof v === 'number' ? v : undefined;
-    case 'boolean': return typeof v === 'boolean' ? v : undefined;
+      return (v) => (v === null || v === undefined ? null : typeof v === 'number' ? v : undefined);
+    case 'boolean': return (v) => (v === null || v === undefined ? null : typeof v === 'boolean' ? v : undefined);
     case 'timestamp': case 'timestamp_ntz':
-      if (typeof v === 'string') return parseTimestamp(v) ?? undefined;
-      if (typeof v === 'number') return Math.trunc(v * 1_000_000);
-      return undefined;
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        if (typeof v === 'string') return parseTimestamp(v) ?? undefined;
+        if (typeof v === 'number') return Math.trunc(v * 1_000_000);
+        return undefined;
+      };
     case 'date':
-      if (typeof v === 'string') {
-        const us = parseTimestamp(v);
-        return us === null ? undefined : Math.floor(us / 86_400_000_000);
-      }
-      return undefined;
-    default: return undefined;
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        if (typeof v === 'string') {
+          const us = parseTimestamp(v);
+          return us === null ? undefined : Math.floor(us / 86_400_000_000);
+        }
+        return undefined;
+      };
+    default: return (v) => (v === null || v === undefined ? null : undefined);
   }
 }
 
