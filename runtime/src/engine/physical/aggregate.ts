@@ -2,7 +2,7 @@ import { copyBuffer, type AggregateFn } from '../aggregates.js';
 import type { Row } from '../compile.js';
 import type { StructType } from '../types.js';
 import { encodeKey, prettyString } from '../values.js';
-import type { BatchContext, PhysicalOperator } from './operator.js';
+import { forEachRow, type BatchContext, type PhysicalOperator } from './operator.js';
 
 /** A group's state: its key values and one buffer per aggregate function. */
 export interface AggregateState {
@@ -92,7 +92,6 @@ export class AggregateExec implements PhysicalOperator {
   }
 
   execute(ctx: BatchContext): Row[] {
-    const rows = this.child.execute(ctx);
     const keyFns = this.keyFns;
     const nk = keyFns.length;
     const aggs = this.aggs;
@@ -100,10 +99,10 @@ export class AggregateExec implements PhysicalOperator {
     const compactIndex = this.compact ? this.compact.index : -1;
     if (ctx.execution === 'batch') {
       const groups = new Map<string, AggregateState>();
-      for (const row of rows) {
+      forEachRow(this.child, ctx, (row) => {
         const key = new Array(nk);
         for (let i = 0; i < nk; i++) key[i] = keyFns[i](row);
-        if (compactIndex >= 0 && key[compactIndex] === null) continue;
+        if (compactIndex >= 0 && key[compactIndex] === null) return;
         const k = this.encode(key);
         let g = groups.get(k);
         if (!g) {
@@ -111,7 +110,7 @@ export class AggregateExec implements PhysicalOperator {
           groups.set(k, g);
         }
         for (let i = 0; i < na; i++) g.bufs[i] = aggs[i].update(g.bufs[i], row);
-      }
+      });
       if (groups.size === 0 && nk === 0) groups.set('', { key: [], bufs: aggs.map((a) => a.create()) });
       return [...groups.values()].map((g) => this.emit(g));
     }
@@ -130,9 +129,10 @@ export class AggregateExec implements PhysicalOperator {
     const etCompactUs = this.compact ? this.compact.windowUs : 0;
     // Eviction scans all state, so it runs only when the watermark moved or this batch touched a group behind it.
     let touchedBehindWatermark = false;
-    for (const row of rows) {
+    // Rows are folded as the child produces them (see PhysicalOperator.forEachRow).
+    forEachRow(this.child, ctx, (row) => {
       for (let i = 0; i < nk; i++) scratch[i] = keyFns[i](row);
-      if (compactIndex >= 0 && scratch[compactIndex] === null) continue;
+      if (compactIndex >= 0 && scratch[compactIndex] === null) return;
       const key = scratch;
       const k = encode(key);
       if (watermarked) {
@@ -142,7 +142,7 @@ export class AggregateExec implements PhysicalOperator {
           lateKeys.add(k);
           trace.droppedLate++;
           if (trace.wantsRow) trace.addRow(this.rowTrace(row, key, inSchema, 'late', `${this.eventTime!.isWindow ? 'window end' : 'event time'} ${Math.floor(t / 1000)} <= watermark ${ctx.lateWatermarkMs}`));
-          continue;
+          return;
         }
       }
       let g = touched.get(k);
@@ -154,7 +154,7 @@ export class AggregateExec implements PhysicalOperator {
       const bufs = g.bufs;
       for (let i = 0; i < na; i++) bufs[i] = aggs[i].update(bufs[i], row);
       if (trace.wantsRow) trace.addRow(this.rowTrace(row, key, inSchema, 'updated'));
-    }
+    });
     // A global aggregation (no keys) still has its one group in complete mode.
     if (nk === 0 && touched.size === 0 && store.size === 0) touched.set('', { key: [], bufs: aggs.map((a) => a.create()) });
     for (const [k, g] of touched) store.put(k, g);
