@@ -239,10 +239,21 @@ function keyEncoder(keyTypes: StructType, compact: CompactWindowKey | null): (ke
   if (!primitive) return encodeKey;
   const n = keyTypes.fields.length;
   if (n === 1) return (key) => (key[0] === null ? NULL_KEY : String(key[0]));
-  if (n === 2) return (key) => `${key[0] === null ? NULL_KEY : key[0]}\u0001${key[1] === null ? NULL_KEY : key[1]}`;
+  // Consecutive rows mostly share a window start: remember the last text of each position, since
+  // turning a microsecond timestamp into text costs more than the rest of the key.
+  const lastValue: unknown[] = new Array(n).fill(undefined);
+  const lastText: string[] = new Array(n).fill('');
+  const text = (v: unknown, i: number): string => {
+    if (v === lastValue[i] && v !== undefined) return lastText[i];
+    const s = v === null ? NULL_KEY : String(v);
+    lastValue[i] = v;
+    lastText[i] = s;
+    return s;
+  };
+  if (n === 2) return (key) => `${text(key[0], 0)}\u0001${text(key[1], 1)}`;
   return (key) => {
     let s = '';
-    for (let i = 0; i < key.length; i++) s += `${key[i] === null ? NULL_KEY : key[i]}\u0001`;
+    for (let i = 0; i < key.length; i++) s += `${text(key[i], i)}\u0001`;
     return s;
   };
 }
