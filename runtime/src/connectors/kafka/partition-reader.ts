@@ -30,14 +30,15 @@
  * that needs those offsets fetches them itself and reports errors as usual).
  */
 import Cluster from 'kafkajs/src/cluster/index.js';
-import type { InternalFetchPartition, InternalMessage } from 'kafkajs/src/cluster/index.js';
+import type { InternalFetchPartition } from 'kafkajs/src/cluster/index.js';
 import { createLogger, LEVELS } from 'kafkajs/src/loggers/index.js';
 import defaultSocketFactory from 'kafkajs/src/network/socketFactory.js';
 import type { logCreator } from 'kafkajs';
 import { kafkajsConfig, TopicNames, type KafkaConnection } from './kafka-connection.js';
-import type { KafkaHeader, KafkaRecord, OffsetRange, PartitionOffsets } from './kafka-record.js';
+import type { KafkaRecord, OffsetRange, PartitionOffsets } from './kafka-record.js';
 import { reportDataLoss, type DataLossWarn } from './data-loss.js';
 import { errorKind, kafkaFailure, retrying } from './retry.js';
+import { decodedMessages, decodeRecordSet, fetchRaw, type RawFetchPartition } from './fetch-records.js';
 
 /** Options of {@link KafkajsPartitionReader}. */
 export interface PartitionReaderOptions {
@@ -72,8 +73,7 @@ interface PendingRange extends OffsetRange {
   beyondNext?: number;
 }
 
-/** Headers of the many records that have none (never mutated). */
-const NO_HEADERS: KafkaHeader[] = Object.freeze([]) as unknown as KafkaHeader[];
+
 const quietLogs: logCreator = () => () => {};
 
 /** The kafkajs implementation of the Kafka source's partition reader. */
@@ -329,7 +329,7 @@ export class KafkajsPartitionReader {
         }
         let response;
         try {
-          response = await broker.fetch({
+          const request = {
             replicaId: -1,
             isolationLevel: READ_UNCOMMITTED,
             // A read-ahead must not park in the broker's purgatory ahead of the next real read.
@@ -337,7 +337,9 @@ export class KafkajsPartitionReader {
             minBytes: 1,
             maxBytes: parts.reduce((sum, p) => sum + this.fetchBytes(p), 0),
             topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
-          });
+          };
+          // Record sets kept as bytes and read by fetch-records.ts; kafkajs decodes older versions.
+          response = (await fetchRaw(broker, request)) ?? (await broker.fetch(request));
         } catch (e) {
           const root = e as { name?: string; topic?: string; partition?: number };
           if (root.name === 'KafkaJSOffsetOutOfRange' && !speculative) {
@@ -353,7 +355,7 @@ export class KafkajsPartitionReader {
           const topic = this.names.fromBroker(t.topicName) ?? t.topicName;
           for (const part of t.partitions) {
             const p = parts.find((q) => q.topic === topic && q.partition === part.partition);
-            if (p) await this.consume(c, p, topic, part, results[p.index]!, speculative);
+            if (p) await this.consume(c, p, topic, part as InternalFetchPartition & Partial<RawFetchPartition>, results[p.index]!, speculative);
           }
         }
       }),
@@ -386,48 +388,32 @@ export class KafkajsPartitionReader {
     c: Cluster,
     p: PendingRange,
     topic: string,
-    part: InternalFetchPartition,
+    part: InternalFetchPartition & Partial<RawFetchPartition>,
     out: KafkaRecord[],
     speculative: boolean,
   ): Promise<void> {
-    let advanced = false;
-    let bytes = 0;
-    let counted = 0;
     const key = spanKey(topic, p.partition);
     this.highWatermarks.set(key, Number(part.highWatermark));
-    const messages = part.messages;
-    for (let i = 0; i < messages.length; i++) {
-      const m = messages[i]!;
-      // key + value + ~70 bytes of record and batch framing (amortised)
-      bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0) + 70;
-      counted++;
-      const offset = Number(m.offset);
-      if (offset < p.next) continue; // a batch starts before the fetch offset
-      if (offset >= p.until) {
+    // Records before the fetch offset (the batch holding it starts earlier) are left out.
+    const got = part.records
+      ? await decodeRecordSet(part.records, topic, part.partition, p.next)
+      : decodedMessages(part.messages, topic, part.partition, p.next);
+    // key + value + ~70 bytes of record and batch framing (amortised)
+    if (got.count > 0) this.recordBytes.set(key, got.bytes / got.count);
+    if (got.last >= p.next) {
+      const recs = got.records;
+      let i = 0;
+      while (i < recs.length && recs[i]!.offset < p.until) out.push(recs[i++]!);
+      if (got.last >= p.until) {
         p.next = p.until;
-        advanced = true;
         // The rest of the record batch is decoded already: keep it for the next range.
         if (this.readAhead) {
-          const beyond: KafkaRecord[] = [];
-          let end = offset;
-          for (let j = i; j < messages.length; j++) {
-            const x = messages[j]!;
-            const o = Number(x.offset);
-            if (o < end) continue;
-            end = o + 1;
-            if (!x.isControlRecord) beyond.push(toRecord(topic, part.partition, x, o));
-          }
-          p.beyond = beyond;
-          p.beyondNext = end;
+          p.beyond = recs.slice(i);
+          p.beyondNext = got.last + 1;
         }
-        break;
+      } else {
+        p.next = got.last + 1;
       }
-      p.next = offset + 1;
-      advanced = true;
-      if (!m.isControlRecord) out.push(toRecord(topic, part.partition, m, offset));
-    }
-    if (counted > 0) this.recordBytes.set(key, bytes / counted);
-    if (advanced) {
       p.emptyRounds = 0;
       return;
     }
@@ -509,33 +495,4 @@ export class KafkajsPartitionReader {
 
 function spanKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
-}
-
-function toRecord(topic: string, partition: number, m: InternalMessage, offset: number): KafkaRecord {
-  return {
-    key: m.key,
-    value: m.value,
-    topic,
-    partition,
-    offset,
-    timestamp: Number(m.timestamp),
-    timestampType: m.batchContext?.timestampType ?? 0,
-    headers: toHeaders(m.headers),
-  };
-}
-
-/** kafkajs folds headers into an object (repeated keys become arrays); Spark wants a list. */
-function toHeaders(h: InternalMessage['headers']): KafkaHeader[] {
-  let any = false;
-  for (const _ in h) {
-    any = true;
-    break;
-  }
-  if (!any) return NO_HEADERS;
-  const out: KafkaHeader[] = [];
-  for (const [key, v] of Object.entries(h ?? {})) {
-    if (Array.isArray(v)) for (const one of v) out.push({ key, value: one ?? null });
-    else out.push({ key, value: v ?? null });
-  }
-  return out;
 }
