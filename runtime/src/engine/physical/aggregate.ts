@@ -110,7 +110,7 @@ export class AggregateExec implements PhysicalOperator {
           groups.set(k, g);
         }
         for (let i = 0; i < na; i++) g.bufs[i] = aggs[i].update(g.bufs[i], row);
-      });
+      }, true);
       if (groups.size === 0 && nk === 0) groups.set('', { key: [], bufs: aggs.map((a) => a.create()) });
       return [...groups.values()].map((g) => this.emit(g));
     }
@@ -129,12 +129,25 @@ export class AggregateExec implements PhysicalOperator {
     const etCompactUs = this.compact ? this.compact.windowUs : 0;
     // Eviction scans all state, so it runs only when the watermark moved or this batch touched a group behind it.
     let touchedBehindWatermark = false;
-    // Rows are folded as the child produces them (see PhysicalOperator.forEachRow).
+    // Two-part keys (window and one column) are looked up by value first: within a batch most rows
+    // repeat a key, and building and hashing its text was the aggregate's main cost.
+    const memo = nk === 2 ? new Map<unknown, Map<unknown, string>>() : null;
+    // Rows are folded as the child produces them (see PhysicalOperator.forEachRow); aggregate
+    // functions and the trace keep values, never the row array.
     forEachRow(this.child, ctx, (row) => {
       for (let i = 0; i < nk; i++) scratch[i] = keyFns[i](row);
       if (compactIndex >= 0 && scratch[compactIndex] === null) return;
       const key = scratch;
-      const k = encode(key);
+      let k: string;
+      if (memo) {
+        let inner = memo.get(key[0]);
+        if (!inner) memo.set(key[0], (inner = new Map()));
+        let s = inner.get(key[1]);
+        if (s === undefined) inner.set(key[1], (s = encode(key)));
+        k = s;
+      } else {
+        k = encode(key);
+      }
       if (watermarked) {
         const t = etCompact ? (key[etIndex] as number) + etCompactUs : this.timeOf(key);
         if (t !== null && t <= evictUs) touchedBehindWatermark = true;
@@ -154,7 +167,7 @@ export class AggregateExec implements PhysicalOperator {
       const bufs = g.bufs;
       for (let i = 0; i < na; i++) bufs[i] = aggs[i].update(bufs[i], row);
       if (trace.wantsRow) trace.addRow(this.rowTrace(row, key, inSchema, 'updated'));
-    });
+    }, true);
     // A global aggregation (no keys) still has its one group in complete mode.
     if (nk === 0 && touched.size === 0 && store.size === 0) touched.set('', { key: [], bufs: aggs.map((a) => a.create()) });
     for (const [k, g] of touched) store.put(k, g);

@@ -20,10 +20,10 @@ export class FilterExec implements PhysicalOperator {
     return out;
   }
 
-  forEachRow(ctx: BatchContext, f: (row: Row) => void): void {
+  forEachRow(ctx: BatchContext, f: (row: Row) => void, transient = false): void {
     const cond = this.condition.eval;
     forEachRow(this.child, ctx, (row) => {
       if (cond(row) === true) f(row);
-    });
+    }, transient);
   }
 }

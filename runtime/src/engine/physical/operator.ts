@@ -67,14 +67,16 @@ export interface PhysicalOperator {
    * collecting them. Row-at-a-time operators (scan, project, filter, watermark) offer it so that a
    * consumer such as the aggregate folds each row while it is young instead of holding every
    * intermediate row of a large batch at once (which is what made garbage collection expensive).
+   * `transient` promises that `f` keeps no reference to the row array after it returns (it may keep
+   * the values), so a projection may hand over the same array every time.
    */
-  forEachRow?(ctx: BatchContext, f: (row: Row) => void): void;
+  forEachRow?(ctx: BatchContext, f: (row: Row) => void, transient?: boolean): void;
 }
 
 /** Streams `op`'s rows to `f` when it can, else runs it and walks the result. */
-export function forEachRow(op: PhysicalOperator, ctx: BatchContext, f: (row: Row) => void): void {
+export function forEachRow(op: PhysicalOperator, ctx: BatchContext, f: (row: Row) => void, transient = false): void {
   if (op.forEachRow) {
-    op.forEachRow(ctx, f);
+    op.forEachRow(ctx, f, transient);
     return;
   }
   const rows = op.execute(ctx);

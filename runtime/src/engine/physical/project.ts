@@ -23,7 +23,7 @@ export class ProjectExec implements PhysicalOperator {
     return `${this.generator ? 'Generate+Project' : 'Project'} [${this.exprs.map((e) => e.name).join(', ')}]`;
   }
 
-  forEachRow(ctx: BatchContext, f: (row: Row) => void): void {
+  forEachRow(ctx: BatchContext, f: (row: Row) => void, transient = false): void {
     if (this.generator) {
       // A generator multiplies rows; collect them as execute does.
       const rows = this.execute(ctx);
@@ -32,11 +32,13 @@ export class ProjectExec implements PhysicalOperator {
     }
     const fns = this.fns;
     const n = fns.length;
+    const scratch = transient ? new Array(n) : null;
+    // Compiled expressions read the input row while they run and keep only values: the child may reuse it.
     forEachRow(this.child, ctx, (row) => {
-      const o = new Array(n);
+      const o = scratch ?? new Array(n);
       for (let i = 0; i < n; i++) o[i] = fns[i](row);
       f(o);
-    });
+    }, true);
   }
 
   execute(ctx: BatchContext): Row[] {

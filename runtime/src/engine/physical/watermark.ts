@@ -31,16 +31,16 @@ export class EventTimeWatermarkExec implements PhysicalOperator {
     return rows;
   }
 
-  forEachRow(ctx: BatchContext, f: (row: Row) => void): void {
+  forEachRow(ctx: BatchContext, f: (row: Row) => void, transient = false): void {
     if (ctx.execution !== 'streaming') {
-      forEachRow(this.child, ctx, f);
+      forEachRow(this.child, ctx, f, transient);
       return;
     }
     const stats = this.stats(ctx);
     forEachRow(this.child, ctx, (row) => {
       this.observe(stats, row);
       f(row);
-    });
+    }, transient);
   }
 
   private stats(ctx: BatchContext): EventTimeStats {
