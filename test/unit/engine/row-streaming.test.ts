@@ -47,7 +47,7 @@ describe('rows streamed into aggregates', () => {
     input.addData(readings.slice(3));
     await q.processAllAvailable();
     const sink = spark.memorySinks.get('streamed')!;
-    const rows = renderRows(sink.allRows(), q.schema ?? sink.schema).map((r) => [String(r[0]), ...r.slice(1)]);
+    const rows = renderRows(sink.allRows(), sink.schema!).map((r) => [String(r[0]), ...r.slice(1)]);
     expect(rows).toEqual([
       ['2024-01-01 00:00:00,2024-01-01 00:01:00', 'a', [['a', 1], ['a', 2]], 2],
       ['2024-01-01 00:01:00,2024-01-01 00:02:00', 'b', [['b', 3]], 1],
