@@ -374,12 +374,13 @@ export class KafkajsPartitionReader {
 
   /**
    * Bytes to ask for: what the rest of the range should take at the observed record size, plus
-   * slack, within [64 KiB, maxBytesPerPartition]. Kafka decodes nothing for us, so every record
-   * fetched beyond `until` is decoded and thrown away; a broker still returns at least one whole
-   * record batch when it is larger (KIP-74), so a low estimate only costs another round.
+   * slack, within [64 KiB, maxBytesPerPartition]. Records fetched beyond `until` are decoded and
+   * then thrown away (or, with read-ahead, kept but paid for before the batch can start); a broker
+   * still returns at least one whole record batch when it is larger (KIP-74), so a low estimate only
+   * costs another round. Before any record is seen, 128 bytes (a small JSON event with framing).
    */
   private fetchBytes(p: PendingRange): number {
-    const perRecord = this.recordBytes.get(spanKey(p.topic, p.partition)) ?? 256;
+    const perRecord = this.recordBytes.get(spanKey(p.topic, p.partition)) ?? 128;
     const wanted = Math.ceil((p.until - p.next) * perRecord * 1.1) + 16 * 1024;
     return Math.max(64 * 1024, Math.min(this.maxBytes, wanted));
   }
