@@ -10,6 +10,7 @@
  *                                and `messages` empty; only for Fetch v11, the version kafkajs uses
  *                                with any broker since Kafka 2.3 — otherwise `undefined`, and the
  *                                caller uses kafkajs' own `broker.fetch`
+ *   firstBatch(set)            → base offset, last offset, length and CRC of its first batch
  *   decodeRecordSet(set, …, from) → the records with offset ≥ from of every complete record batch,
  *                                in offset order (a batch cut short by the fetch size is skipped,
  *                                as kafkajs does), and the last offset seen, control records
@@ -47,8 +48,18 @@ export interface RawFetchResponse {
   responses: Array<{ topicName: string; partitions: RawFetchPartition[] }>;
 }
 
+/** Identity of a record batch: where it starts and ends, and its length and CRC. */
+export interface BatchIdentity {
+  readonly base: number;
+  readonly last: number;
+  readonly length: number;
+  readonly crc: number;
+}
+
 /** What {@link decodeRecordSet} found. */
 export interface DecodedRecords {
+  /** Every complete v2 batch read (its identity), in order; empty for old message sets. */
+  batches: BatchIdentity[];
   /** Data records with offset ≥ from, in offset order. */
   records: KafkaRecord[];
   /** The highest offset seen at or after `from` (control records included); -1 if none. */
@@ -123,7 +134,7 @@ async function decodeFetchV11(raw: Buffer): Promise<RawFetchResponse & Record<st
 
 /** Reads the records with offset ≥ `from` of a record set (see the contract above). */
 export async function decodeRecordSet(set: Buffer, topic: string, partition: number, from: number): Promise<DecodedRecords> {
-  const out: DecodedRecords = { records: [], last: -1, count: 0, bytes: 0 };
+  const out: DecodedRecords = { batches: [], records: [], last: -1, count: 0, bytes: 0 };
   if (set.length <= MAGIC_OFFSET) return out;
   if (set[MAGIC_OFFSET] !== 2) {
     // An old message set (magic 0 or 1): kafkajs' decoder, from the size prefix it expects.
@@ -140,6 +151,7 @@ export async function decodeRecordSet(set: Buffer, topic: string, partition: num
     if (end > set.length) break; // cut short by the fetch size
     const attributes = set.readInt16BE(pos + 21);
     const lastOffset = base + set.readInt32BE(pos + 23);
+    out.batches.push({ base, last: lastOffset, length: end - pos, crc: set.readUInt32BE(pos + 17) });
     if (lastOffset < from) {
       // Wholly before the range (a fetch starts at the batch holding `from`): nothing to read.
       pos = end;
@@ -154,6 +166,13 @@ export async function decodeRecordSet(set: Buffer, topic: string, partition: num
     pos = end;
   }
   return out;
+}
+
+/** The identity of the first record batch of a record set, if it is a v2 batch. */
+export function firstBatch(set: Buffer): BatchIdentity | undefined {
+  if (set.length < BATCH_HEADER || set[MAGIC_OFFSET] !== 2) return undefined;
+  const base = int64(set, 0);
+  return { base, last: base + set.readInt32BE(23), length: 12 + set.readInt32BE(8), crc: set.readUInt32BE(17) };
 }
 
 /** Reads the records of one uncompressed v2 batch at [pos, end). */
@@ -213,7 +232,7 @@ function readBatch(out: DecodedRecords, b: Buffer, pos: number, end: number, bas
 
 /** The records with offset ≥ `from` of messages kafkajs decoded (any Fetch version). */
 export function decodedMessages(messages: InternalMessage[], topic: string, partition: number, from: number): DecodedRecords {
-  const out: DecodedRecords = { records: [], last: -1, count: 0, bytes: 0 };
+  const out: DecodedRecords = { batches: [], records: [], last: -1, count: 0, bytes: 0 };
   addMessages(out, messages, topic, partition, from);
   return out;
 }

@@ -22,9 +22,12 @@
  *   records decoded past `until` (the tail of a record batch) are kept instead of dropped
  *   kept records of a partition cover one contiguous span [from, next): every record Kafka holds
  *   there (control records and compacted gaps excepted); a read starting inside the span takes its
- *   records from it and fetches only the rest, any other read drops it
+ *   records from it and fetches only the rest, any other read drops it; before records are taken,
+ *   the broker's first batch at the span's start must match the batch they came from (base offset,
+ *   length, CRC), else the span is dropped (a topic recreated with as many records lists the same)
  *   partitionOffsets() drops spans outside [earliest, latest) of the partition (deleted, recreated
- *   or truncated) and the spans of partitions that are gone; close() drops all
+ *   or truncated) and the spans of partitions that are gone, and a read-ahead in flight stores
+ *   nothing if a listed partition shrank, lost records at its start or is gone; close() drops all
  * A range therefore returns the same records whether they came from the span or from a fetch: an
  * offset names one record for the life of a partition. Read-ahead failures are ignored (the read
  * that needs those offsets fetches them itself and reports errors as usual).
@@ -38,7 +41,7 @@ import { kafkajsConfig, TopicNames, type KafkaConnection } from './kafka-connect
 import type { KafkaRecord, OffsetRange, PartitionOffsets } from './kafka-record.js';
 import { reportDataLoss, type DataLossWarn } from './data-loss.js';
 import { errorKind, kafkaFailure, retrying } from './retry.js';
-import { decodedMessages, decodeRecordSet, fetchRaw, type RawFetchPartition } from './fetch-records.js';
+import { decodedMessages, decodeRecordSet, fetchRaw, firstBatch, type BatchIdentity, type RawFetchPartition } from './fetch-records.js';
 
 /** Options of {@link KafkajsPartitionReader}. */
 export interface PartitionReaderOptions {
@@ -59,6 +62,8 @@ interface Span {
   from: number;
   next: number;
   records: KafkaRecord[];
+  /** The record batches the span came from, in order (checked against the broker before use). */
+  batches: BatchIdentity[];
 }
 
 const READ_UNCOMMITTED = 0;
@@ -71,6 +76,8 @@ interface PendingRange extends OffsetRange {
   /** With read-ahead: records decoded at or past `until`, and the offset after the last one. */
   beyond?: KafkaRecord[];
   beyondNext?: number;
+  /** Identities of the batches decoded for this range (only v2 record sets; empty otherwise). */
+  batches?: BatchIdentity[];
 }
 
 
@@ -86,8 +93,10 @@ export class KafkajsPartitionReader {
   private readonly deadlineMs: number;
   /** Observed bytes per record, per partition: sizes Fetch requests to the range still needed. */
   private readonly recordBytes = new Map<string, number>();
-  /** Each partition's high watermark in the last Fetch answer (read-ahead stops there). */
+  /** Each partition's high watermark in the last Fetch answer or listing (read-ahead stops there). */
   private readonly highWatermarks = new Map<string, number>();
+  /** Each partition's earliest offset in the last listing. */
+  private readonly earliests = new Map<string, number>();
   private readonly readAhead: boolean;
   /** Read-ahead spans by `topic\0partition` (see the contract above). */
   private readonly spans = new Map<string, Span>();
@@ -169,16 +178,24 @@ export class KafkajsPartitionReader {
     const listed = new Set(topics);
     const topicOf = (k: string) => k.slice(0, k.indexOf('\u0000'));
     const byKey = new Map(now.map((p) => [spanKey(p.topic, p.partition), p]));
-    // A partition that shrank or vanished was truncated, deleted or recreated: a read-ahead still
-    // in flight may hold its old records, so it must not store them.
-    let shrank = false;
+    // A partition that shrank, lost records at its start or vanished was truncated, trimmed, deleted
+    // or recreated: a read-ahead still in flight may hold records it no longer has, so it must not
+    // store them.
+    let changed = false;
     for (const [k, hw] of this.highWatermarks) {
       const p = byKey.get(k);
-      if (p ? p.latest < hw : listed.has(topicOf(k))) shrank = true;
+      if (p ? p.latest < hw || p.earliest > (this.earliests.get(k) ?? 0) : listed.has(topicOf(k))) changed = true;
     }
-    if (shrank) this.spanGeneration++;
-    for (const [k, p] of byKey) this.highWatermarks.set(k, p.latest);
-    for (const k of [...this.highWatermarks.keys()]) if (!byKey.has(k) && listed.has(topicOf(k))) this.highWatermarks.delete(k);
+    if (changed) this.spanGeneration++;
+    for (const [k, p] of byKey) {
+      this.highWatermarks.set(k, p.latest);
+      this.earliests.set(k, p.earliest);
+    }
+    for (const k of [...this.highWatermarks.keys()]) {
+      if (byKey.has(k) || !listed.has(topicOf(k))) continue;
+      this.highWatermarks.delete(k);
+      this.earliests.delete(k);
+    }
     for (const [k, s] of this.spans) {
       const p = byKey.get(k);
       if (p ? s.from < p.earliest || s.next > p.latest : listed.has(topicOf(k))) this.spans.delete(k);
@@ -196,6 +213,7 @@ export class KafkajsPartitionReader {
    */
   async readRanges(ranges: readonly OffsetRange[]): Promise<KafkaRecord[][]> {
     if (this.ahead) await this.ahead;
+    if (this.spans.size > 0) await this.checkSpans(ranges);
     const results: KafkaRecord[][] = ranges.map(() => []);
     const pending: PendingRange[] = ranges
       .map((r, i) => ({ ...r, next: this.takeFromSpan(r, results[i]!), index: i, emptyRounds: 0 }))
@@ -216,7 +234,7 @@ export class KafkajsPartitionReader {
         const p = pending[i]!;
         if (p.next < p.until) continue;
         pending.splice(i, 1);
-        if (p.beyond) this.spans.set(spanKey(p.topic, p.partition), { from: p.until, next: p.beyondNext!, records: p.beyond });
+        if (p.beyond) this.keepSpan(spanKey(p.topic, p.partition), { from: p.until, next: p.beyondNext!, records: p.beyond, batches: p.batches ?? [] });
       }
     }
     if (this.readAhead) this.startReadAhead(ranges);
@@ -243,8 +261,76 @@ export class KafkajsPartitionReader {
       this.spans.delete(k);
       return s.next;
     }
-    this.spans.set(k, { from: r.until, next: s.next, records: recs.slice(i) });
+    this.keepSpan(k, { from: r.until, next: s.next, records: recs.slice(i), batches: s.batches });
     return r.until;
+  }
+
+  /**
+   * Keeps a span whose first offset's batch is known (only those can be checked before use), with
+   * the batches before that one left out.
+   */
+  private keepSpan(k: string, s: Span): void {
+    const i = s.batches.findIndex((b) => b.last >= s.from);
+    if (i < 0) {
+      this.spans.delete(k);
+      return;
+    }
+    this.spans.set(k, { ...s, batches: i === 0 ? s.batches : s.batches.slice(i) });
+  }
+
+  /**
+   * Before records are taken from spans, asks the broker for the first batch of each span that the
+   * ranges will use and drops the span unless that batch is the one the span came from (same base
+   * offset, length and CRC): a topic deleted and recreated since the records were fetched may hold
+   * other records at the same offsets, which listings alone cannot always tell.
+   */
+  private async checkSpans(ranges: readonly OffsetRange[]): Promise<void> {
+    const used = new Map<string, { topic: string; partition: number; span: Span }>();
+    for (const r of ranges) {
+      const k = spanKey(r.topic, r.partition);
+      const s = this.spans.get(k);
+      if (s && r.from >= s.from && r.from < s.next && r.from < r.until) used.set(k, { topic: r.topic, partition: r.partition, span: s });
+    }
+    if (used.size === 0) return;
+    const confirmed = new Set<string>();
+    try {
+      const c = this.cluster;
+      if (!c) throw new Error('not connected');
+      const byLeader = new Map<string, Array<{ topic: string; partition: number; span: Span }>>();
+      for (const u of used.values()) {
+        const nodeId = Object.keys(c.findLeaderForPartitions(this.names.toBroker(u.topic), [u.partition]))[0];
+        if (nodeId === undefined) continue;
+        byLeader.set(nodeId, [...(byLeader.get(nodeId) ?? []), u]);
+      }
+      await Promise.all([...byLeader].map(async ([nodeId, parts]) => {
+        const broker = await c.findBroker({ nodeId });
+        const topics = new Map<string, Array<{ partition: number; fetchOffset: string; maxBytes: number }>>();
+        let total = 0;
+        for (const u of parts) {
+          const bt = this.names.toBroker(u.topic);
+          // Exactly the first batch's size: the broker sends whole batches that fit, so that one alone.
+          const size = u.span.batches[0]!.length;
+          total += size;
+          topics.set(bt, [...(topics.get(bt) ?? []), { partition: u.partition, fetchOffset: String(u.span.from), maxBytes: size }]);
+        }
+        const response = await fetchRaw(broker, {
+          replicaId: -1, isolationLevel: READ_UNCOMMITTED, maxWaitTime: 0, minBytes: 1, maxBytes: total,
+          topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
+        });
+        for (const t of response?.responses ?? []) {
+          const topic = this.names.fromBroker(t.topicName) ?? t.topicName;
+          for (const part of t.partitions) {
+            const k = spanKey(topic, part.partition);
+            const want = used.get(k)?.span.batches[0];
+            const got = firstBatch(part.records);
+            if (want && got && got.base === want.base && got.length === want.length && got.crc === want.crc) confirmed.add(k);
+          }
+        }
+      }));
+    } catch {
+      // Unconfirmed spans are dropped below; the read then fetches and reports errors itself.
+    }
+    for (const k of used.keys()) if (!confirmed.has(k)) this.spans.delete(k);
   }
 
   /** Fetches, once and in the background, the range that follows each range just read. */
@@ -274,9 +360,10 @@ export class KafkajsPartitionReader {
           const s = this.spans.get(k);
           const records = p.beyond ? got.concat(p.beyond) : got;
           const end = p.beyond ? p.beyondNext! : p.next;
+          const batches = p.batches ?? [];
           // Join the span kept from the read (it ends where this fetch started), else start one.
-          if (s && s.next === p.from) this.spans.set(k, { from: s.from, next: end, records: s.records.concat(records) });
-          else if (!s) this.spans.set(k, { from: p.from, next: end, records });
+          if (s && s.next === p.from) this.keepSpan(k, { from: s.from, next: end, records: s.records.concat(records), batches: s.batches.concat(batches) });
+          else if (!s) this.keepSpan(k, { from: p.from, next: end, records, batches });
         }
       })
       .catch(() => undefined)
@@ -401,6 +488,7 @@ export class KafkajsPartitionReader {
       : decodedMessages(part.messages, topic, part.partition, p.next);
     // key + value + ~70 bytes of record and batch framing (amortised)
     if (got.count > 0) this.recordBytes.set(key, got.bytes / got.count);
+    if (this.readAhead) p.batches = got.batches;
     if (got.last >= p.next) {
       const recs = got.records;
       let i = 0;
