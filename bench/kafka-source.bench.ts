@@ -20,8 +20,9 @@
  * Each round measures reader, bare and pipeline once, after a warm-up of every path; rounds
  * (`BENCH_ROUNDS`, default 3) show the spread, and the summary gives the median of each ratio.
  * Kafka: `STREAMLAB_KAFKA` (host:port) when set, else a private local JVM broker from the cached jars
- * (`npm run services:fetch`). Size: `BENCH_RECORDS` (default 200000; 1000000 shows the steady
- * state with fixed costs amortised) JSON readings over 3 partitions.
+ * (`npm run services:fetch`). Size: `BENCH_RECORDS` (default 200000) JSON readings over 3
+ * partitions. A larger N also means more windows, and in complete mode every batch re-emits, and the
+ * state store snapshots, every group so far: at 1,000,000 that cost, not the source, sets the pace.
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaWriter } from '../runtime/src/connectors/kafka/kafka-writer.js';
