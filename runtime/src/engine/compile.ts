@@ -186,64 +186,110 @@ export interface JsonConversionState {
  * counts as malformed.
  */
 export function fromJsonValue(v: unknown, type: DataType, state: JsonConversionState = { bad: false }): unknown {
-  if (v === null || v === undefined) return null;
+  return jsonConverter(type)(v, state);
+}
+
+type JsonConverter = (v: unknown, state: JsonConversionState) => unknown;
+
+/** Converters specialised per schema once: `from_json` converts every record with the same one. */
+const jsonConverters = new WeakMap<DataType, JsonConverter>();
+
+function jsonConverter(type: DataType): JsonConverter {
+  let c = jsonConverters.get(type);
+  if (!c) {
+    c = buildJsonConverter(type);
+    jsonConverters.set(type, c);
+  }
+  return c;
+}
+
+function buildJsonConverter(type: DataType): JsonConverter {
   if (type.kind === 'struct') {
-    if (typeof v !== 'object' || Array.isArray(v)) return undefined;
-    const o = v as Record<string, unknown>;
-    return type.fields.map((f) => {
-      const key = f.name in o ? f.name : Object.keys(o).find((k) => k.toLowerCase() === f.name.toLowerCase());
-      const x = key === undefined ? null : fromJsonValue(o[key], f.dataType, state);
-      if (x !== undefined) return x;
-      state.bad = true;
-      return null;
-    });
+    const names = type.fields.map((f) => f.name);
+    const lower = names.map((n) => n.toLowerCase());
+    const convs = type.fields.map((f) => jsonConverter(f.dataType));
+    const n = names.length;
+    return (v, state) => {
+      if (v === null || v === undefined) return null;
+      if (typeof v !== 'object' || Array.isArray(v)) return undefined;
+      const o = v as Record<string, unknown>;
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) {
+        const name = names[i];
+        // An exact key first; otherwise the first key equal ignoring case, as Spark matches fields.
+        const key = name in o ? name : Object.keys(o).find((k) => k.toLowerCase() === lower[i]);
+        const x = key === undefined ? null : convs[i](o[key], state);
+        if (x === undefined) {
+          state.bad = true;
+          out[i] = null;
+        } else out[i] = x;
+      }
+      return out;
+    };
   }
   if (type.kind === 'array') {
-    if (!Array.isArray(v)) return undefined;
-    const out: unknown[] = [];
-    for (const x of v) {
-      const y = fromJsonValue(x, type.elementType, state);
-      if (y === undefined) return undefined;
-      out.push(y);
-    }
-    return out;
+    const el = jsonConverter(type.elementType);
+    return (v, state) => {
+      if (v === null || v === undefined) return null;
+      if (!Array.isArray(v)) return undefined;
+      const out = new Array<unknown>(v.length);
+      for (let i = 0; i < v.length; i++) {
+        const y = el(v[i], state);
+        if (y === undefined) return undefined;
+        out[i] = y;
+      }
+      return out;
+    };
   }
   if (type.kind === 'map') {
-    if (typeof v !== 'object' || Array.isArray(v)) return undefined;
-    const out = new Map<string, unknown>();
-    for (const [k, x] of Object.entries(v as object)) {
-      const y = fromJsonValue(x, type.valueType, state);
-      if (y === undefined) return undefined;
-      out.set(k, y);
-    }
-    return out;
+    const val = jsonConverter(type.valueType);
+    return (v, state) => {
+      if (v === null || v === undefined) return null;
+      if (typeof v !== 'object' || Array.isArray(v)) return undefined;
+      const out = new Map<string, unknown>();
+      for (const [k, x] of Object.entries(v as object)) {
+        const y = val(x, state);
+        if (y === undefined) return undefined;
+        out.set(k, y);
+      }
+      return out;
+    };
   }
   switch (type.name) {
-    case 'string': return typeof v === 'string' ? v : JSON.stringify(v);
+    case 'string': return (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
     case 'int': case 'bigint': case 'smallint': case 'tinyint':
-      return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+      return (v) => (v === null || v === undefined ? null : typeof v === 'number' && Number.isInteger(v) ? v : undefined);
     case 'double': case 'float':
-      if (typeof v === 'number') return v;
-      // Jackson's non-numeric numbers, which Spark allows by default as strings.
-      if (v === 'NaN') return NaN;
-      if (v === 'Infinity' || v === '+Infinity' || v === '+INF') return Infinity;
-      if (v === '-Infinity' || v === '-INF') return -Infinity;
-      return undefined;
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        if (typeof v === 'number') return v;
+        // Jackson's non-numeric numbers, which Spark allows by default as strings.
+        if (v === 'NaN') return NaN;
+        if (v === 'Infinity' || v === '+Infinity' || v === '+INF') return Infinity;
+        if (v === '-Infinity' || v === '-INF') return -Infinity;
+        return undefined;
+      };
     case 'decimal':
-      return typeof v === 'number' ? v : undefined;
-    case 'boolean': return typeof v === 'boolean' ? v : undefined;
+      return (v) => (v === null || v === undefined ? null : typeof v === 'number' ? v : undefined);
+    case 'boolean': return (v) => (v === null || v === undefined ? null : typeof v === 'boolean' ? v : undefined);
     case 'timestamp': case 'timestamp_ntz':
-      if (typeof v === 'string') return parseTimestamp(v) ?? undefined;
-      // A JSON integer is seconds since the epoch; a fractional number is not read.
-      if (typeof v === 'number' && Number.isInteger(v)) return v * 1_000_000;
-      return undefined;
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        if (typeof v === 'string') return parseTimestamp(v) ?? undefined;
+        // A JSON integer is seconds since the epoch; a fractional number is not read.
+        if (typeof v === 'number' && Number.isInteger(v)) return v * 1_000_000;
+        return undefined;
+      };
     case 'date':
-      if (typeof v === 'string') {
-        const us = parseTimestamp(v);
-        return us === null ? undefined : Math.floor(us / 86_400_000_000);
-      }
-      return undefined;
-    default: return undefined;
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        if (typeof v === 'string') {
+          const us = parseTimestamp(v);
+          return us === null ? undefined : Math.floor(us / 86_400_000_000);
+        }
+        return undefined;
+      };
+    default: return (v) => (v === null || v === undefined ? null : undefined);
   }
 }
 
@@ -940,6 +986,8 @@ class Compiler {
         const type = schemaArg(args[1], 'from_json');
         const failFast = args.length > 2 && /FAILFAST/i.test(JSON.stringify((args[2] as { value?: unknown }).value ?? ''));
         const allNull = type.kind === 'struct' ? () => type.fields.map(() => null) : () => null;
+        const convert = jsonConverter(type);
+        const state: JsonConversionState = { bad: false };
         return this.mk(type, name, (row) => {
           const s = c(row) as string | null;
           if (s === null) return null;
@@ -951,8 +999,8 @@ class Compiler {
             noteMalformed(this.ctx, s);
             return allNull();
           }
-          const state: JsonConversionState = { bad: false };
-          const v = fromJsonValue(parsed, type, state);
+          state.bad = false;
+          const v = convert(parsed, state);
           if (v === undefined || state.bad) {
             if (failFast) throw new AnalysisException(`[MALFORMED_RECORD_IN_PARSING] Malformed records are detected in record parsing: ${s}. Parse Mode: FAILFAST.`, { code: 'MALFORMED_RECORD_IN_PARSING' });
             noteMalformed(this.ctx, s);

@@ -125,6 +125,70 @@ export function triggerIntervalMillis(value: string | number): number {
  * (Spark's CAST returns NULL for unparsable strings in non-ANSI mode).
  */
 export function parseTimestamp(text: string): number | null {
+  const fast = parseIsoTimestamp(text);
+  return fast !== undefined ? fast : parseTimestampText(text);
+}
+
+/** Digit value of the character at `i`, or -1. */
+function digitAt(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/** Days from 1970-01-01 to the first of `month` (1–12) of `year` in the proleptic Gregorian calendar. */
+function daysToMonthStart(year: number, month: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5);
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+/**
+ * The common machine-written form `yyyy-MM-dd[T ]HH:mm:ss[.fraction][Z]` (four-digit year from
+ * 1000), read without a regex or a Date: JSON events carry it on every record. Answers exactly what
+ * {@link parseTimestampText} answers (a day past the month's end rolls over as `Date.UTC` does),
+ * and undefined for any other shape so that the general parser decides.
+ */
+function parseIsoTimestamp(s: string): number | null | undefined {
+  const n = s.length;
+  if (n < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const sep = s.charCodeAt(10);
+  if (sep !== 84 && sep !== 32) return undefined;
+  const y0 = digitAt(s, 0), y1 = digitAt(s, 1), y2 = digitAt(s, 2), y3 = digitAt(s, 3);
+  const mo0 = digitAt(s, 5), mo1 = digitAt(s, 6), d0 = digitAt(s, 8), d1 = digitAt(s, 9);
+  const h0 = digitAt(s, 11), h1 = digitAt(s, 12), mi0 = digitAt(s, 14), mi1 = digitAt(s, 15), s0 = digitAt(s, 17), s1 = digitAt(s, 18);
+  if ((y0 | y1 | y2 | y3 | mo0 | mo1 | d0 | d1 | h0 | h1 | mi0 | mi1 | s0 | s1) < 0 || y0 === 0) return undefined;
+  let i = 19;
+  let frac = 0;
+  if (i < n && s.charCodeAt(i) === 46) {
+    i++;
+    let digits = 0;
+    for (let d = digitAt(s, i); d >= 0; d = digitAt(s, ++i)) {
+      if (++digits > 9) return undefined;
+      if (digits <= 6) frac = frac * 10 + d;
+    }
+    if (digits === 0) return undefined;
+    for (let k = digits; k < 6; k++) frac *= 10;
+  }
+  if (i < n) {
+    const z = s.charCodeAt(i);
+    if ((z !== 90 && z !== 122) || i + 1 !== n) return undefined;
+  }
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = mo0 * 10 + mo1;
+  const day = d0 * 10 + d1;
+  const hour = h0 * 10 + h1;
+  const minute = mi0 * 10 + mi1;
+  const second = s0 * 10 + s1;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
+  const days = daysToMonthStart(year, month) + day - 1;
+  return ((days * 86_400 + hour * 3_600 + minute * 60 + second) * 1000) * 1000 + frac;
+}
+
+/** The general timestamp grammar (see {@link parseTimestamp}). */
+function parseTimestampText(text: string): number | null {
   const m = /^\s*([+-]?\d{4,6})-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?)?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC)?\s*$/i.exec(text);
   if (!m) return null;
   const year = Number(m[1]);

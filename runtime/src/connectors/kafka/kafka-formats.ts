@@ -57,6 +57,11 @@ export class KafkajsReaderAdapter implements KafkaPartitionReader {
     return this.reader.read({ topic, partition, from, until });
   }
 
+  /** All partitions of a batch in one request per leader. */
+  async readRanges(ranges: readonly { topic: string; partition: number; from: number; until: number }[]): Promise<EngineKafkaRecord[][]> {
+    return this.reader.readRanges(ranges);
+  }
+
   /** Closes the connections (reopened on the next call). */
   async close(): Promise<void> {
     await this.reader.close();
@@ -72,6 +77,8 @@ export function kafkaSourceProvider(runtime: KafkaConnection | undefined): Sourc
       let adapter: KafkajsReaderAdapter | undefined;
       const provider = engineKafkaSourceProvider((parsed) => {
         adapter = new KafkajsReaderAdapter(resolveKafkaConnection(runtime, ctx.options), {
+          // Micro-batches read consecutive ranges: fetch the next one while this one is processed.
+          readAhead: true,
           failOnDataLoss: parsed.failOnDataLoss,
           warn: (m) => console.warn(`[kafka source] ${m}`),
         });

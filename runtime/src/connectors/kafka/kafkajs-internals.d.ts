@@ -1,5 +1,5 @@
 /**
- * Type declarations for the two kafkajs 2.2.4 internals the partition reader uses. kafkajs
+ * Type declarations for the kafkajs 2.2.4 internals the partition reader uses. kafkajs
  * ships no `exports` map, so these paths are importable; the version is pinned because they
  * are not public API (see docs/decisions/0004-kafka-source-assign.md).
  */
@@ -64,4 +64,44 @@ declare module 'kafkajs/src/loggers/index.js' {
 declare module 'kafkajs/src/network/socketFactory.js' {
   const defaultSocketFactory: () => unknown;
   export default defaultSocketFactory;
+}
+
+declare module 'kafkajs/src/protocol/decoder.js' {
+  /** kafkajs' reader of protocol primitives over a Buffer. */
+  export default class Decoder {
+    constructor(buffer: Buffer);
+    readInt16(): number;
+    readInt32(): number;
+    readInt64(): { toString(): string };
+    readString(): string;
+    readArray<T>(reader: (d: Decoder) => T): T[];
+    canReadBytes(length: number): boolean;
+    readBytes(length: number): Buffer;
+  }
+}
+
+declare module 'kafkajs/src/protocol/recordBatch/v0/decoder.js' {
+  import type Decoder from 'kafkajs/src/protocol/decoder.js';
+  /** Decodes one record batch (any codec) into kafkajs messages. */
+  const decodeRecordBatch: (decoder: Decoder) => Promise<{ records: unknown[] }>;
+  export default decodeRecordBatch;
+}
+
+declare module 'kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js' {
+  import type Decoder from 'kafkajs/src/protocol/decoder.js';
+  /** Decodes a size-prefixed record set (record batches or an old message set). */
+  const decodeMessages: (decoder: Decoder) => Promise<unknown[]>;
+  export default decodeMessages;
+}
+
+declare module 'kafkajs/src/protocol/requests/index.js' {
+  /** Request definitions by API name (versioned builders). */
+  const protocolRequests: { requests: Record<string, unknown> & { Fetch: unknown } };
+  export default protocolRequests;
+}
+
+declare module 'kafkajs/src/protocol/requests/apiKeys.js' {
+  /** Kafka API keys by name. */
+  const apiKeys: Record<string, number> & { Fetch: number };
+  export default apiKeys;
 }

@@ -86,18 +86,26 @@ export class KafkaSource implements Source {
   async getBatch(start: Offset, end: Offset): Promise<Row[]> {
     const from = flatten(start as unknown as PartitionOffsets);
     const until = flatten(end as unknown as PartitionOffsets);
-    // Partitions are read concurrently (each read is its own fetch) and appended in partition order,
-    // so a batch's rows are the same whichever fetch answers first.
-    const reads: Promise<Awaited<ReturnType<KafkaPartitionReader['read']>>>[] = [];
+    // Partitions are read together (or concurrently) and appended in partition order, so a batch's
+    // rows are the same whichever fetch answers first.
+    const ranges: { topic: string; partition: number; from: number; until: number }[] = [];
     for (const [k, stop] of until) {
       const [topic, p] = k.split('\u0000');
       const begin = from.get(k) ?? 0;
       if (stop <= begin) continue;
-      reads.push(this.reader.read(topic, Number(p), begin, stop));
+      ranges.push({ topic, partition: Number(p), from: begin, until: stop });
     }
-    const rows: Row[] = [];
-    for (const records of await Promise.all(reads)) {
-      for (const r of records) rows.push(kafkaRow(r, this.options.includeHeaders));
+    const reader = this.reader;
+    const parts = ranges.length === 0 ? [] : reader.readRanges
+      ? await reader.readRanges(ranges)
+      : await Promise.all(ranges.map((r) => reader.read(r.topic, r.partition, r.from, r.until)));
+    let total = 0;
+    for (const records of parts) total += records.length;
+    const rows: Row[] = new Array(total);
+    let n = 0;
+    const headers = this.options.includeHeaders;
+    for (const records of parts) {
+      for (let i = 0; i < records.length; i++) rows[n++] = kafkaRow(records[i], headers);
     }
     this.lastBatchMs = this.ctx.clock.now();
     return rows;

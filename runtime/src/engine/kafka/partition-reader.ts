@@ -32,6 +32,11 @@ export interface KafkaPartitionReader {
   listPartitions(query: { topics?: readonly string[]; pattern?: string }): Promise<PartitionInfo[]>;
   /** Records with `from <= offset < until` of one partition, in offset order. */
   read(topic: string, partition: number, from: number, until: number): Promise<KafkaRecord[]>;
+  /**
+   * Optional: several ranges at once, one result per range in the order given, each as `read`
+   * returns it. A reader that can fetch partitions together (one request per broker) offers it.
+   */
+  readRanges?(ranges: readonly { topic: string; partition: number; from: number; until: number }[]): Promise<KafkaRecord[][]>;
 }
 
 /** A half-open offset range `[from, until)` of one partition. */

@@ -2,7 +2,7 @@ import { copyBuffer, type AggregateFn } from '../aggregates.js';
 import type { Row } from '../compile.js';
 import type { StructType } from '../types.js';
 import { encodeKey, prettyString } from '../values.js';
-import type { BatchContext, PhysicalOperator } from './operator.js';
+import { forEachRow, type BatchContext, type PhysicalOperator } from './operator.js';
 
 /** A group's state: its key values and one buffer per aggregate function. */
 export interface AggregateState {
@@ -92,7 +92,6 @@ export class AggregateExec implements PhysicalOperator {
   }
 
   execute(ctx: BatchContext): Row[] {
-    const rows = this.child.execute(ctx);
     const keyFns = this.keyFns;
     const nk = keyFns.length;
     const aggs = this.aggs;
@@ -100,10 +99,10 @@ export class AggregateExec implements PhysicalOperator {
     const compactIndex = this.compact ? this.compact.index : -1;
     if (ctx.execution === 'batch') {
       const groups = new Map<string, AggregateState>();
-      for (const row of rows) {
+      forEachRow(this.child, ctx, (row) => {
         const key = new Array(nk);
         for (let i = 0; i < nk; i++) key[i] = keyFns[i](row);
-        if (compactIndex >= 0 && key[compactIndex] === null) continue;
+        if (compactIndex >= 0 && key[compactIndex] === null) return;
         const k = this.encode(key);
         let g = groups.get(k);
         if (!g) {
@@ -111,7 +110,7 @@ export class AggregateExec implements PhysicalOperator {
           groups.set(k, g);
         }
         for (let i = 0; i < na; i++) g.bufs[i] = aggs[i].update(g.bufs[i], row);
-      }
+      }, true);
       if (groups.size === 0 && nk === 0) groups.set('', { key: [], bufs: aggs.map((a) => a.create()) });
       return [...groups.values()].map((g) => this.emit(g));
     }
@@ -130,11 +129,25 @@ export class AggregateExec implements PhysicalOperator {
     const etCompactUs = this.compact ? this.compact.windowUs : 0;
     // Eviction scans all state, so it runs only when the watermark moved or this batch touched a group behind it.
     let touchedBehindWatermark = false;
-    for (const row of rows) {
+    // Two-part keys (window and one column) are looked up by value first: within a batch most rows
+    // repeat a key, and building and hashing its text was the aggregate's main cost.
+    const memo = nk === 2 ? new Map<unknown, Map<unknown, string>>() : null;
+    // Rows are folded as the child produces them (see PhysicalOperator.forEachRow); aggregate
+    // functions and the trace keep values, never the row array.
+    forEachRow(this.child, ctx, (row) => {
       for (let i = 0; i < nk; i++) scratch[i] = keyFns[i](row);
-      if (compactIndex >= 0 && scratch[compactIndex] === null) continue;
+      if (compactIndex >= 0 && scratch[compactIndex] === null) return;
       const key = scratch;
-      const k = encode(key);
+      let k: string;
+      if (memo) {
+        let inner = memo.get(key[0]);
+        if (!inner) memo.set(key[0], (inner = new Map()));
+        let s = inner.get(key[1]);
+        if (s === undefined) inner.set(key[1], (s = encode(key)));
+        k = s;
+      } else {
+        k = encode(key);
+      }
       if (watermarked) {
         const t = etCompact ? (key[etIndex] as number) + etCompactUs : this.timeOf(key);
         if (t !== null && t <= evictUs) touchedBehindWatermark = true;
@@ -142,7 +155,7 @@ export class AggregateExec implements PhysicalOperator {
           lateKeys.add(k);
           trace.droppedLate++;
           if (trace.wantsRow) trace.addRow(this.rowTrace(row, key, inSchema, 'late', `${this.eventTime!.isWindow ? 'window end' : 'event time'} ${Math.floor(t / 1000)} <= watermark ${ctx.lateWatermarkMs}`));
-          continue;
+          return;
         }
       }
       let g = touched.get(k);
@@ -154,7 +167,7 @@ export class AggregateExec implements PhysicalOperator {
       const bufs = g.bufs;
       for (let i = 0; i < na; i++) bufs[i] = aggs[i].update(bufs[i], row);
       if (trace.wantsRow) trace.addRow(this.rowTrace(row, key, inSchema, 'updated'));
-    }
+    }, true);
     // A global aggregation (no keys) still has its one group in complete mode.
     if (nk === 0 && touched.size === 0 && store.size === 0) touched.set('', { key: [], bufs: aggs.map((a) => a.create()) });
     for (const [k, g] of touched) store.put(k, g);
@@ -239,10 +252,21 @@ function keyEncoder(keyTypes: StructType, compact: CompactWindowKey | null): (ke
   if (!primitive) return encodeKey;
   const n = keyTypes.fields.length;
   if (n === 1) return (key) => (key[0] === null ? NULL_KEY : String(key[0]));
-  if (n === 2) return (key) => `${key[0] === null ? NULL_KEY : key[0]}\u0001${key[1] === null ? NULL_KEY : key[1]}`;
+  // Consecutive rows mostly share a window start: remember the last text of each position, since
+  // turning a microsecond timestamp into text costs more than the rest of the key.
+  const lastValue: unknown[] = new Array(n).fill(undefined);
+  const lastText: string[] = new Array(n).fill('');
+  const text = (v: unknown, i: number): string => {
+    if (v === lastValue[i] && v !== undefined) return lastText[i];
+    const s = v === null ? NULL_KEY : String(v);
+    lastValue[i] = v;
+    lastText[i] = s;
+    return s;
+  };
+  if (n === 2) return (key) => `${text(key[0], 0)}\u0001${text(key[1], 1)}`;
   return (key) => {
     let s = '';
-    for (let i = 0; i < key.length; i++) s += `${key[i] === null ? NULL_KEY : key[i]}\u0001`;
+    for (let i = 0; i < key.length; i++) s += `${text(key[i], i)}\u0001`;
     return s;
   };
 }

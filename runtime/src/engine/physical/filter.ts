@@ -1,6 +1,6 @@
 import type { Compiled, Row } from '../compile.js';
 import type { StructType } from '../types.js';
-import type { BatchContext, PhysicalOperator } from './operator.js';
+import { forEachRow, type BatchContext, type PhysicalOperator } from './operator.js';
 
 /** Keeps rows whose condition is true (NULL and false both drop the row). */
 export class FilterExec implements PhysicalOperator {
@@ -18,5 +18,12 @@ export class FilterExec implements PhysicalOperator {
     const out: Row[] = [];
     for (const row of this.child.execute(ctx)) if (f(row) === true) out.push(row);
     return out;
+  }
+
+  forEachRow(ctx: BatchContext, f: (row: Row) => void, transient = false): void {
+    const cond = this.condition.eval;
+    forEachRow(this.child, ctx, (row) => {
+      if (cond(row) === true) f(row);
+    }, transient);
   }
 }

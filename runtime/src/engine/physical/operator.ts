@@ -62,6 +62,25 @@ export interface PhysicalOperator {
   /** A one-line description for `explain()`. */
   describe(): string;
   execute(ctx: BatchContext): Row[];
+  /**
+   * Optional: hands this batch's rows to `f` one by one, in the order `execute` returns them, without
+   * collecting them. Row-at-a-time operators (scan, project, filter, watermark) offer it so that a
+   * consumer such as the aggregate folds each row while it is young instead of holding every
+   * intermediate row of a large batch at once (which is what made garbage collection expensive).
+   * `transient` promises that `f` keeps no reference to the row array after it returns (it may keep
+   * the values), so a projection may hand over the same array every time.
+   */
+  forEachRow?(ctx: BatchContext, f: (row: Row) => void, transient?: boolean): void;
+}
+
+/** Streams `op`'s rows to `f` when it can, else runs it and walks the result. */
+export function forEachRow(op: PhysicalOperator, ctx: BatchContext, f: (row: Row) => void, transient = false): void {
+  if (op.forEachRow) {
+    op.forEachRow(ctx, f, transient);
+    return;
+  }
+  const rows = op.execute(ctx);
+  for (let i = 0; i < rows.length; i++) f(rows[i]);
 }
 
 /** Renders an operator tree the way Spark's physical `explain()` indents it. */

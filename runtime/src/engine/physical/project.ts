@@ -1,6 +1,6 @@
 import type { Compiled, Row } from '../compile.js';
 import type { StructType } from '../types.js';
-import type { BatchContext, PhysicalOperator } from './operator.js';
+import { forEachRow, type BatchContext, type PhysicalOperator } from './operator.js';
 
 /**
  * Evaluates a list of compiled expressions per row. At most one expression may be a generator
@@ -21,6 +21,24 @@ export class ProjectExec implements PhysicalOperator {
 
   describe(): string {
     return `${this.generator ? 'Generate+Project' : 'Project'} [${this.exprs.map((e) => e.name).join(', ')}]`;
+  }
+
+  forEachRow(ctx: BatchContext, f: (row: Row) => void, transient = false): void {
+    if (this.generator) {
+      // A generator multiplies rows; collect them as execute does.
+      const rows = this.execute(ctx);
+      for (let i = 0; i < rows.length; i++) f(rows[i]);
+      return;
+    }
+    const fns = this.fns;
+    const n = fns.length;
+    const scratch = transient ? new Array(n) : null;
+    // Compiled expressions read the input row while they run and keep only values: the child may reuse it.
+    forEachRow(this.child, ctx, (row) => {
+      const o = scratch ?? new Array(n);
+      for (let i = 0; i < n; i++) o[i] = fns[i](row);
+      f(o);
+    }, true);
   }
 
   execute(ctx: BatchContext): Row[] {

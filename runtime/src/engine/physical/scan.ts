@@ -20,4 +20,9 @@ export class ScanExec implements PhysicalOperator {
     if (this.sourceId === null) return this.staticRows as Row[];
     return ctx.inputs.get(this.sourceId) ?? [];
   }
+
+  forEachRow(ctx: BatchContext, f: (row: Row) => void): void {
+    const rows = this.execute(ctx);
+    for (let i = 0; i < rows.length; i++) f(rows[i]);
+  }
 }

@@ -1,6 +1,7 @@
 import type { Row } from '../compile.js';
 import type { StructType } from '../types.js';
-import type { BatchContext, PhysicalOperator } from './operator.js';
+import type { BatchContext, EventTimeStats, PhysicalOperator } from './operator.js';
+import { forEachRow } from './operator.js';
 
 /**
  * Spark's EventTimeWatermarkExec: passes rows through unchanged and records the min/max/avg event
@@ -25,21 +26,39 @@ export class EventTimeWatermarkExec implements PhysicalOperator {
   execute(ctx: BatchContext): Row[] {
     const rows = this.child.execute(ctx);
     if (ctx.execution !== 'streaming') return rows;
+    const stats = this.stats(ctx);
+    for (const row of rows) this.observe(stats, row);
+    return rows;
+  }
+
+  forEachRow(ctx: BatchContext, f: (row: Row) => void, transient = false): void {
+    if (ctx.execution !== 'streaming') {
+      forEachRow(this.child, ctx, f, transient);
+      return;
+    }
+    const stats = this.stats(ctx);
+    forEachRow(this.child, ctx, (row) => {
+      this.observe(stats, row);
+      f(row);
+    }, transient);
+  }
+
+  private stats(ctx: BatchContext): EventTimeStats {
     let stats = ctx.eventTimeStats.get(this.watermarkId);
     if (!stats) {
       stats = { min: Infinity, max: -Infinity, sum: 0, count: 0 };
       ctx.eventTimeStats.set(this.watermarkId, stats);
     }
-    const i = this.columnIndex;
-    for (const row of rows) {
-      const us = row[i] as number | null;
-      if (us === null) continue;
-      const ms = Math.floor(us / 1000);
-      if (ms < stats.min) stats.min = ms;
-      if (ms > stats.max) stats.max = ms;
-      stats.sum += ms;
-      stats.count++;
-    }
-    return rows;
+    return stats;
+  }
+
+  private observe(stats: EventTimeStats, row: Row): void {
+    const us = row[this.columnIndex] as number | null;
+    if (us === null) return;
+    const ms = Math.floor(us / 1000);
+    if (ms < stats.min) stats.min = ms;
+    if (ms > stats.max) stats.max = ms;
+    stats.sum += ms;
+    stats.count++;
   }
 }
