@@ -3,8 +3,8 @@
  * highest one both sides know. Both sides decode strictly (an unknown field or kind is an invalid
  * message), so anything new the server sends — an optional field, a message kind — bumps the version,
  * and the server keeps the older versions it supports by leaving the new parts out for clients that
- * negotiated them (`serverMessageForVersion`). Fields a client sends are read only by the server of the
- * same build's version or later.
+ * negotiated them (`serverMessageForVersion`). The same holds the other way: a client may send what a
+ * version added only once that version is negotiated.
  *
  *   1  the first protocol
  *   2  `run.query` (each started query's trigger) and `run.batch.schema` (the output columns' types)
