@@ -67,6 +67,12 @@ describe('workbench in Chromium', () => {
 
   it('opens a lesson, edits and runs it: Batch 0, timeline, metrics, checks, manual clock, errors, autosave', async () => {
     const { page, errors } = await openPage();
+    // What the page's own loads (not the workers') came with: the encoding of every script and stylesheet.
+    const encodings = new Map<string, string>();
+    page.on('response', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (/\/assets\/.+\.(js|css)$/.test(path)) encodings.set(path, r.headers()['content-encoding'] ?? 'identity');
+    });
     const started = Date.now();
     await page.goto(runtime.url);
     await page.getByText('Runtime: Connected').waitFor();
@@ -85,6 +91,11 @@ describe('workbench in Chromium', () => {
     await page.locator('sl-editor .monaco-editor .view-lines').waitFor();
     await expect.poll(() => editorText(page)).toContain('import { SparkSession, DataFrame, functions as F } from "streamlab";');
     console.log(`e2e: editor interactive ${Date.now() - started} ms after navigation`);
+    // Chromium accepts brotli, so every script and stylesheet over the 1 KiB threshold came as brotli.
+    const sizes = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('resource').map((e) => [new URL(e.name).pathname, (e as unknown as { decodedBodySize: number }).decodedBodySize])));
+    const large = [...encodings].filter(([path]) => (sizes[path] ?? 0) >= 1024);
+    expect(large.length).toBeGreaterThanOrEqual(5);
+    expect(large.filter(([, encoding]) => encoding !== 'br')).toEqual([]);
     await expect.poll(() => page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Introduction']);
     await page.getByRole('button', { name: 'Next' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Step 1: parse the readings']);
@@ -178,10 +189,38 @@ describe('workbench in Chromium', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Step' }).isEnabled(), { timeout: 60_000 }).toBe(true);
     expect(await page.getByLabel('Processing time').textContent()).toBe('Processing time: 00:00:00 (t = 0 s)');
     await page.getByRole('button', { name: 'Step' }).click();
+    // The starter sets no trigger: Spark's default runs on data, so the step is the picked interval, and the controls say why.
+    await expect.poll(() => page.locator('sl-run-controls .note').textContent()).toBe('The unnamed query uses the default trigger, which runs a batch when data arrives, not on the clock.');
+    expect(await page.getByLabel('Trigger interval').inputValue()).toBe('10000');
     await page.getByRole('button', { name: '+10 s' }).click();
     await expect.poll(() => page.getByLabel('Processing time').textContent()).toBe('Processing time: 00:00:10 (t = 10 s)');
     console.log(`e2e: manual clock run shows ${JSON.stringify(await page.getByRole('figure').evaluateAll((f) => f.map((x) => x.getAttribute('aria-label'))))}`);
     await screenshot(page, '07-manual-clock');
+
+    // With a 20 s processing-time trigger, the advance button follows the query: +20 s, and no picker.
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Stop' }).isDisabled()).toBe(true);
+    await page.locator('sl-editor .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+F');
+    await page.keyboard.type('.start();');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Home');
+    await page.keyboard.type('.queryName("averages").trigger({ processingTime: "20 seconds" })');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => editorText(page)).toContain('    .queryName("averages").trigger({ processingTime: "20 seconds" }).start();');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const advance = page.getByRole('button', { name: '+20 s' });
+    await advance.waitFor({ timeout: 60_000 });
+    await expect.poll(() => advance.isEnabled(), { timeout: 60_000 }).toBe(true);
+    expect(await advance.getAttribute('title')).toBe('Advance the manual clock by 20 seconds: one trigger interval of “averages”');
+    expect(await page.getByRole('button', { name: '+10 s' }).count()).toBe(0);
+    expect(await page.getByLabel('Trigger interval').count()).toBe(0);
+    expect(await page.locator('sl-run-controls .note').count()).toBe(0);
+    expect(await page.getByLabel('Processing time').textContent()).toBe('Processing time: 00:00:00 (t = 0 s)');
+    await advance.click();
+    await expect.poll(() => page.getByLabel('Processing time').textContent()).toBe('Processing time: 00:00:20 (t = 20 s)');
+    await screenshot(page, '07b-trigger-interval');
 
     // A learner's bug: the error names the learner's line, and the link puts the cursor there.
     await page.locator('sl-editor .monaco-editor .view-lines').click();

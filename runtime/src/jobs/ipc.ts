@@ -2,12 +2,12 @@
  * Messages between the runtime (host) and one job process (child), over Node's IPC channel.
  *
  *   host → child:  start  (step)*  stop?
- *   child → host:  heartbeat every HEARTBEAT_MS, and log | batch | status | error | step-done at any time
+ *   child → host:  heartbeat every HEARTBEAT_MS, and log | query | batch | status | error | step-done at any time
  *
  * Only plain data crosses: the child never gets credentials beyond the service addresses the runtime
  * chose, and the host never evaluates anything the child sends.
  */
-import type { ClockMode } from '../protocol/index.js';
+import type { ClockMode, TriggerInfo } from '../protocol/index.js';
 
 /** How often the child reports that it is alive. */
 export const HEARTBEAT_MS = 200;
@@ -38,7 +38,8 @@ export interface RawError {
 export type ChildToHost =
   | { type: 'heartbeat'; rssBytes: number }
   | { type: 'log'; level: 'log' | 'info' | 'warn' | 'error' | 'debug'; text: string }
-  | { type: 'batch'; queryName: string | null; batchId: number; progress: Record<string, unknown>; rows: Record<string, unknown>[]; totalRows: number; trace: unknown }
+  | { type: 'query'; queryName: string | null; queryId: string | null; trigger: TriggerInfo }
+  | { type: 'batch'; queryName: string | null; batchId: number; progress: Record<string, unknown>; rows: Record<string, unknown>[]; schema?: { name: string; type: string }[]; totalRows: number; trace: unknown }
   | { type: 'status'; state: 'running' | 'idle' | 'finished'; message?: string }
   | { type: 'error'; error: RawError }
   | { type: 'step-done'; stepId: number; batchesRun: number; clockMs: number; error?: string };

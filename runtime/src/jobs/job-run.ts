@@ -172,10 +172,13 @@ export class JobRun {
       case 'log':
         this.options.onEvent({ kind: 'run.log', runId: this.runId, level: m.level, text: m.text });
         break;
+      case 'query':
+        this.options.onEvent({ kind: 'run.query', runId: this.runId, queryName: m.queryName, queryId: m.queryId, trigger: m.trigger });
+        break;
       case 'batch':
         this.options.onEvent({
           kind: 'run.batch', runId: this.runId, queryName: m.queryName, batchId: m.batchId, progress: m.progress,
-          rows: m.rows, totalRows: m.totalRows, truncated: m.rows.length < m.totalRows, trace: m.trace ?? null,
+          rows: m.rows, ...(m.schema ? { schema: m.schema } : {}), totalRows: m.totalRows, truncated: m.rows.length < m.totalRows, trace: m.trace ?? null,
         });
         break;
       case 'status':

@@ -90,6 +90,31 @@ export const errorReply = z.strictObject({
 
 /** A run changed state. */
 export const runStatusEvent = event('run.status', { runId: z.string(), state: runState, message: z.string().optional() });
+/**
+ * How a query is triggered. `intervalMs` is the processing time between batches: a `processingTime`
+ * trigger's interval, a StreamingContext's batch duration (`batchDuration`, DStreams), and 0 for triggers
+ * without one — Spark's default trigger (`ProcessingTime(0)`: a batch as soon as the previous one ended
+ * and data is available), `once` and `availableNow`.
+ */
+export const triggerInfo = z.strictObject({
+  kind: z.enum(['default', 'processingTime', 'once', 'availableNow', 'continuous', 'batchDuration']),
+  intervalMs: z.int().min(0),
+});
+/** How a query is triggered. */
+export type TriggerInfo = z.infer<typeof triggerInfo>;
+
+/**
+ * A query of the run started (protocol 2): a Structured Streaming query, or a StreamingContext (whose
+ * `queryName` and `queryId` are null). A query restarted in the same run is announced again.
+ */
+export const runQueryEvent = event('run.query', {
+  runId: z.string(),
+  /** As in the query's `run.batch` events. */
+  queryName: z.string().nullable(),
+  /** The query's id (`progress.id` of its batches); stable across restarts from one checkpoint. */
+  queryId: z.string().nullable(),
+  trigger: triggerInfo,
+});
 /** One micro-batch finished: Spark's progress object, its output rows (capped) and the explain trace. */
 export const runBatchEvent = event('run.batch', {
   runId: z.string(),
@@ -99,6 +124,12 @@ export const runBatchEvent = event('run.batch', {
   /** Spark's StreamingQueryProgress as JSON. */
   progress: z.record(z.string(), jsonValue),
   rows: z.array(z.record(z.string(), jsonValue)),
+  /**
+   * Columns of the output rows with Spark's simple type strings (`double`, `bigint`,
+   * `struct<start:timestamp,end:timestamp>`), protocol 2. Absent for batches without a row schema
+   * (DStreams) and from runtimes that speak only protocol 1.
+   */
+  schema: z.array(columnInfo).optional(),
   totalRows: z.int(),
   truncated: z.boolean(),
   /** The engine's explain trace of the batch (records → windows → state, late records, watermark). */
@@ -148,7 +179,7 @@ export const serverMessage = z.discriminatedUnion('kind', [
   helloReply, lessonsListReply, lessonsGetReply, runStartReply, runStopReply, runStepReply, checkRunReply,
   topicsListReply, topicsTailReply, topicsUntailReply, topicsProduceReply, topicsCreateReply, topicsDeleteReply,
   dbTablesReply, dbQueryReply, exportPysparkReply, errorReply,
-  runStatusEvent, runBatchEvent, runLogEvent, runErrorEvent, topicsRecordEvent, checkResultEvent,
+  runStatusEvent, runQueryEvent, runBatchEvent, runLogEvent, runErrorEvent, topicsRecordEvent, checkResultEvent,
 ]);
 /** Every message the server may send. */
 export type ServerMessage = z.infer<typeof serverMessage>;
@@ -157,7 +188,7 @@ export type ServerKind = ServerMessage['kind'];
 /** The server message of a given kind. */
 export type ServerMessageOf<K extends ServerKind> = Extract<ServerMessage, { kind: K }>;
 /** A server event (a message that is not a reply). */
-export type ServerEvent = ServerMessageOf<'run.status' | 'run.batch' | 'run.log' | 'run.error' | 'topics.record' | 'check.result'>;
+export type ServerEvent = ServerMessageOf<'run.status' | 'run.query' | 'run.batch' | 'run.log' | 'run.error' | 'topics.record' | 'check.result'>;
 
 /** Every server message kind. */
 export const SERVER_KINDS = serverMessage.options.map((o) => o.shape.kind.value) as ServerKind[];

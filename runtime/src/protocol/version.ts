@@ -1,14 +1,20 @@
 /**
  * Protocol versions. The client sends every version it speaks in `hello`; the server answers with the
- * highest one both sides know. Adding optional fields or new message kinds keeps the version; removing or
- * changing the meaning of a field bumps it.
+ * highest one both sides know. Both sides decode strictly (an unknown field or kind is an invalid
+ * message), so anything new the server sends — an optional field, a message kind — bumps the version,
+ * and the server keeps the older versions it supports by leaving the new parts out for clients that
+ * negotiated them (`serverMessageForVersion`). The same holds the other way: a client may send what a
+ * version added only once that version is negotiated.
+ *
+ *   1  the first protocol
+ *   2  `run.query` (each started query's trigger) and `run.batch.schema` (the output columns' types)
  */
 
 /** The protocol version this build speaks natively. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Every protocol version this build can still speak, oldest first. */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1];
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2];
 
 /** Largest text frame the server accepts, in bytes; larger frames close the socket with code 1009. */
 export const MAX_FRAME_BYTES = 1024 * 1024;

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
 import {
-  SUPPORTED_PROTOCOL_VERSIONS, decodeClientMessage, negotiateVersion,
+  PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS, decodeClientMessage, negotiateVersion, serverMessageForVersion,
   type ClientMessage, type ClientMessageOf, type ErrorCode, type ServerMessage, type ServerMessageOf,
 } from '../protocol/index.js';
 import { tokenMatches } from './auth.js';
@@ -28,6 +28,8 @@ export const CLOSE_TOO_BIG = 1009;
 /** The protocol on one socket. */
 export class Connection {
   private session: Session | null = null;
+  /** The version `hello` negotiated; until then only replies of every version's shape are sent. */
+  private version = PROTOCOL_VERSION;
   private readonly sink: EventSink = (e) => this.send(e);
 
   constructor(private readonly ws: WebSocket, private readonly ctx: ServerContext, private authenticated: boolean) {
@@ -36,8 +38,10 @@ export class Connection {
     ws.on('error', () => {});
   }
 
-  private send(message: ServerMessage): void {
+  private send(current: ServerMessage): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    const message = serverMessageForVersion(current, this.version);
+    if (message === null) return;
     // A client that does not read must not grow the runtime's memory: shed the high-volume events.
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES && (message.kind === 'run.log' || message.kind === 'topics.record' || message.kind === 'run.batch')) return;
     try {
@@ -182,8 +186,9 @@ export class Connection {
     }
     const version = negotiateVersion(m.versions, SUPPORTED_PROTOCOL_VERSIONS);
     if (version === null) {
-      throw new RequestError('version-mismatch', `This runtime speaks protocol version ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}; the client offered ${m.versions.join(', ')}. Update the older side.`);
+      throw new RequestError('version-mismatch', `This runtime speaks protocol version${SUPPORTED_PROTOCOL_VERSIONS.length > 1 ? 's' : ''} ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}; the client offered ${m.versions.join(', ')}. Update the older side.`);
     }
+    this.version = version;
     if (!this.session) {
       this.session = this.ctx.sessionFor(m.session);
       this.session.attach(this.sink);

@@ -17,7 +17,7 @@ let client: TestClient;
 beforeAll(async () => {
   server = await startRuntimeServer({ config: resolveConfig({ port: 0, token: TOKEN }), services: { kafka: kafkaBootstrap(), pg: databaseUrl() } });
   client = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
-  await client.hello();
+  expect(await client.hello(undefined, [1, 2])).toMatchObject({ kind: 'hello.ok', version: 2 });
 });
 
 afterAll(async () => {
@@ -54,6 +54,13 @@ describe('memory source', () => {
       expect([batch.queryName, batch.batchId, batch.rows, batch.totalRows, batch.truncated]).toEqual([
         'counts', 0, [{ word: 'kafka', count: 2 }, { word: 'spark', count: 1 }], 2, false,
       ]);
+      // The query announced itself before its first batch: no trigger set, so Spark's default.
+      const events = client.eventsOf(runId).map((m) => m.kind);
+      expect(events.indexOf('run.query')).toBeLessThan(events.indexOf('run.batch'));
+      expect(client.eventsOf(runId).filter((m) => m.kind === 'run.query')).toEqual([
+        { kind: 'run.query', runId, queryName: 'counts', queryId: batch.progress.id, trigger: { kind: 'default', intervalMs: 0 } },
+      ]);
+      expect(batch.schema).toEqual([{ name: 'word', type: 'string' }, { name: 'count', type: 'bigint' }]);
       expect([batch.progress.batchId, batch.progress.numInputRows, batch.progress.name]).toEqual([0, 3, 'counts']);
       const trace = batch.trace as { columns: string[]; input: { total: number } };
       expect([trace.columns, trace.input.total]).toEqual([['word', 'count'], 3]);
@@ -76,6 +83,24 @@ describe('memory source', () => {
     });
   }
 
+  it('sends a protocol 1 client the run without run.query and without the batch schema', async () => {
+    const v1 = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
+    try {
+      expect(await v1.hello()).toMatchObject({ kind: 'hello.ok', version: 1 });
+      const reply = await v1.request({ kind: 'run.start', files: [{ path: 'pipeline.ts', content: WORD_COUNT }], mode: 'manual' });
+      if (reply.kind !== 'run.start.ok') throw new Error(JSON.stringify(reply));
+      const batch = await v1.waitFor((m) => m.kind === 'run.batch' && m.runId === reply.runId);
+      expect(batch).toMatchObject({ kind: 'run.batch', queryName: 'counts', batchId: 0, rows: [{ word: 'kafka', count: 2 }, { word: 'spark', count: 1 }] });
+      expect(Object.keys(batch)).not.toContain('schema');
+      expect(await v1.request({ kind: 'run.stop', runId: reply.runId })).toMatchObject({ kind: 'run.stop.ok' });
+      await v1.runEnded(reply.runId);
+      expect(v1.eventsOf(reply.runId).map((m) => m.kind)).not.toContain('run.query');
+      expect(v1.invalid).toEqual([]);
+    } finally {
+      await v1.close();
+    }
+  });
+
   it('reports a throw inside a user function of a query at the learner line', async () => {
     const content = `import { SparkSession, MemoryStream } from "streamlab";
 const spark = SparkSession.builder.getOrCreate();
@@ -90,6 +115,40 @@ temps.toDF().writeStream.foreachBatch((df: any, id: number) => {
     expect(ended.state).toBe('failed');
     const error = client.messages.find((m) => m.kind === 'run.error' && m.runId === runId);
     expect(error).toMatchObject({ kind: 'run.error', runId, message: 'batch 0 rejected', file: 'pipeline.ts', line: 6, column: 9 });
+  });
+});
+
+describe('triggers and output schema', () => {
+  it('reports each query\'s trigger, and the window struct and average types of the output', async () => {
+    const content = `import { SparkSession, MemoryStream, functions as F } from "streamlab";
+
+export function main(): void {
+  const spark = SparkSession.builder.appName("triggers").getOrCreate();
+  const readings = new MemoryStream("sensor STRING, temp INT, ts TIMESTAMP", spark);
+  readings.addData({ sensor: "s1", temp: 21, ts: new Date(1000) }, { sensor: "s1", temp: 22, ts: new Date(2000) });
+  readings.toDF().groupBy(F.window("ts", "10 seconds"), "sensor").agg(F.avg("temp").alias("avg_temp"))
+    .writeStream.outputMode("complete").format("memory").queryName("averages")
+    .trigger({ processingTime: "10 seconds" }).start();
+  readings.toDF().select("sensor").writeStream.format("memory").queryName("raw")
+    .trigger({ processingTime: "2 seconds" }).start();
+}
+`;
+    const runId = await start(content, 'manual');
+    const averages = await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId && m.queryName === 'averages') as ServerMessageOf<'run.batch'>;
+    const raw = await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId && m.queryName === 'raw') as ServerMessageOf<'run.batch'>;
+    const queries = client.eventsOf(runId).filter((m) => m.kind === 'run.query');
+    expect(queries.map((q) => (q.kind === 'run.query' ? [q.queryName, q.queryId, q.trigger] : null)).sort()).toEqual([
+      ['averages', averages.progress.id, { kind: 'processingTime', intervalMs: 10_000 }],
+      ['raw', raw.progress.id, { kind: 'processingTime', intervalMs: 2000 }],
+    ]);
+    expect(averages.schema).toEqual([
+      { name: 'window', type: 'struct<start:timestamp,end:timestamp>' }, { name: 'sensor', type: 'string' }, { name: 'avg_temp', type: 'double' },
+    ]);
+    // An average of whole numbers is still a double, which a guess from the JSON value 21.5 or 21 could not tell.
+    expect(averages.rows).toEqual([{ window: { start: '1970-01-01T00:00:00.000Z', end: '1970-01-01T00:00:10.000Z' }, sensor: 's1', avg_temp: 21.5 }]);
+    expect(raw.schema).toEqual([{ name: 'sensor', type: 'string' }]);
+    expect(await client.request({ kind: 'run.stop', runId })).toMatchObject({ kind: 'run.stop.ok', runId });
+    expect((await client.runEnded(runId)).state).toBe('stopped');
   });
 });
 
@@ -108,6 +167,10 @@ export function main(): void {
 `;
     const runId = await start(content, 'manual');
     await client.waitFor((m) => m.kind === 'run.status' && m.runId === runId && m.state === 'running');
+    // The StreamingContext's batch duration is its trigger interval.
+    expect(await client.waitFor((m) => m.kind === 'run.query' && m.runId === runId)).toEqual({
+      kind: 'run.query', runId, queryName: null, queryId: null, trigger: { kind: 'batchDuration', intervalMs: 10_000 },
+    });
     expect(await client.request({ kind: 'run.step', runId, advanceMs: 10_000 })).toMatchObject({ kind: 'run.step.ok', runId, clockMs: 10_000 });
     const log = await client.waitFor((m) => m.kind === 'run.log' && m.runId === runId);
     expect(log).toEqual({ kind: 'run.log', runId, level: 'log', text: "-------------------------------------------\nTime: 1970-01-01 00:00:10\n-------------------------------------------\n('a', 2)\n('b', 1)\n" });

@@ -85,9 +85,9 @@ export class TestClient {
     return this.messages.filter((m) => 'runId' in m && m.runId === runId && m.kind !== 'run.start.ok' && m.kind !== 'run.stop.ok' && m.kind !== 'run.step.ok');
   }
 
-  /** Sends hello and returns the reply. */
-  hello(token?: string): Promise<ServerMessage> {
-    return this.request({ kind: 'hello', versions: [1], ...(token ? { token } : {}) });
+  /** Sends hello (offering protocol 1 unless `versions` says otherwise) and returns the reply. */
+  hello(token?: string, versions: number[] = [1], session?: string): Promise<ServerMessage> {
+    return this.request({ kind: 'hello', versions, ...(token ? { token } : {}), ...(session ? { session } : {}) });
   }
 
   close(): Promise<void> {

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   CLIENT_KINDS, SERVER_KINDS, clientMessage, decodeClientMessage, decodeServerMessage, encodeClientMessage,
-  encodeServerMessage, negotiateVersion, serverMessage, type ServerMessage,
+  encodeServerMessage, negotiateVersion, PROTOCOL_VERSION, serverMessage, serverMessageForVersion, SUPPORTED_PROTOCOL_VERSIONS,
+  type ServerMessage,
 } from '../../../runtime/src/protocol/index.js';
 
 const dir = (side: string) => fileURLToPath(new URL(`./fixtures/${side}/`, import.meta.url));
@@ -106,6 +107,48 @@ describe('version negotiation', () => {
   it('picks the highest common version', () => {
     expect(negotiateVersion([1, 2, 3], [1, 2])).toBe(2);
     expect(negotiateVersion([1])).toBe(1);
+    expect(negotiateVersion([1, 2])).toBe(2);
     expect(negotiateVersion([7, 8], [1])).toBe(null);
+  });
+
+  it('speaks version 2 and still speaks version 1', () => {
+    expect([PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS]).toEqual([2, [1, 2]]);
+  });
+});
+
+describe('messages for a version 1 client', () => {
+  const server = (kind: string) => decodeServerMessage(fixture('server', kind).text);
+  const message = (kind: string): ServerMessage => {
+    const d = server(kind);
+    if (!d.ok) throw new Error(d.message);
+    return d.message;
+  };
+
+  it('leave run.query out and send run.batch without its schema', () => {
+    expect(serverMessageForVersion(message('run.query'), 1)).toBe(null);
+    const { schema, ...v1 } = message('run.batch') as ServerMessage & { schema?: unknown };
+    expect(schema).toEqual([{ name: 'sensor', type: 'string' }, { name: 'avg', type: 'double' }]);
+    expect(serverMessageForVersion(message('run.batch'), 1)).toEqual(v1);
+    expect(Object.keys(serverMessageForVersion(message('run.batch'), 1)!)).not.toContain('schema');
+  });
+
+  it('keep every other message as it is, and version 2 gets everything', () => {
+    for (const kind of SERVER_KINDS) {
+      const m = message(kind);
+      expect(serverMessageForVersion(m, 2)).toBe(m);
+      if (kind !== 'run.query' && kind !== 'run.batch') expect(serverMessageForVersion(m, 1)).toBe(m);
+    }
+  });
+
+  it('a run.batch without a schema (a version 1 runtime) still decodes', () => {
+    const { schema: _schema, ...v1 } = fixture('server', 'run.batch').value as Record<string, unknown>;
+    const decoded = decodeServerMessage(JSON.stringify(v1));
+    expect(decoded).toEqual({ ok: true, message: v1 });
+  });
+
+  it('reject a trigger kind or interval the protocol does not have', () => {
+    const q = fixture('server', 'run.query').value as Record<string, unknown>;
+    expect(decodeServerMessage(JSON.stringify({ ...q, trigger: { kind: 'sometimes', intervalMs: 0 } })).ok).toBe(false);
+    expect(decodeServerMessage(JSON.stringify({ ...q, trigger: { kind: 'processingTime', intervalMs: -1 } })).ok).toBe(false);
   });
 });

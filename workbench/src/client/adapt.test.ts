@@ -3,6 +3,7 @@ import type { BatchTrace as EngineTrace } from '../../../runtime/src/engine/trac
 import type { DStreamBatchTrace } from '../../../runtime/src/engine/dstream/trace.js';
 import { adaptEvent, adaptProgress, adaptRows, splitLesson } from './adapt.js';
 import { parseWindowCell } from './adapt-trace.js';
+import { showCells } from '../format/console-table.js';
 
 // Shaped exactly like runtime/src/engine/trace.ts (the type annotation keeps it in step with the engine).
 const engineTrace: EngineTrace = {
@@ -72,6 +73,39 @@ describe('adaptEvent run.batch', () => {
       records: [{ key: 'queueStream', arrivalMs: 3000 }, { key: 'queueStream', arrivalMs: 3000 }],
       window: { startMs: 1000, endMs: 3000 }, output: [],
     });
+  });
+});
+
+describe('adaptEvent run.query and the batch schema', () => {
+  it('passes the query\'s trigger on', () => {
+    expect(adaptEvent({ kind: 'run.query', runId: 'r', queryName: 'averages', queryId: 'q1', trigger: { kind: 'processingTime', intervalMs: 10_000 } })).toEqual({
+      kind: 'run.query', runId: 'r', query: 'averages', queryId: 'q1', trigger: { kind: 'processingTime', intervalMs: 10_000 },
+    });
+    expect(adaptEvent({ kind: 'run.query', runId: 'r', queryName: null, queryId: null, trigger: { kind: 'batchDuration', intervalMs: 1000 } })).toEqual({
+      kind: 'run.query', runId: 'r', query: undefined, queryId: undefined, trigger: { kind: 'batchDuration', intervalMs: 1000 },
+    });
+  });
+
+  it('types the table by the sent schema, where a guess from the JSON would be wrong', () => {
+    const rows = [{ window: { start: '2024-01-01T10:00:00.000Z', end: '2024-01-01T10:01:00.000Z' }, avg_temp: 21, n: 2, day: '2024-01-01T00:00:00.000Z' }];
+    const base = { kind: 'run.batch', runId: 'r', queryName: 'q', batchId: 0, progress: {}, rows, totalRows: 1, truncated: false, trace: null } as const;
+    const schema = [
+      { name: 'window', type: 'struct<start:timestamp,end:timestamp>' }, { name: 'avg_temp', type: 'double' },
+      { name: 'n', type: 'int' }, { name: 'day', type: 'string' },
+    ];
+    const sent = adaptEvent({ ...base, schema });
+    if (sent.kind !== 'run.batch') throw new Error(sent.kind);
+    expect(sent.table).toEqual({ schema, rows: [[rows[0]!.window, 21, 2, '2024-01-01T00:00:00.000Z']], totalRows: 1 });
+    // Protocol 1 (no schema): the guess takes a whole-number average for a bigint and the string for a timestamp.
+    const guessed = adaptEvent(base);
+    if (guessed.kind !== 'run.batch') throw new Error(guessed.kind);
+    expect(guessed.table.schema).toEqual([
+      { name: 'window', type: 'struct<start:timestamp,end:timestamp>' }, { name: 'avg_temp', type: 'bigint' },
+      { name: 'n', type: 'bigint' }, { name: 'day', type: 'timestamp' },
+    ]);
+    // Which is what the console table shows: 21.0 as Spark prints a double, the string as it is.
+    expect(showCells(sent.table, { truncate: 0 })[1]).toEqual(['{2024-01-01 10:00:00, 2024-01-01 10:01:00}', '21.0', '2', '2024-01-01T00:00:00.000Z']);
+    expect(showCells(guessed.table, { truncate: 0 })[1]).toEqual(['{2024-01-01 10:00:00, 2024-01-01 10:01:00}', '21', '2', '2024-01-01 00:00:00']);
   });
 });
 

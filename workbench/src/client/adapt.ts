@@ -105,18 +105,22 @@ export function adaptEvent(event: ServerEvent): RuntimeEvent {
   switch (event.kind) {
     case 'run.status':
       return { kind: 'run.status', runId: event.runId, status: STATUS[event.state] ?? 'running' };
-    case 'run.batch': {
-      const schema = (event as { schema?: Field[] }).schema;
+    case 'run.query':
+      return {
+        kind: 'run.query', runId: event.runId, query: event.queryName ?? undefined, queryId: event.queryId ?? undefined,
+        trigger: { kind: event.trigger.kind, intervalMs: event.trigger.intervalMs },
+      };
+    case 'run.batch':
       return {
         kind: 'run.batch',
         runId: event.runId,
         query: event.queryName ?? undefined,
         batchId: event.batchId,
         progress: adaptProgress(event.batchId, event.progress as Record<string, unknown>),
-        table: adaptRows(event.rows as Record<string, unknown>[], event.totalRows, schema),
+        // Protocol 2 sends the output schema; a protocol 1 runtime does not, and then the types are guessed.
+        table: adaptRows(event.rows as Record<string, unknown>[], event.totalRows, event.schema),
         trace: adaptTrace(event.trace, event.batchId),
       };
-    }
     case 'run.log':
       return { kind: 'run.log', runId: event.runId, level: event.level === 'debug' ? 'log' : event.level, text: event.text };
     case 'run.error':

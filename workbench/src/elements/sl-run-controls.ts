@@ -3,12 +3,15 @@
  * It fires intent events (`sl-run`, `sl-stop`, `sl-step`, `sl-advance`, `sl-mode`); the lesson view acts.
  *
  * In manual mode the clock moves only when told: `Step` runs one batch, and `+N s` moves processing
- * time by one trigger interval, which is what makes a processing-time trigger fire.
+ * time by one trigger interval, which is what makes a processing-time trigger fire. The interval is the
+ * running query's (one button per interval when queries differ, see session/advance-steps.ts); the
+ * interval picker shows only when no query has one.
  */
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ClockMode } from '../client/runtime-client.js';
 import type { RunStatus } from '../model/server-events.js';
+import { advancePlan, type AdvancePlan } from '../session/advance-steps.js';
 import { sharedStyles } from './shared-styles.js';
 
 /** Processing time as `HH:mm:ss` UTC, with the date when it is not the epoch day. */
@@ -33,6 +36,7 @@ export class SlRunControls extends LitElement {
       label { font-size: 0.85rem; color: var(--sl-muted); display: inline-flex; gap: 0.3rem; align-items: center; }
       .clock { font-family: var(--sl-mono); font-size: 0.85rem; }
       .status { font-size: 0.85rem; }
+      .note { font-size: 0.8rem; color: var(--sl-muted); }
       .status.failed { color: var(--sl-bad); }
       .status.running { color: var(--sl-ok); }
     `,
@@ -43,12 +47,14 @@ export class SlRunControls extends LitElement {
   @property({ attribute: false }) clockMs: number | null = null;
   @property({ type: Boolean }) canRun = false;
   @property({ type: Boolean }) active = false;
-  /** Trigger interval for the manual advance, ms. */
+  /** The interval the learner picked for the manual advance when no query has one, ms. */
   @property({ type: Number }) intervalMs = 10_000;
+  /** The advance buttons; without one, a single step of `intervalMs`. */
+  @property({ attribute: false }) plan: AdvancePlan | null = null;
 
   protected override render() {
     const manual = this.mode === 'manual';
-    const seconds = this.intervalMs / 1000;
+    const plan = this.plan ?? advancePlan([], [], this.intervalMs);
     return html`
       <button class="primary" @click=${() => fire(this, 'sl-run')} ?disabled=${!this.canRun} title=${this.active ? 'Run again with the code in the editor (Ctrl+Enter)' : 'Run (Ctrl+Enter)'} aria-keyshortcuts="Control+Enter Meta+Enter">Run</button>
       <button @click=${() => fire(this, 'sl-stop')} ?disabled=${!this.active}>Stop</button>
@@ -60,13 +66,14 @@ export class SlRunControls extends LitElement {
         <label><input type="radio" name="mode" value="manual" .checked=${manual} ?disabled=${this.active}
           @change=${() => fire(this, 'sl-mode', 'manual')} />Manual</label>
       </fieldset>
-      <label>Trigger interval
+      ${plan.chosen ? html`<label>Trigger interval
         <select aria-label="Trigger interval" @change=${(e: Event) => fire(this, 'sl-interval', Number((e.target as HTMLSelectElement).value))}>
           ${[1000, 2000, 5000, 10_000, 30_000, 60_000].map((ms) => html`<option value=${ms} ?selected=${ms === this.intervalMs}>${ms / 1000} s</option>`)}
         </select>
-      </label>
-      <button @click=${() => fire(this, 'sl-advance', this.intervalMs)} ?disabled=${!this.active || !manual}
-        aria-label="+${seconds} s" title="Advance the manual clock by ${seconds} seconds">+${seconds} s</button>
+      </label>` : ''}
+      ${plan.steps.map((step) => html`<button @click=${() => fire(this, 'sl-advance', step.ms)} ?disabled=${!this.active || !manual}
+        aria-label=${step.label} title=${step.title}>${step.label}</button>`)}
+      ${plan.note && manual ? html`<span class="note">${plan.note}</span>` : ''}
       <span class="clock" aria-label="Processing time">Processing time: ${formatClock(this.clockMs)}</span>
       <span class="status ${this.status}" role="status" aria-live="polite">${this.status === 'idle' ? '' : this.status}</span>
     `;

@@ -10,6 +10,7 @@ import type { ClockMode, SourceFile } from '../client/runtime-client.js';
 import type { Lesson } from '../model/server-events.js';
 import { SessionController } from '../session/session-controller.js';
 import { canRun, isActive } from '../session/session-state.js';
+import { advancePlan } from '../session/advance-steps.js';
 import { sharedStyles } from '../elements/shared-styles.js';
 import { renderMarkdown } from './render-markdown.js';
 import type { SlEditor } from '../editor/sl-editor.js';
@@ -235,7 +236,8 @@ export class SlLessonView extends LitElement {
         <div class="code">
           <div class="toolbar">
             <sl-run-controls status=${s.run.status} mode=${isActive(s) ? s.run.mode : this.mode} .clockMs=${s.run.clockMs}
-              ?canRun=${canRun(s)} ?active=${isActive(s)} intervalMs=${this.intervalMs}></sl-run-controls>
+              ?canRun=${canRun(s)} ?active=${isActive(s)} intervalMs=${this.intervalMs}
+              .plan=${advancePlan(s.run.queries, s.batches, this.intervalMs)}></sl-run-controls>
           </div>
           <div class="toolbar">
             <button @click=${this.resetToStarter}>Reset to starter</button>

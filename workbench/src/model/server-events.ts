@@ -123,6 +123,24 @@ export interface BatchEvent {
   trace?: BatchTrace;
 }
 
+/**
+ * How a query of the run is triggered. `intervalMs` is the processing time between its batches: a
+ * processing-time trigger's interval or a StreamingContext's batch duration; 0 for Spark's default
+ * trigger (a batch whenever data arrives), `once` and `availableNow`.
+ */
+export interface QueryTrigger {
+  kind: 'default' | 'processingTime' | 'once' | 'availableNow' | 'continuous' | 'batchDuration';
+  intervalMs: number;
+}
+
+/** A query the run started (a StreamingContext has neither name nor id). */
+export interface RunQuery {
+  runId: string;
+  query?: string;
+  queryId?: string;
+  trigger: QueryTrigger;
+}
+
 /** A learner `console.log` line or a runtime log line. */
 export interface LogLine {
   runId: string;
@@ -194,6 +212,7 @@ export type RunStatus = 'idle' | 'compiling' | 'starting' | 'running' | 'stoppin
 /** Every event the runtime pushes, after adaptation. */
 export type RuntimeEvent =
   | { kind: 'run.status'; runId: string; status: RunStatus; clockMs?: number }
+  | ({ kind: 'run.query' } & RunQuery)
   | ({ kind: 'run.batch' } & BatchEvent)
   | ({ kind: 'run.log' } & LogLine)
   | ({ kind: 'run.error' } & RunError)

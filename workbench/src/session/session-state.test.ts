@@ -27,7 +27,7 @@ describe('reduceEvent over the recorded structured-windows session', () => {
     let state = runStarted(initialState(), 'r2', 'manual');
     for (const e of events) state = reduceEvent(state, e);
     expect(state.batches).toEqual([]);
-    expect(state.run).toEqual({ runId: 'r2', status: 'starting', mode: 'manual', clockMs: 0 });
+    expect(state.run).toEqual({ runId: 'r2', status: 'starting', mode: 'manual', clockMs: 0, queries: [] });
   });
 
   it('keeps the previous run for compare when a new run starts', () => {
@@ -37,6 +37,21 @@ describe('reduceEvent over the recorded structured-windows session', () => {
     expect(state.batches).toEqual([]);
     expect(state.previousBatches.map((b) => b.batchId)).toEqual([0, 1, 2, 3]);
     expect(state.errors).toEqual([]);
+  });
+});
+
+describe('run.query', () => {
+  it('collects the run\'s queries, replaces a restarted one and ignores other runs', () => {
+    let state = runStarted(initialState(), 'r1', 'manual');
+    state = reduceEvent(state, { kind: 'run.query', runId: 'r1', query: 'averages', queryId: 'q1', trigger: { kind: 'processingTime', intervalMs: 10_000 } });
+    state = reduceEvent(state, { kind: 'run.query', runId: 'r1', query: undefined, queryId: undefined, trigger: { kind: 'batchDuration', intervalMs: 2000 } });
+    state = reduceEvent(state, { kind: 'run.query', runId: 'r0', query: 'old', queryId: 'q0', trigger: { kind: 'default', intervalMs: 0 } });
+    state = reduceEvent(state, { kind: 'run.query', runId: 'r1', query: 'averages', queryId: 'q1', trigger: { kind: 'processingTime', intervalMs: 5000 } });
+    expect(state.run.queries).toEqual([
+      { query: undefined, queryId: undefined, trigger: { kind: 'batchDuration', intervalMs: 2000 } },
+      { query: 'averages', queryId: 'q1', trigger: { kind: 'processingTime', intervalMs: 5000 } },
+    ]);
+    expect(runStarted(state, 'r2', 'manual').run.queries).toEqual([]);
   });
 });
 

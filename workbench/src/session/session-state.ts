@@ -4,7 +4,7 @@
  */
 import type { ConnectionInfo, ClockMode, TableInfo } from '../client/runtime-client.js';
 import type {
-  BatchEvent, CheckResult, Lesson, LessonSummary, LogLine, ResultTable, RunError, RunStatus, RuntimeEvent, TopicInfo, TopicRecord,
+  BatchEvent, CheckResult, Lesson, LessonSummary, LogLine, ResultTable, RunError, RunQuery, RunStatus, RuntimeEvent, TopicInfo, TopicRecord,
 } from '../model/server-events.js';
 
 /** The current (or last) run. */
@@ -14,6 +14,8 @@ export interface RunState {
   mode: ClockMode;
   /** Processing time of the run's clock, epoch ms, when known. */
   clockMs: number | null;
+  /** The queries the run started, with their triggers (a restarted query replaces its entry). */
+  queries: Omit<RunQuery, 'runId'>[];
 }
 
 /** Autograder state. */
@@ -59,7 +61,7 @@ export function initialState(): SessionState {
     connection: { state: 'closed', attempt: 0 },
     lessons: [],
     lesson: null,
-    run: { runId: null, status: 'idle', mode: 'system', clockMs: null },
+    run: { runId: null, status: 'idle', mode: 'system', clockMs: null, queries: [] },
     batches: [],
     previousBatches: [],
     logs: [],
@@ -78,7 +80,7 @@ export function initialState(): SessionState {
 export function runStarted(state: SessionState, runId: string, mode: ClockMode): SessionState {
   return {
     ...state,
-    run: { runId, status: 'starting', mode, clockMs: mode === 'manual' ? 0 : null },
+    run: { runId, status: 'starting', mode, clockMs: mode === 'manual' ? 0 : null, queries: [] },
     previousBatches: state.batches.length ? state.batches : state.previousBatches,
     batches: [],
     logs: [],
@@ -95,6 +97,13 @@ export function reduceEvent(state: SessionState, event: RuntimeEvent): SessionSt
     case 'run.status':
       if (event.runId !== state.run.runId) return state;
       return { ...state, run: { ...state.run, status: event.status, clockMs: event.clockMs ?? state.run.clockMs } };
+    case 'run.query': {
+      if (event.runId !== state.run.runId) return state;
+      const { kind: _kind, runId: _runId, ...query } = event;
+      // A StreamingContext has no id or name; a run has at most one.
+      const same = (q: Omit<RunQuery, 'runId'>) => (query.queryId !== undefined ? q.queryId === query.queryId : q.queryId === undefined && q.query === query.query);
+      return { ...state, run: { ...state.run, queries: [...state.run.queries.filter((q) => !same(q)), query] } };
+    }
     case 'run.batch': {
       if (event.runId !== state.run.runId) return state;
       const { kind: _kind, ...batch } = event;

@@ -322,6 +322,11 @@ export class StreamingQuery {
     await this.shutdown();
   }
 
+  /** The trigger the query was started with (`{ kind: 'default' }` when `trigger()` was not called). */
+  get triggerSettings(): Trigger {
+    return this.opts.trigger;
+  }
+
   /** Whether the query is running. */
   get isActive(): boolean {
     return !this.stopped;

@@ -6,16 +6,19 @@
  *   before the learner's code:  register the connectors with the runtime's services; create the active
  *                               SparkSession on the run's clock with output → run.log, so the learner's
  *                               `SparkSession.builder.getOrCreate()` returns it
- *   each started query:         subscribe to its batches (progress, trace, output rows)
- *   each StreamingContext:      defaults to the run's clock, output and Kafka; its batches are reported
- *                               (trace, no rows) and it counts as active until stopped
+ *   each started query:         report its trigger; subscribe to its batches (progress, trace, output
+ *                               rows and their schema)
+ *   each StreamingContext:      defaults to the run's clock, output and Kafka; its batch duration is
+ *                               reported when it starts, its batches (trace, no rows) after each batch, and
+ *                               it counts as active until stopped
  *   a query failing:            report its exception (whose cause is the learner's error, with its stack)
  */
 import type { Clock } from '../../engine/clock.js';
 import type { Row } from '../../engine/compile.js';
 import { toRowObject } from '../../engine/rows.js';
 import type { StructType } from '../../engine/types.js';
-import type { StreamingQuery } from '../../engine/structured/streaming-query.js';
+import type { StreamingQuery, Trigger } from '../../engine/structured/streaming-query.js';
+import type { TriggerInfo } from '../../protocol/index.js';
 import { registerConnectors, type RegisteredConnectors } from '../../connectors/index.js';
 import { kafkajsClientFactory } from '../../connectors/kafka/learner-clients.js';
 import type { StreamingContextOptions } from '../../engine/dstream/streaming-context.js';
@@ -28,11 +31,21 @@ export interface BatchReport {
   batchId: number;
   progress: Record<string, unknown>;
   rows: Record<string, unknown>[];
+  /** Output columns with Spark's simple type strings, when the batch has a row schema. */
+  schema?: { name: string; type: string }[];
   trace: unknown;
+}
+
+/** A started query (or StreamingContext) as the job reports it. */
+export interface QueryReport {
+  queryName: string | null;
+  queryId: string | null;
+  trigger: TriggerInfo;
 }
 
 /** Callbacks from the engine into the job. */
 export interface EngineObserver {
+  onQueryStarted(report: QueryReport): void;
   onBatch(report: BatchReport): void;
   /** A query stopped with an error raised in the learner's code or by the engine. */
   onQueryError(error: unknown): void;
@@ -90,12 +103,15 @@ export function bindEngine(options: BindOptions): EngineBinding {
       const query = session.streams.get(event.id);
       if (!query || watched.has(query)) return;
       watched.add(query);
+      observer.onQueryStarted({ queryName: query.name, queryId: query.id, trigger: triggerInfo(query.triggerSettings) });
       query.onBatch((result) => {
+        const schema = outputSchema(query);
         observer.onBatch({
           queryName: query.name,
           batchId: result.progress.batchId,
           progress: toJson(result.progress) as Record<string, unknown>,
-          rows: rowsOf(query, result.rows, result.trace.columns),
+          rows: rowsOf(result.rows, result.trace.columns, schema),
+          ...(schema ? { schema: schema.fields.map((f) => ({ name: f.name, type: f.dataType.simpleString() })) } : {}),
           trace: toJson(result.trace),
         });
       });
@@ -122,6 +138,11 @@ export function bindEngine(options: BindOptions): EngineBinding {
         },
         onStreamingError: (e) => observer.onQueryError(e),
       });
+    }
+
+    override start(): void {
+      super.start();
+      observer.onQueryStarted({ queryName: null, queryId: null, trigger: { kind: 'batchDuration', intervalMs: this.batchDurationMs } });
     }
   }
   Object.defineProperty(StreamingContext, 'name', { value: 'StreamingContext' });
@@ -162,11 +183,29 @@ export function bindEngine(options: BindOptions): EngineBinding {
   };
 }
 
-/** Output rows as JSON objects: typed through the query's schema when the engine exposes it, else as shown. */
-function rowsOf(query: StreamingQuery, rows: readonly Row[], columns: readonly string[]): Record<string, unknown>[] {
-  const schema = (query as unknown as { exec?: { physical?: { root?: { schema?: StructType } } } }).exec?.physical?.root?.schema;
+/** The schema of the query's output rows (its physical plan's root), when the engine has planned it. */
+function outputSchema(query: StreamingQuery): StructType | undefined {
+  return (query as unknown as { exec?: { physical?: { root?: { schema?: StructType } } } }).exec?.physical?.root?.schema;
+}
+
+/** Output rows as JSON objects: typed through the output schema when there is one, else as shown. */
+function rowsOf(rows: readonly Row[], columns: readonly string[], schema: StructType | undefined): Record<string, unknown>[] {
   if (schema) return rows.map((r) => toJson(toRowObject(r, schema)) as Record<string, unknown>);
   return rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, toJson(r[i])])));
+}
+
+/**
+ * The engine's trigger as the protocol reports it. Spark's default trigger is `ProcessingTime(0)`: no
+ * interval, a batch whenever the previous one ended and there is data.
+ */
+export function triggerInfo(trigger: Trigger): TriggerInfo {
+  switch (trigger.kind) {
+    case 'processingTime':
+    case 'continuous':
+      return { kind: trigger.kind, intervalMs: trigger.intervalMs };
+    default:
+      return { kind: trigger.kind, intervalMs: 0 };
+  }
 }
 
 /** Plain JSON: Dates as ISO strings, bigints as strings, Maps as objects, no functions or cycles. */

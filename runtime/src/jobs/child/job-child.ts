@@ -156,10 +156,11 @@ function start(message: Extract<HostToChild, { type: 'start' }>): void {
     clock,
     services: message.services,
     observer: {
+      onQueryStarted: (q) => send({ type: 'query', queryName: q.queryName, queryId: q.queryId, trigger: q.trigger }),
       onBatch: (r) => {
         batchesReported++;
         const rows = r.rows.slice(0, message.maxRows);
-        send({ type: 'batch', queryName: r.queryName, batchId: r.batchId, progress: r.progress, rows, totalRows: r.rows.length, trace: r.trace });
+        send({ type: 'batch', queryName: r.queryName, batchId: r.batchId, progress: r.progress, rows, ...(r.schema ? { schema: r.schema } : {}), totalRows: r.rows.length, trace: r.trace });
       },
       onQueryError: (e) => fail(e, 'user-function-error'),
       onOutput: (text) => log('log', [text]),
