@@ -45,6 +45,18 @@ async function openPage(): Promise<{ page: Page; errors: string[] }> {
  * The editor's rendered lines in line order (Monaco reuses line nodes, so DOM order is not line order),
  * with Monaco's no-break spaces as plain spaces. Only the lines in view are rendered.
  */
+/** Types `text` at the start of the first line containing `needle` (found with Monaco's find widget). */
+async function typeAtLineOf(page: Page, needle: string, text: string): Promise<void> {
+  await page.locator('sl-editor .monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+F');
+  await page.keyboard.type(needle);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Home');
+  await page.keyboard.type(text);
+  await page.keyboard.press('Escape');
+}
+
 async function editorText(page: Page): Promise<string> {
   const lines = await page.locator('sl-editor .monaco-editor .view-lines .view-line').evaluateAll((nodes) =>
     nodes
@@ -120,15 +132,7 @@ describe('workbench in Chromium', () => {
 
     // Type a change: a watermark before the groupBy (found with Monaco's find widget), and a line the
     // pipeline prints when it loads.
-    const lines = page.locator('sl-editor .monaco-editor .view-lines');
-    await lines.click();
-    await page.keyboard.press('Control+F');
-    await page.keyboard.type('.groupBy(F.window');
-    await page.keyboard.press('Enter');
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Home');
-    await page.keyboard.type('.withWatermark("timestamp", "30 seconds")');
-    await page.keyboard.press('Escape');
+    await typeAtLineOf(page, '.groupBy(F.window', '.withWatermark("timestamp", "30 seconds")');
     await page.keyboard.press('Enter');
     await expect.poll(() => editorText(page)).toContain('    .withWatermark("timestamp", "30 seconds")\n    .groupBy(F.window("timestamp", "1 minute"), "node_name")');
     await page.keyboard.press('Control+End');
@@ -200,14 +204,7 @@ describe('workbench in Chromium', () => {
     // With a 20 s processing-time trigger, the advance button follows the query: +20 s, and no picker.
     await page.getByRole('button', { name: 'Stop' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Stop' }).isDisabled()).toBe(true);
-    await page.locator('sl-editor .monaco-editor .view-lines').click();
-    await page.keyboard.press('Control+F');
-    await page.keyboard.type('.start();');
-    await page.keyboard.press('Enter');
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Home');
-    await page.keyboard.type('.queryName("averages").trigger({ processingTime: "20 seconds" })');
-    await page.keyboard.press('Escape');
+    await typeAtLineOf(page, '.start();', '.queryName("averages").trigger({ processingTime: "20 seconds" })');
     await expect.poll(() => editorText(page)).toContain('    .queryName("averages").trigger({ processingTime: "20 seconds" }).start();');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     const advance = page.getByRole('button', { name: '+20 s' });

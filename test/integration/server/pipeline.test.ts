@@ -2,12 +2,12 @@
  * Pipelines through the real server and job processes: a memory-source aggregation (system and manual
  * clock) and a Kafka-source pipeline against the run's real Kafka. Asserts the `run.batch` rows exactly.
  */
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../runtime/src/config.js';
 import type { ServerMessageOf } from '../../../runtime/src/protocol/index.js';
 import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/server/runtime-server.js';
-import { databaseUrl, freshTopic, kafkaBootstrap } from '../../services/inject.js';
+import { databaseUrl, kafkaBootstrap } from '../../services/inject.js';
+import { topicWithMessages } from '../../services/kafka-topics.js';
 import { TestClient } from './ws-client.js';
 
 const TOKEN = 'pipeline-test-token-0123456789';
@@ -183,16 +183,7 @@ export function main(): void {
 
 describe('kafka source', () => {
   it('reads a real Kafka topic and streams its rows', async () => {
-    const topic = freshTopic('server-pipeline');
-    const kafka = new Kafka({ brokers: [kafkaBootstrap()], logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-    await admin.disconnect();
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send({ topic, messages: [{ key: 's1', value: '21.5' }, { key: 's2', value: '19.0' }] });
-    await producer.disconnect();
+    const topic = await topicWithMessages('server-pipeline', 1, [{ key: 's1', value: '21.5' }, { key: 's2', value: '19.0' }]);
     const content = `import { SparkSession, functions as F } from "streamlab";
 const spark = SparkSession.builder.getOrCreate();
 spark.readStream.format("kafka")
@@ -211,16 +202,7 @@ spark.readStream.format("kafka")
   });
 
   it('reads a static Kafka range with spark.read inside a job process', async () => {
-    const topic = freshTopic('server-static-read');
-    const kafka = new Kafka({ brokers: [kafkaBootstrap()], logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
-    await admin.disconnect();
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send({ topic, messages: ['a', 'b', 'c', 'd'].map((value, i) => ({ value, partition: i % 2 })) });
-    await producer.disconnect();
+    const topic = await topicWithMessages('server-static-read', 2, ['a', 'b', 'c', 'd'].map((value, i) => ({ value, partition: i % 2 })));
     const content = `import { SparkSession } from "streamlab";
 const spark = SparkSession.builder.getOrCreate();
 const df = spark.read.format("kafka")
