@@ -11,7 +11,7 @@ import {
   isIntegral, isNumeric, isTimestamp, parseDataType, sameType, widerNumeric, type DataType, type FieldMetadata,
 } from './types.js';
 import { caster, compareValues, fromUtf8, toSparkString, utf8, valuesEqual } from './values.js';
-import { formatWithPattern, parseInterval, parseTimestamp, parseWithPattern } from './time.js';
+import { addInterval, formatWithPattern, parseInterval, parseTimestamp, parseWithPattern } from './time.js';
 
 /** A row: one value per field of the schema, in order. */
 export type Row = unknown[];
@@ -588,11 +588,11 @@ class Compiler {
     // Arithmetic. Timestamp +/- interval literal is supported for `ts + INTERVAL '5 seconds'`.
     if ((op === '+' || op === '-') && isTimestamp(lc.type) && e.right.kind === 'call' && e.right.name === 'interval_literal') {
       const iv = parseInterval(String((e.right.args[0] as { value: unknown }).value));
-      const delta = (op === '+' ? 1 : -1) * iv.micros;
+      const sign = op === '+' ? 1 : -1;
       const l = lc.eval;
       return this.mk(lc.type, name, (row) => {
         const a = l(row) as number | null;
-        return a === null ? null : a + delta;
+        return a === null ? null : addInterval(a, iv, sign);
       });
     }
     const l1 = numericOperand(lc);

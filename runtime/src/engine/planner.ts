@@ -25,7 +25,7 @@ import { UnionExec } from './physical/union.js';
 import { EventTimeWatermarkExec } from './physical/watermark.js';
 import { WindowExpandExec } from './physical/window-expand.js';
 import type { LogicalPlan } from './plan.js';
-import { intervalMicros } from './time.js';
+import { addInterval, intervalMicros, parseInterval, type Interval } from './time.js';
 import { BOOLEAN, StructField, StructType, TIMESTAMP, isTimestamp, type DataType, type FieldMetadata } from './types.js';
 import { validateWindow, type WindowSpec } from './windows.js';
 
@@ -74,6 +74,15 @@ function literalString(e: Expr | undefined, what: string): string | number {
     throw new AnalysisException(`[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] The ${what} of window() must be a constant string.`, { code: 'DATATYPE_MISMATCH' });
   }
   return e.value;
+}
+
+/** A session gap's interval, or null when the text is not one (Spark then gives no session). */
+function gapInterval(text: string): Interval | null {
+  try {
+    return parseInterval(text);
+  } catch {
+    return null;
+  }
 }
 
 /** Duration argument of window(): an interval string, or a number of microseconds in the SQL form. */
@@ -274,7 +283,7 @@ class Planner {
     let input = child;
     const keyFields: StructField[] = [];
     const keyFns: ((row: Row) => unknown)[] = [];
-    let session: { time: (row: Row) => unknown; gap: (row: Row) => number | null; position: number; field: StructField } | null = null;
+    let session: { time: (row: Row) => unknown; gap: (row: Row, t: number) => number | null; position: number; field: StructField } | null = null;
     let windowCount = 0;
     let compact: CompactWindowKey | null = null;
     for (const g of groupBy) {
@@ -297,16 +306,20 @@ class Planner {
         const timeC = compile(expr.args[0], input.schema, this.ctx);
         const time = isTimestamp(timeC.type) ? timeC.eval : castTo(timeC, TIMESTAMP).eval;
         const gapArg = expr.args[1];
-        let gap: (row: Row) => number | null;
+        // Spark reads the gap at run time: text that is not an interval gives no session (the row is
+        // dropped, as is a gap <= 0), and months are calendar months from the row's time.
+        let gap: (row: Row, t: number) => number | null;
         if (gapArg?.kind === 'lit' && typeof gapArg.value === 'string') {
-          const us = intervalMicros(gapArg.value);
-          gap = () => us;
+          const iv = gapInterval(gapArg.value);
+          gap = iv === null ? () => null : iv.months === 0 ? () => iv.micros : (_row, t) => addInterval(t, iv) - t;
         } else {
           const gc = compile(gapArg, input.schema, this.ctx).eval;
-          gap = (row) => {
+          gap = (row, t) => {
             const v = gc(row);
             if (v === null) return null;
-            return typeof v === 'string' ? intervalMicros(v) : (v as number);
+            if (typeof v !== 'string') return v as number;
+            const iv = gapInterval(v);
+            return iv === null ? null : addInterval(t, iv) - t;
           };
         }
         const tType = isTimestamp(timeC.type) ? timeC.type : TIMESTAMP;

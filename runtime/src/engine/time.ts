@@ -97,6 +97,27 @@ export function intervalMicros(text: string): number {
   return i.micros;
 }
 
+/**
+ * `timestamp + interval` as Spark computes it in the session time zone (UTC): calendar months first
+ * (the day of month is clamped to the target month's length, as Java's `plusMonths` does), then the
+ * fixed part. Timestamps and the result are microseconds since the epoch.
+ */
+export function addInterval(us: number, interval: Interval, sign: 1 | -1 = 1): number {
+  let out = us;
+  const months = sign * interval.months;
+  if (months !== 0) {
+    const ms = Math.floor(us / 1000);
+    const subMs = us - ms * 1000;
+    const d = new Date(ms);
+    const y = d.getUTCFullYear();
+    const m = d.getUTCMonth() + months;
+    const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+    const shifted = Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+    out = shifted * 1000 + subMs;
+  }
+  return out + sign * interval.micros;
+}
+
 /** Microseconds per month used for watermark delays (Spark: 31 days per month). */
 const MONTH_MICROS = 31 * 86_400_000_000;
 

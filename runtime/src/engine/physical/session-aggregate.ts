@@ -35,7 +35,8 @@ export class SessionAggregateExec implements PhysicalOperator {
     /** Position of the session struct among the output keys. */
     private readonly sessionIndex: number,
     private readonly time: (row: Row) => unknown,
-    private readonly gapUs: (row: Row) => number | null,
+    /** The session length for a row at time `t` (months are calendar months from `t`); null for none. */
+    private readonly gapUs: (row: Row, t: number) => number | null,
     private readonly aggs: readonly AggregateFn[],
     private readonly resultFn: (keysAndAggs: Row) => Row,
     readonly operatorId: number,
@@ -79,8 +80,9 @@ export class SessionAggregateExec implements PhysicalOperator {
     const inSchema = this.child.schema;
     for (const row of rows) {
       const t = this.time(row) as number | null;
-      const gap = this.gapUs(row);
-      if (t === null || gap === null || gap <= 0) continue;
+      if (t === null) continue;
+      const gap = this.gapUs(row, t);
+      if (gap === null || gap <= 0) continue;
       const key = this.keyFns.map((f) => f(row));
       if (watermarked && t + gap <= lateUs) {
         dropped++;
