@@ -20,7 +20,8 @@
  *               | INTERVAL string | identifier ( [DISTINCT] args | * ) | identifier [. *]
  * Errors are ParseExceptions whose `position` is the 0-based offset of the offending token.
  */
-import { syntaxError } from './errors.js';
+import { ParseException, syntaxError } from './errors.js';
+import { parseInterval } from './time.js';
 import { call, colRef, literal, node, type BinaryOp, type Expr } from './expr.js';
 import { parseDataType, type DataType, INT, LONG, DOUBLE, STRING, BOOLEAN, NULL, DECIMAL } from './types.js';
 
@@ -124,6 +125,20 @@ class Parser {
   private expectKw(word: string): void {
     if (!this.eatKw(word)) throw this.error(`expected ${word.toUpperCase()}`);
   }
+  /** An interval literal; like Spark's ANSI literals it may not mix months with days or times. */
+  private intervalLiteral(text: string, position: number, sql: string): Expr {
+    let iv: { months: number; micros: number } | null = null;
+    try {
+      iv = parseInterval(text);
+    } catch {
+      // Left to the compiler, which reports the bad interval text.
+    }
+    if (iv && iv.months !== 0 && iv.micros !== 0) {
+      throw new ParseException(`Cannot mix year-month and day-time fields: ${sql}.(line 1, pos ${position})\n\n== SQL ==\n${this.src}\n${' '.repeat(position)}^^^\n`, { code: 'PARSE_SYNTAX_ERROR', position });
+    }
+    return call('interval_literal', [literal(text, STRING)]);
+  }
+
   private error(detail: string): Error {
     return syntaxError(this.src, this.t.pos, detail);
   }
@@ -378,13 +393,15 @@ class Parser {
         return node({ kind: 'case', branches, otherwise });
       }
       if (w === 'interval' && this.toks[this.i + 1].kind === 'str') {
+        const start = tok.pos;
         this.i++;
         const s = this.t.text;
         this.i++;
-        return call('interval_literal', [literal(s, STRING)]);
+        return this.intervalLiteral(s, start, this.src.slice(start, this.t.pos).trim());
       }
       if (w === 'interval' && this.toks[this.i + 1].kind === 'num') {
         // INTERVAL 10 SECONDS [5 MILLISECONDS ...]
+        const start = tok.pos;
         this.i++;
         const parts: string[] = [];
         while (this.t.kind === 'num' && this.toks[this.i + 1].kind === 'ident') {
@@ -392,7 +409,7 @@ class Parser {
           this.i += 2;
         }
         if (parts.length === 0) throw this.error('expected an interval unit');
-        return call('interval_literal', [literal(parts.join(' '), STRING)]);
+        return this.intervalLiteral(parts.join(' '), start, this.src.slice(start, this.t.pos).trim());
       }
       if (RESERVED_AFTER_EXPR.has(w) && w !== 'end') throw this.error(`unexpected ${tok.text.toUpperCase()}`);
       this.i++;

@@ -52,3 +52,14 @@ describe('session_window gaps', () => {
     expect(sessions(gap)).toBe(empty);
   });
 });
+
+describe('SQL interval literals', () => {
+  it('may not mix months with days or times, as in Spark 3.5', () => {
+    const spark = SparkSession.builder.output(() => undefined).create();
+    const df = spark.createDataFrame([['2024-01-31 10:00:00']], 't STRING').select(F.col('t').cast('timestamp').alias('ts'));
+    expect(() => df.selectExpr("ts + INTERVAL '1 month 2 days'")).toThrow("Cannot mix year-month and day-time fields: INTERVAL '1 month 2 days'.(line 1, pos 5)");
+    expect(() => df.selectExpr('ts + INTERVAL 1 MONTH 2 DAYS')).toThrow('Cannot mix year-month and day-time fields: INTERVAL 1 MONTH 2 DAYS.(line 1, pos 5)');
+    expect(df.selectExpr("ts + INTERVAL '2 days 3 hours' AS a", 'ts + INTERVAL 1 HOUR 30 MINUTES AS b').collect().map((r) => [r.a, r.b]))
+      .toEqual([[new Date('2024-02-02T13:00:00Z'), new Date('2024-01-31T11:30:00Z')]]);
+  });
+});
