@@ -293,6 +293,27 @@ function buildJsonConverter(type: DataType): JsonConverter {
   }
 }
 
+/** `date_trunc(unit, ts)` in UTC: null for an unknown unit, as Spark returns. */
+function truncateTimestamp(us: number, unit: string): number | null {
+  const u = unit.toLowerCase();
+  const fixed: Record<string, number> = { microsecond: 1, millisecond: 1_000, second: 1_000_000, minute: 60_000_000, hour: 3_600_000_000, day: 86_400_000_000, dd: 86_400_000_000 };
+  if (fixed[u] !== undefined) return Math.floor(us / fixed[u]) * fixed[u];
+  const d = new Date(Math.floor(us / 1000));
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  switch (u) {
+    case 'week': {
+      const day = Math.floor(us / 86_400_000_000);
+      // Monday-based weeks; 1970-01-01 was a Thursday.
+      return (day - ((day + 3) % 7 + 7) % 7) * 86_400_000_000;
+    }
+    case 'month': case 'mon': case 'mm': return Date.UTC(y, m, 1) * 1000;
+    case 'quarter': return Date.UTC(y, m - (m % 3), 1) * 1000;
+    case 'year': case 'yyyy': case 'yy': return Date.UTC(y, 0, 1) * 1000;
+    default: return null;
+  }
+}
+
 /** Converts an engine value into a JSON-ready value, as `to_json` does. */
 export function toJsonValue(v: unknown, type: DataType): unknown {
   if (v === null || v === undefined) return null;
@@ -642,6 +663,18 @@ class Compiler {
     });
   }
 
+  /** A two-argument function that is null when either argument is. */
+  private strict2<A, B>(type: DataType, name: string, a: Compiled, b: Compiled, f: (x: A, y: B) => unknown): Compiled {
+    const fa = a.eval;
+    const fb = b.eval;
+    return this.mk(type, name, (row) => {
+      const x = fa(row);
+      if (x === null) return null;
+      const y = fb(row);
+      return y === null ? null : f(x as A, y as B);
+    });
+  }
+
   private call(e: Extract<Expr, { kind: 'call' }>): Compiled {
     const name = exprSql(e);
     const args = e.args;
@@ -682,12 +715,139 @@ class Compiler {
         const c = numericOperand(arg(0));
         const scale = args.length > 1 ? Number((args[1] as { value?: unknown }).value ?? 0) : 0;
         const p = 10 ** scale;
+        const halfEven = e.name === 'bround';
         return strict1(c.type, c, (v: number) => {
           if (!Number.isFinite(v)) return v;
-          // HALF_UP on the decimal representation, as Java's BigDecimal does.
+          // HALF_UP (round) or HALF_EVEN (bround) on the decimal representation, as Java's BigDecimal does.
           const shifted = Number(`${Math.abs(v)}e${scale}`);
-          const r = Math.sign(v) * Number(`${Math.round(shifted)}e${-scale}`);
+          let whole = Math.round(shifted);
+          if (halfEven && shifted % 1 === 0.5 && whole % 2 === 1) whole -= 1;
+          const r = Math.sign(v) * Number(`${whole}e${-scale}`);
           return Number.isNaN(r) ? Math.round(v * p) / p : r;
+        });
+      }
+      // Math, as java.lang.Math computes it.
+      case 'log10': return strict1(DOUBLE, numericOperand(arg(0)), (v: number) => (v <= 0 ? null : Math.log10(v)));
+      case 'log2': return strict1(DOUBLE, numericOperand(arg(0)), (v: number) => (v <= 0 ? null : Math.log2(v)));
+      case 'log1p': return strict1(DOUBLE, numericOperand(arg(0)), (v: number) => (v <= -1 ? null : Math.log1p(v)));
+      case 'cbrt': return strict1(DOUBLE, numericOperand(arg(0)), Math.cbrt);
+      case 'signum': case 'sign': return strict1(DOUBLE, numericOperand(arg(0)), (v: number) => (Number.isNaN(v) ? NaN : Math.sign(v) + 0));
+      case 'degrees': return strict1(DOUBLE, numericOperand(arg(0)), (v: number) => (v * 180) / Math.PI);
+      case 'radians': return strict1(DOUBLE, numericOperand(arg(0)), (v: number) => (v / 180) * Math.PI);
+      case 'sin': return strict1(DOUBLE, numericOperand(arg(0)), Math.sin);
+      case 'cos': return strict1(DOUBLE, numericOperand(arg(0)), Math.cos);
+      case 'tan': return strict1(DOUBLE, numericOperand(arg(0)), Math.tan);
+      case 'e': return this.mk(DOUBLE, name, () => Math.E, {}, false);
+      case 'pi': return this.mk(DOUBLE, name, () => Math.PI, {}, false);
+      case 'pmod': {
+        const a = numericOperand(arg(0));
+        const b = numericOperand(arg(1));
+        const type = widerNumeric(a.type, b.type);
+        const fa = castTo(a, type).eval;
+        const fb = castTo(b, type).eval;
+        return this.mk(type, name, (row) => {
+          const x = fa(row) as number | null;
+          const y = fb(row) as number | null;
+          if (x === null || y === null || y === 0) return null;
+          const r = x % y;
+          return r < 0 ? (r + y) % y : r;
+        });
+      }
+      // Conditionals.
+      case 'if': case 'iff': {
+        if (args.length !== 3) throw wrongArgs(e.name, args.length);
+        return this.inner({ kind: 'case', branches: [[args[0], args[1]]], otherwise: args[2] });
+      }
+      case 'nullif': {
+        const a = arg(0);
+        const b = arg(1);
+        const fa = a.eval;
+        const fb = b.eval;
+        return this.mk(a.type, name, (row) => {
+          const x = fa(row);
+          const y = fb(row);
+          return x !== null && y !== null && compareValues(x, y) === 0 ? null : x;
+        });
+      }
+      case 'nvl2': {
+        if (args.length !== 3) throw wrongArgs(e.name, args.length);
+        return this.inner({ kind: 'case', branches: [[{ kind: 'isnull', expr: args[0], negated: true }, args[1]]], otherwise: args[2] });
+      }
+      // Strings.
+      case 'initcap': return strict1(STRING, castTo(arg(0), STRING), (s: string) => s.toLowerCase().replace(/(^|\s)(\S)/g, (_m, sp: string, ch: string) => sp + ch.toUpperCase()));
+      case 'reverse': return strict1(STRING, castTo(arg(0), STRING), (s: string) => [...s].reverse().join(''));
+      case 'ascii': return strict1(INT, castTo(arg(0), STRING), (s: string) => (s.length === 0 ? 0 : s.codePointAt(0)!));
+      case 'chr': case 'char': return strict1(STRING, castTo(arg(0), LONG), (n: number) => (n < 0 ? '' : String.fromCharCode(n % 256)));
+      case 'repeat': return this.strict2(STRING, name, castTo(arg(0), STRING), castTo(arg(1), INT), (s: string, n: number) => (n <= 0 ? '' : s.repeat(n)));
+      case 'instr': return this.strict2(INT, name, castTo(arg(0), STRING), castTo(arg(1), STRING), (s: string, sub: string) => s.indexOf(sub) + 1);
+      case 'locate': case 'position': {
+        const sub = castTo(arg(0), STRING).eval;
+        const str = castTo(arg(1), STRING).eval;
+        const from = args.length > 2 ? castTo(arg(2), INT).eval : () => 1;
+        return this.mk(INT, name, (row) => {
+          const p = from(row) as number | null;
+          if (p === null) return 0;
+          const a = sub(row) as string | null;
+          const s = str(row) as string | null;
+          if (a === null || s === null) return null;
+          return p < 1 ? 0 : s.indexOf(a, p - 1) + 1;
+        });
+      }
+      case 'lpad': case 'rpad': {
+        const str = castTo(arg(0), STRING).eval;
+        const len = castTo(arg(1), INT).eval;
+        const pad = args.length > 2 ? castTo(arg(2), STRING).eval : () => ' ';
+        const left = e.name === 'lpad';
+        return this.mk(STRING, name, (row) => {
+          const s = str(row) as string | null;
+          const n = len(row) as number | null;
+          const p = pad(row) as string | null;
+          if (s === null || n === null || p === null) return null;
+          if (n <= s.length) return s.slice(0, Math.max(0, n));
+          if (p === '') return s;
+          const fill = p.repeat(Math.ceil((n - s.length) / p.length)).slice(0, n - s.length);
+          return left ? fill + s : s + fill;
+        });
+      }
+      case 'replace': {
+        const str = castTo(arg(0), STRING).eval;
+        const search = castTo(arg(1), STRING).eval;
+        const by = args.length > 2 ? castTo(arg(2), STRING).eval : () => '';
+        return this.mk(STRING, name, (row) => {
+          const s = str(row) as string | null;
+          const a = search(row) as string | null;
+          const b = by(row) as string | null;
+          if (s === null || a === null || b === null) return null;
+          return a === '' ? s : s.split(a).join(b);
+        });
+      }
+      case 'translate': {
+        const str = castTo(arg(0), STRING).eval;
+        const from = castTo(arg(1), STRING).eval;
+        const to = castTo(arg(2), STRING).eval;
+        return this.mk(STRING, name, (row) => {
+          const s = str(row) as string | null;
+          const f = from(row) as string | null;
+          const t = to(row) as string | null;
+          if (s === null || f === null || t === null) return null;
+          const map = new Map<string, string>();
+          [...f].forEach((ch, i) => { if (!map.has(ch)) map.set(ch, [...t][i] ?? ''); });
+          return [...s].map((ch) => map.get(ch) ?? ch).join('');
+        });
+      }
+      // Dates.
+      case 'date_add': case 'date_sub': {
+        const sign = e.name === 'date_add' ? 1 : -1;
+        return this.strict2(DATE, name, castTo(arg(0), DATE), castTo(arg(1), INT), (d: number, n: number) => d + sign * n);
+      }
+      case 'datediff': return this.strict2(INT, name, castTo(arg(0), DATE), castTo(arg(1), DATE), (a: number, b: number) => a - b);
+      case 'date_trunc': {
+        const unit = arg(0).eval;
+        const ts = castTo(arg(1), TIMESTAMP).eval;
+        return this.mk(TIMESTAMP, name, (row) => {
+          const u = unit(row) as string | null;
+          const t = ts(row) as number | null;
+          return u === null || t === null ? null : truncateTimestamp(t, u);
         });
       }
       case 'abs': { const c = numericOperand(arg(0)); return strict1(c.type, c, Math.abs); }

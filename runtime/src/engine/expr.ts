@@ -122,6 +122,67 @@ export function exprName(e: Expr): string {
   }
 }
 
+/** A double as Java's `Double.toString` writes it (`10.0`, `1.0E20`), as Spark names double literals. */
+function javaDouble(v: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e7)) {
+    const [m, x] = v.toExponential().split('e');
+    return `${m.includes('.') ? m : `${m}.0`}E${Number(x)}`;
+  }
+  return Number.isInteger(v) ? `${v}.0` : String(v);
+}
+
+/** Functions whose generated names Spark prints in upper case (their `prettyName`). */
+const UPPER_CASE_NAMES: Readonly<Record<string, string>> = {
+  floor: 'FLOOR', ceil: 'CEIL', ceiling: 'CEIL', sqrt: 'SQRT', exp: 'EXP', log10: 'LOG10', log2: 'LOG2', log1p: 'LOG1P', cbrt: 'CBRT',
+  signum: 'SIGNUM', sign: 'SIGNUM', degrees: 'DEGREES', radians: 'RADIANS', sin: 'SIN', cos: 'COS', tan: 'TAN', e: 'E', pi: 'PI',
+  // The DataFrame API's pow builds `power` (POWER); SQL `pow(…)` keeps its name.
+  power: 'POWER', rlike: 'RLIKE', regexp: 'RLIKE',
+};
+
+/** Arguments Spark fills in before naming the column, for calls that leave them out. */
+const DEFAULT_ARGS: Readonly<Record<string, { readonly given: number; readonly sql: string }>> = {
+  split: { given: 2, sql: '-1' },
+  regexp_replace: { given: 3, sql: '1' },
+  round: { given: 1, sql: '0' },
+  locate: { given: 2, sql: '1' },
+  bround: { given: 1, sql: '0' },
+  unix_timestamp: { given: 1, sql: 'yyyy-MM-dd HH:mm:ss' },
+  from_unixtime: { given: 1, sql: 'yyyy-MM-dd HH:mm:ss' },
+};
+
+function callSql(e: Extract<Expr, { kind: 'call' }>): string {
+  if (e.name === 'count' && e.args.length === 1 && (e.args[0].kind === 'star' || (e.args[0].kind === 'lit' && e.args[0].value === 1))) {
+    return `count(${e.distinct ? 'DISTINCT ' : ''}1)`;
+  }
+  const args = e.args.map(exprSql);
+  if (e.name === 'isnull' && args.length === 1) return `(${args[0]} IS NULL)`;
+  if (e.name === 'isnotnull' && args.length === 1) return `(${args[0]} IS NOT NULL)`;
+  // SQL log(x) is Logarithm(E, x); the DataFrame API's one-argument log is ln.
+  if (e.name === 'log') return args.length === 1 ? `LOG(E(), ${args[0]})` : `LOG(${args.join(', ')})`;
+  if (e.name === 'unix_timestamp' && args.length === 0) return 'unix_timestamp(current_timestamp(), yyyy-MM-dd HH:mm:ss)';
+  if (e.name === 'if' || e.name === 'iff') return `(IF(${args.join(', ')}))`;
+  const fill = DEFAULT_ARGS[e.name];
+  if (fill && args.length === fill.given) args.push(fill.sql);
+  return `${UPPER_CASE_NAMES[e.name] ?? e.name}(${e.distinct ? 'DISTINCT ' : ''}${args.join(', ')})`;
+}
+
+/**
+ * The name of a column in `select`/`selectExpr`: as `exprName`, except that a top-level cast of a
+ * column or alias (through further casts) keeps that name, as Spark's `Column.named` does
+ * (`CAST(value AS STRING)` is called `value`). A nested field (`r.x`) keeps `CAST(r.x AS INT)`.
+ */
+export function projectionName(e: Expr): string {
+  if (e.kind === 'cast') {
+    let inner: Expr = e.expr;
+    while (inner.kind === 'cast') inner = inner.expr;
+    if (inner.kind === 'alias') return inner.name;
+    if (inner.kind === 'col' && (inner.name.startsWith('`') || !inner.name.includes('.'))) return exprName(inner);
+  }
+  return exprName(e);
+}
+
 /** SQL text for an expression, as Spark prints it in generated column names. */
 export function exprSql(e: Expr): string {
   switch (e.kind) {
@@ -131,13 +192,9 @@ export function exprSql(e: Expr): string {
       if (e.value === null) return 'NULL';
       if (typeof e.value === 'string') return e.value;
       if (typeof e.value === 'boolean') return e.value ? 'true' : 'false';
+      if (typeof e.value === 'number' && e.type?.kind === 'atomic' && e.type.name === 'double') return javaDouble(e.value);
       return String(e.value);
-    case 'call': {
-      const args = e.name === 'count' && e.args.length === 1 && (e.args[0].kind === 'star' || (e.args[0].kind === 'lit' && e.args[0].value === 1))
-        ? '1'
-        : e.args.map(exprSql).join(', ');
-      return `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${args})`;
-    }
+    case 'call': return callSql(e);
     case 'udf': return `${e.name}(${e.args.map(exprSql).join(', ')})`;
     case 'binary': {
       const op = e.op === 'and' ? 'AND' : e.op === 'or' ? 'OR' : e.op;
@@ -153,7 +210,11 @@ export function exprSql(e: Expr): string {
     case 'isnull': return `(${exprSql(e.expr)} IS ${e.negated ? 'NOT ' : ''}NULL)`;
     case 'in': return `(${exprSql(e.expr)} ${e.negated ? 'NOT ' : ''}IN (${e.list.map(exprSql).join(', ')}))`;
     case 'like': return `${exprSql(e.expr)} ${e.negated ? 'NOT ' : ''}LIKE ${exprSql(e.pattern)}`;
-    case 'between': return `(${exprSql(e.expr)} ${e.negated ? 'NOT ' : ''}BETWEEN ${exprSql(e.low)} AND ${exprSql(e.high)})`;
+    case 'between': {
+      // Spark 3.5 rewrites BETWEEN before naming the column.
+      const range = `((${exprSql(e.expr)} >= ${exprSql(e.low)}) AND (${exprSql(e.expr)} <= ${exprSql(e.high)}))`;
+      return e.negated ? `(NOT ${range})` : range;
+    }
     case 'sort': return `${exprSql(e.expr)} ${e.desc ? 'DESC' : 'ASC'} NULLS ${e.nullsFirst ? 'FIRST' : 'LAST'}`;
   }
 }

@@ -10,7 +10,7 @@
 import { compileAggregate, type AggregateFn } from './aggregates.js';
 import { castTo, compile, resolveColumn, type Compiled, type EvalContext, type Row } from './compile.js';
 import { AnalysisException } from './errors.js';
-import { AGGREGATE_FUNCTIONS, colRef, exprName, exprSql, node, transformExpr, type Expr } from './expr.js';
+import { AGGREGATE_FUNCTIONS, colRef, exprName, exprSql, node, projectionName, transformExpr, type Expr } from './expr.js';
 import { AggregateExec, type CompactWindowKey, type EventTimeKey } from './physical/aggregate.js';
 import { DeduplicateExec } from './physical/deduplicate.js';
 import { FilterExec } from './physical/filter.js';
@@ -273,7 +273,7 @@ class Planner {
         return;
       }
       const c = compile(expr, input.schema, this.ctx);
-      compiled.push({ ...c, name: alias ?? exprName(expr) });
+      compiled.push({ ...c, name: alias ?? projectionName(expr) });
     });
     const schema = new StructType(compiled.map((c) => new StructField(c.name, c.type, c.nullable, c.metadata)));
     return new ProjectExec(schema, input, compiled, generator);

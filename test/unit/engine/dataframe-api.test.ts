@@ -35,7 +35,7 @@ describe('DataFrame API', () => {
       .drop('n');
     expect(df.columns).toEqual(['who', 'n2']);
     expect(spark.createDataFrame([[1]], 'x INT').selectExpr('x + 1', 'CAST(x AS STRING)', "upper('a')").columns)
-      .toEqual(['(x + 1)', 'CAST(x AS STRING)', 'upper(a)']);
+      .toEqual(['(x + 1)', 'x', 'upper(a)']); // a top-level cast of a column keeps its name, as in Spark 3.5
     df.show();
     expect(out.join('')).toBe([
       '+--------------------+---+',

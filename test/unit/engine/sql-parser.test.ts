@@ -30,7 +30,7 @@ describe('SQL expression parser', () => {
     expect(sql("CASE WHEN x > 1 THEN 'big' ELSE 'small' END")).toBe('CASE WHEN (x > 1) THEN big ELSE small END');
     expect(sql('x IS NOT NULL')).toBe('(x IS NOT NULL)');
     expect(sql('x NOT IN (1, 2)')).toBe('(x NOT IN (1, 2))');
-    expect(sql("explode(split(value, ' '))")).toBe('explode(split(value,  ))');
+    expect(sql("explode(split(value, ' '))")).toBe('explode(split(value,  , -1))');
   });
 
   it('reads aliases with and without AS', () => {

@@ -4,7 +4,7 @@
  */
 import { call, literal, node, type Expr } from '../expr.js';
 import { parseBareExpression } from '../sql-parser.js';
-import { StructType, parseDataType, type DataType } from '../types.js';
+import { DOUBLE, StructType, parseDataType, type DataType } from '../types.js';
 import { Column, columnExpr, valueExpr, type ColumnOrName, type ColumnOrValue } from './column.js';
 
 function fn(name: string, ...args: Expr[]): Column {
@@ -67,6 +67,54 @@ export function round(column: ColumnOrName, scale = 0): Column { return fn('roun
 export function abs(column: ColumnOrName): Column { return fn('abs', c(column)); }
 export function sqrt(column: ColumnOrName): Column { return fn('sqrt', c(column)); }
 export function floor(column: ColumnOrName): Column { return fn('floor', c(column)); }
+/** HALF_EVEN rounding (banker's rounding). */
+export function bround(column: ColumnOrName, scale = 0): Column { return fn('bround', c(column), literal(scale)); }
+export function exp(column: ColumnOrName): Column { return fn('exp', c(column)); }
+/** Natural logarithm. */
+export function ln(column: ColumnOrName): Column { return fn('ln', c(column)); }
+/** `log(col)` is the natural logarithm; `log(base, col)` the logarithm in `base`, as in PySpark. */
+export function log(arg1: ColumnOrName | number, arg2?: ColumnOrName): Column {
+  if (arg2 === undefined) return fn('ln', c(arg1 as ColumnOrName));
+  return fn('log', literal(Number(arg1), DOUBLE), c(arg2));
+}
+export function log10(column: ColumnOrName): Column { return fn('log10', c(column)); }
+export function log2(column: ColumnOrName): Column { return fn('log2', c(column)); }
+export function log1p(column: ColumnOrName): Column { return fn('log1p', c(column)); }
+export function pow(base: ColumnOrName | number, exponent: ColumnOrName | number): Column {
+  return fn('power', typeof base === 'number' ? literal(base) : c(base), typeof exponent === 'number' ? literal(exponent) : c(exponent));
+}
+export function cbrt(column: ColumnOrName): Column { return fn('cbrt', c(column)); }
+export function signum(column: ColumnOrName): Column { return fn('signum', c(column)); }
+export function degrees(column: ColumnOrName): Column { return fn('degrees', c(column)); }
+export function radians(column: ColumnOrName): Column { return fn('radians', c(column)); }
+export function sin(column: ColumnOrName): Column { return fn('sin', c(column)); }
+export function cos(column: ColumnOrName): Column { return fn('cos', c(column)); }
+export function tan(column: ColumnOrName): Column { return fn('tan', c(column)); }
+/** The positive remainder of `dividend / divisor`. */
+export function pmod(dividend: ColumnOrName | number, divisor: ColumnOrName | number): Column {
+  return fn('pmod', typeof dividend === 'number' ? literal(dividend) : c(dividend), typeof divisor === 'number' ? literal(divisor) : c(divisor));
+}
+/** Null when both are equal, else the first. */
+export function nullif(col1: ColumnOrName, col2: ColumnOrName): Column { return fn('nullif', c(col1), c(col2)); }
+export function initcap(column: ColumnOrName): Column { return fn('initcap', c(column)); }
+export function reverse(column: ColumnOrName): Column { return fn('reverse', c(column)); }
+export function ascii(column: ColumnOrName): Column { return fn('ascii', c(column)); }
+export function repeat(column: ColumnOrName, n: number): Column { return fn('repeat', c(column), literal(n)); }
+/** 1-based position of `substr` in the column, 0 when absent. */
+export function instr(column: ColumnOrName, substr: string): Column { return fn('instr', c(column), literal(substr)); }
+/** 1-based position of `substr` from `pos`, 0 when absent. */
+export function locate(substr: string, column: ColumnOrName, pos = 1): Column { return fn('locate', literal(substr), c(column), literal(pos)); }
+export function lpad(column: ColumnOrName, len: number, pad: string): Column { return fn('lpad', c(column), literal(len), literal(pad)); }
+export function rpad(column: ColumnOrName, len: number, pad: string): Column { return fn('rpad', c(column), literal(len), literal(pad)); }
+export function translate(column: ColumnOrName, matching: string, replace: string): Column { return fn('translate', c(column), literal(matching), literal(replace)); }
+export function date_add(start: ColumnOrName, days: number | ColumnOrName): Column { return fn('date_add', c(start), typeof days === 'number' ? literal(days) : c(days)); }
+export function date_sub(start: ColumnOrName, days: number | ColumnOrName): Column { return fn('date_sub', c(start), typeof days === 'number' ? literal(days) : c(days)); }
+/** Days from `start` to `end`. */
+export function datediff(end: ColumnOrName, start: ColumnOrName): Column { return fn('datediff', c(end), c(start)); }
+/** Truncates a timestamp to `format` (year, quarter, month, week, day, hour, minute, second, ...). */
+export function date_trunc(format: string, timestamp: ColumnOrName): Column { return fn('date_trunc', literal(format), c(timestamp)); }
+export function e(): Column { return fn('e'); }
+export function pi(): Column { return fn('pi'); }
 export function ceil(column: ColumnOrName): Column { return fn('ceil', c(column)); }
 export function greatest(...cols: ColumnOrName[]): Column { return new Column(call('greatest', cols.map(c))); }
 export function least(...cols: ColumnOrName[]): Column { return new Column(call('least', cols.map(c))); }
