@@ -12,6 +12,8 @@ import {
 } from './types.js';
 import { caster, compareValues, fromUtf8, toSparkString, utf8, valuesEqual } from './values.js';
 import { addInterval, formatWithPattern, parseInterval, parseTimestamp, parseWithPattern } from './time.js';
+import { crc32, hashValue } from './spark-hash.js';
+import { base64, formatNumber, javaFormat } from './text-format.js';
 
 /** A row: one value per field of the schema, in order. */
 export type Row = unknown[];
@@ -1180,15 +1182,37 @@ class Compiler {
         });
       }
       case 'hash': {
-        const fs = args.map((a) => this.inner(a).eval);
+        // Murmur3 with seed 42, each argument folded into the last (nulls skipped), as Spark does.
+        const cs = args.map((a) => this.inner(a));
         return this.mk(INT, name, (row) => {
           let h = 42;
-          for (const f of fs) {
-            const s = JSON.stringify(f(row));
-            for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x5bd1e995) | 0;
-          }
+          for (const c of cs) h = hashValue(c.eval(row), c.type, h);
           return h;
         }, {}, false);
+      }
+      case 'crc32': return strict1(LONG, castTo(arg(0), BINARY), (b: Uint8Array) => crc32(b));
+      case 'base64': return strict1(STRING, castTo(arg(0), BINARY), (b: Uint8Array) => base64(b));
+      case 'typeof': {
+        const t = arg(0).type.simpleString();
+        return this.mk(STRING, name, () => t, {}, false);
+      }
+      case 'format_number': {
+        const v = numericOperand(arg(0)).eval;
+        const d = castTo(arg(1), INT).eval;
+        return this.mk(STRING, name, (row) => {
+          const x = v(row) as number | null;
+          const n = d(row) as number | null;
+          return x === null || n === null || n < 0 ? null : formatNumber(x, n);
+        });
+      }
+      case 'format_string': case 'printf': {
+        if (args.length === 0) throw wrongArgs(e.name, 0);
+        const cs = args.map((a) => this.inner(a));
+        return this.mk(STRING, name, (row) => {
+          const fmt = cs[0].eval(row) as string | null;
+          if (fmt === null) return null;
+          return javaFormat(String(fmt), cs.slice(1).map((c) => ({ value: c.eval(row), type: c.type })));
+        });
       }
       case 'interval_literal': {
         // Kept as its text: session_window gaps and timestamp arithmetic read it from there.
