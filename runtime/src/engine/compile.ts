@@ -12,6 +12,7 @@ import {
 } from './types.js';
 import { caster, compareValues, fromUtf8, toSparkString, utf8, valuesEqual } from './values.js';
 import { formatWithPattern, parseInterval, parseTimestamp, parseWithPattern } from './time.js';
+import { jsonBytesReader } from './json-bytes.js';
 
 /** A row: one value per field of the schema, in order. */
 export type Row = unknown[];
@@ -1015,6 +1016,20 @@ class Compiler {
         const text = castTo(arg(0), STRING).eval;
         const type = schemaArg(args[1], 'from_json');
         const general = this.fromJsonText(type, args);
+        // CAST(<binary> AS STRING), as Kafka values arrive: flat records are read from the bytes,
+        // and whatever that reader is not sure of goes the general way.
+        const a0 = args[0];
+        const bytesArg = a0.kind === 'cast' && sameType(a0.to, STRING) ? this.inner(a0.expr) : undefined;
+        const reader = bytesArg !== undefined && sameType(bytesArg.type, BINARY) ? jsonBytesReader(type) : null;
+        if (bytesArg !== undefined && reader !== null) {
+          const bytes = bytesArg.eval;
+          return this.mk(type, name, (row) => {
+            const b = bytes(row) as Uint8Array | null;
+            if (b === null) return null;
+            const v = reader(b);
+            return v !== undefined ? v : general(fromUtf8(b));
+          });
+        }
         return this.mk(type, name, (row) => {
           const s = text(row) as string | null;
           return s === null ? null : general(s);
