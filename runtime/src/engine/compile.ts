@@ -14,6 +14,7 @@ import { caster, compareValues, fromUtf8, toSparkString, utf8, valuesEqual } fro
 import { addInterval, formatWithPattern, parseInterval, parseTimestamp, parseWithPattern } from './time.js';
 import { crc32, hashValue } from './spark-hash.js';
 import { base64, formatNumber, javaFormat } from './text-format.js';
+import { jsonBytesReader } from './json-bytes.js';
 
 /** A row: one value per field of the schema, in order. */
 export type Row = unknown[];
@@ -677,6 +678,36 @@ class Compiler {
     });
   }
 
+  /**
+   * The general `from_json` of one non-null text: `JSON.parse`, then the schema's converter, with
+   * PERMISSIVE partial results and malformed counting (or FAILFAST's error).
+   */
+  private fromJsonText(type: DataType, args: readonly Expr[]): (s: string) => unknown {
+    const failFast = args.length > 2 && /FAILFAST/i.test(JSON.stringify((args[2] as { value?: unknown }).value ?? ''));
+    const allNull = type.kind === 'struct' ? () => type.fields.map(() => null) : () => null;
+    const convert = jsonConverter(type);
+    const state: JsonConversionState = { bad: false };
+    return (s) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(s);
+      } catch {
+        if (failFast) throw new AnalysisException(`[MALFORMED_RECORD_IN_PARSING] Malformed records are detected in record parsing: ${s}. Parse Mode: FAILFAST.`, { code: 'MALFORMED_RECORD_IN_PARSING' });
+        noteMalformed(this.ctx, s);
+        return allNull();
+      }
+      state.bad = false;
+      const v = convert(parsed, state);
+      if (v === undefined || state.bad) {
+        if (failFast) throw new AnalysisException(`[MALFORMED_RECORD_IN_PARSING] Malformed records are detected in record parsing: ${s}. Parse Mode: FAILFAST.`, { code: 'MALFORMED_RECORD_IN_PARSING' });
+        noteMalformed(this.ctx, s);
+        // Fields that could be read are kept (Spark 3.5's partial results).
+        if (v === undefined) return allNull();
+      }
+      return v;
+    };
+  }
+
   private call(e: Extract<Expr, { kind: 'call' }>): Compiled {
     const name = exprSql(e);
     const args = e.args;
@@ -1144,32 +1175,26 @@ class Compiler {
         });
       }
       case 'from_json': {
-        const c = castTo(arg(0), STRING).eval;
+        const text = castTo(arg(0), STRING).eval;
         const type = schemaArg(args[1], 'from_json');
-        const failFast = args.length > 2 && /FAILFAST/i.test(JSON.stringify((args[2] as { value?: unknown }).value ?? ''));
-        const allNull = type.kind === 'struct' ? () => type.fields.map(() => null) : () => null;
-        const convert = jsonConverter(type);
-        const state: JsonConversionState = { bad: false };
+        const general = this.fromJsonText(type, args);
+        // CAST(<binary> AS STRING), as Kafka values arrive: flat records are read from the bytes,
+        // and whatever that reader is not sure of goes the general way.
+        const a0 = args[0];
+        const bytesArg = a0.kind === 'cast' && sameType(a0.to, STRING) ? this.inner(a0.expr) : undefined;
+        const reader = bytesArg !== undefined && sameType(bytesArg.type, BINARY) ? jsonBytesReader(type) : null;
+        if (bytesArg !== undefined && reader !== null) {
+          const bytes = bytesArg.eval;
+          return this.mk(type, name, (row) => {
+            const b = bytes(row) as Uint8Array | null;
+            if (b === null) return null;
+            const v = reader(b);
+            return v !== undefined ? v : general(fromUtf8(b));
+          });
+        }
         return this.mk(type, name, (row) => {
-          const s = c(row) as string | null;
-          if (s === null) return null;
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(s);
-          } catch {
-            if (failFast) throw new AnalysisException(`[MALFORMED_RECORD_IN_PARSING] Malformed records are detected in record parsing: ${s}. Parse Mode: FAILFAST.`, { code: 'MALFORMED_RECORD_IN_PARSING' });
-            noteMalformed(this.ctx, s);
-            return allNull();
-          }
-          state.bad = false;
-          const v = convert(parsed, state);
-          if (v === undefined || state.bad) {
-            if (failFast) throw new AnalysisException(`[MALFORMED_RECORD_IN_PARSING] Malformed records are detected in record parsing: ${s}. Parse Mode: FAILFAST.`, { code: 'MALFORMED_RECORD_IN_PARSING' });
-            noteMalformed(this.ctx, s);
-            // Fields that could be read are kept (Spark 3.5's partial results).
-            if (v === undefined) return allNull();
-          }
-          return v;
+          const s = text(row) as string | null;
+          return s === null ? null : general(s);
         });
       }
       case 'to_json': {

@@ -208,6 +208,52 @@ function parseIsoTimestamp(s: string): number | null | undefined {
   return ((days * 86_400 + hour * 3_600 + minute * 60 + second) * 1000) * 1000 + frac;
 }
 
+/** Digit value of byte `i`, or -1 (also past the end). */
+function digitByte(b: Uint8Array, i: number): number {
+  const c = b[i] - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/**
+ * {@link parseIsoTimestamp} over the ASCII bytes `b[start..end)`, for `from_json` reading records
+ * straight from Kafka bytes: the same shape, the same answers, and undefined for any other shape.
+ */
+export function parseIsoTimestampBytes(b: Uint8Array, start: number, end: number): number | null | undefined {
+  const s = start;
+  if (end - s < 19 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 13] !== 58 || b[s + 16] !== 58) return undefined;
+  const sep = b[s + 10];
+  if (sep !== 84 && sep !== 32) return undefined;
+  const y0 = digitByte(b, s), y1 = digitByte(b, s + 1), y2 = digitByte(b, s + 2), y3 = digitByte(b, s + 3);
+  const mo0 = digitByte(b, s + 5), mo1 = digitByte(b, s + 6), d0 = digitByte(b, s + 8), d1 = digitByte(b, s + 9);
+  const h0 = digitByte(b, s + 11), h1 = digitByte(b, s + 12), mi0 = digitByte(b, s + 14), mi1 = digitByte(b, s + 15), s0 = digitByte(b, s + 17), s1 = digitByte(b, s + 18);
+  if ((y0 | y1 | y2 | y3 | mo0 | mo1 | d0 | d1 | h0 | h1 | mi0 | mi1 | s0 | s1) < 0 || y0 === 0) return undefined;
+  let i = s + 19;
+  let frac = 0;
+  if (i < end && b[i] === 46) {
+    i++;
+    let digits = 0;
+    for (let d = i < end ? digitByte(b, i) : -1; d >= 0; d = ++i < end ? digitByte(b, i) : -1) {
+      if (++digits > 9) return undefined;
+      if (digits <= 6) frac = frac * 10 + d;
+    }
+    if (digits === 0) return undefined;
+    for (let k = digits; k < 6; k++) frac *= 10;
+  }
+  if (i < end) {
+    const z = b[i];
+    if ((z !== 90 && z !== 122) || i + 1 !== end) return undefined;
+  }
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = mo0 * 10 + mo1;
+  const day = d0 * 10 + d1;
+  const hour = h0 * 10 + h1;
+  const minute = mi0 * 10 + mi1;
+  const second = s0 * 10 + s1;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
+  const days = daysToMonthStart(year, month) + day - 1;
+  return ((days * 86_400 + hour * 3_600 + minute * 60 + second) * 1000) * 1000 + frac;
+}
+
 /** The general timestamp grammar (see {@link parseTimestamp}). */
 function parseTimestampText(text: string): number | null {
   const m = /^\s*([+-]?\d{4,6})-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?)?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC)?\s*$/i.exec(text);

@@ -4,7 +4,7 @@
  * string through the general grammar only, which gives the reference.
  */
 import { describe, expect, it } from 'vitest';
-import { parseTimestamp } from '../../../runtime/src/engine/time.js';
+import { parseIsoTimestampBytes, parseTimestamp } from '../../../runtime/src/engine/time.js';
 
 const general = (s: string) => parseTimestamp(` ${s}`);
 const us = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0, micros = 0) => Date.UTC(y, mo - 1, d, h, mi, s) * 1000 + micros;
@@ -36,5 +36,21 @@ describe('parseTimestamp', () => {
     // Every 7,919,113 seconds from 1000 to 9999: all months, leap years and century rules.
     for (let s = -30_610_224_000; s < 253_402_300_799; s += 7_919_113) samples.push(new Date(s * 1000 + (s % 1000)).toISOString());
     for (const s of samples) expect(parseTimestamp(s), s).toBe(general(s));
+  });
+});
+
+describe('parseIsoTimestampBytes', () => {
+  it('answers what parseTimestamp answers for the ISO form and undefined for other shapes', () => {
+    const enc = new TextEncoder();
+    const iso = ['2024-01-01T00:00:00.000Z', '2024-03-05 06:07:08', '2024-03-05T06:07:08.5z', '2024-03-05T06:07:08.123456789', '1969-12-31T23:59:59.999999Z', '2024-02-30T10:00:00Z', '2024-13-01T00:00:00Z'];
+    for (const s of iso) {
+      // Inside a larger buffer, as a JSON value is: the bounds must be respected.
+      const b = enc.encode(`"${s}"`);
+      expect(parseIsoTimestampBytes(b, 1, b.length - 1)).toBe(parseTimestamp(s));
+    }
+    for (const s of ['2024-03-05', '2024-03-05T06:07:08+02:00', '2024-03-05T06:07:08.Z', '2024-03-05T06:07:08.1234567890Z', '0999-01-01T00:00:00Z']) {
+      const b = enc.encode(`"${s}"`);
+      expect(parseIsoTimestampBytes(b, 1, b.length - 1)).toBeUndefined();
+    }
   });
 });
