@@ -163,7 +163,9 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
 
   if (!existsSync(join(dataDir, 'meta.properties'))) {
     // A cluster id is 16 random bytes in base64url (22 characters), what StorageTool random-uuid prints.
-    const clusterId = randomBytes(16).toString('base64url');
+    // Like Kafka's own Uuid.randomUuid, never one starting with '-': the tool would read it as an option.
+    let clusterId = randomBytes(16).toString('base64url');
+    while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
     const format = await runToEnd(javaCommand(), [logFlag, '-cp', classpath, 'kafka.tools.StorageTool', 'format',
       '-t', clusterId, '-c', propsFile]);
     if (format.code !== 0) {
