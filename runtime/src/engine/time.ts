@@ -197,12 +197,11 @@ function parseIsoTimestamp(s: string): number | null | undefined {
     const z = s.charCodeAt(i);
     if ((z !== 90 && z !== 122) || i + 1 !== n) return undefined;
   }
-  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
-  const month = mo0 * 10 + mo1;
-  const day = d0 * 10 + d1;
-  const hour = h0 * 10 + h1;
-  const minute = mi0 * 10 + mi1;
-  const second = s0 * 10 + s1;
+  return isoMicros(y0 * 1000 + y1 * 100 + y2 * 10 + y3, mo0 * 10 + mo1, d0 * 10 + d1, h0 * 10 + h1, mi0 * 10 + mi1, s0 * 10 + s1, frac);
+}
+
+/** Epoch microseconds of UTC calendar fields read by the ISO fast paths; null when a field is out of range. */
+function isoMicros(year: number, month: number, day: number, hour: number, minute: number, second: number, frac: number): number | null {
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
   const days = daysToMonthStart(year, month) + day - 1;
   return ((days * 86_400 + hour * 3_600 + minute * 60 + second) * 1000) * 1000 + frac;
@@ -243,15 +242,7 @@ export function parseIsoTimestampBytes(b: Uint8Array, start: number, end: number
     const z = b[i];
     if ((z !== 90 && z !== 122) || i + 1 !== end) return undefined;
   }
-  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
-  const month = mo0 * 10 + mo1;
-  const day = d0 * 10 + d1;
-  const hour = h0 * 10 + h1;
-  const minute = mi0 * 10 + mi1;
-  const second = s0 * 10 + s1;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
-  const days = daysToMonthStart(year, month) + day - 1;
-  return ((days * 86_400 + hour * 3_600 + minute * 60 + second) * 1000) * 1000 + frac;
+  return isoMicros(y0 * 1000 + y1 * 100 + y2 * 10 + y3, mo0 * 10 + mo1, d0 * 10 + d1, h0 * 10 + h1, mi0 * 10 + mi1, s0 * 10 + s1, frac);
 }
 
 /** The general timestamp grammar (see {@link parseTimestamp}). */
