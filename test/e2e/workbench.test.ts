@@ -167,6 +167,26 @@ describe('workbench in Chromium', () => {
     await expect.poll(() => timeline.locator('.watermark-label').textContent()).toBe('watermark 10:00:40');
     await screenshot(page, '04-timeline');
 
+    // A reading that is not JSON: the pipeline keeps running, and the timeline counts it in its batch.
+    await page.getByRole('tab', { name: 'Topics' }).click();
+    await produce.getByLabel('Key').fill('s3');
+    await produce.getByLabel('Value').fill('{"node_name": "s3", "temperature": ');
+    await produce.getByLabel('Timestamp (epoch ms or ISO, optional)').fill('2024-01-01T10:01:20Z');
+    await page.getByRole('button', { name: 'Produce' }).click();
+    await page.getByText(`Sent to sensors.temperature partition 0 at offset ${readings.length}.`).waitFor();
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    // The count belongs to the record's batch, which a no-data batch (the watermark moved) may follow:
+    // look back from the newest batch.
+    const malformed = timeline.locator('.malformed');
+    const slider = timeline.getByRole('slider', { name: 'Batch' });
+    await expect.poll(async () => {
+      await slider.press('End');
+      for (let back = 0; back < 3 && (await malformed.count()) === 0; back++) await slider.press('ArrowLeft');
+      return (await malformed.count()) === 0 ? null : malformed.textContent();
+    }, { timeout: 60_000 }).toBe('⚠ 1 malformed record');
+    expect(await malformed.getAttribute('title')).toBe('from_json could not read this record (PERMISSIVE mode gives nulls):\n• {"node_name": "s3", "temperature": ');
+    await screenshot(page, '04b-malformed');
+
     await page.getByRole('tab', { name: 'Metrics' }).click();
     await expect.poll(() => page.locator('sl-metrics-panel .uplot').count()).toBe(6);
     await screenshot(page, '05-metrics');
