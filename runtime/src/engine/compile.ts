@@ -13,6 +13,7 @@ import {
 import { caster, compareValues, fromUtf8, toSparkString, utf8, valuesEqual } from './values.js';
 import { addInterval, formatWithPattern, parseInterval, parseTimestamp, parseWithPattern } from './time.js';
 import { crc32, hashValue } from './spark-hash.js';
+import { md5, sha1, sha2 } from './digests.js';
 import { base64, formatNumber, javaFormat } from './text-format.js';
 import { jsonBytesReader } from './json-bytes.js';
 
@@ -294,6 +295,17 @@ function buildJsonConverter(type: DataType): JsonConverter {
       };
     default: return (v) => (v === null || v === undefined ? null : undefined);
   }
+}
+
+/** Edit distance between two strings (by UTF-16 code units, as Java's String does). */
+function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 /** `date_trunc(unit, ts)` in UTC: null for an unknown unit, as Spark returns. */
@@ -1216,6 +1228,22 @@ class Compiler {
         }, {}, false);
       }
       case 'crc32': return strict1(LONG, castTo(arg(0), BINARY), (b: Uint8Array) => crc32(b));
+      case 'md5': return strict1(STRING, castTo(arg(0), BINARY), (b: Uint8Array) => md5(b));
+      case 'sha1': case 'sha': return strict1(STRING, castTo(arg(0), BINARY), (b: Uint8Array) => sha1(b));
+      case 'sha2': {
+        const bits = Number((args[1] as { value?: unknown } | undefined)?.value);
+        // Spark: 0 means 256; 384 and 512 are not offered here; any other length gives null.
+        const n = bits === 0 ? 256 : bits;
+        if (n !== 224 && n !== 256) return this.mk(STRING, name, () => null);
+        return strict1(STRING, castTo(arg(0), BINARY), (b: Uint8Array) => sha2(b, n));
+      }
+      case 'hex': {
+        const c = arg(0);
+        if (c.type === STRING || c.type === BINARY) return strict1(STRING, castTo(c, BINARY), (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').toUpperCase());
+        return strict1(STRING, castTo(c, LONG), (v: number) => BigInt.asUintN(64, BigInt(v)).toString(16).toUpperCase());
+      }
+      case 'bin': return strict1(STRING, castTo(arg(0), LONG), (v: number) => BigInt.asUintN(64, BigInt(v)).toString(2));
+      case 'levenshtein': return this.strict2(INT, name, castTo(arg(0), STRING), castTo(arg(1), STRING), levenshtein);
       case 'base64': return strict1(STRING, castTo(arg(0), BINARY), (b: Uint8Array) => base64(b));
       case 'typeof': {
         const t = arg(0).type.simpleString();

@@ -114,6 +114,19 @@ export function datediff(end: ColumnOrName, start: ColumnOrName): Column { retur
 /** Truncates a timestamp to `format` (year, quarter, month, week, day, hour, minute, second, ...). */
 export function date_trunc(format: string, timestamp: ColumnOrName): Column { return fn('date_trunc', literal(format), c(timestamp)); }
 export function e(): Column { return fn('e'); }
+export function md5(column: ColumnOrName): Column { return fn('md5', c(column)); }
+export function sha1(column: ColumnOrName): Column { return fn('sha1', c(column)); }
+/** SHA-2 as hex; `numBits` 224 or 256 (0 means 256). */
+export function sha2(column: ColumnOrName, numBits: number): Column { return fn('sha2', c(column), literal(numBits)); }
+export function crc32(column: ColumnOrName): Column { return fn('crc32', c(column)); }
+export function base64(column: ColumnOrName): Column { return fn('base64', c(column)); }
+export function hex(column: ColumnOrName): Column { return fn('hex', c(column)); }
+export function bin(column: ColumnOrName): Column { return fn('bin', c(column)); }
+export function levenshtein(left: ColumnOrName, right: ColumnOrName): Column { return fn('levenshtein', c(left), c(right)); }
+/** Grouped thousands and `d` decimals (`1,234.50`). */
+export function format_number(column: ColumnOrName, d: number): Column { return fn('format_number', c(column), literal(d)); }
+/** java.util.Formatter-style formatting: `format_string("%s: %.1f", "node", "temp")`. */
+export function format_string(format: string, ...cols: ColumnOrName[]): Column { return fn('format_string', literal(format), ...cols.map(c)); }
 export function pi(): Column { return fn('pi'); }
 export function ceil(column: ColumnOrName): Column { return fn('ceil', c(column)); }
 export function greatest(...cols: ColumnOrName[]): Column { return new Column(call('greatest', cols.map(c))); }
