@@ -14,20 +14,10 @@ import pg from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { databaseUrl, freshName, freshTopic, kafkaBootstrap } from '../../services/inject.js';
 import { KafkaWriter } from '../../../runtime/src/connectors/kafka/kafka-writer.js';
+import { seededRandom } from '../../services/seeded-random.js';
 
 const JOB = fileURLToPath(new URL('./fixtures/upsert-job.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** A seeded generator, so a failure can be re-run with the same kill points. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Job {
   child: ChildProcess;
@@ -95,7 +85,7 @@ describe('PostgreSQL upsert sink under SIGKILL', () => {
     const crashCkpt = mkdtempSync(join(tmpdir(), 'streamlab-crash-'));
     dirs.push(crashCkpt);
     const args = (table: string, ckpt: string, mode: string) => [bootstrap, topic, databaseUrl(), table, ckpt, mode];
-    const random = mulberry32(20261121);
+    const random = seededRandom(20261121);
     for (let kill = 0; kill < 10; kill++) {
       const job = startJob(args(crashTable, crashCkpt, 'loop'));
       await Promise.race([job.ready, job.exited]);

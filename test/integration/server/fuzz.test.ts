@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { resolveConfig } from '../../../runtime/src/config.js';
 import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/server/runtime-server.js';
 import { TestClient } from './ws-client.js';
+import { seededRandom } from '../../services/seeded-random.js';
 
 const TOKEN = 'fuzz-test-token-0123456789ab';
 const TOTAL = 10_000;
@@ -24,23 +25,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** mulberry32: small, seeded, good enough to pick mutations. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const fixtureDir = fileURLToPath(new URL('../../unit/protocol/fixtures/client/', import.meta.url));
 // Every client message kind, as mutation seeds (valid run.start frames do start job processes, capped per connection).
 const valid = readdirSync(fixtureDir).map((f) => JSON.parse(readFileSync(fixtureDir + f, 'utf8')) as Record<string, unknown>);
 
 it('answers every one of 10,000 random and mutated frames and stays healthy', async () => {
-  const random = rng(20261121);
+  const random = seededRandom(20261121);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const randomValue = (): unknown => pick<() => unknown>([
     () => Math.floor(random() * 1e9) - 5e8,

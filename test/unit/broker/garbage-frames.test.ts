@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../../runtime/src/broker/index.js';
 import { RawClient } from '../../integration/broker/raw-client.js';
 import { kafkajsDecodeResponse, kafkajsRequestFrame } from './kafkajs-protocol.js';
+import { seededRandom } from '../../services/seeded-random.js';
 
 let broker: RunningBroker;
 beforeAll(async () => {
@@ -14,17 +15,6 @@ beforeAll(async () => {
   broker.store.createTopic('t', 1);
 });
 afterAll(() => broker.close());
-
-/** Deterministic PRNG (mulberry32) so a failure is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('garbage frames', () => {
   it('survive 400 mutated and truncated requests', async () => {
@@ -36,7 +26,7 @@ describe('garbage frames', () => {
       kafkajsRequestFrame('CreateTopics', 3, { topics: [{ topic: 'x', numPartitions: 1, replicationFactor: 1 }], timeout: 1000 }),
       kafkajsRequestFrame('DescribeGroups', 2, { groupIds: ['g'] }),
     ]);
-    const rand = prng(20261121);
+    const rand = seededRandom(20261121);
     const clients: RawClient[] = [];
     for (let i = 0; i < 400; i++) {
       const frame = Buffer.from(seeds[i % seeds.length]);

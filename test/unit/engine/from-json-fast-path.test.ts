@@ -10,18 +10,7 @@ import { call, colRef, literal, node, type Expr } from '../../../runtime/src/eng
 import { jsonBytesReader } from '../../../runtime/src/engine/json-bytes.js';
 import { parseDataType, STRING, type StructType } from '../../../runtime/src/engine/types.js';
 import { fromUtf8 } from '../../../runtime/src/engine/values.js';
-
-/** mulberry32: a small seeded generator, so that a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../services/seeded-random.js';
 
 const SCHEMAS = [
   'node_name STRING, temperature DOUBLE, ts TIMESTAMP',
@@ -163,7 +152,7 @@ function paths(ddl: string) {
 
 describe('from_json over Kafka bytes', () => {
   it.each(SCHEMAS)('gives what the general path gives, record by record: %s', (ddl) => {
-    const r = rng(0x5eed + ddl.length);
+    const r = seededRandom(0x5eed + ddl.length);
     const { schema, fused, general, fusedCtx, generalCtx, reader } = paths(ddl);
     const enc = new TextEncoder();
     let fast = 0;
