@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findLesson, loadLesson, loadLessons, LessonError } from '../../../runtime/src/lessons/load-lessons.js';
+import { planLessonData } from '../../../runtime/src/lessons/lesson-data.js';
 
 const LESSONS = fileURLToPath(new URL('../../../lessons', import.meta.url));
 
@@ -21,6 +22,26 @@ describe('loadLessons on the repository lessons', () => {
       expect(Object.keys(l.solution)).toEqual(['solution.ts']);
       expect(l.steps.at(-1)?.title).toMatch(/check/i);
     }
+  });
+
+  it('declares the topics each lesson opens, with their partitions, and the data Run plays', async () => {
+    const lessons = (await loadLessons(LESSONS)).slice(0, 4);
+    expect(lessons.map((l) => l.topics.map((t) => `${t.name}/${t.partitions}`))).toEqual([
+      ['sensors.temperature/3', 'report/1'],
+      ['sensors.temperature/3', 'report/1'],
+      ['sensors.temperature/3', 'report/1'],
+      ['events/1', 'report/1'],
+    ]);
+    const played = lessons.map((l) => planLessonData(l)).map((p) => [
+      new Date(p.clockStartMs!).toISOString(),
+      p.datasets.map((d) => `${d.topic}: ${d.records.length} ${d.play}`),
+    ]);
+    expect(played).toEqual([
+      ['2026-11-21T10:00:00.000Z', ['report: 3 start']],
+      ['2026-11-21T10:00:00.000Z', ['sensors.temperature: 48 arrival']],
+      ['2026-11-21T10:00:00.000Z', ['sensors.temperature: 48 arrival']],
+      ['2026-11-21T10:00:00.000Z', ['events: 40 arrival']],
+    ]);
   });
 
   it('reads the points of lesson 03 from its front matter', async () => {

@@ -1,0 +1,97 @@
+/**
+ * The seeded generators a lesson can name in its front matter (`datasets[].generate`), one record each:
+ * its name, the options it accepts (zod, so a typo in a lesson is an error naming the field), and how
+ * it turns options into records with an event time and an arrival time.
+ *
+ * Adding a generator is one entry here plus its file in this folder.
+ */
+import { z } from 'zod';
+import { generateLocations } from './locations.js';
+import { generateOriginEvents } from './origins.js';
+import { generateSensorReadings } from './sensors.js';
+
+/** One generated record: the JSON value, when it happened and when it reaches Kafka (epoch ms). */
+export interface GeneratedRecord {
+  value: Record<string, unknown>;
+  eventTimeMs: number;
+  arrivalMs: number;
+}
+
+/** A generator as lessons name it. */
+export interface GeneratorEntry<S extends z.ZodObject = z.ZodObject> {
+  name: string;
+  /** One line for `lessons/README.md` and error messages. */
+  description: string;
+  /** Options as a lesson writes them (without `name`); `startMs` comes from the lesson's clock. */
+  options: S;
+  generate(options: z.infer<S>, startMs: number): GeneratedRecord[];
+}
+
+/** Keeps each entry's option type while the list holds them all. */
+function defineGenerator<S extends z.ZodObject>(entry: GeneratorEntry<S>): GeneratorEntry<S> {
+  return entry;
+}
+
+const seed = z.int().min(0).max(2 ** 31 - 1);
+const count = z.int().min(0).max(10_000);
+const ms = z.int().min(0).max(24 * 3600 * 1000);
+
+const sensors = defineGenerator({
+  name: 'sensors',
+  description: 'temperature readings `{node_name, temperature, ts}` from sensor-1 … sensor-N, arriving 0..disorderMs after they were measured',
+  options: z.strictObject({
+    seed: seed.optional(),
+    sensors: z.int().min(1).max(100).optional(),
+    count: count.optional(),
+    intervalMs: ms.optional(),
+    disorderMs: ms.optional(),
+    lateFraction: z.number().min(0).max(1).optional(),
+    lateByMs: ms.optional(),
+    meanTemp: z.number().optional(),
+    spread: z.number().min(0).optional(),
+  }),
+  generate: (o, startMs) => generateSensorReadings({ ...o, startMs }).map((a) => ({
+    value: { ...a.reading },
+    eventTimeMs: Date.parse(a.reading.ts),
+    arrivalMs: a.arrivalMs,
+  })),
+});
+
+const origins = defineGenerator({
+  name: 'origins',
+  description: 'gateway events `{timestamp, _id, origin, content}` from sensor-gateway-1 … N, arriving when they happen',
+  options: z.strictObject({
+    seed: seed.optional(),
+    gateways: z.int().min(1).max(100).optional(),
+    count: count.optional(),
+    intervalMs: ms.optional(),
+    firstMessage: z.int().min(0).optional(),
+  }),
+  generate: (o, startMs) => generateOriginEvents({ ...o, startMs }).map((e) => {
+    const t = Date.parse(e.timestamp);
+    return { value: { ...e }, eventTimeMs: t, arrivalMs: t };
+  }),
+});
+
+const locations = defineGenerator({
+  name: 'locations',
+  description: 'GPS fixes `{device_id, latitude, longitude, ts}` with every field a string, arriving when they are taken',
+  options: z.strictObject({
+    seed: seed.optional(),
+    devices: z.int().min(1).max(100).optional(),
+    count: count.optional(),
+    intervalMs: ms.optional(),
+  }),
+  generate: (o, startMs) => generateLocations({ ...o, startMs }).map((f) => {
+    const t = Date.parse(f.ts);
+    return { value: { ...f }, eventTimeMs: t, arrivalMs: t };
+  }),
+});
+
+/** Every generator. */
+export const GENERATORS: readonly GeneratorEntry[] = [sensors, origins, locations] as readonly GeneratorEntry[];
+
+/** The generator with this name. */
+export function generatorNamed(name: string): GeneratorEntry | undefined {
+  return GENERATORS.find((g) => g.name === name);
+}
