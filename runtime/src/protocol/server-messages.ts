@@ -162,16 +162,54 @@ export const topicsRecordEvent = event('topics.record', {
   timestamp: z.string(),
   headers: z.record(z.string(), z.string()),
 });
+/**
+ * Rows a check expected and did not get (`missing`), and rows the learner's code produced that it did not
+ * expect (`unexpected`), in the order of `columns`: drawn as a small table diff, never as escaped text.
+ */
+export const checkDiff = z.strictObject({
+  columns: z.array(z.string()),
+  missing: z.array(z.array(jsonValue)),
+  unexpected: z.array(z.array(jsonValue)),
+});
+/** One check of a lesson, as graded. */
+export const checkOutcome = z.strictObject({
+  /** Stable identity of the check (protocol 3); points and stored results are keyed by it. */
+  id: z.string().optional(),
+  /** What the check verifies, in the learner's words. */
+  name: z.string(),
+  status: z.enum(['passed', 'failed', 'skipped']),
+  /** Why it failed, in plain words; null when it passed. */
+  message: z.string().nullable(),
+  durationMs: z.number(),
+  /** Points earned and available (protocol 3). */
+  points: z.number().optional(),
+  maxPoints: z.number().optional(),
+  /** The line of the learner's entry file the failure points at, when there is one (protocol 3). */
+  file: z.string().nullable().optional(),
+  line: z.int().nullable().optional(),
+  /** Yours against expected, when the check compares rows or lines (protocol 3). */
+  diff: checkDiff.nullable().optional(),
+});
 /** Result of a check run. */
 export const checkResultEvent = event('check.result', {
   checkId: z.string(),
   lessonId: z.string(),
-  tests: z.array(z.strictObject({
-    name: z.string(),
-    status: z.enum(['passed', 'failed', 'skipped']),
-    message: z.string().nullable(),
-    durationMs: z.number(),
-  })),
+  tests: z.array(checkOutcome),
+  /** Points over every check, and the seed of the random cases, so a grade can be reproduced (protocol 3). */
+  score: z.number().optional(),
+  maxScore: z.number().optional(),
+  seed: z.string().optional(),
+});
+/**
+ * Where a requested check stands: `queued` behind `position - 1` others (the runtime grades a few at a
+ * time), then `running`; `check.result` follows (protocol 3).
+ */
+export const checkStatusEvent = event('check.status', {
+  checkId: z.string(),
+  lessonId: z.string(),
+  state: z.enum(['queued', 'running']),
+  /** 1 for the next check to run; present while queued. */
+  position: z.int().positive().optional(),
 });
 
 /** Every message the server may send, discriminated by `kind`. */
@@ -179,7 +217,7 @@ export const serverMessage = z.discriminatedUnion('kind', [
   helloReply, lessonsListReply, lessonsGetReply, runStartReply, runStopReply, runStepReply, checkRunReply,
   topicsListReply, topicsTailReply, topicsUntailReply, topicsProduceReply, topicsCreateReply, topicsDeleteReply,
   dbTablesReply, dbQueryReply, exportPysparkReply, errorReply,
-  runStatusEvent, runQueryEvent, runBatchEvent, runLogEvent, runErrorEvent, topicsRecordEvent, checkResultEvent,
+  runStatusEvent, runQueryEvent, runBatchEvent, runLogEvent, runErrorEvent, topicsRecordEvent, checkResultEvent, checkStatusEvent,
 ]);
 /** Every message the server may send. */
 export type ServerMessage = z.infer<typeof serverMessage>;
@@ -188,7 +226,7 @@ export type ServerKind = ServerMessage['kind'];
 /** The server message of a given kind. */
 export type ServerMessageOf<K extends ServerKind> = Extract<ServerMessage, { kind: K }>;
 /** A server event (a message that is not a reply). */
-export type ServerEvent = ServerMessageOf<'run.status' | 'run.query' | 'run.batch' | 'run.log' | 'run.error' | 'topics.record' | 'check.result'>;
+export type ServerEvent = ServerMessageOf<'run.status' | 'run.query' | 'run.batch' | 'run.log' | 'run.error' | 'topics.record' | 'check.result' | 'check.status'>;
 
 /** Every server message kind. */
 export const SERVER_KINDS = serverMessage.options.map((o) => o.shape.kind.value) as ServerKind[];

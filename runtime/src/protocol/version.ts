@@ -8,13 +8,15 @@
  *
  *   1  the first protocol
  *   2  `run.query` (each started query's trigger) and `run.batch.schema` (the output columns' types)
+ *   3  `check.status` (queued, running) and graded checks: each check's id, points, line and row diff, the
+ *      score and the seed of the random cases in `check.result`
  */
 
 /** The protocol version this build speaks natively. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Every protocol version this build can still speak, oldest first. */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2];
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2, 3];
 
 /** Largest text frame the server accepts, in bytes; larger frames close the socket with code 1009. */
 export const MAX_FRAME_BYTES = 1024 * 1024;

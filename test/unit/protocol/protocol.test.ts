@@ -111,8 +111,8 @@ describe('version negotiation', () => {
     expect(negotiateVersion([7, 8], [1])).toBe(null);
   });
 
-  it('speaks version 2 and still speaks version 1', () => {
-    expect([PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS]).toEqual([2, [1, 2]]);
+  it('speaks version 3 and still speaks versions 1 and 2', () => {
+    expect([PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS]).toEqual([3, [1, 2, 3]]);
   });
 });
 
@@ -132,11 +132,29 @@ describe('messages for a version 1 client', () => {
     expect(Object.keys(serverMessageForVersion(message('run.batch'), 1)!)).not.toContain('schema');
   });
 
-  it('keep every other message as it is, and version 2 gets everything', () => {
+  it('keep every other message as it is, and version 3 gets everything', () => {
+    const changed = ['run.query', 'run.batch', 'check.status', 'check.result'];
     for (const kind of SERVER_KINDS) {
       const m = message(kind);
-      expect(serverMessageForVersion(m, 2)).toBe(m);
-      if (kind !== 'run.query' && kind !== 'run.batch') expect(serverMessageForVersion(m, 1)).toBe(m);
+      expect(serverMessageForVersion(m, 3)).toBe(m);
+      if (!changed.includes(kind)) expect(serverMessageForVersion(m, 1)).toBe(m);
+      if (!changed.slice(2).includes(kind)) expect(serverMessageForVersion(m, 2)).toBe(m);
+    }
+  });
+
+  it('leave check.status out and send check.result as version 2 had it, for versions 1 and 2', () => {
+    for (const version of [1, 2]) {
+      expect(serverMessageForVersion(message('check.status'), version)).toBe(null);
+      expect(serverMessageForVersion(message('check.result'), version)).toEqual({
+        kind: 'check.result', checkId: 'check-1', lessonId: '03-structured-windows',
+        tests: [
+          { name: 'averages each sensor over one-minute windows of event time (update mode)', status: 'passed', message: null, durationMs: 12 },
+          {
+            name: 'drops a reading that arrives after the watermark passed its window', status: 'failed', durationMs: 8,
+            message: 'Your query wrote 3 rows in this batch; the check expects 2: 1 expected row is missing and 2 rows are not expected.',
+          },
+        ],
+      });
     }
   });
 

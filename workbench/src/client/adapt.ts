@@ -135,6 +135,8 @@ export function adaptEvent(event: ServerEvent): RuntimeEvent {
       };
     case 'check.result':
       return { kind: 'check.result', lessonId: event.lessonId, results: event.tests.map(adaptCheck) };
+    case 'check.status':
+      return { kind: 'check.status', lessonId: event.lessonId, state: event.state, ...(event.position !== undefined ? { position: event.position } : {}) };
   }
 }
 
@@ -150,7 +152,15 @@ function printedList(text: string): string[] | null {
  * the detail.
  */
 export function adaptCheck(test: ServerMessageOf<'check.result'>['tests'][number]): CheckResult {
-  const base: CheckResult = { name: test.name, passed: test.status === 'passed', message: test.message ?? (test.status === 'skipped' ? 'Not run.' : undefined) };
+  const base: CheckResult = {
+    name: test.name, passed: test.status === 'passed', message: test.message ?? (test.status === 'skipped' ? 'Not run.' : undefined),
+    ...(test.id !== undefined ? { id: test.id } : {}),
+    ...(test.points !== undefined ? { points: test.points } : {}),
+    ...(test.maxPoints !== undefined ? { maxPoints: test.maxPoints } : {}),
+    ...(typeof test.line === 'number' ? { line: test.line } : {}),
+  };
+  // Protocol 3: the runtime sends yours-against-expected as rows; nothing to parse.
+  if (test.diff) return { ...base, columns: test.diff.columns, expected: test.diff.missing, actual: test.diff.unexpected };
   const m = test.message ? /^AssertionError: expected ([\s\S]*) to deeply equal ([\s\S]*)$/.exec(test.message.trim()) : null;
   const actual = m ? printedList(m[1]!) : null;
   const expected = m ? printedList(m[2]!) : null;

@@ -178,6 +178,14 @@ export interface CheckResult {
   actual?: unknown[][];
   /** The check's own failure text, when `message` is a plain-words summary of it. */
   detail?: string;
+  /** Stable identity of the check. */
+  id?: string;
+  points?: number;
+  maxPoints?: number;
+  /** Line of the learner's file the failure points at. */
+  line?: number;
+  /** Column names of `expected` and `actual`, when the check compared rows. */
+  columns?: string[];
 }
 
 /** Topic metadata. */
@@ -217,4 +225,5 @@ export type RuntimeEvent =
   | ({ kind: 'run.log' } & LogLine)
   | ({ kind: 'run.error' } & RunError)
   | ({ kind: 'topics.record'; tailId?: string } & TopicRecord)
-  | { kind: 'check.result'; lessonId: string; results: CheckResult[] };
+  | { kind: 'check.result'; lessonId: string; results: CheckResult[] }
+  | { kind: 'check.status'; lessonId: string; state: 'queued' | 'running'; position?: number };

@@ -22,6 +22,8 @@ export interface RunState {
 export interface ChecksState {
   status: 'idle' | 'running' | 'done' | 'failed';
   results: CheckResult[];
+  /** While the runtime holds the check in its queue: 1 for the next to run. */
+  queuePosition?: number;
   error?: string;
 }
 
@@ -128,6 +130,9 @@ export function reduceEvent(state: SessionState, event: RuntimeEvent): SessionSt
     case 'check.result':
       if (state.lesson && event.lessonId !== state.lesson.id) return state;
       return { ...state, checks: { status: 'done', results: event.results } };
+    case 'check.status':
+      if (state.lesson && event.lessonId !== state.lesson.id) return state;
+      return { ...state, checks: { status: 'running', results: [], ...(event.position !== undefined ? { queuePosition: event.position } : {}) } };
   }
 }
 
