@@ -11,7 +11,8 @@ import {
   isIntegral, isNumeric, isTimestamp, parseDataType, sameType, widerNumeric, type DataType, type FieldMetadata,
 } from './types.js';
 import { caster, compareValues, fromUtf8, toSparkString, utf8, valuesEqual } from './values.js';
-import { addInterval, formatWithPattern, parseInterval, parseTimestamp, parseWithPattern } from './time.js';
+import { addInterval, parseInterval, parseTimestamp } from './time.js';
+import { formatWithPattern, parseWithPattern } from './datetime-pattern.js';
 import { crc32, hashValue } from './spark-hash.js';
 import { md5, sha1, sha2 } from './digests.js';
 import { base64, formatNumber, javaFormat } from './text-format.js';
@@ -1129,7 +1130,20 @@ class Compiler {
         }
         return { ...castTo(c, TIMESTAMP), name };
       }
-      case 'to_date': return { ...castTo(castTo(arg(0), TIMESTAMP), DATE), name };
+      case 'to_date': {
+        if (args.length > 1) {
+          const s = castTo(arg(0), STRING).eval;
+          const fmt = castTo(arg(1), STRING).eval;
+          return this.mk(DATE, name, (row) => {
+            const v = s(row) as string | null;
+            const f = fmt(row) as string | null;
+            if (v === null || f === null) return null;
+            const t = parseWithPattern(v, f);
+            return t === null ? null : Math.floor(t / 86_400_000_000);
+          });
+        }
+        return { ...castTo(arg(0), DATE), name };
+      }
       case 'timestamp_seconds': return { ...castTo(arg(0), TIMESTAMP), name };
       case 'timestamp_millis': return strict1(TIMESTAMP, arg(0), (v: number) => v * 1000);
       case 'timestamp_micros': return strict1(TIMESTAMP, arg(0), (v: number) => v);

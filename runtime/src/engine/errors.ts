@@ -38,6 +38,9 @@ export class IllegalArgumentException extends StreamlabError {}
 /** PySpark `StreamingQueryException`: the query failed while running; `cause` holds the reason. */
 export class StreamingQueryException extends StreamlabError {}
 
+/** PySpark `SparkUpgradeException`: Spark 3 reads this differently from Spark 2 and refuses to guess. */
+export class SparkUpgradeException extends StreamlabError {}
+
 /** Python's `ValueError`, raised by PySpark for bad argument values before reaching the JVM. */
 export class ValueError extends StreamlabError {}
 

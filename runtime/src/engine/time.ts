@@ -3,6 +3,7 @@
  * Timestamps are microseconds since 1970-01-01T00:00:00Z; the session time zone is UTC.
  */
 import { AnalysisException, IllegalArgumentException } from './errors.js';
+import { localToUtcMs, zoneOf } from './time-zone.js';
 
 /** Fixed-length units as Spark spells them (singular, or plural with a trailing `s`). */
 const UNIT_MICROS: Record<string, number> = {
@@ -169,8 +170,8 @@ function daysToMonthStart(year: number, month: number): number {
 /**
  * The common machine-written form `yyyy-MM-dd[T ]HH:mm:ss[.fraction][Z]` (four-digit year from
  * 1000), read without a regex or a Date: JSON events carry it on every record. Answers exactly what
- * {@link parseTimestampText} answers (a day past the month's end rolls over as `Date.UTC` does),
- * and undefined for any other shape so that the general parser decides.
+ * {@link parseTimestampText} answers (a day past the month's end is no date), and undefined for any
+ * other shape so that the general parser decides.
  */
 function parseIsoTimestamp(s: string): number | null | undefined {
   const n = s.length;
@@ -202,7 +203,7 @@ function parseIsoTimestamp(s: string): number | null | undefined {
 
 /** Epoch microseconds of UTC calendar fields read by the ISO fast paths; null when a field is out of range. */
 function isoMicros(year: number, month: number, day: number, hour: number, minute: number, second: number, frac: number): number | null {
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
+  if (month < 1 || month > 12 || day < 1 || day > monthLength(year, month) || hour > 23 || minute > 59 || second > 59) return null;
   const days = daysToMonthStart(year, month) + day - 1;
   return ((days * 86_400 + hour * 3_600 + minute * 60 + second) * 1000) * 1000 + frac;
 }
@@ -245,32 +246,143 @@ export function parseIsoTimestampBytes(b: Uint8Array, start: number, end: number
   return isoMicros(y0 * 1000 + y1 * 100 + y2 * 10 + y3, mo0 * 10 + mo1, d0 * 10 + d1, h0 * 10 + h1, mi0 * 10 + mi1, s0 * 10 + s1, frac);
 }
 
-/** The general timestamp grammar (see {@link parseTimestamp}). */
+/**
+ * The timestamp grammar of Spark's `stringToTimestamp`, after trimming:
+ *
+ *   [+-]yyyy[y..][-[m]m[-[d]d[( |T)[h]h[:[m]m[:[s]s[.fraction]]]]]][zone]
+ *
+ * with 4–6 year digits, a fraction of any length (microseconds kept), and a zone only after the
+ * seconds: `Z`, `+h[h][:mm]`, `UTC+…`/`GMT+…`/`UT+…`, a short id (`PST`) or a region
+ * (`Europe/Paris`), with or without a space before it. The local date-time is then placed in that
+ * zone (UTC when none) as Java's `ZonedDateTime.of` does. Null when Spark gives NULL.
+ */
 function parseTimestampText(text: string): number | null {
-  const m = /^\s*([+-]?\d{4,6})-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?)?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC)?\s*$/i.exec(text);
-  if (!m) return null;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = m[3] === undefined ? 1 : Number(m[3]);
-  const hour = m[4] === undefined ? 0 : Number(m[4]);
-  const minute = m[5] === undefined ? 0 : Number(m[5]);
-  const second = m[6] === undefined ? 0 : Number(m[6]);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
-  const frac = m[7] === undefined ? 0 : Number(m[7].padEnd(6, '0').slice(0, 6));
-  let ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  if (year >= 0 && year < 100) {
-    const d = new Date(ms);
-    d.setUTCFullYear(year);
-    ms = d.getTime();
+  const s = text.trim();
+  const seg = [1, 1, 1, 0, 0, 0, 0];
+  let i = 0;
+  let digits = 0;
+  let value = 0;
+  let fracDigits = 0;
+  let zone: string | null = null;
+  let j = 0;
+  let sign = 1;
+  if (s[0] === '-' || s[0] === '+') {
+    sign = s[0] === '-' ? -1 : 1;
+    j = 1;
   }
-  let offsetMin = 0;
-  const z = m[8];
-  if (z && z.toUpperCase() !== 'Z' && z.toUpperCase() !== 'UTC') {
-    const sign = z[0] === '-' ? -1 : 1;
-    const digits = z.slice(1).replace(':', '');
-    offsetMin = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
+  const valid = (segment: number, n: number): boolean =>
+    segment === 6 || (segment === 0 ? n >= 4 && n <= 6 : n > 0 && n <= 2);
+  const close = (): boolean => {
+    if (!valid(i, digits)) return false;
+    seg[i] = value;
+    value = 0;
+    digits = 0;
+    i++;
+    return true;
+  };
+  if (s.length === 0) return null;
+  for (; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (c >= 48 && c <= 57) {
+      if (i === 6) fracDigits++;
+      if (i !== 6 || digits < 6) value = value * 10 + (c - 48);
+      digits++;
+      continue;
+    }
+    const b = s[j];
+    if (i < 2) {
+      if (b !== '-' || !close()) return null;
+    } else if (i === 2) {
+      if ((b !== ' ' && b !== 'T') || !close()) return null;
+    } else if (i === 3 || i === 4) {
+      if (b !== ':' || !close()) return null;
+    } else if (i === 5 || i === 6) {
+      if (b === '.' && i === 5) {
+        if (!close()) return null;
+      } else {
+        if (!close()) return null;
+        zone = s.slice(j);
+        j = s.length;
+        // The segment loop ends here; the fraction (if any) is complete.
+        i = 7;
+      }
+    } else return null;
   }
-  return (ms - offsetMin * 60_000) * 1000 + frac;
+  if (i <= 6) {
+    if (!valid(i, digits)) return null;
+    seg[i] = value;
+    if (i === 6) {
+      // Fewer than six fraction digits scale up to microseconds.
+      let f = seg[6];
+      for (let k = Math.min(fracDigits, 6); k < 6; k++) f *= 10;
+      seg[6] = f;
+    }
+  } else if (fracDigits > 0) {
+    let f = seg[6];
+    for (let k = Math.min(fracDigits, 6); k < 6; k++) f *= 10;
+    seg[6] = f;
+  }
+  const [year0, month, day, hour, minute, second, micros] = seg;
+  const year = sign * year0;
+  if (month < 1 || month > 12 || day < 1 || day > monthLength(year, month) || hour > 23 || minute > 59 || second > 59) return null;
+  const localMs = calendarMs(year, month, day, hour, minute, second);
+  let utc = localMs;
+  if (zone !== null) {
+    const z = zoneOf(zone.trim());
+    if (!z) return null;
+    utc = localToUtcMs(localMs, z);
+  }
+  return utc * 1000 + micros;
+}
+
+/** Days in a month of the proleptic Gregorian calendar. */
+function monthLength(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+}
+
+/** Epoch ms of calendar fields read as UTC (years 0–99 included). */
+function calendarMs(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+  return (daysToMonthStart(year, month) + day - 1) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000;
+}
+
+/**
+ * Spark's `stringToDate` (`CAST(s AS DATE)`, `to_date(s)`): `[+-]yyyy[-[m]m[-[d]d]]` optionally
+ * followed by a space or `T` and anything; days since the epoch, or null.
+ */
+export function parseDate(text: string): number | null {
+  const s = text.trim();
+  if (s === '') return null;
+  let j = 0;
+  let sign = 1;
+  if (s[0] === '-' || s[0] === '+') {
+    sign = s[0] === '-' ? -1 : 1;
+    j = 1;
+  }
+  const seg = [1, 1, 1];
+  let i = 0;
+  let value = 0;
+  let digits = 0;
+  const valid = (segment: number, n: number): boolean => (segment === 0 ? n >= 4 && n <= 7 : n > 0 && n <= 2);
+  for (; j < s.length && i < 3 && s[j] !== ' ' && s[j] !== 'T'; j++) {
+    const c = s.charCodeAt(j);
+    if (i < 2 && s[j] === '-') {
+      if (!valid(i, digits)) return null;
+      seg[i++] = value;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits++;
+    } else return null;
+  }
+  if (!valid(i, digits)) return null;
+  // `yyyy` and `yyyy-[m]m` must be the whole text.
+  if (i < 2 && j < s.length) return null;
+  seg[i] = value;
+  const year = sign * seg[0];
+  if (seg[1] < 1 || seg[1] > 12 || seg[2] < 1 || seg[2] > monthLength(year, seg[1])) return null;
+  return daysToMonthStart(year, seg[1]) + seg[2] - 1;
 }
 
 function pad(n: number, w: number): string {
@@ -306,80 +418,3 @@ export function formatDate(days: number): string {
 export function isoMillis(ms: number): string {
   return new Date(ms).toISOString();
 }
-
-/**
- * Formats a timestamp with a Java DateTimeFormatter-style pattern (the subset `date_format` needs:
- * y, M, d, H, h, m, s, S, a, E, quoted text).
- */
-export function formatWithPattern(micros: number, pattern: string): string {
-  const { date, fracMicros } = split(micros);
-  const out: string[] = [];
-  let i = 0;
-  while (i < pattern.length) {
-    const c = pattern[i];
-    if (c === "'") {
-      const end = pattern.indexOf("'", i + 1);
-      const lit = pattern.slice(i + 1, end < 0 ? pattern.length : end);
-      out.push(lit === '' ? "'" : lit);
-      i = end < 0 ? pattern.length : end + 1;
-      continue;
-    }
-    let j = i;
-    while (j < pattern.length && pattern[j] === c) j++;
-    const n = j - i;
-    i = j;
-    switch (c) {
-      case 'y': out.push(n === 2 ? pad(date.getUTCFullYear() % 100, 2) : pad(date.getUTCFullYear(), n)); break;
-      case 'M': out.push(n >= 3 ? MONTHS[date.getUTCMonth()].slice(0, n === 3 ? 3 : undefined) : pad(date.getUTCMonth() + 1, n)); break;
-      case 'd': out.push(pad(date.getUTCDate(), n)); break;
-      case 'H': out.push(pad(date.getUTCHours(), n)); break;
-      case 'h': out.push(pad(((date.getUTCHours() + 11) % 12) + 1, n)); break;
-      case 'm': out.push(pad(date.getUTCMinutes(), n)); break;
-      case 's': out.push(pad(date.getUTCSeconds(), n)); break;
-      case 'S': out.push(String(fracMicros).padStart(6, '0').slice(0, n).padEnd(n, '0')); break;
-      case 'a': out.push(date.getUTCHours() < 12 ? 'AM' : 'PM'); break;
-      case 'E': out.push(n >= 4 ? DAYS[date.getUTCDay()] : DAYS[date.getUTCDay()].slice(0, 3)); break;
-      default: out.push(c.repeat(n));
-    }
-  }
-  return out.join('');
-}
-
-/** Parses a timestamp with a Java-style pattern (digits only for y/M/d/H/m/s/S); null if it does not match. */
-export function parseWithPattern(text: string, pattern: string): number | null {
-  let re = '';
-  const groups: string[] = [];
-  let i = 0;
-  while (i < pattern.length) {
-    const c = pattern[i];
-    if (c === "'") {
-      const end = pattern.indexOf("'", i + 1);
-      re += escapeRe(pattern.slice(i + 1, end < 0 ? pattern.length : end));
-      i = end < 0 ? pattern.length : end + 1;
-      continue;
-    }
-    let j = i;
-    while (j < pattern.length && pattern[j] === c) j++;
-    const n = j - i;
-    i = j;
-    if ('yMdHhmsS'.includes(c)) {
-      re += c === 'y' && n === 4 ? '(\\d{4})' : c === 'S' ? `(\\d{1,${n}})` : `(\\d{1,${Math.max(n, 2)}})`;
-      groups.push(c);
-    } else re += escapeRe(c.repeat(n));
-  }
-  const m = new RegExp(`^${re}$`).exec(text.trim());
-  if (!m) return null;
-  const v: Record<string, number> = { y: 1970, M: 1, d: 1, H: 0, h: 0, m: 0, s: 0, S: 0 };
-  groups.forEach((g, k) => {
-    v[g] = g === 'S' ? Number(m[k + 1].padEnd(6, '0')) : Number(m[k + 1]);
-  });
-  const ms = Date.UTC(v.y, v.M - 1, v.d, v.H || v.h, v.m, v.s);
-  return ms * 1000 + v.S;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];

@@ -3,7 +3,7 @@
  * Java-compatible number rendering and Spark's pretty printing of cells.
  */
 import type { DataType } from './types.js';
-import { formatDate, formatTimestamp, parseTimestamp } from './time.js';
+import { formatDate, formatTimestamp, parseDate, parseTimestamp } from './time.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -105,11 +105,7 @@ export function caster(from: DataType, to: DataType): (v: unknown) => unknown {
       if (f === 'timestamp' || f === 'timestamp_ntz') return (v) => v;
       return (v) => (v === null ? null : (v as number) * 1_000_000);
     case 'date':
-      if (f === 'string') return (v) => {
-        if (v === null) return null;
-        const us = parseTimestamp(v as string);
-        return us === null ? null : Math.floor(us / 86_400_000_000);
-      };
+      if (f === 'string') return (v) => (v === null ? null : parseDate(v as string));
       if (f === 'timestamp' || f === 'timestamp_ntz') return (v) => (v === null ? null : Math.floor((v as number) / 86_400_000_000));
       return () => null;
     case 'binary':
