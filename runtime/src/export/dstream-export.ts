@@ -1,7 +1,11 @@
 /**
  * A DStream program (the API calls a StreamingContext recorded, see `engine/dstream/dstream-plan.ts`)
  * as PySpark DStream code. Every call maps by name; the functions passed to them are TypeScript, so
- * each becomes a marked stub carrying its source.
+ * each becomes a marked stub carrying its source, unless the caller supplies its Python.
+ *
+ * `KafkaUtils.createDirectStream` is the Spark 2.4 integration (spark-streaming-kafka-0-8, see
+ * `versions.ts`): its consumer knows `auto.offset.reset` only as `smallest`/`largest` and treats any
+ * other value as `largest`, so the newer names `earliest`/`latest` are written in the old form.
  */
 import type { DStreamPlan, DStreamPlanNode } from '../engine/dstream/dstream-plan.js';
 import { pyIdent, pyStr, pyValue, type StubCollector } from './python-text.js';
@@ -14,8 +18,22 @@ const PARAMS: Record<string, string[]> = {
   foreachRDD: ['rdd'], combineByKey: ['x'],
 };
 
+/** The 0-8 consumer's names for the reset policies. */
+const KAFKA08_RESET: Record<string, string> = { earliest: 'smallest', latest: 'largest' };
+
 function seconds(ms: unknown): string {
   return typeof ms === 'number' ? String(ms / 1000) : 'None';
+}
+
+/** Whether a DStream program reads Kafka through `KafkaUtils` (and so needs Spark 2.4). */
+export function usesKafkaUtils(plan: DStreamPlan): boolean {
+  return plan.nodes.some((n) => n.op === 'createDirectStream');
+}
+
+/** Options of {@link dstreamStatements}. */
+export interface DStreamCodeOptions {
+  /** The Python for a function argument (an expression naming a callable), or undefined for a stub. */
+  functionCode?: (node: DStreamPlanNode, param: string) => string | undefined;
 }
 
 /** Renders one StreamingContext's program; `index` numbers several contexts. */
@@ -26,15 +44,28 @@ export function dstreamCode(plan: DStreamPlan, index: number, stubs: StubCollect
     `${ssc} = StreamingContext(spark.sparkContext, ${seconds(plan.batchDurationMs)})`,
   ];
   if (plan.checkpointDir) out.push(`${ssc}.checkpoint(${pyStr(plan.checkpointDir)})`);
-  for (const n of plan.nodes) out.push(...nodeCode(n, ssc, v, stubs));
+  out.push(...dstreamStatements(plan, ssc, v, stubs));
   out.push(`${ssc}.start()`, `${ssc}.awaitTermination()`);
   return out;
 }
 
-function fnArgs(n: DStreamPlanNode, stubs: StubCollector): Record<string, string> {
+/**
+ * The program's API calls as Python statements on an existing context `ssc`, one stream variable
+ * per call (`stream(id)` names them), without creating, checkpointing or starting the context.
+ */
+export function dstreamStatements(plan: DStreamPlan, ssc: string, stream: (id: number) => string, stubs: StubCollector, options: DStreamCodeOptions = {}): string[] {
+  return plan.nodes.flatMap((n) => nodeCode(n, ssc, stream, stubs, options));
+}
+
+function fnArgs(n: DStreamPlanNode, stubs: StubCollector, options: DStreamCodeOptions): Record<string, string> {
   const names: Record<string, string> = {};
   for (const [param, source] of Object.entries(n.functions)) {
     if (!source) continue;
+    const given = options.functionCode?.(n, param);
+    if (given !== undefined) {
+      names[param] = given;
+      continue;
+    }
     names[param] = stubs.add({
       name: pyIdent(`${n.op}_${param}`, 'dstream_fn'),
       where: `${n.op} (DStream call ${n.id + 1})`,
@@ -45,9 +76,9 @@ function fnArgs(n: DStreamPlanNode, stubs: StubCollector): Record<string, string
   return names;
 }
 
-function nodeCode(n: DStreamPlanNode, ssc: string, v: (id: number) => string, stubs: StubCollector): string[] {
+function nodeCode(n: DStreamPlanNode, ssc: string, v: (id: number) => string, stubs: StubCollector, options: DStreamCodeOptions): string[] {
   const a = n.args;
-  const fns = fnArgs(n, stubs);
+  const fns = fnArgs(n, stubs, options);
   const fnList = Object.values(fns);
   const np = typeof a.numPartitions === 'number' ? [`numPartitions=${a.numPartitions}`] : [];
   const win = a.windowMs !== undefined ? [seconds(a.windowMs), ...(a.slideMs !== undefined && a.slideMs !== null ? [seconds(a.slideMs)] : [])] : [];
@@ -55,11 +86,12 @@ function nodeCode(n: DStreamPlanNode, ssc: string, v: (id: number) => string, st
   const on = n.inputs.map(v);
   switch (n.op) {
     case 'createDirectStream':
-      return [`${target} = KafkaUtils.createDirectStream(${ssc}, ${pyValue(a.topics)}, ${pyValue(a.kafkaParams)})`];
+      return [`${target} = KafkaUtils.createDirectStream(${ssc}, ${pyValue(a.topics)}, ${pyValue(kafka08Params(a.kafkaParams))})`];
     case 'socketTextStream':
       return [`${target} = ${ssc}.socketTextStream(${pyStr(String(a.hostname))}, ${String(a.port)})`];
     case 'queueStream': {
-      const rdds = Array.isArray(a.rdds) ? (a.rdds as unknown[]).map((r) => `${ssc}.sparkContext.parallelize(${pyValue(r)})`) : [];
+      const slices = Array.isArray(a.partitions) ? (a.partitions as unknown[]) : [];
+      const rdds = Array.isArray(a.rdds) ? (a.rdds as unknown[]).map((r, i) => `${ssc}.sparkContext.parallelize(${pyValue(r)}${typeof slices[i] === 'number' ? `, ${String(slices[i])}` : ''})`) : [];
       const extra = [...(a.oneAtATime === false ? ['oneAtATime=False'] : []), ...(Array.isArray(a.default) ? [`default=${ssc}.sparkContext.parallelize(${pyValue(a.default)})`] : [])];
       return [`${target} = ${ssc}.queueStream([${rdds.join(', ')}]${extra.map((x) => `, ${x}`).join('')})`];
     }
@@ -85,4 +117,13 @@ function nodeCode(n: DStreamPlanNode, ssc: string, v: (id: number) => string, st
     default:
       return [`${target} = ${on[0]}.${n.op}(${[...fnList, ...win, ...np].join(', ')})`];
   }
+}
+
+/** Kafka parameters as the 0-8 consumer reads them (`auto.offset.reset` in its own words). */
+function kafka08Params(params: unknown): unknown {
+  if (typeof params !== 'object' || params === null) return params;
+  const out: Record<string, unknown> = { ...(params as Record<string, unknown>) };
+  const reset = out['auto.offset.reset'];
+  if (typeof reset === 'string' && KAFKA08_RESET[reset.toLowerCase()]) out['auto.offset.reset'] = KAFKA08_RESET[reset.toLowerCase()];
+  return out;
 }

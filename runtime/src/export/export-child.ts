@@ -21,7 +21,7 @@ async function readStdin(): Promise<string> {
 try {
   const request = JSON.parse(await readStdin()) as Request;
   const result = await exportProgramFiles(request.files, request.entry, request.title ? { title: request.title } : {});
-  process.stdout.write(JSON.stringify({ ok: true, code: result.code, stubs: result.stubs }));
+  process.stdout.write(JSON.stringify({ ok: true, code: result.code, stubs: result.stubs, submit: result.submit }));
 } catch (error) {
   process.stdout.write(JSON.stringify({ ok: false, message: error instanceof Error ? error.message : String(error) }));
 }

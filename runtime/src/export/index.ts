@@ -14,18 +14,19 @@ import type { LearnerFile } from '../jobs/compile.js';
 import { findLesson, loadLessons } from '../lessons/load-lessons.js';
 import { readLearnerFiles } from '../lessons/submission-files.js';
 import { captureProgram, compileProgram, type CapturedProgram } from './capture.js';
-import { dstreamCode } from './dstream-export.js';
+import { dstreamCode, usesKafkaUtils } from './dstream-export.js';
 import { planChain } from './plan-code.js';
 import { pyIdent, pyStr, StubCollector, type Stub } from './python-text.js';
 import { queryCode } from './structured-export.js';
-import { SPARK_VERSION, sparkSubmitLine } from './versions.js';
+import { DSTREAM_KAFKA_PYTHON, DSTREAM_KAFKA_SCALA, DSTREAM_KAFKA_SPARK_VERSION, dstreamKafkaSubmitLine, plainSubmitLine, SPARK_SCALA, SPARK_VERSION, sparkSubmitLine } from './versions.js';
 
 export type { CapturedProgram, QuerySpec, NamedPipeline } from './capture.js';
 export { captureProgram, captureStarts, compileProgram, evaluateProgram } from './capture.js';
 export { columnCode, sqlText } from './column-code.js';
 export { planChain, type PlanContext } from './plan-code.js';
 export { StubCollector, type Stub } from './python-text.js';
-export { POSTGRES_JDBC_VERSION, SPARK_VERSION, sparkSubmitLine } from './versions.js';
+export { DSTREAM_KAFKA_SPARK_VERSION, dstreamKafkaSubmitLine, plainSubmitLine, POSTGRES_JDBC_VERSION, SPARK_VERSION, sparkSubmitLine } from './versions.js';
+export { dstreamCode, dstreamStatements, usesKafkaUtils, type DStreamCodeOptions } from './dstream-export.js';
 
 /** An exported script. */
 export interface PySparkExport {
@@ -33,6 +34,8 @@ export interface PySparkExport {
   code: string;
   /** Functions left as stubs (empty when the script runs as is). */
   stubs: Stub[];
+  /** The `spark-submit` line(s) that run it (two when its parts need different Sparks). */
+  submit: string[];
 }
 
 /** Options of {@link exportPySpark}. */
@@ -70,15 +73,7 @@ export function exportPySpark(program: CapturedProgram, options: ExportOptions =
   out.push('"""');
   out.push(`${options.title ?? program.appName}: exported from Streamlab to PySpark.`);
   out.push('');
-  out.push(`Runs on Apache Spark ${SPARK_VERSION} (Scala 2.12) with the Kafka connector and the PostgreSQL JDBC driver:`);
-  out.push('');
-  out.push(`    ${sparkSubmitLine('job.py')}`);
-  if (program.dstreams.length > 0) {
-    out.push('');
-    out.push('DStreams are Spark\'s legacy streaming API. PySpark\'s KafkaUtils was removed in Spark 3.0, so the');
-    out.push('DStream part below runs on Spark 2.4 (with spark-streaming-kafka-0-8); for new work prefer the');
-    out.push('Structured Streaming version of this job (readStream.format("kafka")).');
-  }
+  out.push(...runsOn(program).flatMap((l) => l.split('\n')));
   out.push('"""');
   if (stubs.stubs.length > 0) {
     out.push(`# STUBS: ${stubs.stubs.length} TypeScript function${stubs.stubs.length === 1 ? ' has' : 's have'} no generated PySpark equivalent and`);
@@ -101,7 +96,45 @@ export function exportPySpark(program: CapturedProgram, options: ExportOptions =
   if (variables.length === 1) out.push('', `${variables[0]}.awaitTermination()`);
   else if (variables.length > 1) out.push('', 'spark.streams.awaitAnyTermination()');
   if (program.queries.length === 0 && program.dstreams.length === 0) out.push('', '# The program started no streaming query.');
-  return { code: `${out.join('\n')}\n`, stubs: stubs.stubs };
+  return { code: `${out.join('\n')}\n`, stubs: stubs.stubs, submit: submitLines(program, 'job.py') };
+}
+
+/** The `spark-submit` lines that run a program's export saved as `script`. */
+export function submitLines(program: CapturedProgram, script: string): string[] {
+  const kafkaDStreams = program.dstreams.some(usesKafkaUtils);
+  const structured = program.queries.length > 0;
+  const lines: string[] = [];
+  if (structured || (!kafkaDStreams && program.dstreams.length === 0)) lines.push(sparkSubmitLine(script));
+  if (kafkaDStreams) lines.push(dstreamKafkaSubmitLine(script));
+  else if (!structured && program.dstreams.length > 0) lines.push(plainSubmitLine(script));
+  return lines;
+}
+
+/** The docstring lines that say which Spark runs the script, and how. */
+function runsOn(program: CapturedProgram): string[] {
+  const structured = program.queries.length > 0;
+  const kafkaDStreams = program.dstreams.some(usesKafkaUtils);
+  const lines: string[] = [];
+  const spark35 = `Apache Spark ${SPARK_VERSION} (Scala ${SPARK_SCALA})`;
+  const spark24 = `Apache Spark ${DSTREAM_KAFKA_SPARK_VERSION} (Scala ${DSTREAM_KAFKA_SCALA}, Python ${DSTREAM_KAFKA_PYTHON} or older)`;
+  const removed = [
+    'Its DStream part reads Kafka with KafkaUtils, the spark-streaming-kafka-0-8 integration. PySpark\'s',
+    'KafkaUtils was removed in Spark 3.0 (the 0-10 integration that replaced it has no Python API), so',
+    `no Spark 3 runs it as written: it needs Spark ${DSTREAM_KAFKA_SPARK_VERSION}, the last release with it. On Spark 3, rewrite`,
+    'it with Structured Streaming (spark.readStream.format("kafka")), as the later lessons do.',
+  ];
+  if (structured && kafkaDStreams) {
+    lines.push(`Its Structured Streaming queries run on ${spark35} with the Kafka connector and the PostgreSQL`, 'JDBC driver:', '', `    ${sparkSubmitLine('job.py')}`, '');
+    lines.push(...removed, '', `No single Spark runs both parts; the DStream part alone runs on ${spark24}:`, '', `    ${dstreamKafkaSubmitLine('job.py')}`);
+  } else if (kafkaDStreams) {
+    lines.push(`Runs on ${spark24} with the Kafka 0.8 integration:`, '', `    ${dstreamKafkaSubmitLine('job.py')}`, '', ...removed.map((l) => l.replace('Its DStream part reads', 'This DStream job reads')));
+  } else if (program.dstreams.length > 0 && !structured) {
+    lines.push(`Runs on ${spark35}, which still has the DStream API (deprecated since Spark 3.4):`, '', `    ${plainSubmitLine('job.py')}`);
+  } else {
+    lines.push(`Runs on ${spark35} with the Kafka connector and the PostgreSQL JDBC driver:`, '', `    ${sparkSubmitLine('job.py')}`);
+    if (program.dstreams.length > 0) lines.push('', 'Its DStream part uses the DStream API, deprecated since Spark 3.4 but still in Spark 3.5.');
+  }
+  return lines;
 }
 
 /** Compiles learner files, runs their `main()` far enough to see what it starts, and exports it. */
@@ -157,7 +190,7 @@ export async function runExportCommand(argv: readonly string[]): Promise<number>
     } else {
       process.stdout.write(result.code);
     }
-    process.stderr.write(`export: run it with: ${sparkSubmitLine(out ?? 'job.py')}\n`);
+    for (const line of result.submit) process.stderr.write(`export: run it with: ${line.replace(/ job\.py$/, ` ${out ?? 'job.py'}`)}\n`);
     if (result.stubs.length > 0) {
       process.stderr.write(`export: ${result.stubs.length} stub${result.stubs.length === 1 ? '' : 's'} to write by hand (TypeScript with no PySpark equivalent):\n`);
       for (const s of result.stubs) process.stderr.write(`export:   ${s.name} (${s.where})\n`);

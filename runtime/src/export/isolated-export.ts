@@ -69,8 +69,8 @@ function exportOnce(files: readonly { path: string; content: string }[], entry: 
       clearTimeout(timer);
       if (timedOut) return reject(new ExportError(`Your program did not reach start() within ${Math.round(timeoutMs / 1000)} s, so it could not be exported (an endless loop?).`));
       try {
-        const reply = JSON.parse(stdout) as { ok: true; code: string; stubs: PySparkExport['stubs'] } | { ok: false; message: string };
-        if (reply.ok) return resolvePromise({ code: reply.code, stubs: reply.stubs });
+        const reply = JSON.parse(stdout) as { ok: true; code: string; stubs: PySparkExport['stubs']; submit: string[] } | { ok: false; message: string };
+        if (reply.ok) return resolvePromise({ code: reply.code, stubs: reply.stubs, submit: reply.submit });
         return reject(new ExportError(reply.message));
       } catch {
         const why = /heap out of memory|Allocation failed/i.test(stderr) ? `it used more than ${options.memoryMb ?? 256} MB` : `the export process ended (${signal ?? `exit ${code}`})`;

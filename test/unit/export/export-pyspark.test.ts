@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { exportProgramFiles, runExportCommand, sparkSubmitLine } from '../../../runtime/src/export/index.js';
+import { dstreamKafkaSubmitLine, exportProgramFiles, runExportCommand, sparkSubmitLine } from '../../../runtime/src/export/index.js';
 import { jdbcUrl } from '../../../runtime/src/export/structured-export.js';
 import { readLearnerFiles } from '../../../runtime/src/lessons/submission-files.js';
 import { SparkSession } from '../../../runtime/src/engine/structured/session.js';
@@ -43,6 +43,15 @@ describe('exportPySpark', () => {
     expectGolden(result.code, golden('lesson-02-dstream.py'));
   });
 
+  it('says the DStream lesson needs Spark 2.4 with spark-streaming-kafka-0-8, and writes auto.offset.reset as that consumer reads it', async () => {
+    const result = await exportLesson('02-dstream-temperature');
+    expect(result.submit).toEqual(['spark-submit --packages org.apache.spark:spark-streaming-kafka-0-8_2.11:2.4.8 job.py']);
+    expect(result.code).toContain('PySpark\'s\nKafkaUtils was removed in Spark 3.0');
+    expect(result.code).not.toContain('3.5.7');
+    // The 0-8 consumer starts at the end for any value but "smallest": "earliest" would skip the data.
+    expect(result.code).toContain('"auto.offset.reset": "smallest"');
+  });
+
   it('exports Kafka and PostgreSQL sinks, triggers, SQL expressions, a UDF and a foreachBatch (stubs announced)', async () => {
     const content = readFileSync(new URL('./fixtures/sinks-and-stubs.ts.txt', import.meta.url), 'utf8');
     const result = await exportProgramFiles([{ path: 'job.ts', content }], 'job.ts', { title: 'devices job' });
@@ -71,6 +80,33 @@ describe('export helpers', () => {
 
   it('prints the spark-submit line with the connector and the PostgreSQL driver', () => {
     expect(sparkSubmitLine('job.py')).toBe('spark-submit --packages org.apache.spark:spark-sql-kafka-0-10_2.12:3.5.7,org.postgresql:postgresql:42.7.4 job.py');
+  });
+
+  it('prints the Spark 2.4 line, with the Kafka 0.8 integration, for DStream jobs that use KafkaUtils', () => {
+    expect(dstreamKafkaSubmitLine('job.py')).toBe('spark-submit --packages org.apache.spark:spark-streaming-kafka-0-8_2.11:2.4.8 job.py');
+  });
+
+  it('gives both lines when a program mixes Structured queries with a KafkaUtils DStream job', async () => {
+    const content = [
+      'import { KafkaUtils, SparkSession, StreamingContext } from "streamlab";',
+      'export function main(): void {',
+      '  const spark = SparkSession.builder.appName("mixed").getOrCreate();',
+      '  spark.readStream.format("kafka").option("kafka.bootstrap.servers", "localhost:9092").option("subscribe", "a").load()',
+      '    .writeStream.format("console").start();',
+      '  const ssc = new StreamingContext(spark.sparkContext, 5);',
+      '  KafkaUtils.createDirectStream(ssc, ["b"], { "metadata.broker.list": "localhost:9092" }).pprint();',
+      '  ssc.start();',
+      '}',
+    ].join('\n');
+    const result = await exportProgramFiles([{ path: 'mixed.ts', content }], 'mixed.ts');
+    expect(result.submit).toEqual([sparkSubmitLine('job.py'), dstreamKafkaSubmitLine('job.py')]);
+    expect(result.code).toContain('No single Spark runs both parts');
+  });
+
+  it('runs a DStream program without Kafka on Spark 3.5 with no extra package', async () => {
+    const content = readFileSync(new URL('./fixtures/dstream-window.ts.txt', import.meta.url), 'utf8');
+    const result = await exportProgramFiles([{ path: 'words.ts', content }], 'words.ts');
+    expect(result.submit).toEqual(['spark-submit job.py']);
   });
 
   it('leaves the running session active: exporting never stops the workbench\'s pipeline', async () => {

@@ -33,9 +33,11 @@ export class KafkaDirectInput implements DirectInput<[string | null, string]> {
     kafkaParams: Readonly<Record<string, string>>,
   ) {
     this.name = `kafka[${topics.join(',')}]`;
-    const reset = (kafkaParams['auto.offset.reset'] ?? 'latest').toLowerCase();
+    // `smallest`/`largest` are the names of the Kafka 0.8 consumer that PySpark's KafkaUtils used.
+    const given = (kafkaParams['auto.offset.reset'] ?? 'latest').toLowerCase();
+    const reset = given === 'smallest' ? 'earliest' : given === 'largest' ? 'latest' : given;
     if (reset !== 'earliest' && reset !== 'latest') {
-      throw new KafkaOptionError(`Invalid value ${reset} for configuration auto.offset.reset: String must be one of: latest, earliest, none`);
+      throw new KafkaOptionError(`Invalid value ${given} for configuration auto.offset.reset: String must be one of: latest, earliest, none (or the Kafka 0.8 names smallest, largest)`);
     }
     this.reset = reset;
     this.reader = new KafkajsPartitionReader(connection, { failOnDataLoss: false, warn: (m) => console.warn(`[${this.name}] ${m}`) });

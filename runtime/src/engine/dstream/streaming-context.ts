@@ -172,7 +172,7 @@ export class StreamingContext {
     const toRdd = (x: RDD<T> | T[]): RDD<T> => (x instanceof RDD ? x : this.sparkContext.parallelize(x));
     const queue = rdds.map(toRdd);
     const defaultRdd = defaultRDD == null ? null : toRdd(defaultRDD);
-    const args = { rdds: queue.map((r) => r.collect()), oneAtATime, default: defaultRdd?.collect() ?? null };
+    const args = { rdds: queue.map((r) => r.collect()), partitions: queue.map((r) => r.getNumPartitions()), oneAtATime, default: defaultRdd?.collect() ?? null };
     return this.graph.record('queueStream', 'input', [], args, {}, () => this.inputStream(queueSource(queue, oneAtATime, defaultRdd)));
   }
 

@@ -1,13 +1,9 @@
 """
 word windows: exported from Streamlab to PySpark.
 
-Runs on Apache Spark 3.5.7 (Scala 2.12) with the Kafka connector and the PostgreSQL JDBC driver:
+Runs on Apache Spark 3.5.7 (Scala 2.12), which still has the DStream API (deprecated since Spark 3.4):
 
-    spark-submit --packages org.apache.spark:spark-sql-kafka-0-10_2.12:3.5.7,org.postgresql:postgresql:42.7.4 job.py
-
-DStreams are Spark's legacy streaming API. PySpark's KafkaUtils was removed in Spark 3.0, so the
-DStream part below runs on Spark 2.4 (with spark-streaming-kafka-0-8); for new work prefer the
-Structured Streaming version of this job (readStream.format("kafka")).
+    spark-submit job.py
 """
 # STUBS: 4 TypeScript functions have no generated PySpark equivalent and
 # raise NotImplementedError until written (search for "STUB"):
@@ -52,7 +48,7 @@ spark = SparkSession.builder.appName("word-windows").getOrCreate()
 
 ssc = StreamingContext(spark.sparkContext, 2)
 ssc.checkpoint("/tmp/checkpoints/words")
-stream0 = ssc.queueStream([ssc.sparkContext.parallelize(["a b", "b c"])])
+stream0 = ssc.queueStream([ssc.sparkContext.parallelize(["a b", "b c"], 2)])
 stream1 = stream0.flatMap(flatMap_f)
 stream2 = stream1.map(map_f)
 stream3 = stream2.reduceByKeyAndWindow(reduceByKeyAndWindow_func, reduceByKeyAndWindow_invFunc, 10, 2)

@@ -1,13 +1,14 @@
 """
 lesson 02-dstream-temperature: exported from Streamlab to PySpark.
 
-Runs on Apache Spark 3.5.7 (Scala 2.12) with the Kafka connector and the PostgreSQL JDBC driver:
+Runs on Apache Spark 2.4.8 (Scala 2.11, Python 3.7 or older) with the Kafka 0.8 integration:
 
-    spark-submit --packages org.apache.spark:spark-sql-kafka-0-10_2.12:3.5.7,org.postgresql:postgresql:42.7.4 job.py
+    spark-submit --packages org.apache.spark:spark-streaming-kafka-0-8_2.11:2.4.8 job.py
 
-DStreams are Spark's legacy streaming API. PySpark's KafkaUtils was removed in Spark 3.0, so the
-DStream part below runs on Spark 2.4 (with spark-streaming-kafka-0-8); for new work prefer the
-Structured Streaming version of this job (readStream.format("kafka")).
+This DStream job reads Kafka with KafkaUtils, the spark-streaming-kafka-0-8 integration. PySpark's
+KafkaUtils was removed in Spark 3.0 (the 0-10 integration that replaced it has no Python API), so
+no Spark 3 runs it as written: it needs Spark 2.4.8, the last release with it. On Spark 3, rewrite
+it with Structured Streaming (spark.readStream.format("kafka")), as the later lessons do.
 """
 # STUBS: 5 TypeScript functions have no generated PySpark equivalent and
 # raise NotImplementedError until written (search for "STUB"):
@@ -68,7 +69,7 @@ def foreachRDD_func(rdd):
 spark = SparkSession.builder.appName("temperature-dstream").getOrCreate()
 
 ssc = StreamingContext(spark.sparkContext, 10)
-stream0 = KafkaUtils.createDirectStream(ssc, ["sensors.temperature"], {"metadata.broker.list": "localhost:9092", "auto.offset.reset": "earliest"})
+stream0 = KafkaUtils.createDirectStream(ssc, ["sensors.temperature"], {"metadata.broker.list": "localhost:9092", "auto.offset.reset": "smallest"})
 stream1 = stream0.map(map_f)
 stream2 = stream1.map(map_f_2)
 stream3 = stream2.reduceByKey(reduceByKey_func)
