@@ -73,12 +73,13 @@ function inertQuery(name: string | undefined): unknown {
 }
 
 /**
- * Records the queries and DStream programs `run` starts. The interception is in place only while
- * `run` (and the promise it returns) is pending.
+ * Records the queries and DStream programs `run` starts (and the contexts, built but not started).
+ * The interception is in place only while `run` (and the promise it returns) is pending.
  */
-export async function captureStarts(run: () => unknown): Promise<{ queries: QuerySpec[]; dstreams: DStreamPlan[] }> {
+export async function captureStarts(run: () => unknown): Promise<{ queries: QuerySpec[]; dstreams: DStreamPlan[]; contexts: StreamingContext[] }> {
   const queries: QuerySpec[] = [];
   const dstreams: DStreamPlan[] = [];
+  const contexts: StreamingContext[] = [];
   const writerProto = DataStreamWriter.prototype as unknown as { start: (path?: string) => unknown };
   const sscProto = StreamingContext.prototype as unknown as { start: () => void; awaitTermination: (t?: number) => Promise<void>; awaitTerminationOrTimeout: (t: number) => Promise<boolean> };
   const saved = { start: writerProto.start, sscStart: sscProto.start, sscAwait: sscProto.awaitTermination, sscAwaitOr: sscProto.awaitTerminationOrTimeout };
@@ -98,6 +99,7 @@ export async function captureStarts(run: () => unknown): Promise<{ queries: Quer
   };
   sscProto.start = function start(this: StreamingContext) {
     dstreams.push(this.describe());
+    contexts.push(this);
   };
   sscProto.awaitTermination = () => Promise.resolve();
   sscProto.awaitTerminationOrTimeout = () => Promise.resolve(true);
@@ -109,7 +111,7 @@ export async function captureStarts(run: () => unknown): Promise<{ queries: Quer
     sscProto.awaitTermination = saved.sscAwait;
     sscProto.awaitTerminationOrTimeout = saved.sscAwaitOr;
   }
-  return { queries, dstreams };
+  return { queries, dstreams, contexts };
 }
 
 /** Compiles learner files into a CommonJS module body; throws with the learner-facing message. */

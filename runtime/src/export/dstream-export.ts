@@ -112,8 +112,10 @@ function nodeCode(n: DStreamPlanNode, ssc: string, v: (id: number) => string, st
       const rest = [...np, ...(fns.filterFunc ? [`filterFunc=${fns.filterFunc}`] : [])];
       return [`${target} = ${on[0]}.${n.op}(${[func, inv, ...win, ...rest].join(', ')})`];
     }
-    case 'updateStateByKey':
-      return [`${target} = ${on[0]}.updateStateByKey(${[...fnList, ...np].join(', ')})`];
+    case 'updateStateByKey': {
+      const initial = Array.isArray(a.initial) ? [`initialRDD=${ssc}.sparkContext.parallelize(${pyValue(a.initial)})`] : [];
+      return [`${target} = ${on[0]}.updateStateByKey(${[...fnList, ...np, ...initial].join(', ')})`];
+    }
     default:
       return [`${target} = ${on[0]}.${n.op}(${[...fnList, ...win, ...np].join(', ')})`];
   }

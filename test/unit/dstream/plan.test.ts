@@ -38,8 +38,8 @@ describe('the program as data', () => {
     const b = h.ssc.queueStream([[3]], false, [0]);
     h.ssc.union(a, b).pprint();
     expect(h.ssc.describe().nodes.map(({ id, op, inputs, args }) => ({ id, op, inputs, args }))).toEqual([
-      { id: 0, op: 'queueStream', inputs: [], args: { rdds: [[1], [2]], oneAtATime: true, default: null } },
-      { id: 1, op: 'queueStream', inputs: [], args: { rdds: [[3]], oneAtATime: false, default: [0] } },
+      { id: 0, op: 'queueStream', inputs: [], args: { rdds: [[1], [2]], partitions: [2, 2], oneAtATime: true, default: null } },
+      { id: 1, op: 'queueStream', inputs: [], args: { rdds: [[3]], partitions: [2], oneAtATime: false, default: [0] } },
       { id: 2, op: 'union', inputs: [0, 1], args: {} },
       { id: 3, op: 'pprint', inputs: [2], args: { num: 10 } },
     ]);

@@ -34,7 +34,7 @@ export interface DStreamSpec<T> {
   /** Extra time the parents must remember beyond this stream's own remember duration (windows). */
   parentRememberExtraMs?: number;
   window?: WindowInfo;
-  /** Set for input streams: their RDD is produced by the scheduler before the graph is evaluated. */
+  /** Set for input streams: `compute` asks the input source (see `input-source.ts`). */
   input?: boolean;
 }
 
@@ -100,14 +100,17 @@ export class DStream<T> {
     const known = this.generated.get(timeMs);
     if (known !== undefined || this.generated.has(timeMs)) return known ?? null;
     if (!this.isTimeValid(timeMs)) return null;
-    // Inputs are filled by the scheduler; a time it never reached (before this run started) has no RDD.
-    if (this.spec.input) return null;
     const rdd = this.spec.compute(this, timeMs);
     this.generated.set(timeMs, rdd);
     return rdd;
   }
 
-  /** @internal Records an RDD computed elsewhere (inputs, restored checkpoints). */
+  /** @internal The RDD computed (or restored) for `timeMs`, without computing it; null if none. */
+  generatedAt(timeMs: number): RDD<T> | null {
+    return this.generated.get(timeMs) ?? null;
+  }
+
+  /** @internal Records an RDD computed elsewhere (restored checkpoints). */
   setGenerated(timeMs: number, rdd: RDD<T> | null): void {
     this.generated.set(timeMs, rdd);
   }

@@ -113,3 +113,9 @@ export function defaultMemoryTopics(): MemoryTopics {
   shared ??= new MemoryTopics();
   return shared;
 }
+
+/** Starts the shared in-memory topics afresh (for hosts and tests that run programs one after another). */
+export function resetDefaultMemoryTopics(): MemoryTopics {
+  shared = new MemoryTopics();
+  return shared;
+}

@@ -7,8 +7,9 @@
  *              the one after the checkpointed batch, so batches missed while down run first)
  *   loop:     for t = first, first + batch, …:
  *               wait until clock ≥ t
- *               every input computes its RDD for t           (may be async: broker fetches)
- *               every output operation, in registration order, runs on its stream's RDD at t
+ *               every input prepares t                       (may be async: broker fetches)
+ *               every output operation, in registration order, runs on its stream's RDD at t;
+ *               an input computes its RDD for a time when an operation first needs it (as in Spark)
  *               save the checkpoint (stateful RDDs, input positions), drop RDDs no window needs
  *               report the batch trace to listeners
  *   failure:  an exception in any step stops the context; awaitTermination rejects with it.
@@ -143,6 +144,8 @@ export class StreamingContext {
   }
 
   private rememberMs = 0;
+  /** Time of the batch being run: inputs compute RDDs for times up to it, never ahead of it. */
+  private currentBatchMs = Number.NEGATIVE_INFINITY;
 
   // ---------------------------------------------------------------- inputs
 
@@ -156,7 +159,8 @@ export class StreamingContext {
         parents: [],
         slideDurationMs: this.batchDurationMs,
         input: true,
-        compute: () => null,
+        // A time before this run (after a restart) has only what the checkpoint restored.
+        compute: (_self, t) => (this.graph.startTimeMs !== null && t >= this.graph.startTimeMs && t <= this.currentBatchMs ? source.compute(t, this.sparkContext) : null),
       });
       this.inputs.push({ stream: stream as DStream<unknown>, source: source as InputSource<unknown> });
       return stream;
@@ -365,13 +369,11 @@ export class StreamingContext {
   }
 
   private async runBatch(t: number): Promise<void> {
-    const inputTraces: DStreamBatchTrace['inputs'] = [];
-    for (const { stream, source } of this.inputs) {
-      const rdd = await source.compute(t, this.sparkContext);
+    for (const { source } of this.inputs) {
+      await source.prepare?.(t, this.sparkContext);
       if (this.graph.state !== 'ACTIVE') return;
-      stream.setGenerated(t, rdd);
-      inputTraces.push({ streamId: stream.id, name: source.name, records: rdd?.count() ?? 0, hasRdd: rdd !== null });
     }
+    this.currentBatchMs = t;
     let outputs = 0;
     for (const out of this.graph.outputs) {
       const rdd = out.stream.getOrCompute(t);
@@ -379,6 +381,11 @@ export class StreamingContext {
       out.run(t, rdd);
       outputs++;
     }
+    // An input no operation needed at t has no RDD for t: what arrived waits for the next one needed.
+    const inputTraces: DStreamBatchTrace['inputs'] = this.inputs.map(({ stream, source }) => {
+      const rdd = stream.generatedAt(t);
+      return { streamId: stream.id, name: source.name, records: rdd?.count() ?? 0, hasRdd: rdd !== null };
+    });
     const trace = this.traceOf(t, inputTraces, outputs);
     const dir = this.graph.checkpointDir;
     if (dir !== null) await this.graph.checkpointStore.save(dir, this.checkpointOf(t));

@@ -117,7 +117,7 @@ async function run(scenario: DStreamScenario, options: RunDStreamScenarioOptions
 
   let stream: DStream<unknown> = input;
   try {
-    for (const op of q.pipeline) stream = applyOp(stream, op, sc);
+    for (const op of q.pipeline) stream = applyDStreamOp(stream, op, sc);
     stream.foreachRDD((time: Date, rdd: RDD<unknown>) => {
       outputs.push({ timeMs: time.getTime(), rows: rdd.collect() });
     });
@@ -156,7 +156,7 @@ async function run(scenario: DStreamScenario, options: RunDStreamScenarioOptions
         });
       } else if ('define' in step) {
         problem = await act(() => {
-          applyOp(stream, step.define, sc);
+          applyDStreamOp(stream, step.define, sc);
         });
       } else if ('expectError' in step) {
         if (pendingError === null) {
@@ -219,7 +219,8 @@ type AnyFn = (...args: any[]) => any;
 /** A stream's own slide, the default checkpoint interval here. */
 const q = (s: DStream<unknown>): number => s.slideDurationMs;
 
-function applyOp(s: DStream<any>, op: DStreamScenarioOp, sc: SparkContext): DStream<any> {
+/** Applies one scenario operation to `s` through the public DStream API, its functions compiled from the scenario's notation. */
+export function applyDStreamOp(s: DStream<any>, op: DStreamScenarioOp, sc: SparkContext): DStream<any> {
   const f = (src: string | null | undefined): AnyFn => compileFunction(src);
   const optFn = (src: string | null | undefined): AnyFn | null => (src === null || src === undefined ? null : compileFunction(src));
   const dur = (ms: number | undefined) => (ms === undefined ? undefined : Milliseconds(ms));
