@@ -17,6 +17,7 @@ import { crc32, hashValue } from './spark-hash.js';
 import { md5, sha1, sha2 } from './digests.js';
 import { base64, formatNumber, javaFormat } from './text-format.js';
 import { jsonBytesReader } from './json-bytes.js';
+import { jsonText } from './json-text.js';
 
 /** A row: one value per field of the schema, in order. */
 export type Row = unknown[];
@@ -343,6 +344,7 @@ export function toJsonValue(v: unknown, type: DataType): unknown {
   }
   if (type.kind === 'array') return (v as unknown[]).map((x) => toJsonValue(x, type.elementType));
   if (type.kind === 'map') return Object.fromEntries([...(v as Map<unknown, unknown>)].map(([k, x]) => [String(k), toJsonValue(x, type.valueType)]));
+  if (type.kind === 'udt') return toJsonValue(type.codec.serialize(v), type.sqlType);
   if (isTimestamp(type)) return `${formatWithPattern(v as number, JSON_TS_FORMAT)}Z`;
   if (type.name === 'date' || type.name === 'binary') return toSparkString(v, type);
   return v;
@@ -1229,7 +1231,7 @@ class Compiler {
         const t = c.type;
         return this.mk(STRING, name, (row) => {
           const v = f(row);
-          return v === null ? null : JSON.stringify(toJsonValue(v, t));
+          return v === null ? null : jsonText(v, t);
         });
       }
       case 'hash': {

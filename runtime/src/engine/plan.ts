@@ -15,6 +15,20 @@ export interface StaticSource {
   readonly userSchema?: StructType;
 }
 
+/**
+ * A Spark ML transformer applied to a plan (`model.transform(df)`): `expanded` is what it computes
+ * (projections with the model's functions, and a filter where it drops rows), built over `child`;
+ * `model` says how PySpark builds the same transformer, for export.
+ */
+export interface ModelRef {
+  /** PySpark class name, e.g. `PipelineModel`. */
+  readonly className: string;
+  /** A Python expression that gives the same transformer, e.g. `PipelineModel.load("model")`. */
+  readonly python: string;
+  /** The `pyspark.ml` modules and names that expression needs (`pyspark.ml` → `PipelineModel`). */
+  readonly imports: readonly (readonly [module: string, name: string])[];
+}
+
 /** A logical plan node. */
 export type LogicalPlan =
   | { readonly kind: 'StreamingRelation'; readonly sourceId: number; readonly format: string; readonly options: Readonly<Record<string, string>>; readonly userSchema?: StructType; readonly schema: StructType; readonly provider: SourceProvider }
@@ -27,7 +41,8 @@ export type LogicalPlan =
   | { readonly kind: 'Sort'; readonly child: LogicalPlan; readonly order: readonly Expr[] }
   | { readonly kind: 'Limit'; readonly child: LogicalPlan; readonly n: number }
   | { readonly kind: 'Deduplicate'; readonly child: LogicalPlan; readonly columns: readonly string[] | null }
-  | { readonly kind: 'Join'; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly on: readonly string[] | Expr | null; readonly how: JoinType };
+  | { readonly kind: 'Join'; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly on: readonly string[] | Expr | null; readonly how: JoinType }
+  | { readonly kind: 'ModelTransform'; readonly child: LogicalPlan; readonly model: ModelRef; readonly expanded: LogicalPlan };
 
 /** Freezes a plan node. */
 export function planNode<T extends LogicalPlan>(p: T): T {

@@ -135,6 +135,7 @@ class Planner {
       }
       case 'Deduplicate': return this.deduplicate(this.plan(p.child), p.columns);
       case 'Join': return this.join(p);
+      case 'ModelTransform': return this.plan(p.expanded);
     }
   }
 

@@ -91,6 +91,7 @@ export function hashValue(value: unknown, type: DataType, seed: number): number 
     type.fields.forEach((f, i) => (h = hashValue((value as unknown[])[i], f.dataType, h)));
     return h;
   }
+  if (type.kind === 'udt') return hashValue(type.codec.serialize(value), type.sqlType, seed);
   let h = seed;
   for (const [k, v] of value as Map<unknown, unknown>) h = hashValue(v, type.valueType, hashValue(k, type.keyType, h));
   return h;

@@ -16,7 +16,7 @@ export type AtomicTypeName =
   | 'decimal' | 'timestamp' | 'timestamp_ntz' | 'date' | 'void';
 
 /** A Spark data type. */
-export type DataType = AtomicType | StructType | ArrayType | MapType;
+export type DataType = AtomicType | StructType | ArrayType | MapType | UserDefinedType;
 
 /** An atomic (non-nested) type. Instances are shared singletons; compare by `name`. */
 export class AtomicType {
@@ -90,6 +90,31 @@ export class MapType {
   }
   toString(): string {
     return `MapType(${this.keyType.toString()}, ${this.valueType.toString()}, ${this.valueContainsNull})`;
+  }
+}
+
+/** How a user-defined type's values are stored and printed. */
+export interface UserTypeCodec {
+  /** The value in the form of `sqlType` (what `to_json` writes and Parquet stores). */
+  serialize(value: unknown): unknown;
+  /** The value as Spark prints it (`show()`, `CAST(... AS STRING)`). */
+  format(value: unknown): string;
+}
+
+/**
+ * A user-defined type (Spark's `UserDefinedType`): values are objects of a class, stored as `sqlType`.
+ * Spark ML's `VectorUDT` is one (`simpleString` "vector").
+ */
+export class UserDefinedType {
+  readonly kind = 'udt' as const;
+  constructor(readonly name: string, readonly typeName: string, readonly sqlType: DataType, readonly codec: UserTypeCodec) {
+    Object.freeze(this);
+  }
+  simpleString(): string {
+    return this.name;
+  }
+  toString(): string {
+    return `${this.typeName}()`;
   }
 }
 
@@ -172,6 +197,7 @@ export class StructType {
 }
 
 function typeLabel(t: DataType): string {
+  if (t.kind === 'udt') return t.name;
   if (t.kind === 'atomic') return t.name === 'bigint' ? 'long' : t.name === 'tinyint' ? 'byte' : t.name === 'smallint' ? 'short' : t.name === 'int' ? 'integer' : t.name;
   return t.kind;
 }
@@ -215,6 +241,7 @@ export function sameType(a: DataType, b: DataType): boolean {
   if (a.kind === 'atomic') return a.name === (b as AtomicType).name;
   if (a.kind === 'array') return sameType(a.elementType, (b as ArrayType).elementType);
   if (a.kind === 'map') return sameType(a.keyType, (b as MapType).keyType) && sameType(a.valueType, (b as MapType).valueType);
+  if (a.kind === 'udt') return a.name === (b as UserDefinedType).name;
   const bf = (b as StructType).fields;
   return a.fields.length === bf.length && a.fields.every((f, i) => f.name === bf[i].name && sameType(f.dataType, bf[i].dataType));
 }

@@ -62,6 +62,8 @@ export function caster(from: DataType, to: DataType): (v: unknown) => unknown {
   switch (t) {
     case 'string':
       return (v) => (v === null ? null : toSparkString(v, from));
+    case 'udt':
+      return (v) => v;
     case 'tinyint': case 'smallint': case 'int': case 'bigint': {
       const wrap = t === 'int' ? toInt32 : t === 'smallint' ? (n: number) => (n << 16) >> 16 : t === 'tinyint' ? (n: number) => (n << 24) >> 24 : (n: number) => n;
       if (f === 'string') return (v) => { if (v === null) return null; const n = parseIntegral(v as string); return n === null ? null : wrap(n); };
@@ -120,6 +122,7 @@ export function caster(from: DataType, to: DataType): (v: unknown) => unknown {
 
 /** Spark's `CAST(x AS STRING)` rendering. */
 export function toSparkString(v: unknown, type: DataType): string {
+  if (type.kind === 'udt') return type.codec.format(v);
   if (type.kind === 'atomic') {
     switch (type.name) {
       case 'string': return v as string;
@@ -162,6 +165,7 @@ export function prettyString(v: unknown, type: DataType): string {
   }
   if (type.kind === 'array') return `[${(v as unknown[]).map((x) => prettyString(x, type.elementType)).join(', ')}]`;
   if (type.kind === 'struct') return `{${(v as unknown[]).map((x, i) => prettyString(x, type.fields[i].dataType)).join(', ')}}`;
+  if (type.kind === 'udt') return type.codec.format(v);
   if (type.kind === 'map') return `{${[...(v as Map<unknown, unknown>)].map(([k, x]) => `${prettyString(k, type.keyType)} -> ${prettyString(x, type.valueType)}`).join(', ')}}`;
   return toSparkString(v, type);
 }

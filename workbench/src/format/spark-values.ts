@@ -92,6 +92,14 @@ export function formatJavaDouble(value: number): string {
   return `${m}E${exponent.replace('+', '')}`;
 }
 
+/** An ML vector (`{values}` dense, `{size, indices, values}` sparse) as Spark prints it: `[1.0,2.0]`, `(4,[3],[1.0])`. */
+function formatVector(value: unknown): string {
+  const v = value as { size?: unknown; indices?: unknown; values?: unknown };
+  const values = Array.isArray(v.values) ? v.values.map((x) => (typeof x === 'number' ? formatJavaDouble(x) : String(x))) : [];
+  if (Array.isArray(v.indices) && typeof v.size === 'number') return `(${v.size},[${v.indices.join(',')}],[${values.join(',')}])`;
+  return `[${values.join(',')}]`;
+}
+
 /** Renders one value of the given type as `show()` prints it. */
 export function formatSparkValue(value: unknown, type: SparkType): string {
   if (value === null || value === undefined) return 'NULL';
@@ -118,6 +126,7 @@ function formatAtomic(value: unknown, name: string): string {
     return typeof value === 'number' || typeof value === 'string' ? formatSparkTimestamp(value) : String(value);
   }
   if (name === 'double' || name === 'float') return typeof value === 'number' ? formatJavaDouble(value) : String(value);
+  if (name === 'vector') return formatVector(value);
   if (name === 'binary') {
     const bytes = typeof value === 'string' ? [...new TextEncoder().encode(value)] : Array.isArray(value) ? (value as number[]) : [];
     return `[${bytes.map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ')}]`;

@@ -355,6 +355,7 @@ export function explainLogical(p: LogicalPlan, indent = 0): string {
     case 'Limit': line = `GlobalLimit ${p.n}`; kids = [p.child]; break;
     case 'Deduplicate': line = `Deduplicate [${(p.columns ?? ['*']).join(', ')}]`; kids = [p.child]; break;
     case 'Join': line = `Join ${p.how}`; kids = [p.left, p.right]; break;
+    case 'ModelTransform': line = `ModelTransform ${p.model.className} [${planSchema(p.expanded).fieldNames().join(', ')}]`; kids = [p.child]; break;
   }
   return [`${pad}${line}`, ...kids.map((k) => explainLogical(k, indent + 1))].join('\n');
 }
