@@ -135,5 +135,8 @@ function rawChain(plan: LogicalPlan, ctx: PlanContext): string[] {
       const on = plan.on === null ? 'None' : Array.isArray(plan.on) ? pyValue([...plan.on]) : columnCode(plan.on as Expr, cctx(ctx));
       return [...planChain(plan.left, ctx), `.join(${inline(plan.right, ctx)}, ${on}, ${pyStr(plan.how)})`];
     }
+    case 'ModelTransform':
+      // PySpark's DataFrame.transform(f) calls f(df): the model's own transform, as the learner applied it.
+      return [...planChain(plan.child, ctx), `.transform(${plan.model.python}.transform)`];
   }
 }
