@@ -6,3 +6,4 @@ export { generateOriginEvents, originLabels } from './origins.js';
 export type { OriginEvent, OriginOptions } from './origins.js';
 export { generateLocations } from './locations.js';
 export type { LocationFix, LocationOptions } from './locations.js';
+export { generateMachineRows, machineReading, type MachineRow, type MachineOptions } from './machines.js';

@@ -7,12 +7,15 @@
  */
 import { z } from 'zod';
 import { generateLocations } from './locations.js';
+import { generateMachineRows } from './machines.js';
 import { generateOriginEvents } from './origins.js';
 import { generateSensorReadings } from './sensors.js';
 
-/** One generated record: the JSON value, when it happened and when it reaches Kafka (epoch ms). */
+/** One generated record: the value (JSON, or text as is), when it happened and when it reaches Kafka (epoch ms). */
 export interface GeneratedRecord {
-  value: Record<string, unknown>;
+  value: Record<string, unknown> | string;
+  /** The Kafka key, for a text value (a JSON value's key comes from the dataset's `key` field). */
+  key?: string;
   eventTimeMs: number;
   arrivalMs: number;
 }
@@ -88,8 +91,21 @@ const locations = defineGenerator({
   }),
 });
 
+const machines = defineGenerator({
+  name: 'machines',
+  description: 'CSV lines `id,temperature,vibration,pressure,rpm` keyed by id, one every intervalMs; every badEvery-th broken on purpose (empty field, not a number, too few fields)',
+  options: z.strictObject({
+    seed: seed.optional(),
+    count: count.optional(),
+    intervalMs: ms.optional(),
+    firstId: z.int().min(0).optional(),
+    badEvery: z.int().min(0).max(1000).optional(),
+  }),
+  generate: (o, startMs) => generateMachineRows({ ...o, startMs }).map((r) => ({ value: r.line, key: String(r.id), eventTimeMs: r.atMs, arrivalMs: r.atMs })),
+});
+
 /** Every generator. */
-export const GENERATORS: readonly GeneratorEntry[] = [sensors, origins, locations] as readonly GeneratorEntry[];
+export const GENERATORS: readonly GeneratorEntry[] = [sensors, origins, locations, machines] as readonly GeneratorEntry[];
 
 /** The generator with this name. */
 export function generatorNamed(name: string): GeneratorEntry | undefined {

@@ -67,7 +67,7 @@ function planDataset(d: LessonDataset, clockStartMs: number | null, fallbackStar
     const { name, ...options } = d.generate;
     const generator = generatorNamed(name)!;
     for (const g of generator.generate(generator.options.parse(options), clockStartMs ?? fallbackStartMs)) {
-      out.push({ topic: d.topic, key: keyOf(g.value, d.key), value: JSON.stringify(g.value), arrivalMs: g.arrivalMs, eventTimeMs: g.eventTimeMs });
+      out.push({ topic: d.topic, key: g.key ?? keyOf(g.value, d.key), value: typeof g.value === 'string' ? g.value : JSON.stringify(g.value), arrivalMs: g.arrivalMs, eventTimeMs: g.eventTimeMs });
     }
   }
   for (const r of d.records) {
