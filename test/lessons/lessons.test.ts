@@ -44,6 +44,12 @@ const CHECKS: Record<string, string[]> = {
     'publishes counts to report keyed by origin, with the whole row as JSON',
     'publishes only the origins whose count changed in each batch (update mode)',
   ],
+  '06-stream-inference': [
+    'publishes one JSON record per input to kaspar-outputs, keyed by its id, with the prediction and probabilities Spark computes',
+    'answers a bad row (an empty field, not a number, too few fields) with {"id", "error": "unreadable features"} and keeps going',
+    'writes nothing for an input that never arrived, and nothing twice',
+    'the UDF variant gives the model\'s predictions and probabilities (to 1e-9) without applying the model',
+  ],
 };
 
 let lessons: Lesson[];

@@ -17,6 +17,9 @@ import { join } from 'node:path';
 /** The Spark-side pins (from test/services/pins.json). */
 export interface SparkPins {
   pyspark: string;
+  /** NumPy and pandas for `pyspark.ml` and `pyspark.ml.functions` (the lesson 06 model and its parity test). */
+  numpy: string;
+  pandas: string;
   sparkScala: string;
   postgresJdbc: string;
   mavenDependencyPlugin: string;
@@ -49,6 +52,8 @@ function connectorArtifacts(): string[] {
 
 interface Manifest {
   pyspark: string;
+  numpy?: string;
+  pandas?: string;
   jars: { name: string; size: number }[];
 }
 
@@ -61,6 +66,7 @@ export function pysparkProblem(): string | undefined {
   if (!existsSync(manifestPath)) return `PySpark ${sparkPins.pyspark} is not in the cache (${pysparkHome()}); run \`npm run services:fetch\` (needs Python 3, PyPI and Maven Central)`;
   const manifest: Manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   if (!existsSync(pysparkPython())) return `the venv in ${pysparkHome()} has no python; delete the folder and run \`npm run services:fetch\``;
+  if (manifest.numpy !== sparkPins.numpy || manifest.pandas !== sparkPins.pandas) return `the venv in ${pysparkHome()} lacks numpy ${sparkPins.numpy} or pandas ${sparkPins.pandas} (pyspark.ml needs them); run \`npm run services:fetch\``;
   for (const jar of manifest.jars) {
     const path = join(pysparkHome(), 'jars', jar.name);
     if (!existsSync(path) || statSync(path).size !== jar.size) return `the cached jar ${path} is missing or changed; delete ${pysparkHome()} and run \`npm run services:fetch\``;
@@ -117,6 +123,11 @@ export async function fetchPySpark(): Promise<PySparkFetchResult> {
       throw new Error(`pip could not install pyspark==${sparkPins.pyspark} (exit ${pip.code}):\n${pip.output.trim().slice(-4000)}`);
     }
   }
+  const ml = await runTool(pysparkPython(), ['-c', 'import numpy, pandas; print(numpy.__version__, pandas.__version__)'], home);
+  if (ml.code !== 0 || ml.output.trim() !== `${sparkPins.numpy} ${sparkPins.pandas}`) {
+    const pip = await runTool(pysparkPython(), ['-m', 'pip', 'install', '-q', `numpy==${sparkPins.numpy}`, `pandas==${sparkPins.pandas}`], home);
+    if (pip.code !== 0) throw new Error(`pip could not install numpy==${sparkPins.numpy} pandas==${sparkPins.pandas} (exit ${pip.code}):\n${pip.output.trim().slice(-4000)}`);
+  }
 
   const jars = join(home, 'jars');
   rmSync(jars, { recursive: true, force: true });
@@ -131,7 +142,7 @@ export async function fetchPySpark(): Promise<PySparkFetchResult> {
   for (const artifact of connectorArtifacts()) {
     if (!names.some((n) => n.startsWith(`${artifact}-`))) throw new Error(`${jars} lacks ${artifact}; Maven resolved ${names.join(', ')}`);
   }
-  const manifest: Manifest = { pyspark: sparkPins.pyspark, jars: names.map((name) => ({ name, size: statSync(join(jars, name)).size })) };
+  const manifest: Manifest = { pyspark: sparkPins.pyspark, numpy: sparkPins.numpy, pandas: sparkPins.pandas, jars: names.map((name) => ({ name, size: statSync(join(jars, name)).size })) };
   writeFileSync(join(home, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   return done('fetched');
 }

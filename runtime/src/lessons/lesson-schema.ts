@@ -92,6 +92,8 @@ export const lessonFrontMatter = z.object({
   /** The data Run plays into the lesson's topics. */
   datasets: z.array(lessonDataset).default([]),
   extras: z.array(lessonExtra).default([]),
+  /** Saved Spark ML models (folders in the lesson's folder) that `PipelineModel.load(name)` finds when the lesson runs. */
+  models: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a model is a folder name in the lesson folder')).default([]),
   duration: z.string().regex(/^\d+ min$/, 'duration looks like "30 min"'),
   hints: z.array(z.string()).default([]),
   /** Points per check, by test name; a check not listed is worth 1. */
