@@ -19,3 +19,7 @@ export type { StreamingQueryProgress } from './engine/progress.js';
 export type { BatchTrace } from './engine/trace.js';
 export * from './engine/dstream/index.js';
 export { KafkaProducer, KafkaConsumer, type ConsumerRecord, type RecordMetadata, type TopicPartition } from './engine/kafka-client/index.js';
+
+// Spark ML's inference subset (`pyspark.ml`): `ml.PipelineModel.load(...)`, `ml.feature`, `ml.classification`,
+// `ml.linalg.Vectors`, `ml.functions.vector_to_array`.
+export * as ml from './engine/ml/index.js';

@@ -8,6 +8,7 @@
  * chose, and the host never evaluates anything the child sends.
  */
 import type { ClockMode, TriggerInfo } from '../protocol/index.js';
+import type { SavedModel } from '../engine/ml/saved-model.js';
 
 /** How often the child reports that it is alive. */
 export const HEARTBEAT_MS = 200;
@@ -20,9 +21,15 @@ export interface JobServices {
   topicPrefix?: string;
 }
 
+/** A saved Spark ML model the run may load by `name` (`PipelineModel.load(name)`), already decoded by the host. */
+export interface JobModel {
+  name: string;
+  model: SavedModel;
+}
+
 /** host → child */
 export type HostToChild =
-  | { type: 'start'; code: string; mode: ClockMode; maxRows: number; services: JobServices; startMs: number; loopLimitMs: number }
+  | { type: 'start'; code: string; mode: ClockMode; maxRows: number; services: JobServices; startMs: number; loopLimitMs: number; models?: JobModel[] }
   | { type: 'step'; stepId: number; batches?: number; advanceMs?: number; drain?: boolean }
   | { type: 'stop' };
 

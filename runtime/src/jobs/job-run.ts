@@ -15,7 +15,7 @@ import type { ClockMode, RunState, ServerEvent } from '../protocol/index.js';
 import type { RunLimits } from '../config.js';
 import { compileLearnerFiles, type LearnerFile } from './compile.js';
 import { jobChildBundle } from './child-bundle.js';
-import type { ChildToHost, HostToChild, JobServices } from './ipc.js';
+import type { ChildToHost, HostToChild, JobModel, JobServices } from './ipc.js';
 import { learnerError, type LearnerError } from './learner-error.js';
 import { remapError } from './stack-remap.js';
 
@@ -37,6 +37,11 @@ export interface JobRunOptions {
   onEvent(event: ServerEvent): void;
   /** Start of the manual clock (epoch ms). */
   manualStartMs?: number;
+  /**
+   * The lesson's saved models, decoded here: they reach the job over IPC, so the job process reads no
+   * files at all (its permission model allows only its own bundle).
+   */
+  models?: readonly JobModel[];
 }
 
 type StepWaiter = { resolve(v: { batchesRun: number; clockMs: number }): void; reject(e: Error): void };
@@ -109,7 +114,7 @@ export class JobRun {
       resolve();
     }));
     this.watchdog = setInterval(() => this.checkAlive(), 100);
-    this.send({ type: 'start', code: compiled.pipeline.code, mode: this.mode, maxRows: this.options.maxRows, services: this.options.services, startMs: this.options.manualStartMs ?? 0, loopLimitMs: loopLimitMs(this.options.limits.unresponsiveMs) });
+    this.send({ type: 'start', code: compiled.pipeline.code, mode: this.mode, maxRows: this.options.maxRows, services: this.options.services, startMs: this.options.manualStartMs ?? 0, loopLimitMs: loopLimitMs(this.options.limits.unresponsiveMs), models: [...(this.options.models ?? [])] });
   }
 
   /** Manual clock: runs batches or advances the clock. */

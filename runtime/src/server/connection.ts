@@ -101,7 +101,7 @@ export class Connection {
       case 'lessons.get':
         return { kind: 'lessons.get.ok', id: m.id, lesson: await ctx.lessons.get(m.lessonId) };
       case 'run.start': {
-        const run = await this.session!.startRun(m, ctx.config.limits.maxRowsPerBatch);
+        const run = await this.session!.startRun(m, ctx.config.limits.maxRowsPerBatch, m.lessonId ? await ctx.lessons.models(m.lessonId) : []);
         return { kind: 'run.start.ok', id: m.id, runId: run.runId, mode: run.mode };
       }
       case 'run.stop':

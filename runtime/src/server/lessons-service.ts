@@ -5,6 +5,10 @@
 import { findLesson, loadLessons } from '../lessons/load-lessons.js';
 import type { Lesson } from '../lessons/lesson-schema.js';
 import type { LessonSummary, ServerMessageOf } from '../protocol/index.js';
+import { join } from 'node:path';
+import { nodeModelFiles } from '../connectors/ml/node-model-files.js';
+import { readSavedModel } from '../connectors/ml/saved-model-reader.js';
+import type { JobModel } from '../jobs/ipc.js';
 import { RequestError } from './request-error.js';
 
 /** Lesson lookups for the protocol. */
@@ -31,6 +35,20 @@ export class LessonsService {
     const lesson = findLesson(await this.all(), lessonId);
     if (!lesson) throw new RequestError('not-found', `No lesson "${lessonId}".`);
     return lesson;
+  }
+
+  /** The lesson's saved models (front matter `models`), read from its folder and decoded for a run. */
+  async models(lessonId: string): Promise<JobModel[]> {
+    const lesson = await this.lesson(lessonId);
+    const out: JobModel[] = [];
+    for (const name of lesson.models) {
+      try {
+        out.push({ name, model: await readSavedModel(nodeModelFiles(), join(this.dir!, lesson.id, name)) });
+      } catch (e) {
+        throw new RequestError('unavailable', `Lesson ${lesson.id}'s model "${name}" could not be read: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    return out;
   }
 
   /** The lessons directory. */

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RunLimits } from '../config.js';
 import { JobRun } from '../jobs/job-run.js';
-import type { JobServices } from '../jobs/ipc.js';
+import type { JobModel, JobServices } from '../jobs/ipc.js';
 import type { ClientMessageOf, ServerEvent } from '../protocol/index.js';
 import { RequestError } from './request-error.js';
 import type { TopicsService } from './topics-service.js';
@@ -59,7 +59,7 @@ export class Session {
   }
 
   /** Compiles and starts a run. */
-  async startRun(request: ClientMessageOf<'run.start'>, maxRowsCap: number): Promise<JobRun> {
+  async startRun(request: ClientMessageOf<'run.start'>, maxRowsCap: number, models: readonly JobModel[] = []): Promise<JobRun> {
     if (this.activeRuns() >= this.limits.maxRunsPerConnection) {
       throw new RequestError('busy', `At most ${this.limits.maxRunsPerConnection} runs at a time: stop one first.`);
     }
@@ -73,6 +73,7 @@ export class Session {
       maxRows: Math.min(request.maxRows ?? maxRowsCap, maxRowsCap),
       limits: this.limits,
       services,
+      models,
       onEvent: (e) => this.emit(e),
     });
     this.runs.set(runId, run);

@@ -20,6 +20,7 @@ import { HEARTBEAT_MS, type ChildToHost, type HostToChild, type RawError } from 
 import { createLoopGuard, LOOP_GUARD_NAME } from '../loop-guard.js';
 import { SystemClock } from '../system-clock.js';
 import { bindEngine, type EngineBinding } from './engine-binding.js';
+import { provideSavedModel } from '../../engine/ml/saved-model.js';
 
 /** File name the compiled script runs under; stack frames with it are the learner's. */
 export const PIPELINE_FILENAME = 'pipeline.js';
@@ -151,6 +152,7 @@ function sandboxTimersApi() {
 }
 
 function start(message: Extract<HostToChild, { type: 'start' }>): void {
+  for (const m of message.models ?? []) provideSavedModel(m.name, m.model);
   clock = message.mode === 'manual' ? new ManualClock(message.startMs) : new SystemClock();
   binding = bindEngine({
     clock,
