@@ -26,12 +26,12 @@ export function toInternalValue(v: unknown, type: DataType): unknown {
   if (type.kind === 'map') return new Map(Object.entries(v as object).map(([k, x]) => [k, toInternalValue(x, type.valueType)]));
   switch (type.name) {
     case 'timestamp': case 'timestamp_ntz':
-      if (v instanceof Date) return v.getTime() * 1000;
+      if (isDate(v)) return v.getTime() * 1000;
       if (typeof v === 'number') return Math.round(v * 1000);
       if (typeof v === 'string') return caster(STRING, type)(v);
       break;
     case 'date':
-      if (v instanceof Date) return Math.floor(v.getTime() / 86_400_000);
+      if (isDate(v)) return Math.floor(v.getTime() / 86_400_000);
       if (typeof v === 'string') return caster(STRING, type)(v);
       break;
     case 'binary':
@@ -52,11 +52,19 @@ export function toInternalValue(v: unknown, type: DataType): unknown {
   return v;
 }
 
+/**
+ * Whether `v` is a Date, also one made in another realm: a learner's pipeline runs in its own `vm`
+ * context, whose `Date` is not the engine's.
+ */
+function isDate(v: unknown): v is Date {
+  return v instanceof Date || Object.prototype.toString.call(v) === '[object Date]';
+}
+
 /** A user row (array, object or bare scalar for one column) as an internal row. */
 export function toInternalRow(r: unknown, schema: StructType): Row {
   const fields = schema.fields;
   if (Array.isArray(r)) return fields.map((f, i) => toInternalValue(r[i], f.dataType));
-  if (r !== null && typeof r === 'object' && !(r instanceof Date) && !(r instanceof Uint8Array)) return fields.map((f) => toInternalValue((r as RowObject)[f.name], f.dataType));
+  if (r !== null && typeof r === 'object' && !isDate(r) && !(r instanceof Uint8Array)) return fields.map((f) => toInternalValue((r as RowObject)[f.name], f.dataType));
   if (fields.length === 1) return [toInternalValue(r, fields[0].dataType)];
   throw new AnalysisException(`[CANNOT_CONVERT] A row for schema ${schema.simpleString()} must be an array or an object, got ${JSON.stringify(r)}.`, { code: 'CANNOT_CONVERT' });
 }

@@ -1,4 +1,5 @@
 /** Type coercion, casts and NULL handling of compiled expressions and aggregates (Spark non-ANSI rules). */
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { functions as F, SparkSession } from 'streamlab';
 import { renderRows } from '../../../runtime/src/testing/render.js';
@@ -97,5 +98,14 @@ describe('functions and NULLs', () => {
 
   it('names an unknown column in the error', () => {
     expect(() => spark.createDataFrame([], 'x INT').selectExpr('y + 1')).toThrow('A column or function parameter with name `y` cannot be resolved. Did you mean one of the following? [`x`].');
+  });
+});
+
+describe('values from the learner\'s realm', () => {
+  it('reads a Date made in another vm context (a pipeline\'s own Date) as the same instant', () => {
+    const foreign = vm.runInNewContext('[new Date(1500), new Date(86400000 * 3)]') as unknown[];
+    expect(foreign[0] instanceof Date).toBe(false);
+    const df = spark.createDataFrame([[foreign[0], foreign[1]]], 'ts TIMESTAMP, d DATE').selectExpr('CAST(ts AS DOUBLE)', 'CAST(d AS STRING)');
+    expect(renderRows(df.collectInternal(), df.schema)).toEqual([[1.5, '1970-01-04']]);
   });
 });
