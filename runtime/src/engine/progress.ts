@@ -46,8 +46,8 @@ export interface StreamingQueryProgress {
   readonly durationMs: Readonly<Record<string, number>>;
   /** Present when the query has a watermark: min/max/avg event time of this batch and the watermark. */
   readonly eventTime?: Readonly<Record<string, string>>;
-  readonly stateOperators: readonly StateOperatorProgress[];
-  readonly sources: readonly SourceProgress[];
+  readonly stateOperators: StateOperatorProgress[];
+  readonly sources: SourceProgress[];
   readonly sink: { readonly description: string; readonly numOutputRows: number };
 }
 

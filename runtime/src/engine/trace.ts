@@ -1,7 +1,8 @@
 /**
  * The "explain the run" trace: what one micro-batch did, in JSON-safe plain data, for the runtime
  * server to stream and the workbench Timeline to draw. Per-row detail is sampled past a cap
- * (`TRACE_SAMPLE_CAP` rows per list) while every count stays exact.
+ * (`TRACE_SAMPLE_CAP` rows per list) while every count stays exact. Every time is epoch ms. The wire
+ * schema is `structuredBatchTrace` in runtime/src/protocol, to which this type is assignable.
  */
 
 /** Maximum rows kept per sampled list in one batch trace. */
@@ -16,7 +17,7 @@ export interface TraceWindow {
 /** What happened to one input row at the stateful operator. */
 export interface RowTrace {
   /** Cell values rendered as Spark's `show()` would print them. */
-  readonly values: readonly string[];
+  readonly values: string[];
   /** Event time in epoch ms, when the row has one. */
   readonly eventTimeMs: number | null;
   /** `updated`: it changed a state row; `late`: dropped by the watermark; `passed`: no state involved. */
@@ -24,14 +25,14 @@ export interface RowTrace {
   /** The window (or session) the row was assigned to, if any. */
   readonly window?: TraceWindow;
   /** The grouping key (other than the window), rendered. */
-  readonly key?: readonly string[];
+  readonly key?: string[];
   /** Why a row was dropped, e.g. `window end 15000 <= watermark 15000`. */
   readonly reason?: string;
 }
 
 /** A state row that was removed because the watermark passed it. */
 export interface EvictionTrace {
-  readonly key: readonly string[];
+  readonly key: string[];
   readonly window?: TraceWindow;
   /** Whether the evicted row was also written to the sink (append mode). */
   readonly emitted: boolean;
@@ -40,26 +41,40 @@ export interface EvictionTrace {
 /** A sampled list with its exact total. */
 export interface Sampled<T> {
   readonly total: number;
-  readonly sample: readonly T[];
+  readonly sample: T[];
+}
+
+/** The watermarks of one micro-batch, in epoch ms. */
+export interface BatchWatermark {
+  /** Watermark in force during this batch (used for state eviction; Spark's progress `eventTime.watermark`). */
+  readonly beforeMs: number;
+  /** Watermark computed from this batch, in force from the next one. */
+  readonly afterMs: number;
+  /** Watermark used to decide lateness (Spark 3.5: the previous batch's). */
+  readonly lateThresholdMs: number;
+}
+
+/** Event times one micro-batch read, in epoch ms (Spark's progress `eventTime` min, max and avg). */
+export interface BatchEventTime {
+  readonly minMs: number;
+  readonly maxMs: number;
+  readonly avgMs: number;
 }
 
 /** The trace of one micro-batch. */
 export interface BatchTrace {
+  readonly api: 'structured';
   readonly batchId: number;
   readonly kind: 'data' | 'no-data';
   readonly batchTimestampMs: number;
-  readonly watermark: {
-    /** Watermark in force during this batch (used for state eviction). */
-    readonly beforeMs: number;
-    /** Watermark computed from this batch, in force from the next one. */
-    readonly afterMs: number;
-    /** Watermark used to decide lateness (Spark 3.5: the previous batch's). */
-    readonly lateThresholdMs: number;
-  };
-  readonly columns: readonly string[];
+  /** Null when the query has no watermark. */
+  readonly watermark: BatchWatermark | null;
+  /** Null when the query has no watermark or the batch read no row with an event time. */
+  readonly eventTime: BatchEventTime | null;
+  readonly columns: string[];
   readonly input: Sampled<RowTrace>;
   readonly droppedLate: number;
-  readonly emitted: Sampled<readonly string[]>;
+  readonly emitted: Sampled<string[]>;
   readonly evicted: Sampled<EvictionTrace>;
   readonly stateRowsTotal: number;
   /**

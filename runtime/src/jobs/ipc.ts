@@ -2,16 +2,17 @@
  * Messages between the runtime (host) and one job process (child), over Node's IPC channel.
  *
  *   host → child:  start  (step)*  stop?
- *   child → host:  heartbeat every HEARTBEAT_MS, and log | query | batch | status | error | step-done at any time
+ *   child → host:  heartbeat every HEARTBEAT_MS (child/job-child.ts), and log | query | batch | status | error | step-done at any time
  *
  * Only plain data crosses: the child never gets credentials beyond the service addresses the runtime
- * chose, and the host never evaluates anything the child sends.
+ * chose, and the host never evaluates anything the child sends. The child runs learner code, so the
+ * host reads its messages as untrusted input: `childToHost` is checked with the protocol's own schemas
+ * (a batch is the `run.batch` event less what the host adds), and a message that fails is refused.
+ * The child imports only the types, so the schemas (and zod) stay out of its bundle.
  */
-import type { ClockMode, TriggerInfo } from '../protocol/index.js';
+import { z } from 'zod';
+import { dstreamBatchEvent, structuredBatchEvent, triggerInfo, type ClockMode } from '../protocol/index.js';
 import type { SavedModel } from '../engine/ml/saved-model.js';
-
-/** How often the child reports that it is alive. */
-export const HEARTBEAT_MS = 200;
 
 /** Addresses of the services a run's connectors use. */
 export interface JobServices {
@@ -34,19 +35,30 @@ export type HostToChild =
   | { type: 'stop' };
 
 /** An error as the child saw it, before source mapping. */
-export interface RawError {
-  name: string;
-  message: string;
-  stack: string;
-  code: string;
-}
+export const rawError = z.strictObject({ name: z.string(), message: z.string(), stack: z.string(), code: z.string() });
+/** An error as the child saw it. */
+export type RawError = z.infer<typeof rawError>;
+
+/**
+ * A finished batch as the child reports it: the `run.batch` event without `kind` and `runId`, and for a
+ * structured batch without `truncated` (the host compares the rows sent with `totalRows`).
+ */
+export const childBatch = z.discriminatedUnion('api', [
+  structuredBatchEvent.omit({ kind: true, runId: true, truncated: true }).extend({ type: z.literal('batch') }),
+  dstreamBatchEvent.omit({ kind: true, runId: true }).extend({ type: z.literal('batch') }),
+]);
+/** A finished batch as the child reports it. */
+export type ChildBatch = z.infer<typeof childBatch>;
 
 /** child → host */
-export type ChildToHost =
-  | { type: 'heartbeat'; rssBytes: number }
-  | { type: 'log'; level: 'log' | 'info' | 'warn' | 'error' | 'debug'; text: string }
-  | { type: 'query'; queryName: string | null; queryId: string | null; trigger: TriggerInfo }
-  | { type: 'batch'; queryName: string | null; batchId: number; progress: Record<string, unknown>; rows: Record<string, unknown>[]; schema?: { name: string; type: string }[]; totalRows: number; trace: unknown }
-  | { type: 'status'; state: 'running' | 'idle' | 'finished'; message?: string }
-  | { type: 'error'; error: RawError }
-  | { type: 'step-done'; stepId: number; batchesRun: number; clockMs: number; error?: string };
+export const childToHost = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('heartbeat'), rssBytes: z.number() }),
+  z.strictObject({ type: z.literal('log'), level: z.enum(['log', 'info', 'warn', 'error', 'debug']), text: z.string() }),
+  z.strictObject({ type: z.literal('query'), queryName: z.string().nullable(), queryId: z.string().nullable(), trigger: triggerInfo }),
+  childBatch,
+  z.strictObject({ type: z.literal('status'), state: z.enum(['running', 'idle', 'finished']), message: z.string().optional() }),
+  z.strictObject({ type: z.literal('error'), error: rawError }),
+  z.strictObject({ type: z.literal('step-done'), stepId: z.int(), batchesRun: z.int(), clockMs: z.number(), error: z.string().optional() }),
+]);
+/** child → host */
+export type ChildToHost = z.infer<typeof childToHost>;

@@ -15,7 +15,7 @@ import type { ClockMode, RunState, ServerEvent } from '../protocol/index.js';
 import type { RunLimits } from '../config.js';
 import { compileLearnerFiles, type LearnerFile } from './compile.js';
 import { jobChildBundle } from './child-bundle.js';
-import type { ChildToHost, HostToChild, JobModel, JobServices } from './ipc.js';
+import { childToHost, type HostToChild, type JobModel, type JobServices } from './ipc.js';
 import { learnerError, type LearnerError } from './learner-error.js';
 import { remapError } from './stack-remap.js';
 
@@ -106,7 +106,7 @@ export class JobRun {
     child.stderr?.on('data', (d: string) => {
       this.stderrTail = (this.stderrTail + d).slice(-4096);
     });
-    child.on('message', (m: ChildToHost) => this.onChildMessage(m));
+    child.on('message', (m: unknown) => this.onChildMessage(m));
     child.on('error', () => {});
     // 'close' (not 'exit'): stderr is fully read by then, so an out-of-memory crash is recognised.
     this.exited = new Promise((resolve) => child.once('close', (code, signal) => {
@@ -167,8 +167,15 @@ export class JobRun {
     }
   }
 
-  private onChildMessage(m: ChildToHost): void {
+  private onChildMessage(raw: unknown): void {
     this.lastSeen = Date.now();
+    const parsed = childToHost.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      this.killFor(learnerError('internal', `The pipeline's process sent a message the runtime does not accept (${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}), so the run was stopped.`));
+      return;
+    }
+    const m = parsed.data;
     this.rssAtLastSeen = processRssBytes(this.child?.pid) ?? 0;
     switch (m.type) {
       case 'heartbeat':
@@ -180,12 +187,13 @@ export class JobRun {
       case 'query':
         this.options.onEvent({ kind: 'run.query', runId: this.runId, queryName: m.queryName, queryId: m.queryId, trigger: m.trigger });
         break;
-      case 'batch':
-        this.options.onEvent({
-          kind: 'run.batch', runId: this.runId, queryName: m.queryName, batchId: m.batchId, progress: m.progress,
-          rows: m.rows, ...(m.schema ? { schema: m.schema } : {}), totalRows: m.totalRows, truncated: m.rows.length < m.totalRows, trace: m.trace ?? null,
-        });
+      case 'batch': {
+        const { type: _type, ...batch } = m;
+        this.options.onEvent(batch.api === 'structured'
+          ? { kind: 'run.batch', runId: this.runId, ...batch, truncated: batch.rows.length < batch.totalRows }
+          : { kind: 'run.batch', runId: this.runId, ...batch });
         break;
+      }
       case 'status':
         if (m.state === 'finished') this.setState('finished');
         else this.setState(m.state, m.message);

@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { RuntimeConfig } from '../config.js';
-import type { ServerEvent } from '../protocol/index.js';
+import type { ServerEvent, ServerMessageOf } from '../protocol/index.js';
 import { JobRun } from './job-run.js';
 import type { JobServices } from './ipc.js';
 
@@ -50,9 +50,7 @@ export async function runPipelineFile(options: RunCommandOptions, config: Runtim
           break;
         case 'run.batch': {
           batches++;
-          const p = e.progress as { numInputRows?: number; eventTime?: { watermark?: string } };
-          const watermark = p.eventTime?.watermark ? `, watermark ${p.eventTime.watermark}` : '';
-          io.out(`[batch ${e.batchId}${e.queryName ? ` ${e.queryName}` : ''}] ${p.numInputRows ?? 0} input rows, ${e.totalRows} output rows${watermark}`);
+          io.out(batchLine(e));
           if (options.maxBatches !== undefined && batches >= options.maxBatches && !stopping) {
             stopping = true;
             void run?.stop();
@@ -91,4 +89,13 @@ export async function runPipelineFile(options: RunCommandOptions, config: Runtim
     process.off('SIGTERM', onSignal);
   }
   return failed ? 1 : 0;
+}
+
+/** The one line printed per batch: what went in and out, and the watermark the batch ran with. */
+function batchLine(e: ServerMessageOf<'run.batch'>): string {
+  if (e.api === 'dstream') {
+    return `[batch ${e.batchId} ${e.trace.batchTime}] ${e.trace.inputs.reduce((n, i) => n + i.records, 0)} input rows`;
+  }
+  const watermark = e.trace.watermark ? `, watermark ${new Date(e.trace.watermark.beforeMs).toISOString()}` : '';
+  return `[batch ${e.batchId}${e.queryName ? ` ${e.queryName}` : ''}] ${e.progress.numInputRows} input rows, ${e.totalRows} output rows${watermark}`;
 }

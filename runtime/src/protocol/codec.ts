@@ -3,10 +3,12 @@
  * `kind`, or has fields of the wrong type becomes an `error` reply whose message names the problem
  * without echoing large input back.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { clientMessage, CLIENT_KINDS, type ClientMessage } from './client-messages.js';
 import type { ErrorCode } from './common.js';
-import { serverMessage, type ServerMessage } from './server-messages.js';
+import { legacyRunBatchEvent, type VersionedServerMessage } from './downgrade.js';
+import { runBatchEvent, serverMessage, type ServerMessage } from './server-messages.js';
+import { PROTOCOL_VERSION } from './version.js';
 
 /** Outcome of decoding a frame. */
 export type Decoded<T> =
@@ -28,9 +30,19 @@ export function decodeClientMessage(text: string): Decoded<ClientMessage> {
   return decodeWith(text, clientMessage, CLIENT_KINDS as readonly string[]);
 }
 
-/** Decodes a frame received by the workbench. */
-export function decodeServerMessage(text: string): Decoded<ServerMessage> {
-  return decodeWith(text, serverMessage, null);
+/** Server messages of protocols 1 to 3, whose `run.batch` had one untyped shape. */
+const legacyServerMessage: z.ZodType<VersionedServerMessage> = z.discriminatedUnion('kind', [
+  legacyRunBatchEvent, ...serverMessage.options.filter((o) => o !== runBatchEvent),
+]);
+
+/**
+ * Decodes a frame received by a client.
+ * @param version the negotiated version, when it is older than this build's (a client of an older runtime)
+ */
+export function decodeServerMessage(text: string): Decoded<ServerMessage>;
+export function decodeServerMessage(text: string, version: number): Decoded<VersionedServerMessage>;
+export function decodeServerMessage(text: string, version = PROTOCOL_VERSION): Decoded<VersionedServerMessage> {
+  return decodeWith(text, version >= 4 ? serverMessage : legacyServerMessage, null);
 }
 
 function decodeWith<T>(text: string, schema: z.ZodType<T>, kinds: readonly string[] | null): Decoded<T> {

@@ -1,19 +1,53 @@
 /**
  * Server messages for a client that negotiated an older protocol version: what that version does not
- * have is left out, so a strict decoder of that version still accepts every message it gets.
+ * have is left out, and what it had in another shape is rebuilt, so a decoder of that version gets
+ * exactly what a runtime of that version sent.
  *
- *   version 2:  `check.status` is not sent; `check.result` goes without score, seed and each check's id,
- *               points, file, line and diff
+ *   version 3:  `run.batch` has one shape for both APIs, with an untyped progress and trace:
+ *                 structured  progress = Spark's StreamingQueryProgress with `eventTime` (ISO-8601, made
+ *                             from the trace's epoch ms); trace = the engine's trace of then (no `api`,
+ *                             no `eventTime`, a watermark of zeros when the query has none)
+ *                 dstream     queryName null, progress {batchTime, numInputRows}, no rows, the trace as is
+ *   version 2:  as version 3, and `check.status` is not sent; `check.result` goes without score, seed and
+ *               each check's id, points, file, line and diff
  *   version 1:  as version 2, and `run.query` is not sent; `run.batch` goes without `schema`
  */
-import type { ServerMessage } from './server-messages.js';
+import { z } from 'zod';
+import { jsonValue } from './common.js';
+import { columnInfo, type ServerMessage, type ServerMessageOf } from './server-messages.js';
+
+/** `run.batch` as protocol versions 1 to 3 had it (`schema` from version 2 on). */
+export const legacyRunBatchEvent = z.strictObject({
+  kind: z.literal('run.batch'),
+  runId: z.string(),
+  queryName: z.string().nullable(),
+  batchId: z.int(),
+  progress: z.record(z.string(), jsonValue),
+  rows: z.array(z.record(z.string(), jsonValue)),
+  schema: z.array(columnInfo).optional(),
+  totalRows: z.int(),
+  truncated: z.boolean(),
+  trace: jsonValue,
+});
+/** `run.batch` as protocol versions 1 to 3 had it. */
+export type LegacyRunBatch = z.infer<typeof legacyRunBatchEvent>;
+
+/** A message in the shape of some supported protocol version. */
+export type VersionedServerMessage = ServerMessage | LegacyRunBatch;
 
 /**
  * The message as protocol `version` has it, or `null` when that version has no such message.
  * @param message a message of the current version
  * @param version the version negotiated with the client
  */
-export function serverMessageForVersion(message: ServerMessage, version: number): ServerMessage | null {
+export function serverMessageForVersion(message: ServerMessage, version: number): VersionedServerMessage | null {
+  if (version >= 4) return message;
+  if (message.kind === 'run.batch') {
+    const legacy = legacyRunBatch(message);
+    if (version >= 2) return legacy;
+    const { schema: _schema, ...v1 } = legacy;
+    return v1;
+  }
   if (version >= 3) return message;
   if (message.kind === 'check.status') return null;
   if (message.kind === 'check.result') {
@@ -22,9 +56,36 @@ export function serverMessageForVersion(message: ServerMessage, version: number)
   }
   if (version >= 2) return message;
   if (message.kind === 'run.query') return null;
-  if (message.kind === 'run.batch' && message.schema !== undefined) {
-    const { schema: _schema, ...v1 } = message;
-    return v1;
-  }
   return message;
+}
+
+/** `run.batch` in the shape of protocols 1 to 3 (with `schema`, which protocol 1 leaves out). */
+function legacyRunBatch(message: ServerMessageOf<'run.batch'>): LegacyRunBatch {
+  if (message.api === 'dstream') {
+    const { trace } = message;
+    return {
+      kind: 'run.batch', runId: message.runId, queryName: null, batchId: message.batchId,
+      progress: { batchTime: trace.batchTime, numInputRows: trace.inputs.reduce((n, i) => n + i.records, 0) },
+      rows: [], totalRows: 0, truncated: false, trace,
+    };
+  }
+  const { api: _api, eventTime, watermark, ...trace } = message.trace;
+  const { stateOperators, sources, sink, ...head } = message.progress;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const sparkProgress = {
+    ...head,
+    // Where Spark puts it: after durationMs.
+    ...(watermark ? {
+      eventTime: {
+        ...(eventTime ? { avg: iso(eventTime.avgMs), max: iso(eventTime.maxMs), min: iso(eventTime.minMs) } : {}),
+        watermark: iso(watermark.beforeMs),
+      },
+    } : {}),
+    stateOperators, sources, sink,
+  };
+  return {
+    kind: 'run.batch', runId: message.runId, queryName: message.queryName, batchId: message.batchId,
+    progress: sparkProgress, rows: message.rows, schema: message.schema, totalRows: message.totalRows, truncated: message.truncated,
+    trace: { ...trace, watermark: watermark ?? { beforeMs: 0, afterMs: 0, lateThresholdMs: 0 } },
+  };
 }

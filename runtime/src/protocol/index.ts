@@ -4,6 +4,8 @@
  */
 export * from './version.js';
 export * from './common.js';
+export * from './batch-trace.js';
+export * from './query-progress.js';
 export * from './client-messages.js';
 export * from './server-messages.js';
 export * from './codec.js';

@@ -3,7 +3,9 @@
  * request's id) and events (no id; they name the run, tail or check they belong to).
  */
 import { z } from 'zod';
+import { dstreamBatchTrace, structuredBatchTrace } from './batch-trace.js';
 import { clockMode, errorCode, jsonValue, requestId, runState, sourceFile } from './common.js';
+import { streamingQueryProgress } from './query-progress.js';
 
 const reply = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
   z.strictObject({ kind: z.literal(kind), id: requestId, ...shape });
@@ -115,26 +117,39 @@ export const runQueryEvent = event('run.query', {
   queryId: z.string().nullable(),
   trigger: triggerInfo,
 });
-/** One micro-batch finished: Spark's progress object, its output rows (capped) and the explain trace. */
-export const runBatchEvent = event('run.batch', {
+/**
+ * A micro-batch of a Structured Streaming query finished: Spark's progress, the output rows (capped) with
+ * their columns' types, and the explain trace. Protocol 3 (protocol 1 and 2 had one untyped shape for
+ * both APIs: see downgrade.ts).
+ */
+export const structuredBatchEvent = event('run.batch', {
+  api: z.literal('structured'),
   runId: z.string(),
   /** The query the batch belongs to (a pipeline may start several). */
   queryName: z.string().nullable(),
-  batchId: z.int(),
-  /** Spark's StreamingQueryProgress as JSON. */
-  progress: z.record(z.string(), jsonValue),
+  batchId: z.int().min(0),
+  progress: streamingQueryProgress,
   rows: z.array(z.record(z.string(), jsonValue)),
-  /**
-   * Columns of the output rows with Spark's simple type strings (`double`, `bigint`,
-   * `struct<start:timestamp,end:timestamp>`), protocol 2. Absent for batches without a row schema
-   * (DStreams) and from runtimes that speak only protocol 1.
-   */
-  schema: z.array(columnInfo).optional(),
-  totalRows: z.int(),
+  /** Columns of the output rows with Spark's simple type strings (`double`, `struct<start:timestamp,end:timestamp>`). */
+  schema: z.array(columnInfo),
+  totalRows: z.int().min(0),
   truncated: z.boolean(),
-  /** The engine's explain trace of the batch (records → windows → state, late records, watermark). */
-  trace: jsonValue,
+  trace: structuredBatchTrace,
 });
+/** A batch of a StreamingContext finished (DStreams print their output through `run.log`). Protocol 3. */
+export const dstreamBatchEvent = event('run.batch', {
+  api: z.literal('dstream'),
+  runId: z.string(),
+  /** Batches of the run's StreamingContext, counted from 0. */
+  batchId: z.int().min(0),
+  trace: dstreamBatchTrace,
+});
+/** One batch finished, by API. */
+export const runBatchEvent = z.discriminatedUnion('api', [structuredBatchEvent, dstreamBatchEvent]);
+/** A micro-batch of a Structured Streaming query finished. */
+export type StructuredBatchEvent = z.infer<typeof structuredBatchEvent>;
+/** A batch of a StreamingContext finished. */
+export type DStreamBatchEvent = z.infer<typeof dstreamBatchEvent>;
 /** A line the learner's code printed (console.log and friends, and console-sink output). */
 export const runLogEvent = event('run.log', {
   runId: z.string(),
@@ -228,5 +243,5 @@ export type ServerMessageOf<K extends ServerKind> = Extract<ServerMessage, { kin
 /** A server event (a message that is not a reply). */
 export type ServerEvent = ServerMessageOf<'run.status' | 'run.query' | 'run.batch' | 'run.log' | 'run.error' | 'topics.record' | 'check.result' | 'check.status'>;
 
-/** Every server message kind. */
-export const SERVER_KINDS = serverMessage.options.map((o) => o.shape.kind.value) as ServerKind[];
+/** Every server message kind (`run.batch` once, though it has a shape per API). */
+export const SERVER_KINDS = [...new Set(serverMessage.options.flatMap((o) => ('shape' in o ? [o.shape.kind.value] : o.options.map((b) => b.shape.kind.value))))] as ServerKind[];

@@ -1,22 +1,27 @@
 /**
  * Protocol versions. The client sends every version it speaks in `hello`; the server answers with the
  * highest one both sides know. Both sides decode strictly (an unknown field or kind is an invalid
- * message), so anything new the server sends — an optional field, a message kind — bumps the version,
- * and the server keeps the older versions it supports by leaving the new parts out for clients that
- * negotiated them (`serverMessageForVersion`). The same holds the other way: a client may send what a
- * version added only once that version is negotiated.
+ * message), so anything new the server sends — an optional field, a message kind, a new shape — bumps
+ * the version, and the server keeps the older versions it supports by leaving the new parts out, or
+ * rebuilding the older shape, for clients that negotiated them (`serverMessageForVersion`). The same
+ * holds the other way: a client may send what a version added only once that version is negotiated.
  *
  *   1  the first protocol
  *   2  `run.query` (each started query's trigger) and `run.batch.schema` (the output columns' types)
  *   3  `check.status` (queued, running) and graded checks: each check's id, points, line and row diff, the
  *      score and the seed of the random cases in `check.result`
+ *   4  `run.batch` typed and tagged by `api`: Spark's progress and the structured trace, or the DStream
+ *      trace; the watermark and event times travel once, in the trace, in epoch ms
+ *
+ * The workbench is served by the runtime it talks to, so it offers only `PROTOCOL_VERSION`; the older
+ * versions are kept for tabs opened before the runtime was upgraded.
  */
 
 /** The protocol version this build speaks natively. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Every protocol version this build can still speak, oldest first. */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2, 3];
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2, 3, 4];
 
 /** Largest text frame the server accepts, in bytes; larger frames close the socket with code 1009. */
 export const MAX_FRAME_BYTES = 1024 * 1024;

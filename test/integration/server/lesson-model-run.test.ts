@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { resolveConfig } from '../../../runtime/src/config.js';
-import type { ServerMessageOf } from '../../../runtime/src/protocol/index.js';
+import type { ServerMessageOf, StructuredBatchEvent } from '../../../runtime/src/protocol/index.js';
 import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/server/runtime-server.js';
 import { databaseUrl, kafkaBootstrap } from '../../services/inject.js';
 import { TestClient } from './ws-client.js';
@@ -19,7 +19,7 @@ let client: TestClient;
 beforeAll(async () => {
   server = await startRuntimeServer({ config: resolveConfig({ port: 0, token: TOKEN, lessonsDir: LESSONS }), services: { kafka: kafkaBootstrap(), pg: databaseUrl() } });
   client = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
-  expect(await client.hello(undefined, [1, 2, 3])).toMatchObject({ kind: 'hello.ok' });
+  expect(await client.hello(undefined, [1, 2, 3, 4])).toMatchObject({ kind: 'hello.ok', version: 4 });
 });
 
 afterAll(async () => {
@@ -47,7 +47,7 @@ async function run(content: string, lessonId?: string): Promise<string> {
 
 it('runs the lesson model in the job process and sends vectors as their values', async () => {
   const runId = await run(PIPELINE, '06-stream-inference');
-  const batch = await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId) as ServerMessageOf<'run.batch'>;
+  const batch = await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId) as StructuredBatchEvent;
   expect(batch.schema).toEqual([
     { name: 'id', type: 'int' }, { name: 'raw_features', type: 'vector' }, { name: 'probability', type: 'vector' }, { name: 'prediction', type: 'double' },
   ]);

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../runtime/src/config.js';
-import type { ServerMessageOf } from '../../../runtime/src/protocol/index.js';
+import type { LegacyRunBatch, ServerMessageOf, StructuredBatchEvent } from '../../../runtime/src/protocol/index.js';
 import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/server/runtime-server.js';
 import { databaseUrl, kafkaBootstrap } from '../../services/inject.js';
 import { topicWithMessages } from '../../services/kafka-topics.js';
@@ -17,7 +17,7 @@ let client: TestClient;
 beforeAll(async () => {
   server = await startRuntimeServer({ config: resolveConfig({ port: 0, token: TOKEN }), services: { kafka: kafkaBootstrap(), pg: databaseUrl() } });
   client = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
-  expect(await client.hello(undefined, [1, 2])).toMatchObject({ kind: 'hello.ok', version: 2 });
+  expect(await client.hello(undefined, [1, 2, 3, 4])).toMatchObject({ kind: 'hello.ok', version: 4 });
 });
 
 afterAll(async () => {
@@ -50,7 +50,7 @@ describe('memory source', () => {
   for (const mode of ['system', 'manual'] as const) {
     it(`streams run.batch with the aggregated rows on the ${mode} clock, then stops`, async () => {
       const runId = await start(WORD_COUNT, mode);
-      const batch = await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId) as ServerMessageOf<'run.batch'>;
+      const batch = await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId) as StructuredBatchEvent;
       expect([batch.queryName, batch.batchId, batch.rows, batch.totalRows, batch.truncated]).toEqual([
         'counts', 0, [{ word: 'kafka', count: 2 }, { word: 'spark', count: 1 }], 2, false,
       ]);
@@ -62,8 +62,7 @@ describe('memory source', () => {
       ]);
       expect(batch.schema).toEqual([{ name: 'word', type: 'string' }, { name: 'count', type: 'bigint' }]);
       expect([batch.progress.batchId, batch.progress.numInputRows, batch.progress.name]).toEqual([0, 3, 'counts']);
-      const trace = batch.trace as { columns: string[]; input: { total: number } };
-      expect([trace.columns, trace.input.total]).toEqual([['word', 'count'], 3]);
+      expect([batch.api, batch.trace.api, batch.trace.columns, batch.trace.input.total, batch.trace.watermark]).toEqual(['structured', 'structured', ['word', 'count'], 3, null]);
       const log = await client.waitFor((m) => m.kind === 'run.log' && m.runId === runId);
       expect(log).toEqual({
         kind: 'run.log', runId, level: 'log',
@@ -101,6 +100,46 @@ describe('memory source', () => {
     }
   });
 
+  it('sends the watermark and event times once, in the trace in epoch ms, and a protocol 3 client Spark\'s ISO eventTime', async () => {
+    const content = `import { SparkSession, MemoryStream, functions as F } from "streamlab";
+
+export function main(): void {
+  const spark = SparkSession.builder.appName("late").getOrCreate();
+  const readings = new MemoryStream("sensor STRING, ts TIMESTAMP", spark);
+  readings.addData({ sensor: "s1", ts: new Date(1000) }, { sensor: "s2", ts: new Date(2500) });
+  readings.toDF().withWatermark("ts", "1 second").groupBy(F.window("ts", "10 seconds"), "sensor").count()
+    .writeStream.outputMode("update").format("memory").queryName("counts").start();
+}
+`;
+    const runId = await start(content, 'manual');
+    const batch = await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId) as StructuredBatchEvent;
+    expect([batch.trace.watermark, batch.trace.eventTime]).toEqual([{ beforeMs: 0, afterMs: 1500, lateThresholdMs: 0 }, { minMs: 1000, maxMs: 2500, avgMs: 1750 }]);
+    expect(Object.keys(batch.progress)).not.toContain('eventTime');
+    await client.request({ kind: 'run.stop', runId });
+    await client.runEnded(runId);
+
+    const v3 = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
+    try {
+      expect(await v3.hello(undefined, [1, 2, 3])).toMatchObject({ kind: 'hello.ok', version: 3 });
+      const reply = await v3.request({ kind: 'run.start', files: [{ path: 'pipeline.ts', content }], mode: 'manual' });
+      if (reply.kind !== 'run.start.ok') throw new Error(JSON.stringify(reply));
+      const old = await v3.waitFor((m) => m.kind === 'run.batch' && m.runId === reply.runId) as LegacyRunBatch;
+      expect(old.progress.eventTime).toEqual({ avg: '1970-01-01T00:00:01.750Z', max: '1970-01-01T00:00:02.500Z', min: '1970-01-01T00:00:01.000Z', watermark: '1970-01-01T00:00:00.000Z' });
+      expect(Object.keys(old.progress)).toEqual([
+        'id', 'runId', 'name', 'timestamp', 'batchId', 'batchDuration', 'numInputRows', 'inputRowsPerSecond', 'processedRowsPerSecond',
+        'durationMs', 'eventTime', 'stateOperators', 'sources', 'sink',
+      ]);
+      expect(old.trace).toMatchObject({ batchId: 0, kind: 'data', watermark: { beforeMs: 0, afterMs: 1500, lateThresholdMs: 0 }, columns: ['window', 'sensor', 'count'] });
+      expect(Object.keys(old.trace as object)).not.toContain('api');
+      expect(Object.keys(old.trace as object)).not.toContain('eventTime');
+      await v3.request({ kind: 'run.stop', runId: reply.runId });
+      await v3.runEnded(reply.runId);
+      expect(v3.invalid).toEqual([]);
+    } finally {
+      await v3.close();
+    }
+  });
+
   it('reports a throw inside a user function of a query at the learner line', async () => {
     const content = `import { SparkSession, MemoryStream } from "streamlab";
 const spark = SparkSession.builder.getOrCreate();
@@ -134,8 +173,8 @@ export function main(): void {
 }
 `;
     const runId = await start(content, 'manual');
-    const averages = await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId && m.queryName === 'averages') as ServerMessageOf<'run.batch'>;
-    const raw = await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId && m.queryName === 'raw') as ServerMessageOf<'run.batch'>;
+    const averages = await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId && 'queryName' in m && m.queryName === 'averages') as StructuredBatchEvent;
+    const raw = await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId && 'queryName' in m && m.queryName === 'raw') as StructuredBatchEvent;
     const queries = client.eventsOf(runId).filter((m) => m.kind === 'run.query');
     expect(queries.map((q) => (q.kind === 'run.query' ? [q.queryName, q.queryId, q.trigger] : null)).sort()).toEqual([
       ['averages', averages.progress.id, { kind: 'processingTime', intervalMs: 10_000 }],
@@ -175,7 +214,13 @@ export function main(): void {
     const log = await client.waitFor((m) => m.kind === 'run.log' && m.runId === runId);
     expect(log).toEqual({ kind: 'run.log', runId, level: 'log', text: "-------------------------------------------\nTime: 1970-01-01 00:00:10\n-------------------------------------------\n('a', 2)\n('b', 1)\n" });
     const batch = await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId);
-    expect(batch).toMatchObject({ kind: 'run.batch', runId, queryName: null, batchId: 0, progress: { batchTime: '1970-01-01 00:00:10', numInputRows: 3 }, rows: [], totalRows: 0 });
+    expect(batch).toEqual({
+      kind: 'run.batch', api: 'dstream', runId, batchId: 0,
+      trace: {
+        api: 'dstream', batchTimeMs: 10_000, batchTime: '1970-01-01 00:00:10', intervalStartMs: 0,
+        inputs: [{ streamId: 0, name: 'queueStream', records: 3, hasRdd: true }], windows: [], state: [], stateSize: 0, outputs: 1,
+      },
+    });
     expect(await client.request({ kind: 'run.stop', runId })).toMatchObject({ kind: 'run.stop.ok', runId });
     expect((await client.runEnded(runId)).state).toBe('stopped');
   });

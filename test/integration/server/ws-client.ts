@@ -3,7 +3,12 @@
  * collects events.
  */
 import WebSocket from 'ws';
-import { decodeServerMessage, type ClientMessageInput, type ServerMessage, type ServerMessageOf } from '../../../runtime/src/protocol/index.js';
+import {
+  decodeServerMessage, PROTOCOL_VERSION, type ClientMessageInput, type ServerMessageOf, type VersionedServerMessage,
+} from '../../../runtime/src/protocol/index.js';
+
+/** A message as the negotiated version has it. */
+type ServerMessage = VersionedServerMessage;
 
 /** A connected test client. */
 export class TestClient {
@@ -14,6 +19,8 @@ export class TestClient {
   replyCount = 0;
   private waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
   private nextId = 1;
+  /** The version `hello.ok` negotiated; messages are decoded as that version has them. */
+  version = PROTOCOL_VERSION;
   closeCode: number | null = null;
   closeReason = '';
   readonly closed: Promise<void>;
@@ -24,11 +31,12 @@ export class TestClient {
         this.invalid.push('binary frame');
         return;
       }
-      const decoded = decodeServerMessage(String(data));
+      const decoded = decodeServerMessage(String(data), this.version);
       if (!decoded.ok) {
         this.invalid.push(`${decoded.message}: ${String(data).slice(0, 200)}`);
         return;
       }
+      if (decoded.message.kind === 'hello.ok') this.version = decoded.message.version;
       this.messages.push(decoded.message);
       if (decoded.message.kind === 'error' || decoded.message.kind.endsWith('.ok')) this.replyCount++;
       for (const w of [...this.waiters]) {

@@ -97,7 +97,7 @@ describe('explain trace', () => {
     input.addData([10, 26]);
     await q.processAllAvailable();
     await q.stop();
-    expect(traces.map((t) => [t.batchId, t.kind, t.watermark.beforeMs, t.watermark.afterMs])).toEqual([
+    expect(traces.map((t) => [t.batchId, t.kind, t.watermark?.beforeMs, t.watermark?.afterMs])).toEqual([
       [0, 'data', 0, 5000], [1, 'no-data', 5000, 5000], [2, 'data', 5000, 15000], [3, 'no-data', 15000, 15000], [4, 'data', 15000, 16000], [5, 'no-data', 16000, 16000],
     ]);
     expect(traces[0].input.total).toBe(6);

@@ -9,14 +9,18 @@ import { describe, expect, it } from 'vitest';
 import {
   CLIENT_KINDS, SERVER_KINDS, clientMessage, decodeClientMessage, decodeServerMessage, encodeClientMessage,
   encodeServerMessage, negotiateVersion, PROTOCOL_VERSION, serverMessage, serverMessageForVersion, SUPPORTED_PROTOCOL_VERSIONS,
-  type ServerMessage,
+  type LegacyRunBatch, type ServerMessage, type StructuredBatchEvent,
 } from '../../../runtime/src/protocol/index.js';
 
 const dir = (side: string) => fileURLToPath(new URL(`./fixtures/${side}/`, import.meta.url));
 const update = process.env.UPDATE_GOLDENS === '1';
 
-function fixture(side: 'client' | 'server', kind: string): { text: string; value: unknown } {
-  const text = readFileSync(`${dir(side)}${kind}.json`, 'utf8');
+/** Kinds with one shape per API have one fixture per shape, named `<kind>.<api>`. */
+const SHAPES: Record<string, string[]> = { 'run.batch': ['structured', 'dstream'] };
+const SERVER_FIXTURES = SERVER_KINDS.flatMap((kind) => SHAPES[kind]?.map((shape) => `${kind}.${shape}`) ?? [kind]);
+
+function fixture(side: 'client' | 'server' | 'server-v3', name: string): { text: string; value: unknown } {
+  const text = readFileSync(`${dir(side)}${name}.json`, 'utf8');
   return { text, value: JSON.parse(text) };
 }
 
@@ -24,7 +28,7 @@ describe('golden fixtures', () => {
   it('exist for exactly the message kinds of each direction', () => {
     const names = (side: string) => readdirSync(dir(side)).map((f) => f.replace(/\.json$/, '')).sort();
     expect(names('client')).toEqual([...CLIENT_KINDS].sort());
-    expect(names('server')).toEqual([...SERVER_KINDS].sort());
+    expect(names('server')).toEqual([...SERVER_FIXTURES].sort());
   });
 
   for (const kind of CLIENT_KINDS) {
@@ -40,7 +44,7 @@ describe('golden fixtures', () => {
     });
   }
 
-  for (const kind of SERVER_KINDS) {
+  for (const kind of SERVER_FIXTURES) {
     it(`server ${kind}: decodes, validates and re-encodes to the same JSON`, () => {
       const { text, value } = fixture('server', kind);
       const decoded = decodeServerMessage(text);
@@ -107,39 +111,65 @@ describe('version negotiation', () => {
   it('picks the highest common version', () => {
     expect(negotiateVersion([1, 2, 3], [1, 2])).toBe(2);
     expect(negotiateVersion([1])).toBe(1);
-    expect(negotiateVersion([1, 2])).toBe(2);
+    expect(negotiateVersion([1, 2, 3, 4])).toBe(4);
     expect(negotiateVersion([7, 8], [1])).toBe(null);
   });
 
-  it('speaks version 3 and still speaks versions 1 and 2', () => {
-    expect([PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS]).toEqual([3, [1, 2, 3]]);
+  it('speaks version 4 and still speaks versions 1 to 3', () => {
+    expect([PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS]).toEqual([4, [1, 2, 3, 4]]);
   });
 });
 
-describe('messages for a version 1 client', () => {
-  const server = (kind: string) => decodeServerMessage(fixture('server', kind).text);
-  const message = (kind: string): ServerMessage => {
-    const d = server(kind);
+describe('messages for an older client', () => {
+  const message = (name: string): ServerMessage => {
+    const d = decodeServerMessage(fixture('server', name).text);
     if (!d.ok) throw new Error(d.message);
     return d.message;
   };
 
-  it('leave run.query out and send run.batch without its schema', () => {
-    expect(serverMessageForVersion(message('run.query'), 1)).toBe(null);
-    const { schema, ...v1 } = message('run.batch') as ServerMessage & { schema?: unknown };
-    expect(schema).toEqual([{ name: 'sensor', type: 'string' }, { name: 'avg', type: 'double' }]);
-    expect(serverMessageForVersion(message('run.batch'), 1)).toEqual(v1);
-    expect(Object.keys(serverMessageForVersion(message('run.batch'), 1)!)).not.toContain('schema');
+  for (const api of ['structured', 'dstream']) {
+    it(`version 3 and 2 clients get the ${api} run.batch exactly as a version 3 runtime sent it, and decode it`, () => {
+      const old = fixture('server-v3', `run.batch.${api}`);
+      for (const version of [3, 2]) {
+        const downgraded = serverMessageForVersion(message(`run.batch.${api}`), version);
+        expect(downgraded).toEqual(old.value);
+        // Spark's key order in the progress, as before.
+        expect(Object.keys((downgraded as { progress: object }).progress)).toEqual(Object.keys((old.value as { progress: object }).progress));
+        expect(decodeServerMessage(JSON.stringify(downgraded), version)).toEqual({ ok: true, message: old.value });
+      }
+    });
+
+    it(`a version 1 client gets the ${api} run.batch of version 3 without its schema`, () => {
+      const { schema: _schema, ...v1 } = fixture('server-v3', `run.batch.${api}`).value as Record<string, unknown>;
+      const downgraded = serverMessageForVersion(message(`run.batch.${api}`), 1);
+      expect(downgraded).toEqual(v1);
+      expect(Object.keys(downgraded!)).not.toContain('schema');
+      expect(decodeServerMessage(JSON.stringify(downgraded), 1)).toEqual({ ok: true, message: v1 });
+    });
+  }
+
+  it('a version 3 client gets zeros for the watermark of a query without one, and no eventTime', () => {
+    const m = message('run.batch.structured') as StructuredBatchEvent;
+    const none = serverMessageForVersion({ ...m, trace: { ...m.trace, watermark: null, eventTime: null } }, 3) as LegacyRunBatch;
+    expect(Object.keys(none.progress)).not.toContain('eventTime');
+    expect((none.trace as { watermark: unknown }).watermark).toEqual({ beforeMs: 0, afterMs: 0, lateThresholdMs: 0 });
+    const noRows = serverMessageForVersion({ ...m, trace: { ...m.trace, eventTime: null } }, 3) as LegacyRunBatch;
+    expect(noRows.progress.eventTime).toEqual({ watermark: '1970-01-01T00:00:08.000Z' });
   });
 
-  it('keep every other message as it is, and version 3 gets everything', () => {
+  it('keep every other message as it is, and version 4 gets everything', () => {
     const changed = ['run.query', 'run.batch', 'check.status', 'check.result'];
-    for (const kind of SERVER_KINDS) {
-      const m = message(kind);
-      expect(serverMessageForVersion(m, 3)).toBe(m);
-      if (!changed.includes(kind)) expect(serverMessageForVersion(m, 1)).toBe(m);
-      if (!changed.slice(2).includes(kind)) expect(serverMessageForVersion(m, 2)).toBe(m);
+    for (const name of SERVER_FIXTURES) {
+      const m = message(name);
+      expect(serverMessageForVersion(m, 4)).toBe(m);
+      if (m.kind !== 'run.batch') expect(serverMessageForVersion(m, 3)).toBe(m);
+      if (!changed.slice(1).includes(m.kind)) expect(serverMessageForVersion(m, 2)).toBe(m);
+      if (!changed.includes(m.kind)) expect(serverMessageForVersion(m, 1)).toBe(m);
     }
+  });
+
+  it('leave run.query out for version 1', () => {
+    expect(serverMessageForVersion(message('run.query'), 1)).toBe(null);
   });
 
   it('leave check.status out and send check.result as version 2 had it, for versions 1 and 2', () => {
@@ -158,10 +188,9 @@ describe('messages for a version 1 client', () => {
     }
   });
 
-  it('a run.batch without a schema (a version 1 runtime) still decodes', () => {
-    const { schema: _schema, ...v1 } = fixture('server', 'run.batch').value as Record<string, unknown>;
-    const decoded = decodeServerMessage(JSON.stringify(v1));
-    expect(decoded).toEqual({ ok: true, message: v1 });
+  it('a version 4 decoder refuses the old run.batch, and an old decoder the new one', () => {
+    expect(decodeServerMessage(fixture('server-v3', 'run.batch.structured').text).ok).toBe(false);
+    expect(decodeServerMessage(fixture('server', 'run.batch.structured').text, 3).ok).toBe(false);
   });
 
   it('reject a trigger kind or interval the protocol does not have', () => {

@@ -1,14 +1,13 @@
 /**
- * The engine's explain traces (runtime/src/engine/trace.ts for Structured Streaming,
- * runtime/src/engine/dstream/trace.ts for DStreams) turned into what the timeline draws.
+ * The explain traces of the protocol (`structuredBatchTrace`, `dstreamBatchTrace`) turned into what the
+ * timeline draws.
  *
  * The structured trace gives per input row its key, window, outcome and reason, and the emitted rows as
  * rendered cells. Emitted rows are tied back to a (key, window) by finding the window cell
  * (`{start, end}` as `show()` prints it) and the key cells among the row's values; the remaining cells
  * are the aggregate, which becomes the window's running value.
  */
-import type { BatchTrace as EngineTrace } from '../../../runtime/src/engine/trace.js';
-import type { DStreamBatchTrace } from '../../../runtime/src/engine/dstream/trace.js';
+import type { DStreamBatchTrace, StructuredBatchTrace } from '@streamlab/runtime/protocol';
 import type { DStreamTrace, StructuredTrace, TraceEmitted, TraceInput, WindowSpan } from '../model/server-events.js';
 
 const WINDOW_CELL = /^\{(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?), (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?)\}$/;
@@ -27,7 +26,7 @@ export function parseWindowCell(cell: string): WindowSpan | null {
 const keyText = (key: readonly string[] | undefined) => (key ?? []).join(', ');
 
 /** Adapts one structured micro-batch trace. */
-export function adaptStructuredTrace(t: EngineTrace): StructuredTrace {
+export function adaptStructuredTrace(t: StructuredBatchTrace): StructuredTrace {
   const inputs: TraceInput[] = t.input.sample.map((r) => ({
     eventTimeMs: r.eventTimeMs,
     key: keyText(r.key),
@@ -64,15 +63,15 @@ export function adaptStructuredTrace(t: EngineTrace): StructuredTrace {
   return {
     kind: 'structured',
     batchId: t.batchId,
-    watermarkBeforeMs: t.watermark.lateThresholdMs ?? t.watermark.beforeMs,
-    watermarkAfterMs: t.watermark.afterMs,
+    // Lateness is judged by the late threshold (Spark 3.5: the previous batch's watermark); 0 is "none yet".
+    watermarkBeforeMs: t.watermark?.lateThresholdMs ?? 0,
+    watermarkAfterMs: t.watermark?.afterMs ?? 0,
     inputs,
     // The trace carries no per-window state snapshot; the emitted values are the running aggregates.
     state: emitted.filter((e) => e.window).map((e) => ({ key: e.key, window: e.window, aggregate: e.values })),
     emitted,
     evicted: t.evicted.sample.map((e) => ({ key: keyText(e.key), window: e.window ?? null, aggregate: '' })),
-    // Traces recorded before the count existed have no `malformed`.
-    ...(t.malformed ? { malformed: { total: t.malformed.total, sample: [...t.malformed.sample] } } : {}),
+    malformed: { total: t.malformed.total, sample: [...t.malformed.sample] },
   };
 }
 

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { BatchTrace as EngineTrace } from '../../../runtime/src/engine/trace.js';
-import type { DStreamBatchTrace } from '../../../runtime/src/engine/dstream/trace.js';
+import type { DStreamBatchEvent, StreamingQueryProgress, StructuredBatchEvent, StructuredBatchTrace } from '@streamlab/runtime/protocol';
 import { adaptEvent, adaptProgress, adaptRows, splitLesson } from './adapt.js';
 import { parseWindowCell } from './adapt-trace.js';
 import { showCells } from '../format/console-table.js';
 
-// Shaped exactly like runtime/src/engine/trace.ts (the type annotation keeps it in step with the engine).
-const engineTrace: EngineTrace = {
+const trace: StructuredBatchTrace = {
+  api: 'structured',
   batchId: 2,
   kind: 'data',
   batchTimestampMs: 30_000,
   watermark: { beforeMs: 8000, afterMs: 15_000, lateThresholdMs: 8000 },
+  eventTime: { minMs: 4000, maxMs: 25_000, avgMs: 14_500 },
   columns: ['window', 'sensor', 'avg_temp'],
   input: {
     total: 2,
@@ -26,26 +26,33 @@ const engineTrace: EngineTrace = {
   malformed: { total: 7, sample: ['{"sensor":"s3",', 'not json'] },
 };
 
+const progress: StreamingQueryProgress = {
+  id: 'q', runId: 'qr', name: 'q', timestamp: '1970-01-01T00:00:30.000Z', batchId: 2, batchDuration: 20, numInputRows: 2,
+  inputRowsPerSecond: 0.2, processedRowsPerSecond: 100, durationMs: { triggerExecution: 20 },
+  stateOperators: [{
+    operatorName: 'stateStoreSave', numRowsTotal: 3, numRowsUpdated: 1, allUpdatesTimeMs: 0, numRowsRemoved: 1, allRemovalsTimeMs: 0,
+    commitTimeMs: 0, memoryUsedBytes: 0, numRowsDroppedByWatermark: 1, numShufflePartitions: 1, numStateStoreInstances: 1, customMetrics: {},
+  }],
+  sources: [], sink: { description: 'MemorySink', numOutputRows: 1 },
+};
+
+const batch: StructuredBatchEvent = {
+  kind: 'run.batch', api: 'structured', runId: 'r', queryName: 'q', batchId: 2, progress,
+  rows: [{ window: { start: '1970-01-01T00:00:20.000Z', end: '1970-01-01T00:00:30.000Z' }, sensor: 's2', avg_temp: 31.5 }],
+  schema: [{ name: 'window', type: 'struct<start:timestamp,end:timestamp>' }, { name: 'sensor', type: 'string' }, { name: 'avg_temp', type: 'double' }],
+  totalRows: 1, truncated: false, trace,
+};
+
 describe('adaptEvent run.batch', () => {
-  it('turns the engine trace into timeline inputs, emitted windows and evictions', () => {
-    const event = adaptEvent({
-      kind: 'run.batch', runId: 'r', queryName: 'q', batchId: 2,
-      progress: {
-        batchId: 2, timestamp: '1970-01-01T00:00:30.000Z', numInputRows: 2, inputRowsPerSecond: 0.2, processedRowsPerSecond: 100,
-        durationMs: { triggerExecution: 20 }, eventTime: { watermark: '1970-01-01T00:00:08.000Z', max: '1970-01-01T00:00:25.000Z' },
-        stateOperators: [{ numRowsTotal: 3, numRowsDroppedByWatermark: 1 }],
-      },
-      rows: [{ window: { start: '1970-01-01T00:00:20.000Z', end: '1970-01-01T00:00:30.000Z' }, sensor: 's2', avg_temp: 31.5 }],
-      totalRows: 1, truncated: false, trace: engineTrace,
-    });
+  it('turns a structured batch into chart numbers, a typed table and timeline inputs, emitted windows and evictions', () => {
+    const event = adaptEvent(batch);
     if (event.kind !== 'run.batch') throw new Error(event.kind);
+    // The watermark and the newest event time come from the trace, in epoch ms.
     expect(event.progress).toEqual({
       batchId: 2, timestampMs: 30_000, numInputRows: 2, inputRowsPerSecond: 0.2, processedRowsPerSecond: 100, durationMs: 20,
       stateRows: 3, droppedByWatermark: 1, watermarkMs: 8000, maxEventTimeMs: 25_000,
     });
-    expect(event.table.schema).toEqual([
-      { name: 'window', type: 'struct<start:timestamp,end:timestamp>' }, { name: 'sensor', type: 'string' }, { name: 'avg_temp', type: 'double' },
-    ]);
+    expect(event.table).toEqual({ schema: batch.schema, rows: [[batch.rows[0]!.window, 's2', 31.5]], totalRows: 1 });
     expect(event.trace).toEqual({
       kind: 'structured', batchId: 2, watermarkBeforeMs: 8000, watermarkAfterMs: 15_000,
       inputs: [
@@ -59,19 +66,33 @@ describe('adaptEvent run.batch', () => {
     });
   });
 
+  it('draws no watermark for a query without one', () => {
+    const event = adaptEvent({ ...batch, trace: { ...trace, watermark: null, eventTime: null } });
+    if (event.kind !== 'run.batch' || event.trace?.kind !== 'structured') throw new Error(event.kind);
+    expect([event.progress.watermarkMs, event.progress.maxEventTimeMs, event.trace.watermarkBeforeMs, event.trace.watermarkAfterMs]).toEqual([undefined, undefined, 0, 0]);
+  });
+
   it('spreads a DStream batch over its interval and keeps the emitted window', () => {
-    const dstream: DStreamBatchTrace = {
-      api: 'dstream', batchTimeMs: 3000, batchTime: '1970-01-01 00:00:03', intervalStartMs: 2000,
-      inputs: [{ streamId: 0, name: 'queueStream', records: 2, hasRdd: true }],
-      windows: [{ streamId: 1, op: 'window', windowMs: 2000, slideMs: 1000, containing: [], emitted: { startMs: 1000, endMs: 3000, batchTimesMs: [2000, 3000], inverse: false } }],
-      state: [], stateSize: 0, outputs: 1,
+    const dstream: DStreamBatchEvent = {
+      kind: 'run.batch', api: 'dstream', runId: 'r', batchId: 2,
+      trace: {
+        api: 'dstream', batchTimeMs: 3000, batchTime: '1970-01-01 00:00:03', intervalStartMs: 2000,
+        inputs: [{ streamId: 0, name: 'queueStream', records: 2, hasRdd: true }],
+        windows: [{ streamId: 1, op: 'window', windowMs: 2000, slideMs: 1000, containing: [], emitted: { startMs: 1000, endMs: 3000, batchTimesMs: [2000, 3000], inverse: false } }],
+        state: [], stateSize: 0, outputs: 1,
+      },
     };
-    const event = adaptEvent({ kind: 'run.batch', runId: 'r', queryName: null, batchId: 2, progress: {}, rows: [], totalRows: 0, truncated: false, trace: dstream });
+    const event = adaptEvent(dstream);
     if (event.kind !== 'run.batch') throw new Error(event.kind);
-    expect(event.trace).toEqual({
-      kind: 'dstream', batchId: 2, batchTimeMs: 3000, batchIntervalMs: 1000,
-      records: [{ key: 'queueStream', arrivalMs: 3000 }, { key: 'queueStream', arrivalMs: 3000 }],
-      window: { startMs: 1000, endMs: 3000 }, output: [],
+    expect(event).toEqual({
+      kind: 'run.batch', runId: 'r', batchId: 2,
+      progress: { batchId: 2, timestampMs: 3000, numInputRows: 2 },
+      table: { schema: [], rows: [], totalRows: 0 },
+      trace: {
+        kind: 'dstream', batchId: 2, batchTimeMs: 3000, batchIntervalMs: 1000,
+        records: [{ key: 'queueStream', arrivalMs: 3000 }, { key: 'queueStream', arrivalMs: 3000 }],
+        window: { startMs: 1000, endMs: 3000 }, output: [],
+      },
     });
   });
 });
@@ -88,24 +109,15 @@ describe('adaptEvent run.query and the batch schema', () => {
 
   it('types the table by the sent schema, where a guess from the JSON would be wrong', () => {
     const rows = [{ window: { start: '2024-01-01T10:00:00.000Z', end: '2024-01-01T10:01:00.000Z' }, avg_temp: 21, n: 2, day: '2024-01-01T00:00:00.000Z' }];
-    const base = { kind: 'run.batch', runId: 'r', queryName: 'q', batchId: 0, progress: {}, rows, totalRows: 1, truncated: false, trace: null } as const;
     const schema = [
       { name: 'window', type: 'struct<start:timestamp,end:timestamp>' }, { name: 'avg_temp', type: 'double' },
       { name: 'n', type: 'int' }, { name: 'day', type: 'string' },
     ];
-    const sent = adaptEvent({ ...base, schema });
+    const sent = adaptEvent({ ...batch, rows, schema, totalRows: 1 });
     if (sent.kind !== 'run.batch') throw new Error(sent.kind);
     expect(sent.table).toEqual({ schema, rows: [[rows[0]!.window, 21, 2, '2024-01-01T00:00:00.000Z']], totalRows: 1 });
-    // Protocol 1 (no schema): the guess takes a whole-number average for a bigint and the string for a timestamp.
-    const guessed = adaptEvent(base);
-    if (guessed.kind !== 'run.batch') throw new Error(guessed.kind);
-    expect(guessed.table.schema).toEqual([
-      { name: 'window', type: 'struct<start:timestamp,end:timestamp>' }, { name: 'avg_temp', type: 'bigint' },
-      { name: 'n', type: 'bigint' }, { name: 'day', type: 'timestamp' },
-    ]);
-    // Which is what the console table shows: 21.0 as Spark prints a double, the string as it is.
+    // What the console table shows: 21.0 as Spark prints a double (a guess from the JSON 21 would say bigint), the string as it is.
     expect(showCells(sent.table, { truncate: 0 })[1]).toEqual(['{2024-01-01 10:00:00, 2024-01-01 10:01:00}', '21.0', '2', '2024-01-01T00:00:00.000Z']);
-    expect(showCells(guessed.table, { truncate: 0 })[1]).toEqual(['{2024-01-01 10:00:00, 2024-01-01 10:01:00}', '21', '2', '2024-01-01 00:00:00']);
   });
 });
 
@@ -115,15 +127,15 @@ describe('adapt helpers', () => {
     expect(parseWindowCell('s1')).toBe(null);
   });
 
-  it('orders row objects into columns and keeps a sent schema', () => {
-    expect(adaptRows([{ a: 1, b: 'x' }, { a: 2.5 }], 2)).toEqual({
+  it('orders row objects into the schema\'s columns, a missing value as null', () => {
+    expect(adaptRows([{ a: 1, b: 'x' }, { a: 2.5 }], 2, [{ name: 'a', type: 'double' }, { name: 'b', type: 'string' }])).toEqual({
       schema: [{ name: 'a', type: 'double' }, { name: 'b', type: 'string' }], rows: [[1, 'x'], [2.5, null]], totalRows: 2,
     });
-    expect(adaptRows([{ n: 2 }], 1, [{ name: 'n', type: 'double' }]).schema).toEqual([{ name: 'n', type: 'double' }]);
   });
 
-  it('reads no numbers that progress did not report', () => {
-    expect(adaptProgress(0, {})).toEqual({ batchId: 0 });
+  it('reports no state figures for a query without state', () => {
+    const p = adaptProgress({ ...progress, stateOperators: [] }, trace);
+    expect([p.stateRows, p.droppedByWatermark]).toEqual([undefined, undefined]);
   });
 
   it('splits lesson markdown into steps at level-2 headings and pulls hints out', () => {

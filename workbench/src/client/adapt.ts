@@ -1,98 +1,60 @@
 /**
- * Turns protocol messages into the shapes the views use. The protocol sends rows as JSON objects and
- * Spark's progress as its JSON; the views want typed tables and a flat progress record. This is the
- * one place that knows both sides.
+ * Turns protocol messages into the shapes the views use. The protocol sends rows as JSON objects, Spark's
+ * progress and the engine's trace (typed, tagged by API); the views want typed tables, a flat progress
+ * record and what the timeline draws. This is the one place that knows both sides.
  */
-import type { ServerEvent, ServerMessageOf } from '../../../runtime/src/protocol/index.js';
-import type { BatchTrace as EngineTrace } from '../../../runtime/src/engine/trace.js';
-import type { DStreamBatchTrace } from '../../../runtime/src/engine/dstream/trace.js';
+import type {
+  DStreamBatchEvent, ServerEvent, ServerMessageOf, StreamingQueryProgress, StructuredBatchEvent, StructuredBatchTrace,
+} from '@streamlab/runtime/protocol';
 import { adaptDStreamTrace, adaptStructuredTrace } from './adapt-trace.js';
 import type {
-  BatchProgress, BatchTrace, CheckResult, Field, Lesson, LessonSummary, ResultTable, RunStatus, RuntimeEvent,
+  BatchEvent, BatchProgress, CheckResult, Field, Lesson, LessonSummary, ResultTable, RunStatus, RuntimeEvent,
 } from '../model/server-events.js';
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const timeMs = (v: unknown): number | undefined => {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v) {
-    const n = Number(v);
-    if (Number.isFinite(n)) return n;
-    const t = Date.parse(v);
-    return Number.isNaN(t) ? undefined : t;
-  }
-  return undefined;
-};
-
-/** Flattens Spark's StreamingQueryProgress JSON into the numbers the charts plot. */
-export function adaptProgress(batchId: number, progress: Record<string, unknown>): BatchProgress {
-  const duration = progress.durationMs as Record<string, unknown> | undefined;
-  const eventTime = progress.eventTime as Record<string, unknown> | undefined;
-  const operators = Array.isArray(progress.stateOperators) ? (progress.stateOperators as Record<string, unknown>[]) : [];
-  const sum = (field: string) => (operators.length ? operators.reduce((acc, op) => acc + (num(op[field]) ?? 0), 0) : undefined);
+/** The numbers the charts plot: Spark's progress, with the watermark and event times from the trace. */
+export function adaptProgress(progress: StreamingQueryProgress, trace: StructuredBatchTrace): BatchProgress {
+  const operators = progress.stateOperators;
+  const sum = (field: 'numRowsTotal' | 'numRowsDroppedByWatermark') => (operators.length ? operators.reduce((acc, op) => acc + op[field], 0) : undefined);
   return {
-    batchId,
-    timestampMs: timeMs(progress.timestamp),
-    numInputRows: num(progress.numInputRows),
-    inputRowsPerSecond: num(progress.inputRowsPerSecond),
-    processedRowsPerSecond: num(progress.processedRowsPerSecond),
-    durationMs: num(duration?.triggerExecution),
+    batchId: progress.batchId,
+    timestampMs: trace.batchTimestampMs,
+    numInputRows: progress.numInputRows,
+    inputRowsPerSecond: progress.inputRowsPerSecond,
+    processedRowsPerSecond: progress.processedRowsPerSecond,
+    durationMs: progress.durationMs.triggerExecution,
     stateRows: sum('numRowsTotal'),
     droppedByWatermark: sum('numRowsDroppedByWatermark'),
-    watermarkMs: timeMs(eventTime?.watermark),
-    maxEventTimeMs: timeMs(eventTime?.max),
+    watermarkMs: trace.watermark?.beforeMs,
+    maxEventTimeMs: trace.eventTime?.maxMs,
   };
 }
 
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
-
-/** Guesses a Spark type from JSON values, used only when the runtime sends no schema. */
-export function inferType(values: unknown[]): string {
-  const present = values.filter((v) => v !== null && v !== undefined);
-  if (present.length === 0) return 'string';
-  if (present.every((v) => typeof v === 'number')) return present.every((v) => Number.isInteger(v)) ? 'bigint' : 'double';
-  if (present.every((v) => typeof v === 'boolean')) return 'boolean';
-  if (present.every((v) => typeof v === 'string' && ISO_TIMESTAMP.test(v))) return 'timestamp';
-  if (present.every((v) => typeof v === 'object' && !Array.isArray(v))) {
-    const first = present[0] as Record<string, unknown>;
-    const fields = Object.keys(first).map((k) => `${k}:${inferType(present.map((v) => (v as Record<string, unknown>)[k]))}`);
-    return `struct<${fields.join(',')}>`;
-  }
-  if (present.every((v) => Array.isArray(v))) return `array<${inferType(present.flat())}>`;
-  return 'string';
+/** Builds a typed table from the event's row objects, in the schema's column order. */
+export function adaptRows(rows: Record<string, unknown>[], totalRows: number, schema: Field[]): ResultTable {
+  return { schema, rows: rows.map((r) => schema.map((f) => r[f.name] ?? null)), totalRows };
 }
 
-/** Builds a typed table from the event's row objects, preferring the schema when the runtime sends one. */
-export function adaptRows(rows: Record<string, unknown>[], totalRows: number, schema?: Field[]): ResultTable {
-  const names = schema?.map((f) => f.name) ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const fields = schema ?? names.map((name) => ({ name, type: inferType(rows.map((r) => r[name])) }));
-  return { schema: fields, rows: rows.map((r) => names.map((n) => r[n] ?? null)), totalRows };
+/** A micro-batch of a Structured Streaming query as the views keep it. */
+function adaptStructuredBatch(e: StructuredBatchEvent): BatchEvent {
+  return {
+    runId: e.runId,
+    query: e.queryName ?? undefined,
+    batchId: e.batchId,
+    progress: adaptProgress(e.progress, e.trace),
+    table: adaptRows(e.rows, e.totalRows, e.schema),
+    trace: adaptStructuredTrace(e.trace),
+  };
 }
 
-/**
- * The engine's trace as the timeline draws it: the engine's structured and DStream traces are adapted,
- * a trace already in the timeline's shape (recorded sessions) is kept, and anything else is ignored.
- */
-export function adaptTrace(trace: unknown, batchId: number): BatchTrace | undefined {
-  if (!trace || typeof trace !== 'object') return undefined;
-  const t = trace as Record<string, unknown>;
-  if (t.api === 'dstream' && Array.isArray(t.inputs)) return adaptDStreamTrace(trace as DStreamBatchTrace, batchId);
-  if (t.watermark && typeof t.input === 'object' && t.input && Array.isArray((t.input as { sample?: unknown }).sample)) {
-    return adaptStructuredTrace(trace as EngineTrace);
-  }
-  if (t.kind === 'structured' && Array.isArray(t.inputs)) {
-    return {
-      kind: 'structured',
-      batchId: num(t.batchId) ?? 0,
-      watermarkBeforeMs: num(t.watermarkBeforeMs) ?? 0,
-      watermarkAfterMs: num(t.watermarkAfterMs) ?? 0,
-      inputs: t.inputs as never,
-      state: (Array.isArray(t.state) ? t.state : []) as never,
-      emitted: (Array.isArray(t.emitted) ? t.emitted : []) as never,
-      evicted: (Array.isArray(t.evicted) ? t.evicted : []) as never,
-    };
-  }
-  if (t.kind === 'dstream' && Array.isArray(t.records)) return t as unknown as BatchTrace;
-  return undefined;
+/** A DStream batch as the views keep it: its input count at its batch time, no table (pprint goes to the log). */
+function adaptDStreamBatch(e: DStreamBatchEvent): BatchEvent {
+  return {
+    runId: e.runId,
+    batchId: e.batchId,
+    progress: { batchId: e.batchId, timestampMs: e.trace.batchTimeMs, numInputRows: e.trace.inputs.reduce((n, i) => n + i.records, 0) },
+    table: { schema: [], rows: [], totalRows: 0 },
+    trace: adaptDStreamTrace(e.trace, e.batchId),
+  };
 }
 
 const STATUS: Record<string, RunStatus> = {
@@ -111,16 +73,7 @@ export function adaptEvent(event: ServerEvent): RuntimeEvent {
         trigger: { kind: event.trigger.kind, intervalMs: event.trigger.intervalMs },
       };
     case 'run.batch':
-      return {
-        kind: 'run.batch',
-        runId: event.runId,
-        query: event.queryName ?? undefined,
-        batchId: event.batchId,
-        progress: adaptProgress(event.batchId, event.progress as Record<string, unknown>),
-        // Protocol 2 sends the output schema; a protocol 1 runtime does not, and then the types are guessed.
-        table: adaptRows(event.rows as Record<string, unknown>[], event.totalRows, event.schema),
-        trace: adaptTrace(event.trace, event.batchId),
-      };
+      return { kind: 'run.batch', ...(event.api === 'structured' ? adaptStructuredBatch(event) : adaptDStreamBatch(event)) };
     case 'run.log':
       return { kind: 'run.log', runId: event.runId, level: event.level === 'debug' ? 'log' : event.level, text: event.text };
     case 'run.error':
@@ -131,7 +84,7 @@ export function adaptEvent(event: ServerEvent): RuntimeEvent {
     case 'topics.record':
       return {
         kind: 'topics.record', tailId: event.tailId, topic: event.topic, partition: event.partition, offset: event.offset,
-        key: event.key, value: event.value, timestampMs: timeMs(event.timestamp) ?? 0,
+        key: event.key, value: event.value, timestampMs: Number(event.timestamp) || 0,
       };
     case 'check.result':
       return { kind: 'check.result', lessonId: event.lessonId, results: event.tests.map(adaptCheck) };

@@ -1,5 +1,5 @@
 /**
- * The runtime over its websocket (`/ws?token=…`), speaking the protocol in runtime/src/protocol.
+ * The runtime over its websocket (`/ws?token=…`), speaking the protocol of `@streamlab/runtime/protocol`.
  *
  *   connect ─► open ─► hello ─► hello.ok ─► requests/events … ─► close ─► wait (backoff) ─► connect
  *
@@ -8,9 +8,9 @@
  * stops reconnecting: only a new URL from `streamlab start` helps.
  */
 import {
-  decodeServerMessage, encodeClientMessage, PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS,
+  decodeServerMessage, encodeClientMessage, PROTOCOL_VERSION,
   type ClientMessageInput, type ServerMessage, type ServerMessageOf,
-} from '../../../runtime/src/protocol/index.js';
+} from '@streamlab/runtime/protocol';
 import type { RuntimeEvent } from '../model/server-events.js';
 import { adaptEvent, adaptLessonSummary, splitLesson } from './adapt.js';
 import { RuntimeError, type ConnectionInfo, type RuntimeClient, type TableInfo } from './runtime-client.js';
@@ -101,7 +101,7 @@ export class LiveClient implements RuntimeClient {
     this.ready.catch(() => undefined);
     socket.addEventListener('open', () => {
       const resume = this.sessionId ? { session: this.sessionId } : {};
-      this.sendRaw({ kind: 'hello', versions: [...SUPPORTED_PROTOCOL_VERSIONS], token: this.options.token, client: 'streamlab-workbench', ...resume })
+      this.sendRaw({ kind: 'hello', versions: [PROTOCOL_VERSION], token: this.options.token, client: 'streamlab-workbench', ...resume })
         .then((reply) => {
           const wasLost = this.everOpen;
           const session = (reply as { session?: string }).session ?? null;

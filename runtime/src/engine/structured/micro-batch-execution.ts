@@ -44,7 +44,7 @@ import type { Sink } from '../sinks/sink.js';
 import { sameOffset, type Offset, type ReadLimit, type Source } from '../sources/source.js';
 import { StateStore } from '../state-store.js';
 import { isoMillis } from '../time.js';
-import { TraceCollector, TRACE_SAMPLE_CAP, type BatchTrace } from '../trace.js';
+import { TraceCollector, TRACE_SAMPLE_CAP, type BatchEventTime, type BatchTrace } from '../trace.js';
 import { prettyString } from '../values.js';
 import type { StructType } from '../types.js';
 
@@ -53,6 +53,8 @@ export interface BatchResult {
   readonly progress: StreamingQueryProgress;
   readonly trace: BatchTrace;
   readonly rows: readonly Row[];
+  /** The schema of `rows`. */
+  readonly schema: StructType;
 }
 
 /** Options of the loop. */
@@ -311,6 +313,8 @@ export class MicroBatchExecution {
     const sinceLast = this.lastTriggerStartMs === null ? 0 : triggerStart - this.lastTriggerStartMs;
     this.lastTriggerStartMs = triggerStart;
     const duration = tEnd - triggerStart;
+    const watermark = this.hasWatermark() ? { beforeMs: watermarkBefore, afterMs: this.globalWatermarkMs, lateThresholdMs: ctx.lateWatermarkMs } : null;
+    const eventTime = watermark ? eventTimeOf(eventTimeStats) : null;
     const progress: StreamingQueryProgress = {
       id: this.opts.queryId(),
       runId: this.opts.runId,
@@ -329,7 +333,7 @@ export class MicroBatchExecution {
         triggerExecution: duration,
         walCommit: 0,
       },
-      ...(this.hasWatermark() ? { eventTime: this.eventTimeProgress(eventTimeStats, watermarkBefore) } : {}),
+      ...(watermark ? { eventTime: sparkEventTime(eventTime, watermark.beforeMs) } : {}),
       // Spark lists stateful operators top-down (the one nearest the sink first).
       stateOperators: [...this.physical.stateful].reverse().map((op) => stateOperatorProgress(stateMetrics.get(op.id) ?? {
         operatorName: 'stateStoreSave', numRowsTotal: this.store(op.id).size, numRowsUpdated: 0, numRowsRemoved: 0, numRowsDroppedByWatermark: 0, memoryUsedBytes: 0,
@@ -358,10 +362,12 @@ export class MicroBatchExecution {
       }
     }
     const batchTrace: BatchTrace = {
+      api: 'structured',
       batchId,
       kind,
       batchTimestampMs: entry.batchTimestampMs,
-      watermark: { beforeMs: watermarkBefore, afterMs: this.globalWatermarkMs, lateThresholdMs: ctx.lateWatermarkMs },
+      watermark,
+      eventTime,
       columns: schema.fieldNames(),
       input: { total: numInput, sample: trace.rows },
       droppedLate: trace.droppedLate,
@@ -370,29 +376,7 @@ export class MicroBatchExecution {
       stateRowsTotal: [...stateMetrics.values()].reduce((a, m) => a + m.numRowsTotal, 0),
       malformed: { total: malformed.count, sample: malformed.sample },
     };
-    return { progress, trace: batchTrace, rows: output };
-  }
-
-  private eventTimeProgress(stats: Map<number, EventTimeStats>, watermarkMs: number): Record<string, string> {
-    let min = Infinity;
-    let max = -Infinity;
-    let sum = 0;
-    let count = 0;
-    for (const s of stats.values()) {
-      if (s.count === 0) continue;
-      min = Math.min(min, s.min);
-      max = Math.max(max, s.max);
-      sum += s.sum;
-      count += s.count;
-    }
-    const out: Record<string, string> = {};
-    if (count > 0) {
-      out.avg = isoMillis(Math.floor(sum / count));
-      out.max = isoMillis(max);
-      out.min = isoMillis(min);
-    }
-    out.watermark = isoMillis(watermarkMs);
-    return out;
+    return { progress, trace: batchTrace, rows: output, schema };
   }
 
   /** Spark's WatermarkTracker: per-operator max(event time) - delay, combined with min (or max) policy. */
@@ -457,4 +441,28 @@ function capOffset(end: Offset, target: Offset): Offset {
     return out;
   }
   return end;
+}
+
+/** The event times of one batch over every watermarked column, or null when no row had one. */
+function eventTimeOf(stats: Map<number, EventTimeStats>): BatchEventTime | null {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  let count = 0;
+  for (const s of stats.values()) {
+    if (s.count === 0) continue;
+    min = Math.min(min, s.min);
+    max = Math.max(max, s.max);
+    sum += s.sum;
+    count += s.count;
+  }
+  return count > 0 ? { minMs: min, maxMs: max, avgMs: Math.floor(sum / count) } : null;
+}
+
+/** Spark's progress `eventTime`: ISO-8601 min, max and avg when the batch had event times, and the watermark. */
+function sparkEventTime(eventTime: BatchEventTime | null, watermarkMs: number): Record<string, string> {
+  return {
+    ...(eventTime ? { avg: isoMillis(eventTime.avgMs), max: isoMillis(eventTime.maxMs), min: isoMillis(eventTime.minMs) } : {}),
+    watermark: isoMillis(watermarkMs),
+  };
 }

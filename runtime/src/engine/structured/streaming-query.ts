@@ -370,12 +370,6 @@ export class StreamingQuery {
     return this.exec?.stateRowCount(operatorIndex) ?? 0;
   }
 
-  /** @internal The watermark the last batch ran with (ms). */
-  get lastBatchWatermarkMs(): number {
-    const p = this.lastProgress;
-    return p?.eventTime?.watermark ? Date.parse(p.eventTime.watermark) : 0;
-  }
-
   /** @internal The session this query belongs to. */
   get sparkSession(): SparkSession {
     return this.opts.session;

@@ -14,27 +14,19 @@
  *   a query failing:            report its exception (whose cause is the learner's error, with its stack)
  */
 import type { Clock } from '../../engine/clock.js';
-import type { Row } from '../../engine/compile.js';
 import { toRowObject } from '../../engine/rows.js';
-import type { StructType } from '../../engine/types.js';
 import type { StreamingQuery, Trigger } from '../../engine/structured/streaming-query.js';
 import type { TriggerInfo } from '../../protocol/index.js';
+import type { ChildBatch } from '../ipc.js';
 import { registerConnectors, type RegisteredConnectors } from '../../connectors/index.js';
 import { kafkajsClientFactory } from '../../connectors/kafka/learner-clients.js';
 import type { StreamingContextOptions } from '../../engine/dstream/streaming-context.js';
 import { setKafkaClientFactory } from '../../engine/kafka-client/client-factory.js';
 import * as streamlab from '../../streamlab.js';
 
-/** A finished micro-batch as the job reports it. */
-export interface BatchReport {
-  queryName: string | null;
-  batchId: number;
-  progress: Record<string, unknown>;
-  rows: Record<string, unknown>[];
-  /** Output columns with Spark's simple type strings, when the batch has a row schema. */
-  schema?: { name: string; type: string }[];
-  trace: unknown;
-}
+/** A finished batch as the job reports it (the output rows not yet capped). */
+export type BatchReport = DistributiveOmit<ChildBatch, 'type'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A started query (or StreamingContext) as the job reports it. */
 export interface QueryReport {
@@ -105,14 +97,17 @@ export function bindEngine(options: BindOptions): EngineBinding {
       watched.add(query);
       observer.onQueryStarted({ queryName: query.name, queryId: query.id, trigger: triggerInfo(query.triggerSettings) });
       query.onBatch((result) => {
-        const schema = outputSchema(query);
+        // The wire carries the watermark and event times once, in the trace (epoch ms), not as Spark's ISO `eventTime`.
+        const { eventTime: _sparkEventTime, ...progress } = result.progress;
         observer.onBatch({
+          api: 'structured',
           queryName: query.name,
           batchId: result.progress.batchId,
-          progress: toJson(result.progress) as Record<string, unknown>,
-          rows: rowsOf(result.rows, result.trace.columns, schema),
-          ...(schema ? { schema: schema.fields.map((f) => ({ name: f.name, type: f.dataType.simpleString() })) } : {}),
-          trace: toJson(result.trace),
+          progress,
+          rows: result.rows.map((r) => toJson(toRowObject(r, result.schema)) as Record<string, unknown>),
+          schema: result.schema.fields.map((f) => ({ name: f.name, type: f.dataType.simpleString() })),
+          totalRows: result.rows.length,
+          trace: result.trace,
         });
       });
     },
@@ -132,10 +127,7 @@ export function bindEngine(options: BindOptions): EngineBinding {
       contexts.add(this);
       let batchId = 0;
       this.addStreamingListener({
-        onBatchCompleted: (trace) => {
-          const records = trace.inputs.reduce((n, i) => n + i.records, 0);
-          observer.onBatch({ queryName: null, batchId: batchId++, progress: { batchTime: trace.batchTime, numInputRows: records }, rows: [], trace: toJson(trace) });
-        },
+        onBatchCompleted: (trace) => observer.onBatch({ api: 'dstream', batchId: batchId++, trace }),
         onStreamingError: (e) => observer.onQueryError(e),
       });
     }
@@ -181,17 +173,6 @@ export function bindEngine(options: BindOptions): EngineBinding {
       await connectors?.close();
     },
   };
-}
-
-/** The schema of the query's output rows (its physical plan's root), when the engine has planned it. */
-function outputSchema(query: StreamingQuery): StructType | undefined {
-  return (query as unknown as { exec?: { physical?: { root?: { schema?: StructType } } } }).exec?.physical?.root?.schema;
-}
-
-/** Output rows as JSON objects: typed through the output schema when there is one, else as shown. */
-function rowsOf(rows: readonly Row[], columns: readonly string[], schema: StructType | undefined): Record<string, unknown>[] {
-  if (schema) return rows.map((r) => toJson(toRowObject(r, schema)) as Record<string, unknown>);
-  return rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, toJson(r[i])])));
 }
 
 /**

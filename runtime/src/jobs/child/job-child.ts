@@ -16,12 +16,14 @@
 import { format } from 'node:util';
 import vm from 'node:vm';
 import { ManualClock, type Clock } from '../../engine/clock.js';
-import { HEARTBEAT_MS, type ChildToHost, type HostToChild, type RawError } from '../ipc.js';
+import type { ChildToHost, HostToChild, RawError } from '../ipc.js';
 import { createLoopGuard, LOOP_GUARD_NAME } from '../loop-guard.js';
 import { SystemClock } from '../system-clock.js';
 import { bindEngine, type EngineBinding } from './engine-binding.js';
 import { provideSavedModel } from '../../engine/ml/saved-model.js';
 
+/** How often the child reports that it is alive. */
+const HEARTBEAT_MS = 200;
 /** File name the compiled script runs under; stack frames with it are the learner's. */
 export const PIPELINE_FILENAME = 'pipeline.js';
 /** Longest text forwarded per console call. */
@@ -161,8 +163,7 @@ function start(message: Extract<HostToChild, { type: 'start' }>): void {
       onQueryStarted: (q) => send({ type: 'query', queryName: q.queryName, queryId: q.queryId, trigger: q.trigger }),
       onBatch: (r) => {
         batchesReported++;
-        const rows = r.rows.slice(0, message.maxRows);
-        send({ type: 'batch', queryName: r.queryName, batchId: r.batchId, progress: r.progress, rows, ...(r.schema ? { schema: r.schema } : {}), totalRows: r.rows.length, trace: r.trace });
+        send(r.api === 'structured' ? { type: 'batch', ...r, rows: r.rows.slice(0, message.maxRows) } : { type: 'batch', ...r });
       },
       onQueryError: (e) => fail(e, 'user-function-error'),
       onOutput: (text) => log('log', [text]),
