@@ -4,7 +4,8 @@
  *   import { SparkSession, functions as F, types as T } from "streamlab";
  *
  * Names mirror PySpark (`SparkSession.builder.appName(..).getOrCreate()`, `F.window`, `T.StructType`);
- * the DStream API (`StreamingContext`, `KafkaUtils`, ...) comes from the same module.
+ * the DStream API (`StreamingContext`, `KafkaUtils`, ...) comes from the same module, and so does the
+ * flow API with Apache Pekko Streams' names (`ActorSystem`, `Source`, `Flow`, `Sink`, `Keep`, ...).
  */
 export { ManualClock } from './engine/clock.js';
 export type { Clock } from './engine/clock.js';
@@ -23,3 +24,11 @@ export { KafkaProducer, KafkaConsumer, type ConsumerRecord, type RecordMetadata,
 // Spark ML's inference subset (`pyspark.ml`): `ml.PipelineModel.load(...)`, `ml.feature`, `ml.classification`,
 // `ml.linalg.Vectors`, `ml.functions.vector_to_array`.
 export * as ml from './engine/ml/index.js';
+
+// The flow API (Apache Pekko Streams' names and semantics).
+export {
+  ActorSystem, Materializer, Source, Flow, Sink, RunnableGraph, Keep, NotUsed, Done, OverflowStrategy, ThrottleMode,
+  Supervision, ActorAttributes, Attributes, QueueOfferResult, BufferOverflowException, RateExceededException,
+  NoSuchElementException, AbruptTerminationException, StreamDetachedException,
+} from './engine/flow/index.js';
+export type { SourceQueueWithComplete, Cancellable, FlowDuration, AsyncResult, Decider, Directive } from './engine/flow/index.js';

@@ -58,6 +58,13 @@ export class ManualClock implements Clock {
     });
   }
 
+  /** The earliest time a caller of `waitUntil` is waiting for, if any (to step through timers in order). */
+  get nextWaitTarget(): number | undefined {
+    let min: number | undefined;
+    for (const w of this.waiters) if (min === undefined || w.target < min) min = w.target;
+    return min;
+  }
+
   /** Number of callers currently blocked in `waitUntil` (Spark's `isStreamWaitingAt` helper uses the same idea). */
   get waitingCount(): number {
     return this.waiters.length;

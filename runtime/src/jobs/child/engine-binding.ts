@@ -12,6 +12,8 @@
  *                               reported when it starts, its batches (trace, no rows) after each batch, and
  *                               it counts as active until stopped
  *   a query failing:            report its exception (whose cause is the learner's error, with its stack)
+ *   each flow (ActorSystem):     defaults to the run's clock and output; a running stream counts as active;
+ *                               a stream that fails is reported like a failing query
  */
 import type { Clock } from '../../engine/clock.js';
 import { toRowObject } from '../../engine/rows.js';
@@ -23,6 +25,7 @@ import { kafkajsClientFactory } from '../../connectors/kafka/learner-clients.js'
 import type { StreamingContextOptions } from '../../engine/dstream/streaming-context.js';
 import { setKafkaClientFactory } from '../../engine/kafka-client/client-factory.js';
 import * as streamlab from '../../streamlab.js';
+import { addStreamListener, setFlowHost, type ActorSystem } from '../../engine/flow/actor-system.js';
 
 /** A finished batch as the job reports it (the output rows not yet capped). */
 export type BatchReport = DistributiveOmit<ChildBatch, 'type'>;
@@ -117,6 +120,13 @@ export function bindEngine(options: BindOptions): EngineBinding {
       observer.onQueryError(query?.exception() ?? new Error(event.exception));
     },
   });
+  setFlowHost({ clock: options.clock, output: printed });
+  const flowSystems = new Set<ActorSystem>();
+  addStreamListener({
+    onStreamStarted: (system) => void flowSystems.add(system),
+    onStreamFailed: (_system, error) => observer.onQueryError(error),
+  });
+  const runningStreams = () => [...flowSystems].reduce((n, s) => n + s.runningStreams, 0);
   const contexts = new Set<streamlab.StreamingContext>();
   const dstreamKafka = connectors?.dstreamKafka;
   const Base = streamlab.StreamingContext;
@@ -142,7 +152,7 @@ export function bindEngine(options: BindOptions): EngineBinding {
   const api: Record<string, unknown> = { ...streamlab, StreamingContext };
   return {
     api: Object.freeze(api),
-    activeQueries: () => session.streams.active.length + activeContexts().length,
+    activeQueries: () => session.streams.active.length + activeContexts().length + runningStreams(),
     async runBatches(n) {
       let ran = 0;
       for (const q of session.streams.active) {
@@ -170,6 +180,7 @@ export function bindEngine(options: BindOptions): EngineBinding {
         }
       }
       await Promise.allSettled(session.streams.active.map((q) => q.stop()));
+      await Promise.allSettled([...flowSystems].map((s) => s.terminate()));
       await connectors?.close();
     },
   };
