@@ -6,12 +6,12 @@
  * sentinel record (far-future event time) so its last windows close inside the run; the conformance
  * scenarios run on their own data, where both engines must hold back the same unclosed windows.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshTopic, kafkaBootstrap } from '../services/inject.js';
 import { registerConnectors, type RegisteredConnectors } from '../../runtime/src/connectors/index.js';
@@ -22,18 +22,40 @@ import { exportProgramFiles, planChain, POSTGRES_JDBC_VERSION, SPARK_VERSION, St
 import { readLearnerFiles } from '../../runtime/src/lessons/submission-files.js';
 import { parityLine, plainRows, type BatchLog } from './canonical.js';
 import { conformancePipelines } from './conformance-pipelines.js';
-import { lessonPipelines, scenarioPipelines, type ParityPipeline } from './pipelines.js';
+import { lessonPipelines, scenarioPipelines, type HeaderRecord, type ParityPipeline } from './pipelines.js';
 import { connectorJars, pysparkProblem, pysparkPython, sparkPins } from './pyspark-dist.js';
 
 /** A plan with its Kafka source pointed at the run's topic, read N offsets per trigger. */
 function onTopic(plan: LogicalPlan, bootstrap: string, topic: string, n: number): LogicalPlan {
   switch (plan.kind) {
-    case 'StreamingRelation':
-      return planNode({ ...plan, options: { 'kafka.bootstrap.servers': bootstrap, subscribe: topic, startingOffsets: 'earliest', maxOffsetsPerTrigger: String(n) } });
+    case 'StreamingRelation': {
+      // Options that do not say where or what to read (includeHeaders) stay as the pipeline wrote them.
+      const kept = Object.fromEntries(Object.entries(plan.options).filter(([k]) => !/^(kafka\.bootstrap\.servers|subscribe|subscribePattern|assign|startingOffsets|maxOffsetsPerTrigger)$/i.test(k)));
+      return planNode({ ...plan, options: { ...kept, 'kafka.bootstrap.servers': bootstrap, subscribe: topic, startingOffsets: 'earliest', maxOffsetsPerTrigger: String(n) } });
+    }
     case 'LocalRelation': return plan;
     case 'Union': return planNode({ ...plan, children: plan.children.map((c) => onTopic(c, bootstrap, topic, n)) });
     case 'Join': return planNode({ ...plan, left: onTopic(plan.left, bootstrap, topic, n), right: onTopic(plan.right, bootstrap, topic, n) });
     default: return planNode({ ...plan, child: onTopic(plan.child, bootstrap, topic, n) } as LogicalPlan);
+  }
+}
+
+/**
+ * Writes a pipeline's records in order. Records with headers go through kcat, one record per call:
+ * kafkajs takes headers as an object, which cannot keep a repeated key where it was.
+ */
+async function produceRecords(producer: Producer, bootstrap: string, topic: string, records: readonly (string | HeaderRecord)[]): Promise<void> {
+  if (records.every((r) => typeof r === 'string')) {
+    await producer.send({ topic, messages: (records as string[]).map((value) => ({ value })) });
+    return;
+  }
+  for (const r of records) {
+    const rec = typeof r === 'string' ? { value: r, headers: [] } : r;
+    const args = ['-b', bootstrap, '-t', topic, '-P', ...rec.headers.flatMap(([k, v]) => ['-H', v === null ? k : `${k}=${v}`])];
+    await new Promise<void>((resolve, reject) => {
+      const child = execFile('kcat', args, (error) => (error ? reject(new Error(`parity: kcat could not produce (${error.message}); install kcat`)) : resolve()));
+      child.stdin?.end(`${rec.value}\n`);
+    });
   }
 }
 
@@ -98,7 +120,7 @@ describe('parity with Apache Spark', () => {
       for (const pipeline of pipelines) {
         const topic = freshTopic(`parity-${pipeline.id}`);
         await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-        await producer.send({ topic, messages: pipeline.records.map((value) => ({ value })) });
+        await produceRecords(producer, bootstrap, topic, pipeline.records);
         const base = pipeline.build(session);
         const plan = onTopic(base instanceof DataFrame ? base.plan : base, bootstrap, topic, pipeline.maxOffsetsPerTrigger);
         const p: Prepared = { pipeline, plan, engine: { batches: [] } };
@@ -183,6 +205,7 @@ describe('parity with Apache Spark', () => {
       ['scenario/stateless-projection-filter', [3, 3, 2, 2]],
       ['scenario/complete-global-count-per-key', [3, 3, 3]],
       ['scenario/malformed-json-permissive', [3, 3, 3]],
+      ['scenario/include-headers', [2, 2]],
       ['conformance/ss-agg-count-complete-restart', [2, 4, 4]],
       ['conformance/ss-agg-count-update-restart', [2, 3, 1, 1]],
       ['conformance/ss-agg-sort-complete', [2, 3, 4, 4]],

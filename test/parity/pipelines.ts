@@ -12,14 +12,20 @@ import type { LogicalPlan } from '../../runtime/src/engine/plan.js';
 import type { DataFrame, SparkSession } from '../../runtime/src/engine/structured/index.js';
 import * as F from '../../runtime/src/engine/structured/functions.js';
 
+/** A record with headers (name, value or null), kept in this order. */
+export interface HeaderRecord {
+  value: string;
+  headers: [string, string | null][];
+}
+
 /** One pipeline of the tier. */
 export interface ParityPipeline {
   id: string;
   /** The streaming DataFrame, reading Kafka (its source options are rewritten per run). */
   build: (spark: SparkSession) => DataFrame | LogicalPlan;
   mode: 'append' | 'update' | 'complete';
-  /** Kafka record values, in offset order. */
-  records: string[];
+  /** Kafka record values (or values with headers), in offset order. */
+  records: (string | HeaderRecord)[];
   maxOffsetsPerTrigger: number;
 }
 
@@ -150,5 +156,25 @@ export const scenarioPipelines: ParityPipeline[] = [
       temperatureReadings[1],
     ],
     maxOffsetsPerTrigger: 3,
+  },
+  {
+    // includeHeaders: Spark's headers column, array<struct<key:string,value:binary>>, in the record's
+    // order (a repeated key stays where it was), null for a record without headers.
+    id: 'scenario/include-headers',
+    build: (spark) => spark.readStream
+      .format('kafka')
+      .option('kafka.bootstrap.servers', 'localhost:9092')
+      .option('subscribe', 'parity.input')
+      .option('includeHeaders', 'true')
+      .load()
+      .select(F.col('value').cast('string').alias('value'), F.col('headers')),
+    mode: 'append',
+    records: [
+      'no headers',
+      { value: 'one header', headers: [['trace-id', 'a1b2']] },
+      { value: 'repeated key', headers: [['a', '1'], ['b', '2'], ['a', '3']] },
+      { value: 'null and empty', headers: [['nothing', null], ['empty', '']] },
+    ],
+    maxOffsetsPerTrigger: 2,
   },
 ];

@@ -203,17 +203,15 @@ function readBatch(out: DecodedRecords, b: Buffer, pos: number, end: number, bas
     const headerCount = varint(b, cur);
     let headers = NO_HEADERS;
     if (headerCount > 0) {
-      // Folded as kafkajs folds them (repeated keys grouped), then listed, so both paths agree.
-      const folded: Record<string, Buffer | null | Array<Buffer | null>> = {};
+      // In the record's order, repeated keys included, as Spark's headers column lists them.
+      headers = [];
       for (let h = 0; h < headerCount; h++) {
         const kl = varint(b, cur);
         const hk = b.toString('utf8', cur.pos, (cur.pos += kl));
         const vl = varint(b, cur);
         const hv = vl < 0 ? null : b.subarray(cur.pos, (cur.pos += vl));
-        const prev = folded[hk];
-        folded[hk] = prev === undefined ? hv : Array.isArray(prev) ? prev.concat([hv]) : [prev, hv];
+        headers.push({ key: hk, value: hv });
       }
-      headers = listHeaders(folded);
     }
     cur.pos = next;
     if (control) continue;
@@ -258,7 +256,11 @@ function addMessages(out: DecodedRecords, messages: InternalMessage[], topic: st
   }
 }
 
-/** kafkajs folds headers into an object (repeated keys become arrays); Spark wants a list. */
+/**
+ * kafkajs folds headers into an object (repeated keys become arrays); Spark wants a list. Records
+ * decoded by kafkajs (old message formats only) list a repeated key's values together, so there the
+ * order across keys can differ from the record's; the raw path above keeps it.
+ */
 export function listHeaders(h: InternalMessage['headers'] | undefined): KafkaHeader[] {
   let any = false;
   for (const _ in h) {

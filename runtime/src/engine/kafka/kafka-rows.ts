@@ -7,9 +7,9 @@
 import type { Row } from '../compile.js';
 import type { KafkaRecord } from './partition-reader.js';
 
-/** The row of one record; `includeHeaders` adds the headers column (null when a record has none). */
+/** The row of one record; `includeHeaders` adds the headers column (null when a record has none, as in Spark). */
 export function kafkaRow(r: KafkaRecord, includeHeaders: boolean): Row {
   const row: Row = [r.key, r.value, r.topic, r.partition, r.offset, r.timestamp * 1000, r.timestampType];
-  if (includeHeaders) row.push(r.headers ? r.headers.map((h) => [h.key, h.value]) : null);
+  if (includeHeaders) row.push(r.headers && r.headers.length > 0 ? r.headers.map((h) => [h.key, h.value]) : null);
   return row;
 }
