@@ -32,6 +32,7 @@ import {
   encodeOffsetCommitResponse,
   encodeOffsetFetchResponse,
 } from './protocol/offset-apis.js';
+import { decodeInitProducerIdRequest, encodeInitProducerIdResponse } from './protocol/init-producer-id.js';
 import { decodeProduceRequest, encodeProduceResponse, type ProducePartitionResponse } from './protocol/produce.js';
 import type { Reader } from './protocol/reader.js';
 import {
@@ -45,7 +46,9 @@ import { Writer } from './protocol/writer.js';
 import { FetchWaiters, partitionKey } from './fetch-waiters.js';
 import type { GroupCoordinator } from './group/group-coordinator.js';
 import { isValidTopicName, type LogStore, type Topic } from './log/log-store.js';
+import { lastSequenceOf } from './log/producer-state.js';
 import { batchCodec, readBatchHeader, validateProducedBatch } from './log/record-batch.js';
+import type { ProducerIdAllocator } from './producer/producer-ids.js';
 
 /** True when any batch in a run of whole batches is zstd-compressed (codec 4). */
 function containsZstd(records: Buffer): boolean {
@@ -94,6 +97,7 @@ export class Handlers {
     private readonly store: LogStore,
     private readonly coordinator: GroupCoordinator,
     private readonly config: HandlerConfig,
+    private readonly producerIds: ProducerIdAllocator,
   ) {
     this.table = new Map<number, Handler>([
       [ApiKey.ApiVersions, (_r, c) => this.apiVersions(c.header.apiVersion, ErrorCode.NONE)],
@@ -112,6 +116,7 @@ export class Handlers {
       [ApiKey.OffsetFetch, (r, c) => this.offsetFetch(r, c.header.apiVersion)],
       [ApiKey.DescribeGroups, (r, c) => this.describeGroups(r, c.header.apiVersion)],
       [ApiKey.ListGroups, (_r, c) => this.listGroups(c.header.apiVersion)],
+      [ApiKey.InitProducerId, (r, c) => this.initProducerId(r, c.header.apiVersion)],
     ]);
   }
 
@@ -189,6 +194,15 @@ export class Handlers {
         if (!p.records) return fail(ErrorCode.CORRUPT_MESSAGE);
         const check = validateProducedBatch(p.records, this.config.maxMessageBytes);
         if (!check.ok) return fail(check.error);
+        const h = check.header;
+        // Transactions are not implemented: InitProducerId refuses transactional ids, so no client
+        // holds a producer id it may write transactional batches with.
+        if (h.attributes & 0x10) return fail(ErrorCode.INVALID_TXN_STATE);
+        if (h.producerId >= 0) {
+          const seq = log.producerState(`${t.name}-${p.index}`).check(h.producerId, h.producerEpoch, h.baseSequence, lastSequenceOf(h.baseSequence, h.lastOffsetDelta), log.logEndOffset);
+          if (seq.kind === 'error') return fail(seq.errorCode);
+          if (seq.kind === 'duplicate') return { index: p.index, errorCode: ErrorCode.NONE, baseOffset: seq.firstOffset, logStartOffset: log.logStartOffset };
+        }
         // The frame is this request's own buffer, so the offset is rewritten in place; the
         // in-memory log keeps its own copy.
         const baseOffset = log.append(p.records);
@@ -412,6 +426,21 @@ export class Handlers {
     const req = decodeDescribeGroupsRequest(r, version);
     const w = new Writer();
     encodeDescribeGroupsResponse(w, version, this.coordinator.describe(req.groups));
+    return w.toBuffer();
+  }
+
+  /**
+   * A new producer id with epoch 0 for an idempotent producer. Transactional ids are refused with
+   * INVALID_REQUEST: this broker has no transaction coordinator.
+   */
+  private initProducerId(r: Reader, version: number): Buffer {
+    const req = decodeInitProducerIdRequest(r, version);
+    const w = new Writer();
+    if (req.transactionalId !== null) {
+      encodeInitProducerIdResponse(w, version, { errorCode: ErrorCode.INVALID_REQUEST, producerId: -1, producerEpoch: -1 });
+    } else {
+      encodeInitProducerIdResponse(w, version, { errorCode: ErrorCode.NONE, producerId: this.producerIds.next(), producerEpoch: 0 });
+    }
     return w.toBuffer();
   }
 

@@ -12,6 +12,7 @@ import { DEFAULT_COORDINATOR_CONFIG, GroupCoordinator, type CoordinatorConfig } 
 import { OffsetStore } from './group/offset-store.js';
 import { Handlers } from './handlers.js';
 import { FileLogStore, type LogStore } from './log/log-store.js';
+import { ProducerIdAllocator } from './producer/producer-ids.js';
 import { createBrokerServer, type ServerHooks } from './server.js';
 
 export { FileLogStore, isValidTopicName, type LogStore, type Topic } from './log/log-store.js';
@@ -82,7 +83,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     defaultPartitions: options.defaultPartitions ?? 1,
     maxMessageBytes: options.maxMessageBytes ?? 1_048_588,
   };
-  const handlers = new Handlers(store, coordinator, config);
+  const handlers = new Handlers(store, coordinator, config, new ProducerIdAllocator(options.dataDir));
   const { server, sockets } = createBrokerServer(handlers, options.hooks);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -14,6 +14,7 @@ import { decodeApiVersionsRequest, encodeApiVersionsResponse } from '../../../ru
 import { API_VERSIONS } from '../../../runtime/src/broker/protocol/api-keys.js';
 import { decodeFetchRequest, encodeFetchResponse } from '../../../runtime/src/broker/protocol/fetch.js';
 import * as G from '../../../runtime/src/broker/protocol/group-apis.js';
+import { decodeInitProducerIdRequest, encodeInitProducerIdResponse } from '../../../runtime/src/broker/protocol/init-producer-id.js';
 import { decodeRequestHeader } from '../../../runtime/src/broker/protocol/header.js';
 import { decodeListOffsetsRequest, encodeListOffsetsResponse } from '../../../runtime/src/broker/protocol/list-offsets.js';
 import { decodeMetadataRequest, encodeMetadataResponse } from '../../../runtime/src/broker/protocol/metadata.js';
@@ -95,6 +96,16 @@ describe('wire golden bytes against kafkajs 2.2.4', () => {
     const res = body((w) => encodeApiVersionsResponse(w, 3, { errorCode: 0, apiKeys: API_VERSIONS.slice(0, 1), throttleTimeMs: 0 }));
     // error 0, compact array of 1 (varint 2), Produce 0..7 + empty tags, throttle 0, empty tags
     expect(res.toString('hex')).toBe('00000200000000000700' + '00000000' + '00');
+  });
+
+  it('InitProducerId v1: an idempotent producer (no transactional id) gets an id and epoch', async () => {
+    const r = await request('initProducerId.v1', 'InitProducerId', 1, { transactionalId: null, transactionTimeout: 60000 });
+    expect(decodeInitProducerIdRequest(r, 1)).toEqual({ transactionalId: null, transactionTimeoutMs: 60000 });
+    expect(r.remaining).toBe(0);
+    const res = body((w) => encodeInitProducerIdResponse(w, 1, { errorCode: 0, producerId: 4000, producerEpoch: 0 }));
+    pin('initProducerId.v1.response', res);
+    const d = await kafkajsDecodeResponse('InitProducerId', 1, res);
+    expect([d.errorCode, String(d.producerId), d.producerEpoch]).toEqual([0, '4000', 0]);
   });
 
   it('Metadata v6', async () => {

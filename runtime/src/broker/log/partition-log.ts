@@ -32,6 +32,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { lastSequenceOf, ProducerStateTable } from './producer-state.js';
 import {
   assignBaseOffset,
   BATCH_HEADER_SIZE,
@@ -39,6 +40,7 @@ import {
   batchCrcValid,
   decodeRecords,
   readBatchHeader,
+  type BatchHeader,
 } from './record-batch.js';
 
 /** Retention and segment settings of a topic. */
@@ -133,6 +135,7 @@ export class PartitionLog {
   private startOffset = 0;
   /** Bytes dropped from the tail during recovery (0 after a clean shutdown). */
   truncatedBytes = 0;
+  private producerTable: ProducerStateTable | undefined;
 
   private constructor(
     readonly dir: string | undefined,
@@ -289,7 +292,47 @@ export class PartitionLog {
     seg.size += h.size;
     seg.maxTimestamp = Math.max(seg.maxTimestamp, h.maxTimestamp);
     this.endOffset = baseOffset + h.lastOffsetDelta + 1;
+    if (this.producerTable && h.producerId >= 0) this.rememberProducerBatch(this.producerTable, h, baseOffset);
     return baseOffset;
+  }
+
+  /**
+   * The idempotent-producer state of this partition (see producer-state.ts), rebuilt from the batch
+   * headers on first use; `partitionName` (`topic-0`) is used in its error messages.
+   */
+  producerState(partitionName: string): ProducerStateTable {
+    if (!this.producerTable) {
+      const table = new ProducerStateTable(partitionName);
+      for (let i = 0; i < this.entries.length; i++) {
+        const h = this.headerAt(i);
+        if (h && h.producerId >= 0) this.rememberProducerBatch(table, h, this.entries[i].baseOffset);
+      }
+      this.producerTable = table;
+    }
+    return this.producerTable;
+  }
+
+  private rememberProducerBatch(table: ProducerStateTable, h: BatchHeader, baseOffset: number): void {
+    table.update(h.producerId, h.producerEpoch, {
+      firstSeq: h.baseSequence,
+      lastSeq: lastSequenceOf(h.baseSequence, h.lastOffsetDelta),
+      firstOffset: baseOffset,
+      lastOffset: baseOffset + h.lastOffsetDelta,
+    });
+  }
+
+  /** The header of the i-th batch, read without its records. */
+  private headerAt(i: number): BatchHeader | undefined {
+    const e = this.entries[i];
+    if (e.bytes) return readBatchHeader(e.bytes, 0);
+    const seg = e.segment;
+    const fd = seg.fd ?? openSync(seg.path!, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
+      return readSync(fd, buf, 0, BATCH_HEADER_SIZE, e.position) === BATCH_HEADER_SIZE ? readBatchHeader(buf, 0) : undefined;
+    } finally {
+      if (seg.fd === undefined) closeSync(fd);
+    }
   }
 
   /** Index of the batch containing `offset` (or the first batch after it). */

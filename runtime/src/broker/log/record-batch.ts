@@ -31,6 +31,7 @@ export interface BatchHeader {
   readonly baseTimestamp: number;
   readonly maxTimestamp: number;
   readonly producerId: number;
+  readonly producerEpoch: number;
   readonly baseSequence: number;
   readonly recordsCount: number;
 }
@@ -53,6 +54,7 @@ export function readBatchHeader(buf: Buffer, pos = 0): BatchHeader | undefined {
     baseTimestamp: Number(buf.readBigInt64BE(pos + 27)),
     maxTimestamp: Number(buf.readBigInt64BE(pos + 35)),
     producerId: Number(buf.readBigInt64BE(pos + 43)),
+    producerEpoch: buf.readInt16BE(pos + 51),
     baseSequence: buf.readInt32BE(pos + 53),
     recordsCount: buf.readInt32BE(pos + 57),
   };
@@ -87,8 +89,8 @@ export function validateProducedBatch(records: Buffer, maxMessageBytes: number):
     return fail(ErrorCode.INVALID_RECORD, 'record count does not match lastOffsetDelta');
   }
   if (h.attributes & 0x20) return fail(ErrorCode.INVALID_RECORD, 'control batch sent by a client');
-  if (h.producerId >= 0 && h.baseSequence < 0) {
-    return fail(ErrorCode.INVALID_RECORD, 'idempotent batch without a base sequence');
+  if (h.producerId >= 0 && (h.baseSequence < 0 || h.producerEpoch < 0)) {
+    return fail(ErrorCode.INVALID_RECORD, 'idempotent batch without a base sequence or producer epoch');
   }
   return { ok: true, header: h };
 }

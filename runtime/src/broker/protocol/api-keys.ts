@@ -24,6 +24,7 @@ export const ApiKey = {
   ApiVersions: 18,
   CreateTopics: 19,
   DeleteTopics: 20,
+  InitProducerId: 22,
 } as const;
 
 /** One advertised API: the range sent in ApiVersions and the range actually parsed. */
@@ -53,6 +54,7 @@ export const API_VERSIONS: readonly ApiVersionRange[] = [
   { apiKey: ApiKey.ApiVersions, minVersion: 0, maxVersion: 3, implementedMin: 0 },
   { apiKey: ApiKey.CreateTopics, minVersion: 0, maxVersion: 4, implementedMin: 0 },
   { apiKey: ApiKey.DeleteTopics, minVersion: 0, maxVersion: 3, implementedMin: 0 },
+  { apiKey: ApiKey.InitProducerId, minVersion: 0, maxVersion: 1, implementedMin: 0 },
 ];
 
 /** The advertised range for a key, or undefined when the key is not supported at all. */
