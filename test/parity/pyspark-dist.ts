@@ -146,3 +146,16 @@ export async function fetchPySpark(): Promise<PySparkFetchResult> {
   writeFileSync(join(home, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   return done('fetched');
 }
+
+/**
+ * The classpath of Spark's own Kafka client (kafka-clients from the connector jars, with the
+ * logging and compression jars PySpark ships), for running the Java producer Spark uses on its own.
+ */
+export function javaKafkaClientClasspath(): string[] {
+  const site = join(pysparkHome(), 'venv', 'lib');
+  const python = readdirSync(site).find((d) => d.startsWith('python'));
+  if (!python) throw new Error(`no python directory in ${site}; delete ${pysparkHome()} and run \`npm run services:fetch\``);
+  const bundled = join(site, python, 'site-packages', 'pyspark', 'jars');
+  const extra = readdirSync(bundled).filter((n) => /^(slf4j-api|lz4-java|snappy-java|zstd-jni)-/.test(n)).map((n) => join(bundled, n));
+  return [...connectorJars().filter((j) => /kafka-clients-/.test(j)), ...extra];
+}

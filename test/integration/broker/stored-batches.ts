@@ -12,6 +12,9 @@ export interface StoredBatch {
   codec: number;
   recordsCount: number;
   baseOffset: number;
+  /** -1 unless an idempotent producer wrote it. */
+  producerId: number;
+  baseSequence: number;
 }
 
 /** Every stored batch of partition 0 of `topic`, from offset 0. */
@@ -38,7 +41,7 @@ export async function storedBatches(bootstrap: string, topic: string): Promise<S
   const out: StoredBatch[] = [];
   for (let pos = 0; pos < records.length; ) {
     const h = readBatchHeader(records, pos)!;
-    out.push({ codec: h.attributes & 7, recordsCount: h.recordsCount, baseOffset: h.baseOffset });
+    out.push({ codec: h.attributes & 7, recordsCount: h.recordsCount, baseOffset: h.baseOffset, producerId: h.producerId, baseSequence: h.baseSequence });
     pos += h.size;
   }
   return out;
