@@ -30,5 +30,10 @@ export {
   ActorSystem, Materializer, Source, Flow, Sink, RunnableGraph, Keep, NotUsed, Done, OverflowStrategy, ThrottleMode,
   Supervision, ActorAttributes, Attributes, QueueOfferResult, BufferOverflowException, RateExceededException,
   NoSuchElementException, AbruptTerminationException, StreamDetachedException,
+  Consumer, ConsumerSettings, Subscriptions, StringDeserializer, ByteArrayDeserializer, Committer, CommitterSettings,
+  Slick, SlickSession, sql, sqlu,
 } from './engine/flow/index.js';
-export type { SourceQueueWithComplete, Cancellable, FlowDuration, AsyncResult, Decider, Directive } from './engine/flow/index.js';
+export type {
+  SourceQueueWithComplete, Cancellable, FlowDuration, AsyncResult, Decider, Directive, CommittableMessage, CommittableOffset,
+  Control, DrainingControl, Committable, Deserializer, SqlAction,
+} from './engine/flow/index.js';

@@ -8,7 +8,9 @@
  *   consumer  kafkajs pushes messages into a buffer that `poll()` drains; positions advance as records
  *             are handed out and are committed only by `commit()` (kafka-python's auto-commit is done by
  *             the KafkaConsumer class after each poll); without `group_id` a private group is used and
- *             nothing is committed
+ *             nothing is committed. The buffer is bounded: above `maxBuffered` records the consumer
+ *             pauses fetching (heartbeats go on), and resumes once polls have taken it below half, so a
+ *             slow reader slows the reading instead of filling memory
  */
 import { randomBytes } from 'node:crypto';
 import { Kafka, Partitioners, logLevel, type Consumer, type Producer } from 'kafkajs';
@@ -23,6 +25,8 @@ export interface LearnerClientOptions {
   now?: () => number;
   /** Longest wait for the group's first assignment before a poll's own timeout starts (default 30 s). */
   joinTimeoutMs?: number;
+  /** Records a consumer holds before it pauses fetching (default: twice `max_poll_records`, at least 1000). */
+  maxBuffered?: number;
 }
 
 const toBuffer = (b: Uint8Array | null): Buffer | null => (b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
@@ -34,7 +38,7 @@ export function kafkajsClientFactory(connection: KafkaConnection, options: Learn
   const now = options.now ?? (() => Date.now());
   return {
     producer: (config) => new KafkajsProducer(kafka, prefix, config, now),
-    consumer: (config) => new KafkajsConsumer(kafka, prefix, config, options.joinTimeoutMs ?? 30_000),
+    consumer: (config) => new KafkajsConsumer(kafka, prefix, config, options.joinTimeoutMs ?? 30_000, options.maxBuffered ?? Math.max(1000, 2 * (config.max_poll_records ?? 500))),
   };
 }
 
@@ -92,6 +96,8 @@ class KafkajsConsumer implements ConsumerBackend {
   private readonly buffer: RawRecord[] = [];
   private readonly positions = new Map<string, number>();
   private assigned: string[] = [];
+  private topics: string[] = [];
+  private paused = false;
   private started: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private joined!: () => void;
@@ -100,7 +106,13 @@ class KafkajsConsumer implements ConsumerBackend {
     this.joined = resolve;
   });
 
-  constructor(private readonly kafka: Kafka, private readonly prefix: string, private readonly config: ConsumerConfig, private readonly joinTimeoutMs: number) {
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly prefix: string,
+    private readonly config: ConsumerConfig,
+    private readonly joinTimeoutMs: number,
+    private readonly maxBuffered: number,
+  ) {
     this.groupId = config.group_id ?? null;
     // Short fetch waits: a learner's poll or close should not sit out kafkajs's default 5 s long poll.
     this.consumer = kafka.consumer({ groupId: this.groupId ?? `streamlab-nogroup-${randomBytes(6).toString('hex')}`, allowAutoTopicCreation: true, maxWaitTimeInMs: 250 });
@@ -115,6 +127,7 @@ class KafkajsConsumer implements ConsumerBackend {
 
   subscribe(topics: readonly string[]): void {
     const fromBeginning = this.config.auto_offset_reset === 'earliest';
+    this.topics = topics.map((t) => this.prefix + t);
     this.started = (async () => {
       await this.consumer.connect();
       await this.consumer.subscribe({ topics: topics.map((t) => this.prefix + t), fromBeginning });
@@ -130,6 +143,10 @@ class KafkajsConsumer implements ConsumerBackend {
             value: message.value ? new Uint8Array(message.value) : null,
             headers: Object.entries(message.headers ?? {}).map(([k, v]) => [k, v === undefined ? null : new Uint8Array(Buffer.isBuffer(v) ? v : Buffer.from(String(v)))]),
           });
+          if (!this.paused && this.buffer.length >= this.maxBuffered) {
+            this.paused = true;
+            this.consumer.pause(this.topics.map((topic) => ({ topic })));
+          }
           this.wake?.();
         },
       });
@@ -137,9 +154,23 @@ class KafkajsConsumer implements ConsumerBackend {
     this.started.catch(() => undefined);
   }
 
+  /** Records fetched and not yet handed out. */
+  get bufferedRecords(): number {
+    return this.buffer.length;
+  }
+
+  /** Whether fetching is paused because the buffer is full (kafkajs's own view of it). */
+  get isPaused(): boolean {
+    return this.consumer.paused().length > 0;
+  }
+
   private take(max: number): RawRecord[] {
     const out = this.buffer.splice(0, max);
     for (const r of out) this.positions.set(`${r.topic}:${r.partition}`, r.offset + 1);
+    if (this.paused && this.buffer.length <= this.maxBuffered / 2) {
+      this.paused = false;
+      this.consumer.resume(this.topics.map((topic) => ({ topic })));
+    }
     return out;
   }
 

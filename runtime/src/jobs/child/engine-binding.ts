@@ -13,7 +13,9 @@
  *                               it counts as active until stopped
  *   a query failing:            report its exception (whose cause is the learner's error, with its stack)
  *   each flow (ActorSystem):     defaults to the run's clock and output; a running stream counts as active;
- *                               a stream that fails is reported like a failing query
+ *                               a stream that fails is reported like a failing query; Consumer sources read
+ *                               the runtime's Kafka (the learner clients' factory), SlickSession writes to
+ *                               its PostgreSQL
  */
 import type { Clock } from '../../engine/clock.js';
 import { toRowObject } from '../../engine/rows.js';
@@ -26,6 +28,8 @@ import type { StreamingContextOptions } from '../../engine/dstream/streaming-con
 import { setKafkaClientFactory } from '../../engine/kafka-client/client-factory.js';
 import * as streamlab from '../../streamlab.js';
 import { addStreamListener, setFlowHost, type ActorSystem } from '../../engine/flow/actor-system.js';
+import { setSqlExecutorFactory } from '../../engine/flow/slick/sql-executor.js';
+import { pgSqlExecutorFactory } from '../../connectors/postgres/flow-sql.js';
 
 /** A finished batch as the job reports it (the output rows not yet capped). */
 export type BatchReport = DistributiveOmit<ChildBatch, 'type'>;
@@ -121,6 +125,8 @@ export function bindEngine(options: BindOptions): EngineBinding {
     },
   });
   setFlowHost({ clock: options.clock, output: printed });
+  // SlickSession statements run on the runtime's PostgreSQL.
+  if (options.services.pg) setSqlExecutorFactory(pgSqlExecutorFactory(options.services.pg));
   const flowSystems = new Set<ActorSystem>();
   addStreamListener({
     onStreamStarted: (system) => void flowSystems.add(system),
