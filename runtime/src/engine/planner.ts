@@ -10,7 +10,9 @@
 import { compileAggregate, type AggregateFn } from './aggregates.js';
 import { castTo, compile, resolveColumn, type Compiled, type EvalContext, type Row } from './compile.js';
 import { AnalysisException } from './errors.js';
-import { AGGREGATE_FUNCTIONS, colRef, exprName, exprSql, node, projectionName, transformExpr, type Expr } from './expr.js';
+import { exprName, exprSql, projectionName } from './expr-names.js';
+import { colRef, node, transformExpr, type Expr } from './expr.js';
+import { functionRegistry } from './functions/registry.js';
 import { AggregateExec, type CompactWindowKey, type EventTimeKey } from './physical/aggregate.js';
 import { DeduplicateExec } from './physical/deduplicate.js';
 import { FilterExec } from './physical/filter.js';
@@ -226,7 +228,7 @@ class Planner {
    */
   private expandStarArguments(schema: StructType, e: Expr): Expr {
     return transformExpr(e, (x) => {
-      if (x.kind !== 'call' || AGGREGATE_FUNCTIONS.has(x.name) || !x.args.some((a) => a.kind === 'star')) return x;
+      if (x.kind !== 'call' || functionRegistry.isAggregate(x.name) || !x.args.some((a) => a.kind === 'star')) return x;
       return node({ ...x, args: x.args.flatMap((a) => (a.kind === 'star' ? this.starColumns(schema, a) : [a])) });
     });
   }
@@ -342,7 +344,7 @@ class Planner {
     const outExprs = aggregates.map((a) => {
       const { expr, alias } = stripAlias(a);
       const lifted = transformExpr(expr, (x) => {
-        if (x.kind === 'call' && AGGREGATE_FUNCTIONS.has(x.name)) {
+        if (x.kind === 'call' && functionRegistry.isAggregate(x.name)) {
           const fn = compileAggregate(x, input.schema, this.ctx);
           const slot = `__agg${aggFns.length}`;
           aggFns.push(fn);

@@ -4,6 +4,8 @@
  * expression the engine accepts has a faithful rendering.
  */
 import type { Expr } from '../engine/expr.js';
+import { paramAt } from '../engine/functions/function-spec.js';
+import { functionRegistry } from '../engine/functions/registry.js';
 import type { DataType } from '../engine/types.js';
 import { pyIdent, pyStr, type StubCollector } from './python-text.js';
 
@@ -71,20 +73,12 @@ export function sqlText(e: Expr): string {
   }
 }
 
-/** Functions whose PySpark form takes only Columns, so `F.name(c1, c2, ...)` is exact. */
-const COLUMN_FUNCTIONS = new Set([
-  'avg', 'sum', 'min', 'max', 'first', 'last', 'collect_list', 'collect_set', 'approx_count_distinct',
-  'to_json', 'struct', 'array', 'upper', 'lower', 'trim', 'length', 'abs', 'sqrt', 'floor', 'ceil',
-  'greatest', 'least', 'concat', 'coalesce', 'explode', 'explode_outer', 'size', 'year', 'month',
-  'dayofmonth', 'hour', 'minute', 'second', 'to_date', 'window_time', 'current_timestamp', 'current_date',
-  'timestamp_seconds', 'unix_micros', 'unix_millis', 'unix_seconds', 'hash', 'mean',
-]);
-
-/** Functions whose trailing arguments PySpark takes as plain Python values. */
-const LITERAL_TAIL_FUNCTIONS: Record<string, number> = {
-  round: 1, date_format: 1, concat_ws: 0, split: 1, substring: 1, regexp_replace: 1, regexp_extract: 1,
-  from_unixtime: 1, unix_timestamp: 1, to_timestamp: 1,
-};
+/** A numeric literal as Python writes it (`10.0` for a double), or undefined. */
+function numberLiteral(e: Expr): string | undefined {
+  if (e.kind !== 'lit' || typeof e.value !== 'number' || !Number.isFinite(e.value)) return undefined;
+  const double = e.type?.kind === 'atomic' && e.type.name === 'double';
+  return double && Number.isInteger(e.value) ? `${e.value}.0` : String(e.value);
+}
 
 function pyLiteral(e: Expr): string | undefined {
   if (e.kind !== 'lit' || e.type) return undefined;
@@ -205,16 +199,26 @@ function callCode(e: Extract<Expr, { kind: 'call' }>, ctx: ColumnContext): strin
     const opts = args[2] && args[2].kind === 'lit' && typeof args[2].value === 'string' ? `, ${pyDict(JSON.parse(args[2].value) as Record<string, string>)}` : '';
     return `F.from_json(${fnArg(args[0]!, ctx)}, ${pyStr(text)}${opts})`;
   }
-  if (COLUMN_FUNCTIONS.has(e.name) && args.every((a) => a.kind !== 'lit')) {
-    return `F.${e.name === 'mean' ? 'avg' : e.name}(${args.map((a) => fnArg(a, ctx)).join(', ')})`;
-  }
-  if (e.name in LITERAL_TAIL_FUNCTIONS) {
-    const cols = LITERAL_TAIL_FUNCTIONS[e.name]!;
-    const lits = args.slice(cols).map(pyLiteral);
-    if (lits.some((l) => l === undefined) || args.slice(0, cols).some((a) => a.kind === 'lit')) return sqlFallback;
-    // concat_ws(sep, *cols): the separator comes first.
-    if (e.name === 'concat_ws') return `F.concat_ws(${lits[0]}, ${args.slice(1).map((a) => fnArg(a, ctx)).join(', ')})`;
-    return `F.${e.name}(${[...args.slice(0, cols).map((a) => fnArg(a, ctx)), ...lits].join(', ')})`;
+  const spec = functionRegistry.lookup(e.name);
+  if (spec && spec.py !== null) {
+    const py = spec.pyAliases?.includes(e.name) ? e.name : spec.py ?? spec.name;
+    const parts: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const p = paramAt(spec, i);
+      const a = args[i]!;
+      if (!p || p.sqlOnly) return sqlFallback;
+      if (p.py === 'value') {
+        const lit = pyLiteral(a) ?? numberLiteral(a);
+        if (lit !== undefined) parts.push(lit);
+        else if (p.orColumn) parts.push(columnCode(a, ctx));
+        else return sqlFallback;
+      } else if (a.kind === 'lit') {
+        // A Python string would name a column: other literals go through F.lit, numbers as they are where PySpark takes them.
+        const n = p.ts === 'number' ? numberLiteral(a) : undefined;
+        parts.push(n ?? asColumn(a, ctx));
+      } else parts.push(fnArg(a, ctx));
+    }
+    return `F.${py}(${parts.join(', ')})`;
   }
   return sqlFallback;
 }

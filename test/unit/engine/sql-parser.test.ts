@@ -1,6 +1,6 @@
 /** The SQL expression parser: precedence, literals, names, and error positions. */
 import { describe, expect, it } from 'vitest';
-import { exprSql } from '../../../runtime/src/engine/expr.js';
+import { exprSql } from '../../../runtime/src/engine/expr-names.js';
 import { ParseException } from '../../../runtime/src/engine/errors.js';
 import { parseBareExpression, parseNamedExpression } from '../../../runtime/src/engine/sql-parser.js';
 

@@ -4,7 +4,8 @@
  */
 import type { Row } from '../compile.js';
 import { AnalysisException, IllegalArgumentException } from '../errors.js';
-import { colRef, exprName, exprSql, node, type Expr } from '../expr.js';
+import { exprName, exprSql } from '../expr-names.js';
+import { colRef, node, type Expr } from '../expr.js';
 import type { JoinType } from '../physical/join.js';
 import { explainTree, type BatchContext } from '../physical/operator.js';
 import { isStreamingPlan, planNode, type LogicalPlan } from '../plan.js';

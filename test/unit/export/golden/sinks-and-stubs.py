@@ -71,7 +71,7 @@ report = (
     labelled(spark)
     .withWatermark("event_time", "10 minutes")
     .groupBy(F.window("event_time", "5 minutes", "1 minute"), "device")
-    .agg(F.max("reading").alias("peak"), F.countDistinct("label").alias("labels"), F.expr("round(avg(reading), 1)").alias("mean"))
+    .agg(F.max("reading").alias("peak"), F.countDistinct("label").alias("labels"), F.round(F.avg("reading"), 1).alias("mean"))
     .select(F.col("device").alias("key"), F.to_json(F.struct("window", "peak", "labels")).alias("value"))
     .writeStream
     .outputMode("update")
@@ -88,7 +88,7 @@ query2 = (
     labelled(spark)
     .withWatermark("event_time", "10 minutes")
     .groupBy(F.window("event_time", "5 minutes", "1 minute"), "device")
-    .agg(F.max("reading").alias("peak"), F.countDistinct("label").alias("labels"), F.expr("round(avg(reading), 1)").alias("mean"))
+    .agg(F.max("reading").alias("peak"), F.countDistinct("label").alias("labels"), F.round(F.avg("reading"), 1).alias("mean"))
     .writeStream
     .outputMode("append")
     .foreachBatch(write_query2_to_postgres)

@@ -1,0 +1,108 @@
+/**
+ * The names Spark gives expressions: generated column names (`prettyName` rules, with each
+ * function's own name and filled-in defaults from the function registry) and the SQL text of an
+ * expression as Spark prints it in those names and in error messages.
+ */
+import type { Expr } from './expr.js';
+import { functionRegistry } from './functions/registry.js';
+
+/**
+ * The output column name Spark gives an expression (`prettyName` rules): a column keeps its last name
+ * part, an alias its name, a function call `fn(args)`, a cast `CAST(x AS TYPE)`.
+ */
+export function exprName(e: Expr): string {
+  switch (e.kind) {
+    case 'col': return e.name.includes('.') && !e.name.startsWith('`') ? e.name.split('.').pop()! : e.name.replace(/^`|`$/g, '');
+    case 'star': return '*';
+    case 'lit': return e.value === null ? 'NULL' : typeof e.value === 'string' ? e.value : String(e.value);
+    case 'alias': return e.name;
+    case 'field': return e.name;
+    case 'cast': return `CAST(${exprSql(e.expr)} AS ${e.to.simpleString().toUpperCase()})`;
+    case 'call':
+      if (e.name === 'window' || e.name === 'session_window') return e.name;
+      return exprSql(e);
+    default: return exprSql(e);
+  }
+}
+
+/** A double as Java's `Double.toString` writes it (`10.0`, `1.0E20`), as Spark names double literals. */
+function javaDouble(v: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e7)) {
+    const [m, x] = v.toExponential().split('e');
+    return `${m.includes('.') ? m : `${m}.0`}E${Number(x)}`;
+  }
+  return Number.isInteger(v) ? `${v}.0` : String(v);
+}
+
+/**
+ * A call as Spark names it: the entry's own rule where it has one, else `name(args)` with the
+ * entry's pretty name and the defaults Spark fills in for arguments left out (`round(x, 0)`).
+ */
+function callSql(e: Extract<Expr, { kind: 'call' }>): string {
+  const args = e.args.map(exprSql);
+  const spec = functionRegistry.lookup(e.name);
+  const special = spec?.columnName?.(args, e);
+  if (special !== undefined) return special;
+  if (spec) {
+    for (let i = args.length; i < spec.params.length; i++) {
+      const d = spec.params[i].nameDefault;
+      if (d === undefined) break;
+      args.push(d);
+    }
+  }
+  const pretty = typeof spec?.prettyName === 'string' ? spec.prettyName : spec?.prettyName?.[e.name];
+  return `${pretty ?? e.name}(${e.distinct ? 'DISTINCT ' : ''}${args.join(', ')})`;
+}
+
+/**
+ * The name of a column in `select`/`selectExpr`: as `exprName`, except that a top-level cast of a
+ * column or alias (through further casts) keeps that name, as Spark's `Column.named` does
+ * (`CAST(value AS STRING)` is called `value`). A nested field (`r.x`) keeps `CAST(r.x AS INT)`.
+ */
+export function projectionName(e: Expr): string {
+  if (e.kind === 'cast') {
+    let inner: Expr = e.expr;
+    while (inner.kind === 'cast') inner = inner.expr;
+    if (inner.kind === 'alias') return inner.name;
+    if (inner.kind === 'col' && (inner.name.startsWith('`') || !inner.name.includes('.'))) return exprName(inner);
+  }
+  return exprName(e);
+}
+
+/** SQL text for an expression, as Spark prints it in generated column names. */
+export function exprSql(e: Expr): string {
+  switch (e.kind) {
+    case 'col': return e.name;
+    case 'star': return e.qualifier ? `${e.qualifier}.*` : '*';
+    case 'lit':
+      if (e.value === null) return 'NULL';
+      if (typeof e.value === 'string') return e.value;
+      if (typeof e.value === 'boolean') return e.value ? 'true' : 'false';
+      if (typeof e.value === 'number' && e.type?.kind === 'atomic' && e.type.name === 'double') return javaDouble(e.value);
+      return String(e.value);
+    case 'call': return callSql(e);
+    case 'udf': return `${e.name}(${e.args.map(exprSql).join(', ')})`;
+    case 'binary': {
+      const op = e.op === 'and' ? 'AND' : e.op === 'or' ? 'OR' : e.op;
+      return `(${exprSql(e.left)} ${op} ${exprSql(e.right)})`;
+    }
+    case 'not': return `(NOT ${exprSql(e.expr)})`;
+    case 'neg': return `(- ${exprSql(e.expr)})`;
+    case 'cast': return `CAST(${exprSql(e.expr)} AS ${e.to.simpleString().toUpperCase()})`;
+    case 'alias': return exprSql(e.expr);
+    case 'field': return `${exprSql(e.expr)}.${e.name}`;
+    case 'index': return `${exprSql(e.expr)}[${exprSql(e.index)}]`;
+    case 'case': return `CASE ${e.branches.map(([c, v]) => `WHEN ${exprSql(c)} THEN ${exprSql(v)}`).join(' ')}${e.otherwise ? ` ELSE ${exprSql(e.otherwise)}` : ''} END`;
+    case 'isnull': return `(${exprSql(e.expr)} IS ${e.negated ? 'NOT ' : ''}NULL)`;
+    case 'in': return `(${exprSql(e.expr)} ${e.negated ? 'NOT ' : ''}IN (${e.list.map(exprSql).join(', ')}))`;
+    case 'like': return `${exprSql(e.expr)} ${e.negated ? 'NOT ' : ''}LIKE ${exprSql(e.pattern)}`;
+    case 'between': {
+      // Spark 3.5 rewrites BETWEEN before naming the column.
+      const range = `((${exprSql(e.expr)} >= ${exprSql(e.low)}) AND (${exprSql(e.expr)} <= ${exprSql(e.high)}))`;
+      return e.negated ? `(NOT ${range})` : range;
+    }
+    case 'sort': return `${exprSql(e.expr)} ${e.desc ? 'DESC' : 'ASC'} NULLS ${e.nullsFirst ? 'FIRST' : 'LAST'}`;
+  }
+}

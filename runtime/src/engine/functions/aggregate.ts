@@ -1,0 +1,193 @@
+/**
+ * Aggregate functions as buffer operations: create / update (one input row) / merge (two partial
+ * buffers, used when session windows merge) / evaluate. Buffers are JSON-friendly plain values so
+ * the state store can snapshot them; `update` returns the (possibly new) buffer and may mutate
+ * arrays it owns (callers copy buffers loaded from committed state first).
+ */
+import { AnalysisException } from '../errors.js';
+import { ArrayType, DOUBLE, LONG, isIntegral } from '../types.js';
+import { compareValues, encodeKey } from '../values.js';
+import { col, cols, defineFunction, val, type AggregateContext, type AggregateFn, type FunctionSpec } from './function-spec.js';
+
+/** The distinct-value buffer shared by `count(DISTINCT …)` and `approx_count_distinct`. */
+function distinctCount(name: string, fs: readonly ((row: unknown[]) => unknown)[]): AggregateFn {
+  return {
+    name, type: LONG, create: () => [],
+    update: (b, row) => {
+      const vals = fs.map((f) => f(row));
+      if (vals.some((v) => v === null)) return b;
+      const k = encodeKey(vals);
+      const arr = b as string[];
+      if (!arr.includes(k)) arr.push(k);
+      return arr;
+    },
+    merge: (a, b) => [...new Set([...(a as string[]), ...(b as string[])])],
+    evaluate: (b) => (b as string[]).length,
+  };
+}
+
+function count(c: AggregateContext): AggregateFn {
+  const name = c.name;
+  const isStar = c.args.length === 0 || c.args[0].kind === 'star';
+  if (isStar || (c.args.length === 1 && c.args[0].kind === 'lit' && c.args[0].value !== null && !c.distinct)) {
+    return { name, type: LONG, create: () => 0, update: (b) => (b as number) + 1, merge: (a, b) => (a as number) + (b as number), evaluate: (b) => b };
+  }
+  const fs = c.args.map((_, i) => c.raw(i).eval);
+  if (c.distinct) return distinctCount(name, fs);
+  return {
+    name, type: LONG, create: () => 0,
+    update: (b, row) => {
+      for (const f of fs) if (f(row) === null) return b;
+      return (b as number) + 1;
+    },
+    merge: (a, b) => (a as number) + (b as number), evaluate: (b) => b,
+  };
+}
+
+function sum(c: AggregateContext): AggregateFn {
+  const a = c.arg(0);
+  const f = a.eval;
+  return {
+    name: c.name, type: isIntegral(a.type) ? LONG : DOUBLE, create: () => null,
+    update: (b, row) => {
+      const v = f(row);
+      if (v === null) return b;
+      return b === null ? (v as number) : (b as number) + (v as number);
+    },
+    merge: (x, y) => (x === null ? y : y === null ? x : (x as number) + (y as number)),
+    evaluate: (b) => b,
+  };
+}
+
+function avg(c: AggregateContext): AggregateFn {
+  const f = c.arg(0).eval;
+  return {
+    name: c.name, type: DOUBLE, create: () => [0, 0],
+    update: (b, row) => {
+      const v = f(row);
+      if (v === null) return b;
+      const a = b as number[];
+      a[0] += v as number;
+      a[1] += 1;
+      return a;
+    },
+    merge: (x, y) => [(x as number[])[0] + (y as number[])[0], (x as number[])[1] + (y as number[])[1]],
+    evaluate: (b) => ((b as number[])[1] === 0 ? null : (b as number[])[0] / (b as number[])[1]),
+  };
+}
+
+function extreme(sign: 1 | -1) {
+  return (c: AggregateContext): AggregateFn => {
+    const a = c.arg(0);
+    const f = a.eval;
+    const better = (x: unknown, y: unknown): unknown => (x === null ? y : y === null ? x : sign * compareValues(y, x) > 0 ? y : x);
+    return { name: c.name, type: a.type, create: () => null, update: (b, row) => better(b, f(row)), merge: better, evaluate: (b) => b };
+  };
+}
+
+function firstOrLast(first: boolean) {
+  return (c: AggregateContext): AggregateFn => {
+    const a = c.arg(0);
+    const f = a.eval;
+    const ignoreNulls = c.has(1) && c.literal(1) === true;
+    // Buffer: [value, seen]; `seen` distinguishes "no row yet" from a NULL value.
+    if (first) {
+      return {
+        name: c.name, type: a.type, create: () => [null, false],
+        update: (b, row) => {
+          const s = b as [unknown, boolean];
+          if (s[1]) return s;
+          const v = f(row);
+          if (v === null && ignoreNulls) return s;
+          return [v, true];
+        },
+        merge: (x, y) => ((x as [unknown, boolean])[1] ? x : y),
+        evaluate: (b) => (b as [unknown, boolean])[0],
+      };
+    }
+    return {
+      name: c.name, type: a.type, create: () => [null, false],
+      update: (b, row) => {
+        const v = f(row);
+        if (v === null && ignoreNulls) return b;
+        return [v, true];
+      },
+      merge: (x, y) => ((y as [unknown, boolean])[1] ? y : x),
+      evaluate: (b) => (b as [unknown, boolean])[0],
+    };
+  };
+}
+
+function collect(set: boolean) {
+  return (c: AggregateContext): AggregateFn => {
+    const a = c.arg(0);
+    const f = a.eval;
+    return {
+      name: c.name, type: new ArrayType(a.type, false), create: () => [],
+      update: (b, row) => {
+        const v = f(row);
+        if (v === null) return b;
+        const xs = b as unknown[];
+        if (!set || !xs.some((x) => compareValues(x, v) === 0)) xs.push(v);
+        return xs;
+      },
+      merge: (x, y) => {
+        const out = [...(x as unknown[])];
+        for (const v of y as unknown[]) if (!set || !out.some((z) => compareValues(z, v) === 0)) out.push(v);
+        return out;
+      },
+      evaluate: (b) => [...(b as unknown[])],
+    };
+  };
+}
+
+/** `*` is only an argument of `count`. */
+function noStar(f: (c: AggregateContext) => AggregateFn) {
+  return (c: AggregateContext): AggregateFn => {
+    if (c.args.length === 0 || c.args[0].kind === 'star') {
+      throw new AnalysisException(`[INVALID_USAGE_OF_STAR_OR_REGEX] Invalid usage of '*' in ${c.call.name}.`, { code: 'INVALID_USAGE_OF_STAR_OR_REGEX' });
+    }
+    return f(c);
+  };
+}
+
+export const aggregateFunctions: readonly FunctionSpec[] = [
+  defineFunction({
+    name: 'count', group: 'aggregate', kind: 'aggregate', params: [cols('col')], facade: 'manual',
+    doc: 'The number of rows (`count("*")`) or of rows where the columns are not NULL; `count(DISTINCT …)` counts distinct values.',
+    columnName: (args, call) => (call.args.length === 1 && (call.args[0].kind === 'star' || (call.args[0].kind === 'lit' && call.args[0].value === 1)) ? `count(${call.distinct ? 'DISTINCT ' : ''}1)` : undefined),
+    aggregate: count,
+  }),
+  defineFunction({
+    name: 'count_distinct', group: 'aggregate', kind: 'aggregate', params: [col('col'), cols('cols')], facade: 'manual', pyAliases: ['countDistinct'],
+    doc: 'The number of distinct values (rows with a NULL are not counted).',
+    aggregate: (c) => distinctCount(c.name, c.args.map((_, i) => c.raw(i).eval)),
+  }),
+  defineFunction({
+    name: 'sum', group: 'aggregate', kind: 'aggregate', params: [col('col', 'numeric-or-interval')], doc: 'The sum (bigint for integers, double otherwise).',
+    aggregate: noStar(sum),
+  }),
+  defineFunction({
+    name: 'avg', aliases: ['mean'], group: 'aggregate', kind: 'aggregate', params: [col('col', 'numeric-or-interval')], doc: 'The mean of the values that are not NULL.',
+    aggregate: noStar(avg),
+  }),
+  defineFunction({ name: 'min', group: 'aggregate', kind: 'aggregate', params: [col('col')], doc: 'The least value of the group.', aggregate: noStar(extreme(-1)) }),
+  defineFunction({ name: 'max', group: 'aggregate', kind: 'aggregate', params: [col('col')], doc: 'The greatest value of the group.', aggregate: noStar(extreme(1)) }),
+  defineFunction({
+    name: 'first', aliases: ['first_value', 'any_value'], group: 'aggregate', kind: 'aggregate',
+    params: [col('col'), val('ignorenulls', 'boolean', 'boolean', { optional: true, default: false })], facade: 'manual',
+    doc: 'The first value seen in the group (the first that is not NULL with `ignorenulls`).', aggregate: noStar(firstOrLast(true)),
+  }),
+  defineFunction({
+    name: 'last', aliases: ['last_value'], group: 'aggregate', kind: 'aggregate',
+    params: [col('col'), val('ignorenulls', 'boolean', 'boolean', { optional: true, default: false })], facade: 'manual',
+    doc: 'The last value seen in the group (the last that is not NULL with `ignorenulls`).', aggregate: noStar(firstOrLast(false)),
+  }),
+  defineFunction({ name: 'collect_list', group: 'aggregate', kind: 'aggregate', params: [col('col')], doc: 'The values of the group as an array (NULLs left out).', aggregate: noStar(collect(false)) }),
+  defineFunction({ name: 'collect_set', group: 'aggregate', kind: 'aggregate', params: [col('col')], doc: 'The distinct values of the group as an array (NULLs left out).', aggregate: noStar(collect(true)) }),
+  defineFunction({
+    name: 'approx_count_distinct', group: 'aggregate', kind: 'aggregate', params: [col('col'), val('rsd', 'number', 'double', { optional: true })],
+    doc: 'The number of distinct values (counted exactly here; Spark estimates it with HyperLogLog++).',
+    aggregate: noStar((c) => distinctCount(c.name, [c.raw(0).eval])),
+  }),
+];

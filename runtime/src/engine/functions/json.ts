@@ -1,0 +1,270 @@
+/**
+ * JSON functions (Spark's jsonExpressions): `from_json` with Spark 3.5's PERMISSIVE partial results
+ * and FAILFAST, `to_json`, and the conversions between JSON values and the engine's values.
+ */
+import { noteMalformed, type Compiled, type EvalContext } from '../compiled.js';
+import { formatWithPattern } from '../datetime-pattern.js';
+import { AnalysisException } from '../errors.js';
+import type { Expr } from '../expr.js';
+import { jsonBytesReader } from '../json-bytes.js';
+import { parseTimestamp } from '../time.js';
+import { BINARY, STRING, StructType, isTimestamp, parseDataType, sameType, type DataType } from '../types.js';
+import { fromUtf8, javaDouble, javaFloat, toSparkString } from '../values.js';
+import { col, defineFunction, val, type CallContext, type FunctionSpec } from './function-spec.js';
+
+const JSON_TS_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS";
+
+/** Set while converting one record when some part of it could not be read (Spark's BadRecordException). */
+export interface JsonConversionState {
+  bad: boolean;
+}
+
+/**
+ * Converts a parsed JSON value into the engine's representation for `type`, as Spark 3.5's
+ * JacksonParser does with partial results: a struct field that cannot be read becomes null and the
+ * rest of the struct is kept; an array or map with an unreadable element is unreadable as a whole;
+ * `undefined` means unreadable. `state.bad` records that something was dropped, so the record
+ * counts as malformed.
+ */
+export function fromJsonValue(v: unknown, type: DataType, state: JsonConversionState = { bad: false }): unknown {
+  return jsonConverter(type)(v, state);
+}
+
+type JsonConverter = (v: unknown, state: JsonConversionState) => unknown;
+
+/** Converters specialised per schema once: `from_json` converts every record with the same one. */
+const jsonConverters = new WeakMap<DataType, JsonConverter>();
+
+function jsonConverter(type: DataType): JsonConverter {
+  let c = jsonConverters.get(type);
+  if (!c) {
+    c = buildJsonConverter(type);
+    jsonConverters.set(type, c);
+  }
+  return c;
+}
+
+function buildJsonConverter(type: DataType): JsonConverter {
+  if (type.kind === 'struct') {
+    const names = type.fields.map((f) => f.name);
+    const lower = names.map((n) => n.toLowerCase());
+    const convs = type.fields.map((f) => jsonConverter(f.dataType));
+    const n = names.length;
+    return (v, state) => {
+      if (v === null || v === undefined) return null;
+      if (typeof v !== 'object' || Array.isArray(v)) return undefined;
+      const o = v as Record<string, unknown>;
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) {
+        const name = names[i];
+        // An exact key first; otherwise the first key equal ignoring case, as Spark matches fields.
+        const key = name in o ? name : Object.keys(o).find((k) => k.toLowerCase() === lower[i]);
+        const x = key === undefined ? null : convs[i](o[key], state);
+        if (x === undefined) {
+          state.bad = true;
+          out[i] = null;
+        } else out[i] = x;
+      }
+      return out;
+    };
+  }
+  if (type.kind === 'array') {
+    const el = jsonConverter(type.elementType);
+    return (v, state) => {
+      if (v === null || v === undefined) return null;
+      if (!Array.isArray(v)) return undefined;
+      const out = new Array<unknown>(v.length);
+      for (let i = 0; i < v.length; i++) {
+        const y = el(v[i], state);
+        if (y === undefined) return undefined;
+        out[i] = y;
+      }
+      return out;
+    };
+  }
+  if (type.kind === 'map') {
+    const val = jsonConverter(type.valueType);
+    return (v, state) => {
+      if (v === null || v === undefined) return null;
+      if (typeof v !== 'object' || Array.isArray(v)) return undefined;
+      const out = new Map<string, unknown>();
+      for (const [k, x] of Object.entries(v as object)) {
+        const y = val(x, state);
+        if (y === undefined) return undefined;
+        out.set(k, y);
+      }
+      return out;
+    };
+  }
+  switch (type.name) {
+    case 'string': return (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
+    case 'int': case 'bigint': case 'smallint': case 'tinyint':
+      return (v) => (v === null || v === undefined ? null : typeof v === 'number' && Number.isInteger(v) ? v : undefined);
+    case 'double': case 'float':
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        if (typeof v === 'number') return v;
+        // Jackson's non-numeric numbers, which Spark allows by default as strings.
+        if (v === 'NaN') return NaN;
+        if (v === 'Infinity' || v === '+Infinity' || v === '+INF') return Infinity;
+        if (v === '-Infinity' || v === '-INF') return -Infinity;
+        return undefined;
+      };
+    case 'decimal':
+      return (v) => (v === null || v === undefined ? null : typeof v === 'number' ? v : undefined);
+    case 'boolean': return (v) => (v === null || v === undefined ? null : typeof v === 'boolean' ? v : undefined);
+    case 'timestamp': case 'timestamp_ntz':
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        if (typeof v === 'string') return parseTimestamp(v) ?? undefined;
+        // A JSON integer is seconds since the epoch; a fractional number is not read.
+        if (typeof v === 'number' && Number.isInteger(v)) return v * 1_000_000;
+        return undefined;
+      };
+    case 'date':
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        if (typeof v === 'string') {
+          const us = parseTimestamp(v);
+          return us === null ? undefined : Math.floor(us / 86_400_000_000);
+        }
+        return undefined;
+      };
+    default: return (v) => (v === null || v === undefined ? null : undefined);
+  }
+}
+
+/** Converts an engine value into a JSON-ready value, as `to_json` does. */
+export function toJsonValue(v: unknown, type: DataType): unknown {
+  if (v === null || v === undefined) return null;
+  if (type.kind === 'struct') {
+    const out: Record<string, unknown> = {};
+    type.fields.forEach((f, i) => {
+      const x = (v as unknown[])[i];
+      if (x !== null && x !== undefined) out[f.name] = toJsonValue(x, f.dataType);
+    });
+    return out;
+  }
+  if (type.kind === 'array') return (v as unknown[]).map((x) => toJsonValue(x, type.elementType));
+  if (type.kind === 'map') return Object.fromEntries([...(v as Map<unknown, unknown>)].map(([k, x]) => [String(k), toJsonValue(x, type.valueType)]));
+  if (type.kind === 'udt') return toJsonValue(type.codec.serialize(v), type.sqlType);
+  if (isTimestamp(type)) return `${formatWithPattern(v as number, JSON_TS_FORMAT)}Z`;
+  if (type.name === 'date' || type.name === 'binary') return toSparkString(v, type);
+  return v;
+}
+
+/**
+ * JSON text as Spark's `to_json` writes it (Jackson): doubles and floats as Java prints them (`1.0`,
+ * `1.0E7`), non-finite ones quoted (`"NaN"`, `"Infinity"`), null struct fields left out, a
+ * user-defined type (an ML vector) as its stored struct; other values as `toJsonValue` gives them.
+ */
+export function jsonText(v: unknown, t: DataType): string {
+  if (v === null || v === undefined) return 'null';
+  switch (t.kind) {
+    case 'struct': {
+      const parts: string[] = [];
+      t.fields.forEach((f, i) => {
+        const x = (v as unknown[])[i];
+        if (x !== null && x !== undefined) parts.push(`${JSON.stringify(f.name)}:${jsonText(x, f.dataType)}`);
+      });
+      return `{${parts.join(',')}}`;
+    }
+    case 'array': return `[${(v as unknown[]).map((x) => jsonText(x, t.elementType)).join(',')}]`;
+    case 'map': return `{${[...(v as Map<unknown, unknown>)].map(([k, x]) => `${JSON.stringify(String(k))}:${jsonText(x, t.valueType)}`).join(',')}}`;
+    case 'udt': return jsonText(t.codec.serialize(v), t.sqlType);
+    case 'atomic':
+      if (t.name === 'double' || t.name === 'float') {
+        const text = t.name === 'double' ? javaDouble(v as number) : javaFloat(v as number);
+        return Number.isFinite(v as number) ? text : JSON.stringify(text);
+      }
+      return JSON.stringify(toJsonValue(v, t));
+  }
+}
+
+function schemaArg(e: Expr | undefined, fname: string): DataType {
+  if (!e || e.kind !== 'lit') throw new AnalysisException(`[INVALID_SCHEMA] The input schema of ${fname} must be a literal DDL string or a StructType.`, { code: 'INVALID_SCHEMA' });
+  const v = e.value;
+  if (v instanceof StructType) return v;
+  if (typeof v === 'string') return parseDataType(v);
+  if (v && typeof v === 'object' && 'kind' in v) return v as DataType;
+  throw new AnalysisException(`[INVALID_SCHEMA] The input schema of ${fname} must be a literal DDL string or a StructType.`, { code: 'INVALID_SCHEMA' });
+}
+
+/**
+ * The general `from_json` of one non-null text: `JSON.parse`, then the schema's converter, with
+ * PERMISSIVE partial results and malformed counting (or FAILFAST's error).
+ */
+function fromJsonText(type: DataType, failFast: boolean, ctx: EvalContext): (s: string) => unknown {
+  const allNull = type.kind === 'struct' ? () => type.fields.map(() => null) : () => null;
+  const convert = jsonConverter(type);
+  const state: JsonConversionState = { bad: false };
+  const malformed = (s: string): never | void => {
+    if (failFast) throw new AnalysisException(`[MALFORMED_RECORD_IN_PARSING] Malformed records are detected in record parsing: ${s}. Parse Mode: FAILFAST.`, { code: 'MALFORMED_RECORD_IN_PARSING' });
+    noteMalformed(ctx, s);
+  };
+  return (s) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(s);
+    } catch {
+      malformed(s);
+      return allNull();
+    }
+    state.bad = false;
+    const v = convert(parsed, state);
+    if (v === undefined || state.bad) {
+      malformed(s);
+      // Fields that could be read are kept (Spark 3.5's partial results).
+      if (v === undefined) return allNull();
+    }
+    return v;
+  };
+}
+
+function compileFromJson(c: CallContext): Compiled {
+  const text = c.arg(0).eval;
+  const type = schemaArg(c.args[1], 'from_json');
+  const failFast = c.has(2) && /FAILFAST/i.test(JSON.stringify(c.literal(2) ?? ''));
+  const general = fromJsonText(type, failFast, c.evalContext);
+  // CAST(<binary> AS STRING), as Kafka values arrive: flat records are read from the bytes,
+  // and whatever that reader is not sure of goes the general way.
+  const a0 = c.args[0];
+  const bytesArg = a0.kind === 'cast' && sameType(a0.to, STRING) ? c.compile(a0.expr) : undefined;
+  const reader = bytesArg !== undefined && sameType(bytesArg.type, BINARY) ? jsonBytesReader(type) : null;
+  if (bytesArg !== undefined && reader !== null) {
+    const bytes = bytesArg.eval;
+    return c.make(type, (row) => {
+      const b = bytes(row) as Uint8Array | null;
+      if (b === null) return null;
+      const v = reader(b);
+      return v !== undefined ? v : general(fromUtf8(b));
+    });
+  }
+  return c.make(type, (row) => {
+    const s = text(row) as string | null;
+    return s === null ? null : general(s);
+  });
+}
+
+export const jsonFunctions: readonly FunctionSpec[] = [
+  defineFunction({
+    name: 'from_json', group: 'json', kind: 'scalar', facade: 'manual',
+    params: [col('col', 'string', { strict: true }), val('schema', 'string'), val('options', 'any', 'any', { optional: true })],
+    doc: 'Parses a JSON string with a DDL string or StructType schema. PERMISSIVE by default: a record that cannot be read becomes NULL fields (and is counted as malformed); `{"mode": "FAILFAST"}` fails the query instead.',
+    example: { sql: `from_json('{"a": 1}', 'a INT')`, result: '{1}' },
+    compile: compileFromJson,
+  }),
+  defineFunction({
+    name: 'to_json', group: 'json', kind: 'scalar', params: [col('col'), val('options', 'any', 'any', { optional: true })],
+    doc: 'A struct, array or map as a JSON string (NULL fields left out).', example: { sql: "to_json(named_struct('a', 1))", result: '{"a":1}' },
+    compile: (c) => {
+      const a = c.raw(0);
+      const f = a.eval;
+      const t = a.type;
+      return c.make(STRING, (row) => {
+        const v = f(row);
+        return v === null ? null : jsonText(v, t);
+      });
+    },
+  }),
+];

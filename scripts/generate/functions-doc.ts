@@ -1,0 +1,60 @@
+/**
+ * Renders `docs/functions.md`: every function of the registry by family, with its SQL names, its
+ * PySpark signature, what it does and an example checked against PySpark 3.5.7.
+ */
+import type { FunctionGroup, FunctionSpec, Param } from '../../runtime/src/engine/functions/function-spec.js';
+
+const GROUPS: readonly [FunctionGroup, string][] = [
+  ['aggregate', 'Aggregate functions'],
+  ['window', 'Window functions'],
+  ['math', 'Math functions'],
+  ['string', 'String functions'],
+  ['datetime', 'Date and time functions'],
+  ['conditional', 'Conditional and null functions'],
+  ['collection', 'Array functions'],
+  ['map', 'Map functions'],
+  ['struct', 'Struct functions'],
+  ['json', 'JSON functions'],
+  ['hash', 'Hash functions'],
+  ['generator', 'Generators'],
+  ['misc', 'Other functions'],
+];
+
+function pyParam(p: Param): string {
+  if (p.py === 'columns') return `*${p.name}`;
+  if (p.default !== undefined) return `${p.name}=${typeof p.default === 'string' ? JSON.stringify(p.default) : p.default === null ? 'None' : p.default === true ? 'True' : p.default === false ? 'False' : p.default}`;
+  return p.optional ? `${p.name}=None` : p.name;
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n+/g, ' ');
+}
+
+/** The page's text. */
+export function renderFunctionsDoc(specs: readonly FunctionSpec[]): string {
+  const out: string[] = [
+    '# Functions',
+    '',
+    '<!-- Generated from the function registry (runtime/src/engine/functions) by `npm run generate`; do not edit. -->',
+    '',
+    'Every function Streamlab evaluates, as in Spark SQL (`F.expr(...)`, `selectExpr`, `spark.sql`) and,',
+    'where PySpark has it, as `functions.<name>` (`F.<name>` in pipelines). Arguments of another type are',
+    "cast where Spark casts them and refused with Spark's `DATATYPE_MISMATCH` error where it does not.",
+    'Examples show what PySpark 3.5.7 prints for the SQL expression.',
+    '',
+    `${specs.length} functions.`,
+  ];
+  for (const [group, title] of GROUPS) {
+    const rows = specs.filter((s) => s.group === group && s.name !== 'interval_literal').sort((a, b) => a.name.localeCompare(b.name));
+    if (rows.length === 0) continue;
+    out.push('', `## ${title}`, '', '| SQL | PySpark | what it does | example |', '| --- | --- | --- | --- |');
+    for (const s of rows) {
+      const sql = [s.name, ...(s.aliases ?? [])].map((n) => `\`${n}\``).join(', ');
+      const params = s.params.filter((p) => !p.sqlOnly).map(pyParam).join(', ');
+      const py = s.py === null ? '—' : [s.py ?? s.name, ...(s.pyAliases ?? [])].map((n) => `\`F.${n}(${params})\``).join(', ');
+      const example = s.example ? `\`${cell(s.example.sql)}\` → \`${cell(s.example.result)}\`` : '';
+      out.push(`| ${sql} | ${cell(py)} | ${cell(s.doc)} | ${example} |`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
