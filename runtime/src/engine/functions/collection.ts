@@ -98,9 +98,8 @@ export const collectionFunctions: readonly FunctionSpec[] = [
     },
   }),
   defineFunction({
-    name: 'create_map', aliases: ['map'], group: 'map', kind: 'scalar', params: [cols('cols')],
+    name: 'map', group: 'map', kind: 'scalar', params: [cols('cols')], py: 'create_map',
     doc: 'A map from alternating key and value columns: `create_map("k1", "v1", "k2", "v2")`.', example: { sql: "map('a', 1, 'b', 2)", result: '{a -> 1, b -> 2}' },
-    columnName: (args) => `map(${args.join(', ')})`,
     compile: (c) => {
       if (c.args.length % 2 !== 0) {
         throw new AnalysisException(`[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The \`map\` requires 2n (n > 0) parameters but the actual number is ${c.args.length}.`, { code: 'WRONG_NUM_ARGS' });
@@ -115,6 +114,9 @@ export const collectionFunctions: readonly FunctionSpec[] = [
         kf.forEach((k, i) => {
           const key = k(row);
           if (key === null) throw new StreamlabError('[NULL_MAP_KEY] Cannot use null as map key.', { code: 'NULL_MAP_KEY' });
+          if (m.has(key)) {
+            throw new StreamlabError(`[DUPLICATED_MAP_KEY] Duplicate map key ${String(key)} was found, please check the input data. If you want to remove the duplicated keys, you can set "spark.sql.mapKeyDedupPolicy" to "LAST_WIN" so that the key inserted at last takes precedence.`, { code: 'DUPLICATED_MAP_KEY' });
+          }
           m.set(key, vf[i](row));
         });
         return m;

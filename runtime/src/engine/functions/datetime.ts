@@ -4,7 +4,7 @@
  */
 import { castTo, type Compiled } from '../compiled.js';
 import { patternFormatter, patternParser } from '../datetime-pattern.js';
-import { AnalysisException } from '../errors.js';
+import { AnalysisException, StreamlabError } from '../errors.js';
 import { localToUtcMs, zoneOf } from '../time-zone.js';
 import { DATE, INT, LONG, STRING, TIMESTAMP, isTimestamp } from '../types.js';
 import { col, defineFunction, val, type CallContext, type FunctionSpec } from './function-spec.js';
@@ -73,7 +73,7 @@ function zoneShift(name: 'from_utc_timestamp' | 'to_utc_timestamp'): FunctionSpe
     example: toUtc ? { sql: "to_utc_timestamp('2024-03-10 10:00:00', 'Europe/Paris')", result: '2024-03-10 09:00:00' } : { sql: "from_utc_timestamp('2024-03-10 09:00:00', 'Europe/Paris')", result: '2024-03-10 10:00:00' },
     compile: (c) => c.strict2(TIMESTAMP, c.arg(0), c.arg(1), (us: number, tz: string) => {
       const zone = zoneOf(tz);
-      if (!zone) return null;
+      if (!zone) throw new StreamlabError(`Unknown time-zone ID: ${tz}`, { code: 'INVALID_TIMEZONE' });
       const ms = Math.floor(us / 1000);
       const sub = us - ms * 1000;
       if (toUtc) return localToUtcMs(ms, zone) * 1000 + sub;

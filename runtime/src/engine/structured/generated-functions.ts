@@ -204,7 +204,7 @@ export function crc32(col: ColumnOrName): Column {
  * Example: `map('a', 1, 'b', 2)` gives `{a -> 1, b -> 2}`.
  */
 export function create_map(...cols: (ColumnOrName | ColumnOrName[])[]): Column {
-  return callWith('create_map', [colsArg(cols)]);
+  return callWith('map', [colsArg(cols)]);
 }
 
 /**
