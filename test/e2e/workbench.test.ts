@@ -6,8 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
-import { databaseUrl, freshTopic, kafkaBootstrap } from '../services/inject.js';
+import { databaseUrl, freshName, freshTopic, kafkaBootstrap } from '../services/inject.js';
 import { launchChromium, screenshot } from './browser.js';
 import { repoRoot, startRuntime, type RuntimeProcess } from './runtime-process.js';
 
@@ -354,12 +355,22 @@ describe('workbench in Chromium', () => {
     ]);
     await screenshot(page, '09-topics');
 
+    // The panel asks the runtime for the tables itself (db.tables): one made just now is listed with its columns.
+    const table = freshName('e2e_tables');
+    const db = new pg.Client({ connectionString: databaseUrl() });
+    await db.connect();
+    await db.query(`CREATE TABLE ${table} (sensor text, avg_temp double precision)`);
     await page.getByRole('tab', { name: 'Database' }).click();
+    const listed = page.getByRole('region', { name: 'Tables' }).getByRole('listitem').filter({ hasText: `public.${table}` });
+    await expect.poll(async () => [await listed.getByRole('button').textContent(), await listed.locator('span').textContent()], { timeout: 30_000 })
+      .toEqual([`public.${table}`, 'sensor text, avg_temp double precision']);
     await page.getByLabel('Read-only SQL').fill("SELECT 2 + 3 AS five, 'streamlab' AS name");
     await page.getByRole('button', { name: 'Run query' }).click();
     const result = page.getByRole('region', { name: 'Query' }).getByRole('table');
     await expect.poll(() => result.getByRole('row').allTextContents(), { timeout: 30_000 }).toEqual(['fivename', '5streamlab']);
     await screenshot(page, '10-database');
+    await db.query(`DROP TABLE ${table}`);
+    await db.end();
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -8,5 +8,6 @@ export * from './batch-trace.js';
 export * from './query-progress.js';
 export * from './client-messages.js';
 export * from './server-messages.js';
+export * from './request-reply.js';
 export * from './codec.js';
 export * from './downgrade.js';

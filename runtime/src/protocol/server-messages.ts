@@ -25,6 +25,8 @@ export type LessonSummary = z.infer<typeof lessonSummary>;
 
 /** A column of a table or query result. */
 export const columnInfo = z.strictObject({ name: z.string(), type: z.string() });
+/** A column of a table or query result. */
+export type ColumnInfo = z.infer<typeof columnInfo>;
 
 /** The server's answer to `hello`: the negotiated version and what it can do. */
 export const helloReply = reply('hello.ok', {
@@ -69,10 +71,12 @@ export const topicsProduceReply = reply('topics.produce.ok', { topic: z.string()
 export const topicsCreateReply = reply('topics.create.ok', { topic: z.string() });
 /** Topic deleted. */
 export const topicsDeleteReply = reply('topics.delete.ok', { topic: z.string() });
+/** A table of the runtime's database. */
+export const tableInfo = z.strictObject({ schema: z.string(), name: z.string(), columns: z.array(columnInfo) });
+/** A table of the runtime's database. */
+export type TableInfo = z.infer<typeof tableInfo>;
 /** Tables of the runtime's database. */
-export const dbTablesReply = reply('db.tables.ok', {
-  tables: z.array(z.strictObject({ schema: z.string(), name: z.string(), columns: z.array(columnInfo) })),
-});
+export const dbTablesReply = reply('db.tables.ok', { tables: z.array(tableInfo) });
 /** Result of a read-only query; `truncated` when the row cap cut it. */
 export const dbQueryReply = reply('db.query.ok', {
   columns: z.array(columnInfo),

@@ -3,15 +3,16 @@
  *
  *   frame → (binary? → error binary-frame) → decode (→ error reply) → before hello: only hello
  *   hello → token check (unless the URL carried it; failure closes with 4401) → version → session
- *   request → handler → `<kind>.ok` | error reply (RequestError as is, anything else scrubbed)
+ *   request → its handler in the table (one per kind) → `<kind>.ok` with the handler's fields
+ *           | error reply (RequestError as is, anything else scrubbed)
  *
  * Nothing a client sends can throw out of this class.
  */
 import { randomUUID } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
 import {
-  PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS, decodeClientMessage, negotiateVersion, serverMessageForVersion,
-  type ClientMessage, type ClientMessageOf, type ErrorCode, type ServerMessage, type ServerMessageOf,
+  PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS, decodeClientMessage, negotiateVersion, replyKind, serverMessageForVersion,
+  type ClientKind, type ClientMessageOf, type ErrorCode, type ReplyFields, type ReplyOf, type ServerMessage, type ServerMessageOf,
 } from '../protocol/index.js';
 import { tokenMatches } from './auth.js';
 import { RequestError, toErrorReply } from './request-error.js';
@@ -24,6 +25,11 @@ export const CLOSE_UNAUTHORIZED = 4401;
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 /** Close code for a frame over the size cap (RFC 6455 "message too big"). */
 export const CLOSE_TOO_BIG = 1009;
+
+/** Answers one request kind with its reply's fields, or null when it answered otherwise (a refused hello). */
+type RequestHandler<K extends ClientKind> = (m: ClientMessageOf<K>) => Promise<ReplyFields<K> | null>;
+/** A handler for every request kind. */
+type RequestHandlers = { [K in ClientKind]: RequestHandler<K> };
 
 /** The protocol on one socket. */
 export class Connection {
@@ -91,64 +97,65 @@ export class Connection {
     );
   }
 
-  private async handle(m: ClientMessage): Promise<ServerMessage | null> {
-    const ctx = this.ctx;
-    switch (m.kind) {
-      case 'hello':
-        return this.hello(m);
-      case 'lessons.list':
-        return { kind: 'lessons.list.ok', id: m.id, lessons: await ctx.lessons.list() };
-      case 'lessons.get':
-        return { kind: 'lessons.get.ok', id: m.id, lesson: await ctx.lessons.get(m.lessonId) };
-      case 'run.start': {
-        const run = await this.session!.startRun(m, ctx.config.limits.maxRowsPerBatch, m.lessonId ? await ctx.lessons.models(m.lessonId) : []);
-        return { kind: 'run.start.ok', id: m.id, runId: run.runId, mode: run.mode };
-      }
-      case 'run.stop':
-        await this.session!.stopRun(m.runId);
-        return { kind: 'run.stop.ok', id: m.id, runId: m.runId };
-      case 'run.step': {
-        const run = this.session!.run(m.runId);
-        try {
-          const done = await run.step(m.batches !== undefined ? { batches: m.batches } : { advanceMs: m.advanceMs });
-          return { kind: 'run.step.ok', id: m.id, runId: m.runId, ...done };
-        } catch (e) {
-          throw new RequestError('invalid-request', e instanceof Error ? e.message : String(e));
-        }
-      }
-      case 'check.run':
-        return this.checkRun(m);
-      case 'topics.list':
-        return { kind: 'topics.list.ok', id: m.id, topics: await ctx.topics.list() };
-      case 'topics.tail':
-        return { kind: 'topics.tail.ok', id: m.id, tailId: await this.session!.tail(m.topic, m.from) };
-      case 'topics.untail':
-        await this.session!.untail(m.tailId);
-        return { kind: 'topics.untail.ok', id: m.id, tailId: m.tailId };
-      case 'topics.produce':
-        return { kind: 'topics.produce.ok', id: m.id, topic: m.topic, ...(await ctx.topics.produce(m)) };
-      case 'topics.create':
-        await ctx.topics.create(m.topic, m.partitions);
-        return { kind: 'topics.create.ok', id: m.id, topic: m.topic };
-      case 'topics.delete':
-        await ctx.topics.delete(m.topic);
-        return { kind: 'topics.delete.ok', id: m.id, topic: m.topic };
-      case 'db.tables':
-        return { kind: 'db.tables.ok', id: m.id, tables: await ctx.database.tables() };
-      case 'db.query':
-        return { kind: 'db.query.ok', id: m.id, ...(await ctx.database.query(m.sql)) };
-      case 'export.pyspark':
-        return this.exportPySpark(m);
-    }
+  /** Dispatches through the handler table; the reply is `<kind>.ok` with the handler's fields. */
+  private async handle<K extends ClientKind>(m: ClientMessageOf<K>): Promise<ReplyOf<K> | null> {
+    // TypeScript cannot follow K from the message into the table and back: the table's type is the check.
+    const handler = this.handlers[m.kind] as RequestHandler<K>;
+    const fields = await handler(m);
+    return fields === null ? null : ({ kind: replyKind(m.kind), id: m.id, ...fields } as unknown as ReplyOf<K>);
   }
 
+  /** One handler per request kind: the compiler holds the table to the protocol's kinds and replies. */
+  private readonly handlers: RequestHandlers = {
+    hello: (m) => this.hello(m),
+    'lessons.list': async () => ({ lessons: await this.ctx.lessons.list() }),
+    'lessons.get': async (m) => ({ lesson: await this.ctx.lessons.get(m.lessonId) }),
+    'run.start': async (m) => {
+      const ctx = this.ctx;
+      const run = await this.session!.startRun(m, ctx.config.limits.maxRowsPerBatch, m.lessonId ? await ctx.lessons.models(m.lessonId) : []);
+      return { runId: run.runId, mode: run.mode };
+    },
+    'run.stop': async (m) => {
+      await this.session!.stopRun(m.runId);
+      return { runId: m.runId };
+    },
+    'run.step': async (m) => {
+      const run = this.session!.run(m.runId);
+      try {
+        const done = await run.step(m.batches !== undefined ? { batches: m.batches } : { advanceMs: m.advanceMs });
+        return { runId: m.runId, ...done };
+      } catch (e) {
+        throw new RequestError('invalid-request', e instanceof Error ? e.message : String(e));
+      }
+    },
+    'check.run': (m) => this.checkRun(m),
+    'topics.list': async () => ({ topics: await this.ctx.topics.list() }),
+    'topics.tail': async (m) => ({ tailId: await this.session!.tail(m.topic, m.from) }),
+    'topics.untail': async (m) => {
+      await this.session!.untail(m.tailId);
+      return { tailId: m.tailId };
+    },
+    'topics.produce': async (m) => ({ topic: m.topic, ...(await this.ctx.topics.produce(m)) }),
+    'topics.create': async (m) => {
+      await this.ctx.topics.create(m.topic, m.partitions);
+      return { topic: m.topic };
+    },
+    'topics.delete': async (m) => {
+      await this.ctx.topics.delete(m.topic);
+      return { topic: m.topic };
+    },
+    'db.tables': async () => ({ tables: await this.ctx.database.tables() }),
+    'db.query': async (m) => this.ctx.database.query(m.sql),
+    'export.pyspark': (m) => this.exportPySpark(m),
+  };
+
   /** Exports in a child process (exporting runs the learner's program up to `start()`). */
-  private async exportPySpark(m: ClientMessageOf<'export.pyspark'>): Promise<ServerMessage> {
+  private async exportPySpark(m: ClientMessageOf<'export.pyspark'>): Promise<ReplyFields<'export.pyspark'>> {
     const { exportInChildProcess, ExportError, ExportBusyError } = await import('../export/isolated-export.js');
     try {
       const result = await exportInChildProcess(m.files, m.files[0]!.path, m.lessonId ? { title: `lesson ${m.lessonId}` } : {});
       const warnings = result.stubs.map((s) => `${s.name} (${s.where}) has no PySpark equivalent: it is exported as a stub to write in Python.`);
-      return { kind: 'export.pyspark.ok', id: m.id, source: result.code, warnings };
+      return { source: result.code, warnings };
     } catch (e) {
       if (e instanceof ExportBusyError) throw new RequestError('busy', e.message);
       if (e instanceof ExportError) throw new RequestError('invalid-request', e.message);
@@ -157,7 +164,7 @@ export class Connection {
   }
 
   /** Grades in the background: the reply names the check, `check.result` follows. */
-  private async checkRun(m: ClientMessageOf<'check.run'>): Promise<ServerMessage> {
+  private async checkRun(m: ClientMessageOf<'check.run'>): Promise<ReplyFields<'check.run'>> {
     const lesson = await this.ctx.lessons.lesson(m.lessonId);
     const checkId = `check-${randomUUID().slice(0, 8)}`;
     void (async () => {
@@ -172,10 +179,11 @@ export class Connection {
       }
       this.send({ kind: 'check.result', checkId, lessonId: lesson.id, tests });
     })();
-    return { kind: 'check.run.ok', id: m.id, checkId };
+    return { checkId };
   }
 
-  private async hello(m: ClientMessageOf<'hello'>): Promise<ServerMessage | null> {
+  /** Null when the token was refused: the socket is closed, and the error was sent already. */
+  private async hello(m: ClientMessageOf<'hello'>): Promise<ReplyFields<'hello'> | null> {
     if (!this.authenticated) {
       if (!tokenMatches(this.ctx.token, m.token)) {
         this.error(m.id, 'unauthorized', 'A valid token is required: open the URL printed by `streamlab start`.');
@@ -194,7 +202,7 @@ export class Connection {
       this.session.attach(this.sink);
     }
     return {
-      kind: 'hello.ok', id: m.id, version,
+      version,
       server: { name: 'streamlab', version: this.ctx.version },
       features: await this.ctx.features(),
       session: this.session.id,

@@ -8,14 +8,13 @@
  * stops reconnecting: only a new URL from `streamlab start` helps.
  */
 import {
-  decodeServerMessage, encodeClientMessage, PROTOCOL_VERSION,
-  type ClientMessageInput, type ServerMessage, type ServerMessageOf,
+  decodeServerMessage, encodeClientMessage, PROTOCOL_VERSION, replyKind,
+  type ClientKind, type ClientMessageInput, type ClockMode, type ReplyOf, type RequestFields, type ServerMessage, type SourceFile,
 } from '@streamlab/runtime/protocol';
 import type { RuntimeEvent } from '../model/server-events.js';
 import { adaptEvent, adaptLessonSummary, splitLesson } from './adapt.js';
-import { RuntimeError, type ConnectionInfo, type RuntimeClient, type TableInfo } from './runtime-client.js';
+import { RuntimeError, type ConnectionInfo, type RuntimeClient } from './runtime-client.js';
 
-type OkKind = Extract<ServerMessage['kind'], `${string}.ok`>;
 type Pending = { resolve: (m: ServerMessage) => void; reject: (e: Error) => void };
 type RequestBody = ClientMessageInput extends infer M ? (M extends { id: string } ? Omit<M, 'id'> : never) : never;
 
@@ -214,83 +213,75 @@ export class LiveClient implements RuntimeClient {
     });
   }
 
-  /** Sends a request once connected and returns its `.ok` reply. */
-  private async request<K extends OkKind>(body: RequestBody): Promise<ServerMessageOf<K>> {
+  /** Sends a request once connected and resolves with its reply (rejects on `error`). */
+  async request<K extends ClientKind>(kind: K, fields: RequestFields<K>): Promise<ReplyOf<K>> {
     if (!this.ready) throw new RuntimeError('unavailable', 'Not connected to the runtime.');
     await this.ready;
-    return (await this.sendRaw(body)) as ServerMessageOf<K>;
+    const reply = await this.sendRaw({ kind, ...fields } as RequestBody);
+    if (reply.kind !== replyKind(kind)) throw new RuntimeError('internal', `The runtime answered ${kind} with ${reply.kind}.`);
+    return reply as ReplyOf<K>;
   }
 
   async listLessons() {
-    const r = await this.request<'lessons.list.ok'>({ kind: 'lessons.list' });
+    const r = await this.request('lessons.list', {});
     return r.lessons.map(adaptLessonSummary);
   }
 
   async getLesson(lessonId: string) {
-    const r = await this.request<'lessons.get.ok'>({ kind: 'lessons.get', lessonId });
-    const { markdown, files, ...summary } = r.lesson;
-    // Hints and the solution are read when the runtime sends them (fields beyond protocol v1's lesson).
-    const extra = r.lesson as { hints?: string[]; solution?: { path: string; content: string }[] };
-    return splitLesson(adaptLessonSummary({ id: summary.id, title: summary.title, summary: summary.summary, api: summary.api, durationMin: summary.durationMin }), markdown, files, {
-      hints: extra.hints,
-      solution: extra.solution,
-    });
+    const { lesson } = await this.request('lessons.get', { lessonId });
+    const { markdown, files, hints, solution, ...summary } = lesson;
+    return splitLesson(adaptLessonSummary(summary), markdown, files, { hints, solution });
   }
 
-  async startRun(request: { lessonId?: string; files: { path: string; content: string }[]; mode: 'system' | 'manual' }) {
-    const r = await this.request<'run.start.ok'>({ kind: 'run.start', lessonId: request.lessonId, files: request.files, mode: request.mode, maxRows: 200 });
+  async startRun(request: { lessonId?: string; files: SourceFile[]; mode: ClockMode }) {
+    const r = await this.request('run.start', { lessonId: request.lessonId, files: request.files, mode: request.mode, maxRows: 200 });
     return { runId: r.runId };
   }
 
   async stopRun(runId: string) {
-    await this.request<'run.stop.ok'>({ kind: 'run.stop', runId });
+    await this.request('run.stop', { runId });
   }
 
   async step(runId: string, how: { batches: number } | { advanceMs: number }) {
-    const r = await this.request<'run.step.ok'>({ kind: 'run.step', runId, ...how });
+    const r = await this.request('run.step', { runId, ...how });
     return { batchesRun: r.batchesRun, clockMs: r.clockMs };
   }
 
-  async runChecks(lessonId: string, files: { path: string; content: string }[]) {
-    const r = await this.request<'check.run.ok'>({ kind: 'check.run', lessonId, files });
+  async runChecks(lessonId: string, files: SourceFile[]) {
+    const r = await this.request('check.run', { lessonId, files });
     return { checkId: r.checkId };
   }
 
   async listTopics() {
-    const r = await this.request<'topics.list.ok'>({ kind: 'topics.list' });
+    const r = await this.request('topics.list', {});
     return r.topics.map((t) => ({ name: t.name, partitions: t.partitions, endOffsets: t.endOffsets ?? [] }));
   }
 
   async createTopic(topic: string, partitions: number) {
-    await this.request<'topics.create.ok'>({ kind: 'topics.create', topic, partitions });
+    await this.request('topics.create', { topic, partitions });
   }
 
   async tailTopic(topic: string, from: 'earliest' | 'latest') {
-    const r = await this.request<'topics.tail.ok'>({ kind: 'topics.tail', topic, from });
+    const r = await this.request('topics.tail', { topic, from });
     return { tailId: r.tailId };
   }
 
   async untailTopic(tailId: string) {
-    await this.request<'topics.untail.ok'>({ kind: 'topics.untail', tailId });
+    await this.request('topics.untail', { tailId });
   }
 
   async produce(record: { topic: string; key: string | null; value: string | null; timestamp?: number }) {
-    const r = await this.request<'topics.produce.ok'>({ kind: 'topics.produce', ...record });
+    const r = await this.request('topics.produce', record);
     return { partition: r.partition, offset: r.offset };
   }
 
-  async listTables(): Promise<TableInfo[]> {
-    const r = await this.request<'db.tables.ok'>({ kind: 'db.tables' });
-    return r.tables;
-  }
-
   async query(sql: string) {
-    const r = await this.request<'db.query.ok'>({ kind: 'db.query', sql });
-    return { schema: r.columns, rows: r.rows as unknown[][], totalRows: r.rowCount, truncated: r.truncated };
+    const r = await this.request('db.query', { sql });
+    return { schema: r.columns, rows: r.rows, totalRows: r.rowCount, truncated: r.truncated };
   }
 
-  async exportPySpark(lessonId: string | undefined, files: { path: string; content: string }[]) {
-    const r = await this.request<'export.pyspark.ok'>({ kind: 'export.pyspark', ...(lessonId ? { lessonId } : {}), files });
+  async exportPySpark(lessonId: string | undefined, files: SourceFile[]) {
+    const r = await this.request('export.pyspark', { ...(lessonId ? { lessonId } : {}), files });
     return { source: r.source, warnings: r.warnings };
   }
 }

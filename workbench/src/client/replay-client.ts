@@ -3,6 +3,7 @@
  * on `startRun` the recorded events in order. Timing is scaled by `speed` (0 = as fast as possible), so
  * component tests run instantly and the offline demo looks live.
  */
+import { replyKind, type ClientKind, type ReplyFields, type ReplyOf, type RequestFields } from '@streamlab/runtime/protocol';
 import type { RecordedSession } from '../fixtures/recorded-session.js';
 import type { RuntimeEvent } from '../model/server-events.js';
 import { RuntimeError, type ConnectionInfo, type RuntimeClient } from './runtime-client.js';
@@ -49,6 +50,17 @@ export class ReplayClient implements RuntimeClient {
 
   private later(ms: number, fn: () => void): void {
     this.timers.push(setTimeout(fn, ms * this.speed));
+  }
+
+  /** What a recording can answer of the protocol's requests, as the runtime would have. */
+  private readonly answers: { [K in ClientKind]?: (fields: RequestFields<K>) => ReplyFields<K> } = {
+    'db.tables': () => ({ tables: this.session.tables.map((name) => ({ schema: 'public', name, columns: [] })) }),
+  };
+
+  async request<K extends ClientKind>(kind: K, fields: RequestFields<K>): Promise<ReplyOf<K>> {
+    const answer = this.answers[kind] as ((fields: RequestFields<K>) => ReplyFields<K>) | undefined;
+    if (!answer) throw new RuntimeError('not-implemented', `A recorded session cannot answer ${kind}.`);
+    return { kind: replyKind(kind), id: `replay-${kind}`, ...answer(fields) } as unknown as ReplyOf<K>;
   }
 
   async listLessons() {
@@ -105,10 +117,6 @@ export class ReplayClient implements RuntimeClient {
     const topic = this.session.topics.find((t) => t.name === record.topic);
     if (!topic) throw new RuntimeError('not-found', `There is no topic “${record.topic}”.`);
     return { partition: 0, offset: topic.endOffsets[0] ?? '0' };
-  }
-
-  async listTables() {
-    return this.session.tables.map((name) => ({ schema: 'public', name, columns: [] }));
   }
 
   async exportPySpark(): Promise<{ source: string; warnings: string[] }> {

@@ -3,6 +3,7 @@
  * and `ReplayClient` (a recorded session, for tests and offline demos). Elements never see either one:
  * the headless `<sl-session>` owns the client.
  */
+import type { ClientKind, ClockMode, ReplyOf, RequestFields, SourceFile } from '@streamlab/runtime/protocol';
 import type {
   CheckResult, Lesson, LessonSummary, ResultTable, RuntimeEvent, TopicInfo,
 } from '../model/server-events.js';
@@ -23,22 +24,6 @@ export interface ConnectionInfo {
   resumed?: boolean;
 }
 
-/** Clock of a run: the wall clock, or one that moves only when the learner steps it. */
-export type ClockMode = 'system' | 'manual';
-
-/** Files the learner edits. */
-export interface SourceFile {
-  path: string;
-  content: string;
-}
-
-/** A table of the runtime's database. */
-export interface TableInfo {
-  schema: string;
-  name: string;
-  columns: { name: string; type: string }[];
-}
-
 /** The runtime, as the workbench uses it. Every method rejects with a `RuntimeError` on failure. */
 export interface RuntimeClient {
   readonly connection: ConnectionInfo;
@@ -49,6 +34,12 @@ export interface RuntimeClient {
   /** Subscribes to pushed events; returns the unsubscribe function. */
   onEvent(listener: (event: RuntimeEvent) => void): () => void;
   onConnection(listener: (info: ConnectionInfo) => void): () => void;
+  /**
+   * Any request of the protocol, answered with its reply as the protocol types it: the way for a view
+   * to read data the runtime sends as it is (see `RequestController`). The methods below adapt replies
+   * (lessons split into steps, rows into tables) for the views that need that.
+   */
+  request<K extends ClientKind>(kind: K, fields: RequestFields<K>): Promise<ReplyOf<K>>;
   listLessons(): Promise<LessonSummary[]>;
   getLesson(lessonId: string): Promise<Lesson>;
   startRun(request: { lessonId?: string; files: SourceFile[]; mode: ClockMode }): Promise<{ runId: string }>;
@@ -62,7 +53,6 @@ export interface RuntimeClient {
   tailTopic(topic: string, from: 'earliest' | 'latest'): Promise<{ tailId: string }>;
   untailTopic(tailId: string): Promise<void>;
   produce(record: { topic: string; key: string | null; value: string | null; timestamp?: number }): Promise<{ partition: number; offset: string }>;
-  listTables(): Promise<TableInfo[]>;
   query(sql: string): Promise<ResultTable & { truncated: boolean }>;
   /** The pipeline as a PySpark program; `warnings` name the functions exported as stubs. */
   exportPySpark(lessonId: string | undefined, files: SourceFile[]): Promise<{ source: string; warnings: string[] }>;

@@ -6,7 +6,7 @@
 import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import monacoCss from '../../../node_modules/monaco-editor/min/vs/editor/editor.main.css?inline';
-import type { SourceFile } from '../client/runtime-client.js';
+import type { SourceFile } from '@streamlab/runtime/protocol';
 import { monaco, monacoTheme } from './monaco-setup.js';
 
 const uriOf = (path: string) => monaco.Uri.parse(`file:///lesson/${path}`);

@@ -9,7 +9,7 @@
  */
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { ClockMode } from '../client/runtime-client.js';
+import type { ClockMode } from '@streamlab/runtime/protocol';
 import type { RunStatus } from '../model/server-events.js';
 import { advancePlan, type AdvancePlan } from '../session/advance-steps.js';
 import { sharedStyles } from './shared-styles.js';

@@ -6,7 +6,7 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import type { ClockMode, SourceFile } from '../client/runtime-client.js';
+import type { ClockMode, SourceFile } from '@streamlab/runtime/protocol';
 import type { Lesson } from '../model/server-events.js';
 import { SessionController } from '../session/session-controller.js';
 import { canRun, isActive } from '../session/session-state.js';
@@ -80,7 +80,6 @@ export class SlLessonView extends LitElement {
       void this.session.session?.createTopic(d.topic, d.partitions);
     });
     this.addEventListener('sl-produce', (e) => void this.session.session?.produce((e as CustomEvent).detail));
-    this.addEventListener('sl-tables-refresh', () => void this.session.session?.refreshTables());
     // Ctrl/Cmd+Enter runs from anywhere in the lesson (the editor handles it itself and stops it).
     this.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.defaultPrevented) {

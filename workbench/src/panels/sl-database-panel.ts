@@ -1,11 +1,12 @@
 /**
  * `<sl-database-panel>`: the runtime database's tables and a read-only SQL box with its result.
- * Intent events: `sl-tables-refresh`, `sl-query` (sql). The runtime runs queries in a read-only
- * transaction, so the panel needs no guard of its own.
+ * The tables are the panel's own request (`db.tables`); intent event: `sl-query` (sql). The runtime runs
+ * queries in a read-only transaction, so the panel needs no guard of its own.
  */
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { TableInfo } from '../client/runtime-client.js';
+import type { TableInfo } from '@streamlab/runtime/protocol';
+import { RequestController } from '../session/request-controller.js';
 import type { SessionState } from '../session/session-state.js';
 import { sharedStyles } from '../elements/shared-styles.js';
 import { formatSparkValue, parseSparkType } from '../format/spark-values.js';
@@ -29,14 +30,9 @@ export class SlDatabasePanel extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) tables: TableInfo[] = [];
   @property({ attribute: false }) query: SessionState['query'] = { sql: '', status: 'idle' };
+  private readonly tables = new RequestController(this, 'db.tables', () => ({}));
   private draft = '';
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    fire(this, 'sl-tables-refresh');
-  }
 
   private run(e: Event): void {
     e.preventDefault();
@@ -55,9 +51,10 @@ export class SlDatabasePanel extends LitElement {
     const q = this.query;
     return html`
       <section aria-label="Tables">
-        <h3>Tables <button @click=${() => fire(this, 'sl-tables-refresh')} aria-label="Refresh tables">↻</button></h3>
-        ${this.tables.length === 0 ? html`<p class="muted">No tables yet.</p>` : ''}
-        <ul>${this.tables.map((t) => html`<li><button class="table" @click=${() => this.pick(t)}>${t.schema}.${t.name}</button>
+        <h3>Tables <button @click=${() => void this.tables.refresh()} aria-label="Refresh tables">↻</button></h3>
+        ${this.tables.error ? html`<p class="error" role="alert">Could not list the tables: ${this.tables.error}</p>` : ''}
+        ${this.tables.value?.tables.length === 0 ? html`<p class="muted">No tables yet.</p>` : ''}
+        <ul>${(this.tables.value?.tables ?? []).map((t) => html`<li><button class="table" @click=${() => this.pick(t)}>${t.schema}.${t.name}</button>
           <span class="muted">${t.columns.map((c) => `${c.name} ${c.type}`).join(', ')}</span></li>`)}</ul>
       </section>
       <section aria-label="Query">

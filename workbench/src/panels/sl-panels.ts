@@ -80,7 +80,7 @@ export class SlPanels extends LitElement {
       case 'Topics':
         return html`<sl-topics-panel .topics=${s.topics} .records=${s.tail.records} .tailing=${s.tail.topic} .produced=${s.produced}></sl-topics-panel>`;
       case 'Database':
-        return html`<sl-database-panel .tables=${s.tables} .query=${s.query}></sl-database-panel>`;
+        return html`<sl-database-panel .query=${s.query}></sl-database-panel>`;
       case 'Checks':
         return html`<sl-checks-panel .checks=${s.checks} ?disabled=${!s.lesson || s.connection.state !== 'open'}></sl-checks-panel>`;
     }

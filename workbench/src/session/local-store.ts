@@ -2,7 +2,7 @@
  * What survives a reload and a runtime restart: the learner's code per lesson, and progress (current
  * step, hints shown, whether the checks passed). Kept in localStorage under `streamlab:` keys.
  */
-import type { SourceFile } from '../client/runtime-client.js';
+import type { SourceFile } from '@streamlab/runtime/protocol';
 
 /** Per-lesson progress. */
 export interface LessonProgress {

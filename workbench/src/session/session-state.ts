@@ -2,7 +2,8 @@
  * The workbench's state and how runtime events change it. Pure (no DOM, no I/O), so recorded sessions
  * replayed through it are the component tests of everything the panels show.
  */
-import type { ConnectionInfo, ClockMode, TableInfo } from '../client/runtime-client.js';
+import type { ClockMode } from '@streamlab/runtime/protocol';
+import type { ConnectionInfo } from '../client/runtime-client.js';
 import type {
   BatchEvent, CheckResult, Lesson, LessonSummary, LogLine, ResultTable, RunError, RunQuery, RunStatus, RuntimeEvent, TopicInfo, TopicRecord,
 } from '../model/server-events.js';
@@ -44,7 +45,6 @@ export interface SessionState {
   topics: TopicInfo[];
   /** Result of the last produce, in words. */
   produced: string | null;
-  tables: TableInfo[];
   query: { sql: string; status: 'idle' | 'running' | 'done' | 'failed'; result?: ResultTable & { truncated: boolean }; error?: string };
   /** Last problem to show the learner, in plain words. */
   notice: string | null;
@@ -72,7 +72,6 @@ export function initialState(): SessionState {
     tail: { tailId: null, topic: null, records: [] },
     topics: [],
     produced: null,
-    tables: [],
     query: { sql: '', status: 'idle' },
     notice: null,
   };

@@ -5,7 +5,8 @@
  */
 import { LitElement, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
-import type { ClockMode, RuntimeClient, SourceFile } from '../client/runtime-client.js';
+import type { ClientKind, ClockMode, ReplyOf, RequestFields, SourceFile } from '@streamlab/runtime/protocol';
+import type { RuntimeClient } from '../client/runtime-client.js';
 import type { RuntimeEvent } from '../model/server-events.js';
 import { connectionLost, initialState, reduceEvent, runStarted, type SessionState } from './session-state.js';
 import { LocalStore } from './local-store.js';
@@ -79,6 +80,11 @@ export class SlSession extends LitElement {
 
   private fail(what: string, e: unknown): void {
     this.set({ ...this.state, notice: `${what}: ${message(e)}` });
+  }
+
+  /** Any request of the protocol, for a view that reads its own data (see `RequestController`). */
+  request<K extends ClientKind>(kind: K, fields: RequestFields<K>): Promise<ReplyOf<K>> {
+    return this.require().request(kind, fields);
   }
 
   /** Skips the reconnect backoff. */
@@ -200,16 +206,6 @@ export class SlSession extends LitElement {
       void this.refreshTopics();
     } catch (e) {
       this.set({ ...this.state, produced: `Not sent: ${message(e)}` });
-    }
-  }
-
-  async refreshTables(): Promise<void> {
-    try {
-      // Await before reading this.state: other replies may have changed it meanwhile.
-      const tables = await this.require().listTables();
-      this.set({ ...this.state, tables });
-    } catch (e) {
-      this.fail('Could not list the tables', e);
     }
   }
 
