@@ -53,6 +53,10 @@ export const configSchema = z.strictObject({
   allowedOrigins: z.array(z.string().min(1)).default([]),
   /** Largest websocket frame accepted, in bytes. */
   maxFrameBytes: z.int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** A socket that has not completed `hello` this long after opening is closed. */
+  helloTimeoutMs: z.int().min(100).max(600_000).default(5000),
+  /** Sockets opened without the token that have not sent it yet; more are refused until some finish. */
+  maxUnauthenticatedSockets: z.int().min(1).max(100_000).default(64),
   limits: runLimitsSchema.default(runLimitsSchema.parse({})),
 });
 /** The validated runtime configuration. */

@@ -1,6 +1,7 @@
 /**
  * One websocket connection speaking the Streamlab protocol.
  *
+ *   open  → hello deadline armed: no successful hello within `helloTimeoutMs` closes with 4408
  *   frame → (binary? → error binary-frame) → decode (→ error reply) → before hello: only hello
  *   hello → token check (unless the URL carried it; failure closes with 4401) → version → session
  *   request → its handler in the table (one per kind) → `<kind>.ok` with the handler's fields
@@ -21,6 +22,15 @@ import type { EventSink, Session } from './session.js';
 
 /** Close code for a missing or wrong token. */
 export const CLOSE_UNAUTHORIZED = 4401;
+/** Close code for a socket that did not complete `hello` in time. */
+export const CLOSE_HELLO_TIMEOUT = 4408;
+
+/** How the server admits a socket: its hello deadline, and who to tell once it has shown the token. */
+export interface Admission {
+  helloTimeoutMs: number;
+  /** Called once, when the socket has proved it holds the token (or immediately when the URL carried it). */
+  onAuthenticated(): void;
+}
 /** Unsent bytes beyond which logs, records and batches are dropped for a client. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 /** Close code for a frame over the size cap (RFC 6455 "message too big"). */
@@ -37,10 +47,17 @@ export class Connection {
   /** The version `hello` negotiated; until then only replies of every version's shape are sent. */
   private version = PROTOCOL_VERSION;
   private readonly sink: EventSink = (e) => this.send(e);
+  private helloTimer: NodeJS.Timeout | null;
 
-  constructor(private readonly ws: WebSocket, private readonly ctx: ServerContext, private authenticated: boolean) {
+  constructor(private readonly ws: WebSocket, private readonly ctx: ServerContext, private authenticated: boolean, private readonly admission: Admission) {
+    if (authenticated) admission.onAuthenticated();
+    const seconds = admission.helloTimeoutMs / 1000;
+    this.helloTimer = setTimeout(() => this.ws.close(CLOSE_HELLO_TIMEOUT, `No hello within ${seconds} s`), admission.helloTimeoutMs);
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
-    ws.on('close', () => this.session?.detach(this.sink));
+    ws.on('close', () => {
+      if (this.helloTimer) clearTimeout(this.helloTimer);
+      this.session?.detach(this.sink);
+    });
     ws.on('error', () => {});
   }
 
@@ -191,6 +208,7 @@ export class Connection {
         return null;
       }
       this.authenticated = true;
+      this.admission.onAuthenticated();
     }
     const version = negotiateVersion(m.versions, SUPPORTED_PROTOCOL_VERSIONS);
     if (version === null) {
@@ -198,6 +216,9 @@ export class Connection {
     }
     this.version = version;
     if (!this.session) {
+      if (this.helloTimer) clearTimeout(this.helloTimer);
+      this.helloTimer = null;
+      if (this.ws.readyState !== this.ws.OPEN) return null;
       this.session = this.ctx.sessionFor(m.session);
       this.session.attach(this.sink);
     }

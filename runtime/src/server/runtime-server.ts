@@ -128,6 +128,9 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     return text(res, 404, 'Not found\n');
   }
 
+  // Sockets opened without the token that have not shown it yet: capped, since each one costs memory
+  // and anyone who can reach the port can open them.
+  let unauthenticated = 0;
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => {});
     const url = new URL(req.url ?? '/', 'http://streamlab.invalid');
@@ -135,9 +138,17 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     if (!originAllowed(req.headers.origin, allowed)) return refuse(socket, 403, 'Forbidden');
     const queryToken = url.searchParams.get('token');
     if (queryToken !== null && !tokenMatches(token, queryToken)) return refuse(socket, 401, 'Unauthorized');
+    if (queryToken === null && unauthenticated >= config.maxUnauthenticatedSockets) return refuse(socket, 503, 'Service Unavailable');
+    let counted = queryToken === null;
+    if (counted) unauthenticated++;
+    const release = () => {
+      if (counted) unauthenticated--;
+      counted = false;
+    };
+    socket.once('close', release);
     wss.handleUpgrade(req, socket, head, (ws) => {
       // Without a token in the URL, the first message must be a hello with the token.
-      new Connection(ws, context, queryToken !== null);
+      new Connection(ws, context, queryToken !== null, { helloTimeoutMs: config.helloTimeoutMs, onAuthenticated: release });
     });
   }
 
