@@ -13,8 +13,13 @@ import { z } from 'zod';
 export const runLimitsSchema = z.strictObject({
   /** Heap cap of a run's process, in MB. */
   memoryMb: z.int().min(32).max(8192).default(256),
-  /** A run that does not answer its heartbeat for this long is stopped. */
+  /**
+   * A run that uses this much CPU time without answering its heartbeat is stopped as an endless loop. CPU
+   * time, not wall time: on a busy machine a healthy run may wait for the CPU much longer than this.
+   */
   unresponsiveMs: z.int().min(200).max(600_000).default(2000),
+  /** A run that does not answer its heartbeat for this long (wall time) while idle is stopped as blocked. */
+  blockedMs: z.int().min(1000).max(3_600_000).default(30_000),
   /** Rows sent per `run.batch` event at most. */
   maxRowsPerBatch: z.int().min(0).max(1000).default(100),
   /** Concurrent runs per connection. */

@@ -4,8 +4,12 @@
  *
  *   start → (compile error → run.error, failed)
  *         → spawn child (empty env, permission model, heap cap) → send start
- *   while alive: every message refreshes the watchdog; no message for `unresponsiveMs` → kill, "did not return"
- *                rss above the cap → kill, "used more than N MB"
+ *   booting (spawned, learner code not started yet): no `running` within BOOT_TIMEOUT_MS → kill, "did not start"
+ *   running: every message refreshes the watchdog, which measures the process's own CPU time, not the wall clock,
+ *            so a job that waits for a busy machine is never taken for a loop:
+ *              silent while it burned `unresponsiveMs` of CPU → kill, "did not return" (a loop the guard cannot see)
+ *              silent for `blockedMs` of wall time → kill, "stopped responding" (blocked without using the CPU)
+ *            rss above the cap → kill, "used more than N MB"
  *   child exit: classify (finished, stopped, out of memory, crashed, ended by the pipeline) → run.status
  *   stop: ask the child to stop, SIGKILL after STOP_GRACE_MS
  */
@@ -23,6 +27,8 @@ import { remapError } from './stack-remap.js';
 const STOP_GRACE_MS = 1500;
 /** Memory a run's process may use beyond its heap cap (code, buffers) before it is stopped. */
 const RSS_OVERHEAD_MB = 160;
+/** How long a job process may take to load before the learner's code starts, however busy the machine. */
+const BOOT_TIMEOUT_MS = 60_000;
 
 /** Options of a run. */
 export interface JobRunOptions {
@@ -53,6 +59,10 @@ export class JobRun {
   private child: ChildProcess | null = null;
   private state: RunState = 'starting';
   private lastSeen = 0;
+  /** The process's CPU time (ms) when it last answered; null where /proc is not available. */
+  private cpuAtLastSeen: number | null = null;
+  /** Set once the child reports that the learner's code runs: from then on the watchdog counts. */
+  private learnerStarted = false;
   /** Resident memory when the child last answered. */
   private rssAtLastSeen = 0;
   private watchdog: NodeJS.Timeout | null = null;
@@ -169,6 +179,7 @@ export class JobRun {
 
   private onChildMessage(raw: unknown): void {
     this.lastSeen = Date.now();
+    this.cpuAtLastSeen = processCpuMs(this.child?.pid);
     const parsed = childToHost.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -177,6 +188,7 @@ export class JobRun {
     }
     const m = parsed.data;
     this.rssAtLastSeen = processRssBytes(this.child?.pid) ?? 0;
+    if (m.type === 'status' && m.state === 'running') this.learnerStarted = true;
     switch (m.type) {
       case 'heartbeat':
         if (m.rssBytes > (this.options.limits.memoryMb + RSS_OVERHEAD_MB) * 1024 * 1024) this.killFor(this.outOfMemory());
@@ -221,7 +233,17 @@ export class JobRun {
       return;
     }
     const silentMs = Date.now() - this.lastSeen;
-    if (silentMs > this.options.limits.unresponsiveMs) {
+    if (!this.learnerStarted) {
+      if (silentMs > BOOT_TIMEOUT_MS) {
+        this.killFor(learnerError('crashed', `The pipeline's process did not start within ${BOOT_TIMEOUT_MS / 1000} s and was stopped.`));
+      }
+      return;
+    }
+    const { unresponsiveMs, blockedMs } = this.options.limits;
+    // CPU time the process used while silent; where it cannot be measured, the wall clock stands in.
+    const cpu = this.cpuAtLastSeen === null ? null : processCpuMs(this.child.pid);
+    const busyMs = cpu === null || this.cpuAtLastSeen === null ? silentMs : cpu - this.cpuAtLastSeen;
+    if (busyMs > unresponsiveMs) {
       // A heap close to its cap means the run is stuck collecting garbage, not looping.
       if (rss !== null && rss > capBytes * 0.8) {
         this.killFor(this.outOfMemory());
@@ -230,9 +252,14 @@ export class JobRun {
       // Memory climbing, or high enough that V8 may be collecting garbage near its cap: wait a little longer
       // (up to three times the limit) so the heap cap, not the clock, decides what the learner is told.
       const climbing = rss !== null && (rss - this.rssAtLastSeen > 64 * 1024 * 1024 || rss > capBytes * 0.5);
-      if (climbing && silentMs < 3 * this.options.limits.unresponsiveMs) return;
-      const s = this.options.limits.unresponsiveMs / 1000;
+      if (climbing && busyMs < 3 * unresponsiveMs) return;
+      const s = unresponsiveMs / 1000;
       this.killFor(learnerError('unresponsive', `Your pipeline did not return within ${s} s and was stopped: look for a loop that never ends.`));
+      return;
+    }
+    if (silentMs > blockedMs) {
+      const s = blockedMs / 1000;
+      this.killFor(learnerError('unresponsive', `Your pipeline stopped responding for ${s} s without using the CPU and was stopped: look for a wait that never ends.`));
     }
   }
 
@@ -284,6 +311,26 @@ export class JobRun {
     if (this.isOver()) return;
     this.state = state;
     this.options.onEvent({ kind: 'run.status', runId: this.runId, state, ...(message ? { message } : {}) });
+  }
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on every Linux Node supports). */
+const USER_HZ = 100;
+
+/**
+ * CPU time (user + system, every thread) a process has used, in ms, from /proc (Linux), or null where
+ * that is not available.
+ */
+export function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined || process.platform !== 'linux') return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces), starting with field 3 (state): utime is 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1000) / USER_HZ : null;
+  } catch {
+    return null;
   }
 }
 

@@ -10,10 +10,11 @@
  *   for (;;) stmt;             →  for (;;) {GUARD();stmt;}
  *
  * Nothing is inserted on a new line, so the source map still gives the learner's line. The guard
- * counts iterations and, every 16 of them, checks how long the current turn of the event loop
- * has been running (a turn ends when a `setImmediate` armed at its first check runs). Past the
- * limit it throws `LoopTimeoutError` from inside the loop, so the error's first pipeline frame is
- * the loop itself. Loops that await real I/O end their turn and never trip it.
+ * counts iterations and, every 16 of them, checks how much CPU time the current turn of the event
+ * loop has used (a turn ends when a `setImmediate` armed at its first check runs). CPU time, not wall
+ * time: on a busy machine a short loop may wait for the CPU for seconds, and that is no reason to
+ * stop it. Past the limit it throws `LoopTimeoutError` from inside the loop, so the error's first
+ * pipeline frame is the loop itself. Loops that await real I/O end their turn and never trip it.
  */
 
 import { getHeapStatistics } from 'node:v8';
@@ -37,7 +38,7 @@ export class LoopTimeoutError extends Error {
  */
 export function createLoopGuard(
   limitMs: number,
-  now: () => number = performance.now.bind(performance),
+  now: () => number = processCpuMs,
   later: (fn: () => void) => void = setImmediate,
   nearHeapLimit: () => boolean = heapNearlyFull,
 ): () => void {
@@ -58,6 +59,13 @@ export function createLoopGuard(
     // A loop that is filling the heap is left to the memory limit, which names the real problem.
     if (t - turnStart > limitMs && !nearHeapLimit()) throw new LoopTimeoutError(limitMs);
   };
+}
+
+/** CPU time this process has used, in ms (`process.cpuUsage` is captured before learner code runs). */
+const cpuUsage = process.cpuUsage.bind(process);
+function processCpuMs(): number {
+  const u = cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 function heapNearlyFull(): boolean {

@@ -14,7 +14,8 @@ describe('config', () => {
   it('has defaults', () => {
     expect(resolveConfig()).toEqual({
       host: '127.0.0.1', port: 5170, topicPrefix: '', open: true, display: false, allowedOrigins: [], maxFrameBytes: 1024 * 1024,
-      limits: { memoryMb: 256, unresponsiveMs: 2000, maxRowsPerBatch: 100, maxRunsPerConnection: 4, socketGraceMs: 15_000 },
+      helloTimeoutMs: 5000, maxUnauthenticatedSockets: 64,
+      limits: { memoryMb: 256, unresponsiveMs: 2000, blockedMs: 30_000, maxRowsPerBatch: 100, maxRunsPerConnection: 4, socketGraceMs: 15_000 },
     });
   });
 

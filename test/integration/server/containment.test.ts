@@ -13,7 +13,7 @@ let server: RuntimeServer;
 let client: TestClient;
 
 beforeAll(async () => {
-  server = await startRuntimeServer({ config: resolveConfig({ port: 0, token: TOKEN }), services: {} });
+  server = await startRuntimeServer({ config: resolveConfig({ port: 0, token: TOKEN, limits: { blockedMs: 5000 } }), services: {} });
   client = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
   await client.hello();
 });
@@ -72,7 +72,7 @@ describe('containment', () => {
   });
 
   it('blocking without a loop: the watchdog stops it', async () => {
-    const message = 'Your pipeline did not return within 2 s and was stopped: look for a loop that never ends.';
+    const message = 'Your pipeline stopped responding for 5 s without using the CPU and was stopped: look for a wait that never ends.';
     expect(await run('Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);\n')).toEqual(failure({ message, code: 'unresponsive' }));
     await expectHealthyRun();
   });

@@ -88,3 +88,25 @@ describe('createLoopGuard', () => {
     expect(() => g.iterations(64)).not.toThrow();
   });
 });
+
+describe('createLoopGuard on its own clock', () => {
+  it('counts CPU time, so a loop that waits for the CPU is not taken for an endless one', () => {
+    const guard = createLoopGuard(100);
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    // One turn of the event loop that lasts 400 ms of wall time while using almost no CPU: what a
+    // short loop looks like on a machine whose cores are all busy with other learners' runs.
+    expect(() => {
+      for (let i = 0; i < 64; i++) {
+        guard();
+        if (i === 20) Atomics.wait(sleeper, 0, 0, 400);
+      }
+    }).not.toThrow();
+  });
+
+  it('stops a loop that keeps the CPU busy past the limit', () => {
+    const guard = createLoopGuard(100);
+    expect(() => {
+      for (;;) guard();
+    }).toThrow(new LoopTimeoutError(100));
+  });
+});
