@@ -5,9 +5,15 @@
  * `RuntimeConfig`, and tests build one with `resolveConfig` without touching the environment.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+
+/** Four runs per core, and at least eight: most runs wait on Kafka or the clock most of the time. */
+function defaultMaxRunsTotal(): number {
+  return Math.max(8, 4 * availableParallelism());
+}
 
 /** Resource limits applied to every learner run. */
 export const runLimitsSchema = z.strictObject({
@@ -24,6 +30,8 @@ export const runLimitsSchema = z.strictObject({
   maxRowsPerBatch: z.int().min(0).max(1000).default(100),
   /** Concurrent runs per connection. */
   maxRunsPerConnection: z.int().min(1).max(20).default(4),
+  /** Runs (job processes) at once across every connection; later runs wait in line, told how many are ahead. */
+  maxRunsTotal: z.int().min(1).max(1000).default(defaultMaxRunsTotal()),
   /** After a socket closes, its runs are stopped after this grace period. */
   socketGraceMs: z.int().min(0).max(3_600_000).default(15_000),
 });

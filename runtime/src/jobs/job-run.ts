@@ -14,7 +14,7 @@
  *   stop: ask the child to stop, SIGKILL after STOP_GRACE_MS
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { ClockMode, RunState, ServerEvent } from '../protocol/index.js';
 import type { RunLimits } from '../config.js';
 import { compileLearnerFiles, type LearnerFile } from './compile.js';
@@ -45,9 +45,14 @@ export interface JobRunOptions {
   manualStartMs?: number;
   /**
    * The lesson's saved models, decoded here: they reach the job over IPC, so the job process reads no
-   * files at all (its permission model allows only its own bundle).
+   * lesson files (its permission model allows only its own bundle and its checkpoint folder).
    */
   models?: readonly JobModel[];
+  /**
+   * Where the run's queries keep their checkpoints (each `checkpointLocation` becomes a folder inside it);
+   * the job process may read and write this folder and nothing else. Without it checkpoints stay in memory.
+   */
+  checkpointDir?: string;
 }
 
 type StepWaiter = { resolve(v: { batchesRun: number; clockMs: number }): void; reject(e: Error): void };
@@ -56,6 +61,8 @@ type StepWaiter = { resolve(v: { batchesRun: number; clockMs: number }): void; r
 export class JobRun {
   readonly runId: string;
   readonly mode: ClockMode;
+  /** Where the run's checkpoints live, when on disk. */
+  readonly checkpointDir: string | undefined;
   private child: ChildProcess | null = null;
   private state: RunState = 'starting';
   private lastSeen = 0;
@@ -77,6 +84,7 @@ export class JobRun {
   constructor(private readonly options: JobRunOptions) {
     this.runId = options.runId;
     this.mode = options.mode;
+    this.checkpointDir = options.checkpointDir;
   }
 
   /** Current state. */
@@ -99,10 +107,17 @@ export class JobRun {
     if (this.stopping) return;
     this.setState('starting');
     const { memoryMb } = this.options.limits;
+    const { checkpointDir } = this.options;
+    if (checkpointDir) {
+      // The permission flags take comma-separated lists: a comma in the path would widen the grant.
+      if (checkpointDir.includes(',')) throw new Error(`the checkpoint folder ${checkpointDir} has a comma in its path`);
+      mkdirSync(checkpointDir, { recursive: true });
+    }
     const child = spawn(process.execPath, [
       '--experimental-permission',
       `--allow-fs-read=${bundle.file}`,
       `--allow-fs-read=${bundle.workerFile}`,
+      ...(checkpointDir ? [`--allow-fs-read=${checkpointDir}`, `--allow-fs-write=${checkpointDir}`] : []),
       // Only for the static Kafka read's worker: learner code cannot reach node:worker_threads.
       '--allow-worker',
       '--disallow-code-generation-from-strings',
@@ -124,7 +139,7 @@ export class JobRun {
       resolve();
     }));
     this.watchdog = setInterval(() => this.checkAlive(), 100);
-    this.send({ type: 'start', code: compiled.pipeline.code, mode: this.mode, maxRows: this.options.maxRows, services: this.options.services, startMs: this.options.manualStartMs ?? 0, loopLimitMs: loopLimitMs(this.options.limits.unresponsiveMs), models: [...(this.options.models ?? [])] });
+    this.send({ type: 'start', code: compiled.pipeline.code, mode: this.mode, maxRows: this.options.maxRows, services: this.options.services, startMs: this.options.manualStartMs ?? 0, loopLimitMs: loopLimitMs(this.options.limits.unresponsiveMs), models: [...(this.options.models ?? [])], ...(checkpointDir ? { checkpointDir } : {}) });
   }
 
   /** Manual clock: runs batches or advances the clock. */

@@ -64,6 +64,12 @@ export const topicsDeleteRequest = req('topics.delete', { topic: topicName });
 export const dbTablesRequest = req('db.tables', {});
 /** Runs one read-only query (read-only transaction, statement timeout, row cap). */
 export const dbQueryRequest = req('db.query', { sql: z.string().min(1).max(20_000) });
+/**
+ * Forgets the saved state of a lesson's queries (protocol 5): their checkpoints (offsets, commits and
+ * state) are deleted, so the next run starts where a first run would. Without `lessonId`, the runs
+ * that belong to no lesson.
+ */
+export const checkpointsResetRequest = req('checkpoints.reset', { lessonId: z.string().min(1).max(100).optional() });
 /** Exports the learner's pipeline as a PySpark program. */
 export const exportPysparkRequest = req('export.pyspark', { lessonId: z.string().min(1).max(100).optional(), files: sourceFiles });
 
@@ -71,7 +77,7 @@ export const exportPysparkRequest = req('export.pyspark', { lessonId: z.string()
 export const clientMessage = z.discriminatedUnion('kind', [
   helloRequest, lessonsListRequest, lessonsGetRequest, runStartRequest, runStopRequest, runStepRequest,
   checkRunRequest, topicsListRequest, topicsTailRequest, topicsUntailRequest, topicsProduceRequest,
-  topicsCreateRequest, topicsDeleteRequest, dbTablesRequest, dbQueryRequest, exportPysparkRequest,
+  topicsCreateRequest, topicsDeleteRequest, dbTablesRequest, dbQueryRequest, exportPysparkRequest, checkpointsResetRequest,
 ]);
 /** Every message a client may send. */
 export type ClientMessage = z.infer<typeof clientMessage>;

@@ -25,8 +25,8 @@ export const clockMode = z.enum(['system', 'manual']);
 /** Clock mode of a run. */
 export type ClockMode = z.infer<typeof clockMode>;
 
-/** Lifecycle of a run as the client sees it. */
-export const runState = z.enum(['compiling', 'starting', 'running', 'idle', 'stopping', 'stopped', 'finished', 'failed']);
+/** Lifecycle of a run as the client sees it; `queued` (protocol 5) while it waits for a free slot on the machine. */
+export const runState = z.enum(['queued', 'compiling', 'starting', 'running', 'idle', 'stopping', 'stopped', 'finished', 'failed']);
 /** Lifecycle of a run. */
 export type RunState = z.infer<typeof runState>;
 

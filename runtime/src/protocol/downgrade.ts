@@ -3,7 +3,9 @@
  * have is left out, and what it had in another shape is rebuilt, so a decoder of that version gets
  * exactly what a runtime of that version sent.
  *
- *   version 3:  `run.batch` has one shape for both APIs, with an untyped progress and trace:
+ *   version 4:  a `queued` run is `starting`, with the runs ahead of it said in `message`
+ *   version 3:  as version 4, and `run.batch` has one shape for both APIs, with an untyped progress and
+ *               trace:
  *                 structured  progress = Spark's StreamingQueryProgress with `eventTime` (ISO-8601, made
  *                             from the trace's epoch ms); trace = the engine's trace of then (no `api`,
  *                             no `eventTime`, a watermark of zeros when the query has none)
@@ -41,6 +43,12 @@ export type VersionedServerMessage = ServerMessage | LegacyRunBatch;
  * @param version the version negotiated with the client
  */
 export function serverMessageForVersion(message: ServerMessage, version: number): VersionedServerMessage | null {
+  if (version >= 5) return message;
+  if (message.kind === 'run.status' && (message.state === 'queued' || message.ahead !== undefined)) {
+    const { ahead, ...rest } = message;
+    const queued = message.state === 'queued';
+    return { ...rest, state: queued ? 'starting' : message.state, ...(queued ? { message: queuedMessage(ahead ?? 0) } : {}) };
+  }
   if (version >= 4) return message;
   if (message.kind === 'run.batch') {
     const legacy = legacyRunBatch(message);
@@ -88,4 +96,10 @@ function legacyRunBatch(message: ServerMessageOf<'run.batch'>): LegacyRunBatch {
     progress: sparkProgress, rows: message.rows, schema: message.schema, totalRows: message.totalRows, truncated: message.truncated,
     trace: { ...trace, watermark: watermark ?? { beforeMs: 0, afterMs: 0, lateThresholdMs: 0 } },
   };
+}
+
+/** How a queued run is described in words: "Waiting for a free slot: 3 runs ahead of yours." */
+export function queuedMessage(ahead: number): string {
+  if (ahead === 0) return 'Waiting for a free slot: yours is next.';
+  return `Waiting for a free slot: ${ahead} run${ahead === 1 ? '' : 's'} ahead of yours.`;
 }

@@ -84,6 +84,8 @@ export const dbQueryReply = reply('db.query.ok', {
   rowCount: z.int(),
   truncated: z.boolean(),
 });
+/** The saved state (checkpoints) of the lesson's queries is gone: the next run starts from scratch (protocol 5). */
+export const checkpointsResetReply = reply('checkpoints.reset.ok', { lessonId: z.string().nullable(), removed: z.int().min(0) });
 /** The equivalent PySpark program. */
 export const exportPysparkReply = reply('export.pyspark.ok', { source: z.string(), warnings: z.array(z.string()) });
 /** A request failed, or a message could not be understood (`id` is null when it had no readable id). */
@@ -95,7 +97,13 @@ export const errorReply = z.strictObject({
 });
 
 /** A run changed state. */
-export const runStatusEvent = event('run.status', { runId: z.string(), state: runState, message: z.string().optional() });
+export const runStatusEvent = event('run.status', {
+  runId: z.string(),
+  state: runState,
+  message: z.string().optional(),
+  /** With `queued` (protocol 5): how many runs on this runtime wait ahead of this one. */
+  ahead: z.int().min(0).optional(),
+});
 /**
  * How a query is triggered. `intervalMs` is the processing time between batches: a `processingTime`
  * trigger's interval, a StreamingContext's batch duration (`batchDuration`, DStreams), and 0 for triggers
@@ -235,7 +243,7 @@ export const checkStatusEvent = event('check.status', {
 export const serverMessage = z.discriminatedUnion('kind', [
   helloReply, lessonsListReply, lessonsGetReply, runStartReply, runStopReply, runStepReply, checkRunReply,
   topicsListReply, topicsTailReply, topicsUntailReply, topicsProduceReply, topicsCreateReply, topicsDeleteReply,
-  dbTablesReply, dbQueryReply, exportPysparkReply, errorReply,
+  dbTablesReply, dbQueryReply, exportPysparkReply, checkpointsResetReply, errorReply,
   runStatusEvent, runQueryEvent, runBatchEvent, runLogEvent, runErrorEvent, topicsRecordEvent, checkResultEvent, checkStatusEvent,
 ]);
 /** Every message the server may send. */

@@ -12,16 +12,18 @@
  *      score and the seed of the random cases in `check.result`
  *   4  `run.batch` typed and tagged by `api`: Spark's progress and the structured trace, or the DStream
  *      trace; the watermark and event times travel once, in the trace, in epoch ms
+ *   5  the `queued` run state with `run.status.ahead` (runs wait for a free slot on a busy runtime), and
+ *      `checkpoints.reset` (forget the saved state of a lesson's queries)
  *
  * The workbench is served by the runtime it talks to, so it offers only `PROTOCOL_VERSION`; the older
  * versions are kept for tabs opened before the runtime was upgraded.
  */
 
 /** The protocol version this build speaks natively. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** Every protocol version this build can still speak, oldest first. */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2, 3, 4];
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2, 3, 4, 5];
 
 /** Largest text frame the server accepts, in bytes; larger frames close the socket with code 1009. */
 export const MAX_FRAME_BYTES = 1024 * 1024;

@@ -164,6 +164,7 @@ export class Connection {
     'db.tables': async () => ({ tables: await this.ctx.database.tables() }),
     'db.query': async (m) => this.ctx.database.query(m.sql),
     'export.pyspark': (m) => this.exportPySpark(m),
+    'checkpoints.reset': async (m) => ({ lessonId: m.lessonId ?? null, removed: await this.session!.resetCheckpoints(m.lessonId) }),
   };
 
   /** Exports in a child process (exporting runs the learner's program up to `start()`). */

@@ -7,7 +7,10 @@
  *   GET / without a token → a page that says to open the URL printed by `streamlab start`
  *   GET /<file>           → the built workbench
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -19,6 +22,7 @@ import { Connection } from './connection.js';
 import { DatabaseService } from './database-service.js';
 import { LessonsService } from './lessons-service.js';
 import type { ServerContext } from './server-context.js';
+import { RunQueue } from './run-queue.js';
 import { Session } from './session.js';
 import { TopicsService } from './topics-service.js';
 import { WorkbenchAssets } from './workbench-assets.js';
@@ -41,6 +45,11 @@ export interface RuntimeServerOptions {
   log?: (line: string) => void;
   /** Bind exactly `config.port` (fail when taken) instead of falling back to a free port. */
   strictPort?: boolean;
+  /**
+   * Where learner runs keep their checkpoints (one folder per lesson); `checkpoints/` in the data
+   * directory by default, or a temporary folder removed on close when there is no data directory.
+   */
+  checkpointsDir?: string;
 }
 
 /** A started runtime server. */
@@ -69,6 +78,9 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
   const topics = new TopicsService(settled.then((s) => s.kafka), config.topicPrefix);
   const database = new DatabaseService(settled.then((s) => s.pg));
   const assets = options.workbenchDir ? new WorkbenchAssets(options.workbenchDir, log) : null;
+  const queue = new RunQueue(config.limits.maxRunsTotal);
+  const temporaryCheckpoints = !options.checkpointsDir && !config.dataDir ? mkdtempSync(join(tmpdir(), 'streamlab-checkpoints-')) : null;
+  const checkpointsDir = options.checkpointsDir ?? temporaryCheckpoints ?? join(config.dataDir!, 'checkpoints');
   const context: ServerContext = {
     config,
     token,
@@ -79,7 +91,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     sessionFor(id) {
       const existing = id ? sessions.get(id) : undefined;
       if (existing) return existing;
-      const session = new Session(undefined, config.limits, settled, topics, (s) => sessions.delete(s.id));
+      const session = new Session(undefined, config.limits, settled, topics, queue, checkpointsDir, (s) => sessions.delete(s.id));
       sessions.set(session.id, session);
       return session;
     },
@@ -172,6 +184,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
         server.closeAllConnections();
         await Promise.allSettled([...sessions.values()].map((s) => s.close()));
         await Promise.allSettled([topics.close(), database.close()]);
+        if (temporaryCheckpoints) rmSync(temporaryCheckpoints, { recursive: true, force: true });
       })();
       return closing;
     },

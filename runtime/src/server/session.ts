@@ -2,13 +2,19 @@
  * A client session: the runs and tails one workbench tab owns. Events go to the session's current socket.
  * When the socket closes the session waits `graceMs` (a reload reconnects with the same session id and
  * keeps its runs); after that every run is stopped and every tail closed.
+ *
+ *   run.start → counted against the per-connection limit at once (before anything is awaited, so ten
+ *               requests in one frame cannot all pass) → a place in the runtime's line (`queued`, with the
+ *               runs ahead, while the machine is full) → compile and start → its slot is freed when it ends
  */
 import { randomUUID } from 'node:crypto';
 import type { RunLimits } from '../config.js';
+import { lessonCheckpointDir, resetCheckpoints } from '../checkpoint/learner-checkpoints.js';
 import { JobRun } from '../jobs/job-run.js';
 import type { JobModel, JobServices } from '../jobs/ipc.js';
 import type { ClientMessageOf, ServerEvent } from '../protocol/index.js';
 import { RequestError } from './request-error.js';
+import type { RunQueue, RunTicket } from './run-queue.js';
 import type { TopicsService } from './topics-service.js';
 
 /** Sends an event to whoever currently holds the session. */
@@ -19,6 +25,8 @@ export class Session {
   readonly id: string;
   private readonly runs = new Map<string, JobRun>();
   private readonly tails = new Set<string>();
+  /** Runs accepted whose JobRun does not exist yet (waiting for the services). */
+  private reserved = 0;
   private sink: EventSink | null = null;
   private graceTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -28,6 +36,9 @@ export class Session {
     private readonly limits: RunLimits,
     private readonly services: Promise<JobServices>,
     private readonly topics: TopicsService,
+    private readonly queue: RunQueue,
+    /** Folder of the runtime's checkpoints: each lesson's runs keep theirs in a folder of it. */
+    private readonly checkpointsRoot: string,
     private readonly onClosed: (session: Session) => void,
   ) {
     this.id = id ?? randomUUID();
@@ -53,18 +64,27 @@ export class Session {
     this.sink?.(event);
   }
 
-  /** Number of runs that have not ended. */
+  /** Number of runs that have not ended (queued ones included). */
   activeRuns(): number {
-    return [...this.runs.values()].filter((r) => !r.isOver()).length;
+    return this.reserved + [...this.runs.values()].filter((r) => !r.isOver()).length;
   }
 
-  /** Compiles and starts a run. */
+  /** Accepts a run: it starts when the runtime has a free slot. */
   async startRun(request: ClientMessageOf<'run.start'>, maxRowsCap: number, models: readonly JobModel[] = []): Promise<JobRun> {
+    if (this.closed) throw new RequestError('unavailable', 'This session has ended; reconnect.');
     if (this.activeRuns() >= this.limits.maxRunsPerConnection) {
       throw new RequestError('busy', `At most ${this.limits.maxRunsPerConnection} runs at a time: stop one first.`);
     }
+    this.reserved++;
+    let services: JobServices;
+    try {
+      services = await this.services;
+    } finally {
+      this.reserved--;
+    }
     const runId = `run-${randomUUID().slice(0, 8)}`;
-    const services = await this.services;
+    let ticket: RunTicket | null = null;
+    const checkpointDir = lessonCheckpointDir(this.checkpointsRoot, request.lessonId);
     const run = new JobRun({
       runId,
       files: request.files,
@@ -74,14 +94,31 @@ export class Session {
       limits: this.limits,
       services,
       models,
-      onEvent: (e) => this.emit(e),
+      checkpointDir,
+      onEvent: (e) => {
+        if (e.kind === 'run.status' && (e.state === 'stopped' || e.state === 'finished' || e.state === 'failed')) ticket?.release();
+        this.emit(e);
+      },
     });
     this.runs.set(runId, run);
     // Ended runs are forgotten once a newer one starts, so a long session does not pile them up.
     for (const [id, r] of this.runs) if (id !== runId && r.isOver()) this.runs.delete(id);
-    void run.start().catch((e: unknown) => {
-      this.emit({ kind: 'run.error', runId, message: `The run could not start: ${e instanceof Error ? e.message : String(e)}`, code: 'internal', file: null, line: null, column: null, stack: '' });
-      void run.stop();
+    // After the reply: the client learns the run id before its first event.
+    setImmediate(() => {
+      if (run.isOver()) return;
+      ticket = this.queue.enter((ahead) => {
+        if (!run.isOver()) this.emit({ kind: 'run.status', runId, state: 'queued', ahead });
+      });
+      void ticket.admitted.then(() => {
+        if (run.isOver()) {
+          ticket?.release();
+          return;
+        }
+        void run.start().catch((e: unknown) => {
+          this.emit({ kind: 'run.error', runId, message: `The run could not start: ${e instanceof Error ? e.message : String(e)}`, code: 'internal', file: null, line: null, column: null, stack: '' });
+          void run.stop();
+        });
+      });
     });
     return run;
   }
@@ -96,6 +133,14 @@ export class Session {
   /** Stops a run. */
   async stopRun(runId: string): Promise<void> {
     await this.run(runId).stop();
+  }
+
+  /** Forgets the saved state of a lesson's queries; resolves with how many query checkpoints were removed. */
+  async resetCheckpoints(lessonId: string | undefined): Promise<number> {
+    const dir = lessonCheckpointDir(this.checkpointsRoot, lessonId);
+    const using = [...this.runs.values()].some((r) => !r.isOver() && r.checkpointDir === dir);
+    if (using || this.reserved > 0) throw new RequestError('busy', 'Stop the run first: its queries are using the saved state.');
+    return resetCheckpoints(dir);
   }
 
   /** Starts a tail whose records are sent to this session. */

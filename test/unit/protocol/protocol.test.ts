@@ -115,8 +115,8 @@ describe('version negotiation', () => {
     expect(negotiateVersion([7, 8], [1])).toBe(null);
   });
 
-  it('speaks version 4 and still speaks versions 1 to 3', () => {
-    expect([PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS]).toEqual([4, [1, 2, 3, 4]]);
+  it('speaks version 5 and still speaks versions 1 to 4', () => {
+    expect([PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS]).toEqual([5, [1, 2, 3, 4, 5]]);
   });
 });
 
@@ -161,6 +161,7 @@ describe('messages for an older client', () => {
     const changed = ['run.query', 'run.batch', 'check.status', 'check.result'];
     for (const name of SERVER_FIXTURES) {
       const m = message(name);
+      expect(serverMessageForVersion(m, 5)).toBe(m);
       expect(serverMessageForVersion(m, 4)).toBe(m);
       if (m.kind !== 'run.batch') expect(serverMessageForVersion(m, 3)).toBe(m);
       if (!changed.slice(1).includes(m.kind)) expect(serverMessageForVersion(m, 2)).toBe(m);
@@ -197,5 +198,22 @@ describe('messages for an older client', () => {
     const q = fixture('server', 'run.query').value as Record<string, unknown>;
     expect(decodeServerMessage(JSON.stringify({ ...q, trigger: { kind: 'sometimes', intervalMs: 0 } })).ok).toBe(false);
     expect(decodeServerMessage(JSON.stringify({ ...q, trigger: { kind: 'processingTime', intervalMs: -1 } })).ok).toBe(false);
+  });
+});
+
+describe('a queued run for clients before version 5', () => {
+  const queued = (ahead: number): ServerMessage => ({ kind: 'run.status', runId: 'run-1', state: 'queued', ahead });
+
+  it('is starting, with the runs ahead of it in words', () => {
+    for (const version of [1, 2, 3, 4]) {
+      expect(serverMessageForVersion(queued(3), version)).toEqual({ kind: 'run.status', runId: 'run-1', state: 'starting', message: 'Waiting for a free slot: 3 runs ahead of yours.' });
+      expect(serverMessageForVersion(queued(1), version)).toEqual({ kind: 'run.status', runId: 'run-1', state: 'starting', message: 'Waiting for a free slot: 1 run ahead of yours.' });
+      expect(serverMessageForVersion(queued(0), version)).toEqual({ kind: 'run.status', runId: 'run-1', state: 'starting', message: 'Waiting for a free slot: yours is next.' });
+    }
+  });
+
+  it('is sent as it is to version 5, and decodes there', () => {
+    expect(serverMessageForVersion(queued(2), 5)).toEqual(queued(2));
+    expect(decodeServerMessage(JSON.stringify(queued(2)))).toEqual({ ok: true, message: queued(2) });
   });
 });

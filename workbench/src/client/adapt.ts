@@ -58,7 +58,7 @@ function adaptDStreamBatch(e: DStreamBatchEvent): BatchEvent {
 }
 
 const STATUS: Record<string, RunStatus> = {
-  compiling: 'compiling', starting: 'starting', running: 'running', idle: 'running', stopping: 'stopping',
+  queued: 'queued', compiling: 'compiling', starting: 'starting', running: 'running', idle: 'running', stopping: 'stopping',
   stopped: 'stopped', finished: 'finished', failed: 'failed',
 };
 
@@ -66,7 +66,7 @@ const STATUS: Record<string, RunStatus> = {
 export function adaptEvent(event: ServerEvent): RuntimeEvent {
   switch (event.kind) {
     case 'run.status':
-      return { kind: 'run.status', runId: event.runId, status: STATUS[event.state] ?? 'running' };
+      return { kind: 'run.status', runId: event.runId, status: STATUS[event.state] ?? 'running', ...(event.ahead !== undefined ? { ahead: event.ahead } : {}) };
     case 'run.query':
       return {
         kind: 'run.query', runId: event.runId, query: event.queryName ?? undefined, queryId: event.queryId ?? undefined,

@@ -11,6 +11,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ClockMode } from '@streamlab/runtime/protocol';
 import type { RunStatus } from '../model/server-events.js';
+import { queuedMessage } from '../../../runtime/src/protocol/downgrade.js';
 import { advancePlan, type AdvancePlan } from '../session/advance-steps.js';
 import { sharedStyles } from './shared-styles.js';
 
@@ -43,6 +44,8 @@ export class SlRunControls extends LitElement {
   ];
 
   @property() status: RunStatus = 'idle';
+  /** While `queued`: runs waiting ahead of this one on the runtime. */
+  @property({ attribute: false }) ahead: number | undefined = undefined;
   @property() mode: ClockMode = 'system';
   @property({ attribute: false }) clockMs: number | null = null;
   @property({ type: Boolean }) canRun = false;
@@ -75,7 +78,7 @@ export class SlRunControls extends LitElement {
         aria-label=${step.label} title=${step.title}>${step.label}</button>`)}
       ${plan.note && manual ? html`<span class="note">${plan.note}</span>` : ''}
       <span class="clock" aria-label="Processing time">Processing time: ${formatClock(this.clockMs)}</span>
-      <span class="status ${this.status}" role="status" aria-live="polite">${this.status === 'idle' ? '' : this.status}</span>
+      <span class="status ${this.status}" role="status" aria-live="polite">${this.status === 'idle' ? '' : this.status === 'queued' ? queuedMessage(this.ahead ?? 0) : this.status}</span>
     `;
   }
 }

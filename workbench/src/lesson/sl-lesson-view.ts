@@ -234,7 +234,7 @@ export class SlLessonView extends LitElement {
         </article>
         <div class="code">
           <div class="toolbar">
-            <sl-run-controls status=${s.run.status} mode=${isActive(s) ? s.run.mode : this.mode} .clockMs=${s.run.clockMs}
+            <sl-run-controls status=${s.run.status} .ahead=${s.run.ahead} mode=${isActive(s) ? s.run.mode : this.mode} .clockMs=${s.run.clockMs}
               ?canRun=${canRun(s)} ?active=${isActive(s)} intervalMs=${this.intervalMs}
               .plan=${advancePlan(s.run.queries, s.batches, this.intervalMs)}></sl-run-controls>
           </div>

@@ -215,11 +215,11 @@ export interface Lesson extends LessonSummary {
 }
 
 /** Lifecycle of a run as the UI shows it. */
-export type RunStatus = 'idle' | 'compiling' | 'starting' | 'running' | 'stopping' | 'stopped' | 'finished' | 'failed';
+export type RunStatus = 'idle' | 'queued' | 'compiling' | 'starting' | 'running' | 'stopping' | 'stopped' | 'finished' | 'failed';
 
 /** Every event the runtime pushes, after adaptation. */
 export type RuntimeEvent =
-  | { kind: 'run.status'; runId: string; status: RunStatus; clockMs?: number }
+  | { kind: 'run.status'; runId: string; status: RunStatus; clockMs?: number; /** With `queued`: runs waiting ahead of this one. */ ahead?: number }
   | ({ kind: 'run.query' } & RunQuery)
   | ({ kind: 'run.batch' } & BatchEvent)
   | ({ kind: 'run.log' } & LogLine)

@@ -17,6 +17,8 @@ export interface RunState {
   clockMs: number | null;
   /** The queries the run started, with their triggers (a restarted query replaces its entry). */
   queries: Omit<RunQuery, 'runId'>[];
+  /** While `queued`: how many runs on the runtime wait ahead of this one. */
+  ahead?: number;
 }
 
 /** Autograder state. */
@@ -97,7 +99,7 @@ export function reduceEvent(state: SessionState, event: RuntimeEvent): SessionSt
   switch (event.kind) {
     case 'run.status':
       if (event.runId !== state.run.runId) return state;
-      return { ...state, run: { ...state.run, status: event.status, clockMs: event.clockMs ?? state.run.clockMs } };
+      return { ...state, run: { ...state.run, status: event.status, clockMs: event.clockMs ?? state.run.clockMs, ...(event.ahead !== undefined ? { ahead: event.ahead } : {}) } };
     case 'run.query': {
       if (event.runId !== state.run.runId) return state;
       const { kind: _kind, runId: _runId, ...query } = event;
@@ -152,10 +154,10 @@ export function connectionLost(state: SessionState): SessionState {
 
 /** Whether Run makes sense now. Run while a run is going restarts it with the code in the editor. */
 export function canRun(state: SessionState): boolean {
-  return state.connection.state === 'open' && !['compiling', 'starting', 'stopping'].includes(state.run.status);
+  return state.connection.state === 'open' && !['queued', 'compiling', 'starting', 'stopping'].includes(state.run.status);
 }
 
 /** Whether Stop makes sense now. */
 export function isActive(state: SessionState): boolean {
-  return ['compiling', 'starting', 'running'].includes(state.run.status);
+  return ['queued', 'compiling', 'starting', 'running'].includes(state.run.status);
 }

@@ -4,7 +4,8 @@
  * observed. Everything engine-specific the job process needs is here.
  *
  *   before the learner's code:  register the connectors with the runtime's services; create the active
- *                               SparkSession on the run's clock with output → run.log, so the learner's
+ *                               SparkSession on the run's clock with output → run.log and checkpoints on
+ *                               disk in the run's checkpoint folder, so the learner's
  *                               `SparkSession.builder.getOrCreate()` returns it
  *   each started query:         report its trigger; subscribe to its batches (progress, trace, output
  *                               rows and their schema)
@@ -30,6 +31,7 @@ import * as streamlab from '../../streamlab.js';
 import { addStreamListener, setFlowHost, type ActorSystem } from '../../engine/flow/actor-system.js';
 import { setSqlExecutorFactory } from '../../engine/flow/slick/sql-executor.js';
 import { pgSqlExecutorFactory } from '../../connectors/postgres/flow-sql.js';
+import { learnerCheckpointResolver } from '../../checkpoint/learner-checkpoints.js';
 
 /** A finished batch as the job reports it (the output rows not yet capped). */
 export type BatchReport = DistributiveOmit<ChildBatch, 'type'>;
@@ -73,6 +75,8 @@ export interface BindOptions {
   clock: Clock;
   observer: EngineObserver;
   services: { kafka?: string; pg?: string; topicPrefix?: string };
+  /** Where `checkpointLocation`s live on disk; in memory without it. */
+  checkpointDir?: string;
 }
 
 /** Binds the engine for one run. */
@@ -91,11 +95,13 @@ export function bindEngine(options: BindOptions): EngineBinding {
   // The learner's KafkaProducer/KafkaConsumer talk to the runtime's Kafka, stamping records with the run's clock.
   if (kafka) setKafkaClientFactory(kafkajsClientFactory(kafka, { now: () => options.clock.now() }));
   const printed = (text: string) => observer.onOutput(text.endsWith('\n') ? text.slice(0, -1) : text);
-  const session = streamlab.SparkSession.builder
+  const builder = streamlab.SparkSession.builder
     .appName('streamlab')
     .clock(options.clock)
-    .output(printed)
-    .create();
+    .output(printed);
+  // A checkpointLocation is a folder in the run's checkpoint folder, so a restarted run resumes where it stopped.
+  if (options.checkpointDir) builder.checkpointResolver(learnerCheckpointResolver(options.checkpointDir));
+  const session = builder.create();
   const watched = new Set<StreamingQuery>();
   session.streams.addListener({
     onQueryStarted(event) {

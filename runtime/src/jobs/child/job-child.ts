@@ -159,6 +159,7 @@ function start(message: Extract<HostToChild, { type: 'start' }>): void {
   binding = bindEngine({
     clock,
     services: message.services,
+    ...(message.checkpointDir ? { checkpointDir: message.checkpointDir } : {}),
     observer: {
       onQueryStarted: (q) => send({ type: 'query', queryName: q.queryName, queryId: q.queryId, trigger: q.trigger }),
       onBatch: (r) => {
