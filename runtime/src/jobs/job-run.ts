@@ -8,7 +8,7 @@
  *   running: every message refreshes the watchdog, which measures the process's own CPU time, not the wall clock,
  *            so a job that waits for a busy machine is never taken for a loop:
  *              silent while it burned `unresponsiveMs` of CPU → kill, "did not return" (a loop the guard cannot see)
- *              silent for `blockedMs` of wall time → kill, "stopped responding" (blocked without using the CPU)
+ *              silent for `blockedMs` of wall time with next to no CPU → kill, "stopped responding" (blocked)
  *            rss above the cap → kill, "used more than N MB"
  *   child exit: classify (finished, stopped, out of memory, crashed, ended by the pipeline) → run.status
  *   stop: ask the child to stop, SIGKILL after STOP_GRACE_MS
@@ -27,6 +27,8 @@ import { remapError } from './stack-remap.js';
 const STOP_GRACE_MS = 1500;
 /** Memory a run's process may use beyond its heap cap (code, buffers) before it is stopped. */
 const RSS_OVERHEAD_MB = 160;
+/** CPU time below which a silent run counts as blocked (it is not even waiting for a core). */
+const BLOCKED_CPU_MS = 200;
 /** How long a job process may take to load before the learner's code starts, however busy the machine. */
 const BOOT_TIMEOUT_MS = 60_000;
 
@@ -272,7 +274,8 @@ export class JobRun {
       this.killFor(learnerError('unresponsive', `Your pipeline did not return within ${s} s and was stopped: look for a loop that never ends.`));
       return;
     }
-    if (silentMs > blockedMs) {
+    // A run that gets a little CPU now and then is waiting its turn on a busy machine, not blocked.
+    if (silentMs > blockedMs && busyMs < BLOCKED_CPU_MS) {
       const s = blockedMs / 1000;
       this.killFor(learnerError('unresponsive', `Your pipeline stopped responding for ${s} s without using the CPU and was stopped: look for a wait that never ends.`));
     }

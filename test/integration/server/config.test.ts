@@ -2,7 +2,7 @@
  * Configuration layers: defaults < file < env < overrides, validated, with one-line errors.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, configFromEnv, loadConfig, resolveConfig } from '../../../runtime/src/config.js';
@@ -15,7 +15,11 @@ describe('config', () => {
     expect(resolveConfig()).toEqual({
       host: '127.0.0.1', port: 5170, topicPrefix: '', open: true, display: false, allowedOrigins: [], maxFrameBytes: 1024 * 1024,
       helloTimeoutMs: 5000, maxUnauthenticatedSockets: 64,
-      limits: { memoryMb: 256, unresponsiveMs: 2000, blockedMs: 30_000, maxRowsPerBatch: 100, maxRunsPerConnection: 4, socketGraceMs: 15_000 },
+      limits: {
+        memoryMb: 256, unresponsiveMs: 2000, blockedMs: 30_000, maxRowsPerBatch: 100, maxRunsPerConnection: 4, socketGraceMs: 15_000,
+        // Four per core, at least eight.
+        maxRunsTotal: Math.max(8, 4 * availableParallelism()),
+      },
     });
   });
 
