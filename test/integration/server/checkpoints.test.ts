@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../runtime/src/config.js';
@@ -16,7 +17,8 @@ import { topicWithMessages } from '../../services/kafka-topics.js';
 import { TestClient } from './ws-client.js';
 
 const TOKEN = 'checkpoints-test-token-0123456789';
-const LESSON = 'cp-lesson';
+const LESSON = '01-kafka-basics';
+const LESSONS = fileURLToPath(new URL('../../../lessons', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'streamlab-checkpoints-test-'));
 let server: RuntimeServer;
 let client: TestClient;
@@ -24,7 +26,7 @@ let topic: string;
 
 beforeAll(async () => {
   topic = await topicWithMessages('server-checkpoints', 1, [{ key: 's1', value: '21.5' }, { key: 's2', value: '19.0' }]);
-  server = await startRuntimeServer({ config: resolveConfig({ port: 0, token: TOKEN, dataDir }), services: { kafka: kafkaBootstrap() } });
+  server = await startRuntimeServer({ config: resolveConfig({ port: 0, token: TOKEN, dataDir, lessonsDir: LESSONS }), services: { kafka: kafkaBootstrap() } });
   client = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
   await client.hello(undefined, [5]);
 });
