@@ -50,12 +50,14 @@ spark.readStream.format("kafka")
   .start();
 `;
 
+type StructuredBatch = Extract<ServerMessageOf<'run.batch'>, { api: 'structured' }>;
+
 /** Runs the pipeline until its first batch, stops it, and returns that batch. */
-async function firstBatch(location = '/tmp/checkpoints/readings'): Promise<ServerMessageOf<'run.batch'>> {
+async function firstBatch(location = '/tmp/checkpoints/readings'): Promise<StructuredBatch> {
   const reply = await client.request({ kind: 'run.start', lessonId: LESSON, files: [{ path: 'pipeline.ts', content: pipeline(location) }], mode: 'system' });
   if (reply.kind !== 'run.start.ok') throw new Error(JSON.stringify(reply));
   const first = await client.waitFor((m) => (m.kind === 'run.batch' || m.kind === 'run.error') && m.runId === reply.runId);
-  if (first.kind !== 'run.batch') throw new Error(JSON.stringify(first));
+  if (first.kind !== 'run.batch' || !('api' in first) || first.api !== 'structured') throw new Error(JSON.stringify(first));
   expect(await client.request({ kind: 'run.stop', runId: reply.runId })).toMatchObject({ kind: 'run.stop.ok' });
   expect((await client.runEnded(reply.runId)).state).toBe('stopped');
   return first;

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../runtime/src/config.js';
-import type { ServerMessage } from '../../../runtime/src/protocol/index.js';
+import type { VersionedServerMessage as ServerMessage } from '../../../runtime/src/protocol/index.js';
 import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/server/runtime-server.js';
 import { TestClient } from './ws-client.js';
 
