@@ -7,6 +7,7 @@ import type { Expr } from '../engine/expr.js';
 import { paramAt } from '../engine/functions/function-spec.js';
 import { functionRegistry } from '../engine/functions/registry.js';
 import type { DataType } from '../engine/types.js';
+import { ML_FUNCTIONS } from '../engine/ml/functions.js';
 import { pyIdent, pyStr, type StubCollector } from './python-text.js';
 
 /** A DataType as Spark SQL DDL (`struct<a:int>` is valid DDL too). */
@@ -159,6 +160,11 @@ export function columnCode(e: Expr, ctx: ColumnContext): string {
       return `(${asColumn(e.left, ctx)} ${op} ${operand(e.right, ctx)})`;
     }
     case 'udf': {
+      const ml = ML_FUNCTIONS.get(e.fn);
+      if (ml) {
+        ctx.stubs.useImport(ml.module, ml.name);
+        return `${ml.name}(${[...e.args.map((a) => fnArg(a, ctx)), ...ml.extraArgs].join(', ')})`;
+      }
       const name = ctx.stubs.add({
         name: pyIdent(e.name, 'udf'),
         where: `UDF in ${ctx.where}`,

@@ -11,6 +11,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LearnerFile } from '../jobs/compile.js';
+import type { JobModel } from '../jobs/ipc.js';
+import { provideSavedModel } from '../engine/ml/saved-model.js';
+import { nodeModelFiles } from '../connectors/ml/node-model-files.js';
+import { readSavedModel } from '../connectors/ml/saved-model-reader.js';
 import { findLesson, loadLessons } from '../lessons/load-lessons.js';
 import { readLearnerFiles } from '../lessons/submission-files.js';
 import { captureProgram, compileProgram, type CapturedProgram } from './capture.js';
@@ -42,6 +46,8 @@ export interface PySparkExport {
 export interface ExportOptions {
   /** Shown in the docstring, e.g. `lesson 03-structured-windows`. */
   title?: string;
+  /** Saved models the program may load by name (`PipelineModel.load("model")`), decoded. */
+  models?: readonly JobModel[];
 }
 
 /** Renders a captured program as a PySpark script. */
@@ -74,6 +80,9 @@ export function exportPySpark(program: CapturedProgram, options: ExportOptions =
   out.push(`${options.title ?? program.appName}: exported from Streamlab to PySpark.`);
   out.push('');
   out.push(...runsOn(program).flatMap((l) => l.split('\n')));
+  if ([...stubs.imports.keys()].some((m) => m === 'pyspark.ml' || m.startsWith('pyspark.ml.'))) {
+    out.push('', 'It loads saved Spark ML models by the paths the program gives (PipelineModel.load("model")),', 'relative to the working directory: run it next to the model folder, or mount the folder there', '(k8s/spark/ml-inference-sparkapplication.yaml). pyspark.ml needs numpy, and pyspark.ml.functions pandas.');
+  }
   out.push('"""');
   if (stubs.stubs.length > 0) {
     out.push(`# STUBS: ${stubs.stubs.length} TypeScript function${stubs.stubs.length === 1 ? ' has' : 's have'} no generated PySpark equivalent and`);
@@ -86,6 +95,7 @@ export function exportPySpark(program: CapturedProgram, options: ExportOptions =
     out.push('from pyspark.streaming import StreamingContext');
     if (program.dstreams.some((d) => d.nodes.some((n) => n.op === 'createDirectStream'))) out.push('from pyspark.streaming.kafka import KafkaUtils');
   }
+  out.push(...stubs.importLines());
   out.push(...defs);
   out.push(...helpers);
   out.push(...stubs.render().flatMap((l) => (l === '' ? ['', ''] : [l])));
@@ -139,6 +149,7 @@ function runsOn(program: CapturedProgram): string[] {
 
 /** Compiles learner files, runs their `main()` far enough to see what it starts, and exports it. */
 export async function exportProgramFiles(files: readonly LearnerFile[], entry: string, options: ExportOptions = {}): Promise<PySparkExport> {
+  for (const m of options.models ?? []) provideSavedModel(m.name, m.model);
   const code = await compileProgram(files, entry);
   const program = await captureProgram(code);
   return exportPySpark(program, options);
@@ -172,6 +183,11 @@ export async function runExportCommand(argv: readonly string[]): Promise<number>
     let files: LearnerFile[];
     let entry: string;
     let title: string;
+    const models: JobModel[] = [];
+    if (lessonId) {
+      const lesson = findLesson(await loadLessons(lessonsRoot()), lessonId);
+      for (const name of lesson?.models ?? []) models.push({ name, model: await readSavedModel(nodeModelFiles(), join(lessonsRoot(), lesson!.id, name)) });
+    }
     if (file) {
       files = [{ path: basename(file), content: await readFile(file, 'utf8') }];
       entry = basename(file);
@@ -183,7 +199,7 @@ export async function runExportCommand(argv: readonly string[]): Promise<number>
       entry = 'solution.ts';
       title = `lesson ${lesson.id}`;
     }
-    const result = await exportProgramFiles(files, entry, { title });
+    const result = await exportProgramFiles(files, entry, { title, models });
     if (out) {
       await writeFile(out, result.code);
       process.stderr.write(`export: wrote ${out}\n`);

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { JobModel } from '../jobs/ipc.js';
 import type { PySparkExport } from './index.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -22,6 +23,8 @@ export interface IsolatedExportOptions {
   timeoutMs?: number;
   /** Heap cap of the export process in MB (default 256). */
   memoryMb?: number;
+  /** Saved models the program may load, decoded (they travel on stdin with the files). */
+  models?: readonly JobModel[];
 }
 
 /** Thrown when too many exports are already running; the caller should try again later. */
@@ -77,6 +80,6 @@ function exportOnce(files: readonly { path: string; content: string }[], entry: 
         return reject(new ExportError(`Your program could not be exported: ${why}.`));
       }
     });
-    child.stdin.end(JSON.stringify({ files, entry, title: options.title }));
+    child.stdin.end(JSON.stringify({ files, entry, title: options.title, models: options.models ?? [] }));
   });
 }

@@ -137,6 +137,7 @@ function rawChain(plan: LogicalPlan, ctx: PlanContext): string[] {
     }
     case 'ModelTransform':
       // PySpark's DataFrame.transform(f) calls f(df): the model's own transform, as the learner applied it.
+      for (const [module, name] of plan.model.imports) ctx.stubs.useImport(module, name);
       return [...planChain(plan.child, ctx), `.transform(${plan.model.python}.transform)`];
   }
 }

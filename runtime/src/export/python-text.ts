@@ -46,9 +46,23 @@ export interface Stub {
   key?: unknown;
 }
 
-/** Collects stubs with unique names, in first-use order. */
+/** Collects stubs with unique names, in first-use order (and the imports the rendered code needs). */
 export class StubCollector {
   readonly stubs: Stub[] = [];
+  /** `from module import name` lines the code needs beyond pyspark.sql's, by module. */
+  readonly imports = new Map<string, Set<string>>();
+
+  /** Notes that the code uses `name` from `module`. */
+  useImport(module: string, name: string): void {
+    const names = this.imports.get(module) ?? new Set<string>();
+    names.add(name);
+    this.imports.set(module, names);
+  }
+
+  /** The import lines, sorted. */
+  importLines(): string[] {
+    return [...this.imports].sort(([a], [b]) => a.localeCompare(b)).map(([m, names]) => `from ${m} import ${[...names].sort().join(', ')}`);
+  }
   private readonly used = new Set<string>();
   private readonly byKey = new Map<unknown, string>();
 

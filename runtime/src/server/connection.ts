@@ -171,7 +171,7 @@ export class Connection {
   private async exportPySpark(m: ClientMessageOf<'export.pyspark'>): Promise<ReplyFields<'export.pyspark'>> {
     const { exportInChildProcess, ExportError, ExportBusyError } = await import('../export/isolated-export.js');
     try {
-      const result = await exportInChildProcess(m.files, m.files[0]!.path, m.lessonId ? { title: `lesson ${m.lessonId}` } : {});
+      const result = await exportInChildProcess(m.files, m.files[0]!.path, m.lessonId ? { title: `lesson ${m.lessonId}`, models: await this.ctx.lessons.models(m.lessonId) } : {});
       const warnings = result.stubs.map((s) => `${s.name} (${s.where}) has no PySpark equivalent: it is exported as a stub to write in Python.`);
       return { source: result.code, warnings };
     } catch (e) {
