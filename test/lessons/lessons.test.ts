@@ -79,6 +79,26 @@ describe.each(Object.keys(CHECKS))('lesson %s', (id) => {
   });
 });
 
+describe('lesson 06 on held-out submissions (the in-memory cluster)', () => {
+  const [c1, c2, c3, c4] = CHECKS['06-stream-inference']!;
+  const cases: [string, Record<string, 'passed' | 'failed'>][] = [
+    // Bad rows kept as NaN by the model and answered with when/otherwise, no union: as correct.
+    ['correct-keep-and-when.ts', { [c1!]: 'passed', [c2!]: 'passed', [c3!]: 'passed', [c4!]: 'passed' }],
+    // handleInvalid "skip": bad rows vanish without an answer.
+    ['wrong-skip-bad-rows.ts', { [c1!]: 'passed', [c2!]: 'failed', [c3!]: 'failed', [c4!]: 'passed' }],
+    // Probabilities rounded to 3 digits: the right shape, not Spark's numbers.
+    ['wrong-rounded-probabilities.ts', { [c1!]: 'failed', [c2!]: 'failed', [c3!]: 'passed', [c4!]: 'passed' }],
+    // One fixed answer for every input, whatever it says.
+    ['cheat-fixed-answers.ts', { [c1!]: 'failed', [c2!]: 'failed', [c3!]: 'passed', [c4!]: 'passed' }],
+  ];
+  it.each(cases)('grades %s', async (file, want) => {
+    const lesson = lessons.find((l) => l.id === '06-stream-inference')!;
+    const content = await readFile(fileURLToPath(new URL(`./fixtures/06/${file}`, import.meta.url)), 'utf8');
+    const r = await gradeSubmission({ lesson, files: [{ path: file, content }], entry: file, services: {} });
+    expect(Object.fromEntries(r.tests.map((t) => [t.name, t.status]))).toEqual(want);
+  });
+});
+
 describe('streamlab grade --dir over three lesson-03 submissions', () => {
   let dir: string;
   beforeAll(async () => {
