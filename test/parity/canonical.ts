@@ -35,7 +35,22 @@ function sortKey(p: Plain): string {
   return JSON.stringify(p);
 }
 
+/** JSON text (a `to_json` column) as data, so its doubles compare as doubles. */
+function asJson(s: string): Plain | undefined {
+  if (!/^[[{]/.test(s)) return undefined;
+  try {
+    return JSON.parse(s) as Plain;
+  } catch {
+    return undefined;
+  }
+}
+
 function close(a: Plain, b: Plain): boolean {
+  if (typeof a === 'string' && typeof b === 'string' && a !== b) {
+    const ja = asJson(a);
+    const jb = asJson(b);
+    return ja !== undefined && jb !== undefined && close(ja, jb);
+  }
   if (typeof a === 'number' && typeof b === 'number') {
     if (a === b) return true;
     return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
@@ -49,7 +64,7 @@ function close(a: Plain, b: Plain): boolean {
   return a === b;
 }
 
-/** Compares two batches as multisets of rows (doubles to 1e-9 relative); a message on difference. */
+/** Compares two batches as multisets of rows (doubles to 1e-9 relative, JSON text as data); a message on difference. */
 export function compareBatch(engine: readonly Plain[], spark: readonly Plain[]): string | undefined {
   const e = [...engine].sort((x, y) => sortKey(x).localeCompare(sortKey(y)));
   const s = [...spark].sort((x, y) => sortKey(x).localeCompare(sortKey(y)));

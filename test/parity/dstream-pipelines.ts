@@ -24,6 +24,7 @@ import { StreamingContext } from '../../runtime/src/engine/dstream/streaming-con
 import { SparkSession } from '../../runtime/src/engine/structured/session.js';
 import { captureProgram, captureStarts, compileProgram, evaluateProgram } from '../../runtime/src/export/index.js';
 import { readLearnerFiles } from '../../runtime/src/lessons/submission-files.js';
+import { provideLessonModels } from './lesson-models.js';
 import { applyDStreamOp, type DStreamScenario, type DStreamScenarioOp } from '../../runtime/src/testing/conformance/dstream.js';
 import { conformanceDir } from './conformance-pipelines.js';
 import { temperatureReadings } from './pipelines.js';
@@ -193,6 +194,7 @@ export async function lessonDStreamPipelines(): Promise<DStreamParityPipeline[]>
   const out: DStreamParityPipeline[] = [];
   const dirs = readdirSync(lessonsRoot()).filter((d) => /^\d\d-/.test(d)).sort();
   for (const dir of dirs) {
+    await provideLessonModels(lessonsRoot(), dir);
     const files = (await readLearnerFiles(join(lessonsRoot(), dir))).filter((f) => f.path !== 'starter.ts');
     const code = await compileProgram(files, 'solution.ts');
     // The exporter's capture, which also knows the Kafka format that Structured queries load.

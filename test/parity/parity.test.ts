@@ -36,6 +36,8 @@ function onTopic(plan: LogicalPlan, bootstrap: string, topic: string, n: number)
     case 'LocalRelation': return plan;
     case 'Union': return planNode({ ...plan, children: plan.children.map((c) => onTopic(c, bootstrap, topic, n)) });
     case 'Join': return planNode({ ...plan, left: onTopic(plan.left, bootstrap, topic, n), right: onTopic(plan.right, bootstrap, topic, n) });
+    // The expansion holds its own copy of the child: point both at the run's topic.
+    case 'ModelTransform': return planNode({ ...plan, child: onTopic(plan.child, bootstrap, topic, n), expanded: onTopic(plan.expanded, bootstrap, topic, n) });
     default: return planNode({ ...plan, child: onTopic(plan.child, bootstrap, topic, n) } as LogicalPlan);
   }
 }
@@ -84,11 +86,15 @@ async function runEngine(spark: SparkSession, p: Prepared): Promise<BatchLog> {
   }
 }
 
-function runPython(manifestPath: string): Promise<{ code: number; output: string }> {
+/**
+ * Runs the manifest on Spark. `cwd` is where Spark resolves relative paths (the JVM's working
+ * directory): the lesson folder, for a program that loads the lesson's saved model as "model".
+ */
+function runPython(manifestPath: string, cwd?: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     let output = '';
     const env = { ...process.env, TZ: 'UTC', SPARK_LOCAL_IP: '127.0.0.1', PYSPARK_PYTHON: pysparkPython() };
-    const child = spawn(pysparkPython(), [fileURLToPath(new URL('./parity-runner.py', import.meta.url)), manifestPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(pysparkPython(), [fileURLToPath(new URL('./parity-runner.py', import.meta.url)), manifestPath], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (d) => { output += d; });
     child.stderr.on('data', (d) => { output += d; });
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
@@ -136,10 +142,12 @@ describe('parity with Apache Spark', () => {
     const manifest = {
       jars: connectorJars(),
       pipelines: prepared.map((p, i) => {
-        const chain = planChain(p.plan, { stubs: new StubCollector(), where: p.pipeline.id });
+        const stubs = new StubCollector();
+        const chain = planChain(p.plan, { stubs, where: p.pipeline.id });
         return {
           id: p.pipeline.id,
-          code: `def build(spark):\n    return (\n${chain.map((l) => `        ${l}`).join('\n')}\n    )\n`,
+          code: `${stubs.importLines().map((l) => `${l}\n`).join('')}def build(spark):\n    return (\n${chain.map((l) => `        ${l}`).join('\n')}\n    )\n`,
+
           mode: p.pipeline.mode,
           checkpoint: join(work, `checkpoint-${i}`),
           out: join(work, `result-${i}.json`),
@@ -148,7 +156,9 @@ describe('parity with Apache Spark', () => {
     };
     const manifestPath = join(work, 'manifest.json');
     writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-    const py = await runPython(manifestPath);
+    const cwds = [...new Set(prepared.map((p) => p.pipeline.cwd).filter((c) => c !== undefined))];
+    if (cwds.length > 1) throw new Error(`parity: one Spark run cannot load models relative to several folders: ${cwds.join(', ')}`);
+    const py = await runPython(manifestPath, cwds[0]);
     if (py.code !== 0) throw new Error(`parity: the Spark run failed (exit ${py.code}):\n${py.output.slice(-4000)}`);
     manifest.pipelines.forEach((m, i) => {
       prepared[i]!.spark = JSON.parse(readFileSync(m.out, 'utf8')) as BatchLog;
@@ -166,7 +176,7 @@ describe('parity with Apache Spark', () => {
   });
 
   it('exports every lesson solution as a script the Spark venv\'s Python compiles', async () => {
-    const lessons = ['02-dstream-temperature', '03-structured-windows', '04-report-topic-and-output-modes'];
+    const lessons = ['02-dstream-temperature', '03-structured-windows', '04-report-topic-and-output-modes', '06-stream-inference'];
     const scripts: string[] = [];
     for (const dir of lessons) {
       const files = (await readLearnerFiles(fileURLToPath(new URL(`../../lessons/${dir}`, import.meta.url)))).filter((f) => f.path !== 'starter.ts');
@@ -188,6 +198,7 @@ describe('parity with Apache Spark', () => {
     expect(prepared.map((p) => p.pipeline.id)).toEqual([
       '03-structured-windows/temperatureWindows',
       '04-report-topic-and-output-modes/countByOrigin',
+      '06-stream-inference/inferences',
       ...scenarioPipelines.map((s) => s.id),
       ...['ss-agg-count-complete-restart', 'ss-agg-count-update-restart', 'ss-agg-sort-complete', 'ss-console-default', 'ss-foreachbatch-complete',
         'ss-foreachbatch-update', 'ss-session-window-append', 'ss-watermark-append', 'ss-watermark-complete', 'ss-watermark-raw-timestamp'].map((id) => `conformance/${id}`),
@@ -200,6 +211,8 @@ describe('parity with Apache Spark', () => {
     expect(prepared.map((p) => [p.pipeline.id, p.spark!.batches.map((b) => b.rows.length)])).toEqual([
       ['03-structured-windows/temperatureWindows', [3, 4, 4, 2, 0]],
       ['04-report-topic-and-output-modes/countByOrigin', [3, 3]],
+      // 24 readings, 4 a batch; every input answered once, bad rows included.
+      ['06-stream-inference/inferences', [4, 4, 4, 4, 4, 4]],
       ['scenario/append-tumbling-watermark-sentinel', [0, 0, 3, 8]],
       ['scenario/update-sliding-window-avg', [2, 3, 3, 4, 3, 0]],
       ['scenario/stateless-projection-filter', [3, 3, 2, 2]],

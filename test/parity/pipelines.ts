@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { captureProgram, compileProgram, planChain, StubCollector } from '../../runtime/src/export/index.js';
 import { readLearnerFiles } from '../../runtime/src/lessons/submission-files.js';
+import { provideLessonModels } from './lesson-models.js';
+import { generateMachineRows } from '../../runtime/src/datagen/index.js';
 import type { LogicalPlan } from '../../runtime/src/engine/plan.js';
 import type { DataFrame, SparkSession } from '../../runtime/src/engine/structured/index.js';
 import * as F from '../../runtime/src/engine/structured/functions.js';
@@ -24,6 +26,8 @@ export interface ParityPipeline {
   /** The streaming DataFrame, reading Kafka (its source options are rewritten per run). */
   build: (spark: SparkSession) => DataFrame | LogicalPlan;
   mode: 'append' | 'update' | 'complete';
+  /** Where Spark runs it (the lesson folder, for a program that loads the lesson's saved model). */
+  cwd?: string;
   /** Kafka record values (or values with headers), in offset order. */
   records: (string | HeaderRecord)[];
   maxOffsetsPerTrigger: number;
@@ -48,10 +52,14 @@ export const gatewayEvents: string[] = [
   ['gw-a', 'hello'], ['gw-b', 'x'], ['gw-a', 'y'], ['gw-c', 'z'], ['gw-b', 'w'], ['gw-a', 'v'], ['gw-c', 'u'], ['gw-a', 't'],
 ].map(([origin, content], i) => JSON.stringify({ timestamp: at(`09:0${i}:00`), _id: `e${i}`, origin, content }));
 
+/** Machine readings for lesson 06: CSV lines keyed by id, every fifth broken (empty field, not a number, too few fields). */
+export const machineLines: string[] = generateMachineRows({ seed: 606, count: 24, badEvery: 5 }).map((r) => r.line);
+
 /** Inputs for the topics lesson solutions read. */
 const lessonInputs: Record<string, string[]> = {
   'sensors.temperature': temperatureReadings,
   events: gatewayEvents,
+  'kaspar-inputs': machineLines,
 };
 
 function lessonsRoot(): string {
@@ -74,6 +82,7 @@ export async function lessonPipelines(): Promise<ParityPipeline[]> {
   const dirs = readdirSync(lessonsRoot()).filter((d) => /^\d\d-/.test(d)).sort();
   for (const dir of dirs) {
     const files = (await readLearnerFiles(join(lessonsRoot(), dir))).filter((f) => f.path !== 'starter.ts');
+    const models = await provideLessonModels(lessonsRoot(), dir);
     const program = await captureProgram(await compileProgram(files, 'solution.ts'));
     const stubs = new StubCollector();
     const text = (p: LogicalPlan) => planChain(p, { stubs, where: '' }).join('\n');
@@ -83,7 +92,7 @@ export async function lessonPipelines(): Promise<ParityPipeline[]> {
       const named = program.pipelines.find((p) => text(p.plan) === text(q.plan));
       const records = lessonInputs[topic];
       if (!records) throw new Error(`parity: no input records for topic "${topic}" read by ${dir}; add them to test/parity/pipelines.ts`);
-      out.push({ id: `${dir}/${named?.name ?? `query${i + 1}`}`, build: () => q.plan, mode: q.outputMode, records, maxOffsetsPerTrigger: 4 });
+      out.push({ id: `${dir}/${named?.name ?? `query${i + 1}`}`, build: () => q.plan, mode: q.outputMode, records, maxOffsetsPerTrigger: 4, ...(models.length > 0 ? { cwd: join(lessonsRoot(), dir) } : {}) });
     });
   }
   return out;
