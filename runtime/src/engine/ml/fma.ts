@@ -17,7 +17,8 @@
 
 const SPLITTER = 134217729; // 2^27 + 1
 const bits = new Float64Array(1);
-const words = new BigInt64Array(bits.buffer);
+// The double's two 32-bit halves (little-endian on every platform Node and browsers run on).
+const halves = new Uint32Array(bits.buffer);
 
 function twoSum(a: number, b: number): [number, number] {
   const s = a + b;
@@ -43,10 +44,22 @@ function addRoundToOdd(x: number, y: number): number {
   const [s, e] = twoSum(x, y);
   if (e === 0 || !Number.isFinite(s)) return s;
   bits[0] = s;
-  if ((words[0] & 1n) === 1n) return s;
-  // Even and inexact: step one unit towards the exact sum.
-  words[0] += (e > 0) === (s > 0) ? 1n : -1n;
-  return bits[0];
+  if ((halves[0]! & 1) === 1) return s;
+  // Even and inexact: step one unit (of the 64-bit pattern) towards the exact sum.
+  if ((e > 0) === (s > 0)) {
+    if (halves[0] === 0xffffffff) {
+      halves[0] = 0;
+      halves[1]! += 1;
+    } else {
+      halves[0]! += 1;
+    }
+  } else if (halves[0] === 0) {
+    halves[0] = 0xffffffff;
+    halves[1]! -= 1;
+  } else {
+    halves[0]! -= 1;
+  }
+  return bits[0]!;
 }
 
 /** `a·b + c` with one rounding. */

@@ -10,8 +10,11 @@ import { fma } from './fma.js';
 /** A dense vector: every value stored (PySpark `DenseVector`). */
 export class DenseVector {
   readonly values: readonly number[];
-  constructor(values: Iterable<number>) {
-    this.values = Object.freeze([...values].map(Number));
+  constructor(values: Iterable<number>);
+  /** @internal `owned`: the array is fresh and handed over (no copy; the models make one per row). */
+  constructor(values: number[], owned: true);
+  constructor(values: Iterable<number>, owned = false) {
+    this.values = Object.freeze(owned ? (values as number[]) : [...values]);
     Object.freeze(this);
   }
   /** Number of elements. */
@@ -122,7 +125,7 @@ function argmaxOf(values: readonly number[]): number {
 export const Vectors = Object.freeze({
   /** `Vectors.dense(1.0, 2.0)` or `Vectors.dense([1.0, 2.0])`. */
   dense(...values: (number | readonly number[])[]): DenseVector {
-    return new DenseVector(values.flat() as number[]);
+    return new DenseVector((values.flat() as unknown[]).map(Number));
   },
   /** `Vectors.sparse(4, [0, 3], [1.0, 2.0])` or `Vectors.sparse(4, {0: 1.0, 3: 2.0})`. */
   sparse(size: number, indices: readonly number[] | Readonly<Record<number, number>>, values?: readonly number[]): SparseVector {
@@ -173,7 +176,7 @@ export function compressed(size: number, indices: readonly number[], values: rea
   }
   const dense = new Array<number>(size).fill(0);
   indices.forEach((i, k) => (dense[i] = values[k]));
-  return new DenseVector(dense);
+  return new DenseVector(dense, true);
 }
 
 function sizeMismatch(a: number, b: number): IllegalArgumentException {

@@ -118,18 +118,18 @@ export class LogisticRegressionModel extends Transformer {
     if (this.isMultinomial) {
       const m = [...this.interceptVector.values];
       gemvAdd(this.coefficientMatrix, features, m);
-      return new DenseVector(m);
+      return new DenseVector(m, true);
     }
     const margin = dot(features, this.coefficientsVector!) + this.interceptVector.values[0];
-    return new DenseVector([-margin, margin]);
+    return new DenseVector([-margin, margin], true);
   }
 
   /** Spark's `raw2probability`. */
   raw2probability(raw: Vector): DenseVector {
     const values = raw.toArray();
-    if (this.isMultinomial) return new DenseVector(softmax(values));
+    if (this.isMultinomial) return new DenseVector(softmax(values), true);
     const p0 = 1 / (1 + Math.exp(-values[0]));
-    return new DenseVector([p0, 1 - p0]);
+    return new DenseVector([p0, 1 - p0], true);
   }
 
   /** Spark's `probability2prediction`. */

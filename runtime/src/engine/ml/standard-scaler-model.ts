@@ -54,15 +54,15 @@ export function scaleFunction(mean: readonly number[], std: readonly number[], w
   const shift = withMean ? mean : [];
   const scale = withStd ? std.map((s) => (s === 0 ? 0 : 1 / s)) : [];
   if (withMean && withStd) {
-    return (v) => new DenseVector(v.toArray().map((x, i) => (x - shift[i]) * scale[i]));
+    return (v) => new DenseVector(v.toArray().map((x, i) => (x - shift[i]) * scale[i]), true);
   }
   if (withMean) {
-    return (v) => new DenseVector(v.toArray().map((x, i) => x - shift[i]));
+    return (v) => new DenseVector(v.toArray().map((x, i) => x - shift[i]), true);
   }
   if (withStd) {
     return (v) => (v instanceof SparseVector
       ? new SparseVector(v.size, v.indices, v.values.map((x, k) => x * scale[v.indices[k]]))
-      : new DenseVector(v.values.map((x, i) => x * scale[i])));
+      : new DenseVector(v.values.map((x, i) => x * scale[i]), true));
   }
   return (v) => v;
 }
