@@ -39,7 +39,10 @@ export class LessonsService {
 
   /** The lesson's saved models (front matter `models`), read from its folder and decoded for a run. */
   async models(lessonId: string): Promise<JobModel[]> {
-    const lesson = await this.lesson(lessonId);
+    // A run or export names its lesson for its title and data; without lessons there are no models.
+    if (!this.dir) return [];
+    const lesson = findLesson(await this.all(), lessonId);
+    if (!lesson) return [];
     const out: JobModel[] = [];
     for (const name of lesson.models) {
       try {
