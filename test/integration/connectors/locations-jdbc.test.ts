@@ -91,9 +91,9 @@ describe('locations pipeline: Kafka → parse → foreachBatch JDBC append', () 
       ['device_id', 'text'],
       ['lat', 'double precision'],
       ['lon', 'double precision'],
-      ['ts', 'timestamp with time zone'],
+      ['ts', 'timestamp without time zone'],
     ]);
-    const rows = await client.query({ text: `SELECT device_id, lat, lon, ts FROM ${table} ORDER BY ts`, rowMode: 'array' });
+    const rows = await client.query({ text: `SELECT device_id, lat, lon, ts AT TIME ZONE 'UTC' FROM ${table} ORDER BY ts`, rowMode: 'array' });
     expect(rows.rows).toEqual(fixes.map((f) => [f.device, f.lat, f.lon, new Date(f.ts)]));
   });
 

@@ -54,7 +54,7 @@ describe('PostgreSQL writers', () => {
       [table],
     );
     expect(types.rows.map((r) => [r.column_name, r.data_type])).toEqual([
-      ['window_start', 'timestamp with time zone'],
+      ['window_start', 'timestamp without time zone'],
       ['node_name', 'text'],
       ['avg_temp', 'double precision'],
       ['n', 'bigint'],

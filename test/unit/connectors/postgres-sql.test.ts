@@ -70,17 +70,17 @@ describe('schema to SQL', () => {
 
   it('maps Spark types to PostgreSQL types', () => {
     expect(['timestamp', 'double', 'string', 'long', 'bigint', 'int', 'integer', 'boolean', 'binary', 'date', 'float', 'smallint', 'decimal(10,2)', 'struct<start:timestamp,end:timestamp>'].map(pgType)).toEqual([
-      'timestamptz', 'double precision', 'text', 'bigint', 'bigint', 'integer', 'integer', 'boolean', 'bytea', 'date', 'real', 'smallint', 'numeric(10,2)', 'jsonb',
+      'timestamp', 'double precision', 'text', 'bigint', 'bigint', 'integer', 'integer', 'boolean', 'bytea', 'date', 'real', 'smallint', 'numeric(10,2)', 'jsonb',
     ]);
     expect(() => pgType('interval')).toThrow(new SqlNameError("Can't get JDBC type for interval"));
   });
 
   it('creates tables with quoted columns and an optional primary key', () => {
     expect(createTableSql('locations', cols)).toBe(
-      'CREATE TABLE locations ("window_start" timestamptz, "node_name" text, "avgTemp" double precision, "n" bigint)',
+      'CREATE TABLE locations ("window_start" timestamp, "node_name" text, "avgTemp" double precision, "n" bigint)',
     );
     expect(createTableSql('public.report', cols, { primaryKey: ['window_start', 'node_name'], ifNotExists: true })).toBe(
-      'CREATE TABLE IF NOT EXISTS public.report ("window_start" timestamptz NOT NULL, "node_name" text NOT NULL, "avgTemp" double precision, "n" bigint, PRIMARY KEY ("window_start", "node_name"))',
+      'CREATE TABLE IF NOT EXISTS public.report ("window_start" timestamp NOT NULL, "node_name" text NOT NULL, "avgTemp" double precision, "n" bigint, PRIMARY KEY ("window_start", "node_name"))',
     );
     expect(() => createTableSql('t', cols, { primaryKey: ['nope'] })).toThrow("primaryKey column 'nope' is not in the output schema");
     expect(() => tableIdent('t; DROP TABLE x')).toThrow(SqlNameError);

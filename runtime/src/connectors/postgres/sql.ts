@@ -69,8 +69,8 @@ export function pgType(sparkType: string): string {
       return 'real';
     case 'boolean':
       return 'boolean';
+    // Spark's JDBC writer creates TIMESTAMP (without time zone) for both; values are written as UTC.
     case 'timestamp':
-      return 'timestamptz';
     case 'timestamp_ntz':
       return 'timestamp';
     case 'date':
