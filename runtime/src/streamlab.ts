@@ -37,3 +37,8 @@ export type {
   SourceQueueWithComplete, Cancellable, FlowDuration, AsyncResult, Decider, Directive, CommittableMessage, CommittableOffset,
   Control, DrainingControl, Committable, Deserializer, SqlAction,
 } from './engine/flow/index.js';
+
+// Latency from produce to sink, per micro-batch query and per flow (the Latency panel's numbers).
+export { LatencyMeter } from './engine/latency/latency-meter.js';
+export type { LatencySummary, PipelineLatency } from './engine/latency/latency-meter.js';
+export type { LatencyStats } from './engine/latency/latency-stats.js';

@@ -40,6 +40,8 @@ export interface StreamListener {
   onStreamFinished?(system: ActorSystem): void;
   /** A stream ended because an operator failed (a failure the code may never look at). */
   onStreamFailed?(system: ActorSystem, error: unknown): void;
+  /** An element made from a Kafka record reached the end of a stream `latencyMs` after it was produced. */
+  onRecordLatency?(system: ActorSystem, latencyMs: number): void;
 }
 
 const listeners = new Set<StreamListener>();
@@ -105,7 +107,15 @@ export class ActorSystem {
   /** @internal Materializes and starts a runnable blueprint. */
   materialize<M>(module: Module): M {
     if (this.terminated) throw new Error(`ActorSystem [${this.name}] is terminated: streams cannot be materialized on it`);
-    const context: MaterializationContext = { clock: this.clock, output: this.output };
+    const context: MaterializationContext = {
+      clock: this.clock,
+      output: this.output,
+      recordArrival: (timestampMs) => {
+        if (listeners.size === 0) return;
+        const latency = this.clock.now() - timestampMs;
+        for (const l of listeners) l.onRecordLatency?.(this, latency);
+      },
+    };
     let interpreter: GraphInterpreter | null = null;
     let finishedEarly = false;
     const done = (failure: { error: unknown } | undefined) => {

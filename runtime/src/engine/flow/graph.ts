@@ -35,6 +35,8 @@ export interface MaterializationContext {
   readonly clock: Clock;
   /** Where `log(...)` and friends print. */
   readonly output: (line: string) => void;
+  /** An element made from a Kafka record produced at `timestampMs` reached the end of the stream. */
+  readonly recordArrival?: (timestampMs: number) => void;
 }
 
 /** One operator's blueprint: makes a fresh logic (and its materialized value) per materialization. */
@@ -123,7 +125,7 @@ export function materialize<M>(module: Module, context: MaterializationContext, 
     return m.mat(m.children.map(matOf));
   };
   const value = matOf(module) as M;
-  const interpreter = new GraphInterpreter(logics, connections, context.clock, listener);
+  const interpreter = new GraphInterpreter(logics, connections, context.clock, listener, context.recordArrival);
   interpreter.init();
   return { interpreter, value };
 }

@@ -24,6 +24,7 @@
  */
 import type { Clock } from '../clock.js';
 import { AbruptStageTerminationException } from './errors.js';
+import { kafkaTimestampOf } from './provenance.js';
 import type { GraphStageLogic, Inlet, Outlet } from './stage-logic.js';
 
 const IN_READY = 1;
@@ -91,6 +92,7 @@ export class GraphInterpreter {
     readonly connections: readonly Connection[],
     readonly clock: Clock,
     private listener?: InterpreterListener,
+    private readonly arrival?: (timestampMs: number) => void,
   ) {
     logics.forEach((l, i) => {
       l.stageId = i;
@@ -267,7 +269,15 @@ export class GraphInterpreter {
   private processPush(c: Connection): void {
     this.activeStage = c.inOwner;
     c.state ^= PUSH_END;
+    if (this.arrival && c.inOwner.shape.outlets.length === 0) this.noteArrival(c.slot instanceof Failed ? c.slot.previous : c.slot);
     c.inOwner.dispatchPush(c.inlet);
+  }
+
+  /** @internal An element reached the end of the stream (a sink, or a Committer): record its latency if it came from Kafka. */
+  noteArrival(element: unknown): void {
+    if (!this.arrival) return;
+    const t = kafkaTimestampOf(element);
+    if (t !== undefined) this.arrival(t);
   }
 
   // ---- actions raised by operators -------------------------------------------------------------

@@ -28,6 +28,7 @@
  *   neither -> return false (no batch id consumed)
  *   write offsets/N {batchWatermarkMs, batchTimestampMs, conf, ends}     -- before running
  *   rows := source.getBatch(start, end); output := plan(rows); sink.addBatch(N, output)
+ *   (a simulated crash, Streamlab's `crashAfterNextSinkWrite`, dies here: written, not committed)
  *   commit state version N + 1; update watermarks from this batch's event times
  *   write commits/N {nextBatchWatermarkMs}                              -- after the sink
  *   source.commit(end); start := ends; N := N + 1; report progress and trace
@@ -55,6 +56,11 @@ export interface BatchResult {
   readonly rows: readonly Row[];
   /** The schema of `rows`. */
   readonly schema: StructType;
+  /**
+   * Streamlab: for each input record read from Kafka, how long after its Kafka timestamp the sink had
+   * written the batch (ms, on the query's clock): the record's latency from produce to sink.
+   */
+  readonly sinkLatencyMs: readonly number[];
 }
 
 /** Options of the loop. */
@@ -74,6 +80,8 @@ export interface MicroBatchOptions {
    * exact; the query turns detail on only while someone observes batches.
    */
   readonly traceDetail?: () => boolean;
+  /** Streamlab: called after the sink wrote a batch, before its commit; a throw here dies in that window. */
+  readonly afterSinkWrite?: (batchId: number) => void;
 }
 
 /** How one trigger may run. */
@@ -287,11 +295,13 @@ export class MicroBatchExecution {
     try {
       output = this.physical.root.execute(ctx);
       await this.opts.sink.addBatch({ batchId, schema: this.physical.root.schema, rows: output, outputMode: this.opts.outputMode });
+      this.opts.afterSinkWrite?.(batchId);
     } catch (e) {
       for (const s of this.stores.values()) s.abort();
       throw e;
     }
     const tAddBatch = clock.now();
+    const sinkLatencyMs = this.kafkaLatencies(inputs, tAddBatch);
     for (const op of this.physical.stateful) {
       const s = this.store(op.id);
       s.commit(batchId + 1);
@@ -376,7 +386,22 @@ export class MicroBatchExecution {
       stateRowsTotal: [...stateMetrics.values()].reduce((a, m) => a + m.numRowsTotal, 0),
       malformed: { total: malformed.count, sample: malformed.sample },
     };
-    return { progress, trace: batchTrace, rows: output, schema };
+    return { progress, trace: batchTrace, rows: output, schema, sinkLatencyMs };
+  }
+
+  /** Sink time minus Kafka timestamp for every input record of the Kafka sources (their `timestamp` column, µs). */
+  private kafkaLatencies(inputs: ReadonlyMap<number, readonly Row[]>, sinkMs: number): number[] {
+    const out: number[] = [];
+    for (const [i, s] of this.slots.entries()) {
+      if (!s.description.startsWith('kafka[')) continue;
+      const at = this.sourceSchemas[i]!.fieldNames().indexOf('timestamp');
+      if (at < 0) continue;
+      for (const r of inputs.get(s.sourceId) ?? []) {
+        const micros = r[at];
+        if (typeof micros === 'number') out.push(sinkMs - micros / 1000);
+      }
+    }
+    return out;
   }
 
   /** Spark's WatermarkTracker: per-operator max(event time) - delay, combined with min (or max) policy. */

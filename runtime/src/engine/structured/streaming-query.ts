@@ -50,6 +50,19 @@ function uuid(): string {
   return globalThis.crypto.randomUUID();
 }
 
+/** What a simulated crash reports: the batch written but not committed, and the query that replays it. */
+export interface CrashReport {
+  readonly batchId: number;
+  readonly restarted: StreamingQuery;
+}
+
+/** Thrown inside the batch loop between the sink's write and the commit. */
+class SimulatedCrash extends Error {
+  constructor(readonly batchId: number) {
+    super(`killed after the sink wrote batch ${batchId}, before the batch was committed`);
+  }
+}
+
 /** A handle to a running (or finished) streaming query. */
 export class StreamingQuery {
   private queryId = uuid();
@@ -77,6 +90,7 @@ export class StreamingQuery {
   private stateWaiters: (() => void)[] = [];
   private unsubscribe: (() => void) | null = null;
   private statusMessage = 'Initializing sources';
+  private crash: ((r: CrashReport) => void) | null = null;
 
   constructor(opts: StreamingQueryOptions) {
     this.opts = opts;
@@ -115,6 +129,9 @@ export class StreamingQuery {
         runId: this.runId,
         name: this.name,
         traceDetail: () => this.listeners.size > 0,
+        afterSinkWrite: (batchId) => {
+          if (this.crash) throw new SimulatedCrash(batchId);
+        },
       }, async (rel, index) => rel.provider.createSource({ options: rel.options, userSchema: rel.userSchema, clock: this.opts.session.clock, sourceIndex: index }));
       await exec.initialize();
       this.exec = exec;
@@ -160,12 +177,40 @@ export class StreamingQuery {
       this.opts.session.streams.notifyProgress(this, result.progress);
       return true;
     } catch (e) {
+      if (e instanceof SimulatedCrash) {
+        // Restart outside the trigger: shutting down waits for the running trigger to end.
+        void Promise.resolve().then(() => this.restartAfterCrash(e.batchId));
+        this.stopped = true;
+        return false;
+      }
       this.fail(e);
       return false;
     } finally {
       this.running = false;
       this.stateChanged();
     }
+  }
+
+  /**
+   * Streamlab: kills the query right after its sink has written the next batch and before that batch
+   * is committed to the checkpoint — the window where a real crash makes a sink see a batch twice —
+   * then starts it again from its checkpoint, as a cluster manager restarts a crashed driver. The
+   * restarted query (same id, new runId) replays the batch. Resolves once it has been started.
+   */
+  crashAfterNextSinkWrite(): Promise<CrashReport> {
+    if (this.stopped) return Promise.reject(new Error(`Query ${this.name ?? this.queryId} is not running`));
+    return new Promise<CrashReport>((resolve) => (this.crash = resolve));
+  }
+
+  private async restartAfterCrash(batchId: number): Promise<void> {
+    const report = this.crash;
+    this.crash = null;
+    await this.shutdown(true);
+    const restarted = new StreamingQuery(this.opts);
+    this.opts.session.streams.register(restarted);
+    restarted.begin();
+    await restarted.ready.catch(() => undefined);
+    report?.({ batchId, restarted });
   }
 
   private fail(e: unknown): void {
@@ -298,8 +343,8 @@ export class StreamingQuery {
     return true;
   }
 
-  private async shutdown(): Promise<void> {
-    if (this.stopped) return;
+  private async shutdown(afterCrash = false): Promise<void> {
+    if (this.stopped && !afterCrash) return;
     this.stopped = true;
     this.abort.abort(new Error('query stopped'));
     this.signal();

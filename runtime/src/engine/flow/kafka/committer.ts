@@ -58,7 +58,10 @@ class CommitterLogic extends GraphStageLogic {
     this.commitDone = committed;
     this.setHandler(ports.in, {
       onPush: () => {
-        const o = offsetOf(this.grab(ports.in));
+        const element = this.grab(ports.in);
+        // An offset reaching the committer marks its record as processed: the end of its way through the stream.
+        this.interpreter.noteArrival(element);
+        const o = offsetOf(element);
         const key = `${o.partitionOffset.key.topic}:${o.partitionOffset.key.partition}`;
         const perHandle = this.batch.get(o.handle) ?? new Map<string, number>();
         this.batch.set(o.handle, perHandle);

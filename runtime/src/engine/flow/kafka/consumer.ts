@@ -22,6 +22,7 @@ import { GraphStageLogic, sourceShape } from '../stage-logic.js';
 import { matStage } from '../stages/blueprint.js';
 import { deferred } from '../stages/sinks.js';
 import { Source } from '../source.js';
+import { tagKafkaTimestamp } from '../provenance.js';
 import { ConsumerHandle } from './consumer-handle.js';
 import type { ConsumerSettings, Subscription } from './consumer-settings.js';
 
@@ -143,7 +144,7 @@ class ConsumerSourceLogic<K, V, O> extends GraphStageLogic {
       value: r.value === null ? null : s.valueDeserializer.deserialize(r.topic, r.value),
       headers: r.headers,
     };
-    return this.emitAs(record, this.handle!, this.handle!.groupId ?? '');
+    return tagKafkaTimestamp(this.emitAs(tagKafkaTimestamp(record, r.timestamp), this.handle!, this.handle!.groupId ?? '') as O & object, r.timestamp);
   }
 
   private poll(): void {
@@ -250,7 +251,10 @@ export const Consumer = Object.freeze({
   committableSource<K, V>(settings: ConsumerSettings<K, V>, subscription: Subscription): Source<CommittableMessage<K, V>, Control> {
     return consumerSource<K, V, CommittableMessage<K, V>>('committableSource', settings, subscription, (record, handle, groupId) => ({
       record,
-      committableOffset: { partitionOffset: { key: { groupId, topic: record.topic, partition: record.partition }, offset: record.offset }, handle },
+      committableOffset: tagKafkaTimestamp(
+        { partitionOffset: { key: { groupId, topic: record.topic, partition: record.partition }, offset: record.offset }, handle },
+        record.timestamp,
+      ),
     }), true);
   },
 

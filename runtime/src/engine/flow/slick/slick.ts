@@ -11,7 +11,7 @@
  * the rows of a query. In the workbench every session is the runtime's PostgreSQL, whatever config
  * name the code gives.
  */
-import { Done, type NotUsed } from '../graph.js';
+import type { Done, NotUsed } from '../graph.js';
 import { Flow } from '../flow.js';
 import { Keep } from '../keep.js';
 import { Sink } from '../sink.js';
@@ -62,6 +62,9 @@ export class SlickSession {
   private executor: SqlExecutor | null = null;
   private closed = false;
 
+  /** Runs one statement outside a stream (Slick's `session.db.run(dbio)`), e.g. a `CREATE TABLE`. */
+  readonly db: { run<R>(action: SqlAction<R>): Promise<R> } = { run: (action) => this.run(action) };
+
   private constructor(readonly configName: string) {}
 
   /** A session for a configuration name (in the workbench: the runtime's PostgreSQL). */
@@ -110,7 +113,8 @@ export const Slick = Object.freeze({
   sink<T>(session: SlickSession, ...args: [(x: T) => SqlAction<unknown>] | [number, (x: T) => SqlAction<unknown>]): Sink<T, Promise<Done>> {
     const s = checkSession(session, 'Slick.sink');
     const [parallelism, f] = parallelismAndFn<T, unknown>(args, 'Slick.sink');
-    return Flow.create<T>().mapAsync(parallelism, (x) => s.run(f(x)).then(() => Done)).toMat(Sink.ignore(), Keep.right);
+    // The element itself goes on to the ignoring sink, so an element made from a Kafka record is measured there.
+    return Flow.create<T>().mapAsync(parallelism, (x) => s.run(f(x)).then(() => x)).toMat(Sink.ignore(), Keep.right);
   },
 
   /** Runs a statement per element and emits its row count. */
