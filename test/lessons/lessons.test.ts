@@ -1,6 +1,7 @@
 /**
  * The lessons tier: every lesson's checks pass on its solution and fail on its starter (each failing
- * check named), on the run's real Kafka (fresh topics per check) and on the in-memory cluster, graded
+ * check named), on the run's real Kafka (fresh topics per check) and on the in-memory cluster, with the
+ * run's PostgreSQL (a schema per check), graded
  * through the same code the workbench's Check button and `streamlab grade` use; and `streamlab grade
  * --dir` over three lesson-03 submissions gives 100 %, a low and a partial score (its checks on the
  * in-memory cluster, the grader's default without `--kafka`).
@@ -14,7 +15,7 @@ import { loadLessons } from '../../runtime/src/lessons/load-lessons.js';
 import type { Lesson } from '../../runtime/src/lessons/lesson-schema.js';
 import { gradeSubmission } from '../../runtime/src/lessons/grade-submission.js';
 import { runGradeCommand } from '../../runtime/src/lessons/grade-command.js';
-import { kafkaBootstrap } from '../services/inject.js';
+import { databaseUrl, kafkaBootstrap } from '../services/inject.js';
 
 const LESSONS = fileURLToPath(new URL('../../lessons', import.meta.url));
 
@@ -44,6 +45,14 @@ const CHECKS: Record<string, string[]> = {
     'publishes counts to report keyed by origin, with the whole row as JSON',
     'publishes only the origins whose count changed in each batch (update mode)',
   ],
+  '05-locations-micro-batch-vs-flow': [
+    'casts every field as the tutorial\'s schema: driverId int, lat and lng float, time timestamp',
+    'appends every fix to locations from foreachBatch: the table holds exactly the fixes, typed as the tutorial\'s schema',
+    'the append job is at-least-once: killed after writing a batch and before committing it, it writes that batch again',
+    'the exactly-once job leaves no duplicates after the same crash (locations_once)',
+    'the flow writes the same rows to locations_flow and commits its offsets: started again, it writes only new fixes',
+    'fills the comparison table from the measured run: latency and start-up time measured, the other rows as the tutorial has them',
+  ],
   '06-stream-inference': [
     'publishes one JSON record per input to kaspar-outputs, keyed by its id, with the prediction and probabilities Spark computes',
     'answers a bad row (an empty field, not a number, too few fields) with {"id", "error": "unreadable features"} and keeps going',
@@ -61,7 +70,8 @@ beforeAll(async () => {
 const files = (l: Lesson, which: 'starter' | 'solution') => Object.entries(l[which]).map(([path, content]) => ({ path, content }));
 
 const KAFKAS = ['the real broker', 'the in-memory cluster'] as const;
-const services = (kafka: (typeof KAFKAS)[number]) => (kafka === 'the real broker' ? { kafka: kafkaBootstrap() } : {});
+// Every check may use PostgreSQL (lesson 05 writes to it); Kafka is the real broker or the checks' in-memory cluster.
+const services = (kafka: (typeof KAFKAS)[number]) => ({ pg: databaseUrl(), ...(kafka === 'the real broker' ? { kafka: kafkaBootstrap() } : {}) });
 
 describe.each(Object.keys(CHECKS))('lesson %s', (id) => {
   it.each(KAFKAS)('passes every check on solution.ts, on %s', async (kafka) => {

@@ -7,3 +7,4 @@ export type { OriginEvent, OriginOptions } from './origins.js';
 export { generateLocations } from './locations.js';
 export type { LocationFix, LocationOptions } from './locations.js';
 export { generateMachineRows, machineReading, type MachineRow, type MachineOptions } from './machines.js';
+export { generateDriverFixes, tutorialTime, type DriverFix, type DriverFixOptions } from './driver-fixes.js';

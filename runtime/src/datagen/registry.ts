@@ -6,6 +6,7 @@
  * Adding a generator is one entry here plus its file in this folder.
  */
 import { z } from 'zod';
+import { generateDriverFixes } from './driver-fixes.js';
 import { generateLocations } from './locations.js';
 import { generateMachineRows } from './machines.js';
 import { generateOriginEvents } from './origins.js';
@@ -91,6 +92,21 @@ const locations = defineGenerator({
   }),
 });
 
+const drivers = defineGenerator({
+  name: 'drivers',
+  description: 'drivers\' GPS fixes in the locations tutorial\'s shape `{driverId, lat, lng, time}`, every field a string, arriving when they are taken',
+  options: z.strictObject({
+    seed: seed.optional(),
+    drivers: z.int().min(1).max(900).optional(),
+    count: count.optional(),
+    intervalMs: ms.optional(),
+  }),
+  generate: (o, startMs) => generateDriverFixes({ ...o, startMs }).map(({ fix, timeMicros }) => {
+    const t = Math.floor(timeMicros / 1000);
+    return { value: { ...fix }, eventTimeMs: t, arrivalMs: t };
+  }),
+});
+
 const machines = defineGenerator({
   name: 'machines',
   description: 'CSV lines `id,temperature,vibration,pressure,rpm` keyed by id, one every intervalMs; every badEvery-th broken on purpose (empty field, not a number, too few fields)',
@@ -105,7 +121,7 @@ const machines = defineGenerator({
 });
 
 /** Every generator. */
-export const GENERATORS: readonly GeneratorEntry[] = [sensors, origins, locations, machines] as readonly GeneratorEntry[];
+export const GENERATORS: readonly GeneratorEntry[] = [sensors, origins, locations, drivers, machines] as readonly GeneratorEntry[];
 
 /** The generator with this name. */
 export function generatorNamed(name: string): GeneratorEntry | undefined {

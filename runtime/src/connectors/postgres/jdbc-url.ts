@@ -8,7 +8,8 @@
  *   postgres://[user[:password]@]host[:port]/database[?…]
  *   postgresql://…                                  (same)
  * Properties given separately (`user`, `password`, as in `write.jdbc(url, table, mode, properties)`)
- * win over those in the URL. Only the first host of a multi-host URL is used.
+ * win over those in the URL. `currentSchema` (as pgJDBC names it) sets the schema unqualified names
+ * resolve to. Only the first host of a multi-host URL is used.
  */
 
 /** What `pg` needs to connect. */
@@ -20,6 +21,8 @@ export interface PgConnectionConfig {
   password?: string;
   /** `require`/`verify-full` etc. from `sslmode`, when given. */
   sslmode?: string;
+  /** The schema unqualified table names resolve to (pgJDBC's `currentSchema`), when given. */
+  currentSchema?: string;
 }
 
 /** Thrown for a URL that is not a PostgreSQL URL. */
@@ -69,6 +72,11 @@ export function parsePostgresUrl(url: string, properties: Readonly<Record<string
   if (password !== undefined && password !== null) config.password = password;
   const sslmode = properties.sslmode ?? params.get('sslmode') ?? undefined;
   if (sslmode) config.sslmode = sslmode;
+  const currentSchema = properties.currentSchema ?? params.get('currentSchema') ?? undefined;
+  if (currentSchema) {
+    if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(currentSchema)) throw new JdbcUrlError(`Invalid currentSchema ${JSON.stringify(currentSchema)}: use a plain schema name`);
+    config.currentSchema = currentSchema;
+  }
   return config;
 }
 
@@ -93,6 +101,9 @@ export function redact(url: string): string {
 export function toPostgresUrl(c: PgConnectionConfig): string {
   const auth = c.user ? `${encodeURIComponent(c.user)}${c.password !== undefined ? `:${encodeURIComponent(c.password)}` : ''}@` : '';
   const host = c.host.includes(':') ? `[${c.host}]` : c.host;
-  const ssl = c.sslmode ? `?sslmode=${encodeURIComponent(c.sslmode)}` : '';
-  return `postgres://${auth}${host}:${c.port}/${encodeURIComponent(c.database)}${ssl}`;
+  const params = new URLSearchParams();
+  if (c.sslmode) params.set('sslmode', c.sslmode);
+  if (c.currentSchema) params.set('currentSchema', c.currentSchema);
+  const q = params.toString();
+  return `postgres://${auth}${host}:${c.port}/${encodeURIComponent(c.database)}${q ? `?${q}` : ''}`;
 }

@@ -20,6 +20,7 @@ export class PgPools {
         user: config.user,
         password: config.password,
         ssl: config.sslmode && config.sslmode !== 'disable' ? { rejectUnauthorized: config.sslmode === 'verify-full' } : undefined,
+        ...(config.currentSchema ? { options: `-c search_path=${config.currentSchema}` } : {}),
         max: 4,
         connectionTimeoutMillis: 10_000,
         idleTimeoutMillis: 10_000,
