@@ -53,7 +53,7 @@ it('decodes the lesson model in Chromium exactly as in Node', async () => {
     return route.fulfill({ contentType: 'application/octet-stream', body: readFileSync(join(LESSON, path.slice('/file/'.length))) });
   });
   await page.goto('http://model.test/');
-  const inBrowser = await page.evaluate(async () => JSON.stringify(await (window as unknown as { readModel(base: string): Promise<unknown> }).readModel('http://model.test')));
+  const inBrowser = await page.evaluate(async () => JSON.stringify(await (globalThis as unknown as { readModel(base: string): Promise<unknown> }).readModel('http://model.test')));
   const inNode = JSON.stringify(await readSavedModel(nodeModelFiles(), join(LESSON, 'model')).then((m) => JSON.parse(JSON.stringify(m).replaceAll(LESSON + '/', ''))));
   expect(JSON.parse(inBrowser)).toEqual(JSON.parse(inNode));
   expect(JSON.parse(inBrowser).stages.map((s: { model: { metadata: { class: string } } }) => s.model.metadata.class)).toEqual([
