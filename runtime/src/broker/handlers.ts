@@ -24,6 +24,9 @@ import {
   encodeSyncGroupResponse,
 } from './protocol/group-apis.js';
 import type { RequestHeader } from './protocol/header.js';
+import { decodeSaslAuthenticateRequest, encodeSaslAuthenticateResponse } from './protocol/sasl-authenticate.js';
+import { decodeSaslHandshakeRequest, encodeSaslHandshakeResponse } from './protocol/sasl-handshake.js';
+import type { SaslSession } from './auth/sasl-session.js';
 import { decodeListOffsetsRequest, encodeListOffsetsResponse } from './protocol/list-offsets.js';
 import { decodeMetadataRequest, encodeMetadataResponse, type MetadataTopic } from './protocol/metadata.js';
 import {
@@ -68,19 +71,21 @@ export const MAX_PARTITIONS = 1000;
 export interface HandlerConfig {
   readonly nodeId: number;
   readonly clusterId: string;
-  /** Host and port written into Metadata and FindCoordinator answers. */
+  /** Host written into Metadata and FindCoordinator answers (with the listener's own port). */
   readonly advertisedHost: string;
-  advertisedPort: number;
   readonly autoCreateTopics: boolean;
   readonly defaultPartitions: number;
   /** Largest accepted batch (Kafka's message.max.bytes). */
   readonly maxMessageBytes: number;
 }
 
-/** A connection's identity, for group membership. */
+/** A connection's identity, for group membership, and its listener's authentication state. */
 export interface RequestContext {
   readonly header: RequestHeader;
   readonly clientHost: string;
+  readonly session: SaslSession;
+  /** The port of the listener the request came in on, advertised in Metadata and FindCoordinator. */
+  readonly advertisedPort: number;
 }
 
 /** A response body, as one buffer or as pieces to write in order; null when no response is due. */
@@ -101,13 +106,13 @@ export class Handlers {
   ) {
     this.table = new Map<number, Handler>([
       [ApiKey.ApiVersions, (_r, c) => this.apiVersions(c.header.apiVersion, ErrorCode.NONE)],
-      [ApiKey.Metadata, (r, c) => this.metadata(r, c.header.apiVersion)],
+      [ApiKey.Metadata, (r, c) => this.metadata(r, c.header.apiVersion, c.advertisedPort)],
       [ApiKey.Produce, (r, c) => this.produce(r, c.header.apiVersion)],
       [ApiKey.Fetch, (r, c) => this.fetch(r, c.header.apiVersion)],
       [ApiKey.ListOffsets, (r, c) => this.listOffsets(r, c.header.apiVersion)],
       [ApiKey.CreateTopics, (r, c) => this.createTopics(r, c.header.apiVersion)],
       [ApiKey.DeleteTopics, (r, c) => this.deleteTopics(r, c.header.apiVersion)],
-      [ApiKey.FindCoordinator, (r, c) => this.findCoordinator(r, c.header.apiVersion)],
+      [ApiKey.FindCoordinator, (r, c) => this.findCoordinator(r, c.header.apiVersion, c.advertisedPort)],
       [ApiKey.JoinGroup, (r, c) => this.joinGroup(r, c)],
       [ApiKey.SyncGroup, (r, c) => this.syncGroup(r, c.header.apiVersion)],
       [ApiKey.Heartbeat, (r, c) => this.heartbeat(r, c.header.apiVersion)],
@@ -117,6 +122,8 @@ export class Handlers {
       [ApiKey.DescribeGroups, (r, c) => this.describeGroups(r, c.header.apiVersion)],
       [ApiKey.ListGroups, (_r, c) => this.listGroups(c.header.apiVersion)],
       [ApiKey.InitProducerId, (r, c) => this.initProducerId(r, c.header.apiVersion)],
+      [ApiKey.SaslHandshake, (r, c) => this.saslHandshake(r, c)],
+      [ApiKey.SaslAuthenticate, (r, c) => this.saslAuthenticate(r, c)],
     ]);
   }
 
@@ -150,7 +157,7 @@ export class Handlers {
     };
   }
 
-  private metadata(r: Reader, version: number): Buffer {
+  private metadata(r: Reader, version: number, advertisedPort: number): Buffer {
     const req = decodeMetadataRequest(r, version);
     const empty = (name: string, errorCode: number): MetadataTopic => ({ errorCode, name, isInternal: false, partitions: [] });
     const topics =
@@ -170,7 +177,7 @@ export class Handlers {
           });
     const w = new Writer();
     encodeMetadataResponse(w, version, {
-      brokers: [{ nodeId: this.config.nodeId, host: this.config.advertisedHost, port: this.config.advertisedPort }],
+      brokers: [{ nodeId: this.config.nodeId, host: this.config.advertisedHost, port: advertisedPort }],
       clusterId: this.config.clusterId,
       controllerId: this.config.nodeId,
       topics,
@@ -359,14 +366,14 @@ export class Handlers {
     return w.toBuffer();
   }
 
-  private findCoordinator(r: Reader, version: number): Buffer {
+  private findCoordinator(r: Reader, version: number, advertisedPort: number): Buffer {
     const req = decodeFindCoordinatorRequest(r, version);
     const w = new Writer();
     encodeFindCoordinatorResponse(w, version, {
       errorCode: req.key === '' && req.keyType === 0 ? ErrorCode.INVALID_GROUP_ID : ErrorCode.NONE,
       nodeId: this.config.nodeId,
       host: this.config.advertisedHost,
-      port: this.config.advertisedPort,
+      port: advertisedPort,
     });
     return w.toBuffer();
   }
@@ -441,6 +448,20 @@ export class Handlers {
     } else {
       encodeInitProducerIdResponse(w, version, { errorCode: ErrorCode.NONE, producerId: this.producerIds.next(), producerEpoch: 0 });
     }
+    return w.toBuffer();
+  }
+
+  private saslHandshake(r: Reader, ctx: RequestContext): Buffer {
+    const req = decodeSaslHandshakeRequest(r, ctx.header.apiVersion);
+    const w = new Writer();
+    encodeSaslHandshakeResponse(w, ctx.header.apiVersion, ctx.session.handshake(req.mechanism));
+    return w.toBuffer();
+  }
+
+  private saslAuthenticate(r: Reader, ctx: RequestContext): Buffer {
+    const req = decodeSaslAuthenticateRequest(r, ctx.header.apiVersion);
+    const w = new Writer();
+    encodeSaslAuthenticateResponse(w, ctx.header.apiVersion, ctx.session.authenticate(req.authBytes));
     return w.toBuffer();
   }
 

@@ -14,10 +14,14 @@ import { Handlers } from './handlers.js';
 import { FileLogStore, type LogStore } from './log/log-store.js';
 import { ProducerIdAllocator } from './producer/producer-ids.js';
 import { createBrokerServer, type ServerHooks } from './server.js';
+import { SASL_MECHANISMS, type SaslMechanism } from './auth/sasl-session.js';
+import { UserStore } from './auth/user-store.js';
 
 export { FileLogStore, isValidTopicName, type LogStore, type Topic } from './log/log-store.js';
 export { GroupCoordinator, type GroupState } from './group/group-coordinator.js';
 export { API_VERSIONS, ApiKey } from './protocol/api-keys.js';
+export { SASL_MECHANISMS, type SaslMechanism } from './auth/sasl-session.js';
+export { UserStore } from './auth/user-store.js';
 
 /** Options of {@link startBroker}. */
 export interface BrokerOptions {
@@ -39,6 +43,13 @@ export interface BrokerOptions {
   readonly retentionCheckIntervalMs?: number;
   /** Logging and test hooks. */
   readonly hooks?: ServerHooks;
+  /**
+   * A second listener, SASL_PLAINTEXT, next to the PLAINTEXT one: its connections authenticate
+   * with one of `mechanisms` (all three by default) as a user of `users`. Port 0 picks a free one.
+   */
+  readonly sasl?: { readonly port?: number; readonly mechanisms?: readonly SaslMechanism[] };
+  /** SASL users to create or reset at start, name → password (kept as SCRAM credentials). */
+  readonly users?: Readonly<Record<string, string>>;
 }
 
 /** A running broker. */
@@ -47,6 +58,10 @@ export interface RunningBroker {
   readonly host: string;
   /** `host:port`, ready for a client's `brokers` list. */
   readonly bootstrap: string;
+  /** The SASL_PLAINTEXT listener's `host:port`, when `sasl` was given. */
+  readonly saslBootstrap?: string;
+  /** SASL users (add, reset or remove them while the broker runs). */
+  readonly users: UserStore;
   /** The storage core, for the workbench UI and tests. */
   readonly store: LogStore;
   readonly coordinator: GroupCoordinator;
@@ -78,23 +93,30 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     nodeId: 1,
     clusterId: clusterIdFor(options.dataDir),
     advertisedHost: host,
-    advertisedPort: 0,
     autoCreateTopics: options.autoCreateTopics ?? true,
     defaultPartitions: options.defaultPartitions ?? 1,
     maxMessageBytes: options.maxMessageBytes ?? 1_048_588,
   };
+  const users = new UserStore(options.dataDir);
+  for (const [name, password] of Object.entries(options.users ?? {})) users.upsert(name, password);
   const handlers = new Handlers(store, coordinator, config, new ProducerIdAllocator(options.dataDir));
-  const { server, sockets } = createBrokerServer(handlers, options.hooks);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  const listen = async (port: number, saslMechanisms?: readonly SaslMechanism[]) => {
+    let bound = 0;
+    const { server, sockets } = createBrokerServer(handlers, { security: { saslMechanisms, users }, advertisedPort: () => bound }, options.hooks);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  config.advertisedPort = port;
+    const address = server.address();
+    bound = typeof address === 'object' && address ? address.port : 0;
+    return { server, sockets, port: bound };
+  };
+  const listeners = [await listen(options.port ?? 0)];
+  if (options.sasl) listeners.push(await listen(options.sasl.port ?? 0, options.sasl.mechanisms ?? SASL_MECHANISMS));
+  const port = listeners[0]!.port;
   const retention = setInterval(() => store.enforceRetention(Date.now()), options.retentionCheckIntervalMs ?? 60_000);
   retention.unref();
 
@@ -103,15 +125,18 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     port,
     host,
     bootstrap: `${host}:${port}`,
+    ...(listeners[1] ? { saslBootstrap: `${host}:${listeners[1].port}` } : {}),
+    users,
     store,
     coordinator,
     close() {
       closing ??= new Promise<void>((resolve) => {
         clearInterval(retention);
-        server.close(() => resolve());
+        let open = listeners.length;
+        for (const l of listeners) l.server.close(() => (--open === 0 ? resolve() : undefined));
         handlers.close();
         coordinator.close();
-        for (const s of sockets) s.destroy();
+        for (const l of listeners) for (const s of l.sockets) s.destroy();
         store.close();
         offsets.close();
       });

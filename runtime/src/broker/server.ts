@@ -11,12 +11,17 @@
  * long-polling Fetch and group heartbeats on different sockets, so a held Fetch never delays a
  * heartbeat. Unsupported ApiVersions versions get error 35 in the v0 body format; any other
  * unknown key or version, an oversize frame or an unparsable body closes the connection.
+ *
+ * On a SASL listener each connection authenticates first (auth/sasl-session.ts): until then only
+ * ApiVersions, SaslHandshake and SaslAuthenticate are served, anything else closes the connection,
+ * and a refused authentication is answered and then closed.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { apiRange, ApiKey } from './protocol/api-keys.js';
 import { ErrorCode } from './protocol/errors.js';
 import { decodeRequestHeader, type RequestHeader } from './protocol/header.js';
 import { Reader } from './protocol/reader.js';
+import { SaslSession, type ListenerSecurity } from './auth/sasl-session.js';
 import type { Handlers } from './handlers.js';
 
 /** Largest accepted frame (Kafka's socket.request.max.bytes default). */
@@ -30,13 +35,21 @@ export interface ServerHooks {
   onProtocolError?: (reason: string) => void;
 }
 
+/** One listener: what it requires of a connection and the port it advertises in Metadata. */
+export interface ListenerConfig {
+  readonly security: ListenerSecurity;
+  /** The port clients are told to connect to (known once the server is bound). */
+  advertisedPort(): number;
+}
+
 /** Listens and serves; returns the bound server. */
-export function createBrokerServer(handlers: Handlers, hooks: ServerHooks = {}): { server: Server; sockets: Set<Socket> } {
+export function createBrokerServer(handlers: Handlers, listener: ListenerConfig, hooks: ServerHooks = {}): { server: Server; sockets: Set<Socket> } {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
     const clientHost = `/${socket.remoteAddress ?? 'unknown'}`;
+    const session = new SaslSession(listener.security);
     const chunks: Buffer[] = [];
     let buffered = 0;
     let busy = false;
@@ -80,6 +93,12 @@ export function createBrokerServer(handlers: Handlers, hooks: ServerHooks = {}):
             for (const piece of out) socket.write(piece);
             socket.uncork();
           }
+          if (session.closeAfterResponse) {
+            // The answer says why (a refused mechanism or credentials); then the connection ends.
+            closed = true;
+            socket.end();
+            return;
+          }
         }
       } catch (err) {
         drop(String(err));
@@ -102,8 +121,9 @@ export function createBrokerServer(handlers: Handlers, hooks: ServerHooks = {}):
         return respond(header.correlationId, handlers.apiVersions(0, ErrorCode.UNSUPPORTED_VERSION));
       }
       if (!range || header.apiVersion < range.implementedMin || header.apiVersion > range.maxVersion) return 'close';
+      if (!session.allows(header.apiKey)) return 'close';
       hooks.onRequest?.(header);
-      const body = await handlers.handle(r, { header, clientHost });
+      const body = await handlers.handle(r, { header, clientHost, session, advertisedPort: listener.advertisedPort() });
       if (body === null) return null;
       return respond(header.correlationId, body);
     };

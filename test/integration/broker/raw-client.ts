@@ -63,6 +63,11 @@ export class RawClient {
     });
   }
 
+  /** Resolves once the broker (or this client) has closed the connection. */
+  whenClosed(): Promise<void> {
+    return this.closed ? Promise.resolve() : new Promise((resolve) => this.closedWith.push(resolve));
+  }
+
   close(): void {
     this.socket.destroy();
   }

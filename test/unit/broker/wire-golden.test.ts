@@ -15,6 +15,8 @@ import { API_VERSIONS } from '../../../runtime/src/broker/protocol/api-keys.js';
 import { decodeFetchRequest, encodeFetchResponse } from '../../../runtime/src/broker/protocol/fetch.js';
 import * as G from '../../../runtime/src/broker/protocol/group-apis.js';
 import { decodeInitProducerIdRequest, encodeInitProducerIdResponse } from '../../../runtime/src/broker/protocol/init-producer-id.js';
+import { decodeSaslAuthenticateRequest, encodeSaslAuthenticateResponse } from '../../../runtime/src/broker/protocol/sasl-authenticate.js';
+import { decodeSaslHandshakeRequest, encodeSaslHandshakeResponse } from '../../../runtime/src/broker/protocol/sasl-handshake.js';
 import { decodeRequestHeader } from '../../../runtime/src/broker/protocol/header.js';
 import { decodeListOffsetsRequest, encodeListOffsetsResponse } from '../../../runtime/src/broker/protocol/list-offsets.js';
 import { decodeMetadataRequest, encodeMetadataResponse } from '../../../runtime/src/broker/protocol/metadata.js';
@@ -106,6 +108,25 @@ describe('wire golden bytes against kafkajs 2.2.4', () => {
     pin('initProducerId.v1.response', res);
     const d = await kafkajsDecodeResponse('InitProducerId', 1, res);
     expect([d.errorCode, String(d.producerId), d.producerEpoch]).toEqual([0, '4000', 0]);
+  });
+
+  it('SaslHandshake v1 and SaslAuthenticate v1: a mechanism, then one token each way', async () => {
+    const h = await request('saslHandshake.v1', 'SaslHandshake', 1, { mechanism: 'SCRAM-SHA-512' });
+    expect(decodeSaslHandshakeRequest(h, 1)).toEqual({ mechanism: 'SCRAM-SHA-512' });
+    expect(h.remaining).toBe(0);
+    const hres = body((w) => encodeSaslHandshakeResponse(w, 1, { errorCode: 0, mechanisms: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] }));
+    pin('saslHandshake.v1.response', hres);
+    expect(await kafkajsDecodeResponse('SaslHandshake', 1, hres)).toEqual({ errorCode: 0, enabledMechanisms: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] });
+    const token = Buffer.from('n,,n=alice,r=nonce');
+    // kafkajs's mechanisms hand SaslAuthenticate the token already framed as BYTES (int32 length).
+    const framed = Buffer.concat([Buffer.from([0, 0, 0, token.length]), token]);
+    const a = await request('saslAuthenticate.v1', 'SaslAuthenticate', 1, { authBytes: framed });
+    expect(decodeSaslAuthenticateRequest(a, 1)).toEqual({ authBytes: token });
+    const ares = body((w) => encodeSaslAuthenticateResponse(w, 1, { errorCode: 0, errorMessage: null, authBytes: Buffer.from('r=noncexyz,s=c2FsdA==,i=4096') }));
+    pin('saslAuthenticate.v1.response', ares);
+    const d = await kafkajsDecodeResponse('SaslAuthenticate', 1, ares);
+    // kafkajs keeps the BYTES length in front of the token, for its mechanism to read.
+    expect([d.errorCode, d.errorMessage, Buffer.from(d.authBytes).subarray(4).toString()]).toEqual([0, null, 'r=noncexyz,s=c2FsdA==,i=4096']);
   });
 
   it('Metadata v6', async () => {

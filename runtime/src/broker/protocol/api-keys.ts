@@ -21,10 +21,12 @@ export const ApiKey = {
   SyncGroup: 14,
   DescribeGroups: 15,
   ListGroups: 16,
+  SaslHandshake: 17,
   ApiVersions: 18,
   CreateTopics: 19,
   DeleteTopics: 20,
   InitProducerId: 22,
+  SaslAuthenticate: 36,
 } as const;
 
 /** One advertised API: the range sent in ApiVersions and the range actually parsed. */
@@ -55,6 +57,8 @@ export const API_VERSIONS: readonly ApiVersionRange[] = [
   { apiKey: ApiKey.CreateTopics, minVersion: 0, maxVersion: 4, implementedMin: 0 },
   { apiKey: ApiKey.DeleteTopics, minVersion: 0, maxVersion: 3, implementedMin: 0 },
   { apiKey: ApiKey.InitProducerId, minVersion: 0, maxVersion: 1, implementedMin: 0 },
+  { apiKey: ApiKey.SaslHandshake, minVersion: 0, maxVersion: 1, implementedMin: 1 },
+  { apiKey: ApiKey.SaslAuthenticate, minVersion: 0, maxVersion: 1, implementedMin: 0 },
 ];
 
 /** The advertised range for a key, or undefined when the key is not supported at all. */
