@@ -28,6 +28,12 @@ export interface LocalKafkaOptions {
   port?: number;
   /** Cap on spawn → ready (default 60 s). */
   readyTimeoutMs?: number;
+  /**
+   * Also a SASL_PLAINTEXT listener (SCRAM-SHA-256, SCRAM-SHA-512 and PLAIN) with these users, name →
+   * password: SCRAM credentials are added when the log dir is formatted, PLAIN users in the listener's
+   * JAAS config. Passwords must not contain quotes.
+   */
+  sasl?: { users: Readonly<Record<string, string>> };
 }
 
 /** A running local broker. */
@@ -35,6 +41,8 @@ export interface LocalKafka {
   /** Bootstrap servers, `127.0.0.1:<port>`. */
   bootstrap: string;
   port: number;
+  /** The SASL_PLAINTEXT listener's bootstrap, when `sasl` was asked for. */
+  saslBootstrap?: string;
   /** The Apache Kafka version that runs. */
   version: string;
   dataDir: string;
@@ -94,17 +102,27 @@ function runToEnd(command: string, args: string[]): Promise<{ code: number; outp
   });
 }
 
-function serverProperties(port: number, controllerPort: number, logDir: string): string {
+function serverProperties(port: number, controllerPort: number, logDir: string, sasl?: { port: number; users: Readonly<Record<string, string>> }): string {
+  const listeners = [`PLAINTEXT://127.0.0.1:${port}`, ...(sasl ? [`SASL_PLAINTEXT://127.0.0.1:${sasl.port}`] : [])];
+  const saslLines = sasl
+    ? [
+        'sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512,PLAIN',
+        'listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+        'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+        `listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${Object.entries(sasl.users).map(([u, p]) => `user_${u}="${p}"`).join(' ')};`,
+      ]
+    : [];
   return [
     '# Single-node KRaft (broker + controller), static voters, loopback only. Written by test/services/local-kafka.ts.',
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `listeners=${listeners.join(',')},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=${listeners.join(',')}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${sasl ? ',SASL_PLAINTEXT:SASL_PLAINTEXT' : ''}`,
+    ...saslLines,
     `log.dirs=${logDir}`,
     'num.partitions=1',
     'offsets.topic.replication.factor=1',
@@ -150,9 +168,11 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   const [port, controllerPort] = options.port === undefined
     ? await freePorts(2)
     : [options.port, (await freePorts(2)).find((p) => p !== options.port)!];
+  const saslPort = options.sasl ? (await freePorts(3)).find((p) => p !== port && p !== controllerPort)! : undefined;
+  const sasl = options.sasl && saslPort !== undefined ? { port: saslPort, users: options.sasl.users } : undefined;
   const propsFile = join(workDir, 'server.properties');
   const log4jFile = join(workDir, 'log4j2.properties');
-  writeFileSync(propsFile, serverProperties(port!, controllerPort!, dataDir));
+  writeFileSync(propsFile, serverProperties(port!, controllerPort!, dataDir, sasl));
   writeFileSync(log4jFile, LOG4J2);
   const classpath = `${kafkaLibs()}/*`;
   const logFlag = `-Dlog4j2.configurationFile=${log4jFile}`;
@@ -166,8 +186,10 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
     // Like Kafka's own Uuid.randomUuid, never one starting with '-': the tool would read it as an option.
     let clusterId = randomBytes(16).toString('base64url');
     while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
+    const scram = Object.entries(sasl?.users ?? {}).flatMap(([name, password]) =>
+      ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((m) => ['--add-scram', `${m}=[name=${name},password=${password}]`]));
     const format = await runToEnd(javaCommand(), [logFlag, '-cp', classpath, 'kafka.tools.StorageTool', 'format',
-      '-t', clusterId, '-c', propsFile]);
+      '-t', clusterId, '-c', propsFile, ...scram]);
     if (format.code !== 0) {
       cleanup();
       throw new Error(`formatting the Kafka log dir ${dataDir} failed (exit ${format.code}):\n${format.output.trim()}`);
@@ -237,6 +259,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   const handle: LocalKafka = {
     bootstrap: `127.0.0.1:${port}`,
     port: port!,
+    ...(sasl ? { saslBootstrap: `127.0.0.1:${sasl.port}` } : {}),
     version: pins.kafka,
     dataDir,
     startMs,

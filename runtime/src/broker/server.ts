@@ -24,6 +24,9 @@ import { Reader } from './protocol/reader.js';
 import { SaslSession, type ListenerSecurity } from './auth/sasl-session.js';
 import type { Handlers } from './handlers.js';
 
+/** Kafka's connection.failed.authentication.delay.ms default. */
+const FAILED_AUTHENTICATION_DELAY_MS = 100;
+
 /** Largest accepted frame (Kafka's socket.request.max.bytes default). */
 export const MAX_FRAME_BYTES = 100 * 1024 * 1024;
 
@@ -94,9 +97,11 @@ export function createBrokerServer(handlers: Handlers, listener: ListenerConfig,
             socket.uncork();
           }
           if (session.closeAfterResponse) {
-            // The answer says why (a refused mechanism or credentials); then the connection ends.
+            // The answer says why (a refused mechanism or credentials); then the connection ends,
+            // after Kafka's connection.failed.authentication.delay.ms, so that clients which notice
+            // a closed socket before reading what arrived with it still read the error.
             closed = true;
-            socket.end();
+            setTimeout(() => socket.end(), FAILED_AUTHENTICATION_DELAY_MS).unref();
             return;
           }
         }

@@ -5,45 +5,16 @@
  * once, from a producer id with sequences 0, 1, 2, ... (read back from the stored batches).
  * Needs `npm run services:fetch` (PySpark and kafka-python venvs); a missing one fails with that.
  */
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectorJars, javaKafkaClientClasspath, pysparkProblem, pysparkPython } from '../../parity/pyspark-dist.js';
+import { pysparkProblem } from '../../parity/pyspark-dist.js';
 import { freshTopic } from '../../services/inject.js';
-import { kafkaPythonInterpreter, kafkaPythonProblem } from '../../services/python-clients.js';
+import { kafkaPythonProblem } from '../../services/python-clients.js';
+import { javaProducer, kafkaPython, sparkSink } from './client-programs.js';
 import { storedBatches } from './stored-batches.js';
 import { stopEmbedded, TARGETS, type Target } from './targets.js';
 
 afterAll(stopEmbedded);
-
-const clientFile = (name: string) => fileURLToPath(new URL(`./clients/${name}`, import.meta.url));
-
-/** Runs a client program to completion; resolves with its exit code and standard output. */
-export function runClient(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(command, args, { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
-/** The Java producer of kafka-clients 3.4.1, as a single-file program. */
-export function javaProducer(bootstrap: string, topic: string, count: number, props: Record<string, string> = {}) {
-  return runClient('java', ['-cp', javaKafkaClientClasspath().join(':'), clientFile('IdempotentProducer.java'), bootstrap, topic, String(count), ...Object.entries(props).map(([k, v]) => `${k}=${v}`)]);
-}
-
-/** Spark 3.5.7's Kafka sink writing `count` rows. */
-export function sparkSink(bootstrap: string, topic: string, count: number, options: Record<string, string> = {}) {
-  const env = { ...process.env, TZ: 'UTC', SPARK_LOCAL_IP: '127.0.0.1', PYSPARK_PYTHON: pysparkPython() };
-  return runClient(pysparkPython(), [clientFile('spark_kafka_sink.py'), connectorJars().join(','), bootstrap, topic, String(count), JSON.stringify(options)], env);
-}
-
-/** kafka-python's producer and consumer. */
-export function kafkaPython(bootstrap: string, topic: string, count: number, config: Record<string, unknown> = {}) {
-  return runClient(kafkaPythonInterpreter(), [clientFile('kafka_python_client.py'), bootstrap, topic, String(count), JSON.stringify(config)]);
-}
 
 describe.each(TARGETS)('real clients with idempotence on: $name', (target: Target) => {
   let bootstrap: string;

@@ -8,6 +8,7 @@ CONFIG_JSON holds extra client settings for both (security_protocol, sasl_mechan
 "ERROR <exception class>: <message>" (exit 3).
 """
 import json
+import logging
 import sys
 
 from kafka import KafkaConsumer, KafkaProducer
@@ -16,6 +17,8 @@ from kafka import KafkaConsumer, KafkaProducer
 def main():
     bootstrap, topic, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     config = json.loads(sys.argv[4]) if len(sys.argv) > 4 else {}
+    # The library reports connection and authentication errors through logging: keep them on stderr.
+    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
     try:
         producer = KafkaProducer(bootstrap_servers=bootstrap, **config)
         for i in range(count):
