@@ -13,7 +13,7 @@
  *   child exit: classify (finished, stopped, out of memory, crashed, ended by the pipeline) → run.status
  *   stop: ask the child to stop, SIGKILL after STOP_GRACE_MS
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { ClockMode, RunState, ServerEvent } from '../protocol/index.js';
 import type { RunLimits } from '../config.js';
@@ -22,6 +22,7 @@ import { jobChildBundle } from './child-bundle.js';
 import { childToHost, type HostToChild, type JobModel, type JobServices } from './ipc.js';
 import { learnerError, type LearnerError } from './learner-error.js';
 import { remapError } from './stack-remap.js';
+import { spawnSandbox } from './sandbox-process.js';
 
 /** How long a stopping child may take to close its clients before it is killed. */
 const STOP_GRACE_MS = 1500;
@@ -108,25 +109,13 @@ export class JobRun {
     const bundle = await jobChildBundle();
     if (this.stopping) return;
     this.setState('starting');
-    const { memoryMb } = this.options.limits;
     const { checkpointDir } = this.options;
     if (checkpointDir) {
       // The permission flags take comma-separated lists: a comma in the path would widen the grant.
       if (checkpointDir.includes(',')) throw new Error(`the checkpoint folder ${checkpointDir} has a comma in its path`);
       mkdirSync(checkpointDir, { recursive: true });
     }
-    const child = spawn(process.execPath, [
-      '--experimental-permission',
-      `--allow-fs-read=${bundle.file}`,
-      `--allow-fs-read=${bundle.workerFile}`,
-      ...(checkpointDir ? [`--allow-fs-read=${checkpointDir}`, `--allow-fs-write=${checkpointDir}`] : []),
-      // Only for the static Kafka read's worker: learner code cannot reach node:worker_threads.
-      '--allow-worker',
-      '--disallow-code-generation-from-strings',
-      `--max-old-space-size=${memoryMb}`,
-      '--no-warnings',
-      bundle.file,
-    ], { env: {}, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], windowsHide: true });
+    const child = spawnSandbox(bundle, { memoryMb: this.options.limits.memoryMb, ...(checkpointDir ? { checkpointDir } : {}) });
     this.child = child;
     this.lastSeen = Date.now();
     child.stderr?.setEncoding('utf8');

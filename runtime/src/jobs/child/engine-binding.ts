@@ -27,6 +27,9 @@ import { registerConnectors, type RegisteredConnectors } from '../../connectors/
 import { kafkajsClientFactory } from '../../connectors/kafka/learner-clients.js';
 import type { StreamingContextOptions } from '../../engine/dstream/streaming-context.js';
 import { setKafkaClientFactory } from '../../engine/kafka-client/client-factory.js';
+import { registerBatchSourceProvider, registerSinkProvider, registerSourceProvider } from '../../engine/formats.js';
+import type { InMemoryKafkaCluster } from '../../engine/kafka-client/memory-kafka-cluster.js';
+import { memoryKafkaBatchSourceProvider, memoryKafkaSinkProvider, memoryKafkaSourceProvider } from '../../engine/kafka-client/memory-kafka-format.js';
 import * as streamlab from '../../streamlab.js';
 import { addStreamListener, setFlowHost, type ActorSystem } from '../../engine/flow/actor-system.js';
 import { setSqlExecutorFactory } from '../../engine/flow/slick/sql-executor.js';
@@ -58,6 +61,10 @@ export interface EngineObserver {
 export interface EngineBinding {
   /** The object the learner's `require("streamlab")` receives. */
   readonly api: Record<string, unknown>;
+  /** The run's active SparkSession (the one the learner's `getOrCreate()` returns). */
+  readonly session: streamlab.SparkSession;
+  /** Whether `q` is a query the engine started in this run's session (not an object that looks like one). */
+  started(q: unknown): q is StreamingQuery;
   /** Queries still running. */
   activeQueries(): number;
   /** Manual clock: runs up to `n` batches per query with the data available now; resolves with how many ran. */
@@ -77,6 +84,11 @@ export interface BindOptions {
   services: { kafka?: string; pg?: string; topicPrefix?: string };
   /** Where `checkpointLocation`s live on disk; in memory without it. */
   checkpointDir?: string;
+  /**
+   * An in-memory Kafka behind every layer instead of the services' broker (check mode): the learner's
+   * KafkaProducer/KafkaConsumer, `format("kafka")` and the DStream direct stream all use it.
+   */
+  memoryKafka?: InMemoryKafkaCluster;
 }
 
 /** Binds the engine for one run. */
@@ -94,6 +106,13 @@ export function bindEngine(options: BindOptions): EngineBinding {
   }
   // The learner's KafkaProducer/KafkaConsumer talk to the runtime's Kafka, stamping records with the run's clock.
   if (kafka) setKafkaClientFactory(kafkajsClientFactory(kafka, { now: () => options.clock.now() }));
+  const memory = options.memoryKafka;
+  if (memory) {
+    setKafkaClientFactory(memory);
+    registerSourceProvider('kafka', memoryKafkaSourceProvider(memory));
+    registerBatchSourceProvider('kafka', memoryKafkaBatchSourceProvider(memory));
+    registerSinkProvider('kafka', memoryKafkaSinkProvider(memory));
+  }
   const printed = (text: string) => observer.onOutput(text.endsWith('\n') ? text.slice(0, -1) : text);
   const builder = streamlab.SparkSession.builder
     .appName('streamlab')
@@ -103,6 +122,7 @@ export function bindEngine(options: BindOptions): EngineBinding {
   if (options.checkpointDir) builder.checkpointResolver(learnerCheckpointResolver(options.checkpointDir));
   const session = builder.create();
   const watched = new Set<StreamingQuery>();
+  const manager = session.streams;
   session.streams.addListener({
     onQueryStarted(event) {
       const query = session.streams.get(event.id);
@@ -140,7 +160,7 @@ export function bindEngine(options: BindOptions): EngineBinding {
   });
   const runningStreams = () => [...flowSystems].reduce((n, s) => n + s.runningStreams, 0);
   const contexts = new Set<streamlab.StreamingContext>();
-  const dstreamKafka = connectors?.dstreamKafka;
+  const dstreamKafka = memory ?? connectors?.dstreamKafka;
   const Base = streamlab.StreamingContext;
   /** PySpark's StreamingContext, defaulting to this run's clock, output and Kafka. */
   class StreamingContext extends Base {
@@ -164,6 +184,9 @@ export function bindEngine(options: BindOptions): EngineBinding {
   const api: Record<string, unknown> = { ...streamlab, StreamingContext };
   return {
     api: Object.freeze(api),
+    session,
+    // The manager as it was before the learner's code ran: a replaced `spark.streams` changes nothing here.
+    started: (q: unknown): q is StreamingQuery => watched.has(q as StreamingQuery) || manager.active.includes(q as StreamingQuery),
     activeQueries: () => session.streams.active.length + activeContexts().length + runningStreams(),
     async runBatches(n) {
       let ran = 0;
@@ -213,7 +236,7 @@ export function triggerInfo(trigger: Trigger): TriggerInfo {
 }
 
 /** Plain JSON: Dates as ISO strings, bigints as strings, Maps as objects, no functions or cycles. */
-function toJson(v: unknown, depth = 0): unknown {
+export function toJson(v: unknown, depth = 0): unknown {
   if (depth > 20) return null;
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);

@@ -1,0 +1,130 @@
+/**
+ * The check mode of a job process: how a lesson's check harness (trusted, outside the sandbox) drives
+ * the learner's code (inside it). The harness sends one operation at a time; the job process answers
+ * each with plain data. Handles are numbers naming objects that stay inside the sandbox (a DataFrame,
+ * a query, a StreamingContext).
+ *
+ *   host → child:  { type: 'check', id, op }          op: load, then any of the others
+ *   child → host:  { type: 'check-reply', id, ok: true, value } | { …, ok: false, error }
+ *                  and the job's heartbeat, log and error messages (ipc.ts)
+ *
+ *   load          compile output in, exports' names out; before the learner's code runs the intrinsics
+ *                 and the `streamlab` API are frozen, and Kafka is an in-memory cluster on a manual clock
+ *   call          an exported function with JSON arguments, the session or a StreamingContext; what it
+ *                 returns must be what the check asked for (a real DataFrame, a real started query, data)
+ *   startStream   a DataFrame's plan, started by the harness on a memory sink of its own session
+ *   produce, records, clock, process, context, startContext, awaitBatch, output, batches, plan, stop
+ *
+ * Replies are validated with zod on the host side: the sandbox is not trusted to send what it should.
+ */
+import { z } from 'zod';
+import type { RawError } from './ipc.js';
+
+/** An argument of an exported function. */
+export type CheckArg = { json: unknown } | { spark: true } | { context: number };
+
+/** A record the harness appends to a topic. */
+export interface CheckProduceRecord {
+  key: string | null;
+  value: string | null;
+  partition?: number;
+}
+
+/** What an exported function must return. */
+export type CheckReturns = 'value' | 'dataframe' | 'query' | 'nothing';
+
+/** One operation. */
+export type CheckOp =
+  | { op: 'load'; code: string; startMs: number; loopLimitMs: number; topics: Record<string, number> }
+  | { op: 'call'; fn: string; args: CheckArg[]; returns: CheckReturns }
+  | { op: 'startStream'; df: number; outputMode: 'append' | 'update' | 'complete' }
+  | { op: 'produce'; topic: string; records: CheckProduceRecord[] }
+  | { op: 'records'; topic: string }
+  | { op: 'clock'; setMs?: number; advanceMs?: number }
+  | { op: 'process'; query: number }
+  | { op: 'context'; batchSeconds: number }
+  | { op: 'startContext'; context: number }
+  | { op: 'awaitBatch'; context: number; timeMs: number }
+  | { op: 'output' }
+  | { op: 'batches'; query: number }
+  | { op: 'plan'; handle: number }
+  | { op: 'stop'; query: number };
+
+/** host → child */
+export interface CheckRequest {
+  type: 'check';
+  id: number;
+  op: CheckOp;
+}
+
+/** child → host */
+export type CheckReply =
+  | { type: 'check-reply'; id: number; ok: true; value: unknown }
+  | { type: 'check-reply'; id: number; ok: false; error: RawError };
+
+const json = z.unknown();
+
+/** A record as the harness reads it back. */
+export const checkRecord = z.strictObject({
+  partition: z.int(),
+  offset: z.int(),
+  key: z.string().nullable(),
+  value: z.string().nullable(),
+  /** Epoch ms. */
+  timestamp: z.number(),
+});
+export type CheckRecord = z.infer<typeof checkRecord>;
+
+/** The rows one micro-batch wrote to the harness's memory sink, as JSON (timestamps as ISO strings). */
+export const checkBatch = z.strictObject({
+  batchId: z.int(),
+  rows: z.array(z.record(z.string(), json)),
+});
+export type CheckBatch = z.infer<typeof checkBatch>;
+
+/** A logical plan as plain data: the node kind, a few readable facts, and the children. */
+export interface PlanSummary {
+  kind: string;
+  /** Source format and the topics it reads (StreamingRelation); watermark column and delay; grouping. */
+  facts: Record<string, string | number | string[]>;
+  children: PlanSummary[];
+}
+export const planSummary: z.ZodType<PlanSummary> = z.lazy(() => z.strictObject({
+  kind: z.string(),
+  facts: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])),
+  children: z.array(planSummary),
+}));
+
+/** What each operation answers. */
+export const checkValues = {
+  load: z.strictObject({ exports: z.array(z.string()) }),
+  call: z.union([
+    z.strictObject({ kind: z.literal('dataframe'), handle: z.int(), columns: z.array(z.string()), streaming: z.boolean() }),
+    z.strictObject({ kind: z.literal('query'), handle: z.int() }),
+    z.strictObject({ kind: z.literal('value'), value: json }),
+  ]),
+  startStream: z.strictObject({ handle: z.int() }),
+  produce: z.strictObject({ count: z.int() }),
+  records: z.array(checkRecord),
+  clock: z.strictObject({ nowMs: z.number() }),
+  process: z.strictObject({ batches: z.int() }),
+  context: z.strictObject({ handle: z.int() }),
+  startContext: z.strictObject({}),
+  awaitBatch: z.strictObject({}),
+  output: z.strictObject({ text: z.string() }),
+  batches: z.strictObject({ columns: z.array(z.string()), batches: z.array(checkBatch) }),
+  plan: planSummary,
+  stop: z.strictObject({}),
+} satisfies Record<CheckOp['op'], z.ZodType>;
+
+/** The reply of an operation, checked. */
+export type CheckValue<K extends CheckOp['op']> = z.infer<(typeof checkValues)[K]>;
+
+/** A reply as received, before the value is checked against its operation. */
+export const checkReplyEnvelope = z.union([
+  z.strictObject({ type: z.literal('check-reply'), id: z.int(), ok: z.literal(true), value: json }),
+  z.strictObject({
+    type: z.literal('check-reply'), id: z.int(), ok: z.literal(false),
+    error: z.strictObject({ name: z.string(), message: z.string(), stack: z.string(), code: z.string() }),
+  }),
+]);

@@ -1,0 +1,130 @@
+/**
+ * The `vm` context learner code runs in, in every job process (Run, and the check mode that Check,
+ * `streamlab grade` and the PySpark export use): the JavaScript built-ins, a console, timers,
+ * `require("streamlab")` and a `process` stand-in whose `stdout.write` prints and whose `env`, `exit`
+ * and everything else throw explanatory errors. Nothing else of the job process is reachable by name.
+ *
+ *   createSandboxRealm(hooks) → realm.evaluate(compiled CommonJS code) → the module's exports
+ */
+import vm from 'node:vm';
+import { LOOP_GUARD_NAME } from '../loop-guard.js';
+
+/** File name the compiled script runs under; stack frames with it are the learner's. */
+export const PIPELINE_FILENAME = 'pipeline.js';
+
+/** Console levels a pipeline may print at. */
+export type PrintLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';
+
+/** An error the sandbox raises on purpose; `code` tells the host which learner message to show. */
+export class SandboxError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'Error';
+  }
+}
+
+/** What the realm needs from its job process. */
+export interface RealmHooks {
+  /** `console.<level>(...args)`. */
+  print(level: PrintLevel, args: unknown[]): void;
+  /** `process.stdout.write(text)` (and `process.stderr.write`, at level `error`). */
+  write(text: string, level: 'log' | 'error'): void;
+  /** What `require("streamlab")` returns. */
+  api(): unknown;
+  /** The endless-loop guard the compiled code calls. */
+  loopGuard: () => void;
+}
+
+/** One learner realm. */
+export interface SandboxRealm {
+  /** Evaluates compiled CommonJS code and returns its exports. */
+  evaluate(code: string): Record<string, unknown>;
+  /** Timers the learner's code has pending. */
+  readonly timers: ReadonlySet<NodeJS.Timeout>;
+}
+
+function processStandIn(hooks: RealmHooks): unknown {
+  const denied = (what: string) => new SandboxError('sandbox-violation', `process.${what} is not available in a pipeline.`);
+  const stream = (level: 'log' | 'error') => Object.freeze({
+    write: (chunk: unknown) => {
+      hooks.write(typeof chunk === 'string' ? chunk : String(chunk), level);
+      return true;
+    },
+  });
+  const stdout = stream('log');
+  const stderr = stream('error');
+  return new Proxy(Object.create(null) as object, {
+    get(_t, prop) {
+      if (prop === 'stdout') return stdout;
+      if (prop === 'stderr') return stderr;
+      if (prop === 'env') throw new SandboxError('env-not-available', 'Pipelines cannot read environment variables: the runtime connects Kafka and PostgreSQL for you.');
+      if (prop === 'exit' || prop === 'abort' || prop === 'kill') {
+        return () => {
+          throw new SandboxError('process-exit', `process.${String(prop)}() is not available in a pipeline: stop the query instead (query.stop() or the Stop button).`);
+        };
+      }
+      if (prop === Symbol.toPrimitive || prop === 'toString' || prop === Symbol.toStringTag) return undefined;
+      throw denied(String(prop));
+    },
+    set(_t, prop) {
+      throw denied(String(prop));
+    },
+  });
+}
+
+/** Creates the realm; nothing of the learner's runs until `evaluate`. */
+export function createSandboxRealm(hooks: RealmHooks): SandboxRealm {
+  const timers = new Set<NodeJS.Timeout>();
+  const timersApi = {
+    setTimeout: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        fn(...args);
+      }, ms);
+      timers.add(t);
+      return t;
+    },
+    clearTimeout: (t: NodeJS.Timeout) => {
+      timers.delete(t);
+      clearTimeout(t);
+    },
+    setInterval: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      const t = setInterval(fn, ms, ...args);
+      timers.add(t);
+      return t;
+    },
+    clearInterval: (t: NodeJS.Timeout) => {
+      timers.delete(t);
+      clearInterval(t);
+    },
+    queueMicrotask: (fn: () => void) => queueMicrotask(fn),
+  };
+  const consoleApi = Object.freeze({
+    log: (...a: unknown[]) => hooks.print('log', a),
+    info: (...a: unknown[]) => hooks.print('info', a),
+    warn: (...a: unknown[]) => hooks.print('warn', a),
+    error: (...a: unknown[]) => hooks.print('error', a),
+    debug: (...a: unknown[]) => hooks.print('debug', a),
+  });
+  const context = vm.createContext(
+    { console: consoleApi, ...timersApi },
+    { name: 'pipeline', codeGeneration: { strings: false, wasm: false } },
+  );
+  const standIn = processStandIn(hooks);
+  Object.defineProperty(context, 'process', { get: () => standIn, enumerable: false });
+  const require = (name: unknown): unknown => {
+    if (name === 'streamlab') return hooks.api();
+    throw new SandboxError('import-not-allowed', `Only "streamlab" and your own files can be imported; "${String(name)}" is not available in a pipeline.`);
+  };
+  return {
+    timers,
+    evaluate(code) {
+      // Same first line as the compiled code, so line numbers in the stack are the compiled ones.
+      const wrapped = `(function (exports, require, module, ${LOOP_GUARD_NAME}) {${code}\n})`;
+      const fn = new vm.Script(wrapped, { filename: PIPELINE_FILENAME }).runInContext(context) as (e: object, r: unknown, m: object, guard: () => void) => unknown;
+      const mod: { exports: Record<string, unknown> } = { exports: {} };
+      fn(mod.exports, require, mod, hooks.loopGuard);
+      return mod.exports;
+    },
+  };
+}
