@@ -1,19 +1,24 @@
 /**
- * Checks for lesson 01: the learner's producer sends seeded readings (`generateSensorReadings`, 12
- * readings from 3 sensors) to a 3-partition `sensors.temperature`; their consumer reads a 2-partition
- * `report` holding six messages, first in group `dashboard`, then again, then in group `audit`.
+ * Checks for lesson 01, in the sandbox's in-memory Kafka: the learner's producer sends readings to a
+ * 3-partition `sensors.temperature`; their consumer reads a 2-partition `report`, first in a group,
+ * then again in the same group, then in a second group.
+ *
+ * Each check runs a fixed case (12 seeded readings from 3 sensors; six report messages) and a random
+ * one (new sensors, values and report messages from this run's seed), whose expected result comes
+ * from the lesson's solution on the same data. Printed lines count however they were printed
+ * (console.log, process.stdout.write).
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { generateSensorReadings, type SensorReading } from '../../runtime/src/datagen/index.js';
-import { compileSubmission, createCheckHost, type CheckHost, type CompiledSubmission } from '../../runtime/src/lessons/check-host.js';
+import { generateSensorReadings } from '../../runtime/src/datagen/index.js';
+import { expectLines, expectRows, lessonChecks, type Program, type Random } from '../../runtime/src/lessons/check-harness.js';
 
-interface Submission {
-  produceReadings(readings: SensorReading[]): Promise<void>;
-  printReport(groupId: string): Promise<void>;
-}
+const { check, submission, solution, random, memo } = lessonChecks(import.meta.dirname);
 
-const READINGS = generateSensorReadings({ count: 12, sensors: 3 }).map((a) => a.reading);
-const REPORT: [string, string][] = [
+const WORLD = { start: '2026-11-21T10:00:00Z', topics: { 'sensors.temperature': 3, report: 2 } };
+
+type Reading = { node_name: string; temperature: number; ts: string };
+
+const FIXED_READINGS: Reading[] = generateSensorReadings({ count: 12, sensors: 3 }).map((a) => a.reading);
+const FIXED_REPORT: [string, string][] = [
   ['sensor-1', '{"node_name":"sensor-1","avg":21.4}'],
   ['sensor-2', '{"node_name":"sensor-2","avg":19.8}'],
   ['sensor-3', '{"node_name":"sensor-3","avg":22.1}'],
@@ -21,8 +26,8 @@ const REPORT: [string, string][] = [
   ['sensor-2', '{"node_name":"sensor-2","avg":20.3}'],
   ['sensor-3', '{"node_name":"sensor-3","avg":22.6}'],
 ];
-/** What client-report prints for REPORT: sensor-1 and sensor-2 hash to partition 1, sensor-3 to 0. */
-const REPORT_LINES = [
+/** What client-report prints for FIXED_REPORT: sensor-1 and sensor-2 hash to partition 1, sensor-3 to 0. */
+const FIXED_LINES = [
   'report:0:0: key=sensor-3 value={"node_name":"sensor-3","avg":22.1}',
   'report:0:1: key=sensor-3 value={"node_name":"sensor-3","avg":22.6}',
   'report:1:0: key=sensor-1 value={"node_name":"sensor-1","avg":21.4}',
@@ -31,59 +36,81 @@ const REPORT_LINES = [
   'report:1:3: key=sensor-2 value={"node_name":"sensor-2","avg":20.3}',
 ];
 
-let submission: CompiledSubmission;
-let host: CheckHost | undefined;
-
-beforeAll(async () => {
-  submission = await compileSubmission(import.meta.dirname, process.env);
-});
-
-afterEach(async () => {
-  await host?.close();
-  host = undefined;
-});
-
-async function newHost(): Promise<CheckHost> {
-  host = await createCheckHost(submission, { startMs: Date.parse('2026-11-21T10:00:00Z'), topics: { 'sensors.temperature': 3, report: 2 } });
-  for (const [key, value] of REPORT) await host.kafka.produce('report', value, { key });
-  return host;
+function randomReadings(r: Random): Reading[] {
+  const sensors = Array.from({ length: r.int(2, 5) }, () => `node-${r.int(10, 99)}-${r.pick(['a', 'b', 'c', 'd'])}`);
+  return Array.from({ length: r.int(8, 16) }, (_, i) => ({
+    node_name: r.pick(sensors), temperature: r.float(-5, 40, 1), ts: new Date(Date.UTC(2026, 10, 21, 10, 0, i * r.int(1, 3))).toISOString(),
+  }));
 }
 
-/** Lines printed since `from`, sorted (partitions are read in no fixed order). */
-function printed(h: CheckHost, from = 0): string[] {
-  return h.output.slice(from).join('').split('\n').filter((l) => l.length > 0).sort();
+function randomReport(r: Random): [string, string][] {
+  const keys = Array.from({ length: r.int(2, 4) }, () => `sensor-${r.int(100, 999)}`);
+  return Array.from({ length: r.int(4, 9) }, () => {
+    const key = r.pick(keys);
+    return [key, JSON.stringify({ node_name: key, avg: r.float(10, 30, 2) })];
+  });
 }
 
-describe('lesson 01: Kafka basics', () => {
-  it('sends each reading as JSON keyed by its sensor, so all readings of a sensor land on one partition, in order', async () => {
-    const h = await newHost();
-    await h.load<Submission>().produceReadings(READINGS);
-    const records = await h.kafka.records('sensors.temperature');
-    const byPartition = [0, 1, 2].map((p) => records
-      .filter((r) => r.partition === p)
-      .map((r) => ({ key: r.key, reading: JSON.parse(r.value ?? 'null') as unknown })));
-    const expected = (sensors: string[]) => READINGS.filter((r) => sensors.includes(r.node_name)).map((r) => ({ key: r.node_name, reading: r }));
-    // Kafka's murmur2 partitioner puts sensor-1 and sensor-2 on partition 1 and sensor-3 on partition 2.
-    expect(byPartition).toEqual([[], expected(['sensor-1', 'sensor-2']), expected(['sensor-3'])]);
-  });
+const RANDOM_READINGS = randomReadings(random('lesson 01 readings'));
+const RANDOM_REPORT = randomReport(random('lesson 01 report'));
 
-  it('prints every report message once as topic:partition:offset: key=… value=…', async () => {
-    const h = await newHost();
-    const { printReport } = h.load<Submission>();
-    await printReport('dashboard');
-    expect(printed(h)).toEqual(REPORT_LINES);
-    // The group committed its offsets: reading again in the same group prints nothing new.
-    const before = h.output.length;
-    await printReport('dashboard');
-    expect(printed(h, before)).toEqual([]);
-  });
+/** A JSON text with its keys sorted, so the same object written another way compares equal. */
+function canonical(text: string | null): string {
+  try {
+    const sort = (v: unknown): unknown => (Array.isArray(v) ? v.map(sort) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sort(x)])) : v);
+    return JSON.stringify(sort(JSON.parse(text ?? 'null')));
+  } catch {
+    return `(not JSON) ${text}`;
+  }
+}
 
-  it('a consumer in a second group reads every message again', async () => {
-    const h = await newHost();
-    const { printReport } = h.load<Submission>();
-    await printReport('dashboard');
-    const before = h.output.length;
-    await printReport('audit');
-    expect(printed(h, before)).toEqual(REPORT_LINES);
-  });
+/** `[partition, offset, key, value]` for every record the program's producer sent. */
+function produced(program: Program, readings: Reading[], name: string): Promise<unknown[][]> {
+  return memo(`${program.label} produce ${name}`, () => program.run(WORLD, async (s) => {
+    await s.call('produceReadings', readings);
+    return (await s.records('sensors.temperature')).map((r) => [r.partition, r.offset, r.key, canonical(r.value)]);
+  }));
+}
+
+/** Lines printed by printReport in each of the groups, in turn, after `report` received `messages`. */
+function printedPerGroup(program: Program, messages: [string, string][], groups: string[], name: string): Promise<string[][]> {
+  return memo(`${program.label} report ${groups.join(',')} ${name}`, () => program.run(WORLD, async (s) => {
+    await s.addData('report', messages.map(([key, value]) => ({ key, value })));
+    const out: string[][] = [];
+    for (const group of groups) {
+      await s.output();
+      await s.call('printReport', group);
+      out.push((await s.output()).split('\n').map((l) => l.trimEnd()).filter((l) => l.length > 0));
+    }
+    return out;
+  }));
+}
+
+const RECORD_COLUMNS = ['partition', 'offset', 'key', 'value'];
+
+check('keyed-by-sensor', 'sends each reading as JSON keyed by its sensor, so all readings of a sensor land on one partition, in order', async () => {
+  // Kafka's murmur2 partitioner puts sensor-1 and sensor-2 on partition 1 and sensor-3 on partition 2.
+  const partitionOf: Record<string, number> = { 'sensor-1': 1, 'sensor-2': 1, 'sensor-3': 2 };
+  const expected = [0, 1, 2].flatMap((p) => FIXED_READINGS.filter((r) => partitionOf[r.node_name] === p).map((r, offset) => [p, offset, r.node_name, canonical(JSON.stringify(r))]));
+  expectRows('The records your producer sent to sensors.temperature', await produced(submission, FIXED_READINGS, 'fixed'), expected, RECORD_COLUMNS);
+  expectRows('With other sensors and readings, the records your producer sent to sensors.temperature',
+    await produced(submission, RANDOM_READINGS, 'random'), await produced(solution, RANDOM_READINGS, 'random'), RECORD_COLUMNS);
+});
+
+check('prints-report-once', 'prints every report message once as topic:partition:offset: key=… value=…', async () => {
+  const [first, again] = await printedPerGroup(submission, FIXED_REPORT, ['dashboard', 'dashboard'], 'fixed');
+  expectLines('What your consumer printed in group "dashboard"', first!, FIXED_LINES);
+  // The group committed its offsets: reading again in the same group prints nothing new.
+  expectLines('What your consumer printed when group "dashboard" read the topic a second time', again!, []);
+  const [yours] = await printedPerGroup(submission, RANDOM_REPORT, ['dashboard', 'audit'], 'random');
+  const [expected] = await printedPerGroup(solution, RANDOM_REPORT, ['dashboard', 'audit'], 'random');
+  expectLines('With other report messages, what your consumer printed in group "dashboard"', yours!, expected!);
+});
+
+check('second-group', 'a consumer in a second group reads every message again', async () => {
+  const [, audit] = await printedPerGroup(submission, FIXED_REPORT, ['dashboard', 'audit'], 'fixed two groups');
+  expectLines('What your consumer printed in group "audit", after group "dashboard" had read the topic', audit!, FIXED_LINES);
+  const [, yours] = await printedPerGroup(submission, RANDOM_REPORT, ['dashboard', 'audit'], 'random');
+  const [, expected] = await printedPerGroup(solution, RANDOM_REPORT, ['dashboard', 'audit'], 'random');
+  expectLines('With other report messages, what your consumer printed in group "audit"', yours!, expected!);
 });

@@ -1,150 +1,168 @@
 /**
- * Checks for lesson 03: the learner's `temperatureWindows(spark)` runs on shuffled readings fed batch
- * by batch on a manual clock; its rows go to a memory sink in update or append mode.
+ * Checks for lesson 03: the learner's `temperatureWindows(spark)` runs in the sandbox on readings fed
+ * batch by batch on a manual clock; the harness starts its plan on a memory sink in update or append
+ * mode and reads the rows each batch wrote.
  *
- * The stream (processing time → readings that arrive, as sensor@event-time=temperature):
- *   batch 0 at 10:00:20   s1@10:00:05=20  s2@10:00:10=30  s1@10:00:15=22     watermark after: 09:59:45
- *   batch 1 at 10:01:20   s1@10:01:10=24  s2@10:00:50=34  s2@10:01:15=28     watermark after: 10:00:45
- *   batch 2 at 10:02:00   s1@10:01:40=26  s2@10:00:55=35 (late, window still open: kept)
- *                                                                          watermark after: 10:01:10
- *   batch 3 at 10:02:30   s1@10:00:30=18 (window 10:00–10:01 already final: dropped)
- *                         s2@10:01:50=30  s1@10:02:05=25                     watermark after: 10:01:35
- *   batch 4 at 10:03:00   s1@10:02:50=27                                     watermark after: 10:02:20
+ * The fixed stream (processing time → readings that arrive, as sensor@event-time=°C). With a 30 s
+ * watermark: max event time − 30 s after each batch, used from the next one. It tells 20 s, 30 s and
+ * 40 s apart, and its averages are not round:
+ *   batch 0 at 10:00:20   s1@10:00:05=20.4  s2@10:00:10=30.1  s1@10:00:15=22.3      watermark after: 09:59:45
+ *   batch 1 at 10:01:30   s1@10:01:10=24.2  s2@10:00:50=34.6  s2@10:01:25=28.1      watermark after: 10:00:55
+ *   batch 2 at 10:02:00   s1@10:01:35=26.5  s2@10:00:58=35.3 (late; 10:00–10:01 still open at 30 s,
+ *                                                              final at 20 s)        watermark after: 10:01:05
+ *   batch 3 at 10:02:30   s1@10:00:30=18.9 (late; 10:00–10:01 final at 30 s, open at 40 s)
+ *                         s2@10:01:50=30.7  s1@10:02:05=25.6                         watermark after: 10:01:35
+ *   batch 4 at 10:03:00   s1@10:02:50=27.3                                           watermark after: 10:02:20
+ *
+ * Every run also adds a random stream (seeded: new sensors, temperatures, arrival orders, late and
+ * duplicate readings) whose expected rows come from the lesson's solution run on the same stream.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { DataFrame, SparkSession, StreamingQuery } from 'streamlab';
-import { compileSubmission, createCheckHost, type CheckHost, type CompiledSubmission } from '../../runtime/src/lessons/check-host.js';
+import { expectRows, fail, lessonChecks, type Program, type Random } from '../../runtime/src/lessons/check-harness.js';
 
-interface Submission {
-  temperatureWindows(spark: SparkSession): DataFrame;
-}
+const { check, submission, solution, random, memo } = lessonChecks(import.meta.dirname);
 
 const TOPIC = 'sensors.temperature';
-const at = (hms: string): number => Date.parse(`2026-11-21T${hms}Z`);
+const COLUMNS = ['window', 'node_name', 'avg_temp', 'readings'];
+const DAY = '2026-11-21';
+const at = (hms: string) => `${DAY}T${hms}Z`;
 
-const BATCHES: { at: string; readings: [string, string, number][] }[] = [
-  { at: '10:00:20', readings: [['sensor-1', '10:00:05', 20], ['sensor-2', '10:00:10', 30], ['sensor-1', '10:00:15', 22]] },
-  { at: '10:01:20', readings: [['sensor-1', '10:01:10', 24], ['sensor-2', '10:00:50', 34], ['sensor-2', '10:01:15', 28]] },
-  { at: '10:02:00', readings: [['sensor-1', '10:01:40', 26], ['sensor-2', '10:00:55', 35]] },
-  { at: '10:02:30', readings: [['sensor-1', '10:00:30', 18], ['sensor-2', '10:01:50', 30], ['sensor-1', '10:02:05', 25]] },
-  { at: '10:03:00', readings: [['sensor-1', '10:02:50', 27]] },
+/** One batch: when it is processed, and the readings that arrive just before, as [sensor, event time, °C]. */
+type Batch = { at: string; readings: [string, string, number][] };
+
+const FIXED: Batch[] = [
+  { at: '10:00:20', readings: [['sensor-1', '10:00:05', 20.4], ['sensor-2', '10:00:10', 30.1], ['sensor-1', '10:00:15', 22.3]] },
+  { at: '10:01:30', readings: [['sensor-1', '10:01:10', 24.2], ['sensor-2', '10:00:50', 34.6], ['sensor-2', '10:01:25', 28.1]] },
+  { at: '10:02:00', readings: [['sensor-1', '10:01:35', 26.5], ['sensor-2', '10:00:58', 35.3]] },
+  { at: '10:02:30', readings: [['sensor-1', '10:00:30', 18.9], ['sensor-2', '10:01:50', 30.7], ['sensor-1', '10:02:05', 25.6]] },
+  { at: '10:03:00', readings: [['sensor-1', '10:02:50', 27.3]] },
 ];
 
-let submission: CompiledSubmission;
-let host: CheckHost | undefined;
+/**
+ * A random stream: 2–4 new sensors, readings over four minutes with temperatures to one decimal,
+ * shuffled within each batch, some arriving late (within and beyond the watermark), some twice.
+ */
+function randomStream(r: Random): Batch[] {
+  const sensors = Array.from({ length: r.int(2, 4) }, () => `sensor-${r.int(100, 999)}`);
+  const batches: Batch[] = [];
+  let t = 10 * 3600 + r.int(0, 20);
+  const hms = (s: number) => `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+  let maxSeen = t;
+  for (let b = 0; b < 8; b++) {
+    const readings: [string, string, number][] = [];
+    for (let i = r.int(1, 4); i > 0; i--) {
+      t += r.int(3, 25);
+      maxSeen = Math.max(maxSeen, t);
+      readings.push([r.pick(sensors), hms(t), r.float(15, 35, 1)]);
+    }
+    // Late readings: a little (kept while their window is open) or a lot (dropped).
+    if (r.chance(0.6)) readings.push([r.pick(sensors), hms(maxSeen - r.int(5, 45)), r.float(15, 35, 1)]);
+    if (r.chance(0.3)) readings.push([r.pick(sensors), hms(maxSeen - r.int(60, 120)), r.float(15, 35, 1)]);
+    // A duplicate: the same reading sent twice is counted twice, as in Spark.
+    if (r.chance(0.3)) readings.push(r.pick(readings));
+    batches.push({ at: hms(maxSeen + r.int(1, 10)), readings: r.shuffle(readings) });
+  }
+  return batches;
+}
 
-beforeAll(async () => {
-  submission = await compileSubmission(import.meta.dirname, process.env);
+type Row = [string, string, number, number];
+
+/** `['10:00–10:01', 'sensor-1', 21.35, 2]`: the window as minutes, the average to six decimals. */
+function row(r: Record<string, unknown>): Row {
+  const w = r.window as { start?: unknown; end?: unknown } | null;
+  const hm = (v: unknown) => (typeof v === 'string' ? v.slice(11, 16) : String(v));
+  const avg = typeof r.avg_temp === 'number' ? Math.round(r.avg_temp * 1e6) / 1e6 : Number.NaN;
+  return [w && typeof w === 'object' ? `${hm(w.start)}–${hm(w.end)}` : String(w), String(r.node_name), avg, Number(r.readings)];
+}
+
+/** The rows each non-empty batch wrote, running `batches` through the program's query in `mode`. */
+function runStream(program: Program, mode: 'update' | 'append', batches: readonly Batch[], name: string): Promise<Row[][]> {
+  return memo(`${program.label} ${mode} ${name}`, () => program.run({ start: at('10:00:00'), topics: { [TOPIC]: 1 } }, async (s) => {
+    const df = await s.dataFrame('temperatureWindows', s.spark);
+    const missing = COLUMNS.filter((c) => !df.columns.includes(c));
+    if (missing.length > 0) fail(`temperatureWindows(spark) returns the columns ${df.columns.join(', ')}; the lesson asks for ${COLUMNS.join(', ')} (missing: ${missing.join(', ')}).`);
+    if (!df.isStreaming) fail('temperatureWindows(spark) returns a static DataFrame: read the readings with spark.readStream.');
+    const query = await s.startStream(df, mode);
+    for (const b of batches) {
+      await s.setClock(at(b.at));
+      await s.addData(TOPIC, b.readings.map(([node, ts, temperature]) => ({ key: node, value: JSON.stringify({ node_name: node, temperature, ts: at(ts) }) })));
+      await query.processAllAvailable();
+    }
+    const { batches: written } = await query.batches();
+    return written.map((w) => w.rows.map(row)).filter((rows) => rows.length > 0);
+  }));
+}
+
+/** The last row written for each window and sensor: update mode's view of the result table. */
+function latest(batches: Row[][]): Row[] {
+  const m = new Map<string, Row>();
+  for (const rows of batches) for (const r of rows) m.set(`${r[0]} ${r[1]}`, r);
+  return [...m.values()];
+}
+
+const RANDOM = randomStream(random('lesson 03 stream'));
+
+check('update-averages', 'averages each sensor over one-minute windows of event time (update mode)', async () => {
+  expectRows('The windows your query holds after the last batch', latest(await runStream(submission, 'update', FIXED, 'fixed')), [
+    ['10:00–10:01', 'sensor-1', 21.35, 2],
+    ['10:00–10:01', 'sensor-2', 33.333333, 3],
+    ['10:01–10:02', 'sensor-1', 25.35, 2],
+    ['10:01–10:02', 'sensor-2', 29.4, 2],
+    ['10:02–10:03', 'sensor-1', 26.45, 2],
+  ], COLUMNS);
+  expectRows('On a second, random stream, the windows your query holds after the last batch',
+    latest(await runStream(submission, 'update', RANDOM, 'random')), latest(await runStream(solution, 'update', RANDOM, 'random')), COLUMNS);
 });
 
-afterEach(async () => {
-  await host?.close();
-  host = undefined;
+check('event-time-windows', 'puts readings that arrive in the same batch into the windows of their own event time', async () => {
+  const batches = await runStream(submission, 'update', FIXED, 'fixed');
+  expectRows('The rows your query wrote in the batch at 10:01:30', batches[1] ?? [], [
+    ['10:00–10:01', 'sensor-2', 32.35, 2],
+    ['10:01–10:02', 'sensor-1', 24.2, 1],
+    ['10:01–10:02', 'sensor-2', 28.1, 1],
+  ], COLUMNS);
 });
 
-/** `10:00–10:01 sensor-1 avg=21.00 n=2`, one line per output row, sorted. */
-function describeRows(rows: Record<string, unknown>[]): string[] {
-  const hm = (d: unknown) => (d instanceof Date ? d.toISOString().slice(11, 16) : String(d));
-  return rows.map((r) => {
-    const w = r.window as { start: unknown; end: unknown } | null;
-    const avg = typeof r.avg_temp === 'number' ? r.avg_temp.toFixed(2) : String(r.avg_temp);
-    return `${w ? `${hm(w.start)}–${hm(w.end)}` : 'no window'} ${String(r.node_name)} avg=${avg} n=${String(r.readings)}`;
-  }).sort();
-}
+check('late-kept', 'keeps a late reading whose window is still open (sensor-2 measured 10:00:58, arriving 10:02:00)', async () => {
+  const batches = await runStream(submission, 'update', FIXED, 'fixed');
+  expectRows('The rows your query wrote in the batch at 10:02:00', batches[2] ?? [], [
+    ['10:00–10:01', 'sensor-2', 33.333333, 3],
+    ['10:01–10:02', 'sensor-1', 25.35, 2],
+  ], COLUMNS);
+});
 
-/** Runs the stream through the learner's query; returns the rows each batch wrote (by batch, in order). */
-async function runStream(mode: 'update' | 'append', batches = BATCHES.length): Promise<{ perBatch: string[][] }> {
-  host = await createCheckHost(submission, { startMs: at('10:00:00'), topics: { [TOPIC]: 1 } });
-  const { temperatureWindows } = host.load<Submission>();
-  const df = temperatureWindows(host.spark);
-  const query: StreamingQuery = df.writeStream.format('memory').queryName('windows').outputMode(mode).start();
-  const perBatch: string[][] = [];
-  query.onBatch((b) => {
-    const schema = host!.spark.memorySinks.get('windows')?.schema;
-    if (!schema) return;
-    perBatch.push(describeRows(b.rows.map((r) => Object.fromEntries(schema.fields.map((f, i) => [f.name, toExternal(r[i], f.dataType.simpleString())])))));
+check('late-dropped', 'drops a reading that arrives after the watermark passed its window (sensor-1 measured 10:00:30, arriving 10:02:30)', async () => {
+  const batches = await runStream(submission, 'update', FIXED, 'fixed');
+  // Only the windows of the two readings that were on time change; 10:00–10:01 stays as it was.
+  expectRows('The rows your query wrote in the batch at 10:02:30', batches[3] ?? [], [
+    ['10:01–10:02', 'sensor-2', 29.4, 2],
+    ['10:02–10:03', 'sensor-1', 25.6, 1],
+  ], COLUMNS);
+});
+
+check('append-starts', 'starts in append mode (the aggregation declares a watermark)', async () => {
+  await submission.run({ start: at('10:00:00'), topics: { [TOPIC]: 1 } }, async (s) => {
+    const df = await s.dataFrame('temperatureWindows', s.spark);
+    const query = await s.startStream(df, 'append');
+    const plan = JSON.stringify(await query.plan());
+    if (!plan.includes('"source":"lesson-kafka"') || !plan.includes(`"topics":["${TOPIC}"]`)) fail(`Your DataFrame does not read the ${TOPIC} topic with spark.readStream.format("kafka").`);
   });
-  for (const batch of BATCHES.slice(0, batches)) {
-    host.clock.setTime(at(batch.at));
-    await host.kafka.produceAll(TOPIC, batch.readings.map(([node, ts, temperature]) => ({
-      key: node, value: JSON.stringify({ node_name: node, temperature, ts: `2026-11-21T${ts}Z` }),
-    })));
-    await query.processAllAvailable();
-  }
-  await query.processAllAvailable();
-  return { perBatch: perBatch.filter((rows) => rows.length > 0) };
-}
+});
 
-/** Engine values → plain values: timestamps (µs) → Date, window structs → {start, end}. */
-function toExternal(v: unknown, type: string): unknown {
-  if (v === null || v === undefined) return null;
-  if (type === 'timestamp') return new Date(Math.floor((v as number) / 1000));
-  if (type.startsWith('struct<start:timestamp,end:timestamp')) {
-    const [s, e] = v as [number, number];
-    return { start: new Date(Math.floor(s / 1000)), end: new Date(Math.floor(e / 1000)) };
-  }
-  return v;
-}
+check('append-waits', 'in append mode, writes nothing while no window is final (first two batches)', async () => {
+  const batches = await runStream(submission, 'append', FIXED.slice(0, 2), 'first two');
+  expectRows('The rows your query wrote in append mode in the first two batches', batches.flat(), [], COLUMNS);
+});
 
-/** The last row written for each window and sensor (update mode's view of the result table). */
-function latest(all: string[][]): Map<string, string> {
-  const m = new Map<string, string>();
-  for (const rows of all) for (const row of rows) m.set(row.split(' avg=')[0]!, row);
-  return m;
-}
-
-describe('lesson 03: event-time windows', () => {
-  it('averages each sensor over one-minute windows of event time (update mode)', async () => {
-    const { perBatch } = await runStream('update');
-    expect([...latest(perBatch).values()].sort()).toEqual([
-      '10:00–10:01 sensor-1 avg=21.00 n=2',
-      '10:00–10:01 sensor-2 avg=33.00 n=3',
-      '10:01–10:02 sensor-1 avg=25.00 n=2',
-      '10:01–10:02 sensor-2 avg=29.00 n=2',
-      '10:02–10:03 sensor-1 avg=26.00 n=2',
-    ]);
-  });
-
-  it('puts readings that arrive in the same batch into the windows of their own event time', async () => {
-    const { perBatch } = await runStream('update', 2);
-    expect(perBatch[1]).toEqual([
-      '10:00–10:01 sensor-2 avg=32.00 n=2',
-      '10:01–10:02 sensor-1 avg=24.00 n=1',
-      '10:01–10:02 sensor-2 avg=28.00 n=1',
-    ]);
-  });
-
-  it('keeps a late reading whose window is still open (sensor-2 at 10:00:55, arriving at 10:02:00)', async () => {
-    const { perBatch } = await runStream('update', 3);
-    expect(perBatch[2]).toEqual([
-      '10:00–10:01 sensor-2 avg=33.00 n=3',
-      '10:01–10:02 sensor-1 avg=25.00 n=2',
-    ]);
-  });
-
-  it('drops a reading that arrives after the watermark passed its window (sensor-1 at 10:00:30, arriving at 10:02:30)', async () => {
-    const { perBatch } = await runStream('update', 4);
-    // Batch 3 updates only the windows of the two readings that were on time; 10:00–10:01 stays as it was.
-    expect(perBatch[3]).toEqual([
-      '10:01–10:02 sensor-2 avg=29.00 n=2',
-      '10:02–10:03 sensor-1 avg=25.00 n=1',
-    ]);
-  });
-
-  it('starts in append mode (the aggregation declares a watermark)', async () => {
-    await expect(runStream('append', 1)).resolves.toBeDefined();
-  });
-
-  it('in append mode, writes nothing while no window is final (first two batches)', async () => {
-    const { perBatch } = await runStream('append', 2);
-    expect(perBatch).toEqual([]);
-  });
-
-  it('in append mode, writes each window once, only after the watermark passes its end', async () => {
-    const { perBatch } = await runStream('append');
-    expect(perBatch).toEqual([
-      ['10:00–10:01 sensor-1 avg=21.00 n=2', '10:00–10:01 sensor-2 avg=33.00 n=3'],
-      ['10:01–10:02 sensor-1 avg=25.00 n=2', '10:01–10:02 sensor-2 avg=29.00 n=2'],
-    ]);
-  });
+check('append-final', 'in append mode, writes each window once, only after the watermark passes its end', async () => {
+  const batches = await runStream(submission, 'append', FIXED, 'fixed');
+  expectRows('The rows your query wrote in append mode, batch by batch',
+    batches.flatMap((rows, i) => rows.map((r) => [i, ...r])),
+    [
+      [0, '10:00–10:01', 'sensor-1', 21.35, 2], [0, '10:00–10:01', 'sensor-2', 33.333333, 3],
+      [1, '10:01–10:02', 'sensor-1', 25.35, 2], [1, '10:01–10:02', 'sensor-2', 29.4, 2],
+    ], ['output', ...COLUMNS]);
+  const yours = await runStream(submission, 'append', RANDOM, 'random');
+  const expected = await runStream(solution, 'append', RANDOM, 'random');
+  expectRows('On a second, random stream, the rows your query wrote in append mode, batch by batch',
+    yours.flatMap((rows, i) => rows.map((r) => [i, ...r])), expected.flatMap((rows, i) => rows.map((r) => [i, ...r])), ['output', ...COLUMNS]);
 });

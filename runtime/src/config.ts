@@ -32,6 +32,8 @@ export const runLimitsSchema = z.strictObject({
   maxRunsPerConnection: z.int().min(1).max(20).default(4),
   /** Runs (job processes) at once across every connection; later runs wait in line, told how many are ahead. */
   maxRunsTotal: z.int().min(1).max(1000).default(defaultMaxRunsTotal()),
+  /** Checks graded at once per runtime; more wait in a queue (`check.status`). */
+  maxConcurrentChecks: z.int().min(1).max(32).default(2),
   /** After a socket closes, its runs are stopped after this grace period. */
   socketGraceMs: z.int().min(0).max(3_600_000).default(15_000),
 });

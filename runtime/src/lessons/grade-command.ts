@@ -1,16 +1,18 @@
 /**
  * `streamlab grade`:
  *
- *   streamlab grade --lesson 03 --file sub.ts [--json out.json] [--junit out.xml]
- *   streamlab grade --lesson 03 --dir submissions/ [--csv grades.csv] [--json out.json] [--junit out.xml]
- *   (either form: [--lessons <folder with NN-slug lessons>] [--kafka host:port])
+ *   streamlab grade --lesson 03 --file sub.ts [--seed N] [--json out.json] [--junit out.xml]
+ *   streamlab grade --lesson 03 --dir submissions/ [--seed N] [--csv grades.csv] [--json grades.json] [--junit grades.xml]
+ *   (either form: [--lessons <folder with NN-slug lessons>])
  *
- * Checks run on the in-memory Kafka cluster unless `--kafka` (or `STREAMLAB_KAFKA`) names a broker; then
- * each check gets fresh topics there.
+ * Every check runs the learner's code in the sandbox, on its own in-memory Kafka and manual clock; the
+ * random cases come from the seed, printed with the result (`--seed` reproduces a grade).
  *
  * Prints per-check results and ends with `N passed, M failed`; exits 0 only when every check of every
- * submission passed, 1 when some failed, 2 on a usage error. In `--dir` mode each `.ts` file or
- * sub-folder is one student's submission, named by the file (without `.ts`) or folder.
+ * submission passed, 1 when some failed, 2 on a usage error. In `--dir` mode every entry of the folder
+ * is one student (a `.ts` file, named without `.ts`, or a sub-folder); each gets a row, one that cannot
+ * be graded with its reason; a progress line per student goes to stderr; the CSV, JSON and JUnit
+ * reports are always written (by default `grades.csv`, `grades.json` and `grades.xml` here).
  */
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -18,8 +20,9 @@ import { parseArgs } from 'node:util';
 import type { LearnerFile } from '../jobs/compile.js';
 import { findLesson, loadLessons } from './load-lessons.js';
 import { formatResult, gradesCsv, junitXml, resultLines, summaryLine } from './grade-report.js';
-import { defaultLessonsRoot, gradeSubmission } from './grade-submission.js';
+import { defaultLessonsRoot, failedGrade, gradeSubmission, newSeed } from './grade-submission.js';
 import type { StudentGrade } from './grade-types.js';
+import type { Lesson } from './lesson-schema.js';
 import { readLearnerFiles } from './submission-files.js';
 
 /** Where the command writes; the CLI passes process streams, tests capture. */
@@ -33,18 +36,39 @@ const processIo: GradeIo = {
   stderr: (t) => process.stderr.write(t),
 };
 
-const USAGE = 'usage: streamlab grade --lesson NN (--file submission.ts | --dir submissions/) [--json out.json] [--junit out.xml] [--csv grades.csv] [--lessons dir] [--kafka host:port]\n';
+const USAGE = 'usage: streamlab grade --lesson NN (--file submission.ts | --dir submissions/) [--seed N] [--json out.json] [--junit out.xml] [--csv grades.csv] [--lessons dir]\n';
 
-/** One student's submission in a folder: a `.ts` file or a sub-folder. */
-async function studentsIn(dir: string): Promise<{ student: string; files: LearnerFile[] }[]> {
-  const out: { student: string; files: LearnerFile[] }[] = [];
+/** One entry of a submissions folder: its files, or why it cannot be graded. */
+type Student = { student: string; files: LearnerFile[] } | { student: string; reason: string };
+
+async function studentsIn(dir: string): Promise<Student[]> {
+  const out: Student[] = [];
   for (const name of (await readdir(dir)).sort()) {
     if (name.startsWith('.')) continue;
     const full = join(dir, name);
-    if ((await stat(full)).isDirectory()) out.push({ student: name, files: await readLearnerFiles(full) });
-    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push({ student: name.slice(0, -3), files: [{ path: name, content: await readFile(full, 'utf8') }] });
+    try {
+      if ((await stat(full)).isDirectory()) {
+        const files = await readLearnerFiles(full);
+        out.push(files.length === 0 ? { student: name, reason: 'The folder has no .ts files.' } : { student: name, files });
+      } else if (name.endsWith('.ts') && !name.endsWith('.d.ts') && !name.endsWith('.test.ts')) {
+        out.push({ student: name.slice(0, -3), files: [{ path: name, content: await readFile(full, 'utf8') }] });
+      } else {
+        out.push({ student: name.replace(/\.[^.]*$/, '') || name, reason: `${name} is not a TypeScript file (.ts) or a folder of them.` });
+      }
+    } catch (e) {
+      out.push({ student: name, reason: `Cannot read ${name}: ${(e as Error).message}` });
+    }
   }
   return out;
+}
+
+async function gradeStudent(lesson: Lesson, s: Student, root: string, seed: number): Promise<StudentGrade> {
+  if ('reason' in s) return { student: s.student, result: failedGrade(lesson, seed, s.reason) };
+  try {
+    return { student: s.student, result: await gradeSubmission({ lesson, files: s.files, lessonsRoot: root, seed }) };
+  } catch (e) {
+    return { student: s.student, result: failedGrade(lesson, seed, `The submission could not be graded: ${(e as Error).message}`) };
+  }
 }
 
 /** Runs `streamlab grade` with the arguments after `grade`; resolves with the exit code. */
@@ -54,8 +78,8 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
     ({ values } = parseArgs({
       args: [...argv],
       options: {
-        lesson: { type: 'string' }, file: { type: 'string' }, dir: { type: 'string' },
-        json: { type: 'string' }, junit: { type: 'string' }, csv: { type: 'string' }, lessons: { type: 'string' }, kafka: { type: 'string' },
+        lesson: { type: 'string' }, file: { type: 'string' }, dir: { type: 'string' }, seed: { type: 'string' },
+        json: { type: 'string' }, junit: { type: 'string' }, csv: { type: 'string' }, lessons: { type: 'string' },
       },
       allowPositionals: false,
     }) as { values: Record<string, string | undefined> });
@@ -67,37 +91,65 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
     io.stderr(USAGE);
     return 2;
   }
+  if (values.seed !== undefined && !/^\d{1,10}$/.test(values.seed)) {
+    io.stderr(`--seed takes a whole number (the seed a grade report names)\n${USAGE}`);
+    return 2;
+  }
   const root = values.lessons ?? defaultLessonsRoot();
-  const services = values.kafka ? { kafka: values.kafka } : {};
   const lesson = findLesson(await loadLessons(root), values.lesson);
   if (!lesson) {
     io.stderr(`No lesson ${values.lesson} in ${root}\n`);
     return 2;
   }
+  const seed = values.seed !== undefined ? Number(values.seed) >>> 0 : newSeed();
 
   let grades: StudentGrade[];
   if (values.file !== undefined) {
-    const content = await readFile(values.file, 'utf8');
     const name = basename(values.file);
-    const result = await gradeSubmission({ lesson, files: [{ path: name, content }], entry: name, lessonsRoot: root, services });
-    grades = [{ student: name.replace(/\.ts$/, ''), result }];
-    io.stdout(formatResult(result));
-  } else {
-    grades = [];
-    const students = await studentsIn(values.dir!);
-    for (const s of students) {
-      const result = s.files.length === 0
-        ? { lessonId: lesson.id, tests: [{ name: 'the checks run', status: 'failed' as const, message: 'no .ts files in the submission', points: 0, maxPoints: 1, durationMs: 0 }], passed: 0, failed: 1, score: 0, maxScore: 1 }
-        : await gradeSubmission({ lesson, files: s.files, lessonsRoot: root, services });
-      grades.push({ student: s.student, result });
-      io.stdout([`${s.student}: ${result.passed}/${result.tests.length} checks, ${result.score}/${result.maxScore} points`, ...resultLines(result).map((l) => `  ${l}`)].join('\n') + '\n');
+    let content: string;
+    try {
+      content = await readFile(values.file, 'utf8');
+    } catch (e) {
+      io.stderr(`Cannot read ${values.file}: ${(e as Error).message}\n`);
+      return 2;
     }
-    io.stdout(`lesson ${lesson.id}, ${grades.length} submissions\n`);
+    grades = [await gradeStudent(lesson, { student: name.replace(/\.ts$/, ''), files: [{ path: name, content }] }, root, seed)];
+    io.stdout(formatResult(grades[0]!.result));
+  } else {
+    let students: Student[];
+    try {
+      students = await studentsIn(values.dir!);
+    } catch (e) {
+      io.stderr(`Cannot read the folder ${values.dir}: ${(e as Error).message}\n`);
+      return 2;
+    }
+    values.csv ??= 'grades.csv';
+    values.json ??= 'grades.json';
+    values.junit ??= 'grades.xml';
+    grades = [];
+    for (const [i, s] of students.entries()) {
+      io.stderr(`grading ${i + 1}/${students.length}: ${s.student}\n`);
+      const g = await gradeStudent(lesson, s, root, seed);
+      grades.push(g);
+      io.stdout([`${g.student}: ${g.result.passed}/${g.result.tests.length} checks, ${g.result.score}/${g.result.maxScore} points`, ...resultLines(g.result).map((l) => `  ${l}`)].join('\n') + '\n');
+    }
+    io.stdout(`lesson ${lesson.id}, ${grades.length} submissions, seed ${seed}\n`);
   }
 
-  if (values.json) await writeFile(values.json, JSON.stringify(values.file !== undefined ? grades[0]!.result : grades, null, 2) + '\n');
-  if (values.junit) await writeFile(values.junit, junitXml(grades.map((g) => ({ name: `${g.student} · ${lesson.id}`, result: g.result }))));
-  if (values.csv) await writeFile(values.csv, gradesCsv(grades));
+  const written: string[] = [];
+  const write = async (file: string | undefined, text: () => string) => {
+    if (file === undefined) return;
+    try {
+      await writeFile(file, text());
+      written.push(file);
+    } catch (e) {
+      io.stderr(`Cannot write ${file}: ${(e as Error).message}\n`);
+    }
+  };
+  await write(values.json, () => JSON.stringify(values.file !== undefined ? grades[0]!.result : grades, null, 2) + '\n');
+  await write(values.junit, () => junitXml(grades.map((g) => ({ name: `${g.student} · ${lesson.id}`, result: g.result }))));
+  await write(values.csv, () => gradesCsv(grades));
+  if (written.length > 0) io.stderr(`wrote ${written.join(', ')}\n`);
 
   const passed = grades.reduce((n, g) => n + g.result.passed, 0);
   const failed = grades.reduce((n, g) => n + g.result.failed, 0);

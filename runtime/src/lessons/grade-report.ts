@@ -1,20 +1,47 @@
 /** Text, CSV and JUnit XML forms of grade results. Pure functions: the command writes them out. */
-import type { GradeResult, StudentGrade } from './grade-types.js';
+import type { GradeDiff, GradedTest, GradeResult, StudentGrade } from './grade-types.js';
 
 /** `N passed, M failed`: the last line of every grading output. */
 export function summaryLine(passed: number, failed: number): string {
   return `${passed} passed, ${failed} failed`;
 }
 
-/** Per-check lines (`✓ name (2/2)`, `✗ name (0/1)` with the reason indented), without the summary line. */
+function cell(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v) ?? 'null';
+}
+
+/** A small text table of a diff: `missing` and `unexpected` rows under the column names. */
+export function diffLines(diff: GradeDiff, maxRows = 8): string[] {
+  const rows = [
+    ...diff.missing.slice(0, maxRows).map((r) => ['missing', ...r.map(cell)]),
+    ...diff.unexpected.slice(0, maxRows).map((r) => ['not expected', ...r.map(cell)]),
+  ];
+  const header = ['', ...diff.columns];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const more = diff.missing.length + diff.unexpected.length - rows.length;
+  return [line(header), ...rows.map(line), ...(more > 0 ? [`… and ${more} more`] : [])];
+}
+
+/** Where a failure points, as `file:line`. */
+function where(t: GradedTest): string {
+  return t.line !== null ? ` (${t.file ?? 'your file'}:${t.line})` : '';
+}
+
+/** Per-check lines (`✓ name (2/2)`, `✗ name (0/1)` with the reason and diff indented), then the score. */
 export function resultLines(result: GradeResult): string[] {
   const lines: string[] = [];
   for (const t of result.tests) {
     const mark = t.status === 'passed' ? '✓' : t.status === 'skipped' ? '-' : '✗';
     lines.push(`${mark} ${t.name} (${t.points}/${t.maxPoints})`);
-    if (t.status === 'failed' && t.message) for (const l of t.message.split('\n').slice(0, 12)) lines.push(`    ${l}`);
+    if (t.status !== 'passed' && t.message) {
+      const message = t.message.split('\n').slice(0, 12);
+      message[0] = `${message[0]}${where(t)}`;
+      for (const l of message) lines.push(`    ${l}`);
+      if (t.diff) for (const l of diffLines(t.diff)) lines.push(`      ${l}`);
+    }
   }
-  lines.push(`score: ${result.score}/${result.maxScore}`);
+  lines.push(`score: ${result.score}/${result.maxScore} (seed ${result.seed})`);
   return lines;
 }
 
@@ -29,16 +56,18 @@ function csvField(v: string | number): string {
 }
 
 /**
- * One row per student: `student, passed, total, points, max_points`, then one status column per check
- * (named by the check), in the order the lesson declares them.
+ * One row per student: `student, passed, total, points, max_points`, one status column per check (named
+ * by the check's id, in the order the lesson declares them), then `seed` and `reason` (why a
+ * submission could not be graded at all; empty otherwise).
  */
 export function gradesCsv(grades: readonly StudentGrade[]): string {
-  const names: string[] = [];
-  for (const g of grades) for (const t of g.result.tests) if (!names.includes(t.name)) names.push(t.name);
-  const header = ['student', 'passed', 'total', 'points', 'max_points', ...names];
+  const ids: string[] = [];
+  for (const g of grades) for (const t of g.result.tests) if (!ids.includes(t.id)) ids.push(t.id);
+  const header = ['student', 'passed', 'total', 'points', 'max_points', ...ids, 'seed', 'reason'];
   const rows = grades.map((g) => {
-    const byName = new Map(g.result.tests.map((t) => [t.name, t.status]));
-    return [g.student, g.result.passed, g.result.tests.length, g.result.score, g.result.maxScore, ...names.map((n) => byName.get(n) ?? 'missing')];
+    const byId = new Map(g.result.tests.map((t) => [t.id, t.status]));
+    const reason = g.result.reason ?? '';
+    return [g.student, g.result.passed, g.result.tests.length, g.result.score, g.result.maxScore, ...ids.map((id) => byId.get(id) ?? 'missing'), g.result.seed, reason];
   });
   return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }
@@ -60,14 +89,15 @@ export function junitXml(suites: readonly { name: string; result: GradeResult }[
   for (const s of suites) {
     const skipped = s.result.tests.filter((t) => t.status === 'skipped').length;
     out.push(`  <testsuite name="${xml(s.name)}" tests="${s.result.tests.length}" failures="${s.result.failed}" skipped="${skipped}" time="${seconds(time(s))}">`);
-    out.push(`    <properties><property name="points" value="${s.result.score}"/><property name="max_points" value="${s.result.maxScore}"/></properties>`);
+    out.push(`    <properties><property name="points" value="${s.result.score}"/><property name="max_points" value="${s.result.maxScore}"/><property name="seed" value="${s.result.seed}"/></properties>`);
     for (const t of s.result.tests) {
       const open = `    <testcase classname="${xml(s.result.lessonId)}" name="${xml(t.name)}" time="${seconds(t.durationMs)}"`;
       if (t.status === 'passed') out.push(`${open}/>`);
       else if (t.status === 'skipped') out.push(`${open}><skipped/></testcase>`);
       else {
-        const msg = t.message ?? 'failed';
-        out.push(`${open}><failure message="${xml(msg.split('\n')[0] ?? '')}">${xml(msg)}</failure></testcase>`);
+        const msg = `${t.message ?? 'failed'}${where(t)}`;
+        const body = t.diff ? `${msg}\n${diffLines(t.diff).join('\n')}` : msg;
+        out.push(`${open}><failure message="${xml(msg.split('\n')[0] ?? '')}">${xml(body)}</failure></testcase>`);
       }
     }
     out.push('  </testsuite>');

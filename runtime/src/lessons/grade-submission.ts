@@ -1,13 +1,20 @@
 /**
- * Grades one submission: the learner's files go into a fresh temporary folder, and the lesson's
- * `check.test.ts` runs in a child vitest process (`--reporter=json`) with `STREAMLAB_SUBMISSION` naming
- * that folder. The workbench's Check button and `streamlab grade` both call this.
+ * Grades one submission. The lesson's `check.test.ts` runs in a vitest process of its own (its own
+ * process group) that never evaluates the learner's code: the checks drive it in sandboxed job
+ * processes (see `check-harness.ts`). The learner's files are written where only the checks read them;
+ * the report is written by the grading reporter where the sandbox cannot reach (it has no file system).
+ * The Check button, `streamlab grade` and the lessons tier all call this.
  *
- *   files → tmp/submission/… ─┐
- *   vitest run --config <lessons>/vitest.config.ts <lessons>/<id>/check.test.ts --reporter=json
- *                             └→ tmp/result.json → one GradedTest per check, points from front matter
+ *   files → tmp/submission/…            seed → STREAMLAB_CHECK_SEED
+ *   vitest run --config <lessons>/vitest.config.ts --reporter=<check-reporter> <id>/check.test.ts   (detached)
+ *     timeout → SIGKILL to the whole process group; afterwards the group is killed in any case
+ *   tmp/report.json + exit status → one GradedTest per check the front matter declares, points by check id
+ *
+ * A report is accepted only with an exit status that agrees with it (0: every check passed, 1: some
+ * failed); a check the report does not have failed, with the reason the run gives.
  */
 import { spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -16,7 +23,8 @@ import { fileURLToPath } from 'node:url';
 import type { LearnerFile } from '../jobs/compile.js';
 import type { Lesson } from './lesson-schema.js';
 import type { GradedTest, GradeResult } from './grade-types.js';
-import { SUBMISSION_ENTRY_ENV, SUBMISSION_ENV, entryFile } from './submission-files.js';
+import { REPORT_ENV, type CheckReport, type ReportedCheck } from './check-reporter.js';
+import { SEED_ENV, SUBMISSION_ENTRY_ENV, SUBMISSION_ENV, entryFile } from './submission-files.js';
 
 /** The repository's `lessons/` folder, found from this file's location. */
 export function defaultLessonsRoot(): string {
@@ -32,32 +40,20 @@ export interface GradeOptions {
   entry?: string;
   /** Folder holding `NN-slug/check.test.ts` and `vitest.config.ts` (default: the repository's `lessons/`). */
   lessonsRoot?: string;
-  /** Services the checks may use; passed to the check process as `STREAMLAB_KAFKA` / `STREAMLAB_PG`. */
-  services?: { kafka?: string; pg?: string };
-  /** Kills the check process after this long (default 120 s). */
+  /** Seed of the random cases (default: a fresh one; the result names it). */
+  seed?: number;
+  /** Kills the whole grading run after this long (default 300 s). */
   timeoutMs?: number;
+  /** Longest one step of a check may take in the learner's code before it is stopped (default 20 s). */
+  opTimeoutMs?: number;
+  /**
+   * Services for checks still written on `check-host.ts` (lesson 05), passed as `STREAMLAB_KAFKA` /
+   * `STREAMLAB_PG`. Checks on the harness never see them: their learner code has an in-memory Kafka.
+   */
+  services?: { kafka?: string; pg?: string };
 }
 
-interface VitestAssertion {
-  title: string;
-  status: string;
-  duration?: number | null;
-  failureMessages?: string[];
-}
-
-interface VitestJson {
-  testResults?: { message?: string; status?: string; assertionResults?: VitestAssertion[] }[];
-}
-
-const ANSI = /\u001b\[[0-9;]*m/g;
-
-/** The first lines of a failure, without colour codes or the stack below the message. */
-export function failureSummary(raw: string): string {
-  const text = raw.replace(ANSI, '');
-  const lines = text.split('\n');
-  const stackAt = lines.findIndex((l) => /^\s+at /.test(l));
-  return (stackAt < 0 ? lines : lines.slice(0, stackAt)).join('\n').trim().split('\n').slice(0, 30).join('\n');
-}
+const REPORTER = fileURLToPath(new URL('./check-reporter.ts', import.meta.url));
 
 function vitestBin(): string {
   const require = createRequire(import.meta.url);
@@ -74,96 +70,180 @@ async function writeFiles(dir: string, files: readonly LearnerFile[]): Promise<v
   }
 }
 
-function runVitest(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; output: string }> {
+/** Sends SIGKILL to a process group, if any of it is left. */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Nothing left.
+  }
+}
+
+/** Runs vitest in a process group of its own; kills the whole group on timeout and once it has ended. */
+function runVitest(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; timedOut: boolean; output: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [vitestBin(), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [vitestBin(), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
+    let timedOut = false;
     const keep = (b: Buffer) => {
       output = (output + b.toString()).slice(-20_000);
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, timeoutMs);
+    // The grader going away takes its grading run with it.
+    const onExit = () => killGroup(child.pid);
+    process.once('exit', onExit);
     child.on('error', (e) => {
       clearTimeout(timer);
+      process.off('exit', onExit);
       reject(e);
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolvePromise({ code, output });
+      process.off('exit', onExit);
+      killGroup(child.pid);
+      resolvePromise({ code, signal, timedOut, output });
     });
   });
 }
 
-/** Turns vitest's JSON report into graded tests with the lesson's points. */
-export function gradeFromVitestJson(lesson: Pick<Lesson, 'id' | 'points'>, report: VitestJson): GradeResult {
-  const tests: GradedTest[] = [];
-  for (const file of report.testResults ?? []) {
-    const fileMessage = file.message ? failureSummary(file.message) : null;
-    for (const a of file.assertionResults ?? []) {
-      const maxPoints = lesson.points[a.title] ?? 1;
-      const status = a.status === 'passed' ? 'passed' : a.status === 'failed' ? 'failed' : fileMessage ? 'failed' : 'skipped';
-      const message = status === 'passed' ? null : a.failureMessages?.[0] ? failureSummary(a.failureMessages[0]) : fileMessage;
-      tests.push({ name: a.title, status, message, points: status === 'passed' ? maxPoints : 0, maxPoints, durationMs: Math.round(a.duration ?? 0) });
-    }
-  }
-  return summarise(lesson.id, tests);
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** The first lines of an error text, without colour codes or the stack below the message. */
+export function failureSummary(raw: string): string {
+  const lines = raw.replace(ANSI, '').split('\n');
+  const stackAt = lines.findIndex((l) => /^\s+at /.test(l));
+  return (stackAt < 0 ? lines : lines.slice(0, stackAt)).join('\n').trim().split('\n').slice(0, 12).join('\n');
 }
 
-function summarise(lessonId: string, tests: GradedTest[]): GradeResult {
+/** Checks the report's shape: it is data from another process, so nothing is taken on trust. */
+function parseReport(text: string): CheckReport | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const r = raw as { checks?: unknown; errors?: unknown };
+  if (!Array.isArray(r?.checks) || !Array.isArray(r.errors)) return null;
+  const checks: ReportedCheck[] = [];
+  for (const c of r.checks as Record<string, unknown>[]) {
+    if (typeof c?.title !== 'string' || !['passed', 'failed', 'skipped'].includes(c.status as string)) return null;
+    checks.push(c as unknown as ReportedCheck);
+  }
+  return { checks, errors: (r.errors as unknown[]).map(String) };
+}
+
+/** What a run tells about the checks it did not report. */
+function missingReason(run: { code: number | null; signal: NodeJS.Signals | null; timedOut: boolean; output: string }, report: CheckReport | null, timeoutMs: number): string {
+  if (run.timedOut) return `The checks did not finish within ${Math.round(timeoutMs / 1000)} s and were stopped.`;
+  if (report && report.errors.length > 0) return failureSummary(report.errors[0]!);
+  if (report) return 'This check did not run.';
+  return `The checks ended without a report (${run.signal ?? `exit code ${run.code}`})${run.output.trim() ? `: ${failureSummary(run.output)}` : '.'}`;
+}
+
+/**
+ * Turns a report into one graded test per declared check (front matter `points`, in its order), plus
+ * any reported check the front matter does not declare (worth 1 point).
+ */
+export function gradeFromReport(lesson: Pick<Lesson, 'id' | 'points'>, seed: number, report: CheckReport | null, reason: string): GradeResult {
+  const byId = new Map<string, ReportedCheck>();
+  const extra: ReportedCheck[] = [];
+  for (const c of report?.checks ?? []) {
+    if (c.id && Object.hasOwn(lesson.points, c.id) && !byId.has(c.id)) byId.set(c.id, c);
+    else extra.push(c);
+  }
+  const tests: GradedTest[] = [];
+  const graded = (id: string, c: ReportedCheck | undefined, maxPoints: number, title: string): GradedTest => {
+    const status = c ? c.status : 'failed';
+    const failure = c?.failure ?? null;
+    return {
+      id, name: c?.title ?? title, status, points: status === 'passed' ? maxPoints : 0, maxPoints, durationMs: c?.durationMs ?? 0,
+      message: status === 'passed' ? null : failure?.message ?? (c?.status === 'skipped' ? 'This check was skipped.' : reason),
+      file: failure?.file ?? null, line: failure?.line ?? null, diff: failure?.diff ?? null,
+    };
+  };
+  for (const [id, maxPoints] of Object.entries(lesson.points)) tests.push(graded(id, byId.get(id), maxPoints, id));
+  for (const c of extra) tests.push(graded(c.id ?? c.title, c, 1, c.title));
+  return summarise(lesson.id, seed, tests);
+}
+
+function summarise(lessonId: string, seed: number, tests: GradedTest[]): GradeResult {
   return {
     lessonId,
+    seed,
     tests,
     passed: tests.filter((t) => t.status === 'passed').length,
     failed: tests.filter((t) => t.status !== 'passed').length,
     score: tests.reduce((n, t) => n + t.points, 0),
     maxScore: tests.reduce((n, t) => n + t.maxPoints, 0),
+    reason: null,
   };
+}
+
+/** A grade where every declared check failed for one reason (nothing could be graded). */
+export function failedGrade(lesson: Pick<Lesson, 'id' | 'points'>, seed: number, reason: string): GradeResult {
+  return { ...gradeFromReport(lesson, seed, null, reason), reason };
+}
+
+/** A fresh seed for the random cases. */
+export function newSeed(): number {
+  return randomInt(1, 2 ** 31 - 1);
 }
 
 /** Runs a lesson's checks against one submission. */
 export async function gradeSubmission(options: GradeOptions): Promise<GradeResult> {
   const { lesson } = options;
+  const seed = options.seed ?? newSeed();
   const root = resolve(options.lessonsRoot ?? defaultLessonsRoot());
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  let entry: string;
+  try {
+    entry = entryFile(options.files, options.entry);
+  } catch (e) {
+    return failedGrade(lesson, seed, (e as Error).message);
+  }
   const work = await mkdtemp(join(tmpdir(), 'streamlab-grade-'));
   try {
     const subDir = join(work, 'submission');
     await mkdir(subDir);
     await writeFiles(subDir, options.files);
-    const entry = entryFile(options.files, options.entry);
-    const resultFile = join(work, 'result.json');
-    // The checks run the learner's code: they get a minimal environment, never the runtime's own
-    // (tokens, database passwords, cloud credentials). Only the services named here reach them.
+    const reportFile = join(work, 'report.json');
+    // The checks get a minimal environment, never the runtime's own (tokens, database passwords); the
+    // learner's code, in its sandboxes, gets none at all.
     const env: NodeJS.ProcessEnv = {
       ...checkEnvironment(process.env),
       [SUBMISSION_ENV]: subDir,
       [SUBMISSION_ENTRY_ENV]: entry,
-      FORCE_COLOR: '0',
+      [SEED_ENV]: String(seed),
+      [REPORT_ENV]: reportFile,
+      ...(options.opTimeoutMs ? { STREAMLAB_CHECK_OP_TIMEOUT_MS: String(options.opTimeoutMs) } : {}),
       ...(options.services?.kafka ? { STREAMLAB_KAFKA: options.services.kafka } : {}),
       ...(options.services?.pg ? { STREAMLAB_PG: options.services.pg } : {}),
+      FORCE_COLOR: '0',
     };
     // The check file is named relative to the lessons root so vitest's filter matches exactly one file.
-    const args = ['run', '--config', join(root, 'vitest.config.ts'), '--reporter=json', `--outputFile=${resultFile}`, `${lesson.id}/check.test.ts`];
-    const { output } = await runVitest(args, root, env, options.timeoutMs ?? 120_000);
-    let report: VitestJson;
-    try {
-      report = JSON.parse(await readFile(resultFile, 'utf8')) as VitestJson;
-    } catch {
-      return summarise(lesson.id, [{
-        name: 'the checks run', status: 'failed', message: failureSummary(output) || 'the check process ended without a report', points: 0, maxPoints: 1, durationMs: 0,
-      }]);
-    }
-    const result = gradeFromVitestJson(lesson, report);
-    if (result.tests.length === 0) {
-      return summarise(lesson.id, [{ name: 'the checks run', status: 'failed', message: failureSummary(output) || 'no checks ran', points: 0, maxPoints: 1, durationMs: 0 }]);
-    }
+    const args = ['run', '--config', join(root, 'vitest.config.ts'), `--reporter=${REPORTER}`, `${lesson.id}/check.test.ts`];
+    const run = await runVitest(args, root, env, timeoutMs);
+    const report = run.timedOut ? null : parseReport(await readFile(reportFile, 'utf8').catch(() => ''));
+    const result = gradeFromReport(lesson, seed, report, missingReason(run, report, timeoutMs));
+    // vitest exits 0 only when every test passed, 1 when some failed; anything else is not a finished run.
+    const agrees = report !== null && (run.code === 0
+      ? report.checks.length > 0 && report.errors.length === 0 && report.checks.every((c) => c.status === 'passed')
+      : run.code === 1 && (report.errors.length > 0 || report.checks.some((c) => c.status !== 'passed')));
+    if (!agrees) return failedGrade(lesson, seed, missingReason(run, report, timeoutMs));
     return result;
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 }
 
-/** The few variables a check process needs to run Node and find its tools; nothing secret. */
+/** The few variables the check process needs to run Node and find its tools; nothing secret. */
 export function checkEnvironment(from: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LC_ALL', 'TZ', 'SystemRoot', 'CI'];
   const env: NodeJS.ProcessEnv = {};

@@ -1,22 +1,38 @@
 /** Results of grading one submission against a lesson's checks. */
 
+/** Yours against expected, as rows: what the check expected and did not get, and what it did not expect. */
+export interface GradeDiff {
+  columns: string[];
+  missing: unknown[][];
+  unexpected: unknown[][];
+}
+
 /** One check's outcome. */
 export interface GradedTest {
+  /** The check's stable identity (its points are keyed by it). */
+  id: string;
   /** The check's name, as the learner reads it. */
   name: string;
   status: 'passed' | 'failed' | 'skipped';
-  /** Why it failed (first lines of the assertion or error), null when it passed. */
+  /** Why it failed, in the learner's words; null when it passed. */
   message: string | null;
   /** Points earned: the check's points when it passed, else 0. */
   points: number;
-  /** Points the check is worth (front matter `points`, default 1). */
+  /** Points the check is worth (front matter `points`). */
   maxPoints: number;
   durationMs: number;
+  /** The learner's file and line the failure points at, when there is one. */
+  file: string | null;
+  line: number | null;
+  /** Rows missing and not expected, when the check compared rows or lines. */
+  diff: GradeDiff | null;
 }
 
 /** One submission's grade. */
 export interface GradeResult {
   lessonId: string;
+  /** Seed of the random cases: `--seed` reproduces the grade. */
+  seed: number;
   tests: GradedTest[];
   passed: number;
   failed: number;
@@ -24,6 +40,8 @@ export interface GradeResult {
   score: number;
   /** Points available. */
   maxScore: number;
+  /** Why the submission as a whole could not be graded (every check then failed with it); null otherwise. */
+  reason: string | null;
 }
 
 /** A graded submission of one student (folder grading). */

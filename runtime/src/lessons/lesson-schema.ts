@@ -96,8 +96,11 @@ export const lessonFrontMatter = z.object({
   models: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a model is a folder name in the lesson folder')).default([]),
   duration: z.string().regex(/^\d+ min$/, 'duration looks like "30 min"'),
   hints: z.array(z.string()).default([]),
-  /** Points per check, by test name; a check not listed is worth 1. */
-  points: z.record(z.string(), z.number().int().nonnegative()).default({}),
+  /**
+   * Every check of the lesson's `check.test.ts`, by its id (`check('update-averages', …)`), with its
+   * points, in the order the grade lists them. A check that does not run scores 0 of its points.
+   */
+  points: z.record(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'check ids are kebab-case, e.g. update-averages'), z.number().int().positive()).default({}),
 }).strict().superRefine((lesson, ctx) => {
   const topics = new Set(lesson.topics.map((t) => t.name));
   lesson.datasets.forEach((d, i) => {

@@ -12,6 +12,8 @@ import type { LearnerFile } from '../jobs/compile.js';
 export const SUBMISSION_ENV = 'STREAMLAB_SUBMISSION';
 /** Env variable naming the entry file inside that folder. */
 export const SUBMISSION_ENTRY_ENV = 'STREAMLAB_SUBMISSION_ENTRY';
+/** Env variable with the seed of the checks' random cases (digits); a fresh one when unset. */
+export const SEED_ENV = 'STREAMLAB_CHECK_SEED';
 
 /** Entry file names tried in order when none is named. */
 const ENTRY_NAMES = ['solution.ts', 'starter.ts', 'main.ts', 'submission.ts', 'index.ts'];

@@ -181,21 +181,32 @@ export class Connection {
     }
   }
 
-  /** Grades in the background: the reply names the check, `check.result` follows. */
+  /**
+   * Grades in the background: the reply names the check; `check.status` says whether it waits for a
+   * grading slot (and where it stands) or runs; `check.result` follows.
+   */
   private async checkRun(m: ClientMessageOf<'check.run'>): Promise<ReplyFields<'check.run'>> {
     const lesson = await this.ctx.lessons.lesson(m.lessonId);
     const checkId = `check-${randomUUID().slice(0, 8)}`;
     void (async () => {
-      let tests: ServerMessageOf<'check.result'>['tests'];
+      let result: ServerMessageOf<'check.result'>;
       try {
         const { gradeSubmission } = await import('../lessons/grade-submission.js');
-        const services = await this.ctx.services();
-        const result = await gradeSubmission({ lesson, files: m.files, services, ...(this.ctx.lessons.directory ? { lessonsRoot: this.ctx.lessons.directory } : {}) });
-        tests = result.tests.map((t) => ({ name: t.name, status: t.status, message: t.message, durationMs: t.durationMs }));
+        const graded = await this.ctx.checks.run(
+          async () => gradeSubmission({ lesson, files: m.files, services: await this.ctx.services(), ...(this.ctx.lessons.directory ? { lessonsRoot: this.ctx.lessons.directory } : {}) }),
+          (status) => this.send({ kind: 'check.status', checkId, lessonId: lesson.id, ...status }),
+        );
+        result = {
+          kind: 'check.result', checkId, lessonId: lesson.id, score: graded.score, maxScore: graded.maxScore, seed: String(graded.seed),
+          tests: graded.tests.map((t) => ({
+            id: t.id, name: t.name, status: t.status, message: t.message, durationMs: t.durationMs,
+            points: t.points, maxPoints: t.maxPoints, file: t.file, line: t.line, diff: t.diff,
+          })),
+        };
       } catch (e) {
-        tests = [{ name: 'the checks run', status: 'failed', message: toErrorReply(e).message, durationMs: 0 }];
+        result = { kind: 'check.result', checkId, lessonId: lesson.id, tests: [{ name: 'the checks run', status: 'failed', message: toErrorReply(e).message, durationMs: 0 }] };
       }
-      this.send({ kind: 'check.result', checkId, lessonId: lesson.id, tests });
+      this.send(result);
     })();
     return { checkId };
   }

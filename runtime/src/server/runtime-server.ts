@@ -17,6 +17,7 @@ import { WebSocketServer } from 'ws';
 import type { RuntimeConfig } from '../config.js';
 import type { JobServices } from '../jobs/ipc.js';
 import { PROTOCOL_VERSION } from '../protocol/index.js';
+import { CheckQueue } from '../lessons/check-queue.js';
 import { newToken, originAllowed, ownOrigins, tokenMatches } from './auth.js';
 import { Connection } from './connection.js';
 import { DatabaseService } from './database-service.js';
@@ -88,6 +89,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     lessons: new LessonsService(config.lessonsDir),
     topics,
     database,
+    checks: new CheckQueue(config.limits.maxConcurrentChecks),
     sessionFor(id) {
       const existing = id ? sessions.get(id) : undefined;
       if (existing) return existing;

@@ -9,6 +9,8 @@ import type { Session } from './session.js';
 import type { TopicsService } from './topics-service.js';
 
 /** Shared state of one runtime server. */
+import type { CheckQueue } from '../lessons/check-queue.js';
+
 export interface ServerContext {
   readonly config: RuntimeConfig;
   readonly token: string;
@@ -16,6 +18,8 @@ export interface ServerContext {
   readonly lessons: LessonsService;
   readonly topics: TopicsService;
   readonly database: DatabaseService;
+  /** Checks waiting for and holding the runtime's grading slots. */
+  readonly checks: CheckQueue;
   /** The session with this id, or a new one (ids are only honoured while their session lives). */
   sessionFor(id: string | undefined): Session;
   /** The services runs and checks use (waits for services still starting). */

@@ -38,29 +38,29 @@ afterAll(async () => {
 describe('streamlab grade', () => {
   it('grades a folder into a CSV and exits 1 when a submission fails', async () => {
     const csv = join(dir, 'grades.csv');
-    const r = await streamlab(['grade', '--lesson', '03', '--dir', dir, '--csv', csv]);
+    const r = await streamlab(['grade', '--lesson', '03', '--dir', dir, '--csv', csv, '--json', join(dir, 'grades.json'), '--junit', join(dir, 'grades.xml')]);
     expect(r.code).toBe(1);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('7 passed, 7 failed');
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('grading '))).toEqual(['grading 1/2: alice', 'grading 2/2: bob']);
     const rows = (await readFile(csv, 'utf8')).trimEnd().split('\n').map((l) => l.split(',').slice(0, 5));
     expect(rows.slice(1)).toEqual([['alice', '7', '7', '15', '15'], ['bob', '0', '7', '0', '15']]);
   });
 
   it('exits 0 for one passing file and 2 for a usage error', async () => {
     const ok = await streamlab(['grade', '--lesson', '03', '--file', join(dir, 'alice.ts')]);
-    expect(ok.code).toBe(0);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     expect(ok.stdout.trimEnd().split('\n').at(-1)).toBe('7 passed, 0 failed');
     const bad = await streamlab(['grade', '--lesson', '03']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('usage: streamlab grade --lesson NN');
   });
 
-  it('hands the checks no secrets from the runtime environment', async () => {
+  it('hands the checks no secrets from the runtime environment, and the learner\'s code no environment at all', async () => {
     const env = checkEnvironment({ PATH: '/bin', HOME: '/home/x', STREAMLAB_TOKEN: 't', PGPASSWORD: 'p', AWS_SECRET_ACCESS_KEY: 'k', STREAMLAB_PG: 'postgres://u:p@h/db' });
     expect(env).toEqual({ PATH: '/bin', HOME: '/home/x' });
-    // A submission that fails on load when it can see a runtime variable still passes every check.
+    // A submission that reads the environment when it loads fails every check with the sandbox's message.
     const spy = join(dir, 'env-spy.ts');
-    const guard = 'if (process.env.SECRET_RUNTIME_TOKEN !== undefined) throw new Error("the runtime environment leaked into the checks");\n';
-    await writeFile(spy, guard + (await readFile(join(lesson, 'solution.ts'), 'utf8')));
+    await writeFile(spy, 'const leaked = JSON.stringify(process.env);\n' + (await readFile(join(lesson, 'solution.ts'), 'utf8')));
     const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
       const child = spawn(process.execPath, [join(root, 'runtime/bin/streamlab.js'), 'grade', '--lesson', '03', '--file', spy], {
         cwd: root, env: { ...process.env, SECRET_RUNTIME_TOKEN: 'do-not-leak' }, stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,8 +69,9 @@ describe('streamlab grade', () => {
       child.stdout.on('data', (d) => (stdout += d));
       child.on('exit', (code) => resolve({ code, stdout }));
     });
-    expect(r.stdout).not.toContain('leaked');
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('7 passed, 0 failed');
-    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('do-not-leak');
+    expect(r.stdout).toContain('Pipelines cannot read environment variables: the runtime connects Kafka and PostgreSQL for you. (env-spy.ts:1)');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 7 failed');
+    expect(r.code).toBe(1);
   });
 });

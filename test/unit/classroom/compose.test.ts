@@ -151,11 +151,11 @@ describe('compose services', () => {
     expect(services.streamlab!.volumes).toEqual(['streamlab-data:/data']);
   });
 
-  it('streamlab and grading wait for healthy Kafka and PostgreSQL', () => {
+  it('streamlab waits for healthy Kafka and PostgreSQL; grading needs neither', () => {
     const healthy = { kafka: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } };
     expect(services.streamlab!.depends_on).toEqual(healthy);
-    // The checks use Kafka only (`grade --kafka`).
-    expect(services.grade!.depends_on).toEqual({ kafka: { condition: 'service_healthy' } });
+    // Checks run the submission in the sandbox on an in-memory Kafka of their own.
+    expect(services.grade!.depends_on).toBeUndefined();
     expect(services.kafka!.healthcheck?.test).toEqual(['CMD-SHELL', '/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server kafka:9092 > /dev/null 2>&1']);
     // `$$` reaches the container as `$`, so its shell (not compose) expands the variables.
     expect(services.postgres!.healthcheck?.test).toEqual(['CMD-SHELL', 'pg_isready -U "${POSTGRES_USER}" -d "${POSTGRES_DB}"']);
@@ -182,7 +182,7 @@ describe('compose services', () => {
   it('profiles: kafka-ui and grading are opt-in, the core services are not', () => {
     const profiles = Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.profiles ?? []]));
     expect(profiles).toEqual({ kafka: [], postgres: [], streamlab: [], 'kafka-ui': ['kafka-ui'], grade: ['grading'] });
-    expect(commandOf(services.grade!)).toEqual(['grade', '--lesson', env.GRADE_LESSON, '--dir', '/submissions', '--csv', '/out/grades.csv', '--kafka', 'kafka:9092']);
+    expect(commandOf(services.grade!)).toEqual(['grade', '--lesson', env.GRADE_LESSON, '--dir', '/submissions', '--csv', '/out/grades.csv', '--json', '/out/grades.json', '--junit', '/out/grades.xml']);
     expect(environmentOf(services.grade!)).toEqual({});
     expect(services.grade!.volumes).toEqual(['./submissions:/submissions:ro', './grades:/out']);
   });

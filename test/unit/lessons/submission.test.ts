@@ -2,8 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SparkSession } from 'streamlab';
-import { compileFiles, createCheckHost } from '../../../runtime/src/lessons/check-host.js';
+import { CheckSandbox, compileProgram, LearnerCodeError } from '../../../runtime/src/lessons/check-sandbox.js';
 import { entryFile, readLearnerFiles, submissionFiles } from '../../../runtime/src/lessons/submission-files.js';
 import { runGradeCommand } from '../../../runtime/src/lessons/grade-command.js';
 
@@ -40,26 +39,45 @@ describe('submission files', () => {
   });
 });
 
-describe('check host', () => {
-  it('runs a multi-file submission with require("streamlab") bound to the check\'s module and console captured', async () => {
-    const compiled = await compileFiles([
-      { path: 'solution.ts', content: 'import { SparkSession } from "streamlab";\nimport { twice } from "./lib/twice";\nexport function run(): boolean { console.log("twice", twice(21)); return SparkSession.builder.getOrCreate() === SparkSession.getActiveSession(); }\n' },
+describe('check sandbox', () => {
+  const world = { startMs: Date.parse('2026-11-21T10:00:00Z'), topics: { events: 1 } };
+
+  it('runs a multi-file submission in its own process, with every way of printing captured and the session as spark', async () => {
+    const program = await compileProgram('yours', [
+      { path: 'solution.ts', content: 'import { SparkSession } from "streamlab";\nimport { twice } from "./lib/twice";\nexport function run(spark: SparkSession): boolean { console.log("twice", twice(21)); process.stdout.write("raw\\n"); return SparkSession.builder.getOrCreate() === spark; }\n' },
       { path: 'lib/twice.ts', content: 'export const twice = (n: number): number => 2 * n;\n' },
     ], 'solution.ts');
-    const host = await createCheckHost(compiled, { startMs: 0, env: {} });
+    const sandbox = await CheckSandbox.open(program, world);
     try {
-      const { run } = host.load<{ run(): boolean }>();
-      expect(run()).toBe(true);
-      expect(SparkSession.getActiveSession()).toBe(host.spark);
-      expect(host.text()).toBe('twice 42\n');
+      expect(await sandbox.request({ op: 'call', fn: 'run', args: [{ spark: true }], returns: 'value' })).toEqual({ kind: 'value', value: true });
+      expect(await sandbox.request({ op: 'output' })).toEqual({ text: 'twice 42\nraw\n' });
     } finally {
-      await host.close();
+      await sandbox.close();
+    }
+  });
+
+  it('refuses a DataFrame or a query that only looks like one, and a missing export, in plain words', async () => {
+    const program = await compileProgram('yours', [{ path: 'solution.ts', content: [
+      'export const fakeFrame = () => ({ plan: {}, columns: ["window"], isStreaming: true, writeStream: {} });',
+      'export const fakeQuery = () => ({ id: "q", isActive: true, processAllAvailable: async () => {} });',
+    ].join('\n') }], 'solution.ts');
+    const sandbox = await CheckSandbox.open(program, world);
+    try {
+      await expect(sandbox.request({ op: 'call', fn: 'fakeFrame', args: [{ spark: true }], returns: 'dataframe' }))
+        .rejects.toThrow('fakeFrame(…) returned a plain object, not a DataFrame built with the streamlab API.');
+      await expect(sandbox.request({ op: 'call', fn: 'fakeQuery', args: [{ spark: true }], returns: 'query' }))
+        .rejects.toThrow('fakeQuery(…) returned a plain object, not a StreamingQuery started with writeStream…start().');
+      await expect(sandbox.request({ op: 'call', fn: 'startConsole', args: [], returns: 'query' }))
+        .rejects.toThrow('Your file does not export a function named startConsole: the check calls startConsole(…).');
+    } finally {
+      await sandbox.close();
     }
   });
 
   it('turns a compile error into a message naming the learner\'s file and line', async () => {
-    await expect(compileFiles([{ path: 'solution.ts', content: 'export const x = ;\n' }], 'solution.ts'))
-      .rejects.toThrow(/^Your code does not compile: Unexpected ";"\n {4}at solution\.ts:1:18/);
+    const e = await compileProgram('yours', [{ path: 'solution.ts', content: 'export const x = ;\n' }], 'solution.ts').catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(LearnerCodeError);
+    expect((e as LearnerCodeError).learner).toMatchObject({ message: 'Your code does not compile: Unexpected ";"', file: 'solution.ts', line: 1, column: 18 });
   });
 });
 

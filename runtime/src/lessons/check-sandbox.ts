@@ -1,0 +1,197 @@
+/**
+ * The harness's end of a check: one sandboxed job process (the same bundle, flags and `vm` realm as
+ * Run; see `jobs/sandbox-process.ts`) in check mode, driven one operation at a time.
+ *
+ *   open(program, world) → spawn → load (compiled code, clock start, topics) → request(op)* → close
+ *
+ * Every reply is validated against its operation's schema. The process is watched: a silence longer
+ * than `silenceMs` (a loop the guard could not see), an operation running longer than `opTimeoutMs`
+ * (an await that never resolves), or memory beyond the cap kills it, and the pending operation fails
+ * with a learner-facing message. Errors from the learner's code come back with their line in the
+ * learner's file (through the source map).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { jobChildBundle } from '../jobs/child-bundle.js';
+import { checkReplyEnvelope, checkValues, type CheckOp, type CheckValue } from '../jobs/check-ipc.js';
+import { compileLearnerFiles, type LearnerFile } from '../jobs/compile.js';
+import type { LearnerError } from '../jobs/learner-error.js';
+import { spawnSandbox } from '../jobs/sandbox-process.js';
+import { remapError } from '../jobs/stack-remap.js';
+
+/** Learner files compiled for a sandbox, with what is needed to point at their lines. */
+export interface CompiledProgram {
+  /** `yours` (the submission) or `the solution`. */
+  label: string;
+  entry: string;
+  files: readonly LearnerFile[];
+  code: string;
+  map: string;
+}
+
+/** An error raised by (or about) the learner's code, with its position in the learner's files. */
+export class LearnerCodeError extends Error {
+  readonly learner: LearnerError;
+  /** The program whose code it is (`CompiledProgram.label`). */
+  readonly programLabel: string;
+
+  constructor(learner: LearnerError, programLabel: string) {
+    super(learner.message);
+    this.name = 'LearnerCodeError';
+    this.learner = learner;
+    this.programLabel = programLabel;
+  }
+}
+
+/** Limits of one check process. */
+export interface SandboxLimits {
+  /** Heap cap, MB (default 256). */
+  memoryMb: number;
+  /** A loop of the learner's running this long is stopped with its line (default 3 s). */
+  loopLimitMs: number;
+  /** No heartbeat for this long: the process is killed (default 10 s). */
+  silenceMs: number;
+  /** One operation taking this long: the process is killed (default 20 s). */
+  opTimeoutMs: number;
+}
+
+/** Default limits; `STREAMLAB_CHECK_OP_TIMEOUT_MS` may lower the operation limit (the grader passes it). */
+export function defaultLimits(env: Readonly<Record<string, string | undefined>> = process.env): SandboxLimits {
+  const op = Number(env.STREAMLAB_CHECK_OP_TIMEOUT_MS);
+  return { memoryMb: 256, loopLimitMs: 3000, silenceMs: 10_000, opTimeoutMs: Number.isFinite(op) && op > 0 ? op : 20_000 };
+}
+
+/** Compiles learner files with the loop guard; a compile error becomes a {@link LearnerCodeError}. */
+export async function compileProgram(label: string, files: readonly LearnerFile[], entry: string): Promise<CompiledProgram> {
+  const result = await compileLearnerFiles(files, entry, { guardLoops: true });
+  if (!result.ok) throw new LearnerCodeError({ ...result.error, message: `Your code does not compile: ${result.error.message}` }, label);
+  return { label, entry, files, code: result.pipeline.code, map: result.pipeline.map };
+}
+
+const open = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of open) c.kill('SIGKILL');
+});
+
+type Pending = { op: CheckOp['op']; resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout; what: string };
+
+/** One check process. */
+export class CheckSandbox {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private lastSeen = Date.now();
+  private fatal: LearnerCodeError | null = null;
+  private stderr = '';
+  private readonly watchdog: NodeJS.Timeout;
+  private readonly exited: Promise<void>;
+
+  private constructor(private readonly child: ChildProcess, readonly program: CompiledProgram, private readonly limits: SandboxLimits) {
+    open.add(child);
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (d: string) => {
+      this.stderr = (this.stderr + d).slice(-4096);
+    });
+    child.on('message', (m: unknown) => this.onMessage(m));
+    child.on('error', () => {});
+    this.exited = new Promise((resolve) => child.once('close', (code, signal) => {
+      open.delete(child);
+      clearInterval(this.watchdog);
+      this.onExit(code, signal);
+      resolve();
+    }));
+    this.watchdog = setInterval(() => {
+      if (Date.now() - this.lastSeen > limits.silenceMs) {
+        this.kill(this.stuck(`did not answer for ${limits.silenceMs / 1000} s and was stopped: look for a loop that never ends.`, 'unresponsive'));
+      }
+    }, 250);
+  }
+
+  /** Starts a check process and loads `program` into it. */
+  static async open(program: CompiledProgram, world: { startMs: number; topics: Record<string, number> }, limits: SandboxLimits = defaultLimits()): Promise<CheckSandbox> {
+    const bundle = await jobChildBundle();
+    const sandbox = new CheckSandbox(spawnSandbox(bundle, { memoryMb: limits.memoryMb }), program, limits);
+    try {
+      await sandbox.request({ op: 'load', code: program.code, startMs: world.startMs, loopLimitMs: limits.loopLimitMs, topics: world.topics }, 'loading your file');
+    } catch (e) {
+      await sandbox.close();
+      throw e;
+    }
+    return sandbox;
+  }
+
+  /** Sends one operation; resolves with its validated reply. `what` names it in a timeout message. */
+  request<K extends CheckOp['op']>(op: Extract<CheckOp, { op: K }>, what: string = op.op): Promise<CheckValue<K>> {
+    if (this.fatal) return Promise.reject(this.fatal);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.kill(this.stuck(`: ${what} did not finish within ${this.limits.opTimeoutMs / 1000} s and was stopped. Look for an await that never resolves or a loop that never ends.`, 'unresponsive', true));
+      }, this.limits.opTimeoutMs);
+      this.pending.set(id, { op: op.op, resolve: resolve as (v: unknown) => void, reject, timer, what });
+      try {
+        this.child.send({ type: 'check', id, op });
+      } catch {
+        // The exit handler rejects what is pending.
+      }
+    });
+  }
+
+  /** Kills the process (if it still runs) and waits until it is gone. */
+  async close(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  private stuck(text: string, code: string, glued = false): LearnerCodeError {
+    const message = glued ? `Your code${text}` : `Your code ${text}`;
+    return new LearnerCodeError({ message, code, file: null, line: null, column: null, stack: message }, this.program.label);
+  }
+
+  private kill(error: LearnerCodeError): void {
+    this.fatal ??= error;
+    this.child.kill('SIGKILL');
+  }
+
+  private onMessage(raw: unknown): void {
+    this.lastSeen = Date.now();
+    const m = raw as { type?: unknown };
+    if (m?.type === 'heartbeat' || m?.type === 'log') return;
+    if (m?.type === 'error') {
+      // The job process reports a failure it cannot survive (an uncaught error in a timer, say), then exits.
+      const parsed = checkReplyEnvelope.options[1].shape.error.safeParse((raw as { error?: unknown }).error);
+      if (parsed.success) this.fatal ??= new LearnerCodeError(remapError(parsed.data, this.program.map), this.program.label);
+      return;
+    }
+    const envelope = checkReplyEnvelope.safeParse(raw);
+    if (!envelope.success) {
+      this.kill(this.stuck('sent the check something it does not understand, so it was stopped.', 'sandbox-violation'));
+      return;
+    }
+    const reply = envelope.data;
+    const p = this.pending.get(reply.id);
+    if (!p) return;
+    this.pending.delete(reply.id);
+    clearTimeout(p.timer);
+    if (!reply.ok) {
+      p.reject(new LearnerCodeError(remapError(reply.error, this.program.map), this.program.label));
+      return;
+    }
+    const value = checkValues[p.op].safeParse(reply.value);
+    if (value.success) p.resolve(value.data);
+    else p.reject(new Error(`The check process answered ${p.op} with data of the wrong shape: ${value.error.issues[0]?.message ?? ''}`));
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    if (!this.fatal) {
+      if (/heap out of memory|Reached heap limit|Allocation failed/i.test(this.stderr)) {
+        this.fatal = this.stuck(`used more than ${this.limits.memoryMb} MB and was stopped.`, 'out-of-memory');
+      } else {
+        this.fatal = this.stuck(`ended its process (${signal ?? `exit code ${code}`}) before the check finished.`, 'crashed');
+      }
+    }
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(this.fatal);
+    }
+    this.pending.clear();
+  }
+}
