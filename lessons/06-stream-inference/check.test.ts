@@ -5,29 +5,19 @@
  * Inputs: ten rows whose predictions real Spark 3.5.7 computed with the lesson's model
  * (`test/unit/fixtures/ml/spark-predictions.json`, written by `train.py --fixtures`), and rows drawn
  * from a seed that changes every grading run (`STREAMLAB_CHECK_SEED` replays one), with new ids and
- * bad rows of each kind. Expected answers for drawn rows come from the engine's own PipelineModel,
- * which the unit and parity tiers hold equal to Spark's.
+ * bad rows of each kind. Expected answers for drawn rows come from the lesson's solution run on the
+ * same rows in its own sandbox (its PipelineModel is the engine's, which the unit and parity tiers hold
+ * equal to Spark's). The learner's code runs in the sandbox; the lesson's model is handed to it.
  */
-import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ml, type DataFrame, type SparkSession, type StreamingQuery } from 'streamlab';
-import { nodeModelFiles } from '../../runtime/src/connectors/ml/node-model-files.js';
-import { readSavedModel } from '../../runtime/src/connectors/ml/saved-model-reader.js';
 import { SeededRandom, machineReading } from '../../runtime/src/datagen/index.js';
-import { clearSavedModels, provideSavedModel } from '../../runtime/src/engine/ml/saved-model.js';
-import { visitPlan } from '../../runtime/src/engine/plan.js';
-import { compileSubmission, createCheckHost, type CheckHost, type CompiledSubmission } from '../../runtime/src/lessons/check-host.js';
+import { fail, lessonChecks, type PlanSummary, type Program, type Sandbox } from '../../runtime/src/lessons/check-harness.js';
 
-interface Submission {
-  inferences(spark: SparkSession): DataFrame;
-  inferencesWithUdf(spark: SparkSession): DataFrame;
-  startInference(spark: SparkSession): StreamingQuery;
-}
-
-const SEED = Number(process.env.STREAMLAB_CHECK_SEED ?? randomInt(1, 2 ** 31 - 1));
+const { check, submission, solution, seed: SEED, memo } = lessonChecks(import.meta.dirname);
+const WORLD = { start: '2026-11-21T10:00:00Z', topics: { 'kaspar-inputs': 1, 'kaspar-outputs': 1 }, models: ['model'] };
 const BAD_ANSWER = 'unreadable features';
 type Row = { id: number; line: string; bad?: string };
+type Output = { key: string | null; value: string | null };
 
 /** Ten rows with what Spark computed for them (probe ids 0–9 of train.py). */
 const SPARK = (JSON.parse(readFileSync(new URL('../../test/unit/fixtures/ml/spark-predictions.json', import.meta.url), 'utf8')) as {
@@ -64,57 +54,46 @@ const GOOD_BATCHES: Row[][] = [FIXED, drawnRows(rnd, 10_000 + rnd.int(0, 5000), 
 const MIXED_BATCHES: Row[][] = [drawnRows(rnd, 50_000 + rnd.int(0, 5000), 10, 3), drawnRows(rnd, 70_000 + rnd.int(0, 5000), 10, 3)];
 
 interface Answer { prediction: number; probability: number[] }
-const expected = new Map<number, Answer>();
 
-let submission: CompiledSubmission;
-let host: CheckHost | undefined;
-
-beforeAll(async () => {
-  provideSavedModel('model', await readSavedModel(nodeModelFiles(), new URL('./model', import.meta.url).pathname));
-  submission = await compileSubmission(import.meta.dirname, process.env);
-  // Spark's own numbers for the fixed rows; the engine's model (held equal to Spark's) for drawn ones.
-  SPARK.forEach((s) => expected.set(9000 + s.id, { prediction: s.prediction, probability: s.probability_values }));
-  const reference = await createCheckHost(submission, { startMs: Date.parse('2026-11-21T10:00:00Z'), topics: {} });
-  const drawn = [...GOOD_BATCHES.slice(1), ...MIXED_BATCHES].flat().filter((r) => !r.bad);
-  const df = reference.spark.createDataFrame(drawn.map((r) => r.line.split(',').map(Number)), 'id INT, temperature DOUBLE, vibration DOUBLE, pressure DOUBLE, rpm DOUBLE');
-  for (const r of ml.PipelineModel.load('model').transform(df).collect()) {
-    expected.set(r.id as number, { prediction: r.prediction as number, probability: (r.probability as ml.linalg.Vector).toArray() });
-  }
-  await reference.close();
-});
-
-afterAll(() => clearSavedModels());
-
-afterEach(async () => {
-  await host?.close();
-  host = undefined;
-});
-
-/** Plays the batches into kaspar-inputs, 1 s apart; returns the outputs written after each batch. */
-async function play(batches: Row[][], start: (s: Submission, spark: SparkSession) => StreamingQuery): Promise<{ key: string | null; value: string | null }[][]> {
-  host = await createCheckHost(submission, { startMs: Date.parse('2026-11-21T10:00:00Z'), topics: { 'kaspar-inputs': 1, 'kaspar-outputs': 1 } });
-  const query = start(host.load<Submission>(), host.spark);
-  const perBatch: { key: string | null; value: string | null }[][] = [];
+/** Plays the batches into kaspar-inputs, 1 s apart, through the query `start` gives; the outputs after each batch. */
+async function play(s: Sandbox, batches: Row[][], start: () => Promise<{ processAllAvailable(): Promise<number> }>, read: () => Promise<Output[]>): Promise<Output[][]> {
+  const query = await start();
+  const perBatch: Output[][] = [];
   let seen = 0;
   for (const batch of batches) {
-    host.clock.advance(1000);
-    await host.kafka.produceAll('kaspar-inputs', batch.map((r) => ({ key: String(r.id), value: r.line })));
-    try {
-      await query.processAllAvailable();
-    } catch (e) {
-      throw new Error(`The query stopped on batch ${perBatch.length} (seed ${SEED}): ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const all = await host.kafka.records('kaspar-outputs');
-    perBatch.push(all.slice(seen).map((r) => ({ key: r.key, value: r.value })));
+    await s.advanceClock(1000);
+    await s.addData('kaspar-inputs', batch.map((r) => ({ key: String(r.id), value: r.line })));
+    await query.processAllAvailable();
+    const all = await read();
+    perBatch.push(all.slice(seen));
     seen = all.length;
   }
   return perBatch;
 }
 
-const startJob = (s: Submission, spark: SparkSession) => s.startInference(spark);
+/** The outputs of the program's `startInference(spark)` after each batch. */
+function startJob(program: Program, batches: Row[][], name: string): Promise<Output[][]> {
+  return memo(`${program.label} ${name}`, () => program.run(WORLD, (s) => play(s, batches, () => s.query('startInference', s.spark),
+    async () => (await s.records('kaspar-outputs')).map((r) => ({ key: r.key, value: r.value })))));
+}
+
+/** Spark's answers for the fixed rows; the lesson's solution's for the rows drawn this run; by id. */
+function expectedAnswers(): Promise<Map<number, Answer>> {
+  return memo('expected answers', async () => {
+    const expected = new Map<number, Answer>();
+    SPARK.forEach((s) => expected.set(9000 + s.id, { prediction: s.prediction, probability: s.probability_values }));
+    for (const out of (await startJob(solution, [...GOOD_BATCHES, ...MIXED_BATCHES], 'all')).flat()) {
+      const json = JSON.parse(out.value ?? 'null') as { id?: number; prediction?: number; probability?: number[] } | null;
+      if (json && typeof json.id === 'number' && typeof json.prediction === 'number' && Array.isArray(json.probability) && !expected.has(json.id)) {
+        expected.set(json.id, { prediction: json.prediction, probability: json.probability });
+      }
+    }
+    return expected;
+  });
+}
 
 /** Checks one output against its input; returns a sentence when it is wrong. */
-function wrongAnswer(row: Row, out: { key: string | null; value: string | null }, tolerance: number): string | undefined {
+function wrongAnswer(row: Row, out: Output, tolerance: number, expected: Map<number, Answer>): string | undefined {
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(out.value ?? '') as Record<string, unknown>;
@@ -126,7 +105,8 @@ function wrongAnswer(row: Row, out: { key: string | null; value: string | null }
     return JSON.stringify(json) === JSON.stringify({ id: row.id, error: BAD_ANSWER }) ? undefined
       : `input ${row.id} ("${row.line}", ${row.bad}) should be answered {"id":${row.id},"error":"${BAD_ANSWER}"}, got ${out.value}`;
   }
-  const want = expected.get(row.id)!;
+  const want = expected.get(row.id);
+  if (!want) return `input ${row.id} ("${row.line}") has no expected answer: the lesson's solution gave none`;
   const p = json.probability;
   if (json.id !== row.id || json.prediction !== want.prediction || !Array.isArray(p) || p.length !== want.probability.length
     || p.some((x, k) => typeof x !== 'number' || Math.abs(x - want.probability[k]!) > tolerance * Math.max(Math.abs(want.probability[k]!), 1e-300))) {
@@ -135,51 +115,57 @@ function wrongAnswer(row: Row, out: { key: string | null; value: string | null }
   return undefined;
 }
 
-function checkBatches(batches: Row[][], outputs: { key: string | null; value: string | null }[][], tolerance: number): void {
+async function checkBatches(batches: Row[][], outputs: Output[][], tolerance: number): Promise<void> {
+  const expected = await expectedAnswers();
+  const problems: string[] = [];
   batches.forEach((batch, b) => {
     const outs = outputs[b] ?? [];
-    const problems: string[] = [];
     for (const row of batch) {
       const mine = outs.filter((o) => o.key === String(row.id) || (o.value ?? '').includes(`"id":${row.id},`) || (o.value ?? '').includes(`"id":${row.id}}`));
-      if (mine.length === 0) problems.push(`input ${row.id} ("${row.line}") got no output`);
-      else if (mine.length > 1) problems.push(`input ${row.id} got ${mine.length} outputs: ${mine.map((o) => o.value).join(' | ')}`);
+      if (mine.length === 0) problems.push(`batch ${b}: input ${row.id} ("${row.line}") got no output`);
+      else if (mine.length > 1) problems.push(`batch ${b}: input ${row.id} got ${mine.length} outputs: ${mine.map((o) => o.value).join(' | ')}`);
       else {
-        const w = wrongAnswer(row, mine[0]!, tolerance);
-        if (w) problems.push(w);
+        const w = wrongAnswer(row, mine[0]!, tolerance, expected);
+        if (w) problems.push(`batch ${b}: ${w}`);
       }
     }
     const ids = new Set(batch.map((r) => String(r.id)));
-    for (const o of outs) if (!ids.has(o.key ?? '') && !batch.some((r) => (o.value ?? '').includes(`"id":${r.id}`))) problems.push(`an output for no input of this batch: key ${o.key}, ${o.value}`);
-    expect(problems, `batch ${b} (seed ${SEED})`).toEqual([]);
+    for (const o of outs) if (!ids.has(o.key ?? '') && !batch.some((r) => (o.value ?? '').includes(`"id":${r.id}`))) problems.push(`batch ${b}: an output for no input of this batch: key ${o.key}, ${o.value}`);
   });
+  if (problems.length > 0) {
+    fail(`${problems.length} of the answers ${problems.length === 1 ? 'is' : 'are'} wrong (seed ${SEED}):\n${problems.slice(0, 8).join('\n')}${problems.length > 8 ? `\n… and ${problems.length - 8} more` : ''}`);
+  }
 }
 
-describe('lesson 06: machine-learning inference on a stream', () => {
-  it('publishes one JSON record per input to kaspar-outputs, keyed by its id, with the prediction and probabilities Spark computes', async () => {
-    checkBatches(GOOD_BATCHES, await play(GOOD_BATCHES, startJob), 1e-15);
-  });
+const appliesModel = (p: PlanSummary): boolean => p.kind === 'ModelTransform' || p.children.some(appliesModel);
 
-  it('answers a bad row (an empty field, not a number, too few fields) with {"id", "error": "unreadable features"} and keeps going', async () => {
-    checkBatches(MIXED_BATCHES, await play(MIXED_BATCHES, startJob), 1e-15);
-  });
+check('answers-every-input', 'publishes one JSON record per input to kaspar-outputs, keyed by its id, with the prediction and probabilities Spark computes', async () => {
+  await checkBatches(GOOD_BATCHES, await startJob(submission, GOOD_BATCHES, 'good'), 1e-15);
+});
 
-  it('writes nothing for an input that never arrived, and nothing twice', async () => {
-    const batches = [GOOD_BATCHES[1]!, [], MIXED_BATCHES[0]!];
-    const outputs = await play(batches, startJob);
-    expect(outputs.map((o) => o.length), `outputs per batch (seed ${SEED})`).toEqual(batches.map((b) => b.length));
-    expect(outputs.flat().map((o) => o.key).sort(), `keys of all outputs (seed ${SEED})`).toEqual(batches.flat().map((r) => String(r.id)).sort());
-  });
+check('answers-bad-rows', 'answers a bad row (an empty field, not a number, too few fields) with {"id", "error": "unreadable features"} and keeps going', async () => {
+  await checkBatches(MIXED_BATCHES, await startJob(submission, MIXED_BATCHES, 'mixed'), 1e-15);
+});
 
-  it('the UDF variant gives the model\'s predictions and probabilities (to 1e-9) without applying the model', async () => {
-    let usesModel = false;
-    const outputs = await play(MIXED_BATCHES, (s, spark) => {
-      const df = s.inferencesWithUdf(spark);
-      visitPlan(df.plan, (p) => {
-        if (p.kind === 'ModelTransform') usesModel = true;
-      });
-      return df.writeStream.format('kafka').option('topic', 'kaspar-outputs').option('checkpointLocation', '/tmp/checkpoints/kaspar-udf').start();
-    });
-    expect(usesModel, 'inferencesWithUdf applies the PipelineModel instead of computing the probabilities in a UDF').toBe(false);
-    checkBatches(MIXED_BATCHES, outputs, 1e-9);
+check('nothing-extra', 'writes nothing for an input that never arrived, and nothing twice', async () => {
+  const batches = [GOOD_BATCHES[1]!, [], MIXED_BATCHES[0]!];
+  const outputs = await startJob(submission, batches, 'gap');
+  const counts = outputs.map((o) => o.length);
+  const inputs = batches.map((b) => b.length);
+  if (counts.join() !== inputs.join()) fail(`Your job wrote ${counts.join(', ')} outputs in the three batches, which had ${inputs.join(', ')} inputs (seed ${SEED}).`);
+  const keys = outputs.flat().map((o) => o.key ?? 'null').sort();
+  const ids = batches.flat().map((r) => String(r.id)).sort();
+  if (keys.join() !== ids.join()) fail(`The keys of your outputs are ${keys.join(', ')}; the inputs' ids are ${ids.join(', ')} (seed ${SEED}).`);
+});
+
+check('udf-variant', 'the UDF variant gives the model\'s predictions and probabilities (to 1e-9) without applying the model', async () => {
+  const outputs = await submission.run(WORLD, async (s) => {
+    const df = await s.dataFrame('inferencesWithUdf', s.spark);
+    if (appliesModel(await df.plan())) fail('inferencesWithUdf applies the PipelineModel instead of computing the probabilities in a UDF.');
+    const stream = await s.startStream(df, 'append');
+    return play(s, MIXED_BATCHES, async () => stream, async () => (await stream.batches()).batches.flatMap((b) => b.rows.map((r) => ({
+      key: r.key === null || r.key === undefined ? null : String(r.key), value: r.value === null || r.value === undefined ? null : String(r.value),
+    }))));
   });
+  await checkBatches(MIXED_BATCHES, outputs, 1e-9);
 });

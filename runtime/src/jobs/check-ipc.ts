@@ -8,7 +8,7 @@
  *   child → host:  { type: 'check-reply', id, ok: true, value } | { …, ok: false, error }
  *                  and the job's heartbeat, log and error messages (ipc.ts)
  *
- *   load          compile output in, exports' names out; before the learner's code runs the intrinsics
+ *   load          compile output (and the lesson's saved models) in, exports' names out; before the learner's code runs the intrinsics
  *                 and the `streamlab` API are frozen, and Kafka is an in-memory cluster on a manual clock
  *   call          an exported function with JSON arguments, the session or a StreamingContext; what it
  *                 returns must be what the check asked for (a real DataFrame, a real started query, data)
@@ -18,7 +18,7 @@
  * Replies are validated with zod on the host side: the sandbox is not trusted to send what it should.
  */
 import { z } from 'zod';
-import type { RawError } from './ipc.js';
+import type { JobModel, RawError } from './ipc.js';
 
 /** An argument of an exported function. */
 export type CheckArg = { json: unknown } | { spark: true } | { context: number };
@@ -35,7 +35,7 @@ export type CheckReturns = 'value' | 'dataframe' | 'query' | 'nothing';
 
 /** One operation. */
 export type CheckOp =
-  | { op: 'load'; code: string; startMs: number; loopLimitMs: number; topics: Record<string, number> }
+  | { op: 'load'; code: string; startMs: number; loopLimitMs: number; topics: Record<string, number>; models?: JobModel[] }
   | { op: 'call'; fn: string; args: CheckArg[]; returns: CheckReturns }
   | { op: 'startStream'; df: number; outputMode: 'append' | 'update' | 'complete' }
   | { op: 'produce'; topic: string; records: CheckProduceRecord[] }

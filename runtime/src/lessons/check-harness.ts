@@ -22,14 +22,19 @@
  * in the learner's code fails it with the learner's message and line.
  */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { it } from 'vitest';
 import type { CheckArg, CheckBatch, CheckProduceRecord, CheckRecord, PlanSummary } from '../jobs/check-ipc.js';
 import type { LearnerFile } from '../jobs/compile.js';
+import type { JobModel } from '../jobs/ipc.js';
+import { nodeModelFiles } from '../connectors/ml/node-model-files.js';
+import { readSavedModel } from '../connectors/ml/saved-model-reader.js';
 import { CheckSandbox, compileProgram, defaultLimits, LearnerCodeError, type CompiledProgram } from './check-sandbox.js';
 import { readLearnerFiles, SEED_ENV, submissionFiles, SUBMISSION_ENV } from './submission-files.js';
 
 export { SEED_ENV } from './submission-files.js';
+export type { CheckRecord, PlanSummary } from '../jobs/check-ipc.js';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -136,6 +141,8 @@ export interface World {
   start: string | number;
   /** Topics of the in-memory Kafka, with their partition counts. */
   topics: Record<string, number>;
+  /** Saved models of the lesson (folder names beside `check.test.ts`) that `ml.PipelineModel.load` finds. */
+  models?: string[];
 }
 
 const SPARK: unique symbol = Symbol('spark');
@@ -276,7 +283,11 @@ export class Program {
   lastCalled: string | null = null;
   private compiled: Promise<CompiledProgram> | null = null;
 
-  constructor(readonly label: string, private readonly load: () => Promise<{ files: LearnerFile[]; entry: string }>) {}
+  constructor(
+    readonly label: string,
+    private readonly load: () => Promise<{ files: LearnerFile[]; entry: string }>,
+    private readonly models: (names: readonly string[]) => Promise<JobModel[]> = async () => [],
+  ) {}
 
   /** The compiled program (compiled once). */
   program(): Promise<CompiledProgram> {
@@ -286,7 +297,8 @@ export class Program {
 
   /** Opens a sandbox on `world`, runs `body` in it and closes it, whatever happens. */
   async run<T>(world: World, body: (s: Sandbox) => Promise<T>): Promise<T> {
-    const sandbox = await CheckSandbox.open(await this.program(), { startMs: ms(world.start), topics: world.topics }, defaultLimits());
+    const models = world.models?.length ? await this.models(world.models) : undefined;
+    const sandbox = await CheckSandbox.open(await this.program(), { startMs: ms(world.start), topics: world.topics, ...(models ? { models } : {}) }, defaultLimits());
     try {
       return await body(new Sandbox(sandbox, this));
     } finally {
@@ -372,8 +384,15 @@ function hash(text: string): number {
 export function lessonChecks(lessonDir: string, env: Readonly<Record<string, string | undefined>> = process.env): LessonChecks {
   const seedText = env[SEED_ENV];
   const seed = seedText && /^\d+$/.test(seedText) ? Number(seedText) >>> 0 : randomBytes(4).readUInt32BE(0);
-  const solution = new Program('the solution', async () => ({ files: (await readLearnerFiles(lessonDir)).filter((f) => f.path !== 'starter.ts'), entry: 'solution.ts' }));
-  const submission = env[SUBMISSION_ENV] ? new Program('yours', () => submissionFiles(lessonDir, env)) : solution;
+  // The lesson's saved models, read here (the sandbox reads no files) once, and sent with each sandbox.
+  const cache = new Map<string, Promise<JobModel>>();
+  const models = (names: readonly string[]) => Promise.all(names.map((name) => {
+    let m = cache.get(name);
+    if (!m) cache.set(name, (m = readSavedModel(nodeModelFiles(), join(lessonDir, name)).then((model) => ({ name, model }))));
+    return m;
+  }));
+  const solution = new Program('the solution', async () => ({ files: (await readLearnerFiles(lessonDir)).filter((f) => f.path !== 'starter.ts'), entry: 'solution.ts' }), models);
+  const submission = env[SUBMISSION_ENV] ? new Program('yours', () => submissionFiles(lessonDir, env), models) : solution;
   const memos = new Map<string, Promise<unknown>>();
   return {
     submission,

@@ -14,6 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import { jobChildBundle } from '../jobs/child-bundle.js';
 import { checkReplyEnvelope, checkValues, type CheckOp, type CheckValue } from '../jobs/check-ipc.js';
 import { compileLearnerFiles, type LearnerFile } from '../jobs/compile.js';
+import type { JobModel } from '../jobs/ipc.js';
 import type { LearnerError } from '../jobs/learner-error.js';
 import { spawnSandbox } from '../jobs/sandbox-process.js';
 import { remapError } from '../jobs/stack-remap.js';
@@ -106,11 +107,11 @@ export class CheckSandbox {
   }
 
   /** Starts a check process and loads `program` into it. */
-  static async open(program: CompiledProgram, world: { startMs: number; topics: Record<string, number> }, limits: SandboxLimits = defaultLimits()): Promise<CheckSandbox> {
+  static async open(program: CompiledProgram, world: { startMs: number; topics: Record<string, number>; models?: JobModel[] }, limits: SandboxLimits = defaultLimits()): Promise<CheckSandbox> {
     const bundle = await jobChildBundle();
     const sandbox = new CheckSandbox(spawnSandbox(bundle, { memoryMb: limits.memoryMb }), program, limits);
     try {
-      await sandbox.request({ op: 'load', code: program.code, startMs: world.startMs, loopLimitMs: limits.loopLimitMs, topics: world.topics }, 'loading your file');
+      await sandbox.request({ op: 'load', code: program.code, startMs: world.startMs, loopLimitMs: limits.loopLimitMs, topics: world.topics, ...(world.models ? { models: world.models } : {}) }, 'loading your file');
     } catch (e) {
       await sandbox.close();
       throw e;

@@ -14,6 +14,7 @@ import 'ses';
 import { format } from 'node:util';
 import { ManualClock } from '../../engine/clock.js';
 import { exprSql } from '../../engine/expr.js';
+import { provideSavedModel } from '../../engine/ml/saved-model.js';
 import { sourceProvider } from '../../engine/formats.js';
 import { InMemoryKafkaCluster } from '../../engine/kafka-client/memory-kafka-cluster.js';
 import type { LogicalPlan } from '../../engine/plan.js';
@@ -180,6 +181,7 @@ async function run(op: CheckOp): Promise<unknown> {
 
 function load(op: Extract<CheckOp, { op: 'load' }>): { exports: string[] } {
   if (world) throw new Error('A check process loads one submission.');
+  for (const m of op.models ?? []) provideSavedModel(m.name, m.model);
   const clock = new ManualClock(op.startMs);
   const cluster = new InMemoryKafkaCluster({ clock });
   for (const [topic, partitions] of Object.entries(op.topics)) cluster.createTopic(topic, partitions);
