@@ -15,7 +15,6 @@ import { DataFrame } from '../engine/structured/dataframe.js';
 import { SparkSession } from '../engine/structured/session.js';
 import { DataStreamWriter } from '../engine/structured/stream-writer.js';
 import type { Trigger } from '../engine/structured/streaming-query.js';
-import { compileLearnerFiles, type LearnerFile } from '../jobs/compile.js';
 import * as streamlab from '../streamlab.js';
 
 /** One `writeStream...start()` the program made. */
@@ -114,18 +113,7 @@ export async function captureStarts(run: () => unknown): Promise<{ queries: Quer
   return { queries, dstreams, contexts };
 }
 
-/** Compiles learner files into a CommonJS module body; throws with the learner-facing message. */
-export async function compileProgram(files: readonly LearnerFile[], entry: string): Promise<string> {
-  const result = await compileLearnerFiles(files, entry);
-  if (!result.ok) {
-    const { message, file, line, column } = result.error;
-    const where = file ? ` (${file}${line !== null ? `:${line}${column !== null ? `:${column}` : ''}` : ''})` : '';
-    throw new Error(`The code does not compile: ${message.split('\n')[0]}${where}`);
-  }
-  return result.pipeline.code;
-}
-
-/** Evaluates compiled learner code with `require("streamlab")` bound to this runtime. */
+/** Evaluates compiled code with `require("streamlab")` bound to this runtime, in this realm: for trusted programs only. */
 export function evaluateProgram(code: string): Record<string, unknown> {
   const module = { exports: {} as Record<string, unknown> };
   const require = (name: string): unknown => {
@@ -158,9 +146,11 @@ function ensureKafkaFormat(): void {
 
 /**
  * Runs a compiled program's `main()` (or its top level) against a fresh session on a manual clock
- * and records what it would start, plus the exported `f(spark)` pipelines it defines.
+ * and records what it would start, plus the exported `f(spark)` pipelines it defines. `evaluate` runs
+ * the module code: the job process's sandbox realm for learner code (see `isolated-export.ts`), or
+ * {@link evaluateProgram} for the project's own programs in tests.
  */
-export async function captureProgram(code: string): Promise<CapturedProgram> {
+export async function captureProgram(code: string, evaluate: (code: string) => Record<string, unknown> = evaluateProgram): Promise<CapturedProgram> {
   ensureKafkaFormat();
   // The program's getOrCreate() must return this session; a running one (the workbench's) is set
   // aside, not stopped, and made active again afterwards.
@@ -169,7 +159,7 @@ export async function captureProgram(code: string): Promise<CapturedProgram> {
   try {
     let exports: Record<string, unknown> = {};
     const started = await captureStarts(async () => {
-      exports = evaluateProgram(code);
+      exports = evaluate(code);
       if (typeof exports.main === 'function') await (exports.main as () => unknown)();
     });
     const pipelines: NamedPipeline[] = [];

@@ -17,137 +17,35 @@ import { nodeModelFiles } from '../connectors/ml/node-model-files.js';
 import { readSavedModel } from '../connectors/ml/saved-model-reader.js';
 import { findLesson, loadLessons } from '../lessons/load-lessons.js';
 import { readLearnerFiles } from '../lessons/submission-files.js';
-import { captureProgram, compileProgram, type CapturedProgram } from './capture.js';
-import { dstreamCode, usesKafkaUtils } from './dstream-export.js';
-import { planChain } from './plan-code.js';
-import { pyIdent, pyStr, StubCollector, type Stub } from './python-text.js';
-import { queryCode } from './structured-export.js';
-import { DSTREAM_KAFKA_PYTHON, DSTREAM_KAFKA_SCALA, DSTREAM_KAFKA_SPARK_VERSION, dstreamKafkaSubmitLine, plainSubmitLine, SPARK_SCALA, SPARK_VERSION, sparkSubmitLine } from './versions.js';
+import { compileLearnerFiles } from '../jobs/compile.js';
+import { captureProgram } from './capture.js';
+import { exportPySpark, type ExportOptions, type PySparkExport } from './pyspark-program.js';
+import { exportInChildProcess } from './isolated-export.js';
 
 export type { CapturedProgram, QuerySpec, NamedPipeline } from './capture.js';
-export { captureProgram, captureStarts, compileProgram, evaluateProgram } from './capture.js';
+export { captureProgram, captureStarts, evaluateProgram } from './capture.js';
+export { exportPySpark, type ExportOptions, type PySparkExport } from './pyspark-program.js';
 export { columnCode, sqlText } from './column-code.js';
 export { planChain, type PlanContext } from './plan-code.js';
 export { StubCollector, type Stub } from './python-text.js';
 export { DSTREAM_KAFKA_SPARK_VERSION, dstreamKafkaSubmitLine, plainSubmitLine, POSTGRES_JDBC_VERSION, SPARK_VERSION, sparkSubmitLine } from './versions.js';
 export { dstreamCode, dstreamStatements, usesKafkaUtils, type DStreamCodeOptions } from './dstream-export.js';
 
-/** An exported script. */
-export interface PySparkExport {
-  /** The Python source. */
-  code: string;
-  /** Functions left as stubs (empty when the script runs as is). */
-  stubs: Stub[];
-  /** The `spark-submit` line(s) that run it (two when its parts need different Sparks). */
-  submit: string[];
+/** Compiles files into a CommonJS module body; throws with the learner-facing message. */
+export async function compileProgram(files: readonly LearnerFile[], entry: string): Promise<string> {
+  const result = await compileLearnerFiles(files, entry);
+  if (!result.ok) {
+    const { message, file, line, column } = result.error;
+    const where = file ? ` (${file}${line !== null ? `:${line}${column !== null ? `:${column}` : ''}` : ''})` : '';
+    throw new Error(`The code does not compile: ${message.split('\n')[0]}${where}`);
+  }
+  return result.pipeline.code;
 }
 
-/** Options of {@link exportPySpark}. */
-export interface ExportOptions {
-  /** Shown in the docstring, e.g. `lesson 03-structured-windows`. */
-  title?: string;
-  /** Saved models the program may load by name (`PipelineModel.load("model")`), decoded. */
-  models?: readonly JobModel[];
-}
-
-/** Renders a captured program as a PySpark script. */
-export function exportPySpark(program: CapturedProgram, options: ExportOptions = {}): PySparkExport {
-  const stubs = new StubCollector();
-  const named = new Map<string, string>();
-  const defs: string[] = [];
-  for (const p of program.pipelines) {
-    const name = pyIdent(p.name, 'pipeline');
-    const chain = planChain(p.plan, { stubs, where: `${name}()`, named });
-    defs.push('', '', `def ${name}(spark):`, '    return (', ...chain.map((l) => `        ${l}`), '    )');
-    named.set(chain.join('\n'), `${name}(spark)`);
-  }
-
-  const body: string[] = [];
-  const helpers: string[] = [];
-  const used = new Set<string>(['spark']);
-  const variables: string[] = [];
-  program.queries.forEach((q, i) => {
-    const r = queryCode(q, i, { stubs, where: '', named }, used);
-    if (r.helpers.length > 0) helpers.push('', '', ...r.helpers);
-    body.push('', ...r.statement);
-    variables.push(r.variable);
-  });
-  const dstream: string[] = [];
-  program.dstreams.forEach((d, i) => dstream.push('', ...dstreamCode(d, i, stubs)));
-
-  const out: string[] = [];
-  out.push('"""');
-  out.push(`${options.title ?? program.appName}: exported from Streamlab to PySpark.`);
-  out.push('');
-  out.push(...runsOn(program).flatMap((l) => l.split('\n')));
-  if ([...stubs.imports.keys()].some((m) => m === 'pyspark.ml' || m.startsWith('pyspark.ml.'))) {
-    out.push('', 'It loads saved Spark ML models by the paths the program gives (PipelineModel.load("model")),', 'relative to the working directory: run it next to the model folder, or mount the folder there', '(k8s/spark/ml-inference-sparkapplication.yaml). pyspark.ml needs numpy, and pyspark.ml.functions pandas.');
-  }
-  out.push('"""');
-  if (stubs.stubs.length > 0) {
-    out.push(`# STUBS: ${stubs.stubs.length} TypeScript function${stubs.stubs.length === 1 ? ' has' : 's have'} no generated PySpark equivalent and`);
-    out.push('# raise NotImplementedError until written (search for "STUB"):');
-    for (const s of stubs.stubs) out.push(`#   ${s.name}  (${s.where})`);
-  }
-  out.push('from pyspark.sql import SparkSession');
-  out.push('from pyspark.sql import functions as F');
-  if (program.dstreams.length > 0) {
-    out.push('from pyspark.streaming import StreamingContext');
-    if (program.dstreams.some((d) => d.nodes.some((n) => n.op === 'createDirectStream'))) out.push('from pyspark.streaming.kafka import KafkaUtils');
-  }
-  out.push(...stubs.importLines());
-  out.push(...defs);
-  out.push(...helpers);
-  out.push(...stubs.render().flatMap((l) => (l === '' ? ['', ''] : [l])));
-  out.push('', '');
-  out.push(`spark = SparkSession.builder.appName(${pyStr(program.appName)}).getOrCreate()`);
-  out.push(...body);
-  out.push(...dstream);
-  if (variables.length === 1) out.push('', `${variables[0]}.awaitTermination()`);
-  else if (variables.length > 1) out.push('', 'spark.streams.awaitAnyTermination()');
-  if (program.queries.length === 0 && program.dstreams.length === 0) out.push('', '# The program started no streaming query.');
-  return { code: `${out.join('\n')}\n`, stubs: stubs.stubs, submit: submitLines(program, 'job.py') };
-}
-
-/** The `spark-submit` lines that run a program's export saved as `script`. */
-export function submitLines(program: CapturedProgram, script: string): string[] {
-  const kafkaDStreams = program.dstreams.some(usesKafkaUtils);
-  const structured = program.queries.length > 0;
-  const lines: string[] = [];
-  if (structured || (!kafkaDStreams && program.dstreams.length === 0)) lines.push(sparkSubmitLine(script));
-  if (kafkaDStreams) lines.push(dstreamKafkaSubmitLine(script));
-  else if (!structured && program.dstreams.length > 0) lines.push(plainSubmitLine(script));
-  return lines;
-}
-
-/** The docstring lines that say which Spark runs the script, and how. */
-function runsOn(program: CapturedProgram): string[] {
-  const structured = program.queries.length > 0;
-  const kafkaDStreams = program.dstreams.some(usesKafkaUtils);
-  const lines: string[] = [];
-  const spark35 = `Apache Spark ${SPARK_VERSION} (Scala ${SPARK_SCALA})`;
-  const spark24 = `Apache Spark ${DSTREAM_KAFKA_SPARK_VERSION} (Scala ${DSTREAM_KAFKA_SCALA}, Python ${DSTREAM_KAFKA_PYTHON} or older)`;
-  const removed = [
-    'Its DStream part reads Kafka with KafkaUtils, the spark-streaming-kafka-0-8 integration. PySpark\'s',
-    'KafkaUtils was removed in Spark 3.0 (the 0-10 integration that replaced it has no Python API), so',
-    `no Spark 3 runs it as written: it needs Spark ${DSTREAM_KAFKA_SPARK_VERSION}, the last release with it. On Spark 3, rewrite`,
-    'it with Structured Streaming (spark.readStream.format("kafka")), as the later lessons do.',
-  ];
-  if (structured && kafkaDStreams) {
-    lines.push(`Its Structured Streaming queries run on ${spark35} with the Kafka connector and the PostgreSQL`, 'JDBC driver:', '', `    ${sparkSubmitLine('job.py')}`, '');
-    lines.push(...removed, '', `No single Spark runs both parts; the DStream part alone runs on ${spark24}:`, '', `    ${dstreamKafkaSubmitLine('job.py')}`);
-  } else if (kafkaDStreams) {
-    lines.push(`Runs on ${spark24} with the Kafka 0.8 integration:`, '', `    ${dstreamKafkaSubmitLine('job.py')}`, '', ...removed.map((l) => l.replace('Its DStream part reads', 'This DStream job reads')));
-  } else if (program.dstreams.length > 0 && !structured) {
-    lines.push(`Runs on ${spark35}, which still has the DStream API (deprecated since Spark 3.4):`, '', `    ${plainSubmitLine('job.py')}`);
-  } else {
-    lines.push(`Runs on ${spark35} with the Kafka connector and the PostgreSQL JDBC driver:`, '', `    ${sparkSubmitLine('job.py')}`);
-    if (program.dstreams.length > 0) lines.push('', 'Its DStream part uses the DStream API, deprecated since Spark 3.4 but still in Spark 3.5.');
-  }
-  return lines;
-}
-
-/** Compiles learner files, runs their `main()` far enough to see what it starts, and exports it. */
+/**
+ * Compiles files, runs their `main()` far enough to see what it starts, and exports it, in this
+ * process: for the project's own programs (tests). Learner programs go through `exportInChildProcess`.
+ */
 export async function exportProgramFiles(files: readonly LearnerFile[], entry: string, options: ExportOptions = {}): Promise<PySparkExport> {
   for (const m of options.models ?? []) provideSavedModel(m.name, m.model);
   const code = await compileProgram(files, entry);
@@ -199,7 +97,8 @@ export async function runExportCommand(argv: readonly string[]): Promise<number>
       entry = 'solution.ts';
       title = `lesson ${lesson.id}`;
     }
-    const result = await exportProgramFiles(files, entry, { title, models });
+    // The program runs in the sandbox, as every learner program does.
+    const result = await exportInChildProcess(files, entry, { title, models });
     if (out) {
       await writeFile(out, result.code);
       process.stderr.write(`export: wrote ${out}\n`);

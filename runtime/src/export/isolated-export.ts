@@ -1,16 +1,15 @@
 /**
- * Exports learner files to PySpark in a separate process with a minimal environment, a heap cap and a
- * time limit, so a program that loops, allocates without end or reads the environment while it is
- * being captured cannot hurt the runtime or see its secrets.
+ * Exports learner files to PySpark. Exporting runs the learner's program up to `start()`, so it runs
+ * where all learner code runs: a sandboxed job process (Run's bundle, flags and `vm` realm: no file
+ * system, no environment, no child processes, the loop guard and a heap cap), which captures the
+ * program and renders the script; only the script's text comes back.
+ *
+ *   files → compile (loop guard) → job process: export → { code, stubs, submit }
+ *   a loop, an await that never resolves, memory past the cap → the process is killed, ExportError
  */
-import { spawn } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CheckSandbox, compileProgram, defaultLimits, LearnerCodeError } from '../lessons/check-sandbox.js';
 import type { JobModel } from '../jobs/ipc.js';
-import type { PySparkExport } from './index.js';
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO_ROOT = resolve(HERE, '..', '..', '..');
+import type { PySparkExport } from './pyspark-program.js';
 
 /** Thrown when the export cannot be made; the message is for the learner. */
 export class ExportError extends Error {
@@ -23,7 +22,7 @@ export interface IsolatedExportOptions {
   timeoutMs?: number;
   /** Heap cap of the export process in MB (default 256). */
   memoryMb?: number;
-  /** Saved models the program may load, decoded (they travel on stdin with the files). */
+  /** Saved models the program may load, decoded (they travel over IPC with the code). */
   models?: readonly JobModel[];
 }
 
@@ -36,7 +35,7 @@ export class ExportBusyError extends Error {
 const MAX_CONCURRENT_EXPORTS = 2;
 let running = 0;
 
-/** Runs `exportProgramFiles` in a child process and returns its result. */
+/** Exports learner files in a sandboxed job process and returns the script. */
 export async function exportInChildProcess(files: readonly { path: string; content: string }[], entry: string, options: IsolatedExportOptions = {}): Promise<PySparkExport> {
   if (running >= MAX_CONCURRENT_EXPORTS) throw new ExportBusyError(`${MAX_CONCURRENT_EXPORTS} exports are already running; try again in a moment.`);
   running++;
@@ -47,39 +46,32 @@ export async function exportInChildProcess(files: readonly { path: string; conte
   }
 }
 
-function exportOnce(files: readonly { path: string; content: string }[], entry: string, options: IsolatedExportOptions): Promise<PySparkExport> {
+function where(e: LearnerCodeError): string {
+  const { file, line, column } = e.learner;
+  return file && line !== null ? ` (${file}:${line}${column !== null ? `:${column}` : ''})` : '';
+}
+
+async function exportOnce(files: readonly { path: string; content: string }[], entry: string, options: IsolatedExportOptions): Promise<PySparkExport> {
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const env: NodeJS.ProcessEnv = {};
-  for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[k] !== undefined) env[k] = process.env[k];
-  const child = spawn(process.execPath, [`--max-old-space-size=${options.memoryMb ?? 256}`, '--import', 'tsx', join(HERE, 'export-child.ts')], {
-    cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  return new Promise<PySparkExport>((resolvePromise, reject) => {
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(new ExportError(`The export could not start: ${e.message}`));
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (timedOut) return reject(new ExportError(`Your program did not reach start() within ${Math.round(timeoutMs / 1000)} s, so it could not be exported (an endless loop?).`));
-      try {
-        const reply = JSON.parse(stdout) as { ok: true; code: string; stubs: PySparkExport['stubs']; submit: string[] } | { ok: false; message: string };
-        if (reply.ok) return resolvePromise({ code: reply.code, stubs: reply.stubs, submit: reply.submit });
-        return reject(new ExportError(reply.message));
-      } catch {
-        const why = /heap out of memory|Allocation failed/i.test(stderr) ? `it used more than ${options.memoryMb ?? 256} MB` : `the export process ended (${signal ?? `exit ${code}`})`;
-        return reject(new ExportError(`Your program could not be exported: ${why}.`));
+  const limits = { ...defaultLimits({}), opTimeoutMs: timeoutMs, memoryMb: options.memoryMb ?? 256 };
+  let sandbox: CheckSandbox | null = null;
+  try {
+    const program = await compileProgram('yours', files, entry);
+    sandbox = await CheckSandbox.spawn(program, limits);
+    const r = await sandbox.request({
+      op: 'export', code: program.code, loopLimitMs: limits.loopLimitMs, ...(options.title ? { title: options.title } : {}), ...(options.models?.length ? { models: [...options.models] } : {}),
+    }, 'running your program up to start()');
+    return { code: r.code, stubs: r.stubs, submit: r.submit };
+  } catch (e) {
+    if (e instanceof LearnerCodeError) {
+      if (e.learner.code === 'compile-error' || e.learner.code === 'import-not-allowed') {
+        throw new ExportError(`The code does not compile: ${e.learner.message.replace(/^Your code does not compile: /, '').split('\n')[0]}${where(e)}`);
       }
-    });
-    child.stdin.end(JSON.stringify({ files, entry, title: options.title, models: options.models ?? [] }));
-  });
+      if (e.learner.code === 'unresponsive' && e.learner.line === null) throw new ExportError(`Your program did not reach start() within ${Math.round(timeoutMs / 1000)} s, so it could not be exported: ${e.learner.message}`);
+      throw new ExportError(`Your program could not be exported: ${e.learner.message}${where(e)}`);
+    }
+    throw e;
+  } finally {
+    await sandbox?.close();
+  }
 }

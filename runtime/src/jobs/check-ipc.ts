@@ -14,6 +14,7 @@
  *                 returns must be what the check asked for (a real DataFrame, a real started query, data)
  *   startStream   a DataFrame's plan, started by the harness on a memory sink of its own session
  *   produce, records, clock, process, context, startContext, awaitBatch, output, batches, plan, stop
+ *   export        instead of load: run the program's main() up to start() and render it as PySpark
  *
  * Replies are validated with zod on the host side: the sandbox is not trusted to send what it should.
  */
@@ -48,7 +49,8 @@ export type CheckOp =
   | { op: 'output' }
   | { op: 'batches'; query: number }
   | { op: 'plan'; handle: number }
-  | { op: 'stop'; query: number };
+  | { op: 'stop'; query: number }
+  | { op: 'export'; code: string; title?: string; loopLimitMs: number; models?: JobModel[] };
 
 /** host → child */
 export interface CheckRequest {
@@ -115,6 +117,11 @@ export const checkValues = {
   batches: z.strictObject({ columns: z.array(z.string()), batches: z.array(checkBatch) }),
   plan: planSummary,
   stop: z.strictObject({}),
+  export: z.strictObject({
+    code: z.string(),
+    stubs: z.array(z.strictObject({ name: z.string(), where: z.string(), params: z.array(z.string()), source: z.string() })),
+    submit: z.array(z.string()),
+  }),
 } satisfies Record<CheckOp['op'], z.ZodType>;
 
 /** The reply of an operation, checked. */

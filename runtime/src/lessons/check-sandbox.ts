@@ -106,10 +106,15 @@ export class CheckSandbox {
     }, 250);
   }
 
+  /** Starts a check process for `program` without loading it (for an operation that replaces `load`, like `export`). */
+  static async spawn(program: CompiledProgram, limits: SandboxLimits = defaultLimits()): Promise<CheckSandbox> {
+    const bundle = await jobChildBundle();
+    return new CheckSandbox(spawnSandbox(bundle, { memoryMb: limits.memoryMb }), program, limits);
+  }
+
   /** Starts a check process and loads `program` into it. */
   static async open(program: CompiledProgram, world: { startMs: number; topics: Record<string, number>; models?: JobModel[] }, limits: SandboxLimits = defaultLimits()): Promise<CheckSandbox> {
-    const bundle = await jobChildBundle();
-    const sandbox = new CheckSandbox(spawnSandbox(bundle, { memoryMb: limits.memoryMb }), program, limits);
+    const sandbox = await CheckSandbox.spawn(program, limits);
     try {
       await sandbox.request({ op: 'load', code: program.code, startMs: world.startMs, loopLimitMs: limits.loopLimitMs, topics: world.topics, ...(world.models ? { models: world.models } : {}) }, 'loading your file');
     } catch (e) {

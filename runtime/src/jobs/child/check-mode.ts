@@ -28,6 +28,9 @@ import { createLoopGuard } from '../loop-guard.js';
 import { bindEngine, toJson, type EngineBinding } from './engine-binding.js';
 import { toRowObject } from '../../engine/rows.js';
 import { toRawError } from './raw-error.js';
+import { captureProgram } from '../../export/capture.js';
+import { exportPySpark } from '../../export/pyspark-program.js';
+import * as streamlab from '../../streamlab.js';
 import { createSandboxRealm, SandboxError } from './sandbox-realm.js';
 
 declare function lockdown(options?: Record<string, string>): void;
@@ -52,6 +55,7 @@ interface CheckWorld {
 let world: CheckWorld | null = null;
 let nextHandle = 1;
 let lockedDown = false;
+let exported = false;
 
 function reply(message: CheckReply): void {
   process.send?.(message);
@@ -176,6 +180,9 @@ async function run(op: CheckOp): Promise<unknown> {
       await StreamingQuery.prototype.stop.call(handle(w, op.query, 'query', isQuery));
       return {};
     }
+    case 'export':
+      for (const m of op.models ?? []) provideSavedModel(m.name, m.model);
+      return exportProgram(op.code, op.title, op.loopLimitMs);
   }
 }
 
@@ -303,4 +310,18 @@ function summarise(plan: LogicalPlan, w: CheckWorld): PlanSummary {
       children = 'child' in plan ? [(plan as { child: LogicalPlan }).child] : [];
   }
   return { kind: plan.kind, facts, children: children.map((c) => summarise(c, w)) };
+}
+
+/**
+ * The PySpark export of a program: its `main()` runs in the sandbox realm up to `start()` (which the
+ * capture intercepts by patching the writer's prototype while it runs, so this process is not locked
+ * down: what an export's learner could change is their own export), then the plans are rendered here.
+ */
+async function exportProgram(code: string, title: string | undefined, loopLimitMs: number): Promise<unknown> {
+  if (world || exported) throw new Error('A check process runs one submission.');
+  exported = true;
+  const realm = createSandboxRealm({ print: () => {}, write: () => {}, api: () => streamlab, loopGuard: createLoopGuard(loopLimitMs) });
+  const program = await captureProgram(code, (c) => realm.evaluate(c));
+  const result = exportPySpark(program, title ? { title } : {});
+  return { code: result.code, stubs: result.stubs.map((s) => ({ name: s.name, where: s.where, params: [...s.params], source: s.source })), submit: [...result.submit] };
 }
