@@ -61,6 +61,17 @@ export default defineConfig({
       defineProject({
         resolve: { alias },
         test: {
+          // Hostile submissions through every path that runs learner code; needs no services.
+          name: 'adversarial',
+          include: ['test/adversarial/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      }),
+      defineProject({
+        resolve: { alias },
+        test: {
           name: 'parity',
           include: ['test/parity/**/*.test.ts'],
           globalSetup: [servicesSetup],

@@ -47,6 +47,7 @@ function randomStream(r: Random): Batch[] {
   let t = 10 * 3600 + r.int(0, 20);
   const hms = (s: number) => `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
   let maxSeen = t;
+  let processedAt = t;
   for (let b = 0; b < 8; b++) {
     const readings: [string, string, number][] = [];
     for (let i = r.int(1, 4); i > 0; i--) {
@@ -59,7 +60,9 @@ function randomStream(r: Random): Batch[] {
     if (r.chance(0.3)) readings.push([r.pick(sensors), hms(maxSeen - r.int(60, 120)), r.float(15, 35, 1)]);
     // A duplicate: the same reading sent twice is counted twice, as in Spark.
     if (r.chance(0.3)) readings.push(r.pick(readings));
-    batches.push({ at: hms(maxSeen + r.int(1, 10)), readings: r.shuffle(readings) });
+    // Batches are processed in time order, each after its readings were measured.
+    processedAt = Math.max(processedAt + 1, maxSeen + r.int(1, 10));
+    batches.push({ at: hms(processedAt), readings: r.shuffle(readings) });
   }
   return batches;
 }

@@ -1,0 +1,159 @@
+/**
+ * The adversarial tier: hostile submissions (see hostile-submissions.ts) through every path that runs
+ * learner code — `streamlab grade --file`, `--dir`, the websocket's `check.run` and `export.pyspark` —
+ * each rejected (0 points of the lesson's total, with the sandbox's own message where the attack is
+ * what fails) and contained: nothing written outside the sandbox, no process left behind.
+ *
+ * Everything this file starts works under a temporary directory of its own (TMPDIR), so `ps` can tell
+ * the job processes it caused from anyone else's: none may outlive a grade.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../runtime/src/config.js';
+import { findLesson, loadLessons } from '../../runtime/src/lessons/load-lessons.js';
+import type { Lesson } from '../../runtime/src/lessons/lesson-schema.js';
+import { gradeSubmission } from '../../runtime/src/lessons/grade-submission.js';
+import { runGradeCommand } from '../../runtime/src/lessons/grade-command.js';
+import type { GradeResult } from '../../runtime/src/lessons/grade-types.js';
+import type { ServerMessageOf } from '../../runtime/src/protocol/index.js';
+import { startRuntimeServer, type RuntimeServer } from '../../runtime/src/server/runtime-server.js';
+import { TestClient } from '../integration/server/ws-client.js';
+import { hostileSubmissions, L03, type Hostile } from './hostile-submissions.js';
+
+const LESSONS = fileURLToPath(new URL('../../lessons/', import.meta.url));
+const TOKEN = 'adversarial-token-0123456789';
+/** An operation in the learner's code may take this long here: the async hang waits for it. */
+const OP_TIMEOUT_MS = 4000;
+
+const outerTmp = process.env.TMPDIR;
+const work = mkdtempSync(join(tmpdir(), 'streamlab-adversarial-'));
+const sandboxTmp = join(work, 'tmp');
+const marker = join(work, 'marker');
+mkdirSync(sandboxTmp);
+mkdirSync(marker);
+const hostile = hostileSubmissions(marker);
+let lessons: Lesson[];
+
+beforeAll(async () => {
+  // Every process the grader, the checks and the sandboxes start inherits this; their bundles and work
+  // folders go under it, which is how leftovers are found.
+  process.env.TMPDIR = sandboxTmp;
+  process.env.STREAMLAB_CHECK_OP_TIMEOUT_MS = String(OP_TIMEOUT_MS);
+  lessons = await loadLessons(LESSONS);
+});
+
+afterAll(() => {
+  if (outerTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = outerTmp;
+  delete process.env.STREAMLAB_CHECK_OP_TIMEOUT_MS;
+  rmSync(work, { recursive: true, force: true });
+});
+
+const lessonOf = (h: Hostile) => findLesson(lessons, h.lesson)!;
+const maxScore = (h: Hostile) => Object.values(lessonOf(h).points).reduce((a, b) => a + b, 0);
+
+/** Processes still running whose command line names this file's temporary directory. */
+function leftovers(): string[] {
+  const ps = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return ps.split('\n').filter((l) => l.includes(sandboxTmp) && !l.includes(' ps '));
+}
+
+/** Every hostile submission is rejected and contained the same way, whichever path graded it. */
+function expectRejected(h: Hostile, r: GradeResult): void {
+  expect([r.score, r.maxScore], `${h.name}: points`).toEqual([0, maxScore(h)]);
+  expect(r.tests.every((t) => t.status === 'failed'), `${h.name}: every check fails`).toBe(true);
+  if (h.message) expect(r.tests[0]!.message, `${h.name}: the reason`).toMatch(h.message);
+  expect(readdirSync(marker), `${h.name}: nothing written outside the sandbox`).toEqual([]);
+  expect(leftovers(), `${h.name}: no process left behind`).toEqual([]);
+}
+
+describe('streamlab grade --file', () => {
+  it.each(hostile.map((h) => [h.name, h] as const))('rejects and contains %s', async (_name, h) => {
+    const dir = mkdtempSync(join(work, 'file-'));
+    const file = join(dir, `${h.name}.ts`);
+    writeFileSync(file, h.content);
+    let stdout = '';
+    const code = await runGradeCommand(['--lesson', h.lesson, '--file', file, '--json', join(dir, 'grade.json')], { stdout: (t) => { stdout += t; }, stderr: () => {} });
+    expect(code).toBe(1);
+    const result = JSON.parse(readFileSync(join(dir, 'grade.json'), 'utf8')) as GradeResult;
+    expectRejected(h, result);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe(`0 passed, ${result.tests.length} failed`);
+  });
+});
+
+describe('streamlab grade --dir', () => {
+  it('gives every lesson-03 attacker a row with 0 points and the honest solution full marks', async () => {
+    const dir = mkdtempSync(join(work, 'dir-'));
+    const submissions = join(dir, 'submissions');
+    mkdirSync(submissions);
+    const attackers = hostile.filter((h) => h.lesson === L03);
+    for (const h of attackers) writeFileSync(join(submissions, `${h.name}.ts`), h.content);
+    writeFileSync(join(submissions, 'honest.ts'), readFileSync(join(LESSONS, L03, 'solution.ts'), 'utf8'));
+    const code = await runGradeCommand(['--lesson', L03, '--dir', submissions, '--csv', join(dir, 'g.csv'), '--json', join(dir, 'g.json'), '--junit', join(dir, 'g.xml')], { stdout: () => {}, stderr: () => {} });
+    expect(code).toBe(1);
+    const grades = JSON.parse(readFileSync(join(dir, 'g.json'), 'utf8')) as { student: string; result: GradeResult }[];
+    expect(grades.map((g) => [g.student, g.result.score])).toEqual(
+      [...attackers.map((h) => [h.name, 0]), ['honest', 15]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    for (const h of attackers) expectRejected(h, grades.find((g) => g.student === h.name)!.result);
+  });
+});
+
+describe('the websocket', () => {
+  let server: RuntimeServer;
+  let client: TestClient;
+  beforeAll(async () => {
+    server = await startRuntimeServer({ config: resolveConfig({ port: 0, token: TOKEN, lessonsDir: LESSONS }), services: {} });
+    client = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
+    await client.hello(TOKEN, [3]);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await server?.close();
+  });
+
+  it.each(hostile.map((h) => [h.name, h] as const))('check.run rejects and contains %s', async (_name, h) => {
+    const reply = await client.request({ kind: 'check.run', lessonId: h.lesson, files: [{ path: 'solution.ts', content: h.content }] });
+    if (reply.kind !== 'check.run.ok') throw new Error(JSON.stringify(reply));
+    const result = await client.waitFor((m) => m.kind === 'check.result' && m.checkId === reply.checkId) as ServerMessageOf<'check.result'>;
+    expect([result.score, result.maxScore]).toEqual([0, maxScore(h)]);
+    expect(result.tests.every((t) => t.status === 'failed')).toBe(true);
+    if (h.message) expect(result.tests[0]!.message).toMatch(h.message);
+    expect(readdirSync(marker)).toEqual([]);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it.each(hostile.filter((h) => h.inMain).map((h) => [h.name, h] as const))('export.pyspark refuses %s with the sandbox\'s message', async (_name, h) => {
+    const reply = await client.request({ kind: 'export.pyspark', files: [{ path: 'solution.ts', content: h.content }] });
+    expect(reply.kind).toBe('error');
+    expect(reply.kind === 'error' && reply.message.replace(/^Your program could not be exported: /, '').replace(/ \(solution\.ts:\d+:\d+\)$/, '')).toMatch(h.message!);
+    expect(readdirSync(marker)).toEqual([]);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('export.pyspark runs an attack hidden in a program that exports fine without letting it out', async () => {
+    // Every attack of this file that does not stop the program, run by main() before it starts its query.
+    const quiet = hostile.filter((h) => h.lesson === L03 && !h.message);
+    for (const h of quiet) {
+      const content = h.content.replace('export function main(): void {', 'export function main(): void {\n  void 0;');
+      const reply = await client.request({ kind: 'export.pyspark', files: [{ path: 'solution.ts', content }] });
+      expect(reply.kind, h.name).toBe('export.pyspark.ok');
+    }
+    expect(readdirSync(marker)).toEqual([]);
+    expect(leftovers()).toEqual([]);
+  });
+});
+
+describe('the grader itself', () => {
+  it('kills the whole process group of a grade that runs out of time, and scores it 0 of the lesson\'s points', async () => {
+    const lesson = findLesson(lessons, L03)!;
+    const slow = hostile.find((h) => h.name === 'endless-loop')!;
+    const r = await gradeSubmission({ lesson, files: [{ path: 'solution.ts', content: slow.content }], timeoutMs: 1500 });
+    expect([r.score, r.maxScore, r.reason]).toEqual([0, 15, 'The checks did not finish within 2 s and were stopped.']);
+    expect(leftovers()).toEqual([]);
+  });
+});

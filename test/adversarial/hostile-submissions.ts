@@ -1,0 +1,185 @@
+/**
+ * Hostile submissions: what a student who wants a grade without solving anything, or the runtime's
+ * secrets, would hand in. Each tries its attack and, where the attack would need to succeed to earn
+ * points, falls back to the lesson's starter: if the attack did nothing, it scores 0.
+ *
+ * `marker` is a folder outside every sandbox; an attack that manages to write or run anything leaves a
+ * file there.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const lessonFile = (lesson: string, file: string) => readFileSync(fileURLToPath(new URL(`../../lessons/${lesson}/${file}`, import.meta.url)), 'utf8');
+
+/** One hostile submission. */
+export interface Hostile {
+  /** Short name (also the student's name in `--dir`). */
+  name: string;
+  lesson: string;
+  /** The submission's source. */
+  content: string;
+  /** What every (or the first) failing check says, when the attack itself is what fails it. */
+  message?: RegExp;
+  /** Whether it attacks in `main()` too, so the PySpark export runs the attack. */
+  inMain?: boolean;
+}
+
+export const L01 = '01-kafka-basics';
+export const L03 = '03-structured-windows';
+export const L04 = '04-report-topic-and-output-modes';
+
+/** `code` before the lesson's starter, as the submission's first lines. */
+const before = (lesson: string, code: string) => `${code}\n${lessonFile(lesson, 'starter.ts')}`;
+
+/** The hostile submissions, writing their traces into `marker`. */
+export function hostileSubmissions(marker: string): Hostile[] {
+  const mark = (what: string) => JSON.stringify(`${marker}/${what}`);
+  const anyProcess = 'const p = process as any;';
+  return [
+    {
+      name: 'forged-report',
+      lesson: L03,
+      // The grader's report file, the vitest result, and a result.json beside the submission: all-passed forgeries.
+      content: before(L03, `${anyProcess}
+const forged = JSON.stringify({ checks: [], errors: [], numPassedTests: 7, numFailedTests: 0, testResults: [] });
+for (const path of ["result.json", "../result.json", "../report.json", ${mark('forged-report')}]) {
+  try { p.getBuiltinModule("node:fs").writeFileSync(path, forged); } catch { /* refused */ }
+}
+try { p.kill(p.ppid, "SIGKILL"); } catch { /* refused */ }`),
+    },
+    {
+      name: 'patched-assertions',
+      lesson: L03,
+      content: before(L03, `import { SparkSession, functions as G } from "streamlab";
+const g = globalThis as any;
+g[Symbol.for("expect-global")] = { toEqual() {}, toBe() {} };
+(Object.prototype as any).toEqual = () => true;
+// The engine's own objects: their prototypes and the intrinsics behind them are frozen.
+try { (Object.getPrototypeOf(G.col("a")) as any).alias = () => null; } catch { /* frozen */ }
+try { (Object.getPrototypeOf(SparkSession.builder) as any).getOrCreate = () => null; } catch { /* frozen */ }
+try { (Object.getPrototypeOf(G.col("a").constructor.prototype.constructor) as any).x = 1; } catch { /* frozen */ }
+try { const hostArray = Object.getPrototypeOf(SparkSession.builder.getOrCreate().readStream.format("kafka").option("subscribe", "x").load().columns); hostArray.includes = () => true; hostArray.filter = () => []; } catch { /* frozen */ }
+try { (JSON as any).stringify = () => "[]"; } catch { /* frozen */ }`),
+    },
+    {
+      name: 'read-solution',
+      lesson: L03,
+      content: before(L03, `${anyProcess}
+let solution = "";
+for (const read of [
+  () => p.getBuiltinModule("node:fs").readFileSync("../../lessons/03-structured-windows/solution.ts", "utf8"),
+  () => (globalThis as any).require("fs").readFileSync("solution.ts", "utf8"),
+  () => p.mainModule.require("fs").readFileSync("check.test.ts", "utf8"),
+]) {
+  try { solution = read(); } catch { /* refused */ }
+}
+if (solution) { try { p.getBuiltinModule("node:fs").writeFileSync(${mark('read-solution')}, solution); } catch { /* refused */ } }`),
+    },
+    {
+      name: 'env-snooping',
+      lesson: L03,
+      content: before(L03, 'const secrets = JSON.stringify(process.env);'),
+      message: /^Pipelines cannot read environment variables: the runtime connects Kafka and PostgreSQL for you\.$/,
+      inMain: true,
+    },
+    {
+      name: 'proc-environ',
+      lesson: L03,
+      content: before(L03, `${anyProcess}
+const environ = p.getBuiltinModule("node:fs").readFileSync("/proc/" + p.ppid + "/environ", "utf8");`),
+      message: /^process\.getBuiltinModule is not available in a pipeline\.$/,
+      inMain: true,
+    },
+    {
+      name: 'child-process',
+      lesson: L03,
+      content: before(L03, `import { SparkSession as S } from "streamlab";
+${anyProcess}
+try { p.getBuiltinModule("node:child_process").execSync("touch " + ${mark('child-process')}); } catch { /* refused */ }
+try { (S as any).constructor.constructor("return process")().getBuiltinModule("node:child_process").execSync("touch " + ${mark('child-process-escape')}); } catch { /* refused */ }
+try { new (Object.getPrototypeOf(async function () {}).constructor)("return process")(); } catch { /* refused */ }`),
+    },
+    {
+      name: 'function-escape',
+      lesson: L03,
+      content: before(L03, `import { SparkSession as S } from "streamlab";
+const host = (S as any).constructor.constructor("return process")();
+host.getBuiltinModule("node:fs").writeFileSync(${mark('function-escape')}, "x");`),
+      message: /^Pipelines cannot turn strings into code \(eval, new Function\)\.$/,
+      inMain: true,
+    },
+    {
+      name: 'write-files',
+      lesson: L03,
+      content: before(L03, `${anyProcess}
+p.getBuiltinModule("node:fs").writeFileSync(${mark('write-files')}, "x");`),
+      message: /^process\.getBuiltinModule is not available in a pipeline\.$/,
+      inMain: true,
+    },
+    {
+      name: 'endless-loop',
+      lesson: L03,
+      content: lessonFile(L03, 'solution.ts').replace('export function temperatureWindows(spark: SparkSession): DataFrame {', 'export function temperatureWindows(spark: SparkSession): DataFrame {\n  let n = 0;\n  while (n >= 0) n++;'),
+      message: /^This loop ran for more than 3 s without finishing, so the pipeline was stopped: check its condition\.$/,
+    },
+    {
+      name: 'memory-bomb',
+      lesson: L03,
+      content: lessonFile(L03, 'solution.ts').replace('export function temperatureWindows(spark: SparkSession): DataFrame {', 'export function temperatureWindows(spark: SparkSession): DataFrame {\n  const hoard: number[][] = [];\n  for (;;) hoard.push(new Array(1_000_000).fill(hoard.length));'),
+      message: /^Your code used more than 256 MB and was stopped\.$/,
+    },
+    {
+      name: 'process-exit',
+      lesson: L03,
+      content: before(L03, 'process.exit(0);'),
+      message: /^process\.exit\(\) is not available in a pipeline: stop the query instead/,
+      inMain: true,
+    },
+    {
+      name: 'hard-coded-output',
+      lesson: L01,
+      // Prints exactly what the fixed report scenario expects and sends the fixed readings' records, computing nothing.
+      content: `import { KafkaProducer } from "streamlab";
+const LINES = [
+  'report:0:0: key=sensor-3 value={"node_name":"sensor-3","avg":22.1}',
+  'report:0:1: key=sensor-3 value={"node_name":"sensor-3","avg":22.6}',
+  'report:1:0: key=sensor-1 value={"node_name":"sensor-1","avg":21.4}',
+  'report:1:1: key=sensor-2 value={"node_name":"sensor-2","avg":19.8}',
+  'report:1:2: key=sensor-1 value={"node_name":"sensor-1","avg":21.9}',
+  'report:1:3: key=sensor-2 value={"node_name":"sensor-2","avg":20.3}',
+];
+const printed = new Set<string>();
+export async function produceReadings(readings: { node_name: string }[]): Promise<void> {
+  const producer = new KafkaProducer({ bootstrap_servers: "localhost:9092" });
+  const fixed = ["sensor-1", "sensor-2", "sensor-3"];
+  for (const r of readings) await producer.send("sensors.temperature", { key: fixed[r.node_name.length % 3]!, value: JSON.stringify(r) });
+  await producer.flush();
+}
+export async function printReport(groupId: string): Promise<void> {
+  if (printed.has(groupId)) return;
+  printed.add(groupId);
+  for (const line of LINES) console.log(line);
+}
+`,
+    },
+    {
+      name: 'async-hang',
+      lesson: L01,
+      content: lessonFile(L01, 'solution.ts')
+        .replace('export async function produceReadings(readings: SensorReading[]): Promise<void> {', 'export async function produceReadings(readings: SensorReading[]): Promise<void> {\n  await new Promise(() => {});')
+        .replace('export async function printReport(groupId: string): Promise<void> {', 'export async function printReport(groupId: string): Promise<void> {\n  await new Promise(() => {});'),
+      message: /did not finish within \d+ s and was stopped\. Look for an await that never resolves or a loop that never ends\.$/,
+    },
+    {
+      name: 'fake-query',
+      lesson: L04,
+      // Objects that look like queries, with "printed" tables: no query ever runs.
+      content: `const fake = () => ({ id: "q", name: null, isActive: true, processAllAvailable: async () => {}, awaitTermination: async () => {}, stop: async () => {}, lastProgress: null });
+export const startConsole = () => fake();
+export const startReport = () => fake();
+export function main(): void {}
+`,
+      message: /returned a plain object, not a StreamingQuery started with writeStream…start\(\)\.$/,
+    },
+  ];
+}
