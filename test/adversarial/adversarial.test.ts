@@ -135,16 +135,16 @@ describe('the websocket', () => {
     expect(leftovers()).toEqual([]);
   });
 
-  it('export.pyspark runs an attack hidden in a program that exports fine without letting it out', async () => {
-    // Every attack of this file that does not stop the program, run by main() before it starts its query.
-    const quiet = hostile.filter((h) => h.lesson === L03 && !h.message);
-    for (const h of quiet) {
-      const content = h.content.replace('export function main(): void {', 'export function main(): void {\n  void 0;');
-      const reply = await client.request({ kind: 'export.pyspark', files: [{ path: 'solution.ts', content }] });
-      expect(reply.kind, h.name).toBe('export.pyspark.ok');
+  it('export.pyspark contains the attacks that do not stop a program: they reach nothing outside its process', async () => {
+    // An export process is not locked down (its capture patches the writer while main() runs), so an
+    // attack on the intrinsics may spoil that learner's own export; it reaches nothing else.
+    for (const h of hostile.filter((x) => x.lesson === L03 && !x.message)) {
+      const reply = await client.request({ kind: 'export.pyspark', files: [{ path: 'solution.ts', content: h.content }] });
+      expect(['export.pyspark.ok', 'error'], h.name).toContain(reply.kind);
+      expect(readdirSync(marker), h.name).toEqual([]);
+      expect(leftovers(), h.name).toEqual([]);
     }
-    expect(readdirSync(marker)).toEqual([]);
-    expect(leftovers()).toEqual([]);
+    expect(await client.request({ kind: 'lessons.list' })).toMatchObject({ kind: 'lessons.list.ok' });
   });
 });
 
