@@ -13,7 +13,7 @@
 import 'ses';
 import { format } from 'node:util';
 import { ManualClock } from '../../engine/clock.js';
-import { exprSql } from '../../engine/expr.js';
+import { exprSql } from '../../engine/expr-names.js';
 import { provideSavedModel } from '../../engine/ml/saved-model.js';
 import { sourceProvider } from '../../engine/formats.js';
 import { InMemoryKafkaCluster } from '../../engine/kafka-client/memory-kafka-cluster.js';
