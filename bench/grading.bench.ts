@@ -1,0 +1,42 @@
+/**
+ * How long grading takes: one `streamlab grade --file` of lesson 03's solution (median of
+ * BENCH_GRADES runs, default 5) and one `--dir` of BENCH_STUDENTS submissions (default 30: the solution,
+ * the starter and the processing-time variant in turn), each through the CLI as an instructor runs it.
+ * Prints the times and their ratio (a folder against as many single grades), measured in this run.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const lesson = join(root, 'lessons', '03-structured-windows');
+const grades = Number(process.env.BENCH_GRADES ?? 5);
+const students = Number(process.env.BENCH_STUDENTS ?? 30);
+const work = mkdtempSync(join(tmpdir(), 'streamlab-grading-bench-'));
+
+function grade(args: string[]): number {
+  const started = performance.now();
+  const r = spawnSync(process.execPath, [join(root, 'runtime/bin/streamlab.js'), 'grade', '--lesson', '03', ...args], { cwd: work, encoding: 'utf8' });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`streamlab grade failed (${r.status}): ${r.stderr}`);
+  return performance.now() - started;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+try {
+  copyFileSync(join(lesson, 'solution.ts'), join(work, 'alice.ts'));
+  const single = Array.from({ length: grades }, () => grade(['--file', join(work, 'alice.ts')]));
+  const dir = join(work, 'submissions');
+  mkdirSync(dir);
+  const sources = [join(lesson, 'solution.ts'), join(lesson, 'starter.ts'), join(root, 'test/lessons/fixtures/03-processing-time.ts')];
+  for (let i = 0; i < students; i++) copyFileSync(sources[i % sources.length]!, join(dir, `student-${String(i + 1).padStart(2, '0')}.ts`));
+  const folder = grade(['--dir', dir, '--csv', join(work, 'g.csv'), '--json', join(work, 'g.json'), '--junit', join(work, 'g.xml')]);
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  console.log(`one grade (--file, lesson 03 solution): median ${s(median(single))} of ${grades} (${single.map(s).join(', ')})`);
+  console.log(`--dir of ${students} submissions: ${s(folder)}, ${s(folder / students)} per submission`);
+  console.log(`ratio: a folder of ${students} takes ${(folder / (median(single) * students)).toFixed(2)}× as long as ${students} single grades`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
