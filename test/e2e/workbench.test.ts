@@ -96,6 +96,7 @@ describe('workbench in Chromium', () => {
       expect.stringContaining('The temperature job with DStreams'),
       expect.stringContaining(LESSON_TITLE),
       expect.stringContaining('Counting by origin — output modes and the report topic'),
+      expect.stringContaining('Locations into PostgreSQL — micro-batch against flow'),
       expect.stringContaining('Machine-learning inference on a stream'),
     ]);
     await screenshot(page, '01-lessons');
