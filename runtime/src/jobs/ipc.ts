@@ -1,8 +1,9 @@
 /**
  * Messages between the runtime (host) and one job process (child), over Node's IPC channel.
  *
- *   host → child:  start  (step)*  stop?
- *   child → host:  heartbeat every HEARTBEAT_MS (child/job-child.ts), and log | query | batch | status | error | step-done at any time
+ *   host → child:  start  (step | crash)*  stop?
+ *   child → host:  heartbeat every HEARTBEAT_MS (child/job-child.ts), with latency when it changed, and
+ *                  log | query | batch | status | error | step-done at any time
  *
  * Only plain data crosses: the child never gets credentials beyond the service addresses the runtime
  * chose, and the host never evaluates anything the child sends. The child runs learner code, so the
@@ -11,7 +12,7 @@
  * The child imports only the types, so the schemas (and zod) stay out of its bundle.
  */
 import { z } from 'zod';
-import { dstreamBatchEvent, structuredBatchEvent, triggerInfo, type ClockMode } from '../protocol/index.js';
+import { dstreamBatchEvent, pipelineLatency, structuredBatchEvent, triggerInfo, type ClockMode } from '../protocol/index.js';
 import type { SavedModel } from '../engine/ml/saved-model.js';
 
 /** Addresses of the services a run's connectors use. */
@@ -32,6 +33,7 @@ export interface JobModel {
 export type HostToChild =
   | { type: 'start'; code: string; mode: ClockMode; maxRows: number; services: JobServices; startMs: number; loopLimitMs: number; models?: JobModel[]; checkpointDir?: string }
   | { type: 'step'; stepId: number; batches?: number; advanceMs?: number; drain?: boolean }
+  | { type: 'crash' }
   | { type: 'stop' };
 
 /** An error as the child saw it, before source mapping. */
@@ -59,6 +61,7 @@ export const childToHost = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('status'), state: z.enum(['running', 'idle', 'finished']), message: z.string().optional() }),
   z.strictObject({ type: z.literal('error'), error: rawError }),
   z.strictObject({ type: z.literal('step-done'), stepId: z.int(), batchesRun: z.int(), clockMs: z.number(), error: z.string().optional() }),
+  z.strictObject({ type: z.literal('latency'), bucketsMs: z.array(z.number()), pipelines: z.array(pipelineLatency) }),
 ]);
 /** child → host */
 export type ChildToHost = z.infer<typeof childToHost>;

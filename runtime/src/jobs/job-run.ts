@@ -134,6 +134,12 @@ export class JobRun {
   }
 
   /** Manual clock: runs batches or advances the clock. */
+  /** Kills each query after its next sink write, before the commit, and restarts it (see StreamingQuery.crashAfterNextSinkWrite). */
+  crash(): void {
+    if (this.state !== 'running' && this.state !== 'idle') throw new Error(`run.crash needs a running run; this one is ${this.state}.`);
+    this.send({ type: 'crash' });
+  }
+
   step(request: { batches?: number; advanceMs?: number }): Promise<{ batchesRun: number; clockMs: number }> {
     if (this.mode !== 'manual') return Promise.reject(new Error('run.step needs a run started with mode "manual".'));
     if (!this.child || this.isOver()) return Promise.reject(new Error(`The run is ${this.state}.`));
@@ -218,6 +224,9 @@ export class JobRun {
         break;
       case 'error':
         this.report(remapError(m.error, this.map));
+        break;
+      case 'latency':
+        this.options.onEvent({ kind: 'run.latency', runId: this.runId, bucketsMs: m.bucketsMs, pipelines: m.pipelines });
         break;
       case 'step-done': {
         const waiter = this.steps.get(m.stepId);

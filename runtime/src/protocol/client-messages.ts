@@ -40,6 +40,12 @@ export const runStepRequest = req('run.step', {
   batches: z.int().min(1).max(1000).optional(),
   advanceMs: z.int().min(0).max(365 * 24 * 3600 * 1000).optional(),
 }).refine((m) => (m.batches === undefined) !== (m.advanceMs === undefined), { message: 'give exactly one of batches or advanceMs' });
+/**
+ * Kills each query of a run right after its sink writes the next batch and before the batch is
+ * committed, then restarts it from its checkpoint (protocol 6): the failure that makes a sink see a
+ * batch twice.
+ */
+export const runCrashRequest = req('run.crash', { runId: z.string().min(1).max(64) });
 /** Runs a lesson's autograder against the learner's files. */
 export const checkRunRequest = req('check.run', { lessonId: z.string().min(1).max(100), files: sourceFiles });
 /** Lists Kafka topics. */
@@ -75,7 +81,7 @@ export const exportPysparkRequest = req('export.pyspark', { lessonId: z.string()
 
 /** Every message a client may send, discriminated by `kind`. */
 export const clientMessage = z.discriminatedUnion('kind', [
-  helloRequest, lessonsListRequest, lessonsGetRequest, runStartRequest, runStopRequest, runStepRequest,
+  helloRequest, lessonsListRequest, lessonsGetRequest, runStartRequest, runStopRequest, runStepRequest, runCrashRequest,
   checkRunRequest, topicsListRequest, topicsTailRequest, topicsUntailRequest, topicsProduceRequest,
   topicsCreateRequest, topicsDeleteRequest, dbTablesRequest, dbQueryRequest, exportPysparkRequest, checkpointsResetRequest,
 ]);

@@ -54,6 +54,8 @@ export const runStartReply = reply('run.start.ok', { runId: z.string(), mode: cl
 export const runStopReply = reply('run.stop.ok', { runId: z.string() });
 /** The manual step finished: batches run by it, and the clock afterwards. */
 export const runStepReply = reply('run.step.ok', { runId: z.string(), batchesRun: z.int(), clockMs: z.number() });
+/** The run's queries will be killed after their next sink write (protocol 6). */
+export const runCrashReply = reply('run.crash.ok', { runId: z.string() });
 /** A check was started; its result arrives as `check.result`. */
 export const checkRunReply = reply('check.run.ok', { checkId: z.string() });
 /** Kafka topics. */
@@ -178,6 +180,36 @@ export const runErrorEvent = event('run.error', {
   column: z.int().nullable(),
   stack: z.string(),
 });
+/**
+ * One pipeline's latency from produce to sink (protocol 6): for a micro-batch query, from each Kafka
+ * record's timestamp to the sink's write of its batch; for a flow, to the moment the element made from
+ * it reached the end of the stream (a sink or a Committer). Milliseconds; percentiles by the nearest rank.
+ */
+export const pipelineLatency = z.strictObject({
+  /** `<query name or "query N"> (trigger <interval>)`, or `<ActorSystem name> (flow)`. */
+  name: z.string(),
+  kind: z.enum(['micro-batch', 'flow']),
+  /** The query's trigger in words (`1 second`, `100 milliseconds`, `default`); micro-batch only. */
+  trigger: z.string().optional(),
+  count: z.int().min(1),
+  p50: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  max: z.number(),
+  /** Records per bucket of `run.latency.bucketsMs` (at most the bound), then one for everything above the last. */
+  histogram: z.array(z.int().min(0)),
+  /** From the run's start to the pipeline's first record at the sink, ms. */
+  startupMs: z.number().nullable(),
+});
+/** One pipeline's latency. */
+export type PipelineLatencyInfo = z.infer<typeof pipelineLatency>;
+/** The latency of every pipeline of a run so far (protocol 6); sent again as it changes. */
+export const runLatencyEvent = event('run.latency', {
+  runId: z.string(),
+  /** Upper bounds of the histogram buckets, ms. */
+  bucketsMs: z.array(z.number()),
+  pipelines: z.array(pipelineLatency),
+});
 /** One record of a tailed topic. */
 export const topicsRecordEvent = event('topics.record', {
   tailId: z.string(),
@@ -241,10 +273,10 @@ export const checkStatusEvent = event('check.status', {
 
 /** Every message the server may send, discriminated by `kind`. */
 export const serverMessage = z.discriminatedUnion('kind', [
-  helloReply, lessonsListReply, lessonsGetReply, runStartReply, runStopReply, runStepReply, checkRunReply,
+  helloReply, lessonsListReply, lessonsGetReply, runStartReply, runStopReply, runStepReply, runCrashReply, checkRunReply,
   topicsListReply, topicsTailReply, topicsUntailReply, topicsProduceReply, topicsCreateReply, topicsDeleteReply,
   dbTablesReply, dbQueryReply, exportPysparkReply, checkpointsResetReply, errorReply,
-  runStatusEvent, runQueryEvent, runBatchEvent, runLogEvent, runErrorEvent, topicsRecordEvent, checkResultEvent, checkStatusEvent,
+  runStatusEvent, runQueryEvent, runBatchEvent, runLogEvent, runErrorEvent, runLatencyEvent, topicsRecordEvent, checkResultEvent, checkStatusEvent,
 ]);
 /** Every message the server may send. */
 export type ServerMessage = z.infer<typeof serverMessage>;
@@ -253,7 +285,7 @@ export type ServerKind = ServerMessage['kind'];
 /** The server message of a given kind. */
 export type ServerMessageOf<K extends ServerKind> = Extract<ServerMessage, { kind: K }>;
 /** A server event (a message that is not a reply). */
-export type ServerEvent = ServerMessageOf<'run.status' | 'run.query' | 'run.batch' | 'run.log' | 'run.error' | 'topics.record' | 'check.result' | 'check.status'>;
+export type ServerEvent = ServerMessageOf<'run.status' | 'run.query' | 'run.batch' | 'run.log' | 'run.error' | 'run.latency' | 'topics.record' | 'check.result' | 'check.status'>;
 
 /** Every server message kind (`run.batch` once, though it has a shape per API). */
 export const SERVER_KINDS = [...new Set(serverMessage.options.flatMap((o) => ('shape' in o ? [o.shape.kind.value] : o.options.map((b) => b.shape.kind.value))))] as ServerKind[];

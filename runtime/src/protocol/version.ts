@@ -14,16 +14,18 @@
  *      trace; the watermark and event times travel once, in the trace, in epoch ms
  *   5  the `queued` run state with `run.status.ahead` (runs wait for a free slot on a busy runtime), and
  *      `checkpoints.reset` (forget the saved state of a lesson's queries)
+ *   6  `run.latency` (each pipeline's latency from produce to sink, and its start-up time) and `run.crash`
+ *      (kill a run's queries between a batch's write and its commit)
  *
  * The workbench is served by the runtime it talks to, so it offers only `PROTOCOL_VERSION`; the older
  * versions are kept for tabs opened before the runtime was upgraded.
  */
 
 /** The protocol version this build speaks natively. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** Every protocol version this build can still speak, oldest first. */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2, 3, 4, 5];
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6];
 
 /** Largest text frame the server accepts, in bytes; larger frames close the socket with code 1009. */
 export const MAX_FRAME_BYTES = 1024 * 1024;

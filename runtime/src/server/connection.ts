@@ -136,6 +136,15 @@ export class Connection {
       await this.session!.stopRun(m.runId);
       return { runId: m.runId };
     },
+    'run.crash': async (m) => {
+      try {
+        this.session!.run(m.runId).crash();
+      } catch (e) {
+        if (e instanceof RequestError) throw e;
+        throw new RequestError('invalid-request', e instanceof Error ? e.message : String(e));
+      }
+      return { runId: m.runId };
+    },
     'run.step': async (m) => {
       const run = this.session!.run(m.runId);
       try {

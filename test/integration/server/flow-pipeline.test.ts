@@ -9,6 +9,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { resolveConfig } from '../../../runtime/src/config.js';
 import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/server/runtime-server.js';
 import { databaseUrl, freshName, freshTopic, kafkaBootstrap } from '../../services/inject.js';
+import type { ServerMessageOf } from '../../../runtime/src/protocol/index.js';
 import { TestClient } from './ws-client.js';
 
 const TOKEN = 'flow-pipeline-token-0123456789';
@@ -19,7 +20,7 @@ let db: pg.Client;
 beforeAll(async () => {
   server = await startRuntimeServer({ config: resolveConfig({ port: 0, token: TOKEN }), services: { kafka: kafkaBootstrap(), pg: databaseUrl() } });
   client = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
-  await client.hello(undefined, [1, 2, 3]);
+  await client.hello(undefined, [6]);
   db = new pg.Client({ connectionString: databaseUrl() });
   await db.connect();
 });
@@ -83,6 +84,55 @@ export function main(): void {
     expect(client.eventsOf(runId).filter((m) => m.kind === 'run.error')).toEqual([]);
     expect(await client.request({ kind: 'run.stop', runId })).toMatchObject({ kind: 'run.stop.ok' });
     expect((await client.runEnded(runId)).state).toBe('stopped');
+  });
+
+  it('sends each pipeline\'s latency (run.latency), and run.crash makes the append job write a batch twice', async () => {
+    const topic = freshTopic('flow-latency');
+    const table = freshName('crash_append');
+    const kafka = new Kafka({ brokers: [kafkaBootstrap()], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    const send = (from: number, n: number) => producer.send({ topic, messages: Array.from({ length: n }, (_, i) => ({ value: JSON.stringify({ n: from + i }) })) });
+    const runId = await start(`import { SparkSession, functions as F, ActorSystem, Consumer, ConsumerSettings, Subscriptions, StringDeserializer, Sink } from "streamlab";
+
+export function main(): void {
+  const spark = SparkSession.builder.getOrCreate();
+  spark.readStream.format("kafka").option("kafka.bootstrap.servers", "localhost:9092").option("subscribe", "${topic}")
+    .option("startingOffsets", "earliest").load()
+    .select(F.from_json(F.col("value").cast("string"), "n INT").alias("r")).select("r.n")
+    .writeStream.queryName("numbers").option("checkpointLocation", "/checkpoints/${table}").trigger({ processingTime: "100 milliseconds" })
+    .foreachBatch(async (df: any) => { await df.write.jdbc("jdbc:postgresql://localhost:5432/streamlab", "${table}", "append", {}); })
+    .start();
+  const system = ActorSystem.create("numbers");
+  const settings = ConsumerSettings.create(system, new StringDeserializer(), new StringDeserializer()).withGroupId("${table}").withProperty("auto.offset.reset", "earliest");
+  Consumer.plainSource(settings, Subscriptions.topics("${topic}")).runWith(Sink.ignore(), system);
+}
+`, 'system');
+    await send(0, 5);
+    await until(async () => db.query(`select count(*)::int as n from ${table}`).catch(() => ({ rows: [{ n: 0 }] })), (r) => r.rows[0].n === 5);
+    const latency = await client.waitFor((m) => m.kind === 'run.latency' && m.runId === runId && m.pipelines.length === 2 && m.pipelines.every((p) => p.count === 5)) as ServerMessageOf<'run.latency'>;
+    expect(latency.pipelines.map((p) => [p.name, p.kind, p.trigger ?? null, p.count, p.histogram.reduce((a, b) => a + b, 0)]).sort()).toEqual([
+      ['numbers (flow)', 'flow', null, 5, 5],
+      ['numbers (trigger 100 milliseconds)', 'micro-batch', '100 milliseconds', 5, 5],
+    ]);
+    for (const p of latency.pipelines) expect(p.p50 <= p.p95 && p.p95 <= p.p99 && p.p99 <= p.max && p.startupMs !== null).toBe(true);
+    expect(await client.request({ kind: 'run.crash', runId })).toMatchObject({ kind: 'run.crash.ok', runId });
+    await client.waitFor((m) => m.kind === 'run.log' && m.runId === runId && m.text.startsWith('Crash mid-batch: the query dies'));
+    await send(5, 3);
+    const killed = await client.waitFor((m) => m.kind === 'run.log' && m.runId === runId && m.text.startsWith('Killed query "numbers"')) as ServerMessageOf<'run.log'>;
+    expect(killed.text).toMatch(/^Killed query "numbers" after its sink wrote batch \d+ and before the batch was committed; restarted it from its checkpoint: batch \d+ runs again\.$/);
+    // The three new records were written, then written again by the replayed batch.
+    await until(() => db.query(`select n, count(*)::int as c from ${table} group by n order by n`), (r) => r.rows.length === 8 && r.rows.slice(5).every((x) => x.c === 2));
+    const rows = await db.query(`select n, count(*)::int as c from ${table} group by n order by n`);
+    expect(rows.rows).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((n) => ({ n, c: n < 5 ? 1 : 2 })));
+    await producer.disconnect();
+    expect(client.eventsOf(runId).filter((m) => m.kind === 'run.error')).toEqual([]);
+    await client.request({ kind: 'run.stop', runId });
+    await client.runEnded(runId);
   });
 
   it('fails the run when a stream fails, pointing at the learner line', async () => {

@@ -115,8 +115,8 @@ describe('version negotiation', () => {
     expect(negotiateVersion([7, 8], [1])).toBe(null);
   });
 
-  it('speaks version 5 and still speaks versions 1 to 4', () => {
-    expect([PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS]).toEqual([5, [1, 2, 3, 4, 5]]);
+  it('speaks version 6 and still speaks versions 1 to 5', () => {
+    expect([PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS]).toEqual([6, [1, 2, 3, 4, 5, 6]]);
   });
 });
 
@@ -157,10 +157,15 @@ describe('messages for an older client', () => {
     expect(noRows.progress.eventTime).toEqual({ watermark: '1970-01-01T00:00:08.000Z' });
   });
 
-  it('keep every other message as it is, and version 4 gets everything', () => {
+  it('keep every other message as it is, and version 5 gets everything but run.latency', () => {
     const changed = ['run.query', 'run.batch', 'check.status', 'check.result'];
     for (const name of SERVER_FIXTURES) {
       const m = message(name);
+      expect(serverMessageForVersion(m, 6)).toBe(m);
+      if (m.kind === 'run.latency') {
+        for (const v of [5, 4, 3, 2, 1]) expect(serverMessageForVersion(m, v)).toBe(null);
+        continue;
+      }
       expect(serverMessageForVersion(m, 5)).toBe(m);
       expect(serverMessageForVersion(m, 4)).toBe(m);
       if (m.kind !== 'run.batch') expect(serverMessageForVersion(m, 3)).toBe(m);

@@ -81,6 +81,8 @@ export function adaptEvent(event: ServerEvent): RuntimeEvent {
         kind: 'run.error', runId: event.runId, message: event.message, code: event.code,
         file: event.file ?? undefined, line: event.line ?? undefined, column: event.column ?? undefined,
       };
+    case 'run.latency':
+      return { kind: 'run.latency', runId: event.runId, bucketsMs: event.bucketsMs, pipelines: event.pipelines.map((p) => ({ ...p })) };
     case 'topics.record':
       return {
         kind: 'topics.record', tailId: event.tailId, topic: event.topic, partition: event.partition, offset: event.offset,

@@ -242,6 +242,10 @@ export class LiveClient implements RuntimeClient {
     await this.request('run.stop', { runId });
   }
 
+  async crashRun(runId: string) {
+    await this.request('run.crash', { runId });
+  }
+
   async step(runId: string, how: { batches: number } | { advanceMs: number }) {
     const r = await this.request('run.step', { runId, ...how });
     return { batchesRun: r.batchesRun, clockMs: r.clockMs };

@@ -86,6 +86,10 @@ export class ReplayClient implements RuntimeClient {
     this.emit({ kind: 'run.status', runId, status: 'stopped' });
   }
 
+  async crashRun(runId: string) {
+    this.emit({ kind: 'run.log', runId, level: 'log', text: 'Crash mid-batch: the query dies right after the next batch is written, before it is committed.' });
+  }
+
   async step(_runId: string, how: { batches: number } | { advanceMs: number }) {
     if ('advanceMs' in how) this.clockMs += how.advanceMs;
     return { batchesRun: 'batches' in how ? how.batches : 0, clockMs: this.clockMs };

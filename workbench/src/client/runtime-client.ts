@@ -44,6 +44,8 @@ export interface RuntimeClient {
   getLesson(lessonId: string): Promise<Lesson>;
   startRun(request: { lessonId?: string; files: SourceFile[]; mode: ClockMode }): Promise<{ runId: string }>;
   stopRun(runId: string): Promise<void>;
+  /** Kills the run's queries right after their next sink write, before the commit; they restart from their checkpoints. */
+  crashRun(runId: string): Promise<void>;
   /** Manual clock: run batches, or move processing time forward. Returns the clock afterwards. */
   step(runId: string, how: { batches: number } | { advanceMs: number }): Promise<{ batchesRun: number; clockMs: number }>;
   /** Starts the autograder; the results arrive as a `check.result` event. */

@@ -17,7 +17,7 @@ describe('custom elements', () => {
       [...readFileSync(file, 'utf8').matchAll(/@customElement\('([^']+)'\)/g)].map((m) => [m[1], basename(file, '.ts')]),
     );
     expect(defined.map(([tag]) => tag).sort()).toEqual([
-      'sl-app', 'sl-batch-table', 'sl-checks-panel', 'sl-connection-status', 'sl-database-panel', 'sl-editor', 'sl-lesson-list',
+      'sl-app', 'sl-batch-table', 'sl-checks-panel', 'sl-connection-status', 'sl-database-panel', 'sl-editor', 'sl-latency-panel', 'sl-lesson-list',
       'sl-lesson-view', 'sl-metrics-panel', 'sl-no-token', 'sl-output-panel', 'sl-panels', 'sl-run-controls', 'sl-session',
       'sl-timeline', 'sl-topics-panel',
     ]);

@@ -1,6 +1,6 @@
 /**
  * `<sl-run-controls>`: Run, Stop, Step, the clock mode, the processing time and the manual advance.
- * It fires intent events (`sl-run`, `sl-stop`, `sl-step`, `sl-advance`, `sl-mode`); the lesson view acts.
+ * It fires intent events (`sl-run`, `sl-stop`, `sl-crash`, `sl-step`, `sl-advance`, `sl-mode`); the lesson view acts.
  *
  * In manual mode the clock moves only when told: `Step` runs one batch, and `+N s` moves processing
  * time by one trigger interval, which is what makes a processing-time trigger fire. The interval is the
@@ -61,6 +61,8 @@ export class SlRunControls extends LitElement {
     return html`
       <button class="primary" @click=${() => fire(this, 'sl-run')} ?disabled=${!this.canRun} title=${this.active ? 'Run again with the code in the editor (Ctrl+Enter)' : 'Run (Ctrl+Enter)'} aria-keyshortcuts="Control+Enter Meta+Enter">Run</button>
       <button @click=${() => fire(this, 'sl-stop')} ?disabled=${!this.active}>Stop</button>
+      <button @click=${() => fire(this, 'sl-crash')} ?disabled=${!this.active}
+        title="Kill the running queries right after their next batch is written, before it is committed; they restart from their checkpoints">Crash mid-batch</button>
       <button @click=${() => fire(this, 'sl-step')} ?disabled=${!this.active || !manual} title="Run one micro-batch (manual clock)">Step</button>
       <fieldset>
         <legend>Clock</legend>

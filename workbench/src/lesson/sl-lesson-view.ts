@@ -63,6 +63,7 @@ export class SlLessonView extends LitElement {
     super();
     this.addEventListener('sl-run', () => void this.run());
     this.addEventListener('sl-stop', () => void this.session.session?.stop());
+    this.addEventListener('sl-crash', () => void this.session.session?.crash());
     this.addEventListener('sl-step', () => void this.session.session?.step({ batches: 1 }));
     this.addEventListener('sl-advance', (e) => void this.session.session?.step({ advanceMs: (e as CustomEvent<number>).detail }));
     this.addEventListener('sl-mode', (e) => (this.mode = (e as CustomEvent<ClockMode>).detail));

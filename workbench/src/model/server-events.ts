@@ -217,6 +217,28 @@ export interface Lesson extends LessonSummary {
 /** Lifecycle of a run as the UI shows it. */
 export type RunStatus = 'idle' | 'queued' | 'compiling' | 'starting' | 'running' | 'stopping' | 'stopped' | 'finished' | 'failed';
 
+/** One pipeline's latency from produce to sink (see the protocol's `run.latency`). */
+export interface PipelineLatency {
+  name: string;
+  kind: 'micro-batch' | 'flow';
+  trigger?: string;
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  /** Records per bucket of `bucketsMs`, then one for everything above the last bound. */
+  histogram: number[];
+  startupMs: number | null;
+}
+
+/** Every pipeline's latency in one run. */
+export interface RunLatency {
+  runId: string;
+  bucketsMs: number[];
+  pipelines: PipelineLatency[];
+}
+
 /** Every event the runtime pushes, after adaptation. */
 export type RuntimeEvent =
   | { kind: 'run.status'; runId: string; status: RunStatus; clockMs?: number; /** With `queued`: runs waiting ahead of this one. */ ahead?: number }
@@ -224,6 +246,7 @@ export type RuntimeEvent =
   | ({ kind: 'run.batch' } & BatchEvent)
   | ({ kind: 'run.log' } & LogLine)
   | ({ kind: 'run.error' } & RunError)
+  | ({ kind: 'run.latency' } & RunLatency)
   | ({ kind: 'topics.record'; tailId?: string } & TopicRecord)
   | { kind: 'check.result'; lessonId: string; results: CheckResult[] }
   | { kind: 'check.status'; lessonId: string; state: 'queued' | 'running'; position?: number };

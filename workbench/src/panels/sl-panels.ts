@@ -12,10 +12,11 @@ import './sl-metrics-panel.js';
 import './sl-topics-panel.js';
 import './sl-database-panel.js';
 import './sl-checks-panel.js';
+import './sl-latency-panel.js';
 import '../timeline/sl-timeline.js';
 
 /** Tab names, as learners (and the e2e test) find them. */
-export const PANELS = ['Output', 'Timeline', 'Metrics', 'Topics', 'Database', 'Checks'] as const;
+export const PANELS = ['Output', 'Timeline', 'Metrics', 'Latency', 'Topics', 'Database', 'Checks'] as const;
 /** A panel name. */
 export type PanelName = (typeof PANELS)[number];
 
@@ -77,6 +78,8 @@ export class SlPanels extends LitElement {
         return html`<sl-timeline .batches=${s.batches} .previousBatches=${s.previousBatches}></sl-timeline>`;
       case 'Metrics':
         return html`<sl-metrics-panel .batches=${s.batches}></sl-metrics-panel>`;
+      case 'Latency':
+        return html`<sl-latency-panel .latency=${s.latency.current} .earlier=${s.latency.earlier}></sl-latency-panel>`;
       case 'Topics':
         return html`<sl-topics-panel .topics=${s.topics} .records=${s.tail.records} .tailing=${s.tail.topic} .produced=${s.produced}></sl-topics-panel>`;
       case 'Database':

@@ -5,7 +5,7 @@
 import type { ClockMode } from '@streamlab/runtime/protocol';
 import type { ConnectionInfo } from '../client/runtime-client.js';
 import type {
-  BatchEvent, CheckResult, Lesson, LessonSummary, LogLine, ResultTable, RunError, RunQuery, RunStatus, RuntimeEvent, TopicInfo, TopicRecord,
+  BatchEvent, CheckResult, Lesson, LessonSummary, LogLine, ResultTable, RunError, RunLatency, RunQuery, RunStatus, RuntimeEvent, TopicInfo, TopicRecord,
 } from '../model/server-events.js';
 
 /** The current (or last) run. */
@@ -50,7 +50,12 @@ export interface SessionState {
   query: { sql: string; status: 'idle' | 'running' | 'done' | 'failed'; result?: ResultTable & { truncated: boolean }; error?: string };
   /** Last problem to show the learner, in plain words. */
   notice: string | null;
+  /** Latency of the current run's pipelines, and the last figures of earlier runs (newest first), to compare triggers. */
+  latency: { current: RunLatency | null; earlier: RunLatency[] };
 }
+
+/** Earlier runs whose latency the Latency panel keeps. */
+export const MAX_EARLIER_LATENCY = 5;
 
 /** Most batches kept per run: enough to scrub a lesson, bounded for memory. */
 export const MAX_BATCHES = 500;
@@ -76,6 +81,7 @@ export function initialState(): SessionState {
     produced: null,
     query: { sql: '', status: 'idle' },
     notice: null,
+    latency: { current: null, earlier: [] },
   };
 }
 
@@ -89,6 +95,7 @@ export function runStarted(state: SessionState, runId: string, mode: ClockMode):
     logs: [],
     errors: [],
     notice: null,
+    latency: { current: null, earlier: state.latency.current ? [state.latency.current, ...state.latency.earlier].slice(0, MAX_EARLIER_LATENCY) : state.latency.earlier },
   };
 }
 
@@ -122,6 +129,11 @@ export function reduceEvent(state: SessionState, event: RuntimeEvent): SessionSt
       if (event.runId !== state.run.runId) return state;
       const { kind: _kind, ...error } = event;
       return { ...state, errors: [...state.errors, error], run: { ...state.run, status: 'failed' } };
+    }
+    case 'run.latency': {
+      if (event.runId !== state.run.runId) return state;
+      const { kind: _kind, ...latency } = event;
+      return { ...state, latency: { ...state.latency, current: latency } };
     }
     case 'topics.record': {
       if (event.tailId !== undefined && event.tailId !== state.tail.tailId) return state;

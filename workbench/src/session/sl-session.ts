@@ -152,6 +152,16 @@ export class SlSession extends LitElement {
     }
   }
 
+  async crash(): Promise<void> {
+    const runId = this.state.run.runId;
+    if (!runId) return;
+    try {
+      await this.require().crashRun(runId);
+    } catch (e) {
+      this.fail('Could not crash the run', e);
+    }
+  }
+
   async step(how: { batches: number } | { advanceMs: number }): Promise<void> {
     const runId = this.state.run.runId;
     if (!runId) return;

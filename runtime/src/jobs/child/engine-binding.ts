@@ -21,7 +21,9 @@
 import type { Clock } from '../../engine/clock.js';
 import { toRowObject } from '../../engine/rows.js';
 import type { StreamingQuery, Trigger } from '../../engine/structured/streaming-query.js';
-import type { TriggerInfo } from '../../protocol/index.js';
+import type { PipelineLatencyInfo, TriggerInfo } from '../../protocol/index.js';
+import { LatencyMeter } from '../../engine/latency/latency-meter.js';
+import { LATENCY_BUCKETS_MS } from '../../engine/latency/latency-stats.js';
 import type { ChildBatch } from '../ipc.js';
 import { registerConnectors, type RegisteredConnectors } from '../../connectors/index.js';
 import { kafkajsClientFactory } from '../../connectors/kafka/learner-clients.js';
@@ -75,6 +77,10 @@ export interface EngineBinding {
   drain(): Promise<number>;
   /** Stops every query and closes its connectors. */
   stopAll(): Promise<void>;
+  /** Arms every active query to die after its next sink write, before the commit, and restart; returns how many. */
+  crashQueries(): number;
+  /** Each pipeline's latency so far, when it changed since the last call (else null). */
+  latencyUpdate(): { bucketsMs: number[]; pipelines: PipelineLatencyInfo[] } | null;
 }
 
 /** Options of `bindEngine`. */
@@ -159,6 +165,9 @@ export function bindEngine(options: BindOptions): EngineBinding {
     onStreamFailed: (_system, error) => observer.onQueryError(error),
   });
   const runningStreams = () => [...flowSystems].reduce((n, s) => n + s.runningStreams, 0);
+  // Latency of every query and flow of the run, from the run's start, for the Latency panel.
+  const meter = LatencyMeter.start(session);
+  let lastLatency = '';
   const contexts = new Set<streamlab.StreamingContext>();
   const dstreamKafka = memory ?? connectors?.dstreamKafka;
   const Base = streamlab.StreamingContext;
@@ -205,6 +214,39 @@ export function bindEngine(options: BindOptions): EngineBinding {
       const before = session.streams.active.reduce((n, q) => n + (q.lastProgress ? q.lastProgress.batchId + 1 : 0), 0);
       for (const q of session.streams.active) await q.processAllAvailable();
       return session.streams.active.reduce((n, q) => n + (q.lastProgress ? q.lastProgress.batchId + 1 : 0), 0) - before;
+    },
+    crashQueries() {
+      const queries = session.streams.active;
+      for (const q of queries) {
+        const name = q.name ? `"${q.name}"` : `${q.id.slice(0, 8)}`;
+        q.crashAfterNextSinkWrite().then(
+          ({ batchId }) => printed(`Killed query ${name} after its sink wrote batch ${batchId} and before the batch was committed; `
+            + `restarted it from its checkpoint: batch ${batchId} runs again.`),
+          () => undefined,
+        );
+      }
+      printed(queries.length === 0
+        ? 'Crash mid-batch: no query is running.'
+        : `Crash mid-batch: ${queries.length === 1 ? 'the query dies' : `${queries.length} queries die`} right after the next batch is written, before it is committed.`);
+      return queries.length;
+    },
+    latencyUpdate() {
+      const pipelines = Object.entries(meter.summary()).filter(([, p]) => p.count > 0).map(([name, p]) => ({
+        name,
+        kind: p.kind,
+        ...(p.trigger ? { trigger: p.trigger } : {}),
+        count: p.count,
+        p50: p.p50,
+        p95: p.p95,
+        p99: p.p99,
+        max: p.max,
+        histogram: [...p.histogram],
+        startupMs: p.startupMs,
+      }));
+      const text = JSON.stringify(pipelines);
+      if (pipelines.length === 0 || text === lastLatency) return null;
+      lastLatency = text;
+      return { bucketsMs: [...LATENCY_BUCKETS_MS], pipelines };
     },
     async stopAll() {
       for (const c of activeContexts()) {

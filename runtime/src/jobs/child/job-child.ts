@@ -152,6 +152,8 @@ function isIdle(): boolean {
 
 setInterval(() => {
   send({ type: 'heartbeat', rssBytes: process.memoryUsage.rss() });
+  const latency = binding?.latencyUpdate();
+  if (latency) send({ type: 'latency', ...latency });
   if (droppedLogs > 0) {
     const n = droppedLogs;
     droppedLogs = 0;
@@ -178,5 +180,6 @@ process.on('message', (raw: HostToChild | CheckRequest) => {
   if (raw.type === 'check') void handleCheck(raw);
   else if (raw.type === 'start') start(raw);
   else if (raw.type === 'step') void step(raw);
+  else if (raw.type === 'crash') binding?.crashQueries();
   else if (raw.type === 'stop') void stop();
 });
