@@ -71,7 +71,7 @@ describe('lesson 05-locations-micro-batch-vs-flow', () => {
     const lesson = lessons.find((l) => l.id === '05-locations-micro-batch-vs-flow')!;
     const solved = await gradeSubmission({ lesson, files: files(lesson, 'solution'), entry: 'solution.ts', services: { pg: databaseUrl() } });
     expect(solved.tests.map((t) => [t.status, t.message])).toEqual(solved.tests.map(() => ['passed', null]));
-    expect(solved.tests).toHaveLength(5);
+    expect(solved.tests).toHaveLength(6);
     const started = await gradeSubmission({ lesson, files: files(lesson, 'starter'), entry: 'starter.ts', services: { pg: databaseUrl() } });
     expect(started.tests.map((t) => [t.name, t.status])).toEqual(solved.tests.map((t) => [t.name, 'failed']));
   });
