@@ -9,9 +9,10 @@ import type { EvalContext } from './compiled.js';
 import { callContext, checkArity, compile } from './compile.js';
 import { AnalysisException } from './errors.js';
 import type { Expr } from './expr.js';
-import type { AggregateFn } from './functions/function-spec.js';
+import type { AggregateFn, FunctionSpec } from './functions/function-spec.js';
 import { functionRegistry } from './functions/registry.js';
 import type { StructType } from './types.js';
+import { encodeKey } from './values.js';
 
 export type { AggregateFn } from './functions/function-spec.js';
 
@@ -25,10 +26,55 @@ export function compileAggregate(e: Extract<Expr, { kind: 'call' }>, schema: Str
   const spec = functionRegistry.lookup(e.name);
   if (!spec?.aggregate) throw new AnalysisException(`[UNRESOLVED_ROUTINE] Cannot resolve function \`${e.name}\`.`, { code: 'UNRESOLVED_ROUTINE' });
   if (!(e.name === 'count' && e.args.length === 1 && e.args[0].kind === 'star')) checkArity(spec, e);
+  if (e.distinct && spec.name !== 'count' && spec.name !== 'count_distinct') return distinctAggregate(spec, e, schema, ctx);
   const c = callContext(spec, e, (x) => compile(x, schema, ctx), ctx);
   return spec.aggregate({
     call: e, args: e.args, name: c.name, distinct: e.distinct === true,
     arg: c.arg, raw: c.raw, has: c.has, literal: c.literal, sql: c.sql,
   });
+}
+
+/**
+ * `f(DISTINCT x)`: the buffer keeps each distinct argument tuple once (so partial buffers merge),
+ * and the function runs over those tuples when the group is evaluated.
+ */
+function distinctAggregate(spec: FunctionSpec, e: Extract<Expr, { kind: 'call' }>, schema: StructType, ctx: EvalContext): AggregateFn {
+  const args = e.args.map((a) => compile(a, schema, ctx));
+  const evals = args.map((a) => a.eval);
+  // The function itself reads argument i from position i of a distinct tuple.
+  const overTuple = callContext(spec, e, (x) => {
+    const i = e.args.indexOf(x);
+    if (i < 0) return compile(x, schema, ctx);
+    return { ...args[i], eval: (row) => row[i] };
+  }, ctx);
+  const inner = spec.aggregate!({
+    call: e, args: e.args, name: overTuple.name, distinct: true,
+    arg: overTuple.arg, raw: overTuple.raw, has: overTuple.has, literal: overTuple.literal, sql: overTuple.sql,
+  });
+  type Buf = [string[], unknown[][]];
+  const add = (b: Buf, tuple: unknown[]): Buf => {
+    const k = encodeKey(tuple);
+    if (!b[0].includes(k)) {
+      b[0].push(k);
+      b[1].push(tuple);
+    }
+    return b;
+  };
+  return {
+    name: inner.name,
+    type: inner.type,
+    create: () => [[], []],
+    update: (b, row) => add(b as Buf, evals.map((f) => f(row))),
+    merge: (a, b) => {
+      const out: Buf = [[...(a as Buf)[0]], [...(a as Buf)[1]]];
+      for (const t of (b as Buf)[1]) add(out, t);
+      return out;
+    },
+    evaluate: (b) => {
+      let buf = inner.create();
+      for (const t of (b as Buf)[1]) buf = inner.update(buf, t);
+      return inner.evaluate(buf);
+    },
+  };
 }
 

@@ -43,6 +43,9 @@ export function checkStreamingPlan(plan: LogicalPlan, physical: PhysicalPlan, mo
         }
       });
     }
+    if (p.kind === 'Deduplicate' && p.withinWatermark && streaming && !hasWatermarkBelow(p)) {
+      fail('dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark', 'STREAMING_DEDUPLICATE_WITHOUT_WATERMARK');
+    }
     if (p.kind === 'Sort' && streaming && !(mode === 'complete' && hasAggregateBelow(p))) {
       fail('Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode', 'STREAMING_SORT_NOT_SUPPORTED');
     }
@@ -80,6 +83,11 @@ export function checkStreamingPlan(plan: LogicalPlan, physical: PhysicalPlan, mo
       fail('Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark', 'STREAMING_APPEND_WITHOUT_WATERMARK');
     }
   }
+}
+
+function hasWatermarkBelow(p: LogicalPlan): boolean {
+  if (p.kind === 'EventTimeWatermark') return true;
+  return planChildren(p).some(hasWatermarkBelow);
 }
 
 function hasAggregateBelow(p: LogicalPlan): boolean {

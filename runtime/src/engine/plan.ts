@@ -40,7 +40,7 @@ export type LogicalPlan =
   | { readonly kind: 'Union'; readonly children: readonly LogicalPlan[] }
   | { readonly kind: 'Sort'; readonly child: LogicalPlan; readonly order: readonly Expr[] }
   | { readonly kind: 'Limit'; readonly child: LogicalPlan; readonly n: number }
-  | { readonly kind: 'Deduplicate'; readonly child: LogicalPlan; readonly columns: readonly string[] | null }
+  | { readonly kind: 'Deduplicate'; readonly child: LogicalPlan; readonly columns: readonly string[] | null; readonly withinWatermark?: boolean }
   | { readonly kind: 'Join'; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly on: readonly string[] | Expr | null; readonly how: JoinType }
   | { readonly kind: 'ModelTransform'; readonly child: LogicalPlan; readonly model: ModelRef; readonly expanded: LogicalPlan };
 

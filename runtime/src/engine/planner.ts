@@ -11,7 +11,7 @@ import { compileAggregate, type AggregateFn } from './aggregates.js';
 import { castTo, compile, resolveColumn, type Compiled, type EvalContext, type Row } from './compile.js';
 import { AnalysisException } from './errors.js';
 import { exprName, exprSql, projectionName } from './expr-names.js';
-import { colRef, node, transformExpr, type Expr } from './expr.js';
+import { colRef, node, transformExpr, visitExpr, type Expr } from './expr.js';
 import { functionRegistry } from './functions/registry.js';
 import { AggregateExec, type CompactWindowKey, type EventTimeKey } from './physical/aggregate.js';
 import { DeduplicateExec } from './physical/deduplicate.js';
@@ -26,6 +26,7 @@ import { SortExec, type SortKey } from './physical/sort.js';
 import { UnionExec } from './physical/union.js';
 import { EventTimeWatermarkExec } from './physical/watermark.js';
 import { WindowExpandExec } from './physical/window-expand.js';
+import { optimize } from './optimizer.js';
 import type { LogicalPlan } from './plan.js';
 import { addInterval, intervalMicros, parseInterval, type Interval } from './time.js';
 import { BOOLEAN, StructField, StructType, TIMESTAMP, isTimestamp, type DataType, type FieldMetadata } from './types.js';
@@ -56,7 +57,7 @@ export interface PhysicalPlan {
 /** Plans a logical plan; `ctx` is read by expressions such as `current_timestamp()` while batches run. */
 export function planPhysical(plan: LogicalPlan, ctx: EvalContext): PhysicalPlan {
   const p = new Planner(ctx);
-  const root = p.plan(plan);
+  const root = p.plan(optimize(plan));
   return { root, watermarks: p.watermarks, stateful: p.stateful };
 }
 
@@ -93,6 +94,31 @@ function durationMicros(e: Expr | undefined, what: string): number {
   return typeof v === 'number' ? v : intervalMicros(v);
 }
 
+/**
+ * Spark's check of an aggregation's output: every column outside an aggregate function must be a
+ * grouping column (MISSING_AGGREGATION), and with no grouping at all there is none to use
+ * (MISSING_GROUP_BY, as for `select(max(x), y)`).
+ */
+function checkAggregated(lifted: Expr, inter: StructType, input: StructType, global: boolean): void {
+  visitExpr(lifted, (x) => {
+    if (x.kind !== 'col') return;
+    try {
+      resolveColumn(inter, x.name);
+      return;
+    } catch {
+      // Not an output of the aggregation: say why if it is a column of the input.
+    }
+    try {
+      resolveColumn(input, x.name);
+    } catch {
+      return;
+    }
+    if (global) throw new AnalysisException('[MISSING_GROUP_BY] The query does not include a GROUP BY clause. Add GROUP BY or turn it into the window functions using OVER clauses.', { code: 'MISSING_GROUP_BY' });
+    const name = exprSql(x);
+    throw new AnalysisException(`[MISSING_AGGREGATION] The non-aggregating expression "${name}" is based on columns which are not participating in the GROUP BY clause.\nAdd the columns or the expression to the GROUP BY, aggregate the expression, or use "any_value(${name})" if you do not care which of the values within a group is returned.`, { code: 'MISSING_AGGREGATION' });
+  });
+}
+
 class Planner {
   readonly watermarks: WatermarkInfo[] = [];
   readonly stateful: StatefulInfo[] = [];
@@ -103,9 +129,20 @@ class Planner {
     switch (p.kind) {
       case 'StreamingRelation': return new ScanExec(p.schema, p.sourceId, `${p.format}[${p.sourceId}]`);
       case 'LocalRelation': return new ScanExec(p.schema, null, '', p.rows);
-      case 'Project': return this.project(this.plan(p.child), p.exprs);
+      case 'Project': {
+        // A projection with aggregate functions is a global aggregation (Spark's analyzer does the same).
+        if (p.exprs.some((e) => functionRegistry.containsAggregate(e))) return this.aggregate(this.plan(p.child), [], p.exprs);
+        return this.project(this.plan(p.child), p.exprs);
+      }
       case 'Filter': {
         const child = this.plan(p.child);
+        const invalid: Expr[] = [];
+        visitExpr(p.condition, (x) => {
+          if (x.kind === 'call' && functionRegistry.isAggregate(x.name)) invalid.push(x);
+        });
+        if (invalid.length > 0) {
+          throw new AnalysisException(`[INVALID_WHERE_CONDITION] The WHERE condition "${exprSql(p.condition)}" contains invalid expressions: ${invalid.map(exprSql).join(', ')}.\nRewrite the query to avoid window functions, aggregate functions, and generator functions in the WHERE clause.`, { code: 'INVALID_WHERE_CONDITION' });
+        }
         const c = castTo(compile(p.condition, child.schema, this.ctx), BOOLEAN);
         return new FilterExec(child.schema, child, { ...c, name: exprSql(p.condition) });
       }
@@ -135,7 +172,7 @@ class Planner {
         this.stateful.push({ id, kind: 'limit', hasEventTime: false });
         return new LimitExec(child.schema, child, p.n, id);
       }
-      case 'Deduplicate': return this.deduplicate(this.plan(p.child), p.columns);
+      case 'Deduplicate': return this.deduplicate(this.plan(p.child), p.columns, p.withinWatermark === true);
       case 'Join': return this.join(p);
       case 'ModelTransform': return this.plan(p.expanded);
     }
@@ -357,6 +394,7 @@ class Planner {
     });
     const keyTypes = new StructType(keyFields);
     const inter = new StructType([...keyFields.map((f, i) => new StructField(f.name || `__key${i}`, f.dataType, f.nullable, f.metadata)), ...slotFields]);
+    for (const o of outExprs) checkAggregated(o.lifted, inter, input.schema, groupBy.length === 0);
     const resultCompiled = outExprs.map((o) => ({ ...compile(o.lifted, inter, this.ctx), name: o.name }));
     const nk = keyFields.length;
     const rfs = resultCompiled.map((c) => c.eval);
@@ -380,13 +418,17 @@ class Planner {
     return new AggregateExec(schema, input, keyFns, keyTypes, aggFns, resultFn, id, eventTime, timeIdx, compact);
   }
 
-  private deduplicate(child: PhysicalOperator, columns: readonly string[] | null): PhysicalOperator {
+  private deduplicate(child: PhysicalOperator, columns: readonly string[] | null, withinWatermark: boolean): PhysicalOperator {
     const names = columns ?? child.schema.fieldNames();
     const idx = names.map((n) => resolveColumn(child.schema, n).index);
     const et = idx.findIndex((i) => child.schema.fields[i].metadata.watermarkDelayMs !== undefined);
+    // Rows are checked against the watermark by the input's event-time column, in the key or not.
+    const timeIndex = child.schema.fields.findIndex((f) => f.metadata.watermarkDelayMs !== undefined);
+    const delayUs = timeIndex >= 0 ? child.schema.fields[timeIndex].metadata.watermarkDelayMs! * 1000 : 0;
     const id = this.stateful.length;
-    this.stateful.push({ id, kind: 'dedupe', hasEventTime: et >= 0 });
-    return new DeduplicateExec(child.schema, child, idx, id, et);
+    // Any watermark below makes the operator ask for no-data batches (Spark's shouldRunAnotherBatch).
+    this.stateful.push({ id, kind: 'dedupe', hasEventTime: et >= 0 || timeIndex >= 0 });
+    return new DeduplicateExec(child.schema, child, idx, id, et, timeIndex, withinWatermark ? delayUs : null);
   }
 
   private join(p: Extract<LogicalPlan, { kind: 'Join' }>): PhysicalOperator {

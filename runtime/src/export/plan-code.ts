@@ -116,6 +116,8 @@ function rawChain(plan: LogicalPlan, ctx: PlanContext): string[] {
       return [...planChain(plan.child, ctx), `.withWatermark(${pyStr(plan.column)}, ${pyStr(plan.delay)})`];
     case 'Aggregate': {
       const lines = planChain(plan.child, ctx);
+      // A global aggregation is written as the learner would: `.agg(...)` without a grouping.
+      if (plan.groupBy.length === 0) return [...lines, `.agg(${plan.aggregates.map((a) => columnCode(a, cctx(ctx))).join(', ')})`];
       const group = `.groupBy(${args(plan.groupBy, ctx)})`;
       const only = plan.aggregates.length === 1 ? plan.aggregates[0]! : undefined;
       if (only && only.kind === 'alias' && only.name === 'count' && only.expr.kind === 'call' && only.expr.name === 'count' && only.expr.args[0]?.kind === 'star') {
@@ -129,8 +131,10 @@ function rawChain(plan: LogicalPlan, ctx: PlanContext): string[] {
       return [...planChain(plan.child, ctx), `.orderBy(${plan.order.map((o) => columnCode(o, cctx(ctx))).join(', ')})`];
     case 'Limit':
       return [...planChain(plan.child, ctx), `.limit(${plan.n})`];
-    case 'Deduplicate':
-      return [...planChain(plan.child, ctx), plan.columns ? `.dropDuplicates(${pyValue([...plan.columns])})` : '.dropDuplicates()'];
+    case 'Deduplicate': {
+      const method = plan.withinWatermark ? 'dropDuplicatesWithinWatermark' : 'dropDuplicates';
+      return [...planChain(plan.child, ctx), plan.columns ? `.${method}(${pyValue([...plan.columns])})` : `.${method}()`];
+    }
     case 'Join': {
       const on = plan.on === null ? 'None' : Array.isArray(plan.on) ? pyValue([...plan.on]) : columnCode(plan.on as Expr, cctx(ctx));
       return [...planChain(plan.left, ctx), `.join(${inline(plan.right, ctx)}, ${on}, ${pyStr(plan.how)})`];

@@ -4,6 +4,7 @@
  * one entry in its family's file; the compiler, the export, the `functions` facade and the docs
  * pick it up from here.
  */
+import { visitExpr, type Expr } from '../expr.js';
 import { aggregateFunctions } from './aggregate.js';
 import { collectionFunctions } from './collection.js';
 import { conditionalFunctions } from './conditional.js';
@@ -42,6 +43,15 @@ export class FunctionRegistry {
   /** Whether the name is an aggregate function. */
   isAggregate(name: string): boolean {
     return this.lookup(name)?.kind === 'aggregate';
+  }
+
+  /** Whether an expression calls an aggregate function anywhere. */
+  containsAggregate(e: Expr): boolean {
+    let found = false;
+    visitExpr(e, (x) => {
+      if (x.kind === 'call' && this.isAggregate(x.name)) found = true;
+    });
+    return found;
   }
 
   /** Every entry, in registration order. */

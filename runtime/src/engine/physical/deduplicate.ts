@@ -5,9 +5,16 @@ import { estimateBytes } from './aggregate.js';
 import type { BatchContext, PhysicalOperator } from './operator.js';
 
 /**
- * `dropDuplicates(cols)`: the first row of each key is output, later ones are dropped. On a stream
- * the seen keys live in state; when the key includes the watermarked event-time column, rows at or
- * below the late threshold are dropped and keys at or below the eviction watermark are forgotten.
+ * `dropDuplicates(cols)` and `dropDuplicatesWithinWatermark(cols)`: the first row of each key is
+ * output, later ones are dropped. On a stream the seen keys live in state, and as Spark's
+ * StreamingDeduplicateExec does:
+ *
+ *   for each input row:  drop it when the input has a watermarked event-time column and the row's
+ *                        time is at or below the late threshold (whether or not that column is in
+ *                        the key); drop it when its key is in state; else output it and keep its key
+ *   then, by the batch's eviction watermark:
+ *     dropDuplicates               forget keys whose event time (when it is in the key) is at or below it
+ *     dropDuplicatesWithinWatermark forget keys whose first event time + the delay is at or below it
  */
 export class DeduplicateExec implements PhysicalOperator {
   readonly children: readonly PhysicalOperator[];
@@ -18,12 +25,17 @@ export class DeduplicateExec implements PhysicalOperator {
     readonly operatorId: number,
     /** Position of the event-time column among the key indexes, or -1. */
     private readonly eventTimeKey: number,
+    /** Index of the input's watermarked event-time column, or -1. */
+    private readonly timeIndex: number = -1,
+    /** For dropDuplicatesWithinWatermark: how long (µs) a key is kept after its event time. */
+    private readonly expiryDelayUs: number | null = null,
   ) {
     this.children = [child];
   }
 
   describe(): string {
-    return `Deduplicate [${this.keyIndexes.map((i) => this.schema.fields[i].name).join(', ')}]`;
+    const name = this.expiryDelayUs === null ? 'Deduplicate' : 'DeduplicateWithinWatermark';
+    return `${name} [${this.keyIndexes.map((i) => this.schema.fields[i].name).join(', ')}]`;
   }
 
   execute(ctx: BatchContext): Row[] {
@@ -42,18 +54,20 @@ export class DeduplicateExec implements PhysicalOperator {
       return out;
     }
     const store = ctx.stateStore<number | null>(this.operatorId);
-    const watermarked = this.eventTimeKey >= 0 && ctx.hasWatermark;
+    const hasTime = this.timeIndex >= 0 && ctx.hasWatermark;
+    const within = this.expiryDelayUs;
     const lateUs = ctx.lateWatermarkMs * 1000;
     let dropped = 0;
     let updated = 0;
     let duplicates = 0;
     const trace = ctx.trace;
+    const fields = this.schema.fields;
     for (const row of rows) {
-      const t = watermarked ? (row[idx[this.eventTimeKey]] as number | null) : null;
-      if (watermarked && t !== null && t <= lateUs) {
+      const time = this.timeIndex >= 0 ? (row[this.timeIndex] as number | null) : null;
+      if (hasTime && time !== null && time <= lateUs) {
         dropped++;
         trace.droppedLate++;
-        if (trace.wantsRow) trace.addRow({ values: row.map((v, i) => prettyString(v, this.schema.fields[i].dataType)), eventTimeMs: Math.floor(t / 1000), outcome: 'late', reason: `event time ${Math.floor(t / 1000)} <= watermark ${ctx.lateWatermarkMs}` });
+        if (trace.wantsRow) trace.addRow({ values: row.map((v, i) => prettyString(v, fields[i].dataType)), eventTimeMs: Math.floor(time / 1000), outcome: 'late', reason: `event time ${Math.floor(time / 1000)} <= watermark ${ctx.lateWatermarkMs}` });
         continue;
       }
       const k = encodeKey(idx.map((i) => row[i]));
@@ -61,13 +75,16 @@ export class DeduplicateExec implements PhysicalOperator {
         duplicates++;
         continue;
       }
-      store.put(k, t);
+      // The state value is when the key may be forgotten: its event time, or (within the
+      // watermark) its event time plus the delay.
+      const keyTime = this.eventTimeKey >= 0 ? (row[idx[this.eventTimeKey]] as number | null) : null;
+      store.put(k, within !== null ? (time === null ? null : time + within) : keyTime);
       updated++;
       out.push(row);
-      if (trace.wantsRow) trace.addRow({ values: row.map((v, i) => prettyString(v, this.schema.fields[i].dataType)), eventTimeMs: t === null ? null : Math.floor(t / 1000), outcome: 'updated' });
+      if (trace.wantsRow) trace.addRow({ values: row.map((v, i) => prettyString(v, fields[i].dataType)), eventTimeMs: time === null ? null : Math.floor(time / 1000), outcome: 'updated' });
     }
     let removed = 0;
-    if (watermarked) {
+    if (ctx.hasWatermark && (within !== null || this.eventTimeKey >= 0)) {
       const evictUs = ctx.evictionWatermarkMs * 1000;
       for (const [k, t] of [...store.entries()]) {
         if (t !== null && t <= evictUs) {
@@ -77,7 +94,7 @@ export class DeduplicateExec implements PhysicalOperator {
       }
     }
     ctx.stateMetrics.set(this.operatorId, {
-      operatorName: 'dedupe',
+      operatorName: within === null ? 'dedupe' : 'dedupeWithinWatermark',
       numRowsTotal: store.size,
       numRowsUpdated: updated,
       numRowsRemoved: removed,

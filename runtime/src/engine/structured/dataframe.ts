@@ -6,6 +6,7 @@ import type { Row } from '../compile.js';
 import { AnalysisException, IllegalArgumentException } from '../errors.js';
 import { exprName, exprSql } from '../expr-names.js';
 import { colRef, node, type Expr } from '../expr.js';
+import { functionRegistry } from '../functions/registry.js';
 import type { JoinType } from '../physical/join.js';
 import { explainTree, type BatchContext } from '../physical/operator.js';
 import { isStreamingPlan, planNode, type LogicalPlan } from '../plan.js';
@@ -66,13 +67,24 @@ export class DataFrame {
     return new Column(colRef(name));
   }
 
+  /**
+   * A projection; with aggregate functions in it, a global aggregation (one row for all input), as
+   * Spark's analyzer turns `select(max(x))` into an Aggregate without grouping.
+   */
+  private project(exprs: readonly Expr[]): DataFrame {
+    if (exprs.some((e) => functionRegistry.containsAggregate(e))) {
+      return this.with(planNode({ kind: 'Aggregate', child: this.plan, groupBy: [], aggregates: exprs }));
+    }
+    return this.with(planNode({ kind: 'Project', child: this.plan, exprs }));
+  }
+
   select(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
     const list = cols.flat() as ColumnOrName[];
-    return this.with(planNode({ kind: 'Project', child: this.plan, exprs: list.map(columnExpr) }));
+    return this.project(list.map(columnExpr));
   }
 
   selectExpr(...exprs: (string | string[])[]): DataFrame {
-    return this.with(planNode({ kind: 'Project', child: this.plan, exprs: (exprs.flat() as string[]).map(parseNamedExpression) }));
+    return this.project((exprs.flat() as string[]).map(parseNamedExpression));
   }
 
   /** Adds or replaces a column. */
@@ -83,7 +95,7 @@ export class DataFrame {
     const exprs: Expr[] = fields.map((f) => colRef(`\`${f}\``));
     if (idx >= 0) exprs[idx] = aliased;
     else exprs.push(aliased);
-    return this.with(planNode({ kind: 'Project', child: this.plan, exprs }));
+    return this.project(exprs);
   }
 
   /** Adds or replaces several columns (`withColumns({name: column})`). */
@@ -169,6 +181,16 @@ export class DataFrame {
   /** Drops duplicate rows, over all columns or the given ones (state kept on streams). */
   dropDuplicates(subset?: string[]): DataFrame {
     return this.with(planNode({ kind: 'Deduplicate', child: this.plan, columns: subset ?? null }));
+  }
+
+  /**
+   * Drops rows whose columns (all, or the given ones) repeat a row seen within the watermark delay:
+   * on a stream each key is kept until the watermark passes its first event time plus the delay
+   * (a watermark is required); on a static DataFrame it is `dropDuplicates`.
+   */
+  dropDuplicatesWithinWatermark(subset?: string[]): DataFrame {
+    if (!this.isStreaming) return this.dropDuplicates(subset);
+    return this.with(planNode({ kind: 'Deduplicate', child: this.plan, columns: subset ?? null, withinWatermark: true }));
   }
 
   drop_duplicates(subset?: string[]): DataFrame {
