@@ -29,4 +29,12 @@ describe('public DStream conformance scenarios', () => {
     step.expectOutputs[2] = { timeMs: 3000, rows: [1, 3] };
     expect(await runDStreamScenario(scenario)).toEqual({ ok: false, message: 'ds-window-basic: output at 3000 ms: expected [1, 3], got [1, 2]' });
   });
+
+  it("reports a pipeline function that does not compile, not the context's missing output", async () => {
+    const scenario = JSON.parse(readFileSync(dir + 'ds-window-basic.json', 'utf8')) as DStreamScenario;
+    scenario.query.pipeline = [{ op: 'map', fn: 'x => x +' }, ...scenario.query.pipeline];
+    const result = await runDStreamScenario(scenario);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.message).toMatch(/^ds-window-basic: unexpected error: SyntaxError: /);
+  });
 });

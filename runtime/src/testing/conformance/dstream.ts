@@ -116,6 +116,10 @@ async function run(scenario: DStreamScenario, options: RunDStreamScenarioOptions
   let started = false;
 
   let stream: DStream<unknown> = input;
+  // A pipeline that fails to build (a function that does not compile, a bad window) fails at
+  // definition: that error is what every later action reports, not the context's "No output
+  // operations registered" that starting a half-built graph would give.
+  let buildFailed = false;
   try {
     for (const op of q.pipeline) stream = applyDStreamOp(stream, op, sc);
     stream.foreachRDD((time: Date, rdd: RDD<unknown>) => {
@@ -123,9 +127,17 @@ async function run(scenario: DStreamScenario, options: RunDStreamScenarioOptions
     });
   } catch (e) {
     pendingError = e;
+    buildFailed = true;
   }
 
   const act = async (f: () => Promise<void> | void): Promise<string | null> => {
+    if (buildFailed) {
+      if (expectingError) {
+        expectingError = false;
+        if (pendingError === null) return 'expected an error, but the action succeeded';
+      }
+      return null;
+    }
     try {
       await f();
     } catch (e) {

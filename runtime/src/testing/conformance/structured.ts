@@ -2,9 +2,11 @@
  * Runs one Structured Streaming conformance scenario (`"api": "structured"`) through the public API.
  *
  *   build:  a session on a ManualClock at 0 with the scenario's confs; sources → per-source `derived`
- *           (withColumn + expr), `watermark`, `afterWatermark` (selectExpr) → `union` → `derived`,
- *           `watermark`, `afterWatermark` (single source) → groupBy/agg → select and orderBy (orderBy
- *           before select when its columns only exist before) → writeStream with the sink and trigger
+ *           (withColumn + expr), `watermark`, `afterWatermark` (selectExpr), `select` → `union` →
+ *           `derived`, `watermark`, `afterWatermark` → `where` → `dropDuplicates` (or
+ *           `dropDuplicatesWithinWatermark`) → `join` with a static DataFrame → groupBy/agg (a global
+ *           `agg` when there is no groupBy) → select and orderBy (orderBy before select when its
+ *           columns only exist before) → `having` → writeStream with the sink and trigger
  *   steps:  as in FORMAT.md; `addData` starts the query when needed; `restart` stops and starts again
  *           on the same checkpoint; `processBatch` waits for the trigger loop to go idle (processing-
  *           time, once) or runs one trigger (default); an action that fails is remembered for the next
@@ -61,6 +63,28 @@ function applyStages(df: DataFrame, q: Json): DataFrame {
   for (const d of q.derived ?? []) out = out.withColumn(d.name, F.expr(d.expr));
   if (q.watermark) out = out.withWatermark(q.watermark.column, q.watermark.delay);
   if (q.afterWatermark) out = out.selectExpr(...q.afterWatermark);
+  return out;
+}
+
+/** One source's own stages before the union: `applyStages` and its `select`. */
+function applySourceStages(df: DataFrame, q: Json): DataFrame {
+  const out = applyStages(df, q);
+  return q.select ? out.selectExpr(...q.select) : out;
+}
+
+/** `where`, `dropDuplicates` and `join`, in that order, after the watermark stages. */
+function applyRowStages(df: DataFrame, q: Json, session: SparkSession): DataFrame {
+  let out = df;
+  if (q.where) out = out.where(q.where);
+  if (q.dropDuplicates) {
+    const cols: string[] | undefined = q.dropDuplicates.columns ?? undefined;
+    out = q.dropDuplicates.withinWatermark ? out.dropDuplicatesWithinWatermark(cols) : out.dropDuplicates(cols);
+  }
+  if (q.join) {
+    const schema = toSchema(q.join.static.schema);
+    const right = session.createDataFrame(q.join.static.rows.map((r: unknown) => inputRow(r, schema)), schema);
+    out = out.join(right, q.join.on, q.join.how ?? 'inner');
+  }
   return out;
 }
 
@@ -146,14 +170,16 @@ function build(scenario: Scenario, variant: Json): Built {
   let df: DataFrame;
   if (q.sources) {
     const per = new Map<string, DataFrame>();
-    for (const s of q.sources) per.set(s.name, applyStages(sourceDf(s, s.name), q.perSource?.[s.name] ?? {}));
+    for (const s of q.sources) per.set(s.name, applySourceStages(sourceDf(s, s.name), q.perSource?.[s.name] ?? {}));
     const names: string[] = q.union ?? [...per.keys()];
     df = names.map((n) => per.get(n)!).reduce((a, b) => a.union(b));
     df = applyStages(df, q);
   } else {
     df = applyStages(sourceDf(q.source, 'default'), q);
   }
+  df = applyRowStages(df, q, session);
   if (q.groupBy) df = df.groupBy(...q.groupBy.map(groupColumn)).agg(...(q.aggregations ?? []).map(aggColumn));
+  else if (q.aggregations?.length) df = df.agg(...q.aggregations.map(aggColumn));
   if (q.select && q.orderBy) {
     try {
       df = df.selectExpr(...q.select).orderBy(...orderColumns(q.orderBy));
@@ -162,6 +188,7 @@ function build(scenario: Scenario, variant: Json): Built {
     }
   } else if (q.select) df = df.selectExpr(...q.select);
   else if (q.orderBy) df = df.orderBy(...orderColumns(q.orderBy));
+  if (q.having) df = df.where(q.having);
   return { session, clock, streams, df, batch: q.execution === 'batch', console, foreach: new Map(), foreachSchema: null, kafkaOut };
 }
 
