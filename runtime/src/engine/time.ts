@@ -385,36 +385,3 @@ export function parseDate(text: string): number | null {
   return daysToMonthStart(year, seg[1]) + seg[2] - 1;
 }
 
-function pad(n: number, w: number): string {
-  const s = String(Math.abs(n));
-  return (n < 0 ? '-' : '') + s.padStart(w, '0');
-}
-
-/** Splits microseconds into a UTC Date (millisecond part) and the sub-second microseconds. */
-function split(micros: number): { date: Date; fracMicros: number } {
-  const secs = Math.floor(micros / 1_000_000);
-  const fracMicros = micros - secs * 1_000_000;
-  return { date: new Date(secs * 1000), fracMicros };
-}
-
-/**
- * Spark's string form of a timestamp: `yyyy-MM-dd HH:mm:ss` plus a fraction only when non-zero,
- * trailing zeros removed (`09:00:00.4`).
- */
-export function formatTimestamp(micros: number): string {
-  const { date, fracMicros } = split(micros);
-  let s = `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)} ${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}`;
-  if (fracMicros !== 0) s += `.${String(fracMicros).padStart(6, '0').replace(/0+$/, '')}`;
-  return s;
-}
-
-/** Spark's string form of a date (days since epoch). */
-export function formatDate(days: number): string {
-  const d = new Date(days * 86_400_000);
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
-}
-
-/** ISO-8601 with milliseconds, as Spark's progress JSON prints watermarks and times. */
-export function isoMillis(ms: number): string {
-  return new Date(ms).toISOString();
-}

@@ -8,6 +8,7 @@
  * - binary → Uint8Array; array → JS array; struct → JS array of field values in field order;
  * - map → Map; SQL NULL → null.
  */
+import { parseDdl, TypeStringError, type SparkType } from '../format/type-string.js';
 import { AnalysisException } from './errors.js';
 
 /** Atomic type names as Spark prints them in `simpleString`. */
@@ -265,9 +266,12 @@ export function atomicTypeByName(name: string): AtomicType | undefined {
  * `"array<string>"`, `"struct<a:int>"`, `"map<string,int>"`, `"decimal(10,2)"` are understood.
  */
 export function parseDataType(ddl: string): DataType {
-  const p = new DdlParser(ddl);
-  const t = p.parseTopLevel();
-  return t;
+  try {
+    return toDataType(parseDdl(ddl, { isAtomic: (name) => Object.hasOwn(TYPE_NAMES, name) }));
+  } catch (e) {
+    if (e instanceof TypeStringError) throw new AnalysisException(e.message, { code: e.code, position: e.position });
+    throw e;
+  }
 }
 
 /** Parses a DDL schema string into a StructType (a single type becomes a one-field `value` struct). */
@@ -276,138 +280,13 @@ export function parseSchema(ddl: string): StructType {
   return t.kind === 'struct' ? t : new StructType([new StructField('value', t)]);
 }
 
-class DdlParser {
-  private pos = 0;
-  constructor(private readonly text: string) {}
-
-  parseTopLevel(): DataType {
-    this.ws();
-    // A field list `name type, ...` vs a single type: a field list has two words before `,`/end.
-    const save = this.pos;
-    const first = this.ident();
-    this.ws();
-    if (first && this.pos < this.text.length && this.text[this.pos] !== '<' && this.text[this.pos] !== '(' && this.text[this.pos] !== ',') {
-      this.pos = save;
-      const fields: StructField[] = [];
-      for (;;) {
-        this.ws();
-        const name = this.ident();
-        if (!name) this.fail('a column name');
-        this.ws();
-        if (this.text[this.pos] === ':') this.pos++;
-        const type = this.type();
-        this.ws();
-        let nullable = true;
-        if (/^not\s+null/i.test(this.text.slice(this.pos))) {
-          nullable = false;
-          this.pos += this.text.slice(this.pos).match(/^not\s+null/i)![0].length;
-          this.ws();
-        }
-        if (/^comment\s+'/i.test(this.text.slice(this.pos))) {
-          const m = this.text.slice(this.pos).match(/^comment\s+'(?:[^'\\]|\\.)*'/i);
-          if (m) this.pos += m[0].length;
-          this.ws();
-        }
-        fields.push(new StructField(name, type, nullable));
-        if (this.text[this.pos] === ',') {
-          this.pos++;
-          continue;
-        }
-        break;
-      }
-      this.ws();
-      if (this.pos < this.text.length) this.fail('end of input');
-      return new StructType(fields);
-    }
-    this.pos = save;
-    const t = this.type();
-    this.ws();
-    if (this.pos < this.text.length) this.fail('end of input');
-    return t;
-  }
-
-  private type(): DataType {
-    this.ws();
-    const name = this.ident();
-    if (!name) this.fail('a data type');
-    const lower = name.toLowerCase();
-    this.ws();
-    if (lower === 'array') {
-      this.expect('<');
-      const el = this.type();
-      this.expect('>');
-      return new ArrayType(el);
-    }
-    if (lower === 'map') {
-      this.expect('<');
-      const k = this.type();
-      this.expect(',');
-      const v = this.type();
-      this.expect('>');
-      return new MapType(k, v);
-    }
-    if (lower === 'struct') {
-      this.expect('<');
-      const fields: StructField[] = [];
-      this.ws();
-      while (this.text[this.pos] !== '>') {
-        this.ws();
-        const fname = this.ident();
-        if (!fname) this.fail('a field name');
-        this.ws();
-        if (this.text[this.pos] === ':') this.pos++;
-        fields.push(new StructField(fname, this.type()));
-        this.ws();
-        if (this.text[this.pos] === ',') this.pos++;
-        else break;
-      }
-      this.expect('>');
-      return new StructType(fields);
-    }
-    const t = TYPE_NAMES[lower];
-    if (!t) {
-      throw new AnalysisException(`[UNSUPPORTED_DATATYPE] Unsupported data type "${name.toUpperCase()}".`, { code: 'UNSUPPORTED_DATATYPE', position: this.pos });
-    }
-    if (this.text[this.pos] === '(') {
-      // decimal(p,s) / varchar(n): precision is accepted and ignored (decimals are doubles here).
-      const close = this.text.indexOf(')', this.pos);
-      if (close < 0) this.fail("')'");
-      this.pos = close + 1;
-    }
-    return t;
-  }
-
-  private ident(): string {
-    this.ws();
-    if (this.text[this.pos] === '`') {
-      const end = this.text.indexOf('`', this.pos + 1);
-      if (end < 0) this.fail('a closing backquote');
-      const s = this.text.slice(this.pos + 1, end);
-      this.pos = end + 1;
-      return s;
-    }
-    const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.text.slice(this.pos));
-    if (!m) return '';
-    this.pos += m[0].length;
-    return m[0];
-  }
-
-  private ws(): void {
-    while (this.pos < this.text.length && /\s/.test(this.text[this.pos])) this.pos++;
-  }
-
-  private expect(ch: string): void {
-    this.ws();
-    if (this.text[this.pos] !== ch) this.fail(`'${ch}'`);
-    this.pos++;
-  }
-
-  private fail(what: string): never {
-    const near = this.text.slice(this.pos, this.pos + 10) || '<EOF>';
-    throw new AnalysisException(
-      `[PARSE_SYNTAX_ERROR] Syntax error at or near '${near}' (position ${this.pos + 1}): expected ${what} in DDL "${this.text}".`,
-      { code: 'PARSE_SYNTAX_ERROR', position: this.pos },
-    );
+/** The engine's type for a parsed type string. */
+function toDataType(t: SparkType): DataType {
+  switch (t.kind) {
+    case 'atomic': return TYPE_NAMES[t.name]!;
+    case 'array': return new ArrayType(toDataType(t.element));
+    case 'map': return new MapType(toDataType(t.key), toDataType(t.value));
+    case 'struct': return new StructType(t.fields.map((f) => new StructField(f.name, toDataType(f.type), f.nullable)));
   }
 }
 

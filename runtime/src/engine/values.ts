@@ -1,9 +1,12 @@
 /**
- * Value-level semantics: casts (Spark's non-ANSI rules: bad input becomes NULL), comparisons,
- * Java-compatible number rendering and Spark's pretty printing of cells.
+ * Value-level semantics: casts (Spark's non-ANSI rules: bad input becomes NULL), comparisons, and
+ * Spark's string forms of cells (`CAST(x AS STRING)` and `show()`'s pretty strings), whose atoms are
+ * formatted by runtime/src/format.
  */
 import type { DataType } from './types.js';
-import { formatDate, formatTimestamp, parseDate, parseTimestamp } from './time.js';
+import { javaDouble, javaFloat } from '../format/java-number.js';
+import { formatDate, formatTimestamp } from '../format/spark-time.js';
+import { parseDate, parseTimestamp } from './time.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -16,32 +19,6 @@ export function utf8(s: string): Uint8Array {
 /** A string from UTF-8 bytes (invalid sequences become U+FFFD, as Java's decoder does). */
 export function fromUtf8(b: Uint8Array): string {
   return decoder.decode(b);
-}
-
-/** Java's `Double.toString`: `1.0`, `0.1`, `1.0E20`, `1.0E-5`, `NaN`, `Infinity`. */
-export function javaDouble(d: number): string {
-  if (Number.isNaN(d)) return 'NaN';
-  if (d === Infinity) return 'Infinity';
-  if (d === -Infinity) return '-Infinity';
-  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
-  const abs = Math.abs(d);
-  if (abs >= 1e-3 && abs < 1e7) {
-    const s = String(d);
-    return s.includes('.') ? s : `${s}.0`;
-  }
-  const [mant, exp] = d.toExponential().split('e');
-  const m = mant.includes('.') ? mant : `${mant}.0`;
-  return `${m}E${Number(exp)}`;
-}
-
-/** Java's `Float.toString` approximated through the shortest float32 round-trip. */
-export function javaFloat(f: number): string {
-  if (!Number.isFinite(f) || f === 0) return javaDouble(f);
-  for (let p = 1; p <= 9; p++) {
-    const s = Number(f.toPrecision(p));
-    if (Math.fround(s) === Math.fround(f)) return javaDouble(s);
-  }
-  return javaDouble(f);
 }
 
 function parseIntegral(s: string): number | null {

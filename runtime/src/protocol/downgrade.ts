@@ -16,6 +16,7 @@
  *   version 1:  as version 2, and `run.query` is not sent; `run.batch` goes without `schema`
  */
 import { z } from 'zod';
+import { progressEventTime } from '../format/spark-time.js';
 import { jsonValue } from './common.js';
 import { columnInfo, type ServerMessage, type ServerMessageOf } from './server-messages.js';
 
@@ -82,16 +83,10 @@ function legacyRunBatch(message: ServerMessageOf<'run.batch'>): LegacyRunBatch {
   }
   const { api: _api, eventTime, watermark, ...trace } = message.trace;
   const { stateOperators, sources, sink, ...head } = message.progress;
-  const iso = (ms: number) => new Date(ms).toISOString();
   const sparkProgress = {
     ...head,
     // Where Spark puts it: after durationMs.
-    ...(watermark ? {
-      eventTime: {
-        ...(eventTime ? { avg: iso(eventTime.avgMs), max: iso(eventTime.maxMs), min: iso(eventTime.minMs) } : {}),
-        watermark: iso(watermark.beforeMs),
-      },
-    } : {}),
+    ...(watermark ? { eventTime: progressEventTime(eventTime, watermark.beforeMs) } : {}),
     stateOperators, sources, sink,
   };
   return {

@@ -3,7 +3,7 @@
  * (`2016-03-27 19:39:30`), binary becomes UTF-8 text, structs become arrays.
  */
 import type { Row } from '../engine/compile.js';
-import { formatTimestamp } from '../engine/time.js';
+import { formatTimestamp } from '../format/spark-time.js';
 import type { DataType, StructType } from '../engine/types.js';
 import { fromUtf8, toSparkString } from '../engine/values.js';
 

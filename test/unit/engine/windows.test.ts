@@ -1,7 +1,8 @@
 /** Window arithmetic: Spark's formula, alignment, negative start times and pre-epoch timestamps. */
 import { describe, expect, it } from 'vitest';
 import { AnalysisException } from '../../../runtime/src/engine/errors.js';
-import { formatTimestamp, parseTimestamp } from '../../../runtime/src/engine/time.js';
+import { formatTimestamp } from '../../../runtime/src/format/spark-time.js';
+import { parseTimestamp } from '../../../runtime/src/engine/time.js';
 import { validateWindow, windowsFor } from '../../../runtime/src/engine/windows.js';
 
 const S = 1_000_000;

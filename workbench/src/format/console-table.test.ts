@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, formatConsoleBatch, formatShow } from './console-table.js';
+import { displayWidth } from '@streamlab/runtime/format';
+import { formatConsoleBatch, formatShow } from './console-table.js';
 
 const windowType = 'struct<start:timestamp,end:timestamp>';
 

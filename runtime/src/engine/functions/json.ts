@@ -9,7 +9,8 @@ import type { Expr } from '../expr.js';
 import { jsonBytesReader } from '../json-bytes.js';
 import { parseTimestamp } from '../time.js';
 import { BINARY, STRING, StructType, isTimestamp, parseDataType, sameType, type DataType } from '../types.js';
-import { fromUtf8, javaDouble, javaFloat, toSparkString } from '../values.js';
+import { javaDouble, javaFloat } from '../../format/java-number.js';
+import { fromUtf8, toSparkString } from '../values.js';
 import { col, defineFunction, val, type CallContext, type FunctionSpec } from './function-spec.js';
 
 const JSON_TS_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS";

@@ -4,7 +4,7 @@
  * operations so results agree with Spark's to the last bit where Spark's BLAS sums in order.
  */
 import { IllegalArgumentException } from '../errors.js';
-import { javaDouble } from '../values.js';
+import { javaDouble } from '../../format/java-number.js';
 import { fma } from './fma.js';
 
 /** A dense vector: every value stored (PySpark `DenseVector`). */

@@ -3,17 +3,16 @@
  * `Batch: N`, the dashes again, then `show(numRows, truncate)` followed by an empty line. Text goes
  * to an injected output function, never to the process directly.
  */
+import { consoleBatch } from '../../format/show-string.js';
 import { showString } from '../show.js';
 import type { Sink, SinkBatch, SinkProvider } from './sink.js';
-
-const DASHES = '-'.repeat(43);
 
 /** Receives text exactly as Spark would write it to stdout (newlines included). */
 export type OutputFn = (text: string) => void;
 
 /** Formats one batch the way the console sink prints it. */
 export function consoleBatchText(batch: SinkBatch, numRows = 20, truncate: boolean | number = true): string {
-  return `${DASHES}\nBatch: ${batch.batchId}\n${DASHES}\n${showString(batch.schema, batch.rows, numRows, truncate)}\n`;
+  return consoleBatch(batch.batchId, showString(batch.schema, batch.rows, numRows, truncate));
 }
 
 function optionValue(options: Readonly<Record<string, string>>, key: string): string | undefined {

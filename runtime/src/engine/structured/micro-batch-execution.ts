@@ -44,7 +44,7 @@ import { perSecond, stateOperatorProgress, type StreamingQueryProgress } from '.
 import type { Sink } from '../sinks/sink.js';
 import { sameOffset, type Offset, type ReadLimit, type Source } from '../sources/source.js';
 import { StateStore } from '../state-store.js';
-import { isoMillis } from '../time.js';
+import { isoMillis, progressEventTime } from '../../format/spark-time.js';
 import { TraceCollector, TRACE_SAMPLE_CAP, type BatchEventTime, type BatchTrace } from '../trace.js';
 import { prettyString } from '../values.js';
 import type { StructType } from '../types.js';
@@ -343,7 +343,7 @@ export class MicroBatchExecution {
         triggerExecution: duration,
         walCommit: 0,
       },
-      ...(watermark ? { eventTime: sparkEventTime(eventTime, watermark.beforeMs) } : {}),
+      ...(watermark ? { eventTime: progressEventTime(eventTime, watermark.beforeMs) } : {}),
       // Spark lists stateful operators top-down (the one nearest the sink first).
       stateOperators: [...this.physical.stateful].reverse().map((op) => stateOperatorProgress(stateMetrics.get(op.id) ?? {
         operatorName: 'stateStoreSave', numRowsTotal: this.store(op.id).size, numRowsUpdated: 0, numRowsRemoved: 0, numRowsDroppedByWatermark: 0, memoryUsedBytes: 0,
@@ -482,12 +482,4 @@ function eventTimeOf(stats: Map<number, EventTimeStats>): BatchEventTime | null 
     count += s.count;
   }
   return count > 0 ? { minMs: min, maxMs: max, avgMs: Math.floor(sum / count) } : null;
-}
-
-/** Spark's progress `eventTime`: ISO-8601 min, max and avg when the batch had event times, and the watermark. */
-function sparkEventTime(eventTime: BatchEventTime | null, watermarkMs: number): Record<string, string> {
-  return {
-    ...(eventTime ? { avg: isoMillis(eventTime.avgMs), max: isoMillis(eventTime.maxMs), min: isoMillis(eventTime.minMs) } : {}),
-    watermark: isoMillis(watermarkMs),
-  };
 }
