@@ -1,6 +1,6 @@
 /**
  * Streamlab's embedded broker: a single-node server that speaks the Kafka wire protocol (the
- * pre-flexible profile in protocol/api-keys.ts), so kafkajs and librdkafka tools such as kcat work
+ * pre-flexible profile of apis/broker-apis.ts), so kafkajs and librdkafka tools such as kcat work
  * against it unchanged. Storage and group logic live behind LogStore and GroupCoordinator; this
  * module wires them to a TCP listener on 127.0.0.1.
  */
@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DEFAULT_COORDINATOR_CONFIG, GroupCoordinator, type CoordinatorConfig } from './group/group-coordinator.js';
 import { OffsetStore } from './group/offset-store.js';
-import { Handlers } from './handlers.js';
+import { Dispatcher } from './dispatcher.js';
 import { FileLogStore, type LogStore } from './log/log-store.js';
 import { ProducerIdAllocator } from './producer/producer-ids.js';
 import { createBrokerServer, type ServerHooks } from './server.js';
@@ -19,7 +19,8 @@ import { UserStore } from './auth/user-store.js';
 
 export { FileLogStore, isValidTopicName, type LogStore, type Topic } from './log/log-store.js';
 export { GroupCoordinator, type GroupState } from './group/group-coordinator.js';
-export { API_VERSIONS, ApiKey } from './protocol/api-keys.js';
+export { ApiKey } from './protocol/api-keys.js';
+export { API_VERSIONS, BROKER_APIS } from './apis/broker-apis.js';
 export { SASL_MECHANISMS, type SaslMechanism } from './auth/sasl-session.js';
 export { UserStore } from './auth/user-store.js';
 
@@ -99,10 +100,10 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   };
   const users = new UserStore(options.dataDir);
   for (const [name, password] of Object.entries(options.users ?? {})) users.upsert(name, password);
-  const handlers = new Handlers(store, coordinator, config, new ProducerIdAllocator(options.dataDir));
+  const dispatcher = new Dispatcher(store, coordinator, config, new ProducerIdAllocator(options.dataDir));
   const listen = async (port: number, saslMechanisms?: readonly SaslMechanism[]) => {
     let bound = 0;
-    const { server, sockets } = createBrokerServer(handlers, { security: { saslMechanisms, users }, advertisedPort: () => bound }, options.hooks);
+    const { server, sockets } = createBrokerServer(dispatcher, { security: { saslMechanisms, users }, advertisedPort: () => bound }, options.hooks);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -134,7 +135,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
         clearInterval(retention);
         let open = listeners.length;
         for (const l of listeners) l.server.close(() => (--open === 0 ? resolve() : undefined));
-        handlers.close();
+        dispatcher.close();
         coordinator.close();
         for (const l of listeners) for (const s of l.sockets) s.destroy();
         store.close();

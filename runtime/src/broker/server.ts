@@ -17,12 +17,13 @@
  * and a refused authentication is answered and then closed.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { apiRange, ApiKey } from './protocol/api-keys.js';
+import { apiVersionsBody, brokerApiOf } from './apis/broker-apis.js';
+import { ApiKey } from './protocol/api-keys.js';
 import { ErrorCode } from './protocol/errors.js';
 import { decodeRequestHeader, type RequestHeader } from './protocol/header.js';
 import { Reader } from './protocol/reader.js';
 import { SaslSession, type ListenerSecurity } from './auth/sasl-session.js';
-import type { Handlers } from './handlers.js';
+import type { Dispatcher } from './dispatcher.js';
 
 /** Kafka's connection.failed.authentication.delay.ms default. */
 const FAILED_AUTHENTICATION_DELAY_MS = 100;
@@ -46,7 +47,7 @@ export interface ListenerConfig {
 }
 
 /** Listens and serves; returns the bound server. */
-export function createBrokerServer(handlers: Handlers, listener: ListenerConfig, hooks: ServerHooks = {}): { server: Server; sockets: Set<Socket> } {
+export function createBrokerServer(dispatcher: Dispatcher, listener: ListenerConfig, hooks: ServerHooks = {}): { server: Server; sockets: Set<Socket> } {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
@@ -121,14 +122,14 @@ export function createBrokerServer(handlers: Handlers, listener: ListenerConfig,
         // An ApiVersions request at a version we do not know may carry a header we cannot read.
         return 'close';
       }
-      const range = apiRange(header.apiKey);
-      if (header.apiKey === ApiKey.ApiVersions && range && header.apiVersion > range.maxVersion) {
-        return respond(header.correlationId, handlers.apiVersions(0, ErrorCode.UNSUPPORTED_VERSION));
+      const api = brokerApiOf(header.apiKey);
+      if (header.apiKey === ApiKey.ApiVersions && api && header.apiVersion > api.advertised[1]) {
+        return respond(header.correlationId, apiVersionsBody(0, ErrorCode.UNSUPPORTED_VERSION));
       }
-      if (!range || header.apiVersion < range.implementedMin || header.apiVersion > range.maxVersion) return 'close';
+      if (!api || header.apiVersion < api.implementedMin || header.apiVersion > api.advertised[1]) return 'close';
       if (!session.allows(header.apiKey)) return 'close';
       hooks.onRequest?.(header);
-      const body = await handlers.handle(r, { header, clientHost, session, advertisedPort: listener.advertisedPort() });
+      const body = await dispatcher.serve(api, r, { header, clientHost, session, advertisedPort: listener.advertisedPort() });
       if (body === null) return null;
       return respond(header.correlationId, body);
     };

@@ -5,7 +5,7 @@
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_VERSIONS } from '../../../runtime/src/broker/protocol/api-keys.js';
+import { API_VERSIONS } from '../../../runtime/src/broker/apis/broker-apis.js';
 import { crc32c } from '../../../runtime/src/broker/protocol/crc32c.js';
 import { Reader } from '../../../runtime/src/broker/protocol/reader.js';
 import { freshTopic } from '../../services/inject.js';

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeApiVersionsRequest, encodeApiVersionsResponse } from '../../../runtime/src/broker/protocol/api-versions.js';
-import { API_VERSIONS } from '../../../runtime/src/broker/protocol/api-keys.js';
+import { API_VERSIONS } from '../../../runtime/src/broker/apis/broker-apis.js';
 import { decodeFetchRequest, encodeFetchResponse } from '../../../runtime/src/broker/protocol/fetch.js';
 import * as G from '../../../runtime/src/broker/protocol/group-apis.js';
 import { decodeInitProducerIdRequest, encodeInitProducerIdResponse } from '../../../runtime/src/broker/protocol/init-producer-id.js';

@@ -1,5 +1,7 @@
 /**
- * API keys and the version profile this broker advertises in ApiVersions.
+ * Kafka's API keys, and the shape of an advertised version range. Which APIs this broker speaks, and
+ * at which versions, is the list of records in ../apis/broker-apis.ts (the pinned pre-flexible
+ * profile: only ApiVersions v3 is flexible).
  *
  * The minimums are deliberately low (Produce 0, FindCoordinator 0, ...) because librdkafka turns
  * features on by checking that the advertised range *overlaps* small fixed ranges: advertising
@@ -36,32 +38,4 @@ export interface ApiVersionRange {
   readonly maxVersion: number;
   /** Lowest version the broker parses; lower advertised versions close the connection. */
   readonly implementedMin: number;
-}
-
-/** The pinned pre-flexible profile (only ApiVersions v3 is flexible). */
-export const API_VERSIONS: readonly ApiVersionRange[] = [
-  { apiKey: ApiKey.Produce, minVersion: 0, maxVersion: 7, implementedMin: 3 },
-  { apiKey: ApiKey.Fetch, minVersion: 4, maxVersion: 11, implementedMin: 4 },
-  { apiKey: ApiKey.ListOffsets, minVersion: 1, maxVersion: 3, implementedMin: 1 },
-  { apiKey: ApiKey.Metadata, minVersion: 0, maxVersion: 6, implementedMin: 0 },
-  { apiKey: ApiKey.OffsetCommit, minVersion: 2, maxVersion: 7, implementedMin: 2 },
-  { apiKey: ApiKey.OffsetFetch, minVersion: 1, maxVersion: 5, implementedMin: 1 },
-  { apiKey: ApiKey.FindCoordinator, minVersion: 0, maxVersion: 2, implementedMin: 0 },
-  { apiKey: ApiKey.JoinGroup, minVersion: 0, maxVersion: 5, implementedMin: 0 },
-  { apiKey: ApiKey.Heartbeat, minVersion: 0, maxVersion: 3, implementedMin: 0 },
-  { apiKey: ApiKey.LeaveGroup, minVersion: 0, maxVersion: 3, implementedMin: 0 },
-  { apiKey: ApiKey.SyncGroup, minVersion: 0, maxVersion: 3, implementedMin: 0 },
-  { apiKey: ApiKey.DescribeGroups, minVersion: 0, maxVersion: 2, implementedMin: 0 },
-  { apiKey: ApiKey.ListGroups, minVersion: 0, maxVersion: 2, implementedMin: 0 },
-  { apiKey: ApiKey.ApiVersions, minVersion: 0, maxVersion: 3, implementedMin: 0 },
-  { apiKey: ApiKey.CreateTopics, minVersion: 0, maxVersion: 4, implementedMin: 0 },
-  { apiKey: ApiKey.DeleteTopics, minVersion: 0, maxVersion: 3, implementedMin: 0 },
-  { apiKey: ApiKey.InitProducerId, minVersion: 0, maxVersion: 1, implementedMin: 0 },
-  { apiKey: ApiKey.SaslHandshake, minVersion: 0, maxVersion: 1, implementedMin: 1 },
-  { apiKey: ApiKey.SaslAuthenticate, minVersion: 0, maxVersion: 1, implementedMin: 0 },
-];
-
-/** The advertised range for a key, or undefined when the key is not supported at all. */
-export function apiRange(apiKey: number): ApiVersionRange | undefined {
-  return API_VERSIONS.find((r) => r.apiKey === apiKey);
 }

@@ -1,5 +1,5 @@
 /**
- * Produce (key 0), v3-v7 implemented (v0-v2 advertised but refused; see api-keys.ts).
+ * Produce (key 0), v3-v7 implemented (v0-v2 advertised but refused; see ../apis/produce-apis.ts).
  *
  * Request: transactionalId? , acks i16, timeoutMs i32, topics [name, partitions [index i32,
  * records nullable bytes]].
