@@ -6,7 +6,7 @@
  *   streamlab run FILE.ts [--kafka H:P] [--pg URL] [--max-batches N] [--until-idle] [--manual]
  *   streamlab topics list|create|delete|tail|produce ...
  *   streamlab broker ...          (the embedded Kafka-protocol broker on its own)
- *   streamlab export --lesson ID [--file F.ts] [--out job.py]
+ *   streamlab export --lesson ID [--file F.ts] [--out job.py] [--k8s app.yaml]
  *   streamlab grade --lesson NN (--file F.ts | --dir DIR) [--json F] [--junit F] [--csv F] [--kafka H:P]
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -24,7 +24,7 @@ Commands:
   export    Export a pipeline to a PySpark program for a real Spark cluster
 
 Run 'streamlab <command> --help' for a command's options.`,
-  export: `Usage: streamlab export --lesson ID [--file submission.ts] [--out job.py]
+  export: `Usage: streamlab export --lesson ID [--file submission.ts] [--out job.py] [--k8s app.yaml]
 
 Writes the lesson's solution (or the given file) as a PySpark program, with the spark-submit line
 for the Kafka connector and the PostgreSQL driver. Functions with no PySpark equivalent become
@@ -34,6 +34,13 @@ Options:
   --lesson ID      Lesson number or folder name
   --file F.ts      Export this file instead of the lesson's solution
   --out job.py     Write the program to a file (default: stdout)
+  --k8s app.yaml   Also write the job for Spark on Kubernetes: a claim for its checkpoints, a ConfigMap
+                   with the program (using the classroom's Kafka and PostgreSQL) and a SparkApplication
+                   for the Spark operator
+  --namespace NS   (with --k8s) the namespace (default streamlab)
+  --kafka H:P      (with --k8s) Kafka inside the cluster (default kafka.streamlab.svc.cluster.local:9092)
+  --jdbc-url URL   (with --k8s) PostgreSQL inside the cluster (default the classroom's, user streamlab;
+                   the password comes from the streamlab-secrets Secret as PGPASSWORD)
   -h, --help       Show this help`,
   grade: `Usage: streamlab grade --lesson NN (--file submission.ts | --dir submissions/) [options]
 

@@ -6,7 +6,10 @@
  */
 import { kafkaSourceProvider } from '../connectors/kafka/kafka-formats.js';
 import { ManualClock } from '../engine/clock.js';
-import { batchSourceProvider, registerBatchSourceProvider, registerSourceProvider, sourceProvider } from '../engine/formats.js';
+import { batchSourceProvider, registerBatchSourceProvider, registerSinkProvider, registerSourceProvider, sinkProvider, sourceProvider } from '../engine/formats.js';
+import { ActorSystem } from '../engine/flow/actor-system.js';
+import { SlickSession } from '../engine/flow/slick/slick.js';
+import type { Sink, SinkProvider } from '../engine/sinks/sink.js';
 import { kafkaBatchSchema } from '../engine/kafka/kafka-batch-source.js';
 import type { DStreamPlan } from '../engine/dstream/dstream-plan.js';
 import { StreamingContext } from '../engine/dstream/streaming-context.js';
@@ -31,6 +34,20 @@ export interface QuerySpec {
   /** The `foreachBatch` function, or the `foreach` writer. */
   batchFunction?: (...args: never[]) => unknown;
   foreachWriter?: unknown;
+  /**
+   * When the `foreachBatch` function does nothing but write the batch with Spark's JDBC writer
+   * (`batch.write.jdbc(url, table, mode, properties)` or `format("jdbc")…save()`), that write.
+   */
+  jdbcWrite?: JdbcWrite;
+}
+
+/** One JDBC write of a whole micro-batch. */
+export interface JdbcWrite {
+  url: string;
+  table: string;
+  mode: string;
+  /** `user`, `password`, `driver`, … as the code gave them. */
+  properties: Record<string, string>;
 }
 
 /** A DataFrame-returning function the program exports, called with the session. */
@@ -46,6 +63,8 @@ export interface CapturedProgram {
   dstreams: DStreamPlan[];
   /** Exported `f(spark)` functions returning a streaming DataFrame, by their learner names. */
   pipelines: NamedPipeline[];
+  /** Flows (Pekko Streams) the program would run: they are not part of a Spark export. */
+  flows: number;
 }
 
 interface WriterInternals {
@@ -75,8 +94,20 @@ function inertQuery(name: string | undefined): unknown {
  * Records the queries and DStream programs `run` starts (and the contexts, built but not started).
  * The interception is in place only while `run` (and the promise it returns) is pending.
  */
-export async function captureStarts(run: () => unknown): Promise<{ queries: QuerySpec[]; dstreams: DStreamPlan[]; contexts: StreamingContext[] }> {
+export async function captureStarts(run: () => unknown): Promise<{ queries: QuerySpec[]; dstreams: DStreamPlan[]; contexts: StreamingContext[]; flows: number }> {
   const queries: QuerySpec[] = [];
+  let flows = 0;
+  const systemProto = ActorSystem.prototype as unknown as { materialize: (module: unknown) => unknown };
+  const savedMaterialize = systemProto.materialize;
+  // A flow is not Spark: it does not run, and its materialized value (a Control, a promise) is inert.
+  systemProto.materialize = () => {
+    flows++;
+    return inertQuery(undefined);
+  };
+  // Nor does a flow's database: statements (a CREATE TABLE before the flow starts) succeed and do nothing.
+  const slickProto = SlickSession.prototype as unknown as { run: (action: unknown) => Promise<unknown> };
+  const savedSlickRun = slickProto.run;
+  slickProto.run = () => Promise.resolve(undefined);
   const dstreams: DStreamPlan[] = [];
   const contexts: StreamingContext[] = [];
   const writerProto = DataStreamWriter.prototype as unknown as { start: (path?: string) => unknown };
@@ -104,13 +135,68 @@ export async function captureStarts(run: () => unknown): Promise<{ queries: Quer
   sscProto.awaitTerminationOrTimeout = () => Promise.resolve(true);
   try {
     await run();
+    // What main() left running without awaiting (an async startFlow) gets to its start too.
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
   } finally {
+    systemProto.materialize = savedMaterialize;
+    slickProto.run = savedSlickRun;
     writerProto.start = saved.start;
     sscProto.start = saved.sscStart;
     sscProto.awaitTermination = saved.sscAwait;
     sscProto.awaitTerminationOrTimeout = saved.sscAwaitOr;
   }
-  return { queries, dstreams, contexts };
+  return { queries, dstreams, contexts, flows };
+}
+
+/**
+ * Calls a `foreachBatch` function once with an empty batch of the query's schema and sees what it does:
+ * when its only use of the batch is one JDBC write, that write (with the options as the code gave them);
+ * otherwise undefined, and the export leaves the function as a stub.
+ */
+export async function probeJdbcWrite(spark: SparkSession, q: QuerySpec): Promise<JdbcWrite | undefined> {
+  const fn = q.batchFunction;
+  if (typeof fn !== 'function') return undefined;
+  // One write in the text, and the same single write whatever the batch id: nothing else is done.
+  if ((String(fn).match(/\.write\b/g) ?? []).length !== 1) return undefined;
+  const first = await probeOnce(spark, q.plan, fn, 0);
+  const second = first && (await probeOnce(spark, q.plan, fn, 1));
+  return first && second && JSON.stringify(first) === JSON.stringify(second) ? first : undefined;
+}
+
+async function probeOnce(spark: SparkSession, plan: LogicalPlan, fn: (...args: never[]) => unknown, batchId: number): Promise<JdbcWrite | undefined> {
+  const schema = new DataFrame(spark, plan).schema;
+  const batch = spark.createDataFrame([], schema);
+  const used = new Set<string>();
+  let writing = false;
+  const probe = new Proxy(batch, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && !writing) used.add(key);
+      if (key === 'write') writing = true;
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  const writes: JdbcWrite[] = [];
+  let previous: SinkProvider | undefined;
+  try {
+    previous = sinkProvider('jdbc') as SinkProvider;
+  } catch {
+    previous = undefined;
+  }
+  registerSinkProvider('jdbc', {
+    createSink(ctx): Sink {
+      const { url = '', dbtable = '', mode = 'errorifexists', ...properties } = ctx.options as Record<string, string>;
+      writes.push({ url, table: dbtable, mode, properties });
+      return { addBatch: async () => undefined };
+    },
+  } as SinkProvider);
+  try {
+    await (fn as (df: DataFrame, id: number) => unknown)(probe, batchId);
+  } catch {
+    return undefined;
+  } finally {
+    if (previous) registerSinkProvider('jdbc', previous);
+  }
+  return writes.length === 1 && [...used].every((k) => k === 'write') ? writes[0] : undefined;
 }
 
 /** Evaluates compiled code with `require("streamlab")` bound to this runtime, in this realm: for trusted programs only. */
@@ -176,7 +262,12 @@ export async function captureProgram(code: string, evaluate: (code: string) => R
         if (result instanceof DataFrame && result.isStreaming) pipelines.push({ name, plan: result.plan });
       }
     });
-    return { appName: spark.appName, queries: started.queries, dstreams: started.dstreams, pipelines };
+    for (const q of started.queries) {
+      if (q.format.toLowerCase() !== 'foreachbatch') continue;
+      const write = await probeJdbcWrite(spark, q);
+      if (write) q.jdbcWrite = write;
+    }
+    return { appName: spark.appName, queries: started.queries, dstreams: started.dstreams, pipelines, flows: started.flows };
   } finally {
     await spark.stop();
     SparkSession.setActive(previous);

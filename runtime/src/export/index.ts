@@ -5,7 +5,7 @@
  *
  *   exportPySpark(program)                 CapturedProgram → { code, stubs }
  *   exportProgramFiles(files, entry)       learner files → { code, stubs }
- *   runExportCommand(argv)                 `streamlab export --lesson ID [--file f.ts] [--out job.py]`
+ *   runExportCommand(argv)                 `streamlab export --lesson ID [--file f.ts] [--out job.py] [--k8s app.yaml]`
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -21,6 +21,7 @@ import { compileLearnerFiles } from '../jobs/compile.js';
 import { captureProgram } from './capture.js';
 import { exportPySpark, type ExportOptions, type PySparkExport } from './pyspark-program.js';
 import { exportInChildProcess } from './isolated-export.js';
+import { k8sName, scriptForCluster, sparkApplicationManifest } from './spark-application.js';
 
 export type { CapturedProgram, QuerySpec, NamedPipeline } from './capture.js';
 export { captureProgram, captureStarts, evaluateProgram } from './capture.js';
@@ -30,6 +31,7 @@ export { planChain, type PlanContext } from './plan-code.js';
 export { StubCollector, type Stub } from './python-text.js';
 export { DSTREAM_KAFKA_SPARK_VERSION, dstreamKafkaSubmitLine, plainSubmitLine, POSTGRES_JDBC_VERSION, SPARK_VERSION, sparkSubmitLine } from './versions.js';
 export { dstreamCode, dstreamStatements, usesKafkaUtils, type DStreamCodeOptions } from './dstream-export.js';
+export { CLASSROOM_TARGET, k8sName, scriptForCluster, SPARK_IMAGE, sparkApplicationManifest, type ClusterTarget } from './spark-application.js';
 
 /** Compiles files into a CommonJS module body; throws with the learner-facing message. */
 export async function compileProgram(files: readonly LearnerFile[], entry: string): Promise<string> {
@@ -65,16 +67,19 @@ function flag(argv: readonly string[], name: string): string | undefined {
 }
 
 /**
- * `streamlab export --lesson ID [--file submission.ts] [--out job.py]`: exports the lesson's solution,
- * or the given file, to PySpark; prints the script (or writes it to `--out`) and names every stub on
- * stderr. Returns the exit code (0, or 1 with a message on stderr).
+ * `streamlab export --lesson ID [--file submission.ts] [--out job.py] [--k8s app.yaml]`: exports the
+ * lesson's solution, or the given file, to PySpark; prints the script (or writes it to `--out`) and
+ * names every stub on stderr. `--k8s` also writes the job as Kubernetes objects for the Spark operator
+ * (a claim for its checkpoints, a ConfigMap with the script, addressed to the classroom's Kafka and PostgreSQL — or `--namespace`,
+ * `--kafka`, `--jdbc-url` — and a SparkApplication). Returns the exit code (0, or 1 with a message).
  */
 export async function runExportCommand(argv: readonly string[]): Promise<number> {
   const lessonId = flag(argv, '--lesson');
   const file = flag(argv, '--file');
   const out = flag(argv, '--out');
+  const k8s = flag(argv, '--k8s');
   if (!lessonId && !file) {
-    process.stderr.write('usage: streamlab export --lesson ID [--file submission.ts] [--out job.py]\n');
+    process.stderr.write('usage: streamlab export --lesson ID [--file submission.ts] [--out job.py] [--k8s app.yaml [--namespace NS] [--kafka HOST:PORT] [--jdbc-url URL]]\n');
     return 1;
   }
   try {
@@ -106,6 +111,13 @@ export async function runExportCommand(argv: readonly string[]): Promise<number>
       process.stdout.write(result.code);
     }
     for (const line of result.submit) process.stderr.write(`export: run it with: ${line.replace(/ job\.py$/, ` ${out ?? 'job.py'}`)}\n`);
+    if (k8s) {
+      if (!result.code.includes('.writeStream')) throw new Error('--k8s needs a Structured Streaming job (writeStream…start()); this program has none');
+      const name = k8sName(/\.appName\("((?:[^"\\]|\\.)*)"\)/.exec(result.code)?.[1] ?? lessonId ?? 'streamlab-job');
+      const target = { ...(flag(argv, '--namespace') ? { namespace: flag(argv, '--namespace')! } : {}), ...(flag(argv, '--kafka') ? { kafka: flag(argv, '--kafka')! } : {}), ...(flag(argv, '--jdbc-url') ? { jdbcUrl: flag(argv, '--jdbc-url')! } : {}) };
+      await writeFile(k8s, sparkApplicationManifest({ name, script: scriptForCluster(result.code, target), ...target }));
+      process.stderr.write(`export: wrote ${k8s} (PersistentVolumeClaim ${name}-checkpoints, ConfigMap ${name}-job, SparkApplication ${name}); apply it with: kubectl apply -f ${k8s}\n`);
+    }
     if (result.stubs.length > 0) {
       process.stderr.write(`export: ${result.stubs.length} stub${result.stubs.length === 1 ? '' : 's'} to write by hand (TypeScript with no PySpark equivalent):\n`);
       for (const s of result.stubs) process.stderr.write(`export:   ${s.name} (${s.where})\n`);

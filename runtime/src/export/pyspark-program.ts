@@ -58,6 +58,9 @@ export function exportPySpark(program: CapturedProgram, options: ExportOptions =
   out.push(`${options.title ?? program.appName}: exported from Streamlab to PySpark.`);
   out.push('');
   out.push(...runsOn(program).flatMap((l) => l.split('\n')));
+  if (program.flows > 0) {
+    out.push('', `The program also runs ${program.flows === 1 ? 'a flow' : `${program.flows} flows`} (Pekko Streams), which is not Spark and is not exported.`);
+  }
   if ([...stubs.imports.keys()].some((m) => m === 'pyspark.ml' || m.startsWith('pyspark.ml.'))) {
     out.push('', 'It loads saved Spark ML models by the paths the program gives (PipelineModel.load("model")),', 'relative to the working directory: run it next to the model folder, or mount the folder there', '(k8s/spark/ml-inference-sparkapplication.yaml). pyspark.ml needs numpy, and pyspark.ml.functions pandas.');
   }

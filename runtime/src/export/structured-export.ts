@@ -85,6 +85,17 @@ export function queryCode(q: QuerySpec, index: number, ctx: PlanContext & { stub
     }
     for (const k of ['url', 'dbtable', 'table', 'user', 'password', 'primaryKey']) delete options[k];
     lines.push(`.foreachBatch(${fn})`);
+  } else if (fmt === 'foreachbatch' && q.jdbcWrite) {
+    // The function only writes the batch with the JDBC writer: the same write in Python.
+    const w = q.jdbcWrite;
+    const fn = `write_${variable}_to_postgres`;
+    const props = Object.entries(w.properties).map(([k, v]) => `${pyStr(k)}: ${pyStr(v)}`).join(', ');
+    helpers.push(
+      `def ${fn}(batch_df, batch_id):`,
+      `    """Writes each micro-batch to PostgreSQL table ${w.table} (mode ${w.mode}) with Spark's JDBC writer."""`,
+      `    batch_df.write.jdbc(url=${pyStr(jdbcUrl(w.url))}, table=${pyStr(w.table)}, mode=${pyStr(w.mode)}, properties={${props}})`,
+    );
+    lines.push(`.foreachBatch(${fn})`);
   } else if (fmt === 'foreachbatch') {
     const fnName = q.batchFunction?.name ? pyIdent(q.batchFunction.name, 'process_batch') : 'process_batch';
     const name = ctx.stubs.add({ name: fnName, where: `foreachBatch of ${where}`, params: ['batch_df', 'batch_id'], source: String(q.batchFunction ?? '') });
