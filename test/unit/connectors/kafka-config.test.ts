@@ -33,8 +33,33 @@ describe('Kafka connection resolution', () => {
       new KafkaOptionError("Option 'kafka.bootstrap.servers' must be specified for configuring Kafka consumer"),
     );
     expect(() => resolveKafkaConnection(undefined, { 'kafka.bootstrap.servers': 'a:1', 'kafka.security.protocol': 'SASL_PLAINTEXT', 'kafka.sasl.mechanism': 'GSSAPI' })).toThrow(
-      "Unsupported kafka.sasl.mechanism 'GSSAPI'",
+      'sasl.mechanism is GSSAPI (Kerberos)',
     );
+  });
+
+  describe('on the runtime\'s Kafka', () => {
+    const runtime = { brokers: ['127.0.0.1:9092'], saslBrokers: ['127.0.0.1:9093'] };
+    const jaas = {
+      'kafka.bootstrap.servers': 'somewhere:9092',
+      'kafka.security.protocol': 'SASL_PLAINTEXT',
+      'kafka.sasl.mechanism': 'SCRAM-SHA-512',
+      'kafka.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required username="spark-consumer" password="pw";',
+    };
+
+    it('keeps the runtime\'s address, and sends a learner who authenticates to the SASL listener with the learner\'s credentials', () => {
+      expect(resolveKafkaConnection(runtime, { 'kafka.bootstrap.servers': 'somewhere:9092' })).toEqual({ ...runtime, clientId: 'streamlab' });
+      expect(resolveKafkaConnection(runtime, jaas)).toEqual({ ...runtime, clientId: 'streamlab', brokers: ['127.0.0.1:9093'], sasl: { mechanism: 'scram-sha-512', username: 'spark-consumer', password: 'pw' } });
+    });
+
+    it('never lets a broken JAAS line pass: it fails as the Java client fails', () => {
+      expect(() => resolveKafkaConnection(runtime, { ...jaas, 'kafka.sasl.jaas.config': jaas['kafka.sasl.jaas.config'].replace(';', '') })).toThrow('JAAS config entry not terminated by semi-colon');
+      expect(() => resolveKafkaConnection(runtime, { ...jaas, 'kafka.sasl.jaas.config': '' })).toThrow("Could not find a 'KafkaClient' entry in the JAAS configuration");
+    });
+
+    it('disconnects code that does not authenticate when the lesson requires it, and refuses SASL where there is no SASL listener', () => {
+      expect(() => resolveKafkaConnection({ ...runtime, learnerSasl: 'required' }, { 'kafka.bootstrap.servers': 'x:1' })).toThrow('Disconnected by the broker before authenticating');
+      expect(() => resolveKafkaConnection({ brokers: ['127.0.0.1:9092'] }, jaas)).toThrow('Unexpected handshake request with client mechanism SCRAM-SHA-512, enabled mechanisms are []');
+    });
   });
 
   it('maps topic names under a prefix', () => {

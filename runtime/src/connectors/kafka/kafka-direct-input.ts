@@ -12,6 +12,7 @@
  * StringDeserializer gives them. Nothing is committed to Kafka: the checkpoint owns the offsets.
  */
 import type { DirectInput, DirectInputFactory } from '../../engine/dstream/direct-input.js';
+import { kafka08WithoutSasl } from '../../engine/kafka-client/memory-kafka-cluster.js';
 import { resolveKafkaConnection, type KafkaConnection, KafkaOptionError } from './kafka-connection.js';
 import { KafkajsPartitionReader } from './partition-reader.js';
 import type { OffsetRange } from './kafka-record.js';
@@ -81,6 +82,7 @@ export class KafkaDirectInputFactory implements DirectInputFactory {
   constructor(private readonly runtime?: KafkaConnection) {}
 
   createDirectInput(topics: string[], kafkaParams: Record<string, string>): DirectInput<[string | null, string]> {
+    if (this.runtime?.learnerSasl === 'required' || kafkaParams['security.protocol'] !== undefined) throw kafka08WithoutSasl();
     // Spark takes `bootstrap.servers` here (no `kafka.` prefix): map it for the connection resolver.
     const options: Record<string, string> = {};
     for (const [k, v] of Object.entries(kafkaParams)) options[`kafka.${k}`] = v;

@@ -17,7 +17,8 @@ import { Kafka, Partitioners, logLevel, type Consumer, type Producer } from 'kaf
 import type {
   ConsumerBackend, ConsumerConfig, KafkaClientFactory, ProducerBackend, ProducerConfig, RawRecord, RawSend, RecordMetadata,
 } from '../../engine/kafka-client/client-types.js';
-import { kafkajsConfig, type KafkaConnection } from './kafka-connection.js';
+import { pythonClientSecurity } from '../../engine/kafka/kafka-security.js';
+import { kafkajsConfig, learnerConnection, type KafkaConnection } from './kafka-connection.js';
 
 /** Options of {@link kafkajsClientFactory}. */
 export interface LearnerClientOptions {
@@ -34,11 +35,16 @@ const toBuffer = (b: Uint8Array | null): Buffer | null => (b === null ? null : B
 /** Creates learner Kafka clients on the runtime's Kafka. */
 export function kafkajsClientFactory(connection: KafkaConnection, options: LearnerClientOptions = {}): KafkaClientFactory {
   const prefix = connection.topicPrefix ?? '';
-  const kafka = new Kafka({ ...kafkajsConfig(connection), logLevel: logLevel.NOTHING });
+  const plain = new Kafka({ ...kafkajsConfig(connection), logLevel: logLevel.NOTHING });
+  // A client that authenticates gets its own kafkajs instance on the SASL listener with its credentials.
+  const kafkaFor = (config: ProducerConfig | ConsumerConfig): Kafka => {
+    const conn = learnerConnection(connection, pythonClientSecurity(config));
+    return conn === connection ? plain : new Kafka({ ...kafkajsConfig(conn), logLevel: logLevel.NOTHING });
+  };
   const now = options.now ?? (() => Date.now());
   return {
-    producer: (config) => new KafkajsProducer(kafka, prefix, config, now),
-    consumer: (config) => new KafkajsConsumer(kafka, prefix, config, options.joinTimeoutMs ?? 30_000, options.maxBuffered ?? Math.max(1000, 2 * (config.max_poll_records ?? 500))),
+    producer: (config) => new KafkajsProducer(kafkaFor(config), prefix, config, now),
+    consumer: (config) => new KafkajsConsumer(kafkaFor(config), prefix, config, options.joinTimeoutMs ?? 30_000, options.maxBuffered ?? Math.max(1000, 2 * (config.max_poll_records ?? 500))),
   };
 }
 

@@ -3,6 +3,7 @@
  * that is down for tens of seconds outlives those retries, so the connectors retry whole
  * operations here with capped exponential backoff until a deadline, and only then fail the query.
  */
+import { KafkaSecurityError } from '../../engine/kafka/kafka-security.js';
 
 /** Error names (or protocol error types) that retrying cannot fix. */
 const FATAL = new Set([
@@ -84,10 +85,12 @@ export class KafkaUnavailableError extends Error {
  */
 export function kafkaFailure(e: unknown, brokers: readonly string[], action: string): unknown {
   const err = e as { name?: string; message?: string } | undefined;
-  if (err?.name === 'IllegalStateException' || err?.name === 'IllegalArgumentException' || err instanceof KafkaUnavailableError) return e;
+  if (err?.name === 'IllegalStateException' || err?.name === 'IllegalArgumentException' || err instanceof KafkaUnavailableError || err instanceof KafkaSecurityError) return e;
   const root = rootCause(e) as { message?: string } | undefined;
   const reason = root?.message ?? err?.message ?? String(e);
   const kind = errorKind(e);
+  // The broker refused the credentials: the Java client's exception, with the broker's message.
+  if (kind === 'KafkaJSSASLAuthenticationError') return new KafkaSecurityError('SaslAuthenticationException', reason.replace(/^SASL [\w -]+ authentication failed: /, ''));
   const where = brokers.join(',');
   if (kind.startsWith('KafkaJSConnection') || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|Connection (error|timeout)/i.test(reason)) {
     return new KafkaUnavailableError(`Kafka is not reachable at ${where} while ${action}: ${reason}`, { cause: e });

@@ -17,6 +17,7 @@ import type { DirectInput, DirectInputFactory } from '../dstream/direct-input.js
 import type {
   ConsumerBackend, ConsumerConfig, KafkaClientFactory, ProducerBackend, ProducerConfig, RawRecord, RawSend, RecordMetadata,
 } from './client-types.js';
+import { authenticateClient, KafkaSecurityError, pythonClientSecurity, type KafkaClientSecurity, type KafkaListenerSecurity } from '../kafka/kafka-security.js';
 import { partitionForKey } from './murmur2.js';
 
 /** One stored record. */
@@ -44,6 +45,8 @@ export interface InMemoryKafkaOptions {
   clock?: Clock;
   /** Partitions of auto-created topics (Kafka's `num.partitions`, default 1). */
   defaultPartitions?: number;
+  /** Require SASL of every client, as a cluster whose only listener is SASL_PLAINTEXT (see kafka-security.ts). */
+  security?: KafkaListenerSecurity;
 }
 
 /** Topics, partitions and consumer groups in memory. */
@@ -155,9 +158,23 @@ export class InMemoryKafkaCluster implements KafkaClientFactory, DirectInputFact
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * What the cluster's listener does with a connecting client: with `security`, a broker's SASL checks;
+   * without, a SASL client is refused as a PLAINTEXT listener refuses a SaslHandshake. Returns the principal.
+   */
+  authenticate(client: KafkaClientSecurity): string {
+    const security = this.options.security;
+    if (security) return authenticateClient(security, client);
+    if (client.protocol === 'SASL_PLAINTEXT') {
+      throw new KafkaSecurityError('IllegalSaslStateException', `Unexpected handshake request with client mechanism ${client.mechanism}, enabled mechanisms are []`);
+    }
+    return 'User:ANONYMOUS';
+  }
+
   // ------------------------------------------------------------------ client factory
 
-  producer(_config: ProducerConfig): ProducerBackend {
+  producer(config: ProducerConfig): ProducerBackend {
+    this.authenticate(pythonClientSecurity(config));
     return {
       send: async (record) => this.append(record),
       flush: async () => undefined,
@@ -167,6 +184,7 @@ export class InMemoryKafkaCluster implements KafkaClientFactory, DirectInputFact
   }
 
   consumer(config: ConsumerConfig): ConsumerBackend {
+    this.authenticate(pythonClientSecurity(config));
     return new MemoryConsumer(this, config, `member-${++this.memberIds}`);
   }
 
@@ -184,6 +202,7 @@ export class InMemoryKafkaCluster implements KafkaClientFactory, DirectInputFact
    * no earlier batch got. `auto.offset.reset`: `latest` (default) or `earliest`/`smallest`.
    */
   createDirectInput(topics: string[], kafkaParams: Record<string, string>): DirectInput<[string | null, string]> {
+    if (this.options.security || kafkaParams['security.protocol'] !== undefined) throw kafka08WithoutSasl();
     const reset = (kafkaParams['auto.offset.reset'] ?? 'latest').toLowerCase();
     const fromStart = reset === 'earliest' || reset === 'smallest';
     const positions = new Map<string, number>();
@@ -209,6 +228,14 @@ export class InMemoryKafkaCluster implements KafkaClientFactory, DirectInputFact
       stop: async () => undefined,
     };
   }
+}
+
+/** KafkaUtils is the Kafka 0.8 integration, whose consumer has no security settings at all. */
+export function kafka08WithoutSasl(): KafkaSecurityError {
+  return new KafkaSecurityError(
+    'IllegalArgumentException',
+    'KafkaUtils.createDirectStream (spark-streaming-kafka-0-8) reads with Kafka 0.8\'s consumer, which cannot authenticate: a Kafka that requires SASL is read with Structured Streaming (spark.readStream.format("kafka") with kafka.security.protocol, kafka.sasl.mechanism and kafka.sasl.jaas.config).',
+  );
 }
 
 /** A consumer of the in-memory cluster. */

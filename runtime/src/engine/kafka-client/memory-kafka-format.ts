@@ -7,6 +7,7 @@ import { kafkaBatchSourceProvider, kafkaSinkProvider, kafkaSourceProvider, type 
 import type { BatchSourceProvider } from '../formats.js';
 import type { SinkProvider } from '../sinks/sink.js';
 import type { SourceProvider } from '../sources/source.js';
+import { javaClientSecurity } from '../kafka/kafka-security.js';
 import type { InMemoryKafkaCluster } from './memory-kafka-cluster.js';
 
 /** The engine's synchronous reader interface over the cluster (static reads). */
@@ -42,25 +43,34 @@ export function clusterPartitionReader(cluster: InMemoryKafkaCluster): KafkaPart
 
 /** The static source for `spark.read.format("kafka")` over `cluster`. */
 export function memoryKafkaBatchSourceProvider(cluster: InMemoryKafkaCluster): BatchSourceProvider {
-  return kafkaBatchSourceProvider(() => clusterSyncPartitionReader(cluster));
+  return kafkaBatchSourceProvider((options) => {
+    cluster.authenticate(javaClientSecurity((p) => options.kafkaParams[p]));
+    return clusterSyncPartitionReader(cluster);
+  });
 }
 
 /** The source provider for `readStream.format("kafka")` over `cluster`. */
 export function memoryKafkaSourceProvider(cluster: InMemoryKafkaCluster): SourceProvider {
-  return kafkaSourceProvider(() => clusterPartitionReader(cluster), { onNewData: (listener) => cluster.onAppend(listener) });
+  return kafkaSourceProvider((options) => {
+    cluster.authenticate(javaClientSecurity((p) => options.kafkaParams[p]));
+    return clusterPartitionReader(cluster);
+  }, { onNewData: (listener) => cluster.onAppend(listener) });
 }
 
 /** The sink provider for `writeStream.format("kafka")` over `cluster`. */
 export function memoryKafkaSinkProvider(cluster: InMemoryKafkaCluster): SinkProvider {
-  return kafkaSinkProvider(() => (records) => {
-    for (const r of records) {
-      cluster.append({
-        topic: r.topic,
-        key: r.key,
-        value: r.value,
-        ...(r.partition === null ? {} : { partition: r.partition }),
-        headers: (r.headers ?? []).map((h) => [h.key, h.value] as [string, Uint8Array | null]),
-      });
-    }
+  return kafkaSinkProvider((options) => {
+    cluster.authenticate(javaClientSecurity((p) => options[`kafka.${p}`]));
+    return (records) => {
+      for (const r of records) {
+        cluster.append({
+          topic: r.topic,
+          key: r.key,
+          value: r.value,
+          ...(r.partition === null ? {} : { partition: r.partition }),
+          headers: (r.headers ?? []).map((h) => [h.key, h.value] as [string, Uint8Array | null]),
+        });
+      }
+    };
   });
 }
