@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { captureProgram, compileProgram, planChain, StubCollector } from '../../runtime/src/export/index.js';
 import { readLearnerFiles } from '../../runtime/src/lessons/submission-files.js';
 import { provideLessonModels } from './lesson-models.js';
-import { generateMachineRows } from '../../runtime/src/datagen/index.js';
+import { generateDriverFixes, generateMachineRows } from '../../runtime/src/datagen/index.js';
 import type { LogicalPlan } from '../../runtime/src/engine/plan.js';
 import type { DataFrame, SparkSession } from '../../runtime/src/engine/structured/index.js';
 import * as F from '../../runtime/src/engine/structured/functions.js';
@@ -55,11 +55,15 @@ export const gatewayEvents: string[] = [
 /** Machine readings for lesson 06: CSV lines keyed by id, every fifth broken (empty field, not a number, too few fields). */
 export const machineLines: string[] = generateMachineRows({ seed: 606, count: 24, badEvery: 5 }).map((r) => r.line);
 
+/** Drivers' location fixes for lesson 05, every field as text as the tutorial's producer sends it. */
+export const driverFixes: string[] = generateDriverFixes({ seed: 505, drivers: 5, count: 20, intervalMs: 250 }).map((f) => JSON.stringify(f.fix));
+
 /** Inputs for the topics lesson solutions read. */
 const lessonInputs: Record<string, string[]> = {
   'sensors.temperature': temperatureReadings,
   events: gatewayEvents,
   'kaspar-inputs': machineLines,
+  locations: driverFixes,
 };
 
 function lessonsRoot(): string {

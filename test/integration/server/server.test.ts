@@ -8,6 +8,9 @@ import { resolveConfig } from '../../../runtime/src/config.js';
 import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/server/runtime-server.js';
 import { databaseUrl, freshTopic, kafkaBootstrap } from '../../services/inject.js';
 import { TestClient } from './ws-client.js';
+import { PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '../../../runtime/src/protocol/version.js';
+
+const SPOKEN = SUPPORTED_PROTOCOL_VERSIONS.join(', ');
 
 const TOKEN = 'server-test-token-0123456789';
 let server: RuntimeServer;
@@ -44,7 +47,7 @@ describe('http', () => {
     expect((await fetch(`${base}/api/info?token=${TOKEN}`, { headers: { origin: 'https://evil.example' } })).status).toBe(403);
     const ok = await fetch(`${base}/api/info`, { headers: { authorization: `Bearer ${TOKEN}`, origin: base } });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ name: 'streamlab', version: '0.1.0', protocol: 5, features: ['kafka', 'postgres', 'export.pyspark'] });
+    expect(await ok.json()).toEqual({ name: 'streamlab', version: '0.1.0', protocol: PROTOCOL_VERSION, features: ['kafka', 'postgres', 'export.pyspark'] });
   });
 
   it('shows a page that says where the link is when the token is missing', async () => {
@@ -92,7 +95,7 @@ describe('websocket admission', () => {
   it('refuses unknown versions with an error and stays open', async () => {
     const c = await TestClient.connect(`${wsUrl}?token=${TOKEN}`);
     const reply = await c.request({ kind: 'hello', versions: [99] });
-    expect(reply).toEqual({ kind: 'error', id: '1', code: 'version-mismatch', message: 'This runtime speaks protocol versions 1, 2, 3, 4, 5; the client offered 99. Update the older side.' });
+    expect(reply).toEqual({ kind: 'error', id: '1', code: 'version-mismatch', message: `This runtime speaks protocol versions ${SPOKEN}; the client offered 99. Update the older side.` });
     expect(await c.hello()).toMatchObject({ kind: 'hello.ok', version: 1 });
     await c.close();
   });
