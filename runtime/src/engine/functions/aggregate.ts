@@ -141,6 +141,80 @@ function collect(set: boolean) {
   };
 }
 
+/**
+ * Spark's central moments (`CentralMomentAgg`, order 2): buffer `[n, avg, m2]` updated one value at
+ * a time with Spark's own recurrences, so sums of squares round as they do in Spark.
+ */
+function moment(evaluate: (n: number, m2: number) => number | null) {
+  return (c: AggregateContext): AggregateFn => {
+    const f = c.arg(0).eval;
+    return {
+      name: c.name, type: DOUBLE, create: () => [0, 0, 0],
+      update: (b, row) => {
+        const v = f(row);
+        if (v === null) return b;
+        const [n, avg, m2] = b as number[];
+        const newN = n + 1;
+        const delta = (v as number) - avg;
+        const deltaN = delta / newN;
+        return [newN, avg + deltaN, m2 + delta * (delta - deltaN)];
+      },
+      merge: (x, y) => {
+        const [n1, avg1, m21] = x as number[];
+        const [n2, avg2, m22] = y as number[];
+        const newN = n1 + n2;
+        const delta = avg2 - avg1;
+        const deltaN = newN === 0 ? 0 : delta / newN;
+        return [newN, avg1 + deltaN * n2, m21 + m22 + delta * deltaN * n1 * n2];
+      },
+      evaluate: (b) => ((b as number[])[0] === 0 ? null : evaluate((b as number[])[0], (b as number[])[2])),
+    };
+  };
+}
+
+/**
+ * Spark's co-moments of two columns (`Covariance`, `PearsonCorrelation`): buffer
+ * `[n, xAvg, yAvg, ck, xMk, yMk]`; a row where either value is NULL is left out.
+ */
+function coMoment(evaluate: (n: number, ck: number, xMk: number, yMk: number) => number | null) {
+  return (c: AggregateContext): AggregateFn => {
+    const fx = c.arg(0).eval;
+    const fy = c.arg(1).eval;
+    return {
+      name: c.name, type: DOUBLE, create: () => [0, 0, 0, 0, 0, 0],
+      update: (b, row) => {
+        const x = fx(row);
+        const y = fy(row);
+        if (x === null || y === null) return b;
+        const [n, xAvg, yAvg, ck, xMk, yMk] = b as number[];
+        const newN = n + 1;
+        const dx = (x as number) - xAvg;
+        const dy = (y as number) - yAvg;
+        const newXAvg = xAvg + dx / newN;
+        const newYAvg = yAvg + dy / newN;
+        return [newN, newXAvg, newYAvg, ck + dx * ((y as number) - newYAvg), xMk + dx * ((x as number) - newXAvg), yMk + dy * ((y as number) - newYAvg)];
+      },
+      merge: (l, r) => {
+        const [n1, xAvg1, yAvg1, ck1, xMk1, yMk1] = l as number[];
+        const [n2, xAvg2, yAvg2, ck2, xMk2, yMk2] = r as number[];
+        const newN = n1 + n2;
+        const dx = xAvg2 - xAvg1;
+        const dxN = newN === 0 ? 0 : dx / newN;
+        const dy = yAvg2 - yAvg1;
+        const dyN = newN === 0 ? 0 : dy / newN;
+        return [newN, xAvg1 + dxN * n2, yAvg1 + dyN * n2, ck1 + ck2 + dx * dyN * n1 * n2, xMk1 + xMk2 + dx * dxN * n1 * n2, yMk1 + yMk2 + dy * dyN * n1 * n2];
+      },
+      evaluate: (b) => {
+        const [n, , , ck, xMk, yMk] = b as number[];
+        return n === 0 ? null : evaluate(n, ck, xMk, yMk);
+      },
+    };
+  };
+}
+
+// With one row a sample statistic divides by zero: Spark 3 gives NULL (spark.sql.legacy.statisticalAggregate=false).
+const sample = (f: (n: number) => number) => (n: number): number | null => (n === 1 ? null : f(n));
+
 /** `*` is only an argument of `count`. */
 function noStar(f: (c: AggregateContext) => AggregateFn) {
   return (c: AggregateContext): AggregateFn => {
@@ -189,5 +263,37 @@ export const aggregateFunctions: readonly FunctionSpec[] = [
     name: 'approx_count_distinct', group: 'aggregate', kind: 'aggregate', params: [col('col'), val('rsd', 'number', 'double', { optional: true })],
     doc: 'The number of distinct values (counted exactly here; Spark estimates it with HyperLogLog++).',
     aggregate: noStar((c) => distinctCount(c.name, [c.raw(0).eval])),
+  }),
+  defineFunction({
+    name: 'stddev_samp', aliases: ['stddev', 'std'], group: 'aggregate', kind: 'aggregate', params: [col('col', 'double')], pyAliases: ['stddev', 'std'],
+    doc: 'The sample standard deviation (NULL for a single value).',
+    aggregate: noStar(moment((n, m2) => sample(() => Math.sqrt(m2 / (n - 1)))(n))),
+  }),
+  defineFunction({
+    name: 'stddev_pop', group: 'aggregate', kind: 'aggregate', params: [col('col', 'double')],
+    doc: 'The population standard deviation.', aggregate: noStar(moment((n, m2) => Math.sqrt(m2 / n))),
+  }),
+  defineFunction({
+    name: 'var_samp', aliases: ['variance'], prettyName: 'var_samp', group: 'aggregate', kind: 'aggregate', params: [col('col', 'double')], pyAliases: ['variance'],
+    doc: 'The sample variance (NULL for a single value).', aggregate: noStar(moment((n, m2) => sample(() => m2 / (n - 1))(n))),
+  }),
+  defineFunction({
+    name: 'var_pop', group: 'aggregate', kind: 'aggregate', params: [col('col', 'double')],
+    doc: 'The population variance.', aggregate: noStar(moment((n, m2) => m2 / n)),
+  }),
+  defineFunction({
+    name: 'covar_samp', group: 'aggregate', kind: 'aggregate', params: [col('col1', 'double'), col('col2', 'double')],
+    doc: 'The sample covariance of two columns (rows with a NULL left out; NULL for a single pair).',
+    aggregate: noStar(coMoment((n, ck) => sample(() => ck / (n - 1))(n))),
+  }),
+  defineFunction({
+    name: 'covar_pop', group: 'aggregate', kind: 'aggregate', params: [col('col1', 'double'), col('col2', 'double')],
+    doc: 'The population covariance of two columns (rows with a NULL left out).', aggregate: noStar(coMoment((n, ck) => ck / n)),
+  }),
+  defineFunction({
+    name: 'corr', group: 'aggregate', kind: 'aggregate', params: [col('col1', 'double'), col('col2', 'double')],
+    doc: "Pearson's correlation coefficient of two columns (rows with a NULL left out; NULL for a single pair or when a column is constant).",
+    // Spark divides with its `/`, which gives NULL for a zero divisor (a constant column).
+    aggregate: noStar(coMoment((n, ck, xMk, yMk) => (xMk * yMk === 0 ? null : sample(() => ck / Math.sqrt(xMk * yMk))(n)))),
   }),
 ];

@@ -185,10 +185,31 @@ export function concat_ws(sep: string, ...cols: (ColumnOrName | ColumnOrName[])[
 }
 
 /**
+ * Pearson's correlation coefficient of two columns (rows with a NULL left out; NULL for a single pair or when a column is constant).
+ */
+export function corr(col1: ColumnOrName, col2: ColumnOrName): Column {
+  return callWith('corr', [colArg(col1), colArg(col2)]);
+}
+
+/**
  * The cosine (radians).
  */
 export function cos(col: ColumnOrName): Column {
   return callWith('cos', [colArg(col)]);
+}
+
+/**
+ * The population covariance of two columns (rows with a NULL left out).
+ */
+export function covar_pop(col1: ColumnOrName, col2: ColumnOrName): Column {
+  return callWith('covar_pop', [colArg(col1), colArg(col2)]);
+}
+
+/**
+ * The sample covariance of two columns (rows with a NULL left out; NULL for a single pair).
+ */
+export function covar_samp(col1: ColumnOrName, col2: ColumnOrName): Column {
+  return callWith('covar_samp', [colArg(col1), colArg(col2)]);
 }
 
 /**
@@ -825,6 +846,34 @@ export function sqrt(col: ColumnOrName): Column {
 }
 
 /**
+ * The sample standard deviation (NULL for a single value).
+ */
+export function std(col: ColumnOrName): Column {
+  return callWith('std', [colArg(col)]);
+}
+
+/**
+ * The sample standard deviation (NULL for a single value).
+ */
+export function stddev(col: ColumnOrName): Column {
+  return callWith('stddev', [colArg(col)]);
+}
+
+/**
+ * The population standard deviation.
+ */
+export function stddev_pop(col: ColumnOrName): Column {
+  return callWith('stddev_pop', [colArg(col)]);
+}
+
+/**
+ * The sample standard deviation (NULL for a single value).
+ */
+export function stddev_samp(col: ColumnOrName): Column {
+  return callWith('stddev_samp', [colArg(col)]);
+}
+
+/**
  * A struct of the columns, each field named after its column (`colN` for expressions).
  */
 export function struct(...cols: (ColumnOrName | ColumnOrName[])[]): Column {
@@ -969,6 +1018,27 @@ export function unix_timestamp(timestamp?: ColumnOrName, format: string = 'yyyy-
  */
 export function upper(col: ColumnOrName): Column {
   return callWith('upper', [colArg(col)]);
+}
+
+/**
+ * The population variance.
+ */
+export function var_pop(col: ColumnOrName): Column {
+  return callWith('var_pop', [colArg(col)]);
+}
+
+/**
+ * The sample variance (NULL for a single value).
+ */
+export function var_samp(col: ColumnOrName): Column {
+  return callWith('var_samp', [colArg(col)]);
+}
+
+/**
+ * The sample variance (NULL for a single value).
+ */
+export function variance(col: ColumnOrName): Column {
+  return callWith('variance', [colArg(col)]);
 }
 
 /**
