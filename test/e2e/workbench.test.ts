@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { databaseUrl, freshName, freshTopic, kafkaBootstrap } from '../services/inject.js';
 import { launchChromium, screenshot } from './browser.js';
+import { learnerDatabase } from '../../runtime/src/connectors/postgres/restricted-role.js';
 import { repoRoot, startRuntime, type RuntimeProcess } from './runtime-process.js';
 
 const LESSON_TITLE = 'Event-time windows with Structured Streaming';
@@ -359,13 +360,15 @@ describe('workbench in Chromium', () => {
 
     // The panel asks the runtime for the tables itself (db.tables): one made just now is listed with its columns.
     const table = freshName('e2e_tables');
-    const db = new pg.Client({ connectionString: databaseUrl() });
+    // Made as the learner's pipelines make tables: as the learner role, in the learner's schema.
+    const learner = learnerDatabase(databaseUrl());
+    const db = new pg.Client({ connectionString: learner.url });
     await db.connect();
     await db.query(`CREATE TABLE ${table} (sensor text, avg_temp double precision)`);
     await page.getByRole('tab', { name: 'Database' }).click();
-    const listed = page.getByRole('region', { name: 'Tables' }).getByRole('listitem').filter({ hasText: `public.${table}` });
+    const listed = page.getByRole('region', { name: 'Tables' }).getByRole('listitem').filter({ hasText: `${learner.schema}.${table}` });
     await expect.poll(async () => [await listed.getByRole('button').textContent(), await listed.locator('span').textContent()], { timeout: 30_000 })
-      .toEqual([`public.${table}`, 'sensor text, avg_temp double precision']);
+      .toEqual([`${learner.schema}.${table}`, 'sensor text, avg_temp double precision']);
     await page.getByLabel('Read-only SQL').fill("SELECT 2 + 3 AS five, 'streamlab' AS name");
     await page.getByRole('button', { name: 'Run query' }).click();
     const result = page.getByRole('region', { name: 'Query' }).getByRole('table');

@@ -21,6 +21,7 @@ import { CheckQueue } from '../lessons/check-queue.js';
 import { newToken, originAllowed, ownOrigins, tokenMatches } from './auth.js';
 import { Connection } from './connection.js';
 import { DatabaseService } from './database-service.js';
+import { provisionLearnerDatabase } from '../connectors/postgres/restricted-role.js';
 import { LessonsService } from './lessons-service.js';
 import type { ServerContext } from './server-context.js';
 import { RunQueue } from './run-queue.js';
@@ -77,7 +78,13 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
   // A failed service start leaves that service unconfigured; its requests then say so.
   const settled = services.catch((): JobServices => ({}));
   const topics = new TopicsService(settled.then((s) => s.kafka), config.topicPrefix);
-  const database = new DatabaseService(settled.then((s) => s.pg));
+  // The learner's queries and runs reach PostgreSQL as a role confined to the learner's schema; the
+  // admin URL stays with the runtime's own work (a check's database).
+  const learnerServices = settled.then(async ({ pg: admin, ...s }): Promise<JobServices> => {
+    const pg = admin ? await learnerUrl(admin, log) : undefined;
+    return pg ? { ...s, pg } : s;
+  });
+  const database = new DatabaseService(learnerServices.then((s) => s.pg));
   const assets = options.workbenchDir ? new WorkbenchAssets(options.workbenchDir, log) : null;
   const queue = new RunQueue(config.limits.maxRunsTotal);
   const temporaryCheckpoints = !options.checkpointsDir && !config.dataDir ? mkdtempSync(join(tmpdir(), 'streamlab-checkpoints-')) : null;
@@ -93,13 +100,13 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     sessionFor(id) {
       const existing = id ? sessions.get(id) : undefined;
       if (existing) return existing;
-      const session = new Session(undefined, config.limits, settled, topics, queue, checkpointsDir, (s) => sessions.delete(s.id));
+      const session = new Session(undefined, config.limits, learnerServices, topics, queue, checkpointsDir, (s) => sessions.delete(s.id));
       sessions.set(session.id, session);
       return session;
     },
     services: () => settled,
     async features() {
-      const s = await settled;
+      const s = await learnerServices;
       const f: string[] = [];
       if (s.kafka) f.push('kafka');
       if (s.pg) f.push('postgres');
@@ -248,3 +255,22 @@ const BUILDING_PAGE = page('Streamlab is building the workbench',
   '<p>The workbench is being built for the first time. Reload this page in a few seconds.</p>');
 const NO_WORKBENCH_PAGE = page('Streamlab runtime',
   '<p>The runtime is running, but the workbench is not built. Run <code>npm run build</code> and reload.</p>');
+
+/**
+ * The URL learner code uses: the learner role's, created or repaired on the configured database. A
+ * database whose configured user may not create roles is used as configured (its operator chose that
+ * user's rights); one that cannot be reached is not used at all, so no request runs as the admin.
+ */
+async function learnerUrl(adminUrl: string, log: (line: string) => void): Promise<string | undefined> {
+  try {
+    return (await provisionLearnerDatabase(adminUrl)).url;
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    if (err.code === '42501') {
+      log(`streamlab: the configured PostgreSQL user may not create roles, so learner queries use it as configured (${err.message ?? ''}).`);
+      return adminUrl;
+    }
+    log(`streamlab: PostgreSQL could not be prepared for learner queries: ${err.message ?? String(e)}`);
+    return undefined;
+  }
+}

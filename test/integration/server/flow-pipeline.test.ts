@@ -11,6 +11,7 @@ import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/ser
 import { databaseUrl, freshName, freshTopic, kafkaBootstrap } from '../../services/inject.js';
 import type { ServerMessageOf } from '../../../runtime/src/protocol/index.js';
 import { TestClient } from './ws-client.js';
+import { learnerDatabase } from '../../../runtime/src/connectors/postgres/restricted-role.js';
 
 const TOKEN = 'flow-pipeline-token-0123456789';
 let server: RuntimeServer;
@@ -21,7 +22,8 @@ beforeAll(async () => {
   server = await startRuntimeServer({ config: resolveConfig({ port: 0, token: TOKEN }), services: { kafka: kafkaBootstrap(), pg: databaseUrl() } });
   client = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
   await client.hello(undefined, [6]);
-  db = new pg.Client({ connectionString: databaseUrl() });
+  // The learner's own connection: runs write as the learner role, into the learner's schema.
+  db = new pg.Client({ connectionString: learnerDatabase(databaseUrl()).url });
   await db.connect();
 });
 

@@ -8,6 +8,7 @@ import { resolveConfig } from '../../../runtime/src/config.js';
 import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/server/runtime-server.js';
 import { databaseUrl, freshTopic, kafkaBootstrap } from '../../services/inject.js';
 import { TestClient } from './ws-client.js';
+import { learnerDatabase } from '../../../runtime/src/connectors/postgres/restricted-role.js';
 import { PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '../../../runtime/src/protocol/version.js';
 
 const SPOKEN = SUPPORTED_PROTOCOL_VERSIONS.join(', ');
@@ -142,15 +143,18 @@ describe('topics', () => {
 describe('database', () => {
   it('lists tables and runs read-only queries with a row cap', async () => {
     const table = `server_db_${Date.now().toString(36)}`;
-    const admin = new pg.Client({ connectionString: databaseUrl() });
+    const c = await TestClient.connect(`${wsUrl}?token=${TOKEN}`);
+    // hello answers once the services are ready, the learner role among them.
+    await c.hello();
+    // Made as the learner's pipelines make tables: as the learner role, in the learner's schema.
+    const learner = learnerDatabase(databaseUrl());
+    const admin = new pg.Client({ connectionString: learner.url });
     await admin.connect();
     await admin.query(`CREATE TABLE ${table} (sensor text, avg_temp double precision)`);
     await admin.query(`INSERT INTO ${table} VALUES ('s1', 21.5), ('s2', 19)`);
-    const c = await TestClient.connect(`${wsUrl}?token=${TOKEN}`);
-    await c.hello();
     const tables = await c.request({ kind: 'db.tables' });
     expect(tables.kind === 'db.tables.ok' && tables.tables.find((t) => t.name === table)).toEqual({
-      schema: 'public', name: table, columns: [{ name: 'sensor', type: 'text' }, { name: 'avg_temp', type: 'double precision' }],
+      schema: learner.schema, name: table, columns: [{ name: 'sensor', type: 'text' }, { name: 'avg_temp', type: 'double precision' }],
     });
     expect(await c.request({ kind: 'db.query', sql: `SELECT sensor, avg_temp FROM ${table} ORDER BY sensor` })).toEqual({
       kind: 'db.query.ok', id: '3', columns: [{ name: 'sensor', type: 'text' }, { name: 'avg_temp', type: 'float8' }],

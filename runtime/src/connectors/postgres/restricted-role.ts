@@ -1,0 +1,164 @@
+/**
+ * Least-privilege PostgreSQL roles for code the runtime does not trust: the learner's queries
+ * (`db.query`, the Database panel), the learner's pipelines (JDBC writes, the upsert sink, a flow's
+ * `SlickSession`) and a lesson check's sandbox.
+ *
+ * Such a role logs in and owns exactly one schema, which is its search_path. It is not a superuser and
+ * has no CREATEDB, CREATEROLE, REPLICATION or BYPASSRLS, is a member of no role (so neither
+ * `pg_read_server_files`, `pg_write_server_files` nor `pg_execute_server_program`: no `COPY … TO
+ * PROGRAM`, no `COPY … FROM 'file'`, no server-side `lo_import`), gets no EXECUTE on the file functions
+ * (`pg_read_file` and the like are revoked from PUBLIC by PostgreSQL itself), and has no CREATE on the
+ * database (so not even a trusted extension can be created). Another role's schema is not reachable:
+ * a schema is usable only by its owner unless granted.
+ *
+ *   ensureRestrictedRole(admin, { role, schema, password })   create or repair; idempotent; safe to run
+ *                                                              from several processes at once
+ *   dropRestrictedRole(admin, { role, schema })               the schema (cascade), then the role
+ *   learnerDatabase(adminUrl)                                 the runtime's learner role on that database
+ */
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+
+/** A role confined to one schema. */
+export interface RestrictedRole {
+  role: string;
+  schema: string;
+  password: string;
+}
+
+/** The learner's way into the runtime's database. */
+export interface LearnerDatabase {
+  /** Connection URL as the learner role (same host, port and database as the admin URL). */
+  url: string;
+  role: string;
+  schema: string;
+}
+
+/** Schema of the learner when the admin URL names none. */
+export const DEFAULT_LEARNER_SCHEMA = 'learner';
+
+const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Quotes an identifier; only plain lower-case names are accepted, so quoting never changes the name. */
+export function ident(name: string): string {
+  if (!IDENT.test(name)) throw new Error(`Not a plain PostgreSQL name: ${JSON.stringify(name)} (lower-case letters, digits and _, at most 63)`);
+  return `"${name}"`;
+}
+
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** A client that calls `fn` with an admin connection, in one transaction serialised across processes. */
+async function serialised<T>(admin: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
+  await admin.query('BEGIN');
+  try {
+    // CREATE ROLE is cluster-wide: two runtimes on one database must not race on the same name.
+    await admin.query("SELECT pg_advisory_xact_lock(hashtext('streamlab.restricted-role'))");
+    const result = await fn();
+    await admin.query('COMMIT');
+    return result;
+  } catch (e) {
+    await admin.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * Creates the role and its schema, or brings an existing one back to exactly these rights: attributes,
+ * password, no memberships, ownership of the schema and of everything already in it, search_path.
+ * `admin` must be a superuser (or have CREATEROLE and own the database).
+ */
+export async function ensureRestrictedRole(admin: pg.ClientBase, spec: RestrictedRole): Promise<void> {
+  const role = ident(spec.role);
+  const schema = ident(spec.schema);
+  const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT CONNECTION LIMIT 64 PASSWORD ${literal(spec.password)}`;
+  await serialised(admin, async () => {
+    const exists = (await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [spec.role])).rowCount! > 0;
+    await admin.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${role} WITH ${attributes}`);
+    // Memberships would lend it another role's rights (pg_execute_server_program among them).
+    const granted = await admin.query<{ rolname: string }>(
+      'SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = $1',
+      [spec.role],
+    );
+    for (const g of granted.rows) await admin.query(`REVOKE ${quoteAny(g.rolname)} FROM ${role}`);
+    const db = (await admin.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!.db;
+    await admin.query(`REVOKE CREATE ON DATABASE ${quoteAny(db)} FROM ${role}`);
+    await admin.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${quoteAny(db)} TO ${role}`);
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${role}`);
+    await admin.query(`ALTER SCHEMA ${schema} OWNER TO ${role}`);
+    // Tables made in the schema before it had this owner (by an admin, or an earlier version) become the learner's.
+    const foreign = await admin.query<{ kind: string; name: string }>(
+      `SELECT c.relkind::text AS kind, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND pg_get_userbyid(c.relowner) <> $2
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i') AND d.classid = 'pg_class'::regclass)`,
+      [spec.schema, spec.role],
+    );
+    for (const f of foreign.rows) {
+      const what = f.kind === 'v' ? 'VIEW' : f.kind === 'm' ? 'MATERIALIZED VIEW' : f.kind === 'S' ? 'SEQUENCE' : f.kind === 'f' ? 'FOREIGN TABLE' : 'TABLE';
+      await admin.query(`ALTER ${what} ${schema}.${quoteAny(f.name)} OWNER TO ${role}`);
+    }
+    await admin.query(`ALTER ROLE ${role} SET search_path = ${schema}`);
+  });
+}
+
+/** Drops the schema with everything in it, then the role. Missing ones are fine. */
+export async function dropRestrictedRole(admin: pg.ClientBase, spec: Pick<RestrictedRole, 'role' | 'schema'>): Promise<void> {
+  const role = ident(spec.role);
+  const schema = ident(spec.schema);
+  await serialised(admin, async () => {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    if ((await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [spec.role])).rowCount! > 0) {
+      await admin.query(`DROP OWNED BY ${role}`);
+      await admin.query(`DROP ROLE ${role}`);
+    }
+  });
+}
+
+function quoteAny(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * The schema the learner works in for this admin URL: the first schema of a `search_path` set in the
+ * URL's `options` (what a classroom hands each student's runtime) or its `currentSchema`, else `learner`.
+ */
+export function learnerSchemaOf(adminUrl: string): string {
+  const url = new URL(adminUrl.replace(/^jdbc:/, ''));
+  const options = url.searchParams.get('options') ?? '';
+  const fromOptions = /(?:^|\s)-c\s*search_path\s*=\s*"?([^",\s]+)/.exec(options)?.[1];
+  const schema = (fromOptions ?? url.searchParams.get('currentSchema') ?? DEFAULT_LEARNER_SCHEMA).toLowerCase();
+  return IDENT.test(schema) ? schema : DEFAULT_LEARNER_SCHEMA;
+}
+
+/**
+ * The learner role for an admin URL: `streamlab_<schema>`, with a password derived from the admin URL
+ * (stable across restarts and across runtimes sharing the database, unknown to anyone without the
+ * admin's credentials). Nothing is created; see {@link provisionLearnerDatabase}.
+ */
+export function learnerDatabase(adminUrl: string): LearnerDatabase & { password: string } {
+  const schema = learnerSchemaOf(adminUrl);
+  const role = `streamlab_${schema}`.slice(0, 63);
+  const password = createHash('sha256').update(`streamlab learner role\0${role}\0${adminUrl}`).digest('base64url');
+  const url = new URL(adminUrl.replace(/^jdbc:/, ''));
+  url.username = role;
+  url.password = password;
+  // The role's own search_path applies; the admin's session options must not.
+  url.searchParams.delete('options');
+  url.searchParams.delete('currentSchema');
+  return { url: url.toString(), role, schema, password };
+}
+
+/** Creates (or repairs) the learner role for an admin URL and returns how the learner connects. */
+export async function provisionLearnerDatabase(adminUrl: string): Promise<LearnerDatabase> {
+  const learner = learnerDatabase(adminUrl);
+  const admin = new pg.Client({ connectionString: adminUrl.replace(/^jdbc:/, ''), connectionTimeoutMillis: 10_000 });
+  admin.on('error', () => undefined);
+  await admin.connect();
+  try {
+    await ensureRestrictedRole(admin, learner);
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  return { url: learner.url, role: learner.role, schema: learner.schema };
+}
