@@ -21,7 +21,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    // Purity: the engine, the protocol and the formatting are shared with sandboxes and the browser. No I/O, no wall clock.
+    // Purity: the engine, the protocol and the formatting are shared with sandboxes and the browser. No I/O, no wall clock, no timers.
     files: ['runtime/src/engine/**/*.ts', 'runtime/src/protocol/**/*.ts', 'runtime/src/format/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
@@ -38,6 +38,8 @@ export default tseslint.config(
       'no-restricted-globals': ['error',
         { name: 'process', message: 'The engine is pure: no process access.' },
         { name: 'performance', message: 'The engine never reads the wall clock: use the injected Clock.' },
+        ...['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate'].map((name) => (
+          { name, message: 'The engine starts no timers of its own: wait on the injected Clock (waitUntil for processing time, sleep for elapsed time).' })),
       ],
     },
   },

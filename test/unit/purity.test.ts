@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-// The purity rule keeps runtime/src/engine and runtime/src/protocol free of I/O and of the wall clock.
+// The purity rule keeps runtime/src/engine and runtime/src/protocol free of I/O, of the wall clock and of timers.
 // Lint a fixture as if it lived inside the engine and check each violation is reported.
 const fixture = readFileSync(new URL('./fixtures/engine/impure.ts', import.meta.url), 'utf8');
 
@@ -29,6 +29,11 @@ describe('engine purity rule', { timeout: 120_000 }, () => {
   it.each(['kafkajs', 'pg', 'ws', 'node:net'])('rejects importing %s in the engine', async (mod) => {
     const rules = await lintAs('runtime/src/engine/x.ts', `import * as m from '${mod}';\nexport const x = m;\n`);
     expect(rules).toEqual(['no-restricted-imports']);
+  });
+
+  it.each(['setTimeout(tick, 10)', 'setInterval(tick, 10)', 'setImmediate(tick)', 'clearTimeout(tick)'])('rejects the timer %s in the engine', async (call) => {
+    const rules = await lintAs('runtime/src/engine/x.ts', `const tick = () => undefined;\nexport const t = ${call};\n`);
+    expect(rules).toEqual(['no-restricted-globals']);
   });
 
   it('allows the same code in the connectors', async () => {

@@ -1,7 +1,7 @@
 /**
- * Processing-time clocks. The engine never reads the wall clock: every query and streaming context is
- * given a Clock. Tests and lessons use the ManualClock (Spark's StreamManualClock); the runtime passes a
- * system clock that lives outside the pure engine.
+ * Processing-time clocks. The engine never reads the wall clock nor starts a timer of its own: every
+ * query, streaming context and in-memory Kafka is given a Clock. Tests and lessons use the ManualClock
+ * (Spark's StreamManualClock); the runtime passes a system clock that lives outside the pure engine.
  */
 export interface Clock {
   /** Current processing time in epoch milliseconds. */
@@ -11,20 +11,57 @@ export interface Clock {
    * A manual clock resolves only when it is advanced past the target.
    */
   waitUntil(targetMs: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves after `ms` of elapsed time, or rejects with the signal's reason when aborted. Elapsed time
+   * is not processing time: PySpark's timeouts (`awaitTermination(timeout)`, a consumer's `poll`) count
+   * real seconds even while a manual clock drives the triggers, as they do in Spark under its manual clock.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
+
+/** An elapsed-time wait, as `Clock.sleep`. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/**
+ * `Clock.sleep` on the host's timers: the one place the engine touches a timer (the lint rule keeps
+ * every other file to the injected Clock).
+ */
+export const hostSleep: Sleep = (ms, signal) => {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      // eslint-disable-next-line no-restricted-globals -- hostSleep is the engine's one host timer
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    // eslint-disable-next-line no-restricted-globals -- hostSleep is the engine's one host timer
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+};
 
 interface Waiter {
   target: number;
   resolve: () => void;
 }
 
-/** A clock that moves only when told to. */
+/**
+ * A clock that moves only when told to. Its elapsed-time waits (`sleep`) are the host's unless a
+ * `sleep` is given.
+ */
 export class ManualClock implements Clock {
   private time: number;
   private waiters: Waiter[] = [];
 
-  constructor(startMs = 0) {
+  constructor(startMs = 0, private readonly elapsed: Sleep = hostSleep) {
     this.time = startMs;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.elapsed(ms, signal);
   }
 
   now(): number {

@@ -12,7 +12,7 @@
  *                (`earliest` → 0, `latest` → the end of the log at assignment time)
  *   no group_id  the consumer is assigned every partition and never commits
  */
-import type { Clock } from '../clock.js';
+import { ManualClock, type Clock } from '../clock.js';
 import type { DirectInput, DirectInputFactory } from '../dstream/direct-input.js';
 import type {
   ConsumerBackend, ConsumerConfig, KafkaClientFactory, ProducerBackend, ProducerConfig, RawRecord, RawSend, RecordMetadata,
@@ -41,7 +41,7 @@ export function tpKey(topic: string, partition: number): string {
 
 /** Options of {@link InMemoryKafkaCluster}. */
 export interface InMemoryKafkaOptions {
-  /** Timestamps and append times come from this clock (0 without one). */
+  /** Timestamps and append times come from this clock, and a poll's timeout elapses on it (a ManualClock at 0 without one). */
   clock?: Clock;
   /** Partitions of auto-created topics (Kafka's `num.partitions`, default 1). */
   defaultPartitions?: number;
@@ -56,12 +56,16 @@ export class InMemoryKafkaCluster implements KafkaClientFactory, DirectInputFact
   private readonly listeners = new Set<() => void>();
   private stickyRoundRobin = 0;
   private memberIds = 0;
+  /** The cluster's clock: record timestamps, and a poll's timeout. */
+  readonly clock: Clock;
 
-  constructor(private readonly options: InMemoryKafkaOptions = {}) {}
+  constructor(private readonly options: InMemoryKafkaOptions = {}) {
+    this.clock = options.clock ?? new ManualClock(0);
+  }
 
   /** Current time on the cluster's clock. */
   now(): number {
-    return this.options.clock?.now() ?? 0;
+    return this.clock.now();
   }
 
   /** Creates a topic (no-op when it exists with any partition count). */
@@ -320,15 +324,11 @@ class MemoryConsumer implements ConsumerBackend {
     await this.rebalance(true);
     let recs = this.available(maxRecords);
     if (recs.length > 0 || timeoutMs <= 0) return recs;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      const off = this.cluster.onAppend(done);
-      function done(): void {
-        clearTimeout(timer);
-        off();
-        resolve();
-      }
-    });
+    // Waits for the timeout (elapsed time on the cluster's clock) or the next append, whichever is first.
+    const appended = new AbortController();
+    const off = this.cluster.onAppend(() => appended.abort());
+    await this.cluster.clock.sleep(timeoutMs, appended.signal).catch(() => undefined);
+    off();
     await this.rebalance(true);
     recs = this.available(maxRecords);
     return recs;

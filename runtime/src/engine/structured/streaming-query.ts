@@ -325,18 +325,18 @@ export class StreamingQuery {
 
   /**
    * Waits until the query stops (by `stop()`, by its trigger, or by failing; then it rejects).
-   * `timeout` is in seconds of real time, as in PySpark; resolves false if it elapses first.
+   * `timeout` is in seconds of elapsed time (the clock's `sleep`), as in PySpark; resolves false if it elapses first.
    */
   async awaitTermination(timeout?: number): Promise<boolean> {
     if (timeout === undefined) {
       await this.terminated;
     } else {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timer = new AbortController();
       const done = await Promise.race([
         this.terminated.then(() => true),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeout * 1000))),
+        this.opts.session.clock.sleep(timeout * 1000, timer.signal).then(() => false, () => false),
       ]);
-      clearTimeout(timer);
+      timer.abort();
       if (!done) return false;
     }
     if (this.error) throw this.error;
