@@ -3,99 +3,57 @@
  * Spark jobs cast them and write them to PostgreSQL (append, then exactly once), their flow writes the
  * same rows, and their comparison table shows what was measured.
  *
- * Inputs are drawn from a seed that changes every grading run (`STREAMLAB_CHECK_SEED` replays one):
- * new driver ids, positions, times and batch sizes. Each check writes into a PostgreSQL schema of its
- * own (`check-postgres.ts`), dropped when it ends.
+ * The learner's code runs in the sandbox, on its in-memory Kafka and manual clock. Each sandbox writes
+ * into a PostgreSQL schema of its own, through a role that may use only that schema (see
+ * `check-database.ts`); the check reads the tables from outside. Inputs are drawn from a seed that
+ * changes every grading run (`STREAMLAB_CHECK_SEED` replays one): new driver ids, positions, times and
+ * batch sizes, so no output can be written down in advance.
  */
-import { randomInt } from 'node:crypto';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ActorSystem, LatencyMeter, functions as F, type DataFrame, type DrainingControl, type Done, type LatencySummary, type SparkSession, type StreamingQuery } from 'streamlab';
-import { SeededRandom, tutorialTime } from '../../runtime/src/datagen/index.js';
-import { compileSubmission, createCheckHost, type CheckHost, type CompiledSubmission } from '../../runtime/src/lessons/check-host.js';
-import { createCheckPostgres, type CheckPostgres } from '../../runtime/src/lessons/check-postgres.js';
+import { tutorialTime } from '../../runtime/src/datagen/index.js';
+import type { CheckDatabase } from '../../runtime/src/lessons/check-database.js';
+import { expectRows, fail, lessonChecks, type QueryRef, type Random, type Sandbox } from '../../runtime/src/lessons/check-harness.js';
 
-interface ComparisonRow {
-  row: string;
-  spark: string;
-  flow: string;
-}
+const { check, submission, random } = lessonChecks(import.meta.dirname);
 
-interface Submission {
-  fixes(spark: SparkSession): DataFrame;
-  startAppend(spark: SparkSession, trigger?: string): StreamingQuery;
-  startExactlyOnce(spark: SparkSession, trigger?: string): StreamingQuery;
-  startFlow(system: ActorSystem): Promise<DrainingControl<Done>> | DrainingControl<Done>;
-  comparisonTable(measured: LatencySummary): ComparisonRow[];
-}
-
-const SEED = Number(process.env.STREAMLAB_CHECK_SEED ?? randomInt(1, 2 ** 31 - 1));
 const START = Date.parse('2026-11-21T10:00:00Z');
+const WORLD = { start: START, topics: { locations: 1 }, database: true };
 
 /** A fix as the producer sends it, and the row it must become. */
 interface Fix {
   json: { driverId: string; lat: string; lng: string; time: string };
-  /** `driverId, lat, lng, time` as PostgreSQL gives them back (time as `YYYY-MM-DD HH24:MI:SS.US`). */
+  /** `driverId, lat, lng, time` as PostgreSQL gives them back (floats as single precision, time as `YYYY-MM-DD HH24:MI:SS.US`). */
   row: [number, number, number, string];
 }
 
-const rnd = new SeededRandom(SEED);
-let clockMicros = (START + 500) * 1000;
+const COLUMNS = ['driverId', 'lat', 'lng', 'time'];
 
-/** `n` fixes of drivers never seen before this run, at increasing times. */
-function drawFixes(n: number): Fix[] {
-  const out: Fix[] = [];
-  for (let i = 0; i < n; i++) {
+/** Draws fixes of drivers never seen before, at increasing times. */
+function fixDrawer(rnd: Random): (n: number) => Fix[] {
+  let clockMicros = (START + 500) * 1000;
+  return (n) => Array.from({ length: n }, () => {
     clockMicros += rnd.int(1_000, 400_000);
     const driverId = rnd.int(100, 9999);
     const lat = (rnd.next() * 170 - 85).toFixed(6);
     const lng = (rnd.next() * 350 - 175).toFixed(6);
     const time = tutorialTime(clockMicros);
-    out.push({ json: { driverId: String(driverId), lat, lng, time }, row: [driverId, Math.fround(Number(lat)), Math.fround(Number(lng)), time] });
-  }
-  return out;
+    return { json: { driverId: String(driverId), lat, lng, time }, row: [driverId, Math.fround(Number(lat)), Math.fround(Number(lng)), time] };
+  });
 }
 
-let submission: CompiledSubmission;
-let host: CheckHost | undefined;
-let db: CheckPostgres | undefined;
-const systems: ActorSystem[] = [];
-
-beforeAll(async () => {
-  submission = await compileSubmission(import.meta.dirname, process.env);
-});
-
-afterEach(async () => {
-  for (const s of systems.splice(0)) await s.terminate();
-  await host?.close();
-  await db?.close();
-  host = undefined;
-  db = undefined;
-});
-
-async function open(): Promise<{ learner: Submission; host: CheckHost; db: CheckPostgres }> {
-  host = await createCheckHost(submission, { startMs: START, topics: { locations: 1 } });
-  // After the host: its Kafka wiring registers every connector, and the check's database must win.
-  db = await createCheckPostgres(process.env);
-  return { learner: host.load<Submission>(), host, db };
+async function produce(s: Sandbox, fixes: readonly Fix[]): Promise<void> {
+  await s.addData('locations', fixes.map((f) => ({ key: f.json.driverId, value: JSON.stringify(f.json) })));
 }
 
-async function produce(h: CheckHost, fixes: readonly Fix[]): Promise<void> {
-  await h.kafka.produceAll('locations', fixes.map((f) => ({ key: f.json.driverId, value: JSON.stringify(f.json) })));
-}
+const rowsOf = (fixes: readonly Fix[]) => fixes.map((f) => f.row);
 
-/** The table's rows as [driverId, lat, lng, time], sorted; floats as single precision. */
-async function tableRows(d: CheckPostgres, table: string): Promise<[number, number, number, string][]> {
-  const cols = await d.columns(table);
-  if (cols.length === 0) throw new Error(`There is no table ${table}: nothing was written to it`);
-  const rows = await d.query<{ driverId: number; lat: number; lng: number; time: string }>(
+/** The table's rows as [driverId, lat, lng, time]; floats as single precision. */
+async function tableRows(db: CheckDatabase, table: string): Promise<unknown[][]> {
+  if ((await db.columns(table)).length === 0) fail(`There is no table ${table}: nothing was written to it.`);
+  const rows = await db.query<{ driverId: number; lat: number; lng: number; time: string }>(
     `SELECT "driverId", lat, lng, to_char(time, 'YYYY-MM-DD HH24:MI:SS.US') AS time FROM ${table}`,
   );
-  return rows
-    .map((r) => [r.driverId, Math.fround(r.lat), Math.fround(r.lng), r.time] as [number, number, number, string])
-    .sort((a, b) => (a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : a[0] - b[0]));
+  return rows.map((r) => [r.driverId, Math.fround(r.lat), Math.fround(r.lng), r.time]);
 }
-
-const sorted = (fixes: readonly Fix[]) => fixes.map((f) => f.row).sort((a, b) => (a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : a[0] - b[0]));
 
 const TUTORIAL_TYPES = [
   { name: 'driverId', type: 'integer' },
@@ -104,137 +62,159 @@ const TUTORIAL_TYPES = [
   { name: 'time', type: 'timestamp without time zone' },
 ];
 
-/** Waits for a condition the pipeline is working towards (the check's own timeout bounds it). */
-async function until(what: string, test: () => Promise<boolean>): Promise<void> {
-  for (;;) {
-    if (await test()) return;
+/** Fails unless `table` has the tutorial's columns and types (as Spark's JDBC writer creates them). */
+async function expectTutorialColumns(db: CheckDatabase, table: string, what: string): Promise<void> {
+  const cols = await db.columns(table);
+  if (cols.length === 0) fail(`There is no table ${table}${what}.`);
+  const text = (c: { name: string; type: string }[]) => c.map((x) => `${x.name} ${x.type}`).join(', ');
+  if (text(cols) !== text(TUTORIAL_TYPES)) fail(`The columns of ${table} are ${text(cols)}; the check expects ${text(TUTORIAL_TYPES)}.`);
+}
+
+const count = async (db: CheckDatabase, table: string) => ((await db.columns(table)).length === 0 ? 0 : Number((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n));
+
+/** Waits for the learner's flow to write `n` rows to `table`; gives up after `seconds` with what it saw. */
+async function untilRows(db: CheckDatabase, table: string, n: number, what: string, seconds = 15): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  let seen = 0;
+  while ((seen = await count(db, table)) < n) {
+    if (Date.now() > deadline) fail(`${what}: ${table} has ${seen} of the ${n} rows after ${seconds} s.`);
     await new Promise((r) => setTimeout(r, 20));
-    if (!host) throw new Error(`gave up waiting: ${what}`);
   }
 }
 
-/** The flow creates its table when it starts (step 4), so a flow that writes nothing is told at once. */
-async function expectFlowTable(d: CheckPostgres): Promise<void> {
-  expect(await d.columns('locations_flow'), 'the table locations_flow once startFlow(system) has returned (the flow creates it first)').toEqual(TUTORIAL_TYPES);
-}
-
-const count = async (d: CheckPostgres, table: string) => ((await d.columns(table)).length === 0 ? 0 : Number((await d.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n));
-
 /** Runs a Spark job over three batches, killing it after the sink wrote the second and before its commit. */
-async function crashInTheMiddle(h: CheckHost, start: () => StreamingQuery): Promise<Fix[][]> {
-  const batches = [drawFixes(rnd.int(3, 7)), drawFixes(rnd.int(3, 7)), drawFixes(rnd.int(3, 7))];
-  const query = start();
-  await produce(h, batches[0]!);
+async function crashInTheMiddle(s: Sandbox, fn: string, draw: (n: number) => Fix[], rnd: Random): Promise<Fix[][]> {
+  const batches = [draw(rnd.int(3, 7)), draw(rnd.int(3, 7)), draw(rnd.int(3, 7))];
+  const query: QueryRef = await s.query(fn, s.spark, '1 second');
+  await produce(s, batches[0]!);
   await query.processAllAvailable();
-  const crashed = query.crashAfterNextSinkWrite();
-  await produce(h, batches[1]!);
+  await query.crashAfterNextSinkWrite();
+  await produce(s, batches[1]!);
   await query.processAllAvailable();
-  const { restarted } = await crashed;
+  const restarted = await query.restarted();
   await restarted.processAllAvailable();
-  await produce(h, batches[2]!);
+  await produce(s, batches[2]!);
   await restarted.processAllAvailable();
   await restarted.stop();
   return batches;
 }
 
-describe('lesson 05', () => {
-  it('casts every field as the tutorial\'s schema: driverId int, lat and lng float, time timestamp', async () => {
-    const { learner, host: h } = await open();
-    const df = learner.fixes(h.spark);
-    expect(df.schema.fields.map((f) => `${f.name} ${f.dataType.simpleString()}`), 'the columns of fixes(spark)').toEqual(['driverId int', 'lat float', 'lng float', 'time timestamp']);
-    const fixes = drawFixes(8);
-    const query = df.writeStream.format('memory').queryName('cast_check').start();
-    await produce(h, fixes);
-    await query.processAllAvailable();
-    const rows = h.spark.table('cast_check').select('driverId', 'lat', 'lng', F.date_format('time', 'yyyy-MM-dd HH:mm:ss.SSSSSS').alias('time')).collect();
-    expect(rows.map((r) => [r.driverId, Math.fround(r.lat as number), Math.fround(r.lng as number), r.time]), `the fixes after the casts (seed ${SEED})`).toEqual(fixes.map((f) => f.row));
-    await query.stop();
+check('cast-fixes', 'casts every field as the tutorial\'s schema: driverId int, lat and lng float, time timestamp', async () => {
+  const rnd = random('cast-fixes');
+  const fixes = fixDrawer(rnd)(rnd.int(6, 12));
+  await submission.run(WORLD, async (s) => {
+    const df = await s.dataFrame('fixes', s.spark);
+    const schema = df.columns.map((c, i) => `${c} ${df.types[i]}`);
+    if (schema.join(', ') !== 'driverId int, lat float, lng float, time timestamp') {
+      fail(`The columns of fixes(spark) are ${schema.join(', ')}; the check expects driverId int, lat float, lng float, time timestamp.`);
+    }
+    const stream = await s.startStream(df, 'append', ['driverId', 'lat', 'lng', "date_format(time, 'yyyy-MM-dd HH:mm:ss.SSSSSS') AS time"]);
+    await produce(s, fixes);
+    await stream.processAllAvailable();
+    const rows = (await stream.batches()).batches.flatMap((b) => b.rows).map((r) => [r.driverId, Math.fround(r.lat as number), Math.fround(r.lng as number), r.time]);
+    expectRows('The fixes after your casts', rows, rowsOf(fixes), COLUMNS, 'fix');
   });
+});
 
-  it('appends every fix to locations from foreachBatch: the table holds exactly the fixes, typed as the tutorial\'s schema', async () => {
-    const { learner, host: h, db: d } = await open();
-    const batches = [drawFixes(rnd.int(2, 9)), drawFixes(rnd.int(2, 9)), drawFixes(rnd.int(2, 9))];
-    const query = learner.startAppend(h.spark, '1 second');
+check('append-rows', 'appends every fix to locations from foreachBatch: the table holds exactly the fixes, typed as the tutorial\'s schema', async () => {
+  const rnd = random('append-rows');
+  const draw = fixDrawer(rnd);
+  await submission.run(WORLD, async (s) => {
+    const batches = [draw(rnd.int(2, 9)), draw(rnd.int(2, 9)), draw(rnd.int(2, 9))];
+    const query = await s.query('startAppend', s.spark, '1 second');
     for (const b of batches) {
-      await produce(h, b);
+      await produce(s, b);
       await query.processAllAvailable();
     }
     await query.stop();
-    expect(await d.columns('locations'), 'the columns of locations (as Spark\'s JDBC writer creates them)').toEqual(TUTORIAL_TYPES);
-    expect(await tableRows(d, 'locations'), `the rows of locations (seed ${SEED})`).toEqual(sorted(batches.flat()));
+    await expectTutorialColumns(s.db, 'locations', ' after startAppend(spark) ran three batches');
+    expectRows('The rows of locations', await tableRows(s.db, 'locations'), rowsOf(batches.flat()), COLUMNS);
   });
+});
 
-  it('the append job is at-least-once: killed after writing a batch and before committing it, it writes that batch again', async () => {
-    const { learner, host: h, db: d } = await open();
-    const batches = await crashInTheMiddle(h, () => learner.startAppend(h.spark, '1 second'));
+check('append-at-least-once', 'the append job is at-least-once: killed after writing a batch and before committing it, it writes that batch again', async () => {
+  const rnd = random('append-at-least-once');
+  await submission.run(WORLD, async (s) => {
+    const batches = await crashInTheMiddle(s, 'startAppend', fixDrawer(rnd), rnd);
     // The replayed batch is appended a second time.
-    expect(await tableRows(d, 'locations'), `the rows of locations after the crash (seed ${SEED})`).toEqual(sorted([...batches.flat(), ...batches[1]!]));
+    expectRows('The rows of locations after the crash', await tableRows(s.db, 'locations'), rowsOf([...batches.flat(), ...batches[1]!]), COLUMNS);
   });
+});
 
-  it('the exactly-once job leaves no duplicates after the same crash (locations_once)', async () => {
-    const { learner, host: h, db: d } = await open();
-    const batches = await crashInTheMiddle(h, () => learner.startExactlyOnce(h.spark, '1 second'));
-    expect(await d.columns('locations_once'), 'the columns of locations_once').toEqual(TUTORIAL_TYPES);
-    expect(await tableRows(d, 'locations_once'), `the rows of locations_once after the crash (seed ${SEED})`).toEqual(sorted(batches.flat()));
+check('exactly-once', 'the exactly-once job leaves no duplicates after the same crash (locations_once)', async () => {
+  const rnd = random('exactly-once');
+  await submission.run(WORLD, async (s) => {
+    const batches = await crashInTheMiddle(s, 'startExactlyOnce', fixDrawer(rnd), rnd);
+    await expectTutorialColumns(s.db, 'locations_once', ' after startExactlyOnce(spark) ran three batches');
+    expectRows('The rows of locations_once after the crash', await tableRows(s.db, 'locations_once'), rowsOf(batches.flat()), COLUMNS);
   });
+});
 
-  it('the flow writes the same rows to locations_flow and commits its offsets: started again, it writes only new fixes', async () => {
-    const { learner, host: h, db: d } = await open();
-    const system = ActorSystem.create('check-flow', { clock: h.clock });
-    systems.push(system);
-    const first = drawFixes(rnd.int(5, 12));
-    await produce(h, first);
-    const control = await learner.startFlow(system);
-    await expectFlowTable(d);
-    await until('the flow writes every fix', async () => (await count(d, 'locations_flow')) >= first.length);
+check('flow-rows', 'the flow writes the same rows to locations_flow and commits its offsets: started again, it writes only new fixes', async () => {
+  const rnd = random('flow-rows');
+  const draw = fixDrawer(rnd);
+  await submission.run(WORLD, async (s) => {
+    const system = await s.actorSystem('check-flow');
+    const first = draw(rnd.int(5, 12));
+    await produce(s, first);
+    const control = await s.control('startFlow', system);
+    // The flow creates its table when it starts (step 4), so a flow that writes nothing is told at once.
+    await expectTutorialColumns(s.db, 'locations_flow', ' once startFlow(system) has returned (the flow creates it first)');
+    await untilRows(s.db, 'locations_flow', first.length, 'Your flow did not write every fix');
     await control.drainAndShutdown();
-    expect(await d.columns('locations_flow'), 'the columns of locations_flow (the same as locations)').toEqual(TUTORIAL_TYPES);
-    expect(await tableRows(d, 'locations_flow'), `the rows of locations_flow (seed ${SEED})`).toEqual(sorted(first));
-    const more = drawFixes(rnd.int(2, 5));
-    await produce(h, more);
-    const again = await learner.startFlow(system);
-    await until('the restarted flow writes the new fixes', async () => (await count(d, 'locations_flow')) >= first.length + more.length);
+    expectRows('The rows of locations_flow', await tableRows(s.db, 'locations_flow'), rowsOf(first), COLUMNS);
+    const more = draw(rnd.int(2, 5));
+    await produce(s, more);
+    const again = await s.control('startFlow', system);
+    await untilRows(s.db, 'locations_flow', first.length + more.length, 'Your flow, started again, did not write the new fixes');
     await again.drainAndShutdown();
-    expect(await tableRows(d, 'locations_flow'), `the rows of locations_flow after a restart (seed ${SEED}): each fix once`).toEqual(sorted([...first, ...more]));
+    expectRows('The rows of locations_flow after a restart (each fix once)', await tableRows(s.db, 'locations_flow'), rowsOf([...first, ...more]), COLUMNS);
   });
+});
 
-  it('fills the comparison table from the measured run: latency and start-up time measured, the other rows as the tutorial has them', async () => {
-    const { learner, host: h, db: d } = await open();
-    const meter = LatencyMeter.start(h.spark);
-    const system = ActorSystem.create('locations', { clock: h.clock });
-    systems.push(system);
-    const query = learner.startAppend(h.spark, '1 second');
-    await learner.startFlow(system);
-    await expectFlowTable(d);
+check('comparison-table', 'fills the comparison table from the measured run: latency and start-up time measured, the other rows as the tutorial has them', async () => {
+  const rnd = random('comparison-table');
+  const draw = fixDrawer(rnd);
+  await submission.run(WORLD, async (s) => {
+    const meter = await s.latencyMeter();
+    const system = await s.actorSystem('locations');
+    const query = await s.query('startAppend', s.spark, '1 second');
+    await s.control('startFlow', system);
+    await expectTutorialColumns(s.db, 'locations_flow', ' once startFlow(system) has returned (the flow creates it first)');
     // Fixes arrive at random moments over a few seconds; the query runs at each whole second.
     let produced = 0;
+    let now = START;
     const seconds = rnd.int(3, 5);
     for (let second = 1; second <= seconds; second++) {
       for (const at of Array.from({ length: rnd.int(1, 4) }, () => rnd.int(1, 999)).sort((a, b) => a - b)) {
-        h.clock.setTime(Math.max(h.clock.now(), START + (second - 1) * 1000 + at));
-        const [fix] = drawFixes(1);
-        await produce(h, [fix!]);
+        now = Math.max(now, START + (second - 1) * 1000 + at);
+        await s.setClock(now);
+        await produce(s, draw(1));
         produced++;
-        await until('the flow writes the fix', async () => (await count(d, 'locations_flow')) >= produced);
+        await untilRows(s.db, 'locations_flow', produced, 'Your flow did not write the fix');
       }
-      h.clock.setTime(START + second * 1000);
-      await query.awaitIdle();
+      now = START + second * 1000;
+      await s.setClock(now);
     }
-    const measured = meter.summary();
-    meter.stop();
+    const measured = await meter.summary();
     const spark = Object.values(measured).find((p) => p.kind === 'micro-batch');
     const flow = Object.values(measured).find((p) => p.kind === 'flow');
-    expect([spark?.count, flow?.count], 'records measured for the query and for the flow').toEqual([produced, produced]);
-    const ms = (x: number | null | undefined) => `${Math.round(x ?? NaN)} ms`;
-    const table = learner.comparisonTable(measured);
-    expect(table, `your comparisonTable(measured) for this run (seed ${SEED})`).toEqual([
-      { row: 'Latency', spark: `p50 ${ms(spark!.p50)}, p99 ${ms(spark!.p99)}`, flow: `p50 ${ms(flow!.p50)}, p99 ${ms(flow!.p99)}` },
+    if (spark?.count !== produced || flow?.count !== produced) {
+      fail(`The meter measured ${spark?.count ?? 0} records for your query and ${flow?.count ?? 0} for your flow; the check produced ${produced} for each.`);
+    }
+    const ms = (x: number | null) => `${Math.round(x ?? NaN)} ms`;
+    const table = await s.call('comparisonTable', measured);
+    const expected = [
+      { row: 'Latency', spark: `p50 ${ms(spark.p50)}, p99 ${ms(spark.p99)}`, flow: `p50 ${ms(flow.p50)}, p99 ${ms(flow.p99)}` },
       { row: 'Architecture', spark: 'micro-batch', flow: 'flow' },
       { row: 'Stage type', spark: 'query', flow: 'graph' },
       { row: 'Container size', spark: 'big', flow: 'small' },
-      { row: 'Startup time', spark: ms(spark!.startupMs), flow: ms(flow!.startupMs) },
+      { row: 'Startup time', spark: ms(spark.startupMs), flow: ms(flow.startupMs) },
       { row: 'Use case', spark: 'aggregations', flow: 'projections' },
-    ]);
+    ];
+    const cells = (rows: unknown) => (Array.isArray(rows) ? rows.map((r: { row?: unknown; spark?: unknown; flow?: unknown } | null) => [r?.row ?? null, r?.spark ?? null, r?.flow ?? null]) : []);
+    if (!Array.isArray(table)) fail(`comparisonTable(measured) returned ${table === null ? 'nothing' : typeof table}, not an array of rows.`);
+    expectRows('Your comparisonTable(measured) for this run', cells(table), cells(expected), ['row', 'spark', 'flow']);
     await query.stop();
   });
 });

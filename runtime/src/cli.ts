@@ -7,7 +7,7 @@
  *   streamlab topics list|create|delete|tail|produce ...
  *   streamlab broker ...          (the embedded Kafka-protocol broker on its own)
  *   streamlab export --lesson ID [--file F.ts] [--out job.py] [--k8s app.yaml]
- *   streamlab grade --lesson NN (--file F.ts | --dir DIR) [--json F] [--junit F] [--csv F] [--kafka H:P]
+ *   streamlab grade --lesson NN (--file F.ts | --dir DIR) [--json F] [--junit F] [--csv F] [--pg URL]
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, type ConfigInput } from './config.js';
@@ -55,7 +55,8 @@ Options:
   --junit F        Also write JUnit XML
   --csv F          With --dir: one row per student (passed, total, points, each check)
   --lessons DIR    Lessons folder (default: the lessons shipped with Streamlab)
-  --kafka H:P      Run Kafka checks on this broker (default: an in-memory cluster)
+  --pg URL         PostgreSQL for lessons whose checks write tables (env STREAMLAB_PG; default: an
+                   embedded one for the run). Each check gets a schema and a role of its own there.
   -h, --help       Show this help`,
   start: `Usage: streamlab start [options]
 

@@ -65,15 +65,16 @@ describe('lesson 06 on held-out submissions (the in-memory cluster)', () => {
   });
 });
 
-/** Lesson 05's checks still run on the in-process check host with the run's PostgreSQL (a schema per check). */
+/** Lesson 05 writes tables: its checks get the run's PostgreSQL, where each sandbox has a schema and role of its own. */
 describe('lesson 05-locations-micro-batch-vs-flow', () => {
-  it('passes every check on solution.ts and fails every check on starter.ts', async () => {
+  it('passes every check on solution.ts, with each check worth its front matter points, and fails every check on starter.ts', async () => {
     const lesson = lessons.find((l) => l.id === '05-locations-micro-batch-vs-flow')!;
-    const solved = await gradeSubmission({ lesson, files: files(lesson, 'solution'), entry: 'solution.ts', services: { pg: databaseUrl() } });
-    expect(solved.tests.map((t) => [t.status, t.message])).toEqual(solved.tests.map(() => ['passed', null]));
+    const solved = await gradeSubmission({ lesson, files: files(lesson, 'solution'), entry: 'solution.ts', database: databaseUrl() });
+    expect(solved.tests.map((t) => [t.id, t.status, t.message, t.points])).toEqual(Object.entries(lesson.points).map(([check, points]) => [check, 'passed', null, points]));
     expect(solved.tests).toHaveLength(6);
-    const started = await gradeSubmission({ lesson, files: files(lesson, 'starter'), entry: 'starter.ts', services: { pg: databaseUrl() } });
-    expect(started.tests.map((t) => [t.name, t.status])).toEqual(solved.tests.map((t) => [t.name, 'failed']));
+    const started = await gradeSubmission({ lesson, files: files(lesson, 'starter'), entry: 'starter.ts', database: databaseUrl() });
+    expect(started.tests.map((t) => [t.id, t.status])).toEqual(Object.keys(lesson.points).map((check) => [check, 'failed']));
+    for (const t of started.tests) expect(t.message).not.toMatch(/AssertionError|expected \[|toEqual|import_streamlab/);
   });
 });
 

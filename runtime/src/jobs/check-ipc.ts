@@ -9,11 +9,17 @@
  *                  and the job's heartbeat, log and error messages (ipc.ts)
  *
  *   load          compile output (and the lesson's saved models) in, exports' names out; before the learner's code runs the intrinsics
- *                 and the `streamlab` API are frozen, and Kafka is an in-memory cluster on a manual clock
+ *                 and the `streamlab` API are frozen, and Kafka is an in-memory cluster on a manual clock; a check
+ *                 that writes to PostgreSQL gives the URL of its own schema and role (least privilege, dropped after)
  *   call          an exported function with JSON arguments, the session or a StreamingContext; what it
  *                 returns must be what the check asked for (a real DataFrame, a real started query, data)
  *   startStream   a DataFrame's plan, started by the harness on a memory sink of its own session
  *   produce, records, clock, process, context, startContext, awaitBatch, output, batches, plan, stop
+ *   crash         arms a query to die after its next sink write, before the commit; `restarted` waits for the
+ *                 query its checkpoint restarted
+ *   actorSystem   a flow ActorSystem on the sandbox's clock (an argument like the session); `drain` drains and shuts
+ *                 down a DrainingControl the engine built
+ *   meter, latency  a LatencyMeter on the learner's session, and its summary as data
  *   export        instead of load: run the program's main() up to start() and render it as PySpark
  *
  * Replies are validated with zod on the host side: the sandbox is not trusted to send what it should.
@@ -22,7 +28,7 @@ import { z } from 'zod';
 import type { JobModel, RawError } from './ipc.js';
 
 /** An argument of an exported function. */
-export type CheckArg = { json: unknown } | { spark: true } | { context: number };
+export type CheckArg = { json: unknown } | { spark: true } | { context: number } | { system: number };
 
 /** A record the harness appends to a topic. */
 export interface CheckProduceRecord {
@@ -32,13 +38,13 @@ export interface CheckProduceRecord {
 }
 
 /** What an exported function must return. */
-export type CheckReturns = 'value' | 'dataframe' | 'query' | 'nothing';
+export type CheckReturns = 'value' | 'dataframe' | 'query' | 'control' | 'nothing';
 
 /** One operation. */
 export type CheckOp =
-  | { op: 'load'; code: string; startMs: number; loopLimitMs: number; topics: Record<string, number>; models?: JobModel[] }
+  | { op: 'load'; code: string; startMs: number; loopLimitMs: number; topics: Record<string, number>; models?: JobModel[]; database?: string }
   | { op: 'call'; fn: string; args: CheckArg[]; returns: CheckReturns }
-  | { op: 'startStream'; df: number; outputMode: 'append' | 'update' | 'complete' }
+  | { op: 'startStream'; df: number; outputMode: 'append' | 'update' | 'complete'; selectExpr?: string[] }
   | { op: 'produce'; topic: string; records: CheckProduceRecord[] }
   | { op: 'records'; topic: string }
   | { op: 'clock'; setMs?: number; advanceMs?: number }
@@ -50,6 +56,12 @@ export type CheckOp =
   | { op: 'batches'; query: number }
   | { op: 'plan'; handle: number }
   | { op: 'stop'; query: number }
+  | { op: 'crash'; query: number }
+  | { op: 'restarted'; query: number }
+  | { op: 'actorSystem'; name: string }
+  | { op: 'drain'; control: number }
+  | { op: 'meter' }
+  | { op: 'latency'; meter: number }
   | { op: 'export'; code: string; title?: string; loopLimitMs: number; models?: JobModel[] };
 
 /** host → child */
@@ -101,8 +113,9 @@ export const planSummary: z.ZodType<PlanSummary> = z.lazy(() => z.strictObject({
 export const checkValues = {
   load: z.strictObject({ exports: z.array(z.string()) }),
   call: z.union([
-    z.strictObject({ kind: z.literal('dataframe'), handle: z.int(), columns: z.array(z.string()), streaming: z.boolean() }),
+    z.strictObject({ kind: z.literal('dataframe'), handle: z.int(), columns: z.array(z.string()), types: z.array(z.string()), streaming: z.boolean() }),
     z.strictObject({ kind: z.literal('query'), handle: z.int() }),
+    z.strictObject({ kind: z.literal('control'), handle: z.int() }),
     z.strictObject({ kind: z.literal('value'), value: json }),
   ]),
   startStream: z.strictObject({ handle: z.int() }),
@@ -117,6 +130,22 @@ export const checkValues = {
   batches: z.strictObject({ columns: z.array(z.string()), batches: z.array(checkBatch) }),
   plan: planSummary,
   stop: z.strictObject({}),
+  crash: z.strictObject({}),
+  restarted: z.strictObject({ handle: z.int() }),
+  actorSystem: z.strictObject({ handle: z.int() }),
+  drain: z.strictObject({}),
+  meter: z.strictObject({ handle: z.int() }),
+  latency: z.record(z.string(), z.strictObject({
+    kind: z.enum(['micro-batch', 'flow']),
+    trigger: z.string().optional(),
+    startupMs: z.number().nullable(),
+    count: z.int(),
+    p50: z.number().nullable(),
+    p95: z.number().nullable(),
+    p99: z.number().nullable(),
+    max: z.number().nullable(),
+    histogram: z.array(z.int()),
+  })),
   export: z.strictObject({
     code: z.string(),
     stubs: z.array(z.strictObject({ name: z.string(), where: z.string(), params: z.array(z.string()), source: z.string() })),

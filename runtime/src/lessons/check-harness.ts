@@ -25,11 +25,12 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { it } from 'vitest';
-import type { CheckArg, CheckBatch, CheckProduceRecord, CheckRecord, PlanSummary } from '../jobs/check-ipc.js';
+import type { CheckArg, CheckBatch, CheckProduceRecord, CheckRecord, CheckValue, PlanSummary } from '../jobs/check-ipc.js';
 import type { LearnerFile } from '../jobs/compile.js';
 import type { JobModel } from '../jobs/ipc.js';
 import { nodeModelFiles } from '../connectors/ml/node-model-files.js';
 import { readSavedModel } from '../connectors/ml/saved-model-reader.js';
+import { openCheckDatabase, type CheckDatabase } from './check-database.js';
 import { CheckSandbox, compileProgram, defaultLimits, LearnerCodeError, type CompiledProgram } from './check-sandbox.js';
 import { readLearnerFiles, SEED_ENV, submissionFiles, SUBMISSION_ENV } from './submission-files.js';
 
@@ -143,6 +144,12 @@ export interface World {
   topics: Record<string, number>;
   /** Saved models of the lesson (folder names beside `check.test.ts`) that `ml.PipelineModel.load` finds. */
   models?: string[];
+  /**
+   * A PostgreSQL schema and role of the sandbox's own (see check-database.ts): every write of the
+   * learner's (`write.jdbc`, `format("postgres")`, a flow's `SlickSession`) lands there; `Sandbox.db`
+   * reads it. Dropped when the sandbox closes.
+   */
+  database?: boolean;
 }
 
 const SPARK: unique symbol = Symbol('spark');
@@ -151,7 +158,14 @@ export type SparkArg = typeof SPARK;
 
 /** A DataFrame inside the sandbox, checked to be one the engine built. */
 export class DataFrameRef {
-  constructor(readonly sandbox: Sandbox, readonly handle: number, readonly columns: readonly string[], readonly isStreaming: boolean) {}
+  constructor(
+    readonly sandbox: Sandbox,
+    readonly handle: number,
+    readonly columns: readonly string[],
+    /** Each column's type as Spark's `simpleString` (`int`, `float`, `timestamp`, ...). */
+    readonly types: readonly string[],
+    readonly isStreaming: boolean,
+  ) {}
 
   /** Its logical plan. */
   plan(): Promise<PlanSummary> {
@@ -175,6 +189,16 @@ export class QueryRef {
 
   async stop(): Promise<void> {
     await this.sandbox.raw.request({ op: 'stop', query: this.handle });
+  }
+
+  /** Arms the query to die after its next sink write and before that batch's commit (its checkpoint restarts it). */
+  async crashAfterNextSinkWrite(): Promise<void> {
+    await this.sandbox.raw.request({ op: 'crash', query: this.handle });
+  }
+
+  /** After {@link crashAfterNextSinkWrite} and a batch: the query its checkpoint restarted. */
+  async restarted(): Promise<QueryRef> {
+    return new QueryRef(this.sandbox, (await this.sandbox.raw.request({ op: 'restarted', query: this.handle }, 'restarting your query from its checkpoint')).handle);
   }
 }
 
@@ -201,29 +225,60 @@ export class ContextRef {
   }
 }
 
-type Arg = SparkArg | ContextRef | unknown;
+/** A flow ActorSystem inside the sandbox, on its clock. */
+export class ActorSystemRef {
+  constructor(readonly sandbox: Sandbox, readonly handle: number) {}
+}
+
+/** A flow's DrainingControl inside the sandbox (one the engine built). */
+export class ControlRef {
+  constructor(readonly sandbox: Sandbox, readonly handle: number) {}
+
+  /** Stops the source, waits for the stream to complete (its last commits), shuts the consumer down. */
+  async drainAndShutdown(): Promise<void> {
+    await this.sandbox.raw.request({ op: 'drain', control: this.handle }, 'draining your flow');
+  }
+}
+
+/** A LatencyMeter on the learner's session. */
+export class MeterRef {
+  constructor(readonly sandbox: Sandbox, readonly handle: number) {}
+
+  /** The latencies so far, per pipeline (`LatencyMeter.summary()` as data; NaN as null). */
+  summary(): Promise<CheckValue<'latency'>> {
+    return this.sandbox.raw.request({ op: 'latency', meter: this.handle });
+  }
+}
+
+type Arg = SparkArg | ContextRef | ActorSystemRef | unknown;
 
 /** The learner's (or the solution's) program, loaded in one sandbox. */
 export class Sandbox {
   /** Pass as an argument for the learner's SparkSession. */
   readonly spark: SparkArg = SPARK;
 
-  constructor(readonly raw: CheckSandbox, private readonly program: Program) {}
+  constructor(readonly raw: CheckSandbox, private readonly program: Program, private readonly database: CheckDatabase | null = null) {}
+
+  /** The sandbox's PostgreSQL schema, read as the administrator (worlds with `database: true`). */
+  get db(): CheckDatabase {
+    if (!this.database) throw new Error('This check\'s world has no database: give it `database: true`.');
+    return this.database;
+  }
 
   private args(args: Arg[]): CheckArg[] {
-    return args.map((a) => (a === SPARK ? { spark: true } : a instanceof ContextRef ? { context: a.handle } : { json: a }));
+    return args.map((a) => (a === SPARK ? { spark: true } : a instanceof ContextRef ? { context: a.handle } : a instanceof ActorSystemRef ? { system: a.handle } : { json: a }));
   }
 
   private what(fn: string, args: Arg[]): string {
     this.program.lastCalled = fn;
-    return `${fn}(${args.map((a) => (a === SPARK ? 'spark' : a instanceof ContextRef ? 'ssc' : JSON.stringify(a)?.slice(0, 40) ?? '')).join(', ')})`;
+    return `${fn}(${args.map((a) => (a === SPARK ? 'spark' : a instanceof ContextRef ? 'ssc' : a instanceof ActorSystemRef ? 'system' : JSON.stringify(a)?.slice(0, 40) ?? '')).join(', ')})`;
   }
 
   /** Calls an exported function that must return a DataFrame built with the streamlab API. */
   async dataFrame(fn: string, ...args: Arg[]): Promise<DataFrameRef> {
     const r = await this.raw.request({ op: 'call', fn, args: this.args(args), returns: 'dataframe' }, this.what(fn, args));
     if (r.kind !== 'dataframe') throw new Error(`${fn} answered ${r.kind}`);
-    return new DataFrameRef(this, r.handle, r.columns, r.streaming);
+    return new DataFrameRef(this, r.handle, r.columns, r.types, r.streaming);
   }
 
   /** Calls an exported function that must return a StreamingQuery it started. */
@@ -233,15 +288,32 @@ export class Sandbox {
     return new QueryRef(this, r.handle);
   }
 
+  /** Calls an exported function that must return (or resolve with) a flow's DrainingControl. */
+  async control(fn: string, ...args: Arg[]): Promise<ControlRef> {
+    const r = await this.raw.request({ op: 'call', fn, args: this.args(args), returns: 'control' }, this.what(fn, args));
+    if (r.kind !== 'control') throw new Error(`${fn} answered ${r.kind}`);
+    return new ControlRef(this, r.handle);
+  }
+
+  /** A flow ActorSystem on the sandbox's clock, to pass to the learner's functions. */
+  async actorSystem(name: string): Promise<ActorSystemRef> {
+    return new ActorSystemRef(this, (await this.raw.request({ op: 'actorSystem', name })).handle);
+  }
+
+  /** Starts a LatencyMeter on the learner's session (and every flow). */
+  async latencyMeter(): Promise<MeterRef> {
+    return new MeterRef(this, (await this.raw.request({ op: 'meter' })).handle);
+  }
+
   /** Calls an exported function (awaiting it when it returns a promise); resolves with its value as JSON. */
   async call(fn: string, ...args: Arg[]): Promise<unknown> {
     const r = await this.raw.request({ op: 'call', fn, args: this.args(args), returns: 'value' }, this.what(fn, args));
     return r.kind === 'value' ? r.value : null;
   }
 
-  /** Starts `df` on a memory sink of the harness's own session, in `outputMode`. */
-  async startStream(df: DataFrameRef, outputMode: 'append' | 'update' | 'complete'): Promise<StreamRef> {
-    const r = await this.raw.request({ op: 'startStream', df: df.handle, outputMode }, `starting your DataFrame in ${outputMode} mode`);
+  /** Starts `df` (projected with `selectExpr` when given) on a memory sink of the harness's own session, in `outputMode`. */
+  async startStream(df: DataFrameRef, outputMode: 'append' | 'update' | 'complete', selectExpr?: string[]): Promise<StreamRef> {
+    const r = await this.raw.request({ op: 'startStream', df: df.handle, outputMode, ...(selectExpr ? { selectExpr } : {}) }, `starting your DataFrame in ${outputMode} mode`);
     return new StreamRef(this, r.handle);
   }
 
@@ -298,11 +370,17 @@ export class Program {
   /** Opens a sandbox on `world`, runs `body` in it and closes it, whatever happens. */
   async run<T>(world: World, body: (s: Sandbox) => Promise<T>): Promise<T> {
     const models = world.models?.length ? await this.models(world.models) : undefined;
-    const sandbox = await CheckSandbox.open(await this.program(), { startMs: ms(world.start), topics: world.topics, ...(models ? { models } : {}) }, defaultLimits());
+    const program = await this.program();
+    const db = world.database ? await openCheckDatabase() : null;
     try {
-      return await body(new Sandbox(sandbox, this));
+      const sandbox = await CheckSandbox.open(program, { startMs: ms(world.start), topics: world.topics, ...(models ? { models } : {}), ...(db ? { database: db.sandboxUrl } : {}) }, defaultLimits());
+      try {
+        return await body(new Sandbox(sandbox, this, db));
+      } finally {
+        await sandbox.close();
+      }
     } finally {
-      await sandbox.close();
+      await db?.close();
     }
   }
 

@@ -113,10 +113,10 @@ export class CheckSandbox {
   }
 
   /** Starts a check process and loads `program` into it. */
-  static async open(program: CompiledProgram, world: { startMs: number; topics: Record<string, number>; models?: JobModel[] }, limits: SandboxLimits = defaultLimits()): Promise<CheckSandbox> {
+  static async open(program: CompiledProgram, world: { startMs: number; topics: Record<string, number>; models?: JobModel[]; database?: string }, limits: SandboxLimits = defaultLimits()): Promise<CheckSandbox> {
     const sandbox = await CheckSandbox.spawn(program, limits);
     try {
-      await sandbox.request({ op: 'load', code: program.code, startMs: world.startMs, loopLimitMs: limits.loopLimitMs, topics: world.topics, ...(world.models ? { models: world.models } : {}) }, 'loading your file');
+      await sandbox.request({ op: 'load', code: program.code, startMs: world.startMs, loopLimitMs: limits.loopLimitMs, topics: world.topics, ...(world.models ? { models: world.models } : {}), ...(world.database ? { database: world.database } : {}) }, 'loading your file');
     } catch (e) {
       await sandbox.close();
       throw e;

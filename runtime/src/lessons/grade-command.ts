@@ -3,10 +3,13 @@
  *
  *   streamlab grade --lesson 03 --file sub.ts [--seed N] [--json out.json] [--junit out.xml]
  *   streamlab grade --lesson 03 --dir submissions/ [--seed N] [--csv grades.csv] [--json grades.json] [--junit grades.xml]
- *   (either form: [--lessons <folder with NN-slug lessons>])
+ *   (either form: [--lessons <folder with NN-slug lessons>] [--pg postgres://…])
  *
  * Every check runs the learner's code in the sandbox, on its own in-memory Kafka and manual clock; the
- * random cases come from the seed, printed with the result (`--seed` reproduces a grade).
+ * random cases come from the seed, printed with the result (`--seed` reproduces a grade). A lesson
+ * whose checks write tables needs PostgreSQL: `--pg` (or `STREAMLAB_PG`) names one where the checks
+ * may create roles, else an embedded one runs for the grading; each check gets a schema and a
+ * least-privilege role of its own there.
  *
  * Prints per-check results and ends with `N passed, M failed`; exits 0 only when every check of every
  * submission passed, 1 when some failed, 2 on a usage error. In `--dir` mode every entry of the folder
@@ -36,7 +39,7 @@ const processIo: GradeIo = {
   stderr: (t) => process.stderr.write(t),
 };
 
-const USAGE = 'usage: streamlab grade --lesson NN (--file submission.ts | --dir submissions/) [--seed N] [--json out.json] [--junit out.xml] [--csv grades.csv] [--lessons dir]\n';
+const USAGE = 'usage: streamlab grade --lesson NN (--file submission.ts | --dir submissions/) [--seed N] [--json out.json] [--junit out.xml] [--csv grades.csv] [--lessons dir] [--pg URL]\n';
 
 /** One entry of a submissions folder: its files, or why it cannot be graded. */
 type Student = { student: string; files: LearnerFile[] } | { student: string; reason: string };
@@ -62,17 +65,17 @@ async function studentsIn(dir: string): Promise<Student[]> {
   return out;
 }
 
-async function gradeStudent(lesson: Lesson, s: Student, root: string, seed: number): Promise<StudentGrade> {
+async function gradeStudent(lesson: Lesson, s: Student, root: string, seed: number, database: string | undefined): Promise<StudentGrade> {
   if ('reason' in s) return { student: s.student, result: failedGrade(lesson, seed, s.reason) };
   try {
-    return { student: s.student, result: await gradeSubmission({ lesson, files: s.files, lessonsRoot: root, seed }) };
+    return { student: s.student, result: await gradeSubmission({ lesson, files: s.files, lessonsRoot: root, seed, ...(database ? { database } : {}) }) };
   } catch (e) {
     return { student: s.student, result: failedGrade(lesson, seed, `The submission could not be graded: ${(e as Error).message}`) };
   }
 }
 
 /** Runs `streamlab grade` with the arguments after `grade`; resolves with the exit code. */
-export async function runGradeCommand(argv: readonly string[], io: GradeIo = processIo): Promise<number> {
+export async function runGradeCommand(argv: readonly string[], io: GradeIo = processIo, env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
   let values: Record<string, string | undefined>;
   try {
     ({ values } = parseArgs({
@@ -80,6 +83,7 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
       options: {
         lesson: { type: 'string' }, file: { type: 'string' }, dir: { type: 'string' }, seed: { type: 'string' },
         json: { type: 'string' }, junit: { type: 'string' }, csv: { type: 'string' }, lessons: { type: 'string' },
+        pg: { type: 'string' },
       },
       allowPositionals: false,
     }) as { values: Record<string, string | undefined> });
@@ -102,6 +106,30 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
     return 2;
   }
   const seed = values.seed !== undefined ? Number(values.seed) >>> 0 : newSeed();
+  const database = lesson.tables.length > 0 ? await checkDatabase(values.pg ?? env.STREAMLAB_PG, io) : null;
+  try {
+    return await grade(lesson, values, root, seed, database?.url, io);
+  } finally {
+    await database?.stop();
+  }
+}
+
+/** The PostgreSQL a lesson with tables is graded on: the one given, or an embedded one for this run. */
+async function checkDatabase(given: string | undefined, io: GradeIo): Promise<{ url: string | undefined; stop(): Promise<void> }> {
+  if (given) return { url: given, stop: async () => {} };
+  try {
+    io.stderr('starting an embedded PostgreSQL for this lesson\'s checks (--pg URL to use another)\n');
+    const { startEmbeddedPostgres } = await import('../connectors/postgres/embedded.js');
+    const handle = await startEmbeddedPostgres({});
+    return { url: handle.url, stop: () => handle.stop() };
+  } catch (e) {
+    // Every check then fails saying that no database was given.
+    io.stderr(`the embedded PostgreSQL did not start (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); grade with --pg postgres://…\n`);
+    return { url: undefined, stop: async () => {} };
+  }
+}
+
+async function grade(lesson: Lesson, values: Record<string, string | undefined>, root: string, seed: number, database: string | undefined, io: GradeIo): Promise<number> {
 
   let grades: StudentGrade[];
   if (values.file !== undefined) {
@@ -113,7 +141,7 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
       io.stderr(`Cannot read ${values.file}: ${(e as Error).message}\n`);
       return 2;
     }
-    grades = [await gradeStudent(lesson, { student: name.replace(/\.ts$/, ''), files: [{ path: name, content }] }, root, seed)];
+    grades = [await gradeStudent(lesson, { student: name.replace(/\.ts$/, ''), files: [{ path: name, content }] }, root, seed, database)];
     io.stdout(formatResult(grades[0]!.result));
   } else {
     let students: Student[];
@@ -129,7 +157,7 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
     grades = [];
     for (const [i, s] of students.entries()) {
       io.stderr(`grading ${i + 1}/${students.length}: ${s.student}\n`);
-      const g = await gradeStudent(lesson, s, root, seed);
+      const g = await gradeStudent(lesson, s, root, seed, database);
       grades.push(g);
       io.stdout([`${g.student}: ${g.result.passed}/${g.result.tests.length} checks, ${g.result.score}/${g.result.maxScore} points`, ...resultLines(g.result).map((l) => `  ${l}`)].join('\n') + '\n');
     }

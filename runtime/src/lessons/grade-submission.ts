@@ -5,7 +5,7 @@
  * the report is written by the grading reporter where the sandbox cannot reach (it has no file system).
  * The Check button, `streamlab grade` and the lessons tier all call this.
  *
- *   files → tmp/submission/…            seed → STREAMLAB_CHECK_SEED
+ *   files → tmp/submission/…            seed → STREAMLAB_CHECK_SEED      database → STREAMLAB_CHECK_DATABASE
  *   vitest run --config <lessons>/vitest.config.ts --reporter=<check-reporter> <id>/check.test.ts   (detached)
  *     timeout → SIGKILL to the whole process group; afterwards the group is killed in any case
  *   tmp/report.json + exit status → one GradedTest per check the front matter declares, points by check id
@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import type { LearnerFile } from '../jobs/compile.js';
 import type { Lesson } from './lesson-schema.js';
 import type { GradedTest, GradeResult } from './grade-types.js';
+import { CHECK_DATABASE_ENV } from './check-database.js';
 import { REPORT_ENV, type CheckReport, type ReportedCheck } from './check-reporter.js';
 import { SEED_ENV, SUBMISSION_ENTRY_ENV, SUBMISSION_ENV, entryFile } from './submission-files.js';
 
@@ -47,10 +48,11 @@ export interface GradeOptions {
   /** Longest one step of a check may take in the learner's code before it is stopped (default 20 s). */
   opTimeoutMs?: number;
   /**
-   * Services for checks still written on `check-host.ts` (lesson 05), passed as `STREAMLAB_KAFKA` /
-   * `STREAMLAB_PG`. Checks on the harness never see them: their learner code has an in-memory Kafka.
+   * An administrator's URL of the PostgreSQL that checks of a lesson with tables write to. Only the
+   * trusted check process holds it: each sandbox gets a schema and a least-privilege role of its own
+   * (see `check-database.ts`), never this URL.
    */
-  services?: { kafka?: string; pg?: string };
+  database?: string;
 }
 
 const REPORTER = fileURLToPath(new URL('./check-reporter.ts', import.meta.url));
@@ -223,8 +225,7 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
       [SEED_ENV]: String(seed),
       [REPORT_ENV]: reportFile,
       ...(options.opTimeoutMs ? { STREAMLAB_CHECK_OP_TIMEOUT_MS: String(options.opTimeoutMs) } : {}),
-      ...(options.services?.kafka ? { STREAMLAB_KAFKA: options.services.kafka } : {}),
-      ...(options.services?.pg ? { STREAMLAB_PG: options.services.pg } : {}),
+      ...(options.database ? { [CHECK_DATABASE_ENV]: options.database } : {}),
       FORCE_COLOR: '0',
     };
     // The check file is named relative to the lessons root so vitest's filter matches exactly one file.

@@ -190,6 +190,13 @@ export class Connection {
     }
   }
 
+  /** The runtime's PostgreSQL for a lesson whose checks write tables (the check process makes a role per sandbox from it). */
+  private async checkDatabase(lesson: { tables: readonly string[] }): Promise<{ database?: string }> {
+    if (lesson.tables.length === 0) return {};
+    const { pg } = await this.ctx.services();
+    return pg ? { database: pg } : {};
+  }
+
   /**
    * Grades in the background: the reply names the check; `check.status` says whether it waits for a
    * grading slot (and where it stands) or runs; `check.result` follows.
@@ -202,7 +209,7 @@ export class Connection {
       try {
         const { gradeSubmission } = await import('../lessons/grade-submission.js');
         const graded = await this.ctx.checks.run(
-          async () => gradeSubmission({ lesson, files: m.files, services: await this.ctx.services(), ...(this.ctx.lessons.directory ? { lessonsRoot: this.ctx.lessons.directory } : {}) }),
+          async () => gradeSubmission({ lesson, files: m.files, ...(await this.checkDatabase(lesson)), ...(this.ctx.lessons.directory ? { lessonsRoot: this.ctx.lessons.directory } : {}) }),
           (status) => this.send({ kind: 'check.status', checkId, lessonId: lesson.id, ...status }),
         );
         result = {

@@ -23,6 +23,9 @@ import { DataFrame } from '../../engine/structured/dataframe.js';
 import { SparkSession } from '../../engine/structured/session.js';
 import { StreamingQuery } from '../../engine/structured/streaming-query.js';
 import type { StreamingContext } from '../../engine/dstream/streaming-context.js';
+import { ActorSystem } from '../../engine/flow/actor-system.js';
+import { drainControl, isDrainingControl } from '../../engine/flow/kafka/consumer.js';
+import { LatencyMeter } from '../../engine/latency/latency-meter.js';
 import type { CheckArg, CheckBatch, CheckOp, CheckReply, CheckRequest, PlanSummary } from '../check-ipc.js';
 import { createLoopGuard } from '../loop-guard.js';
 import { bindEngine, toJson, type EngineBinding } from './engine-binding.js';
@@ -50,6 +53,8 @@ interface CheckWorld {
   sinks: Map<number, { columns: string[]; batches: CheckBatch[] }>;
   /** Everything printed since the harness last read it. */
   printed: string[];
+  /** Queries armed to crash mid-batch, by handle: resolves with the query their checkpoint restarted. */
+  crashes: Map<number, Promise<StreamingQuery>>;
 }
 
 let world: CheckWorld | null = null;
@@ -84,6 +89,8 @@ function handle<T>(w: CheckWorld, id: number, what: string, test: (v: unknown) =
 
 const isDataFrame = (v: unknown): v is DataFrame => v instanceof DataFrame;
 const isQuery = (v: unknown): v is StreamingQuery => v instanceof StreamingQuery;
+const isSystem = (v: unknown): v is ActorSystem => v instanceof ActorSystem;
+const isMeter = (v: unknown): v is LatencyMeter => v instanceof LatencyMeter;
 const isContext = (v: unknown): v is StreamingContext => typeof v === 'object' && v !== null && typeof (v as StreamingContext).awaitBatchCompleted === 'function';
 
 function keep(w: CheckWorld, v: unknown): number {
@@ -103,7 +110,9 @@ async function run(op: CheckOp): Promise<unknown> {
       const df = handle(w, op.df, 'DataFrame', isDataFrame);
       // The learner's plan, started by the harness on its own session and memory sink.
       const name = `check_${nextHandle}`;
-      const query = new DataFrame(w.trusted, df.plan).writeStream.format('memory').queryName(name).outputMode(op.outputMode).start();
+      const started = new DataFrame(w.trusted, df.plan);
+      // Projections the harness asks for (a timestamp as text to the microsecond, say), on its own session.
+      const query = (op.selectExpr ? started.selectExpr(...op.selectExpr) : started).writeStream.format('memory').queryName(name).outputMode(op.outputMode).start();
       const id = keep(w, query);
       const sink: { columns: string[]; batches: CheckBatch[] } = { columns: [], batches: [] };
       w.sinks.set(id, sink);
@@ -180,6 +189,44 @@ async function run(op: CheckOp): Promise<unknown> {
       await StreamingQuery.prototype.stop.call(handle(w, op.query, 'query', isQuery));
       return {};
     }
+    case 'crash': {
+      const w = need();
+      const q = handle(w, op.query, 'query', isQuery);
+      const report = StreamingQuery.prototype.crashAfterNextSinkWrite.call(q);
+      report.catch(() => undefined);
+      w.crashes.set(op.query, report.then((r) => r.restarted));
+      return {};
+    }
+    case 'restarted': {
+      const w = need();
+      const restarted = w.crashes.get(op.query);
+      if (!restarted) throw new Error(`No query armed to crash with handle ${op.query}.`);
+      return { handle: keep(w, await restarted) };
+    }
+    case 'actorSystem': {
+      const w = need();
+      return { handle: keep(w, ActorSystem.create(op.name, { clock: w.clock })) };
+    }
+    case 'drain': {
+      const w = need();
+      const control = w.handles.get(op.control);
+      if (!isDrainingControl(control)) throw new Error(`No DrainingControl with handle ${op.control}.`);
+      await drainControl(control);
+      return {};
+    }
+    case 'meter': {
+      const w = need();
+      return { handle: keep(w, LatencyMeter.start(w.binding.session)) };
+    }
+    case 'latency': {
+      const w = need();
+      const summary = handle(w, op.meter, 'LatencyMeter', isMeter).summary();
+      const n = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
+      return Object.fromEntries(Object.entries(summary).map(([name, p]) => [name, {
+        kind: p.kind, ...(p.trigger ? { trigger: p.trigger } : {}), startupMs: n(p.startupMs), count: p.count,
+        p50: n(p.p50), p95: n(p.p95), p99: n(p.p99), max: n(p.max), histogram: [...p.histogram],
+      }]));
+    }
     case 'export':
       for (const m of op.models ?? []) provideSavedModel(m.name, m.model);
       return exportProgram(op.code, op.title, op.loopLimitMs);
@@ -195,7 +242,8 @@ function load(op: Extract<CheckOp, { op: 'load' }>): { exports: string[] } {
   const printed: string[] = [];
   const binding = bindEngine({
     clock,
-    services: {},
+    // The check's own schema and role, never the runtime's database: the harness made both for this process.
+    services: op.database ? { pg: op.database } : {},
     memoryKafka: cluster,
     observer: {
       onQueryStarted: () => {},
@@ -219,7 +267,7 @@ function load(op: Extract<CheckOp, { op: 'load' }>): { exports: string[] } {
     api: () => binding.api,
     loopGuard,
   });
-  world = { clock, cluster, binding, trusted, kafkaSource, exports: {}, handles: new Map(), sinks: new Map(), printed };
+  world = { clock, cluster, binding, trusted, kafkaSource, exports: {}, handles: new Map(), sinks: new Map(), printed, crashes: new Map() };
   world.exports = realm.evaluate(op.code);
   return { exports: Object.keys(world.exports) };
 }
@@ -227,6 +275,7 @@ function load(op: Extract<CheckOp, { op: 'load' }>): { exports: string[] } {
 function argument(w: CheckWorld, a: CheckArg): unknown {
   if ('spark' in a) return w.binding.session;
   if ('context' in a) return handle(w, a.context, 'StreamingContext', isContext);
+  if ('system' in a) return handle(w, a.system, 'ActorSystem', isSystem);
   return a.json;
 }
 
@@ -251,12 +300,17 @@ async function call(w: CheckWorld, fn: string, args: CheckArg[], returns: string
       if (!(result instanceof DataFrame) || Object.getPrototypeOf(result) !== DataFrame.prototype || !Object.prototype.hasOwnProperty.call(result, 'plan')) {
         throw new SandboxError('not-a-dataframe', `${fn}(…) returned ${describe(result)}, not a DataFrame built with the streamlab API.`);
       }
-      return { kind: 'dataframe', handle: keep(w, result), columns: [...result.columns], streaming: result.isStreaming };
+      return { kind: 'dataframe', handle: keep(w, result), columns: [...result.columns], types: result.schema.fields.map((f) => f.dataType.simpleString()), streaming: result.isStreaming };
     case 'query':
       if (!w.binding.started(result) || Object.getPrototypeOf(result) !== StreamingQuery.prototype) {
         throw new SandboxError('not-a-query', `${fn}(…) returned ${describe(result)}, not a StreamingQuery started with writeStream…start().`);
       }
       return { kind: 'query', handle: keep(w, result) };
+    case 'control':
+      if (!isDrainingControl(result)) {
+        throw new SandboxError('not-a-control', `${fn}(…) returned ${describe(result)}, not the DrainingControl a flow's run() materializes (toMat(…, Consumer.DrainingControl.apply)).`);
+      }
+      return { kind: 'control', handle: keep(w, result) };
     case 'nothing':
       return { kind: 'value', value: null };
     default:

@@ -67,15 +67,33 @@ export interface DrainingControl<T> {
   drainAndShutdown(): Promise<T>;
 }
 
+/** Every DrainingControl this module built, with its own drain: an object that only looks like one is not here. */
+const built = new WeakMap<object, () => Promise<unknown>>();
+
+/** Whether `v` is a DrainingControl the engine built. */
+export function isDrainingControl(v: unknown): v is DrainingControl<unknown> {
+  return typeof v === 'object' && v !== null && built.has(v);
+}
+
+/** Drains and shuts down a DrainingControl the engine built, whatever was done to the object since. */
+export function drainControl(v: DrainingControl<unknown>): Promise<unknown> {
+  const drain = built.get(v);
+  if (!drain) return Promise.reject(new TypeError('Not a DrainingControl built by Consumer.DrainingControl.apply'));
+  return drain();
+}
+
 function drainingControl<T>(control: Control, streamCompletion: Promise<T>): DrainingControl<T> {
   if (!control || typeof control.shutdown !== 'function') throw new TypeError('DrainingControl: expected a Consumer.Control and the stream completion (use it as toMat(sink, Consumer.DrainingControl.apply))');
-  return {
+  const drainAndShutdown = () => control.drainAndShutdown(streamCompletion);
+  const result: DrainingControl<T> = {
     stop: () => control.stop(),
     shutdown: () => control.shutdown(),
     isShutdown: control.isShutdown,
     streamCompletion,
-    drainAndShutdown: () => control.drainAndShutdown(streamCompletion),
+    drainAndShutdown,
   };
+  built.set(result, drainAndShutdown);
+  return result;
 }
 
 type Emit<K, V, O> = (record: ConsumerRecord<K, V>, handle: ConsumerHandle, groupId: string) => O;

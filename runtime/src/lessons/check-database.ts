@@ -1,0 +1,138 @@
+/**
+ * PostgreSQL for a check whose lesson writes tables. The harness (trusted, outside the sandbox) holds an
+ * administrator's URL; the learner's code never sees it. For each sandbox it makes, in a database kept
+ * for checks (`streamlab_checks`, where PUBLIC may neither connect nor use `public`):
+ *
+ *   a schema            check_<random>, owned by the administrator
+ *   a role of its own   LOGIN with a random password; no superuser, no CREATEDB/CREATEROLE/REPLICATION/
+ *                       BYPASSRLS, no membership (so no pg_read_server_files, pg_execute_server_program:
+ *                       `COPY … TO PROGRAM`, `pg_read_file` and `lo_import` are refused); CONNECT on the
+ *                       checks database, USAGE and CREATE on its schema and nothing else, so it reads no
+ *                       other check's tables; a few connections; statements time out
+ *
+ * The sandbox gets only that role's URL, scoped to the schema (`currentSchema`); the harness reads the
+ * tables as the administrator. `close()` ends the role's sessions and drops the schema and the role.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** Env variable of the check process naming the administrator's URL (the grader sets it). */
+export const CHECK_DATABASE_ENV = 'STREAMLAB_CHECK_DATABASE';
+
+/** The database checks write in, on the administrator's server. */
+export const CHECKS_DATABASE = 'streamlab_checks';
+
+/** One sandbox's database. */
+export interface CheckDatabase {
+  /** The schema the sandbox writes into. */
+  readonly schema: string;
+  /** The least-privilege role's URL, scoped to the schema: what the sandbox gets. */
+  readonly sandboxUrl: string;
+  /** Runs SQL (as the administrator) with the schema first on the search path. */
+  query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<R[]>;
+  /** A table's columns and their PostgreSQL types (`integer`, `real`, `timestamp without time zone`, ...), in order; none when it does not exist. */
+  columns(table: string): Promise<{ name: string; type: string }[]>;
+  /** Ends the role's sessions, drops the schema and the role, closes the connection. */
+  close(): Promise<void>;
+}
+
+/** A connection URL without a `jdbc:` prefix, as `pg` reads it. */
+function plainUrl(url: string): URL {
+  const u = new URL(url.replace(/^jdbc:/, ''));
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new Error(`Not a PostgreSQL URL: ${u.protocol}//…`);
+  return u;
+}
+
+let prepared: Promise<void> | null = null;
+
+/** Creates the checks database once, closed to PUBLIC. */
+async function prepareChecksDatabase(admin: URL): Promise<void> {
+  const server = new pg.Client({ connectionString: admin.href });
+  await server.connect();
+  try {
+    const exists = await server.query('SELECT 1 FROM pg_database WHERE datname = $1', [CHECKS_DATABASE]);
+    if (exists.rowCount === 0) {
+      try {
+        await server.query(`CREATE DATABASE ${CHECKS_DATABASE}`);
+      } catch (e) {
+        // Another grading run created it at the same moment.
+        if ((e as { code?: string }).code !== '42P04' && (e as { code?: string }).code !== '23505') throw e;
+      }
+    }
+    await server.query(`REVOKE ALL ON DATABASE ${CHECKS_DATABASE} FROM PUBLIC`);
+  } finally {
+    await server.end();
+  }
+  const checks = new pg.Client({ connectionString: withDatabase(admin, CHECKS_DATABASE).href });
+  await checks.connect();
+  try {
+    await checks.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
+  } finally {
+    await checks.end();
+  }
+}
+
+function withDatabase(u: URL, database: string): URL {
+  const copy = new URL(u.href);
+  copy.pathname = `/${database}`;
+  return copy;
+}
+
+/** Opens a schema and a role for one sandbox; throws a sentence the learner reads when no database was given. */
+export async function openCheckDatabase(env: Readonly<Record<string, string | undefined>> = process.env): Promise<CheckDatabase> {
+  const url = env[CHECK_DATABASE_ENV];
+  if (!url) throw new Error('This lesson\'s checks write to PostgreSQL, and none was given: press Check in the workbench, or grade with --pg postgres://…');
+  const admin = plainUrl(url);
+  prepared ??= prepareChecksDatabase(admin).catch((e: unknown) => {
+    prepared = null;
+    throw e;
+  });
+  await prepared;
+  const id = randomBytes(6).toString('hex');
+  const schema = `check_${id}`;
+  const role = `check_${id}`;
+  const password = randomBytes(18).toString('base64url');
+  const client = new pg.Client({ connectionString: withDatabase(admin, CHECKS_DATABASE).href });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    await client.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 8`);
+    await client.query(`ALTER ROLE ${role} SET search_path = ${schema}`);
+    await client.query(`ALTER ROLE ${role} SET statement_timeout = '20s'`);
+    await client.query(`CREATE SCHEMA ${schema}`);
+    await client.query(`GRANT CONNECT ON DATABASE ${CHECKS_DATABASE} TO ${role}`);
+    await client.query(`GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${role}`);
+    await client.query(`SET search_path TO ${schema}`);
+  } catch (e) {
+    await client.end().catch(() => undefined);
+    throw e;
+  }
+  const sandbox = withDatabase(admin, CHECKS_DATABASE);
+  sandbox.username = role;
+  sandbox.password = password;
+  sandbox.search = `?currentSchema=${schema}`;
+  return {
+    schema,
+    sandboxUrl: sandbox.href,
+    async query<R extends Record<string, unknown>>(sql: string, values: unknown[] = []) {
+      return (await client.query(sql, values)).rows as R[];
+    },
+    async columns(table: string) {
+      const r = await client.query(
+        'SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
+        [schema, table],
+      );
+      return r.rows as { name: string; type: string }[];
+    },
+    async close() {
+      try {
+        await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await client.query(`DROP OWNED BY ${role}`);
+        await client.query(`DROP ROLE IF EXISTS ${role}`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
