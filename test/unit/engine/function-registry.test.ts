@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { functions as F, SparkSession } from 'streamlab';
+import { AnalysisException, functions as F, SparkSession } from 'streamlab';
 import { functionRegistry } from '../../../runtime/src/engine/functions/registry.js';
 import { generatedFiles } from '../../../scripts/generate/files.js';
 import { facadeNames } from '../../../scripts/generate/functions-facade.js';
@@ -61,7 +61,7 @@ describe("Spark's argument checks", () => {
   it.each([
     ['upper(array(1, 2))', '[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "upper(array(1, 2))" due to data type mismatch: Parameter 1 requires the "STRING" type, however "array(1, 2)" has the type "ARRAY<INT>".'],
     ['sqrt(true)', '[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "SQRT(true)" due to data type mismatch: Parameter 1 requires the "DOUBLE" type, however "true" has the type "BOOLEAN".'],
-    ["from_json(CAST('{}' AS BINARY), 'a INT')", '[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "from_json(CAST({} AS BINARY), a INT)" due to data type mismatch: Parameter 1 requires the "STRING" type, however "CAST({} AS BINARY)" has the type "BINARY".'],
+    ["from_json(CAST('{}' AS BINARY), 'a INT')", '[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "from_json(CAST({} AS BINARY))" due to data type mismatch: Parameter 1 requires the "STRING" type, however "CAST({} AS BINARY)" has the type "BINARY".'],
     ['hour(5)', '[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "hour(5)" due to data type mismatch: Parameter 1 requires the "(TIMESTAMP OR TIMESTAMP WITHOUT TIME ZONE)" type, however "5" has the type "INT".'],
     ['length(array(1))', '[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "length(array(1))" due to data type mismatch: Parameter 1 requires the ("STRING" or "BINARY") type, however "array(1)" has the type "ARRAY<INT>".'],
     ["upper(named_struct('a', 1))", '[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "upper(named_struct(a, 1))" due to data type mismatch: Parameter 1 requires the "STRING" type, however "named_struct(a, 1)" has the type "STRUCT<a: INT>".'],
@@ -72,6 +72,20 @@ describe("Spark's argument checks", () => {
     ['nosuchfn(1)', '[UNRESOLVED_ROUTINE] Cannot resolve function `nosuchfn` on search path'],
   ])('%s', (sql, message) => {
     expect(fails(sql)).toThrow(message);
+  });
+
+  it("refuses from_json on Kafka's binary value, without the cast to STRING, as Spark 3.5 does", () => {
+    const kafkaLike = spark.createDataFrame([[new TextEncoder().encode('{"a": 1}')]], 'value BINARY');
+    let error: unknown;
+    try {
+      kafkaLike.select(F.from_json(F.col('value'), 'a INT')).collect();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AnalysisException);
+    expect((error as AnalysisException).message).toBe('[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "from_json(value)" due to data type mismatch: Parameter 1 requires the "STRING" type, however "value" has the type "BINARY".');
+    // With the cast, the column is named as Spark names it.
+    expect(kafkaLike.select(F.from_json(F.col('value').cast('string'), 'a INT')).columns).toEqual(['from_json(CAST(value AS STRING))']);
   });
 
   it('fails an aggregate over booleans as Spark does', () => {

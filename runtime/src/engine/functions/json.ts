@@ -251,6 +251,8 @@ export const jsonFunctions: readonly FunctionSpec[] = [
   defineFunction({
     name: 'from_json', group: 'json', kind: 'scalar', facade: 'manual',
     params: [col('col', 'string', { strict: true }), val('schema', 'string'), val('options', 'any', 'any', { optional: true })],
+    // Spark's JsonToStructs has the text as its only child (the schema and options are not): `from_json(value)`.
+    columnName: (args) => `from_json(${args[0] ?? ''})`,
     doc: 'Parses a JSON string with a DDL string or StructType schema. PERMISSIVE by default: a record that cannot be read becomes NULL fields (and is counted as malformed); `{"mode": "FAILFAST"}` fails the query instead.',
     example: { sql: `from_json('{"a": 1}', 'a INT')`, result: '{1}' },
     compile: compileFromJson,
