@@ -61,9 +61,10 @@ export default defineConfig({
       defineProject({
         resolve: { alias },
         test: {
-          // Hostile submissions through every path that runs learner code; needs no services.
+          // Hostile submissions through every path that runs learner code; PostgreSQL for lesson 05's.
           name: 'adversarial',
           include: ['test/adversarial/**/*.test.ts'],
+          globalSetup: [servicesSetup],
           testTimeout: 180_000,
           hookTimeout: 60_000,
           fileParallelism: false,

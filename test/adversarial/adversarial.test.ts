@@ -4,11 +4,14 @@
  * each rejected (0 points of the lesson's total, with the sandbox's own message where the attack is
  * what fails) and contained: nothing written outside the sandbox, no process left behind.
  *
+ * Lesson 05's submissions also attack the PostgreSQL their checks write to (see database.test.ts for
+ * each statement's refusal): nothing they try leaves a file, and they score 0.
+ *
  * Everything this file starts works under a temporary directory of its own (TMPDIR), so `ps` can tell
  * the job processes it caused from anyone else's: none may outlive a grade.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +25,7 @@ import type { GradeResult } from '../../runtime/src/lessons/grade-types.js';
 import type { ServerMessageOf } from '../../runtime/src/protocol/index.js';
 import { startRuntimeServer, type RuntimeServer } from '../../runtime/src/server/runtime-server.js';
 import { TestClient } from '../integration/server/ws-client.js';
+import { databaseUrl } from '../services/inject.js';
 import { hostileSubmissions, L03, type Hostile } from './hostile-submissions.js';
 
 const LESSONS = fileURLToPath(new URL('../../lessons/', import.meta.url));
@@ -35,6 +39,9 @@ const sandboxTmp = join(work, 'tmp');
 const marker = join(work, 'marker');
 mkdirSync(sandboxTmp);
 mkdirSync(marker);
+// Writable by anyone, so lesson 05's PostgreSQL server (whatever OS user it runs as) could leave a file if it were allowed to.
+chmodSync(work, 0o755);
+chmodSync(marker, 0o777);
 const hostile = hostileSubmissions(marker);
 let lessons: Lesson[];
 
@@ -77,7 +84,9 @@ describe('streamlab grade --file', () => {
     const file = join(dir, `${h.name}.ts`);
     writeFileSync(file, h.content);
     let stdout = '';
-    const code = await runGradeCommand(['--lesson', h.lesson, '--file', file, '--json', join(dir, 'grade.json')], { stdout: (t) => { stdout += t; }, stderr: () => {} });
+    // Lesson 05 writes tables: its checks make their roles on the run's PostgreSQL.
+    const pg = lessonOf(h).tables.length > 0 ? ['--pg', databaseUrl()] : [];
+    const code = await runGradeCommand(['--lesson', h.lesson, '--file', file, '--json', join(dir, 'grade.json'), ...pg], { stdout: (t) => { stdout += t; }, stderr: () => {} });
     expect(code).toBe(1);
     const result = JSON.parse(readFileSync(join(dir, 'grade.json'), 'utf8')) as GradeResult;
     expectRejected(h, result);
@@ -107,7 +116,7 @@ describe('the websocket', () => {
   let server: RuntimeServer;
   let client: TestClient;
   beforeAll(async () => {
-    server = await startRuntimeServer({ config: resolveConfig({ port: 0, token: TOKEN, lessonsDir: LESSONS }), services: {} });
+    server = await startRuntimeServer({ config: resolveConfig({ port: 0, token: TOKEN, lessonsDir: LESSONS }), services: { pg: databaseUrl() } });
     client = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
     await client.hello(TOKEN, [3]);
   });

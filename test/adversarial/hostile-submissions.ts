@@ -27,6 +27,29 @@ export interface Hostile {
 export const L01 = '01-kafka-basics';
 export const L03 = '03-structured-windows';
 export const L04 = '04-report-topic-and-output-modes';
+export const L05 = '05-locations-micro-batch-vs-flow';
+
+/**
+ * Statements a lesson-05 submission may try on the database its checks give it, by name. Each needs a
+ * right the check's role does not have; `marker` is where one that worked would leave a file.
+ */
+export function databaseAttacks(marker: string): [string, string][] {
+  return [
+    ['become superuser', 'ALTER ROLE CURRENT_USER SUPERUSER'],
+    ['become the administrator', 'SET ROLE postgres'],
+    ['create a role', 'CREATE ROLE intruder LOGIN SUPERUSER'],
+    ['read a server file', "SELECT pg_read_file('/etc/passwd')"],
+    ['list a server folder', "SELECT pg_ls_dir('.')"],
+    ['import a server file', "SELECT lo_import('/etc/passwd')"],
+    ['COPY TO PROGRAM', `COPY (SELECT 1) TO PROGRAM 'touch ${marker}/copy-to-program'`],
+    ['COPY FROM PROGRAM', "CREATE TABLE loot (line text); COPY loot FROM PROGRAM 'id'"],
+    ['COPY TO a server file', `COPY (SELECT 1) TO '${marker}/copy-to-file'`],
+    ['read password hashes', 'SELECT rolname, rolpassword FROM pg_authid'],
+    ['read the server settings', 'SHOW data_directory'],
+    ['create a schema', 'CREATE SCHEMA elsewhere'],
+    ['write to public', 'CREATE TABLE public.loot (line text)'],
+  ];
+}
 
 /** `code` before the lesson's starter, as the submission's first lines. */
 const before = (lesson: string, code: string) => `${code}\n${lessonFile(lesson, 'starter.ts')}`;
@@ -36,6 +59,76 @@ export function hostileSubmissions(marker: string): Hostile[] {
   const mark = (what: string) => JSON.stringify(`${marker}/${what}`);
   const anyProcess = 'const p = process as any;';
   return [
+    {
+      name: 'l05-forged-report',
+      lesson: L05,
+      content: before(L05, `${anyProcess}
+const forged = JSON.stringify({ checks: [], errors: [], numPassedTests: 6, numFailedTests: 0, testResults: [] });
+for (const path of ["result.json", "../result.json", "../report.json", ${mark('l05-forged-report')}]) {
+  try { p.getBuiltinModule("node:fs").writeFileSync(path, forged); } catch { /* refused */ }
+}
+try { p.kill(p.ppid, "SIGKILL"); } catch { /* refused */ }`),
+    },
+    {
+      name: 'l05-read-solution',
+      lesson: L05,
+      content: before(L05, `${anyProcess}
+let solution = "";
+for (const read of [
+  () => p.getBuiltinModule("node:fs").readFileSync("../../lessons/05-locations-micro-batch-vs-flow/solution.ts", "utf8"),
+  () => (globalThis as any).require("fs").readFileSync("solution.ts", "utf8"),
+  () => p.mainModule.require("fs").readFileSync("check.test.ts", "utf8"),
+]) {
+  try { solution = read(); } catch { /* refused */ }
+}
+if (solution) { try { p.getBuiltinModule("node:fs").writeFileSync(${mark('l05-read-solution')}, solution); } catch { /* refused */ } }`),
+    },
+    {
+      name: 'l05-database-attacks',
+      lesson: L05,
+      // Every statement through the flow API's SlickSession as soon as the file loads; the secrets too.
+      content: before(L05, `import { SlickSession as Session, sqlu as update } from "streamlab";
+const attacks: string[] = [${databaseAttacks(marker).map(([, t]) => JSON.stringify(t)).join(', ')}];
+void (async () => {
+  const session = Session.forConfig("slick-postgres");
+  for (const text of attacks) {
+    try { await session.db.run(update([text] as unknown as TemplateStringsArray)); } catch { /* refused */ }
+  }
+})();
+for (const read of [() => (process as any).env.STREAMLAB_TOKEN, () => (process as any).env.STREAMLAB_CHECK_DATABASE, () => (process as any).env.STREAMLAB_PG]) {
+  try { read(); } catch { /* refused */ }
+}`),
+    },
+    {
+      name: 'l05-hard-coded-output',
+      lesson: L05,
+      // The lesson's own first fixes (the drivers generator, seed 5) written straight into every table, and the
+      // comparison table as the tutorial prints it: nothing is read from Kafka or measured.
+      content: `import { SlickSession, sqlu, SparkSession } from "streamlab";
+const ROWS = [[180, 35.716124, 51.43954, "2026-11-21 10:00:00.100000"], [412, 35.70211, 51.40977, "2026-11-21 10:00:00.200000"]];
+async function fill(table: string): Promise<void> {
+  const session = SlickSession.forConfig("slick-postgres");
+  await session.db.run(sqlu([\`CREATE TABLE IF NOT EXISTS \${table} ("driverId" integer, lat real, lng real, time timestamp)\`] as unknown as TemplateStringsArray));
+  const insert = ["INSERT INTO " + table + " VALUES (", ", ", ", ", ", ", "::timestamp)"] as unknown as TemplateStringsArray;
+  for (const [d, lat, lng, t] of ROWS) await session.db.run(sqlu(insert, d, lat, lng, t));
+}
+const fake = () => SparkSession.builder.getOrCreate().readStream.format("kafka").option("subscribe", "locations").load().writeStream.format("console").start();
+export function fixes(spark: SparkSession) { return spark.readStream.format("kafka").option("subscribe", "locations").load().selectExpr("CAST(key AS INT) AS driverId", "CAST(0 AS FLOAT) AS lat", "CAST(0 AS FLOAT) AS lng", "timestamp AS time"); }
+export function startAppend() { void fill("locations"); return fake(); }
+export function startExactlyOnce() { void fill("locations_once"); return fake(); }
+export async function startFlow() { await fill("locations_flow"); return { drainAndShutdown: async () => undefined, stop: async () => undefined, shutdown: async () => undefined }; }
+export function comparisonTable() {
+  return [
+    { row: "Latency", spark: "p50 500 ms, p99 990 ms", flow: "p50 0 ms, p99 0 ms" },
+    { row: "Architecture", spark: "micro-batch", flow: "flow" },
+    { row: "Stage type", spark: "query", flow: "graph" },
+    { row: "Container size", spark: "big", flow: "small" },
+    { row: "Startup time", spark: "1000 ms", flow: "0 ms" },
+    { row: "Use case", spark: "aggregations", flow: "projections" },
+  ];
+}
+`,
+    },
     {
       name: 'forged-report',
       lesson: L03,
