@@ -223,7 +223,7 @@ export class JobRun {
         else this.setState(m.state, m.message);
         break;
       case 'error':
-        this.report(remapError(m.error, this.map));
+        this.report(remapError(m.error, this.map, this.options.files.map((f) => f.content)));
         break;
       case 'latency':
         this.options.onEvent({ kind: 'run.latency', runId: this.runId, bucketsMs: m.bucketsMs, pipelines: m.pipelines });

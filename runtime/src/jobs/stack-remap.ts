@@ -5,6 +5,7 @@
  */
 import { SourceMap } from 'node:module';
 import type { LearnerError } from './learner-error.js';
+import { learnerNames } from './learner-names.js';
 
 const FRAME = /(?:\(|\s|^)pipeline\.js:(\d+):(\d+)\)?\s*$/;
 
@@ -26,8 +27,9 @@ export function mapPosition(map: SourceMap, line: number, column: number): Learn
  * Builds the learner-facing error from the child's raw error.
  * @param raw name, message, stack and code as the child reported them
  * @param mapJson the pipeline's source map
+ * @param sources the learner's files, whose `streamlab` imports name what the bundle renamed
  */
-export function remapError(raw: { name: string; message: string; stack: string; code: string }, mapJson: string): LearnerError {
+export function remapError(raw: { name: string; message: string; stack: string; code: string }, mapJson: string, sources: readonly string[] = []): LearnerError {
   const map = new SourceMap(JSON.parse(mapJson));
   const frames: string[] = [];
   let first: LearnerPosition | null = null;
@@ -40,9 +42,10 @@ export function remapError(raw: { name: string; message: string; stack: string; 
     const fn = /^\s*at\s+(?!pipeline\.js)([^\s(]+)\s+\(/.exec(line)?.[1];
     frames.push(`    at ${fn && fn !== 'Object.<anonymous>' ? `${fn} (${pos.file}:${pos.line}:${pos.column})` : `${pos.file}:${pos.line}:${pos.column}`}`);
   }
-  const headline = raw.name && raw.name !== 'Error' ? `${raw.name}: ${raw.message}` : raw.message;
+  const message = learnerNames(raw.message, sources);
+  const headline = raw.name && raw.name !== 'Error' ? `${raw.name}: ${message}` : message;
   return {
-    message: raw.message,
+    message,
     code: raw.code,
     file: first?.file ?? null,
     line: first?.line ?? null,

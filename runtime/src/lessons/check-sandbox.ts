@@ -84,9 +84,12 @@ export class CheckSandbox {
   private stderr = '';
   private readonly watchdog: NodeJS.Timeout;
   private readonly exited: Promise<void>;
+  /** The learner's sources, whose `streamlab` imports name what the bundle renamed in messages. */
+  private readonly sources: readonly string[];
 
   private constructor(private readonly child: ChildProcess, readonly program: CompiledProgram, private readonly limits: SandboxLimits) {
     open.add(child);
+    this.sources = program.files.map((f) => f.content);
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (d: string) => {
       this.stderr = (this.stderr + d).slice(-4096);
@@ -164,7 +167,7 @@ export class CheckSandbox {
     if (m?.type === 'error') {
       // The job process reports a failure it cannot survive (an uncaught error in a timer, say), then exits.
       const parsed = checkReplyEnvelope.options[1].shape.error.safeParse((raw as { error?: unknown }).error);
-      if (parsed.success) this.fatal ??= new LearnerCodeError(remapError(parsed.data, this.program.map), this.program.label);
+      if (parsed.success) this.fatal ??= new LearnerCodeError(remapError(parsed.data, this.program.map, this.sources), this.program.label);
       return;
     }
     const envelope = checkReplyEnvelope.safeParse(raw);
@@ -178,7 +181,7 @@ export class CheckSandbox {
     this.pending.delete(reply.id);
     clearTimeout(p.timer);
     if (!reply.ok) {
-      p.reject(new LearnerCodeError(remapError(reply.error, this.program.map), this.program.label));
+      p.reject(new LearnerCodeError(remapError(reply.error, this.program.map, this.sources), this.program.label));
       return;
     }
     const value = checkValues[p.op].safeParse(reply.value);
