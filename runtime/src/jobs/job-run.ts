@@ -56,6 +56,11 @@ export interface JobRunOptions {
    * the job process may read and write this folder and nothing else. Without it checkpoints stay in memory.
    */
   checkpointDir?: string;
+  /**
+   * Manual clock: called with the time the clock is about to move to, before the job is told to move
+   * it (a lesson's data player produces the records that arrive by then, so the batch sees them).
+   */
+  beforeAdvance?(clockMs: number): Promise<void>;
 }
 
 type StepWaiter = { resolve(v: { batchesRun: number; clockMs: number }): void; reject(e: Error): void };
@@ -83,11 +88,19 @@ export class JobRun {
   private nextStep = 1;
   private steps = new Map<number, StepWaiter>();
   private exited: Promise<void> = Promise.resolve();
+  /** The manual clock as the job last reported it (its start until the first step). */
+  private manualClockMs: number;
 
   constructor(private readonly options: JobRunOptions) {
     this.runId = options.runId;
     this.mode = options.mode;
     this.checkpointDir = options.checkpointDir;
+    this.manualClockMs = options.manualStartMs ?? 0;
+  }
+
+  /** The run's clock: the manual clock's reading, or the wall clock. */
+  clockMs(): number {
+    return this.mode === 'manual' ? this.manualClockMs : Date.now();
   }
 
   /** Current state. */
@@ -133,16 +146,18 @@ export class JobRun {
     this.send({ type: 'start', code: compiled.pipeline.code, mode: this.mode, maxRows: this.options.maxRows, services: this.options.services, startMs: this.options.manualStartMs ?? 0, loopLimitMs: loopLimitMs(this.options.limits.unresponsiveMs), models: [...(this.options.models ?? [])], ...(checkpointDir ? { checkpointDir } : {}) });
   }
 
-  /** Manual clock: runs batches or advances the clock. */
   /** Kills each query after its next sink write, before the commit, and restarts it (see StreamingQuery.crashAfterNextSinkWrite). */
   crash(): void {
     if (this.state !== 'running' && this.state !== 'idle') throw new Error(`run.crash needs a running run; this one is ${this.state}.`);
     this.send({ type: 'crash' });
   }
 
-  step(request: { batches?: number; advanceMs?: number }): Promise<{ batchesRun: number; clockMs: number }> {
-    if (this.mode !== 'manual') return Promise.reject(new Error('run.step needs a run started with mode "manual".'));
-    if (!this.child || this.isOver()) return Promise.reject(new Error(`The run is ${this.state}.`));
+  /** Manual clock: runs batches or advances the clock. */
+  async step(request: { batches?: number; advanceMs?: number }): Promise<{ batchesRun: number; clockMs: number }> {
+    if (this.mode !== 'manual') throw new Error('run.step needs a run started with mode "manual".');
+    if (!this.child || this.isOver()) throw new Error(`The run is ${this.state}.`);
+    if (request.advanceMs !== undefined && this.options.beforeAdvance) await this.options.beforeAdvance(this.manualClockMs + request.advanceMs);
+    if (!this.child || this.isOver()) throw new Error(`The run is ${this.state}.`);
     const stepId = this.nextStep++;
     return new Promise((resolve, reject) => {
       this.steps.set(stepId, { resolve, reject });
@@ -231,6 +246,7 @@ export class JobRun {
       case 'step-done': {
         const waiter = this.steps.get(m.stepId);
         this.steps.delete(m.stepId);
+        if (this.mode === 'manual') this.manualClockMs = m.clockMs;
         if (m.error) waiter?.reject(new Error(m.error));
         else waiter?.resolve({ batchesRun: m.batchesRun, clockMs: m.clockMs });
         break;

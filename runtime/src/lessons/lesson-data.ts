@@ -30,6 +30,8 @@ export interface PlannedDataset {
   rate: number;
   play: LessonDataset['play'];
   clearOnRun: boolean;
+  /** The value field that holds the event time, when the dataset names one. */
+  eventTimeField: string | null;
 }
 
 /** Everything a lesson plays. */
@@ -113,6 +115,7 @@ export function planLessonData(lesson: Pick<Lesson, 'topics' | 'datasets' | 'clo
       rate: d.rate,
       play: d.play,
       clearOnRun: d.clearOnRun,
+      eventTimeField: d.eventTime ?? null,
     })),
     extras: lesson.extras,
   };
@@ -127,4 +130,45 @@ export function extraRecord(extra: LessonExtra, clockMs: number): { topic: strin
     value[extra.eventTime.field] = new Date(eventTimeMs).toISOString();
   }
   return { topic: extra.topic, key: extra.key ?? null, value: JSON.stringify(value), eventTimeMs };
+}
+
+/**
+ * The same data moved `deltaMs` later: arrivals, event times (in the value's event-time field too) and
+ * the clock start, so a replay on a clock that has moved on plays the lesson's story again from `now`
+ * with the same gaps, the same disorder and the same late records.
+ */
+export function shiftPlan(plan: LessonDataPlan, deltaMs: number): LessonDataPlan {
+  const shiftValue = (value: string, field: string | null, eventTimeMs: number | null): string => {
+    if (field === null || eventTimeMs === null) return value;
+    try {
+      const parsed = JSON.parse(value) as unknown;
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || typeof (parsed as Record<string, unknown>)[field] !== 'string') return value;
+      return JSON.stringify({ ...(parsed as Record<string, unknown>), [field]: new Date(eventTimeMs + deltaMs).toISOString() });
+    } catch {
+      return value;
+    }
+  };
+  return {
+    ...plan,
+    clockStartMs: plan.clockStartMs === null ? null : plan.clockStartMs + deltaMs,
+    datasets: plan.datasets.map((d) => ({
+      ...d,
+      records: d.records.map((r) => ({
+        ...r,
+        value: shiftValue(r.value, d.eventTimeField, r.eventTimeMs),
+        arrivalMs: r.arrivalMs + deltaMs,
+        eventTimeMs: r.eventTimeMs === null ? null : r.eventTimeMs + deltaMs,
+      })),
+    })),
+  };
+}
+
+/**
+ * How far a replay moves the data when the clock reads `nowMs`: to the first whole minute at or after
+ * `nowMs`, counted from where the data starts, so windows of a minute (or a divisor of one) line up
+ * as they did the first time. Never backwards.
+ */
+export function replayShiftMs(plan: LessonDataPlan, nowMs: number): number {
+  const startMs = plan.clockStartMs ?? nowMs;
+  return Math.max(0, Math.ceil((nowMs - startMs) / MINUTE_MS) * MINUTE_MS);
 }

@@ -46,6 +46,16 @@ export const runStepRequest = req('run.step', {
  * batch twice.
  */
 export const runCrashRequest = req('run.crash', { runId: z.string().min(1).max(64) });
+/**
+ * Plays the run's lesson data again from its first record (protocol 7), moved in time to the first
+ * whole minute at or after the run's clock, so the same story (gaps, disorder, late records) plays again.
+ */
+export const runReplayRequest = req('run.replay', { runId: z.string().min(1).max(64) });
+/**
+ * Sends one of the lesson's extra records (`lessons.get.ok`'s `data.extras`, e.g. "a late reading")
+ * into the run's topic (protocol 7); its event time is the run's clock minus what the lesson says.
+ */
+export const runExtraRequest = req('run.extra', { runId: z.string().min(1).max(64), extraId: z.string().min(1).max(64) });
 /** Runs a lesson's autograder against the learner's files. */
 export const checkRunRequest = req('check.run', { lessonId: z.string().min(1).max(100), files: sourceFiles });
 /** Lists Kafka topics. */
@@ -66,6 +76,8 @@ export const topicsProduceRequest = req('topics.produce', {
 export const topicsCreateRequest = req('topics.create', { topic: topicName, partitions: z.int().min(1).max(64).default(1) });
 /** Deletes a topic. */
 export const topicsDeleteRequest = req('topics.delete', { topic: topicName });
+/** Empties a topic, keeping its partitions (protocol 7): it is deleted and created again. */
+export const topicsClearRequest = req('topics.clear', { topic: topicName });
 /** Lists tables of the runtime's PostgreSQL database. */
 export const dbTablesRequest = req('db.tables', {});
 /** Runs one read-only query (read-only transaction, statement timeout, row cap). */
@@ -82,8 +94,8 @@ export const exportPysparkRequest = req('export.pyspark', { lessonId: z.string()
 /** Every message a client may send, discriminated by `kind`. */
 export const clientMessage = z.discriminatedUnion('kind', [
   helloRequest, lessonsListRequest, lessonsGetRequest, runStartRequest, runStopRequest, runStepRequest, runCrashRequest,
-  checkRunRequest, topicsListRequest, topicsTailRequest, topicsUntailRequest, topicsProduceRequest,
-  topicsCreateRequest, topicsDeleteRequest, dbTablesRequest, dbQueryRequest, exportPysparkRequest, checkpointsResetRequest,
+  runReplayRequest, runExtraRequest, checkRunRequest, topicsListRequest, topicsTailRequest, topicsUntailRequest, topicsProduceRequest,
+  topicsCreateRequest, topicsDeleteRequest, topicsClearRequest, dbTablesRequest, dbQueryRequest, exportPysparkRequest, checkpointsResetRequest,
 ]);
 /** Every message a client may send. */
 export type ClientMessage = z.infer<typeof clientMessage>;

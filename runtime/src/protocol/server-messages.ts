@@ -39,6 +39,20 @@ export const helloReply = reply('hello.ok', {
 });
 /** The lesson list. */
 export const lessonsListReply = reply('lessons.list.ok', { lessons: z.array(lessonSummary) });
+/**
+ * What a lesson plays (protocol 7): its topics as opening the lesson made them, where the manual clock
+ * starts, how many records Run plays, and the one-button records (`run.extra`) the learner can send.
+ */
+export const lessonData = z.strictObject({
+  /** Epoch ms where a run's manual clock starts; null when the lesson names no time. */
+  clockStartMs: z.number().nullable(),
+  topics: z.array(z.strictObject({ name: z.string(), partitions: z.int().min(1) })),
+  /** Records Run plays into the topics, in all. */
+  records: z.int().min(0),
+  extras: z.array(z.strictObject({ id: z.string(), label: z.string(), topic: z.string() })),
+});
+/** What a lesson plays. */
+export type LessonData = z.infer<typeof lessonData>;
 /** One lesson with its markdown, starter files, hints (revealed one by one) and solution files. */
 export const lessonsGetReply = reply('lessons.get.ok', {
   lesson: lessonSummary.extend({
@@ -46,6 +60,8 @@ export const lessonsGetReply = reply('lessons.get.ok', {
     files: z.array(sourceFile),
     hints: z.array(z.string()).optional(),
     solution: z.array(sourceFile).optional(),
+    /** Protocol 7. */
+    data: lessonData.optional(),
   }),
 });
 /** A run was accepted; its events carry `runId`. */
@@ -56,6 +72,12 @@ export const runStopReply = reply('run.stop.ok', { runId: z.string() });
 export const runStepReply = reply('run.step.ok', { runId: z.string(), batchesRun: z.int(), clockMs: z.number() });
 /** The run's queries will be killed after their next sink write (protocol 6). */
 export const runCrashReply = reply('run.crash.ok', { runId: z.string() });
+/** The lesson's data plays again from its first record (protocol 7): how many records, moved how far in time. */
+export const runReplayReply = reply('run.replay.ok', { runId: z.string(), records: z.int().min(0), shiftMs: z.number() });
+/** The extra record is in Kafka (protocol 7): what was sent, and its event time when it has one. */
+export const runExtraReply = reply('run.extra.ok', {
+  runId: z.string(), topic: z.string(), key: z.string().nullable(), value: z.string(), eventTimeMs: z.number().nullable(),
+});
 /** A check was started; its result arrives as `check.result`. */
 export const checkRunReply = reply('check.run.ok', { checkId: z.string() });
 /** Kafka topics. */
@@ -73,6 +95,8 @@ export const topicsProduceReply = reply('topics.produce.ok', { topic: z.string()
 export const topicsCreateReply = reply('topics.create.ok', { topic: z.string() });
 /** Topic deleted. */
 export const topicsDeleteReply = reply('topics.delete.ok', { topic: z.string() });
+/** Topic emptied (protocol 7): it has its partitions again, and no records. */
+export const topicsClearReply = reply('topics.clear.ok', { topic: z.string(), partitions: z.int().min(1) });
 /** A table of the runtime's database. */
 export const tableInfo = z.strictObject({ schema: z.string(), name: z.string(), columns: z.array(columnInfo) });
 /** A table of the runtime's database. */
@@ -273,8 +297,8 @@ export const checkStatusEvent = event('check.status', {
 
 /** Every message the server may send, discriminated by `kind`. */
 export const serverMessage = z.discriminatedUnion('kind', [
-  helloReply, lessonsListReply, lessonsGetReply, runStartReply, runStopReply, runStepReply, runCrashReply, checkRunReply,
-  topicsListReply, topicsTailReply, topicsUntailReply, topicsProduceReply, topicsCreateReply, topicsDeleteReply,
+  helloReply, lessonsListReply, lessonsGetReply, runStartReply, runStopReply, runStepReply, runCrashReply, runReplayReply, runExtraReply, checkRunReply,
+  topicsListReply, topicsTailReply, topicsUntailReply, topicsProduceReply, topicsCreateReply, topicsDeleteReply, topicsClearReply,
   dbTablesReply, dbQueryReply, exportPysparkReply, checkpointsResetReply, errorReply,
   runStatusEvent, runQueryEvent, runBatchEvent, runLogEvent, runErrorEvent, runLatencyEvent, topicsRecordEvent, checkResultEvent, checkStatusEvent,
 ]);

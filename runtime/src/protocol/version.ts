@@ -16,16 +16,24 @@
  *      `checkpoints.reset` (forget the saved state of a lesson's queries)
  *   6  `run.latency` (each pipeline's latency from produce to sink, and its start-up time) and `run.crash`
  *      (kill a run's queries between a batch's write and its commit)
+ *   7  a lesson's data: `lessons.get.ok`'s `lesson.data` (its topics with their partitions, where the manual
+ *      clock starts, how many records Run plays, and its extra records); `run.replay` (play the run's lesson
+ *      data again from its first record, moved to the first whole minute at or after the run's clock);
+ *      `run.extra` (send one of the lesson's extra records, e.g. "a late reading", its event time relative
+ *      to the run's clock); `topics.clear` (empty a topic, keeping its partitions). Opening a lesson
+ *      (`lessons.get`) creates its topics; a `run.start` naming the lesson starts the manual clock at the
+ *      lesson's time and plays its data in: on the manual clock each record when the clock reaches its
+ *      arrival, on the system clock at the lesson's rate
  *
  * The workbench is served by the runtime it talks to, so it offers only `PROTOCOL_VERSION`; the older
  * versions are kept for tabs opened before the runtime was upgraded.
  */
 
 /** The protocol version this build speaks natively. */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 
 /** Every protocol version this build can still speak, oldest first. */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6];
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6, 7];
 
 /** Largest text frame the server accepts, in bytes; larger frames close the socket with code 1009. */
 export const MAX_FRAME_BYTES = 1024 * 1024;

@@ -126,11 +126,26 @@ export class Connection {
   private readonly handlers: RequestHandlers = {
     hello: (m) => this.hello(m),
     'lessons.list': async () => ({ lessons: await this.ctx.lessons.list() }),
-    'lessons.get': async (m) => ({ lesson: await this.ctx.lessons.get(m.lessonId) }),
+    'lessons.get': async (m) => {
+      const lesson = await this.ctx.lessons.get(m.lessonId);
+      // Opening a lesson makes its topics, with their partitions; without a Kafka the lesson still opens.
+      await this.ctx.topics.ensure(lesson.data?.topics ?? []).catch(() => undefined);
+      return { lesson };
+    },
     'run.start': async (m) => {
       const ctx = this.ctx;
-      const run = await this.session!.startRun(m, ctx.config.limits.maxRowsPerBatch, m.lessonId ? await ctx.lessons.models(m.lessonId) : []);
+      const models = m.lessonId ? await ctx.lessons.models(m.lessonId) : [];
+      const plan = m.lessonId ? await ctx.lessons.dataPlan(m.lessonId) : null;
+      const run = await this.session!.startRun(m, ctx.config.limits.maxRowsPerBatch, models, plan);
       return { runId: run.runId, mode: run.mode };
+    },
+    'run.replay': async (m) => {
+      const { run, data } = this.session!.runData(m.runId);
+      return { runId: m.runId, ...(await data.replay(run.clockMs())) };
+    },
+    'run.extra': async (m) => {
+      const { run, data } = this.session!.runData(m.runId);
+      return { runId: m.runId, ...(await data.extra(m.extraId, run.clockMs())) };
     },
     'run.stop': async (m) => {
       await this.session!.stopRun(m.runId);
@@ -166,6 +181,7 @@ export class Connection {
       await this.ctx.topics.create(m.topic, m.partitions);
       return { topic: m.topic };
     },
+    'topics.clear': async (m) => ({ topic: m.topic, partitions: await this.ctx.topics.clear(m.topic) }),
     'topics.delete': async (m) => {
       await this.ctx.topics.delete(m.topic);
       return { topic: m.topic };

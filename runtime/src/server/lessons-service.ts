@@ -4,6 +4,7 @@
  */
 import { findLesson, loadLessons } from '../lessons/load-lessons.js';
 import type { Lesson } from '../lessons/lesson-schema.js';
+import { planLessonData, type LessonDataPlan } from '../lessons/lesson-data.js';
 import type { LessonSummary, ServerMessageOf } from '../protocol/index.js';
 import { join } from 'node:path';
 import { nodeModelFiles } from '../connectors/ml/node-model-files.js';
@@ -54,6 +55,13 @@ export class LessonsService {
     return out;
   }
 
+  /** A lesson's data plan, or null when there is no such lesson (a run may name a lesson it brought itself). */
+  async dataPlan(lessonId: string): Promise<LessonDataPlan | null> {
+    if (!this.dir) return null;
+    const lesson = findLesson(await this.all(), lessonId);
+    return lesson ? planLessonData(lesson) : null;
+  }
+
   /** The lessons directory. */
   get directory(): string | undefined {
     return this.dir;
@@ -63,6 +71,7 @@ export class LessonsService {
   async get(lessonId: string): Promise<ServerMessageOf<'lessons.get.ok'>['lesson']> {
     const lesson = findLesson(await this.all(), lessonId);
     if (!lesson) throw new RequestError('not-found', `No lesson "${lessonId}".`);
+    const plan = planLessonData(lesson);
     const markdown = [lesson.intro, ...lesson.steps.map((s) => `## ${s.title}\n\n${s.markdown}`)].filter((p) => p.length > 0).join('\n\n');
     return {
       ...summary(lesson),
@@ -71,6 +80,12 @@ export class LessonsService {
       hints: lesson.hints,
       // Only the solution's own file: helper files the lesson ships are already among the starter files.
       solution: Object.entries(lesson.solution).filter(([path]) => !(path in lesson.starter)).map(([path, content]) => ({ path, content })),
+      data: {
+        clockStartMs: plan.clockStartMs,
+        topics: plan.topics.map((t) => ({ name: t.name, partitions: t.partitions })),
+        records: plan.datasets.reduce((n, d) => n + d.records.length, 0),
+        extras: plan.extras.map((x) => ({ id: x.id, label: x.label, topic: x.topic })),
+      },
     };
   }
 }

@@ -13,6 +13,8 @@ import { lessonCheckpointDir, resetCheckpoints } from '../checkpoint/learner-che
 import { JobRun } from '../jobs/job-run.js';
 import type { JobModel, JobServices } from '../jobs/ipc.js';
 import type { ClientMessageOf, ServerEvent } from '../protocol/index.js';
+import type { LessonDataPlan } from '../lessons/lesson-data.js';
+import { LessonRunData } from './lesson-run-data.js';
 import { RequestError } from './request-error.js';
 import type { RunQueue, RunTicket } from './run-queue.js';
 import type { TopicsService } from './topics-service.js';
@@ -24,6 +26,8 @@ export type EventSink = (event: ServerEvent) => void;
 export class Session {
   readonly id: string;
   private readonly runs = new Map<string, JobRun>();
+  /** The lesson data each run plays, by run id. */
+  private readonly data = new Map<string, LessonRunData>();
   private readonly tails = new Set<string>();
   /** Runs accepted whose JobRun does not exist yet (waiting for the services). */
   private reserved = 0;
@@ -69,8 +73,12 @@ export class Session {
     return this.reserved + [...this.runs.values()].filter((r) => !r.isOver()).length;
   }
 
-  /** Accepts a run: it starts when the runtime has a free slot. */
-  async startRun(request: ClientMessageOf<'run.start'>, maxRowsCap: number, models: readonly JobModel[] = []): Promise<JobRun> {
+  /**
+   * Accepts a run: it starts when the runtime has a free slot. With a lesson's data plan, the run's
+   * manual clock starts at the lesson's time and the data is played into the lesson's topics (made
+   * ready before the learner's code starts).
+   */
+  async startRun(request: ClientMessageOf<'run.start'>, maxRowsCap: number, models: readonly JobModel[] = [], plan: LessonDataPlan | null = null): Promise<JobRun> {
     if (this.closed) throw new RequestError('unavailable', 'This session has ended; reconnect.');
     if (this.activeRuns() >= this.limits.maxRunsPerConnection) {
       throw new RequestError('busy', `At most ${this.limits.maxRunsPerConnection} runs at a time: stop one first.`);
@@ -85,6 +93,8 @@ export class Session {
     const runId = `run-${randomUUID().slice(0, 8)}`;
     let ticket: RunTicket | null = null;
     const checkpointDir = lessonCheckpointDir(this.checkpointsRoot, request.lessonId);
+    const warn = (text: string) => this.emit({ kind: 'run.log', runId, level: 'warn', text });
+    const data = plan && (plan.datasets.length > 0 || plan.topics.length > 0) ? new LessonRunData(plan, this.topics, request.mode, warn) : null;
     const run = new JobRun({
       runId,
       files: request.files,
@@ -95,21 +105,39 @@ export class Session {
       services,
       models,
       checkpointDir,
+      ...(data?.clockStartMs != null ? { manualStartMs: data.clockStartMs } : {}),
+      ...(data ? { beforeAdvance: (clockMs: number) => data.advanceTo(clockMs).catch(() => undefined) } : {}),
       onEvent: (e) => {
-        if (e.kind === 'run.status' && (e.state === 'stopped' || e.state === 'finished' || e.state === 'failed')) ticket?.release();
+        if (e.kind === 'run.status' && (e.state === 'stopped' || e.state === 'finished' || e.state === 'failed')) {
+          ticket?.release();
+          data?.stop();
+        }
         this.emit(e);
       },
     });
     this.runs.set(runId, run);
+    if (data) this.data.set(runId, data);
     // Ended runs are forgotten once a newer one starts, so a long session does not pile them up.
-    for (const [id, r] of this.runs) if (id !== runId && r.isOver()) this.runs.delete(id);
+    for (const [id, r] of this.runs) {
+      if (id !== runId && r.isOver()) {
+        this.runs.delete(id);
+        this.data.delete(id);
+      }
+    }
     // After the reply: the client learns the run id before its first event.
     setImmediate(() => {
       if (run.isOver()) return;
       ticket = this.queue.enter((ahead) => {
         if (!run.isOver()) this.emit({ kind: 'run.status', runId, state: 'queued', ahead });
       });
-      void ticket.admitted.then(() => {
+      void ticket.admitted.then(async () => {
+        if (run.isOver()) {
+          ticket?.release();
+          return;
+        }
+        // The lesson's topics and the data due at the start are in Kafka before the learner's code runs;
+        // without Kafka the run still starts, and says why it has no data.
+        if (data) await data.prepare().catch((e: unknown) => warn(`The lesson's data could not be prepared: ${e instanceof Error ? e.message : String(e)}`));
         if (run.isOver()) {
           ticket?.release();
           return;
@@ -128,6 +156,15 @@ export class Session {
     const run = this.runs.get(runId);
     if (!run) throw new RequestError('not-found', `No run ${runId} in this session.`);
     return run;
+  }
+
+  /** The lesson data a run plays. */
+  runData(runId: string): { run: JobRun; data: LessonRunData } {
+    const run = this.run(runId);
+    const data = this.data.get(runId);
+    if (!data) throw new RequestError('invalid-request', `Run ${runId} plays no lesson data: start it from a lesson that has some.`);
+    if (run.isOver()) throw new RequestError('invalid-request', `Run ${runId} has ended; start it again to play the data.`);
+    return { run, data };
   }
 
   /** Stops a run. */

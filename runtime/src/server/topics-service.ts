@@ -11,6 +11,20 @@ import { RequestError } from './request-error.js';
 /** A record delivered to a tail. */
 export type TailRecord = Omit<ServerMessageOf<'topics.record'>, 'kind' | 'tailId'>;
 
+/**
+ * Topics a lesson check works in (`check-<id>.…`, see `lessons/check-namespace.ts`): they belong to
+ * the grader, so the learner's panels never list them.
+ */
+export const CHECK_TOPIC = /^check-[0-9a-f]+\./;
+
+/** A record the runtime produces on its own (a lesson's data); `timestampMs` absent means now. */
+export interface RuntimeRecord {
+  topic: string;
+  key: string | null;
+  value: string;
+  timestampMs?: number;
+}
+
 /** Kafka operations for the protocol and the CLI. */
 export class TopicsService {
   private readonly kafka: Promise<Kafka | null>;
@@ -73,7 +87,10 @@ export class TopicsService {
   async list(): Promise<{ name: string; partitions: number; endOffsets: string[] }[]> {
     const admin = await this.getAdmin();
     const meta = await admin.fetchTopicMetadata();
-    const visible = meta.topics.filter((t) => !t.name.startsWith('__') && this.names.fromBroker(t.name) !== undefined);
+    const visible = meta.topics.filter((t) => {
+      const name = this.names.fromBroker(t.name);
+      return !t.name.startsWith('__') && name !== undefined && !CHECK_TOPIC.test(name);
+    });
     const offsets = await Promise.all(visible.map(async (t) => {
       const byPartition = await admin.fetchTopicOffsets(t.name);
       return byPartition.sort((a, b) => a.partition - b.partition).map((p) => p.high);
@@ -88,6 +105,66 @@ export class TopicsService {
     const admin = await this.getAdmin();
     const created = await admin.createTopics({ topics: [{ topic: this.names.toBroker(topic), numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
     if (!created) throw new RequestError('invalid-request', `Topic "${topic}" already exists.`);
+  }
+
+  /**
+   * Creates each topic that does not exist yet with its partitions (a lesson's topics, when it opens).
+   * An existing topic is left as it is: its records are the learner's. Resolves with the topics created.
+   */
+  async ensure(topics: readonly { name: string; partitions: number }[]): Promise<string[]> {
+    if (topics.length === 0) return [];
+    const admin = await this.getAdmin();
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(this.names.toBroker(t.name)));
+    if (missing.length === 0) return [];
+    await admin.createTopics({ topics: missing.map((t) => ({ topic: this.names.toBroker(t.name), numPartitions: t.partitions, replicationFactor: 1 })), waitForLeaders: true });
+    return missing.map((t) => t.name);
+  }
+
+  /**
+   * Empties a topic: Kafka has no "truncate", so the topic is deleted and created again with the same
+   * partitions (offsets start at 0 again). Resolves with its partitions.
+   */
+  async clear(topic: string): Promise<number> {
+    const admin = await this.getAdmin();
+    const name = this.names.toBroker(topic);
+    const meta = await admin.fetchTopicMetadata({ topics: [name] }).catch(() => null);
+    const partitions = meta?.topics.find((t) => t.name === name)?.partitions.length;
+    if (!partitions) throw new RequestError('not-found', `Topic "${topic}" does not exist.`);
+    await admin.deleteTopics({ topics: [name] });
+    // A real Kafka deletes in the background: creating the topic again fails until the deletion is done.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const created = await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+        if (created || (await admin.listTopics()).includes(name)) return partitions;
+      } catch (e) {
+        if (attempt >= 50) throw unavailable(e);
+      }
+      if (attempt >= 50) throw new RequestError('unavailable', `Topic "${topic}" was deleted but could not be created again.`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Produces records in one request per topic, in order (a lesson's data). */
+  async produceAll(records: readonly RuntimeRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const producer = await this.getProducer();
+    const byTopic = new Map<string, RuntimeRecord[]>();
+    for (const r of records) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
+    await producer.sendBatch({
+      topicMessages: [...byTopic].map(([topic, rs]) => ({
+        topic: this.names.toBroker(topic),
+        messages: rs.map((r) => ({ key: r.key, value: r.value, ...(r.timestampMs !== undefined ? { timestamp: String(r.timestampMs) } : {}) })),
+      })),
+    });
+  }
+
+  /** Deletes every topic whose name starts with `prefix` (a finished check's namespace); resolves with how many. */
+  async deleteWithPrefix(prefix: string): Promise<number> {
+    const admin = await this.getAdmin();
+    const doomed = (await admin.listTopics()).filter((t) => this.names.fromBroker(t)?.startsWith(prefix));
+    if (doomed.length > 0) await admin.deleteTopics({ topics: doomed });
+    return doomed.length;
   }
 
   /** Deletes a topic. */

@@ -115,8 +115,8 @@ describe('version negotiation', () => {
     expect(negotiateVersion([7, 8], [1])).toBe(null);
   });
 
-  it('speaks version 6 and still speaks versions 1 to 5', () => {
-    expect([PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS]).toEqual([6, [1, 2, 3, 4, 5, 6]]);
+  it('speaks version 7 and still speaks versions 1 to 6', () => {
+    expect([PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS]).toEqual([7, [1, 2, 3, 4, 5, 6, 7]]);
   });
 });
 
@@ -157,10 +157,22 @@ describe('messages for an older client', () => {
     expect(noRows.progress.eventTime).toEqual({ watermark: '1970-01-01T00:00:08.000Z' });
   });
 
+  it('send lessons.get.ok without the lesson\'s data to version 6 and older', () => {
+    const m = message('lessons.get.ok') as ServerMessage & { kind: 'lessons.get.ok' };
+    const { data: _data, ...lesson } = m.lesson;
+    for (const v of [6, 5, 4, 3, 2, 1]) {
+      const old = serverMessageForVersion(m, v) as typeof m;
+      expect(old).toEqual({ ...m, lesson });
+      expect(Object.keys(old.lesson)).not.toContain('data');
+    }
+  });
+
   it('keep every other message as it is, and version 5 gets everything but run.latency', () => {
     const changed = ['run.query', 'run.batch', 'check.status', 'check.result'];
     for (const name of SERVER_FIXTURES) {
       const m = message(name);
+      expect(serverMessageForVersion(m, 7)).toBe(m);
+      if (m.kind === 'lessons.get.ok') continue;
       expect(serverMessageForVersion(m, 6)).toBe(m);
       if (m.kind === 'run.latency') {
         for (const v of [5, 4, 3, 2, 1]) expect(serverMessageForVersion(m, v)).toBe(null);

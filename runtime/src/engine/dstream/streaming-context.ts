@@ -280,6 +280,19 @@ export class StreamingContext {
     return new Promise((resolve, reject) => this.batchWaiters.push({ timeMs, resolve, reject }));
   }
 
+  /**
+   * Resolves once every batch due at the clock's current time has completed (at once before the first
+   * batch is due, or when the context is not running): what a manual step waits for.
+   */
+  awaitDueBatches(): Promise<void> {
+    const start = this.graph.startTimeMs;
+    if (!this.clock || this.graph.state !== 'ACTIVE' || start === null) return Promise.resolve();
+    const now = this.clock.now();
+    if (now < start) return Promise.resolve();
+    const due = start + Math.floor((now - start) / this.batchDurationMs) * this.batchDurationMs;
+    return this.awaitBatchCompleted(due).catch(() => undefined);
+  }
+
   /** The program so far as data: one node per API call (for export and explain views). */
   describe(): DStreamPlan {
     return structuredClone({ batchDurationMs: this.batchDurationMs, checkpointDir: this.graph.checkpointDir, nodes: this.graph.planNodes });

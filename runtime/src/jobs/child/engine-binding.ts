@@ -209,6 +209,7 @@ export function bindEngine(options: BindOptions): EngineBinding {
     },
     async settle() {
       for (const q of session.streams.active) await q.awaitIdle();
+      for (const c of activeContexts()) await c.awaitDueBatches();
     },
     async drain() {
       const before = session.streams.active.reduce((n, q) => n + (q.lastProgress ? q.lastProgress.batchId + 1 : 0), 0);
