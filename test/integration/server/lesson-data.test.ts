@@ -134,7 +134,23 @@ describe('Run plays the lesson\'s data', () => {
       { window: { start: '2026-11-21T10:00:00.000Z', end: '2026-11-21T10:01:00.000Z' }, node_name: 'sensor-1', avg_temp: 20.3, readings: 1 },
       { window: { start: '2026-11-21T10:00:00.000Z', end: '2026-11-21T10:01:00.000Z' }, node_name: 'sensor-2', avg_temp: 23.7, readings: 1 },
     ]);
+    // A late reading: measured 90 s before the clock, at 09:58:40.
+    expect(await client.request({ kind: 'run.extra', runId, extraId: 'late-reading' })).toEqual({
+      kind: 'run.extra.ok', id: expect.any(String), runId, topic: 'sensors.temperature', key: 'sensor-1',
+      value: '{"node_name":"sensor-1","temperature":30,"ts":"2026-11-21T09:58:40.000Z"}', eventTimeMs: TEN + 10_000 - 90_000,
+    });
+    const before = batchesOf(runId).length;
+    await step(runId, 1_000);
+    const late = batchesOf(runId).slice(before).flatMap((b) => (b as StructuredBatchEvent).rows);
+    // The starter groups by Kafka's timestamp, the arrival: the late reading joins the 10:00 window.
+    expect(late).toContainEqual({ window: { start: '2026-11-21T10:00:00.000Z', end: '2026-11-21T10:01:00.000Z' }, node_name: 'sensor-1', avg_temp: 25.15, readings: 2 });
+    expect(await client.request({ kind: 'run.extra', runId, extraId: 'no-such' })).toMatchObject({ kind: 'error', code: 'not-found', message: 'This lesson has no extra record "no-such"; it has late-reading.' });
+    // Replay: the same 48 records again, a minute later (the clock reads 10:00:11).
+    expect(await client.request({ kind: 'run.replay', runId })).toMatchObject({ kind: 'run.replay.ok', runId, records: 48, shiftMs: 60_000 });
     await stop(runId);
+    // Clearing a topic keeps its partitions and drops its records.
+    expect(await client.request({ kind: 'topics.clear', topic: 'sensors.temperature' })).toMatchObject({ kind: 'topics.clear.ok', topic: 'sensors.temperature', partitions: 3 });
+    expect((await topics()).find((t) => t.name === 'sensors.temperature')).toEqual({ name: 'sensors.temperature', partitions: 3, endOffsets: ['0', '0', '0'] });
   });
 
   it('lesson 03 on the system clock: batches of the lesson\'s readings arrive', async () => {
