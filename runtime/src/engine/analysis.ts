@@ -3,6 +3,7 @@
  * wording (learners search for them); each error carries a stable `code`.
  */
 import { AnalysisException } from './errors.js';
+import { exprSql, windowSpecSql } from './expr-names.js';
 import { visitExpr } from './expr.js';
 import type { OutputMode } from './physical/operator.js';
 import { isStreamingPlan, planChildren, visitPlan, type LogicalPlan } from './plan.js';
@@ -45,6 +46,13 @@ export function checkStreamingPlan(plan: LogicalPlan, physical: PhysicalPlan, mo
     }
     if (p.kind === 'Deduplicate' && p.withinWatermark && streaming && !hasWatermarkBelow(p)) {
       fail('dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark', 'STREAMING_DEDUPLICATE_WITHOUT_WATERMARK');
+    }
+    if (p.kind === 'Project' && streaming) {
+      for (const e of p.exprs) visitExpr(e, (x) => {
+        if (x.kind !== 'over') return;
+        const column = e.kind === 'alias' ? e.name : exprSql(x);
+        fail(`[NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING] Window function is not supported in ${exprSql(x.fn)} (as column \`${column}\`) on streaming DataFrames/Datasets. Structured Streaming only supports time-window aggregation using the WINDOW function. (window specification: (${windowSpecSql(x)}))`, 'NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING');
+      });
     }
     if (p.kind === 'Sort' && streaming && !(mode === 'complete' && hasAggregateBelow(p))) {
       fail('Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode', 'STREAMING_SORT_NOT_SUPPORTED');

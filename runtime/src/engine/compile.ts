@@ -302,6 +302,9 @@ class Compiler {
         throw new AnalysisException(`[INVALID_USAGE_OF_STAR_OR_REGEX] Invalid usage of '*' in expression.`, { code: 'INVALID_USAGE_OF_STAR_OR_REGEX' });
       case 'sort':
         return this.inner(e.expr);
+      case 'over':
+        // Projections plan window expressions before compiling (planner.ts); anywhere else is Spark's error.
+        throw new AnalysisException(`[UNSUPPORTED_EXPR_FOR_OPERATOR] A window expression (${exprSql(e)}) may only be used in select() or withColumn().`, { code: 'UNSUPPORTED_EXPR_FOR_OPERATOR' });
     }
   }
 

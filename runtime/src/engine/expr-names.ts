@@ -104,5 +104,40 @@ export function exprSql(e: Expr): string {
       return e.negated ? `(NOT ${range})` : range;
     }
     case 'sort': return `${exprSql(e.expr)} ${e.desc ? 'DESC' : 'ASC'} NULLS ${e.nullsFirst ? 'FIRST' : 'LAST'}`;
+    case 'over': return `${exprSql(e.fn)} OVER (${windowSpecSql(e)})`;
   }
+}
+
+/** A frame bound as Spark prints it: offsets always as `n FOLLOWING`, negative ones too (`-2 FOLLOWING`). */
+function boundSql(b: number | null, lower: boolean): string {
+  if (b === null) return lower ? 'UNBOUNDED PRECEDING' : 'UNBOUNDED FOLLOWING';
+  return b === 0 ? 'CURRENT ROW' : `${b} FOLLOWING`;
+}
+
+/** `PARTITION BY … ORDER BY … frame`, with the frame Spark resolves for the function and ordering. */
+export function windowSpecSql(e: Extract<Expr, { kind: 'over' }>): string {
+  const parts: string[] = [];
+  if (e.spec.partitionBy.length > 0) parts.push(`PARTITION BY ${e.spec.partitionBy.map(exprSql).join(', ')}`);
+  if (e.spec.orderBy.length > 0) parts.push(`ORDER BY ${e.spec.orderBy.map(exprSql).join(', ')}`);
+  const f = resolvedFrame(e);
+  parts.push(`${f.type.toUpperCase()} BETWEEN ${boundSql(f.lower, true)} AND ${boundSql(f.upper, false)}`);
+  return parts.join(' ');
+}
+
+/**
+ * The frame a window function runs over, as Spark's analyzer resolves it: lag and lead read one row
+ * at an offset, row_number and rank run from the first row to the current one, aggregates use the
+ * frame written or the default (the whole partition without ordering, `RANGE BETWEEN UNBOUNDED
+ * PRECEDING AND CURRENT ROW` with it).
+ */
+export function resolvedFrame(e: Extract<Expr, { kind: 'over' }>): { type: 'rows' | 'range'; lower: number | null; upper: number | null; offset?: number } {
+  if (e.fn.kind === 'call' && (e.fn.name === 'lag' || e.fn.name === 'lead')) {
+    const o = e.fn.args[1];
+    const n = o && o.kind === 'lit' && typeof o.value === 'number' ? o.value : 1;
+    const at = e.fn.name === 'lag' ? -n : n;
+    return { type: 'rows', lower: at, upper: at, offset: at };
+  }
+  if (e.fn.kind === 'call' && (e.fn.name === 'row_number' || e.fn.name === 'rank' || e.fn.name === 'dense_rank')) return { type: 'rows', lower: null, upper: 0 };
+  if (e.spec.frame) return e.spec.frame;
+  return e.spec.orderBy.length > 0 ? { type: 'range', lower: null, upper: 0 } : { type: 'rows', lower: null, upper: null };
 }

@@ -7,6 +7,25 @@ import type { DataType } from './types.js';
 /** Binary operators, as written in SQL (normalised: `==` → `=`, `<>` → `!=`). */
 export type BinaryOp = '+' | '-' | '*' | '/' | '%' | 'div' | '=' | '!=' | '<' | '<=' | '>' | '>=' | '<=>' | 'and' | 'or' | '||';
 
+/**
+ * A window frame: `rows` counts rows from the current one, `range` compares order values (only its
+ * unbounded and current-row bounds are supported); `null` bounds are unbounded.
+ */
+export interface WindowFrame {
+  readonly type: 'rows' | 'range';
+  readonly lower: number | null;
+  readonly upper: number | null;
+}
+
+/** A window specification (`Window.partitionBy(...).orderBy(...).rowsBetween(...)`). */
+export interface WindowSpecExpr {
+  readonly partitionBy: readonly Expr[];
+  /** `sort` nodes. */
+  readonly orderBy: readonly Expr[];
+  /** The frame as written, or null for the default (Spark's default depends on the ordering). */
+  readonly frame: WindowFrame | null;
+}
+
 /** An expression tree node. */
 export type Expr =
   | { readonly kind: 'col'; readonly name: string }
@@ -26,7 +45,8 @@ export type Expr =
   | { readonly kind: 'like'; readonly expr: Expr; readonly pattern: Expr; readonly negated: boolean }
   | { readonly kind: 'between'; readonly expr: Expr; readonly low: Expr; readonly high: Expr; readonly negated: boolean }
   | { readonly kind: 'sort'; readonly expr: Expr; readonly desc: boolean; readonly nullsFirst: boolean }
-  | { readonly kind: 'udf'; readonly name: string; readonly fn: (...args: unknown[]) => unknown; readonly returnType: DataType; readonly args: readonly Expr[] };
+  | { readonly kind: 'udf'; readonly name: string; readonly fn: (...args: unknown[]) => unknown; readonly returnType: DataType; readonly args: readonly Expr[] }
+  | { readonly kind: 'over'; readonly fn: Expr; readonly spec: WindowSpecExpr };
 
 /** Freezes and returns a node (plan and expression nodes are immutable plain data). */
 export function node<T extends Expr>(e: T): T {
@@ -66,6 +86,7 @@ export function children(e: Expr): Expr[] {
     case 'in': return [e.expr, ...e.list];
     case 'like': return [e.expr, e.pattern];
     case 'between': return [e.expr, e.low, e.high];
+    case 'over': return [e.fn, ...e.spec.partitionBy, ...e.spec.orderBy];
   }
 }
 
@@ -84,6 +105,7 @@ export function transformExpr(e: Expr, f: (e: Expr) => Expr): Expr {
     case 'in': r = node({ ...e, expr: m(e.expr), list: e.list.map(m) }); break;
     case 'like': r = node({ ...e, expr: m(e.expr), pattern: m(e.pattern) }); break;
     case 'between': r = node({ ...e, expr: m(e.expr), low: m(e.low), high: m(e.high) }); break;
+    case 'over': r = node({ ...e, fn: m(e.fn), spec: { ...e.spec, partitionBy: e.spec.partitionBy.map(m), orderBy: e.spec.orderBy.map(m) } }); break;
   }
   return f(r);
 }

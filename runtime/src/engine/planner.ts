@@ -10,7 +10,7 @@
 import { compileAggregate, type AggregateFn } from './aggregates.js';
 import { castTo, compile, resolveColumn, type Compiled, type EvalContext, type Row } from './compile.js';
 import { AnalysisException } from './errors.js';
-import { exprName, exprSql, projectionName } from './expr-names.js';
+import { exprName, exprSql, projectionName, resolvedFrame } from './expr-names.js';
 import { colRef, node, transformExpr, visitExpr, type Expr } from './expr.js';
 import { functionRegistry } from './functions/registry.js';
 import { AggregateExec, type CompactWindowKey, type EventTimeKey } from './physical/aggregate.js';
@@ -26,10 +26,11 @@ import { SortExec, type SortKey } from './physical/sort.js';
 import { UnionExec } from './physical/union.js';
 import { EventTimeWatermarkExec } from './physical/watermark.js';
 import { WindowExpandExec } from './physical/window-expand.js';
+import { WindowExec, type WindowExprExec } from './physical/window.js';
 import { optimize } from './optimizer.js';
 import type { LogicalPlan } from './plan.js';
 import { addInterval, intervalMicros, parseInterval, type Interval } from './time.js';
-import { BOOLEAN, StructField, StructType, TIMESTAMP, isTimestamp, type DataType, type FieldMetadata } from './types.js';
+import { BOOLEAN, INT, StructField, StructType, TIMESTAMP, isTimestamp, type DataType, type FieldMetadata } from './types.js';
 import { validateWindow, type WindowSpec } from './windows.js';
 
 /** A watermark operator found while planning. */
@@ -139,6 +140,9 @@ class Planner {
         const invalid: Expr[] = [];
         visitExpr(p.condition, (x) => {
           if (x.kind === 'call' && functionRegistry.isAggregate(x.name)) invalid.push(x);
+        });
+        visitExpr(p.condition, (x) => {
+          if (x.kind === 'over') throw new AnalysisException('It is not allowed to use window functions inside WHERE clause.', { code: 'WINDOW_FUNCTION_IN_WHERE' });
         });
         if (invalid.length > 0) {
           throw new AnalysisException(`[INVALID_WHERE_CONDITION] The WHERE condition "${exprSql(p.condition)}" contains invalid expressions: ${invalid.map(exprSql).join(', ')}.\nRewrite the query to avoid window functions, aggregate functions, and generator functions in the WHERE clause.`, { code: 'INVALID_WHERE_CONDITION' });
@@ -270,9 +274,69 @@ class Planner {
     });
   }
 
+  /**
+   * Plans the window expressions (`… OVER (…)`) of a projection as a Window operator that appends one
+   * hidden column each, and returns the projection with those expressions read from their columns.
+   */
+  private windows(child: PhysicalOperator, exprs: readonly Expr[]): { input: PhysicalOperator; exprs: Expr[] } {
+    const found: Extract<Expr, { kind: 'over' }>[] = [];
+    const names: string[] = [];
+    const rewritten = exprs.map((e) => transformExpr(e, (x) => {
+      if (x.kind !== 'over') return x;
+      const name = `__over${this.hidden++}`;
+      found.push(x);
+      names.push(name);
+      return colRef(name);
+    }));
+    if (found.length === 0) return { input: child, exprs: [...exprs] };
+    const schema = child.schema;
+    const execs: WindowExprExec[] = found.map((o) => this.windowExpr(o, schema));
+    const fields = found.map((o, i) => new StructField(names[i], this.windowType(o, schema), true));
+    const op = new WindowExec(new StructType([...schema.fields, ...fields]), child, execs, found.map(exprSql).join(', '));
+    return { input: op, exprs: rewritten };
+  }
+
+  private windowType(o: Extract<Expr, { kind: 'over' }>, schema: StructType): DataType {
+    const fn = o.fn as Extract<Expr, { kind: 'call' }>;
+    if (fn.name === 'row_number') return INT;
+    if (fn.name === 'lag' || fn.name === 'lead') return compile(fn.args[0], schema, this.ctx).type;
+    return compileAggregate(fn, schema, this.ctx).type;
+  }
+
+  private windowExpr(o: Extract<Expr, { kind: 'over' }>, schema: StructType): WindowExprExec {
+    const fn = o.fn;
+    const isWindowFn = fn.kind === 'call' && functionRegistry.lookup(fn.name)?.kind === 'window';
+    if (fn.kind !== 'call' || (!isWindowFn && !functionRegistry.isAggregate(fn.name))) {
+      throw new AnalysisException(`[UNSUPPORTED_EXPR_FOR_WINDOW] Expression "${exprSql(fn)}" not supported within a window function.`, { code: 'UNSUPPORTED_EXPR_FOR_WINDOW' });
+    }
+    const partitionBy = o.spec.partitionBy.map((e) => compile(e, schema, this.ctx).eval);
+    const orderBy: SortKey[] = o.spec.orderBy.map((x) => {
+      const s = x.kind === 'sort' ? x : { kind: 'sort' as const, expr: x, desc: false, nullsFirst: true };
+      return { eval: compile(s.expr, schema, this.ctx).eval, desc: s.desc, nullsFirst: s.nullsFirst };
+    });
+    const frame = resolvedFrame(o);
+    if (isWindowFn) {
+      if (orderBy.length === 0) {
+        const shown = fn.name === 'row_number' ? 'row_number()' : `${fn.name}(${fn.args.map(exprSql).join(', ')})`;
+        throw new AnalysisException(`Window function ${shown} requires window to be ordered, please add ORDER BY clause. For example SELECT ${shown}(value_expr) OVER (PARTITION BY window_partition ORDER BY window_ordering) from table.`, { code: 'WINDOW_FUNCTION_NOT_ORDERED' });
+      }
+      if (fn.name === 'row_number') return { partitionBy, orderBy, fn: { kind: 'row_number' } };
+      const value = compile(fn.args[0], schema, this.ctx);
+      const offsetArg = fn.args[1];
+      if (offsetArg && (offsetArg.kind !== 'lit' || typeof offsetArg.value !== 'number' || !Number.isInteger(offsetArg.value))) {
+        throw new AnalysisException(`[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] The offset of ${fn.name} must be a constant integer.`, { code: 'DATATYPE_MISMATCH' });
+      }
+      const fallback = fn.args[2] ? castTo(compile(fn.args[2], schema, this.ctx), value.type).eval : () => null;
+      return { partitionBy, orderBy, fn: { kind: 'offset', offset: frame.offset!, value: value.eval, fallback } };
+    }
+    return { partitionBy, orderBy, fn: { kind: 'aggregate', fn: compileAggregate(fn, schema, this.ctx), frame } };
+  }
+
   project(child: PhysicalOperator, rawExprs: readonly Expr[]): PhysicalOperator {
-    let input = child;
-    const exprs = this.expandStars(child.schema, rawExprs);
+    const expanded = this.expandStars(child.schema, rawExprs);
+    const planned = this.windows(child, expanded);
+    let input = planned.input;
+    const exprs = planned.exprs;
     const compiled: Compiled[] = [];
     let generator: { index: number; outer: boolean; position: boolean } | null = null;
     // First pass: windows need the expanded input.
@@ -313,7 +377,7 @@ class Planner {
         return;
       }
       const c = compile(expr, input.schema, this.ctx);
-      compiled.push({ ...c, name: alias ?? projectionName(expr) });
+      compiled.push({ ...c, name: alias ?? projectionName(stripAlias(expanded[i]).expr) });
     });
     const schema = new StructType(compiled.map((c) => new StructField(c.name, c.type, c.nullable, c.metadata)));
     return new ProjectExec(schema, input, compiled, generator);

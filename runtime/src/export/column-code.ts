@@ -71,7 +71,31 @@ export function sqlText(e: Expr): string {
     case 'like': return `(${sqlText(e.expr)} ${e.negated ? 'NOT ' : ''}LIKE ${sqlText(e.pattern)})`;
     case 'between': return `(${sqlText(e.expr)} ${e.negated ? 'NOT ' : ''}BETWEEN ${sqlText(e.low)} AND ${sqlText(e.high)})`;
     case 'sort': return `${sqlText(e.expr)} ${e.desc ? 'DESC' : 'ASC'} NULLS ${e.nullsFirst ? 'FIRST' : 'LAST'}`;
+    case 'over': {
+      const parts: string[] = [];
+      if (e.spec.partitionBy.length > 0) parts.push(`PARTITION BY ${e.spec.partitionBy.map(sqlText).join(', ')}`);
+      if (e.spec.orderBy.length > 0) parts.push(`ORDER BY ${e.spec.orderBy.map(sqlText).join(', ')}`);
+      const f = e.spec.frame;
+      const bound = (b: number | null, lower: boolean) => (b === null ? `UNBOUNDED ${lower ? 'PRECEDING' : 'FOLLOWING'}` : b === 0 ? 'CURRENT ROW' : b < 0 ? `${-b} PRECEDING` : `${b} FOLLOWING`);
+      if (f) parts.push(`${f.type.toUpperCase()} BETWEEN ${bound(f.lower, true)} AND ${bound(f.upper, false)}`);
+      return `${sqlText(e.fn)} OVER (${parts.join(' ')})`;
+    }
   }
+}
+
+/** A window spec as PySpark code: `Window.partitionBy(...).orderBy(...).rowsBetween(...)`. */
+function windowSpecCode(e: Extract<Expr, { kind: 'over' }>, ctx: ColumnContext): string {
+  ctx.stubs.useImport('pyspark.sql', 'Window');
+  const calls: string[] = [];
+  if (e.spec.partitionBy.length > 0) calls.push(`partitionBy(${e.spec.partitionBy.map((x) => fnArg(x, ctx)).join(', ')})`);
+  if (e.spec.orderBy.length > 0) calls.push(`orderBy(${e.spec.orderBy.map((x) => (x.kind === 'sort' && !x.desc && x.nullsFirst ? fnArg(x.expr, ctx) : columnCode(x, ctx))).join(', ')})`);
+  const f = e.spec.frame;
+  if (f) {
+    const bound = (b: number | null, lower: boolean) => (b === null ? (lower ? 'Window.unboundedPreceding' : 'Window.unboundedFollowing') : b === 0 ? 'Window.currentRow' : String(b));
+    calls.push(`${f.type}Between(${bound(f.lower, true)}, ${bound(f.upper, false)})`);
+  }
+  // `Window.partitionBy()` with nothing is Spark's empty spec: one partition, no order.
+  return calls.length === 0 ? 'Window.partitionBy()' : `Window.${calls.join('.')}`;
 }
 
 /** A numeric literal as Python writes it (`10.0` for a double), or undefined. */
@@ -176,6 +200,7 @@ export function columnCode(e: Expr, ctx: ColumnContext): string {
       return `${name}(${e.args.map((a) => columnCode(a, ctx)).join(', ')})`;
     }
     case 'call': return callCode(e, ctx);
+    case 'over': return `${columnCode(e.fn, ctx)}.over(${windowSpecCode(e, ctx)})`;
   }
 }
 

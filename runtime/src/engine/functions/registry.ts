@@ -4,7 +4,7 @@
  * one entry in its family's file; the compiler, the export, the `functions` facade and the docs
  * pick it up from here.
  */
-import { visitExpr, type Expr } from '../expr.js';
+import { children, type Expr } from '../expr.js';
 import { aggregateFunctions } from './aggregate.js';
 import { collectionFunctions } from './collection.js';
 import { conditionalFunctions } from './conditional.js';
@@ -15,6 +15,7 @@ import { jsonFunctions } from './json.js';
 import { mathFunctions } from './math.js';
 import { miscFunctions } from './misc.js';
 import { stringFunctions } from './string.js';
+import { windowFunctions } from './window.js';
 
 /** A set of function entries with name and alias lookup. */
 export class FunctionRegistry {
@@ -48,9 +49,16 @@ export class FunctionRegistry {
   /** Whether an expression calls an aggregate function anywhere. */
   containsAggregate(e: Expr): boolean {
     let found = false;
-    visitExpr(e, (x) => {
+    const walk = (x: Expr): void => {
+      // An aggregate under OVER is a window aggregate, computed per row, not a grouping.
+      if (x.kind === 'over') {
+        for (const c of [...x.spec.partitionBy, ...x.spec.orderBy]) walk(c);
+        return;
+      }
       if (x.kind === 'call' && this.isAggregate(x.name)) found = true;
-    });
+      for (const c of children(x)) walk(c);
+    };
+    walk(e);
     return found;
   }
 
@@ -76,4 +84,5 @@ export const functionRegistry = new FunctionRegistry([
   ...jsonFunctions,
   ...hashFunctions,
   ...miscFunctions,
+  ...windowFunctions,
 ]);

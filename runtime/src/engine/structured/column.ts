@@ -4,7 +4,7 @@
  */
 import { AnalysisException } from '../errors.js';
 import { exprSql } from '../expr-names.js';
-import { call, colRef, literal, node, type BinaryOp, type Expr } from '../expr.js';
+import { call, colRef, literal, node, type BinaryOp, type Expr, type WindowSpecExpr } from '../expr.js';
 import { parseDataType, type DataType } from '../types.js';
 
 /** Anything a function accepts as a column: a Column or a column name. */
@@ -92,6 +92,11 @@ export class Column {
   desc(): Column { return new Column(node({ kind: 'sort', expr: this.expr, desc: true, nullsFirst: false })); }
   asc_nulls_last(): Column { return new Column(node({ kind: 'sort', expr: this.expr, desc: false, nullsFirst: false })); }
   desc_nulls_first(): Column { return new Column(node({ kind: 'sort', expr: this.expr, desc: true, nullsFirst: true })); }
+
+  /** Evaluates a window function or an aggregate over a window (`F.lag("x").over(w)`). */
+  over(window: { readonly spec: WindowSpecExpr }): Column {
+    return new Column(node({ kind: 'over', fn: this.expr, spec: window.spec }));
+  }
 
   /** Continues a `when(...)` chain. */
   when(condition: Column, value: ColumnOrValue): Column {

@@ -66,6 +66,15 @@ export function pmod(dividend: ColumnOrName | number, divisor: ColumnOrName | nu
 export function isnull(column: ColumnOrName): Column { return new Column(node({ kind: 'isnull', expr: c(column), negated: false })); }
 
 
+/** The value `offset` rows before the current row in a window's order, or `defaultValue` (use with `.over(window)`). */
+export function lag(col: ColumnOrName, offset = 1, defaultValue: ColumnOrValue = null): Column {
+  return fn('lag', c(col), literal(offset), valueExpr(defaultValue));
+}
+/** The value `offset` rows after the current row in a window's order, or `defaultValue` (use with `.over(window)`). */
+export function lead(col: ColumnOrName, offset = 1, defaultValue: ColumnOrValue = null): Column {
+  return fn('lead', c(col), literal(offset), valueExpr(defaultValue));
+}
+
 /** Starts a CASE expression; continue with `.when(...)` and end with `.otherwise(...)`. */
 export function when(condition: Column, value: ColumnOrValue): Column {
   return new Column(node({ kind: 'case', branches: [[condition.expr, valueExpr(value)]], otherwise: undefined }));

@@ -752,6 +752,13 @@ export function round(col: ColumnOrName, scale: number = 0): Column {
 }
 
 /**
+ * The number of the row in its window partition, from 1, in the window's order.
+ */
+export function row_number(): Column {
+  return callWith('row_number', []);
+}
+
+/**
  * Right-pads the string with `pad` to `len` characters (or cuts it to `len`).
  *
  * Example: `rpad('7', 3, '0')` gives `700`.

@@ -15,3 +15,4 @@ export { MemoryStream } from './memory-stream.js';
 export type { BatchResult } from './micro-batch-execution.js';
 export { DataFrameWriter } from './writer.js';
 export { DataFrameReader } from './reader.js';
+export { Window, WindowSpec } from './window.js';
