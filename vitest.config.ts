@@ -50,6 +50,18 @@ export default defineConfig({
       defineProject({
         resolve: { alias },
         test: {
+          // The learner's first hour: `streamlab start` on a fresh data directory and lessons 01–04 in
+          // Chromium at two window sizes; needs no test services (the runtime brings its own).
+          name: 'journey',
+          include: ['test/journey/**/*.test.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      }),
+      defineProject({
+        resolve: { alias },
+        test: {
           name: 'lessons',
           include: ['test/lessons/**/*.test.ts'],
           globalSetup: [servicesSetup],

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every tier in one vitest run (unit, conformance, integration, e2e, lessons, adversarial, parity), then one
+// `npm test`: every tier in one vitest run (unit, conformance, integration, e2e, journey, lessons, adversarial, parity), then one
 // closing line `Tests: N passed, M failed` that CI and people can read at a glance.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -1,0 +1,147 @@
+/**
+ * What a learner does with the workbench, as Playwright actions on what the page shows: roles, names
+ * and text. The only reads below the surface are the editor's own files (what the learner typed, as
+ * the editor holds it) and the Timeline's drawn geometry (which lane a window box sits in).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { repoRoot } from '../e2e/runtime-process.js';
+
+/** Where the walk's screenshots and figures go (git-ignored, next to the e2e tier's). */
+export const artifactsDir = join(repoRoot, 'test-results', 'journey');
+
+/** A window size the walk runs at. */
+export interface Viewport {
+  name: string;
+  width: number;
+  height: number;
+}
+
+/** Saves what the learner sees now (the viewport, as on their screen) as `<viewport>/<name>.png`. */
+export async function snap(page: Page, viewport: Viewport, name: string): Promise<string> {
+  const dir = join(artifactsDir, viewport.name);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Figures the walk measures (not asserted), written next to the screenshots. */
+export const figures: Record<string, number> = {};
+export function saveFigures(): void {
+  mkdirSync(artifactsDir, { recursive: true });
+  writeFileSync(join(artifactsDir, 'figures.json'), JSON.stringify(figures, null, 2) + '\n');
+}
+
+/** A lesson's source files, as the repository has them. */
+export function lessonFile(lessonId: string, file: string): string {
+  return readFileSync(join(repoRoot, 'lessons', lessonId, file), 'utf8');
+}
+
+/** The lesson's title and its `## ` headings, from lesson.md. */
+export function lessonOutline(lessonId: string): { title: string; headings: string[] } {
+  const md = lessonFile(lessonId, 'lesson.md');
+  const title = /^title: (.+)$/m.exec(md)?.[1]?.trim() ?? lessonId;
+  const body = md.replace(/^---\n[\s\S]*?\n---\n/, '');
+  const headings = [...body.matchAll(/^## (.+)$/gm)].map((m) => m[1]!.trim());
+  return { title, headings };
+}
+
+/** The editor's files as the editor holds them. */
+export async function editorFiles(page: Page): Promise<{ path: string; content: string }[]> {
+  return page.locator('sl-editor').evaluate((el) => (el as unknown as { getFiles(): { path: string; content: string }[] }).getFiles());
+}
+
+/**
+ * Replaces the code in the editor the way a learner pastes a solution they wrote elsewhere: click into
+ * the editor, select all, paste from the clipboard.
+ */
+export async function pasteCode(page: Page, code: string): Promise<void> {
+  await page.evaluate((text) => (globalThis as unknown as { navigator: { clipboard: { writeText(t: string): Promise<void> } } }).navigator.clipboard.writeText(text), code);
+  await page.locator('sl-editor .monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+V');
+}
+
+/** The tab of a panel under the editor. */
+export function tab(page: Page, name: string): Locator {
+  return page.getByRole('tablist', { name: 'Panels' }).getByRole('tab', { name: new RegExp(`^${name}`) });
+}
+
+/** The Run button. */
+export function runButton(page: Page): Locator {
+  return page.getByRole('button', { name: 'Run', exact: true });
+}
+
+/** Stops the run (when one is active) and waits until Run can start another. */
+export async function stopRun(page: Page): Promise<void> {
+  const stop = page.getByRole('button', { name: 'Stop', exact: true });
+  if (await stop.isEnabled()) await stop.click();
+  await expect.poll(() => stop.isDisabled(), { timeout: 60_000 }).toBe(true);
+  await expect.poll(() => runButton(page).isEnabled(), { timeout: 60_000 }).toBe(true);
+}
+
+/** The micro-batch tables in Output. */
+export function batchFigures(page: Page): Locator {
+  return page.getByRole('figure', { name: /^Batch \d+/ });
+}
+
+/** The processing time the run controls show. */
+export function processingTime(page: Page): Promise<string | null> {
+  return page.getByLabel('Processing time').textContent();
+}
+
+/** One result line of the Checks panel: its verdict, its text. */
+export interface CheckLine {
+  passed: boolean;
+  text: string;
+}
+
+/** The check results the Checks panel lists. */
+export async function checkLines(page: Page): Promise<CheckLine[]> {
+  const items = page.getByRole('list', { name: 'Check results' }).getByRole('listitem');
+  return items.evaluateAll((els) => els.map((e) => ({ passed: (e.textContent ?? '').includes('✓ Pass'), text: (e.textContent ?? '').replace(/\s+/g, ' ').trim() })));
+}
+
+/** Texts a check message must never show a learner. */
+export const UNREADABLE = [
+  /\\n/, // escaped newlines
+  /import_streamlab|__vite|\.default\./, // bundler names
+  /AssertionError|expected \[|to deeply equal|to strictly equal/, // assertion-library wording
+  /\b0 expected rows are missing and 0 rows are not expected/, // a difference that names no row
+];
+
+/** Where each window box of the structured Timeline sits: its key and the label of the lane it is drawn in. */
+export async function windowLanes(page: Page): Promise<{ key: string; lane: string; start: string }[]> {
+  return page.locator('sl-timeline').evaluate((el) => {
+    const root = el.shadowRoot!;
+    const lanes = [...root.querySelectorAll('rect.lane-bg')].map((r, i) => ({
+      y: Number(r.getAttribute('y')),
+      h: Number(r.getAttribute('height')),
+      label: root.querySelectorAll('text.lane-label')[i]?.textContent ?? '',
+    }));
+    return [...root.querySelectorAll('g.window-box')].map((g) => {
+      const rect = g.querySelector('rect')!;
+      const y = Number(rect.getAttribute('y')) + Number(rect.getAttribute('height')) / 2;
+      const lane = lanes.find((l) => y >= l.y && y <= l.y + l.h);
+      return { key: g.getAttribute('data-key') ?? '', lane: lane?.label ?? '(outside every lane)', start: new Date(Number(g.getAttribute('data-start'))).toISOString().slice(11, 19) };
+    });
+  });
+}
+
+/** The lane labels of the Timeline (structured or DStream). */
+export async function laneLabels(page: Page): Promise<string[]> {
+  return page.locator('sl-timeline').evaluate((el) => [...el.shadowRoot!.querySelectorAll('text.lane-label')].map((t) => t.textContent ?? ''));
+}
+
+/** The DStream Timeline's batch bands: label and record count, as drawn. */
+export async function dstreamBands(page: Page): Promise<string[]> {
+  return page.locator('sl-timeline').evaluate((el) => [...el.shadowRoot!.querySelectorAll('text.band-label')].map((t) => t.textContent ?? ''));
+}
+
+/** Whether two boxes overlap (a part of the page drawn over another). */
+export function overlaps(a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}

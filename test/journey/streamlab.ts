@@ -1,0 +1,90 @@
+/**
+ * `streamlab start` as a learner starts it: the command from the README with nothing configured (no
+ * Kafka, no PostgreSQL, no token, no STREAMLAB_* variables), on a data directory no earlier run has
+ * touched. The runtime brings its embedded broker and embedded PostgreSQL; the harness reads the ready
+ * line for the URL and its token, and nothing else.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../e2e/runtime-process.js';
+
+/** A running `streamlab start`. */
+export interface Streamlab {
+  /** The URL of the ready line, with its token. */
+  url: string;
+  origin: string;
+  token: string;
+  /** The fresh data directory it was given. */
+  dataDir: string;
+  /** Milliseconds from spawn to the ready line. */
+  readyMs: number;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** SIGTERM, then waits for the exit; resolves with the exit code and how long the shutdown took. */
+  stop(): Promise<{ code: number | null; ms: number }>;
+}
+
+/** The environment of a learner's shell: this one without anything that configures Streamlab. */
+function learnerEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k.startsWith('STREAMLAB_') || ['KAFKA_BROKERS', 'DATABASE_URL', 'DISPLAY', 'WAYLAND_DISPLAY', 'VITEST', 'NODE_ENV'].includes(k)) continue;
+    if (k.startsWith('VITEST_')) continue;
+    env[k] = v;
+  }
+  return env;
+}
+
+/** Starts `streamlab start --no-open --port 0 --data-dir <fresh>` and waits for `Streamlab ready: URL`. */
+export async function startStreamlab(waitMs = 180_000): Promise<Streamlab> {
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'streamlab-journey-')), 'data');
+  if (existsSync(dataDir)) throw new Error(`${dataDir} exists before the first start`);
+  const args = [join(repoRoot, 'runtime/bin/streamlab.js'), 'start', '--no-open', '--port', '0', '--data-dir', dataDir];
+  const started = performance.now();
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: repoRoot, env: learnerEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  const url = await new Promise<string>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`streamlab start printed no ready line in ${waitMs} ms:\n${output}`)), waitMs);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /^Streamlab ready: (http:\/\/\S+)$/m.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        res(m[1]!);
+      }
+    });
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      rej(new Error(`streamlab start exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  const readyMs = performance.now() - started;
+  const parsed = new URL(url);
+  const token = parsed.searchParams.get('token');
+  if (!token) throw new Error(`the ready line's URL has no token: ${url}`);
+  return {
+    url,
+    origin: parsed.origin,
+    token,
+    dataDir,
+    readyMs,
+    output: () => output,
+    async stop() {
+      const t0 = performance.now();
+      let code: number | null = child.exitCode;
+      if (code === null) {
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        code = await exited;
+        clearTimeout(killer);
+      }
+      const ms = performance.now() - t0;
+      rmSync(join(dataDir, '..'), { recursive: true, force: true });
+      return { code, ms };
+    },
+  };
+}
