@@ -15,6 +15,8 @@ export default defineConfig({
           name: 'unit',
           include: ['runtime/src/**/*.test.ts', 'test/unit/**/*.test.ts', 'workbench/src/**/*.test.ts'],
           environment: 'node',
+          // Some unit tests start a job process; on a loaded machine that alone can take seconds.
+          testTimeout: 60_000,
         },
       }),
       defineProject({
@@ -23,6 +25,7 @@ export default defineConfig({
           name: 'conformance',
           include: ['test/conformance/**/*.test.ts'],
           environment: 'node',
+          testTimeout: 60_000,
         },
       }),
       defineProject({
