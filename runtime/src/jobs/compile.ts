@@ -5,12 +5,15 @@
  *   - the entry file and any file it imports by relative path come from the learner's files (in memory);
  *   - `streamlab` stays an external `require("streamlab")`, provided by the job process;
  *   - any other import is a compile error naming the module, at the learner's line;
+ *   - with `typecheck`, TypeScript's errors in the learner's files stop the compile (typecheck.ts), all of
+ *     them reported, the first as `error`;
  *   - the external source map's `sources` are the learner's own paths, so stacks map back to them.
  */
 import { build, type Message, type Plugin } from 'esbuild';
 import { posix } from 'node:path';
 import type { LearnerError } from './learner-error.js';
 import { instrumentLoops } from './loop-instrument.js';
+import { typecheckLearnerFiles } from './typecheck.js';
 
 /** One learner file. */
 export interface LearnerFile {
@@ -25,7 +28,7 @@ export interface CompiledPipeline {
 }
 
 /** Outcome of compiling. */
-export type CompileResult = { ok: true; pipeline: CompiledPipeline } | { ok: false; error: LearnerError };
+export type CompileResult = { ok: true; pipeline: CompiledPipeline } | { ok: false; error: LearnerError; errors: LearnerError[] };
 
 /** The only bare module a pipeline may import. */
 export const STREAMLAB_MODULE = 'streamlab';
@@ -36,14 +39,24 @@ const NAMESPACE = 'learner';
  * Compiles learner files.
  * @param files the learner's files
  * @param entry path of the entry file; the first file when absent
- * @param options `guardLoops`: insert the endless-loop guard (`loop-guard.ts`); the job process provides it
+ * @param options `guardLoops`: insert the endless-loop guard (`loop-guard.ts`); the job process provides it.
+ *   `typecheck`: refuse files with TypeScript errors.
  */
-export async function compileLearnerFiles(files: readonly LearnerFile[], entry?: string, options: { guardLoops?: boolean } = {}): Promise<CompileResult> {
+export async function compileLearnerFiles(files: readonly LearnerFile[], entry?: string, options: { guardLoops?: boolean; typecheck?: boolean } = {}): Promise<CompileResult> {
   const byPath = new Map(files.map((f) => [normalise(f.path), f.content]));
   const entryPath = normalise(entry ?? files[0]?.path ?? '');
   if (!byPath.has(entryPath)) {
-    return { ok: false, error: { message: `The entry file ${entryPath || '(none)'} is not among your files.`, code: 'compile-error', file: null, line: null, column: null, stack: '' } };
+    const error = { message: `The entry file ${entryPath || '(none)'} is not among your files.`, code: 'compile-error', file: null, line: null, column: null, stack: '' };
+    return { ok: false, error, errors: [error] };
   }
+  const bundled = await bundle(byPath, entryPath, options);
+  // A syntax error is esbuild's to report (it says it best); type errors only on code that parses.
+  if (!bundled.ok || !options.typecheck) return bundled;
+  const typeErrors = await typecheckLearnerFiles([...byPath].map(([path, content]) => ({ path, content })));
+  return typeErrors[0] ? { ok: false, error: typeErrors[0], errors: typeErrors } : bundled;
+}
+
+async function bundle(byPath: Map<string, string>, entryPath: string, options: { guardLoops?: boolean }): Promise<CompileResult> {
   const plugin: Plugin = {
     name: 'streamlab-learner-files',
     setup(b) {
@@ -90,17 +103,15 @@ export async function compileLearnerFiles(files: readonly LearnerFile[], entry?:
     const loc = first.location;
     const code = first.text.startsWith('Only "') ? 'import-not-allowed' : 'compile-error';
     const where = loc ? `${loc.file.replace(/^learner:/, '')}:${loc.line}:${loc.column + 1}` : '';
-    return {
-      ok: false,
-      error: {
-        message: first.text,
-        code,
-        file: loc ? loc.file.replace(/^learner:/, '') : null,
-        line: loc?.line ?? null,
-        column: loc ? loc.column + 1 : null,
-        stack: where ? `${first.text}\n    at ${where}${loc?.lineText ? `\n    ${loc.lineText}` : ''}` : first.text,
-      },
+    const error: LearnerError = {
+      message: first.text,
+      code,
+      file: loc ? loc.file.replace(/^learner:/, '') : null,
+      line: loc?.line ?? null,
+      column: loc ? loc.column + 1 : null,
+      stack: where ? `${first.text}\n    at ${where}${loc?.lineText ? `\n    ${loc.lineText}` : ''}` : first.text,
     };
+    return { ok: false, error, errors: [error] };
   }
 }
 

@@ -111,9 +111,11 @@ export class JobRun {
   /** Compiles and starts the pipeline; resolves once the process is started (or the run has failed). */
   async start(): Promise<void> {
     this.setState('compiling');
-    const compiled = await compileLearnerFiles(this.options.files, this.options.entry, { guardLoops: true });
+    const compiled = await compileLearnerFiles(this.options.files, this.options.entry, { guardLoops: true, typecheck: true });
     if (!compiled.ok) {
-      this.report(compiled.error);
+      // Every type error, each with its line, so the editor can mark them all.
+      for (const error of compiled.errors) this.options.onEvent({ kind: 'run.error', runId: this.runId, ...error });
+      this.reported = compiled.error;
       this.setState('failed');
       return;
     }

@@ -5,7 +5,7 @@
 
 /** Stable codes of learner-facing run errors. */
 export type LearnerErrorCode =
-  | 'compile-error' | 'import-not-allowed' | 'runtime-error' | 'user-function-error' | 'unresponsive'
+  | 'compile-error' | 'type-error' | 'import-not-allowed' | 'runtime-error' | 'user-function-error' | 'unresponsive'
   | 'out-of-memory' | 'process-exit' | 'env-not-available' | 'fs-not-available' | 'sandbox-violation'
   | 'crashed' | 'internal';
 

@@ -17,6 +17,7 @@ import type { RuntimeConfig } from '../config.js';
 import type { JobServices } from '../jobs/ipc.js';
 import { openBrowser } from './open-browser.js';
 import { startRuntimeServer, type RuntimeServer } from './runtime-server.js';
+import { warmTypecheck } from '../jobs/typecheck.js';
 
 /** The repository root (the runtime runs from its sources). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -77,6 +78,8 @@ export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<
   }
   if (server.portFallback) io.err(`streamlab: port ${config.port} is taken; using ${server.port} instead.`);
   io.out(`Streamlab ready: ${server.url}`);
+  // Run type-checks the learner's code; parse the engine for it now, not on the first Run.
+  void warmTypecheck().catch(() => {});
   if (config.open && config.display) openBrowser(server.url);
   let closing: Promise<void> | null = null;
   return {

@@ -11,6 +11,7 @@ import { typescriptDefaults, ModuleKind, ModuleResolutionKind, ScriptTarget } fr
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TsWorker from 'monaco-editor/languages/features/typescript/ts.worker?worker';
 import streamlabDts from 'virtual:streamlab-dts';
+import { LEARNER_GLOBALS_DTS } from '../../../runtime/src/jobs/learner-globals.js';
 
 declare global {
   interface Window {
@@ -35,11 +36,8 @@ typescriptDefaults.setCompilerOptions({
 });
 typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false });
 typescriptDefaults.addExtraLib(streamlabDts, 'file:///node_modules/@types/streamlab/index.d.ts');
-// Learners print with console.log; the es2022 lib has no console, so declare the part they use.
-typescriptDefaults.addExtraLib(
-  'declare const console: { log(...data: unknown[]): void; info(...data: unknown[]): void; warn(...data: unknown[]): void; error(...data: unknown[]): void };',
-  'file:///node_modules/@types/streamlab-console/index.d.ts',
-);
+// The sandbox's globals (console, timers); the es2022 lib has none. Run's type check declares the same.
+typescriptDefaults.addExtraLib(LEARNER_GLOBALS_DTS, 'file:///node_modules/@types/streamlab-globals/index.d.ts');
 
 /** Theme matching the page's colour scheme. */
 export function monacoTheme(): string {

@@ -7,9 +7,12 @@ import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import monacoCss from '../../../node_modules/monaco-editor/min/vs/editor/editor.main.css?inline';
 import type { SourceFile } from '@streamlab/runtime/protocol';
+import type { RunError } from '../model/server-events.js';
 import { monaco, monacoTheme } from './monaco-setup.js';
 
 const uriOf = (path: string) => monaco.Uri.parse(`file:///lesson/${path}`);
+/** Owner of the marks Run's errors put in the code. */
+const RUN_MARKERS = 'streamlab-run';
 
 @customElement('sl-editor')
 export class SlEditor extends LitElement {
@@ -30,6 +33,8 @@ export class SlEditor extends LitElement {
 
   /** Files to edit; setting a new array replaces the editor's contents. */
   @property({ attribute: false }) files: SourceFile[] = [];
+  /** The last run's errors; those with a line are marked in the code until the next run. */
+  @property({ attribute: false }) problems: RunError[] = [];
   @state() private active = 0;
   private editor: monaco.editor.IStandaloneCodeEditor | null = null;
   private models: monaco.editor.ITextModel[] = [];
@@ -109,6 +114,33 @@ export class SlEditor extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('files') && this.editor) this.loadModels();
+    if ((changed.has('problems') || changed.has('files')) && this.editor) this.markProblems();
+  }
+
+  /** Marks the run's errors in their files; a mark the editor's own type check already shows is not doubled. */
+  private markProblems(): void {
+    this.models.forEach((model, i) => {
+      const path = this.files[i]?.path ?? '';
+      const own = monaco.editor.getModelMarkers({ resource: model.uri }).filter((m) => m.owner !== RUN_MARKERS);
+      const markers = this.problems
+        .filter((p) => p.line != null && (p.file == null ? i === this.active : p.file === path || p.file.endsWith(`/${path}`)))
+        .filter((p) => !own.some((m) => m.startLineNumber === p.line && m.message === p.message))
+        .map((p): monaco.editor.IMarkerData => {
+          const line = Math.min(p.line!, model.getLineCount());
+          const column = p.column ?? model.getLineFirstNonWhitespaceColumn(line) ?? 1;
+          const word = model.getWordAtPosition({ lineNumber: line, column });
+          return {
+            severity: monaco.MarkerSeverity.Error,
+            message: p.message,
+            source: 'Run',
+            startLineNumber: line,
+            startColumn: column,
+            endLineNumber: line,
+            endColumn: word ? word.endColumn : model.getLineMaxColumn(line),
+          };
+        });
+      monaco.editor.setModelMarkers(model, RUN_MARKERS, markers);
+    });
   }
 
   private loadModels(): void {
@@ -118,6 +150,8 @@ export class SlEditor extends LitElement {
       monaco.editor.getModel(uriOf(f.path))?.dispose();
       const model = monaco.editor.createModel(f.content, 'typescript', uriOf(f.path));
       model.onDidChangeContent(() => {
+        // Run's marks point at lines as they were when it ran; an edit makes them stale.
+        monaco.editor.setModelMarkers(model, RUN_MARKERS, []);
         if (!this.applying) this.dispatchEvent(new CustomEvent('sl-change', { detail: this.getFiles(), bubbles: true, composed: true }));
       });
       return model;

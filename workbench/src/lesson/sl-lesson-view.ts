@@ -245,7 +245,7 @@ export class SlLessonView extends LitElement {
             <button @click=${this.exportPySpark} ?disabled=${lesson.api === 'kafka'} title=${lesson.api === 'kafka' ? 'This lesson has no Spark pipeline to export' : 'The pipeline as a PySpark program for a real Spark cluster'}>Export to PySpark</button>
             <span class="saved" role="status">${this.savedAt ?? ''}</span>
           </div>
-          <sl-editor .files=${this.files}></sl-editor>
+          <sl-editor .files=${this.files} .problems=${s.errors}></sl-editor>
         </div>
       </div>
       <sl-panels .state=${s}></sl-panels>

@@ -24,6 +24,8 @@ export class SlOutputPanel extends LitElement {
       .logs .warn { color: var(--sl-warn); }
       .logs .error { color: var(--sl-bad); border: none; padding: 0; margin: 0; background: none; }
       .empty { color: var(--sl-muted); }
+      .not-run { margin: 0 0 0.5rem; font-weight: 600; }
+      .message { white-space: pre-wrap; }
     `,
   ];
 
@@ -65,10 +67,12 @@ export class SlOutputPanel extends LitElement {
       printed.set(Number(m[1]), l.text);
       return false;
     });
+    const typeErrors = this.errors.filter((e) => e.code === 'type-error').length;
     return html`
+      ${typeErrors ? html`<p class="not-run" role="alert">Your code was not run: TypeScript found ${typeErrors === 1 ? 'a type error' : `${typeErrors} type errors`}. ${typeErrors === 1 ? 'It is' : 'They are'} marked in the editor too.</p>` : ''}
       ${this.errors.map(
-        (e) => html`<div class="error" role="alert">
-          <strong>Error${e.code ? html` <span class="muted">(${e.code})</span>` : ''}:</strong> ${e.message}
+        (e) => html`<div class="error" role=${typeErrors ? 'listitem' : 'alert'}>
+          <strong>${e.code === 'type-error' ? 'Type error' : html`Error${e.code ? html` <span class="muted">(${e.code})</span>` : ''}`}:</strong> <span class="message">${e.message}</span>
           ${e.line ? html`<div>at <a href="#" @click=${(ev: Event) => this.reveal(ev, e)}>${e.file ?? 'main.ts'}:${e.line}${e.column ? `:${e.column}` : ''}</a></div>` : ''}
         </div>`,
       )}

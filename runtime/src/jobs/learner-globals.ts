@@ -1,0 +1,26 @@
+/**
+ * The globals a pipeline's sandbox realm gives learner code besides the ES2022 library
+ * (child/sandbox-realm.ts), as a declaration text. The editor and the Run type check both use it, so
+ * what the editor accepts is what Run accepts.
+ */
+export const LEARNER_GLOBALS_DTS = `
+declare const console: {
+  log(...data: unknown[]): void; info(...data: unknown[]): void; warn(...data: unknown[]): void;
+  error(...data: unknown[]): void; debug(...data: unknown[]): void;
+};
+interface StreamlabTimer { readonly __timer: unique symbol }
+declare function setTimeout<A extends unknown[]>(handler: (...args: A) => void, ms?: number, ...args: A): StreamlabTimer;
+declare function setInterval<A extends unknown[]>(handler: (...args: A) => void, ms?: number, ...args: A): StreamlabTimer;
+declare function clearTimeout(timer: StreamlabTimer | undefined): void;
+declare function clearInterval(timer: StreamlabTimer | undefined): void;
+declare function queueMicrotask(callback: () => void): void;
+/** A stand-in: writing works; env, exit and the rest throw an error that says why. */
+declare const process: {
+  readonly env: Record<string, string | undefined>;
+  readonly stdout: { write(text: string): boolean };
+  readonly stderr: { write(text: string): boolean };
+  exit(code?: number): never;
+  abort(): never;
+  kill(pid: number, signal?: string | number): boolean;
+};
+`;
