@@ -143,13 +143,13 @@ try { p.kill(p.ppid, "SIGKILL"); } catch { /* refused */ }`),
     {
       name: 'patched-assertions',
       lesson: L03,
-      content: before(L03, `import { SparkSession, functions as G } from "streamlab";
+      content: before(L03, `import { SparkSession as Session, functions as G } from "streamlab";
 const g = globalThis as any;
 g[Symbol.for("expect-global")] = { toEqual() {}, toBe() {} };
 (Object.prototype as any).toEqual = () => true;
 // The engine's own objects: their prototypes and the intrinsics behind them are frozen.
 try { (Object.getPrototypeOf(G.col("a")) as any).alias = () => null; } catch { /* frozen */ }
-try { (Object.getPrototypeOf(SparkSession.builder) as any).getOrCreate = () => null; } catch { /* frozen */ }
+try { (Object.getPrototypeOf(Session.builder) as any).getOrCreate = () => null; } catch { /* frozen */ }
 try { (Object.getPrototypeOf(G.col("a").constructor.prototype.constructor) as any).x = 1; } catch { /* frozen */ }
 try { const hostArray = Object.getPrototypeOf(SparkSession.builder.getOrCreate().readStream.format("kafka").option("subscribe", "x").load().columns); hostArray.includes = () => true; hostArray.filter = () => []; } catch { /* frozen */ }
 try { (JSON as any).stringify = () => "[]"; } catch { /* frozen */ }`),

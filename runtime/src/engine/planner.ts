@@ -13,7 +13,7 @@ import { AnalysisException } from './errors.js';
 import { exprName, exprSql, projectionName, resolvedFrame } from './expr-names.js';
 import { colRef, node, transformExpr, visitExpr, type Expr } from './expr.js';
 import { functionRegistry } from './functions/registry.js';
-import { AggregateExec, type CompactWindowKey, type EventTimeKey } from './physical/aggregate.js';
+import { AggregateExec, type CompactWindowKey, type EventTimeKey, type TraceWindowKey } from './physical/aggregate.js';
 import { DeduplicateExec } from './physical/deduplicate.js';
 import { FilterExec } from './physical/filter.js';
 import { HashJoinExec } from './physical/join.js';
@@ -203,7 +203,7 @@ class Planner {
   }
 
   /** Plans `window(time, duration[, slide[, start]])`; returns the child with the struct appended. */
-  private windowExpand(child: PhysicalOperator, call: Extract<Expr, { kind: 'call' }>): { op: PhysicalOperator; index: number; type: DataType; metadata: FieldMetadata; tumbling: { windowUs: number; start: (row: Row) => unknown } | null } {
+  private windowExpand(child: PhysicalOperator, call: Extract<Expr, { kind: 'call' }>): { op: PhysicalOperator; index: number; type: DataType; metadata: FieldMetadata; tumbling: { windowUs: number; start: (row: Row) => unknown } | null; time: (row: Row) => unknown } {
     if (call.args.length < 2 || call.args.length > 4) {
       throw new AnalysisException(`[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The \`window\` requires [2, 3, 4] parameters but the actual number is ${call.args.length}.`, { code: 'WRONG_NUM_ARGS' });
     }
@@ -241,7 +241,7 @@ class Planner {
         return t - (remainder < 0 ? remainder + spec.slideUs : remainder);
       },
     } : null;
-    return { op: new WindowExpandExec(schema, child, time, spec), index: child.schema.fields.length, type, metadata, tumbling };
+    return { op: new WindowExpandExec(schema, child, time, spec), index: child.schema.fields.length, type, metadata, tumbling, time };
   }
 
   private expandStars(schema: StructType, exprs: readonly Expr[]): Expr[] {
@@ -390,11 +390,14 @@ class Planner {
     let session: { time: (row: Row) => unknown; gap: (row: Row, t: number) => number | null; position: number; field: StructField } | null = null;
     let windowCount = 0;
     let compact: CompactWindowKey | null = null;
+    let traceWindow: TraceWindowKey | null = null;
     for (const g of groupBy) {
       const { expr, alias } = stripAlias(g);
       if (expr.kind === 'call' && expr.name === 'window') {
         windowCount++;
         const w = this.windowExpand(input, expr);
+        // Expand appends its column, so the time function reads the rows of either input.
+        traceWindow = { index: keyFields.length, time: w.time };
         if (w.tumbling) {
           // Tumbling windows need no Expand: the key is computed in place, kept as its start.
           compact = { index: keyFields.length, windowUs: w.tumbling.windowUs };
@@ -479,7 +482,7 @@ class Planner {
     const etIdx = keyFields.findIndex((f) => f.metadata.watermarkDelayMs !== undefined);
     const eventTime: EventTimeKey | null = etIdx < 0 ? null : { index: etIdx, isWindow: keyFields[etIdx].dataType.kind === 'struct' };
     this.stateful.push({ id, kind: 'aggregate', hasEventTime: eventTime !== null });
-    return new AggregateExec(schema, input, keyFns, keyTypes, aggFns, resultFn, id, eventTime, timeIdx, compact);
+    return new AggregateExec(schema, input, keyFns, keyTypes, aggFns, resultFn, id, eventTime, timeIdx, compact, traceWindow);
   }
 
   private deduplicate(child: PhysicalOperator, columns: readonly string[] | null, withinWatermark: boolean): PhysicalOperator {

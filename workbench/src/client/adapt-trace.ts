@@ -36,6 +36,9 @@ export function adaptStructuredTrace(t: StructuredBatchTrace): StructuredTrace {
     preview: r.values.join(', '),
   }));
   const knownKeys = [...new Map(t.input.sample.filter((r) => r.key).map((r) => [keyText(r.key), r.key!])).values()];
+  // A row whose key this batch did not read (complete mode writes every group) takes its key from the
+  // cells where the batch's other rows had theirs.
+  let keyPositions: number[] | null = null;
   const emitted: TraceEmitted[] = t.emitted.sample.map((cells) => {
     let window: WindowSpan | null = null;
     let windowIndex = -1;
@@ -53,6 +56,13 @@ export function adaptStructuredTrace(t: StructuredBatchTrace): StructuredTrace {
     for (const part of key ?? []) {
       const hit = rest.find((x) => x.c === part && !keyCells.has(x.i));
       if (hit) keyCells.add(hit.i);
+    }
+    if (key && key.length) keyPositions ??= [...keyCells].sort((a, b) => a - b);
+    return { cells, rest, key, keyCells, window: window as WindowSpan | null };
+  }).map(({ cells, rest, key, keyCells, window }) => {
+    if (!key && keyPositions?.length) {
+      key = keyPositions.map((i) => cells[i]!);
+      for (const i of keyPositions) keyCells.add(i);
     }
     const values = rest
       .filter((x) => !keyCells.has(x.i))
@@ -72,6 +82,7 @@ export function adaptStructuredTrace(t: StructuredBatchTrace): StructuredTrace {
     emitted,
     evicted: t.evicted.sample.map((e) => ({ key: keyText(e.key), window: e.window ?? null, aggregate: '' })),
     malformed: { total: t.malformed.total, sample: [...t.malformed.sample] },
+    hasWatermark: t.watermark !== null,
   };
 }
 

@@ -54,7 +54,7 @@ describe('adaptEvent run.batch', () => {
     });
     expect(event.table).toEqual({ schema: batch.schema, rows: [[batch.rows[0]!.window, 's2', 31.5]], totalRows: 1 });
     expect(event.trace).toEqual({
-      kind: 'structured', batchId: 2, watermarkBeforeMs: 8000, watermarkAfterMs: 15_000,
+      kind: 'structured', batchId: 2, watermarkBeforeMs: 8000, watermarkAfterMs: 15_000, hasWatermark: true,
       inputs: [
         { eventTimeMs: 25_000, key: 's2', windows: [{ startMs: 20_000, endMs: 30_000 }], status: 'updated', reason: undefined, preview: 's2, 31.0, 1970-01-01 00:00:25' },
         { eventTimeMs: 4000, key: 's1', windows: [{ startMs: 0, endMs: 10_000 }], status: 'dropped', reason: 'Dropped as late: window end 10000 <= watermark 8000.', preview: 's1, 50.0, 1970-01-01 00:00:04' },
@@ -69,7 +69,7 @@ describe('adaptEvent run.batch', () => {
   it('draws no watermark for a query without one', () => {
     const event = adaptEvent({ ...batch, trace: { ...trace, watermark: null, eventTime: null } });
     if (event.kind !== 'run.batch' || event.trace?.kind !== 'structured') throw new Error(event.kind);
-    expect([event.progress.watermarkMs, event.progress.maxEventTimeMs, event.trace.watermarkBeforeMs, event.trace.watermarkAfterMs]).toEqual([undefined, undefined, 0, 0]);
+    expect([event.progress.watermarkMs, event.progress.maxEventTimeMs, event.trace.watermarkBeforeMs, event.trace.watermarkAfterMs, event.trace.hasWatermark]).toEqual([undefined, undefined, 0, 0, false]);
   });
 
   it('spreads a DStream batch over its interval and keeps the emitted window', () => {

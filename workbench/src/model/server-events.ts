@@ -86,6 +86,8 @@ export interface StructuredTrace {
   evicted: TraceState[];
   /** Records `from_json` could not read (PERMISSIVE: they became nulls): exact count, first texts. */
   malformed?: { total: number; sample: string[] };
+  /** Whether the query declared a watermark (absent: unknown, as in older recordings). */
+  hasWatermark?: boolean;
 }
 
 /** One record a DStream batch held. */

@@ -12,7 +12,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { BatchEvent, DStreamTrace, StructuredTrace } from '../model/server-events.js';
 import { sharedStyles } from '../elements/shared-styles.js';
-import { dotPaths, layoutStructuredTimeline } from './structured-layout.js';
+import { dotPaths, groupingOf, layoutBatchTimeline, layoutStructuredTimeline, type Grouping } from './structured-layout.js';
 import { layoutDStreamTimeline } from './dstream-layout.js';
 import { formatTick } from './time-axis.js';
 
@@ -121,11 +121,36 @@ export class SlTimeline extends LitElement {
         ${comparing ? this.view(previous, Math.min(index, previous.length - 1), width, 'Previous run') : nothing}
         ${this.view(traces, index, width, comparing ? 'This run' : null)}
       </div>
-      <div class="legend" aria-hidden="true">
-        <span>● record (colour = key)</span><span>○ red: dropped as late (hover for why)</span>
-        <span>▭ window with running aggregate</span><span>▲ thick outline: emitted by this batch</span>
-        <span>dashed: evicted from state</span><span>red line: watermark</span>
+      ${this.legend(traces)}`;
+  }
+
+  /** What the marks mean, for the API and grouping drawn: no watermark talk where there is none. */
+  private legend(traces: (StructuredTrace | DStreamTrace)[]) {
+    if (traces[0]?.kind === 'dstream') {
+      return html`<div class="legend" aria-label="Legend">
+        <span>Batches are cut by arrival time: each box is one batch interval, with its record count</span>
+        <span>● record, in the batch that received it (colour = key)</span>
+        <span>▭ bracket: the window a windowed operation covered</span>
       </div>`;
+    }
+    const structured = structuredOf(traces);
+    const grouping = groupingOf(structured);
+    const watermark = structured.some((t) => t.hasWatermark !== false);
+    if (grouping === 'key' || grouping === 'none') {
+      return html`<div class="legend" aria-label="Legend">
+        <span>No window: one column per batch${grouping === 'key' ? ', one lane per key' : ''}</span>
+        <span>● record the batch read (colour = key)</span>
+        <span>▭ the row the batch wrote: the running aggregate</span><span>thick outline: this batch</span>
+      </div>`;
+    }
+    return html`<div class="legend" aria-label="Legend">
+      <span>x: event time${grouping === 'window' ? '' : ' · one lane per key'}</span>
+      <span>● record (colour = key)</span>
+      <span>▭ window with running aggregate</span><span>▲ thick outline: emitted by this batch</span>
+      ${watermark
+        ? html`<span>○ red: dropped as late (hover for why)</span><span>dashed: evicted from state</span><span>red line: watermark</span>`
+        : html`<span>No watermark: no record is late and no window leaves state</span>`}
+    </div>`;
   }
 
   /** Records `from_json` could not read in this batch (they became nulls), with examples on hover. */
@@ -137,6 +162,7 @@ export class SlTimeline extends LitElement {
   }
 
   private watermarkText(t: StructuredTrace): string {
+    if (t.hasWatermark === false) return '';
     return t.watermarkAfterMs > 0 ? ` · watermark ${formatTick(t.watermarkAfterMs, 1000)}` : ' · no watermark yet';
   }
 
@@ -159,20 +185,25 @@ export class SlTimeline extends LitElement {
   }
 
   private structured(traces: StructuredTrace[], index: number, width: number) {
-    const layout = layoutStructuredTimeline(traces, { width }, index);
+    const grouping: Grouping = groupingOf(traces);
+    const byBatch = grouping === 'key' || grouping === 'none';
+    const layout = byBatch ? layoutBatchTimeline(traces, { width }, index) : layoutStructuredTimeline(traces, { width }, index);
+    const noKey = grouping === 'window' ? 'all rows' : byBatch ? 'result' : '(no key)';
     const wm = layout.watermarks[layout.watermarks.length - 1];
     const axisY = layout.height - 24;
     const hits = layout.dots.filter((d) => d.dropped || d.current);
     return html`<svg role="img" viewBox="0 0 ${layout.width} ${layout.height}" height=${layout.height}
-      aria-label="Event-time timeline up to batch ${layout.selectedBatchId}: ${layout.windows.length} windows, ${layout.dots.length} records, ${layout.dots.filter((d) => d.dropped).length} dropped as late">
+      aria-label=${byBatch
+        ? `Timeline by batch up to batch ${layout.selectedBatchId}: ${layout.lanes.length} ${layout.lanes.length === 1 ? 'lane' : 'lanes'}, ${layout.windows.length} rows written, ${layout.dots.length} records`
+        : `Event-time timeline up to batch ${layout.selectedBatchId}: ${layout.windows.length} windows, ${layout.dots.length} records, ${layout.dots.filter((d) => d.dropped).length} dropped as late`}>
       ${layout.lanes.map((l) => svg`<rect class="lane-bg" x="0" y=${l.y} width=${layout.width} height=${l.height - 2}></rect>
-        <text class="lane-label" x="6" y=${l.y + 16}>${l.key || '(no key)'}</text>`)}
+        <text class="lane-label" x="6" y=${l.y + 16}>${clip(l.key || noKey, 14)}<title>${l.key || noKey}</title></text>`)}
       <g class="axis">
         <line x1=${layout.scale.rangeStart} x2=${layout.scale.rangeEnd} y1=${axisY} y2=${axisY}></line>
         ${layout.axis.map((a) => svg`<line x1=${a.x} x2=${a.x} y1=${axisY} y2=${axisY + 4}></line><text x=${a.x} y=${axisY + 16} text-anchor="middle">${a.label}</text>`)}
       </g>
       ${repeat(layout.windows, (w) => `${w.key}|${w.window.startMs}|${w.window.endMs}`, (w) => svg`<g class="window-box ${w.emitted ? 'emitted' : ''} ${w.evicted ? 'evicted' : ''}" data-key=${w.key} data-start=${w.window.startMs} data-end=${w.window.endMs}>
-        <title>${w.key} [${formatTick(w.window.startMs, 1000)}, ${formatTick(w.window.endMs, 1000)}): ${w.label}${w.emitted ? ' — emitted by this batch' : ''}${w.evicted ? ' — evicted from state' : ''}</title>
+        <title>${byBatch ? `${w.key || 'result'}` : `${w.key} [${formatTick(w.window.startMs, 1000)}, ${formatTick(w.window.endMs, 1000)})`}: ${w.label}${w.emitted ? ' — emitted by this batch' : ''}${w.evicted ? ' — evicted from state' : ''}</title>
         <rect x=${w.x} y=${w.y} width=${w.width} height=${w.height} rx="3" style="fill:${w.color};stroke:${w.color}"></rect>
         ${w.width > 40 ? svg`<text x=${w.x + 4} y=${w.y + w.height - 5}>${clip(`${w.emitted ? '▲ ' : ''}${w.label}`, Math.floor((w.width - 8) / 6))}</text>` : nothing}
       </g>`)}

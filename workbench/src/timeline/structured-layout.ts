@@ -282,6 +282,99 @@ export function layoutStructuredTimeline(traces: StructuredTrace[], viewport: Vi
   };
 }
 
+/** What a run groups by, as the timeline draws it. */
+export type Grouping = 'window-and-key' | 'window' | 'key' | 'none';
+
+/** The grouping a run's traces show: a window when any record or result has one, a key likewise. */
+export function groupingOf(traces: StructuredTrace[]): Grouping {
+  let window = false;
+  let key = false;
+  for (const t of traces) {
+    for (const i of t.inputs) {
+      window ||= i.windows.length > 0;
+      key ||= i.key !== '';
+    }
+    for (const e of t.emitted) {
+      window ||= e.window !== null;
+      key ||= e.key !== '';
+    }
+  }
+  return window ? (key ? 'window-and-key' : 'window') : key ? 'key' : 'none';
+}
+
+/**
+ * Layout for a run without windows (a key only, or a global aggregate): there is no event time to place
+ * anything on, so x is the batch. Each key's lane shows the records each batch read for it and, as a box
+ * in that batch's column, the result the batch wrote for it.
+ */
+export function layoutBatchTimeline(traces: StructuredTrace[], viewport: Viewport, selected = traces.length - 1): StructuredTimelineLayout {
+  const rowHeight = viewport.rowHeight ?? 22;
+  const dotStrip = viewport.dotStrip ?? 26;
+  const left = viewport.left ?? 96;
+  const right = viewport.right ?? 16;
+  const top = viewport.top ?? 8;
+  const shown = selected >= 0 ? traces.slice(0, selected + 1) : [];
+  const current = shown[shown.length - 1];
+  const scale: TimeScale = { domainStart: 0, domainEnd: Math.max(1, traces.length), rangeStart: left, rangeEnd: Math.max(left + 1, viewport.width - right) };
+  const keys = [...new Set(traces.flatMap((t) => [...t.inputs.map((i) => i.key), ...t.emitted.map((e) => e.key)]))].sort();
+  const lanes: LaneLayout[] = keys.map((key, i) => ({ key, color: keyColor(i), y: top + i * (dotStrip + rowHeight + 6), height: dotStrip + rowHeight + 6 }));
+  const laneOf = new Map(lanes.map((l) => [l.key, l]));
+  const dots: DotLayout[] = [];
+  const boxes: WindowBoxLayout[] = [];
+  shown.forEach((trace, column) => {
+    const x0 = scaleX(scale, column);
+    const x1 = scaleX(scale, column + 1);
+    const isCurrent = trace === current;
+    for (const lane of lanes) {
+      const records = trace.inputs.filter((i) => i.key === lane.key);
+      records.forEach((input, j) => {
+        dots.push({
+          x: x0 + ((j + 1) * (x1 - x0)) / (records.length + 1),
+          y: lane.y + dotStrip / 2,
+          color: lane.color,
+          key: lane.key,
+          batchId: trace.batchId,
+          eventTimeMs: input.eventTimeMs ?? 0,
+          dropped: input.status === 'dropped',
+          current: isCurrent,
+          title: `Batch ${trace.batchId}: ${input.preview ?? lane.key}`,
+        });
+      });
+    }
+    for (const e of trace.emitted) {
+      const lane = laneOf.get(e.key);
+      if (!lane) continue;
+      boxes.push({
+        x: x0 + 2,
+        width: Math.max(1, x1 - x0 - 4),
+        y: lane.y + dotStrip,
+        height: rowHeight - 4,
+        color: lane.color,
+        key: e.key,
+        window: { startMs: column, endMs: column + 1 },
+        label: e.values,
+        emitted: isCurrent,
+        everEmitted: true,
+        evicted: false,
+      });
+    }
+  });
+  const axis = traces.map((t, i) => ({ x: (scaleX(scale, i) + scaleX(scale, i + 1)) / 2, label: `batch ${t.batchId}` }));
+  const last = lanes[lanes.length - 1];
+  return {
+    width: viewport.width,
+    height: (last ? last.y + last.height : top) + 28,
+    scale,
+    lanes,
+    dots,
+    windows: boxes,
+    watermarks: [],
+    axis: axis.length > 24 ? axis.filter((_, i) => i % Math.ceil(axis.length / 24) === 0) : axis,
+    nullEventTimes: 0,
+    selectedBatchId: current?.batchId ?? null,
+  };
+}
+
 /**
  * Dots grouped into one SVG path per (colour, state), so 5,000 records cost a handful of DOM nodes and
  * scrubbing stays smooth. Each dot is a circle drawn as two arcs.

@@ -19,6 +19,15 @@ export interface EventTimeKey {
 }
 
 /**
+ * The window grouping key as the trace shows it, with or without a watermark: its index among the
+ * keys, and the event time (microseconds) a row's window was computed from.
+ */
+export interface TraceWindowKey {
+  readonly index: number;
+  readonly time: (row: Row) => unknown;
+}
+
+/**
  * A tumbling window grouping key kept compactly as its start (microseconds) instead of a
  * `[start, end]` struct; rows whose time is NULL get no window and are skipped, as Spark drops them.
  */
@@ -50,6 +59,8 @@ export class AggregateExec implements PhysicalOperator {
     /** Index of the event-time column in the input rows, for the trace. */
     private readonly inputTimeIndex: number,
     private readonly compact: CompactWindowKey | null = null,
+    /** The window key for the trace, known without a watermark too. */
+    private readonly traceWindow: TraceWindowKey | null = null,
   ) {
     this.children = [child];
     this.encode = keyEncoder(keyTypes, compact);
@@ -207,23 +218,32 @@ export class AggregateExec implements PhysicalOperator {
     return out;
   }
 
+  /** Index of the window among the grouping keys, watermark or not; -1 without one. */
+  private windowIndex(): number {
+    if (this.eventTime?.isWindow) return this.eventTime.index;
+    return this.traceWindow?.index ?? -1;
+  }
+
   private windowOf(key: unknown[]): { startMs: number; endMs: number } | undefined {
-    if (!this.eventTime?.isWindow) return undefined;
-    const w = this.outputKey(key)[this.eventTime.index] as number[] | null;
+    const index = this.windowIndex();
+    if (index < 0) return undefined;
+    const w = this.outputKey(key)[index] as number[] | null;
     return w ? { startMs: Math.floor(w[0] / 1000), endMs: Math.floor(w[1] / 1000) } : undefined;
   }
 
   private keyStrings(key: unknown[]): string[] {
     const out: string[] = [];
+    const windowIndex = this.windowIndex();
     this.outputKey(key).forEach((v, i) => {
-      if (this.eventTime?.isWindow && i === this.eventTime.index) return;
+      if (i === windowIndex) return;
       out.push(prettyString(v, this.keyTypes.fields[i].dataType));
     });
     return out;
   }
 
   private rowTrace(row: Row, key: unknown[], inSchema: StructType, outcome: 'updated' | 'late', reason?: string) {
-    const t = this.inputTimeIndex >= 0 ? (row[this.inputTimeIndex] as number | null) : null;
+    // The watermarked column, else the time the row's window came from (no watermark: still drawable).
+    const t = this.inputTimeIndex >= 0 ? (row[this.inputTimeIndex] as number | null) : ((this.traceWindow?.time(row) as number | null | undefined) ?? null);
     return {
       values: row.map((v, i) => (i < inSchema.fields.length ? prettyString(v, inSchema.fields[i].dataType) : String(v))),
       eventTimeMs: t === null ? null : Math.floor(t / 1000),
