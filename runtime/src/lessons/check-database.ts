@@ -15,6 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { checkNamespaceFrom, checkSchemaName, checkSchemaPrefix } from './check-namespace.js';
 
 /** Env variable of the check process naming the administrator's URL (the grader sets it). */
 export const CHECK_DATABASE_ENV = 'STREAMLAB_CHECK_DATABASE';
@@ -88,9 +89,9 @@ export async function openCheckDatabase(env: Readonly<Record<string, string | un
     throw e;
   });
   await prepared;
-  const id = randomBytes(6).toString('hex');
-  const schema = `check_${id}`;
-  const role = `check_${id}`;
+  // In the grading run's namespace, so the grader can drop what a killed run leaves.
+  const schema = checkSchemaName(checkNamespaceFrom(env));
+  const role = schema;
   const password = randomBytes(18).toString('base64url');
   const client = new pg.Client({ connectionString: withDatabase(admin, CHECKS_DATABASE).href });
   client.on('error', () => {});
@@ -135,4 +136,41 @@ export async function openCheckDatabase(env: Readonly<Record<string, string | un
       }
     },
   };
+}
+
+/**
+ * Drops every schema and role of a grading run's namespace that is still there (a run that was killed
+ * did not close its sandboxes); resolves with the schemas dropped. Nothing to do when the checks
+ * database was never made.
+ */
+export async function removeCheckNamespace(url: string, namespace: string): Promise<string[]> {
+  const prefix = checkSchemaPrefix(namespace);
+  const admin = plainUrl(url);
+  const server = new pg.Client({ connectionString: admin.href, connectionTimeoutMillis: 5000 });
+  server.on('error', () => {});
+  await server.connect();
+  try {
+    const exists = await server.query('SELECT 1 FROM pg_database WHERE datname = $1', [CHECKS_DATABASE]);
+    if (exists.rowCount === 0) return [];
+  } finally {
+    await server.end().catch(() => undefined);
+  }
+  const client = new pg.Client({ connectionString: withDatabase(admin, CHECKS_DATABASE).href, connectionTimeoutMillis: 5000 });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    // Names come from the catalogues and carry the namespace's prefix (letters, digits, "_"): safe as identifiers.
+    const safe = (n: string) => /^check_[0-9a-f]+_[0-9a-f]+$/.test(n);
+    const schemas = (await client.query<{ name: string }>('SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1)', [prefix])).rows.map((r) => r.name).filter(safe);
+    const roles = (await client.query<{ name: string }>('SELECT rolname AS name FROM pg_roles WHERE starts_with(rolname, $1)', [prefix])).rows.map((r) => r.name).filter(safe);
+    for (const role of roles) await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    for (const role of roles) {
+      await client.query(`DROP OWNED BY ${role}`);
+      await client.query(`DROP ROLE IF EXISTS ${role}`);
+    }
+    return schemas;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

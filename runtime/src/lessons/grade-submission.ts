@@ -23,7 +23,8 @@ import { fileURLToPath } from 'node:url';
 import type { LearnerFile } from '../jobs/compile.js';
 import type { Lesson } from './lesson-schema.js';
 import type { GradedTest, GradeResult } from './grade-types.js';
-import { CHECK_DATABASE_ENV } from './check-database.js';
+import { CHECK_DATABASE_ENV, removeCheckNamespace } from './check-database.js';
+import { CHECK_NAMESPACE_ENV, newCheckNamespace } from './check-namespace.js';
 import { REPORT_ENV, type CheckReport, type ReportedCheck } from './check-reporter.js';
 import { SEED_ENV, SUBMISSION_ENTRY_ENV, SUBMISSION_ENV, entryFile } from './submission-files.js';
 
@@ -53,6 +54,11 @@ export interface GradeOptions {
    * (see `check-database.ts`), never this URL.
    */
   database?: string;
+  /**
+   * The namespace of the run's schemas and roles in that database (`check-<hex>`; default a fresh
+   * one): whatever of it is left when the run ends, however it ends, is dropped.
+   */
+  namespace?: string;
 }
 
 const REPORTER = fileURLToPath(new URL('./check-reporter.ts', import.meta.url));
@@ -211,6 +217,7 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
     return failedGrade(lesson, seed, (e as Error).message);
   }
   const work = await mkdtemp(join(tmpdir(), 'streamlab-grade-'));
+  const namespace = options.namespace ?? newCheckNamespace();
   try {
     const subDir = join(work, 'submission');
     await mkdir(subDir);
@@ -226,6 +233,7 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
       [REPORT_ENV]: reportFile,
       ...(options.opTimeoutMs ? { STREAMLAB_CHECK_OP_TIMEOUT_MS: String(options.opTimeoutMs) } : {}),
       ...(options.database ? { [CHECK_DATABASE_ENV]: options.database } : {}),
+      [CHECK_NAMESPACE_ENV]: namespace,
       FORCE_COLOR: '0',
     };
     // The check file is named relative to the lessons root so vitest's filter matches exactly one file.
@@ -241,6 +249,7 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
     return result;
   } finally {
     await rm(work, { recursive: true, force: true });
+    if (options.database) await removeCheckNamespace(options.database, namespace).catch(() => undefined);
   }
 }
 

@@ -219,13 +219,14 @@ export class Connection {
    */
   private async checkRun(m: ClientMessageOf<'check.run'>): Promise<ReplyFields<'check.run'>> {
     const lesson = await this.ctx.lessons.lesson(m.lessonId);
-    const checkId = `check-${randomUUID().slice(0, 8)}`;
+    // The check's id is also the namespace of the schemas and roles it makes (see check-namespace.ts).
+    const checkId = `check-${randomUUID().replace(/-/g, '').slice(0, 8)}`;
     void (async () => {
       let result: ServerMessageOf<'check.result'>;
       try {
         const { gradeSubmission } = await import('../lessons/grade-submission.js');
         const graded = await this.ctx.checks.run(
-          async () => gradeSubmission({ lesson, files: m.files, ...(await this.checkDatabase(lesson)), ...(this.ctx.lessons.directory ? { lessonsRoot: this.ctx.lessons.directory } : {}) }),
+          async () => gradeSubmission({ lesson, files: m.files, namespace: checkId, ...(await this.checkDatabase(lesson)), ...(this.ctx.lessons.directory ? { lessonsRoot: this.ctx.lessons.directory } : {}) }),
           (status) => this.send({ kind: 'check.status', checkId, lessonId: lesson.id, ...status }),
         );
         result = {

@@ -6,16 +6,12 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { TopicNames } from '../connectors/kafka/kafka-connection.js';
 import type { ServerMessageOf } from '../protocol/index.js';
+import { CHECK_TOPIC } from '../lessons/check-namespace.js';
 import { RequestError } from './request-error.js';
 
 /** A record delivered to a tail. */
 export type TailRecord = Omit<ServerMessageOf<'topics.record'>, 'kind' | 'tailId'>;
 
-/**
- * Topics a lesson check works in (`check-<id>.…`, see `lessons/check-namespace.ts`): they belong to
- * the grader, so the learner's panels never list them.
- */
-export const CHECK_TOPIC = /^check-[0-9a-f]+\./;
 
 /** A record the runtime produces on its own (a lesson's data); `timestampMs` absent means now. */
 export interface RuntimeRecord {
@@ -89,6 +85,7 @@ export class TopicsService {
     const meta = await admin.fetchTopicMetadata();
     const visible = meta.topics.filter((t) => {
       const name = this.names.fromBroker(t.name);
+      // A check's topics belong to the grader: the learner's panels do not list them.
       return !t.name.startsWith('__') && name !== undefined && !CHECK_TOPIC.test(name);
     });
     const offsets = await Promise.all(visible.map(async (t) => {
