@@ -5,7 +5,7 @@
  * module wires them to a TCP listener on 127.0.0.1.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DEFAULT_COORDINATOR_CONFIG, GroupCoordinator, type CoordinatorConfig } from './group/group-coordinator.js';
@@ -16,6 +16,7 @@ import { ProducerIdAllocator } from './producer/producer-ids.js';
 import { createBrokerServer, type ServerHooks } from './server.js';
 import { SASL_MECHANISMS, type SaslMechanism } from './auth/sasl-session.js';
 import { UserStore } from './auth/user-store.js';
+import { isRecord, readJsonFile } from './json-file.js';
 
 export { FileLogStore, isValidTopicName, type LogStore, type Topic } from './log/log-store.js';
 export { GroupCoordinator, type GroupState } from './group/group-coordinator.js';
@@ -44,6 +45,8 @@ export interface BrokerOptions {
   readonly retentionCheckIntervalMs?: number;
   /** Logging and test hooks. */
   readonly hooks?: ServerHooks;
+  /** Where recovery reports a torn tail it cut or a damaged partition it stopped. */
+  readonly log?: (line: string) => void;
   /**
    * A second listener, SASL_PLAINTEXT, next to the PLAINTEXT one: its connections authenticate
    * with one of `mechanisms` (all three by default) as a user of `users`. Port 0 picks a free one.
@@ -73,7 +76,9 @@ export interface RunningBroker {
 function clusterIdFor(dataDir: string | undefined): string {
   if (!dataDir) return randomBytes(16).toString('base64url');
   const path = join(dataDir, 'cluster.json');
-  if (existsSync(path)) return (JSON.parse(readFileSync(path, 'utf8')) as { clusterId: string }).clusterId;
+  if (existsSync(path)) {
+    return readJsonFile(path, 'the broker\'s cluster id', (v): v is { clusterId: string } => isRecord(v) && typeof v.clusterId === 'string').clusterId;
+  }
   const clusterId = randomBytes(16).toString('base64url');
   writeFileSync(path, JSON.stringify({ clusterId }));
   return clusterId;
@@ -83,7 +88,7 @@ function clusterIdFor(dataDir: string | undefined): string {
 export async function startBroker(options: BrokerOptions = {}): Promise<RunningBroker> {
   const host = options.host ?? '127.0.0.1';
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const store = new FileLogStore(options.dataDir);
+  const store = new FileLogStore(options.dataDir, options.log);
   const offsets = new OffsetStore(options.dataDir);
   const coordinator = new GroupCoordinator(
     offsets,
@@ -197,7 +202,7 @@ export async function runBrokerCommand(argv: string[]): Promise<number> {
   if (opts.port === undefined) opts.port = (await isPortFree(DEFAULT_KAFKA_PORT, opts.host)) ? DEFAULT_KAFKA_PORT : 0;
   let broker: RunningBroker;
   try {
-    broker = await startBroker(opts);
+    broker = await startBroker({ ...opts, log: (line) => console.error(line) });
   } catch (err) {
     console.error(`broker failed to start: ${(err as Error).message}`);
     return 1;

@@ -98,7 +98,7 @@ export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<
 
 async function startEmbeddedBroker(config: RuntimeConfig, io: StartIo): Promise<{ bootstrap: string; close(): Promise<void> } | null> {
   let mod: {
-    startBroker?: (o: { host?: string; port?: number; dataDir?: string; autoCreateTopics?: boolean }) => Promise<{ bootstrap: string; close(): Promise<void> }>;
+    startBroker?: (o: { host?: string; port?: number; dataDir?: string; autoCreateTopics?: boolean; log?: (line: string) => void }) => Promise<{ bootstrap: string; close(): Promise<void> }>;
     isPortFree?: (port: number, host?: string) => Promise<boolean>;
     DEFAULT_KAFKA_PORT?: number;
   };
@@ -115,7 +115,7 @@ async function startEmbeddedBroker(config: RuntimeConfig, io: StartIo): Promise<
     // Kafka's usual port when it is free, so tools and tutorials that assume localhost:9092 just work.
     const preferred = mod.DEFAULT_KAFKA_PORT ?? 9092;
     const port = mod.isPortFree && (await mod.isPortFree(preferred, '127.0.0.1')) ? preferred : 0;
-    return await mod.startBroker({ host: '127.0.0.1', port, ...(config.dataDir ? { dataDir: join(config.dataDir, 'kafka') } : {}) });
+    return await mod.startBroker({ host: '127.0.0.1', port, log: (line) => io.err(`streamlab: Kafka: ${line}`), ...(config.dataDir ? { dataDir: join(config.dataDir, 'kafka') } : {}) });
   } catch (e) {
     io.err(`streamlab: the embedded Kafka broker did not start (${e instanceof Error ? e.message : String(e)}); use --kafka host:port for a real Kafka.`);
     return null;

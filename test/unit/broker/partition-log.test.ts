@@ -1,4 +1,4 @@
-import { mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync, closeSync, ftruncateSync } from 'node:fs';
+import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, closeSync, ftruncateSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -176,6 +176,89 @@ describe('PartitionLog on disk', () => {
     again.close();
   });
 
+  it('cuts a torn tail and says how many bytes it cut', () => {
+    const dir = tempDir();
+    const log = PartitionLog.open(dir);
+    log.append(batch(['a']));
+    const second = batch(['b']);
+    log.append(second);
+    log.close();
+    const file = join(dir, segmentFileName(0));
+    const fd = openSync(file, 'r+');
+    ftruncateSync(fd, statSync(file).size - 5);
+    closeSync(fd);
+    const again = PartitionLog.open(dir);
+    const at = batch(['a']).length;
+    expect(again.notes).toEqual([
+      `${file}: cut a torn tail of ${second.length - 5} bytes at byte ${at} (offset 1): a batch of ${second.length} bytes of which ${second.length - 5} are on disk, left by an interrupted write`,
+    ]);
+    expect(again.failure).toBe(null);
+    again.close();
+  });
+
+  /** Three one-record batches, closed; returns the segment file and each batch's byte position. */
+  function threeBatches(dir: string, config?: Parameters<typeof PartitionLog.open>[1]): { file: string; at: number[]; size: number } {
+    const log = PartitionLog.open(dir, config);
+    const at: number[] = [];
+    let pos = 0;
+    for (const v of ['a', 'b', 'c']) {
+      at.push(pos);
+      const b = batch([v]);
+      log.append(b);
+      pos += b.length;
+    }
+    log.close();
+    return { file: join(dir, segmentFileName(0)), at, size: pos };
+  }
+
+  function flip(file: string, pos: number): void {
+    const bytes = readFileSync(file);
+    bytes[pos] ^= 0x5a;
+    writeFileSync(file, bytes);
+  }
+
+  it('stops the partition on a flipped byte with data after it: names file, byte, offset and bytes, deletes nothing', () => {
+    const dir = tempDir();
+    const { file, at, size } = threeBatches(dir);
+    const one = at[1]!;
+    flip(file, at[2]! - 1); // inside the second batch's CRC-covered bytes
+    const before = readFileSync(file);
+    const again = PartitionLog.open(dir);
+    expect(again.failure).toBe(`${file}: a batch whose CRC does not match its bytes (offsets 1..1) at byte ${one} (offset 1), ${at[2]! - one} bytes affected of ${size}; `
+      + `partition stopped, nothing deleted (restore the file, or remove it from byte ${one} on to keep offsets before 1)`);
+    expect(again.notes).toEqual([again.failure]);
+    expect(again.truncatedBytes).toBe(0);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(() => again.append(batch(['d']))).toThrow(again.failure!);
+    again.close();
+  });
+
+  it('stops the partition on a broken batch header instead of emptying it', () => {
+    const dir = tempDir();
+    const { file, at, size } = threeBatches(dir);
+    const bytes = readFileSync(file);
+    bytes.writeInt32BE(1 << 30, at[1]! + 8); // the second batch's length
+    writeFileSync(file, bytes);
+    const again = PartitionLog.open(dir);
+    expect(again.failure).toBe(`${file}: a batch of ${(1 << 30) + 12} bytes of which ${size - at[1]!} are on disk at byte ${at[1]} (offset 1), ${size - at[1]!} bytes affected of ${size}; `
+      + `partition stopped, nothing deleted (restore the file, or remove it from byte ${at[1]} on to keep offsets before 1)`);
+    expect(statSync(file).size).toBe(size);
+    again.close();
+  });
+
+  it('checks the CRCs of rolled segments too', () => {
+    const dir = tempDir();
+    const one = batch(['a']).length;
+    const config = { segmentBytes: one * 2, retentionMs: -1, retentionBytes: -1 };
+    const { file } = threeBatches(dir, config);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.log'))).toEqual([segmentFileName(0), segmentFileName(2)]);
+    flip(file, one - 1); // the first batch of the rolled segment
+    const again = PartitionLog.open(dir, config);
+    expect(again.failure).toBe(`${file}: a batch whose CRC does not match its bytes (offsets 0..0) at byte 0 (offset 0), ${one} bytes affected of ${one * 2}; `
+      + 'partition stopped, nothing deleted (restore the file, or remove it from byte 0 on to keep offsets before 0)');
+    again.close();
+  });
+
   it('rolls segments and deletes the oldest by size and by time', () => {
     const dir = tempDir();
     const one = batch(['x'.repeat(100)]).length;
@@ -225,6 +308,37 @@ describe('FileLogStore', () => {
     expect(again.deleteTopic('orders')).toBe(true);
     expect(again.deleteTopic('orders')).toBe(false);
     expect(readdirSync(join(dir, 'topics'))).toEqual([]);
+    again.close();
+  });
+});
+
+describe('FileLogStore recovery', () => {
+  it('names the file of a corrupt topic.json', () => {
+    const dir = tempDir();
+    new FileLogStore(dir).createTopic('orders', 1);
+    const meta = join(dir, 'topics', 'orders', 'topic.json');
+    writeFileSync(meta, '{"partitions": 1, "con');
+    expect(() => new FileLogStore(dir)).toThrow(new RegExp(`^${meta.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the metadata of topic orders cannot be read \\(`));
+    writeFileSync(meta, '{"partitions": "two"}');
+    expect(() => new FileLogStore(dir)).toThrow(`${meta}: the metadata of topic orders does not have the expected fields; restore or remove the file`);
+  });
+
+  it('keeps serving the other partitions and reports the damaged one', () => {
+    const dir = tempDir();
+    const store = new FileLogStore(dir);
+    store.createTopic('orders', 2);
+    for (const p of [0, 1]) for (const v of ['a', 'b', 'c']) store.partition('orders', p)!.append(batch([v]));
+    store.close();
+    const file = join(dir, 'topics', 'orders', '1', segmentFileName(0));
+    const bytes = readFileSync(file);
+    bytes[batch(['a']).length + 30] ^= 1;
+    writeFileSync(file, bytes);
+    const lines: string[] = [];
+    const again = new FileLogStore(dir, (l) => lines.push(l));
+    expect(lines).toEqual([again.partition('orders', 1)!.failure]);
+    expect(lines[0]).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: a batch whose CRC does not match`));
+    expect(again.partition('orders', 0)!.failure).toBe(null);
+    expect(values(again.partition('orders', 0)!, 0)).toEqual(['0:a', '1:b', '2:c']);
     again.close();
   });
 });

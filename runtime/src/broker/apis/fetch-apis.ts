@@ -33,6 +33,10 @@ function readFetch(store: LogStore, req: FetchRequest, version: number): { topic
         error = true;
         return { index: p.index, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1, logStartOffset: -1, records: null };
       }
+      if (log.failure) {
+        error = true;
+        return { index: p.index, errorCode: ErrorCode.KAFKA_STORAGE_ERROR, highWatermark: -1, logStartOffset: -1, records: null };
+      }
       const limit = Math.min(p.partitionMaxBytes, remaining);
       // KIP-74: the first batch of the first non-empty partition is returned even if oversize.
       const res = log.read(p.fetchOffset, Math.max(0, limit), bytes === 0);
@@ -82,6 +86,7 @@ export const listOffsetsApi = brokerApi({
       partitions: t.partitions.map((p) => {
         const log = store.partition(t.name, p.index);
         if (!log) return { index: p.index, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1, offset: -1 };
+        if (log.failure) return { index: p.index, errorCode: ErrorCode.KAFKA_STORAGE_ERROR, timestamp: -1, offset: -1 };
         if (p.timestamp === -1) return { index: p.index, errorCode: ErrorCode.NONE, timestamp: -1, offset: log.logEndOffset };
         if (p.timestamp === -2) return { index: p.index, errorCode: ErrorCode.NONE, timestamp: -1, offset: log.logStartOffset };
         const hit = log.offsetForTimestamp(p.timestamp);

@@ -24,6 +24,7 @@ export const produceApi = brokerApi({
         const log = store.partition(t.name, p.index);
         const fail = (errorCode: number): ProducePartitionResponse => ({ index: p.index, errorCode, baseOffset: -1, logStartOffset: -1 });
         if (!log) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        if (log.failure) return fail(ErrorCode.KAFKA_STORAGE_ERROR);
         if (!p.records) return fail(ErrorCode.CORRUPT_MESSAGE);
         const check = validateProducedBatch(p.records, config.maxMessageBytes);
         if (!check.ok) return fail(check.error);

@@ -4,7 +4,8 @@
  * credential per SCRAM mechanism; PLAIN checks a password against the SHA-512 one. Passwords are
  * never stored. With a data directory the users live in `<dataDir>/users.json`.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { isRecord, readJsonFile } from '../json-file.js';
 import { join } from 'node:path';
 import { scramCredential, scramVerify, type ScramCredential, type ScramMechanism } from './scram.js';
 
@@ -18,7 +19,7 @@ export class UserStore {
   constructor(dataDir?: string) {
     this.path = dataDir ? join(dataDir, 'users.json') : undefined;
     if (this.path && existsSync(this.path)) {
-      const saved = JSON.parse(readFileSync(this.path, 'utf8')) as Record<string, UserCredentials>;
+      const saved = readJsonFile(this.path, 'the SASL users', (v): v is Record<string, UserCredentials> => isRecord(v));
       for (const [name, creds] of Object.entries(saved)) this.users.set(name, creds);
     }
   }

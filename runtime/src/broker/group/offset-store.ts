@@ -31,13 +31,18 @@ export class OffsetStore {
     mkdirSync(dir, { recursive: true });
     const path = join(dir, 'offsets.jsonl');
     if (existsSync(path)) {
-      for (const raw of readFileSync(path, 'utf8').split('\n')) {
+      const lines = readFileSync(path, 'utf8').split('\n');
+      const last = lines.findLastIndex((l) => l !== '');
+      for (const [i, raw] of lines.entries()) {
         if (!raw) continue;
         let line: Line;
         try {
           line = JSON.parse(raw) as Line;
-        } catch {
-          break; // a torn last line from a killed process: everything before it is intact
+        } catch (e) {
+          // A torn last line from a killed process: everything before it is intact. A broken line
+          // with commits after it is damage: stop rather than rewrite the file without them.
+          if (i === last) break;
+          throw new Error(`${path}: line ${i + 1} of the committed offsets cannot be read (${e instanceof Error ? e.message : String(e)}); restore or remove the file`);
         }
         this.apply(line);
       }

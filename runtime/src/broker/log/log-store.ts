@@ -3,9 +3,10 @@
  * created and deleted by name, persisted under `<dataDir>/topics/<name>/` (a `topic.json` with
  * the partition count and configs, and one directory per partition holding segment files).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_LOG_CONFIG, PartitionLog, type LogConfig } from './partition-log.js';
+import { isRecord, readJsonFile } from '../json-file.js';
 
 /** A topic and its partitions. */
 export interface Topic {
@@ -41,22 +42,30 @@ interface TopicFile {
   config: LogConfig;
 }
 
+function isTopicFile(value: unknown): value is TopicFile {
+  return isRecord(value) && Number.isInteger(value.partitions) && (value.partitions as number) > 0 && (value.config === undefined || isRecord(value.config));
+}
+
 /** A {@link LogStore} in memory (no `dataDir`) or on disk. */
 export class FileLogStore implements LogStore {
   private readonly byName = new Map<string, Topic>();
 
-  constructor(private readonly dataDir?: string) {
+  /**
+   * @param log where recovery says what it cut (a torn tail) or why a partition is stopped (damage)
+   */
+  constructor(private readonly dataDir?: string, log: (line: string) => void = () => {}) {
     if (!dataDir) return;
     const root = join(dataDir, 'topics');
     mkdirSync(root, { recursive: true });
     for (const name of readdirSync(root)) {
       const metaPath = join(root, name, 'topic.json');
       if (!existsSync(metaPath)) continue; // a create interrupted before its metadata landed
-      const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as TopicFile;
+      const meta = readJsonFile(metaPath, `the metadata of topic ${name}`, isTopicFile);
       const config = { ...DEFAULT_LOG_CONFIG, ...meta.config };
       const partitions = Array.from({ length: meta.partitions }, (_, p) =>
         PartitionLog.open(join(root, name, String(p)), config),
       );
+      for (const p of partitions) for (const note of p.notes) log(note);
       this.byName.set(name, { name, partitions, config });
     }
   }

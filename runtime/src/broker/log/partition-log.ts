@@ -9,9 +9,10 @@
  *   append(batch)   -> writes the bytes with baseOffset = logEndOffset before returning, so an
  *                      acknowledged produce survives the process being killed (the OS owns the
  *                      page cache; we do not fsync per batch, as Kafka does not by default).
- *   open(dir)       -> loads rolled segments from their .index files (rescanning headers when an
- *                      index is missing or stale); in the active segment every CRC is checked and
- *                      a torn or corrupt tail is truncated away.
+ *   open(dir)       -> reads every segment and checks every batch (header, offset sequence, CRC);
+ *                      a torn tail of the active segment (no whole batch after the damage) is cut
+ *                      and noted with its size; any other damage stops the partition (`failure`
+ *                      names file, byte, offset and bytes affected) and deletes nothing.
  *   roll            -> when the active segment would pass segmentBytes: its index is written and a
  *                      new segment starts at the log end offset.
  *   read(offset)    -> whole batches starting with the one that contains `offset`.
@@ -27,7 +28,6 @@ import {
   readSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
@@ -95,31 +95,14 @@ function indexPathFor(segmentPath: string): string {
   return segmentPath.replace(/\.log$/, '.index');
 }
 
-/**
- * Reads a closed segment's index: one fixed-size entry per batch. Returns undefined when the file
- * is missing or does not describe exactly `segmentSize` contiguous bytes, so the caller rescans.
- */
-function readSegmentIndex(path: string, segmentSize: number, segment: Segment): BatchEntry[] | undefined {
-  if (!existsSync(path)) return undefined;
-  const buf = readFileSync(path);
-  if (buf.length % INDEX_ENTRY_SIZE !== 0) return undefined;
-  const out: BatchEntry[] = [];
-  let expected = 0;
-  for (let o = 0; o < buf.length; o += INDEX_ENTRY_SIZE) {
-    const position = buf.readInt32BE(o + 24);
-    const size = buf.readInt32BE(o + 28);
-    if (position !== expected) return undefined;
-    expected += size;
-    out.push({
-      baseOffset: Number(buf.readBigInt64BE(o)),
-      lastOffset: Number(buf.readBigInt64BE(o + 8)),
-      maxTimestamp: Number(buf.readBigInt64BE(o + 16)),
-      position,
-      size,
-      segment,
-    });
+/** True when a whole batch with a valid CRC starts anywhere at or after `from` (damage with data after it is no torn tail). */
+function wholeBatchAfter(data: Buffer, from: number): boolean {
+  for (let p = from; p + BATCH_HEADER_SIZE <= data.length; p++) {
+    if (data[p + 16] !== 2) continue;
+    const h = readBatchHeader(data, p);
+    if (h && h.size >= BATCH_HEADER_SIZE && p + h.size <= data.length && batchCrcValid(data, p, h.size)) return true;
   }
-  return expected === segmentSize ? out : undefined;
+  return false;
 }
 
 /** Name of a segment file: the base offset zero-padded to 20 digits, as Kafka names them. */
@@ -135,6 +118,13 @@ export class PartitionLog {
   private startOffset = 0;
   /** Bytes dropped from the tail during recovery (0 after a clean shutdown). */
   truncatedBytes = 0;
+  /**
+   * Why the partition is stopped (damage found on recovery), or null. A stopped partition keeps
+   * its files untouched and refuses reads and appends.
+   */
+  failure: string | null = null;
+  /** What recovery did or found, one line each, for the broker's log. */
+  readonly notes: string[] = [];
   private producerTable: ProducerStateTable | undefined;
 
   private constructor(
@@ -160,35 +150,43 @@ export class PartitionLog {
     return log;
   }
 
+  /**
+   * Reads a segment whole and checks every batch: its header, its place in the offset sequence and
+   * its CRC. Damage that only a write cut short can leave (the last segment's tail, with no whole
+   * batch after it) is cut and noted with its size. Any other damage stops the partition: nothing is
+   * deleted, and {@link failure} names the file, the byte, the offset and the bytes affected.
+   */
   private recoverSegment(path: string, baseOffset: number, isLast: boolean): void {
     const seg: Segment = { baseOffset, path, size: 0, maxTimestamp: -1 };
-    const fileSize = statSync(path).size;
-    // A rolled segment has an index written when it was closed; trust it when it matches the file.
-    const indexed = isLast ? undefined : readSegmentIndex(indexPathFor(path), fileSize, seg);
-    if (indexed) {
-      for (const e of indexed) {
-        this.entries.push(e);
-        seg.maxTimestamp = Math.max(seg.maxTimestamp, e.maxTimestamp);
-      }
-      seg.size = fileSize;
-      this.segments.push(seg);
-      return;
-    }
-    const fd = openSync(path, 'r+');
-    // The active segment is read whole so that every batch's CRC can be checked: it is the only
-    // one a killed process can have left torn. Older segments only need their headers.
-    const data = isLast ? Buffer.allocUnsafe(fileSize) : Buffer.allocUnsafe(BATCH_HEADER_SIZE);
-    if (isLast) {
-      let got = 0;
-      while (got < fileSize) got += readSync(fd, data, got, fileSize - got, got);
-    }
+    this.segments.push(seg);
+    if (this.failure) return; // the partition is stopped: later segments stay as they are
+    const data = readFileSync(path);
+    const fileSize = data.length;
     let pos = 0;
-    for (;;) {
-      let h;
-      if (isLast) h = readBatchHeader(data, pos);
-      else h = readSync(fd, data, 0, BATCH_HEADER_SIZE, pos) === BATCH_HEADER_SIZE ? readBatchHeader(data, 0) : undefined;
-      if (!h || h.magic !== 2 || h.size < BATCH_HEADER_SIZE || pos + h.size > fileSize) break;
-      if (isLast && !batchCrcValid(data, pos, h.size)) break;
+    let expected = baseOffset;
+    let damage: { reason: string; bytes: number } | undefined;
+    while (pos < fileSize) {
+      const h = readBatchHeader(data, pos);
+      if (!h) {
+        damage = { reason: `an incomplete batch header (${fileSize - pos} bytes)`, bytes: fileSize - pos };
+        break;
+      }
+      if (h.magic !== 2 || h.size < BATCH_HEADER_SIZE) {
+        damage = { reason: `a batch header that does not parse (magic ${h.magic}, length ${h.size})`, bytes: fileSize - pos };
+        break;
+      }
+      if (pos + h.size > fileSize) {
+        damage = { reason: `a batch of ${h.size} bytes of which ${fileSize - pos} are on disk`, bytes: fileSize - pos };
+        break;
+      }
+      if (h.baseOffset !== expected) {
+        damage = { reason: `a batch that says offset ${h.baseOffset} where offset ${expected} comes next`, bytes: h.size };
+        break;
+      }
+      if (!batchCrcValid(data, pos, h.size)) {
+        damage = { reason: `a batch whose CRC does not match its bytes (offsets ${h.baseOffset}..${h.baseOffset + h.lastOffsetDelta})`, bytes: h.size };
+        break;
+      }
       this.entries.push({
         baseOffset: h.baseOffset,
         lastOffset: h.baseOffset + h.lastOffsetDelta,
@@ -198,18 +196,27 @@ export class PartitionLog {
         segment: seg,
       });
       seg.maxTimestamp = Math.max(seg.maxTimestamp, h.maxTimestamp);
+      expected = h.baseOffset + h.lastOffsetDelta + 1;
       pos += h.size;
     }
-    if (pos < fileSize) {
-      this.truncatedBytes += fileSize - pos;
+    seg.size = pos;
+    if (damage && isLast && !wholeBatchAfter(data, pos + 1)) {
+      // A write cut short by a kill: nothing acknowledged lies beyond it.
+      const fd = openSync(path, 'r+');
       ftruncateSync(fd, pos);
+      closeSync(fd);
+      this.truncatedBytes += fileSize - pos;
+      this.notes.push(`${path}: cut a torn tail of ${fileSize - pos} bytes at byte ${pos} (offset ${expected}): ${damage.reason}, left by an interrupted write`);
+      damage = undefined;
     }
-    // Reopen in append mode: writes through the recovery descriptor would start at position 0.
-    closeSync(fd);
+    if (damage) {
+      this.failure = `${path}: ${damage.reason} at byte ${pos} (offset ${expected}), ${damage.bytes} bytes affected of ${fileSize}; `
+        + `partition stopped, nothing deleted (restore the file, or remove it from byte ${pos} on to keep offsets before ${expected})`;
+      this.notes.push(this.failure);
+      return;
+    }
     if (isLast) seg.fd = openSync(path, 'a+');
     else this.writeIndex(seg);
-    seg.size = pos;
-    this.segments.push(seg);
   }
 
   /** Writes the index of a closed segment (see {@link readSegmentIndex} for the layout). */
@@ -263,6 +270,7 @@ export class PartitionLog {
    * in place (baseOffset, leader epoch). Returns the assigned base offset.
    */
   append(batch: Buffer): number {
+    if (this.failure) throw new Error(this.failure);
     const h = readBatchHeader(batch, 0);
     if (!h) throw new Error('append of a truncated batch');
     let seg = this.segments[this.segments.length - 1];

@@ -5,7 +5,8 @@
  * whose end is written to `<dataDir>/producer-ids.json` before any id of the block is given out (as
  * Kafka's controller allocates producer id blocks).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { isRecord, readJsonFile } from '../json-file.js';
 import { join } from 'node:path';
 
 const BLOCK = 1000;
@@ -19,7 +20,7 @@ export class ProducerIdAllocator {
   constructor(dataDir?: string) {
     this.path = dataDir ? join(dataDir, 'producer-ids.json') : undefined;
     if (this.path && existsSync(this.path)) {
-      const saved = JSON.parse(readFileSync(this.path, 'utf8')) as { nextBlockStart: number };
+      const saved = readJsonFile(this.path, 'the next producer id block', (v): v is { nextBlockStart: number } => isRecord(v) && Number.isInteger(v.nextBlockStart));
       this.nextId = saved.nextBlockStart;
       this.blockEnd = saved.nextBlockStart;
     }

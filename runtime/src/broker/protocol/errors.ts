@@ -31,6 +31,8 @@ export const ErrorCode = {
   DUPLICATE_SEQUENCE_NUMBER: 46,
   INVALID_PRODUCER_EPOCH: 47,
   INVALID_TXN_STATE: 48,
+  /** The partition's files are damaged; the broker stopped it (Kafka's offline log directory). */
+  KAFKA_STORAGE_ERROR: 56,
   SASL_AUTHENTICATION_FAILED: 58,
   NON_EMPTY_GROUP: 68,
   GROUP_ID_NOT_FOUND: 69,
