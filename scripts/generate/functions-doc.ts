@@ -20,6 +20,16 @@ const GROUPS: readonly [FunctionGroup, string][] = [
   ['misc', 'Other functions'],
 ];
 
+/** A paragraph under a family's heading, where the table alone would mislead. */
+const INTROS: Partial<Record<FunctionGroup, string>> = {
+  window: 'These, and every aggregate function, run over a window with `.over(spec)`: '
+    + '`F.avg("x").over(Window.partitionBy("g").orderBy("d").rowsBetween(-6, Window.currentRow))`. '
+    + 'Frames are `rowsBetween` with any bounds, or `rangeBetween` with unbounded and current-row bounds; '
+    + "without a frame Spark's default applies (the whole partition, or from its start to the current row's "
+    + 'peers when ordered). Static DataFrames only: Spark refuses them on streams, and so does Streamlab. '
+    + 'SQL text with `OVER` is not parsed; write the window with the DataFrame API.',
+};
+
 function pyParam(p: Param): string {
   if (p.py === 'columns') return `*${p.name}`;
   if (p.default !== undefined) return `${p.name}=${typeof p.default === 'string' ? JSON.stringify(p.default) : p.default === null ? 'None' : p.default === true ? 'True' : p.default === false ? 'False' : p.default}`;
@@ -47,7 +57,9 @@ export function renderFunctionsDoc(specs: readonly FunctionSpec[]): string {
   for (const [group, title] of GROUPS) {
     const rows = specs.filter((s) => s.group === group && s.name !== 'interval_literal').sort((a, b) => a.name.localeCompare(b.name));
     if (rows.length === 0) continue;
-    out.push('', `## ${title}`, '', '| SQL | PySpark | what it does | example |', '| --- | --- | --- | --- |');
+    out.push('', `## ${title}`);
+    if (INTROS[group]) out.push('', INTROS[group]!);
+    out.push('', '| SQL | PySpark | what it does | example |', '| --- | --- | --- | --- |');
     for (const s of rows) {
       const sql = [s.name, ...(s.aliases ?? [])].map((n) => `\`${n}\``).join(', ');
       const params = s.params.filter((p) => !p.sqlOnly).map(pyParam).join(', ');

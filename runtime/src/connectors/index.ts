@@ -33,6 +33,7 @@ export { KafkaReadTimeoutError, SyncKafkaReader } from './kafka/sync-kafka-reade
 export type { KafkaBatchReadOptions } from './kafka/kafka-formats.js';
 export { PostgresWriteError } from './postgres/pg-errors.js';
 export { parsePostgresUrl } from './postgres/jdbc-url.js';
+export { localFiles, registerLocalCsv } from './files/local-files.js';
 
 /** Connection settings of the runtime; omit one to use the learner's options for it. */
 export interface ConnectorsConfig {

@@ -4,6 +4,7 @@ import { planNode } from '../plan.js';
 import { DataFrame } from './dataframe.js';
 import { ReaderOptions } from './format-options.js';
 import type { SparkSession } from './session.js';
+import type { StructType } from '../types.js';
 
 /** PySpark's DataFrameReader. */
 export class DataFrameReader extends ReaderOptions {
@@ -20,6 +21,18 @@ export class DataFrameReader extends ReaderOptions {
     // The rows are read now; the source is kept so the plan can be exported as the read it was.
     const source = { format: this.fmt, options, ...(this.userSchema ? { userSchema: this.userSchema } : {}) };
     return new DataFrame(this.session, planNode({ kind: 'LocalRelation', rows, schema, source }));
+  }
+
+  /**
+   * CSV files (`spark.read.csv(path, { schema, header: true })`): a file, a folder or a glob; the
+   * options are PySpark's keyword arguments (`sep`, `quote`, `escape`, `nullValue`, …).
+   */
+  csv(path: string | readonly string[], options: { schema?: StructType | string; header?: boolean; sep?: string; quote?: string; escape?: string; nullValue?: string } = {}): DataFrame {
+    const { schema, ...rest } = options;
+    this.fmt = 'csv';
+    if (schema !== undefined) this.schema(schema);
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined) this.option(k, v);
+    return this.load(typeof path === 'string' ? path : path.join(','));
   }
 
   /** A memory-sink table or temp view (`spark.table(name)`). */
