@@ -81,8 +81,32 @@ export class TopicsService {
 
   /** Topics other than Kafka's internal ones, sorted by name, with each partition's end offset. */
   async list(): Promise<{ name: string; partitions: number; endOffsets: string[] }[]> {
+    // Right after a topic is created or deleted, a real Kafka can answer NOT_LEADER_OR_FOLLOWER,
+    // LEADER_NOT_AVAILABLE or UNKNOWN_TOPIC_OR_PARTITION for a moment: those are retried on fresh
+    // metadata until a deadline, and then said as what they are, never as an internal error.
+    const deadline = Date.now() + LIST_DEADLINE_MS;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
+      try {
+        return await this.listOnce();
+      } catch (e) {
+        if (!retriable(e)) throw e;
+        // kafkajs keeps asking for every topic it once saw, so a deleted one would fail every retry: start afresh.
+        const stale = this.admin;
+        this.admin = null;
+        void stale?.then((a) => a.disconnect()).catch(() => undefined);
+        if (Date.now() + wait >= deadline) {
+          throw new RequestError('unavailable', `Kafka did not settle within ${LIST_DEADLINE_MS / 1000} s to list topics: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  private async listOnce(): Promise<{ name: string; partitions: number; endOffsets: string[] }[]> {
     const admin = await this.getAdmin();
-    const meta = await admin.fetchTopicMetadata();
+    // The names come from the broker each time (kafkajs would otherwise keep asking for a topic it saw once).
+    const names = await admin.listTopics();
+    const meta = names.length ? await admin.fetchTopicMetadata({ topics: names }) : { topics: [] };
     const visible = meta.topics.filter((t) => {
       const name = this.names.fromBroker(t.name);
       // A check's topics belong to the grader: the learner's panels do not list them.
@@ -236,4 +260,16 @@ export class TopicsService {
 function unavailable(e: unknown): RequestError {
   if (e instanceof RequestError) return e;
   return new RequestError('unavailable', `Kafka is not reachable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+}
+
+/** How long `topics.list` keeps retrying errors Kafka itself calls retriable. */
+const LIST_DEADLINE_MS = 15_000;
+
+/** True for an error kafkajs marks retriable, or one it gave up retrying because of such an error. */
+function retriable(e: unknown): boolean {
+  for (let err = e as { retriable?: boolean; name?: string; cause?: unknown; originalError?: unknown } | undefined, depth = 0; err && depth < 5; depth++) {
+    if (err.retriable === true) return true;
+    err = (err.originalError ?? err.cause) as typeof err;
+  }
+  return false;
 }
