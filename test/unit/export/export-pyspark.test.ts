@@ -39,6 +39,17 @@ describe('exportPySpark', () => {
       ['reduceByKey_func', 'reduceByKey (DStream call 4)'],
       ['mapValues_f', 'mapValues (DStream call 5)'],
       ['foreachRDD_func', 'foreachRDD (DStream call 6)'],
+      ['map_f_3', 'map (DStream call 8)'],
+      ['map_f_4', 'map (DStream call 9)'],
+      ['reduceByKeyAndWindow_func', 'reduceByKeyAndWindow (DStream call 10)'],
+      ['mapValues_f_2', 'mapValues (DStream call 11)'],
+      ['foreachRDD_func_2', 'foreachRDD (DStream call 12)'],
+      ['map_f_5', 'map (DStream call 14)'],
+      ['map_f_6', 'map (DStream call 15)'],
+      ['reduceByKeyAndWindow_func_2', 'reduceByKeyAndWindow (DStream call 16)'],
+      ['reduceByKeyAndWindow_invFunc', 'reduceByKeyAndWindow (DStream call 16)'],
+      ['reduceByKeyAndWindow_filterFunc', 'reduceByKeyAndWindow (DStream call 16)'],
+      ['mapValues_f_3', 'mapValues (DStream call 17)'],
     ]);
     expectGolden(result.code, golden('lesson-02-dstream.py'));
   });
