@@ -174,7 +174,7 @@ describe('DStream parity with PySpark', () => {
 
   it('covers every lesson StreamingContext and the DStream scenarios that take batches', () => {
     expect(prepared.map((p) => [p.pipeline.id, p.pipeline.batches])).toEqual([
-      ['02-dstream-temperature/ssc1', 4],
+      ['02-dstream-temperature/ssc1', 10],
       ['conformance/ds-count-by-window', 6],
       ['conformance/ds-py-rbkw-none-invfunc', 12],
       ['conformance/ds-py-update-state-by-key', 5],
@@ -195,7 +195,9 @@ describe('DStream parity with PySpark', () => {
     // batch:rows of each output, e.g. the temperature job's three sensors per batch, then an empty batch.
     const shape = prepared.map((p) => [p.pipeline.id, p.spark!.outputs.map((o) => `${o.batch}:${o.rows.length}`).join(' ')]);
     expect(shape).toEqual([
-      ['02-dstream-temperature/ssc1', '1:3 2:3 3:3 4:0'],
+      // Per batch: the batch averages (3 sensors, then none), the one-minute window (3 sensors at batch 6
+      // only), the sliding window (3 sensors until all of them left it at batch 9) and countByWindow.
+      ['02-dstream-temperature/ssc1', '1:3 1:3 1:1 2:3 2:3 2:1 3:3 3:3 3:1 4:0 4:3 4:1 5:0 5:3 5:1 6:0 6:3 6:3 6:1 7:0 7:3 7:1 8:0 8:3 8:1 9:0 9:0 9:1 10:0 10:0 10:1'],
       ['conformance/ds-count-by-window', '1:1 2:1 3:1 4:1 5:1 6:0'],
       ['conformance/ds-py-rbkw-none-invfunc', '2:1 4:1 6:1 8:1 10:1 12:1'],
       ['conformance/ds-py-update-state-by-key', '1:1 2:1 3:1 4:1 5:1'],

@@ -76,6 +76,10 @@ const LESSON_TWINS: Record<string, string> = {
   '(r) => [r.node_name, [r.temperature, 1]]': '(lambda r: (r["node_name"], (r["temperature"], 1)))',
   '([sum1, n1], [sum2, n2]) => [sum1 + sum2, n1 + n2]': '(lambda a, b: (a[0] + b[0], a[1] + b[1]))',
   '([sum, n]) => sum / n': '(lambda v: v[0] / v[1])',
+  '([sum1, n1], [sum2, n2]) => [sum1 - sum2, n1 - n2]': '(lambda a, b: (a[0] - b[0], a[1] - b[1]))',
+  '([, [, n]]) => n > 0': '(lambda kv: kv[1][1] > 0)',
+  // Math.round rounds half up; Python's round() rounds half to even.
+  '([sum, n]) => Math.round(sum / n * 100) / 100': '(lambda v: __import__("math").floor(v[0] / v[1] * 100 + 0.5) / 100)',
 };
 
 /** Engine parameter name → the scenario op key holding that function. */
@@ -162,7 +166,8 @@ interface KafkaInput {
  * measured in an earlier interval than it arrives in) in batches of 5, 5 and 4, then an empty batch.
  */
 const LESSON_BATCHES: Record<string, KafkaInput[][]> = {
-  'sensors.temperature': [temperatureReadings.slice(0, 5), temperatureReadings.slice(5, 10), temperatureReadings.slice(10), []].map((b) =>
+  // Then quiet batches, so the one-minute windows close and every sensor leaves the sliding window.
+  'sensors.temperature': [temperatureReadings.slice(0, 5), temperatureReadings.slice(5, 10), temperatureReadings.slice(10), [], [], [], [], [], [], []].map((b) =>
     b.map((value) => ({ key: (JSON.parse(value) as { node_name: string }).node_name, value })),
   ),
 };
