@@ -58,13 +58,14 @@ export function minuteReport(ssc: StreamingContext): void {
 /**
  * Every 10 seconds, each sensor's average over the last minute, and how many readings that minute held.
  *
- * TODO: with an inverse function Spark updates the previous window instead of recomputing it, and that
- * windowed state must be checkpointed: `ssc.checkpoint("checkpoints/temperature")` before the stream
- * starts. A sensor whose readings all left the window then stays as `[0, 0]` (an average of `nan`):
- * pass a filter function that drops it. And `count()` counts one batch: count the whole window with
+ * TODO: with an inverse function Spark updates the previous window instead of recomputing it, so a
+ * sensor whose readings all left the window stays as `[0, 0]` (an average of `nan`): pass a filter
+ * function that drops it. And `count()` counts one batch: count the whole window with
  * `countByWindow(60, 10)`.
  */
 export function slidingAverages(ssc: StreamingContext): void {
+  // Windowed state with an inverse function is checkpointed; without this line Spark refuses to start.
+  ssc.checkpoint("checkpoints/temperature");
   const readings = readingsOf(ssc);
 
   readings

@@ -59,6 +59,9 @@ const LESSONS: LessonWalk[] = [
       ['sends one message per sensor that had readings in each 10-second batch', /^The keys of the messages your job sent to report, batch by batch/],
       ['reports each sensor\'s batch average as "Node Name: X, Average Temp: Y for window of 10 seconds"', /^The messages your job sent in the batches at 10:00:10 and 10:00:30/],
       ['averages a reading with the batch it arrived in, not the one it was measured in', /^The messages your job sent in the batch at 10:00:20/],
+      ['reports each sensor\'s average over the tutorial\'s one-minute window, once a minute', /^The messages your minuteReport sent to report, with the index of the 10-second batch/],
+      ['every 10 seconds, prints each sensor\'s average over the last minute, and no sensor whose readings all left the window', /^The \(sensor, average\) pairs your slidingAverages printed at 10:01:20 and 10:01:30/],
+      ['every 10 seconds, prints how many readings the last minute held (countByWindow)', /^The counts your slidingAverages printed/],
     ],
   },
   {
