@@ -57,6 +57,11 @@ export interface JobRunOptions {
    */
   checkpointDir?: string;
   /**
+   * A folder the job may read and never write: `spark.read.csv` paths are resolved inside it (a
+   * lesson's data lake). Without it the job reads no files.
+   */
+  dataDir?: string;
+  /**
    * Manual clock: called with the time the clock is about to move to, before the job is told to move
    * it (a lesson's data player produces the records that arrive by then, so the batch sees them).
    */
@@ -130,7 +135,9 @@ export class JobRun {
       if (checkpointDir.includes(',')) throw new Error(`the checkpoint folder ${checkpointDir} has a comma in its path`);
       mkdirSync(checkpointDir, { recursive: true });
     }
-    const child = spawnSandbox(bundle, { memoryMb: this.options.limits.memoryMb, ...(checkpointDir ? { checkpointDir } : {}) });
+    const { dataDir } = this.options;
+    if (dataDir?.includes(',')) throw new Error(`the data folder ${dataDir} has a comma in its path`);
+    const child = spawnSandbox(bundle, { memoryMb: this.options.limits.memoryMb, ...(checkpointDir ? { checkpointDir } : {}), ...(dataDir ? { dataDir } : {}) });
     this.child = child;
     this.lastSeen = Date.now();
     child.stderr?.setEncoding('utf8');
@@ -145,7 +152,7 @@ export class JobRun {
       resolve();
     }));
     this.watchdog = setInterval(() => this.checkAlive(), 100);
-    this.send({ type: 'start', code: compiled.pipeline.code, mode: this.mode, maxRows: this.options.maxRows, services: this.options.services, startMs: this.options.manualStartMs ?? 0, loopLimitMs: loopLimitMs(this.options.limits.unresponsiveMs), models: [...(this.options.models ?? [])], ...(checkpointDir ? { checkpointDir } : {}) });
+    this.send({ type: 'start', code: compiled.pipeline.code, mode: this.mode, maxRows: this.options.maxRows, services: this.options.services, startMs: this.options.manualStartMs ?? 0, loopLimitMs: loopLimitMs(this.options.limits.unresponsiveMs), models: [...(this.options.models ?? [])], ...(checkpointDir ? { checkpointDir } : {}), ...(dataDir ? { dataDir } : {}) });
   }
 
   /** Kills each query after its next sink write, before the commit, and restarts it (see StreamingQuery.crashAfterNextSinkWrite). */

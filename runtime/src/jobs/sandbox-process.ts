@@ -4,8 +4,8 @@
  *
  *   empty environment                      nothing to read, even after an escape from the vm context
  *   --experimental-permission              no file system beyond the bundle itself (and a Run's checkpoint
- *     --allow-fs-read=<bundle files>       folder), no child processes, no addons; workers only for the
- *                                          static Kafka read's worker
+ *     --allow-fs-read=<bundle files>       folder, and a data folder it may only read), no child processes,
+ *                                          no addons; workers only for the static Kafka read's worker
  *   --disallow-code-generation-from-strings  closes `constructor.constructor("return process")`
  *   --max-old-space-size=<memoryMb>        the heap cap
  *   stdio: ignore, ignore, pipe, ipc       stderr is read for out-of-memory reports; data goes over IPC
@@ -19,6 +19,8 @@ export interface SandboxSpawnOptions {
   memoryMb: number;
   /** A Run's checkpoint folder, the one place it may read and write (checks and exports have none). */
   checkpointDir?: string;
+  /** A folder of files the job may read and never write (a lesson's data lake for `spark.read.csv`). */
+  dataDir?: string;
 }
 
 /** The Node flags of a sandboxed job process. */
@@ -28,6 +30,7 @@ export function sandboxArgs(bundle: Pick<JobChildBundle, 'file' | 'workerFile'>,
     `--allow-fs-read=${bundle.file}`,
     `--allow-fs-read=${bundle.workerFile}`,
     ...(options.checkpointDir ? [`--allow-fs-read=${options.checkpointDir}`, `--allow-fs-write=${options.checkpointDir}`] : []),
+    ...(options.dataDir ? [`--allow-fs-read=${options.dataDir}`] : []),
     // Only for the static Kafka read's worker: learner code cannot reach node:worker_threads.
     '--allow-worker',
     '--disallow-code-generation-from-strings',

@@ -4,7 +4,7 @@
  * `spark.read.csv` into the engine where the process may read the folder.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { csvSourceProvider, type CsvFiles } from '../../engine/csv-source.js';
 import { registerBatchSourceProvider } from '../../engine/formats.js';
 
@@ -52,6 +52,26 @@ export function localFiles(root = '.'): CsvFiles {
       return readdirSync(full).filter(visible).sort().map((n) => join(full, n)).filter(isFile);
     },
     read: (file) => readFileSync(file, 'utf8'),
+  };
+}
+
+/**
+ * Files of one data folder only (a job's lake): relative paths resolve inside it, and a path that
+ * leads outside it does not exist, as far as the reader can tell.
+ */
+export function dataFolderFiles(root: string): CsvFiles {
+  const base = resolve(root);
+  const inner = localFiles(base);
+  const inside = (p: string) => {
+    const full = resolve(base, p.startsWith('file:') ? p.slice('file:'.length) : p);
+    return full === base || full.startsWith(base + sep);
+  };
+  return {
+    list: (path) => (inside(path) ? inner.list(path) : null),
+    read: (file) => {
+      if (!inside(file)) throw new Error(`${file} is outside the data folder`);
+      return inner.read(file);
+    },
   };
 }
 

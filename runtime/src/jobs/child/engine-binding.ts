@@ -33,6 +33,8 @@ import { registerBatchSourceProvider, registerSinkProvider, registerSourceProvid
 import type { InMemoryKafkaCluster } from '../../engine/kafka-client/memory-kafka-cluster.js';
 import { memoryKafkaBatchSourceProvider, memoryKafkaSinkProvider, memoryKafkaSourceProvider } from '../../engine/kafka-client/memory-kafka-format.js';
 import * as streamlab from '../../streamlab.js';
+import { csvSourceProvider } from '../../engine/csv-source.js';
+import { dataFolderFiles } from '../../connectors/files/local-files.js';
 import { addStreamListener, setFlowHost, type ActorSystem } from '../../engine/flow/actor-system.js';
 import { setSqlExecutorFactory } from '../../engine/flow/slick/sql-executor.js';
 import { pgSqlExecutorFactory } from '../../connectors/postgres/flow-sql.js';
@@ -90,6 +92,8 @@ export interface BindOptions {
   services: { kafka?: string; pg?: string; topicPrefix?: string };
   /** Where `checkpointLocation`s live on disk; in memory without it. */
   checkpointDir?: string;
+  /** The folder `spark.read.csv` reads from (relative paths resolve inside it); no CSV without it. */
+  dataDir?: string;
   /**
    * An in-memory Kafka behind every layer instead of the services' broker (check mode): the learner's
    * KafkaProducer/KafkaConsumer, `format("kafka")` and the DStream direct stream all use it.
@@ -119,6 +123,7 @@ export function bindEngine(options: BindOptions): EngineBinding {
     registerBatchSourceProvider('kafka', memoryKafkaBatchSourceProvider(memory));
     registerSinkProvider('kafka', memoryKafkaSinkProvider(memory));
   }
+  if (options.dataDir) registerBatchSourceProvider('csv', csvSourceProvider(dataFolderFiles(options.dataDir)));
   const printed = (text: string) => observer.onOutput(text.endsWith('\n') ? text.slice(0, -1) : text);
   const builder = streamlab.SparkSession.builder
     .appName('streamlab')

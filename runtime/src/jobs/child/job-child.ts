@@ -75,6 +75,7 @@ function start(message: Extract<HostToChild, { type: 'start' }>): void {
     clock,
     services: message.services,
     ...(message.checkpointDir ? { checkpointDir: message.checkpointDir } : {}),
+    ...(message.dataDir ? { dataDir: message.dataDir } : {}),
     observer: {
       onQueryStarted: (q) => send({ type: 'query', queryName: q.queryName, queryId: q.queryId, trigger: q.trigger }),
       onBatch: (r) => {
