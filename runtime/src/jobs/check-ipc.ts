@@ -20,12 +20,13 @@
  *   actorSystem   a flow ActorSystem on the sandbox's clock (an argument like the session); `drain` drains and shuts
  *                 down a DrainingControl the engine built
  *   meter, latency  a LatencyMeter on the learner's session, and its summary as data
+ *   awaits        where the learner's code waits in an operation that did not finish (the await it hangs at)
  *   export        instead of load: run the program's main() up to start() and render it as PySpark
  *
  * Replies are validated with zod on the host side: the sandbox is not trusted to send what it should.
  */
 import { z } from 'zod';
-import type { JobModel, RawError } from './ipc.js';
+import { rawError, type JobModel, type RawError } from './ipc.js';
 
 /** An argument of an exported function. */
 export type CheckArg = { json: unknown } | { spark: true } | { context: number } | { system: number };
@@ -62,6 +63,7 @@ export type CheckOp =
   | { op: 'drain'; control: number }
   | { op: 'meter' }
   | { op: 'latency'; meter: number }
+  | { op: 'awaits'; request: number }
   | { op: 'export'; code: string; title?: string; loopLimitMs: number; models?: JobModel[] };
 
 /** host → child */
@@ -146,6 +148,7 @@ export const checkValues = {
     max: z.number().nullable(),
     histogram: z.array(z.int()),
   })),
+  awaits: z.strictObject({ at: z.strictObject({ file: z.string(), line: z.int(), column: z.int() }).nullable() }),
   export: z.strictObject({
     code: z.string(),
     stubs: z.array(z.strictObject({ name: z.string(), where: z.string(), params: z.array(z.string()), source: z.string() })),
@@ -161,6 +164,6 @@ export const checkReplyEnvelope = z.union([
   z.strictObject({ type: z.literal('check-reply'), id: z.int(), ok: z.literal(true), value: json }),
   z.strictObject({
     type: z.literal('check-reply'), id: z.int(), ok: z.literal(false),
-    error: z.strictObject({ name: z.string(), message: z.string(), stack: z.string(), code: z.string() }),
+    error: rawError,
   }),
 ]);

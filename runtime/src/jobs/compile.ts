@@ -12,7 +12,7 @@
 import { build, type Message, type Plugin } from 'esbuild';
 import { posix } from 'node:path';
 import type { LearnerError } from './learner-error.js';
-import { instrumentLoops } from './loop-instrument.js';
+import { instrumentAwaits, instrumentLoops } from './loop-instrument.js';
 import { typecheckLearnerFiles } from './typecheck.js';
 
 /** One learner file. */
@@ -39,8 +39,8 @@ const NAMESPACE = 'learner';
  * Compiles learner files.
  * @param files the learner's files
  * @param entry path of the entry file; the first file when absent
- * @param options `guardLoops`: insert the endless-loop guard (`loop-guard.ts`); the job process provides it.
- *   `typecheck`: refuse files with TypeScript errors.
+ * @param options `guardLoops`: insert the endless-loop guard (`loop-guard.ts`) and the await tracker
+ *   (`await-tracker.ts`); the job process provides both. `typecheck`: refuse files with TypeScript errors.
  */
 export async function compileLearnerFiles(files: readonly LearnerFile[], entry?: string, options: { guardLoops?: boolean; typecheck?: boolean } = {}): Promise<CompileResult> {
   const byPath = new Map(files.map((f) => [normalise(f.path), f.content]));
@@ -95,7 +95,9 @@ async function bundle(byPath: Map<string, string>, entryPath: string, options: {
     const parsedMap = JSON.parse(map.text) as { sources: string[] };
     parsedMap.sources = parsedMap.sources.map((s) => s.replace(/^(\.\.\/)*learner:/, ''));
     const pipeline = { code: js.text, map: JSON.stringify(parsedMap) };
-    return { ok: true, pipeline: options.guardLoops ? instrumentLoops(pipeline.code, pipeline.map) : pipeline };
+    if (!options.guardLoops) return { ok: true, pipeline };
+    const awaits = instrumentAwaits(pipeline.code, pipeline.map);
+    return { ok: true, pipeline: instrumentLoops(awaits.code, awaits.map) };
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
     const first = errors?.[0];

@@ -37,7 +37,11 @@ export type HostToChild =
   | { type: 'stop' };
 
 /** An error as the child saw it, before source mapping. */
-export const rawError = z.strictObject({ name: z.string(), message: z.string(), stack: z.string(), code: z.string() });
+export const rawError = z.strictObject({
+  name: z.string(), message: z.string(), stack: z.string(), code: z.string(),
+  /** Where in the learner's files, when the child knows it without a stack (an await that never resolves). */
+  at: z.strictObject({ file: z.string(), line: z.int(), column: z.int() }).optional(),
+});
 /** An error as the child saw it. */
 export type RawError = z.infer<typeof rawError>;
 

@@ -3,7 +3,9 @@
  * every loop body, inserted without new lines. The source map is shifted to match, so stacks still
  * point at the learner's exact line and column.
  */
+import { SourceMap } from 'node:module';
 import { parse, type Node } from 'acorn';
+import { AWAIT_TRACKER_NAME } from './await-tracker.js';
 import { LOOP_GUARD_NAME } from './loop-guard.js';
 
 type AnyNode = Node & Record<string, unknown>;
@@ -15,9 +17,47 @@ interface Insert {
   text: string;
 }
 
+const parseScript = (code: string) => parse(code, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, allowHashBang: true, locations: true });
+
+/**
+ * Wraps the operand of every `await` in a call that records where the code waits, with the learner's
+ * position (from the source map), so a hang can name its line (see `await-tracker.ts`):
+ *
+ *   await x   →  await __streamlabAwait(x,"solution.ts",12,5)
+ */
+export function instrumentAwaits(code: string, mapJson: string): { code: string; map: string } {
+  const ast = parseScript(code);
+  const map = new SourceMap(JSON.parse(mapJson));
+  const inserts: Insert[] = [];
+  const visit = (node: AnyNode): void => {
+    if (node.type === 'AwaitExpression') {
+      const arg = node.argument as AnyNode;
+      const loc = (node as unknown as { loc: { start: { line: number; column: number } } }).loc.start;
+      const pos = map.findEntry(loc.line - 1, loc.column) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+      if (pos?.originalSource !== undefined && pos.originalLine !== undefined) {
+        inserts.push({ at: arg.start, text: `${AWAIT_TRACKER_NAME}(` });
+        inserts.push({ at: arg.end, text: `,${JSON.stringify(pos.originalSource)},${pos.originalLine + 1},${(pos.originalColumn ?? 0) + 1})` });
+      }
+    }
+    forChildren(node, visit);
+  };
+  visit(ast as unknown as AnyNode);
+  return applyInserts(code, mapJson, inserts);
+}
+
+function forChildren(node: AnyNode, visit: (n: AnyNode) => void): void {
+  for (const key of Object.keys(node)) {
+    if (key === 'loc') continue;
+    const v = node[key];
+    if (Array.isArray(v)) {
+      for (const c of v) if (c && typeof c === 'object' && typeof (c as AnyNode).type === 'string') visit(c as AnyNode);
+    } else if (v && typeof v === 'object' && typeof (v as AnyNode).type === 'string') visit(v as AnyNode);
+  }
+}
+
 /** Inserts a guard call at the top of every loop body of a (CommonJS) script and shifts its source map. */
 export function instrumentLoops(code: string, mapJson: string): { code: string; map: string } {
-  const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, allowHashBang: true });
+  const ast = parseScript(code);
   const inserts: Insert[] = [];
   const call = `${LOOP_GUARD_NAME}();`;
   const visit = (node: AnyNode): void => {
@@ -29,14 +69,14 @@ export function instrumentLoops(code: string, mapJson: string): { code: string; 
         inserts.push({ at: body.end, text: '}' });
       }
     }
-    for (const key of Object.keys(node)) {
-      const v = node[key];
-      if (Array.isArray(v)) {
-        for (const c of v) if (c && typeof c === 'object' && typeof (c as AnyNode).type === 'string') visit(c as AnyNode);
-      } else if (v && typeof v === 'object' && typeof (v as AnyNode).type === 'string') visit(v as AnyNode);
-    }
+    forChildren(node, visit);
   };
   visit(ast as unknown as AnyNode);
+  return applyInserts(code, mapJson, inserts);
+}
+
+/** Applies insertions to the code and shifts the source map to match. */
+function applyInserts(code: string, mapJson: string, inserts: Insert[]): { code: string; map: string } {
   if (inserts.length === 0) return { code, map: mapJson };
   // Left to right; at one position a closing brace goes before an opening one (`}` ends the previous body).
   inserts.sort((a, b) => a.at - b.at || (a.text === '}' ? -1 : b.text === '}' ? 1 : 0));

@@ -29,10 +29,10 @@ export function mapPosition(map: SourceMap, line: number, column: number): Learn
  * @param mapJson the pipeline's source map
  * @param sources the learner's files, whose `streamlab` imports name what the bundle renamed
  */
-export function remapError(raw: { name: string; message: string; stack: string; code: string }, mapJson: string, sources: readonly string[] = []): LearnerError {
+export function remapError(raw: { name: string; message: string; stack: string; code: string; at?: LearnerPosition }, mapJson: string, sources: readonly string[] = []): LearnerError {
   const map = new SourceMap(JSON.parse(mapJson));
   const frames: string[] = [];
-  let first: LearnerPosition | null = null;
+  let first: LearnerPosition | null = raw.at ?? null;
   for (const line of raw.stack.split('\n').slice(1)) {
     const m = FRAME.exec(line);
     if (!m) continue;

@@ -136,14 +136,47 @@ export class CheckSandbox {
     if (this.fatal) return Promise.reject(this.fatal);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.kill(this.stuck(`: ${what} did not finish within ${this.limits.opTimeoutMs / 1000} s and was stopped. Look for an await that never resolves or a loop that never ends.`, 'unresponsive', true));
-      }, this.limits.opTimeoutMs);
+      const timer = setTimeout(() => void this.timedOut(id, what), this.limits.opTimeoutMs);
       this.pending.set(id, { op: op.op, resolve: resolve as (v: unknown) => void, reject, timer, what });
       try {
         this.child.send({ type: 'check', id, op });
       } catch {
         // The exit handler rejects what is pending.
+      }
+    });
+  }
+
+  /**
+   * An operation ran out of time: asks the process where the learner's code waits (its event loop is
+   * free when an await never resolves), then kills it with that line, or with the general advice.
+   */
+  private async timedOut(id: number, what: string): Promise<void> {
+    if (this.fatal) return;
+    const s = this.limits.opTimeoutMs / 1000;
+    const at = await this.ask({ op: 'awaits', request: id }, 2000);
+    if (this.fatal) return;
+    const where = at?.at ?? null;
+    const message = where
+      ? `Your code: ${what} did not finish within ${s} s and was stopped: it waits at line ${where.line} for an await that never resolves.`
+      : `Your code: ${what} did not finish within ${s} s and was stopped. Look for an await that never resolves or a loop that never ends.`;
+    this.kill(new LearnerCodeError({ message, code: 'unresponsive', file: where?.file ?? null, line: where?.line ?? null, column: where?.column ?? null, stack: message }, this.program.label));
+  }
+
+  /** A request that gives up (null) after `ms` instead of stopping the process. */
+  private ask<K extends CheckOp['op']>(op: Extract<CheckOp, { op: K }>, ms: number): Promise<CheckValue<K> | null> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve(null);
+      }, ms);
+      this.pending.set(id, { op: op.op, resolve: resolve as (v: unknown) => void, reject: () => resolve(null), timer, what: op.op });
+      try {
+        this.child.send({ type: 'check', id, op });
+      } catch {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        resolve(null);
       }
     });
   }

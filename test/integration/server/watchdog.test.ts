@@ -85,4 +85,30 @@ describe('watchdog', () => {
       { kind: 'run.status', state: 'failed' },
     ]);
   });
+
+  it('stops a run whose code waits for an await that never resolves, with nothing else running, at that line', async () => {
+    const content = [
+      'async function report(): Promise<void> {',
+      '  console.log("waiting");',
+      '  await new Promise<void>(() => {});',
+      '  console.log("never");',
+      '}',
+      'export async function main(): Promise<void> {',
+      '  await report();',
+      '}',
+      '',
+    ].join('\n');
+    const reply = await client.request({ kind: 'run.start', files: [{ path: 'pipeline.ts', content }], mode: 'system' });
+    if (reply.kind !== 'run.start.ok') throw new Error(JSON.stringify(reply));
+    await client.runEnded(reply.runId);
+    const message = 'Your pipeline waits at line 3 for an await that never resolves, with nothing else running, so it was stopped.';
+    expect(withoutRunId(client.eventsOf(reply.runId))).toEqual([
+      { kind: 'run.status', state: 'compiling' },
+      { kind: 'run.status', state: 'starting' },
+      { kind: 'run.status', state: 'running' },
+      { kind: 'run.log', level: 'log', text: 'waiting' },
+      { kind: 'run.error', message, code: 'unresponsive', file: 'pipeline.ts', line: 3, column: 3, stack: message },
+      { kind: 'run.status', state: 'failed' },
+    ]);
+  });
 });

@@ -42,7 +42,7 @@ describe('submission files', () => {
 describe('check sandbox', () => {
   const world = { startMs: Date.parse('2026-11-21T10:00:00Z'), topics: { events: 1 } };
 
-  it('runs a multi-file submission in its own process, with every way of printing captured and the session as spark', async () => {
+  it('runs a multi-file submission in its own process, with every way of printing captured and the session as spark', { timeout: 60_000 }, async () => {
     const program = await compileProgram('yours', [
       { path: 'solution.ts', content: 'import { SparkSession } from "streamlab";\nimport { twice } from "./lib/twice";\nexport function run(spark: SparkSession): boolean { console.log("twice", twice(21)); process.stdout.write("raw\\n"); return SparkSession.builder.getOrCreate() === spark; }\n' },
       { path: 'lib/twice.ts', content: 'export const twice = (n: number): number => 2 * n;\n' },
@@ -67,6 +67,20 @@ describe('check sandbox', () => {
       expect(await failure('named')).toEqual(['win is not a function', 4]);
       expect(await failure('namespaced')).toEqual(['sl.functions.windw is not a function', 5]);
       expect(await failure('chained')).toEqual(['SparkSession.builder.getOrCreat is not a function', 6]);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('names the line an operation hangs at when an await never resolves', { timeout: 60_000 }, async () => {
+    const program = await compileProgram('yours', [
+      { path: 'solution.ts', content: 'import { helper } from "./lib/wait";\nexport async function report(): Promise<void> {\n  const n = 1;\n  await helper(n);\n}\n' },
+      { path: 'lib/wait.ts', content: 'export async function helper(n: number): Promise<number> {\n  await Promise.resolve(n);\n  await new Promise(() => {});\n  return n;\n}\n' },
+    ], 'solution.ts');
+    const sandbox = await CheckSandbox.open(program, world, { memoryMb: 256, loopLimitMs: 3000, silenceMs: 10_000, opTimeoutMs: 8000 });
+    try {
+      const e = await sandbox.request({ op: 'call', fn: 'report', args: [], returns: 'value' }, 'report()').then(() => null, (x: LearnerCodeError) => x.learner);
+      expect(e && [e.message, e.code, e.file, e.line]).toEqual(['Your code: report() did not finish within 8 s and was stopped: it waits at line 3 for an await that never resolves.', 'unresponsive', 'lib/wait.ts', 3]);
     } finally {
       await sandbox.close();
     }

@@ -28,13 +28,14 @@ import { drainControl, isDrainingControl } from '../../engine/flow/kafka/consume
 import { LatencyMeter } from '../../engine/latency/latency-meter.js';
 import type { CheckArg, CheckBatch, CheckOp, CheckReply, CheckRequest, PlanSummary } from '../check-ipc.js';
 import { createLoopGuard } from '../loop-guard.js';
+import { createAwaitTracker, hangingAwait, type AwaitTracker } from '../await-tracker.js';
 import { bindEngine, toJson, type EngineBinding } from './engine-binding.js';
 import { toRowObject } from '../../engine/rows.js';
 import { toRawError } from './raw-error.js';
 import { captureProgram } from '../../export/capture.js';
 import { exportPySpark } from '../../export/pyspark-program.js';
 import * as streamlab from '../../streamlab.js';
-import { createSandboxRealm, SandboxError } from './sandbox-realm.js';
+import { createSandboxRealm, PIPELINE_FILENAME, SandboxError } from './sandbox-realm.js';
 
 declare function lockdown(options?: Record<string, string>): void;
 declare function harden<T>(value: T): T;
@@ -58,6 +59,9 @@ interface CheckWorld {
 }
 
 let world: CheckWorld | null = null;
+let awaits: AwaitTracker | null = null;
+/** The tracker's sequence number when each pending operation started, by request id. */
+const opStarts = new Map<number, number>();
 let nextHandle = 1;
 let lockedDown = false;
 let exported = false;
@@ -68,11 +72,14 @@ function reply(message: CheckReply): void {
 
 /** Handles one check operation; always answers. */
 export async function handleCheck(request: CheckRequest): Promise<void> {
+  opStarts.set(request.id, awaits?.nextSeq() ?? 0);
   try {
     const value = await run(request.op);
     reply({ type: 'check-reply', id: request.id, ok: true, value: value === undefined ? {} : value });
   } catch (e) {
     reply({ type: 'check-reply', id: request.id, ok: false, error: toRawError(e, 'runtime-error') });
+  } finally {
+    opStarts.delete(request.id);
   }
 }
 
@@ -227,6 +234,12 @@ async function run(op: CheckOp): Promise<unknown> {
         p50: n(p.p50), p95: n(p.p95), p99: n(p.p99), max: n(p.max), histogram: [...p.histogram],
       }]));
     }
+    case 'awaits': {
+      // Only awaits that started during that operation: earlier ones may be waiting for good reasons.
+      const since = opStarts.get(op.request);
+      const at = since === undefined || !awaits ? null : hangingAwait(awaits.pending(), since);
+      return { at: at ? { file: at.file, line: at.line, column: at.column } : null };
+    }
     case 'export':
       for (const m of op.models ?? []) provideSavedModel(m.name, m.model);
       return exportProgram(op.code, op.title, op.loopLimitMs);
@@ -261,11 +274,13 @@ function load(op: Extract<CheckOp, { op: 'load' }>): { exports: string[] } {
     lockedDown = true;
   }
   harden(binding.api);
+  awaits = createAwaitTracker(PIPELINE_FILENAME);
   const realm = createSandboxRealm({
     print: (_level, args) => printed.push(`${format(...args)}\n`),
     write: (text) => printed.push(text),
     api: () => binding.api,
     loopGuard,
+    awaits: awaits.track,
   });
   world = { clock, cluster, binding, trusted, kafkaSource, exports: {}, handles: new Map(), sinks: new Map(), printed, crashes: new Map() };
   world.exports = realm.evaluate(op.code);

@@ -17,10 +17,11 @@ import { format } from 'node:util';
 import { ManualClock, type Clock } from '../../engine/clock.js';
 import type { ChildToHost, HostToChild } from '../ipc.js';
 import { createLoopGuard } from '../loop-guard.js';
+import { createAwaitTracker, hangingAwait, type AwaitTracker } from '../await-tracker.js';
 import { SystemClock } from '../system-clock.js';
 import { bindEngine, type EngineBinding } from './engine-binding.js';
 import { provideSavedModel } from '../../engine/ml/saved-model.js';
-import { createSandboxRealm } from './sandbox-realm.js';
+import { createSandboxRealm, PIPELINE_FILENAME } from './sandbox-realm.js';
 import { toRawError } from './raw-error.js';
 import { handleCheck } from './check-mode.js';
 import type { CheckRequest } from '../check-ipc.js';
@@ -29,6 +30,8 @@ export { PIPELINE_FILENAME } from './sandbox-realm.js';
 
 /** How often the child reports that it is alive. */
 const HEARTBEAT_MS = 200;
+/** Heartbeats with nothing running but a pending await before the run is stopped at that await (2 s). */
+const HANG_TICKS = 10;
 /** Longest text forwarded per console call. */
 const MAX_LOG_CHARS = 10_000;
 /** Console calls forwarded per heartbeat interval; the rest are counted and reported once. */
@@ -48,12 +51,21 @@ let batchesReported = 0;
 let logsThisTick = 0;
 let droppedLogs = 0;
 let sandboxTimers: ReadonlySet<NodeJS.Timeout> = new Set();
+let awaitTracker: AwaitTracker | null = null;
 
 function fail(error: unknown, code: string): void {
   if (failed) return;
   failed = true;
   send({ type: 'error', error: toRawError(error, code) });
   // Let the IPC message flush before leaving.
+  setTimeout(() => process.exit(1), 20);
+}
+
+/** Ends the run with an error at a learner position the child knows (no stack to map). */
+function failAt(message: string, code: string, at: { file: string; line: number; column: number }): void {
+  if (failed) return;
+  failed = true;
+  send({ type: 'error', error: { name: 'Error', message, stack: '', code, at } });
   setTimeout(() => process.exit(1), 20);
 }
 
@@ -86,11 +98,13 @@ function start(message: Extract<HostToChild, { type: 'start' }>): void {
       onOutput: (text) => log('log', [text]),
     },
   });
+  awaitTracker = createAwaitTracker(PIPELINE_FILENAME);
   const realm = createSandboxRealm({
     print: log,
     write: (text, level) => log(level, [text.endsWith('\n') ? text.slice(0, -1) : text]),
     api: () => binding?.api,
     loopGuard: createLoopGuard(message.loopLimitMs),
+    awaits: awaitTracker.track,
   });
   sandboxTimers = realm.timers;
   send({ type: 'status', state: 'running' });
@@ -164,7 +178,11 @@ setInterval(() => {
   logsThisTick = 0;
   if (isIdle()) {
     idleTicks++;
-    if (idleTicks >= 2 && !finishedReported) {
+    // Nothing is left that could do work, yet the code still awaits: that await can never resolve.
+    const hang = awaitTracker ? hangingAwait(awaitTracker.pending()) : null;
+    if (hang && idleTicks >= HANG_TICKS) {
+      failAt(`Your pipeline waits at line ${hang.line} for an await that never resolves, with nothing else running, so it was stopped.`, 'unresponsive', { file: hang.file, line: hang.line, column: hang.column });
+    } else if (!hang && idleTicks >= 2 && !finishedReported) {
       finishedReported = true;
       send({ type: 'status', state: 'finished' });
       setTimeout(() => process.exit(0), 20);

@@ -8,6 +8,7 @@
  */
 import vm from 'node:vm';
 import { LOOP_GUARD_NAME } from '../loop-guard.js';
+import { AWAIT_TRACKER_NAME, type AwaitTracker } from '../await-tracker.js';
 
 /** File name the compiled script runs under; stack frames with it are the learner's. */
 export const PIPELINE_FILENAME = 'pipeline.js';
@@ -33,6 +34,8 @@ export interface RealmHooks {
   api(): unknown;
   /** The endless-loop guard the compiled code calls. */
   loopGuard: () => void;
+  /** The await tracker the compiled code calls (`await-tracker.ts`); by default awaits are not recorded. */
+  awaits?: AwaitTracker['track'];
 }
 
 /** One learner realm. */
@@ -71,6 +74,9 @@ function processStandIn(hooks: RealmHooks): unknown {
     },
   });
 }
+
+const resolveValue = Promise.resolve.bind(Promise);
+const passThrough: AwaitTracker['track'] = (value) => resolveValue(value);
 
 /** Creates the realm; nothing of the learner's runs until `evaluate`. */
 export function createSandboxRealm(hooks: RealmHooks): SandboxRealm {
@@ -120,10 +126,10 @@ export function createSandboxRealm(hooks: RealmHooks): SandboxRealm {
     timers,
     evaluate(code) {
       // Same first line as the compiled code, so line numbers in the stack are the compiled ones.
-      const wrapped = `(function (exports, require, module, ${LOOP_GUARD_NAME}) {${code}\n})`;
-      const fn = new vm.Script(wrapped, { filename: PIPELINE_FILENAME }).runInContext(context) as (e: object, r: unknown, m: object, guard: () => void) => unknown;
+      const wrapped = `(function (exports, require, module, ${LOOP_GUARD_NAME}, ${AWAIT_TRACKER_NAME}) {${code}\n})`;
+      const fn = new vm.Script(wrapped, { filename: PIPELINE_FILENAME }).runInContext(context) as (e: object, r: unknown, m: object, guard: () => void, awaits: AwaitTracker['track']) => unknown;
       const mod: { exports: Record<string, unknown> } = { exports: {} };
-      fn(mod.exports, require, mod, hooks.loopGuard);
+      fn(mod.exports, require, mod, hooks.loopGuard, hooks.awaits ?? passThrough);
       return mod.exports;
     },
   };
