@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { PROTOCOL_VERSION } from '../runtime/src/protocol/version.js';
 
 const BIN = fileURLToPath(new URL('../runtime/bin/streamlab.js', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -70,7 +71,7 @@ function request(message: Record<string, unknown>): Promise<Message> {
   return answer;
 }
 
-await request({ kind: 'hello', versions: [6] });
+await request({ kind: 'hello', versions: [PROTOCOL_VERSION] });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const roundTrips: number[] = [];
 const results: string[] = [];

@@ -78,7 +78,8 @@ export function runButton(page: Page): Locator {
 /** Stops the run (when one is active) and waits until Run can start another. */
 export async function stopRun(page: Page): Promise<void> {
   const stop = page.getByRole('button', { name: 'Stop', exact: true });
-  if (await stop.isEnabled()) await stop.click();
+  // A run may end by itself between the look and the click.
+  if (await stop.isEnabled()) await stop.click({ timeout: 5_000 }).catch(() => {});
   await expect.poll(() => stop.isDisabled(), { timeout: 60_000 }).toBe(true);
   await expect.poll(() => runButton(page).isEnabled(), { timeout: 60_000 }).toBe(true);
 }
