@@ -20,17 +20,37 @@ export class KafkaSource implements Source {
   readonly schema: StructType;
   private lastBatchMs: number;
 
-  constructor(private readonly reader: KafkaPartitionReader, readonly options: KafkaSourceOptions, private readonly ctx: Pick<SourceContext, 'clock'>) {
+  /** Subscribed topics that did not exist when last listed (said once, and again when they appear). */
+  private readonly missing = new Set<string>();
+
+  constructor(private readonly reader: KafkaPartitionReader, readonly options: KafkaSourceOptions, private readonly ctx: Pick<SourceContext, 'clock' | 'log'>) {
     this.schema = options.includeHeaders ? KAFKA_SCHEMA_WITH_HEADERS : KAFKA_SCHEMA;
     this.lastBatchMs = ctx.clock.now();
   }
 
   private async partitions(): Promise<PartitionInfo[]> {
     const s = this.options.subscription;
-    if (s.kind === 'subscribe') return this.reader.listPartitions({ topics: s.topics });
+    if (s.kind === 'subscribe') {
+      const parts = await this.reader.listPartitions({ topics: s.topics });
+      this.sayMissing(s.topics, parts);
+      return parts;
+    }
     if (s.kind === 'subscribePattern') return this.reader.listPartitions({ pattern: s.pattern });
     const all = await this.reader.listPartitions({ topics: Object.keys(s.partitions) });
     return all.filter((p) => s.partitions[p.topic]?.includes(p.partition));
+  }
+
+  /** A query on a topic that does not exist waits for it, and says so instead of waiting silently. */
+  private sayMissing(topics: readonly string[], parts: readonly PartitionInfo[]): void {
+    for (const topic of topics) {
+      const exists = parts.some((p) => p.topic === topic);
+      if (!exists && !this.missing.has(topic)) {
+        this.missing.add(topic);
+        this.ctx.log?.(`Waiting for topic "${topic}": it does not exist yet. Create it in the Topics panel or produce to it, and this query starts reading it.`);
+      } else if (exists && this.missing.delete(topic)) {
+        this.ctx.log?.(`Topic "${topic}" exists now: reading it.`);
+      }
+    }
   }
 
   async initialOffset(): Promise<Offset> {

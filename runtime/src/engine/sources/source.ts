@@ -42,6 +42,8 @@ export interface SourceContext {
   readonly clock: Clock;
   /** Stable per query and source position, for sources that keep metadata. */
   readonly sourceIndex: number;
+  /** Where a source says what it is waiting for (the run's output), when the query has one. */
+  readonly log?: (line: string) => void;
 }
 
 /** Creates sources for one `format(...)` name. */

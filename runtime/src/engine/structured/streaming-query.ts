@@ -132,7 +132,7 @@ export class StreamingQuery {
         afterSinkWrite: (batchId) => {
           if (this.crash) throw new SimulatedCrash(batchId);
         },
-      }, async (rel, index) => rel.provider.createSource({ options: rel.options, userSchema: rel.userSchema, clock: this.opts.session.clock, sourceIndex: index }));
+      }, async (rel, index) => rel.provider.createSource({ options: rel.options, userSchema: rel.userSchema, clock: this.opts.session.clock, sourceIndex: index, log: (line) => this.opts.session.output(line) }));
       await exec.initialize();
       this.exec = exec;
       this.unsubscribe = exec.onNewData(() => this.signal());
