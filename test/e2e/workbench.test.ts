@@ -195,8 +195,8 @@ describe('workbench in Chromium', () => {
     await expect.poll(() => page.locator('sl-metrics-panel .uplot').count()).toBe(6);
     await screenshot(page, '05-metrics');
 
-    await page.getByRole('tab', { name: /^Checks/ }).click();
     await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await page.getByRole('tab', { name: /^Checks/ }).click();
     // The edited starter still groups by arrival time, so the lesson's event-time checks fail with
     // their reasons. Its watermark is on arrival time too: the check's second batch arrives at 10:01:30,
     // which moves that watermark to 10:01:00 and closes 10:00–10:01 within the first two batches, so
@@ -274,19 +274,29 @@ describe('workbench in Chromium', () => {
     // Progress survives too: the lesson reopens at the step the learner was on.
     await expect.poll(() => page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Step 1: parse the readings']);
 
-    // Reset to starter asks first, then brings back the lesson's code.
+    // Reset to starter asks nothing (no native dialog): it brings back the lesson's code and keeps the
+    // learner's, one Undo away, across a reload too.
     const dialogs: string[] = [];
-    page.once('dialog', (d) => {
+    page.on('dialog', (d) => {
       dialogs.push(d.message());
-      void d.accept();
+      void d.dismiss();
     });
     await page.getByRole('button', { name: 'Reset to starter' }).click();
     await page.getByRole('status').filter({ hasText: 'Reset to the starter code.' }).waitFor();
-    expect(dialogs).toEqual(['Replace your code with the lesson’s starter code? Your changes will be lost.']);
+    const yourCode = page.getByRole('group', { name: 'Your code' });
+    expect(await yourCode.textContent()).toContain('The starter code replaced yours. Your code is kept.');
     await page.locator('sl-editor .monaco-editor .view-lines').click();
     await page.keyboard.press('Control+End');
     await expect.poll(() => editorText(page)).not.toContain('toUpperCase');
     await expect.poll(() => editorText(page)).toContain('    .start();\n}');
+    await yourCode.getByRole('button', { name: 'Undo' }).click();
+    await page.locator('sl-editor .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await expect.poll(() => editorText(page)).toContain('console.log(sensors[0]!.toUpperCase());');
+    await page.getByRole('button', { name: 'Reset to starter' }).click();
+    await page.locator('sl-editor .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await expect.poll(() => editorText(page)).not.toContain('toUpperCase');
 
     // Hints come one at a time, from the lesson's front matter.
     const hints = page.getByRole('region', { name: 'Hints' });
@@ -296,16 +306,11 @@ describe('workbench in Chromium', () => {
     ]);
     await expect.poll(() => page.getByRole('button', { name: 'Show another hint (3 left)' }).count()).toBe(1);
 
-    // Show solution asks first, then puts the lesson's solution in the editor.
-    page.once('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.accept();
-    });
+    // Show solution puts the lesson's solution in the editor; the learner's own code stays one click away.
     await page.getByRole('button', { name: 'Show solution' }).click();
-    expect(dialogs).toEqual([
-      'Replace your code with the lesson’s starter code? Your changes will be lost.',
-      'Show the solution? It replaces the code in the editor (your version stays saved until you edit).',
-    ]);
+    expect(await yourCode.textContent()).toContain('Showing the lesson’s solution. Your code is kept.');
+    expect(await yourCode.getByRole('button', { name: 'Back to my code' }).count()).toBe(1);
+    expect(dialogs).toEqual([]);
     await page.locator('sl-editor .monaco-editor .view-lines').click();
     await page.keyboard.press('Control+Home');
     await expect.poll(() => editorText(page)).toContain('    .withWatermark("ts", "30 seconds")');
@@ -321,8 +326,8 @@ describe('workbench in Chromium', () => {
     await page.getByRole('dialog', { name: 'Export to PySpark' }).getByRole('button', { name: 'Close' }).click();
 
     // With the solution in the editor, every check of the lesson passes.
-    await page.getByRole('tab', { name: /^Checks/ }).click();
     await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await page.getByRole('tab', { name: /^Checks/ }).click();
     const allPassed = page.getByText('7 of 7 checks passed');
     await allPassed.waitFor({ timeout: 120_000 });
     const solvedVerdicts = await page.getByRole('list', { name: 'Check results' }).getByRole('listitem')

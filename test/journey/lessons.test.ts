@@ -26,9 +26,6 @@ import { buildWorkbench } from './build.js';
  * the reason; when the part lands, its entry goes and the step runs.
  */
 const WAITING: Record<string, string> = {
-  'check-beside-run': 'the Check button is inside the Checks tab, not beside Run',
-  'results-kept': 'check results vanish on reload',
-  'dstream-output': 'every DStream batch shows an empty ++ / || / ++ table',
   'lesson-clock': 'a lesson run on the manual clock starts at 00:00:00 (t = 0 s), not at the lesson\'s 10:00, so stepping it never reaches the data\'s arrivals',
 };
 

@@ -27,7 +27,7 @@ export class SlEditor extends LitElement {
       }
       [role='tab'][aria-selected='true'] { background: var(--sl-surface); color: var(--sl-text); border-color: var(--sl-border); }
       [role='tab']:focus-visible { outline: 2px solid var(--sl-focus); outline-offset: -2px; }
-      #c { flex: 1; min-height: 240px; }
+      #c { flex: 1 1 0; min-height: 0; }
     `,
   ];
 

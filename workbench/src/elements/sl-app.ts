@@ -21,12 +21,12 @@ export class SlApp extends LitElement {
   static override styles = [
     sharedStyles,
     css`
-      :host { display: flex; flex-direction: column; min-height: 100vh; }
+      :host { display: flex; flex-direction: column; height: 100vh; }
       header { display: flex; align-items: center; gap: 1rem; padding: 0.5rem 1rem; border-bottom: 1px solid var(--sl-border); background: var(--sl-surface); }
       header a { color: inherit; text-decoration: none; font-weight: 700; }
       header .title { flex: 1; font-size: 0.95rem; color: var(--sl-muted); }
       .notice { display: flex; gap: 1rem; align-items: center; padding: 0.5rem 1rem; background: var(--sl-surface-2); border-bottom: 2px solid var(--sl-bad); }
-      main { flex: 1; min-height: 0; }
+      main { flex: 1; min-height: 0; overflow: auto; }
       .skip { position: absolute; left: -999px; }
       .skip:focus { left: 0.5rem; top: 0.5rem; background: var(--sl-bg); padding: 0.25rem 0.5rem; z-index: 10; }
     `,

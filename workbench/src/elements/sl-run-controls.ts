@@ -50,6 +50,12 @@ export class SlRunControls extends LitElement {
   @property({ attribute: false }) clockMs: number | null = null;
   @property({ type: Boolean }) canRun = false;
   @property({ type: Boolean }) active = false;
+  /** Whether the lesson can be checked now (connected, a lesson open, no check going). */
+  @property({ type: Boolean }) canCheck = false;
+  /** A check is running or queued. */
+  @property({ type: Boolean }) checking = false;
+  /** Hide the clock, Step and Crash (a Kafka clients lesson has no streaming query to drive). */
+  @property({ type: Boolean }) plain = false;
   /** The interval the learner picked for the manual advance when no query has one, ms. */
   @property({ type: Number }) intervalMs = 10_000;
   /** The advance buttons; without one, a single step of `intervalMs`. */
@@ -60,7 +66,19 @@ export class SlRunControls extends LitElement {
     const plan = this.plan ?? advancePlan([], [], this.intervalMs);
     return html`
       <button class="primary" @click=${() => fire(this, 'sl-run')} ?disabled=${!this.canRun} title=${this.active ? 'Run again with the code in the editor (Ctrl+Enter)' : 'Run (Ctrl+Enter)'} aria-keyshortcuts="Control+Enter Meta+Enter">Run</button>
+      <button class="check" @click=${() => fire(this, 'sl-check')} ?disabled=${!this.canCheck || this.checking}
+        title="Grade your code against the lesson's checks (they run on their own data, apart from your run)" aria-busy=${this.checking ? 'true' : 'false'}>Check</button>
       <button @click=${() => fire(this, 'sl-stop')} ?disabled=${!this.active}>Stop</button>
+      ${this.plain ? html`<span class="status ${this.status}" role="status" aria-live="polite">${this.statusText()}</span>` : this.clockControls(manual, plan)}
+    `;
+  }
+
+  private statusText(): string {
+    return this.status === 'idle' ? '' : this.status === 'queued' ? queuedMessage(this.ahead ?? 0) : this.status;
+  }
+
+  private clockControls(manual: boolean, plan: AdvancePlan) {
+    return html`
       <button @click=${() => fire(this, 'sl-crash')} ?disabled=${!this.active}
         title="Kill the running queries right after their next batch is written, before it is committed; they restart from their checkpoints">Crash mid-batch</button>
       <button @click=${() => fire(this, 'sl-step')} ?disabled=${!this.active || !manual} title="Run one micro-batch (manual clock)">Step</button>
@@ -80,7 +98,7 @@ export class SlRunControls extends LitElement {
         aria-label=${step.label} title=${step.title}>${step.label}</button>`)}
       ${plan.note && manual ? html`<span class="note">${plan.note}</span>` : ''}
       <span class="clock" aria-label="Processing time">Processing time: ${formatClock(this.clockMs)}</span>
-      <span class="status ${this.status}" role="status" aria-live="polite">${this.status === 'idle' ? '' : this.status === 'queued' ? queuedMessage(this.ahead ?? 0) : this.status}</span>
+      <span class="status ${this.status}" role="status" aria-live="polite">${this.statusText()}</span>
     `;
   }
 }

@@ -14,31 +14,39 @@ import { advancePlan } from '../session/advance-steps.js';
 import { sharedStyles } from '../elements/shared-styles.js';
 import { renderMarkdown } from './render-markdown.js';
 import type { SlEditor } from '../editor/sl-editor.js';
-import type { SlPanels } from '../panels/sl-panels.js';
+import type { PanelName, SlPanels } from '../panels/sl-panels.js';
 import '../elements/sl-run-controls.js';
 import '../panels/sl-panels.js';
+
+/** A Kafka clients lesson has no streaming query: no batches to draw or chart. */
+const OMIT_FOR_KAFKA: PanelName[] = ['Timeline', 'Metrics'];
+const NO_PANELS: PanelName[] = [];
 
 @customElement('sl-lesson-view')
 export class SlLessonView extends LitElement {
   static override styles = [
     sharedStyles,
     css`
-      :host { display: grid; grid-template-rows: minmax(20rem, 55vh) auto; gap: 0.5rem; padding: 0.5rem 1rem 1rem; }
-      .top { display: grid; grid-template-columns: minmax(18rem, 2fr) 3fr; gap: 1rem; min-height: 0; }
-      @media (max-width: 900px) { :host { grid-template-rows: auto auto; } .top { grid-template-columns: 1fr; } }
+      /* The view fills the window: the editor takes what the text column and panels leave, never more. */
+      :host { display: grid; height: 100%; box-sizing: border-box; grid-template-rows: minmax(0, 5fr) minmax(11rem, 3fr); gap: 0.5rem; padding: 0.5rem 1rem 0.75rem; }
+      .top { display: grid; grid-template-columns: minmax(16rem, 2fr) 3fr; gap: 1rem; min-height: 0; }
+      @media (max-width: 900px) { :host { height: auto; grid-template-rows: auto 24rem; } .top { grid-template-columns: 1fr; } .code { height: 28rem; } }
       article { overflow: auto; padding-right: 0.5rem; line-height: 1.55; }
       article h2 { font-size: 1.15rem; margin-top: 0.25rem; }
       article pre { background: var(--sl-surface); border: 1px solid var(--sl-border); border-radius: 6px; padding: 0.6rem; overflow-x: auto; font-size: 0.85rem; }
       article code { font-size: 0.9em; }
       article a { color: var(--sl-accent); }
       .steps { display: flex; align-items: center; gap: 0.5rem; font-size: 0.85rem; }
+      .steps select { min-width: 0; flex: 1; max-width: 22rem; font: inherit; }
+      .next-lesson { display: inline-block; margin-top: 1rem; font-weight: 600; }
+      .replaced { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; padding: 0.3rem 0.6rem; margin: 0.25rem 0; border-radius: 6px; background: var(--sl-surface-2); font-size: 0.85rem; }
       .hints { margin-top: 1rem; border-top: 1px solid var(--sl-border); padding-top: 0.5rem; }
       .hints ol { padding-left: 1.25rem; }
-      .code { display: flex; flex-direction: column; min-height: 0; }
+      .code { display: flex; flex-direction: column; min-height: 0; overflow: hidden; }
       .toolbar { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
       .saved { font-size: 0.8rem; color: var(--sl-muted); }
-      sl-editor { flex: 1; border: 1px solid var(--sl-border); }
-      sl-panels { border: 1px solid var(--sl-border); border-radius: 6px; min-height: 16rem; }
+      sl-editor { flex: 1 1 0; min-height: 7rem; border: 1px solid var(--sl-border); }
+      sl-panels { border: 1px solid var(--sl-border); border-radius: 6px; min-height: 0; }
       dialog.export { width: min(60rem, 92vw); max-height: 85vh; background: var(--sl-bg, Canvas); color: inherit; border: 1px solid var(--sl-border); border-radius: 8px; }
       dialog.export pre { max-height: 60vh; overflow: auto; background: var(--sl-surface); padding: 0.6rem; border-radius: 6px; font-size: 0.8rem; }
       dialog.export .warnings { color: var(--sl-warn, inherit); }
@@ -52,6 +60,8 @@ export class SlLessonView extends LitElement {
   @state() private mode: ClockMode = 'system';
   @state() private intervalMs = 10_000;
   @state() private savedAt: string | null = null;
+  /** The learner's own code while Reset or Show solution has replaced it, for Undo / Back to my code. */
+  @state() private kept: { files: SourceFile[]; replacedBy: 'starter' | 'solution' } | null = null;
   /** The last export: the PySpark program, or why there is none. */
   @state() private exported: { source: string; warnings: string[] } | { error: string } | null = null;
   @query('sl-editor') private editor!: SlEditor;
@@ -100,6 +110,7 @@ export class SlLessonView extends LitElement {
       this.step = Math.min(progress?.step ?? 0, this.lesson.steps.length - 1);
       this.hintsShown = Math.min(progress?.hintsShown ?? 0, this.lesson.hints.length);
       this.savedAt = saved ? 'Restored your saved code.' : null;
+      this.kept = store?.loadKept(this.lesson.id) ?? null;
     }
   }
 
@@ -143,16 +154,45 @@ export class SlLessonView extends LitElement {
   }
 
   private async check(): Promise<void> {
-    await this.session.session?.check(this.currentFiles());
     this.panels?.open('Checks');
+    await this.session.session?.check(this.currentFiles());
   }
 
-  private resetToStarter(): void {
+  /**
+   * Replaces the editor's code with the starter or the solution. No question first: the learner's code
+   * is set aside (and kept across reloads) and one click brings it back.
+   */
+  private replaceCode(by: 'starter' | 'solution'): void {
+    const lesson = this.lesson;
+    const replacement = by === 'starter' ? lesson?.files : lesson?.solution;
+    if (!lesson || !replacement) return;
+    const store = this.session.session?.store;
+    const mine = this.currentFiles();
+    const same = (a: SourceFile[], b: SourceFile[]) => a.length === b.length && a.every((f, i) => f.path === b[i]?.path && f.content === b[i]?.content);
+    // Keep the learner's own code, not a starter or solution shown before.
+    const ownCode = !same(mine, lesson.files) && !(lesson.solution && same(mine, lesson.solution));
+    if (ownCode) this.kept = { files: mine, replacedBy: by };
+    else if (this.kept) this.kept = { ...this.kept, replacedBy: by };
+    store?.saveKept(lesson.id, this.kept);
+    this.files = replacement.map((f) => ({ ...f }));
+    if (by === 'starter') store?.clearCode(lesson.id);
+    else store?.saveCode(lesson.id, this.files);
+    this.savedAt = by === 'starter' ? 'Reset to the starter code.' : 'The solution is in the editor.';
+  }
+
+  private restoreKept(): void {
+    if (!this.lesson || !this.kept) return;
+    this.files = this.kept.files.map((f) => ({ ...f }));
+    this.session.session?.store.saveCode(this.lesson.id, this.files);
+    this.session.session?.store.saveKept(this.lesson.id, null);
+    this.kept = null;
+    this.savedAt = 'Your code is back.';
+  }
+
+  private forgetKept(): void {
     if (!this.lesson) return;
-    if (!confirm('Replace your code with the lesson’s starter code? Your changes will be lost.')) return;
-    this.session.session?.store.clearCode(this.lesson.id);
-    this.files = this.lesson.files.map((f) => ({ ...f }));
-    this.savedAt = 'Reset to the starter code.';
+    this.session.session?.store.saveKept(this.lesson.id, null);
+    this.kept = null;
   }
 
   private async exportPySpark(): Promise<void> {
@@ -189,11 +229,6 @@ export class SlLessonView extends LitElement {
     </dialog>`;
   }
 
-  private showSolution(): void {
-    if (!this.lesson?.solution) return;
-    if (!confirm('Show the solution? It replaces the code in the editor (your version stays saved until you edit).')) return;
-    this.files = this.lesson.solution.map((f) => ({ ...f }));
-  }
 
   private goStep(step: number): void {
     if (!this.lesson) return;
@@ -217,16 +252,22 @@ export class SlLessonView extends LitElement {
     }
     const step = lesson.steps[this.step]!;
     const steps = lesson.steps.length;
+    const ordered = [...s.lessons].sort((a, b) => a.id.localeCompare(b.id));
+    const nextLesson = ordered[ordered.findIndex((l) => l.id === lesson.id) + 1];
+    const kafkaOnly = lesson.api === 'kafka';
     return html`
       <div class="top">
         <article aria-label="Lesson text">
           <nav class="steps" aria-label="Steps">
             <button @click=${() => this.goStep(this.step - 1)} ?disabled=${this.step === 0}>Previous</button>
-            <span>Step ${this.step + 1} of ${steps}</span>
+            <select aria-label="Lesson outline" @change=${(e: Event) => this.goStep(Number((e.target as HTMLSelectElement).value))}>
+              ${lesson.steps.map((st, i) => html`<option value=${i} ?selected=${i === this.step}>${i + 1}/${steps} · ${st.title}</option>`)}
+            </select>
             <button @click=${() => this.goStep(this.step + 1)} ?disabled=${this.step >= steps - 1}>Next</button>
           </nav>
           <h2>${step.title}</h2>
           <div>${unsafeHTML(renderMarkdown(step.markdown))}</div>
+          ${this.step === steps - 1 && nextLesson ? html`<a class="next-lesson" href="#/lesson/${encodeURIComponent(nextLesson.id)}">Next lesson: ${nextLesson.title} →</a>` : ''}
           ${lesson.hints.length ? html`<section class="hints" aria-label="Hints">
             <ol>${lesson.hints.slice(0, this.hintsShown).map((h) => html`<li>${unsafeHTML(renderMarkdown(h))}</li>`)}</ol>
             <button @click=${this.nextHint} ?disabled=${this.hintsShown >= lesson.hints.length}>
@@ -236,19 +277,25 @@ export class SlLessonView extends LitElement {
         <div class="code">
           <div class="toolbar">
             <sl-run-controls status=${s.run.status} .ahead=${s.run.ahead} mode=${isActive(s) ? s.run.mode : this.mode} .clockMs=${s.run.clockMs}
-              ?canRun=${canRun(s)} ?active=${isActive(s)} intervalMs=${this.intervalMs}
+              ?canRun=${canRun(s)} ?active=${isActive(s)} intervalMs=${this.intervalMs} ?plain=${kafkaOnly}
+              ?canCheck=${s.connection.state === 'open'} ?checking=${s.checks.status === 'running'}
               .plan=${advancePlan(s.run.queries, s.batches, this.intervalMs)}></sl-run-controls>
           </div>
           <div class="toolbar">
-            <button @click=${this.resetToStarter}>Reset to starter</button>
-            <button @click=${this.showSolution} ?disabled=${!lesson.solution} title=${lesson.solution ? '' : 'This lesson has no solution to show here'}>Show solution</button>
+            <button @click=${() => this.replaceCode('starter')}>Reset to starter</button>
+            <button @click=${() => this.replaceCode('solution')} ?disabled=${!lesson.solution} title=${lesson.solution ? '' : 'This lesson has no solution to show here'}>Show solution</button>
             <button @click=${this.exportPySpark} ?disabled=${lesson.api === 'kafka'} title=${lesson.api === 'kafka' ? 'This lesson has no Spark pipeline to export' : 'The pipeline as a PySpark program for a real Spark cluster'}>Export to PySpark</button>
             <span class="saved" role="status">${this.savedAt ?? ''}</span>
           </div>
+          ${this.kept ? html`<div class="replaced" role="group" aria-label="Your code">
+            <span>${this.kept.replacedBy === 'solution' ? 'Showing the lesson’s solution.' : 'The starter code replaced yours.'} Your code is kept.</span>
+            <button @click=${this.restoreKept}>${this.kept.replacedBy === 'solution' ? 'Back to my code' : 'Undo'}</button>
+            <button @click=${this.forgetKept} aria-label="Forget my earlier code">Dismiss</button>
+          </div>` : ''}
           <sl-editor .files=${this.files} .problems=${s.errors}></sl-editor>
         </div>
       </div>
-      <sl-panels .state=${s}></sl-panels>
+      <sl-panels .state=${s} .omit=${kafkaOnly ? OMIT_FOR_KAFKA : NO_PANELS}></sl-panels>
       ${this.renderExport()}`;
   }
 }

@@ -21,6 +21,7 @@ export class SlChecksPanel extends LitElement {
       caption { text-align: left; font-weight: 600; }
       details pre { white-space: pre-wrap; font-size: 0.8rem; }
       .summary { font-weight: 600; }
+      p[role='status'] { margin: 0 0 0.5rem; }
     `,
   ];
 
@@ -30,14 +31,15 @@ export class SlChecksPanel extends LitElement {
   protected override render() {
     const c = this.checks;
     const passed = c.results.filter((r) => r.passed).length;
+    const scored = c.results.filter((r) => r.maxPoints !== undefined);
+    const points = scored.length ? { got: scored.reduce((a, r) => a + (r.points ?? 0), 0), max: scored.reduce((a, r) => a + (r.maxPoints ?? 0), 0) } : null;
     return html`
-      <button class="primary" ?disabled=${this.disabled || c.status === 'running'}
-        @click=${() => this.dispatchEvent(new CustomEvent('sl-check', { bubbles: true, composed: true }))}>Check</button>
-      <span role="status" aria-live="polite">
-        ${c.status === 'running' ? 'Checking…' : ''}
-        ${c.status === 'done' ? html`<span class="summary">${passed} of ${c.results.length} checks passed</span>` : ''}
+      <p role="status" aria-live="polite">
+        ${c.status === 'idle' && !c.results.length ? html`<span class="muted">Press Check (beside Run) to grade your code with the lesson's checks.</span>` : ''}
+        ${c.status === 'running' ? c.queuePosition ? `Waiting for the checks of others (${c.queuePosition} ahead)…` : 'Checking…' : ''}
+        ${c.status === 'done' ? html`<span class="summary">${passed} of ${c.results.length} checks passed</span>${points ? html` <span class="points">· ${points.got} of ${points.max} points</span>` : ''}` : ''}
         ${c.status === 'failed' ? html`<span class="fail">The checks could not run: ${c.error}</span>` : ''}
-      </span>
+      </p>
       <ul aria-label="Check results">
         ${c.results.map((r) => html`<li>
           <span class=${r.passed ? 'pass' : 'fail'}>${r.passed ? '✓ Pass' : '✗ Fail'}</span> ${r.name}

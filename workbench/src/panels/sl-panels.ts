@@ -36,6 +36,12 @@ export class SlPanels extends LitElement {
 
   @property({ attribute: false }) state: SessionState = initialState();
   @state() active: PanelName = 'Output';
+  /** Panels this lesson has no use for (not shown). */
+  @property({ attribute: false }) omit: PanelName[] = [];
+
+  private visible(): PanelName[] {
+    return PANELS.filter((p) => !this.omit.includes(p));
+  }
 
   /** Opens a panel (used by Ctrl/Cmd shortcuts and after Check). */
   open(name: PanelName): void {
@@ -43,13 +49,14 @@ export class SlPanels extends LitElement {
   }
 
   private key(e: KeyboardEvent): void {
-    const i = PANELS.indexOf(this.active);
-    const next = e.key === 'ArrowRight' ? (i + 1) % PANELS.length
-      : e.key === 'ArrowLeft' ? (i - 1 + PANELS.length) % PANELS.length
-      : e.key === 'Home' ? 0 : e.key === 'End' ? PANELS.length - 1 : -1;
+    const panels = this.visible();
+    const i = panels.indexOf(this.active);
+    const next = e.key === 'ArrowRight' ? (i + 1) % panels.length
+      : e.key === 'ArrowLeft' ? (i - 1 + panels.length) % panels.length
+      : e.key === 'Home' ? 0 : e.key === 'End' ? panels.length - 1 : -1;
     if (next < 0) return;
     e.preventDefault();
-    this.active = PANELS[next]!;
+    this.active = panels[next]!;
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${this.active}`)?.focus());
   }
 
@@ -63,10 +70,14 @@ export class SlPanels extends LitElement {
     };
     return html`
       <div role="tablist" aria-label="Panels" @keydown=${this.key}>
-        ${PANELS.map((name) => html`<button role="tab" id="tab-${name}" aria-selected=${name === this.active} aria-controls="panel"
+        ${this.visible().map((name) => html`<button role="tab" id="tab-${name}" aria-selected=${name === this.active} aria-controls="panel"
           tabindex=${name === this.active ? 0 : -1} @click=${() => (this.active = name)}>${name}${badge(name)}</button>`)}
       </div>
       <div role="tabpanel" id="panel" aria-labelledby="tab-${this.active}" tabindex="0">${this.panel()}</div>`;
+  }
+
+  protected override willUpdate(): void {
+    if (this.omit.includes(this.active)) this.active = 'Output';
   }
 
   private panel() {

@@ -1,8 +1,10 @@
 /**
- * What survives a reload and a runtime restart: the learner's code per lesson, and progress (current
- * step, hints shown, whether the checks passed). Kept in localStorage under `streamlab:` keys.
+ * What survives a reload and a runtime restart: the learner's code per lesson, the code they had before
+ * Reset or Show solution replaced it, the last check results, and progress (current step, hints shown,
+ * whether the checks passed). Kept in localStorage under `streamlab:` keys.
  */
 import type { SourceFile } from '@streamlab/runtime/protocol';
+import type { CheckResult } from '../model/server-events.js';
 
 /** Per-lesson progress. */
 export interface LessonProgress {
@@ -12,6 +14,11 @@ export interface LessonProgress {
 }
 
 const codeKey = (lessonId: string) => `streamlab:code:${lessonId}`;
+const keptKey = (lessonId: string) => `streamlab:kept:${lessonId}`;
+const checksKey = (lessonId: string) => `streamlab:checks:${lessonId}`;
+
+const isFiles = (files: unknown): files is SourceFile[] =>
+  Array.isArray(files) && files.every((f: { path?: unknown; content?: unknown }) => typeof f.path === 'string' && typeof f.content === 'string');
 const PROGRESS_KEY = 'streamlab:progress';
 
 /** Reads and writes the learner's code and progress. */
@@ -21,8 +28,8 @@ export class LocalStore {
   loadCode(lessonId: string): SourceFile[] | null {
     try {
       const text = this.storage?.getItem(codeKey(lessonId));
-      const files = text ? (JSON.parse(text) as SourceFile[]) : null;
-      return Array.isArray(files) && files.every((f) => typeof f.path === 'string' && typeof f.content === 'string') ? files : null;
+      const files: unknown = text ? JSON.parse(text) : null;
+      return isFiles(files) ? files : null;
     } catch {
       return null;
     }
@@ -38,6 +45,43 @@ export class LocalStore {
 
   clearCode(lessonId: string): void {
     this.storage?.removeItem(codeKey(lessonId));
+  }
+
+  /** The learner's own code, set aside when Reset or Show solution replaced it (null: none). */
+  loadKept(lessonId: string): { files: SourceFile[]; replacedBy: 'starter' | 'solution' } | null {
+    try {
+      const kept = JSON.parse(this.storage?.getItem(keptKey(lessonId)) ?? 'null') as { files?: unknown; replacedBy?: unknown } | null;
+      return kept && isFiles(kept.files) && (kept.replacedBy === 'starter' || kept.replacedBy === 'solution') ? { files: kept.files, replacedBy: kept.replacedBy } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  saveKept(lessonId: string, kept: { files: SourceFile[]; replacedBy: 'starter' | 'solution' } | null): void {
+    try {
+      if (kept) this.storage?.setItem(keptKey(lessonId), JSON.stringify(kept));
+      else this.storage?.removeItem(keptKey(lessonId));
+    } catch {
+      // As in saveCode.
+    }
+  }
+
+  /** The last check results of a lesson ([] when never checked). */
+  loadChecks(lessonId: string): CheckResult[] {
+    try {
+      const results = JSON.parse(this.storage?.getItem(checksKey(lessonId)) ?? '[]') as unknown;
+      return Array.isArray(results) ? results.filter((r: Partial<CheckResult>) => typeof r?.name === 'string' && typeof r.passed === 'boolean') as CheckResult[] : [];
+    } catch {
+      return [];
+    }
+  }
+
+  saveChecks(lessonId: string, results: CheckResult[]): void {
+    try {
+      this.storage?.setItem(checksKey(lessonId), JSON.stringify(results));
+    } catch {
+      // As in saveCode.
+    }
   }
 
   allProgress(): Record<string, LessonProgress> {

@@ -50,6 +50,8 @@ export class SlSession extends LitElement {
       client.onEvent((event) => {
         if (this.starting && 'runId' in event && event.runId !== this.state.run.runId) this.early.push(event);
         else this.set(reduceEvent(this.state, event));
+        // The last results survive a reload: they are what the learner earned with this code.
+        if (event.kind === 'check.result') this.store.saveChecks(event.lessonId, event.results);
       }),
       client.onConnection((connection) => {
         const wasOpen = this.state.connection.state === 'open';
@@ -114,7 +116,8 @@ export class SlSession extends LitElement {
     }
     try {
       const lesson = await this.require().getLesson(lessonId);
-      this.set({ ...this.state, lesson, checks: { status: 'idle', results: [] } });
+      const results = this.store.loadChecks(lessonId);
+      this.set({ ...this.state, lesson, checks: results.length ? { status: 'done', results } : { status: 'idle', results: [] } });
     } catch (e) {
       this.fail(`Could not open lesson ${lessonId}`, e);
     }
