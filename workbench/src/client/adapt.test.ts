@@ -156,6 +156,17 @@ describe('adapt helpers', () => {
 });
 
 describe('check results', () => {
+  it('counts rows as a multiset: the same rows a different number of times are missing rows, never "0 missing"', () => {
+    const event = adaptEvent({
+      kind: 'check.result', checkId: 'c', lessonId: 'l',
+      tests: [{ name: 'n', status: 'failed', durationMs: 1, message: "AssertionError: expected [ 'a', 'b' ] to deeply equal [ 'a', 'b', 'a' ]" }],
+    });
+    if (event.kind !== 'check.result') throw new Error(event.kind);
+    expect([event.results[0]!.message, event.results[0]!.expected, event.results[0]!.actual]).toEqual([
+      'Your pipeline wrote 2 rows; the check expects 3: 1 row the check expects is missing from yours.', [['a']], [],
+    ]);
+  });
+
   it('turns a deep-equal failure into expected and actual rows with a plain summary', () => {
     const event = adaptEvent({
       kind: 'check.result', checkId: 'c', lessonId: 'l',
@@ -169,9 +180,9 @@ describe('check results', () => {
     expect(event.results).toEqual([
       {
         name: 'drops a late reading', passed: false,
-        message: 'Your pipeline produced 2 rows, the check expects 2: 1 expected row is missing and 1 row is not expected.',
-        expected: [['10:00–10:01 s1 n=2'], ['10:01–10:02 s2 n=1']],
-        actual: [['10:00–10:01 s1 n=2'], ["it's late"]],
+        message: 'Your pipeline wrote 2 rows; the check expects 2: 1 row the check expects is missing from yours, and 1 row of yours is not expected.',
+        expected: [['10:01–10:02 s2 n=1']],
+        actual: [["it's late"]],
         detail: "AssertionError: expected [ '10:00–10:01 s1 n=2', 'it\\'s late' ] to deeply equal [ '10:00–10:01 s1 n=2', '10:01–10:02 s2 n=1' ]",
       },
       { name: 'append mode', passed: true, message: undefined },

@@ -120,15 +120,32 @@ export function adaptCheck(test: ServerMessageOf<'check.result'>['tests'][number
   const actual = m ? printedList(m[1]!) : null;
   const expected = m ? printedList(m[2]!) : null;
   if (!actual || !expected) return base;
-  const missing = expected.filter((r) => !actual.includes(r)).length;
-  const extra = actual.filter((r) => !expected.includes(r)).length;
+  // Rows counted as a multiset: a row the check expects twice and yours has once is one missing row.
+  const missing = multisetMinus(expected, actual);
+  const extra = multisetMinus(actual, expected);
+  const rows = (n: number) => `${n} ${n === 1 ? 'row' : 'rows'}`;
+  const parts = [
+    missing.length ? `${rows(missing.length)} the check expects ${missing.length === 1 ? 'is' : 'are'} missing from yours` : '',
+    extra.length ? `${rows(extra.length)} of yours ${extra.length === 1 ? 'is' : 'are'} not expected` : '',
+  ].filter(Boolean);
   return {
     ...base,
-    message: `Your pipeline produced ${actual.length} ${actual.length === 1 ? 'row' : 'rows'}, the check expects ${expected.length}: ${missing} expected ${missing === 1 ? 'row is' : 'rows are'} missing and ${extra} ${extra === 1 ? 'row is' : 'rows are'} not expected.`,
-    expected: expected.map((r) => [r]),
-    actual: actual.map((r) => [r]),
+    message: `Your pipeline wrote ${rows(actual.length)}; the check expects ${expected.length}${parts.length ? `: ${parts.join(', and ')}` : ''}.`,
+    expected: missing.map((r) => [r]),
+    actual: extra.map((r) => [r]),
     detail: test.message ?? undefined,
   };
+}
+
+/** `a` without one occurrence of each item of `b`, order kept. */
+function multisetMinus(a: string[], b: string[]): string[] {
+  const left = new Map<string, number>();
+  for (const x of b) left.set(x, (left.get(x) ?? 0) + 1);
+  return a.filter((x) => {
+    const n = left.get(x) ?? 0;
+    if (n > 0) left.set(x, n - 1);
+    return n === 0;
+  });
 }
 
 /** Lesson list entry. */

@@ -21,6 +21,7 @@ export class SlChecksPanel extends LitElement {
       caption { text-align: left; font-weight: 600; }
       details pre { white-space: pre-wrap; font-size: 0.8rem; }
       .summary { font-weight: 600; }
+      .message { white-space: pre-wrap; }
       p[role='status'] { margin: 0 0 0.5rem; }
     `,
   ];
@@ -43,16 +44,24 @@ export class SlChecksPanel extends LitElement {
       <ul aria-label="Check results">
         ${c.results.map((r) => html`<li>
           <span class=${r.passed ? 'pass' : 'fail'}>${r.passed ? '✓ Pass' : '✗ Fail'}</span> ${r.name}
-          ${r.message ? html`<div>${r.message}</div>` : ''}
-          ${r.expected || r.actual ? html`<div class="rows">
-            ${r.expected ? this.rows('Expected', r.expected) : ''}${r.actual ? this.rows('Your output', r.actual) : ''}</div>` : ''}
+          ${r.message ? html`<div class="message">${r.message}</div>` : ''}
+          ${r.line ? html`<div><a href="#" @click=${(e: Event) => this.reveal(e, r.line!)}>Your code, line ${r.line}</a></div>` : ''}
+          ${r.expected?.length || r.actual?.length ? html`<div class="rows">
+            ${r.expected?.length ? this.rows('Expected, missing from yours', r.expected, r.columns) : ''}
+            ${r.actual?.length ? this.rows('Yours, not expected', r.actual, r.columns) : ''}</div>` : ''}
           ${r.detail ? html`<details><summary>Details</summary><pre>${r.detail}</pre></details>` : ''}
         </li>`)}
       </ul>`;
   }
 
-  private rows(caption: string, rows: unknown[][]) {
-    return html`<table class="data"><caption>${caption}</caption><tbody>
+  private reveal(e: Event, line: number): void {
+    e.preventDefault();
+    this.dispatchEvent(new CustomEvent('sl-reveal', { detail: { line }, bubbles: true, composed: true }));
+  }
+
+  private rows(caption: string, rows: unknown[][], columns?: string[]) {
+    return html`<table class="data"><caption>${caption}</caption>
+      ${columns?.length ? html`<thead><tr>${columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>` : ''}<tbody>
       ${rows.map((r) => html`<tr>${r.map((v) => html`<td>${v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v)}</td>`)}</tr>`)}
     </tbody></table>`;
   }
