@@ -14,6 +14,7 @@ export class SlBatchTable extends LitElement {
     :host { display: block; }
     pre { margin: 0 0 0.25rem; font-family: var(--sl-mono); font-size: 0.85rem; line-height: 1.35; overflow-x: auto; }
     .meta { font-size: 0.8rem; color: var(--sl-muted); margin-bottom: 0.75rem; }
+    .dstream { font-size: 0.85rem; color: var(--sl-muted); margin-bottom: 0.35rem; }
   `;
 
   @property({ attribute: false }) batch: BatchEvent | null = null;
@@ -25,6 +26,12 @@ export class SlBatchTable extends LitElement {
     if (!b) return html``;
     const p = b.progress;
     const capped = b.table.totalRows !== undefined && b.table.totalRows > b.table.rows.length;
+    if (b.trace?.kind === 'dstream' && !this.printed) {
+      // A DStream batch has no table of its own: what it printed (pprint) is in the console above.
+      const n = p.numInputRows ?? 0;
+      const at = p.timestampMs !== undefined ? new Date(p.timestampMs).toISOString().slice(11, 19) : '';
+      return html`<div class="dstream" role="figure" aria-label="Batch ${b.batchId}">Batch ${b.batchId}${at ? ` at ${at}` : ''}: ${n} ${n === 1 ? 'record' : 'records'} received</div>`;
+    }
     return html`<pre role="figure" aria-label="Batch ${b.batchId}${b.query ? ` of ${b.query}` : ''}">${this.printed?.replace(/\n+$/, '\n\n') ?? formatConsoleBatch(b.batchId, b.table)}</pre>
       <div class="meta">
         ${b.query ? html`${b.query} · ` : ''}${p.numInputRows ?? 0} input ${p.numInputRows === 1 ? 'row' : 'rows'}

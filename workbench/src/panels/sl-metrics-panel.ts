@@ -31,6 +31,13 @@ export class SlMetricsPanel extends LitElement {
 
   protected override render() {
     if (this.batches.length === 0) return html`<p class="empty">Metrics appear after the first batch.</p>`;
+    if (this.batches.every((b) => b.trace?.kind === 'dstream')) {
+      // A StreamingContext reports no query progress (rates, durations, state, watermark): that is
+      // Structured Streaming's StreamingQueryProgress. What a DStream batch has is its record count.
+      return html`<p>A DStream job reports no query progress (input rates, durations, state and watermark are Structured Streaming's). What each batch received:</p>
+        <table class="data" aria-label="Records per DStream batch"><thead><tr><th scope="col">Batch</th><th scope="col">Batch time</th><th scope="col">Records</th></tr></thead>
+        <tbody>${this.batches.map((b) => html`<tr><td>${b.batchId}</td><td>${b.progress.timestampMs !== undefined ? new Date(b.progress.timestampMs).toISOString().slice(11, 19) : ''}</td><td>${b.progress.numInputRows ?? 0}</td></tr>`)}</tbody></table>`;
+    }
     const data = metricsSeries(this.batches);
     return html`<div class="grid">
       ${data.series.map((s) => {
@@ -46,7 +53,7 @@ export class SlMetricsPanel extends LitElement {
     if (!changed.has('batches')) return;
     for (const p of this.plots) p.destroy();
     this.plots = [];
-    if (this.batches.length === 0) return;
+    if (this.batches.length === 0 || this.batches.every((b) => b.trace?.kind === 'dstream')) return;
     const data = metricsSeries(this.batches);
     const styles = getComputedStyle(this);
     const text = styles.getPropertyValue('--sl-muted').trim() || '#555';
