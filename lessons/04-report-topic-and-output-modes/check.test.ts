@@ -8,17 +8,23 @@
  *   batch 1: events #105–#108   counts gw1 5, gw2 1, gw3 3   (gw2 unchanged)
  *   batch 2: events #109–#111   counts gw1 6, gw2 3, gw3 3   (gw3 unchanged)
  *
+ * The store's Kafka has only a SASL_PLAINTEXT listener, as in the tutorial: the learner's code must
+ * authenticate as `spark-streaming`. The output checks accept any of PLAIN, SCRAM-SHA-256 and
+ * SCRAM-SHA-512; `sasl-scram` runs on a listener that offers only SCRAM-SHA-512, the tutorial's.
+ *
  * A random case (new origins and counts from the seed) is graded against the lesson's solution. The
  * console tables are read as rows, so options that do not change the rows (`truncate`, `numRows`)
  * are all accepted; the report's JSON is compared as objects.
  */
 import { generateOriginEvents, type OriginEvent } from '../../runtime/src/datagen/index.js';
-import { expectRows, lessonChecks, type Program, type Random, type Sandbox } from '../../runtime/src/lessons/check-harness.js';
+import { expectRows, lessonChecks, type Program, type Random, type Sandbox, type World } from '../../runtime/src/lessons/check-harness.js';
 
 const { check, submission, solution, random, memo } = lessonChecks(import.meta.dirname);
 
 const START = '2026-11-21T10:00:10Z';
-const WORLD = { start: START, topics: { events: 1, report: 1 } };
+const USERS = { 'spark-streaming': 'c7Vq2mXe9LbR' };
+const WORLD: World = { start: START, topics: { events: 1, report: 1 }, sasl: { mechanisms: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'], users: USERS } };
+const SCRAM_ONLY: World = { ...WORLD, sasl: { mechanisms: ['SCRAM-SHA-512'], users: USERS } };
 const EVENTS = generateOriginEvents({ count: 12 });
 const FIXED = [EVENTS.slice(0, 5), EVENTS.slice(5, 9), EVENTS.slice(9, 12)];
 const GW1 = 'sensor-gateway-1 (10.1.0.17)';
@@ -80,8 +86,8 @@ function consoleRows(text: string): unknown[][] {
   return rows;
 }
 
-function printedTables(program: Program, batches: OriginEvent[][], name: string): Promise<unknown[][]> {
-  return memo(`${program.label} console ${name}`, () => program.run(WORLD, async (s) => {
+function printedTables(program: Program, batches: OriginEvent[][], name: string, world = WORLD): Promise<unknown[][]> {
+  return memo(`${program.label} console ${name} ${world === WORLD ? '' : 'scram'}`, () => program.run(world, async (s) => {
     await feed(s, 'startConsole', batches);
     return consoleRows(await s.output());
   }));
@@ -128,4 +134,12 @@ check('report-update', 'publishes only the origins whose count changed in each b
   ], ['batch', 'key', 'value']);
   expectRows('With other origins, the records your query sent to report', await reported(submission, RANDOM, 'random'),
     await reported(solution, RANDOM, 'random'), ['batch', 'key', 'value']);
+});
+
+check('sasl-scram', 'authenticates to the store\'s Kafka with SCRAM-SHA-512 as spark-streaming, as the tutorial does', async () => {
+  const table = (batch: number, counts: number[]) => [GW1, GW2, GW3].map((o, i) => [batch, cellText(o), counts[i]]);
+  expectRows('On a Kafka whose SASL listener offers only SCRAM-SHA-512, the rows of the tables your console query printed',
+    await printedTables(submission, FIXED, 'fixed', SCRAM_ONLY), [...table(0, [2, 1, 2]), ...table(1, [5, 1, 3]), ...table(2, [6, 3, 3])], ['batch', 'origin', 'count']);
+  expectRows('On that Kafka with other origins, the rows of the tables your console query printed', await printedTables(submission, RANDOM, 'random', SCRAM_ONLY),
+    await printedTables(solution, RANDOM, 'random'), ['batch', 'origin', 'count']);
 });

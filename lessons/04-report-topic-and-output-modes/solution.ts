@@ -3,11 +3,23 @@ import { SparkSession, DataFrame, StreamingQuery, functions as F } from "streaml
 /** The gateways' events: `{"timestamp": …, "_id": …, "origin": …, "content": …}`. */
 const schema = "timestamp TIMESTAMP, _id STRING, origin STRING, content STRING";
 
+/** The credentials the lesson gives for the store's Kafka (user `spark-streaming`). */
+const USERNAME = "spark-streaming";
+const PASSWORD = "c7Vq2mXe9LbR";
+
+/** The Kafka client options of an authenticated connection, as the tutorial sets them. */
+const SASL = {
+  "kafka.security.protocol": "SASL_PLAINTEXT",
+  "kafka.sasl.mechanism": "SCRAM-SHA-512",
+  "kafka.sasl.jaas.config": `org.apache.kafka.common.security.scram.ScramLoginModule required username="${USERNAME}" password="${PASSWORD}";`,
+};
+
 /** A running count of events per origin. */
 export function countByOrigin(spark: SparkSession): DataFrame {
   return spark.readStream
     .format("kafka")
     .option("kafka.bootstrap.servers", "localhost:9092")
+    .options(SASL)
     .option("subscribe", "events")
     .option("startingOffsets", "earliest")
     .load()
@@ -29,6 +41,7 @@ export function startReport(spark: SparkSession): StreamingQuery {
     .writeStream.outputMode("update")
     .format("kafka")
     .option("kafka.bootstrap.servers", "localhost:9092")
+    .options(SASL)
     .option("topic", "report")
     .option("checkpointLocation", "/tmp/checkpoints/origin-report")
     .start();

@@ -3,7 +3,16 @@ import { SparkSession, DataFrame, StreamingQuery, functions as F } from "streaml
 /** The gateways' events: `{"timestamp": …, "_id": …, "origin": …, "content": …}`. */
 const schema = "timestamp TIMESTAMP, _id STRING, origin STRING, content STRING";
 
-/** A running count of events per origin. */
+// The credentials the lesson gives for the store's Kafka: username spark-streaming, password c7Vq2mXe9LbR.
+
+/**
+ * A running count of events per origin.
+ * TODO: the store's Kafka accepts only authenticated clients. Connect as the tutorial does:
+ * `kafka.security.protocol` SASL_PLAINTEXT, `kafka.sasl.mechanism` SCRAM-SHA-512 and a
+ * `kafka.sasl.jaas.config` with the ScramLoginModule and the credentials above
+ * (`org.apache.kafka.common.security.scram.ScramLoginModule required username="…" password="…";`) (the report's Kafka
+ * sink needs the same options).
+ */
 export function countByOrigin(spark: SparkSession): DataFrame {
   return spark.readStream
     .format("kafka")

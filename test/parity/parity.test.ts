@@ -30,7 +30,9 @@ function onTopic(plan: LogicalPlan, bootstrap: string, topic: string, n: number)
   switch (plan.kind) {
     case 'StreamingRelation': {
       // Options that do not say where or what to read (includeHeaders) stay as the pipeline wrote them.
-      const kept = Object.fromEntries(Object.entries(plan.options).filter(([k]) => !/^(kafka\.bootstrap\.servers|subscribe|subscribePattern|assign|startingOffsets|maxOffsetsPerTrigger)$/i.test(k)));
+      // The tier's Kafka has no SASL listener: a lesson's credentials are dropped here (SASL itself is
+      // proven against Apache Kafka with SCRAM in the integration tier).
+      const kept = Object.fromEntries(Object.entries(plan.options).filter(([k]) => !/^(kafka\.bootstrap\.servers|kafka\.security\.protocol|kafka\.sasl\..*|subscribe|subscribePattern|assign|startingOffsets|maxOffsetsPerTrigger)$/i.test(k)));
       return planNode({ ...plan, options: { ...kept, 'kafka.bootstrap.servers': bootstrap, subscribe: topic, startingOffsets: 'earliest', maxOffsetsPerTrigger: String(n) } });
     }
     case 'LocalRelation': return plan;

@@ -26,6 +26,7 @@
  * Replies are validated with zod on the host side: the sandbox is not trusted to send what it should.
  */
 import { z } from 'zod';
+import type { KafkaSaslMechanism } from '../engine/kafka/kafka-security.js';
 import { rawError, type JobModel, type RawError } from './ipc.js';
 
 /** An argument of an exported function. */
@@ -38,12 +39,18 @@ export interface CheckProduceRecord {
   partition?: number;
 }
 
+/** A world whose Kafka has only a SASL listener: its mechanisms and users (name → password). */
+export interface CheckSasl {
+  mechanisms: KafkaSaslMechanism[];
+  users: Record<string, string>;
+}
+
 /** What an exported function must return. */
 export type CheckReturns = 'value' | 'dataframe' | 'query' | 'control' | 'nothing';
 
 /** One operation. */
 export type CheckOp =
-  | { op: 'load'; code: string; startMs: number; loopLimitMs: number; topics: Record<string, number>; models?: JobModel[]; database?: string }
+  | { op: 'load'; code: string; startMs: number; loopLimitMs: number; topics: Record<string, number>; models?: JobModel[]; database?: string; sasl?: CheckSasl }
   | { op: 'call'; fn: string; args: CheckArg[]; returns: CheckReturns }
   | { op: 'startStream'; df: number; outputMode: 'append' | 'update' | 'complete'; selectExpr?: string[] }
   | { op: 'produce'; topic: string; records: CheckProduceRecord[] }

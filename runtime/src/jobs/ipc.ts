@@ -21,6 +21,10 @@ export interface JobServices {
   pg?: string;
   /** Prefix the learner's topic names get on the broker (see the runtime config's `topicPrefix`). */
   topicPrefix?: string;
+  /** The same Kafka's SASL_PLAINTEXT listener (`host:port`), for learner code that authenticates. */
+  kafkaSasl?: string;
+  /** The lesson's Kafka requires SASL: learner code that does not authenticate is refused. */
+  kafkaSaslRequired?: boolean;
 }
 
 /** A saved Spark ML model the run may load by `name` (`PipelineModel.load(name)`), already decoded by the host. */

@@ -25,7 +25,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { it } from 'vitest';
-import type { CheckArg, CheckBatch, CheckProduceRecord, CheckRecord, CheckValue, PlanSummary } from '../jobs/check-ipc.js';
+import type { CheckArg, CheckBatch, CheckProduceRecord, CheckRecord, CheckSasl, CheckValue, PlanSummary } from '../jobs/check-ipc.js';
 import type { LearnerFile } from '../jobs/compile.js';
 import type { JobModel } from '../jobs/ipc.js';
 import { nodeModelFiles } from '../connectors/ml/node-model-files.js';
@@ -35,7 +35,7 @@ import { CheckSandbox, compileProgram, defaultLimits, LearnerCodeError, type Com
 import { readLearnerFiles, SEED_ENV, submissionFiles, SUBMISSION_ENV } from './submission-files.js';
 
 export { SEED_ENV } from './submission-files.js';
-export type { CheckRecord, PlanSummary } from '../jobs/check-ipc.js';
+export type { CheckRecord, CheckSasl, PlanSummary } from '../jobs/check-ipc.js';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -150,6 +150,11 @@ export interface World {
    * reads it. Dropped when the sandbox closes.
    */
   database?: boolean;
+  /**
+   * A Kafka whose only listener is SASL_PLAINTEXT: clients must authenticate with one of `mechanisms`
+   * as one of `users` (name → password), or they are refused as such a broker refuses them.
+   */
+  sasl?: CheckSasl;
 }
 
 const SPARK: unique symbol = Symbol('spark');
@@ -373,7 +378,7 @@ export class Program {
     const program = await this.program();
     const db = world.database ? await openCheckDatabase() : null;
     try {
-      const sandbox = await CheckSandbox.open(program, { startMs: ms(world.start), topics: world.topics, ...(models ? { models } : {}), ...(db ? { database: db.sandboxUrl } : {}) }, defaultLimits());
+      const sandbox = await CheckSandbox.open(program, { startMs: ms(world.start), topics: world.topics, ...(models ? { models } : {}), ...(db ? { database: db.sandboxUrl } : {}), ...(world.sasl ? { sasl: world.sasl } : {}) }, defaultLimits());
       try {
         return await body(new Sandbox(sandbox, this, db));
       } finally {

@@ -12,7 +12,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { jobChildBundle } from '../jobs/child-bundle.js';
-import { checkReplyEnvelope, checkValues, type CheckOp, type CheckValue } from '../jobs/check-ipc.js';
+import { checkReplyEnvelope, checkValues, type CheckOp, type CheckSasl, type CheckValue } from '../jobs/check-ipc.js';
 import { compileLearnerFiles, type LearnerFile } from '../jobs/compile.js';
 import type { JobModel } from '../jobs/ipc.js';
 import type { LearnerError } from '../jobs/learner-error.js';
@@ -118,10 +118,10 @@ export class CheckSandbox {
   }
 
   /** Starts a check process and loads `program` into it. */
-  static async open(program: CompiledProgram, world: { startMs: number; topics: Record<string, number>; models?: JobModel[]; database?: string }, limits: SandboxLimits = defaultLimits()): Promise<CheckSandbox> {
+  static async open(program: CompiledProgram, world: { startMs: number; topics: Record<string, number>; models?: JobModel[]; database?: string; sasl?: CheckSasl }, limits: SandboxLimits = defaultLimits()): Promise<CheckSandbox> {
     const sandbox = await CheckSandbox.spawn(program, limits);
     try {
-      await sandbox.request({ op: 'load', code: program.code, startMs: world.startMs, loopLimitMs: limits.loopLimitMs, topics: world.topics, ...(world.models ? { models: world.models } : {}), ...(world.database ? { database: world.database } : {}) }, 'loading your file');
+      await sandbox.request({ op: 'load', code: program.code, startMs: world.startMs, loopLimitMs: limits.loopLimitMs, topics: world.topics, ...(world.models ? { models: world.models } : {}), ...(world.database ? { database: world.database } : {}), ...(world.sasl ? { sasl: world.sasl } : {}) }, 'loading your file');
     } catch (e) {
       await sandbox.close();
       throw e;

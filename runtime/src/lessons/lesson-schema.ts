@@ -79,6 +79,19 @@ export const lessonExtra = z.strictObject({
   eventTime: z.strictObject({ field: z.string(), secondsBeforeClock: z.number().min(0).max(86_400) }).optional(),
 });
 
+/**
+ * How the lesson's Kafka authenticates clients: with `sasl`, a learner's code must connect as Kafka's
+ * SASL_PLAINTEXT clients do, with one of `mechanisms`, as one of `users`. Run sends it to the runtime
+ * Kafka's SASL listener (where these users exist) and refuses code that does not authenticate; the
+ * checks' Kafka does the same.
+ */
+export const lessonKafka = z.strictObject({
+  sasl: z.strictObject({
+    mechanisms: z.array(z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])).min(1),
+    users: z.array(z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(8).max(128) })).min(1),
+  }),
+});
+
 /** Front matter of `lessons/NN-slug/lesson.md`, validated when lessons load. */
 export const lessonFrontMatter = z.object({
   title: z.string().min(1),
@@ -87,6 +100,8 @@ export const lessonFrontMatter = z.object({
   /** Topics opening the lesson creates (with their partitions) when they do not exist. */
   topics: z.array(lessonTopic).default([]),
   tables: z.array(z.string()).default([]),
+  /** How the lesson's Kafka authenticates clients (none: PLAINTEXT). */
+  kafka: lessonKafka.optional(),
   /** Where the manual clock starts (and what `HH:MM:SS` times in the data mean). */
   clock: z.strictObject({ start: lessonTime }).optional(),
   /** The data Run plays into the lesson's topics. */
@@ -127,6 +142,8 @@ export type LessonFrontMatter = z.infer<typeof lessonFrontMatter>;
 export type LessonTopic = z.infer<typeof lessonTopic>;
 /** One dataset of a lesson. */
 export type LessonDataset = z.infer<typeof lessonDataset>;
+/** How a lesson's Kafka authenticates. */
+export type LessonKafka = z.infer<typeof lessonKafka>;
 /** One one-button record. */
 export type LessonExtra = z.infer<typeof lessonExtra>;
 

@@ -9,7 +9,7 @@ import type { LessonSummary, ServerMessageOf } from '../protocol/index.js';
 import { join } from 'node:path';
 import { nodeModelFiles } from '../connectors/ml/node-model-files.js';
 import { readSavedModel } from '../connectors/ml/saved-model-reader.js';
-import type { JobModel } from '../jobs/ipc.js';
+import type { JobModel, JobServices } from '../jobs/ipc.js';
 import { RequestError } from './request-error.js';
 
 /** Lesson lookups for the protocol. */
@@ -39,6 +39,13 @@ export class LessonsService {
   }
 
   /** The lesson's saved models (front matter `models`), read from its folder and decoded for a run. */
+  /** What a run of the lesson adds to the runtime's services: its Kafka requires SASL, or nothing. */
+  async runServices(lessonId: string): Promise<Partial<JobServices>> {
+    if (!this.dir) return {};
+    const lesson = findLesson(await this.all(), lessonId);
+    return lesson?.kafka?.sasl ? { kafkaSaslRequired: true } : {};
+  }
+
   async models(lessonId: string): Promise<JobModel[]> {
     // A run or export names its lesson for its title and data; without lessons there are no models.
     if (!this.dir) return [];

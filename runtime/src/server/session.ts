@@ -76,9 +76,10 @@ export class Session {
   /**
    * Accepts a run: it starts when the runtime has a free slot. With a lesson's data plan, the run's
    * manual clock starts at the lesson's time and the data is played into the lesson's topics (made
-   * ready before the learner's code starts).
+   * ready before the learner's code starts). `lessonServices` adds what the lesson's Kafka requires
+   * (SASL) to the runtime's services.
    */
-  async startRun(request: ClientMessageOf<'run.start'>, maxRowsCap: number, models: readonly JobModel[] = [], plan: LessonDataPlan | null = null): Promise<JobRun> {
+  async startRun(request: ClientMessageOf<'run.start'>, maxRowsCap: number, models: readonly JobModel[] = [], plan: LessonDataPlan | null = null, lessonServices: Partial<JobServices> = {}): Promise<JobRun> {
     if (this.closed) throw new RequestError('unavailable', 'This session has ended; reconnect.');
     if (this.activeRuns() >= this.limits.maxRunsPerConnection) {
       throw new RequestError('busy', `At most ${this.limits.maxRunsPerConnection} runs at a time: stop one first.`);
@@ -86,7 +87,7 @@ export class Session {
     this.reserved++;
     let services: JobServices;
     try {
-      services = await this.services;
+      services = { ...(await this.services), ...lessonServices };
     } finally {
       this.reserved--;
     }

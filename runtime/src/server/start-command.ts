@@ -3,6 +3,8 @@
  *
  *   config := defaults < file < env < flags
  *   kafka  := config.kafka  | embedded broker (in-process, fast)  | none, with one line saying how to get one
+ *             the embedded broker also listens with SASL_PLAINTEXT, where the users the lessons name
+ *             (front matter `kafka.sasl.users`) exist, for learner code that authenticates
  *   pg     := config.pg     | embedded PostgreSQL on <data dir>/postgres, started beside the server
  *             (a server left running on that directory by a killed runtime is stopped first)
  *   listen on host:port (a free port when taken, said on stderr)
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RuntimeConfig } from '../config.js';
 import type { JobServices } from '../jobs/ipc.js';
+import { loadLessons } from '../lessons/load-lessons.js';
 import { openBrowser } from './open-browser.js';
 import { startRuntimeServer, type RuntimeServer } from './runtime-server.js';
 import { warmTypecheck } from '../jobs/typecheck.js';
@@ -42,19 +45,22 @@ export interface StartedRuntime {
 export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<StartedRuntime> {
   const closers: Closer[] = [];
   let kafka = config.kafka;
+  let kafkaSasl: string | undefined;
+  const lessonsDir = config.lessonsDir ?? join(REPO_ROOT, 'lessons');
   if (!kafka) {
-    const broker = await startEmbeddedBroker(config, io);
+    const broker = await startEmbeddedBroker(config, io, await lessonSaslUsers(lessonsDir));
     if (broker) {
       kafka = broker.bootstrap;
+      kafkaSasl = broker.saslBootstrap;
       closers.push(() => broker.close());
       // On stderr, so stdout keeps its single ready line; learners point kcat or their own clients here.
       io.err(`streamlab: Kafka is the embedded broker at ${broker.bootstrap}`);
+      if (kafkaSasl) io.err(`streamlab: its SASL_PLAINTEXT listener (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) is at ${kafkaSasl}`);
     }
   }
   // The embedded PostgreSQL starts beside the server; the lessons need it, so ready waits for it.
   const pg: Promise<string | undefined> = config.pg ? Promise.resolve(config.pg) : startEmbeddedPg(config, io, closers);
-  const services: Promise<JobServices> = pg.then((url) => ({ ...(kafka ? { kafka } : {}), ...(url ? { pg: url } : {}) }));
-  const lessonsDir = config.lessonsDir ?? join(REPO_ROOT, 'lessons');
+  const services: Promise<JobServices> = pg.then((url) => ({ ...(kafka ? { kafka } : {}), ...(kafkaSasl ? { kafkaSasl } : {}), ...(url ? { pg: url } : {}) }));
   let server: RuntimeServer;
   try {
     server = await startRuntimeServer({
@@ -96,9 +102,17 @@ export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<
   };
 }
 
-async function startEmbeddedBroker(config: RuntimeConfig, io: StartIo): Promise<{ bootstrap: string; close(): Promise<void> } | null> {
+/** The SASL users the lessons' front matter names (a lesson that does not load adds none). */
+async function lessonSaslUsers(lessonsDir: string): Promise<Record<string, string>> {
+  const users: Record<string, string> = {};
+  const lessons = await loadLessons(lessonsDir).catch(() => []);
+  for (const lesson of lessons) for (const u of lesson.kafka?.sasl.users ?? []) users[u.username] = u.password;
+  return users;
+}
+
+async function startEmbeddedBroker(config: RuntimeConfig, io: StartIo, users: Record<string, string>): Promise<{ bootstrap: string; saslBootstrap?: string; close(): Promise<void> } | null> {
   let mod: {
-    startBroker?: (o: { host?: string; port?: number; dataDir?: string; autoCreateTopics?: boolean; log?: (line: string) => void }) => Promise<{ bootstrap: string; close(): Promise<void> }>;
+    startBroker?: (o: { host?: string; port?: number; dataDir?: string; autoCreateTopics?: boolean; log?: (line: string) => void; sasl?: { port?: number }; users?: Record<string, string> }) => Promise<{ bootstrap: string; saslBootstrap?: string; close(): Promise<void> }>;
     isPortFree?: (port: number, host?: string) => Promise<boolean>;
     DEFAULT_KAFKA_PORT?: number;
   };
@@ -115,7 +129,7 @@ async function startEmbeddedBroker(config: RuntimeConfig, io: StartIo): Promise<
     // Kafka's usual port when it is free, so tools and tutorials that assume localhost:9092 just work.
     const preferred = mod.DEFAULT_KAFKA_PORT ?? 9092;
     const port = mod.isPortFree && (await mod.isPortFree(preferred, '127.0.0.1')) ? preferred : 0;
-    return await mod.startBroker({ host: '127.0.0.1', port, log: (line) => io.err(`streamlab: Kafka: ${line}`), ...(config.dataDir ? { dataDir: join(config.dataDir, 'kafka') } : {}) });
+    return await mod.startBroker({ host: '127.0.0.1', port, log: (line) => io.err(`streamlab: Kafka: ${line}`), sasl: { port: 0 }, users, ...(config.dataDir ? { dataDir: join(config.dataDir, 'kafka') } : {}) });
   } catch (e) {
     io.err(`streamlab: the embedded Kafka broker did not start (${e instanceof Error ? e.message : String(e)}); use --kafka host:port for a real Kafka.`);
     return null;

@@ -250,7 +250,12 @@ function load(op: Extract<CheckOp, { op: 'load' }>): { exports: string[] } {
   if (world) throw new Error('A check process loads one submission.');
   for (const m of op.models ?? []) provideSavedModel(m.name, m.model);
   const clock = new ManualClock(op.startMs);
-  const cluster = new InMemoryKafkaCluster({ clock });
+  const sasl = op.sasl;
+  // A lesson whose Kafka requires SASL: the learner's clients authenticate as a broker checks them.
+  const cluster = new InMemoryKafkaCluster({
+    clock,
+    ...(sasl ? { security: { mechanisms: sasl.mechanisms, verify: (user: string, password: string) => Object.hasOwn(sasl.users, user) && sasl.users[user] === password } } : {}),
+  });
   for (const [topic, partitions] of Object.entries(op.topics)) cluster.createTopic(topic, partitions);
   const printed: string[] = [];
   const binding = bindEngine({

@@ -24,9 +24,10 @@ import type { StreamingQuery, Trigger } from '../../engine/structured/streaming-
 import type { PipelineLatencyInfo, TriggerInfo } from '../../protocol/index.js';
 import { LatencyMeter } from '../../engine/latency/latency-meter.js';
 import { LATENCY_BUCKETS_MS } from '../../engine/latency/latency-stats.js';
-import type { ChildBatch } from '../ipc.js';
+import type { ChildBatch, JobServices } from '../ipc.js';
 import { registerConnectors, type RegisteredConnectors } from '../../connectors/index.js';
 import { kafkajsClientFactory } from '../../connectors/kafka/learner-clients.js';
+import type { KafkaConnection } from '../../connectors/kafka/kafka-connection.js';
 import type { StreamingContextOptions } from '../../engine/dstream/streaming-context.js';
 import { setKafkaClientFactory } from '../../engine/kafka-client/client-factory.js';
 import { registerBatchSourceProvider, registerSinkProvider, registerSourceProvider } from '../../engine/formats.js';
@@ -89,7 +90,7 @@ export interface EngineBinding {
 export interface BindOptions {
   clock: Clock;
   observer: EngineObserver;
-  services: { kafka?: string; pg?: string; topicPrefix?: string };
+  services: JobServices;
   /** Where `checkpointLocation`s live on disk; in memory without it. */
   checkpointDir?: string;
   /** The folder `spark.read.csv` reads from (relative paths resolve inside it); no CSV without it. */
@@ -105,8 +106,16 @@ export interface BindOptions {
 export function bindEngine(options: BindOptions): EngineBinding {
   const { observer } = options;
   let connectors: RegisteredConnectors | null = null;
-  const kafka = options.services.kafka
-    ? { brokers: options.services.kafka.split(',').map((s) => s.trim()), clientId: 'streamlab-job', ...(options.services.topicPrefix ? { topicPrefix: options.services.topicPrefix } : {}) }
+  const { services } = options;
+  const list = (s: string) => s.split(',').map((b) => b.trim());
+  const kafka: KafkaConnection | undefined = services.kafka
+    ? {
+      brokers: list(services.kafka),
+      clientId: 'streamlab-job',
+      ...(services.topicPrefix ? { topicPrefix: services.topicPrefix } : {}),
+      ...(services.kafkaSasl ? { saslBrokers: list(services.kafkaSasl) } : {}),
+      ...(services.kafkaSaslRequired ? { learnerSasl: 'required' as const } : {}),
+    }
     : undefined;
   if (kafka || options.services.pg) {
     connectors = registerConnectors({

@@ -14,6 +14,9 @@ def countByOrigin(spark):
         spark.readStream
         .format("kafka")
         .option("kafka.bootstrap.servers", "localhost:9092")
+        .option("kafka.security.protocol", "SASL_PLAINTEXT")
+        .option("kafka.sasl.mechanism", "SCRAM-SHA-512")
+        .option("kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"spark-streaming\" password=\"c7Vq2mXe9LbR\";")
         .option("subscribe", "events")
         .option("startingOffsets", "earliest")
         .load()
