@@ -3,7 +3,7 @@
  * on stderr and a non-zero code.
  *
  *   streamlab [start] [--port N] [--host H] [--kafka H:P] [--pg URL] [--data-dir DIR] [--lessons DIR] [--no-open] [--token T]
- *   streamlab run FILE.ts [--kafka H:P] [--pg URL] [--max-batches N] [--until-idle] [--manual]
+ *   streamlab run FILE.ts [--kafka H:P] [--pg URL] [--data-dir DIR] [--max-batches N] [--until-idle] [--manual]
  *   streamlab topics list|create|delete|tail|produce ...
  *   streamlab broker ...          (the embedded Kafka-protocol broker on its own)
  *   streamlab export --lesson ID [--file F.ts] [--out job.py] [--k8s app.yaml]
@@ -78,9 +78,13 @@ Options:
 Runs a pipeline headless in an isolated job process, printing console output and one line per batch.
 Other .ts files beside FILE.ts can be imported with relative paths.
 
+Without --kafka and --pg it uses the services of the running 'streamlab start' of the same data
+directory (--data-dir, or the default one of a start without it).
+
 Options:
   --kafka H:P        Kafka for the pipeline's Kafka sources and sinks (env STREAMLAB_KAFKA)
   --pg URL           PostgreSQL for the pipeline's sinks (env STREAMLAB_PG)
+  --data-dir DIR     Find the running 'streamlab start --data-dir DIR' (env STREAMLAB_DATA_DIR)
   --max-batches N    Stop after N batches
   --until-idle       Process the data available now, then stop
   --manual           Run on a manual clock starting at 0 (processing-time triggers never fire)
@@ -95,7 +99,9 @@ Actions:
   produce TOPIC [--key K] [VALUE ...]   Produce the values, or one record per line of stdin
 
 Options:
-  --kafka H:P      Kafka to talk to (env STREAMLAB_KAFKA; required)
+  --kafka H:P      Kafka to talk to (env STREAMLAB_KAFKA); without it, the Kafka of the running
+                   'streamlab start' of the same data directory
+  --data-dir DIR   Find the running 'streamlab start --data-dir DIR' (env STREAMLAB_DATA_DIR)
   -h, --help       Show this help`,
 };
 
@@ -221,7 +227,7 @@ async function start(args: string[], io: Io): Promise<number> {
 
 async function run(args: string[], io: Io): Promise<number> {
   const parsed = parse('run', args, {
-    kafka: { type: 'string' }, pg: { type: 'string' }, 'max-batches': { type: 'string' }, 'until-idle': { type: 'boolean' }, manual: { type: 'boolean' },
+    kafka: { type: 'string' }, pg: { type: 'string' }, 'data-dir': { type: 'string' }, 'max-batches': { type: 'string' }, 'until-idle': { type: 'boolean' }, manual: { type: 'boolean' },
   }, io);
   if (!parsed) return 2;
   const v = parsed.values;
@@ -233,20 +239,25 @@ async function run(args: string[], io: Io): Promise<number> {
   }
   const maxBatches = int('run', 'max-batches', v['max-batches'] as string | undefined, io);
   if (maxBatches === null) return 2;
-  const cfg = config('run', { kafka: v.kafka as string | undefined, pg: v.pg as string | undefined }, io);
+  const cfg = config('run', { kafka: v.kafka as string | undefined, pg: v.pg as string | undefined, dataDir: v['data-dir'] as string | undefined }, io);
   if (!cfg) return 2;
+  const services = await runningServices(cfg);
+  const { noKafkaLine } = await import('./server/runtime-state.js');
   const { runPipelineFile } = await import('./jobs/run-command.js');
   return runPipelineFile(
-    { file, ...(maxBatches !== undefined ? { maxBatches } : {}), untilIdle: Boolean(v['until-idle']), manual: Boolean(v.manual) },
+    {
+      file, ...(maxBatches !== undefined ? { maxBatches } : {}), untilIdle: Boolean(v['until-idle']), manual: Boolean(v.manual),
+      ...(services.kafka ? {} : { noKafkaHint: noKafkaLine('run', cfg.dataDir) }),
+    },
     cfg,
-    { ...(cfg.kafka ? { kafka: cfg.kafka } : {}), ...(cfg.pg ? { pg: cfg.pg } : {}) },
+    services,
     io,
   );
 }
 
 async function topics(args: string[], io: Io): Promise<number> {
   const parsed = parse('topics', args, {
-    kafka: { type: 'string' }, partitions: { type: 'string' }, from: { type: 'string' }, key: { type: 'string' },
+    kafka: { type: 'string' }, 'data-dir': { type: 'string' }, partitions: { type: 'string' }, from: { type: 'string' }, key: { type: 'string' },
   }, io);
   if (!parsed) return 2;
   const v = parsed.values;
@@ -259,14 +270,25 @@ async function topics(args: string[], io: Io): Promise<number> {
     io.err(`streamlab topics: --from must be earliest or latest, got '${from}'`);
     return 2;
   }
-  const cfg = config('topics', { kafka: v.kafka as string | undefined }, io);
+  const cfg = config('topics', { kafka: v.kafka as string | undefined, dataDir: v['data-dir'] as string | undefined }, io);
   if (!cfg) return 2;
-  if (!cfg.kafka) {
-    io.err('streamlab topics: no Kafka given: pass --kafka host:port (or set STREAMLAB_KAFKA).');
+  const { kafka } = await runningServices(cfg);
+  if (!kafka) {
+    const { noKafkaLine } = await import('./server/runtime-state.js');
+    io.err(noKafkaLine('topics', cfg.dataDir));
     return 2;
   }
   const { runTopicsCommand } = await import('./server/topics-command.js');
-  return runTopicsCommand({ action, topic, partitions: partitions ?? 1, from, key: v.key as string | undefined, values }, cfg.kafka, io);
+  return runTopicsCommand({ action, topic, partitions: partitions ?? 1, from, key: v.key as string | undefined, values }, kafka, io);
+}
+
+/** The services a command uses: the ones given (flags, env), else those of the running `streamlab start` of the same data directory. */
+async function runningServices(cfg: { kafka?: string; pg?: string; dataDir?: string }): Promise<{ kafka?: string; pg?: string }> {
+  const { findRunningRuntime } = await import('./server/runtime-state.js');
+  const running = cfg.kafka && cfg.pg ? null : findRunningRuntime(cfg.dataDir);
+  const kafka = cfg.kafka ?? running?.kafka;
+  const pg = cfg.pg ?? running?.pg;
+  return { ...(kafka ? { kafka } : {}), ...(pg ? { pg } : {}) };
 }
 
 async function broker(args: string[], io: Io): Promise<number> {

@@ -5,6 +5,7 @@
  *   files := FILE.ts plus the other .ts files beside it (not tests), so relative imports work
  *   start → print run.log text and a summary per run.batch
  *   --max-batches N: stop after N batches;  --until-idle: process what is available now, then stop
+ *   without Kafka, an error about Kafka is followed by one line saying how to give the run one
  *   exit 0 when stopped or finished, 1 when the run failed (the error printed with the learner position)
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -20,6 +21,8 @@ export interface RunCommandOptions {
   maxBatches?: number;
   untilIdle: boolean;
   manual: boolean;
+  /** Said after an error about Kafka when the run has none: how to give it one. */
+  noKafkaHint?: string;
 }
 
 /** Runs the file; resolves with the exit code. */
@@ -63,6 +66,7 @@ export async function runPipelineFile(options: RunCommandOptions, config: Runtim
           io.err(`${where}${e.message}`);
           const frames = e.stack.split('\n').slice(1);
           for (const f of frames) io.err(f);
+          if (options.noKafkaHint && /kafka/i.test(e.message)) io.err(options.noKafkaHint);
           break;
         }
         case 'run.status':

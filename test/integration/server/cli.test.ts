@@ -130,3 +130,46 @@ describe('streamlab topics', () => {
     expect(await cli(['topics', 'delete', topic, ...kafka])).toEqual({ code: 1, stdout: '', stderr: `streamlab topics: Topic "${topic}" does not exist.\n` });
   });
 });
+
+describe('streamlab run and topics find the running start of their data directory', () => {
+  it('use its Kafka without --kafka, say in one line how to get one when none runs, and forget it once it stops', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'streamlab-cli-data-'));
+    const child = spawn(process.execPath, [BIN, 'start', '--no-open', '--port', '0', '--data-dir', dataDir, '--pg', databaseUrl()], { env: cleanEnv(), cwd: dir });
+    let stdout = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => child.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout.includes('Streamlab ready:')) resolve();
+    }));
+    try {
+      const topic = freshTopic('cli-found');
+      const at = ['--data-dir', dataDir];
+      expect(await cli(['topics', 'create', topic, '--partitions', '2', ...at])).toEqual({ code: 0, stdout: `created ${topic}\n`, stderr: '' });
+      expect(await cli(['topics', 'produce', topic, '--key', 's1', '{"n":1}', '{"n":2}', ...at])).toMatchObject({ code: 0 });
+      expect((await cli(['topics', 'list', ...at])).stdout.split('\n')).toContain(`${topic}\t2`);
+      writeFileSync(join(dir, 'found.ts'), `import { SparkSession, functions as F } from "streamlab";
+const spark = SparkSession.builder.getOrCreate();
+spark.readStream.format("kafka").option("kafka.bootstrap.servers", "localhost:9092").option("subscribe", "${topic}")
+  .option("startingOffsets", "earliest").load()
+  .select(F.col("key").cast("string").alias("key"), F.col("value").cast("string").alias("value"))
+  .writeStream.format("console").queryName("found").start();
+`);
+      const run = await cli(['run', 'found.ts', '--until-idle', ...at]);
+      expect([run.code, run.stderr]).toEqual([0, '']);
+      expect(run.stdout).toContain('[batch 0 found] 2 input rows, 2 output rows');
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+    // Stopped: the state file is gone, and the commands say how to point them at a Kafka.
+    const none = `streamlab topics: no Kafka: no running "streamlab start" for the data directory ${dataDir}; start one, or pass --kafka host:port (or set STREAMLAB_KAFKA).\n`;
+    expect(await cli(['topics', 'list', '--data-dir', dataDir])).toEqual({ code: 2, stdout: '', stderr: none });
+    writeFileSync(join(dir, 'needs-kafka.ts'), `import { SparkSession } from "streamlab";
+SparkSession.builder.getOrCreate().readStream.format("kafka").option("subscribe", "x").load().writeStream.format("console").start();
+`);
+    const run = await cli(['run', 'needs-kafka.ts', '--data-dir', dataDir]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe(none.trimEnd().replace('streamlab topics:', 'streamlab run:'));
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 600_000);
+});
