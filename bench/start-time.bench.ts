@@ -1,12 +1,16 @@
 /**
- * Time from spawning `streamlab start` to its ready line, on embedded defaults (embedded broker,
- * embedded PostgreSQL started in the background). Also reported: a bare `node -e` spawn on the same
- * machine in the same run, as the floor the ratio is measured against, and the time until the embedded
- * PostgreSQL answers a query through the runtime (`db.tables`), which the ready line does not wait for.
+ * Time from spawning `streamlab start` (as `npm start` does, on a fresh data directory each time) to its
+ * ready line and to a usable page: the page is served (200, the workbench, not "building"), the
+ * websocket answers hello and lists the lessons, and the embedded PostgreSQL answers `db.tables`.
+ * Embedded defaults (embedded broker, embedded PostgreSQL). Also reported: a bare `node -e` spawn on
+ * the same machine in the same run, as the floor the ratio is measured against.
  *
  * Not a test: it prints figures and asserts nothing. Usage: npm run bench start-time
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 
@@ -25,9 +29,10 @@ async function bareNode(): Promise<number> {
   return performance.now() - t0;
 }
 
-async function startOnce(): Promise<{ readyMs: number; dbMs: number }> {
+async function startOnce(): Promise<{ readyMs: number; usableMs: number; dbMs: number }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'streamlab-bench-'));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, 'start', '--no-open', '--port', '0'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [BIN, 'start', '--no-open', '--port', '0', '--data-dir', dataDir], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -39,6 +44,9 @@ async function startOnce(): Promise<{ readyMs: number; dbMs: number }> {
     child.on('exit', () => reject(new Error(`streamlab start exited before its ready line: ${out}`)));
   });
   const readyMs = performance.now() - t0;
+  const page = await fetch(url);
+  const html = await page.text();
+  if (page.status !== 200 || !html.includes('<sl-')) console.log(`  (the page answered ${page.status}: ${html.slice(0, 80)})`);
   const u = new URL(url);
   const ws = new WebSocket(`ws://${u.host}/ws?token=${u.searchParams.get('token')}`);
   await new Promise((resolve) => ws.once('open', resolve));
@@ -50,6 +58,10 @@ async function startOnce(): Promise<{ readyMs: number; dbMs: number }> {
   const hello = reply('1');
   send({ kind: 'hello', id: '1', versions: [1] });
   await hello;
+  const lessons = reply('3');
+  send({ kind: 'lessons.list', id: '3' });
+  await lessons;
+  const usableMs = performance.now() - t0;
   const tables = reply('2');
   send({ kind: 'db.tables', id: '2' });
   const answer = await tables;
@@ -58,21 +70,25 @@ async function startOnce(): Promise<{ readyMs: number; dbMs: number }> {
   ws.close();
   child.kill('SIGINT');
   await exited;
-  return { readyMs, dbMs };
+  rmSync(dataDir, { recursive: true, force: true });
+  return { readyMs, usableMs, dbMs };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const nodeTimes: number[] = [];
 const ready: number[] = [];
+const usable: number[] = [];
 const db: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   nodeTimes.push(await bareNode());
   const r = await startOnce();
   ready.push(r.readyMs);
+  usable.push(r.usableMs);
   db.push(r.dbMs);
 }
 const fmt = (n: number) => `${n.toFixed(0)} ms`;
 console.log(`start-time: ${RUNS} runs, medians`);
 console.log(`  bare node spawn:               ${fmt(median(nodeTimes))}`);
 console.log(`  spawn → "Streamlab ready" line: ${fmt(median(ready))}  (${(median(ready) / median(nodeTimes)).toFixed(1)}× a bare node spawn; all runs: ${ready.map(fmt).join(', ')})`);
+console.log(`  spawn → usable page (page served, hello and lessons.list answered): ${fmt(median(usable))}  (all runs: ${usable.map(fmt).join(', ')})`);
 console.log(`  spawn → embedded PostgreSQL answering db.tables: ${fmt(median(db))}`);

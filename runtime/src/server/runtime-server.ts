@@ -63,6 +63,8 @@ export interface RuntimeServer {
   readonly url: string;
   /** True when the preferred port was taken and another one is used. */
   readonly portFallback: boolean;
+  /** Resolves once the workbench can be served (built, when it had to be built), or will not be. */
+  readonly workbenchReady: Promise<void>;
   /** Stops accepting connections, stops every run and closes every client. */
   close(): Promise<void>;
 }
@@ -175,7 +177,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
 
   const { port, fallback } = await listen(server, config.host, config.port, options.strictPort ?? false);
   allowed = [...ownOrigins(config.host, port), ...config.allowedOrigins.map((o) => o.toLowerCase().replace(/\/$/, ''))];
-  if (assets && options.buildWorkbench) void assets.ensureBuilt();
+  const workbenchReady = assets && options.buildWorkbench ? assets.ensureBuilt().then(() => undefined) : Promise.resolve();
   const displayHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
 
   let closing: Promise<void> | null = null;
@@ -185,6 +187,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     token,
     url: `http://${displayHost}:${port}/?token=${encodeURIComponent(token)}`,
     portFallback: fallback,
+    workbenchReady,
     close() {
       closing ??= (async () => {
         for (const client of wss.clients) client.terminate();

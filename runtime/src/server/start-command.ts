@@ -8,9 +8,11 @@
  *   pg     := config.pg     | embedded PostgreSQL on <data dir>/postgres, started beside the server
  *             (a server left running on that directory by a killed runtime is stopped first)
  *   listen on host:port (a free port when taken, said on stderr)
- *   → once the server listens and the embedded PostgreSQL answers: stdout `Streamlab ready: URL`;
+ *   → once the server listens, the workbench can be served (built first when the install did not build
+ *     it) and the embedded PostgreSQL answers: stdout `Streamlab ready: URL`;
  *     an embedded PostgreSQL that does not start (within its deadline) stops everything: no ready line,
  *     its error on stderr, exit 1
+ *   write <data dir>/runtime.json (pid, Kafka, PostgreSQL) for `streamlab run` and `topics`; removed on close
  *   open the browser when asked and a display exists; SIGINT/SIGTERM → close everything → exit 0
  */
 import { join } from 'node:path';
@@ -19,6 +21,7 @@ import type { RuntimeConfig } from '../config.js';
 import type { JobServices } from '../jobs/ipc.js';
 import { loadLessons } from '../lessons/load-lessons.js';
 import { openBrowser } from './open-browser.js';
+import { writeRuntimeState } from './runtime-state.js';
 import { startRuntimeServer, type RuntimeServer } from './runtime-server.js';
 import { warmTypecheck } from '../jobs/typecheck.js';
 
@@ -76,22 +79,32 @@ export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<
     throw e;
   }
   try {
-    await pg;
+    // Ready means ready: the page is served (built first when an install did not build it) and the database answers.
+    // Type-checking parses the engine once, for seconds, on this thread, which also serves the embedded
+    // broker: done before the ready line, so clients of a ready runtime never find the broker silent.
+    await Promise.all([pg, server.workbenchReady, warmTypecheck().catch(() => {})]);
   } catch (e) {
     await server.close();
     for (const close of closers.reverse()) await close().catch(() => {});
     throw e;
   }
   if (server.portFallback) io.err(`streamlab: port ${config.port} is taken; using ${server.port} instead.`);
+  // `streamlab run` and `streamlab topics` of the same data directory find the services here.
+  let forgetState: () => void = () => {};
+  try {
+    const url = await pg;
+    forgetState = writeRuntimeState(config.dataDir, { pid: process.pid, ...(kafka ? { kafka } : {}), ...(url ? { pg: url } : {}), server: `http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}` });
+  } catch (e) {
+    io.err(`streamlab: could not write the runtime's state file (${e instanceof Error ? e.message : String(e)}); streamlab run and topics need --kafka.`);
+  }
   io.out(`Streamlab ready: ${server.url}`);
-  // Run type-checks the learner's code; parse the engine for it now, not on the first Run.
-  void warmTypecheck().catch(() => {});
   if (config.open && config.display) openBrowser(server.url);
   let closing: Promise<void> | null = null;
   return {
     server,
     close() {
       closing ??= (async () => {
+        forgetState();
         await server.close();
         // An embedded PostgreSQL still starting registers its closer when it is up.
         await pg.catch(() => undefined);
