@@ -142,8 +142,8 @@ async function bareConsumer(conn: KafkaConnection, topic: string): Promise<{ fro
 
 /** The Structured pipeline over the registered Kafka source, timed from start to all data processed. */
 async function pipeline(conn: KafkaConnection, topic: string, name: string): Promise<number> {
-  const connectors = registerConnectors({ kafka: conn });
   const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+  const connectors = registerConnectors(spark.formats, { kafka: conn });
   const start = performance.now();
   const q = spark.readStream
     .format('kafka')

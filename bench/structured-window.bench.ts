@@ -8,7 +8,6 @@
  * per-window state, emit the groups a batch changed, drop late rows and evict windows behind the
  * watermark. The engine additionally records progress, the explain trace and state versions.
  */
-import { registerSinkProvider } from '../runtime/src/engine/formats.js';
 import type { Row } from '../runtime/src/engine/compile.js';
 import { functions as F, MemoryStream, SparkSession } from '../runtime/src/streamlab.js';
 
@@ -81,8 +80,8 @@ function rawLoop(batches: Row[][]): { emitted: number } {
 
 async function engine(batches: Row[][], observe = false): Promise<{ emitted: number }> {
   let emitted = 0;
-  registerSinkProvider('count', { createSink: () => ({ addBatch: (b) => void (emitted += b.rows.length) }) });
   const spark = SparkSession.builder.appName('bench').output(() => undefined).create();
+  spark.formats.registerSink('count', { createSink: () => ({ addBatch: (b) => void (emitted += b.rows.length) }) });
   const input = new MemoryStream('sensor STRING, ts TIMESTAMP, temperature DOUBLE', spark);
   const q = input.toDF()
     .withWatermark('ts', '30 seconds')

@@ -6,6 +6,7 @@
  * with the same PostgreSQL types, and the same rows. Both read with Trigger.AvailableNow and
  * maxOffsetsPerTrigger, so several micro-batches are appended.
  */
+import { FormatRegistry } from '../../runtime/src/engine/formats.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,9 @@ import { generateDriverFixes } from '../../runtime/src/datagen/index.js';
 import { readLearnerFiles } from '../../runtime/src/lessons/submission-files.js';
 import { connectorJars, pysparkProblem, pysparkPython } from './pyspark-dist.js';
 import { fetchPostgresJdbc } from './postgres-jdbc.js';
+
+/** The formats this file's sessions know. */
+const formats = FormatRegistry.withBuiltIns();
 
 const LESSON = fileURLToPath(new URL('../../lessons/05-locations-micro-batch-vs-flow', import.meta.url));
 const PER_TRIGGER = 23;
@@ -80,10 +84,10 @@ describe('lesson 05 on Apache Spark with PostgreSQL (JDBC)', () => {
     const pgUrl = new URL(databaseUrl());
     const jdbcUrl = `jdbc:postgresql://${pgUrl.host}${pgUrl.pathname}`;
     const props = { user: decodeURIComponent(pgUrl.username), password: decodeURIComponent(pgUrl.password), driver: 'org.postgresql.Driver' };
-    connectors = registerConnectors({ kafka: { brokers: [bootstrap], clientId: 'l05-parity' } });
+    connectors = registerConnectors(formats, { kafka: { brokers: [bootstrap], clientId: 'l05-parity' } });
     const files = (await readLearnerFiles(LESSON)).filter((f) => f.path !== 'starter.ts');
     const solution = evaluateProgram(await compileProgram(files, 'solution.ts')) as { fixes(spark: SparkSession): DataFrame };
-    const spark = SparkSession.builder.clock(new ManualClock(0)).create();
+    const spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).create();
     try {
       const plan = onTopic(solution.fixes(spark).plan, bootstrap, topic, PER_TRIGGER);
       const query = new DataFrame(spark, plan).writeStream.trigger({ availableNow: true }).foreachBatch(async (batch: DataFrame) => {

@@ -87,8 +87,8 @@ describe('the lambda batch layer on Apache Spark', () => {
         writeFileSync(join(lake, path), text);
       }
     }
-    registerLocalCsv();
     const session = SparkSession.builder.output(() => undefined).create();
+    registerLocalCsv(session.formats);
     const views = batchViews(session, lake);
     const stubs = new StubCollector();
     let script = RUNNER;

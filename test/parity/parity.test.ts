@@ -6,6 +6,7 @@
  * sentinel record (far-future event time) so its last windows close inside the run; the conformance
  * scenarios run on their own data, where both engines must hold back the same unclosed windows.
  */
+import { FormatRegistry } from '../../runtime/src/engine/formats.js';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,9 @@ import { parityLine, plainRows, type BatchLog } from './canonical.js';
 import { conformancePipelines } from './conformance-pipelines.js';
 import { lessonPipelines, scenarioPipelines, type HeaderRecord, type ParityPipeline } from './pipelines.js';
 import { connectorJars, pysparkProblem, pysparkPython, sparkPins } from './pyspark-dist.js';
+
+/** The formats this file's sessions know. */
+const formats = FormatRegistry.withBuiltIns();
 
 /** A plan with its Kafka source pointed at the run's topic, read N offsets per trigger. */
 function onTopic(plan: LogicalPlan, bootstrap: string, topic: string, n: number): LogicalPlan {
@@ -113,7 +117,7 @@ describe('parity with Apache Spark', () => {
     const problem = pysparkProblem();
     if (problem) throw new Error(`parity: ${problem}`);
     const bootstrap = kafkaBootstrap();
-    connectors = registerConnectors({ kafka: { brokers: [bootstrap], clientId: 'parity' } });
+    connectors = registerConnectors(formats, { kafka: { brokers: [bootstrap], clientId: 'parity' } });
     work = mkdtempSync(join(tmpdir(), 'streamlab-parity-'));
     const kafka = new Kafka({ brokers: [bootstrap], clientId: 'parity-setup', logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
@@ -123,7 +127,7 @@ describe('parity with Apache Spark', () => {
     const conformance = conformancePipelines();
     console.log(`parity: conformance scenarios not expressible over one Kafka source: ${conformance.left.map((l) => `${l.id} (${l.why})`).join(', ')}`);
     const pipelines = [...(await lessonPipelines()), ...scenarioPipelines, ...conformance.pipelines];
-    const session = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const session = SparkSession.builder.formats(formats).clock(new ManualClock(0)).getOrCreate();
     try {
       for (const pipeline of pipelines) {
         const topic = freshTopic(`parity-${pipeline.id}`);

@@ -1,8 +1,8 @@
 /**
  * The connectors' entry point (package subpath `@streamlab/runtime/connectors`).
  *
- * `registerConnectors(config)` plugs the real Kafka and PostgreSQL implementations into the
- * engine's format registry; the runtime (or a job process) calls it once with its own connection
+ * `registerConnectors(formats, config)` plugs the real Kafka and PostgreSQL implementations into a
+ * session's format registry (`spark.formats`, or one given to the session's builder); the runtime (or a job process) calls it once with its own connection
  * settings, which then win over whatever bootstrap servers, URL or credentials a learner typed:
  *
  *   readStream.format("kafka")            the engine's Kafka source rules reading through kafkajs
@@ -16,7 +16,7 @@
  *   df.write.format("jdbc")…save()        PostgreSQL batch write with Spark's save modes
  *                                         (also callable directly as `writeJdbc` in the result)
  */
-import { registerBatchSourceProvider, registerSinkProvider, registerSourceProvider } from '../engine/formats.js';
+import type { FormatRegistry } from '../engine/formats.js';
 import type { SinkProvider } from '../engine/sinks/sink.js';
 import { kafkaBatchSourceProvider, kafkaSinkProvider, kafkaSourceProvider, type KafkaBatchReadOptions } from './kafka/kafka-formats.js';
 import { KafkaDirectInputFactory } from './kafka/kafka-direct-input.js';
@@ -53,14 +53,14 @@ export interface RegisteredConnectors {
   close(): Promise<void>;
 }
 
-/** Registers the Kafka and PostgreSQL formats with the engine. */
-export function registerConnectors(config: ConnectorsConfig = {}): RegisteredConnectors {
-  registerSourceProvider('kafka', kafkaSourceProvider(config.kafka));
-  registerBatchSourceProvider('kafka', kafkaBatchSourceProvider(config.kafka, config.kafkaBatchRead));
-  registerSinkProvider('kafka', kafkaSinkProvider(config.kafka));
+/** Registers the Kafka and PostgreSQL formats into a session's registry. */
+export function registerConnectors(formats: FormatRegistry, config: ConnectorsConfig = {}): RegisteredConnectors {
+  formats
+    .registerSource('kafka', kafkaSourceProvider(config.kafka))
+    .registerBatchSource('kafka', kafkaBatchSourceProvider(config.kafka, config.kafkaBatchRead))
+    .registerSink('kafka', kafkaSinkProvider(config.kafka));
   const pg = postgresConnectors(config.postgres);
-  registerSinkProvider('postgres', pg.sinkProvider as SinkProvider);
-  registerSinkProvider('jdbc', pg.jdbcSinkProvider as SinkProvider);
+  formats.registerSink('postgres', pg.sinkProvider as SinkProvider).registerSink('jdbc', pg.jdbcSinkProvider as SinkProvider);
   return {
     dstreamKafka: new KafkaDirectInputFactory(config.kafka),
     writeJdbc: (req) => pg.writeBatch(req),

@@ -1,6 +1,9 @@
 /**
- * Registry of `format(...)` names for sources and sinks. Built-ins that need no I/O register here;
- * connectors (Kafka, PostgreSQL, JDBC) register themselves from outside the engine.
+ * The `format(...)` names a session knows, for streaming sources, static sources and sinks. Each
+ * SparkSession holds its own registry (`spark.formats`): a new one knows the built-ins that need no I/O
+ * (`rate`, `noop`); whoever creates the session registers the rest into it before handing it over —
+ * the job process and the checks register the connectors (Kafka, PostgreSQL, JDBC) from outside the
+ * engine. Nothing is shared between sessions.
  */
 import { IllegalArgumentException } from './errors.js';
 import { noopSinkProvider } from './sinks/noop-sink.js';
@@ -15,43 +18,56 @@ export interface BatchSourceProvider {
   read(options: Readonly<Record<string, string>>, userSchema: StructType | undefined): { schema: StructType; rows: Row[] };
 }
 
-const sources = new Map<string, SourceProvider>();
-const batchSources = new Map<string, BatchSourceProvider>();
-const sinks = new Map<string, SinkProvider>();
-
-/** Registers (or replaces) the source for `format(name)`. */
-export function registerSourceProvider(name: string, provider: SourceProvider): void {
-  sources.set(name.toLowerCase(), provider);
+/** Spark's error for a `format(name)` no provider answers. */
+export function dataSourceNotFound(name: string): IllegalArgumentException {
+  return new IllegalArgumentException(`[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${name}. Please find packages at \`https://spark.apache.org/third-party-projects.html\`.`, { code: 'DATA_SOURCE_NOT_FOUND' });
 }
 
-/** Registers (or replaces) the sink for `writeStream.format(name)`. */
-export function registerSinkProvider(name: string, provider: SinkProvider): void {
-  sinks.set(name.toLowerCase(), provider);
-}
+/** Format names (case-insensitive, as Spark's) to their providers. */
+export class FormatRegistry {
+  private readonly sources = new Map<string, SourceProvider>();
+  private readonly batchSources = new Map<string, BatchSourceProvider>();
+  private readonly sinks = new Map<string, SinkProvider>();
 
-/** Registers (or replaces) the static source for `spark.read.format(name)`. */
-export function registerBatchSourceProvider(name: string, provider: BatchSourceProvider): void {
-  batchSources.set(name.toLowerCase(), provider);
-}
+  /** A registry that knows the built-ins needing no I/O: the `rate` source and the `noop` sink. */
+  static withBuiltIns(): FormatRegistry {
+    return new FormatRegistry().registerSource('rate', rateSourceProvider).registerSink('noop', noopSinkProvider);
+  }
 
-/** The static source provider for a format, or Spark's "Failed to find data source" error. */
-export function batchSourceProvider(name: string): BatchSourceProvider {
-  const p = batchSources.get(name.toLowerCase());
-  if (!p) throw new IllegalArgumentException(`[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${name}. Please find packages at \`https://spark.apache.org/third-party-projects.html\`.`, { code: 'DATA_SOURCE_NOT_FOUND' });
-  return p;
-}
+  /** Registers (or replaces) the source for `readStream.format(name)`. */
+  registerSource(name: string, provider: SourceProvider): this {
+    this.sources.set(name.toLowerCase(), provider);
+    return this;
+  }
 
-/** The source provider for a format, or Spark's "Failed to find data source" error. */
-export function sourceProvider(name: string): SourceProvider {
-  const p = sources.get(name.toLowerCase());
-  if (!p) throw new IllegalArgumentException(`[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${name}. Please find packages at \`https://spark.apache.org/third-party-projects.html\`.`, { code: 'DATA_SOURCE_NOT_FOUND' });
-  return p;
-}
+  /** Registers (or replaces) the static source for `read.format(name)`. */
+  registerBatchSource(name: string, provider: BatchSourceProvider): this {
+    this.batchSources.set(name.toLowerCase(), provider);
+    return this;
+  }
 
-/** The sink provider for a format, or undefined (the writer handles built-ins bound to a session). */
-export function sinkProvider(name: string): SinkProvider | undefined {
-  return sinks.get(name.toLowerCase());
-}
+  /** Registers (or replaces) the sink for `writeStream.format(name)` and `write.format(name)`. */
+  registerSink(name: string, provider: SinkProvider): this {
+    this.sinks.set(name.toLowerCase(), provider);
+    return this;
+  }
 
-registerSourceProvider('rate', rateSourceProvider);
-registerSinkProvider('noop', noopSinkProvider);
+  /** The source provider for a format, or Spark's "Failed to find data source" error. */
+  source(name: string): SourceProvider {
+    const p = this.sources.get(name.toLowerCase());
+    if (!p) throw dataSourceNotFound(name);
+    return p;
+  }
+
+  /** The static source provider for a format, or Spark's "Failed to find data source" error. */
+  batchSource(name: string): BatchSourceProvider {
+    const p = this.batchSources.get(name.toLowerCase());
+    if (!p) throw dataSourceNotFound(name);
+    return p;
+  }
+
+  /** The sink provider for a format, or undefined (the writer handles built-ins bound to a session). */
+  sink(name: string): SinkProvider | undefined {
+    return this.sinks.get(name.toLowerCase());
+  }
+}

@@ -12,7 +12,7 @@ export { InMemoryCheckpointStore } from './checkpoint-store.js';
 export type { CheckpointStore, CheckpointResolver, OffsetLogEntry, CommitLogEntry, QueryMetadata } from './checkpoint-store.js';
 export type { StateSnapshot } from './state-store.js';
 export { StateStore } from './state-store.js';
-export { registerSourceProvider, registerSinkProvider, registerBatchSourceProvider, sourceProvider, sinkProvider, batchSourceProvider } from './formats.js';
+export { FormatRegistry } from './formats.js';
 export type { BatchSourceProvider } from './formats.js';
 export type { Source, SourceProvider, SourceContext, Offset, ReadLimit } from './sources/source.js';
 export type { Sink, SinkProvider, SinkContext, SinkBatch } from './sinks/sink.js';

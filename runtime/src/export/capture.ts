@@ -6,7 +6,7 @@
  */
 import { kafkaSourceProvider } from '../connectors/kafka/kafka-formats.js';
 import { ManualClock } from '../engine/clock.js';
-import { batchSourceProvider, registerBatchSourceProvider, registerSinkProvider, registerSourceProvider, sinkProvider, sourceProvider } from '../engine/formats.js';
+import type { FormatRegistry } from '../engine/formats.js';
 import { ActorSystem } from '../engine/flow/actor-system.js';
 import { SlickSession } from '../engine/flow/slick/slick.js';
 import type { Sink, SinkProvider } from '../engine/sinks/sink.js';
@@ -176,13 +176,8 @@ async function probeOnce(spark: SparkSession, plan: LogicalPlan, fn: (...args: n
     },
   });
   const writes: JdbcWrite[] = [];
-  let previous: SinkProvider | undefined;
-  try {
-    previous = sinkProvider('jdbc') as SinkProvider;
-  } catch {
-    previous = undefined;
-  }
-  registerSinkProvider('jdbc', {
+  const previous = spark.formats.sink('jdbc');
+  spark.formats.registerSink('jdbc', {
     createSink(ctx): Sink {
       const { url = '', dbtable = '', mode = 'errorifexists', ...properties } = ctx.options as Record<string, string>;
       writes.push({ url, table: dbtable, mode, properties });
@@ -194,7 +189,7 @@ async function probeOnce(spark: SparkSession, plan: LogicalPlan, fn: (...args: n
   } catch {
     return undefined;
   } finally {
-    if (previous) registerSinkProvider('jdbc', previous);
+    if (previous) spark.formats.registerSink('jdbc', previous);
   }
   return writes.length === 1 && [...used].every((k) => k === 'write') ? writes[0] : undefined;
 }
@@ -212,22 +207,14 @@ export function evaluateProgram(code: string): Record<string, unknown> {
 }
 
 /**
- * `load()` asks the format for its schema, so `format("kafka")` must be known even where the runtime
- * has not registered its connectors (the CLI); nothing connects, since no query starts and static
- * reads are only validated.
+ * `load()` asks the format for its schema, so the capturing session must know `format("kafka")`;
+ * nothing connects, since no query starts and static reads are only validated.
  */
-function ensureKafkaFormat(): void {
-  try {
-    sourceProvider('kafka');
-  } catch {
-    registerSourceProvider('kafka', kafkaSourceProvider(undefined));
-  }
-  try {
-    batchSourceProvider('kafka');
-  } catch {
+function registerInertKafka(formats: FormatRegistry): void {
+  formats
+    .registerSource('kafka', kafkaSourceProvider(undefined))
     // A static read is checked with Spark's rules but reads nothing: export needs its plan, not its rows.
-    registerBatchSourceProvider('kafka', { read: (options, userSchema) => ({ schema: kafkaBatchSchema(options, userSchema).schema, rows: [] }) });
-  }
+    .registerBatchSource('kafka', { read: (options, userSchema) => ({ schema: kafkaBatchSchema(options, userSchema).schema, rows: [] }) });
 }
 
 /**
@@ -237,11 +224,11 @@ function ensureKafkaFormat(): void {
  * {@link evaluateProgram} for the project's own programs in tests.
  */
 export async function captureProgram(code: string, evaluate: (code: string) => Record<string, unknown> = evaluateProgram): Promise<CapturedProgram> {
-  ensureKafkaFormat();
   // The program's getOrCreate() must return this session; a running one (the workbench's) is set
   // aside, not stopped, and made active again afterwards.
   const previous = SparkSession.getActiveSession();
   const spark = SparkSession.builder.appName('streamlab-job').clock(new ManualClock(0)).create();
+  registerInertKafka(spark.formats);
   try {
     let exports: Record<string, unknown> = {};
     const started = await captureStarts(async () => {

@@ -2,6 +2,7 @@
  * The connectors against Streamlab's embedded Kafka-protocol broker, the runtime's zero-install
  * default: the partition reader's direct fetches, the writer, and a streaming query on top.
  */
+import { FormatRegistry } from '../../../runtime/src/engine/formats.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBroker, type RunningBroker } from '../../../runtime/src/broker/index.js';
@@ -12,6 +13,9 @@ import type { KafkaConnection } from '../../../runtime/src/connectors/kafka/kafk
 import { ManualClock } from '../../../runtime/src/engine/clock.js';
 import { SparkSession } from '../../../runtime/src/engine/structured/index.js';
 
+/** The formats this file's sessions know. */
+const formats = FormatRegistry.withBuiltIns();
+
 describe('connectors on the embedded broker', () => {
   let broker: RunningBroker;
   let conn: KafkaConnection;
@@ -20,7 +24,7 @@ describe('connectors on the embedded broker', () => {
   beforeAll(async () => {
     broker = await startBroker();
     conn = { brokers: [broker.bootstrap], clientId: 'embedded-test' };
-    connectors = registerConnectors({ kafka: conn });
+    connectors = registerConnectors(formats, { kafka: conn });
     const admin = new Kafka({ brokers: conn.brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: 'events', numPartitions: 3 }], waitForLeaders: true });
@@ -50,7 +54,7 @@ describe('connectors on the embedded broker', () => {
   });
 
   it('runs a streaming query with maxOffsetsPerTrigger', async () => {
-    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).getOrCreate();
     const q = spark.readStream
       .format('kafka')
       .option('kafka.bootstrap.servers', broker.bootstrap)

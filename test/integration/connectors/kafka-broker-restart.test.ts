@@ -2,6 +2,7 @@
  * A private JVM Kafka is stopped and started while records keep being written and read: the
  * reader and the writer ride through the restart, and every offset is read exactly once.
  */
+import { FormatRegistry } from '../../../runtime/src/engine/formats.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { startLocalKafka, type LocalKafka } from '../../services/local-kafka.js';
@@ -11,6 +12,9 @@ import type { KafkaConnection } from '../../../runtime/src/connectors/kafka/kafk
 import { registerConnectors } from '../../../runtime/src/connectors/index.js';
 import { ManualClock } from '../../../runtime/src/engine/clock.js';
 import { SparkSession } from '../../../runtime/src/engine/structured/index.js';
+
+/** The formats this file's sessions know. */
+const formats = FormatRegistry.withBuiltIns();
 
 describe('broker restart', () => {
   let kafka: LocalKafka;
@@ -86,11 +90,11 @@ describe('broker restart', () => {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: 'readings', numPartitions: 2 }], waitForLeaders: true });
     await admin.disconnect();
-    const connectors = registerConnectors({ kafka: conn });
+    const connectors = registerConnectors(formats, { kafka: conn });
     const writer = new KafkaWriter(conn, { topic: 'readings' });
     await writer.write(Array.from({ length: 1000 }, (_, i) => ({ value: `r${i}`, partition: i % 2 })));
 
-    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).getOrCreate();
     const q = spark.readStream
       .format('kafka')
       .option('kafka.bootstrap.servers', kafka.bootstrap)

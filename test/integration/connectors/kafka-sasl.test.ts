@@ -5,6 +5,7 @@
  * writes, KafkaProducer and KafkaConsumer authenticate with kafka-python's settings; a wrong password
  * fails with Spark's SaslAuthenticationException and the broker's message, on both brokers.
  */
+import { FormatRegistry } from '../../../runtime/src/engine/formats.js';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerConnectors, type RegisteredConnectors } from '../../../runtime/src/connectors/index.js';
@@ -17,6 +18,9 @@ import { KafkaProducer } from '../../../runtime/src/engine/kafka-client/kafka-pr
 import { SparkSession } from '../../../runtime/src/engine/structured/index.js';
 import { freshTopic } from '../../services/inject.js';
 import { SCRAM_TARGETS, SCRAM_USERS, type ScramTarget } from '../broker/scram-targets.js';
+
+/** The formats this file's sessions know. */
+const formats = FormatRegistry.withBuiltIns();
 
 const USER = 'spark-consumer';
 const PASSWORD = SCRAM_USERS[USER]!;
@@ -31,7 +35,7 @@ describe.each(SCRAM_TARGETS)('the connectors with learner SASL options: $name', 
   beforeAll(async () => {
     const { plaintext, sasl } = await target.start();
     conn = { brokers: [plaintext], saslBrokers: [sasl], clientId: 'sasl-connectors', learnerSasl: 'required' };
-    connectors = registerConnectors({ kafka: conn });
+    connectors = registerConnectors(formats, { kafka: conn });
     admin = new Kafka({ brokers: [plaintext], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
   }, 180_000);
@@ -54,7 +58,7 @@ describe.each(SCRAM_TARGETS)('the connectors with learner SASL options: $name', 
 
   /** Runs the tutorial's source with `password` into a memory sink; the rows, or the error as Spark names it. */
   async function read(topic: string, options: Record<string, string>): Promise<string[] | string> {
-    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).getOrCreate();
     let reader = spark.readStream.format('kafka').option('kafka.bootstrap.servers', 'localhost:9092').option('subscribe', topic).option('startingOffsets', 'earliest');
     for (const [k, v] of Object.entries(options)) reader = reader.option(k, v);
     try {

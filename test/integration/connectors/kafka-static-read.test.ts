@@ -8,12 +8,15 @@ import { Kafka, logLevel } from 'kafkajs';
 import { freshTopic, kafkaBootstrap } from '../../services/inject.js';
 import { freePort } from '../../services/free-port.js';
 import { ManualClock } from '../../../runtime/src/engine/clock.js';
-import { registerBatchSourceProvider } from '../../../runtime/src/engine/formats.js';
+import { FormatRegistry } from '../../../runtime/src/engine/formats.js';
 import { SparkSession } from '../../../runtime/src/engine/structured/index.js';
 import { KafkaReadTimeoutError, registerConnectors, type RegisteredConnectors } from '../../../runtime/src/connectors/index.js';
 import { kafkaBatchSourceProvider } from '../../../runtime/src/connectors/kafka/kafka-formats.js';
 import { KafkaWriter } from '../../../runtime/src/connectors/kafka/kafka-writer.js';
 import type { KafkaConnection } from '../../../runtime/src/connectors/kafka/kafka-connection.js';
+
+/** The formats this file's sessions know. */
+const formats = FormatRegistry.withBuiltIns();
 
 describe('static Kafka reads on real Kafka', () => {
   let conn: KafkaConnection;
@@ -23,10 +26,10 @@ describe('static Kafka reads on real Kafka', () => {
 
   beforeAll(async () => {
     conn = { brokers: [kafkaBootstrap()], clientId: 'static-read-test' };
-    connectors = registerConnectors({ kafka: conn });
+    connectors = registerConnectors(formats, { kafka: conn });
     admin = new Kafka({ brokers: conn.brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    spark = SparkSession.builder.clock(new ManualClock(0)).output(() => undefined).getOrCreate();
+    spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).output(() => undefined).getOrCreate();
   });
   afterAll(async () => {
     await admin.disconnect();
@@ -82,7 +85,7 @@ describe('static Kafka reads on real Kafka', () => {
 
   it('fails with a clear timeout error when the broker is unreachable, instead of hanging', async () => {
     const port = await freePort();
-    registerBatchSourceProvider('kafka', kafkaBatchSourceProvider({ brokers: [`127.0.0.1:${port}`], connectionTimeoutMs: 300 }, { timeoutMs: 3_000 }));
+    formats.registerBatchSource('kafka', kafkaBatchSourceProvider({ brokers: [`127.0.0.1:${port}`], connectionTimeoutMs: 300 }, { timeoutMs: 3_000 }));
     try {
       let error: Error | undefined;
       try {
@@ -93,7 +96,7 @@ describe('static Kafka reads on real Kafka', () => {
       expect(error).toBeInstanceOf(KafkaReadTimeoutError);
       expect(error!.message).toBe(`Timed out after 3 s listing partitions from Kafka at 127.0.0.1:${port}: the broker did not answer. Check that Kafka is running and reachable.`);
     } finally {
-      registerBatchSourceProvider('kafka', kafkaBatchSourceProvider(conn));
+      formats.registerBatchSource('kafka', kafkaBatchSourceProvider(conn));
     }
   });
 

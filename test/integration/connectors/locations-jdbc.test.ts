@@ -2,6 +2,7 @@
  * The locations pipeline: GPS fixes from Kafka are cast and parsed, and each micro-batch is
  * appended to PostgreSQL from `foreachBatch` through the JDBC writer, in several batches.
  */
+import { FormatRegistry } from '../../../runtime/src/engine/formats.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
@@ -13,12 +14,15 @@ import { registerConnectors, type RegisteredConnectors } from '../../../runtime/
 import { KafkaWriter } from '../../../runtime/src/connectors/kafka/kafka-writer.js';
 import { KafkajsPartitionReader } from '../../../runtime/src/connectors/kafka/partition-reader.js';
 
+/** The formats this file's sessions know. */
+const formats = FormatRegistry.withBuiltIns();
+
 describe('locations pipeline: Kafka → parse → foreachBatch JDBC append', () => {
   let connectors: RegisteredConnectors;
   let client: pg.Client;
 
   beforeAll(async () => {
-    connectors = registerConnectors({ kafka: { brokers: [kafkaBootstrap()] }, postgres: { url: databaseUrl() } });
+    connectors = registerConnectors(formats, { kafka: { brokers: [kafkaBootstrap()] }, postgres: { url: databaseUrl() } });
     client = new pg.Client({ connectionString: databaseUrl() });
     await client.connect();
   });
@@ -32,7 +36,7 @@ describe('locations pipeline: Kafka → parse → foreachBatch JDBC append', () 
     const url = new URL(databaseUrl());
     const jdbcUrl = `jdbc:postgresql://${url.host}${url.pathname}`;
     const properties = { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), driver: 'org.postgresql.Driver' };
-    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).getOrCreate();
     const fixes = spark.createDataFrame([['bus-1', 48.85], ['bus-2', 48.86]], 'device STRING, lat DOUBLE');
     await fixes.write.jdbc(jdbcUrl, table, 'append', properties);
     await fixes.where("device = 'bus-2'").write.jdbc(jdbcUrl, table, 'append', properties);
@@ -56,7 +60,7 @@ describe('locations pipeline: Kafka → parse → foreachBatch JDBC append', () 
 
     const table = freshName('locations');
     const batchSizes: number[] = [];
-    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).getOrCreate();
     const q = spark.readStream
       .format('kafka')
       .option('kafka.bootstrap.servers', 'kafka:9092')
@@ -98,7 +102,7 @@ describe('locations pipeline: Kafka → parse → foreachBatch JDBC append', () 
   });
 
   it('writes static DataFrames with df.write to PostgreSQL (save modes) and to Kafka', async () => {
-    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).getOrCreate();
     const table = freshName('stops');
     const df = spark.createDataFrame([['s1', 3], ['s2', 5]], 'stop STRING, riders INT');
     const jdbc = (mode: string) =>

@@ -2,6 +2,7 @@
  * `writeStream.format("postgres")` in a running query while PostgreSQL goes down: the batch fails,
  * the query stops with a clear error, and a restart from the checkpoint replays the batch once.
  */
+import { FormatRegistry } from '../../../runtime/src/engine/formats.js';
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,9 @@ import { ManualClock } from '../../../runtime/src/engine/clock.js';
 import { SparkSession } from '../../../runtime/src/engine/structured/index.js';
 import * as F from '../../../runtime/src/engine/structured/functions.js';
 
+/** The formats this file's sessions know. */
+const formats = FormatRegistry.withBuiltIns();
+
 describe('PostgreSQL sink in a query while PostgreSQL is down', () => {
   it('fails the batch clearly, then a restarted query replays it without duplicates', async () => {
     const topic = freshTopic('pg-down');
@@ -30,9 +34,9 @@ describe('PostgreSQL sink in a query while PostgreSQL is down', () => {
     const pgDir = join(tmpdir(), `streamlab-pg-sink-${Date.now()}`);
     const ckpt = mkdtempSync(join(tmpdir(), 'streamlab-pg-sink-ckpt-'));
     let server = await startEmbeddedPostgres({ dataDir: pgDir, persistent: true });
-    const connectors = registerConnectors({ kafka, postgres: { url: server.url } });
+    const connectors = registerConnectors(formats, { kafka, postgres: { url: server.url } });
     const start = () => {
-      const spark = SparkSession.builder.clock(new ManualClock(0)).checkpointResolver(fileCheckpointResolver()).getOrCreate();
+      const spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).checkpointResolver(fileCheckpointResolver()).getOrCreate();
       return spark.readStream
         .format('kafka')
         .option('kafka.bootstrap.servers', 'kafka:9092')

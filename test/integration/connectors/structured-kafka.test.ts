@@ -2,6 +2,7 @@
  * Structured Streaming over real Kafka through the registered connectors: Spark's batch formation
  * with maxOffsetsPerTrigger, the temperature pipeline into a `report` topic, and bad input.
  */
+import { FormatRegistry } from '../../../runtime/src/engine/formats.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { freshTopic, kafkaBootstrap } from '../../services/inject.js';
@@ -13,6 +14,9 @@ import { KafkaWriter } from '../../../runtime/src/connectors/kafka/kafka-writer.
 import { KafkajsPartitionReader } from '../../../runtime/src/connectors/kafka/partition-reader.js';
 import type { KafkaConnection } from '../../../runtime/src/connectors/kafka/kafka-connection.js';
 
+/** The formats this file's sessions know. */
+const formats = FormatRegistry.withBuiltIns();
+
 describe('Structured Streaming on real Kafka', () => {
   let conn: KafkaConnection;
   let admin: ReturnType<Kafka['admin']>;
@@ -20,7 +24,7 @@ describe('Structured Streaming on real Kafka', () => {
 
   beforeAll(async () => {
     conn = { brokers: [kafkaBootstrap()], clientId: 'structured-test' };
-    connectors = registerConnectors({ kafka: conn });
+    connectors = registerConnectors(formats, { kafka: conn });
     admin = new Kafka({ brokers: conn.brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
   });
@@ -43,7 +47,7 @@ describe('Structured Streaming on real Kafka', () => {
     await writer.write(sizes.flatMap((n, p) => Array.from({ length: n }, (_, i) => ({ value: String(first[p]! + i), partition: p }))));
     await writer.close();
 
-    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).getOrCreate();
     const q = spark.readStream
       .format('kafka')
       .option('kafka.bootstrap.servers', 'learner-typed:9092')
@@ -100,7 +104,7 @@ describe('Structured Streaming on real Kafka', () => {
       expected.set(k, e);
     }
 
-    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).getOrCreate();
     const parsed = spark.readStream
       .format('kafka')
       .option('kafka.bootstrap.servers', 'kafka:9092')
@@ -157,7 +161,7 @@ describe('Structured Streaming on real Kafka', () => {
       { value: null },
     ]);
     await writer.close();
-    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).getOrCreate();
     const q = spark.readStream
       .format('kafka')
       .option('kafka.bootstrap.servers', 'kafka:9092')
@@ -198,7 +202,7 @@ describe('Structured Streaming on real Kafka', () => {
       { topic: `${base}-b`, value: 'b0' },
     ]);
     await writer.close();
-    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).getOrCreate();
     const q = spark.readStream
       .format('kafka')
       .option('kafka.bootstrap.servers', 'kafka:9092')
@@ -234,7 +238,7 @@ describe('Structured Streaming on real Kafka', () => {
     await admin.fetchTopicOffsets(topic);
     await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '6' }] });
     const run = async (failOnDataLoss: boolean, name: string) => {
-      const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+      const spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).getOrCreate();
       const q = spark.readStream
         .format('kafka')
         .option('kafka.bootstrap.servers', 'kafka:9092')
@@ -265,7 +269,7 @@ describe('Structured Streaming on real Kafka', () => {
       const writer = new KafkaWriter(conn, { topic });
       await writer.write([{ value: 'a', partition: 0 }, { value: 'b', partition: 1 }]);
       await writer.close();
-      const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+      const spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).getOrCreate();
       const q = spark.readStream
         .format('kafka')
         .option('kafka.bootstrap.servers', 'kafka:9092')
@@ -299,7 +303,7 @@ describe('Structured Streaming on real Kafka', () => {
     const writer = new KafkaWriter(conn, { topic });
     await writer.write(Array.from({ length: 25 }, (_, i) => ({ value: String(i) })));
     await writer.close();
-    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).getOrCreate();
     const q = spark.readStream
       .format('kafka')
       .option('kafka.bootstrap.servers', 'kafka:9092')
@@ -328,9 +332,9 @@ describe('Structured Streaming on real Kafka', () => {
     const raw = new KafkaWriter(conn, { topic: `${prefix}in` });
     await raw.write([{ value: 'hello' }, { value: 'world' }]);
     await raw.close();
-    const prefixed = registerConnectors({ kafka: { ...conn, topicPrefix: prefix } });
+    const prefixed = registerConnectors(formats, { kafka: { ...conn, topicPrefix: prefix } });
     try {
-      const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+      const spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).getOrCreate();
       const q = spark.readStream
         .format('kafka')
         .option('kafka.bootstrap.servers', 'kafka:9092')
@@ -349,7 +353,7 @@ describe('Structured Streaming on real Kafka', () => {
       }
     } finally {
       await prefixed.close();
-      connectors = registerConnectors({ kafka: conn });
+      connectors = registerConnectors(formats, { kafka: conn });
     }
     const reader = new KafkajsPartitionReader(conn);
     try {
@@ -363,7 +367,7 @@ describe('Structured Streaming on real Kafka', () => {
   it('waits for minOffsetsPerTrigger records until maxTriggerDelay has passed', async () => {
     const topic = await topicWith('min-offsets', 1);
     const writer = new KafkaWriter(conn, { topic });
-    const spark = SparkSession.builder.clock(new ManualClock(0)).getOrCreate();
+    const spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).getOrCreate();
     // getOrCreate() returns the session an earlier test made, with its clock: drive that one.
     const clock = spark.clock as ManualClock;
     const q = spark.readStream

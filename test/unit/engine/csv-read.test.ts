@@ -13,7 +13,7 @@ const spark = SparkSession.builder.output(() => undefined).create();
 const values = (df: ReturnType<typeof spark.read.csv>) => df.collect().map((r) => df.columns.map((c) => r[c]));
 
 describe('spark.read.csv', () => {
-  beforeAll(() => registerLocalCsv(root));
+  beforeAll(() => registerLocalCsv(spark.formats, root));
 
   it('types a folder of files with the schema, NULL where a field is empty or does not parse', () => {
     const df = spark.read.csv('csv-lake', { schema: 'date DATE, country STRING, cases INT, note STRING', header: true });

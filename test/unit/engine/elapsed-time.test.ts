@@ -20,6 +20,15 @@ function endlessSleep(asked: number[]): Sleep {
   };
 }
 
+/** A cluster on a ManualClock at `startMs` whose sleeps are `sleep`, with topic `t` and a consumer reading it from the start. */
+function clusterAndConsumer(sleep: Sleep, startMs = 0) {
+  const cluster = new InMemoryKafkaCluster({ clock: new ManualClock(startMs, sleep) });
+  cluster.createTopic('t', 1);
+  const consumer = cluster.consumer({ group_id: null, auto_offset_reset: 'earliest' });
+  consumer.subscribe(['t']);
+  return { cluster, consumer };
+}
+
 describe('elapsed time on the Clock', () => {
   it("awaitTermination(timeout) waits the timeout in seconds on the session clock's sleep", async () => {
     const asked: number[] = [];
@@ -34,20 +43,14 @@ describe('elapsed time on the Clock', () => {
 
   it("a memory consumer's poll waits its timeout on the cluster clock's sleep and returns empty", async () => {
     const asked: number[] = [];
-    const cluster = new InMemoryKafkaCluster({ clock: new ManualClock(0, instantSleep(asked)) });
-    cluster.createTopic('t', 1);
-    const consumer = cluster.consumer({ group_id: null, auto_offset_reset: 'earliest' });
-    consumer.subscribe(['t']);
+    const { consumer } = clusterAndConsumer(instantSleep(asked));
     expect(await consumer.poll(700, 10)).toEqual([]);
     expect(asked).toEqual([700]);
   });
 
   it('an append ends the wait before the timeout and the poll returns the record', async () => {
     const asked: number[] = [];
-    const cluster = new InMemoryKafkaCluster({ clock: new ManualClock(40, endlessSleep(asked)) });
-    cluster.createTopic('t', 1);
-    const consumer = cluster.consumer({ group_id: null, auto_offset_reset: 'earliest' });
-    consumer.subscribe(['t']);
+    const { cluster, consumer } = clusterAndConsumer(endlessSleep(asked), 40);
     const polled = consumer.poll(60_000, 10);
     await Promise.resolve();
     cluster.append({ topic: 't', key: null, value: new TextEncoder().encode('a'), headers: [] });

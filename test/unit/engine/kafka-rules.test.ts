@@ -1,12 +1,15 @@
 /** Spark's Kafka rules as pure code: rate limiting, option validation, sink schema checks. */
 import { describe, expect, it } from 'vitest';
 import { functions as F, ManualClock, MemoryStream, SparkSession } from 'streamlab';
-import { registerSinkProvider, registerSourceProvider } from '../../../runtime/src/engine/formats.js';
+import { FormatRegistry } from '../../../runtime/src/engine/formats.js';
 import {
   InMemoryKafkaTopics, kafkaSinkProvider, kafkaSourceProvider, parseKafkaSourceOptions, rateLimit, validateKafkaSinkSchema, type KafkaOutputRecord,
 } from '../../../runtime/src/engine/kafka/index.js';
 import { parseSchema } from '../../../runtime/src/engine/types.js';
 import { InMemoryCheckpointStore } from '../../../runtime/src/engine/checkpoint-store.js';
+
+/** The formats this file's sessions know. */
+const formats = FormatRegistry.withBuiltIns();
 
 const tp = (p: number) => `t\u0000${p}`;
 
@@ -25,8 +28,8 @@ describe('maxOffsetsPerTrigger', () => {
     topics.createTopic('t', 2);
     for (let i = 0; i < 6; i++) topics.produce('t', 0, `a${i}`);
     topics.produce('t', 1, 'b0');
-    registerSourceProvider('kafka', kafkaSourceProvider(() => topics));
-    const spark = SparkSession.builder.output(() => undefined).create();
+    formats.registerSource('kafka', kafkaSourceProvider(() => topics));
+    const spark = SparkSession.builder.formats(formats).output(() => undefined).create();
     const df = spark.readStream.format('kafka').option('kafka.bootstrap.servers', 'x').option('subscribe', 't')
       .option('startingOffsets', 'earliest').option('maxOffsetsPerTrigger', 4).load()
       .selectExpr('CAST(value AS STRING) AS v', 'partition', 'offset');
@@ -78,8 +81,8 @@ describe('Kafka sink', () => {
 
   it('writes records (the topic option overrides the column) and fails at start() on a bad schema', async () => {
     const written: KafkaOutputRecord[] = [];
-    registerSinkProvider('kafka', kafkaSinkProvider(() => (records) => void written.push(...records)));
-    const spark = SparkSession.builder.clock(new ManualClock()).output(() => undefined).create();
+    formats.registerSink('kafka', kafkaSinkProvider(() => (records) => void written.push(...records)));
+    const spark = SparkSession.builder.formats(formats).clock(new ManualClock()).output(() => undefined).create();
     const input = new MemoryStream('k STRING, v INT', spark);
     const q = input.toDF().select(F.col('k').alias('key'), F.col('v').cast('string').alias('value'), F.lit('ignored').alias('topic'))
       .writeStream.format('kafka').option('kafka.bootstrap.servers', 'x').option('topic', 'report').start();
@@ -96,9 +99,9 @@ describe('minOffsetsPerTrigger', () => {
   it('skips triggers with too little data until maxTriggerDelay has passed since the last batch', async () => {
     const topics = new InMemoryKafkaTopics();
     topics.createTopic('m', 1);
-    registerSourceProvider('kafka', kafkaSourceProvider(() => topics));
+    formats.registerSource('kafka', kafkaSourceProvider(() => topics));
     const clock = new ManualClock(0);
-    const spark = SparkSession.builder.clock(clock).output(() => undefined).create();
+    const spark = SparkSession.builder.formats(formats).clock(clock).output(() => undefined).create();
     const q = spark.readStream.format('kafka').option('kafka.bootstrap.servers', 'x').option('subscribe', 'm')
       .option('startingOffsets', 'earliest').option('minOffsetsPerTrigger', 5).option('maxTriggerDelay', '10s').load()
       .selectExpr('CAST(value AS STRING) AS v').writeStream.format('memory').queryName('minoff').start();
@@ -120,9 +123,9 @@ describe('startingOffsets=latest across a crash in batch 0', () => {
     const topics = new InMemoryKafkaTopics();
     topics.createTopic('t', 1);
     for (let i = 0; i < 5; i++) topics.produce('t', 0, `old${i}`);
-    registerSourceProvider('kafka', kafkaSourceProvider(() => topics));
+    formats.registerSource('kafka', kafkaSourceProvider(() => topics));
     const stores = new Map<string, InMemoryCheckpointStore>();
-    const spark = SparkSession.builder.output(() => undefined)
+    const spark = SparkSession.builder.formats(formats).output(() => undefined)
       .checkpointResolver((loc) => stores.get(loc) ?? stores.set(loc, new InMemoryCheckpointStore()).get(loc)!).create();
     const seen: Array<[number, string[]]> = [];
     let failBatches = true;

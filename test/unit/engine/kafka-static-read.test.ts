@@ -4,13 +4,16 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, SparkSession } from 'streamlab';
-import { registerBatchSourceProvider, registerSourceProvider } from '../../../runtime/src/engine/formats.js';
+import { FormatRegistry } from '../../../runtime/src/engine/formats.js';
 import {
   InMemoryKafkaTopics, KafkaDataLossError, KafkaSource, kafkaBatchSourceProvider, kafkaSourceProvider, parseKafkaBatchOptions, parseKafkaSourceOptions,
   resolveKafkaBatchRanges, type PartitionInfo,
 } from '../../../runtime/src/engine/kafka/index.js';
 import type { Offset } from '../../../runtime/src/engine/sources/source.js';
 import type { LogicalPlan } from '../../../runtime/src/engine/plan.js';
+
+/** The formats this file's sessions know. */
+const formats = FormatRegistry.withBuiltIns();
 
 const base = { 'kafka.bootstrap.servers': 'in-memory', subscribe: 't' };
 
@@ -39,9 +42,9 @@ beforeEach(() => {
   topics.createTopic('other', 1);
   topics.produce('other', 0, 'o-0');
   warnings = [];
-  registerSourceProvider('kafka', kafkaSourceProvider(() => topics));
-  registerBatchSourceProvider('kafka', kafkaBatchSourceProvider(() => topics, { warn: (m) => warnings.push(m) }));
-  spark = SparkSession.builder.clock(new ManualClock(0)).output(() => undefined).create();
+  formats.registerSource('kafka', kafkaSourceProvider(() => topics));
+  formats.registerBatchSource('kafka', kafkaBatchSourceProvider(() => topics, { warn: (m) => warnings.push(m) }));
+  spark = SparkSession.builder.formats(formats).clock(new ManualClock(0)).output(() => undefined).create();
 });
 
 function read(options: Record<string, string>) {

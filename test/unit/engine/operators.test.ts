@@ -2,11 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { functions as F, ManualClock, MemoryStream, SparkSession } from 'streamlab';
 import { testStream } from '../../../runtime/src/testing/index.js';
-import { registerSourceProvider } from '../../../runtime/src/engine/formats.js';
+import { FormatRegistry } from '../../../runtime/src/engine/formats.js';
 import { parseSchema } from '../../../runtime/src/engine/types.js';
 
+/** The formats this file's sessions know. */
+const formats = FormatRegistry.withBuiltIns();
+
 function session(clock = new ManualClock(0)) {
-  return SparkSession.builder.clock(clock).output(() => undefined).create();
+  return SparkSession.builder.formats(formats).clock(clock).output(() => undefined).create();
 }
 
 describe('triggers', () => {
@@ -176,7 +179,7 @@ describe('default trigger with a source that cannot announce data', () => {
     const clock = new ManualClock(0);
     const spark = session(clock);
     let available = 0;
-    registerSourceProvider('counter', {
+    formats.registerSource('counter', {
       sourceSchema: () => parseSchema('n INT'),
       createSource: () => ({
         schema: parseSchema('n INT'),

@@ -1,17 +1,20 @@
 /** Static reads and writes through registered formats, and the foreach sink. */
 import { describe, expect, it } from 'vitest';
 import { MemoryStream, SparkSession, type RowObject } from 'streamlab';
-import { registerBatchSourceProvider, registerSinkProvider } from '../../../runtime/src/engine/formats.js';
+import { FormatRegistry } from '../../../runtime/src/engine/formats.js';
 import { parseSchema } from '../../../runtime/src/engine/types.js';
 import type { SinkBatch } from '../../../runtime/src/engine/sinks/sink.js';
 
+/** The formats this file's sessions know. */
+const formats = FormatRegistry.withBuiltIns();
+
 describe('spark.read and df.write', () => {
   it('reads a registered static format and writes rows to a registered sink as one batch', async () => {
-    registerBatchSourceProvider('fixture', { read: (options) => ({ schema: parseSchema('id INT, name STRING'), rows: [[1, options.prefix + 'a'], [2, options.prefix + 'b']] }) });
+    formats.registerBatchSource('fixture', { read: (options) => ({ schema: parseSchema('id INT, name STRING'), rows: [[1, options.prefix + 'a'], [2, options.prefix + 'b']] }) });
     const written: SinkBatch[] = [];
     const seenOptions: Record<string, string>[] = [];
-    registerSinkProvider('capture', { createSink: (ctx) => (seenOptions.push({ ...ctx.options }), { addBatch: (b) => void written.push(b) }) });
-    const spark = SparkSession.builder.output(() => undefined).create();
+    formats.registerSink('capture', { createSink: (ctx) => (seenOptions.push({ ...ctx.options }), { addBatch: (b) => void written.push(b) }) });
+    const spark = SparkSession.builder.formats(formats).output(() => undefined).create();
     const df = spark.read.format('fixture').option('prefix', 'x-').load();
     expect(df.collect()).toEqual([{ id: 1, name: 'x-a' }, { id: 2, name: 'x-b' }]);
     await df.where('id > 1').write.format('capture').mode('append').option('table', 't').save();
@@ -20,10 +23,20 @@ describe('spark.read and df.write', () => {
     expect(() => spark.read.format('nope').load()).toThrow('[DATA_SOURCE_NOT_FOUND] Failed to find the data source: nope.');
   });
 
+  it("a format is known only to the session whose registry has it; every session knows the built-ins", () => {
+    const only = FormatRegistry.withBuiltIns().registerBatchSource('only-here', { read: () => ({ schema: parseSchema('id INT'), rows: [[7]] }) });
+    const one = SparkSession.builder.formats(only).output(() => undefined).create();
+    const other = SparkSession.builder.output(() => undefined).create();
+    expect(one.read.format('ONLY-HERE').load().collect()).toEqual([{ id: 7 }]);
+    expect(() => other.read.format('only-here').load()).toThrow('[DATA_SOURCE_NOT_FOUND] Failed to find the data source: only-here.');
+    expect(other.readStream.format('rate').load().isStreaming).toBe(true);
+    expect(other.formats.sink('noop')).toBeDefined();
+  });
+
   it('write.jdbc(url, table, mode, properties) is a jdbc save with those options', async () => {
     const seen: Record<string, string>[] = [];
-    registerSinkProvider('jdbc', { createSink: (ctx) => (seen.push({ ...ctx.options }), { addBatch: () => undefined }) });
-    const spark = SparkSession.builder.output(() => undefined).create();
+    formats.registerSink('jdbc', { createSink: (ctx) => (seen.push({ ...ctx.options }), { addBatch: () => undefined }) });
+    const spark = SparkSession.builder.formats(formats).output(() => undefined).create();
     await spark.createDataFrame([[1]], 'id INT').write.jdbc('jdbc:postgresql://db:5432/app', 'locations', 'overwrite', { user: 'spark', password: 'pw' });
     expect(seen).toEqual([{ url: 'jdbc:postgresql://db:5432/app', dbtable: 'locations', user: 'spark', password: 'pw', mode: 'overwrite' }]);
   });
@@ -31,7 +44,7 @@ describe('spark.read and df.write', () => {
 
 describe('foreach sink', () => {
   it('opens, processes every row and closes per batch', async () => {
-    const spark = SparkSession.builder.output(() => undefined).create();
+    const spark = SparkSession.builder.formats(formats).output(() => undefined).create();
     const input = new MemoryStream('v INT', spark);
     const calls: string[] = [];
     const q = input.toDF().writeStream.foreach({

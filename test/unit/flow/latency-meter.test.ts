@@ -6,9 +6,12 @@ import { ActorSystem, Consumer, ConsumerSettings, Keep, Sink, StringDeserializer
 import { LatencyMeter } from '../../../runtime/src/engine/latency/latency-meter.js';
 import { latencyStats, percentile } from '../../../runtime/src/engine/latency/latency-stats.js';
 import { SparkSession } from '../../../runtime/src/engine/structured/index.js';
-import { registerSourceProvider } from '../../../runtime/src/engine/formats.js';
+import { FormatRegistry } from '../../../runtime/src/engine/formats.js';
 import { memoryKafkaSourceProvider } from '../../../runtime/src/engine/kafka-client/memory-kafka-format.js';
 import { advanceInOrder } from '../../../runtime/src/testing/flow/run-flow-scenario.js';
+
+/** The formats this file's sessions know. */
+const formats = FormatRegistry.withBuiltIns();
 
 afterEach(() => setKafkaClientFactory(null));
 
@@ -28,8 +31,8 @@ describe('LatencyMeter', () => {
     const cluster = new InMemoryKafkaCluster({ clock });
     cluster.createTopic('fixes', 1);
     setKafkaClientFactory(cluster);
-    registerSourceProvider('kafka', memoryKafkaSourceProvider(cluster));
-    const spark = SparkSession.builder.clock(clock).create();
+    formats.registerSource('kafka', memoryKafkaSourceProvider(cluster));
+    const spark = SparkSession.builder.formats(formats).clock(clock).create();
     const system = ActorSystem.create('fleet', { clock });
     const meter = LatencyMeter.start(spark);
     const query = spark.readStream.format('kafka').option('kafka.bootstrap.servers', 'localhost:9092').option('subscribe', 'fixes').option('startingOffsets', 'earliest').load()

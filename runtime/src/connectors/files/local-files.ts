@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { csvSourceProvider, type CsvFiles } from '../../engine/csv-source.js';
-import { registerBatchSourceProvider } from '../../engine/formats.js';
+import type { FormatRegistry } from '../../engine/formats.js';
 
 const visible = (name: string) => !name.startsWith('_') && !name.startsWith('.');
 
@@ -75,7 +75,7 @@ export function dataFolderFiles(root: string): CsvFiles {
   };
 }
 
-/** Registers `spark.read.csv` / `format("csv")` over local files. */
-export function registerLocalCsv(root = '.'): void {
-  registerBatchSourceProvider('csv', csvSourceProvider(localFiles(root)));
+/** Registers `spark.read.csv` / `format("csv")` over local files into a session's formats. */
+export function registerLocalCsv(formats: FormatRegistry, root = '.'): void {
+  formats.registerBatchSource('csv', csvSourceProvider(localFiles(root)));
 }

@@ -5,7 +5,7 @@ export type { TopicPartition } from './kafka-consumer.js';
 export { setKafkaClientFactory, kafkaClientFactory } from './client-factory.js';
 export { InMemoryKafkaCluster } from './memory-kafka-cluster.js';
 export type { StoredRecord, InMemoryKafkaOptions } from './memory-kafka-cluster.js';
-export { memoryKafkaSourceProvider, memoryKafkaBatchSourceProvider, memoryKafkaSinkProvider, clusterPartitionReader, clusterSyncPartitionReader } from './memory-kafka-format.js';
+export { memoryKafkaSourceProvider, memoryKafkaBatchSourceProvider, memoryKafkaSinkProvider, registerMemoryKafka, clusterPartitionReader, clusterSyncPartitionReader } from './memory-kafka-format.js';
 export { murmur2, partitionForKey, toPositive } from './murmur2.js';
 export type {
   ConsumerConfig, ConsumerRecord, KafkaClientFactory, ProducerConfig, RecordMetadata, SendOptions, KafkaBytes,

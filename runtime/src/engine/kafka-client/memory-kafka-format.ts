@@ -4,7 +4,7 @@
  * checks see exactly what the kafkajs connector would give them on a broker.
  */
 import { kafkaBatchSourceProvider, kafkaSinkProvider, kafkaSourceProvider, type KafkaPartitionReader, type KafkaRecord, type KafkaSyncPartitionReader, type PartitionInfo } from '../kafka/index.js';
-import type { BatchSourceProvider } from '../formats.js';
+import type { BatchSourceProvider, FormatRegistry } from '../formats.js';
 import type { SinkProvider } from '../sinks/sink.js';
 import type { SourceProvider } from '../sources/source.js';
 import { javaClientSecurity } from '../kafka/kafka-security.js';
@@ -73,4 +73,12 @@ export function memoryKafkaSinkProvider(cluster: InMemoryKafkaCluster): SinkProv
       }
     };
   });
+}
+
+/** Registers `format("kafka")` over `cluster` for streaming reads, static reads and writes. */
+export function registerMemoryKafka(formats: FormatRegistry, cluster: InMemoryKafkaCluster): FormatRegistry {
+  return formats
+    .registerSource('kafka', memoryKafkaSourceProvider(cluster))
+    .registerBatchSource('kafka', memoryKafkaBatchSourceProvider(cluster))
+    .registerSink('kafka', memoryKafkaSinkProvider(cluster));
 }

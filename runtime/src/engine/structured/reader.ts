@@ -1,5 +1,4 @@
 /** `spark.read` for static DataFrames: registered batch formats and memory-sink tables. */
-import { batchSourceProvider } from '../formats.js';
 import { planNode } from '../plan.js';
 import { DataFrame } from './dataframe.js';
 import { ReaderOptions } from './format-options.js';
@@ -17,7 +16,7 @@ export class DataFrameReader extends ReaderOptions {
   /** Reads the format's rows now (synchronously, as PySpark's `load()` returns a DataFrame). */
   load(path?: string): DataFrame {
     const options = path === undefined ? { ...this.opts } : { ...this.opts, path };
-    const { schema, rows } = batchSourceProvider(this.fmt).read(options, this.userSchema);
+    const { schema, rows } = this.session.formats.batchSource(this.fmt).read(options, this.userSchema);
     // The rows are read now; the source is kept so the plan can be exported as the read it was.
     const source = { format: this.fmt, options, ...(this.userSchema ? { userSchema: this.userSchema } : {}) };
     return new DataFrame(this.session, planNode({ kind: 'LocalRelation', rows, schema, source }));

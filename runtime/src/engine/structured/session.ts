@@ -1,12 +1,13 @@
 /**
  * `SparkSession`: the entry point. `SparkSession.builder.appName("x").getOrCreate()` as in PySpark;
  * Streamlab extensions on the builder inject what a pure engine cannot reach itself: the processing
- * clock (`clock`), where printed text goes (`output`) and how `checkpointLocation` is stored
- * (`checkpointResolver`).
+ * clock (`clock`), where printed text goes (`output`), how `checkpointLocation` is stored
+ * (`checkpointResolver`) and the `format(...)` names it knows (`formats`).
  */
 import { ManualClock, type Clock } from '../clock.js';
 import { InMemoryCheckpointStore, type CheckpointResolver, type CheckpointStore } from '../checkpoint-store.js';
 import { AnalysisException } from '../errors.js';
+import { FormatRegistry } from '../formats.js';
 import { planNode } from '../plan.js';
 import { toInternalRow } from '../rows.js';
 import type { OutputFn } from '../sinks/console-sink.js';
@@ -42,6 +43,7 @@ export class SparkSessionBuilder {
   private clockValue: Clock | undefined;
   private outputFn: OutputFn | undefined;
   private resolver: CheckpointResolver | undefined;
+  private formatRegistry: FormatRegistry | undefined;
 
   appName(name: string): this {
     this.confs.set('spark.app.name', name);
@@ -75,6 +77,11 @@ export class SparkSessionBuilder {
     this.resolver = resolver;
     return this;
   }
+  /** Streamlab: the `format(...)` names the session knows (default: the built-ins needing no I/O, `rate` and `noop`). */
+  formats(formats: FormatRegistry): this {
+    this.formatRegistry = formats;
+    return this;
+  }
 
   /** Returns the active session (applying these confs to it) or creates one. */
   getOrCreate(): SparkSession {
@@ -88,7 +95,7 @@ export class SparkSessionBuilder {
 
   /** Always creates a new session and makes it the active one. */
   create(): SparkSession {
-    const s = new SparkSession(new Map(this.confs), this.clockValue ?? new ManualClock(0), this.outputFn, this.resolver);
+    const s = new SparkSession(new Map(this.confs), this.clockValue ?? new ManualClock(0), this.outputFn, this.resolver, this.formatRegistry);
     SparkSession.setActive(s);
     return s;
   }
@@ -116,6 +123,8 @@ export class SparkSession {
   readonly conf: RuntimeConfig;
   readonly clock: Clock;
   readonly streams: StreamingQueryManager;
+  /** Streamlab: the `format(...)` names this session's readers and writers find. */
+  readonly formats: FormatRegistry;
   private outputFn: OutputFn;
   private readonly resolver: CheckpointResolver;
   private readonly checkpoints = new Map<string, CheckpointStore>();
@@ -125,9 +134,10 @@ export class SparkSession {
   private sourceIds = 0;
   private context: SparkContext | null = null;
 
-  constructor(confs: Map<string, string>, clock: Clock, output?: OutputFn, resolver?: CheckpointResolver) {
+  constructor(confs: Map<string, string>, clock: Clock, output?: OutputFn, resolver?: CheckpointResolver, formats?: FormatRegistry) {
     this.conf = new RuntimeConfig(confs);
     this.clock = clock;
+    this.formats = formats ?? FormatRegistry.withBuiltIns();
     this.streams = new StreamingQueryManager();
     this.outputFn = output ?? defaultOutput;
     this.resolver = resolver ?? ((location) => {

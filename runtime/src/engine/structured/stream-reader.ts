@@ -1,5 +1,4 @@
 /** `spark.readStream`: `format(...).option(...).schema(...).load()` builds a streaming DataFrame. */
-import { sourceProvider } from '../formats.js';
 import { planNode } from '../plan.js';
 import { DataFrame } from './dataframe.js';
 import { ReaderOptions } from './format-options.js';
@@ -16,7 +15,7 @@ export class DataStreamReader extends ReaderOptions {
   /** Creates the streaming DataFrame; the source itself is created when a query starts. */
   load(path?: string): DataFrame {
     const options = path === undefined ? { ...this.opts } : { ...this.opts, path };
-    const provider = sourceProvider(this.fmt);
+    const provider = this.session.formats.source(this.fmt);
     const schema = provider.sourceSchema(options, this.userSchema);
     return new DataFrame(this.session, planNode({
       kind: 'StreamingRelation', sourceId: this.session.nextSourceId(), format: this.fmt, options, userSchema: this.userSchema, schema, provider,

@@ -5,7 +5,7 @@
 import { checkStreamingPlan } from '../analysis.js';
 import { InMemoryCheckpointStore } from '../checkpoint-store.js';
 import { AnalysisException, IllegalArgumentException, ValueError } from '../errors.js';
-import { sinkProvider } from '../formats.js';
+import { dataSourceNotFound } from '../formats.js';
 import type { OutputMode } from '../physical/operator.js';
 import { planPhysical } from '../planner.js';
 import { toRowObject, type RowObject } from '../rows.js';
@@ -149,8 +149,8 @@ export class DataStreamWriter extends FormatOptions {
         };
       }
       default: {
-        const p = sinkProvider(fmt);
-        if (!p) throw new IllegalArgumentException(`[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${fmt}. Please find packages at \`https://spark.apache.org/third-party-projects.html\`.`, { code: 'DATA_SOURCE_NOT_FOUND' });
+        const p = session.formats.sink(fmt);
+        if (!p) throw dataSourceNotFound(fmt);
         return { provider: p, description: fmt };
       }
     }

@@ -4,7 +4,7 @@
  * Promise because sinks (JDBC, Kafka) do I/O.
  */
 import { IllegalArgumentException } from '../errors.js';
-import { sinkProvider } from '../formats.js';
+import { dataSourceNotFound } from '../formats.js';
 import type { DataFrame } from './dataframe.js';
 import { FormatOptions } from './format-options.js';
 
@@ -38,8 +38,8 @@ export class DataFrameWriter extends FormatOptions {
 
   /** Writes every row through the format's sink. */
   async save(path?: string): Promise<void> {
-    const provider = sinkProvider(this.fmt);
-    if (!provider) throw new IllegalArgumentException(`[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${this.fmt}. Please find packages at \`https://spark.apache.org/third-party-projects.html\`.`, { code: 'DATA_SOURCE_NOT_FOUND' });
+    const provider = this.df.sparkSession.formats.sink(this.fmt);
+    if (!provider) throw dataSourceNotFound(this.fmt);
     const options: Record<string, string> = { ...this.opts, mode: this.saveMode, ...(path === undefined ? {} : { path }) };
     const ctx = { options, schema: this.df.schema, outputMode: 'append' as const, queryName: undefined };
     provider.validate?.(ctx);

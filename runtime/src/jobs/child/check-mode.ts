@@ -15,7 +15,6 @@ import { format } from 'node:util';
 import { ManualClock } from '../../engine/clock.js';
 import { exprSql } from '../../engine/expr-names.js';
 import { provideSavedModel } from '../../engine/ml/saved-model.js';
-import { sourceProvider } from '../../engine/formats.js';
 import { InMemoryKafkaCluster } from '../../engine/kafka-client/memory-kafka-cluster.js';
 import type { LogicalPlan } from '../../engine/plan.js';
 import type { SourceProvider } from '../../engine/sources/source.js';
@@ -273,7 +272,7 @@ function load(op: Extract<CheckOp, { op: 'load' }>): { exports: string[] } {
   // Made after the learner's session, and never made active: `getOrCreate()` keeps returning theirs.
   const trusted = new SparkSession(new Map(), clock, () => {});
   const loopGuard = createLoopGuard(op.loopLimitMs);
-  const kafkaSource = sourceProvider('kafka');
+  const kafkaSource = binding.session.formats.source('kafka');
   if (!lockedDown) {
     lockdown({ errorTaming: 'unsafe', overrideTaming: 'moderate', consoleTaming: 'unsafe', stackFiltering: 'verbose', domainTaming: 'unsafe' });
     lockedDown = true;

@@ -30,9 +30,9 @@ import { kafkajsClientFactory } from '../../connectors/kafka/learner-clients.js'
 import type { KafkaConnection } from '../../connectors/kafka/kafka-connection.js';
 import type { StreamingContextOptions } from '../../engine/dstream/streaming-context.js';
 import { setKafkaClientFactory } from '../../engine/kafka-client/client-factory.js';
-import { registerBatchSourceProvider, registerSinkProvider, registerSourceProvider } from '../../engine/formats.js';
+import { FormatRegistry } from '../../engine/formats.js';
 import type { InMemoryKafkaCluster } from '../../engine/kafka-client/memory-kafka-cluster.js';
-import { memoryKafkaBatchSourceProvider, memoryKafkaSinkProvider, memoryKafkaSourceProvider } from '../../engine/kafka-client/memory-kafka-format.js';
+import { registerMemoryKafka } from '../../engine/kafka-client/memory-kafka-format.js';
 import * as streamlab from '../../streamlab.js';
 import { csvSourceProvider } from '../../engine/csv-source.js';
 import { dataFolderFiles } from '../../connectors/files/local-files.js';
@@ -117,8 +117,10 @@ export function bindEngine(options: BindOptions): EngineBinding {
       ...(services.kafkaSaslRequired ? { learnerSasl: 'required' as const } : {}),
     }
     : undefined;
+  // The run's session knows the built-in formats and the connectors wired to the run's services.
+  const formats = FormatRegistry.withBuiltIns();
   if (kafka || options.services.pg) {
-    connectors = registerConnectors({
+    connectors = registerConnectors(formats, {
       ...(kafka ? { kafka } : {}),
       ...(options.services.pg ? { postgres: { url: options.services.pg } } : {}),
     });
@@ -128,16 +130,15 @@ export function bindEngine(options: BindOptions): EngineBinding {
   const memory = options.memoryKafka;
   if (memory) {
     setKafkaClientFactory(memory);
-    registerSourceProvider('kafka', memoryKafkaSourceProvider(memory));
-    registerBatchSourceProvider('kafka', memoryKafkaBatchSourceProvider(memory));
-    registerSinkProvider('kafka', memoryKafkaSinkProvider(memory));
+    registerMemoryKafka(formats, memory);
   }
-  if (options.dataDir) registerBatchSourceProvider('csv', csvSourceProvider(dataFolderFiles(options.dataDir)));
+  if (options.dataDir) formats.registerBatchSource('csv', csvSourceProvider(dataFolderFiles(options.dataDir)));
   const printed = (text: string) => observer.onOutput(text.endsWith('\n') ? text.slice(0, -1) : text);
   const builder = streamlab.SparkSession.builder
     .appName('streamlab')
     .clock(options.clock)
-    .output(printed);
+    .output(printed)
+    .formats(formats);
   // A checkpointLocation is a folder in the run's checkpoint folder, so a restarted run resumes where it stopped.
   if (options.checkpointDir) builder.checkpointResolver(learnerCheckpointResolver(options.checkpointDir));
   const session = builder.create();

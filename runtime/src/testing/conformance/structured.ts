@@ -17,7 +17,6 @@
  */
 import { ManualClock } from '../../engine/clock.js';
 import type { Row } from '../../engine/compile.js';
-import { registerBatchSourceProvider, registerSinkProvider, registerSourceProvider } from '../../engine/formats.js';
 import { kafkaBatchSourceProvider } from '../../engine/kafka/kafka-batch-source.js';
 import { InMemoryKafkaTopics } from '../../engine/kafka/partition-reader.js';
 import { kafkaSinkProvider, type KafkaOutputRecord } from '../../engine/kafka/kafka-sink.js';
@@ -131,12 +130,13 @@ function build(scenario: Scenario, variant: Json): Built {
   const session = builder.create();
   const streams = new Map<string, MemoryStream>();
   const kafkaOut: KafkaOutputRecord[] = [];
-  registerSinkProvider('kafka', kafkaSinkProvider(() => (records) => {
-    kafkaOut.push(...records);
-  }));
   const topics = new InMemoryKafkaTopics();
-  registerSourceProvider('kafka', kafkaSourceProvider(() => topics, { onNewData: (l) => topics.onProduce(l) }));
-  registerBatchSourceProvider('kafka', kafkaBatchSourceProvider(() => topics));
+  session.formats
+    .registerSink('kafka', kafkaSinkProvider(() => (records) => {
+      kafkaOut.push(...records);
+    }))
+    .registerSource('kafka', kafkaSourceProvider(() => topics, { onNewData: (l) => topics.onProduce(l) }))
+    .registerBatchSource('kafka', kafkaBatchSourceProvider(() => topics));
   const sourceDf = (s: Json, name: string): DataFrame => {
     if (s.kind === 'memory') {
       const ms = new MemoryStream(toSchema(s.schema), session);
