@@ -197,7 +197,7 @@ export class SlTimeline extends LitElement {
         ? `Timeline by batch up to batch ${layout.selectedBatchId}: ${layout.lanes.length} ${layout.lanes.length === 1 ? 'lane' : 'lanes'}, ${layout.windows.length} rows written, ${layout.dots.length} records`
         : `Event-time timeline up to batch ${layout.selectedBatchId}: ${layout.windows.length} windows, ${layout.dots.length} records, ${layout.dots.filter((d) => d.dropped).length} dropped as late`}>
       ${layout.lanes.map((l) => svg`<rect class="lane-bg" x="0" y=${l.y} width=${layout.width} height=${l.height - 2}></rect>
-        <text class="lane-label" x="6" y=${l.y + 16}>${clip(l.key || noKey, 14)}<title>${l.key || noKey}</title></text>`)}
+        <text class="lane-label" x="6" y=${l.y + 16}>${l.key || noKey}</text>`)}
       <g class="axis">
         <line x1=${layout.scale.rangeStart} x2=${layout.scale.rangeEnd} y1=${axisY} y2=${axisY}></line>
         ${layout.axis.map((a) => svg`<line x1=${a.x} x2=${a.x} y1=${axisY} y2=${axisY + 4}></line><text x=${a.x} y=${axisY + 16} text-anchor="middle">${a.label}</text>`)}
