@@ -146,5 +146,14 @@ describe.runIf(process.getuid?.() === 0)('streamlab start as root', () => {
     await expectAnswers(again.port);
     again.child.kill('SIGINT');
     expect(await again.exited).toBe(0);
+    // Deleting the data directory lets the next start on another private folder drop its cluster.
+    rmSync(dataDir, { recursive: true, force: true });
+    const other = mkdtempSync(join(tmpdir(), 'streamlab-private-'));
+    dirs.push(other);
+    const next = await start(join(other, 'data'));
+    expect(existsSync(cluster)).toBe(false);
+    await expectAnswers(next.port);
+    next.child.kill('SIGINT');
+    expect(await next.exited).toBe(0);
   });
 });

@@ -12,7 +12,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -59,6 +59,7 @@ export function reachableDataDir(dataDir: string, log: (line: string) => void = 
     // Not there yet.
   }
   if (linked) return linked;
+  forgetOrphanClusters();
   mkdirSync(dirname(dataDir), { recursive: true });
   if (traversableBy(dataDir, ids.uid, ids.gid)) return dataDir;
   if (existsSync(dataDir)) {
@@ -71,8 +72,43 @@ export function reachableDataDir(dataDir: string, log: (line: string) => void = 
   const target = join(ROOT_CLUSTERS_DIR, `postgres-${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16)}`);
   mkdirSync(ROOT_CLUSTERS_DIR, { recursive: true, mode: 0o755 });
   symlinkSync(target, dataDir, 'dir');
+  writeFileSync(`${target}.origin`, resolve(dataDir));
   log(`streamlab: the postgres user cannot reach ${dataDir} (a parent directory is private), so PostgreSQL keeps its data in ${target}, linked from there`);
   return target;
+}
+
+/**
+ * Removes the clusters of {@link ROOT_CLUSTERS_DIR} whose data directory link was deleted (the data
+ * directory is gone, so its database goes too) and whose server is not running.
+ */
+function forgetOrphanClusters(): void {
+  let names: string[];
+  try {
+    names = readdirSync(ROOT_CLUSTERS_DIR).filter((n) => n.endsWith('.origin'));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    try {
+      const originFile = join(ROOT_CLUSTERS_DIR, name);
+      const cluster = originFile.slice(0, -'.origin'.length);
+      const origin = readFileSync(originFile, 'utf8');
+      let linked = false;
+      try {
+        linked = lstatSync(origin).isSymbolicLink() && resolve(dirname(origin), readlinkSync(origin)) === cluster;
+      } catch {
+        // The data directory is gone.
+      }
+      if (linked) continue;
+      const pid = Number(readFileSync(join(cluster, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      if (Number.isInteger(pid) && pid > 1 && alive(pid)) continue;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') continue;
+    }
+    const cluster = join(ROOT_CLUSTERS_DIR, name.slice(0, -'.origin'.length));
+    rmSync(cluster, { recursive: true, force: true });
+    rmSync(`${cluster}.origin`, { force: true });
+  }
 }
 
 /** How long initdb may take. */
