@@ -1,12 +1,14 @@
 /**
  * The `format(...)` names a session knows, for streaming sources, static sources and sinks. Each
  * SparkSession holds its own registry (`spark.formats`): a new one knows the built-ins that need no I/O
- * (`rate`, `noop`); whoever creates the session registers the rest into it before handing it over —
+ * (`rate`; `noop`, `console`, `memory`, `foreach`, `foreachBatch`); whoever creates the session registers the rest into it before handing it over —
  * the job process and the checks register the connectors (Kafka, PostgreSQL, JDBC) from outside the
  * engine. Nothing is shared between sessions.
  */
 import { IllegalArgumentException } from './errors.js';
+import { consoleSinkProvider } from './sinks/console-sink.js';
 import { noopSinkProvider } from './sinks/noop-sink.js';
+import { foreachBatchSinkProvider, foreachSinkProvider, memorySinkProvider } from './sinks/session-sinks.js';
 import type { SinkProvider } from './sinks/sink.js';
 import { rateSourceProvider } from './sources/rate-source.js';
 import type { SourceProvider } from './sources/source.js';
@@ -29,9 +31,18 @@ export class FormatRegistry {
   private readonly batchSources = new Map<string, BatchSourceProvider>();
   private readonly sinks = new Map<string, SinkProvider>();
 
-  /** A registry that knows the built-ins needing no I/O: the `rate` source and the `noop` sink. */
+  /**
+   * A registry that knows the built-ins needing no I/O: the `rate` source, and the `noop`, `console`,
+   * `memory`, `foreach` and `foreachBatch` sinks.
+   */
   static withBuiltIns(): FormatRegistry {
-    return new FormatRegistry().registerSource('rate', rateSourceProvider).registerSink('noop', noopSinkProvider);
+    return new FormatRegistry()
+      .registerSource('rate', rateSourceProvider)
+      .registerSink('noop', noopSinkProvider)
+      .registerSink('console', consoleSinkProvider)
+      .registerSink('memory', memorySinkProvider)
+      .registerSink('foreach', foreachSinkProvider)
+      .registerSink('foreachBatch', foreachBatchSinkProvider);
   }
 
   /** Registers (or replaces) the source for `readStream.format(name)`. */
@@ -66,7 +77,7 @@ export class FormatRegistry {
     return p;
   }
 
-  /** The sink provider for a format, or undefined (the writer handles built-ins bound to a session). */
+  /** The sink provider for a format, or undefined. */
   sink(name: string): SinkProvider | undefined {
     return this.sinks.get(name.toLowerCase());
   }

@@ -33,6 +33,12 @@ describe('spark.read and df.write', () => {
     expect(other.formats.sink('noop')).toBeDefined();
   });
 
+  it('finds the session sinks through the registry for writeStream only: write.format(name) does not', async () => {
+    const spark = SparkSession.builder.output(() => undefined).create();
+    expect(['console', 'memory', 'foreach', 'foreachBatch'].map((n) => spark.formats.sink(n)?.streamingOnly)).toEqual([true, true, true, true]);
+    await expect(spark.createDataFrame([[1]], 'id INT').write.format('memory').save()).rejects.toThrow('[DATA_SOURCE_NOT_FOUND] Failed to find the data source: memory.');
+  });
+
   it('write.jdbc(url, table, mode, properties) is a jdbc save with those options', async () => {
     const seen: Record<string, string>[] = [];
     formats.registerSink('jdbc', { createSink: (ctx) => (seen.push({ ...ctx.options }), { addBatch: () => undefined }) });

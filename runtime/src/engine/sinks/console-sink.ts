@@ -20,14 +20,14 @@ function optionValue(options: Readonly<Record<string, string>>, key: string): st
   return k === undefined ? undefined : options[k];
 }
 
-/** Creates console sinks that write through `output`. */
-export function consoleSinkProvider(output: () => OutputFn): SinkProvider {
-  return {
-    createSink(ctx): Sink {
-      const numRows = Number(optionValue(ctx.options, 'numRows') ?? '20');
-      const t = optionValue(ctx.options, 'truncate');
-      const truncate = t === undefined ? true : t.toLowerCase() === 'false' ? false : t.toLowerCase() === 'true' ? true : Number(t);
-      return { addBatch: (batch) => output()(consoleBatchText(batch, numRows, truncate)) };
-    },
-  };
-}
+/** `format("console")`: each batch printed through the session's output function, as it is when the batch ends. */
+export const consoleSinkProvider: SinkProvider = {
+  description: 'org.apache.spark.sql.execution.streaming.ConsoleTable$',
+  streamingOnly: true,
+  createSink(ctx): Sink {
+    const numRows = Number(optionValue(ctx.options, 'numRows') ?? '20');
+    const t = optionValue(ctx.options, 'truncate');
+    const truncate = t === undefined ? true : t.toLowerCase() === 'false' ? false : t.toLowerCase() === 'true' ? true : Number(t);
+    return { addBatch: (batch) => ctx.session.outputFunction(consoleBatchText(batch, numRows, truncate)) };
+  },
+};

@@ -11,7 +11,8 @@ import { FormatRegistry } from '../formats.js';
 import { planNode } from '../plan.js';
 import { toInternalRow } from '../rows.js';
 import type { OutputFn } from '../sinks/console-sink.js';
-import type { MemorySink } from '../sinks/memory-sink.js';
+import { MemorySink } from '../sinks/memory-sink.js';
+import type { SinkBatch, SinkSession } from '../sinks/sink.js';
 import { BOOLEAN, BINARY, DOUBLE, LONG, STRING, StructField, StructType, TIMESTAMP, toSchema, type DataType } from '../types.js';
 import { SparkContext } from '../dstream/spark-context.js';
 import { DataFrame } from './dataframe.js';
@@ -104,7 +105,7 @@ export class SparkSessionBuilder {
 let activeSession: SparkSession | null = null;
 
 /** The entry point to the DataFrame and streaming APIs. */
-export class SparkSession {
+export class SparkSession implements SinkSession {
   /** PySpark `SparkSession.builder`. */
   static get builder(): SparkSessionBuilder {
     return new SparkSessionBuilder();
@@ -212,6 +213,19 @@ export class SparkSession {
     const sink = this.memorySinks.get(name);
     if (!sink || !sink.schema) throw new AnalysisException(`[TABLE_OR_VIEW_NOT_FOUND] The table or view \`${name}\` cannot be found.`, { code: 'TABLE_OR_VIEW_NOT_FOUND' });
     return new DataFrame(this, planNode({ kind: 'LocalRelation', rows: sink.allRows(), schema: sink.schema }));
+  }
+
+  /** The memory sink's table named `name`, made empty with `schema` if new (SinkSession). */
+  memoryTable(name: string, schema: StructType): MemorySink {
+    const sink = this.memorySinks.get(name) ?? new MemorySink();
+    sink.schema ??= schema;
+    this.memorySinks.set(name, sink);
+    return sink;
+  }
+
+  /** A static DataFrame over one batch's rows, as `foreachBatch` passes it (SinkSession). */
+  batchFrame(batch: SinkBatch): DataFrame {
+    return new DataFrame(this, planNode({ kind: 'LocalRelation', rows: batch.rows, schema: batch.schema }));
   }
 
   /** @internal */

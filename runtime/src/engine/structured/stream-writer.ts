@@ -8,16 +8,13 @@ import { AnalysisException, IllegalArgumentException, ValueError } from '../erro
 import { dataSourceNotFound } from '../formats.js';
 import type { OutputMode } from '../physical/operator.js';
 import { planPhysical } from '../planner.js';
-import { toRowObject, type RowObject } from '../rows.js';
-import { consoleSinkProvider } from '../sinks/console-sink.js';
-import { MemorySink } from '../sinks/memory-sink.js';
-import type { Sink, SinkContext, SinkProvider } from '../sinks/sink.js';
+import type { RowObject } from '../rows.js';
+import type { SinkContext } from '../sinks/sink.js';
+import type { ForeachWriter } from '../sinks/session-sinks.js';
 import { triggerIntervalMillis } from '../time.js';
 import { DataFrame } from './dataframe.js';
 import { FormatOptions } from './format-options.js';
 import { StreamingQuery, type Trigger } from './streaming-query.js';
-import { planNode } from '../plan.js';
-import type { StructType } from '../types.js';
 
 /** What `trigger(...)` accepts (PySpark keyword arguments as an object). */
 export interface TriggerOptions {
@@ -27,12 +24,7 @@ export interface TriggerOptions {
   continuous?: string | number;
 }
 
-/** A `foreach` writer object (PySpark's ForeachWriter protocol). */
-export interface ForeachWriter {
-  open?(partitionId: number, epochId: number): boolean | void;
-  process(row: RowObject): void;
-  close?(error: unknown): void;
-}
+export type { ForeachWriter } from '../sinks/session-sinks.js';
 
 /** PySpark's DataStreamWriter. */
 export class DataStreamWriter extends FormatOptions {
@@ -97,65 +89,6 @@ export class DataStreamWriter extends FormatOptions {
     return this;
   }
 
-  private provider(schema: StructType): { provider: SinkProvider; description: string; memory?: MemorySink } {
-    const session = this.df.sparkSession;
-    const fmt = this.fmt ?? 'parquet';
-    switch (fmt.toLowerCase()) {
-      case 'memory': {
-        if (!this.name) throw new AnalysisException('queryName must be specified for memory sink', { code: 'MEMORY_SINK_NEEDS_NAME' });
-        const existing = session.memorySinks.get(this.name);
-        const sink = existing ?? new MemorySink();
-        // The table exists (empty) from start(), as Spark's memory table does.
-        sink.schema ??= schema;
-        session.memorySinks.set(this.name, sink);
-        return { provider: { createSink: () => sink }, description: 'MemorySink', memory: sink };
-      }
-      case 'console':
-        return { provider: consoleSinkProvider(() => session.outputFunction), description: 'org.apache.spark.sql.execution.streaming.ConsoleTable$' };
-      case 'foreachbatch': {
-        if (this.partitionColumns.length > 0) throw new AnalysisException("'foreachBatch' does not support partitioning", { code: 'FOREACH_BATCH_PARTITIONING' });
-        const fn = this.batchFn!;
-        return {
-          provider: {
-            createSink: (): Sink => ({
-              addBatch: async (batch) => {
-                await fn(new DataFrame(session, planNode({ kind: 'LocalRelation', rows: batch.rows, schema: batch.schema })), batch.batchId);
-              },
-            }),
-          },
-          description: 'ForeachBatchSink',
-        };
-      }
-      case 'foreach': {
-        const f = this.foreachFn!;
-        return {
-          provider: {
-            createSink: (): Sink => ({
-              addBatch: (batch) => {
-                const w: ForeachWriter = typeof f === 'function' ? { process: f } : f;
-                if (w.open && w.open(0, batch.batchId) === false) return;
-                let err: unknown = null;
-                try {
-                  for (const r of batch.rows) w.process(toRowObject(r, batch.schema));
-                } catch (e) {
-                  err = e;
-                }
-                w.close?.(err);
-                if (err) throw err;
-              },
-            }),
-          },
-          description: 'ForeachSink',
-        };
-      }
-      default: {
-        const p = session.formats.sink(fmt);
-        if (!p) throw dataSourceNotFound(fmt);
-        return { provider: p, description: fmt };
-      }
-    }
-  }
-
   /** Starts the query; analysis errors are thrown here, synchronously. */
   start(path?: string): StreamingQuery {
     const session = this.df.sparkSession;
@@ -167,15 +100,21 @@ export class DataStreamWriter extends FormatOptions {
     const physical = planPhysical(plan, { batchTimestampMs: 0 });
     checkStreamingPlan(plan, physical, this.mode, session.conf.getAll());
     const options: Record<string, string> = path === undefined ? { ...this.opts } : { ...this.opts, path };
-    const { provider, description } = this.provider(physical.root.schema);
+    const fmt = this.fmt ?? 'parquet';
+    const provider = session.formats.sink(fmt);
+    if (!provider) throw dataSourceNotFound(fmt);
+    const sinkCtx: SinkContext = {
+      options, schema: physical.root.schema, outputMode: this.mode, queryName: this.name, session,
+      callback: fmt.toLowerCase() === 'foreachbatch' ? this.batchFn : this.foreachFn, partitionColumns: this.partitionColumns,
+    };
     if (provider.supportedModes && !provider.supportedModes.includes(this.mode)) {
       throw new AnalysisException(`Data source ${this.fmt} does not support ${this.mode[0].toUpperCase()}${this.mode.slice(1)} output mode.`, { code: 'UNSUPPORTED_OUTPUT_MODE' });
     }
-    const sinkCtx: SinkContext = { options, schema: physical.root.schema, outputMode: this.mode, queryName: this.name };
     provider.validate?.(sinkCtx);
     if (this.name && session.streams.active.some((q) => q.name === this.name)) {
       throw new IllegalArgumentException(`Cannot start query with name ${this.name} as a query with that name is already active in this SparkSession`, { code: 'DUPLICATE_QUERY_NAME' });
     }
+    provider.prepare?.(sinkCtx);
     const location = options.checkpointLocation ?? session.conf.get('spark.sql.streaming.checkpointLocation');
     const checkpoint = location ? session.checkpointStore(location) : new InMemoryCheckpointStore();
     const query = new StreamingQuery({
@@ -186,7 +125,7 @@ export class DataStreamWriter extends FormatOptions {
       name: this.name ?? null,
       checkpoint,
       sinkFactory: (queryId) => provider.createSink({ ...sinkCtx, queryId }),
-      sinkDescription: description,
+      sinkDescription: provider.description ?? fmt,
     });
     session.streams.register(query);
     query.begin();

@@ -5,6 +5,7 @@
  */
 import { IllegalArgumentException } from '../errors.js';
 import { dataSourceNotFound } from '../formats.js';
+import type { SinkContext } from '../sinks/sink.js';
 import type { DataFrame } from './dataframe.js';
 import { FormatOptions } from './format-options.js';
 
@@ -38,10 +39,11 @@ export class DataFrameWriter extends FormatOptions {
 
   /** Writes every row through the format's sink. */
   async save(path?: string): Promise<void> {
-    const provider = this.df.sparkSession.formats.sink(this.fmt);
-    if (!provider) throw dataSourceNotFound(this.fmt);
+    const session = this.df.sparkSession;
+    const provider = session.formats.sink(this.fmt);
+    if (!provider || provider.streamingOnly) throw dataSourceNotFound(this.fmt);
     const options: Record<string, string> = { ...this.opts, mode: this.saveMode, ...(path === undefined ? {} : { path }) };
-    const ctx = { options, schema: this.df.schema, outputMode: 'append' as const, queryName: undefined };
+    const ctx: SinkContext = { options, schema: this.df.schema, outputMode: 'append', queryName: undefined, session };
     provider.validate?.(ctx);
     const sink = await provider.createSink(ctx);
     await sink.addBatch({ batchId: 0, schema: this.df.schema, rows: this.df.collectInternal(), outputMode: 'append' });
