@@ -88,6 +88,24 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
+/**
+ * Resolves once no process of the group is left (SIGKILL is delivered asynchronously, and a loaded
+ * machine can take a moment to tear a job process down), or after `boundMs`: a grade is reported only
+ * when the learner's processes are gone.
+ */
+async function groupGone(pid: number | undefined, boundMs = 5000): Promise<void> {
+  if (pid === undefined) return;
+  const until = Date.now() + boundMs;
+  while (Date.now() < until) {
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 /** Runs vitest in a process group of its own; kills the whole group on timeout and once it has ended. */
 function runVitest(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; timedOut: boolean; output: string }> {
   return new Promise((resolvePromise, reject) => {
@@ -115,7 +133,7 @@ function runVitest(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutM
       clearTimeout(timer);
       process.off('exit', onExit);
       killGroup(child.pid);
-      resolvePromise({ code, signal, timedOut, output });
+      void groupGone(child.pid).then(() => resolvePromise({ code, signal, timedOut, output }));
     });
   });
 }

@@ -123,9 +123,13 @@ describe('broker restart', () => {
       await connectors.close();
     }
     const rows = spark.memorySinks.get('restart_out')!.allRows() as Array<[string, number, number]>;
-    expect(rows.map((r) => r[0]).sort()).toEqual(Array.from({ length: 1500 }, (_, i) => `r${i}`).sort());
+    // The writer is at-least-once: a write the restart interrupted may be appended again, so a value
+    // can sit at two offsets. The query must read every offset of each partition once, in order.
+    expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(Array.from({ length: 1500 }, (_, i) => `r${i}`)));
     for (const p of [0, 1]) {
-      expect(rows.filter((r) => r[1] === p).map((r) => r[2])).toEqual(Array.from({ length: 750 }, (_, i) => i));
+      const offsets = rows.filter((r) => r[1] === p).map((r) => r[2]);
+      expect(offsets.length).toBeGreaterThanOrEqual(750);
+      expect(offsets).toEqual(Array.from({ length: offsets.length }, (_, i) => i));
     }
     expect(q.recentProgress.length).toBeGreaterThanOrEqual(8);
   });
