@@ -13,9 +13,9 @@
 import type { AggregateFn } from '../aggregates.js';
 import type { Row } from '../compile.js';
 import type { StructType } from '../types.js';
-import { compareValues, encodeKey } from '../values.js';
+import { encodeKey } from '../values.js';
 import type { BatchContext, PhysicalOperator } from './operator.js';
-import type { SortKey } from './sort.js';
+import { compareBy, type SortKey } from './sort.js';
 
 /** How one window expression computes its value for each row of an ordered partition. */
 export type WindowFunctionExec =
@@ -30,21 +30,6 @@ export interface WindowExprExec {
   readonly fn: WindowFunctionExec;
 }
 
-function compareBy(keys: readonly SortKey[]) {
-  return (a: Row, b: Row): number => {
-    for (const k of keys) {
-      const x = k.eval(a);
-      const y = k.eval(b);
-      if (x === null || y === null) {
-        if (x === y) continue;
-        return (x === null) === k.nullsFirst ? -1 : 1;
-      }
-      const c = compareValues(x, y);
-      if (c !== 0) return k.desc ? -c : c;
-    }
-    return 0;
-  };
-}
 
 /** Values of one window expression for the rows of one ordered partition. */
 function evaluatePartition(rows: readonly Row[], w: WindowExprExec, compare: (a: Row, b: Row) => number): unknown[] {
