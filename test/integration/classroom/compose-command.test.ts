@@ -19,6 +19,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { databaseUrl, freshName, freshTopic, kafkaBootstrap } from '../../services/inject.js';
 import { freePort } from '../../services/free-port.js';
 import { TestClient } from '../server/ws-client.js';
+import { learnerDatabase } from '../../../runtime/src/connectors/postgres/restricted-role.js';
 import { commandOf, environmentOf, readCompose, readEnvExample, repoRoot } from '../../unit/classroom/compose-file.js';
 
 const env = readEnvExample();
@@ -61,9 +62,9 @@ async function createTopic(prefix: string, brokerPrefix = ''): Promise<string> {
   return topic;
 }
 
-/** Runs statements on the run's PostgreSQL as its administrator. */
-async function sql(...statements: string[]): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl() });
+/** Runs statements on the run's PostgreSQL, as its administrator unless another URL is given. */
+async function sqlAs(url: string, ...statements: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     for (const statement of statements) await client.query(statement);
@@ -71,6 +72,8 @@ async function sql(...statements: string[]): Promise<void> {
     await client.end();
   }
 }
+
+const sql = (...statements: string[]) => sqlAs(databaseUrl(), ...statements);
 
 /** Asks the started runtime, through its websocket, what it sees of Kafka and PostgreSQL. */
 async function askRuntime(port: number, token: string, origin: string, topic: string, query: string): Promise<{ topic: unknown; query: unknown }> {
@@ -148,7 +151,9 @@ describe('compose streamlab service, run outside a container', () => {
     // The runtime uses the Kafka and PostgreSQL its command names, not embedded ones.
     const topic = await createTopic('classroom-compose');
     const table = freshName('classroom_compose');
-    await sql(`create table ${table} (sensor text)`, `insert into ${table} values ('s-1')`);
+    // Made as the learner's pipelines make tables: as the learner role the runtime set up, in its schema.
+    const learner = learnerDatabase(databaseUrl()).url;
+    await sqlAs(learner, `create table ${table} (sensor text)`, `insert into ${table} values ('s-1')`);
     try {
       // The page is http://localhost:5170 on the host (the published port), not the runtime's own
       // origin here: only STREAMLAB_ALLOWED_ORIGINS lets it in.
@@ -158,7 +163,7 @@ describe('compose streamlab service, run outside a container', () => {
       await expect(TestClient.connect(`ws://127.0.0.1:${port}/ws?token=${env.STREAMLAB_TOKEN}`, { origin: 'http://elsewhere.example' }))
         .rejects.toThrow('HTTP 403');
     } finally {
-      await sql(`drop table ${table}`);
+      await sqlAs(learner, `drop table ${table}`);
     }
     expect(await stop(child)).toBe(0);
   });
