@@ -52,14 +52,19 @@ describe('embedded defaults without Java', () => {
   }
 
   it('runs lesson 03 on the embedded broker: records produced to a topic come out as Batch 0', async () => {
-    expect(await client.request({ kind: 'topics.create', topic: 'sensors.temperature', partitions: 1 })).toMatchObject({ kind: 'topics.create.ok' });
+    // Outside the lesson (no lessonId, its own topic), so the lesson's data player stays out of it:
+    // the records this test produces are the only input.
+    const topic = 'e2e.embedded-readings';
+    expect(await client.request({ kind: 'topics.create', topic, partitions: 1 })).toMatchObject({ kind: 'topics.create.ok' });
     for (const [ts, temperature] of [['2026-11-21T10:00:05Z', 20], ['2026-11-21T10:00:15Z', 22]] as const) {
       const value = JSON.stringify({ node_name: 'sensor-1', temperature, ts });
-      expect(await client.request({ kind: 'topics.produce', topic: 'sensors.temperature', key: 'sensor-1', value })).toMatchObject({ kind: 'topics.produce.ok' });
+      expect(await client.request({ kind: 'topics.produce', topic, key: 'sensor-1', value })).toMatchObject({ kind: 'topics.produce.ok' });
     }
     const lesson = await client.request({ kind: 'lessons.get', lessonId: '03-structured-windows' });
     if (lesson.kind !== 'lessons.get.ok' || !lesson.lesson.solution) throw new Error(JSON.stringify(lesson));
-    const run = await client.request({ kind: 'run.start', lessonId: '03-structured-windows', files: lesson.lesson.solution, mode: 'system' });
+    const files = lesson.lesson.solution.map((f) => ({ ...f, content: f.content.replaceAll('"sensors.temperature"', `"${topic}"`) }));
+    expect(files.some((f) => f.content.includes(`"${topic}"`))).toBe(true);
+    const run = await client.request({ kind: 'run.start', files, mode: 'system' });
     if (run.kind !== 'run.start.ok') throw new Error(JSON.stringify(run));
     const batch = await client.waitFor((m) => (m.kind === 'run.batch' || m.kind === 'run.error') && m.runId === run.runId);
     expect(batch).toMatchObject({ kind: 'run.batch', batchId: 0, totalRows: 1, rows: [{ node_name: 'sensor-1', avg_temp: 21, readings: 2 }] });
