@@ -229,8 +229,9 @@ export class LiveClient implements RuntimeClient {
 
   async getLesson(lessonId: string) {
     const { lesson } = await this.request('lessons.get', { lessonId });
-    const { markdown, files, hints, solution, ...summary } = lesson;
-    return splitLesson(adaptLessonSummary(summary), markdown, files, { hints, solution });
+    const { markdown, files, hints, solution, data, ...summary } = lesson;
+    const split = splitLesson(adaptLessonSummary(summary), markdown, files, { hints, solution });
+    return data ? { ...split, data } : split;
   }
 
   async startRun(request: { lessonId?: string; files: SourceFile[]; mode: ClockMode }) {
@@ -251,6 +252,16 @@ export class LiveClient implements RuntimeClient {
     return { batchesRun: r.batchesRun, clockMs: r.clockMs };
   }
 
+  async replayData(runId: string) {
+    const r = await this.request('run.replay', { runId });
+    return { records: r.records, shiftMs: r.shiftMs };
+  }
+
+  async sendExtra(runId: string, extraId: string) {
+    const r = await this.request('run.extra', { runId, extraId });
+    return { topic: r.topic, key: r.key, value: r.value, eventTimeMs: r.eventTimeMs };
+  }
+
   async runChecks(lessonId: string, files: SourceFile[]) {
     const r = await this.request('check.run', { lessonId, files });
     return { checkId: r.checkId };
@@ -263,6 +274,11 @@ export class LiveClient implements RuntimeClient {
 
   async createTopic(topic: string, partitions: number) {
     await this.request('topics.create', { topic, partitions });
+  }
+
+  async clearTopic(topic: string) {
+    const r = await this.request('topics.clear', { topic });
+    return { partitions: r.partitions };
   }
 
   async tailTopic(topic: string, from: 'earliest' | 'latest') {

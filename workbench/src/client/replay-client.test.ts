@@ -14,3 +14,12 @@ describe('ReplayClient.request', () => {
     await expect(client.request('topics.delete', { topic: 'report' })).rejects.toMatchObject({ code: 'not-implemented', message: 'A recorded session cannot answer topics.delete.' });
   });
 });
+
+describe('ReplayClient and the lesson\'s data', () => {
+  it('says that replaying, extra records and clearing a topic need a live runtime', async () => {
+    const client = new ReplayClient(structuredWindowsSession, 0);
+    await expect(client.replayData()).rejects.toMatchObject({ code: 'not-implemented', message: 'A recorded session cannot play the lesson\'s data again: Replay data needs a live runtime (open the URL printed by `streamlab start`).' });
+    await expect(client.sendExtra()).rejects.toMatchObject({ code: 'not-implemented', message: 'A recorded session cannot send records: the lesson\'s extra records need a live runtime (open the URL printed by `streamlab start`).' });
+    await expect(client.clearTopic()).rejects.toMatchObject({ code: 'not-implemented', message: 'A recorded session cannot clear topics: that needs a live runtime (open the URL printed by `streamlab start`).' });
+  });
+});

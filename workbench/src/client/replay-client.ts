@@ -95,6 +95,14 @@ export class ReplayClient implements RuntimeClient {
     return { batchesRun: 'batches' in how ? how.batches : 0, clockMs: this.clockMs };
   }
 
+  async replayData(): Promise<{ records: number; shiftMs: number }> {
+    throw new RuntimeError('not-implemented', 'A recorded session cannot play the lesson\'s data again: Replay data needs a live runtime (open the URL printed by `streamlab start`).');
+  }
+
+  async sendExtra(): Promise<{ topic: string; key: string | null; value: string; eventTimeMs: number | null }> {
+    throw new RuntimeError('not-implemented', 'A recorded session cannot send records: the lesson\'s extra records need a live runtime (open the URL printed by `streamlab start`).');
+  }
+
   async runChecks(lessonId: string) {
     const checkId = `check-${this.runs}`;
     this.later(50, () => this.emit({ kind: 'check.result', lessonId, results: this.session.checks }));
@@ -107,6 +115,10 @@ export class ReplayClient implements RuntimeClient {
 
   async createTopic(): Promise<void> {
     throw new RuntimeError('not-implemented', 'A recorded session cannot create topics.');
+  }
+
+  async clearTopic(): Promise<{ partitions: number }> {
+    throw new RuntimeError('not-implemented', 'A recorded session cannot clear topics: that needs a live runtime (open the URL printed by `streamlab start`).');
   }
 
   async tailTopic(topic: string) {

@@ -48,10 +48,16 @@ export interface RuntimeClient {
   crashRun(runId: string): Promise<void>;
   /** Manual clock: run batches, or move processing time forward. Returns the clock afterwards. */
   step(runId: string, how: { batches: number } | { advanceMs: number }): Promise<{ batchesRun: number; clockMs: number }>;
+  /** Plays the run's lesson data again from its first record, moved to the run's clock. */
+  replayData(runId: string): Promise<{ records: number; shiftMs: number }>;
+  /** Sends one of the lesson's extra records (e.g. a late reading) into the run's topic now. */
+  sendExtra(runId: string, extraId: string): Promise<{ topic: string; key: string | null; value: string; eventTimeMs: number | null }>;
   /** Starts the autograder; the results arrive as a `check.result` event. */
   runChecks(lessonId: string, files: SourceFile[]): Promise<{ checkId: string }>;
   listTopics(): Promise<TopicInfo[]>;
   createTopic(topic: string, partitions: number): Promise<void>;
+  /** Empties a topic, keeping its partitions; resolves with their number. */
+  clearTopic(topic: string): Promise<{ partitions: number }>;
   tailTopic(topic: string, from: 'earliest' | 'latest'): Promise<{ tailId: string }>;
   untailTopic(tailId: string): Promise<void>;
   produce(record: { topic: string; key: string | null; value: string | null; timestamp?: number }): Promise<{ partition: number; offset: string }>;

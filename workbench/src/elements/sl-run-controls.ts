@@ -6,6 +6,10 @@
  * time by one trigger interval, which is what makes a processing-time trigger fire. The interval is the
  * running query's (one button per interval when queries differ, see session/advance-steps.ts); the
  * interval picker shows only when no query has one.
+ *
+ * When the lesson plays data, a second row holds `Replay data` (`sl-replay`), one button per extra record
+ * of the lesson (`sl-extra`, with its id) and the line that says what was played; the buttons work while
+ * a run is running and otherwise say why not.
  */
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -13,6 +17,7 @@ import type { ClockMode } from '@streamlab/runtime/protocol';
 import type { RunStatus } from '../model/server-events.js';
 import { queuedMessage } from '../../../runtime/src/protocol/downgrade.js';
 import { advancePlan, type AdvancePlan } from '../session/advance-steps.js';
+import type { DataButton, DataControls } from '../session/lesson-data.js';
 import { sharedStyles } from './shared-styles.js';
 
 /** Processing time as `HH:mm:ss` UTC, with the date when it is not the epoch day. */
@@ -40,6 +45,9 @@ export class SlRunControls extends LitElement {
       .note { font-size: 0.8rem; color: var(--sl-muted); }
       .status.failed { color: var(--sl-bad); }
       .status.running { color: var(--sl-ok); }
+      .data { flex-basis: 100%; display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; font-size: 0.85rem; }
+      .data .what { color: var(--sl-muted); }
+      .data .played.failed { color: var(--sl-bad); }
     `,
   ];
 
@@ -60,6 +68,8 @@ export class SlRunControls extends LitElement {
   @property({ type: Number }) intervalMs = 10_000;
   /** The advance buttons; without one, a single step of `intervalMs`. */
   @property({ attribute: false }) plan: AdvancePlan | null = null;
+  /** The lesson-data row; null when the lesson plays no data. */
+  @property({ attribute: false }) data: DataControls | null = null;
 
   protected override render() {
     const manual = this.mode === 'manual';
@@ -70,7 +80,19 @@ export class SlRunControls extends LitElement {
         title="Grade your code against the lesson's checks (they run on their own data, apart from your run)" aria-busy=${this.checking ? 'true' : 'false'}>Check</button>
       <button @click=${() => fire(this, 'sl-stop')} ?disabled=${!this.active}>Stop</button>
       ${this.plain ? html`<span class="status ${this.status}" role="status" aria-live="polite">${this.statusText()}</span>` : this.clockControls(manual, plan)}
+      ${this.data ? this.dataControls(this.data) : ''}
     `;
+  }
+
+  private dataControls(data: DataControls) {
+    const button = (b: DataButton, type: string, detail?: string) => html`<button @click=${() => fire(this, type, detail)}
+      ?disabled=${!b.enabled} title=${b.title}>${b.label}</button>`;
+    return html`<div class="data" role="group" aria-label="Lesson data">
+      <span class="what">Lesson data:</span>
+      ${button(data.replay, 'sl-replay')}
+      ${data.extras.map((x) => button(x, 'sl-extra', x.id))}
+      <span class="played ${data.line?.failed ? 'failed' : ''}" role="status" aria-live="polite" aria-label="Data played">${data.line?.text ?? ''}</span>
+    </div>`;
   }
 
   private statusText(): string {

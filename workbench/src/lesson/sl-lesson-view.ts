@@ -11,6 +11,7 @@ import type { Lesson } from '../model/server-events.js';
 import { SessionController } from '../session/session-controller.js';
 import { canRun, isActive } from '../session/session-state.js';
 import { advancePlan } from '../session/advance-steps.js';
+import { dataControls } from '../session/lesson-data.js';
 import { sharedStyles } from '../elements/shared-styles.js';
 import { renderMarkdown } from './render-markdown.js';
 import type { SlEditor } from '../editor/sl-editor.js';
@@ -76,6 +77,9 @@ export class SlLessonView extends LitElement {
     this.addEventListener('sl-crash', () => void this.session.session?.crash());
     this.addEventListener('sl-step', () => void this.session.session?.step({ batches: 1 }));
     this.addEventListener('sl-advance', (e) => void this.session.session?.step({ advanceMs: (e as CustomEvent<number>).detail }));
+    this.addEventListener('sl-replay', () => void this.session.session?.replayData());
+    this.addEventListener('sl-extra', (e) => void this.session.session?.sendExtra((e as CustomEvent<string>).detail));
+    this.addEventListener('sl-clear-topic', (e) => void this.session.session?.clearTopic((e as CustomEvent<string>).detail));
     this.addEventListener('sl-mode', (e) => (this.mode = (e as CustomEvent<ClockMode>).detail));
     this.addEventListener('sl-interval', (e) => (this.intervalMs = (e as CustomEvent<number>).detail));
     this.addEventListener('sl-change', (e) => this.autosave((e as CustomEvent<SourceFile[]>).detail));
@@ -279,7 +283,7 @@ export class SlLessonView extends LitElement {
             <sl-run-controls status=${s.run.status} .ahead=${s.run.ahead} mode=${isActive(s) ? s.run.mode : this.mode} .clockMs=${s.run.clockMs}
               ?canRun=${canRun(s)} ?active=${isActive(s)} intervalMs=${this.intervalMs} ?plain=${kafkaOnly}
               ?canCheck=${s.connection.state === 'open'} ?checking=${s.checks.status === 'running'}
-              .plan=${advancePlan(s.run.queries, s.batches, this.intervalMs)}></sl-run-controls>
+              .plan=${advancePlan(s.run.queries, s.batches, this.intervalMs)} .data=${dataControls(s)}></sl-run-controls>
           </div>
           <div class="toolbar">
             <button @click=${() => this.replaceCode('starter')}>Reset to starter</button>

@@ -214,6 +214,19 @@ export interface Lesson extends LessonSummary {
   files: { path: string; content: string }[];
   solution?: { path: string; content: string }[];
   hints: string[];
+  /** What Run plays into the lesson's topics, when the lesson has data. */
+  data?: LessonData;
+}
+
+/** A lesson's data as Run plays it (protocol 7's `lesson.data`). */
+export interface LessonData {
+  /** Epoch ms where a manual-clock run starts; null when the lesson names no time. */
+  clockStartMs: number | null;
+  topics: { name: string; partitions: number }[];
+  /** Records Run plays, in all. */
+  records: number;
+  /** One-button records the learner can send during a run (e.g. a late reading). */
+  extras: { id: string; label: string; topic: string }[];
 }
 
 /** Lifecycle of a run as the UI shows it. */

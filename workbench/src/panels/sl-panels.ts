@@ -92,7 +92,7 @@ export class SlPanels extends LitElement {
       case 'Latency':
         return html`<sl-latency-panel .latency=${s.latency.current} .earlier=${s.latency.earlier}></sl-latency-panel>`;
       case 'Topics':
-        return html`<sl-topics-panel .topics=${s.topics} .records=${s.tail.records} .tailing=${s.tail.topic} .produced=${s.produced}></sl-topics-panel>`;
+        return html`<sl-topics-panel .topics=${s.topics} .records=${s.tail.records} .tailing=${s.tail.topic} .produced=${s.produced} .note=${s.topicNote}></sl-topics-panel>`;
       case 'Database':
         return html`<sl-database-panel .query=${s.query}></sl-database-panel>`;
       case 'Checks':

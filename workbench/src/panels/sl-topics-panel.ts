@@ -2,10 +2,13 @@
  * `<sl-topics-panel>`: Kafka topics with partitions (and end offsets when the runtime reports them), a
  * live tail of one topic (JSON values pretty-printed), and forms to create a topic and produce a record.
  * Intent events: `sl-topics-refresh`, `sl-tail` (topic), `sl-create-topic` ({topic, partitions}),
- * `sl-produce` ({topic, key, value, timestamp}).
+ * `sl-produce` ({topic, key, value, timestamp}), `sl-clear-topic` (topic).
+ *
+ * Clear asks first, in the panel (a clear cannot be undone): the row's Clear opens a line under it with
+ * what will go and the buttons to clear or keep the records.
  */
 import { LitElement, css, html } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { TopicInfo, TopicRecord } from '../model/server-events.js';
 import { sharedStyles } from '../elements/shared-styles.js';
 
@@ -41,6 +44,8 @@ export class SlTopicsPanel extends LitElement {
       pre { margin: 0; white-space: pre-wrap; }
       .status { font-size: 0.85rem; color: var(--sl-muted); }
       .records { max-height: 24rem; overflow: auto; }
+      td.actions { white-space: nowrap; }
+      .confirm { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; padding: 0.3rem 0.5rem; border-radius: 6px; background: var(--sl-surface-2); font-size: 0.85rem; }
     `,
   ];
 
@@ -48,6 +53,10 @@ export class SlTopicsPanel extends LitElement {
   @property({ attribute: false }) records: TopicRecord[] = [];
   @property() tailing: string | null = null;
   @property() produced: string | null = null;
+  /** What the last Clear did, in words. */
+  @property() note: string | null = null;
+  /** The topic whose Clear waits for the learner's answer. */
+  @state() private confirming: string | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -73,15 +82,37 @@ export class SlTopicsPanel extends LitElement {
     });
   }
 
+  private clear(topic: string): void {
+    this.confirming = null;
+    fire(this, 'sl-clear-topic', topic);
+  }
+
+  private recordCount(t: TopicInfo): number {
+    return t.endOffsets.reduce((n, o) => n + (Number(o) || 0), 0);
+  }
+
+  private confirmRow(t: TopicInfo) {
+    const partitions = `${t.partitions} ${t.partitions === 1 ? 'partition stays' : 'partitions stay'}`;
+    return html`<tr><td colspan="4"><div class="confirm" role="group" aria-label="Clear ${t.name}?">
+      <span>Delete every record in ${t.name}? Its ${partitions}; a clear cannot be undone.</span>
+      <button @click=${() => this.clear(t.name)}>Clear ${t.name}</button>
+      <button @click=${() => (this.confirming = null)}>Keep the records</button>
+    </div></td></tr>`;
+  }
+
   protected override render() {
     return html`
       <section aria-label="Topics">
         <h3>Topics <button @click=${() => fire(this, 'sl-topics-refresh')} aria-label="Refresh topics">↻</button></h3>
         <table class="data">
-          <thead><tr><th scope="col">Topic</th><th scope="col">Partitions</th><th scope="col">End offsets</th><th scope="col"><span class="visually-hidden">Tail</span></th></tr></thead>
+          <thead><tr><th scope="col">Topic</th><th scope="col">Partitions</th><th scope="col">End offsets</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
           <tbody>${this.topics.map((t) => html`<tr><td>${t.name}</td><td>${t.partitions}</td><td>${t.endOffsets.length ? t.endOffsets.join(', ') : '—'}</td>
-            <td><button @click=${() => fire(this, 'sl-tail', t.name)} aria-pressed=${this.tailing === t.name} aria-label="Tail ${t.name}">Tail</button></td></tr>`)}</tbody>
+            <td class="actions"><button @click=${() => fire(this, 'sl-tail', t.name)} aria-pressed=${this.tailing === t.name} aria-label="Tail ${t.name}">Tail</button>
+              <button @click=${() => (this.confirming = t.name)} aria-label="Clear ${t.name}" aria-expanded=${this.confirming === t.name}
+                title="Delete the topic's ${this.recordCount(t)} records and keep its partitions">Clear</button></td></tr>
+            ${this.confirming === t.name ? this.confirmRow(t) : ''}`)}</tbody>
         </table>
+        <p class="status" role="status">${this.note ?? ''}</p>
         <form @submit=${this.create} aria-label="Create a topic">
           <h3>Create a topic</h3>
           <label>Name <input name="name" required pattern=${TOPIC_PATTERN} autocomplete="off" /></label>

@@ -4,6 +4,7 @@
  */
 import type { ClockMode } from '@streamlab/runtime/protocol';
 import type { ConnectionInfo } from '../client/runtime-client.js';
+import type { DataLine, DataPending } from './lesson-data.js';
 import type {
   BatchEvent, CheckResult, Lesson, LessonSummary, LogLine, ResultTable, RunError, RunLatency, RunQuery, RunStatus, RuntimeEvent, TopicInfo, TopicRecord,
 } from '../model/server-events.js';
@@ -50,6 +51,10 @@ export interface SessionState {
   query: { sql: string; status: 'idle' | 'running' | 'done' | 'failed'; result?: ResultTable & { truncated: boolean }; error?: string };
   /** Last problem to show the learner, in plain words. */
   notice: string | null;
+  /** What the learner last did with the run's lesson data (Replay, an extra), and the request on its way. */
+  lessonData: { line: DataLine | null; pending: DataPending | null };
+  /** Result of the last topic action (Clear), in words. */
+  topicNote: string | null;
   /** Latency of the current run's pipelines, and the last figures of earlier runs (newest first), to compare triggers. */
   latency: { current: RunLatency | null; earlier: RunLatency[] };
 }
@@ -82,6 +87,8 @@ export function initialState(): SessionState {
     query: { sql: '', status: 'idle' },
     notice: null,
     latency: { current: null, earlier: [] },
+    lessonData: { line: null, pending: null },
+    topicNote: null,
   };
 }
 

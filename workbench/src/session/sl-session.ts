@@ -9,6 +9,7 @@ import type { ClientKind, ClockMode, ReplyOf, RequestFields, SourceFile } from '
 import type { RuntimeClient } from '../client/runtime-client.js';
 import type { RuntimeEvent } from '../model/server-events.js';
 import { connectionLost, initialState, reduceEvent, runStarted, type SessionState } from './session-state.js';
+import { dataAnswered, dataRequested, extraText, replayText } from './lesson-data.js';
 import { LocalStore } from './local-store.js';
 
 /** Fired on the session element whenever `state` changes. */
@@ -176,6 +177,34 @@ export class SlSession extends LitElement {
     }
   }
 
+  /** Plays the run's lesson data again from the start; the run controls' line says what happened. */
+  async replayData(): Promise<void> {
+    const runId = this.state.run.runId;
+    const data = this.state.lesson?.data;
+    if (!runId || !data) return;
+    this.set(dataRequested(this.state, runId, 'replay'));
+    try {
+      const reply = await this.require().replayData(runId);
+      this.set(dataAnswered(this.state, runId, replayText(data, reply)));
+    } catch (e) {
+      this.set(dataAnswered(this.state, runId, `Not replayed: ${message(e)}`, true));
+    }
+  }
+
+  /** Sends one of the lesson's extra records into the run. */
+  async sendExtra(extraId: string): Promise<void> {
+    const runId = this.state.run.runId;
+    const extra = this.state.lesson?.data?.extras.find((x) => x.id === extraId);
+    if (!runId || !extra) return;
+    this.set(dataRequested(this.state, runId, extraId));
+    try {
+      const reply = await this.require().sendExtra(runId, extraId);
+      this.set(dataAnswered(this.state, runId, extraText(extra.label, reply)));
+    } catch (e) {
+      this.set(dataAnswered(this.state, runId, `Not sent: ${message(e)}`, true));
+    }
+  }
+
   async check(files: SourceFile[]): Promise<void> {
     const lesson = this.state.lesson;
     if (!lesson) return;
@@ -209,6 +238,17 @@ export class SlSession extends LitElement {
       await this.refreshTopics();
     } catch (e) {
       this.set({ ...this.state, produced: `Not created: ${message(e)}` });
+    }
+  }
+
+  /** Empties a topic, keeping its partitions. */
+  async clearTopic(topic: string): Promise<void> {
+    try {
+      const { partitions } = await this.require().clearTopic(topic);
+      this.set({ ...this.state, topicNote: `Cleared ${topic}: its ${partitions === 1 ? 'partition is' : `${partitions} partitions are`} empty.` });
+      await this.refreshTopics();
+    } catch (e) {
+      this.set({ ...this.state, topicNote: `Not cleared: ${message(e)}` });
     }
   }
 
