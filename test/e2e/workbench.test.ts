@@ -155,7 +155,12 @@ describe('workbench in Chromium', () => {
     const consoleLog = page.getByRole('log', { name: 'Console' });
     await expect.poll(() => consoleLog.textContent(), { timeout: 60_000 }).toContain('edited in the e2e test');
     const batch0 = page.getByRole('figure', { name: /^Batch 0/ });
-    await batch0.waitFor({ timeout: 60_000 });
+    await batch0.waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
+      // What the page showed instead, for the log of a run where the batch never came.
+      await screenshot(page, 'failed-batch-0');
+      console.log(`e2e: no Batch 0; the page read:\n${await page.locator('body').innerText().catch(() => '(unreadable)')}`);
+      throw e;
+    });
     const table = ((await batch0.textContent()) ?? '').split('\n');
     expect(table.slice(0, 3)).toEqual(['-------------------------------------------', 'Batch: 0', '-------------------------------------------']);
     const cells = (line: string) => line.split('|').slice(1, -1).map((c) => c.trim());

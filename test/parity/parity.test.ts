@@ -204,6 +204,7 @@ describe('parity with Apache Spark', () => {
     expect(prepared.map((p) => p.pipeline.id)).toEqual([
       '03-structured-windows/temperatureWindows',
       '04-report-topic-and-output-modes/countByOrigin',
+      '05-locations-micro-batch-vs-flow/fixes',
       '06-stream-inference/inferences',
       ...scenarioPipelines.map((s) => s.id),
       ...['ss-agg-count-complete-restart', 'ss-agg-count-update-restart', 'ss-agg-sort-complete', 'ss-console-default', 'ss-foreachbatch-complete',
@@ -217,6 +218,8 @@ describe('parity with Apache Spark', () => {
     expect(prepared.map((p) => [p.pipeline.id, p.spark!.batches.map((b) => b.rows.length)])).toEqual([
       ['03-structured-windows/temperatureWindows', [3, 4, 4, 2, 0]],
       ['04-report-topic-and-output-modes/countByOrigin', [3, 3]],
+      // 20 location fixes, 4 a batch: a stateless projection answers each fix once.
+      ['05-locations-micro-batch-vs-flow/fixes', [4, 4, 4, 4, 4]],
       // 24 readings, 4 a batch; every input answered once, bad rows included.
       ['06-stream-inference/inferences', [4, 4, 4, 4, 4, 4]],
       ['scenario/append-tumbling-watermark-sentinel', [0, 0, 3, 8]],

@@ -30,6 +30,16 @@ describe('reduceEvent over the recorded structured-windows session', () => {
     expect(state.run).toEqual({ runId: 'r2', status: 'starting', mode: 'manual', clockMs: 0, queries: [] });
   });
 
+  it("starts a manual clock at the lesson's time, as the runtime does, and a system clock unknown", () => {
+    const lesson = { id: 'l', title: 'L', steps: [], files: [], hints: [], data: { clockStartMs: Date.UTC(2026, 10, 21, 10), topics: [], records: 12, extras: [] } };
+    const withLesson = { ...initialState(), lesson };
+    expect(runStarted(withLesson, 'r1', 'manual').run.clockMs).toBe(Date.UTC(2026, 10, 21, 10));
+    expect(runStarted(withLesson, 'r1', 'system').run.clockMs).toBe(null);
+    // A lesson without a time (or without data) starts the manual clock at 0, as the runtime does.
+    expect(runStarted({ ...initialState(), lesson: { ...lesson, data: { ...lesson.data, clockStartMs: null } } }, 'r1', 'manual').run.clockMs).toBe(0);
+    expect(runStarted({ ...initialState(), lesson: { ...lesson, data: undefined } }, 'r1', 'manual').run.clockMs).toBe(0);
+  });
+
   it('keeps the previous run for compare when a new run starts', () => {
     let state = runStarted(initialState(), 'r1', 'system');
     for (const e of events) state = reduceEvent(state, e);

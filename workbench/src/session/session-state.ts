@@ -92,11 +92,14 @@ export function initialState(): SessionState {
   };
 }
 
-/** A run was accepted: the previous run's batches move to compare, output starts empty. */
+/**
+ * A run was accepted: the previous run's batches move to compare, output starts empty. A manual clock
+ * starts where the runtime starts it: at the lesson's time when the lesson has one, else at 0.
+ */
 export function runStarted(state: SessionState, runId: string, mode: ClockMode): SessionState {
   return {
     ...state,
-    run: { runId, status: 'starting', mode, clockMs: mode === 'manual' ? 0 : null, queries: [] },
+    run: { runId, status: 'starting', mode, clockMs: mode === 'manual' ? (state.lesson?.data?.clockStartMs ?? 0) : null, queries: [] },
     previousBatches: state.batches.length ? state.batches : state.previousBatches,
     batches: [],
     logs: [],
