@@ -1,116 +1,147 @@
 /**
- * Type-checks the learner's files before anything runs, with the options the editor uses (strict, ES2022
- * library, the sandbox's globals: learner-globals.ts), against the engine's own sources as the `"streamlab"` module.
+ * Type-checks the learner's files before anything runs (typecheck-program.ts says how), in a worker
+ * thread: the runtime's main thread serves the websocket and the embedded broker, and a learner's types
+ * can make the compiler work for as long as they like.
  *
- * Contract:
- *   - only the learner's files are reported, errors only, in file then position order;
- *   - each diagnostic becomes a {@link LearnerError} with code `type-error` and the learner's position;
- *   - the engine's and the library's parsed files are kept between calls, so only the first check pays
- *     for parsing them (seconds); later ones take a fraction of a second.
+ *   typecheckLearnerFiles(files) → queued → posted to the worker (one request at a time)
+ *     → the worker answers: the learner's type errors (empty when the files type-check)
+ *     → the deadline passes first: the worker is ended (the next request starts a new one) and the
+ *       answer is one error saying the check took too long, so the pipeline does not start
+ *     → the worker fails or exits: the answer is one error saying so
+ *
+ * A cold worker parses the engine and TypeScript's library first (seconds; more on a busy machine), so
+ * its first request gets a longer deadline than the later ones, which take a fraction of a second.
  *
  * esbuild only strips types, so without this a call such as `.withWatermark("ts", 30)` would run and fail
  * somewhere inside the engine with a message about the engine, not about the learner's line.
  */
-import { fileURLToPath } from 'node:url';
-import { posix } from 'node:path';
-import type * as TS from 'typescript';
+import type { Worker } from 'node:worker_threads';
 import type { LearnerError } from './learner-error.js';
-import { LEARNER_GLOBALS_DTS } from './learner-globals.js';
+import { besideModule, startModuleWorker } from './module-worker.js';
+import type { TypecheckFile } from './typecheck-program.js';
+import type { TypecheckRequest, TypecheckResponse } from './typecheck-worker.js';
 
-/** One learner file, as the compiler takes them. */
-export interface TypecheckFile {
-  path: string;
-  content: string;
+export type { TypecheckFile } from './typecheck-program.js';
+
+/** Deadlines of one request: on a worker that has answered before, and on a new one. */
+export interface TypecheckDeadlines {
+  warmMs: number;
+  coldMs: number;
 }
 
-/** Where the learner's files live in the checker's file system; never shown to the learner. */
-const ROOT = '/__learner__/';
-const GLOBALS_FILE = `${ROOT}__globals__.d.ts`;
-const ENGINE_ENTRY = fileURLToPath(new URL('../streamlab.ts', import.meta.url));
+/** Default deadlines: a warm check takes well under a second; a cold one parses the engine first. */
+export const DEFAULT_TYPECHECK_DEADLINES: TypecheckDeadlines = { warmMs: 30_000, coldMs: 180_000 };
 
-type Checker = (files: readonly TypecheckFile[]) => LearnerError[];
-let checker: Promise<Checker> | null = null;
+interface Pending {
+  files: TypecheckFile[];
+  resolve(errors: LearnerError[]): void;
+}
+
+/** One error for the whole check, with no position (the check did not finish). */
+function checkError(message: string): LearnerError {
+  return { code: 'type-error', message, file: null, line: null, column: null, stack: message };
+}
+
+/** A queue of type-check requests served by one worker thread, restarted after a deadline or a failure. */
+export class TypecheckService {
+  private worker: Worker | null = null;
+  private warm = false;
+  private nextId = 1;
+  private readonly queue: Pending[] = [];
+  private current: { id: number; pending: Pending; timer: NodeJS.Timeout } | null = null;
+
+  constructor(private readonly deadlines: TypecheckDeadlines = DEFAULT_TYPECHECK_DEADLINES) {}
+
+  /** The learner's type errors, or one error saying why the check could not finish. */
+  check(files: readonly TypecheckFile[]): Promise<LearnerError[]> {
+    return new Promise((resolve) => {
+      this.queue.push({ files: files.map((f) => ({ path: f.path, content: f.content })), resolve });
+      this.pump();
+    });
+  }
+
+  /** Ends the worker; queued and running checks answer that the runtime is stopping. */
+  close(): void {
+    const waiting = [...(this.current ? [this.current.pending] : []), ...this.queue.splice(0)];
+    if (this.current) clearTimeout(this.current.timer);
+    this.current = null;
+    this.stopWorker();
+    for (const p of waiting) p.resolve([checkError('The runtime is stopping; the files were not type-checked.')]);
+  }
+
+  private pump(): void {
+    if (this.current) return;
+    const pending = this.queue.shift();
+    if (!pending) {
+      this.worker?.unref();
+      return;
+    }
+    const worker = this.ensureWorker();
+    worker.ref();
+    const id = this.nextId++;
+    const deadlineMs = this.warm ? this.deadlines.warmMs : this.deadlines.coldMs;
+    const timer = setTimeout(() => {
+      this.stopWorker();
+      this.finish(id, [checkError(`TypeScript did not finish checking your files within ${deadlineMs < 1000 ? `${deadlineMs} ms` : `${Math.round(deadlineMs / 1000)} s`}, so the pipeline did not start. Types that expand without end (deeply nested or recursive generic types) do this; simplify them.`)]);
+    }, deadlineMs);
+    this.current = { id, pending, timer };
+    worker.postMessage({ id, files: pending.files } satisfies TypecheckRequest);
+  }
+
+  private finish(id: number, errors: LearnerError[]): void {
+    if (!this.current || this.current.id !== id) return;
+    clearTimeout(this.current.timer);
+    const { pending } = this.current;
+    this.current = null;
+    pending.resolve(errors);
+    this.pump();
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startModuleWorker(besideModule(import.meta.url, 'typecheck-worker'));
+    worker.on('message', (m: TypecheckResponse) => {
+      if ('errors' in m) this.warm = true;
+      this.finish(m.id, 'errors' in m ? m.errors : [checkError(`The type checker failed: ${m.failure}`)]);
+    });
+    const lost = (why: string) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      this.warm = false;
+      if (this.current) this.finish(this.current.id, [checkError(`The type checker stopped (${why}); press Run again.`)]);
+    };
+    worker.on('error', (e) => lost(e.message));
+    worker.on('exit', (code) => lost(`exit code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private stopWorker(): void {
+    const worker = this.worker;
+    this.worker = null;
+    this.warm = false;
+    if (worker) void worker.terminate();
+  }
+}
+
+let shared: TypecheckService | null = null;
 
 /**
- * The learner's type errors (empty when the files type-check).
+ * The learner's type errors (empty when the files type-check), from the runtime's type-check worker.
  * @param files the learner's files, paths relative to the learner's folder
  */
-export async function typecheckLearnerFiles(files: readonly TypecheckFile[]): Promise<LearnerError[]> {
-  checker ??= createChecker();
-  return (await checker)(files);
+export function typecheckLearnerFiles(files: readonly TypecheckFile[]): Promise<LearnerError[]> {
+  shared ??= new TypecheckService();
+  return shared.check(files);
 }
 
-/** Loads the compiler and parses the engine once, so the first Run does not wait for it. */
+/** Starts the worker and parses the engine, so the first Run does not wait for it. */
 export function warmTypecheck(): Promise<void> {
   return typecheckLearnerFiles([{ path: 'warm.ts', content: 'import { SparkSession } from "streamlab";\nSparkSession.builder;\n' }]).then(() => undefined);
 }
 
-async function createChecker(): Promise<Checker> {
-  const ts = (await import('typescript')).default;
-  const options: TS.CompilerOptions = {
-    target: ts.ScriptTarget.ES2020,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Node10,
-    strict: true,
-    noEmit: true,
-    lib: ['lib.es2022.d.ts'],
-    types: [],
-    skipLibCheck: true,
-    baseUrl: ROOT,
-    paths: { streamlab: [ENGINE_ENTRY] },
-  };
-  const base = ts.createCompilerHost(options);
-  // Engine and library files never change while the runtime runs; keep them parsed.
-  const kept = new Map<string, TS.SourceFile | undefined>();
-  let previous: TS.Program | undefined;
-  return (files) => {
-    const learner = new Map(files.map((f) => [ROOT + normalise(f.path), f.content]));
-    learner.set(GLOBALS_FILE, LEARNER_GLOBALS_DTS);
-    const host: TS.CompilerHost = {
-      ...base,
-      fileExists: (name) => learner.has(name) || (!name.startsWith(ROOT) && base.fileExists(name)),
-      readFile: (name) => learner.get(name) ?? (name.startsWith(ROOT) ? undefined : base.readFile(name)),
-      directoryExists: (name) => name === ROOT.slice(0, -1) || name.startsWith(ROOT) || (base.directoryExists?.(name) ?? true),
-      getSourceFile: (name, language) => {
-        const text = learner.get(name);
-        if (text !== undefined) return ts.createSourceFile(name, text, language, true);
-        if (name.startsWith(ROOT)) return undefined;
-        if (!kept.has(name)) kept.set(name, base.getSourceFile(name, language));
-        return kept.get(name);
-      },
-      writeFile: () => {},
-    };
-    const program = ts.createProgram({ rootNames: [...learner.keys()], options, host, ...(previous ? { oldProgram: previous } : {}) });
-    previous = program;
-    const errors: LearnerError[] = [];
-    for (const name of learner.keys()) {
-      if (name === GLOBALS_FILE) continue;
-      const source = program.getSourceFile(name);
-      if (!source) continue;
-      const diagnostics = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)]
-        .filter((d) => d.category === ts.DiagnosticCategory.Error)
-        .sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
-      for (const d of diagnostics) errors.push(toLearnerError(ts, d, name.slice(ROOT.length)));
-    }
-    return errors;
-  };
-}
-
-function toLearnerError(ts: typeof import("typescript"), d: TS.Diagnostic, file: string): LearnerError {
-  const message = ts.flattenDiagnosticMessageText(d.messageText, '\n').replaceAll(ROOT, '');
-  if (!d.file || d.start === undefined) return { message, code: 'type-error', file, line: null, column: null, stack: message };
-  const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-  const lineText = d.file.text.split('\n')[line]?.replace(/\r$/, '') ?? '';
-  return {
-    message,
-    code: 'type-error',
-    file,
-    line: line + 1,
-    column: character + 1,
-    stack: `${message}\n    at ${file}:${line + 1}:${character + 1}\n    ${lineText}`,
-  };
-}
-
-function normalise(p: string): string {
-  return posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/^\/+/, '');
+/** Ends the runtime's type-check worker (on shutdown). */
+export function stopTypecheck(): void {
+  shared?.close();
+  shared = null;
 }

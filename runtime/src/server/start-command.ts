@@ -23,7 +23,7 @@ import { loadLessons } from '../lessons/load-lessons.js';
 import { openBrowser } from './open-browser.js';
 import { writeRuntimeState } from './runtime-state.js';
 import { startRuntimeServer, type RuntimeServer } from './runtime-server.js';
-import { warmTypecheck } from '../jobs/typecheck.js';
+import { stopTypecheck, warmTypecheck } from '../jobs/typecheck.js';
 
 /** The repository root (the runtime runs from its sources). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -47,6 +47,10 @@ export interface StartedRuntime {
 /** Starts everything `streamlab start` starts, and prints the ready line. */
 export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<StartedRuntime> {
   const closers: Closer[] = [];
+  // The type checker parses the engine in its worker while the services start, so the first Run need not
+  // wait for it; the main thread (server, embedded broker) is not involved.
+  void warmTypecheck().catch(() => {});
+  closers.push(async () => stopTypecheck());
   let kafka = config.kafka;
   let kafkaSasl: string | undefined;
   const lessonsDir = config.lessonsDir ?? join(REPO_ROOT, 'lessons');
@@ -80,9 +84,7 @@ export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<
   }
   try {
     // Ready means ready: the page is served (built first when an install did not build it) and the database answers.
-    // Type-checking parses the engine once, for seconds, on this thread, which also serves the embedded
-    // broker: done before the ready line, so clients of a ready runtime never find the broker silent.
-    await Promise.all([pg, server.workbenchReady, warmTypecheck().catch(() => {})]);
+    await Promise.all([pg, server.workbenchReady]);
   } catch (e) {
     await server.close();
     for (const close of closers.reverse()) await close().catch(() => {});

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileLearnerFiles } from '../../../runtime/src/jobs/compile.js';
-import { typecheckLearnerFiles } from '../../../runtime/src/jobs/typecheck.js';
+import { TypecheckService, typecheckLearnerFiles } from '../../../runtime/src/jobs/typecheck.js';
 import { repoRoot } from '../../e2e/runtime-process.js';
 
 const lessonsDir = join(repoRoot, 'lessons');
@@ -63,4 +63,40 @@ describe('compileLearnerFiles with typecheck', () => {
     const result = await compileLearnerFiles([{ path: 'main.ts', content: 'const a = ;\n' }], undefined, { typecheck: true });
     expect(result.ok ? null : [result.error.code, result.error.line, result.errors.length]).toEqual(['compile-error', 1, 1]);
   }, 120_000);
+});
+
+describe('the type-check worker', () => {
+  const wrong = [{ path: 'main.ts', content: 'const a: number = "x";\nconsole.log(a);\n' }];
+
+  it('ends a check that passes its deadline with one error saying so, and serves the next check with a new worker', async () => {
+    // A cold worker cannot load the compiler in 1 ms: the deadline passes first, as it would for types that expand without end.
+    const service = new TypecheckService({ warmMs: 1, coldMs: 1 });
+    try {
+      expect(await service.check(wrong)).toEqual([{
+        code: 'type-error', file: null, line: null, column: null,
+        message: 'TypeScript did not finish checking your files within 1 ms, so the pipeline did not start. Types that expand without end (deeply nested or recursive generic types) do this; simplify them.',
+        stack: 'TypeScript did not finish checking your files within 1 ms, so the pipeline did not start. Types that expand without end (deeply nested or recursive generic types) do this; simplify them.',
+      }]);
+    } finally {
+      service.close();
+    }
+    const fresh = new TypecheckService();
+    try {
+      const [first, second] = await Promise.all([fresh.check(wrong), fresh.check([{ path: 'ok.ts', content: 'export const n: number = 1;\n' }])]);
+      expect(first.map((e) => e.line)).toEqual([1]);
+      expect(second).toEqual([]);
+    } finally {
+      fresh.close();
+    }
+  }, 180_000);
+
+  it('answers queued checks when it is closed', async () => {
+    const service = new TypecheckService();
+    const pending = [service.check(wrong), service.check(wrong)];
+    service.close();
+    expect((await Promise.all(pending)).map((errors) => errors.map((e) => e.message))).toEqual([
+      ['The runtime is stopping; the files were not type-checked.'],
+      ['The runtime is stopping; the files were not type-checked.'],
+    ]);
+  });
 });

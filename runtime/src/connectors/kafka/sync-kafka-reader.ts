@@ -12,7 +12,8 @@
  * directly. A wait that times out (say the broker is unreachable) ends the worker and throws
  * {@link KafkaReadTimeoutError}; `close()` ends the worker after a read.
  */
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { besideModule, startModuleWorker } from '../../jobs/module-worker.js';
 import { KafkaDataLossError } from '../../engine/kafka/data-loss.js';
 import type { KafkaOffsetRange, KafkaRecord, KafkaSyncPartitionReader, PartitionInfo } from '../../engine/kafka/partition-reader.js';
 import type { KafkaConnection } from './kafka-connection.js';
@@ -45,14 +46,7 @@ export interface SyncKafkaReaderOptions {
  * TypeScript sources go through tsx.
  */
 function startWorker(data: Omit<SyncReaderWorkerData, never>, transfer: MessagePort[]): Worker {
-  const ext = /\.[cm]?[jt]s$/.exec(new URL(import.meta.url).pathname)?.[0] ?? '.js';
-  const entry = new URL(`./sync-reader-worker${ext}`, import.meta.url);
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData: data, transferList: transfer });
-  // The runtime runs its sources with tsx (bin/streamlab.js, the test runner): register it in the
-  // worker before importing the TypeScript entry.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(boot, { eval: true, workerData: data, transferList: transfer });
+  return startModuleWorker(besideModule(import.meta.url, 'sync-reader-worker'), { workerData: data, transferList: transfer });
 }
 
 /** The engine's synchronous reader interface over kafkajs, one worker per instance. */
