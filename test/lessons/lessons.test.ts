@@ -78,6 +78,37 @@ describe('lesson 05-locations-micro-batch-vs-flow', () => {
   });
 });
 
+/**
+ * Lesson 07 reads a lake of CSV files (each sandbox gets its own folder of them) and writes PostgreSQL.
+ * Held-out submissions: written differently but right; a replayed report counted twice; no watermark;
+ * a serving view that never retires the speed view.
+ */
+describe('lesson 07-lambda-architecture', () => {
+  const lesson = () => lessons.find((l) => l.id === '07-lambda-architecture')!;
+
+  it('passes every check on solution.ts, with each check worth its front matter points, and fails every check on starter.ts', async () => {
+    const solved = await gradeSubmission({ lesson: lesson(), files: files(lesson(), 'solution'), entry: 'solution.ts', database: databaseUrl() });
+    expect(solved.tests.map((t) => [t.id, t.status, t.message, t.points])).toEqual(Object.entries(lesson().points).map(([check, points]) => [check, 'passed', null, points]));
+    expect(solved.tests).toHaveLength(7);
+    const started = await gradeSubmission({ lesson: lesson(), files: files(lesson(), 'starter'), entry: 'starter.ts', database: databaseUrl() });
+    expect(started.tests.map((t) => [t.id, t.status])).toEqual(Object.keys(lesson().points).map((check) => [check, 'failed']));
+    for (const t of started.tests) expect(t.message).not.toMatch(/AssertionError|expected \[|toEqual|import_streamlab/);
+  });
+
+  const failing = (...ids: string[]) => (id: string) => (ids.includes(id) ? 'failed' : 'passed');
+  const cases: [string, (id: string) => 'passed' | 'failed'][] = [
+    ['correct-sql-filters.ts', failing()],
+    ['wrong-counts-replays-twice.ts', failing('speed-event-time', 'speed-watermark', 'speed-exactly-once', 'serving-merge', 'serving-recomputed')],
+    ['wrong-no-watermark.ts', failing('speed-watermark')],
+    ['wrong-speed-never-retires.ts', failing('serving-recomputed')],
+  ];
+  it.each(cases)('grades %s', async (file, want) => {
+    const content = await readFile(fileURLToPath(new URL(`./fixtures/07/${file}`, import.meta.url)), 'utf8');
+    const r = await gradeSubmission({ lesson: lesson(), files: [{ path: file, content }], entry: file, database: databaseUrl(), seed: 20261121 });
+    expect(Object.fromEntries(r.tests.map((t) => [t.id, t.status]))).toEqual(Object.fromEntries(Object.keys(lesson().points).map((id) => [id, want(id)])));
+  });
+});
+
 describe('streamlab grade --dir over three lesson-03 submissions', () => {
   let dir: string;
   beforeAll(async () => {

@@ -128,3 +128,49 @@ export function lakeCsv(day: LakeDay): Record<string, string> {
   if (day.dax) files[`dax/${day.date}.csv`] = csv<DaxClose>(['date', 'close'], [day.dax]);
   return files;
 }
+
+/** Options of {@link lakeFiles} and {@link announcedReports}: the lake's days, and which of them are news. */
+export interface LakeSplitOptions extends Omit<LakeOptions, 'correctionRate'> {
+  /**
+   * Days already in the lake before the stream starts (the batch layer's history); the days after
+   * them are announced one at a time. Default: all but the last two weeks.
+   */
+  historyDays?: number;
+}
+
+/** The lambda lesson's days: no corrections, so every country reports each date exactly once. */
+function lessonDays(options: LakeSplitOptions): { days: LakeDay[]; historyDays: number } {
+  const days = generateLakeDays({ ...options, correctionRate: 0 });
+  return { days, historyDays: Math.min(options.historyDays ?? Math.max(0, days.length - 14), days.length) };
+}
+
+/** Every file of the lake, history and announced days alike, by path (`covid/2020-03-02.csv`). */
+export function lakeFiles(options: LakeSplitOptions = {}): Record<string, string> {
+  return Object.assign({}, ...lessonDays(options).days.map(lakeCsv)) as Record<string, string>;
+}
+
+/** One country's report as the import job announces it on Kafka. */
+export interface AnnouncedReport {
+  report: CovidCount;
+  /** The announcement's index (0 for the first day after the history): when it reaches Kafka. */
+  slot: number;
+}
+
+/**
+ * The reports of the days after the history, one announcement slot per day; every `lateEvery`-th
+ * report (counting from 1) is held back and announced `lateBy` slots later, as an authority that
+ * reports late does.
+ */
+export function announcedReports(options: LakeSplitOptions & { lateEvery?: number; lateBy?: number } = {}): AnnouncedReport[] {
+  const { days, historyDays } = lessonDays(options);
+  const { lateEvery = 0, lateBy = 0 } = options;
+  const out: AnnouncedReport[] = [];
+  let n = 0;
+  days.slice(historyDays).forEach((day, slot) => {
+    for (const report of day.covid) {
+      n++;
+      out.push({ report, slot: lateEvery > 0 && n % lateEvery === 0 ? slot + lateBy : slot });
+    }
+  });
+  return out.sort((a, b) => a.slot - b.slot);
+}

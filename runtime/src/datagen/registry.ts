@@ -6,6 +6,7 @@
  * Adding a generator is one entry here plus its file in this folder.
  */
 import { z } from 'zod';
+import { announcedReports } from './dax-covid.js';
 import { generateDriverFixes } from './driver-fixes.js';
 import { generateLocations } from './locations.js';
 import { generateMachineRows } from './machines.js';
@@ -120,8 +121,32 @@ const machines = defineGenerator({
   generate: (o, startMs) => generateMachineRows({ ...o, startMs }).map((r) => ({ value: r.line, key: String(r.id), eventTimeMs: r.atMs, arrivalMs: r.atMs })),
 });
 
+/** The lake's days as the lambda lesson's front matter names them (`lake`), shared with `covid-reports`. */
+export const lakeOptions = z.strictObject({
+  seed: seed.optional(),
+  startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date looks like "2020-03-02"').optional(),
+  days: z.int().min(1).max(730).optional(),
+  countries: z.array(z.string().regex(/^[A-Za-z][A-Za-z ]*$/, 'a country is a name in letters')).min(1).max(20).optional(),
+  historyDays: z.int().min(0).max(730).optional(),
+});
+
+const covidReports = defineGenerator({
+  name: 'covid-reports',
+  description: 'the COVID-19 reports `{reported, date, country, cases, deaths}` of the lake\'s days after its history, one day announced every intervalMs; every lateEvery-th report lateBy days late',
+  options: lakeOptions.extend({
+    intervalMs: ms.optional(),
+    lateEvery: z.int().min(0).max(1000).optional(),
+    lateBy: z.int().min(0).max(60).optional(),
+  }),
+  generate: (o, startMs) => announcedReports(o).map(({ report, slot }) => ({
+    value: { ...report },
+    eventTimeMs: Date.parse(`${report.date}T00:00:00Z`),
+    arrivalMs: startMs + (slot + 1) * (o.intervalMs ?? 10_000),
+  })),
+});
+
 /** Every generator. */
-export const GENERATORS: readonly GeneratorEntry[] = [sensors, origins, locations, drivers, machines] as readonly GeneratorEntry[];
+export const GENERATORS: readonly GeneratorEntry[] = [sensors, origins, locations, drivers, machines, covidReports] as readonly GeneratorEntry[];
 
 /** The generator with this name. */
 export function generatorNamed(name: string): GeneratorEntry | undefined {

@@ -14,6 +14,8 @@
  *   call          an exported function with JSON arguments, the session or a StreamingContext; what it
  *                 returns must be what the check asked for (a real DataFrame, a real started query, data)
  *   startStream   a DataFrame's plan, started by the harness on a memory sink of its own session
+ *   collect       a static DataFrame's rows (as JSON), computed by the engine's own code; a check whose lesson reads
+ *                 CSV files gives `load` the folder of its lake (the only files the process may read)
  *   produce, records, clock, process, context, startContext, awaitBatch, output, batches, plan, stop
  *   crash         arms a query to die after its next sink write, before the commit; `restarted` waits for the
  *                 query its checkpoint restarted
@@ -50,7 +52,8 @@ export type CheckReturns = 'value' | 'dataframe' | 'query' | 'control' | 'nothin
 
 /** One operation. */
 export type CheckOp =
-  | { op: 'load'; code: string; startMs: number; loopLimitMs: number; topics: Record<string, number>; models?: JobModel[]; database?: string; sasl?: CheckSasl }
+  | { op: 'load'; code: string; startMs: number; loopLimitMs: number; topics: Record<string, number>; models?: JobModel[]; database?: string; sasl?: CheckSasl; dataDir?: string }
+  | { op: 'collect'; df: number }
   | { op: 'call'; fn: string; args: CheckArg[]; returns: CheckReturns }
   | { op: 'startStream'; df: number; outputMode: 'append' | 'update' | 'complete'; selectExpr?: string[] }
   | { op: 'produce'; topic: string; records: CheckProduceRecord[] }
@@ -128,6 +131,7 @@ export const checkValues = {
     z.strictObject({ kind: z.literal('value'), value: json }),
   ]),
   startStream: z.strictObject({ handle: z.int() }),
+  collect: z.strictObject({ columns: z.array(z.string()), rows: z.array(z.record(z.string(), json)) }),
   produce: z.strictObject({ count: z.int() }),
   records: z.array(checkRecord),
   clock: z.strictObject({ nowMs: z.number() }),

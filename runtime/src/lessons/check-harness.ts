@@ -22,7 +22,9 @@
  * in the learner's code fails it with the learner's message and line.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { it } from 'vitest';
 import type { CheckArg, CheckBatch, CheckProduceRecord, CheckRecord, CheckSasl, CheckValue, PlanSummary } from '../jobs/check-ipc.js';
@@ -155,6 +157,11 @@ export interface World {
    * as one of `users` (name → password), or they are refused as such a broker refuses them.
    */
   sasl?: CheckSasl;
+  /**
+   * CSV files by path (`covid/2020-03-02.csv`): written into a folder of the sandbox's own, the only
+   * files it may read, where the learner's `spark.read.csv("covid")` finds them. Removed when it closes.
+   */
+  lake?: Record<string, string>;
 }
 
 const SPARK: unique symbol = Symbol('spark');
@@ -316,6 +323,11 @@ export class Sandbox {
     return r.kind === 'value' ? r.value : null;
   }
 
+  /** The rows of a static DataFrame, as JSON (dates and timestamps as ISO strings), computed by the engine. */
+  async collect(df: DataFrameRef): Promise<{ columns: string[]; rows: Record<string, unknown>[] }> {
+    return this.raw.request({ op: 'collect', df: df.handle }, 'collecting your DataFrame');
+  }
+
   /** Starts `df` (projected with `selectExpr` when given) on a memory sink of the harness's own session, in `outputMode`. */
   async startStream(df: DataFrameRef, outputMode: 'append' | 'update' | 'complete', selectExpr?: string[]): Promise<StreamRef> {
     const r = await this.raw.request({ op: 'startStream', df: df.handle, outputMode, ...(selectExpr ? { selectExpr } : {}) }, `starting your DataFrame in ${outputMode} mode`);
@@ -377,14 +389,16 @@ export class Program {
     const models = world.models?.length ? await this.models(world.models) : undefined;
     const program = await this.program();
     const db = world.database ? await openCheckDatabase() : null;
+    const lake = world.lake ? writeLake(world.lake) : null;
     try {
-      const sandbox = await CheckSandbox.open(program, { startMs: ms(world.start), topics: world.topics, ...(models ? { models } : {}), ...(db ? { database: db.sandboxUrl } : {}), ...(world.sasl ? { sasl: world.sasl } : {}) }, defaultLimits());
+      const sandbox = await CheckSandbox.open(program, { startMs: ms(world.start), topics: world.topics, ...(models ? { models } : {}), ...(db ? { database: db.sandboxUrl } : {}), ...(world.sasl ? { sasl: world.sasl } : {}), ...(lake ? { dataDir: lake } : {}) }, defaultLimits());
       try {
         return await body(new Sandbox(sandbox, this, db));
       } finally {
         await sandbox.close();
       }
     } finally {
+      if (lake) rmSync(lake, { recursive: true, force: true });
       await db?.close();
     }
   }
@@ -516,6 +530,18 @@ async function asFailure(e: unknown, submission: Program, solution: Program): Pr
     return e;
   }
   return new CheckFailure({ message: `The check could not run: ${e instanceof Error ? e.message : String(e)}` });
+}
+
+/** Writes a world's lake into a new folder (files by path inside it); its path. */
+function writeLake(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'streamlab-check-lake-'));
+  for (const [path, text] of Object.entries(files)) {
+    const file = join(dir, path);
+    if (!file.startsWith(`${dir}/`)) throw new Error(`A lake file must stay inside the lake: ${path}`);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  }
+  return dir;
 }
 
 /** Reads a lesson file the check needs (fixtures beside it). */

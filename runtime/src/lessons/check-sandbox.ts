@@ -112,16 +112,16 @@ export class CheckSandbox {
   }
 
   /** Starts a check process for `program` without loading it (for an operation that replaces `load`, like `export`). */
-  static async spawn(program: CompiledProgram, limits: SandboxLimits = defaultLimits()): Promise<CheckSandbox> {
+  static async spawn(program: CompiledProgram, limits: SandboxLimits = defaultLimits(), dataDir?: string): Promise<CheckSandbox> {
     const bundle = await jobChildBundle();
-    return new CheckSandbox(spawnSandbox(bundle, { memoryMb: limits.memoryMb }), program, limits);
+    return new CheckSandbox(spawnSandbox(bundle, { memoryMb: limits.memoryMb, ...(dataDir ? { dataDir } : {}) }), program, limits);
   }
 
   /** Starts a check process and loads `program` into it. */
-  static async open(program: CompiledProgram, world: { startMs: number; topics: Record<string, number>; models?: JobModel[]; database?: string; sasl?: CheckSasl }, limits: SandboxLimits = defaultLimits()): Promise<CheckSandbox> {
-    const sandbox = await CheckSandbox.spawn(program, limits);
+  static async open(program: CompiledProgram, world: { startMs: number; topics: Record<string, number>; models?: JobModel[]; database?: string; sasl?: CheckSasl; dataDir?: string }, limits: SandboxLimits = defaultLimits()): Promise<CheckSandbox> {
+    const sandbox = await CheckSandbox.spawn(program, limits, world.dataDir);
     try {
-      await sandbox.request({ op: 'load', code: program.code, startMs: world.startMs, loopLimitMs: limits.loopLimitMs, topics: world.topics, ...(world.models ? { models: world.models } : {}), ...(world.database ? { database: world.database } : {}), ...(world.sasl ? { sasl: world.sasl } : {}) }, 'loading your file');
+      await sandbox.request({ op: 'load', code: program.code, startMs: world.startMs, loopLimitMs: limits.loopLimitMs, topics: world.topics, ...(world.models ? { models: world.models } : {}), ...(world.database ? { database: world.database } : {}), ...(world.sasl ? { sasl: world.sasl } : {}), ...(world.dataDir ? { dataDir: world.dataDir } : {}) }, 'loading your file');
     } catch (e) {
       await sandbox.close();
       throw e;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GENERATORS, generatorNamed } from '../datagen/registry.js';
+import { GENERATORS, generatorNamed, lakeOptions } from '../datagen/registry.js';
 
 /** Kafka topic names as Kafka accepts them. */
 const topicName = z.string().min(1).max(249).regex(/^[A-Za-z0-9._-]+$/, 'a topic name is letters, digits, ".", "_" or "-"');
@@ -107,6 +107,11 @@ export const lessonFrontMatter = z.object({
   /** The data Run plays into the lesson's topics. */
   datasets: z.array(lessonDataset).default([]),
   extras: z.array(lessonExtra).default([]),
+  /**
+   * A data lake of CSV files (`covid/<date>.csv`, `dax/<date>.csv`) drawn from the DAX and COVID-19
+   * generator with these options: Run writes it into a folder of its own that `spark.read.csv` reads.
+   */
+  lake: lakeOptions.optional(),
   /** Saved Spark ML models (folders in the lesson's folder) that `PipelineModel.load(name)` finds when the lesson runs. */
   models: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a model is a folder name in the lesson folder')).default([]),
   duration: z.string().regex(/^\d+ min$/, 'duration looks like "30 min"'),

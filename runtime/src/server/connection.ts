@@ -137,7 +137,8 @@ export class Connection {
       const models = m.lessonId ? await ctx.lessons.models(m.lessonId) : [];
       const plan = m.lessonId ? await ctx.lessons.dataPlan(m.lessonId) : null;
       const services = m.lessonId ? await ctx.lessons.runServices(m.lessonId) : {};
-      const run = await this.session!.startRun(m, ctx.config.limits.maxRowsPerBatch, models, plan, services);
+      const lake = m.lessonId ? await ctx.lessons.lakeFiles(m.lessonId) : null;
+      const run = await this.session!.startRun(m, ctx.config.limits.maxRowsPerBatch, models, plan, services, lake);
       return { runId: run.runId, mode: run.mode };
     },
     'run.replay': async (m) => {

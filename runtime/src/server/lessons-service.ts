@@ -11,6 +11,7 @@ import { nodeModelFiles } from '../connectors/ml/node-model-files.js';
 import { readSavedModel } from '../connectors/ml/saved-model-reader.js';
 import type { JobModel, JobServices } from '../jobs/ipc.js';
 import { RequestError } from './request-error.js';
+import { lakeFiles } from '../datagen/dax-covid.js';
 
 /** Lesson lookups for the protocol. */
 export class LessonsService {
@@ -60,6 +61,13 @@ export class LessonsService {
       }
     }
     return out;
+  }
+
+  /** The files of the lesson's data lake (front matter `lake`) by path, or null when it has none. */
+  async lakeFiles(lessonId: string): Promise<Record<string, string> | null> {
+    if (!this.dir) return null;
+    const lesson = findLesson(await this.all(), lessonId);
+    return lesson?.lake ? lakeFiles(lesson.lake) : null;
   }
 
   /** A lesson's data plan, or null when there is no such lesson (a run may name a lesson it brought itself). */

@@ -8,6 +8,9 @@
  *               runs ahead, while the machine is full) → compile and start → its slot is freed when it ends
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { RunLimits } from '../config.js';
 import { lessonCheckpointDir, resetCheckpoints } from '../checkpoint/learner-checkpoints.js';
 import { JobRun } from '../jobs/job-run.js';
@@ -77,9 +80,10 @@ export class Session {
    * Accepts a run: it starts when the runtime has a free slot. With a lesson's data plan, the run's
    * manual clock starts at the lesson's time and the data is played into the lesson's topics (made
    * ready before the learner's code starts). `lessonServices` adds what the lesson's Kafka requires
-   * (SASL) to the runtime's services.
+   * (SASL) to the runtime's services. `lake` (files by path) is written into a folder of the run's own,
+   * which its `spark.read.csv` reads, and removed when the run ends.
    */
-  async startRun(request: ClientMessageOf<'run.start'>, maxRowsCap: number, models: readonly JobModel[] = [], plan: LessonDataPlan | null = null, lessonServices: Partial<JobServices> = {}): Promise<JobRun> {
+  async startRun(request: ClientMessageOf<'run.start'>, maxRowsCap: number, models: readonly JobModel[] = [], plan: LessonDataPlan | null = null, lessonServices: Partial<JobServices> = {}, lake: Record<string, string> | null = null): Promise<JobRun> {
     if (this.closed) throw new RequestError('unavailable', 'This session has ended; reconnect.');
     if (this.activeRuns() >= this.limits.maxRunsPerConnection) {
       throw new RequestError('busy', `At most ${this.limits.maxRunsPerConnection} runs at a time: stop one first.`);
@@ -96,6 +100,7 @@ export class Session {
     const checkpointDir = lessonCheckpointDir(this.checkpointsRoot, request.lessonId);
     const warn = (text: string) => this.emit({ kind: 'run.log', runId, level: 'warn', text });
     const data = plan && (plan.datasets.length > 0 || plan.topics.length > 0) ? new LessonRunData(plan, this.topics, request.mode, warn) : null;
+    const dataDir = lake ? writeLake(lake) : null;
     const run = new JobRun({
       runId,
       files: request.files,
@@ -106,12 +111,14 @@ export class Session {
       services,
       models,
       checkpointDir,
+      ...(dataDir ? { dataDir } : {}),
       ...(data?.clockStartMs != null ? { manualStartMs: data.clockStartMs } : {}),
       ...(data ? { beforeAdvance: (clockMs: number) => data.advanceTo(clockMs).catch(() => undefined) } : {}),
       onEvent: (e) => {
         if (e.kind === 'run.status' && (e.state === 'stopped' || e.state === 'finished' || e.state === 'failed')) {
           ticket?.release();
           data?.stop();
+          if (dataDir) rmSync(dataDir, { recursive: true, force: true });
         }
         this.emit(e);
       },
@@ -207,4 +214,15 @@ export class Session {
     await Promise.allSettled([...runs.map((r) => r.stop()), ...tails.map((t) => this.topics.untail(t))]);
     this.onClosed(this);
   }
+}
+
+/** Writes a lesson's lake (files by path) into a new folder; its path. */
+function writeLake(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'streamlab-lake-'));
+  for (const [path, text] of Object.entries(files)) {
+    const file = join(dir, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  }
+  return dir;
 }

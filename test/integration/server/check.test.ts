@@ -79,7 +79,7 @@ it('queues checks beyond the runtime\'s grading slots and says where each one st
 it('lists and serves lessons', async () => {
   const list = await client.request({ kind: 'lessons.list' });
   expect(list.kind === 'lessons.list.ok' && list.lessons.map((l) => l.id)).toEqual([
-    '01-kafka-basics', '02-dstream-temperature', '03-structured-windows', '04-report-topic-and-output-modes', '05-locations-micro-batch-vs-flow', '06-stream-inference',
+    '01-kafka-basics', '02-dstream-temperature', '03-structured-windows', '04-report-topic-and-output-modes', '05-locations-micro-batch-vs-flow', '06-stream-inference', '07-lambda-architecture',
   ]);
   const lesson = await client.request({ kind: 'lessons.get', lessonId: '3' });
   expect(lesson.kind === 'lessons.get.ok' && [lesson.lesson.id, lesson.lesson.api, lesson.lesson.files.map((f) => f.path)]).toEqual([LESSON, 'structured', ['starter.ts']]);

@@ -128,6 +128,14 @@ async function run(op: CheckOp): Promise<unknown> {
       });
       return { handle: id };
     }
+    case 'collect': {
+      const w = need();
+      const df = handle(w, op.df, 'DataFrame', isDataFrame);
+      if (df.isStreaming) throw new SandboxError('not-static', 'This DataFrame is a streaming one: the check reads the rows of a static DataFrame (spark.read).');
+      // The engine's own method on the frozen class, never one the learner's object could bring.
+      const rows = DataFrame.prototype.collectInternal.call(df);
+      return { columns: df.schema.fieldNames(), rows: rows.map((r) => toJson(toRowObject(r, df.schema)) as Record<string, unknown>) };
+    }
     case 'produce': {
       const w = need();
       // One synchronous loop: no batch can start between these records.
@@ -262,6 +270,7 @@ function load(op: Extract<CheckOp, { op: 'load' }>): { exports: string[] } {
     // The check's own schema and role, never the runtime's database: the harness made both for this process.
     services: op.database ? { pg: op.database } : {},
     memoryKafka: cluster,
+    ...(op.dataDir ? { dataDir: op.dataDir } : {}),
     observer: {
       onQueryStarted: () => {},
       onBatch: () => {},
