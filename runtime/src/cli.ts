@@ -86,8 +86,12 @@ Options:
   --pg URL           PostgreSQL for the pipeline's sinks (env STREAMLAB_PG)
   --data-dir DIR     Find the running 'streamlab start --data-dir DIR' (env STREAMLAB_DATA_DIR)
   --max-batches N    Stop after N batches
-  --until-idle       Process the data available now, then stop
-  --manual           Run on a manual clock starting at 0 (processing-time triggers never fire)
+  --until-idle       Process the data available now, then stop (with --lesson: once the lesson's
+                     data has all been played)
+  --manual           Run on a manual clock starting at 0, or at the lesson's time with --lesson
+                     (processing-time triggers never fire)
+  --lesson ID        Play the lesson's data into its topics as Run in the workbench does (making the
+                     topics first), and give the run the lesson's models and Kafka settings
   -h, --help         Show this help`,
   topics: `Usage: streamlab topics <action> [TOPIC] [options]
 
@@ -228,10 +232,12 @@ async function start(args: string[], io: Io): Promise<number> {
 async function run(args: string[], io: Io): Promise<number> {
   const parsed = parse('run', args, {
     kafka: { type: 'string' }, pg: { type: 'string' }, 'data-dir': { type: 'string' }, 'max-batches': { type: 'string' }, 'until-idle': { type: 'boolean' }, manual: { type: 'boolean' },
+    lesson: { type: 'string' },
   }, io);
   if (!parsed) return 2;
   const v = parsed.values;
   if (v.help) return help('run', io);
+  const lessonId = v.lesson as string | undefined;
   const file = parsed.positionals[0];
   if (!file || parsed.positionals.length > 1 || !file.endsWith('.ts')) {
     io.err('streamlab run: give exactly one pipeline file ending in .ts. Try: streamlab run --help');
@@ -243,11 +249,20 @@ async function run(args: string[], io: Io): Promise<number> {
   if (!cfg) return 2;
   const services = await runningServices(cfg);
   const { noKafkaLine } = await import('./server/runtime-state.js');
-  const { runPipelineFile } = await import('./jobs/run-command.js');
+  const { runPipelineFile, lessonForRun } = await import('./jobs/run-command.js');
+  let lesson;
+  if (lessonId !== undefined) {
+    lesson = await lessonForRun(lessonId, cfg, services);
+    if (typeof lesson === 'string') {
+      io.err(`streamlab run: ${lesson}`);
+      return 2;
+    }
+  }
   return runPipelineFile(
     {
       file, ...(maxBatches !== undefined ? { maxBatches } : {}), untilIdle: Boolean(v['until-idle']), manual: Boolean(v.manual),
       ...(services.kafka ? {} : { noKafkaHint: noKafkaLine('run', cfg.dataDir) }),
+      ...(lesson ? { lesson } : {}),
     },
     cfg,
     services,

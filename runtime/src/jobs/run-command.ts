@@ -5,15 +5,46 @@
  *   files := FILE.ts plus the other .ts files beside it (not tests), so relative imports work
  *   start → print run.log text and a summary per run.batch
  *   --max-batches N: stop after N batches;  --until-idle: process what is available now, then stop
+ *   --lesson ID: the lesson's topics are made and its data played in (lesson-run-data.ts) before the
+ *   learner's code starts, as Run in the workbench does; --until-idle then waits for the whole data set
  *   without Kafka, an error about Kafka is followed by one line saying how to give the run one
  *   exit 0 when stopped or finished, 1 when the run failed (the error printed with the learner position)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { RuntimeConfig } from '../config.js';
+import type { LessonDataPlan } from '../lessons/lesson-data.js';
 import type { ServerEvent, ServerMessageOf } from '../protocol/index.js';
+import { LessonRunData } from '../server/lesson-run-data.js';
+import { LessonsService } from '../server/lessons-service.js';
+import { TopicsService } from '../server/topics-service.js';
 import { JobRun } from './job-run.js';
-import type { JobServices } from './ipc.js';
+import type { JobModel, JobServices } from './ipc.js';
+
+/** What a lesson gives a headless run: its data, its models and what its Kafka needs. */
+export interface RunLesson {
+  id: string;
+  plan: LessonDataPlan | null;
+  models: JobModel[];
+  services: Partial<JobServices>;
+}
+
+/**
+ * The lesson `lessonId` of the configured lessons directory (the repository's own by default), ready
+ * for a run; a string says why there is none.
+ */
+export async function lessonForRun(lessonId: string, config: RuntimeConfig, services: JobServices): Promise<RunLesson | string> {
+  const lessons = new LessonsService(config.lessonsDir ?? fileURLToPath(new URL('../../../lessons', import.meta.url)));
+  try {
+    await lessons.lesson(lessonId);
+    const plan = await lessons.dataPlan(lessonId);
+    if (plan && plan.datasets.length > 0 && !services.kafka) return `lesson ${lessonId} plays its data into Kafka, and this run has none: start 'streamlab start' first, or give --kafka host:port.`;
+    return { id: lessonId, plan, models: await lessons.models(lessonId), services: await lessons.runServices(lessonId) };
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
 
 /** Options of a headless run. */
 export interface RunCommandOptions {
@@ -23,6 +54,8 @@ export interface RunCommandOptions {
   manual: boolean;
   /** Said after an error about Kafka when the run has none: how to give it one. */
   noKafkaHint?: string;
+  /** The lesson whose data the run plays (`--lesson`). */
+  lesson?: RunLesson;
 }
 
 /** Runs the file; resolves with the exit code. */
@@ -41,6 +74,14 @@ export async function runPipelineFile(options: RunCommandOptions, config: Runtim
     if (name === entry || !name.endsWith('.ts') || name.endsWith('.test.ts') || name.endsWith('.d.ts')) continue;
     files.push({ path: name, content: readFileSync(join(dir, name), 'utf8') });
   }
+  const mode = options.manual ? 'manual' : 'system';
+  const plan = options.lesson?.plan;
+  const topics = plan && (plan.datasets.length > 0 || plan.topics.length > 0) ? new TopicsService(services.kafka, config.topicPrefix) : null;
+  let dataFailed = false;
+  const data = plan && topics ? new LessonRunData(plan, topics, mode, (m) => {
+    dataFailed = true;
+    io.err(`streamlab run: ${m}`);
+  }) : null;
   let batches = 0;
   let failed = false;
   let run: JobRun | null = null;
@@ -72,27 +113,59 @@ export async function runPipelineFile(options: RunCommandOptions, config: Runtim
         case 'run.status':
           if (e.state === 'running' && options.untilIdle && !stopping) {
             stopping = true;
-            void run?.drain().then(() => run?.stop(), () => run?.stop());
+            void (data ? allPlayed(data, mode, () => dataFailed || Boolean(run?.isOver())) : Promise.resolve()).then(() => run?.drain()).then(() => run?.stop(), () => run?.stop());
           }
-          if (e.state === 'stopped' || e.state === 'finished' || e.state === 'failed') resolve();
+          if (e.state === 'stopped' || e.state === 'finished' || e.state === 'failed') {
+            data?.stop();
+            resolve();
+          }
           break;
         default:
           break;
       }
     };
-    run = new JobRun({ runId: 'cli', files, entry, mode: options.manual ? 'manual' : 'system', maxRows: config.limits.maxRowsPerBatch, limits: config.limits, services, onEvent });
+    run = new JobRun({
+      runId: 'cli', files, entry, mode, maxRows: config.limits.maxRowsPerBatch, limits: config.limits,
+      services: { ...services, ...(config.topicPrefix ? { topicPrefix: config.topicPrefix } : {}), ...options.lesson?.services }, models: options.lesson?.models ?? [], onEvent,
+      ...(data?.clockStartMs != null ? { manualStartMs: data.clockStartMs } : {}),
+      ...(data ? { beforeAdvance: (clockMs: number) => data.advanceTo(clockMs).catch(() => undefined) } : {}),
+    });
   });
   const onSignal = () => void run?.stop();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    if (data) {
+      // The lesson's topics and the records due at the start are in Kafka before the learner's code runs.
+      try {
+        await data.prepare();
+        io.err(`streamlab run: playing lesson ${options.lesson!.id}'s data: ${data.progress().total} records into ${[...new Set(plan!.datasets.map((d) => d.topic))].join(', ')}${mode === 'manual' ? ', each as the manual clock reaches its arrival' : ''}`);
+      } catch (e) {
+        io.err(`streamlab run: the lesson's data could not be prepared: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
     await run!.start();
     await ended;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    data?.stop();
+    await topics?.close().catch(() => undefined);
   }
   return failed ? 1 : 0;
+}
+
+/**
+ * Resolves once the system clock's player has produced every record (the manual clock plays on steps),
+ * or as soon as `givenUp()` says no more will come (a produce failed, the run ended).
+ */
+async function allPlayed(data: LessonRunData, mode: 'manual' | 'system', givenUp: () => boolean): Promise<void> {
+  if (mode === 'manual') return;
+  for (;;) {
+    const { produced, total } = data.progress();
+    if (produced >= total || givenUp()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** The one line printed per batch: what went in and out, and the watermark the batch ran with. */

@@ -20,9 +20,9 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function cli(args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(args: string[], stdin?: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(), cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...cleanEnv(), ...env }, cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -106,6 +106,24 @@ export function main(): void {
         '[batch 0 counts] 3 input rows, 2 output rows', '',
       ].join('\n'),
     });
+  });
+
+  it("plays a lesson's data with --lesson, as Run does, and processes all of it with --until-idle", async () => {
+    // A prefix of the test's own keeps the lesson's topics apart from every other user of the shared broker.
+    const prefix = `${freshTopic('cli-lesson')}.`;
+    const solution = fileURLToPath(new URL('../../../lessons/03-structured-windows/solution.ts', import.meta.url));
+    const result = await cli(['run', solution, '--lesson', '03-structured-windows', '--kafka', kafkaBootstrap(), '--until-idle'], undefined, { STREAMLAB_TOPIC_PREFIX: prefix });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("streamlab run: playing lesson 03-structured-windows's data: 48 records into sensors.temperature\n");
+    // 45 generated readings and the lesson's 3: every one reaches a batch, none twice.
+    const inputs = [...result.stdout.matchAll(/^\[batch \d+\] (\d+) input rows, (\d+) output rows, watermark /gm)];
+    expect(inputs.length).toBeGreaterThan(0);
+    expect(inputs.reduce((n, m) => n + Number(m[1]), 0)).toBe(48);
+    expect(result.stdout).toContain('|node_name|');
+  });
+
+  it('says in one line why a lesson cannot be run', async () => {
+    expect(await cli(['run', 'words.ts', '--lesson', 'no-such-lesson', '--kafka', kafkaBootstrap()])).toEqual({ code: 2, stdout: '', stderr: 'streamlab run: No lesson "no-such-lesson".\n' });
   });
 
   it('exits 1 with the learner position when the pipeline throws', async () => {
