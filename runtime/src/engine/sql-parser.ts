@@ -91,6 +91,8 @@ const RESERVED_AFTER_EXPR = new Set(['as', 'and', 'or', 'not', 'is', 'in', 'like
 class Parser {
   private i = 0;
   private readonly toks: Token[];
+  /** Schema strings of the `from_json` calls read so far, checked once the text is parsed. */
+  readonly schemas: string[] = [];
   constructor(private readonly src: string) {
     this.toks = tokenize(src);
   }
@@ -429,6 +431,8 @@ class Parser {
         } while (this.eatOp(','));
       }
       this.expectOp(')');
+      const schema = name.toLowerCase() === 'from_json' ? args[1] : undefined;
+      if (schema?.kind === 'lit' && typeof schema.value === 'string') this.schemas.push(schema.value);
       return call(name, args, distinct);
     }
     if (this.op('.') && this.toks[this.i + 1].kind === 'op' && this.toks[this.i + 1].text === '*') {
@@ -455,22 +459,34 @@ function numberLiteral(text: string): Expr {
   return literal(n, Number.isSafeInteger(n) && Math.abs(n) <= 2147483647 ? INT : LONG);
 }
 
+/**
+ * Parses with a fresh parser, then checks the schema strings the text holds (`from_json(value, 'a INT')`):
+ * Spark parses those where the expression is written, so a wrong one fails at the learner's line. Checked
+ * here, after the descent, so the learner's frame is still within the stack trace's limit.
+ */
+function parsed<T>(sql: string, parse: (p: Parser) => T): T {
+  const parser = new Parser(sql);
+  const result = parse(parser);
+  for (const schema of parser.schemas) parseDataType(schema);
+  return result;
+}
+
 /** Parses one SQL expression, optionally followed by `[AS] alias` (the `selectExpr` form). */
 export function parseNamedExpression(sql: string): Expr {
-  return new Parser(sql).parseNamed();
+  return parsed(sql, (p) => p.parseNamed());
 }
 
 /** Parses one SQL expression with nothing after it (the `filter`/`expr` form). */
 export function parseExpression(sql: string): Expr {
-  return new Parser(sql).parseNamed();
+  return parsed(sql, (p) => p.parseNamed());
 }
 
 /** Parses a sort list such as `count DESC, window.start`. */
 export function parseSortList(sql: string): Expr[] {
-  return new Parser(sql).parseSortList();
+  return parsed(sql, (p) => p.parseSortList());
 }
 
 /** Parses exactly one expression and rejects a trailing alias. */
 export function parseBareExpression(sql: string): Expr {
-  return new Parser(sql).parseOnly();
+  return parsed(sql, (p) => p.parseOnly());
 }

@@ -157,6 +157,61 @@ temps.toDF().writeStream.foreachBatch((df: any, id: number) => {
   });
 });
 
+describe('a wrong schema string', () => {
+  // As learners write it: the readings' JSON read from Kafka with a DDL string; the run fails before
+  // any query starts, at the line that names the schema.
+  const cases = [
+    {
+      name: 'in F.from_json',
+      code: `import { SparkSession, functions as F } from "streamlab";
+const spark = SparkSession.builder.getOrCreate();
+spark.readStream.format("kafka").option("kafka.bootstrap.servers", "localhost:9092").option("subscribe", "sensors.temperature").load()
+  .select(F.from_json(F.col("value").cast("string"), "node_name STRING, temperature DOUBL").alias("data"))
+  .writeStream.format("console").start();
+`,
+      error: { code: 'UNSUPPORTED_DATATYPE', message: '[UNSUPPORTED_DATATYPE] Unsupported data type "DOUBL".', file: 'pipeline.ts', line: 4, column: 13 },
+    },
+    {
+      name: 'in a selectExpr',
+      code: `import { SparkSession } from "streamlab";
+const spark = SparkSession.builder.getOrCreate();
+spark.readStream.format("kafka").option("kafka.bootstrap.servers", "localhost:9092").option("subscribe", "sensors.temperature").load()
+  .selectExpr("from_json(CAST(value AS STRING), 'node_name STRING,, ts TIMESTAMP') AS data")
+  .writeStream.format("console").start();
+`,
+      error: {
+        code: 'PARSE_SYNTAX_ERROR', message: `[PARSE_SYNTAX_ERROR] Syntax error at or near ', ts TIMES' (position 18): expected a column name in DDL "node_name STRING,, ts TIMESTAMP".`,
+        file: 'pipeline.ts', line: 4, column: 4,
+      },
+    },
+    {
+      name: 'kept in a constant and used in main()',
+      code: `import { SparkSession, functions as F } from "streamlab";
+
+const schema = "node_name STRING, temperature DOUBLE, ts TIMESTAMPP";
+
+export function main(): void {
+  const spark = SparkSession.builder.getOrCreate();
+  const readings = spark.readStream.format("kafka").option("kafka.bootstrap.servers", "localhost:9092").option("subscribe", "sensors.temperature").load()
+    .select(F.from_json(F.col("value").cast("string"), schema).alias("data"));
+  readings.writeStream.format("console").start();
+}
+`,
+      error: { code: 'UNSUPPORTED_DATATYPE', message: '[UNSUPPORTED_DATATYPE] Unsupported data type "TIMESTAMPP".', file: 'pipeline.ts', line: 8, column: 15 },
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.name} fails the run at the learner's line`, async () => {
+      const runId = await start(c.code, 'system');
+      expect((await client.runEnded(runId)).state).toBe('failed');
+      const errors = client.eventsOf(runId).filter((m) => m.kind === 'run.error');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ kind: 'run.error', runId, ...c.error });
+      expect(batches(runId)).toEqual([]);
+    });
+  }
+});
+
 describe('triggers and output schema', () => {
   it('reports each query\'s trigger, and the window struct and average types of the output', async () => {
     const content = `import { SparkSession, MemoryStream, functions as F } from "streamlab";

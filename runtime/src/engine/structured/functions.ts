@@ -38,7 +38,10 @@ export function session_window(timeColumn: ColumnOrName, gapDuration: string | C
 
 /** Parses a JSON string column with a StructType or DDL schema (PERMISSIVE: bad input → all-null struct). */
 export function from_json(column: ColumnOrName, schema: StructType | DataType | string, options?: Record<string, string>): Column {
-  const args: Expr[] = [c(column), literal(schema instanceof StructType || typeof schema !== 'string' ? schema : schema)];
+  // Spark parses a schema string where from_json is called, so a wrong one fails at the learner's line
+  // (not later, when a streaming query starts, far from it). The string itself is kept, for the export.
+  if (typeof schema === 'string') parseDataType(schema);
+  const args: Expr[] = [c(column), literal(schema)];
   if (options) args.push(literal(JSON.stringify(options)));
   return new Column(call('from_json', args));
 }
