@@ -3,12 +3,13 @@
  * on stderr and a non-zero code.
  *
  *   streamlab [start] [--port N] [--host H] [--kafka H:P] [--pg URL] [--data-dir DIR] [--lessons DIR] [--no-open] [--token T]
- *   streamlab run FILE.ts [--kafka H:P] [--pg URL] [--data-dir DIR] [--max-batches N] [--until-idle] [--manual]
+ *   streamlab run FILE.ts [--kafka H:P] [--pg URL] [--data-dir DIR] [--max-batches N] [--until-idle] [--manual] [--lesson ID] [--fresh]
  *   streamlab topics list|create|delete|tail|produce ...
  *   streamlab broker ...          (the embedded Kafka-protocol broker on its own)
  *   streamlab export --lesson ID [--file F.ts] [--out job.py] [--k8s app.yaml]
  *   streamlab grade --lesson NN (--file F.ts | --dir DIR) [--json F] [--junit F] [--csv F] [--pg URL]
  */
+import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, type ConfigInput } from './config.js';
 
@@ -84,7 +85,9 @@ directory (--data-dir, or the default one of a start without it).
 Options:
   --kafka H:P        Kafka for the pipeline's Kafka sources and sinks (env STREAMLAB_KAFKA)
   --pg URL           PostgreSQL for the pipeline's sinks (env STREAMLAB_PG)
-  --data-dir DIR     Find the running 'streamlab start --data-dir DIR' (env STREAMLAB_DATA_DIR)
+  --data-dir DIR     Find the running 'streamlab start --data-dir DIR' (env STREAMLAB_DATA_DIR);
+                     checkpoints are kept in its checkpoints/<lesson> (or checkpoints/_scratch)
+                     folder, where the workbench's runs keep theirs
   --max-batches N    Stop after N batches
   --until-idle       Process the data available now, then stop (with --lesson: once the lesson's
                      data has all been played)
@@ -92,6 +95,8 @@ Options:
                      (processing-time triggers never fire)
   --lesson ID        Play the lesson's data into its topics as Run in the workbench does (making the
                      topics first), and give the run the lesson's models and Kafka settings
+  --fresh            Forget the saved state (checkpoints) first: queries start from their
+                     startingOffsets again
   -h, --help         Show this help`,
   topics: `Usage: streamlab topics <action> [TOPIC] [options]
 
@@ -232,7 +237,7 @@ async function start(args: string[], io: Io): Promise<number> {
 async function run(args: string[], io: Io): Promise<number> {
   const parsed = parse('run', args, {
     kafka: { type: 'string' }, pg: { type: 'string' }, 'data-dir': { type: 'string' }, 'max-batches': { type: 'string' }, 'until-idle': { type: 'boolean' }, manual: { type: 'boolean' },
-    lesson: { type: 'string' },
+    lesson: { type: 'string' }, fresh: { type: 'boolean' },
   }, io);
   if (!parsed) return 2;
   const v = parsed.values;
@@ -247,8 +252,11 @@ async function run(args: string[], io: Io): Promise<number> {
   if (maxBatches === null) return 2;
   const cfg = config('run', { kafka: v.kafka as string | undefined, pg: v.pg as string | undefined, dataDir: v['data-dir'] as string | undefined }, io);
   if (!cfg) return 2;
-  const services = await runningServices(cfg);
-  const { noKafkaLine } = await import('./server/runtime-state.js');
+  const { pg: admin, ...services } = await runningServices(cfg);
+  // Learner code reaches PostgreSQL as the learner role, here as in the workbench, never as the admin.
+  const { learnerUrl } = await import('./connectors/postgres/restricted-role.js');
+  const pg = admin ? await learnerUrl(admin, io.err) : undefined;
+  const { noKafkaLine, runtimeStateFile } = await import('./server/runtime-state.js');
   const { runPipelineFile, lessonForRun } = await import('./jobs/run-command.js');
   let lesson;
   if (lessonId !== undefined) {
@@ -258,14 +266,19 @@ async function run(args: string[], io: Io): Promise<number> {
       return 2;
     }
   }
+  // Beside the data directory's other state (the default one without --data-dir), in the lesson's
+  // folder, or that of runs outside a lesson: where the workbench's runs keep theirs.
+  const { lessonCheckpointDir } = await import('./checkpoint/learner-checkpoints.js');
+  const checkpointDir = lessonCheckpointDir(join(dirname(runtimeStateFile(cfg.dataDir)), 'checkpoints'), lesson?.id);
   return runPipelineFile(
     {
       file, ...(maxBatches !== undefined ? { maxBatches } : {}), untilIdle: Boolean(v['until-idle']), manual: Boolean(v.manual),
       ...(services.kafka ? {} : { noKafkaHint: noKafkaLine('run', cfg.dataDir) }),
       ...(lesson ? { lesson } : {}),
+      checkpointDir, fresh: Boolean(v.fresh),
     },
     cfg,
-    services,
+    { ...services, ...(pg ? { pg } : {}) },
     io,
   );
 }

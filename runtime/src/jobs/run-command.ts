@@ -7,12 +7,15 @@
  *   --max-batches N: stop after N batches;  --until-idle: process what is available now, then stop
  *   --lesson ID: the lesson's topics are made and its data played in (lesson-run-data.ts) before the
  *   learner's code starts, as Run in the workbench does; --until-idle then waits for the whole data set
+ *   checkpoints: each `checkpointLocation` is a folder inside `checkpointDir` (on disk, so a run
+ *   started again, even after kill -9, resumes after its last committed batch); --fresh empties it first
  *   without Kafka, an error about Kafka is followed by one line saying how to give the run one
  *   exit 0 when stopped or finished, 1 when the run failed (the error printed with the learner position)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resetCheckpoints } from '../checkpoint/learner-checkpoints.js';
 import type { RuntimeConfig } from '../config.js';
 import type { LessonDataPlan } from '../lessons/lesson-data.js';
 import type { ServerEvent, ServerMessageOf } from '../protocol/index.js';
@@ -56,6 +59,10 @@ export interface RunCommandOptions {
   noKafkaHint?: string;
   /** The lesson whose data the run plays (`--lesson`). */
   lesson?: RunLesson;
+  /** Where the run's queries keep their checkpoints; without it they are kept in memory. */
+  checkpointDir?: string;
+  /** Forget the saved state in `checkpointDir` before the run starts. */
+  fresh?: boolean;
 }
 
 /** Runs the file; resolves with the exit code. */
@@ -73,6 +80,10 @@ export async function runPipelineFile(options: RunCommandOptions, config: Runtim
   for (const name of readdirSync(dir).sort()) {
     if (name === entry || !name.endsWith('.ts') || name.endsWith('.test.ts') || name.endsWith('.d.ts')) continue;
     files.push({ path: name, content: readFileSync(join(dir, name), 'utf8') });
+  }
+  if (options.fresh && options.checkpointDir) {
+    const removed = await resetCheckpoints(options.checkpointDir);
+    io.err(`streamlab run: forgot the saved state of ${removed} ${removed === 1 ? 'query' : 'queries'} (${options.checkpointDir})`);
   }
   const mode = options.manual ? 'manual' : 'system';
   const plan = options.lesson?.plan;
@@ -127,6 +138,7 @@ export async function runPipelineFile(options: RunCommandOptions, config: Runtim
     run = new JobRun({
       runId: 'cli', files, entry, mode, maxRows: config.limits.maxRowsPerBatch, limits: config.limits,
       services: { ...services, ...(config.topicPrefix ? { topicPrefix: config.topicPrefix } : {}), ...options.lesson?.services }, models: options.lesson?.models ?? [], onEvent,
+      ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}),
       ...(data?.clockStartMs != null ? { manualStartMs: data.clockStartMs } : {}),
       ...(data ? { beforeAdvance: (clockMs: number) => data.advanceTo(clockMs).catch(() => undefined) } : {}),
     });

@@ -21,7 +21,7 @@ import { CheckQueue } from '../lessons/check-queue.js';
 import { newToken, originAllowed, ownOrigins, tokenMatches } from './auth.js';
 import { Connection } from './connection.js';
 import { DatabaseService } from './database-service.js';
-import { provisionLearnerDatabase } from '../connectors/postgres/restricted-role.js';
+import { learnerUrl } from '../connectors/postgres/restricted-role.js';
 import { LessonsService } from './lessons-service.js';
 import type { ServerContext } from './server-context.js';
 import { RunQueue } from './run-queue.js';
@@ -258,22 +258,3 @@ const BUILDING_PAGE = page('Streamlab is building the workbench',
   '<p>The workbench is being built for the first time. Reload this page in a few seconds.</p>');
 const NO_WORKBENCH_PAGE = page('Streamlab runtime',
   '<p>The runtime is running, but the workbench is not built. Run <code>npm run build</code> and reload.</p>');
-
-/**
- * The URL learner code uses: the learner role's, created or repaired on the configured database. A
- * database whose configured user may not create roles is used as configured (its operator chose that
- * user's rights); one that cannot be reached is not used at all, so no request runs as the admin.
- */
-async function learnerUrl(adminUrl: string, log: (line: string) => void): Promise<string | undefined> {
-  try {
-    return (await provisionLearnerDatabase(adminUrl)).url;
-  } catch (e) {
-    const err = e as { code?: string; message?: string };
-    if (err.code === '42501') {
-      log(`streamlab: the configured PostgreSQL user may not create roles, so learner queries use it as configured (${err.message ?? ''}).`);
-      return adminUrl;
-    }
-    log(`streamlab: PostgreSQL could not be prepared for learner queries: ${err.message ?? String(e)}`);
-    return undefined;
-  }
-}

@@ -2,7 +2,7 @@
  * The `streamlab` command as a user runs it: real processes, real output, exit codes.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +124,37 @@ export function main(): void {
 
   it('says in one line why a lesson cannot be run', async () => {
     expect(await cli(['run', 'words.ts', '--lesson', 'no-such-lesson', '--kafka', kafkaBootstrap()])).toEqual({ code: 2, stdout: '', stderr: 'streamlab run: No lesson "no-such-lesson".\n' });
+  });
+
+  it('keeps checkpoints in the data directory: a second run resumes, --fresh starts over', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'streamlab-cli-checkpoints-'));
+    try {
+      const topic = freshTopic('cli-resume');
+      const kafka = ['--kafka', kafkaBootstrap()];
+      expect((await cli(['topics', 'create', topic, ...kafka])).code).toBe(0);
+      expect((await cli(['topics', 'produce', topic, 'a', 'b', ...kafka])).code).toBe(0);
+      writeFileSync(join(dir, 'resume.ts'), `import { SparkSession } from "streamlab";
+const spark = SparkSession.builder.getOrCreate();
+spark.readStream.format("kafka").option("kafka.bootstrap.servers", "localhost:9092")
+  .option("subscribe", "${topic}").option("startingOffsets", "earliest").load()
+  .selectExpr("CAST(value AS STRING) AS value")
+  .writeStream.format("console").option("checkpointLocation", "/checkpoints/resume").start();
+`);
+      const run = async (...more: string[]) => {
+        const r = await cli(['run', 'resume.ts', '--until-idle', '--data-dir', dataDir, ...kafka, ...more]);
+        return { code: r.code, batches: r.stdout.split('\n').filter((l) => l.startsWith('[batch')), stderr: r.stderr };
+      };
+      expect(await run()).toEqual({ code: 0, batches: ['[batch 0] 2 input rows, 2 output rows'], stderr: '' });
+      expect(existsSync(join(dataDir, 'checkpoints', '_scratch', 'checkpoints', 'resume', 'commits', '0'))).toBe(true);
+      expect((await cli(['topics', 'produce', topic, 'c', ...kafka])).code).toBe(0);
+      expect(await run()).toEqual({ code: 0, batches: ['[batch 1] 1 input rows, 1 output rows'], stderr: '' });
+      expect(await run('--fresh')).toEqual({
+        code: 0, batches: ['[batch 0] 3 input rows, 3 output rows'],
+        stderr: `streamlab run: forgot the saved state of 1 query (${join(dataDir, 'checkpoints', '_scratch')})\n`,
+      });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('exits 1 with the learner position when the pipeline throws', async () => {

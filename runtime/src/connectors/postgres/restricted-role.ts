@@ -162,3 +162,22 @@ export async function provisionLearnerDatabase(adminUrl: string): Promise<Learne
   }
   return { url: learner.url, role: learner.role, schema: learner.schema };
 }
+
+/**
+ * The URL learner code uses: the learner role's, created or repaired on the configured database. A
+ * database whose configured user may not create roles is used as configured (its operator chose that
+ * user's rights); one that cannot be reached is not used at all, so no request runs as the admin.
+ */
+export async function learnerUrl(adminUrl: string, log: (line: string) => void): Promise<string | undefined> {
+  try {
+    return (await provisionLearnerDatabase(adminUrl)).url;
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    if (err.code === '42501') {
+      log(`streamlab: the configured PostgreSQL user may not create roles, so learner queries use it as configured (${err.message ?? ''}).`);
+      return adminUrl;
+    }
+    log(`streamlab: PostgreSQL could not be prepared for learner queries: ${err.message ?? String(e)}`);
+    return undefined;
+  }
+}
