@@ -5,20 +5,32 @@
  *   offsets/<batchId>                 v1 \n {"batchWatermarkMs":…,"batchTimestampMs":…,"conf":{…}} \n <offset of source 0> \n …
  *   commits/<batchId>                 v1 \n {"nextBatchWatermarkMs":…}
  *   sources/<n>/0                     v1 \n <initial offset of source n>
- *   state/<operatorId>/0/<version>.snapshot   the operator's state after batch version-1 (JSON)
+ *   state/<operatorId>/0/<version>.delta      what batch version-1 changed in the operator's state (JSON)
+ *   state/<operatorId>/0/<version>.snapshot   the operator's whole state after batch version-1 (JSON),
+ *                                             every SNAPSHOT_EVERY versions (Spark's minDeltasForSnapshot)
+ *
+ * A version's state is the newest snapshot at or before it with the deltas after it applied; versions
+ * older than the last RETAIN_STATE_VERSIONS are removed once a newer snapshot covers them.
  *
  * Every file is written to a temporary name in the same directory and renamed into place, so a
  * process killed mid-write leaves either the old file or the complete new one.
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CheckpointStore, CommitLogEntry, OffsetLogEntry, QueryMetadata } from '../engine/checkpoint-store.js';
+import { RETAIN_STATE_VERSIONS, type CheckpointStore, type CommitLogEntry, type OffsetLogEntry, type QueryMetadata } from '../engine/checkpoint-store.js';
 import { fromJsonText, toJsonText } from '../engine/serde.js';
 import type { Offset } from '../engine/sources/source.js';
-import type { StateSnapshot } from '../engine/state-store.js';
+import { applyDeltas, type StateDelta, type StateSnapshot, type StateVersion } from '../engine/state-store.js';
 
-/** How many state versions to keep per operator (Spark's `minBatchesToRetain` default). */
-const RETAIN_VERSIONS = 100;
+/** A snapshot every this many versions (Spark's `spark.sql.streaming.stateStore.minDeltasForSnapshot`). */
+const SNAPSHOT_EVERY = 10;
+
+/** A delta as its file holds it. */
+interface DeltaFile {
+  version: number;
+  puts: [string, unknown][];
+  deletes: string[];
+}
 
 let tmpCounter = 0;
 
@@ -47,6 +59,9 @@ function body(text: string, file: string): string[] {
 
 /** A checkpoint kept in a directory. */
 export class FileCheckpointStore implements CheckpointStore {
+  /** The last state version this store wrote per operator: the next one continues it without a look at the files. */
+  private readonly lastWritten = new Map<number, number>();
+
   constructor(readonly dir: string) {}
 
   async readMetadata(): Promise<QueryMetadata | null> {
@@ -105,18 +120,96 @@ export class FileCheckpointStore implements CheckpointStore {
     await atomicWrite(join(this.dir, 'sources', String(sourceIndex), '0'), `v1\n${JSON.stringify(value)}\n`);
   }
 
-  private stateFile(operatorId: number, version: number): string {
-    return join(this.dir, 'state', String(operatorId), '0', `${version}.snapshot`);
+  private stateDir(operatorId: number): string {
+    return join(this.dir, 'state', String(operatorId), '0');
+  }
+
+  /** The versions with a file of `kind` in the operator's state folder. */
+  private async stateVersions(operatorId: number, kind: 'delta' | 'snapshot'): Promise<number[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.stateDir(operatorId));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    const suffix = `.${kind}`;
+    return names.filter((n) => n.endsWith(suffix) && /^\d+$/.test(n.slice(0, -suffix.length))).map((n) => Number(n.slice(0, -suffix.length))).sort((a, b) => a - b);
   }
 
   async readState(operatorId: number, version: number): Promise<StateSnapshot<unknown> | null> {
-    const t = await readText(this.stateFile(operatorId, version));
-    return t === null ? null : (fromJsonText(t) as StateSnapshot<unknown>);
+    const dir = this.stateDir(operatorId);
+    // The newest snapshot at or before the version (none: the empty state of version 0), then the deltas after it.
+    const snapshots = (await this.stateVersions(operatorId, 'snapshot')).filter((v) => v <= version);
+    let entries = new Map<string, unknown>();
+    let from = 0;
+    for (const v of snapshots.reverse()) {
+      const t = await readText(join(dir, `${v}.snapshot`));
+      if (t === null) continue;
+      const snap = fromJsonText(t) as StateSnapshot<unknown>;
+      entries = new Map(snap.entries as Iterable<readonly [string, unknown]>);
+      from = v;
+      break;
+    }
+    if (from === version) return from === 0 ? null : { version, entries };
+    for (let v = from + 1; v <= version; v++) {
+      const file = join(dir, `${v}.delta`);
+      const t = await readText(file);
+      if (t === null) return null;
+      const d = fromJsonText(t) as DeltaFile;
+      applyDeltas(entries, [{ version: d.version, puts: new Map(d.puts), deletes: d.deletes } satisfies StateDelta<unknown>]);
+    }
+    return { version, entries };
   }
 
-  async writeState(operatorId: number, version: number, snapshot: StateSnapshot<unknown>): Promise<void> {
-    await atomicWrite(this.stateFile(operatorId, version), toJsonText(snapshot));
-    if (version > RETAIN_VERSIONS) await rm(this.stateFile(operatorId, version - RETAIN_VERSIONS), { force: true });
+  async writeState(operatorId: number, version: number, state: StateVersion<unknown>): Promise<void> {
+    const dir = this.stateDir(operatorId);
+    const next = this.lastWritten.get(operatorId) === version - 1;
+    this.lastWritten.delete(operatorId);
+    // The engine awaits this before its next batch, so the state does not change while it is written.
+    const snapshot = version % SNAPSHOT_EVERY === 0 || !(next || (await this.continues(operatorId, version))) ? state.snapshot() : null;
+    const { delta } = state;
+    // A batch run again after a restart: its files and any later ones are replaced.
+    if (!next) {
+      for (const kind of ['delta', 'snapshot'] as const) {
+        for (const v of await this.stateVersions(operatorId, kind)) if (v > version) await rm(join(dir, `${v}.${kind}`), { force: true });
+      }
+    }
+    await atomicWrite(join(dir, `${version}.delta`), toJsonText({ version, puts: [...delta.puts], deletes: [...delta.deletes] } satisfies DeltaFile));
+    if (snapshot) {
+      await atomicWrite(join(dir, `${version}.snapshot`), toJsonText(snapshot));
+      await this.forgetOldState(operatorId, version);
+    } else if (!next) {
+      await rm(join(dir, `${version}.snapshot`), { force: true });
+    }
+    this.lastWritten.set(operatorId, version);
+  }
+
+  /** Whether the version before `version` is readable from the files (a delta chain can continue it). */
+  private async continues(operatorId: number, version: number): Promise<boolean> {
+    if (version === 1) return true;
+    const dir = this.stateDir(operatorId);
+    const previous = version - 1;
+    if ((await readText(join(dir, `${previous}.snapshot`))) !== null) return true;
+    if ((await readText(join(dir, `${previous}.delta`))) === null) return false;
+    // The chain back to a snapshot (or to version 1) must be whole.
+    const snapshots = (await this.stateVersions(operatorId, 'snapshot')).filter((v) => v < previous);
+    const base = snapshots.at(-1) ?? 0;
+    const deltas = new Set(await this.stateVersions(operatorId, 'delta'));
+    for (let v = base + 1; v <= previous; v++) if (!deltas.has(v)) return false;
+    return true;
+  }
+
+  /** Removes the files no retained version needs: everything before the newest snapshot at or below the oldest retained version. */
+  private async forgetOldState(operatorId: number, latest: number): Promise<void> {
+    const oldestRetained = latest - RETAIN_STATE_VERSIONS + 1;
+    if (oldestRetained <= 1) return;
+    const keepFrom = (await this.stateVersions(operatorId, 'snapshot')).filter((v) => v <= oldestRetained).at(-1);
+    if (keepFrom === undefined) return;
+    const dir = this.stateDir(operatorId);
+    for (const kind of ['delta', 'snapshot'] as const) {
+      for (const v of await this.stateVersions(operatorId, kind)) if (v < keepFrom) await rm(join(dir, `${v}.${kind}`), { force: true });
+    }
   }
 }
 

@@ -5,7 +5,7 @@
  * in-memory store lives here, the file-system store (Spark-like layout) in `runtime/src/checkpoint/`.
  */
 import type { Offset } from './sources/source.js';
-import type { StateSnapshot } from './state-store.js';
+import { applyDeltas, type StateDelta, type StateSnapshot, type StateVersion } from './state-store.js';
 
 /** Query metadata (`metadata` file): the id is stable across restarts. */
 export interface QueryMetadata {
@@ -43,20 +43,38 @@ export interface CheckpointStore {
   readSourceMetadata(sourceIndex: number): Promise<Offset | null>;
   writeSourceMetadata(sourceIndex: number, value: Offset): Promise<void>;
   /**
-   * State snapshot of an operator at a version (version = batchId + 1). The snapshot is never
-   * mutated after it is handed over, so an in-memory store may keep it as is.
+   * The state of an operator at a version (version = batchId + 1), or null when it is not kept. A
+   * returned snapshot is the caller's.
    */
   readState(operatorId: number, version: number): Promise<StateSnapshot<unknown> | null>;
-  writeState(operatorId: number, version: number, snapshot: StateSnapshot<unknown>): Promise<void>;
+  /**
+   * Keeps a committed version. As Spark's state store does, a store keeps the version's delta and takes
+   * the whole state (`snapshot()`, before its first await) only every few versions; any of the last
+   * {@link RETAIN_STATE_VERSIONS} versions stays readable. Writing a version forgets later ones (a batch
+   * run again after a restart replaces what it wrote before).
+   */
+  writeState(operatorId: number, version: number, state: StateVersion<unknown>): Promise<void>;
 }
+
+/** Versions of an operator's state kept readable on disk (Spark's `spark.sql.streaming.minBatchesToRetain`). */
+export const RETAIN_STATE_VERSIONS = 100;
+
+/**
+ * Versions kept readable in memory (Spark's `spark.sql.streaming.maxBatchesToRetainInMemory`): a restart
+ * reads the last committed version, or the one before when the last batch did not commit.
+ */
+export const RETAIN_STATE_VERSIONS_IN_MEMORY = 2;
 
 /** A checkpoint kept in memory (survives `stop()`/`start()` within one process). */
 export class InMemoryCheckpointStore implements CheckpointStore {
+  /** @param retainVersions state versions kept readable per operator */
+  constructor(private readonly retainVersions = RETAIN_STATE_VERSIONS_IN_MEMORY) {}
+
   private metadata: QueryMetadata | null = null;
   private readonly offsets = new Map<number, OffsetLogEntry>();
   private readonly commits = new Map<number, CommitLogEntry>();
   private readonly sources = new Map<number, Offset>();
-  private readonly state = new Map<string, StateSnapshot<unknown>>();
+  private readonly state = new Map<number, InMemoryStateLog>();
 
   async readMetadata(): Promise<QueryMetadata | null> {
     return this.metadata;
@@ -86,12 +104,59 @@ export class InMemoryCheckpointStore implements CheckpointStore {
     this.sources.set(sourceIndex, value);
   }
   async readState(operatorId: number, version: number): Promise<StateSnapshot<unknown> | null> {
-    return this.state.get(`${operatorId}/${version}`) ?? null;
+    return this.state.get(operatorId)?.read(version) ?? null;
   }
-  async writeState(operatorId: number, version: number, snapshot: StateSnapshot<unknown>): Promise<void> {
-    this.state.set(`${operatorId}/${version}`, snapshot);
-    // Keep a bounded history, as Spark's minBatchesToRetain does.
-    this.state.delete(`${operatorId}/${version - 100}`);
+  async writeState(operatorId: number, version: number, state: StateVersion<unknown>): Promise<void> {
+    let log = this.state.get(operatorId);
+    if (!log) this.state.set(operatorId, (log = new InMemoryStateLog(this.retainVersions)));
+    log.write(version, state);
+  }
+}
+
+/**
+ * One operator's state in memory: a base version the log owns, and the deltas after it. Memory is one
+ * copy of the state plus the retained deltas, however many batches run; deltas older than the
+ * retained versions are folded into the base.
+ */
+class InMemoryStateLog {
+  constructor(private readonly retain: number) {}
+
+  private base = new Map<string, unknown>();
+  private baseVersion = 0;
+  private readonly deltas = new Map<number, StateDelta<unknown>>();
+
+  private get latest(): number {
+    return this.baseVersion + this.deltas.size;
+  }
+
+  write(version: number, state: StateVersion<unknown>): void {
+    // A batch run again after a restart: what was written from that version on is replaced.
+    for (let v = this.latest; v >= version && v > this.baseVersion; v--) this.deltas.delete(v);
+    if (version <= this.baseVersion || version !== this.latest + 1) {
+      // Not the next version (nothing kept lines up with it): start again from the whole state.
+      const snap = state.snapshot();
+      this.base = new Map(snap.entries as Iterable<readonly [string, unknown]>);
+      this.baseVersion = version;
+      this.deltas.clear();
+      return;
+    }
+    this.deltas.set(version, state.delta);
+    // Fold what is older than the retained versions into the base, a batch of deltas at a time.
+    if (this.deltas.size > 2 * this.retain) {
+      const until = this.latest - this.retain + 1;
+      for (let v = this.baseVersion + 1; v <= until; v++) {
+        applyDeltas(this.base, [this.deltas.get(v)!]);
+        this.deltas.delete(v);
+      }
+      this.baseVersion = until;
+    }
+  }
+
+  read(version: number): StateSnapshot<unknown> | null {
+    if (version < this.baseVersion || version > this.latest) return null;
+    const entries = new Map(this.base);
+    for (let v = this.baseVersion + 1; v <= version; v++) applyDeltas(entries, [this.deltas.get(v)!]);
+    return { version, entries };
   }
 }
 

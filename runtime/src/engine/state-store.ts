@@ -13,11 +13,37 @@ export interface StateSnapshot<V> {
   readonly entries: ReadonlyMap<string, V> | readonly (readonly [string, V])[];
 }
 
+/** What one commit changed: the keys it wrote (with their values) and the committed keys it removed. */
+export interface StateDelta<V> {
+  readonly version: number;
+  readonly puts: ReadonlyMap<string, V>;
+  readonly deletes: readonly string[];
+}
+
+/**
+ * A committed version as a checkpoint takes it: the delta always (small), the whole state only when the
+ * checkpoint asks for it (every few versions), so a batch costs what it changed, not what the state holds.
+ */
+export interface StateVersion<V> {
+  readonly delta: StateDelta<V>;
+  snapshot(): StateSnapshot<V>;
+}
+
+/** Applies `deltas` (in version order) to `entries` in place. */
+export function applyDeltas<V>(entries: Map<string, V>, deltas: Iterable<StateDelta<V>>): Map<string, V> {
+  for (const d of deltas) {
+    for (const k of d.deletes) entries.delete(k);
+    for (const [k, v] of d.puts) entries.set(k, v);
+  }
+  return entries;
+}
+
 /** Versioned state for one operator. */
 export class StateStore<V> {
   private committed = new Map<string, V>();
   private pending = new Map<string, V | typeof DELETED>();
   private committedVersion = 0;
+  private lastDelta: StateDelta<V> = { version: 0, puts: new Map(), deletes: [] };
   /** Live keys as this batch sees them, kept up to date so `size` is O(1). */
   private liveCount = 0;
 
@@ -88,13 +114,27 @@ export class StateStore<V> {
 
   /** Publishes this batch's writes as version `version` (Spark: batchId + 1). */
   commit(version = this.committedVersion + 1): number {
+    const puts = new Map<string, V>();
+    const deletes: string[] = [];
     for (const [k, p] of this.pending) {
-      if (p === DELETED) this.committed.delete(k);
-      else this.committed.set(k, p);
+      if (p === DELETED) {
+        this.committed.delete(k);
+        deletes.push(k);
+      } else {
+        this.committed.set(k, p);
+        puts.set(k, p);
+      }
     }
     this.pending.clear();
     this.committedVersion = version;
+    this.lastDelta = { version, puts, deletes };
     return version;
+  }
+
+  /** The last committed version for a checkpoint: its delta, and the whole state on request. */
+  committedVersionForCheckpoint(): StateVersion<V> {
+    const delta = this.lastDelta;
+    return { delta, snapshot: () => this.snapshot() };
   }
 
   /** Discards this batch's writes. */
@@ -115,5 +155,6 @@ export class StateStore<V> {
     this.pending.clear();
     this.liveCount = this.committed.size;
     this.committedVersion = s.version;
+    this.lastDelta = { version: s.version, puts: new Map(), deletes: [] };
   }
 }

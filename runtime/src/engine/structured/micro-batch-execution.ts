@@ -305,7 +305,7 @@ export class MicroBatchExecution {
     for (const op of this.physical.stateful) {
       const s = this.store(op.id);
       s.commit(batchId + 1);
-      await this.opts.checkpoint.writeState(op.id, batchId + 1, s.snapshot());
+      await this.opts.checkpoint.writeState(op.id, batchId + 1, s.committedVersionForCheckpoint());
     }
     const watermarkBefore = entry.batchWatermarkMs;
     this.updateWatermark(eventTimeStats);
