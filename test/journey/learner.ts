@@ -60,7 +60,9 @@ export async function editorFiles(page: Page): Promise<{ path: string; content: 
  */
 export async function pasteCode(page: Page, code: string): Promise<void> {
   await page.evaluate((text) => (globalThis as unknown as { navigator: { clipboard: { writeText(t: string): Promise<void> } } }).navigator.clipboard.writeText(text), code);
-  await page.locator('sl-editor .monaco-editor .view-lines').click();
+  // Into the first visible line, right of the line numbers: the middle of Monaco's text layer may lie
+  // below the editor's visible part on a small window.
+  await page.locator('sl-editor .monaco-editor').click({ position: { x: 90, y: 12 } });
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Control+V');
 }

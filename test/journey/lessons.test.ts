@@ -3,8 +3,10 @@
  * touched, the printed URL in Chromium, and lessons 01–04 one after another: open the lesson and read
  * it, Run the starter and watch the lesson's own data arrive, move the manual clock and read the
  * Timeline, press Check and read why the starter fails, paste the solution, Check again, run it, and
- * reload to find the code and the results still there. Nothing is produced, created or configured by
- * the test: every record comes from the lesson.
+ * reload to find the code and the results still there. In lesson 03 the learner also sends the
+ * lesson's late reading on the manual clock and sees Spark drop it, replays the data, and clears the
+ * lesson's topic. Nothing is produced, created or configured by the test: every record comes from the
+ * lesson.
  *
  * The whole walk runs at 1440×900 and again at 1024×700, each on its own fresh `streamlab start`. Every
  * step saves a screenshot under test-results/journey/<viewport>/, so a reviewer can follow the hour
@@ -20,6 +22,10 @@ import {
   pasteCode, processingTime, runButton, saveFigures, snap, stopRun, tab, windowLanes, type Viewport,
 } from './learner.js';
 import { buildWorkbench } from './build.js';
+import { join } from 'node:path';
+import { repoRoot } from '../e2e/runtime-process.js';
+import { findLesson, loadLessons } from '../../runtime/src/lessons/load-lessons.js';
+import { planLessonData } from '../../runtime/src/lessons/lesson-data.js';
 
 /**
  * Parts of the journey the product does not offer yet. A step that needs one is listed as skipped with
@@ -332,6 +338,93 @@ for (const viewport of VIEWPORTS) {
           await stopRun(page);
         });
 
+        if (lesson.id.startsWith('03')) {
+          step('sends the lesson\'s late reading on the manual clock: the watermark has passed its window, so Spark drops it', [], async () => {
+            await stopRun(page);
+            const data = page.getByRole('group', { name: 'Lesson data' });
+            const replay = data.getByRole('button', { name: 'Replay data', exact: true });
+            const late = data.getByRole('button', { name: LATE.label, exact: true });
+            // Before a run the data's buttons do nothing and say why.
+            expect([await replay.isDisabled(), await replay.getAttribute('title')]).toEqual([true, 'The lesson\'s data plays into a run: press Run first.']);
+            expect([await late.isDisabled(), await late.getAttribute('title')]).toEqual([true, 'The lesson\'s data plays into a run: press Run first.']);
+            await page.getByRole('radio', { name: 'Manual' }).check();
+            await tab(page, 'Output').click();
+            await runButton(page).click();
+            await expect.poll(() => late.isEnabled(), { timeout: 120_000 }).toBe(true);
+            const played = data.getByRole('status', { name: 'Data played' });
+            expect([LATE.key, LATE.topic]).toEqual(['sensor-1', 'sensors.temperature']);
+            expect(await played.textContent()).toBe(`The lesson's ${LESSON_03.records.length} records arrive as the clock reaches their arrival times.`);
+            // The solution has the default trigger: the learner's picked step, +10 s, twelve times to 10:02.
+            await advanceTo(page, LESSON_03.clockStartMs + 120_000);
+            // Every reading that arrived by 10:02:00 went through a batch; the watermark is the latest event
+            // time among them minus the query's 30 seconds.
+            const watermarkMs = watermarkAt(LESSON_03.clockStartMs + 120_000);
+            await late.click();
+            const lateEventMs = LESSON_03.clockStartMs + 120_000 - LATE.eventTime!.secondsBeforeClock * 1000;
+            await expect.poll(() => played.textContent(), { timeout: 30_000 })
+              .toBe(`Sent ${LATE.label} to sensors.temperature: key sensor-1, measured ${clockText(lateEventMs)}.`);
+            await shot(15, 'late-reading-sent');
+            // Its window [10:00:00, 10:01:00) ended before the watermark: the next batch drops it.
+            const windowEndMs = lateEventMs - (lateEventMs % 60_000) + 60_000;
+            expect(windowEndMs <= watermarkMs).toBe(true);
+            const before = await lastBatchId(page);
+            await page.getByRole('button', { name: 'Step', exact: true }).click();
+            await expect.poll(() => lastBatchId(page), { timeout: 60_000 }).toBe(before + 1);
+            const meta = page.locator('sl-batch-table').filter({ has: page.getByRole('figure', { name: new RegExp(`^Batch ${before + 1}( |$)`) }) }).locator('.meta');
+            expect((await meta.textContent())!.replace(/\s+/g, ' ').trim()).toMatch(/^(?:.* · )?1 input row(?: · \d+ ms)? · 1 dropped as late$/);
+            await shot(16, 'late-reading-dropped');
+            await tab(page, 'Timeline').click();
+            await expect.poll(() => droppedDots(page), { timeout: 30_000 }).toHaveLength(1);
+            expect((await droppedDots(page))[0]).toBe(`Dropped in batch ${before + 1}: sensor-1, 30.0, ${new Date(lateEventMs).toISOString().slice(0, 19).replace('T', ' ')}. `
+              + `Dropped as late: window end ${windowEndMs} <= watermark ${watermarkMs}.`);
+            await shot(17, 'late-reading-timeline');
+          });
+
+          step('replays the lesson\'s data: the same readings arrive again, two minutes later, and fill the next windows', [], async () => {
+            const data = page.getByRole('group', { name: 'Lesson data' });
+            const played = data.getByRole('status', { name: 'Data played' });
+            await tab(page, 'Output').click();
+            await data.getByRole('button', { name: 'Replay data', exact: true }).click();
+            // The clock reads 10:02:00: the data moves by the whole minutes since 10:00, two.
+            await expect.poll(() => played.textContent(), { timeout: 30_000 }).toBe(`Playing the lesson's ${LESSON_03.records.length} records again, 2 min later (from 10:02:00).`);
+            await advanceTo(page, LESSON_03.clockStartMs + 150_000);
+            // The window [10:02:00, 10:03:00) now holds the replayed readings measured 10:00:00–10:00:28,
+            // two minutes later: per sensor, those that arrived (moved) by 10:02:30.
+            const expected = Object.fromEntries(SENSORS.map((sensor) => [sensor, LESSON_03.records
+              .filter((r) => r.key === sensor && r.arrivalMs + 120_000 <= LESSON_03.clockStartMs + 150_000 && r.eventTimeMs! + 120_000 < LESSON_03.clockStartMs + 180_000).length]));
+            expect(Object.values(expected).every((n) => n > 0)).toBe(true);
+            await expect.poll(async () => latestReadings(await batchFigures(page).allTextContents(), '2026-11-21 10:02:00'), { timeout: 60_000 }).toEqual(expected);
+            await shot(18, 'replayed');
+            await tab(page, 'Timeline').click();
+            await expect.poll(async () => (await windowLanes(page)).filter((b) => b.start === '10:02:00').map((b) => `${b.lane}:${b.key}`).sort(), { timeout: 30_000 })
+              .toEqual(SENSORS.map((s) => `${s}:${s}`));
+            await shot(19, 'replayed-timeline');
+            await stopRun(page);
+            await page.getByRole('radio', { name: 'System' }).check();
+          });
+
+          step('clears the lesson\'s topic from the Topics panel after saying what goes', [], async () => {
+            await tab(page, 'Topics').click();
+            const topics = page.getByRole('region', { name: 'Topics' });
+            await topics.getByRole('button', { name: 'Clear sensors.temperature', exact: true }).click();
+            const confirm = topics.getByRole('group', { name: 'Clear sensors.temperature?' });
+            expect((await confirm.textContent())!.replace(/\s+/g, ' ').trim())
+              .toBe('Delete every record in sensors.temperature? Its 3 partitions stay; a clear cannot be undone. Clear sensors.temperature Keep the records');
+            await shot(20, 'clear-topic-asks');
+            // Keep first: nothing goes.
+            await confirm.getByRole('button', { name: 'Keep the records' }).click();
+            expect(await confirm.count()).toBe(0);
+            const offsets = () => topics.getByRole('row').filter({ has: page.getByRole('cell', { name: 'sensors.temperature', exact: true }) }).getByRole('cell').nth(2).textContent();
+            expect(await offsets()).not.toBe('0, 0, 0');
+            await topics.getByRole('button', { name: 'Clear sensors.temperature', exact: true }).click();
+            await confirm.getByRole('button', { name: 'Clear sensors.temperature', exact: true }).click();
+            await expect.poll(() => topics.getByRole('status', { name: 'Topic changes' }).textContent(), { timeout: 30_000 }).toBe('Cleared sensors.temperature: its 3 partitions are empty.');
+            await expect.poll(offsets, { timeout: 30_000 }).toBe('0, 0, 0');
+            await shot(21, 'topic-cleared');
+            await tab(page, 'Output').click();
+          });
+        }
+
         step('reloads the page: the code is still there', [], async () => {
           await page.reload();
           await page.locator('sl-editor .monaco-editor .view-lines').waitFor({ timeout: 60_000 });
@@ -365,6 +458,60 @@ for (const viewport of VIEWPORTS) {
       expect(errors).toEqual([]);
     });
   });
+}
+
+/** Lesson 03's data as the runtime plays it (the lesson's front matter, resolved). */
+const LESSON_03 = await (async () => {
+  const lesson = findLesson(await loadLessons(join(repoRoot, 'lessons')), '03')!;
+  const plan = planLessonData(lesson);
+  return { clockStartMs: plan.clockStartMs!, records: plan.datasets.flatMap((d) => d.records), extras: lesson.extras };
+})();
+/** Its one-button late reading: sensor-1, measured 90 s before the clock. */
+const LATE = LESSON_03.extras.find((x) => x.id === 'late-reading')!;
+
+/** `10:00:30`: a time of day, UTC. */
+const clockText = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+
+/** The watermark of lesson 03's solution once every reading that arrived by `clockMs` went through a batch. */
+function watermarkAt(clockMs: number): number {
+  return Math.max(...LESSON_03.records.filter((r) => r.arrivalMs <= clockMs).map((r) => r.eventTimeMs!)) - 30_000;
+}
+
+/** Presses the manual advance (+10 s) until the run's clock reads `targetMs`, one step at a time. */
+async function advanceTo(page: Page, targetMs: number): Promise<void> {
+  const advance = page.getByRole('button', { name: '+10 s', exact: true });
+  for (let i = 0; i < 100; i++) {
+    const now = await processingTime(page);
+    const at = /(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) UTC/.exec(now ?? '');
+    const ms = at ? Date.parse(`${at[1]}T${at[2]}Z`) : null;
+    if (ms === targetMs) return;
+    if (ms !== null && ms > targetMs) throw new Error(`the clock passed ${new Date(targetMs).toISOString()}: ${now}`);
+    await advance.click();
+    await expect.poll(() => processingTime(page), { timeout: 60_000 }).not.toBe(now);
+  }
+  throw new Error(`the clock never reached ${new Date(targetMs).toISOString()}`);
+}
+
+/** The id of the newest batch in Output (-1: none). */
+async function lastBatchId(page: Page): Promise<number> {
+  const names = await batchFigures(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  return Math.max(-1, ...names.map((n) => Number(/^Batch (\d+)/.exec(n)?.[1] ?? -1)));
+}
+
+/** The hover texts of the dropped records the structured Timeline draws. */
+async function droppedDots(page: Page): Promise<string[]> {
+  return page.locator('sl-timeline').evaluate((el) => [...el.shadowRoot!.querySelectorAll('circle.hit title')].map((t) => t.textContent ?? '').filter((t) => t.startsWith('Dropped')));
+}
+
+/** Per sensor, the `readings` of the window starting at `start` in the newest batch that wrote it. */
+function latestReadings(batches: string[], start: string): Record<string, number> {
+  const row = new RegExp(`^\\|\\{${start}, [^}]*\\}\\|(sensor-\\d)\\s*\\|[^|]*\\|(\\d+)\\s*\\|$`, 'gm');
+  const latest: Record<string, { batch: number; readings: number }> = {};
+  for (const text of batches) {
+    const batch = Number(/Batch: (\d+)/.exec(text)?.[1] ?? -1);
+    for (const m of text.matchAll(row)) if (!latest[m[1]!] || latest[m[1]!]!.batch < batch) latest[m[1]!] = { batch, readings: Number(m[2]) };
+  }
+  return Object.fromEntries(Object.entries(latest).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, v.readings]));
 }
 
 /** Presses the Check button that sits beside Run (the Output panel stays open). */

@@ -16,14 +16,19 @@ export interface Streamlab {
   url: string;
   origin: string;
   token: string;
-  /** The fresh data directory it was given. */
-  dataDir: string;
+  /** The fresh data directory it was given (null: none, as `npm start` runs it). */
+  dataDir: string | null;
+  /** The process id. */
+  pid: number;
   /** Milliseconds from spawn to the ready line. */
   readyMs: number;
   /** Everything it printed so far (stdout and stderr). */
   output(): string;
-  /** SIGTERM, then waits for the exit; resolves with the exit code and how long the shutdown took. */
-  stop(): Promise<{ code: number | null; ms: number }>;
+  /**
+   * SIGTERM, then waits for the exit (SIGKILL after `killAfterMs`); resolves with the exit code, how
+   * long the shutdown took and whether it had to be killed.
+   */
+  stop(killAfterMs?: number): Promise<{ code: number | null; ms: number; killed: boolean }>;
 }
 
 /** The environment of a learner's shell: this one without anything that configures Streamlab. */
@@ -37,13 +42,24 @@ function learnerEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** How to start it. */
+export interface StartOptions {
+  waitMs?: number;
+  /** Give it a fresh `--data-dir` (default); without one it keeps everything in temporary directories, as `npm start` does. */
+  dataDir?: boolean;
+  /** Its temporary directory (`TMPDIR`), to see what it leaves there. */
+  tmpDir?: string;
+}
+
 /** Starts `streamlab start --no-open --port 0 --data-dir <fresh>` and waits for `Streamlab ready: URL`. */
-export async function startStreamlab(waitMs = 180_000): Promise<Streamlab> {
-  const dataDir = join(mkdtempSync(join(tmpdir(), 'streamlab-journey-')), 'data');
-  if (existsSync(dataDir)) throw new Error(`${dataDir} exists before the first start`);
-  const args = [join(repoRoot, 'runtime/bin/streamlab.js'), 'start', '--no-open', '--port', '0', '--data-dir', dataDir];
+export async function startStreamlab(options: StartOptions = {}): Promise<Streamlab> {
+  const waitMs = options.waitMs ?? 180_000;
+  const dataDir = options.dataDir === false ? null : join(mkdtempSync(join(tmpdir(), 'streamlab-journey-')), 'data');
+  if (dataDir && existsSync(dataDir)) throw new Error(`${dataDir} exists before the first start`);
+  const args = [join(repoRoot, 'runtime/bin/streamlab.js'), 'start', '--no-open', '--port', '0', ...(dataDir ? ['--data-dir', dataDir] : [])];
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: repoRoot, env: learnerEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = { ...learnerEnv(), ...(options.tmpDir ? { TMPDIR: options.tmpDir } : {}) };
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   const url = await new Promise<string>((res, rej) => {
@@ -71,20 +87,25 @@ export async function startStreamlab(waitMs = 180_000): Promise<Streamlab> {
     origin: parsed.origin,
     token,
     dataDir,
+    pid: child.pid!,
     readyMs,
     output: () => output,
-    async stop() {
+    async stop(killAfterMs = 15_000) {
       const t0 = performance.now();
       let code: number | null = child.exitCode;
+      let killed = false;
       if (code === null) {
         child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        const killer = setTimeout(() => {
+          killed = true;
+          child.kill('SIGKILL');
+        }, killAfterMs);
         code = await exited;
         clearTimeout(killer);
       }
       const ms = performance.now() - t0;
-      rmSync(join(dataDir, '..'), { recursive: true, force: true });
-      return { code, ms };
+      if (dataDir) rmSync(join(dataDir, '..'), { recursive: true, force: true });
+      return { code, ms, killed };
     },
   };
 }

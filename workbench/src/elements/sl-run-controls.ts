@@ -45,7 +45,7 @@ export class SlRunControls extends LitElement {
       .note { font-size: 0.8rem; color: var(--sl-muted); }
       .status.failed { color: var(--sl-bad); }
       .status.running { color: var(--sl-ok); }
-      .data { flex-basis: 100%; display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; font-size: 0.85rem; }
+      .data { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; font-size: 0.85rem; }
       .data .what { color: var(--sl-muted); }
       .data .played.failed { color: var(--sl-bad); }
     `,

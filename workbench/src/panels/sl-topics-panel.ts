@@ -45,6 +45,7 @@ export class SlTopicsPanel extends LitElement {
       .status { font-size: 0.85rem; color: var(--sl-muted); }
       .records { max-height: 24rem; overflow: auto; }
       td.actions { white-space: nowrap; }
+      td.actions button { padding: 0.1rem 0.4rem; font-size: 0.8rem; }
       .confirm { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; padding: 0.3rem 0.5rem; border-radius: 6px; background: var(--sl-surface-2); font-size: 0.85rem; }
     `,
   ];
@@ -112,7 +113,7 @@ export class SlTopicsPanel extends LitElement {
                 title="Delete the topic's ${this.recordCount(t)} records and keep its partitions">Clear</button></td></tr>
             ${this.confirming === t.name ? this.confirmRow(t) : ''}`)}</tbody>
         </table>
-        <p class="status" role="status">${this.note ?? ''}</p>
+        <p class="status" role="status" aria-label="Topic changes">${this.note ?? ''}</p>
         <form @submit=${this.create} aria-label="Create a topic">
           <h3>Create a topic</h3>
           <label>Name <input name="name" required pattern=${TOPIC_PATTERN} autocomplete="off" /></label>
