@@ -24,7 +24,8 @@
  */
 import { announcedReports, generateLakeDays, lakeCsv, type CovidCount } from '../../runtime/src/datagen/index.js';
 import type { CheckDatabase } from '../../runtime/src/lessons/check-database.js';
-import { expectRows, fail, lessonChecks, type Program, type Random, type Sandbox } from '../../runtime/src/lessons/check-harness.js';
+import { CheckFailure, expectRows, fail, lessonChecks, type Program, type Random, type Sandbox } from '../../runtime/src/lessons/check-harness.js';
+import { LearnerCodeError } from '../../runtime/src/lessons/check-sandbox.js';
 
 const { check, submission, solution, random, memo } = lessonChecks(import.meta.dirname);
 
@@ -273,8 +274,10 @@ check('serving-merge', 'serves the batch view\'s weeks and the speed view\'s new
 /** The serving view after the recomputation, or the failure of the recomputation. */
 async function recomputedServing(program: Program, sc: Scenario, name: string): Promise<unknown[][]> {
   const { recomputed } = await lambdaRun(program, sc, name);
-  if ('failed' in recomputed) throw recomputed.failed;
-  return recomputed;
+  if (!('failed' in recomputed)) return recomputed;
+  const e = recomputed.failed;
+  if (!(e instanceof LearnerCodeError)) throw e;
+  throw new CheckFailure({ message: `Recomputing the batch view, writeBatchView(spark, "${sc.recompute}") failed: ${e.learner.message}`, file: e.learner.file, line: e.learner.line });
 }
 
 check('serving-recomputed', 'after the batch view is recomputed, the speed view retires and the answer equals a full batch recomputation', async () => {

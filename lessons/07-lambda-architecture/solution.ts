@@ -106,5 +106,4 @@ export async function main(): Promise<void> {
   await writeBatchView(spark, HISTORY_UNTIL);
   await createServingView();
   startSpeedLayer(spark);
-  speedView(spark).writeStream.outputMode("update").format("console").start();
 }

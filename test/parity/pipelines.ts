@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { captureProgram, compileProgram, planChain, StubCollector } from '../../runtime/src/export/index.js';
 import { readLearnerFiles } from '../../runtime/src/lessons/submission-files.js';
 import { provideLessonModels } from './lesson-models.js';
-import { generateDriverFixes, generateMachineRows } from '../../runtime/src/datagen/index.js';
+import { announcedReports, generateDriverFixes, generateMachineRows } from '../../runtime/src/datagen/index.js';
 import type { LogicalPlan } from '../../runtime/src/engine/plan.js';
 import type { DataFrame, SparkSession } from '../../runtime/src/engine/structured/index.js';
 import * as F from '../../runtime/src/engine/structured/functions.js';
@@ -58,12 +58,24 @@ export const machineLines: string[] = generateMachineRows({ seed: 606, count: 24
 /** Drivers' location fixes for lesson 05, every field as text as the tutorial's producer sends it. */
 export const driverFixes: string[] = generateDriverFixes({ seed: 505, drivers: 5, count: 20, intervalMs: 250 }).map((f) => JSON.stringify(f.fix));
 
+/**
+ * COVID-19 reports for lesson 07's speed layer: two countries over two weeks, every fifth report four
+ * days late (its week still open), and one report announced twice.
+ */
+export const covidReports: string[] = (() => {
+  const values = announcedReports({ seed: 707, startDate: '2020-03-02', days: 28, countries: ['Germany', 'Italy'], historyDays: 14, lateEvery: 5, lateBy: 4 })
+    .map((a) => JSON.stringify(a.report));
+  values.splice(7, 0, values[2]!);
+  return values;
+})();
+
 /** Inputs for the topics lesson solutions read. */
 const lessonInputs: Record<string, string[]> = {
   'sensors.temperature': temperatureReadings,
   events: gatewayEvents,
   'kaspar-inputs': machineLines,
   locations: driverFixes,
+  'covid.reports': covidReports,
 };
 
 function lessonsRoot(): string {

@@ -6,6 +6,7 @@
  */
 import { kafkaSourceProvider } from '../connectors/kafka/kafka-formats.js';
 import { ManualClock } from '../engine/clock.js';
+import { AnalysisException } from '../engine/errors.js';
 import type { FormatRegistry } from '../engine/formats.js';
 import { ActorSystem } from '../engine/flow/actor-system.js';
 import { SlickSession } from '../engine/flow/slick/slick.js';
@@ -207,14 +208,24 @@ export function evaluateProgram(code: string): Record<string, unknown> {
 }
 
 /**
- * `load()` asks the format for its schema, so the capturing session must know `format("kafka")`;
- * nothing connects, since no query starts and static reads are only validated.
+ * `load()` asks the format for its schema, so the capturing session must know `format("kafka")` and
+ * `format("csv")`; nothing connects and no file is read or written, since no query starts, static
+ * reads are only validated and static writes go nowhere.
  */
 function registerInertKafka(formats: FormatRegistry): void {
   formats
     .registerSource('kafka', kafkaSourceProvider(undefined))
     // A static read is checked with Spark's rules but reads nothing: export needs its plan, not its rows.
-    .registerBatchSource('kafka', { read: (options, userSchema) => ({ schema: kafkaBatchSchema(options, userSchema).schema, rows: [] }) });
+    .registerBatchSource('kafka', { read: (options, userSchema) => ({ schema: kafkaBatchSchema(options, userSchema).schema, rows: [] }) })
+    // CSV files are not read either: the export writes the read with its schema, and the files are the cluster's.
+    .registerBatchSource('csv', {
+      read: (_options, userSchema) => {
+        if (!userSchema) throw new AnalysisException('[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for CSV. It must be specified manually: the export reads no files, so give spark.read.csv a schema.', { code: 'UNABLE_TO_INFER_SCHEMA' });
+        return { schema: userSchema, rows: [] };
+      },
+    })
+    // A static write in main() (a batch view into PostgreSQL) does not run when a program is exported.
+    .registerSink('jdbc', { createSink: () => ({ addBatch: async () => undefined }) } as unknown as SinkProvider);
 }
 
 /**
