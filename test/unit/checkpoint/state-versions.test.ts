@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FileCheckpointStore } from '../../../runtime/src/checkpoint/file-checkpoint-store.js';
 import { InMemoryCheckpointStore, RETAIN_STATE_VERSIONS, RETAIN_STATE_VERSIONS_IN_MEMORY, type CheckpointStore } from '../../../runtime/src/engine/checkpoint-store.js';
 import { toJsonText } from '../../../runtime/src/engine/serde.js';
-import { StateStore } from '../../../runtime/src/engine/state-store.js';
+import { StateStore, type StateSnapshot } from '../../../runtime/src/engine/state-store.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -72,7 +72,7 @@ describe.each([
     await play(cp, 30);
     // The query restarts from the version before the last and runs the last batch again, differently.
     const restored = new StateStore<{ n: number }>();
-    restored.restore((await cp.readState(3, 29))!);
+    restored.restore((await cp.readState(3, 29)) as StateSnapshot<{ n: number }>);
     const before = sorted((await cp.readState(3, 29))!.entries);
     restored.put('new', { n: -1 });
     restored.commit(30);
@@ -98,7 +98,7 @@ describe('state versions on disk', () => {
     const first = await play(new FileCheckpointStore(dir), 15);
     const store = new StateStore<{ n: number }>();
     const reopened = new FileCheckpointStore(dir);
-    store.restore((await reopened.readState(3, 15))!);
+    store.restore((await reopened.readState(3, 15)) as StateSnapshot<{ n: number }>);
     expect(sorted(store.entries())).toEqual(sorted(first.get(15)!));
     store.put('after', { n: 1 });
     store.commit(16);
