@@ -1,11 +1,12 @@
 /**
  * How long grading takes: one `streamlab grade --file` of lesson 03's solution (median of
  * BENCH_GRADES runs, default 5) and one `--dir` of BENCH_STUDENTS submissions (default 30: the solution,
- * the starter and the processing-time variant in turn), each through the CLI as an instructor runs it.
+ * the starter and the lesson's realistic correct and wrong submissions from test/lessons/submissions/03
+ * in turn), each through the CLI as an instructor runs it.
  * Prints the times and their ratio (a folder against as many single grades), measured in this run.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +31,8 @@ try {
   const single = Array.from({ length: grades }, () => grade(['--file', join(work, 'alice.ts')]));
   const dir = join(work, 'submissions');
   mkdirSync(dir);
-  const sources = [join(lesson, 'solution.ts'), join(lesson, 'starter.ts'), join(root, 'test/lessons/fixtures/03-processing-time.ts')];
+  const corpus = join(root, 'test/lessons/submissions/03');
+  const sources = [join(lesson, 'solution.ts'), join(lesson, 'starter.ts'), ...readdirSync(corpus).filter((f) => f.endsWith('.ts')).sort().map((f) => join(corpus, f))];
   for (let i = 0; i < students; i++) copyFileSync(sources[i % sources.length]!, join(dir, `student-${String(i + 1).padStart(2, '0')}.ts`));
   const folder = grade(['--dir', dir, '--csv', join(work, 'g.csv'), '--json', join(work, 'g.json'), '--junit', join(work, 'g.xml')]);
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

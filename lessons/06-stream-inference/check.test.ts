@@ -102,8 +102,9 @@ function wrongAnswer(row: Row, out: Output, tolerance: number, expected: Map<num
   }
   if (out.key !== String(row.id)) return `the output ${out.value} has key ${out.key}, expected the input's id "${row.id}"`;
   if (row.bad) {
-    return JSON.stringify(json) === JSON.stringify({ id: row.id, error: BAD_ANSWER }) ? undefined
-      : `input ${row.id} ("${row.line}", ${row.bad}) should be answered {"id":${row.id},"error":"${BAD_ANSWER}"}, got ${out.value}`;
+    // The two fields in either order: JSON objects are unordered.
+    const answered = json !== null && typeof json === 'object' && !Array.isArray(json) && Object.keys(json).sort().join() === 'error,id' && json.id === row.id && json.error === BAD_ANSWER;
+    return answered ? undefined : `input ${row.id} ("${row.line}", ${row.bad}) should be answered {"id":${row.id},"error":"${BAD_ANSWER}"}, got ${out.value}`;
   }
   const want = expected.get(row.id);
   if (!want) return `input ${row.id} ("${row.line}") has no expected answer: the lesson's solution gave none`;

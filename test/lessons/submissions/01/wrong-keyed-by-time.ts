@@ -1,0 +1,17 @@
+// fails: keyed-by-sensor
+import { KafkaConsumer, KafkaProducer } from "streamlab";
+
+type Reading = { node_name: string; temperature: number; ts: string };
+
+// Keyed by the timestamp: one sensor's readings spread over the partitions.
+export async function produceReadings(readings: Reading[]): Promise<void> {
+  const producer = new KafkaProducer({ bootstrap_servers: "localhost:9092" });
+  for (const r of readings) await producer.send("sensors.temperature", { key: r.ts, value: JSON.stringify(r) });
+  await producer.flush();
+}
+
+export async function printReport(groupId: string): Promise<void> {
+  const consumer = new KafkaConsumer(["report"], { group_id: groupId, auto_offset_reset: "earliest", consumer_timeout_ms: 500 });
+  for await (const msg of consumer) console.log(`${msg.topic}:${msg.partition}:${msg.offset}: key=${msg.key} value=${msg.value}`);
+  await consumer.close();
+}
