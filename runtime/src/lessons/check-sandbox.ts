@@ -6,7 +6,8 @@
  *
  * Every reply is validated against its operation's schema. The process is watched: a silence longer
  * than `silenceMs` (a loop the guard could not see), an operation running longer than `opTimeoutMs`
- * (an await that never resolves), or memory beyond the cap kills it, and the pending operation fails
+ * (an await that never resolves), both counted on the process's active clock (time spent waiting for
+ * the CPU does not count: jobs/process-time.ts), or memory beyond the cap kills it, and the pending operation fails
  * with a learner-facing message. Errors from the learner's code come back with their line in the
  * learner's file (through the source map).
  */
@@ -16,6 +17,7 @@ import { checkReplyEnvelope, checkValues, type CheckOp, type CheckSasl, type Che
 import { compileLearnerFiles, type LearnerFile } from '../jobs/compile.js';
 import type { JobModel } from '../jobs/ipc.js';
 import type { LearnerError } from '../jobs/learner-error.js';
+import { activeClock } from '../jobs/process-time.js';
 import { spawnSandbox } from '../jobs/sandbox-process.js';
 import { remapError } from '../jobs/stack-remap.js';
 
@@ -75,13 +77,19 @@ process.once('exit', () => {
   for (const c of open) c.kill('SIGKILL');
 });
 
-type Pending = { op: CheckOp['op']; resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout; what: string };
+/**
+ * A request in flight. `startedAt` (on the process's active clock) is set for operations that have the
+ * operation deadline; `timer` for questions that give up on their own.
+ */
+type Pending = { op: CheckOp['op']; resolve(v: unknown): void; reject(e: Error): void; timer?: NodeJS.Timeout; startedAt?: number; what: string };
 
 /** One check process. */
 export class CheckSandbox {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private lastSeen = Date.now();
+  /** The process's clock, which does not run while the machine keeps it off the CPU (process-time.ts). */
+  private readonly active: () => number;
+  private lastSeen: number;
   private fatal: LearnerCodeError | null = null;
   private stderr = '';
   private readonly watchdog: NodeJS.Timeout;
@@ -91,6 +99,8 @@ export class CheckSandbox {
 
   private constructor(private readonly child: ChildProcess, readonly program: CompiledProgram, private readonly limits: SandboxLimits) {
     open.add(child);
+    this.active = activeClock(child.pid);
+    this.lastSeen = this.active();
     this.sources = program.files.map((f) => f.content);
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (d: string) => {
@@ -104,9 +114,19 @@ export class CheckSandbox {
       this.onExit(code, signal);
       resolve();
     }));
+    // Silence and operation deadlines count the process's active time: on a busy machine a check waits
+    // for the CPU, and that must not read as a loop that never ends or an await that never resolves.
     this.watchdog = setInterval(() => {
-      if (Date.now() - this.lastSeen > limits.silenceMs) {
+      const now = this.active();
+      if (now - this.lastSeen > limits.silenceMs) {
         this.kill(this.stuck(`did not answer for ${limits.silenceMs / 1000} s and was stopped: look for a loop that never ends.`, 'unresponsive'));
+        return;
+      }
+      for (const [id, p] of this.pending) {
+        if (p.startedAt !== undefined && now - p.startedAt > limits.opTimeoutMs) {
+          p.startedAt = undefined;
+          void this.timedOut(id, p.what);
+        }
       }
     }, 250);
   }
@@ -134,8 +154,7 @@ export class CheckSandbox {
     if (this.fatal) return Promise.reject(this.fatal);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => void this.timedOut(id, what), this.limits.opTimeoutMs);
-      this.pending.set(id, { op: op.op, resolve: resolve as (v: unknown) => void, reject, timer, what });
+      this.pending.set(id, { op: op.op, resolve: resolve as (v: unknown) => void, reject, startedAt: this.active(), what });
       try {
         this.child.send({ type: 'check', id, op });
       } catch {
@@ -196,7 +215,7 @@ export class CheckSandbox {
   }
 
   private onMessage(raw: unknown): void {
-    this.lastSeen = Date.now();
+    this.lastSeen = this.active();
     const m = raw as { type?: unknown };
     if (m?.type === 'heartbeat' || m?.type === 'log') return;
     if (m?.type === 'error') {
