@@ -192,8 +192,10 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
       closing ??= (async () => {
         for (const client of wss.clients) client.terminate();
         wss.close();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // close() waits for every connection to end; one the open page keeps busy would hold it for ever.
         server.closeAllConnections();
+        await closed;
         await Promise.allSettled([...sessions.values()].map((s) => s.close()));
         await Promise.allSettled([topics.close(), database.close()]);
         if (temporaryCheckpoints) rmSync(temporaryCheckpoints, { recursive: true, force: true });
