@@ -12,6 +12,7 @@ import { KafkaProducer } from '../../runtime/src/engine/kafka-client/kafka-produ
 import { partitionForKey } from '../../runtime/src/engine/kafka-client/murmur2.js';
 import { generateSensorReadings } from '../../runtime/src/datagen/index.js';
 import { freshName, kafkaBootstrap } from '../services/inject.js';
+import { createTopicReady } from '../services/create-topic.js';
 
 const READINGS = generateSensorReadings({ count: 12, sensors: 3 }).map((a) => a.reading);
 let prefix: string;
@@ -20,7 +21,7 @@ beforeAll(async () => {
   prefix = `${freshName('lesson01')}.`;
   const admin = new Kafka({ brokers: [kafkaBootstrap()], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: `${prefix}sensors.temperature`, numPartitions: 3 }], waitForLeaders: true });
+  await createTopicReady(admin, `${prefix}sensors.temperature`, 3);
   await admin.disconnect();
   setKafkaClientFactory(kafkajsClientFactory({ brokers: [kafkaBootstrap()], topicPrefix: prefix }));
 });

@@ -25,6 +25,7 @@ import { generateDriverFixes } from '../../runtime/src/datagen/index.js';
 import { readLearnerFiles } from '../../runtime/src/lessons/submission-files.js';
 import { connectorJars, pysparkProblem, pysparkPython } from './pyspark-dist.js';
 import { fetchPostgresJdbc } from './postgres-jdbc.js';
+import { createTopicReady } from '../services/create-topic.js';
 
 /** The formats this file's sessions know. */
 const formats = FormatRegistry.withBuiltIns();
@@ -73,7 +74,7 @@ describe('lesson 05 on Apache Spark with PostgreSQL (JDBC)', () => {
     const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicReady(admin, topic, 1);
     await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();

@@ -25,6 +25,7 @@ import { parityLine, plainRows, type BatchLog } from './canonical.js';
 import { conformancePipelines } from './conformance-pipelines.js';
 import { lessonPipelines, scenarioPipelines, type HeaderRecord, type ParityPipeline } from './pipelines.js';
 import { connectorJars, pysparkProblem, pysparkPython, sparkPins } from './pyspark-dist.js';
+import { createTopicReady } from '../services/create-topic.js';
 
 /** The formats this file's sessions know. */
 const formats = FormatRegistry.withBuiltIns();
@@ -131,7 +132,7 @@ describe('parity with Apache Spark', () => {
     try {
       for (const pipeline of pipelines) {
         const topic = freshTopic(`parity-${pipeline.id}`);
-        await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+        await createTopicReady(admin, topic, 1);
         await produceRecords(producer, bootstrap, topic, pipeline.records);
         const base = pipeline.build(session);
         const plan = onTopic(base instanceof DataFrame ? base.plan : base, bootstrap, topic, pipeline.maxOffsetsPerTrigger);

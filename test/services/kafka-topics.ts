@@ -4,6 +4,7 @@
  */
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { freshTopic, kafkaBootstrap } from './inject.js';
+import { createTopicReady } from './create-topic.js';
 
 /** Creates a topic named after `prefix` with `partitions` partitions, sends `messages`, and returns its name. */
 export async function topicWithMessages(prefix: string, partitions: number, messages: Message[] = []): Promise<string> {
@@ -12,7 +13,7 @@ export async function topicWithMessages(prefix: string, partitions: number, mess
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    await createTopicReady(admin, topic, partitions);
   } finally {
     await admin.disconnect();
   }

@@ -21,6 +21,7 @@ import { freePort } from '../../services/free-port.js';
 import { TestClient } from '../server/ws-client.js';
 import { learnerDatabase } from '../../../runtime/src/connectors/postgres/restricted-role.js';
 import { commandOf, environmentOf, readCompose, readEnvExample, repoRoot } from '../../unit/classroom/compose-file.js';
+import { createTopicReady } from '../../services/create-topic.js';
 
 const env = readEnvExample();
 const service = readCompose(env).services.streamlab!;
@@ -55,7 +56,7 @@ async function createTopic(prefix: string, brokerPrefix = ''): Promise<string> {
   const topic = brokerPrefix + freshTopic(prefix);
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicReady(admin, topic, 1);
   } finally {
     await admin.disconnect();
   }

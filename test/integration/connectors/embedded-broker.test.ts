@@ -12,6 +12,7 @@ import { registerConnectors, type RegisteredConnectors } from '../../../runtime/
 import type { KafkaConnection } from '../../../runtime/src/connectors/kafka/kafka-connection.js';
 import { ManualClock } from '../../../runtime/src/engine/clock.js';
 import { SparkSession } from '../../../runtime/src/engine/structured/index.js';
+import { createTopicReady } from '../../services/create-topic.js';
 
 /** The formats this file's sessions know. */
 const formats = FormatRegistry.withBuiltIns();
@@ -27,7 +28,7 @@ describe('connectors on the embedded broker', () => {
     connectors = registerConnectors(formats, { kafka: conn });
     const admin = new Kafka({ brokers: conn.brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'events', numPartitions: 3 }], waitForLeaders: true });
+    await createTopicReady(admin, 'events', 3);
     await admin.disconnect();
   });
   afterAll(async () => {

@@ -11,6 +11,7 @@ import defaultSocketFactory from 'kafkajs/src/network/socketFactory.js';
 import { freshTopic, kafkaBootstrap } from '../../services/inject.js';
 import { decodedMessages, decodeRecordSet, fetchRaw } from '../../../runtime/src/connectors/kafka/fetch-records.js';
 import { KafkajsPartitionReader } from '../../../runtime/src/connectors/kafka/partition-reader.js';
+import { createTopicReady } from '../../services/create-topic.js';
 
 describe('Fetch answers decoded by the partition reader', () => {
   let kafka: Kafka;
@@ -21,7 +22,7 @@ describe('Fetch answers decoded by the partition reader', () => {
     kafka = new Kafka({ brokers: [kafkaBootstrap()], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicReady(admin, topic, 1);
     await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();
@@ -121,7 +122,7 @@ describe('Fetch answers decoded by the partition reader', () => {
     const admin = kafka.admin();
     await admin.connect();
     const fill = async (tag: string) => {
-      await admin.createTopics({ topics: [{ topic: name, numPartitions: 1 }], waitForLeaders: true });
+      await createTopicReady(admin, name, 1);
       const producer = kafka.producer();
       await producer.connect();
       for (let b = 0; b < 4; b++) await producer.send({ topic: name, messages: Array.from({ length: 5 }, (_, i) => ({ value: `${tag}-${b * 5 + i}` })) });

@@ -14,6 +14,7 @@ import {
   ActorSystem, Committer, CommitterSettings, Consumer, ConsumerSettings, Keep, Sink, Slick, SlickSession, StringDeserializer, Subscriptions,
   setSqlExecutorFactory, sql, sqlu,
 } from '../../../runtime/src/engine/flow/index.js';
+import { createTopicReady } from '../../services/create-topic.js';
 
 let kafka: Kafka;
 let client: pg.Client;
@@ -39,7 +40,7 @@ async function topicWith(records: Array<{ key: string; value: string }>, partiti
   const topic = freshTopic('flow-fixes');
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  await createTopicReady(admin, topic, partitions);
   await admin.disconnect();
   const producer = kafka.producer();
   await producer.connect();

@@ -12,6 +12,7 @@ import type { KafkaConnection } from '../../../runtime/src/connectors/kafka/kafk
 import { registerConnectors } from '../../../runtime/src/connectors/index.js';
 import { ManualClock } from '../../../runtime/src/engine/clock.js';
 import { SparkSession } from '../../../runtime/src/engine/structured/index.js';
+import { createTopicReady } from '../../services/create-topic.js';
 
 /** The formats this file's sessions know. */
 const formats = FormatRegistry.withBuiltIns();
@@ -30,7 +31,7 @@ describe('broker restart', () => {
     const conn: KafkaConnection = { brokers: [kafka.bootstrap], clientId: 'restart-test' };
     const admin = new Kafka({ brokers: conn.brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'events', numPartitions: 2 }], waitForLeaders: true });
+    await createTopicReady(admin, 'events', 2);
     await admin.disconnect();
 
     const writer = new KafkaWriter(conn, { topic: 'events' });
@@ -88,7 +89,7 @@ describe('broker restart', () => {
     const conn: KafkaConnection = { brokers: [kafka.bootstrap], clientId: 'restart-query' };
     const admin = new Kafka({ brokers: conn.brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'readings', numPartitions: 2 }], waitForLeaders: true });
+    await createTopicReady(admin, 'readings', 2);
     await admin.disconnect();
     const connectors = registerConnectors(formats, { kafka: conn });
     const writer = new KafkaWriter(conn, { topic: 'readings' });

@@ -11,6 +11,7 @@ import { InMemoryCheckpointStore, KafkaUtils, SparkContext, StreamingContext, ty
 import { KafkaDirectInputFactory } from '../../../runtime/src/connectors/kafka/kafka-direct-input.js';
 import { KafkaWriter } from '../../../runtime/src/connectors/kafka/kafka-writer.js';
 import type { KafkaConnection } from '../../../runtime/src/connectors/kafka/kafka-connection.js';
+import { createTopicReady } from '../../services/create-topic.js';
 
 describe('DStream Kafka direct stream', () => {
   let conn: KafkaConnection;
@@ -27,7 +28,7 @@ describe('DStream Kafka direct stream', () => {
 
   it('hands each batch the records that arrived since the last one, and resumes from the checkpoint', async () => {
     const topic = freshTopic('sensors');
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    await createTopicReady(admin, topic, 2);
     const writer = new KafkaWriter(conn, { topic });
     const store = new InMemoryCheckpointStore();
     const factory = new KafkaDirectInputFactory(conn);

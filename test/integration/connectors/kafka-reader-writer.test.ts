@@ -11,6 +11,7 @@ import { KafkaDataLossError } from '../../../runtime/src/connectors/kafka/data-l
 import type { KafkaConnection } from '../../../runtime/src/connectors/kafka/kafka-connection.js';
 import { KafkaUnavailableError } from '../../../runtime/src/connectors/kafka/retry.js';
 import { freePort } from '../../services/free-port.js';
+import { createTopicReady } from '../../services/create-topic.js';
 
 const text = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b).toString('utf8'));
 
@@ -29,7 +30,7 @@ describe('kafkajs partition reader and writer', () => {
 
   it('reads exactly [from, until) per partition, with keys, values, headers and timestamps as written', async () => {
     const topic = freshTopic('reader');
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+    await createTopicReady(admin, topic, 3);
     const writer = new KafkaWriter(conn, { topic });
     // partition p gets values p-0 … p-(9+p): 10, 11 and 12 records
     const rows = [];
@@ -85,7 +86,7 @@ describe('kafkajs partition reader and writer', () => {
 
   it('keeps bad input intact: non-UTF-8 bytes, empty and null values, a 1 MB value', async () => {
     const topic = freshTopic('bad-input');
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicReady(admin, topic, 1);
     const big = Buffer.alloc(1_000_000, 0x61);
     const binary = Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28]);
     const writer = new KafkaWriter(conn, { topic });
@@ -109,7 +110,7 @@ describe('kafkajs partition reader and writer', () => {
 
   it('reports records deleted by retention as data loss, or skips to the earliest offset', async () => {
     const topic = freshTopic('loss');
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicReady(admin, topic, 1);
     const writer = new KafkaWriter(conn, { topic });
     await writer.write(Array.from({ length: 10 }, (_, i) => ({ value: `v${i}` })));
     await writer.close();
@@ -142,7 +143,7 @@ describe('kafkajs partition reader and writer', () => {
 
   it('reports a deleted topic as data loss', async () => {
     const topic = freshTopic('deleted');
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicReady(admin, topic, 1);
     const writer = new KafkaWriter(conn, { topic });
     await writer.write([{ value: 'a' }, { value: 'b' }]);
     await writer.close();

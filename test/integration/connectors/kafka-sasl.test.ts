@@ -18,6 +18,7 @@ import { KafkaProducer } from '../../../runtime/src/engine/kafka-client/kafka-pr
 import { SparkSession } from '../../../runtime/src/engine/structured/index.js';
 import { freshTopic } from '../../services/inject.js';
 import { SCRAM_TARGETS, SCRAM_USERS, type ScramTarget } from '../broker/scram-targets.js';
+import { createTopicReady } from '../../services/create-topic.js';
 
 /** The formats this file's sessions know. */
 const formats = FormatRegistry.withBuiltIns();
@@ -48,7 +49,7 @@ describe.each(SCRAM_TARGETS)('the connectors with learner SASL options: $name', 
 
   async function topicWith(values: string[]): Promise<string> {
     const topic = freshTopic('spark-streaming-store');
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicReady(admin, topic, 1);
     const producer = new Kafka({ brokers: conn.brokers, logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
     await producer.send({ topic, messages: values.map((value) => ({ value })) });

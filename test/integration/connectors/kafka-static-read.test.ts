@@ -14,6 +14,7 @@ import { KafkaReadTimeoutError, registerConnectors, type RegisteredConnectors } 
 import { kafkaBatchSourceProvider } from '../../../runtime/src/connectors/kafka/kafka-formats.js';
 import { KafkaWriter } from '../../../runtime/src/connectors/kafka/kafka-writer.js';
 import type { KafkaConnection } from '../../../runtime/src/connectors/kafka/kafka-connection.js';
+import { createTopicReady } from '../../services/create-topic.js';
 
 /** The formats this file's sessions know. */
 const formats = FormatRegistry.withBuiltIns();
@@ -39,7 +40,7 @@ describe('static Kafka reads on real Kafka', () => {
   /** A 3-partition topic where partition p holds `p-0` … `p-(4+p)` (5, 6 and 7 records). */
   async function filledTopic(prefix: string): Promise<string> {
     const topic = freshTopic(prefix);
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+    await createTopicReady(admin, topic, 3);
     const writer = new KafkaWriter(conn, { topic });
     await writer.write([0, 1, 2].flatMap((p) => Array.from({ length: 5 + p }, (_, i) => ({
       key: `k${i}`, value: `${p}-${i}`, partition: p, headers: i === 0 ? [{ key: 'first', value: Buffer.from(`p${p}`) }] : [],
@@ -103,7 +104,7 @@ describe('static Kafka reads on real Kafka', () => {
   it('reads a static range inside foreachBatch of a running streaming query', async () => {
     const lookup = await filledTopic('static-lookup');
     const input = freshTopic('static-input');
-    await admin.createTopics({ topics: [{ topic: input, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicReady(admin, input, 1);
     const writer = new KafkaWriter(conn, { topic: input });
     await writer.write([{ value: '1' }, { value: '2' }]);
     const seen: { batchId: number; input: string[]; lookup: string[] }[] = [];

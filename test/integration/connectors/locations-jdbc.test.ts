@@ -13,6 +13,7 @@ import * as F from '../../../runtime/src/engine/structured/functions.js';
 import { registerConnectors, type RegisteredConnectors } from '../../../runtime/src/connectors/index.js';
 import { KafkaWriter } from '../../../runtime/src/connectors/kafka/kafka-writer.js';
 import { KafkajsPartitionReader } from '../../../runtime/src/connectors/kafka/partition-reader.js';
+import { createTopicReady } from '../../services/create-topic.js';
 
 /** The formats this file's sessions know. */
 const formats = FormatRegistry.withBuiltIns();
@@ -50,7 +51,7 @@ describe('locations pipeline: Kafka → parse → foreachBatch JDBC append', () 
     const topic = freshTopic('locations');
     const admin = new Kafka({ brokers: [kafkaBootstrap()], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    await createTopicReady(admin, topic, 2);
     await admin.disconnect();
     const t0 = Date.UTC(2024, 5, 1, 12);
     const fixes = Array.from({ length: 500 }, (_, i) => ({ device: `bus-${i % 4}`, lat: 48.85 + i / 10_000, lon: 2.35 - i / 20_000, ts: new Date(t0 + i * 1000).toISOString() }));

@@ -17,6 +17,7 @@ import { fileCheckpointResolver } from '../../../runtime/src/checkpoint/index.js
 import { ManualClock } from '../../../runtime/src/engine/clock.js';
 import { SparkSession } from '../../../runtime/src/engine/structured/index.js';
 import * as F from '../../../runtime/src/engine/structured/functions.js';
+import { createTopicReady } from '../../services/create-topic.js';
 
 /** The formats this file's sessions know. */
 const formats = FormatRegistry.withBuiltIns();
@@ -27,7 +28,7 @@ describe('PostgreSQL sink in a query while PostgreSQL is down', () => {
     const kafka = { brokers: [kafkaBootstrap()] };
     const admin = new Kafka({ ...kafka, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicReady(admin, topic, 1);
     await admin.disconnect();
     const writer = new KafkaWriter(kafka, { topic });
 

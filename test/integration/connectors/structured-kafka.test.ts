@@ -13,6 +13,7 @@ import { registerConnectors, type RegisteredConnectors } from '../../../runtime/
 import { KafkaWriter } from '../../../runtime/src/connectors/kafka/kafka-writer.js';
 import { KafkajsPartitionReader } from '../../../runtime/src/connectors/kafka/partition-reader.js';
 import type { KafkaConnection } from '../../../runtime/src/connectors/kafka/kafka-connection.js';
+import { createTopicReady } from '../../services/create-topic.js';
 
 /** The formats this file's sessions know. */
 const formats = FormatRegistry.withBuiltIns();
@@ -35,7 +36,7 @@ describe('Structured Streaming on real Kafka', () => {
 
   async function topicWith(prefix: string, partitions: number): Promise<string> {
     const topic = freshTopic(prefix);
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    await createTopicReady(admin, topic, partitions);
     return topic;
   }
 
@@ -195,7 +196,7 @@ describe('Structured Streaming on real Kafka', () => {
 
   it('reads headers with includeHeaders and topics by subscribePattern', async () => {
     const base = freshTopic('pattern');
-    for (const t of [`${base}-a`, `${base}-b`]) await admin.createTopics({ topics: [{ topic: t, numPartitions: 1 }], waitForLeaders: true });
+    for (const t of [`${base}-a`, `${base}-b`]) await createTopicReady(admin, t, 1);
     const writer = new KafkaWriter(conn);
     await writer.write([
       { topic: `${base}-a`, value: 'a0', headers: [{ key: 'trace', value: new TextEncoder().encode('t1') }, { key: 'empty', value: null }] },
@@ -328,7 +329,7 @@ describe('Structured Streaming on real Kafka', () => {
 
   it('maps learner topic names under the runtime prefix for the source and the sink', async () => {
     const prefix = `${freshTopic('learner')}.`;
-    await admin.createTopics({ topics: [{ topic: `${prefix}in`, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicReady(admin, `${prefix}in`, 1);
     const raw = new KafkaWriter(conn, { topic: `${prefix}in` });
     await raw.write([{ value: 'hello' }, { value: 'world' }]);
     await raw.close();

@@ -15,6 +15,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { databaseUrl, freshName, freshTopic, kafkaBootstrap } from '../../services/inject.js';
 import { KafkaWriter } from '../../../runtime/src/connectors/kafka/kafka-writer.js';
 import { seededRandom } from '../../services/seeded-random.js';
+import { createTopicReady } from '../../services/create-topic.js';
 
 const JOB = fileURLToPath(new URL('./fixtures/upsert-job.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -66,7 +67,7 @@ describe('PostgreSQL upsert sink under SIGKILL', () => {
     const topic = freshTopic('crash-readings');
     const admin = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+    await createTopicReady(admin, topic, 3);
     await admin.disconnect();
 
     const t0 = Date.UTC(2024, 0, 1);

@@ -12,6 +12,7 @@ import { databaseUrl, freshName, freshTopic, kafkaBootstrap } from '../../servic
 import type { ServerMessageOf } from '../../../runtime/src/protocol/index.js';
 import { TestClient } from './ws-client.js';
 import { learnerDatabase } from '../../../runtime/src/connectors/postgres/restricted-role.js';
+import { createTopicReady } from '../../services/create-topic.js';
 
 const TOKEN = 'flow-pipeline-token-0123456789';
 let server: RuntimeServer;
@@ -54,7 +55,7 @@ describe('a flow pipeline in a run', () => {
     const kafka = new Kafka({ brokers: [kafkaBootstrap()], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicReady(admin, topic, 1);
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({ topic, messages: Array.from({ length: 20 }, (_, i) => ({ key: `d${i % 3}`, value: JSON.stringify({ device_id: `d${i % 3}`, n: String(i) }) })) });
@@ -94,7 +95,7 @@ export function main(): void {
     const kafka = new Kafka({ brokers: [kafkaBootstrap()], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicReady(admin, topic, 1);
     await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();

@@ -8,6 +8,7 @@ import { resolveConfig } from '../../../runtime/src/config.js';
 import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/server/runtime-server.js';
 import { freshTopic, kafkaBootstrap } from '../../services/inject.js';
 import { TestClient } from './ws-client.js';
+import { createTopicReady } from '../../services/create-topic.js';
 
 const TOKEN = 'missing-topic-token-0123456789';
 let server: RuntimeServer;
@@ -47,7 +48,7 @@ export function main(): void {
     const kafka = new Kafka({ brokers: [kafkaBootstrap()], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicReady(admin, topic, 1);
     await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();

@@ -9,6 +9,7 @@ import { resolveConfig } from '../../../runtime/src/config.js';
 import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/server/runtime-server.js';
 import { databaseUrl, freshName, freshTopic, kafkaBootstrap } from '../../services/inject.js';
 import { TestClient } from './ws-client.js';
+import { createTopicReady } from '../../services/create-topic.js';
 
 const TOKEN = 'prefix-test-token-0123456789';
 const PREFIX = `${freshName('ada')}.`;
@@ -32,7 +33,7 @@ describe('topic prefix', () => {
     const admin = kafka.admin();
     await admin.connect();
     const outside = freshTopic('someone-else');
-    await admin.createTopics({ topics: [{ topic: outside, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicReady(admin, outside, 1);
 
     // A short name no other test makes on the shared broker, so its absence there is the prefix's doing.
     const short = freshName('report');
@@ -51,7 +52,7 @@ describe('topic prefix', () => {
   it('runs read the prefixed topic under its short name', async () => {
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: `${PREFIX}readings`, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicReady(admin, `${PREFIX}readings`, 1);
     await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();

@@ -11,6 +11,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { freshName, freshTopic } from '../../services/inject.js';
 import { startLocalKafka } from '../../services/local-kafka.js';
+import { createTopicReady } from '../../services/create-topic.js';
 
 async function produce(bootstrap: string, topic: string, values: string[]): Promise<void> {
   const producer = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).producer();
@@ -58,7 +59,7 @@ describe('startLocalKafka', () => {
       const topic = freshTopic('restart');
       const admin = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING }).admin();
       await admin.connect();
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+      await createTopicReady(admin, topic, 1);
       await admin.disconnect();
       await produce(broker.bootstrap, topic, ['a', 'b', 'c']);
 
@@ -81,7 +82,7 @@ describe('startLocalKafka', () => {
       try {
         const admin = new Kafka({ brokers: [first.bootstrap], logLevel: logLevel.NOTHING }).admin();
         await admin.connect();
-        await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+        await createTopicReady(admin, topic, 1);
         await admin.disconnect();
         await produce(first.bootstrap, topic, ['x', 'y']);
       } finally {
