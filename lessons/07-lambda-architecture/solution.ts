@@ -76,7 +76,7 @@ export function startSpeedLayer(spark: SparkSession): StreamingQuery {
     .option("url", PG_URL)
     .option("table", "speed_view")
     .option("primaryKey", "week,country")
-    .option("checkpointLocation", "/checkpoints/speed-view")
+    .option("checkpointLocation", "/checkpoints/speed-view-v2")
     .start();
 }
 
