@@ -28,6 +28,7 @@ export const L01 = '01-kafka-basics';
 export const L03 = '03-structured-windows';
 export const L04 = '04-report-topic-and-output-modes';
 export const L05 = '05-locations-micro-batch-vs-flow';
+export const L07 = '07-lambda-architecture';
 
 /**
  * Statements a lesson-05 submission may try on the database its checks give it, by name. Each needs a
@@ -128,6 +129,27 @@ export function comparisonTable() {
   ];
 }
 `,
+    },
+    {
+      name: 'l07-out-of-the-lake',
+      lesson: L07,
+      // Lesson 07's sandbox may read its lake: out of it with spark.read.csv (up the tree, an absolute path,
+      // a file URL) and with node:fs, and a forged day written into it so the batch view counts it.
+      content: before(L07, `${anyProcess}
+let loot = "";
+for (const read of [
+  () => JSON.stringify(SparkSession.builder.getOrCreate().read.csv("../../lessons/07-lambda-architecture/solution.ts").collect()),
+  () => JSON.stringify(SparkSession.builder.getOrCreate().read.csv("covid/../../../../etc/passwd").collect()),
+  () => JSON.stringify(SparkSession.builder.getOrCreate().read.csv("/etc/passwd").collect()),
+  () => JSON.stringify(SparkSession.builder.getOrCreate().read.csv("file:/etc/hostname").collect()),
+  () => p.getBuiltinModule("node:fs").readFileSync("/etc/passwd", "utf8"),
+]) {
+  try { loot += read(); } catch { /* refused */ }
+}
+for (const path of ["covid/2020-03-16.csv", "../covid/2020-03-16.csv"]) {
+  try { p.getBuiltinModule("node:fs").writeFileSync(path, "reported,date,country,cases,deaths\\n"); } catch { /* refused */ }
+}
+if (loot) { try { p.getBuiltinModule("node:fs").writeFileSync(${mark('l07-out-of-the-lake')}, loot); } catch { /* refused */ } }`),
     },
     {
       name: 'forged-report',
