@@ -3,9 +3,11 @@
  * producer.
  *
  * Delivery is at-least-once, as in Spark: each chunk is acknowledged by all in-sync replicas
- * (acks=all) before the batch counts as written, failed sends are retried (possibly producing
- * duplicates), and a batch that is re-run after a crash is written again. Exactly-once output
- * needs an idempotent consumer downstream (or the PostgreSQL upsert sink).
+ * (acks=all) before the batch counts as written, and a batch that is re-run after a crash is written
+ * again. The producer is idempotent, as Spark's (Kafka clients turn idempotence on by default since
+ * 3.0): a send the client retries after a lost answer is written once. A send retried after the
+ * producer was replaced (a broker restart) may still be written twice. Exactly-once output needs an
+ * idempotent consumer downstream (or the PostgreSQL upsert sink).
  */
 import { Kafka, logLevel, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { kafkajsConfig, TopicNames, type KafkaConnection } from './kafka-connection.js';
@@ -148,7 +150,7 @@ export class KafkaWriter {
   private async ensureProducer(): Promise<Producer> {
     if (this.producer) return this.producer;
     const kafka = new Kafka({ ...kafkajsConfig(this.connection), logLevel: logLevel.NOTHING });
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     this.producer = producer;
     return producer;
