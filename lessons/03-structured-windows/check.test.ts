@@ -14,6 +14,10 @@
  *                         s2@10:01:50=30.7  s1@10:02:05=25.6                         watermark after: 10:01:35
  *   batch 4 at 10:03:00   s1@10:02:50=27.3                                           watermark after: 10:02:20
  *
+ * `startReport(spark)` publishes to `report` for the dashboard: in append mode each window once, when
+ * it is final (10:00–10:01 at 10:02:00, once the watermark is 10:01:05; 10:01–10:02 at 10:03:00), keyed by sensor, the value
+ * `{"window":{"start":…,"end":…},"node_name":…,"avg":…}` with the average to two decimals.
+ *
  * Every run also adds a random stream (seeded: new sensors, temperatures, arrival orders, late and
  * duplicate readings) whose expected rows come from the lesson's solution run on the same stream.
  */
@@ -168,4 +172,42 @@ check('append-final', 'in append mode, writes each window once, only after the w
   const expected = await runStream(solution, 'append', RANDOM, 'random');
   expectRows('On a second, random stream, the rows your query wrote in append mode, batch by batch',
     yours.flatMap((rows, i) => rows.map((r) => [i, ...r])), expected.flatMap((rows, i) => rows.map((r) => [i, ...r])), ['output', ...COLUMNS]);
+});
+
+/** A value as JSON with its keys in order at every level, so key order does not matter; other text as sent. */
+function canonicalJson(text: string | null): string | null {
+  const sorted = (v: unknown): unknown => (Array.isArray(v) ? v.map(sorted)
+    : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sorted(x)])) : v);
+  try {
+    return JSON.stringify(sorted(JSON.parse(text ?? 'null')));
+  } catch {
+    return text;
+  }
+}
+
+/** The records `startReport` sent to report, as `[written at, key, value]`, running `batches` through it. */
+function reported(program: Program, batches: readonly Batch[], name: string): Promise<unknown[][]> {
+  return memo(`${program.label} report ${name}`, () => program.run({ start: at('10:00:00'), topics: { [TOPIC]: 1, report: 1 } }, async (s) => {
+    const query = await s.query('startReport', s.spark);
+    for (const b of batches) {
+      await s.setClock(at(b.at));
+      await s.addData(TOPIC, b.readings.map(([node, ts, temperature]) => ({ key: node, value: JSON.stringify({ node_name: node, temperature, ts: at(ts) }) })));
+      await query.processAllAvailable();
+    }
+    return (await s.records('report')).map((r) => [new Date(r.timestamp).toISOString().slice(11, 19), r.key, canonicalJson(r.value)]);
+  }));
+}
+
+const report = (start: string, end: string, node: string, avg: number) =>
+  canonicalJson(JSON.stringify({ window: { start: at(`${start}:00.000`), end: at(`${end}:00.000`) }, node_name: node, avg }));
+
+check('report-topic', 'publishes each final window once to report for the dashboard, keyed by sensor, as {"window", "node_name", "avg"}', async () => {
+  expectRows('The records your startReport sent to report, with the time each was written', await reported(submission, FIXED, 'fixed'), [
+    ['10:02:00', 'sensor-1', report('10:00', '10:01', 'sensor-1', 21.35)],
+    ['10:02:00', 'sensor-2', report('10:00', '10:01', 'sensor-2', 33.33)],
+    ['10:03:00', 'sensor-1', report('10:01', '10:02', 'sensor-1', 25.35)],
+    ['10:03:00', 'sensor-2', report('10:01', '10:02', 'sensor-2', 29.4)],
+  ], ['written at', 'key', 'value']);
+  expectRows('On a second, random stream, the records your startReport sent to report', await reported(submission, RANDOM, 'random'),
+    await reported(solution, RANDOM, 'random'), ['written at', 'key', 'value']);
 });

@@ -1,4 +1,4 @@
-import { SparkSession, DataFrame, functions as F } from "streamlab";
+import { SparkSession, DataFrame, StreamingQuery, functions as F } from "streamlab";
 
 /** The readings' JSON, as the sensors publish it. */
 const schema = "node_name STRING, temperature DOUBLE, ts TIMESTAMP";
@@ -23,7 +23,25 @@ export function temperatureWindows(spark: SparkSession): DataFrame {
     .agg(F.avg("temperature").alias("avg_temp"), F.count("*").alias("readings"));
 }
 
-/** Runs the job: every batch prints the windows that changed. */
+/**
+ * Publishes each window to `report` for the dashboard once it is final (append mode): keyed by sensor,
+ * `{"window":{"start":…,"end":…},"node_name":"sensor-1","avg":21.35}` with the average to two decimals.
+ */
+export function startReport(spark: SparkSession): StreamingQuery {
+  return temperatureWindows(spark)
+    .select(
+      F.col("node_name").alias("key"),
+      F.to_json(F.struct("window", "node_name", F.round("avg_temp", 2).alias("avg"))).alias("value"),
+    )
+    .writeStream.outputMode("append")
+    .format("kafka")
+    .option("kafka.bootstrap.servers", "localhost:9092")
+    .option("topic", "report")
+    .option("checkpointLocation", "/tmp/checkpoints/temperature-report")
+    .start();
+}
+
+/** Runs the job: every batch prints the windows that changed, and final windows go to `report`. */
 export function main(): void {
   const spark = SparkSession.builder.appName("temperature-windows").getOrCreate();
   temperatureWindows(spark)
@@ -31,4 +49,5 @@ export function main(): void {
     .format("console")
     .option("truncate", false)
     .start();
+  startReport(spark);
 }

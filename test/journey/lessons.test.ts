@@ -75,6 +75,8 @@ const LESSONS: LessonWalk[] = [
       ['starts in append mode (the aggregation declares a watermark)', /^Append output mode not supported when there are streaming aggregations/],
       ['in append mode, writes nothing while no window is final', /^Append output mode not supported/],
       ['in append mode, writes each window once, only after the watermark passes its end', /^Append output mode not supported/],
+      // The starter's report query runs in update mode: every changed window, without a key.
+      ['publishes each final window once to report for the dashboard, keyed by sensor', /^The records your startReport sent to report, with the time each was written: yours has \d+ rows, the check expects 4/],
     ],
   },
   {

@@ -36,4 +36,16 @@ query = (
     .start()
 )
 
-query.awaitTermination()
+query2 = (
+    temperatureWindows(spark)
+    .select(F.col("node_name").alias("key"), F.to_json(F.struct("window", "node_name", F.round("avg_temp", 2).alias("avg"))).alias("value"))
+    .writeStream
+    .outputMode("append")
+    .format("kafka")
+    .option("kafka.bootstrap.servers", "localhost:9092")
+    .option("topic", "report")
+    .option("checkpointLocation", "/tmp/checkpoints/temperature-report")
+    .start()
+)
+
+spark.streams.awaitAnyTermination()
