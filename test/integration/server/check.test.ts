@@ -85,6 +85,6 @@ it('lists and serves lessons', async () => {
   expect(lesson.kind === 'lessons.get.ok' && [lesson.lesson.id, lesson.lesson.api, lesson.lesson.files.map((f) => f.path)]).toEqual([LESSON, 'structured', ['starter.ts']]);
   // Hints come from the front matter, revealed one by one; the solution stays behind a confirmation in the workbench.
   expect(lesson.kind === 'lessons.get.ok' && [lesson.lesson.hints?.length, lesson.lesson.hints?.[1], lesson.lesson.solution?.map((f) => f.path)])
-    .toEqual([4, 'Declare `withWatermark("ts", "30 seconds")` before the `groupBy`, on the same event-time column the window uses.', ['solution.ts']]);
+    .toEqual([5, 'Declare `withWatermark("ts", "30 seconds")` before the `groupBy`, on the same event-time column the window uses.', ['solution.ts']]);
   expect(await client.request({ kind: 'lessons.get', lessonId: '99-nope' })).toMatchObject({ kind: 'error', code: 'not-found', message: 'No lesson "99-nope".' });
 });
