@@ -107,7 +107,7 @@ describe('workbench in Chromium', () => {
 
     // The editor is interactive once Monaco has rendered the starter code.
     await page.locator('sl-editor .monaco-editor .view-lines').waitFor();
-    await expect.poll(() => editorText(page)).toContain('import { SparkSession, DataFrame, functions as F } from "streamlab";');
+    await expect.poll(() => editorText(page)).toContain('import { SparkSession, DataFrame, StreamingQuery, functions as F } from "streamlab";');
     console.log(`e2e: editor interactive ${Date.now() - started} ms after navigation`);
     // Chromium accepts brotli, so every script and stylesheet over the 1 KiB threshold came as brotli.
     const sizes = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('resource').map((e) => [new URL(e.name).pathname, (e as unknown as { decodedBodySize: number }).decodedBodySize])));
@@ -250,8 +250,9 @@ describe('workbench in Chromium', () => {
     // With a 20 s processing-time trigger, the advance button follows the query: +20 s, and no picker.
     await page.getByRole('button', { name: 'Stop' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Stop' }).isDisabled()).toBe(true);
-    await typeAtLineOf(page, '.start();', '.queryName("averages").trigger({ processingTime: "20 seconds" })');
-    await expect.poll(() => editorText(page)).toContain('    .queryName("averages").trigger({ processingTime: "20 seconds" }).start();');
+    // On main()'s console query (the lesson's report query has a `.start();` of its own, above it).
+    await typeAtLineOf(page, '.option("truncate", false)', '.queryName("averages").trigger({ processingTime: "20 seconds" })');
+    await expect.poll(() => editorText(page)).toContain('    .queryName("averages").trigger({ processingTime: "20 seconds" }).option("truncate", false)');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     const advance = page.getByRole('button', { name: '+20 s' });
     await advance.waitFor({ timeout: 60_000 });
@@ -273,11 +274,11 @@ describe('workbench in Chromium', () => {
     const alert = page.getByRole('alert').filter({ hasText: 'toUpperCase' });
     await alert.waitFor({ timeout: 60_000 });
     expect((await alert.textContent())?.replace(/\s+/g, ' ').trim()).toBe(
-      "Error (runtime-error): Cannot read properties of undefined (reading 'toUpperCase') at starter.ts:43:25",
+      "Error (runtime-error): Cannot read properties of undefined (reading 'toUpperCase') at starter.ts:64:25",
     );
     await page.keyboard.press('Control+Home');
-    await alert.getByRole('link', { name: 'starter.ts:43:25' }).click();
-    await expect.poll(() => page.locator('sl-editor .active-line-number').textContent()).toBe('43');
+    await alert.getByRole('link', { name: 'starter.ts:64:25' }).click();
+    await expect.poll(() => page.locator('sl-editor .active-line-number').textContent()).toBe('64');
     await screenshot(page, '08-error');
 
     // The edit was saved: a reload shows it again.
@@ -321,15 +322,19 @@ describe('workbench in Chromium', () => {
     await expect.poll(async () => (await hints.locator('li').allTextContents()).map((t) => t.trim())).toEqual([
       'F.from_json(F.col("value").cast("string"), schema).alias("data") parses the Kafka value; select data.* to get the fields.',
     ]);
-    await expect.poll(() => page.getByRole('button', { name: 'Show another hint (3 left)' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('button', { name: 'Show another hint (4 left)' }).count()).toBe(1);
 
     // Show solution puts the lesson's solution in the editor; the learner's own code stays one click away.
     await page.getByRole('button', { name: 'Show solution' }).click();
     expect(await yourCode.textContent()).toContain('Showing the lesson’s solution. Your code is kept.');
     expect(await yourCode.getByRole('button', { name: 'Back to my code' }).count()).toBe(1);
     expect(dialogs).toEqual([]);
-    await page.locator('sl-editor .monaco-editor .view-lines').click();
-    await page.keyboard.press('Control+Home');
+    // Find the line, so the editor shows it (it draws only the lines in view).
+    await page.locator('sl-editor .monaco-editor').click();
+    await page.keyboard.press('Control+F');
+    await page.keyboard.type('.withWatermark(');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
     await expect.poll(() => editorText(page)).toContain('    .withWatermark("ts", "30 seconds")');
 
     // Export to PySpark shows the same pipeline as a program for a real Spark cluster.
@@ -366,7 +371,7 @@ describe('workbench in Chromium', () => {
     await page.getByRole('button', { name: 'Create topic' }).click();
     await page.getByText(`Created ${topic} with 1 partition.`).waitFor();
     const row = page.getByRole('row').filter({ hasText: topic });
-    await expect.poll(() => row.getByRole('cell').allTextContents()).toEqual([topic, '1', '0', 'Tail']);
+    await expect.poll(() => row.getByRole('cell').allTextContents()).toEqual([topic, '1', '0', expect.stringMatching(/^Tail\s+Clear$/)]);
 
     const produce = page.getByRole('form', { name: 'Produce a record' });
     await produce.getByLabel('Topic').selectOption(topic);
@@ -376,7 +381,7 @@ describe('workbench in Chromium', () => {
     await page.getByRole('button', { name: 'Produce' }).click();
     await page.getByText(`Sent to ${topic} partition 0 at offset 0.`).waitFor();
     // The end offset of the partition moves past the new record.
-    await expect.poll(() => row.getByRole('cell').allTextContents()).toEqual([topic, '1', '1', 'Tail']);
+    await expect.poll(() => row.getByRole('cell').allTextContents()).toEqual([topic, '1', '1', expect.stringMatching(/^Tail\s+Clear$/)]);
 
     await page.getByRole('button', { name: `Tail ${topic}` }).click();
     const tailed = page.getByRole('region', { name: 'Tail' }).getByRole('row').filter({ hasText: 's1' });
