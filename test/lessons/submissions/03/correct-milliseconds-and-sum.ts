@@ -1,4 +1,4 @@
-import { SparkSession, DataFrame, functions as F } from "streamlab";
+import { SparkSession, DataFrame, functions as F, StreamingQuery } from "streamlab";
 
 const schema = "node_name STRING, temperature DOUBLE, ts TIMESTAMP";
 
@@ -23,4 +23,19 @@ export function temperatureWindows(spark: SparkSession): DataFrame {
 export function main(): void {
   const spark = SparkSession.builder.appName("temperature-windows").getOrCreate();
   temperatureWindows(spark).writeStream.outputMode("append").format("console").start();
+}
+
+// The report with column objects and a cast key.
+export function startReport(spark: SparkSession): StreamingQuery {
+  return temperatureWindows(spark)
+    .select(
+      F.col("node_name").cast("string").alias("key"),
+      F.to_json(F.struct(F.col("window"), F.col("node_name"), F.round(F.col("avg_temp"), 2).alias("avg"))).alias("value"),
+    )
+    .writeStream.format("kafka")
+    .option("kafka.bootstrap.servers", "localhost:9092")
+    .option("topic", "report")
+    .option("checkpointLocation", "/tmp/cp/report")
+    .outputMode("append")
+    .start();
 }

@@ -1,4 +1,4 @@
-import { SparkSession, DataFrame, functions as F } from "streamlab";
+import { SparkSession, DataFrame, functions as F, StreamingQuery } from "streamlab";
 
 // selectExpr for the cast, the sensor first in groupBy, mean() and a one-minute window written as 60 seconds.
 export function temperatureWindows(spark: SparkSession): DataFrame {
@@ -18,4 +18,16 @@ export function temperatureWindows(spark: SparkSession): DataFrame {
 export function main(): void {
   const spark = SparkSession.builder.getOrCreate();
   temperatureWindows(spark).writeStream.outputMode("update").format("console").start();
+}
+
+// The report in SQL: named_struct and round in selectExpr.
+export function startReport(spark: SparkSession): StreamingQuery {
+  return temperatureWindows(spark)
+    .selectExpr("node_name AS key", "to_json(named_struct('window', window, 'node_name', node_name, 'avg', round(avg_temp, 2))) AS value")
+    .writeStream.outputMode("append")
+    .format("kafka")
+    .option("kafka.bootstrap.servers", "localhost:9092")
+    .option("topic", "report")
+    .option("checkpointLocation", "checkpoints/report")
+    .start();
 }

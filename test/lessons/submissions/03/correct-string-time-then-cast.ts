@@ -1,4 +1,4 @@
-import { SparkSession, DataFrame, functions as F, types as T } from "streamlab";
+import { SparkSession, DataFrame, functions as F, types as T, StreamingQuery } from "streamlab";
 
 // A StructType schema with the time as text, turned into a timestamp afterwards.
 const schema = new T.StructType([
@@ -26,4 +26,17 @@ export function temperatureWindows(spark: SparkSession): DataFrame {
 export function main(): void {
   const spark = SparkSession.builder.appName("w").getOrCreate();
   temperatureWindows(spark).writeStream.outputMode("update").format("console").option("truncate", "false").start();
+}
+
+// The report's fields in another order, the rounded average added as a column first.
+export function startReport(spark: SparkSession): StreamingQuery {
+  return temperatureWindows(spark)
+    .withColumn("avg", F.round("avg_temp", 2))
+    .select(F.col("node_name").alias("key"), F.to_json(F.struct("avg", "node_name", "window")).alias("value"))
+    .writeStream.outputMode("append")
+    .format("kafka")
+    .option("kafka.bootstrap.servers", "localhost:9092")
+    .option("topic", "report")
+    .option("checkpointLocation", "/tmp/checkpoints/report")
+    .start();
 }

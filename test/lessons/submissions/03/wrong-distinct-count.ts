@@ -1,5 +1,5 @@
 // fails: update-averages, append-final
-import { SparkSession, DataFrame, functions as F } from "streamlab";
+import { SparkSession, DataFrame, functions as F, StreamingQuery } from "streamlab";
 
 const schema = "node_name STRING, temperature DOUBLE, ts TIMESTAMP";
 
@@ -23,4 +23,16 @@ export function temperatureWindows(spark: SparkSession): DataFrame {
 export function main(): void {
   const spark = SparkSession.builder.appName("temperature-windows").getOrCreate();
   temperatureWindows(spark).writeStream.outputMode("update").format("console").start();
+}
+
+/** Each final window to report, keyed by sensor, as the dashboard reads it. */
+export function startReport(spark: SparkSession): StreamingQuery {
+  return temperatureWindows(spark)
+    .select(F.col("node_name").alias("key"), F.to_json(F.struct("window", "node_name", F.round("avg_temp", 2).alias("avg"))).alias("value"))
+    .writeStream.outputMode("append")
+    .format("kafka")
+    .option("kafka.bootstrap.servers", "localhost:9092")
+    .option("topic", "report")
+    .option("checkpointLocation", "/tmp/checkpoints/report")
+    .start();
 }
