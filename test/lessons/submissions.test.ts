@@ -23,7 +23,7 @@ import { databaseUrl } from '../services/inject.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SUBMISSIONS = fileURLToPath(new URL('./submissions/', import.meta.url));
 const SEED = 20261207;
-const LESSONS = ['01', '02', '03', '04', '05', '06'];
+const LESSONS = ['01', '02', '03', '04', '05', '06', '07'];
 
 /** `streamlab grade` as a command; resolves with its exit code and output. */
 function grade(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -54,7 +54,7 @@ describe.each(LESSONS)('lesson %s', (n) => {
     run = await grade([
       '--lesson', n, '--dir', join(SUBMISSIONS, n), '--seed', String(SEED),
       '--json', join(out, 'grades.json'), '--csv', join(out, 'grades.csv'), '--junit', join(out, 'grades.xml'),
-      ...(n === '05' ? ['--pg', databaseUrl()] : []),
+      ...(n === '05' || n === '07' ? ['--pg', databaseUrl()] : []),
     ]);
     const json = JSON.parse(await readFile(join(out, 'grades.json'), 'utf8')) as StudentGrade[];
     grades = new Map(json.map((g) => [g.student, g.result]));

@@ -17,6 +17,11 @@ describe('column names', () => {
     expect(df.groupBy(F.col('d').cast('int')).count().columns).toEqual(['CAST(d AS INT)', 'count']);
   });
 
+  it('takes an alias inside expr(), as Spark\'s expression parser does', () => {
+    expect(df.select(F.expr('d + 1 AS e'), F.expr('upper(value) u')).columns).toEqual(['e', 'u']);
+    expect(df.groupBy('value').agg(F.expr('sum(d) AS total'), F.expr('count(*) as n')).collect().map((r) => [r.total, r.n])).toEqual([[2.5, 1]]);
+  });
+
   it('names functions as Spark prints them', () => {
     expect(df.select(F.log('d'), F.log(10.0, 'd'), F.exp('d'), F.ceil('d'), F.floor('d'), F.sqrt('d'), F.abs('d'), F.round('d', 1), F.col('value').rlike('x'),
       F.col('value').like('x%'), F.col('d').between(1, 2), F.isnull('d'), F.upper('value'), F.pow('d', 2), F.length('value')).columns).toEqual([

@@ -5,7 +5,7 @@
  * arguments the registry's parameters cannot describe.
  */
 import { call, literal, node, type Expr } from '../expr.js';
-import { parseBareExpression } from '../sql-parser.js';
+import { parseNamedExpression } from '../sql-parser.js';
 import { DOUBLE, StructType, parseDataType, type DataType } from '../types.js';
 import { Column, columnExpr, valueExpr, type ColumnOrName, type ColumnOrValue } from './column.js';
 
@@ -21,8 +21,8 @@ export function col(name: string): Column { return new Column(columnExpr(name));
 export const column = col;
 /** A literal value (Date → timestamp, number → int/bigint/double). */
 export function lit(value: ColumnOrValue): Column { return value instanceof Column ? value : new Column(literal(value)); }
-/** Parses a SQL expression string (`expr("CAST(value AS STRING)")`). */
-export function expr(sql: string): Column { return new Column(parseBareExpression(sql)); }
+/** Parses a SQL expression string, with an optional alias as Spark's parser allows (`expr("sum(cases) AS cases")`). */
+export function expr(sql: string): Column { return new Column(parseNamedExpression(sql)); }
 
 /** Tumbling/sliding event-time window: `window("ts", "1 minute", "30 seconds", "5 seconds")`. */
 export function window(timeColumn: ColumnOrName, windowDuration: string, slideDuration?: string | null, startTime?: string | null): Column {
