@@ -101,6 +101,7 @@ describe('workbench in Chromium', () => {
       expect.stringContaining('Counting by origin — output modes and the report topic'),
       expect.stringContaining('Locations into PostgreSQL — micro-batch against flow'),
       expect.stringContaining('Machine-learning inference on a stream'),
+      expect.stringContaining('The lambda architecture — DAX against COVID-19'),
     ]);
     await screenshot(page, '01-lessons');
     await page.getByRole('link', { name: new RegExp(LESSON_TITLE) }).click();
@@ -280,6 +281,15 @@ describe('workbench in Chromium', () => {
     await alert.getByRole('link', { name: 'starter.ts:64:25' }).click();
     await expect.poll(() => page.locator('sl-editor .active-line-number').textContent()).toBe('64');
     await screenshot(page, '08-error');
+
+    // The run has ended: its queries' saved state can be forgotten, so the next Run starts them afresh.
+    const forget = page.getByRole('button', { name: 'Forget saved state' });
+    await expect.poll(() => forget.isEnabled()).toBe(true);
+    await forget.click();
+    const stateNote = page.getByRole('status').filter({ hasText: /saved state/ });
+    await expect.poll(() => stateNote.textContent()).toMatch(/^(Forgot the saved state of 1 query: the next Run starts it from the beginning\.|No saved state to forget: the next Run starts every query from the beginning\.)$/);
+    await forget.click();
+    await expect.poll(() => stateNote.textContent()).toBe('No saved state to forget: the next Run starts every query from the beginning.');
 
     // The edit was saved: a reload shows it again.
     await page.reload();

@@ -262,6 +262,11 @@ export class LiveClient implements RuntimeClient {
     return { topic: r.topic, key: r.key, value: r.value, eventTimeMs: r.eventTimeMs };
   }
 
+  async resetCheckpoints(lessonId: string | undefined) {
+    const r = await this.request('checkpoints.reset', lessonId ? { lessonId } : {});
+    return { removed: r.removed };
+  }
+
   async runChecks(lessonId: string, files: SourceFile[]) {
     const r = await this.request('check.run', { lessonId, files });
     return { checkId: r.checkId };

@@ -103,6 +103,10 @@ export class ReplayClient implements RuntimeClient {
     throw new RuntimeError('not-implemented', 'A recorded session cannot send records: the lesson\'s extra records need a live runtime (open the URL printed by `streamlab start`).');
   }
 
+  async resetCheckpoints(): Promise<{ removed: number }> {
+    throw new RuntimeError('not-implemented', 'A recorded session keeps no saved state: forgetting it needs a live runtime (open the URL printed by `streamlab start`).');
+  }
+
   async runChecks(lessonId: string) {
     const checkId = `check-${this.runs}`;
     this.later(50, () => this.emit({ kind: 'check.result', lessonId, results: this.session.checks }));

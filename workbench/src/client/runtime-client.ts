@@ -52,6 +52,8 @@ export interface RuntimeClient {
   replayData(runId: string): Promise<{ records: number; shiftMs: number }>;
   /** Sends one of the lesson's extra records (e.g. a late reading) into the run's topic now. */
   sendExtra(runId: string, extraId: string): Promise<{ topic: string; key: string | null; value: string; eventTimeMs: number | null }>;
+  /** Forgets the saved state (checkpoints) of a lesson's queries; resolves with how many were removed. */
+  resetCheckpoints(lessonId: string | undefined): Promise<{ removed: number }>;
   /** Starts the autograder; the results arrive as a `check.result` event. */
   runChecks(lessonId: string, files: SourceFile[]): Promise<{ checkId: string }>;
   listTopics(): Promise<TopicInfo[]>;

@@ -61,6 +61,8 @@ export class SlLessonView extends LitElement {
   @state() private mode: ClockMode = 'system';
   @state() private intervalMs = 10_000;
   @state() private savedAt: string | null = null;
+  /** What "Forget saved state" did. */
+  @state() private stateNote: string | null = null;
   /** The learner's own code while Reset or Show solution has replaced it, for Undo / Back to my code. */
   @state() private kept: { files: SourceFile[]; replacedBy: 'starter' | 'solution' } | null = null;
   /** The last export: the PySpark program, or why there is none. */
@@ -147,6 +149,7 @@ export class SlLessonView extends LitElement {
     this.saveTimer = setTimeout(() => {
       this.session.session?.store.saveCode(id, files);
       this.savedAt = `Saved ${new Date().toLocaleTimeString()}`;
+      this.stateNote = null;
     }, 300);
   }
 
@@ -197,6 +200,12 @@ export class SlLessonView extends LitElement {
     if (!this.lesson) return;
     this.session.session?.store.saveKept(this.lesson.id, null);
     this.kept = null;
+  }
+
+  private async forgetSavedState(): Promise<void> {
+    if (!this.session.session) return;
+    this.stateNote = 'Forgetting the saved state…';
+    this.stateNote = await this.session.session.resetSavedState();
   }
 
   private async exportPySpark(): Promise<void> {
@@ -289,7 +298,9 @@ export class SlLessonView extends LitElement {
             <button @click=${() => this.replaceCode('starter')}>Reset to starter</button>
             <button @click=${() => this.replaceCode('solution')} ?disabled=${!lesson.solution} title=${lesson.solution ? '' : 'This lesson has no solution to show here'}>Show solution</button>
             <button @click=${this.exportPySpark} ?disabled=${lesson.api === 'kafka'} title=${lesson.api === 'kafka' ? 'This lesson has no Spark pipeline to export' : 'The pipeline as a PySpark program for a real Spark cluster'}>Export to PySpark</button>
-            <span class="saved" role="status">${this.savedAt ?? ''}</span>
+            ${kafkaOnly ? '' : html`<button @click=${this.forgetSavedState} ?disabled=${isActive(s) || s.connection.state !== 'open'}
+              title=${isActive(s) ? 'Stop the run first: its queries are using their saved state' : 'Forget the checkpoints of this lesson\'s queries, so the next Run starts them from the beginning (needed after changing a query\'s windows, aggregations or other stateful steps)'}>Forget saved state</button>`}
+            <span class="saved" role="status">${this.stateNote ?? this.savedAt ?? ''}</span>
           </div>
           ${this.kept ? html`<div class="replaced" role="group" aria-label="Your code">
             <span>${this.kept.replacedBy === 'solution' ? 'Showing the lesson’s solution.' : 'The starter code replaced yours.'} Your code is kept.</span>

@@ -205,6 +205,21 @@ export class SlSession extends LitElement {
     }
   }
 
+  /**
+   * Forgets the saved state of the lesson's queries, so the next Run starts them from the beginning
+   * (needed after changing a query's stateful steps); resolves with a line for the learner.
+   */
+  async resetSavedState(): Promise<string> {
+    try {
+      const { removed } = await this.require().resetCheckpoints(this.state.lesson?.id);
+      return removed === 0
+        ? 'No saved state to forget: the next Run starts every query from the beginning.'
+        : `Forgot the saved state of ${removed} ${removed === 1 ? 'query' : 'queries'}: the next Run starts ${removed === 1 ? 'it' : 'them'} from the beginning.`;
+    } catch (e) {
+      return `Not forgotten: ${message(e)}`;
+    }
+  }
+
   async check(files: SourceFile[]): Promise<void> {
     const lesson = this.state.lesson;
     if (!lesson) return;
