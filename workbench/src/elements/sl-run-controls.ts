@@ -95,6 +95,15 @@ export class SlRunControls extends LitElement {
     </div>`;
   }
 
+  /** The manual clock moves only once the pipeline runs: before, its queries do not exist yet. */
+  private get stepping(): boolean {
+    return this.status === 'running';
+  }
+
+  private stepTitle(title: string): string {
+    return this.active && !this.stepping ? 'The pipeline is starting: the clock can move once it runs.' : title;
+  }
+
   private statusText(): string {
     return this.status === 'idle' ? '' : this.status === 'queued' ? queuedMessage(this.ahead ?? 0) : this.status;
   }
@@ -103,7 +112,7 @@ export class SlRunControls extends LitElement {
     return html`
       <button @click=${() => fire(this, 'sl-crash')} ?disabled=${!this.active}
         title="Kill the running queries right after their next batch is written, before it is committed; they restart from their checkpoints">Crash mid-batch</button>
-      <button @click=${() => fire(this, 'sl-step')} ?disabled=${!this.active || !manual} title="Run one micro-batch (manual clock)">Step</button>
+      <button @click=${() => fire(this, 'sl-step')} ?disabled=${!this.stepping || !manual} title=${this.stepTitle('Run one micro-batch (manual clock)')}>Step</button>
       <fieldset>
         <legend>Clock</legend>
         <label><input type="radio" name="mode" value="system" .checked=${!manual} ?disabled=${this.active}
@@ -116,8 +125,8 @@ export class SlRunControls extends LitElement {
           ${[1000, 2000, 5000, 10_000, 30_000, 60_000].map((ms) => html`<option value=${ms} ?selected=${ms === this.intervalMs}>${ms / 1000} s</option>`)}
         </select>
       </label>` : ''}
-      ${plan.steps.map((step) => html`<button @click=${() => fire(this, 'sl-advance', step.ms)} ?disabled=${!this.active || !manual}
-        aria-label=${step.label} title=${step.title}>${step.label}</button>`)}
+      ${plan.steps.map((step) => html`<button @click=${() => fire(this, 'sl-advance', step.ms)} ?disabled=${!this.stepping || !manual}
+        aria-label=${step.label} title=${this.stepTitle(step.title)}>${step.label}</button>`)}
       ${plan.note && manual ? html`<span class="note">${plan.note}</span>` : ''}
       <span class="clock" aria-label="Processing time">Processing time: ${formatClock(this.clockMs)}</span>
       <span class="status ${this.status}" role="status" aria-live="polite">${this.statusText()}</span>
