@@ -413,12 +413,17 @@ for (const viewport of VIEWPORTS) {
             await page.getByRole('button', { name: 'Step', exact: true }).click();
             await expect.poll(() => lastBatchId(page), { timeout: 60_000 }).toBe(before + 1);
             const meta = page.locator('sl-batch-table').filter({ has: page.getByRole('figure', { name: new RegExp(`^Batch ${before + 1}( |$)`) }) }).locator('.meta');
-            expect((await meta.textContent())!.replace(/\s+/g, ' ').trim()).toMatch(/^(?:.* · )?1 input row(?: · \d+ ms)? · 1 dropped as late$/);
+            // The solution's two queries (console and report) each show a batch of that number: the console's read the reading and dropped it.
+            const metas = (await meta.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+            expect(metas.filter((t) => /^(?:.* · )?1 input row(?: · \d+ ms)? · 1 dropped as late$/.test(t)).length).toBeGreaterThanOrEqual(1);
             await shot(16, 'late-reading-dropped');
             await tab(page, 'Timeline').click();
-            await expect.poll(() => droppedDots(page), { timeout: 30_000 }).toHaveLength(1);
-            expect((await droppedDots(page))[0]).toBe(`Dropped in batch ${before + 1}: sensor-1, 30.0, ${new Date(lateEventMs).toISOString().slice(0, 19).replace('T', ' ')}. `
-              + `Dropped as late: window end ${windowEndMs} <= watermark ${watermarkMs}.`);
+            // The solution runs two queries on the same windows (the console and the report topic): each drops
+            // the reading and the Timeline marks each drop; the console query's is the batch the Output shows.
+            const dropped = `Dropped in batch ${before + 1}: sensor-1, 30.0, ${new Date(lateEventMs).toISOString().slice(0, 19).replace('T', ' ')}. `
+              + `Dropped as late: window end ${windowEndMs} <= watermark ${watermarkMs}.`;
+            await expect.poll(() => droppedDots(page), { timeout: 30_000 }).toContain(dropped);
+            expect((await droppedDots(page)).every((d) => d.startsWith('Dropped in batch ') && d.includes(': sensor-1, 30.0, ') && d.includes('Dropped as late: window end '))).toBe(true);
             await shot(17, 'late-reading-timeline');
           });
 
