@@ -26,7 +26,7 @@ describe('lesson front matter: topics, clock, datasets, extras', () => {
     expect(r.success).toBe(false);
     const issues = r.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(issues).toEqual([
-      'datasets.0.generate.name: no generator "weather"; there are sensors, origins, locations, drivers, machines',
+      'datasets.0.generate.name: no generator "weather"; there are sensors, origins, locations, drivers, machines, covid-reports',
       'datasets.1.generate.sensors: Too small: expected number to be >=1',
       'datasets.1.generate: Unrecognized key: "colour"',
       'datasets.2.topic: "other" is not among the lesson\'s topics',
