@@ -46,6 +46,14 @@ describe('advancePlan', () => {
     });
     expect(advancePlan([q('a', { kind: 'once', intervalMs: 0 }), q(undefined, { kind: 'availableNow', intervalMs: 0 }, 'b')], [], 1000).note)
       .toBe('“a” and the unnamed query use a once trigger, which runs one batch and stops and an availableNow trigger, which processes what is there and stops.');
+    // Unnamed queries are counted, not named again and again.
+    const unnamed = (id: string, kind: 'default' | 'processingTime', intervalMs = 0) => q(undefined, { kind, intervalMs }, id);
+    expect(advancePlan([unnamed('x', 'default'), unnamed('y', 'default')], [], 10_000).note)
+      .toBe('The two unnamed queries use the default trigger, which runs a batch when data arrives, not on the clock.');
+    expect(advancePlan([q('report', { kind: 'default', intervalMs: 0 }), unnamed('x', 'default'), unnamed('y', 'default'), unnamed('z', 'default')], [], 10_000).note)
+      .toBe('“report” and the 3 unnamed queries use the default trigger, which runs a batch when data arrives, not on the clock.');
+    expect(advancePlan([unnamed('x', 'processingTime', 5000), unnamed('y', 'processingTime', 5000)], [], 10_000).steps)
+      .toEqual([{ ms: 5000, label: '+5 s', title: 'Advance the manual clock by 5 seconds: one trigger interval of the two unnamed queries' }]);
   });
 
   it('falls back to a recorded DStream batch interval, then to the picked step', () => {

@@ -36,6 +36,13 @@ const seconds = (ms: number) => `${ms / 1000} s`;
 const secondsWords = (ms: number) => `${ms / 1000} ${ms === 1000 ? 'second' : 'seconds'}`;
 const nameOf = (q: Query) => (q.trigger.kind === 'batchDuration' ? 'the StreamingContext' : q.query ? `“${q.query}”` : 'the unnamed query');
 const list = (names: string[]) => (names.length < 3 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
+/** The queries' names, the unnamed ones counted once ("the two unnamed queries"), not repeated. */
+function names(queries: readonly Query[]): string[] {
+  const named = queries.filter((q) => q.trigger.kind === 'batchDuration' || q.query).map(nameOf);
+  const unnamed = queries.length - named.length;
+  const counted = unnamed === 0 ? [] : [unnamed === 1 ? 'the unnamed query' : `the ${unnamed === 2 ? 'two' : unnamed} unnamed queries`];
+  return [...named, ...counted];
+}
 
 const TRIGGER_WORDS: Record<Query['trigger']['kind'], string> = {
   default: 'the default trigger, which runs a batch when data arrives, not on the clock',
@@ -57,13 +64,13 @@ export function advancePlan(queries: readonly Query[], batches: readonly BatchEv
   if (timed.length > 0) {
     const intervals = [...new Set(timed.map((q) => q.trigger.intervalMs))].sort((a, b) => a - b);
     const steps = intervals.map((ms) => {
-      const names = timed.filter((q) => q.trigger.intervalMs === ms).map(nameOf);
+      const these = names(timed.filter((q) => q.trigger.intervalMs === ms));
       const dstream = timed.some((q) => q.trigger.intervalMs === ms && q.trigger.kind === 'batchDuration');
       const what = dstream ? 'one batch interval' : 'one trigger interval';
       return {
         ms,
-        label: intervals.length > 1 ? `+${seconds(ms)} (${list(names.map((n) => n.replace(/^the /, '').replace(/[“”]/g, '')))})` : `+${seconds(ms)}`,
-        title: `Advance the manual clock by ${secondsWords(ms)}: ${what} of ${list(names)}`,
+        label: intervals.length > 1 ? `+${seconds(ms)} (${list(these.map((n) => n.replace(/^the /, '').replace(/[“”]/g, '')))})` : `+${seconds(ms)}`,
+        title: `Advance the manual clock by ${secondsWords(ms)}: ${what} of ${list(these)}`,
       };
     });
     return { steps, chosen: false };
@@ -78,6 +85,6 @@ export function advancePlan(queries: readonly Query[], batches: readonly BatchEv
   const step = { ms: chosenMs, label: `+${seconds(chosenMs)}`, title: `Advance the manual clock by ${secondsWords(chosenMs)}` };
   if (queries.length === 0) return { steps: [step], chosen: true };
   const kinds = [...new Set(queries.map((q) => q.trigger.kind))];
-  const note = `${list(queries.map(nameOf)).replace(/^t/, 'T')} ${queries.length === 1 ? 'uses' : 'use'} ${list(kinds.map((k) => TRIGGER_WORDS[k]))}.`;
+  const note = `${list(names(queries)).replace(/^t/, 'T')} ${queries.length === 1 ? 'uses' : 'use'} ${list(kinds.map((k) => TRIGGER_WORDS[k]))}.`;
   return { steps: [step], chosen: true, note };
 }
