@@ -106,7 +106,7 @@ describe('streamlab grade --dir', () => {
     expect(code).toBe(1);
     const grades = JSON.parse(readFileSync(join(dir, 'g.json'), 'utf8')) as { student: string; result: GradeResult }[];
     expect(grades.map((g) => [g.student, g.result.score])).toEqual(
-      [...attackers.map((h) => [h.name, 0]), ['honest', 15]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      [...attackers.map((h) => [h.name, 0]), ['honest', 18]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
     );
     for (const h of attackers) expectRejected(h, grades.find((g) => g.student === h.name)!.result);
   });
@@ -162,7 +162,7 @@ describe('the grader itself', () => {
     const lesson = findLesson(lessons, L03)!;
     const slow = hostile.find((h) => h.name === 'endless-loop')!;
     const r = await gradeSubmission({ lesson, files: [{ path: 'solution.ts', content: slow.content }], timeoutMs: 1500 });
-    expect([r.score, r.maxScore, r.reason]).toEqual([0, 15, 'The checks did not finish within 2 s and were stopped.']);
+    expect([r.score, r.maxScore, r.reason]).toEqual([0, 18, 'The checks did not finish within 2 s and were stopped.']);
     expect(leftovers()).toEqual([]);
   });
 });

@@ -112,13 +112,16 @@ export function main(): void {
     // A prefix of the test's own keeps the lesson's topics apart from every other user of the shared broker.
     const prefix = `${freshTopic('cli-lesson')}.`;
     const solution = fileURLToPath(new URL('../../../lessons/03-structured-windows/solution.ts', import.meta.url));
-    const result = await cli(['run', solution, '--lesson', '03-structured-windows', '--kafka', kafkaBootstrap(), '--until-idle'], undefined, { STREAMLAB_TOPIC_PREFIX: prefix });
+    // A data directory of its own: the solution's report query keeps its checkpoint there, so it starts afresh.
+    const dataDir = join(dir, 'lesson-run-data');
+    const result = await cli(['run', solution, '--lesson', '03-structured-windows', '--kafka', kafkaBootstrap(), '--data-dir', dataDir, '--until-idle'], undefined, { STREAMLAB_TOPIC_PREFIX: prefix });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("streamlab run: playing lesson 03-structured-windows's data: 48 records into sensors.temperature\n");
-    // 45 generated readings and the lesson's 3: every one reaches a batch, none twice.
+    // 45 generated readings and the lesson's 3, read by the solution's two queries (the console and the
+    // report topic): every reading reaches a batch of each, none twice.
     const inputs = [...result.stdout.matchAll(/^\[batch \d+\] (\d+) input rows, (\d+) output rows, watermark /gm)];
     expect(inputs.length).toBeGreaterThan(0);
-    expect(inputs.reduce((n, m) => n + Number(m[1]), 0)).toBe(48);
+    expect(inputs.reduce((n, m) => n + Number(m[1]), 0)).toBe(2 * 48);
     expect(result.stdout).toContain('|node_name|');
   });
 
