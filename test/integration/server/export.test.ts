@@ -34,7 +34,9 @@ describe('export.pyspark', () => {
     expect(reply.source).toContain('spark-submit --packages org.apache.spark:spark-sql-kafka-0-10_2.12:3.5.7,org.postgresql:postgresql:42.7.4 job.py');
     expect(reply.source).toContain('        .withWatermark("ts", "30 seconds")\n        .groupBy(F.window("ts", "1 minute"), "node_name")\n');
     expect(reply.source).toContain('    .outputMode("update")\n');
-    expect(reply.source.trimEnd().endsWith('query.awaitTermination()')).toBe(true);
+    // The solution runs two queries, the console and the report topic: the program waits for either.
+    expect(reply.source).toContain('    .option("topic", "report")\n');
+    expect(reply.source.trimEnd().endsWith('spark.streams.awaitAnyTermination()')).toBe(true);
   });
 
   it('reports a program that never reaches start(), and the runtime keeps answering', async () => {
