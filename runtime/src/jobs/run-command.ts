@@ -87,7 +87,7 @@ export async function runPipelineFile(options: RunCommandOptions, config: Runtim
   }
   const mode = options.manual ? 'manual' : 'system';
   const plan = options.lesson?.plan;
-  const topics = plan && (plan.datasets.length > 0 || plan.topics.length > 0) ? new TopicsService(services.kafka, config.topicPrefix) : null;
+  const topics = LessonRunData.plays(plan) ? new TopicsService(services.kafka, config.topicPrefix) : null;
   let dataFailed = false;
   const data = plan && topics ? new LessonRunData(plan, topics, mode, (m) => {
     dataFailed = true;
@@ -139,8 +139,7 @@ export async function runPipelineFile(options: RunCommandOptions, config: Runtim
       runId: 'cli', files, entry, mode, maxRows: config.limits.maxRowsPerBatch, limits: config.limits,
       services: { ...services, ...(config.topicPrefix ? { topicPrefix: config.topicPrefix } : {}), ...options.lesson?.services }, models: options.lesson?.models ?? [], onEvent,
       ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}),
-      ...(data?.clockStartMs != null ? { manualStartMs: data.clockStartMs } : {}),
-      ...(data ? { beforeAdvance: (clockMs: number) => data.advanceTo(clockMs).catch(() => undefined) } : {}),
+      ...data?.jobOptions(),
     });
   });
   const onSignal = () => void run?.stop();

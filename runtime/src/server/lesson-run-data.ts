@@ -47,6 +47,19 @@ export class LessonRunData {
     });
   }
 
+  /** Whether a run of a lesson with this plan has data to play (datasets, or topics to make). */
+  static plays(plan: LessonDataPlan | null | undefined): plan is LessonDataPlan {
+    return Boolean(plan && (plan.datasets.length > 0 || plan.topics.length > 0));
+  }
+
+  /** What the run's job needs of the data: the manual clock's start, and the records to play before each advance. */
+  jobOptions(): { manualStartMs?: number; beforeAdvance(clockMs: number): Promise<void> } {
+    return {
+      ...(this.clockStartMs != null ? { manualStartMs: this.clockStartMs } : {}),
+      beforeAdvance: (clockMs: number) => this.advanceTo(clockMs).catch(() => undefined),
+    };
+  }
+
   /** Where the run's manual clock starts (the lesson's `clock.start`), or null. */
   get clockStartMs(): number | null {
     return this.plan.clockStartMs;

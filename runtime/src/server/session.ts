@@ -99,7 +99,7 @@ export class Session {
     let ticket: RunTicket | null = null;
     const checkpointDir = lessonCheckpointDir(this.checkpointsRoot, request.lessonId);
     const warn = (text: string) => this.emit({ kind: 'run.log', runId, level: 'warn', text });
-    const data = plan && (plan.datasets.length > 0 || plan.topics.length > 0) ? new LessonRunData(plan, this.topics, request.mode, warn) : null;
+    const data = LessonRunData.plays(plan) ? new LessonRunData(plan, this.topics, request.mode, warn) : null;
     const dataDir = lake ? writeLake(lake) : null;
     const run = new JobRun({
       runId,
@@ -112,8 +112,7 @@ export class Session {
       models,
       checkpointDir,
       ...(dataDir ? { dataDir } : {}),
-      ...(data?.clockStartMs != null ? { manualStartMs: data.clockStartMs } : {}),
-      ...(data ? { beforeAdvance: (clockMs: number) => data.advanceTo(clockMs).catch(() => undefined) } : {}),
+      ...data?.jobOptions(),
       onEvent: (e) => {
         if (e.kind === 'run.status' && (e.state === 'stopped' || e.state === 'finished' || e.state === 'failed')) {
           ticket?.release();
