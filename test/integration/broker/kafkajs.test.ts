@@ -203,6 +203,40 @@ describe.each(TARGETS)('kafkajs scenarios: $name', (target: Target) => {
     expect(seen.map((m) => m.value)).toEqual(values);
   });
 
+  it('admin.deleteTopicRecords moves the log start: earliest is the new start, a group behind it resets as its policy says, -1 empties', async () => {
+    const topic = await topicWith(2);
+    const producer = (await client()).producer();
+    await producer.connect();
+    await producer.send({ topic, messages: Array.from({ length: 6 }, (_, i) => ({ value: `a${i}`, partition: 0 })) });
+    await producer.send({ topic, messages: [{ value: 'p1', partition: 1 }] });
+    const admin = (await client()).admin();
+    await admin.connect();
+    // A group that read up to offset 1 of partition 0, then stopped.
+    const behind = freshName('behind');
+    await coordinatorReady(() => admin.setOffsets({ groupId: behind, topic, partitions: [{ partition: 0, offset: '1' }, { partition: 1, offset: '1' }] }));
+    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '4' }] });
+    const offsets = async () => (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition).map((p) => [p.low, p.high]);
+    expect(await offsets()).toEqual([['4', '6'], ['0', '1']]);
+    // A new reader from the beginning starts at the new start.
+    const fresh = await consume(freshName('fresh'), topic, 3);
+    expect(fresh.map((m) => `${m.partition}:${m.offset}:${m.value}`).sort()).toEqual(['0:4:a4', '0:5:a5', '1:0:p1']);
+    // The group at offset 1 gets OFFSET_OUT_OF_RANGE and resets to the earliest offset (fromBeginning).
+    const resumed = await consume(behind, topic, 2);
+    expect(resumed.map((m) => `${m.partition}:${m.offset}:${m.value}`)).toEqual(['0:4:a4', '0:5:a5']);
+    // An offset past the high watermark is refused; -1 (the high watermark) empties the partition.
+    const past = await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '7' }] }).catch((e: any) => e);
+    // (kafkajs reports OFFSET_OUT_OF_RANGE only as this, once its retrier gives up on the partition error)
+    expect([past.name, past.message]).toEqual(['KafkaJSNonRetriableError', 'Error while deleting records']);
+    expect(await offsets()).toEqual([['4', '6'], ['0', '1']]);
+    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '-1' }, { partition: 1, offset: '-1' }] });
+    expect(await offsets()).toEqual([['6', '6'], ['1', '1']]);
+    await producer.send({ topic, messages: [{ value: 'after', partition: 0 }] });
+    await producer.disconnect();
+    const after = await consume(freshName('after'), topic, 1);
+    expect(after.map((m) => `${m.partition}:${m.offset}:${m.value}`)).toEqual(['0:6:after']);
+    await admin.disconnect();
+  });
+
   it('admin: create, duplicate, invalid replication, list, describe, offsets of an unknown group, delete', async () => {
     const admin = (await client()).admin();
     await admin.connect();

@@ -8,7 +8,7 @@ describe('the API records', () => {
     expect(API_VERSIONS.map((r) => [r.apiKey, r.minVersion, r.maxVersion, r.implementedMin])).toEqual([
       [0, 0, 7, 3], [1, 4, 11, 4], [2, 1, 3, 1], [3, 0, 6, 0], [8, 2, 7, 2], [9, 1, 5, 1], [10, 0, 2, 0], [11, 0, 5, 0],
       [12, 0, 3, 0], [13, 0, 3, 0], [14, 0, 3, 0], [15, 0, 2, 0], [16, 0, 2, 0], [18, 0, 3, 0], [19, 0, 4, 0], [20, 0, 3, 0],
-      [22, 0, 1, 0], [17, 0, 1, 1], [36, 0, 1, 0],
+      [22, 0, 1, 0], [17, 0, 1, 1], [36, 0, 1, 0], [21, 0, 1, 0],
     ]);
   });
 
@@ -19,6 +19,6 @@ describe('the API records', () => {
       expect(api.implementedMin).toBeLessThanOrEqual(api.advertised[1]);
       expect(brokerApiOf(api.key)).toBe(api);
     }
-    expect(brokerApiOf(21)).toBe(undefined);
+    expect(brokerApiOf(23)).toBe(undefined);
   });
 });

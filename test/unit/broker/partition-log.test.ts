@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crc32c } from '../../../runtime/src/broker/protocol/crc32c.js';
 import { ErrorCode } from '../../../runtime/src/broker/protocol/errors.js';
-import { PartitionLog, segmentFileName } from '../../../runtime/src/broker/log/partition-log.js';
+import { LOG_START_FILE, PartitionLog, segmentFileName } from '../../../runtime/src/broker/log/partition-log.js';
 import { FileLogStore } from '../../../runtime/src/broker/log/log-store.js';
 import { decodeRecords, readBatchHeader, validateProducedBatch } from '../../../runtime/src/broker/log/record-batch.js';
 import { Writer } from '../../../runtime/src/broker/protocol/writer.js';
@@ -289,6 +289,49 @@ describe('PartitionLog on disk', () => {
     expect(log.enforceRetention(0)).toBe(1);
     expect(log.logStartOffset).toBe(6);
     log.close();
+  });
+});
+
+describe('PartitionLog DeleteRecords', () => {
+  it('moves the log start up (never down), refuses offsets past the end, and keeps the start across a restart', () => {
+    const dir = tempDir();
+    const one = batch(['x'.repeat(100)]).length;
+    const log = PartitionLog.open(dir, { segmentBytes: one * 2, retentionMs: -1, retentionBytes: -1 });
+    for (let i = 0; i < 5; i++) log.append(batch(['x'.repeat(100)], 1000 + i));
+    // Segments start at 0, 2 and 4 (the active one).
+    expect(log.deleteRecordsBefore(6)).toBe('out-of-range');
+    expect(log.deleteRecordsBefore(-2)).toBe('out-of-range');
+    expect(log.deleteRecordsBefore(3)).toBe(3);
+    expect(log.deleteRecordsBefore(1)).toBe(3);
+    // The segment of offsets 0-1 is gone; the one holding 2-3 stays, as offset 3 is still readable.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.log'))).toEqual([segmentFileName(2), segmentFileName(4)]);
+    expect(log.read(2, 1 << 20)).toBeUndefined();
+    expect(values(log, 3).map((v) => v.split(':')[0])).toEqual(['3', '4']);
+    expect(readFileSync(join(dir, LOG_START_FILE), 'utf8')).toBe('3\n');
+    log.close();
+    const reopened = PartitionLog.open(dir, log.config);
+    expect([reopened.logStartOffset, reopened.logEndOffset]).toEqual([3, 5]);
+    expect(reopened.read(2, 1 << 20)).toBeUndefined();
+    // -1 is the high watermark: the log is emptied, its old bytes leave the disk, and offsets go on from 5.
+    expect(reopened.deleteRecordsBefore(-1)).toBe(5);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.log'))).toEqual([segmentFileName(5)]);
+    expect(values(reopened, 5)).toEqual([]);
+    expect(reopened.append(batch(['after']))).toBe(5);
+    expect(values(reopened, 5)).toEqual(['5:after']);
+    reopened.close();
+    const again = PartitionLog.open(dir, log.config);
+    expect([again.logStartOffset, again.logEndOffset]).toEqual([5, 6]);
+    again.close();
+  });
+
+  it('empties a log in memory the same way', () => {
+    const log = PartitionLog.open(undefined);
+    log.append(batch(['a', 'b']));
+    expect(log.deleteRecordsBefore(-1)).toBe(2);
+    expect([log.logStartOffset, log.logEndOffset, log.read(0, 100)]).toEqual([2, 2, undefined]);
+    expect(log.offsetForTimestamp(0)).toBeUndefined();
+    expect(log.append(batch(['c']))).toBe(2);
+    expect(values(log, 2)).toEqual(['2:c']);
   });
 });
 

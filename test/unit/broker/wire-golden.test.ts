@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeApiVersionsRequest, encodeApiVersionsResponse } from '../../../runtime/src/broker/protocol/api-versions.js';
+import { decodeDeleteRecordsRequest, encodeDeleteRecordsResponse } from '../../../runtime/src/broker/protocol/delete-records.js';
 import { API_VERSIONS } from '../../../runtime/src/broker/apis/broker-apis.js';
 import { decodeFetchRequest, encodeFetchResponse } from '../../../runtime/src/broker/protocol/fetch.js';
 import * as G from '../../../runtime/src/broker/protocol/group-apis.js';
@@ -237,6 +238,16 @@ describe('wire golden bytes against kafkajs 2.2.4', () => {
     const res2 = body((w) => T.encodeDeleteTopicsResponse(w, 1, [{ name: 'orders', errorCode: 0, errorMessage: null }]));
     pin('deleteTopics.v1.response', res2);
     expect((await kafkajsDecodeResponse('DeleteTopics', 1, res2)).topicErrors).toEqual([{ topic: 'orders', errorCode: 0 }]);
+  });
+
+  it('DeleteRecords v1: offsets per partition (-1 is the high watermark); the new low watermark or an error per partition', async () => {
+    const r = await request('deleteRecords.v1', 'DeleteRecords', 1, { topics: [{ topic: 'orders', partitions: [{ partition: 0, offset: '42' }, { partition: 1, offset: '-1' }] }], timeout: 5000 });
+    expect(decodeDeleteRecordsRequest(r, 1)).toEqual({ topics: [{ name: 'orders', partitions: [{ index: 0, offset: 42 }, { index: 1, offset: -1 }] }], timeoutMs: 5000 });
+    expect(r.remaining).toBe(0);
+    const res = body((w) => encodeDeleteRecordsResponse(w, 1, { topics: [{ name: 'orders', partitions: [{ index: 0, lowWatermark: 42, errorCode: 0 }, { index: 1, lowWatermark: -1, errorCode: 1 }] }] }));
+    pin('deleteRecords.v1.response', res);
+    const d = await kafkajsDecodeResponse('DeleteRecords', 1, res);
+    expect(d.topics).toEqual([{ topic: 'orders', partitions: [{ partition: 0, lowWatermark: 42n, errorCode: 0 }, { partition: 1, lowWatermark: -1n, errorCode: 1 }] }]);
   });
 
   it('FindCoordinator v2 (kafkajs calls it GroupCoordinator)', async () => {

@@ -13,7 +13,7 @@ import {
   describeGroupsApi, findCoordinatorApi, heartbeatApi, joinGroupApi, leaveGroupApi, listGroupsApi, offsetCommitApi, offsetFetchApi, syncGroupApi,
 } from './group-apis.js';
 import { initProducerIdApi, produceApi } from './produce-apis.js';
-import { createTopicsApi, deleteTopicsApi, metadataApi } from './topic-apis.js';
+import { createTopicsApi, deleteRecordsApi, deleteTopicsApi, metadataApi } from './topic-apis.js';
 
 /** ApiVersions' body; with UNSUPPORTED_VERSION it is written in the v0 format, so a client can step down. */
 export function apiVersionsBody(version: number, errorCode: number): Buffer {
@@ -33,7 +33,7 @@ export const apiVersionsApi = brokerApi({
 export const BROKER_APIS: readonly AnyBrokerApi[] = [
   produceApi, fetchApi, listOffsetsApi, metadataApi, offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi,
   heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi, apiVersionsApi, createTopicsApi, deleteTopicsApi,
-  initProducerIdApi, saslHandshakeApi, saslAuthenticateApi,
+  initProducerIdApi, saslHandshakeApi, saslAuthenticateApi, deleteRecordsApi,
 ];
 
 /** The version ranges ApiVersions advertises, from the records. */

@@ -1,5 +1,6 @@
-/** Topics: Metadata (with auto-creation), CreateTopics and DeleteTopics. */
+/** Topics: Metadata (with auto-creation), CreateTopics, DeleteTopics and DeleteRecords. */
 import { ApiKey } from '../protocol/api-keys.js';
+import { decodeDeleteRecordsRequest, encodeDeleteRecordsResponse } from '../protocol/delete-records.js';
 import { ErrorCode } from '../protocol/errors.js';
 import { decodeMetadataRequest, encodeMetadataResponse, type MetadataTopic } from '../protocol/metadata.js';
 import { decodeCreateTopicsRequest, decodeDeleteTopicsRequest, encodeCreateTopicsResponse, encodeDeleteTopicsResponse, type TopicResult } from '../protocol/topics-admin.js';
@@ -104,6 +105,33 @@ export const deleteTopicsApi = brokerApi({
     });
     const w = new Writer();
     encodeDeleteTopicsResponse(w, version, results);
+    return w.toBuffer();
+  },
+});
+
+/**
+ * DeleteRecords: each partition's log start offset moves up to the offset asked for (-1: the high
+ * watermark), as `kafka-delete-records.sh` and `Admin.deleteRecords` do it. Readers at older offsets
+ * then get OFFSET_OUT_OF_RANGE and reset as their policy says; ListOffsets' earliest is the new start.
+ */
+export const deleteRecordsApi = brokerApi({
+  name: 'DeleteRecords', key: ApiKey.DeleteRecords, advertised: [0, 1], implementedMin: 0,
+  decode: decodeDeleteRecordsRequest,
+  handle(req, { version, broker: { store } }) {
+    const topics = req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => {
+        const log = store.partition(t.name, p.index);
+        if (!log) return { index: p.index, lowWatermark: -1, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+        if (log.failure) return { index: p.index, lowWatermark: -1, errorCode: ErrorCode.KAFKA_STORAGE_ERROR };
+        const start = log.deleteRecordsBefore(p.offset);
+        return start === 'out-of-range'
+          ? { index: p.index, lowWatermark: -1, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE }
+          : { index: p.index, lowWatermark: start, errorCode: ErrorCode.NONE };
+      }),
+    }));
+    const w = new Writer();
+    encodeDeleteRecordsResponse(w, version, { topics });
     return w.toBuffer();
   },
 });

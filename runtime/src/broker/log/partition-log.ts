@@ -15,7 +15,13 @@
  *                      names file, byte, offset and bytes affected) and deletes nothing.
  *   roll            -> when the active segment would pass segmentBytes: its index is written and a
  *                      new segment starts at the log end offset.
- *   read(offset)    -> whole batches starting with the one that contains `offset`.
+ *   read(offset)    -> whole batches starting with the one that contains `offset`; undefined when
+ *                      `offset` is outside [logStartOffset, logEndOffset] (OFFSET_OUT_OF_RANGE).
+ *   deleteRecordsBefore(offset)
+ *                   -> DeleteRecords: the log start offset moves up to `offset` (never down) and is
+ *                      kept in `log-start-offset` beside the segments (written to a temporary name
+ *                      and renamed); segments wholly before it are removed, and when the log is
+ *                      emptied the active segment is rolled so no old bytes stay on disk.
  */
 import {
   closeSync,
@@ -87,6 +93,9 @@ export interface ReadResult {
   readonly logStartOffset: number;
 }
 
+/** The file beside the segments that keeps a log start offset DeleteRecords moved (Kafka keeps one per log directory). */
+export const LOG_START_FILE = 'log-start-offset';
+
 /** Bytes per index entry: baseOffset i64, lastOffset i64, maxTimestamp i64, position i32, size i32. */
 const INDEX_ENTRY_SIZE = 32;
 
@@ -103,6 +112,13 @@ function wholeBatchAfter(data: Buffer, from: number): boolean {
     if (h && h.size >= BATCH_HEADER_SIZE && p + h.size <= data.length && batchCrcValid(data, p, h.size)) return true;
   }
   return false;
+}
+
+/** The log start offset kept in `file`, or null when there is none (or it does not parse). */
+function readLogStart(file: string): number | null {
+  if (!existsSync(file)) return null;
+  const n = Number(readFileSync(file, 'utf8').trim());
+  return Number.isSafeInteger(n) && n >= 0 ? n : null;
 }
 
 /** Name of a segment file: the base offset zero-padded to 20 digits, as Kafka names them. */
@@ -147,6 +163,11 @@ export class PartitionLog {
     log.startOffset = first ? first.baseOffset : log.segments[0].baseOffset;
     const last = log.entries[log.entries.length - 1];
     log.endOffset = last ? last.lastOffset + 1 : log.segments[log.segments.length - 1].baseOffset;
+    if (dir && !log.failure) {
+      // DeleteRecords may have moved the start inside the first segment; a cut tail can leave it past the end.
+      const kept = readLogStart(join(dir, LOG_START_FILE));
+      if (kept !== null) log.startOffset = Math.min(Math.max(log.startOffset, kept), log.endOffset);
+    }
     return log;
   }
 
@@ -430,6 +451,48 @@ export class PartitionLog {
   }
 
   /**
+   * Kafka's DeleteRecords on this partition: every record before `offset` is gone for readers (a
+   * fetch below it is out of range; ListOffsets' earliest answers it). `offset` -1 stands for the
+   * log end offset. Returns the log start offset afterwards, or 'out-of-range' when `offset` is past
+   * the log end offset (or negative), as Kafka answers.
+   */
+  deleteRecordsBefore(offset: number): number | 'out-of-range' {
+    if (this.failure) throw new Error(this.failure);
+    const target = offset === -1 ? this.endOffset : offset;
+    if (target < 0 || target > this.endOffset) return 'out-of-range';
+    if (target <= this.startOffset) return this.startOffset;
+    if (target === this.endOffset && this.segments[this.segments.length - 1].size > 0) {
+      // Emptied: a new active segment at the end, so every old segment can go.
+      const active = this.segments[this.segments.length - 1];
+      if (active.fd !== undefined) closeSync(active.fd);
+      active.fd = undefined;
+      this.writeIndex(active);
+      this.roll(this.endOffset);
+    }
+    this.startOffset = target;
+    if (this.dir) {
+      const file = join(this.dir, LOG_START_FILE);
+      writeFileSync(`${file}.tmp`, `${target}\n`);
+      renameSync(`${file}.tmp`, file);
+    }
+    // A segment goes once the next one starts at or before the new start: none of its records is readable.
+    while (this.segments.length > 1 && this.segments[1].baseOffset <= target) this.dropOldestSegment();
+    return this.startOffset;
+  }
+
+  private dropOldestSegment(): void {
+    const oldest = this.segments.shift()!;
+    if (oldest.fd !== undefined) closeSync(oldest.fd);
+    if (oldest.path) {
+      rmSync(oldest.path, { force: true });
+      rmSync(indexPathFor(oldest.path), { force: true });
+    }
+    let n = 0;
+    while (n < this.entries.length && this.entries[n].segment === oldest) n++;
+    this.entries.splice(0, n);
+  }
+
+  /**
    * Deletes whole segments past retention (never the active one). Returns how many were deleted.
    * `now` is passed in so tests control time.
    */
@@ -441,16 +504,8 @@ export class PartitionLog {
       const expired = retentionMs >= 0 && oldest.maxTimestamp >= 0 && now - oldest.maxTimestamp > retentionMs;
       const oversize = retentionBytes >= 0 && this.sizeBytes - oldest.size >= retentionBytes;
       if (!expired && !oversize) break;
-      this.segments.shift();
-      if (oldest.fd !== undefined) closeSync(oldest.fd);
-      if (oldest.path) {
-        rmSync(oldest.path, { force: true });
-        rmSync(indexPathFor(oldest.path), { force: true });
-      }
-      let n = 0;
-      while (n < this.entries.length && this.entries[n].segment === oldest) n++;
-      this.entries.splice(0, n);
-      this.startOffset = this.segments[0].baseOffset;
+      this.dropOldestSegment();
+      this.startOffset = Math.max(this.startOffset, this.segments[0].baseOffset);
       deleted++;
     }
     return deleted;
