@@ -15,7 +15,7 @@ import { coerceArgument } from './functions/input-types.js';
 import { functionRegistry } from './functions/registry.js';
 import { wrongArgs } from './functions/wrong-args.js';
 import {
-  ArrayType, BINARY, BOOLEAN, DOUBLE, INT, LONG, NULL, STRING, StructField, StructType, TIMESTAMP,
+  ArrayType, BINARY, BOOLEAN, DATE, DOUBLE, INT, LONG, NULL, STRING, StructField, StructType, TIMESTAMP,
   isIntegral, isTimestamp, sameType, widerNumeric, type DataType, type FieldMetadata,
 } from './types.js';
 import { compareValues, fromUtf8, utf8, valuesEqual } from './values.js';
@@ -93,6 +93,11 @@ function literalType(v: unknown): DataType {
   if (v instanceof Date) return TIMESTAMP;
   if (Array.isArray(v)) return new ArrayType(v.length > 0 ? literalType(v[0]) : NULL);
   return STRING;
+}
+
+/** The units an interval text is written in, singular (`3 days 2 hours` has day and hour). */
+function intervalUnits(text: string): string[] {
+  return text.toLowerCase().split(/\s+/).filter((w) => /^[a-z]+$/.test(w) && w !== 'interval').map((w) => w.replace(/s$/, ''));
 }
 
 function literalValue(v: unknown): unknown {
@@ -308,6 +313,57 @@ class Compiler {
     }
   }
 
+  /**
+   * Date arithmetic as Spark's analyzer rewrites it: `date ± INTERVAL` of days or weeks only is
+   * `date_add` (a date), of years or months adds calendar months (a date, the day clamped to the
+   * month's end), of hours and finer is the timestamp at the date's midnight plus the interval (a
+   * timestamp); `date ± n` with a small integer is `date_add`/`date_sub`. Undefined for anything else.
+   */
+  private dateArithmetic(op: '+' | '-', e: Extract<Expr, { kind: 'binary' }>, lc: Compiled, rc: Compiled, name: string): Compiled | undefined {
+    const isDate = (t: DataType) => t.kind === 'atomic' && t.name === 'date';
+    const intervalText = (x: Expr) => (x.kind === 'call' && x.name === 'interval_literal' ? String((x.args[0] as { value: unknown }).value) : undefined);
+    const smallInt = (t: DataType) => t === INT || (t.kind === 'atomic' && (t.name === 'smallint' || t.name === 'tinyint'));
+    let date: Compiled | undefined;
+    let text: string | undefined;
+    if (isDate(lc.type)) {
+      date = lc;
+      text = intervalText(e.right);
+    } else if (op === '+' && isDate(rc.type)) {
+      date = rc;
+      text = intervalText(e.left);
+    }
+    if (!date) return undefined;
+    const d = date.eval;
+    const sign = op === '+' ? 1 : -1;
+    if (text !== undefined) {
+      const iv = parseInterval(text);
+      const units = intervalUnits(text);
+      if (units.every((u) => u === 'day' || u === 'week')) {
+        const days = Math.trunc(iv.micros / 86_400_000_000);
+        return this.mk(DATE, name, (row) => {
+          const a = d(row) as number | null;
+          return a === null ? null : a + sign * days;
+        });
+      }
+      const type = units.every((u) => u === 'year' || u === 'month') ? DATE : TIMESTAMP;
+      return this.mk(type, name, (row) => {
+        const a = d(row) as number | null;
+        if (a === null) return null;
+        const ts = addInterval(a * 86_400_000_000, iv, sign);
+        return type === DATE ? Math.floor(ts / 86_400_000_000) : ts;
+      });
+    }
+    const n = date === lc ? rc : lc;
+    if (!smallInt(n.type)) return undefined;
+    const k = n.eval;
+    return this.mk(DATE, name, (row) => {
+      const a = d(row) as number | null;
+      if (a === null) return null;
+      const b = k(row) as number | null;
+      return b === null ? null : a + sign * b;
+    });
+  }
+
   private binary(e: Extract<Expr, { kind: 'binary' }>): Compiled {
     const name = exprSql(e);
     const op = e.op;
@@ -378,6 +434,10 @@ class Compiler {
         const a = l(row) as number | null;
         return a === null ? null : addInterval(a, iv, sign);
       });
+    }
+    if (op === '+' || op === '-') {
+      const dated = this.dateArithmetic(op, e, lc, rc, name);
+      if (dated) return dated;
     }
     const l1 = numericOperand(lc);
     const r1 = numericOperand(rc);

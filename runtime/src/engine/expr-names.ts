@@ -5,6 +5,8 @@
  */
 import type { Expr } from './expr.js';
 import { functionRegistry } from './functions/registry.js';
+import type { DataType } from './types.js';
+import { formatDate, formatTimestamp } from '../format/spark-time.js';
 
 /**
  * The output column name Spark gives an expression (`prettyName` rules): a column keeps its last name
@@ -14,7 +16,7 @@ export function exprName(e: Expr): string {
   switch (e.kind) {
     case 'col': return e.name.includes('.') && !e.name.startsWith('`') ? e.name.split('.').pop()! : e.name.replace(/^`|`$/g, '');
     case 'star': return '*';
-    case 'lit': return e.value === null ? 'NULL' : typeof e.value === 'string' ? e.value : String(e.value);
+    case 'lit': return e.value === null ? 'NULL' : typeof e.value === 'string' ? e.value : typedLiteralSql(e.value, e.type) ?? String(e.value);
     case 'alias': return e.name;
     case 'field': return e.name;
     case 'cast': return `CAST(${exprSql(e.expr)} AS ${e.to.simpleString().toUpperCase()})`;
@@ -22,6 +24,18 @@ export function exprName(e: Expr): string {
       if (e.name === 'window' || e.name === 'session_window') return e.name;
       return exprSql(e);
     default: return exprSql(e);
+  }
+}
+
+/** A date, timestamp or binary literal as Spark's `Literal.sql` writes it (`DATE '2020-03-15'`, `X'0AFF'`), or undefined. */
+function typedLiteralSql(v: unknown, t: DataType | undefined): string | undefined {
+  if (t?.kind !== 'atomic') return undefined;
+  switch (t.name) {
+    case 'date': return `DATE '${formatDate(v as number)}'`;
+    case 'timestamp': return `TIMESTAMP '${formatTimestamp(v as number)}'`;
+    case 'timestamp_ntz': return `TIMESTAMP_NTZ '${formatTimestamp(v as number)}'`;
+    case 'binary': return `X'${[...(v as Uint8Array)].map((b) => b.toString(16).padStart(2, '0')).join('').toUpperCase()}'`;
+    default: return undefined;
   }
 }
 
@@ -81,7 +95,7 @@ export function exprSql(e: Expr): string {
       if (typeof e.value === 'string') return e.value;
       if (typeof e.value === 'boolean') return e.value ? 'true' : 'false';
       if (typeof e.value === 'number' && e.type?.kind === 'atomic' && e.type.name === 'double') return javaDouble(e.value);
-      return String(e.value);
+      return typedLiteralSql(e.value, e.type) ?? String(e.value);
     case 'call': return callSql(e);
     case 'udf': return `${e.name}(${e.args.map(exprSql).join(', ')})`;
     case 'binary': {

@@ -17,13 +17,17 @@
  *   postfix    := primary ( . identifier | [ expr ] | :: type )*
  *   primary    := number | string | TRUE | FALSE | NULL | * | ( expr )
  *               | CAST ( expr AS type ) | CASE [expr] (WHEN expr THEN expr)+ [ELSE expr] END
- *               | INTERVAL string | identifier ( [DISTINCT] args | * ) | identifier [. *]
+ *               | (DATE | TIMESTAMP | TIMESTAMP_LTZ | TIMESTAMP_NTZ | X) string
+ *               | INTERVAL string [unit [TO unit]] | INTERVAL ([+|-] (number | string) unit)+
+ *               | identifier ( [DISTINCT] args | * ) | identifier [. *]
+ * Typed literals are read where they are written, as Spark's parser reads them: a value that is no
+ * date, timestamp or hex string is a ParseException (INVALID_TYPED_LITERAL), not a NULL.
  * Errors are ParseExceptions whose `position` is the 0-based offset of the offending token.
  */
 import { ParseException, syntaxError } from './errors.js';
-import { parseInterval } from './time.js';
+import { parseDate, parseInterval, parseTimestamp } from './time.js';
 import { call, colRef, literal, node, type BinaryOp, type Expr } from './expr.js';
-import { parseDataType, type DataType, INT, LONG, DOUBLE, STRING, BOOLEAN, NULL, DECIMAL } from './types.js';
+import { parseDataType, type DataType, INT, LONG, DOUBLE, STRING, BOOLEAN, NULL, DECIMAL, DATE, TIMESTAMP, TIMESTAMP_NTZ, BINARY } from './types.js';
 
 type TokKind = 'num' | 'str' | 'ident' | 'qident' | 'op' | 'eof';
 interface Token {
@@ -139,6 +143,113 @@ class Parser {
       throw new ParseException(`Cannot mix year-month and day-time fields: ${sql}.(line 1, pos ${position})\n\n== SQL ==\n${this.src}\n${' '.repeat(position)}^^^\n`, { code: 'PARSE_SYNTAX_ERROR', position });
     }
     return call('interval_literal', [literal(text, STRING)]);
+  }
+
+  /**
+   * The value of a typed literal (`DATE '2020-03-15'`, `TIMESTAMP '…'`, `X'0AFF'`), converted as Spark's
+   * parser converts it: dates with `stringToDate`, timestamps in the session time zone (UTC; a
+   * `TIMESTAMP_NTZ` ignores a zone written in it), `'epoch'` as the epoch, hex strings of odd length
+   * padded with a leading 0.
+   */
+  private typedLiteral(): Expr {
+    const typeTok = this.t;
+    this.i++;
+    const value = this.t.text;
+    this.i++;
+    const type = typeTok.text.toUpperCase();
+    const invalid = () => new ParseException(
+      `[INVALID_TYPED_LITERAL] The value of the typed literal "${type}" is invalid: '${value}'.(line 1, pos ${typeTok.pos})\n\n== SQL ==\n${this.src}\n${' '.repeat(typeTok.pos)}^^^\n`,
+      { code: 'INVALID_TYPED_LITERAL', position: typeTok.pos },
+    );
+    const epoch = value.trim().toLowerCase() === 'epoch';
+    switch (type) {
+      case 'DATE': {
+        if (epoch) return literal(0, DATE);
+        const special = SPECIAL_DATES.has(value.trim().toLowerCase());
+        if (special) throw this.wallClockLiteral(typeTok, type, value);
+        const days = parseDate(value);
+        if (days === null) throw invalid();
+        return literal(days, DATE);
+      }
+      case 'TIMESTAMP':
+      case 'TIMESTAMP_LTZ':
+      case 'TIMESTAMP_NTZ': {
+        if (epoch) return literal(0, type === 'TIMESTAMP_NTZ' ? TIMESTAMP_NTZ : TIMESTAMP);
+        if (SPECIAL_DATES.has(value.trim().toLowerCase())) throw this.wallClockLiteral(typeTok, type, value);
+        const micros = parseTimestamp(type === 'TIMESTAMP_NTZ' ? withoutZone(value) : value);
+        if (micros === null) throw invalid();
+        return literal(micros, type === 'TIMESTAMP_NTZ' ? TIMESTAMP_NTZ : TIMESTAMP);
+      }
+      case 'X': {
+        const hex = value.length % 2 === 0 ? value : `0${value}`;
+        if (!/^[0-9A-Fa-f]*$/.test(hex)) throw invalid();
+        const bytes = new Uint8Array(hex.length / 2);
+        for (let k = 0; k < bytes.length; k++) bytes[k] = parseInt(hex.slice(2 * k, 2 * k + 2), 16);
+        return literal(bytes, BINARY);
+      }
+      default:
+        throw new ParseException(
+          `[UNSUPPORTED_TYPED_LITERAL] Literals of the type "${type}" are not supported. Supported types are "DATE", "TIMESTAMP_NTZ", "TIMESTAMP_LTZ", "TIMESTAMP", "INTERVAL", "X".(line 1, pos ${typeTok.pos})\n\n== SQL ==\n${this.src}\n${' '.repeat(typeTok.pos)}^^^\n`,
+          { code: 'UNSUPPORTED_TYPED_LITERAL', position: typeTok.pos },
+        );
+    }
+  }
+
+  /** `DATE 'today'` and its kin read Spark's wall clock when the query is parsed; the engine reads none. */
+  private wallClockLiteral(typeTok: Token, type: string, value: string): ParseException {
+    return new ParseException(
+      `The typed literal ${type} '${value}' reads the wall clock when the query is parsed, which Streamlab's engine never reads: use current_date() or current_timestamp(), the time the micro-batch started.(line 1, pos ${typeTok.pos})\n\n== SQL ==\n${this.src}\n${' '.repeat(typeTok.pos)}^^^\n`,
+      { code: 'UNSUPPORTED_TYPED_LITERAL', position: typeTok.pos },
+    );
+  }
+
+  /**
+   * The text of an interval literal after `INTERVAL`, as the words `parseInterval` reads: a string
+   * holding the whole interval (`'3 days'`), a string and its unit (`'3' DAY`), a string in a
+   * unit-to-unit form (`'1 02:00:00' DAY TO SECOND`, `'1-2' YEAR TO MONTH`), or value-unit pairs
+   * whose values are numbers or strings (`3 DAYS 2 HOURS`, `'3' DAY '2' HOUR`).
+   */
+  private intervalText(): string {
+    const unitAt = (k: number) => this.toks[k].kind === 'ident' && INTERVAL_UNIT.test(this.toks[k].text);
+    if (this.t.kind === 'str' && !unitAt(this.i + 1)) {
+      const text = this.t.text;
+      this.i++;
+      return text;
+    }
+    if (this.t.kind === 'str' && this.kw('to', 2)) {
+      const value = this.t;
+      const from = this.toks[this.i + 1].text.toLowerCase();
+      this.i += 3;
+      const toTok = this.t;
+      if (toTok.kind !== 'ident') throw this.error('expected an interval unit');
+      this.i++;
+      const text = unitToUnitText(value.text, from, toTok.text.toLowerCase());
+      if (text === null) {
+        throw new ParseException(
+          `[INVALID_INTERVAL_FORMAT.UNSUPPORTED_FROM_TO_EXPRESSION] Error parsing interval from-to string '${value.text}' from ${from.toUpperCase()} to ${toTok.text.toUpperCase()}.(line 1, pos ${value.pos})\n\n== SQL ==\n${this.src}\n${' '.repeat(value.pos)}^^^\n`,
+          { code: 'INVALID_INTERVAL_FORMAT', position: value.pos },
+        );
+      }
+      return text;
+    }
+    const parts: string[] = [];
+    for (;;) {
+      let sign = '';
+      if ((this.op('-') || this.op('+')) && (this.toks[this.i + 1].kind === 'num' || this.toks[this.i + 1].kind === 'str')) {
+        sign = this.t.text === '-' ? '-' : '';
+        this.i++;
+      }
+      if ((this.t.kind !== 'num' && this.t.kind !== 'str') || !unitAt(this.i + 1)) {
+        if (sign !== '' || parts.length === 0) throw this.error('expected an interval value and unit');
+        break;
+      }
+      const v = this.t.text.trim();
+      parts.push(`${sign === '-' ? (v.startsWith('-') ? v.slice(1) : `-${v}`) : v} ${this.toks[this.i + 1].text}`);
+      this.i += 2;
+      if (this.t.kind !== 'num' && this.t.kind !== 'str' && !this.op('-') && !this.op('+')) break;
+      if ((this.op('-') || this.op('+')) && !unitAt(this.i + 2)) break;
+    }
+    return parts.join(' ');
   }
 
   private error(detail: string): Error {
@@ -394,25 +505,13 @@ class Parser {
         this.expectKw('end');
         return node({ kind: 'case', branches, otherwise });
       }
-      if (w === 'interval' && this.toks[this.i + 1].kind === 'str') {
+      if (w === 'interval' && (this.toks[this.i + 1].kind === 'str' || this.toks[this.i + 1].kind === 'num' || this.toks[this.i + 1].text === '-' || this.toks[this.i + 1].text === '+')) {
         const start = tok.pos;
         this.i++;
-        const s = this.t.text;
-        this.i++;
-        return this.intervalLiteral(s, start, this.src.slice(start, this.t.pos).trim());
+        const text = this.intervalText();
+        return this.intervalLiteral(text, start, this.src.slice(start, this.t.pos).trim());
       }
-      if (w === 'interval' && this.toks[this.i + 1].kind === 'num') {
-        // INTERVAL 10 SECONDS [5 MILLISECONDS ...]
-        const start = tok.pos;
-        this.i++;
-        const parts: string[] = [];
-        while (this.t.kind === 'num' && this.toks[this.i + 1].kind === 'ident') {
-          parts.push(`${this.t.text} ${this.toks[this.i + 1].text}`);
-          this.i += 2;
-        }
-        if (parts.length === 0) throw this.error('expected an interval unit');
-        return this.intervalLiteral(parts.join(' '), start, this.src.slice(start, this.t.pos).trim());
-      }
+      if (this.toks[this.i + 1].kind === 'str' && !RESERVED_AFTER_EXPR.has(w)) return this.typedLiteral();
       if (RESERVED_AFTER_EXPR.has(w) && w !== 'end') throw this.error(`unexpected ${tok.text.toUpperCase()}`);
       this.i++;
       return this.afterName(tok.text);
@@ -445,6 +544,38 @@ class Parser {
 
 function bin(op: BinaryOp, left: Expr, right: Expr): Expr {
   return node({ kind: 'binary', op, left, right });
+}
+
+/** Words that name a moment of the wall clock in Spark's typed literals (`'epoch'` is fixed and read). */
+const SPECIAL_DATES = new Set(['now', 'today', 'yesterday', 'tomorrow']);
+
+/** An interval unit word, singular or plural. */
+const INTERVAL_UNIT = /^(year|month|week|day|hour|minute|second|millisecond|microsecond)s?$/i;
+
+/** A timestamp's text without a zone at its end (`Z`, `+01:00`, `UTC`): TIMESTAMP_NTZ ignores it. */
+function withoutZone(text: string): string {
+  return text.trim().replace(/(?<=\d)\s*(?:[zZ]|[+-]\d{1,2}(?::?\d{2}){0,2}|(?:UTC|GMT|UT)(?:[+-]\d{1,2}(?::?\d{2})?)?|[A-Za-z]+\/[A-Za-z_]+)$/, '');
+}
+
+/** The shape of the value of each `FROM TO` interval form, and the units its numbers are. */
+const UNIT_TO_UNIT: Record<string, { pattern: RegExp; units: string[] }> = {
+  'year-month': { pattern: /^(\d+)-(\d+)$/, units: ['years', 'months'] },
+  'day-hour': { pattern: /^(\d+) (\d+)$/, units: ['days', 'hours'] },
+  'day-minute': { pattern: /^(\d+) (\d+):(\d+)$/, units: ['days', 'hours', 'minutes'] },
+  'day-second': { pattern: /^(\d+) (\d+):(\d+):(\d+(?:\.\d{1,9})?)$/, units: ['days', 'hours', 'minutes', 'seconds'] },
+  'hour-minute': { pattern: /^(\d+):(\d+)$/, units: ['hours', 'minutes'] },
+  'hour-second': { pattern: /^(\d+):(\d+):(\d+(?:\.\d{1,9})?)$/, units: ['hours', 'minutes', 'seconds'] },
+  'minute-second': { pattern: /^(\d+):(\d+(?:\.\d{1,9})?)$/, units: ['minutes', 'seconds'] },
+};
+
+/** `'1 02:03:04'` from DAY to SECOND as `1 days 2 hours 3 minutes 4 seconds` (a leading sign negates all), or null. */
+function unitToUnitText(value: string, from: string, to: string): string | null {
+  const form = UNIT_TO_UNIT[`${from}-${to}`];
+  const m = /^([+-]?)(.*)$/.exec(value.trim())!;
+  const fields = form?.pattern.exec(m[2]!);
+  if (!form || !fields) return null;
+  const sign = m[1] === '-' ? '-' : '';
+  return form.units.map((u, k) => `${sign}${fields[k + 1]} ${u}`).join(' ');
 }
 
 function numberLiteral(text: string): Expr {

@@ -8,6 +8,7 @@ import { paramAt } from '../engine/functions/function-spec.js';
 import { functionRegistry } from '../engine/functions/registry.js';
 import type { DataType } from '../engine/types.js';
 import { ML_FUNCTIONS } from '../engine/ml/functions.js';
+import { formatDate, formatTimestamp } from '../format/spark-time.js';
 import { pyIdent, pyStr, type StubCollector } from './python-text.js';
 
 /** A DataType as Spark SQL DDL (`struct<a:int>` is valid DDL too). */
@@ -37,8 +38,11 @@ function sqlLiteral(v: unknown, t?: DataType): string {
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') {
     if (t && t.kind === 'atomic' && t.name === 'timestamp') return `timestamp_micros(${v})`;
+    if (t && t.kind === 'atomic' && t.name === 'date') return `DATE '${formatDate(v)}'`;
+    if (t && t.kind === 'atomic' && t.name === 'timestamp_ntz') return `TIMESTAMP_NTZ '${formatTimestamp(v)}'`;
     return Number.isInteger(v) && Math.abs(v) > 2147483647 ? `${v}L` : String(v);
   }
+  if (v instanceof Uint8Array) return `X'${[...v].map((b) => b.toString(16).padStart(2, '0')).join('').toUpperCase()}'`;
   if (v instanceof Date) return `TIMESTAMP '${v.toISOString().replace('T', ' ').replace('Z', '')}'`;
   if (typeof v === 'object' && v !== null && 'simpleString' in v) return `'${ddlSchema(v as DataType).replace(/'/g, "\\'")}'`;
   return `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -51,6 +55,8 @@ export function sqlText(e: Expr): string {
     case 'star': return e.qualifier ? `${e.qualifier}.*` : '*';
     case 'lit': return sqlLiteral(e.value, e.type);
     case 'call': {
+      // Spark reads an interval's whole text in one string: INTERVAL '1 days 2 hours'.
+      if (e.name === 'interval_literal') return `INTERVAL ${sqlLiteral((e.args[0] as { value: unknown }).value)}`;
       const args = e.name === 'count' && e.args.length === 1 && e.args[0]!.kind === 'star' ? '*' : e.args.map(sqlText).join(', ');
       return `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${args})`;
     }
