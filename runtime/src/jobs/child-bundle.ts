@@ -3,11 +3,14 @@
  * connectors bundled into one ESM file in a fresh temporary directory, plus the worker that static
  * Kafka reads block on (`sync-reader-worker.mjs`, beside it). Two known files mean the permission
  * model can allow reading exactly those and nothing else.
+ *
+ * A grader hands its bundle to the check processes it starts (`STREAMLAB_JOB_BUNDLE` names the script;
+ * the worker is beside it), so a class of submissions costs one build, not one per submission.
  */
 import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The built job script. */
@@ -20,15 +23,29 @@ export interface JobChildBundle {
   dispose(): void;
 }
 
+/** Names a job script built by the process that started this one (a grader, for its check processes). */
+export const JOB_BUNDLE_ENV = 'STREAMLAB_JOB_BUNDLE';
+
 let cached: Promise<JobChildBundle> | null = null;
 
-/** Returns the job script, building it on first use. */
-export function jobChildBundle(): Promise<JobChildBundle> {
-  cached ??= buildJobChild().catch((e: unknown) => {
+/**
+ * Returns the job script: the one `STREAMLAB_JOB_BUNDLE` names when it and its worker are there, else
+ * one built on first use.
+ */
+export function jobChildBundle(env: Readonly<Record<string, string | undefined>> = process.env): Promise<JobChildBundle> {
+  const given = env[JOB_BUNDLE_ENV];
+  cached ??= (given ? givenBundle(given) : null) ?? buildJobChild().catch((e: unknown) => {
     cached = null;
     throw e;
   });
   return cached;
+}
+
+/** A bundle another process built and owns (it removes it); null when its files are not there. */
+function givenBundle(file: string): Promise<JobChildBundle> | null {
+  const workerFile = join(dirname(file), 'sync-reader-worker.mjs');
+  if (!isAbsolute(file) || !existsSync(file) || !existsSync(workerFile)) return null;
+  return Promise.resolve({ file, workerFile, dispose: () => {} });
 }
 
 async function buildJobChild(): Promise<JobChildBundle> {

@@ -6,6 +6,7 @@
  * The Check button, `streamlab grade` and the lessons tier all call this.
  *
  *   files → tmp/submission/…            seed → STREAMLAB_CHECK_SEED      database → STREAMLAB_CHECK_DATABASE
+ *   this process's job script (built once) → STREAMLAB_JOB_BUNDLE
  *   vitest run --config <lessons>/vitest.config.ts --reporter=<check-reporter> <id>/check.test.ts   (detached)
  *     timeout → SIGKILL to the whole process group; afterwards the group is killed in any case
  *   tmp/report.json + exit status → one GradedTest per check the front matter declares, points by check id
@@ -20,6 +21,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { JOB_BUNDLE_ENV, jobChildBundle } from '../jobs/child-bundle.js';
 import type { LearnerFile } from '../jobs/compile.js';
 import type { Lesson } from './lesson-schema.js';
 import type { GradedTest, GradeResult } from './grade-types.js';
@@ -241,6 +243,9 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
     await mkdir(subDir);
     await writeFiles(subDir, options.files);
     const reportFile = join(work, 'report.json');
+    // The check process starts its sandboxes on this process's job script: built once for every
+    // submission this process grades.
+    const bundle = await jobChildBundle();
     // The checks get a minimal environment, never the runtime's own (tokens, database passwords); the
     // learner's code, in its sandboxes, gets none at all.
     const env: NodeJS.ProcessEnv = {
@@ -252,6 +257,7 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
       ...(options.opTimeoutMs ? { STREAMLAB_CHECK_OP_TIMEOUT_MS: String(options.opTimeoutMs) } : {}),
       ...(options.database ? { [CHECK_DATABASE_ENV]: options.database } : {}),
       [CHECK_NAMESPACE_ENV]: namespace,
+      [JOB_BUNDLE_ENV]: bundle.file,
       FORCE_COLOR: '0',
     };
     // The check file is named relative to the lessons root so vitest's filter matches exactly one file.
