@@ -7,7 +7,7 @@
  *   streamlab topics list|create|delete|tail|produce ...
  *   streamlab broker ...          (the embedded Kafka-protocol broker on its own)
  *   streamlab export --lesson ID [--file F.ts] [--out job.py] [--k8s app.yaml]
- *   streamlab grade --lesson NN (--file F.ts | --dir DIR) [--json F] [--junit F] [--csv F] [--pg URL]
+ *   streamlab grade --lesson NN (--file F.ts | --dir DIR) [--jobs N] [--json F] [--junit F] [--csv F] [--pg URL]
  */
 import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -52,6 +52,7 @@ Options:
   --lesson NN      Lesson number or folder name (e.g. 03 or 03-structured-windows)
   --file F.ts      One submission
   --dir DIR        A folder of submissions, one .ts file or sub-folder per student
+  --jobs N         With --dir: grade N submissions at once (default: one per CPU, at most 4)
   --json F         Also write the results as JSON
   --junit F        Also write JUnit XML
   --csv F          With --dir: one row per student (passed, total, points, each check)

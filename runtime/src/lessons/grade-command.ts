@@ -2,7 +2,7 @@
  * `streamlab grade`:
  *
  *   streamlab grade --lesson 03 --file sub.ts [--seed N] [--json out.json] [--junit out.xml]
- *   streamlab grade --lesson 03 --dir submissions/ [--seed N] [--csv grades.csv] [--json grades.json] [--junit grades.xml]
+ *   streamlab grade --lesson 03 --dir submissions/ [--seed N] [--jobs N] [--csv grades.csv] [--json grades.json] [--junit grades.xml]
  *   (either form: [--lessons <folder with NN-slug lessons>] [--pg postgres://…])
  *
  * Every check runs the learner's code in the sandbox, on its own in-memory Kafka and manual clock; the
@@ -14,10 +14,14 @@
  * Prints per-check results and ends with `N passed, M failed`; exits 0 only when every check of every
  * submission passed, 1 when some failed, 2 on a usage error. In `--dir` mode every entry of the folder
  * is one student (a `.ts` file, named without `.ts`, or a sub-folder); each gets a row, one that cannot
- * be graded with its reason; a progress line per student goes to stderr; the CSV, JSON and JUnit
- * reports are always written (by default `grades.csv`, `grades.json` and `grades.xml` here).
+ * be graded with its reason. `--jobs N` submissions are graded at once (default: one per CPU, at most
+ * 4); the results are printed in the folder's order whatever order they finish in. Progress goes to
+ * stderr: `grading i/n: name` when one starts, `graded i/n: name …` with the time it took and an
+ * estimate of the time left when it ends. The CSV, JSON and JUnit reports are always written (by default
+ * `grades.csv`, `grades.json` and `grades.xml` here).
  */
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LearnerFile } from '../jobs/compile.js';
@@ -39,10 +43,10 @@ const processIo: GradeIo = {
   stderr: (t) => process.stderr.write(t),
 };
 
-const USAGE = 'usage: streamlab grade --lesson NN (--file submission.ts | --dir submissions/) [--seed N] [--json out.json] [--junit out.xml] [--csv grades.csv] [--lessons dir] [--pg URL]\n';
+const USAGE = 'usage: streamlab grade --lesson NN (--file submission.ts | --dir submissions/) [--seed N] [--jobs N] [--json out.json] [--junit out.xml] [--csv grades.csv] [--lessons dir] [--pg URL]\n';
 
 /** One entry of a submissions folder: its files, or why it cannot be graded. */
-type Student = { student: string; files: LearnerFile[] } | { student: string; reason: string };
+export type Student = { student: string; files: LearnerFile[] } | { student: string; reason: string };
 
 async function studentsIn(dir: string): Promise<Student[]> {
   const out: Student[] = [];
@@ -74,6 +78,49 @@ async function gradeStudent(lesson: Lesson, s: Student, root: string, seed: numb
   }
 }
 
+/**
+ * How many submissions grade at once by default: one per CPU (a grade keeps about one core busy: its
+ * check process and one sandbox at a time), at most 4.
+ */
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+const seconds = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
+
+/**
+ * Grades every student with at most `jobs` at once, starting them in the folder's order; prints each
+ * result in that order as soon as it and every one before it are done, and progress on stderr.
+ */
+export async function gradeAll(students: readonly Student[], jobs: number, gradeOne: (s: Student) => Promise<StudentGrade>, io: GradeIo): Promise<StudentGrade[]> {
+  const grades: (StudentGrade | undefined)[] = new Array(students.length);
+  const started = Date.now();
+  let next = 0;
+  let done = 0;
+  let printed = 0;
+  const worker = async () => {
+    while (next < students.length) {
+      const i = next++;
+      const s = students[i]!;
+      io.stderr(`grading ${i + 1}/${students.length}: ${s.student}\n`);
+      const t = Date.now();
+      const g = await gradeOne(s);
+      grades[i] = g;
+      done++;
+      const left = students.length - done;
+      // Time per submission so far, spread over the jobs still to run.
+      const estimate = left > 0 ? `; about ${seconds(((Date.now() - started) / done) * left)} left` : '';
+      io.stderr(`graded ${i + 1}/${students.length}: ${s.student} in ${seconds(Date.now() - t)} (${done} done, ${left} to go${estimate})\n`);
+      while (printed < students.length && grades[printed]) {
+        const p = grades[printed++]!;
+        io.stdout([`${p.student}: ${p.result.passed}/${p.result.tests.length} checks, ${p.result.score}/${p.result.maxScore} points`, ...resultLines(p.result).map((l) => `  ${l}`)].join('\n') + '\n');
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, students.length)) }, worker));
+  return grades as StudentGrade[];
+}
+
 /** Runs `streamlab grade` with the arguments after `grade`; resolves with the exit code. */
 export async function runGradeCommand(argv: readonly string[], io: GradeIo = processIo, env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
   let values: Record<string, string | undefined>;
@@ -83,7 +130,7 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
       options: {
         lesson: { type: 'string' }, file: { type: 'string' }, dir: { type: 'string' }, seed: { type: 'string' },
         json: { type: 'string' }, junit: { type: 'string' }, csv: { type: 'string' }, lessons: { type: 'string' },
-        pg: { type: 'string' },
+        pg: { type: 'string' }, jobs: { type: 'string' },
       },
       allowPositionals: false,
     }) as { values: Record<string, string | undefined> });
@@ -97,6 +144,10 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
   }
   if (values.seed !== undefined && !/^\d{1,10}$/.test(values.seed)) {
     io.stderr(`--seed takes a whole number (the seed a grade report names)\n${USAGE}`);
+    return 2;
+  }
+  if (values.jobs !== undefined && (!/^\d{1,3}$/.test(values.jobs) || Number(values.jobs) < 1)) {
+    io.stderr(`--jobs takes how many submissions to grade at once (1 or more)\n${USAGE}`);
     return 2;
   }
   const root = values.lessons ?? defaultLessonsRoot();
@@ -154,13 +205,8 @@ async function grade(lesson: Lesson, values: Record<string, string | undefined>,
     values.csv ??= 'grades.csv';
     values.json ??= 'grades.json';
     values.junit ??= 'grades.xml';
-    grades = [];
-    for (const [i, s] of students.entries()) {
-      io.stderr(`grading ${i + 1}/${students.length}: ${s.student}\n`);
-      const g = await gradeStudent(lesson, s, root, seed, database);
-      grades.push(g);
-      io.stdout([`${g.student}: ${g.result.passed}/${g.result.tests.length} checks, ${g.result.score}/${g.result.maxScore} points`, ...resultLines(g.result).map((l) => `  ${l}`)].join('\n') + '\n');
-    }
+    const jobs = values.jobs !== undefined ? Number(values.jobs) : defaultJobs();
+    grades = await gradeAll(students, jobs, (s) => gradeStudent(lesson, s, root, seed, database), io);
     io.stdout(`lesson ${lesson.id}, ${grades.length} submissions, seed ${seed}\n`);
   }
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckSandbox, compileProgram, LearnerCodeError } from '../../../runtime/src/lessons/check-sandbox.js';
 import { entryFile, readLearnerFiles, submissionFiles } from '../../../runtime/src/lessons/submission-files.js';
-import { runGradeCommand } from '../../../runtime/src/lessons/grade-command.js';
+import { gradeAll, runGradeCommand, type Student } from '../../../runtime/src/lessons/grade-command.js';
+import { failedGrade } from '../../../runtime/src/lessons/grade-submission.js';
 
 let dir: string;
 
@@ -118,5 +119,41 @@ describe('streamlab grade usage', () => {
     expect(err).toMatch(/^usage: streamlab grade --lesson NN \(--file submission\.ts \| --dir submissions\/\)/);
     expect(await runGradeCommand(['--lesson', '42', '--file', 'x.ts'], io)).toBe(2);
     expect(err).toMatch(/No lesson 42 in /);
+  });
+});
+
+describe('streamlab grade --dir, several at once', () => {
+  it('exits 2 when --jobs is not a whole number of at least 1', async () => {
+    for (const jobs of ['0', 'two', '-1', '1.5']) {
+      let err = '';
+      expect(await runGradeCommand(['--lesson', '03', '--dir', dir, `--jobs=${jobs}`], { stdout: () => undefined, stderr: (t) => { err += t; } })).toBe(2);
+      expect(err.split('\n')[0]).toBe('--jobs takes how many submissions to grade at once (1 or more)');
+    }
+  });
+
+  it('grades at most `jobs` at once, starts them in the folder\'s order and prints each result in that order', async () => {
+    const students: Student[] = ['ann', 'ben', 'cid', 'dee', 'eve'].map((student) => ({ student, files: [] }));
+    // ben takes longest, so cid and dee finish before it; their results still print after ben's.
+    const ms: Record<string, number> = { ann: 5, ben: 60, cid: 5, dee: 5, eve: 5 };
+    let running = 0;
+    let most = 0;
+    const out: string[] = [];
+    const err: string[] = [];
+    const grades = await gradeAll(students, 2, async (s) => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, ms[s.student]));
+      running--;
+      return { student: s.student, result: failedGrade({ id: '03-x', points: { a: 2 } }, 7, `${s.student} failed`) };
+    }, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
+    expect(most).toBe(2);
+    expect(grades.map((g) => g.student)).toEqual(['ann', 'ben', 'cid', 'dee', 'eve']);
+    expect(out.map((t) => t.split(':')[0])).toEqual(['ann', 'ben', 'cid', 'dee', 'eve']);
+    expect(out[0]).toBe('ann: 0/1 checks, 0/2 points\n  ✗ a (0/2)\n      ann failed\n  score: 0/2 (seed 7)\n');
+    expect(err.filter((l) => l.startsWith('grading ')).map((l) => l.trim())).toEqual(['grading 1/5: ann', 'grading 2/5: ben', 'grading 3/5: cid', 'grading 4/5: dee', 'grading 5/5: eve']);
+    const graded = err.filter((l) => l.startsWith('graded '));
+    expect(graded.map((l) => /^graded \d\/5: (\w+) in \d+ s \((\d) done, (\d) to go(; about \d+ s left)?\)\n$/.exec(l)?.slice(1, 4))).toEqual(
+      [['ann', '1', '4'], ['cid', '2', '3'], ['dee', '3', '2'], ['eve', '4', '1'], ['ben', '5', '0']],
+    );
+    expect(graded.at(-1)).not.toMatch(/left/);
   });
 });
