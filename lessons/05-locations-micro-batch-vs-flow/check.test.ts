@@ -168,6 +168,15 @@ check('flow-rows', 'the flow writes the same rows to locations_flow and commits 
     const again = await s.control('startFlow', system);
     await untilRows(s.db, 'locations_flow', first.length + more.length, 'Your flow, started again, did not write the new fixes');
     await again.drainAndShutdown();
+    // A flow that never commits (Sink.ignore, or a committer before the write that never runs) starts
+    // again from the group's reset and writes the first fixes a second time.
+    const after = await tableRows(s.db, 'locations_flow');
+    const key = (r: unknown[]) => JSON.stringify(r);
+    const written = new Set(rowsOf(first).map(key));
+    const rewritten = after.filter((r) => written.has(key(r))).length - first.length;
+    if (rewritten > 0) {
+      fail(`Your flow, started again, wrote ${rewritten} of the ${first.length} fixes it had already written: their offsets were not committed, so the consumer group read locations from the start again. Commit each fix's offset after its row is written (Committer.sink).`);
+    }
     expectRows('The rows of locations_flow after a restart (each fix once)', await tableRows(s.db, 'locations_flow'), rowsOf([...first, ...more]), COLUMNS);
   });
 });

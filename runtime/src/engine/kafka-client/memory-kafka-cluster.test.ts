@@ -96,6 +96,35 @@ describe('KafkaConsumer', () => {
     expect(c.committed('g', 't', 0)).toBe(1);
   });
 
+  it('without auto-commit, a rebalance or a close while a poll waits commits nothing: the group starts again from the reset', async () => {
+    const c = cluster();
+    c.produce('t', 'x', { partition: 0 });
+    const config = { group_id: 'g', auto_offset_reset: 'earliest' as const, enable_auto_commit: false };
+    const first = c.consumer(config);
+    first.subscribe(['t']);
+    expect((await first.poll(0, 10)).map((r) => r.value && new TextDecoder().decode(r.value))).toEqual(['x']);
+    // A poll waiting for records (the clock is manual, so only an append wakes it) while a second member joins.
+    const waiting = first.poll(60_000, 10);
+    const second = c.consumer(config);
+    second.subscribe(['t']);
+    await first.close(false);
+    c.produce('t', 'y', { partition: 0 });
+    expect(await waiting).toEqual([]);
+    expect(c.committed('g', 't', 0)).toBe(null);
+    expect((await second.poll(0, 10)).map((r) => r.value && new TextDecoder().decode(r.value))).toEqual(['x', 'y']);
+  });
+
+  it('with auto-commit, a rebalance commits what the member consumed', async () => {
+    const c = cluster();
+    c.produce('t', 'x', { partition: 0 });
+    const first = c.consumer({ group_id: 'g', auto_offset_reset: 'earliest' });
+    first.subscribe(['t']);
+    await first.poll(0, 10);
+    c.consumer({ group_id: 'g', auto_offset_reset: 'earliest' }).subscribe(['t']);
+    await first.poll(0, 10);
+    expect(c.committed('g', 't', 0)).toBe(1);
+  });
+
   it('ends iteration after consumer_timeout_ms without records', async () => {
     const c = cluster();
     c.produce('t', 'only', { partition: 2, key: null });

@@ -251,10 +251,13 @@ class MemoryConsumer implements ConsumerBackend {
   private closed = false;
   private readonly groupId: string | null;
   private readonly reset: 'earliest' | 'latest';
+  /** `enable.auto.commit`: only then does a rebalance commit what was consumed. */
+  private readonly autoCommit: boolean;
 
   constructor(private readonly cluster: InMemoryKafkaCluster, config: ConsumerConfig, readonly memberId: string) {
     this.groupId = config.group_id ?? null;
     this.reset = config.auto_offset_reset === 'earliest' ? 'earliest' : 'latest';
+    this.autoCommit = config.enable_auto_commit !== false;
   }
 
   subscribe(topics: readonly string[]): void {
@@ -321,7 +324,7 @@ class MemoryConsumer implements ConsumerBackend {
 
   async poll(timeoutMs: number, maxRecords: number): Promise<RawRecord[]> {
     if (this.closed) throw new Error('KafkaConsumer is closed');
-    await this.rebalance(true);
+    await this.rebalance(this.autoCommit);
     let recs = this.available(maxRecords);
     if (recs.length > 0 || timeoutMs <= 0) return recs;
     // Waits for the timeout (elapsed time on the cluster's clock) or the next append, whichever is first.
@@ -329,7 +332,9 @@ class MemoryConsumer implements ConsumerBackend {
     const off = this.cluster.onAppend(() => appended.abort());
     await this.cluster.clock.sleep(timeoutMs, appended.signal).catch(() => undefined);
     off();
-    await this.rebalance(true);
+    // Closed while waiting: it has left the group, so it neither commits nor reads any more.
+    if (this.closed) return [];
+    await this.rebalance(this.autoCommit);
     recs = this.available(maxRecords);
     return recs;
   }
