@@ -17,6 +17,8 @@
  *
  * A random case (new sensors, temperatures and arrival times from the seed) is graded against the
  * lesson's solution. Averages are compared as numbers to two decimals, so `21.1` and `21.10` agree.
+ * The minute report runs with its input read every batch and over batches holding uneven numbers of
+ * readings per sensor, so an average of the 10-second averages differs from the minute's average.
  */
 import { expectRows, fail, lessonChecks, type Program, type Random } from '../../runtime/src/lessons/check-harness.js';
 
@@ -24,6 +26,8 @@ const { check, submission, solution, random, memo } = lessonChecks(import.meta.d
 
 const DAY = '2026-11-21';
 const at = (hms: string) => `${DAY}T${hms}Z`;
+/** `hh:mm:ss` of a second after 10:00:00. */
+const hmsAt = (s: number) => `10:${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 
 type Batch = { time: string; arrivals: [string, string, string, number][] };
 
@@ -35,12 +39,11 @@ const FIXED: Batch[] = [
 
 function randomBatches(r: Random): Batch[] {
   const sensors = Array.from({ length: r.int(2, 4) }, () => `sensor-${r.int(10, 99)}`);
-  const hms = (s: number) => `10:${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
   return Array.from({ length: 4 }, (_, b) => {
     const arrivals: [string, string, string, number][] = [];
     const seconds = [...new Set(Array.from({ length: r.int(1, 6) }, () => b * 10 + r.int(1, 9)))].sort((x, y) => x - y);
-    for (const s of seconds) arrivals.push([hms(s), r.pick(sensors), hms(Math.max(0, s - r.int(0, 4))), r.float(10, 35, 1)]);
-    return { time: hms(b * 10 + 10), arrivals };
+    for (const s of seconds) arrivals.push([hmsAt(s), r.pick(sensors), hmsAt(Math.max(0, s - r.int(0, 4))), r.float(10, 35, 1)]);
+    return { time: hmsAt(b * 10 + 10), arrivals };
   });
 }
 
@@ -51,25 +54,66 @@ const WINDOW_FIXED: Batch[] = [
   ...FIXED,
   ...Array.from({ length: 10 }, (_, i): Batch => {
     const s = 30 + i * 10;
-    const hms = (x: number) => `10:${String(Math.floor(x / 60)).padStart(2, '0')}:${String(x % 60).padStart(2, '0')}`;
-    return { time: hms(s + 10), arrivals: [[hms(s + 3), 'sensor-1', hms(s + 2), 20 + ((i * 7) % 5) + 0.5], [hms(s + 6), 'sensor-2', hms(s + 5), 27 + ((i * 3) % 4) + 0.25]] };
+    return { time: hmsAt(s + 10), arrivals: [[hmsAt(s + 3), 'sensor-1', hmsAt(s + 2), 20 + ((i * 7) % 5) + 0.5], [hmsAt(s + 6), 'sensor-2', hmsAt(s + 5), 27 + ((i * 3) % 4) + 0.25]] };
   }),
 ];
 
-/** A random stream of thirteen batches: some sensors stop sending half way, so they leave the window. */
+/**
+ * Each sensor's average over each minute `minuteReport` reports (the batches ending 10:01:00 and
+ * 10:02:00, by index), rounded as the messages are: the true average of the minute's readings, or
+ * (`perBatch`) the average of each batch's average, the mistake of averaging averages.
+ */
+function minuteAverages(batches: Batch[], perBatch: boolean): Message[] {
+  const out: Message[] = [];
+  for (const last of [5, 11]) {
+    const bySensor = new Map<string, number[][]>();
+    for (const batch of batches.slice(last - 5, last + 1)) {
+      const here = new Map<string, number[]>();
+      for (const [, node, , t] of batch.arrivals) here.set(node, [...(here.get(node) ?? []), t]);
+      for (const [node, ts] of here) bySensor.set(node, [...(bySensor.get(node) ?? []), ts]);
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    for (const [node, perBatchReadings] of bySensor) {
+      const avg = perBatch ? mean(perBatchReadings.map(mean)) : mean(perBatchReadings.flat());
+      out.push([last, node, node, Math.round(avg * 100) / 100]);
+    }
+  }
+  return out;
+}
+
+/** Whether some sensor's minute average differs from the average of its batch averages. */
+const tellsAveragesApart = (batches: Batch[]) => {
+  const perBatch = minuteAverages(batches, true);
+  return minuteAverages(batches, false).some((m, i) => m[3] !== perBatch[i]![3]);
+};
+
+/**
+ * A random stream of thirteen batches: some sensors stop sending half way, so they leave the window.
+ * In the first minute the first sensor sends a burst of readings in one batch and a single one in
+ * another, so a sum over the minute and an average of batch averages give different numbers.
+ */
 function randomWindowBatches(r: Random): Batch[] {
   const sensors = Array.from({ length: r.int(2, 4) }, () => `sensor-${r.int(10, 99)}`);
   const stops = new Map(sensors.map((s) => [s, r.chance(0.5) ? r.int(2, 6) : 13]));
-  const hms = (s: number) => `10:${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-  return Array.from({ length: 13 }, (_, b) => {
-    const arrivals: [string, string, string, number][] = [];
-    const seconds = [...new Set(Array.from({ length: r.int(0, 5) }, () => b * 10 + r.int(1, 9)))].sort((x, y) => x - y);
-    for (const s of seconds) {
+  const burst = r.int(0, 5);
+  const single = (burst + r.int(1, 5)) % 6;
+  const batches = Array.from({ length: 13 }, (_, b): Batch => {
+    const seconds = [...new Set(Array.from({ length: r.int(0, 5) }, () => b * 10 + r.int(1, 9)))];
+    const arrivals: [string, string, string, number][] = seconds.map((s) => {
       const node = r.pick(sensors.filter((n) => stops.get(n)! > b).concat(sensors[0]!));
-      arrivals.push([hms(s), node, hms(Math.max(0, s - r.int(0, 4))), r.float(10, 35, 1)]);
-    }
-    return { time: hms(b * 10 + 10), arrivals };
+      return [hmsAt(s), node, hmsAt(Math.max(0, s - r.int(0, 4))), r.float(10, 35, 1)];
+    });
+    const free = r.shuffle(Array.from({ length: 9 }, (_, i) => b * 10 + i + 1).filter((s) => !seconds.includes(s)));
+    const extra = b === burst ? Math.min(free.length, r.int(3, 5)) : b === single && !arrivals.some(([, node]) => node === sensors[0]) ? 1 : 0;
+    for (const s of free.slice(0, extra)) arrivals.push([hmsAt(s), sensors[0]!, hmsAt(Math.max(0, s - r.int(0, 4))), r.float(10, 35, 1)]);
+    arrivals.sort((x, y) => x[0].localeCompare(y[0]));
+    return { time: hmsAt(b * 10 + 10), arrivals };
   });
+  // Readings drawn so that both ways happen to agree: warm the burst until they do not.
+  for (let tries = 0; tries < 20 && !tellsAveragesApart(batches); tries++) {
+    for (const a of batches[burst]!.arrivals) if (a[1] === sensors[0]) a[3] = Math.round((a[3] + 1.3) * 10) / 10;
+  }
+  return batches;
 }
 
 const RANDOM_WINDOWS = randomWindowBatches(random('lesson 02 windows'));
@@ -93,10 +137,15 @@ function message(batch: number, key: string | null, value: string | null): Messa
   return m ? [batch, key, m[1]!, Math.round(Number(m[2]) * 100) / 100] : [batch, key, '(not in the lesson\'s format)', value ?? 'null'];
 }
 
-/** Runs `job` over every batch; returns the report messages, each with the index of its batch. */
+/**
+ * Runs `job` over every batch; returns the report messages, each with the index of its batch. The
+ * minute report runs with its input read every batch, as when the same readings also feed a per-batch
+ * output: each batch's RDD then holds what arrived in it (otherwise, as in Spark, the window's first
+ * batch would compute late and hold the whole minute, and averages of batch averages would go unseen).
+ */
 function report(program: Program, batches: Batch[], name: string, job = 'temperatureJob'): Promise<Message[]> {
   return memo(`${program.label} ${job} ${name}`, () => program.run({ start: at('10:00:00'), topics: { 'sensors.temperature': 3, report: 1 } }, async (s) => {
-    const ssc = await s.streamingContext(10);
+    const ssc = await s.streamingContext(10, { readInputsEveryBatch: job === 'minuteReport' });
     await s.call(job, ssc);
     await ssc.start();
     for (const batch of batches) {
@@ -194,15 +243,27 @@ function withinACent<R extends unknown[]>(yours: R[], expected: R[], keyOf: (r: 
   });
 }
 
+/** Fails with what went wrong when `yours` are the averages of batch averages of `batches`. */
+function averagesOfAverages(yours: Message[], batches: Batch[]): void {
+  const key = (m: Message) => JSON.stringify(m);
+  const perBatch = minuteAverages(batches, true).map(key).sort();
+  if (tellsAveragesApart(batches) && JSON.stringify(yours.map(key).sort()) === JSON.stringify(perBatch)) {
+    fail('Your minuteReport averages the 10-second averages, so a batch with one reading weighs as much as a batch with five. Reduce the same [sum, count] pairs as temperatureJob over the minute and divide once at the end.');
+  }
+}
+
 check('minute-window', 'reports each sensor\'s average over the tutorial\'s one-minute window, once a minute ("for window of 60 seconds")', async () => {
   const windowMessages = (m: Message[]) => m.map(([b, key, sensor, avg]) => [b, key, sensor, avg]);
+  const fixed = (await report(submission, WINDOW_FIXED, 'fixed', 'minuteReport')).map(minute);
+  averagesOfAverages(fixed, WINDOW_FIXED);
   expectRows('The messages your minuteReport sent to report, with the index of the 10-second batch they were sent in',
-    windowMessages((await report(submission, WINDOW_FIXED, 'fixed', 'minuteReport')).map(minute)), [
+    windowMessages(fixed), [
       [5, 'sensor-1', 'sensor-1', 22.44], [5, 'sensor-2', 'sensor-2', 29.39], [5, 'sensor-3', 'sensor-3', 18.75],
       [11, 'sensor-1', 'sensor-1', 22.33], [11, 'sensor-2', 'sensor-2', 28.42],
     ], COLUMNS);
   const expected = (await report(solution, RANDOM_WINDOWS, 'random', 'minuteReport')).map(minute);
   const yours = (await report(submission, RANDOM_WINDOWS, 'random', 'minuteReport')).map(minute);
+  averagesOfAverages(yours, RANDOM_WINDOWS);
   expectRows('With other sensors and readings, the messages your minuteReport sent to report',
     withinACent(yours, expected, ([b, key]) => `${b} ${key}`, 3), expected, COLUMNS);
 });

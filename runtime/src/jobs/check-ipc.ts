@@ -60,7 +60,7 @@ export type CheckOp =
   | { op: 'records'; topic: string }
   | { op: 'clock'; setMs?: number; advanceMs?: number }
   | { op: 'process'; query: number }
-  | { op: 'context'; batchSeconds: number }
+  | { op: 'context'; batchSeconds: number; readInputsEveryBatch?: boolean }
   | { op: 'startContext'; context: number }
   | { op: 'awaitBatch'; context: number; timeMs: number }
   | { op: 'output' }

@@ -334,9 +334,12 @@ export class Sandbox {
     return new StreamRef(this, r.handle);
   }
 
-  /** A StreamingContext with `batchSeconds`-second batches on the sandbox's clock and Kafka. */
-  async streamingContext(batchSeconds: number): Promise<ContextRef> {
-    return new ContextRef(this, (await this.raw.request({ op: 'context', batchSeconds })).handle);
+  /**
+   * A StreamingContext with `batchSeconds`-second batches on the sandbox's clock and Kafka; with
+   * `readInputsEveryBatch`, each input computes its RDD at every batch, as if read by an output each batch.
+   */
+  async streamingContext(batchSeconds: number, options: { readInputsEveryBatch?: boolean } = {}): Promise<ContextRef> {
+    return new ContextRef(this, (await this.raw.request({ op: 'context', batchSeconds, ...(options.readInputsEveryBatch ? { readInputsEveryBatch: true } : {}) })).handle);
   }
 
   /** Appends records to a topic in one go (no batch starts between them), stamped with the clock's time. */

@@ -91,6 +91,45 @@ describe('KafkaUtils.createDirectStream over in-memory topics', () => {
   });
 });
 
+describe('readInputsEveryBatch', () => {
+  /** Averages per batch, then the average of those over a 60-s window sliding by 60 s, over six 10-s batches. */
+  async function averageOfAverages(readInputsEveryBatch: boolean): Promise<Array<[number, [string, number][]]>> {
+    const h = harness(10);
+    const topics = new MemoryTopics({ clock: h.clock });
+    topics.createTopic('t', 1);
+    const ssc = new StreamingContext(h.sc, 10, { clock: h.clock, kafka: topics, readInputsEveryBatch });
+    const add = ([a, n]: [number, number], [b, m]: [number, number]): [number, number] => [a + b, n + m];
+    const out: Array<[number, [string, number][]]> = [];
+    KafkaUtils.createDirectStream(ssc, ['t'], { 'auto.offset.reset': 'earliest' })
+      .map(([, v]): [string, [number, number]] => ['s1', [Number(v), 1]])
+      .reduceByKey(add)
+      .mapValues(([sum, n]): [number, number] => [sum / n, 1])
+      .reduceByKeyAndWindow(add, null, 60, 60)
+      .mapValues(([sum, n]) => sum / n)
+      .foreachRDD((time, rdd) => {
+        out.push([time.getTime(), rdd.collect()]);
+      });
+    ssc.start();
+    // Three readings in the first batch, one in the second, none after.
+    for (const batch of [['20', '21', '22'], ['30'], [], [], [], []]) {
+      h.clock.advance(1);
+      for (const v of batch) topics.produce('t', v);
+      h.clock.advance(9_999);
+      await ssc.awaitBatchCompleted(h.clock.now());
+    }
+    ssc.stop();
+    return out;
+  }
+
+  it('off (as in Spark), the window\'s first batch computes late and gets the whole minute: 23.25 is the average of all four readings', async () => {
+    expect(await averageOfAverages(false)).toEqual([[60_000, [['s1', 23.25]]]]);
+  });
+
+  it('on, each batch holds what arrived in it: the average of the averages 21 and 30 is 25.5', async () => {
+    expect(await averageOfAverages(true)).toEqual([[60_000, [['s1', 25.5]]]]);
+  });
+});
+
 describe('socketTextStream', () => {
   it('reads lines through the socket input factory, batch by batch', async () => {
     const h = harness(1);

@@ -48,6 +48,14 @@ export interface StreamingContextOptions {
   socket?: SocketInputFactory;
   /** Follow PySpark (default) or the JVM API where they differ. */
   semantics?: DStreamSemantics;
+  /**
+   * Computes every input's RDD at every batch time, as Spark does when each input also has an output
+   * that reads it every batch (`input.foreachRDD(() => {})`). Without it, as in Spark, an input
+   * computes only when an operation needs it, so a window reported once a minute gets the minute's
+   * records in one RDD; with it, each batch's RDD holds what arrived in that batch. Lesson checks use
+   * it to tell a sum over the window from an average of per-batch averages.
+   */
+  readInputsEveryBatch?: boolean;
 }
 
 interface InputEntry {
@@ -74,6 +82,7 @@ export class StreamingContext {
   private readonly socketFactory: SocketInputFactory | undefined;
   private readonly clock: Clock | undefined;
   private readonly inputs: InputEntry[] = [];
+  private readonly readInputsEveryBatch: boolean;
   private readonly listeners: DStreamListener[] = [];
   private currentWait: AbortController | null = null;
   private batchWaiters: BatchWaiter[] = [];
@@ -94,6 +103,7 @@ export class StreamingContext {
     this.clock = options.clock;
     this.kafkaFactory = options.kafka;
     this.socketFactory = options.socket;
+    this.readInputsEveryBatch = options.readInputsEveryBatch === true;
     this.graph = new DStreamGraph(
       sparkContext,
       this.batchDurationMs,
@@ -387,6 +397,7 @@ export class StreamingContext {
       if (this.graph.state !== 'ACTIVE') return;
     }
     this.currentBatchMs = t;
+    if (this.readInputsEveryBatch) for (const { stream } of this.inputs) stream.getOrCompute(t);
     let outputs = 0;
     for (const out of this.graph.outputs) {
       const rdd = out.stream.getOrCompute(t);

@@ -21,7 +21,7 @@ import type { SourceProvider } from '../../engine/sources/source.js';
 import { DataFrame } from '../../engine/structured/dataframe.js';
 import { SparkSession } from '../../engine/structured/session.js';
 import { StreamingQuery } from '../../engine/structured/streaming-query.js';
-import type { StreamingContext } from '../../engine/dstream/streaming-context.js';
+import type { StreamingContext, StreamingContextOptions } from '../../engine/dstream/streaming-context.js';
 import { ActorSystem } from '../../engine/flow/actor-system.js';
 import { drainControl, isDrainingControl } from '../../engine/flow/kafka/consumer.js';
 import { LatencyMeter } from '../../engine/latency/latency-meter.js';
@@ -166,8 +166,8 @@ async function run(op: CheckOp): Promise<unknown> {
     }
     case 'context': {
       const w = need();
-      const Ctx = w.binding.api.StreamingContext as new (sc: unknown, seconds: number) => StreamingContext;
-      return { handle: keep(w, new Ctx(w.binding.session.sparkContext, op.batchSeconds)) };
+      const Ctx = w.binding.api.StreamingContext as new (sc: unknown, seconds: number, options: StreamingContextOptions) => StreamingContext;
+      return { handle: keep(w, new Ctx(w.binding.session.sparkContext, op.batchSeconds, { readInputsEveryBatch: op.readInputsEveryBatch === true })) };
     }
     case 'startContext': {
       const w = need();
