@@ -149,6 +149,18 @@ export function lakeFiles(options: LakeSplitOptions = {}): Record<string, string
   return Object.assign({}, ...lessonDays(options).days.map(lakeCsv)) as Record<string, string>;
 }
 
+/** The DAX close of the last trading day of each calendar week (Monday to Sunday) of the lake, by the week's Monday. */
+export function weeklyDaxCloses(options: LakeSplitOptions = {}): { week: string; close: number }[] {
+  const byWeek = new Map<string, number>();
+  for (const day of lessonDays(options).days) {
+    if (!day.dax) continue;
+    const ms = Date.parse(`${day.date}T00:00:00Z`);
+    // getUTCDay: 0 is Sunday; the week starts on the Monday before (or on) the day.
+    byWeek.set(isoDate(ms - ((new Date(ms).getUTCDay() + 6) % 7) * DAY_MS), day.dax.close);
+  }
+  return [...byWeek].map(([week, close]) => ({ week, close }));
+}
+
 /** One country's report as the import job announces it on Kafka. */
 export interface AnnouncedReport {
   report: CovidCount;

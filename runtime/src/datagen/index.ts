@@ -8,4 +8,4 @@ export { generateLocations } from './locations.js';
 export type { LocationFix, LocationOptions } from './locations.js';
 export { generateMachineRows, machineReading, type MachineRow, type MachineOptions } from './machines.js';
 export { generateDriverFixes, tutorialTime, type DriverFix, type DriverFixOptions } from './driver-fixes.js';
-export { generateLakeDays, lakeCsv, lakeFiles, announcedReports, isoDate, LAKE_COUNTRIES, type AnnouncedReport, type CovidCount, type DaxClose, type LakeDay, type LakeOptions, type LakeSplitOptions } from './dax-covid.js';
+export { generateLakeDays, lakeCsv, lakeFiles, announcedReports, weeklyDaxCloses, isoDate, LAKE_COUNTRIES, type AnnouncedReport, type CovidCount, type DaxClose, type LakeDay, type LakeOptions, type LakeSplitOptions } from './dax-covid.js';

@@ -112,6 +112,15 @@ export const lessonFrontMatter = z.object({
    * generator with these options: Run writes it into a folder of its own that `spark.read.csv` reads.
    */
   lake: lakeOptions.optional(),
+  /**
+   * The serving layer the runtime answers at `GET /api/serving?lesson=<id>`: the learner's PostgreSQL
+   * view `view` (rows of `week, country, cases, deaths, layer`) beside the lake's weekly DAX closes,
+   * with the correlation of the two over the last `rollingWeeks` weeks. Needs `lake`.
+   */
+  serving: z.strictObject({
+    view: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a view is a lower-case SQL name, e.g. serving'),
+    rollingWeeks: z.number().int().min(2).max(52).default(4),
+  }).optional(),
   /** Saved Spark ML models (folders in the lesson's folder) that `PipelineModel.load(name)` finds when the lesson runs. */
   models: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a model is a folder name in the lesson folder')).default([]),
   duration: z.string().regex(/^\d+ min$/, 'duration looks like "30 min"'),
@@ -134,6 +143,7 @@ export const lessonFrontMatter = z.object({
   lesson.extras.forEach((x, i) => {
     if (!topics.has(x.topic)) ctx.addIssue({ code: 'custom', path: ['extras', i, 'topic'], message: `"${x.topic}" is not among the lesson's topics` });
   });
+  if (lesson.serving && !lesson.lake) ctx.addIssue({ code: 'custom', path: ['serving'], message: 'a serving layer reads the DAX closes of the lesson\'s `lake`' });
   const ids = lesson.extras.map((x) => x.id);
   if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', path: ['extras'], message: 'extra ids must be unique' });
   const times = [...lesson.datasets.flatMap((d) => d.records.flatMap((r) => [r.arrival, r.eventTime])), lesson.clock?.start];

@@ -11,3 +11,4 @@ export * from './server-messages.js';
 export * from './request-reply.js';
 export * from './codec.js';
 export * from './downgrade.js';
+export * from './serving.js';

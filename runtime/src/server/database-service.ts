@@ -110,6 +110,38 @@ export class DatabaseService {
     }
   }
 
+  /**
+   * Reads under one snapshot, read-only and repeatable: first PostgreSQL's current snapshot
+   * (`pg_current_snapshot()`: the transactions committed so far), then `sql` with `params` unless
+   * `known(version)` says the caller already holds the answer for exactly that snapshot. Two
+   * snapshots are equal only when no transaction committed between them, so an answer kept under its
+   * snapshot is never served after new data.
+   */
+  async snapshotRead(known: (version: string) => boolean, sql: string, params: unknown[]): Promise<{ version: string; rows: Record<string, unknown>[] | null }> {
+    const client = await this.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query(`SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
+      const version = (await client.query<{ v: string }>('SELECT pg_current_snapshot()::text AS v')).rows[0]!.v;
+      if (known(version)) return { version, rows: null };
+      try {
+        const res = await client.query<Record<string, unknown>>({ text: sql, values: params });
+        return { version, rows: res.rows.slice(0, MAX_ROWS) };
+      } catch (e) {
+        throw new RequestError('invalid-request', `PostgreSQL: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    } catch (e) {
+      broken = !(e instanceof RequestError);
+      throw e;
+    } finally {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      client.release(broken);
+    }
+  }
+
   private async types(client: pg.PoolClient): Promise<Map<number, string>> {
     if (!this.typeNames) {
       const res = await client.query<{ oid: number; typname: string }>('SELECT oid::int AS oid, typname FROM pg_type');

@@ -3,6 +3,7 @@
  *
  *   GET /healthz          → 200 {"status":"ok"} (no token; for container health checks)
  *   GET /api/*            → token required (`?token=` or `Authorization: Bearer`), Origin checked
+ *   GET /api/serving?lesson=<id> → the lesson's serving answer (serving-service.ts), `X-Cache: hit|miss`
  *   GET /ws (upgrade)     → Origin checked; token in `?token=` or in the first message (hello)
  *   GET / without a token → a page that says to open the URL printed by `streamlab start`
  *   GET /<file>           → the built workbench
@@ -25,6 +26,8 @@ import { learnerUrl } from '../connectors/postgres/restricted-role.js';
 import { LessonsService } from './lessons-service.js';
 import type { ServerContext } from './server-context.js';
 import { RunQueue } from './run-queue.js';
+import { RequestError } from './request-error.js';
+import { ServingService } from './serving-service.js';
 import { Session } from './session.js';
 import { TopicsService } from './topics-service.js';
 import { WorkbenchAssets } from './workbench-assets.js';
@@ -87,6 +90,8 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     return pg ? { ...s, pg } : s;
   });
   const database = new DatabaseService(learnerServices.then((s) => s.pg));
+  const lessons = new LessonsService(config.lessonsDir);
+  const serving = new ServingService(lessons, database);
   const assets = options.workbenchDir ? new WorkbenchAssets(options.workbenchDir, log) : null;
   const queue = new RunQueue(config.limits.maxRunsTotal);
   const temporaryCheckpoints = !options.checkpointsDir && !config.dataDir ? mkdtempSync(join(tmpdir(), 'streamlab-checkpoints-')) : null;
@@ -95,7 +100,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     config,
     token,
     version: options.version ?? '0.1.0',
-    lessons: new LessonsService(config.lessonsDir),
+    lessons,
     topics,
     database,
     checks: new CheckQueue(config.limits.maxConcurrentChecks),
@@ -140,6 +145,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!tokenMatches(token, url.searchParams.get('token') ?? bearer)) return json(res, 401, { error: 'A valid token is required.' });
       if (path === '/api/info') return json(res, 200, { name: 'streamlab', version: context.version, protocol: PROTOCOL_VERSION, features: await context.features() });
+      if (path === '/api/serving') return serveAnswer(res, url.searchParams.get('lesson'));
       return json(res, 404, { error: 'No such endpoint.' });
     }
     if (path === '/' || path === '/index.html') {
@@ -149,6 +155,20 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     if (assets && (await assets.serve(path, req, res))) return;
     if (path === '/' || path === '/index.html') return html(res, 503, NO_WORKBENCH_PAGE);
     return text(res, 404, 'Not found\n');
+  }
+
+  /** The serving layer's answer for a lesson; errors as JSON with the status their code means. */
+  async function serveAnswer(res: ServerResponse, lessonId: string | null): Promise<void> {
+    if (!lessonId) return json(res, 400, { error: 'Name the lesson: /api/serving?lesson=<id>.' });
+    try {
+      const answer = await serving.answer(lessonId);
+      res.setHeader('x-cache', answer.cache.status);
+      return json(res, 200, answer);
+    } catch (e) {
+      if (!(e instanceof RequestError)) throw e;
+      const status = e.code === 'not-found' ? 404 : e.code === 'unavailable' ? 503 : 409;
+      return json(res, status, { error: e.message });
+    }
   }
 
   // Sockets opened without the token that have not shown it yet: capped, since each one costs memory
