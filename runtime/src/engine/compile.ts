@@ -18,6 +18,7 @@ import {
   ArrayType, BINARY, BOOLEAN, DATE, DOUBLE, INT, LONG, NULL, STRING, StructField, StructType, TIMESTAMP,
   isIntegral, isTimestamp, sameType, widerNumeric, type DataType, type FieldMetadata,
 } from './types.js';
+import { bytesOf } from './rows.js';
 import { compareValues, fromUtf8, utf8, valuesEqual } from './values.js';
 import { addInterval, parseInterval } from './time.js';
 
@@ -89,7 +90,7 @@ function literalType(v: unknown): DataType {
   if (typeof v === 'string') return STRING;
   if (typeof v === 'boolean') return BOOLEAN;
   if (typeof v === 'bigint') return LONG;
-  if (v instanceof Uint8Array) return BINARY;
+  if (bytesOf(v)) return BINARY;
   if (v instanceof Date) return TIMESTAMP;
   if (Array.isArray(v)) return new ArrayType(v.length > 0 ? literalType(v[0]) : NULL);
   return STRING;
@@ -104,7 +105,7 @@ function literalValue(v: unknown): unknown {
   if (v === undefined) return null;
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof Date) return v.getTime() * 1000;
-  return v;
+  return bytesOf(v) ?? v;
 }
 
 /** Compiles an expression against `schema`. Aggregates, generators and windows are rejected here (the planner lifts them out first). */

@@ -34,9 +34,12 @@ export function toInternalValue(v: unknown, type: DataType): unknown {
       if (isDate(v)) return Math.floor(v.getTime() / 86_400_000);
       if (typeof v === 'string') return caster(STRING, type)(v);
       break;
-    case 'binary':
+    case 'binary': {
       if (typeof v === 'string') return utf8(v);
+      const bytes = bytesOf(v);
+      if (bytes) return bytes;
       break;
+    }
     case 'bigint': case 'int': case 'smallint': case 'tinyint':
       if (typeof v === 'bigint') return Number(v);
       if (typeof v === 'string') return caster(STRING, type)(v);
@@ -53,6 +56,16 @@ export function toInternalValue(v: unknown, type: DataType): unknown {
 }
 
 /**
+ * `v` as the engine's Uint8Array when it is one, also one made in another realm (the learner's
+ * `TextEncoder().encode(…)` or `new Uint8Array(…)`): a view on the same bytes. Null for anything else.
+ */
+export function bytesOf(v: unknown): Uint8Array | null {
+  if (v instanceof Uint8Array) return v;
+  if (ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === '[object Uint8Array]') return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  return null;
+}
+
+/**
  * Whether `v` is a Date, also one made in another realm: a learner's pipeline runs in its own `vm`
  * context, whose `Date` is not the engine's.
  */
@@ -64,7 +77,7 @@ function isDate(v: unknown): v is Date {
 export function toInternalRow(r: unknown, schema: StructType): Row {
   const fields = schema.fields;
   if (Array.isArray(r)) return fields.map((f, i) => toInternalValue(r[i], f.dataType));
-  if (r !== null && typeof r === 'object' && !isDate(r) && !(r instanceof Uint8Array)) return fields.map((f) => toInternalValue((r as RowObject)[f.name], f.dataType));
+  if (r !== null && typeof r === 'object' && !isDate(r) && !bytesOf(r)) return fields.map((f) => toInternalValue((r as RowObject)[f.name], f.dataType));
   if (fields.length === 1) return [toInternalValue(r, fields[0].dataType)];
   throw new AnalysisException(`[CANNOT_CONVERT] A row for schema ${schema.simpleString()} must be an array or an object, got ${JSON.stringify(r)}.`, { code: 'CANNOT_CONVERT' });
 }

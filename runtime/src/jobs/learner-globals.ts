@@ -14,6 +14,20 @@ declare function setInterval<A extends unknown[]>(handler: (...args: A) => void,
 declare function clearTimeout(timer: StreamlabTimer | undefined): void;
 declare function clearInterval(timer: StreamlabTimer | undefined): void;
 declare function queueMicrotask(callback: () => void): void;
+/** UTF-8 only, as the WHATWG Encoding Standard defines it. */
+declare class TextEncoder {
+  readonly encoding: "utf-8";
+  encode(input?: string): Uint8Array;
+  encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
+}
+/** UTF-8 only (labels "utf-8", "utf8", …); other encodings throw a RangeError. */
+declare class TextDecoder {
+  constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
+  readonly encoding: "utf-8";
+  readonly fatal: boolean;
+  readonly ignoreBOM: boolean;
+  decode(input?: ArrayBuffer | ArrayBufferView, options?: { stream?: boolean }): string;
+}
 /** A stand-in: writing works; env, exit and the rest throw an error that says why. */
 declare const process: {
   readonly env: Record<string, string | undefined>;

@@ -137,6 +137,30 @@ describe('containment', () => {
     await expectHealthyRun();
   });
 
+  it('TextEncoder and TextDecoder work, and are the realm\'s own: no way through them reaches the process', async () => {
+    const code = `const bytes = new TextEncoder().encode("Node Name: sensor-1, 21.5 °C");
+console.log(new TextDecoder().decode(bytes), bytes.length);
+const tried: string[] = [];
+for (const escape of [
+  () => (new TextEncoder() as any).constructor.constructor("return process")(),
+  () => (bytes as any).constructor.constructor("return process")(),
+  () => (TextDecoder as any).prototype.decode.constructor("return process")(),
+  () => { try { new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array([255])); } catch (e) { return (e as any).constructor.constructor("return process")(); } },
+]) {
+  try { tried.push(typeof escape()); } catch (e) { tried.push((e as Error).name); }
+}
+console.log(tried.join(" "));
+`;
+    expect(await run(code)).toEqual([
+      { kind: 'run.status', state: 'compiling' },
+      { kind: 'run.status', state: 'starting' },
+      { kind: 'run.status', state: 'running' },
+      { kind: 'run.log', level: 'log', text: 'Node Name: sensor-1, 21.5 °C 29' },
+      { kind: 'run.log', level: 'log', text: 'EvalError EvalError EvalError EvalError' },
+      { kind: 'run.status', state: 'finished' },
+    ]);
+  });
+
   it('reading environment variables', async () => {
     const message = 'Pipelines cannot read environment variables: the runtime connects Kafka and PostgreSQL for you.';
     expect(await run('const home = process.env.HOME;\nconsole.log(home);\n')).toEqual(failure({

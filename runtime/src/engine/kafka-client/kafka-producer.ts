@@ -1,4 +1,5 @@
 /** kafka-python's `KafkaProducer`, over the installed client factory. */
+import { bytesOf } from '../rows.js';
 import { kafkaClientFactory } from './client-factory.js';
 import type { KafkaBytes, ProducerBackend, ProducerConfig, RecordMetadata, SendOptions } from './client-types.js';
 
@@ -7,8 +8,9 @@ const encoder = new TextEncoder();
 /** Text as UTF-8; bytes as they are; null stays null. Other values must go through a serializer. */
 export function toBytes(x: unknown, what: string): Uint8Array | null {
   if (x === null || x === undefined) return null;
-  if (x instanceof Uint8Array) return x;
   if (typeof x === 'string') return encoder.encode(x);
+  const bytes = bytesOf(x);
+  if (bytes) return bytes;
   throw new TypeError(`${what} must be a string or bytes (or set ${what === 'key' ? 'key_serializer' : 'value_serializer'}); got ${typeof x}`);
 }
 

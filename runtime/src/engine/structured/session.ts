@@ -9,7 +9,7 @@ import { InMemoryCheckpointStore, type CheckpointResolver, type CheckpointStore 
 import { AnalysisException } from '../errors.js';
 import { FormatRegistry } from '../formats.js';
 import { planNode } from '../plan.js';
-import { toInternalRow } from '../rows.js';
+import { bytesOf, toInternalRow } from '../rows.js';
 import type { OutputFn } from '../sinks/console-sink.js';
 import { MemorySink } from '../sinks/memory-sink.js';
 import type { SinkBatch, SinkSession } from '../sinks/sink.js';
@@ -249,7 +249,7 @@ function inferType(v: unknown): DataType {
   if (typeof v === 'number') return Number.isInteger(v) ? LONG : DOUBLE;
   if (typeof v === 'boolean') return BOOLEAN;
   if (v instanceof Date) return TIMESTAMP;
-  if (v instanceof Uint8Array) return BINARY;
+  if (bytesOf(v)) return BINARY;
   return STRING;
 }
 

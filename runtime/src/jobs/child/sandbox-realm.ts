@@ -1,14 +1,16 @@
 /**
  * The `vm` context learner code runs in, in every job process (Run, and the check mode that Check,
  * `streamlab grade` and the PySpark export use): the JavaScript built-ins, a console, timers,
- * `require("streamlab")` and a `process` stand-in whose `stdout.write` prints and whose `env`, `exit`
- * and everything else throw explanatory errors. Nothing else of the job process is reachable by name.
+ * `require("streamlab")`, `TextEncoder`/`TextDecoder` of the realm's own (realm-text-codec.ts) and a
+ * `process` stand-in whose `stdout.write` prints and whose `env`, `exit` and everything else throw
+ * explanatory errors. Nothing else of the job process is reachable by name.
  *
  *   createSandboxRealm(hooks) → realm.evaluate(compiled CommonJS code) → the module's exports
  */
 import vm from 'node:vm';
 import { LOOP_GUARD_NAME } from '../loop-guard.js';
 import { AWAIT_TRACKER_NAME, type AwaitTracker } from '../await-tracker.js';
+import { REALM_TEXT_CODEC_SOURCE } from './realm-text-codec.js';
 
 /** File name the compiled script runs under; stack frames with it are the learner's. */
 export const PIPELINE_FILENAME = 'pipeline.js';
@@ -116,6 +118,9 @@ export function createSandboxRealm(hooks: RealmHooks): SandboxRealm {
     { console: consoleApi, ...timersApi },
     { name: 'pipeline', codeGeneration: { strings: false, wasm: false } },
   );
+  // Defined by the realm's own code, so no object reached from them is the job process's.
+  const codec = new vm.Script(REALM_TEXT_CODEC_SOURCE, { filename: 'streamlab-text-codec.js' }).runInContext(context) as Record<'TextEncoder' | 'TextDecoder', unknown>;
+  for (const name of ['TextEncoder', 'TextDecoder'] as const) Object.defineProperty(context, name, { value: codec[name], writable: true, configurable: true, enumerable: false });
   const standIn = processStandIn(hooks);
   Object.defineProperty(context, 'process', { get: () => standIn, enumerable: false });
   const require = (name: unknown): unknown => {
