@@ -1,13 +1,14 @@
 /**
  * How long grading takes: one `streamlab grade --file` of lesson 03's solution (median of
- * BENCH_GRADES runs, default 5) and one `--dir` of BENCH_STUDENTS submissions (default 30: the solution,
+ * BENCH_GRADES runs, default 5) and a `--dir` of BENCH_STUDENTS submissions (default 30: the solution,
  * the starter and the lesson's realistic correct and wrong submissions from test/lessons/submissions/03
- * in turn), each through the CLI as an instructor runs it.
- * Prints the times and their ratio (a folder against as many single grades), measured in this run.
+ * in turn), graded one at a time (`--jobs 1`) and then as many at once as the command chooses by
+ * default, each through the CLI as an instructor runs it.
+ * Prints the times, the machine's load average beside each, and their ratios, measured in this run.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,11 +35,19 @@ try {
   const corpus = join(root, 'test/lessons/submissions/03');
   const sources = [join(lesson, 'solution.ts'), join(lesson, 'starter.ts'), ...readdirSync(corpus).filter((f) => f.endsWith('.ts')).sort().map((f) => join(corpus, f))];
   for (let i = 0; i < students; i++) copyFileSync(sources[i % sources.length]!, join(dir, `student-${String(i + 1).padStart(2, '0')}.ts`));
-  const folder = grade(['--dir', dir, '--csv', join(work, 'g.csv'), '--json', join(work, 'g.json'), '--junit', join(work, 'g.xml')]);
+  const load = () => `load ${loadavg()[0]!.toFixed(1)}`;
+  const singleLoad = load();
+  const reports = ['--csv', join(work, 'g.csv'), '--json', join(work, 'g.json'), '--junit', join(work, 'g.xml')];
+  const oneAtATime = grade(['--dir', dir, '--jobs', '1', ...reports]);
+  const oneAtATimeLoad = load();
+  const folder = grade(['--dir', dir, ...reports]);
+  const folderLoad = load();
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  console.log(`one grade (--file, lesson 03 solution): median ${s(median(single))} of ${grades} (${single.map(s).join(', ')})`);
-  console.log(`--dir of ${students} submissions: ${s(folder)}, ${s(folder / students)} per submission`);
-  console.log(`ratio: a folder of ${students} takes ${(folder / (median(single) * students)).toFixed(2)}× as long as ${students} single grades`);
+  console.log(`one grade (--file, lesson 03 solution): median ${s(median(single))} of ${grades} (${single.map(s).join(', ')}; ${singleLoad})`);
+  console.log(`--dir of ${students} submissions, --jobs 1: ${s(oneAtATime)}, ${s(oneAtATime / students)} per submission (${oneAtATimeLoad})`);
+  console.log(`--dir of ${students} submissions, default jobs: ${s(folder)}, ${s(folder / students)} per submission (${folderLoad})`);
+  console.log(`ratio: a folder of ${students} one at a time takes ${(oneAtATime / (median(single) * students)).toFixed(2)}× as long as ${students} single grades`);
+  console.log(`ratio: the default jobs take ${(folder / oneAtATime).toFixed(2)}× as long as one at a time`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
