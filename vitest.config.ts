@@ -71,6 +71,8 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // Tests marked concurrent (independent grades) run two at a time: one per core of a small machine.
+          maxConcurrency: 2,
         },
       }),
       defineProject({

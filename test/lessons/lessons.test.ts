@@ -4,6 +4,9 @@
  * with the learner's code in the sandbox; the checks the report names are exactly the ones the front
  * matter gives points to; and `streamlab grade --dir` over three lesson-03 submissions gives 100 %, 0
  * and a partial score, in CSV, JSON and JUnit.
+ *
+ * Each grade is a run of its own (its own check process, sandboxes, seed and database namespace), so a
+ * lesson's grades run side by side (the project's maxConcurrency bounds how many).
  */
 import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,7 +30,7 @@ beforeAll(async () => {
 
 const files = (l: Lesson, which: 'starter' | 'solution') => Object.entries(l[which]).map(([path, content]) => ({ path, content }));
 
-describe.each(IDS)('lesson %s', (id) => {
+describe.concurrent.each(IDS)('lesson %s', (id) => {
   it('passes every check on solution.ts, with each check worth its front matter points', async () => {
     const lesson = lessons.find((l) => l.id === id)!;
     const r = await gradeSubmission({ lesson, files: files(lesson, 'solution'), entry: 'solution.ts' });
@@ -45,7 +48,7 @@ describe.each(IDS)('lesson %s', (id) => {
   });
 });
 
-describe('lesson 06 on held-out submissions (the in-memory cluster)', () => {
+describe.concurrent('lesson 06 on held-out submissions (the in-memory cluster)', () => {
   const [c1, c2, c3, c4] = ['answers-every-input', 'answers-bad-rows', 'nothing-extra', 'udf-variant'];
   const cases: [string, Record<string, 'passed' | 'failed'>][] = [
     // Bad rows kept as NaN by the model and answered with when/otherwise, no union: as correct.
@@ -83,7 +86,7 @@ describe('lesson 05-locations-micro-batch-vs-flow', () => {
  * Held-out submissions: written differently but right; a replayed report counted twice; no watermark;
  * a serving view that never retires the speed view.
  */
-describe('lesson 07-lambda-architecture', () => {
+describe.concurrent('lesson 07-lambda-architecture', () => {
   const lesson = () => lessons.find((l) => l.id === '07-lambda-architecture')!;
 
   it('passes every check on solution.ts, with each check worth its front matter points, and fails every check on starter.ts', async () => {
