@@ -464,11 +464,14 @@ for (const viewport of VIEWPORTS) {
             await confirm.getByRole('button', { name: 'Keep the records' }).click();
             expect(await confirm.count()).toBe(0);
             const offsets = () => topics.getByRole('row').filter({ has: page.getByRole('cell', { name: 'sensors.temperature', exact: true }) }).getByRole('cell').nth(2).textContent();
-            expect(await offsets()).not.toBe('0, 0, 0');
+            const played = await offsets();
+            expect(played).not.toBe('0, 0, 0');
             await topics.getByRole('button', { name: 'Clear sensors.temperature', exact: true }).click();
             await confirm.getByRole('button', { name: 'Clear sensors.temperature', exact: true }).click();
             await expect.poll(() => topics.getByRole('status', { name: 'Topic changes' }).textContent(), { timeout: 30_000 }).toBe('Cleared sensors.temperature: its 3 partitions are empty.');
-            await expect.poll(offsets, { timeout: 30_000 }).toBe('0, 0, 0');
+            // Kafka's DeleteRecords moves each partition's start up to its end: the end offsets stay where they were.
+            await topics.getByRole('button', { name: 'Refresh topics' }).click();
+            await expect.poll(offsets, { timeout: 30_000 }).toBe(played);
             await shot(21, 'topic-cleared');
             await tab(page, 'Output').click();
           });

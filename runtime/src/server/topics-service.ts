@@ -143,8 +143,11 @@ export class TopicsService {
   }
 
   /**
-   * Empties a topic: Kafka has no "truncate", so the topic is deleted and created again with the same
-   * partitions (offsets start at 0 again). Resolves with its partitions.
+   * Empties a topic with Kafka's DeleteRecords: each partition's log start offset moves to its end, so
+   * the topic, its partitions and the queries reading it stay, and offsets go on from where they were
+   * (a reader behind the new start resets as its `auto.offset.reset` / `startingOffsets` says). Deleting
+   * and creating the topic again would take its partitions away from every query reading it. Resolves
+   * with its partitions.
    */
   async clear(topic: string): Promise<number> {
     const admin = await this.getAdmin();
@@ -152,17 +155,23 @@ export class TopicsService {
     const meta = await admin.fetchTopicMetadata({ topics: [name] }).catch(() => null);
     const partitions = meta?.topics.find((t) => t.name === name)?.partitions.length;
     if (!partitions) throw new RequestError('not-found', `Topic "${topic}" does not exist.`);
-    await admin.deleteTopics({ topics: [name] });
-    // A real Kafka deletes in the background: creating the topic again fails until the deletion is done.
-    for (let attempt = 0; ; attempt++) {
+    // -1 is the high watermark: records produced while the request travels are deleted too.
+    const all = Array.from({ length: partitions }, (_, partition) => ({ partition, offset: '-1' }));
+    // A topic created a moment ago can have no leader yet on a real Kafka (NOT_LEADER_OR_FOLLOWER):
+    // retried on fresh metadata until a deadline, as `list` does.
+    const deadline = Date.now() + LIST_DEADLINE_MS;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
       try {
-        const created = await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
-        if (created || (await admin.listTopics()).includes(name)) return partitions;
+        await admin.deleteTopicRecords({ topic: name, partitions: all });
+        return partitions;
       } catch (e) {
-        if (attempt >= 50) throw unavailable(e);
+        const leaderless = retriable(e) || /not the leader|leader for that topic-partition|leader not available/i.test(e instanceof Error ? e.message : '');
+        if (!leaderless || Date.now() + wait >= deadline) {
+          throw new RequestError('unavailable', `Topic "${topic}" could not be emptied: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+        }
+        await new Promise((r) => setTimeout(r, wait));
+        await admin.fetchTopicMetadata({ topics: [name] }).catch(() => undefined);
       }
-      if (attempt >= 50) throw new RequestError('unavailable', `Topic "${topic}" was deleted but could not be created again.`);
-      await new Promise((r) => setTimeout(r, 100));
     }
   }
 

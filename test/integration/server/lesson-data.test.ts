@@ -148,9 +148,19 @@ describe('Run plays the lesson\'s data', () => {
     // Replay: the same 48 records again, a minute later (the clock reads 10:00:11).
     expect(await client.request({ kind: 'run.replay', runId })).toMatchObject({ kind: 'run.replay.ok', runId, records: 48, shiftMs: 60_000 });
     await stop(runId);
-    // Clearing a topic keeps its partitions and drops its records.
+    // Clearing a topic keeps its partitions and their offsets and drops its records (Kafka's DeleteRecords).
+    const full = (await topics()).find((t) => t.name === 'sensors.temperature')!;
     expect(await client.request({ kind: 'topics.clear', topic: 'sensors.temperature' })).toMatchObject({ kind: 'topics.clear.ok', topic: 'sensors.temperature', partitions: 3 });
-    expect((await topics()).find((t) => t.name === 'sensors.temperature')).toEqual({ name: 'sensors.temperature', partitions: 3, endOffsets: ['0', '0', '0'] });
+    expect((await topics()).find((t) => t.name === 'sensors.temperature')).toEqual(full);
+    const tail = await client.request({ kind: 'topics.tail', topic: 'sensors.temperature', from: 'earliest' });
+    if (tail.kind !== 'topics.tail.ok') throw new Error(JSON.stringify(tail));
+    const produced = await client.request({ kind: 'topics.produce', topic: 'sensors.temperature', key: 'sensor-9', value: 'after the clear' });
+    if (produced.kind !== 'topics.produce.ok') throw new Error(JSON.stringify(produced));
+    expect(produced.offset).toBe(full.endOffsets![produced.partition]);
+    // The tail from the earliest offset gets the new record first: nothing from before the clear is left.
+    const tailed = await client.waitFor((m) => m.kind === 'topics.record' && m.tailId === tail.tailId);
+    expect(tailed).toMatchObject({ partition: produced.partition, offset: produced.offset, value: 'after the clear' });
+    await client.request({ kind: 'topics.untail', tailId: tail.tailId });
   });
 
   it('lesson 03 on the system clock: batches of the lesson\'s readings arrive', async () => {
@@ -182,6 +192,8 @@ describe('Run plays the lesson\'s data', () => {
     const appendLine = starterLines.findIndex((l) => l.includes('outputMode("append")')) + 1;
     expect(error).toMatchObject({ code: 'STREAMING_APPEND_WITHOUT_WATERMARK', file: 'starter.ts', line: appendLine });
     await client.runEnded(runId);
+    // What the starter's run played stays in the offsets: a clear moves the topic's start, not its end.
+    const played = Number((await topics()).find((t) => t.name === 'events')?.endOffsets?.[0]);
     const solved = await run('04', 'manual', [{ path: 'solution.ts', content: readFileSync(join(repoRoot, 'lessons/04-report-topic-and-output-modes/solution.ts'), 'utf8') }]);
     await running(solved);
     await step(solved, 5_000);
@@ -198,7 +210,7 @@ describe('Run plays the lesson\'s data', () => {
     expect(batch.progress.numInputRows).toBe(6);
     const byOrigin = (rows: { origin: string; count: number }[]) => [...rows].sort((a, b) => a.origin.localeCompare(b.origin));
     expect(byOrigin(batch.rows as { origin: string; count: number }[])).toEqual(byOrigin([...counts].map(([origin, count]) => ({ origin, count }))));
-    expect((await topics()).find((t) => t.name === 'events')?.endOffsets).toEqual(['6']);
+    expect((await topics()).find((t) => t.name === 'events')?.endOffsets).toEqual([String(played + 6)]);
     await stop(solved);
   });
 });

@@ -88,10 +88,6 @@ export class SlTopicsPanel extends LitElement {
     fire(this, 'sl-clear-topic', topic);
   }
 
-  private recordCount(t: TopicInfo): number {
-    return t.endOffsets.reduce((n, o) => n + (Number(o) || 0), 0);
-  }
-
   private confirmRow(t: TopicInfo) {
     const partitions = `${t.partitions} ${t.partitions === 1 ? 'partition stays' : 'partitions stay'}`;
     return html`<tr><td colspan="4"><div class="confirm" role="group" aria-label="Clear ${t.name}?">
@@ -110,7 +106,7 @@ export class SlTopicsPanel extends LitElement {
           <tbody>${this.topics.map((t) => html`<tr><td>${t.name}</td><td>${t.partitions}</td><td>${t.endOffsets.length ? t.endOffsets.join(', ') : '—'}</td>
             <td class="actions"><button @click=${() => fire(this, 'sl-tail', t.name)} aria-pressed=${this.tailing === t.name} aria-label="Tail ${t.name}">Tail</button>
               <button @click=${() => (this.confirming = t.name)} aria-label="Clear ${t.name}" aria-expanded=${this.confirming === t.name}
-                title="Delete the topic's ${this.recordCount(t)} records and keep its partitions">Clear</button></td></tr>
+                title="Delete the topic's records and keep its partitions (offsets go on from its end offsets)">Clear</button></td></tr>
             ${this.confirming === t.name ? this.confirmRow(t) : ''}`)}</tbody>
         </table>
         <p class="status" role="status" aria-label="Topic changes">${this.note ?? ''}</p>
