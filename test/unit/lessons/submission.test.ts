@@ -72,6 +72,28 @@ describe('check sandbox', () => {
     }
   });
 
+  it('points an error the engine raises deep in its analysis at the learner\'s line: from_json on the binary value', { timeout: 60_000 }, async () => {
+    const program = await compileProgram('yours', [
+      { path: 'solution.ts', content: [
+        'import { SparkSession, DataFrame, functions as F } from "streamlab";',
+        'export function readings(spark: SparkSession): DataFrame {',
+        '  const raw = spark.readStream.format("kafka").option("kafka.bootstrap.servers", "localhost:9092").option("subscribe", "events").load();',
+        '  return raw',
+        '    .select(F.from_json(F.col("value"), "node_name STRING, ts TIMESTAMP").alias("data"))',
+        '    .select("data.*");',
+        '}',
+        '',
+      ].join('\n') },
+    ], 'solution.ts');
+    const sandbox = await CheckSandbox.open(program, world);
+    try {
+      const e = await sandbox.request({ op: 'call', fn: 'readings', args: [{ spark: true }], returns: 'dataframe' }).then(() => null, (x: LearnerCodeError) => x.learner);
+      expect(e && [e.code, e.file, e.line, e.column]).toEqual(['DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE', 'solution.ts', 5, 6]);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it('names the line an operation hangs at when an await never resolves', { timeout: 60_000 }, async () => {
     const program = await compileProgram('yours', [
       { path: 'solution.ts', content: 'import { helper } from "./lib/wait";\nexport async function report(): Promise<void> {\n  const n = 1;\n  await helper(n);\n}\n' },

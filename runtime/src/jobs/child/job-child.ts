@@ -28,6 +28,11 @@ import type { CheckRequest } from '../check-ipc.js';
 
 export { PIPELINE_FILENAME } from './sandbox-realm.js';
 
+// An error the engine raises while the learner's call runs (the analysis behind `select(…)`) is many
+// frames below that call: with V8's default of 10 frames the learner's own line was cut off, and the
+// error pointed at the function the check had called instead.
+Error.stackTraceLimit = 200;
+
 /** How often the child reports that it is alive. */
 const HEARTBEAT_MS = 200;
 /** Heartbeats with nothing running but a pending await before the run is stopped at that await (2 s). */
