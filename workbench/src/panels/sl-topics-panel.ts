@@ -24,6 +24,14 @@ export function prettyValue(value: string | null): string {
   }
 }
 
+/**
+ * A topic name cut after each `.`, `_` and `-` (`sensors.` `temperature`): a narrow column wraps the name
+ * between its parts, never inside a word.
+ */
+export function topicNameParts(name: string): string[] {
+  return name.match(/[^._-]*(?:[._-]+|$)/g)!.filter((part) => part !== '');
+}
+
 /** Kafka's topic name characters; `-` escaped because input patterns use the `v` regex flag. */
 const TOPIC_PATTERN = '[A-Za-z0-9._\\-]+';
 
@@ -36,7 +44,8 @@ export class SlTopicsPanel extends LitElement {
     css`
       :host { display: grid; grid-template-columns: minmax(16rem, 1fr) minmax(0, 2fr); gap: 1rem; }
       section { min-width: 0; overflow-x: auto; }
-      td:first-child { overflow-wrap: anywhere; }
+      /* Names wrap only where topicNameParts put a <wbr>; a part wider than the column scrolls the section. */
+      td.name { overflow-wrap: normal; word-break: normal; }
       @media (max-width: 800px) { :host { grid-template-columns: 1fr; } }
       h3 { font-size: 0.95rem; margin: 0 0 0.5rem; }
       form { display: grid; gap: 0.4rem; margin-top: 1rem; }
@@ -103,7 +112,7 @@ export class SlTopicsPanel extends LitElement {
         <h3>Topics <button @click=${() => fire(this, 'sl-topics-refresh')} aria-label="Refresh topics">↻</button></h3>
         <table class="data">
           <thead><tr><th scope="col">Topic</th><th scope="col">Partitions</th><th scope="col">End offsets</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
-          <tbody>${this.topics.map((t) => html`<tr><td>${t.name}</td><td>${t.partitions}</td><td>${t.endOffsets.length ? t.endOffsets.join(', ') : '—'}</td>
+          <tbody>${this.topics.map((t) => html`<tr><td class="name" title=${t.name}>${topicNameParts(t.name).map((part) => html`${part}<wbr>`)}</td><td>${t.partitions}</td><td>${t.endOffsets.length ? t.endOffsets.join(', ') : '—'}</td>
             <td class="actions"><button @click=${() => fire(this, 'sl-tail', t.name)} aria-pressed=${this.tailing === t.name} aria-label="Tail ${t.name}">Tail</button>
               <button @click=${() => (this.confirming = t.name)} aria-label="Clear ${t.name}" aria-expanded=${this.confirming === t.name}
                 title="Delete the topic's records and keep its partitions (offsets go on from its end offsets)">Clear</button></td></tr>

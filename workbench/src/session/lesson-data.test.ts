@@ -56,6 +56,15 @@ describe('the lesson-data controls', () => {
     expect(state.lessonData.pending).toEqual({ runId: 'r2', id: 'replay' });
     expect(dataControls(state)!.line).toEqual({ runId: 'r2', text: 'The lesson\'s 48 records arrive as the clock reaches their arrival times.' });
   });
+
+  it('show no line once the run has stopped, failed or finished, whatever it said while running', () => {
+    const played = dataAnswered(dataRequested(running('manual'), 'r1', 'replay'), 'r1', 'Playing the lesson\'s 48 records again, 3 min later (from 10:03:00).');
+    expect(dataControls(played)!.line).toEqual({ runId: 'r1', text: 'Playing the lesson\'s 48 records again, 3 min later (from 10:03:00).' });
+    for (const status of ['stopping', 'stopped', 'failed', 'finished'] as const) {
+      const ended = dataControls(reduceEvent(played, { kind: 'run.status', runId: 'r1', status }))!;
+      expect([status, ended.line, ended.replay.enabled]).toEqual([status, null, false]);
+    }
+  });
 });
 
 describe('the played line', () => {

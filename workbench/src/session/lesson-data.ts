@@ -8,7 +8,8 @@
  *   an extra's button   run.extra  → "Sent a late reading (…) to sensors.temperature: key sensor-1, measured 10:00:30."
  *   either fails        the line says why, in the runtime's words
  *
- * The line belongs to one run: a new run starts with the data's own line again.
+ * The line belongs to one run while it is active: a new run starts with the data's own line again, and
+ * a run that stopped, failed or finished shows none (its data no longer plays).
  */
 import type { ClockMode } from '@streamlab/runtime/protocol';
 import type { LessonData } from '../model/server-events.js';
@@ -116,10 +117,13 @@ export function dataControls(state: SessionState): DataControls | null {
   const button = (id: string, label: string, title: string): DataButton => ({
     id, label, enabled: why === null && !busy, title: why ?? (busy ? 'Waiting for the runtime to answer the last request.' : title),
   });
-  const current = line && line.runId === runId ? line : null;
+  // The line speaks of data playing into a run: once the run has stopped (or failed) nothing plays,
+  // so the line goes with it rather than keep saying what an ended run was doing.
+  const active = runId !== null && isActive(state);
+  const current = active && line && line.runId === runId ? line : null;
   return {
     replay: button('replay', 'Replay data', `Play the lesson's ${plural(data.records, 'record', 'records')} again from the first, moved to the run's current time`),
     extras: data.extras.map((x) => button(x.id, x.label, `Send ${x.label} to ${x.topic} now`)),
-    line: current ?? (runId && isActive(state) ? { runId, text: dataIntro(data, state.run.mode) } : null),
+    line: current ?? (active ? { runId, text: dataIntro(data, state.run.mode) } : null),
   };
 }
