@@ -6,6 +6,11 @@
  * rendered cells. Emitted rows are tied back to a (key, window) by finding the window cell
  * (`{start, end}` as `show()` prints it) and the key cells among the row's values; the remaining cells
  * are the aggregate, which becomes the window's running value.
+ *
+ * A query that writes its aggregate on as a Kafka record (`key`, `value` = to_json(struct(window, key,
+ * …))) has no window cell: the window and key are read from the JSON value's fields, and failing that,
+ * in append mode, from the evictions the batch wrote (the engine writes one row per emitted eviction,
+ * in eviction order).
  */
 import type { DStreamBatchTrace, StructuredBatchTrace } from '@streamlab/runtime/protocol';
 import type { DStreamTrace, StructuredTrace, TraceEmitted, TraceInput, WindowSpan } from '../model/server-events.js';
@@ -25,6 +30,27 @@ export function parseWindowCell(cell: string): WindowSpan | null {
 
 const keyText = (key: readonly string[] | undefined) => (key ?? []).join(', ');
 
+/** A cell holding a JSON object (`to_json(struct(…))`): its top-level fields, else null. */
+function jsonFields(cell: string): Record<string, unknown> | null {
+  if (!cell.startsWith('{') || !cell.endsWith('}')) return null;
+  try {
+    const v: unknown = JSON.parse(cell);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A `{"start": …, "end": …}` field of a JSON value (to_json writes timestamps as ISO text). */
+function jsonWindow(value: unknown): WindowSpan | null {
+  if (!value || typeof value !== 'object') return null;
+  const { start, end } = value as { start?: unknown; end?: unknown };
+  if (typeof start !== 'string' || typeof end !== 'string') return null;
+  const startMs = Date.parse(start);
+  const endMs = Date.parse(end);
+  return Number.isFinite(startMs) && Number.isFinite(endMs) ? { startMs, endMs } : null;
+}
+
 /** Adapts one structured micro-batch trace. */
 export function adaptStructuredTrace(t: StructuredBatchTrace): StructuredTrace {
   const inputs: TraceInput[] = t.input.sample.map((r) => ({
@@ -39,7 +65,9 @@ export function adaptStructuredTrace(t: StructuredBatchTrace): StructuredTrace {
   // A row whose key this batch did not read (complete mode writes every group) takes its key from the
   // cells where the batch's other rows had theirs.
   let keyPositions: number[] | null = null;
-  const emitted: TraceEmitted[] = t.emitted.sample.map((cells) => {
+  // Append mode writes the evicted windows marked emitted, one row each, in this order.
+  const emittedEvictions = t.evicted.sample.filter((e) => e.emitted);
+  const emitted: TraceEmitted[] = t.emitted.sample.map((cells, row) => {
     let window: WindowSpan | null = null;
     let windowIndex = -1;
     cells.forEach((c, i) => {
@@ -49,24 +77,41 @@ export function adaptStructuredTrace(t: StructuredBatchTrace): StructuredTrace {
         windowIndex = i;
       }
     });
+    // The fields of a JSON value stand in for cells: its window, and the key among its values.
+    const json = cells.map(jsonFields);
+    const fromJson = json.flatMap((fields) => Object.entries(fields ?? {}).flatMap(([, v]) => (typeof v === 'object' && v !== null ? [] : [String(v)])));
+    if (!window) window = json.map((f) => jsonWindow(f?.window)).find((w) => w !== null) ?? null;
+    const evicted = t.emitted.sample.length === emittedEvictions.length ? emittedEvictions[row] : undefined;
+    if (!window && evicted?.window) window = { startMs: evicted.window.startMs, endMs: evicted.window.endMs };
     const rest = cells.map((c, i) => ({ c, i })).filter((x) => x.i !== windowIndex);
+    const seen = [...rest.map((x) => x.c), ...fromJson];
     // The key is the known key tuple whose parts all appear among the other cells (longest first).
-    const key = [...knownKeys].sort((a, b) => b.length - a.length).find((k) => k.every((part) => rest.some((x) => x.c === part)));
+    let key = [...knownKeys].sort((a, b) => b.length - a.length).find((k) => k.every((part) => seen.includes(part)));
+    if (!key && evicted?.key.length) key = evicted.key;
     const keyCells = new Set<number>();
     for (const part of key ?? []) {
       const hit = rest.find((x) => x.c === part && !keyCells.has(x.i));
       if (hit) keyCells.add(hit.i);
     }
-    if (key && key.length) keyPositions ??= [...keyCells].sort((a, b) => a - b);
+    if (key && key.length && keyCells.size === key.length) keyPositions ??= [...keyCells].sort((a, b) => a - b);
     return { cells, rest, key, keyCells, window: window as WindowSpan | null };
   }).map(({ cells, rest, key, keyCells, window }) => {
     if (!key && keyPositions?.length) {
       key = keyPositions.map((i) => cells[i]!);
       for (const i of keyPositions) keyCells.add(i);
     }
+    // A JSON value shows its own fields, less the window and the key the picture already shows.
+    const parts = key ?? [];
     const values = rest
       .filter((x) => !keyCells.has(x.i))
-      .map((x) => `${t.columns[x.i] ?? `col${x.i}`}=${x.c}`)
+      .map((x) => {
+        const fields = jsonFields(x.c);
+        if (!fields) return `${t.columns[x.i] ?? `col${x.i}`}=${x.c}`;
+        return Object.entries(fields)
+          .filter(([name, v]) => !(name === 'window' && jsonWindow(v)) && !parts.includes(String(v)))
+          .map(([name, v]) => `${name}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+          .join(', ');
+      })
       .join(', ');
     return { key: keyText(key), window, values };
   });

@@ -39,6 +39,8 @@ function adaptStructuredBatch(e: StructuredBatchEvent): BatchEvent {
   return {
     runId: e.runId,
     query: e.queryName ?? undefined,
+    queryId: e.progress.id,
+    sink: e.progress.sink.description,
     batchId: e.batchId,
     progress: adaptProgress(e.progress, e.trace),
     table: adaptRows(e.rows, e.totalRows, e.schema),

@@ -119,6 +119,10 @@ export interface BatchEvent {
   runId: string;
   /** Query name, or the sink's description when unnamed. */
   query?: string;
+  /** The query's id (a run's unnamed queries differ only by it). */
+  queryId?: string;
+  /** What the query writes to, in Spark's words (`kafka`, `org.apache.spark.sql.execution.streaming.ConsoleTable$`). */
+  sink?: string;
   batchId: number;
   progress: BatchProgress;
   table: ResultTable;

@@ -3,7 +3,8 @@
  * axis (lane and colour per key), window boxes with their running aggregate, the watermark line moving
  * batch by batch, late records hollow and red with the reason on hover, the selected batch's emitted
  * windows outlined. DStream runs: a processing-time axis with batch intervals. A range input scrubs
- * through batches; compare mode draws the previous run beside the current one.
+ * through batches; compare mode draws the previous run beside the current one. A run of several
+ * queries shows one query at a time, picked by name (or by what an unnamed one writes to).
  *
  * All geometry comes from the pure layouts; this element only turns them into SVG.
  */
@@ -15,6 +16,7 @@ import { sharedStyles } from '../elements/shared-styles.js';
 import { dotPaths, groupingOf, layoutBatchTimeline, layoutStructuredTimeline, type Grouping } from './structured-layout.js';
 import { layoutDStreamTimeline } from './dstream-layout.js';
 import { formatTick } from './time-axis.js';
+import { timelineQueries, type TimelineQuery } from './timeline-queries.js';
 
 /** Traces of a batch list, one array per list so the layouts' per-run caches hit while scrubbing. */
 const traceCache = new WeakMap<BatchEvent[], (StructuredTrace | DStreamTrace)[]>();
@@ -22,6 +24,14 @@ function tracesOf(batches: BatchEvent[]): (StructuredTrace | DStreamTrace)[] {
   let traces = traceCache.get(batches);
   if (!traces) traceCache.set(batches, (traces = batches.flatMap((b) => (b.trace ? [b.trace] : []))));
   return traces;
+}
+
+/** The run's queries, one list per batch list so the arrays (and the layouts' caches) stay the same. */
+const queryCache = new WeakMap<BatchEvent[], TimelineQuery[]>();
+function queriesOf(batches: BatchEvent[]): TimelineQuery[] {
+  let queries = queryCache.get(batches);
+  if (!queries) queryCache.set(batches, (queries = timelineQueries(batches)));
+  return queries;
 }
 
 /** Filters by kind, again one array per input array and kind. */
@@ -43,6 +53,7 @@ export class SlTimeline extends LitElement {
     sharedStyles,
     css`
       :host { display: block; }
+      .queries { display: flex; flex-wrap: wrap; gap: 0.75rem; font-size: 0.85rem; margin-bottom: 0.5rem; }
       .bar { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; margin-bottom: 0.5rem; }
       input[type='range'] { width: min(24rem, 60vw); }
       .views { display: grid; gap: 1rem; }
@@ -80,6 +91,8 @@ export class SlTimeline extends LitElement {
   /** Index of the batch shown; `null` follows the newest batch. */
   @state() private selected: number | null = null;
   @state() private compare = false;
+  /** The query shown (its id); null shows the run's first. */
+  @state() private queryId: string | null = null;
   @state() private width = 800;
   private observer = new ResizeObserver((entries) => {
     const w = Math.floor(entries[0]?.contentRect.width ?? 0);
@@ -97,8 +110,11 @@ export class SlTimeline extends LitElement {
   }
 
   protected override render() {
-    const traces = tracesOf(this.batches);
-    const previous = tracesOf(this.previousBatches);
+    const queries = queriesOf(this.batches);
+    const shown = queries.find((q) => q.id === this.queryId) ?? queries[0];
+    const earlier = queriesOf(this.previousBatches);
+    const traces = tracesOf(shown?.batches ?? this.batches);
+    const previous = tracesOf((earlier.find((q) => q.label === shown?.label) ?? earlier[0])?.batches ?? this.previousBatches);
     if (traces.length === 0 && !(this.compare && previous.length)) {
       return html`<p class="empty">No batches yet. Run the pipeline: each batch’s records, windows and watermark appear here.</p>
         ${previous.length ? this.compareToggle() : nothing}`;
@@ -117,6 +133,7 @@ export class SlTimeline extends LitElement {
         ${current?.kind === 'structured' ? this.malformedNote(current) : nothing}
         ${previous.length ? this.compareToggle() : nothing}
       </div>
+      ${queries.length > 1 ? this.queryPicker(queries, shown!) : nothing}
       <div class="views ${comparing ? 'compare' : ''}">
         ${comparing ? this.view(previous, Math.min(index, previous.length - 1), width, 'Previous run') : nothing}
         ${this.view(traces, index, width, comparing ? 'This run' : null)}
@@ -164,6 +181,13 @@ export class SlTimeline extends LitElement {
   private watermarkText(t: StructuredTrace): string {
     if (t.hasWatermark === false) return '';
     return t.watermarkAfterMs > 0 ? ` · watermark ${formatTick(t.watermarkAfterMs, 1000)}` : ' · no watermark yet';
+  }
+
+  private queryPicker(queries: TimelineQuery[], shown: TimelineQuery) {
+    return html`<div class="queries" role="radiogroup" aria-label="Query">
+      ${queries.map((q) => html`<label><input type="radio" name="query" .checked=${q === shown}
+        @change=${() => { this.queryId = q.id; this.selected = null; }} />${q.label}</label>`)}
+    </div>`;
   }
 
   private compareToggle() {

@@ -152,8 +152,9 @@ function collect(traces: StructuredTrace[]) {
       }
     }
     for (const e of trace.emitted) {
-      keys.add(e.key);
+      // A row tied to no window draws nothing, so it makes no lane either.
       if (!e.window) continue;
+      keys.add(e.key);
       const info = touch(e.key, e.window);
       info.everEmitted = true;
       if (!info.label) info.label = e.values;
