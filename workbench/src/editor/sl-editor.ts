@@ -20,7 +20,10 @@ export class SlEditor extends LitElement {
     unsafeCSS(monacoCss),
     css`
       :host { display: flex; flex-direction: column; min-height: 0; }
-      [role='tablist'] { display: flex; gap: 2px; border-bottom: 1px solid var(--sl-border); }
+      /* The file tabs share their row with the code's actions (slot "actions"): no row of its own for either. */
+      .bar { display: flex; flex-wrap: wrap; align-items: flex-end; justify-content: space-between; gap: 0.25rem 0.5rem; border-bottom: 1px solid var(--sl-border); }
+      ::slotted([slot='actions']) { flex: 1 1 0; min-width: 0; }
+      [role='tablist'] { display: flex; gap: 2px; }
       [role='tab'] {
         font: inherit; font-size: 0.85rem; padding: 0.3rem 0.8rem; border: 1px solid transparent; border-bottom: none;
         background: transparent; color: var(--sl-muted); cursor: pointer; border-radius: 4px 4px 0 0;
@@ -61,11 +64,14 @@ export class SlEditor extends LitElement {
 
   protected override render() {
     return html`
-      <div role="tablist" aria-label="Files">
-        ${this.files.map(
-          (f, i) => html`<button role="tab" id="tab-${i}" aria-selected=${i === this.active} aria-controls="c" tabindex=${i === this.active ? 0 : -1}
-            @click=${() => this.select(i)} @keydown=${(e: KeyboardEvent) => this.tabKey(e, i)}>${f.path}</button>`,
-        )}
+      <div class="bar">
+        <div role="tablist" aria-label="Files">
+          ${this.files.map(
+            (f, i) => html`<button role="tab" id="tab-${i}" aria-selected=${i === this.active} aria-controls="c" tabindex=${i === this.active ? 0 : -1}
+              @click=${() => this.select(i)} @keydown=${(e: KeyboardEvent) => this.tabKey(e, i)}>${f.path}</button>`,
+          )}
+        </div>
+        <slot name="actions"></slot>
       </div>
       <div id="c" role="tabpanel" aria-label="Code editor"></div>
     `;

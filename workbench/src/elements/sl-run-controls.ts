@@ -36,16 +36,18 @@ export class SlRunControls extends LitElement {
   static override styles = [
     sharedStyles,
     css`
-      :host { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; padding: 0.5rem 0; }
+      /* Compact rows: every pixel this takes is an editor line less on a small window. */
+      :host { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 0.4rem; padding: 0.3rem 0; }
+      button, select { padding: 0.2rem 0.55rem; font-size: 0.85rem; }
       fieldset { border: none; display: inline-flex; gap: 0.25rem; padding: 0; margin: 0; align-items: center; }
       legend { float: left; margin-right: 0.4rem; font-size: 0.85rem; color: var(--sl-muted); }
       label { font-size: 0.85rem; color: var(--sl-muted); display: inline-flex; gap: 0.3rem; align-items: center; }
       .clock { font-family: var(--sl-mono); font-size: 0.85rem; }
       .status { font-size: 0.85rem; }
-      .note { font-size: 0.8rem; color: var(--sl-muted); }
+      .note { font-size: 0.75rem; color: var(--sl-muted); }
       .status.failed { color: var(--sl-bad); }
       .status.running { color: var(--sl-ok); }
-      .data { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; font-size: 0.85rem; }
+      .data { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 0.4rem; font-size: 0.85rem; }
       .data .what { color: var(--sl-muted); }
       .data .played.failed { color: var(--sl-bad); }
     `,
@@ -127,9 +129,9 @@ export class SlRunControls extends LitElement {
       </label>` : ''}
       ${plan.steps.map((step) => html`<button @click=${() => fire(this, 'sl-advance', step.ms)} ?disabled=${!this.stepping || !manual}
         aria-label=${step.label} title=${this.stepTitle(step.title)}>${step.label}</button>`)}
-      ${plan.note && manual ? html`<span class="note">${plan.note}</span>` : ''}
       <span class="clock" aria-label="Processing time">Processing time: ${formatClock(this.clockMs)}</span>
       <span class="status ${this.status}" role="status" aria-live="polite">${this.statusText()}</span>
+      ${plan.note && manual ? html`<span class="note">${plan.note}</span>` : ''}
     `;
   }
 }

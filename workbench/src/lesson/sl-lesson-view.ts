@@ -28,9 +28,12 @@ export class SlLessonView extends LitElement {
   static override styles = [
     sharedStyles,
     css`
-      /* The view fills the window: the editor takes what the text column and panels leave, never more. */
-      :host { display: grid; height: 100%; box-sizing: border-box; grid-template-rows: minmax(0, 5fr) minmax(11rem, 3fr); gap: 0.5rem; padding: 0.5rem 1rem 0.75rem; }
+      /* The view fills the window. The panels take a share of the height (never less than their tabs and
+         a few rows), the editor everything the run controls leave above them: at 1024×700 that is still
+         15 lines and more. A narrow window gives the code two thirds of the width. */
+      :host { display: grid; height: 100%; box-sizing: border-box; grid-template-rows: minmax(0, 1fr) clamp(10rem, 30vh, 22rem); gap: 0.5rem; padding: 0.4rem 1rem 0.6rem; }
       .top { display: grid; grid-template-columns: minmax(16rem, 2fr) 3fr; gap: 1rem; min-height: 0; }
+      @media (max-width: 1100px) { .top { grid-template-columns: minmax(14rem, 1fr) 2.2fr; } }
       @media (max-width: 900px) { :host { height: auto; grid-template-rows: auto 24rem; } .top { grid-template-columns: 1fr; } .code { height: 28rem; } }
       article { overflow: auto; padding-right: 0.5rem; line-height: 1.55; }
       article h2 { font-size: 1.15rem; margin-top: 0.25rem; }
@@ -46,6 +49,11 @@ export class SlLessonView extends LitElement {
       .code { display: flex; flex-direction: column; min-height: 0; overflow: hidden; }
       .toolbar { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
       .saved { font-size: 0.8rem; color: var(--sl-muted); }
+      /* The saved note gives way (ellipsis) before the buttons wrap under the file tabs. */
+      .actions { display: flex; flex: 1 1 0; min-width: 0; gap: 0.3rem; align-items: center; justify-content: flex-end; padding-bottom: 3px; }
+      .actions .saved { flex: 0 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      .actions button { flex: none; }
+      .actions button { padding: 0.15rem 0.5rem; font-size: 0.8rem; }
       sl-editor { flex: 1 1 0; min-height: 7rem; border: 1px solid var(--sl-border); }
       sl-panels { border: 1px solid var(--sl-border); border-radius: 6px; min-height: 0; }
       dialog.export { width: min(60rem, 92vw); max-height: 85vh; background: var(--sl-bg, Canvas); color: inherit; border: 1px solid var(--sl-border); border-radius: 8px; }
@@ -294,20 +302,19 @@ export class SlLessonView extends LitElement {
               ?canCheck=${s.connection.state === 'open'} ?checking=${s.checks.status === 'running'}
               .plan=${advancePlan(s.run.queries, s.batches, this.intervalMs)} .data=${dataControls(s)}></sl-run-controls>
           </div>
-          <div class="toolbar">
-            <button @click=${() => this.replaceCode('starter')}>Reset to starter</button>
-            <button @click=${() => this.replaceCode('solution')} ?disabled=${!lesson.solution} title=${lesson.solution ? '' : 'This lesson has no solution to show here'}>Show solution</button>
-            <button @click=${this.exportPySpark} ?disabled=${lesson.api === 'kafka'} title=${lesson.api === 'kafka' ? 'This lesson has no Spark pipeline to export' : 'The pipeline as a PySpark program for a real Spark cluster'}>Export to PySpark</button>
-            ${kafkaOnly ? '' : html`<button @click=${this.forgetSavedState} ?disabled=${isActive(s) || s.connection.state !== 'open'}
-              title=${isActive(s) ? 'Stop the run first: its queries are using their saved state' : 'Forget the checkpoints of this lesson\'s queries, so the next Run starts them from the beginning (needed after changing a query\'s windows, aggregations or other stateful steps)'}>Forget saved state</button>`}
-            <span class="saved" role="status">${this.stateNote ?? this.savedAt ?? ''}</span>
-          </div>
           ${this.kept ? html`<div class="replaced" role="group" aria-label="Your code">
             <span>${this.kept.replacedBy === 'solution' ? 'Showing the lesson’s solution.' : 'The starter code replaced yours.'} Your code is kept.</span>
             <button @click=${this.restoreKept}>${this.kept.replacedBy === 'solution' ? 'Back to my code' : 'Undo'}</button>
             <button @click=${this.forgetKept} aria-label="Forget my earlier code">Dismiss</button>
           </div>` : ''}
-          <sl-editor .files=${this.files} .problems=${s.errors}></sl-editor>
+          <sl-editor .files=${this.files} .problems=${s.errors}><div slot="actions" class="actions">
+            <span class="saved" role="status" title=${this.stateNote ?? this.savedAt ?? ''}>${this.stateNote ?? this.savedAt ?? ''}</span>
+            <button @click=${() => this.replaceCode('starter')}>Reset to starter</button>
+            <button @click=${() => this.replaceCode('solution')} ?disabled=${!lesson.solution} title=${lesson.solution ? '' : 'This lesson has no solution to show here'}>Show solution</button>
+            <button @click=${this.exportPySpark} ?disabled=${lesson.api === 'kafka'} title=${lesson.api === 'kafka' ? 'This lesson has no Spark pipeline to export' : 'The pipeline as a PySpark program for a real Spark cluster'}>Export to PySpark</button>
+            ${kafkaOnly ? '' : html`<button @click=${this.forgetSavedState} ?disabled=${isActive(s) || s.connection.state !== 'open'}
+              title=${isActive(s) ? 'Stop the run first: its queries are using their saved state' : 'Forget the checkpoints of this lesson\'s queries, so the next Run starts them from the beginning (needed after changing a query\'s windows, aggregations or other stateful steps)'}>Forget saved state</button>`}
+          </div></sl-editor>
         </div>
       </div>
       <sl-panels .state=${s} .omit=${kafkaOnly ? OMIT_FOR_KAFKA : NO_PANELS}></sl-panels>

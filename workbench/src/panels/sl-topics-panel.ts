@@ -42,7 +42,7 @@ export class SlTopicsPanel extends LitElement {
   static override styles = [
     sharedStyles,
     css`
-      :host { display: grid; grid-template-columns: minmax(16rem, 1fr) minmax(0, 2fr); gap: 1rem; }
+      :host { display: grid; grid-template-columns: minmax(22rem, 1fr) minmax(0, 1.6fr); gap: 1rem; }
       section { min-width: 0; overflow-x: auto; }
       /* Names wrap only where topicNameParts put a <wbr>; a part wider than the column scrolls the section. */
       td.name { overflow-wrap: normal; word-break: normal; }
