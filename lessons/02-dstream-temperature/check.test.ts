@@ -37,12 +37,16 @@ const FIXED: Batch[] = [
   { time: '10:00:30', arrivals: [['10:00:23', 'sensor-3', '10:00:22', 19.0], ['10:00:25', 'sensor-3', '10:00:24', 18.5]] },
 ];
 
+/** Four random batches; each after the first opens with a reading measured in the batch before it. */
 function randomBatches(r: Random): Batch[] {
   const sensors = Array.from({ length: r.int(2, 4) }, () => `sensor-${r.int(10, 99)}`);
   return Array.from({ length: 4 }, (_, b) => {
     const arrivals: [string, string, string, number][] = [];
-    const seconds = [...new Set(Array.from({ length: r.int(1, 6) }, () => b * 10 + r.int(1, 9)))].sort((x, y) => x - y);
-    for (const s of seconds) arrivals.push([hmsAt(s), r.pick(sensors), hmsAt(Math.max(0, s - r.int(0, 4))), r.float(10, 35, 1)]);
+    const seconds = [...new Set([...(b > 0 ? [b * 10 + 1] : []), ...Array.from({ length: r.int(1, 6) }, () => b * 10 + r.int(2, 9))])].sort((x, y) => x - y);
+    for (const s of seconds) {
+      const measured = s === b * 10 + 1 && b > 0 ? s - r.int(2, 4) : Math.max(0, s - r.int(0, 4));
+      arrivals.push([hmsAt(s), r.pick(sensors), hmsAt(measured), r.float(10, 35, 1)]);
+    }
     return { time: hmsAt(b * 10 + 10), arrivals };
   });
 }
@@ -183,6 +187,9 @@ check('arrival-batch', 'averages a reading with the batch it arrived in, not the
   expectRows('The messages your job sent in the batch at 10:00:20', yours.filter(([b]) => b === 1), [
     [1, 'sensor-1', 'sensor-1', 24.25], [1, 'sensor-2', 'sensor-2', 28.75],
   ], COLUMNS);
+  // Every random batch after the first opens with a reading measured in the batch before.
+  expectRows('With other sensors and readings, some measured a batch before they arrive, the messages your job sent, batch by batch',
+    await report(submission, RANDOM, 'random'), await report(solution, RANDOM, 'random'), COLUMNS);
 });
 
 /** What `slidingAverages` printed: per batch time, the `(sensor, average)` pairs and the window's count. */

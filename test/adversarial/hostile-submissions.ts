@@ -25,6 +25,7 @@ export interface Hostile {
 }
 
 export const L01 = '01-kafka-basics';
+export const L02 = '02-dstream-temperature';
 export const L03 = '03-structured-windows';
 export const L04 = '04-report-topic-and-output-modes';
 export const L05 = '05-locations-micro-batch-vs-flow';
@@ -285,6 +286,66 @@ export async function printReport(groupId: string): Promise<void> {
         .replace('export async function printReport(groupId: string): Promise<void> {', 'export async function printReport(groupId: string): Promise<void> {\n  await new Promise(() => {});'),
       // The first check calls produceReadings: it waits at the await inserted at its first line.
       message: /did not finish within \d+ s and was stopped: it waits at line 12 for an await that never resolves\.$/,
+    },
+    {
+      name: 'l02-hard-coded-batches',
+      lesson: L02,
+      // Sends, batch after batch, the messages the fixed scenario expects and prints the fixed windows'
+      // lines, whatever arrived: only a check whose inputs the submission cannot know catches it.
+      content: `import { KafkaProducer, KafkaUtils, StreamingContext } from "streamlab";
+const BATCHES: [string, number][][] = [[["sensor-1", 21.17], ["sensor-2", 30.75]], [["sensor-1", 24.25], ["sensor-2", 28.75]], [["sensor-3", 18.75]]];
+const MINUTES: [number, [string, number][]][] = [[5, [["sensor-1", 22.44], ["sensor-2", 29.39], ["sensor-3", 18.75]]], [11, [["sensor-1", 22.33], ["sensor-2", 28.42]]]];
+const COUNTS = [5, 9, 11, 13, 15, 17, 14, 12, 12, 12, 12, 12, 12];
+function everyBatch(ssc: StreamingContext, send: (batch: number) => void): void {
+  let batch = 0;
+  KafkaUtils.createDirectStream(ssc, ["sensors.temperature"], { "metadata.broker.list": "localhost:9092" }).foreachRDD(() => send(batch++));
+}
+export function temperatureJob(ssc: StreamingContext): void {
+  const producer = new KafkaProducer({ bootstrap_servers: "localhost:9092" });
+  everyBatch(ssc, (b) => { for (const [node, avg] of BATCHES[b] ?? []) void producer.send("report", { key: node, value: "Node Name: " + node + ", Average Temp: " + avg + " for window of 10 seconds" }); });
+}
+export function minuteReport(ssc: StreamingContext): void {
+  const producer = new KafkaProducer({ bootstrap_servers: "localhost:9092" });
+  everyBatch(ssc, (b) => { for (const [node, avg] of MINUTES.find(([at]) => at === b)?.[1] ?? []) void producer.send("report", { key: node, value: "Node Name: " + node + ", Average Temp: " + avg + " for window of 60 seconds" }); });
+}
+export function slidingAverages(ssc: StreamingContext): void {
+  const two = (n: number) => String(n).padStart(2, "0");
+  everyBatch(ssc, (b) => console.log(["-------------------------------------------", "Time: 2026-11-21 10:" + two(Math.floor((b + 1) / 6)) + ":" + two(((b + 1) % 6) * 10), "-------------------------------------------", String(COUNTS[b] ?? 0), ""].join(String.fromCharCode(10))));
+}
+export function main(): void {}
+`,
+    },
+    {
+      name: 'read-other-students',
+      lesson: L03,
+      // Another student's submission, the grader's work folders and the lessons beside this one, by every
+      // way a file might be reached: none is, so the starter below scores nothing.
+      content: before(L03, `${anyProcess}
+let loot = "";
+for (const read of [
+  () => p.getBuiltinModule("node:fs").readdirSync("..").join(","),
+  () => p.getBuiltinModule("node:fs").readFileSync("../alice.ts", "utf8"),
+  () => p.getBuiltinModule("node:fs").readdirSync(p.env.TMPDIR ?? "/tmp").join(","),
+  () => (globalThis as any).require("fs").readdirSync("/tmp").join(","),
+  () => JSON.stringify(SparkSession.builder.getOrCreate().read.csv("../alice.ts").collect()),
+  () => JSON.stringify(SparkSession.builder.getOrCreate().read.text("../../lessons/03-structured-windows/solution.ts").collect()),
+]) {
+  try { loot += read(); } catch { /* refused */ }
+}
+if (loot) { try { p.getBuiltinModule("node:fs").writeFileSync(${mark('read-other-students')}, loot); } catch { /* refused */ } }`),
+    },
+    {
+      name: 'forged-result-lines',
+      lesson: L03,
+      // What a grader that read the check run's output would take for passed checks, printed every way.
+      content: before(L03, `const passed = ["update-averages", "event-time-windows", "late-kept", "late-dropped", "append-starts", "append-waits", "append-final", "report-topic"];
+const report = JSON.stringify({ checks: passed.map((id) => ({ id, title: id, status: "passed", durationMs: 1, failure: null })), errors: [] });
+console.log(report);
+process.stdout.write(report + String.fromCharCode(10));
+process.stderr.write(report + String.fromCharCode(10));
+for (const id of passed) console.log(" \u2713 " + id);
+console.log(JSON.stringify({ kind: "check.result", checkId: "c1", lessonId: "03-structured-windows", score: 18, maxScore: 18, tests: [] }));
+console.log(" Test Files  1 passed (1)\\n      Tests  8 passed (8)");`),
     },
     {
       name: 'fake-query',
