@@ -2,7 +2,7 @@
  * The `streamlab` command line. `main(argv)` returns the process exit code; errors are one clear line
  * on stderr and a non-zero code.
  *
- *   streamlab [start] [--port N] [--host H] [--kafka H:P] [--pg URL] [--data-dir DIR] [--lessons DIR] [--no-open] [--token T]
+ *   streamlab [start] [--port N] [--host H] [--kafka H:P] [--pg URL] [--data-dir DIR] [--lessons DIR] [--no-open] [--token T] [--isolate-learners]
  *   streamlab run FILE.ts [--kafka H:P] [--pg URL] [--data-dir DIR] [--max-batches N] [--until-idle] [--manual] [--lesson ID] [--fresh]
  *   streamlab topics list|create|delete|tail|produce ...
  *   streamlab broker ...          (the embedded Kafka-protocol broker on its own)
@@ -74,6 +74,9 @@ Options:
   --lessons DIR    Lessons directory (default: the repository's lessons/)
   --token T        Use this token instead of a random one (env STREAMLAB_TOKEN)
   --no-open        Do not open a browser
+  --isolate-learners
+                   Several learners share this runtime: each browser session gets topics and saved
+                   query state of its own, removed when it ends (env STREAMLAB_ISOLATE_LEARNERS=1)
   -h, --help       Show this help`,
   run: `Usage: streamlab run FILE.ts [options]
 
@@ -202,6 +205,7 @@ async function start(args: string[], io: Io): Promise<number> {
   const parsed = parse('start', args, {
     port: { type: 'string' }, host: { type: 'string' }, kafka: { type: 'string' }, pg: { type: 'string' },
     'data-dir': { type: 'string' }, lessons: { type: 'string' }, token: { type: 'string' }, 'no-open': { type: 'boolean' },
+    'isolate-learners': { type: 'boolean' },
   }, io);
   if (!parsed) return 2;
   const v = parsed.values;
@@ -215,7 +219,7 @@ async function start(args: string[], io: Io): Promise<number> {
   const cfg = config('start', {
     port, host: v.host as string | undefined, kafka: v.kafka as string | undefined, pg: v.pg as string | undefined,
     dataDir: v['data-dir'] as string | undefined, lessonsDir: v.lessons as string | undefined, token: v.token as string | undefined,
-    open: v['no-open'] ? false : undefined,
+    open: v['no-open'] ? false : undefined, isolateLearners: v['isolate-learners'] ? true : undefined,
   }, io);
   if (!cfg) return 2;
   const { startRuntime } = await import('./server/start-command.js');

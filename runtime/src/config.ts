@@ -54,6 +54,12 @@ export const configSchema = z.strictObject({
    * the broker), so several learners can share one Kafka without reading each other's topics.
    */
   topicPrefix: z.string().regex(/^[A-Za-z0-9._-]*$/, 'a topic prefix uses letters, digits, ".", "_" and "-" only').default(''),
+  /**
+   * Several learners share this runtime (a lab server): each workbench session gets Kafka topics and
+   * saved query state of its own (topics under `<topicPrefix>learner-<id>.`, checkpoints in a folder of
+   * the session's), removed when the session ends. Off, every session is the one learner's.
+   */
+  isolateLearners: z.boolean().default(false),
   /** PostgreSQL URL; the embedded PostgreSQL when absent. */
   pg: z.string().min(1).optional(),
   /** Directory for the embedded services' data and checkpoints; a temporary one when absent. */
@@ -128,6 +134,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     token: str('STREAMLAB_TOKEN'),
     kafka: str('STREAMLAB_KAFKA'),
     topicPrefix: str('STREAMLAB_TOPIC_PREFIX'),
+    isolateLearners: env.STREAMLAB_ISOLATE_LEARNERS ? !['0', 'false', 'no'].includes(env.STREAMLAB_ISOLATE_LEARNERS.toLowerCase()) : undefined,
     pg: str('STREAMLAB_PG'),
     dataDir: str('STREAMLAB_DATA_DIR'),
     lessonsDir: str('STREAMLAB_LESSONS'),

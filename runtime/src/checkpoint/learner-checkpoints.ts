@@ -8,7 +8,7 @@
  * and `../../etc` become `tmp/cp/q` and `etc` there, so a pipeline cannot write anywhere else (the job
  * process's permission model allows exactly the lesson's folder as well).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { CheckpointResolver } from '../engine/checkpoint-store.js';
@@ -52,4 +52,41 @@ function countCheckpoints(dir: string): number {
     if (name !== 'offsets' && name !== 'commits' && name !== 'state' && name !== 'sources' && statSync(path).isDirectory()) n += countCheckpoints(path);
   }
   return n;
+}
+
+/** A temporary file of `atomicWrite` (file-checkpoint-store.ts): `.<name>.<pid>.<n>.tmp`. */
+const INTERRUPTED_WRITE = /^\..+\.(\d+)\.\d+\.tmp$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files of checkpoint writes that a killed process left between writing and
+ * renaming (hidden, so nothing else would ever remove them). A file of a process still alive is being
+ * written and stays. Resolves with the paths removed.
+ */
+export function removeInterruptedWrites(root: string): string[] {
+  const removed: string[] = [];
+  if (!existsSync(root)) return removed;
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else {
+        const m = INTERRUPTED_WRITE.exec(entry.name);
+        if (m && !processAlive(Number(m[1]))) {
+          rmSync(path, { force: true });
+          removed.push(path);
+        }
+      }
+    }
+  };
+  walk(root);
+  return removed;
 }

@@ -15,7 +15,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resetCheckpoints } from '../checkpoint/learner-checkpoints.js';
+import { removeInterruptedWrites, resetCheckpoints } from '../checkpoint/learner-checkpoints.js';
 import type { RuntimeConfig } from '../config.js';
 import type { LessonDataPlan } from '../lessons/lesson-data.js';
 import type { ServerEvent, ServerMessageOf } from '../protocol/index.js';
@@ -81,6 +81,8 @@ export async function runPipelineFile(options: RunCommandOptions, config: Runtim
     if (name === entry || !name.endsWith('.ts') || name.endsWith('.test.ts') || name.endsWith('.d.ts')) continue;
     files.push({ path: name, content: readFileSync(join(dir, name), 'utf8') });
   }
+  // A run killed between a checkpoint file's write and its rename left a hidden temporary file.
+  if (options.checkpointDir) removeInterruptedWrites(options.checkpointDir);
   if (options.fresh && options.checkpointDir) {
     const removed = await resetCheckpoints(options.checkpointDir);
     io.err(`streamlab run: forgot the saved state of ${removed} ${removed === 1 ? 'query' : 'queries'} (${options.checkpointDir})`);

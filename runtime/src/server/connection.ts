@@ -129,7 +129,7 @@ export class Connection {
     'lessons.get': async (m) => {
       const lesson = await this.ctx.lessons.get(m.lessonId);
       // Opening a lesson makes its topics, with their partitions; without a Kafka the lesson still opens.
-      await this.ctx.topics.ensure(lesson.data?.topics ?? []).catch(() => undefined);
+      await this.session!.topics.ensure(lesson.data?.topics ?? []).catch(() => undefined);
       return { lesson };
     },
     'run.start': async (m) => {
@@ -172,20 +172,20 @@ export class Connection {
       }
     },
     'check.run': (m) => this.checkRun(m),
-    'topics.list': async () => ({ topics: await this.ctx.topics.list() }),
+    'topics.list': async () => ({ topics: await this.session!.topics.list() }),
     'topics.tail': async (m) => ({ tailId: await this.session!.tail(m.topic, m.from) }),
     'topics.untail': async (m) => {
       await this.session!.untail(m.tailId);
       return { tailId: m.tailId };
     },
-    'topics.produce': async (m) => ({ topic: m.topic, ...(await this.ctx.topics.produce(m)) }),
+    'topics.produce': async (m) => ({ topic: m.topic, ...(await this.session!.topics.produce(m)) }),
     'topics.create': async (m) => {
-      await this.ctx.topics.create(m.topic, m.partitions);
+      await this.session!.topics.create(m.topic, m.partitions);
       return { topic: m.topic };
     },
-    'topics.clear': async (m) => ({ topic: m.topic, partitions: await this.ctx.topics.clear(m.topic) }),
+    'topics.clear': async (m) => ({ topic: m.topic, partitions: await this.session!.topics.clear(m.topic) }),
     'topics.delete': async (m) => {
-      await this.ctx.topics.delete(m.topic);
+      await this.session!.topics.delete(m.topic);
       return { topic: m.topic };
     },
     'db.tables': async () => ({ tables: await this.ctx.database.tables() }),

@@ -8,6 +8,7 @@
  *   GET / without a token → a page that says to open the URL printed by `streamlab start`
  *   GET /<file>           → the built workbench
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ import { newToken, originAllowed, ownOrigins, tokenMatches } from './auth.js';
 import { Connection } from './connection.js';
 import { DatabaseService } from './database-service.js';
 import { learnerUrl } from '../connectors/postgres/restricted-role.js';
+import { removeInterruptedWrites } from '../checkpoint/learner-checkpoints.js';
 import { LessonsService } from './lessons-service.js';
 import type { ServerContext } from './server-context.js';
 import { RunQueue } from './run-queue.js';
@@ -96,6 +98,11 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
   const queue = new RunQueue(config.limits.maxRunsTotal);
   const temporaryCheckpoints = !options.checkpointsDir && !config.dataDir ? mkdtempSync(join(tmpdir(), 'streamlab-checkpoints-')) : null;
   const checkpointsDir = options.checkpointsDir ?? temporaryCheckpoints ?? join(config.dataDir!, 'checkpoints');
+  // A process killed between a checkpoint file's write and its rename leaves a hidden temporary file.
+  const interrupted = removeInterruptedWrites(checkpointsDir);
+  if (interrupted.length > 0) log(`Removed ${interrupted.length} unfinished checkpoint write${interrupted.length === 1 ? '' : 's'} left by a stopped run.`);
+  // The sessions of a runtime learners share end with it: their saved state does too.
+  if (config.isolateLearners) rmSync(join(checkpointsDir, 'learners'), { recursive: true, force: true });
   const context: ServerContext = {
     config,
     token,
@@ -107,7 +114,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     sessionFor(id) {
       const existing = id ? sessions.get(id) : undefined;
       if (existing) return existing;
-      const session = new Session(undefined, config.limits, learnerServices, topics, queue, checkpointsDir, (s) => sessions.delete(s.id));
+      const session = config.isolateLearners ? isolatedSession() : new Session(undefined, config.limits, learnerServices, topics, queue, checkpointsDir, (s) => sessions.delete(s.id));
       sessions.set(session.id, session);
       return session;
     },
@@ -121,6 +128,25 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
       return f;
     },
   };
+
+  /**
+   * A session of a runtime several learners share: its topics live under a prefix of its own (inside the
+   * configured one) and its checkpoints in a folder of its own, so no learner reads, empties or resumes
+   * from another's; both go when the session ends.
+   */
+  function isolatedSession(): Session {
+    const id = randomUUID();
+    const tag = `learner-${id.replace(/-/g, '').slice(0, 12)}`;
+    const prefix = `${config.topicPrefix}${tag}.`;
+    const own = new TopicsService(settled.then((s) => s.kafka), prefix);
+    const ownServices = learnerServices.then((s) => ({ ...s, topicPrefix: prefix }));
+    const ownCheckpoints = join(checkpointsDir, 'learners', tag);
+    return new Session(id, config.limits, ownServices, own, queue, ownCheckpoints, (s) => {
+      sessions.delete(s.id);
+      void own.deleteWithPrefix('').catch(() => 0).finally(() => own.close());
+      rmSync(ownCheckpoints, { recursive: true, force: true });
+    });
+  }
 
   let allowed: string[] = [];
   // ws closes frames over maxPayload with 1009 but no reason; the cap proper is checked per message in

@@ -42,7 +42,8 @@ export class Session {
     id: string | undefined,
     private readonly limits: RunLimits,
     private readonly services: Promise<JobServices>,
-    private readonly topics: TopicsService,
+    /** The session's Kafka view: the runtime's, or one of its own on a runtime learners share. */
+    readonly topics: TopicsService,
     private readonly queue: RunQueue,
     /** Folder of the runtime's checkpoints: each lesson's runs keep theirs in a folder of it. */
     private readonly checkpointsRoot: string,

@@ -13,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('config', () => {
   it('has defaults', () => {
     expect(resolveConfig()).toEqual({
-      host: '127.0.0.1', port: 5170, topicPrefix: '', open: true, display: false, allowedOrigins: [], maxFrameBytes: 1024 * 1024,
+      host: '127.0.0.1', port: 5170, topicPrefix: '', isolateLearners: false, open: true, display: false, allowedOrigins: [], maxFrameBytes: 1024 * 1024,
       helloTimeoutMs: 5000, maxUnauthenticatedSockets: 64,
       limits: {
         memoryMb: 256, unresponsiveMs: 2000, blockedMs: 30_000, maxRowsPerBatch: 100, maxRunsPerConnection: 4, socketGraceMs: 15_000, maxConcurrentChecks: 2,
@@ -36,6 +36,10 @@ describe('config', () => {
     expect(configFromEnv({}, 'linux').display).toBe(false);
     expect(configFromEnv({ DISPLAY: ':0' }, 'linux').display).toBe(true);
     expect(configFromEnv({}, 'darwin').display).toBe(true);
+  });
+
+  it('shares the runtime between learners when STREAMLAB_ISOLATE_LEARNERS says so', () => {
+    expect(['1', 'true', 'yes', '0', 'false', 'no', ''].map((v) => configFromEnv({ STREAMLAB_ISOLATE_LEARNERS: v }).isolateLearners)).toEqual([true, true, true, false, false, false, undefined]);
   });
 
   it('says in one line what is wrong', () => {
