@@ -124,6 +124,8 @@ check('report-keyed-json', 'publishes counts to report keyed by origin, with the
   const first = (await reported(submission, FIXED, 'fixed')).filter(([b]) => b === 0);
   expectRows('The records your query sent to report in the first batch', first,
     [[0, GW1, json(GW1, 2)], [0, GW2, json(GW2, 1)], [0, GW3, json(GW3, 2)]], ['batch', 'key', 'value']);
+  const firstOf = async (p: Program) => (await reported(p, RANDOM, 'random')).filter(([b]) => b === 0);
+  expectRows('With other origins, the records your query sent to report in the first batch', await firstOf(submission), await firstOf(solution), ['batch', 'key', 'value']);
 });
 
 check('report-update', 'publishes only the origins whose count changed in each batch (update mode)', async () => {
