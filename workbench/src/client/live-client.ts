@@ -8,8 +8,8 @@
  * stops reconnecting: only a new URL from `streamlab start` helps.
  */
 import {
-  decodeServerMessage, encodeClientMessage, PROTOCOL_VERSION, replyKind,
-  type ClientKind, type ClientMessageInput, type ClockMode, type ReplyOf, type RequestFields, type ServerMessage, type SourceFile,
+  decodeServerMessage, encodeClientMessage, PROTOCOL_VERSION, replyKind, servingAnswer,
+  type ClientKind, type ClientMessageInput, type ClockMode, type ReplyOf, type RequestFields, type ServerMessage, type ServingAnswer, type SourceFile,
 } from '@streamlab/runtime/protocol';
 import type { RuntimeEvent } from '../model/server-events.js';
 import { adaptEvent, adaptLessonSummary, splitLesson } from './adapt.js';
@@ -275,6 +275,23 @@ export class LiveClient implements RuntimeClient {
   async listTopics() {
     const r = await this.request('topics.list', {});
     return r.topics.map((t) => ({ name: t.name, partitions: t.partitions, endOffsets: t.endOffsets ?? [] }));
+  }
+
+  async serving(lessonId: string): Promise<ServingAnswer | null> {
+    // An HTTP endpoint of the runtime that served this page, behind the same token as the websocket.
+    const base = this.options.url.replace(/^ws/, 'http').replace(/\/ws\?.*$/, '');
+    let res: Response;
+    try {
+      res = await fetch(`${base}/api/serving?lesson=${encodeURIComponent(lessonId)}`, { headers: { authorization: `Bearer ${this.options.token}` }, cache: 'no-store' });
+    } catch (e) {
+      throw new RuntimeError('unavailable', `The serving layer did not answer: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (res.status === 404) return null;
+    const body: unknown = await res.json().catch(() => null);
+    if (!res.ok) throw new RuntimeError(res.status === 401 ? 'unauthorized' : 'unavailable', (body as { error?: string } | null)?.error ?? `The serving layer answered ${res.status}.`);
+    const answer = servingAnswer.safeParse(body);
+    if (!answer.success) throw new RuntimeError('bad-message', 'The serving layer answered in a shape this workbench does not know.');
+    return answer.data;
   }
 
   async createTopic(topic: string, partitions: number) {

@@ -117,6 +117,11 @@ export class ReplayClient implements RuntimeClient {
     return this.session.topics;
   }
 
+  async serving(): Promise<null> {
+    // A recorded session has no database to serve from.
+    return null;
+  }
+
   async createTopic(): Promise<void> {
     throw new RuntimeError('not-implemented', 'A recorded session cannot create topics.');
   }

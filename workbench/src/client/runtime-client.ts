@@ -3,7 +3,7 @@
  * and `ReplayClient` (a recorded session, for tests and offline demos). Elements never see either one:
  * the headless `<sl-session>` owns the client.
  */
-import type { ClientKind, ClockMode, ReplyOf, RequestFields, SourceFile } from '@streamlab/runtime/protocol';
+import type { ClientKind, ClockMode, ReplyOf, RequestFields, ServingAnswer, SourceFile } from '@streamlab/runtime/protocol';
 import type {
   CheckResult, Lesson, LessonSummary, ResultTable, RuntimeEvent, TopicInfo,
 } from '../model/server-events.js';
@@ -60,6 +60,11 @@ export interface RuntimeClient {
   createTopic(topic: string, partitions: number): Promise<void>;
   /** Empties a topic, keeping its partitions; resolves with their number. */
   clearTopic(topic: string): Promise<{ partitions: number }>;
+  /**
+   * The lesson's serving layer (`GET /api/serving`): its serving view beside the weekly DAX closes and
+   * their rolling correlation with the cases; null when the lesson has none.
+   */
+  serving(lessonId: string): Promise<ServingAnswer | null>;
   tailTopic(topic: string, from: 'earliest' | 'latest'): Promise<{ tailId: string }>;
   untailTopic(tailId: string): Promise<void>;
   produce(record: { topic: string; key: string | null; value: string | null; timestamp?: number }): Promise<{ partition: number; offset: string }>;

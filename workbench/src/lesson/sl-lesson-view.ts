@@ -20,8 +20,10 @@ import '../elements/sl-run-controls.js';
 import '../panels/sl-panels.js';
 
 /** A Kafka clients lesson has no streaming query: no batches to draw or chart. */
-const OMIT_FOR_KAFKA: PanelName[] = ['Timeline', 'Metrics'];
+const OMIT_FOR_KAFKA: PanelName[] = ['Timeline', 'Metrics', 'Serving'];
 const NO_PANELS: PanelName[] = [];
+/** A lesson without a serving layer has no use for its panel. */
+const NO_SERVING: PanelName[] = ['Serving'];
 
 @customElement('sl-lesson-view')
 export class SlLessonView extends LitElement {
@@ -317,7 +319,7 @@ export class SlLessonView extends LitElement {
           </div></sl-editor>
         </div>
       </div>
-      <sl-panels .state=${s} .omit=${kafkaOnly ? OMIT_FOR_KAFKA : NO_PANELS}></sl-panels>
+      <sl-panels .state=${s} .omit=${kafkaOnly ? OMIT_FOR_KAFKA : s.serving.available && s.serving.lessonId === lesson.id ? NO_PANELS : NO_SERVING}></sl-panels>
       ${this.renderExport()}`;
   }
 }

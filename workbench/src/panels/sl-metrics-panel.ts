@@ -5,7 +5,7 @@
  */
 import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import uplotCss from '../../../node_modules/uplot/dist/uPlot.min.css?inline';
 import type { BatchEvent } from '../model/server-events.js';
 import { sharedStyles } from '../elements/shared-styles.js';
@@ -28,6 +28,8 @@ export class SlMetricsPanel extends LitElement {
 
   @property({ attribute: false }) batches: BatchEvent[] = [];
   private plots: uPlot[] = [];
+  /** Bumped on every draw, so a draw that waited for uPlot to load does not run after a newer one. */
+  private generation = 0;
 
   protected override render() {
     if (this.batches.length === 0) return html`<p class="empty">Metrics appear after the first batch.</p>`;
@@ -50,7 +52,14 @@ export class SlMetricsPanel extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (!changed.has('batches')) return;
+    if (changed.has('batches')) void this.draw();
+  }
+
+  /** Draws the charts with uPlot, which loads the first time a chart is drawn. */
+  private async draw(): Promise<void> {
+    const generation = ++this.generation;
+    const { default: UPlot } = await import('uplot');
+    if (generation !== this.generation || !this.isConnected) return;
     for (const p of this.plots) p.destroy();
     this.plots = [];
     if (this.batches.length === 0 || this.batches.every((b) => b.trace?.kind === 'dstream')) return;
@@ -63,7 +72,7 @@ export class SlMetricsPanel extends LitElement {
       const host = this.renderRoot.querySelector<HTMLElement>(`.chart[data-id="${s.id}"]`);
       if (!host) continue;
       const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
-      this.plots.push(new uPlot({
+      this.plots.push(new UPlot({
         width: Math.max(280, host.clientWidth || 320),
         height: 160,
         scales: { x: { time: false } },
@@ -76,6 +85,7 @@ export class SlMetricsPanel extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.generation++;
     for (const p of this.plots) p.destroy();
     this.plots = [];
   }

@@ -13,10 +13,11 @@ import './sl-topics-panel.js';
 import './sl-database-panel.js';
 import './sl-checks-panel.js';
 import './sl-latency-panel.js';
+import './sl-serving-panel.js';
 import '../timeline/sl-timeline.js';
 
 /** Tab names, as learners (and the e2e test) find them. */
-export const PANELS = ['Output', 'Timeline', 'Metrics', 'Latency', 'Topics', 'Database', 'Checks'] as const;
+export const PANELS = ['Output', 'Timeline', 'Metrics', 'Latency', 'Serving', 'Topics', 'Database', 'Checks'] as const;
 /** A panel name. */
 export type PanelName = (typeof PANELS)[number];
 
@@ -91,6 +92,8 @@ export class SlPanels extends LitElement {
         return html`<sl-metrics-panel .batches=${s.batches}></sl-metrics-panel>`;
       case 'Latency':
         return html`<sl-latency-panel .latency=${s.latency.current} .earlier=${s.latency.earlier}></sl-latency-panel>`;
+      case 'Serving':
+        return html`<sl-serving-panel .serving=${s.serving}></sl-serving-panel>`;
       case 'Topics':
         return html`<sl-topics-panel .topics=${s.topics} .records=${s.tail.records} .tailing=${s.tail.topic} .produced=${s.produced} .note=${s.topicNote}></sl-topics-panel>`;
       case 'Database':

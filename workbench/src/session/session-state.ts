@@ -2,7 +2,7 @@
  * The workbench's state and how runtime events change it. Pure (no DOM, no I/O), so recorded sessions
  * replayed through it are the component tests of everything the panels show.
  */
-import type { ClockMode } from '@streamlab/runtime/protocol';
+import type { ClockMode, ServingAnswer } from '@streamlab/runtime/protocol';
 import type { ConnectionInfo } from '../client/runtime-client.js';
 import type { DataLine, DataPending } from './lesson-data.js';
 import type {
@@ -57,6 +57,19 @@ export interface SessionState {
   topicNote: string | null;
   /** Latency of the current run's pipelines, and the last figures of earlier runs (newest first), to compare triggers. */
   latency: { current: RunLatency | null; earlier: RunLatency[] };
+  /** The open lesson's serving layer, when it has one: the last answer, or why there is none now. */
+  serving: ServingState;
+}
+
+/** The serving layer of the open lesson (`GET /api/serving`). */
+export interface ServingState {
+  /** The lesson asked about. */
+  lessonId: string | null;
+  /** Whether the lesson has a serving layer (the Serving panel is shown). */
+  available: boolean;
+  answer: ServingAnswer | null;
+  /** Why the last request had no answer (the view is not made yet, the runtime is away), or null. */
+  error: string | null;
 }
 
 /** Earlier runs whose latency the Latency panel keeps. */
@@ -89,6 +102,7 @@ export function initialState(): SessionState {
     latency: { current: null, earlier: [] },
     lessonData: { line: null, pending: null },
     topicNote: null,
+    serving: { lessonId: null, available: false, answer: null, error: null },
   };
 }
 

@@ -27,6 +27,9 @@ export class SlSession extends LitElement {
   /** While a run.start is in flight its events may arrive before the reply names the run. */
   private starting = false;
   private early: RuntimeEvent[] = [];
+  /** A serving request is on its way; `servingAgain`: data changed meanwhile, so ask once more after it. */
+  private servingBusy = false;
+  private servingAgain = false;
 
   /** Renders its children only; `display: contents` keeps the element out of layout. */
   protected override render() {
@@ -53,6 +56,10 @@ export class SlSession extends LitElement {
         else this.set(reduceEvent(this.state, event));
         // The last results survive a reload: they are what the learner earned with this code.
         if (event.kind === 'check.result') this.store.saveChecks(event.lessonId, event.results);
+        // New data may have committed: a speed batch, or the batch layer before its query started.
+        if (this.state.serving.available && (event.kind === 'run.batch' || event.kind === 'run.query' || (event.kind === 'run.status' && ['running', 'idle', 'finished', 'stopped', 'failed'].includes(event.status)))) {
+          void this.refreshServing();
+        }
       }),
       client.onConnection((connection) => {
         const wasOpen = this.state.connection.state === 'open';
@@ -118,9 +125,40 @@ export class SlSession extends LitElement {
     try {
       const lesson = await this.require().getLesson(lessonId);
       const results = this.store.loadChecks(lessonId);
-      this.set({ ...this.state, lesson, checks: results.length ? { status: 'done', results } : { status: 'idle', results: [] } });
+      this.set({ ...this.state, lesson, checks: results.length ? { status: 'done', results } : { status: 'idle', results: [] }, serving: { lessonId, available: false, answer: null, error: null } });
+      void this.refreshServing();
     } catch (e) {
       this.fail(`Could not open lesson ${lessonId}`, e);
+    }
+  }
+
+  /**
+   * Asks the runtime for the open lesson's serving answer (the runtime's cache answers when nothing
+   * committed since). One request at a time; a change while one is on its way asks once more after it.
+   */
+  async refreshServing(): Promise<void> {
+    if (this.servingBusy) {
+      this.servingAgain = true;
+      return;
+    }
+    this.servingBusy = true;
+    try {
+      do {
+        this.servingAgain = false;
+        const lessonId = this.state.lesson?.id;
+        if (!lessonId || !this.client) return;
+        let next: SessionState['serving'];
+        try {
+          const answer = await this.client.serving(lessonId);
+          next = { lessonId, available: answer !== null, answer, error: null };
+        } catch (e) {
+          const last = this.state.serving.lessonId === lessonId ? this.state.serving.answer : null;
+          next = { lessonId, available: true, answer: last, error: message(e) };
+        }
+        if (this.state.lesson?.id === lessonId) this.set({ ...this.state, serving: next });
+      } while (this.servingAgain);
+    } finally {
+      this.servingBusy = false;
     }
   }
 
