@@ -18,6 +18,7 @@ import type { LogicalPlan } from '../engine/plan.js';
 import { DataFrame } from '../engine/structured/dataframe.js';
 import { SparkSession } from '../engine/structured/session.js';
 import { DataStreamWriter } from '../engine/structured/stream-writer.js';
+import { DataFrameWriter } from '../engine/structured/writer.js';
 import type { Trigger } from '../engine/structured/streaming-query.js';
 import * as streamlab from '../streamlab.js';
 
@@ -51,6 +52,17 @@ export interface JdbcWrite {
   properties: Record<string, string>;
 }
 
+/** One static `df.write…save()` (or `write.jdbc(…)`) the program made, in the order it made them: a batch layer. */
+export interface StaticWrite {
+  plan: LogicalPlan;
+  format: string;
+  /** Save mode: `append`, `overwrite`, `ignore`, `errorifexists`. */
+  mode: string;
+  /** Options as the code gave them (for JDBC: `url`, `dbtable`, the properties, `truncate`, …). */
+  options: Record<string, string>;
+  path?: string;
+}
+
 /** A DataFrame-returning function the program exports, called with the session. */
 export interface NamedPipeline {
   name: string;
@@ -61,11 +73,20 @@ export interface NamedPipeline {
 export interface CapturedProgram {
   appName: string;
   queries: QuerySpec[];
+  /** Static writes the program made before or beside its queries (a lambda architecture's batch layer). */
+  writes: StaticWrite[];
   dstreams: DStreamPlan[];
   /** Exported `f(spark)` functions returning a streaming DataFrame, by their learner names. */
   pipelines: NamedPipeline[];
   /** Flows (Pekko Streams) the program would run: they are not part of a Spark export. */
   flows: number;
+}
+
+interface StaticWriterInternals {
+  df: DataFrame;
+  fmt: string;
+  saveMode: string;
+  opts: Record<string, string>;
 }
 
 interface WriterInternals {
@@ -95,8 +116,16 @@ function inertQuery(name: string | undefined): unknown {
  * Records the queries and DStream programs `run` starts (and the contexts, built but not started).
  * The interception is in place only while `run` (and the promise it returns) is pending.
  */
-export async function captureStarts(run: () => unknown): Promise<{ queries: QuerySpec[]; dstreams: DStreamPlan[]; contexts: StreamingContext[]; flows: number }> {
+export async function captureStarts(run: () => unknown): Promise<{ queries: QuerySpec[]; writes: StaticWrite[]; dstreams: DStreamPlan[]; contexts: StreamingContext[]; flows: number }> {
   const queries: QuerySpec[] = [];
+  const writes: StaticWrite[] = [];
+  // A static write is recorded, not made: the export writes it in Python, and the tables are the cluster's.
+  const staticProto = DataFrameWriter.prototype as unknown as { save: (path?: string) => Promise<void> };
+  const savedSave = staticProto.save;
+  staticProto.save = function save(this: StaticWriterInternals, path?: string) {
+    writes.push({ plan: this.df.plan, format: this.fmt, mode: this.saveMode, options: { ...this.opts }, ...(path === undefined ? {} : { path }) });
+    return Promise.resolve();
+  };
   let flows = 0;
   const systemProto = ActorSystem.prototype as unknown as { materialize: (module: unknown) => unknown };
   const savedMaterialize = systemProto.materialize;
@@ -139,6 +168,7 @@ export async function captureStarts(run: () => unknown): Promise<{ queries: Quer
     // What main() left running without awaiting (an async startFlow) gets to its start too.
     await new Promise<void>((resolve) => setTimeout(resolve, 0));
   } finally {
+    staticProto.save = savedSave;
     systemProto.materialize = savedMaterialize;
     slickProto.run = savedSlickRun;
     writerProto.start = saved.start;
@@ -146,7 +176,7 @@ export async function captureStarts(run: () => unknown): Promise<{ queries: Quer
     sscProto.awaitTermination = saved.sscAwait;
     sscProto.awaitTerminationOrTimeout = saved.sscAwaitOr;
   }
-  return { queries, dstreams, contexts, flows };
+  return { queries, writes, dstreams, contexts, flows };
 }
 
 /**
@@ -265,7 +295,7 @@ export async function captureProgram(code: string, evaluate: (code: string) => R
       const write = await probeJdbcWrite(spark, q);
       if (write) q.jdbcWrite = write;
     }
-    return { appName: spark.appName, queries: started.queries, dstreams: started.dstreams, pipelines, flows: started.flows };
+    return { appName: spark.appName, queries: started.queries, writes: started.writes, dstreams: started.dstreams, pipelines, flows: started.flows };
   } finally {
     await spark.stop();
     SparkSession.setActive(previous);

@@ -7,7 +7,7 @@ import type { CapturedProgram } from './capture.js';
 import { dstreamCode, usesKafkaUtils } from './dstream-export.js';
 import { planChain } from './plan-code.js';
 import { pyIdent, pyStr, StubCollector, type Stub } from './python-text.js';
-import { queryCode } from './structured-export.js';
+import { queryCode, staticWriteCode } from './structured-export.js';
 import { DSTREAM_KAFKA_PYTHON, DSTREAM_KAFKA_SCALA, DSTREAM_KAFKA_SPARK_VERSION, dstreamKafkaSubmitLine, plainSubmitLine, SPARK_SCALA, SPARK_VERSION, sparkSubmitLine } from './versions.js';
 
 /** An exported script. */
@@ -44,6 +44,8 @@ export function exportPySpark(program: CapturedProgram, options: ExportOptions =
   const helpers: string[] = [];
   const used = new Set<string>(['spark']);
   const variables: string[] = [];
+  // The batch layer first: main() made its writes before it started the queries that follow them.
+  program.writes.forEach((w, i) => body.push('', ...staticWriteCode(w, i, { stubs, where: '', named }, used)));
   program.queries.forEach((q, i) => {
     const r = queryCode(q, i, { stubs, where: '', named }, used);
     if (r.helpers.length > 0) helpers.push('', '', ...r.helpers);
@@ -86,7 +88,7 @@ export function exportPySpark(program: CapturedProgram, options: ExportOptions =
   out.push(...dstream);
   if (variables.length === 1) out.push('', `${variables[0]}.awaitTermination()`);
   else if (variables.length > 1) out.push('', 'spark.streams.awaitAnyTermination()');
-  if (program.queries.length === 0 && program.dstreams.length === 0) out.push('', '# The program started no streaming query.');
+  if (program.queries.length === 0 && program.dstreams.length === 0) out.push('', program.writes.length > 0 ? '# The program started no streaming query: its writes above are the whole job.' : '# The program started no streaming query.');
   return { code: `${out.join('\n')}\n`, stubs: stubs.stubs, submit: submitLines(program, 'job.py') };
 }
 

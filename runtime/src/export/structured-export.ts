@@ -5,7 +5,7 @@
  * `foreachBatch`/`foreach` functions as marked stubs.
  */
 import type { Trigger } from '../engine/structured/streaming-query.js';
-import type { QuerySpec } from './capture.js';
+import type { QuerySpec, StaticWrite } from './capture.js';
 import { planChain, type PlanContext } from './plan-code.js';
 import { pyIdent, pyStr, type StubCollector } from './python-text.js';
 
@@ -114,6 +114,27 @@ export function queryCode(q: QuerySpec, index: number, ctx: PlanContext & { stub
   if (trig) lines.push(trig);
   lines.push(q.path !== undefined ? `.start(${pyStr(q.path)})` : '.start()');
   return { helpers, statement: [`${variable} = (`, ...lines.map((l) => `    ${l}`), ')'], variable };
+}
+
+/**
+ * A static write (`df.write…save()`, `write.jdbc(…)`) as PySpark: the DataFrame's chain, then its
+ * writer with the format, mode and options the code gave (a JDBC URL in Spark's `jdbc:` form).
+ */
+export function staticWriteCode(w: StaticWrite, index: number, ctx: PlanContext & { stubs: StubCollector }, used: Set<string>): string[] {
+  let variable = w.format === 'jdbc' && w.options.dbtable ? pyIdent(w.options.dbtable, 'batch') : `batch_${index + 1}`;
+  while (used.has(variable)) variable = `${variable}_${index + 1}`;
+  used.add(variable);
+  const chain = planChain(w.plan, { ...ctx, where: `the write of ${variable}` });
+  const options = { ...w.options };
+  if (w.format === 'jdbc' && options.url) options.url = jdbcUrl(options.url);
+  const writer = [
+    `${variable}.write`,
+    `.format(${pyStr(w.format)})`,
+    `.mode(${pyStr(w.mode === 'default' ? 'errorifexists' : w.mode)})`,
+    ...Object.entries(options).map(([k, v]) => `.option(${pyStr(k)}, ${pyStr(v)})`),
+    w.path !== undefined ? `.save(${pyStr(w.path)})` : '.save()',
+  ];
+  return [`${variable} = (`, ...chain.map((l) => `    ${l}`), ')', '(', ...writer.map((l) => `    ${l}`), ')'];
 }
 
 function describeWriter(w: unknown): string {
