@@ -92,7 +92,8 @@ describe('workbench in Chromium', () => {
     const started = Date.now();
     await page.goto(runtime.url);
     await page.getByText('Runtime: Connected').waitFor();
-    await expect.poll(() => page.getByRole('link').allTextContents()).toEqual([
+    // The list arrives after the connection opens; on a busy machine that takes more than expect.poll's one second.
+    await expect.poll(() => page.getByRole('link').allTextContents(), { timeout: 60_000 }).toEqual([
       'Skip to content',
       'Streamlab',
       expect.stringContaining('Kafka basics — topics, partitions, keys and consumer groups'),
