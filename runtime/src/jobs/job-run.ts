@@ -92,6 +92,8 @@ export class JobRun {
   private map = '';
   private nextStep = 1;
   private steps = new Map<number, StepWaiter>();
+  /** The last step asked for; the next one waits for it. */
+  private stepQueue: Promise<void> = Promise.resolve();
   private exited: Promise<void> = Promise.resolve();
   /** The manual clock as the job last reported it (its start until the first step). */
   private manualClockMs: number;
@@ -161,8 +163,19 @@ export class JobRun {
     this.send({ type: 'crash' });
   }
 
-  /** Manual clock: runs batches or advances the clock. */
-  async step(request: { batches?: number; advanceMs?: number }): Promise<{ batchesRun: number; clockMs: number }> {
+  /**
+   * Manual clock: runs batches or advances the clock. Steps run one after another: an advance first has
+   * the records due by its new time produced (`beforeAdvance`), counted from where the previous step left
+   * the clock, so a batch never runs before the records that arrived in its interval however fast the
+   * steps come.
+   */
+  step(request: { batches?: number; advanceMs?: number }): Promise<{ batchesRun: number; clockMs: number }> {
+    const result = this.stepQueue.then(() => this.stepNow(request));
+    this.stepQueue = result.then(() => undefined, () => undefined);
+    return result;
+  }
+
+  private async stepNow(request: { batches?: number; advanceMs?: number }): Promise<{ batchesRun: number; clockMs: number }> {
     if (this.mode !== 'manual') throw new Error('run.step needs a run started with mode "manual".');
     if (!this.child || this.isOver()) throw new Error(`The run is ${this.state}.`);
     if (request.advanceMs !== undefined && this.options.beforeAdvance) await this.options.beforeAdvance(this.manualClockMs + request.advanceMs);
