@@ -103,6 +103,11 @@ export const dstreamInputTrace = z.strictObject({
   records: z.int().min(0),
   /** False when the input produced no RDD at all for this batch (Spark's `None`). */
   hasRdd: z.boolean(),
+  /**
+   * The batch's first records (at most 200), in order: a pair's key (a Kafka record's key, a tuple's
+   * first element; null when there is none) and the record as `pprint` prints it. From version 8.
+   */
+  sample: z.array(z.strictObject({ key: z.string().nullable(), preview: z.string() })).optional(),
 });
 /** Records one input stream contributed. */
 export type DStreamInputTrace = z.infer<typeof dstreamInputTrace>;

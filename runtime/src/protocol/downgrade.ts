@@ -3,7 +3,8 @@
  * have is left out, and what it had in another shape is rebuilt, so a decoder of that version gets
  * exactly what a runtime of that version sent.
  *
- *   version 6:  `lessons.get.ok` goes without the lesson's `data`
+ *   version 7:  a DStream `run.batch`'s trace lists its inputs without their `sample` of records
+ *   version 6:  as version 7, and `lessons.get.ok` goes without the lesson's `data`
  *   version 5:  as version 6, and `run.latency` is not sent
  *   version 4:  as version 5, and a `queued` run is `starting`, with the runs ahead of it said in `message`
  *   version 3:  as version 4, and `run.batch` has one shape for both APIs, with an untyped progress and
@@ -46,6 +47,10 @@ export type VersionedServerMessage = ServerMessage | LegacyRunBatch;
  * @param version the version negotiated with the client
  */
 export function serverMessageForVersion(message: ServerMessage, version: number): VersionedServerMessage | null {
+  if (version >= 8) return message;
+  if (message.kind === 'run.batch' && message.api === 'dstream') {
+    message = { ...message, trace: { ...message.trace, inputs: message.trace.inputs.map(({ sample: _sample, ...input }) => input) } };
+  }
   if (version >= 7) return message;
   if (message.kind === 'lessons.get.ok' && message.lesson.data !== undefined) {
     const { data: _data, ...lesson } = message.lesson;

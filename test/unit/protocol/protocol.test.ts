@@ -115,8 +115,8 @@ describe('version negotiation', () => {
     expect(negotiateVersion([7, 8], [1])).toBe(null);
   });
 
-  it('speaks version 7 and still speaks versions 1 to 6', () => {
-    expect([PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS]).toEqual([7, [1, 2, 3, 4, 5, 6, 7]]);
+  it('speaks version 8 and still speaks versions 1 to 7', () => {
+    expect([PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS]).toEqual([8, [1, 2, 3, 4, 5, 6, 7, 8]]);
   });
 });
 
@@ -126,6 +126,19 @@ describe('messages for an older client', () => {
     if (!d.ok) throw new Error(d.message);
     return d.message;
   };
+
+  it('send a DStream run.batch to version 7 and older without the records its inputs list', () => {
+    const current = message('run.batch.dstream');
+    if (current.kind !== 'run.batch' || current.api !== 'dstream') throw new Error(current.kind);
+    expect(current.trace.inputs[0]!.sample).toHaveLength(3);
+    for (const version of [7, 4]) {
+      const downgraded = serverMessageForVersion(current, version);
+      const { sample: _sample, ...input } = current.trace.inputs[0]!;
+      expect(downgraded).toEqual({ ...current, trace: { ...current.trace, inputs: [input] } });
+      expect(decodeServerMessage(JSON.stringify(downgraded), version)).toEqual({ ok: true, message: downgraded });
+    }
+    expect(serverMessageForVersion(current, 8)).toBe(current);
+  });
 
   for (const api of ['structured', 'dstream']) {
     it(`version 3 and 2 clients get the ${api} run.batch exactly as a version 3 runtime sent it, and decode it`, () => {
@@ -171,6 +184,9 @@ describe('messages for an older client', () => {
     const changed = ['run.query', 'run.batch', 'check.status', 'check.result'];
     for (const name of SERVER_FIXTURES) {
       const m = message(name);
+      expect(serverMessageForVersion(m, 8)).toBe(m);
+      // A DStream batch goes to older versions without its inputs' records (above).
+      if (name === 'run.batch.dstream') continue;
       expect(serverMessageForVersion(m, 7)).toBe(m);
       if (m.kind === 'lessons.get.ok') continue;
       expect(serverMessageForVersion(m, 6)).toBe(m);

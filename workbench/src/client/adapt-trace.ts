@@ -131,11 +131,23 @@ export function adaptStructuredTrace(t: StructuredBatchTrace): StructuredTrace {
   };
 }
 
-/** Adapts one DStream batch trace; `batchId` comes from the event (DStream batches are named by time). */
+/**
+ * Adapts one DStream batch trace; `batchId` comes from the event (DStream batches are named by time).
+ * Each record sits in the lane of its key (a Kafka record's key), or of its input when it has none.
+ * Input streams with the same name read the same topics (a job that calls `createDirectStream` once per
+ * output): the batch received those records once, so they are drawn once, from the stream that
+ * handed out the most.
+ */
 export function adaptDStreamTrace(t: DStreamBatchTrace, batchId: number): DStreamTrace {
-  const records = t.inputs.flatMap((input) =>
-    Array.from({ length: input.records }, () => ({ key: input.name, arrivalMs: t.batchTimeMs })),
-  );
+  const byName = new Map<string, DStreamBatchTrace['inputs'][number]>();
+  for (const input of t.inputs) {
+    const seen = byName.get(input.name);
+    if (!seen || input.records > seen.records) byName.set(input.name, input);
+  }
+  const inputs = [...byName.values()];
+  const records = inputs.flatMap((input) => input.sample
+    ? input.sample.map((r) => ({ key: r.key ?? input.name, arrivalMs: t.batchTimeMs, preview: r.preview }))
+    : Array.from({ length: input.records }, () => ({ key: input.name, arrivalMs: t.batchTimeMs })));
   const emitted = t.windows.find((w) => w.emitted)?.emitted;
   return {
     kind: 'dstream',
@@ -143,6 +155,7 @@ export function adaptDStreamTrace(t: DStreamBatchTrace, batchId: number): DStrea
     batchTimeMs: t.batchTimeMs,
     batchIntervalMs: t.batchTimeMs - t.intervalStartMs,
     records,
+    recordCount: inputs.reduce((n, input) => n + input.records, 0),
     window: emitted ? { startMs: emitted.startMs, endMs: emitted.endMs } : undefined,
     output: [],
   };

@@ -90,10 +90,32 @@ describe('adaptEvent run.batch', () => {
       table: { schema: [], rows: [], totalRows: 0 },
       trace: {
         kind: 'dstream', batchId: 2, batchTimeMs: 3000, batchIntervalMs: 1000,
-        records: [{ key: 'queueStream', arrivalMs: 3000 }, { key: 'queueStream', arrivalMs: 3000 }],
+        records: [{ key: 'queueStream', arrivalMs: 3000 }, { key: 'queueStream', arrivalMs: 3000 }], recordCount: 2,
         window: { startMs: 1000, endMs: 3000 }, output: [],
       },
     });
+  });
+
+  it('puts a DStream batch\'s records in the lanes of their keys, once however many streams read the same topic', () => {
+    const input = (streamId: number, records: number) => ({
+      streamId, name: 'kafka[sensors]', records, hasRdd: true,
+      sample: [{ key: 's1', preview: "('s1', '20.5')" }, { key: null, preview: "(None, '21.0')" }].slice(0, records),
+    });
+    const dstream: DStreamBatchEvent = {
+      kind: 'run.batch', api: 'dstream', runId: 'r', batchId: 0,
+      trace: {
+        api: 'dstream', batchTimeMs: 10_000, batchTime: '1970-01-01 00:00:10', intervalStartMs: 0,
+        // Three jobs call createDirectStream on the topic; one of them was not computed at this batch.
+        inputs: [input(0, 2), input(1, 2), { ...input(2, 0), hasRdd: false }],
+        windows: [], state: [], stateSize: 0, outputs: 3,
+      },
+    };
+    const event = adaptEvent(dstream);
+    if (event.kind !== 'run.batch' || event.trace?.kind !== 'dstream') throw new Error(event.kind);
+    expect([event.progress.numInputRows, event.trace.recordCount, event.trace.records]).toEqual([2, 2, [
+      { key: 's1', arrivalMs: 10_000, preview: "('s1', '20.5')" },
+      { key: 'kafka[sensors]', arrivalMs: 10_000, preview: "(None, '21.0')" },
+    ]]);
   });
 });
 

@@ -48,14 +48,18 @@ function adaptStructuredBatch(e: StructuredBatchEvent): BatchEvent {
   };
 }
 
-/** A DStream batch as the views keep it: its input count at its batch time, no table (pprint goes to the log). */
+/**
+ * A DStream batch as the views keep it: the records it received at its batch time (once, however many
+ * input streams read the same topics), no table (pprint goes to the log).
+ */
 function adaptDStreamBatch(e: DStreamBatchEvent): BatchEvent {
+  const trace = adaptDStreamTrace(e.trace, e.batchId);
   return {
     runId: e.runId,
     batchId: e.batchId,
-    progress: { batchId: e.batchId, timestampMs: e.trace.batchTimeMs, numInputRows: e.trace.inputs.reduce((n, i) => n + i.records, 0) },
+    progress: { batchId: e.batchId, timestampMs: e.trace.batchTimeMs, numInputRows: trace.recordCount },
     table: { schema: [], rows: [], totalRows: 0 },
-    trace: adaptDStreamTrace(e.trace, e.batchId),
+    trace,
   };
 }
 

@@ -105,7 +105,10 @@ export interface DStreamTrace {
   /** Batch time (end of its interval), epoch ms. */
   batchTimeMs: number;
   batchIntervalMs: number;
+  /** The records drawn (a sample of the first ones when the batch is large). */
   records: DStreamRecord[];
+  /** How many records the batch received; `records.length` when absent. */
+  recordCount?: number;
   /** Window (in processing time) the batch's windowed operation covered, when there is one. */
   window?: WindowSpan;
   output: TraceEmitted[];

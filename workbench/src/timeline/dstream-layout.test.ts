@@ -41,4 +41,16 @@ describe('layoutDStreamTimeline over the recorded DStream session', () => {
       'Batch 3: (s2, reading at event time 00:00:33)',
     ]);
   });
+
+  it('starts the axis with the run when a window reaches back before its first batch, and counts every record received', () => {
+    // A one-minute window over 10-second batches: at the first batch it covers (−50 s, 10 s].
+    const first: DStreamTrace = {
+      kind: 'dstream', batchId: 0, batchTimeMs: 10_000, batchIntervalMs: 10_000,
+      records: [{ key: 's1', arrivalMs: 10_000 }], recordCount: 250, window: { startMs: -50_000, endMs: 10_000 }, output: [],
+    };
+    const layout = layoutDStreamTimeline([first, { ...first, batchId: 1, batchTimeMs: 20_000, recordCount: undefined, window: { startMs: -40_000, endMs: 20_000 } }], viewport);
+    expect(layout.axis[0]).toEqual({ x: 100, label: '00:00:00' });
+    expect(layout.bands.map((b) => [b.label, b.x, b.width, b.records])).toEqual([['Batch 0', 100, 200, 250], ['Batch 1', 300, 200, 1]]);
+    expect(layout.window).toEqual({ x: 100, width: 400, span: { startMs: -40_000, endMs: 20_000 }, label: 'window covers 2 batches' });
+  });
 });

@@ -45,7 +45,8 @@ export function layoutDStreamTimeline(traces: DStreamTrace[], viewport: Viewport
   const last = traces[traces.length - 1];
   const start = first ? first.batchTimeMs - first.batchIntervalMs : 0;
   const end = last ? last.batchTimeMs : 1000;
-  const domainStart = Math.min(start, ...traces.flatMap((t) => (t.window ? [t.window.startMs] : [])));
+  // A window that reaches back before the first batch covers nothing there: the axis starts with the run.
+  const domainStart = start;
   const scale: TimeScale = { domainStart, domainEnd: Math.max(end, domainStart + 1), rangeStart: left, rangeEnd: Math.max(left + 1, viewport.width - right) };
 
   const keys = [...new Set(traces.flatMap((t) => t.records.map((r) => r.key)))].sort();
@@ -55,7 +56,7 @@ export function layoutDStreamTimeline(traces: DStreamTrace[], viewport: Viewport
   const bands = shown.map((t) => {
     const x0 = scaleX(scale, t.batchTimeMs - t.batchIntervalMs);
     const x1 = scaleX(scale, t.batchTimeMs);
-    return { batchId: t.batchId, x: x0, width: x1 - x0, label: `Batch ${t.batchId}`, current: t === current, records: t.records.length };
+    return { batchId: t.batchId, x: x0, width: x1 - x0, label: `Batch ${t.batchId}`, current: t === current, records: t.recordCount ?? t.records.length };
   });
 
   const dots: DotLayout[] = [];
@@ -87,7 +88,7 @@ export function layoutDStreamTimeline(traces: DStreamTrace[], viewport: Viewport
 
   let window: DStreamTimelineLayout['window'] = null;
   if (current?.window) {
-    const x0 = scaleX(scale, current.window.startMs);
+    const x0 = scaleX(scale, Math.max(domainStart, current.window.startMs));
     const x1 = scaleX(scale, current.window.endMs);
     const batches = shown.filter((t) => t.batchTimeMs > current.window!.startMs && t.batchTimeMs <= current.window!.endMs).length;
     window = { x: x0, width: x1 - x0, span: current.window, label: `window covers ${batches} ${batches === 1 ? 'batch' : 'batches'}` };

@@ -22,10 +22,10 @@ import { DStreamGraph, type DStreamSemantics, type StreamingContextState } from 
 import { toMillis, type DurationLike } from './duration.js';
 import { IllegalArgumentException, IllegalStateException, ValueError } from './errors.js';
 import { directSource, queueSource, type InputSource } from './input-source.js';
-import { formatBatchTime } from './python-format.js';
+import { formatBatchTime, pyStr } from './python-format.js';
 import { RDD } from './rdd.js';
 import type { SparkContext } from './spark-context.js';
-import type { DStreamBatchTrace, DStreamListener, DStreamWindowTrace } from './trace.js';
+import { INPUT_SAMPLE_SIZE, type DStreamBatchTrace, type DStreamListener, type DStreamRecordSample, type DStreamWindowTrace } from './trace.js';
 import type { DirectInputFactory, SocketInputFactory } from './direct-input.js';
 import type { DStreamPlan } from './dstream-plan.js';
 
@@ -408,7 +408,7 @@ export class StreamingContext {
     // An input no operation needed at t has no RDD for t: what arrived waits for the next one needed.
     const inputTraces: DStreamBatchTrace['inputs'] = this.inputs.map(({ stream, source }) => {
       const rdd = stream.generatedAt(t);
-      return { streamId: stream.id, name: source.name, records: rdd?.count() ?? 0, hasRdd: rdd !== null };
+      return { streamId: stream.id, name: source.name, records: rdd?.count() ?? 0, hasRdd: rdd !== null, sample: (rdd?.take(INPUT_SAMPLE_SIZE) ?? []).map(recordSample) };
     });
     const trace = this.traceOf(t, inputTraces, outputs);
     const dir = this.graph.checkpointDir;
@@ -485,4 +485,14 @@ export class StreamingContext {
       outputs,
     };
   }
+}
+
+/** The longest record preview a trace carries. */
+const PREVIEW_CHARS = 200;
+
+/** An input record as a trace lists it: a pair's key (Kafka's `[key, value]`, a tuple's first element) and its `pprint` text. */
+function recordSample(record: unknown): DStreamRecordSample {
+  const key = Array.isArray(record) && record.length === 2 && record[0] !== null && record[0] !== undefined ? pyStr(record[0]) : null;
+  const text = pyStr(record);
+  return { key, preview: text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}…` : text };
 }

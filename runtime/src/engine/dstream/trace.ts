@@ -14,7 +14,22 @@ export interface DStreamInputTrace {
   records: number;
   /** False when the input produced no RDD at all for this batch (Spark's `None`). */
   hasRdd: boolean;
+  /**
+   * The first records of the batch's RDD (at most `INPUT_SAMPLE_SIZE`), in order: a pair's key (a Kafka
+   * record's key, the first element of a tuple; null when there is none) and the record as `pprint`
+   * would print it.
+   */
+  sample: DStreamRecordSample[];
 }
+
+/** One input record as a trace shows it. */
+export interface DStreamRecordSample {
+  key: string | null;
+  preview: string;
+}
+
+/** How many records of each input a batch's trace lists. */
+export const INPUT_SAMPLE_SIZE = 200;
 
 /** A processing-time window: the batches with times in (startMs, endMs]. */
 export interface DStreamWindowSpan {
