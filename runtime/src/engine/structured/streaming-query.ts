@@ -217,7 +217,7 @@ export class StreamingQuery {
     if (this.error) return;
     const cause = e instanceof StreamingQueryException ? e.cause : e;
     const msg = cause instanceof Error ? cause.message : String(cause);
-    this.error = new StreamingQueryException(`Query ${this.name ?? ''} [id = ${this.queryId}, runId = ${this.runId}] terminated with exception: ${msg}`, {
+    this.error = new StreamingQueryException(`Query ${this.name === null || this.name === undefined ? '' : `${this.name} `}[id = ${this.queryId}, runId = ${this.runId}] terminated with exception: ${msg}`, {
       code: cause instanceof StreamlabError ? cause.code : 'STREAM_FAILED',
       cause,
     });
