@@ -11,18 +11,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { TopicInfo, TopicRecord } from '../model/server-events.js';
 import { sharedStyles } from '../elements/shared-styles.js';
-
-/** A record value as shown: JSON pretty-printed, anything else as is. */
-export function prettyValue(value: string | null): string {
-  if (value === null) return 'null';
-  const t = value.trim();
-  if (!(t.startsWith('{') || t.startsWith('['))) return value;
-  try {
-    return JSON.stringify(JSON.parse(t), null, 2);
-  } catch {
-    return value;
-  }
-}
+import { prettyValue } from '../format/pretty-json.js';
 
 /**
  * A topic name cut after each `.`, `_` and `-` (`sensors.` `temperature`): a narrow column wraps the name
