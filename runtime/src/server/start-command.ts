@@ -2,18 +2,20 @@
  * `streamlab start`: the embedded services unless real ones are configured, the server, one ready line.
  *
  *   config := defaults < file < env < flags
+ *   pg     := config.pg     | embedded PostgreSQL on <data dir>/postgres, started first (the slowest part;
+ *             the broker and the server start meanwhile; a server left running on that directory by a
+ *             killed runtime is stopped first; a new cluster is a copy of one initdb made per machine)
  *   kafka  := config.kafka  | embedded broker (in-process, fast)  | none, with one line saying how to get one
  *             the embedded broker also listens with SASL_PLAINTEXT, where the users the lessons name
  *             (front matter `kafka.sasl.users`) exist, for learner code that authenticates
- *   pg     := config.pg     | embedded PostgreSQL on <data dir>/postgres, started beside the server
- *             (a server left running on that directory by a killed runtime is stopped first)
  *   listen on host:port (a free port when taken, said on stderr)
  *   → once the server listens, the workbench can be served (built first when the install did not build
  *     it) and the embedded PostgreSQL answers: stdout `Streamlab ready: URL`;
  *     an embedded PostgreSQL that does not start (within its deadline) stops everything: no ready line,
  *     its error on stderr, exit 1
  *   write <data dir>/runtime.json (pid, Kafka, PostgreSQL) for `streamlab run` and `topics`; removed on close
- *   open the browser when asked and a display exists; SIGINT/SIGTERM → close everything → exit 0
+ *   open the browser when asked and a display exists; then warm the type checker (the first Run's)
+ *   SIGINT/SIGTERM → close everything → exit 0
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,10 +49,12 @@ export interface StartedRuntime {
 /** Starts everything `streamlab start` starts, and prints the ready line. */
 export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<StartedRuntime> {
   const closers: Closer[] = [];
-  // The type checker parses the engine in its worker while the services start, so the first Run need not
-  // wait for it; the main thread (server, embedded broker) is not involved.
-  void warmTypecheck().catch(() => {});
   closers.push(async () => stopTypecheck());
+  // The embedded PostgreSQL takes longest (a process to start, a cluster to make): it starts first, and
+  // the broker and the server start while it does. The lessons need it, so ready waits for it.
+  const pg: Promise<string | undefined> = config.pg ? Promise.resolve(config.pg) : startEmbeddedPg(config, io, closers);
+  // Awaited below; a failure while the broker starts must not count as unhandled meanwhile.
+  pg.catch(() => undefined);
   let kafka = config.kafka;
   let kafkaSasl: string | undefined;
   const lessonsDir = config.lessonsDir ?? join(REPO_ROOT, 'lessons');
@@ -65,8 +69,6 @@ export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<
       if (kafkaSasl) io.err(`streamlab: its SASL_PLAINTEXT listener (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) is at ${kafkaSasl}`);
     }
   }
-  // The embedded PostgreSQL starts beside the server; the lessons need it, so ready waits for it.
-  const pg: Promise<string | undefined> = config.pg ? Promise.resolve(config.pg) : startEmbeddedPg(config, io, closers);
   const services: Promise<JobServices> = pg.then((url) => ({ ...(kafka ? { kafka } : {}), ...(kafkaSasl ? { kafkaSasl } : {}), ...(url ? { pg: url } : {}) }));
   let server: RuntimeServer;
   try {
@@ -101,6 +103,10 @@ export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<
   }
   io.out(`Streamlab ready: ${server.url}`);
   if (config.open && config.display) openBrowser(server.url);
+  // The type checker parses the engine and TypeScript's library in its worker (seconds of CPU), which the
+  // first page does not need: it starts once the page is served, well before a learner has read a lesson
+  // and pressed Run, instead of competing with the services' start for the machine.
+  void warmTypecheck().catch(() => {});
   let closing: Promise<void> | null = null;
   return {
     server,

