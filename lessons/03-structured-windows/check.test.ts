@@ -19,7 +19,8 @@
  * `{"window":{"start":…,"end":…},"node_name":…,"avg":…}` with the average to two decimals.
  *
  * Every run also adds a random stream (seeded: new sensors, temperatures, arrival orders, late and
- * duplicate readings) whose expected rows come from the lesson's solution run on the same stream.
+ * duplicate readings) whose expected rows come from the lesson's solution run on the same stream, and
+ * the checks of windows and lateness each a random stream of their own behaviour.
  */
 import { expectRows, fail, lessonChecks, type Program, type Random } from '../../runtime/src/lessons/check-harness.js';
 
@@ -71,6 +72,42 @@ function randomStream(r: Random): Batch[] {
   return batches;
 }
 
+/**
+ * A random stream for one behaviour at a time: no duplicates, distinct temperatures of 20 °C and more,
+ * readings shuffled within each batch and some late within the watermark (kept); with `dropped`, also
+ * some so late that their window was final before the batch (dropped). Without the other ingredients
+ * of the full random stream, a mistake in one of them costs only the check meant for it.
+ */
+function cleanStream(r: Random, dropped: boolean): Batch[] {
+  const sensors = Array.from({ length: r.int(2, 3) }, () => `sensor-${r.int(100, 999)}`);
+  const used = new Set<number>();
+  const temperature = () => {
+    let v = r.float(20.5, 35, 1);
+    while (used.has(v)) v = r.float(20.5, 35, 1);
+    used.add(v);
+    return v;
+  };
+  const hms = (s: number) => `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+  const batches: Batch[] = [];
+  let t = 10 * 3600 + r.int(30, 50);
+  let maxSeen = t;
+  let processedAt = t;
+  for (let b = 0; b < 6; b++) {
+    const before = maxSeen;
+    const readings: [string, string, number][] = [];
+    for (let i = r.int(2, 4); i > 0; i--) {
+      t += r.int(5, 25);
+      maxSeen = Math.max(maxSeen, t);
+      readings.push([r.pick(sensors), hms(t), temperature()]);
+    }
+    readings.push([r.pick(sensors), hms(maxSeen - r.int(5, 25)), temperature()]);
+    if (dropped && b > 0) readings.push([r.pick(sensors), hms(before - r.int(95, 150)), temperature()]);
+    processedAt = Math.max(processedAt + 1, maxSeen + r.int(1, 10));
+    batches.push({ at: hms(processedAt), readings: r.shuffle(readings) });
+  }
+  return batches;
+}
+
 type Row = [string, string, number, number];
 
 /** `['10:00–10:01', 'sensor-1', 21.35, 2]`: the window as minutes, the average to six decimals. */
@@ -107,6 +144,14 @@ function latest(batches: Row[][]): Row[] {
 }
 
 const RANDOM = randomStream(random('lesson 03 stream'));
+const KEPT = cleanStream(random('lesson 03 kept'), false);
+const DROPPED = cleanStream(random('lesson 03 dropped'), true);
+
+/** Fails unless the submission wrote, batch by batch, what the solution writes for `batches`. */
+async function sameBatches(what: string, batches: Batch[], name: string): Promise<void> {
+  const numbered = (written: Row[][]) => written.flatMap((rows, i) => rows.map((r) => [i, ...r]));
+  expectRows(what, numbered(await runStream(submission, 'update', batches, name)), numbered(await runStream(solution, 'update', batches, name)), ['output', ...COLUMNS]);
+}
 
 check('update-averages', 'averages each sensor over one-minute windows of event time (update mode)', async () => {
   expectRows('The windows your query holds after the last batch', latest(await runStream(submission, 'update', FIXED, 'fixed')), [
@@ -127,6 +172,7 @@ check('event-time-windows', 'puts readings that arrive in the same batch into th
     ['10:01–10:02', 'sensor-1', 24.2, 1],
     ['10:01–10:02', 'sensor-2', 28.1, 1],
   ], COLUMNS);
+  await sameBatches('On a random stream whose batches mix readings of two windows, the rows your query wrote, batch by batch', KEPT, 'kept');
 });
 
 check('late-kept', 'keeps a late reading whose window is still open (sensor-2 measured 10:00:58, arriving 10:02:00)', async () => {
@@ -135,6 +181,7 @@ check('late-kept', 'keeps a late reading whose window is still open (sensor-2 me
     ['10:00–10:01', 'sensor-2', 33.333333, 3],
     ['10:01–10:02', 'sensor-1', 25.35, 2],
   ], COLUMNS);
+  await sameBatches('On a random stream with readings late but within the watermark, the rows your query wrote, batch by batch', KEPT, 'kept');
 });
 
 check('late-dropped', 'drops a reading that arrives after the watermark passed its window (sensor-1 measured 10:00:30, arriving 10:02:30)', async () => {
@@ -144,6 +191,7 @@ check('late-dropped', 'drops a reading that arrives after the watermark passed i
     ['10:01–10:02', 'sensor-2', 29.4, 2],
     ['10:02–10:03', 'sensor-1', 25.6, 1],
   ], COLUMNS);
+  await sameBatches('On a random stream with readings that arrive after their window was final, the rows your query wrote, batch by batch', DROPPED, 'dropped');
 });
 
 check('append-starts', 'starts in append mode (the aggregation declares a watermark)', async () => {
