@@ -110,13 +110,16 @@ describe('lesson 04\'s solution: a key without a window', () => {
 });
 
 describe('lesson 02\'s solution: DStream batches', () => {
-  it('draws one band per batch and the records of its input stream in one lane', () => {
+  it('draws one band per batch and each record in its sensor\'s lane', () => {
     const batches = batchesOf('02-solution');
     const queries = timelineQueries(batches);
     expect(queries.map((q) => [q.label, q.batches.length])).toEqual([['Query 1', 6]]);
     const traces = queries[0]!.batches.map((b) => b.trace as DStreamTrace);
     const layout = layoutDStreamTimeline(traces, viewport);
-    expect(layout.lanes.map((l) => l.key)).toEqual(['kafka[sensors.temperature]']);
+    expect(layout.lanes.map((l) => l.key)).toEqual(SENSORS);
     expect(layout.bands.map((b) => b.records)).toEqual(traces.map((t) => t.records.length));
+    // Every record's dot sits in the lane of its key.
+    const laneOf = new Map(layout.lanes.map((l) => [l.key, l]));
+    expect(layout.dots.filter((d) => { const l = laneOf.get(d.key)!; return !(d.y >= l.y && d.y <= l.y + l.height); })).toEqual([]);
   });
 });
