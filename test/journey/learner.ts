@@ -96,16 +96,21 @@ export function processingTime(page: Page): Promise<string | null> {
   return page.getByLabel('Processing time').textContent();
 }
 
-/** One result line of the Checks panel: its verdict, its text. */
+/** One result line of the Checks panel: its verdict, its whole text, and the message under the check's name. */
 export interface CheckLine {
   passed: boolean;
   text: string;
+  message: string;
 }
 
 /** The check results the Checks panel lists. */
 export async function checkLines(page: Page): Promise<CheckLine[]> {
   const items = page.getByRole('list', { name: 'Check results' }).getByRole('listitem');
-  return items.evaluateAll((els) => els.map((e) => ({ passed: (e.textContent ?? '').includes('✓ Pass'), text: (e.textContent ?? '').replace(/\s+/g, ' ').trim() })));
+  return items.evaluateAll((els) => els.map((e) => ({
+    passed: (e.textContent ?? '').includes('✓ Pass'),
+    text: (e.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    message: (e.querySelector('.message')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+  })));
 }
 
 /** Texts a check message must never show a learner. */
