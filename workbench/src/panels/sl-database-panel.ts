@@ -67,12 +67,17 @@ export class SlDatabasePanel extends LitElement {
         </form>
         ${q.status === 'failed' ? html`<p class="error" role="alert">${q.error}</p>` : ''}
         ${q.result ? html`<div class="result">
-          <p class="muted">${q.result.totalRows ?? q.result.rows.length} rows${q.result.truncated ? ` (showing ${q.result.rows.length})` : ''}</p>
+          <p class="muted">${rowCount(q.result.totalRows ?? q.result.rows.length)}${q.result.truncated ? ` (showing ${q.result.rows.length})` : ''}</p>
           <table class="data"><thead><tr>${q.result.schema.map((c) => html`<th scope="col">${c.name}</th>`)}</tr></thead>
           <tbody>${q.result.rows.map((r) => html`<tr>${q.result!.schema.map((c, i) => html`<td>${formatSparkValue(r[i], parseSparkType(pgToSpark(c.type)))}</td>`)}</tr>`)}</tbody></table>
         </div>` : ''}
       </section>`;
   }
+}
+
+/** "1 row", "12 rows". */
+function rowCount(n: number): string {
+  return `${n} ${n === 1 ? 'row' : 'rows'}`;
 }
 
 /** PostgreSQL type names mapped onto the Spark names the value formatter knows. */
