@@ -3,7 +3,7 @@
  * wired to the topics service, plus what the learner can do with the data while the run goes.
  *
  *   prepare()      the lesson's topics exist (with their partitions) → each dataset topic with
- *                  `clearOnRun` is emptied → the player starts (records due at the clock's start, and
+ *                  `clearOnRun` is emptied (and named, so the run can start its queries afresh) → the player starts (records due at the clock's start, and
  *                  `play: start` datasets, are in Kafka before the learner's code runs)
  *   advanceTo(T)   manual clock, before the clock moves to T: every record arrived by T is produced
  *   replay(now)    the data again from its first record, moved to the first whole minute at or after
@@ -70,8 +70,8 @@ export class LessonRunData {
     return this.player.progress();
   }
 
-  /** Makes the topics ready and plays what is due at the start. */
-  async prepare(): Promise<void> {
+  /** Makes the topics ready and plays what is due at the start; resolves with the topics it emptied. */
+  async prepare(): Promise<string[]> {
     await this.topics.ensure(this.plan.topics);
     const cleared = new Set<string>();
     for (const d of this.plan.datasets) {
@@ -80,8 +80,9 @@ export class LessonRunData {
         await this.topics.clear(d.topic);
       }
     }
-    if (this.stopped) return;
+    if (this.stopped) return [...cleared];
     await this.player.start();
+    return [...cleared];
   }
 
   /** Manual clock: produces what has arrived by `clockMs`. */

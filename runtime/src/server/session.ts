@@ -145,7 +145,17 @@ export class Session {
         }
         // The lesson's topics and the data due at the start are in Kafka before the learner's code runs;
         // without Kafka the run still starts, and says why it has no data.
-        if (data) await data.prepare().catch((e: unknown) => warn(`The lesson's data could not be prepared: ${e instanceof Error ? e.message : String(e)}`));
+        const cleared = data ? await data.prepare().catch((e: unknown) => {
+          warn(`The lesson's data could not be prepared: ${e instanceof Error ? e.message : String(e)}`);
+          return [];
+        }) : [];
+        // The data plays from its first record into emptied topics: saved offsets into them point at
+        // records that are gone (Spark fails such a query: "Cannot fetch offset …"), so the lesson's
+        // queries start from the beginning, as the data does.
+        if (cleared.length > 0) {
+          const removed = await resetCheckpoints(checkpointDir).catch(() => 0);
+          if (removed > 0) this.emit({ kind: 'run.log', runId, level: 'info', text: `Run emptied ${cleared.join(', ')} to play the lesson's data from its first record, so ${removed === 1 ? 'the query starts' : `the ${removed} queries start`} from the beginning too, without the saved state of the last run.` });
+        }
         if (run.isOver()) {
           ticket?.release();
           return;
