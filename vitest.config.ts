@@ -53,7 +53,7 @@ export default defineConfig({
       defineProject({
         resolve: { alias },
         test: {
-          // The learner's first hour: `streamlab start` on a fresh data directory and lessons 01–04 in
+          // The learner's first hour: `streamlab start` on a fresh data directory and lessons 01–07 in
           // Chromium at two window sizes; needs no test services (the runtime brings its own).
           name: 'journey',
           include: ['test/journey/**/*.test.ts'],
