@@ -151,8 +151,14 @@ export async function runPipelineFile(options: RunCommandOptions, config: Runtim
     if (data) {
       // The lesson's topics and the records due at the start are in Kafka before the learner's code runs.
       try {
-        await data.prepare();
+        const cleared = await data.prepare();
         io.err(`streamlab run: playing lesson ${options.lesson!.id}'s data: ${data.progress().total} records into ${[...new Set(plan!.datasets.map((d) => d.topic))].join(', ')}${mode === 'manual' ? ', each as the manual clock reaches its arrival' : ''}`);
+        // The data plays from its first record into emptied topics, so offsets saved by an earlier run point
+        // at records that are gone: the queries start from the beginning, as the workbench's Run does.
+        if (cleared.length > 0 && options.checkpointDir) {
+          const removed = await resetCheckpoints(options.checkpointDir);
+          if (removed > 0) io.err(`streamlab run: emptied ${cleared.join(', ')} to play the data from its first record, so ${removed === 1 ? 'the query starts' : `the ${removed} queries start`} from the beginning too, without the saved state of the last run`);
+        }
       } catch (e) {
         io.err(`streamlab run: the lesson's data could not be prepared: ${e instanceof Error ? e.message : String(e)}`);
       }

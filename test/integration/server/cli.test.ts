@@ -123,6 +123,18 @@ export function main(): void {
     expect(inputs.length).toBeGreaterThan(0);
     expect(inputs.reduce((n, m) => n + Number(m[1]), 0)).toBe(2 * 48);
     expect(result.stdout).toContain('|node_name|');
+
+    // Again, with the report query's checkpoint from the first run: the data plays from its first record
+    // into the emptied topic, so the query starts afresh instead of failing on offsets that are gone.
+    const again = await cli(['run', solution, '--lesson', '03-structured-windows', '--kafka', kafkaBootstrap(), '--data-dir', dataDir, '--until-idle'], undefined, { STREAMLAB_TOPIC_PREFIX: prefix });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe([
+      "streamlab run: playing lesson 03-structured-windows's data: 48 records into sensors.temperature",
+      'streamlab run: emptied sensors.temperature to play the data from its first record, so the query starts from the beginning too, without the saved state of the last run',
+      '',
+    ].join('\n'));
+    const inputsAgain = [...again.stdout.matchAll(/^\[batch \d+\] (\d+) input rows, (\d+) output rows, watermark /gm)];
+    expect(inputsAgain.reduce((n, m) => n + Number(m[1]), 0)).toBe(2 * 48);
   });
 
   it('says in one line why a lesson cannot be run', async () => {
