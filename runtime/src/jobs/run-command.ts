@@ -190,7 +190,11 @@ async function allPlayed(data: LessonRunData, mode: 'manual' | 'system', givenUp
 /** The one line printed per batch: what went in and out, and the watermark the batch ran with. */
 function batchLine(e: ServerMessageOf<'run.batch'>): string {
   if (e.api === 'dstream') {
-    return `[batch ${e.batchId} ${e.trace.batchTime}] ${e.trace.inputs.reduce((n, i) => n + i.records, 0)} input rows`;
+    // Input streams of one name read the same topics (a job that creates its stream once per output):
+    // the batch received those records once.
+    const byName = new Map<string, number>();
+    for (const i of e.trace.inputs) byName.set(i.name, Math.max(byName.get(i.name) ?? 0, i.records));
+    return `[batch ${e.batchId} ${e.trace.batchTime}] ${[...byName.values()].reduce((n, r) => n + r, 0)} input rows`;
   }
   const watermark = e.trace.watermark ? `, watermark ${new Date(e.trace.watermark.beforeMs).toISOString()}` : '';
   return `[batch ${e.batchId}${e.queryName ? ` ${e.queryName}` : ''}] ${e.progress.numInputRows} input rows, ${e.totalRows} output rows${watermark}`;

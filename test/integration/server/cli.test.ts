@@ -137,6 +137,19 @@ export function main(): void {
     expect(inputsAgain.reduce((n, m) => n + Number(m[1]), 0)).toBe(2 * 48);
   });
 
+  it("runs a DStream lesson with --until-idle until every played record is in a batch, counting each record once", async () => {
+    const prefix = `${freshTopic('cli-dstream')}.`;
+    const solution = fileURLToPath(new URL('../../../lessons/02-dstream-temperature/solution.ts', import.meta.url));
+    const result = await cli(['run', solution, '--lesson', '02-dstream-temperature', '--kafka', kafkaBootstrap(), '--data-dir', join(dir, 'dstream-run-data'), '--until-idle'], undefined, { STREAMLAB_TOPIC_PREFIX: prefix });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("streamlab run: playing lesson 02-dstream-temperature's data: 48 records into sensors.temperature\n");
+    // The solution's three jobs each read the topic: a batch line counts the batch's records once, and the
+    // run ends only after the batch that holds the last record played.
+    const batches = [...result.stdout.matchAll(/^\[batch \d+ [^\]]+\] (\d+) input rows$/gm)];
+    expect(batches.length).toBeGreaterThan(0);
+    expect(batches.reduce((n, m) => n + Number(m[1]), 0)).toBe(48);
+  });
+
   it('says in one line why a lesson cannot be run', async () => {
     expect(await cli(['run', 'words.ts', '--lesson', 'no-such-lesson', '--kafka', kafkaBootstrap()])).toEqual({ code: 2, stdout: '', stderr: 'streamlab run: No lesson "no-such-lesson".\n' });
   });

@@ -303,6 +303,19 @@ export class StreamingContext {
     return this.awaitBatchCompleted(due).catch(() => undefined);
   }
 
+  /**
+   * Resolves once the first batch at or after the clock's current time has completed, so every record
+   * that arrived by now is in a completed batch (at once when the context is not running). On a clock
+   * nobody moves this waits for whoever moves it.
+   */
+  awaitArrivedBatched(): Promise<void> {
+    const start = this.graph.startTimeMs;
+    if (!this.clock || this.graph.state !== 'ACTIVE' || start === null) return Promise.resolve();
+    const now = this.clock.now();
+    const next = now <= start ? start : start + Math.ceil((now - start) / this.batchDurationMs) * this.batchDurationMs;
+    return this.awaitBatchCompleted(next).catch(() => undefined);
+  }
+
   /** The program so far as data: one node per API call (for export and explain views). */
   describe(): DStreamPlan {
     return structuredClone({ batchDurationMs: this.batchDurationMs, checkpointDir: this.graph.checkpointDir, nodes: this.graph.planNodes });

@@ -18,7 +18,7 @@
  *                               the runtime's Kafka (the learner clients' factory), SlickSession writes to
  *                               its PostgreSQL
  */
-import type { Clock } from '../../engine/clock.js';
+import { ManualClock, type Clock } from '../../engine/clock.js';
 import { toRowObject } from '../../engine/rows.js';
 import type { StreamingQuery, Trigger } from '../../engine/structured/streaming-query.js';
 import type { PipelineLatencyInfo, TriggerInfo } from '../../protocol/index.js';
@@ -229,6 +229,9 @@ export function bindEngine(options: BindOptions): EngineBinding {
     async drain() {
       const before = session.streams.active.reduce((n, q) => n + (q.lastProgress ? q.lastProgress.batchId + 1 : 0), 0);
       for (const q of session.streams.active) await q.processAllAvailable();
+      // A DStream batch takes what arrived by its time: on the system clock, the next batch holds
+      // everything that arrived by now (a manual clock's batches run on its steps).
+      if (!(options.clock instanceof ManualClock)) await Promise.all(activeContexts().map((c) => c.awaitArrivedBatched()));
       return session.streams.active.reduce((n, q) => n + (q.lastProgress ? q.lastProgress.batchId + 1 : 0), 0) - before;
     },
     crashQueries() {
