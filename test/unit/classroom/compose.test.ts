@@ -142,7 +142,7 @@ describe('compose services', () => {
       'start', '--host', '0.0.0.0', '--port', '5170',
       '--kafka', 'kafka:9092',
       '--pg', `postgres://${env.POSTGRES_USER}:${env.POSTGRES_PASSWORD}@postgres:5432/${env.POSTGRES_DB}`,
-      '--data-dir', '/data', '--no-open',
+      '--data-dir', '/data', '--no-open', '--isolate-learners',
     ]);
     expect(environmentOf(services.streamlab!)).toEqual({ STREAMLAB_TOKEN: env.STREAMLAB_TOKEN, STREAMLAB_ALLOWED_ORIGINS: env.STREAMLAB_ALLOWED_ORIGINS });
     // The page origin of the documented URL must be accepted, or the browser's websocket is refused.
