@@ -14,7 +14,7 @@ import { lakeFiles } from '../../../runtime/src/datagen/index.js';
 import { loadLessons } from '../../../runtime/src/lessons/load-lessons.js';
 import { PROTOCOL_VERSION, servingAnswer, type ServerMessageOf, type ServingAnswer } from '../../../runtime/src/protocol/index.js';
 import { repoRoot, startRuntime, type RuntimeProcess } from '../../e2e/runtime-process.js';
-import { databaseUrl } from '../../services/inject.js';
+import { databaseUrl, freshName } from '../../services/inject.js';
 import { TestClient } from './ws-client.js';
 
 const TOKEN = 'serving-endpoint-test-token-0123456789';
@@ -26,7 +26,11 @@ let lake: Record<string, string>;
 
 beforeAll(async () => {
   lake = lakeFiles((await loadLessons(join(repoRoot, 'lessons'))).find((l) => l.id === LESSON)!.lake!);
-  runtime = await startRuntime({ pg: databaseUrl(), token: TOKEN });
+  // A learner schema of the test's own: other tests on the shared database write lesson 07's views too,
+  // and the endpoint must first be seen answering before any view exists.
+  const url = databaseUrl();
+  const pg = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${freshName('serving')}`)}`;
+  runtime = await startRuntime({ pg, token: TOKEN });
   client = await TestClient.connect(`ws://127.0.0.1:${new URL(runtime.url).port}/ws?token=${TOKEN}`);
   expect(await client.hello(undefined, [PROTOCOL_VERSION])).toMatchObject({ kind: 'hello.ok' });
 });
