@@ -79,11 +79,7 @@ export class DatabaseService {
 
   /** Runs one statement read-only. */
   async query(sql: string): Promise<QueryResult> {
-    const client = await this.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN READ ONLY');
-      await client.query(`SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
+    return this.readOnly('BEGIN READ ONLY', async (client) => {
       let res: pg.QueryArrayResult;
       try {
         // The extended protocol refuses several statements in one string, so nothing runs after a COMMIT.
@@ -99,15 +95,7 @@ export class DatabaseService {
         rowCount: rows.length,
         truncated: (res.rows ?? []).length > MAX_ROWS,
       };
-    } catch (e) {
-      broken = !(e instanceof RequestError);
-      throw e;
-    } finally {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      client.release(broken);
-    }
+    });
   }
 
   /**
@@ -118,11 +106,7 @@ export class DatabaseService {
    * snapshot is never served after new data.
    */
   async snapshotRead(known: (version: string) => boolean, sql: string, params: unknown[]): Promise<{ version: string; rows: Record<string, unknown>[] | null }> {
-    const client = await this.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query(`SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
+    return this.readOnly('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
       const version = (await client.query<{ v: string }>('SELECT pg_current_snapshot()::text AS v')).rows[0]!.v;
       if (known(version)) return { version, rows: null };
       try {
@@ -131,6 +115,20 @@ export class DatabaseService {
       } catch (e) {
         throw new RequestError('invalid-request', `PostgreSQL: ${e instanceof Error ? e.message : String(e)}`);
       }
+    });
+  }
+
+  /**
+   * `fn` on a pooled connection inside a transaction opened with `begin`, with the statement timeout,
+   * always rolled back. A connection that failed other than by the learner's statement is not reused.
+   */
+  private async readOnly<T>(begin: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    let broken = false;
+    try {
+      await client.query(begin);
+      await client.query(`SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
+      return await fn(client);
     } catch (e) {
       broken = !(e instanceof RequestError);
       throw e;
