@@ -3,25 +3,18 @@
  * state rows, rows dropped by the watermark, watermark lag). Charts are rebuilt when the batches change;
  * with at most a few hundred batches that is cheaper than diffing.
  */
-import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type uPlot from 'uplot';
-import uplotCss from '../../../node_modules/uplot/dist/uPlot.min.css?inline';
 import type { BatchEvent } from '../model/server-events.js';
-import { sharedStyles } from '../elements/shared-styles.js';
+import { chartStyles } from './chart-styles.js';
 import { metricsSeries } from './metrics-series.js';
 
 @customElement('sl-metrics-panel')
 export class SlMetricsPanel extends LitElement {
   static override styles = [
-    unsafeCSS(uplotCss),
-    sharedStyles,
+    ...chartStyles,
     css`
-      :host { display: block; }
-      .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 1rem; }
-      figure { margin: 0; }
-      figcaption { font-size: 0.85rem; font-weight: 600; margin-bottom: 0.25rem; }
-      .u-legend { font-size: 0.75rem; color: var(--sl-text); }
       .empty { color: var(--sl-muted); }
     `,
   ];

@@ -5,12 +5,11 @@
  * answer as a table and how the runtime's answer cache served it. The session asks again whenever new
  * data may have committed, so the charts move as the announced days arrive.
  */
-import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type uPlot from 'uplot';
-import uplotCss from '../../../node_modules/uplot/dist/uPlot.min.css?inline';
 import type { ServingState } from '../session/session-state.js';
-import { sharedStyles } from '../elements/shared-styles.js';
+import { chartStyles } from './chart-styles.js';
 import { servingSeries, type ServingSeries } from './serving-series.js';
 
 const COLORS = ['#0b5cad', '#c2410c', '#15803d', '#7c3aed', '#b91c1c', '#0e7490'];
@@ -22,14 +21,9 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 @customElement('sl-serving-panel')
 export class SlServingPanel extends LitElement {
   static override styles = [
-    unsafeCSS(uplotCss),
-    sharedStyles,
+    ...chartStyles,
     css`
-      :host { display: block; }
-      .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 1rem; }
-      figure { margin: 0; }
-      figcaption { font-size: 0.85rem; font-weight: 600; margin-bottom: 0.25rem; }
-      .u-legend { font-size: 0.75rem; color: var(--sl-text); }
+      :host { --sl-chart-min: 380px; }
       .muted { color: var(--sl-muted); }
       .speed { background: color-mix(in srgb, var(--sl-accent, #0b5cad) 12%, transparent); }
       table { margin-top: 1rem; }
