@@ -13,6 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { databaseUrl } from '../services/inject.js';
 import { launchChromium, screenshot } from './browser.js';
+import { pasteCode } from '../journey/learner.js';
 import { repoRoot, startRuntime, type RuntimeProcess } from './runtime-process.js';
 
 const LESSON = '07-lambda-architecture';
@@ -43,7 +44,9 @@ async function servingRows(page: Page): Promise<string[][]> {
 const weeksOf = (rows: string[][], layer: string) => [...new Set(rows.filter((r) => r[2] === layer).map((r) => r[0]))];
 
 it('draws the serving answer and follows it as the announced days arrive', { timeout: 600_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: runtime.origin });
+  const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(runtime.url);
@@ -58,10 +61,8 @@ it('draws the serving answer and follows it as the announced days arrive', { tim
   await expect.poll(() => panel.getByRole('alert').textContent(), { timeout: 30_000 })
     .toBe('The serving view "serving" cannot answer yet (PostgreSQL: relation "serving" does not exist): run the lesson, whose code makes it.');
 
-  await page.locator('sl-editor .monaco-editor .view-lines').click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(readFileSync(join(repoRoot, 'lessons', LESSON, 'solution.ts'), 'utf8'));
+  // Pasted as a learner pastes code written elsewhere (typed text would be re-indented by the editor).
+  await pasteCode(page, readFileSync(join(repoRoot, 'lessons', LESSON, 'solution.ts'), 'utf8'));
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   // Run opens Output; the learner goes back to Serving to watch.
   await page.getByRole('figure', { name: /^Batch \d+/ }).first().waitFor({ timeout: 120_000 });
@@ -93,5 +94,5 @@ it('draws the serving answer and follows it as the announced days arrive', { tim
   expect(Number(m![4])).toBeGreaterThan(0);
   await screenshot(page, 'serving-01-chart');
   expect(errors).toEqual([]);
-  await page.close();
+  await context.close();
 });
