@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { databaseUrl, kafkaBootstrap } from '../services/inject.js';
 import { launchChromium, screenshot } from './browser.js';
+import { pasteCode } from '../journey/learner.js';
 import { repoRoot, startRuntime, type RuntimeProcess } from './runtime-process.js';
 
 let runtime: RuntimeProcess;
@@ -46,7 +47,9 @@ export function main(): void {
 `;
 
 it('runs the lesson model from the editor and shows its vectors and predictions in Output', async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: runtime.origin });
+  const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(runtime.url);
@@ -56,10 +59,7 @@ it('runs the lesson model from the editor and shows its vectors and predictions 
   await screenshot(page, 'ml-01-lesson');
 
   // Replace the starter with the pipeline, as a learner pasting it would.
-  await page.locator('sl-editor .monaco-editor .view-lines').click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(PIPELINE);
+  await pasteCode(page, PIPELINE);
 
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   const batch0 = page.getByRole('figure', { name: /^Batch 0/ });
@@ -75,5 +75,5 @@ it('runs the lesson model from the editor and shows its vectors and predictions 
   ]);
   await screenshot(page, 'ml-02-output');
   expect(errors).toEqual([]);
-  await page.close();
+  await context.close();
 });
