@@ -19,7 +19,7 @@ import { removeInterruptedWrites, resetCheckpoints } from '../checkpoint/learner
 import type { RuntimeConfig } from '../config.js';
 import type { LessonDataPlan } from '../lessons/lesson-data.js';
 import type { ServerEvent, ServerMessageOf } from '../protocol/index.js';
-import { LessonRunData } from '../server/lesson-run-data.js';
+import { forgetStateOfEmptiedTopics, LessonRunData } from '../server/lesson-run-data.js';
 import { LessonsService } from '../server/lessons-service.js';
 import { TopicsService } from '../server/topics-service.js';
 import { JobRun } from './job-run.js';
@@ -153,12 +153,8 @@ export async function runPipelineFile(options: RunCommandOptions, config: Runtim
       try {
         const cleared = await data.prepare();
         io.err(`streamlab run: playing lesson ${options.lesson!.id}'s data: ${data.progress().total} records into ${[...new Set(plan!.datasets.map((d) => d.topic))].join(', ')}${mode === 'manual' ? ', each as the manual clock reaches its arrival' : ''}`);
-        // The data plays from its first record into emptied topics, so offsets saved by an earlier run point
-        // at records that are gone: the queries start from the beginning, as the workbench's Run does.
-        if (cleared.length > 0 && options.checkpointDir) {
-          const removed = await resetCheckpoints(options.checkpointDir);
-          if (removed > 0) io.err(`streamlab run: emptied ${cleared.join(', ')} to play the data from its first record, so ${removed === 1 ? 'the query starts' : `the ${removed} queries start`} from the beginning too, without the saved state of the last run`);
-        }
+        const forgot = options.checkpointDir ? await forgetStateOfEmptiedTopics(cleared, options.checkpointDir) : null;
+        if (forgot) io.err(`streamlab run: ${forgot}`);
       } catch (e) {
         io.err(`streamlab run: the lesson's data could not be prepared: ${e instanceof Error ? e.message : String(e)}`);
       }

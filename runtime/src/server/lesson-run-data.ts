@@ -11,6 +11,7 @@
  *   extra(id, now) one of the lesson's one-button records, its event time relative to the clock
  *   stop()         nothing more is produced
  */
+import { resetCheckpoints } from '../checkpoint/learner-checkpoints.js';
 import { DataPlayer, type PlayProgress } from '../lessons/data-player.js';
 import { extraRecord, replayShiftMs, shiftPlan, type LessonDataPlan } from '../lessons/lesson-data.js';
 import { RequestError } from './request-error.js';
@@ -23,6 +24,19 @@ const NODE_TIMERS = {
 };
 
 /** One run's lesson data. */
+/**
+ * After `prepare()` emptied `cleared`: the data plays from its first record into emptied topics, so
+ * offsets saved in `checkpointDir` by an earlier run point at records that are gone (Spark fails such a
+ * query: "Cannot fetch offset …"), and the run's queries start from the beginning too. Resolves with
+ * the sentence that tells the learner so, or null when no saved state was forgotten.
+ */
+export async function forgetStateOfEmptiedTopics(cleared: string[], checkpointDir: string): Promise<string | null> {
+  if (cleared.length === 0) return null;
+  const removed = await resetCheckpoints(checkpointDir);
+  if (removed === 0) return null;
+  return `emptied ${cleared.join(', ')} to play the lesson's data from its first record, so ${removed === 1 ? 'the query starts' : `the ${removed} queries start`} from the beginning too, without the saved state of the last run`;
+}
+
 export class LessonRunData {
   private player: DataPlayer;
   private stopped = false;

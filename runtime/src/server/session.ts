@@ -17,7 +17,7 @@ import { JobRun } from '../jobs/job-run.js';
 import type { JobModel, JobServices } from '../jobs/ipc.js';
 import type { ClientMessageOf, ServerEvent } from '../protocol/index.js';
 import type { LessonDataPlan } from '../lessons/lesson-data.js';
-import { LessonRunData } from './lesson-run-data.js';
+import { forgetStateOfEmptiedTopics, LessonRunData } from './lesson-run-data.js';
 import { RequestError } from './request-error.js';
 import type { RunQueue, RunTicket } from './run-queue.js';
 import type { TopicsService } from './topics-service.js';
@@ -149,13 +149,8 @@ export class Session {
           warn(`The lesson's data could not be prepared: ${e instanceof Error ? e.message : String(e)}`);
           return [];
         }) : [];
-        // The data plays from its first record into emptied topics: saved offsets into them point at
-        // records that are gone (Spark fails such a query: "Cannot fetch offset …"), so the lesson's
-        // queries start from the beginning, as the data does.
-        if (cleared.length > 0) {
-          const removed = await resetCheckpoints(checkpointDir).catch(() => 0);
-          if (removed > 0) this.emit({ kind: 'run.log', runId, level: 'info', text: `Run emptied ${cleared.join(', ')} to play the lesson's data from its first record, so ${removed === 1 ? 'the query starts' : `the ${removed} queries start`} from the beginning too, without the saved state of the last run.` });
-        }
+        const forgot = await forgetStateOfEmptiedTopics(cleared, checkpointDir).catch(() => null);
+        if (forgot) this.emit({ kind: 'run.log', runId, level: 'info', text: `Run ${forgot}.` });
         if (run.isOver()) {
           ticket?.release();
           return;

@@ -130,7 +130,7 @@ export function main(): void {
     expect(again.code).toBe(0);
     expect(again.stderr).toBe([
       "streamlab run: playing lesson 03-structured-windows's data: 48 records into sensors.temperature",
-      'streamlab run: emptied sensors.temperature to play the data from its first record, so the query starts from the beginning too, without the saved state of the last run',
+      "streamlab run: emptied sensors.temperature to play the lesson's data from its first record, so the query starts from the beginning too, without the saved state of the last run",
       '',
     ].join('\n'));
     const inputsAgain = [...again.stdout.matchAll(/^\[batch \d+\] (\d+) input rows, (\d+) output rows, watermark /gm)];
