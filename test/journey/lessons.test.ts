@@ -27,13 +27,6 @@ import { repoRoot } from '../e2e/runtime-process.js';
 import { findLesson, loadLessons } from '../../runtime/src/lessons/load-lessons.js';
 import { planLessonData } from '../../runtime/src/lessons/lesson-data.js';
 
-/**
- * Parts of the journey the product does not offer yet. A step that needs one is listed as skipped with
- * the reason; when the part lands, its entry goes and the step runs.
- */
-const WAITING: Record<string, string> = {
-};
-
 const VIEWPORTS: Viewport[] = [
   { name: '1440x900', width: 1440, height: 900 },
   { name: '1024x700', width: 1024, height: 700 },
@@ -162,13 +155,8 @@ for (const viewport of VIEWPORTS) {
     const errors: string[] = [];
     let failures = 0;
 
-    /** A step of the walk; skipped with its reason while a part it needs is listed in WAITING. */
-    const step = (name: string, needs: string[], fn: () => Promise<void>) => {
-      const waiting = needs.filter((n) => WAITING[n]).map((n) => WAITING[n]);
-      if (waiting.length) {
-        it.skip(`${name} — waits: ${waiting.join('; ')}`, fn);
-        return;
-      }
+    /** A step of the walk. */
+    const step = (name: string, fn: () => Promise<void>) => {
       it(name, async () => {
         try {
           await fn();
@@ -195,7 +183,7 @@ for (const viewport of VIEWPORTS) {
       if (stopped) figures[`${viewport.name} shutdown ms`] = Math.round(stopped.ms);
     });
 
-    step('opens the printed URL: the page answers at once and lists the lessons', [], async () => {
+    step('opens the printed URL: the page answers at once and lists the lessons', async () => {
       const response = await page.goto(streamlab.url);
       expect(response?.status()).toBe(200);
       await page.getByText('Runtime: Connected').waitFor({ timeout: 60_000 });
@@ -214,7 +202,7 @@ for (const viewport of VIEWPORTS) {
       describe.sequential(`lesson ${n}: ${title}`, () => {
         /** Runs the code in the editor on the manual clock, steps it, and reads the Timeline. */
         function manualClockStep(manualCode: 'starter' | 'solution') {
-          step(`steps the manual clock with the ${manualCode}: the Timeline draws the lesson's windows in their lanes`, ['lesson-clock', ...(api === 'dstream' ? ['dstream-timeline-walk'] : [])], async () => {
+          step(`steps the manual clock with the ${manualCode}: the Timeline draws the lesson's windows in their lanes`, async () => {
             await stopRun(page);
             await page.getByRole('radio', { name: 'Manual' }).check();
             await runButton(page).click();
@@ -248,7 +236,7 @@ for (const viewport of VIEWPORTS) {
           });
         }
 
-        step('opens the lesson from the list and reads it step by step', [], async () => {
+        step('opens the lesson from the list and reads it step by step', async () => {
           await page.goto(streamlab.url.replace(/#.*$/, ''));
           await page.getByRole('link', { name: new RegExp(title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).click();
           await page.locator('sl-editor .monaco-editor .view-lines').waitFor({ timeout: 60_000 });
@@ -266,7 +254,7 @@ for (const viewport of VIEWPORTS) {
           await shot(2, 'read');
         });
 
-        step('runs the starter: the lesson\'s own data arrives', ['run-plays-data'], async () => {
+        step('runs the starter: the lesson\'s own data arrives', async () => {
           await stopRun(page);
           await systemClock(page);
           await tab(page, 'Output').click();
@@ -354,7 +342,7 @@ for (const viewport of VIEWPORTS) {
         });
 
         if (api === 'dstream') {
-          step('shows each DStream batch as what the job printed, with no empty table of its own', ['dstream-output'], async () => {
+          step('shows each DStream batch as what the job printed, with no empty table of its own', async () => {
             await tab(page, 'Output').click();
             await batchFigures(page).first().waitFor({ timeout: 60_000 });
             expect((await batchFigures(page).allTextContents()).join('\n')).not.toMatch(/^\+\+$/m);
@@ -362,7 +350,7 @@ for (const viewport of VIEWPORTS) {
         }
 
         if (api === 'dstream' || lesson.id.startsWith('03')) {
-          step('starts the manual clock at the lesson\'s 10:00', ['lesson-clock'], async () => {
+          step('starts the manual clock at the lesson\'s 10:00', async () => {
             await stopRun(page);
             await page.getByRole('radio', { name: 'Manual' }).check();
             await runButton(page).click();
@@ -375,14 +363,14 @@ for (const viewport of VIEWPORTS) {
           manualClockStep('starter');
         }
 
-        step('finds Check beside Run, with the Output panel open', ['check-beside-run'], async () => {
+        step('finds Check beside Run, with the Output panel open', async () => {
           await tab(page, 'Output').click();
           const controls = await page.locator('sl-run-controls').boundingBox();
           const check = await page.locator('sl-lesson-view').getByRole('button', { name: 'Check', exact: true }).first().boundingBox();
           expect(check && controls && Math.abs(check.y - controls.y) < controls.height).toBe(true);
         });
 
-        step('presses Check with the starter: each check fails with a readable reason', [], async () => {
+        step('presses Check with the starter: each check fails with a readable reason', async () => {
           await stopRun(page);
           await expect.poll(async () => (await editorFiles(page))[0]?.content, { timeout: 30_000 }).toBe(lessonFile(lesson.id, 'starter.ts'));
           await pressCheck(page);
@@ -397,14 +385,14 @@ for (const viewport of VIEWPORTS) {
           await shot(7, 'check-starter');
         });
 
-        step('pastes the solution into the editor', [], async () => {
+        step('pastes the solution into the editor', async () => {
           const solution = lessonFile(lesson.id, 'solution.ts');
           await pasteCode(page, solution);
           await expect.poll(async () => (await editorFiles(page))[0]?.content, { timeout: 30_000 }).toBe(solution);
           await shot(8, 'solution');
         });
 
-        step('presses Check with the solution: every check passes', [], async () => {
+        step('presses Check with the solution: every check passes', async () => {
           await pressCheck(page);
           const lines = await finishedChecks(page, 120_000);
           expect(lines.map((l) => l.passed)).toEqual(lesson.starterFailures.map(() => true));
@@ -412,7 +400,7 @@ for (const viewport of VIEWPORTS) {
           await shot(9, 'check-solution');
         });
 
-        step('runs the solution: the lesson\'s data comes out as the lesson says', ['run-plays-data'], async () => {
+        step('runs the solution: the lesson\'s data comes out as the lesson says', async () => {
           await stopRun(page);
           await systemClock(page);
           await tab(page, 'Output').click();
@@ -491,7 +479,7 @@ for (const viewport of VIEWPORTS) {
         });
 
         if (lesson.id.startsWith('03')) {
-          step('sends the lesson\'s late reading on the manual clock: the watermark has passed its window, so Spark drops it', [], async () => {
+          step('sends the lesson\'s late reading on the manual clock: the watermark has passed its window, so Spark drops it', async () => {
             await stopRun(page);
             const data = page.getByRole('group', { name: 'Lesson data' });
             const replay = data.getByRole('button', { name: 'Replay data', exact: true });
@@ -537,7 +525,7 @@ for (const viewport of VIEWPORTS) {
             await shot(17, 'late-reading-timeline');
           });
 
-          step('replays the lesson\'s data: the same readings arrive again, two minutes later, and fill the next windows', [], async () => {
+          step('replays the lesson\'s data: the same readings arrive again, two minutes later, and fill the next windows', async () => {
             const data = page.getByRole('group', { name: 'Lesson data' });
             const played = data.getByRole('status', { name: 'Data played' });
             await tab(page, 'Output').click();
@@ -560,7 +548,7 @@ for (const viewport of VIEWPORTS) {
             await page.getByRole('radio', { name: 'System' }).check();
           });
 
-          step('clears the lesson\'s topic from the Topics panel after saying what goes', [], async () => {
+          step('clears the lesson\'s topic from the Topics panel after saying what goes', async () => {
             await tab(page, 'Topics').click();
             const topics = page.getByRole('region', { name: 'Topics' });
             await topics.getByRole('button', { name: 'Clear sensors.temperature', exact: true }).click();
@@ -585,7 +573,7 @@ for (const viewport of VIEWPORTS) {
           });
         }
 
-        step('reloads the page: the code is still there', [], async () => {
+        step('reloads the page: the code is still there', async () => {
           await page.reload();
           await page.locator('sl-editor .monaco-editor .view-lines').waitFor({ timeout: 60_000 });
           await expect.poll(async () => (await editorFiles(page))[0]?.content, { timeout: 30_000 }).toBe(lessonFile(lesson.id, 'solution.ts'));
@@ -593,7 +581,7 @@ for (const viewport of VIEWPORTS) {
           await shot(11, 'reloaded');
         });
 
-        step('after the reload, the check results are still there', ['results-kept'], async () => {
+        step('after the reload, the check results are still there', async () => {
           await tab(page, 'Checks').click();
           await expect.poll(async () => (await checkLines(page)).map((l) => l.passed), { timeout: 30_000 }).toEqual(lesson.starterFailures.map(() => true));
           await shot(12, 'results-kept');
@@ -603,7 +591,7 @@ for (const viewport of VIEWPORTS) {
       });
     }
 
-    step('keeps the editor, the run controls and the panel tabs apart', [`layout-${viewport.name}`], async () => {
+    step('keeps the editor, the run controls and the panel tabs apart', async () => {
       const editor = await page.locator('sl-editor').boundingBox();
       const tabs = await page.getByRole('tablist', { name: 'Panels' }).boundingBox();
       const controls = await page.locator('sl-run-controls').boundingBox();
@@ -614,7 +602,7 @@ for (const viewport of VIEWPORTS) {
       for (const name of ['Output', 'Timeline', 'Metrics', 'Topics', 'Checks']) await tab(page, name).click({ timeout: 5_000 });
     });
 
-    step('left no error in the page', [], async () => {
+    step('left no error in the page', async () => {
       expect(errors).toEqual([]);
     });
   });
@@ -722,17 +710,13 @@ async function systemClock(page: Page): Promise<void> {
 }
 
 async function pressCheck(page: Page): Promise<void> {
-  if (WAITING['check-beside-run']) {
-    await tab(page, 'Checks').click();
-  } else {
-    await tab(page, 'Output').click();
-  }
+  await tab(page, 'Output').click();
   await page.locator('sl-lesson-view').getByRole('button', { name: 'Check', exact: true }).first().click();
 }
 
 /** Waits for the check run's summary and returns the listed results. */
 async function finishedChecks(page: Page, timeout: number) {
-  if (!WAITING['check-beside-run']) await tab(page, 'Checks').click();
+  await tab(page, 'Checks').click();
   await page.getByText(/^\d+ of \d+ checks passed$/).waitFor({ timeout });
   return checkLines(page);
 }
