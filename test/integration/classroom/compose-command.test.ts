@@ -19,7 +19,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { databaseUrl, freshName, freshTopic, kafkaBootstrap } from '../../services/inject.js';
 import { freePort } from '../../services/free-port.js';
 import { TestClient } from '../server/ws-client.js';
-import { learnerDatabase } from '../../../runtime/src/connectors/postgres/restricted-role.js';
 import { commandOf, environmentOf, readCompose, readEnvExample, repoRoot } from '../../unit/classroom/compose-file.js';
 import { createTopicReady } from '../../services/create-topic.js';
 
@@ -61,6 +60,17 @@ async function createTopic(prefix: string, brokerPrefix = ''): Promise<string> {
     await admin.disconnect();
   }
   return topic;
+}
+
+/** The topics on the run's Kafka. */
+async function brokerTopics(): Promise<string[]> {
+  const admin = new Kafka({ clientId: 'classroom-test', brokers: [kafkaBootstrap()], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    return await admin.listTopics();
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** Runs statements on the run's PostgreSQL, as its administrator unless another URL is given. */
@@ -149,23 +159,38 @@ describe('compose streamlab service, run outside a container', () => {
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
 
-    // The runtime uses the Kafka and PostgreSQL its command names, not embedded ones.
-    const topic = await createTopic('classroom-compose');
-    const table = freshName('classroom_compose');
-    // Made as the learner's pipelines make tables: as the learner role the runtime set up, in its schema.
-    const learner = learnerDatabase(databaseUrl()).url;
-    await sqlAs(learner, `create table ${table} (sensor text)`, `insert into ${table} values ('s-1')`);
+    // The runtime uses the Kafka and PostgreSQL its command names, not embedded ones, and it keeps
+    // learners apart: a learner's topics live under a prefix of their session, and topics made by
+    // anyone else are not theirs to see.
+    expect(args).toContain('--isolate-learners');
+    const outside = await createTopic('classroom-compose');
+    const own = freshTopic('classroom-compose-own');
+    // The page is http://localhost:5170 on the host (the published port), not the runtime's own
+    // origin here: only STREAMLAB_ALLOWED_ORIGINS lets it in.
+    const page = `http://localhost:${env.STREAMLAB_HOST_PORT}`;
+    const client = await TestClient.connect(`ws://127.0.0.1:${port}/ws?token=${env.STREAMLAB_TOKEN}`, { origin: page });
     try {
-      // The page is http://localhost:5170 on the host (the published port), not the runtime's own
-      // origin here: only STREAMLAB_ALLOWED_ORIGINS lets it in.
-      const page = `http://localhost:${env.STREAMLAB_HOST_PORT}`;
-      expect(await askRuntime(port, env.STREAMLAB_TOKEN!, page, topic, `select sensor from ${table}`))
-        .toEqual({ topic: { name: topic, partitions: 1, endOffsets: ['0'] }, query: [['s-1']] });
-      await expect(TestClient.connect(`ws://127.0.0.1:${port}/ws?token=${env.STREAMLAB_TOKEN}`, { origin: 'http://elsewhere.example' }))
-        .rejects.toThrow('HTTP 403');
+      expect(await client.hello()).toMatchObject({ kind: 'hello.ok' });
+      expect(await client.request({ kind: 'topics.create', topic: own, partitions: 1 })).toMatchObject({ kind: 'topics.create.ok' });
+      const listed = await client.request({ kind: 'topics.list' });
+      expect(listed.kind).toBe('topics.list.ok');
+      const names = listed.kind === 'topics.list.ok' ? listed.topics.map((t) => t.name) : [];
+      expect(names).toContain(own);
+      expect(names).not.toContain(outside);
+      expect(listed.kind === 'topics.list.ok' ? listed.topics.find((t) => t.name === own) : undefined)
+        .toEqual({ name: own, partitions: 1, endOffsets: ['0'] });
+      // On the compose Kafka itself the learner's topic carries the session's prefix.
+      const onBroker = (await brokerTopics()).filter((t) => t.endsWith(`.${own}`));
+      expect(onBroker).toHaveLength(1);
+      expect(onBroker[0]).toMatch(new RegExp(`^learner-[0-9a-f]{12}\\.${escape(own)}$`));
+      const database = new URL(databaseUrl()).pathname.slice(1);
+      expect(await client.request({ kind: 'db.query', sql: 'select current_database()' }))
+        .toMatchObject({ kind: 'db.query.ok', rows: [[database]] });
     } finally {
-      await sqlAs(learner, `drop table ${table}`);
+      await client.close();
     }
+    await expect(TestClient.connect(`ws://127.0.0.1:${port}/ws?token=${env.STREAMLAB_TOKEN}`, { origin: 'http://elsewhere.example' }))
+      .rejects.toThrow('HTTP 403');
     expect(await stop(child)).toBe(0);
   });
 });
