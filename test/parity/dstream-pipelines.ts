@@ -22,7 +22,7 @@ import { resetDefaultMemoryTopics } from '../../runtime/src/engine/dstream/memor
 import { SparkContext } from '../../runtime/src/engine/dstream/spark-context.js';
 import { StreamingContext } from '../../runtime/src/engine/dstream/streaming-context.js';
 import { SparkSession } from '../../runtime/src/engine/structured/session.js';
-import { captureProgram, captureStarts, compileProgram, evaluateProgram } from '../../runtime/src/export/index.js';
+import { captureProgram, captureStarts, compileProgram, evaluateProgram, ProgramTimers } from '../../runtime/src/export/index.js';
 import { readLearnerFiles } from '../../runtime/src/lessons/submission-files.js';
 import { provideLessonModels } from './lesson-models.js';
 import { applyDStreamOp, type DStreamScenario, type DStreamScenarioOp } from '../../runtime/src/testing/conformance/dstream.js';
@@ -183,13 +183,16 @@ async function lessonContexts(code: string, dir: string): Promise<{ contexts: St
   const clock = new ManualClock(T0);
   const previous = SparkSession.getActiveSession();
   SparkSession.builder.appName(`parity-${dir}`).clock(clock).create();
+  // main() may print a table every few seconds: its timers stop once its contexts are built.
+  const timers = new ProgramTimers();
   try {
     const started = await captureStarts(async () => {
-      const exports = evaluateProgram(code);
+      const exports = evaluateProgram(code, timers);
       if (typeof exports.main === 'function') await (exports.main as () => unknown)();
     });
     return { contexts: started.contexts, clock };
   } finally {
+    timers.cancelAll();
     SparkSession.setActive(previous);
   }
 }

@@ -225,15 +225,67 @@ async function probeOnce(spark: SparkSession, plan: LogicalPlan, fn: (...args: n
   return writes.length === 1 && [...used].every((k) => k === 'write') ? writes[0] : undefined;
 }
 
-/** Evaluates compiled code with `require("streamlab")` bound to this runtime, in this realm: for trusted programs only. */
-export function evaluateProgram(code: string): Record<string, unknown> {
+/** Clears a timeout or an interval (one and the same in Node; not where timers are replaced). */
+function clear(handle: NodeJS.Timeout): void {
+  clearTimeout(handle);
+  clearInterval(handle);
+}
+
+/**
+ * The timers a program evaluated in this process schedules, so that they can all be cancelled: a
+ * program is run here only to see what it would start, and a `main()` that prints a table every ten
+ * seconds must not go on printing it (from queries and flows that never ran) in the process that
+ * looked at it.
+ */
+export class ProgramTimers {
+  private readonly pending = new Set<NodeJS.Timeout>();
+  private cancelled = false;
+
+  readonly setTimeout = (fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]): NodeJS.Timeout => {
+    const handle = setTimeout(() => {
+      this.pending.delete(handle);
+      fn(...args);
+    }, ms);
+    return this.track(handle);
+  };
+
+  readonly setInterval = (fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]): NodeJS.Timeout =>
+    this.track(setInterval(fn, ms, ...args));
+
+  readonly clearTimeout = (handle: NodeJS.Timeout | undefined): void => {
+    if (handle === undefined) return;
+    this.pending.delete(handle);
+    clear(handle);
+  };
+
+  readonly clearInterval = (handle: NodeJS.Timeout | undefined): void => this.clearTimeout(handle);
+
+  /** Cancels every timer the program scheduled; later ones are never started. */
+  cancelAll(): void {
+    this.cancelled = true;
+    for (const h of this.pending) clear(h);
+    this.pending.clear();
+  }
+
+  private track(handle: NodeJS.Timeout): NodeJS.Timeout {
+    if (this.cancelled) clear(handle);
+    else this.pending.add(handle);
+    return handle;
+  }
+}
+
+/**
+ * Evaluates compiled code with `require("streamlab")` bound to this runtime, in this realm: for trusted
+ * programs only. Its timers are `timers`' (cancel them when done with the program).
+ */
+export function evaluateProgram(code: string, timers: ProgramTimers = new ProgramTimers()): Record<string, unknown> {
   const module = { exports: {} as Record<string, unknown> };
   const require = (name: string): unknown => {
     if (name === 'streamlab') return streamlab;
     throw new Error(`Cannot import "${name}" in a Streamlab program`);
   };
-  const fn = new Function('require', 'module', 'exports', code) as (...a: unknown[]) => void;
-  fn(require, module, module.exports);
+  const fn = new Function('require', 'module', 'exports', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', code) as (...a: unknown[]) => void;
+  fn(require, module, module.exports, timers.setTimeout, timers.setInterval, timers.clearTimeout, timers.clearInterval);
   return module.exports;
 }
 
@@ -264,7 +316,10 @@ function registerInertKafka(formats: FormatRegistry): void {
  * the module code: the job process's sandbox realm for learner code (see `isolated-export.ts`), or
  * {@link evaluateProgram} for the project's own programs in tests.
  */
-export async function captureProgram(code: string, evaluate: (code: string) => Record<string, unknown> = evaluateProgram): Promise<CapturedProgram> {
+export async function captureProgram(code: string, evaluate?: (code: string) => Record<string, unknown>): Promise<CapturedProgram> {
+  // A program evaluated here keeps no timer running once it has been looked at.
+  const timers = new ProgramTimers();
+  const evaluateIt = evaluate ?? ((c: string) => evaluateProgram(c, timers));
   // The program's getOrCreate() must return this session; a running one (the workbench's) is set
   // aside, not stopped, and made active again afterwards.
   const previous = SparkSession.getActiveSession();
@@ -273,7 +328,7 @@ export async function captureProgram(code: string, evaluate: (code: string) => R
   try {
     let exports: Record<string, unknown> = {};
     const started = await captureStarts(async () => {
-      exports = evaluate(code);
+      exports = evaluateIt(code);
       if (typeof exports.main === 'function') await (exports.main as () => unknown)();
     });
     const pipelines: NamedPipeline[] = [];
@@ -297,6 +352,7 @@ export async function captureProgram(code: string, evaluate: (code: string) => R
     }
     return { appName: spark.appName, queries: started.queries, writes: started.writes, dstreams: started.dstreams, pipelines, flows: started.flows };
   } finally {
+    timers.cancelAll();
     await spark.stop();
     SparkSession.setActive(previous);
   }

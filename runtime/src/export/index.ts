@@ -24,7 +24,7 @@ import { exportInChildProcess } from './isolated-export.js';
 import { k8sName, scriptForCluster, sparkApplicationManifest } from './spark-application.js';
 
 export type { CapturedProgram, QuerySpec, NamedPipeline } from './capture.js';
-export { captureProgram, captureStarts, evaluateProgram } from './capture.js';
+export { captureProgram, captureStarts, evaluateProgram, ProgramTimers } from './capture.js';
 export { exportPySpark, type ExportOptions, type PySparkExport } from './pyspark-program.js';
 export { columnCode, sqlText } from './column-code.js';
 export { planChain, type PlanContext } from './plan-code.js';
