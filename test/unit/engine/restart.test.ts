@@ -1,7 +1,9 @@
 /**
  * Restart from a file checkpoint gives exactly the rows of an uninterrupted run: once after a clean
- * stop after batch 3, once after the process is killed with SIGKILL in the middle of a batch (after
- * the sink wrote it, before the commit log entry), which replays that batch with the same offsets.
+ * stop after batch 3, and after the process is killed with SIGKILL in the middle of a batch (after the
+ * sink wrote it, before the commit log entry), which replays that batch with the same offsets, or
+ * between two batches. The aggregation's state is on disk as a delta per version and a snapshot every
+ * 10: a restart past the first snapshot recovers it by replaying the deltas after the snapshot.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -27,10 +29,50 @@ async function outputs(dir: string): Promise<Record<string, unknown>> {
   return out;
 }
 
-async function uninterrupted(): Promise<Record<string, unknown>> {
+async function uninterrupted(maxOffsetsPerTrigger?: number): Promise<Record<string, unknown>> {
   const d = await tempDir();
-  await runPipeline({ checkpointDir: join(d, 'ckpt'), outDir: join(d, 'out') });
+  await runPipeline({ checkpointDir: join(d, 'ckpt'), outDir: join(d, 'out'), ...(maxOffsetsPerTrigger ? { maxOffsetsPerTrigger } : {}) });
   return outputs(join(d, 'out'));
+}
+
+const CHILD = fileURLToPath(new URL('./fixtures/kill-child.ts', import.meta.url));
+
+/** Runs the pipeline in a child process until it hangs where `options` say, and kills it with SIGKILL. */
+async function runAndKill(ckpt: string, out: string, options: Record<string, number>): Promise<void> {
+  const first = spawn(process.execPath, ['--import', 'tsx', CHILD, ckpt, out, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    let text = '';
+    first.stdout.on('data', (b: Buffer) => {
+      text += b.toString();
+      if (text.includes('HANG')) {
+        first.kill('SIGKILL');
+        resolve();
+      }
+    });
+    first.on('exit', (code) => reject(new Error(`child exited (${code}) before hanging: ${text}`)));
+  });
+  await new Promise((r) => first.once('close', r));
+  expect(first.signalCode).toBe('SIGKILL');
+}
+
+/** Runs the pipeline to its end in a new child process on the same checkpoint. */
+async function restart(ckpt: string, out: string, options: Record<string, number> = {}): Promise<void> {
+  const second = spawn(process.execPath, ['--import', 'tsx', CHILD, ckpt, out, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let text = '';
+  second.stdout.on('data', (b: Buffer) => (text += b.toString()));
+  const code = await new Promise((r) => second.once('close', r));
+  expect(code).toBe(0);
+  expect(text).toContain('DONE');
+}
+
+/** The names in a checkpoint folder, numbers in order. */
+const names = async (dir: string) => (await readdir(dir)).sort((a, b) => parseInt(a) - parseInt(b) || a.localeCompare(b));
+
+/** The state files of the pipeline's one stateful operator. */
+async function stateFiles(ckpt: string): Promise<string[]> {
+  const operators = await readdir(join(ckpt, 'state'));
+  expect(operators).toHaveLength(1);
+  return names(join(ckpt, 'state', operators[0]!, '0'));
 }
 
 describe('restart from a file checkpoint', () => {
@@ -66,33 +108,46 @@ describe('restart from a file checkpoint', () => {
   it('killed with SIGKILL mid-batch and restarted gives the same rows as an uninterrupted run', async () => {
     const expected = await uninterrupted();
     const d = await tempDir();
-    const child = fileURLToPath(new URL('./fixtures/kill-child.ts', import.meta.url));
     const ckpt = join(d, 'ckpt');
     const out = join(d, 'out');
-    const first = spawn(process.execPath, ['--import', 'tsx', child, ckpt, out, '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      let text = '';
-      first.stdout.on('data', (b: Buffer) => {
-        text += b.toString();
-        if (text.includes('HANG 4')) {
-          first.kill('SIGKILL');
-          resolve();
-        }
-      });
-      first.on('exit', (code) => reject(new Error(`child exited (${code}) before hanging: ${text}`)));
-    });
-    await new Promise((r) => first.once('close', r));
-    expect(first.signalCode).toBe('SIGKILL');
+    await runAndKill(ckpt, out, { hangAtBatch: 4 });
     // Batch 4 reached the sink, but its commit log entry was never written.
-    const written = await readdir(join(ckpt, 'offsets'));
-    expect(written.sort()).toEqual(['0', '1', '2', '3', '4']);
-    expect((await readdir(join(ckpt, 'commits'))).sort()).toEqual(['0', '1', '2', '3']);
-    const second = spawn(process.execPath, ['--import', 'tsx', child, ckpt, out], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    second.stdout.on('data', (b: Buffer) => (text += b.toString()));
-    const code = await new Promise((r) => second.once('close', r));
-    expect(code).toBe(0);
-    expect(text).toContain('DONE');
+    expect(await names(join(ckpt, 'offsets'))).toEqual(['0', '1', '2', '3', '4']);
+    expect(await names(join(ckpt, 'commits'))).toEqual(['0', '1', '2', '3']);
+    await restart(ckpt, out);
     expect(await outputs(out)).toEqual(expected);
   }, 60_000);
+
+  it('killed with SIGKILL between two batches past a snapshot, recovers the state from the snapshot and the deltas after it', async () => {
+    // Three offsets a batch, split over the two partitions as Spark splits them: 31 batches, so the
+    // state crosses the snapshots at versions 10, 20 and 30.
+    const expected = await uninterrupted(3);
+    expect(Object.keys(expected)).toHaveLength(31);
+    const d = await tempDir();
+    const ckpt = join(d, 'ckpt');
+    const out = join(d, 'out');
+    await runAndKill(ckpt, out, { hangAfterBatch: 12, maxOffsetsPerTrigger: 3 });
+    // Batch 12 committed (state version 13), batch 13 never began.
+    expect(await names(join(ckpt, 'offsets'))).toEqual(Array.from({ length: 13 }, (_, i) => String(i)));
+    expect(await names(join(ckpt, 'commits'))).toEqual(Array.from({ length: 13 }, (_, i) => String(i)));
+    // Version 13 is on disk as the snapshot of version 10 and the deltas of 11, 12 and 13: recovery replays them.
+    expect(await stateFiles(ckpt)).toEqual([...Array.from({ length: 13 }, (_, i) => `${i + 1}.delta`), '10.snapshot'].sort((a, b) => parseInt(a) - parseInt(b) || a.localeCompare(b)));
+    await restart(ckpt, out, { maxOffsetsPerTrigger: 3 });
+    expect(await outputs(out)).toEqual(expected);
+    // The run went on writing a delta per batch and a snapshot every 10 versions.
+    expect((await stateFiles(ckpt)).filter((f) => f.endsWith('.snapshot'))).toEqual(['10.snapshot', '20.snapshot', '30.snapshot']);
+  }, 120_000);
+
+  it('killed with SIGKILL mid-batch past a snapshot, replays the batch on the state recovered from the snapshot and deltas', async () => {
+    const expected = await uninterrupted(3);
+    const d = await tempDir();
+    const ckpt = join(d, 'ckpt');
+    const out = join(d, 'out');
+    await runAndKill(ckpt, out, { hangAtBatch: 15, maxOffsetsPerTrigger: 3 });
+    // Batch 15 reached the sink; its state (version 16) and its commit were never written.
+    expect(await names(join(ckpt, 'commits'))).toEqual(Array.from({ length: 15 }, (_, i) => String(i)));
+    expect((await stateFiles(ckpt)).at(-1)).toBe('15.delta');
+    await restart(ckpt, out, { maxOffsetsPerTrigger: 3 });
+    expect(await outputs(out)).toEqual(expected);
+  }, 120_000);
 });
