@@ -20,9 +20,10 @@
  *
  * Every run also adds a random stream (seeded: new sensors, temperatures, arrival orders, late and
  * duplicate readings) whose expected rows come from the lesson's solution run on the same stream, and
- * the checks of windows and lateness each a random stream of their own behaviour.
+ * the checks of windows, lateness and append mode each a random stream of their own behaviour: append
+ * mode must write the same windows as the solution, each in the same batch, not merely nothing at first.
  */
-import { expectRows, fail, lessonChecks, type Program, type Random } from '../../runtime/src/lessons/check-harness.js';
+import { expectRows, fail, lessonChecks, type PlanSummary, type Program, type Random } from '../../runtime/src/lessons/check-harness.js';
 
 const { check, submission, solution, random, memo } = lessonChecks(import.meta.dirname);
 
@@ -194,18 +195,62 @@ check('late-dropped', 'drops a reading that arrives after the watermark passed i
   await sameBatches('On a random stream with readings that arrive after their window was final, the rows your query wrote, batch by batch', DROPPED, 'dropped');
 });
 
-check('append-starts', 'starts in append mode (the aggregation declares a watermark)', async () => {
+/** The windows (minute and sensor) of rows, without their averages: what the append-mode checks of timing compare. */
+const windowsOf = (rows: Row[]): [string, string][] => rows.map((r) => [r[0], r[1]]);
+
+/** Whether the engine's plan groups rows (an Aggregate) above a watermark on them (an EventTimeWatermark). */
+function aggregatesOverWatermark(p: PlanSummary, underAggregate = false): boolean {
+  if (p.kind === 'EventTimeWatermark' && underAggregate) return true;
+  return p.children.some((c) => aggregatesOverWatermark(c, underAggregate || p.kind === 'Aggregate'));
+}
+
+/**
+ * The rows the program's query wrote in append mode after each batch it was fed (an empty list for a
+ * batch that wrote nothing), so the batch in which a window appears is known.
+ */
+function appendPerBatch(program: Program, batches: readonly Batch[], name: string): Promise<Row[][]> {
+  return memo(`${program.label} append per batch ${name}`, () => program.run({ start: at('10:00:00'), topics: { [TOPIC]: 1 } }, async (s) => {
+    const df = await s.dataFrame('temperatureWindows', s.spark);
+    const missing = COLUMNS.filter((c) => !df.columns.includes(c));
+    if (missing.length > 0) fail(`temperatureWindows(spark) returns the columns ${df.columns.join(', ')}; the lesson asks for ${COLUMNS.join(', ')} (missing: ${missing.join(', ')}).`);
+    if (!df.isStreaming) fail('temperatureWindows(spark) returns a static DataFrame: read the readings with spark.readStream.');
+    const query = await s.startStream(df, 'append');
+    const perBatch: Row[][] = [];
+    let seen = 0;
+    for (const b of batches) {
+      await s.setClock(at(b.at));
+      await s.addData(TOPIC, b.readings.map(([node, ts, temperature]) => ({ key: node, value: JSON.stringify({ node_name: node, temperature, ts: at(ts) }) })));
+      await query.processAllAvailable();
+      const all = (await query.batches()).batches.flatMap((w) => w.rows.map(row));
+      perBatch.push(all.slice(seen));
+      seen = all.length;
+    }
+    return perBatch;
+  }));
+}
+
+const STARTS = cleanStream(random('lesson 03 append-starts'), true);
+const WAITS = cleanStream(random('lesson 03 append-waits'), false);
+
+check('append-starts', 'starts in append mode (the aggregation declares a watermark) and writes the windows of the readings it reads', async () => {
   await submission.run({ start: at('10:00:00'), topics: { [TOPIC]: 1 } }, async (s) => {
     const df = await s.dataFrame('temperatureWindows', s.spark);
     const query = await s.startStream(df, 'append');
-    const plan = JSON.stringify(await query.plan());
-    if (!plan.includes('"source":"lesson-kafka"') || !plan.includes(`"topics":["${TOPIC}"]`)) fail(`Your DataFrame does not read the ${TOPIC} topic with spark.readStream.format("kafka").`);
+    const plan = await query.plan();
+    const text = JSON.stringify(plan);
+    if (!text.includes('"source":"lesson-kafka"') || !text.includes(`"topics":["${TOPIC}"]`)) fail(`Your DataFrame does not read the ${TOPIC} topic with spark.readStream.format("kafka").`);
+    if (!aggregatesOverWatermark(plan)) fail('Your query does not group the readings after a watermark: declare withWatermark("ts", "30 seconds") before groupBy(F.window("ts", "1 minute"), "node_name").');
   });
+  expectRows('On a random stream, the windows your query wrote in append mode (each sensor and minute, averages aside)',
+    windowsOf((await appendPerBatch(submission, STARTS, 'starts')).flat()), windowsOf((await appendPerBatch(solution, STARTS, 'starts')).flat()), ['window', 'node_name']);
 });
 
-check('append-waits', 'in append mode, writes nothing while no window is final (first two batches)', async () => {
+check('append-waits', 'in append mode, writes nothing while no window is final, and each window in the batch after which the watermark passes its end', async () => {
   const batches = await runStream(submission, 'append', FIXED.slice(0, 2), 'first two');
   expectRows('The rows your query wrote in append mode in the first two batches', batches.flat(), [], COLUMNS);
+  const batchOf = (perBatch: Row[][]) => perBatch.flatMap((rows, i) => windowsOf(rows).map((w) => [WAITS[i]!.at, ...w]));
+  expectRows('On a random stream, the windows your query wrote in append mode, with the batch (its time) that wrote each',
+    batchOf(await appendPerBatch(submission, WAITS, 'waits')), batchOf(await appendPerBatch(solution, WAITS, 'waits')), ['batch at', 'window', 'node_name']);
 });
 
 check('append-final', 'in append mode, writes each window once, only after the watermark passes its end', async () => {

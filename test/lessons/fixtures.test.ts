@@ -2,7 +2,8 @@
  * Realistic submissions for lessons 01–04 (`fixtures/NN/*.ts`), graded through the grader with a fixed
  * seed: every `correct-*` one (right, but written differently from the solution) gets every point,
  * every `wrong-*` one (a mistake the lesson is about) and every `cheat-*` one (output that is not
- * computed) loses points.
+ * computed) loses points. A `cheat-*` one written against one check's fixed scenario fails that check:
+ * the check's random cases are what it cannot have written down.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,11 @@ import { gradeSubmission } from '../../runtime/src/lessons/grade-submission.js';
 const LESSONS = fileURLToPath(new URL('../../lessons', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const SEED = 20261121;
+/** The checks a hard-coded submission targets: it passed them when they fed only the lesson's fixed data. */
+const TARGETS: Record<string, string[]> = {
+  '03/cheat-append-literal-windows.ts': ['append-starts'],
+  '03/cheat-append-writes-nothing.ts': ['append-starts', 'append-waits'],
+};
 const cases = ['01', '02', '03', '04'].flatMap((n) => readdirSync(`${FIXTURES}${n}`).filter((f) => f.endsWith('.ts')).sort().map((f) => [`${n}/${f}`, n, f] as const));
 
 let lessons: Lesson[];
@@ -27,5 +33,7 @@ describe.each(cases)('%s', (_name, n, file) => {
     const r = await gradeSubmission({ lesson, files: [{ path: 'solution.ts', content: readFileSync(`${FIXTURES}${n}/${file}`, 'utf8') }], seed: SEED });
     if (file.startsWith('correct-')) expect(r.tests.filter((t) => t.status !== 'passed').map((t) => [t.id, t.message])).toEqual([]);
     else expect(r.score, r.tests.map((t) => `${t.id}: ${t.status}`).join('\n')).toBeLessThan(r.maxScore);
+    const targets = TARGETS[`${n}/${file}`] ?? [];
+    expect(r.tests.filter((t) => targets.includes(t.id)).map((t) => [t.id, t.status])).toEqual(targets.map((id) => [id, 'failed']));
   });
 });

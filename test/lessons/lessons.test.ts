@@ -117,16 +117,16 @@ describe('streamlab grade --dir over three lesson-03 submissions', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'grade-dir-'));
     await mkdir(join(dir, 'submissions', 'bob'), { recursive: true });
-    // alice hands in the solution, bob the untouched starter (as a folder), carol windows on arrival time.
+    // alice hands in the solution, bob the untouched starter (as a folder), carol rounds the averages to integers.
     await cp(join(LESSONS, '03-structured-windows', 'solution.ts'), join(dir, 'submissions', 'alice.ts'));
     await cp(join(LESSONS, '03-structured-windows', 'starter.ts'), join(dir, 'submissions', 'bob', 'starter.ts'));
-    await cp(fileURLToPath(new URL('./fixtures/03-processing-time.ts', import.meta.url)), join(dir, 'submissions', 'carol.ts'));
+    await cp(fileURLToPath(new URL('./fixtures/03/wrong-rounded-average.ts', import.meta.url)), join(dir, 'submissions', 'carol.ts'));
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('scores the solution 100 %, the starter 0 and processing-time windows partially, in CSV, JSON and JUnit', async () => {
+  it('scores the solution 100 %, the starter 0 and rounded averages partially, in CSV, JSON and JUnit', async () => {
     let stdout = '';
     let stderr = '';
     const code = await runGradeCommand(
@@ -135,21 +135,21 @@ describe('streamlab grade --dir over three lesson-03 submissions', () => {
     );
     expect(code).toBe(1);
     expect(stderr.split('\n').filter((l) => l.startsWith('grading '))).toEqual(['grading 1/3: alice', 'grading 2/3: bob', 'grading 3/3: carol']);
-    expect(stdout.trimEnd().split('\n').at(-1)).toBe('9 passed, 15 failed');
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('10 passed, 14 failed');
     expect(await readFile(join(dir, 'grades.csv'), 'utf8')).toBe([
       'student,passed,total,points,max_points,update-averages,event-time-windows,late-kept,late-dropped,append-starts,append-waits,append-final,report-topic,seed,reason',
       'alice,8,8,18,18,passed,passed,passed,passed,passed,passed,passed,passed,1234,',
       'bob,0,8,0,18,failed,failed,failed,failed,failed,failed,failed,failed,1234,',
-      'carol,1,8,1,18,failed,failed,failed,failed,passed,failed,failed,failed,1234,',
+      'carol,2,8,3,18,failed,failed,failed,failed,passed,passed,failed,failed,1234,',
       '',
     ].join('\n'));
     const json = JSON.parse(await readFile(join(dir, 'grades.json'), 'utf8')) as { student: string; result: { score: number; maxScore: number; seed: number } }[];
-    expect(json.map((g) => [g.student, g.result.score, g.result.maxScore, g.result.seed])).toEqual([['alice', 18, 18, 1234], ['bob', 0, 18, 1234], ['carol', 1, 18, 1234]]);
+    expect(json.map((g) => [g.student, g.result.score, g.result.maxScore, g.result.seed])).toEqual([['alice', 18, 18, 1234], ['bob', 0, 18, 1234], ['carol', 3, 18, 1234]]);
     const xml = await readFile(join(dir, 'grades.xml'), 'utf8');
     expect(xml.match(/<testsuite name="[^"]*" tests="\d+" failures="\d+"/g)).toEqual([
       '<testsuite name="alice · 03-structured-windows" tests="8" failures="0"',
       '<testsuite name="bob · 03-structured-windows" tests="8" failures="8"',
-      '<testsuite name="carol · 03-structured-windows" tests="8" failures="7"',
+      '<testsuite name="carol · 03-structured-windows" tests="8" failures="6"',
     ]);
   });
 
