@@ -75,8 +75,9 @@ Options:
   --token T        Use this token instead of a random one (env STREAMLAB_TOKEN)
   --no-open        Do not open a browser
   --isolate-learners
-                   Several learners share this runtime: each browser session gets topics and saved
-                   query state of its own, removed when it ends (env STREAMLAB_ISOLATE_LEARNERS=1)
+                   Several learners share this runtime: each browser session gets topics, saved
+                   query state and a PostgreSQL schema and role of its own, removed when it ends
+                   (env STREAMLAB_ISOLATE_LEARNERS=1)
   -h, --help       Show this help`,
   run: `Usage: streamlab run FILE.ts [options]
 

@@ -55,9 +55,10 @@ export const configSchema = z.strictObject({
    */
   topicPrefix: z.string().regex(/^[A-Za-z0-9._-]*$/, 'a topic prefix uses letters, digits, ".", "_" and "-" only').default(''),
   /**
-   * Several learners share this runtime (a lab server): each workbench session gets Kafka topics and
-   * saved query state of its own (topics under `<topicPrefix>learner-<id>.`, checkpoints in a folder of
-   * the session's), removed when the session ends. Off, every session is the one learner's.
+   * Several learners share this runtime (a lab server): each workbench session gets Kafka topics, saved
+   * query state and a PostgreSQL schema and role of its own (topics under `<topicPrefix>learner-<id>.`,
+   * checkpoints in a folder of the session's, schema `<learner schema>_<id>`), removed when the session
+   * ends, or at the next start after a crash. Off, every session is the one learner's.
    */
   isolateLearners: z.boolean().default(false),
   /** PostgreSQL URL; the embedded PostgreSQL when absent. */

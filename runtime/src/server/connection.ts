@@ -188,8 +188,8 @@ export class Connection {
       await this.session!.topics.delete(m.topic);
       return { topic: m.topic };
     },
-    'db.tables': async () => ({ tables: await this.ctx.database.tables() }),
-    'db.query': async (m) => this.ctx.database.query(m.sql),
+    'db.tables': async () => ({ tables: await this.session!.database.tables() }),
+    'db.query': async (m) => this.session!.database.query(m.sql),
     'export.pyspark': (m) => this.exportPySpark(m),
     'checkpoints.reset': async (m) => ({ lessonId: m.lessonId ?? null, removed: await this.session!.resetCheckpoints(m.lessonId) }),
   };

@@ -24,7 +24,7 @@ export class DatabaseService {
   private pool: Promise<pg.Pool | null>;
   private typeNames: Map<number, string> | null = null;
 
-  /** @param url PostgreSQL URL, or undefined when none is configured */
+  /** @param url PostgreSQL URL, or undefined when none is configured; a rejection (a RequestError) answers every request */
   constructor(url: string | undefined | Promise<string | undefined>) {
     // pg loads on first use, so starting the runtime does not pay for it.
     this.pool = Promise.resolve(url).then(async (u) => {
@@ -34,6 +34,8 @@ export class DatabaseService {
       pool.on('error', () => {});
       return pool;
     });
+    // A URL that could not be had (a learner's schema that could not be made) is each request's error.
+    this.pool.catch(() => undefined);
   }
 
   private async getPool(): Promise<pg.Pool> {
@@ -150,7 +152,7 @@ export class DatabaseService {
 
   /** Closes the pool. */
   async close(): Promise<void> {
-    const pool = await this.pool;
+    const pool = await this.pool.catch(() => null);
     this.pool = Promise.resolve(null);
     await pool?.end().catch(() => {});
   }

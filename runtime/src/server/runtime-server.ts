@@ -3,7 +3,9 @@
  *
  *   GET /healthz          → 200 {"status":"ok"} (no token; for container health checks)
  *   GET /api/*            → token required (`?token=` or `Authorization: Bearer`), Origin checked
- *   GET /api/serving?lesson=<id> → the lesson's serving answer (serving-service.ts), `X-Cache: hit|miss`
+ *   GET /api/serving?lesson=<id>[&session=<id>] → the lesson's serving answer (serving-service.ts) as the
+ *                         session's learner (the session id hello answered; required with isolateLearners),
+ *                         `X-Cache: hit|miss`
  *   GET /ws (upgrade)     → Origin checked; token in `?token=` or in the first message (hello)
  *   GET / without a token → a page that says to open the URL printed by `streamlab start`
  *   GET /<file>           → the built workbench
@@ -24,6 +26,7 @@ import { newToken, originAllowed, ownOrigins, tokenMatches } from './auth.js';
 import { Connection } from './connection.js';
 import { DatabaseService } from './database-service.js';
 import { learnerUrl } from '../connectors/postgres/restricted-role.js';
+import { dropSessionSchema, provisionSessionSchema, removeLeftoverSessionSchemas, type SessionSchema } from '../connectors/postgres/session-schemas.js';
 import { removeInterruptedWrites } from '../checkpoint/learner-checkpoints.js';
 import { LessonsService } from './lessons-service.js';
 import type { ServerContext } from './server-context.js';
@@ -94,6 +97,9 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
   const database = new DatabaseService(learnerServices.then((s) => s.pg));
   const lessons = new LessonsService(config.lessonsDir);
   const serving = new ServingService(lessons, database);
+  // What the sessions of a killed runtime that learners shared left behind goes before any new session
+  // makes topics or a schema.
+  const leftovers = config.isolateLearners ? removeLeftovers() : Promise.resolve();
   const assets = options.workbenchDir ? new WorkbenchAssets(options.workbenchDir, log) : null;
   const queue = new RunQueue(config.limits.maxRunsTotal);
   const temporaryCheckpoints = !options.checkpointsDir && !config.dataDir ? mkdtempSync(join(tmpdir(), 'streamlab-checkpoints-')) : null;
@@ -109,12 +115,13 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     version: options.version ?? '0.1.0',
     lessons,
     topics,
-    database,
     checks: new CheckQueue(config.limits.maxConcurrentChecks),
     sessionFor(id) {
       const existing = id ? sessions.get(id) : undefined;
       if (existing) return existing;
-      const session = config.isolateLearners ? isolatedSession() : new Session(undefined, config.limits, learnerServices, topics, queue, checkpointsDir, (s) => sessions.delete(s.id));
+      const session = config.isolateLearners
+        ? isolatedSession()
+        : new Session(undefined, config.limits, learnerServices, topics, database, serving, queue, checkpointsDir, (s) => void sessions.delete(s.id));
       sessions.set(session.id, session);
       return session;
     },
@@ -131,21 +138,67 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
 
   /**
    * A session of a runtime several learners share: its topics live under a prefix of its own (inside the
-   * configured one) and its checkpoints in a folder of its own, so no learner reads, empties or resumes
-   * from another's; both go when the session ends.
+   * configured one), its checkpoints in a folder of its own, and its tables in a PostgreSQL schema of its
+   * own that only its own role can use (session-schemas.ts), so no learner reads, empties, drops or
+   * resumes from another's; all of them go when the session ends.
    */
   function isolatedSession(): Session {
     const id = randomUUID();
-    const tag = `learner-${id.replace(/-/g, '').slice(0, 12)}`;
+    const hex = id.replace(/-/g, '').slice(0, 12);
+    const tag = `learner-${hex}`;
     const prefix = `${config.topicPrefix}${tag}.`;
-    const own = new TopicsService(settled.then((s) => s.kafka), prefix);
-    const ownServices = learnerServices.then((s) => ({ ...s, topicPrefix: prefix }));
+    const own = new TopicsService(leftovers.then(() => settled).then((s) => s.kafka), prefix);
+    const ownSchema = leftovers.then(() => sessionSchema(hex));
+    ownSchema.catch(() => undefined);
+    const ownServices = Promise.all([learnerServices, ownSchema]).then(([s, schema]): JobServices => ({ ...s, ...(schema ? { pg: schema.url } : {}), topicPrefix: prefix }));
+    ownServices.catch(() => undefined);
+    const ownDatabase = new DatabaseService(ownServices.then((s) => s.pg));
     const ownCheckpoints = join(checkpointsDir, 'learners', tag);
-    return new Session(id, config.limits, ownServices, own, queue, ownCheckpoints, (s) => {
+    return new Session(id, config.limits, ownServices, own, ownDatabase, new ServingService(lessons, ownDatabase), queue, ownCheckpoints, async (s) => {
       sessions.delete(s.id);
-      void own.deleteWithPrefix('').catch(() => 0).finally(() => own.close());
       rmSync(ownCheckpoints, { recursive: true, force: true });
+      await Promise.allSettled([
+        own.deleteWithPrefix('').catch(() => 0).finally(() => own.close()),
+        (async () => {
+          await ownDatabase.close();
+          const schema = await ownSchema.catch(() => null);
+          const admin = (await settled).pg;
+          if (schema && admin) await dropSessionSchema(admin, schema).catch((e: unknown) => log(`streamlab: the PostgreSQL schema ${schema.schema} of an ended session could not be dropped: ${e instanceof Error ? e.message : String(e)}`));
+        })(),
+      ]);
     });
+  }
+
+  /**
+   * A new session's own schema and role, or null when the runtime has no PostgreSQL, or when its user may
+   * not create roles (then sessions share the learner URL, as the runtime's other requests do).
+   */
+  async function sessionSchema(hex: string): Promise<SessionSchema | null> {
+    const admin = (await settled).pg;
+    if (!admin || (await learnerServices).pg === admin) return null;
+    try {
+      return await provisionSessionSchema(admin, hex, config.topicPrefix);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      log(`streamlab: a learner's PostgreSQL schema could not be made: ${message}`);
+      throw new RequestError('unavailable', `Your PostgreSQL schema could not be made: ${message}`);
+    }
+  }
+
+  /** Removes learner topics and schemas of this runtime's sessions that a killed process left; one line says how many. */
+  async function removeLeftovers(): Promise<void> {
+    const { kafka, pg: admin } = await settled;
+    const failed = (what: string) => (e: unknown) => {
+      log(`streamlab: ${what} left by an earlier run could not be removed: ${e instanceof Error ? e.message : String(e)}`);
+      return 0;
+    };
+    const [topicCount, schemaCount] = await Promise.all([
+      kafka ? topics.deleteMatching((name) => /^learner-[0-9a-f]{12}\./.test(name)).catch(failed('learner topics')) : 0,
+      admin ? removeLeftoverSessionSchemas(admin, config.topicPrefix).catch(failed('learner schemas')) : 0,
+    ]);
+    if (topicCount + schemaCount > 0) {
+      log(`streamlab: removed what learner sessions of an earlier run left: ${topicCount} topic${topicCount === 1 ? '' : 's'}, ${schemaCount} PostgreSQL schema${schemaCount === 1 ? '' : 's'} with ${schemaCount === 1 ? 'its role' : 'their roles'}.`);
+    }
   }
 
   let allowed: string[] = [];
@@ -171,7 +224,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!tokenMatches(token, url.searchParams.get('token') ?? bearer)) return json(res, 401, { error: 'A valid token is required.' });
       if (path === '/api/info') return json(res, 200, { name: 'streamlab', version: context.version, protocol: PROTOCOL_VERSION, features: await context.features() });
-      if (path === '/api/serving') return serveAnswer(res, url.searchParams.get('lesson'));
+      if (path === '/api/serving') return serveAnswer(res, url.searchParams.get('lesson'), url.searchParams.get('session'));
       return json(res, 404, { error: 'No such endpoint.' });
     }
     if (path === '/' || path === '/index.html') {
@@ -183,11 +236,22 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     return text(res, 404, 'Not found\n');
   }
 
-  /** The serving layer's answer for a lesson; errors as JSON with the status their code means. */
-  async function serveAnswer(res: ServerResponse, lessonId: string | null): Promise<void> {
+  /**
+   * The serving layer's answer for a lesson; errors as JSON with the status their code means. Learners of
+   * a runtime they share each have tables of their own, so there the request names the session whose
+   * tables answer (a session id is known only to the page that holds it, like its websocket session).
+   */
+  async function serveAnswer(res: ServerResponse, lessonId: string | null, sessionId: string | null): Promise<void> {
     if (!lessonId) return json(res, 400, { error: 'Name the lesson: /api/serving?lesson=<id>.' });
+    let answering = serving;
+    if (config.isolateLearners) {
+      if (!sessionId) return json(res, 400, { error: 'This runtime serves several learners: name your session, /api/serving?lesson=<id>&session=<the session id hello answered>.' });
+      const session = sessions.get(sessionId);
+      if (!session) return json(res, 409, { error: 'That session has ended: reload the page to start a new one.' });
+      answering = session.serving;
+    }
     try {
-      const answer = await serving.answer(lessonId);
+      const answer = await answering.answer(lessonId);
       res.setHeader('x-cache', answer.cache.status);
       return json(res, 200, answer);
     } catch (e) {
@@ -243,6 +307,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
         server.closeAllConnections();
         await closed;
         await Promise.allSettled([...sessions.values()].map((s) => s.close()));
+        await leftovers.catch(() => undefined);
         await Promise.allSettled([topics.close(), database.close()]);
         if (temporaryCheckpoints) rmSync(temporaryCheckpoints, { recursive: true, force: true });
       })();

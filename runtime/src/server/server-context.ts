@@ -3,7 +3,6 @@
  */
 import type { RuntimeConfig } from '../config.js';
 import type { JobServices } from '../jobs/ipc.js';
-import type { DatabaseService } from './database-service.js';
 import type { LessonsService } from './lessons-service.js';
 import type { Session } from './session.js';
 import type { TopicsService } from './topics-service.js';
@@ -17,7 +16,6 @@ export interface ServerContext {
   readonly version: string;
   readonly lessons: LessonsService;
   readonly topics: TopicsService;
-  readonly database: DatabaseService;
   /** Checks waiting for and holding the runtime's grading slots. */
   readonly checks: CheckQueue;
   /** The session with this id, or a new one (ids are only honoured while their session lives). */

@@ -20,6 +20,8 @@ import type { LessonDataPlan } from '../lessons/lesson-data.js';
 import { forgetStateOfEmptiedTopics, LessonRunData } from './lesson-run-data.js';
 import { RequestError } from './request-error.js';
 import type { RunQueue, RunTicket } from './run-queue.js';
+import type { DatabaseService } from './database-service.js';
+import type { ServingService } from './serving-service.js';
 import type { TopicsService } from './topics-service.js';
 
 /** Sends an event to whoever currently holds the session. */
@@ -44,10 +46,15 @@ export class Session {
     private readonly services: Promise<JobServices>,
     /** The session's Kafka view: the runtime's, or one of its own on a runtime learners share. */
     readonly topics: TopicsService,
+    /** The session's PostgreSQL as the learner (the Database panel): like `topics`, the runtime's or one of its own. */
+    readonly database: DatabaseService,
+    /** Serving answers read through `database`, with their cache. */
+    readonly serving: ServingService,
     private readonly queue: RunQueue,
     /** Folder of the runtime's checkpoints: each lesson's runs keep theirs in a folder of it. */
     private readonly checkpointsRoot: string,
-    private readonly onClosed: (session: Session) => void,
+    /** Called once the session's runs and tails have stopped; the session has closed when it settles. */
+    private readonly onClosed: (session: Session) => void | Promise<void>,
   ) {
     this.id = id ?? randomUUID();
   }
@@ -217,7 +224,7 @@ export class Session {
     const tails = [...this.tails];
     this.tails.clear();
     await Promise.allSettled([...runs.map((r) => r.stop()), ...tails.map((t) => this.topics.untail(t))]);
-    this.onClosed(this);
+    await this.onClosed(this);
   }
 }
 

@@ -191,8 +191,16 @@ export class TopicsService {
 
   /** Deletes every topic whose name starts with `prefix` (a finished check's namespace); resolves with how many. */
   async deleteWithPrefix(prefix: string): Promise<number> {
+    return this.deleteMatching((name) => name.startsWith(prefix));
+  }
+
+  /** Deletes every topic whose name (inside the prefix) `matches`; resolves with how many. */
+  async deleteMatching(matches: (name: string) => boolean): Promise<number> {
     const admin = await this.getAdmin();
-    const doomed = (await admin.listTopics()).filter((t) => this.names.fromBroker(t)?.startsWith(prefix));
+    const doomed = (await admin.listTopics()).filter((t) => {
+      const name = this.names.fromBroker(t);
+      return name !== undefined && matches(name);
+    });
     if (doomed.length > 0) await admin.deleteTopics({ topics: doomed });
     return doomed.length;
   }

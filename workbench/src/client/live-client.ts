@@ -282,7 +282,9 @@ export class LiveClient implements RuntimeClient {
     const base = this.options.url.replace(/^ws/, 'http').replace(/\/ws\?.*$/, '');
     let res: Response;
     try {
-      res = await fetch(`${base}/api/serving?lesson=${encodeURIComponent(lessonId)}`, { headers: { authorization: `Bearer ${this.options.token}` }, cache: 'no-store' });
+      // The session names whose tables answer on a runtime learners share (each has a schema of its own).
+      const session = this.sessionId ? `&session=${encodeURIComponent(this.sessionId)}` : '';
+      res = await fetch(`${base}/api/serving?lesson=${encodeURIComponent(lessonId)}${session}`, { headers: { authorization: `Bearer ${this.options.token}` }, cache: 'no-store' });
     } catch (e) {
       throw new RuntimeError('unavailable', `The serving layer did not answer: ${e instanceof Error ? e.message : String(e)}`);
     }

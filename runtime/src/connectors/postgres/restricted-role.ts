@@ -13,7 +13,7 @@
  *
  *   ensureRestrictedRole(admin, { role, schema, password })   create or repair; idempotent; safe to run
  *                                                              from several processes at once
- *   dropRestrictedRole(admin, { role, schema })               the schema (cascade), then the role
+ *   dropRestrictedRole(admin, { role, schema })               its connections, the schema (cascade), then the role
  *   learnerDatabase(adminUrl)                                 the runtime's learner role on that database
  */
 import { createHash } from 'node:crypto';
@@ -24,6 +24,8 @@ export interface RestrictedRole {
   role: string;
   schema: string;
   password: string;
+  /** Set as the schema's comment in the same transaction (how a runtime later recognises schemas it made). */
+  comment?: string;
 }
 
 /** The learner's way into the runtime's database. */
@@ -99,13 +101,20 @@ export async function ensureRestrictedRole(admin: pg.ClientBase, spec: Restricte
       await admin.query(`ALTER ${what} ${schema}.${quoteAny(f.name)} OWNER TO ${role}`);
     }
     await admin.query(`ALTER ROLE ${role} SET search_path = ${schema}`);
+    if (spec.comment !== undefined) await admin.query(`COMMENT ON SCHEMA ${schema} IS ${literal(spec.comment)}`);
   });
 }
 
-/** Drops the schema with everything in it, then the role. Missing ones are fine. */
+/**
+ * Drops the schema with everything in it, then the role, ending the role's open connections first (a
+ * pipeline's pool may outlive its run by a moment). Missing ones are fine.
+ */
 export async function dropRestrictedRole(admin: pg.ClientBase, spec: Pick<RestrictedRole, 'role' | 'schema'>): Promise<void> {
   const role = ident(spec.role);
   const schema = ident(spec.schema);
+  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()', [spec.role])
+    // An administrator without the right to signal them still drops what it can.
+    .catch(() => undefined);
   await serialised(admin, async () => {
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     if ((await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [spec.role])).rowCount! > 0) {
