@@ -20,7 +20,9 @@
  *             IT 03-19
  *
  * Every run also draws a random world (seeded: countries, numbers, how long the history is, which
- * reports come late or twice) whose expected rows come from the lesson's solution on the same inputs.
+ * reports come late or twice) whose expected rows come from the lesson's solution on the same inputs,
+ * and, for the watermark, a random world of its own where some reports come a little late and some far
+ * too late.
  */
 import { announcedReports, generateLakeDays, lakeCsv, type CovidCount } from '../../runtime/src/datagen/index.js';
 import type { CheckDatabase } from '../../runtime/src/lessons/check-database.js';
@@ -107,8 +109,40 @@ function randomScenario(rnd: Random): Scenario {
   return { lake, history, last, recompute: plusDays(history, 7 * Math.floor((announced - 1) / 7)), batches: batches.filter((b) => b.length > 0).map((b) => rnd.shuffle(b)) };
 }
 
+/**
+ * A random world for the watermark alone: 2–3 countries, 1–2 weeks of history, 15–19 announced days
+ * with every report on time but 2–3 held back a day or two (their week is still open: kept) and 2–3
+ * held back 12–13 days (the watermark, 3 days behind the newest date, has passed their week's end:
+ * dropped). No report comes twice, so only the watermark decides.
+ */
+function lateScenario(rnd: Random): Scenario & { kept: CovidCount[]; dropped: CovidCount[] } {
+  const countries = rnd.shuffle(['Germany', 'France', 'Italy', 'Spain', 'Austria', 'Netherlands']).slice(0, rnd.int(2, 3));
+  const historyDays = 7 * rnd.int(1, 2);
+  const announced = rnd.int(15, 19);
+  const options = { seed: rnd.int(1, 2 ** 30), startDate: '2020-03-02', days: historyDays + announced, countries, historyDays };
+  const days = generateLakeDays({ ...options, correctionRate: 0 });
+  const reports = announcedReports(options);
+  const delays = new Map<number, number>();
+  const pickLate = (count: number, latestSlot: number, delay: () => number) => {
+    const candidates = rnd.shuffle(reports.map((r, i) => [r, i] as const).filter(([r, i]) => r.slot <= latestSlot && !delays.has(i)));
+    for (const [, i] of candidates.slice(0, count)) delays.set(i, delay());
+  };
+  pickLate(rnd.int(2, 3), announced - 14, () => rnd.int(12, 13));
+  const dropped = [...delays.keys()].map((i) => reports[i]!.report);
+  pickLate(rnd.int(2, 3), announced - 3, () => rnd.int(1, 2));
+  const kept = [...delays.entries()].filter(([, d]) => d <= 2).map(([i]) => reports[i]!.report);
+  const batches: CovidCount[][] = Array.from({ length: announced }, () => []);
+  reports.forEach(({ report, slot }, i) => batches[slot + (delays.get(i) ?? 0)]!.push(report));
+  const history = days[historyDays - 1]!.date;
+  return {
+    lake: Object.assign({}, ...days.map(lakeCsv)), history, last: days[days.length - 1]!.date, recompute: history,
+    batches: batches.filter((b) => b.length > 0).map((b) => rnd.shuffle(b)), kept, dropped,
+  };
+}
+
 const FIXED = fixedScenario();
 const RANDOM = randomScenario(random('lesson 07 world'));
+const LATE = lateScenario(random('lesson 07 late'));
 
 const COLUMNS = ['week', 'country', 'cases', 'deaths'];
 type WeekRow = [string, string, number, number];
@@ -210,6 +244,14 @@ const lambdaRun = (program: Program, sc: Scenario, name: string) => memo(`${prog
   return { ...tables, crashed };
 });
 
+/** The speed view after every announcement of the scenario (only the speed layer runs). */
+const speedRun = (program: Program, sc: Scenario, name: string) => memo(`${program.label} speed ${name}`, () =>
+  program.run({ ...WORLD(sc), database: true }, async (s) => {
+    const query = await s.query('startSpeedLayer', s.spark);
+    for (let i = 0; i < sc.batches.length; i++) await announce(s, query, sc, i);
+    return speedTable(s.db);
+  }));
+
 const SERVING_COLUMNS = [...COLUMNS, 'layer'];
 const withLayer = (rows: WeekRow[], layer: string) => rows.map((r) => [...r, layer]);
 
@@ -254,6 +296,9 @@ check('speed-watermark', 'keeps a report that comes while its week is open and d
   const [itC, itD] = IT(14, 20);
   expectRows('The week of 2020-03-16 in your speed_view (Italy 03-18 a little late and kept, Germany 03-19 far too late and dropped)',
     speed.filter((r) => r[0] === '2020-03-16'), [['2020-03-16', 'Germany', deC! - de19C!, deD! - de19D!], ['2020-03-16', 'Italy', itC!, itD!]], COLUMNS);
+  const late = (rs: CovidCount[]) => rs.map((r) => `${r.country} ${r.date}`).join(', ');
+  expectRows(`On a random stream (${late(LATE.kept)} a day or two late and kept; ${late(LATE.dropped)} 12 or 13 days late and dropped), your speed_view`,
+    await speedRun(submission, LATE, 'late'), await speedRun(solution, LATE, 'late'), COLUMNS);
 });
 
 check('speed-exactly-once', 'writes the same speed view when its query crashes after a write and restarts from its checkpoint', async () => {
