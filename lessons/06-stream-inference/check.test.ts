@@ -5,7 +5,8 @@
  * Inputs: ten rows whose predictions real Spark 3.5.7 computed with the lesson's model
  * (`test/unit/fixtures/ml/spark-predictions.json`, written by `train.py --fixtures`), and rows drawn
  * from a seed that changes every grading run (`STREAMLAB_CHECK_SEED` replays one), with new ids and
- * bad rows of each kind. Expected answers for drawn rows come from the lesson's solution run on the
+ * bad rows of each kind. The seed also picks the ten rows' ids and order and how many rows (and bad
+ * rows) each batch has, so no answer, id or count can be written down in advance. Expected answers for drawn rows come from the lesson's solution run on the
  * same rows in its own sandbox (its PipelineModel is the engine's, which the unit and parity tiers hold
  * equal to Spark's). The learner's code runs in the sandbox; the lesson's model is handed to it.
  */
@@ -49,9 +50,12 @@ function drawnRows(rnd: SeededRandom, firstId: number, count: number, bad: numbe
 }
 
 const rnd = new SeededRandom(SEED);
-const FIXED: Row[] = SPARK.map((s) => ({ id: 9000 + s.id, line: [9000 + s.id, ...s.raw_features_values.map(num)].join(',') }));
-const GOOD_BATCHES: Row[][] = [FIXED, drawnRows(rnd, 10_000 + rnd.int(0, 5000), 12, 0), drawnRows(rnd, 30_000 + rnd.int(0, 5000), 8, 0)];
-const MIXED_BATCHES: Row[][] = [drawnRows(rnd, 50_000 + rnd.int(0, 5000), 10, 3), drawnRows(rnd, 70_000 + rnd.int(0, 5000), 10, 3)];
+/** Where the ids of Spark's ten rows start this run (they arrive in an order of their own): no id or count is the same twice. */
+const FIXED_BASE = 100 + rnd.int(0, 8800);
+const fixedId = (probe: number) => FIXED_BASE + probe;
+const FIXED: Row[] = rnd.shuffle(SPARK.map((s) => ({ id: fixedId(s.id), line: [fixedId(s.id), ...s.raw_features_values.map(num)].join(',') })));
+const GOOD_BATCHES: Row[][] = [FIXED, drawnRows(rnd, 10_000 + rnd.int(0, 5000), rnd.int(9, 14), 0), drawnRows(rnd, 30_000 + rnd.int(0, 5000), rnd.int(6, 10), 0)];
+const MIXED_BATCHES: Row[][] = [drawnRows(rnd, 50_000 + rnd.int(0, 5000), rnd.int(8, 12), rnd.int(2, 4)), drawnRows(rnd, 70_000 + rnd.int(0, 5000), rnd.int(8, 12), rnd.int(2, 4))];
 
 interface Answer { prediction: number; probability: number[] }
 
@@ -81,7 +85,7 @@ function startJob(program: Program, batches: Row[][], name: string): Promise<Out
 function expectedAnswers(): Promise<Map<number, Answer>> {
   return memo('expected answers', async () => {
     const expected = new Map<number, Answer>();
-    SPARK.forEach((s) => expected.set(9000 + s.id, { prediction: s.prediction, probability: s.probability_values }));
+    SPARK.forEach((s) => expected.set(fixedId(s.id), { prediction: s.prediction, probability: s.probability_values }));
     for (const out of (await startJob(solution, [...GOOD_BATCHES, ...MIXED_BATCHES], 'all')).flat()) {
       const json = JSON.parse(out.value ?? 'null') as { id?: number; prediction?: number; probability?: number[] } | null;
       if (json && typeof json.id === 'number' && typeof json.prediction === 'number' && Array.isArray(json.probability) && !expected.has(json.id)) {

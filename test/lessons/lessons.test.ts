@@ -59,6 +59,8 @@ describe.concurrent('lesson 06 on held-out submissions (the in-memory cluster)',
     ['wrong-rounded-probabilities.ts', { [c1!]: 'failed', [c2!]: 'failed', [c3!]: 'passed', [c4!]: 'passed' }],
     // One fixed answer for every input, whatever it says.
     ['cheat-fixed-answers.ts', { [c1!]: 'failed', [c2!]: 'failed', [c3!]: 'passed', [c4!]: 'passed' }],
+    // Spark's answers for the lesson's ten example readings written down by id, in both variants.
+    ['cheat-spark-answers-by-id.ts', { [c1!]: 'failed', [c2!]: 'failed', [c3!]: 'passed', [c4!]: 'failed' }],
   ];
   it.each(cases)('grades %s', async (file, want) => {
     const lesson = lessons.find((l) => l.id === '06-stream-inference')!;
