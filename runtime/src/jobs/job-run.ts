@@ -117,6 +117,8 @@ export class JobRun {
 
   /** Compiles and starts the pipeline; resolves once the process is started (or the run has failed). */
   async start(): Promise<void> {
+    // On the system clock, the Latency panel's start-up times count from here (Run), not from the job's boot.
+    const runStartedAtMs = Date.now();
     this.setState('compiling');
     const compiled = await compileLearnerFiles(this.options.files, this.options.entry, { guardLoops: true, typecheck: true });
     if (!compiled.ok) {
@@ -154,7 +156,7 @@ export class JobRun {
       resolve();
     }));
     this.watchdog = setInterval(() => this.checkAlive(), 100);
-    this.send({ type: 'start', code: compiled.pipeline.code, mode: this.mode, maxRows: this.options.maxRows, services: this.options.services, startMs: this.options.manualStartMs ?? 0, loopLimitMs: loopLimitMs(this.options.limits.unresponsiveMs), models: [...(this.options.models ?? [])], ...(checkpointDir ? { checkpointDir } : {}), ...(dataDir ? { dataDir } : {}) });
+    this.send({ type: 'start', code: compiled.pipeline.code, mode: this.mode, maxRows: this.options.maxRows, services: this.options.services, startMs: this.options.manualStartMs ?? 0, loopLimitMs: loopLimitMs(this.options.limits.unresponsiveMs), models: [...(this.options.models ?? [])], ...(checkpointDir ? { checkpointDir } : {}), ...(dataDir ? { dataDir } : {}), ...(this.mode === 'system' ? { runStartedAtMs } : {}) });
   }
 
   /** Kills each query after its next sink write, before the commit, and restarts it (see StreamingQuery.crashAfterNextSinkWrite). */

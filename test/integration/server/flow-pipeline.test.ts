@@ -87,6 +87,13 @@ export function main(): void {
     expect(client.eventsOf(runId).filter((m) => m.kind === 'run.error')).toEqual([]);
     expect(await client.request({ kind: 'run.stop', runId })).toMatchObject({ kind: 'run.stop.ok' });
     expect((await client.runEnded(runId)).state).toBe('stopped');
+    // The stopped run's consumer left its group: the next run's flow in the group gets the partitions at
+    // once instead of waiting for the old member's session to time out.
+    const after = kafka.admin();
+    await after.connect();
+    const { groups } = await after.describeGroups([table]);
+    await after.disconnect();
+    expect(groups.map((g) => [g.groupId, g.state, g.members.length])).toEqual([[table, 'Empty', 0]]);
   });
 
   it('sends each pipeline\'s latency (run.latency), and run.crash makes the append job write a batch twice', async () => {

@@ -60,4 +60,25 @@ describe('LatencyMeter', () => {
     await system.terminate();
     await spark.stop();
   });
+
+  it('counts start-up from the moment given, as a run counts it from Run (compiling and booting the job included)', async () => {
+    const clock = new ManualClock(1_000_000);
+    const cluster = new InMemoryKafkaCluster({ clock });
+    cluster.createTopic('fixes', 1);
+    setKafkaClientFactory(cluster);
+    const spark = SparkSession.builder.formats(formats).clock(clock).create();
+    const system = ActorSystem.create('fleet', { clock });
+    // Run was pressed 4 s before the meter started.
+    const meter = LatencyMeter.start(spark, { startedAtMs: clock.now() - 4000 });
+    const settings = ConsumerSettings.create(system, new StringDeserializer(), new StringDeserializer()).withGroupId('g').withProperty('auto.offset.reset', 'earliest');
+    const [, seen] = Consumer.plainSource(settings, Subscriptions.topics('fixes')).take(1).toMat(Sink.seq(), Keep.both).run(system);
+    await advanceInOrder(clock, 300);
+    await cluster.producer({}).send({ topic: 'fixes', key: null, value: new TextEncoder().encode('x'), headers: [] });
+    await seen;
+    const f = meter.summary()['fleet (flow)']!;
+    expect([f.count, f.p50, f.startupMs]).toEqual([1, 0, 4300]);
+    meter.stop();
+    await system.terminate();
+    await spark.stop();
+  });
 });

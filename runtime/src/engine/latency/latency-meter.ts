@@ -2,7 +2,8 @@
  * `LatencyMeter`: measures, for every record read from Kafka, how long after it was produced it reached
  * the sink — per micro-batch query (when the sink had written its batch) and per flow (when the element
  * made from it reached the end of the stream: a sink or a Committer) — and each pipeline's start-up
- * time (from `LatencyMeter.start()` to its first record at the sink). Times are the pipelines' clocks.
+ * time (from `LatencyMeter.start()`, or the moment given as `startedAtMs`, to its first record at the
+ * sink). Times are the pipelines' clocks.
  *
  *   const meter = LatencyMeter.start(spark);
  *   ... start queries and flows, let them run ...
@@ -49,8 +50,8 @@ export class LatencyMeter {
   private readonly startedAt: number;
   private queryCount = 0;
 
-  private constructor(private readonly now: () => number, spark: SparkSession | undefined) {
-    this.startedAt = now();
+  private constructor(private readonly now: () => number, spark: SparkSession | undefined, startedAtMs: number | undefined) {
+    this.startedAt = startedAtMs ?? now();
     if (spark) {
       const seen = new Set<StreamingQuery>();
       const listener = {
@@ -72,11 +73,14 @@ export class LatencyMeter {
     }));
   }
 
-  /** Starts measuring the queries of `spark` (the active session when omitted) and every flow. */
-  static start(spark?: SparkSession, options: { now?: () => number } = {}): LatencyMeter {
+  /**
+   * Starts measuring the queries of `spark` and every flow. Start-up times count from now, or from
+   * `startedAtMs` (on the same clock) when the pipelines' start began earlier: a run's Run.
+   */
+  static start(spark?: SparkSession, options: { now?: () => number; startedAtMs?: number } = {}): LatencyMeter {
     const now = options.now ?? (spark ? () => spark.clock.now() : undefined);
     if (!now) throw new Error('LatencyMeter.start: pass the SparkSession (its clock times the measurements)');
-    return new LatencyMeter(now, spark);
+    return new LatencyMeter(now, spark, options.startedAtMs);
   }
 
   private add(name: string, kind: Track['kind'], samples: readonly number[], trigger?: string): void {

@@ -37,6 +37,7 @@ import * as streamlab from '../../streamlab.js';
 import { csvSourceProvider } from '../../engine/csv-source.js';
 import { dataFolderFiles } from '../../connectors/files/local-files.js';
 import { addStreamListener, setFlowHost, type ActorSystem } from '../../engine/flow/actor-system.js';
+import { consumersClosed } from '../../engine/flow/kafka/consumer-handle.js';
 import { setSqlExecutorFactory } from '../../engine/flow/slick/sql-executor.js';
 import { pgSqlExecutorFactory } from '../../connectors/postgres/flow-sql.js';
 import { learnerCheckpointResolver } from '../../checkpoint/learner-checkpoints.js';
@@ -86,6 +87,9 @@ export interface EngineBinding {
   latencyUpdate(): { bucketsMs: number[]; pipelines: PipelineLatencyInfo[] } | null;
 }
 
+/** How long stopping a run waits for its flows' Kafka consumers to close (the host allows 1.5 s in all). */
+const CONSUMER_CLOSE_MS = 1000;
+
 /** Options of `bindEngine`. */
 export interface BindOptions {
   clock: Clock;
@@ -100,6 +104,12 @@ export interface BindOptions {
    * KafkaProducer/KafkaConsumer, `format("kafka")` and the DStream direct stream all use it.
    */
   memoryKafka?: InMemoryKafkaCluster;
+  /**
+   * When the run began (Run pressed, on the run's system clock): the Latency panel's start-up times
+   * count from there, so they include compiling the code and starting the job process, as the learner
+   * waits for them. From the binding's creation without it.
+   */
+  runStartedAtMs?: number;
 }
 
 /** Binds the engine for one run. */
@@ -181,7 +191,7 @@ export function bindEngine(options: BindOptions): EngineBinding {
   });
   const runningStreams = () => [...flowSystems].reduce((n, s) => n + s.runningStreams, 0);
   // Latency of every query and flow of the run, from the run's start, for the Latency panel.
-  const meter = LatencyMeter.start(session);
+  const meter = LatencyMeter.start(session, options.runStartedAtMs === undefined ? {} : { startedAtMs: options.runStartedAtMs });
   let lastLatency = '';
   const contexts = new Set<streamlab.StreamingContext>();
   const dstreamKafka = memory ?? connectors?.dstreamKafka;
@@ -277,6 +287,10 @@ export function bindEngine(options: BindOptions): EngineBinding {
       }
       await Promise.allSettled(session.streams.active.map((q) => q.stop()));
       await Promise.allSettled([...flowSystems].map((s) => s.terminate()));
+      // Their Kafka consumers leave their groups before the process ends (within the stop's grace):
+      // a member that never left holds its partitions until its session times out, and the next
+      // run's flow in the same group would wait that long for its first record.
+      await Promise.race([consumersClosed(), new Promise((r) => setTimeout(r, CONSUMER_CLOSE_MS).unref())]);
       await connectors?.close();
     },
   };

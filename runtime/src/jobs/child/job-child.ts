@@ -93,6 +93,7 @@ function start(message: Extract<HostToChild, { type: 'start' }>): void {
     services: message.services,
     ...(message.checkpointDir ? { checkpointDir: message.checkpointDir } : {}),
     ...(message.dataDir ? { dataDir: message.dataDir } : {}),
+    ...(message.runStartedAtMs !== undefined ? { runStartedAtMs: message.runStartedAtMs } : {}),
     observer: {
       onQueryStarted: (q) => send({ type: 'query', queryName: q.queryName, queryId: q.queryId, trigger: q.trigger }),
       onBatch: (r) => {

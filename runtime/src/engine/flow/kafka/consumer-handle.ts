@@ -4,6 +4,18 @@
  */
 import type { ConsumerBackend } from '../../kafka-client/client-types.js';
 
+/** Closes under way: a consumer leaving its group must get there before its process ends. */
+const closing = new Set<Promise<void>>();
+
+/**
+ * Resolves once every consumer whose close has begun is closed (or failed to). A job that stops its
+ * flows awaits this before it exits: a member that never left its group holds its partitions until
+ * its session times out, and the next run's flow in the same group waits that long for its first record.
+ */
+export function consumersClosed(): Promise<void> {
+  return Promise.allSettled([...closing]).then(() => undefined);
+}
+
 /** The consumer behind one materialized consumer source. */
 export class ConsumerHandle {
   private inFlight = 0;
@@ -32,10 +44,15 @@ export class ConsumerHandle {
 
   /** Closes the consumer once commits in flight are done. */
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      if (this.inFlight > 0) await new Promise<void>((r) => (this.idle = r));
-      await this.backend.close(false);
-    })();
+    if (!this.closing) {
+      const done = (async () => {
+        if (this.inFlight > 0) await new Promise<void>((r) => (this.idle = r));
+        await this.backend.close(false);
+      })();
+      this.closing = done;
+      closing.add(done);
+      void done.catch(() => undefined).finally(() => closing.delete(done));
+    }
     return this.closing;
   }
 }
