@@ -4,6 +4,7 @@
  *   open  → hello deadline armed: no successful hello within `helloTimeoutMs` closes with 4408
  *   frame → (binary? → error binary-frame) → decode (→ error reply) → before hello: only hello
  *   hello → token check (unless the URL carried it; failure closes with 4401) → version → session
+ *           → hello.ok → the last run.status of each run the session has going (a reloaded page resumes them)
  *   request → its handler in the table (one per kind) → `<kind>.ok` with the handler's fields
  *           | error reply (RequestError as is, anything else scrubbed)
  *
@@ -106,6 +107,8 @@ export class Connection {
     this.handle(message).then(
       (reply) => {
         if (reply) this.send(reply);
+        // After hello's reply, so the page knows its session before it hears of the session's runs.
+        if (reply?.kind === 'hello.ok') this.session?.repeatStatuses();
       },
       (e: unknown) => {
         const { code, message: text } = toErrorReply(e);

@@ -1,7 +1,8 @@
 /**
  * A client session: the runs and tails one workbench tab owns. Events go to the session's current socket.
  * When the socket closes the session waits `graceMs` (a reload reconnects with the same session id and
- * keeps its runs); after that every run is stopped and every tail closed.
+ * keeps its runs: the page hears each live run's status again after hello); after that every run is
+ * stopped and every tail closed.
  *
  *   run.start → counted against the per-connection limit at once (before anything is awaited, so ten
  *               requests in one frame cannot all pass) → a place in the runtime's line (`queued`, with the
@@ -34,6 +35,8 @@ export class Session {
   /** The lesson data each run plays, by run id. */
   private readonly data = new Map<string, LessonRunData>();
   private readonly tails = new Set<string>();
+  /** The last status of each run, said again to a page that attaches (a reload picks up its runs). */
+  private readonly lastStatus = new Map<string, ServerEvent>();
   /** Runs accepted whose JobRun does not exist yet (waiting for the services). */
   private reserved = 0;
   private sink: EventSink | null = null;
@@ -76,7 +79,20 @@ export class Session {
   }
 
   private emit(event: ServerEvent): void {
+    if (event.kind === 'run.status') this.lastStatus.set(event.runId, event);
     this.sink?.(event);
+  }
+
+  /**
+   * Says each run that has not ended, and its status, to the attached socket: a page that reattached
+   * after a reload knows nothing of the runs its session has going, and shows them from this on.
+   */
+  repeatStatuses(): void {
+    for (const [runId, status] of this.lastStatus) {
+      const run = this.runs.get(runId);
+      if (!run || run.isOver()) this.lastStatus.delete(runId);
+      else this.sink?.(status);
+    }
   }
 
   /** Number of runs that have not ended (queued ones included). */
@@ -137,6 +153,7 @@ export class Session {
       if (id !== runId && r.isOver()) {
         this.runs.delete(id);
         this.data.delete(id);
+        this.lastStatus.delete(id);
       }
     }
     // After the reply: the client learns the run id before its first event.

@@ -69,6 +69,25 @@ describe('sessions', () => {
     await second.client.close();
   });
 
+  it('a reloaded page that comes back with its session id hears, after hello, of each run the session has going', async () => {
+    const server = await serverWithGrace(600_000);
+    const first = await connect(server);
+    const runId = await startTicking(first.client);
+    const ended = await startTicking(first.client);
+    expect(await first.client.request({ kind: 'run.stop', runId: ended })).toMatchObject({ kind: 'run.stop.ok' });
+    await first.client.runEnded(ended);
+    await first.client.close();
+    // A new page: it knows its session id (kept in the tab) and nothing of the runs.
+    const second = await connect(server, first.session);
+    expect(second.session).toBe(first.session);
+    await second.client.waitFor((m) => m.kind === 'run.status' && m.runId === runId);
+    // The reply first, then the live run's last status, and nothing of the run that ended.
+    expect(second.client.messages.map((m) => m.kind === 'run.status' ? [m.kind, m.runId, m.state] : [m.kind])).toEqual([['hello.ok'], ['run.status', runId, 'running']]);
+    expect(await second.client.request({ kind: 'run.stop', runId })).toMatchObject({ kind: 'run.stop.ok', runId });
+    expect((await second.client.runEnded(runId)).state).toBe('stopped');
+    await second.client.close();
+  });
+
   it('after the grace period the runs are stopped and their processes are gone', async () => {
     const server = await serverWithGrace(0);
     const first = await connect(server);

@@ -26,7 +26,12 @@ export interface LiveClientOptions {
   token: string;
   /** Injected for tests; defaults to the browser's WebSocket. */
   createSocket?: (url: string) => WebSocket;
+  /** Where the tab keeps its session id across a reload; defaults to the browser's sessionStorage. */
+  storage?: Storage | null;
 }
+
+/** sessionStorage key of the runtime session id (sessionStorage is per tab and per origin). */
+export const SESSION_KEY = 'streamlab:session';
 
 /** The live websocket implementation of `RuntimeClient`. */
 export class LiveClient implements RuntimeClient {
@@ -40,10 +45,35 @@ export class LiveClient implements RuntimeClient {
   private closedByUs = false;
   private everOpen = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  /** The runtime's session id from `hello.ok`; sent again on reconnect so runs and tails survive. */
-  private sessionId: string | null = null;
+  /**
+   * The runtime's session id from `hello.ok`; sent again on reconnect so runs and tails survive, and
+   * kept in the tab's sessionStorage, so a reload within the runtime's grace period gets the same
+   * session back: its runs, and on a runtime learners share its topics, saved state and tables.
+   */
+  private sessionId: string | null;
+  private readonly storage: Storage | null;
 
-  constructor(private readonly options: LiveClientOptions) {}
+  constructor(private readonly options: LiveClientOptions) {
+    this.storage = options.storage !== undefined ? options.storage : typeof sessionStorage === 'undefined' ? null : sessionStorage;
+    this.sessionId = this.read();
+  }
+
+  private read(): string | null {
+    try {
+      return this.storage?.getItem(SESSION_KEY) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  private remember(session: string | null): void {
+    try {
+      if (session) this.storage?.setItem(SESSION_KEY, session);
+      else this.storage?.removeItem(SESSION_KEY);
+    } catch {
+      // Storage refused (private mode, quota): a reload then starts a new session.
+    }
+  }
 
   /** The websocket URL for a page served by the runtime. */
   static urlFor(location: Location, token: string): string {
@@ -106,6 +136,7 @@ export class LiveClient implements RuntimeClient {
           const session = (reply as { session?: string }).session ?? null;
           const resumed = wasLost && session !== null && session === this.sessionId;
           this.sessionId = session;
+          this.remember(session);
           this.everOpen = true;
           this.setConnection({
             state: 'open', attempt: 0, reconnected: wasLost, resumed,

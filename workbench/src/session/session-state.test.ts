@@ -30,6 +30,19 @@ describe('reduceEvent over the recorded structured-windows session', () => {
     expect(state.run).toEqual({ runId: 'r2', status: 'starting', mode: 'manual', clockMs: 0, queries: [] });
   });
 
+  it('adopts a live run of its session on a page that has none (a reload), and only then', () => {
+    const fresh = initialState();
+    const adopted = reduceEvent(fresh, { kind: 'run.status', runId: 'r7', status: 'running' });
+    expect(adopted.run).toEqual({ runId: 'r7', status: 'running', mode: 'system', clockMs: null, queries: [] });
+    expect(isActive(adopted)).toBe(true);
+    expect(reduceEvent(adopted, events.find((e) => e.kind === 'run.batch')!).batches).toEqual([]);
+    expect(reduceEvent(adopted, { ...events.find((e) => e.kind === 'run.batch')!, runId: 'r7' }).batches).toHaveLength(1);
+    // An ended run is not adopted, and a page with a run of its own keeps it.
+    expect(reduceEvent(fresh, { kind: 'run.status', runId: 'r7', status: 'stopped' })).toBe(fresh);
+    const own = runStarted(initialState(), 'r2', 'manual');
+    expect(reduceEvent(own, { kind: 'run.status', runId: 'r7', status: 'running' })).toBe(own);
+  });
+
   it("starts a manual clock at the lesson's time, as the runtime does, and a system clock unknown", () => {
     const lesson = { id: 'l', title: 'L', steps: [], files: [], hints: [], data: { clockStartMs: Date.UTC(2026, 10, 21, 10), topics: [], records: 12, extras: [] } };
     const withLesson = { ...initialState(), lesson };

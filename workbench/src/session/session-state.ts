@@ -125,11 +125,18 @@ export function runStarted(state: SessionState, runId: string, mode: ClockMode):
 
 const keepLast = <T>(items: T[], max: number) => (items.length > max ? items.slice(items.length - max) : items);
 
-/** Applies one pushed event. Events of other runs (a stopped run's stragglers) are ignored. */
+/**
+ * Applies one pushed event. Events of other runs (a stopped run's stragglers) are ignored, except the
+ * status of a live run on a page that has none: a reloaded page's session still runs it, and says so.
+ */
 export function reduceEvent(state: SessionState, event: RuntimeEvent): SessionState {
   switch (event.kind) {
     case 'run.status':
-      if (event.runId !== state.run.runId) return state;
+      if (event.runId !== state.run.runId) {
+        // A page that has not run anything adopts a run its session has going (the page was reloaded).
+        if (state.run.runId !== null || !['queued', 'compiling', 'starting', 'running'].includes(event.status)) return state;
+        state = runStarted(state, event.runId, 'system');
+      }
       return { ...state, run: { ...state.run, status: event.status, clockMs: event.clockMs ?? state.run.clockMs, ...(event.ahead !== undefined ? { ahead: event.ahead } : {}) } };
     case 'run.query': {
       if (event.runId !== state.run.runId) return state;
