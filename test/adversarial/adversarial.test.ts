@@ -30,8 +30,14 @@ import { hostileSubmissions, L03, type Hostile } from './hostile-submissions.js'
 
 const LESSONS = fileURLToPath(new URL('../../lessons/', import.meta.url));
 const TOKEN = 'adversarial-token-0123456789';
-/** An operation in the learner's code may take this long here: the async hang waits for it. */
+/**
+ * The sandbox's limits here (the grader passes them to its check processes): an operation in the
+ * learner's code may take 4 s of the process's active time, which the async hang waits for at every
+ * check, and a loop 1 s of CPU, which the endless loop spends at every check. Both are counted in the
+ * process's own time, not the machine's, so a busy machine stretches them without tripping them.
+ */
 const OP_TIMEOUT_MS = 4000;
+const LOOP_LIMIT_MS = 1000;
 
 const outerTmp = process.env.TMPDIR;
 const work = mkdtempSync(join(tmpdir(), 'streamlab-adversarial-'));
@@ -42,7 +48,7 @@ mkdirSync(marker);
 // Writable by anyone, so lesson 05's PostgreSQL server (whatever OS user it runs as) could leave a file if it were allowed to.
 chmodSync(work, 0o755);
 chmodSync(marker, 0o777);
-const hostile = hostileSubmissions(marker);
+const hostile = hostileSubmissions(marker, LOOP_LIMIT_MS);
 let lessons: Lesson[];
 
 beforeAll(async () => {
@@ -50,6 +56,7 @@ beforeAll(async () => {
   // folders go under it, which is how leftovers are found.
   process.env.TMPDIR = sandboxTmp;
   process.env.STREAMLAB_CHECK_OP_TIMEOUT_MS = String(OP_TIMEOUT_MS);
+  process.env.STREAMLAB_CHECK_LOOP_LIMIT_MS = String(LOOP_LIMIT_MS);
   lessons = await loadLessons(LESSONS);
 });
 
@@ -57,6 +64,7 @@ afterAll(() => {
   if (outerTmp === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = outerTmp;
   delete process.env.STREAMLAB_CHECK_OP_TIMEOUT_MS;
+  delete process.env.STREAMLAB_CHECK_LOOP_LIMIT_MS;
   rmSync(work, { recursive: true, force: true });
 });
 

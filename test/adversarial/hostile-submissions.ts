@@ -56,8 +56,11 @@ export function databaseAttacks(marker: string): [string, string][] {
 /** `code` before the lesson's starter, as the submission's first lines. */
 const before = (lesson: string, code: string) => `${code}\n${lessonFile(lesson, 'starter.ts')}`;
 
-/** The hostile submissions, writing their traces into `marker`. */
-export function hostileSubmissions(marker: string): Hostile[] {
+/**
+ * The hostile submissions, writing their traces into `marker`; `loopLimitMs` is the sandbox's loop
+ * limit the grades run with (what the endless loop's message names).
+ */
+export function hostileSubmissions(marker: string, loopLimitMs: number): Hostile[] {
   const mark = (what: string) => JSON.stringify(`${marker}/${what}`);
   const anyProcess = 'const p = process as any;';
   return [
@@ -236,7 +239,7 @@ p.getBuiltinModule("node:fs").writeFileSync(${mark('write-files')}, "x");`),
       name: 'endless-loop',
       lesson: L03,
       content: lessonFile(L03, 'solution.ts').replace('export function temperatureWindows(spark: SparkSession): DataFrame {', 'export function temperatureWindows(spark: SparkSession): DataFrame {\n  let n = 0;\n  while (n >= 0) n++;'),
-      message: /^This loop ran for more than 3 s without finishing, so the pipeline was stopped: check its condition\.$/,
+      message: new RegExp(`^This loop ran for more than ${loopLimitMs / 1000} s without finishing, so the pipeline was stopped: check its condition\\.$`),
     },
     {
       name: 'memory-bomb',

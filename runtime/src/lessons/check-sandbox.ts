@@ -57,10 +57,17 @@ export interface SandboxLimits {
   opTimeoutMs: number;
 }
 
-/** Default limits; `STREAMLAB_CHECK_OP_TIMEOUT_MS` may lower the operation limit (the grader passes it). */
+/**
+ * Default limits; `STREAMLAB_CHECK_OP_TIMEOUT_MS` and `STREAMLAB_CHECK_LOOP_LIMIT_MS` may set the
+ * operation and loop limits (the grader passes them on from its own environment, so a run that feeds
+ * hanging or looping submissions on purpose need not wait the full limits for each).
+ */
 export function defaultLimits(env: Readonly<Record<string, string | undefined>> = process.env): SandboxLimits {
-  const op = Number(env.STREAMLAB_CHECK_OP_TIMEOUT_MS);
-  return { memoryMb: 256, loopLimitMs: 3000, silenceMs: 10_000, opTimeoutMs: Number.isFinite(op) && op > 0 ? op : 20_000 };
+  const given = (name: string, otherwise: number) => {
+    const ms = Number(env[name]);
+    return Number.isFinite(ms) && ms > 0 ? ms : otherwise;
+  };
+  return { memoryMb: 256, loopLimitMs: given('STREAMLAB_CHECK_LOOP_LIMIT_MS', 3000), silenceMs: 10_000, opTimeoutMs: given('STREAMLAB_CHECK_OP_TIMEOUT_MS', 20_000) };
 }
 
 /** Compiles learner files with the loop guard; a compile error becomes a {@link LearnerCodeError}. */

@@ -277,9 +277,12 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
   }
 }
 
-/** The few variables the check process needs to run Node and find its tools; nothing secret. */
+/**
+ * The few variables the check process needs to run Node and find its tools, and the sandbox limits an
+ * operator set (see `defaultLimits`); nothing secret.
+ */
 export function checkEnvironment(from: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const keep = ['PATH', 'HOME', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LC_ALL', 'TZ', 'SystemRoot', 'CI'];
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LC_ALL', 'TZ', 'SystemRoot', 'CI', 'STREAMLAB_CHECK_OP_TIMEOUT_MS', 'STREAMLAB_CHECK_LOOP_LIMIT_MS'];
   const env: NodeJS.ProcessEnv = {};
   for (const k of keep) if (from[k] !== undefined) env[k] = from[k];
   return env;
