@@ -3,12 +3,13 @@
  * tier): `answer(lessonId)` reads the learner's serving view — the batch view's weeks and the speed
  * view's weeks after them — as the learner's database role, beside the lake's weekly DAX closes, with
  * the correlation of close and cases per country over the last `rollingWeeks` weeks, through an
- * answer cache that a commit invalidates (see answer-cache.ts).
+ * answer cache that a commit invalidates (see answer-cache.ts). The read has the database service's
+ * statement timeout, and PostgreSQL sends at most its MAX_ROWS rows.
  */
 import { weeklyDaxCloses } from '../datagen/dax-covid.js';
 import type { ServingAnswer, ServingRow } from '../protocol/index.js';
 import { AnswerCache } from './answer-cache.js';
-import type { DatabaseService } from './database-service.js';
+import { MAX_ROWS, STATEMENT_TIMEOUT_MS, type DatabaseService } from './database-service.js';
 import type { LessonsService } from './lessons-service.js';
 import { RequestError } from './request-error.js';
 
@@ -19,7 +20,8 @@ function servingSql(view: string, rollingWeeks: number): string {
 SELECT to_char(s.week, 'YYYY-MM-DD') AS week, s.country, s.cases, s.deaths, s.layer, dax.close AS dax,
        corr(dax.close, s.cases) OVER (PARTITION BY s.country ORDER BY s.week ROWS BETWEEN ${rollingWeeks - 1} PRECEDING AND CURRENT ROW) AS "rollingCorr"
   FROM s LEFT JOIN dax ON dax.week = s.week
- ORDER BY s.week, s.country, s.layer`;
+ ORDER BY s.week, s.country, s.layer
+ LIMIT ${MAX_ROWS}`;
 }
 
 /** Answers lessons' serving queries through one cache. */
@@ -43,6 +45,9 @@ export class ServingService {
       } catch (e) {
         if (e instanceof RequestError && e.code === 'invalid-request' && /does not exist/.test(e.message)) {
           throw new RequestError('invalid-request', `The serving view "${view}" cannot answer yet (${e.message}): run the lesson, whose code makes it.`);
+        }
+        if (e instanceof RequestError && e.code === 'invalid-request' && /statement timeout/.test(e.message)) {
+          throw new RequestError('invalid-request', `The serving view "${view}" did not answer within ${STATEMENT_TIMEOUT_MS / 1000} s and was stopped (${e.message}): make it cheaper to read.`);
         }
         throw e;
       }
