@@ -5,11 +5,37 @@
  * of batches: a checkpoint keeps each batch's delta, not a copy of the whole state.
  *
  *   node --import tsx bench/state-heap.bench.ts [groups] [batches]
+ *
+ * With BENCH_BASELINE=<another checkout of the project>, the same measurement runs on that checkout's
+ * engine first and then on this one's, each in a process of its own, so before and after are taken in
+ * one run at the same load.
  */
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Row } from '../runtime/src/engine/compile.js';
-import { MemoryStream, SparkSession } from '../runtime/src/streamlab.js';
+
+const BASELINE = process.env.BENCH_BASELINE;
+const RUNTIME = process.env.STATE_HEAP_RUNTIME;
+if (BASELINE && !RUNTIME) {
+  console.log(`state heap: baseline ${BASELINE} against this checkout, load average ${loadavg()[0]!.toFixed(2)} at the start`);
+  const sides: [string, string][] = [
+    ['baseline', join(BASELINE, 'runtime', 'src', 'streamlab.ts')],
+    ['this checkout', fileURLToPath(new URL('../runtime/src/streamlab.ts', import.meta.url))],
+  ];
+  for (const [label, runtime] of sides) {
+    console.log(`-- ${label}`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, STATE_HEAP_RUNTIME: runtime } });
+    if (r.status !== 0) process.exitCode = 1;
+  }
+  process.exit();
+}
+
+// The engine measured: this checkout's, or the one BENCH_BASELINE names.
+const { MemoryStream, SparkSession } = (await import(pathToFileURL(RUNTIME ?? fileURLToPath(new URL('../runtime/src/streamlab.ts', import.meta.url))).href)) as typeof import('../runtime/src/streamlab.js');
 
 const GROUPS = Number(process.argv[2] ?? 200_000);
 const BATCHES = Number(process.argv[3] ?? 100);
@@ -50,8 +76,9 @@ for (let b = 0; b < BATCHES; b++) {
   stream.data.addInternal(input[b]!);
   await q.processAllAvailable();
   const n = b + 1;
-  // Every group exists from batch 10 on: measure there, and at the end.
-  if (n === 10 || n === Math.round(BATCHES / 2) || n === BATCHES) marks.set(n, (heapUsed() - base) / GROUPS);
+  // Every group exists from batch 10 on: measure there, and at the end (and after the first, a tenth of them).
+  // Per group that exists by then: a tenth of them after the first batch.
+  if (n === 1 || n === 10 || n === Math.round(BATCHES / 2) || n === BATCHES) marks.set(n, (heapUsed() - base) / Math.min(GROUPS, n * PER_BATCH));
 }
 const ms = performance.now() - t0;
 await q.stop();
