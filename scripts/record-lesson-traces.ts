@@ -4,9 +4,10 @@
  * the workbench runs it. Writes workbench/src/fixtures/lesson-traces.json, which the timeline's unit
  * tests read, so the lane computation is tested on what the engine really sends.
  *
- * Usage: node --import tsx scripts/record-lesson-traces.ts
+ * Usage: node --import tsx scripts/record-lesson-traces.ts [name …]
+ * With names (`04-solution`), records only those runs and keeps the others as the file has them.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROTOCOL_VERSION } from '../runtime/src/protocol/index.js';
@@ -37,12 +38,22 @@ const RECORDINGS: Recording[] = [
   { name: '02-solution', lesson: '02-dstream-temperature', code: read('02-dstream-temperature', 'solution.ts'), advanceMs: 10_000, steps: 6 },
 ];
 
+const target = join(root, 'workbench/src/fixtures/lesson-traces.json');
+const only = process.argv.slice(2);
+const unknown = only.filter((n) => !RECORDINGS.some((r) => r.name === n));
+if (unknown.length > 0) throw new Error(`No recording named ${unknown.join(', ')}; the recordings are ${RECORDINGS.map((r) => r.name).join(', ')}.`);
+const kept = only.length > 0 && existsSync(target) ? (JSON.parse(readFileSync(target, 'utf8')) as Record<string, unknown[]>) : {};
+
 const streamlab = await startStreamlab();
 const client = await TestClient.connect(`ws://${new URL(streamlab.url).host}/ws?token=${streamlab.token}`);
 const out: Record<string, unknown[]> = {};
 try {
   await client.hello(undefined, [PROTOCOL_VERSION]);
   for (const r of RECORDINGS) {
+    if (only.length > 0 && !only.includes(r.name)) {
+      out[r.name] = kept[r.name] ?? [];
+      continue;
+    }
     const opened = await client.request({ kind: 'lessons.get', lessonId: r.lesson });
     if (opened.kind !== 'lessons.get.ok') throw new Error(JSON.stringify(opened));
     // Each recording starts afresh: no saved state, and the lesson's topics hold only what this run plays.
@@ -70,4 +81,4 @@ try {
   await client.close();
   await streamlab.stop();
 }
-writeFileSync(join(root, 'workbench/src/fixtures/lesson-traces.json'), JSON.stringify(out, null, 1) + '\n');
+writeFileSync(target, JSON.stringify(out, null, 1) + '\n');

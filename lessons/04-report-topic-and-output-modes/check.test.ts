@@ -1,41 +1,47 @@
 /**
- * Checks for lesson 04: events from gateways go to `events` in three batches, in the sandbox; the
- * learner's `startConsole(spark)` and `startReport(spark)` must each return the query they started
- * (checked to be a real started query, not an object that looks like one), which the checks drive.
+ * Checks for lesson 04: the producers' events go to `spark-streaming-store` in three batches, in the
+ * sandbox; the learner's `events(spark)` must return the parsed events (which the harness runs on a
+ * memory sink), and `startConsole(spark)` and `startReport(spark)` must each return the query they
+ * started (checked to be a real started query, not an object that looks like one), which the checks
+ * drive.
  *
- * The fixed events (the seeded `generateOriginEvents`, 12 events from three gateways):
- *   batch 0: events #100–#104   counts gw1 2, gw2 1, gw3 2
- *   batch 1: events #105–#108   counts gw1 5, gw2 1, gw3 3   (gw2 unchanged)
- *   batch 2: events #109–#111   counts gw1 6, gw2 3, gw3 3   (gw3 unchanged)
+ * The fixed events (the seeded `generateOriginEvents`, 12 events from three producers, `timestamp` in
+ * epoch seconds with six digits of fraction):
+ *   batch 0: events #100–#104   counts app-0 2, app-1 1, app-2 2
+ *   batch 1: events #105–#108   counts app-0 2, app-1 2, app-2 5   (app-0 unchanged)
+ *   batch 2: events #109–#111   counts app-0 3, app-1 4, app-2 5   (app-2 unchanged)
  *
  * The store's Kafka has only a SASL_PLAINTEXT listener, as in the tutorial: the learner's code must
  * authenticate as `spark-streaming`. The output checks accept any of PLAIN, SCRAM-SHA-256 and
  * SCRAM-SHA-512; `sasl-scram` runs on a listener that offers only SCRAM-SHA-512, the tutorial's.
  *
- * A random case (new origins and counts from the seed) is graded against the lesson's solution. The
- * console tables are read as rows, so options that do not change the rows (`truncate`, `numRows`)
- * are all accepted; the report's JSON is compared as objects.
+ * A random case (new origins, counts and microseconds from the seed) is graded against the lesson's
+ * solution, or against Spark's conversion of epoch seconds, `(seconds * 1000000).toLong`. The console
+ * tables are read as rows, so options that do not change the rows (`truncate`, `numRows`) are all
+ * accepted; the report's JSON is compared as objects.
  */
-import { generateOriginEvents, type OriginEvent } from '../../runtime/src/datagen/index.js';
-import { expectRows, lessonChecks, type Program, type Random, type Sandbox, type World } from '../../runtime/src/lessons/check-harness.js';
+import { generateOriginEvents, epochSeconds, type OriginEvent } from '../../runtime/src/datagen/index.js';
+import { expectRows, fail, lessonChecks, type Program, type Random, type Sandbox, type World } from '../../runtime/src/lessons/check-harness.js';
 
 const { check, submission, solution, random, memo } = lessonChecks(import.meta.dirname);
 
+const TOPIC = 'spark-streaming-store';
 const START = '2026-11-21T10:00:10Z';
 const USERS = { 'spark-streaming': 'c7Vq2mXe9LbR' };
-const WORLD: World = { start: START, topics: { events: 1, report: 1 }, sasl: { mechanisms: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'], users: USERS } };
+const WORLD: World = { start: START, topics: { [TOPIC]: 1, report: 1 }, sasl: { mechanisms: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'], users: USERS } };
 const SCRAM_ONLY: World = { ...WORLD, sasl: { mechanisms: ['SCRAM-SHA-512'], users: USERS } };
 const EVENTS = generateOriginEvents({ count: 12 });
 const FIXED = [EVENTS.slice(0, 5), EVENTS.slice(5, 9), EVENTS.slice(9, 12)];
-const GW1 = 'sensor-gateway-1 (10.1.0.17)';
-const GW2 = 'sensor-gateway-2 (10.1.62.178)';
-const GW3 = 'sensor-gateway-3 (10.1.33.104)';
+const APP0 = 'kafka-test-app-0 (10.1.0.17)';
+const APP1 = 'kafka-test-app-1 (10.1.62.178)';
+const APP2 = 'kafka-test-app-2 (10.1.33.104)';
 
 function randomBatches(r: Random): OriginEvent[][] {
-  const origins = Array.from({ length: r.int(2, 5) }, () => `gw-${r.int(10, 99)}${r.pick(['a', 'b', 'c'])} (10.${r.int(0, 9)}.${r.int(0, 9)}.${r.int(1, 9)})`);
+  const origins = Array.from({ length: r.int(2, 5) }, () => `kafka-test-app-${r.int(0, 30)}${r.pick(['', 'a', 'b'])} (10.${r.int(0, 9)}.${r.int(0, 9)}.${r.int(1, 9)})`);
   let n = r.int(200, 900);
   return Array.from({ length: 3 }, (_, b) => Array.from({ length: r.int(1, 6) }, (_, i) => ({
-    timestamp: new Date(Date.parse(START) + b * 10_000 + i * 500).toISOString(),
+    // Any microsecond of its half second, written as the producers write it.
+    timestamp: epochSeconds((Date.parse(START) + b * 10_000 + i * 500) * 1000 + r.int(0, 499_999)),
     _id: `${r.int(1e7, 9e7).toString(16)}${r.int(1e7, 9e7).toString(16)}`,
     origin: r.pick(origins),
     content: `Message #${n++}`,
@@ -48,7 +54,7 @@ const RANDOM = randomBatches(random('lesson 04 events'));
 async function feed(s: Sandbox, fn: string, batches: OriginEvent[][]): Promise<void> {
   const query = await s.query(fn, s.spark);
   for (const batch of batches) {
-    await s.addData('events', batch.map((e) => ({ key: e._id, value: JSON.stringify(e) })));
+    await s.addData(TOPIC, batch.map((e) => ({ key: e._id, value: JSON.stringify(e) })));
     await query.processAllAvailable();
     await s.advanceClock('10 seconds');
   }
@@ -112,10 +118,39 @@ function reported(program: Program, batches: OriginEvent[][], name: string): Pro
 
 const json = (origin: string, count: number) => JSON.stringify({ count, origin });
 
+/** Spark's reading of epoch seconds as a timestamp, `(seconds * 1000000).toLong`, printed with six digits of fraction. */
+function sparkTime(seconds: number): string {
+  const us = Math.trunc(seconds * 1_000_000);
+  const ms = Math.floor(us / 1000);
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}.${String(us - Math.floor(ms / 1000) * 1_000_000).padStart(6, '0')}`;
+}
+
+/** The `[origin, timestamp]` rows `events(spark)` gives for the batches, on a memory sink of the harness's own. */
+function eventTimes(program: Program, batches: OriginEvent[][], name: string): Promise<unknown[][]> {
+  return memo(`${program.label} events ${name}`, () => program.run(WORLD, async (s) => {
+    const df = await s.dataFrame('events', s.spark);
+    const at = df.columns.indexOf('timestamp');
+    if (at < 0 || !df.columns.includes('origin')) fail(`events(spark) has the columns ${df.columns.join(', ')}; the check expects timestamp and origin among them.`);
+    if (df.types[at] !== 'timestamp') fail(`The column timestamp of events(spark) is a ${df.types[at]}; the check expects a timestamp, converted from the epoch seconds the producers write.`);
+    const stream = await s.startStream(df, 'append', ['origin', "date_format(timestamp, 'yyyy-MM-dd HH:mm:ss.SSSSSS') AS timestamp"]);
+    for (const batch of batches) {
+      await s.addData(TOPIC, batch.map((e) => ({ key: e._id, value: JSON.stringify(e) })));
+      await stream.processAllAvailable();
+    }
+    return (await stream.batches()).batches.flatMap((b) => b.rows).map((r) => [r.origin, r.timestamp]);
+  }));
+}
+
+check('event-time', 'reads the producers\' epoch seconds (1707128717.277745) as a TIMESTAMP, to the microsecond', async () => {
+  const expected = (batches: OriginEvent[][]) => batches.flat().map((e) => [e.origin, sparkTime(e.timestamp)]);
+  expectRows('The origin and timestamp of each event events(spark) gave', await eventTimes(submission, FIXED, 'fixed'), expected(FIXED), ['origin', 'timestamp'], 'event');
+  expectRows('With other times, the origin and timestamp of each event', await eventTimes(submission, RANDOM, 'random'), expected(RANDOM), ['origin', 'timestamp'], 'event');
+});
+
 check('console-complete', 'prints the whole count table every batch to the console (complete mode)', async () => {
-  const table = (batch: number, counts: number[]) => [GW1, GW2, GW3].map((o, i) => [batch, cellText(o), counts[i]]);
+  const table = (batch: number, counts: number[]) => [APP0, APP1, APP2].map((o, i) => [batch, cellText(o), counts[i]]);
   expectRows('The rows of the tables your query printed, batch by batch', await printedTables(submission, FIXED, 'fixed'),
-    [...table(0, [2, 1, 2]), ...table(1, [5, 1, 3]), ...table(2, [6, 3, 3])], ['batch', 'origin', 'count']);
+    [...table(0, [2, 1, 2]), ...table(1, [2, 2, 5]), ...table(2, [3, 4, 5])], ['batch', 'origin', 'count']);
   expectRows('With other origins, the rows of the tables your query printed', await printedTables(submission, RANDOM, 'random'),
     await printedTables(solution, RANDOM, 'random'), ['batch', 'origin', 'count']);
 });
@@ -123,25 +158,25 @@ check('console-complete', 'prints the whole count table every batch to the conso
 check('report-keyed-json', 'publishes counts to report keyed by origin, with the whole row as JSON', async () => {
   const first = (await reported(submission, FIXED, 'fixed')).filter(([b]) => b === 0);
   expectRows('The records your query sent to report in the first batch', first,
-    [[0, GW1, json(GW1, 2)], [0, GW2, json(GW2, 1)], [0, GW3, json(GW3, 2)]], ['batch', 'key', 'value']);
+    [[0, APP0, json(APP0, 2)], [0, APP1, json(APP1, 1)], [0, APP2, json(APP2, 2)]], ['batch', 'key', 'value']);
   const firstOf = async (p: Program) => (await reported(p, RANDOM, 'random')).filter(([b]) => b === 0);
   expectRows('With other origins, the records your query sent to report in the first batch', await firstOf(submission), await firstOf(solution), ['batch', 'key', 'value']);
 });
 
 check('report-update', 'publishes only the origins whose count changed in each batch (update mode)', async () => {
   expectRows('The records your query sent to report, batch by batch', await reported(submission, FIXED, 'fixed'), [
-    [0, GW1, json(GW1, 2)], [0, GW2, json(GW2, 1)], [0, GW3, json(GW3, 2)],
-    [1, GW1, json(GW1, 5)], [1, GW3, json(GW3, 3)],
-    [2, GW1, json(GW1, 6)], [2, GW2, json(GW2, 3)],
+    [0, APP0, json(APP0, 2)], [0, APP1, json(APP1, 1)], [0, APP2, json(APP2, 2)],
+    [1, APP1, json(APP1, 2)], [1, APP2, json(APP2, 5)],
+    [2, APP0, json(APP0, 3)], [2, APP1, json(APP1, 4)],
   ], ['batch', 'key', 'value']);
   expectRows('With other origins, the records your query sent to report', await reported(submission, RANDOM, 'random'),
     await reported(solution, RANDOM, 'random'), ['batch', 'key', 'value']);
 });
 
 check('sasl-scram', 'authenticates to the store\'s Kafka with SCRAM-SHA-512 as spark-streaming, as the tutorial does', async () => {
-  const table = (batch: number, counts: number[]) => [GW1, GW2, GW3].map((o, i) => [batch, cellText(o), counts[i]]);
+  const table = (batch: number, counts: number[]) => [APP0, APP1, APP2].map((o, i) => [batch, cellText(o), counts[i]]);
   expectRows('On a Kafka whose SASL listener offers only SCRAM-SHA-512, the rows of the tables your console query printed',
-    await printedTables(submission, FIXED, 'fixed', SCRAM_ONLY), [...table(0, [2, 1, 2]), ...table(1, [5, 1, 3]), ...table(2, [6, 3, 3])], ['batch', 'origin', 'count']);
+    await printedTables(submission, FIXED, 'fixed', SCRAM_ONLY), [...table(0, [2, 1, 2]), ...table(1, [2, 2, 5]), ...table(2, [3, 4, 5])], ['batch', 'origin', 'count']);
   expectRows('On that Kafka with other origins, the rows of the tables your console query printed', await printedTables(submission, RANDOM, 'random', SCRAM_ONLY),
     await printedTables(solution, RANDOM, 'random'), ['batch', 'origin', 'count']);
 });

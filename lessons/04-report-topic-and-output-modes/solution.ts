@@ -1,7 +1,10 @@
 import { SparkSession, DataFrame, StreamingQuery, functions as F } from "streamlab";
 
-/** The gateways' events: `{"timestamp": …, "_id": …, "origin": …, "content": …}`. */
-const schema = "timestamp TIMESTAMP, _id STRING, origin STRING, content STRING";
+/**
+ * The producers' events: `{"timestamp": 1707128717.277745, "_id": …, "origin": …, "content": …}`. The
+ * time is epoch seconds with a fraction, a JSON number: read as a DOUBLE, converted below.
+ */
+const schema = "timestamp DOUBLE, _id STRING, origin STRING, content STRING";
 
 /** The credentials the lesson gives for the store's Kafka (user `spark-streaming`). */
 const USERNAME = "spark-streaming";
@@ -14,19 +17,23 @@ const SASL = {
   "kafka.sasl.jaas.config": `org.apache.kafka.common.security.scram.ScramLoginModule required username="${USERNAME}" password="${PASSWORD}";`,
 };
 
-/** A running count of events per origin. */
-export function countByOrigin(spark: SparkSession): DataFrame {
+/** The events, one row each, `timestamp` converted from epoch seconds to a TIMESTAMP (microseconds kept). */
+export function events(spark: SparkSession): DataFrame {
   return spark.readStream
     .format("kafka")
     .option("kafka.bootstrap.servers", "localhost:9092")
     .options(SASL)
-    .option("subscribe", "events")
+    .option("subscribe", "spark-streaming-store")
     .option("startingOffsets", "earliest")
     .load()
     .select(F.from_json(F.col("value").cast("string"), schema).alias("event"))
-    .select("event.origin")
-    .groupBy("origin")
-    .count();
+    .select("event.*")
+    .withColumn("timestamp", F.col("timestamp").cast("timestamp"));
+}
+
+/** A running count of events per origin. */
+export function countByOrigin(spark: SparkSession): DataFrame {
+  return events(spark).groupBy("origin").count();
 }
 
 /** Prints the whole count table every batch: complete mode to the console. */

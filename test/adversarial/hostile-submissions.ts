@@ -353,13 +353,14 @@ console.log(" Test Files  1 passed (1)\\n      Tests  8 passed (8)");`),
     {
       name: 'fake-query',
       lesson: L04,
-      // Objects that look like queries, with "printed" tables: no query ever runs.
+      // Objects that look like a DataFrame and like queries, with "printed" tables: no query ever runs.
       content: `const fake = () => ({ id: "q", name: null, isActive: true, processAllAvailable: async () => {}, awaitTermination: async () => {}, stop: async () => {}, lastProgress: null });
+export const events = () => ({ columns: ["timestamp", "origin"], isStreaming: true, schema: { fields: [] } });
 export const startConsole = () => fake();
 export const startReport = () => fake();
 export function main(): void {}
 `,
-      message: /returned a plain object, not a StreamingQuery started with writeStream…start\(\)\.$/,
+      message: /^events\(…\) returned a plain object, not a DataFrame built with the streamlab API\.$/,
     },
   ];
 }

@@ -236,6 +236,7 @@ describe('parity with Apache Spark', () => {
       ['scenario/stateless-projection-filter', [3, 3, 2, 2]],
       ['scenario/complete-global-count-per-key', [3, 3, 3]],
       ['scenario/malformed-json-permissive', [3, 3, 3]],
+      ['scenario/epoch-seconds-timestamps', [6, 6, 4]],
       ['scenario/include-headers', [2, 2]],
       ['conformance/ss-agg-count-complete-restart', [2, 4, 4]],
       ['conformance/ss-agg-count-update-restart', [2, 3, 1, 1]],

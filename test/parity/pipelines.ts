@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { captureProgram, compileProgram, planChain, StubCollector } from '../../runtime/src/export/index.js';
 import { readLearnerFiles } from '../../runtime/src/lessons/submission-files.js';
 import { provideLessonModels } from './lesson-models.js';
-import { announcedReports, generateDriverFixes, generateMachineRows } from '../../runtime/src/datagen/index.js';
+import { announcedReports, epochSeconds, generateDriverFixes, generateMachineRows, generateOriginEvents } from '../../runtime/src/datagen/index.js';
 import type { LogicalPlan } from '../../runtime/src/engine/plan.js';
 import type { DataFrame, SparkSession } from '../../runtime/src/engine/structured/index.js';
 import * as F from '../../runtime/src/engine/structured/functions.js';
@@ -47,10 +47,22 @@ export const temperatureReadings: string[] = [
 /** A reading far in the future: in append mode it moves the watermark past every real window. */
 export const temperatureSentinel = JSON.stringify({ node_name: 'sentinel', temperature: 0.0, ts: at('23:59:00') });
 
-/** Gateway events for lesson 04. */
+/** The producers' events for lesson 04, `timestamp` in epoch seconds with a fraction as the tutorial's producers write it. */
 export const gatewayEvents: string[] = [
   ['gw-a', 'hello'], ['gw-b', 'x'], ['gw-a', 'y'], ['gw-c', 'z'], ['gw-b', 'w'], ['gw-a', 'v'], ['gw-c', 'u'], ['gw-a', 't'],
-].map(([origin, content], i) => JSON.stringify({ timestamp: at(`09:0${i}:00`), _id: `e${i}`, origin, content }));
+].map(([origin, content], i) => JSON.stringify({ timestamp: epochSeconds(Date.parse(at(`09:0${i}:00`)) * 1000 + 277_745 + i * 3), _id: `e${i}`, origin, content }));
+
+/**
+ * Epoch seconds as producers write them: the seeded generator's microseconds, and by hand whole
+ * seconds, one microsecond past a second, before 1970 and the tutorial's own event.
+ */
+export const epochSecondEvents: string[] = [
+  ...generateOriginEvents({ seed: 404, gateways: 3, count: 12, intervalMs: 250, startMs: Date.UTC(2024, 1, 5, 10, 25, 17) }),
+  { timestamp: 1707128717.277745, _id: '65c0f38d16ab1d2a2c6a4cc6', origin: 'kafka-test-app-0 (10.1.29.185)', content: 'Message #121' },
+  { timestamp: 1707128717, _id: 'whole', origin: 'kafka-test-app-1 (10.1.29.186)', content: 'Message #122' },
+  { timestamp: 1707128717.000001, _id: 'one-micro', origin: 'kafka-test-app-1 (10.1.29.186)', content: 'Message #123' },
+  { timestamp: -1.0000005, _id: 'before-1970', origin: 'kafka-test-app-2 (10.1.29.187)', content: 'Message #124' },
+].map((e) => JSON.stringify(e));
 
 /** Machine readings for lesson 06: CSV lines keyed by id, every fifth broken (empty field, not a number, too few fields). */
 export const machineLines: string[] = generateMachineRows({ seed: 606, count: 24, badEvery: 5 }).map((r) => r.line);
@@ -72,7 +84,7 @@ export const covidReports: string[] = (() => {
 /** Inputs for the topics lesson solutions read. */
 const lessonInputs: Record<string, string[]> = {
   'sensors.temperature': temperatureReadings,
-  events: gatewayEvents,
+  'spark-streaming-store': gatewayEvents,
   'kaspar-inputs': machineLines,
   locations: driverFixes,
   'covid.reports': covidReports,
@@ -181,6 +193,38 @@ export const scenarioPipelines: ParityPipeline[] = [
       temperatureReadings[1],
     ],
     maxOffsetsPerTrigger: 3,
+  },
+  {
+    // The count-by-origin tutorial's epoch seconds with a fraction: read as a DOUBLE and converted by
+    // CAST and by timestamp_seconds (both (seconds * 1000000).toLong), read as a STRING (Spark prints
+    // the number as Java does) and as a TIMESTAMP (a fractional number there is NULL, a whole one is seconds).
+    id: 'scenario/epoch-seconds-timestamps',
+    build: (spark) => {
+      const read = (schema: string) => F.from_json(F.col('value').cast('string'), schema);
+      return spark.readStream
+        .format('kafka')
+        .option('kafka.bootstrap.servers', 'localhost:9092')
+        .option('subscribe', 'parity.input')
+        .load()
+        .select(
+          read('timestamp DOUBLE, _id STRING, origin STRING').alias('d'),
+          read('timestamp STRING, _id STRING').alias('s'),
+          read('timestamp TIMESTAMP, _id STRING').alias('t'),
+        )
+        .select(
+          F.col('d._id').alias('id'),
+          F.col('d.origin').alias('origin'),
+          F.col('d.timestamp').cast('timestamp').alias('cast'),
+          F.timestamp_seconds('d.timestamp').alias('seconds'),
+          F.date_format(F.col('d.timestamp').cast('timestamp'), 'yyyy-MM-dd HH:mm:ss.SSSSSS').alias('micros'),
+          F.col('s.timestamp').alias('text'),
+          F.col('s.timestamp').cast('double').cast('timestamp').alias('text_cast'),
+          F.col('t.timestamp').alias('as_timestamp'),
+        );
+    },
+    mode: 'append',
+    records: epochSecondEvents,
+    maxOffsetsPerTrigger: 6,
   },
   {
     // includeHeaders: Spark's headers column, array<struct<key:string,value:binary>>, in the record's

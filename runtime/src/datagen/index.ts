@@ -2,7 +2,7 @@
 export { SeededRandom } from './random.js';
 export { generateSensorReadings } from './sensors.js';
 export type { SensorArrival, SensorOptions, SensorReading } from './sensors.js';
-export { generateOriginEvents, originLabels } from './origins.js';
+export { epochSeconds, generateOriginEvents, originLabels } from './origins.js';
 export type { OriginEvent, OriginOptions } from './origins.js';
 export { generateLocations } from './locations.js';
 export type { LocationFix, LocationOptions } from './locations.js';

@@ -64,7 +64,7 @@ const sensors = defineGenerator({
 
 const origins = defineGenerator({
   name: 'origins',
-  description: 'gateway events `{timestamp, _id, origin, content}` from sensor-gateway-1 … N, arriving when they happen',
+  description: 'events `{timestamp, _id, origin, content}` from kafka-test-app-0 … N-1, `timestamp` in epoch seconds with a fraction, arriving when they happen',
   options: z.strictObject({
     seed: seed.optional(),
     gateways: z.int().min(1).max(100).optional(),
@@ -73,7 +73,7 @@ const origins = defineGenerator({
     firstMessage: z.int().min(0).optional(),
   }),
   generate: (o, startMs) => generateOriginEvents({ ...o, startMs }).map((e) => {
-    const t = Date.parse(e.timestamp);
+    const t = Math.floor(e.timestamp * 1000);
     return { value: { ...e }, eventTimeMs: t, arrivalMs: t };
   }),
 });

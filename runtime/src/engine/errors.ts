@@ -38,6 +38,9 @@ export class IllegalArgumentException extends StreamlabError {}
 /** PySpark `StreamingQueryException`: the query failed while running; `cause` holds the reason. */
 export class StreamingQueryException extends StreamlabError {}
 
+/** Java's `ArithmeticException` as PySpark raises it: an exact computation overflowed or needed rounding. */
+export class ArithmeticException extends StreamlabError {}
+
 /** PySpark `SparkUpgradeException`: Spark 3 reads this differently from Spark 2 and refuses to guess. */
 export class SparkUpgradeException extends StreamlabError {}
 

@@ -31,6 +31,20 @@ function toInt32(n: number): number {
   return n | 0;
 }
 
+/** The largest and smallest longs, as doubles: Java's `(long) d` saturates at them. */
+const LONG_MAX = 9_223_372_036_854_775_807;
+const LONG_MIN = -9_223_372_036_854_775_808;
+
+/**
+ * Seconds as a double to microseconds, as Spark 3.5 casts a double (and `timestamp_seconds` reads
+ * one): `(d * 1000000).toLong`, truncated toward zero and saturated; NaN and infinities are NULL.
+ */
+export function secondsToMicros(d: number): number | null {
+  if (!Number.isFinite(d)) return null;
+  const us = Math.trunc(d * 1_000_000);
+  return us > LONG_MAX ? LONG_MAX : us < LONG_MIN ? LONG_MIN : us;
+}
+
 /** Returns a caster from `from` to `to`; the result is NULL where Spark's non-ANSI cast yields NULL. */
 export function caster(from: DataType, to: DataType): (v: unknown) => unknown {
   const f = from.kind === 'atomic' ? from.name : from.kind;
@@ -80,7 +94,7 @@ export function caster(from: DataType, to: DataType): (v: unknown) => unknown {
     case 'timestamp': case 'timestamp_ntz':
       if (f === 'string') return (v) => (v === null ? null : parseTimestamp(v as string));
       if (f === 'date') return (v) => (v === null ? null : (v as number) * 86_400_000_000);
-      if (f === 'float' || f === 'double' || f === 'decimal') return (v) => (v === null || !Number.isFinite(v as number) ? null : Math.trunc((v as number) * 1_000_000));
+      if (f === 'float' || f === 'double' || f === 'decimal') return (v) => (v === null ? null : secondsToMicros(v as number));
       if (f === 'timestamp' || f === 'timestamp_ntz') return (v) => v;
       return (v) => (v === null ? null : (v as number) * 1_000_000);
     case 'date':

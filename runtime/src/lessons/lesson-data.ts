@@ -6,7 +6,8 @@
  *   clock start  := clock.start, else the first arrival rounded down to the minute, else none
  *   a time       := "HH:MM:SS" on the clock start's (UTC) day, or an ISO-8601 instant
  *   a record     := generated (datagen registry) or written out; written-out event times go into the
- *                   value's `eventTime` field; the key is `key`, else the value's `key` field, else none
+ *                   value's `eventTime` field (an ISO instant, or epoch seconds when the field holds a
+ *                   number); the key is `key`, else the value's `key` field, else none
  */
 import { generatorNamed } from '../datagen/registry.js';
 import type { Lesson, LessonDataset, LessonExtra, LessonTopic } from './lesson-schema.js';
@@ -82,6 +83,9 @@ function planDataset(d: LessonDataset, clockStartMs: number | null, fallbackStar
       } else if (d.eventTime && typeof value[d.eventTime] === 'string') {
         const t = Date.parse(value[d.eventTime] as string);
         eventTimeMs = Number.isNaN(t) ? null : t;
+      } else if (d.eventTime && typeof value[d.eventTime] === 'number') {
+        // Epoch seconds with a fraction, as the count-by-origin tutorial's producers write them.
+        eventTimeMs = Math.floor((value[d.eventTime] as number) * 1000);
       }
     }
     out.push({
@@ -142,7 +146,11 @@ export function shiftPlan(plan: LessonDataPlan, deltaMs: number): LessonDataPlan
     if (field === null || eventTimeMs === null) return value;
     try {
       const parsed = JSON.parse(value) as unknown;
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || typeof (parsed as Record<string, unknown>)[field] !== 'string') return value;
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return value;
+      const was = (parsed as Record<string, unknown>)[field];
+      // An ISO instant moves as an instant; epoch seconds with a fraction keep their microseconds.
+      if (typeof was === 'number') return JSON.stringify({ ...(parsed as Record<string, unknown>), [field]: (Math.round(was * 1_000_000) + deltaMs * 1000) / 1_000_000 });
+      if (typeof was !== 'string') return value;
       return JSON.stringify({ ...(parsed as Record<string, unknown>), [field]: new Date(eventTimeMs + deltaMs).toISOString() });
     } catch {
       return value;

@@ -53,16 +53,25 @@ describe('generateSensorReadings', () => {
 });
 
 describe('generateOriginEvents', () => {
-  it('produces events from the gateways with increasing message numbers and timestamps', () => {
-    const events = generateOriginEvents({ gateways: 2, count: 4, firstMessage: 121, intervalMs: 500, startMs: 0 });
+  it('produces the tutorial\'s events: kafka-test-app-N origins, epoch seconds to the microsecond, in order', () => {
+    const start = Date.UTC(2024, 1, 5, 10, 25, 17);
+    const events = generateOriginEvents({ gateways: 2, count: 4, firstMessage: 121, intervalMs: 500, startMs: start });
     const labels = originLabels(2);
     expect(events.map((e) => e.content)).toEqual(['Message #121', 'Message #122', 'Message #123', 'Message #124']);
-    expect(events.map((e) => e.timestamp)).toEqual(['1970-01-01T00:00:00.000Z', '1970-01-01T00:00:00.500Z', '1970-01-01T00:00:01.000Z', '1970-01-01T00:00:01.500Z']);
-    for (const e of events) {
+    events.forEach((e, i) => {
+      // Each time lies in its own half-second slot, written with at most six digits after the point.
+      const us = Math.round(e.timestamp * 1_000_000);
+      expect(us / 1_000_000).toBe(e.timestamp);
+      expect(us).toBeGreaterThanOrEqual((start + i * 500) * 1000);
+      expect(us).toBeLessThan((start + (i + 1) * 500) * 1000);
+      expect(JSON.stringify(e.timestamp)).toMatch(/^1707128\d{3}(\.\d{1,6})?$/);
       expect(labels).toContain(e.origin);
       expect(e._id).toMatch(/^[0-9a-f]{24}$/);
-    }
-    expect(labels[0]).toMatch(/^sensor-gateway-1 \(10\.1\.\d+\.\d+\)$/);
+    });
+    // Not all on whole milliseconds: the fraction is the point of the tutorial's format.
+    expect(events.some((e) => Math.round(e.timestamp * 1_000_000) % 1000 !== 0)).toBe(true);
+    expect(labels[0]).toMatch(/^kafka-test-app-0 \(10\.1\.\d+\.\d+\)$/);
+    expect(labels[1]).toMatch(/^kafka-test-app-1 \(10\.1\.\d+\.\d+\)$/);
   });
 });
 

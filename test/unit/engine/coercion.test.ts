@@ -109,3 +109,49 @@ describe('values from the learner\'s realm', () => {
     expect(renderRows(df.collectInternal(), df.schema)).toEqual([[1.5, '1970-01-04']]);
   });
 });
+
+describe('epoch seconds to timestamps (Spark 3.5.7, checked on PySpark)', () => {
+  // The count-by-origin tutorial's events carry `timestamp` as epoch seconds with a fraction.
+  const TUTORIAL = 1707128717.277745;
+
+  it('casts a double as (d * 1000000).toLong: truncated toward zero, NaN and infinities NULL', () => {
+    expect(eval1('CAST(d AS TIMESTAMP)', [[TUTORIAL], [-1.0000005], [0.0000019], [Number.NaN], [Number.POSITIVE_INFINITY], [null]], 'd DOUBLE'))
+      .toEqual(['2024-02-05 10:25:17.277745', '1969-12-31 23:59:59', '1970-01-01 00:00:00.000001', null, null, null]);
+    expect(eval1('CAST(f AS TIMESTAMP)', [[1.5]], 'f FLOAT')).toEqual(['1970-01-01 00:00:01.5']);
+    // Text is not read as seconds: CAST from a string wants a date-time.
+    expect(eval1('CAST(s AS TIMESTAMP)', [[String(TUTORIAL)]], 's STRING')).toEqual([null]);
+    expect(eval1('CAST(CAST(s AS DOUBLE) AS TIMESTAMP)', [[String(TUTORIAL)], ['1.707128717277745E9']], 's STRING'))
+      .toEqual(['2024-02-05 10:25:17.277745', '2024-02-05 10:25:17.277745']);
+  });
+
+  it('reads doubles with timestamp_seconds as the cast does, integral seconds exactly', () => {
+    expect(eval1('timestamp_seconds(d)', [[TUTORIAL], [-1.0000005], [Number.NaN]], 'd DOUBLE')).toEqual(['2024-02-05 10:25:17.277745', '1969-12-31 23:59:59', null]);
+    expect(eval1('timestamp_seconds(x)', [[1707128717]], 'x BIGINT')).toEqual(['2024-02-05 10:25:17']);
+    expect(eval1('timestamp_seconds(1.000001)')).toEqual(['1970-01-01 00:00:01.000001']);
+    expect(eval1('timestamp_seconds(CAST(1.5 AS FLOAT))')).toEqual(['1970-01-01 00:00:01.5']);
+    expect(typeOf('timestamp_seconds(x)')).toBe('timestamp');
+  });
+
+  it('refuses text, a decimal finer than a microsecond and seconds past a long of microseconds, as Spark does', () => {
+    expect(() => spark.createDataFrame([], 's STRING').selectExpr('timestamp_seconds(s)'))
+      .toThrow('[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "timestamp_seconds(s)" due to data type mismatch: Parameter 1 requires the "NUMERIC" type, however "s" has the type "STRING".');
+    expect(() => eval1('timestamp_seconds(1.0000005)')).toThrow('Rounding necessary');
+    expect(() => eval1('timestamp_seconds(x)', [[9223372036855]], 'x BIGINT')).toThrow('long overflow');
+  });
+
+  it('reads a JSON number into a STRING field as Jackson writes it again, and a fractional one into TIMESTAMP as NULL', () => {
+    const event = '{"timestamp": 1707128717.277745, "_id": "65c0f38d16ab1d2a2c6a4cc6", "origin": "kafka-test-app-0 (10.1.29.185)"}';
+    const parse = (schema: string) => eval1(`from_json(s, '${schema}')`, [[event]], 's STRING');
+    expect(parse('timestamp DOUBLE, origin STRING')).toEqual([[TUTORIAL, 'kafka-test-app-0 (10.1.29.185)']]);
+    expect(parse('timestamp STRING, origin STRING')).toEqual([['1.707128717277745E9', 'kafka-test-app-0 (10.1.29.185)']]);
+    expect(parse('timestamp TIMESTAMP, origin STRING')).toEqual([[null, 'kafka-test-app-0 (10.1.29.185)']]);
+    expect(eval1(`from_json(s, 'timestamp TIMESTAMP, n STRING')`, [['{"timestamp": 1707128717, "n": 42}']], 's STRING')).toEqual([['2024-02-05 10:25:17', '42']]);
+  });
+
+  it('reads a number into a STRING field from a Kafka value\'s bytes as from text', () => {
+    const value = '{"timestamp": 1707128717.277745, "m": -0, "origin": "kafka-test-app-0 (10.1.29.185)"}';
+    const schema = 'timestamp STRING, m STRING, origin STRING';
+    const df = spark.createDataFrame([[new TextEncoder().encode(value)]], 'value BINARY').selectExpr(`from_json(CAST(value AS STRING), '${schema}') AS b`);
+    expect(renderRows(df.collectInternal(), df.schema)).toEqual([[['1.707128717277745E9', '0', 'kafka-test-app-0 (10.1.29.185)']]]);
+  });
+});

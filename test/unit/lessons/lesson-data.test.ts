@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lessonFrontMatter } from '../../../runtime/src/lessons/lesson-schema.js';
-import { extraRecord, lessonTimeMs, planLessonData } from '../../../runtime/src/lessons/lesson-data.js';
+import { extraRecord, lessonTimeMs, planLessonData, shiftPlan } from '../../../runtime/src/lessons/lesson-data.js';
 import { DataPlayer, type OutgoingRecord, type PlayProgress } from '../../../runtime/src/lessons/data-player.js';
 
 const base = { title: 't', summary: 's', api: 'structured', duration: '10 min' };
@@ -63,6 +63,25 @@ describe('planLessonData', () => {
       [15_000, 'sensor-9', '2026-11-21T10:00:05.000Z', 5000, 'late'],
       [20_000, 'sensor-1', '2026-11-21T10:00:20.000Z', 20_000, undefined],
     ]);
+  });
+
+  it('reads epoch seconds with a fraction as the event time and moves them, microseconds kept, on a replay', () => {
+    const fm = lessonFrontMatter.parse({
+      ...base, topics: ['spark-streaming-store'], clock: { start: '2026-11-21T10:00:00Z' },
+      datasets: [{
+        topic: 'spark-streaming-store', eventTime: 'timestamp',
+        generate: { name: 'origins', seed: 7, gateways: 2, count: 2, intervalMs: 1000 },
+        records: [{ value: { timestamp: (T0 + 5000) / 1000 + 0.000123, origin: 'kafka-test-app-9 (10.1.0.1)' }, arrival: '10:00:06' }],
+      }],
+    });
+    const plan = planLessonData(fm);
+    const micros = (p: typeof plan) => p.datasets[0]!.records.map((r) => Math.round((JSON.parse(r.value) as { timestamp: number }).timestamp * 1_000_000));
+    const before = micros(plan);
+    expect(plan.datasets[0]!.records.map((r) => r.eventTimeMs)).toEqual(before.map((us) => Math.floor(us / 1000)));
+    expect(before[2]).toBe((T0 + 5000) * 1000 + 123);
+    const later = shiftPlan(plan, 60_000);
+    expect(micros(later)).toEqual(before.map((us) => us + 60_000_000));
+    expect(later.datasets[0]!.records.map((r) => r.eventTimeMs)).toEqual(before.map((us) => Math.floor(us / 1000) + 60_000));
   });
 
   it('starts the clock at the first arrival minute when the lesson names no clock', () => {

@@ -30,7 +30,7 @@ describe('loadLessons on the repository lessons', () => {
       ['sensors.temperature/3', 'report/1'],
       ['sensors.temperature/3', 'report/1'],
       ['sensors.temperature/3', 'report/1'],
-      ['events/1', 'report/1'],
+      ['spark-streaming-store/1', 'report/1'],
     ]);
     const played = lessons.map((l) => planLessonData(l)).map((p) => [
       new Date(p.clockStartMs!).toISOString(),
@@ -40,7 +40,7 @@ describe('loadLessons on the repository lessons', () => {
       ['2026-11-21T10:00:00.000Z', ['report: 3 start']],
       ['2026-11-21T10:00:00.000Z', ['sensors.temperature: 48 arrival']],
       ['2026-11-21T10:00:00.000Z', ['sensors.temperature: 48 arrival']],
-      ['2026-11-21T10:00:00.000Z', ['events: 40 arrival']],
+      ['2026-11-21T10:00:00.000Z', ['spark-streaming-store: 40 arrival']],
     ]);
   });
 

@@ -99,12 +99,12 @@ describe('lesson 04\'s solution: a key without a window', () => {
     const traces = structured(timelineQueries(batchesOf('04-solution'))[0]!.batches);
     expect(groupingOf(traces)).toBe('key');
     const layout = layoutBatchTimeline(traces, viewport);
-    const origins = ['sensor-gateway-1 (10.1.0.17)', 'sensor-gateway-2 (10.1.62.178)', 'sensor-gateway-3 (10.1.33.104)'];
+    const origins = ['kafka-test-app-0 (10.1.0.17)', 'kafka-test-app-1 (10.1.62.178)', 'kafka-test-app-2 (10.1.33.104)'];
     expect(layout.lanes.map((l) => l.key)).toEqual(origins);
     expect(boxLanes(layout).filter((b) => b.lane !== b.key)).toEqual([]);
     // Complete mode writes every origin every batch.
     expect(layout.windows.filter((w) => w.window.startMs === 0).map((w) => `${w.key}: ${w.label}`)).toEqual([
-      'sensor-gateway-1 (10.1.0.17): count=6', 'sensor-gateway-3 (10.1.33.104): count=3', 'sensor-gateway-2 (10.1.62.178): count=2',
+      'kafka-test-app-2 (10.1.33.104): count=5', 'kafka-test-app-0 (10.1.0.17): count=2', 'kafka-test-app-1 (10.1.62.178): count=3',
     ]);
   });
 });

@@ -4,13 +4,30 @@
  */
 import { castTo, type Compiled } from '../compiled.js';
 import { patternFormatter, patternParser } from '../datetime-pattern.js';
-import { AnalysisException, StreamlabError } from '../errors.js';
+import { AnalysisException, ArithmeticException, StreamlabError } from '../errors.js';
 import { localToUtcMs, zoneOf } from '../time-zone.js';
-import { DATE, INT, LONG, STRING, TIMESTAMP, isTimestamp } from '../types.js';
+import { DATE, DECIMAL, INT, LONG, STRING, TIMESTAMP, isTimestamp } from '../types.js';
+import { secondsToMicros } from '../values.js';
 import { col, defineFunction, val, type CallContext, type FunctionSpec } from './function-spec.js';
 
 const DAY_US = 86_400_000_000;
 const DEFAULT_FORMAT = 'yyyy-MM-dd HH:mm:ss';
+
+/** The largest long Java holds, over a million: seconds past it overflow as microseconds. */
+const MAX_LONG = 9_223_372_036_854_775_807;
+
+/** Microseconds that must fit a long, as Java's `Math.multiplyExact` requires. */
+function exactMicros(us: number): number {
+  if (us > MAX_LONG || us < -MAX_LONG) throw new ArithmeticException('long overflow', { code: 'ARITHMETIC_EXCEPTION' });
+  return us;
+}
+
+/** Whether a decimal holds digits below a microsecond (read from its shortest decimal form). */
+function subMicrosecond(v: number): boolean {
+  const [mantissa, exp = '0'] = String(Math.abs(v)).split('e');
+  const fraction = mantissa.split('.')[1] ?? '';
+  return fraction.length - Number(exp) > 6;
+}
 
 /** `date_trunc(unit, ts)` in UTC: null for an unknown unit, as Spark returns. */
 function truncateTimestamp(us: number, unit: string): number | null {
@@ -119,8 +136,20 @@ export const datetimeFunctions: readonly FunctionSpec[] = [
     },
   }),
   defineFunction({
-    name: 'timestamp_seconds', group: 'datetime', kind: 'scalar', params: [col('col', 'numeric')], doc: 'Seconds since the epoch as a timestamp.',
-    compile: (c) => ({ ...castTo(c.arg(0), TIMESTAMP), name: c.name }),
+    name: 'timestamp_seconds', group: 'datetime', kind: 'scalar', params: [col('col', 'numeric', { strict: true })],
+    doc: 'Seconds since the epoch as a timestamp: a fraction keeps its microseconds (a double\'s are truncated, as `CAST(col AS TIMESTAMP)` does); text is refused.',
+    example: { sql: 'timestamp_seconds(1707128717.277745D)', result: '2024-02-05 10:25:17.277745' },
+    compile: (c) => {
+      const a = c.arg(0);
+      // Spark 3.5's SecondsToTimestamp: integral seconds multiply exactly, decimals must not need
+      // rounding to a microsecond, floats and doubles truncate (NaN and infinities are NULL).
+      if (a.type === DECIMAL) return c.strict1(TIMESTAMP, a, (v: number) => {
+        if (subMicrosecond(v)) throw new ArithmeticException('Rounding necessary', { code: 'ARITHMETIC_EXCEPTION' });
+        return exactMicros(Math.round(v * 1_000_000));
+      });
+      if (a.type.kind === 'atomic' && (a.type.name === 'float' || a.type.name === 'double')) return c.strict1(TIMESTAMP, a, secondsToMicros);
+      return c.strict1(TIMESTAMP, a, (v: number) => exactMicros(v * 1_000_000));
+    },
   }),
   defineFunction({
     name: 'timestamp_millis', group: 'datetime', kind: 'scalar', params: [col('col', 'long')], doc: 'Milliseconds since the epoch as a timestamp.',

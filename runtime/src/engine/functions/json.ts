@@ -98,7 +98,16 @@ function buildJsonConverter(type: DataType): JsonConverter {
     };
   }
   switch (type.name) {
-    case 'string': return (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
+    case 'string':
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        if (typeof v === 'string') return v;
+        // A number as Jackson writes it again: an integer's digits, a fraction as Java prints the
+        // double (1707128717.277745 as "1.707128717277745E9"). Parsed text no longer tells 1.0 from 1
+        // (Spark writes "1.0") nor keeps the digits of an integer past 2^53.
+        if (typeof v === 'number') return Number.isSafeInteger(v) ? String(v) : javaDouble(v);
+        return JSON.stringify(v);
+      };
     case 'int': case 'bigint': case 'smallint': case 'tinyint':
       return (v) => (v === null || v === undefined ? null : typeof v === 'number' && Number.isInteger(v) ? v : undefined);
     case 'double': case 'float':

@@ -925,7 +925,9 @@ export function timestamp_millis(col: ColumnOrName): Column {
 }
 
 /**
- * Seconds since the epoch as a timestamp.
+ * Seconds since the epoch as a timestamp: a fraction keeps its microseconds (a double's are truncated, as `CAST(col AS TIMESTAMP)` does); text is refused.
+ *
+ * Example: `timestamp_seconds(1707128717.277745D)` gives `2024-02-05 10:25:17.277745`.
  */
 export function timestamp_seconds(col: ColumnOrName): Column {
   return callWith('timestamp_seconds', [colArg(col)]);

@@ -9,7 +9,7 @@ const auth = {
 
 // Grouped on the nested field straight away: the column is named origin, as in Spark.
 export function countByOrigin(spark: SparkSession): DataFrame {
-  return spark.readStream.format("kafka").options(auth).option("subscribe", "events").option("startingOffsets", "earliest").load()
+  return spark.readStream.format("kafka").options(auth).option("subscribe", "spark-streaming-store").option("startingOffsets", "earliest").load()
     .withColumn("event", F.from_json(F.col("value").cast("string"), "timestamp TIMESTAMP, _id STRING, origin STRING, content STRING"))
     .groupBy("event.origin")
     .count();
@@ -31,4 +31,11 @@ export function startReport(spark: SparkSession): StreamingQuery {
     .option("topic", "report")
     .option("checkpointLocation", "/tmp/origin-report")
     .start();
+}
+
+// The seconds converted with timestamp_seconds, in the struct before it is flattened.
+export function events(spark: SparkSession): DataFrame {
+  return spark.readStream.format("kafka").options(auth).option("subscribe", "spark-streaming-store").option("startingOffsets", "earliest").load()
+    .withColumn("event", F.from_json(F.col("value").cast("string"), "timestamp DOUBLE, _id STRING, origin STRING, content STRING"))
+    .select(F.timestamp_seconds("event.timestamp").alias("timestamp"), "event._id", "event.origin", "event.content");
 }

@@ -10,7 +10,7 @@ export function countByOrigin(spark: SparkSession): DataFrame {
     .option("kafka.security.protocol", "SASL_PLAINTEXT")
     .option("kafka.sasl.mechanism", "SCRAM-SHA-512")
     .option("kafka.sasl.jaas.config", JAAS)
-    .option("subscribe", "events")
+    .option("subscribe", "spark-streaming-store")
     .load()
     .selectExpr("CAST(value AS STRING) AS json")
     .select(F.from_json(F.col("json"), "timestamp TIMESTAMP, _id STRING, origin STRING, content STRING").alias("e"))
@@ -38,4 +38,18 @@ export function startReport(spark: SparkSession): StreamingQuery {
 
 export function main(): void {
   startConsole(SparkSession.builder.getOrCreate());
+}
+
+// The time read as text, as Spark prints the number ("1.707128717277745E9"), then cast twice in SQL.
+export function events(spark: SparkSession): DataFrame {
+  return spark.readStream
+    .format("kafka")
+    .option("kafka.bootstrap.servers", "localhost:9092")
+    .option("kafka.security.protocol", "SASL_PLAINTEXT")
+    .option("kafka.sasl.mechanism", "SCRAM-SHA-512")
+    .option("kafka.sasl.jaas.config", JAAS)
+    .option("subscribe", "spark-streaming-store")
+    .load()
+    .selectExpr("from_json(CAST(value AS STRING), 'timestamp STRING, _id STRING, origin STRING, content STRING') AS e")
+    .selectExpr("e.origin", "CAST(CAST(e.timestamp AS DOUBLE) AS TIMESTAMP) AS timestamp", "e.content");
 }

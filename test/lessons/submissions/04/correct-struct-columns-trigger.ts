@@ -10,7 +10,7 @@ const kafkaAuth: Record<string, string> = {
 };
 
 export function countByOrigin(spark: SparkSession): DataFrame {
-  const events = spark.readStream.format("kafka").options(kafkaAuth).option("subscribe", "events").option("startingOffsets", "earliest").load();
+  const events = spark.readStream.format("kafka").options(kafkaAuth).option("subscribe", "spark-streaming-store").option("startingOffsets", "earliest").load();
   const parsed = events.select(F.from_json(F.col("value").cast("string"), "timestamp TIMESTAMP, _id STRING, origin STRING, content STRING").alias("event"));
   return parsed.select(F.col("event.origin").alias("origin")).groupBy(F.col("origin")).count();
 }
@@ -30,4 +30,10 @@ export function startReport(spark: SparkSession): StreamingQuery {
     .option("checkpointLocation", "/tmp/cp-report")
     .trigger({ processingTime: "5 seconds" })
     .start();
+}
+
+export function events(spark: SparkSession): DataFrame {
+  const records = spark.readStream.format("kafka").options(kafkaAuth).option("subscribe", "spark-streaming-store").option("startingOffsets", "earliest").load();
+  const parsed = records.select(F.from_json(F.col("value").cast("string"), "timestamp DOUBLE, _id STRING, origin STRING, content STRING").alias("event"));
+  return parsed.select(F.col("event.timestamp").cast("timestamp").alias("timestamp"), F.col("event.origin").alias("origin"));
 }

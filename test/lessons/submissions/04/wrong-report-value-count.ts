@@ -14,7 +14,7 @@ export function countByOrigin(spark: SparkSession): DataFrame {
     .format("kafka")
     .option("kafka.bootstrap.servers", "localhost:9092")
     .options(SASL)
-    .option("subscribe", "events")
+    .option("subscribe", "spark-streaming-store")
     .option("startingOffsets", "earliest")
     .load()
     .select(F.from_json(F.col("value").cast("string"), schema).alias("event"))
@@ -37,4 +37,18 @@ export function startReport(spark: SparkSession): StreamingQuery {
     .option("topic", "report")
     .option("checkpointLocation", "/tmp/checkpoints/origin-report")
     .start();
+}
+
+/** The events, `timestamp` read as epoch seconds and converted to a TIMESTAMP. */
+export function events(spark: SparkSession): DataFrame {
+  return spark.readStream
+    .format("kafka")
+    .option("kafka.bootstrap.servers", "localhost:9092")
+    .options(SASL)
+    .option("subscribe", "spark-streaming-store")
+    .option("startingOffsets", "earliest")
+    .load()
+    .select(F.from_json(F.col("value").cast("string"), "timestamp DOUBLE, _id STRING, origin STRING, content STRING").alias("event"))
+    .select("event.*")
+    .withColumn("timestamp", F.col("timestamp").cast("timestamp"));
 }

@@ -17,20 +17,40 @@ def countByOrigin(spark):
         .option("kafka.security.protocol", "SASL_PLAINTEXT")
         .option("kafka.sasl.mechanism", "SCRAM-SHA-512")
         .option("kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"spark-streaming\" password=\"c7Vq2mXe9LbR\";")
-        .option("subscribe", "events")
+        .option("subscribe", "spark-streaming-store")
         .option("startingOffsets", "earliest")
         .load()
-        .select(F.from_json(F.col("value").cast("string"), "timestamp TIMESTAMP, _id STRING, origin STRING, content STRING").alias("event"))
-        .select("event.origin")
+        .select(F.from_json(F.col("value").cast("string"), "timestamp DOUBLE, _id STRING, origin STRING, content STRING").alias("event"))
+        .select("event.*")
+        .withColumn("timestamp", F.col("timestamp").cast("timestamp"))
         .groupBy("origin")
         .count()
+    )
+
+
+def events(spark):
+    return (
+        spark.readStream
+        .format("kafka")
+        .option("kafka.bootstrap.servers", "localhost:9092")
+        .option("kafka.security.protocol", "SASL_PLAINTEXT")
+        .option("kafka.sasl.mechanism", "SCRAM-SHA-512")
+        .option("kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"spark-streaming\" password=\"c7Vq2mXe9LbR\";")
+        .option("subscribe", "spark-streaming-store")
+        .option("startingOffsets", "earliest")
+        .load()
+        .select(F.from_json(F.col("value").cast("string"), "timestamp DOUBLE, _id STRING, origin STRING, content STRING").alias("event"))
+        .select("event.*")
+        .withColumn("timestamp", F.col("timestamp").cast("timestamp"))
     )
 
 
 spark = SparkSession.builder.appName("origin-counts").getOrCreate()
 
 query = (
-    countByOrigin(spark)
+    events(spark)
+    .groupBy("origin")
+    .count()
     .writeStream
     .outputMode("complete")
     .format("console")
