@@ -137,8 +137,10 @@ describe.each(SCRAM_TARGETS)('SASL/SCRAM with real clients: $name', (target: Scr
     const config = (password: string) => ({ security_protocol: 'SASL_PLAINTEXT', sasl_mechanism: 'SCRAM-SHA-512', sasl_plain_username: USER, sasl_plain_password: password });
     const ok = await kafkaPython(sasl, t, 2, config(PASSWORD));
     expect(ok.stdout.trim().split('\n'), ok.stderr.slice(-2000)).toEqual(['0:0', '0:1', 'READ ["v0", "v1"]']);
-    // kafka-python logs the broker's refusal and keeps trying until its bootstrap gives up.
-    const refused = await kafkaPython(sasl, t, 1, config('not-it'));
+    // kafka-python logs the broker's refusal and keeps trying until its bootstrap gives up: after 30 s
+    // by default, here after 10 s, still time for several refused logins on this host (the first comes
+    // within a connection's round trip, the next ones after a backoff that starts at 50 ms).
+    const refused = await kafkaPython(sasl, t, 1, { ...config('not-it'), bootstrap_timeout_ms: 10_000 });
     expect(refused.code).toBe(3);
     expect(refused.stdout).toContain('KafkaTimeoutError');
     expect(refused.stderr).toContain(`SaslAuthenticationFailedError: ${SCRAM_FAILED}`);
