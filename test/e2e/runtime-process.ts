@@ -29,12 +29,14 @@ export async function startRuntime(options: {
   waitMs?: number;
   /** The child's environment (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** More `streamlab start` flags, e.g. `--isolate-learners`. */
+  args?: string[];
 }): Promise<RuntimeProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'streamlab-e2e-'));
   const args = [
     join(repoRoot, 'runtime/bin/streamlab.js'), 'start', '--no-open', ...(options.kafka ? ['--kafka', options.kafka] : []), '--pg', options.pg,
     '--port', String(options.port ?? 0), '--data-dir', dataDir, '--lessons', join(repoRoot, 'lessons'),
-    ...(options.token ? ['--token', options.token] : []),
+    ...(options.token ? ['--token', options.token] : []), ...(options.args ?? []),
   ];
   const child: ChildProcess = spawn(process.execPath, args, { cwd: repoRoot, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
