@@ -16,7 +16,10 @@ export const helloRequest = req('hello', {
   versions: z.array(z.int().min(1).max(1000)).min(1).max(20),
   token: z.string().min(1).max(200).optional(),
   client: z.string().max(100).optional(),
-  /** A session id from an earlier `hello.ok`: a reconnecting tab keeps its runs. */
+  /**
+   * A session id from an earlier `hello.ok` (the workbench keeps it in the tab's sessionStorage): a
+   * reconnecting or reloaded tab keeps its runs, and each live run's last `run.status` follows `hello.ok`.
+   */
   session: z.string().min(8).max(64).optional(),
 });
 /** Lists the available lessons. */

@@ -34,7 +34,10 @@ export const helloReply = reply('hello.ok', {
   server: z.strictObject({ name: z.string(), version: z.string() }),
   /** Optional capabilities, e.g. `kafka`, `postgres`, `export.pyspark`. */
   features: z.array(z.string()),
-  /** The session id to send in a later `hello` to keep this session's runs across a reconnect. */
+  /**
+   * The session id to send in a later `hello` to keep this session's runs across a reconnect or a
+   * reload; also what `GET /api/serving?session=` names.
+   */
   session: z.string().optional(),
 });
 /** The lesson list. */
