@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { MAX_ROWS_PER_BATCH } from './protocol/client-messages.js';
 
 /** Four runs per core, and at least eight: most runs wait on Kafka or the clock most of the time. */
 function defaultMaxRunsTotal(): number {
@@ -26,8 +27,11 @@ export const runLimitsSchema = z.strictObject({
   unresponsiveMs: z.int().min(200).max(600_000).default(2000),
   /** A run that does not answer its heartbeat for this long (wall time) while idle is stopped as blocked. */
   blockedMs: z.int().min(1000).max(3_600_000).default(30_000),
-  /** Rows sent per `run.batch` event at most. */
-  maxRowsPerBatch: z.int().min(0).max(1000).default(100),
+  /**
+   * Rows sent per `run.batch` event at most, whatever a client asks with `run.start`'s `maxRows` (a client
+   * that does not ask gets 100, or this if lower).
+   */
+  maxRowsPerBatch: z.int().min(0).max(MAX_ROWS_PER_BATCH).default(MAX_ROWS_PER_BATCH),
   /** Concurrent runs per connection. */
   maxRunsPerConnection: z.int().min(1).max(20).default(4),
   /** Runs (job processes) at once across every connection; later runs wait in line, told how many are ahead. */

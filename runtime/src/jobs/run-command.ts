@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { removeInterruptedWrites, resetCheckpoints } from '../checkpoint/learner-checkpoints.js';
 import type { RuntimeConfig } from '../config.js';
 import type { LessonDataPlan } from '../lessons/lesson-data.js';
-import type { ServerEvent, ServerMessageOf } from '../protocol/index.js';
+import { DEFAULT_ROWS_PER_BATCH, type ServerEvent, type ServerMessageOf } from '../protocol/index.js';
 import { forgetStateOfEmptiedTopics, LessonRunData } from '../server/lesson-run-data.js';
 import { LessonsService } from '../server/lessons-service.js';
 import { TopicsService } from '../server/topics-service.js';
@@ -138,7 +138,7 @@ export async function runPipelineFile(options: RunCommandOptions, config: Runtim
       }
     };
     run = new JobRun({
-      runId: 'cli', files, entry, mode, maxRows: config.limits.maxRowsPerBatch, limits: config.limits,
+      runId: 'cli', files, entry, mode, maxRows: Math.min(DEFAULT_ROWS_PER_BATCH, config.limits.maxRowsPerBatch), limits: config.limits,
       services: { ...services, ...(config.topicPrefix ? { topicPrefix: config.topicPrefix } : {}), ...options.lesson?.services }, models: options.lesson?.models ?? [], onEvent,
       ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}),
       ...data?.jobOptions(),

@@ -8,6 +8,11 @@
 import { z } from 'zod';
 import { clockMode, requestId, sourceFiles, topicName } from './common.js';
 
+/** Rows a `run.batch` event carries at most, whatever the client asks (`run.start`'s `maxRows`). */
+export const MAX_ROWS_PER_BATCH = 1000;
+/** Rows a `run.batch` event carries at most when the client does not ask for a number. */
+export const DEFAULT_ROWS_PER_BATCH = 100;
+
 const req = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
   z.strictObject({ kind: z.literal(kind), id: requestId, ...shape });
 
@@ -32,8 +37,12 @@ export const runStartRequest = req('run.start', {
   files: sourceFiles,
   entry: z.string().min(1).max(200).optional(),
   mode: clockMode,
-  /** Maximum rows per `run.batch` event (the runtime caps it further). */
-  maxRows: z.int().min(0).max(1000).optional(),
+  /**
+   * Rows per `run.batch` event at most: 100 when not given, and never more than the runtime's
+   * `limits.maxRowsPerBatch` (1000 unless lowered). A batch with more rows sends the first ones with
+   * `truncated: true` and its `totalRows`.
+   */
+  maxRows: z.int().min(0).max(MAX_ROWS_PER_BATCH).optional(),
 });
 /** Stops a run and frees everything it holds. */
 export const runStopRequest = req('run.stop', { runId: z.string().min(1).max(64) });

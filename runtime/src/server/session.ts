@@ -16,7 +16,7 @@ import type { RunLimits } from '../config.js';
 import { lessonCheckpointDir, resetCheckpoints } from '../checkpoint/learner-checkpoints.js';
 import { JobRun } from '../jobs/job-run.js';
 import type { JobModel, JobServices } from '../jobs/ipc.js';
-import type { ClientMessageOf, ServerEvent } from '../protocol/index.js';
+import { DEFAULT_ROWS_PER_BATCH, type ClientMessageOf, type ServerEvent } from '../protocol/index.js';
 import type { LessonDataPlan } from '../lessons/lesson-data.js';
 import { forgetStateOfEmptiedTopics, LessonRunData } from './lesson-run-data.js';
 import { RequestError } from './request-error.js';
@@ -130,7 +130,7 @@ export class Session {
       files: request.files,
       entry: request.entry,
       mode: request.mode,
-      maxRows: Math.min(request.maxRows ?? maxRowsCap, maxRowsCap),
+      maxRows: Math.min(request.maxRows ?? DEFAULT_ROWS_PER_BATCH, maxRowsCap),
       limits: this.limits,
       services,
       models,

@@ -16,7 +16,7 @@ describe('config', () => {
       host: '127.0.0.1', port: 5170, topicPrefix: '', isolateLearners: false, open: true, display: false, allowedOrigins: [], maxFrameBytes: 1024 * 1024,
       helloTimeoutMs: 5000, maxUnauthenticatedSockets: 64,
       limits: {
-        memoryMb: 256, unresponsiveMs: 2000, blockedMs: 30_000, maxRowsPerBatch: 100, maxRunsPerConnection: 4, socketGraceMs: 15_000, maxConcurrentChecks: 2,
+        memoryMb: 256, unresponsiveMs: 2000, blockedMs: 30_000, maxRowsPerBatch: 1000, maxRunsPerConnection: 4, socketGraceMs: 15_000, maxConcurrentChecks: 2,
         // Four per core, at least eight.
         maxRunsTotal: Math.max(8, 4 * availableParallelism()),
       },

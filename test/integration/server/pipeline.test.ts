@@ -82,6 +82,35 @@ describe('memory source', () => {
     });
   }
 
+  it('sends the rows a client asks for up to 1000 per batch, then flags the rest as truncated', async () => {
+    const content = `import { SparkSession, MemoryStream, functions as F } from "streamlab";
+
+export function main(): void {
+  const spark = SparkSession.builder.appName("rows").getOrCreate();
+  const numbers = new MemoryStream("n INT", spark);
+  numbers.addData(...Array.from({ length: 1200 }, (_, n) => ({ n })));
+  numbers.toDF().filter(F.col("n").lt(1000)).writeStream.format("memory").queryName("thousand").start();
+  numbers.toDF().writeStream.format("memory").queryName("all").start();
+}
+`;
+    const refused = await client.request({ kind: 'run.start', files: [{ path: 'pipeline.ts', content }], mode: 'manual', maxRows: 1001 });
+    expect(refused).toMatchObject({ kind: 'error', code: 'bad-message', message: 'Invalid run.start message: maxRows: Too big: expected number to be <=1000.' });
+    const asked = async (maxRows: number | undefined): Promise<Record<string, [number, number, boolean, unknown]>> => {
+      const reply = await client.request({ kind: 'run.start', files: [{ path: 'pipeline.ts', content }], mode: 'manual', ...(maxRows === undefined ? {} : { maxRows }) });
+      if (reply.kind !== 'run.start.ok') throw new Error(JSON.stringify(reply));
+      const runId = reply.runId;
+      await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId && 'queryName' in m && m.queryName === 'all');
+      await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId && 'queryName' in m && m.queryName === 'thousand');
+      await client.request({ kind: 'run.stop', runId });
+      await client.runEnded(runId);
+      const seen: Record<string, [number, number, boolean, unknown]> = {};
+      for (const b of batches(runId) as StructuredBatchEvent[]) seen[b.queryName!] = [b.rows.length, b.totalRows, b.truncated, b.rows.at(-1)];
+      return seen;
+    };
+    expect(await asked(1000)).toEqual({ thousand: [1000, 1000, false, { n: 999 }], all: [1000, 1200, true, { n: 999 }] });
+    expect(await asked(undefined)).toEqual({ thousand: [100, 1000, true, { n: 99 }], all: [100, 1200, true, { n: 99 }] });
+  });
+
   it('sends a protocol 1 client the run without run.query and without the batch schema', async () => {
     const v1 = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
     try {
