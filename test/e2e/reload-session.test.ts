@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { databaseUrl } from '../services/inject.js';
+import { databaseUrl, freshName } from '../services/inject.js';
 import { launchChromium, screenshot } from './browser.js';
 import { pasteCode } from '../journey/learner.js';
 import { repoRoot, startRuntime, type RuntimeProcess } from './runtime-process.js';
@@ -23,7 +23,11 @@ beforeAll(async () => {
   execFileSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], {
     cwd: join(repoRoot, 'workbench'), env: { ...process.env, NODE_ENV: 'production' }, stdio: 'inherit',
   });
-  runtime = await startRuntime({ pg: databaseUrl(), args: ['--isolate-learners'] });
+  // A learner schema of the test's own: a runtime learners share clears its sessions' leftover schemas
+  // when it starts, and must not see another test's runtime's as its own.
+  const url = databaseUrl();
+  const pg = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${freshName('reload')}`)}`;
+  runtime = await startRuntime({ pg, args: ['--isolate-learners'] });
   browser = await launchChromium();
 });
 
