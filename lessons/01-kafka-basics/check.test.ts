@@ -6,8 +6,10 @@
  * Each check runs a fixed case (12 seeded readings from 3 sensors; six report messages) and a random
  * one (new sensors, values and report messages from this run's seed), whose expected result comes
  * from the lesson's solution on the same data. Printed lines count however they were printed
- * (console.log, process.stdout.write).
+ * (console.log, process.stdout.write). MessagePack values are decoded here with @msgpack/msgpack, from
+ * the bytes the producer sent.
  */
+import { msgpack } from '../../runtime/src/engine/kafka-client/msgpack.js';
 import { generateSensorReadings } from '../../runtime/src/datagen/index.js';
 import { expectLines, expectRows, lessonChecks, type Program, type Random } from '../../runtime/src/lessons/check-harness.js';
 
@@ -113,4 +115,48 @@ check('second-group', 'a consumer in a second group reads every message again', 
   const [, yours] = await printedPerGroup(submission, RANDOM_REPORT, ['dashboard', 'audit'], 'random');
   const [, expected] = await printedPerGroup(solution, RANDOM_REPORT, ['dashboard', 'audit'], 'random');
   expectLines('With other report messages, what your consumer printed in group "audit"', yours!, expected!);
+});
+
+/** A MessagePack value as sorted JSON, or what it is instead. */
+function unpacked(base64: string | null): string {
+  if (base64 === null) return '(no value)';
+  const bytes = Buffer.from(base64, 'base64');
+  try {
+    return `msgpack ${canonical(JSON.stringify(msgpack.unpackb(bytes)))}`;
+  } catch {
+    return `(not MessagePack) ${bytes.toString('utf8').slice(0, 80)}`;
+  }
+}
+
+/** `[partition, offset, key, value decoded]` of every record produceReadingsMsgpack sent, and the sizes it returned. */
+function producedMsgpack(program: Program, readings: Reading[], name: string): Promise<{ records: unknown[][]; sizes: unknown }> {
+  return memo(`${program.label} msgpack ${name}`, () => program.run(WORLD, async (s) => {
+    const sizes = await s.call('produceReadingsMsgpack', readings);
+    const records = (await s.records('sensors.temperature')).map((r) => [r.partition, r.offset, r.key, unpacked(r.valueBase64)]);
+    return { records, sizes };
+  }));
+}
+
+/** Each reading's value size as JSON text and as MessagePack (Python's msgpack.packb gives the same bytes). */
+const sizesOf = (readings: Reading[]) => readings.map((r) => [Buffer.byteLength(JSON.stringify(r)), msgpack.packb(r).length]);
+
+/** The sizes a program returned, as `[json, msgpack]` rows (anything else shown as it came). */
+function sizeRows(sizes: unknown): unknown[][] {
+  if (!Array.isArray(sizes)) return [[JSON.stringify(sizes), null]];
+  return sizes.map((x: unknown) => (x && typeof x === 'object' ? [(x as { json?: unknown }).json ?? null, (x as { msgpack?: unknown }).msgpack ?? null] : [JSON.stringify(x), null]));
+}
+
+check('msgpack-values', 'sends each reading as MessagePack keyed by its sensor, and returns each value\'s bytes as JSON and as MessagePack', async () => {
+  const check1 = async (readings: Reading[], name: string, what: string) => {
+    const yours = await producedMsgpack(submission, readings, name);
+    const byKey = readings.map((r) => [r.node_name, `msgpack ${canonical(JSON.stringify(r))}`]);
+    expectRows(`${what}the records your producer sent to sensors.temperature, MessagePack decoded`, yours.records.map(([, , k, v]) => [k, v]), byKey, ['key', 'value']);
+    // One sensor, one partition: the same placement the JSON records get.
+    const partitions = new Map<unknown, Set<unknown>>();
+    for (const [p, , k] of yours.records) partitions.set(k, (partitions.get(k) ?? new Set()).add(p));
+    expectRows(`${what}the partitions each sensor's records went to`, [...partitions].map(([k, ps]) => [k, ps.size]), [...new Set(readings.map((r) => r.node_name))].map((k) => [k, 1]), ['key', 'partitions']);
+    expectRows(`${what}the sizes produceReadingsMsgpack returned, one per reading`, sizeRows(yours.sizes), sizesOf(readings), ['json bytes', 'msgpack bytes'], 'size');
+  };
+  await check1(FIXED_READINGS, 'fixed', '');
+  await check1(RANDOM_READINGS, 'random', 'With other sensors and readings, ');
 });

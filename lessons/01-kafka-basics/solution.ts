@@ -1,4 +1,4 @@
-import { KafkaConsumer, KafkaProducer } from "streamlab";
+import { KafkaConsumer, KafkaProducer, msgpack } from "streamlab";
 
 /** One reading as the sensors publish it. */
 export interface SensorReading {
@@ -15,6 +15,28 @@ export async function produceReadings(readings: SensorReading[]): Promise<void> 
   }
   await producer.flush();
   await producer.close();
+}
+
+/** The bytes of one record's value, as JSON text and as MessagePack. */
+export interface RecordSize {
+  json: number;
+  msgpack: number;
+}
+
+/**
+ * Sends every reading to `sensors.temperature` as MessagePack, keyed by its sensor, and returns each
+ * record's value size both ways: the same reading in fewer bytes.
+ */
+export async function produceReadingsMsgpack(readings: SensorReading[]): Promise<RecordSize[]> {
+  const producer = new KafkaProducer({ bootstrap_servers: "localhost:9092", value_serializer: msgpack.packb });
+  const sizes: RecordSize[] = [];
+  for (const reading of readings) {
+    await producer.send("sensors.temperature", { key: reading.node_name, value: reading });
+    sizes.push({ json: new TextEncoder().encode(JSON.stringify(reading)).length, msgpack: msgpack.packb(reading).length });
+  }
+  await producer.flush();
+  await producer.close();
+  return sizes;
 }
 
 /** Prints every message of `report` like the tutorial's client-report, as a member of `groupId`. */
@@ -40,4 +62,6 @@ export async function main(): Promise<void> {
     { node_name: "sensor-1", temperature: 21.9, ts: "2026-11-21T10:00:03Z" },
   ]);
   await printReport("client-report");
+  const sizes = await produceReadingsMsgpack([{ node_name: "sensor-3", temperature: 22.6, ts: "2026-11-21T10:00:04Z" }]);
+  for (const { json, msgpack } of sizes) console.log(`one reading: ${json} bytes as JSON, ${msgpack} bytes as MessagePack`);
 }

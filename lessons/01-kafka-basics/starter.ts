@@ -21,6 +21,32 @@ export async function produceReadings(readings: SensorReading[]): Promise<void> 
   await producer.close();
 }
 
+/** The bytes of one record's value, as JSON text and as MessagePack. */
+export interface RecordSize {
+  json: number;
+  msgpack: number;
+}
+
+/**
+ * Sends every reading to `sensors.temperature`, keyed by its sensor, and returns each record's value
+ * size as JSON and as MessagePack.
+ * TODO: the values still go out as JSON text. Send them as MessagePack: import `msgpack` from
+ * "streamlab", give the producer `value_serializer: msgpack.packb`, send the reading itself, and
+ * measure `msgpack.packb(reading)`.
+ */
+export async function produceReadingsMsgpack(readings: SensorReading[]): Promise<RecordSize[]> {
+  const producer = new KafkaProducer({ bootstrap_servers: "localhost:9092" });
+  const sizes: RecordSize[] = [];
+  for (const reading of readings) {
+    const value = JSON.stringify(reading);
+    await producer.send("sensors.temperature", { key: reading.node_name, value });
+    sizes.push({ json: new TextEncoder().encode(value).length, msgpack: new TextEncoder().encode(value).length });
+  }
+  await producer.flush();
+  await producer.close();
+  return sizes;
+}
+
 /**
  * Prints every message of `report` as `topic:partition:offset: key=… value=…`.
  * TODO: a new group starts at the *end* of the topic by default (`latest`), so this prints nothing that
@@ -46,4 +72,5 @@ export async function main(): Promise<void> {
     { node_name: "sensor-1", temperature: 21.9, ts: "2026-11-21T10:00:03Z" },
   ]);
   await printReport("client-report");
+  // Once produceReadingsMsgpack sends MessagePack: call it here and print the sizes it returns.
 }

@@ -20,6 +20,8 @@ export type { StreamingQueryProgress } from './engine/progress.js';
 export type { BatchTrace } from './engine/trace.js';
 export * from './engine/dstream/index.js';
 export { KafkaProducer, KafkaConsumer, type ConsumerRecord, type RecordMetadata, type TopicPartition } from './engine/kafka-client/index.js';
+// MessagePack values for the Kafka clients (`value_serializer: msgpack.packb`), as the temperature tutorial suggests for smaller messages.
+export { msgpack, type Msgpack, type MsgpackBytes } from './engine/kafka-client/index.js';
 
 // Spark ML's inference subset (`pyspark.ml`): `ml.PipelineModel.load(...)`, `ml.feature`, `ml.classification`,
 // `ml.linalg.Vectors`, `ml.functions.vector_to_array`.

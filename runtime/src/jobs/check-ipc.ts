@@ -96,6 +96,8 @@ export const checkRecord = z.strictObject({
   offset: z.int(),
   key: z.string().nullable(),
   value: z.string().nullable(),
+  /** The value's bytes in base64, for values that are not text (MessagePack, Avro). */
+  valueBase64: z.string().nullable(),
   /** Epoch ms. */
   timestamp: z.number(),
 });

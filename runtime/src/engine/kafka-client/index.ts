@@ -1,6 +1,8 @@
 /** Learner-facing Kafka clients (kafka-python names) and the in-memory cluster behind lessons and tests. */
 export { KafkaProducer } from './kafka-producer.js';
 export { KafkaConsumer } from './kafka-consumer.js';
+export { msgpack } from './msgpack.js';
+export type { Msgpack, MsgpackBytes } from './msgpack.js';
 export type { TopicPartition } from './kafka-consumer.js';
 export { setKafkaClientFactory, kafkaClientFactory } from './client-factory.js';
 export { InMemoryKafkaCluster } from './memory-kafka-cluster.js';

@@ -12,6 +12,7 @@
  */
 import 'ses';
 import { format } from 'node:util';
+import { Buffer } from 'node:buffer';
 import { ManualClock } from '../../engine/clock.js';
 import { exprSql } from '../../engine/expr-names.js';
 import { provideSavedModel } from '../../engine/ml/saved-model.js';
@@ -145,7 +146,8 @@ async function run(op: CheckOp): Promise<unknown> {
     case 'records': {
       const decoder = new TextDecoder();
       const text = (b: Uint8Array | null) => (b === null ? null : decoder.decode(b));
-      return need().cluster.records(op.topic).map((r) => ({ partition: r.partition, offset: r.offset, key: text(r.key), value: text(r.value), timestamp: r.timestamp }));
+      const base64 = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64'));
+      return need().cluster.records(op.topic).map((r) => ({ partition: r.partition, offset: r.offset, key: text(r.key), value: text(r.value), valueBase64: base64(r.value), timestamp: r.timestamp }));
     }
     case 'clock': {
       const w = need();
