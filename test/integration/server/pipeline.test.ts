@@ -275,6 +275,48 @@ export function main(): void {
   });
 });
 
+describe('no-data batches', () => {
+  const evicting = (noData: boolean) => `import { SparkSession, MemoryStream, functions as F } from "streamlab";
+
+export function main(): void {
+  const spark = SparkSession.builder.appName("evict").getOrCreate();
+  ${noData ? '' : 'spark.conf.set("spark.sql.streaming.noDataMicroBatches.enabled", "false");'}
+  const readings = new MemoryStream("sensor STRING, ts TIMESTAMP", spark);
+  readings.addData({ sensor: "s1", ts: new Date(1000) }, { sensor: "s1", ts: new Date(12000) });
+  readings.toDF().withWatermark("ts", "1 second").groupBy(F.window("ts", "10 seconds")).count()
+    .writeStream.outputMode("append").format("memory").queryName("windows")
+    .trigger({ processingTime: "5 seconds" }).start();
+}
+`;
+  for (const noData of [true, false]) {
+    it(`sends the batch Spark runs without new data to evict a window${noData ? '' : ' (none when no-data batches are disabled)'}, and none for idle triggers`, async () => {
+      const runId = await start(evicting(noData), 'manual');
+      await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId);
+      const ran: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const step = await client.request({ kind: 'run.step', runId, advanceMs: 5000 });
+        if (step.kind !== 'run.step.ok') throw new Error(JSON.stringify(step));
+        ran.push(step.batchesRun);
+      }
+      await client.request({ kind: 'run.stop', runId });
+      await client.runEnded(runId);
+      const seen = (batches(runId) as StructuredBatchEvent[]).map((b) => [
+        b.batchId, b.trace.kind, b.progress.timestamp, b.progress.numInputRows, b.trace.watermark?.beforeMs, b.progress.stateOperators[0]?.numRowsRemoved, b.rows,
+      ]);
+      const first = [0, 'data', '1970-01-01T00:00:00.000Z', 2, 0, 0, []];
+      if (noData) {
+        // Batch 0 moved the watermark to 11 s, so the next trigger runs a batch without data that evicts
+        // [0 s, 10 s) and writes it; the triggers after it have neither data nor a watermark to act on.
+        expect(ran).toEqual([1, 0, 0, 0]);
+        expect(seen).toEqual([first, [1, 'no-data', '1970-01-01T00:00:05.000Z', 0, 11_000, 1, [{ window: { start: '1970-01-01T00:00:00.000Z', end: '1970-01-01T00:00:10.000Z' }, count: 1 }]]]);
+      } else {
+        expect(ran).toEqual([0, 0, 0, 0]);
+        expect(seen).toEqual([first]);
+      }
+    });
+  }
+});
+
 describe('dstream', () => {
   it('runs a StreamingContext on the manual clock: pprint output and a batch per interval', async () => {
     const content = `import { SparkSession, StreamingContext } from "streamlab";
