@@ -2,7 +2,7 @@
  * The `streamlab` command line. `main(argv)` returns the process exit code; errors are one clear line
  * on stderr and a non-zero code.
  *
- *   streamlab [start] [--port N] [--host H] [--kafka H:P] [--pg URL] [--data-dir DIR] [--lessons DIR] [--no-open] [--token T] [--isolate-learners]
+ *   streamlab [start] [--port N] [--host H] [--kafka H:P] [--kafka-sasl H:P] [--pg URL] [--data-dir DIR] [--lessons DIR] [--no-open] [--token T] [--isolate-learners]
  *   streamlab run FILE.ts [--kafka H:P] [--pg URL] [--data-dir DIR] [--max-batches N] [--until-idle] [--manual] [--lesson ID] [--fresh]
  *   streamlab topics list|create|delete|tail|produce ...
  *   streamlab broker ...          (the embedded Kafka-protocol broker on its own)
@@ -69,6 +69,8 @@ Options:
   --port N         Port to listen on (default 5170; a free one when taken)
   --host H         Interface to bind (default 127.0.0.1)
   --kafka H:P      Use this Kafka instead of the embedded broker (env STREAMLAB_KAFKA)
+  --kafka-sasl H:P That Kafka's SASL_PLAINTEXT listener, where the lessons' users exist
+                   (env STREAMLAB_KAFKA_SASL)
   --pg URL         Use this PostgreSQL instead of the embedded one (env STREAMLAB_PG)
   --data-dir DIR   Keep the embedded services' data here (default: temporary)
   --lessons DIR    Lessons directory (default: the repository's lessons/)
@@ -204,7 +206,7 @@ function int(command: string, name: string, value: string | undefined, io: Io): 
 
 async function start(args: string[], io: Io): Promise<number> {
   const parsed = parse('start', args, {
-    port: { type: 'string' }, host: { type: 'string' }, kafka: { type: 'string' }, pg: { type: 'string' },
+    port: { type: 'string' }, host: { type: 'string' }, kafka: { type: 'string' }, 'kafka-sasl': { type: 'string' }, pg: { type: 'string' },
     'data-dir': { type: 'string' }, lessons: { type: 'string' }, token: { type: 'string' }, 'no-open': { type: 'boolean' },
     'isolate-learners': { type: 'boolean' },
   }, io);
@@ -218,7 +220,7 @@ async function start(args: string[], io: Io): Promise<number> {
   const port = int('start', 'port', v.port as string | undefined, io);
   if (port === null) return 2;
   const cfg = config('start', {
-    port, host: v.host as string | undefined, kafka: v.kafka as string | undefined, pg: v.pg as string | undefined,
+    port, host: v.host as string | undefined, kafka: v.kafka as string | undefined, kafkaSasl: v['kafka-sasl'] as string | undefined, pg: v.pg as string | undefined,
     dataDir: v['data-dir'] as string | undefined, lessonsDir: v.lessons as string | undefined, token: v.token as string | undefined,
     open: v['no-open'] ? false : undefined, isolateLearners: v['isolate-learners'] ? true : undefined,
   }, io);

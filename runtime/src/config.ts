@@ -54,6 +54,11 @@ export const configSchema = z.strictObject({
   /** Kafka bootstrap servers (`host:port[,host:port]`); the embedded broker when absent. */
   kafka: z.string().min(1).optional(),
   /**
+   * The same Kafka's SASL_PLAINTEXT listener (`host:port[,…]`), where the users the lessons name exist:
+   * learner code that authenticates (lesson 04's SCRAM) connects there. The embedded broker has its own.
+   */
+  kafkaSasl: z.string().min(1).optional(),
+  /**
    * Prefix of every Kafka topic this runtime's learner sees (`ada.` turns `report` into `ada.report` on
    * the broker), so several learners can share one Kafka without reading each other's topics.
    */
@@ -138,6 +143,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     port: int('STREAMLAB_PORT'),
     token: str('STREAMLAB_TOKEN'),
     kafka: str('STREAMLAB_KAFKA'),
+    kafkaSasl: str('STREAMLAB_KAFKA_SASL'),
     topicPrefix: str('STREAMLAB_TOPIC_PREFIX'),
     isolateLearners: env.STREAMLAB_ISOLATE_LEARNERS ? !['0', 'false', 'no'].includes(env.STREAMLAB_ISOLATE_LEARNERS.toLowerCase()) : undefined,
     pg: str('STREAMLAB_PG'),

@@ -7,7 +7,8 @@
  *             killed runtime is stopped first; a new cluster is a copy of one initdb made per machine)
  *   kafka  := config.kafka  | embedded broker (in-process, fast)  | none, with one line saying how to get one
  *             the embedded broker also listens with SASL_PLAINTEXT, where the users the lessons name
- *             (front matter `kafka.sasl.users`) exist, for learner code that authenticates
+ *             (front matter `kafka.sasl.users`) exist, for learner code that authenticates; with
+ *             config.kafka, config.kafkaSasl names that Kafka's SASL listener (the users are the operator's)
  *   listen on host:port (a free port when taken, said on stderr)
  *   → once the server listens, the workbench can be served (built first when the install did not build
  *     it) and the embedded PostgreSQL answers: stdout `Streamlab ready: URL`;
@@ -56,7 +57,8 @@ export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<
   // Awaited below; a failure while the broker starts must not count as unhandled meanwhile.
   pg.catch(() => undefined);
   let kafka = config.kafka;
-  let kafkaSasl: string | undefined;
+  let kafkaSasl = config.kafka ? config.kafkaSasl : undefined;
+  if (config.kafkaSasl && !config.kafka) io.err('streamlab: --kafka-sasl names a listener of the Kafka given with --kafka; the embedded broker has its own, so it is ignored.');
   const lessonsDir = config.lessonsDir ?? join(REPO_ROOT, 'lessons');
   if (!kafka) {
     const broker = await startEmbeddedBroker(config, io, await lessonSaslUsers(lessonsDir));

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { loadLessons } from '../../../runtime/src/lessons/load-lessons.js';
 import {
   commandOf, environmentOf, interpolate, parseEnvFile, readCompose, readEnvExample, readRawCompose, repoRoot, variablesIn,
 } from './compose-file.js';
@@ -140,7 +141,7 @@ describe('compose services', () => {
   it('streamlab runs `streamlab start` on all interfaces against the kafka and postgres services', () => {
     expect(commandOf(services.streamlab!)).toEqual([
       'start', '--host', '0.0.0.0', '--port', '5170',
-      '--kafka', 'kafka:9092',
+      '--kafka', 'kafka:9092', '--kafka-sasl', 'kafka:9095',
       '--pg', `postgres://${env.POSTGRES_USER}:${env.POSTGRES_PASSWORD}@postgres:5432/${env.POSTGRES_DB}`,
       '--data-dir', '/data', '--no-open', '--isolate-learners',
     ]);
@@ -151,9 +152,10 @@ describe('compose services', () => {
     expect(services.streamlab!.volumes).toEqual(['streamlab-data:/data']);
   });
 
-  it('streamlab waits for healthy Kafka and PostgreSQL; grading needs neither', () => {
-    const healthy = { kafka: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } };
+  it('streamlab waits for healthy Kafka and PostgreSQL and for the SCRAM users; grading needs neither', () => {
+    const healthy = { kafka: { condition: 'service_healthy' }, 'kafka-users': { condition: 'service_completed_successfully' }, postgres: { condition: 'service_healthy' } };
     expect(services.streamlab!.depends_on).toEqual(healthy);
+    expect(services['kafka-users']!.depends_on).toEqual({ kafka: { condition: 'service_healthy' } });
     // Checks run the submission in the sandbox on an in-memory Kafka of their own.
     expect(services.grade!.depends_on).toBeUndefined();
     expect(services.kafka!.healthcheck?.test).toEqual(['CMD-SHELL', '/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server kafka:9092 > /dev/null 2>&1']);
@@ -165,12 +167,34 @@ describe('compose services', () => {
     const kafka = environmentOf(services.kafka!);
     expect(kafka.KAFKA_PROCESS_ROLES).toBe('broker,controller');
     expect(kafka.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe(`${kafka.KAFKA_NODE_ID}@kafka:9093`);
-    expect(kafka.KAFKA_ADVERTISED_LISTENERS).toBe(`INTERNAL://kafka:9092,HOST://localhost:${env.KAFKA_HOST_PORT}`);
-    expect(kafka.KAFKA_LISTENERS).toBe('INTERNAL://:9092,CONTROLLER://:9093,HOST://:9094');
+    expect(kafka.KAFKA_ADVERTISED_LISTENERS).toBe(`INTERNAL://kafka:9092,HOST://localhost:${env.KAFKA_HOST_PORT},SASL://kafka:9095`);
+    expect(kafka.KAFKA_LISTENERS).toBe('INTERNAL://:9092,CONTROLLER://:9093,HOST://:9094,SASL://:9095');
     expect(services.kafka!.ports).toEqual([`${env.KAFKA_HOST_PORT}:9094`]);
     // A KRaft cluster id is 16 bytes in base64url without padding.
     expect(Buffer.from(kafka.CLUSTER_ID!, 'base64url')).toHaveLength(16);
     expect(kafka.CLUSTER_ID).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('kafka has a SASL_PLAINTEXT listener with SCRAM, and kafka-users creates the users lesson 04 logs in as', async () => {
+    const kafka = environmentOf(services.kafka!);
+    expect(kafka.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP!.split(',')).toContain('SASL:SASL_PLAINTEXT');
+    expect(kafka.KAFKA_INTER_BROKER_LISTENER_NAME).toBe('INTERNAL');
+    // The image turns KAFKA_LISTENER_NAME_SASL_SCRAM___SHA___512_… into listener.name.sasl.scram-sha-512.….
+    expect(kafka.KAFKA_LISTENER_NAME_SASL_SASL_ENABLED_MECHANISMS).toBe('SCRAM-SHA-512,SCRAM-SHA-256');
+    for (const m of ['512', '256']) expect(kafka[`KAFKA_LISTENER_NAME_SASL_SCRAM___SHA___${m}_SASL_JAAS_CONFIG`]).toBe('org.apache.kafka.common.security.scram.ScramLoginModule required;');
+    // The same server-side JAAS lines as the suite's real Kafka with SCRAM, which the SASL tests log in to.
+    const suiteKafka = readFileSync(`${repoRoot}test/services/local-kafka.ts`, 'utf8');
+    for (const m of ['512', '256']) expect(suiteKafka).toContain(`listener.name.sasl_plaintext.scram-sha-${m}.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;`);
+    const users = services['kafka-users']!;
+    expect(users.image).toBe(services.kafka!.image);
+    const command = commandOf(users);
+    expect(command.slice(0, 8)).toEqual(['/opt/kafka/bin/kafka-configs.sh', '--bootstrap-server', 'kafka:9092', '--alter', '--entity-type', 'users', '--entity-name', command[7]]);
+    // The users and passwords are the ones the lessons give their learners, with both SCRAM mechanisms.
+    const lessons = await loadLessons(`${repoRoot}lessons`);
+    const lessonUsers = lessons.flatMap((l) => l.kafka?.sasl.users ?? []).map((u) => [u.username, `SCRAM-SHA-512=[password=${u.password}],SCRAM-SHA-256=[password=${u.password}]`]);
+    expect(lessonUsers).toHaveLength(1);
+    expect([[command[7], command[9]]]).toEqual(lessonUsers);
+    expect(command[8]).toBe('--add-config');
   });
 
   it('uses the same Kafka and PostgreSQL images as the test suite', () => {
@@ -181,7 +205,7 @@ describe('compose services', () => {
 
   it('profiles: kafka-ui and grading are opt-in, the core services are not', () => {
     const profiles = Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.profiles ?? []]));
-    expect(profiles).toEqual({ kafka: [], postgres: [], streamlab: [], 'kafka-ui': ['kafka-ui'], grade: ['grading'] });
+    expect(profiles).toEqual({ kafka: [], 'kafka-users': [], postgres: [], streamlab: [], 'kafka-ui': ['kafka-ui'], grade: ['grading'] });
     expect(commandOf(services.grade!)).toEqual(['grade', '--lesson', env.GRADE_LESSON, '--dir', '/submissions', '--csv', '/out/grades.csv', '--json', '/out/grades.json', '--junit', '/out/grades.xml']);
     expect(environmentOf(services.grade!)).toEqual({});
     expect(services.grade!.volumes).toEqual(['./submissions:/submissions:ro', './grades:/out']);
