@@ -3,7 +3,8 @@
  * have is left out, and what it had in another shape is rebuilt, so a decoder of that version gets
  * exactly what a runtime of that version sent.
  *
- *   version 7:  a DStream `run.batch`'s trace lists its inputs without their `sample` of records
+ *   version 8:  `run.status` goes without the run's `mode`, `clockMs` and `lessonId`
+ *   version 7:  as version 8, and a DStream `run.batch`'s trace lists its inputs without their `sample` of records
  *   version 6:  as version 7, and `lessons.get.ok` goes without the lesson's `data`
  *   version 5:  as version 6, and `run.latency` is not sent
  *   version 4:  as version 5, and a `queued` run is `starting`, with the runs ahead of it said in `message`
@@ -47,6 +48,11 @@ export type VersionedServerMessage = ServerMessage | LegacyRunBatch;
  * @param version the version negotiated with the client
  */
 export function serverMessageForVersion(message: ServerMessage, version: number): VersionedServerMessage | null {
+  if (version >= 9) return message;
+  if (message.kind === 'run.status' && (message.mode !== undefined || message.clockMs !== undefined || message.lessonId !== undefined)) {
+    const { mode: _mode, clockMs: _clockMs, lessonId: _lessonId, ...rest } = message;
+    message = rest;
+  }
   if (version >= 8) return message;
   if (message.kind === 'run.batch' && message.api === 'dstream') {
     message = { ...message, trace: { ...message.trace, inputs: message.trace.inputs.map(({ sample: _sample, ...input }) => input) } };

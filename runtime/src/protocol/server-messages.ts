@@ -132,6 +132,13 @@ export const runStatusEvent = event('run.status', {
   message: z.string().optional(),
   /** With `queued` (protocol 5): how many runs on this runtime wait ahead of this one. */
   ahead: z.int().min(0).optional(),
+  /**
+   * In the statuses repeated after `hello.ok` (protocol 9): the run's clock mode, its manual clock's time,
+   * and the lesson it was started for, so a reattached page shows the run as it was started.
+   */
+  mode: clockMode.optional(),
+  clockMs: z.number().optional(),
+  lessonId: z.string().optional(),
 });
 /**
  * How a query is triggered. `intervalMs` is the processing time between batches: a `processingTime`

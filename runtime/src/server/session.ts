@@ -16,7 +16,7 @@ import type { RunLimits } from '../config.js';
 import { lessonCheckpointDir, resetCheckpoints } from '../checkpoint/learner-checkpoints.js';
 import { JobRun } from '../jobs/job-run.js';
 import type { JobModel, JobServices } from '../jobs/ipc.js';
-import { DEFAULT_ROWS_PER_BATCH, type ClientMessageOf, type ServerEvent } from '../protocol/index.js';
+import { DEFAULT_ROWS_PER_BATCH, type ClientMessageOf, type ServerEvent, type ServerMessageOf } from '../protocol/index.js';
 import type { LessonDataPlan } from '../lessons/lesson-data.js';
 import { forgetStateOfEmptiedTopics, LessonRunData } from './lesson-run-data.js';
 import { RequestError } from './request-error.js';
@@ -34,9 +34,11 @@ export class Session {
   private readonly runs = new Map<string, JobRun>();
   /** The lesson data each run plays, by run id. */
   private readonly data = new Map<string, LessonRunData>();
+  /** The lesson each run was started for, said again to a reattached page. */
+  private readonly lessonOf = new Map<string, string>();
   private readonly tails = new Set<string>();
   /** The last status of each run, said again to a page that attaches (a reload picks up its runs). */
-  private readonly lastStatus = new Map<string, ServerEvent>();
+  private readonly lastStatus = new Map<string, ServerMessageOf<'run.status'>>();
   /** Runs accepted whose JobRun does not exist yet (waiting for the services). */
   private reserved = 0;
   private sink: EventSink | null = null;
@@ -91,7 +93,10 @@ export class Session {
     for (const [runId, status] of this.lastStatus) {
       const run = this.runs.get(runId);
       if (!run || run.isOver()) this.lastStatus.delete(runId);
-      else this.sink?.(status);
+      else {
+        const lessonId = this.lessonOf.get(runId);
+        this.sink?.({ ...status, mode: run.mode, ...(run.mode === 'manual' ? { clockMs: run.clockMs() } : {}), ...(lessonId !== undefined ? { lessonId } : {}) });
+      }
     }
   }
 
@@ -148,11 +153,13 @@ export class Session {
     });
     this.runs.set(runId, run);
     if (data) this.data.set(runId, data);
+    if (request.lessonId !== undefined) this.lessonOf.set(runId, request.lessonId);
     // Ended runs are forgotten once a newer one starts, so a long session does not pile them up.
     for (const [id, r] of this.runs) {
       if (id !== runId && r.isOver()) {
         this.runs.delete(id);
         this.data.delete(id);
+        this.lessonOf.delete(id);
         this.lastStatus.delete(id);
       }
     }

@@ -23,14 +23,14 @@ async function serverWithGrace(socketGraceMs: number): Promise<RuntimeServer> {
   return server;
 }
 
-async function connect(server: RuntimeServer, session?: string): Promise<{ client: TestClient; session: string }> {
+async function connect(server: RuntimeServer, session?: string, versions = [1]): Promise<{ client: TestClient; session: string }> {
   const client = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
-  const hello = await client.request({ kind: 'hello', versions: [1], ...(session ? { session } : {}) }) as ServerMessageOf<'hello.ok'>;
+  const hello = await client.request({ kind: 'hello', versions, ...(session ? { session } : {}) }) as ServerMessageOf<'hello.ok'>;
   return { client, session: hello.session! };
 }
 
-async function startTicking(client: TestClient): Promise<string> {
-  const reply = await client.request({ kind: 'run.start', files: [{ path: 'pipeline.ts', content: TICKING }], mode: 'system' });
+async function startTicking(client: TestClient, mode: 'system' | 'manual' = 'system'): Promise<string> {
+  const reply = await client.request({ kind: 'run.start', files: [{ path: 'pipeline.ts', content: TICKING }], mode });
   if (reply.kind !== 'run.start.ok') throw new Error(JSON.stringify(reply));
   await client.waitFor((m) => m.kind === 'run.status' && m.runId === reply.runId && m.state === 'running');
   return reply.runId;
@@ -86,6 +86,30 @@ describe('sessions', () => {
     expect(await second.client.request({ kind: 'run.stop', runId })).toMatchObject({ kind: 'run.stop.ok', runId });
     expect((await second.client.runEnded(runId)).state).toBe('stopped');
     await second.client.close();
+  });
+
+  it("a reattached page hears each live run's clock mode and manual clock (protocol 9); an older client hears the status as its version had it", async () => {
+    const server = await serverWithGrace(600_000);
+    const first = await connect(server, undefined, [9]);
+    const manual = await startTicking(first.client, 'manual');
+    expect(await first.client.request({ kind: 'run.step', runId: manual, advanceMs: 5000 })).toMatchObject({ kind: 'run.step.ok', clockMs: 5000 });
+    const system = await startTicking(first.client);
+    await first.client.close();
+    const second = await connect(server, first.session, [9]);
+    await second.client.waitFor((m) => m.kind === 'run.status' && m.runId === system);
+    expect(second.client.messages.slice(1)).toEqual([
+      { kind: 'run.status', runId: manual, state: 'running', mode: 'manual', clockMs: 5000 },
+      { kind: 'run.status', runId: system, state: 'running', mode: 'system' },
+    ]);
+    await second.client.close();
+    const older = await connect(server, first.session, [8]);
+    await older.client.waitFor((m) => m.kind === 'run.status' && m.runId === system);
+    expect(older.client.messages.slice(1)).toEqual([
+      { kind: 'run.status', runId: manual, state: 'running' },
+      { kind: 'run.status', runId: system, state: 'running' },
+    ]);
+    for (const runId of [manual, system]) await older.client.request({ kind: 'run.stop', runId });
+    await older.client.close();
   });
 
   it('after the grace period the runs are stopped and their processes are gone', async () => {

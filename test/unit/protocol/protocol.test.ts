@@ -116,7 +116,7 @@ describe('version negotiation', () => {
   });
 
   it('speaks version 8 and still speaks versions 1 to 7', () => {
-    expect([PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS]).toEqual([8, [1, 2, 3, 4, 5, 6, 7, 8]]);
+    expect([PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS]).toEqual([9, [1, 2, 3, 4, 5, 6, 7, 8, 9]]);
   });
 });
 

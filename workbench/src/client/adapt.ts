@@ -72,7 +72,11 @@ const STATUS: Record<string, RunStatus> = {
 export function adaptEvent(event: ServerEvent): RuntimeEvent {
   switch (event.kind) {
     case 'run.status':
-      return { kind: 'run.status', runId: event.runId, status: STATUS[event.state] ?? 'running', ...(event.ahead !== undefined ? { ahead: event.ahead } : {}) };
+      return {
+        kind: 'run.status', runId: event.runId, status: STATUS[event.state] ?? 'running', ...(event.ahead !== undefined ? { ahead: event.ahead } : {}),
+        ...(event.mode !== undefined ? { mode: event.mode } : {}), ...(event.clockMs !== undefined ? { clockMs: event.clockMs } : {}),
+        ...(event.lessonId !== undefined ? { lessonId: event.lessonId } : {}),
+      };
     case 'run.query':
       return {
         kind: 'run.query', runId: event.runId, query: event.queryName ?? undefined, queryId: event.queryId ?? undefined,

@@ -263,7 +263,11 @@ export interface RunLatency {
 
 /** Every event the runtime pushes, after adaptation. */
 export type RuntimeEvent =
-  | { kind: 'run.status'; runId: string; status: RunStatus; clockMs?: number; /** With `queued`: runs waiting ahead of this one. */ ahead?: number }
+  | {
+    kind: 'run.status'; runId: string; status: RunStatus; clockMs?: number; /** With `queued`: runs waiting ahead of this one. */ ahead?: number;
+    /** Said again to a reattached page: the run's clock mode and the lesson it was started for. */
+    mode?: 'system' | 'manual'; lessonId?: string;
+  }
   | ({ kind: 'run.query' } & RunQuery)
   | ({ kind: 'run.batch' } & BatchEvent)
   | ({ kind: 'run.log' } & LogLine)

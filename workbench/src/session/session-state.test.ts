@@ -43,6 +43,19 @@ describe('reduceEvent over the recorded structured-windows session', () => {
     expect(reduceEvent(own, { kind: 'run.status', runId: 'r7', status: 'running' })).toBe(own);
   });
 
+  it("takes up a reattached run on the clock the runtime says, at its clock's time, and only a run of the page's lesson", () => {
+    const lesson = { id: 'l', title: 'L', steps: [], files: [], hints: [], data: { clockStartMs: Date.UTC(2026, 10, 21, 10), topics: [], records: 12, extras: [] } };
+    const page = { ...initialState(), lesson };
+    const clockMs = Date.UTC(2026, 10, 21, 10, 3);
+    const manual = reduceEvent(page, { kind: 'run.status', runId: 'r7', status: 'running', mode: 'manual', clockMs, lessonId: 'l' });
+    expect(manual.run).toEqual({ runId: 'r7', status: 'running', mode: 'manual', clockMs, queries: [] });
+    // A run the session has going for another lesson is not this page's; the page's own lesson's run that follows is.
+    const other = reduceEvent(page, { kind: 'run.status', runId: 'r6', status: 'running', mode: 'manual', clockMs, lessonId: 'other' });
+    expect(other).toBe(page);
+    expect(reduceEvent(other, { kind: 'run.status', runId: 'r8', status: 'running', mode: 'system', lessonId: 'l' }).run)
+      .toEqual({ runId: 'r8', status: 'running', mode: 'system', clockMs: null, queries: [] });
+  });
+
   it("starts a manual clock at the lesson's time, as the runtime does, and a system clock unknown", () => {
     const lesson = { id: 'l', title: 'L', steps: [], files: [], hints: [], data: { clockStartMs: Date.UTC(2026, 10, 21, 10), topics: [], records: 12, extras: [] } };
     const withLesson = { ...initialState(), lesson };

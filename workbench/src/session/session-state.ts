@@ -134,8 +134,10 @@ export function reduceEvent(state: SessionState, event: RuntimeEvent): SessionSt
     case 'run.status':
       if (event.runId !== state.run.runId) {
         // A page that has not run anything adopts a run its session has going (the page was reloaded).
+        // A run of another lesson is left alone; its clock mode is what the runtime says (system when it does not).
         if (state.run.runId !== null || !['queued', 'compiling', 'starting', 'running'].includes(event.status)) return state;
-        state = runStarted(state, event.runId, 'system');
+        if (event.lessonId !== undefined && state.lesson && event.lessonId !== state.lesson.id) return state;
+        state = runStarted(state, event.runId, event.mode ?? 'system');
       }
       return { ...state, run: { ...state.run, status: event.status, clockMs: event.clockMs ?? state.run.clockMs, ...(event.ahead !== undefined ? { ahead: event.ahead } : {}) } };
     case 'run.query': {
