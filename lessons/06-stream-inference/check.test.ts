@@ -142,6 +142,8 @@ async function checkBatches(batches: Row[][], outputs: Output[][], tolerance: nu
   }
 }
 
+const ONLY_COUNTS = 'This check counts your records and reads their keys; what each record says is checked by answers-every-input and answers-bad-rows.';
+
 const appliesModel = (p: PlanSummary): boolean => p.kind === 'ModelTransform' || p.children.some(appliesModel);
 
 check('answers-every-input', 'publishes one JSON record per input to kaspar-outputs, keyed by its id, with the prediction and probabilities Spark computes', async () => {
@@ -152,15 +154,18 @@ check('answers-bad-rows', 'answers a bad row (an empty field, not a number, too 
   await checkBatches(MIXED_BATCHES, await startJob(submission, MIXED_BATCHES, 'mixed'), 1e-15);
 });
 
+// One record per input, keyed by its id, and none for a batch that brought nothing: what each record
+// says is the business of answers-every-input and answers-bad-rows, which compare every value with
+// Spark's answer, so a job that answers each input with anything at all passes this check only.
 check('nothing-extra', 'writes nothing for an input that never arrived, and nothing twice', async () => {
   const batches = [GOOD_BATCHES[1]!, [], MIXED_BATCHES[0]!];
   const outputs = await startJob(submission, batches, 'gap');
   const counts = outputs.map((o) => o.length);
   const inputs = batches.map((b) => b.length);
-  if (counts.join() !== inputs.join()) fail(`Your job wrote ${counts.join(', ')} outputs in the three batches, which had ${inputs.join(', ')} inputs (seed ${SEED}).`);
+  if (counts.join() !== inputs.join()) fail(`Your job wrote ${counts.join(', ')} outputs in the three batches, which had ${inputs.join(', ')} inputs (seed ${SEED}). ${ONLY_COUNTS}`);
   const keys = outputs.flat().map((o) => o.key ?? 'null').sort();
   const ids = batches.flat().map((r) => String(r.id)).sort();
-  if (keys.join() !== ids.join()) fail(`The keys of your outputs are ${keys.join(', ')}; the inputs' ids are ${ids.join(', ')} (seed ${SEED}).`);
+  if (keys.join() !== ids.join()) fail(`The keys of your outputs are ${keys.join(', ')}; the inputs' ids are ${ids.join(', ')} (seed ${SEED}). ${ONLY_COUNTS}`);
 });
 
 check('udf-variant', 'the UDF variant gives the model\'s predictions and probabilities (to 1e-9) without applying the model', async () => {

@@ -59,6 +59,9 @@ describe.concurrent('lesson 06 on held-out submissions (the in-memory cluster)',
     ['wrong-rounded-probabilities.ts', { [c1!]: 'failed', [c2!]: 'failed', [c3!]: 'passed', [c4!]: 'passed' }],
     // One fixed answer for every input, whatever it says.
     ['cheat-fixed-answers.ts', { [c1!]: 'failed', [c2!]: 'failed', [c3!]: 'passed', [c4!]: 'passed' }],
+    // One record per input keyed by its id, in the answer's shape, with values that mean nothing: only
+    // nothing-extra, which counts records and reads keys, passes; the value checks catch it.
+    ['cheat-arbitrary-values.ts', { [c1!]: 'failed', [c2!]: 'failed', [c3!]: 'passed', [c4!]: 'failed' }],
     // Spark's answers for the lesson's ten example readings written down by id, in both variants.
     ['cheat-spark-answers-by-id.ts', { [c1!]: 'failed', [c2!]: 'failed', [c3!]: 'passed', [c4!]: 'failed' }],
   ];
