@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SeededRandom, machineReading } from '../../runtime/src/datagen/index.js';
-import { fail, lessonChecks, type PlanSummary, type Program, type Sandbox } from '../../runtime/src/lessons/check-harness.js';
+import { fail, faultLines, lessonChecks, type Fault, type PlanSummary, type Program, type Sandbox } from '../../runtime/src/lessons/check-harness.js';
 
 const { check, submission, solution, seed: SEED, memo } = lessonChecks(import.meta.dirname);
 const WORLD = { start: '2026-11-21T10:00:00Z', topics: { 'kaspar-inputs': 1, 'kaspar-outputs': 1 }, models: ['model'] };
@@ -96,49 +96,51 @@ function expectedAnswers(): Promise<Map<number, Answer>> {
   });
 }
 
-/** Checks one output against its input; returns a sentence when it is wrong. */
-function wrongAnswer(row: Row, out: Output, tolerance: number, expected: Map<number, Answer>): string | undefined {
+/** Checks one output against its input; returns its fault when it is wrong. */
+function wrongAnswer(row: Row, out: Output, tolerance: number, expected: Map<number, Answer>): Fault | undefined {
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(out.value ?? '') as Record<string, unknown>;
   } catch {
-    return `the output for input ${row.id} is not JSON: ${out.value}`;
+    return { fault: 'the value is not JSON', detail: `the output for input ${row.id} is ${out.value}` };
   }
-  if (out.key !== String(row.id)) return `the output ${out.value} has key ${out.key}, expected the input's id "${row.id}"`;
+  if (out.key !== String(row.id)) {
+    return { fault: out.key === null ? 'key null instead of the input\'s id' : 'a key that is not the input\'s id', detail: `the output ${out.value} has key ${out.key}, expected the input's id "${row.id}"` };
+  }
   if (row.bad) {
     // The two fields in either order: JSON objects are unordered.
     const answered = json !== null && typeof json === 'object' && !Array.isArray(json) && Object.keys(json).sort().join() === 'error,id' && json.id === row.id && json.error === BAD_ANSWER;
-    return answered ? undefined : `input ${row.id} ("${row.line}", ${row.bad}) should be answered {"id":${row.id},"error":"${BAD_ANSWER}"}, got ${out.value}`;
+    return answered ? undefined : { fault: `a bad row not answered {"id":…,"error":"${BAD_ANSWER}"}`, detail: `input ${row.id} ("${row.line}", ${row.bad}) should be answered {"id":${row.id},"error":"${BAD_ANSWER}"}, got ${out.value}` };
   }
   const want = expected.get(row.id);
-  if (!want) return `input ${row.id} ("${row.line}") has no expected answer: the lesson's solution gave none`;
+  if (!want) return { fault: 'no expected answer (the lesson\'s solution gave none)', detail: `input ${row.id} ("${row.line}")` };
   const p = json.probability;
   if (json.id !== row.id || json.prediction !== want.prediction || !Array.isArray(p) || p.length !== want.probability.length
     || p.some((x, k) => typeof x !== 'number' || Math.abs(x - want.probability[k]!) > tolerance * Math.max(Math.abs(want.probability[k]!), 1e-300))) {
-    return `input ${row.id} ("${row.line}") should be answered ${JSON.stringify({ id: row.id, prediction: want.prediction, probability: want.probability })}, got ${out.value}`;
+    return { fault: 'not the id, prediction and probabilities Spark computes', detail: `input ${row.id} ("${row.line}") should be answered ${JSON.stringify({ id: row.id, prediction: want.prediction, probability: want.probability })}, got ${out.value}` };
   }
   return undefined;
 }
 
 async function checkBatches(batches: Row[][], outputs: Output[][], tolerance: number): Promise<void> {
   const expected = await expectedAnswers();
-  const problems: string[] = [];
+  const problems: Fault[] = [];
   batches.forEach((batch, b) => {
     const outs = outputs[b] ?? [];
     for (const row of batch) {
       const mine = outs.filter((o) => o.key === String(row.id) || (o.value ?? '').includes(`"id":${row.id},`) || (o.value ?? '').includes(`"id":${row.id}}`));
-      if (mine.length === 0) problems.push(`batch ${b}: input ${row.id} ("${row.line}") got no output`);
-      else if (mine.length > 1) problems.push(`batch ${b}: input ${row.id} got ${mine.length} outputs: ${mine.map((o) => o.value).join(' | ')}`);
+      if (mine.length === 0) problems.push({ fault: 'an input that got no output', detail: `batch ${b}: input ${row.id} ("${row.line}")` });
+      else if (mine.length > 1) problems.push({ fault: 'an input answered more than once', detail: `batch ${b}: input ${row.id} got ${mine.length} outputs: ${mine.map((o) => o.value).join(' | ')}` });
       else {
         const w = wrongAnswer(row, mine[0]!, tolerance, expected);
-        if (w) problems.push(`batch ${b}: ${w}`);
+        if (w) problems.push({ fault: w.fault, detail: `batch ${b}: ${w.detail}` });
       }
     }
     const ids = new Set(batch.map((r) => String(r.id)));
-    for (const o of outs) if (!ids.has(o.key ?? '') && !batch.some((r) => (o.value ?? '').includes(`"id":${r.id}`))) problems.push(`batch ${b}: an output for no input of this batch: key ${o.key}, ${o.value}`);
+    for (const o of outs) if (!ids.has(o.key ?? '') && !batch.some((r) => (o.value ?? '').includes(`"id":${r.id}`))) problems.push({ fault: 'an output for no input of its batch', detail: `batch ${b}: key ${o.key}, ${o.value}` });
   });
   if (problems.length > 0) {
-    fail(`${problems.length} of the answers ${problems.length === 1 ? 'is' : 'are'} wrong (seed ${SEED}):\n${problems.slice(0, 8).join('\n')}${problems.length > 8 ? `\n… and ${problems.length - 8} more` : ''}`);
+    fail(`${problems.length} of the answers ${problems.length === 1 ? 'is' : 'are'} wrong (seed ${SEED}):\n${faultLines(problems, 'answers').join('\n')}`);
   }
 }
 

@@ -115,6 +115,23 @@ export function expectRows(what: string, yours: readonly unknown[][], expected: 
   });
 }
 
+/** One wrong result: what is wrong, in words every result with the same mistake shares, and this result's case. */
+export interface Fault {
+  fault: string;
+  detail: string;
+}
+
+/**
+ * Faults as lines, one per kind of mistake in the order first met: a mistake made six times reads once,
+ * as `6 answers: key null instead of the input's id; the first: batch 0: …`, not six times over.
+ */
+export function faultLines(problems: readonly Fault[], noun: string, most = 8): string[] {
+  const groups = new Map<string, string[]>();
+  for (const p of problems) groups.set(p.fault, [...(groups.get(p.fault) ?? []), p.detail]);
+  const lines = [...groups].map(([fault, details]) => (details.length === 1 ? `${fault}: ${details[0]}` : `${details.length} ${noun}: ${fault}; the first: ${details[0]}`));
+  return lines.length > most ? [...lines.slice(0, most), `… and ${lines.length - most} more ${lines.length - most === 1 ? 'kind' : 'kinds'} of mistake`] : lines;
+}
+
 /** {@link expectRows} for lines of text (one column, `column`). */
 export function expectLines(what: string, yours: readonly string[], expected: readonly string[], column = 'line'): void {
   expectRows(what, yours.map((l) => [l]), expected.map((l) => [l]), [column], 'line');
