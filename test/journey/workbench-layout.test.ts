@@ -4,11 +4,13 @@
  * least 15 lines at the smallest size, nothing the editor draws covers the panel tabs (a click on a
  * tab opens it), topic names wrap between their parts and never inside a word, the Timeline draws the
  * solution's two queries (console and report) with every window in its sensor's lane, and the line
- * that says what the lesson's data does goes once the run stops. Screenshots land in
+ * that says what the lesson's data does goes once the run stops. At 1024×700 the Timeline's axis and
+ * legend, the first row of a Database result and the longest step title in the outline are inside the
+ * window. Screenshots land in
  * test-results/journey/layout/; the visible editor lines per size go to the console.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../e2e/browser.js';
 import { buildWorkbench } from './build.js';
 import { startStreamlab, type Streamlab } from './streamlab.js';
@@ -53,6 +55,16 @@ async function editorLines(p: Page): Promise<{ lines: number; height: number }> 
     const visible = Math.min(box.bottom, el.ownerDocument.defaultView!.innerHeight) - Math.max(box.top, 0);
     return { lines: Math.floor(visible / lineHeight), height: Math.round(visible) };
   });
+}
+
+/** The parts of a <select> the outline check reads (the tests compile without the DOM's types). */
+interface SelectLike { options: ArrayLike<{ text: string; value: string }>; selectedOptions: ArrayLike<{ text: string }>; clientWidth: number }
+
+/** Whether the element's whole box is inside the window (no scrolling needed to see it). */
+async function inWindow(locator: Locator): Promise<boolean> {
+  const box = await locator.boundingBox();
+  const size = locator.page().viewportSize()!;
+  return !!box && box.height > 0 && box.y >= 0 && box.x >= 0 && box.y + box.height <= size.height && box.x + box.width <= size.width;
 }
 
 /** The element a click at the centre of each panel tab lands on is that tab. */
@@ -158,6 +170,45 @@ describe.sequential('the workbench frame', () => {
       expect([...new Set(boxes.map((b) => b.key))].sort()).toEqual(SENSORS);
       await snap(page, SIZES[0]!, `timeline-query-${q}`);
     }
+    // At 1024×700 the Timeline shows the whole picture: its lanes, its time axis and its legend are in the window.
+    await page.getByRole('radiogroup', { name: 'Query' }).getByRole('radio').first().check();
+    await expect.poll(() => inWindow(page.locator('sl-timeline g.axis').first()), { timeout: 10_000 }).toBe(true);
+    expect(await inWindow(page.locator('sl-timeline').getByLabel('Legend'))).toBe(true);
+    await snap(page, SIZES[0]!, 'timeline-whole');
+    // The Database panel's answer: the first row of the result is in the window, under the query.
+    await tab(page, 'Database').click();
+    const query = page.getByRole('region', { name: 'Query' });
+    await query.getByRole('textbox').fill("select 'sensor-1' as node_name, 21.5 as avg_temp union all select 'sensor-2', 22.0");
+    await query.getByRole('button', { name: 'Run query' }).click();
+    const firstRow = query.getByRole('row').nth(1);
+    await expect.poll(() => firstRow.textContent(), { timeout: 30_000 }).toBe('sensor-121.5');
+    expect(await inWindow(firstRow)).toBe(true);
+    await snap(page, SIZES[0]!, 'database');
+    await tab(page, 'Output').click();
+    // The outline shows the step's title whole ("8/8 · Step 7: check", which a narrow select cut to "Step 7: c"),
+    // and the step's heading is in the window.
+    const outline = page.getByRole('combobox', { name: 'Lesson outline' });
+    const last = await outline.evaluate((el) => { const options = (el as unknown as SelectLike).options; return options[options.length - 1]!.value; });
+    await outline.selectOption(last);
+    await expect.poll(() => page.getByRole('article', { name: 'Lesson text' }).getByRole('heading', { level: 2 }).textContent()).toBe('Step 7: check');
+    expect(await inWindow(page.getByRole('article', { name: 'Lesson text' }).getByRole('heading', { level: 2 }))).toBe(true);
+    const fits = await outline.evaluate((el) => {
+      const select = el as unknown as SelectLike;
+      const getComputedStyle = el.ownerDocument.defaultView!.getComputedStyle.bind(el.ownerDocument.defaultView);
+      const probe = el.ownerDocument.createElement('span');
+      probe.style.font = getComputedStyle(el).font;
+      probe.style.whiteSpace = 'pre';
+      probe.textContent = select.selectedOptions[0]!.text;
+      el.ownerDocument.body.append(probe);
+      const text = probe.getBoundingClientRect().width;
+      probe.remove();
+      const style = getComputedStyle(el);
+      // The text, the select's padding and its drop-down arrow (about 20 px).
+      return { shown: select.selectedOptions[0]!.text, text: Math.ceil(text), room: select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20 };
+    });
+    expect(fits.shown).toBe('8/8 · Step 7: check');
+    expect(fits.text).toBeLessThanOrEqual(fits.room);
+    await snap(page, SIZES[0]!, 'outline');
     await stopRun(page);
     expect(await played.count()).toBe(1);
     expect(await played.textContent()).toBe('');

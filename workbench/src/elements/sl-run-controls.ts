@@ -47,8 +47,10 @@ export class SlRunControls extends LitElement {
       .note { font-size: 0.75rem; color: var(--sl-muted); }
       .status.failed { color: var(--sl-bad); }
       .status.running { color: var(--sl-ok); }
-      .data { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 0.4rem; font-size: 0.85rem; }
+      .data { flex: 1 1 100%; min-width: 0; display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 0.4rem; font-size: 0.85rem; }
       .data .what { color: var(--sl-muted); }
+      /* What was played stays on the buttons' line (cut short, whole on hover): a line less above the editor. */
+      .data .played { flex: 1 1 10rem; min-width: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
       .data .played.failed { color: var(--sl-bad); }
     `,
   ];
@@ -93,7 +95,7 @@ export class SlRunControls extends LitElement {
       <span class="what">Lesson data:</span>
       ${button(data.replay, 'sl-replay')}
       ${data.extras.map((x) => button(x, 'sl-extra', x.id))}
-      <span class="played ${data.line?.failed ? 'failed' : ''}" role="status" aria-live="polite" aria-label="Data played">${data.line?.text ?? ''}</span>
+      <span class="played ${data.line?.failed ? 'failed' : ''}" role="status" aria-live="polite" aria-label="Data played" title=${data.line?.text ?? ''}>${data.line?.text ?? ''}</span>
     </div>`;
   }
 

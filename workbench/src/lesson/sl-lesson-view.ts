@@ -22,6 +22,8 @@ import '../panels/sl-panels.js';
 /** A Kafka clients lesson has no streaming query: no batches to draw or chart. */
 const OMIT_FOR_KAFKA: PanelName[] = ['Timeline', 'Metrics', 'Serving'];
 const NO_PANELS: PanelName[] = [];
+/** Panels that get about half the window's height while open (see the styles). */
+const TALL_PANELS: PanelName[] = ['Timeline', 'Database'];
 /** A lesson without a serving layer has no use for its panel. */
 const NO_SERVING: PanelName[] = ['Serving'];
 
@@ -32,8 +34,11 @@ export class SlLessonView extends LitElement {
     css`
       /* The view fills the window. The panels take a share of the height (never less than their tabs and
          a few rows), the editor everything the run controls leave above them: at 1024×700 that is still
-         15 lines and more. A narrow window gives the code two thirds of the width. */
+         15 lines and more. The Timeline and the Database panel draw a whole picture (lanes, axis and
+         legend; a query and its result), so while one of them is open the panels take about half the
+         height and the editor gives way. A narrow window gives the code two thirds of the width. */
       :host { display: grid; height: 100%; box-sizing: border-box; grid-template-rows: minmax(0, 1fr) clamp(10rem, 30vh, 22rem); gap: 0.5rem; padding: 0.4rem 1rem 0.6rem; }
+      :host([tall-panel]) { grid-template-rows: minmax(0, 1fr) clamp(18rem, 48vh, 28rem); }
       .top { display: grid; grid-template-columns: minmax(16rem, 2fr) 3fr; gap: 1rem; min-height: 0; }
       @media (max-width: 1100px) { .top { grid-template-columns: minmax(14rem, 1fr) 2.2fr; } }
       @media (max-width: 900px) { :host { height: auto; grid-template-rows: auto 24rem; } .top { grid-template-columns: 1fr; } .code { height: 28rem; } }
@@ -44,6 +49,8 @@ export class SlLessonView extends LitElement {
       article a { color: var(--sl-accent); }
       .steps { display: flex; align-items: center; gap: 0.5rem; font-size: 0.85rem; }
       .steps select { min-width: 0; flex: 1; max-width: 22rem; font: inherit; }
+      /* A narrow lesson column gives the outline a line of its own, so the step's title shows whole. */
+      @media (max-width: 1100px) { .steps { flex-wrap: wrap; } .steps select { order: -1; flex: 1 1 100%; max-width: none; } .steps button:last-child { margin-left: auto; } }
       .next-lesson { display: inline-block; margin-top: 1rem; font-weight: 600; }
       .replaced { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; padding: 0.3rem 0.6rem; margin: 0.25rem 0; border-radius: 6px; background: var(--sl-surface-2); font-size: 0.85rem; }
       .hints { margin-top: 1rem; border-top: 1px solid var(--sl-border); padding-top: 0.5rem; }
@@ -319,7 +326,7 @@ export class SlLessonView extends LitElement {
           </div></sl-editor>
         </div>
       </div>
-      <sl-panels .state=${s} .omit=${kafkaOnly ? OMIT_FOR_KAFKA : s.serving.available && s.serving.lessonId === lesson.id ? NO_PANELS : NO_SERVING}></sl-panels>
+      <sl-panels @sl-panel-open=${(e: CustomEvent<PanelName>) => this.toggleAttribute('tall-panel', TALL_PANELS.includes(e.detail))} .state=${s} .omit=${kafkaOnly ? OMIT_FOR_KAFKA : s.serving.available && s.serving.lessonId === lesson.id ? NO_PANELS : NO_SERVING}></sl-panels>
       ${this.renderExport()}`;
   }
 }

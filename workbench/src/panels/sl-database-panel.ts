@@ -26,7 +26,9 @@ export class SlDatabasePanel extends LitElement {
       button.table { border: none; background: none; padding: 0; color: var(--sl-accent); text-decoration: underline; }
       textarea { width: 100%; box-sizing: border-box; font-family: var(--sl-mono); }
       .error { color: var(--sl-bad); }
-      .result { overflow: auto; max-height: 24rem; margin-top: 0.5rem; }
+      .result { overflow: auto; max-height: 24rem; margin-top: 0.25rem; }
+      .result p { margin: 0 0 0.25rem; }
+      form h3 { margin-bottom: 0.25rem; }
     `,
   ];
 
@@ -60,7 +62,7 @@ export class SlDatabasePanel extends LitElement {
       <section aria-label="Query">
         <form @submit=${this.run}>
           <label for="sql"><h3>Read-only SQL</h3></label>
-          <textarea id="sql" rows="4" spellcheck="false" .value=${this.draft || q.sql}
+          <textarea id="sql" rows="3" spellcheck="false" .value=${this.draft || q.sql}
             @input=${(e: Event) => (this.draft = (e.target as HTMLTextAreaElement).value)}
             @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.stopPropagation(); this.run(e); } }}></textarea>
           <button type="submit" ?disabled=${q.status === 'running'}>Run query</button>

@@ -53,8 +53,11 @@ export class SlTimeline extends LitElement {
     sharedStyles,
     css`
       :host { display: block; }
-      .queries { display: flex; flex-wrap: wrap; gap: 0.75rem; font-size: 0.85rem; margin-bottom: 0.5rem; }
-      .bar { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; margin-bottom: 0.5rem; }
+      /* Compact: the bar, the lanes, the axis and the legend fit the panel at 1024×700. */
+      .queries { display: flex; flex-wrap: wrap; gap: 0.75rem; font-size: 0.85rem; }
+      .bar { display: flex; flex-wrap: wrap; gap: 0.25rem 0.75rem; align-items: center; margin-bottom: 0.25rem; font-size: 0.9rem; }
+      .bar label { display: inline-flex; align-items: center; gap: 0.3rem; }
+      .bar button { padding: 0.1rem 0.45rem; }
       input[type='range'] { width: min(24rem, 60vw); }
       .views { display: grid; gap: 1rem; }
       .views.compare { grid-template-columns: 1fr 1fr; }
@@ -79,7 +82,7 @@ export class SlTimeline extends LitElement {
       .band.current { fill: var(--sl-surface-2); stroke: var(--sl-emit); stroke-width: 2; }
       .band-label { fill: var(--sl-muted); font-size: 11px; }
       .dstream-window { fill: none; stroke: var(--sl-accent); stroke-width: 2; }
-      .legend { display: flex; flex-wrap: wrap; gap: 1rem; font-size: 0.8rem; color: var(--sl-muted); margin-top: 0.5rem; }
+      .legend { display: flex; flex-wrap: wrap; gap: 0 1rem; font-size: 0.8rem; color: var(--sl-muted); margin-top: 0.25rem; }
       .empty { color: var(--sl-muted); }
     `,
   ];
@@ -132,8 +135,8 @@ export class SlTimeline extends LitElement {
         <span aria-live="polite">Batch ${current?.batchId} of ${traces.length}${current?.kind === 'structured' ? this.watermarkText(current) : ''}</span>
         ${current?.kind === 'structured' ? this.malformedNote(current) : nothing}
         ${previous.length ? this.compareToggle() : nothing}
+        ${queries.length > 1 ? this.queryPicker(queries, shown!) : nothing}
       </div>
-      ${queries.length > 1 ? this.queryPicker(queries, shown!) : nothing}
       <div class="views ${comparing ? 'compare' : ''}">
         ${comparing ? this.view(previous, Math.min(index, previous.length - 1), width, 'Previous run') : nothing}
         ${this.view(traces, index, width, comparing ? 'This run' : null)}
