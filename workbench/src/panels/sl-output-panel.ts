@@ -1,6 +1,8 @@
 /**
- * `<sl-output-panel>`: errors first (each linking to the learner's line), then the learner's console
- * lines, then one console-sink table per batch, newest first — the order a learner looks for them.
+ * `<sl-output-panel>`: the learner's console lines, then one console-sink table per batch, oldest first
+ * as Spark's console appends them, then the errors (each linking to the learner's line): the newest
+ * is at the bottom, where the panel keeps the view (see `<sl-panels>`). Type errors stop the run before
+ * it prints anything, so they come first, under the line that says the code was not run.
  */
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -56,7 +58,6 @@ export class SlOutputPanel extends LitElement {
   }
 
   protected override render() {
-    const newestFirst = [...this.batches].reverse();
     // The engine's console sink prints each batch itself, exactly as Spark does (it knows the column
     // types, which JSON rows lose: 21.0 vs 21). Show that text as the batch's table and not as a log line.
     const tabled = new Set(this.batches.map((b) => b.batchId));
@@ -68,19 +69,20 @@ export class SlOutputPanel extends LitElement {
       return false;
     });
     const typeErrors = this.errors.filter((e) => e.code === 'type-error').length;
+    const errors = this.errors.map(
+      (e) => html`<div class="error" role=${typeErrors ? 'listitem' : 'alert'}>
+        <strong>${e.code === 'type-error' ? 'Type error' : html`Error${e.code ? html` <span class="muted">(${e.code})</span>` : ''}`}:</strong> <span class="message">${e.message}</span>
+        ${e.line ? html`<div>at <a href="#" @click=${(ev: Event) => this.reveal(ev, e)}>${e.file ?? 'main.ts'}:${e.line}${e.column ? `:${e.column}` : ''}</a></div>` : ''}
+      </div>`,
+    );
     return html`
-      ${typeErrors ? html`<p class="not-run" role="alert">Your code was not run: TypeScript found ${typeErrors === 1 ? 'a type error' : `${typeErrors} type errors`}. ${typeErrors === 1 ? 'It is' : 'They are'} marked in the editor too.</p>` : ''}
-      ${this.errors.map(
-        (e) => html`<div class="error" role=${typeErrors ? 'listitem' : 'alert'}>
-          <strong>${e.code === 'type-error' ? 'Type error' : html`Error${e.code ? html` <span class="muted">(${e.code})</span>` : ''}`}:</strong> <span class="message">${e.message}</span>
-          ${e.line ? html`<div>at <a href="#" @click=${(ev: Event) => this.reveal(ev, e)}>${e.file ?? 'main.ts'}:${e.line}${e.column ? `:${e.column}` : ''}</a></div>` : ''}
-        </div>`,
-      )}
+      ${typeErrors ? html`<p class="not-run" role="alert">Your code was not run: TypeScript found ${typeErrors === 1 ? 'a type error' : `${typeErrors} type errors`}. ${typeErrors === 1 ? 'It is' : 'They are'} marked in the editor too.</p>${errors}` : ''}
       ${logs.length
         ? html`<div class="logs" role="log" aria-label="Console">${logs.map((l) => html`<div class=${l.level}>${l.text}</div>`)}</div>`
         : ''}
-      ${newestFirst.length === 0 && this.errors.length === 0 && logs.length === 0 ? html`<p class="empty">${this.emptyText()}</p>` : ''}
-      ${repeat(newestFirst, (b) => `${b.query ?? ''}:${b.batchId}`, (b) => html`<sl-batch-table .batch=${b} .printed=${printed.get(b.batchId) ?? null}></sl-batch-table>`)}
+      ${this.batches.length === 0 && this.errors.length === 0 && logs.length === 0 ? html`<p class="empty">${this.emptyText()}</p>` : ''}
+      ${repeat(this.batches, (b) => `${b.query ?? ''}:${b.batchId}`, (b) => html`<sl-batch-table .batch=${b} .printed=${printed.get(b.batchId) ?? null}></sl-batch-table>`)}
+      ${typeErrors ? '' : errors}
     `;
   }
 }

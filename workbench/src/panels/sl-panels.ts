@@ -1,11 +1,16 @@
 /**
  * `<sl-panels>`: the tabbed panels under the editor (WAI-ARIA tabs: arrow keys move between tabs,
- * Home/End jump). Only the open panel is in the DOM, so hidden charts cost nothing.
+ * Home/End jump). Only the open panel is in the DOM, so hidden charts cost nothing. Opening a panel
+ * fires `sl-panel-open` (its name) on the element.
+ *
+ * Output keeps its newest lines in view as a console does: while the learner is at the bottom of the
+ * panel, new batches scroll it down; once they scroll up, it stays where they put it until they scroll
+ * back to the bottom (or open Output again).
  */
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { SessionState } from '../session/session-state.js';
-import { initialState } from '../session/session-state.js';
+import { initialState, isActive } from '../session/session-state.js';
 import { sharedStyles } from '../elements/shared-styles.js';
 import './sl-output-panel.js';
 import './sl-metrics-panel.js';
@@ -39,6 +44,45 @@ export class SlPanels extends LitElement {
   @state() active: PanelName = 'Output';
   /** Panels this lesson has no use for (not shown). */
   @property({ attribute: false }) omit: PanelName[] = [];
+  /** Output follows its newest line (the learner has not scrolled up). */
+  private following = true;
+  /** The Output panel whose growth is being followed. */
+  private watched: Element | null = null;
+  private readonly grown = new ResizeObserver(() => this.keepNewestInView());
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.grown.disconnect();
+    this.watched = null;
+  }
+
+  private scroller(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('#panel');
+  }
+
+  private scrolled(): void {
+    const panel = this.scroller();
+    // Within a line of the bottom counts as at the bottom.
+    if (panel && this.active === 'Output') this.following = panel.scrollHeight - panel.scrollTop - panel.clientHeight < 24;
+  }
+
+  private keepNewestInView(): void {
+    const panel = this.scroller();
+    if (panel && this.active === 'Output' && this.following) panel.scrollTop = panel.scrollHeight;
+  }
+
+  protected override updated(changed: Map<PropertyKey, unknown>): void {
+    // The lesson view sizes the panels by the one open.
+    if (changed.has('active')) this.dispatchEvent(new CustomEvent<PanelName>('sl-panel-open', { detail: this.active }));
+    const output = this.active === 'Output' ? this.renderRoot.querySelector('sl-output-panel') : null;
+    if (output === this.watched) return;
+    this.grown.disconnect();
+    this.watched = output;
+    if (output) {
+      this.following = true;
+      this.grown.observe(output);
+    }
+  }
 
   private visible(): PanelName[] {
     return PANELS.filter((p) => !this.omit.includes(p));
@@ -74,7 +118,7 @@ export class SlPanels extends LitElement {
         ${this.visible().map((name) => html`<button role="tab" id="tab-${name}" aria-selected=${name === this.active} aria-controls="panel"
           tabindex=${name === this.active ? 0 : -1} @click=${() => (this.active = name)}>${name}${badge(name)}</button>`)}
       </div>
-      <div role="tabpanel" id="panel" aria-labelledby="tab-${this.active}" tabindex="0">${this.panel()}</div>`;
+      <div role="tabpanel" id="panel" aria-labelledby="tab-${this.active}" tabindex="0" @scroll=${this.scrolled}>${this.panel()}</div>`;
   }
 
   protected override willUpdate(): void {
@@ -95,7 +139,7 @@ export class SlPanels extends LitElement {
       case 'Serving':
         return html`<sl-serving-panel .serving=${s.serving}></sl-serving-panel>`;
       case 'Topics':
-        return html`<sl-topics-panel .topics=${s.topics} .records=${s.tail.records} .tailing=${s.tail.topic} .produced=${s.produced} .note=${s.topicNote}></sl-topics-panel>`;
+        return html`<sl-topics-panel .topics=${s.topics} .records=${s.tail.records} .tailing=${s.tail.topic} .produced=${s.produced} .note=${s.topicNote} ?live=${isActive(s)}></sl-topics-panel>`;
       case 'Database':
         return html`<sl-database-panel .query=${s.query}></sl-database-panel>`;
       case 'Checks':

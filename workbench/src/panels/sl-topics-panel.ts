@@ -6,6 +6,10 @@
  *
  * Clear asks first, in the panel (a clear cannot be undone): the row's Clear opens a line under it with
  * what will go and the buttons to clear or keep the records.
+ *
+ * While a run is active (`live`) the end offsets follow it: the panel asks for the topics every
+ * `LIVE_REFRESH_MS` while it is open, and once more when the run ends. Idle, it asks only when opened
+ * or when the learner presses ↻ (or produces, creates or clears).
  */
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -23,6 +27,9 @@ export function topicNameParts(name: string): string[] {
 
 /** Kafka's topic name characters; `-` escaped because input patterns use the `v` regex flag. */
 const TOPIC_PATTERN = '[A-Za-z0-9._\\-]+';
+
+/** How often an open panel asks for the topics while a run writes to them. */
+export const LIVE_REFRESH_MS = 1500;
 
 const fire = (el: HTMLElement, type: string, detail?: unknown) => el.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
 
@@ -54,12 +61,41 @@ export class SlTopicsPanel extends LitElement {
   @property() produced: string | null = null;
   /** What the last Clear did, in words. */
   @property() note: string | null = null;
+  /** A run is active: its records change the end offsets, so the panel keeps asking. */
+  @property({ type: Boolean }) live = false;
   /** The topic whose Clear waits for the learner's answer. */
   @state() private confirming: string | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
     fire(this, 'sl-topics-refresh');
+    this.follow();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unfollow();
+  }
+
+  protected override updated(changed: Map<PropertyKey, unknown>): void {
+    if (!changed.has('live')) return;
+    if (this.live) this.follow();
+    else if (changed.get('live') === true) {
+      // The run ended: its last records are in, show where the offsets stopped.
+      this.unfollow();
+      fire(this, 'sl-topics-refresh');
+    }
+  }
+
+  private follow(): void {
+    if (!this.live || this.timer !== null || !this.isConnected) return;
+    this.timer = setInterval(() => fire(this, 'sl-topics-refresh'), LIVE_REFRESH_MS);
+  }
+
+  private unfollow(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
   }
 
   private create(e: SubmitEvent): void {

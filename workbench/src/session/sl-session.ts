@@ -30,6 +30,9 @@ export class SlSession extends LitElement {
   /** A serving request is on its way; `servingAgain`: data changed meanwhile, so ask once more after it. */
   private servingBusy = false;
   private servingAgain = false;
+  /** A topics request is on its way; `topicsAgain`: another was asked for meanwhile. */
+  private topicsBusy: Promise<void> | null = null;
+  private topicsAgain = false;
 
   /** Renders its children only; `display: contents` keeps the element out of layout. */
   protected override render() {
@@ -274,14 +277,29 @@ export class SlSession extends LitElement {
     return this.require().exportPySpark(this.state.lesson?.id, files);
   }
 
+  /**
+   * Asks for the topics and their end offsets. One request at a time (the Topics panel asks every
+   * moment while a run writes); a refresh asked for meanwhile asks once more after it.
+   */
   async refreshTopics(): Promise<void> {
-    try {
-      // Await before reading this.state: other replies may have changed it meanwhile.
-      const topics = await this.require().listTopics();
-      this.set({ ...this.state, topics });
-    } catch (e) {
-      this.fail('Could not list the topics', e);
+    if (this.topicsBusy) {
+      this.topicsAgain = true;
+      return this.topicsBusy;
     }
+    const once = async () => {
+      do {
+        this.topicsAgain = false;
+        try {
+          // Await before reading this.state: other replies may have changed it meanwhile.
+          const topics = await this.require().listTopics();
+          this.set({ ...this.state, topics });
+        } catch (e) {
+          this.fail('Could not list the topics', e);
+        }
+      } while (this.topicsAgain);
+    };
+    this.topicsBusy = once().finally(() => (this.topicsBusy = null));
+    return this.topicsBusy;
   }
 
   async createTopic(topic: string, partitions: number): Promise<void> {
