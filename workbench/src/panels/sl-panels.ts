@@ -46,6 +46,8 @@ export class SlPanels extends LitElement {
   @property({ attribute: false }) omit: PanelName[] = [];
   /** Output follows its newest line (the learner has not scrolled up). */
   private following = true;
+  /** Where the panel last scrolled itself to follow the newest line. */
+  private pinnedTop = 0;
   /** The Output panel whose growth is being followed. */
   private watched: Element | null = null;
   private readonly grown = new ResizeObserver(() => this.keepNewestInView());
@@ -62,13 +64,17 @@ export class SlPanels extends LitElement {
 
   private scrolled(): void {
     const panel = this.scroller();
-    // Within a line of the bottom counts as at the bottom.
-    if (panel && this.active === 'Output') this.following = panel.scrollHeight - panel.scrollTop - panel.clientHeight < 24;
+    if (!panel || this.active !== 'Output') return;
+    // Within a line of the bottom counts as at the bottom. The event of the panel's own scroll may come
+    // after more output arrived: still at (or below) where the panel put it is still following.
+    this.following = panel.scrollHeight - panel.scrollTop - panel.clientHeight < 24 || panel.scrollTop >= this.pinnedTop - 1;
   }
 
   private keepNewestInView(): void {
     const panel = this.scroller();
-    if (panel && this.active === 'Output' && this.following) panel.scrollTop = panel.scrollHeight;
+    if (!panel || this.active !== 'Output' || !this.following) return;
+    panel.scrollTop = panel.scrollHeight;
+    this.pinnedTop = panel.scrollTop;
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
@@ -80,6 +86,7 @@ export class SlPanels extends LitElement {
     this.watched = output;
     if (output) {
       this.following = true;
+      this.pinnedTop = 0;
       this.grown.observe(output);
     }
   }
