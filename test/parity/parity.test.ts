@@ -233,6 +233,9 @@ describe('parity with Apache Spark', () => {
       ['07-lambda-architecture/speedView', [2, 2, 2, 3, 2, 2, 2, 1]],
       ['scenario/append-tumbling-watermark-sentinel', [0, 0, 3, 8]],
       ['scenario/update-sliding-window-avg', [2, 3, 3, 4, 3, 0]],
+      // Batch 1's 10:01:50 and 10:00:30 readings count (their windows end after batch 0's watermark, 10:00 is
+      // judged against 0), batch 2's 10:00:20 is dropped (its window ended before batch 1's watermark, 10:02:10).
+      ['scenario/update-late-by-previous-watermark', [3, 3, 2, 0]],
       ['scenario/stateless-projection-filter', [3, 3, 2, 2]],
       ['scenario/complete-global-count-per-key', [3, 3, 3]],
       ['scenario/malformed-json-permissive', [3, 3, 3]],

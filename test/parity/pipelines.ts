@@ -155,6 +155,21 @@ export const scenarioPipelines: ParityPipeline[] = [
     maxOffsetsPerTrigger: 3,
   },
   {
+    // Data batches back to back: the second's rows for windows that end between the first batch's
+    // watermark and its own are not late (late rows are judged by the previous batch's watermark), so
+    // they update and are written before their windows are evicted; the third's row for such a window
+    // is behind the watermark it is judged by and is dropped.
+    id: 'scenario/update-late-by-previous-watermark',
+    build: (spark) => readings(spark).withWatermark('ts', '30 seconds').groupBy(F.window('ts', '1 minute'), 'node_name').agg(F.avg('temperature').alias('avg_temp'), F.count('*').alias('n')),
+    mode: 'update',
+    records: [
+      ['sensor-1', '10:00:05', 20.0], ['sensor-1', '10:01:10', 21.0], ['sensor-1', '10:02:40', 22.0],
+      ['sensor-1', '10:01:50', 23.0], ['sensor-2', '10:00:30', 24.0], ['sensor-1', '10:03:00', 25.0],
+      ['sensor-1', '10:00:20', 26.0], ['sensor-2', '10:04:00', 27.0], ['sensor-1', '10:03:30', 28.0],
+    ].map(([node, ts, temperature]) => JSON.stringify({ node_name: node, temperature, ts: at(ts as string) })),
+    maxOffsetsPerTrigger: 3,
+  },
+  {
     id: 'scenario/stateless-projection-filter',
     build: (spark) => readings(spark)
       .filter(F.col('temperature').gt(19))
