@@ -123,6 +123,19 @@ async function run(client: TestClient, content: string, lessonId?: string): Prom
   return reply.runId;
 }
 
+/** Runs `sql` as the learner's pipeline would (its own role, read-write), and waits until it did. */
+async function learnerSql(client: TestClient, sql: string): Promise<void> {
+  const runId = await run(client, `import { SlickSession, sqlu } from "streamlab";
+
+export async function main(): Promise<void> {
+  const session = SlickSession.forConfig("slick-postgres");
+  await session.db.run(sqlu\`${sql.replace(/[`\\$]/g, (ch) => `\\${ch}`)}\`);
+  console.log("sql done");
+}
+`);
+  expect(await printed(client, runId, 'sql done')).toBe('sql done');
+}
+
 /** The first line a run printed that starts with `prefix`. */
 async function printed(client: TestClient, runId: string, prefix: string): Promise<string> {
   const m = await client.waitFor((e) => (e.kind === 'run.log' && e.runId === runId && e.text.startsWith(prefix)) || (e.kind === 'run.error' && e.runId === runId));
@@ -280,6 +293,13 @@ export async function main(): Promise<void> {
       const tagOf = (l: Learner) => l.schema.slice(-12);
       const topics = [c, d].flatMap((l) => [`${TOPIC_PREFIX}learner-${tagOf(l)}.report`, `${TOPIC_PREFIX}learner-${tagOf(l)}.sensors.temperature`]).sort();
       expect(await learnerTopics()).toEqual(topics);
+      // A learner owns its schema, so it may rewrite the schema's comment: one clears it, the other makes it
+      // say another runtime's prefix. What the runtime made is recorded where no learner reaches.
+      await learnerSql(c.client, `COMMENT ON SCHEMA "${c.schema}" IS NULL`);
+      await learnerSql(d.client, `COMMENT ON SCHEMA "${d.schema}" IS 'streamlab learner session of the runtime with topic prefix "${TOPIC_PREFIX}other."'`);
+      const comments = await admin.query<{ c: string | null }>('select obj_description(oid, \'pg_namespace\') as c from pg_namespace where nspname = any($1) order by nspname', [[c.schema, d.schema]]);
+      expect(comments.rows.map((r) => r.c).sort()).toEqual([null, `streamlab learner session of the runtime with topic prefix "${TOPIC_PREFIX}other."`].sort());
+      expect(await refusal(c.client, 'select * from streamlab_runtime.session_schemas')).toMatch(/permission denied for schema streamlab_runtime/);
       await kill(runtime, 'SIGKILL');
 
       const left = { schemas: [c.schema, d.schema, other.schema].sort(), roles: [c.user, d.user, other.role].sort() };

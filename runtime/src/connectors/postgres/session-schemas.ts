@@ -5,8 +5,12 @@
  * another's tables.
  *
  *   names:   schema `<learner schema>_<session tag>` (e.g. `learner_3f9c0a12b7d4`), role `streamlab_<schema>`,
- *            a random password; the schema's comment names the runtime (its topic prefix), so a restarted
- *            runtime finds the schemas a killed one left and leaves those of other runtimes alone
+ *            a random password
+ *   record:  each schema and role made is a row of `streamlab_runtime.session_schemas` with the runtime's
+ *            topic prefix, written before they are made and deleted after they are dropped; the schema
+ *            `streamlab_runtime` belongs to the administrator and no learner role may use it, so a learner
+ *            cannot hide its schema from the cleanup or make it look like another runtime's (a schema's
+ *            comment, which its owner may change, would not do)
  *   provisionSessionSchema → the session's connection URL        (when the session's database is first needed)
  *   dropSessionSchema      → connections, schema (cascade), role (when the session ends)
  *   removeLeftoverSessionSchemas → every schema and role of this runtime's sessions (at start, before any session)
@@ -14,6 +18,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { dropRestrictedRole, ensureRestrictedRole, learnerSchemaOf } from './restricted-role.js';
+
+/** The administrator's record of the session schemas and roles each runtime made. */
+export const SESSION_REGISTRY = 'streamlab_runtime.session_schemas';
 
 /** Where a session's own database lives and how it connects. */
 export interface SessionSchema {
@@ -24,11 +31,6 @@ export interface SessionSchema {
 }
 
 const TAG = /^[0-9a-f]{12}$/;
-
-/** The schema comment that marks a session schema of the runtime with this topic prefix. */
-export function sessionSchemaMarker(topicPrefix: string): string {
-  return `streamlab learner session of the runtime with topic prefix "${topicPrefix}"`;
-}
 
 /** Schema and role names of the session `tag` (12 hex digits) for this admin URL. */
 export function sessionSchemaNames(adminUrl: string, tag: string): { schema: string; role: string } {
@@ -48,11 +50,36 @@ async function asAdmin<T>(adminUrl: string, fn: (admin: pg.Client) => Promise<T>
   }
 }
 
-/** Creates the session's schema and role. */
+/** Makes the record's schema and table when they are missing; only the administrator may use them. */
+async function ensureRegistry(admin: pg.Client): Promise<void> {
+  await admin.query('BEGIN');
+  try {
+    // Two runtimes starting on one database must not race on CREATE SCHEMA.
+    await admin.query("SELECT pg_advisory_xact_lock(hashtext('streamlab.session-registry'))");
+    await admin.query('CREATE SCHEMA IF NOT EXISTS streamlab_runtime');
+    await admin.query('REVOKE ALL ON SCHEMA streamlab_runtime FROM PUBLIC');
+    await admin.query(`CREATE TABLE IF NOT EXISTS ${SESSION_REGISTRY} (schema_name text PRIMARY KEY, role_name text NOT NULL, topic_prefix text NOT NULL)`);
+    await admin.query(`REVOKE ALL ON ${SESSION_REGISTRY} FROM PUBLIC`);
+    await admin.query('COMMIT');
+  } catch (e) {
+    await admin.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Creates the session's schema and role, recorded first as this runtime's (`topicPrefix`). */
 export async function provisionSessionSchema(adminUrl: string, tag: string, topicPrefix: string): Promise<SessionSchema> {
   const { schema, role } = sessionSchemaNames(adminUrl, tag);
   const password = randomBytes(24).toString('base64url');
-  await asAdmin(adminUrl, (admin) => ensureRestrictedRole(admin, { role, schema, password, comment: sessionSchemaMarker(topicPrefix) }));
+  await asAdmin(adminUrl, async (admin) => {
+    await ensureRegistry(admin);
+    await admin.query(
+      `INSERT INTO ${SESSION_REGISTRY} (schema_name, role_name, topic_prefix) VALUES ($1, $2, $3)
+        ON CONFLICT (schema_name) DO UPDATE SET role_name = EXCLUDED.role_name, topic_prefix = EXCLUDED.topic_prefix`,
+      [schema, role, topicPrefix],
+    );
+    await ensureRestrictedRole(admin, { role, schema, password });
+  });
   const url = new URL(adminUrl.replace(/^jdbc:/, ''));
   url.username = role;
   url.password = password;
@@ -64,7 +91,12 @@ export async function provisionSessionSchema(adminUrl: string, tag: string, topi
 
 /** Drops the session's schema with everything in it, and its role. */
 export async function dropSessionSchema(adminUrl: string, names: { schema: string; role: string }): Promise<void> {
-  await asAdmin(adminUrl, (admin) => dropRestrictedRole(admin, names));
+  await asAdmin(adminUrl, async (admin) => {
+    await dropRestrictedRole(admin, names);
+    if ((await admin.query("SELECT to_regclass('streamlab_runtime.session_schemas') IS NOT NULL AS present")).rows[0]?.present) {
+      await admin.query(`DELETE FROM ${SESSION_REGISTRY} WHERE schema_name = $1`, [names.schema]);
+    }
+  });
 }
 
 /**
@@ -74,13 +106,19 @@ export async function dropSessionSchema(adminUrl: string, names: { schema: strin
 export async function removeLeftoverSessionSchemas(adminUrl: string, topicPrefix: string): Promise<number> {
   const base = learnerSchemaOf(adminUrl).slice(0, 40);
   return asAdmin(adminUrl, async (admin) => {
-    const found = await admin.query<{ schema: string }>(
-      `SELECT nspname AS schema FROM pg_namespace
-        WHERE left(nspname, length($1) + 1) = $1 || '_' AND substr(nspname, length($1) + 2) ~ '^[0-9a-f]{12}$'
-          AND obj_description(oid, 'pg_namespace') = $2`,
-      [base, sessionSchemaMarker(topicPrefix)],
+    if (!(await admin.query("SELECT to_regclass('streamlab_runtime.session_schemas') IS NOT NULL AS present")).rows[0]?.present) return 0;
+    const found = await admin.query<{ schema: string; role: string }>(
+      `SELECT schema_name AS schema, role_name AS role FROM ${SESSION_REGISTRY}
+        WHERE topic_prefix = $2 AND left(schema_name, length($1) + 1) = $1 || '_' AND substr(schema_name, length($1) + 2) ~ '^[0-9a-f]{12}$'`,
+      [base, topicPrefix],
     );
-    for (const { schema } of found.rows) await dropRestrictedRole(admin, { schema, role: `streamlab_${schema}` });
-    return found.rows.length;
+    let dropped = 0;
+    for (const { schema, role } of found.rows) {
+      const present = (await admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1 UNION ALL SELECT 1 FROM pg_roles WHERE rolname = $2', [schema, role])).rowCount! > 0;
+      await dropRestrictedRole(admin, { schema, role });
+      await admin.query(`DELETE FROM ${SESSION_REGISTRY} WHERE schema_name = $1`, [schema]);
+      if (present) dropped++;
+    }
+    return dropped;
   });
 }
