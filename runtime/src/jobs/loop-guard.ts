@@ -18,47 +18,18 @@
  */
 
 import { getHeapStatistics } from 'node:v8';
+import { createLoopGuardOn } from './loop-guard-core.js';
 
-/** The name the compiled script calls; passed to it as a parameter by the job process. */
-export const LOOP_GUARD_NAME = '__streamlabLoopGuard';
+export { LOOP_GUARD_NAME, LoopTimeoutError } from './loop-guard-core.js';
 
-/** Thrown from inside a loop that kept the pipeline busy for longer than the limit. */
-export class LoopTimeoutError extends Error {
-  readonly code = 'unresponsive';
-
-  constructor(limitMs: number) {
-    super(`This loop ran for more than ${limitMs / 1000} s without finishing, so the pipeline was stopped: check its condition.`);
-    this.name = 'Error';
-  }
-}
-
-/**
- * The guard function for one run. `now` and `later` are captured before learner code runs, so a
- * pipeline cannot disarm the guard by replacing timers or the clock.
- */
+/** The guard of a job process: CPU time, `setImmediate`, V8's heap statistics (see `createLoopGuardOn`). */
 export function createLoopGuard(
   limitMs: number,
   now: () => number = processCpuMs,
   later: (fn: () => void) => void = setImmediate,
   nearHeapLimit: () => boolean = heapNearlyFull,
 ): () => void {
-  let count = 0;
-  let turnStart = 0;
-  let armed = false;
-  return () => {
-    if ((++count & 0xf) !== 0) return;
-    const t = now();
-    if (!armed) {
-      armed = true;
-      turnStart = t;
-      later(() => {
-        armed = false;
-      });
-      return;
-    }
-    // A loop that is filling the heap is left to the memory limit, which names the real problem.
-    if (t - turnStart > limitMs && !nearHeapLimit()) throw new LoopTimeoutError(limitMs);
-  };
+  return createLoopGuardOn(limitMs, now, later, nearHeapLimit);
 }
 
 /** CPU time this process has used, in ms (`process.cpuUsage` is captured before learner code runs). */

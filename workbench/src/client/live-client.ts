@@ -12,8 +12,9 @@ import {
   type ClientKind, type ClientMessageInput, type ClockMode, type ReplyOf, type RequestFields, type ServerMessage, type ServingAnswer, type SourceFile,
 } from '@streamlab/runtime/protocol';
 import type { RuntimeEvent } from '../model/server-events.js';
-import { adaptEvent, adaptLessonSummary, splitLesson } from './adapt.js';
-import { RuntimeError, type ConnectionInfo, type RuntimeClient } from './runtime-client.js';
+import { adaptEvent } from './adapt.js';
+import { ProtocolClient } from './protocol-client.js';
+import { RuntimeError, type ConnectionInfo } from './runtime-client.js';
 
 type Pending = { resolve: (m: ServerMessage) => void; reject: (e: Error) => void };
 type RequestBody = ClientMessageInput extends infer M ? (M extends { id: string } ? Omit<M, 'id'> : never) : never;
@@ -34,7 +35,7 @@ export interface LiveClientOptions {
 export const SESSION_KEY = 'streamlab:session';
 
 /** The live websocket implementation of `RuntimeClient`. */
-export class LiveClient implements RuntimeClient {
+export class LiveClient extends ProtocolClient {
   connection: ConnectionInfo = { state: 'closed', attempt: 0 };
   private socket: WebSocket | null = null;
   private ready: Promise<void> | null = null;
@@ -54,6 +55,7 @@ export class LiveClient implements RuntimeClient {
   private readonly storage: Storage | null;
 
   constructor(private readonly options: LiveClientOptions) {
+    super();
     this.storage = options.storage !== undefined ? options.storage : typeof sessionStorage === 'undefined' ? null : sessionStorage;
     this.sessionId = this.read();
   }
@@ -253,61 +255,6 @@ export class LiveClient implements RuntimeClient {
     return reply as ReplyOf<K>;
   }
 
-  async listLessons() {
-    const r = await this.request('lessons.list', {});
-    return r.lessons.map(adaptLessonSummary);
-  }
-
-  async getLesson(lessonId: string) {
-    const { lesson } = await this.request('lessons.get', { lessonId });
-    const { markdown, files, hints, solution, data, ...summary } = lesson;
-    const split = splitLesson(adaptLessonSummary(summary), markdown, files, { hints, solution });
-    return data ? { ...split, data } : split;
-  }
-
-  async startRun(request: { lessonId?: string; files: SourceFile[]; mode: ClockMode }) {
-    const r = await this.request('run.start', { lessonId: request.lessonId, files: request.files, mode: request.mode, maxRows: 200 });
-    return { runId: r.runId };
-  }
-
-  async stopRun(runId: string) {
-    await this.request('run.stop', { runId });
-  }
-
-  async crashRun(runId: string) {
-    await this.request('run.crash', { runId });
-  }
-
-  async step(runId: string, how: { batches: number } | { advanceMs: number }) {
-    const r = await this.request('run.step', { runId, ...how });
-    return { batchesRun: r.batchesRun, clockMs: r.clockMs };
-  }
-
-  async replayData(runId: string) {
-    const r = await this.request('run.replay', { runId });
-    return { records: r.records, shiftMs: r.shiftMs };
-  }
-
-  async sendExtra(runId: string, extraId: string) {
-    const r = await this.request('run.extra', { runId, extraId });
-    return { topic: r.topic, key: r.key, value: r.value, eventTimeMs: r.eventTimeMs };
-  }
-
-  async resetCheckpoints(lessonId: string | undefined) {
-    const r = await this.request('checkpoints.reset', lessonId ? { lessonId } : {});
-    return { removed: r.removed };
-  }
-
-  async runChecks(lessonId: string, files: SourceFile[]) {
-    const r = await this.request('check.run', { lessonId, files });
-    return { checkId: r.checkId };
-  }
-
-  async listTopics() {
-    const r = await this.request('topics.list', {});
-    return r.topics.map((t) => ({ name: t.name, partitions: t.partitions, endOffsets: t.endOffsets ?? [] }));
-  }
-
   async serving(lessonId: string): Promise<ServingAnswer | null> {
     // An HTTP endpoint of the runtime that served this page, behind the same token as the websocket.
     const base = this.options.url.replace(/^ws/, 'http').replace(/\/ws\?.*$/, '');
@@ -327,36 +274,4 @@ export class LiveClient implements RuntimeClient {
     return answer.data;
   }
 
-  async createTopic(topic: string, partitions: number) {
-    await this.request('topics.create', { topic, partitions });
-  }
-
-  async clearTopic(topic: string) {
-    const r = await this.request('topics.clear', { topic });
-    return { partitions: r.partitions };
-  }
-
-  async tailTopic(topic: string, from: 'earliest' | 'latest') {
-    const r = await this.request('topics.tail', { topic, from });
-    return { tailId: r.tailId };
-  }
-
-  async untailTopic(tailId: string) {
-    await this.request('topics.untail', { tailId });
-  }
-
-  async produce(record: { topic: string; key: string | null; value: string | null; timestamp?: number }) {
-    const r = await this.request('topics.produce', record);
-    return { partition: r.partition, offset: r.offset };
-  }
-
-  async query(sql: string) {
-    const r = await this.request('db.query', { sql });
-    return { schema: r.columns, rows: r.rows, totalRows: r.rowCount, truncated: r.truncated };
-  }
-
-  async exportPySpark(lessonId: string | undefined, files: SourceFile[]) {
-    const r = await this.request('export.pyspark', { ...(lessonId ? { lessonId } : {}), files });
-    return { source: r.source, warnings: r.warnings };
-  }
 }

@@ -1,0 +1,354 @@
+/**
+ * The runtime in the page itself, for the static build: `RuntimeClient` answered without a server.
+ *
+ *   lessons      bundled at build time (build/lessons-plugin.ts), answered as the runtime answers them
+ *   broker       the engine's in-memory Kafka cluster; the page holds it while no run goes and hands its
+ *                records to a run's worker, which hands them back after each step and when it ends
+ *   run.start    compiled here (esbuild-wasm) → a Web Worker of its own (run-worker.ts) that plays the
+ *                lesson's data and runs the engine and the pipeline; its events are the protocol's
+ *   run.stop     the worker stops its queries and returns the broker, then is terminated
+ *   watchdog     a worker silent for UNRESPONSIVE_MS (a loop the guard cannot see) is terminated with the
+ *                runtime's message
+ *   the rest     (database, checks, export, serving) needs the runtime: refused with a sentence that says so
+ */
+import {
+  replyKind, type ClientKind, type ClockMode, type ReplyFields, type ReplyOf, type RequestFields, type ServerEvent, type ServingAnswer, type SourceFile,
+} from '@streamlab/runtime/protocol';
+import lessons from 'virtual:streamlab-lessons';
+import type { RuntimeEvent } from '../model/server-events.js';
+import { adaptEvent } from '../client/adapt.js';
+import { ProtocolClient } from '../client/protocol-client.js';
+import { RuntimeError, type ConnectionInfo } from '../client/runtime-client.js';
+import { InMemoryKafkaCluster } from '../../../runtime/src/engine/kafka-client/memory-kafka-cluster.js';
+import { planLessonData } from '../../../runtime/src/lessons/lesson-data.js';
+import { clusterFrom, snapshotOf } from './broker-snapshot.js';
+import { compileInBrowser } from './compile-in-browser.js';
+import type { BrokerSnapshot, PageToRun, RunToPage } from './run-messages.js';
+
+/** A worker silent this long is stopped as the runtime stops a job that does not return. */
+const UNRESPONSIVE_MS = 10_000;
+/** The loop guard's limit inside the worker (wall time: a page cannot read a worker's CPU time). */
+const LOOP_LIMIT_MS = 5_000;
+/** How long a stopping worker may take to hand back the broker before it is terminated. */
+const STOP_GRACE_MS = 1_500;
+const MAX_ROWS = 200;
+
+/** What a panel that needs the runtime says in the browser. */
+export function needsRuntime(what: string): string {
+  return `${what} needs the Streamlab runtime, which this page running in your browser does not have: run \`npx streamlab\` on your computer and open the address it prints.`;
+}
+
+type Run = {
+  runId: string;
+  mode: ClockMode;
+  worker: Worker | null;
+  over: boolean;
+  lastSeen: number;
+  nextStep: number;
+  steps: Map<number, { resolve(v: { batchesRun: number; clockMs: number }): void; reject(e: Error): void }>;
+  queue: Promise<void>;
+  ended: Promise<void>;
+  markEnded(): void;
+  stopping: boolean;
+};
+
+/** `RuntimeClient` with the engine in Web Workers and the broker in memory. */
+export class BrowserClient extends ProtocolClient {
+  connection: ConnectionInfo = { state: 'closed', attempt: 0 };
+  private eventListeners = new Set<(e: RuntimeEvent) => void>();
+  private connectionListeners = new Set<(c: ConnectionInfo) => void>();
+  private broker = new InMemoryKafkaCluster();
+  /** The broker as the running worker last handed it back. */
+  private liveBroker: BrokerSnapshot | null = null;
+  private run: Run | null = null;
+  private runs = 0;
+  private tails = new Map<string, { topic: string; next: number[] }>();
+  private tailIds = 0;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
+
+  connect(): void {
+    this.connection = { state: 'open', attempt: 0, message: 'Running in this browser: no runtime, nothing leaves the page.' };
+    for (const l of this.connectionListeners) l(this.connection);
+    this.watchdog ??= setInterval(() => this.checkAlive(), 250);
+  }
+
+  reconnectNow(): void {}
+
+  close(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+    this.run?.worker?.terminate();
+    this.connection = { state: 'closed', attempt: 0 };
+    for (const l of this.connectionListeners) l(this.connection);
+  }
+
+  onEvent(listener: (event: RuntimeEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  onConnection(listener: (info: ConnectionInfo) => void): () => void {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
+  }
+
+  private emit(event: ServerEvent): void {
+    const adapted = adaptEvent(event);
+    for (const l of this.eventListeners) l(adapted);
+  }
+
+  async serving(): Promise<ServingAnswer | null> {
+    throw new RuntimeError('unavailable', needsRuntime('The serving layer'));
+  }
+
+  private readonly answers: { [K in ClientKind]?: (fields: RequestFields<K>) => ReplyFields<K> | Promise<ReplyFields<K>> } = {
+    'lessons.list': () => ({ lessons: lessons.map((l) => l.summary) }),
+    'lessons.get': ({ lessonId }) => ({ lesson: this.lesson(lessonId).lesson }),
+    'run.start': (f) => this.startRun_(f.files, f.mode, f.lessonId, f.entry, f.maxRows),
+    'run.stop': async ({ runId }) => {
+      await this.stop(this.runNamed(runId));
+      return { runId };
+    },
+    'run.step': async ({ runId, batches, advanceMs }) => ({ runId, ...(await this.stepRun(this.runNamed(runId), { ...(batches === undefined ? {} : { batches }), ...(advanceMs === undefined ? {} : { advanceMs }) })) }),
+    'run.crash': ({ runId }) => {
+      const run = this.runNamed(runId);
+      if (run.over) throw new RuntimeError('invalid-request', 'run.crash needs a running run.');
+      this.send(run, { type: 'crash' });
+      return { runId };
+    },
+    'run.replay': () => {
+      throw new RuntimeError('unavailable', needsRuntime('Playing the lesson’s data again'));
+    },
+    'run.extra': () => {
+      throw new RuntimeError('unavailable', needsRuntime('Sending the lesson’s extra records'));
+    },
+    'topics.list': () => ({ topics: this.topicList() }),
+    'topics.create': ({ topic, partitions }) => {
+      this.atRest('Creating a topic');
+      this.broker.createTopic(topic, partitions);
+      return { topic };
+    },
+    'topics.clear': ({ topic }) => {
+      this.atRest('Emptying a topic');
+      const partitions = this.broker.partitionCount(topic);
+      if (!this.broker.listTopics().includes(topic)) throw new RuntimeError('not-found', `There is no topic “${topic}”.`);
+      this.broker = clusterFrom(snapshotOf(this.broker), undefined, new Set([topic]));
+      return { topic, partitions };
+    },
+    'topics.delete': ({ topic }) => {
+      this.atRest('Deleting a topic');
+      this.broker = clusterFrom(snapshotOf(this.broker).filter((t) => t.name !== topic));
+      return { topic };
+    },
+    'topics.produce': ({ topic, key, value, timestamp }) => {
+      this.atRest('Producing a record');
+      const m = this.broker.produce(topic, value, { key, ...(timestamp === undefined ? {} : { timestamp }) });
+      this.feedTails();
+      return { topic, partition: m.partition, offset: String(m.offset) };
+    },
+    'topics.tail': ({ topic, from }) => {
+      const tailId = `tail-${++this.tailIds}`;
+      const current = this.snapshot().find((t) => t.name === topic);
+      this.tails.set(tailId, { topic, next: from === 'earliest' ? [] : (current?.partitions.map((p) => p.length) ?? []) });
+      setTimeout(() => this.feedTails(), 0);
+      return { tailId };
+    },
+    'topics.untail': ({ tailId }) => {
+      this.tails.delete(tailId);
+      return { tailId };
+    },
+    'checkpoints.reset': ({ lessonId }) => ({ lessonId: lessonId ?? null, removed: 0 }),
+    'db.tables': () => {
+      throw new RuntimeError('unavailable', needsRuntime('The database'));
+    },
+    'db.query': () => {
+      throw new RuntimeError('unavailable', needsRuntime('The database'));
+    },
+    'check.run': () => {
+      throw new RuntimeError('unavailable', needsRuntime('Check'));
+    },
+    'export.pyspark': () => {
+      throw new RuntimeError('unavailable', needsRuntime('Export to PySpark'));
+    },
+  };
+
+  async request<K extends ClientKind>(kind: K, fields: RequestFields<K>): Promise<ReplyOf<K>> {
+    const answer = this.answers[kind] as ((fields: RequestFields<K>) => ReplyFields<K> | Promise<ReplyFields<K>>) | undefined;
+    if (!answer) throw new RuntimeError('unavailable', needsRuntime(`“${kind}”`));
+    const reply = await answer(fields);
+    return { kind: replyKind(kind), id: `browser-${kind}`, ...reply } as unknown as ReplyOf<K>;
+  }
+
+  private lesson(lessonId: string) {
+    const found = lessons.find((l) => l.lesson.id === lessonId || l.lesson.id.startsWith(`${lessonId}-`));
+    if (!found) throw new RuntimeError('not-found', `No lesson "${lessonId}".`);
+    return found;
+  }
+
+  private runNamed(runId: string): Run {
+    if (!this.run || this.run.runId !== runId) throw new RuntimeError('not-found', `No run ${runId} in this session.`);
+    return this.run;
+  }
+
+  private atRest(what: string): void {
+    if (this.run && !this.run.over) throw new RuntimeError('busy', `${what} waits until the run stops: in the browser the run holds the topics while it goes.`);
+  }
+
+  private snapshot(): BrokerSnapshot {
+    return this.run && !this.run.over && this.liveBroker ? this.liveBroker : snapshotOf(this.broker);
+  }
+
+  private topicList() {
+    return this.snapshot().map((t) => ({ name: t.name, partitions: t.partitions.length, endOffsets: t.partitions.map((p) => String(p.length)) }));
+  }
+
+  /** Sends each tail the records its topic gained since it last looked. */
+  private feedTails(): void {
+    const snapshot = this.snapshot();
+    const decoder = new TextDecoder();
+    const text = (b: Uint8Array | null) => (b === null ? null : decoder.decode(b));
+    for (const [tailId, tail] of this.tails) {
+      const topic = snapshot.find((t) => t.name === tail.topic);
+      if (!topic) continue;
+      topic.partitions.forEach((records, partition) => {
+        for (let offset = tail.next[partition] ?? 0; offset < records.length; offset++) {
+          const r = records[offset]!;
+          this.emit({
+            kind: 'topics.record', tailId, topic: tail.topic, partition, offset: String(offset), key: text(r.key), value: text(r.value),
+            timestamp: String(r.timestamp), headers: Object.fromEntries(r.headers.map(([k, v]) => [k, text(v) ?? ''])),
+          });
+        }
+        tail.next[partition] = records.length;
+      });
+    }
+  }
+
+  private startRun_(files: SourceFile[], mode: ClockMode, lessonId: string | undefined, entry: string | undefined, maxRows: number | undefined): { runId: string; mode: ClockMode } {
+    if (this.run && !this.run.over) throw new RuntimeError('busy', 'At most 1 run at a time: stop one first.');
+    const runId = `run-${++this.runs}`;
+    let markEnded!: () => void;
+    const ended = new Promise<void>((r) => (markEnded = r));
+    const run: Run = { runId, mode, worker: null, over: false, lastSeen: Date.now(), nextStep: 1, steps: new Map(), queue: Promise.resolve(), ended, markEnded, stopping: false };
+    this.run = run;
+    this.liveBroker = null;
+    const bundled = lessonId ? lessons.find((l) => l.lesson.id === lessonId) : undefined;
+    // After the reply: the page learns the run id before its first event.
+    setTimeout(() => void this.launch(run, files, entry, bundled ? planLessonData(bundled.plan) : null, Math.min(maxRows ?? MAX_ROWS, MAX_ROWS)), 0);
+    return { runId, mode };
+  }
+
+  private async launch(run: Run, files: SourceFile[], entry: string | undefined, plan: ReturnType<typeof planLessonData> | null, maxRows: number): Promise<void> {
+    this.status(run, 'compiling');
+    const compiled = await compileInBrowser(files, entry).catch((e: unknown) => ({ ok: false as const, error: { message: `The compiler could not start: ${e instanceof Error ? e.message : String(e)}`, code: 'internal', file: null, line: null, column: null, stack: '' } }));
+    if (run.over || run.stopping) return;
+    if (!compiled.ok) {
+      this.emit({ kind: 'run.error', runId: run.runId, ...compiled.error });
+      this.finish(run, 'failed');
+      return;
+    }
+    this.status(run, 'starting');
+    const worker = new Worker(new URL('./run-worker.ts', import.meta.url), { type: 'module', name: `streamlab ${run.runId}` });
+    run.worker = worker;
+    run.lastSeen = Date.now();
+    worker.addEventListener('message', (ev: MessageEvent<RunToPage>) => this.fromWorker(run, ev.data));
+    worker.addEventListener('error', (ev) => {
+      ev.preventDefault();
+      this.killFor(run, { message: `The run's worker failed: ${ev.message}`, code: 'crashed' });
+    });
+    this.send(run, { type: 'start', runId: run.runId, code: compiled.pipeline.code, mode: run.mode, maxRows, loopLimitMs: LOOP_LIMIT_MS, plan, broker: snapshotOf(this.broker) });
+  }
+
+  private send(run: Run, message: PageToRun): void {
+    run.worker?.postMessage(message);
+  }
+
+  private fromWorker(run: Run, m: RunToPage): void {
+    run.lastSeen = Date.now();
+    if (run.over) return;
+    switch (m.type) {
+      case 'event':
+        if (m.event.kind === 'run.status' && (m.event.state === 'failed' || m.event.state === 'finished')) {
+          run.stopping = true;
+          this.emit(m.event);
+          return;
+        }
+        this.emit(m.event);
+        break;
+      case 'step-done': {
+        const waiter = run.steps.get(m.stepId);
+        run.steps.delete(m.stepId);
+        if (m.error) waiter?.reject(new RuntimeError('invalid-request', m.error));
+        else waiter?.resolve({ batchesRun: m.batchesRun, clockMs: m.clockMs });
+        break;
+      }
+      case 'broker':
+        this.liveBroker = m.broker;
+        this.feedTails();
+        break;
+      case 'ended':
+        this.finish(run, run.stopping ? null : 'stopped');
+        break;
+      case 'heartbeat':
+        break;
+    }
+  }
+
+  private status(run: Run, state: 'compiling' | 'starting' | 'stopping' | 'stopped' | 'failed'): void {
+    this.emit({ kind: 'run.status', runId: run.runId, state });
+  }
+
+  /** The run is over: its broker becomes the page's, its worker is gone. */
+  private finish(run: Run, state: 'stopped' | 'failed' | null): void {
+    if (run.over) return;
+    run.over = true;
+    run.worker?.terminate();
+    if (this.liveBroker && this.run === run) this.broker = clusterFrom(this.liveBroker);
+    this.liveBroker = null;
+    for (const w of run.steps.values()) w.reject(new RuntimeError('invalid-request', 'The run has ended.'));
+    run.steps.clear();
+    if (state) this.status(run, state);
+    run.markEnded();
+  }
+
+  private async stop(run: Run): Promise<void> {
+    if (run.over) return;
+    if (!run.worker) {
+      run.stopping = true;
+      this.finish(run, 'stopped');
+      return;
+    }
+    this.status(run, 'stopping');
+    this.send(run, { type: 'stop' });
+    const grace = setTimeout(() => this.finish(run, 'stopped'), STOP_GRACE_MS);
+    await run.ended;
+    clearTimeout(grace);
+  }
+
+  private stepRun(run: Run, how: { batches?: number; advanceMs?: number }): Promise<{ batchesRun: number; clockMs: number }> {
+    const result = run.queue.then(() => {
+      if (run.mode !== 'manual') throw new RuntimeError('invalid-request', 'run.step needs a run started with mode "manual".');
+      if (run.over || !run.worker) throw new RuntimeError('invalid-request', `The run is ${run.over ? 'over' : 'starting'}.`);
+      const stepId = run.nextStep++;
+      return new Promise<{ batchesRun: number; clockMs: number }>((resolve, reject) => {
+        run.steps.set(stepId, { resolve, reject });
+        this.send(run, { type: 'step', stepId, ...how });
+      });
+    });
+    run.queue = result.then(() => undefined, () => undefined);
+    return result;
+  }
+
+  private checkAlive(): void {
+    const run = this.run;
+    if (!run || run.over || !run.worker || run.stopping) return;
+    if (Date.now() - run.lastSeen > UNRESPONSIVE_MS) {
+      this.killFor(run, { message: `Your pipeline did not return within ${UNRESPONSIVE_MS / 1000} s and was stopped: look for a loop that never ends.`, code: 'unresponsive' });
+    }
+  }
+
+  private killFor(run: Run, error: { message: string; code: string }): void {
+    if (run.over) return;
+    this.emit({ kind: 'run.error', runId: run.runId, ...error, file: null, line: null, column: null, stack: error.message });
+    this.finish(run, 'failed');
+  }
+}

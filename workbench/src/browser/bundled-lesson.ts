@@ -1,0 +1,13 @@
+/**
+ * A lesson as the static build carries it (build/lessons-plugin.ts): what the runtime would answer for
+ * it, and the front matter its data is planned from in the browser.
+ */
+import type { LessonSummary, ServerMessageOf } from '@streamlab/runtime/protocol';
+import type { Lesson } from '../../../runtime/src/lessons/lesson-schema.js';
+
+/** One bundled lesson. */
+export interface BundledLesson {
+  summary: LessonSummary;
+  lesson: ServerMessageOf<'lessons.get.ok'>['lesson'];
+  plan: Pick<Lesson, 'topics' | 'datasets' | 'clock' | 'extras'>;
+}

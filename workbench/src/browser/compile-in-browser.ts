@@ -1,0 +1,26 @@
+/**
+ * The learner's TypeScript compiled in the page with esbuild-wasm, by the same rules as the runtime's
+ * Run (runtime/src/jobs/learner-bundle.ts: only `streamlab` and the learner's own files, the same
+ * errors), with the same endless-loop guard inserted (loop-insert.ts). esbuild's WebAssembly loads on
+ * the first Run, in its own worker.
+ */
+import * as esbuild from 'esbuild-wasm';
+import wasmURL from 'esbuild-wasm/esbuild.wasm?url';
+import type { SourceFile } from '@streamlab/runtime/protocol';
+import { bundleLearnerFiles, missingEntry, normaliseLearnerPath, type BundledPipeline, type EsbuildBuild } from '../../../runtime/src/jobs/learner-bundle.js';
+import { instrumentLoops } from '../../../runtime/src/jobs/loop-insert.js';
+import type { LearnerError } from '../../../runtime/src/jobs/learner-error.js';
+
+let ready: Promise<void> | null = null;
+
+/** Compiles the files; the entry is `entry`, else the first file. */
+export async function compileInBrowser(files: readonly SourceFile[], entry?: string): Promise<{ ok: true; pipeline: BundledPipeline } | { ok: false; error: LearnerError }> {
+  const byPath = new Map(files.map((f) => [normaliseLearnerPath(f.path), f.content]));
+  const entryPath = normaliseLearnerPath(entry ?? files[0]?.path ?? '');
+  if (!byPath.has(entryPath)) return { ok: false, error: missingEntry(entryPath) };
+  ready ??= esbuild.initialize({ wasmURL, worker: true });
+  await ready;
+  const bundled = await bundleLearnerFiles(esbuild.build as unknown as EsbuildBuild, byPath, entryPath);
+  if (!bundled.ok) return bundled;
+  return { ok: true, pipeline: instrumentLoops(bundled.pipeline.code, bundled.pipeline.map) };
+}

@@ -1,0 +1,79 @@
+/**
+ * The learner's side of a run's worker (run-worker.ts): what a pipeline may not reach, how it prints,
+ * and its errors as the learner sees them. The rules are the job process's (runtime/src/jobs/child/
+ * sandbox-realm.ts, raw-error.ts): only `require("streamlab")`, a console, timers; no network.
+ */
+import type { LearnerError } from '../../../runtime/src/jobs/learner-error.js';
+
+/** File name the compiled script runs under (its `sourceURL`), as in the job process. */
+export const PIPELINE_FILENAME = 'pipeline.js';
+
+/** What a worker could reach the outside world with; a pipeline gets a refusal instead. */
+export const OUTSIDE_WORLD = [
+  'fetch', 'importScripts', 'WebSocket', 'WebSocketStream', 'WebTransport', 'XMLHttpRequest', 'EventSource', 'Worker', 'SharedWorker',
+  'BroadcastChannel', 'indexedDB', 'caches', 'postMessage', 'close', 'navigator',
+] as const;
+
+/** The refusal a pipeline gets for `name`. */
+export function refusal(name: string): Error & { code: string } {
+  return Object.assign(new Error(`${name} is not available in a pipeline: it reads and writes the lesson's topics through "streamlab", and reaches nothing else.`), { code: 'sandbox-violation' });
+}
+
+/**
+ * Replaces each name of `OUTSIDE_WORLD` on the worker's global scope and along its prototype chain
+ * with a getter that throws the refusal, so `fetch(…)`, `self.fetch` and `globalThis.WebSocket` all
+ * fail with a sentence instead of reaching the network or the page. Call it after the worker has kept
+ * what it needs itself (its `postMessage`).
+ */
+export function refuseOutsideWorld(scope: object): void {
+  for (let o: object | null = scope; o && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const name of OUTSIDE_WORLD) {
+      const own = Object.getOwnPropertyDescriptor(o, name);
+      if (o !== scope && !own) continue;
+      if (own && !own.configurable) continue;
+      Object.defineProperty(o, name, {
+        get() {
+          throw refusal(name);
+        },
+        set() {
+          throw refusal(name);
+        },
+        configurable: false,
+        enumerable: false,
+      });
+    }
+  }
+}
+
+/** Console arguments as one line, as Node's `format` prints the usual cases. */
+export function printed(args: readonly unknown[]): string {
+  return args.map((a) => {
+    if (typeof a === 'string') return a;
+    if (a instanceof Error) return a.stack ?? `${a.name}: ${a.message}`;
+    if (typeof a === 'bigint') return `${a}n`;
+    if (typeof a === 'object' && a !== null) {
+      try {
+        return JSON.stringify(a, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+      } catch {
+        return String(a);
+      }
+    }
+    return String(a);
+  }).join(' ');
+}
+
+/**
+ * The learner-facing error of a failed run: the learner's own error rather than an engine wrapper
+ * (a query's exception carries it as `cause`), with the sandbox's code when it raised the error.
+ */
+export function learnerFailure(error: unknown, fallbackCode: string): LearnerError {
+  if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
+    const e = error as { name?: unknown; message?: unknown; stack?: unknown; code?: unknown; cause?: unknown };
+    if (e.cause && typeof e.cause === 'object' && String((e.cause as { stack?: unknown }).stack ?? '').includes(PIPELINE_FILENAME)) return learnerFailure(e.cause, fallbackCode);
+    const message = typeof e.message === 'string' ? e.message : String(e.message);
+    const name = typeof e.name === 'string' && e.name !== 'Error' ? `${e.name}: ` : '';
+    return { message, code: typeof e.code === 'string' ? e.code : fallbackCode, file: null, line: null, column: null, stack: `${name}${message}` };
+  }
+  const message = `Your pipeline threw ${printed([error]).slice(0, 200)}`;
+  return { message, code: fallbackCode, file: null, line: null, column: null, stack: message };
+}
