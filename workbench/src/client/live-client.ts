@@ -9,7 +9,7 @@
  */
 import {
   decodeServerMessage, encodeClientMessage, PROTOCOL_VERSION, replyKind, servingAnswer,
-  type ClientKind, type ClientMessageInput, type ClockMode, type ReplyOf, type RequestFields, type ServerMessage, type ServingAnswer, type SourceFile,
+  type ClientKind, type ClientMessageInput, type ReplyOf, type RequestFields, type ServerMessage, type ServingAnswer,
 } from '@streamlab/runtime/protocol';
 import type { RuntimeEvent } from '../model/server-events.js';
 import { adaptEvent } from './adapt.js';

@@ -1,0 +1,125 @@
+/**
+ * Streamlab in a tab: the static build (`npm run build:static`) served by a plain static file server
+ * from a sub-path, with every other request blocked, runs lesson 03's starter on the manual clock in the
+ * browser alone: Output shows its batches, the Timeline draws the lesson's windows in their sensors'
+ * lanes, Topics lists the lesson's topics with offsets, and the panels that need the runtime say so.
+ */
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot } from './browser.js';
+import { repoRoot } from './runtime-process.js';
+import { batchFigures, laneLabels, lessonOutline, processingTime, runButton, stopRun, tab, windowLanes } from '../journey/learner.js';
+
+const SITE = join(repoRoot, 'workbench', 'dist-static');
+const PREFIX = '/courses/streamlab/';
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.ttf': 'font/ttf', '.json': 'application/json', '.svg': 'image/svg+xml' };
+const SENSORS = ['sensor-1', 'sensor-2', 'sensor-3'];
+
+/** Files of `root` under `prefix`, nothing else: what any static host does. */
+function staticServer(root: string, prefix: string): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!path.startsWith(prefix)) return void res.writeHead(404).end();
+    let file = normalize(join(root, path.slice(prefix.length)));
+    if (!file.startsWith(root)) return void res.writeHead(403).end();
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    resolve({ server, origin: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` });
+  }));
+}
+
+describe.sequential('the static build in a tab', () => {
+  let browser: Browser;
+  let page: Page;
+  let site: { server: Server; origin: string };
+  const outside: string[] = [];
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--mode', 'static', '--logLevel', 'error'], {
+      cwd: join(repoRoot, 'workbench'),
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: 'inherit',
+    });
+    site = await staticServer(SITE, PREFIX);
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    // Only the static site answers: any other request (another origin, or outside the site's folder) fails.
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(`${site.origin}${PREFIX}`)) return route.continue();
+      outside.push(url);
+      return route.abort('blockedbyclient');
+    });
+    page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => site?.server.close(r));
+  });
+
+  it('opens from a sub-path with no runtime and lists the lessons', async () => {
+    await page.goto(`${site.origin}${PREFIX}`);
+    const list = page.getByRole('list', { name: 'Lessons' }).getByRole('link');
+    const titles = ['01-kafka-basics', '02-dstream-temperature', '03-structured-windows'].map((id) => lessonOutline(id).title);
+    await expect.poll(async () => (await list.allTextContents()).filter((t) => titles.some((title) => t.includes(title))).length, { timeout: 60_000 }).toBe(3);
+    await screenshot(page, 'static-00-lessons');
+  }, 120_000);
+
+  it('runs lesson 03\'s starter on the manual clock: batches in Output, windows in the Timeline\'s sensor lanes', async () => {
+    await page.getByRole('list', { name: 'Lessons' }).getByRole('link', { name: new RegExp(lessonOutline('03-structured-windows').title) }).click();
+    await page.locator('sl-editor').waitFor();
+    await page.getByRole('radio', { name: 'Manual' }).check();
+    await runButton(page).click();
+    const stepButton = page.getByRole('button', { name: 'Step', exact: true });
+    await expect.poll(() => stepButton.isEnabled(), { timeout: 120_000 }).toBe(true);
+    // The lesson's data starts at 10:00 on 2026-11-21, and so does processing time.
+    await expect.poll(() => processingTime(page), { timeout: 60_000 }).toBe('Processing time: 2026-11-21 10:00:00 UTC');
+    const advance = page.getByRole('button', { name: '+10 s', exact: true });
+    for (let i = 0; i < 9; i++) {
+      const before = await processingTime(page);
+      await advance.click();
+      await expect.poll(() => processingTime(page), { timeout: 60_000 }).not.toBe(before);
+    }
+    expect(await processingTime(page)).toBe('Processing time: 2026-11-21 10:01:30 UTC');
+    await tab(page, 'Output').click();
+    await expect.poll(async () => (await batchFigures(page).count()) > 0, { timeout: 60_000 }).toBe(true);
+    const batchNames = await batchFigures(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    expect(batchNames.some((n) => /^Batch \d+/.test(n))).toBe(true);
+    await screenshot(page, 'static-03-output');
+    await tab(page, 'Timeline').click();
+    await expect.poll(async () => (await windowLanes(page)).length, { timeout: 60_000 }).toBeGreaterThan(2);
+    const boxes = await windowLanes(page);
+    expect(boxes.filter((b) => b.lane !== b.key)).toEqual([]);
+    expect([...new Set(boxes.map((b) => b.key))].sort()).toEqual(SENSORS);
+    expect(await laneLabels(page)).not.toContain('(no key)');
+    await screenshot(page, 'static-03-timeline');
+  }, 300_000);
+
+  it('lists the lesson\'s topics with their offsets, and stops the run', async () => {
+    await tab(page, 'Topics').click();
+    const temperature = page.getByRole('row', { name: /sensors\.temperature/ });
+    await expect.poll(async () => (await temperature.textContent()) ?? '', { timeout: 30_000 }).toMatch(/sensors\.temperature/);
+    await screenshot(page, 'static-03-topics');
+    await stopRun(page);
+  }, 120_000);
+
+  it('says plainly that the database needs the runtime, and nothing left the page', async () => {
+    await tab(page, 'Database').click();
+    await expect.poll(async () => (await page.getByText(/npx streamlab/).count()) > 0, { timeout: 30_000 }).toBe(true);
+    await screenshot(page, 'static-03-database');
+    expect(outside).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
