@@ -12,12 +12,52 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot } from './browser.js';
 import { repoRoot } from './runtime-process.js';
-import { batchFigures, laneLabels, lessonOutline, processingTime, runButton, stopRun, tab, windowLanes } from '../journey/learner.js';
+import { batchFigures, laneLabels, lessonOutline, pasteCode, processingTime, runButton, stopRun, tab, windowLanes } from '../journey/learner.js';
+import { findLesson, loadLessons } from '../../runtime/src/lessons/load-lessons.js';
+import { planLessonData } from '../../runtime/src/lessons/lesson-data.js';
 
 const SITE = join(repoRoot, 'workbench', 'dist-static');
 const PREFIX = '/courses/streamlab/';
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.ttf': 'font/ttf', '.json': 'application/json', '.svg': 'image/svg+xml' };
 const SENSORS = ['sensor-1', 'sensor-2', 'sensor-3'];
+const MINUTE_MS = 60_000;
+
+/** Lesson 03's data as a runtime plays it: the records and where the manual clock starts. */
+const LESSON_03 = await (async () => {
+  const plan = planLessonData(findLesson(await loadLessons(join(repoRoot, 'lessons')), '03')!);
+  return { clockStartMs: plan.clockStartMs!, records: plan.datasets.flatMap((d) => d.records) };
+})();
+
+/**
+ * What lesson 03's starter holds once the clock reached `clockMs` in 10-second steps: it groups by Kafka's
+ * timestamp, the arrival, so each (minute of arrival, sensor) counts the readings that arrived in it; and a
+ * batch ran at the start when records had arrived by then, then one per step whose interval had arrivals.
+ */
+function starterAt(clockMs: number, stepMs: number) {
+  const arrived = LESSON_03.records.filter((r) => r.arrivalMs <= clockMs);
+  const windows: Record<string, number> = {};
+  for (const r of arrived) {
+    const key = `${new Date(Math.floor(r.arrivalMs / MINUTE_MS) * MINUTE_MS).toISOString().slice(11, 19)} ${r.key}`;
+    windows[key] = (windows[key] ?? 0) + 1;
+  }
+  let batches = arrived.some((r) => r.arrivalMs <= LESSON_03.clockStartMs) ? 1 : 0;
+  for (let t = LESSON_03.clockStartMs; t < clockMs; t += stepMs) if (arrived.some((r) => r.arrivalMs > t && r.arrivalMs <= t + stepMs)) batches++;
+  return { windows, batches };
+}
+
+/** Per window start and sensor, the `readings` of the newest batch in Output that wrote it. */
+function latestReadings(batches: string[]): Record<string, number> {
+  const row = /\|\{\d{4}-\d{2}-\d{2} (\d{2}:\d{2}:\d{2}), [^}]*\}\|(sensor-\d)\s*\|[^|]*\|(\d+)\s*\|/g;
+  const latest: Record<string, { batch: number; readings: number }> = {};
+  for (const text of batches) {
+    const batch = Number(/Batch: (\d+)/.exec(text)?.[1] ?? -1);
+    for (const m of text.matchAll(row)) {
+      const key = `${m[1]} ${m[2]}`;
+      if (!latest[key] || latest[key].batch < batch) latest[key] = { batch, readings: Number(m[3]) };
+    }
+  }
+  return Object.fromEntries(Object.entries(latest).map(([k, v]) => [k, v.readings]));
+}
 
 /** Files of `root` under `prefix`, nothing else: what any static host does. */
 function staticServer(root: string, prefix: string): Promise<{ server: Server; origin: string }> {
@@ -93,10 +133,13 @@ describe.sequential('the static build in a tab', () => {
       await expect.poll(() => processingTime(page), { timeout: 60_000 }).not.toBe(before);
     }
     expect(await processingTime(page)).toBe('Processing time: 2026-11-21 10:01:30 UTC');
+    const expected = starterAt(LESSON_03.clockStartMs + 90_000, 10_000);
     await tab(page, 'Output').click();
-    await expect.poll(async () => (await batchFigures(page).count()) > 0, { timeout: 60_000 }).toBe(true);
-    const batchNames = await batchFigures(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-    expect(batchNames.some((n) => /^Batch \d+/.test(n))).toBe(true);
+    // One batch per step that brought records, numbered from 0, each showing the windows as they stand.
+    const batchIds = async () => (await batchFigures(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? '')))
+      .map((n) => Number(/^Batch (\d+)/.exec(n)?.[1] ?? -1)).sort((a, b) => a - b);
+    await expect.poll(batchIds, { timeout: 60_000 }).toEqual(Array.from({ length: expected.batches }, (_, i) => i));
+    expect(latestReadings(await batchFigures(page).allTextContents())).toEqual(expected.windows);
     await screenshot(page, 'static-03-output');
     await tab(page, 'Timeline').click();
     await expect.poll(async () => (await windowLanes(page)).length, { timeout: 60_000 }).toBeGreaterThan(2);
@@ -104,16 +147,39 @@ describe.sequential('the static build in a tab', () => {
     expect(boxes.filter((b) => b.lane !== b.key)).toEqual([]);
     expect([...new Set(boxes.map((b) => b.key))].sort()).toEqual(SENSORS);
     expect(await laneLabels(page)).not.toContain('(no key)');
+    // A box per window the query holds, in its sensor's lane.
+    expect(boxes.map((b) => `${b.start} ${b.key}`).sort()).toEqual(Object.keys(expected.windows).sort());
     await screenshot(page, 'static-03-timeline');
   }, 300_000);
 
   it('lists the lesson\'s topics with their offsets, and stops the run', async () => {
     await tab(page, 'Topics').click();
+    const arrived = LESSON_03.records.filter((r) => r.arrivalMs <= LESSON_03.clockStartMs + 90_000).length;
     const temperature = page.getByRole('row', { name: /sensors\.temperature/ });
-    await expect.poll(async () => (await temperature.textContent()) ?? '', { timeout: 30_000 }).toMatch(/sensors\.temperature/);
+    await expect.poll(async () => ((await temperature.textContent()) ?? '').replace(/\s+/g, ' '), { timeout: 30_000 }).toMatch(new RegExp(`sensors\\.temperature.*\\b3\\b.*\\b${arrived}\\b`));
+    await expect(page.getByRole('row', { name: /^report\b/ }).count()).resolves.toBe(1);
     await screenshot(page, 'static-03-topics');
     await stopRun(page);
   }, 120_000);
+
+  it('refuses the network to learner code with the sandbox\'s sentence', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });
+    await pasteCode(page, 'export function main() {\n  fetch("http://127.0.0.1:9/steal");\n}\n');
+    await page.getByRole('radio', { name: 'System' }).check();
+    await runButton(page).click();
+    await tab(page, 'Output').click();
+    await page.getByText('fetch is not available in a pipeline', { exact: false }).first().waitFor({ timeout: 120_000 });
+    await screenshot(page, 'static-fetch-refused');
+    await stopRun(page);
+  }, 180_000);
+
+  it('ends an endless loop with the runtime\'s message, and Run works again', async () => {
+    await pasteCode(page, 'export function main() {\n  let n = 0;\n  while (true) n++;\n}\n');
+    await runButton(page).click();
+    await page.getByText(/This loop ran for more than 5 s without finishing, so the pipeline was stopped: check its condition\./).first().waitFor({ timeout: 180_000 });
+    await screenshot(page, 'static-endless-loop');
+    await stopRun(page);
+  }, 240_000);
 
   it('says plainly that the database needs the runtime, and nothing left the page', async () => {
     await tab(page, 'Database').click();

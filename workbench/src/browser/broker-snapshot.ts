@@ -5,7 +5,7 @@
  * appended again partition by partition, in order.
  */
 import type { Clock } from '@streamlab/runtime/engine';
-import { InMemoryKafkaCluster } from '../../../runtime/src/engine/kafka-client/memory-kafka-cluster.js';
+import { InMemoryKafkaCluster } from '@streamlab/runtime/in-browser';
 import type { BrokerSnapshot } from './run-messages.js';
 
 /** Every topic's records. */

@@ -3,7 +3,7 @@
  * it, and the front matter its data is planned from in the browser.
  */
 import type { LessonSummary, ServerMessageOf } from '@streamlab/runtime/protocol';
-import type { Lesson } from '../../../runtime/src/lessons/lesson-schema.js';
+import type { Lesson } from '@streamlab/runtime/in-browser';
 
 /** One bundled lesson. */
 export interface BundledLesson {

@@ -7,9 +7,7 @@
 import * as esbuild from 'esbuild-wasm';
 import wasmURL from 'esbuild-wasm/esbuild.wasm?url';
 import type { SourceFile } from '@streamlab/runtime/protocol';
-import { bundleLearnerFiles, missingEntry, normaliseLearnerPath, type BundledPipeline, type EsbuildBuild } from '../../../runtime/src/jobs/learner-bundle.js';
-import { instrumentLoops } from '../../../runtime/src/jobs/loop-insert.js';
-import type { LearnerError } from '../../../runtime/src/jobs/learner-error.js';
+import { bundleLearnerFiles, instrumentLoops, missingEntry, normaliseLearnerPath, type BundledPipeline, type EsbuildBuild, type LearnerError } from '@streamlab/runtime/in-browser';
 
 let ready: Promise<void> | null = null;
 

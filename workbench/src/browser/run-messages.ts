@@ -8,7 +8,7 @@
  *                   of every topic, after each step and when the run ends) · ended
  */
 import type { ClockMode, ServerEvent } from '@streamlab/runtime/protocol';
-import type { LessonDataPlan } from '../../../runtime/src/lessons/lesson-data.js';
+import type { LessonDataPlan } from '@streamlab/runtime/in-browser';
 
 /** One record of the in-memory broker, as it crosses between page and worker. */
 export interface BrokerRecord {

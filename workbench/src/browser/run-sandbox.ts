@@ -3,7 +3,7 @@
  * and its errors as the learner sees them. The rules are the job process's (runtime/src/jobs/child/
  * sandbox-realm.ts, raw-error.ts): only `require("streamlab")`, a console, timers; no network.
  */
-import type { LearnerError } from '../../../runtime/src/jobs/learner-error.js';
+import type { LearnerError } from '@streamlab/runtime/in-browser';
 
 /** File name the compiled script runs under (its `sourceURL`), as in the job process. */
 export const PIPELINE_FILENAME = 'pipeline.js';

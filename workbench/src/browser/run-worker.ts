@@ -12,14 +12,10 @@
  */
 import { ManualClock, type Clock } from '@streamlab/runtime/engine';
 import type { ServerEvent } from '@streamlab/runtime/protocol';
-import { bindEngineCore, type EngineBinding } from '../../../runtime/src/jobs/child/engine-core.js';
-import { FormatRegistry } from '../../../runtime/src/engine/formats.js';
-import { setKafkaClientFactory } from '../../../runtime/src/engine/kafka-client/client-factory.js';
-import { registerMemoryKafka } from '../../../runtime/src/engine/kafka-client/memory-kafka-format.js';
-import type { InMemoryKafkaCluster } from '../../../runtime/src/engine/kafka-client/memory-kafka-cluster.js';
-import { DataPlayer } from '../../../runtime/src/lessons/data-player.js';
-import { createLoopGuardOn, LOOP_GUARD_NAME } from '../../../runtime/src/jobs/loop-guard-core.js';
-import { AWAIT_TRACKER_NAME } from '../../../runtime/src/jobs/await-tracker.js';
+import {
+  AWAIT_TRACKER_NAME, bindEngineCore, createLoopGuardOn, DataPlayer, FormatRegistry, LOOP_GUARD_NAME, registerMemoryKafka, setKafkaClientFactory,
+  type EngineBinding, type InMemoryKafkaCluster,
+} from '@streamlab/runtime/in-browser-worker';
 import { clusterFrom, snapshotOf } from './broker-snapshot.js';
 import { learnerFailure, PIPELINE_FILENAME, printed, refuseOutsideWorld } from './run-sandbox.js';
 import type { PageToRun, RunToPage } from './run-messages.js';
