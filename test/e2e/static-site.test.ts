@@ -5,7 +5,7 @@
  * lanes, Topics lists the lesson's topics with offsets, and the panels that need the runtime say so.
  */
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -83,6 +83,9 @@ describe.sequential('the static build in a tab', () => {
   let site: { server: Server; origin: string };
   const outside: string[] = [];
   const errors: string[] = [];
+  /** Measured on this cold load (not asserted), written to test-results/e2e/static-figures.json. */
+  const figures: Record<string, number> = {};
+  let loadStart = 0;
 
   beforeAll(async () => {
     execFileSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--mode', 'static', '--logLevel', 'error'], {
@@ -105,11 +108,14 @@ describe.sequential('the static build in a tab', () => {
   }, 600_000);
 
   afterAll(async () => {
+    mkdirSync(join(repoRoot, 'test-results', 'e2e'), { recursive: true });
+    writeFileSync(join(repoRoot, 'test-results', 'e2e', 'static-figures.json'), JSON.stringify(figures, null, 2) + '\n');
     await browser?.close();
     await new Promise((r) => site?.server.close(r));
   });
 
   it('opens from a sub-path with no runtime and lists the lessons', async () => {
+    loadStart = Date.now();
     await page.goto(`${site.origin}${PREFIX}`);
     const list = page.getByRole('list', { name: 'Lessons' }).getByRole('link');
     const titles = ['01-kafka-basics', '02-dstream-temperature', '03-structured-windows'].map((id) => lessonOutline(id).title);
@@ -119,7 +125,9 @@ describe.sequential('the static build in a tab', () => {
 
   it('runs lesson 03\'s starter on the manual clock: batches in Output, windows in the Timeline\'s sensor lanes', async () => {
     await page.getByRole('list', { name: 'Lessons' }).getByRole('link', { name: new RegExp(lessonOutline('03-structured-windows').title) }).click();
-    await page.locator('sl-editor').waitFor();
+    await page.locator('sl-editor .monaco-editor .view-lines').waitFor();
+    figures['cold load → lesson 03 in an interactive editor ms'] = Date.now() - loadStart;
+    figures['bytes fetched by then'] = await page.evaluate(() => performance.getEntriesByType('resource').reduce((n, e) => n + ((e as unknown as { encodedBodySize?: number }).encodedBodySize ?? 0), 0));
     await page.getByRole('radio', { name: 'Manual' }).check();
     await runButton(page).click();
     const stepButton = page.getByRole('button', { name: 'Step', exact: true });
