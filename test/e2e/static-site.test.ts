@@ -15,6 +15,7 @@ import { repoRoot } from './runtime-process.js';
 import { batchFigures, laneLabels, lessonOutline, pasteCode, processingTime, runButton, stopRun, tab, windowLanes } from '../journey/learner.js';
 import { findLesson, loadLessons } from '../../runtime/src/lessons/load-lessons.js';
 import { planLessonData } from '../../runtime/src/lessons/lesson-data.js';
+import { partitionForKey } from '../../runtime/src/engine/kafka-client/murmur2.js';
 
 const SITE = join(repoRoot, 'workbench', 'dist-static');
 const PREFIX = '/courses/streamlab/';
@@ -162,9 +163,11 @@ describe.sequential('the static build in a tab', () => {
 
   it('lists the lesson\'s topics with their offsets, and stops the run', async () => {
     await tab(page, 'Topics').click();
-    const arrived = LESSON_03.records.filter((r) => r.arrivalMs <= LESSON_03.clockStartMs + 90_000).length;
+    // Each reading that arrived by 10:01:30 went to the partition Kafka's default partitioner gives its key.
+    const offsets = [0, 0, 0];
+    for (const r of LESSON_03.records.filter((x) => x.arrivalMs <= LESSON_03.clockStartMs + 90_000)) offsets[partitionForKey(new TextEncoder().encode(r.key!), 3)]!++;
     const temperature = page.getByRole('row', { name: /sensors\.temperature/ });
-    await expect.poll(async () => ((await temperature.textContent()) ?? '').replace(/\s+/g, ' '), { timeout: 30_000 }).toMatch(new RegExp(`sensors\\.temperature.*\\b3\\b.*\\b${arrived}\\b`));
+    await expect.poll(async () => ((await temperature.textContent()) ?? '').replace(/\s+/g, ' '), { timeout: 30_000 }).toMatch(new RegExp(`^sensors\\.temperature ?3 ?${offsets.join(', ')} `));
     await expect(page.getByRole('row', { name: /^report\b/ }).count()).resolves.toBe(1);
     await screenshot(page, 'static-03-topics');
     await stopRun(page);
@@ -181,7 +184,7 @@ describe.sequential('the static build in a tab', () => {
     await stopRun(page);
   }, 180_000);
 
-  it('ends an endless loop with the runtime\'s message, and Run works again', async () => {
+  it('ends an endless loop with the runtime\'s message', async () => {
     await pasteCode(page, 'export function main() {\n  let n = 0;\n  while (true) n++;\n}\n');
     await runButton(page).click();
     await page.getByText(/This loop ran for more than 5 s without finishing, so the pipeline was stopped: check its condition\./).first().waitFor({ timeout: 180_000 });
