@@ -36,7 +36,13 @@ export const servingAnswer = z.strictObject({
   lesson: z.string(),
   view: z.string(),
   rollingWeeks: z.int(),
+  /** The view's rows in week, country and layer order, at most the first 1000. */
   rows: z.array(servingRow),
+  /**
+   * True when the view has more rows than `rows` holds. Optional so that an answer from a runtime that
+   * does not send it still parses (it never cut silently beyond 1000 rows either way).
+   */
+  truncated: z.boolean().optional(),
   cache: servingCacheStatus,
 });
 /** The serving endpoint's answer. */

@@ -107,13 +107,13 @@ export class DatabaseService {
    * snapshots are equal only when no transaction committed between them, so an answer kept under its
    * snapshot is never served after new data.
    */
-  async snapshotRead(known: (version: string) => boolean, sql: string, params: unknown[]): Promise<{ version: string; rows: Record<string, unknown>[] | null }> {
+  async snapshotRead(known: (version: string) => boolean, sql: string, params: unknown[]): Promise<{ version: string; rows: Record<string, unknown>[] | null; truncated: boolean }> {
     return this.readOnly('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
       const version = (await client.query<{ v: string }>('SELECT pg_current_snapshot()::text AS v')).rows[0]!.v;
-      if (known(version)) return { version, rows: null };
+      if (known(version)) return { version, rows: null, truncated: false };
       try {
         const res = await client.query<Record<string, unknown>>({ text: sql, values: params });
-        return { version, rows: res.rows.slice(0, MAX_ROWS) };
+        return { version, rows: res.rows.slice(0, MAX_ROWS), truncated: res.rows.length > MAX_ROWS };
       } catch (e) {
         throw new RequestError('invalid-request', `PostgreSQL: ${e instanceof Error ? e.message : String(e)}`);
       }

@@ -4,7 +4,8 @@
  * view's weeks after them — as the learner's database role, beside the lake's weekly DAX closes, with
  * the correlation of close and cases per country over the last `rollingWeeks` weeks, through an
  * answer cache that a commit invalidates (see answer-cache.ts). The read has the database service's
- * statement timeout, and PostgreSQL sends at most its MAX_ROWS rows.
+ * statement timeout; PostgreSQL sends at most MAX_ROWS rows and one more, which only says that the
+ * answer was cut (`truncated`).
  */
 import { weeklyDaxCloses } from '../datagen/dax-covid.js';
 import type { ServingAnswer, ServingRow } from '../protocol/index.js';
@@ -21,12 +22,12 @@ SELECT to_char(s.week, 'YYYY-MM-DD') AS week, s.country, s.cases, s.deaths, s.la
        corr(dax.close, s.cases) OVER (PARTITION BY s.country ORDER BY s.week ROWS BETWEEN ${rollingWeeks - 1} PRECEDING AND CURRENT ROW) AS "rollingCorr"
   FROM s LEFT JOIN dax ON dax.week = s.week
  ORDER BY s.week, s.country, s.layer
- LIMIT ${MAX_ROWS}`;
+ LIMIT ${MAX_ROWS + 1}`;
 }
 
 /** Answers lessons' serving queries through one cache. */
 export class ServingService {
-  private readonly cache = new AnswerCache<ServingRow[]>();
+  private readonly cache = new AnswerCache<{ rows: ServingRow[]; truncated: boolean }>();
 
   constructor(private readonly lessons: LessonsService, private readonly database: DatabaseService) {}
 
@@ -39,7 +40,7 @@ export class ServingService {
     const sql = servingSql(view, rollingWeeks);
     const key = `${lesson.id}\n${sql}`;
     for (;;) {
-      let read: { version: string; rows: Record<string, unknown>[] | null };
+      let read: { version: string; rows: Record<string, unknown>[] | null; truncated: boolean };
       try {
         read = await this.database.snapshotRead((version) => this.cache.has(key, version), sql, [dax.map((d) => d.week), dax.map((d) => d.close)]);
       } catch (e) {
@@ -55,14 +56,14 @@ export class ServingService {
       if (cached) return this.reply(lesson.id, view, rollingWeeks, cached, 'hit');
       // Kept answers can be pushed out between the read and the lookup; then read again.
       if (!read.rows) continue;
-      const rows = read.rows.map(toServingRow);
-      this.cache.store(key, read.version, rows);
-      return this.reply(lesson.id, view, rollingWeeks, rows, 'miss');
+      const answer = { rows: read.rows.map(toServingRow), truncated: read.truncated };
+      this.cache.store(key, read.version, answer);
+      return this.reply(lesson.id, view, rollingWeeks, answer, 'miss');
     }
   }
 
-  private reply(lesson: string, view: string, rollingWeeks: number, rows: ServingRow[], status: 'hit' | 'miss'): ServingAnswer {
-    return { lesson, view, rollingWeeks, rows, cache: { status, ...this.cache.stats() } };
+  private reply(lesson: string, view: string, rollingWeeks: number, { rows, truncated }: { rows: ServingRow[]; truncated: boolean }, status: 'hit' | 'miss'): ServingAnswer {
+    return { lesson, view, rollingWeeks, rows, truncated, cache: { status, ...this.cache.stats() } };
   }
 }
 

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { lakeFiles } from '../../../runtime/src/datagen/index.js';
 import { loadLessons } from '../../../runtime/src/lessons/load-lessons.js';
 import { PROTOCOL_VERSION, servingAnswer, type ServerMessageOf, type ServingAnswer } from '../../../runtime/src/protocol/index.js';
@@ -23,14 +24,16 @@ const SOLUTION = readFileSync(join(repoRoot, 'lessons', LESSON, 'solution.ts'), 
 let runtime: RuntimeProcess;
 let client: TestClient;
 let lake: Record<string, string>;
+/** The runtime's database URL: the suite's PostgreSQL with the test's learner schema. */
+let pgUrl: string;
 
 beforeAll(async () => {
   lake = lakeFiles((await loadLessons(join(repoRoot, 'lessons'))).find((l) => l.id === LESSON)!.lake!);
   // A learner schema of the test's own: other tests on the shared database write lesson 07's views too,
   // and the endpoint must first be seen answering before any view exists.
   const url = databaseUrl();
-  const pg = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${freshName('serving')}`)}`;
-  runtime = await startRuntime({ pg, token: TOKEN });
+  pgUrl = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${freshName('serving')}`)}`;
+  runtime = await startRuntime({ pg: pgUrl, token: TOKEN });
   client = await TestClient.connect(`ws://127.0.0.1:${new URL(runtime.url).port}/ws?token=${TOKEN}`);
   expect(await client.hello(undefined, [PROTOCOL_VERSION])).toMatchObject({ kind: 'hello.ok' });
 });
@@ -179,5 +182,33 @@ describe('the serving endpoint', () => {
     expectDaxAndCorrelation(caughtUp);
     await client.request({ kind: 'run.stop', runId: recomputed });
     await client.runEnded(recomputed);
+  });
+  it('says when the view has more rows than the 1000 it answers with', async () => {
+    const small = await serving();
+    expect([small.rows.length < 1000, small.truncated]).toEqual([true, false]);
+    // A view of n weeks of one country, as a learner's view might grow, in the schema the run used
+    // (made here as the suite's user, which grants the learner's role the endpoint reads as the right to read it).
+    const db = new pg.Client({ connectionString: pgUrl });
+    await db.connect();
+    const weeks = async (n: number) => db.query(`DROP VIEW IF EXISTS serving; CREATE VIEW serving AS
+      SELECT (date '2000-01-03' + 7 * g)::date AS week, 'DE'::text AS country, g::float8 AS cases, 0::float8 AS deaths, 'batch'::text AS layer
+        FROM generate_series(0, ${n - 1}) AS g;
+      GRANT SELECT ON serving TO PUBLIC`);
+    const firstWeeks = (n: number) => Array.from({ length: n }, (_, g) => new Date(Date.UTC(2000, 0, 3 + 7 * g)).toISOString().slice(0, 10));
+    try {
+      await weeks(1000);
+      const full = await serving();
+      expect([full.header, full.rows.length, full.truncated]).toEqual(['miss', 1000, false]);
+      expect(full.rows.map((r) => r.week)).toEqual(firstWeeks(1000));
+      await weeks(1001);
+      const cut = await serving();
+      expect([cut.header, cut.rows.length, cut.truncated]).toEqual(['miss', 1000, true]);
+      expect(cut.rows.map((r) => [r.week, r.cases])).toEqual(firstWeeks(1000).map((w, g) => [w, g]));
+      // The cache keeps the flag with the rows.
+      const again = await serving();
+      expect([again.header, again.rows, again.truncated]).toEqual(['hit', cut.rows, true]);
+    } finally {
+      await db.end();
+    }
   });
 });

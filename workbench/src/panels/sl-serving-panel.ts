@@ -46,6 +46,7 @@ export class SlServingPanel extends LitElement {
     return html`${alert}
       <p role="status" aria-label="Serving answer">
         ${data.weeks.length ? `Weeks ${data.weeks[0]} to ${data.weeks[data.weeks.length - 1]}: ${count('batch')} from the batch view, ${count('speed')} from the speed view (shaded).` : 'The serving view has no rows yet.'}
+        ${answer.truncated ? `The view has more rows than the serving layer sends: the first ${answer.rows.length} are shown.` : ''}
         Cache: ${c.status} (${plural(c.hits, 'hit')}, ${plural(c.misses, 'miss', 'misses')}, ${plural(c.invalidations, 'invalidation')}).
       </p>
       <div class="grid">
