@@ -26,7 +26,7 @@ import { newToken, originAllowed, ownOrigins, tokenMatches } from './auth.js';
 import { Connection } from './connection.js';
 import { DatabaseService } from './database-service.js';
 import { learnerUrl } from '../connectors/postgres/restricted-role.js';
-import { dropSessionSchema, provisionSessionSchema, removeLeftoverSessionSchemas, type SessionSchema } from '../connectors/postgres/session-schemas.js';
+import { dropSessionSchema, provisionSessionSchema, removeLeftoverSessionSchemas, sessionRolesAllowed, type SessionSchema } from '../connectors/postgres/session-schemas.js';
 import { removeInterruptedWrites } from '../checkpoint/learner-checkpoints.js';
 import { LessonsService } from './lessons-service.js';
 import type { ServerContext } from './server-context.js';
@@ -90,11 +90,24 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
   const topics = new TopicsService(settled.then((s) => s.kafka), config.topicPrefix);
   // The learner's queries and runs reach PostgreSQL as a role confined to the learner's schema; the
   // admin URL stays with the runtime's own work (a check's database).
+  // On a runtime learners share, each session gets a role of its own and the shared learner role is not
+  // made: its URL is the admin's, used only when the admin may not make roles (as `learnerUrl` does).
+  const sessionRoles = config.isolateLearners
+    ? settled.then(({ pg: admin }) => (admin ? sessionRolesAllowed(admin) : null))
+    : Promise.resolve(null);
   const learnerServices = settled.then(async ({ pg: admin, ...s }): Promise<JobServices> => {
-    const pg = admin ? await learnerUrl(admin, log) : undefined;
+    let pg: string | undefined;
+    if (admin && config.isolateLearners) {
+      const roles = (await sessionRoles)!;
+      if (roles.allowed === 'unreachable') log(`streamlab: PostgreSQL could not be prepared for learner queries: ${roles.message}`);
+      if (roles.allowed === 'no') log('streamlab: the configured PostgreSQL user may not create roles, so learner queries use it as configured.');
+      pg = roles.allowed === 'unreachable' ? undefined : admin;
+    } else if (admin) {
+      pg = await learnerUrl(admin, log);
+    }
     return pg ? { ...s, pg } : s;
   });
-  const database = new DatabaseService(learnerServices.then((s) => s.pg));
+  const database = new DatabaseService(config.isolateLearners ? undefined : learnerServices.then((s) => s.pg));
   const lessons = new LessonsService(config.lessonsDir);
   const serving = new ServingService(lessons, database);
   // What the sessions of a killed runtime that learners shared left behind goes before any new session
@@ -175,7 +188,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
    */
   async function sessionSchema(hex: string): Promise<SessionSchema | null> {
     const admin = (await settled).pg;
-    if (!admin || (await learnerServices).pg === admin) return null;
+    if (!admin || (await sessionRoles)?.allowed !== 'yes') return null;
     try {
       return await provisionSessionSchema(admin, hex, config.topicPrefix);
     } catch (e) {

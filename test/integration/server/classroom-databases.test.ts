@@ -203,6 +203,9 @@ describe('PostgreSQL on a runtime learners share', () => {
     expect(b.schema).toMatch(new RegExp(`^${BASE}_[0-9a-f]{12}$`));
     expect(a.schema).not.toBe(b.schema);
     expect([a.user, b.user]).toEqual([`streamlab_${a.schema}`, `streamlab_${b.schema}`]);
+    // Every session has a role of its own, so the role and schema learners share on a laptop are not made.
+    const shared = await admin.query('select rolname from pg_roles where rolname = $1 union all select nspname from pg_namespace where nspname = $2', [`streamlab_${BASE}`, BASE]);
+    expect(shared.rows).toEqual([]);
 
     // A's lesson 05: its foreachBatch job appends to `locations`, its flow inserts into `locations_flow`.
     const lessonRun = await run(a.client, SOLUTION_05, LESSON_05);

@@ -50,6 +50,21 @@ async function asAdmin<T>(adminUrl: string, fn: (admin: pg.Client) => Promise<T>
   }
 }
 
+/**
+ * Whether the admin URL's user may make the sessions' roles: `'yes'`, `'no'` (its operator chose a user
+ * without CREATEROLE; sessions then use it as configured), or `'unreachable'` with why.
+ */
+export async function sessionRolesAllowed(adminUrl: string): Promise<{ allowed: 'yes' | 'no' } | { allowed: 'unreachable'; message: string }> {
+  try {
+    return await asAdmin(adminUrl, async (admin) => {
+      const r = await admin.query<{ ok: boolean }>('SELECT rolsuper OR rolcreaterole AS ok FROM pg_roles WHERE rolname = current_user');
+      return { allowed: r.rows[0]?.ok ? 'yes' : 'no' };
+    });
+  } catch (e) {
+    return { allowed: 'unreachable', message: e instanceof Error ? e.message : String(e) };
+  }
+}
+
 /** Makes the record's schema and table when they are missing; only the administrator may use them. */
 async function ensureRegistry(admin: pg.Client): Promise<void> {
   await admin.query('BEGIN');
