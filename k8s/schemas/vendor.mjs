@@ -28,6 +28,7 @@ const KINDS = [
   'poddisruptionbudget-policy-v1',
   'namespace-v1',
   'persistentvolumeclaim-v1',
+  'job-batch-v1',
 ];
 
 const SHARED = '/api/_definitions.json#/$defs/';

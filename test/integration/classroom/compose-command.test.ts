@@ -203,7 +203,7 @@ describe('classroom pod command, run outside a container', () => {
     const statefulSet = parseAllDocuments(manifest).map((d) => d.toJS()).find((o) => o.kind === 'StatefulSet');
     const container = statefulSet.spec.template.spec.containers[0] as Container;
     const names = container.env.map((e) => e.name);
-    expect(names).toEqual(['STREAMLAB_KAFKA', 'POSTGRES_USER', 'POSTGRES_DB', 'POSTGRES_PASSWORD', 'STREAMLAB_PG', 'STREAMLAB_CLASS_DOMAIN']);
+    expect(names).toEqual(['STREAMLAB_KAFKA', 'STREAMLAB_KAFKA_SASL', 'POSTGRES_USER', 'POSTGRES_DB', 'POSTGRES_PASSWORD', 'STREAMLAB_PG', 'STREAMLAB_CLASS_DOMAIN']);
     const kustomization = parseAllDocuments(readFileSync(join(repoRoot, 'k8s/overlays/classroom/kustomization.yaml'), 'utf8'))[0]!.toJS();
     const domainLiteral = (kustomization.configMapGenerator as { name: string; literals?: string[] }[])
       .find((g) => g.name === 'classroom-config')!.literals!.find((l) => l.startsWith('STREAMLAB_CLASS_DOMAIN='))!;
@@ -234,6 +234,8 @@ describe('classroom pod command, run outside a container', () => {
         HOSTNAME: 'streamlab-1',
         STREAMLAB_ROSTER: roster,
         STREAMLAB_KAFKA: kafkaBootstrap(),
+        // The cluster's SASL listener, as the ConfigMap names it: the runtime dials it only for code that authenticates.
+        STREAMLAB_KAFKA_SASL: 'kafka:9095',
         STREAMLAB_PG: databaseUrl(),
         STREAMLAB_CLASS_DOMAIN: domain,
       },

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadLessons } from '../../../runtime/src/lessons/load-lessons.js';
 import { repoRoot } from './compose-file.js';
 import { kubeconform, kustomizeBuild, parseObjects, type K8sObject } from './k8s-tools.js';
 
@@ -94,6 +95,34 @@ describe.each(kustomizations)('%s', (dir) => {
     // A replication factor above the broker count makes every internal topic fail to be created.
     for (const name of ['KAFKA_DEFAULT_REPLICATION_FACTOR', 'KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR', 'KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR', 'KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR']) {
       expect({ name, value: Number(env[name]) }).toEqual({ name, value: replicas });
+    }
+  });
+
+  it('opens a SASL_PLAINTEXT listener with SCRAM, creates the users the lessons give, and points the runtime at it', async () => {
+    const objects = objectsOf(dir);
+    const kafka = find(objects, 'StatefulSet', 'kafka');
+    const container = podSpec(kafka).containers[0]!;
+    const env = envOf(container);
+    expect(env.KAFKA_LISTENERS).toBe('PLAINTEXT://:9092,CONTROLLER://:9093,SASL://:9095');
+    expect(env.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP).toBe('PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL:SASL_PLAINTEXT');
+    expect(container.command!.join('\n')).toContain('SASL://${HOSTNAME}.kafka-headless:9095');
+    expect(env.KAFKA_LISTENER_NAME_SASL_SASL_ENABLED_MECHANISMS).toBe('SCRAM-SHA-512,SCRAM-SHA-256');
+    for (const m of ['512', '256']) expect(env[`KAFKA_LISTENER_NAME_SASL_SCRAM___SHA___${m}_SASL_JAAS_CONFIG`]).toBe('org.apache.kafka.common.security.scram.ScramLoginModule required;');
+    const ports = (name: string) => (find(objects, 'Service', name).spec as { ports: { name: string; port: number }[] }).ports.map((p) => [p.name, p.port]);
+    expect(ports('kafka')).toContainEqual(['sasl', 9095]);
+    expect(ports('kafka-headless')).toContainEqual(['sasl', 9095]);
+    // The Job's user and passwords are exactly the lessons' (front matter kafka.sasl.users), both mechanisms.
+    const job = find(objects, 'Job', 'kafka-users');
+    const command = podSpec(job).containers[0]!.command!;
+    expect(podSpec(job).containers[0]!.image).toBe(container.image);
+    const lessonUsers = (await loadLessons(join(repoRoot, 'lessons'))).flatMap((l) => l.kafka?.sasl.users ?? [])
+      .map((u) => ['--entity-name', u.username, '--add-config', `SCRAM-SHA-512=[password=${u.password}],SCRAM-SHA-256=[password=${u.password}]`]);
+    expect([command.slice(6)]).toEqual(lessonUsers);
+    expect(command.slice(0, 6)).toEqual(['/opt/kafka/bin/kafka-configs.sh', '--bootstrap-server', 'kafka:9092', '--alter', '--entity-type', 'users']);
+    const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('streamlab-config-'))!.data as Record<string, string>;
+    expect(config.STREAMLAB_KAFKA_SASL).toBe('kafka:9095');
+    for (const o of objects.filter((x) => (x.kind === 'Deployment' || x.kind === 'StatefulSet') && x.metadata.name.startsWith('streamlab'))) {
+      expect(podSpec(o).containers[0]!.env!.find((e) => e.name === 'STREAMLAB_KAFKA_SASL')?.valueFrom?.configMapKeyRef?.key).toBe('STREAMLAB_KAFKA_SASL');
     }
   });
 });
