@@ -147,15 +147,17 @@ function sizeRows(sizes: unknown): unknown[][] {
 }
 
 check('msgpack-values', 'sends each reading as MessagePack keyed by its sensor, and returns each value\'s bytes as JSON and as MessagePack', async () => {
-  const check1 = async (readings: Reading[], name: string, what: string) => {
+  const check1 = async (readings: Reading[], name: string, prefix: string) => {
+    // "The records …" on the fixed readings, "With other sensors and readings, the records …" on the random ones.
+    const what = (text: string) => (prefix === '' ? text.charAt(0).toUpperCase() + text.slice(1) : prefix + text);
     const yours = await producedMsgpack(submission, readings, name);
     const byKey = readings.map((r) => [r.node_name, `msgpack ${canonical(JSON.stringify(r))}`]);
-    expectRows(`${what}the records your producer sent to sensors.temperature, MessagePack decoded`, yours.records.map(([, , k, v]) => [k, v]), byKey, ['key', 'value']);
+    expectRows(what('the records your producer sent to sensors.temperature, MessagePack decoded'), yours.records.map(([, , k, v]) => [k, v]), byKey, ['key', 'value']);
     // One sensor, one partition: the same placement the JSON records get.
     const partitions = new Map<unknown, Set<unknown>>();
     for (const [p, , k] of yours.records) partitions.set(k, (partitions.get(k) ?? new Set()).add(p));
-    expectRows(`${what}the partitions each sensor's records went to`, [...partitions].map(([k, ps]) => [k, ps.size]), [...new Set(readings.map((r) => r.node_name))].map((k) => [k, 1]), ['key', 'partitions']);
-    expectRows(`${what}the sizes produceReadingsMsgpack returned, one per reading`, sizeRows(yours.sizes), sizesOf(readings), ['json bytes', 'msgpack bytes'], 'size');
+    expectRows(what('the partitions each sensor\'s records went to'), [...partitions].map(([k, ps]) => [k, ps.size]), [...new Set(readings.map((r) => r.node_name))].map((k) => [k, 1]), ['key', 'partitions']);
+    expectRows(what('the sizes produceReadingsMsgpack returned, one per reading'), sizeRows(yours.sizes), sizesOf(readings), ['json bytes', 'msgpack bytes'], 'size');
   };
   await check1(FIXED_READINGS, 'fixed', '');
   await check1(RANDOM_READINGS, 'random', 'With other sensors and readings, ');
