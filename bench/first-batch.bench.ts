@@ -8,70 +8,12 @@
  *
  * Not a test: it prints figures and asserts nothing. Usage: npm run bench first-batch
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
-import { PROTOCOL_VERSION } from '../runtime/src/protocol/version.js';
+import { startRuntime, type Message } from './support/runtime.js';
 
-const BIN = fileURLToPath(new URL('../runtime/bin/streamlab.js', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const LESSONS = ['01-kafka-basics', '02-dstream-temperature', '03-structured-windows', '04-report-topic-and-output-modes'];
 
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('STREAMLAB_') && k !== 'DISPLAY' && k !== 'WAYLAND_DISPLAY') env[k] = v;
-  return env;
-}
-
-type Message = { kind: string; id?: string; runId?: string; [k: string]: unknown };
-
-const dir = mkdtempSync(join(tmpdir(), 'streamlab-bench-'));
-const child = spawn(process.execPath, [BIN, 'start', '--no-open', '--port', '0', '--data-dir', join(dir, 'data')], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
-const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-let out = '';
-const url = await new Promise<string>((resolve, reject) => {
-  child.stdout.on('data', (d) => {
-    out += d;
-    const m = /Streamlab ready: (\S+)/.exec(out);
-    if (m) resolve(m[1]!);
-  });
-  child.on('exit', () => reject(new Error(`streamlab start exited before its ready line: ${out}`)));
-});
-const u = new URL(url);
-const ws = new WebSocket(`ws://${u.host}/ws?token=${u.searchParams.get('token')}`, { headers: { origin: u.origin } });
-await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-const listeners = new Set<(m: Message) => void>();
-ws.on('message', (d) => {
-  const m = JSON.parse(String(d)) as Message;
-  for (const l of listeners) l(m);
-});
-let nextId = 0;
-function waitFor(pred: (m: Message) => boolean, timeoutMs = 300_000): Promise<Message> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      listeners.delete(l);
-      reject(new Error('no answer'));
-    }, timeoutMs);
-    const l = (m: Message) => {
-      if (!pred(m)) return;
-      clearTimeout(timer);
-      listeners.delete(l);
-      resolve(m);
-    };
-    listeners.add(l);
-  });
-}
-function request(message: Record<string, unknown>): Promise<Message> {
-  const id = String(++nextId);
-  const answer = waitFor((m) => m.id === id);
-  ws.send(JSON.stringify({ ...message, id }));
-  return answer;
-}
-
-await request({ kind: 'hello', versions: [PROTOCOL_VERSION] });
+const { request, waitFor, stop } = await startRuntime();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const roundTrips: number[] = [];
 const results: string[] = [];
@@ -103,7 +45,4 @@ for (const lessonId of LESSONS) {
 console.log(`first-batch: ${RUNS} runs per lesson and code, medians`);
 console.log(`  lessons.get round trip: ${median(roundTrips).toFixed(1)} ms`);
 for (const line of results) console.log(line);
-ws.close();
-child.kill('SIGINT');
-await exited;
-rmSync(dir, { recursive: true, force: true });
+await stop();

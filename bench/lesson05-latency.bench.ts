@@ -16,28 +16,15 @@
  * Not a test: it prints figures and asserts nothing but that each pipeline was measured in its steady part.
  * Usage: npm run bench lesson05   (BENCH_WARMUP_S, BENCH_MEASURE_S: 20 and 30 by default)
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
-import { PROTOCOL_VERSION } from '../runtime/src/protocol/version.js';
+import { loadavg } from 'node:os';
+import { startRuntime, type Message } from './support/runtime.js';
 
-const BIN = fileURLToPath(new URL('../runtime/bin/streamlab.js', import.meta.url));
 const LESSON = '05-locations-micro-batch-vs-flow';
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 20);
 const MEASURE_S = Number(process.env.BENCH_MEASURE_S ?? 30);
 const TRIGGERS = ['1 second', '100 milliseconds'];
 const STEADY = 'bench-steady ';
 
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('STREAMLAB_') && k !== 'DISPLAY' && k !== 'WAYLAND_DISPLAY') env[k] = v;
-  return env;
-}
-
-type Message = { kind: string; id?: string; runId?: string; [k: string]: unknown };
 interface Pipeline { name: string; kind: 'micro-batch' | 'flow'; count: number; p50: number | null; p95: number | null; p99: number | null; startupMs: number | null }
 
 /**
@@ -62,54 +49,11 @@ export function main(): void {
 `;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'streamlab-bench-'));
-const child = spawn(process.execPath, [BIN, 'start', '--no-open', '--port', '0', '--data-dir', join(dir, 'data')], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
-const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-let out = '';
-const url = await new Promise<string>((resolve, reject) => {
-  child.stdout.on('data', (d) => {
-    out += d;
-    const m = /Streamlab ready: (\S+)/.exec(out);
-    if (m) resolve(m[1]!);
-  });
-  child.on('exit', () => reject(new Error(`streamlab start exited before its ready line: ${out}`)));
-});
-const u = new URL(url);
-const ws = new WebSocket(`ws://${u.host}/ws?token=${u.searchParams.get('token')}`, { headers: { origin: u.origin } });
-await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-const listeners = new Set<(m: Message) => void>();
-ws.on('message', (d) => {
-  const m = JSON.parse(String(d)) as Message;
-  for (const l of listeners) l(m);
-});
-let nextId = 0;
-function waitFor(pred: (m: Message) => boolean, timeoutMs: number): Promise<Message> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      listeners.delete(l);
-      reject(new Error(`no answer within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
-    const l = (m: Message) => {
-      if (!pred(m)) return;
-      clearTimeout(timer);
-      listeners.delete(l);
-      resolve(m);
-    };
-    listeners.add(l);
-  });
-}
-function request(message: Record<string, unknown>): Promise<Message> {
-  const id = String(++nextId);
-  const answer = waitFor((m) => m.id === id, 300_000);
-  ws.send(JSON.stringify({ ...message, id }));
-  return answer;
-}
-
+const { listeners, request, stop } = await startRuntime();
 const ms = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(x)} ms`);
 const line = (label: string, p: Pipeline | undefined) =>
   `  ${label.padEnd(34)} ${p ? `p50 ${ms(p.p50).padStart(8)}  p95 ${ms(p.p95).padStart(8)}  p99 ${ms(p.p99).padStart(8)}  start-up ${ms(p.startupMs).padStart(8)}  (${p.count} fixes)` : 'not measured'}`;
 
-await request({ kind: 'hello', versions: [PROTOCOL_VERSION] });
 const got = await request({ kind: 'lessons.get', lessonId: LESSON });
 const lesson = (got as unknown as { lesson: { solution: { path: string; content: string }[] } }).lesson;
 const load = loadavg()[0]!;
@@ -157,10 +101,7 @@ for (const trigger of TRIGGERS) {
 console.log(`lesson 05 latency, produce → sink (the runtime's LatencyMeter), lesson data at 10 fixes/s; load average ${load.toFixed(2)} at the start`);
 console.log('  (steady: start-up is the restart of the query from its checkpoint, and the flow\'s first fix after the new meter started)');
 for (const l of report) console.log(l);
-ws.close();
-child.kill('SIGINT');
-await exited;
-rmSync(dir, { recursive: true, force: true });
+await stop();
 if (missing > 0) {
   console.error(`  ${missing} pipeline figures missing`);
   process.exitCode = 1;
