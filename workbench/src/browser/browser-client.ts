@@ -15,10 +15,9 @@ import {
   replyKind, type ClientKind, type ClockMode, type ReplyFields, type ReplyOf, type RequestFields, type ServerEvent, type ServingAnswer, type SourceFile,
 } from '@streamlab/runtime/protocol';
 import lessons from 'virtual:streamlab-lessons';
-import type { RuntimeEvent } from '../model/server-events.js';
 import { adaptEvent } from '../client/adapt.js';
 import { ProtocolClient } from '../client/protocol-client.js';
-import { RuntimeError, type ConnectionInfo } from '../client/runtime-client.js';
+import { RuntimeError } from '../client/runtime-client.js';
 import { InMemoryKafkaCluster, planLessonData } from '@streamlab/runtime/in-browser';
 import { clusterFrom, snapshotOf } from './broker-snapshot.js';
 import { compileInBrowser } from './compile-in-browser.js';
@@ -53,9 +52,6 @@ type Run = {
 
 /** `RuntimeClient` with the engine in Web Workers and the broker in memory. */
 export class BrowserClient extends ProtocolClient {
-  connection: ConnectionInfo = { state: 'closed', attempt: 0 };
-  private eventListeners = new Set<(e: RuntimeEvent) => void>();
-  private connectionListeners = new Set<(c: ConnectionInfo) => void>();
   private broker = new InMemoryKafkaCluster();
   /** The broker as the running worker last handed it back. */
   private liveBroker: BrokerSnapshot | null = null;
@@ -66,8 +62,7 @@ export class BrowserClient extends ProtocolClient {
   private watchdog: ReturnType<typeof setInterval> | null = null;
 
   connect(): void {
-    this.connection = { state: 'open', attempt: 0, message: 'Running in this browser: no runtime, nothing leaves the page.' };
-    for (const l of this.connectionListeners) l(this.connection);
+    this.setConnection({ state: 'open', attempt: 0, message: 'Running in this browser: no runtime, nothing leaves the page.' });
     this.watchdog ??= setInterval(() => this.checkAlive(), 250);
   }
 
@@ -77,23 +72,11 @@ export class BrowserClient extends ProtocolClient {
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = null;
     this.run?.worker?.terminate();
-    this.connection = { state: 'closed', attempt: 0 };
-    for (const l of this.connectionListeners) l(this.connection);
-  }
-
-  onEvent(listener: (event: RuntimeEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
-  }
-
-  onConnection(listener: (info: ConnectionInfo) => void): () => void {
-    this.connectionListeners.add(listener);
-    return () => this.connectionListeners.delete(listener);
+    this.setConnection({ state: 'closed', attempt: 0 });
   }
 
   private emit(event: ServerEvent): void {
-    const adapted = adaptEvent(event);
-    for (const l of this.eventListeners) l(adapted);
+    this.dispatch(adaptEvent(event));
   }
 
   async serving(): Promise<ServingAnswer | null> {

@@ -11,10 +11,9 @@ import {
   decodeServerMessage, encodeClientMessage, PROTOCOL_VERSION, replyKind, servingAnswer,
   type ClientKind, type ClientMessageInput, type ReplyOf, type RequestFields, type ServerMessage, type ServingAnswer,
 } from '@streamlab/runtime/protocol';
-import type { RuntimeEvent } from '../model/server-events.js';
 import { adaptEvent } from './adapt.js';
 import { ProtocolClient } from './protocol-client.js';
-import { RuntimeError, type ConnectionInfo } from './runtime-client.js';
+import { RuntimeError } from './runtime-client.js';
 
 type Pending = { resolve: (m: ServerMessage) => void; reject: (e: Error) => void };
 type RequestBody = ClientMessageInput extends infer M ? (M extends { id: string } ? Omit<M, 'id'> : never) : never;
@@ -36,13 +35,10 @@ export const SESSION_KEY = 'streamlab:session';
 
 /** The live websocket implementation of `RuntimeClient`. */
 export class LiveClient extends ProtocolClient {
-  connection: ConnectionInfo = { state: 'closed', attempt: 0 };
   private socket: WebSocket | null = null;
   private ready: Promise<void> | null = null;
   private pending = new Map<string, Pending>();
   private nextId = 1;
-  private eventListeners = new Set<(e: RuntimeEvent) => void>();
-  private connectionListeners = new Set<(c: ConnectionInfo) => void>();
   private closedByUs = false;
   private everOpen = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -102,20 +98,6 @@ export class LiveClient extends ProtocolClient {
     this.setConnection({ state: 'closed', attempt: 0 });
   }
 
-  onEvent(listener: (event: RuntimeEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
-  }
-
-  onConnection(listener: (info: ConnectionInfo) => void): () => void {
-    this.connectionListeners.add(listener);
-    return () => this.connectionListeners.delete(listener);
-  }
-
-  private setConnection(info: ConnectionInfo): void {
-    this.connection = info;
-    for (const l of this.connectionListeners) l(info);
-  }
 
   private open(): void {
     const attempt = this.connection.attempt;
@@ -225,8 +207,7 @@ export class LiveClient extends ProtocolClient {
       else p.resolve(message);
       return;
     }
-    const event = adaptEvent(message);
-    for (const l of this.eventListeners) l(event);
+    this.dispatch(adaptEvent(message));
   }
 
   private sendRaw(body: RequestBody): Promise<ServerMessage> {

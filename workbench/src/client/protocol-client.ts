@@ -11,14 +11,35 @@ import type { ConnectionInfo, RuntimeClient } from './runtime-client.js';
 
 /** `RuntimeClient` over the protocol's requests. */
 export abstract class ProtocolClient implements RuntimeClient {
-  abstract readonly connection: ConnectionInfo;
+  connection: ConnectionInfo = { state: 'closed', attempt: 0 };
+  private eventListeners = new Set<(e: RuntimeEvent) => void>();
+  private connectionListeners = new Set<(c: ConnectionInfo) => void>();
   abstract connect(): void;
   abstract reconnectNow(): void;
   abstract close(): void;
-  abstract onEvent(listener: (event: RuntimeEvent) => void): () => void;
-  abstract onConnection(listener: (info: ConnectionInfo) => void): () => void;
   abstract request<K extends ClientKind>(kind: K, fields: RequestFields<K>): Promise<ReplyOf<K>>;
   abstract serving(lessonId: string): Promise<ServingAnswer | null>;
+
+  onEvent(listener: (event: RuntimeEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  onConnection(listener: (info: ConnectionInfo) => void): () => void {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
+  }
+
+  /** Takes `info` as the connection and tells every connection listener. */
+  protected setConnection(info: ConnectionInfo): void {
+    this.connection = info;
+    for (const l of this.connectionListeners) l(info);
+  }
+
+  /** Hands an adapted event to every event listener. */
+  protected dispatch(event: RuntimeEvent): void {
+    for (const l of this.eventListeners) l(event);
+  }
 
   async listLessons() {
     const r = await this.request('lessons.list', {});
