@@ -56,6 +56,15 @@ export function databaseAttacks(marker: string): [string, string][] {
 /** `code` before the lesson's starter, as the submission's first lines. */
 const before = (lesson: string, code: string) => `${code}\n${lessonFile(lesson, 'starter.ts')}`;
 
+/** `source` with an await that never resolves as the first line of each function `signatures` names. */
+function hangAtStart(source: string, signatures: string[]): string {
+  for (const signature of signatures) {
+    if (!source.includes(signature)) throw new Error(`the lesson's solution has no \`${signature}\` to make hang`);
+    source = source.replace(signature, `${signature}\n  await new Promise(() => {});`);
+  }
+  return source;
+}
+
 /**
  * The hostile submissions, writing their traces into `marker`; `loopLimitMs` is the sandbox's loop
  * limit the grades run with (what the endless loop's message names).
@@ -284,9 +293,13 @@ export async function printReport(groupId: string): Promise<void> {
     {
       name: 'async-hang',
       lesson: L01,
-      content: lessonFile(L01, 'solution.ts')
-        .replace('export async function produceReadings(readings: SensorReading[]): Promise<void> {', 'export async function produceReadings(readings: SensorReading[]): Promise<void> {\n  await new Promise(() => {});')
-        .replace('export async function printReport(groupId: string): Promise<void> {', 'export async function printReport(groupId: string): Promise<void> {\n  await new Promise(() => {});'),
+      // Every function a check calls waits forever, so no check can pass: lesson 01's solution must
+      // still have each of them, or the submission would earn points and test something else.
+      content: hangAtStart(lessonFile(L01, 'solution.ts'), [
+        'export async function produceReadings(readings: SensorReading[]): Promise<void> {',
+        'export async function produceReadingsMsgpack(readings: SensorReading[]): Promise<RecordSize[]> {',
+        'export async function printReport(groupId: string): Promise<void> {',
+      ]),
       // The first check calls produceReadings: it waits at the await inserted at its first line.
       message: /did not finish within \d+ s and was stopped: it waits at line 12 for an await that never resolves\.$/,
     },
