@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { lakeFiles } from '../../../runtime/src/datagen/index.js';
+import { learnerDatabase } from '../../../runtime/src/connectors/postgres/restricted-role.js';
 import { loadLessons } from '../../../runtime/src/lessons/load-lessons.js';
 import { PROTOCOL_VERSION, servingAnswer, type ServerMessageOf, type ServingAnswer } from '../../../runtime/src/protocol/index.js';
 import { repoRoot, startRuntime, type RuntimeProcess } from '../../e2e/runtime-process.js';
@@ -187,13 +188,13 @@ describe('the serving endpoint', () => {
     const small = await serving();
     expect([small.rows.length < 1000, small.truncated]).toEqual([true, false]);
     // A view of n weeks of one country, as a learner's view might grow, in the schema the run used
-    // (made here as the suite's user, which grants the learner's role the endpoint reads as the right to read it).
+    // (made here as the suite's user, which grants the right to read it to the learner's role the endpoint reads as, and to no one else).
     const db = new pg.Client({ connectionString: pgUrl });
     await db.connect();
     const weeks = async (n: number) => db.query(`DROP VIEW IF EXISTS serving; CREATE VIEW serving AS
       SELECT (date '2000-01-03' + 7 * g)::date AS week, 'DE'::text AS country, g::float8 AS cases, 0::float8 AS deaths, 'batch'::text AS layer
         FROM generate_series(0, ${n - 1}) AS g;
-      GRANT SELECT ON serving TO PUBLIC`);
+      GRANT SELECT ON serving TO ${learnerDatabase(pgUrl).role}`);
     const firstWeeks = (n: number) => Array.from({ length: n }, (_, g) => new Date(Date.UTC(2000, 0, 3 + 7 * g)).toISOString().slice(0, 10));
     try {
       await weeks(1000);
@@ -208,6 +209,8 @@ describe('the serving endpoint', () => {
       const again = await serving();
       expect([again.header, again.rows, again.truncated]).toEqual(['hit', cut.rows, true]);
     } finally {
+      // Granted to PUBLIC or left behind, the view would show in every later learner's table list.
+      await db.query('DROP VIEW IF EXISTS serving');
       await db.end();
     }
   });
