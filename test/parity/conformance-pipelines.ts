@@ -1,5 +1,5 @@
 /**
- * The shared conformance scenarios (`../shared/conformance/public`, format in its FORMAT.md) that a
+ * The public conformance scenarios (`test/conformance/public`, format in `test/conformance/FORMAT.md`) that a
  * Kafka source can express, as parity pipelines: a streaming query over one memory source becomes the
  * same query over a one-partition topic whose records are the scenario's `addData` rows, in order, as
  * JSON objects (parsed back with `from_json` and the source schema). Batch boundaries are then those
@@ -19,9 +19,9 @@ import type { ParityPipeline } from './pipelines.js';
 // Scenario JSON is loosely typed by design (see FORMAT.md).
 type Json = any;
 
-/** The shared public scenarios, relative to the repository root. */
+/** The public scenarios (the parity tier pins their ids and batch counts, so never another set). */
 export function conformanceDir(): string {
-  return fileURLToPath(new URL('../../../shared/conformance/public/', import.meta.url));
+  return fileURLToPath(new URL('../conformance/public/', import.meta.url));
 }
 
 /** Why a scenario cannot run over Kafka, or undefined when it can. */

@@ -1,6 +1,6 @@
 /**
  * The DStream programs the parity tier runs on the engine and on real PySpark: the shared DStream
- * conformance scenarios (`../shared/conformance/public/ds-*`) and every lesson solution that starts a
+ * conformance scenarios (`test/conformance/public/ds-*`) and every lesson solution that starts a
  * StreamingContext. Each is fed a list of batches: the scenario's `inputBatches`, or for a lesson the
  * Kafka records of its topic, batch by batch. On the engine a lesson reads them with its own
  * `KafkaUtils.createDirectStream` (from in-memory topics, each batch's records arriving during that

@@ -1,5 +1,5 @@
 /**
- * Every public DStream scenario of `../shared/conformance/public/` (relative to the repository root)
+ * Every public DStream scenario of `test/conformance/public/`
  * through the scenario runner. `npm run conformance` runs them too, next to the Structured ones.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -7,11 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runDStreamScenario, type DStreamScenario } from '../../../runtime/src/testing/conformance/dstream.js';
 
-const dir = fileURLToPath(new URL('../../../../shared/conformance/public/', import.meta.url));
+const dir = fileURLToPath(new URL('../../conformance/public/', import.meta.url));
 
 describe('public DStream conformance scenarios', () => {
   it('finds the scenario directory', () => {
-    expect(existsSync(dir), `missing ${dir}: the shared conformance scenarios sit next to the repository`).toBe(true);
+    expect(existsSync(dir), `missing ${dir}`).toBe(true);
   });
 
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith('ds-') && f.endsWith('.json')).sort() : [];

@@ -7,7 +7,7 @@
  * features on by checking that the advertised range *overlaps* small fixed ranges: advertising
  * Produce from v3 silently disables gzip/snappy/lz4 in kcat. Versions below `implementedMin` are
  * advertised but refused, as Kafka >= 4.0 does for Produce v0-v2 (KAFKA-18659). Clients always pick
- * the highest common version, so they never send them. See ../shared/kafka/embedded-broker.md §1-2.
+ * the highest common version, so they never send them. See docs/spec/kafka-embedded-broker.md §1-2.
  */
 export const ApiKey = {
   Produce: 0,

@@ -1,5 +1,5 @@
 /**
- * Runs one DStream conformance scenario (`../shared/conformance/FORMAT.md`, `"api": "dstream"`)
+ * Runs one DStream conformance scenario (`test/conformance/FORMAT.md`, `"api": "dstream"`)
  * through the engine.
  *
  *   build:   StreamingContext(sc, batchIntervalMs) on a ManualClock at 0; PySpark semantics unless the

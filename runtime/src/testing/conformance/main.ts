@@ -1,16 +1,16 @@
 /**
  * `npm run conformance -- [DIR ...]`: runs every scenario file in the directories (default: the
- * shared public set, `../shared/conformance/public` from the repository root) and prints
+ * directory `STREAMLAB_CONFORMANCE_DIR` names, else the repository's `test/conformance/public`) and prints
  * `PASS id` / `FAIL id: <first difference>` per scenario, then `N passed, M failed`. Exit code 1 if
  * any failed. DStream scenarios go to the DStream runner; without it they fail, never skip.
  */
 import { resolve } from 'node:path';
 import { runScenario } from './run-scenario.js';
 import { loadScenarios } from './scenario.js';
-import { DEFAULT_SCENARIO_DIR } from './scenario-dir.js';
+import { scenarioDir } from './scenario-dir.js';
 
 async function main(args: string[]): Promise<number> {
-  const dirs = args.length > 0 ? args.map((a) => resolve(a)) : [DEFAULT_SCENARIO_DIR];
+  const dirs = args.length > 0 ? args.map((a) => resolve(a)) : [scenarioDir()];
   const scenarios = await loadScenarios(dirs);
   let passed = 0;
   let failed = 0;

@@ -1,5 +1,5 @@
 /**
- * Conformance scenario files (`../shared/conformance/FORMAT.md`): loading, and the comparison of
+ * Conformance scenario files (`test/conformance/FORMAT.md`): loading, and the comparison of
  * result rows with expected rows (multiset or ordered, doubles to 1e-9 relative).
  */
 import { readdir, readFile } from 'node:fs/promises';
