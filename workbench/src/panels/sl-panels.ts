@@ -4,8 +4,10 @@
  * fires `sl-panel-open` (its name) on the element.
  *
  * Output keeps its newest lines in view as a console does: while the learner is at the bottom of the
- * panel, new batches scroll it down; once they scroll up, it stays where they put it until they scroll
- * back to the bottom (or open Output again).
+ * panel, new batches scroll it down; once they scroll up themselves, it stays where they put it until
+ * they scroll back to the bottom (or open Output again). Nothing but the learner stops the following:
+ * the panel changing size (a taller panel was open) or the browser moving the view keeps the newest line
+ * in view.
  */
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -46,10 +48,11 @@ export class SlPanels extends LitElement {
   @property({ attribute: false }) omit: PanelName[] = [];
   /** Output follows its newest line (the learner has not scrolled up). */
   private following = true;
-  /** Where the panel last scrolled itself to follow the newest line. */
-  private pinnedTop = 0;
+  /** The learner moved the panel themselves (wheel, touch, pointer, keys) since it last was at the bottom. */
+  private moved = false;
   /** The Output panel whose growth is being followed. */
   private watched: Element | null = null;
+  /** Output grew, or the panel itself changed size (another tab opened a taller panel and Output came back). */
   private readonly grown = new ResizeObserver(() => this.keepNewestInView());
 
   override disconnectedCallback(): void {
@@ -65,16 +68,26 @@ export class SlPanels extends LitElement {
   private scrolled(): void {
     const panel = this.scroller();
     if (!panel || this.active !== 'Output') return;
-    // Within a line of the bottom counts as at the bottom. The event of the panel's own scroll may come
-    // after more output arrived: still at (or below) where the panel put it is still following.
-    this.following = panel.scrollHeight - panel.scrollTop - panel.clientHeight < 24 || panel.scrollTop >= this.pinnedTop - 1;
+    // Within a line of the bottom counts as at the bottom, and follows again.
+    if (panel.scrollHeight - panel.scrollTop - panel.clientHeight < 24) {
+      this.following = true;
+      this.moved = false;
+    } else if (this.moved) {
+      this.following = false;
+    } else {
+      // Only the learner stops the following: a scroll they did not make (the browser anchoring the view
+      // while lines above changed, the panel's own scroll landing after more output arrived) goes back down.
+      this.keepNewestInView();
+    }
   }
+
+  /** Passive: it only notes that the learner scrolled, never holds the scroll up. */
+  private readonly learnerMoved = { handleEvent: (): void => { this.moved = true; }, passive: true };
 
   private keepNewestInView(): void {
     const panel = this.scroller();
     if (!panel || this.active !== 'Output' || !this.following) return;
     panel.scrollTop = panel.scrollHeight;
-    this.pinnedTop = panel.scrollTop;
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
@@ -84,10 +97,12 @@ export class SlPanels extends LitElement {
     if (output === this.watched) return;
     this.grown.disconnect();
     this.watched = output;
-    if (output) {
+    const panel = this.scroller();
+    if (output && panel) {
       this.following = true;
-      this.pinnedTop = 0;
+      this.moved = false;
       this.grown.observe(output);
+      this.grown.observe(panel);
     }
   }
 
@@ -125,7 +140,8 @@ export class SlPanels extends LitElement {
         ${this.visible().map((name) => html`<button role="tab" id="tab-${name}" aria-selected=${name === this.active} aria-controls="panel"
           tabindex=${name === this.active ? 0 : -1} @click=${() => (this.active = name)}>${name}${badge(name)}</button>`)}
       </div>
-      <div role="tabpanel" id="panel" aria-labelledby="tab-${this.active}" tabindex="0" @scroll=${this.scrolled}>${this.panel()}</div>`;
+      <div role="tabpanel" id="panel" aria-labelledby="tab-${this.active}" tabindex="0" @scroll=${this.scrolled}
+        @wheel=${this.learnerMoved} @touchstart=${this.learnerMoved} @pointerdown=${this.learnerMoved} @keydown=${this.learnerMoved}>${this.panel()}</div>`;
   }
 
   protected override willUpdate(): void {
