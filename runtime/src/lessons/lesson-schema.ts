@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GENERATORS, generatorNamed, lakeOptions } from '../datagen/registry.js';
+import { lessonApi } from '../protocol/common.js';
 
 /** Kafka topic names as Kafka accepts them. */
 const topicName = z.string().min(1).max(249).regex(/^[A-Za-z0-9._-]+$/, 'a topic name is letters, digits, ".", "_" or "-"');
@@ -96,7 +97,8 @@ export const lessonKafka = z.strictObject({
 export const lessonFrontMatter = z.object({
   title: z.string().min(1),
   summary: z.string().min(1),
-  api: z.enum(['structured', 'dstream', 'kafka']),
+  /** What the lesson teaches: `structured`, `dstream`, or `kafka` (Kafka's clients, no Spark pipeline). */
+  api: lessonApi,
   /** Topics opening the lesson creates (with their partitions) when they do not exist. */
   topics: z.array(lessonTopic).default([]),
   tables: z.array(z.string()).default([]),

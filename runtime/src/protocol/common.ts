@@ -20,6 +20,16 @@ export const sourceFiles = z.array(sourceFile).min(1).max(50);
 /** Kafka topic names as Kafka accepts them. */
 export const topicName = z.string().min(1).max(249).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"');
 
+/** The streaming APIs a pipeline is written in; batch traces, batch events and conformance scenarios are tagged with one. */
+export const streamingApi = z.enum(['structured', 'dstream']);
+/** A streaming API. */
+export type StreamingApi = z.infer<typeof streamingApi>;
+
+/** What a lesson teaches: a streaming API, or Kafka's clients alone. Lesson front matter and lesson summaries use it. */
+export const lessonApi = z.enum([...streamingApi.options, 'kafka']);
+/** What a lesson teaches. */
+export type LessonApi = z.infer<typeof lessonApi>;
+
 /** Clock mode of a run: the wall clock, or a manual clock advanced by `run.step`. */
 export const clockMode = z.enum(['system', 'manual']);
 /** Clock mode of a run. */

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { dstreamBatchTrace, structuredBatchTrace } from './batch-trace.js';
-import { clockMode, errorCode, jsonValue, requestId, runState, sourceFile } from './common.js';
+import { clockMode, errorCode, jsonValue, lessonApi, requestId, runState, sourceFile } from './common.js';
 import { streamingQueryProgress } from './query-progress.js';
 
 const reply = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
@@ -17,7 +17,7 @@ export const lessonSummary = z.strictObject({
   id: z.string(),
   title: z.string(),
   summary: z.string(),
-  api: z.enum(['structured', 'dstream', 'kafka']),
+  api: lessonApi,
   durationMin: z.number().optional(),
 });
 /** Summary of one lesson. */

@@ -1,9 +1,13 @@
 /** `<sl-lesson-list>`: the lessons with the learner's progress; choosing one fires `sl-open-lesson`. */
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import type { LessonApi } from '@streamlab/runtime/protocol';
 import type { LessonSummary } from '../model/server-events.js';
 import type { LessonProgress } from '../session/local-store.js';
 import { sharedStyles } from '../elements/shared-styles.js';
+
+/** How the list names each lesson API. */
+const API_LABEL: Record<LessonApi, string> = { structured: 'Structured Streaming', dstream: 'DStreams', kafka: 'Kafka' };
 
 @customElement('sl-lesson-list')
 export class SlLessonList extends LitElement {
@@ -36,7 +40,7 @@ export class SlLessonList extends LitElement {
               <div class="title">${l.title}</div>
               ${l.summary ? html`<div>${l.summary}</div>` : ''}
               <div class="meta">
-                ${l.api ? html`<span>${l.api === 'dstream' ? 'DStreams' : l.api === 'kafka' ? 'Kafka' : 'Structured Streaming'}</span>` : ''}
+                ${l.api ? html`<span>${API_LABEL[l.api]}</span>` : ''}
                 ${l.duration ? html`<span>${l.duration}</span>` : ''}
                 ${p?.checksPassed ? html`<span class="done">✓ Checks passed</span>` : p ? html`<span>In progress: step ${p.step + 1}</span>` : html`<span>Not started</span>`}
               </div>

@@ -3,6 +3,8 @@
  * protocol's messages into them, so a protocol change touches one adapter and not every view.
  */
 
+import type { LessonApi } from '@streamlab/runtime/protocol';
+
 /** A column of a result table. */
 export interface Field {
   name: string;
@@ -210,7 +212,7 @@ export interface LessonSummary {
   id: string;
   title: string;
   summary?: string;
-  api?: string;
+  api?: LessonApi;
   duration?: string;
 }
 

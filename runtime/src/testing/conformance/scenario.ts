@@ -4,11 +4,12 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { StreamingApi } from '../../protocol/common.js';
 
 /** A scenario file as parsed JSON (fields used by the runners are typed where they read them). */
 export interface Scenario {
   readonly id: string;
-  readonly api: 'structured' | 'dstream';
+  readonly api: StreamingApi;
   readonly [key: string]: unknown;
 }
 
