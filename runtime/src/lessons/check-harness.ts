@@ -23,7 +23,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { it } from 'vitest';
@@ -33,7 +33,9 @@ import type { JobModel } from '../jobs/ipc.js';
 import { nodeModelFiles } from '../connectors/ml/node-model-files.js';
 import { readSavedModel } from '../connectors/ml/saved-model-reader.js';
 import { openCheckDatabase, type CheckDatabase } from './check-database.js';
+import { checkPointsProblems } from './check-points.js';
 import { CheckSandbox, compileProgram, defaultLimits, LearnerCodeError, type CompiledProgram } from './check-sandbox.js';
+import { splitFrontMatter } from './load-lessons.js';
 import { readLearnerFiles, SEED_ENV, submissionFiles, SUBMISSION_ENV } from './submission-files.js';
 
 export { SEED_ENV } from './submission-files.js';
@@ -511,6 +513,8 @@ export function lessonChecks(lessonDir: string, env: Readonly<Record<string, str
   const solution = new Program('the solution', async () => ({ files: (await readLearnerFiles(lessonDir)).filter((f) => f.path !== 'starter.ts'), entry: 'solution.ts' }), models);
   const submission = env[SUBMISSION_ENV] ? new Program('yours', () => submissionFiles(lessonDir, env), models) : solution;
   const memos = new Map<string, Promise<unknown>>();
+  const points = frontMatterPoints(lessonDir);
+  const declared: string[] = [];
   return {
     submission,
     solution,
@@ -522,6 +526,9 @@ export function lessonChecks(lessonDir: string, env: Readonly<Record<string, str
       return p;
     },
     check(id, title, body) {
+      declared.push(id);
+      const problem = checkPointsProblems(declared, points).find((p) => p.startsWith(`check "${id}" `));
+      if (problem) throw new Error(`${problem}: give it points there, or keep its old id`);
       it(title, { meta: { checkId: id } }, async () => {
         submission.lastCalled = null;
         try {
@@ -532,6 +539,13 @@ export function lessonChecks(lessonDir: string, env: Readonly<Record<string, str
       });
     },
   };
+}
+
+/** The points of the lesson's front matter, by check id (`{}` when it gives none). */
+function frontMatterPoints(lessonDir: string): Record<string, number> {
+  const { data } = splitFrontMatter(readFileSync(join(lessonDir, 'lesson.md'), 'utf8'), 'lesson.md');
+  const points = (data as { points?: unknown } | null)?.points;
+  return points && typeof points === 'object' ? points as Record<string, number> : {};
 }
 
 /** Any error of a check as a {@link CheckFailure} in the learner's terms, pointing at their line. */

@@ -176,15 +176,17 @@ function missingReason(run: { code: number | null; signal: NodeJS.Signals | null
 }
 
 /**
- * Turns a report into one graded test per declared check (front matter `points`, in its order), plus
- * any reported check the front matter does not declare (worth 1 point).
+ * Turns a report into one graded test per declared check (front matter `points`, in its order). A
+ * reported check the front matter does not name is the lesson's fault, not the learner's: it throws
+ * (loading the lesson and declaring the check refuse it first, see check-points.ts).
  */
 export function gradeFromReport(lesson: Pick<Lesson, 'id' | 'points'>, seed: number, report: CheckReport | null, reason: string): GradeResult {
   const byId = new Map<string, ReportedCheck>();
-  const extra: ReportedCheck[] = [];
   for (const c of report?.checks ?? []) {
-    if (c.id && Object.hasOwn(lesson.points, c.id) && !byId.has(c.id)) byId.set(c.id, c);
-    else extra.push(c);
+    if (!c.id || !Object.hasOwn(lesson.points, c.id) || byId.has(c.id)) {
+      throw new Error(`${lesson.id}: the check "${c.id ?? c.title}" ran, but lesson.md's points ${c.id && byId.has(c.id) ? 'name it once and it ran twice' : 'do not name it'}`);
+    }
+    byId.set(c.id, c);
   }
   const tests: GradedTest[] = [];
   const graded = (id: string, c: ReportedCheck | undefined, maxPoints: number, title: string): GradedTest => {
@@ -197,7 +199,6 @@ export function gradeFromReport(lesson: Pick<Lesson, 'id' | 'points'>, seed: num
     };
   };
   for (const [id, maxPoints] of Object.entries(lesson.points)) tests.push(graded(id, byId.get(id), maxPoints, id));
-  for (const c of extra) tests.push(graded(c.id ?? c.title, c, 1, c.title));
   return summarise(lesson.id, seed, tests);
 }
 

@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { checkIdsIn, checkPointsProblems } from './check-points.js';
 import { lessonFrontMatter, type Lesson, type LessonStep } from './lesson-schema.js';
 
 const LESSON_DIR = /^(\d{2})-[a-z0-9-]+$/;
@@ -44,6 +45,7 @@ export async function loadLesson(dir: string, id: string): Promise<Lesson> {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new LessonError(`${id}/lesson.md: invalid front matter: ${issues}`);
   }
+  await verifyCheckPoints(dir, id, parsed.data.points);
   const { intro, steps } = splitSteps(body);
   return {
     ...parsed.data,
@@ -54,6 +56,25 @@ export async function loadLesson(dir: string, id: string): Promise<Lesson> {
     starter: await learnerFiles(dir, 'starter.ts', id),
     solution: await learnerFiles(dir, 'solution.ts', id),
   };
+}
+
+/** Fails unless `check.test.ts` declares exactly the checks the front matter gives points to. */
+async function verifyCheckPoints(dir: string, id: string, points: Readonly<Record<string, number>>): Promise<void> {
+  let source: string;
+  try {
+    source = await readFile(join(dir, 'check.test.ts'), 'utf8');
+  } catch {
+    if (Object.keys(points).length === 0) return;
+    throw new LessonError(`${id}: lesson.md gives points to checks, but there is no check.test.ts`);
+  }
+  let ids: string[];
+  try {
+    ids = checkIdsIn(source, `${id}/check.test.ts`);
+  } catch (err) {
+    throw new LessonError((err as Error).message);
+  }
+  const problems = checkPointsProblems(ids, points);
+  if (problems.length > 0) throw new LessonError(`${id}: the checks and their points disagree: ${problems.join('; ')}`);
 }
 
 /** The main file plus any shared extra files (`*.ts` other than starter/solution/check files). */
