@@ -3,6 +3,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { functionRegistry } from '../../runtime/src/engine/functions/registry.js';
+import { LESSON_SCHEMA_FILE, lessonFrontMatterJsonSchema } from '../../runtime/src/lessons/lesson-json-schema.js';
 import { renderFunctionsDoc } from './functions-doc.js';
 import { renderFunctionsFacade } from './functions-facade.js';
 
@@ -24,5 +25,6 @@ export function generatedFiles(): GeneratedFile[] {
   return [
     file('runtime/src/engine/structured/generated-functions.ts', renderFunctionsFacade(specs)),
     file('docs/functions.md', renderFunctionsDoc(specs)),
+    file(LESSON_SCHEMA_FILE, lessonFrontMatterJsonSchema()),
   ];
 }
