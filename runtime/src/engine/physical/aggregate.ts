@@ -179,8 +179,14 @@ export class AggregateExec implements PhysicalOperator {
       for (let i = 0; i < na; i++) bufs[i] = aggs[i].update(bufs[i], row);
       if (trace.wantsRow) trace.addRow(this.rowTrace(row, key, inSchema, 'updated'));
     }, true);
-    // A global aggregation (no keys) still has its one group in complete mode.
-    if (nk === 0 && touched.size === 0 && store.size === 0) touched.set('', { key: [], bufs: aggs.map((a) => a.create()) });
+    // A global aggregation (no keys) aggregates every batch it runs in, even one without rows (an
+    // empty data batch or a no-data batch): its one group counts as updated and update mode writes it
+    // again, as Spark's aggregation without grouping always yields its row.
+    if (nk === 0 && touched.size === 0) {
+      const k = encode([]);
+      const old = store.get(k);
+      touched.set(k, old ? { key: old.key, bufs: old.bufs.map(copyBuffer) } : { key: [], bufs: aggs.map((a) => a.create()) });
+    }
     for (const [k, g] of touched) store.put(k, g);
     const out: Row[] = [];
     let removed = 0;

@@ -208,8 +208,11 @@ export class MicroBatchExecution {
 
   private wantsNoDataBatch(): boolean {
     if (this.conf['spark.sql.streaming.noDataMicroBatches.enabled'] === 'false') return false;
-    if (this.opts.outputMode === 'complete' || !this.hasWatermark()) return false;
-    if (!this.physical.stateful.some((s) => s.hasEventTime)) return false;
+    if (!this.hasWatermark()) return false;
+    // As Spark's stateful operators decide (shouldRunAnotherBatch), whatever their keys: an
+    // aggregation in append or update mode and a deduplication; a limit never.
+    const complete = this.opts.outputMode === 'complete';
+    if (!this.physical.stateful.some((s) => (s.kind === 'dedupe' || ((s.kind === 'aggregate' || s.kind === 'session') && !complete)))) return false;
     // Due when the watermark moved past the one the previous batch ran with.
     return this.globalWatermarkMs > this.prevBatchWatermarkMs;
   }
