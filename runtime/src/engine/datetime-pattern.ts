@@ -38,6 +38,17 @@ const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 
 const KNOWN = new Set('GyMLdDQqEaKkHhmsSzVOXxZYwWuecAnNpFv');
 const DROPPED = new Set('YwWuecAnNp');
 const DROPPED_FOR_PARSING = new Set('EFqQ');
+/** The letters of Java's `SimpleDateFormat`, the legacy parser Spark tries after a failed parse. */
+const LEGACY_LETTERS = new Set('GyMdkHmsSEDFwWahKzZYuXL');
+
+/**
+ * Whether Spark's legacy parser can be built for the pattern at all: it refuses letters it does not
+ * know (`V`, `O`, `x`, ...) and `X` wider than 3, and then Spark gives NULL instead of
+ * PARSE_DATETIME_BY_NEW_PARSER.
+ */
+function legacyUnderstands(tokens: readonly Token[]): boolean {
+  return tokens.every((t) => (t.t === 'lit' ? true : t.t === 'opt' ? legacyUnderstands(t.body) : LEGACY_LETTERS.has(t.c) && !(t.c === 'X' && t.n > 3)));
+}
 
 function unrecognized(pattern: string): SparkUpgradeException {
   return new SparkUpgradeException(
@@ -479,10 +490,12 @@ export function patternParser(pattern: string): (text: string) => number | null 
   const e = entry(pattern);
   if (!e.parse) {
     const tokens = tokenize(pattern, true);
+    const legacy = legacyUnderstands(tokens);
     e.parse = (text) => {
       const strict = new Reader(text, false);
       const p: Parsed = {};
       if (parseTokens(tokens, strict, p) && strict.pos === text.length) return resolve(p);
+      if (!legacy) return null;
       const lenient = new Reader(text, true);
       const q: Parsed = {};
       if (parseTokens(tokens, lenient, q) && resolve(q) !== null) throw newParserFailed(text);
