@@ -4,22 +4,19 @@
  * vectors printed as Spark prints them, the numbers PySpark 3.5.7 computed for the same rows.
  * Screenshots: test-results/e2e/ml-01-lesson.png, ml-02-output.png.
  */
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { databaseUrl, kafkaBootstrap } from '../services/inject.js';
 import { launchChromium, screenshot } from './browser.js';
 import { pasteCode } from '../journey/learner.js';
-import { repoRoot, startRuntime, type RuntimeProcess } from './runtime-process.js';
+import { buildWorkbench } from '../journey/build.js';
+import { startRuntime, type RuntimeProcess } from './runtime-process.js';
 
 let runtime: RuntimeProcess;
 let browser: Browser;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], {
-    cwd: join(repoRoot, 'workbench'), env: { ...process.env, NODE_ENV: 'production' }, stdio: 'inherit',
-  });
+  buildWorkbench();
   runtime = await startRuntime({ kafka: kafkaBootstrap(), pg: databaseUrl() });
   browser = await launchChromium();
 });

@@ -5,7 +5,6 @@
  * run as running with Stop at hand; Stop stops it. Before, the reloaded page got a new session, knew
  * nothing of the run, and the old session (with the learner's topics and tables) ended 15 s later.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import type { Browser } from 'playwright-core';
 import { databaseUrl, freshName } from '../services/inject.js';
 import { launchChromium, screenshot } from './browser.js';
 import { pasteCode } from '../journey/learner.js';
+import { buildWorkbench } from '../journey/build.js';
 import { repoRoot, startRuntime, type RuntimeProcess } from './runtime-process.js';
 
 const LESSON = '03-structured-windows';
@@ -20,9 +20,7 @@ let runtime: RuntimeProcess;
 let browser: Browser;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], {
-    cwd: join(repoRoot, 'workbench'), env: { ...process.env, NODE_ENV: 'production' }, stdio: 'inherit',
-  });
+  buildWorkbench();
   // A learner schema of the test's own: a runtime learners share clears its sessions' leftover schemas
   // when it starts, and must not see another test's runtime's as its own.
   const url = databaseUrl();

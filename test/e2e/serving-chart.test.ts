@@ -6,7 +6,6 @@
  * view's weeks as the announced days arrive, each new day changing the answer the cache had.
  * Screenshot: test-results/e2e/serving-01-chart.png.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { databaseUrl } from '../services/inject.js';
 import { launchChromium, screenshot } from './browser.js';
 import { pasteCode } from '../journey/learner.js';
+import { buildWorkbench } from '../journey/build.js';
 import { repoRoot, startRuntime, type RuntimeProcess } from './runtime-process.js';
 
 const LESSON = '07-lambda-architecture';
@@ -21,9 +21,7 @@ let runtime: RuntimeProcess;
 let browser: Browser;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], {
-    cwd: join(repoRoot, 'workbench'), env: { ...process.env, NODE_ENV: 'production' }, stdio: 'inherit',
-  });
+  buildWorkbench();
   // The embedded broker of a fresh data directory, and the test run's PostgreSQL.
   runtime = await startRuntime({ pg: databaseUrl() });
   browser = await launchChromium();

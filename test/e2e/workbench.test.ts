@@ -3,15 +3,14 @@
  * production build of the workbench, and headless Chromium clicking through a lesson. Screenshots of
  * every panel land in test-results/e2e/ for a person to look at.
  */
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { databaseUrl, freshName, freshTopic, kafkaBootstrap } from '../services/inject.js';
 import { launchChromium, screenshot } from './browser.js';
 import { learnerDatabase } from '../../runtime/src/connectors/postgres/restricted-role.js';
-import { repoRoot, startRuntime, type RuntimeProcess } from './runtime-process.js';
+import { buildWorkbench } from '../journey/build.js';
+import { startRuntime, type RuntimeProcess } from './runtime-process.js';
 
 const LESSON_TITLE = 'Event-time windows with Structured Streaming';
 /** The topic this test feeds by hand, apart from the lesson's own `sensors.temperature`. */
@@ -22,12 +21,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   // Always test the workbench as it is in this checkout, not a stale dist.
-  execFileSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], {
-    cwd: join(repoRoot, 'workbench'),
-    // vitest sets NODE_ENV=test, which would make Vite pick Lit's development build.
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: 'inherit',
-  });
+  buildWorkbench();
   runtime = await startRuntime({ kafka: kafkaBootstrap(), pg: databaseUrl() });
   browser = await launchChromium();
 });
