@@ -2,8 +2,9 @@
  * How long grading takes: one `streamlab grade --file` of lesson 03's solution (median of
  * BENCH_GRADES runs, default 5) and a `--dir` of BENCH_STUDENTS submissions (default 30: the solution,
  * the starter and the lesson's realistic correct and wrong submissions from test/lessons/submissions/03
- * in turn), graded one at a time (`--jobs 1`) and then as many at once as the command chooses by
- * default, each through the CLI as an instructor runs it.
+ * in turn), graded one at a time (`--jobs 1`) and then two at a time (`--jobs 2`, BENCH_JOBS), each
+ * through the CLI as an instructor runs it, each with `--fresh` (a folder run would otherwise keep the
+ * grades of the run before it).
  * Prints the times, the machine's load average beside each, and their ratios, measured in this run.
  */
 import { spawnSync } from 'node:child_process';
@@ -16,6 +17,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const lesson = join(root, 'lessons', '03-structured-windows');
 const grades = Number(process.env.BENCH_GRADES ?? 5);
 const students = Number(process.env.BENCH_STUDENTS ?? 30);
+const jobs = Number(process.env.BENCH_JOBS ?? 2);
 const work = mkdtempSync(join(tmpdir(), 'streamlab-grading-bench-'));
 
 function grade(args: string[]): number {
@@ -37,17 +39,17 @@ try {
   for (let i = 0; i < students; i++) copyFileSync(sources[i % sources.length]!, join(dir, `student-${String(i + 1).padStart(2, '0')}.ts`));
   const load = () => `load ${loadavg()[0]!.toFixed(1)}`;
   const singleLoad = load();
-  const reports = ['--csv', join(work, 'g.csv'), '--json', join(work, 'g.json'), '--junit', join(work, 'g.xml')];
+  const reports = ['--csv', join(work, 'g.csv'), '--json', join(work, 'g.json'), '--junit', join(work, 'g.xml'), '--fresh'];
   const oneAtATime = grade(['--dir', dir, '--jobs', '1', ...reports]);
   const oneAtATimeLoad = load();
-  const folder = grade(['--dir', dir, ...reports]);
+  const folder = grade(['--dir', dir, '--jobs', String(jobs), ...reports]);
   const folderLoad = load();
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   console.log(`one grade (--file, lesson 03 solution): median ${s(median(single))} of ${grades} (${single.map(s).join(', ')}; ${singleLoad})`);
   console.log(`--dir of ${students} submissions, --jobs 1: ${s(oneAtATime)}, ${s(oneAtATime / students)} per submission (${oneAtATimeLoad})`);
-  console.log(`--dir of ${students} submissions, default jobs: ${s(folder)}, ${s(folder / students)} per submission (${folderLoad})`);
+  console.log(`--dir of ${students} submissions, --jobs ${jobs}: ${s(folder)}, ${s(folder / students)} per submission (${folderLoad})`);
   console.log(`ratio: a folder of ${students} one at a time takes ${(oneAtATime / (median(single) * students)).toFixed(2)}× as long as ${students} single grades`);
-  console.log(`ratio: the default jobs take ${(folder / oneAtATime).toFixed(2)}× as long as one at a time`);
+  console.log(`ratio: --jobs ${jobs} takes ${(folder / oneAtATime).toFixed(2)}× as long as --jobs 1`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -7,7 +7,7 @@
  *   streamlab topics list|create|delete|tail|produce ...
  *   streamlab broker ...          (the embedded Kafka-protocol broker on its own)
  *   streamlab export --lesson ID [--file F.ts] [--out job.py] [--k8s app.yaml]
- *   streamlab grade --lesson NN (--file F.ts | --dir DIR) [--jobs N] [--json F] [--junit F] [--csv F] [--pg URL]
+ *   streamlab grade --lesson NN (--file F.ts | --dir DIR) [--jobs N] [--json F] [--junit F] [--csv F] [--state F] [--fresh] [--feedback DIR] [--self-check] [--pg URL]
  */
 import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -52,10 +52,17 @@ Options:
   --lesson NN      Lesson number or folder name (e.g. 03 or 03-structured-windows)
   --file F.ts      One submission
   --dir DIR        A folder of submissions, one .ts file or sub-folder per student
-  --jobs N         With --dir: grade N submissions at once (default: one per CPU, at most 4)
+  --jobs N         With --dir: grade N submissions at once (default and most: one per CPU, as many
+                   as the free memory holds)
   --json F         Also write the results as JSON
   --junit F        Also write JUnit XML
   --csv F          With --dir: one row per student (passed, total, points, each check)
+  --state F        With --dir: what was graded so far (default: beside the CSV, grades.state.jsonl);
+                   run the same command again after an interruption to go on from there
+  --fresh          With --dir: grade every submission again, ignoring the state
+  --feedback DIR   With --dir: one <student>.txt per student as they may see it (hidden checks
+                   show only their category)
+  --self-check     With --file: the visible checks only, as the learner sees them; not a grade
   --lessons DIR    Lessons folder (default: the lessons shipped with Streamlab)
   --pg URL         PostgreSQL for lessons whose checks write tables (env STREAMLAB_PG; default: an
                    embedded one for the run). Each check gets a schema and a role of its own there.
@@ -153,7 +160,12 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       case 'grade': {
         if (rest.includes('-h') || rest.includes('--help')) return help('grade', io);
         const { runGradeCommand } = await import('./lessons/grade-command.js');
-        return await runGradeCommand(rest, { stdout: (t) => io.out(t.replace(/\n$/, '')), stderr: (t) => io.err(t.replace(/\n$/, '')) });
+        // A terminal gets one progress line that updates in place; a pipe or a log gets plain lines.
+        const tty = io === stdio && process.stderr.isTTY;
+        const status = (t: string) => process.stderr.write(`\r\u001b[K${t.slice(0, Math.max(20, (process.stderr.columns || 100) - 1))}`);
+        return await runGradeCommand(rest, {
+          stdout: (t) => io.out(t.replace(/\n$/, '')), stderr: (t) => io.err(t.replace(/\n$/, '')), interruptible: io === stdio, ...(tty ? { status } : {}),
+        });
       }
       case 'help':
         return help(rest[0] && HELP[rest[0]] ? rest[0] : 'main', io);

@@ -14,20 +14,31 @@
  * Prints per-check results and ends with `N passed, M failed`; exits 0 only when every check of every
  * submission passed, 1 when some failed, 2 on a usage error. In `--dir` mode every entry of the folder
  * is one student (a `.ts` file, named without `.ts`, or a sub-folder); each gets a row, one that cannot
- * be graded with its reason. `--jobs N` submissions are graded at once (default: one per CPU, at most
- * 4); the results are printed in the folder's order whatever order they finish in. Progress goes to
- * stderr: `grading i/n: name` when one starts, `graded i/n: name …` with the time it took and an
- * estimate of the time left when it ends. The CSV, JSON and JUnit reports are always written (by default
- * `grades.csv`, `grades.json` and `grades.xml` here).
+ * be graded with its reason. `--jobs N` submissions are graded at once (default: one per CPU, as
+ * many as the free memory holds; never more than that); the results are printed in the folder's order
+ * whatever order they finish in. Progress goes to stderr: on a terminal one line that updates (done,
+ * running, time left); otherwise `grading i/n: name` when one starts and `graded i/n: name …` with the
+ * time it took and an estimate of the time left when it ends. The CSV, JSON and JUnit reports are always
+ * written (by default `grades.csv`, `grades.json` and `grades.xml` here).
+ *
+ * Resuming: each grade is added to a state file beside the CSV (`grades.state.jsonl`, or `--state F`)
+ * as soon as it is made; run the same command again after an interruption and only submissions not in
+ * it (or whose files, lesson or seed changed) are graded. A run without `--seed` takes the seed the
+ * state was made with. `--fresh` ignores the state. See `grade-state.ts`.
+ *
+ * Feedback: `--feedback DIR` writes `<student>.txt` per student as the learner may see it (hidden
+ * checks show only their category). `--self-check` (with `--file`) runs the visible checks only and
+ * prints what the learner may see: it is not a grade, and writes no reports.
  */
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
-import { basename, join } from 'node:path';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism, freemem } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LearnerFile } from '../jobs/compile.js';
 import { findLesson, loadLessons } from './load-lessons.js';
-import { formatResult, gradesCsv, junitXml, resultLines, summaryLine } from './grade-report.js';
-import { defaultLessonsRoot, failedGrade, gradeSubmission, newSeed } from './grade-submission.js';
+import { formatResult, gradesCsv, junitXml, learnerView, resultLines, summaryLine } from './grade-report.js';
+import { lessonFingerprint, loadGradeState, recordGrade, submissionKey, writeGradeState } from './grade-state.js';
+import { defaultLessonsRoot, failedGrade, gradeSubmission, newSeed, stopAllGrading } from './grade-submission.js';
 import type { StudentGrade } from './grade-types.js';
 import type { Lesson } from './lesson-schema.js';
 import { readLearnerFiles } from './submission-files.js';
@@ -36,6 +47,13 @@ import { readLearnerFiles } from './submission-files.js';
 export interface GradeIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /**
+   * A terminal's status line: each call replaces the last (an empty text clears it). Given only when
+   * stderr is a terminal; otherwise progress is written as lines.
+   */
+  status?(text: string): void;
+  /** Stop grading on SIGINT/SIGTERM, keeping what was graded (the CLI; tests call the command in-process). */
+  interruptible?: boolean;
 }
 
 const processIo: GradeIo = {
@@ -43,7 +61,7 @@ const processIo: GradeIo = {
   stderr: (t) => process.stderr.write(t),
 };
 
-const USAGE = 'usage: streamlab grade --lesson NN (--file submission.ts | --dir submissions/) [--seed N] [--jobs N] [--json out.json] [--junit out.xml] [--csv grades.csv] [--lessons dir] [--pg URL]\n';
+const USAGE = 'usage: streamlab grade --lesson NN (--file submission.ts | --dir submissions/) [--seed N] [--jobs N] [--json out.json] [--junit out.xml] [--csv grades.csv] [--state F] [--fresh] [--feedback dir] [--self-check] [--lessons dir] [--pg URL]\n';
 
 /** One entry of a submissions folder: its files, or why it cannot be graded. */
 export type Student = { student: string; files: LearnerFile[] } | { student: string; reason: string };
@@ -71,69 +89,105 @@ async function studentsIn(dir: string): Promise<Student[]> {
 
 async function gradeStudent(lesson: Lesson, s: Student, root: string, seed: number, database: string | undefined): Promise<StudentGrade> {
   if ('reason' in s) return { student: s.student, result: failedGrade(lesson, seed, s.reason) };
-  try {
-    return { student: s.student, result: await gradeSubmission({ lesson, files: s.files, lessonsRoot: root, seed, ...(database ? { database } : {}) }) };
-  } catch (e) {
-    return { student: s.student, result: failedGrade(lesson, seed, `The submission could not be graded: ${(e as Error).message}`) };
-  }
+  return { student: s.student, result: await gradeSubmission({ lesson, files: s.files, lessonsRoot: root, seed, ...(database ? { database } : {}) }) };
 }
 
+/** Memory one grade takes at most: its check process, vitest's worker and one sandbox at a time. */
+const GRADE_MEMORY_BYTES = 768 * 1024 * 1024;
+
 /**
- * How many submissions grade at once by default: one per CPU (a grade keeps about one core busy: its
- * check process and one sandbox at a time), at most 4.
+ * How many submissions this machine can grade at once: one per CPU (a grade keeps about one core busy:
+ * its check process and one sandbox at a time), and no more than its free memory holds.
  */
+export function machineJobs(cpus = availableParallelism(), free = freemem()): number {
+  return Math.max(1, Math.min(cpus, Math.floor(free / GRADE_MEMORY_BYTES)));
+}
+
+/** How many submissions grade at once by default: what the machine can carry. */
 export function defaultJobs(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
+  return machineJobs();
 }
 
 const seconds = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
 
 /**
  * Grades every student with at most `jobs` at once, starting them in the folder's order; prints each
- * result in that order as soon as it and every one before it are done, and progress on stderr.
+ * result in that order as soon as it and every one before it are done, and progress on stderr (on a
+ * terminal's status line when `io.status` is given). `known` gives the grades an earlier run made:
+ * they are printed in their place, not graded, and left out of the estimate.
  */
-export async function gradeAll(students: readonly Student[], jobs: number, gradeOne: (s: Student) => Promise<StudentGrade>, io: GradeIo): Promise<StudentGrade[]> {
-  const grades: (StudentGrade | undefined)[] = new Array(students.length);
+export async function gradeAll(students: readonly Student[], jobs: number, gradeOne: (s: Student) => Promise<StudentGrade>, io: GradeIo, known: (s: Student) => StudentGrade | undefined = () => undefined): Promise<StudentGrade[]> {
+  const grades: (StudentGrade | undefined)[] = students.map((s) => known(s));
+  const total = students.length;
+  const reused = grades.filter(Boolean).length;
+  const queue = students.map((_, i) => i).filter((i) => !grades[i]);
   const started = Date.now();
-  let next = 0;
-  let done = 0;
+  const running = new Set<string>();
+  let fresh = 0;
   let printed = 0;
+  const done = () => reused + fresh;
+  // Time per submission so far (with the jobs running side by side), times the submissions left.
+  const estimate = () => (fresh > 0 && total - done() > 0 ? `; about ${seconds(((Date.now() - started) / fresh) * (total - done()))} left` : '');
+  const statusLine = () => `grading ${done()}/${total} done${reused > 0 ? ` (${reused} from an earlier run)` : ''}, ${running.size} running${running.size > 0 ? ` (${[...running].join(', ')})` : ''}, ${seconds(Date.now() - started)} so far${estimate()}`;
+  const status = io.status;
+  const showStatus = () => status?.(statusLine());
+  const ticker = status ? setInterval(showStatus, 1000) : null;
+  const flush = () => {
+    if (printed >= total || !grades[printed]) return;
+    status?.('');
+    while (printed < total && grades[printed]) {
+      const p = grades[printed++]!;
+      io.stdout([`${p.student}: ${p.result.passed}/${p.result.tests.length} checks, ${p.result.score}/${p.result.maxScore} points`, ...resultLines(p.result).map((l) => `  ${l}`)].join('\n') + '\n');
+    }
+    showStatus();
+  };
+  flush();
   const worker = async () => {
-    while (next < students.length) {
-      const i = next++;
+    while (queue.length > 0) {
+      const i = queue.shift()!;
       const s = students[i]!;
-      io.stderr(`grading ${i + 1}/${students.length}: ${s.student}\n`);
+      running.add(s.student);
+      if (status) showStatus();
+      else io.stderr(`grading ${i + 1}/${total}: ${s.student}\n`);
       const t = Date.now();
       const g = await gradeOne(s);
       grades[i] = g;
-      done++;
-      const left = students.length - done;
-      // Time per submission so far, spread over the jobs still to run.
-      const estimate = left > 0 ? `; about ${seconds(((Date.now() - started) / done) * left)} left` : '';
-      io.stderr(`graded ${i + 1}/${students.length}: ${s.student} in ${seconds(Date.now() - t)} (${done} done, ${left} to go${estimate})\n`);
-      while (printed < students.length && grades[printed]) {
-        const p = grades[printed++]!;
-        io.stdout([`${p.student}: ${p.result.passed}/${p.result.tests.length} checks, ${p.result.score}/${p.result.maxScore} points`, ...resultLines(p.result).map((l) => `  ${l}`)].join('\n') + '\n');
-      }
+      fresh++;
+      running.delete(s.student);
+      if (status) showStatus();
+      else io.stderr(`graded ${i + 1}/${total}: ${s.student} in ${seconds(Date.now() - t)} (${done()} done, ${total - done()} to go${estimate()})\n`);
+      flush();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, students.length)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, queue.length)) }, worker));
+  } finally {
+    if (ticker) clearInterval(ticker);
+    status?.('');
+  }
+  if (status) io.stderr(`graded ${total} submissions in ${seconds(Date.now() - started)}${reused > 0 ? ` (${reused} kept from an earlier run)` : ''}\n`);
   return grades as StudentGrade[];
 }
 
+type Values = Record<string, string | boolean | undefined> & {
+  lesson?: string; file?: string; dir?: string; seed?: string; json?: string; junit?: string; csv?: string;
+  lessons?: string; pg?: string; jobs?: string; state?: string; feedback?: string; fresh?: boolean; 'self-check'?: boolean;
+};
+
 /** Runs `streamlab grade` with the arguments after `grade`; resolves with the exit code. */
 export async function runGradeCommand(argv: readonly string[], io: GradeIo = processIo, env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
-  let values: Record<string, string | undefined>;
+  let values: Values;
   try {
     ({ values } = parseArgs({
       args: [...argv],
       options: {
         lesson: { type: 'string' }, file: { type: 'string' }, dir: { type: 'string' }, seed: { type: 'string' },
         json: { type: 'string' }, junit: { type: 'string' }, csv: { type: 'string' }, lessons: { type: 'string' },
-        pg: { type: 'string' }, jobs: { type: 'string' },
+        pg: { type: 'string' }, jobs: { type: 'string' }, state: { type: 'string' }, feedback: { type: 'string' },
+        fresh: { type: 'boolean' }, 'self-check': { type: 'boolean' },
       },
       allowPositionals: false,
-    }) as { values: Record<string, string | undefined> });
+    }) as { values: Values });
   } catch (e) {
     io.stderr(`${(e as Error).message}\n${USAGE}`);
     return 2;
@@ -150,19 +204,56 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
     io.stderr(`--jobs takes how many submissions to grade at once (1 or more)\n${USAGE}`);
     return 2;
   }
+  if (values['self-check'] && (values.file === undefined || values.json !== undefined || values.junit !== undefined || values.csv !== undefined)) {
+    io.stderr(`--self-check tries one submission (--file) on the visible checks; it is not a grade and writes no reports\n${USAGE}`);
+    return 2;
+  }
+  if (values.dir === undefined && (values.state !== undefined || values.fresh || values.feedback !== undefined)) {
+    io.stderr(`--state, --fresh and --feedback go with --dir\n${USAGE}`);
+    return 2;
+  }
   const root = values.lessons ?? defaultLessonsRoot();
   const lesson = findLesson(await loadLessons(root), values.lesson);
   if (!lesson) {
     io.stderr(`No lesson ${values.lesson} in ${root}\n`);
     return 2;
   }
-  const seed = values.seed !== undefined ? Number(values.seed) >>> 0 : newSeed();
+  const seed = values.seed !== undefined ? Number(values.seed) >>> 0 : null;
   const database = lesson.tables.length > 0 ? await checkDatabase(values.pg ?? env.STREAMLAB_PG, io) : null;
-  try {
-    return await grade(lesson, values, root, seed, database?.url, io);
-  } finally {
-    await database?.stop();
+  const run: GradeRun = { interrupted: false };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (run.interrupted) return;
+    // Nothing graded from here on is kept: the check runs are being killed, not failed by the student.
+    run.interrupted = true;
+    stopAllGrading();
+    io.status?.('');
+    io.stderr(`${signal === 'SIGINT' ? 'interrupted' : 'stopped'}: ${run.stateFile ? `the grades made so far are kept in ${run.stateFile}; run the same command again to go on` : 'nothing was written'}\n`);
+    const stopDb = Promise.race([database?.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
+    void stopDb.finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  if (io.interruptible) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   }
+  try {
+    return await grade(lesson, values, root, seed, database?.url, io, run);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (!run.interrupted) await database?.stop();
+  }
+}
+
+/** The runtime's version (its package.json): a new one grades every submission again. */
+async function runtimeVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
+
+/** What the signal handler and the grading share. */
+interface GradeRun {
+  interrupted: boolean;
+  stateFile?: string;
 }
 
 /** The PostgreSQL a lesson with tables is graded on: the one given, or an embedded one for this run. */
@@ -180,9 +271,9 @@ async function checkDatabase(given: string | undefined, io: GradeIo): Promise<{ 
   }
 }
 
-async function grade(lesson: Lesson, values: Record<string, string | undefined>, root: string, seed: number, database: string | undefined, io: GradeIo): Promise<number> {
-
+async function grade(lesson: Lesson, values: Values, root: string, givenSeed: number | null, database: string | undefined, io: GradeIo, run: GradeRun): Promise<number> {
   let grades: StudentGrade[];
+  let seed = givenSeed ?? newSeed();
   if (values.file !== undefined) {
     const name = basename(values.file);
     let content: string;
@@ -192,7 +283,21 @@ async function grade(lesson: Lesson, values: Record<string, string | undefined>,
       io.stderr(`Cannot read ${values.file}: ${(e as Error).message}\n`);
       return 2;
     }
-    grades = [await gradeStudent(lesson, { student: name.replace(/\.ts$/, ''), files: [{ path: name, content }] }, root, seed, database)];
+    const files = [{ path: name, content }];
+    if (values['self-check']) {
+      let result;
+      try {
+        result = learnerView(await gradeSubmission({ lesson, files, lessonsRoot: root, seed, visibleOnly: true, ...(database ? { database } : {}) }));
+      } catch (e) {
+        io.stderr(`The submission could not be checked: ${(e as Error).message}\n`);
+        return 1;
+      }
+      const visible = result.tests.filter((t) => t.hidden === undefined);
+      const passed = visible.filter((t) => t.status === 'passed').length;
+      io.stdout(`self-check of lesson ${lesson.id}: the visible checks only; this is not a grade\n${resultLines(result).join('\n')}\n${summaryLine(passed, visible.length - passed)}\n`);
+      return passed === visible.length && passed > 0 ? 0 : 1;
+    }
+    grades = [await gradeStudent(lesson, { student: name.replace(/\.ts$/, ''), files }, root, seed, database).catch((e: Error) => ({ student: name, result: failedGrade(lesson, seed, `The submission could not be graded: ${e.message}`) }))];
     io.stdout(formatResult(grades[0]!.result));
   } else {
     let students: Student[];
@@ -205,9 +310,61 @@ async function grade(lesson: Lesson, values: Record<string, string | undefined>,
     values.csv ??= 'grades.csv';
     values.json ??= 'grades.json';
     values.junit ??= 'grades.xml';
-    const jobs = values.jobs !== undefined ? Number(values.jobs) : defaultJobs();
-    grades = await gradeAll(students, jobs, (s) => gradeStudent(lesson, s, root, seed, database), io);
+    const stateFile = values.state ?? join(dirname(values.csv), `${basename(values.csv).replace(/\.csv$/i, '')}.state.jsonl`);
+    const fingerprint = await lessonFingerprint(root, lesson.id, await runtimeVersion());
+    let state = await loadGradeState(stateFile).catch((e: Error) => {
+      io.stderr(`Cannot read the grading state ${stateFile} (${e.message}); grading every submission\n`);
+      return null;
+    });
+    if (values.fresh) state = null;
+    if (state && state.unreadable > 0) io.stderr(`${stateFile}: ${state.unreadable} unreadable line${state.unreadable === 1 ? '' : 's'} skipped (a run cut short); those submissions are graded again\n`);
+    if (givenSeed === null && state?.seed != null) seed = state.seed;
+    const keyOf = (s: Student) => submissionKey(fingerprint, seed, s.student, 'files' in s ? s.files : null);
+    const kept: { key: string; student: string; result: StudentGrade['result'] }[] = [];
+    const known = (s: Student): StudentGrade | undefined => {
+      const key = keyOf(s);
+      const g = state?.grades.get(key);
+      if (!g || g.student !== s.student) return undefined;
+      kept.push({ key, student: s.student, result: g.result });
+      return { student: s.student, result: g.result };
+    };
+    const earlier = students.filter((s) => state?.grades.get(keyOf(s))?.student === s.student).length;
+    if (earlier > 0) io.stderr(`resuming: ${earlier} of ${students.length} submissions were graded by an earlier run (${stateFile}, seed ${seed})\n`);
+    const carry = machineJobs();
+    let jobs = values.jobs !== undefined ? Number(values.jobs) : carry;
+    if (jobs > carry) {
+      io.stderr(`--jobs ${jobs}: this machine can carry ${carry} grade${carry === 1 ? '' : 's'} at once (${availableParallelism()} CPUs, ${Math.round(freemem() / 2 ** 20)} MiB free); grading ${carry} at once\n`);
+      jobs = carry;
+    }
+    run.stateFile = stateFile;
+    await mkdir(dirname(stateFile), { recursive: true }).catch(() => undefined);
+    const gradeOne = async (s: Student): Promise<StudentGrade> => {
+      let g: StudentGrade;
+      try {
+        g = await gradeStudent(lesson, s, root, seed, database);
+      } catch (e) {
+        // Not the student's doing (the grader failed): graded again next time.
+        return { student: s.student, result: failedGrade(lesson, seed, `The submission could not be graded: ${(e as Error).message}`) };
+      }
+      if (run.interrupted) return g;
+      const key = keyOf(s);
+      kept.push({ key, student: s.student, result: g.result });
+      await recordGrade(stateFile, key, s.student, g.result).catch((e: Error) => io.stderr(`Cannot write ${stateFile}: ${e.message}\n`));
+      return g;
+    };
+    grades = await gradeAll(students, jobs, gradeOne, io, known);
+    await writeGradeState(stateFile, kept).catch((e: Error) => io.stderr(`Cannot write ${stateFile}: ${e.message}\n`));
     io.stdout(`lesson ${lesson.id}, ${grades.length} submissions, seed ${seed}\n`);
+    if (values.feedback !== undefined) {
+      const folder = values.feedback;
+      try {
+        await mkdir(folder, { recursive: true });
+        for (const g of grades) await writeFile(join(folder, `${g.student}.txt`), `${g.student}\n${formatResult(learnerView(g.result))}`);
+        io.stderr(`wrote the students' feedback into ${folder}\n`);
+      } catch (e) {
+        io.stderr(`Cannot write the feedback into ${folder}: ${(e as Error).message}\n`);
+      }
+    }
   }
 
   const written: string[] = [];

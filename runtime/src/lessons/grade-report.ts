@@ -105,3 +105,24 @@ export function junitXml(suites: readonly { name: string; result: GradeResult }[
   out.push('</testsuites>');
   return out.join('\n') + '\n';
 }
+
+/** What a learner is told of a hidden check that failed: that it failed, and its category. */
+export function hiddenFailure(category: string): string {
+  return `A hidden check about ${category} failed. Its data stays with your instructor: test your code on cases of your own.`;
+}
+
+/**
+ * A grade as the learner may see it (the workbench's Check, a student's feedback): every hidden check
+ * keeps its status and points but loses its name, message, line and rows, which carry the check's data.
+ * The instructor's reports (CSV, JSON, JUnit, the command's own output) use the whole grade.
+ */
+export function learnerView(result: GradeResult): GradeResult {
+  let n = 0;
+  const tests = result.tests.map((t): GradedTest => {
+    if (t.hidden === undefined) return t;
+    n++;
+    const message = t.status === 'failed' ? hiddenFailure(t.hidden) : t.status === 'skipped' ? 'A hidden check: only a grade runs it.' : null;
+    return { ...t, name: `hidden check ${n} (${t.hidden})`, message, file: null, line: null, diff: null };
+  });
+  return { ...result, tests };
+}

@@ -28,7 +28,7 @@ import type { GradedTest, GradeResult } from './grade-types.js';
 import { CHECK_DATABASE_ENV, removeCheckNamespace } from './check-database.js';
 import { CHECK_NAMESPACE_ENV, newCheckNamespace } from './check-namespace.js';
 import { REPORT_ENV, type CheckReport, type ReportedCheck } from './check-reporter.js';
-import { SEED_ENV, SUBMISSION_ENTRY_ENV, SUBMISSION_ENV, entryFile } from './submission-files.js';
+import { SEED_ENV, SKIP_CHECKS_ENV, SUBMISSION_ENTRY_ENV, SUBMISSION_ENV, entryFile } from './submission-files.js';
 
 /** The repository's `lessons/` folder, found from this file's location. */
 export function defaultLessonsRoot(): string {
@@ -61,6 +61,11 @@ export interface GradeOptions {
    * one): whatever of it is left when the run ends, however it ends, is dropped.
    */
   namespace?: string;
+  /**
+   * Self-check: the lesson's hidden checks do not run (they come back skipped, worth nothing), so a
+   * learner may try the visible ones as often as they like; such a result is not a grade.
+   */
+  visibleOnly?: boolean;
 }
 
 const REPORTER = fileURLToPath(new URL('./check-reporter.ts', import.meta.url));
@@ -108,10 +113,22 @@ async function groupGone(pid: number | undefined, boundMs = 5000): Promise<void>
   }
 }
 
+/** Process groups of the check runs going on in this process. */
+const running = new Set<number>();
+
+/**
+ * Kills every check run this process has going (each whole process group): an interrupted grader
+ * leaves no check or sandbox process behind.
+ */
+export function stopAllGrading(): void {
+  for (const pid of running) killGroup(pid);
+}
+
 /** Runs vitest in a process group of its own; kills the whole group on timeout and once it has ended. */
 function runVitest(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; timedOut: boolean; output: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [vitestBin(), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    if (child.pid !== undefined) running.add(child.pid);
     let output = '';
     let timedOut = false;
     const keep = (b: Buffer) => {
@@ -135,7 +152,10 @@ function runVitest(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutM
       clearTimeout(timer);
       process.off('exit', onExit);
       killGroup(child.pid);
-      void groupGone(child.pid).then(() => resolvePromise({ code, signal, timedOut, output }));
+      void groupGone(child.pid).then(() => {
+        if (child.pid !== undefined) running.delete(child.pid);
+        resolvePromise({ code, signal, timedOut, output });
+      });
     });
   });
 }
@@ -175,12 +195,15 @@ function missingReason(run: { code: number | null; signal: NodeJS.Signals | null
   return `The checks ended without a report (${run.signal ?? `exit code ${run.code}`})${run.output.trim() ? `: ${failureSummary(run.output)}` : '.'}`;
 }
 
+/** What a grade needs of a lesson: its id, the points of its checks, and which are hidden. */
+export type LessonPoints = Pick<Lesson, 'id' | 'points'> & { hidden?: Readonly<Record<string, string>> };
+
 /**
  * Turns a report into one graded test per declared check (front matter `points`, in its order). A
  * reported check the front matter does not name is the lesson's fault, not the learner's: it throws
  * (loading the lesson and declaring the check refuse it first, see check-points.ts).
  */
-export function gradeFromReport(lesson: Pick<Lesson, 'id' | 'points'>, seed: number, report: CheckReport | null, reason: string): GradeResult {
+export function gradeFromReport(lesson: LessonPoints, seed: number, report: CheckReport | null, reason: string): GradeResult {
   const byId = new Map<string, ReportedCheck>();
   for (const c of report?.checks ?? []) {
     if (!c.id || !Object.hasOwn(lesson.points, c.id) || byId.has(c.id)) {
@@ -192,10 +215,12 @@ export function gradeFromReport(lesson: Pick<Lesson, 'id' | 'points'>, seed: num
   const graded = (id: string, c: ReportedCheck | undefined, maxPoints: number, title: string): GradedTest => {
     const status = c ? c.status : 'failed';
     const failure = c?.failure ?? null;
+    const hidden = lesson.hidden && Object.hasOwn(lesson.hidden, id) ? lesson.hidden[id] : undefined;
     return {
       id, name: c?.title ?? title, status, points: status === 'passed' ? maxPoints : 0, maxPoints, durationMs: c?.durationMs ?? 0,
       message: status === 'passed' ? null : failure?.message ?? (c?.status === 'skipped' ? 'This check was skipped.' : reason),
       file: failure?.file ?? null, line: failure?.line ?? null, diff: failure?.diff ?? null,
+      ...(hidden !== undefined ? { hidden } : {}),
     };
   };
   for (const [id, maxPoints] of Object.entries(lesson.points)) tests.push(graded(id, byId.get(id), maxPoints, id));
@@ -216,7 +241,7 @@ function summarise(lessonId: string, seed: number, tests: GradedTest[]): GradeRe
 }
 
 /** A grade where every declared check failed for one reason (nothing could be graded). */
-export function failedGrade(lesson: Pick<Lesson, 'id' | 'points'>, seed: number, reason: string): GradeResult {
+export function failedGrade(lesson: LessonPoints, seed: number, reason: string): GradeResult {
   return { ...gradeFromReport(lesson, seed, null, reason), reason };
 }
 
@@ -258,6 +283,7 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
       ...(options.opTimeoutMs ? { STREAMLAB_CHECK_OP_TIMEOUT_MS: String(options.opTimeoutMs) } : {}),
       ...(options.database ? { [CHECK_DATABASE_ENV]: options.database } : {}),
       [CHECK_NAMESPACE_ENV]: namespace,
+      ...(options.visibleOnly ? { [SKIP_CHECKS_ENV]: Object.keys(lesson.hidden ?? {}).join(',') } : {}),
       [JOB_BUNDLE_ENV]: bundle.file,
       FORCE_COLOR: '0',
     };
@@ -267,8 +293,11 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
     const report = run.timedOut ? null : parseReport(await readFile(reportFile, 'utf8').catch(() => ''));
     const result = gradeFromReport(lesson, seed, report, missingReason(run, report, timeoutMs));
     // vitest exits 0 only when every test passed, 1 when some failed; anything else is not a finished run.
+    // Only the hidden checks of a self-check may be skipped.
+    const skippable = new Set(options.visibleOnly ? Object.keys(lesson.hidden ?? {}) : []);
     const agrees = report !== null && (run.code === 0
-      ? report.checks.length > 0 && report.errors.length === 0 && report.checks.every((c) => c.status === 'passed')
+      ? report.checks.some((c) => c.status === 'passed') && report.errors.length === 0
+        && report.checks.every((c) => c.status === 'passed' || (c.status === 'skipped' && c.id !== null && skippable.has(c.id)))
       : run.code === 1 && (report.errors.length > 0 || report.checks.some((c) => c.status !== 'passed')));
     if (!agrees) return failedGrade(lesson, seed, missingReason(run, report, timeoutMs));
     return result;

@@ -26,6 +26,11 @@ export interface GradedTest {
   line: number | null;
   /** Rows missing and not expected, when the check compared rows or lines. */
   diff: GradeDiff | null;
+  /**
+   * The category of a hidden check (front matter `hidden`): the learner sees only that it passed or
+   * failed and this category, never its message, data or line (see `learnerView`). Absent when visible.
+   */
+  hidden?: string;
 }
 
 /** One submission's grade. */

@@ -132,7 +132,15 @@ export const lessonFrontMatter = z.object({
    * points, in the order the grade lists them. A check that does not run scores 0 of its points.
    */
   points: z.record(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'check ids are kebab-case, e.g. update-averages'), z.number().int().positive()).default({}),
+  /**
+   * Hidden checks, by id, with the category a learner is told when one fails (`late-data: late records`).
+   * They count like any other, but only the instructor's grade reports show their messages and data.
+   */
+  hidden: z.record(z.string(), z.string().min(1).max(60)).default({}),
 }).strict().superRefine((lesson, ctx) => {
+  for (const id of Object.keys(lesson.hidden)) {
+    if (!Object.hasOwn(lesson.points, id)) ctx.addIssue({ code: 'custom', path: ['hidden', id], message: `"${id}" is not among the lesson's checks (points)` });
+  }
   const topics = new Set(lesson.topics.map((t) => t.name));
   lesson.datasets.forEach((d, i) => {
     if (!topics.has(d.topic)) ctx.addIssue({ code: 'custom', path: ['datasets', i, 'topic'], message: `"${d.topic}" is not among the lesson's topics` });

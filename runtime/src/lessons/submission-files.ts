@@ -14,6 +14,8 @@ export const SUBMISSION_ENV = 'STREAMLAB_SUBMISSION';
 export const SUBMISSION_ENTRY_ENV = 'STREAMLAB_SUBMISSION_ENTRY';
 /** Env variable with the seed of the checks' random cases (digits); a fresh one when unset. */
 export const SEED_ENV = 'STREAMLAB_CHECK_SEED';
+/** Env variable with the ids of checks that do not run this time (comma-separated): a self-check's hidden ones. */
+export const SKIP_CHECKS_ENV = 'STREAMLAB_CHECK_SKIP';
 
 /** Entry file names tried in order when none is named. */
 const ENTRY_NAMES = ['solution.ts', 'starter.ts', 'main.ts', 'submission.ts', 'index.ts'];

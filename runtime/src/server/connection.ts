@@ -230,10 +230,12 @@ export class Connection {
       let result: ServerMessageOf<'check.result'>;
       try {
         const { gradeSubmission } = await import('../lessons/grade-submission.js');
-        const graded = await this.ctx.checks.run(
+        const { learnerView } = await import('../lessons/grade-report.js');
+        // The learner sees a hidden check's outcome and category, never its data.
+        const graded = learnerView(await this.ctx.checks.run(
           async () => gradeSubmission({ lesson, files: m.files, namespace: checkId, ...(await this.checkDatabase(lesson)), ...(this.ctx.lessons.directory ? { lessonsRoot: this.ctx.lessons.directory } : {}) }),
           (status) => this.send({ kind: 'check.status', checkId, lessonId: lesson.id, ...status }),
-        );
+        ));
         result = {
           kind: 'check.result', checkId, lessonId: lesson.id, score: graded.score, maxScore: graded.maxScore, seed: String(graded.seed),
           tests: graded.tests.map((t) => ({
