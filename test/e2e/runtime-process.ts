@@ -14,6 +14,8 @@ export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url))
 /** A running runtime. */
 export interface RuntimeProcess {
   url: string;
+  /** The `streamlab start` process: its children are the job processes of the runs. */
+  pid: number;
   origin: string;
   output(): string;
   stop(): Promise<void>;
@@ -60,6 +62,7 @@ export async function startRuntime(options: {
   });
   return {
     url,
+    pid: child.pid!,
     origin: new URL(url).origin,
     output: () => output,
     async stop() {

@@ -2,7 +2,8 @@
  * One learner run on the host side: spawns the job process, watches it, turns what it reports into
  * protocol events, and stops it.
  *
- *   start → (compile error → run.error, failed)
+ *   start → compiling (stopped meanwhile → nothing more: no error, no process)
+ *         → (compile error → run.error, failed)
  *         → spawn child (empty env, permission model, heap cap) → send start
  *   booting (spawned, learner code not started yet): no `running` within BOOT_TIMEOUT_MS → kill, "did not start"
  *   running: every message refreshes the watchdog, which measures the process's own CPU time, not the wall clock,
@@ -11,7 +12,9 @@
  *              silent for `blockedMs` of wall time with next to no CPU → kill, "stopped responding" (blocked)
  *            rss above the cap → kill, "used more than N MB"
  *   child exit: classify (finished, stopped, out of memory, crashed, ended by the pipeline) → run.status
- *   stop: ask the child to stop, SIGKILL after STOP_GRACE_MS
+ *   stop: ask the child to stop, SIGKILL after STOP_GRACE_MS. Stopped before the child said its learner code
+ *         runs (compiling, or its process loading): the run never ran as far as anyone hears, so nothing the
+ *         child says after that is passed on (it may have begun, and even run a batch, before it read the stop)
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -89,6 +92,8 @@ export class JobRun {
   private stderrTail = '';
   private reported: LearnerError | null = null;
   private stopping = false;
+  /** Stopped before the learner's code ran: what the child says from then on is not passed on. */
+  private stoppedBeforeRunning = false;
   private map = '';
   private nextStep = 1;
   private steps = new Map<number, StepWaiter>();
@@ -117,10 +122,13 @@ export class JobRun {
 
   /** Compiles and starts the pipeline; resolves once the process is started (or the run has failed). */
   async start(): Promise<void> {
+    if (this.stopping) return;
     // On the system clock, the Latency panel's start-up times count from here (Run), not from the job's boot.
     const runStartedAtMs = Date.now();
     this.setState('compiling');
     const compiled = await compileLearnerFiles(this.options.files, this.options.entry, { guardLoops: true, typecheck: true });
+    // Stopped while compiling: the run has ended `stopped`, and what its compile found is no longer news.
+    if (this.stopping) return;
     if (!compiled.ok) {
       // Every type error, each with its line, so the editor can mark them all.
       for (const error of compiled.errors) this.options.onEvent({ kind: 'run.error', runId: this.runId, ...error });
@@ -128,7 +136,6 @@ export class JobRun {
       this.setState('failed');
       return;
     }
-    if (this.stopping) return;
     this.map = compiled.pipeline.map;
     const bundle = await jobChildBundle();
     if (this.stopping) return;
@@ -203,6 +210,7 @@ export class JobRun {
   async stop(): Promise<void> {
     if (this.stopping) return this.exited;
     this.stopping = true;
+    this.stoppedBeforeRunning = !this.learnerStarted;
     if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) {
       this.cleanup();
       if (!this.isOver()) this.setState('stopped');
@@ -240,6 +248,7 @@ export class JobRun {
     const m = parsed.data;
     this.rssAtLastSeen = processRssBytes(this.child?.pid) ?? 0;
     if (m.type === 'status' && m.state === 'running') this.learnerStarted = true;
+    if (this.stoppedBeforeRunning && m.type !== 'heartbeat' && m.type !== 'step-done') return;
     switch (m.type) {
       case 'heartbeat':
         if (m.rssBytes > (this.options.limits.memoryMb + RSS_OVERHEAD_MB) * 1024 * 1024) this.killFor(this.outOfMemory());

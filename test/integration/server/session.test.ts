@@ -2,11 +2,11 @@
  * A closed socket keeps its runs for the grace period (a reconnect with the session id gets them back)
  * and stops them after it: their job processes are gone.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../runtime/src/config.js';
 import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/server/runtime-server.js';
 import type { ServerMessageOf } from '../../../runtime/src/protocol/index.js';
+import { jobProcesses } from '../../services/job-processes.js';
 import { TestClient } from './ws-client.js';
 
 const TOKEN = 'session-test-token-0123456789';
@@ -34,22 +34,6 @@ async function startTicking(client: TestClient, mode: 'system' | 'manual' = 'sys
   if (reply.kind !== 'run.start.ok') throw new Error(JSON.stringify(reply));
   await client.waitFor((m) => m.kind === 'run.status' && m.runId === reply.runId && m.state === 'running');
   return reply.runId;
-}
-
-/** Job processes that are children of this test process (found through /proc). */
-function jobProcesses(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('job-child.mjs')) pids.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return pids;
 }
 
 async function until(condition: () => boolean | Promise<boolean>): Promise<void> {

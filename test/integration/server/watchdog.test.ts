@@ -3,11 +3,11 @@
  * own CPU time, so a run that gets no CPU for a while (a busy classroom machine) is left alone, and a
  * run that blocks without using the CPU is stopped after its own, longer limit.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../runtime/src/config.js';
 import type { VersionedServerMessage as ServerMessage } from '../../../runtime/src/protocol/index.js';
 import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/server/runtime-server.js';
+import { jobProcesses } from '../../services/job-processes.js';
 import { TestClient } from './ws-client.js';
 
 const TOKEN = 'watchdog-test-token-0123456789';
@@ -24,22 +24,6 @@ afterAll(async () => {
   await client?.close();
   await server?.close();
 });
-
-/** The job processes that are children of this test process (found through /proc). */
-function jobProcesses(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('job-child.mjs')) pids.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return pids;
-}
 
 function withoutRunId(events: ServerMessage[]): ServerMessage[] {
   return events.map((e) => {

@@ -37,15 +37,22 @@ export class SlOutputPanel extends LitElement {
   /** Status of the run, to tell "not run yet" from "ran and printed nothing". */
   @property() status: RunStatus = 'idle';
 
+  /** What the panel says before the run has printed anything: Output holds only the current run's. */
   private emptyText(): string {
     switch (this.status) {
+      case 'queued':
+        return 'The run waits for a free slot on the runtime; it starts when one is free.';
       case 'compiling':
+        return 'Starting a new run: compiling your code…';
       case 'starting':
-        return 'Starting the pipeline…';
+        return 'Starting a new run: its process is loading…';
       case 'running':
-        return 'Running. Batches appear here as they complete.';
-      case 'finished':
+        return 'Running: waiting for this run’s first batch (on the manual clock, Step or +N s runs one).';
+      case 'stopping':
+        return 'Stopping the run…';
       case 'stopped':
+        return 'The run stopped before it printed anything.';
+      case 'finished':
         return 'The run ended without output. Does the code start a query (`writeStream … .start()`) or print something?';
       default:
         return 'Press Run (Ctrl+Enter) to start the pipeline. Each micro-batch appears here as Spark’s console sink prints it.';
@@ -80,7 +87,7 @@ export class SlOutputPanel extends LitElement {
       ${logs.length
         ? html`<div class="logs" role="log" aria-label="Console">${logs.map((l) => html`<div class=${l.level}>${l.text}</div>`)}</div>`
         : ''}
-      ${this.batches.length === 0 && this.errors.length === 0 && logs.length === 0 ? html`<p class="empty">${this.emptyText()}</p>` : ''}
+      ${this.batches.length === 0 && this.errors.length === 0 && logs.length === 0 ? html`<p class="empty" role="status">${this.emptyText()}</p>` : ''}
       ${repeat(this.batches, (b) => `${b.query ?? ''}:${b.batchId}`, (b) => html`<sl-batch-table .batch=${b} .printed=${printed.get(b.batchId) ?? null}></sl-batch-table>`)}
       ${typeErrors ? '' : errors}
     `;

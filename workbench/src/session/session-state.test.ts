@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { structuredWindowsSession } from '../fixtures/sessions.js';
-import { connectionLost, initialState, reduceEvent, runStarted, canRun, isActive } from './session-state.js';
+import { connectionLost, initialState, reduceEvent, runRequested, runStarted, canRun, isActive } from './session-state.js';
 
 const events = structuredWindowsSession.run.events.map((e) => ({ ...e.event, runId: 'r1' }));
 
@@ -73,6 +73,32 @@ describe('reduceEvent over the recorded structured-windows session', () => {
     expect(state.batches).toEqual([]);
     expect(state.previousBatches.map((b) => b.batchId)).toEqual([0, 1, 2, 3]);
     expect(state.errors).toEqual([]);
+  });
+});
+
+describe('Run pressed', () => {
+  it("empties Output at once, says the run is starting, and shows nothing the run before still sends", () => {
+    let state = runStarted({ ...initialState(), connection: { state: 'open', attempt: 0 } }, 'r1', 'system');
+    for (const e of events) state = reduceEvent(state, e);
+    state = runRequested(state, 'manual');
+    expect([state.batches, state.logs, state.errors]).toEqual([[], [], []]);
+    expect(state.previousBatches.map((b) => b.batchId)).toEqual([0, 1, 2, 3]);
+    expect(state.run).toEqual({ runId: null, status: 'compiling', mode: 'manual', clockMs: 0, queries: [] });
+    expect([isActive(state), canRun(state)]).toEqual([true, false]);
+    // The run before, stopping, still sends: none of it is shown, and its status does not pass for the new run's.
+    for (const e of events) expect(reduceEvent(state, e)).toBe(state);
+    expect(reduceEvent(state, { kind: 'run.status', runId: 'r1', status: 'stopped' })).toBe(state);
+    // Named by the runtime, the new run keeps the run before for compare.
+    const named = runStarted(state, 'r2', 'manual');
+    expect([named.batches, named.previousBatches.map((b) => b.batchId), named.run.runId]).toEqual([[], [0, 1, 2, 3], 'r2']);
+  });
+
+  it('keeps a run the learner stopped stopping until it has ended, whatever it said before Stop reached it', () => {
+    let state = runStarted(initialState(), 'r1', 'system');
+    state = { ...state, run: { ...state.run, status: 'stopping' } };
+    for (const status of ['compiling', 'starting', 'running'] as const) expect(reduceEvent(state, { kind: 'run.status', runId: 'r1', status }).run.status).toBe('stopping');
+    expect(reduceEvent(state, { kind: 'run.status', runId: 'r1', status: 'stopped' }).run.status).toBe('stopped');
+    expect(reduceEvent(state, { kind: 'run.status', runId: 'r1', status: 'failed' }).run.status).toBe('failed');
   });
 });
 

@@ -107,10 +107,20 @@ export function initialState(): SessionState {
 }
 
 /**
+ * Run was pressed: the run before's output leaves the panels at once (its batches move to compare), as a
+ * new Spark query's console starts empty, and the run shows as starting before the runtime has named it.
+ * Until then no run is current, so nothing the run before still sends is shown.
+ */
+export function runRequested(state: SessionState, mode: ClockMode): SessionState {
+  const fresh = runStarted(state, null, mode);
+  return { ...fresh, run: { ...fresh.run, status: 'compiling' } };
+}
+
+/**
  * A run was accepted: the previous run's batches move to compare, output starts empty. A manual clock
  * starts where the runtime starts it: at the lesson's time when the lesson has one, else at 0.
  */
-export function runStarted(state: SessionState, runId: string, mode: ClockMode): SessionState {
+export function runStarted(state: SessionState, runId: string | null, mode: ClockMode): SessionState {
   return {
     ...state,
     run: { runId, status: 'starting', mode, clockMs: mode === 'manual' ? (state.lesson?.data?.clockStartMs ?? 0) : null, queries: [] },
@@ -131,15 +141,19 @@ const keepLast = <T>(items: T[], max: number) => (items.length > max ? items.sli
  */
 export function reduceEvent(state: SessionState, event: RuntimeEvent): SessionState {
   switch (event.kind) {
-    case 'run.status':
+    case 'run.status': {
       if (event.runId !== state.run.runId) {
-        // A page that has not run anything adopts a run its session has going (the page was reloaded).
-        // A run of another lesson is left alone; its clock mode is what the runtime says (system when it does not).
-        if (state.run.runId !== null || !['queued', 'compiling', 'starting', 'running'].includes(event.status)) return state;
+        // A page that has not run anything adopts a run its session has going (the page was reloaded); a page
+        // whose Run the runtime has not named yet adopts nothing. A run of another lesson is left alone; its
+        // clock mode is what the runtime says (system when it does not).
+        if (state.run.runId !== null || isActive(state) || !['queued', 'compiling', 'starting', 'running'].includes(event.status)) return state;
         if (event.lessonId !== undefined && state.lesson && event.lessonId !== state.lesson.id) return state;
         state = runStarted(state, event.runId, event.mode ?? 'system');
       }
-      return { ...state, run: { ...state.run, status: event.status, clockMs: event.clockMs ?? state.run.clockMs, ...(event.ahead !== undefined ? { ahead: event.ahead } : {}) } };
+      // Stop was pressed: the run stays stopping until it has ended, whatever it said before Stop reached it.
+      const status = state.run.status === 'stopping' && !isOver(event.status) ? 'stopping' : event.status;
+      return { ...state, run: { ...state.run, status, clockMs: event.clockMs ?? state.run.clockMs, ...(event.ahead !== undefined ? { ahead: event.ahead } : {}) } };
+    }
     case 'run.query': {
       if (event.runId !== state.run.runId) return state;
       const { kind: _kind, runId: _runId, ...query } = event;
@@ -200,6 +214,11 @@ export function connectionLost(state: SessionState): SessionState {
 /** Whether Run makes sense now. Run while a run is going restarts it with the code in the editor. */
 export function canRun(state: SessionState): boolean {
   return state.connection.state === 'open' && !['queued', 'compiling', 'starting', 'stopping'].includes(state.run.status);
+}
+
+/** Whether a run in this status has ended. */
+export function isOver(status: RunStatus): boolean {
+  return status === 'stopped' || status === 'finished' || status === 'failed';
 }
 
 /** Whether Stop makes sense now. */

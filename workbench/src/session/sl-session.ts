@@ -8,7 +8,7 @@ import { customElement } from 'lit/decorators.js';
 import type { ClientKind, ClockMode, ReplyOf, RequestFields, SourceFile } from '@streamlab/runtime/protocol';
 import type { RuntimeClient } from '../client/runtime-client.js';
 import type { RuntimeEvent } from '../model/server-events.js';
-import { connectionLost, initialState, reduceEvent, runStarted, type SessionState } from './session-state.js';
+import { connectionLost, initialState, isActive, isOver, reduceEvent, runRequested, runStarted, type SessionState } from './session-state.js';
 import { dataAnswered, dataRequested, extraText, replayText } from './lesson-data.js';
 import { LocalStore } from './local-store.js';
 
@@ -24,9 +24,14 @@ export class SlSession extends LitElement {
   readonly store = new LocalStore();
   private client: RuntimeClient | null = null;
   private unsubscribe: (() => void)[] = [];
-  /** While a run.start is in flight its events may arrive before the reply names the run. */
-  private starting = false;
+  /**
+   * The Run on its way, from the press until the runtime has named the run (or refused it). Meanwhile
+   * the new run's events may arrive before the reply names it: they wait in `early`.
+   */
+  private starting: Promise<void> | null = null;
   private early: RuntimeEvent[] = [];
+  /** Stop was pressed while the run was starting: it is stopped as soon as it has a name, or never asked for. */
+  private stopWhenNamed = false;
   /** A serving request is on its way; `servingAgain`: data changed meanwhile, so ask once more after it. */
   private servingBusy = false;
   private servingAgain = false;
@@ -165,29 +170,61 @@ export class SlSession extends LitElement {
     }
   }
 
-  async run(files: SourceFile[], mode: ClockMode): Promise<void> {
-    // One run at a time: Run during a run restarts it with the new code.
-    if (this.state.run.runId && this.state.run.status === 'running') await this.stop();
-    try {
-      this.set({ ...this.state, run: { ...this.state.run, status: 'compiling', mode }, notice: null });
-      this.starting = true;
+  /**
+   * Runs the files: the run before (if one is going) stops and its output leaves the panels at once.
+   * A Run pressed while one is still starting (or stopping, after a Stop) runs once that one is done.
+   */
+  run(files: SourceFile[], mode: ClockMode): Promise<void> {
+    if (this.starting) return this.starting.then(() => this.run(files, mode));
+    const starting = this.startRun(files, mode).finally(() => {
+      this.starting = null;
       this.early = [];
-      const { runId } = await this.require().startRun({ lessonId: this.state.lesson?.id, files, mode });
-      let state = runStarted(this.state, runId, mode);
-      for (const event of this.early) state = reduceEvent(state, event);
-      this.set(state);
+    });
+    this.starting = starting;
+    return starting;
+  }
+
+  private async startRun(files: SourceFile[], mode: ClockMode): Promise<void> {
+    const previous = isActive(this.state) ? this.state.run.runId : null;
+    this.early = [];
+    this.stopWhenNamed = false;
+    this.set({ ...runRequested(this.state, mode), notice: null });
+    let runId: string;
+    try {
+      // One run at a time: Run during a run restarts it with the new code. Whether the old one stopped or
+      // had ended meanwhile, the new one is asked for; the runtime says if it cannot take it.
+      if (previous) await this.require().stopRun(previous).catch(() => undefined);
+      if (this.stopWhenNamed) {
+        this.set({ ...this.state, run: { ...this.state.run, status: 'stopped' } });
+        return;
+      }
+      ({ runId } = await this.require().startRun({ lessonId: this.state.lesson?.id, files, mode }));
     } catch (e) {
       this.set({ ...this.state, run: { ...this.state.run, status: 'failed' } });
       this.fail('The pipeline did not start', e);
-    } finally {
-      this.starting = false;
-      this.early = [];
+      return;
     }
+    let state = runStarted(this.state, runId, mode);
+    if (this.stopWhenNamed) state = { ...state, run: { ...state.run, status: 'stopping' } };
+    for (const event of this.early) state = reduceEvent(state, event);
+    this.early = [];
+    this.set(state);
+    // Stop was pressed before the runtime named the run (it may still be compiling): stop it now.
+    if (this.stopWhenNamed && !isOver(state.run.status)) await this.stopNamed(runId);
   }
 
+  /** Stops the run the learner sees: the one going, or the one starting (once the runtime has named it). */
   async stop(): Promise<void> {
+    if (this.starting) {
+      this.stopWhenNamed = true;
+      this.set({ ...this.state, run: { ...this.state.run, status: 'stopping' } });
+      return this.starting;
+    }
     const runId = this.state.run.runId;
-    if (!runId) return;
+    if (runId && !isOver(this.state.run.status)) await this.stopNamed(runId);
+  }
+
+  private async stopNamed(runId: string): Promise<void> {
     try {
       this.set({ ...this.state, run: { ...this.state.run, status: 'stopping' } });
       await this.require().stopRun(runId);
