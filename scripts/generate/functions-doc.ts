@@ -30,8 +30,8 @@ const INTROS: Partial<Record<FunctionGroup, string>> = {
     + 'SQL text with `OVER` is not parsed; write the window with the DataFrame API.',
 };
 
-function pyParam(p: Param): string {
-  if (p.py === 'columns') return `*${p.name}`;
+function pyParam(p: Param, i: number, params: readonly Param[], variadic: boolean): string {
+  if (p.py === 'columns' || (variadic && i === params.length - 1)) return `*${p.name}`;
   if (p.default !== undefined) return `${p.name}=${typeof p.default === 'string' ? JSON.stringify(p.default) : p.default === null ? 'None' : p.default === true ? 'True' : p.default === false ? 'False' : p.default}`;
   return p.optional ? `${p.name}=None` : p.name;
 }
@@ -62,7 +62,7 @@ export function renderFunctionsDoc(specs: readonly FunctionSpec[]): string {
     out.push('', '| SQL | PySpark | what it does | example |', '| --- | --- | --- | --- |');
     for (const s of rows) {
       const sql = [s.name, ...(s.aliases ?? [])].map((n) => `\`${n}\``).join(', ');
-      const params = s.params.filter((p) => !p.sqlOnly).map(pyParam).join(', ');
+      const params = s.params.filter((p) => !p.sqlOnly).map((p, i, all) => pyParam(p, i, all, s.variadic === true)).join(', ');
       const py = s.py === null ? '—' : [s.py ?? s.name, ...(s.pyAliases ?? [])].map((n) => `\`F.${n}(${params})\``).join(', ');
       const example = s.example ? `\`${cell(s.example.sql)}\` → \`${cell(s.example.result)}\`` : '';
       out.push(`| ${sql} | ${cell(py)} | ${cell(s.doc)} | ${example} |`);

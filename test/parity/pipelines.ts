@@ -210,6 +210,46 @@ export const scenarioPipelines: ParityPipeline[] = [
     maxOffsetsPerTrigger: 3,
   },
   {
+    // get_json_object, json_tuple and try_cast over raw JSON text as tutorials read Kafka values:
+    // nested paths, a wildcard, a missing field, JSON null, text that is not JSON and a number
+    // that is not a whole one.
+    id: 'scenario/json-path-functions',
+    build: (spark) => spark.readStream
+      .format('kafka')
+      .option('kafka.bootstrap.servers', 'localhost:9092')
+      .option('subscribe', 'parity.input')
+      .load()
+      .selectExpr('CAST(value AS STRING) AS j')
+      .select(
+        F.get_json_object('j', '$.device.id').alias('device'),
+        F.get_json_object('j', '$.readings[*].v').alias('values'),
+        F.get_json_object('j', '$.readings[0]').alias('first'),
+        F.json_tuple('j', 'kind', 'count', 'device').alias('kind', 'count', 'device_json'),
+        F.expr("try_cast(get_json_object(j, '$.count') AS INT)").alias('n'),
+      ),
+    mode: 'append',
+    records: [
+      JSON.stringify({ device: { id: 'd-1' }, kind: 'temp', count: '3', readings: [{ v: 1.5 }, { v: 2 }] }),
+      JSON.stringify({ device: { id: 'd-2', zone: null }, kind: null, count: 2.5, readings: [{ v: 1e3 }] }),
+      '{"kind": "single", "count": " 7 ", "readings": []}',
+      'not json',
+      JSON.stringify({ device: 'flat', count: 'x', readings: [{ w: 1 }, { v: 'a"b' }] }),
+    ],
+    maxOffsetsPerTrigger: 2,
+  },
+  {
+    // count_if next to the statistical aggregates, per key, as the whole result each batch.
+    id: 'scenario/complete-count-if-statistics',
+    build: (spark) => readings(spark).groupBy('node_name').agg(
+      F.count_if(F.col('temperature').gt(20)).alias('warm'),
+      F.stddev('temperature').alias('sd'),
+      F.var_pop('temperature').alias('var'),
+    ),
+    mode: 'complete',
+    records: temperatureReadings,
+    maxOffsetsPerTrigger: 3,
+  },
+  {
     // The count-by-origin tutorial's epoch seconds with a fraction: read as a DOUBLE and converted by
     // CAST and by timestamp_seconds (both (seconds * 1000000).toLong), read as a STRING (Spark prints
     // the number as Java does) and as a TIMESTAMP (a fractional number there is NULL, a whole one is seconds).

@@ -16,7 +16,7 @@ import { functionRegistry } from './functions/registry.js';
 import { wrongArgs } from './functions/wrong-args.js';
 import {
   ArrayType, BINARY, BOOLEAN, DATE, DOUBLE, INT, LONG, NULL, STRING, StructField, StructType, TIMESTAMP,
-  isIntegral, isTimestamp, sameType, widerNumeric, type DataType, type FieldMetadata,
+  isIntegral, isNumeric, isTimestamp, sameType, widerNumeric, type DataType, type FieldMetadata,
 } from './types.js';
 import { bytesOf } from './rows.js';
 import { compareValues, fromUtf8, utf8, valuesEqual } from './values.js';
@@ -108,6 +108,36 @@ function literalValue(v: unknown): unknown {
   return bytesOf(v) ?? v;
 }
 
+const INTEGRAL_RANGE: Record<string, readonly [number, number]> = {
+  tinyint: [-128, 127], smallint: [-32768, 32767], int: [-2147483648, 2147483647], bigint: [-(2 ** 63), 2 ** 63 - 1],
+};
+
+/**
+ * `try_cast`: Spark's cast in TRY mode, which reads as ANSI casts do but gives NULL instead of
+ * failing. It differs from the non-ANSI cast only for integral targets: a string must be a whole
+ * number (`'2.5'` is NULL, not 2) and a value out of the type's range is NULL, not wrapped.
+ */
+function tryCastTo(c: Compiled, to: DataType): Compiled {
+  const range = to.kind === 'atomic' ? INTEGRAL_RANGE[to.name] : undefined;
+  if (!range || sameType(c.type, to)) return castTo(c, to);
+  const [lo, hi] = range;
+  const f = c.eval;
+  const fromString = c.type === STRING;
+  const fromNumber = isNumeric(c.type);
+  const cast = castTo(c, to).eval;
+  return {
+    ...castTo(c, to),
+    eval: (row) => {
+      const v = f(row);
+      if (v === null) return null;
+      if (fromString && !/^\s*[+-]?\d+\s*$/.test(v as string)) return null;
+      const n = fromString ? Number(v) : fromNumber && typeof v === 'number' ? Math.trunc(v) : undefined;
+      if (n !== undefined && (!Number.isFinite(n) || n < lo || n > hi)) return null;
+      return cast(row);
+    },
+  };
+}
+
 /** Compiles an expression against `schema`. Aggregates, generators and windows are rejected here (the planner lifts them out first). */
 export function compile(e: Expr, schema: StructType, ctx: EvalContext): Compiled {
   return new Compiler(schema, ctx).compile(e);
@@ -174,7 +204,7 @@ class Compiler {
       }
       case 'cast': {
         const c = this.inner(e.expr);
-        const out = castTo(c, e.to);
+        const out = e.try ? tryCastTo(c, e.to) : castTo(c, e.to);
         return { ...out, name: exprName(e), metadata: sameType(c.type, e.to) ? c.metadata : {} };
       }
       case 'field': {

@@ -19,7 +19,7 @@ export function exprName(e: Expr): string {
     case 'lit': return e.value === null ? 'NULL' : typeof e.value === 'string' ? e.value : typedLiteralSql(e.value, e.type) ?? String(e.value);
     case 'alias': return e.name;
     case 'field': return e.name;
-    case 'cast': return `CAST(${exprSql(e.expr)} AS ${e.to.simpleString().toUpperCase()})`;
+    case 'cast': return `${e.try ? 'TRY_CAST' : 'CAST'}(${exprSql(e.expr)} AS ${e.to.simpleString().toUpperCase()})`;
     case 'call':
       if (e.name === 'window' || e.name === 'session_window') return e.name;
       return exprSql(e);
@@ -104,7 +104,7 @@ export function exprSql(e: Expr): string {
     }
     case 'not': return `(NOT ${exprSql(e.expr)})`;
     case 'neg': return `(- ${exprSql(e.expr)})`;
-    case 'cast': return `CAST(${exprSql(e.expr)} AS ${e.to.simpleString().toUpperCase()})`;
+    case 'cast': return `${e.try ? 'TRY_CAST' : 'CAST'}(${exprSql(e.expr)} AS ${e.to.simpleString().toUpperCase()})`;
     case 'alias': return exprSql(e.expr);
     case 'field': return `${exprSql(e.expr)}.${e.name}`;
     case 'index': return `${exprSql(e.expr)}[${exprSql(e.index)}]`;

@@ -35,8 +35,10 @@ export type Expr =
   | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'not'; readonly expr: Expr }
   | { readonly kind: 'neg'; readonly expr: Expr }
-  | { readonly kind: 'cast'; readonly expr: Expr; readonly to: DataType }
-  | { readonly kind: 'alias'; readonly expr: Expr; readonly name: string }
+  /** `try` is SQL's `try_cast`: the same conversion, named `TRY_CAST` (casts here are non-ANSI, NULL on bad input). */
+  | { readonly kind: 'cast'; readonly expr: Expr; readonly to: DataType; readonly try?: boolean }
+  /** `names`: several names for a generator's columns (PySpark `alias(*alias)`, SQL `AS (a, b)`); `name` is the first. */
+  | { readonly kind: 'alias'; readonly expr: Expr; readonly name: string; readonly names?: readonly string[] }
   | { readonly kind: 'field'; readonly expr: Expr; readonly name: string }
   | { readonly kind: 'index'; readonly expr: Expr; readonly index: Expr }
   | { readonly kind: 'case'; readonly branches: readonly (readonly [Expr, Expr])[]; readonly otherwise?: Expr }

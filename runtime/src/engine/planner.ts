@@ -13,6 +13,8 @@ import { AnalysisException } from './errors.js';
 import { exprName, exprSql, projectionName, resolvedFrame } from './expr-names.js';
 import { colRef, node, transformExpr, visitExpr, type Expr } from './expr.js';
 import { functionRegistry } from './functions/registry.js';
+import { wrongArgs } from './functions/wrong-args.js';
+import { jsonTuple } from './json-path.js';
 import { AggregateExec, type CompactWindowKey, type EventTimeKey, type TraceWindowKey } from './physical/aggregate.js';
 import { DeduplicateExec } from './physical/deduplicate.js';
 import { FilterExec } from './physical/filter.js';
@@ -30,7 +32,7 @@ import { WindowExec, type WindowExprExec } from './physical/window.js';
 import { optimize } from './optimizer.js';
 import type { LogicalPlan } from './plan.js';
 import { addInterval, intervalMicros, parseInterval, type Interval } from './time.js';
-import { BOOLEAN, INT, StructField, StructType, TIMESTAMP, isTimestamp, type DataType, type FieldMetadata } from './types.js';
+import { BOOLEAN, INT, STRING, StructField, StructType, TIMESTAMP, isTimestamp, type DataType, type FieldMetadata } from './types.js';
 import { validateWindow, type WindowSpec } from './windows.js';
 
 /** A watermark operator found while planning. */
@@ -71,6 +73,11 @@ const WINDOW_STRUCT_FIELDS = (t: DataType) => [new StructField('start', t, true)
 
 function stripAlias(e: Expr): { expr: Expr; alias?: string } {
   return e.kind === 'alias' ? { expr: e.expr, alias: e.name } : { expr: e };
+}
+
+/** Several names on an expression that gives one column. */
+function multiAlias(e: Extract<Expr, { kind: 'alias' }>): AnalysisException {
+  return new AnalysisException(`[MULTI_ALIAS_WITHOUT_GENERATOR] Multi part aliasing (${(e.names ?? [e.name]).join(', ')}) is not supported with ${exprSql(e.expr)} as it is not a generator function.`, { code: 'MULTI_ALIAS_WITHOUT_GENERATOR' });
 }
 
 function literalString(e: Expr | undefined, what: string): string | number {
@@ -365,6 +372,11 @@ class Planner {
         compiled.push({ type: f.dataType, nullable: true, name: w.name, metadata: f.metadata, eval: (row) => row[idx] });
         return;
       }
+      if (expr.kind === 'call' && functionRegistry.lookup(expr.name)?.name === 'json_tuple') {
+        compiled.push(...this.jsonTupleColumns(expr, input.schema, e.kind === 'alias' ? (e.names ?? [e.name]) : undefined));
+        return;
+      }
+      if (e.kind === 'alias' && e.names) throw multiAlias(e);
       if (expr.kind === 'call' && (expr.name === 'explode' || expr.name === 'explode_outer')) {
         if (generator) throw new AnalysisException(`[UNSUPPORTED_GENERATOR.MULTI_GENERATOR] The generator is not supported: only one generator allowed per SELECT clause but found 2.`, { code: 'UNSUPPORTED_GENERATOR.MULTI_GENERATOR' });
         const c = compile(expr.args[0], input.schema, this.ctx);
@@ -372,7 +384,7 @@ class Planner {
           throw new AnalysisException(`[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${exprSql(expr)}" due to data type mismatch: the first parameter requires the ("ARRAY" or "MAP") type, however "${exprSql(expr.args[0])}" has the type "${c.type.simpleString().toUpperCase()}".`, { code: 'DATATYPE_MISMATCH' });
         }
         const elType: DataType = c.type.kind === 'array' ? c.type.elementType : new StructType([new StructField('key', c.type.keyType), new StructField('value', c.type.valueType)]);
-        generator = { index: i, outer: expr.name === 'explode_outer', position: false };
+        generator = { index: compiled.length, outer: expr.name === 'explode_outer', position: false };
         compiled.push({ type: elType, nullable: true, name: alias ?? 'col', metadata: {}, eval: c.eval });
         return;
       }
@@ -381,6 +393,41 @@ class Planner {
     });
     const schema = new StructType(compiled.map((c) => new StructField(c.name, c.type, c.nullable, c.metadata)));
     return new ProjectExec(schema, input, compiled, generator);
+  }
+
+  /**
+   * `json_tuple(json, f1, …)` at the top of a select: one string column per field, named `c0`, `c1`, …
+   * or by the aliases. It always gives one row per input row, so it is planned as columns (Spark's
+   * Generate of exactly one row); the text is read once per row, not once per column.
+   */
+  private jsonTupleColumns(call: Extract<Expr, { kind: 'call' }>, schema: StructType, aliases: readonly string[] | undefined): Compiled[] {
+    if (call.args.length < 2) throw wrongArgs('json_tuple', call.args.length, { atLeast: 2 });
+    const args = call.args.map((a) => compile(a, schema, this.ctx));
+    if (args.some((a) => a.type !== STRING)) {
+      throw new AnalysisException(`[DATATYPE_MISMATCH.NON_STRING_TYPE] Cannot resolve "${exprSql(call)}" due to data type mismatch: all arguments must be strings.`, { code: 'DATATYPE_MISMATCH.NON_STRING_TYPE' });
+    }
+    const n = args.length - 1;
+    if (aliases && aliases.length !== n) {
+      throw new AnalysisException(`[UDTF_ALIAS_NUMBER_MISMATCH] The number of aliases supplied in the AS clause does not match the number of columns output by the UDTF. Expected ${n} aliases, but got ${aliases.join(',')}. Please ensure that the number of aliases provided matches the number of columns output by the UDTF.`, { code: 'UDTF_ALIAS_NUMBER_MISMATCH' });
+    }
+    const text = args[0].eval;
+    const fields = args.slice(1).map((a) => a.eval);
+    let lastText: string | null = null;
+    let lastFields: (string | null)[] = [];
+    let last: (string | null)[] = fields.map(() => null);
+    const tuple = (row: Row): (string | null)[] => {
+      const s = text(row) as string | null;
+      const fs = fields.map((f) => f(row) as string | null);
+      if (s !== lastText || fs.some((f, k) => f !== lastFields[k])) {
+        lastText = s;
+        lastFields = fs;
+        last = s === null ? fs.map(() => null) : jsonTuple(s, fs);
+      }
+      return last;
+    };
+    return Array.from({ length: n }, (_, k) => ({
+      type: STRING, nullable: true, name: aliases?.[k] ?? `c${k}`, metadata: {}, eval: (row: Row) => tuple(row)[k],
+    }));
   }
 
   private aggregate(child: PhysicalOperator, groupBy: readonly Expr[], aggregates: readonly Expr[]): PhysicalOperator {

@@ -16,7 +16,7 @@
  *   unary      := (- | +) unary | postfix
  *   postfix    := primary ( . identifier | [ expr ] | :: type )*
  *   primary    := number | string | TRUE | FALSE | NULL | * | ( expr )
- *               | CAST ( expr AS type ) | CASE [expr] (WHEN expr THEN expr)+ [ELSE expr] END
+ *               | (CAST | TRY_CAST) ( expr AS type ) | CASE [expr] (WHEN expr THEN expr)+ [ELSE expr] END
  *               | (DATE | TIMESTAMP | TIMESTAMP_LTZ | TIMESTAMP_NTZ | X) string
  *               | INTERVAL string [unit [TO unit]] | INTERVAL ([+|-] (number | string) unit)+
  *               | identifier ( [DISTINCT] args | * ) | identifier [. *]
@@ -264,7 +264,17 @@ class Parser {
     const e = this.expr();
     let out = e;
     if (this.eatKw('as')) {
-      out = node({ kind: 'alias', expr: e, name: this.identifier() });
+      if (this.op('(')) {
+        // `AS (a, b)`: the names of a generator's columns.
+        this.i++;
+        const names = [this.identifier()];
+        while (this.op(',')) {
+          this.i++;
+          names.push(this.identifier());
+        }
+        this.expectOp(')');
+        out = node({ kind: 'alias', expr: e, name: names[0], names });
+      } else out = node({ kind: 'alias', expr: e, name: this.identifier() });
     } else if (this.t.kind === 'ident' && !RESERVED_AFTER_EXPR.has(this.t.text.toLowerCase())) {
       out = node({ kind: 'alias', expr: e, name: this.identifier() });
     } else if (this.t.kind === 'qident') {
@@ -481,13 +491,13 @@ class Parser {
         this.i++;
         return literal(null, NULL);
       }
-      if (w === 'cast' && this.toks[this.i + 1].text === '(') {
+      if ((w === 'cast' || w === 'try_cast') && this.toks[this.i + 1].text === '(') {
         this.i += 2;
         const e = this.expr();
         this.expectKw('as');
         const to = this.dataType();
         this.expectOp(')');
-        return node({ kind: 'cast', expr: e, to });
+        return node(w === 'try_cast' ? { kind: 'cast', expr: e, to, try: true } : { kind: 'cast', expr: e, to });
       }
       if (w === 'case') {
         this.i++;

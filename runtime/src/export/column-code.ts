@@ -67,8 +67,8 @@ export function sqlText(e: Expr): string {
     }
     case 'not': return `(NOT ${sqlText(e.expr)})`;
     case 'neg': return `(- ${sqlText(e.expr)})`;
-    case 'cast': return `CAST(${sqlText(e.expr)} AS ${ddlType(e.to).toUpperCase()})`;
-    case 'alias': return `${sqlText(e.expr)} AS ${sqlIdent(e.name)}`;
+    case 'cast': return `${e.try ? 'TRY_CAST' : 'CAST'}(${sqlText(e.expr)} AS ${ddlType(e.to).toUpperCase()})`;
+    case 'alias': return `${sqlText(e.expr)} AS ${e.names ? `(${e.names.map(sqlIdent).join(', ')})` : sqlIdent(e.name)}`;
     case 'field': return `${sqlText(e.expr)}.${sqlIdent(e.name)}`;
     case 'index': return `${sqlText(e.expr)}[${sqlText(e.index)}]`;
     case 'case': return `CASE ${e.branches.map(([c, v]) => `WHEN ${sqlText(c)} THEN ${sqlText(v)}`).join(' ')}${e.otherwise ? ` ELSE ${sqlText(e.otherwise)}` : ''} END`;
@@ -151,8 +151,9 @@ export function columnCode(e: Expr, ctx: ColumnContext): string {
       if (p !== undefined) return `F.lit(${p})`;
       return e.value === null ? 'F.lit(None)' : `F.expr(${pyStr(sqlText(e))})`;
     }
-    case 'alias': return `${columnCode(e.expr, ctx)}.alias(${pyStr(e.name)})`;
-    case 'cast': return `${columnCode(e.expr, ctx)}.cast(${pyStr(ddlType(e.to))})`;
+    case 'alias': return `${columnCode(e.expr, ctx)}.alias(${(e.names ?? [e.name]).map(pyStr).join(', ')})`;
+    // PySpark 3.5's Column has no try_cast: the export writes it as SQL.
+    case 'cast': return e.try ? `F.expr(${pyStr(sqlText(e))})` : `${columnCode(e.expr, ctx)}.cast(${pyStr(ddlType(e.to))})`;
     case 'field': return e.expr.kind === 'col' ? `F.col(${pyStr(`${colName(e.expr.name)}.${e.name}`)})` : `${columnCode(e.expr, ctx)}.getField(${pyStr(e.name)})`;
     case 'index': return `${columnCode(e.expr, ctx)}[${operand(e.index, ctx)}]`;
     case 'not': return `~${columnCode(e.expr, ctx)}`;

@@ -44,6 +44,17 @@ function count(c: AggregateContext): AggregateFn {
   };
 }
 
+/** Spark rewrites `count_if(p)` as `count(nullif(p, false))`: only true is counted. */
+function countIf(c: AggregateContext): AggregateFn {
+  const f = c.arg(0).eval;
+  if (c.distinct) return distinctCount(c.name, [(row) => (f(row) === true ? true : null)]);
+  return {
+    name: c.name, type: LONG, create: () => 0,
+    update: (b, row) => (f(row) === true ? (b as number) + 1 : b),
+    merge: (a, b) => (a as number) + (b as number), evaluate: (b) => b,
+  };
+}
+
 function sum(c: AggregateContext): AggregateFn {
   const a = c.arg(0);
   const f = a.eval;
@@ -256,6 +267,11 @@ export const aggregateFunctions: readonly FunctionSpec[] = [
     name: 'last', aliases: ['last_value'], group: 'aggregate', kind: 'aggregate',
     params: [col('col'), val('ignorenulls', 'boolean', 'boolean', { optional: true, default: false })], facade: 'manual',
     doc: 'The last value seen in the group (the last that is not NULL with `ignorenulls`).', aggregate: noStar(firstOrLast(false)),
+  }),
+  defineFunction({
+    name: 'count_if', group: 'aggregate', kind: 'aggregate', params: [col('col', 'boolean', { strict: true })],
+    doc: 'The number of rows where the condition is true (NULL and false are not counted).',
+    aggregate: noStar(countIf),
   }),
   defineFunction({ name: 'collect_list', group: 'aggregate', kind: 'aggregate', params: [col('col')], doc: 'The values of the group as an array (NULLs left out).', aggregate: noStar(collect(false)) }),
   defineFunction({ name: 'collect_set', group: 'aggregate', kind: 'aggregate', params: [col('col')], doc: 'The distinct values of the group as an array (NULLs left out).', aggregate: noStar(collect(true)) }),

@@ -1,12 +1,14 @@
 /**
  * JSON functions (Spark's jsonExpressions): `from_json` with Spark 3.5's PERMISSIVE partial results
- * and FAILFAST, `to_json`, and the conversions between JSON values and the engine's values.
+ * and FAILFAST, `to_json`, `get_json_object` and `json_tuple` (see `json-path.ts`), and the
+ * conversions between JSON values and the engine's values.
  */
 import { noteMalformed, type Compiled, type EvalContext } from '../compiled.js';
 import { formatWithPattern } from '../datetime-pattern.js';
 import { AnalysisException } from '../errors.js';
 import type { Expr } from '../expr.js';
 import { jsonBytesReader } from '../json-bytes.js';
+import { getJsonObject, parseJsonPath } from '../json-path.js';
 import { parseTimestamp } from '../time.js';
 import { BINARY, STRING, StructType, isTimestamp, parseDataType, sameType, type DataType } from '../types.js';
 import { javaDouble, javaFloat } from '../../format/java-number.js';
@@ -265,6 +267,36 @@ export const jsonFunctions: readonly FunctionSpec[] = [
     doc: 'Parses a JSON string with a DDL string or StructType schema. PERMISSIVE by default: a record that cannot be read becomes NULL fields (and is counted as malformed); `{"mode": "FAILFAST"}` fails the query instead.',
     example: { sql: `from_json('{"a": 1}', 'a INT')`, result: '{1}' },
     compile: compileFromJson,
+  }),
+  defineFunction({
+    name: 'get_json_object', group: 'json', kind: 'scalar', params: [col('col', 'string', { strict: true }), val('path', 'string', 'string', { strict: true })],
+    doc: "The value at a JSON path (`$.a.b[0]`, `$['k']`, `[*]`) as a string, NULL when nothing is there, the text is not JSON or the path is not one Spark reads.",
+    example: { sql: `get_json_object('{"a": {"b": [1, 2]}}', '$.a.b[1]')`, result: '2' },
+    compile: (c) => {
+      const json = c.arg(0);
+      const pathArg = c.arg(1);
+      // A constant path is parsed once.
+      const fixed = c.args[1]?.kind === 'lit' && typeof c.args[1].value === 'string' ? parseJsonPath(c.args[1].value) : null;
+      const path = pathArg.eval;
+      const text = json.eval;
+      return c.make(STRING, (row) => {
+        const s = text(row) as string | null;
+        if (s === null) return null;
+        const steps = fixed ?? (() => {
+          const p = path(row) as string | null;
+          return p === null ? undefined : parseJsonPath(p);
+        })();
+        return steps === undefined ? null : getJsonObject(s, steps);
+      });
+    },
+  }),
+  defineFunction({
+    name: 'json_tuple', group: 'json', kind: 'generator', params: [col('col', 'string'), val('fields', 'string', 'string')], variadic: true, facade: 'manual',
+    doc: 'One string column per field (`c0`, `c1`, … or the names given with `alias`/`AS (…)`): each field\'s value in a JSON object, NULL when absent, JSON null or the text is not an object. Only at the top of a select.',
+    example: { sql: `json_tuple('{"a": 1, "b": "x"}', 'a', 'b')`, result: '1, x' },
+    compile: (c) => {
+      throw new AnalysisException(`[UNSUPPORTED_GENERATOR.OUTSIDE_SELECT] The generator is not supported: outside the SELECT clause, found: ${c.name}.`, { code: 'UNSUPPORTED_GENERATOR.OUTSIDE_SELECT' });
+    },
   }),
   defineFunction({
     name: 'to_json', group: 'json', kind: 'scalar', params: [col('col'), val('options', 'any', 'any', { optional: true })],

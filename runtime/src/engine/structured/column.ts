@@ -47,9 +47,10 @@ export class Column {
   not(): Column { return new Column(node({ kind: 'not', expr: this.expr })); }
   negate(): Column { return new Column(node({ kind: 'neg', expr: this.expr })); }
 
-  /** PySpark `alias` / `name`: names the column. */
-  alias(name: string): Column {
-    return new Column(node({ kind: 'alias', expr: this.expr.kind === 'alias' ? this.expr.expr : this.expr, name }));
+  /** PySpark `alias` / `name`: names the column; several names name the columns of a generator (`json_tuple`). */
+  alias(name: string, ...more: string[]): Column {
+    const expr = this.expr.kind === 'alias' ? this.expr.expr : this.expr;
+    return new Column(node(more.length === 0 ? { kind: 'alias', expr, name } : { kind: 'alias', expr, name, names: [name, ...more] }));
   }
   name(name: string): Column { return this.alias(name); }
   as(name: string): Column { return this.alias(name); }

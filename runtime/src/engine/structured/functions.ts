@@ -46,6 +46,14 @@ export function from_json(column: ColumnOrName, schema: StructType | DataType | 
   return new Column(call('from_json', args));
 }
 
+/**
+ * One string column per JSON field (`c0`, `c1`, …; name them with `.alias("a", "b")`); only at the
+ * top of a select.
+ */
+export function json_tuple(column: ColumnOrName, ...fields: string[]): Column {
+  return new Column(call('json_tuple', [c(column), ...fields.map((f) => literal(f))]));
+}
+
 export function count(column: ColumnOrName): Column { return fn('count', c(column)); }
 /** The mean (PySpark's `mean` is `avg`, and is named so). */
 export function mean(column: ColumnOrName): Column { return fn('avg', c(column)); }

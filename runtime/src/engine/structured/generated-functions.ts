@@ -199,6 +199,13 @@ export function cos(col: ColumnOrName): Column {
 }
 
 /**
+ * The number of rows where the condition is true (NULL and false are not counted).
+ */
+export function count_if(col: ColumnOrName): Column {
+  return callWith('count_if', [colArg(col)]);
+}
+
+/**
  * The population covariance of two columns (rows with a NULL left out).
  */
 export function covar_pop(col1: ColumnOrName, col2: ColumnOrName): Column {
@@ -396,6 +403,15 @@ export function from_unixtime(timestamp: ColumnOrName, format: string = 'yyyy-MM
  */
 export function from_utc_timestamp(timestamp: ColumnOrName, tz: Column | string): Column {
   return callWith('from_utc_timestamp', [colArg(timestamp), colOrLiteralArg(tz)]);
+}
+
+/**
+ * The value at a JSON path (`$.a.b[0]`, `$['k']`, `[*]`) as a string, NULL when nothing is there, the text is not JSON or the path is not one Spark reads.
+ *
+ * Example: `get_json_object('{"a": {"b": [1, 2]}}', '$.a.b[1]')` gives `2`.
+ */
+export function get_json_object(col: ColumnOrName, path: string): Column {
+  return callWith('get_json_object', [colArg(col), valueArg(path)]);
 }
 
 /**
