@@ -54,3 +54,9 @@ export function learnerNames(message: string, sources: readonly string[]): strin
       return parts.join('.');
     });
 }
+
+/** The learner's names for the `functions` module (`F` for `functions as F`, `sl.functions` for `import * as sl`). */
+export function functionsNames(sources: readonly string[]): string[] {
+  const { named, namespace } = importsOf(sources);
+  return [named.get('functions'), namespace ? `${namespace}.functions` : undefined, 'streamlab.functions'].filter((n): n is string => n !== undefined);
+}

@@ -5,7 +5,8 @@
  */
 import { SourceMap } from 'node:module';
 import type { LearnerError } from './learner-error.js';
-import { learnerNames } from './learner-names.js';
+import { functionsNames, learnerNames } from './learner-names.js';
+import { explainNotAFunction } from './missing-api.js';
 
 const FRAME = /(?:\(|\s|^)pipeline\.js:(\d+):(\d+)\)?\s*$/;
 
@@ -42,8 +43,10 @@ export function remapError(raw: { name: string; message: string; stack: string; 
     const fn = /^\s*at\s+(?!pipeline\.js)([^\s(]+)\s+\(/.exec(line)?.[1];
     frames.push(`    at ${fn && fn !== 'Object.<anonymous>' ? `${fn} (${pos.file}:${pos.line}:${pos.column})` : `${pos.file}:${pos.line}:${pos.column}`}`);
   }
-  const message = learnerNames(raw.message, sources);
-  const headline = raw.name && raw.name !== 'Error' ? `${raw.name}: ${message}` : message;
+  const named = learnerNames(raw.message, sources);
+  // "F.x is not a function" says what JavaScript saw; the learner needs what PySpark or Spark would say.
+  const message = raw.name === 'TypeError' ? explainNotAFunction(named, functionsNames(sources)) : named;
+  const headline = raw.name && raw.name !== 'Error' && message === named ? `${raw.name}: ${message}` : message;
   return {
     message,
     code: raw.code,

@@ -7,6 +7,7 @@
  * Contract:
  *   - only the learner's files are reported, errors only, in file then position order;
  *   - each diagnostic becomes a {@link LearnerError} with code `type-error` and the learner's position;
+ *   - a member missing on a PySpark class or on `functions` is explained in PySpark's words (missing-api.ts);
  *   - the engine's and the library's parsed files are kept between calls, so only the first check pays
  *     for parsing them (seconds); later ones take a fraction of a second.
  */
@@ -15,6 +16,7 @@ import { posix } from 'node:path';
 import type * as TS from 'typescript';
 import type { LearnerError } from './learner-error.js';
 import { LEARNER_GLOBALS_DTS } from './learner-globals.js';
+import { explainTypeError } from './missing-api.js';
 
 /** One learner file, as the compiler takes them. */
 export interface TypecheckFile {
@@ -83,7 +85,8 @@ export async function createChecker(): Promise<Checker> {
 }
 
 function toLearnerError(ts: typeof import("typescript"), d: TS.Diagnostic, file: string): LearnerError {
-  const message = ts.flattenDiagnosticMessageText(d.messageText, '\n').replaceAll(ROOT, '');
+  // A member the engine's PySpark classes lack reads as PySpark or Spark would say it (missing-api.ts).
+  const message = explainTypeError(ts.flattenDiagnosticMessageText(d.messageText, '\n').replaceAll(ROOT, ''));
   if (!d.file || d.start === undefined) return { message, code: 'type-error', file, line: null, column: null, stack: message };
   const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
   const lineText = d.file.text.split('\n')[line]?.replace(/\r$/, '') ?? '';

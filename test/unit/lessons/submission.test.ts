@@ -64,9 +64,10 @@ describe('check sandbox', () => {
     const sandbox = await CheckSandbox.open(program, world);
     const failure = (fn: string) => sandbox.request({ op: 'call', fn, args: [], returns: 'value' }).then(() => null, (e: LearnerCodeError) => [e.learner.message, e.learner.line]);
     try {
-      expect(await failure('aliased')).toEqual(['F.windw is not a function', 3]);
-      expect(await failure('namespaced')).toEqual(['sl.functions.windw is not a function', 4]);
-      expect(await failure('chained')).toEqual(['SparkSession.builder.getOrCreat is not a function', 5]);
+      // What JavaScript saw ("F.windw is not a function") reads as PySpark would say it.
+      expect(await failure('aliased')).toEqual(["[UNRESOLVED_ROUTINE] module 'pyspark.sql.functions' has no attribute 'windw': there is no function F.windw in PySpark 3.5 or in Streamlab.", 3]);
+      expect(await failure('namespaced')).toEqual(["[UNRESOLVED_ROUTINE] module 'pyspark.sql.functions' has no attribute 'windw': there is no function sl.functions.windw in PySpark 3.5 or in Streamlab.", 4]);
+      expect(await failure('chained')).toEqual(["AttributeError: SparkSession.builder has no attribute 'getOrCreat' (there is no getOrCreat in PySpark 3.5's DataFrame, Column or session API, nor in Streamlab).", 5]);
     } finally {
       await sandbox.close();
     }
