@@ -8,10 +8,11 @@
 import type { EvalContext } from './compiled.js';
 import { callContext, checkArity, compile } from './compile.js';
 import { AnalysisException } from './errors.js';
+import { exprSql } from './expr-names.js';
 import type { Expr } from './expr.js';
 import type { AggregateFn, FunctionSpec } from './functions/function-spec.js';
 import { functionRegistry } from './functions/registry.js';
-import type { StructType } from './types.js';
+import { BOOLEAN, type StructType } from './types.js';
 import { encodeKey } from './values.js';
 
 export type { AggregateFn } from './functions/function-spec.js';
@@ -23,6 +24,7 @@ export function copyBuffer(b: unknown): unknown {
 
 /** Compiles an aggregate call (`count(*)`, `avg(x)`, `count(DISTINCT x)`...) over rows of `schema`. */
 export function compileAggregate(e: Extract<Expr, { kind: 'call' }>, schema: StructType, ctx: EvalContext): AggregateFn {
+  if (e.filter) return filteredAggregate(e, e.filter, schema, ctx);
   const spec = functionRegistry.lookup(e.name);
   if (!spec?.aggregate) throw new AnalysisException(`[UNRESOLVED_ROUTINE] Cannot resolve function \`${e.name}\`.`, { code: 'UNRESOLVED_ROUTINE' });
   if (!(e.name === 'count' && e.args.length === 1 && e.args[0].kind === 'star')) checkArity(spec, e);
@@ -32,6 +34,18 @@ export function compileAggregate(e: Extract<Expr, { kind: 'call' }>, schema: Str
     call: e, args: e.args, name: c.name, distinct: e.distinct === true,
     arg: c.arg, raw: c.raw, has: c.has, literal: c.literal, sql: c.sql,
   });
+}
+
+/** `f(x) FILTER (WHERE cond)`: the aggregate over the rows where cond is true, named with its clause. */
+function filteredAggregate(e: Extract<Expr, { kind: 'call' }>, filter: Expr, schema: StructType, ctx: EvalContext): AggregateFn {
+  const { filter: _, ...bare } = e;
+  const inner = compileAggregate(bare, schema, ctx);
+  const cond = compile(filter, schema, ctx);
+  if (cond.type !== BOOLEAN) {
+    throw new AnalysisException('FILTER expression is not of type boolean. It cannot be used in an aggregate function.', { code: 'FILTER_NOT_BOOLEAN' });
+  }
+  const test = cond.eval;
+  return { ...inner, name: exprSql(e), update: (b, row) => (test(row) === true ? inner.update(b, row) : b) };
 }
 
 /**

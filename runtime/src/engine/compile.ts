@@ -522,6 +522,9 @@ class Compiler {
     if (!spec) {
       throw new AnalysisException(`[UNRESOLVED_ROUTINE] Cannot resolve function \`${e.name}\` on search path [\`system\`.\`builtin\`, \`system\`.\`session\`].`, { code: 'UNRESOLVED_ROUTINE' });
     }
+    if (e.filter && spec.kind !== 'aggregate') {
+      throw new AnalysisException(`Function ${e.name} does not support FILTER clause.`, { code: 'FILTER_NOT_SUPPORTED' });
+    }
     if (spec.kind === 'aggregate') {
       throw new AnalysisException(`[MISSING_GROUP_BY] The query does not include a GROUP BY clause. Add GROUP BY or turn it into the window functions using OVER clauses.`, { code: 'MISSING_GROUP_BY' });
     }

@@ -57,8 +57,9 @@ function javaDouble(v: number): string {
 function callSql(e: Extract<Expr, { kind: 'call' }>): string {
   const args = e.args.map(exprSql);
   const spec = functionRegistry.lookup(e.name);
+  const filter = e.filter ? ` FILTER (WHERE ${exprSql(e.filter)})` : '';
   const special = spec?.columnName?.(args, e);
-  if (special !== undefined) return special;
+  if (special !== undefined) return special + filter;
   if (spec) {
     for (let i = args.length; i < spec.params.length; i++) {
       const d = spec.params[i].nameDefault;
@@ -67,7 +68,7 @@ function callSql(e: Extract<Expr, { kind: 'call' }>): string {
     }
   }
   const pretty = typeof spec?.prettyName === 'string' ? spec.prettyName : spec?.prettyName?.[e.name];
-  return `${pretty ?? e.name}(${e.distinct ? 'DISTINCT ' : ''}${args.join(', ')})`;
+  return `${pretty ?? e.name}(${e.distinct ? 'DISTINCT ' : ''}${args.join(', ')})${filter}`;
 }
 
 /**

@@ -31,7 +31,8 @@ export type Expr =
   | { readonly kind: 'col'; readonly name: string }
   | { readonly kind: 'star'; readonly qualifier?: string }
   | { readonly kind: 'lit'; readonly value: unknown; readonly type?: DataType }
-  | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[]; readonly distinct?: boolean }
+  /** `filter`: an aggregate's `FILTER (WHERE …)`, the rows it reads. */
+  | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[]; readonly distinct?: boolean; readonly filter?: Expr }
   | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'not'; readonly expr: Expr }
   | { readonly kind: 'neg'; readonly expr: Expr }
@@ -80,7 +81,8 @@ export function visitExpr(e: Expr, f: (e: Expr) => void): void {
 export function children(e: Expr): Expr[] {
   switch (e.kind) {
     case 'col': case 'star': case 'lit': return [];
-    case 'call': case 'udf': return [...e.args];
+    case 'call': return e.filter ? [...e.args, e.filter] : [...e.args];
+    case 'udf': return [...e.args];
     case 'binary': return [e.left, e.right];
     case 'not': case 'neg': case 'cast': case 'alias': case 'field': case 'isnull': case 'sort': return [e.expr];
     case 'index': return [e.expr, e.index];
@@ -98,7 +100,7 @@ export function transformExpr(e: Expr, f: (e: Expr) => Expr): Expr {
   let r: Expr;
   switch (e.kind) {
     case 'col': case 'star': case 'lit': r = e; break;
-    case 'call': r = node({ ...e, args: e.args.map(m) }); break;
+    case 'call': r = node(e.filter ? { ...e, args: e.args.map(m), filter: m(e.filter) } : { ...e, args: e.args.map(m) }); break;
     case 'udf': r = node({ ...e, args: e.args.map(m) }); break;
     case 'binary': r = node({ ...e, left: m(e.left), right: m(e.right) }); break;
     case 'not': case 'neg': case 'cast': case 'alias': case 'field': case 'isnull': case 'sort': r = node({ ...e, expr: m(e.expr) } as Expr); break;

@@ -542,7 +542,16 @@ class Parser {
       this.expectOp(')');
       const schema = name.toLowerCase() === 'from_json' ? args[1] : undefined;
       if (schema?.kind === 'lit' && typeof schema.value === 'string') this.schemas.push(schema.value);
-      return call(name, args, distinct);
+      const c = call(name, args, distinct);
+      // An aggregate's FILTER (WHERE cond): only the rows where cond is true reach it.
+      if (this.t.kind === 'ident' && this.t.text.toLowerCase() === 'filter' && this.toks[this.i + 1].text === '(') {
+        this.i += 2;
+        this.expectKw('where');
+        const filter = this.expr();
+        this.expectOp(')');
+        return node({ ...(c as Extract<Expr, { kind: 'call' }>), filter });
+      }
+      return c;
     }
     if (this.op('.') && this.toks[this.i + 1].kind === 'op' && this.toks[this.i + 1].text === '*') {
       this.i += 2;

@@ -58,7 +58,7 @@ export function sqlText(e: Expr): string {
       // Spark reads an interval's whole text in one string: INTERVAL '1 days 2 hours'.
       if (e.name === 'interval_literal') return `INTERVAL ${sqlLiteral((e.args[0] as { value: unknown }).value)}`;
       const args = e.name === 'count' && e.args.length === 1 && e.args[0]!.kind === 'star' ? '*' : e.args.map(sqlText).join(', ');
-      return `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${args})`;
+      return `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${args})${e.filter ? ` FILTER (WHERE ${sqlText(e.filter)})` : ''}`;
     }
     case 'udf': return `${e.name}(${e.args.map(sqlText).join(', ')})`;
     case 'binary': {
@@ -219,6 +219,8 @@ function fnArg(e: Expr, ctx: ColumnContext): string {
 function callCode(e: Extract<Expr, { kind: 'call' }>, ctx: ColumnContext): string {
   const args = e.args;
   const sqlFallback = `F.expr(${pyStr(sqlText(e))})`;
+  // PySpark's functions have no FILTER clause: SQL says it.
+  if (e.filter) return sqlFallback;
   if (e.name === 'count') {
     if (e.distinct) return `F.countDistinct(${args.map((a) => fnArg(a, ctx)).join(', ')})`;
     if (args.length === 1 && (args[0]!.kind === 'star' || (args[0]!.kind === 'lit' && args[0]!.value === 1))) return 'F.count("*")';

@@ -5,7 +5,11 @@
  * arrays it owns (callers copy buffers loaded from committed state first).
  */
 import { AnalysisException } from '../errors.js';
-import { ArrayType, DOUBLE, LONG, isIntegral } from '../types.js';
+import type { Expr } from '../expr.js';
+import { javaDouble } from '../../format/java-number.js';
+import { castTo } from '../compiled.js';
+import { ArrayType, DATE, DOUBLE, LONG, STRING, isIntegral, isNumeric, isTimestamp } from '../types.js';
+import { unexpectedInputType } from './input-types.js';
 import { compareValues, encodeKey } from '../values.js';
 import { col, cols, defineFunction, val, type AggregateContext, type AggregateFn, type FunctionSpec } from './function-spec.js';
 
@@ -226,6 +230,119 @@ function coMoment(evaluate: (n: number, ck: number, xMk: number, yMk: number) =>
 // With one row a sample statistic divides by zero: Spark 3 gives NULL (spark.sql.legacy.statisticalAggregate=false).
 const sample = (f: (n: number) => number) => (n: number): number | null => (n === 1 ? null : f(n));
 
+/** The constant percentages of `percentile_approx`: one number or an array of them. */
+function percentages(c: AggregateContext): { list: number[]; many: boolean } {
+  const a = c.args[1];
+  const literalNumber = (x: Expr | undefined): number | undefined => {
+    const v = x?.kind === 'lit' ? x.value : x?.kind === 'cast' && x.expr.kind === 'lit' ? x.expr.value : undefined;
+    return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
+  };
+  let list: (number | undefined)[];
+  let many = false;
+  if (a?.kind === 'call' && a.name.toLowerCase() === 'array') {
+    list = a.args.map(literalNumber);
+    many = true;
+  } else if (a?.kind === 'lit' && Array.isArray(a.value)) {
+    list = (a.value as unknown[]).map((v) => (typeof v === 'number' ? v : undefined));
+    many = true;
+  } else list = [literalNumber(a)];
+  if (list.some((p) => p === undefined)) {
+    throw new AnalysisException(`[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] Cannot resolve "${c.name}" due to data type mismatch: the input percentage should be a foldable "DOUBLE" expression; however, got "${c.sql(1)}".`, { code: 'DATATYPE_MISMATCH.NON_FOLDABLE_INPUT' });
+  }
+  return { list: list as number[], many };
+}
+
+/** One entry of Spark's quantile summary (QuantileSummaries.Stats). */
+interface QuantileSample { value: number; g: number; delta: number }
+
+/**
+ * Spark's quantile summary over `sorted` as one head-buffer flush builds it (each value's rank error
+ * floor(2 × relativeError × k), none for the first and the last), compressed as Spark compresses it
+ * before answering, then queried as `QuantileSummaries.query` does. While 2 × n < accuracy every
+ * error is zero and the answer is exact: the value at rank ceil(p × n).
+ */
+function quantileSummary(sorted: readonly number[], relativeError: number): QuantileSample[] {
+  const n = sorted.length;
+  const samples = sorted.map((value, k) => ({ value, g: 1, delta: k === 0 || k === n - 1 ? 0 : Math.floor(2 * relativeError * (k + 1)) }));
+  if (samples.length < 3) return samples;
+  const mergeThreshold = 2 * relativeError * n;
+  const out: QuantileSample[] = [];
+  let head = samples[samples.length - 1];
+  for (let i = samples.length - 2; i >= 1; i--) {
+    const s = samples[i];
+    if (s.g + head.g + head.delta < mergeThreshold) head = { ...head, g: head.g + s.g };
+    else {
+      out.unshift(head);
+      head = s;
+    }
+  }
+  out.unshift(head);
+  // The least value is never merged; Spark puts it back in front.
+  if (samples[0].value <= head.value) out.unshift(samples[0]);
+  return out;
+}
+
+function quantileQuery(samples: readonly QuantileSample[], count: number, relativeError: number, p: number): number {
+  if (p <= relativeError) return samples[0].value;
+  if (p >= 1 - relativeError) return samples[samples.length - 1].value;
+  const rank = Math.ceil(p * count);
+  const targetError = Math.floor(Math.max(...samples.map((s) => s.delta + s.g)) / 2);
+  let minRank = 0;
+  for (let i = 0; i < samples.length - 1; i++) {
+    minRank += samples[i].g;
+    const maxRank = minRank + samples[i].delta;
+    if (maxRank - targetError <= rank && rank <= minRank + targetError) return samples[i].value;
+  }
+  return samples[samples.length - 1].value;
+}
+
+/**
+ * Spark's `percentile_approx` (ApproximatePercentile) over its quantile summary (above): exact while
+ * twice the count stays under the accuracy (10,000 by default), Spark's approximation beyond. The
+ * buffer keeps the values; Spark's summary is built from them in one pass when the group is read.
+ */
+function percentileApprox(c: AggregateContext): AggregateFn {
+  const raw = c.arg(0);
+  // Strings are cast to DOUBLE, as Spark's implicit cast does (an unreadable one is NULL, left out).
+  const a = raw.type === STRING ? castTo(raw, DOUBLE) : raw;
+  if (!(isNumeric(a.type) || a.type === DATE || isTimestamp(a.type))) {
+    throw unexpectedInputType(c.name, 1, '("NUMERIC" or "DATE" or "TIMESTAMP" or "TIMESTAMP_NTZ" or "INTERVAL YEAR TO MONTH" or "INTERVAL DAY TO SECOND")', c.sql(0), a.type);
+  }
+  const { list, many } = percentages(c);
+  const accuracyValue = c.has(2) ? c.literal(2) : 10000;
+  const accuracy = Number(accuracyValue);
+  if (!(accuracy > 0) || accuracy > 2147483647) {
+    throw new AnalysisException(`[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] Cannot resolve "${c.name}" due to data type mismatch: The accuracy must be between (0, 2147483647] (current value = ${String(accuracyValue)}L).`, { code: 'DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE' });
+  }
+  for (const p of list) {
+    if (p < 0 || p > 1) {
+      throw new AnalysisException(`[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] Cannot resolve "${c.name}" due to data type mismatch: The percentage must be between [0.0, 1.0] (current value = ${javaDouble(p)}D).`, { code: 'DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE' });
+    }
+  }
+  const f = a.eval;
+  const relativeError = 1 / accuracy;
+  const integral = isIntegral(a.type);
+  return {
+    name: c.name, type: many ? new ArrayType(a.type, false) : a.type, create: () => [],
+    update: (b, row) => {
+      const v = f(row);
+      if (v !== null) (b as number[]).push(v as number);
+      return b;
+    },
+    merge: (x, y) => [...(x as number[]), ...(y as number[])],
+    evaluate: (b) => {
+      const xs = b as number[];
+      if (xs.length === 0) return null;
+      const samples = quantileSummary([...xs].sort((p, q) => p - q), relativeError);
+      const values = list.map((p) => {
+        const v = quantileQuery(samples, xs.length, relativeError, p);
+        return integral ? Math.trunc(v) : v;
+      });
+      return many ? values : values[0];
+    },
+  };
+}
+
 /** `*` is only an argument of `count`. */
 function noStar(f: (c: AggregateContext) => AggregateFn) {
   return (c: AggregateContext): AggregateFn => {
@@ -272,6 +389,12 @@ export const aggregateFunctions: readonly FunctionSpec[] = [
     name: 'count_if', group: 'aggregate', kind: 'aggregate', params: [col('col', 'boolean', { strict: true })],
     doc: 'The number of rows where the condition is true (NULL and false are not counted).',
     aggregate: noStar(countIf),
+  }),
+  defineFunction({
+    name: 'percentile_approx', aliases: ['approx_percentile'], group: 'aggregate', kind: 'aggregate', facade: 'manual',
+    params: [col('col'), val('percentage', 'any'), val('accuracy', 'number', 'int', { optional: true, default: 10000, nameDefault: '10000' })],
+    doc: "The value at a percentile (an array of them for an array of percentages) from Spark's quantile summary: the value at rank ceil(percentage × count) while twice the count is under `accuracy`, Spark's approximation beyond.",
+    aggregate: noStar(percentileApprox),
   }),
   defineFunction({ name: 'collect_list', group: 'aggregate', kind: 'aggregate', params: [col('col')], doc: 'The values of the group as an array (NULLs left out).', aggregate: noStar(collect(false)) }),
   defineFunction({ name: 'collect_set', group: 'aggregate', kind: 'aggregate', params: [col('col')], doc: 'The distinct values of the group as an array (NULLs left out).', aggregate: noStar(collect(true)) }),

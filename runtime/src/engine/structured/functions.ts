@@ -54,6 +54,15 @@ export function json_tuple(column: ColumnOrName, ...fields: string[]): Column {
   return new Column(call('json_tuple', [c(column), ...fields.map((f) => literal(f))]));
 }
 
+/**
+ * The value at a percentile of the group (an array of them for an array of percentages), as Spark's
+ * `percentile_approx`: exact up to 50,000 values.
+ */
+export function percentile_approx(column: ColumnOrName, percentage: number | number[] | Column, accuracy: number | Column = 10000): Column {
+  const p = percentage instanceof Column ? percentage.expr : Array.isArray(percentage) ? call('array', percentage.map((x) => literal(x, DOUBLE))) : literal(percentage, DOUBLE);
+  return new Column(call('percentile_approx', [c(column), p, accuracy instanceof Column ? accuracy.expr : literal(accuracy)]));
+}
+
 export function count(column: ColumnOrName): Column { return fn('count', c(column)); }
 /** The mean (PySpark's `mean` is `avg`, and is named so). */
 export function mean(column: ColumnOrName): Column { return fn('avg', c(column)); }
