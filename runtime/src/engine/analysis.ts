@@ -71,7 +71,11 @@ export function checkStreamingPlan(plan: LogicalPlan, physical: PhysicalPlan, mo
       fail(`${p.how === 'left' ? 'LeftOuter' : p.how === 'left_anti' ? 'LeftAnti' : 'LeftSemi'} join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is not supported`, 'STREAMING_JOIN_NOT_SUPPORTED');
     }
     if (p.kind === 'Join' && isStreamingPlan(p.left) && !isStreamingPlan(p.right) && p.how === 'right') {
-      fail('RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/Dataset on the right is not supported', 'STREAMING_JOIN_NOT_SUPPORTED');
+      fail('RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/DataSet on the right not supported', 'STREAMING_JOIN_NOT_SUPPORTED');
+    }
+    if (p.kind === 'Join' && p.how === 'full' && isStreamingPlan(p.left) !== isStreamingPlan(p.right)) {
+      const [stream, fixed] = isStreamingPlan(p.left) ? ['left', 'right'] : ['right', 'left'];
+      fail(`FullOuter joins with streaming DataFrames/Datasets on the ${stream} and a static DataFrame/Dataset on the ${fixed} is not supported`, 'STREAMING_JOIN_NOT_SUPPORTED');
     }
     for (const c of planChildren(p)) walk(c);
   };

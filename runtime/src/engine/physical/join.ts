@@ -4,7 +4,7 @@ import { encodeKey } from '../values.js';
 import type { BatchContext, PhysicalOperator } from './operator.js';
 
 /** Join types supported between a stream and a static DataFrame (and between static ones). */
-export type JoinType = 'inner' | 'left' | 'right' | 'left_semi' | 'left_anti' | 'cross';
+export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'left_semi' | 'left_anti' | 'cross';
 
 /**
  * Hash join on equality keys plus an optional residual condition over the concatenated row.
@@ -60,9 +60,9 @@ export class HashJoinExec implements PhysicalOperator {
       }
       if (this.how === 'left_semi' && matched) out.push(l);
       if (this.how === 'left_anti' && !matched) out.push(l);
-      if (this.how === 'left' && !matched) out.push(this.combine(l, null));
+      if ((this.how === 'left' || this.how === 'full') && !matched) out.push(this.combine(l, null));
     }
-    if (this.how === 'right') for (const r of rrows) if (!matchedRight.has(r)) out.push(this.combine(null, r));
+    if (this.how === 'right' || this.how === 'full') for (const r of rrows) if (!matchedRight.has(r)) out.push(this.combine(null, r));
     return out;
   }
 }

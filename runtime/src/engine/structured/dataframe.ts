@@ -235,10 +235,11 @@ export class DataFrame {
   join(other: DataFrame, on?: string | string[] | Column, how: string = 'inner'): DataFrame {
     const kinds: Record<string, JoinType> = {
       inner: 'inner', cross: 'cross', left: 'left', leftouter: 'left', left_outer: 'left', right: 'right', rightouter: 'right', right_outer: 'right',
+      outer: 'full', full: 'full', fullouter: 'full', full_outer: 'full',
       semi: 'left_semi', leftsemi: 'left_semi', left_semi: 'left_semi', anti: 'left_anti', leftanti: 'left_anti', left_anti: 'left_anti',
     };
     const j = kinds[how.toLowerCase()];
-    if (!j) throw new AnalysisException(`[UNSUPPORTED_JOIN_TYPE] Unsupported join type '${how}'. Supported join types include: 'inner', 'left', 'right', 'left_semi', 'left_anti', 'cross'.`, { code: 'UNSUPPORTED_JOIN_TYPE' });
+    if (!j) throw new AnalysisException(`[UNSUPPORTED_JOIN_TYPE] Unsupported join type '${how}'. Supported join types include: 'inner', 'outer', 'full', 'fullouter', 'full_outer', 'leftouter', 'left', 'left_outer', 'rightouter', 'right', 'right_outer', 'leftsemi', 'left_semi', 'semi', 'leftanti', 'left_anti', 'anti', 'cross'.`, { code: 'UNSUPPORTED_JOIN_TYPE' });
     const cond = on === undefined ? null : typeof on === 'string' ? [on] : Array.isArray(on) ? on : on.expr;
     return this.with(planNode({ kind: 'Join', left: this.plan, right: other.plan, on: cond, how: j }));
   }

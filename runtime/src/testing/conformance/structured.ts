@@ -111,8 +111,8 @@ export function aggColumn(a: Json): Column {
     count: F.count, sum: F.sum, avg: F.avg, mean: F.avg, min: F.min, max: F.max, first: (x) => F.first(x), last: (x) => F.last(x),
     collect_list: F.collect_list, collect_set: F.collect_set, approx_count_distinct: F.approx_count_distinct, countDistinct: (x) => F.countDistinct(x), count_distinct: (x) => F.countDistinct(x),
   };
-  const f = fns[a.fn];
-  if (!f) throw new Error(`unknown aggregate ${a.fn}`);
+  // Any other aggregate function by its SQL name, as the PySpark runner builds every one but count.
+  const f = fns[a.fn] ?? (() => F.expr(`${a.fn}(${a.column ?? '*'})`));
   const col = f(c);
   return a.as ? col.alias(a.as) : col;
 }
