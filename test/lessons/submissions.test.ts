@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOB_BUNDLE_ENV, jobChildBundle, type JobChildBundle } from '../../runtime/src/jobs/child-bundle.js';
 import type { StudentGrade } from '../../runtime/src/lessons/grade-types.js';
 import { databaseUrl } from '../services/inject.js';
 
@@ -25,10 +26,21 @@ const SUBMISSIONS = fileURLToPath(new URL('./submissions/', import.meta.url));
 const SEED = 20261207;
 const LESSONS = ['01', '02', '03', '04', '05', '06', '07'];
 
+// One job script for every lesson's `grade --dir`, handed over as a grader hands its own to the check
+// processes (STREAMLAB_JOB_BUNDLE): each command would otherwise build the same one again.
+let bundle: JobChildBundle | undefined;
+
+beforeAll(async () => {
+  bundle = await jobChildBundle({});
+});
+
+afterAll(() => bundle?.dispose());
+
 /** `streamlab grade` as a command; resolves with its exit code and output. */
 function grade(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, [JOB_BUNDLE_ENV]: bundle!.file };
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'runtime/bin/streamlab.js'), 'grade', ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [join(ROOT, 'runtime/bin/streamlab.js'), 'grade', ...args], { cwd: ROOT, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });
