@@ -66,7 +66,13 @@ if (!oneLane && needsWorkbench(extra)) {
   env = { ...env, STREAMLAB_WORKBENCH_BUILT: '1' };
 }
 
-const results = await Promise.all(runs.map((r, i) => runLane(r, i)));
+const laneSeconds = [];
+const results = await Promise.all(runs.map(async (r, i) => {
+  const started = Date.now();
+  const c = await runLane(r, i);
+  laneSeconds[i] = (Date.now() - started) / 1000;
+  return c;
+}));
 const code = results.some((c) => c !== 0) ? 1 : 0;
 
 let passed = 0;
@@ -99,6 +105,7 @@ if (reports === runs.length && passed + failed === 0) {
   failed = 1;
 }
 printDurations(rows);
+if (runs.length > 1) console.log(`Time per lane (wall clock): ${runs.map((r, i) => `${r.name} ${laneSeconds[i].toFixed(1)} s`).join(', ')}`);
 rmSync(dir, { recursive: true, force: true });
 if (code !== 0 && failed === 0) failed = 1;
 console.log(`\nTests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
