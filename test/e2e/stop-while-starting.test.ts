@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { databaseUrl } from '../services/inject.js';
 import { jobProcesses } from '../services/job-processes.js';
-import { batchFigures, runButton, tab } from '../journey/learner.js';
+import { batchFigures, outputNote, runButton, tab } from '../journey/learner.js';
 import { launchChromium, screenshot } from './browser.js';
 import { repoRoot, startRuntime, type RuntimeProcess } from './runtime-process.js';
 
@@ -58,7 +58,6 @@ const RUN_THEN_STOP = `(async () => {
 })()`;
 
 const status = (page: Page) => page.locator('sl-run-controls .status').textContent();
-const outputNote = (page: Page) => page.getByRole('tabpanel', { name: /^Output/ }).locator('sl-output-panel').getByRole('status').textContent();
 
 async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
   while (!(await condition())) await new Promise((r) => setTimeout(r, 100));
@@ -96,14 +95,14 @@ async function walk(page: Page): Promise<void> {
   // Run again: the run before's batches leave Output at once, and Output says the new run is starting.
   await runButton(page).click();
   expect(await batchFigures(page).count()).toBe(0);
-  expect(await outputNote(page)).toMatch(/^Starting a new run: (compiling your code|its process is loading)…$/);
+  expect(await outputNote(page).textContent()).toMatch(/^Starting a new run: (compiling your code|its process is loading)…$/);
   // Stop at once, as a learner who pressed Run by mistake does: the run before is still stopping, or the
   // new run is being asked for, or it compiles.
   await stop.click();
   await expect.poll(() => status(page), { timeout: 60_000 }).toBe('stopped');
   expect(await stop.isDisabled()).toBe(true);
   expect(await batchFigures(page).count()).toBe(0);
-  expect(await outputNote(page)).toBe('The run stopped before it printed anything.');
+  expect(await outputNote(page).textContent()).toBe('The run stopped before it printed anything.');
   await until(() => jobProcesses(runtime.pid).length === 0);
   await screenshot(page, 'stop-02-stopped-while-starting');
 
@@ -119,7 +118,7 @@ async function walk(page: Page): Promise<void> {
   await page.evaluate(RUN_THEN_STOP);
   expect(await batchFigures(page).count()).toBe(0);
   await expect.poll(() => status(page), { timeout: 60_000 }).toBe('stopped');
-  expect(await outputNote(page)).toBe('The run stopped before it printed anything.');
+  expect(await outputNote(page).textContent()).toBe('The run stopped before it printed anything.');
   await until(() => jobProcesses(runtime.pid).length === 0);
 
   // A last run: the runtime type-checks one run after another, so by its first batch every stopped run's

@@ -77,6 +77,22 @@ export function runButton(page: Page): Locator {
   return page.getByRole('button', { name: 'Run', exact: true });
 }
 
+/** What Output says while it holds nothing of the current run: before a run, or while it starts. */
+export function outputNote(page: Page): Locator {
+  return page.getByRole('tabpanel', { name: /^Output/ }).locator('sl-output-panel').getByRole('status');
+}
+
+/**
+ * Presses Run with Output open, and sees Output turn to the new run: the run before's batches leave at
+ * once and Output says the new run is starting, so every batch it shows from then on is this run's.
+ */
+export async function pressRun(page: Page): Promise<void> {
+  await tab(page, 'Output').click();
+  await runButton(page).click();
+  expect(await batchFigures(page).count()).toBe(0);
+  expect(await outputNote(page).textContent()).toMatch(/^(Starting a new run: (compiling your code|its process is loading)…|The run waits for a free slot on the runtime; it starts when one is free\.)$/);
+}
+
 /** Stops the run (when one is active) and waits until Run can start another. */
 export async function stopRun(page: Page): Promise<void> {
   const stop = page.getByRole('button', { name: 'Stop', exact: true });
