@@ -339,3 +339,75 @@ export function jsonTuple(json: string, fields: readonly (string | null)[]): (st
   }
   return row;
 }
+
+/** A type `schema_of_json` infers (Spark's JsonInferSchema, default options). */
+type Inferred =
+  | { readonly t: 'null' | 'bigint' | 'double' | 'string' | 'boolean' }
+  | { readonly t: 'decimal'; readonly precision: number }
+  | { readonly t: 'array'; readonly element: Inferred }
+  | { readonly t: 'struct'; readonly fields: readonly (readonly [string, Inferred])[] };
+
+function infer(node: JsonNode): Inferred {
+  switch (node.t) {
+    case 'str': return { t: 'string' };
+    case 'lit': return node.text === 'null' ? { t: 'null' } : { t: 'boolean' };
+    case 'num': {
+      if (node.float) return { t: 'double' };
+      const digits = node.text.replace(/^-/, '');
+      const n = BigInt(node.text);
+      return n >= -(2n ** 63n) && n < 2n ** 63n ? { t: 'bigint' } : { t: 'decimal', precision: digits.length };
+    }
+    case 'arr': return { t: 'array', element: node.items.map(infer).reduce(compatible, { t: 'null' } as Inferred) };
+    case 'obj': return node.entries.map(([k, v]) => ({ t: 'struct', fields: [[k, infer(v)]] }) as Inferred).reduce(compatible, { t: 'struct', fields: [] });
+  }
+}
+
+/** Spark's `compatibleType`: the type both values fit, STRING when nothing else does. */
+function compatible(a: Inferred, b: Inferred): Inferred {
+  if (a.t === 'null') return b;
+  if (b.t === 'null') return a;
+  if (a.t === 'struct' && b.t === 'struct') {
+    const fields = new Map<string, Inferred>(a.fields);
+    for (const [k, v] of b.fields) fields.set(k, fields.has(k) ? compatible(fields.get(k)!, v) : v);
+    // Spark orders inferred fields by name (String.compareTo: by UTF-16 code unit).
+    return { t: 'struct', fields: [...fields].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)) };
+  }
+  if (a.t === 'array' && b.t === 'array') return { t: 'array', element: compatible(a.element, b.element) };
+  if (a.t === b.t && a.t !== 'decimal') return a;
+  const numeric = (x: Inferred) => x.t === 'bigint' || x.t === 'double' || x.t === 'decimal';
+  if (numeric(a) && numeric(b)) {
+    if (a.t === 'double' || b.t === 'double') return { t: 'double' };
+    const p = (x: Inferred) => (x.t === 'decimal' ? x.precision : 20);
+    return { t: 'decimal', precision: Math.max(p(a), p(b)) };
+  }
+  return { t: 'string' };
+}
+
+/** Spark's `canonicalizeType`: NULL becomes STRING, empty structs (and what holds only them) go. */
+function canonical(x: Inferred): string | undefined {
+  switch (x.t) {
+    case 'null': case 'string': return 'STRING';
+    case 'bigint': return 'BIGINT';
+    case 'double': return 'DOUBLE';
+    case 'boolean': return 'BOOLEAN';
+    case 'decimal': return `DECIMAL(${x.precision},0)`;
+    case 'array': {
+      const e = canonical(x.element);
+      return e === undefined ? undefined : `ARRAY<${e}>`;
+    }
+    case 'struct': {
+      const fields = x.fields.flatMap(([k, v]) => {
+        const t = canonical(v);
+        return k === '' || t === undefined ? [] : [`${k}: ${t}`];
+      });
+      return fields.length === 0 ? undefined : `STRUCT<${fields.join(', ')}>`;
+    }
+  }
+}
+
+/** `schema_of_json(json)`: the DDL type Spark infers for one JSON text; undefined when it is not JSON. */
+export function schemaOfJson(json: string): string | undefined {
+  const root = parseFirstJsonValue(json);
+  if (root === undefined) return undefined;
+  return canonical(infer(root)) ?? 'STRUCT<>';
+}

@@ -17,7 +17,7 @@ describe('a member Streamlab lacks', () => {
       'df.selectt("x");',
       'df.noSuchMethod();',
       'df.select(F.nosuch_fn("x"));',
-      'df.select(F.schema_of_json("{}"));',
+      'df.select(F.soundex("x"));',
       'df.dropDuplicatesWithinWatermark(["x"]);',
       '',
     ].join('\n');
@@ -27,7 +27,7 @@ describe('a member Streamlab lacks', () => {
       [5, "AttributeError: 'DataFrame' object has no attribute 'selectt' (PySpark 3.5 has no DataFrame.selectt either). Did you mean 'select'?"],
       [6, "AttributeError: 'DataFrame' object has no attribute 'noSuchMethod' (PySpark 3.5 has no DataFrame.noSuchMethod either)."],
       [7, "[UNRESOLVED_ROUTINE] module 'pyspark.sql.functions' has no attribute 'nosuch_fn': there is no function F.nosuch_fn in PySpark 3.5 or in Streamlab."],
-      [8, '[UNSUPPORTED_FEATURE] The function F.schema_of_json of PySpark 3.5 is not supported by Streamlab yet; docs/functions.md lists the functions it has.'],
+      [8, '[UNSUPPORTED_FEATURE] The function F.soundex of PySpark 3.5 is not supported by Streamlab yet; docs/functions.md lists the functions it has.'],
     ]);
     expect(errors.every((e) => e.code === 'type-error' && !e.stack.includes('/work/'))).toBe(true);
   }, 120_000);

@@ -8,7 +8,7 @@ import { formatWithPattern } from '../datetime-pattern.js';
 import { AnalysisException } from '../errors.js';
 import type { Expr } from '../expr.js';
 import { jsonBytesReader } from '../json-bytes.js';
-import { getJsonObject, parseJsonPath } from '../json-path.js';
+import { getJsonObject, parseJsonPath, schemaOfJson } from '../json-path.js';
 import { parseTimestamp } from '../time.js';
 import { BINARY, STRING, StructType, isTimestamp, parseDataType, sameType, type DataType } from '../types.js';
 import { javaDouble, javaFloat } from '../../format/java-number.js';
@@ -296,6 +296,23 @@ export const jsonFunctions: readonly FunctionSpec[] = [
     example: { sql: `json_tuple('{"a": 1, "b": "x"}', 'a', 'b')`, result: '1, x' },
     compile: (c) => {
       throw new AnalysisException(`[UNSUPPORTED_GENERATOR.OUTSIDE_SELECT] The generator is not supported: outside the SELECT clause, found: ${c.name}.`, { code: 'UNSUPPORTED_GENERATOR.OUTSIDE_SELECT' });
+    },
+  }),
+  defineFunction({
+    name: 'schema_of_json', group: 'json', kind: 'scalar', facade: 'manual',
+    params: [col('json', 'string'), val('options', 'any', 'any', { optional: true })],
+    doc: "The schema Spark infers for a constant JSON text, as a DDL string (`STRUCT<a: BIGINT>`): fields ordered by name, whole numbers BIGINT, others DOUBLE, NULL as STRING.",
+    example: { sql: `schema_of_json('{"b": "x", "a": [1, 2.5]}')`, result: 'STRUCT<a: ARRAY<DOUBLE>, b: STRING>' },
+    compile: (c) => {
+      const text = c.literal(0);
+      if (c.has(1)) {
+        throw new AnalysisException('[UNSUPPORTED_FEATURE] schema_of_json with options is not supported by Streamlab; without them it infers as Spark does by default.', { code: 'UNSUPPORTED_FEATURE' });
+      }
+      const ddl = typeof text === 'string' ? schemaOfJson(text) : undefined;
+      if (ddl === undefined) {
+        throw new AnalysisException(`[DATATYPE_MISMATCH.UNEXPECTED_INPUT] Cannot resolve "${c.name}": schema_of_json needs a constant JSON text, but got ${c.sql(0)}.`, { code: 'DATATYPE_MISMATCH' });
+      }
+      return c.make(STRING, () => ddl, { nullable: false });
     },
   }),
   defineFunction({

@@ -54,6 +54,13 @@ export function json_tuple(column: ColumnOrName, ...fields: string[]): Column {
   return new Column(call('json_tuple', [c(column), ...fields.map((f) => literal(f))]));
 }
 
+/** The schema Spark infers for a constant JSON text (a string here is the JSON, not a column name, as in PySpark). */
+export function schema_of_json(json: string | Column, options?: Record<string, string>): Column {
+  const args: Expr[] = [json instanceof Column ? json.expr : literal(json)];
+  if (options) args.push(literal(JSON.stringify(options)));
+  return new Column(call('schema_of_json', args));
+}
+
 /**
  * The value at a percentile of the group (an array of them for an array of percentages), as Spark's
  * `percentile_approx`: exact up to 50,000 values.
