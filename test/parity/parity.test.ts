@@ -249,6 +249,7 @@ describe('parity with Apache Spark', () => {
       ['scenario/json-path-functions', [2, 2, 1]],
       // Complete mode: every key seen so far, each batch (sensor-3 first arrives in the second).
       ['scenario/complete-count-if-statistics', [2, 3, 3, 3, 3]],
+      ['scenario/complete-percentile-filter', [3, 3, 3, 3]],
       ['scenario/epoch-seconds-timestamps', [6, 6, 4]],
       ['scenario/include-headers', [2, 2]],
       ['conformance/ss-agg-count-complete-restart', [2, 4, 4]],

@@ -250,6 +250,21 @@ export const scenarioPipelines: ParityPipeline[] = [
     maxOffsetsPerTrigger: 3,
   },
   {
+    // percentile_approx and FILTER (WHERE …) per key, as the whole result each batch, with the
+    // schema schema_of_json infers for a reading beside them.
+    id: 'scenario/complete-percentile-filter',
+    build: (spark) => readings(spark).groupBy('node_name').agg(
+      F.percentile_approx('temperature', 0.5).alias('median'),
+      F.percentile_approx('temperature', [0.25, 0.75]).alias('quartiles'),
+      F.expr('count(*) FILTER (WHERE temperature > 20)').alias('warm'),
+      F.expr('max(temperature) FILTER (WHERE temperature < 25)').alias('max_below_25'),
+      F.first(F.schema_of_json(temperatureReadings[0]!)).alias('schema'),
+    ),
+    mode: 'complete',
+    records: temperatureReadings,
+    maxOffsetsPerTrigger: 4,
+  },
+  {
     // The count-by-origin tutorial's epoch seconds with a fraction: read as a DOUBLE and converted by
     // CAST and by timestamp_seconds (both (seconds * 1000000).toLong), read as a STRING (Spark prints
     // the number as Java does) and as a TIMESTAMP (a fractional number there is NULL, a whole one is seconds).
