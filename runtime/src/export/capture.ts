@@ -5,6 +5,7 @@
  * query object is handed back so `awaitTermination()` and friends return at once.
  */
 import { kafkaSourceProvider } from '../connectors/kafka/kafka-formats.js';
+import { postgresSinkExport } from '../connectors/postgres/postgres-export.js';
 import { ManualClock } from '../engine/clock.js';
 import { AnalysisException } from '../engine/errors.js';
 import type { FormatRegistry } from '../engine/formats.js';
@@ -41,6 +42,8 @@ export interface QuerySpec {
    * (`batch.write.jdbc(url, table, mode, properties)` or `format("jdbc")…save()`), that write.
    */
   jdbcWrite?: JdbcWrite;
+  /** How the sink's provider writes itself in PySpark when PySpark has no `format(name)` for it. */
+  sinkExport?: SinkProvider['pyspark'];
 }
 
 /** One JDBC write of a whole micro-batch. */
@@ -291,10 +294,12 @@ export function evaluateProgram(code: string, timers: ProgramTimers = new Progra
 
 /**
  * `load()` asks the format for its schema, so the capturing session must know `format("kafka")` and
- * `format("csv")`; nothing connects and no file is read or written, since no query starts, static
+ * `format("csv")`, and the export asks a sink's provider how it writes in PySpark, so it knows
+ * `format("postgres")` and `format("jdbc")` too; nothing connects and no file is read or written, since no query starts, static
  * reads are only validated and static writes go nowhere.
  */
-function registerInertKafka(formats: FormatRegistry): void {
+function registerInertConnectors(formats: FormatRegistry): void {
+  const inertSink = { createSink: () => ({ addBatch: async () => undefined }), pyspark: postgresSinkExport } as unknown as SinkProvider;
   formats
     .registerSource('kafka', kafkaSourceProvider(undefined))
     // A static read is checked with Spark's rules but reads nothing: export needs its plan, not its rows.
@@ -306,8 +311,10 @@ function registerInertKafka(formats: FormatRegistry): void {
         return { schema: userSchema, rows: [] };
       },
     })
-    // A static write in main() (a batch view into PostgreSQL) does not run when a program is exported.
-    .registerSink('jdbc', { createSink: () => ({ addBatch: async () => undefined }) } as unknown as SinkProvider);
+    // A static write in main() (a batch view into PostgreSQL) does not run when a program is exported;
+    // the PostgreSQL sinks are known for how they export (`foreachBatch` with Spark's JDBC writer).
+    .registerSink('jdbc', inertSink)
+    .registerSink('postgres', inertSink);
 }
 
 /**
@@ -324,7 +331,7 @@ export async function captureProgram(code: string, evaluate?: (code: string) => 
   // aside, not stopped, and made active again afterwards.
   const previous = SparkSession.getActiveSession();
   const spark = SparkSession.builder.appName('streamlab-job').clock(new ManualClock(0)).create();
-  registerInertKafka(spark.formats);
+  registerInertConnectors(spark.formats);
   try {
     let exports: Record<string, unknown> = {};
     const started = await captureStarts(async () => {
@@ -349,6 +356,10 @@ export async function captureProgram(code: string, evaluate?: (code: string) => 
       if (q.format.toLowerCase() !== 'foreachbatch') continue;
       const write = await probeJdbcWrite(spark, q);
       if (write) q.jdbcWrite = write;
+    }
+    for (const q of started.queries) {
+      const provider = spark.formats.sink(q.format);
+      if (provider?.pyspark) q.sinkExport = provider.pyspark.bind(provider);
     }
     return { appName: spark.appName, queries: started.queries, writes: started.writes, dstreams: started.dstreams, pipelines, flows: started.flows };
   } finally {

@@ -1,16 +1,16 @@
 /**
  * A Structured Streaming query (plan + writer settings) as PySpark: the `writeStream` chain with
- * output mode, trigger, sink and options. Sinks PySpark has no format for become what a person
- * would write: PostgreSQL through `foreachBatch` with Spark's JDBC writer, the learner's own
- * `foreachBatch`/`foreach` functions as marked stubs.
+ * output mode, trigger, sink and options. A sink PySpark has no format for becomes what a person
+ * would write, as its provider's `pyspark` hook says (PostgreSQL through `foreachBatch` with Spark's
+ * JDBC writer, the learner's own `foreachBatch`/`foreach` functions as marked stubs); a
+ * `foreachBatch` function that only writes the batch over JDBC becomes that write.
  */
 import type { Trigger } from '../engine/structured/streaming-query.js';
 import type { QuerySpec, StaticWrite } from './capture.js';
+import { jdbcUrl } from '../connectors/postgres/postgres-export.js';
+import type { PySparkText } from '../engine/sinks/sink.js';
 import { planChain, type PlanContext } from './plan-code.js';
 import { pyIdent, pyStr, type StubCollector } from './python-text.js';
-
-/** The JDBC driver class Spark loads for PostgreSQL. */
-export const POSTGRES_DRIVER = 'org.postgresql.Driver';
 
 /** A trigger as PySpark keyword arguments, or undefined for the default trigger. */
 export function triggerCode(t: Trigger): string | undefined {
@@ -27,18 +27,6 @@ function millisText(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
   if (ms % 1000 === 0) return `${ms / 1000} second${ms === 1000 ? '' : 's'}`;
   return `${ms} milliseconds`;
-}
-
-/** A `jdbc:postgresql://` URL for a `postgres://` one (Spark's JDBC writer wants the former). */
-export function jdbcUrl(url: string): string {
-  if (url.startsWith('jdbc:')) return url;
-  const m = /^postgres(?:ql)?:\/\/(?:([^:@/]+)(?::([^@/]*))?@)?([^/?]+)(\/[^?]*)?(\?.*)?$/.exec(url);
-  if (!m) return url;
-  const params = new URLSearchParams(m[5] ? m[5].slice(1) : '');
-  if (m[1]) params.set('user', decodeURIComponent(m[1]));
-  if (m[2]) params.set('password', decodeURIComponent(m[2]));
-  const q = params.toString();
-  return `jdbc:postgresql://${m[3]}${m[4] ?? '/'}${q ? `?${q}` : ''}`;
 }
 
 /** The rendered query: helper definitions it needs, then the statement that starts it. */
@@ -60,33 +48,9 @@ export function queryCode(q: QuerySpec, index: number, ctx: PlanContext & { stub
   const helpers: string[] = [];
   const chain = planChain(q.plan, { ...ctx, where });
   const lines = [...chain, '.writeStream', `.outputMode(${pyStr(q.outputMode)})`];
-  const options = { ...q.options };
-  const fmt = q.format.toLowerCase();
-  if (fmt === 'postgres' || fmt === 'jdbc') {
-    const fn = `write_${variable}_to_postgres`;
-    const url = options.url ? jdbcUrl(options.url) : 'jdbc:postgresql://localhost:5432/postgres';
-    const table = options.dbtable ?? options.table ?? 'output';
-    helpers.push(
-      `def ${fn}(batch_df, batch_id):`,
-      `    """Appends each micro-batch to PostgreSQL table ${table} with Spark's JDBC writer."""`,
-      '    (',
-      '        batch_df.write',
-      '        .format("jdbc")',
-      `        .option("url", ${pyStr(url)})`,
-      `        .option("driver", ${pyStr(POSTGRES_DRIVER)})`,
-      `        .option("dbtable", ${pyStr(table)})`,
-      ...['user', 'password'].filter((k) => options[k] !== undefined).map((k) => `        .option(${pyStr(k)}, ${pyStr(options[k]!)})`),
-      '        .mode("append")',
-      '        .save()',
-      '    )',
-    );
-    if (options.primaryKey) {
-      helpers.splice(2, 0, `    # Streamlab upserts on (${options.primaryKey}) once per batch id; Spark's JDBC writer only appends.`);
-    }
-    for (const k of ['url', 'dbtable', 'table', 'user', 'password', 'primaryKey']) delete options[k];
-    lines.push(`.foreachBatch(${fn})`);
-  } else if (fmt === 'foreachbatch' && q.jdbcWrite) {
-    // The function only writes the batch with the JDBC writer: the same write in Python.
+  let options: Readonly<Record<string, string>> = q.options;
+  if (q.jdbcWrite) {
+    // The foreachBatch function only writes the batch with the JDBC writer: the same write in Python.
     const w = q.jdbcWrite;
     const fn = `write_${variable}_to_postgres`;
     const props = Object.entries(w.properties).map(([k, v]) => `${pyStr(k)}: ${pyStr(v)}`).join(', ');
@@ -96,15 +60,13 @@ export function queryCode(q: QuerySpec, index: number, ctx: PlanContext & { stub
       `    batch_df.write.jdbc(url=${pyStr(jdbcUrl(w.url))}, table=${pyStr(w.table)}, mode=${pyStr(w.mode)}, properties={${props}})`,
     );
     lines.push(`.foreachBatch(${fn})`);
-  } else if (fmt === 'foreachbatch') {
-    const fnName = q.batchFunction?.name ? pyIdent(q.batchFunction.name, 'process_batch') : 'process_batch';
-    const name = ctx.stubs.add({ name: fnName, where: `foreachBatch of ${where}`, params: ['batch_df', 'batch_id'], source: String(q.batchFunction ?? '') });
-    lines.push(`.foreachBatch(${name})`);
-  } else if (fmt === 'foreach') {
-    const w = q.foreachWriter;
-    const source = typeof w === 'function' ? String(w) : describeWriter(w);
-    const name = ctx.stubs.add({ name: 'process_row', where: `foreach of ${where}`, params: ['row'], source });
-    lines.push(`.foreach(${name})`);
+  } else if (q.sinkExport) {
+    // A sink PySpark has no format for writes itself as a person would (its provider's hook).
+    const text: PySparkText = { str: pyStr, ident: pyIdent, stub: (stub) => ctx.stubs.add(stub) };
+    const code = q.sinkExport({ variable, where, options: q.options, callback: q.format.toLowerCase() === 'foreachbatch' ? q.batchFunction : q.foreachWriter }, text);
+    helpers.push(...(code.helpers ?? []));
+    lines.push(code.writer);
+    options = code.options ?? q.options;
   } else {
     lines.push(`.format(${pyStr(q.format)})`);
   }
@@ -135,9 +97,4 @@ export function staticWriteCode(w: StaticWrite, index: number, ctx: PlanContext 
     w.path !== undefined ? `.save(${pyStr(w.path)})` : '.save()',
   ];
   return [`${variable} = (`, ...chain.map((l) => `    ${l}`), ')', '(', ...writer.map((l) => `    ${l}`), ')'];
-}
-
-function describeWriter(w: unknown): string {
-  if (!w || typeof w !== 'object') return String(w);
-  return Object.entries(w as Record<string, unknown>).map(([k, v]) => `${k}: ${String(v)}`).join('\n');
 }

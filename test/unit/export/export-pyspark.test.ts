@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { dstreamKafkaSubmitLine, exportProgramFiles, runExportCommand, sparkSubmitLine } from '../../../runtime/src/export/index.js';
-import { jdbcUrl } from '../../../runtime/src/export/structured-export.js';
+import { jdbcUrl } from '../../../runtime/src/connectors/postgres/postgres-export.js';
 import { readLearnerFiles } from '../../../runtime/src/lessons/submission-files.js';
 import { SparkSession } from '../../../runtime/src/engine/structured/session.js';
 import { expectGolden } from './golden-file.js';

@@ -12,6 +12,7 @@
  */
 import { parsePostgresUrl, type PgConnectionConfig } from './jdbc-url.js';
 import { PgPools, describeTarget } from './pg-pools.js';
+import { postgresSinkExport } from './postgres-export.js';
 import { PostgresUpsertSink } from './upsert-sink.js';
 import { parseSaveMode, writeTable } from './table-writer.js';
 import { parseKeyList } from './sql.js';
@@ -53,6 +54,7 @@ export function postgresConnectors(runtime: PostgresConnection | undefined, pool
   return {
     pools,
     sinkProvider: {
+      pyspark: postgresSinkExport,
       validate(ctx: SinkContextShape): void {
         tableOption(ctx.options);
         const key = option(ctx.options, 'primaryKey');
@@ -82,6 +84,7 @@ export function postgresConnectors(runtime: PostgresConnection | undefined, pool
      * DataFrameWriter passes the save mode as option `mode` and writes the rows as one batch.
      */
     jdbcSinkProvider: {
+      pyspark: postgresSinkExport,
       validate(ctx: SinkContextShape): void {
         tableOption(ctx.options);
         parseSaveMode(option(ctx.options, 'mode'));

@@ -34,6 +34,13 @@ export const foreachBatchSinkProvider: SinkProvider = {
   validate(ctx) {
     if ((ctx.partitionColumns ?? []).length > 0) throw new AnalysisException("'foreachBatch' does not support partitioning", { code: 'FOREACH_BATCH_PARTITIONING' });
   },
+  // The learner's function as a marked stub PySpark calls per batch.
+  pyspark(query, py) {
+    const fn = query.callback as { name?: unknown } | undefined;
+    const fnName = typeof fn?.name === 'string' && fn.name ? py.ident(fn.name, 'process_batch') : 'process_batch';
+    const name = py.stub({ name: fnName, where: `foreachBatch of ${query.where}`, params: ['batch_df', 'batch_id'], source: String(query.callback ?? '') });
+    return { writer: `.foreachBatch(${name})` };
+  },
   createSink(ctx): Sink {
     const fn = ctx.callback as (df: unknown, batchId: number) => unknown;
     return {
@@ -48,6 +55,12 @@ export const foreachBatchSinkProvider: SinkProvider = {
 export const foreachSinkProvider: SinkProvider = {
   description: 'ForeachSink',
   streamingOnly: true,
+  // The learner's writer (a function, or an object's methods listed) as a marked stub PySpark calls per row.
+  pyspark(query, py) {
+    const w = query.callback;
+    const source = typeof w === 'function' ? String(w) : describeWriter(w);
+    return { writer: `.foreach(${py.stub({ name: 'process_row', where: `foreach of ${query.where}`, params: ['row'], source })})` };
+  },
   createSink(ctx): Sink {
     const f = ctx.callback as ForeachWriter | ((row: RowObject) => void);
     return {
@@ -66,3 +79,8 @@ export const foreachSinkProvider: SinkProvider = {
     };
   },
 };
+
+function describeWriter(w: unknown): string {
+  if (!w || typeof w !== 'object') return String(w);
+  return Object.entries(w as Record<string, unknown>).map(([k, v]) => `${k}: ${String(v)}`).join('\n');
+}

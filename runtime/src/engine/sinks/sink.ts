@@ -49,6 +49,38 @@ export interface SinkContext {
   readonly queryId?: string;
 }
 
+/** What the PySpark export knows of a query when a sink's {@link SinkProvider.pyspark} hook writes it. */
+export interface SinkExportQuery {
+  /** The Python variable the started query is bound to (`query`, `totals`). */
+  readonly variable: string;
+  /** The query as the export's messages name it (`query "totals"`, `query 2`). */
+  readonly where: string;
+  /** The `option(...)`s the program gave. */
+  readonly options: Readonly<Record<string, string>>;
+  /** The function or writer given to `foreachBatch`/`foreach`. */
+  readonly callback?: unknown;
+}
+
+/** The Python text the export lends a sink's hook, so that every sink quotes and names alike. */
+export interface PySparkText {
+  /** A Python string literal. */
+  str(value: string): string;
+  /** A Python identifier made from `name`, or `fallback` when nothing of it is usable. */
+  ident(name: string, fallback: string): string;
+  /** Declares a marked stub for learner code PySpark cannot run as it is; returns the stub's (unique) name. */
+  stub(spec: { name: string; where: string; params: string[]; source: string }): string;
+}
+
+/** A sink as PySpark writes it. */
+export interface SinkExportCode {
+  /** Python definitions to place before the query (a `foreachBatch` writer). */
+  readonly helpers?: readonly string[];
+  /** The writer call after `.outputMode(...)`: `.foreachBatch(write_query_to_postgres)`, `.foreach(process_row)`. */
+  readonly writer: string;
+  /** The options still written as `.option(k, v)` after it (default: all the program gave). */
+  readonly options?: Readonly<Record<string, string>>;
+}
+
 /** Creates sinks for one `format(...)` name. */
 export interface SinkProvider {
   /** How the query's progress names the sink (`sink.description`; default: the format name). */
@@ -62,4 +94,9 @@ export interface SinkProvider {
   /** Output modes the sink accepts (default: all). */
   readonly supportedModes?: readonly OutputMode[];
   createSink(ctx: SinkContext): Sink | Promise<Sink>;
+  /**
+   * How the PySpark export writes a query into this sink when PySpark has no `format(name)` for it
+   * (default: `.format(name)` with the program's options).
+   */
+  pyspark?(query: SinkExportQuery, py: PySparkText): SinkExportCode;
 }

@@ -78,7 +78,7 @@ export class SparkSessionBuilder {
     this.resolver = resolver;
     return this;
   }
-  /** Streamlab: the `format(...)` names the session knows (default: the built-ins needing no I/O, `rate` and `noop`). */
+  /** Streamlab: the `format(...)` names the session knows (default: the built-ins needing no I/O: `rate`; `noop`, `console`, `memory`, `foreach`, `foreachBatch`). */
   formats(formats: FormatRegistry): this {
     this.formatRegistry = formats;
     return this;
