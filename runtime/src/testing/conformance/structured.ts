@@ -408,6 +408,8 @@ async function run(scenario: Scenario): Promise<string | null> {
     if (step.expectError) {
       if (lastError) {
         const m = errorMatches(lastError, step.expectError);
+        // An action that failed because the query did not build has now had its error checked.
+        if (lastError === definitionError) definitionErrorMatched = true;
         lastError = null;
         if (m) return `${where}: ${m}`;
       } else {
