@@ -32,6 +32,8 @@ describe('percentile_approx', () => {
     expect(sql.columns).toEqual(['percentile_approx(x, 0.5, 10000)', 'approx_percentile(d, array(0.5, 0.99), 10000)', 'percentile_approx(x, 0.5, 10)']);
     // With accuracy 10, Spark's summary gives the second value where the exact answer is the third.
     expect(rows(sql)).toEqual([[3, [2.5, 7.0], 2]]);
+    const alias = df.select(F.approx_percentile('x', [0.5, 0.9]));
+    expect([alias.columns, rows(alias)]).toEqual([['approx_percentile(x, array(0.5, 0.9), 10000)'], [[[3, 10]]]]);
     expect(rows(df.where('x > 100').selectExpr('percentile_approx(x, 0.5)'))).toEqual([[null]]);
     const strings = df.selectExpr('percentile_approx(g, 0.5)');
     expect([strings.dtypes[0]![1], rows(strings)]).toEqual(['double', [[null]]]);

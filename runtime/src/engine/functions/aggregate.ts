@@ -391,7 +391,7 @@ export const aggregateFunctions: readonly FunctionSpec[] = [
     aggregate: noStar(countIf),
   }),
   defineFunction({
-    name: 'percentile_approx', aliases: ['approx_percentile'], group: 'aggregate', kind: 'aggregate', facade: 'manual',
+    name: 'percentile_approx', aliases: ['approx_percentile'], pyAliases: ['approx_percentile'], group: 'aggregate', kind: 'aggregate', facade: 'manual',
     params: [col('col'), val('percentage', 'any'), val('accuracy', 'number', 'int', { optional: true, default: 10000, nameDefault: '10000' })],
     doc: "The value at a percentile (an array of them for an array of percentages) from Spark's quantile summary: the value at rank ceil(percentage × count) while twice the count is under `accuracy`, Spark's approximation beyond.",
     aggregate: noStar(percentileApprox),

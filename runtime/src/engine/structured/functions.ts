@@ -66,8 +66,15 @@ export function schema_of_json(json: string | Column, options?: Record<string, s
  * `percentile_approx`: exact up to 50,000 values.
  */
 export function percentile_approx(column: ColumnOrName, percentage: number | number[] | Column, accuracy: number | Column = 10000): Column {
+  return percentileCall('percentile_approx', column, percentage, accuracy);
+}
+/** `percentile_approx` under the name PySpark 3.5 also gives it (and Spark prints). */
+export function approx_percentile(column: ColumnOrName, percentage: number | number[] | Column, accuracy: number | Column = 10000): Column {
+  return percentileCall('approx_percentile', column, percentage, accuracy);
+}
+function percentileCall(name: string, column: ColumnOrName, percentage: number | number[] | Column, accuracy: number | Column): Column {
   const p = percentage instanceof Column ? percentage.expr : Array.isArray(percentage) ? call('array', percentage.map((x) => literal(x, DOUBLE))) : literal(percentage, DOUBLE);
-  return new Column(call('percentile_approx', [c(column), p, accuracy instanceof Column ? accuracy.expr : literal(accuracy)]));
+  return new Column(call(name, [c(column), p, accuracy instanceof Column ? accuracy.expr : literal(accuracy)]));
 }
 
 export function count(column: ColumnOrName): Column { return fn('count', c(column)); }
