@@ -11,6 +11,7 @@ import vm from 'node:vm';
 import { LOOP_GUARD_NAME } from '../loop-guard.js';
 import { AWAIT_TRACKER_NAME, type AwaitTracker } from '../await-tracker.js';
 import { REALM_TEXT_CODEC_SOURCE } from './realm-text-codec.js';
+import { REALM_TIMERS_SOURCE, type RealmTimerHost } from './realm-timers.js';
 
 /** File name the compiled script runs under; stack frames with it are the learner's. */
 export const PIPELINE_FILENAME = 'pipeline.js';
@@ -83,42 +84,41 @@ const passThrough: AwaitTracker['track'] = (value) => resolveValue(value);
 /** Creates the realm; nothing of the learner's runs until `evaluate`. */
 export function createSandboxRealm(hooks: RealmHooks): SandboxRealm {
   const timers = new Set<NodeJS.Timeout>();
-  const timersApi = {
-    setTimeout: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-      const t = setTimeout(() => {
+  const byId = new Map<number, NodeJS.Timeout>();
+  let lastId = 0;
+  const host: RealmTimerHost = {
+    schedule(repeat, run, ms) {
+      const id = ++lastId;
+      const t = repeat ? setInterval(run, ms) : setTimeout(() => {
         timers.delete(t);
-        fn(...args);
+        byId.delete(id);
+        run();
       }, ms);
       timers.add(t);
-      return t;
+      byId.set(id, t);
+      return id;
     },
-    clearTimeout: (t: NodeJS.Timeout) => {
+    cancel(id) {
+      const t = byId.get(id);
+      if (!t) return;
+      byId.delete(id);
       timers.delete(t);
       clearTimeout(t);
     },
-    setInterval: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-      const t = setInterval(fn, ms, ...args);
-      timers.add(t);
-      return t;
+    control(id, op) {
+      const t = byId.get(id);
+      if (!t) return false;
+      if (op === 'hasRef') return t.hasRef();
+      t[op]();
+      return true;
     },
-    clearInterval: (t: NodeJS.Timeout) => {
-      timers.delete(t);
-      clearInterval(t);
-    },
-    queueMicrotask: (fn: () => void) => queueMicrotask(fn),
+    microtask: (run) => queueMicrotask(run),
+    print: (level, args) => hooks.print(level as PrintLevel, args),
   };
-  const consoleApi = Object.freeze({
-    log: (...a: unknown[]) => hooks.print('log', a),
-    info: (...a: unknown[]) => hooks.print('info', a),
-    warn: (...a: unknown[]) => hooks.print('warn', a),
-    error: (...a: unknown[]) => hooks.print('error', a),
-    debug: (...a: unknown[]) => hooks.print('debug', a),
-  });
-  const context = vm.createContext(
-    { console: consoleApi, ...timersApi },
-    { name: 'pipeline', codeGeneration: { strings: false, wasm: false } },
-  );
+  const context = vm.createContext({}, { name: 'pipeline', codeGeneration: { strings: false, wasm: false } });
   // Defined by the realm's own code, so no object reached from them is the job process's.
+  const realmGlobals = (new vm.Script(REALM_TIMERS_SOURCE, { filename: 'streamlab-timers.js' }).runInContext(context) as (h: RealmTimerHost) => Record<string, unknown>)(host);
+  for (const [name, value] of Object.entries(realmGlobals)) Object.defineProperty(context, name, { value, writable: true, configurable: true, enumerable: false });
   const codec = new vm.Script(REALM_TEXT_CODEC_SOURCE, { filename: 'streamlab-text-codec.js' }).runInContext(context) as Record<'TextEncoder' | 'TextDecoder', unknown>;
   for (const name of ['TextEncoder', 'TextDecoder'] as const) Object.defineProperty(context, name, { value: codec[name], writable: true, configurable: true, enumerable: false });
   const standIn = processStandIn(hooks);
