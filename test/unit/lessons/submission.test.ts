@@ -156,15 +156,17 @@ describe('streamlab grade --dir, several at once', () => {
 
   it('grades at most `jobs` at once, starts them in the folder\'s order and prints each result in that order', async () => {
     const students: Student[] = ['ann', 'ben', 'cid', 'dee', 'eve'].map((student) => ({ student, files: [] }));
-    // ben takes longest, so cid and dee finish before it; their results still print after ben's.
-    const ms: Record<string, number> = { ann: 5, ben: 60, cid: 5, dee: 5, eve: 5 };
+    // ben finishes only once eve has, so cid, dee and eve finish before it; their results still print after ben's.
+    let benMayFinish!: () => void;
+    const eveFinished = new Promise<void>((resolve) => { benMayFinish = resolve; });
     let running = 0;
     let most = 0;
     const out: string[] = [];
     const err: string[] = [];
     const grades = await gradeAll(students, 2, async (s) => {
       most = Math.max(most, ++running);
-      await new Promise((r) => setTimeout(r, ms[s.student]));
+      await (s.student === 'ben' ? eveFinished : new Promise((r) => setTimeout(r, 5)));
+      if (s.student === 'eve') benMayFinish();
       running--;
       return { student: s.student, result: failedGrade({ id: '03-x', points: { a: 2 } }, 7, `${s.student} failed`) };
     }, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
