@@ -16,6 +16,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -113,15 +114,17 @@ async function groupGone(pid: number | undefined, boundMs = 5000): Promise<void>
   }
 }
 
-/** Process groups of the check runs going on in this process. */
+/** Process groups of the check runs going on in this process, and their work folders. */
 const running = new Set<number>();
+const workFolders = new Set<string>();
 
 /**
- * Kills every check run this process has going (each whole process group): an interrupted grader
- * leaves no check or sandbox process behind.
+ * Kills every check run this process has going (each whole process group) and removes their work
+ * folders: an interrupted grader leaves no check or sandbox process behind, and no submission's files.
  */
 export function stopAllGrading(): void {
   for (const pid of running) killGroup(pid);
+  for (const dir of workFolders) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Runs vitest in a process group of its own; kills the whole group on timeout and once it has ended. */
@@ -263,6 +266,7 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
     return failedGrade(lesson, seed, (e as Error).message);
   }
   const work = await mkdtemp(join(tmpdir(), 'streamlab-grade-'));
+  workFolders.add(work);
   const namespace = options.namespace ?? newCheckNamespace();
   try {
     const subDir = join(work, 'submission');
@@ -303,6 +307,7 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
     return result;
   } finally {
     await rm(work, { recursive: true, force: true });
+    workFolders.delete(work);
     if (options.database) await removeCheckNamespace(options.database, namespace).catch(() => undefined);
   }
 }

@@ -11,7 +11,7 @@
  *   state and another student's grade, is refused by the sandbox and changes nobody's grade.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFile, copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,11 +29,14 @@ let lessons: string;
 let work: string;
 let subs: string;
 let out: string;
+let graderTmp: string;
 
 /** Runs the real CLI; `onErr` sees stderr as it comes (to interrupt the run). */
 function streamlab(args: string[], onErr?: (stderr: string, kill: () => void) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'runtime/bin/streamlab.js'), 'grade', '--lessons', lessons, '--lesson', '03', ...args], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A temporary folder of its own, so what the grader leaves there can be told from anyone else's.
+    const env = { ...process.env, TMPDIR: graderTmp };
+    const child = spawn(process.execPath, [join(root, 'runtime/bin/streamlab.js'), 'grade', '--lessons', lessons, '--lesson', '03', ...args], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -66,6 +69,8 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'streamlab-grade-folder-'));
   subs = join(work, 'submissions');
   out = join(work, 'out');
+  graderTmp = join(work, 'tmp');
+  await mkdir(graderTmp);
   await mkdir(subs);
   await copyFile(join(lessons, LESSON, 'solution.ts'), join(subs, 'alice.ts'));
   await copyFile(join(lessons, LESSON, 'starter.ts'), join(subs, 'bob.ts'));
@@ -108,6 +113,8 @@ describe('streamlab grade --dir, interrupted and resumed', () => {
     // alice's grade only: bob's run was killed, not failed by bob.
     expect((await stateLines()).map((l) => JSON.parse(l).student)).toEqual(['alice']);
     expect(leftovers()).toEqual([]);
+    // Nor the submissions' work folders.
+    expect((await readdir(graderTmp)).filter((f) => f.startsWith('streamlab-grade-'))).toEqual([]);
 
     // A second interruption, harder: a kill in the middle of writing a line.
     await appendFile(join(out, 'grades.state.jsonl'), '\n{"v":1,"key":"abc","student":"bob","result":{"lessonId":"03-str');
