@@ -6,7 +6,7 @@
  * solution's two queries (console and report) with every window in its sensor's lane, and the line
  * that says what the lesson's data does goes once the run stops. At 1024×700 the Timeline's axis and
  * legend, the first row of a Database result and the longest step title in the outline are inside the
- * window. Screenshots land in
+ * window, and with the Timeline open during a manual-clock run the editor still shows twelve lines. Screenshots land in
  * test-results/journey/layout/; the visible editor lines per size go to the console.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,18 @@ async function editorLines(p: Page): Promise<{ lines: number; height: number }> 
     // The part of the editor inside the window: what a learner can see without scrolling the page.
     const visible = Math.min(box.bottom, el.ownerDocument.defaultView!.innerHeight) - Math.max(box.top, 0);
     return { lines: Math.floor(visible / lineHeight), height: Math.round(visible) };
+  });
+}
+
+/** Monaco's line elements wholly inside the editor's visible box (and the window): the lines a learner reads. */
+async function shownLineElements(p: Page): Promise<number> {
+  return p.locator('sl-editor .monaco-editor').evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const top = Math.max(box.top, 0);
+    const bottom = Math.min(box.bottom, el.ownerDocument.defaultView!.innerHeight);
+    return [...el.querySelectorAll('.lines-content .view-lines .view-line')]
+      .map((line) => line.getBoundingClientRect())
+      .filter((r) => r.height > 0 && r.top >= top && r.bottom <= bottom).length;
   });
 }
 
@@ -160,6 +172,10 @@ describe.sequential('the workbench frame', () => {
     await snap(page, SIZES[0]!, 'running');
     await tab(page, 'Timeline').click();
     await expect.poll(async () => (await windowLanes(page)).length, { timeout: 60_000 }).toBeGreaterThan(0);
+    // The Timeline open during a manual-clock run (controls at their fullest) still leaves the editor twelve lines.
+    const withTimeline = await shownLineElements(page);
+    console.log(`layout: editor line elements at 1024x700 with the Timeline open while running: ${withTimeline}`);
+    expect(withTimeline).toBeGreaterThanOrEqual(12);
     const queries = page.getByRole('radiogroup', { name: 'Query' }).getByRole('radio');
     await expect.poll(() => queries.count(), { timeout: 30_000 }).toBe(2);
     for (let q = 0; q < 2; q++) {

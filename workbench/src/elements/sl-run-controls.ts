@@ -37,8 +37,8 @@ export class SlRunControls extends LitElement {
     sharedStyles,
     css`
       /* Compact rows: every pixel this takes is an editor line less on a small window. */
-      :host { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 0.4rem; padding: 0.3rem 0; }
-      button, select { padding: 0.2rem 0.55rem; font-size: 0.85rem; }
+      :host { display: flex; flex-wrap: wrap; align-items: center; gap: 0.25rem 0.4rem; padding: 0.15rem 0; }
+      button, select { padding: 0.15rem 0.55rem; font-size: 0.85rem; }
       fieldset { border: none; display: inline-flex; gap: 0.25rem; padding: 0; margin: 0; align-items: center; }
       legend { float: left; margin-right: 0.4rem; font-size: 0.85rem; color: var(--sl-muted); }
       label { font-size: 0.85rem; color: var(--sl-muted); display: inline-flex; gap: 0.3rem; align-items: center; }
@@ -50,7 +50,7 @@ export class SlRunControls extends LitElement {
       .data { flex: 1 1 100%; min-width: 0; display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 0.4rem; font-size: 0.85rem; }
       .data .what { color: var(--sl-muted); }
       /* What was played stays on the buttons' line (cut short, whole on hover): a line less above the editor. */
-      .data .played { flex: 1 1 10rem; min-width: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+      .data .played { flex: 1 1 6rem; min-width: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
       .data .played.failed { color: var(--sl-bad); }
     `,
   ];

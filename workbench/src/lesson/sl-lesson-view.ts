@@ -35,10 +35,11 @@ export class SlLessonView extends LitElement {
       /* The view fills the window. The panels take a share of the height (never less than their tabs and
          a few rows), the editor everything the run controls leave above them: at 1024×700 that is still
          15 lines and more. The Timeline and the Database panel draw a whole picture (lanes, axis and
-         legend; a query and its result), so while one of them is open the panels take about half the
-         height and the editor gives way. A narrow window gives the code two thirds of the width. */
+         legend; a query and its result), so while one of them is open the panels take a larger share and
+         the editor gives way, still a dozen lines at 1024×700 (the Timeline's lanes shrink to fit). A
+         narrow window gives the code two thirds of the width. */
       :host { display: grid; height: 100%; box-sizing: border-box; grid-template-rows: minmax(0, 1fr) clamp(10rem, 30vh, 22rem); gap: 0.5rem; padding: 0.4rem 1rem 0.6rem; }
-      :host([tall-panel]) { grid-template-rows: minmax(0, 1fr) clamp(18rem, 48vh, 28rem); }
+      :host([tall-panel]) { grid-template-rows: minmax(0, 1fr) clamp(15rem, 36vh, 28rem); }
       .top { display: grid; grid-template-columns: minmax(16rem, 2fr) 3fr; gap: 1rem; min-height: 0; }
       @media (max-width: 1100px) { .top { grid-template-columns: minmax(14rem, 1fr) 2.2fr; } }
       @media (max-width: 900px) { :host { height: auto; grid-template-rows: auto 24rem; } .top { grid-template-columns: 1fr; } .code { height: 28rem; } }

@@ -55,10 +55,12 @@ export class SlTimeline extends LitElement {
       :host { display: block; }
       /* Compact: the bar, the lanes, the axis and the legend fit the panel at 1024×700. */
       .queries { display: flex; flex-wrap: wrap; gap: 0.75rem; font-size: 0.85rem; }
-      .bar { display: flex; flex-wrap: wrap; gap: 0.25rem 0.75rem; align-items: center; margin-bottom: 0.25rem; font-size: 0.9rem; }
+      .bar { display: flex; flex-wrap: wrap; gap: 0.25rem 0.75rem; align-items: center; margin-bottom: 0.15rem; font-size: 0.9rem; }
       .bar label { display: inline-flex; align-items: center; gap: 0.3rem; }
       .bar button { padding: 0.1rem 0.45rem; }
-      input[type='range'] { width: min(24rem, 60vw); }
+      /* The scrubber gives way so a run's query picker shares its row. */
+      .bar .scrub { flex: 1 1 10rem; max-width: 26rem; }
+      .bar .scrub input { flex: 1; min-width: 0; }
       .views { display: grid; gap: 1rem; }
       .views.compare { grid-template-columns: 1fr 1fr; }
       figure { margin: 0; min-width: 0; }
@@ -82,7 +84,7 @@ export class SlTimeline extends LitElement {
       .band.current { fill: var(--sl-surface-2); stroke: var(--sl-emit); stroke-width: 2; }
       .band-label { fill: var(--sl-muted); font-size: 11px; }
       .dstream-window { fill: none; stroke: var(--sl-accent); stroke-width: 2; }
-      .legend { display: flex; flex-wrap: wrap; gap: 0 1rem; font-size: 0.8rem; color: var(--sl-muted); margin-top: 0.25rem; }
+      .legend { display: flex; flex-wrap: wrap; gap: 0 1rem; font-size: 0.8rem; color: var(--sl-muted); margin-top: 0.1rem; }
       .empty { color: var(--sl-muted); }
     `,
   ];
@@ -97,14 +99,38 @@ export class SlTimeline extends LitElement {
   /** The query shown (its id); null shows the run's first. */
   @state() private queryId: string | null = null;
   @state() private width = 800;
+  /** Height the drawing may take: what the panel leaves under the bar and above the legend. */
+  @state() private room: number | undefined = undefined;
   private observer = new ResizeObserver((entries) => {
-    const w = Math.floor(entries[0]?.contentRect.width ?? 0);
-    if (w > 0 && Math.abs(w - this.width) > 4) this.width = w;
+    for (const entry of entries) {
+      if (entry.target !== this) continue;
+      const w = Math.floor(entry.contentRect.width);
+      if (w > 0 && Math.abs(w - this.width) > 4) this.width = w;
+    }
+    this.measureRoom();
   });
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.observer.observe(this);
+    // The panel the timeline sits in: its height is what the lanes shrink to fit.
+    if (this.parentElement) this.observer.observe(this.parentElement);
+  }
+
+  protected override updated(): void {
+    this.measureRoom();
+  }
+
+  /** The panel's inner height less everything but the drawing (bar, query picker, legend). */
+  private measureRoom(): void {
+    const panel = this.parentElement;
+    const drawing = this.renderRoot.querySelector('figure svg');
+    if (!panel || !drawing) return;
+    const style = getComputedStyle(panel);
+    const inner = panel.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    const rest = this.getBoundingClientRect().height - drawing.getBoundingClientRect().height;
+    const room = Math.floor(inner - rest);
+    if (room > 0 && (this.room === undefined || Math.abs(room - this.room) > 2)) this.room = room;
   }
 
   override disconnectedCallback(): void {
@@ -129,7 +155,7 @@ export class SlTimeline extends LitElement {
     return html`
       <div class="bar">
         <button @click=${() => this.select(index - 1, traces.length)} ?disabled=${index <= 0} aria-label="Previous batch">◀</button>
-        <label>Batch <input type="range" min="0" max=${traces.length - 1} .value=${String(index)} aria-label="Batch"
+        <label class="scrub">Batch <input type="range" min="0" max=${traces.length - 1} .value=${String(index)} aria-label="Batch"
           aria-valuetext="Batch ${current?.batchId ?? ''}" @input=${(e: Event) => this.select(Number((e.target as HTMLInputElement).value), traces.length)} /></label>
         <button @click=${() => this.select(index + 1, traces.length)} ?disabled=${index >= traces.length - 1} aria-label="Next batch">▶</button>
         <span aria-live="polite">Batch ${current?.batchId} of ${traces.length}${current?.kind === 'structured' ? this.watermarkText(current) : ''}</span>
@@ -214,7 +240,8 @@ export class SlTimeline extends LitElement {
   private structured(traces: StructuredTrace[], index: number, width: number) {
     const grouping: Grouping = groupingOf(traces);
     const byBatch = grouping === 'key' || grouping === 'none';
-    const layout = byBatch ? layoutBatchTimeline(traces, { width }, index) : layoutStructuredTimeline(traces, { width }, index);
+    const viewport = { width, height: this.room };
+    const layout = byBatch ? layoutBatchTimeline(traces, viewport, index) : layoutStructuredTimeline(traces, viewport, index);
     const noKey = grouping === 'window' ? 'all rows' : byBatch ? 'result' : '(no key)';
     const wm = layout.watermarks[layout.watermarks.length - 1];
     const axisY = layout.height - 24;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { structuredWindowsSession } from '../fixtures/sessions.js';
 import type { StructuredTrace } from '../model/server-events.js';
-import { dotPaths, layoutStructuredTimeline } from './structured-layout.js';
+import { MIN_DOT_STRIP, MIN_ROW, dotPaths, layoutStructuredTimeline } from './structured-layout.js';
 
 const traces = structuredWindowsSession.run.events.flatMap((e) =>
   e.event.kind === 'run.batch' && e.event.trace?.kind === 'structured' ? [e.event.trace as StructuredTrace] : [],
@@ -80,6 +80,20 @@ describe('layoutStructuredTimeline over the recorded structured-windows session'
     const layout = layoutStructuredTimeline([sliding], viewport);
     expect(layout.windows.map((b) => b.y)).toEqual([20, 40]);
     expect(layout.lanes).toEqual([{ key: 'a', color: 'var(--sl-key-0)', y: 0, height: 66 }]);
+  });
+
+  it('shrinks the lanes to the height it is given, keeping every window in its lane, down to a floor', () => {
+    // Full size: two lanes of 20 + 20 + 6 = 46 px, 92 + the 28 px axis = 120.
+    expect(layoutStructuredTimeline(traces, { ...viewport, height: 200 }).height).toBe(120);
+    // 112 px: 112 - 28 axis - 12 between lanes leaves 72 for 80 px of strips and rows: each at 9/10.
+    const fitted = layoutStructuredTimeline(traces, { ...viewport, height: 112 });
+    expect(fitted.lanes.map((l) => [l.key, l.y, l.height])).toEqual([['s1', 0, 42], ['s2', 42, 42]]);
+    expect(fitted.height).toBe(112);
+    // s2's boxes sit under its 18 px dot strip, 18 - 4 px high.
+    expect(fitted.windows.filter((w) => w.key === 's2').map((w) => [w.y, w.height])).toEqual([[60, 14], [60, 14], [60, 14], [60, 14]]);
+    // No room at all: the rows and strips stop at their floor and the drawing is taller than asked.
+    const floor = layoutStructuredTimeline(traces, { ...viewport, height: 40 });
+    expect(floor.lanes.map((l) => l.height)).toEqual([MIN_DOT_STRIP + MIN_ROW + 6, MIN_DOT_STRIP + MIN_ROW + 6]);
   });
 
   it('groups dots into one path per colour and state', () => {

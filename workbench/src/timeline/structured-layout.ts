@@ -23,6 +23,35 @@ export interface Viewport {
   left?: number;
   right?: number;
   top?: number;
+  /**
+   * Height the drawing may take. When the lanes at full size would not fit, their rows and dot strips
+   * shrink to fit, down to `MIN_ROW` and `MIN_DOT_STRIP`; below that the drawing is taller than asked.
+   */
+  height?: number;
+}
+
+/** The smallest window row (its label still reads) and dot strip a lane shrinks to. */
+export const MIN_ROW = 16;
+export const MIN_DOT_STRIP = 12;
+/** Below the lanes: the time axis and its labels. */
+const AXIS = 28;
+/** Between lanes. */
+const LANE_GAP = 6;
+
+/**
+ * Row height and dot strip for lanes of `rowCounts` window rows each, full size when they fit in
+ * `viewport.height` and otherwise shrunk together to fit.
+ */
+export function fitLanes(rowCounts: number[], viewport: Viewport): { rowHeight: number; dotStrip: number } {
+  const rowHeight = viewport.rowHeight ?? 22;
+  const dotStrip = viewport.dotStrip ?? 26;
+  if (viewport.height === undefined || rowCounts.length === 0) return { rowHeight, dotStrip };
+  const room = viewport.height - (viewport.top ?? 8) - AXIS - LANE_GAP * rowCounts.length;
+  const rows = rowCounts.reduce((a, b) => a + b, 0);
+  const full = dotStrip * rowCounts.length + rowHeight * rows;
+  if (full <= room) return { rowHeight, dotStrip };
+  const scale = Math.max(0, room) / full;
+  return { rowHeight: Math.max(MIN_ROW, Math.floor(rowHeight * scale)), dotStrip: Math.max(MIN_DOT_STRIP, Math.floor(dotStrip * scale)) };
 }
 
 /** One input record. */
@@ -180,8 +209,6 @@ function collect(traces: StructuredTrace[]) {
  * scrubbing moves the content and never the frame.
  */
 export function layoutStructuredTimeline(traces: StructuredTrace[], viewport: Viewport, selected = traces.length - 1): StructuredTimelineLayout {
-  const rowHeight = viewport.rowHeight ?? 22;
-  const dotStrip = viewport.dotStrip ?? 26;
   const left = viewport.left ?? 96;
   const right = viewport.right ?? 16;
   const top = viewport.top ?? 8;
@@ -202,16 +229,20 @@ export function layoutStructuredTimeline(traces: StructuredTrace[], viewport: Vi
 
   // Lanes: one per key, windows packed into rows per key over the whole run.
   const sortedKeys = [...whole.keys].sort();
+  const packed = sortedKeys.map((key) => {
+    const all = [...whole.windows.values()].filter((w) => w.key === key).sort((a, b) => a.window.startMs - b.window.startMs || a.window.endMs - b.window.endMs);
+    const rows = packRows(all.map((w) => w.window));
+    return { all, rows, rowCount: Math.max(1, ...rows.map((r) => r + 1)) };
+  });
+  const { rowHeight, dotStrip } = fitLanes(packed.map((p) => p.rowCount), viewport);
   const lanes: LaneLayout[] = [];
   const windowBoxes: WindowBoxLayout[] = [];
   const laneTop = new Map<string, number>();
   let y = top;
   sortedKeys.forEach((key, index) => {
     const color = keyColor(index);
-    const all = [...whole.windows.values()].filter((w) => w.key === key).sort((a, b) => a.window.startMs - b.window.startMs || a.window.endMs - b.window.endMs);
-    const rows = packRows(all.map((w) => w.window));
-    const rowCount = Math.max(1, ...rows.map((r) => r + 1));
-    const height = dotStrip + rowCount * rowHeight + 6;
+    const { all, rows, rowCount } = packed[index]!;
+    const height = dotStrip + rowCount * rowHeight + LANE_GAP;
     laneTop.set(key, y);
     lanes.push({ key, color, y, height });
     all.forEach((w, i) => {
@@ -271,7 +302,7 @@ export function layoutStructuredTimeline(traces: StructuredTrace[], viewport: Vi
 
   return {
     width: viewport.width,
-    height: y + 28,
+    height: y + AXIS,
     scale,
     lanes,
     dots,
@@ -309,8 +340,6 @@ export function groupingOf(traces: StructuredTrace[]): Grouping {
  * in that batch's column, the result the batch wrote for it.
  */
 export function layoutBatchTimeline(traces: StructuredTrace[], viewport: Viewport, selected = traces.length - 1): StructuredTimelineLayout {
-  const rowHeight = viewport.rowHeight ?? 22;
-  const dotStrip = viewport.dotStrip ?? 26;
   const left = viewport.left ?? 96;
   const right = viewport.right ?? 16;
   const top = viewport.top ?? 8;
@@ -318,7 +347,8 @@ export function layoutBatchTimeline(traces: StructuredTrace[], viewport: Viewpor
   const current = shown[shown.length - 1];
   const scale: TimeScale = { domainStart: 0, domainEnd: Math.max(1, traces.length), rangeStart: left, rangeEnd: Math.max(left + 1, viewport.width - right) };
   const keys = [...new Set(traces.flatMap((t) => [...t.inputs.map((i) => i.key), ...t.emitted.map((e) => e.key)]))].sort();
-  const lanes: LaneLayout[] = keys.map((key, i) => ({ key, color: keyColor(i), y: top + i * (dotStrip + rowHeight + 6), height: dotStrip + rowHeight + 6 }));
+  const { rowHeight, dotStrip } = fitLanes(keys.map(() => 1), viewport);
+  const lanes: LaneLayout[] = keys.map((key, i) => ({ key, color: keyColor(i), y: top + i * (dotStrip + rowHeight + LANE_GAP), height: dotStrip + rowHeight + LANE_GAP }));
   const laneOf = new Map(lanes.map((l) => [l.key, l]));
   const dots: DotLayout[] = [];
   const boxes: WindowBoxLayout[] = [];
@@ -364,7 +394,7 @@ export function layoutBatchTimeline(traces: StructuredTrace[], viewport: Viewpor
   const last = lanes[lanes.length - 1];
   return {
     width: viewport.width,
-    height: (last ? last.y + last.height : top) + 28,
+    height: (last ? last.y + last.height : top) + AXIS,
     scale,
     lanes,
     dots,
