@@ -4,14 +4,29 @@
  * `lessons.get` answer, made by the runtime's own `LessonsService`, plus the front matter its data is
  * planned from (topics, datasets, clock, extras): the browser plans and generates the data itself with
  * the runtime's generators, so the records are the ones a runtime would play.
+ *
+ * `virtual:streamlab-checks` maps each lesson that the browser can check to a loader of its own chunk:
+ * the lesson's `check.test.ts`, bundled with the browser's check harness in place of the job-process
+ * one (src/browser/check-harness.ts). A lesson whose checks need PostgreSQL, saved models or files
+ * has no loader.
  */
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import type { Plugin } from 'vite';
 import { LessonsService } from '../../runtime/src/server/lessons-service.js';
 import { loadLessons } from '../../runtime/src/lessons/load-lessons.js';
 
 const VIRTUAL_ID = 'virtual:streamlab-lessons';
 const RESOLVED_ID = '\0' + VIRTUAL_ID;
+const CHECKS_ID = 'virtual:streamlab-checks';
+const CHECKS_RESOLVED = '\0' + CHECKS_ID;
+const LESSON_CHECKS = 'virtual:streamlab-lesson-checks/';
+const BROWSER_HARNESS = resolve(import.meta.dirname, '../src/browser/check-harness.ts');
+
+/** Whether a lesson's checks can run in the browser: no tables, and a check file that asks for no database, models or files. */
+function checksInBrowser(tables: readonly string[], checkSource: string): boolean {
+  return tables.length === 0 && !/\bdatabase:\s*true\b|\bmodels:\s*\[|\blake:|\blessonFile\(/.test(checkSource);
+}
 
 /** The lessons directory of the repository. */
 export const LESSONS_DIR = resolve(import.meta.dirname, '../../lessons');
@@ -20,8 +35,33 @@ export const LESSONS_DIR = resolve(import.meta.dirname, '../../lessons');
 export function streamlabLessons(dir = LESSONS_DIR): Plugin {
   return {
     name: 'streamlab-lessons',
-    resolveId: (id) => (id === VIRTUAL_ID ? RESOLVED_ID : null),
+    resolveId(id, importer) {
+      if (id === VIRTUAL_ID) return RESOLVED_ID;
+      if (id === CHECKS_ID) return CHECKS_RESOLVED;
+      if (id.startsWith(LESSON_CHECKS)) return '\0' + id;
+      // A check file's harness, in the browser: the same API, with programs in Web Workers.
+      if (importer && /[\\/]check\.test\.ts$/.test(importer) && id.endsWith('/lessons/check-harness.js')) return BROWSER_HARNESS;
+      return null;
+    },
+    transform(code, id) {
+      // The lesson a check file belongs to, where the job-process harness reads its folder.
+      if (!/[\\/]check\.test\.ts$/.test(id) || !id.startsWith(dir)) return null;
+      return code.replaceAll('import.meta.dirname', JSON.stringify(basename(dirname(id))));
+    },
     async load(id) {
+      if (id === CHECKS_RESOLVED) {
+        const entries: string[] = [];
+        for (const lesson of await loadLessons(dir)) {
+          const file = resolve(dir, lesson.id, 'check.test.ts');
+          if (!existsSync(file) || !checksInBrowser(lesson.tables, readFileSync(file, 'utf8'))) continue;
+          entries.push(`  ${JSON.stringify(lesson.id)}: () => import(${JSON.stringify(LESSON_CHECKS + lesson.id)}),`);
+        }
+        return `export default {\n${entries.join('\n')}\n};\n`;
+      }
+      if (id.startsWith('\0' + LESSON_CHECKS)) {
+        const folder = resolve(dir, id.slice(1 + LESSON_CHECKS.length));
+        return `import ${JSON.stringify(resolve(folder, 'check.test.ts'))};\n`;
+      }
       if (id !== RESOLVED_ID) return null;
       const service = new LessonsService(dir);
       const summaries = await service.list();
@@ -31,7 +71,7 @@ export function streamlabLessons(dir = LESSONS_DIR): Plugin {
         lessons.push({
           summary: summaries.find((s) => s.id === lesson.id)!,
           lesson: await service.get(lesson.id),
-          plan: { topics: lesson.topics, datasets: lesson.datasets, clock: lesson.clock, extras: lesson.extras },
+          plan: { topics: lesson.topics, datasets: lesson.datasets, clock: lesson.clock, extras: lesson.extras, points: lesson.points },
         });
       }
       return `export default ${JSON.stringify(lessons)};\n`;

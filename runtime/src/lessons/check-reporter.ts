@@ -13,20 +13,9 @@ import type { CheckFailureInfo } from './check-harness.js';
 /** Env variable naming the report file. */
 export const REPORT_ENV = 'STREAMLAB_CHECK_REPORT';
 
-/** One check as reported. */
-export interface ReportedCheck {
-  id: string | null;
-  title: string;
-  status: 'passed' | 'failed' | 'skipped';
-  durationMs: number;
-  failure: CheckFailureInfo | null;
-}
+import type { CheckReport, ReportedCheck } from './grade-from-report.js';
 
-/** The whole report. */
-export interface CheckReport {
-  checks: ReportedCheck[];
-  errors: string[];
-}
+export type { CheckReport, ReportedCheck } from './grade-from-report.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 

@@ -16,10 +16,12 @@ import { jobChildBundle } from '../jobs/child-bundle.js';
 import { checkReplyEnvelope, checkValues, type CheckOp, type CheckSasl, type CheckValue } from '../jobs/check-ipc.js';
 import { compileLearnerFiles, type LearnerFile } from '../jobs/compile.js';
 import type { JobModel } from '../jobs/ipc.js';
-import type { LearnerError } from '../jobs/learner-error.js';
 import { activeClock } from '../jobs/process-time.js';
 import { spawnSandbox } from '../jobs/sandbox-process.js';
 import { remapError } from '../jobs/stack-remap.js';
+import { LearnerCodeError } from './check-core.js';
+
+export { LearnerCodeError } from './check-core.js';
 
 /** Learner files compiled for a sandbox, with what is needed to point at their lines. */
 export interface CompiledProgram {
@@ -29,20 +31,6 @@ export interface CompiledProgram {
   files: readonly LearnerFile[];
   code: string;
   map: string;
-}
-
-/** An error raised by (or about) the learner's code, with its position in the learner's files. */
-export class LearnerCodeError extends Error {
-  readonly learner: LearnerError;
-  /** The program whose code it is (`CompiledProgram.label`). */
-  readonly programLabel: string;
-
-  constructor(learner: LearnerError, programLabel: string) {
-    super(learner.message);
-    this.name = 'LearnerCodeError';
-    this.learner = learner;
-    this.programLabel = programLabel;
-  }
 }
 
 /** Limits of one check process. */

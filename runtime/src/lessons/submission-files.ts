@@ -7,6 +7,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { LearnerFile } from '../jobs/compile.js';
+import { entryFile } from './check-core.js';
+
+export { entryFile } from './check-core.js';
 
 /** Env variable naming the folder with the submission's files. */
 export const SUBMISSION_ENV = 'STREAMLAB_SUBMISSION';
@@ -16,9 +19,6 @@ export const SUBMISSION_ENTRY_ENV = 'STREAMLAB_SUBMISSION_ENTRY';
 export const SEED_ENV = 'STREAMLAB_CHECK_SEED';
 /** Env variable with the ids of checks that do not run this time (comma-separated): a self-check's hidden ones. */
 export const SKIP_CHECKS_ENV = 'STREAMLAB_CHECK_SKIP';
-
-/** Entry file names tried in order when none is named. */
-const ENTRY_NAMES = ['solution.ts', 'starter.ts', 'main.ts', 'submission.ts', 'index.ts'];
 
 /** Reads every `.ts` file under `dir` (relative, `/`-separated paths), skipping tests and node_modules. */
 export async function readLearnerFiles(dir: string): Promise<LearnerFile[]> {
@@ -35,14 +35,6 @@ export async function readLearnerFiles(dir: string): Promise<LearnerFile[]> {
   }
   await walk(dir);
   return out;
-}
-
-/** The entry file among `files`: the named one, else a conventional name, else the only file. */
-export function entryFile(files: readonly LearnerFile[], named?: string): string {
-  if (named) return named;
-  for (const n of ENTRY_NAMES) if (files.some((f) => f.path === n)) return n;
-  if (files.length === 1) return files[0]!.path;
-  throw new Error(`Cannot tell which file is the submission's entry among ${files.map((f) => f.path).join(', ') || '(none)'}; name it solution.ts`);
 }
 
 /** The submission a check should load: from the environment, or the lesson's own solution. */

@@ -9,16 +9,21 @@
  *   run.stop     the worker stops its queries and returns the broker, then is terminated
  *   watchdog     a worker silent for UNRESPONSIVE_MS (a loop the guard cannot see) is terminated with the
  *                runtime's message
- *   the rest     (database, checks, export, serving) needs the runtime: refused with a sentence that says so
+ *   check.run    the lesson's check file (bundled per lesson, loaded on the first Check) runs in the page
+ *                with the browser's harness: each program it runs gets a check worker (check-harness.ts)
+ *   the rest     (database, export, serving) needs the runtime: refused with a sentence that says so
  */
 import {
   replyKind, type ClientKind, type ClockMode, type ReplyFields, type ReplyOf, type RequestFields, type ServerEvent, type ServingAnswer, type SourceFile,
 } from '@streamlab/runtime/protocol';
 import lessons from 'virtual:streamlab-lessons';
+import checkLoaders from 'virtual:streamlab-checks';
 import { adaptEvent } from '../client/adapt.js';
 import { ProtocolClient } from '../client/protocol-client.js';
 import { RuntimeError } from '../client/runtime-client.js';
-import { InMemoryKafkaCluster, planLessonData } from '@streamlab/runtime/in-browser';
+import { entryFile, gradeFromReport, InMemoryKafkaCluster, planLessonData } from '@streamlab/runtime/in-browser';
+import type { BundledLesson } from './bundled-lesson.js';
+import { runDeclaredChecks } from './check-harness.js';
 import { clusterFrom, snapshotOf } from './broker-snapshot.js';
 import { compileInBrowser } from './compile-in-browser.js';
 import type { BrokerSnapshot, PageToRun, RunToPage } from './run-messages.js';
@@ -59,6 +64,7 @@ export class BrowserClient extends ProtocolClient {
   private runs = 0;
   private tails = new Map<string, { topic: string; next: number[] }>();
   private tailIds = 0;
+  private checksRun = 0;
   private watchdog: ReturnType<typeof setInterval> | null = null;
 
   connect(): void {
@@ -146,8 +152,14 @@ export class BrowserClient extends ProtocolClient {
     'db.query': () => {
       throw new RuntimeError('unavailable', needsRuntime('The database'));
     },
-    'check.run': () => {
-      throw new RuntimeError('unavailable', needsRuntime('Check'));
+    'check.run': ({ lessonId, files }) => {
+      const bundled = this.lesson(lessonId);
+      const load = checkLoaders[bundled.lesson.id];
+      if (!load) throw new RuntimeError('unavailable', needsRuntime(`Checking lesson ${bundled.lesson.id} (its checks use PostgreSQL, saved models or files)`));
+      const checkId = `check-${++this.checksRun}`;
+      // After the reply: the page learns the check id before its events.
+      setTimeout(() => void this.checkInPage(checkId, bundled, load, files), 0);
+      return { checkId };
     },
     'export.pyspark': () => {
       throw new RuntimeError('unavailable', needsRuntime('Export to PySpark'));
@@ -318,6 +330,29 @@ export class BrowserClient extends ProtocolClient {
     });
     run.queue = result.then(() => undefined, () => undefined);
     return result;
+  }
+
+  /** Runs a lesson's checks on the learner's files and sends their result, as the runtime's Check does. */
+  private async checkInPage(checkId: string, bundled: BundledLesson, load: () => Promise<unknown>, files: SourceFile[]): Promise<void> {
+    const lessonId = bundled.lesson.id;
+    this.emit({ kind: 'check.status', checkId, lessonId, state: 'running' });
+    let result: Extract<ServerEvent, { kind: 'check.result' }>;
+    try {
+      await load();
+      // The lesson's own files but the starter, and its solution: what the grader checks the solution as.
+      const solution = [...bundled.lesson.files.filter((f) => f.path !== 'starter.ts'), ...(bundled.lesson.solution ?? [])];
+      const reported = await runDeclaredChecks(lessonId, { files, entry: entryFile(files) }, { files: solution, entry: 'solution.ts' });
+      const graded = gradeFromReport({ id: lessonId, points: bundled.plan.points }, reported.seed, { checks: reported.checks, errors: [] }, 'This check did not run.');
+      result = {
+        kind: 'check.result', checkId, lessonId, score: graded.score, maxScore: graded.maxScore, seed: String(graded.seed),
+        tests: graded.tests.map((t) => ({
+          id: t.id, name: t.name, status: t.status, message: t.message, durationMs: t.durationMs, points: t.points, maxPoints: t.maxPoints, file: t.file, line: t.line, diff: t.diff,
+        })),
+      };
+    } catch (e) {
+      result = { kind: 'check.result', checkId, lessonId, tests: [{ name: 'the checks run', status: 'failed', message: e instanceof Error ? e.message : String(e), durationMs: 0 }] };
+    }
+    this.emit(result);
   }
 
   private checkAlive(): void {

@@ -4,6 +4,7 @@
  * sandbox-realm.ts, raw-error.ts): only `require("streamlab")`, a console, timers; no network.
  */
 import type { LearnerError } from '@streamlab/runtime/in-browser';
+import { AWAIT_TRACKER_NAME, LOOP_GUARD_NAME } from '@streamlab/runtime/in-browser-worker';
 
 /** File name the compiled script runs under (its `sourceURL`), as in the job process. */
 export const PIPELINE_FILENAME = 'pipeline.js';
@@ -76,4 +77,42 @@ export function learnerFailure(error: unknown, fallbackCode: string): LearnerErr
   }
   const message = `Your pipeline threw ${printed([error]).slice(0, 200)}`;
   return { message, code: fallbackCode, file: null, line: null, column: null, stack: message };
+}
+
+/** Timers as a pipeline gets them. */
+export interface PipelineTimers {
+  setTimeout(fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]): unknown;
+  clearTimeout(t: unknown): void;
+  setInterval(fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]): unknown;
+  clearInterval(t: unknown): void;
+}
+
+/** What a pipeline's script is evaluated with. */
+export interface PipelineScope {
+  /** What `require("streamlab")` returns. */
+  api: unknown;
+  /** The endless-loop guard the compiled code calls. */
+  loopGuard: () => void;
+  console: object;
+  timers: PipelineTimers;
+}
+
+/**
+ * Evaluates the compiled script (learner-bundle.ts: CommonJS, loops guarded) with only `streamlab`
+ * to require, the console and timers given; returns its exports. Call {@link refuseOutsideWorld}
+ * first: the script runs on the worker's global scope.
+ */
+export function evaluatePipeline(code: string, scope: PipelineScope): Record<string, unknown> {
+  const require = (name: unknown): unknown => {
+    if (name === 'streamlab') return scope.api;
+    throw Object.assign(new Error(`Only "streamlab" and your own files can be imported; "${String(name)}" is not available in a pipeline.`), { code: 'import-not-allowed' });
+  };
+  // Same first line as the compiled code, so line numbers in the stack are the compiled ones.
+  const wrapped = `(function (exports, require, module, ${LOOP_GUARD_NAME}, ${AWAIT_TRACKER_NAME}, console, setTimeout, clearTimeout, setInterval, clearInterval) {${code}\n})\n//# sourceURL=${PIPELINE_FILENAME}`;
+  const evaluate = eval;
+  const fn = evaluate(wrapped) as (...a: unknown[]) => void;
+  const mod: { exports: Record<string, unknown> } = { exports: {} };
+  const t = scope.timers;
+  fn(mod.exports, require, mod, scope.loopGuard, (v: unknown) => Promise.resolve(v), scope.console, t.setTimeout, t.clearTimeout, t.setInterval, t.clearInterval);
+  return mod.exports;
 }

@@ -13,11 +13,11 @@
 import { ManualClock, type Clock } from '@streamlab/runtime/engine';
 import type { ServerEvent } from '@streamlab/runtime/protocol';
 import {
-  AWAIT_TRACKER_NAME, bindEngineCore, createLoopGuardOn, DataPlayer, FormatRegistry, LOOP_GUARD_NAME, registerMemoryKafka, setKafkaClientFactory,
+  bindEngineCore, createLoopGuardOn, DataPlayer, FormatRegistry, registerMemoryKafka, setKafkaClientFactory,
   type EngineBinding, type InMemoryKafkaCluster,
 } from '@streamlab/runtime/in-browser-worker';
 import { clusterFrom, snapshotOf } from './broker-snapshot.js';
-import { learnerFailure, PIPELINE_FILENAME, printed, refuseOutsideWorld } from './run-sandbox.js';
+import { evaluatePipeline, learnerFailure, printed, refuseOutsideWorld, type PipelineTimers } from './run-sandbox.js';
 import type { PageToRun, RunToPage } from './run-messages.js';
 
 /** How often the worker tells the page it is alive (the job process's heartbeat). */
@@ -140,21 +140,11 @@ async function start(message: Extract<PageToRun, { type: 'start' }>): Promise<vo
     },
   };
   const consoleApi = Object.freeze(Object.fromEntries((['log', 'info', 'warn', 'error', 'debug'] as const).map((level) => [level, (...a: unknown[]) => log(level, printed(a))])));
-  const require = (name: unknown): unknown => {
-    if (name === 'streamlab') return api;
-    throw Object.assign(new Error(`Only "streamlab" and your own files can be imported; "${String(name)}" is not available in a pipeline.`), { code: 'import-not-allowed' });
-  };
-  // Same first line as the compiled code, so line numbers in the stack are the compiled ones.
-  const wrapped = `(function (exports, require, module, ${LOOP_GUARD_NAME}, ${AWAIT_TRACKER_NAME}, console, setTimeout, clearTimeout, setInterval, clearInterval) {${message.code}\n})\n//# sourceURL=${PIPELINE_FILENAME}`;
-  const evaluate = eval;
   refuseOutsideWorld(self);
   emit({ kind: 'run.status', runId, state: 'running' });
   try {
-    const fn = evaluate(wrapped) as (...a: unknown[]) => void;
-    const mod: { exports: Record<string, unknown> } = { exports: {} };
-    fn(mod.exports, require, mod, guard, (v: unknown) => Promise.resolve(v), consoleApi,
-      sandboxTimers.setTimeout, sandboxTimers.clearTimeout, sandboxTimers.setInterval, sandboxTimers.clearInterval);
-    const main = mod.exports.main;
+    const exports = evaluatePipeline(message.code, { api, loopGuard: guard, console: consoleApi, timers: sandboxTimers as unknown as PipelineTimers });
+    const main = exports.main;
     const result = typeof main === 'function' ? (main as () => unknown)() : undefined;
     if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(undefined, (e: unknown) => fail(e, 'runtime-error'));
   } catch (e) {

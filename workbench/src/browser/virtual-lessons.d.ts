@@ -4,3 +4,9 @@ declare module 'virtual:streamlab-lessons' {
   const lessons: BundledLesson[];
   export default lessons;
 }
+
+/** Loaders of the lessons' checks the browser can run (build/lessons-plugin.ts): each loads its lesson's check file. */
+declare module 'virtual:streamlab-checks' {
+  const checks: Record<string, () => Promise<unknown>>;
+  export default checks;
+}

@@ -12,6 +12,7 @@ import { LOOP_GUARD_NAME } from '../loop-guard.js';
 import { AWAIT_TRACKER_NAME, type AwaitTracker } from '../await-tracker.js';
 import { REALM_TEXT_CODEC_SOURCE } from './realm-text-codec.js';
 import { REALM_TIMERS_SOURCE, type RealmTimerHost } from './realm-timers.js';
+import { SandboxError } from '../sandbox-error.js';
 
 /** File name the compiled script runs under; stack frames with it are the learner's. */
 export const PIPELINE_FILENAME = 'pipeline.js';
@@ -19,13 +20,7 @@ export const PIPELINE_FILENAME = 'pipeline.js';
 /** Console levels a pipeline may print at. */
 export type PrintLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';
 
-/** An error the sandbox raises on purpose; `code` tells the host which learner message to show. */
-export class SandboxError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-    this.name = 'Error';
-  }
-}
+export { SandboxError } from '../sandbox-error.js';
 
 /** What the realm needs from its job process. */
 export interface RealmHooks {
