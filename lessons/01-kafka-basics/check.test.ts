@@ -120,11 +120,12 @@ check('second-group', 'a consumer in a second group reads every message again', 
 /** A MessagePack value as sorted JSON, or what it is instead. */
 function unpacked(base64: string | null): string {
   if (base64 === null) return '(no value)';
-  const bytes = Buffer.from(base64, 'base64');
+  // atob and TextEncoder, not Node's Buffer: the browser build runs these checks too.
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
   try {
     return `msgpack ${canonical(JSON.stringify(msgpack.unpackb(bytes)))}`;
   } catch {
-    return `(not MessagePack) ${bytes.toString('utf8').slice(0, 80)}`;
+    return `(not MessagePack) ${new TextDecoder().decode(bytes).slice(0, 80)}`;
   }
 }
 
@@ -138,7 +139,7 @@ function producedMsgpack(program: Program, readings: Reading[], name: string): P
 }
 
 /** Each reading's value size as JSON text and as MessagePack (Python's msgpack.packb gives the same bytes). */
-const sizesOf = (readings: Reading[]) => readings.map((r) => [Buffer.byteLength(JSON.stringify(r)), msgpack.packb(r).length]);
+const sizesOf = (readings: Reading[]) => readings.map((r) => [new TextEncoder().encode(JSON.stringify(r)).length, msgpack.packb(r).length]);
 
 /** The sizes a program returned, as `[json, msgpack]` rows (anything else shown as it came). */
 function sizeRows(sizes: unknown): unknown[][] {

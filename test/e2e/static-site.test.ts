@@ -3,6 +3,8 @@
  * from a sub-path, with every other request blocked, runs lesson 03's starter on the manual clock in the
  * browser alone: Output shows its batches, the Timeline draws the lesson's windows in their sensors'
  * lanes, Topics lists the lesson's topics with offsets, and the panels that need the runtime say so.
+ * Lessons 01–04 are then checked as a learner checks them: Check fails every check of the starter with
+ * the lesson's points, passes every check of the solution, and Run of the solution shows its data.
  */
 import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot } from './browser.js';
 import { repoRoot } from './runtime-process.js';
-import { batchFigures, laneLabels, lessonOutline, pasteCode, processingTime, runButton, stopRun, tab, windowLanes } from '../journey/learner.js';
+import { batchFigures, checkLines, editorFiles, laneLabels, lessonFile, lessonOutline, pasteCode, processingTime, runButton, stopRun, tab, windowLanes } from '../journey/learner.js';
 import { findLesson, loadLessons } from '../../runtime/src/lessons/load-lessons.js';
 import { planLessonData } from '../../runtime/src/lessons/lesson-data.js';
 import { partitionForKey } from '../../runtime/src/engine/kafka-client/murmur2.js';
@@ -21,6 +23,17 @@ const SITE = join(repoRoot, 'workbench', 'dist-static');
 const PREFIX = '/courses/streamlab/';
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.ttf': 'font/ttf', '.json': 'application/json', '.svg': 'image/svg+xml' };
 const SENSORS = ['sensor-1', 'sensor-2', 'sensor-3'];
+/** The lessons checked in the tab, with their checks' points (front matter) and what Output shows when their solution runs. */
+const CHECKED = await (async () => {
+  const all = await loadLessons(join(repoRoot, 'lessons'));
+  const shows: Record<string, RegExp> = {
+    '01-kafka-basics': /report:0:\d+: key=sensor-\d value=/,
+    '02-dstream-temperature': /Time: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/,
+    '03-structured-windows': /Batch: 0/,
+    '04-report-topic-and-output-modes': /Batch: 0/,
+  };
+  return Object.entries(shows).map(([id, output]) => ({ id, output, points: findLesson(all, id)!.points }));
+})();
 const MINUTE_MS = 60_000;
 
 /** Lesson 03's data as a runtime plays it: the records and where the manual clock starts. */
@@ -191,6 +204,88 @@ describe.sequential('the static build in a tab', () => {
     await screenshot(page, 'static-endless-loop');
     await stopRun(page);
   }, 240_000);
+
+  it('refuses importScripts, WebSocket and XMLHttpRequest too, and Stop ends the run\'s worker', async () => {
+    await pasteCode(page, [
+      'export function main() {',
+      '  const tries = [() => importScripts("http://127.0.0.1:9/x.js"), () => new WebSocket("ws://127.0.0.1:9"), () => new XMLHttpRequest()];',
+      '  for (const t of tries) {',
+      '    try { t(); } catch (e) { console.log("refused: " + (e as Error).message); }',
+      '  }',
+      '  setInterval(() => {}, 1000);',
+      '}',
+      '',
+    ].join('\n'));
+    await runButton(page).click();
+    await tab(page, 'Output').click();
+    for (const name of ['importScripts', 'WebSocket', 'XMLHttpRequest']) {
+      await page.getByText(`refused: ${name} is not available in a pipeline: it reads and writes the lesson's topics through "streamlab", and reaches nothing else.`).first().waitFor({ timeout: 120_000 });
+    }
+    const runWorkers = () => page.workers().filter((w) => w.url().includes('run-worker')).length;
+    expect(runWorkers()).toBe(1);
+    await screenshot(page, 'static-network-refused');
+    await stopRun(page);
+    await expect.poll(runWorkers, { timeout: 30_000 }).toBe(0);
+  }, 240_000);
+
+  it('fails a check whose code reaches for the network or loops forever, with the sandbox\'s sentence, in lesson 02', async () => {
+    await page.goto(`${site.origin}${PREFIX}`);
+    await page.getByRole('list', { name: 'Lessons' }).getByRole('link', { name: new RegExp(lessonOutline('02-dstream-temperature').title) }).click();
+    await page.locator('sl-editor .monaco-editor .view-lines').waitFor();
+    const check = async () => {
+      await page.locator('sl-lesson-view').getByRole('button', { name: 'Check', exact: true }).first().click();
+      await tab(page, 'Checks').click();
+      await page.getByText(/^\d+ of \d+ checks passed$/).waitFor({ timeout: 240_000 });
+      return checkLines(page);
+    };
+    await pasteCode(page, 'export function temperatureJob() {\n  fetch("http://127.0.0.1:9/steal");\n}\nexport function minuteReport() {\n  let n = 0;\n  while (true) n++;\n}\n');
+    const lines = await check();
+    const byTitle = (words: string) => lines.find((l) => l.text.includes(words))!;
+    expect(byTitle('one message per sensor').message).toContain('fetch is not available in a pipeline');
+    expect(byTitle('one-minute window').message).toMatch(/This loop ran for more than 3 s without finishing/);
+    expect(lines.map((l) => l.passed)).toEqual(lines.map(() => false));
+    await screenshot(page, 'static-02-hostile-checks');
+    expect(page.workers().filter((w) => w.url().includes('check-worker')).length).toBe(0);
+  }, 600_000);
+
+  for (const lesson of CHECKED) {
+    it(`checks lesson ${lesson.id}: every check fails on the starter and passes on the solution, whose Run shows its data`, async () => {
+      await page.goto(`${site.origin}${PREFIX}`);
+      await page.getByRole('list', { name: 'Lessons' }).getByRole('link', { name: new RegExp(lessonOutline(lesson.id).title) }).click();
+      await page.locator('sl-editor .monaco-editor .view-lines').waitFor();
+      const total = Object.keys(lesson.points).length;
+      const check = async () => {
+        await page.locator('sl-lesson-view').getByRole('button', { name: 'Check', exact: true }).first().click();
+        await tab(page, 'Checks').click();
+        await page.getByText(/^\d+ of \d+ checks passed$/).waitFor({ timeout: 240_000 });
+        return checkLines(page);
+      };
+      await pasteCode(page, lessonFile(lesson.id, 'starter.ts'));
+      const starter = await check();
+      expect(starter.map((l) => l.passed)).toEqual(Array(total).fill(false));
+      expect(starter.every((l) => l.message.length > 0)).toBe(true);
+      await page.getByText(`0 of ${total} checks passed`, { exact: true }).waitFor();
+      await screenshot(page, `static-${lesson.id.slice(0, 2)}-check-starter`);
+      await pasteCode(page, lessonFile(lesson.id, 'solution.ts'));
+      const solution = await check();
+      expect(solution.map((l) => [l.passed, l.message])).toEqual(Array(total).fill([true, '']));
+      await page.getByText(`${total} of ${total} checks passed`, { exact: true }).waitFor();
+      await screenshot(page, `static-${lesson.id.slice(0, 2)}-check-solution`);
+      const system = page.getByRole('radio', { name: 'System' });
+      if ((await system.count()) > 0) await system.check();
+      await runButton(page).click();
+      await tab(page, 'Output').click();
+      await expect.poll(async () => (await page.locator('sl-output-panel').textContent()) ?? '', { timeout: 120_000 }).toMatch(lesson.output);
+      await screenshot(page, `static-${lesson.id.slice(0, 2)}-run-solution`);
+      await stopRun(page).catch(() => undefined);
+      // A reload keeps the learner's code and the check results, in the browser alone.
+      await page.reload();
+      await page.locator('sl-editor .monaco-editor .view-lines').waitFor();
+      await expect.poll(async () => (await editorFiles(page))[0]?.content, { timeout: 30_000 }).toBe(lessonFile(lesson.id, 'solution.ts'));
+      await tab(page, 'Checks').click();
+      await page.getByText(`${total} of ${total} checks passed`, { exact: true }).waitFor({ timeout: 30_000 });
+    }, 600_000);
+  }
 
   it('says plainly that the database needs the runtime, and nothing left the page', async () => {
     await tab(page, 'Database').click();

@@ -35,6 +35,8 @@ export const LESSONS_DIR = resolve(import.meta.dirname, '../../lessons');
 export function streamlabLessons(dir = LESSONS_DIR): Plugin {
   return {
     name: 'streamlab-lessons',
+    // Before Vite's own resolver, which would resolve a check file's harness to the job process's.
+    enforce: 'pre',
     resolveId(id, importer) {
       if (id === VIRTUAL_ID) return RESOLVED_ID;
       if (id === CHECKS_ID) return CHECKS_RESOLVED;

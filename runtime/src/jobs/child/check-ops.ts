@@ -44,6 +44,9 @@ export type WorldOp = Exclude<CheckOp, { op: 'load' | 'awaits' | 'export' }>;
 
 let nextHandle = 1;
 
+/** The event loop's next turn: `setImmediate` in Node, a zero timeout in a browser's worker. */
+const nextTurn: (fn: () => void) => void = typeof setImmediate === 'function' ? (fn) => setImmediate(fn) : (fn) => setTimeout(fn, 0);
+
 /** Bytes as base64, without Node's Buffer. */
 function base64Of(b: Uint8Array): string {
   let text = '';
@@ -111,7 +114,7 @@ export async function runCheckOp(w: CheckWorld, op: WorldOp): Promise<unknown> {
       if (op.setMs !== undefined) w.clock.setTime(op.setMs);
       if (op.advanceMs !== undefined) w.clock.advance(op.advanceMs);
       // Let batches that became due run before answering.
-      await new Promise((r) => setImmediate(r));
+      await new Promise<void>((r) => nextTurn(r));
       await w.binding.settle();
       for (const q of w.trusted.streams.active) await q.awaitIdle();
       return { nowMs: w.clock.now() };
