@@ -13,7 +13,7 @@
  */
 import { ManualClock } from '@streamlab/runtime/engine';
 import {
-  bindEngineCore, createLoopGuardOn, FormatRegistry, InMemoryKafkaCluster, registerMemoryKafka, runCheckOp, setKafkaClientFactory, SparkSession,
+  bindEngineCore, checkCluster, createLoopGuardOn, FormatRegistry, registerMemoryKafka, runCheckOp, setKafkaClientFactory, SparkSession,
   type CheckOp, type CheckWorld, type WorldOp,
 } from '@streamlab/runtime/in-browser-worker';
 import type { CheckToPage, PageToCheck } from './check-messages.js';
@@ -29,12 +29,7 @@ let world: CheckWorld | null = null;
 function load(op: Extract<CheckOp, { op: 'load' }>): { exports: string[] } {
   if (world) throw new Error('A check worker loads one program.');
   const clock = new ManualClock(op.startMs);
-  const sasl = op.sasl;
-  const cluster = new InMemoryKafkaCluster({
-    clock,
-    ...(sasl ? { security: { mechanisms: sasl.mechanisms, verify: (user: string, password: string) => Object.hasOwn(sasl.users, user) && sasl.users[user] === password } } : {}),
-  });
-  for (const [topic, partitions] of Object.entries(op.topics)) cluster.createTopic(topic, partitions);
+  const cluster = checkCluster(op, clock);
   const out: string[] = [];
   const formats = FormatRegistry.withBuiltIns();
   setKafkaClientFactory(cluster);

@@ -14,7 +14,6 @@ import 'ses';
 import { format } from 'node:util';
 import { ManualClock } from '../../engine/clock.js';
 import { provideSavedModel } from '../../engine/ml/saved-model.js';
-import { InMemoryKafkaCluster } from '../../engine/kafka-client/memory-kafka-cluster.js';
 import { SparkSession } from '../../engine/structured/session.js';
 import type { CheckOp, CheckReply, CheckRequest } from '../check-ipc.js';
 import { createLoopGuard } from '../loop-guard.js';
@@ -25,7 +24,7 @@ import { captureProgram } from '../../export/capture.js';
 import { exportPySpark } from '../../export/pyspark-program.js';
 import * as streamlab from '../../streamlab.js';
 import { createSandboxRealm, PIPELINE_FILENAME } from './sandbox-realm.js';
-import { runCheckOp, type CheckWorld } from './check-ops.js';
+import { checkCluster, runCheckOp, type CheckWorld } from './check-ops.js';
 
 declare function lockdown(options?: Record<string, string>): void;
 declare function harden<T>(value: T): T;
@@ -81,13 +80,7 @@ function load(op: Extract<CheckOp, { op: 'load' }>): { exports: string[] } {
   if (world) throw new Error('A check process loads one submission.');
   for (const m of op.models ?? []) provideSavedModel(m.name, m.model);
   const clock = new ManualClock(op.startMs);
-  const sasl = op.sasl;
-  // A lesson whose Kafka requires SASL: the learner's clients authenticate as a broker checks them.
-  const cluster = new InMemoryKafkaCluster({
-    clock,
-    ...(sasl ? { security: { mechanisms: sasl.mechanisms, verify: (user: string, password: string) => Object.hasOwn(sasl.users, user) && sasl.users[user] === password } } : {}),
-  });
-  for (const [topic, partitions] of Object.entries(op.topics)) cluster.createTopic(topic, partitions);
+  const cluster = checkCluster(op, clock);
   const printed: string[] = [];
   const binding = bindEngine({
     clock,

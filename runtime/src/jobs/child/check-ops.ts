@@ -5,7 +5,7 @@
  * check worker; loading the program (and how it is sandboxed) is each host's own. Pure: no `node:*`.
  */
 import { exprSql } from '../../engine/expr-names.js';
-import type { InMemoryKafkaCluster } from '../../engine/kafka-client/memory-kafka-cluster.js';
+import { InMemoryKafkaCluster } from '../../engine/kafka-client/memory-kafka-cluster.js';
 import type { ManualClock } from '../../engine/clock.js';
 import type { LogicalPlan } from '../../engine/plan.js';
 import type { SourceProvider } from '../../engine/sources/source.js';
@@ -20,6 +20,20 @@ import { toRowObject } from '../../engine/rows.js';
 import type { CheckArg, CheckBatch, CheckOp, PlanSummary } from '../check-ipc.js';
 import { SandboxError } from '../sandbox-error.js';
 import { toJson, type EngineBinding } from './engine-core.js';
+
+/**
+ * The check world's Kafka on the check's clock, with the load op's topics. A lesson whose Kafka requires
+ * SASL gets a cluster that does too: the learner's clients authenticate as a broker checks them.
+ */
+export function checkCluster(op: Extract<CheckOp, { op: 'load' }>, clock: ManualClock): InMemoryKafkaCluster {
+  const sasl = op.sasl;
+  const cluster = new InMemoryKafkaCluster({
+    clock,
+    ...(sasl ? { security: { mechanisms: sasl.mechanisms, verify: (user: string, password: string) => Object.hasOwn(sasl.users, user) && sasl.users[user] === password } } : {}),
+  });
+  for (const [topic, partitions] of Object.entries(op.topics)) cluster.createTopic(topic, partitions);
+  return cluster;
+}
 
 /** The world of one check process (or worker). */
 export interface CheckWorld {
