@@ -21,6 +21,7 @@ import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/ser
 import { databaseUrl, freshName, freshTopic, kafkaBootstrap } from '../../services/inject.js';
 import { seededRandom } from '../../services/seeded-random.js';
 import { TestClient } from './ws-client.js';
+import { jobProcesses } from '../../services/job-processes.js';
 
 const BIN = fileURLToPath(new URL('../../../runtime/bin/streamlab.js', import.meta.url));
 const TOKEN = 'exactly-once-test-token-0123456789';
@@ -73,22 +74,6 @@ afterAll(async () => {
   await server?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** Pids of the sandboxed job processes whose parent is `parent` (how JobRun spawns them: node --experimental-permission …). */
-function jobProcesses(parent: number): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === parent && readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes('--experimental-permission')) pids.push(Number(name));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return pids;
-}
 
 /** Waits until `test` holds, checking every 20 ms; false when `capMs` passed first. */
 async function until(test: () => boolean, capMs: number): Promise<boolean> {
