@@ -88,9 +88,28 @@ export function outputNote(page: Page): Locator {
  */
 export async function pressRun(page: Page): Promise<void> {
   await tab(page, 'Output').click();
-  await runButton(page).click();
-  expect(await batchFigures(page).count()).toBe(0);
-  expect(await outputNote(page).textContent()).toMatch(/^(Starting a new run: (compiling your code|its process is loading)…|The run waits for a free slot on the runtime; it starts when one is free\.)$/);
+  await expect.poll(() => runButton(page).isEnabled(), { timeout: 60_000 }).toBe(true);
+  // Pressed and read in one go in the page: the press and the panels' updates are one task and its
+  // microtasks, so no message from the runtime (each its own task) comes in between, and a fast run's
+  // first batch cannot replace the note before it is read.
+  type Root = { querySelectorAll(selector: string): ArrayLike<Node> };
+  type Node = Root & { shadowRoot: Root | null; localName: string; textContent: string | null; getAttribute(name: string): string | null; updateComplete?: Promise<unknown> };
+  const shown = await runButton(page).evaluate(async (button) => {
+    const deep = (root: Root): Node[] => Array.from(root.querySelectorAll('*')).flatMap((e) => [e, ...(e.shadowRoot ? deep(e.shadowRoot) : [])]);
+    const document = (globalThis as unknown as { document: Root }).document;
+    (button as unknown as { click(): void }).click();
+    for (let round = 0; round < 4; round++) {
+      for (const e of deep(document)) await e.updateComplete;
+    }
+    const panel = deep(document).find((e) => e.localName === 'sl-output-panel');
+    const inside = panel?.shadowRoot ? deep(panel.shadowRoot) : [];
+    return {
+      figures: inside.filter((e) => e.getAttribute('role') === 'figure').length,
+      note: inside.find((e) => e.getAttribute('role') === 'status')?.textContent?.trim() ?? null,
+    };
+  });
+  expect(shown.figures).toBe(0);
+  expect(shown.note).toMatch(/^(Starting a new run: (compiling your code|its process is loading)…|The run waits for a free slot on the runtime; it starts when one is free\.)$/);
 }
 
 /** Stops the run (when one is active) and waits until Run can start another. */
