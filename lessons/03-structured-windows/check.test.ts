@@ -22,6 +22,9 @@
  * duplicate readings) whose expected rows come from the lesson's solution run on the same stream, and
  * the checks of windows, lateness and append mode each a random stream of their own behaviour: append
  * mode must write the same windows as the solution, each in the same batch, not merely nothing at first.
+ *
+ * `unseen-day` is hidden (front matter `hidden`): a random stream on a day and hour the seed picks, in
+ * update and append mode, against the solution. The learner sees its category, never its rows.
  */
 import { expectRows, fail, lessonChecks, type PlanSummary, type Program, type Random } from '../../runtime/src/lessons/check-harness.js';
 
@@ -47,10 +50,10 @@ const FIXED: Batch[] = [
  * A random stream: 2–4 new sensors, readings over four minutes with temperatures to one decimal,
  * shuffled within each batch, some arriving late (within and beyond the watermark), some twice.
  */
-function randomStream(r: Random): Batch[] {
+function randomStream(r: Random, hour = 10): Batch[] {
   const sensors = Array.from({ length: r.int(2, 4) }, () => `sensor-${r.int(100, 999)}`);
   const batches: Batch[] = [];
-  let t = 10 * 3600 + r.int(0, 20);
+  let t = hour * 3600 + r.int(0, 20);
   const hms = (s: number) => `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
   let maxSeen = t;
   let processedAt = t;
@@ -119,9 +122,13 @@ function row(r: Record<string, unknown>): Row {
   return [w && typeof w === 'object' ? `${hm(w.start)}–${hm(w.end)}` : String(w), String(r.node_name), avg, Number(r.readings)];
 }
 
-/** The rows each non-empty batch wrote, running `batches` through the program's query in `mode`. */
-function runStream(program: Program, mode: 'update' | 'append', batches: readonly Batch[], name: string): Promise<Row[][]> {
-  return memo(`${program.label} ${mode} ${name}`, () => program.run({ start: at('10:00:00'), topics: { [TOPIC]: 1 } }, async (s) => {
+/**
+ * The rows each non-empty batch wrote, running `batches` through the program's query in `mode`; the
+ * batches' times are on `day` (the fixed day unless a check picks another), the clock starting at `start`.
+ */
+function runStream(program: Program, mode: 'update' | 'append', batches: readonly Batch[], name: string, day = DAY, start = '10:00:00'): Promise<Row[][]> {
+  const at = (hms: string) => `${day}T${hms}Z`;
+  return memo(`${program.label} ${mode} ${name}`, () => program.run({ start: at(start), topics: { [TOPIC]: 1 } }, async (s) => {
     const df = await s.dataFrame('temperatureWindows', s.spark);
     const missing = COLUMNS.filter((c) => !df.columns.includes(c));
     if (missing.length > 0) fail(`temperatureWindows(spark) returns the columns ${df.columns.join(', ')}; the lesson asks for ${COLUMNS.join(', ')} (missing: ${missing.join(', ')}).`);
@@ -148,10 +155,10 @@ const RANDOM = randomStream(random('lesson 03 stream'));
 const KEPT = cleanStream(random('lesson 03 kept'), false);
 const DROPPED = cleanStream(random('lesson 03 dropped'), true);
 
-/** Fails unless the submission wrote, batch by batch, what the solution writes for `batches`. */
-async function sameBatches(what: string, batches: Batch[], name: string): Promise<void> {
+/** Fails unless the submission wrote, batch by batch, what the solution writes for `batches` in `mode`. */
+async function sameBatches(what: string, batches: Batch[], name: string, mode: 'update' | 'append' = 'update', day = DAY, start = '10:00:00'): Promise<void> {
   const numbered = (written: Row[][]) => written.flatMap((rows, i) => rows.map((r) => [i, ...r]));
-  expectRows(what, numbered(await runStream(submission, 'update', batches, name)), numbered(await runStream(solution, 'update', batches, name)), ['output', ...COLUMNS]);
+  expectRows(what, numbered(await runStream(submission, mode, batches, name, day, start)), numbered(await runStream(solution, mode, batches, name, day, start)), ['output', ...COLUMNS]);
 }
 
 check('update-averages', 'averages each sensor over one-minute windows of event time (update mode)', async () => {
@@ -303,4 +310,23 @@ check('report-topic', 'publishes each final window once to report for the dashbo
   ], ['written at', 'key', 'value']);
   expectRows('On a second, random stream, the records your startReport sent to report', await reported(submission, RANDOM, 'random'),
     await reported(solution, RANDOM, 'random'), ['written at', 'key', 'value']);
+});
+
+/**
+ * The hidden check's stream (front matter `hidden`): a day of 2027–2030 and an hour the seed picks, so a
+ * submission fitted to what the other checks show (their day, their hour, their rows) cannot know it.
+ * A grade draws a new seed, so each grade has a stream of its own; the learner sees only the category.
+ */
+function unseenDay(r: Random): { day: string; hour: number; batches: Batch[] } {
+  const day = new Date(Date.UTC(r.int(2027, 2030), r.int(0, 11), r.int(1, 28))).toISOString().slice(0, 10);
+  const hour = r.int(1, 22);
+  return { day, hour, batches: randomStream(r, hour) };
+}
+
+const UNSEEN = unseenDay(random('lesson 03 unseen day'));
+
+check('unseen-day', 'averages and final windows on a day and hour no other check shows', async () => {
+  const start = `${String(UNSEEN.hour).padStart(2, '0')}:00:00`;
+  await sameBatches('On a stream of another day, the rows your query wrote in update mode, batch by batch', UNSEEN.batches, 'unseen', 'update', UNSEEN.day, start);
+  await sameBatches('On a stream of another day, the rows your query wrote in append mode, batch by batch', UNSEEN.batches, 'unseen', 'append', UNSEEN.day, start);
 });

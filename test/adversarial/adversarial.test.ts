@@ -21,6 +21,7 @@ import { findLesson, loadLessons } from '../../runtime/src/lessons/load-lessons.
 import type { Lesson } from '../../runtime/src/lessons/lesson-schema.js';
 import { gradeSubmission } from '../../runtime/src/lessons/grade-submission.js';
 import { runGradeCommand } from '../../runtime/src/lessons/grade-command.js';
+import { hiddenFailure } from '../../runtime/src/lessons/grade-report.js';
 import type { GradeResult } from '../../runtime/src/lessons/grade-types.js';
 import type { ServerMessageOf } from '../../runtime/src/protocol/index.js';
 import { startRuntimeServer, type RuntimeServer } from '../../runtime/src/server/runtime-server.js';
@@ -114,7 +115,7 @@ describe('streamlab grade --dir', () => {
     expect(code).toBe(1);
     const grades = JSON.parse(readFileSync(join(dir, 'g.json'), 'utf8')) as { student: string; result: GradeResult }[];
     expect(grades.map((g) => [g.student, g.result.score])).toEqual(
-      [...attackers.map((h) => [h.name, 0]), ['honest', 18]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      [...attackers.map((h) => [h.name, 0]), ['honest', 20]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
     );
     for (const h of attackers) expectRejected(h, grades.find((g) => g.student === h.name)!.result);
   });
@@ -152,6 +153,47 @@ describe('the websocket', () => {
     expect(leftovers()).toEqual([]);
   });
 
+  it('keeps lesson 03\'s hidden check hidden from a submission fitted to the visible checks and from one that pries', async () => {
+    const solution = readFileSync(join(LESSONS, L03, 'solution.ts'), 'utf8');
+    const category = findLesson(lessons, L03)!.hidden['unseen-day']!;
+    const redacted = { id: 'unseen-day', name: `hidden check 1 (${category})`, status: 'failed', message: hiddenFailure(category), durationMs: expect.any(Number), points: 0, maxPoints: 2, file: null, line: null, diff: null };
+    const checkOf = async (content: string) => {
+      const from = client.messages.length;
+      const reply = await client.request({ kind: 'check.run', lessonId: L03, files: [{ path: 'solution.ts', content }] });
+      if (reply.kind !== 'check.run.ok') throw new Error(JSON.stringify(reply));
+      const result = await client.waitFor((m) => m.kind === 'check.result' && m.checkId === reply.checkId) as ServerMessageOf<'check.result'>;
+      return { result, sent: JSON.stringify(client.messages.slice(from)) };
+    };
+    // Fitted to everything the visible checks show (their day): it passes each of them, not the hidden one.
+    const fitted = await checkOf(solution.replace('.select("data.*");', `.select("data.*")
+    .filter("ts >= TIMESTAMP'2026-11-21 00:00:00' AND ts < TIMESTAMP'2026-11-22 00:00:00'");`));
+    expect(fitted.result.tests.filter((t) => t.status === 'passed').map((t) => t.id)).toEqual(Object.keys(findLesson(lessons, L03)!.points).filter((id) => id !== 'unseen-day'));
+    expect(fitted.result.tests.find((t) => t.id === 'unseen-day')).toEqual(redacted);
+    expect([fitted.result.score, fitted.result.maxScore]).toEqual([18, 20]);
+    // Prying: it tries to read the checks, their seed and their expected values, and fails every check
+    // with the readings its query saw. The visible checks show their own readings; the hidden one nothing.
+    const checks = join(LESSONS, L03, 'check.test.ts');
+    const pry = await checkOf(`const p = process as any;
+const leaked: string[] = [];
+for (const read of [
+  () => p.getBuiltinModule("node:fs").readFileSync(${JSON.stringify(checks)}, "utf8"),
+  () => p.getBuiltinModule("node:fs").readFileSync("check.test.ts", "utf8"),
+  () => p.env.STREAMLAB_CHECK_SEED,
+  () => JSON.stringify(SparkSession.builder.getOrCreate().read.text(${JSON.stringify(checks)}).collect()),
+]) {
+  try { const v = read(); if (v) leaked.push(String(v).slice(0, 40)); } catch { /* refused */ }
+}
+const spy = F.udf((ts: string): number => { throw new Error("SAW " + ts + (leaked.length > 0 ? " LEAKED " + leaked.join(" | ") : " nothing leaked")); }, "double");
+${solution.replace('.select("data.*");', '.select("data.*")\n    .withColumn("temperature", spy(F.col("ts").cast("string")));')}`);
+    expect(pry.result.tests.find((t) => t.id === 'update-averages')!.message).toMatch(/SAW 2026-11-21 \d\d:\d\d:\d\d nothing leaked/);
+    expect(pry.result.tests.find((t) => t.id === 'unseen-day')).toEqual(redacted);
+    expect(pry.result.score).toBe(0);
+    // No message the learner's socket received names another day, or anything read.
+    expect(pry.sent).not.toMatch(/20(2[7-9]|30)-\d\d-\d\d/);
+    expect(pry.sent).not.toContain('LEAKED');
+    expect(leftovers()).toEqual([]);
+  });
+
   it('export.pyspark contains the attacks that do not stop a program: they reach nothing outside its process', async () => {
     // An export process is not locked down (its capture patches the writer while main() runs), so an
     // attack on the intrinsics may spoil that learner's own export; it reaches nothing else.
@@ -170,7 +212,7 @@ describe('the grader itself', () => {
     const lesson = findLesson(lessons, L03)!;
     const slow = hostile.find((h) => h.name === 'endless-loop')!;
     const r = await gradeSubmission({ lesson, files: [{ path: 'solution.ts', content: slow.content }], timeoutMs: 1500 });
-    expect([r.score, r.maxScore, r.reason]).toEqual([0, 18, 'The checks did not finish within 2 s and were stopped.']);
+    expect([r.score, r.maxScore, r.reason]).toEqual([0, 20, 'The checks did not finish within 2 s and were stopped.']);
     expect(leftovers()).toEqual([]);
   });
 });

@@ -143,28 +143,28 @@ describe('streamlab grade --dir over three lesson-03 submissions', () => {
     );
     expect(code).toBe(1);
     expect(stderr.split('\n').filter((l) => l.startsWith('grading '))).toEqual(['grading 1/3: alice', 'grading 2/3: bob', 'grading 3/3: carol']);
-    expect(stdout.trimEnd().split('\n').at(-1)).toBe('10 passed, 14 failed');
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('11 passed, 16 failed');
     expect(await readFile(join(dir, 'grades.csv'), 'utf8')).toBe([
-      'student,passed,total,points,max_points,update-averages,event-time-windows,late-kept,late-dropped,append-starts,append-waits,append-final,report-topic,seed,reason',
-      'alice,8,8,18,18,passed,passed,passed,passed,passed,passed,passed,passed,1234,',
-      'bob,0,8,0,18,failed,failed,failed,failed,failed,failed,failed,failed,1234,',
-      'carol,2,8,3,18,failed,failed,failed,failed,passed,passed,failed,failed,1234,',
+      'student,passed,total,points,max_points,update-averages,event-time-windows,late-kept,late-dropped,append-starts,append-waits,append-final,report-topic,unseen-day,seed,reason',
+      'alice,9,9,20,20,passed,passed,passed,passed,passed,passed,passed,passed,passed,1234,',
+      'bob,0,9,0,20,failed,failed,failed,failed,failed,failed,failed,failed,failed,1234,',
+      'carol,2,9,3,20,failed,failed,failed,failed,passed,passed,failed,failed,failed,1234,',
       '',
     ].join('\n'));
     const json = JSON.parse(await readFile(join(dir, 'grades.json'), 'utf8')) as { student: string; result: { score: number; maxScore: number; seed: number } }[];
-    expect(json.map((g) => [g.student, g.result.score, g.result.maxScore, g.result.seed])).toEqual([['alice', 18, 18, 1234], ['bob', 0, 18, 1234], ['carol', 3, 18, 1234]]);
+    expect(json.map((g) => [g.student, g.result.score, g.result.maxScore, g.result.seed])).toEqual([['alice', 20, 20, 1234], ['bob', 0, 20, 1234], ['carol', 3, 20, 1234]]);
     const xml = await readFile(join(dir, 'grades.xml'), 'utf8');
     expect(xml.match(/<testsuite name="[^"]*" tests="\d+" failures="\d+"/g)).toEqual([
-      '<testsuite name="alice · 03-structured-windows" tests="8" failures="0"',
-      '<testsuite name="bob · 03-structured-windows" tests="8" failures="8"',
-      '<testsuite name="carol · 03-structured-windows" tests="8" failures="6"',
+      '<testsuite name="alice · 03-structured-windows" tests="9" failures="0"',
+      '<testsuite name="bob · 03-structured-windows" tests="9" failures="9"',
+      '<testsuite name="carol · 03-structured-windows" tests="9" failures="7"',
     ]);
   });
 
-  it('exits 0 for a single passing file and ends its output with "8 passed, 0 failed"', async () => {
+  it('exits 0 for a single passing file and ends its output with "9 passed, 0 failed"', async () => {
     let stdout = '';
     const code = await runGradeCommand(['--lesson', '03-structured-windows', '--file', join(dir, 'submissions', 'alice.ts')], { stdout: (t) => { stdout += t; }, stderr: (t) => { stdout += t; } });
     expect(code).toBe(0);
-    expect(stdout.trimEnd().split('\n').at(-1)).toBe('8 passed, 0 failed');
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('9 passed, 0 failed');
   });
 });

@@ -40,16 +40,16 @@ describe('streamlab grade', () => {
     const csv = join(dir, 'grades.csv');
     const r = await streamlab(['grade', '--lesson', '03', '--dir', dir, '--csv', csv, '--json', join(dir, 'grades.json'), '--junit', join(dir, 'grades.xml')]);
     expect(r.code).toBe(1);
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('8 passed, 8 failed');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('9 passed, 9 failed');
     expect(r.stderr.split('\n').filter((l) => l.startsWith('grading '))).toEqual(['grading 1/2: alice', 'grading 2/2: bob']);
     const rows = (await readFile(csv, 'utf8')).trimEnd().split('\n').map((l) => l.split(',').slice(0, 5));
-    expect(rows.slice(1)).toEqual([['alice', '8', '8', '18', '18'], ['bob', '0', '8', '0', '18']]);
+    expect(rows.slice(1)).toEqual([['alice', '9', '9', '20', '20'], ['bob', '0', '9', '0', '20']]);
   });
 
   it('exits 0 for one passing file and 2 for a usage error', async () => {
     const ok = await streamlab(['grade', '--lesson', '03', '--file', join(dir, 'alice.ts')]);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
-    expect(ok.stdout.trimEnd().split('\n').at(-1)).toBe('8 passed, 0 failed');
+    expect(ok.stdout.trimEnd().split('\n').at(-1)).toBe('9 passed, 0 failed');
     const bad = await streamlab(['grade', '--lesson', '03']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('usage: streamlab grade --lesson NN');

@@ -1,6 +1,6 @@
 /**
  * Grading a class through `streamlab grade --dir` as an instructor runs it, on a lesson that marks a
- * check hidden (lesson 03 with `late-dropped` hidden as "late records", in a lessons folder of its own):
+ * check hidden (lesson 03 with `late-dropped` hidden too, as "late records", in a lessons folder of its own):
  *
  * - interrupted (SIGINT) after the first submission, the run leaves the grades it made in the state file
  *   beside the CSV and no check process behind; run again, it grades only the others, even when a kill
@@ -65,7 +65,7 @@ beforeAll(async () => {
   await copyFile(join(root, 'lessons', 'vitest.config.ts'), join(lessons, 'vitest.config.ts'));
   const md = join(lessons, LESSON, 'lesson.md');
   const text = await readFile(md, 'utf8');
-  await writeFile(md, text.replace(/\nhints:/, '\nhidden:\n  late-dropped: late records\nhints:'));
+  await writeFile(md, text.replace(/\nhidden:\n/, '\nhidden:\n  late-dropped: late records\n'));
   work = await mkdtemp(join(tmpdir(), 'streamlab-grade-folder-'));
   subs = join(work, 'submissions');
   out = join(work, 'out');
@@ -124,8 +124,8 @@ describe('streamlab grade --dir, interrupted and resumed', () => {
     expect(second.stderr).toContain(`resuming: 1 of 3 submissions were graded by an earlier run (${join(out, 'grades.state.jsonl')}, seed 5)\n`);
     expect(started(second.stderr)).toEqual(['2/3: bob', '3/3: mallory']);
     expect(second.stdout).toContain('lesson 03-structured-windows, 3 submissions, seed 5\n');
-    expect(second.stdout.trimEnd().split('\n').at(-1)).toBe('8 passed, 16 failed');
-    expect(await csvRows()).toEqual([['alice', '8', '8', '18', '18'], ['bob', '0', '8', '0', '18'], ['mallory', '0', '8', '0', '18']]);
+    expect(second.stdout.trimEnd().split('\n').at(-1)).toBe('9 passed, 18 failed');
+    expect(await csvRows()).toEqual([['alice', '9', '9', '20', '20'], ['bob', '0', '9', '0', '20'], ['mallory', '0', '9', '0', '20']]);
     // The state was rewritten whole: one line per submission.
     expect((await stateLines()).map((l) => JSON.parse(l).student)).toEqual(['alice', 'bob', 'mallory']);
 
@@ -142,7 +142,7 @@ describe('streamlab grade --dir, interrupted and resumed', () => {
     // The hidden check's title and its rows name the late reading; the feedback names neither.
     expect(feedback).not.toContain('in the batch at 10:02:30');
     expect(feedback).not.toContain('sensor-1 measured 10:00:30');
-    expect(feedback).toContain('score: 0/18 (seed 5)');
+    expect(feedback).toContain('score: 0/20 (seed 5)');
 
     // The hostile submission: refused at every try, nothing forged, nobody else's grade touched.
     const mallory = json[2]!.result.tests;
@@ -158,7 +158,7 @@ describe('streamlab grade --dir, interrupted and resumed', () => {
     await copyFile(join(lessons, LESSON, 'solution.ts'), join(subs, 'bob.ts'));
     const fourth = await streamlab(reports());
     expect(started(fourth.stderr)).toEqual(['2/3: bob']);
-    expect(await csvRows()).toEqual([['alice', '8', '8', '18', '18'], ['bob', '8', '8', '18', '18'], ['mallory', '0', '8', '0', '18']]);
+    expect(await csvRows()).toEqual([['alice', '9', '9', '20', '20'], ['bob', '9', '9', '20', '20'], ['mallory', '0', '9', '0', '20']]);
     expect(fourth.code).toBe(1);
   });
 

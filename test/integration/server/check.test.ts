@@ -37,14 +37,14 @@ async function check(file: 'solution.ts' | 'starter.ts'): Promise<ServerMessageO
   return client.waitFor((m) => m.kind === 'check.result' && m.checkId === reply.checkId) as Promise<ServerMessageOf<'check.result'>>;
 }
 
-const IDS = ['update-averages', 'event-time-windows', 'late-kept', 'late-dropped', 'append-starts', 'append-waits', 'append-final', 'report-topic'];
-const POINTS = [3, 2, 2, 2, 1, 2, 3, 3];
+const IDS = ['update-averages', 'event-time-windows', 'late-kept', 'late-dropped', 'append-starts', 'append-waits', 'append-final', 'report-topic', 'unseen-day'];
+const POINTS = [3, 2, 2, 2, 1, 2, 3, 3, 2];
 
 it('passes the solution and fails the starter, each check with its id, points, line and rows', async () => {
   const solved = await check('solution.ts');
   expect(solved.lessonId).toBe(LESSON);
   expect(solved.tests.map((t) => [t.id, t.status, t.message, t.points, t.maxPoints])).toEqual(IDS.map((id, i) => [id, 'passed', null, POINTS[i], POINTS[i]]));
-  expect([solved.score, solved.maxScore, solved.seed]).toEqual([18, 18, expect.stringMatching(/^\d+$/)]);
+  expect([solved.score, solved.maxScore, solved.seed]).toEqual([20, 20, expect.stringMatching(/^\d+$/)]);
   const started = await check('starter.ts');
   // Every check of a lesson fails on its starter, with a reason.
   expect(started.tests.map((t) => [t.id, t.status, typeof t.message, t.points])).toEqual(IDS.map((id) => [id, 'failed', 'string', 0]));

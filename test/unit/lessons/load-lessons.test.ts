@@ -47,7 +47,7 @@ describe('loadLessons on the repository lessons', () => {
   it('reads the points of lesson 03 from its front matter, keyed by check id', async () => {
     const l = findLesson(await loadLessons(LESSONS), '3')!;
     expect(l.points).toEqual({
-      'update-averages': 3, 'event-time-windows': 2, 'late-kept': 2, 'late-dropped': 2, 'append-starts': 1, 'append-waits': 2, 'append-final': 3, 'report-topic': 3,
+      'update-averages': 3, 'event-time-windows': 2, 'late-kept': 2, 'late-dropped': 2, 'append-starts': 1, 'append-waits': 2, 'append-final': 3, 'report-topic': 3, 'unseen-day': 2,
     });
   });
 });

@@ -1,4 +1,4 @@
-// fails: update-averages, append-final
+// fails: update-averages, append-final, unseen-day
 import { SparkSession, DataFrame, functions as F, StreamingQuery } from "streamlab";
 
 const schema = "node_name STRING, temperature DOUBLE, ts TIMESTAMP";

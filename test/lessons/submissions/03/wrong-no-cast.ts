@@ -1,4 +1,4 @@
-// fails: update-averages, event-time-windows, late-kept, late-dropped, append-starts, append-waits, append-final, report-topic
+// fails: update-averages, event-time-windows, late-kept, late-dropped, append-starts, append-waits, append-final, report-topic, unseen-day
 import { SparkSession, DataFrame, functions as F, StreamingQuery } from "streamlab";
 
 const schema = "node_name STRING, temperature DOUBLE, ts TIMESTAMP";
