@@ -10,8 +10,13 @@
  *                       checks database, USAGE and CREATE on its schema and nothing else, so it reads no
  *                       other check's tables; a few connections; statements time out
  *
- * The sandbox gets only that role's URL, scoped to the schema (`currentSchema`); the harness reads the
- * tables as the administrator. `close()` ends the role's sessions and drops the schema and the role.
+ * The sandbox gets only that role's URL, scoped to the schema (`currentSchema`). The harness reads the
+ * tables through a connection of its own logged in as that same role, never as the administrator: what
+ * it reads is whatever the learner's code made of those names, and a view over a function of the
+ * learner's would run that function with the rights of whoever reads it (`SET ROLE` would not do, since
+ * the function could `RESET ROLE`). The administrator's connection only creates and drops; its search
+ * path never includes the learner's schema. `close()` ends the role's sessions and drops the schema and
+ * the role.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -103,7 +108,6 @@ export async function openCheckDatabase(env: Readonly<Record<string, string | un
     await client.query(`CREATE SCHEMA ${schema}`);
     await client.query(`GRANT CONNECT ON DATABASE ${CHECKS_DATABASE} TO ${role}`);
     await client.query(`GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${role}`);
-    await client.query(`SET search_path TO ${schema}`);
   } catch (e) {
     await client.end().catch(() => undefined);
     throw e;
@@ -111,31 +115,47 @@ export async function openCheckDatabase(env: Readonly<Record<string, string | un
   const sandbox = withDatabase(admin, CHECKS_DATABASE);
   sandbox.username = role;
   sandbox.password = password;
+  // The harness's reads: the role's own session (its search_path and statement timeout apply).
+  const reader = new pg.Client({ connectionString: sandbox.href });
+  reader.on('error', () => {});
+  try {
+    await reader.connect();
+  } catch (e) {
+    await dropRole(client, schema, role).catch(() => undefined);
+    await client.end().catch(() => undefined);
+    throw e;
+  }
   sandbox.search = `?currentSchema=${schema}`;
   return {
     schema,
     sandboxUrl: sandbox.href,
     async query<R extends Record<string, unknown>>(sql: string, values: unknown[] = []) {
-      return (await client.query(sql, values)).rows as R[];
+      return (await reader.query(sql, values)).rows as R[];
     },
     async columns(table: string) {
-      const r = await client.query(
+      const r = await reader.query(
         'SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
         [schema, table],
       );
       return r.rows as { name: string; type: string }[];
     },
     async close() {
+      await reader.end().catch(() => undefined);
       try {
-        await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
-        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await client.query(`DROP OWNED BY ${role}`);
-        await client.query(`DROP ROLE IF EXISTS ${role}`);
+        await dropRole(client, schema, role);
       } finally {
         await client.end();
       }
     },
   };
+}
+
+/** Ends the role's sessions, drops its schema with everything in it, then the role. */
+async function dropRole(client: pg.Client, schema: string, role: string): Promise<void> {
+  await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.query(`DROP OWNED BY ${role}`);
+  await client.query(`DROP ROLE IF EXISTS ${role}`);
 }
 
 /**
