@@ -3,7 +3,9 @@
  * panel say that there is no serving view before Run, paste the solution and press Run, and watch the
  * panel's charts (the DAX close against each country's weekly cases, the rolling correlation) and its
  * table fill from the runtime's serving endpoint: the batch view's four weeks of history, then the speed
- * view's weeks as the announced days arrive, each new day changing the answer the cache had.
+ * view's weeks as the announced days arrive, each new day changing the answer the cache had. The run is
+ * on the manual clock, so each day arrives when the test moves the clock and not before: on the system
+ * clock a busy machine could start the job after a whole week had been announced.
  * Screenshot: test-results/e2e/serving-01-chart.png.
  */
 import { readFileSync } from 'node:fs';
@@ -61,13 +63,25 @@ it('draws the serving answer and follows it as the announced days arrive', { tim
 
   // Pasted as a learner pastes code written elsewhere (typed text would be re-indented by the editor).
   await pasteCode(page, readFileSync(join(repoRoot, 'lessons', LESSON, 'solution.ts'), 'utf8'));
+  // On the manual clock each announced day arrives 10 s of lesson time after the one before it, the
+  // first (2020-03-30) 10 s after the clock's start, and nothing arrives until the clock is moved.
+  await page.getByRole('radio', { name: 'Manual' }).check();
   await page.getByRole('button', { name: 'Run', exact: true }).click();
-  // Run opens Output; the learner goes back to Serving to watch.
+  const step = page.getByRole('button', { name: 'Step', exact: true });
+  await expect.poll(() => step.isEnabled(), { timeout: 120_000 }).toBe(true);
+  const advance = page.getByRole('button', { name: /^\+\d+ s/ }).first();
+  const stepMs = Number(/^\+(\d+) s/.exec((await advance.textContent())!.trim())![1]) * 1000;
+  /** Moves the manual clock on by `ms` of lesson time, one advance step at a time. */
+  const moveClock = async (ms: number) => {
+    for (let i = 0; i < Math.ceil(ms / stepMs); i++) await advance.click();
+  };
+  // The first day arrives and a micro-batch reads it; Run opened Output, the learner goes back to Serving.
+  await moveClock(10_000);
   await page.getByRole('figure', { name: /^Batch \d+/ }).first().waitFor({ timeout: 120_000 });
   await servingTab.click();
 
   // The batch view's history and the first announced week from the speed view.
-  await expect.poll(async () => weeksOf(await servingRows(page), 'speed'), { timeout: 120_000 }).toContain('2020-03-30').catch(async (e) => {
+  await expect.poll(async () => weeksOf(await servingRows(page), 'speed'), { timeout: 120_000 }).toEqual(['2020-03-30']).catch(async (e) => {
     await screenshot(page, 'serving-debug');
     throw new Error(`${e}\n${await panel.textContent()}\n${await page.getByRole('log', { name: 'Console' }).textContent().catch(() => '')}`);
   });
@@ -77,11 +91,14 @@ it('draws the serving answer and follows it as the announced days arrive', { tim
   // Every week of the history traded: each row has its DAX close.
   expect(first.filter((r) => r[2] === 'batch').every((r) => /^\d{1,2},\d{3}\.\d{2}$/.test(r[5]!))).toBe(true);
 
-  // As more days of the week arrive the speed view's sums grow, and the panel follows.
+  // As the next day of the week arrives the speed view's sums grow, and the panel follows.
   const speedCases = (rows: string[][]) => rows.filter((r) => r[0] === '2020-03-30').map((r) => Number(r[3]!.replace(/,/g, '')));
   const before = speedCases(first);
+  expect(before).toHaveLength(3);
+  await moveClock(10_000);
   await expect.poll(async () => speedCases(await servingRows(page)).some((c, i) => c > before[i]!), { timeout: 120_000 }).toBe(true);
-  // The second announced week.
+  // The rest of the week and the first day of the next: the second announced week.
+  await moveClock(60_000);
   await expect.poll(async () => weeksOf(await servingRows(page), 'speed'), { timeout: 180_000 }).toEqual(['2020-03-30', '2020-04-06']);
 
   // Both charts are drawn, and the status line counts the cache's misses and invalidations.
