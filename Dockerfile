@@ -15,6 +15,8 @@ COPY runtime/package.json runtime/
 COPY workbench/package.json workbench/
 COPY lessons/package.json lessons/
 COPY test/package.json test/
+# The root's `prepare` runs on `npm ci`; without the workbench's sources it only says so.
+COPY scripts/prepare-workbench.mjs scripts/
 RUN npm ci --omit=dev --no-audit --no-fund -w runtime -w lessons
 
 # Everything, to build the workbench.
@@ -26,6 +28,7 @@ COPY runtime/package.json runtime/
 COPY workbench/package.json workbench/
 COPY lessons/package.json lessons/
 COPY test/package.json test/
+COPY scripts/prepare-workbench.mjs scripts/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build -w workbench

@@ -14,6 +14,11 @@ import type { ServiceHandle } from './service.js';
 
 let probe: Promise<string> | undefined;
 
+/** The images to run: the official ones, unless KAFKA_IMAGE / POSTGRES_IMAGE name others (stand-ins). */
+export function containerImages(env: NodeJS.ProcessEnv = process.env): { kafka: string; postgres: string } {
+  return { kafka: env.KAFKA_IMAGE || pins.kafkaImage, postgres: env.POSTGRES_IMAGE || pins.postgresImage };
+}
+
 /**
  * Resolves with the daemon's host when a container runtime answers, rejects with testcontainers'
  * reason otherwise (about 3 ms without a daemon).
@@ -27,13 +32,14 @@ export function containerRuntimeHost(): Promise<string> {
   return probe;
 }
 
-/** Starts `apache/kafka` in KRaft combined mode, reachable at `<daemon host>:<free port>`. */
+/** Starts `apache/kafka` (or KAFKA_IMAGE) in KRaft combined mode, reachable at `<daemon host>:<free port>`. */
 export async function startKafkaContainer(): Promise<ServiceHandle> {
   const host = await containerRuntimeHost();
   const { GenericContainer, Wait } = await import('testcontainers');
   const hostPort = await freePort();
   const startedAt = performance.now();
-  const container = await new GenericContainer(pins.kafkaImage)
+  const image = containerImages().kafka;
+  const container = await new GenericContainer(image)
     .withEnvironment({
       KAFKA_NODE_ID: '1',
       KAFKA_PROCESS_ROLES: 'broker,controller',
@@ -67,7 +73,7 @@ export async function startKafkaContainer(): Promise<ServiceHandle> {
     kind: 'kafka',
     mode: 'containers',
     label: 'container',
-    version: pins.kafkaImage.split(':')[1] ?? '?',
+    version: image.split(':')[1] ?? '?',
     address: bootstrap,
     value: bootstrap,
     startMs: Math.round(performance.now() - startedAt),
@@ -75,12 +81,12 @@ export async function startKafkaContainer(): Promise<ServiceHandle> {
   };
 }
 
-/** Starts the official `postgres` image with a password and waits until it accepts queries. */
+/** Starts the official `postgres` image (or POSTGRES_IMAGE) with a password and waits until it accepts queries. */
 export async function startPostgresContainer(): Promise<ServiceHandle> {
   await containerRuntimeHost();
   const { GenericContainer, Wait } = await import('testcontainers');
   const startedAt = performance.now();
-  const container = await new GenericContainer(pins.postgresImage)
+  const container = await new GenericContainer(containerImages().postgres)
     .withEnvironment({ POSTGRES_PASSWORD: 'streamlab' })
     .withExposedPorts(5432)
     // The image's init script starts the server once, stops it and starts it again: wait for the second.
