@@ -19,3 +19,23 @@ export function jobProcesses(parentPid: number = process.pid): number[] {
   }
   return pids;
 }
+
+/**
+ * Pids of every process (of any parent) whose command line or environment contains `text`: how a test
+ * finds what a killed process left running, once it has been handed to another parent.
+ */
+export function processesMentioning(text: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // A zombie has run its course; only its parent's wait is left.
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text) || readFileSync(`/proc/${entry}/environ`, 'utf8').includes(text)) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked, or is another user's.
+    }
+  }
+  return pids;
+}

@@ -34,7 +34,8 @@ import { readSavedModel } from '../connectors/ml/saved-model-reader.js';
 import { openCheckDatabase } from './check-database.js';
 import { checkPointsProblems } from './check-points.js';
 import { asFailure, hash, ms, ProgramBase, Sandbox, seededRandom, type LessonChecks, type World } from './check-core.js';
-import { CheckSandbox, compileProgram, defaultLimits, type CompiledProgram } from './check-sandbox.js';
+import { CheckSandbox, compileProgram, defaultLimits, killAllSandboxes, type CompiledProgram } from './check-sandbox.js';
+import { ownFolders, watchGrader } from './grader-watch.js';
 import { splitFrontMatter } from './load-lessons.js';
 import { readLearnerFiles, SEED_ENV, SKIP_CHECKS_ENV, submissionFiles, SUBMISSION_ENV } from './submission-files.js';
 
@@ -85,7 +86,10 @@ export class Program extends ProgramBase {
         await sandbox.close();
       }
     } finally {
-      if (lake) rmSync(lake, { recursive: true, force: true });
+      if (lake) {
+        rmSync(lake, { recursive: true, force: true });
+        ownFolders.delete(lake);
+      }
       await db?.close();
     }
   }
@@ -97,6 +101,8 @@ export class Program extends ProgramBase {
 
 /** Sets up a lesson's checks; call once at the top of `check.test.ts` with `import.meta.dirname`. */
 export function lessonChecks(lessonDir: string, env: Readonly<Record<string, string | undefined>> = process.env): LessonChecks<Program> {
+  // Graded: the checks end with the grader, even one killed outright.
+  watchGrader(killAllSandboxes, env);
   const seedText = env[SEED_ENV];
   const seed = seedText && /^\d+$/.test(seedText) ? Number(seedText) >>> 0 : randomBytes(4).readUInt32BE(0);
   // The lesson's saved models, read here (the sandbox reads no files) once, and sent with each sandbox.
@@ -148,6 +154,7 @@ function frontMatterPoints(lessonDir: string): Record<string, number> {
 /** Writes a world's lake into a new folder (files by path inside it); its path. */
 function writeLake(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'streamlab-check-lake-'));
+  ownFolders.add(dir);
   for (const [path, text] of Object.entries(files)) {
     const file = join(dir, path);
     if (!file.startsWith(`${dir}/`)) throw new Error(`A lake file must stay inside the lake: ${path}`);

@@ -68,9 +68,13 @@ export async function compileProgram(label: string, files: readonly LearnerFile[
 }
 
 const open = new Set<ChildProcess>();
-process.once('exit', () => {
+
+/** Kills every check process this process started (they are gone with it, whatever ends it). */
+export function killAllSandboxes(): void {
   for (const c of open) c.kill('SIGKILL');
-});
+}
+
+process.once('exit', killAllSandboxes);
 
 /**
  * A request in flight. `startedAt` (on the process's active clock) is set for operations that have the

@@ -30,6 +30,7 @@ import { failedGrade, gradeFromReport } from './grade-from-report.js';
 
 export { failedGrade, gradeFromReport, type LessonPoints } from './grade-from-report.js';
 import { CHECK_DATABASE_ENV, removeCheckNamespace } from './check-database.js';
+import { GRADER_PID_ENV } from './grader-watch.js';
 import { CHECK_NAMESPACE_ENV, newCheckNamespace } from './check-namespace.js';
 import { REPORT_ENV, type CheckReport, type ReportedCheck } from './check-reporter.js';
 import { SEED_ENV, SKIP_CHECKS_ENV, SUBMISSION_ENTRY_ENV, SUBMISSION_ENV, entryFile } from './submission-files.js';
@@ -224,6 +225,10 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
   try {
     const subDir = join(work, 'submission');
     await mkdir(subDir);
+    // The checks' temporary files (vitest's own, a world's lake) go inside the grading run's folder, so
+    // that removing it removes them, however the run ended.
+    const temp = join(work, 'tmp');
+    await mkdir(temp);
     await writeFiles(subDir, options.files);
     const reportFile = join(work, 'report.json');
     // The check process starts its sandboxes on this process's job script: built once for every
@@ -240,6 +245,11 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
       ...(options.opTimeoutMs ? { STREAMLAB_CHECK_OP_TIMEOUT_MS: String(options.opTimeoutMs) } : {}),
       ...(options.database ? { [CHECK_DATABASE_ENV]: options.database } : {}),
       [CHECK_NAMESPACE_ENV]: namespace,
+      // Watched by the checks, which end themselves once this process is gone (grader-watch.ts).
+      [GRADER_PID_ENV]: String(process.pid),
+      TMPDIR: temp,
+      TMP: temp,
+      TEMP: temp,
       ...(options.visibleOnly ? { [SKIP_CHECKS_ENV]: Object.keys(lesson.hidden ?? {}).join(',') } : {}),
       [JOB_BUNDLE_ENV]: bundle.file,
       FORCE_COLOR: '0',
