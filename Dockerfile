@@ -19,7 +19,7 @@ COPY test/package.json test/
 COPY scripts/prepare-workbench.mjs scripts/
 RUN npm ci --omit=dev --no-audit --no-fund -w runtime -w lessons
 
-# Everything, to build the workbench.
+# Everything, to build the runtime (to plain JavaScript) and the workbench.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # Manifests first, so the dependency layer is reused until a package.json or the lockfile changes.
@@ -31,12 +31,13 @@ COPY test/package.json test/
 COPY scripts/prepare-workbench.mjs scripts/
 RUN npm ci --no-audit --no-fund
 COPY . .
+RUN npm run build -w runtime
 RUN npm run build -w workbench
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /app
-# The runtime runs its TypeScript sources through tsx (a runtime dependency): no compile step.
+# The runtime runs its build (runtime/dist, made in the build stage from the sources beside it).
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/runtime ./runtime

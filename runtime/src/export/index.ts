@@ -8,8 +8,8 @@
  *   runExportCommand(argv)                 `streamlab export --lesson ID [--file f.ts] [--out job.py] [--k8s app.yaml]`
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
+import { SHIPPED_LESSONS_DIR } from '../runtime-paths.js';
 import type { LearnerFile } from '../jobs/compile.js';
 import type { JobModel } from '../jobs/ipc.js';
 import { provideSavedModel } from '../engine/ml/saved-model.js';
@@ -56,7 +56,7 @@ export async function exportProgramFiles(files: readonly LearnerFile[], entry: s
 }
 
 function lessonsRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'lessons');
+  return SHIPPED_LESSONS_DIR;
 }
 
 function flag(argv: readonly string[], name: string): string | undefined {

@@ -1,7 +1,7 @@
 /**
  * Starts a worker thread on one of the runtime's modules, whether the runtime runs as compiled
- * JavaScript (the job process's bundle) or from its TypeScript sources (bin/streamlab.js and the test
- * runner load them through tsx, which a worker does not inherit).
+ * JavaScript (its build, and the job process's bundle) or from its TypeScript sources (the test runner,
+ * or bin/streamlab.js through tsx where no build can be written; a worker inherits neither loader).
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
@@ -17,7 +17,7 @@ export function startModuleWorker(entry: URL, options: Omit<WorkerOptions, 'eval
   return new Worker(boot, { ...options, eval: true });
 }
 
-/** The URL of `name` beside `base`, with `base`'s extension (`.ts` from sources, `.mjs`/`.js` compiled). */
+/** The URL of `name` beside `base`, with `base`'s extension (`.ts` from sources, `.mjs`/`.js` built). */
 export function besideModule(base: string, name: string): URL {
   const ext = /\.[cm]?[jt]s$/.exec(new URL(base).pathname)?.[0] ?? '.js';
   return new URL(`./${name}${ext}`, base);

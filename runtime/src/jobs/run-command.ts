@@ -14,7 +14,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SHIPPED_LESSONS_DIR } from '../runtime-paths.js';
 import { removeInterruptedWrites, resetCheckpoints } from '../checkpoint/learner-checkpoints.js';
 import type { RuntimeConfig } from '../config.js';
 import type { LessonDataPlan } from '../lessons/lesson-data.js';
@@ -38,7 +38,7 @@ export interface RunLesson {
  * for a run; a string says why there is none.
  */
 export async function lessonForRun(lessonId: string, config: RuntimeConfig, services: JobServices): Promise<RunLesson | string> {
-  const lessons = new LessonsService(config.lessonsDir ?? fileURLToPath(new URL('../../../lessons', import.meta.url)));
+  const lessons = new LessonsService(config.lessonsDir ?? SHIPPED_LESSONS_DIR);
   try {
     await lessons.lesson(lessonId);
     const plan = await lessons.dataPlan(lessonId);

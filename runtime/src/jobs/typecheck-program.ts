@@ -11,8 +11,8 @@
  *   - the engine's and the library's parsed files are kept between calls, so only the first check pays
  *     for parsing them (seconds); later ones take a fraction of a second.
  */
-import { fileURLToPath } from 'node:url';
-import { posix } from 'node:path';
+import { join, posix } from 'node:path';
+import { RUNTIME_SRC } from '../runtime-paths.js';
 import type * as TS from 'typescript';
 import type { LearnerError } from './learner-error.js';
 import { LEARNER_GLOBALS_DTS } from './learner-globals.js';
@@ -27,7 +27,7 @@ export interface TypecheckFile {
 /** Where the learner's files live in the checker's file system; never shown to the learner. */
 const ROOT = '/__learner__/';
 const GLOBALS_FILE = `${ROOT}__globals__.d.ts`;
-const ENGINE_ENTRY = fileURLToPath(new URL('../streamlab.ts', import.meta.url));
+const ENGINE_ENTRY = join(RUNTIME_SRC, 'streamlab.ts');
 
 /** Checks one set of learner files; the engine's parsed files are kept between calls. */
 export type Checker = (files: readonly TypecheckFile[]) => LearnerError[];

@@ -34,6 +34,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, freemem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { RUNTIME_DIR } from '../runtime-paths.js';
 import type { LearnerFile } from '../jobs/compile.js';
 import { findLesson, loadLessons } from './load-lessons.js';
 import { formatResult, gradesCsv, junitXml, learnerView, resultLines, summaryLine } from './grade-report.js';
@@ -246,7 +247,7 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
 
 /** The runtime's version (its package.json): a new one grades every submission again. */
 async function runtimeVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  const pkg = JSON.parse(await readFile(join(RUNTIME_DIR, 'package.json'), 'utf8')) as { version?: string };
   return pkg.version ?? 'unknown';
 }
 

@@ -21,7 +21,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { RUNTIME_SRC, SHIPPED_LESSONS_DIR } from '../runtime-paths.js';
 import { JOB_BUNDLE_ENV, jobChildBundle } from '../jobs/child-bundle.js';
 import type { LearnerFile } from '../jobs/compile.js';
 import type { Lesson } from './lesson-schema.js';
@@ -37,7 +37,7 @@ import { SEED_ENV, SKIP_CHECKS_ENV, SUBMISSION_ENTRY_ENV, SUBMISSION_ENV, entryF
 
 /** The repository's `lessons/` folder, found from this file's location. */
 export function defaultLessonsRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../lessons');
+  return SHIPPED_LESSONS_DIR;
 }
 
 /** What {@link gradeSubmission} needs. */
@@ -73,7 +73,8 @@ export interface GradeOptions {
   visibleOnly?: boolean;
 }
 
-const REPORTER = fileURLToPath(new URL('./check-reporter.ts', import.meta.url));
+// vitest loads the reporter from its TypeScript source, whether the runtime runs from its sources or a build.
+const REPORTER = join(RUNTIME_SRC, 'lessons', 'check-reporter.ts');
 
 function vitestBin(): string {
   const require = createRequire(import.meta.url);

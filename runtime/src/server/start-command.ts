@@ -19,7 +19,7 @@
  *   SIGINT/SIGTERM → close everything → exit 0
  */
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_DIR } from '../runtime-paths.js';
 import type { RuntimeConfig } from '../config.js';
 import type { JobServices } from '../jobs/ipc.js';
 import { loadLessons } from '../lessons/load-lessons.js';
@@ -28,8 +28,8 @@ import { writeRuntimeState } from './runtime-state.js';
 import { startRuntimeServer, type RuntimeServer } from './runtime-server.js';
 import { stopTypecheck, warmTypecheck } from '../jobs/typecheck.js';
 
-/** The repository root (the runtime runs from its sources). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The repository root. */
+export const REPO_ROOT = REPO_DIR;
 
 /** Streams the start command writes to. */
 export interface StartIo {

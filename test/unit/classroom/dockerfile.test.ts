@@ -56,8 +56,8 @@ describe('Dockerfile', () => {
     expect(of('FROM')).toEqual(['${NODE_IMAGE} AS deps', '${NODE_IMAGE} AS build', '${NODE_IMAGE}']);
   });
 
-  it('installs with npm ci and builds the workbench; the image gets production dependencies only', () => {
-    expect(stage('build', 'RUN')).toEqual(['npm ci --no-audit --no-fund', 'npm run build -w workbench']);
+  it('installs with npm ci and builds the runtime and the workbench; the image gets production dependencies only', () => {
+    expect(stage('build', 'RUN')).toEqual(['npm ci --no-audit --no-fund', 'npm run build -w runtime', 'npm run build -w workbench']);
     // Dev dependencies are left out by installing only the production dependencies of the
     // workspaces that run; the workbench's are bundled into its dist/.
     expect(stage('deps', 'RUN')).toEqual(['npm ci --omit=dev --no-audit --no-fund -w runtime -w lessons']);
@@ -92,8 +92,9 @@ describe('Dockerfile', () => {
       '--from=build /app/workbench/package.json ./workbench/',
       '--from=build /app/workbench/dist ./workbench/dist',
     ]);
-    // tsx runs the TypeScript sources, so it must be a production dependency of the runtime.
+    // esbuild builds the runtime (and the learner's code); tsx runs the sources where no build can be
+    // written. Both must be production dependencies of the runtime.
     const runtime = JSON.parse(readFileSync(join(repoRoot, 'runtime/package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    expect(Object.keys(runtime.dependencies)).toContain('tsx');
+    expect(Object.keys(runtime.dependencies)).toEqual(expect.arrayContaining(['esbuild', 'tsx']));
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runtimeBuild } from '../../../runtime/bin/build-runtime.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'child-bundle-'));
 const given = join(dir, 'job-child.mjs');
@@ -26,15 +27,14 @@ describe('the job script a grader hands its check processes', () => {
     expect(existsSync(given)).toBe(true);
   });
 
-  it('is built afresh when the named script has no worker beside it or the path is relative', async () => {
+  it("is the runtime build's when the named script has no worker beside it or the path is relative, and stays after dispose", async () => {
+    const { dir: build } = await runtimeBuild();
     for (const name of [join(dir, 'elsewhere', 'job-child.mjs'), 'job-child.mjs']) {
       const { jobChildBundle, JOB_BUNDLE_ENV } = await fresh();
       const bundle = await jobChildBundle({ [JOB_BUNDLE_ENV]: name });
-      expect(bundle.file).not.toBe(name);
-      expect(bundle.file).toMatch(/job-child\.mjs$/);
-      expect(existsSync(bundle.file) && existsSync(bundle.workerFile)).toBe(true);
+      expect([bundle.file, bundle.workerFile]).toEqual([join(build, 'job', 'job-child.mjs'), join(build, 'job', 'sync-reader-worker.mjs')]);
       bundle.dispose();
-      expect(existsSync(bundle.file)).toBe(false);
+      expect(existsSync(bundle.file) && existsSync(bundle.workerFile)).toBe(true);
     }
   });
 });

@@ -3,10 +3,10 @@
  * `test/conformance/public` (format in `test/conformance/FORMAT.md`), or the directory that
  * `STREAMLAB_CONFORMANCE_DIR` names — another set in the same format, such as a held-out one.
  */
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { REPO_DIR } from '../../runtime-paths.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const repoRoot = REPO_DIR;
 
 /** The variable that points the conformance runner and tier at another directory of scenarios. */
 export const SCENARIO_DIR_ENV = 'STREAMLAB_CONFORMANCE_DIR';

@@ -1,0 +1,7 @@
+/** The runtime package's folder. */
+export declare const RUNTIME_DIR: string;
+/**
+ * The build of the current sources (runtime/dist/<fingerprint>), made first if there is none.
+ * @throws when there are no sources here or the build cannot be written
+ */
+export declare function runtimeBuild(): Promise<{ dir: string; built: boolean }>;
