@@ -1,9 +1,16 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig, defineProject } from 'vitest/config';
+import { configDefaults, defineConfig, defineProject } from 'vitest/config';
 
 // The learner's import path: `import { SparkSession, functions as F } from "streamlab"`.
 const alias = { streamlab: fileURLToPath(new URL('./runtime/src/streamlab.ts', import.meta.url)) };
 const servicesSetup = './test/services/global-setup.ts';
+
+// `npm test` runs the integration tier's folders in two lanes (scripts/test-all.mjs): each lane names
+// the folders under test/integration it runs (STREAMLAB_INTEGRATION_ONLY) or leaves to the other
+// (STREAMLAB_INTEGRATION_SKIP), comma-separated. Unset: every folder.
+const integrationFolders = (name: string) => (process.env[name] ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+const integrationOnly = integrationFolders('STREAMLAB_INTEGRATION_ONLY');
+const integrationSkip = integrationFolders('STREAMLAB_INTEGRATION_SKIP');
 
 export default defineConfig({
   resolve: { alias },
@@ -32,7 +39,8 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: integrationOnly.length > 0 ? integrationOnly.map((f) => `test/integration/${f}/**/*.test.ts`) : ['test/integration/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...integrationSkip.map((f) => `test/integration/${f}/**`)],
           globalSetup: [servicesSetup],
           testTimeout: 120_000,
           hookTimeout: 180_000,
