@@ -1,6 +1,7 @@
 /**
  * What a run's Web Worker needs of this package in the workbench's static build: the engine's side of a
- * run, the formats and Kafka client factory it binds to the in-memory broker, the lessons' data player,
+ * run, its wall clock (System mode), the formats and Kafka client factory it binds to the in-memory broker
+ * and the broker's SASL listener (a lesson whose Kafka requires it), the lessons' data player,
  * the endless-loop guard, and check mode's operations on a loaded program (a check's worker). All of
  * it is pure: no `node:*`, so a worker can load it.
  */
@@ -9,6 +10,8 @@ export { FormatRegistry } from './engine/formats.js';
 export { setKafkaClientFactory } from './engine/kafka-client/client-factory.js';
 export { registerMemoryKafka } from './engine/kafka-client/memory-kafka-format.js';
 export { InMemoryKafkaCluster } from './engine/kafka-client/memory-kafka-cluster.js';
+export { saslListener } from './engine/kafka/kafka-security.js';
+export { SystemClock } from './jobs/system-clock.js';
 export { DataPlayer } from './lessons/data-player.js';
 export { createLoopGuardOn, LOOP_GUARD_NAME } from './jobs/loop-guard-core.js';
 export { AWAIT_TRACKER_NAME } from './jobs/await-tracker.js';

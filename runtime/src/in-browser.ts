@@ -6,6 +6,7 @@
  * browser runs a lesson's checks in the page, each program in a worker of its own.
  */
 export { InMemoryKafkaCluster } from './engine/kafka-client/memory-kafka-cluster.js';
+export type { KafkaListenerSecurity } from './engine/kafka/kafka-security.js';
 export { planLessonData, type LessonDataPlan } from './lessons/lesson-data.js';
 export type { Lesson } from './lessons/lesson-schema.js';
 export { bundleLearnerFiles, missingEntry, normaliseLearnerPath, type BundledPipeline, type EsbuildBuild } from './jobs/learner-bundle.js';

@@ -2,7 +2,7 @@
  * Vite plugin of the static build: the lessons as the runtime serves them, bundled into the page as the
  * virtual module `virtual:streamlab-lessons`. Each lesson carries its `lessons.list` summary and its
  * `lessons.get` answer, made by the runtime's own `LessonsService`, plus the front matter its data is
- * planned from (topics, datasets, clock, extras): the browser plans and generates the data itself with
+ * planned from (topics, datasets, clock, extras) and its Kafka's SASL users: the browser plans and generates the data itself with
  * the runtime's generators, so the records are the ones a runtime would play.
  *
  * `virtual:streamlab-checks` maps each lesson that the browser can check to a loader of its own chunk:
@@ -73,7 +73,7 @@ export function streamlabLessons(dir = LESSONS_DIR): Plugin {
         lessons.push({
           summary: summaries.find((s) => s.id === lesson.id)!,
           lesson: await service.get(lesson.id),
-          plan: { topics: lesson.topics, datasets: lesson.datasets, clock: lesson.clock, extras: lesson.extras, points: lesson.points },
+          plan: { topics: lesson.topics, datasets: lesson.datasets, clock: lesson.clock, extras: lesson.extras, points: lesson.points, ...(lesson.kafka ? { kafka: lesson.kafka } : {}) },
         });
       }
       return `export default ${JSON.stringify(lessons)};\n`;

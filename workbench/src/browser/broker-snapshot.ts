@@ -5,7 +5,7 @@
  * appended again partition by partition, in order.
  */
 import type { Clock } from '@streamlab/runtime/engine';
-import { InMemoryKafkaCluster } from '@streamlab/runtime/in-browser';
+import { InMemoryKafkaCluster, type KafkaListenerSecurity } from '@streamlab/runtime/in-browser';
 import type { BrokerSnapshot } from './run-messages.js';
 
 /** Every topic's records. */
@@ -18,9 +18,12 @@ export function snapshotOf(cluster: InMemoryKafkaCluster): BrokerSnapshot {
   });
 }
 
-/** A broker holding the snapshot's topics and records, on `clock`; the topics in `empty` keep their partitions and lose their records. */
-export function clusterFrom(snapshot: BrokerSnapshot, clock?: Clock, empty: ReadonlySet<string> = new Set()): InMemoryKafkaCluster {
-  const cluster = new InMemoryKafkaCluster(clock ? { clock } : {});
+/**
+ * A broker holding the snapshot's topics and records, on `clock`; the topics in `empty` keep their
+ * partitions and lose their records. With `security`, its clients must authenticate.
+ */
+export function clusterFrom(snapshot: BrokerSnapshot, clock?: Clock, empty: ReadonlySet<string> = new Set(), security?: KafkaListenerSecurity): InMemoryKafkaCluster {
+  const cluster = new InMemoryKafkaCluster({ ...(clock ? { clock } : {}), ...(security ? { security } : {}) });
   for (const topic of snapshot) {
     cluster.createTopic(topic.name, topic.partitions.length);
     if (empty.has(topic.name)) continue;

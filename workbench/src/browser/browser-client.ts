@@ -3,7 +3,8 @@
  *
  *   lessons      bundled at build time (build/lessons-plugin.ts), answered as the runtime answers them
  *   broker       the engine's in-memory Kafka cluster; the page holds it while no run goes and hands its
- *                records to a run's worker, which hands them back after each step and when it ends
+ *                records to a run's worker, which hands them back after each step and when it ends; in
+ *                the worker it requires SASL of the learner's clients when the lesson's Kafka does
  *   run.start    compiled here (esbuild-wasm) → a Web Worker of its own (run-worker.ts) that plays the
  *                lesson's data and runs the engine and the pipeline; its events are the protocol's
  *   run.stop     the worker stops its queries and returns the broker, then is terminated
@@ -227,11 +228,11 @@ export class BrowserClient extends ProtocolClient {
     this.liveBroker = null;
     const bundled = lessonId ? lessons.find((l) => l.lesson.id === lessonId) : undefined;
     // After the reply: the page learns the run id before its first event.
-    setTimeout(() => void this.launch(run, files, entry, bundled ? planLessonData(bundled.plan) : null, Math.min(maxRows ?? MAX_ROWS, MAX_ROWS)), 0);
+    setTimeout(() => void this.launch(run, files, entry, bundled ?? null, Math.min(maxRows ?? MAX_ROWS, MAX_ROWS)), 0);
     return { runId, mode };
   }
 
-  private async launch(run: Run, files: SourceFile[], entry: string | undefined, plan: ReturnType<typeof planLessonData> | null, maxRows: number): Promise<void> {
+  private async launch(run: Run, files: SourceFile[], entry: string | undefined, bundled: BundledLesson | null, maxRows: number): Promise<void> {
     this.status(run, 'compiling');
     const compiled = await compileInBrowser(files, entry).catch((e: unknown) => ({ ok: false as const, error: { message: `The compiler could not start: ${e instanceof Error ? e.message : String(e)}`, code: 'internal', file: null, line: null, column: null, stack: '' } }));
     if (run.over || run.stopping) return;
@@ -249,7 +250,12 @@ export class BrowserClient extends ProtocolClient {
       ev.preventDefault();
       this.killFor(run, { message: `The run's worker failed: ${ev.message}`, code: 'crashed' });
     });
-    this.send(run, { type: 'start', runId: run.runId, code: compiled.pipeline.code, mode: run.mode, maxRows, loopLimitMs: LOOP_LIMIT_MS, plan, broker: snapshotOf(this.broker) });
+    const sasl = bundled?.plan.kafka?.sasl;
+    this.send(run, {
+      type: 'start', runId: run.runId, code: compiled.pipeline.code, mode: run.mode, maxRows, loopLimitMs: LOOP_LIMIT_MS,
+      plan: bundled ? planLessonData(bundled.plan) : null, broker: snapshotOf(this.broker),
+      ...(sasl ? { sasl: { mechanisms: sasl.mechanisms, users: Object.fromEntries(sasl.users.map((u) => [u.username, u.password])) } } : {}),
+    });
   }
 
   private send(run: Run, message: PageToRun): void {

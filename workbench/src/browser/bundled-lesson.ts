@@ -9,5 +9,5 @@ import type { Lesson } from '@streamlab/runtime/in-browser';
 export interface BundledLesson {
   summary: LessonSummary;
   lesson: ServerMessageOf<'lessons.get.ok'>['lesson'];
-  plan: Pick<Lesson, 'topics' | 'datasets' | 'clock' | 'extras' | 'points'>;
+  plan: Pick<Lesson, 'topics' | 'datasets' | 'clock' | 'extras' | 'points' | 'kafka'>;
 }

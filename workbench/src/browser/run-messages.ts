@@ -2,13 +2,14 @@
  * What the page and a run's Web Worker say to each other (run-worker.ts, browser-client.ts): the
  * browser's counterpart of the job process's IPC (runtime/src/jobs/ipc.ts).
  *
- *   page → worker   start (the compiled script, the clock, the lesson's data plan, the broker's records)
+ *   page → worker   start (the compiled script, the clock, the lesson's data plan, the broker's records,
+ *                   the SASL users of a lesson whose Kafka requires SASL)
  *                   · step · crash · stop
  *   worker → page   event (a protocol event of the run) · step-done · heartbeat · broker (the records
  *                   of every topic, after each step and when the run ends) · ended
  */
 import type { ClockMode, ServerEvent } from '@streamlab/runtime/protocol';
-import type { LessonDataPlan } from '@streamlab/runtime/in-browser';
+import type { CheckSasl, LessonDataPlan } from '@streamlab/runtime/in-browser';
 
 /** One record of the in-memory broker, as it crosses between page and worker. */
 export interface BrokerRecord {
@@ -23,7 +24,7 @@ export type BrokerSnapshot = { name: string; partitions: BrokerRecord[][] }[];
 
 /** Page → worker. */
 export type PageToRun =
-  | { type: 'start'; runId: string; code: string; mode: ClockMode; maxRows: number; loopLimitMs: number; plan: LessonDataPlan | null; broker: BrokerSnapshot }
+  | { type: 'start'; runId: string; code: string; mode: ClockMode; maxRows: number; loopLimitMs: number; plan: LessonDataPlan | null; broker: BrokerSnapshot; sasl?: CheckSasl }
   | { type: 'step'; stepId: number; batches?: number; advanceMs?: number }
   | { type: 'crash' }
   | { type: 'stop' };

@@ -4,7 +4,7 @@
  * runtime/src/jobs/child/job-child.ts):
  *
  *   start:  the broker from the page's records (the lesson's `clearOnRun` topics emptied, its topics
- *           made) → the lesson's data player on the run's clock → the engine bound to the broker
+ *           made, SASL required when the lesson's Kafka requires it) → the lesson's data player on the run's clock → the engine bound to the broker
  *           (engine-core.ts) → the network and the page's channel taken out of reach → the learner's
  *           script evaluated, its `main()` called → running (finished once nothing is left to do)
  *   step:   manual clock: the records due by the new time produced, then the clock moved or batches run
@@ -13,7 +13,7 @@
 import { ManualClock, type Clock } from '@streamlab/runtime/engine';
 import type { ServerEvent } from '@streamlab/runtime/protocol';
 import {
-  bindEngineCore, createLoopGuardOn, DataPlayer, FormatRegistry, registerMemoryKafka, setKafkaClientFactory,
+  bindEngineCore, createLoopGuardOn, DataPlayer, FormatRegistry, registerMemoryKafka, saslListener, setKafkaClientFactory, SystemClock,
   type EngineBinding, type InMemoryKafkaCluster,
 } from '@streamlab/runtime/in-browser-worker';
 import { clusterFrom, snapshotOf } from './broker-snapshot.js';
@@ -74,10 +74,11 @@ async function endRun(): Promise<void> {
 async function start(message: Extract<PageToRun, { type: 'start' }>): Promise<void> {
   runId = message.runId;
   const plan = message.plan;
-  clock = message.mode === 'manual' ? new ManualClock(plan?.clockStartMs ?? 0) : { now: () => Date.now() } as Clock;
+  clock = message.mode === 'manual' ? new ManualClock(plan?.clockStartMs ?? 0) : new SystemClock();
   // The lesson's topics exist; a dataset topic with `clearOnRun` starts empty, so its data plays from its first record.
   const cleared = new Set(plan?.datasets.filter((d) => d.clearOnRun).map((d) => d.topic) ?? []);
-  cluster = clusterFrom(message.broker, clock, cleared);
+  // A lesson whose Kafka requires SASL gets a broker that does, as its runtime's SASL listener.
+  cluster = clusterFrom(message.broker, clock, cleared, message.sasl ? saslListener(message.sasl.mechanisms, message.sasl.users) : undefined);
   for (const t of plan?.topics ?? []) cluster.createTopic(t.name, t.partitions);
   const broker = cluster;
   if (plan) {

@@ -182,6 +182,11 @@ export function pythonClientSecurity(config: Readonly<Record<string, unknown>>):
   return { protocol: 'SASL_PLAINTEXT', mechanism, username, password };
 }
 
+/** A SASL listener with `mechanisms` where the users of `users` (username → password) exist. */
+export function saslListener(mechanisms: readonly KafkaSaslMechanism[], users: Readonly<Record<string, string>>): KafkaListenerSecurity {
+  return { mechanisms, verify: (username, password) => Object.hasOwn(users, username) && users[username] === password };
+}
+
 /**
  * What a SASL listener does with a client, as a broker would: throws for a PLAINTEXT client, a
  * mechanism it does not enable, or credentials it refuses (Kafka's messages); returns the principal.

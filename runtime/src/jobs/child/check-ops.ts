@@ -6,6 +6,7 @@
  */
 import { exprSql } from '../../engine/expr-names.js';
 import { InMemoryKafkaCluster } from '../../engine/kafka-client/memory-kafka-cluster.js';
+import { saslListener } from '../../engine/kafka/kafka-security.js';
 import type { ManualClock } from '../../engine/clock.js';
 import type { LogicalPlan } from '../../engine/plan.js';
 import type { SourceProvider } from '../../engine/sources/source.js';
@@ -26,11 +27,7 @@ import { toJson, type EngineBinding } from './engine-core.js';
  * SASL gets a cluster that does too: the learner's clients authenticate as a broker checks them.
  */
 export function checkCluster(op: Extract<CheckOp, { op: 'load' }>, clock: ManualClock): InMemoryKafkaCluster {
-  const sasl = op.sasl;
-  const cluster = new InMemoryKafkaCluster({
-    clock,
-    ...(sasl ? { security: { mechanisms: sasl.mechanisms, verify: (user: string, password: string) => Object.hasOwn(sasl.users, user) && sasl.users[user] === password } } : {}),
-  });
+  const cluster = new InMemoryKafkaCluster({ clock, ...(op.sasl ? { security: saslListener(op.sasl.mechanisms, op.sasl.users) } : {}) });
   for (const [topic, partitions] of Object.entries(op.topics)) cluster.createTopic(topic, partitions);
   return cluster;
 }
