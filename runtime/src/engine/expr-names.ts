@@ -156,3 +156,34 @@ export function resolvedFrame(e: Extract<Expr, { kind: 'over' }>): { type: 'rows
   if (e.spec.frame) return e.spec.frame;
   return e.spec.orderBy.length > 0 ? { type: 'range', lower: null, upper: 0 } : { type: 'rows', lower: null, upper: null };
 }
+
+/**
+ * An expression written out whole, for comparing plans: like `exprSql`, but every call is
+ * `name(args)` as built (no column-naming rule hides its arguments, as Spark's does for `window`),
+ * string literals are quoted, and aliases keep their names (`x AS name`).
+ */
+export function exprStructure(e: Expr): string {
+  const s = exprStructure;
+  switch (e.kind) {
+    case 'lit':
+      if (typeof e.value === 'string') return `'${e.value.replace(/'/g, "\\'")}'`;
+      return exprSql(e);
+    case 'call': return `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${e.args.map(s).join(', ')})${e.filter ? ` FILTER (WHERE ${s(e.filter)})` : ''}`;
+    case 'udf': return `udf ${e.name}(${e.args.map(s).join(', ')})`;
+    case 'binary': return `(${s(e.left)} ${e.op === 'and' ? 'AND' : e.op === 'or' ? 'OR' : e.op} ${s(e.right)})`;
+    case 'not': return `(NOT ${s(e.expr)})`;
+    case 'neg': return `(- ${s(e.expr)})`;
+    case 'cast': return `${e.try ? 'TRY_CAST' : 'CAST'}(${s(e.expr)} AS ${e.to.simpleString().toUpperCase()})`;
+    case 'alias': return `${s(e.expr)} AS ${e.name}`;
+    case 'field': return `${s(e.expr)}.${e.name}`;
+    case 'index': return `${s(e.expr)}[${s(e.index)}]`;
+    case 'case': return `CASE ${e.branches.map(([c, v]) => `WHEN ${s(c)} THEN ${s(v)}`).join(' ')}${e.otherwise ? ` ELSE ${s(e.otherwise)}` : ''} END`;
+    case 'isnull': return `(${s(e.expr)} IS ${e.negated ? 'NOT ' : ''}NULL)`;
+    case 'in': return `(${s(e.expr)} ${e.negated ? 'NOT ' : ''}IN (${e.list.map(s).join(', ')}))`;
+    case 'like': return `${s(e.expr)} ${e.negated ? 'NOT ' : ''}LIKE ${s(e.pattern)}`;
+    case 'between': return `(${s(e.expr)} ${e.negated ? 'NOT ' : ''}BETWEEN ${s(e.low)} AND ${s(e.high)})`;
+    case 'sort': return `${s(e.expr)} ${e.desc ? 'DESC' : 'ASC'} NULLS ${e.nullsFirst ? 'FIRST' : 'LAST'}`;
+    case 'over': return `${s(e.fn)} OVER (${windowSpecSql(e)})`;
+    default: return exprSql(e);
+  }
+}

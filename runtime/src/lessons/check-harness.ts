@@ -33,7 +33,7 @@ import { nodeModelFiles } from '../connectors/ml/node-model-files.js';
 import { readSavedModel } from '../connectors/ml/saved-model-reader.js';
 import { openCheckDatabase } from './check-database.js';
 import { checkPointsProblems } from './check-points.js';
-import { asFailure, hash, ms, ProgramBase, Sandbox, seededRandom, type LessonChecks, type World } from './check-core.js';
+import { asFailure, hash, ms, ProgramBase, Sandbox, seededRandom, type LessonChecks, type PlanSummary, type World } from './check-core.js';
 import { CheckSandbox, compileProgram, defaultLimits, killAllSandboxes, type CompiledProgram } from './check-sandbox.js';
 import { ownFolders, watchGrader } from './grader-watch.js';
 import { splitFrontMatter } from './load-lessons.js';
@@ -50,6 +50,8 @@ declare module 'vitest' {
   interface TaskMeta {
     /** The check's stable identity (see `lessonChecks().check`). */
     checkId?: string;
+    /** The submission's plans the checks saw so far, by function (the reporter hands them to the grader). */
+    plans?: Record<string, PlanSummary>;
   }
 }
 
@@ -114,6 +116,7 @@ export function lessonChecks(lessonDir: string, env: Readonly<Record<string, str
   }));
   const solution = new Program('the solution', async () => ({ files: (await readLearnerFiles(lessonDir)).filter((f) => f.path !== 'starter.ts'), entry: 'solution.ts' }), models);
   const submission = env[SUBMISSION_ENV] ? new Program('yours', () => submissionFiles(lessonDir, env), models) : solution;
+  submission.plans = new Map();
   const memos = new Map<string, Promise<unknown>>();
   const points = frontMatterPoints(lessonDir);
   const declared: string[] = [];
@@ -132,12 +135,15 @@ export function lessonChecks(lessonDir: string, env: Readonly<Record<string, str
       declared.push(id);
       const problem = checkPointsProblems(declared, points).find((p) => p.startsWith(`check "${id}" `));
       if (problem) throw new Error(`${problem}: give it points there, or keep its old id`);
-      (skipped.has(id) ? it.skip : it)(title, { meta: { checkId: id } }, async () => {
+      (skipped.has(id) ? it.skip : it)(title, { meta: { checkId: id } }, async ({ task }) => {
         submission.lastCalled = null;
         try {
           await body();
         } catch (e) {
           throw await asFailure(e, submission, solution);
+        } finally {
+          // The reporter (in vitest's main process) reads the submission's plans from here.
+          if (submission.plans && submission.plans.size > 0) task.meta.plans = Object.fromEntries(submission.plans);
         }
       });
     },

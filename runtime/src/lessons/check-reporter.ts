@@ -4,11 +4,12 @@
  * sandboxed learner code has no access to (it has no file system at all):
  *
  *   { checks: [{ id, title, status, durationMs, failure: { message, file, line, diff } | null }],
- *     errors: [message] }        errors: the check file failed to load, or errors outside any check
+ *     errors: [message],         errors: the check file failed to load, or errors outside any check
+ *     plans: { fn: plan } }      the plan of the first DataFrame or query each function of the submission gave
  */
 import { writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
-import type { CheckFailureInfo } from './check-harness.js';
+import type { CheckFailureInfo, PlanSummary } from './check-harness.js';
 
 /** Env variable naming the report file. */
 export const REPORT_ENV = 'STREAMLAB_CHECK_REPORT';
@@ -33,11 +34,13 @@ export default class CheckReporter implements Reporter {
     const file = process.env[REPORT_ENV];
     if (!file) return;
     const checks: ReportedCheck[] = [];
+    const plans: Record<string, PlanSummary> = {};
     const errors: string[] = unhandledErrors.map((e) => e.message.replace(ANSI, ''));
     for (const m of testModules) {
       for (const e of m.errors()) errors.push(e.message.replace(ANSI, ''));
       for (const t of m.children.allTests()) {
         const r = t.result();
+        for (const [fn, plan] of Object.entries(t.meta().plans ?? {})) if (!Object.hasOwn(plans, fn)) plans[fn] = plan;
         const status = r.state === 'passed' ? 'passed' : r.state === 'failed' ? 'failed' : 'skipped';
         checks.push({
           id: t.meta().checkId ?? null,
@@ -48,6 +51,6 @@ export default class CheckReporter implements Reporter {
         });
       }
     }
-    writeFileSync(file, JSON.stringify({ checks, errors } satisfies CheckReport));
+    writeFileSync(file, JSON.stringify({ checks, errors, plans } satisfies CheckReport));
   }
 }

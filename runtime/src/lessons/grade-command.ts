@@ -29,6 +29,10 @@
  * Feedback: `--feedback DIR` writes `<student>.txt` per student as the learner may see it (hidden
  * checks show only their category). `--self-check` (with `--file`) runs the visible checks only and
  * prints what the learner may see: it is not a grade, and writes no reports.
+ *
+ * Plans: `--group-by-plan` (with `--dir`) adds a section that groups the class by the canonical logical
+ * plans their checks built (plan-groups.ts): each group's size, students, points, the checks all of them
+ * pass, and one representative plan.
  */
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, freemem } from 'node:os';
@@ -42,6 +46,7 @@ import { lessonFingerprint, loadGradeState, recordGrade, submissionKey, writeGra
 import { defaultLessonsRoot, failedGrade, gradeSubmission, newSeed, stopAllGrading } from './grade-submission.js';
 import type { StudentGrade } from './grade-types.js';
 import type { Lesson } from './lesson-schema.js';
+import { formatPlanGroups, groupByPlan } from './plan-groups.js';
 import { readLearnerFiles } from './submission-files.js';
 
 /** Where the command writes; the CLI passes process streams, tests capture. */
@@ -62,7 +67,7 @@ const processIo: GradeIo = {
   stderr: (t) => process.stderr.write(t),
 };
 
-const USAGE = 'usage: streamlab grade --lesson NN (--file submission.ts | --dir submissions/) [--seed N] [--jobs N] [--json out.json] [--junit out.xml] [--csv grades.csv] [--state F] [--fresh] [--feedback dir] [--self-check] [--lessons dir] [--pg URL]\n';
+const USAGE = 'usage: streamlab grade --lesson NN (--file submission.ts | --dir submissions/) [--seed N] [--jobs N] [--json out.json] [--junit out.xml] [--csv grades.csv] [--state F] [--fresh] [--feedback dir] [--group-by-plan] [--self-check] [--lessons dir] [--pg URL]\n';
 
 /** One entry of a submissions folder: its files, or why it cannot be graded. */
 export type Student = { student: string; files: LearnerFile[] } | { student: string; reason: string };
@@ -172,7 +177,7 @@ export async function gradeAll(students: readonly Student[], jobs: number, grade
 
 type Values = Record<string, string | boolean | undefined> & {
   lesson?: string; file?: string; dir?: string; seed?: string; json?: string; junit?: string; csv?: string;
-  lessons?: string; pg?: string; jobs?: string; state?: string; feedback?: string; fresh?: boolean; 'self-check'?: boolean;
+  lessons?: string; pg?: string; jobs?: string; state?: string; feedback?: string; fresh?: boolean; 'self-check'?: boolean; 'group-by-plan'?: boolean;
 };
 
 /** Runs `streamlab grade` with the arguments after `grade`; resolves with the exit code. */
@@ -185,7 +190,7 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
         lesson: { type: 'string' }, file: { type: 'string' }, dir: { type: 'string' }, seed: { type: 'string' },
         json: { type: 'string' }, junit: { type: 'string' }, csv: { type: 'string' }, lessons: { type: 'string' },
         pg: { type: 'string' }, jobs: { type: 'string' }, state: { type: 'string' }, feedback: { type: 'string' },
-        fresh: { type: 'boolean' }, 'self-check': { type: 'boolean' },
+        fresh: { type: 'boolean' }, 'self-check': { type: 'boolean' }, 'group-by-plan': { type: 'boolean' },
       },
       allowPositionals: false,
     }) as { values: Values });
@@ -209,8 +214,8 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
     io.stderr(`--self-check tries one submission (--file) on the visible checks; it is not a grade and writes no reports\n${USAGE}`);
     return 2;
   }
-  if (values.dir === undefined && (values.state !== undefined || values.fresh || values.feedback !== undefined)) {
-    io.stderr(`--state, --fresh and --feedback go with --dir\n${USAGE}`);
+  if (values.dir === undefined && (values.state !== undefined || values.fresh || values.feedback !== undefined || values['group-by-plan'])) {
+    io.stderr(`--state, --fresh, --feedback and --group-by-plan go with --dir\n${USAGE}`);
     return 2;
   }
   const root = values.lessons ?? defaultLessonsRoot();
@@ -355,6 +360,7 @@ async function grade(lesson: Lesson, values: Values, root: string, givenSeed: nu
     };
     grades = await gradeAll(students, jobs, gradeOne, io, known);
     await writeGradeState(stateFile, kept).catch((e: Error) => io.stderr(`Cannot write ${stateFile}: ${e.message}\n`));
+    if (values['group-by-plan']) io.stdout(`\n${formatPlanGroups(groupByPlan(grades), Object.keys(lesson.points).length)}\n`);
     io.stdout(`lesson ${lesson.id}, ${grades.length} submissions, seed ${seed}\n`);
     if (values.feedback !== undefined) {
       const folder = values.feedback;

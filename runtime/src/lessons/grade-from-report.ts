@@ -5,7 +5,8 @@
  */
 import type { Lesson } from './lesson-schema.js';
 import type { GradedTest, GradeResult } from './grade-types.js';
-import type { CheckFailureInfo } from './check-core.js';
+import type { CheckFailureInfo, PlanSummary } from './check-core.js';
+import { canonicalPlans } from './plan-canonical.js';
 
 /** One check as reported. */
 export interface ReportedCheck {
@@ -20,6 +21,8 @@ export interface ReportedCheck {
 export interface CheckReport {
   checks: ReportedCheck[];
   errors: string[];
+  /** The plan of the first DataFrame or query each of the submission's functions gave the checks. */
+  plans?: Record<string, PlanSummary>;
 }
 
 /** What a grade needs of a lesson: its id, the points of its checks, and which are hidden. */
@@ -51,7 +54,8 @@ export function gradeFromReport(lesson: LessonPoints, seed: number, report: Chec
     };
   };
   for (const [id, maxPoints] of Object.entries(lesson.points)) tests.push(graded(id, byId.get(id), maxPoints, id));
-  return summarise(lesson.id, seed, tests);
+  const plans = report?.plans && Object.keys(report.plans).length > 0 ? canonicalPlans(report.plans) : null;
+  return { ...summarise(lesson.id, seed, tests), ...(plans ? { plans } : {}) };
 }
 
 function summarise(lessonId: string, seed: number, tests: GradedTest[]): GradeResult {

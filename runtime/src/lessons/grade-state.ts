@@ -42,6 +42,7 @@ const gradeResult = z.object({
   score: z.number(),
   maxScore: z.number(),
   reason: z.string().nullable(),
+  plans: z.record(z.string(), z.string()).optional(),
 });
 
 const stateLine = z.object({ v: z.literal(1), key: z.string().regex(/^[0-9a-f]{64}$/), student: z.string(), result: gradeResult });

@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 import { RUNTIME_SRC, SHIPPED_LESSONS_DIR } from '../runtime-paths.js';
 import { JOB_BUNDLE_ENV, jobChildBundle } from '../jobs/child-bundle.js';
+import { planSummary, type PlanSummary } from '../jobs/check-ipc.js';
 import type { LearnerFile } from '../jobs/compile.js';
 import type { Lesson } from './lesson-schema.js';
 import type { GradeResult } from './grade-types.js';
@@ -185,14 +186,22 @@ function parseReport(text: string): CheckReport | null {
   } catch {
     return null;
   }
-  const r = raw as { checks?: unknown; errors?: unknown };
+  const r = raw as { checks?: unknown; errors?: unknown; plans?: unknown };
   if (!Array.isArray(r?.checks) || !Array.isArray(r.errors)) return null;
   const checks: ReportedCheck[] = [];
   for (const c of r.checks as Record<string, unknown>[]) {
     if (typeof c?.title !== 'string' || !['passed', 'failed', 'skipped'].includes(c.status as string)) return null;
     checks.push(c as unknown as ReportedCheck);
   }
-  return { checks, errors: (r.errors as unknown[]).map(String) };
+  // Plans only group a class; one that does not parse is left out, never the grade.
+  const plans: Record<string, PlanSummary> = {};
+  if (r.plans && typeof r.plans === 'object') {
+    for (const [fn, p] of Object.entries(r.plans as Record<string, unknown>)) {
+      const parsed = planSummary.safeParse(p);
+      if (parsed.success) plans[fn] = parsed.data;
+    }
+  }
+  return { checks, errors: (r.errors as unknown[]).map(String), plans };
 }
 
 /** What a run tells about the checks it did not report. */

@@ -47,6 +47,11 @@ export interface GradeResult {
   maxScore: number;
   /** Why the submission as a whole could not be graded (every check then failed with it); null otherwise. */
   reason: string | null;
+  /**
+   * The canonical logical plan (plan-canonical.ts) of each function of the submission the checks
+   * called, by name: what `--group-by-plan` groups a class by. Absent when no check built one.
+   */
+  plans?: Record<string, string>;
 }
 
 /** A graded submission of one student (folder grading). */

@@ -4,7 +4,7 @@
  * objects the learner returned. Shared by the job process's check mode (check-mode.ts) and the browser's
  * check worker; loading the program (and how it is sandboxed) is each host's own. Pure: no `node:*`.
  */
-import { exprSql } from '../../engine/expr-names.js';
+import { exprStructure } from '../../engine/expr-names.js';
 import { InMemoryKafkaCluster } from '../../engine/kafka-client/memory-kafka-cluster.js';
 import { saslListener } from '../../engine/kafka/kafka-security.js';
 import type { ManualClock } from '../../engine/clock.js';
@@ -268,11 +268,11 @@ function summarise(plan: LogicalPlan, w: CheckWorld): PlanSummary {
       facts.rows = plan.rows.length;
       break;
     case 'Project':
-      facts.exprs = plan.exprs.map(exprSql);
+      facts.exprs = plan.exprs.map(exprStructure);
       children = [plan.child];
       break;
     case 'Filter':
-      facts.condition = exprSql(plan.condition);
+      facts.condition = exprStructure(plan.condition);
       children = [plan.child];
       break;
     case 'EventTimeWatermark':
@@ -281,8 +281,8 @@ function summarise(plan: LogicalPlan, w: CheckWorld): PlanSummary {
       children = [plan.child];
       break;
     case 'Aggregate':
-      facts.groupBy = plan.groupBy.map(exprSql);
-      facts.aggregates = plan.aggregates.map(exprSql);
+      facts.groupBy = plan.groupBy.map(exprStructure);
+      facts.aggregates = plan.aggregates.map(exprStructure);
       children = [plan.child];
       break;
     case 'Union':
