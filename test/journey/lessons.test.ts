@@ -370,6 +370,12 @@ for (const viewport of VIEWPORTS) {
             await expect.poll(() => page.getByRole('button', { name: 'Step', exact: true }).isEnabled(), { timeout: 120_000 }).toBe(true);
             // Its data starts at 10:00 on 2026-11-21, and so does processing time.
             await expect.poll(() => processingTime(page), { timeout: 60_000 }).toBe('Processing time: 2026-11-21 10:00:00 UTC');
+            if (api === 'dstream') {
+              // No batch until the clock moves a batch interval, and Output says so instead of staying blank.
+              await tab(page, 'Output').click();
+              await expect.poll(() => page.locator('sl-output-panel').getByRole('status').textContent(), { timeout: 30_000 })
+                .toBe('Running on the manual clock: the StreamingContext makes a batch every 10 seconds of processing time. Press +10 s to end the first one, or Step.');
+            }
             await stopRun(page);
             await page.getByRole('radio', { name: 'System' }).check();
           });

@@ -44,7 +44,9 @@ export class SlRunControls extends LitElement {
       label { font-size: 0.85rem; color: var(--sl-muted); display: inline-flex; gap: 0.3rem; align-items: center; }
       .clock { font-family: var(--sl-mono); font-size: 0.85rem; }
       .status { font-size: 0.85rem; }
-      .note { font-size: 0.75rem; color: var(--sl-muted); }
+      /* Why the interval is the learner's choice: in what is left of the clock's line, cut short (whole on
+         hover), never a line of its own above the editor (no width of its own when the line breaks). */
+      .note { flex: 1 1 0; min-width: 0; font-size: 0.75rem; color: var(--sl-muted); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
       .status.failed { color: var(--sl-bad); }
       .status.running { color: var(--sl-ok); }
       .data { flex: 1 1 100%; min-width: 0; display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 0.4rem; font-size: 0.85rem; }
@@ -133,7 +135,7 @@ export class SlRunControls extends LitElement {
         aria-label=${step.label} title=${this.stepTitle(step.title)}>${step.label}</button>`)}
       <span class="clock" aria-label="Processing time">Processing time: ${formatClock(this.clockMs)}</span>
       <span class="status ${this.status}" role="status" aria-live="polite">${this.statusText()}</span>
-      ${plan.note && manual ? html`<span class="note">${plan.note}</span>` : ''}
+      ${plan.note && manual ? html`<span class="note" title=${plan.note}>${plan.note}</span>` : ''}
     `;
   }
 }

@@ -48,10 +48,11 @@ export class SlLessonView extends LitElement {
       article pre { background: var(--sl-surface); border: 1px solid var(--sl-border); border-radius: 6px; padding: 0.6rem; overflow-x: auto; font-size: 0.85rem; }
       article code { font-size: 0.9em; }
       article a { color: var(--sl-accent); }
-      .steps { display: flex; align-items: center; gap: 0.5rem; font-size: 0.85rem; }
-      .steps select { min-width: 0; flex: 1; max-width: 22rem; font: inherit; }
-      /* A narrow lesson column gives the outline a line of its own, so the step's title shows whole. */
-      @media (max-width: 1100px) { .steps { flex-wrap: wrap; } .steps select { order: -1; flex: 1 1 100%; max-width: none; } .steps button:last-child { margin-left: auto; } }
+      /* The outline has the column's whole width on a line of its own, so a step's title shows whole
+         (a closed select cannot wrap); Previous and Next go under it, at either end. */
+      .steps { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 0.5rem; font-size: 0.85rem; }
+      .steps select { order: -1; flex: 1 1 100%; min-width: 0; font: inherit; }
+      .steps button:last-child { margin-left: auto; }
       .next-lesson { display: inline-block; margin-top: 1rem; font-weight: 600; }
       .replaced { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; padding: 0.3rem 0.6rem; margin: 0.25rem 0; border-radius: 6px; background: var(--sl-surface-2); font-size: 0.85rem; }
       .hints { margin-top: 1rem; border-top: 1px solid var(--sl-border); padding-top: 0.5rem; }
@@ -291,7 +292,7 @@ export class SlLessonView extends LitElement {
         <article aria-label="Lesson text">
           <nav class="steps" aria-label="Steps">
             <button @click=${() => this.goStep(this.step - 1)} ?disabled=${this.step === 0}>Previous</button>
-            <select aria-label="Lesson outline" @change=${(e: Event) => this.goStep(Number((e.target as HTMLSelectElement).value))}>
+            <select aria-label="Lesson outline" title=${`${this.step + 1}/${steps} · ${step.title}`} @change=${(e: Event) => this.goStep(Number((e.target as HTMLSelectElement).value))}>
               ${lesson.steps.map((st, i) => html`<option value=${i} ?selected=${i === this.step}>${i + 1}/${steps} · ${st.title}</option>`)}
             </select>
             <button @click=${() => this.goStep(this.step + 1)} ?disabled=${this.step >= steps - 1}>Next</button>

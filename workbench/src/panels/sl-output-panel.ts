@@ -7,7 +7,9 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { BatchEvent, LogLine, RunError, RunStatus } from '../model/server-events.js';
+import type { ClockMode } from '@streamlab/runtime/protocol';
+import type { BatchEvent, LogLine, RunError, RunQuery, RunStatus } from '../model/server-events.js';
+import { firstBatchWait } from '../session/advance-steps.js';
 import { sharedStyles } from '../elements/shared-styles.js';
 import './sl-batch-table.js';
 
@@ -36,6 +38,9 @@ export class SlOutputPanel extends LitElement {
   @property({ attribute: false }) errors: RunError[] = [];
   /** Status of the run, to tell "not run yet" from "ran and printed nothing". */
   @property() status: RunStatus = 'idle';
+  /** The run's queries and clock: what its first batch waits for. */
+  @property({ attribute: false }) queries: Omit<RunQuery, 'runId'>[] = [];
+  @property() mode: ClockMode = 'system';
 
   /** What the panel says before the run has printed anything: Output holds only the current run's. */
   private emptyText(): string {
@@ -47,7 +52,7 @@ export class SlOutputPanel extends LitElement {
       case 'starting':
         return 'Starting a new run: its process is loading…';
       case 'running':
-        return 'Running: waiting for this run’s first batch (on the manual clock, Step or +N s runs one).';
+        return firstBatchWait(this.queries, this.mode);
       case 'stopping':
         return 'Stopping the run…';
       case 'stopped':

@@ -152,7 +152,7 @@ export class SlPanels extends LitElement {
     const s = this.state;
     switch (this.active) {
       case 'Output':
-        return html`<sl-output-panel .batches=${s.batches} .logs=${s.logs} .errors=${s.errors} status=${s.run.status}></sl-output-panel>`;
+        return html`<sl-output-panel .batches=${s.batches} .logs=${s.logs} .errors=${s.errors} status=${s.run.status} .queries=${s.run.queries} mode=${s.run.mode}></sl-output-panel>`;
       case 'Timeline':
         return html`<sl-timeline .batches=${s.batches} .previousBatches=${s.previousBatches}></sl-timeline>`;
       case 'Metrics':

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dstreamWindowsSession, structuredWindowsSession } from '../fixtures/sessions.js';
 import type { BatchEvent, QueryTrigger } from '../model/server-events.js';
-import { advancePlan } from './advance-steps.js';
+import { advancePlan, firstBatchWait } from './advance-steps.js';
 
 const q = (query: string | undefined, trigger: QueryTrigger, queryId = query ? `id-${query}` : undefined) => ({ query, queryId, trigger });
 const batchesOf = (events: typeof structuredWindowsSession.run.events) =>
@@ -64,5 +64,21 @@ describe('advancePlan', () => {
     expect(advancePlan([], batchesOf(structuredWindowsSession.run.events), 2000)).toEqual({
       steps: [{ ms: 2000, label: '+2 s', title: 'Advance the manual clock by 2 seconds' }], chosen: true,
     });
+  });
+});
+
+describe('what Output says before the first batch', () => {
+  const ssc = q(undefined, { kind: 'batchDuration', intervalMs: 10_000 });
+  it('names the interval a StreamingContext or a processing-time trigger waits for, on either clock', () => {
+    expect(firstBatchWait([ssc], 'system')).toBe('Running: the StreamingContext makes a batch every 10 seconds, so the first one ends 10 seconds after the start and shows here then.');
+    expect(firstBatchWait([ssc], 'manual')).toBe('Running on the manual clock: the StreamingContext makes a batch every 10 seconds of processing time. Press +10 s to end the first one, or Step.');
+    expect(firstBatchWait([q('counts', { kind: 'processingTime', intervalMs: 5000 }), q('x', { kind: 'processingTime', intervalMs: 2000 })], 'system'))
+      .toBe("Running: a batch runs every 2 seconds (the trigger's interval), so the first one ends 2 seconds after the start and shows here then.");
+  });
+
+  it('says a default trigger waits for data, and what to press on the manual clock', () => {
+    expect(firstBatchWait([q('counts', { kind: 'default', intervalMs: 0 })], 'system')).toBe('Running: waiting for data; a batch runs as soon as records arrive in the topics it reads.');
+    expect(firstBatchWait([q('counts', { kind: 'default', intervalMs: 0 })], 'manual')).toBe('Running on the manual clock: press Step (or +N s) to run the first batch.');
+    expect(firstBatchWait([], 'system')).toBe('Running: waiting for this run’s first batch.');
   });
 });

@@ -9,6 +9,7 @@
  *   none                         the interval the learner picks: the default trigger runs a batch when
  *                                data arrives, not on the clock, so there is no interval to follow
  */
+import type { ClockMode } from '@streamlab/runtime/protocol';
 import type { BatchEvent, RunQuery } from '../model/server-events.js';
 
 /** One advance button. */
@@ -87,4 +88,23 @@ export function advancePlan(queries: readonly Query[], batches: readonly BatchEv
   const kinds = [...new Set(queries.map((q) => q.trigger.kind))];
   const note = `${list(names(queries)).replace(/^t/, 'T')} ${queries.length === 1 ? 'uses' : 'use'} ${list(kinds.map((k) => TRIGGER_WORDS[k]))}.`;
   return { steps: [step], chosen: true, note };
+}
+
+/**
+ * What Output says while a running run has printed nothing yet: what the first batch waits for, from
+ * the run's queries and its clock. A StreamingContext or a processing-time trigger makes its first batch
+ * one interval after the start (10 s of an empty panel on the system clock otherwise looks like a hang).
+ */
+export function firstBatchWait(queries: readonly Query[], mode: ClockMode): string {
+  const timed = queries.filter((q) => q.trigger.intervalMs > 0);
+  const shortest = timed.length ? Math.min(...timed.map((q) => q.trigger.intervalMs)) : 0;
+  const dstream = timed.some((q) => q.trigger.kind === 'batchDuration' && q.trigger.intervalMs === shortest);
+  const every = dstream ? `The StreamingContext makes a batch every ${secondsWords(shortest)}` : `A batch runs every ${secondsWords(shortest)} (the trigger's interval)`;
+  if (mode === 'manual') {
+    if (shortest > 0) return `Running on the manual clock: ${every.replace(/^T/, 't').replace(/^A/, 'a')} of processing time. Press +${seconds(shortest)} to end the first one, or Step.`;
+    return 'Running on the manual clock: press Step (or +N s) to run the first batch.';
+  }
+  if (shortest > 0) return `Running: ${every.replace(/^T/, 't').replace(/^A/, 'a')}, so the first one ends ${secondsWords(shortest)} after the start and shows here then.`;
+  if (queries.length > 0) return 'Running: waiting for data; a batch runs as soon as records arrive in the topics it reads.';
+  return 'Running: waiting for this run’s first batch.';
 }
