@@ -24,7 +24,7 @@ import { addInterval, parseInterval } from './time.js';
 
 export type { Compiled, EvalContext, MalformedRecords, Row } from './compiled.js';
 export { castTo, MALFORMED_SAMPLE_CAP, mergeTypes } from './compiled.js';
-export { fromJsonValue, toJsonValue, type JsonConversionState } from './functions/json.js';
+export { fromJsonNode, toJsonValue, type JsonConversionState } from './functions/json.js';
 
 /** Where a column reference points. */
 export interface ResolvedColumn {

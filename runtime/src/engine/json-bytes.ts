@@ -1,15 +1,17 @@
 /**
  * A fused reader for `from_json(CAST(bytes AS STRING), <flat struct>)`: it reads one JSON object
- * straight from its UTF-8 bytes, without the decoded string, the `JSON.parse` object or the
+ * straight from its UTF-8 bytes, without the decoded string, the parsed token tree or the
  * timestamp strings, for the common shape of event records.
  *
- * Contract: the reader answers either exactly what the general path (decode, `JSON.parse`, the
+ * Contract: the reader answers either exactly what the general path (decode, Jackson's reading, the
  * schema's converter) answers for the same bytes, or `undefined` — "not sure" — and then the general
  * path runs. It never decides that a record is malformed: anything it does not read with certainty
  * gives `undefined`. That covers non-ASCII bytes, escapes, control characters, nested objects and
- * arrays, a field given twice, a key that matches a field only when case is ignored, a value of a
- * type the field would not read (the general path's partial results and malformed counting apply),
- * a top level that is not an object, and any text that is not JSON.
+ * arrays, a field given twice, a number with a fraction or an exponent for an integer or timestamp
+ * field or an integer past 32 bits, a value of a type the field would not read (the general path's
+ * partial results and malformed counting apply), a top level that is not an object, text after the
+ * object (which the general path ignores), single quotes, `NaN`, and any text that is not JSON.
+ * A key that matches a field only when case is ignored is another field: Spark matches names exactly.
  *
  * Grammar read (RFC 8259 restricted as above):
  *   record = ws '{' ws [ member (ws ',' ws member)* ] ws '}' ws
@@ -33,7 +35,7 @@ const K_DATE = 5;
 
 const KINDS: Record<string, number> = {
   string: K_STRING,
-  tinyint: K_INT, smallint: K_INT, int: K_INT, bigint: K_INT,
+  int: K_INT, bigint: K_INT,
   double: K_DOUBLE, float: K_DOUBLE,
   boolean: K_BOOLEAN,
   timestamp: K_TIMESTAMP, timestamp_ntz: K_TIMESTAMP,
@@ -49,7 +51,7 @@ const INTERN_MAX_LENGTH = 32;
 const INTERN_SLOTS = 512;
 
 /**
- * A reader for `type`, or null when the schema is not a flat struct of string, integral, double,
+ * A reader for `type`, or null when the schema is not a flat struct of string, int, bigint, double,
  * float, boolean, timestamp and date fields with distinct ASCII names (ignoring case).
  */
 export function jsonBytesReader(type: DataType): JsonBytesReader | null {
@@ -64,15 +66,13 @@ export function jsonBytesReader(type: DataType): JsonBytesReader | null {
     const t = f.dataType;
     const k = t.kind === 'atomic' ? KINDS[t.name] : undefined;
     if (k === undefined) return null;
-    // Names the general path would also find on Object.prototype (`in`) are left to it.
-    if (!/^[\x20-\x7e]+$/.test(f.name) || f.name in {} || f.name.includes('"') || f.name.includes('\\')) return null;
+    if (!/^[\x20-\x7e]+$/.test(f.name) || f.name.includes('"') || f.name.includes('\\')) return null;
     const lower = f.name.toLowerCase();
     if (lowerNames.has(lower)) return null;
     lowerNames.add(lower);
     kinds.push(k);
     names.push(Array.from(f.name, (c) => c.charCodeAt(0)));
   }
-  const lowers = names.map((codes) => codes.map(lowerAscii));
   const interned: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS);
 
   /** The string of ASCII bytes `b[s..e)`; short ones are shared between records (names repeat). */
@@ -99,7 +99,7 @@ export function jsonBytesReader(type: DataType): JsonBytesReader | null {
     return str;
   }
 
-  /** The field whose name is exactly `b[s..e)`; -1 for none; -2 when one matches only ignoring case. */
+  /** The field whose name is exactly `b[s..e)` (Spark matches names exactly); -1 for none. */
   function fieldOf(b: Uint8Array, s: number, e: number): number {
     const len = e - s;
     for (let f = 0; f < n; f++) {
@@ -108,9 +108,6 @@ export function jsonBytesReader(type: DataType): JsonBytesReader | null {
       let i = 0;
       while (i < len && b[s + i] === name[i]) i++;
       if (i === len) return f;
-      const lower = lowers[f];
-      while (i < len && lowerAscii(b[s + i]) === lower[i]) i++;
-      if (i === len) return -2;
     }
     return -1;
   }
@@ -130,7 +127,6 @@ export function jsonBytesReader(type: DataType): JsonBytesReader | null {
         const ke = stringEnd(b, ks);
         if (ke < 0) return undefined;
         const f = fieldOf(b, ks, ke);
-        if (f === -2) return undefined;
         p = skipWs(b, ke + 1);
         if (b[p] !== 0x3a) return undefined;
         p = skipWs(b, p + 1);
@@ -210,9 +206,11 @@ export function jsonBytesReader(type: DataType): JsonBytesReader | null {
               x = scale >= 0 ? mant * POW10[scale] : mant / POW10[-scale];
               if (neg) x = -x;
             } else x = Number(ascii(b, ns, p));
-            if (k === K_DOUBLE) v = x;
-            else if (!Number.isInteger(x)) return undefined;
-            else v = k === K_INT ? x : x * 1_000_000;
+            if (k === K_DOUBLE) v = fracDigits > 0 || expDigits > 0 ? x : x + 0;
+            // A fraction or an exponent is not an integer to Spark, nor seconds for a timestamp; an
+            // integer past 32 bits may not fit the field's type: the general path decides.
+            else if (fracDigits > 0 || expDigits > 0 || x > 2147483647 || x < -2147483648) return undefined;
+            else v = k === K_INT ? x + 0 : x * 1_000_000 + 0;
           }
         } else if (c === 0x74) {
           if (b[p + 1] !== 0x72 || b[p + 2] !== 0x75 || b[p + 3] !== 0x65) return undefined;
@@ -255,9 +253,6 @@ export function jsonBytesReader(type: DataType): JsonBytesReader | null {
   };
 }
 
-function lowerAscii(c: number): number {
-  return c >= 0x41 && c <= 0x5a ? c + 32 : c;
-}
 
 /** Past the whitespace at `p`; never reads past the end (out-of-bounds reads are slow in V8). */
 function skipWs(b: Uint8Array, p: number): number {

@@ -26,8 +26,22 @@ export type JsonNode =
 
 class Malformed extends Error {}
 
+/** How lenient the reader is beyond single-quoted strings, which both of Spark's readers take. */
+export interface JsonReadOptions {
+  /** Raw control characters in strings are refused (Jackson's default; `from_json`), not kept (Hive's). */
+  readonly strictStrings?: boolean;
+  /** `NaN`, `Infinity`, `+Infinity`, `-Infinity`, `INF`, `+INF` and `-INF` are numbers (`allowNonNumericNumbers`). */
+  readonly nonNumericNumbers?: boolean;
+}
+
+/** The non-numeric number tokens Jackson reads, as the text `Number` reads. */
+const NON_NUMERIC: readonly (readonly [string, string])[] = [
+  ['+Infinity', 'Infinity'], ['-Infinity', '-Infinity'], ['Infinity', 'Infinity'], ['NaN', 'NaN'],
+  ['+INF', 'Infinity'], ['-INF', '-Infinity'], ['INF', 'Infinity'],
+];
+
 /** Reads the first JSON value of `text`; undefined when there is none or it is malformed. */
-export function parseFirstJsonValue(text: string): JsonNode | undefined {
+export function parseFirstJsonValue(text: string, options: JsonReadOptions = {}): JsonNode | undefined {
   let i = 0;
   const n = text.length;
   const ws = () => {
@@ -61,6 +75,7 @@ export function parseFirstJsonValue(text: string): JsonNode | undefined {
           default: fail();
         }
       } else {
+        if (options.strictStrings && c.charCodeAt(0) < 0x20) fail();
         out += c;
         i++;
       }
@@ -133,6 +148,14 @@ export function parseFirstJsonValue(text: string): JsonNode | undefined {
       if (text.startsWith(w, i)) {
         i += w.length;
         return { t: 'lit', text: w };
+      }
+    }
+    if (options.nonNumericNumbers) {
+      for (const [token, number] of NON_NUMERIC) {
+        if (text.startsWith(token, i)) {
+          i += token.length;
+          return { t: 'num', text: number, float: true };
+        }
       }
     }
     return fail();

@@ -8,7 +8,7 @@ import { formatWithPattern } from '../datetime-pattern.js';
 import { AnalysisException } from '../errors.js';
 import type { Expr } from '../expr.js';
 import { jsonBytesReader } from '../json-bytes.js';
-import { getJsonObject, parseJsonPath, schemaOfJson } from '../json-path.js';
+import { getJsonObject, jsonNodeRaw, parseFirstJsonValue, parseJsonPath, schemaOfJson, type JsonNode, type JsonReadOptions } from '../json-path.js';
 import { parseTimestamp } from '../time.js';
 import { BINARY, STRING, StructType, isTimestamp, parseDataType, sameType, type DataType } from '../types.js';
 import { javaDouble, javaFloat } from '../../format/java-number.js';
@@ -16,6 +16,9 @@ import { fromUtf8, toSparkString } from '../values.js';
 import { col, defineFunction, val, type CallContext, type FunctionSpec } from './function-spec.js';
 
 const JSON_TS_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS";
+
+/** `from_json`'s JSONOptions defaults: single quotes and non-numeric numbers read, raw control characters not. */
+const FROM_JSON_READ: JsonReadOptions = { strictStrings: true, nonNumericNumbers: true };
 
 /** Set while converting one record when some part of it could not be read (Spark's BadRecordException). */
 export interface JsonConversionState {
@@ -27,13 +30,15 @@ export interface JsonConversionState {
  * JacksonParser does with partial results: a struct field that cannot be read becomes null and the
  * rest of the struct is kept; an array or map with an unreadable element is unreadable as a whole;
  * `undefined` means unreadable. `state.bad` records that something was dropped, so the record
- * counts as malformed.
+ * counts as malformed. The value is the parsed token tree (`JsonNode`), not `JSON.parse`'s objects:
+ * a number keeps its text and whether it was written as an integer, which decides what Spark reads
+ * (`1.0` is not an INT; as a STRING it is "1.0"), and an object keeps its keys in order.
  */
-export function fromJsonValue(v: unknown, type: DataType, state: JsonConversionState = { bad: false }): unknown {
+export function fromJsonNode(v: JsonNode | null, type: DataType, state: JsonConversionState = { bad: false }): unknown {
   return jsonConverter(type)(v, state);
 }
 
-type JsonConverter = (v: unknown, state: JsonConversionState) => unknown;
+type JsonConverter = (v: JsonNode | null, state: JsonConversionState) => unknown;
 
 /** Converters specialised per schema once: `from_json` converts every record with the same one. */
 const jsonConverters = new WeakMap<DataType, JsonConverter>();
@@ -47,26 +52,46 @@ function jsonConverter(type: DataType): JsonConverter {
   return c;
 }
 
+const isNull = (v: JsonNode | null): v is null => v === null || (v.t === 'lit' && v.text === 'null');
+
+/** The range of each integral type: a JSON integer outside it is not read (Jackson's coercion error). */
+const INTEGRAL_RANGE: Record<string, readonly [bigint, bigint]> = {
+  tinyint: [-128n, 127n],
+  smallint: [-32768n, 32767n],
+  int: [-2147483648n, 2147483647n],
+  bigint: [-9223372036854775808n, 9223372036854775807n],
+};
+
+/** A JSON integer's value when it fits in `[lo, hi]` (zero without a sign), else undefined. */
+function integral(v: JsonNode, lo: bigint, hi: bigint): number | undefined {
+  if (v.t !== 'num' || v.float) return undefined;
+  const x = BigInt(v.text);
+  return x < lo || x > hi ? undefined : Number(x) + 0;
+}
+
+const DECIMAL_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 function buildJsonConverter(type: DataType): JsonConverter {
   if (type.kind === 'struct') {
-    const names = type.fields.map((f) => f.name);
-    const lower = names.map((n) => n.toLowerCase());
+    const index = new Map<string, number>();
+    type.fields.forEach((f, i) => {
+      if (!index.has(f.name)) index.set(f.name, i);
+    });
     const convs = type.fields.map((f) => jsonConverter(f.dataType));
-    const n = names.length;
+    const n = type.fields.length;
     return (v, state) => {
-      if (v === null || v === undefined) return null;
-      if (typeof v !== 'object' || Array.isArray(v)) return undefined;
-      const o = v as Record<string, unknown>;
-      const out = new Array<unknown>(n);
-      for (let i = 0; i < n; i++) {
-        const name = names[i];
-        // An exact key first; otherwise the first key equal ignoring case, as Spark matches fields.
-        const key = name in o ? name : Object.keys(o).find((k) => k.toLowerCase() === lower[i]);
-        const x = key === undefined ? null : convs[i](o[key], state);
-        if (x === undefined) {
+      if (isNull(v)) return null;
+      if (v.t !== 'obj') return undefined;
+      // Fields are matched by exact name, as Spark's parser looks them up; a key given twice keeps its last value.
+      const out = new Array<unknown>(n).fill(null);
+      for (const [key, x] of v.entries) {
+        const i = index.get(key);
+        if (i === undefined) continue;
+        const y = convs[i](x, state);
+        if (y === undefined) {
           state.bad = true;
           out[i] = null;
-        } else out[i] = x;
+        } else out[i] = y;
       }
       return out;
     };
@@ -74,11 +99,11 @@ function buildJsonConverter(type: DataType): JsonConverter {
   if (type.kind === 'array') {
     const el = jsonConverter(type.elementType);
     return (v, state) => {
-      if (v === null || v === undefined) return null;
-      if (!Array.isArray(v)) return undefined;
-      const out = new Array<unknown>(v.length);
-      for (let i = 0; i < v.length; i++) {
-        const y = el(v[i], state);
+      if (isNull(v)) return null;
+      if (v.t !== 'arr') return undefined;
+      const out = new Array<unknown>(v.items.length);
+      for (let i = 0; i < v.items.length; i++) {
+        const y = el(v.items[i], state);
         if (y === undefined) return undefined;
         out[i] = y;
       }
@@ -88,10 +113,10 @@ function buildJsonConverter(type: DataType): JsonConverter {
   if (type.kind === 'map') {
     const val = jsonConverter(type.valueType);
     return (v, state) => {
-      if (v === null || v === undefined) return null;
-      if (typeof v !== 'object' || Array.isArray(v)) return undefined;
+      if (isNull(v)) return null;
+      if (v.t !== 'obj') return undefined;
       const out = new Map<string, unknown>();
-      for (const [k, x] of Object.entries(v as object)) {
+      for (const [k, x] of v.entries) {
         const y = val(x, state);
         if (y === undefined) return undefined;
         out.set(k, y);
@@ -99,50 +124,53 @@ function buildJsonConverter(type: DataType): JsonConverter {
       return out;
     };
   }
+  if (type.kind !== 'atomic') return (v) => (isNull(v) ? null : undefined);
+  const range = INTEGRAL_RANGE[type.name];
+  if (range) {
+    const [lo, hi] = range;
+    return (v) => (isNull(v) ? null : integral(v, lo, hi));
+  }
   switch (type.name) {
     case 'string':
-      return (v) => {
-        if (v === null || v === undefined) return null;
-        if (typeof v === 'string') return v;
-        // A number as Jackson writes it again: an integer's digits, a fraction as Java prints the
-        // double (1707128717.277745 as "1.707128717277745E9"). Parsed text no longer tells 1.0 from 1
-        // (Spark writes "1.0") nor keeps the digits of an integer past 2^53.
-        if (typeof v === 'number') return Number.isSafeInteger(v) ? String(v) : javaDouble(v);
-        return JSON.stringify(v);
-      };
-    case 'int': case 'bigint': case 'smallint': case 'tinyint':
-      return (v) => (v === null || v === undefined ? null : typeof v === 'number' && Number.isInteger(v) ? v : undefined);
+      // A string's text; anything else as Jackson copies it: an integer's digits, a fraction as Java
+      // prints the double (1.0 stays "1.0", 1707128717.277745 is "1.707128717277745E9").
+      return (v) => (isNull(v) ? null : jsonNodeRaw(v));
     case 'double': case 'float':
       return (v) => {
-        if (v === null || v === undefined) return null;
-        if (typeof v === 'number') return v;
+        if (isNull(v)) return null;
+        // An integer's value, as a double: "-0" is 0, as Jackson reads the integer first.
+        if (v.t === 'num') return v.float ? Number(v.text) : Number(v.text) + 0;
         // Jackson's non-numeric numbers, which Spark allows by default as strings.
-        if (v === 'NaN') return NaN;
-        if (v === 'Infinity' || v === '+Infinity' || v === '+INF') return Infinity;
-        if (v === '-Infinity' || v === '-INF') return -Infinity;
+        if (v.t !== 'str') return undefined;
+        if (v.v === 'NaN') return NaN;
+        if (v.v === 'Infinity' || v.v === '+Infinity' || v.v === '+INF') return Infinity;
+        if (v.v === '-Infinity' || v.v === '-INF') return -Infinity;
         return undefined;
       };
     case 'decimal':
-      return (v) => (v === null || v === undefined ? null : typeof v === 'number' ? v : undefined);
-    case 'boolean': return (v) => (v === null || v === undefined ? null : typeof v === 'boolean' ? v : undefined);
+      // A number, or a string that is one ("12" is 12).
+      return (v) => {
+        if (isNull(v)) return null;
+        if (v.t === 'num') return Number.isFinite(Number(v.text)) ? Number(v.text) + 0 : undefined;
+        return v.t === 'str' && DECIMAL_TEXT.test(v.v) ? Number(v.v) + 0 : undefined;
+      };
+    case 'boolean': return (v) => (isNull(v) ? null : v.t === 'lit' ? v.text === 'true' : undefined);
     case 'timestamp': case 'timestamp_ntz':
       return (v) => {
-        if (v === null || v === undefined) return null;
-        if (typeof v === 'string') return parseTimestamp(v) ?? undefined;
-        // A JSON integer is seconds since the epoch; a fractional number is not read.
-        if (typeof v === 'number' && Number.isInteger(v)) return v * 1_000_000;
-        return undefined;
+        if (isNull(v)) return null;
+        if (v.t === 'str') return parseTimestamp(v.v) ?? undefined;
+        // A JSON integer is seconds since the epoch; a fraction is not read.
+        const seconds = integral(v, INTEGRAL_RANGE.bigint[0], INTEGRAL_RANGE.bigint[1]);
+        return seconds === undefined ? undefined : seconds * 1_000_000;
       };
     case 'date':
       return (v) => {
-        if (v === null || v === undefined) return null;
-        if (typeof v === 'string') {
-          const us = parseTimestamp(v);
-          return us === null ? undefined : Math.floor(us / 86_400_000_000);
-        }
-        return undefined;
+        if (isNull(v)) return null;
+        if (v.t !== 'str') return undefined;
+        const us = parseTimestamp(v.v);
+        return us === null ? undefined : Math.floor(us / 86_400_000_000);
       };
-    default: return (v) => (v === null || v === undefined ? null : undefined);
+    default: return (v) => (isNull(v) ? null : undefined);
   }
 }
 
@@ -203,7 +231,7 @@ function schemaArg(e: Expr | undefined, fname: string): DataType {
 }
 
 /**
- * The general `from_json` of one non-null text: `JSON.parse`, then the schema's converter, with
+ * The general `from_json` of one non-null text: Jackson's reading with `from_json`'s options, then the schema's converter, with
  * PERMISSIVE partial results and malformed counting (or FAILFAST's error).
  */
 function fromJsonText(type: DataType, failFast: boolean, ctx: EvalContext): (s: string) => unknown {
@@ -215,10 +243,9 @@ function fromJsonText(type: DataType, failFast: boolean, ctx: EvalContext): (s: 
     noteMalformed(ctx, s);
   };
   return (s) => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(s);
-    } catch {
+    // Only the first value is read, as Spark's parser reads it: what follows it is ignored.
+    const parsed = parseFirstJsonValue(s, FROM_JSON_READ);
+    if (parsed === undefined) {
       malformed(s);
       return allNull();
     }
