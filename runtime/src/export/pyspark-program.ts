@@ -32,13 +32,20 @@ export interface ExportOptions {
 export function exportPySpark(program: CapturedProgram, options: ExportOptions = {}): PySparkExport {
   const stubs = new StubCollector();
   const named = new Map<string, string>();
-  const defs: string[] = [];
-  for (const p of program.pipelines) {
+  // A function whose plan another one builds on is rendered first, so that the other's chain calls it
+  // (`events(spark).groupBy(...)`) and queries call the largest function that built their plan; a
+  // sub-plan's chain is shorter than the plan's. The definitions keep the program's order.
+  const defsOf: string[][] = [];
+  const ordered = program.pipelines
+    .map((p, i) => ({ p, i, lines: planChain(p.plan, { stubs: new StubCollector(), where: '' }).length }))
+    .sort((a, b) => a.lines - b.lines);
+  for (const { p, i } of ordered) {
     const name = pyIdent(p.name, 'pipeline');
     const chain = planChain(p.plan, { stubs, where: `${name}()`, named });
-    defs.push('', '', `def ${name}(spark):`, '    return (', ...chain.map((l) => `        ${l}`), '    )');
+    defsOf[i] = ['', '', `def ${name}(spark):`, '    return (', ...chain.map((l) => `        ${l}`), '    )'];
     named.set(chain.join('\n'), `${name}(spark)`);
   }
+  const defs = defsOf.flat();
 
   const body: string[] = [];
   const helpers: string[] = [];

@@ -11,18 +11,7 @@ from pyspark.sql import functions as F
 
 def countByOrigin(spark):
     return (
-        spark.readStream
-        .format("kafka")
-        .option("kafka.bootstrap.servers", "localhost:9092")
-        .option("kafka.security.protocol", "SASL_PLAINTEXT")
-        .option("kafka.sasl.mechanism", "SCRAM-SHA-512")
-        .option("kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"spark-streaming\" password=\"c7Vq2mXe9LbR\";")
-        .option("subscribe", "spark-streaming-store")
-        .option("startingOffsets", "earliest")
-        .load()
-        .select(F.from_json(F.col("value").cast("string"), "timestamp DOUBLE, _id STRING, origin STRING, content STRING").alias("event"))
-        .select("event.*")
-        .withColumn("timestamp", F.col("timestamp").cast("timestamp"))
+        events(spark)
         .groupBy("origin")
         .count()
     )
@@ -48,9 +37,7 @@ def events(spark):
 spark = SparkSession.builder.appName("origin-counts").getOrCreate()
 
 query = (
-    events(spark)
-    .groupBy("origin")
-    .count()
+    countByOrigin(spark)
     .writeStream
     .outputMode("complete")
     .format("console")
