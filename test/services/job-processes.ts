@@ -39,3 +39,48 @@ export function processesMentioning(text: string): number[] {
   }
   return pids;
 }
+
+/** Parent pid of every process, read from /proc. */
+function parents(): Map<number, number> {
+  const ppids = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // A zombie has run its course; only its parent's wait is left.
+      if (fields[0] !== 'Z') ppids.set(Number(entry), Number(fields[1]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return ppids;
+}
+
+/**
+ * The processes of `pids` still running, with every descendant of theirs: how a test follows what a
+ * process started after it was killed and its children were handed to another parent.
+ */
+export function processTree(pids: readonly number[]): number[] {
+  const ppids = parents();
+  const tree = new Set(pids.filter((pid) => ppids.has(pid)));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, ppid] of ppids) {
+      if (tree.has(ppid) && !tree.has(pid)) {
+        tree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  return [...tree];
+}
+
+/** Whether `pid` runs a job script (Run's job process, or a check's sandbox). */
+export function isJobProcess(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('job-child.mjs');
+  } catch {
+    return false;
+  }
+}
