@@ -70,10 +70,12 @@ describe('advancePlan', () => {
 describe('what Output says before the first batch', () => {
   const ssc = q(undefined, { kind: 'batchDuration', intervalMs: 10_000 });
   it('names the interval a StreamingContext or a processing-time trigger waits for, on either clock', () => {
-    expect(firstBatchWait([ssc], 'system')).toBe('Running: the StreamingContext makes a batch every 10 seconds, so the first one ends 10 seconds after the start and shows here then.');
+    expect(firstBatchWait([ssc], 'system')).toBe('Running: the StreamingContext makes a batch at every whole 10 seconds of processing time, so the first one ends within 10 seconds of the start and shows here then.');
     expect(firstBatchWait([ssc], 'manual')).toBe('Running on the manual clock: the StreamingContext makes a batch every 10 seconds of processing time. Press +10 s to end the first one, or Step.');
     expect(firstBatchWait([q('counts', { kind: 'processingTime', intervalMs: 5000 }), q('x', { kind: 'processingTime', intervalMs: 2000 })], 'system'))
-      .toBe("Running: a batch runs every 2 seconds (the trigger's interval), so the first one ends 2 seconds after the start and shows here then.");
+      .toBe("Running: a batch runs every 2 seconds (the trigger's interval) when there is data, and shows here when it ends.");
+    expect(firstBatchWait([q('counts', { kind: 'processingTime', intervalMs: 5000 })], 'manual'))
+      .toBe("Running on the manual clock: a batch runs every 5 seconds of processing time (the trigger's interval) when there is data. Press +5 s to run the next one, or Step.");
   });
 
   it('says a default trigger waits for data, and what to press on the manual clock', () => {

@@ -92,19 +92,26 @@ export function advancePlan(queries: readonly Query[], batches: readonly BatchEv
 
 /**
  * What Output says while a running run has printed nothing yet: what the first batch waits for, from
- * the run's queries and its clock. A StreamingContext or a processing-time trigger makes its first batch
- * one interval after the start (10 s of an empty panel on the system clock otherwise looks like a hang).
+ * the run's queries and its clock. A StreamingContext makes its first batch at the next whole batch
+ * interval of processing time (up to 10 s of an empty panel on the system clock, which otherwise looks
+ * like a hang); a processing-time trigger runs at once and then at each whole interval.
  */
 export function firstBatchWait(queries: readonly Query[], mode: ClockMode): string {
   const timed = queries.filter((q) => q.trigger.intervalMs > 0);
   const shortest = timed.length ? Math.min(...timed.map((q) => q.trigger.intervalMs)) : 0;
   const dstream = timed.some((q) => q.trigger.kind === 'batchDuration' && q.trigger.intervalMs === shortest);
-  const every = dstream ? `The StreamingContext makes a batch every ${secondsWords(shortest)}` : `A batch runs every ${secondsWords(shortest)} (the trigger's interval)`;
-  if (mode === 'manual') {
-    if (shortest > 0) return `Running on the manual clock: ${every.replace(/^T/, 't').replace(/^A/, 'a')} of processing time. Press +${seconds(shortest)} to end the first one, or Step.`;
-    return 'Running on the manual clock: press Step (or +N s) to run the first batch.';
+  const manual = mode === 'manual';
+  if (dstream) {
+    return manual
+      ? `Running on the manual clock: the StreamingContext makes a batch every ${secondsWords(shortest)} of processing time. Press +${seconds(shortest)} to end the first one, or Step.`
+      : `Running: the StreamingContext makes a batch at every whole ${secondsWords(shortest)} of processing time, so the first one ends within ${secondsWords(shortest)} of the start and shows here then.`;
   }
-  if (shortest > 0) return `Running: ${every.replace(/^T/, 't').replace(/^A/, 'a')}, so the first one ends ${secondsWords(shortest)} after the start and shows here then.`;
+  if (shortest > 0) {
+    return manual
+      ? `Running on the manual clock: a batch runs every ${secondsWords(shortest)} of processing time (the trigger's interval) when there is data. Press +${seconds(shortest)} to run the next one, or Step.`
+      : `Running: a batch runs every ${secondsWords(shortest)} (the trigger's interval) when there is data, and shows here when it ends.`;
+  }
+  if (manual) return 'Running on the manual clock: press Step (or +N s) to run the first batch.';
   if (queries.length > 0) return 'Running: waiting for data; a batch runs as soon as records arrive in the topics it reads.';
   return 'Running: waiting for this run’s first batch.';
 }
