@@ -71,7 +71,7 @@ describe('streamlab grade', () => {
     });
     expect(r.stdout).not.toContain('do-not-leak');
     expect(r.stdout).toContain('Pipelines cannot read environment variables: the runtime connects Kafka and PostgreSQL for you. (env-spy.ts:1)');
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 8 failed');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 9 failed');
     expect(r.code).toBe(1);
   });
 });
