@@ -4,8 +4,9 @@
  * served (200, the workbench and its script, not "building"), the websocket answers hello and lists the lessons, and
  * the embedded PostgreSQL answers `db.tables`. Embedded broker, embedded PostgreSQL. Also reported: a
  * bare `node -e` spawn on the same machine in the same run, as the floor the ratio is measured against,
- * and the first start of the run apart (the one that may fill this machine's caches: tsx's compiled
- * sources, the initialised PostgreSQL cluster new clusters are copied from).
+ * and the first start of the run apart (the one that may fill this machine's caches: the runtime's
+ * build when the sources changed since the last one, the initialised PostgreSQL cluster new clusters
+ * are copied from).
  *
  * Not a test: it prints figures and asserts nothing. Usage: npm run bench start-time
  * (BENCH_RUNS=N for another number of starts than 5). BENCH_BASELINE=DIR measures another checkout

@@ -15,7 +15,8 @@
  * Run as a script (`node runtime/bin/build-runtime.js`), it builds when needed and says so.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +28,8 @@ const DIST = join(RUNTIME_DIR, 'dist');
 const MARK = 'build.json';
 /** How many builds stay in runtime/dist (a running process may still load modules from an older one). */
 const KEEP = 3;
+/** A build started from this recently stays too, however many were made since. */
+const IN_USE_MS = 2 * 3_600_000;
 
 /** The runtime's TypeScript sources, tests left out, in a stable order. */
 function sourceFiles(dir = SRC) {
@@ -58,14 +61,24 @@ function fingerprint(files, esbuildVersion) {
  */
 export async function runtimeBuild() {
   if (!existsSync(SRC)) throw new Error('the runtime has no sources here');
-  const esbuild = await import('esbuild');
   const files = sourceFiles();
-  const dir = join(DIST, fingerprint(files, esbuild.version));
-  if (existsSync(join(dir, MARK))) return { dir, built: false };
+  // esbuild's version from its manifest: loading esbuild itself is only worth it to build.
+  const esbuildVersion = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('esbuild/package.json'), 'utf8')).version;
+  const dir = join(DIST, fingerprint(files, esbuildVersion));
+  if (existsSync(join(dir, MARK))) {
+    try {
+      // Marks the build as in use, so a newer one does not prune it from under this process.
+      const now = new Date();
+      utimesSync(join(dir, MARK), now, now);
+    } catch {
+      // A read-only install keeps every build anyway.
+    }
+    return { dir, built: false };
+  }
   mkdirSync(DIST, { recursive: true });
   const tmp = mkdtempSync(join(DIST, '.building-'));
   try {
-    await compile(esbuild, files, tmp);
+    await compile(await import('esbuild'), files, tmp);
     writeFileSync(join(tmp, MARK), `${JSON.stringify({ builtAt: new Date().toISOString(), sources: files.length })}\n`);
     try {
       renameSync(tmp, dir);
@@ -114,7 +127,10 @@ async function compile(esbuild, files, outdir) {
   });
 }
 
-/** Removes all but the newest builds, and temporary folders of builds that died an hour ago or more. */
+/**
+ * Removes builds beyond the newest ones that no process started from in the last two hours, and
+ * temporary folders of builds that died an hour ago or more.
+ */
 function prune(keep) {
   try {
     const now = Date.now();
@@ -129,7 +145,7 @@ function prune(keep) {
       }
     }
     builds.sort((a, b) => b.at - a.at);
-    for (const old of builds.slice(KEEP - 1)) rmSync(old.path, { recursive: true, force: true });
+    for (const old of builds.slice(KEEP - 1)) if (now - old.at > IN_USE_MS) rmSync(old.path, { recursive: true, force: true });
   } catch {
     // Old builds only take space.
   }
