@@ -14,7 +14,7 @@ export { saslListener } from './engine/kafka/kafka-security.js';
 export { SystemClock } from './jobs/system-clock.js';
 export { DataPlayer } from './lessons/data-player.js';
 export { createLoopGuardOn, LOOP_GUARD_NAME } from './jobs/loop-guard-core.js';
-export { AWAIT_TRACKER_NAME } from './jobs/await-tracker.js';
+export { AWAIT_TRACKER_NAME, createAwaitTracker, hangingAwait } from './jobs/await-tracker.js';
 export { SparkSession } from './engine/structured/session.js';
 export { checkCluster, runCheckOp, type CheckWorld, type WorldOp } from './jobs/child/check-ops.js';
 export type { CheckOp, CheckSasl } from './jobs/check-ipc.js';

@@ -10,10 +10,10 @@ export type { KafkaListenerSecurity } from './engine/kafka/kafka-security.js';
 export { planLessonData, type LessonDataPlan } from './lessons/lesson-data.js';
 export type { Lesson } from './lessons/lesson-schema.js';
 export { bundleLearnerFiles, missingEntry, normaliseLearnerPath, type BundledPipeline, type EsbuildBuild } from './jobs/learner-bundle.js';
-export { instrumentLoops } from './jobs/loop-insert.js';
+export { instrumentAwaitsAt, instrumentLoops, sourceMapLookup } from './jobs/loop-insert.js';
 export type { LearnerError } from './jobs/learner-error.js';
 export {
-  ActorSystemRef, asFailure, CheckFailure, ContextRef, ControlRef, DataFrameRef, entryFile, expectLines, expectRows, fail, faultLines, hash, LearnerCodeError, MeterRef, ms,
+  ActorSystemRef, asFailure, opTimeoutMessage, CheckFailure, ContextRef, ControlRef, DataFrameRef, entryFile, expectLines, expectRows, fail, faultLines, hash, LearnerCodeError, MeterRef, ms,
   ProgramBase, QueryRef, Sandbox, seededRandom, StreamRef,
   type CheckChannel, type CheckFailureInfo, type CheckRecord, type CheckSasl, type Fault, type LessonChecks, type PlanSummary, type Random, type RowDiff, type SparkArg,
   type World,

@@ -252,7 +252,7 @@ describe.sequential('the static build in a tab', () => {
     await expect.poll(runWorkers, { timeout: 30_000 }).toBe(0);
   }, 240_000);
 
-  it('fails a check whose code reaches for the network or loops forever, with the sandbox\'s sentence, in lesson 02', async () => {
+  it('fails a check whose code reaches for the network, loops forever or awaits forever, with the sandbox\'s sentence, in lesson 02', async () => {
     await page.goto(`${site.origin}${PREFIX}`);
     await page.getByRole('list', { name: 'Lessons' }).getByRole('link', { name: new RegExp(lessonOutline('02-dstream-temperature').title) }).click();
     await page.locator('sl-editor .monaco-editor .view-lines').waitFor();
@@ -262,11 +262,25 @@ describe.sequential('the static build in a tab', () => {
       await page.getByText(/^\d+ of \d+ checks passed$/).waitFor({ timeout: 240_000 });
       return checkLines(page);
     };
-    await pasteCode(page, 'export function temperatureJob() {\n  fetch("http://127.0.0.1:9/steal");\n}\nexport function minuteReport() {\n  let n = 0;\n  while (true) n++;\n}\n');
+    await pasteCode(page, [
+      'export function temperatureJob() {',
+      '  fetch("http://127.0.0.1:9/steal");',
+      '}',
+      'export function minuteReport() {',
+      '  let n = 0;',
+      '  while (true) n++;',
+      '}',
+      'export async function slidingAverages() {',
+      '  await new Promise(() => {});',
+      '}',
+      '',
+    ].join('\n'));
     const lines = await check();
     const byTitle = (words: string) => lines.find((l) => l.text.includes(words))!;
     expect(byTitle('one message per sensor').message).toContain('fetch is not available in a pipeline');
     expect(byTitle('one-minute window').message).toMatch(/This loop ran for more than 3 s without finishing/);
+    // As the job process's check mode says it: the operation, the limit, and the line the code waits at.
+    expect(byTitle('average over the last minute').message).toMatch(/^Your code: .+ did not finish within 20 s and was stopped: it waits at line 9 for an await that never resolves\.$/);
     expect(lines.map((l) => l.passed)).toEqual(lines.map(() => false));
     await screenshot(page, 'static-02-hostile-checks');
     expect(page.workers().filter((w) => w.url().includes('check-worker')).length).toBe(0);

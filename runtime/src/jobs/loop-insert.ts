@@ -3,6 +3,7 @@
  * (loop-instrument.ts). Pure: the browser build instruments loops with it too.
  */
 import { parse, type Node } from 'acorn';
+import { AWAIT_TRACKER_NAME } from './await-tracker.js';
 import { LOOP_GUARD_NAME } from './loop-guard-core.js';
 
 export type AnyNode = Node & Record<string, unknown>;
@@ -44,6 +45,76 @@ export function instrumentLoops(code: string, mapJson: string): { code: string; 
   };
   visit(ast as unknown as AnyNode);
   return applyInserts(code, mapJson, inserts);
+}
+
+/** Where a generated position (0-based line and column) comes from in the learner's files (0-based line and column). */
+export type OriginalPosition = (line: number, column: number) => { source?: string; line?: number; column?: number };
+
+/**
+ * Wraps the operand of every `await` in a call that records where the code waits, with the learner's
+ * position as `original` finds it, so a hang can name its line (see `await-tracker.ts`):
+ *
+ *   await x   →  await __streamlabAwait(x,"solution.ts",12,5)
+ */
+export function instrumentAwaitsAt(code: string, mapJson: string, original: OriginalPosition): { code: string; map: string } {
+  const ast = parseScript(code);
+  const inserts: Insert[] = [];
+  const visit = (node: AnyNode): void => {
+    if (node.type === 'AwaitExpression') {
+      const arg = node.argument as AnyNode;
+      const loc = (node as unknown as { loc: { start: { line: number; column: number } } }).loc.start;
+      const pos = original(loc.line - 1, loc.column);
+      if (pos.source !== undefined && pos.line !== undefined) {
+        inserts.push({ at: arg.start, text: `${AWAIT_TRACKER_NAME}(` });
+        inserts.push({ at: arg.end, text: `,${JSON.stringify(pos.source)},${pos.line + 1},${(pos.column ?? 0) + 1})` });
+      }
+    }
+    forChildren(node, visit);
+  };
+  visit(ast as unknown as AnyNode);
+  return applyInserts(code, mapJson, inserts);
+}
+
+/**
+ * A source map's lookup, as Node's `SourceMap.findEntry` answers it (for hosts without `node:module`):
+ * the last mapping at or before the position, in generated order; a mapping without a source has none.
+ */
+export function sourceMapLookup(mapJson: string): OriginalPosition {
+  const map = JSON.parse(mapJson) as { mappings: string; sources: string[] };
+  const entries: { line: number; column: number; original: { source?: string; line?: number; column?: number } }[] = [];
+  let source = 0;
+  let originalLine = 0;
+  let originalColumn = 0;
+  map.mappings.split(';').forEach((lineText, line) => {
+    let column = 0;
+    if (lineText === '') return;
+    for (const segment of lineText.split(',')) {
+      const f = decodeVlq(segment);
+      column += f[0]!;
+      if (f.length < 4) {
+        entries.push({ line, column, original: {} });
+        continue;
+      }
+      source += f[1]!;
+      originalLine += f[2]!;
+      originalColumn += f[3]!;
+      entries.push({ line, column, original: { source: map.sources[source]!, line: originalLine, column: originalColumn } });
+    }
+  });
+  return (line, column) => {
+    let lo = 0;
+    let hi = entries.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const e = entries[mid]!;
+      if (e.line < line || (e.line === line && e.column <= column)) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found < 0 ? {} : entries[found]!.original;
+  };
 }
 
 /** Applies insertions to the code and shifts the source map to match. */

@@ -16,6 +16,16 @@ export interface CheckChannel {
   request<K extends CheckOp['op']>(op: Extract<CheckOp, { op: K }>, what?: string): Promise<CheckValue<K>>;
 }
 
+/**
+ * What a check operation past its time limit tells the learner: the line it waits at when an await
+ * there never resolved, else where to look.
+ */
+export function opTimeoutMessage(what: string, seconds: number, where: { line: number } | null): string {
+  return where
+    ? `Your code: ${what} did not finish within ${seconds} s and was stopped: it waits at line ${where.line} for an await that never resolves.`
+    : `Your code: ${what} did not finish within ${seconds} s and was stopped. Look for an await that never resolves or a loop that never ends.`;
+}
+
 /** An error raised by (or about) the learner's code, with its position in the learner's files. */
 export class LearnerCodeError extends Error {
   readonly learner: LearnerError;

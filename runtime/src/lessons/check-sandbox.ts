@@ -19,7 +19,7 @@ import type { JobModel } from '../jobs/ipc.js';
 import { activeClock } from '../jobs/process-time.js';
 import { spawnSandbox } from '../jobs/sandbox-process.js';
 import { remapError } from '../jobs/stack-remap.js';
-import { LearnerCodeError } from './check-core.js';
+import { LearnerCodeError, opTimeoutMessage } from './check-core.js';
 
 export { LearnerCodeError } from './check-core.js';
 
@@ -172,9 +172,7 @@ export class CheckSandbox {
     const at = await this.ask({ op: 'awaits', request: id }, 2000);
     if (this.fatal) return;
     const where = at?.at ?? null;
-    const message = where
-      ? `Your code: ${what} did not finish within ${s} s and was stopped: it waits at line ${where.line} for an await that never resolves.`
-      : `Your code: ${what} did not finish within ${s} s and was stopped. Look for an await that never resolves or a loop that never ends.`;
+    const message = opTimeoutMessage(what, s, where);
     this.kill(new LearnerCodeError({ message, code: 'unresponsive', file: where?.file ?? null, line: where?.line ?? null, column: where?.column ?? null, stack: message }, this.program.label));
   }
 

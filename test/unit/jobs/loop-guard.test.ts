@@ -3,7 +3,8 @@ import { SourceMap } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { compileLearnerFiles } from '../../../runtime/src/jobs/compile.js';
 import { createLoopGuard, LoopTimeoutError } from '../../../runtime/src/jobs/loop-guard.js';
-import { instrumentLoops } from '../../../runtime/src/jobs/loop-instrument.js';
+import { instrumentAwaits, instrumentLoops } from '../../../runtime/src/jobs/loop-instrument.js';
+import { instrumentAwaitsAt, sourceMapLookup } from '../../../runtime/src/jobs/loop-insert.js';
 import { mapPosition } from '../../../runtime/src/jobs/stack-remap.js';
 
 const EMPTY_MAP = JSON.stringify({ version: 3, sources: [], names: [], mappings: '' });
@@ -45,6 +46,27 @@ describe('instrumentLoops', () => {
       .toEqual({ file: 'p.ts', line: 4, column: 28 });
     expect(mapPosition(guardedMap, at(guarded.pipeline.code, 'check(r, total)').line, at(guarded.pipeline.code, 'check(r, total)').column))
       .toEqual({ file: 'p.ts', line: 3, column: 25 });
+  });
+});
+
+describe('the await tracker\'s calls without node:module', () => {
+  it('name the same learner positions with the pure source-map lookup as with Node\'s SourceMap', async () => {
+    const source = [
+      'export async function report(x: Promise<number>): Promise<number> {',
+      '  const a = await x;',
+      '  for (const n of [1, 2]) {',
+      '    await Promise.resolve(n);',
+      '  }',
+      '  return a + (await new Promise<number>((r) => r(1)));',
+      '}',
+      '',
+    ].join('\n');
+    const plain = await compileLearnerFiles([{ path: 'lib/wait.ts', content: source }]);
+    if (!plain.ok) throw new Error(plain.error.message);
+    const { code, map } = plain.pipeline;
+    const pure = instrumentAwaitsAt(code, map, sourceMapLookup(map));
+    expect(pure).toEqual(instrumentAwaits(code, map));
+    expect([...pure.code.matchAll(/__streamlabAwait\(.*?,("[^"]+",\d+,\d+)\)/g)].map((m) => m[1])).toEqual(['"lib/wait.ts",2,13', '"lib/wait.ts",4,5', '"lib/wait.ts",6,15']);
   });
 });
 

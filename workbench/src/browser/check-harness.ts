@@ -10,7 +10,7 @@
  * Check starts with fresh memos and compiles the learner's files again.
  */
 import {
-  asFailure, hash, LearnerCodeError, ms, ProgramBase, Sandbox, seededRandom,
+  asFailure, hash, LearnerCodeError, ms, opTimeoutMessage, ProgramBase, Sandbox, seededRandom,
   type CheckChannel, type CheckOp, type LearnerFile, type LessonChecks, type ReportedCheck, type World,
 } from '@streamlab/runtime/in-browser';
 import { compileInBrowser } from './compile-in-browser.js';
@@ -24,7 +24,7 @@ export {
 /** The limits of one check worker, as the job process's defaults (check-sandbox.ts), counted on the page's clock. */
 export const CHECK_LIMITS = { loopLimitMs: 3000, silenceMs: 10_000, opTimeoutMs: 20_000 };
 
-type Pending = { resolve(v: unknown): void; reject(e: Error): void; startedAt: number; what: string };
+type Pending = { resolve(v: unknown): void; reject(e: Error): void; startedAt: number; what: string; ask?: true };
 
 /** One check worker, driven one operation at a time. */
 class WorkerChannel implements CheckChannel {
@@ -33,6 +33,7 @@ class WorkerChannel implements CheckChannel {
   private nextId = 1;
   private lastSeen = Date.now();
   private fatal: LearnerCodeError | null = null;
+  private timingOut = false;
   private readonly watchdog: ReturnType<typeof setInterval>;
 
   constructor(private readonly label: string) {
@@ -47,9 +48,9 @@ class WorkerChannel implements CheckChannel {
         this.kill(`Your code did not answer for ${CHECK_LIMITS.silenceMs / 1000} s and was stopped: look for a loop that never ends.`, 'unresponsive');
         return;
       }
-      for (const p of this.pending.values()) {
-        if (now - p.startedAt > CHECK_LIMITS.opTimeoutMs) {
-          this.kill(`Your code: ${p.what} did not finish within ${CHECK_LIMITS.opTimeoutMs / 1000} s and was stopped. Look for an await that never resolves or a loop that never ends.`, 'unresponsive');
+      for (const [id, p] of this.pending) {
+        if (!p.ask && !this.timingOut && now - p.startedAt > CHECK_LIMITS.opTimeoutMs) {
+          void this.timedOut(id, p.what);
           return;
         }
       }
@@ -75,9 +76,32 @@ class WorkerChannel implements CheckChannel {
     else p.reject(new LearnerCodeError(m.error, this.label));
   }
 
+  /**
+   * An operation ran out of time: asks the worker where the learner's code waits (its event loop is
+   * free when an await never resolves), then stops it with that line, or with the general advice.
+   */
+  private async timedOut(id: number, what: string): Promise<void> {
+    this.timingOut = true;
+    const askId = this.nextId++;
+    const where = await new Promise<{ file: string; line: number; column: number } | null>((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(askId);
+        resolve(null);
+      }, 2000);
+      const done = (v: unknown) => {
+        clearTimeout(timer);
+        resolve((v as { at?: { file: string; line: number; column: number } | null } | undefined)?.at ?? null);
+      };
+      this.pending.set(askId, { resolve: done, reject: () => done(null), startedAt: Date.now(), what: 'awaits', ask: true });
+      this.worker.postMessage({ type: 'op', id: askId, op: { op: 'awaits', request: id } } satisfies PageToCheck);
+    });
+    if (this.fatal) return;
+    this.kill(opTimeoutMessage(what, CHECK_LIMITS.opTimeoutMs / 1000, where), 'unresponsive', where);
+  }
+
   /** Terminates the worker; what is pending fails with `message`. */
-  private kill(message: string, code: string): void {
-    this.fatal ??= new LearnerCodeError({ message, code, file: null, line: null, column: null, stack: message }, this.label);
+  private kill(message: string, code: string, where: { file: string; line: number; column: number } | null = null): void {
+    this.fatal ??= new LearnerCodeError({ message, code, file: where?.file ?? null, line: where?.line ?? null, column: where?.column ?? null, stack: message }, this.label);
     this.close();
     for (const p of this.pending.values()) p.reject(this.fatal);
     this.pending.clear();

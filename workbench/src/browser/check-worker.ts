@@ -8,16 +8,17 @@
  *           when the world has them) → the engine bound to it → the network taken out of reach → the
  *           learner's script evaluated, its exports kept
  *   op:     answered from the world, or failed with the learner's error
+ *   awaits: where the code of an operation that did not finish waits (the await tracker's deepest pending await)
  *
  * The page terminates the worker when the check is done with it, or when it stops answering.
  */
 import { ManualClock } from '@streamlab/runtime/engine';
 import {
-  bindEngineCore, checkCluster, createLoopGuardOn, FormatRegistry, registerMemoryKafka, runCheckOp, setKafkaClientFactory, SparkSession,
+  bindEngineCore, checkCluster, createAwaitTracker, createLoopGuardOn, FormatRegistry, hangingAwait, registerMemoryKafka, runCheckOp, setKafkaClientFactory, SparkSession,
   type CheckOp, type CheckWorld, type WorldOp,
 } from '@streamlab/runtime/in-browser-worker';
 import type { CheckToPage, PageToCheck } from './check-messages.js';
-import { evaluatePipeline, learnerFailure, printed, refuseOutsideWorld, type PipelineTimers } from './run-sandbox.js';
+import { evaluatePipeline, learnerFailure, PIPELINE_FILENAME, printed, refuseOutsideWorld, type PipelineTimers } from './run-sandbox.js';
 
 /** How often the worker tells the page it is alive. */
 const HEARTBEAT_MS = 200;
@@ -25,6 +26,9 @@ const HEARTBEAT_MS = 200;
 const post: (message: CheckToPage) => void = self.postMessage.bind(self);
 const realSetInterval = setInterval;
 let world: CheckWorld | null = null;
+/** Where the learner's code waits, and the first await of each operation still answering. */
+const awaits = createAwaitTracker(PIPELINE_FILENAME);
+const opStarts = new Map<number, number>();
 
 function load(op: Extract<CheckOp, { op: 'load' }>): { exports: string[] } {
   if (world) throw new Error('A check worker loads one program.');
@@ -50,21 +54,29 @@ function load(op: Extract<CheckOp, { op: 'load' }>): { exports: string[] } {
   const timers = { setTimeout, clearTimeout, setInterval, clearInterval } as unknown as PipelineTimers;
   world = { clock, cluster, binding, trusted, kafkaSource, exports: {}, handles: new Map(), sinks: new Map(), printed: out, crashes: new Map() };
   refuseOutsideWorld(self);
-  world.exports = evaluatePipeline(op.code, { api: binding.api, loopGuard: guard, console: consoleApi, timers });
+  world.exports = evaluatePipeline(op.code, { api: binding.api, loopGuard: guard, awaitTracker: awaits.track, console: consoleApi, timers });
   return { exports: Object.keys(world.exports) };
 }
 
 async function answer(m: PageToCheck): Promise<void> {
+  opStarts.set(m.id, awaits.nextSeq());
   try {
     let value: unknown;
     if (m.op.op === 'load') value = load(m.op);
-    else if (m.op.op === 'awaits') value = { at: null };
+    else if (m.op.op === 'awaits') {
+      // Only awaits that started during that operation: earlier ones may be waiting for good reasons.
+      const since = opStarts.get(m.op.request);
+      const at = since === undefined ? null : hangingAwait(awaits.pending(), since);
+      value = { at: at ? { file: at.file, line: at.line, column: at.column } : null };
+    }
     else if (m.op.op === 'export') throw new Error('Export to PySpark needs the Streamlab runtime.');
     else if (!world) throw new Error('The check worker has not loaded a program.');
     else value = await runCheckOp(world, m.op as WorldOp);
     post({ type: 'reply', id: m.id, ok: true, value: value === undefined ? {} : value });
   } catch (e) {
     post({ type: 'reply', id: m.id, ok: false, error: learnerFailure(e, 'runtime-error') });
+  } finally {
+    opStarts.delete(m.id);
   }
 }
 

@@ -1,13 +1,13 @@
 /**
  * The learner's TypeScript compiled in the page with esbuild-wasm, by the same rules as the runtime's
  * Run (runtime/src/jobs/learner-bundle.ts: only `streamlab` and the learner's own files, the same
- * errors), with the same endless-loop guard inserted (loop-insert.ts). esbuild's WebAssembly loads on
+ * errors), with the same endless-loop guard and await tracker inserted (loop-insert.ts). esbuild's WebAssembly loads on
  * the first Run, in its own worker.
  */
 import * as esbuild from 'esbuild-wasm';
 import wasmURL from 'esbuild-wasm/esbuild.wasm?url';
 import type { SourceFile } from '@streamlab/runtime/protocol';
-import { bundleLearnerFiles, instrumentLoops, missingEntry, normaliseLearnerPath, type BundledPipeline, type EsbuildBuild, type LearnerError } from '@streamlab/runtime/in-browser';
+import { bundleLearnerFiles, instrumentAwaitsAt, instrumentLoops, sourceMapLookup, missingEntry, normaliseLearnerPath, type BundledPipeline, type EsbuildBuild, type LearnerError } from '@streamlab/runtime/in-browser';
 
 let ready: Promise<void> | null = null;
 
@@ -20,5 +20,7 @@ export async function compileInBrowser(files: readonly SourceFile[], entry?: str
   await ready;
   const bundled = await bundleLearnerFiles(esbuild.build as unknown as EsbuildBuild, byPath, entryPath);
   if (!bundled.ok) return bundled;
-  return { ok: true, pipeline: instrumentLoops(bundled.pipeline.code, bundled.pipeline.map) };
+  const { code, map } = bundled.pipeline;
+  const awaits = instrumentAwaitsAt(code, map, sourceMapLookup(map));
+  return { ok: true, pipeline: instrumentLoops(awaits.code, awaits.map) };
 }

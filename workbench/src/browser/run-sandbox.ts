@@ -93,6 +93,8 @@ export interface PipelineScope {
   api: unknown;
   /** The endless-loop guard the compiled code calls. */
   loopGuard: () => void;
+  /** Where the code waits (await-tracker.ts); without it, an await is only awaited. */
+  awaitTracker?: (value: unknown, file: string, line: number, column: number) => Promise<unknown>;
   console: object;
   timers: PipelineTimers;
 }
@@ -113,6 +115,6 @@ export function evaluatePipeline(code: string, scope: PipelineScope): Record<str
   const fn = evaluate(wrapped) as (...a: unknown[]) => void;
   const mod: { exports: Record<string, unknown> } = { exports: {} };
   const t = scope.timers;
-  fn(mod.exports, require, mod, scope.loopGuard, (v: unknown) => Promise.resolve(v), scope.console, t.setTimeout, t.clearTimeout, t.setInterval, t.clearInterval);
+  fn(mod.exports, require, mod, scope.loopGuard, scope.awaitTracker ?? ((v: unknown) => Promise.resolve(v)), scope.console, t.setTimeout, t.clearTimeout, t.setInterval, t.clearInterval);
   return mod.exports;
 }
