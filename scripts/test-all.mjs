@@ -17,6 +17,9 @@
 // before this split: services 2,170 s, browser 1,816 s, of which these folders are about 156 s). A
 // folder that is renamed or added runs in the services lane, so every file still runs exactly once.
 //
+// The runtime's build (runtime/bin/build-runtime.js) is made first when the sources changed, so the
+// two lanes' first `streamlab` processes do not both make it.
+//
 // The workbench is built once before the lanes start (STREAMLAB_WORKBENCH_BUILT tells the browser
 // tiers it is current), so no runtime of one lane meets the half-written dist of a build in the other;
 // skipped when a file filter names no browser-tier file.
@@ -57,6 +60,15 @@ if (oneLane) {
     return lane.env.STREAMLAB_INTEGRATION_SKIP ? `integration but ${lane.env.STREAMLAB_INTEGRATION_SKIP}` : p;
   };
   console.log(`test-all: two lanes side by side: ${LANES.map((l) => `${l.name} (${l.projects.map((p) => projectLabel(l, p)).join(', ')})`).join('; ')}`);
+}
+
+// The runtime's build, which every `streamlab` the tiers start and every job process runs: made once
+// here when the sources changed, rather than by the first processes of both lanes at once.
+const runtimeBuilt = await run(process.execPath, [join(root, 'runtime/bin/build-runtime.js')], { cwd: root, env: process.env, stdio: 'inherit' });
+if (runtimeBuilt !== 0) {
+  console.error('test-all: building the runtime failed; no test ran.');
+  console.log('\nTests: 0 passed, 1 failed');
+  process.exit(1);
 }
 
 let env = { ...process.env };
