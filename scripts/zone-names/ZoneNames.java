@@ -11,7 +11,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Writes runtime/src/engine/zone-names.ts: Java's region ids, and the zone names Java's
+ * Writes runtime/src/engine/zone-names.ts: Java's region ids, the zone names Java's
  * DateTimeFormatter reads for the pattern letters z (short names) and zzzz (full names) in
  * Locale.US with the zone each resolves to, as Spark's casts and to_timestamp see them. Run with the
  * JDK Spark runs on:
@@ -61,6 +61,26 @@ public class ZoneNames {
       }
       out.append("};\n");
     }
+    // How the formatter writes each region's name (z, zzzz) in its standard and daylight time, for
+    // the session time zone: [short standard, short daylight, full standard, full daylight].
+    DateTimeFormatter shortName = DateTimeFormatter.ofPattern("z", Locale.US);
+    DateTimeFormatter fullName = DateTimeFormatter.ofPattern("zzzz", Locale.US);
+    out.append("\nexport const ZONE_DISPLAY_NAMES: Readonly<Record<string, readonly [string, string, string, string]>> = {\n");
+    for (String id : new TreeSet<>(ZoneId.getAvailableZoneIds())) {
+      ZoneId zone = ZoneId.of(id);
+      String[] names4 = {"", "", "", ""};
+      for (int month : new int[] {1, 7}) {
+        ZonedDateTime t = ZonedDateTime.of(2024, month, 15, 12, 0, 0, 0, zone);
+        int k = zone.getRules().isDaylightSavings(t.toInstant()) ? 1 : 0;
+        names4[k] = shortName.format(t);
+        names4[k + 2] = fullName.format(t);
+      }
+      if (names4[1].isEmpty()) { names4[1] = names4[0]; names4[3] = names4[2]; }
+      if (names4[0].isEmpty()) { names4[0] = names4[1]; names4[2] = names4[3]; }
+      out.append("  '").append(id).append("': ['").append(names4[0]).append("', '").append(names4[1]).append("', '")
+          .append(names4[2].replace("'", "\\'")).append("', '").append(names4[3].replace("'", "\\'")).append("'],\n");
+    }
+    out.append("};\n");
     System.out.print(out);
   }
 }

@@ -3,6 +3,7 @@
  * registry: a row, the per-batch evaluation context, a compiled expression (type + closure), and
  * Spark's implicit coercions between types (non-ANSI: bad input becomes NULL).
  */
+import type { Zone } from './time-zone.js';
 import { AnalysisException } from './errors.js';
 import {
   BOOLEAN, DOUBLE, INT, LONG, NULL, STRING, isIntegral, isNumeric, isTimestamp, sameType, widerNumeric,
@@ -16,6 +17,8 @@ export type Row = unknown[];
 /** Values that change per batch and that expressions may read (e.g. `current_timestamp()`). */
 export interface EvalContext {
   batchTimestampMs: number;
+  /** The session time zone (`spark.sql.session.timeZone`); UTC when absent. */
+  timeZone?: Zone;
   /**
    * Malformed records seen by `from_json` in PERMISSIVE mode (they become nulls), counted per batch
    * when the caller provides this collector; the first few texts are kept for the trace.

@@ -1,7 +1,7 @@
 /**
  * Spark 3.5's datetime patterns (`to_timestamp(s, fmt)`, `date_format`, `unix_timestamp`,
  * `from_unixtime`), read as its `DateTimeFormatter` reads them: case-insensitive, strict (`Feb 30`
- * is no date), Locale.US, the session time zone UTC.
+ * is no date), Locale.US, in the session time zone (a parameter).
  *
  *   pattern  := (field | 'quoted text' | '' | [optional] | other character)*
  *   field    := a run of one letter: G y M L d D Q q E a h K k H m s S z V O X x Z
@@ -9,7 +9,7 @@
  *               fixed-width numbers right after it), width 2 exactly two; S..S 1..n fraction digits;
  *               an optional section is skipped when it does not match; the whole text must match;
  *               missing fields default to 1970-01-01 00:00:00; a zone or offset in the text decides
- *               the instant, otherwise UTC
+ *               the instant, otherwise the session time zone
  *
  * Where the pattern is fine but the text only parses leniently (`2024-3-10` for `yyyy-MM-dd`, text
  * after the date), Spark 3.5 fails the query with PARSE_DATETIME_BY_NEW_PARSER rather than give
@@ -17,7 +17,7 @@
  * fail with DATETIME_PATTERN_RECOGNITION. Both are reproduced.
  */
 import { IllegalArgumentException, SparkUpgradeException } from './errors.js';
-import { fixedZone, localToUtcMs, offsetId, parseOffsetId, regionZone, UTC_ZONE, type Zone } from './time-zone.js';
+import { fixedZone, localToUtcMs, offsetId, parseOffsetId, regionZone, UTC_ZONE, zoneDisplayName, type Zone } from './time-zone.js';
 import { ZONE_FULL_NAMES, ZONE_SHORT_NAMES } from './zone-names.js';
 
 type Token =
@@ -28,9 +28,9 @@ type Token =
 /** A compiled pattern. */
 export interface DateTimePattern {
   /** Epoch microseconds, or null when the text is not a datetime of this pattern. */
-  parse(text: string): number | null;
-  /** The instant (epoch microseconds) written in UTC. */
-  format(micros: number): string;
+  parse(text: string, zone?: Zone): number | null;
+  /** The instant (epoch microseconds) written as wall time in the session time zone. */
+  format(micros: number, zone?: Zone): string;
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -387,7 +387,7 @@ function utcMs(year: number, month: number, day: number, h: number, mi: number, 
 }
 
 /** Resolves parsed fields strictly, as Spark's formatter does; null when they name no instant. */
-function resolve(p: Parsed): number | null {
+function resolve(p: Parsed, sessionZone: Zone): number | null {
   let year = p.year ?? 1970;
   if (p.era === 0) year = 1 - year;
   let month = p.month ?? 1;
@@ -421,8 +421,7 @@ function resolve(p: Parsed): number | null {
   const local = utcMs(year, month, day, hour, minute, second);
   let ms: number;
   if (p.offset !== undefined) ms = local - p.offset * 1000;
-  else if (p.zone) ms = localToUtcMs(local, p.zone);
-  else ms = local;
+  else ms = localToUtcMs(local, p.zone ?? sessionZone);
   return ms * 1000 + (p.micros ?? 0);
 }
 
@@ -431,14 +430,17 @@ function pad(v: number, w: number): string {
   return v < 0 ? `-${s}` : s;
 }
 
-function formatTokens(tokens: readonly Token[], micros: number, out: string[]): void {
+function formatTokens(tokens: readonly Token[], utcMicros: number, zone: Zone, out: string[]): void {
+  const utcMs = Math.floor(utcMicros / 1000);
+  const offset = zone.offsetSecondsAt(utcMs);
+  const micros = utcMicros + offset * 1_000_000;
   const secs = Math.floor(micros / 1_000_000);
   const frac = micros - secs * 1_000_000;
   const d = new Date(secs * 1000);
   const year = d.getUTCFullYear();
   for (const tok of tokens) {
     if (tok.t === 'lit') { out.push(tok.text); continue; }
-    if (tok.t === 'opt') { formatTokens(tok.body, micros, out); continue; }
+    if (tok.t === 'opt') { formatTokens(tok.body, utcMicros, zone, out); continue; }
     const { c, n } = tok;
     switch (c) {
       case 'G': out.push(n === 4 ? (year > 0 ? 'Anno Domini' : 'Before Christ') : year > 0 ? 'AD' : 'BC'); break;
@@ -461,16 +463,46 @@ function formatTokens(tokens: readonly Token[], micros: number, out: string[]): 
       case 'm': out.push(pad(d.getUTCMinutes(), n)); break;
       case 's': out.push(pad(d.getUTCSeconds(), n)); break;
       case 'S': out.push(String(frac).padStart(6, '0').padEnd(9, '0').slice(0, n).padEnd(n, '0')); break;
-      // The session time zone is UTC.
-      case 'z': out.push(n === 4 ? 'Coordinated Universal Time' : 'UTC'); break;
-      case 'V': out.push('UTC'); break;
-      case 'O': out.push('GMT'); break;
-      case 'X': out.push('Z'); break;
-      case 'x': out.push(['+00', '+0000', '+00:00', '+0000', '+00:00'][n - 1]); break;
-      case 'Z': out.push(n <= 3 ? '+0000' : n === 4 ? 'GMT' : 'Z'); break;
+      case 'z': out.push(zoneDisplayName(zone, utcMs, n === 4)); break;
+      case 'V': out.push(zone.id); break;
+      case 'O': out.push(localizedOffset(offset, n === 4)); break;
+      case 'X': out.push(offset === 0 ? 'Z' : isoOffset(offset, n)); break;
+      case 'x': out.push(isoOffset(offset, n)); break;
+      case 'Z': out.push(n <= 3 ? isoOffset(offset, 2) : n === 4 ? localizedOffset(offset, true) : offset === 0 ? 'Z' : isoOffset(offset, 3)); break;
       default: out.push(c.repeat(n));
     }
   }
+}
+
+/**
+ * An offset as Java's `appendOffset` writes it for X/x of `width` letters: `+01` (hours, and minutes
+ * when not zero), `+0100`, `+01:00`, `+0100[ss]`, `+01:00[:ss]`.
+ */
+function isoOffset(seconds: number, width: number): string {
+  const a = Math.abs(seconds);
+  const h = pad(Math.floor(a / 3600), 2);
+  const m = pad(Math.floor((a % 3600) / 60), 2);
+  const s = a % 60;
+  const sign = seconds < 0 ? '-' : '+';
+  switch (width) {
+    case 1: return `${sign}${h}${m === '00' ? '' : m}`;
+    case 2: return `${sign}${h}${m}`;
+    case 3: return `${sign}${h}:${m}`;
+    case 4: return `${sign}${h}${m}${s === 0 ? '' : pad(s, 2)}`;
+    default: return `${sign}${h}:${m}${s === 0 ? '' : `:${pad(s, 2)}`}`;
+  }
+}
+
+/** Java's localized offset (O, OOOO, ZZZZ): `GMT`, `GMT+1`, `GMT+5:30`, or in full `GMT+01:00`. */
+function localizedOffset(seconds: number, full: boolean): string {
+  if (seconds === 0) return 'GMT';
+  const a = Math.abs(seconds);
+  const h = Math.floor(a / 3600);
+  const m = Math.floor((a % 3600) / 60);
+  const s = a % 60;
+  const sign = seconds < 0 ? '-' : '+';
+  if (full) return `GMT${sign}${pad(h, 2)}:${pad(m, 2)}${s === 0 ? '' : `:${pad(s, 2)}`}`;
+  return `GMT${sign}${h}${m === 0 && s === 0 ? '' : `:${pad(m, 2)}`}${s === 0 ? '' : `:${pad(s, 2)}`}`;
 }
 
 const cache = new Map<string, { parse?: DateTimePattern['parse']; format?: DateTimePattern['format'] }>();
@@ -485,34 +517,37 @@ function entry(pattern: string): { parse?: DateTimePattern['parse']; format?: Da
   return e;
 }
 
-/** The parser of a pattern; throws Spark's errors for patterns Spark refuses. */
-export function patternParser(pattern: string): (text: string) => number | null {
+/**
+ * The parser of a pattern; throws Spark's errors for patterns Spark refuses. Text without a zone or
+ * offset is wall time in `zone` (the session's, UTC by default).
+ */
+export function patternParser(pattern: string): (text: string, zone?: Zone) => number | null {
   const e = entry(pattern);
   if (!e.parse) {
     const tokens = tokenize(pattern, true);
     const legacy = legacyUnderstands(tokens);
-    e.parse = (text) => {
+    e.parse = (text, zone = UTC_ZONE) => {
       const strict = new Reader(text, false);
       const p: Parsed = {};
-      if (parseTokens(tokens, strict, p) && strict.pos === text.length) return resolve(p);
+      if (parseTokens(tokens, strict, p) && strict.pos === text.length) return resolve(p, zone);
       if (!legacy) return null;
       const lenient = new Reader(text, true);
       const q: Parsed = {};
-      if (parseTokens(tokens, lenient, q) && resolve(q) !== null) throw newParserFailed(text);
+      if (parseTokens(tokens, lenient, q) && resolve(q, zone) !== null) throw newParserFailed(text);
       return null;
     };
   }
   return e.parse;
 }
 
-/** The formatter of a pattern; throws Spark's errors for patterns Spark refuses. */
-export function patternFormatter(pattern: string): (micros: number) => string {
+/** The formatter of a pattern (wall time in `zone`, UTC by default); throws Spark's errors for patterns Spark refuses. */
+export function patternFormatter(pattern: string): (micros: number, zone?: Zone) => string {
   const e = entry(pattern);
   if (!e.format) {
     const tokens = tokenize(pattern, false);
-    e.format = (micros) => {
+    e.format = (micros, zone = UTC_ZONE) => {
       const out: string[] = [];
-      formatTokens(tokens, micros, out);
+      formatTokens(tokens, micros, zone, out);
       return out.join('');
     };
   }
@@ -520,12 +555,12 @@ export function patternFormatter(pattern: string): (micros: number) => string {
 }
 
 /** `to_timestamp(text, pattern)`: epoch microseconds or null. */
-export function parseWithPattern(text: string, pattern: string): number | null {
-  return patternParser(pattern)(text);
+export function parseWithPattern(text: string, pattern: string, zone: Zone = UTC_ZONE): number | null {
+  return patternParser(pattern)(text, zone);
 }
 
 /** `date_format(ts, pattern)`. */
-export function formatWithPattern(micros: number, pattern: string): string {
-  return patternFormatter(pattern)(micros);
+export function formatWithPattern(micros: number, pattern: string, zone: Zone = UTC_ZONE): string {
+  return patternFormatter(pattern)(micros, zone);
 }
 

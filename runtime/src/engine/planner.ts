@@ -7,6 +7,7 @@
  * - `explode(...)` at the top of a projection becomes a generator;
  * - aggregate calls inside aggregate expressions become slots of the hash aggregate.
  */
+import { withEvalScope } from './time-zone.js';
 import { compileAggregate, type AggregateFn } from './aggregates.js';
 import { castTo, compile, resolveColumn, type Compiled, type EvalContext, type Row } from './compile.js';
 import { AnalysisException } from './errors.js';
@@ -59,9 +60,12 @@ export interface PhysicalPlan {
 
 /** Plans a logical plan; `ctx` is read by expressions such as `current_timestamp()` while batches run. */
 export function planPhysical(plan: LogicalPlan, ctx: EvalContext): PhysicalPlan {
-  const p = new Planner(ctx);
-  const root = p.plan(optimize(plan));
-  return { root, watermarks: p.watermarks, stateful: p.stateful };
+  // Expressions capture the session time zone (and the context they read "now" from) as they compile.
+  return withEvalScope(ctx.timeZone, ctx, () => {
+    const p = new Planner(ctx);
+    const root = p.plan(optimize(plan));
+    return { root, watermarks: p.watermarks, stateful: p.stateful };
+  });
 }
 
 /** The schema of a logical plan (analysis only). */

@@ -8,7 +8,8 @@
  * the JavaScript runtime carries (`Intl`), which is what Java's own tz data says for the dates
  * learners use.
  */
-import { JAVA_ZONE_IDS } from './zone-names.js';
+import { IllegalArgumentException } from './errors.js';
+import { JAVA_ZONE_IDS, ZONE_DISPLAY_NAMES } from './zone-names.js';
 
 /** A zone: its id as Spark prints it, and its offset from UTC (seconds) at an instant (epoch ms). */
 export interface Zone {
@@ -152,4 +153,90 @@ export function localToUtcMs(localMs: number, zone: Zone): number {
   const viaAfter = zone.offsetSecondsAt(localMs - after) * 1000 === after;
   if (viaBefore || !viaAfter) return localMs - before;
   return localMs - after;
+}
+
+/** The wall time (epoch ms read as UTC fields) of an instant in a zone. */
+export function utcToLocalMs(utcMs: number, zone: Zone): number {
+  return utcMs + zone.offsetSecondsAt(utcMs) * 1000;
+}
+
+/** {@link localToUtcMs} over microseconds, keeping the sub-millisecond part. */
+export function localToUtcMicros(localUs: number, zone: Zone): number {
+  const ms = Math.floor(localUs / 1000);
+  return localToUtcMs(ms, zone) * 1000 + (localUs - ms * 1000);
+}
+
+/** {@link utcToLocalMs} over microseconds. */
+export function utcToLocalMicros(us: number, zone: Zone): number {
+  return us + zone.offsetSecondsAt(Math.floor(us / 1000)) * 1_000_000;
+}
+
+/**
+ * Whether an instant is in the zone's daylight (summer) time: its offset is above the smaller of the
+ * year's January and July offsets, the zone's standard offset.
+ */
+export function isDaylightTime(zone: Zone, utcMs: number): boolean {
+  const year = new Date(utcMs).getUTCFullYear();
+  const jan = zone.offsetSecondsAt(Date.UTC(year, 0, 15));
+  const jul = zone.offsetSecondsAt(Date.UTC(year, 6, 15));
+  return zone.offsetSecondsAt(utcMs) > Math.min(jan, jul);
+}
+
+/**
+ * How the pattern letters `z` (short) and `zzzz` (full) write a zone at an instant, as Java's
+ * formatter does in Locale.US: a region's names from Java's tables, a fixed offset's id otherwise.
+ */
+export function zoneDisplayName(zone: Zone, utcMs: number, full: boolean): string {
+  const names = ZONE_DISPLAY_NAMES[zone.id];
+  if (!names) return zone.id;
+  const dst = isDaylightTime(zone, utcMs) ? 1 : 0;
+  return names[(full ? 2 : 0) + dst];
+}
+
+/**
+ * The session time zone (`spark.sql.session.timeZone`) that expressions being compiled read, and
+ * the evaluation context they are compiled for. Planning a query sets both for the time it
+ * compiles (see {@link withEvalScope}); closures capture what they need then, as Spark's analyzer
+ * fixes a time-zone-aware expression's zone when it resolves it.
+ */
+let scopeZone: Zone = UTC_ZONE;
+let scopeNow: { readonly batchTimestampMs: number } | null = null;
+
+/** The session time zone of the plan being compiled (UTC outside any). */
+export function sessionZone(): Zone {
+  return scopeZone;
+}
+
+/** Epoch ms of "now" for the plan being compiled, read when called (the batch's time). */
+export function scopeClock(): () => number {
+  const ctx = scopeNow;
+  return () => ctx?.batchTimestampMs ?? 0;
+}
+
+/** Runs `fn` (synchronously) with a session zone and evaluation context in scope. */
+export function withEvalScope<T>(zone: Zone | undefined, now: { readonly batchTimestampMs: number } | null, fn: () => T): T {
+  const prevZone = scopeZone;
+  const prevNow = scopeNow;
+  scopeZone = zone ?? UTC_ZONE;
+  scopeNow = now;
+  try {
+    return fn();
+  } finally {
+    scopeZone = prevZone;
+    scopeNow = prevNow;
+  }
+}
+
+/** The conf that names the session time zone. */
+export const SESSION_TIME_ZONE = 'spark.sql.session.timeZone';
+
+/**
+ * The session time zone a conf names (Spark's `getZoneId` of `spark.sql.session.timeZone`): UTC when
+ * unset, the Streamlab default. An id Java cannot resolve is refused.
+ */
+export function sessionZoneOf(confValue: string | undefined): Zone {
+  if (confValue === undefined || confValue === 'UTC') return UTC_ZONE;
+  const zone = zoneOf(confValue);
+  if (!zone) throw new IllegalArgumentException(`'${confValue}' in ${SESSION_TIME_ZONE} is invalid. Cannot resolve the given timezone with ZoneId.of(_, ZoneId.SHORT_IDS)`, { code: 'INVALID_CONF_VALUE.TIME_ZONE' });
+  return zone;
 }

@@ -3,7 +3,7 @@
  * Timestamps are microseconds since 1970-01-01T00:00:00Z; the session time zone is UTC.
  */
 import { AnalysisException, IllegalArgumentException } from './errors.js';
-import { localToUtcMs, zoneOf } from './time-zone.js';
+import { localToUtcMicros, localToUtcMs, UTC_ZONE, utcToLocalMs, zoneOf, type Zone } from './time-zone.js';
 
 /** Fixed-length units as Spark spells them (singular, or plural with a trailing `s`). */
 const UNIT_MICROS: Record<string, number> = {
@@ -142,13 +142,19 @@ export function triggerIntervalMillis(value: string | number): number {
 }
 
 /**
- * Parses a timestamp string in the session time zone (UTC): `yyyy-MM-dd[ HH:mm[:ss[.fraction]]]`,
- * ISO forms with `T` and a `Z`/offset suffix. Returns microseconds or null when it is not a timestamp
- * (Spark's CAST returns NULL for unparsable strings in non-ANSI mode).
+ * Parses a timestamp string: `yyyy-MM-dd[ HH:mm[:ss[.fraction]]]`, ISO forms with `T` and a
+ * `Z`/offset/zone suffix, or a time alone (`T10:00:05`, `10:00:05+01:00`) on today's date. Without a
+ * zone in the text the fields are wall time in `zone`, the session time zone; "today" is the date
+ * in that zone at `nowMs()` (Spark reads the wall clock there; the engine reads the batch time).
+ * Returns microseconds or null when it is not a timestamp (Spark's CAST returns NULL for
+ * unparsable strings in non-ANSI mode).
  */
-export function parseTimestamp(text: string): number | null {
+export function parseTimestamp(text: string, zone: Zone = UTC_ZONE, nowMs: () => number = () => 0): number | null {
   const fast = parseIsoTimestamp(text);
-  return fast !== undefined ? fast : parseTimestampText(text);
+  if (fast === undefined) return parseTimestampText(text, zone, nowMs);
+  if (fast === null || zone === UTC_ZONE) return fast;
+  const last = text.charCodeAt(text.length - 1);
+  return last === 90 || last === 122 ? fast : localToUtcMicros(fast, zone);
 }
 
 /** Digit value of the character at `i`, or -1. */
@@ -256,7 +262,7 @@ export function parseIsoTimestampBytes(b: Uint8Array, start: number, end: number
  * (`Europe/Paris`), with or without a space before it. The local date-time is then placed in that
  * zone (UTC when none) as Java's `ZonedDateTime.of` does. Null when Spark gives NULL.
  */
-function parseTimestampText(text: string): number | null {
+function parseTimestampText(text: string, sessionZone: Zone, nowMs: () => number): number | null {
   const s = text.trim();
   const seg = [1, 1, 1, 0, 0, 0, 0];
   let i = 0;
@@ -266,8 +272,12 @@ function parseTimestampText(text: string): number | null {
   let zone: string | null = null;
   let j = 0;
   let sign = 1;
+  let signed = false;
+  // A time without a date (`T10:00:05`, `10:00:05`) takes today's date.
+  let justTime = false;
   if (s[0] === '-' || s[0] === '+') {
     sign = s[0] === '-' ? -1 : 1;
+    signed = true;
     j = 1;
   }
   const valid = (segment: number, n: number): boolean =>
@@ -290,8 +300,18 @@ function parseTimestampText(text: string): number | null {
       continue;
     }
     const b = s[j];
-    if (i < 2) {
-      if (b !== '-' || !close()) return null;
+    if (j === 0 && b === 'T') {
+      justTime = true;
+      i += 3;
+    } else if (i < 2) {
+      if (i === 0 && b === ':' && !signed) {
+        if (digits === 0 || digits > 2) return null;
+        justTime = true;
+        seg[3] = value;
+        value = 0;
+        digits = 0;
+        i = 4;
+      } else if (b !== '-' || !close()) return null;
     } else if (i === 2) {
       if ((b !== ' ' && b !== 'T') || !close()) return null;
     } else if (i === 3 || i === 4) {
@@ -325,14 +345,17 @@ function parseTimestampText(text: string): number | null {
   const [year0, month, day, hour, minute, second, micros] = seg;
   const year = sign * year0;
   if (month < 1 || month > 12 || day < 1 || day > monthLength(year, month) || hour > 23 || minute > 59 || second > 59) return null;
-  const localMs = calendarMs(year, month, day, hour, minute, second);
-  let utc = localMs;
+  let z = sessionZone;
   if (zone !== null) {
-    const z = zoneOf(zone.trim());
-    if (!z) return null;
-    utc = localToUtcMs(localMs, z);
+    const named = zoneOf(zone.trim());
+    if (!named) return null;
+    z = named;
   }
-  return utc * 1000 + micros;
+  const timeMs = ((hour * 60 + minute) * 60 + second) * 1000;
+  const localMs = justTime
+    ? Math.floor(utcToLocalMs(nowMs(), z) / 86_400_000) * 86_400_000 + timeMs
+    : calendarMs(year, month, day, hour, minute, second);
+  return localToUtcMs(localMs, z) * 1000 + micros;
 }
 
 /** Days in a month of the proleptic Gregorian calendar. */

@@ -7,6 +7,7 @@ import type { DataType } from './types.js';
 import { javaDouble, javaFloat } from '../format/java-number.js';
 import { formatDate, formatTimestamp } from '../format/spark-time.js';
 import { parseDate, parseTimestamp } from './time.js';
+import { localToUtcMicros, scopeClock, sessionZone, UTC_ZONE, utcToLocalMicros, type Zone } from './time-zone.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -45,14 +46,19 @@ export function secondsToMicros(d: number): number | null {
   return us > LONG_MAX ? LONG_MAX : us < LONG_MIN ? LONG_MIN : us;
 }
 
-/** Returns a caster from `from` to `to`; the result is NULL where Spark's non-ANSI cast yields NULL. */
+/**
+ * Returns a caster from `from` to `to`; the result is NULL where Spark's non-ANSI cast yields NULL.
+ * Casts between timestamps and strings or dates read the session time zone in scope when the caster
+ * is made (see `withEvalScope`); TIMESTAMP_NTZ has no zone.
+ */
 export function caster(from: DataType, to: DataType): (v: unknown) => unknown {
   const f = from.kind === 'atomic' ? from.name : from.kind;
   const t = to.kind === 'atomic' ? to.name : to.kind;
   if (f === t && from.kind === 'atomic') return (v) => v;
+  const zone = sessionZone();
   switch (t) {
     case 'string':
-      return (v) => (v === null ? null : toSparkString(v, from));
+      return (v) => (v === null ? null : toSparkString(v, from, zone));
     case 'udt':
       return (v) => v;
     case 'tinyint': case 'smallint': case 'int': case 'bigint': {
@@ -91,15 +97,24 @@ export function caster(from: DataType, to: DataType): (v: unknown) => unknown {
         return null;
       };
       return (v) => (v === null ? null : v !== 0);
-    case 'timestamp': case 'timestamp_ntz':
-      if (f === 'string') return (v) => (v === null ? null : parseTimestamp(v as string));
-      if (f === 'date') return (v) => (v === null ? null : (v as number) * 86_400_000_000);
+    case 'timestamp': case 'timestamp_ntz': {
+      // The zone a wall time is read in: the session's for TIMESTAMP, none (UTC fields) for NTZ.
+      const z = t === 'timestamp' ? zone : UTC_ZONE;
+      if (f === 'string') {
+        const now = scopeClock();
+        return (v) => (v === null ? null : parseTimestamp(v as string, z, now));
+      }
+      if (f === 'date') return (v) => (v === null ? null : localToUtcMicros((v as number) * 86_400_000_000, z));
       if (f === 'float' || f === 'double' || f === 'decimal') return (v) => (v === null ? null : secondsToMicros(v as number));
+      if (f === 'timestamp' && t === 'timestamp_ntz') return (v) => (v === null ? null : utcToLocalMicros(v as number, zone));
+      if (f === 'timestamp_ntz' && t === 'timestamp') return (v) => (v === null ? null : localToUtcMicros(v as number, zone));
       if (f === 'timestamp' || f === 'timestamp_ntz') return (v) => v;
       return (v) => (v === null ? null : (v as number) * 1_000_000);
+    }
     case 'date':
       if (f === 'string') return (v) => (v === null ? null : parseDate(v as string));
-      if (f === 'timestamp' || f === 'timestamp_ntz') return (v) => (v === null ? null : Math.floor((v as number) / 86_400_000_000));
+      if (f === 'timestamp') return (v) => (v === null ? null : Math.floor(utcToLocalMicros(v as number, zone) / 86_400_000_000));
+      if (f === 'timestamp_ntz') return (v) => (v === null ? null : Math.floor((v as number) / 86_400_000_000));
       return () => null;
     case 'binary':
       if (f === 'string') return (v) => (v === null ? null : utf8(v as string));
@@ -111,15 +126,16 @@ export function caster(from: DataType, to: DataType): (v: unknown) => unknown {
   }
 }
 
-/** Spark's `CAST(x AS STRING)` rendering. */
-export function toSparkString(v: unknown, type: DataType): string {
+/** Spark's `CAST(x AS STRING)` rendering; timestamps as wall time in `zone` (the session's). */
+export function toSparkString(v: unknown, type: DataType, zone: Zone = UTC_ZONE): string {
   if (type.kind === 'udt') return type.codec.format(v);
   if (type.kind === 'atomic') {
     switch (type.name) {
       case 'string': return v as string;
       case 'double': case 'decimal': return type.name === 'decimal' ? plainDecimal(v as number) : javaDouble(v as number);
       case 'float': return javaFloat(v as number);
-      case 'timestamp': case 'timestamp_ntz': return formatTimestamp(v as number);
+      case 'timestamp': return formatTimestamp(v as number, zone);
+      case 'timestamp_ntz': return formatTimestamp(v as number);
       case 'date': return formatDate(v as number);
       case 'binary': return fromUtf8(v as Uint8Array);
       case 'boolean': return v ? 'true' : 'false';
@@ -128,14 +144,14 @@ export function toSparkString(v: unknown, type: DataType): string {
   }
   if (type.kind === 'array') {
     const arr = v as unknown[];
-    return `[${arr.map((x) => (x === null ? 'null' : toSparkString(x, type.elementType))).join(', ')}]`;
+    return `[${arr.map((x) => (x === null ? 'null' : toSparkString(x, type.elementType, zone))).join(', ')}]`;
   }
   if (type.kind === 'struct') {
     const arr = v as unknown[];
-    return `{${arr.map((x, i) => (x === null ? 'null' : toSparkString(x, type.fields[i].dataType))).join(', ')}}`;
+    return `{${arr.map((x, i) => (x === null ? 'null' : toSparkString(x, type.fields[i].dataType, zone))).join(', ')}}`;
   }
   const m = v as Map<unknown, unknown>;
-  return `{${[...m].map(([k, x]) => `${toSparkString(k, type.keyType)} -> ${x === null ? 'null' : toSparkString(x, type.valueType)}`).join(', ')}}`;
+  return `{${[...m].map(([k, x]) => `${toSparkString(k, type.keyType, zone)} -> ${x === null ? 'null' : toSparkString(x, type.valueType, zone)}`).join(', ')}}`;
 }
 
 function plainDecimal(n: number): string {
@@ -149,16 +165,16 @@ function plainDecimal(n: number): string {
  * Spark 3.5's `ToPrettyString` (used by `show()` and the console sink): NULL as `NULL`, structs as
  * `{a, b}`, arrays as `[a, b]`, binary as hex bytes `[0A 1B]`, nested nulls as `NULL`.
  */
-export function prettyString(v: unknown, type: DataType): string {
+export function prettyString(v: unknown, type: DataType, zone: Zone = UTC_ZONE): string {
   if (v === null || v === undefined) return 'NULL';
   if (type.kind === 'atomic' && type.name === 'binary') {
     return `[${[...(v as Uint8Array)].map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ')}]`;
   }
-  if (type.kind === 'array') return `[${(v as unknown[]).map((x) => prettyString(x, type.elementType)).join(', ')}]`;
-  if (type.kind === 'struct') return `{${(v as unknown[]).map((x, i) => prettyString(x, type.fields[i].dataType)).join(', ')}}`;
+  if (type.kind === 'array') return `[${(v as unknown[]).map((x) => prettyString(x, type.elementType, zone)).join(', ')}]`;
+  if (type.kind === 'struct') return `{${(v as unknown[]).map((x, i) => prettyString(x, type.fields[i].dataType, zone)).join(', ')}}`;
   if (type.kind === 'udt') return type.codec.format(v);
-  if (type.kind === 'map') return `{${[...(v as Map<unknown, unknown>)].map(([k, x]) => `${prettyString(k, type.keyType)} -> ${prettyString(x, type.valueType)}`).join(', ')}}`;
-  return toSparkString(v, type);
+  if (type.kind === 'map') return `{${[...(v as Map<unknown, unknown>)].map(([k, x]) => `${prettyString(k, type.keyType, zone)} -> ${prettyString(x, type.valueType, zone)}`).join(', ')}}`;
+  return toSparkString(v, type, zone);
 }
 
 /** Total order used by sort and min/max: numbers, strings, booleans, arrays/structs lexicographically. */

@@ -1,5 +1,5 @@
 /**
- * Times as Spark prints them: `CAST(ts AS STRING)` and `CAST(d AS STRING)` in UTC, and the ISO-8601
+ * Times as Spark prints them: `CAST(ts AS STRING)` (in the session time zone) and `CAST(d AS STRING)`, and the ISO-8601
  * of its progress JSON.
  *
  *   timestamp  yyyy-MM-dd HH:mm:ss[.f]   the fraction only when non-zero, without trailing zeros
@@ -16,8 +16,17 @@ function ymd(d: Date): string {
   return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
 }
 
-/** A timestamp (microseconds since the epoch) as Spark's string: `2024-01-01 09:00:00.4`. */
-export function formatTimestamp(micros: number): string {
+/** A time zone as far as printing needs it: its offset (seconds) at an instant (epoch ms). */
+export interface ZoneOffsets {
+  offsetSecondsAt(utcMs: number): number;
+}
+
+/**
+ * A timestamp (microseconds since the epoch) as Spark's string, `2024-01-01 09:00:00.4`: its wall
+ * time in `zone` (UTC when none).
+ */
+export function formatTimestamp(micros: number, zone?: ZoneOffsets): string {
+  if (zone) micros += zone.offsetSecondsAt(Math.floor(micros / 1000)) * 1_000_000;
   const secs = Math.floor(micros / 1_000_000);
   const fracMicros = micros - secs * 1_000_000;
   const d = new Date(secs * 1000);

@@ -1,11 +1,11 @@
 /**
- * Date and time functions (Spark's datetimeExpressions), in the session time zone UTC. Timestamps
- * are microseconds since the epoch, dates days since the epoch.
+ * Date and time functions (Spark's datetimeExpressions), in the session time zone, which each call
+ * captures as it compiles. Timestamps are microseconds since the epoch, dates days since the epoch.
  */
 import { castTo, type Compiled } from '../compiled.js';
 import { patternFormatter, patternParser } from '../datetime-pattern.js';
 import { AnalysisException, ArithmeticException, StreamlabError } from '../errors.js';
-import { localToUtcMs, zoneOf } from '../time-zone.js';
+import { localToUtcMicros, localToUtcMs, sessionZone, utcToLocalMicros, zoneOf, type Zone } from '../time-zone.js';
 import { DATE, DECIMAL, INT, LONG, STRING, TIMESTAMP, isTimestamp } from '../types.js';
 import { secondsToMicros } from '../values.js';
 import { col, defineFunction, val, type CallContext, type FunctionSpec } from './function-spec.js';
@@ -29,10 +29,29 @@ function subMicrosecond(v: number): boolean {
   return fraction.length - Number(exp) > 6;
 }
 
-/** `date_trunc(unit, ts)` in UTC: null for an unknown unit, as Spark returns. */
-function truncateTimestamp(us: number, unit: string): number | null {
+/**
+ * `date_trunc(unit, ts)` in the session time zone: units up to a second cut the instant, longer
+ * ones cut the wall time and read it back in the zone. Null for an unknown unit, as Spark returns.
+ */
+function truncateTimestamp(utcUs: number, unit: string, zone: Zone): number | null {
   const u = unit.toLowerCase();
-  const fixed: Record<string, number> = { microsecond: 1, millisecond: 1_000, second: 1_000_000, minute: 60_000_000, hour: 3_600_000_000, day: DAY_US, dd: DAY_US };
+  const exact: Record<string, number> = { microsecond: 1, millisecond: 1_000, second: 1_000_000 };
+  if (exact[u] !== undefined) return Math.floor(utcUs / exact[u]) * exact[u];
+  const offsetUs = zone.offsetSecondsAt(Math.floor(utcUs / 1000)) * 1_000_000;
+  const local = truncateLocal(utcUs + offsetUs, u);
+  if (local === null) return null;
+  // Java's ZonedDateTime.truncatedTo keeps the offset it had when that offset is still valid (the
+  // second 02:00 of a night the clocks go back stays the second one).
+  if (u === 'minute' || u === 'hour' || u === 'day' || u === 'dd') {
+    const keep = local - offsetUs;
+    if (zone.offsetSecondsAt(Math.floor(keep / 1000)) * 1_000_000 === offsetUs) return keep;
+  }
+  return localToUtcMicros(local, zone);
+}
+
+/** {@link truncateTimestamp} of a wall time. */
+function truncateLocal(us: number, u: string): number | null {
+  const fixed: Record<string, number> = { minute: 60_000_000, hour: 3_600_000_000, day: DAY_US, dd: DAY_US };
   if (fixed[u] !== undefined) return Math.floor(us / fixed[u]) * fixed[u];
   const d = new Date(Math.floor(us / 1000));
   const y = d.getUTCFullYear();
@@ -58,11 +77,14 @@ function dateField(name: string, doc: string, field: (d: Date, days: number) => 
   });
 }
 
-/** A field of a timestamp, as `hour(ts)` and its siblings read it. */
+/** A field of a timestamp's wall time in the session time zone, as `hour(ts)` and its siblings read it. */
 function timeField(name: string, doc: string, field: (d: Date) => number): FunctionSpec {
   return defineFunction({
     name, group: 'datetime', kind: 'scalar', params: [col('col', 'timestamp')], doc,
-    compile: (c) => c.strict1(INT, c.arg(0), (us: number) => field(new Date(Math.floor(us / 1000)))),
+    compile: (c) => {
+      const zone = sessionZone();
+      return c.strict1(INT, c.arg(0), (us: number) => field(new Date(Math.floor(utcToLocalMicros(us, zone) / 1000))));
+    },
   });
 }
 
@@ -72,10 +94,11 @@ function parsed(c: CallContext): (row: unknown[]) => number | null {
   const fmt = c.arg(1);
   if (fmt.type !== STRING) throw new AnalysisException(`[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${c.name}" due to data type mismatch: Parameter 2 requires the "STRING" type.`, { code: 'DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE' });
   const f = fmt.eval;
+  const zone = sessionZone();
   return (row) => {
     const v = s(row) as string | null;
     const p = f(row) as string | null;
-    return v === null || p === null ? null : patternParser(p)(v);
+    return v === null || p === null ? null : patternParser(p)(v, zone);
   };
 }
 
@@ -107,12 +130,18 @@ export const datetimeFunctions: readonly FunctionSpec[] = [
   }),
   defineFunction({
     name: 'current_date', group: 'datetime', kind: 'scalar', params: [], doc: 'The date the micro-batch started.', columnName: () => 'current_date()',
-    compile: (c) => c.make(DATE, () => Math.floor(c.evalContext.batchTimestampMs / 86_400_000), { nullable: false }),
+    compile: (c) => {
+      const zone = sessionZone();
+      return c.make(DATE, () => Math.floor(utcToLocalMicros(c.evalContext.batchTimestampMs * 1000, zone) / DAY_US), { nullable: false });
+    },
   }),
   defineFunction({
     name: 'date_format', group: 'datetime', kind: 'scalar', params: [col('date', 'timestamp'), val('format', 'string', 'string')],
     doc: 'The timestamp as text in a datetime pattern (`yyyy-MM-dd HH:mm`).', example: { sql: "date_format('2024-03-10 10:00:05', 'dd/MM/yyyy HH:mm')", result: '10/03/2024 10:00' },
-    compile: (c) => c.strict2(STRING, c.arg(0), c.arg(1), (t: number, f: string) => patternFormatter(f)(t)),
+    compile: (c) => {
+      const zone = sessionZone();
+      return c.strict2(STRING, c.arg(0), c.arg(1), (t: number, f: string) => patternFormatter(f)(t, zone));
+    },
   }),
   defineFunction({
     name: 'to_timestamp', group: 'datetime', kind: 'scalar', params: [col('col'), val('format', 'string', 'string', { optional: true })],
@@ -129,9 +158,10 @@ export const datetimeFunctions: readonly FunctionSpec[] = [
     compile: (c) => {
       if (!c.has(1)) return { ...castTo(c.raw(0), DATE), name: c.name };
       const p = parsed(c);
+      const zone = sessionZone();
       return c.make(DATE, (row) => {
         const t = p(row);
-        return t === null ? null : Math.floor(t / DAY_US);
+        return t === null ? null : Math.floor(utcToLocalMicros(t, zone) / DAY_US);
       });
     },
   }),
@@ -197,8 +227,9 @@ export const datetimeFunctions: readonly FunctionSpec[] = [
     compile: (c) => {
       const fmt = c.has(1) ? c.arg(1) : null;
       const secs = c.arg(0);
-      if (!fmt) return c.strict1(STRING, secs, (v: number) => patternFormatter(DEFAULT_FORMAT)(Math.floor(v) * 1_000_000));
-      return c.strict2(STRING, secs, fmt, (v: number, f: string) => patternFormatter(f)(Math.floor(v) * 1_000_000));
+      const zone = sessionZone();
+      if (!fmt) return c.strict1(STRING, secs, (v: number) => patternFormatter(DEFAULT_FORMAT)(Math.floor(v) * 1_000_000, zone));
+      return c.strict2(STRING, secs, fmt, (v: number, f: string) => patternFormatter(f)(Math.floor(v) * 1_000_000, zone));
     },
   }),
   dateField('year', 'The year.', (d) => d.getUTCFullYear()),
@@ -252,7 +283,10 @@ export const datetimeFunctions: readonly FunctionSpec[] = [
     name: 'date_trunc', group: 'datetime', kind: 'scalar', params: [val('format', 'string', 'string'), col('timestamp', 'timestamp')],
     doc: 'The timestamp truncated to a unit: year, quarter, month, week, day, hour, minute, second, millisecond, microsecond.',
     example: { sql: "date_trunc('hour', '2024-03-10 10:42:05')", result: '2024-03-10 10:00:00' },
-    compile: (c) => c.strict2(TIMESTAMP, c.arg(0), c.arg(1), (u: string, t: number) => truncateTimestamp(t, u)),
+    compile: (c) => {
+      const zone = sessionZone();
+      return c.strict2(TIMESTAMP, c.arg(0), c.arg(1), (u: string, t: number) => truncateTimestamp(t, u, zone));
+    },
   }),
   zoneShift('from_utc_timestamp'),
   zoneShift('to_utc_timestamp'),

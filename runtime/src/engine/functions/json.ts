@@ -10,12 +10,14 @@ import type { Expr } from '../expr.js';
 import { jsonBytesReader } from '../json-bytes.js';
 import { getJsonObject, jsonNodeRaw, parseFirstJsonValue, parseJsonPath, schemaOfJson, type JsonNode, type JsonReadOptions } from '../json-path.js';
 import { parseTimestamp } from '../time.js';
-import { BINARY, STRING, StructType, isTimestamp, parseDataType, sameType, type DataType } from '../types.js';
+import { sessionZone, UTC_ZONE, type Zone } from '../time-zone.js';
+import { BINARY, STRING, StructType, parseDataType, sameType, type DataType } from '../types.js';
 import { javaDouble, javaFloat } from '../../format/java-number.js';
 import { fromUtf8, toSparkString } from '../values.js';
 import { col, defineFunction, val, type CallContext, type FunctionSpec } from './function-spec.js';
 
-const JSON_TS_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS";
+const JSON_TS_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
+const JSON_NTZ_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS";
 
 /** `from_json`'s JSONOptions defaults: single quotes and non-numeric numbers read, raw control characters not. */
 const FROM_JSON_READ: JsonReadOptions = { strictStrings: true, nonNumericNumbers: true };
@@ -34,20 +36,25 @@ export interface JsonConversionState {
  * a number keeps its text and whether it was written as an integer, which decides what Spark reads
  * (`1.0` is not an INT; as a STRING it is "1.0"), and an object keeps its keys in order.
  */
-export function fromJsonNode(v: JsonNode | null, type: DataType, state: JsonConversionState = { bad: false }): unknown {
-  return jsonConverter(type)(v, state);
+export function fromJsonNode(v: JsonNode | null, type: DataType, state: JsonConversionState = { bad: false }, zone: Zone = UTC_ZONE): unknown {
+  return jsonConverter(type, zone)(v, state);
 }
 
 type JsonConverter = (v: JsonNode | null, state: JsonConversionState) => unknown;
 
-/** Converters specialised per schema once: `from_json` converts every record with the same one. */
-const jsonConverters = new WeakMap<DataType, JsonConverter>();
+/**
+ * Converters specialised per schema (and session time zone, which timestamps without a zone are
+ * read in) once: `from_json` converts every record with the same one.
+ */
+const jsonConverters = new Map<string, WeakMap<DataType, JsonConverter>>();
 
-function jsonConverter(type: DataType): JsonConverter {
-  let c = jsonConverters.get(type);
+function jsonConverter(type: DataType, zone: Zone): JsonConverter {
+  let byType = jsonConverters.get(zone.id);
+  if (!byType) jsonConverters.set(zone.id, (byType = new WeakMap()));
+  let c = byType.get(type);
   if (!c) {
-    c = buildJsonConverter(type);
-    jsonConverters.set(type, c);
+    c = buildJsonConverter(type, zone);
+    byType.set(type, c);
   }
   return c;
 }
@@ -71,13 +78,13 @@ function integral(v: JsonNode, lo: bigint, hi: bigint): number | undefined {
 
 const DECIMAL_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-function buildJsonConverter(type: DataType): JsonConverter {
+function buildJsonConverter(type: DataType, zone: Zone): JsonConverter {
   if (type.kind === 'struct') {
     const index = new Map<string, number>();
     type.fields.forEach((f, i) => {
       if (!index.has(f.name)) index.set(f.name, i);
     });
-    const convs = type.fields.map((f) => jsonConverter(f.dataType));
+    const convs = type.fields.map((f) => jsonConverter(f.dataType, zone));
     const n = type.fields.length;
     return (v, state) => {
       if (isNull(v)) return null;
@@ -97,7 +104,7 @@ function buildJsonConverter(type: DataType): JsonConverter {
     };
   }
   if (type.kind === 'array') {
-    const el = jsonConverter(type.elementType);
+    const el = jsonConverter(type.elementType, zone);
     return (v, state) => {
       if (isNull(v)) return null;
       if (v.t !== 'arr') return undefined;
@@ -111,7 +118,7 @@ function buildJsonConverter(type: DataType): JsonConverter {
     };
   }
   if (type.kind === 'map') {
-    const val = jsonConverter(type.valueType);
+    const val = jsonConverter(type.valueType, zone);
     return (v, state) => {
       if (isNull(v)) return null;
       if (v.t !== 'obj') return undefined;
@@ -158,7 +165,7 @@ function buildJsonConverter(type: DataType): JsonConverter {
     case 'timestamp': case 'timestamp_ntz':
       return (v) => {
         if (isNull(v)) return null;
-        if (v.t === 'str') return parseTimestamp(v.v) ?? undefined;
+        if (v.t === 'str') return parseTimestamp(v.v, type.name === 'timestamp' ? zone : UTC_ZONE) ?? undefined;
         // A JSON integer is seconds since the epoch; a fraction is not read.
         const seconds = integral(v, INTEGRAL_RANGE.bigint[0], INTEGRAL_RANGE.bigint[1]);
         return seconds === undefined ? undefined : seconds * 1_000_000;
@@ -175,20 +182,22 @@ function buildJsonConverter(type: DataType): JsonConverter {
 }
 
 /** Converts an engine value into a JSON-ready value, as `to_json` does. */
-export function toJsonValue(v: unknown, type: DataType): unknown {
+export function toJsonValue(v: unknown, type: DataType, zone: Zone = UTC_ZONE): unknown {
   if (v === null || v === undefined) return null;
   if (type.kind === 'struct') {
     const out: Record<string, unknown> = {};
     type.fields.forEach((f, i) => {
       const x = (v as unknown[])[i];
-      if (x !== null && x !== undefined) out[f.name] = toJsonValue(x, f.dataType);
+      if (x !== null && x !== undefined) out[f.name] = toJsonValue(x, f.dataType, zone);
     });
     return out;
   }
-  if (type.kind === 'array') return (v as unknown[]).map((x) => toJsonValue(x, type.elementType));
-  if (type.kind === 'map') return Object.fromEntries([...(v as Map<unknown, unknown>)].map(([k, x]) => [String(k), toJsonValue(x, type.valueType)]));
-  if (type.kind === 'udt') return toJsonValue(type.codec.serialize(v), type.sqlType);
-  if (isTimestamp(type)) return `${formatWithPattern(v as number, JSON_TS_FORMAT)}Z`;
+  if (type.kind === 'array') return (v as unknown[]).map((x) => toJsonValue(x, type.elementType, zone));
+  if (type.kind === 'map') return Object.fromEntries([...(v as Map<unknown, unknown>)].map(([k, x]) => [String(k), toJsonValue(x, type.valueType, zone)]));
+  if (type.kind === 'udt') return toJsonValue(type.codec.serialize(v), type.sqlType, zone);
+  // Spark's default timestampFormat, yyyy-MM-dd'T'HH:mm:ss.SSSXXX, in the session time zone.
+  if (type.name === 'timestamp') return formatWithPattern(v as number, JSON_TS_FORMAT, zone);
+  if (type.name === 'timestamp_ntz') return formatWithPattern(v as number, JSON_NTZ_FORMAT);
   if (type.name === 'date' || type.name === 'binary') return toSparkString(v, type);
   return v;
 }
@@ -198,26 +207,26 @@ export function toJsonValue(v: unknown, type: DataType): unknown {
  * `1.0E7`), non-finite ones quoted (`"NaN"`, `"Infinity"`), null struct fields left out, a
  * user-defined type (an ML vector) as its stored struct; other values as `toJsonValue` gives them.
  */
-export function jsonText(v: unknown, t: DataType): string {
+export function jsonText(v: unknown, t: DataType, zone: Zone = UTC_ZONE): string {
   if (v === null || v === undefined) return 'null';
   switch (t.kind) {
     case 'struct': {
       const parts: string[] = [];
       t.fields.forEach((f, i) => {
         const x = (v as unknown[])[i];
-        if (x !== null && x !== undefined) parts.push(`${JSON.stringify(f.name)}:${jsonText(x, f.dataType)}`);
+        if (x !== null && x !== undefined) parts.push(`${JSON.stringify(f.name)}:${jsonText(x, f.dataType, zone)}`);
       });
       return `{${parts.join(',')}}`;
     }
-    case 'array': return `[${(v as unknown[]).map((x) => jsonText(x, t.elementType)).join(',')}]`;
-    case 'map': return `{${[...(v as Map<unknown, unknown>)].map(([k, x]) => `${JSON.stringify(String(k))}:${jsonText(x, t.valueType)}`).join(',')}}`;
-    case 'udt': return jsonText(t.codec.serialize(v), t.sqlType);
+    case 'array': return `[${(v as unknown[]).map((x) => jsonText(x, t.elementType, zone)).join(',')}]`;
+    case 'map': return `{${[...(v as Map<unknown, unknown>)].map(([k, x]) => `${JSON.stringify(String(k))}:${jsonText(x, t.valueType, zone)}`).join(',')}}`;
+    case 'udt': return jsonText(t.codec.serialize(v), t.sqlType, zone);
     case 'atomic':
       if (t.name === 'double' || t.name === 'float') {
         const text = t.name === 'double' ? javaDouble(v as number) : javaFloat(v as number);
         return Number.isFinite(v as number) ? text : JSON.stringify(text);
       }
-      return JSON.stringify(toJsonValue(v, t));
+      return JSON.stringify(toJsonValue(v, t, zone));
   }
 }
 
@@ -236,7 +245,7 @@ function schemaArg(e: Expr | undefined, fname: string): DataType {
  */
 function fromJsonText(type: DataType, failFast: boolean, ctx: EvalContext): (s: string) => unknown {
   const allNull = type.kind === 'struct' ? () => type.fields.map(() => null) : () => null;
-  const convert = jsonConverter(type);
+  const convert = jsonConverter(type, sessionZone());
   const state: JsonConversionState = { bad: false };
   const malformed = (s: string): never | void => {
     if (failFast) throw new AnalysisException(`[MALFORMED_RECORD_IN_PARSING] Malformed records are detected in record parsing: ${s}. Parse Mode: FAILFAST.`, { code: 'MALFORMED_RECORD_IN_PARSING' });
@@ -269,7 +278,8 @@ function compileFromJson(c: CallContext): Compiled {
   // and whatever that reader is not sure of goes the general way.
   const a0 = c.args[0];
   const bytesArg = a0.kind === 'cast' && sameType(a0.to, STRING) ? c.compile(a0.expr) : undefined;
-  const reader = bytesArg !== undefined && sameType(bytesArg.type, BINARY) ? jsonBytesReader(type) : null;
+  // The byte reader reads timestamps without a zone as UTC: only for a UTC session.
+  const reader = bytesArg !== undefined && sameType(bytesArg.type, BINARY) && sessionZone() === UTC_ZONE ? jsonBytesReader(type) : null;
   if (bytesArg !== undefined && reader !== null) {
     const bytes = bytesArg.eval;
     return c.make(type, (row) => {
@@ -349,9 +359,10 @@ export const jsonFunctions: readonly FunctionSpec[] = [
       const a = c.raw(0);
       const f = a.eval;
       const t = a.type;
+      const zone = sessionZone();
       return c.make(STRING, (row) => {
         const v = f(row);
-        return v === null ? null : jsonText(v, t);
+        return v === null ? null : jsonText(v, t, zone);
       });
     },
   }),

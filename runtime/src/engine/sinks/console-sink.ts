@@ -5,14 +5,15 @@
  */
 import { consoleBatch } from '../../format/show-string.js';
 import { showString } from '../show.js';
+import type { Zone } from '../time-zone.js';
 import type { Sink, SinkBatch, SinkProvider } from './sink.js';
 
 /** Receives text exactly as Spark would write it to stdout (newlines included). */
 export type OutputFn = (text: string) => void;
 
 /** Formats one batch the way the console sink prints it. */
-export function consoleBatchText(batch: SinkBatch, numRows = 20, truncate: boolean | number = true): string {
-  return consoleBatch(batch.batchId, showString(batch.schema, batch.rows, numRows, truncate));
+export function consoleBatchText(batch: SinkBatch, numRows = 20, truncate: boolean | number = true, zone?: Zone): string {
+  return consoleBatch(batch.batchId, showString(batch.schema, batch.rows, numRows, truncate, zone));
 }
 
 function optionValue(options: Readonly<Record<string, string>>, key: string): string | undefined {
@@ -28,6 +29,6 @@ export const consoleSinkProvider: SinkProvider = {
     const numRows = Number(optionValue(ctx.options, 'numRows') ?? '20');
     const t = optionValue(ctx.options, 'truncate');
     const truncate = t === undefined ? true : t.toLowerCase() === 'false' ? false : t.toLowerCase() === 'true' ? true : Number(t);
-    return { addBatch: (batch) => ctx.session.outputFunction(consoleBatchText(batch, numRows, truncate)) };
+    return { addBatch: (batch) => ctx.session.outputFunction(consoleBatchText(batch, numRows, truncate, ctx.session.timeZone)) };
   },
 };

@@ -2,6 +2,7 @@
  * The pluggable sink contract. A sink receives each micro-batch's output rows with the batch id;
  * sinks that must be exactly-once dedupe by batch id (a batch may be replayed after a crash).
  */
+import type { Zone } from '../time-zone.js';
 import type { Row } from '../compile.js';
 import type { OutputMode } from '../physical/operator.js';
 import type { StructType } from '../types.js';
@@ -24,6 +25,8 @@ export interface Sink {
 export interface SinkSession {
   /** Where the session's printed text goes now (the console sink looks it up per batch). */
   readonly outputFunction: (text: string) => void;
+  /** The session time zone, read when a batch prints its timestamps. */
+  readonly timeZone?: Zone;
   /** The memory table named `name`, made empty with `schema` if new (`spark.table(name)` reads it). */
   memoryTable(name: string, schema: StructType): Sink;
   /** A static DataFrame over one batch's rows, as `foreachBatch` passes it. */

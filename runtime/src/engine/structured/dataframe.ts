@@ -16,6 +16,7 @@ import { showString } from '../show.js';
 import { parseNamedExpression, parseBareExpression, parseSortList } from '../sql-parser.js';
 import { StateStore } from '../state-store.js';
 import { delayMillis } from '../time.js';
+import type { Zone } from '../time-zone.js';
 import { TraceCollector } from '../trace.js';
 import type { StructType } from '../types.js';
 import { Column, columnExpr, type ColumnOrName } from './column.js';
@@ -253,7 +254,7 @@ export class DataFrame {
 
   /** Logical and physical plan text (printed and returned). */
   explain(extended = false): string {
-    const physical = planPhysical(this.plan, { batchTimestampMs: 0 });
+    const physical = planPhysical(this.plan, { batchTimestampMs: 0, timeZone: this.sparkSession.timeZone });
     let text = `== Physical Plan ==\n${explainTree(physical.root)}\n`;
     if (extended) text = `== Analyzed Logical Plan ==\n${explainLogical(this.plan)}\n\n${text}`;
     this.sparkSession.output(`${text}\n`);
@@ -277,7 +278,7 @@ export class DataFrame {
   /** Evaluates a static DataFrame to engine rows. */
   collectInternal(): Row[] {
     this.assertStatic('collect');
-    return executeStatic(this.plan, this.sparkSession.clock.now());
+    return executeStatic(this.plan, this.sparkSession.clock.now(), this.sparkSession.timeZone);
   }
 
   /** All rows as objects (`Date` for timestamps). */
@@ -305,7 +306,7 @@ export class DataFrame {
   /** Prints the first rows as Spark's `show()` does (through the session output) and returns the text. */
   show(n = 20, truncate: boolean | number = true): string {
     const rows = this.collectInternal();
-    const text = showString(this.schema, rows, n, truncate);
+    const text = showString(this.schema, rows, n, truncate, this.sparkSession.timeZone);
     this.sparkSession.output(text);
     return text;
   }
@@ -342,8 +343,8 @@ export class DataFrame {
 }
 
 /** Runs a static plan once (no state kept). */
-export function executeStatic(plan: LogicalPlan, nowMs: number): Row[] {
-  const evalCtx = { batchTimestampMs: nowMs };
+export function executeStatic(plan: LogicalPlan, nowMs: number, timeZone?: Zone): Row[] {
+  const evalCtx = { batchTimestampMs: nowMs, timeZone };
   const physical = planPhysical(plan, evalCtx);
   const ctx: BatchContext = {
     batchId: 0,

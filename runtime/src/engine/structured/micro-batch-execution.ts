@@ -47,6 +47,7 @@ import { StateStore } from '../state-store.js';
 import { isoMillis, progressEventTime } from '../../format/spark-time.js';
 import { TraceCollector, TRACE_SAMPLE_CAP, type BatchEventTime, type BatchTrace } from '../trace.js';
 import { prettyString } from '../values.js';
+import { SESSION_TIME_ZONE, sessionZoneOf } from '../time-zone.js';
 import type { StructType } from '../types.js';
 
 /** Everything a finished batch reports to listeners. */
@@ -116,6 +117,7 @@ export class MicroBatchExecution {
   private availableNowTargets: Offset[] | null = null;
 
   constructor(private readonly opts: MicroBatchOptions, private readonly createSource: (plan: Extract<LogicalPlan, { kind: 'StreamingRelation' }>, index: number) => Promise<Source>) {
+    this.evalCtx.timeZone = sessionZoneOf(opts.conf[SESSION_TIME_ZONE]);
     this.physical = planPhysical(opts.plan, this.evalCtx);
     this.conf = { ...opts.conf };
   }

@@ -15,6 +15,7 @@ import { MemorySink } from '../sinks/memory-sink.js';
 import type { SinkBatch, SinkSession } from '../sinks/sink.js';
 import { BOOLEAN, BINARY, DOUBLE, LONG, STRING, StructField, StructType, TIMESTAMP, toSchema, type DataType } from '../types.js';
 import { SparkContext } from '../dstream/spark-context.js';
+import { SESSION_TIME_ZONE, sessionZoneOf, type Zone } from '../time-zone.js';
 import { DataFrame } from './dataframe.js';
 import { DataStreamReader } from './stream-reader.js';
 import { DataFrameReader } from './reader.js';
@@ -27,6 +28,8 @@ export class RuntimeConfig {
     return this.values.get(key) ?? defaultValue;
   }
   set(key: string, value: string | number | boolean): void {
+    // Spark checks the session time zone when it is set.
+    if (key === SESSION_TIME_ZONE) sessionZoneOf(String(value));
     this.values.set(key, String(value));
   }
   unset(key: string): void {
@@ -146,6 +149,11 @@ export class SparkSession implements SinkSession {
       if (!s) this.checkpoints.set(location, (s = new InMemoryCheckpointStore()));
       return s;
     });
+  }
+
+  /** The session time zone (`spark.sql.session.timeZone`, UTC when unset). */
+  get timeZone(): Zone {
+    return sessionZoneOf(this.conf.get(SESSION_TIME_ZONE));
   }
 
   /** The SparkContext of the DStream API (PySpark `spark.sparkContext`). */

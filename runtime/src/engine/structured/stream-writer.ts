@@ -97,7 +97,7 @@ export class DataStreamWriter extends FormatOptions {
       if (this.fmt === 'foreachBatch') throw new AnalysisException("'foreachBatch' is not supported with continuous trigger", { code: 'FOREACH_BATCH_CONTINUOUS' });
       throw new AnalysisException('Continuous processing is not supported by Streamlab; use a processingTime trigger.', { code: 'CONTINUOUS_NOT_SUPPORTED' });
     }
-    const physical = planPhysical(plan, { batchTimestampMs: 0 });
+    const physical = planPhysical(plan, { batchTimestampMs: 0, timeZone: session.timeZone });
     checkStreamingPlan(plan, physical, this.mode, session.conf.getAll());
     const options: Record<string, string> = path === undefined ? { ...this.opts } : { ...this.opts, path };
     const fmt = this.fmt ?? 'parquet';
