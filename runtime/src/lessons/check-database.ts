@@ -20,6 +20,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { connectAdmin } from '../connectors/postgres/restricted-role.js';
 import { checkNamespaceFrom, checkSchemaName, checkSchemaPrefix } from './check-namespace.js';
 
 /** Env variable of the check process naming the administrator's URL (the grader sets it). */
@@ -53,8 +54,7 @@ let prepared: Promise<void> | null = null;
 
 /** Creates the checks database once, closed to PUBLIC. */
 async function prepareChecksDatabase(admin: URL): Promise<void> {
-  const server = new pg.Client({ connectionString: admin.href });
-  await server.connect();
+  const server = await connectAdmin(admin.href);
   try {
     const exists = await server.query('SELECT 1 FROM pg_database WHERE datname = $1', [CHECKS_DATABASE]);
     if (exists.rowCount === 0) {
@@ -69,8 +69,7 @@ async function prepareChecksDatabase(admin: URL): Promise<void> {
   } finally {
     await server.end();
   }
-  const checks = new pg.Client({ connectionString: withDatabase(admin, CHECKS_DATABASE).href });
-  await checks.connect();
+  const checks = await connectAdmin(withDatabase(admin, CHECKS_DATABASE).href);
   try {
     await checks.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
   } finally {
@@ -98,9 +97,7 @@ export async function openCheckDatabase(env: Readonly<Record<string, string | un
   const schema = checkSchemaName(checkNamespaceFrom(env));
   const role = schema;
   const password = randomBytes(18).toString('base64url');
-  const client = new pg.Client({ connectionString: withDatabase(admin, CHECKS_DATABASE).href });
-  client.on('error', () => {});
-  await client.connect();
+  const client = await connectAdmin(withDatabase(admin, CHECKS_DATABASE).href);
   try {
     await client.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 8`);
     await client.query(`ALTER ROLE ${role} SET search_path = ${schema}`);
@@ -166,18 +163,14 @@ async function dropRole(client: pg.Client, schema: string, role: string): Promis
 export async function removeCheckNamespace(url: string, namespace: string): Promise<string[]> {
   const prefix = checkSchemaPrefix(namespace);
   const admin = plainUrl(url);
-  const server = new pg.Client({ connectionString: admin.href, connectionTimeoutMillis: 5000 });
-  server.on('error', () => {});
-  await server.connect();
+  const server = await connectAdmin(admin.href, 5000);
   try {
     const exists = await server.query('SELECT 1 FROM pg_database WHERE datname = $1', [CHECKS_DATABASE]);
     if (exists.rowCount === 0) return [];
   } finally {
     await server.end().catch(() => undefined);
   }
-  const client = new pg.Client({ connectionString: withDatabase(admin, CHECKS_DATABASE).href, connectionTimeoutMillis: 5000 });
-  client.on('error', () => {});
-  await client.connect();
+  const client = await connectAdmin(withDatabase(admin, CHECKS_DATABASE).href, 5000);
   try {
     // Names come from the catalogues and carry the namespace's prefix (letters, digits, "_"): safe as identifiers.
     const safe = (n: string) => /^check_[0-9a-f]+_[0-9a-f]+$/.test(n);

@@ -15,6 +15,14 @@
  *                                                              from several processes at once
  *   dropRestrictedRole(admin, { role, schema })               its connections, the schema (cascade), then the role
  *   learnerDatabase(adminUrl)                                 the runtime's learner role on that database
+ *   connectAdmin(adminUrl)                                    an administrator's connection that resolves
+ *                                                              names in pg_catalog only
+ *
+ * The administrator's connections never look names up in a schema a learner may create in: a classroom's
+ * admin URL opens its sessions in the student's schema (`-c search_path=<student>`), which the learner
+ * role owns, and a function made there with a built-in's name and an exact argument type (say
+ * `pg_advisory_xact_lock(integer)`) would be chosen over the built-in and run with the administrator's
+ * rights.
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
@@ -51,10 +59,29 @@ function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
+/** search_path of every administrator connection: built-ins only (pg_temp, named last, holds no functions it looks up). */
+export const ADMIN_SEARCH_PATH = 'pg_catalog, pg_temp';
+
+/** An administrator's connection, connected, whose search_path is {@link ADMIN_SEARCH_PATH} whatever the URL's options say. */
+export async function connectAdmin(adminUrl: string, timeoutMs = 10_000): Promise<pg.Client> {
+  const admin = new pg.Client({ connectionString: adminUrl.replace(/^jdbc:/, ''), connectionTimeoutMillis: timeoutMs });
+  admin.on('error', () => undefined);
+  await admin.connect();
+  try {
+    await admin.query(`SET search_path = ${ADMIN_SEARCH_PATH}`);
+  } catch (e) {
+    await admin.end().catch(() => undefined);
+    throw e;
+  }
+  return admin;
+}
+
 /** A client that calls `fn` with an admin connection, in one transaction serialised across processes. */
 async function serialised<T>(admin: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
   await admin.query('BEGIN');
   try {
+    // Whoever opened the connection, nothing in this transaction resolves to a learner's function.
+    await admin.query(`SET LOCAL search_path = ${ADMIN_SEARCH_PATH}`);
     // CREATE ROLE is cluster-wide: two runtimes on one database must not race on the same name.
     await admin.query("SELECT pg_advisory_xact_lock(hashtext('streamlab.restricted-role'))");
     const result = await fn();
@@ -112,7 +139,7 @@ export async function ensureRestrictedRole(admin: pg.ClientBase, spec: Restricte
 export async function dropRestrictedRole(admin: pg.ClientBase, spec: Pick<RestrictedRole, 'role' | 'schema'>): Promise<void> {
   const role = ident(spec.role);
   const schema = ident(spec.schema);
-  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()', [spec.role])
+  await admin.query('SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE usename OPERATOR(pg_catalog.=) $1 AND pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()', [spec.role])
     // An administrator without the right to signal them still drops what it can.
     .catch(() => undefined);
   await serialised(admin, async () => {
@@ -161,9 +188,7 @@ export function learnerDatabase(adminUrl: string): LearnerDatabase & { password:
 /** Creates (or repairs) the learner role for an admin URL and returns how the learner connects. */
 export async function provisionLearnerDatabase(adminUrl: string): Promise<LearnerDatabase> {
   const learner = learnerDatabase(adminUrl);
-  const admin = new pg.Client({ connectionString: adminUrl.replace(/^jdbc:/, ''), connectionTimeoutMillis: 10_000 });
-  admin.on('error', () => undefined);
-  await admin.connect();
+  const admin = await connectAdmin(adminUrl);
   try {
     await ensureRestrictedRole(admin, learner);
   } finally {

@@ -16,8 +16,8 @@
  *   removeLeftoverSessionSchemas → every schema and role of this runtime's sessions (at start, before any session)
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { dropRestrictedRole, ensureRestrictedRole, learnerSchemaOf } from './restricted-role.js';
+import type pg from 'pg';
+import { connectAdmin, dropRestrictedRole, ensureRestrictedRole, learnerSchemaOf } from './restricted-role.js';
 
 /** The administrator's record of the session schemas and roles each runtime made. */
 export const SESSION_REGISTRY = 'streamlab_runtime.session_schemas';
@@ -40,9 +40,7 @@ export function sessionSchemaNames(adminUrl: string, tag: string): { schema: str
 }
 
 async function asAdmin<T>(adminUrl: string, fn: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: adminUrl.replace(/^jdbc:/, ''), connectionTimeoutMillis: 10_000 });
-  admin.on('error', () => undefined);
-  await admin.connect();
+  const admin = await connectAdmin(adminUrl);
   try {
     return await fn(admin);
   } finally {
