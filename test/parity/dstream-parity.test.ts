@@ -19,7 +19,7 @@ import type { RDD } from '../../runtime/src/engine/dstream/rdd.js';
 import { dstreamStatements, StubCollector } from '../../runtime/src/export/index.js';
 import { compareBatch, type Plain } from './canonical.js';
 import { dstreamConformancePipelines, lessonDStreamPipelines, type DStreamParityPipeline, type DStreamProgram } from './dstream-pipelines.js';
-import { pysparkProblem, pysparkPython } from './pyspark-dist.js';
+import { pysparkEnv, pysparkProblem, pysparkPython } from './pyspark-dist.js';
 
 /** What reached one output operation at one batch. */
 interface OutputLog {
@@ -96,7 +96,7 @@ function pythonBuild(program: DStreamProgram): string {
 function runPython(manifestPath: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     let output = '';
-    const env = { ...process.env, TZ: 'UTC', SPARK_LOCAL_IP: '127.0.0.1', PYSPARK_PYTHON: pysparkPython() };
+    const env = pysparkEnv();
     const child = spawn(pysparkPython(), [fileURLToPath(new URL('./dstream-runner.py', import.meta.url)), manifestPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (d) => { output += d; });
     child.stderr.on('data', (d) => { output += d; });

@@ -23,7 +23,7 @@ import { DataFrame, SparkSession } from '../../runtime/src/engine/structured/ind
 import { compileProgram, evaluateProgram, exportProgramFiles } from '../../runtime/src/export/index.js';
 import { generateDriverFixes } from '../../runtime/src/datagen/index.js';
 import { readLearnerFiles } from '../../runtime/src/lessons/submission-files.js';
-import { connectorJars, pysparkProblem, pysparkPython } from './pyspark-dist.js';
+import { connectorJars, pysparkEnv, pysparkProblem, pysparkPython } from './pyspark-dist.js';
 import { fetchPostgresJdbc } from './postgres-jdbc.js';
 import { createTopicReady } from '../services/create-topic.js';
 
@@ -45,7 +45,7 @@ function onTopic(plan: LogicalPlan, bootstrap: string, topic: string, n: number)
 function runPython(script: string, jars: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     let output = '';
-    const env = { ...process.env, TZ: 'UTC', SPARK_LOCAL_IP: '127.0.0.1', PYSPARK_PYTHON: pysparkPython(), PYSPARK_SUBMIT_ARGS: `--jars ${jars.join(',')} pyspark-shell` };
+    const env = pysparkEnv({ PYSPARK_SUBMIT_ARGS: `--jars ${jars.join(',')} pyspark-shell` });
     const child = spawn(pysparkPython(), [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (d) => { output += d; });
     child.stderr.on('data', (d) => { output += d; });

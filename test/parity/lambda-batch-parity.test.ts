@@ -18,7 +18,7 @@ import { functions as F, SparkSession, Window, type DataFrame } from '../../runt
 import { planChain } from '../../runtime/src/export/plan-code.js';
 import { StubCollector } from '../../runtime/src/export/python-text.js';
 import { plainRows, compareBatch, type Plain } from './canonical.js';
-import { pysparkProblem, pysparkPython } from './pyspark-dist.js';
+import { pysparkEnv, pysparkProblem, pysparkPython } from './pyspark-dist.js';
 
 /** The batch views, as a learner builds them over the lake. */
 function batchViews(spark: SparkSession, lake: string): Record<string, DataFrame> {
@@ -63,7 +63,7 @@ out = {}
 function runPython(script: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     let output = '';
-    const env = { ...process.env, TZ: 'UTC', SPARK_LOCAL_IP: '127.0.0.1', PYSPARK_PYTHON: pysparkPython() };
+    const env = pysparkEnv();
     const child = spawn(pysparkPython(), [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (d) => { output += d; });
     child.stderr.on('data', (d) => { output += d; });

@@ -22,7 +22,7 @@ import { compileProgram, evaluateProgram, exportProgramFiles } from '../../runti
 import { loadLessons } from '../../runtime/src/lessons/load-lessons.js';
 import { readLearnerFiles } from '../../runtime/src/lessons/submission-files.js';
 import { databaseUrl, freshName } from '../services/inject.js';
-import { pysparkProblem, pysparkPython } from './pyspark-dist.js';
+import { pysparkEnv, pysparkProblem, pysparkPython } from './pyspark-dist.js';
 import { fetchPostgresJdbc } from './postgres-jdbc.js';
 
 const LESSONS = fileURLToPath(new URL('../../lessons', import.meta.url));
@@ -33,7 +33,7 @@ const UNTIL = '2020-03-29';
 function runPython(script: string, cwd: string, jars: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     let output = '';
-    const env = { ...process.env, TZ: 'UTC', SPARK_LOCAL_IP: '127.0.0.1', PYSPARK_PYTHON: pysparkPython(), PYSPARK_SUBMIT_ARGS: `--jars ${jars.join(',')} --conf spark.sql.session.timeZone=UTC pyspark-shell` };
+    const env = pysparkEnv({ PYSPARK_SUBMIT_ARGS: `--jars ${jars.join(',')} --conf spark.sql.session.timeZone=UTC pyspark-shell` });
     const child = spawn(pysparkPython(), [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (d) => { output += d; });
     child.stderr.on('data', (d) => { output += d; });

@@ -26,7 +26,7 @@ import { readLearnerFiles } from '../../runtime/src/lessons/submission-files.js'
 import { parityLine, plainRows, type BatchLog } from './canonical.js';
 import { conformancePipelines } from './conformance-pipelines.js';
 import { lessonPipelines, scenarioPipelines, type HeaderRecord, type ParityPipeline } from './pipelines.js';
-import { connectorJars, pysparkProblem, pysparkPython, sparkPins } from './pyspark-dist.js';
+import { connectorJars, pysparkEnv, pysparkProblem, pysparkPython, sparkPins } from './pyspark-dist.js';
 import { createTopicReady } from '../services/create-topic.js';
 
 /** The formats this file's sessions know. */
@@ -102,7 +102,7 @@ async function runEngine(spark: SparkSession, p: Prepared): Promise<BatchLog> {
 function runPython(manifestPath: string, cwd?: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     let output = '';
-    const env = { ...process.env, TZ: 'UTC', SPARK_LOCAL_IP: '127.0.0.1', PYSPARK_PYTHON: pysparkPython() };
+    const env = pysparkEnv();
     const child = spawn(pysparkPython(), [fileURLToPath(new URL('./parity-runner.py', import.meta.url)), manifestPath], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (d) => { output += d; });
     child.stderr.on('data', (d) => { output += d; });

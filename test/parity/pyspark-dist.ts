@@ -45,6 +45,17 @@ export function pysparkPython(): string {
   return join(pysparkHome(), 'venv', 'bin', 'python');
 }
 
+/**
+ * The environment of a PySpark program the tests start: UTC, Spark on the loopback address, the
+ * venv's Python for its workers, and a driver JVM that compiles with C1 only (as the test Kafka's
+ * does). The tests' Spark jobs are small and short, so the C2 compiler's threads cost CPU they never
+ * win back; what Spark computes does not depend on the JIT.
+ */
+export function pysparkEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const javaOptions = [process.env.JDK_JAVA_OPTIONS, '-XX:TieredStopAtLevel=1'].filter(Boolean).join(' ');
+  return { ...process.env, TZ: 'UTC', SPARK_LOCAL_IP: '127.0.0.1', PYSPARK_PYTHON: pysparkPython(), JDK_JAVA_OPTIONS: javaOptions, ...extra };
+}
+
 /** Artifact ids of the four jars the Kafka source and sink need beyond what `pyspark/jars` ships. */
 function connectorArtifacts(): string[] {
   return [`spark-sql-kafka-0-10_${sparkPins.sparkScala}`, `spark-token-provider-kafka-0-10_${sparkPins.sparkScala}`, 'kafka-clients', 'commons-pool2'];

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { compareRows } from '../../../runtime/src/testing/conformance/scenario.js';
+import { pysparkEnv } from '../../parity/pyspark-dist.js';
 
 /** Spark's observation for each step of one scenario (null where the step asserts nothing). */
 export interface SparkObservations {
@@ -20,7 +21,7 @@ export function observeOnSpark(python: string, files: readonly string[]): Promis
     let out = '';
     let err = '';
     const child = spawn(python, [fileURLToPath(new URL('./run_scenarios.py', import.meta.url)), ...files], {
-      env: { ...process.env, TZ: 'UTC', SPARK_LOCAL_IP: '127.0.0.1', PYSPARK_PYTHON: python },
+      env: pysparkEnv({ PYSPARK_PYTHON: python }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.on('data', (d) => { out += d; });

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { connectorJars, javaKafkaClientClasspath, pysparkPython } from '../../parity/pyspark-dist.js';
+import { connectorJars, javaKafkaClientClasspath, pysparkEnv, pysparkPython } from '../../parity/pyspark-dist.js';
 import { kafkaPythonInterpreter } from '../../services/python-clients.js';
 
 const clientFile = (name: string) => fileURLToPath(new URL(`./clients/${name}`, import.meta.url));
@@ -27,7 +27,7 @@ export function javaProducer(bootstrap: string, topic: string, count: number, pr
 
 /** Spark 3.5.7's Kafka sink writing `count` rows, once per options set (one Spark session for all). */
 export function sparkSink(bootstrap: string, topic: string, count: number, ...attempts: Record<string, string>[]) {
-  const env = { ...process.env, TZ: 'UTC', SPARK_LOCAL_IP: '127.0.0.1', PYSPARK_PYTHON: pysparkPython() };
+  const env = pysparkEnv();
   const sets = attempts.length > 0 ? attempts : [{}];
   return runClient(pysparkPython(), [clientFile('spark_kafka_sink.py'), connectorJars().join(','), bootstrap, topic, String(count), ...sets.map((o) => JSON.stringify(o))], env);
 }
