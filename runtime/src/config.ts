@@ -51,6 +51,8 @@ export const configSchema = z.strictObject({
   port: z.int().min(0).max(65535).default(5170),
   /** Fixed token; a random one per start when absent. */
   token: z.string().min(8).max(200).optional(),
+  /** Token of the instructor's dashboard (`/instructor`), never a learner's; a random one per start when absent. */
+  instructorToken: z.string().min(8).max(200).optional(),
   /** Kafka bootstrap servers (`host:port[,host:port]`); the embedded broker when absent. */
   kafka: z.string().min(1).optional(),
   /**
@@ -142,6 +144,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     host: str('STREAMLAB_HOST'),
     port: int('STREAMLAB_PORT'),
     token: str('STREAMLAB_TOKEN'),
+    instructorToken: str('STREAMLAB_INSTRUCTOR_TOKEN'),
     kafka: str('STREAMLAB_KAFKA'),
     kafkaSasl: str('STREAMLAB_KAFKA_SASL'),
     topicPrefix: str('STREAMLAB_TOPIC_PREFIX'),

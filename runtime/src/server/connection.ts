@@ -58,12 +58,14 @@ export class Connection {
     ws.on('close', () => {
       if (this.helloTimer) clearTimeout(this.helloTimer);
       this.session?.detach(this.sink);
+      if (this.session) this.ctx.activity?.closed(this.session.id);
     });
     ws.on('error', () => {});
   }
 
   private send(current: ServerMessage): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.session) this.ctx.activity?.sent(this.session.id, current);
     const message = serverMessageForVersion(current, this.version);
     if (message === null) return;
     // A client that does not read must not grow the runtime's memory: shed the high-volume events.
@@ -104,6 +106,7 @@ export class Connection {
       this.error(message.id, 'hello-required', 'Send hello first.');
       return;
     }
+    if (this.session) this.ctx.activity?.received(this.session.id, message);
     this.handle(message).then(
       (reply) => {
         if (reply) this.send(reply);
@@ -273,6 +276,7 @@ export class Connection {
       if (this.ws.readyState !== this.ws.OPEN) return null;
       this.session = this.ctx.sessionFor(m.session);
       this.session.attach(this.sink);
+      this.ctx.activity?.opened(this.session.id);
     }
     return {
       version,

@@ -7,6 +7,9 @@
  *                         session's learner (the session id hello answered; required with isolateLearners),
  *                         `X-Cache: hit|miss`
  *   GET /ws (upgrade)     → Origin checked; token in `?token=` or in the first message (hello)
+ *   GET /instructor?token=<instructor token>  → the class dashboard page (instructor-page.ts)
+ *   GET /instructor/ws?token=<instructor token> (upgrade) → Origin checked; the class's rows as JSON
+ *                         (`{"kind":"class","students":[…]}`, class-activity.ts) now and after every change
  *   GET / without a token → a page that says to open the URL printed by `streamlab start`
  *   GET /<file>           → the built workbench
  */
@@ -23,7 +26,9 @@ import type { JobServices } from '../jobs/ipc.js';
 import { PROTOCOL_VERSION } from '../protocol/index.js';
 import { CheckQueue } from '../lessons/check-queue.js';
 import { newToken, originAllowed, ownOrigins, tokenMatches } from './auth.js';
+import { ClassActivity } from './class-activity.js';
 import { Connection } from './connection.js';
+import { INSTRUCTOR_PAGE } from './instructor-page.js';
 import { DatabaseService } from './database-service.js';
 import { learnerUrl } from '../connectors/postgres/restricted-role.js';
 import { dropSessionSchema, provisionSessionSchema, removeLeftoverSessionSchemas, sessionRolesAllowed, type SessionSchema } from '../connectors/postgres/session-schemas.js';
@@ -69,6 +74,8 @@ export interface RuntimeServer {
   readonly token: string;
   /** The URL to open, with the token. */
   readonly url: string;
+  /** The instructor's dashboard, with its own token. */
+  readonly instructorUrl: string;
   /** True when the preferred port was taken and another one is used. */
   readonly portFallback: boolean;
   /** Resolves once the workbench can be served (built, when it had to be built), or will not be. */
@@ -81,6 +88,9 @@ export interface RuntimeServer {
 export async function startRuntimeServer(options: RuntimeServerOptions): Promise<RuntimeServer> {
   const { config } = options;
   const token = config.token ?? newToken();
+  const instructorToken = config.instructorToken ?? newToken();
+  if (tokenMatches(token, instructorToken)) throw new Error('The instructor\'s token must differ from the learners\' token.');
+  const activity = new ClassActivity();
   const log = options.log ?? (() => {});
   const sessions = new Map<string, Session>();
   // The learner's topic prefix comes from the config and applies to runs and to the Topics panel alike.
@@ -128,6 +138,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     version: options.version ?? '0.1.0',
     lessons,
     topics,
+    activity,
     checks: new CheckQueue(config.limits.maxConcurrentChecks),
     sessionFor(id) {
       const existing = id ? sessions.get(id) : undefined;
@@ -240,6 +251,10 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
       if (path === '/api/serving') return serveAnswer(res, url.searchParams.get('lesson'), url.searchParams.get('session'));
       return json(res, 404, { error: 'No such endpoint.' });
     }
+    if (path === '/instructor') {
+      if (!tokenMatches(instructorToken, url.searchParams.get('token'))) return html(res, 401, NO_TOKEN_PAGE);
+      return html(res, 200, INSTRUCTOR_PAGE);
+    }
     if (path === '/' || path === '/index.html') {
       if (!tokenMatches(token, url.searchParams.get('token'))) return html(res, 401, NO_TOKEN_PAGE);
       if (assets?.status === 'building') return html(res, 503, BUILDING_PAGE);
@@ -280,6 +295,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => {});
     const url = new URL(req.url ?? '/', 'http://streamlab.invalid');
+    if (url.pathname === '/instructor/ws') return instructorUpgrade(req, socket, head, url);
     if (url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
     if (!originAllowed(req.headers.origin, allowed)) return refuse(socket, 403, 'Forbidden');
     const queryToken = url.searchParams.get('token');
@@ -298,6 +314,32 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     });
   }
 
+  /** The dashboard's socket: the instructor's token only (a learner's is refused), Origin checked; it only listens. */
+  function instructorUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
+    if (!originAllowed(req.headers.origin, allowed)) return refuse(socket, 403, 'Forbidden');
+    if (!tokenMatches(instructorToken, url.searchParams.get('token'))) return refuse(socket, 401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      let timer: NodeJS.Timeout | null = null;
+      const push = () => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ kind: 'class', students: activity.snapshot() }));
+      };
+      // Changes come in bursts (a run's statuses); one message per burst is enough for a person.
+      const stop = activity.subscribe(() => {
+        timer ??= setTimeout(() => {
+          timer = null;
+          push();
+        }, 100);
+      });
+      ws.on('message', () => ws.close(1008, 'The dashboard only listens.'));
+      ws.on('close', () => {
+        stop();
+        if (timer) clearTimeout(timer);
+      });
+      ws.on('error', () => {});
+      push();
+    });
+  }
+
   const { port, fallback } = await listen(server, config.host, config.port, options.strictPort ?? false);
   allowed = [...ownOrigins(config.host, port), ...config.allowedOrigins.map((o) => o.toLowerCase().replace(/\/$/, ''))];
   const workbenchReady = assets && options.buildWorkbench ? assets.ensureBuilt().then(() => undefined) : Promise.resolve();
@@ -309,6 +351,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     port,
     token,
     url: `http://${displayHost}:${port}/?token=${encodeURIComponent(token)}`,
+    instructorUrl: `http://${displayHost}:${port}/instructor?token=${encodeURIComponent(instructorToken)}`,
     portFallback: fallback,
     workbenchReady,
     close() {

@@ -5,6 +5,7 @@ import type { RuntimeConfig } from '../config.js';
 import type { JobServices } from '../jobs/ipc.js';
 import type { LessonsService } from './lessons-service.js';
 import type { Session } from './session.js';
+import type { ClassActivity } from './class-activity.js';
 import type { TopicsService } from './topics-service.js';
 
 /** Shared state of one runtime server. */
@@ -22,6 +23,8 @@ export interface ServerContext {
   sessionFor(id: string | undefined): Session;
   /** The services runs and checks use (waits for services still starting). */
   services(): Promise<JobServices>;
+  /** What the instructor's dashboard shows of the learners' connections (absent: nothing is kept). */
+  readonly activity?: ClassActivity;
   /** Optional capabilities announced in hello (waits for services still starting). */
   features(): Promise<string[]>;
 }

@@ -103,7 +103,8 @@ export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<
   } catch (e) {
     io.err(`streamlab: could not write the runtime's state file (${e instanceof Error ? e.message : String(e)}); streamlab run and topics need --kafka.`);
   }
-  io.out(`Streamlab ready: ${server.url}`);
+  // One write: whoever reads the ready line has the dashboard's line with it.
+  io.out(`Streamlab ready: ${server.url}\nInstructor dashboard: ${server.instructorUrl}`);
   if (config.open && config.display) openBrowser(server.url);
   // The type checker parses the engine and TypeScript's library in its worker (seconds of CPU), which the
   // first page does not need: it starts once the page is served, well before a learner has read a lesson

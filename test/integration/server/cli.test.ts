@@ -65,7 +65,7 @@ describe('streamlab start', () => {
     }));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const line = await ready;
-    const match = /^Streamlab ready: http:\/\/127\.0\.0\.1:(\d+)\/\?token=cli-test-token-0123\n$/.exec(line);
+    const match = /^Streamlab ready: http:\/\/127\.0\.0\.1:(\d+)\/\?token=cli-test-token-0123\nInstructor dashboard: http:\/\/127\.0\.0\.1:\1\/instructor\?token=[\w-]+\n$/.exec(line);
     expect(match, line).not.toBe(null);
     const port = Number(match![1]);
     expect(port).not.toBe(busyPort);

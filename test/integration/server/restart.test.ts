@@ -50,7 +50,7 @@ async function start(dataDir: string): Promise<Started> {
     });
     void exited.then((code) => reject(new Error(`streamlab start exited with ${code} before it was ready:\n${stderr}`)));
   });
-  expect(stdout).toBe(`Streamlab ready: http://127.0.0.1:${port}/?token=${TOKEN}\n`);
+  expect(stdout).toMatch(new RegExp(`^Streamlab ready: http://127\\.0\\.0\\.1:${port}/\\?token=${TOKEN}\\nInstructor dashboard: http://127\\.0\\.0\\.1:${port}/instructor\\?token=\\S+\\n$`));
   return { child, port, stderr: () => stderr, exited };
 }
 
