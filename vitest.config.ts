@@ -106,6 +106,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       }),
+      defineProject({
+        resolve: { alias },
+        test: {
+          // The real Dockerfile and docker compose; skips when no Docker daemon answers. Images come from
+          // a registry or from scripts/classroom/images.sh (NODE_IMAGE, KAFKA_IMAGE, POSTGRES_IMAGE).
+          name: 'classroom',
+          include: ['test/classroom/**/*.test.ts'],
+          testTimeout: 1_800_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      }),
     ],
   },
 });

@@ -9,7 +9,8 @@
 // time, as vitest.config.ts says. Most of a tier's time is spent waiting on brokers, JVMs, browsers
 // and child processes, so two lanes keep a small machine's second core busy.
 //
-//   lane services: integration (all but the folders below), adversarial, parity
+//   lane services: integration (all but the folders below), adversarial, parity, the classroom tier
+//                  (Docker; it skips without a daemon)
 //   lane browser:  unit, conformance, integration's grading, classroom, services and smoke folders,
 //                  e2e, journey, lessons
 //
@@ -35,7 +36,7 @@ import { fileURLToPath } from 'node:url';
 
 const BROWSER_LANE_INTEGRATION = ['grading', 'classroom', 'services', 'smoke'].join(',');
 const LANES = [
-  { name: 'services', projects: ['integration', 'adversarial', 'parity'], env: { STREAMLAB_INTEGRATION_SKIP: BROWSER_LANE_INTEGRATION } },
+  { name: 'services', projects: ['integration', 'adversarial', 'parity', 'classroom'], env: { STREAMLAB_INTEGRATION_SKIP: BROWSER_LANE_INTEGRATION } },
   { name: 'browser', projects: ['unit', 'conformance', 'integration', 'e2e', 'journey', 'lessons'], env: { STREAMLAB_INTEGRATION_ONLY: BROWSER_LANE_INTEGRATION } },
 ];
 

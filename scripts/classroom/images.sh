@@ -13,7 +13,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cache="${STREAMLAB_CACHE_DIR:-$HOME/.cache/streamlab}"
 mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-export DOCKER_HOST="${DOCKER_HOST:-unix://$cache/docker/docker.sock}"
+export DOCKER_HOST="${STREAMLAB_DOCKER_HOST:-unix://$cache/docker/docker.sock}"
 
 pin() { node -p "require('$repo/test/services/pins.json').$1"; }
 # The recipe's digest: an image is rebuilt when its Dockerfile or files change, not only its version.

@@ -7,7 +7,7 @@
  *
  *   files → tmp/submission/…            seed → STREAMLAB_CHECK_SEED      database → STREAMLAB_CHECK_DATABASE
  *   this process's job script (built once) → STREAMLAB_JOB_BUNDLE
- *   vitest run --config <lessons>/vitest.config.ts --reporter=<check-reporter> <id>/check.test.ts   (detached)
+ *   vitest run --config <lessons>/vitest.config.ts --configLoader=runner --reporter=<check-reporter> <id>/check.test.ts   (detached)
  *     timeout → SIGKILL to the whole process group; afterwards the group is killed in any case
  *   tmp/report.json + exit status → one GradedTest per check the front matter declares, points by check id
  *
@@ -265,7 +265,9 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
       FORCE_COLOR: '0',
     };
     // The check file is named relative to the lessons root so vitest's filter matches exactly one file.
-    const args = ['run', '--config', join(root, 'vitest.config.ts'), `--reporter=${REPORTER}`, `${lesson.id}/check.test.ts`];
+    // The runner loads the config in memory: the default bundles it into a file beside the config,
+    // which fails where the lessons are read-only (the container image, run as a non-root user).
+    const args = ['run', '--config', join(root, 'vitest.config.ts'), '--configLoader=runner', `--reporter=${REPORTER}`, `${lesson.id}/check.test.ts`];
     const run = await runVitest(args, root, env, timeoutMs);
     const report = run.timedOut ? null : parseReport(await readFile(reportFile, 'utf8').catch(() => ''));
     const result = gradeFromReport(lesson, seed, report, missingReason(run, report, timeoutMs));

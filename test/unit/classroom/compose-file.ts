@@ -48,7 +48,8 @@ export function parseEnvFile(text: string): Record<string, string> {
   return env;
 }
 
-const VARIABLE = /\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+// A default may itself hold one `${…}` (compose's nested interpolation), interpolated when used.
+const VARIABLE = /\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])((?:[^${}]|\$\{[^{}]*\})*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 
 /** Names of every variable a string refers to (`$$` escapes excluded). */
 export function variablesIn(text: string): string[] {
@@ -56,6 +57,7 @@ export function variablesIn(text: string): string[] {
   for (const match of text.matchAll(VARIABLE)) {
     const name = match[1] ?? match[4];
     if (name) names.push(name);
+    if (match[3]) names.push(...variablesIn(match[3]));
   }
   return names;
 }
@@ -69,8 +71,8 @@ export function interpolate(text: string, env: Record<string, string>): string {
     const unset = value === undefined;
     const empty = unset || value === '';
     switch (operator) {
-      case ':-': return empty ? argument! : value!;
-      case '-': return unset ? argument! : value!;
+      case ':-': return empty ? interpolate(argument!, env) : value!;
+      case '-': return unset ? interpolate(argument!, env) : value!;
       case ':?': if (empty) throw new Error(`required variable ${name} is missing: ${argument}`); return value!;
       case '?': if (unset) throw new Error(`required variable ${name} is missing: ${argument}`); return value!;
       default: return value ?? '';

@@ -57,10 +57,14 @@ describe('Dockerfile', () => {
   });
 
   it('installs with npm ci and builds the runtime and the workbench; the image gets production dependencies only', () => {
-    expect(stage('build', 'RUN')).toEqual(['npm ci --no-audit --no-fund', 'npm run build -w runtime', 'npm run build -w workbench']);
+    // The root's `prepare` needs sources not copied before `npm ci`: scripts run only for the packages
+    // the root's allowScripts approves.
+    const root = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { allowScripts: Record<string, boolean> };
+    const rebuild = `npm rebuild --no-audit --no-fund ${Object.entries(root.allowScripts).filter(([, ok]) => ok).map(([name]) => name).join(' ')}`;
+    expect(stage('build', 'RUN')).toEqual([`npm ci --no-audit --no-fund --ignore-scripts && ${rebuild}`, 'npm run build -w runtime', 'npm run build -w workbench']);
     // Dev dependencies are left out by installing only the production dependencies of the
     // workspaces that run; the workbench's are bundled into its dist/.
-    expect(stage('deps', 'RUN')).toEqual(['npm ci --omit=dev --no-audit --no-fund -w runtime -w lessons']);
+    expect(stage('deps', 'RUN')).toEqual([`npm ci --omit=dev --no-audit --no-fund --ignore-scripts -w runtime -w lessons && ${rebuild}`]);
   });
 
   it('copies the manifest of every npm workspace before each `npm ci`', () => {

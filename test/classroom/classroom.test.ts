@@ -1,0 +1,218 @@
+/**
+ * The classroom as users run it, in Docker: the real `Dockerfile` built and started, then
+ * `docker compose -f compose/docker-compose.yml up` with a learner who connects through the published
+ * port, runs lesson 03's solution against the compose Kafka and PostgreSQL and passes Check; `down -v`
+ * must leave no container, volume or network behind.
+ *
+ * Images: NODE_IMAGE (the Dockerfile's base), KAFKA_IMAGE and POSTGRES_IMAGE default to the official
+ * ones; where no registry answers, `scripts/classroom/images.sh` builds stand-ins and prints these
+ * variables (.ci/run does). The daemon is STREAMLAB_DOCKER_HOST's, else DOCKER_HOST's: a daemon named
+ * only for this tier does not turn the other tiers' services into containers. Skips, saying why, when
+ * no Docker daemon answers or no Compose v2 plugin is installed.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, type ServerMessageOf, type StructuredBatchEvent } from '../../runtime/src/protocol/index.js';
+import { freePort } from '../services/free-port.js';
+import { TestClient } from '../integration/server/ws-client.js';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const NODE_IMAGE = process.env.NODE_IMAGE || 'node:20-bookworm-slim';
+/** A tag of the test's own, so the run never replaces an image a user built. */
+const VERSION = 'classroom-test';
+const IMAGE = `streamlab:${VERSION}`;
+const LESSON = '03-structured-windows';
+/** Lesson 03's data: 45 generated readings and the 3 the lesson talks about. */
+const LESSON_RECORDS = 48;
+const SOLUTION = readFileSync(join(repoRoot, 'lessons', LESSON, 'solution.ts'), 'utf8');
+/** The image holds the runtime, the lessons and the built workbench; Monaco's sources stay out. */
+const IMAGE_BUDGET_BYTES = 600 * 1024 * 1024;
+
+const dockerEnv: NodeJS.ProcessEnv = { ...process.env, ...(process.env.STREAMLAB_DOCKER_HOST ? { DOCKER_HOST: process.env.STREAMLAB_DOCKER_HOST } : {}) };
+
+function answers(args: string[]): string | undefined {
+  try {
+    return execFileSync('docker', args, { encoding: 'utf8', env: dockerEnv, stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 }).trim();
+  } catch {
+    return undefined;
+  }
+}
+const daemon = answers(['version', '--format', '{{.Server.Version}}']);
+const compose = daemon ? answers(['compose', 'version', '--short']) : undefined;
+const skipReason = !daemon
+  ? 'no Docker daemon answers (e.g. scripts/classroom/dockerd.sh start, then export STREAMLAB_DOCKER_HOST as it prints)'
+  : !compose ? 'the docker CLI has no Compose v2 plugin (docker compose version fails)' : undefined;
+if (skipReason) console.warn(`classroom tier skipped: ${skipReason}`);
+
+/** Runs docker with the arguments; resolves with its output, rejects with it on a non-zero exit. */
+function docker(args: string[], env: NodeJS.ProcessEnv = dockerEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('docker', args, { cwd: repoRoot, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`docker ${args.join(' ')} failed (${error.code}):\n${stdout}\n${stderr}`.slice(-8000)));
+      else resolve(stdout + stderr);
+    });
+  });
+}
+
+/** Polls until `probe` resolves to something other than undefined; the test's timeout bounds it. */
+async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+let built = false;
+/** Builds the real Dockerfile once, on NODE_IMAGE, with the host network (npm ci needs the registry). */
+async function buildImage(): Promise<void> {
+  if (built) return;
+  await docker(['build', '--network', 'host', '--build-arg', `NODE_IMAGE=${NODE_IMAGE}`, '-t', IMAGE, '.']);
+  built = true;
+}
+
+describe.skipIf(skipReason !== undefined)('the Streamlab image', () => {
+  const name = `streamlab-image-test-${randomBytes(4).toString('hex')}`;
+  afterAll(async () => { await docker(['rm', '-f', name]).catch(() => undefined); });
+
+  it('builds from the Dockerfile, runs as the node user, serves the workbench and answers /healthz', async () => {
+    await buildImage();
+    const [size, user] = (await docker(['image', 'inspect', IMAGE, '--format', '{{.Size}} {{.Config.User}}'])).trim().split(' ');
+    console.log(`classroom: ${IMAGE} on ${NODE_IMAGE}: ${(Number(size) / 1024 / 1024).toFixed(0)} MB`);
+    expect(Number(size)).toBeLessThan(IMAGE_BUDGET_BYTES);
+    expect(user).toBe('node');
+    // The production dependencies only: no editor sources (vitest and its vite stay: Check runs them).
+    const listing = await docker(['run', '--rm', '--entrypoint', 'sh', IMAGE, '-c', 'id -u; ls node_modules; ls workbench/dist']);
+    const [uid, ...names] = listing.trim().split('\n');
+    expect(uid).toBe('1000');
+    expect(names).not.toContain('monaco-editor');
+    expect(names).toContain('index.html');
+
+    const token = randomBytes(12).toString('hex');
+    const port = await freePort();
+    await docker(['run', '-d', '--name', name, '-e', `STREAMLAB_TOKEN=${token}`, '-p', `127.0.0.1:${port}:5170`, IMAGE]);
+    const ready = await until(async () => (await docker(['logs', name])).match(/Streamlab ready: (\S+)/)?.[1]);
+    expect(ready).toBe(`http://127.0.0.1:5170/?token=${token}`);
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const page = await fetch(`http://127.0.0.1:${port}/?token=${token}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>Streamlab</title>');
+    // The image's own HEALTHCHECK (node fetching /healthz inside the container) turns healthy.
+    await until(async () => ((await docker(['inspect', name, '--format', '{{.State.Health.Status}}'])).trim() === 'healthy' ? true : undefined));
+  });
+});
+
+describe.skipIf(skipReason !== undefined)('docker compose -f compose/docker-compose.yml', () => {
+  const project = `streamlab-classroom-${randomBytes(4).toString('hex')}`;
+  const work = mkdtempSync(join(tmpdir(), 'streamlab-compose-'));
+  const clients: TestClient[] = [];
+  let env: NodeJS.ProcessEnv = dockerEnv;
+  let files: string[] = [];
+
+  afterAll(async () => {
+    await Promise.allSettled(clients.map((c) => c.close()));
+    if (files.length > 0) await docker(['compose', '-p', project, ...files, 'down', '-v', '--remove-orphans'], env).catch(() => undefined);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('comes up healthy; a learner runs lesson 03 through the published port and passes Check; down -v leaves nothing', async () => {
+    await buildImage();
+    const [webPort, kafkaPort, pgPort] = [await freePort(), await freePort(), await freePort()];
+    const token = randomBytes(12).toString('hex');
+    const password = randomBytes(12).toString('hex');
+    const origin = `http://127.0.0.1:${webPort}`;
+    env = {
+      ...dockerEnv,
+      STREAMLAB_VERSION: VERSION,
+      STREAMLAB_TOKEN: token,
+      POSTGRES_PASSWORD: password,
+      STREAMLAB_HOST_PORT: String(webPort),
+      KAFKA_HOST_PORT: String(kafkaPort),
+      POSTGRES_HOST_PORT: String(pgPort),
+      STREAMLAB_ALLOWED_ORIGINS: origin,
+    };
+    // The published ports, on the loopback address only for the test (the class's file publishes to
+    // the network, where learners are).
+    const override = join(work, 'loopback.yml');
+    writeFileSync(override, [
+      'services:',
+      ...[['kafka', kafkaPort, 9094], ['postgres', pgPort, 5432], ['streamlab', webPort, 5170]].flatMap(([service, host, container]) =>
+        [`  ${service}:`, '    ports: !override', `      - "127.0.0.1:${host}:${container}"`]),
+      '',
+    ].join('\n'));
+    files = ['-f', 'compose/docker-compose.yml', '-f', override];
+
+    const started = Date.now();
+    await docker(['compose', '-p', project, ...files, 'up', '-d', '--no-build', '--wait', '--wait-timeout', '900'], env);
+    console.log(`classroom: compose up --wait took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    const states = (await docker(['compose', '-p', project, ...files, 'ps', '-a', '--format', '{{.Service}} {{.State}} {{.Health}} {{.ExitCode}}'], env))
+      .trim().split('\n').sort();
+    expect(states).toEqual(['kafka running healthy 0', 'kafka-users exited  0', 'postgres running healthy 0', 'streamlab running healthy 0']);
+    const logs = await docker(['compose', '-p', project, ...files, 'logs', 'streamlab'], env);
+    expect(logs).toContain(`Streamlab ready: http://127.0.0.1:5170/?token=${token}`);
+
+    // A learner, through the published port, from the origin the class's page is served at.
+    const client = await TestClient.connect(`ws://127.0.0.1:${webPort}/ws?token=${token}`, { origin });
+    clients.push(client);
+    const hello = await client.hello(undefined, [PROTOCOL_VERSION]);
+    expect(hello.kind).toBe('hello.ok');
+    expect(await client.request({ kind: 'lessons.get', lessonId: LESSON })).toMatchObject({ kind: 'lessons.get.ok' });
+    const run = await client.request({ kind: 'run.start', lessonId: LESSON, files: [{ path: 'solution.ts', content: SOLUTION }], mode: 'system' });
+    if (run.kind !== 'run.start.ok') throw new Error(JSON.stringify(run));
+    const check = await client.request({ kind: 'check.run', lessonId: LESSON, files: [{ path: 'solution.ts', content: SOLUTION }] });
+    if (check.kind !== 'check.run.ok') throw new Error(JSON.stringify(check));
+    const read = () => {
+      const by = new Map<string, number>();
+      for (const m of client.eventsOf(run.runId)) {
+        if (m.kind !== 'run.batch') continue;
+        const b = m as StructuredBatchEvent;
+        by.set(b.progress.id, (by.get(b.progress.id) ?? 0) + b.progress.numInputRows);
+      }
+      return [...by.values()];
+    };
+    const last = await client.waitFor((m) => (m.kind === 'run.batch' && m.runId === run.runId && read().length === 2 && read().every((n) => n >= LESSON_RECORDS))
+      || (m.kind === 'run.status' && m.runId === run.runId && ['failed', 'finished', 'stopped'].includes(m.state)));
+    expect(last.kind, JSON.stringify(client.eventsOf(run.runId).filter((m) => m.kind !== 'run.batch').slice(-5))).toBe('run.batch');
+    expect(read()).toEqual([LESSON_RECORDS, LESSON_RECORDS]);
+    expect(await client.request({ kind: 'run.stop', runId: run.runId })).toMatchObject({ kind: 'run.stop.ok' });
+    expect((await client.runEnded(run.runId)).state).toBe('stopped');
+    const result = await client.waitFor((m) => m.kind === 'check.result' && m.checkId === check.checkId) as ServerMessageOf<'check.result'>;
+    expect(result.tests.filter((t) => t.status !== 'passed')).toEqual([]);
+    expect(result.score).toBe(result.maxScore);
+
+    // The run's topics are on the compose Kafka (its host listener), and its PostgreSQL answers on the
+    // published port with the compose file's credentials.
+    const admin = new Kafka({ clientId: 'classroom-test', brokers: [`127.0.0.1:${kafkaPort}`], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const topics = await admin.listTopics();
+      expect(topics.filter((t) => t.endsWith('sensors.temperature')).length).toBeGreaterThan(0);
+    } finally {
+      await admin.disconnect();
+    }
+    const db = new pg.Client({ connectionString: `postgres://streamlab:${password}@127.0.0.1:${pgPort}/streamlab` });
+    await db.connect();
+    try {
+      expect((await db.query<{ major: string }>("select current_setting('server_version_num')::int / 10000 as major")).rows[0]!.major).toBe(18);
+    } finally {
+      await db.end();
+    }
+
+    await Promise.allSettled(clients.map((c) => c.close()));
+    await docker(['compose', '-p', project, ...files, 'down', '-v', '--remove-orphans'], env);
+    files = [];
+    const label = `label=com.docker.compose.project=${project}`;
+    expect((await docker(['ps', '-a', '-q', '--filter', label])).trim()).toBe('');
+    expect((await docker(['volume', 'ls', '-q', '--filter', label])).trim()).toBe('');
+    expect((await docker(['network', 'ls', '-q', '--filter', label])).trim()).toBe('');
+  });
+});
