@@ -112,6 +112,8 @@ export async function openCheckDatabase(env: Readonly<Record<string, string | un
   const sandbox = withDatabase(admin, CHECKS_DATABASE);
   sandbox.username = role;
   sandbox.password = password;
+  // The administrator's session options (a classroom URL's search_path) are not the role's.
+  sandbox.search = '';
   // The harness's reads: the role's own session (its search_path and statement timeout apply).
   const reader = new pg.Client({ connectionString: sandbox.href });
   reader.on('error', () => {});
