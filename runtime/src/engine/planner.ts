@@ -73,6 +73,23 @@ export function planSchema(plan: LogicalPlan): StructType {
   return planPhysical(plan, { batchTimestampMs: 0 }).root.schema;
 }
 
+/** The generators a projection plans (json_tuple is planned as columns). */
+const GENERATORS = new Map<string, { outer: boolean; position: boolean }>([
+  ['explode', { outer: false, position: false }],
+  ['explode_outer', { outer: true, position: false }],
+  ['posexplode', { outer: false, position: true }],
+  ['posexplode_outer', { outer: true, position: true }],
+]);
+
+/** Whether a generator call sits inside an expression (Spark refuses it there). */
+function nestedGenerator(e: Expr): boolean {
+  let found = false;
+  visitExpr(e, (x) => {
+    if (x !== e && x.kind === 'call' && (GENERATORS.has(x.name.toLowerCase()) || functionRegistry.lookup(x.name)?.name === 'json_tuple')) found = true;
+  });
+  return found;
+}
+
 const WINDOW_STRUCT_FIELDS = (t: DataType) => [new StructField('start', t, true), new StructField('end', t, true)];
 
 function stripAlias(e: Expr): { expr: Expr; alias?: string } {
@@ -349,7 +366,7 @@ class Planner {
     let input = planned.input;
     const exprs = planned.exprs;
     const compiled: Compiled[] = [];
-    let generator: { index: number; outer: boolean; position: boolean } | null = null;
+    let generator: { index: number; outer: boolean; position: boolean; width: number } | null = null;
     // First pass: windows need the expanded input.
     const windowRefs = new Map<number, { index: number; name: string }>();
     const windowCalls = exprs.filter((e) => {
@@ -380,17 +397,29 @@ class Planner {
         compiled.push(...this.jsonTupleColumns(expr, input.schema, e.kind === 'alias' ? (e.names ?? [e.name]) : undefined));
         return;
       }
-      if (e.kind === 'alias' && e.names) throw multiAlias(e);
-      if (expr.kind === 'call' && (expr.name === 'explode' || expr.name === 'explode_outer')) {
+      const generatorName = expr.kind === 'call' ? GENERATORS.get(expr.name.toLowerCase()) : undefined;
+      if (e.kind === 'alias' && e.names && !generatorName) throw multiAlias(e);
+      if (expr.kind === 'call' && generatorName) {
         if (generator) throw new AnalysisException(`[UNSUPPORTED_GENERATOR.MULTI_GENERATOR] The generator is not supported: only one generator allowed per SELECT clause but found 2.`, { code: 'UNSUPPORTED_GENERATOR.MULTI_GENERATOR' });
         const c = compile(expr.args[0], input.schema, this.ctx);
         if (c.type.kind !== 'array' && c.type.kind !== 'map') {
           throw new AnalysisException(`[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${exprSql(expr)}" due to data type mismatch: the first parameter requires the ("ARRAY" or "MAP") type, however "${exprSql(expr.args[0])}" has the type "${c.type.simpleString().toUpperCase()}".`, { code: 'DATATYPE_MISMATCH' });
         }
-        const elType: DataType = c.type.kind === 'array' ? c.type.elementType : new StructType([new StructField('key', c.type.keyType), new StructField('value', c.type.valueType)]);
-        generator = { index: compiled.length, outer: expr.name === 'explode_outer', position: false };
-        compiled.push({ type: elType, nullable: true, name: alias ?? 'col', metadata: {}, eval: c.eval });
+        // Spark's Generate output: `col` of an array, `key` and `value` of a map, after `pos`.
+        const position = generatorName.position;
+        const columns: [string, DataType][] = c.type.kind === 'array' ? [['col', c.type.elementType]] : [['key', c.type.keyType], ['value', c.type.valueType]];
+        if (position) columns.unshift(['pos', INT]);
+        const names = e.kind === 'alias' ? (e.names ?? [e.name]) : undefined;
+        if (names && names.length !== columns.length) {
+          throw new AnalysisException(`[UDTF_ALIAS_NUMBER_MISMATCH] The number of aliases supplied in the AS clause does not match the number of columns output by the UDTF. Expected ${columns.length} aliases, but got ${names.join(',')}. Please ensure that the number of aliases provided matches the number of columns output by the UDTF.`, { code: 'UDTF_ALIAS_NUMBER_MISMATCH' });
+        }
+        generator = { index: compiled.length, outer: generatorName.outer, position, width: columns.length };
+        columns.forEach(([name, type], k) => compiled.push({ type, nullable: true, name: names?.[k] ?? name, metadata: {}, eval: c.eval }));
         return;
+      }
+      const nested = nestedGenerator(expr);
+      if (nested) {
+        throw new AnalysisException(`[UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS] The generator is not supported: nested in expressions "${exprSql(expr)}".`, { code: 'UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS' });
       }
       const c = compile(expr, input.schema, this.ctx);
       compiled.push({ ...c, name: alias ?? projectionName(stripAlias(expanded[i]).expr) });

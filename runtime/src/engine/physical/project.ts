@@ -4,7 +4,9 @@ import { forEachRow, type BatchContext, type PhysicalOperator } from './operator
 
 /**
  * Evaluates a list of compiled expressions per row. At most one expression may be a generator
- * (`explode`): it yields one output row per element (none for NULL or empty arrays unless outer).
+ * (`explode`): it yields one output row per element (none for NULL or empty arrays unless outer),
+ * filling `width` columns from its index: the element of an array, or a map entry's key and value,
+ * after the element's position for `posexplode`.
  */
 export class ProjectExec implements PhysicalOperator {
   readonly children: readonly PhysicalOperator[];
@@ -13,7 +15,7 @@ export class ProjectExec implements PhysicalOperator {
     readonly schema: StructType,
     private readonly child: PhysicalOperator,
     private readonly exprs: readonly Compiled[],
-    private readonly generator: { index: number; outer: boolean; position: boolean } | null = null,
+    private readonly generator: { index: number; outer: boolean; position: boolean; width: number } | null = null,
   ) {
     this.children = [child];
     this.fns = exprs.map((e) => e.eval);
@@ -58,20 +60,27 @@ export class ProjectExec implements PhysicalOperator {
     const g = this.generator;
     for (const row of input) {
       const base = new Array(n);
-      for (let i = 0; i < n; i++) if (i !== g.index) base[i] = fns[i](row);
+      const end = g.index + g.width;
+      for (let i = 0; i < n; i++) if (i < g.index || i >= end) base[i] = fns[i](row);
       const arr = fns[g.index](row) as unknown[] | Map<unknown, unknown> | null;
-      const items = arr === null ? [] : arr instanceof Map ? [...arr].map(([k, v]) => [k, v]) : arr;
+      const isMap = arr instanceof Map;
+      const items: unknown[] = arr === null ? [] : isMap ? [...arr] : arr;
       if (items.length === 0) {
         if (g.outer) {
           const o = base.slice();
-          o[g.index] = null;
+          for (let i = g.index; i < end; i++) o[i] = null;
           out.push(o);
         }
         continue;
       }
-      items.forEach((item) => {
+      items.forEach((item, pos) => {
         const o = base.slice();
-        o[g.index] = item;
+        let k = g.index;
+        if (g.position) o[k++] = pos;
+        if (isMap) {
+          o[k++] = (item as unknown[])[0];
+          o[k] = (item as unknown[])[1];
+        } else o[k] = item;
         out.push(o);
       });
     }
