@@ -648,8 +648,11 @@ for (const viewport of VIEWPORTS) {
       expect(editor && tabs && controls).toBeTruthy();
       expect(overlaps(editor!, tabs!)).toBe(false);
       expect(overlaps(editor!, controls!)).toBe(false);
-      // Every tab takes a click (nothing is drawn over it).
-      for (const name of ['Output', 'Timeline', 'Metrics', 'Topics', 'Checks']) await tab(page, name).click({ timeout: 5_000 });
+      // Every tab the lesson shows takes a click (nothing is drawn over it); a Kafka clients lesson has no
+      // Timeline or Metrics, so a walk that ends with one clicks the tabs it has.
+      const shown = page.getByRole('tablist', { name: 'Panels' }).getByRole('tab');
+      expect(await shown.count()).toBeGreaterThanOrEqual(4);
+      for (let i = 0; i < (await shown.count()); i++) await shown.nth(i).click({ timeout: 5_000 });
     });
 
     step('left no error in the page', async () => {
