@@ -130,7 +130,26 @@ const workFolders = new Set<string>();
  */
 export function stopAllGrading(): void {
   for (const pid of running) killGroup(pid);
-  for (const dir of workFolders) rmSync(dir, { recursive: true, force: true });
+  // SIGKILL is delivered asynchronously, and the checks' temporary files live in their work folder: a
+  // check process not yet torn down could write there again after the folder was removed. The folders
+  // go once the groups are gone (or after a bound: a killed direct child stays a zombie until the
+  // process exits), and a removal that meets a file written meanwhile tries again.
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const until = Date.now() + 2000;
+  for (const pid of running) {
+    while (Date.now() < until && groupAlive(pid)) Atomics.wait(pause, 0, 0, 25);
+  }
+  for (const dir of workFolders) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+}
+
+/** Whether a process of the group is left. */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs vitest in a process group of its own; kills the whole group on timeout and once it has ended. */

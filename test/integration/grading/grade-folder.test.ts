@@ -164,7 +164,7 @@ describe('streamlab grade --dir, interrupted and resumed', () => {
 
   it('refuses options that do not go together, with the reason', async () => {
     const r = await streamlab(['--file', join(subs, 'alice.ts'), '--state', 'x.jsonl']);
-    expect([r.code, r.stderr.split('\n')[0]]).toEqual([2, '--state, --fresh and --feedback go with --dir']);
+    expect([r.code, r.stderr.split('\n')[0]]).toEqual([2, '--state, --fresh, --feedback and --group-by-plan go with --dir']);
     const s = await streamlab(['--dir', subs, '--self-check']);
     expect([s.code, s.stderr.split('\n')[0]]).toEqual([2, '--self-check tries one submission (--file) on the visible checks; it is not a grade and writes no reports']);
   });
