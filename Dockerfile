@@ -47,6 +47,9 @@ COPY --from=build /app/workbench/package.json ./workbench/
 COPY --from=build /app/workbench/dist ./workbench/dist
 # Checkpoints, progress and grades live in /data; the image's `node` user (uid 1000) owns it.
 RUN mkdir -p /data && chown node:node /data
+# The runtime may build its sources again at start (runtime/dist/<fingerprint>) when the build made in
+# the build stage does not match this stage's node_modules: the node user owns that folder alone.
+RUN mkdir -p runtime/dist && chown -R node:node runtime/dist
 USER node
 VOLUME ["/data"]
 EXPOSE 5170
