@@ -7,7 +7,6 @@
  * check's read must run with the learner's rights only: every attempt is refused, no file appears, the
  * other table stays empty.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +21,7 @@ import { PROTOCOL_VERSION, type ServerMessageOf } from '../../../runtime/src/pro
 import { startRuntimeServer } from '../../../runtime/src/server/runtime-server.js';
 import { databaseUrl, kafkaBootstrap } from '../../services/inject.js';
 import { TestClient } from '../server/ws-client.js';
+import { runStreamlab } from '../../services/streamlab-cli.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const lesson = join(root, 'lessons', '05-locations-micro-batch-vs-flow');
@@ -60,16 +60,7 @@ function hostileSubmission(): string {
   return solution.replace(write, () => `${write}\n      await SlickSession.forConfig("slick-postgres").db.run(sqlu\`${swap.replace(/`/g, '\\`')}\`);`);
 }
 
-function streamlab(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'runtime/bin/streamlab.js'), ...args], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const streamlab = (args: string[]) => runStreamlab(args, work);
 
 async function inChecksDatabase<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const url = new URL(databaseUrl());

@@ -9,21 +9,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEnvironment } from '../../../runtime/src/lessons/grade-submission.js';
+import { runStreamlab } from '../../services/streamlab-cli.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const lesson = join(root, 'lessons', '03-structured-windows');
 let dir: string;
 
-function streamlab(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'runtime/bin/streamlab.js'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const streamlab = (args: string[]) => runStreamlab(args, root);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'streamlab-grade-cli-'));

@@ -11,26 +11,17 @@
  *
  * The plans come from the checks' own runs in the sandbox; nothing else runs the learner's code.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runStreamlab } from '../../services/streamlab-cli.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 let work: string;
 
-function streamlab(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'runtime/bin/streamlab.js'), ...args], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const streamlab = (args: string[]) => runStreamlab(args, work);
 
 /** `text` with each [from, to] replaced once; fails if one is not there, so a changed solution cannot make a copy silently. */
 function edit(text: string, ...pairs: [string, string][]): string {
