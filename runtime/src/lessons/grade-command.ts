@@ -346,6 +346,8 @@ async function grade(lesson: Lesson, values: Values, root: string, givenSeed: nu
     await mkdir(dirname(stateFile), { recursive: true }).catch(() => undefined);
     const gradeOne = async (s: Student): Promise<StudentGrade> => {
       let g: StudentGrade;
+      // After an interruption no new grade starts; what it returns is not kept.
+      if (run.interrupted) return { student: s.student, result: failedGrade(lesson, seed, 'The grading was interrupted.') };
       try {
         g = await gradeStudent(lesson, s, root, seed, database);
       } catch (e) {

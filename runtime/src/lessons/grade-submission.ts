@@ -129,32 +129,32 @@ const workFolders = new Set<string>();
  * folders: an interrupted grader leaves no check or sandbox process behind, and no submission's files.
  */
 export function stopAllGrading(): void {
+  stopped = true;
   for (const pid of running) killGroup(pid);
-  // SIGKILL is delivered asynchronously, and the checks' temporary files live in their work folder: a
-  // check process not yet torn down could write there again after the folder was removed. The folders
-  // go once the groups are gone (or after a bound: a killed direct child stays a zombie until the
-  // process exits), and a removal that meets a file written meanwhile tries again.
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  const until = Date.now() + 2000;
-  for (const pid of running) {
-    while (Date.now() < until && groupAlive(pid)) Atomics.wait(pause, 0, 0, 25);
-  }
   for (const dir of workFolders) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 }
 
-/** Whether a process of the group is left. */
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
+/**
+ * Set once the grading in this process is stopped: a grade that was starting (its folder being made,
+ * its check run not yet started) stops there and removes its folder, rather than leaving it behind
+ * when the process exits.
+ */
+let stopped = false;
+
+/** Thrown into a grade that was starting when the grading was stopped. */
+class GradingStopped extends Error {
+  constructor() {
+    super('the grading was stopped');
   }
 }
 
 /** Runs vitest in a process group of its own; kills the whole group on timeout and once it has ended. */
 function runVitest(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; timedOut: boolean; output: string }> {
   return new Promise((resolvePromise, reject) => {
+    if (stopped) {
+      reject(new GradingStopped());
+      return;
+    }
     const child = spawn(process.execPath, [vitestBin(), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     if (child.pid !== undefined) running.add(child.pid);
     let output = '';
@@ -252,6 +252,7 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
   workFolders.add(work);
   const namespace = options.namespace ?? newCheckNamespace();
   try {
+    if (stopped) throw new GradingStopped();
     const subDir = join(work, 'submission');
     await mkdir(subDir);
     // The checks' temporary files (vitest's own, a world's lake) go inside the grading run's folder, so
