@@ -16,8 +16,8 @@
  */
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
@@ -131,8 +131,15 @@ const workFolders = new Set<string>();
 export function stopAllGrading(): void {
   stopped = true;
   for (const pid of running) killGroup(pid);
+  removeWorkFolders();
+}
+
+function removeWorkFolders(): void {
   for (const dir of workFolders) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 }
+
+// And once more as the process exits, for a folder a grade made after the grading was stopped.
+process.once('exit', removeWorkFolders);
 
 /**
  * Set once the grading in this process is stopped: a grade that was starting (its folder being made,
@@ -248,7 +255,9 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
   } catch (e) {
     return failedGrade(lesson, seed, (e as Error).message);
   }
-  const work = await mkdtemp(join(tmpdir(), 'streamlab-grade-'));
+  // Made and noted in one step: a grader interrupted while an asynchronous mkdtemp was under way
+  // exited before it could note, let alone remove, the folder it made.
+  const work = mkdtempSync(join(tmpdir(), 'streamlab-grade-'));
   workFolders.add(work);
   const namespace = options.namespace ?? newCheckNamespace();
   try {
