@@ -12,6 +12,7 @@ import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/ser
 import { dropRestrictedRole, learnerDatabase } from '../../../runtime/src/connectors/postgres/restricted-role.js';
 import { databaseUrl, freshName, kafkaBootstrap } from '../../services/inject.js';
 import { TestClient } from './ws-client.js';
+import { sqlProgram } from './learner-sql.js';
 
 const TOKEN = 'admin-search-path-token-0123456789';
 const student = freshName('ada');
@@ -44,25 +45,6 @@ async function withRuntime<T>(fn: (c: TestClient) => Promise<T>): Promise<T> {
 async function dbQuery(c: TestClient, sql: string): Promise<unknown> {
   const reply = await c.request({ kind: 'db.query', sql });
   return reply.kind === 'error' ? reply.message : reply.kind === 'db.query.ok' ? reply.rows : reply;
-}
-
-/** A learner program that runs each statement with its own SlickSession and prints what happened. */
-function sqlProgram(statements: string[]): string {
-  return `import { Slick, SlickSession, sqlu } from "streamlab";
-
-export async function main(): Promise<void> {
-  const session = SlickSession.forConfig("slick-postgres");
-  for (const text of ${JSON.stringify(statements)}) {
-    try {
-      await session.db.run(sqlu\`\${Slick.literal(text)}\`);
-      console.log("ran: " + text.slice(0, 40));
-    } catch (e) {
-      console.log("refused: " + String((e as { message?: unknown }).message ?? e));
-    }
-  }
-  await session.close();
-}
-`;
 }
 
 describe('the administrator connection and the learner schema', () => {

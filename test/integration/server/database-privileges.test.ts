@@ -12,6 +12,7 @@ import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/ser
 import { dropRestrictedRole, learnerDatabase } from '../../../runtime/src/connectors/postgres/restricted-role.js';
 import { databaseUrl, freshName, kafkaBootstrap } from '../../services/inject.js';
 import { TestClient } from './ws-client.js';
+import { sqlProgram } from './learner-sql.js';
 
 const TOKEN = 'database-privileges-token-0123456789';
 const students = [freshName('ada'), freshName('grace')];
@@ -58,25 +59,6 @@ async function runToEnd(c: TestClient, content: string): Promise<{ state: string
     errors: events.flatMap((e) => (e.kind === 'run.error' ? [e.message] : [])),
     logs: events.flatMap((e) => (e.kind === 'run.log' ? [e.text] : [])),
   };
-}
-
-/** A learner program that runs each statement with its own SlickSession and prints what happened. */
-function sqlProgram(statements: string[]): string {
-  return `import { Slick, SlickSession, sqlu } from "streamlab";
-
-export async function main(): Promise<void> {
-  const session = SlickSession.forConfig("slick-postgres");
-  for (const text of ${JSON.stringify(statements)}) {
-    try {
-      await session.db.run(sqlu\`\${Slick.literal(text)}\`);
-      console.log("ran: " + text);
-    } catch (e) {
-      console.log("refused: " + String((e as { message?: unknown }).message ?? e));
-    }
-  }
-  await session.close();
-}
-`;
 }
 
 describe('the learner role', () => {
