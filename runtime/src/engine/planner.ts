@@ -21,7 +21,7 @@ import { DeduplicateExec } from './physical/deduplicate.js';
 import { FilterExec } from './physical/filter.js';
 import { HashJoinExec } from './physical/join.js';
 import { LimitExec } from './physical/limit.js';
-import type { PhysicalOperator } from './physical/operator.js';
+import { statefulOperators, type PhysicalOperator, type StateDeclaration } from './physical/operator.js';
 import { ProjectExec } from './physical/project.js';
 import { ScanExec } from './physical/scan.js';
 import { SessionAggregateExec } from './physical/session-aggregate.js';
@@ -43,19 +43,12 @@ export interface WatermarkInfo {
   readonly delayMs: number;
 }
 
-/** A stateful operator found while planning. */
-export interface StatefulInfo {
-  readonly id: number;
-  readonly kind: 'aggregate' | 'session' | 'dedupe' | 'limit';
-  /** Whether its state can be evicted by the watermark. */
-  readonly hasEventTime: boolean;
-}
-
 /** The result of planning: the root operator plus what the micro-batch loop needs to know. */
 export interface PhysicalPlan {
   readonly root: PhysicalOperator;
   readonly watermarks: readonly WatermarkInfo[];
-  readonly stateful: readonly StatefulInfo[];
+  /** What the stateful operators of `root` declare (`PhysicalOperator.state`), in id order. */
+  readonly stateful: readonly StateDeclaration[];
 }
 
 /** Plans a logical plan; `ctx` is read by expressions such as `current_timestamp()` while batches run. */
@@ -64,7 +57,7 @@ export function planPhysical(plan: LogicalPlan, ctx: EvalContext): PhysicalPlan 
   return withEvalScope(ctx.timeZone, ctx, () => {
     const p = new Planner(ctx);
     const root = p.plan(optimize(plan));
-    return { root, watermarks: p.watermarks, stateful: p.stateful };
+    return { root, watermarks: p.watermarks, stateful: statefulOperators(root) };
   });
 }
 
@@ -150,7 +143,8 @@ function checkAggregated(lifted: Expr, inter: StructType, input: StructType, glo
 
 class Planner {
   readonly watermarks: WatermarkInfo[] = [];
-  readonly stateful: StatefulInfo[] = [];
+  /** The next stateful operator's state id. */
+  private nextStateId = 0;
   private hidden = 0;
   constructor(private readonly ctx: EvalContext) {}
 
@@ -200,9 +194,7 @@ class Planner {
       }
       case 'Limit': {
         const child = this.plan(p.child);
-        const id = this.stateful.length;
-        this.stateful.push({ id, kind: 'limit', hasEventTime: false });
-        return new LimitExec(child.schema, child, p.n, id);
+        return new LimitExec(child.schema, child, p.n, { id: this.nextStateId++, kind: 'limit', hasEventTime: false });
       }
       case 'Deduplicate': return this.deduplicate(this.plan(p.child), p.columns, p.withinWatermark === true);
       case 'Join': return this.join(p);
@@ -552,17 +544,17 @@ class Planner {
     };
     const schema = new StructType([...keyFields, ...resultCompiled.map((c) => new StructField(c.name, c.type, c.nullable, c.metadata))]);
     const timeIdx = input.schema.fields.findIndex((f) => f.metadata.watermarkDelayMs !== undefined);
-    const id = this.stateful.length;
+    const id = this.nextStateId++;
     if (session) {
       const s = session;
-      this.stateful.push({ id, kind: 'session', hasEventTime: s.field.metadata.watermarkDelayMs !== undefined });
       const otherTypes = new StructType(keyFields.filter((_, i) => i !== s.position));
-      return new SessionAggregateExec(schema, input, keyFns, otherTypes, s.position, s.time, s.gap, aggFns, resultFn, id);
+      const state = { id, kind: 'session', hasEventTime: s.field.metadata.watermarkDelayMs !== undefined } as const;
+      return new SessionAggregateExec(schema, input, keyFns, otherTypes, s.position, s.time, s.gap, aggFns, resultFn, state);
     }
     const etIdx = keyFields.findIndex((f) => f.metadata.watermarkDelayMs !== undefined);
     const eventTime: EventTimeKey | null = etIdx < 0 ? null : { index: etIdx, isWindow: keyFields[etIdx].dataType.kind === 'struct' };
-    this.stateful.push({ id, kind: 'aggregate', hasEventTime: eventTime !== null });
-    return new AggregateExec(schema, input, keyFns, keyTypes, aggFns, resultFn, id, eventTime, timeIdx, compact, traceWindow);
+    const state = { id, kind: 'aggregate', hasEventTime: eventTime !== null } as const;
+    return new AggregateExec(schema, input, keyFns, keyTypes, aggFns, resultFn, state, eventTime, timeIdx, compact, traceWindow);
   }
 
   private deduplicate(child: PhysicalOperator, columns: readonly string[] | null, withinWatermark: boolean): PhysicalOperator {
@@ -572,10 +564,9 @@ class Planner {
     // Rows are checked against the watermark by the input's event-time column, in the key or not.
     const timeIndex = child.schema.fields.findIndex((f) => f.metadata.watermarkDelayMs !== undefined);
     const delayUs = timeIndex >= 0 ? child.schema.fields[timeIndex].metadata.watermarkDelayMs! * 1000 : 0;
-    const id = this.stateful.length;
     // Any watermark below makes the operator ask for no-data batches (Spark's shouldRunAnotherBatch).
-    this.stateful.push({ id, kind: 'dedupe', hasEventTime: et >= 0 || timeIndex >= 0 });
-    return new DeduplicateExec(child.schema, child, idx, id, et, timeIndex, withinWatermark ? delayUs : null);
+    const state = { id: this.nextStateId++, kind: 'dedupe', hasEventTime: et >= 0 || timeIndex >= 0 } as const;
+    return new DeduplicateExec(child.schema, child, idx, state, et, timeIndex, withinWatermark ? delayUs : null);
   }
 
   private join(p: Extract<LogicalPlan, { kind: 'Join' }>): PhysicalOperator {

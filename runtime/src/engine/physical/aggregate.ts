@@ -2,7 +2,7 @@ import { copyBuffer, type AggregateFn } from '../aggregates.js';
 import type { Row } from '../compile.js';
 import type { StructType } from '../types.js';
 import { encodeKey, prettyString } from '../values.js';
-import { forEachRow, type BatchContext, type PhysicalOperator } from './operator.js';
+import { forEachRow, type BatchContext, type EvictingOperator, type PhysicalOperator, type StateDeclaration } from './operator.js';
 
 /** A group's state: its key values and one buffer per aggregate function. */
 export interface AggregateState {
@@ -41,10 +41,10 @@ export interface CompactWindowKey {
  * folded into the group buffers kept in the versioned state store, then the output mode decides what
  * is written: complete → every group; update → groups changed in this batch; append → groups the
  * watermark has just finalised. With a watermark on a grouping key (window end or raw event time),
- * groups at or below the late threshold are dropped and groups at or below the eviction watermark
- * are removed from state.
+ * rows of groups at or below the late threshold are dropped, and `onWatermark` removes the groups at
+ * or below the eviction watermark from state.
  */
-export class AggregateExec implements PhysicalOperator {
+export class AggregateExec implements EvictingOperator {
   readonly children: readonly PhysicalOperator[];
   constructor(
     readonly schema: StructType,
@@ -54,7 +54,7 @@ export class AggregateExec implements PhysicalOperator {
     private readonly aggs: readonly AggregateFn[],
     /** Computes the output row from `[...key, ...aggregate values]`. */
     private readonly resultFn: (keysAndAggs: Row) => Row,
-    readonly operatorId: number,
+    readonly state: StateDeclaration,
     private readonly eventTime: EventTimeKey | null,
     /** Index of the event-time column in the input rows, for the trace. */
     private readonly inputTimeIndex: number,
@@ -71,6 +71,9 @@ export class AggregateExec implements PhysicalOperator {
 
   /** Eviction watermark of the last full eviction scan (per run: a restarted query scans again). */
   private lastEvictionUs = -Infinity;
+
+  /** Whether the batch being run touched a group at or below its eviction watermark (so `onWatermark` scans). */
+  private touchedBehindWatermark = false;
 
   /** A key as the output (and the trace) sees it: compact windows become `[start, end]`. */
   private outputKey(key: unknown[]): unknown[] {
@@ -125,7 +128,7 @@ export class AggregateExec implements PhysicalOperator {
       if (groups.size === 0 && nk === 0) groups.set('', { key: [], bufs: aggs.map((a) => a.create()) });
       return [...groups.values()].map((g) => this.emit(g));
     }
-    const store = ctx.stateStore<AggregateState>(this.operatorId);
+    const store = ctx.stateStore<AggregateState>(this.state.id);
     const watermarked = this.eventTime !== null && ctx.hasWatermark && ctx.outputMode !== 'complete';
     const lateUs = ctx.lateWatermarkMs * 1000;
     const evictUs = ctx.evictionWatermarkMs * 1000;
@@ -195,25 +198,14 @@ export class AggregateExec implements PhysicalOperator {
     } else {
       if (ctx.outputMode === 'update') for (const g of touched.values()) out.push(this.emit(g));
       if (watermarked) {
-        const scan = evictUs > this.lastEvictionUs || touchedBehindWatermark;
-        this.lastEvictionUs = evictUs;
-        if (scan) store.forEach((g, k) => {
-          const t = this.timeOf(g.key);
-          if (t !== null && t <= evictUs) {
-            store.remove(k);
-            removed++;
-            const emitted = ctx.outputMode === 'append';
-            if (emitted) out.push(this.emit(g));
-            if (trace.wantsEviction) trace.addEviction({ key: this.keyStrings(g.key), window: this.windowOf(g.key), emitted });
-            else trace.evictedTotal++;
-          }
-        });
+        this.touchedBehindWatermark = touchedBehindWatermark;
+        removed = this.onWatermark(ctx, (row) => out.push(row));
       } else if (ctx.outputMode === 'append') {
         // Unreachable after analysis (append needs a watermark); kept so no rows are silently lost.
         for (const g of touched.values()) out.push(this.emit(g));
       }
     }
-    ctx.stateMetrics.set(this.operatorId, {
+    ctx.stateMetrics.set(this.state.id, {
       operatorName: 'stateStoreSave',
       numRowsTotal: store.size,
       numRowsUpdated: touched.size,
@@ -222,6 +214,34 @@ export class AggregateExec implements PhysicalOperator {
       memoryUsedBytes: estimateBytes(store.size, nk + na),
     });
     return out;
+  }
+
+  /**
+   * Removes the groups whose event time (window end or raw time) is at or below the eviction
+   * watermark; append mode writes each as it goes. The scan over all state runs only when the
+   * watermark moved since the last one or this batch touched a group behind it.
+   */
+  onWatermark(ctx: BatchContext, emit: (row: Row) => void): number {
+    const store = ctx.stateStore<AggregateState>(this.state.id);
+    const evictUs = ctx.evictionWatermarkMs * 1000;
+    const scan = evictUs > this.lastEvictionUs || this.touchedBehindWatermark;
+    this.lastEvictionUs = evictUs;
+    this.touchedBehindWatermark = false;
+    if (!scan) return 0;
+    const trace = ctx.trace;
+    const emitted = ctx.outputMode === 'append';
+    let removed = 0;
+    store.forEach((g, k) => {
+      const t = this.timeOf(g.key);
+      if (t !== null && t <= evictUs) {
+        store.remove(k);
+        removed++;
+        if (emitted) emit(this.emit(g));
+        if (trace.wantsEviction) trace.addEviction({ key: this.keyStrings(g.key), window: this.windowOf(g.key), emitted });
+        else trace.evictedTotal++;
+      }
+    });
+    return removed;
   }
 
   /** Index of the window among the grouping keys, watermark or not; -1 without one. */

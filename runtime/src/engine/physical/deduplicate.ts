@@ -2,7 +2,7 @@ import type { Row } from '../compile.js';
 import type { StructType } from '../types.js';
 import { encodeKey, prettyString } from '../values.js';
 import { estimateBytes } from './aggregate.js';
-import type { BatchContext, PhysicalOperator } from './operator.js';
+import type { BatchContext, EvictingOperator, PhysicalOperator, StateDeclaration } from './operator.js';
 
 /**
  * `dropDuplicates(cols)` and `dropDuplicatesWithinWatermark(cols)`: the first row of each key is
@@ -12,17 +12,17 @@ import type { BatchContext, PhysicalOperator } from './operator.js';
  *   for each input row:  drop it when the input has a watermarked event-time column and the row's
  *                        time is at or below the late threshold (whether or not that column is in
  *                        the key); drop it when its key is in state; else output it and keep its key
- *   then, by the batch's eviction watermark:
+ *   then, by the batch's eviction watermark (onWatermark):
  *     dropDuplicates               forget keys whose event time (when it is in the key) is at or below it
  *     dropDuplicatesWithinWatermark forget keys whose first event time + the delay is at or below it
  */
-export class DeduplicateExec implements PhysicalOperator {
+export class DeduplicateExec implements EvictingOperator {
   readonly children: readonly PhysicalOperator[];
   constructor(
     readonly schema: StructType,
     private readonly child: PhysicalOperator,
     private readonly keyIndexes: readonly number[],
-    readonly operatorId: number,
+    readonly state: StateDeclaration,
     /** Position of the event-time column among the key indexes, or -1. */
     private readonly eventTimeKey: number,
     /** Index of the input's watermarked event-time column, or -1. */
@@ -53,7 +53,7 @@ export class DeduplicateExec implements PhysicalOperator {
       }
       return out;
     }
-    const store = ctx.stateStore<number | null>(this.operatorId);
+    const store = ctx.stateStore<number | null>(this.state.id);
     const hasTime = this.timeIndex >= 0 && ctx.hasWatermark;
     const within = this.expiryDelayUs;
     const lateUs = ctx.lateWatermarkMs * 1000;
@@ -83,17 +83,8 @@ export class DeduplicateExec implements PhysicalOperator {
       out.push(row);
       if (trace.wantsRow) trace.addRow({ values: row.map((v, i) => prettyString(v, fields[i].dataType)), eventTimeMs: time === null ? null : Math.floor(time / 1000), outcome: 'updated' });
     }
-    let removed = 0;
-    if (ctx.hasWatermark && (within !== null || this.eventTimeKey >= 0)) {
-      const evictUs = ctx.evictionWatermarkMs * 1000;
-      for (const [k, t] of [...store.entries()]) {
-        if (t !== null && t <= evictUs) {
-          store.remove(k);
-          removed++;
-        }
-      }
-    }
-    ctx.stateMetrics.set(this.operatorId, {
+    const removed = ctx.hasWatermark ? this.onWatermark(ctx) : 0;
+    ctx.stateMetrics.set(this.state.id, {
       operatorName: within === null ? 'dedupe' : 'dedupeWithinWatermark',
       numRowsTotal: store.size,
       numRowsUpdated: updated,
@@ -103,5 +94,20 @@ export class DeduplicateExec implements PhysicalOperator {
       customMetrics: { numDroppedDuplicateRows: duplicates },
     });
     return out;
+  }
+
+  /** Forgets the keys whose expiry (event time, or first event time + the delay) is at or below the eviction watermark; writes nothing. */
+  onWatermark(ctx: BatchContext): number {
+    if (this.expiryDelayUs === null && this.eventTimeKey < 0) return 0;
+    const store = ctx.stateStore<number | null>(this.state.id);
+    const evictUs = ctx.evictionWatermarkMs * 1000;
+    let removed = 0;
+    for (const [k, t] of [...store.entries()]) {
+      if (t !== null && t <= evictUs) {
+        store.remove(k);
+        removed++;
+      }
+    }
+    return removed;
   }
 }

@@ -1,6 +1,6 @@
 import type { Row } from '../compile.js';
 import type { StructType } from '../types.js';
-import type { BatchContext, PhysicalOperator } from './operator.js';
+import type { BatchContext, PhysicalOperator, StateDeclaration } from './operator.js';
 
 /**
  * Keeps the first `n` rows. On a stream in append mode the limit is global across batches, as
@@ -9,22 +9,22 @@ import type { BatchContext, PhysicalOperator } from './operator.js';
  */
 export class LimitExec implements PhysicalOperator {
   readonly children: readonly PhysicalOperator[];
-  constructor(readonly schema: StructType, private readonly child: PhysicalOperator, private readonly n: number, readonly operatorId: number | null = null) {
+  constructor(readonly schema: StructType, private readonly child: PhysicalOperator, private readonly n: number, readonly state?: StateDeclaration) {
     this.children = [child];
   }
 
   describe(): string {
-    return `${this.operatorId === null ? 'GlobalLimit' : 'StreamingGlobalLimit'} ${this.n}`;
+    return `${this.state === undefined ? 'GlobalLimit' : 'StreamingGlobalLimit'} ${this.n}`;
   }
 
   execute(ctx: BatchContext): Row[] {
     const rows = this.child.execute(ctx);
-    if (ctx.execution !== 'streaming' || this.operatorId === null || ctx.outputMode === 'complete') return rows.slice(0, this.n);
-    const store = ctx.stateStore<number>(this.operatorId);
+    if (ctx.execution !== 'streaming' || this.state === undefined || ctx.outputMode === 'complete') return rows.slice(0, this.n);
+    const store = ctx.stateStore<number>(this.state.id);
     const done = store.get('') ?? 0;
     const out = rows.slice(0, Math.max(0, this.n - done));
     if (out.length > 0) store.put('', done + out.length);
-    ctx.stateMetrics.set(this.operatorId, { operatorName: 'globalLimit', numRowsTotal: store.size, numRowsUpdated: out.length > 0 ? 1 : 0, numRowsRemoved: 0, numRowsDroppedByWatermark: 0, memoryUsedBytes: 64 });
+    ctx.stateMetrics.set(this.state.id, { operatorName: 'globalLimit', numRowsTotal: store.size, numRowsUpdated: out.length > 0 ? 1 : 0, numRowsRemoved: 0, numRowsDroppedByWatermark: 0, memoryUsedBytes: 64 });
     return out;
   }
 }

@@ -1,7 +1,16 @@
 /**
  * Physical operators share one small interface: run over this batch's rows and return the output
- * rows. Stateful operators additionally declare their state and react to the watermark through the
- * batch context (late-row threshold and eviction threshold). Defaults are no-ops.
+ * rows. A stateful operator also declares the state it keeps (`state`), and one whose state the
+ * watermark evicts removes it in its `onWatermark` hook:
+ *
+ *   execute(streaming batch) := fold this batch's rows into state   (rows at or below the late threshold dropped)
+ *                               onWatermark                         (state at or below the eviction watermark removed,
+ *                                                                    and written in append mode)
+ *                               report the operator's progress metrics
+ *
+ * The micro-batch loop reads the declarations from the plan's tree (`statefulOperators`): which state
+ * stores to restore, commit and checkpoint, which operators report progress, and whether a no-data
+ * batch is due.
  */
 import type { EvalContext, Row } from '../compile.js';
 import type { StateStore } from '../state-store.js';
@@ -55,10 +64,22 @@ export interface BatchContext {
   readonly trace: TraceCollector;
 }
 
+/** The state a stateful operator keeps across a stream's batches. */
+export interface StateDeclaration {
+  /** Its state store's id, in planning order (children first): the checkpoint's `state/<id>` folder. */
+  readonly id: number;
+  /** `aggregate` (hash aggregation), `session` (session windows), `dedupe`, `limit` (streaming global limit). */
+  readonly kind: 'aggregate' | 'session' | 'dedupe' | 'limit';
+  /** Whether the watermark can evict its state (its key or its input carries the watermarked column). */
+  readonly hasEventTime: boolean;
+}
+
 /** A physical operator. */
 export interface PhysicalOperator {
   readonly schema: StructType;
   readonly children: readonly PhysicalOperator[];
+  /** The state it keeps across a stream's batches; absent for stateless operators. */
+  readonly state?: StateDeclaration;
   /** A one-line description for `explain()`. */
   describe(): string;
   execute(ctx: BatchContext): Row[];
@@ -71,6 +92,29 @@ export interface PhysicalOperator {
    * the values), so a projection may hand over the same array every time.
    */
   forEachRow?(ctx: BatchContext, f: (row: Row) => void, transient?: boolean): void;
+}
+
+/** A stateful operator whose state the watermark evicts. */
+export interface EvictingOperator extends PhysicalOperator {
+  readonly state: StateDeclaration;
+  /**
+   * Removes the state at or below the batch's eviction watermark (`ctx.evictionWatermarkMs`), after
+   * this batch's rows were folded in, and hands `emit` the rows written for it (append mode). Returns
+   * how many state rows it removed. The operator's `execute` calls it once per streaming batch of a
+   * query with a watermark (an aggregation's state is never evicted in complete mode).
+   */
+  onWatermark(ctx: BatchContext, emit: (row: Row) => void): number;
+}
+
+/** The state declarations of a plan's operators, in id order (each operator's children before it). */
+export function statefulOperators(root: PhysicalOperator): StateDeclaration[] {
+  const out: StateDeclaration[] = [];
+  const visit = (op: PhysicalOperator): void => {
+    for (const c of op.children) visit(c);
+    if (op.state) out.push(op.state);
+  };
+  visit(root);
+  return out.sort((a, b) => a.id - b.id);
 }
 
 /** Streams `op`'s rows to `f` when it can, else runs it and walks the result. */

@@ -3,7 +3,7 @@ import type { Row } from '../compile.js';
 import type { StructType } from '../types.js';
 import { encodeKey, prettyString } from '../values.js';
 import { estimateBytes } from './aggregate.js';
-import type { BatchContext, PhysicalOperator } from './operator.js';
+import type { BatchContext, EvictingOperator, PhysicalOperator, StateDeclaration } from './operator.js';
 
 interface Session {
   start: number;
@@ -21,10 +21,10 @@ export interface SessionState {
  * Session-window aggregation (Spark's MergingSessions + SessionWindowStateStore operators).
  * Each row opens the session `[t, t + gap)`; sessions of the same key merge while the next start is
  * <= the current end (touching sessions merge). A row is late when its own session ends at or
- * before the late threshold. Append emits (and forgets) sessions whose end <= the eviction
- * watermark; complete emits every session every batch.
+ * before the late threshold. Append emits (and `onWatermark` forgets) sessions whose end <= the
+ * eviction watermark; complete emits every session every batch.
  */
-export class SessionAggregateExec implements PhysicalOperator {
+export class SessionAggregateExec implements EvictingOperator {
   readonly children: readonly PhysicalOperator[];
   constructor(
     readonly schema: StructType,
@@ -39,7 +39,7 @@ export class SessionAggregateExec implements PhysicalOperator {
     private readonly gapUs: (row: Row, t: number) => number | null,
     private readonly aggs: readonly AggregateFn[],
     private readonly resultFn: (keysAndAggs: Row) => Row,
-    readonly operatorId: number,
+    readonly state: StateDeclaration,
   ) {
     this.children = [child];
   }
@@ -71,7 +71,7 @@ export class SessionAggregateExec implements PhysicalOperator {
   execute(ctx: BatchContext): Row[] {
     const rows = this.child.execute(ctx);
     const streaming = ctx.execution === 'streaming';
-    const store = streaming ? ctx.stateStore<SessionState>(this.operatorId) : null;
+    const store = streaming ? ctx.stateStore<SessionState>(this.state.id) : null;
     const watermarked = streaming && ctx.hasWatermark && ctx.outputMode !== 'complete';
     const lateUs = ctx.lateWatermarkMs * 1000;
     const fresh = new Map<string, { key: unknown[]; sessions: Session[] }>();
@@ -117,25 +117,11 @@ export class SessionAggregateExec implements PhysicalOperator {
     if (ctx.outputMode === 'complete') {
       for (const [, st] of store.entries()) for (const s of st.sessions) out.push(this.emit(st.key, s));
     } else if (watermarked) {
-      const evictUs = ctx.evictionWatermarkMs * 1000;
-      for (const [k, st] of [...store.entries()]) {
-        const keep: Session[] = [];
-        for (const s of st.sessions) {
-          if (s.end <= evictUs) {
-            out.push(this.emit(st.key, s));
-            removed++;
-            trace.addEviction({ key: st.key.map((v, i) => prettyString(v, this.keyTypes.fields[i].dataType)), window: { startMs: Math.floor(s.start / 1000), endMs: Math.floor(s.end / 1000) }, emitted: true });
-          } else keep.push(s);
-        }
-        if (keep.length !== st.sessions.length) {
-          if (keep.length === 0) store.remove(k);
-          else store.put(k, { key: st.key, sessions: keep });
-        }
-      }
+      removed = this.onWatermark(ctx, (row) => out.push(row));
     }
     let total = 0;
     for (const [, st] of store.entries()) total += st.sessions.length;
-    ctx.stateMetrics.set(this.operatorId, {
+    ctx.stateMetrics.set(this.state.id, {
       operatorName: 'sessionWindowStateStoreSaveExec',
       numRowsTotal: total,
       numRowsUpdated: updated,
@@ -144,5 +130,27 @@ export class SessionAggregateExec implements PhysicalOperator {
       memoryUsedBytes: estimateBytes(total, this.keyFns.length + this.aggs.length + 2),
     });
     return out;
+  }
+
+  /** Emits and forgets the sessions that end at or before the eviction watermark (the trace counts each as written). */
+  onWatermark(ctx: BatchContext, emit: (row: Row) => void): number {
+    const store = ctx.stateStore<SessionState>(this.state.id);
+    const evictUs = ctx.evictionWatermarkMs * 1000;
+    let removed = 0;
+    for (const [k, st] of [...store.entries()]) {
+      const keep: Session[] = [];
+      for (const s of st.sessions) {
+        if (s.end <= evictUs) {
+          emit(this.emit(st.key, s));
+          removed++;
+          ctx.trace.addEviction({ key: st.key.map((v, i) => prettyString(v, this.keyTypes.fields[i].dataType)), window: { startMs: Math.floor(s.start / 1000), endMs: Math.floor(s.end / 1000) }, emitted: true });
+        } else keep.push(s);
+      }
+      if (keep.length !== st.sessions.length) {
+        if (keep.length === 0) store.remove(k);
+        else store.put(k, { key: st.key, sessions: keep });
+      }
+    }
+    return removed;
   }
 }
