@@ -57,6 +57,36 @@ function body(text: string, file: string): string[] {
   return lines.slice(1);
 }
 
+/** The entries of a state snapshot file, or an error naming the file. */
+function readSnapshotFile(file: string, text: string | null): Map<string, unknown> {
+  if (text === null) throw new Error(`Checkpoint state file ${file} is missing`);
+  let snap: StateSnapshot<unknown>;
+  try {
+    snap = fromJsonText(text) as StateSnapshot<unknown>;
+  } catch (e) {
+    throw new Error(`Checkpoint state file ${file} cannot be read: ${(e as Error).message}`);
+  }
+  const entries = (snap as { entries?: unknown } | null)?.entries;
+  if (!(entries instanceof Map) && !Array.isArray(entries)) throw new Error(`Checkpoint state file ${file} cannot be read: it holds no entries`);
+  return new Map(entries as Iterable<readonly [string, unknown]>);
+}
+
+/** A state delta file, or an error naming the file (the version it is needed for included). */
+function readDeltaFile(file: string, text: string | null, v: number, version: number): StateDelta<unknown> {
+  const needed = `state version ${version} needs it`;
+  if (text === null) throw new Error(`Checkpoint state file ${file} is missing; ${needed}`);
+  let d: DeltaFile;
+  try {
+    d = fromJsonText(text) as DeltaFile;
+  } catch (e) {
+    throw new Error(`Checkpoint state file ${file} cannot be read (${needed}): ${(e as Error).message}`);
+  }
+  if (d === null || typeof d !== 'object' || d.version !== v || !Array.isArray(d.puts) || !Array.isArray(d.deletes)) {
+    throw new Error(`Checkpoint state file ${file} cannot be read (${needed}): it is not the delta of version ${v}`);
+  }
+  return { version: v, puts: new Map(d.puts), deletes: d.deletes };
+}
+
 /** A checkpoint kept in a directory. */
 export class FileCheckpointStore implements CheckpointStore {
   /** The last state version this store wrote per operator: the next one continues it without a look at the files. */
@@ -137,27 +167,25 @@ export class FileCheckpointStore implements CheckpointStore {
     return names.filter((n) => n.endsWith(suffix) && /^\d+$/.test(n.slice(0, -suffix.length))).map((n) => Number(n.slice(0, -suffix.length))).sort((a, b) => a - b);
   }
 
+  /**
+   * A version's state: the newest snapshot at or before it, with the deltas after it applied. Null when
+   * the folder keeps no such version (never written, or older than the retained ones). A file the chain
+   * needs that is missing or cannot be read is an error naming it: the query must not go on from a state
+   * that silently lost groups, and nothing is removed or rewritten.
+   */
   async readState(operatorId: number, version: number): Promise<StateSnapshot<unknown> | null> {
     const dir = this.stateDir(operatorId);
-    // The newest snapshot at or before the version (none: the empty state of version 0), then the deltas after it.
     const snapshots = (await this.stateVersions(operatorId, 'snapshot')).filter((v) => v <= version);
-    let entries = new Map<string, unknown>();
-    let from = 0;
-    for (const v of snapshots.reverse()) {
-      const t = await readText(join(dir, `${v}.snapshot`));
-      if (t === null) continue;
-      const snap = fromJsonText(t) as StateSnapshot<unknown>;
-      entries = new Map(snap.entries as Iterable<readonly [string, unknown]>);
-      from = v;
-      break;
-    }
-    if (from === version) return from === 0 ? null : { version, entries };
+    const deltas = await this.stateVersions(operatorId, 'delta');
+    const from = snapshots.at(-1) ?? 0;
+    if (from === version) return from === 0 ? null : { version, entries: readSnapshotFile(join(dir, `${from}.snapshot`), await readText(join(dir, `${from}.snapshot`))) };
+    // Not kept: nothing written up to this version, or its chain starts before the oldest file kept.
+    const newest = Math.max(deltas.at(-1) ?? 0, snapshots.at(-1) ?? 0);
+    if (version > newest || (from === 0 && deltas[0] !== 1)) return null;
+    const entries = from === 0 ? new Map<string, unknown>() : readSnapshotFile(join(dir, `${from}.snapshot`), await readText(join(dir, `${from}.snapshot`)));
     for (let v = from + 1; v <= version; v++) {
       const file = join(dir, `${v}.delta`);
-      const t = await readText(file);
-      if (t === null) return null;
-      const d = fromJsonText(t) as DeltaFile;
-      applyDeltas(entries, [{ version: d.version, puts: new Map(d.puts), deletes: d.deletes } satisfies StateDelta<unknown>]);
+      applyDeltas(entries, [readDeltaFile(file, await readText(file), v, version)]);
     }
     return { version, entries };
   }

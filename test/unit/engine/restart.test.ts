@@ -6,7 +6,7 @@
  * 10: a restart past the first snapshot recovers it by replaying the deltas after the snapshot.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -150,4 +150,88 @@ describe('restart from a file checkpoint', () => {
     await restart(ckpt, out, { maxOffsetsPerTrigger: 3 });
     expect(await outputs(out)).toEqual(expected);
   }, 120_000);
+});
+
+/** Every file of a checkpoint folder with its contents. */
+async function contents(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile()) out[join(e.parentPath, e.name).slice(dir.length)] = await readFile(join(e.parentPath, e.name), 'utf8');
+  }
+  return out;
+}
+
+describe('restart at every point of the snapshot cycle', () => {
+  // Three offsets a batch: 31 batches, state versions 1-31, a snapshot at 10, 20 and 30. Batch k writes
+  // version k + 1, so k = 0-11 stops before, at and after the first snapshot; the restarted run crosses the next ones.
+  let expected: Record<string, unknown>;
+  const stops = Array.from({ length: 12 }, (_, k) => k);
+
+  it('an uninterrupted run of 31 batches', async () => {
+    expected = await uninterrupted(3);
+    expect(Object.keys(expected)).toHaveLength(31);
+  });
+
+  it.each(stops)('stopped cleanly after batch %i', async (k) => {
+    const d = await tempDir();
+    const run = { checkpointDir: join(d, 'ckpt'), outDir: join(d, 'out'), maxOffsetsPerTrigger: 3 };
+    await runPipeline({ ...run, stopAfterBatch: k });
+    expect(await names(join(run.checkpointDir, 'commits'))).toEqual(Array.from({ length: k + 1 }, (_, i) => String(i)));
+    await runPipeline(run);
+    expect(await outputs(run.outDir)).toEqual(expected);
+  });
+
+  it.each(stops)('failed in batch %i after its sink wrote it, before its state was kept', async (k) => {
+    const d = await tempDir();
+    const run = { checkpointDir: join(d, 'ckpt'), outDir: join(d, 'out'), maxOffsetsPerTrigger: 3 };
+    await expect(runPipeline({ ...run, failAtBatch: k })).rejects.toThrow(`failed after the sink wrote batch ${k}`);
+    expect((await stateFiles(run.checkpointDir).catch(() => [])).filter((f) => f === `${k + 1}.delta`)).toEqual([]);
+    await runPipeline(run);
+    expect(await outputs(run.outDir)).toEqual(expected);
+  });
+
+  it.each(stops)('failed in batch %i after its state was kept, before its commit', async (k) => {
+    const d = await tempDir();
+    const run = { checkpointDir: join(d, 'ckpt'), outDir: join(d, 'out'), maxOffsetsPerTrigger: 3 };
+    await expect(runPipeline({ ...run, failCommitOfBatch: k })).rejects.toThrow(`failed before the commit of batch ${k}`);
+    expect(await stateFiles(run.checkpointDir)).toContain(`${k + 1}.delta`);
+    expect(await names(join(run.checkpointDir, 'commits')).catch(() => [])).toEqual(Array.from({ length: k }, (_, i) => String(i)));
+    await runPipeline(run);
+    expect(await outputs(run.outDir)).toEqual(expected);
+  });
+});
+
+describe('a damaged state file', () => {
+  /** A checkpoint stopped after batch 14: the snapshot of version 10 and the deltas 1-15. */
+  async function stopped(): Promise<{ ckpt: string; out: string; stateDir: string }> {
+    const d = await tempDir();
+    const ckpt = join(d, 'ckpt');
+    const out = join(d, 'out');
+    await runPipeline({ checkpointDir: ckpt, outDir: out, maxOffsetsPerTrigger: 3, stopAfterBatch: 14 });
+    const [op] = await readdir(join(ckpt, 'state'));
+    return { ckpt, out, stateDir: join(ckpt, 'state', op!, '0') };
+  }
+
+  it.each([
+    ['a delta cut short', '12.delta', (t: string) => t.slice(0, Math.floor(t.length / 2)), 'cannot be read (state version 15 needs it)'],
+    ['a delta of another version', '13.delta', (t: string) => t.replace('"version":13', '"version":3'), 'cannot be read (state version 15 needs it): it is not the delta of version 13'],
+    ['a missing delta', '11.delta', null, 'is missing; state version 15 needs it'],
+    ['a snapshot cut short', '10.snapshot', (t: string) => t.slice(0, 20), 'cannot be read'],
+  ] as const)('%s stops the restart with an error naming the file, and loses nothing', async (_name, file, damage, message) => {
+    const expected = await uninterrupted(3);
+    const { ckpt, out, stateDir } = await stopped();
+    const path = join(stateDir, file);
+    const original = await readFile(path, 'utf8');
+    if (damage) await writeFile(path, damage(original));
+    else await rm(path);
+    const before = await contents(ckpt);
+    const outBefore = await outputs(out);
+    await expect(runPipeline({ checkpointDir: ckpt, outDir: out, maxOffsetsPerTrigger: 3 })).rejects.toThrow(`Checkpoint state file ${path} ${message}`);
+    // Nothing in the checkpoint changed and no batch ran: put the file back, and the query goes on.
+    expect(await contents(ckpt)).toEqual(before);
+    expect(await outputs(out)).toEqual(outBefore);
+    await writeFile(path, original);
+    await runPipeline({ checkpointDir: ckpt, outDir: out, maxOffsetsPerTrigger: 3 });
+    expect(await outputs(out)).toEqual(expected);
+  });
 });
