@@ -11,7 +11,7 @@
  */
 import { tutorialTime } from '../../runtime/src/datagen/index.js';
 import type { CheckDatabase } from '../../runtime/src/lessons/check-database.js';
-import { expectRows, fail, lessonChecks, type QueryRef, type Random, type Sandbox } from '../../runtime/src/lessons/check-harness.js';
+import { expectRows, fail, lessonChecks, type ControlRef, type QueryRef, type Random, type Sandbox } from '../../runtime/src/lessons/check-harness.js';
 
 const { check, submission, random } = lessonChecks(import.meta.dirname);
 
@@ -72,11 +72,16 @@ async function expectTutorialColumns(db: CheckDatabase, table: string, what: str
 
 const count = async (db: CheckDatabase, table: string) => ((await db.columns(table)).length === 0 ? 0 : Number((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n));
 
-/** Waits for the learner's flow to write `n` rows to `table`; gives up after `seconds` with what it saw. */
-async function untilRows(db: CheckDatabase, table: string, n: number, what: string, seconds = 15): Promise<void> {
+/**
+ * Waits for the learner's flow to write `n` rows to `table`; gives up after `seconds` with what it saw,
+ * or as soon as the flow's stream has failed, with its error.
+ */
+async function untilRows(db: CheckDatabase, table: string, n: number, flow: ControlRef, what: string, seconds = 15): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
   let seen = 0;
   while ((seen = await count(db, table)) < n) {
+    const failure = await flow.failure();
+    if (failure !== null) fail(`${what}: it failed after writing ${seen} of the ${n} rows to ${table}: ${failure}`);
     if (Date.now() > deadline) fail(`${what}: ${table} has ${seen} of the ${n} rows after ${seconds} s.`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -160,13 +165,13 @@ check('flow-rows', 'the flow writes the same rows to locations_flow and commits 
     const control = await s.control('startFlow', system);
     // The flow creates its table when it starts (step 4), so a flow that writes nothing is told at once.
     await expectTutorialColumns(s.db, 'locations_flow', ' once startFlow(system) has returned (the flow creates it first)');
-    await untilRows(s.db, 'locations_flow', first.length, 'Your flow did not write every fix');
+    await untilRows(s.db, 'locations_flow', first.length, control, 'Your flow did not write every fix');
     await control.drainAndShutdown();
     expectRows('The rows of locations_flow', await tableRows(s.db, 'locations_flow'), rowsOf(first), COLUMNS);
     const more = draw(rnd.int(2, 5));
     await produce(s, more);
     const again = await s.control('startFlow', system);
-    await untilRows(s.db, 'locations_flow', first.length + more.length, 'Your flow, started again, did not write the new fixes');
+    await untilRows(s.db, 'locations_flow', first.length + more.length, again, 'Your flow, started again, did not write the new fixes');
     await again.drainAndShutdown();
     // A flow that never commits (Sink.ignore, or a committer before the write that never runs) starts
     // again from the group's reset and writes the first fixes a second time.
@@ -226,7 +231,7 @@ check('comparison-table', 'fills the comparison table from the measured run: lat
     const meter = await s.latencyMeter();
     const system = await s.actorSystem('locations');
     const query = await s.query('startAppend', s.spark, '1 second');
-    await s.control('startFlow', system);
+    const flow = await s.control('startFlow', system);
     await expectTutorialColumns(s.db, 'locations_flow', ' once startFlow(system) has returned (the flow creates it first)');
     // Fixes arrive at random moments over a few seconds; the query runs at each whole second.
     let produced = 0;
@@ -238,16 +243,16 @@ check('comparison-table', 'fills the comparison table from the measured run: lat
         await s.setClock(now);
         await produce(s, draw(1));
         produced++;
-        await untilRows(s.db, 'locations_flow', produced, 'Your flow did not write the fix');
+        await untilRows(s.db, 'locations_flow', produced, flow, 'Your flow did not write the fix');
       }
       now = START + second * 1000;
       await s.setClock(now);
     }
     const measured = await meter.summary();
     const spark = Object.values(measured).find((p) => p.kind === 'micro-batch');
-    const flow = Object.values(measured).find((p) => p.kind === 'flow');
-    if (spark?.count !== produced || flow?.count !== produced) {
-      fail(`The meter measured ${spark?.count ?? 0} records for your query and ${flow?.count ?? 0} for your flow; the check produced ${produced} for each.`);
+    const flowed = Object.values(measured).find((p) => p.kind === 'flow');
+    if (spark?.count !== produced || flowed?.count !== produced) {
+      fail(`The meter measured ${spark?.count ?? 0} records for your query and ${flowed?.count ?? 0} for your flow; the check produced ${produced} for each.`);
     }
     await expectComparisonTable(s, 'for this run', measured);
     await query.stop();

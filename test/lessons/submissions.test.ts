@@ -8,7 +8,8 @@
  * - `wrong-*`: a mistake a learner makes (a window off by a unit, no watermark, no cast, a wrong
  *   output mode, a wrong filter, …). Its first line names the checks it must fail,
  *   `// fails: check-a, check-b`; exactly those fail, so each mistake is caught by the check meant
- *   to catch it and costs no other points.
+ *   to catch it and costs no other points. Lines `// says: <check id>: <text>` after it hold text that
+ *   check's message must contain.
  */
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -54,6 +55,18 @@ async function declaredFailures(file: string): Promise<string[]> {
   return m[1]!.split(',').map((s) => s.trim()).sort();
 }
 
+/** What a `wrong-*` submission's failures must say, from the `// says: <check id>: <text>` lines after its first. */
+async function declaredMessages(file: string): Promise<[string, string][]> {
+  const lines = (await readFile(file, 'utf8')).split('\n').slice(1);
+  const says: [string, string][] = [];
+  for (const line of lines) {
+    const m = /^\/\/ says: ([\w-]+): (.+)$/.exec(line);
+    if (!m) break;
+    says.push([m[1]!, m[2]!]);
+  }
+  return says;
+}
+
 describe.each(LESSONS)('lesson %s', (n) => {
   let out: string;
   let run: { code: number; stdout: string; stderr: string };
@@ -94,6 +107,7 @@ describe.each(LESSONS)('lesson %s', (n) => {
       expect(g.score).toBeLessThan(g.maxScore);
       // Each failure says why, in the learner's terms.
       for (const t of failed) expect(t.message).toMatch(/\S/);
+      for (const [id, text] of await declaredMessages(join(SUBMISSIONS, n, file))) expect(failed.find((t) => t.id === id)?.message).toContain(text);
     }
   });
 });

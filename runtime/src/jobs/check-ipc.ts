@@ -20,7 +20,7 @@
  *   crash         arms a query to die after its next sink write, before the commit; `restarted` waits for the
  *                 query its checkpoint restarted
  *   actorSystem   a flow ActorSystem on the sandbox's clock (an argument like the session); `drain` drains and shuts
- *                 down a DrainingControl the engine built
+ *                 down a DrainingControl the engine built; `flowFailure` says why its stream failed (null while it runs)
  *   meter, latency  a LatencyMeter on the learner's session, and its summary as data
  *   awaits        where the learner's code waits in an operation that did not finish (the await it hangs at)
  *   export        instead of load: run the program's main() up to start() and render it as PySpark
@@ -71,6 +71,7 @@ export type CheckOp =
   | { op: 'restarted'; query: number }
   | { op: 'actorSystem'; name: string }
   | { op: 'drain'; control: number }
+  | { op: 'flowFailure'; control: number }
   | { op: 'meter' }
   | { op: 'latency'; meter: number }
   | { op: 'awaits'; request: number }
@@ -149,6 +150,7 @@ export const checkValues = {
   restarted: z.strictObject({ handle: z.int() }),
   actorSystem: z.strictObject({ handle: z.int() }),
   drain: z.strictObject({}),
+  flowFailure: z.strictObject({ error: z.string().nullable() }),
   meter: z.strictObject({ handle: z.int() }),
   latency: z.record(z.string(), z.strictObject({
     kind: z.enum(['micro-batch', 'flow']),

@@ -260,6 +260,11 @@ export class ControlRef {
   async drainAndShutdown(): Promise<void> {
     await this.sandbox.raw.request({ op: 'drain', control: this.handle }, 'draining your flow');
   }
+
+  /** Why the flow's stream failed (its error's message), or null while it runs or once it completed. */
+  async failure(): Promise<string | null> {
+    return (await this.sandbox.raw.request({ op: 'flowFailure', control: this.handle })).error;
+  }
 }
 
 /** A LatencyMeter on the learner's session. */

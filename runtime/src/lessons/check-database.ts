@@ -29,6 +29,14 @@ export const CHECK_DATABASE_ENV = 'STREAMLAB_CHECK_DATABASE';
 /** The database checks write in, on the administrator's server. */
 export const CHECKS_DATABASE = 'streamlab_checks';
 
+/**
+ * Connections a sandbox's role may hold at once. A flow's SlickSession and each JDBC writer keep a pool
+ * of up to 4 that stay open for 10 s after their last statement, so a check that starts a flow again
+ * has two sessions' pools at once, next to a Spark job's writer and the check's own reading connection.
+ * The cap is there so that one submission cannot take the server's connections from the others.
+ */
+const CHECK_ROLE_CONNECTIONS = 16;
+
 /** One sandbox's database. */
 export interface CheckDatabase {
   /** The schema the sandbox writes into. */
@@ -99,7 +107,7 @@ export async function openCheckDatabase(env: Readonly<Record<string, string | un
   const password = randomBytes(18).toString('base64url');
   const client = await connectAdmin(withDatabase(admin, CHECKS_DATABASE).href);
   try {
-    await client.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 8`);
+    await client.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS CONNECTION LIMIT ${CHECK_ROLE_CONNECTIONS}`);
     await client.query(`ALTER ROLE ${role} SET search_path = ${schema}`);
     await client.query(`ALTER ROLE ${role} SET statement_timeout = '20s'`);
     await client.query(`CREATE SCHEMA ${schema}`);

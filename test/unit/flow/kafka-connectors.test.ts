@@ -5,6 +5,7 @@ import { InMemoryKafkaCluster } from '../../../runtime/src/engine/kafka-client/m
 import {
   ActorSystem, Committer, CommitterSettings, Consumer, ConsumerSettings, Keep, Sink, StringDeserializer, Subscriptions,
 } from '../../../runtime/src/engine/flow/index.js';
+import { controlFailure } from '../../../runtime/src/engine/flow/kafka/consumer.js';
 import { advanceInOrder, settle } from '../../../runtime/src/testing/flow/run-flow-scenario.js';
 
 let cluster: InMemoryKafkaCluster;
@@ -77,5 +78,29 @@ describe('Consumer sources', () => {
     const result = Consumer.plainSource(settings('p').withProperty('auto.offset.reset', 'smallest'), Subscriptions.topics('t')).runWith(Sink.ignore(), system);
     await expect(result).rejects.toThrow('Invalid value smallest for configuration auto.offset.reset: String must be one of: latest, earliest, none');
     expect(() => Subscriptions.topics()).toThrow(/one or more topic names/);
+  });
+});
+
+describe('DrainingControl', () => {
+  it('tells why its stream failed, and nothing while it runs or once it completed', async () => {
+    await produce('fixes', ['a1', 'a2', 'b3']);
+    const failing = Consumer.committableSource(settings('g2'), Subscriptions.topics('fixes'))
+      .map((m) => {
+        if (m.record.value === 'b3') throw new Error('invalid input syntax for type integer: "b3"');
+        return m.committableOffset;
+      })
+      .toMat(Committer.sink(CommitterSettings.create(system)), Consumer.DrainingControl.apply)
+      .run(system);
+    await expect(failing.streamCompletion).rejects.toThrow('invalid input syntax');
+    expect((controlFailure(failing)?.error as Error).message).toBe('invalid input syntax for type integer: "b3"');
+
+    const running = Consumer.committableSource(settings('g3'), Subscriptions.topics('fixes'))
+      .map((m) => m.committableOffset)
+      .toMat(Committer.sink(CommitterSettings.create(system)), Consumer.DrainingControl.apply)
+      .run(system);
+    await settle();
+    expect(controlFailure(running)).toBeUndefined();
+    await running.drainAndShutdown();
+    expect(controlFailure(running)).toBeUndefined();
   });
 });

@@ -15,7 +15,7 @@ import type { SparkSession } from '../../engine/structured/session.js';
 import { StreamingQuery } from '../../engine/structured/streaming-query.js';
 import type { StreamingContext, StreamingContextOptions } from '../../engine/dstream/streaming-context.js';
 import { ActorSystem } from '../../engine/flow/actor-system.js';
-import { drainControl, isDrainingControl } from '../../engine/flow/kafka/consumer.js';
+import { controlFailure, drainControl, isDrainingControl } from '../../engine/flow/kafka/consumer.js';
 import { LatencyMeter } from '../../engine/latency/latency-meter.js';
 import { toRowObject } from '../../engine/rows.js';
 import type { CheckArg, CheckBatch, CheckOp, PlanSummary } from '../check-ipc.js';
@@ -189,6 +189,12 @@ export async function runCheckOp(w: CheckWorld, op: WorldOp): Promise<unknown> {
       await drainControl(control);
       return {};
     }
+    case 'flowFailure': {
+      const control = w.handles.get(op.control);
+      if (!isDrainingControl(control)) throw new Error(`No DrainingControl with handle ${op.control}.`);
+      const failed = controlFailure(control);
+      return { error: failed === undefined ? null : failureText(failed.error) };
+    }
     case 'meter': {
       return { handle: keep(w, LatencyMeter.start(w.binding.session)) };
     }
@@ -200,6 +206,15 @@ export async function runCheckOp(w: CheckWorld, op: WorldOp): Promise<unknown> {
         p50: n(p.p50), p95: n(p.p95), p99: n(p.p99), max: n(p.max), histogram: [...p.histogram],
       }]));
     }
+  }
+}
+
+/** An error's message as one line of text, whatever was thrown. */
+function failureText(e: unknown): string {
+  try {
+    return (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 500);
+  } catch {
+    return 'an error that cannot be shown';
   }
 }
 

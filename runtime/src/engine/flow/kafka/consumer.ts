@@ -70,9 +70,20 @@ export interface DrainingControl<T> {
 /** Every DrainingControl this module built, with its own drain: an object that only looks like one is not here. */
 const built = new WeakMap<object, () => Promise<unknown>>();
 
+/** How the stream of each DrainingControl this module built failed, once it has. */
+const failures = new WeakMap<object, unknown>();
+
 /** Whether `v` is a DrainingControl the engine built. */
 export function isDrainingControl(v: unknown): v is DrainingControl<unknown> {
   return typeof v === 'object' && v !== null && built.has(v);
+}
+
+/**
+ * Why the stream of a DrainingControl the engine built failed, or undefined while it runs or once it
+ * completed: a check waiting for a flow's rows says why they never came.
+ */
+export function controlFailure(v: DrainingControl<unknown>): { error: unknown } | undefined {
+  return failures.has(v) ? { error: failures.get(v) } : undefined;
 }
 
 /** Drains and shuts down a DrainingControl the engine built, whatever was done to the object since. */
@@ -93,6 +104,9 @@ function drainingControl<T>(control: Control, streamCompletion: Promise<T>): Dra
     drainAndShutdown,
   };
   built.set(result, drainAndShutdown);
+  Promise.resolve(streamCompletion).then(() => undefined, (error: unknown) => {
+    failures.set(result, error);
+  });
   return result;
 }
 
