@@ -8,10 +8,16 @@ pipeline's exported DStream statements, reading queueStream (one RDD per batch) 
 `foreachRDD(collect(k))` for its k-th output operation. The pipelines are independent graphs of one
 context, so every batch runs all of them; batches are numbered from the context's zero time.
 
+The context runs on Spark's manual clock (as Spark's own streaming tests do): the runner moves it one
+batch at a time, and again once that batch's jobs have all run. No batch falls due while the one
+before is still running, however busy the machine, and a batch costs the time of its jobs rather than
+at least its interval.
+
 Output: {"pipelines": {id: {"outputs": [{"output": k, "batch": n, "rows": [...]}], "error"?: str}},
 "error"?: str}, rows in the canonical form of canonical.ts (tuples as lists).
 """
 import json
+import os
 import sys
 import traceback
 
@@ -30,6 +36,9 @@ def plain(v):
 def main():
     with open(sys.argv[1]) as f:
         manifest = json.load(f)
+    # The JVM passes its PYTHONPATH on to the workers, which find parity_daemon beside this file.
+    here = os.path.dirname(os.path.abspath(__file__))
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in [here, os.environ.get("PYTHONPATH")] if p)
     conf = (
         SparkConf()
         .setMaster("local[2]")
@@ -37,6 +46,9 @@ def main():
         .set("spark.ui.enabled", "false")
         .set("spark.driver.host", "127.0.0.1")
         .set("spark.driver.bindAddress", "127.0.0.1")
+        .set("spark.streaming.clock", "org.apache.spark.util.ManualClock")
+        # Workers that import from the venv, not from zips re-read before every task (parity_daemon.py).
+        .set("spark.python.daemon.module", "parity_daemon")
     )
     sc = SparkContext(conf=conf)
     sc.setLogLevel("ERROR")
@@ -66,9 +78,15 @@ def main():
     ssc.queueStream([], default=sc.parallelize([0], 1)).foreachRDD(lambda t, rdd: ticks.append(t))
     error = None
     ssc.start()
+    clock = ssc._jssc.ssc().scheduler().clock()
     try:
-        while len(ticks) < manifest["batches"]:
-            ssc.awaitTerminationOrTimeout(0.2)
+        for k in range(1, manifest["batches"] + 1):
+            clock.advance(batch_ms)
+            # Each wait returns early when the context stops and raises a failed job's error. (The tick
+            # cannot signal an Event: the checkpoint pickles every output function with what it holds.)
+            while len(ticks) < k:
+                if ssc.awaitTerminationOrTimeout(0.05):
+                    raise RuntimeError(f"the streaming context stopped after {len(ticks)} of {manifest['batches']} batches")
     except Exception as e:  # a failed job ends the wait; the outputs so far are still written
         error = f"{type(e).__name__}: {e}"[-4000:]
     zero_ms = ssc._jssc.ssc().graph().zeroTime().milliseconds()
