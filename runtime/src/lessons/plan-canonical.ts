@@ -117,7 +117,8 @@ function lines(p: PlanSummary, depth: number): string[] {
         q = q.children[0]!;
       }
       const computed = sorted(exprs, depth === 0).filter((e) => !plain(e));
-      return [`${pad}Project [${computed.join(', ')}]`, ...lines(q, depth + 1)];
+      // A projection with no child or several (never the engine's, perhaps a faked plan's) lists its children as they are.
+      return [`${pad}Project [${computed.join(', ')}]`, ...(q === p ? below(p.children) : lines(q, depth + 1))];
     }
     case 'StreamingRelation':
       return [`${pad}Source ${String(p.facts.format ?? '?').toLowerCase()} [${[...list(p.facts.topics)].sort().join(', ')}]`, ...below(p.children)];
