@@ -28,7 +28,7 @@
  */
 import { expectRows, fail, lessonChecks, type PlanSummary, type Program, type Random } from '../../runtime/src/lessons/check-harness.js';
 
-const { check, submission, solution, random, memo } = lessonChecks(import.meta.dirname);
+const { check, submission, solution, random, hiddenRandom, memo } = lessonChecks(import.meta.dirname);
 
 const TOPIC = 'sensors.temperature';
 const COLUMNS = ['window', 'node_name', 'avg_temp', 'readings'];
@@ -315,7 +315,8 @@ check('report-topic', 'publishes each final window once to report for the dashbo
 /**
  * The hidden check's stream (front matter `hidden`): a day of 2027–2030 and an hour the seed picks, so a
  * submission fitted to what the other checks show (their day, their hour, their rows) cannot know it.
- * A grade draws a new seed, so each grade has a stream of its own; the learner sees only the category.
+ * It comes from the hidden seed, which the learner never sees: the visible seed a Check shows, and the
+ * visible checks' rows, do not rebuild it. The learner sees only the category.
  */
 function unseenDay(r: Random): { day: string; hour: number; batches: Batch[] } {
   const day = new Date(Date.UTC(r.int(2027, 2030), r.int(0, 11), r.int(1, 28))).toISOString().slice(0, 10);
@@ -323,7 +324,7 @@ function unseenDay(r: Random): { day: string; hour: number; batches: Batch[] } {
   return { day, hour, batches: randomStream(r, hour) };
 }
 
-const UNSEEN = unseenDay(random('lesson 03 unseen day'));
+const UNSEEN = unseenDay(hiddenRandom('lesson 03 unseen day'));
 
 check('unseen-day', 'averages and final windows on a day and hour no other check shows', async () => {
   const start = `${String(UNSEEN.hour).padStart(2, '0')}:00:00`;

@@ -53,6 +53,12 @@ export const configSchema = z.strictObject({
   token: z.string().min(8).max(200).optional(),
   /** Token of the instructor's dashboard (`/instructor`), never a learner's; a random one per start when absent. */
   instructorToken: z.string().min(8).max(200).optional(),
+  /**
+   * A class roster file (`student,token` per line, as `k8s/overlays/classroom/roster.csv`): each
+   * student's token opens the workbench as that student, besides the shared token, and the
+   * instructor's dashboard names its rows by student (see server/roster.ts).
+   */
+  roster: z.string().min(1).optional(),
   /** Kafka bootstrap servers (`host:port[,host:port]`); the embedded broker when absent. */
   kafka: z.string().min(1).optional(),
   /**
@@ -145,6 +151,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     port: int('STREAMLAB_PORT'),
     token: str('STREAMLAB_TOKEN'),
     instructorToken: str('STREAMLAB_INSTRUCTOR_TOKEN'),
+    roster: str('STREAMLAB_ROSTER'),
     kafka: str('STREAMLAB_KAFKA'),
     kafkaSasl: str('STREAMLAB_KAFKA_SASL'),
     topicPrefix: str('STREAMLAB_TOPIC_PREFIX'),

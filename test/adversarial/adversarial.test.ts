@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { resolveConfig } from '../../runtime/src/config.js';
 import { findLesson, loadLessons } from '../../runtime/src/lessons/load-lessons.js';
 import type { Lesson } from '../../runtime/src/lessons/lesson-schema.js';
@@ -31,6 +32,7 @@ import { hostileSubmissions, L03, type Hostile } from './hostile-submissions.js'
 
 const LESSONS = fileURLToPath(new URL('../../lessons/', import.meta.url));
 const TOKEN = 'adversarial-token-0123456789';
+const INSTRUCTOR = 'adversarial-instructor-0123456789';
 /**
  * The sandbox's limits here (the grader passes them to its check processes): an operation in the
  * learner's code may take 4 s of the process's active time, which the async hang waits for at every
@@ -125,7 +127,7 @@ describe('the websocket', () => {
   let server: RuntimeServer;
   let client: TestClient;
   beforeAll(async () => {
-    server = await startRuntimeServer({ config: resolveConfig({ port: 0, token: TOKEN, lessonsDir: LESSONS }), services: { pg: databaseUrl() } });
+    server = await startRuntimeServer({ config: resolveConfig({ port: 0, token: TOKEN, instructorToken: INSTRUCTOR, lessonsDir: LESSONS }), services: { pg: databaseUrl() } });
     client = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
     await client.hello(TOKEN, [3]);
   });
@@ -153,23 +155,28 @@ describe('the websocket', () => {
     expect(leftovers()).toEqual([]);
   });
 
+  /** Lesson 03's solution filtered to the visible checks' day: right on everything they show, and nothing else. */
+  const fittedTo03 = (solution: string) => solution.replace('.select("data.*");', `.select("data.*")
+    .filter("ts >= TIMESTAMP'2026-11-21 00:00:00' AND ts < TIMESTAMP'2026-11-22 00:00:00'");`);
+  const checkOf = async (content: string) => {
+    const from = client.messages.length;
+    const reply = await client.request({ kind: 'check.run', lessonId: L03, files: [{ path: 'solution.ts', content }] });
+    if (reply.kind !== 'check.run.ok') throw new Error(JSON.stringify(reply));
+    const result = await client.waitFor((m) => m.kind === 'check.result' && m.checkId === reply.checkId) as ServerMessageOf<'check.result'>;
+    return { result, sent: JSON.stringify(client.messages.slice(from)) };
+  };
+
   it('keeps lesson 03\'s hidden check hidden from a submission fitted to the visible checks and from one that pries', async () => {
     const solution = readFileSync(join(LESSONS, L03, 'solution.ts'), 'utf8');
     const category = findLesson(lessons, L03)!.hidden['unseen-day']!;
     const redacted = { id: 'unseen-day', name: `hidden check 1 (${category})`, status: 'failed', message: hiddenFailure(category), durationMs: expect.any(Number), points: 0, maxPoints: 2, file: null, line: null, diff: null };
-    const checkOf = async (content: string) => {
-      const from = client.messages.length;
-      const reply = await client.request({ kind: 'check.run', lessonId: L03, files: [{ path: 'solution.ts', content }] });
-      if (reply.kind !== 'check.run.ok') throw new Error(JSON.stringify(reply));
-      const result = await client.waitFor((m) => m.kind === 'check.result' && m.checkId === reply.checkId) as ServerMessageOf<'check.result'>;
-      return { result, sent: JSON.stringify(client.messages.slice(from)) };
-    };
     // Fitted to everything the visible checks show (their day): it passes each of them, not the hidden one.
-    const fitted = await checkOf(solution.replace('.select("data.*");', `.select("data.*")
-    .filter("ts >= TIMESTAMP'2026-11-21 00:00:00' AND ts < TIMESTAMP'2026-11-22 00:00:00'");`));
-    expect(fitted.result.tests.filter((t) => t.status === 'passed').map((t) => t.id)).toEqual(Object.keys(findLesson(lessons, L03)!.points).filter((id) => id !== 'unseen-day'));
+    const fitted = await checkOf(fittedTo03(solution));
+    const visibleIds = Object.keys(findLesson(lessons, L03)!.points).filter((id) => id !== 'unseen-day');
+    expect(fitted.result.tests.filter((t) => t.status === 'passed').map((t) => t.id)).toEqual(visibleIds);
     expect(fitted.result.tests.find((t) => t.id === 'unseen-day')).toEqual(redacted);
     expect([fitted.result.score, fitted.result.maxScore]).toEqual([18, 20]);
+
     // Prying: it tries to read the checks, their seed and their expected values, and fails every check
     // with the readings its query saw. The visible checks show their own readings; the hidden one nothing.
     const checks = join(LESSONS, L03, 'check.test.ts');
@@ -193,6 +200,49 @@ ${solution.replace('.select("data.*");', '.select("data.*")\n    .withColumn("te
     expect(pry.sent).not.toContain('LEAKED');
     expect(leftovers()).toEqual([]);
   });
+
+  // A check, the instructor's reproduction of it and a learner's attempt to rebuild it: three grades.
+  it('gives the learner a seed that does not rebuild the hidden check\'s inputs, and the instructor both seeds, which reproduce the grade', async () => {
+    const fittedCode = fittedTo03(readFileSync(join(LESSONS, L03, 'solution.ts'), 'utf8'));
+    const fitted = await checkOf(fittedCode);
+    expect([fitted.result.score, fitted.result.maxScore]).toEqual([18, 20]);
+    // The learner gets the visible seed; the instructor's dashboard has the hidden one too, which the
+    // learner's socket never carried.
+    const seed = fitted.result.seed!;
+    const row = await new Promise<{ check: { seed: number; hiddenSeed: number | null } | null }>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/instructor/ws?token=${INSTRUCTOR}`);
+      ws.on('message', (data) => {
+        ws.close();
+        resolve((JSON.parse(String(data)) as { students: { check: { seed: number; hiddenSeed: number | null } | null }[] }).students[0]!);
+      });
+      ws.on('error', reject);
+    });
+    const hiddenSeed = row.check!.hiddenSeed!;
+    expect([String(row.check!.seed), typeof hiddenSeed]).toEqual([seed, 'number']);
+    expect(fitted.sent).not.toMatch(new RegExp(`\\b${hiddenSeed}\\b`));
+    expect(fitted.sent).not.toMatch(/hiddenSeed|hidden seed/);
+    // Through the CLI: with both seeds the instructor reproduces that grade, hidden rows included; the
+    // learner, with only the seed they were shown, gets a hidden stream of another day and hour.
+    const dir = mkdtempSync(join(work, 'reproduce-'));
+    writeFileSync(join(dir, 'fitted.ts'), fittedCode);
+    const gradeWith = async (seeds: string[]) => {
+      const json = join(dir, `${seeds.join('-')}.json`);
+      let stdout = '';
+      expect(await runGradeCommand(['--lesson', L03, '--file', join(dir, 'fitted.ts'), ...seeds, '--json', json], { stdout: (t) => { stdout += t; }, stderr: () => {} })).toBe(1);
+      return { result: JSON.parse(readFileSync(json, 'utf8')) as GradeResult, stdout };
+    };
+    const instructor = await gradeWith(['--seed', seed, '--hidden-seed', String(hiddenSeed)]);
+    expect(instructor.result.tests.map((t) => [t.id, t.status])).toEqual(fitted.result.tests.map((t) => [t.id, t.status]));
+    expect([instructor.result.score, instructor.result.seed, instructor.result.hiddenSeed]).toEqual([18, Number(seed), hiddenSeed]);
+    expect(instructor.stdout).toContain(`score: 18/20 (seed ${seed}, hidden seed ${hiddenSeed})`);
+    const unseen = (r: GradeResult) => r.tests.find((t) => t.id === 'unseen-day')!.diff!.missing;
+    // The hidden check's rows: windows of the hidden hour, on sensors its seed named; the fitted query wrote none.
+    expect(unseen(instructor.result).length).toBeGreaterThan(0);
+    const learner = await gradeWith(['--seed', seed]);
+    expect(learner.result.hiddenSeed).not.toBe(hiddenSeed);
+    expect(unseen(learner.result)).not.toEqual(unseen(instructor.result));
+    expect(leftovers()).toEqual([]);
+  }, 900_000);
 
   it('export.pyspark contains the attacks that do not stop a program: they reach nothing outside its process', async () => {
     // An export process is not locked down (its capture patches the writer while main() runs), so an

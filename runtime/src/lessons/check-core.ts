@@ -477,6 +477,12 @@ export interface LessonChecks<P extends ProgramBase = ProgramBase> {
   seed: number;
   /** A fresh random source from the seed and a label, so each check's cases are independent of the others. */
   random(label: string): Random;
+  /**
+   * The same for a hidden check's inputs, from a seed of their own (`STREAMLAB_CHECK_HIDDEN_SEED`) that
+   * the learner never sees: the visible seed, and the visible cases' rows a learner can read, do not
+   * rebuild them.
+   */
+  hiddenRandom(label: string): Random;
   /** Runs `fn` once per key in this file and shares its result (runs are costly; checks may share one). */
   memo<T>(key: string, fn: () => Promise<T>): Promise<T>;
 }

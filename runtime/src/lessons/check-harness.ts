@@ -37,9 +37,9 @@ import { asFailure, hash, ms, ProgramBase, Sandbox, seededRandom, type LessonChe
 import { CheckSandbox, compileProgram, defaultLimits, killAllSandboxes, type CompiledProgram } from './check-sandbox.js';
 import { ownFolders, watchGrader } from './grader-watch.js';
 import { splitFrontMatter } from './load-lessons.js';
-import { readLearnerFiles, SEED_ENV, SKIP_CHECKS_ENV, submissionFiles, SUBMISSION_ENV } from './submission-files.js';
+import { HIDDEN_SEED_ENV, readLearnerFiles, SEED_ENV, SKIP_CHECKS_ENV, submissionFiles, SUBMISSION_ENV } from './submission-files.js';
 
-export { SEED_ENV } from './submission-files.js';
+export { HIDDEN_SEED_ENV, SEED_ENV } from './submission-files.js';
 export {
   ActorSystemRef, CheckFailure, ContextRef, ControlRef, DataFrameRef, expectLines, expectRows, fail, faultLines, LearnerCodeError, MeterRef, QueryRef, Sandbox,
   seededRandom, StreamRef,
@@ -105,8 +105,9 @@ export class Program extends ProgramBase {
 export function lessonChecks(lessonDir: string, env: Readonly<Record<string, string | undefined>> = process.env): LessonChecks<Program> {
   // Graded: the checks end with the grader, even one killed outright.
   watchGrader(killAllSandboxes, env);
-  const seedText = env[SEED_ENV];
-  const seed = seedText && /^\d+$/.test(seedText) ? Number(seedText) >>> 0 : randomBytes(4).readUInt32BE(0);
+  const seedFrom = (text: string | undefined) => (text && /^\d+$/.test(text) ? Number(text) >>> 0 : randomBytes(4).readUInt32BE(0));
+  const seed = seedFrom(env[SEED_ENV]);
+  const hiddenSeed = seedFrom(env[HIDDEN_SEED_ENV]);
   // The lesson's saved models, read here (the sandbox reads no files) once, and sent with each sandbox.
   const cache = new Map<string, Promise<JobModel>>();
   const models = (names: readonly string[]) => Promise.all(names.map((name) => {
@@ -126,6 +127,7 @@ export function lessonChecks(lessonDir: string, env: Readonly<Record<string, str
     solution,
     seed,
     random: (label) => seededRandom(seed ^ hash(label)),
+    hiddenRandom: (label) => seededRandom(hiddenSeed ^ hash(label)),
     memo<T>(key: string, fn: () => Promise<T>): Promise<T> {
       let p = memos.get(key) as Promise<T> | undefined;
       if (!p) memos.set(key, (p = fn()));

@@ -1,12 +1,14 @@
 /**
  * `streamlab grade`:
  *
- *   streamlab grade --lesson 03 --file sub.ts [--seed N] [--json out.json] [--junit out.xml]
- *   streamlab grade --lesson 03 --dir submissions/ [--seed N] [--jobs N] [--csv grades.csv] [--json grades.json] [--junit grades.xml]
+ *   streamlab grade --lesson 03 --file sub.ts [--seed N] [--hidden-seed N] [--json out.json] [--junit out.xml]
+ *   streamlab grade --lesson 03 --dir submissions/ [--seed N] [--hidden-seed N] [--jobs N] [--csv grades.csv] [--json grades.json] [--junit grades.xml]
  *   (either form: [--lessons <folder with NN-slug lessons>] [--pg postgres://…])
  *
  * Every check runs the learner's code in the sandbox, on its own in-memory Kafka and manual clock; the
- * random cases come from the seed, printed with the result (`--seed` reproduces a grade). A lesson
+ * visible checks' random cases come from the seed, the hidden checks' inputs from a hidden seed drawn
+ * apart from it; both are printed with the result (`--seed` and `--hidden-seed` reproduce a grade).
+ * The learner's feedback names only the seed: the hidden one would rebuild the hidden checks' data. A lesson
  * whose checks write tables needs PostgreSQL: `--pg` (or `STREAMLAB_PG`) names one where the checks
  * may create roles, else an embedded one runs for the grading; each check gets a schema and a
  * least-privilege role of its own there.
@@ -23,8 +25,8 @@
  *
  * Resuming: each grade is added to a state file beside the CSV (`grades.state.jsonl`, or `--state F`)
  * as soon as it is made; run the same command again after an interruption and only submissions not in
- * it (or whose files, lesson or seed changed) are graded. A run without `--seed` takes the seed the
- * state was made with. `--fresh` ignores the state. See `grade-state.ts`.
+ * it (or whose files, lesson or seeds changed) are graded. A run without `--seed` (`--hidden-seed`) takes
+ * the seed (hidden seed) the state was made with. `--fresh` ignores the state. See `grade-state.ts`.
  *
  * Feedback: `--feedback DIR` writes `<student>.txt` per student as the learner may see it (hidden
  * checks show only their category). `--self-check` (with `--file`) runs the visible checks only and
@@ -41,8 +43,8 @@ import { parseArgs } from 'node:util';
 import { RUNTIME_DIR } from '../runtime-paths.js';
 import type { LearnerFile } from '../jobs/compile.js';
 import { findLesson, loadLessons } from './load-lessons.js';
-import { formatResult, gradesCsv, junitXml, learnerView, resultLines, summaryLine } from './grade-report.js';
-import { lessonFingerprint, loadGradeState, recordGrade, submissionKey, writeGradeState } from './grade-state.js';
+import { formatResult, gradesCsv, junitXml, learnerView, resultLines, seedsText, summaryLine } from './grade-report.js';
+import { lessonFingerprint, loadGradeState, recordGrade, submissionKey, writeGradeState, type GradeSeeds } from './grade-state.js';
 import { defaultLessonsRoot, failedGrade, gradeSubmission, newSeed, stopAllGrading } from './grade-submission.js';
 import type { StudentGrade } from './grade-types.js';
 import type { Lesson } from './lesson-schema.js';
@@ -67,7 +69,7 @@ const processIo: GradeIo = {
   stderr: (t) => process.stderr.write(t),
 };
 
-const USAGE = 'usage: streamlab grade --lesson NN (--file submission.ts | --dir submissions/) [--seed N] [--jobs N] [--json out.json] [--junit out.xml] [--csv grades.csv] [--state F] [--fresh] [--feedback dir] [--group-by-plan] [--self-check] [--lessons dir] [--pg URL]\n';
+const USAGE = 'usage: streamlab grade --lesson NN (--file submission.ts | --dir submissions/) [--seed N] [--hidden-seed N] [--jobs N] [--json out.json] [--junit out.xml] [--csv grades.csv] [--state F] [--fresh] [--feedback dir] [--group-by-plan] [--self-check] [--lessons dir] [--pg URL]\n';
 
 /** One entry of a submissions folder: its files, or why it cannot be graded. */
 export type Student = { student: string; files: LearnerFile[] } | { student: string; reason: string };
@@ -93,9 +95,9 @@ async function studentsIn(dir: string): Promise<Student[]> {
   return out;
 }
 
-async function gradeStudent(lesson: Lesson, s: Student, root: string, seed: number, database: string | undefined): Promise<StudentGrade> {
-  if ('reason' in s) return { student: s.student, result: failedGrade(lesson, seed, s.reason) };
-  return { student: s.student, result: await gradeSubmission({ lesson, files: s.files, lessonsRoot: root, seed, ...(database ? { database } : {}) }) };
+async function gradeStudent(lesson: Lesson, s: Student, root: string, seeds: GradeSeeds, database: string | undefined): Promise<StudentGrade> {
+  if ('reason' in s) return { student: s.student, result: failedGrade(lesson, seeds.seed, s.reason, seeds.hiddenSeed) };
+  return { student: s.student, result: await gradeSubmission({ lesson, files: s.files, lessonsRoot: root, ...seeds, ...(database ? { database } : {}) }) };
 }
 
 /** Memory one grade takes at most: its check process, vitest's worker and one sandbox at a time. */
@@ -176,7 +178,7 @@ export async function gradeAll(students: readonly Student[], jobs: number, grade
 }
 
 type Values = Record<string, string | boolean | undefined> & {
-  lesson?: string; file?: string; dir?: string; seed?: string; json?: string; junit?: string; csv?: string;
+  lesson?: string; file?: string; dir?: string; seed?: string; 'hidden-seed'?: string; json?: string; junit?: string; csv?: string;
   lessons?: string; pg?: string; jobs?: string; state?: string; feedback?: string; fresh?: boolean; 'self-check'?: boolean; 'group-by-plan'?: boolean;
 };
 
@@ -187,7 +189,7 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
     ({ values } = parseArgs({
       args: [...argv],
       options: {
-        lesson: { type: 'string' }, file: { type: 'string' }, dir: { type: 'string' }, seed: { type: 'string' },
+        lesson: { type: 'string' }, file: { type: 'string' }, dir: { type: 'string' }, seed: { type: 'string' }, 'hidden-seed': { type: 'string' },
         json: { type: 'string' }, junit: { type: 'string' }, csv: { type: 'string' }, lessons: { type: 'string' },
         pg: { type: 'string' }, jobs: { type: 'string' }, state: { type: 'string' }, feedback: { type: 'string' },
         fresh: { type: 'boolean' }, 'self-check': { type: 'boolean' }, 'group-by-plan': { type: 'boolean' },
@@ -202,8 +204,15 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
     io.stderr(USAGE);
     return 2;
   }
-  if (values.seed !== undefined && !/^\d{1,10}$/.test(values.seed)) {
-    io.stderr(`--seed takes a whole number (the seed a grade report names)\n${USAGE}`);
+  for (const option of ['seed', 'hidden-seed'] as const) {
+    const v = values[option];
+    if (v !== undefined && !/^\d{1,10}$/.test(v)) {
+      io.stderr(`--${option} takes a whole number (the ${option.replace('-', ' ')} a grade report names)\n${USAGE}`);
+      return 2;
+    }
+  }
+  if (values['self-check'] && values['hidden-seed'] !== undefined) {
+    io.stderr(`--hidden-seed does not go with --self-check, which runs no hidden check\n${USAGE}`);
     return 2;
   }
   if (values.jobs !== undefined && (!/^\d{1,3}$/.test(values.jobs) || Number(values.jobs) < 1)) {
@@ -224,7 +233,10 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
     io.stderr(`No lesson ${values.lesson} in ${root}\n`);
     return 2;
   }
-  const seed = values.seed !== undefined ? Number(values.seed) >>> 0 : null;
+  const given = {
+    seed: values.seed !== undefined ? Number(values.seed) >>> 0 : null,
+    hiddenSeed: values['hidden-seed'] !== undefined ? Number(values['hidden-seed']) >>> 0 : null,
+  };
   const database = lesson.tables.length > 0 ? await checkDatabase(values.pg ?? env.STREAMLAB_PG, io) : null;
   const run: GradeRun = { interrupted: false };
   const onSignal = (signal: NodeJS.Signals) => {
@@ -242,7 +254,7 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
     process.on('SIGTERM', onSignal);
   }
   try {
-    return await grade(lesson, values, root, seed, database?.url, io, run);
+    return await grade(lesson, values, root, given, database?.url, io, run);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -277,9 +289,10 @@ async function checkDatabase(given: string | undefined, io: GradeIo): Promise<{ 
   }
 }
 
-async function grade(lesson: Lesson, values: Values, root: string, givenSeed: number | null, database: string | undefined, io: GradeIo, run: GradeRun): Promise<number> {
+async function grade(lesson: Lesson, values: Values, root: string, given: { seed: number | null; hiddenSeed: number | null }, database: string | undefined, io: GradeIo, run: GradeRun): Promise<number> {
   let grades: StudentGrade[];
-  let seed = givenSeed ?? newSeed();
+  let seeds: GradeSeeds = { seed: given.seed ?? newSeed(), hiddenSeed: given.hiddenSeed ?? newSeed() };
+  const { seed } = seeds;
   if (values.file !== undefined) {
     const name = basename(values.file);
     let content: string;
@@ -303,7 +316,7 @@ async function grade(lesson: Lesson, values: Values, root: string, givenSeed: nu
       io.stdout(`self-check of lesson ${lesson.id}: the visible checks only; this is not a grade\n${resultLines(result).join('\n')}\n${summaryLine(passed, visible.length - passed)}\n`);
       return passed === visible.length && passed > 0 ? 0 : 1;
     }
-    grades = [await gradeStudent(lesson, { student: name.replace(/\.ts$/, ''), files }, root, seed, database).catch((e: Error) => ({ student: name, result: failedGrade(lesson, seed, `The submission could not be graded: ${e.message}`) }))];
+    grades = [await gradeStudent(lesson, { student: name.replace(/\.ts$/, ''), files }, root, seeds, database).catch((e: Error) => ({ student: name, result: failedGrade(lesson, seed, `The submission could not be graded: ${e.message}`, seeds.hiddenSeed) }))];
     io.stdout(formatResult(grades[0]!.result));
   } else {
     let students: Student[];
@@ -324,8 +337,8 @@ async function grade(lesson: Lesson, values: Values, root: string, givenSeed: nu
     });
     if (values.fresh) state = null;
     if (state && state.unreadable > 0) io.stderr(`${stateFile}: ${state.unreadable} unreadable line${state.unreadable === 1 ? '' : 's'} skipped (a run cut short); those submissions are graded again\n`);
-    if (givenSeed === null && state?.seed != null) seed = state.seed;
-    const keyOf = (s: Student) => submissionKey(fingerprint, seed, s.student, 'files' in s ? s.files : null);
+    if (state?.seeds) seeds = { seed: given.seed ?? state.seeds.seed, hiddenSeed: given.hiddenSeed ?? state.seeds.hiddenSeed };
+    const keyOf = (s: Student) => submissionKey(fingerprint, seeds, s.student, 'files' in s ? s.files : null);
     const kept: { key: string; student: string; result: StudentGrade['result'] }[] = [];
     const known = (s: Student): StudentGrade | undefined => {
       const key = keyOf(s);
@@ -335,7 +348,7 @@ async function grade(lesson: Lesson, values: Values, root: string, givenSeed: nu
       return { student: s.student, result: g.result };
     };
     const earlier = students.filter((s) => state?.grades.get(keyOf(s))?.student === s.student).length;
-    if (earlier > 0) io.stderr(`resuming: ${earlier} of ${students.length} submissions were graded by an earlier run (${stateFile}, seed ${seed})\n`);
+    if (earlier > 0) io.stderr(`resuming: ${earlier} of ${students.length} submissions were graded by an earlier run (${stateFile}, ${seedsText(seeds)})\n`);
     const carry = machineJobs();
     let jobs = values.jobs !== undefined ? Number(values.jobs) : carry;
     if (jobs > carry) {
@@ -347,12 +360,12 @@ async function grade(lesson: Lesson, values: Values, root: string, givenSeed: nu
     const gradeOne = async (s: Student): Promise<StudentGrade> => {
       let g: StudentGrade;
       // After an interruption no new grade starts; what it returns is not kept.
-      if (run.interrupted) return { student: s.student, result: failedGrade(lesson, seed, 'The grading was interrupted.') };
+      if (run.interrupted) return { student: s.student, result: failedGrade(lesson, seeds.seed, 'The grading was interrupted.', seeds.hiddenSeed) };
       try {
-        g = await gradeStudent(lesson, s, root, seed, database);
+        g = await gradeStudent(lesson, s, root, seeds, database);
       } catch (e) {
         // Not the student's doing (the grader failed): graded again next time.
-        return { student: s.student, result: failedGrade(lesson, seed, `The submission could not be graded: ${(e as Error).message}`) };
+        return { student: s.student, result: failedGrade(lesson, seeds.seed, `The submission could not be graded: ${(e as Error).message}`, seeds.hiddenSeed) };
       }
       if (run.interrupted) return g;
       const key = keyOf(s);
@@ -363,7 +376,7 @@ async function grade(lesson: Lesson, values: Values, root: string, givenSeed: nu
     grades = await gradeAll(students, jobs, gradeOne, io, known);
     await writeGradeState(stateFile, kept).catch((e: Error) => io.stderr(`Cannot write ${stateFile}: ${e.message}\n`));
     if (values['group-by-plan']) io.stdout(`\n${formatPlanGroups(groupByPlan(grades), Object.keys(lesson.points).length)}\n`);
-    io.stdout(`lesson ${lesson.id}, ${grades.length} submissions, seed ${seed}\n`);
+    io.stdout(`lesson ${lesson.id}, ${grades.length} submissions, ${seedsText(seeds)}\n`);
     if (values.feedback !== undefined) {
       const folder = values.feedback;
       try {

@@ -33,7 +33,7 @@ export type LessonPoints = Pick<Lesson, 'id' | 'points'> & { hidden?: Readonly<R
  * reported check the front matter does not name is the lesson's fault, not the learner's: it throws
  * (loading the lesson and declaring the check refuse it first, see check-points.ts).
  */
-export function gradeFromReport(lesson: LessonPoints, seed: number, report: CheckReport | null, reason: string): GradeResult {
+export function gradeFromReport(lesson: LessonPoints, seed: number, report: CheckReport | null, reason: string, hiddenSeed?: number): GradeResult {
   const byId = new Map<string, ReportedCheck>();
   for (const c of report?.checks ?? []) {
     if (!c.id || !Object.hasOwn(lesson.points, c.id) || byId.has(c.id)) {
@@ -55,7 +55,7 @@ export function gradeFromReport(lesson: LessonPoints, seed: number, report: Chec
   };
   for (const [id, maxPoints] of Object.entries(lesson.points)) tests.push(graded(id, byId.get(id), maxPoints, id));
   const plans = report?.plans && Object.keys(report.plans).length > 0 ? canonicalPlans(report.plans) : null;
-  return { ...summarise(lesson.id, seed, tests), ...(plans ? { plans } : {}) };
+  return { ...summarise(lesson.id, seed, tests), ...(hiddenSeed !== undefined ? { hiddenSeed } : {}), ...(plans ? { plans } : {}) };
 }
 
 function summarise(lessonId: string, seed: number, tests: GradedTest[]): GradeResult {
@@ -72,6 +72,6 @@ function summarise(lessonId: string, seed: number, tests: GradedTest[]): GradeRe
 }
 
 /** A grade where every declared check failed for one reason (nothing could be graded). */
-export function failedGrade(lesson: LessonPoints, seed: number, reason: string): GradeResult {
-  return { ...gradeFromReport(lesson, seed, null, reason), reason };
+export function failedGrade(lesson: LessonPoints, seed: number, reason: string, hiddenSeed?: number): GradeResult {
+  return { ...gradeFromReport(lesson, seed, null, reason, hiddenSeed), reason };
 }

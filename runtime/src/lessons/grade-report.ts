@@ -41,8 +41,13 @@ export function resultLines(result: GradeResult): string[] {
       if (t.diff) for (const l of diffLines(t.diff)) lines.push(`      ${l}`);
     }
   }
-  lines.push(`score: ${result.score}/${result.maxScore} (seed ${result.seed})`);
+  lines.push(`score: ${result.score}/${result.maxScore} (${seedsText(result)})`);
   return lines;
+}
+
+/** `seed S` and, in the instructor's reports, `hidden seed H`: what `--seed` and `--hidden-seed` take to reproduce a grade. */
+export function seedsText(result: Pick<GradeResult, 'seed' | 'hiddenSeed'>): string {
+  return `seed ${result.seed}${result.hiddenSeed !== undefined ? `, hidden seed ${result.hiddenSeed}` : ''}`;
 }
 
 /** The whole text report of one submission, ending with `N passed, M failed`. */
@@ -57,17 +62,17 @@ function csvField(v: string | number): string {
 
 /**
  * One row per student: `student, passed, total, points, max_points`, one status column per check (named
- * by the check's id, in the order the lesson declares them), then `seed` and `reason` (why a
- * submission could not be graded at all; empty otherwise).
+ * by the check's id, in the order the lesson declares them), then `seed`, `hidden_seed` (empty when no
+ * hidden check ran) and `reason` (why a submission could not be graded at all; empty otherwise).
  */
 export function gradesCsv(grades: readonly StudentGrade[]): string {
   const ids: string[] = [];
   for (const g of grades) for (const t of g.result.tests) if (!ids.includes(t.id)) ids.push(t.id);
-  const header = ['student', 'passed', 'total', 'points', 'max_points', ...ids, 'seed', 'reason'];
+  const header = ['student', 'passed', 'total', 'points', 'max_points', ...ids, 'seed', 'hidden_seed', 'reason'];
   const rows = grades.map((g) => {
     const byId = new Map(g.result.tests.map((t) => [t.id, t.status]));
     const reason = g.result.reason ?? '';
-    return [g.student, g.result.passed, g.result.tests.length, g.result.score, g.result.maxScore, ...ids.map((id) => byId.get(id) ?? 'missing'), g.result.seed, reason];
+    return [g.student, g.result.passed, g.result.tests.length, g.result.score, g.result.maxScore, ...ids.map((id) => byId.get(id) ?? 'missing'), g.result.seed, g.result.hiddenSeed ?? '', reason];
   });
   return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }
@@ -89,7 +94,7 @@ export function junitXml(suites: readonly { name: string; result: GradeResult }[
   for (const s of suites) {
     const skipped = s.result.tests.filter((t) => t.status === 'skipped').length;
     out.push(`  <testsuite name="${xml(s.name)}" tests="${s.result.tests.length}" failures="${s.result.failed}" skipped="${skipped}" time="${seconds(time(s))}">`);
-    out.push(`    <properties><property name="points" value="${s.result.score}"/><property name="max_points" value="${s.result.maxScore}"/><property name="seed" value="${s.result.seed}"/></properties>`);
+    out.push(`    <properties><property name="points" value="${s.result.score}"/><property name="max_points" value="${s.result.maxScore}"/><property name="seed" value="${s.result.seed}"/>${s.result.hiddenSeed !== undefined ? `<property name="hidden_seed" value="${s.result.hiddenSeed}"/>` : ''}</properties>`);
     for (const t of s.result.tests) {
       const open = `    <testcase classname="${xml(s.result.lessonId)}" name="${xml(t.name)}" time="${seconds(t.durationMs)}"`;
       if (t.status === 'passed') out.push(`${open}/>`);
@@ -113,10 +118,12 @@ export function hiddenFailure(category: string): string {
 
 /**
  * A grade as the learner may see it (the workbench's Check, a student's feedback): every hidden check
- * keeps its status and points but loses its name, message, line and rows, which carry the check's data.
- * The instructor's reports (CSV, JSON, JUnit, the command's own output) use the whole grade.
+ * keeps its status and points but loses its name, message, line and rows, which carry the check's data,
+ * and the grade loses its hidden seed, which would rebuild that data. The instructor's reports (CSV,
+ * JSON, JUnit, the command's own output) use the whole grade.
  */
-export function learnerView(result: GradeResult): GradeResult {
+export function learnerView(full: GradeResult): GradeResult {
+  const { hiddenSeed: _hiddenSeed, ...result } = full;
   let n = 0;
   const tests = result.tests.map((t): GradedTest => {
     if (t.hidden === undefined) return t;

@@ -4,10 +4,10 @@
  *
  *   state file  = line*            one JSON object per line, appended as each submission is graded
  *   line        = { v: 1, key, student, result }
- *   key         = sha256(lesson fingerprint, seed, the submission's files)
+ *   key         = sha256(lesson fingerprint, seed, hidden seed, the submission's files)
  *
  * A submission is graded again only when its key changes: its files, the lesson (any file of its folder,
- * the checks' configuration, the runtime's version) or the seed. A line that does not parse or does not
+ * the checks' configuration, the runtime's version) or a seed. A line that does not parse or does not
  * have a grade's shape (a write cut short by a kill, an edited file) is skipped and counted; the state
  * is rewritten whole (to a temporary file, then renamed) when the run ends, keeping only this run's
  * submissions. The file is the grader's: no check process or sandbox is told where it is.
@@ -36,6 +36,7 @@ const gradedTest = z.object({
 const gradeResult = z.object({
   lessonId: z.string(),
   seed: z.number().int(),
+  hiddenSeed: z.number().int().optional(),
   tests: z.array(gradedTest),
   passed: z.number().int(),
   failed: z.number().int(),
@@ -74,9 +75,15 @@ export async function lessonFingerprint(lessonsRoot: string, lessonId: string, v
   return h.digest('hex');
 }
 
-/** The key of one submission's grade: the lesson's fingerprint, the seed and the files, in path order. */
-export function submissionKey(fingerprint: string, seed: number, student: string, files: readonly LearnerFile[] | null): string {
-  const h = createHash('sha256').update(`${fingerprint}\0${seed}\0${student}\0`);
+/** The seeds a grade is made with: the visible checks' and the hidden checks'. */
+export interface GradeSeeds {
+  seed: number;
+  hiddenSeed: number;
+}
+
+/** The key of one submission's grade: the lesson's fingerprint, the seeds and the files, in path order. */
+export function submissionKey(fingerprint: string, seeds: GradeSeeds, student: string, files: readonly LearnerFile[] | null): string {
+  const h = createHash('sha256').update(`${fingerprint}\0${seeds.seed}\0${seeds.hiddenSeed}\0${student}\0`);
   if (files === null) h.update('\u0001no files');
   for (const f of [...(files ?? [])].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) h.update(`${f.path}\0${f.content.length}\0${f.content}\0`);
   return h.digest('hex');
@@ -85,8 +92,8 @@ export function submissionKey(fingerprint: string, seed: number, student: string
 /** The grades a state file holds, by key, and how many of its lines could not be used. */
 export interface LoadedState {
   grades: Map<string, { student: string; result: GradeResult }>;
-  /** The seed most of its grades were made with (null when it holds none). */
-  seed: number | null;
+  /** The seeds most of its grades were made with (null when it holds none with both). */
+  seeds: GradeSeeds | null;
   unreadable: number;
 }
 
@@ -96,12 +103,12 @@ export async function loadGradeState(file: string): Promise<LoadedState> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { grades: new Map(), seed: null, unreadable: 0 };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { grades: new Map(), seeds: null, unreadable: 0 };
     throw e;
   }
   const grades = new Map<string, { student: string; result: GradeResult }>();
   let unreadable = 0;
-  const seeds = new Map<number, number>();
+  const seen = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     let parsed: z.infer<typeof stateLine>;
@@ -112,10 +119,12 @@ export async function loadGradeState(file: string): Promise<LoadedState> {
       continue;
     }
     grades.set(parsed.key, { student: parsed.student, result: parsed.result as GradeResult });
-    seeds.set(parsed.result.seed, (seeds.get(parsed.result.seed) ?? 0) + 1);
+    const { seed, hiddenSeed } = parsed.result;
+    if (hiddenSeed !== undefined) seen.set(`${seed} ${hiddenSeed}`, (seen.get(`${seed} ${hiddenSeed}`) ?? 0) + 1);
   }
-  const seed = [...seeds.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
-  return { grades, seed, unreadable };
+  const most = [...seen.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const seeds = most ? { seed: Number(most.split(' ')[0]), hiddenSeed: Number(most.split(' ')[1]) } : null;
+  return { grades, seeds, unreadable };
 }
 
 const lineOf = (key: string, student: string, result: GradeResult) => JSON.stringify({ v: 1, key, student, result }) + '\n';

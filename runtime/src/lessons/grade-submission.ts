@@ -6,6 +6,7 @@
  * The Check button, `streamlab grade` and the lessons tier all call this.
  *
  *   files → tmp/submission/…            seed → STREAMLAB_CHECK_SEED      database → STREAMLAB_CHECK_DATABASE
+ *   hidden seed → STREAMLAB_CHECK_HIDDEN_SEED (not for a self-check, which runs no hidden check)
  *   this process's job script (built once) → STREAMLAB_JOB_BUNDLE
  *   vitest run --config <lessons>/vitest.config.ts --configLoader=runner --reporter=<check-reporter> <id>/check.test.ts   (detached)
  *     timeout → SIGKILL to the whole process group; afterwards the group is killed in any case
@@ -34,7 +35,7 @@ import { CHECK_DATABASE_ENV, removeCheckNamespace } from './check-database.js';
 import { GRADER_PID_ENV } from './grader-watch.js';
 import { CHECK_NAMESPACE_ENV, newCheckNamespace } from './check-namespace.js';
 import { REPORT_ENV, type CheckReport, type ReportedCheck } from './check-reporter.js';
-import { SEED_ENV, SKIP_CHECKS_ENV, SUBMISSION_ENTRY_ENV, SUBMISSION_ENV, entryFile } from './submission-files.js';
+import { HIDDEN_SEED_ENV, SEED_ENV, SKIP_CHECKS_ENV, SUBMISSION_ENTRY_ENV, SUBMISSION_ENV, entryFile } from './submission-files.js';
 
 /** The repository's `lessons/` folder, found from this file's location. */
 export function defaultLessonsRoot(): string {
@@ -50,8 +51,13 @@ export interface GradeOptions {
   entry?: string;
   /** Folder holding `NN-slug/check.test.ts` and `vitest.config.ts` (default: the repository's `lessons/`). */
   lessonsRoot?: string;
-  /** Seed of the random cases (default: a fresh one; the result names it). */
+  /** Seed of the visible checks' random cases (default: a fresh one; the result names it). */
   seed?: number;
+  /**
+   * Seed of the hidden checks' inputs (default: a fresh one, drawn apart from `seed`; the result names
+   * it, and `learnerView` drops it, so what a learner sees never rebuilds a hidden check's inputs).
+   */
+  hiddenSeed?: number;
   /** Kills the whole grading run after this long (default 300 s). */
   timeoutMs?: number;
   /** Longest one step of a check may take in the learner's code before it is stopped (default 20 s). */
@@ -247,13 +253,15 @@ export function newSeed(): number {
 export async function gradeSubmission(options: GradeOptions): Promise<GradeResult> {
   const { lesson } = options;
   const seed = options.seed ?? newSeed();
+  // A self-check runs no hidden check, so it has no hidden seed to report.
+  const hiddenSeed = options.visibleOnly ? undefined : options.hiddenSeed ?? newSeed();
   const root = resolve(options.lessonsRoot ?? defaultLessonsRoot());
   const timeoutMs = options.timeoutMs ?? 300_000;
   let entry: string;
   try {
     entry = entryFile(options.files, options.entry);
   } catch (e) {
-    return failedGrade(lesson, seed, (e as Error).message);
+    return failedGrade(lesson, seed, (e as Error).message, hiddenSeed);
   }
   // Made and noted in one step: a grader interrupted while an asynchronous mkdtemp was under way
   // exited before it could note, let alone remove, the folder it made.
@@ -280,6 +288,7 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
       [SUBMISSION_ENV]: subDir,
       [SUBMISSION_ENTRY_ENV]: entry,
       [SEED_ENV]: String(seed),
+      ...(hiddenSeed !== undefined ? { [HIDDEN_SEED_ENV]: String(hiddenSeed) } : {}),
       [REPORT_ENV]: reportFile,
       ...(options.opTimeoutMs ? { STREAMLAB_CHECK_OP_TIMEOUT_MS: String(options.opTimeoutMs) } : {}),
       ...(options.database ? { [CHECK_DATABASE_ENV]: options.database } : {}),
@@ -299,7 +308,7 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
     const args = ['run', '--config', join(root, 'vitest.config.ts'), '--configLoader=runner', `--reporter=${REPORTER}`, `${lesson.id}/check.test.ts`];
     const run = await runVitest(args, root, env, timeoutMs);
     const report = run.timedOut ? null : parseReport(await readFile(reportFile, 'utf8').catch(() => ''));
-    const result = gradeFromReport(lesson, seed, report, missingReason(run, report, timeoutMs));
+    const result = gradeFromReport(lesson, seed, report, missingReason(run, report, timeoutMs), hiddenSeed);
     // vitest exits 0 only when every test passed, 1 when some failed; anything else is not a finished run.
     // Only the hidden checks of a self-check may be skipped.
     const skippable = new Set(options.visibleOnly ? Object.keys(lesson.hidden ?? {}) : []);
@@ -307,7 +316,7 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeResul
       ? report.checks.some((c) => c.status === 'passed') && report.errors.length === 0
         && report.checks.every((c) => c.status === 'passed' || (c.status === 'skipped' && c.id !== null && skippable.has(c.id)))
       : run.code === 1 && (report.errors.length > 0 || report.checks.some((c) => c.status !== 'passed')));
-    if (!agrees) return failedGrade(lesson, seed, missingReason(run, report, timeoutMs));
+    if (!agrees) return failedGrade(lesson, seed, missingReason(run, report, timeoutMs), hiddenSeed);
     return result;
   } finally {
     await rm(work, { recursive: true, force: true });

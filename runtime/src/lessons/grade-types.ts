@@ -36,8 +36,14 @@ export interface GradedTest {
 /** One submission's grade. */
 export interface GradeResult {
   lessonId: string;
-  /** Seed of the random cases: `--seed` reproduces the grade. */
+  /** Seed of the visible checks' random cases: `--seed` reproduces them. The learner may see it. */
   seed: number;
+  /**
+   * Seed of the hidden checks' inputs, drawn apart from `seed` so that nothing a learner sees rebuilds
+   * them: `--hidden-seed` reproduces them. Only the instructor's reports carry it (`learnerView` drops
+   * it); absent when no hidden check ran (a self-check, the browser's Check).
+   */
+  hiddenSeed?: number;
   tests: GradedTest[];
   passed: number;
   failed: number;

@@ -17,6 +17,11 @@ export const SUBMISSION_ENV = 'STREAMLAB_SUBMISSION';
 export const SUBMISSION_ENTRY_ENV = 'STREAMLAB_SUBMISSION_ENTRY';
 /** Env variable with the seed of the checks' random cases (digits); a fresh one when unset. */
 export const SEED_ENV = 'STREAMLAB_CHECK_SEED';
+/**
+ * Env variable with the seed of the hidden checks' inputs (digits); a fresh one when unset. Drawn apart
+ * from the visible seed and never shown to the learner, so the visible one does not rebuild them.
+ */
+export const HIDDEN_SEED_ENV = 'STREAMLAB_CHECK_HIDDEN_SEED';
 /** Env variable with the ids of checks that do not run this time (comma-separated): a self-check's hidden ones. */
 export const SKIP_CHECKS_ENV = 'STREAMLAB_CHECK_SKIP';
 

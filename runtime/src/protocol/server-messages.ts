@@ -288,7 +288,10 @@ export const checkResultEvent = event('check.result', {
   checkId: z.string(),
   lessonId: z.string(),
   tests: z.array(checkOutcome),
-  /** Points over every check, and the seed of the random cases, so a grade can be reproduced (protocol 3). */
+  /**
+   * Points over every check, and the seed of the visible checks' random cases (protocol 3). Hidden
+   * checks draw their inputs from a seed of their own that the learner is never sent.
+   */
   score: z.number().optional(),
   maxScore: z.number().optional(),
   seed: z.string().optional(),

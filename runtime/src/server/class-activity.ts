@@ -1,37 +1,87 @@
 /**
- * What the instructor's dashboard shows of a class: one row per learner session (the id hello
- * answered), built from the protocol messages that pass through each learner's connection.
+ * What the instructor's dashboard shows of a class: one row per learner, built from the protocol
+ * messages that pass through each learner's connection and from the grades of their checks.
  *
- *   hello.ok                   → the row exists; connected while one of its sockets is open
+ *   a roster (roster.ts)       → a row per student from the start, named by the roster; a learner on
+ *                                the shared token gets a row per session (the id hello answered)
+ *   hello.ok                   → connected while one of the learner's sockets is open
  *   lessons.get / run.start / check.run (lessonId)  → the lesson the learner is on
  *   run.status (state)         → the last run's state and when it changed
- *   check.result (score)       → the last check's points and when it came
+ *   run.error (message)        → the last error, and how many runs in a row ended with it
+ *   a graded check.run         → the last check's points, when it came, and the seeds that reproduce it
+ *                                (`streamlab grade --seed S --hidden-seed H`; the learner never gets H),
+ *                                and the canonical plans its checks built, which group the class
+ *   progress                   → opening a lesson for the first time, or a check of a lesson passing
+ *                                more checks than any before it: the page's "stuck" counts from here
  *
  * Nothing here reads learner code or data. Rows stay after a learner leaves (shown as not connected).
  */
+import type { GradeResult } from '../lessons/grade-types.js';
+import { groupByPlan, type PlanGroup } from '../lessons/plan-groups.js';
 import type { ClientMessage, ServerMessage } from '../protocol/index.js';
 
 /** One learner, as the dashboard shows them. */
 export interface ClassRow {
-  session: string;
+  /** The row's identity: the roster student's name, or the session id of a learner on the shared token. */
+  learner: string;
+  /** The roster's name for the learner; null for a learner on the shared token. */
+  student: string | null;
+  /** The learner's latest session (null before they connect). */
+  session: string | null;
   connected: boolean;
   lessonId: string | null;
   run: { state: string; at: number } | null;
-  check: { score: number; maxScore: number; passed: number; total: number; at: number } | null;
-  lastSeen: number;
+  /** The last run error's message, when it came, and how many errors in a row had this message. */
+  error: { message: string; times: number; at: number } | null;
+  check: { lessonId: string; score: number; maxScore: number; passed: number; total: number; at: number; seed: number; hiddenSeed: number | null } | null;
+  /** How many checks the learner ran. */
+  checks: number;
+  /** When the learner last made progress (see the file's header); null before anything happened. */
+  progressAt: number | null;
+  /** When anything of the learner's last happened; null before they connect. */
+  lastSeen: number | null;
+}
+
+/** The learners of one lesson grouped by the plans of their last check (plan-groups.ts). */
+export interface LessonPlanGroups {
+  lessonId: string;
+  groups: PlanGroup[];
 }
 
 /** The class's rows, kept up to date; listeners hear of every change. */
 export class ClassActivity {
   private readonly rows = new Map<string, ClassRow>();
   private readonly sockets = new Map<string, number>();
+  /** Which row each session belongs to. */
+  private readonly learners = new Map<string, string>();
+  /** Per learner and lesson: the most checks one check passed, and the lessons opened. */
+  private readonly best = new Map<string, number>();
+  /** Each learner's last grade per lesson, for the groups by plan. */
+  private readonly grades = new Map<string, Map<string, GradeResult>>();
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now, roster: readonly string[] = []) {
+    for (const student of roster) this.rows.set(student, blankRow(student, student));
+  }
 
-  /** The rows, the most recently active first. */
+  /** The rows: connected learners first, then the most recently active, then by name. */
   snapshot(): ClassRow[] {
-    return [...this.rows.values()].map((r) => ({ ...r })).sort((a, b) => b.lastSeen - a.lastSeen || a.session.localeCompare(b.session));
+    return [...this.rows.values()].map((r) => ({ ...r })).sort((a, b) =>
+      Number(b.connected) - Number(a.connected) || (b.lastSeen ?? -1) - (a.lastSeen ?? -1) || a.learner.localeCompare(b.learner));
+  }
+
+  /** For each lesson some learner checked, the learners grouped by the plans their last check built. */
+  planGroups(): LessonPlanGroups[] {
+    const byLesson = new Map<string, { student: string; result: GradeResult }[]>();
+    for (const [learner, lessons] of this.grades) {
+      for (const [lessonId, result] of lessons) {
+        if (!byLesson.has(lessonId)) byLesson.set(lessonId, []);
+        byLesson.get(lessonId)!.push({ student: learner, result });
+      }
+    }
+    return [...byLesson.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([lessonId, grades]) => ({
+      lessonId, groups: groupByPlan(grades.sort((a, b) => a.student.localeCompare(b.student))),
+    }));
   }
 
   /** Calls `fn` after every change; the returned function stops it. */
@@ -40,44 +90,85 @@ export class ClassActivity {
     return () => this.listeners.delete(fn);
   }
 
-  /** A socket of `session` opened (after hello). */
-  opened(session: string): void {
+  /** A socket of `session` opened (after hello), as the roster's `student` or on the shared token (null). */
+  opened(session: string, student: string | null = null): void {
+    const learner = student ?? session;
+    this.learners.set(session, learner);
+    if (!this.rows.has(learner)) this.rows.set(learner, blankRow(learner, student));
     this.sockets.set(session, (this.sockets.get(session) ?? 0) + 1);
-    this.touch(session, (r) => (r.connected = true));
+    this.touch(session, (r) => {
+      r.connected = true;
+      r.session = session;
+    });
   }
 
   /** A socket of `session` closed. */
   closed(session: string): void {
     const n = (this.sockets.get(session) ?? 1) - 1;
     this.sockets.set(session, n);
-    this.touch(session, (r) => (r.connected = n > 0));
+    const learner = this.learners.get(session);
+    // Connected while any socket of any of the learner's sessions is open.
+    const open = [...this.learners.entries()].some(([s, l]) => l === learner && (this.sockets.get(s) ?? 0) > 0);
+    this.touch(session, (r) => (r.connected = open));
   }
 
   /** A request the learner sent. */
   received(session: string, m: ClientMessage): void {
     if ((m.kind === 'lessons.get' || m.kind === 'run.start' || m.kind === 'check.run') && m.lessonId) {
       const lessonId = m.lessonId;
-      this.touch(session, (r) => (r.lessonId = lessonId));
+      this.touch(session, (r) => {
+        r.lessonId = lessonId;
+        const key = `${r.learner}\0${lessonId}`;
+        if (!this.best.has(key)) {
+          this.best.set(key, 0);
+          r.progressAt = this.now();
+        }
+      });
     }
   }
 
   /** A message the runtime sent the learner. */
   sent(session: string, m: ServerMessage): void {
     if (m.kind === 'run.status') this.touch(session, (r) => (r.run = { state: m.state, at: this.now() }));
-    else if (m.kind === 'check.result' && typeof m.score === 'number' && typeof m.maxScore === 'number') {
-      const check = { score: m.score, maxScore: m.maxScore, passed: m.tests.filter((t) => t.status === 'passed').length, total: m.tests.length, at: this.now() };
+    else if (m.kind === 'run.error') {
       this.touch(session, (r) => {
-        r.check = check;
-        r.lessonId = m.lessonId;
+        r.error = { message: m.message, times: r.error?.message === m.message ? r.error.times + 1 : 1, at: this.now() };
       });
     }
   }
 
+  /** A check of `session` was graded: the whole grade, hidden seed included (the learner gets less). */
+  checked(session: string, g: GradeResult): void {
+    this.touch(session, (r) => {
+      r.check = { lessonId: g.lessonId, score: g.score, maxScore: g.maxScore, passed: g.passed, total: g.tests.length, at: this.now(), seed: g.seed, hiddenSeed: g.hiddenSeed ?? null };
+      r.lessonId = g.lessonId;
+      r.checks++;
+      const key = `${r.learner}\0${g.lessonId}`;
+      if (g.passed > (this.best.get(key) ?? 0) || !this.best.has(key)) {
+        this.best.set(key, Math.max(g.passed, this.best.get(key) ?? 0));
+        r.progressAt = this.now();
+      }
+      if (!this.grades.has(r.learner)) this.grades.set(r.learner, new Map());
+      // A check whose code built no plan leaves the learner out of that lesson's groups.
+      if (g.plans) this.grades.get(r.learner)!.set(g.lessonId, g);
+      else this.grades.get(r.learner)!.delete(g.lessonId);
+    });
+  }
+
   private touch(session: string, change: (r: ClassRow) => void): void {
-    let row = this.rows.get(session);
-    if (!row) this.rows.set(session, (row = { session, connected: false, lessonId: null, run: null, check: null, lastSeen: this.now() }));
+    const learner = this.learners.get(session) ?? session;
+    let row = this.rows.get(learner);
+    if (!row) {
+      this.learners.set(session, learner);
+      this.rows.set(learner, (row = blankRow(learner, null)));
+      row.session = session;
+    }
     change(row);
     row.lastSeen = this.now();
     for (const fn of this.listeners) fn();
   }
+}
+
+function blankRow(learner: string, student: string | null): ClassRow {
+  return { learner, student, session: null, connected: false, lessonId: null, run: null, error: null, check: null, checks: 0, progressAt: null, lastSeen: null };
 }

@@ -16,7 +16,6 @@ import {
   PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS, decodeClientMessage, negotiateVersion, replyKind, serverMessageForVersion,
   type ClientKind, type ClientMessageOf, type ErrorCode, type ReplyFields, type ReplyOf, type ServerMessage, type ServerMessageOf,
 } from '../protocol/index.js';
-import { tokenMatches } from './auth.js';
 import { RequestError, toErrorReply } from './request-error.js';
 import type { ServerContext } from './server-context.js';
 import type { EventSink, Session } from './session.js';
@@ -31,6 +30,8 @@ export interface Admission {
   helloTimeoutMs: number;
   /** Called once, when the socket has proved it holds the token (or immediately when the URL carried it). */
   onAuthenticated(): void;
+  /** The roster student whose token the URL carried (null: the shared token, or none yet). */
+  student?: string | null;
 }
 /** Unsent bytes beyond which logs, records and batches are dropped for a client. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -49,8 +50,11 @@ export class Connection {
   private version = PROTOCOL_VERSION;
   private readonly sink: EventSink = (e) => this.send(e);
   private helloTimer: NodeJS.Timeout | null;
+  /** The roster student this connection is (null: the shared token). */
+  private student: string | null;
 
   constructor(private readonly ws: WebSocket, private readonly ctx: ServerContext, private authenticated: boolean, private readonly admission: Admission) {
+    this.student = admission.student ?? null;
     if (authenticated) admission.onAuthenticated();
     const seconds = admission.helloTimeoutMs / 1000;
     this.helloTimer = setTimeout(() => this.ws.close(CLOSE_HELLO_TIMEOUT, `No hello within ${seconds} s`), admission.helloTimeoutMs);
@@ -234,11 +238,14 @@ export class Connection {
       try {
         const { gradeSubmission } = await import('../lessons/grade-submission.js');
         const { learnerView } = await import('../lessons/grade-report.js');
-        // The learner sees a hidden check's outcome and category, never its data.
-        const graded = learnerView(await this.ctx.checks.run(
+        const full = await this.ctx.checks.run(
           async () => gradeSubmission({ lesson, files: m.files, namespace: checkId, ...(await this.checkDatabase(lesson)), ...(this.ctx.lessons.directory ? { lessonsRoot: this.ctx.lessons.directory } : {}) }),
           (status) => this.send({ kind: 'check.status', checkId, lessonId: lesson.id, ...status }),
-        ));
+        );
+        // The learner sees a hidden check's outcome and category, never its data, nor the hidden seed
+        // that rebuilds it; the instructor's dashboard keeps both seeds, which reproduce this grade.
+        const graded = learnerView(full);
+        if (this.session) this.ctx.activity?.checked(this.session.id, full);
         result = {
           kind: 'check.result', checkId, lessonId: lesson.id, score: graded.score, maxScore: graded.maxScore, seed: String(graded.seed),
           tests: graded.tests.map((t) => ({
@@ -257,12 +264,14 @@ export class Connection {
   /** Null when the token was refused: the socket is closed, and the error was sent already. */
   private async hello(m: ClientMessageOf<'hello'>): Promise<ReplyFields<'hello'> | null> {
     if (!this.authenticated) {
-      if (!tokenMatches(this.ctx.token, m.token)) {
+      const student = this.ctx.learnerOf(m.token);
+      if (student === undefined) {
         this.error(m.id, 'unauthorized', 'A valid token is required: open the URL printed by `streamlab start`.');
         this.ws.close(CLOSE_UNAUTHORIZED, 'unauthorized');
         return null;
       }
       this.authenticated = true;
+      this.student = student;
       this.admission.onAuthenticated();
     }
     const version = negotiateVersion(m.versions, SUPPORTED_PROTOCOL_VERSIONS);
@@ -276,7 +285,7 @@ export class Connection {
       if (this.ws.readyState !== this.ws.OPEN) return null;
       this.session = this.ctx.sessionFor(m.session);
       this.session.attach(this.sink);
-      this.ctx.activity?.opened(this.session.id);
+      this.ctx.activity?.opened(this.session.id, this.student);
     }
     return {
       version,

@@ -1,7 +1,17 @@
 /**
  * The instructor's dashboard (`GET /instructor?token=…`): one page, no build step, that opens
- * `/instructor/ws` with the same token and draws a row per learner session from each `class` message
- * (class-activity.ts): connected or not, lesson, last run's state, last check's points, and when.
+ * `/instructor/ws` with the same token and draws each `class` message (class-activity.ts):
+ *
+ *   a row per learner        named by the roster (a learner on the shared token: their session's first
+ *                            8 characters); connected or not, lesson, last run's state, the last error
+ *                            and how many times in a row it came, the last check's points with the
+ *                            `streamlab grade` seeds that reproduce it, how many checks, time since
+ *                            the learner last made progress, and whether they are stuck
+ *   stuck                    no progress for N minutes (N on the page, default 10), or the same error
+ *                            M times in a row since the last progress (default 3); "Only stuck"
+ *                            hides the others
+ *   groups by plan           per lesson, the learners whose last check built the same canonical plans:
+ *                            how many, who, the checks all of them pass, and one representative plan
  */
 export const INSTRUCTOR_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Streamlab · class</title>
@@ -9,48 +19,101 @@ export const INSTRUCTOR_PAGE = `<!doctype html>
 <style>
   body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #1d2330; background: #fafbfc; }
   h1 { font-size: 1.3rem; margin: 0 0 .25rem; }
+  h2 { font-size: 1.1rem; margin: 2rem 0 .5rem; }
   p.status { margin: 0 0 1rem; color: #5a6272; }
+  form.filters { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: center; margin: 0 0 1rem; }
+  form.filters input[type=number] { width: 4rem; }
   table { border-collapse: collapse; min-width: 44rem; background: #fff; }
-  th, td { text-align: left; padding: .45rem .8rem; border-bottom: 1px solid #e3e6eb; }
+  th, td { text-align: left; padding: .45rem .8rem; border-bottom: 1px solid #e3e6eb; vertical-align: top; }
   th { font-weight: 600; background: #f0f2f5; }
   td.learner { font-family: ui-monospace, monospace; }
   .on { color: #107c41; } .off { color: #8a8f99; }
   .failed, .error { color: #b42318; } .passed { color: #107c41; }
   .when { color: #5a6272; font-size: .9em; }
+  .seeds { display: block; color: #5a6272; font: .8em ui-monospace, monospace; }
+  .stuck-badge { background: #fde7e4; color: #b42318; border-radius: .3rem; padding: 0 .35rem; font-size: .85em; }
+  section.lesson-groups { margin-bottom: 1.5rem; }
+  div.group { background: #fff; border: 1px solid #e3e6eb; border-radius: .4rem; padding: .6rem .8rem; margin: .5rem 0; max-width: 60rem; }
+  div.group pre { background: #f5f6f8; padding: .5rem; overflow-x: auto; font-size: .85em; }
 </style></head>
 <body>
 <h1>Class</h1>
 <p class="status" id="status">Connecting…</p>
-<table><thead><tr><th>Learner</th><th>Connected</th><th>Lesson</th><th>Last run</th><th>Last check</th></tr></thead>
-<tbody id="rows"><tr><td colspan="5">No learner has connected yet.</td></tr></tbody></table>
+<form class="filters" id="filters">
+  <label><input type="checkbox" id="only-stuck"> Only stuck</label>
+  <label>stuck after <input type="number" id="stuck-minutes" min="1" max="600" value="10"> min without progress</label>
+  <label>or the same error <input type="number" id="stuck-errors" min="2" max="50" value="3"> times in a row</label>
+</form>
+<table><thead><tr><th>Learner</th><th>Connected</th><th>Lesson</th><th>Last run</th><th>Last error</th><th>Last check</th><th>Checks</th><th>Since progress</th><th>Stuck</th></tr></thead>
+<tbody id="rows"><tr><td colspan="9">No learner has connected yet.</td></tr></tbody></table>
+<h2>Solutions grouped by plan</h2>
+<div id="groups"><p>No check has built a plan yet.</p></div>
 <script>
   const token = new URLSearchParams(location.search).get('token') || '';
   const rowsEl = document.getElementById('rows');
+  const groupsEl = document.getElementById('groups');
   const statusEl = document.getElementById('status');
+  const onlyStuck = document.getElementById('only-stuck');
+  const stuckMinutes = document.getElementById('stuck-minutes');
+  const stuckErrors = document.getElementById('stuck-errors');
   let students = [];
+  let groups = [];
   const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
-  const ago = (at) => {
+  const span = (at) => {
     const s = Math.max(0, Math.round((Date.now() - at) / 1000));
-    return s < 60 ? s + ' s ago' : Math.floor(s / 60) + ' min ago';
+    return s < 60 ? s + ' s' : s < 3600 ? Math.floor(s / 60) + ' min' : Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min';
   };
+  const ago = (at) => span(at) + ' ago';
+  const name = (s) => s.student || s.learner.slice(0, 8);
+  /** Why a learner is stuck (null when not): no progress for too long, or one error again and again since the last progress. */
+  function stuck(s) {
+    const minutes = Math.max(1, Number(stuckMinutes.value) || 10);
+    const times = Math.max(2, Number(stuckErrors.value) || 3);
+    if (s.error && s.error.times >= times && (s.progressAt === null || s.error.at >= s.progressAt)) return 'the same error ' + s.error.times + ' times';
+    if (s.lastSeen !== null && Date.now() - (s.progressAt ?? s.lastSeen) >= minutes * 60000) return 'no progress for ' + span(s.progressAt ?? s.lastSeen);
+    return null;
+  }
   function draw() {
-    if (students.length === 0) { rowsEl.innerHTML = '<tr><td colspan="5">No learner has connected yet.</td></tr>'; return; }
-    rowsEl.innerHTML = students.map((s) => {
-      const run = s.run ? '<span class="' + esc(s.run.state) + '">' + esc(s.run.state) + '</span> <span class="when">' + ago(s.run.at) + '</span>' : '—';
-      const check = s.check
-        ? '<span class="' + (s.check.passed === s.check.total ? 'passed' : 'failed') + '">' + s.check.score + '/' + s.check.maxScore + ' points, ' + s.check.passed + ' of ' + s.check.total + ' checks</span> <span class="when">' + ago(s.check.at) + '</span>'
-        : '—';
-      return '<tr data-session="' + esc(s.session) + '"><td class="learner">' + esc(s.session.slice(0, 8)) + '</td>'
-        + '<td class="' + (s.connected ? 'on">● connected' : 'off">○ left') + '</td>'
-        + '<td>' + esc(s.lessonId || '—') + '</td><td class="run">' + run + '</td><td class="check">' + check + '</td></tr>';
+    const shown = students.filter((s) => !onlyStuck.checked || stuck(s));
+    if (shown.length === 0) {
+      rowsEl.innerHTML = '<tr><td colspan="9">' + (students.length === 0 ? 'No learner has connected yet.' : 'No learner is stuck.') + '</td></tr>';
+    } else {
+      rowsEl.innerHTML = shown.map((s) => {
+        const run = s.run ? '<span class="' + esc(s.run.state) + '">' + esc(s.run.state) + '</span> <span class="when">' + ago(s.run.at) + '</span>' : '—';
+        const error = s.error ? '<span class="error">' + esc(s.error.message.split('\\n')[0].slice(0, 120)) + '</span>' + (s.error.times > 1 ? ' ×' + s.error.times : '') + ' <span class="when">' + ago(s.error.at) + '</span>' : '—';
+        const check = s.check
+          ? '<span class="' + (s.check.passed === s.check.total ? 'passed' : 'failed') + '">' + s.check.score + '/' + s.check.maxScore + ' points, ' + s.check.passed + ' of ' + s.check.total + ' checks</span> <span class="when">' + ago(s.check.at) + '</span>'
+            + ' <span class="seeds">--lesson ' + esc(s.check.lessonId) + ' --seed ' + s.check.seed + (s.check.hiddenSeed !== null ? ' --hidden-seed ' + s.check.hiddenSeed : '') + '</span>'
+          : '—';
+        const why = stuck(s);
+        return '<tr data-learner="' + esc(s.learner) + '"' + (why ? ' class="stuck"' : '') + '><td class="learner">' + esc(name(s)) + '</td>'
+          + '<td class="' + (s.connected ? 'on">● connected' : s.lastSeen === null ? 'off">○ not yet' : 'off">○ left') + '</td>'
+          + '<td class="lesson">' + esc(s.lessonId || '—') + '</td><td class="run">' + run + '</td><td class="last-error">' + error + '</td><td class="check">' + check + '</td>'
+          + '<td class="checks">' + s.checks + '</td><td class="progress">' + (s.progressAt !== null ? span(s.progressAt) : '—') + '</td>'
+          + '<td class="stuck-cell">' + (why ? '<span class="stuck-badge">stuck: ' + esc(why) + '</span>' : '') + '</td></tr>';
+      }).join('');
+    }
+    const byLearner = new Map(students.map((s) => [s.learner, name(s)]));
+    groupsEl.innerHTML = groups.length === 0 ? '<p>No check has built a plan yet.</p>' : groups.map((l) => {
+      const n = l.groups.reduce((k, g) => k + g.students.length, 0);
+      return '<section class="lesson-groups" data-lesson="' + esc(l.lessonId) + '"><h3>' + esc(l.lessonId) + ': ' + l.groups.length + (l.groups.length === 1 ? ' group' : ' groups') + ' of ' + n + '</h3>'
+        + l.groups.map((g, i) => {
+          const who = g.students.map((x) => byLearner.get(x) || x.slice(0, 8));
+          const plans = Object.keys(g.plans).map((fn) => '<div>' + esc(fn) + ':</div><pre>' + esc(g.plans[fn]) + '</pre>').join('');
+          return '<div class="group" data-size="' + g.students.length + '"><strong>group ' + (i + 1) + ': ' + g.students.length + (g.students.length === 1 ? ' learner' : ' learners') + '</strong>: <span class="members">' + who.map(esc).join(', ') + '</span>'
+            + '<div>points: ' + g.scores.join(', ') + ' of ' + g.maxScore + '; checks every one passes: ' + (g.passedByAll.length === 0 ? 'none' : esc(g.passedByAll.join(', '))) + '</div>'
+            + '<details><summary>representative plan</summary>' + plans + '</details></div>';
+        }).join('') + '</section>';
     }).join('');
   }
+  for (const el of [onlyStuck, stuckMinutes, stuckErrors]) el.addEventListener('input', draw);
+  document.getElementById('filters').addEventListener('submit', (e) => e.preventDefault());
   function connect() {
     const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/instructor/ws?token=' + encodeURIComponent(token));
     ws.onopen = () => { statusEl.textContent = 'Live'; };
     ws.onmessage = (e) => {
       const m = JSON.parse(e.data);
-      if (m.kind === 'class') { students = m.students; draw(); }
+      if (m.kind === 'class') { students = m.students; groups = m.groups || []; draw(); }
     };
     ws.onclose = () => { statusEl.textContent = 'Disconnected: reconnecting…'; setTimeout(connect, 2000); };
   }

@@ -9,12 +9,12 @@
  *   GET /ws (upgrade)     → Origin checked; token in `?token=` or in the first message (hello)
  *   GET /instructor?token=<instructor token>  → the class dashboard page (instructor-page.ts)
  *   GET /instructor/ws?token=<instructor token> (upgrade) → Origin checked; the class's rows as JSON
- *                         (`{"kind":"class","students":[…]}`, class-activity.ts) now and after every change
+ *                         (`{"kind":"class","students":[…],"groups":[…]}`, class-activity.ts) now and after every change
  *   GET / without a token → a page that says to open the URL printed by `streamlab start`
  *   GET /<file>           → the built workbench
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,7 @@ import { PROTOCOL_VERSION } from '../protocol/index.js';
 import { CheckQueue } from '../lessons/check-queue.js';
 import { newToken, originAllowed, ownOrigins, tokenMatches } from './auth.js';
 import { ClassActivity } from './class-activity.js';
+import { learnerOf, parseRoster, RosterError, type RosterEntry } from './roster.js';
 import { Connection } from './connection.js';
 import { INSTRUCTOR_PAGE } from './instructor-page.js';
 import { DatabaseService } from './database-service.js';
@@ -84,13 +85,33 @@ export interface RuntimeServer {
   close(): Promise<void>;
 }
 
+/** The roster file's students; a file that cannot be read or used stops the start with the reason. */
+function readRoster(file: string): RosterEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`Cannot read the roster ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return parseRoster(text);
+  } catch (e) {
+    if (e instanceof RosterError) throw new Error(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
 /** Starts the runtime server. */
 export async function startRuntimeServer(options: RuntimeServerOptions): Promise<RuntimeServer> {
   const { config } = options;
   const token = config.token ?? newToken();
   const instructorToken = config.instructorToken ?? newToken();
   if (tokenMatches(token, instructorToken)) throw new Error('The instructor\'s token must differ from the learners\' token.');
-  const activity = new ClassActivity();
+  const roster = config.roster ? readRoster(config.roster) : [];
+  if (roster.some((e) => tokenMatches(e.token, instructorToken))) throw new Error('The instructor\'s token must differ from every student\'s token on the roster.');
+  /** Who a learner token is: a roster student, null for the shared token, undefined when refused. */
+  const learner = (given: unknown) => learnerOf(given, token, roster);
+  const activity = new ClassActivity(Date.now, roster.map((e) => e.student));
   const log = options.log ?? (() => {});
   const sessions = new Map<string, Session>();
   // The learner's topic prefix comes from the config and applies to runs and to the Topics panel alike.
@@ -135,6 +156,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
   const context: ServerContext = {
     config,
     token,
+    learnerOf: learner,
     version: options.version ?? '0.1.0',
     lessons,
     topics,
@@ -246,7 +268,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     if (path === '/api' || path.startsWith('/api/') || path === '/ws') {
       if (!originAllowed(req.headers.origin, allowed)) return json(res, 403, { error: 'This origin may not use the runtime.' });
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      if (!tokenMatches(token, url.searchParams.get('token') ?? bearer)) return json(res, 401, { error: 'A valid token is required.' });
+      if (learner(url.searchParams.get('token') ?? bearer) === undefined) return json(res, 401, { error: 'A valid token is required.' });
       if (path === '/api/info') return json(res, 200, { name: 'streamlab', version: context.version, protocol: PROTOCOL_VERSION, features: await context.features() });
       if (path === '/api/serving') return serveAnswer(res, url.searchParams.get('lesson'), url.searchParams.get('session'));
       return json(res, 404, { error: 'No such endpoint.' });
@@ -256,7 +278,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
       return html(res, 200, INSTRUCTOR_PAGE);
     }
     if (path === '/' || path === '/index.html') {
-      if (!tokenMatches(token, url.searchParams.get('token'))) return html(res, 401, NO_TOKEN_PAGE);
+      if (learner(url.searchParams.get('token')) === undefined) return html(res, 401, NO_TOKEN_PAGE);
       if (assets?.status === 'building') return html(res, 503, BUILDING_PAGE);
     }
     if (assets && (await assets.serve(path, req, res))) return;
@@ -299,7 +321,8 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     if (url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
     if (!originAllowed(req.headers.origin, allowed)) return refuse(socket, 403, 'Forbidden');
     const queryToken = url.searchParams.get('token');
-    if (queryToken !== null && !tokenMatches(token, queryToken)) return refuse(socket, 401, 'Unauthorized');
+    const student = queryToken !== null ? learner(queryToken) : undefined;
+    if (queryToken !== null && student === undefined) return refuse(socket, 401, 'Unauthorized');
     if (queryToken === null && unauthenticated >= config.maxUnauthenticatedSockets) return refuse(socket, 503, 'Service Unavailable');
     let counted = queryToken === null;
     if (counted) unauthenticated++;
@@ -310,7 +333,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     socket.once('close', release);
     wss.handleUpgrade(req, socket, head, (ws) => {
       // Without a token in the URL, the first message must be a hello with the token.
-      new Connection(ws, context, queryToken !== null, { helloTimeoutMs: config.helloTimeoutMs, onAuthenticated: release });
+      new Connection(ws, context, queryToken !== null, { helloTimeoutMs: config.helloTimeoutMs, onAuthenticated: release, student: student ?? null });
     });
   }
 
@@ -321,7 +344,7 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     wss.handleUpgrade(req, socket, head, (ws) => {
       let timer: NodeJS.Timeout | null = null;
       const push = () => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ kind: 'class', students: activity.snapshot() }));
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ kind: 'class', students: activity.snapshot(), groups: activity.planGroups() }));
       };
       // Changes come in bursts (a run's statuses); one message per burst is enough for a person.
       const stop = activity.subscribe(() => {

@@ -14,6 +14,8 @@ import type { CheckQueue } from '../lessons/check-queue.js';
 export interface ServerContext {
   readonly config: RuntimeConfig;
   readonly token: string;
+  /** Who a learner token is: a roster student's name, null for the shared token, undefined when refused. */
+  learnerOf(given: unknown): string | null | undefined;
   readonly version: string;
   readonly lessons: LessonsService;
   readonly topics: TopicsService;

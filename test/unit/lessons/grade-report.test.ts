@@ -69,25 +69,25 @@ describe('grade outputs', () => {
     ].join('\n'));
   });
 
-  it('CSV has one row per student with per-check status by id, the seed and the reason a submission could not be graded', () => {
-    const all: GradeResult = { ...result, tests: result.tests.map((t) => ({ ...t, status: 'passed', points: t.maxPoints, message: null })), passed: 2, failed: 0, score: 5 };
-    const none = failedGrade(lesson, 7, 'Cannot tell which file is the submission\'s entry among a.ts, b.ts; name it solution.ts');
+  it('CSV has one row per student with per-check status by id, the seeds and the reason a submission could not be graded', () => {
+    const all: GradeResult = { ...result, tests: result.tests.map((t) => ({ ...t, status: 'passed', points: t.maxPoints, message: null })), passed: 2, failed: 0, score: 5, hiddenSeed: 99 };
+    const none = failedGrade(lesson, 7, 'Cannot tell which file is the submission\'s entry among a.ts, b.ts; name it solution.ts', 99);
     expect(gradesCsv([{ student: 'alice', result: all }, { student: 'bob', result }, { student: 'carol', result: none }])).toBe([
-      'student,passed,total,points,max_points,update-averages,late-dropped,seed,reason',
-      'alice,2,2,5,5,passed,passed,7,',
-      'bob,1,2,3,5,passed,failed,7,',
-      'carol,0,2,0,5,failed,failed,7,"Cannot tell which file is the submission\'s entry among a.ts, b.ts; name it solution.ts"',
+      'student,passed,total,points,max_points,update-averages,late-dropped,seed,hidden_seed,reason',
+      'alice,2,2,5,5,passed,passed,7,99,',
+      'bob,1,2,3,5,passed,failed,7,,',
+      'carol,0,2,0,5,failed,failed,7,99,"Cannot tell which file is the submission\'s entry among a.ts, b.ts; name it solution.ts"',
       '',
     ].join('\n'));
   });
 
   it('JUnit XML has a testsuite per submission and escapes names and failures', () => {
-    const xml = junitXml([{ name: 'bob · 03-structured-windows', result }]);
+    const xml = junitXml([{ name: 'bob · 03-structured-windows', result: { ...result, hiddenSeed: 99 } }]);
     expect(xml.split('\n').slice(0, 6)).toEqual([
       '<?xml version="1.0" encoding="UTF-8"?>',
       '<testsuites name="streamlab grade" tests="2" failures="1" time="0.015">',
       '  <testsuite name="bob · 03-structured-windows" tests="2" failures="1" skipped="0" time="0.015">',
-      '    <properties><property name="points" value="3"/><property name="max_points" value="5"/><property name="seed" value="7"/></properties>',
+      '    <properties><property name="points" value="3"/><property name="max_points" value="5"/><property name="seed" value="7"/><property name="hidden_seed" value="99"/></properties>',
       '    <testcase classname="03-structured-windows" name="averages, per window" time="0.012"/>',
       '    <testcase classname="03-structured-windows" name="drops &quot;late&quot; &lt;readings&gt;" time="0.003"><failure message="The rows your query wrote: yours has 1 row, the check expects 1; 1 expected row is missing and 1 row is not expected. (solution.ts:21)">The rows your query wrote: yours has 1 row, the check expects 1; 1 expected row is missing and 1 row is not expected. (solution.ts:21)',
     ]);

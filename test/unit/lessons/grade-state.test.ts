@@ -23,32 +23,34 @@ const graded = gradeFromReport(lesson, 11, {
     { id: 'on-time', title: 'averages on-time readings', status: 'passed', durationMs: 5, failure: null },
     { id: 'late-data', title: 'drops sensor-9 at 10:00:30', status: 'failed', durationMs: 5, failure: { message: 'expected [sensor-9, 41.5]', file: 'alice.ts', line: 7, diff: { columns: ['sensor', 'avg'], missing: [['sensor-9', 41.5]], unexpected: [] } } },
   ],
-}, 'unused');
+}, 'unused', 4242);
 
 describe('the grading state', () => {
-  it('keeps a grade by lesson, seed, student and files, and skips lines a kill cut short or someone edited', async () => {
+  it('keeps a grade by lesson, seeds, student and files, and skips lines a kill cut short or someone edited', async () => {
     const file = join(work, 'grades.state.jsonl');
     const files = [{ path: 'a.ts', content: 'x' }];
-    const key = submissionKey('f1', 11, 'alice', files);
-    expect(submissionKey('f1', 11, 'alice', [{ path: 'a.ts', content: 'y' }])).not.toBe(key);
-    expect(submissionKey('f2', 11, 'alice', files)).not.toBe(key);
-    expect(submissionKey('f1', 12, 'alice', files)).not.toBe(key);
-    expect(submissionKey('f1', 11, 'bob', files)).not.toBe(key);
-    expect(submissionKey('f1', 11, 'alice', [{ path: 'a.ts', content: 'x' }])).toBe(key);
+    const seeds = { seed: 11, hiddenSeed: 4242 };
+    const key = submissionKey('f1', seeds, 'alice', files);
+    expect(submissionKey('f1', seeds, 'alice', [{ path: 'a.ts', content: 'y' }])).not.toBe(key);
+    expect(submissionKey('f2', seeds, 'alice', files)).not.toBe(key);
+    expect(submissionKey('f1', { seed: 12, hiddenSeed: 4242 }, 'alice', files)).not.toBe(key);
+    expect(submissionKey('f1', { seed: 11, hiddenSeed: 4243 }, 'alice', files)).not.toBe(key);
+    expect(submissionKey('f1', seeds, 'bob', files)).not.toBe(key);
+    expect(submissionKey('f1', { seed: 11, hiddenSeed: 4242 }, 'alice', [{ path: 'a.ts', content: 'x' }])).toBe(key);
 
     await recordGrade(file, key, 'alice', graded);
     // A write cut short, then a line with the wrong shape, then garbage.
     await appendFile(file, '{"v":1,"key":"' + 'a'.repeat(64) + '","student":"bob","result":{"lessonId":"03-x","se');
     await appendFile(file, '\n{"v":1,"key":"' + 'b'.repeat(64) + '","student":"cid","result":{"score":"all"}}\n\u0000\u0001garbage\n');
-    await recordGrade(file, 'c'.repeat(64), 'dee', failedGrade(lesson, 11, 'The folder has no .ts files.'));
+    await recordGrade(file, 'c'.repeat(64), 'dee', failedGrade(lesson, 11, 'The folder has no .ts files.', 4242));
     const state = await loadGradeState(file);
-    expect({ keys: [...state.grades.keys()], unreadable: state.unreadable, seed: state.seed }).toEqual({ keys: [key, 'c'.repeat(64)], unreadable: 3, seed: 11 });
+    expect({ keys: [...state.grades.keys()], unreadable: state.unreadable, seeds: state.seeds }).toEqual({ keys: [key, 'c'.repeat(64)], unreadable: 3, seeds });
     expect(state.grades.get(key)).toEqual({ student: 'alice', result: graded });
 
     await writeGradeState(file, [{ key, student: 'alice', result: graded }]);
     expect((await readFile(file, 'utf8')).split('\n')).toHaveLength(2);
     expect((await loadGradeState(file)).unreadable).toBe(0);
-    expect(await loadGradeState(join(work, 'none.jsonl'))).toEqual({ grades: new Map(), seed: null, unreadable: 0 });
+    expect(await loadGradeState(join(work, 'none.jsonl'))).toEqual({ grades: new Map(), seeds: null, unreadable: 0 });
   });
 
   it('fingerprints every file of the lesson folder', async () => {
@@ -74,8 +76,12 @@ describe('hidden checks', () => {
         message: 'A hidden check about late records failed. Its data stays with your instructor: test your code on cases of your own.', file: null, line: null, diff: null },
     ]);
     expect({ score: seen.score, maxScore: seen.maxScore }).toEqual({ score: 2, maxScore: 5 });
+    // The hidden seed would rebuild the hidden check's inputs: only the instructor's grade names it.
+    expect([graded.seed, graded.hiddenSeed, seen.seed, 'hiddenSeed' in seen]).toEqual([11, 4242, 11, false]);
+    expect(formatResult(graded)).toContain('score: 2/5 (seed 11, hidden seed 4242)');
     const text = formatResult(seen);
-    for (const secret of ['sensor-9', '41.5', '10:00:30', 'alice.ts']) expect(text).not.toContain(secret);
+    expect(text).toContain('score: 2/5 (seed 11)\n');
+    for (const secret of ['sensor-9', '41.5', '10:00:30', 'alice.ts', '4242']) expect(text).not.toContain(secret);
   });
 
   it('must name checks the lesson has', () => {

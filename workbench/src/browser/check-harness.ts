@@ -169,6 +169,8 @@ interface LessonRegistry {
 const registries = new Map<string, LessonRegistry>();
 /** One seed per page: the check files' random cases are drawn when they are first loaded. */
 const pageSeed = crypto.getRandomValues(new Uint32Array(1))[0]! >>> 1;
+/** The hidden checks' inputs, from a seed of their own as in the grader (nothing is hidden from a page's owner). */
+const pageHiddenSeed = crypto.getRandomValues(new Uint32Array(1))[0]! >>> 1;
 
 /** Sets up a lesson's checks; a check file calls it once with its lesson's folder name. */
 export function lessonChecks(lessonId: string): LessonChecks<Program> {
@@ -192,6 +194,7 @@ export function lessonChecks(lessonId: string): LessonChecks<Program> {
     solution: registry.solution,
     seed: registry.seed,
     random: (label) => seededRandom(registry.seed ^ hash(label)),
+    hiddenRandom: (label) => seededRandom(pageHiddenSeed ^ hash(label)),
     memo<T>(key: string, fn: () => Promise<T>): Promise<T> {
       let p = registry.memos.get(key) as Promise<T> | undefined;
       if (!p) registry.memos.set(key, (p = fn()));
