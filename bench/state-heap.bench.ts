@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Row } from '../runtime/src/engine/compile.js';
+import type { Row } from '../runtime/src/engine/expressions/compile.js';
 
 const BASELINE = process.env.BENCH_BASELINE;
 const RUNTIME = process.env.STATE_HEAP_RUNTIME;

@@ -10,7 +10,7 @@
  * state); the engine additionally records progress, the explain trace and state versions.
  */
 import { loadavg } from 'node:os';
-import type { Row } from '../runtime/src/engine/compile.js';
+import type { Row } from '../runtime/src/engine/expressions/compile.js';
 import { functions as F, MemoryStream, SparkSession } from '../runtime/src/streamlab.js';
 
 const EVENTS = Number(process.argv[2] ?? 1_000_000);

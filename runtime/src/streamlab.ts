@@ -16,8 +16,8 @@ export {
   AnalysisException, ParseException, StreamingQueryException, IllegalArgumentException, ValueError, StreamlabError,
 } from './engine/errors.js';
 export type { RowObject } from './engine/rows.js';
-export type { StreamingQueryProgress } from './engine/progress.js';
-export type { BatchTrace } from './engine/trace.js';
+export type { StreamingQueryProgress } from './engine/execution/progress.js';
+export type { BatchTrace } from './engine/execution/trace.js';
 export * from './engine/dstream/index.js';
 export { KafkaProducer, KafkaConsumer, type ConsumerRecord, type RecordMetadata, type TopicPartition } from './engine/kafka-client/index.js';
 // MessagePack values for the Kafka clients (`value_serializer: msgpack.packb`), as the temperature tutorial suggests for smaller messages.

@@ -3,7 +3,7 @@
  * column name, a struct likewise, a timestamp is microseconds since the epoch (UTC), a date is days
  * since the epoch; Spark's Python side (parity_runner.py) converts to the same form.
  */
-import type { Row } from '../../runtime/src/engine/compile.js';
+import type { Row } from '../../runtime/src/engine/expressions/compile.js';
 import type { DataType, StructType } from '../../runtime/src/engine/types.js';
 
 /** A value in canonical form. */

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrl, freshName, freshTopic, kafkaBootstrap } from '../services/inject.js';
 import { registerConnectors, type RegisteredConnectors } from '../../runtime/src/connectors/index.js';
 import { ManualClock } from '../../runtime/src/engine/clock.js';
-import { planNode, type LogicalPlan } from '../../runtime/src/engine/plan.js';
+import { planNode, type LogicalPlan } from '../../runtime/src/engine/plans/plan.js';
 import { DataFrame, SparkSession } from '../../runtime/src/engine/structured/index.js';
 import { compileProgram, evaluateProgram, exportProgramFiles } from '../../runtime/src/export/index.js';
 import { generateDriverFixes } from '../../runtime/src/datagen/index.js';

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshTopic, kafkaBootstrap } from '../services/inject.js';
 import { registerConnectors, type RegisteredConnectors } from '../../runtime/src/connectors/index.js';
 import { ManualClock } from '../../runtime/src/engine/clock.js';
-import { planNode, type LogicalPlan } from '../../runtime/src/engine/plan.js';
+import { planNode, type LogicalPlan } from '../../runtime/src/engine/plans/plan.js';
 import { DataFrame, SparkSession } from '../../runtime/src/engine/structured/index.js';
 import { exportProgramFiles, planChain, POSTGRES_JDBC_VERSION, SPARK_VERSION, StubCollector } from '../../runtime/src/export/index.js';
 import { readLearnerFiles } from '../../runtime/src/lessons/submission-files.js';

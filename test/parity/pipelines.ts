@@ -10,7 +10,7 @@ import { captureProgram, compileProgram, planChain, StubCollector } from '../../
 import { readLearnerFiles } from '../../runtime/src/lessons/submission-files.js';
 import { provideLessonModels } from './lesson-models.js';
 import { announcedReports, epochSeconds, generateDriverFixes, generateMachineRows, generateOriginEvents } from '../../runtime/src/datagen/index.js';
-import type { LogicalPlan } from '../../runtime/src/engine/plan.js';
+import type { LogicalPlan } from '../../runtime/src/engine/plans/plan.js';
 import type { DataFrame, SparkSession } from '../../runtime/src/engine/structured/index.js';
 import * as F from '../../runtime/src/engine/structured/functions.js';
 

@@ -17,10 +17,10 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RETAIN_STATE_VERSIONS, type CheckpointStore, type CommitLogEntry, type OffsetLogEntry, type QueryMetadata } from '../engine/checkpoint-store.js';
+import { RETAIN_STATE_VERSIONS, type CheckpointStore, type CommitLogEntry, type OffsetLogEntry, type QueryMetadata } from '../engine/state/checkpoint-store.js';
 import { fromJsonText, toJsonText } from '../engine/serde.js';
 import type { Offset } from '../engine/sources/source.js';
-import { applyDeltas, type StateDelta, type StateSnapshot, type StateVersion } from '../engine/state-store.js';
+import { applyDeltas, type StateDelta, type StateSnapshot, type StateVersion } from '../engine/state/state-store.js';
 
 /** A snapshot every this many versions (Spark's `spark.sql.streaming.stateStore.minDeltasForSnapshot`). */
 const SNAPSHOT_EVERY = 10;

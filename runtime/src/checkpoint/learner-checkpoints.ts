@@ -11,7 +11,7 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import type { CheckpointResolver } from '../engine/checkpoint-store.js';
+import type { CheckpointResolver } from '../engine/state/checkpoint-store.js';
 import { FileCheckpointStore } from './file-checkpoint-store.js';
 
 /** Folder name of runs that belong to no lesson (a pipeline written from scratch, `streamlab run`). */

@@ -17,7 +17,7 @@
  */
 import { AnalysisException } from './errors.js';
 import type { BatchSourceProvider } from './formats.js';
-import type { Row } from './compile.js';
+import type { Row } from './expressions/compile.js';
 import { isIntegral, STRING, StructField, StructType, type DataType } from './types.js';
 import { caster } from './values.js';
 

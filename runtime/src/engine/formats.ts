@@ -12,7 +12,7 @@ import { foreachBatchSinkProvider, foreachSinkProvider, memorySinkProvider } fro
 import type { SinkProvider } from './sinks/sink.js';
 import { rateSourceProvider } from './sources/rate-source.js';
 import type { SourceProvider } from './sources/source.js';
-import type { Row } from './compile.js';
+import type { Row } from './expressions/compile.js';
 import type { StructType } from './types.js';
 
 /** A static (batch) source for `spark.read.format(name)`: reads synchronously, returns rows in engine form. */

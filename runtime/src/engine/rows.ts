@@ -2,7 +2,7 @@
  * Conversion between the engine's internal rows (arrays, timestamps in microseconds) and the values
  * learners pass in and get back (objects keyed by column name, `Date` for timestamps).
  */
-import type { Row } from './compile.js';
+import type { Row } from './expressions/compile.js';
 import { AnalysisException } from './errors.js';
 import type { DataType, StructType } from './types.js';
 import { caster, utf8 } from './values.js';

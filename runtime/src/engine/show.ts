@@ -3,7 +3,7 @@
  * out by Spark's `showString` (runtime/src/format/show-string.ts).
  */
 import { showString as layout } from '../format/show-string.js';
-import type { Row } from './compile.js';
+import type { Row } from './expressions/compile.js';
 import type { StructType } from './types.js';
 import type { Zone } from './time-zone.js';
 import { prettyString } from './values.js';

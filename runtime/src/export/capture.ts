@@ -15,7 +15,7 @@ import type { Sink, SinkProvider } from '../engine/sinks/sink.js';
 import { kafkaBatchSchema } from '../engine/kafka/kafka-batch-source.js';
 import type { DStreamPlan } from '../engine/dstream/dstream-plan.js';
 import { StreamingContext } from '../engine/dstream/streaming-context.js';
-import type { LogicalPlan } from '../engine/plan.js';
+import type { LogicalPlan } from '../engine/plans/plan.js';
 import { DataFrame } from '../engine/structured/dataframe.js';
 import { SparkSession } from '../engine/structured/session.js';
 import { DataStreamWriter } from '../engine/structured/stream-writer.js';

@@ -3,7 +3,7 @@
  * on Columns, and `F.expr("...")` with Spark SQL text for anything without a tidier spelling, so every
  * expression the engine accepts has a faithful rendering.
  */
-import type { Expr } from '../engine/expr.js';
+import type { Expr } from '../engine/expressions/expr.js';
 import { paramAt } from '../engine/functions/function-spec.js';
 import { functionRegistry } from '../engine/functions/registry.js';
 import type { DataType } from '../engine/types.js';

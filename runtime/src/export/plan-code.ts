@@ -10,9 +10,9 @@
  * Plans the learner built in a named function are replaced by a call to that function, so the
  * exported program keeps the learner's names.
  */
-import type { Expr } from '../engine/expr.js';
-import type { LogicalPlan } from '../engine/plan.js';
-import { planSchema } from '../engine/planner.js';
+import type { Expr } from '../engine/expressions/expr.js';
+import type { LogicalPlan } from '../engine/plans/plan.js';
+import { planSchema } from '../engine/plans/planner.js';
 import { argCode, columnCode, ddlSchema, type ColumnContext } from './column-code.js';
 import { pyStr, pyValue, type StubCollector } from './python-text.js';
 

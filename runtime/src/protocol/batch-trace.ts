@@ -7,7 +7,7 @@
  *               | dstreamBatchTrace      (api 'dstream': one batch of a StreamingContext)
  *
  * Every time is epoch milliseconds, and each fact travels once: the watermark and the batch's event
- * times are here and nowhere else in `run.batch`. The engine's trace types (engine/trace.ts,
+ * times are here and nowhere else in `run.batch`. The engine's trace types (engine/execution/trace.ts,
  * engine/dstream/trace.ts) are assignable to these; per-row lists are sampled with exact totals.
  */
 import { z } from 'zod';

@@ -2,7 +2,7 @@
  * Spark's `StreamingQueryProgress` as `run.batch` carries it: the JSON `query.lastProgress` gives, less
  * `eventTime`, whose numbers (the watermark, and the batch's min, max and avg event time) travel in epoch
  * ms in the batch's trace (`structuredBatchTrace.watermark` and `.eventTime`). The engine's
- * `StreamingQueryProgress` (engine/progress.ts) is assignable to this once `eventTime` is taken off.
+ * `StreamingQueryProgress` (engine/execution/progress.ts) is assignable to this once `eventTime` is taken off.
  */
 import { z } from 'zod';
 import { jsonValue } from './common.js';

@@ -2,7 +2,7 @@
  * Renders engine rows as plain JSON values for assertions: timestamps become Spark's strings
  * (`2016-03-27 19:39:30`), binary becomes UTF-8 text, structs become arrays.
  */
-import type { Row } from '../engine/compile.js';
+import type { Row } from '../engine/expressions/compile.js';
 import { formatTimestamp } from '../format/spark-time.js';
 import type { DataType, StructType } from '../engine/types.js';
 import { fromUtf8, toSparkString } from '../engine/values.js';

@@ -14,7 +14,7 @@
  * Rows are compared as multisets of rendered values (timestamps as Spark strings, structs as arrays);
  * expected rows may be arrays in column order or objects keyed by column name.
  */
-import type { Row } from '../engine/compile.js';
+import type { Row } from '../engine/expressions/compile.js';
 import { ManualClock } from '../engine/clock.js';
 import { intervalMicros } from '../engine/time.js';
 import type { DataFrame } from '../engine/structured/dataframe.js';

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileCheckpointStore } from '../../../runtime/src/checkpoint/file-checkpoint-store.js';
-import { InMemoryCheckpointStore, RETAIN_STATE_VERSIONS, RETAIN_STATE_VERSIONS_IN_MEMORY, type CheckpointStore } from '../../../runtime/src/engine/checkpoint-store.js';
+import { InMemoryCheckpointStore, RETAIN_STATE_VERSIONS, RETAIN_STATE_VERSIONS_IN_MEMORY, type CheckpointStore } from '../../../runtime/src/engine/state/checkpoint-store.js';
 import { toJsonText } from '../../../runtime/src/engine/serde.js';
-import { StateStore, type StateSnapshot } from '../../../runtime/src/engine/state-store.js';
+import { StateStore, type StateSnapshot } from '../../../runtime/src/engine/state/state-store.js';
 
 const dirs: string[] = [];
 afterEach(() => {

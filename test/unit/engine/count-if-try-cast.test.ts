@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { functions as F, SparkSession } from 'streamlab';
-import { parseNamedExpression } from '../../../runtime/src/engine/sql-parser.js';
+import { parseNamedExpression } from '../../../runtime/src/engine/plans/sql-parser.js';
 import { StubCollector } from '../../../runtime/src/export/index.js';
 import { columnCode, sqlText } from '../../../runtime/src/export/column-code.js';
 

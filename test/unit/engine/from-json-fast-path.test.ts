@@ -5,8 +5,8 @@
  * general one over the decoded text give the same values and count the same malformed records.
  */
 import { describe, expect, it } from 'vitest';
-import { compile, type EvalContext } from '../../../runtime/src/engine/compile.js';
-import { call, colRef, literal, node, type Expr } from '../../../runtime/src/engine/expr.js';
+import { compile, type EvalContext } from '../../../runtime/src/engine/expressions/compile.js';
+import { call, colRef, literal, node, type Expr } from '../../../runtime/src/engine/expressions/expr.js';
 import { jsonBytesReader } from '../../../runtime/src/engine/json-bytes.js';
 import { parseDataType, STRING, type StructType } from '../../../runtime/src/engine/types.js';
 import { fromUtf8 } from '../../../runtime/src/engine/values.js';

@@ -6,7 +6,7 @@ import {
   InMemoryKafkaTopics, kafkaSinkProvider, kafkaSourceProvider, parseKafkaSourceOptions, rateLimit, validateKafkaSinkSchema, type KafkaOutputRecord,
 } from '../../../runtime/src/engine/kafka/index.js';
 import { parseSchema } from '../../../runtime/src/engine/types.js';
-import { InMemoryCheckpointStore } from '../../../runtime/src/engine/checkpoint-store.js';
+import { InMemoryCheckpointStore } from '../../../runtime/src/engine/state/checkpoint-store.js';
 
 /** The formats this file's sessions know. */
 const formats = FormatRegistry.withBuiltIns();

@@ -10,7 +10,7 @@ import {
   resolveKafkaBatchRanges, type PartitionInfo,
 } from '../../../runtime/src/engine/kafka/index.js';
 import type { Offset } from '../../../runtime/src/engine/sources/source.js';
-import type { LogicalPlan } from '../../../runtime/src/engine/plan.js';
+import type { LogicalPlan } from '../../../runtime/src/engine/plans/plan.js';
 
 /** The formats this file's sessions know. */
 const formats = FormatRegistry.withBuiltIns();

@@ -1,8 +1,8 @@
 /** The SQL expression parser: precedence, literals, names, and error positions. */
 import { describe, expect, it } from 'vitest';
-import { exprSql } from '../../../runtime/src/engine/expr-names.js';
+import { exprSql } from '../../../runtime/src/engine/expressions/expr-names.js';
 import { ParseException } from '../../../runtime/src/engine/errors.js';
-import { parseBareExpression, parseNamedExpression } from '../../../runtime/src/engine/sql-parser.js';
+import { parseBareExpression, parseNamedExpression } from '../../../runtime/src/engine/plans/sql-parser.js';
 
 function sql(text: string): string {
   return exprSql(parseNamedExpression(text));

@@ -1,6 +1,6 @@
 /** The versioned state store: reads see this batch's writes, commit publishes, abort discards. */
 import { describe, expect, it } from 'vitest';
-import { StateStore } from '../../../runtime/src/engine/state-store.js';
+import { StateStore } from '../../../runtime/src/engine/state/state-store.js';
 
 describe('StateStore', () => {
   it('publishes writes on commit and discards them on abort', () => {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { functions as F, SparkSession } from 'streamlab';
 import { ParseException } from '../../../runtime/src/engine/errors.js';
-import { parseNamedExpression } from '../../../runtime/src/engine/sql-parser.js';
+import { parseNamedExpression } from '../../../runtime/src/engine/plans/sql-parser.js';
 import { sqlText } from '../../../runtime/src/export/column-code.js';
 
 function shown(build: (spark: SparkSession) => { show: (n: number, truncate: boolean) => void }): string {

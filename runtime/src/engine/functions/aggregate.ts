@@ -5,9 +5,9 @@
  * arrays it owns (callers copy buffers loaded from committed state first).
  */
 import { AnalysisException } from '../errors.js';
-import type { Expr } from '../expr.js';
+import type { Expr } from '../expressions/expr.js';
 import { javaDouble } from '../../format/java-number.js';
-import { castTo } from '../compiled.js';
+import { castTo } from '../expressions/compiled.js';
 import { ArrayType, DATE, DOUBLE, LONG, STRING, isIntegral, isNumeric, isTimestamp } from '../types.js';
 import { unexpectedInputType } from './input-types.js';
 import { compareValues, encodeKey } from '../values.js';

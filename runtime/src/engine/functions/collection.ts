@@ -2,7 +2,7 @@
  * Arrays, maps and structs (Spark's collectionExpressions and complexTypeCreator), and the
  * generators (`explode`), which the planner turns into rows of their own at the top of a select.
  */
-import { castTo, commonType, type Compiled } from '../compiled.js';
+import { castTo, commonType, type Compiled } from '../expressions/compiled.js';
 import { AnalysisException, StreamlabError } from '../errors.js';
 import { ArrayType, BOOLEAN, INT, MapType, NULL, STRING, StructField, StructType } from '../types.js';
 import { compareValues, valuesEqual } from '../values.js';

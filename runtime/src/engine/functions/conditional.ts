@@ -1,8 +1,8 @@
 /**
  * Conditional and null-handling functions (Spark's conditionalExpressions and nullExpressions).
  */
-import { commonType } from '../compiled.js';
-import { node } from '../expr.js';
+import { commonType } from '../expressions/compiled.js';
+import { node } from '../expressions/expr.js';
 import { BOOLEAN, DOUBLE } from '../types.js';
 import { compareValues } from '../values.js';
 import { col, cols, defineFunction, type FunctionSpec } from './function-spec.js';

@@ -2,7 +2,7 @@
  * Date and time functions (Spark's datetimeExpressions), in the session time zone, which each call
  * captures as it compiles. Timestamps are microseconds since the epoch, dates days since the epoch.
  */
-import { castTo, type Compiled } from '../compiled.js';
+import { castTo, type Compiled } from '../expressions/compiled.js';
 import { patternFormatter, patternParser } from '../datetime-pattern.js';
 import { AnalysisException, ArithmeticException, StreamlabError } from '../errors.js';
 import { localToUtcMicros, localToUtcMs, sessionZone, utcToLocalMicros, zoneOf, type Zone } from '../time-zone.js';

@@ -10,8 +10,8 @@
  *                      (Spark's implicit casts) or failing with DATATYPE_MISMATCH
  *                   →  the entry's `compile` (scalar) or `aggregate` (aggregate) builds the closure
  */
-import type { Compiled, EvalContext, Row } from '../compiled.js';
-import type { Expr } from '../expr.js';
+import type { Compiled, EvalContext, Row } from '../expressions/compiled.js';
+import type { Expr } from '../expressions/expr.js';
 import type { DataType } from '../types.js';
 
 /**

@@ -5,7 +5,7 @@
  * the query fails with DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE in Spark 3.5's words. A parameter
  * marked `strict` is checked without any cast (ExpectsInputTypes: `from_json` on BINARY fails).
  */
-import { castTo, sqlTypeName, type Compiled } from '../compiled.js';
+import { castTo, sqlTypeName, type Compiled } from '../expressions/compiled.js';
 import { AnalysisException } from '../errors.js';
 import {
   BINARY, BOOLEAN, DATE, DOUBLE, INT, LONG, NULL, STRING, TIMESTAMP, isNumeric, isTimestamp, type DataType,

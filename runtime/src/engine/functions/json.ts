@@ -3,10 +3,10 @@
  * and FAILFAST, `to_json`, `get_json_object` and `json_tuple` (see `json-path.ts`), and the
  * conversions between JSON values and the engine's values.
  */
-import { noteMalformed, type Compiled, type EvalContext } from '../compiled.js';
+import { noteMalformed, type Compiled, type EvalContext } from '../expressions/compiled.js';
 import { formatWithPattern } from '../datetime-pattern.js';
 import { AnalysisException } from '../errors.js';
-import type { Expr } from '../expr.js';
+import type { Expr } from '../expressions/expr.js';
 import { jsonBytesReader } from '../json-bytes.js';
 import { getJsonObject, jsonNodeRaw, parseFirstJsonValue, parseJsonPath, schemaOfJson, type JsonNode, type JsonReadOptions } from '../json-path.js';
 import { parseTimestamp } from '../time.js';

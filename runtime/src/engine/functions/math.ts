@@ -1,7 +1,7 @@
 /**
  * Mathematical functions, computed as java.lang.Math computes them (Spark's mathExpressions).
  */
-import { castTo, commonType, type Compiled } from '../compiled.js';
+import { castTo, commonType, type Compiled } from '../expressions/compiled.js';
 import { compareValues } from '../values.js';
 import { DOUBLE, LONG, widerNumeric } from '../types.js';
 import { col, cols, defineFunction, val, type CallContext, type FunctionSpec } from './function-spec.js';

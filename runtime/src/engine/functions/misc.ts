@@ -2,7 +2,7 @@
  * Functions that are not about values of one family: `typeof`, and the call forms the parser and
  * the DataFrame API produce for columns, literals and interval literals.
  */
-import { node } from '../expr.js';
+import { node } from '../expressions/expr.js';
 import { parseInterval } from '../time.js';
 import { STRING } from '../types.js';
 import { col, defineFunction, val, type FunctionSpec } from './function-spec.js';

@@ -4,7 +4,7 @@
  * one entry in its family's file; the compiler, the export, the `functions` facade and the docs
  * pick it up from here.
  */
-import { children, type Expr } from '../expr.js';
+import { children, type Expr } from '../expressions/expr.js';
 import { aggregateFunctions } from './aggregate.js';
 import { collectionFunctions } from './collection.js';
 import { conditionalFunctions } from './conditional.js';

@@ -2,7 +2,7 @@
  * String functions (Spark's stringExpressions and regexpExpressions), counting characters as Java's
  * String does where Spark does (UTF-16 code units for `levenshtein`, code points for `length`).
  */
-import { castTo, type Compiled, type Row } from '../compiled.js';
+import { castTo, type Compiled, type Row } from '../expressions/compiled.js';
 import { ArrayType, BINARY, BOOLEAN, INT, LONG, STRING } from '../types.js';
 import { toSparkString } from '../values.js';
 import { base64, formatNumber, javaFormat } from '../text-format.js';

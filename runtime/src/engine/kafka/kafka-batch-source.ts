@@ -13,7 +13,7 @@
  */
 import { AnalysisException, StreamlabError } from '../errors.js';
 import type { BatchSourceProvider } from '../formats.js';
-import type { Row } from '../compile.js';
+import type { Row } from '../expressions/compile.js';
 import type { StructType } from '../types.js';
 import { reportDataLoss, type DataLossWarn } from './data-loss.js';
 import { parseKafkaBatchOptions, type KafkaBatchOptions, type KafkaSubscription } from './kafka-options.js';

@@ -4,7 +4,7 @@
  * engine microseconds. Streaming batches and static reads build their rows here, so the same
  * offsets always give the same rows.
  */
-import type { Row } from '../compile.js';
+import type { Row } from '../expressions/compile.js';
 import type { KafkaRecord } from './partition-reader.js';
 
 /** The row of one record; `includeHeaders` adds the headers column (null when a record has none, as in Spark). */

@@ -2,7 +2,7 @@
  * The Kafka sink's rules (Spark's KafkaWriter): schema validation with Spark's messages, and the
  * conversion of output rows to records. The connector supplies the writer that produces them.
  */
-import type { Row } from '../compile.js';
+import type { Row } from '../expressions/compile.js';
 import { AnalysisException } from '../errors.js';
 import type { SinkProvider } from '../sinks/sink.js';
 import type { DataType, StructType } from '../types.js';

@@ -5,7 +5,7 @@
  * `minOffsetsPerTrigger` skips triggers with too little data until `maxTriggerDelay` has passed;
  * partitions that appear later start at their earliest offset.
  */
-import type { Row } from '../compile.js';
+import type { Row } from '../expressions/compile.js';
 import { IllegalArgumentException } from '../errors.js';
 import type { Offset, ReadLimit, Source, SourceContext, SourceProvider } from '../sources/source.js';
 import type { StructType } from '../types.js';

@@ -1,5 +1,5 @@
 /** `pyspark.ml.functions`: between vector columns and arrays of doubles. */
-import { colRef, node } from '../expr.js';
+import { colRef, node } from '../expressions/expr.js';
 import { IllegalArgumentException } from '../errors.js';
 import { Column, columnExpr, type ColumnOrName } from '../structured/column.js';
 import { ArrayType, DOUBLE, FLOAT } from '../types.js';

@@ -12,7 +12,7 @@
  *
  * Each output is its own function of the previous column, as in `ProbabilisticClassificationModel`.
  */
-import { colRef, node } from '../expr.js';
+import { colRef, node } from '../expressions/expr.js';
 import { IllegalArgumentException } from '../errors.js';
 import { Column } from '../structured/column.js';
 import type { DataFrame } from '../structured/dataframe.js';

@@ -5,7 +5,7 @@
  * As Spark 3.5's `getTransformFunc`: the scale is `1 / std` (0 where std is 0) and values are
  * multiplied by it; with only `withStd` a sparse vector stays sparse, otherwise the result is dense.
  */
-import { colRef, node } from '../expr.js';
+import { colRef, node } from '../expressions/expr.js';
 import { Column } from '../structured/column.js';
 import type { DataFrame } from '../structured/dataframe.js';
 import { DenseVector, SparseVector, type Vector } from './linalg.js';

@@ -3,7 +3,7 @@
  * `getX`/`setX` in the subclasses), `transform(df)` that records itself in the plan as a
  * `ModelTransform` node, and the Python expression that builds the same transformer for export.
  */
-import { planNode, type ModelRef } from '../plan.js';
+import { planNode, type ModelRef } from '../plans/plan.js';
 import { DataFrame } from '../structured/dataframe.js';
 import { IllegalArgumentException } from '../errors.js';
 

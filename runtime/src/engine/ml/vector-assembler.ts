@@ -6,7 +6,7 @@
  * what a null or NaN input does: `error` (default) fails the query with Spark's message, `skip` drops
  * the row (as `na.drop` over the input columns), `keep` puts NaN in its place.
  */
-import { colRef, node, type Expr } from '../expr.js';
+import { colRef, node, type Expr } from '../expressions/expr.js';
 import { AnalysisException, IllegalArgumentException } from '../errors.js';
 import { Column } from '../structured/column.js';
 import type { DataFrame } from '../structured/dataframe.js';

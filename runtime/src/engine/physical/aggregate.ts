@@ -1,5 +1,5 @@
-import { copyBuffer, type AggregateFn } from '../aggregates.js';
-import type { Row } from '../compile.js';
+import { copyBuffer, type AggregateFn } from '../expressions/aggregates.js';
+import type { Row } from '../expressions/compile.js';
 import type { StructType } from '../types.js';
 import { encodeKey, prettyString } from '../values.js';
 import { forEachRow, type BatchContext, type EvictingOperator, type PhysicalOperator, type StateDeclaration } from './operator.js';

@@ -1,4 +1,4 @@
-import type { Compiled, Row } from '../compile.js';
+import type { Compiled, Row } from '../expressions/compile.js';
 import type { StructType } from '../types.js';
 import { forEachRow, type BatchContext, type PhysicalOperator } from './operator.js';
 

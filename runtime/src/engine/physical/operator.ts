@@ -12,9 +12,9 @@
  * stores to restore, commit and checkpoint, which operators report progress, and whether a no-data
  * batch is due.
  */
-import type { EvalContext, Row } from '../compile.js';
-import type { StateStore } from '../state-store.js';
-import type { TraceCollector } from '../trace.js';
+import type { EvalContext, Row } from '../expressions/compile.js';
+import type { StateStore } from '../state/state-store.js';
+import type { TraceCollector } from '../execution/trace.js';
 import type { StructType } from '../types.js';
 
 /** Output modes (PySpark strings). */

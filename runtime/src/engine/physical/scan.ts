@@ -1,4 +1,4 @@
-import type { Row } from '../compile.js';
+import type { Row } from '../expressions/compile.js';
 import type { StructType } from '../types.js';
 import type { BatchContext, PhysicalOperator } from './operator.js';
 

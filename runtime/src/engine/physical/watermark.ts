@@ -1,4 +1,4 @@
-import type { Row } from '../compile.js';
+import type { Row } from '../expressions/compile.js';
 import type { StructType } from '../types.js';
 import type { BatchContext, EventTimeStats, PhysicalOperator } from './operator.js';
 import { forEachRow } from './operator.js';

@@ -10,8 +10,8 @@
  *                                  range frame: bounds extend over the rows that tie with r[i]
  *                                  (unbounded bounds reach the partition's ends)
  */
-import type { AggregateFn } from '../aggregates.js';
-import type { Row } from '../compile.js';
+import type { AggregateFn } from '../expressions/aggregates.js';
+import type { Row } from '../expressions/compile.js';
 import type { StructType } from '../types.js';
 import { encodeKey } from '../values.js';
 import type { BatchContext, PhysicalOperator } from './operator.js';

@@ -2,7 +2,7 @@
  * The `memory` sink: keeps every batch's rows by batch id (a replayed batch id is ignored, which
  * makes it exactly-once). In complete mode the table is the latest batch; otherwise all rows so far.
  */
-import type { Row } from '../compile.js';
+import type { Row } from '../expressions/compile.js';
 import type { OutputMode } from '../physical/operator.js';
 import type { StructType } from '../types.js';
 import type { Sink, SinkBatch } from './sink.js';

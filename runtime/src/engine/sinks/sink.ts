@@ -3,7 +3,7 @@
  * sinks that must be exactly-once dedupe by batch id (a batch may be replayed after a crash).
  */
 import type { Zone } from '../time-zone.js';
-import type { Row } from '../compile.js';
+import type { Row } from '../expressions/compile.js';
 import type { OutputMode } from '../physical/operator.js';
 import type { StructType } from '../types.js';
 

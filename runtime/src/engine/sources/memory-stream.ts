@@ -3,7 +3,7 @@
  * offset (an empty `addData()` still creates an offset, so a zero-row data batch runs).
  * Offsets are the index of the last added batch (-1 = nothing yet).
  */
-import type { Row } from '../compile.js';
+import type { Row } from '../expressions/compile.js';
 import { toInternalRow } from '../rows.js';
 import type { StructType } from '../types.js';
 import type { Offset, ReadLimit, Source } from './source.js';

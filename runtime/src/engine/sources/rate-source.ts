@@ -3,7 +3,7 @@
  * `timestamp TIMESTAMP, value LONG`. The offset is `[elapsedSeconds, startMs]` so a restarted query
  * produces the same values and timestamps.
  */
-import type { Row } from '../compile.js';
+import type { Row } from '../expressions/compile.js';
 import { IllegalArgumentException } from '../errors.js';
 import { LONG, StructField, StructType, TIMESTAMP } from '../types.js';
 import type { Offset, ReadLimit, Source, SourceContext, SourceProvider } from './source.js';

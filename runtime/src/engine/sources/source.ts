@@ -3,7 +3,7 @@
  * connectors may do I/O). Offsets are JSON values: they are written to the checkpoint's offset log
  * before a batch runs and handed back unchanged on restart.
  */
-import type { Row } from '../compile.js';
+import type { Row } from '../expressions/compile.js';
 import type { Clock } from '../clock.js';
 import type { StructType } from '../types.js';
 

@@ -3,8 +3,8 @@
  * names); comparisons are `eq/ne/gt/ge/lt/le` (also `equalTo`, `geq`...), booleans `and/or/not`.
  */
 import { AnalysisException } from '../errors.js';
-import { exprSql } from '../expr-names.js';
-import { call, colRef, literal, node, type BinaryOp, type Expr, type WindowSpecExpr } from '../expr.js';
+import { exprSql } from '../expressions/expr-names.js';
+import { call, colRef, literal, node, type BinaryOp, type Expr, type WindowSpecExpr } from '../expressions/expr.js';
 import { parseDataType, type DataType } from '../types.js';
 
 /** Anything a function accepts as a column: a Column or a column name. */

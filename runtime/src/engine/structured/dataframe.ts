@@ -2,22 +2,22 @@
  * PySpark's DataFrame over a logical plan. Every method returns a new DataFrame; the plan is
  * analysed eagerly so a wrong column name fails where the learner wrote it, as in Spark.
  */
-import type { Row } from '../compile.js';
+import type { Row } from '../expressions/compile.js';
 import { AnalysisException, IllegalArgumentException } from '../errors.js';
-import { exprName, exprSql } from '../expr-names.js';
-import { colRef, node, type Expr } from '../expr.js';
+import { exprName, exprSql } from '../expressions/expr-names.js';
+import { colRef, node, type Expr } from '../expressions/expr.js';
 import { functionRegistry } from '../functions/registry.js';
 import type { JoinType } from '../physical/join.js';
 import { explainTree, type BatchContext } from '../physical/operator.js';
-import { isStreamingPlan, planNode, type LogicalPlan } from '../plan.js';
-import { planPhysical, planSchema } from '../planner.js';
+import { isStreamingPlan, planNode, type LogicalPlan } from '../plans/plan.js';
+import { planPhysical, planSchema } from '../plans/planner.js';
 import { toRowObject, type RowObject } from '../rows.js';
 import { showString } from '../show.js';
-import { parseNamedExpression, parseBareExpression, parseSortList } from '../sql-parser.js';
-import { StateStore } from '../state-store.js';
+import { parseNamedExpression, parseBareExpression, parseSortList } from '../plans/sql-parser.js';
+import { StateStore } from '../state/state-store.js';
 import { delayMillis } from '../time.js';
 import type { Zone } from '../time-zone.js';
-import { TraceCollector } from '../trace.js';
+import { TraceCollector } from '../execution/trace.js';
 import type { StructType } from '../types.js';
 import { Column, columnExpr, type ColumnOrName } from './column.js';
 import { GroupedData } from './grouped-data.js';

@@ -3,7 +3,7 @@
  * column argument is a Column or a column name; a value argument is a literal (or a Column where
  * PySpark takes one); arguments left out end the call, as PySpark leaves them to Spark's defaults.
  */
-import { call, literal, type Expr } from '../expr.js';
+import { call, literal, type Expr } from '../expressions/expr.js';
 import { Column, columnExpr, type ColumnOrName } from './column.js';
 
 /** A `column` argument. */

@@ -4,8 +4,8 @@
  * are generated from the function registry (`generated-functions.ts`); the ones here take
  * arguments the registry's parameters cannot describe.
  */
-import { call, literal, node, type Expr } from '../expr.js';
-import { parseNamedExpression } from '../sql-parser.js';
+import { call, literal, node, type Expr } from '../expressions/expr.js';
+import { parseNamedExpression } from '../plans/sql-parser.js';
 import { DOUBLE, StructType, parseDataType, type DataType } from '../types.js';
 import { Column, columnExpr, valueExpr, type ColumnOrName, type ColumnOrValue } from './column.js';
 

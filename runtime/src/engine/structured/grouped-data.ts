@@ -1,7 +1,7 @@
 /** PySpark's GroupedData: the result of `groupBy(...)`, turned back into a DataFrame by an aggregation. */
 import { AnalysisException } from '../errors.js';
-import { call, colRef, node, type Expr } from '../expr.js';
-import { planNode } from '../plan.js';
+import { call, colRef, node, type Expr } from '../expressions/expr.js';
+import { planNode } from '../plans/plan.js';
 import type { Column } from './column.js';
 import { DataFrame } from './dataframe.js';
 

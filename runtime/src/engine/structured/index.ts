@@ -12,7 +12,7 @@ export type { Trigger, BatchListener, StreamingQueryStatus } from './streaming-q
 export { StreamingQueryManager } from './streaming-query-manager.js';
 export type { StreamingQueryListener } from './streaming-query-manager.js';
 export { MemoryStream } from './memory-stream.js';
-export type { BatchResult } from './micro-batch-execution.js';
+export type { BatchResult } from '../execution/micro-batch-execution.js';
 export { DataFrameWriter } from './writer.js';
 export { DataFrameReader } from './reader.js';
 export { Window, WindowSpec } from './window.js';

@@ -2,7 +2,7 @@
  * `MemoryStream` (Spark's test source, also what lessons feed): rows added with `addData` become
  * one new offset each; `toDF()` is the streaming DataFrame reading them.
  */
-import { planNode } from '../plan.js';
+import { planNode } from '../plans/plan.js';
 import { MemoryStreamData } from '../sources/memory-stream.js';
 import type { SourceProvider } from '../sources/source.js';
 import { toSchema, type StructType } from '../types.js';

@@ -1,5 +1,5 @@
 /** `spark.read` for static DataFrames: registered batch formats and memory-sink tables. */
-import { planNode } from '../plan.js';
+import { planNode } from '../plans/plan.js';
 import { DataFrame } from './dataframe.js';
 import { ReaderOptions } from './format-options.js';
 import type { SparkSession } from './session.js';

@@ -5,10 +5,10 @@
  * (`checkpointResolver`) and the `format(...)` names it knows (`formats`).
  */
 import { ManualClock, type Clock } from '../clock.js';
-import { InMemoryCheckpointStore, type CheckpointResolver, type CheckpointStore } from '../checkpoint-store.js';
+import { InMemoryCheckpointStore, type CheckpointResolver, type CheckpointStore } from '../state/checkpoint-store.js';
 import { AnalysisException } from '../errors.js';
 import { FormatRegistry } from '../formats.js';
-import { planNode } from '../plan.js';
+import { planNode } from '../plans/plan.js';
 import { bytesOf, toInternalRow } from '../rows.js';
 import type { OutputFn } from '../sinks/console-sink.js';
 import { MemorySink } from '../sinks/memory-sink.js';

@@ -1,5 +1,5 @@
 /** `spark.readStream`: `format(...).option(...).schema(...).load()` builds a streaming DataFrame. */
-import { planNode } from '../plan.js';
+import { planNode } from '../plans/plan.js';
 import { DataFrame } from './dataframe.js';
 import { ReaderOptions } from './format-options.js';
 import type { SparkSession } from './session.js';

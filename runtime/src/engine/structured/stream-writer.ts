@@ -2,12 +2,12 @@
  * `df.writeStream`: sink, output mode, trigger and options, then `start()`. Analysis errors (Spark's
  * UnsupportedOperationChecker and the sink's schema checks) are thrown by `start()` itself.
  */
-import { checkStreamingPlan } from '../analysis.js';
-import { InMemoryCheckpointStore } from '../checkpoint-store.js';
+import { checkStreamingPlan } from '../plans/analysis.js';
+import { InMemoryCheckpointStore } from '../state/checkpoint-store.js';
 import { AnalysisException, IllegalArgumentException, ValueError } from '../errors.js';
 import { dataSourceNotFound } from '../formats.js';
 import type { OutputMode } from '../physical/operator.js';
-import { planPhysical } from '../planner.js';
+import { planPhysical } from '../plans/planner.js';
 import type { RowObject } from '../rows.js';
 import type { SinkContext } from '../sinks/sink.js';
 import type { ForeachWriter } from '../sinks/session-sinks.js';

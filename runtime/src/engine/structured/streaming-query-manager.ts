@@ -1,6 +1,6 @@
 /** `spark.streams`: the active queries of a session and PySpark's StreamingQueryListener hooks. */
 import type { StreamingQueryException } from '../errors.js';
-import type { StreamingQueryProgress } from '../progress.js';
+import type { StreamingQueryProgress } from '../execution/progress.js';
 import type { StreamingQuery } from './streaming-query.js';
 
 /** PySpark's StreamingQueryListener (every method optional). */

@@ -6,13 +6,13 @@
  * available at start (honouring read limits) then stops. Batches never overlap: every trigger,
  * including `processAllAvailable()`, runs under one lock.
  */
-import type { CheckpointStore } from '../checkpoint-store.js';
+import type { CheckpointStore } from '../state/checkpoint-store.js';
 import { StreamingQueryException, StreamlabError } from '../errors.js';
 import { explainTree, type OutputMode } from '../physical/operator.js';
-import type { LogicalPlan } from '../plan.js';
-import type { StreamingQueryProgress } from '../progress.js';
+import type { LogicalPlan } from '../plans/plan.js';
+import type { StreamingQueryProgress } from '../execution/progress.js';
 import type { Sink } from '../sinks/sink.js';
-import { MicroBatchExecution, type BatchResult, type TriggerMode } from './micro-batch-execution.js';
+import { MicroBatchExecution, type BatchResult, type TriggerMode } from '../execution/micro-batch-execution.js';
 import type { SparkSession } from './session.js';
 
 /** Trigger settings. */

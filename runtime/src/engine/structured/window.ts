@@ -5,8 +5,8 @@
  * the plan (`Column.over(spec)`).
  */
 import { IllegalArgumentException } from '../errors.js';
-import { node, type Expr, type WindowFrame, type WindowSpecExpr } from '../expr.js';
-import { parseSortList } from '../sql-parser.js';
+import { node, type Expr, type WindowFrame, type WindowSpecExpr } from '../expressions/expr.js';
+import { parseSortList } from '../plans/sql-parser.js';
 import { columnExpr, type ColumnOrName } from './column.js';
 
 // PySpark takes any bound at or beyond ±(2^63 - 1) as unbounded; here the safe integers end first.

@@ -4,11 +4,11 @@
  * objects the learner returned. Shared by the job process's check mode (check-mode.ts) and the browser's
  * check worker; loading the program (and how it is sandboxed) is each host's own. Pure: no `node:*`.
  */
-import { exprStructure } from '../../engine/expr-names.js';
+import { exprStructure } from '../../engine/expressions/expr-names.js';
 import { InMemoryKafkaCluster } from '../../engine/kafka-client/memory-kafka-cluster.js';
 import { saslListener } from '../../engine/kafka/kafka-security.js';
 import type { ManualClock } from '../../engine/clock.js';
-import type { LogicalPlan } from '../../engine/plan.js';
+import type { LogicalPlan } from '../../engine/plans/plan.js';
 import type { SourceProvider } from '../../engine/sources/source.js';
 import { DataFrame } from '../../engine/structured/dataframe.js';
 import type { SparkSession } from '../../engine/structured/session.js';

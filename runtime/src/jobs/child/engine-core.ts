@@ -15,7 +15,7 @@ import { LATENCY_BUCKETS_MS } from '../../engine/latency/latency-stats.js';
 import type { ChildBatch } from '../ipc.js';
 import type { StreamingContextOptions } from '../../engine/dstream/streaming-context.js';
 import type { FormatRegistry } from '../../engine/formats.js';
-import type { CheckpointResolver } from '../../engine/checkpoint-store.js';
+import type { CheckpointResolver } from '../../engine/state/checkpoint-store.js';
 import * as streamlab from '../../streamlab.js';
 import { addStreamListener, setFlowHost, type ActorSystem } from '../../engine/flow/actor-system.js';
 

@@ -16,7 +16,7 @@
  *           strings
  */
 import { ManualClock } from '../../engine/clock.js';
-import type { Row } from '../../engine/compile.js';
+import type { Row } from '../../engine/expressions/compile.js';
 import { kafkaBatchSourceProvider } from '../../engine/kafka/kafka-batch-source.js';
 import { InMemoryKafkaTopics } from '../../engine/kafka/partition-reader.js';
 import { kafkaSinkProvider, type KafkaOutputRecord } from '../../engine/kafka/kafka-sink.js';

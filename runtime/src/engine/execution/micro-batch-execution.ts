@@ -34,18 +34,18 @@
  *   source.commit(end); start := ends; N := N + 1; report progress and trace
  */
 import type { Clock } from '../clock.js';
-import type { CheckpointStore, OffsetLogEntry } from '../checkpoint-store.js';
-import type { EvalContext, Row } from '../compile.js';
+import type { CheckpointStore, OffsetLogEntry } from '../state/checkpoint-store.js';
+import type { EvalContext, Row } from '../expressions/compile.js';
 import type { BatchContext, EventTimeStats, OutputMode, StateOperatorMetrics } from '../physical/operator.js';
-import type { LogicalPlan } from '../plan.js';
-import { visitPlan } from '../plan.js';
-import { planPhysical, type PhysicalPlan } from '../planner.js';
-import { perSecond, stateOperatorProgress, type StreamingQueryProgress } from '../progress.js';
+import type { LogicalPlan } from '../plans/plan.js';
+import { visitPlan } from '../plans/plan.js';
+import { planPhysical, type PhysicalPlan } from '../plans/planner.js';
+import { perSecond, stateOperatorProgress, type StreamingQueryProgress } from './progress.js';
 import type { Sink } from '../sinks/sink.js';
 import { sameOffset, type Offset, type ReadLimit, type Source } from '../sources/source.js';
-import { StateStore } from '../state-store.js';
+import { StateStore } from '../state/state-store.js';
 import { isoMillis, progressEventTime } from '../../format/spark-time.js';
-import { TraceCollector, TRACE_SAMPLE_CAP, type BatchEventTime, type BatchTrace } from '../trace.js';
+import { TraceCollector, TRACE_SAMPLE_CAP, type BatchEventTime, type BatchTrace } from './trace.js';
 import { prettyString } from '../values.js';
 import { SESSION_TIME_ZONE, sessionZoneOf } from '../time-zone.js';
 import type { StructType } from '../types.js';

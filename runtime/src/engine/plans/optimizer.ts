@@ -5,8 +5,8 @@
  * The filter is followed down through projections (their aliases substituted), as Spark's
  * PushPredicateThroughNonJoin does, split into conjuncts; conjuncts that read the event time stay.
  */
-import { projectionName } from './expr-names.js';
-import { node, transformExpr, visitExpr, type Expr } from './expr.js';
+import { projectionName } from '../expressions/expr-names.js';
+import { node, transformExpr, visitExpr, type Expr } from '../expressions/expr.js';
 import { planNode, type LogicalPlan } from './plan.js';
 
 function conjuncts(e: Expr): Expr[] {

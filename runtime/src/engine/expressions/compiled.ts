@@ -3,13 +3,13 @@
  * registry: a row, the per-batch evaluation context, a compiled expression (type + closure), and
  * Spark's implicit coercions between types (non-ANSI: bad input becomes NULL).
  */
-import type { Zone } from './time-zone.js';
-import { AnalysisException } from './errors.js';
+import type { Zone } from '../time-zone.js';
+import { AnalysisException } from '../errors.js';
 import {
   BOOLEAN, DOUBLE, INT, LONG, NULL, STRING, isIntegral, isNumeric, isTimestamp, sameType, widerNumeric,
   type DataType, type FieldMetadata,
-} from './types.js';
-import { caster } from './values.js';
+} from '../types.js';
+import { caster } from '../values.js';
 
 /** A row: one value per field of the schema, in order. */
 export type Row = unknown[];

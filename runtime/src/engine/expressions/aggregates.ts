@@ -7,15 +7,15 @@
  */
 import type { EvalContext } from './compiled.js';
 import { callContext, checkArity, compile } from './compile.js';
-import { AnalysisException } from './errors.js';
+import { AnalysisException } from '../errors.js';
 import { exprSql } from './expr-names.js';
 import type { Expr } from './expr.js';
-import type { AggregateFn, FunctionSpec } from './functions/function-spec.js';
-import { functionRegistry } from './functions/registry.js';
-import { BOOLEAN, type StructType } from './types.js';
-import { encodeKey } from './values.js';
+import type { AggregateFn, FunctionSpec } from '../functions/function-spec.js';
+import { functionRegistry } from '../functions/registry.js';
+import { BOOLEAN, type StructType } from '../types.js';
+import { encodeKey } from '../values.js';
 
-export type { AggregateFn } from './functions/function-spec.js';
+export type { AggregateFn } from '../functions/function-spec.js';
 
 /** Deep-copies a buffer so in-place updates never touch committed state. */
 export function copyBuffer(b: unknown): unknown {

@@ -4,9 +4,9 @@
  * expression as Spark prints it in those names and in error messages.
  */
 import type { Expr } from './expr.js';
-import { functionRegistry } from './functions/registry.js';
-import type { DataType } from './types.js';
-import { formatDate, formatTimestamp } from '../format/spark-time.js';
+import { functionRegistry } from '../functions/registry.js';
+import type { DataType } from '../types.js';
+import { formatDate, formatTimestamp } from '../../format/spark-time.js';
 
 /**
  * The output column name Spark gives an expression (`prettyName` rules): a column keeps its last name

@@ -7,24 +7,24 @@
  * Spark says otherwise (coalesce, concat_ws).
  */
 import { castTo, coercePair, numericOperand, mergeTypes, type Compiled, type EvalContext, type Row } from './compiled.js';
-import { AnalysisException } from './errors.js';
+import { AnalysisException } from '../errors.js';
 import { exprName, exprSql } from './expr-names.js';
 import type { Expr } from './expr.js';
-import { arity, paramAt, type CallContext, type FunctionSpec } from './functions/function-spec.js';
-import { coerceArgument } from './functions/input-types.js';
-import { functionRegistry } from './functions/registry.js';
-import { wrongArgs } from './functions/wrong-args.js';
+import { arity, paramAt, type CallContext, type FunctionSpec } from '../functions/function-spec.js';
+import { coerceArgument } from '../functions/input-types.js';
+import { functionRegistry } from '../functions/registry.js';
+import { wrongArgs } from '../functions/wrong-args.js';
 import {
   ArrayType, BINARY, BOOLEAN, DATE, DOUBLE, INT, LONG, NULL, STRING, StructField, StructType, TIMESTAMP,
   isIntegral, isNumeric, isTimestamp, sameType, widerNumeric, type DataType, type FieldMetadata,
-} from './types.js';
-import { bytesOf } from './rows.js';
-import { compareValues, fromUtf8, utf8, valuesEqual } from './values.js';
-import { addInterval, parseInterval } from './time.js';
+} from '../types.js';
+import { bytesOf } from '../rows.js';
+import { compareValues, fromUtf8, utf8, valuesEqual } from '../values.js';
+import { addInterval, parseInterval } from '../time.js';
 
 export type { Compiled, EvalContext, MalformedRecords, Row } from './compiled.js';
 export { castTo, MALFORMED_SAMPLE_CAP, mergeTypes } from './compiled.js';
-export { fromJsonNode, toJsonValue, type JsonConversionState } from './functions/json.js';
+export { fromJsonNode, toJsonValue, type JsonConversionState } from '../functions/json.js';
 
 /** Where a column reference points. */
 export interface ResolvedColumn {

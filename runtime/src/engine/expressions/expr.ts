@@ -2,7 +2,7 @@
  * Unresolved expressions: frozen plain data with a `kind` tag, built by the Column API and by the SQL
  * parser alike. Resolution against a schema and compilation to closures happens in `compile.ts`.
  */
-import type { DataType } from './types.js';
+import type { DataType } from '../types.js';
 
 /** Binary operators, as written in SQL (normalised: `==` → `=`, `<>` → `!=`). */
 export type BinaryOp = '+' | '-' | '*' | '/' | '%' | 'div' | '=' | '!=' | '<' | '<=' | '>' | '>=' | '<=>' | 'and' | 'or' | '||';

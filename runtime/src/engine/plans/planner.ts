@@ -7,34 +7,34 @@
  * - `explode(...)` at the top of a projection becomes a generator;
  * - aggregate calls inside aggregate expressions become slots of the hash aggregate.
  */
-import { withEvalScope } from './time-zone.js';
-import { compileAggregate, type AggregateFn } from './aggregates.js';
-import { castTo, compile, resolveColumn, type Compiled, type EvalContext, type Row } from './compile.js';
-import { AnalysisException } from './errors.js';
-import { exprName, exprSql, projectionName, resolvedFrame } from './expr-names.js';
-import { colRef, node, transformExpr, visitExpr, type Expr } from './expr.js';
-import { functionRegistry } from './functions/registry.js';
-import { wrongArgs } from './functions/wrong-args.js';
-import { jsonTuple } from './json-path.js';
-import { AggregateExec, type CompactWindowKey, type EventTimeKey, type TraceWindowKey } from './physical/aggregate.js';
-import { DeduplicateExec } from './physical/deduplicate.js';
-import { FilterExec } from './physical/filter.js';
-import { HashJoinExec } from './physical/join.js';
-import { LimitExec } from './physical/limit.js';
-import { statefulOperators, type PhysicalOperator, type StateDeclaration } from './physical/operator.js';
-import { ProjectExec } from './physical/project.js';
-import { ScanExec } from './physical/scan.js';
-import { SessionAggregateExec } from './physical/session-aggregate.js';
-import { SortExec, type SortKey } from './physical/sort.js';
-import { UnionExec } from './physical/union.js';
-import { EventTimeWatermarkExec } from './physical/watermark.js';
-import { WindowExpandExec } from './physical/window-expand.js';
-import { WindowExec, type WindowExprExec } from './physical/window.js';
+import { withEvalScope } from '../time-zone.js';
+import { compileAggregate, type AggregateFn } from '../expressions/aggregates.js';
+import { castTo, compile, resolveColumn, type Compiled, type EvalContext, type Row } from '../expressions/compile.js';
+import { AnalysisException } from '../errors.js';
+import { exprName, exprSql, projectionName, resolvedFrame } from '../expressions/expr-names.js';
+import { colRef, node, transformExpr, visitExpr, type Expr } from '../expressions/expr.js';
+import { functionRegistry } from '../functions/registry.js';
+import { wrongArgs } from '../functions/wrong-args.js';
+import { jsonTuple } from '../json-path.js';
+import { AggregateExec, type CompactWindowKey, type EventTimeKey, type TraceWindowKey } from '../physical/aggregate.js';
+import { DeduplicateExec } from '../physical/deduplicate.js';
+import { FilterExec } from '../physical/filter.js';
+import { HashJoinExec } from '../physical/join.js';
+import { LimitExec } from '../physical/limit.js';
+import { statefulOperators, type PhysicalOperator, type StateDeclaration } from '../physical/operator.js';
+import { ProjectExec } from '../physical/project.js';
+import { ScanExec } from '../physical/scan.js';
+import { SessionAggregateExec } from '../physical/session-aggregate.js';
+import { SortExec, type SortKey } from '../physical/sort.js';
+import { UnionExec } from '../physical/union.js';
+import { EventTimeWatermarkExec } from '../physical/watermark.js';
+import { WindowExpandExec } from '../physical/window-expand.js';
+import { WindowExec, type WindowExprExec } from '../physical/window.js';
 import { optimize } from './optimizer.js';
 import type { LogicalPlan } from './plan.js';
-import { addInterval, intervalMicros, parseInterval, type Interval } from './time.js';
-import { BOOLEAN, INT, STRING, StructField, StructType, TIMESTAMP, isTimestamp, type DataType, type FieldMetadata } from './types.js';
-import { validateWindow, type WindowSpec } from './windows.js';
+import { addInterval, intervalMicros, parseInterval, type Interval } from '../time.js';
+import { BOOLEAN, INT, STRING, StructField, StructType, TIMESTAMP, isTimestamp, type DataType, type FieldMetadata } from '../types.js';
+import { validateWindow, type WindowSpec } from '../windows.js';
 
 /** A watermark operator found while planning. */
 export interface WatermarkInfo {

@@ -24,10 +24,10 @@
  * date, timestamp or hex string is a ParseException (INVALID_TYPED_LITERAL), not a NULL.
  * Errors are ParseExceptions whose `position` is the 0-based offset of the offending token.
  */
-import { ParseException, syntaxError } from './errors.js';
-import { parseDate, parseInterval, parseTimestamp } from './time.js';
-import { call, colRef, literal, node, type BinaryOp, type Expr } from './expr.js';
-import { parseDataType, type DataType, INT, LONG, DOUBLE, STRING, BOOLEAN, NULL, DECIMAL, DATE, TIMESTAMP, TIMESTAMP_NTZ, BINARY } from './types.js';
+import { ParseException, syntaxError } from '../errors.js';
+import { parseDate, parseInterval, parseTimestamp } from '../time.js';
+import { call, colRef, literal, node, type BinaryOp, type Expr } from '../expressions/expr.js';
+import { parseDataType, type DataType, INT, LONG, DOUBLE, STRING, BOOLEAN, NULL, DECIMAL, DATE, TIMESTAMP, TIMESTAMP_NTZ, BINARY } from '../types.js';
 
 type TokKind = 'num' | 'str' | 'ident' | 'qident' | 'op' | 'eof';
 interface Token {

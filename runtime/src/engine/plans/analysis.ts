@@ -2,10 +2,10 @@
  * Spark's UnsupportedOperationChecker for streaming queries, run at `start()`. Messages keep Spark's
  * wording (learners search for them); each error carries a stable `code`.
  */
-import { AnalysisException } from './errors.js';
-import { exprSql, windowSpecSql } from './expr-names.js';
-import { visitExpr } from './expr.js';
-import type { OutputMode } from './physical/operator.js';
+import { AnalysisException } from '../errors.js';
+import { exprSql, windowSpecSql } from '../expressions/expr-names.js';
+import { visitExpr } from '../expressions/expr.js';
+import type { OutputMode } from '../physical/operator.js';
 import { isStreamingPlan, planChildren, visitPlan, type LogicalPlan } from './plan.js';
 import type { PhysicalPlan } from './planner.js';
 

@@ -2,11 +2,11 @@
  * Logical plans: frozen plain data with a `kind` tag. The DataFrame API builds them; analysis,
  * explain and physical planning are functions that walk them (see `planner.ts`, `analysis.ts`).
  */
-import type { Row } from './compile.js';
-import type { Expr } from './expr.js';
-import type { JoinType } from './physical/join.js';
-import type { SourceProvider } from './sources/source.js';
-import type { StructType } from './types.js';
+import type { Row } from '../expressions/compile.js';
+import type { Expr } from '../expressions/expr.js';
+import type { JoinType } from '../physical/join.js';
+import type { SourceProvider } from '../sources/source.js';
+import type { StructType } from '../types.js';
 
 /** Where a static relation's rows were read from (`spark.read.format(...)...load()`), for export. */
 export interface StaticSource {

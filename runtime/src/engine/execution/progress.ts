@@ -2,7 +2,7 @@
  * `StreamingQueryProgress` in Spark's JSON shape (`query.lastProgress`), built once per micro-batch.
  * Durations are measured on the query's injected clock, so a manual clock reports 0 ms.
  */
-import type { StateOperatorMetrics } from './physical/operator.js';
+import type { StateOperatorMetrics } from '../physical/operator.js';
 
 /** Progress of one source in one batch. */
 export interface SourceProgress {

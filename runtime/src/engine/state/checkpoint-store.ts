@@ -4,7 +4,7 @@
  * snapshots per stateful operator and version. The engine talks only to this interface; the
  * in-memory store lives here, the file-system store (Spark-like layout) in `runtime/src/checkpoint/`.
  */
-import type { Offset } from './sources/source.js';
+import type { Offset } from '../sources/source.js';
 import { applyDeltas, type StateDelta, type StateSnapshot, type StateVersion } from './state-store.js';
 
 /** Query metadata (`metadata` file): the id is stable across restarts. */
