@@ -109,6 +109,12 @@ export class SlEditor extends LitElement {
       minimap: { enabled: false },
       fontSize: 14,
       scrollBeyondLastLine: false,
+      // The lessons' longer lines wrap, indented under their start, instead of running under the
+      // editor's right edge, where only a fragment of a word showed and a learner had to scroll sideways.
+      wordWrap: 'on',
+      wrappingIndent: 'indent',
+      // The overview ruler (right edge) marks problems; the cursor's own mark there read as a stray dash.
+      hideCursorInOverviewRuler: true,
       tabSize: 2,
       ariaLabel: 'Pipeline code. Control+Enter runs it; Control+M makes Tab move focus out of the editor.',
     });
