@@ -5,8 +5,9 @@
  * tab opens it), topic names wrap between their parts and never inside a word, the Timeline draws the
  * solution's two queries (console and report) with every window in its sensor's lane, and the line
  * that says what the lesson's data does goes once the run stops. At 1024×700 the Timeline's axis and
- * legend, the first row of a Database result and the longest step title in the outline are inside the
- * window, and with the Timeline open during a manual-clock run the editor still shows twelve lines. Screenshots land in
+ * legend, the first row of a Database result and the step the outline picks from the keyboard are inside
+ * the window, and with the Timeline open during a manual-clock run the editor still shows twelve lines.
+ * Every step title shows whole in the outline at every size (a long one wraps). Screenshots land in
  * test-results/journey/layout/; the visible editor lines per size go to the console.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,29 +70,29 @@ async function shownLineElements(p: Page): Promise<number> {
   });
 }
 
-/** The parts of a <select> the outline check reads (the tests compile without the DOM's types). */
-interface SelectLike { options: ArrayLike<{ text: string; value: string }>; selectedOptions: ArrayLike<{ text: string }>; clientWidth: number }
+/** The outline's button: it names the current step. */
+const outlineButton = (p: Page): Locator => p.getByRole('button', { name: /^Lesson outline: step / });
 
 /**
- * The outline's options whose text does not fit in the closed select: the text measured in the
- * select's font against its width less its padding and its drop-down arrow (about 20 px).
+ * The step titles the outline cuts: the outline's button (the current step) and, with its list opened from
+ * the keyboard, every step in the list, where a text wider or taller than its box (cut, not wrapped) counts
+ * as cut. Closes the list again with Escape, which leaves the focus on the button.
  */
-async function outlineCuts(outline: Locator): Promise<string[]> {
-  return outline.evaluate((el) => {
-    const select = el as unknown as SelectLike;
-    const style = el.ownerDocument.defaultView!.getComputedStyle(el);
-    const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
-    const probe = el.ownerDocument.createElement('span');
-    probe.style.font = style.font;
-    probe.style.whiteSpace = 'pre';
-    el.ownerDocument.body.append(probe);
-    const cut = [...Array.from(select.options)].filter((o) => {
-      probe.textContent = o.text;
-      return Math.ceil(probe.getBoundingClientRect().width) > room;
-    }).map((o) => o.text);
-    probe.remove();
-    return cut;
-  });
+async function outlineCuts(p: Page): Promise<string[]> {
+  const cutOf = (el: unknown): string[] => {
+    const e = el as { scrollWidth: number; clientWidth: number; scrollHeight: number; clientHeight: number; textContent: string | null };
+    return e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight ? [e.textContent ?? ''] : [];
+  };
+  const button = outlineButton(p);
+  const cut = await button.evaluate(cutOf);
+  await button.focus();
+  await p.keyboard.press('Enter');
+  const list = p.getByRole('list', { name: 'Steps of this lesson' });
+  await list.waitFor();
+  for (const item of await list.getByRole('button').all()) cut.push(...(await item.evaluate(cutOf)));
+  await p.keyboard.press('Escape');
+  await list.waitFor({ state: 'detached' });
+  return cut;
 }
 
 /** Whether the element's whole box is inside the window (no scrolling needed to see it). */
@@ -138,11 +139,8 @@ describe.sequential('the workbench frame', () => {
       }, { timeout: 10_000, interval: 300 }).toBe(true);
       measured[size.name] = await editorLines(page);
       expect(Object.values(await tabsTakeTheirClicks(page)).every(Boolean)).toBe(true);
-      // From 1280 px wide every step's title shows whole in the outline; at 1024 the longest may be cut
-      // (a closed select cannot wrap), and the heading under it shows it whole.
-      const cut = await outlineCuts(page.getByRole('combobox', { name: 'Lesson outline' }));
-      if (size.width >= 1280) expect(cut).toEqual([]);
-      else console.log(`layout: outline titles cut at ${size.name}: ${JSON.stringify(cut)}`);
+      // Every step's title shows whole in the outline at every size: a long one wraps.
+      expect(await outlineCuts(page)).toEqual([]);
       await snap(page, size, 'lesson');
     }
     console.log(`layout: visible editor lines ${JSON.stringify(measured)}`);
@@ -240,15 +238,20 @@ describe.sequential('the workbench frame', () => {
     }
     await page.setViewportSize({ width: SIZES[0]!.width, height: SIZES[0]!.height });
     await tab(page, 'Output').click();
-    // The outline shows the step's title whole ("8/8 · Step 7: check", which a narrow select cut to "Step 7: c"),
-    // and the step's heading is in the window.
-    const outline = page.getByRole('combobox', { name: 'Lesson outline' });
-    const last = await outline.evaluate((el) => { const options = (el as unknown as SelectLike).options; return options[options.length - 1]!.value; });
-    await outline.selectOption(last);
+    // The last step, chosen from the keyboard: the outline's list opens on the current step, End goes to
+    // the last, Enter picks it. The outline then names it whole and the step's heading is in the window.
+    await outlineButton(page).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('sl-step-outline').evaluate((el) => {
+      type Focusable = { shadowRoot: { activeElement: Focusable | null } | null; getAttribute(name: string): string | null };
+      return (el as unknown as Focusable).shadowRoot?.activeElement?.getAttribute('aria-current');
+    })).toBe('step');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('article', { name: 'Lesson text' }).getByRole('heading', { level: 2 }).textContent()).toBe('Step 7: check');
     expect(await inWindow(page.getByRole('article', { name: 'Lesson text' }).getByRole('heading', { level: 2 }))).toBe(true);
-    expect(await outline.evaluate((el) => (el as unknown as SelectLike).selectedOptions[0]!.text)).toBe('8/8 · Step 7: check');
-    expect(await outlineCuts(outline)).not.toContain('8/8 · Step 7: check');
+    expect(await outlineButton(page).textContent()).toContain('8/8 · Step 7: check');
+    expect(await outlineCuts(page)).toEqual([]);
     await snap(page, SIZES[0]!, 'outline');
     await stopRun(page);
     expect(await played.count()).toBe(1);

@@ -19,7 +19,7 @@ describe('custom elements', () => {
     expect(defined.map(([tag]) => tag).sort()).toEqual([
       'sl-app', 'sl-batch-table', 'sl-checks-panel', 'sl-connection-status', 'sl-database-panel', 'sl-editor', 'sl-latency-panel', 'sl-lesson-list',
       'sl-lesson-view', 'sl-metrics-panel', 'sl-no-token', 'sl-output-panel', 'sl-panels', 'sl-run-controls', 'sl-serving-panel', 'sl-session',
-      'sl-timeline', 'sl-topics-panel',
+      'sl-step-outline', 'sl-timeline', 'sl-topics-panel',
     ]);
     for (const [tag, file] of defined) {
       expect(tag).toMatch(/^sl-[a-z]+(-[a-z]+)*$/);

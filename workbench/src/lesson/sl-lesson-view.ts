@@ -18,6 +18,7 @@ import type { SlEditor } from '../editor/sl-editor.js';
 import type { PanelName, SlPanels } from '../panels/sl-panels.js';
 import '../elements/sl-run-controls.js';
 import '../panels/sl-panels.js';
+import './sl-step-outline.js';
 
 /** A Kafka clients lesson has no streaming query: no batches to draw or chart. */
 const OMIT_FOR_KAFKA: PanelName[] = ['Timeline', 'Metrics', 'Serving'];
@@ -48,10 +49,10 @@ export class SlLessonView extends LitElement {
       article pre { background: var(--sl-surface); border: 1px solid var(--sl-border); border-radius: 6px; padding: 0.6rem; overflow-x: auto; font-size: 0.85rem; }
       article code { font-size: 0.9em; }
       article a { color: var(--sl-accent); }
-      /* The outline has the column's whole width on a line of its own, so a step's title shows whole
-         (a closed select cannot wrap); Previous and Next go under it, at either end. */
+      /* The outline has the column's whole width on a line of its own, its title wrapped when long;
+         Previous and Next go under it, at either end. */
       .steps { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 0.5rem; font-size: 0.85rem; }
-      .steps select { order: -1; flex: 1 1 100%; min-width: 0; font: inherit; }
+      .steps sl-step-outline { order: -1; flex: 1 1 100%; min-width: 0; font: inherit; }
       .steps button:last-child { margin-left: auto; }
       .next-lesson { display: inline-block; margin-top: 1rem; font-weight: 600; }
       .replaced { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; padding: 0.3rem 0.6rem; margin: 0.25rem 0; border-radius: 6px; background: var(--sl-surface-2); font-size: 0.85rem; }
@@ -292,9 +293,7 @@ export class SlLessonView extends LitElement {
         <article aria-label="Lesson text">
           <nav class="steps" aria-label="Steps">
             <button @click=${() => this.goStep(this.step - 1)} ?disabled=${this.step === 0}>Previous</button>
-            <select aria-label="Lesson outline" title=${`${this.step + 1}/${steps} · ${step.title}`} @change=${(e: Event) => this.goStep(Number((e.target as HTMLSelectElement).value))}>
-              ${lesson.steps.map((st, i) => html`<option value=${i} ?selected=${i === this.step}>${i + 1}/${steps} · ${st.title}</option>`)}
-            </select>
+            <sl-step-outline .titles=${lesson.steps.map((st) => st.title)} current=${this.step} @sl-step=${(e: CustomEvent<number>) => this.goStep(e.detail)}></sl-step-outline>
             <button @click=${() => this.goStep(this.step + 1)} ?disabled=${this.step >= steps - 1}>Next</button>
           </nav>
           <h2>${step.title}</h2>
