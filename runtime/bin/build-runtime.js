@@ -56,10 +56,11 @@ function fingerprint(files, esbuildVersion) {
 
 /**
  * The build of the current sources, made first if there is none.
+ * @param {{ onBuild?: () => void }} [options] onBuild is called before a build is made (not when one is current)
  * @returns the build's folder and whether this call made it
  * @throws when there are no sources here or the build cannot be written (a read-only install)
  */
-export async function runtimeBuild() {
+export async function runtimeBuild(options = {}) {
   if (!existsSync(SRC)) throw new Error('the runtime has no sources here');
   const files = sourceFiles();
   // esbuild's version from its manifest: loading esbuild itself is only worth it to build.
@@ -75,6 +76,7 @@ export async function runtimeBuild() {
     }
     return { dir, built: false };
   }
+  options.onBuild?.();
   mkdirSync(DIST, { recursive: true });
   const tmp = mkdtempSync(join(DIST, '.building-'));
   try {

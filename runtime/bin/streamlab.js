@@ -10,7 +10,12 @@ import { runtimeBuild } from './build-runtime.js';
 
 let built = null;
 try {
-  built = await runtimeBuild();
+  // A build takes seconds (more on a busy machine): the first start after a change says why it waits.
+  const started = Date.now();
+  built = await runtimeBuild({
+    onBuild: () => console.error('streamlab: the runtime changed since its last build; building it first (a few seconds, once per change)…'),
+  });
+  if (built.built) console.error(`streamlab: runtime built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 } catch (e) {
   console.error(`streamlab: running from the TypeScript sources, which starts slower: no build (${e instanceof Error ? e.message : String(e)}).`);
 }

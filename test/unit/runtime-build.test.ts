@@ -1,10 +1,12 @@
 /**
  * The runtime's build (runtime/bin/build-runtime.js), which `streamlab` runs: one folder per state of
  * the sources, every source compiled beside its source map, the job process's script in it, and the
- * runtime's own errors reported at the TypeScript lines.
+ * runtime's own errors reported at the TypeScript lines. The first start after a change says that it
+ * builds first.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -47,4 +49,27 @@ try { loadConfig({}, { STREAMLAB_CONFIG: 'no-such-file.yaml' }); } catch (e) { c
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toMatch(new RegExp(`\\(${join(SRC, 'config.ts').replace(/[/.]/g, '\\$&')}:${line}:\\d+\\)$`));
   }, 120_000);
+});
+
+describe('streamlab', () => {
+  it('says why it waits when it builds first, and starts silently from a current build', () => {
+    // A copy of the runtime whose sources have no build yet: the first start after a change.
+    const root = mkdtempSync(join(tmpdir(), 'streamlab-build-'));
+    try {
+      cpSync(join(RUNTIME_DIR, 'bin'), join(root, 'runtime', 'bin'), { recursive: true });
+      cpSync(SRC, join(root, 'runtime', 'src'), { recursive: true });
+      cpSync(join(RUNTIME_DIR, 'package.json'), join(root, 'runtime', 'package.json'));
+      symlinkSync(join(RUNTIME_DIR, '..', 'node_modules'), join(root, 'node_modules'));
+      const start = () => spawnSync(process.execPath, [join(root, 'runtime', 'bin', 'streamlab.js'), '--version'], { encoding: 'utf8' });
+      const first = start();
+      expect(first.status).toBe(0);
+      expect(first.stderr).toMatch(/^streamlab: the runtime changed since its last build; building it first \(a few seconds, once per change\)…\nstreamlab: runtime built in \d+\.\d s\.\n$/);
+      expect(first.stdout).toMatch(/^streamlab \d+\.\d+\.\d+\n$/);
+      const again = start();
+      expect(again.stderr).toBe('');
+      expect(again.stdout).toBe(first.stdout);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
