@@ -2,7 +2,8 @@
  * The classroom as users run it, in Docker: the real `Dockerfile` built and started, then
  * `docker compose -f compose/docker-compose.yml up` with a learner who connects through the published
  * port, runs lesson 03's solution against the compose Kafka and PostgreSQL and passes Check; `down -v`
- * must leave no container, volume or network behind.
+ * must leave no container, volume or network behind. The `grading` profile grades a folder of
+ * submissions in the image and writes the class's reports where the instructor reads them.
  *
  * Images: NODE_IMAGE (the Dockerfile's base), KAFKA_IMAGE and POSTGRES_IMAGE default to the official
  * ones; where no registry answers, `scripts/classroom/images.sh` builds stand-ins and prints these
@@ -12,7 +13,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,7 @@ const LESSON = '03-structured-windows';
 /** Lesson 03's data: 45 generated readings and the 3 the lesson talks about. */
 const LESSON_RECORDS = 48;
 const SOLUTION = readFileSync(join(repoRoot, 'lessons', LESSON, 'solution.ts'), 'utf8');
+const STARTER = readFileSync(join(repoRoot, 'lessons', LESSON, 'starter.ts'), 'utf8');
 /** The image holds the runtime, the lessons and the built workbench; Monaco's sources stay out. */
 const IMAGE_BUDGET_BYTES = 600 * 1024 * 1024;
 
@@ -214,5 +216,48 @@ describe.skipIf(skipReason !== undefined)('docker compose -f compose/docker-comp
     expect((await docker(['ps', '-a', '-q', '--filter', label])).trim()).toBe('');
     expect((await docker(['volume', 'ls', '-q', '--filter', label])).trim()).toBe('');
     expect((await docker(['network', 'ls', '-q', '--filter', label])).trim()).toBe('');
+  });
+});
+
+describe.skipIf(skipReason !== undefined)('docker compose --profile grading run grade', () => {
+  const project = `streamlab-grading-${randomBytes(4).toString('hex')}`;
+  const work = mkdtempSync(join(tmpdir(), 'streamlab-grading-'));
+  afterAll(async () => {
+    await docker(['compose', '-p', project, '-f', 'compose/docker-compose.yml', '--profile', 'grading', 'down', '-v', '--remove-orphans'], { ...dockerEnv, STREAMLAB_TOKEN: 'down', POSTGRES_PASSWORD: 'down' }).catch(() => undefined);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('grades a folder of submissions in the image and writes grades.csv, grades.json and grades.xml', async () => {
+    await buildImage();
+    const submissions = join(work, 'submissions');
+    const grades = join(work, 'grades');
+    mkdirSync(submissions);
+    mkdirSync(grades);
+    // The container runs as uid 1000; the class's folder for grades is writable by it (docs/classroom.md).
+    chmodSync(grades, 0o777);
+    writeFileSync(join(submissions, 'ada.ts'), SOLUTION);
+    writeFileSync(join(submissions, 'grace.ts'), STARTER);
+    writeFileSync(join(submissions, 'notes.txt'), 'not a submission');
+    // The class's compose/.env holds the token and the database password whatever profile runs.
+    const env = {
+      ...dockerEnv, STREAMLAB_VERSION: VERSION, STREAMLAB_TOKEN: randomBytes(12).toString('hex'), POSTGRES_PASSWORD: randomBytes(12).toString('hex'),
+      GRADE_LESSON: '03', SUBMISSIONS_DIR: submissions, GRADES_DIR: grades,
+    };
+    // Some submissions fail, so the grader (and with it `compose run`) exits 1.
+    const run = await docker(['compose', '-p', project, '-f', 'compose/docker-compose.yml', '--profile', 'grading', 'run', '--rm', '--no-deps', 'grade'], env)
+      .then(() => ({ code: 0, output: '' }), (e: Error) => ({ code: 1, output: e.message }));
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toContain('lesson 03-structured-windows, 3 submissions, seed ');
+    expect(run.output).toContain('wrote /out/grades.json, /out/grades.xml, /out/grades.csv');
+    const csv = readFileSync(join(grades, 'grades.csv'), 'utf8').trim().split('\n');
+    const header = csv[0]!.split(',');
+    const rows = new Map(csv.slice(1).map((line) => { const cells = line.split(','); return [cells[0]!, Object.fromEntries(header.map((h, i) => [h, cells[i]]))]; }));
+    expect([...rows.keys()].sort()).toEqual(['ada', 'grace', 'notes']);
+    expect([rows.get('ada')!.points, rows.get('ada')!.max_points]).toEqual(['20', '20']);
+    expect(Number(rows.get('grace')!.points)).toBeLessThan(20);
+    expect(rows.get('notes')!.reason).toContain('not a TypeScript file');
+    const json = JSON.parse(readFileSync(join(grades, 'grades.json'), 'utf8')) as { student: string; result: { score: number; maxScore: number } }[];
+    expect(json.map((g) => [g.student, g.result.score === g.result.maxScore]).sort()).toEqual([['ada', true], ['grace', false], ['notes', false]]);
+    expect(readFileSync(join(grades, 'grades.xml'), 'utf8')).toContain('<testsuites');
   });
 });
