@@ -10,6 +10,15 @@ export interface AggregateState {
   bufs: unknown[];
 }
 
+/** A distinct grouping key within one batch: its text, whether its rows are late, and its group once touched. */
+interface Slot {
+  readonly k: string;
+  readonly late: boolean;
+  /** The key's event-time bound (microseconds), for the trace of a late row. */
+  readonly t: number;
+  g: AggregateState | null;
+}
+
 /** Which grouping key carries event time, for late-row dropping and eviction. */
 export interface EventTimeKey {
   /** Index among the grouping keys. */
@@ -143,43 +152,60 @@ export class AggregateExec implements EvictingOperator {
     const etCompactUs = this.compact ? this.compact.windowUs : 0;
     // Eviction scans all state, so it runs only when the watermark moved or this batch touched a group behind it.
     let touchedBehindWatermark = false;
-    // Two-part keys (window and one column) are looked up by value first: within a batch most rows
-    // repeat a key, and building and hashing its text was the aggregate's main cost.
-    const memo = nk === 2 ? new Map<unknown, Map<unknown, string>>() : null;
+    // A batch looks a group up once per distinct key, not once per row: keys of one or two parts
+    // (a window and a column, most often) are found by value through Maps, since building and hashing
+    // the key's text was the aggregate's main cost; the slot found remembers the group's text, whether
+    // it is late (which depends on the key alone) and the group being folded.
+    const byValue1 = nk === 1 ? new Map<unknown, Slot>() : null;
+    const byValue2 = nk === 2 ? new Map<unknown, Map<unknown, Slot>>() : null;
+    // Other keys, and values that are objects (a window struct, an array), by their text.
+    const byText = new Map<string, Slot>();
+    const newSlot = (key: unknown[], k: string): Slot => {
+      if (!watermarked) return { k, late: false, t: 0, g: null };
+      const t = etCompact ? (key[etIndex] as number) + etCompactUs : this.timeOf(key);
+      if (t !== null && t <= evictUs) touchedBehindWatermark = true;
+      const late = t !== null && t <= lateUs;
+      if (late) lateKeys.add(k);
+      return { k, late, t: t ?? 0, g: null };
+    };
+    const update1 = na === 1 ? aggs[0].update : null;
     // Rows are folded as the child produces them (see PhysicalOperator.forEachRow); aggregate
     // functions and the trace keep values, never the row array.
     forEachRow(this.child, ctx, (row) => {
       for (let i = 0; i < nk; i++) scratch[i] = keyFns[i](row);
       if (compactIndex >= 0 && scratch[compactIndex] === null) return;
       const key = scratch;
-      let k: string;
-      if (memo) {
-        let inner = memo.get(key[0]);
-        if (!inner) memo.set(key[0], (inner = new Map()));
-        let s = inner.get(key[1]);
-        if (s === undefined) inner.set(key[1], (s = encode(key)));
-        k = s;
+      let slot: Slot | undefined;
+      const k0 = key[0];
+      const primitive = k0 === null || typeof k0 !== 'object';
+      if (byValue2 && primitive && (key[1] === null || typeof key[1] !== 'object')) {
+        let inner = byValue2.get(key[0]);
+        if (!inner) byValue2.set(key[0], (inner = new Map()));
+        slot = inner.get(key[1]);
+        if (slot === undefined) inner.set(key[1], (slot = newSlot(key, encode(key))));
+      } else if (byValue1 && primitive) {
+        slot = byValue1.get(key[0]);
+        if (slot === undefined) byValue1.set(key[0], (slot = newSlot(key, encode(key))));
       } else {
-        k = encode(key);
+        const k = encode(key);
+        slot = byText.get(k);
+        if (slot === undefined) byText.set(k, (slot = newSlot(key, k)));
       }
-      if (watermarked) {
-        const t = etCompact ? (key[etIndex] as number) + etCompactUs : this.timeOf(key);
-        if (t !== null && t <= evictUs) touchedBehindWatermark = true;
-        if (t !== null && t <= lateUs) {
-          lateKeys.add(k);
-          trace.droppedLate++;
-          if (trace.wantsRow) trace.addRow(this.rowTrace(row, key, inSchema, 'late', `${this.eventTime!.isWindow ? 'window end' : 'event time'} ${Math.floor(t / 1000)} <= watermark ${ctx.lateWatermarkMs}`));
-          return;
-        }
+      if (slot.late) {
+        trace.droppedLate++;
+        if (trace.wantsRow) trace.addRow(this.rowTrace(row, key, inSchema, 'late', `${this.eventTime!.isWindow ? 'window end' : 'event time'} ${Math.floor(slot.t / 1000)} <= watermark ${ctx.lateWatermarkMs}`));
+        return;
       }
-      let g = touched.get(k);
-      if (!g) {
-        const old = store.get(k);
+      let g = slot.g;
+      if (g === null) {
+        const old = store.get(slot.k);
         g = old ? { key: old.key, bufs: old.bufs.map(copyBuffer) } : { key: key.slice(), bufs: aggs.map((a) => a.create()) };
-        touched.set(k, g);
+        touched.set(slot.k, g);
+        slot.g = g;
       }
       const bufs = g.bufs;
-      for (let i = 0; i < na; i++) bufs[i] = aggs[i].update(bufs[i], row);
+      if (update1) bufs[0] = update1(bufs[0], row);
+      else for (let i = 0; i < na; i++) bufs[i] = aggs[i].update(bufs[i], row);
       if (trace.wantsRow) trace.addRow(this.rowTrace(row, key, inSchema, 'updated'));
     }, true);
     // A global aggregation (no keys) aggregates every batch it runs in, even one without rows (an
