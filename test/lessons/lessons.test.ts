@@ -138,17 +138,17 @@ describe('streamlab grade --dir over three lesson-03 submissions', () => {
     let stdout = '';
     let stderr = '';
     const code = await runGradeCommand(
-      ['--lesson', '03', '--seed', '1234', '--dir', join(dir, 'submissions'), '--csv', join(dir, 'grades.csv'), '--json', join(dir, 'grades.json'), '--junit', join(dir, 'grades.xml')],
+      ['--lesson', '03', '--seed', '1234', '--hidden-seed', '99', '--dir', join(dir, 'submissions'), '--csv', join(dir, 'grades.csv'), '--json', join(dir, 'grades.json'), '--junit', join(dir, 'grades.xml')],
       { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } },
     );
     expect(code).toBe(1);
     expect(stderr.split('\n').filter((l) => l.startsWith('grading '))).toEqual(['grading 1/3: alice', 'grading 2/3: bob', 'grading 3/3: carol']);
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('11 passed, 16 failed');
     expect(await readFile(join(dir, 'grades.csv'), 'utf8')).toBe([
-      'student,passed,total,points,max_points,update-averages,event-time-windows,late-kept,late-dropped,append-starts,append-waits,append-final,report-topic,unseen-day,seed,reason',
-      'alice,9,9,20,20,passed,passed,passed,passed,passed,passed,passed,passed,passed,1234,',
-      'bob,0,9,0,20,failed,failed,failed,failed,failed,failed,failed,failed,failed,1234,',
-      'carol,2,9,3,20,failed,failed,failed,failed,passed,passed,failed,failed,failed,1234,',
+      'student,passed,total,points,max_points,update-averages,event-time-windows,late-kept,late-dropped,append-starts,append-waits,append-final,report-topic,unseen-day,seed,hidden_seed,reason',
+      'alice,9,9,20,20,passed,passed,passed,passed,passed,passed,passed,passed,passed,1234,99,',
+      'bob,0,9,0,20,failed,failed,failed,failed,failed,failed,failed,failed,failed,1234,99,',
+      'carol,2,9,3,20,failed,failed,failed,failed,passed,passed,failed,failed,failed,1234,99,',
       '',
     ].join('\n'));
     const json = JSON.parse(await readFile(join(dir, 'grades.json'), 'utf8')) as { student: string; result: { score: number; maxScore: number; seed: number } }[];

@@ -42,12 +42,12 @@ describe('compose grade service, run outside a container', () => {
     // Check names may hold commas (quoted), student rows do not: student, counts, then one status per check.
     const byStudent = Object.fromEntries(rows.map((line) => {
       const [student, passed, total, , , ...rest] = line.split(',');
-      return [student, { passed: Number(passed), total: Number(total), statuses: rest.slice(0, -2) }];
+      return [student, { passed: Number(passed), total: Number(total), statuses: rest.slice(0, -3) }];
     }));
-    // One column per check (by id) after the five counts, then the seed and the reason.
+    // One column per check (by id) after the five counts, then the seeds and the reason.
     const headerFields = header!.split(',');
-    expect(headerFields.slice(-2)).toEqual(['seed', 'reason']);
-    const total = headerFields.length - 7;
+    expect(headerFields.slice(-3)).toEqual(['seed', 'hidden_seed', 'reason']);
+    const total = headerFields.length - 8;
     expect(JSON.parse(readFileSync(join(out, 'grades.json'), 'utf8')).map((g: { student: string }) => g.student)).toEqual(['alice', 'bob']);
     expect(readFileSync(join(out, 'grades.xml'), 'utf8')).toContain('<testsuite name="alice · ');
     expect(byStudent.alice!.total).toBe(total);

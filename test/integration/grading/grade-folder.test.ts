@@ -112,6 +112,9 @@ describe('streamlab grade --dir, interrupted and resumed', () => {
     expect(started(first.stderr)).toEqual(['1/3: alice', '2/3: bob']);
     // alice's grade only: bob's run was killed, not failed by bob.
     expect((await stateLines()).map((l) => JSON.parse(l).student)).toEqual(['alice']);
+    // Without --hidden-seed the run drew one; the state keeps it, and the next run takes it.
+    const hiddenSeed = (JSON.parse((await stateLines())[0]!) as { result: { hiddenSeed: number } }).result.hiddenSeed;
+    expect(typeof hiddenSeed).toBe('number');
     expect(leftovers()).toEqual([]);
     // Nor the submissions' work folders.
     expect((await readdir(graderTmp)).filter((f) => f.startsWith('streamlab-grade-'))).toEqual([]);
@@ -121,9 +124,9 @@ describe('streamlab grade --dir, interrupted and resumed', () => {
     const second = await streamlab(reports());
     expect(second.code, second.stderr).toBe(1);
     expect(second.stderr).toContain('grades.state.jsonl: 1 unreadable line skipped (a run cut short); those submissions are graded again\n');
-    expect(second.stderr).toContain(`resuming: 1 of 3 submissions were graded by an earlier run (${join(out, 'grades.state.jsonl')}, seed 5)\n`);
+    expect(second.stderr).toContain(`resuming: 1 of 3 submissions were graded by an earlier run (${join(out, 'grades.state.jsonl')}, seed 5, hidden seed ${hiddenSeed})\n`);
     expect(started(second.stderr)).toEqual(['2/3: bob', '3/3: mallory']);
-    expect(second.stdout).toContain('lesson 03-structured-windows, 3 submissions, seed 5\n');
+    expect(second.stdout).toContain(`lesson 03-structured-windows, 3 submissions, seed 5, hidden seed ${hiddenSeed}\n`);
     expect(second.stdout.trimEnd().split('\n').at(-1)).toBe('9 passed, 18 failed');
     expect(await csvRows()).toEqual([['alice', '9', '9', '20', '20'], ['bob', '0', '9', '0', '20'], ['mallory', '0', '9', '0', '20']]);
     // The state was rewritten whole: one line per submission.
@@ -142,7 +145,8 @@ describe('streamlab grade --dir, interrupted and resumed', () => {
     // The hidden check's title and its rows name the late reading; the feedback names neither.
     expect(feedback).not.toContain('in the batch at 10:02:30');
     expect(feedback).not.toContain('sensor-1 measured 10:00:30');
-    expect(feedback).toContain('score: 0/20 (seed 5)');
+    expect(feedback).toContain('score: 0/20 (seed 5)\n');
+    expect(feedback).not.toContain(String(hiddenSeed));
 
     // The hostile submission: refused at every try, nothing forged, nobody else's grade touched.
     const mallory = json[2]!.result.tests;
