@@ -19,11 +19,15 @@
  * solution, or against Spark's conversion of epoch seconds, `(seconds * 1000000).toLong`. The console
  * tables are read as rows, so options that do not change the rows (`truncate`, `numRows`) are all
  * accepted; the report's JSON is compared as objects.
+ *
+ * `unseen-store` is hidden (front matter `hidden`): events of a day of 2027–2030, an hour and origins
+ * named as no other check names them, from the grade's hidden seed, on a clock of that day; their times
+ * against Spark's conversion and the report against the solution's. The learner sees its category only.
  */
 import { generateOriginEvents, epochSeconds, type OriginEvent } from '../../runtime/src/datagen/index.js';
 import { expectRows, fail, lessonChecks, type Program, type Random, type Sandbox, type World } from '../../runtime/src/lessons/check-harness.js';
 
-const { check, submission, solution, random, memo } = lessonChecks(import.meta.dirname);
+const { check, submission, solution, random, hiddenRandom, memo } = lessonChecks(import.meta.dirname);
 
 const TOPIC = 'spark-streaming-store';
 const START = '2026-11-21T10:00:10Z';
@@ -36,12 +40,12 @@ const APP0 = 'kafka-test-app-0 (10.1.0.17)';
 const APP1 = 'kafka-test-app-1 (10.1.62.178)';
 const APP2 = 'kafka-test-app-2 (10.1.33.104)';
 
-function randomBatches(r: Random): OriginEvent[][] {
-  const origins = Array.from({ length: r.int(2, 5) }, () => `kafka-test-app-${r.int(0, 30)}${r.pick(['', 'a', 'b'])} (10.${r.int(0, 9)}.${r.int(0, 9)}.${r.int(1, 9)})`);
+function randomBatches(r: Random, start = START, origin = (rr: Random) => `kafka-test-app-${rr.int(0, 30)}${rr.pick(['', 'a', 'b'])} (10.${rr.int(0, 9)}.${rr.int(0, 9)}.${rr.int(1, 9)})`): OriginEvent[][] {
+  const origins = Array.from({ length: r.int(2, 5) }, () => origin(r));
   let n = r.int(200, 900);
   return Array.from({ length: 3 }, (_, b) => Array.from({ length: r.int(1, 6) }, (_, i) => ({
     // Any microsecond of its half second, written as the producers write it.
-    timestamp: epochSeconds((Date.parse(START) + b * 10_000 + i * 500) * 1000 + r.int(0, 499_999)),
+    timestamp: epochSeconds((Date.parse(start) + b * 10_000 + i * 500) * 1000 + r.int(0, 499_999)),
     _id: `${r.int(1e7, 9e7).toString(16)}${r.int(1e7, 9e7).toString(16)}`,
     origin: r.pick(origins),
     content: `Message #${n++}`,
@@ -100,8 +104,9 @@ function printedTables(program: Program, batches: OriginEvent[][], name: string,
 }
 
 /** The report records as `[batch, key, value as an object in key order]`; a value that is not JSON keeps its text. */
-function reported(program: Program, batches: OriginEvent[][], name: string): Promise<unknown[][]> {
-  return memo(`${program.label} report ${name}`, () => program.run(WORLD, async (s) => {
+function reported(program: Program, batches: OriginEvent[][], name: string, world = WORLD): Promise<unknown[][]> {
+  const startMs = typeof world.start === 'number' ? world.start : Date.parse(world.start);
+  return memo(`${program.label} report ${name}`, () => program.run(world, async (s) => {
     await feed(s, 'startReport', batches);
     return (await s.records('report')).map((r) => {
       let value: unknown = r.value;
@@ -111,7 +116,7 @@ function reported(program: Program, batches: OriginEvent[][], name: string): Pro
       } catch {
         // Shown as sent.
       }
-      return [Math.round((r.timestamp - Date.parse(START)) / 10_000), r.key, value];
+      return [Math.round((r.timestamp - startMs) / 10_000), r.key, value];
     });
   }));
 }
@@ -126,8 +131,8 @@ function sparkTime(seconds: number): string {
 }
 
 /** The `[origin, timestamp]` rows `events(spark)` gives for the batches, on a memory sink of the harness's own. */
-function eventTimes(program: Program, batches: OriginEvent[][], name: string): Promise<unknown[][]> {
-  return memo(`${program.label} events ${name}`, () => program.run(WORLD, async (s) => {
+function eventTimes(program: Program, batches: OriginEvent[][], name: string, world = WORLD): Promise<unknown[][]> {
+  return memo(`${program.label} events ${name}`, () => program.run(world, async (s) => {
     const df = await s.dataFrame('events', s.spark);
     const at = df.columns.indexOf('timestamp');
     if (at < 0 || !df.columns.includes('origin')) fail(`events(spark) has the columns ${df.columns.join(', ')}; the check expects timestamp and origin among them.`);
@@ -141,10 +146,12 @@ function eventTimes(program: Program, batches: OriginEvent[][], name: string): P
   }));
 }
 
+/** What `events(spark)` should give for the batches: each event's origin and Spark's reading of its seconds. */
+const expectedTimes = (batches: OriginEvent[][]) => batches.flat().map((e) => [e.origin, sparkTime(e.timestamp)]);
+
 check('event-time', 'reads the producers\' epoch seconds (1707128717.277745) as a TIMESTAMP, to the microsecond', async () => {
-  const expected = (batches: OriginEvent[][]) => batches.flat().map((e) => [e.origin, sparkTime(e.timestamp)]);
-  expectRows('The origin and timestamp of each event events(spark) gave', await eventTimes(submission, FIXED, 'fixed'), expected(FIXED), ['origin', 'timestamp'], 'event');
-  expectRows('With other times, the origin and timestamp of each event', await eventTimes(submission, RANDOM, 'random'), expected(RANDOM), ['origin', 'timestamp'], 'event');
+  expectRows('The origin and timestamp of each event events(spark) gave', await eventTimes(submission, FIXED, 'fixed'), expectedTimes(FIXED), ['origin', 'timestamp'], 'event');
+  expectRows('With other times, the origin and timestamp of each event', await eventTimes(submission, RANDOM, 'random'), expectedTimes(RANDOM), ['origin', 'timestamp'], 'event');
 });
 
 check('console-complete', 'prints the whole count table every batch to the console (complete mode)', async () => {
@@ -179,4 +186,25 @@ check('sasl-scram', 'authenticates to the store\'s Kafka with SCRAM-SHA-512 as s
     await printedTables(submission, FIXED, 'fixed', SCRAM_ONLY), [...table(0, [2, 1, 2]), ...table(1, [2, 2, 5]), ...table(2, [3, 4, 5])], ['batch', 'origin', 'count']);
   expectRows('On that Kafka with other origins, the rows of the tables your console query printed', await printedTables(submission, RANDOM, 'random', SCRAM_ONLY),
     await printedTables(solution, RANDOM, 'random'), ['batch', 'origin', 'count']);
+});
+
+/**
+ * The hidden check's events (front matter `hidden`): a day of 2027–2030 and a time of day, and origins
+ * named as the store's other producers are (`pos-12 (172.20.3.41)`), from the hidden seed, so a
+ * submission fitted to what the other checks show (their day, their `kafka-test-app-…` origins) cannot
+ * know them. The learner sees only the category.
+ */
+function unseenStore(r: Random): { world: World; batches: OriginEvent[][] } {
+  const start = new Date(Date.UTC(r.int(2027, 2030), r.int(0, 11), r.int(1, 28), r.int(1, 22), r.int(0, 59), r.int(0, 59))).toISOString().replace('.000Z', 'Z');
+  const origin = (rr: Random) => `${rr.pick(['pos', 'web-shop', 'warehouse', 'kiosk'])}-${rr.int(1, 99)} (172.${rr.int(16, 31)}.${rr.int(0, 255)}.${rr.int(1, 254)})`;
+  return { world: { ...WORLD, start }, batches: randomBatches(r, start, origin) };
+}
+
+const UNSEEN = unseenStore(hiddenRandom('lesson 04 unseen store'));
+
+check('unseen-store', 'times and counts events of a day, an hour and producers no other check shows', async () => {
+  expectRows('On events of another day and other producers, the origin and timestamp of each event events(spark) gave',
+    await eventTimes(submission, UNSEEN.batches, 'unseen', UNSEEN.world), expectedTimes(UNSEEN.batches), ['origin', 'timestamp'], 'event');
+  expectRows('On those events, the records your query sent to report, batch by batch', await reported(submission, UNSEEN.batches, 'unseen', UNSEEN.world),
+    await reported(solution, UNSEEN.batches, 'unseen', UNSEEN.world), ['batch', 'key', 'value']);
 });

@@ -99,6 +99,8 @@ const LESSONS: LessonWalk[] = [
       ['publishes counts to report keyed by origin, with the whole row as JSON', /^Query .* terminated with exception: Disconnected by the broker before authenticating/],
       ['publishes only the origins whose count changed in each batch (update mode)', /^Query .* terminated with exception: Disconnected by the broker before authenticating/],
       ['authenticates to the store\'s Kafka with SCRAM-SHA-512 as spark-streaming', /^Append output mode not supported/],
+      // The hidden check: its category, never its rows.
+      ['hidden check 1 (counts on a day and producers the checks do not show)', /^A hidden check about counts on a day and producers the checks do not show failed\. Its data stays with your instructor/],
     ],
   },
   {

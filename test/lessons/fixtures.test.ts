@@ -3,7 +3,9 @@
  * seed: every `correct-*` one (right, but written differently from the solution) gets every point,
  * every `wrong-*` one (a mistake the lesson is about) and every `cheat-*` one (output that is not
  * computed) loses points. A `cheat-*` one written against one check's fixed scenario fails that check:
- * the check's random cases are what it cannot have written down.
+ * the check's random cases are what it cannot have written down. A `fitted-*` one is right on
+ * everything the visible checks show (their day, their producers) and on nothing else: it passes every
+ * visible check and fails exactly the lesson's hidden ones, whose inputs come from the hidden seed.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +34,10 @@ describe.each(cases)('%s', (_name, n, file) => {
     const lesson = findLesson(lessons, n)!;
     const r = await gradeSubmission({ lesson, files: [{ path: 'solution.ts', content: readFileSync(`${FIXTURES}${n}/${file}`, 'utf8') }], seed: SEED });
     if (file.startsWith('correct-')) expect(r.tests.filter((t) => t.status !== 'passed').map((t) => [t.id, t.message])).toEqual([]);
-    else expect(r.score, r.tests.map((t) => `${t.id}: ${t.status}`).join('\n')).toBeLessThan(r.maxScore);
+    else if (file.startsWith('fitted-')) {
+      expect(Object.keys(lesson.hidden)).not.toEqual([]);
+      expect(r.tests.filter((t) => t.status !== 'passed').map((t) => t.id), r.tests.map((t) => `${t.id}: ${t.message}`).join('\n')).toEqual(Object.keys(lesson.hidden));
+    } else expect(r.score, r.tests.map((t) => `${t.id}: ${t.status}`).join('\n')).toBeLessThan(r.maxScore);
     const targets = TARGETS[`${n}/${file}`] ?? [];
     expect(r.tests.filter((t) => targets.includes(t.id)).map((t) => [t.id, t.status])).toEqual(targets.map((id) => [id, 'failed']));
   });

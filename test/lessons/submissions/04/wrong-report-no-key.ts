@@ -1,4 +1,4 @@
-// fails: report-keyed-json, report-update
+// fails: report-keyed-json, report-update, unseen-store
 import { SparkSession, DataFrame, StreamingQuery, functions as F } from "streamlab";
 
 const schema = "timestamp TIMESTAMP, _id STRING, origin STRING, content STRING";

@@ -1,4 +1,4 @@
-// fails: event-time
+// fails: event-time, unseen-store
 // The schema reads the epoch seconds as a TIMESTAMP: Spark parses a fractional number there as NULL.
 import { SparkSession, DataFrame, StreamingQuery, functions as F } from "streamlab";
 

@@ -1,4 +1,4 @@
-// fails: event-time
+// fails: event-time, unseen-store
 // Converted through milliseconds: the microseconds are lost.
 import { SparkSession, DataFrame, StreamingQuery, functions as F } from "streamlab";
 

@@ -1,4 +1,4 @@
-// fails: event-time
+// fails: event-time, unseen-store
 // The seconds read as text and cast to TIMESTAMP: text must look like a date-time, so every time is NULL.
 import { SparkSession, DataFrame, StreamingQuery, functions as F } from "streamlab";
 
