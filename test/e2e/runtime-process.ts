@@ -3,7 +3,8 @@
  * and waits for its `Streamlab ready: <url>` line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,4 +76,32 @@ export async function startRuntime(options: {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A free port below the kernel's ephemeral range, for a runtime that a test stops and starts again on
+ * the same port while a page waits to reconnect. A port the kernel picks (`--port 0`) comes from the
+ * range that every outgoing connection and every other port-0 listener on the machine draws from, so
+ * between the stop and the start another process can hold it; the new runtime then listens on another
+ * port (it falls back when its port is taken) and the page never finds it. The kernel hands out no port
+ * below that range on its own, so only a program that names this port could take it meanwhile.
+ */
+export async function portBelowEphemeralRange(): Promise<number> {
+  let low = 32768;
+  try {
+    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
+  } catch {
+    // Not Linux: the IANA range starts at 49152, above Linux's default.
+  }
+  const from = Math.min(20_000, low - 1000);
+  for (let i = 0; i < 100; i++) {
+    const port = from + Math.floor(Math.random() * (low - from));
+    const free = await new Promise<boolean>((res) => {
+      const probe = createServer();
+      probe.once('error', () => res(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => res(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port between ${from} and ${low}`);
 }

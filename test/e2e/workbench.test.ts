@@ -10,7 +10,7 @@ import { databaseUrl, freshName, freshTopic, kafkaBootstrap } from '../services/
 import { launchChromium, screenshot } from './browser.js';
 import { learnerDatabase } from '../../runtime/src/connectors/postgres/restricted-role.js';
 import { buildWorkbench } from '../journey/build.js';
-import { startRuntime, type RuntimeProcess } from './runtime-process.js';
+import { portBelowEphemeralRange, startRuntime, type RuntimeProcess } from './runtime-process.js';
 
 const LESSON_TITLE = 'Event-time windows with Structured Streaming';
 /** The topic this test feeds by hand, apart from the lesson's own `sensors.temperature`. */
@@ -22,7 +22,8 @@ let browser: Browser;
 beforeAll(async () => {
   // Always test the workbench as it is in this checkout, not a stale dist.
   buildWorkbench();
-  runtime = await startRuntime({ kafka: kafkaBootstrap(), pg: databaseUrl() });
+  // "shows a lost runtime" stops this runtime and starts one on its port again.
+  runtime = await startRuntime({ kafka: kafkaBootstrap(), pg: databaseUrl(), port: await portBelowEphemeralRange() });
   browser = await launchChromium();
 });
 
@@ -430,6 +431,8 @@ describe('workbench in Chromium', () => {
     await screenshot(page, '11-reconnecting');
 
     runtime = await startRuntime({ kafka: kafkaBootstrap(), pg: databaseUrl(), port: Number(port), token });
+    // On another port (its own was taken meanwhile) the page could not find it.
+    expect(new URL(runtime.url).port).toBe(port);
     await page.getByText('Runtime: Connected').waitFor({ timeout: 30_000 });
     expect(await page.getByRole('status').first().textContent()).toContain('(reconnected)');
     expect(errors).toEqual([]);
