@@ -11,12 +11,14 @@
 //
 //   lane services: integration (all but the folders below), adversarial, parity, the classroom tier
 //                  (Docker; it skips without a daemon)
-//   lane browser:  unit, conformance, integration's grading, classroom, services and smoke folders,
-//                  e2e, journey, lessons
+//   lane browser:  unit, conformance, integration's classroom, services and smoke folders, e2e,
+//                  journey, lessons
 //
-// The integration folders in the browser lane even out the two lanes' sums of file times (the CI
-// before this split: services 2,170 s, browser 1,816 s, of which these folders are about 156 s). A
-// folder that is renamed or added runs in the services lane, so every file still runs exactly once.
+// The integration folders in the browser lane even out the two lanes' sums of file times. In the last
+// CI the lanes took 2,325 s (services) and 2,404 s (browser), with integration's grading folder (about
+// 170 s) in the browser lane; since then the services lane lost about 250 s (the DStream parity on
+// Spark's manual clock, 13 adversarial grades fewer), so the grading folder runs there again. A folder
+// that is renamed or added runs in the services lane, so every file still runs exactly once.
 //
 // The runtime's build (runtime/bin/build-runtime.js) is made first when the sources changed, so the
 // two lanes' first `streamlab` processes do not both make it.
@@ -34,7 +36,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BROWSER_LANE_INTEGRATION = ['grading', 'classroom', 'services', 'smoke'].join(',');
+const BROWSER_LANE_INTEGRATION = ['classroom', 'services', 'smoke'].join(',');
 const LANES = [
   { name: 'services', projects: ['integration', 'adversarial', 'parity', 'classroom'], env: { STREAMLAB_INTEGRATION_SKIP: BROWSER_LANE_INTEGRATION } },
   { name: 'browser', projects: ['unit', 'conformance', 'integration', 'e2e', 'journey', 'lessons'], env: { STREAMLAB_INTEGRATION_ONLY: BROWSER_LANE_INTEGRATION } },
