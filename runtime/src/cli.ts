@@ -7,7 +7,7 @@
  *   streamlab topics list|create|delete|tail|produce ...
  *   streamlab broker ...          (the embedded Kafka-protocol broker on its own)
  *   streamlab export --lesson ID [--file F.ts] [--out job.py] [--k8s app.yaml]
- *   streamlab grade --lesson NN (--file F.ts | --dir DIR) [--jobs N] [--json F] [--junit F] [--csv F] [--state F] [--fresh] [--feedback DIR] [--self-check] [--pg URL]
+ *   streamlab grade --lesson NN (--file F.ts | --dir DIR) [--seed N] [--hidden-seed N] [--jobs N] [--json F] [--junit F] [--csv F] [--state F] [--fresh] [--feedback DIR] [--self-check] [--pg URL]
  */
 import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -54,6 +54,9 @@ Options:
   --dir DIR        A folder of submissions, one .ts file or sub-folder per student
   --jobs N         With --dir: grade N submissions at once (default and most: one per CPU, as many
                    as the free memory holds)
+  --seed N         The seed of the visible checks' random cases (default: a fresh one; printed)
+  --hidden-seed N  The seed of the hidden checks' inputs (default: a fresh one; printed, never in
+                   the students' feedback). Both seeds of a grade reproduce it
   --json F         Also write the results as JSON
   --junit F        Also write JUnit XML
   --csv F          With --dir: one row per student (passed, total, points, each check)
