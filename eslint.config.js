@@ -19,6 +19,11 @@ export default tseslint.config(
   {
     files: ['workbench/src/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/runtime/src/**'], message: 'The workbench reads the runtime through its package subpaths (@streamlab/runtime/...), never a file of runtime/src.' }],
+      }],
+    },
   },
   {
     // Purity: the engine, the protocol and the formatting are shared with sandboxes and the browser. No I/O, no wall clock, no timers.

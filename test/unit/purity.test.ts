@@ -42,3 +42,15 @@ describe('engine purity rule', { timeout: 120_000 }, () => {
     expect(rules).not.toContain('no-restricted-syntax');
   });
 });
+
+describe('the workbench reads the runtime through its package', { timeout: 120_000 }, () => {
+  it('rejects a workbench import of a file of runtime/src', async () => {
+    const code = "import { queuedMessage } from '../../../runtime/src/protocol/downgrade.js';\nexport const q = queuedMessage;\n";
+    expect(await lintAs('workbench/src/elements/x.ts', code)).toEqual(['no-restricted-imports']);
+  });
+
+  it('allows the same through a package subpath', async () => {
+    const code = "import { queuedMessage } from '@streamlab/runtime/protocol';\nexport const q = queuedMessage;\n";
+    expect(await lintAs('workbench/src/elements/x.ts', code)).toEqual([]);
+  });
+});

@@ -11,7 +11,7 @@ import { typescriptDefaults, ModuleKind, ModuleResolutionKind, ScriptTarget } fr
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TsWorker from 'monaco-editor/languages/features/typescript/ts.worker?worker';
 import streamlabDts from 'virtual:streamlab-dts';
-import { LEARNER_GLOBALS_DTS } from '../../../runtime/src/jobs/learner-globals.js';
+import { LEARNER_GLOBALS_DTS } from '@streamlab/runtime/learner-globals';
 
 declare global {
   interface Window {

@@ -13,9 +13,8 @@
  */
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { ClockMode } from '@streamlab/runtime/protocol';
+import { queuedMessage, type ClockMode } from '@streamlab/runtime/protocol';
 import type { RunStatus } from '../model/server-events.js';
-import { queuedMessage } from '../../../runtime/src/protocol/downgrade.js';
 import { advancePlan, type AdvancePlan } from '../session/advance-steps.js';
 import type { DataButton, DataControls } from '../session/lesson-data.js';
 import { sharedStyles } from './shared-styles.js';
