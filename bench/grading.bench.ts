@@ -5,7 +5,8 @@
  * in turn), graded one at a time (`--jobs 1`) and then two at a time (`--jobs 2`, BENCH_JOBS), each
  * through the CLI as an instructor runs it, each with `--fresh` (a folder run would otherwise keep the
  * grades of the run before it).
- * Prints the times, the machine's load average beside each, and their ratios, measured in this run.
+ * Prints the times (for the --jobs run also each grade's own, median and range, from its progress
+ * lines), the machine's load average beside each, and their ratios, measured in this run.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -20,12 +21,15 @@ const students = Number(process.env.BENCH_STUDENTS ?? 30);
 const jobs = Number(process.env.BENCH_JOBS ?? 2);
 const work = mkdtempSync(join(tmpdir(), 'streamlab-grading-bench-'));
 
-function grade(args: string[]): number {
+/** The time `streamlab grade` took, ms, and (with --dir) each submission's own time as its progress line gives it. */
+function gradeRun(args: string[]): { ms: number; each: number[] } {
   const started = performance.now();
   const r = spawnSync(process.execPath, [join(root, 'runtime/bin/streamlab.js'), 'grade', '--lesson', '03', ...args], { cwd: work, encoding: 'utf8' });
   if (r.status !== 0 && r.status !== 1) throw new Error(`streamlab grade failed (${r.status}): ${r.stderr}`);
-  return performance.now() - started;
+  const each = [...r.stderr.matchAll(/^graded \d+\/\d+: \S+ in (?:(\d+) min )?(\d+) s/gm)].map((m) => (Number(m[1] ?? 0) * 60 + Number(m[2])) * 1000);
+  return { ms: performance.now() - started, each };
 }
+const grade = (args: string[]) => gradeRun(args).ms;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -42,12 +46,13 @@ try {
   const reports = ['--csv', join(work, 'g.csv'), '--json', join(work, 'g.json'), '--junit', join(work, 'g.xml'), '--fresh'];
   const oneAtATime = grade(['--dir', dir, '--jobs', '1', ...reports]);
   const oneAtATimeLoad = load();
-  const folder = grade(['--dir', dir, '--jobs', String(jobs), ...reports]);
+  const parallel = gradeRun(['--dir', dir, '--jobs', String(jobs), ...reports]);
+  const folder = parallel.ms;
   const folderLoad = load();
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   console.log(`one grade (--file, lesson 03 solution): median ${s(median(single))} of ${grades} (${single.map(s).join(', ')}; ${singleLoad})`);
   console.log(`--dir of ${students} submissions, --jobs 1: ${s(oneAtATime)}, ${s(oneAtATime / students)} per submission (${oneAtATimeLoad})`);
-  console.log(`--dir of ${students} submissions, --jobs ${jobs}: ${s(folder)}, ${s(folder / students)} per submission (${folderLoad})`);
+  console.log(`--dir of ${students} submissions, --jobs ${jobs}: ${s(folder)}, ${s(folder / students)} per submission (${folderLoad}); each grade took ${s(median(parallel.each))} (median; ${s(Math.min(...parallel.each))}–${s(Math.max(...parallel.each))})`);
   console.log(`ratio: a folder of ${students} one at a time takes ${(oneAtATime / (median(single) * students)).toFixed(2)}× as long as ${students} single grades`);
   console.log(`ratio: --jobs ${jobs} takes ${(folder / oneAtATime).toFixed(2)}× as long as --jobs 1`);
 } finally {
