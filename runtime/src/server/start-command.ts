@@ -3,7 +3,7 @@
  *
  *   config := defaults < file < env < flags
  *   pg     := config.pg     | embedded PostgreSQL on <data dir>/postgres, started first (the slowest part;
- *             the broker and the server start meanwhile; a server left running on that directory by a
+ *             the server's modules load and the broker and the server start meanwhile; a server left running on that directory by a
  *             killed runtime is stopped first; a new cluster is a copy of one initdb made per machine)
  *   kafka  := config.kafka  | embedded broker (in-process, fast)  | none, with one line saying how to get one
  *             the embedded broker also listens with SASL_PLAINTEXT, where the users the lessons name
@@ -22,10 +22,9 @@ import { join } from 'node:path';
 import { REPO_DIR } from '../runtime-paths.js';
 import type { RuntimeConfig } from '../config.js';
 import type { JobServices } from '../jobs/ipc.js';
-import { loadLessons } from '../lessons/load-lessons.js';
 import { openBrowser } from './open-browser.js';
 import { writeRuntimeState } from './runtime-state.js';
-import { startRuntimeServer, type RuntimeServer } from './runtime-server.js';
+import type { RuntimeServer } from './runtime-server.js';
 import { stopTypecheck, warmTypecheck } from '../jobs/typecheck.js';
 
 /** The repository root. */
@@ -51,17 +50,29 @@ export interface StartedRuntime {
 export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<StartedRuntime> {
   const closers: Closer[] = [];
   closers.push(async () => stopTypecheck());
-  // The embedded PostgreSQL takes longest (a process to start, a cluster to make): it starts first, and
-  // the broker and the server start while it does. The lessons need it, so ready waits for it.
-  const pg: Promise<string | undefined> = config.pg ? Promise.resolve(config.pg) : startEmbeddedPg(config, io, closers);
+  // The embedded PostgreSQL takes longest (a cluster to copy, a process to start): it starts first, and
+  // the broker and the server start while it does. The lessons need it, so ready waits for it. Its own
+  // module is small; the server's (engine, jobs, protocol: a second or two of loading on a busy machine)
+  // load only once its processes are under way, so that loading overlaps PostgreSQL's start instead of
+  // coming before it.
+  const pg: Promise<string | undefined> = config.pg ? Promise.resolve(config.pg) : (await startEmbeddedPg(config, io, closers)).url;
   // Awaited below; a failure while the broker starts must not count as unhandled meanwhile.
   pg.catch(() => undefined);
+  let modules: [typeof import('./runtime-server.js'), typeof import('../lessons/load-lessons.js')];
+  try {
+    modules = await Promise.all([import('./runtime-server.js'), import('../lessons/load-lessons.js')]);
+  } catch (e) {
+    await pg.catch(() => undefined);
+    for (const close of closers.reverse()) await close().catch(() => {});
+    throw e;
+  }
+  const [{ startRuntimeServer }, { loadLessons }] = modules;
   let kafka = config.kafka;
   let kafkaSasl = config.kafka ? config.kafkaSasl : undefined;
   if (config.kafkaSasl && !config.kafka) io.err('streamlab: --kafka-sasl names a listener of the Kafka given with --kafka; the embedded broker has its own, so it is ignored.');
   const lessonsDir = config.lessonsDir ?? join(REPO_ROOT, 'lessons');
   if (!kafka) {
-    const broker = await startEmbeddedBroker(config, io, await lessonSaslUsers(lessonsDir));
+    const broker = await startEmbeddedBroker(config, io, await lessonSaslUsers(loadLessons, lessonsDir));
     if (broker) {
       kafka = broker.bootstrap;
       kafkaSasl = broker.saslBootstrap;
@@ -127,7 +138,7 @@ export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<
 }
 
 /** The SASL users the lessons' front matter names (a lesson that does not load adds none). */
-async function lessonSaslUsers(lessonsDir: string): Promise<Record<string, string>> {
+async function lessonSaslUsers(loadLessons: typeof import('../lessons/load-lessons.js').loadLessons, lessonsDir: string): Promise<Record<string, string>> {
   const users: Record<string, string> = {};
   const lessons = await loadLessons(lessonsDir).catch(() => []);
   for (const lesson of lessons) for (const u of lesson.kafka?.sasl.users ?? []) users[u.username] = u.password;
@@ -160,19 +171,31 @@ async function startEmbeddedBroker(config: RuntimeConfig, io: StartIo, users: Re
   }
 }
 
-/** Starts the embedded PostgreSQL; rejects with one line saying why it did not start. */
-async function startEmbeddedPg(config: RuntimeConfig, io: StartIo, closers: Closer[]): Promise<string> {
+/**
+ * Starts the embedded PostgreSQL: resolves, once its module is loaded and its start under way, to the
+ * promise of its URL, which rejects with one line saying why it did not start.
+ */
+async function startEmbeddedPg(config: RuntimeConfig, io: StartIo, closers: Closer[]): Promise<{ url: Promise<string> }> {
+  const why = (e: unknown) => new Error(`the embedded PostgreSQL did not start (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); use --pg postgres://... for a real one.`);
+  let embedded: typeof import('../connectors/postgres/embedded.js');
   try {
-    const { startEmbeddedPostgres, reachableDataDir } = await import('../connectors/postgres/embedded.js');
-    releaseSignalsFromExitHook();
-    const dataDir = config.dataDir ? reachableDataDir(join(config.dataDir, 'postgres'), io.err) : undefined;
-    const handle = await startEmbeddedPostgres(dataDir ? { dataDir, persistent: true, log: io.err } : { log: io.err });
-    closers.push(() => handle.stop());
-    releaseSignalsFromExitHook();
-    return handle.url;
+    embedded = await import('../connectors/postgres/embedded.js');
   } catch (e) {
-    throw new Error(`the embedded PostgreSQL did not start (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); use --pg postgres://... for a real one.`);
+    return { url: Promise.reject(why(e)) };
   }
+  const url = (async () => {
+    try {
+      releaseSignalsFromExitHook();
+      const dataDir = config.dataDir ? embedded.reachableDataDir(join(config.dataDir, 'postgres'), io.err) : undefined;
+      const handle = await embedded.startEmbeddedPostgres(dataDir ? { dataDir, persistent: true, log: io.err } : { log: io.err });
+      closers.push(() => handle.stop());
+      releaseSignalsFromExitHook();
+      return handle.url;
+    } catch (e) {
+      throw why(e);
+    }
+  })();
+  return { url };
 }
 
 /**
