@@ -213,18 +213,38 @@ export function scopeClock(): () => number {
   return () => ctx?.batchTimestampMs ?? 0;
 }
 
+let inScope = false;
+let activeZone: () => Zone = () => UTC_ZONE;
+
 /** Runs `fn` (synchronously) with a session zone and evaluation context in scope. */
 export function withEvalScope<T>(zone: Zone | undefined, now: { readonly batchTimestampMs: number } | null, fn: () => T): T {
   const prevZone = scopeZone;
   const prevNow = scopeNow;
+  const prevIn = inScope;
   scopeZone = zone ?? UTC_ZONE;
   scopeNow = now;
+  inScope = true;
   try {
     return fn();
   } finally {
     scopeZone = prevZone;
     scopeNow = prevNow;
+    inScope = prevIn;
   }
+}
+
+/** Names the zone of the active session, which SQL text parsed outside any plan (`F.expr`) reads. */
+export function setActiveSessionZone(zone: () => Zone): void {
+  activeZone = zone;
+}
+
+/**
+ * The session time zone that SQL text is parsed in and literals are named in: the scope's (a plan
+ * being compiled, a DataFrame parsing its own text), else the active session's. Spark's parser reads
+ * `TIMESTAMP '…'` in the session time zone of the moment it parses.
+ */
+export function parsingZone(): Zone {
+  return inScope ? scopeZone : activeZone();
 }
 
 /** The conf that names the session time zone. */

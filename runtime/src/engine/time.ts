@@ -99,24 +99,46 @@ export function intervalMicros(text: string): number {
 }
 
 /**
- * `timestamp + interval` as Spark computes it in the session time zone (UTC): calendar months first
- * (the day of month is clamped to the target month's length, as Java's `plusMonths` does), then the
- * fixed part. Timestamps and the result are microseconds since the epoch.
+ * `timestamp + interval` as Spark 3.5 computes it (`timestampAddInterval`): the calendar part moves
+ * the wall time in the time zone, first by months (the day of month clamped to the target month's
+ * length, as Java's `plusMonths` does), then by whole days (the day-time part's whole days, as
+ * `timestampAddDayTime` splits them off), each read back as Java's `ZonedDateTime` does (keeping the
+ * offset it had when that is still valid, a time in a gap moved forward); the rest of the day-time
+ * part is added as elapsed time. So across a daylight-saving change `+ INTERVAL 1 DAY` (or `24 HOURS`)
+ * keeps the wall time. Timestamps and the result are microseconds since the epoch.
  */
-export function addInterval(us: number, interval: Interval, sign: 1 | -1 = 1): number {
-  let out = us;
+export function addInterval(us: number, interval: Interval, sign: 1 | -1 = 1, zone: Zone = UTC_ZONE): number {
   const months = sign * interval.months;
-  if (months !== 0) {
-    const ms = Math.floor(us / 1000);
-    const subMs = us - ms * 1000;
-    const d = new Date(ms);
-    const y = d.getUTCFullYear();
-    const m = d.getUTCMonth() + months;
-    const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-    const shifted = Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
-    out = shifted * 1000 + subMs;
-  }
-  return out + sign * interval.micros;
+  const dayTime = sign * interval.micros;
+  const days = Math.trunc(dayTime / DAY_MICROS);
+  const rest = dayTime - days * DAY_MICROS;
+  let out = us;
+  if (months !== 0) out = moveWallTime(out, zone, (local) => plusMonths(local, months));
+  if (days !== 0) out = moveWallTime(out, zone, (local) => local + days * DAY_MICROS);
+  return out + rest;
+}
+
+const DAY_MICROS = 86_400_000_000;
+
+/** An instant moved on its wall clock in a zone, resolved as Java's `ZonedDateTime.resolveLocal`. */
+function moveWallTime(us: number, zone: Zone, move: (localUs: number) => number): number {
+  const offsetUs = zone.offsetSecondsAt(Math.floor(us / 1000)) * 1_000_000;
+  const local = move(us + offsetUs);
+  const keep = local - offsetUs;
+  if (zone.offsetSecondsAt(Math.floor(keep / 1000)) * 1_000_000 === offsetUs) return keep;
+  return localToUtcMicros(local, zone);
+}
+
+/** A wall time (microseconds read as UTC fields) `months` calendar months later, the day clamped. */
+function plusMonths(local: number, months: number): number {
+  const ms = Math.floor(local / 1000);
+  const subMs = local - ms * 1000;
+  const d = new Date(ms);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + months;
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const shifted = Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+  return shifted * 1000 + subMs;
 }
 
 /** Microseconds per month used for watermark delays (Spark: 31 days per month). */

@@ -86,6 +86,8 @@ export function sqlText(e: Expr): string {
       if (f) parts.push(`${f.type.toUpperCase()} BETWEEN ${bound(f.lower, true)} AND ${bound(f.upper, false)}`);
       return `${sqlText(e.fn)} OVER (${parts.join(' ')})`;
     }
+    case 'lambda': return `${e.params.length === 1 ? e.params[0] : `(${e.params.join(', ')})`} -> ${sqlText(e.body)}`;
+    case 'lambdavar': return e.name;
   }
 }
 
@@ -207,6 +209,7 @@ export function columnCode(e: Expr, ctx: ColumnContext): string {
       return `${name}(${e.args.map((a) => columnCode(a, ctx)).join(', ')})`;
     }
     case 'call': return callCode(e, ctx);
+    case 'lambda': case 'lambdavar': return `F.expr(${pyStr(sqlText(e))})`;
     case 'over': return `${columnCode(e.fn, ctx)}.over(${windowSpecCode(e, ctx)})`;
   }
 }
@@ -219,6 +222,8 @@ function fnArg(e: Expr, ctx: ColumnContext): string {
 function callCode(e: Extract<Expr, { kind: 'call' }>, ctx: ColumnContext): string {
   const args = e.args;
   const sqlFallback = `F.expr(${pyStr(sqlText(e))})`;
+  // A higher-order function's lambda is written in SQL.
+  if (args.some((a) => a.kind === 'lambda')) return sqlFallback;
   // PySpark's functions have no FILTER clause: SQL says it.
   if (e.filter) return sqlFallback;
   if (e.name === 'count') {

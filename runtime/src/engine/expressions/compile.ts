@@ -10,7 +10,7 @@ import { castTo, coercePair, numericOperand, mergeTypes, type Compiled, type Eva
 import { AnalysisException } from '../errors.js';
 import { exprName, exprSql } from './expr-names.js';
 import type { Expr } from './expr.js';
-import { arity, paramAt, type CallContext, type FunctionSpec } from '../functions/function-spec.js';
+import { arity, paramAt, type CallContext, type CompiledLambda, type FunctionSpec } from '../functions/function-spec.js';
 import { coerceArgument } from '../functions/input-types.js';
 import { functionRegistry } from '../functions/registry.js';
 import { wrongArgs } from '../functions/wrong-args.js';
@@ -21,6 +21,7 @@ import {
 import { bytesOf } from '../rows.js';
 import { compareValues, fromUtf8, utf8, valuesEqual } from '../values.js';
 import { addInterval, parseInterval } from '../time.js';
+import { localToUtcMicros, sessionZone, UTC_ZONE } from '../time-zone.js';
 
 export type { Compiled, EvalContext, MalformedRecords, Row } from './compiled.js';
 export { castTo, MALFORMED_SAMPLE_CAP, mergeTypes } from './compiled.js';
@@ -156,7 +157,31 @@ function likeToRegex(p: string): RegExp {
 }
 
 class Compiler {
+  /** The parameters of the lambdas being compiled, innermost last. */
+  private readonly scopes: Map<string, { type: DataType; slot: { v: unknown } }>[] = [];
+
   constructor(private readonly schema: StructType, private readonly ctx: EvalContext) {}
+
+  /** A lambda argument compiled with its parameters bound to slots (see CallContext.lambda). */
+  private lambda(e: Expr, fn: string, types: readonly DataType[], arities: readonly number[]): CompiledLambda {
+    if (e.kind !== 'lambda') {
+      throw new AnalysisException(`[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${fn}" due to data type mismatch: the function argument "${exprSql(e)}" should be a lambda function (\`x -> …\`).`, { code: 'DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE' });
+    }
+    if (!arities.includes(e.params.length)) {
+      throw new AnalysisException(`[INVALID_LAMBDA_FUNCTION_CALL.NUM_ARGS_MISMATCH] Invalid lambda function call. A higher order function expects ${types.length} arguments, but got ${e.params.length}.`, { code: 'INVALID_LAMBDA_FUNCTION_CALL.NUM_ARGS_MISMATCH' });
+    }
+    const names = e.params.map((p) => p.toLowerCase());
+    if (new Set(names).size !== names.length) {
+      throw new AnalysisException(`[INVALID_LAMBDA_FUNCTION_CALL.DUPLICATE_ARG_NAMES] Invalid lambda function call. The lambda function has duplicate arguments ${e.params.map((p) => `\`${p}\``).join(', ')}. Please, consider to rename the argument names or set "spark.sql.caseSensitive" to "true".`, { code: 'INVALID_LAMBDA_FUNCTION_CALL.DUPLICATE_ARG_NAMES' });
+    }
+    const slots = names.map(() => ({ v: null as unknown }));
+    this.scopes.push(new Map(names.map((n, k) => [n, { type: types[k], slot: slots[k] }])));
+    try {
+      return { body: this.inner(e.body), slots };
+    } finally {
+      this.scopes.pop();
+    }
+  }
 
   compile(e: Expr): Compiled {
     const c = this.inner(e);
@@ -326,6 +351,18 @@ class Compiler {
         });
       }
       case 'call': return this.call(e);
+      case 'lambdavar': {
+        for (let k = this.scopes.length - 1; k >= 0; k--) {
+          const v = this.scopes[k].get(e.name);
+          if (v) {
+            const slot = v.slot;
+            return this.mk(v.type, e.name, () => slot.v);
+          }
+        }
+        throw unresolved(e.name, this.schema);
+      }
+      case 'lambda':
+        throw new AnalysisException(`[INVALID_LAMBDA_FUNCTION_CALL] Invalid lambda function call. A lambda function (${exprSql(e)}) may only be an argument of a higher-order function such as transform or filter.`, { code: 'INVALID_LAMBDA_FUNCTION_CALL' });
       case 'udf': {
         const args = e.args.map((a) => this.inner(a).eval);
         const fn = e.fn;
@@ -376,12 +413,17 @@ class Compiler {
           return a === null ? null : a + sign * days;
         });
       }
-      const type = units.every((u) => u === 'year' || u === 'month') ? DATE : TIMESTAMP;
-      return this.mk(type, name, (row) => {
+      if (units.every((u) => u === 'year' || u === 'month')) {
+        return this.mk(DATE, name, (row) => {
+          const a = d(row) as number | null;
+          return a === null ? null : Math.floor(addInterval(a * 86_400_000_000, iv, sign) / 86_400_000_000);
+        });
+      }
+      // The date's midnight in the session time zone, then the interval.
+      const zone = sessionZone();
+      return this.mk(TIMESTAMP, name, (row) => {
         const a = d(row) as number | null;
-        if (a === null) return null;
-        const ts = addInterval(a * 86_400_000_000, iv, sign);
-        return type === DATE ? Math.floor(ts / 86_400_000_000) : ts;
+        return a === null ? null : addInterval(localToUtcMicros(a * 86_400_000_000, zone), iv, sign, zone);
       });
     }
     const n = date === lc ? rc : lc;
@@ -456,14 +498,20 @@ class Compiler {
         return test(compareValues(a, b));
       });
     }
-    // Arithmetic. Timestamp +/- interval literal is supported for `ts + INTERVAL '5 seconds'`.
-    if ((op === '+' || op === '-') && isTimestamp(lc.type) && e.right.kind === 'call' && e.right.name === 'interval_literal') {
-      const iv = parseInterval(String((e.right.args[0] as { value: unknown }).value));
+    // Arithmetic. `ts ± INTERVAL …` (and `INTERVAL … + ts`) moves the wall time in the session time
+    // zone by the calendar part (a TIMESTAMP_NTZ has no zone: UTC), see addInterval.
+    const isIntervalLiteral = (x: Expr) => x.kind === 'call' && x.name === 'interval_literal';
+    const tsSide = (op === '+' || op === '-') && isTimestamp(lc.type) && isIntervalLiteral(e.right) ? ([lc, e.right] as const)
+      : op === '+' && isTimestamp(rc.type) && isIntervalLiteral(e.left) ? ([rc, e.left] as const) : undefined;
+    if (tsSide) {
+      const [ts, ivExpr] = tsSide;
+      const iv = parseInterval(String(((ivExpr as Extract<Expr, { kind: 'call' }>).args[0] as { value: unknown }).value));
       const sign = op === '+' ? 1 : -1;
-      const l = lc.eval;
-      return this.mk(lc.type, name, (row) => {
+      const zone = sameType(ts.type, TIMESTAMP) ? sessionZone() : UTC_ZONE;
+      const l = ts.eval;
+      return this.mk(ts.type, name, (row) => {
         const a = l(row) as number | null;
-        return a === null ? null : addInterval(a, iv, sign);
+        return a === null ? null : addInterval(a, iv, sign, zone);
       });
     }
     if (op === '+' || op === '-') {
@@ -474,6 +522,7 @@ class Compiler {
     const r1 = numericOperand(rc);
     const l = l1.eval;
     const r = r1.eval;
+    if (op === '|' || op === '&' || op === '^') return this.bitwise(op, e, l1, r1, name);
     if (op === '/') {
       return this.mk(DOUBLE, name, (row) => {
         const a = l(row) as number | null;
@@ -516,6 +565,27 @@ class Compiler {
       return b === null ? null : fn(a, b);
     });
   }
+  /** `a | b`, `a & b`, `a ^ b` over integral operands of the wider type (longs through BigInt). */
+  private bitwise(op: '|' | '&' | '^', e: Expr, lc: Compiled, rc: Compiled, name: string): Compiled {
+    const type = widerNumeric(lc.type, rc.type);
+    if (!isIntegral(type)) {
+      const bad = isIntegral(lc.type) ? rc : lc;
+      throw new AnalysisException(`[DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE] Cannot resolve "${exprSql(e)}" due to data type mismatch: the binary operator requires the input type "INTEGRAL", not "${bad.type.simpleString().toUpperCase()}".`, { code: 'DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE' });
+    }
+    const l = castTo(lc, type).eval;
+    const r = castTo(rc, type).eval;
+    const long = type === LONG;
+    const f32 = op === '|' ? (a: number, b: number) => a | b : op === '&' ? (a: number, b: number) => a & b : (a: number, b: number) => a ^ b;
+    const f64 = op === '|' ? (a: bigint, b: bigint) => a | b : op === '&' ? (a: bigint, b: bigint) => a & b : (a: bigint, b: bigint) => a ^ b;
+    return this.mk(type, name, (row) => {
+      const a = l(row) as number | null;
+      if (a === null) return null;
+      const b = r(row) as number | null;
+      if (b === null) return null;
+      return long ? Number(BigInt.asIntN(64, f64(BigInt(a), BigInt(b)))) : f32(a, b);
+    });
+  }
+
   /** A function call: the registry entry checks and coerces the arguments and builds the closure. */
   private call(e: Extract<Expr, { kind: 'call' }>): Compiled {
     const spec = functionRegistry.lookup(e.name);
@@ -530,7 +600,7 @@ class Compiler {
     }
     checkArity(spec, e);
     if (!spec.compile) throw new AnalysisException(`[UNSUPPORTED_FEATURE] ${e.name}() cannot be used here.`, { code: 'UNSUPPORTED_FEATURE' });
-    return spec.compile(callContext(spec, e, (x) => this.inner(x), this.ctx));
+    return spec.compile(callContext(spec, e, (x) => this.inner(x), this.ctx, (x, types, arities) => this.lambda(x, exprSql(e), types, arities)));
   }
 }
 
@@ -544,7 +614,10 @@ export function checkArity(spec: FunctionSpec, e: Extract<Expr, { kind: 'call' }
 }
 
 /** The context a registry entry compiles a call with. */
-export function callContext(spec: FunctionSpec, e: Extract<Expr, { kind: 'call' }>, inner: (x: Expr) => Compiled, evalContext: EvalContext): CallContext {
+export function callContext(
+  spec: FunctionSpec, e: Extract<Expr, { kind: 'call' }>, inner: (x: Expr) => Compiled, evalContext: EvalContext,
+  lambda?: (x: Expr, types: readonly DataType[], arities: readonly number[]) => CompiledLambda,
+): CallContext {
   const name = exprSql(e);
   const args = e.args;
   const raw = (i: number): Compiled => {
@@ -565,6 +638,11 @@ export function callContext(spec: FunctionSpec, e: Extract<Expr, { kind: 'call' 
     },
     has: (i) => i < args.length,
     compile: inner,
+    lambda: (i, types, arities) => {
+      if (!lambda) throw new AnalysisException(`[UNSUPPORTED_FEATURE] ${e.name}() cannot be used here.`, { code: 'UNSUPPORTED_FEATURE' });
+      if (i >= args.length) throw wrongArgs(e.name, args.length, [spec.params.length]);
+      return lambda(args[i], types, arities ?? [types.length]);
+    },
     literal: (i) => {
       const a = args[i];
       if (a === undefined) throw wrongArgs(e.name, args.length, [spec.params.length]);

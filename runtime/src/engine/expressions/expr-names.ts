@@ -7,6 +7,7 @@ import type { Expr } from './expr.js';
 import { functionRegistry } from '../functions/registry.js';
 import type { DataType } from '../types.js';
 import { formatDate, formatTimestamp } from '../../format/spark-time.js';
+import { parsingZone } from '../time-zone.js';
 
 /**
  * The output column name Spark gives an expression (`prettyName` rules): a column keeps its last name
@@ -32,7 +33,7 @@ function typedLiteralSql(v: unknown, t: DataType | undefined): string | undefine
   if (t?.kind !== 'atomic') return undefined;
   switch (t.name) {
     case 'date': return `DATE '${formatDate(v as number)}'`;
-    case 'timestamp': return `TIMESTAMP '${formatTimestamp(v as number)}'`;
+    case 'timestamp': return `TIMESTAMP '${formatTimestamp(v as number, parsingZone())}'`;
     case 'timestamp_ntz': return `TIMESTAMP_NTZ '${formatTimestamp(v as number)}'`;
     case 'binary': return `X'${[...(v as Uint8Array)].map((b) => b.toString(16).padStart(2, '0')).join('').toUpperCase()}'`;
     default: return undefined;
@@ -100,6 +101,9 @@ export function exprSql(e: Expr): string {
     case 'call': return callSql(e);
     case 'udf': return `${e.name}(${e.args.map(exprSql).join(', ')})`;
     case 'binary': {
+      // Spark has no `!=` node: it is `NOT (a = b)`, and `||` is `concat`.
+      if (e.op === '!=') return `(NOT (${exprSql(e.left)} = ${exprSql(e.right)}))`;
+      if (e.op === '||') return `concat(${exprSql(e.left)}, ${exprSql(e.right)})`;
       const op = e.op === 'and' ? 'AND' : e.op === 'or' ? 'OR' : e.op;
       return `(${exprSql(e.left)} ${op} ${exprSql(e.right)})`;
     }
@@ -112,7 +116,7 @@ export function exprSql(e: Expr): string {
     case 'case': return `CASE ${e.branches.map(([c, v]) => `WHEN ${exprSql(c)} THEN ${exprSql(v)}`).join(' ')}${e.otherwise ? ` ELSE ${exprSql(e.otherwise)}` : ''} END`;
     case 'isnull': return `(${exprSql(e.expr)} IS ${e.negated ? 'NOT ' : ''}NULL)`;
     case 'in': return `(${exprSql(e.expr)} ${e.negated ? 'NOT ' : ''}IN (${e.list.map(exprSql).join(', ')}))`;
-    case 'like': return `${exprSql(e.expr)} ${e.negated ? 'NOT ' : ''}LIKE ${exprSql(e.pattern)}`;
+    case 'like': return e.negated ? `(NOT ${exprSql(e.expr)} LIKE ${exprSql(e.pattern)})` : `${exprSql(e.expr)} LIKE ${exprSql(e.pattern)}`;
     case 'between': {
       // Spark 3.5 rewrites BETWEEN before naming the column.
       const range = `((${exprSql(e.expr)} >= ${exprSql(e.low)}) AND (${exprSql(e.expr)} <= ${exprSql(e.high)}))`;
@@ -120,6 +124,9 @@ export function exprSql(e: Expr): string {
     }
     case 'sort': return `${exprSql(e.expr)} ${e.desc ? 'DESC' : 'ASC'} NULLS ${e.nullsFirst ? 'FIRST' : 'LAST'}`;
     case 'over': return `${exprSql(e.fn)} OVER (${windowSpecSql(e)})`;
+    // Spark names lambda variables by no name of theirs.
+    case 'lambda': return `lambdafunction(${exprSql(e.body)}, ${e.params.map(() => 'namedlambdavariable()').join(', ')})`;
+    case 'lambdavar': return 'namedlambdavariable()';
   }
 }
 
@@ -184,6 +191,8 @@ export function exprStructure(e: Expr): string {
     case 'between': return `(${s(e.expr)} ${e.negated ? 'NOT ' : ''}BETWEEN ${s(e.low)} AND ${s(e.high)})`;
     case 'sort': return `${s(e.expr)} ${e.desc ? 'DESC' : 'ASC'} NULLS ${e.nullsFirst ? 'FIRST' : 'LAST'}`;
     case 'over': return `${s(e.fn)} OVER (${windowSpecSql(e)})`;
+    case 'lambda': return `(${e.params.join(', ')}) -> ${s(e.body)}`;
+    case 'lambdavar': return e.name;
     default: return exprSql(e);
   }
 }

@@ -5,7 +5,7 @@
 import type { DataType } from '../types.js';
 
 /** Binary operators, as written in SQL (normalised: `==` → `=`, `<>` → `!=`). */
-export type BinaryOp = '+' | '-' | '*' | '/' | '%' | 'div' | '=' | '!=' | '<' | '<=' | '>' | '>=' | '<=>' | 'and' | 'or' | '||';
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | 'div' | '=' | '!=' | '<' | '<=' | '>' | '>=' | '<=>' | 'and' | 'or' | '||' | '|' | '&' | '^';
 
 /**
  * A window frame: `rows` counts rows from the current one, `range` compares order values (only its
@@ -49,7 +49,11 @@ export type Expr =
   | { readonly kind: 'between'; readonly expr: Expr; readonly low: Expr; readonly high: Expr; readonly negated: boolean }
   | { readonly kind: 'sort'; readonly expr: Expr; readonly desc: boolean; readonly nullsFirst: boolean }
   | { readonly kind: 'udf'; readonly name: string; readonly fn: (...args: unknown[]) => unknown; readonly returnType: DataType; readonly args: readonly Expr[] }
-  | { readonly kind: 'over'; readonly fn: Expr; readonly spec: WindowSpecExpr };
+  | { readonly kind: 'over'; readonly fn: Expr; readonly spec: WindowSpecExpr }
+  /** A lambda function argument of a higher-order function (`x -> x + 1`, `(acc, x) -> acc + x`). */
+  | { readonly kind: 'lambda'; readonly params: readonly string[]; readonly body: Expr }
+  /** A reference to a parameter of an enclosing lambda. */
+  | { readonly kind: 'lambdavar'; readonly name: string };
 
 /** Freezes and returns a node (plan and expression nodes are immutable plain data). */
 export function node<T extends Expr>(e: T): T {
@@ -80,7 +84,8 @@ export function visitExpr(e: Expr, f: (e: Expr) => void): void {
 /** The direct children of a node. */
 export function children(e: Expr): Expr[] {
   switch (e.kind) {
-    case 'col': case 'star': case 'lit': return [];
+    case 'col': case 'star': case 'lit': case 'lambdavar': return [];
+    case 'lambda': return [e.body];
     case 'call': return e.filter ? [...e.args, e.filter] : [...e.args];
     case 'udf': return [...e.args];
     case 'binary': return [e.left, e.right];
@@ -99,7 +104,8 @@ export function transformExpr(e: Expr, f: (e: Expr) => Expr): Expr {
   const m = (x: Expr): Expr => transformExpr(x, f);
   let r: Expr;
   switch (e.kind) {
-    case 'col': case 'star': case 'lit': r = e; break;
+    case 'col': case 'star': case 'lit': case 'lambdavar': r = e; break;
+    case 'lambda': r = node({ ...e, body: m(e.body) }); break;
     case 'call': r = node(e.filter ? { ...e, args: e.args.map(m), filter: m(e.filter) } : { ...e, args: e.args.map(m) }); break;
     case 'udf': r = node({ ...e, args: e.args.map(m) }); break;
     case 'binary': r = node({ ...e, left: m(e.left), right: m(e.right) }); break;

@@ -5,12 +5,20 @@
 import { castTo, type Compiled } from '../expressions/compiled.js';
 import { patternFormatter, patternParser } from '../datetime-pattern.js';
 import { AnalysisException, ArithmeticException, StreamlabError } from '../errors.js';
-import { localToUtcMicros, localToUtcMs, sessionZone, utcToLocalMicros, zoneOf, type Zone } from '../time-zone.js';
-import { DATE, DECIMAL, INT, LONG, STRING, TIMESTAMP, isTimestamp } from '../types.js';
+import { addInterval } from '../time.js';
+import { localToUtcMicros, localToUtcMs, sessionZone, UTC_ZONE, utcToLocalMicros, zoneOf, type Zone } from '../time-zone.js';
+import { DATE, DECIMAL, INT, LONG, STRING, TIMESTAMP, isTimestamp, sameType } from '../types.js';
 import { secondsToMicros } from '../values.js';
 import { col, defineFunction, val, type CallContext, type FunctionSpec } from './function-spec.js';
 
 const DAY_US = 86_400_000_000;
+
+/** `timestampadd`'s units: elapsed time up to an hour, wall-time days and months beyond (Java's ChronoUnit). */
+const TIMESTAMPADD_UNITS: Record<string, { micros: number } | { days?: number; months?: number }> = {
+  MICROSECOND: { micros: 1 }, MILLISECOND: { micros: 1_000 }, SECOND: { micros: 1_000_000 }, MINUTE: { micros: 60_000_000 },
+  HOUR: { micros: 3_600_000_000 }, DAY: { days: 1 }, DAYOFYEAR: { days: 1 }, WEEK: { days: 7 },
+  MONTH: { months: 1 }, QUARTER: { months: 3 }, YEAR: { months: 12 },
+};
 const DEFAULT_FORMAT = 'yyyy-MM-dd HH:mm:ss';
 
 /** The largest long Java holds, over a million: seconds past it overflow as microseconds. */
@@ -286,6 +294,24 @@ export const datetimeFunctions: readonly FunctionSpec[] = [
     compile: (c) => {
       const zone = sessionZone();
       return c.strict2(TIMESTAMP, c.arg(0), c.arg(1), (u: string, t: number) => truncateTimestamp(t, u, zone));
+    },
+  }),
+  defineFunction({
+    name: 'timestampadd', aliases: ['dateadd'], group: 'datetime', kind: 'scalar', facade: 'none', py: null,
+    params: [val('unit', 'string'), col('quantity', 'long'), col('timestamp', 'timestamp')],
+    doc: 'The timestamp `quantity` units later (`timestampadd(DAY, 1, ts)`): units up to HOUR are elapsed time, DAY and longer move the wall time in the session time zone.',
+    example: { sql: "timestampadd(MONTH, 1, TIMESTAMP '2024-01-31 10:00:00')", result: '2024-02-29 10:00:00' },
+    columnName: (args) => `timestampadd(${args.join(', ')})`,
+    compile: (c) => {
+      const u = c.args[0];
+      const unit = (u?.kind === 'col' ? u.name : u?.kind === 'lit' && typeof u.value === 'string' ? u.value : '').toUpperCase();
+      const step = TIMESTAMPADD_UNITS[unit];
+      if (!step) throw new AnalysisException(`[INVALID_PARAMETER_VALUE.DATETIME_UNIT] The value of parameter(s) \`unit\` in \`${c.call.name}\` is invalid: expects one of the units without quotes YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFYEAR, HOUR, MINUTE, SECOND, MILLISECOND, MICROSECOND, but got the string literal '${unit}'.`, { code: 'INVALID_PARAMETER_VALUE.DATETIME_UNIT' });
+      const ts = c.arg(2);
+      const zone = sameType(ts.type, TIMESTAMP) ? sessionZone() : UTC_ZONE;
+      return c.strict2(ts.type, c.arg(1), ts, (n: number, t: number) => ('micros' in step
+        ? t + n * step.micros
+        : addInterval(t, { months: (step.months ?? 0) * n, micros: (step.days ?? 0) * n * DAY_US }, 1, zone)));
     },
   }),
   zoneShift('from_utc_timestamp'),

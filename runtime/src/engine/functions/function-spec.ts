@@ -69,6 +69,12 @@ export interface CallContext {
   has(i: number): boolean;
   /** Compiles any expression against the input row (for arguments the entry reads its own way). */
   compile(e: Expr): Compiled;
+  /**
+   * Argument i, a lambda, compiled with its parameters of `types` (a lambda may take fewer when the
+   * function allows, `transform(xs, x -> …)` or `(x, i) -> …`: `arities` lists the counts allowed).
+   * Set `slots[k].v` to the k-th parameter's value before evaluating `body`.
+   */
+  lambda(i: number, types: readonly DataType[], arities?: readonly number[]): CompiledLambda;
   /** The value of a literal argument (DATATYPE_MISMATCH.NON_FOLDABLE_INPUT when it is not one). */
   literal(i: number): unknown;
   /** The SQL text of argument i, as Spark's error messages quote it. */
@@ -79,6 +85,12 @@ export interface CallContext {
   strict1(type: DataType, a: Compiled, f: (v: any) => unknown): Compiled;
   /** f(argument 0, argument 1), NULL when either is NULL. */
   strict2(type: DataType, a: Compiled, b: Compiled, f: (x: any, y: any) => unknown): Compiled;
+}
+
+/** A compiled lambda: its body, and the slots its parameters are read from. */
+export interface CompiledLambda {
+  readonly body: Compiled;
+  readonly slots: readonly { v: unknown }[];
 }
 
 /** A compiled aggregate: buffer operations (see `aggregates.ts`). */

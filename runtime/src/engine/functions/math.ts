@@ -3,7 +3,8 @@
  */
 import { castTo, commonType, type Compiled } from '../expressions/compiled.js';
 import { compareValues } from '../values.js';
-import { DOUBLE, LONG, widerNumeric } from '../types.js';
+import { DOUBLE, LONG, isIntegral, widerNumeric } from '../types.js';
+import { AnalysisException } from '../errors.js';
 import { col, cols, defineFunction, val, type CallContext, type FunctionSpec } from './function-spec.js';
 
 /** A one-argument function of a double giving a double (NULL in, NULL out). */
@@ -127,5 +128,22 @@ export const mathFunctions: readonly FunctionSpec[] = [
   }),
   extreme('greatest'),
   extreme('least'),
+  defineFunction({
+    name: 'positive', group: 'math', kind: 'scalar', params: [col('col', 'numeric')],
+    doc: 'The value itself (SQL `+x`).', columnName: (args) => `(+ ${args[0]})`,
+    compile: (c) => {
+      const a = c.arg(0);
+      return c.make(a.type, a.eval);
+    },
+  }),
+  defineFunction({
+    name: 'bitwise_not', group: 'math', kind: 'scalar', params: [col('col', 'numeric')],
+    doc: 'The bits of an integral value inverted (SQL `~x`).', example: { sql: '~0', result: '-1' }, columnName: (args) => `~${args[0]}`,
+    compile: (c) => {
+      const a = c.arg(0);
+      if (!isIntegral(a.type)) throw new AnalysisException(`[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "~${c.sql(0)}" due to data type mismatch: Parameter 1 requires the "INTEGRAL" type, however "${c.sql(0)}" has the type "${a.type.simpleString().toUpperCase()}".`, { code: 'DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE' });
+      return a.type === LONG ? c.strict1(LONG, a, (v: number) => Number(BigInt.asIntN(64, ~BigInt(v)))) : c.strict1(a.type, a, (v: number) => ~v);
+    },
+  }),
 ];
 

@@ -11,6 +11,7 @@ import { conditionalFunctions } from './conditional.js';
 import { datetimeFunctions } from './datetime.js';
 import type { FunctionSpec } from './function-spec.js';
 import { hashFunctions } from './hash.js';
+import { higherOrderFunctions } from './higher-order.js';
 import { jsonFunctions } from './json.js';
 import { mathFunctions } from './math.js';
 import { miscFunctions } from './misc.js';
@@ -81,6 +82,7 @@ export const functionRegistry = new FunctionRegistry([
   ...datetimeFunctions,
   ...conditionalFunctions,
   ...collectionFunctions,
+  ...higherOrderFunctions,
   ...jsonFunctions,
   ...hashFunctions,
   ...miscFunctions,

@@ -2,10 +2,12 @@
  * String functions (Spark's stringExpressions and regexpExpressions), counting characters as Java's
  * String does where Spark does (UTF-16 code units for `levenshtein`, code points for `length`).
  */
-import { castTo, type Compiled, type Row } from '../expressions/compiled.js';
-import { ArrayType, BINARY, BOOLEAN, INT, LONG, STRING } from '../types.js';
+import { castTo, mergeTypes, type Compiled, type Row } from '../expressions/compiled.js';
+import { ArrayType, BINARY, BOOLEAN, INT, LONG, NULL, STRING, type DataType } from '../types.js';
 import { toSparkString } from '../values.js';
 import { base64, formatNumber, javaFormat } from '../text-format.js';
+import { AnalysisException } from '../errors.js';
+import { call, node, type Expr } from '../expressions/expr.js';
 import { col, cols, defineFunction, val, type FunctionSpec } from './function-spec.js';
 
 /** Java pattern syntax mostly matches JS; `(?i)` style flags are lifted to JS flags. */
@@ -176,9 +178,34 @@ export const stringFunctions: readonly FunctionSpec[] = [
     },
   }),
   defineFunction({
-    name: 'concat', group: 'string', kind: 'scalar', params: [cols('cols', 'string')],
-    doc: 'The strings joined; NULL when any is NULL.', example: { sql: "concat('Spark', 'SQL')", result: 'SparkSQL' },
+    name: 'ilike', group: 'string', kind: 'scalar', params: [col('str', 'string'), col('pattern', 'string'), col('escapeChar', 'string', { optional: true })],
+    doc: '`str ILIKE pattern`: LIKE ignoring case (`%` any text, `_` one character).', example: { sql: "ilike('Spark', '_PARK')", result: 'true' },
     compile: (c) => {
+      if (c.has(2)) throw new AnalysisException(`[UNSUPPORTED_FEATURE] ilike with an escape character other than \\ is not supported by Streamlab: escape with \\ in the pattern.`, { code: 'UNSUPPORTED_FEATURE' });
+      const lower = (e: Expr) => call('lower', [e]);
+      const like = c.compile(node({ kind: 'like', expr: lower(c.args[0]!), pattern: lower(c.args[1]!), negated: false }));
+      return c.make(BOOLEAN, like.eval);
+    },
+  }),
+  defineFunction({
+    name: 'concat', group: 'string', kind: 'scalar', params: [cols('cols', 'string')],
+    doc: 'The strings (or arrays) joined; NULL when any is NULL. `a || b` is `concat(a, b)`.', example: { sql: "concat('Spark', 'SQL')", result: 'SparkSQL' },
+    compile: (c) => {
+      const raw = c.args.map((_, i) => c.raw(i));
+      if (raw.length > 0 && raw.every((a) => a.type.kind === 'array' || a.type === NULL) && raw.some((a) => a.type.kind === 'array')) {
+        let type: DataType = NULL;
+        for (const a of raw) type = mergeTypes(type, a.type);
+        const parts = raw.map((a) => castTo(a, type).eval);
+        return c.make(type, (row) => {
+          const out: unknown[] = [];
+          for (const f of parts) {
+            const v = f(row) as unknown[] | null;
+            if (v === null) return null;
+            out.push(...v);
+          }
+          return out;
+        });
+      }
       const fs = c.args.map((_, i) => c.arg(i).eval);
       return c.make(STRING, (row) => {
         let out = '';

@@ -26,6 +26,7 @@
  */
 import { ParseException, syntaxError } from '../errors.js';
 import { parseDate, parseInterval, parseTimestamp } from '../time.js';
+import { parsingZone } from '../time-zone.js';
 import { call, colRef, literal, node, type BinaryOp, type Expr } from '../expressions/expr.js';
 import { parseDataType, type DataType, INT, LONG, DOUBLE, STRING, BOOLEAN, NULL, DECIMAL, DATE, TIMESTAMP, TIMESTAMP_NTZ, BINARY } from '../types.js';
 
@@ -36,7 +37,7 @@ interface Token {
   pos: number;
 }
 
-const OPS = ['<=>', '==', '!=', '<>', '<=', '>=', '||', '::', '<', '>', '=', '+', '-', '*', '/', '%', '(', ')', ',', '.', '[', ']'];
+const OPS = ['<=>', '==', '!=', '<>', '<=', '>=', '||', '::', '->', '<', '>', '=', '+', '-', '*', '/', '%', '(', ')', ',', '.', '[', ']', '|', '&', '^', '~', '!'];
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
@@ -95,6 +96,8 @@ const RESERVED_AFTER_EXPR = new Set(['as', 'and', 'or', 'not', 'is', 'in', 'like
 class Parser {
   private i = 0;
   private readonly toks: Token[];
+  /** The parameters of the lambdas being read, innermost last (their names shadow columns). */
+  private readonly lambdaScopes: string[][] = [];
   /** Schema strings of the `from_json` calls read so far, checked once the text is parsed. */
   readonly schemas: string[] = [];
   constructor(private readonly src: string) {
@@ -147,8 +150,8 @@ class Parser {
 
   /**
    * The value of a typed literal (`DATE '2020-03-15'`, `TIMESTAMP '…'`, `X'0AFF'`), converted as Spark's
-   * parser converts it: dates with `stringToDate`, timestamps in the session time zone (UTC; a
-   * `TIMESTAMP_NTZ` ignores a zone written in it), `'epoch'` as the epoch, hex strings of odd length
+   * parser converts it: dates with `stringToDate`, timestamps in the session time zone unless the text
+   * names a zone (a `TIMESTAMP_NTZ` ignores a zone written in it), `'epoch'` as the epoch, hex strings of odd length
    * padded with a leading 0.
    */
   private typedLiteral(): Expr {
@@ -176,7 +179,7 @@ class Parser {
       case 'TIMESTAMP_NTZ': {
         if (epoch) return literal(0, type === 'TIMESTAMP_NTZ' ? TIMESTAMP_NTZ : TIMESTAMP);
         if (SPECIAL_DATES.has(value.trim().toLowerCase())) throw this.wallClockLiteral(typeTok, type, value);
-        const micros = parseTimestamp(type === 'TIMESTAMP_NTZ' ? withoutZone(value) : value);
+        const micros = type === 'TIMESTAMP_NTZ' ? parseTimestamp(withoutZone(value)) : parseTimestamp(value, parsingZone());
         if (micros === null) throw invalid();
         return literal(micros, type === 'TIMESTAMP_NTZ' ? TIMESTAMP_NTZ : TIMESTAMP);
       }
@@ -339,26 +342,31 @@ class Parser {
   }
 
   private not(): Expr {
-    if (this.eatKw('not')) return node({ kind: 'not', expr: this.not() });
+    if (this.eatKw('not') || this.eatOp('!')) return node({ kind: 'not', expr: this.not() });
     return this.predicate();
   }
 
   private predicate(): Expr {
-    const l = this.concat();
+    const l = this.bitOr();
     const cmp: Record<string, BinaryOp> = { '=': '=', '==': '=', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=', '<=>': '<=>' };
     if (this.t.kind === 'op' && cmp[this.t.text]) {
       const op = cmp[this.t.text];
       this.i++;
-      return bin(op, l, this.concat());
+      return bin(op, l, this.bitOr());
     }
     if (this.eatKw('is')) {
       const negated = this.eatKw('not');
       if (this.eatKw('null')) return node({ kind: 'isnull', expr: l, negated });
+      if (this.eatKw('distinct')) {
+        this.expectKw('from');
+        const same = bin('<=>', l, this.bitOr());
+        return negated ? same : node({ kind: 'not', expr: same });
+      }
       if (this.eatKw('true')) return negated ? node({ kind: 'not', expr: bin('<=>', l, literal(true)) }) : bin('<=>', l, literal(true));
       if (this.eatKw('false')) return negated ? node({ kind: 'not', expr: bin('<=>', l, literal(false)) }) : bin('<=>', l, literal(false));
       throw this.error('expected NULL');
     }
-    const negated = this.kw('not') && (this.kw('in', 1) || this.kw('like', 1) || this.kw('between', 1) || this.kw('rlike', 1));
+    const negated = this.kw('not') && (this.kw('in', 1) || this.kw('like', 1) || this.kw('between', 1) || this.kw('rlike', 1) || this.kw('regexp', 1) || this.kw('ilike', 1));
     if (negated) this.i++;
     if (this.eatKw('in')) {
       this.expectOp('(');
@@ -367,32 +375,51 @@ class Parser {
       this.expectOp(')');
       return node({ kind: 'in', expr: l, list, negated });
     }
-    if (this.eatKw('like')) return node({ kind: 'like', expr: l, pattern: this.concat(), negated });
-    if (this.eatKw('rlike')) {
-      const e = call('rlike', [l, this.concat()]);
+    if (this.eatKw('like')) return node({ kind: 'like', expr: l, pattern: this.bitOr(), negated });
+    if (this.eatKw('ilike')) {
+      const e = call('ilike', [l, this.bitOr()]);
+      return negated ? node({ kind: 'not', expr: e }) : e;
+    }
+    if (this.eatKw('rlike') || this.eatKw('regexp')) {
+      const e = call('rlike', [l, this.bitOr()]);
       return negated ? node({ kind: 'not', expr: e }) : e;
     }
     if (this.eatKw('between')) {
-      const low = this.concat();
+      const low = this.bitOr();
       this.expectKw('and');
-      const high = this.concat();
+      const high = this.bitOr();
       return node({ kind: 'between', expr: l, low, high, negated });
     }
     if (negated) throw this.error('expected IN, LIKE or BETWEEN');
     return l;
   }
 
-  private concat(): Expr {
-    let l = this.additive();
-    while (this.eatOp('||')) l = bin('||', l, this.additive());
+  // Spark's precedence below comparisons: `|`, then `^`, then `&`, then `+ - ||` (one level).
+  private bitOr(): Expr {
+    let l = this.bitXor();
+    while (this.eatOp('|')) l = bin('|', l, this.bitXor());
     return l;
   }
 
+  private bitXor(): Expr {
+    let l = this.bitAnd();
+    while (this.eatOp('^')) l = bin('^', l, this.bitAnd());
+    return l;
+  }
+
+  private bitAnd(): Expr {
+    let l = this.additive();
+    while (this.eatOp('&')) l = bin('&', l, this.additive());
+    return l;
+  }
+
+  /** `a || b` is Spark's `concat(a, b)` (strings or arrays), named so. */
   private additive(): Expr {
     let l = this.multiplicative();
     for (;;) {
       if (this.eatOp('+')) l = bin('+', l, this.multiplicative());
       else if (this.eatOp('-')) l = bin('-', l, this.multiplicative());
+      else if (this.eatOp('||')) l = call('concat', [l, this.multiplicative()]);
       else return l;
     }
   }
@@ -414,7 +441,8 @@ class Parser {
       if (e.kind === 'lit' && typeof e.value === 'number') return literal(-e.value, e.type);
       return node({ kind: 'neg', expr: e });
     }
-    if (this.eatOp('+')) return this.unary();
+    if (this.eatOp('+')) return call('positive', [this.unary()]);
+    if (this.eatOp('~')) return call('bitwise_not', [this.unary()]);
     return this.postfix();
   }
 
@@ -530,13 +558,45 @@ class Parser {
     throw this.error(`unexpected '${tok.text}'`);
   }
 
+  /** A function argument: a lambda (`x -> …`, `(acc, x) -> …`) or an expression. */
+  private lambdaOrExpr(): Expr {
+    const isName = (k: number) => this.toks[k]?.kind === 'ident' || this.toks[k]?.kind === 'qident';
+    let params: string[] | undefined;
+    if (isName(this.i) && this.toks[this.i + 1]?.text === '->') {
+      params = [this.t.text];
+      this.i += 2;
+    } else if (this.op('(')) {
+      let k = this.i + 1;
+      const names: string[] = [];
+      while (isName(k)) {
+        names.push(this.toks[k].text);
+        if (this.toks[k + 1]?.text === ',') k += 2;
+        else {
+          k++;
+          break;
+        }
+      }
+      if (names.length > 0 && this.toks[k]?.text === ')' && this.toks[k + 1]?.text === '->') {
+        params = names;
+        this.i = k + 2;
+      }
+    }
+    if (!params) return this.expr();
+    this.lambdaScopes.push(params.map((p) => p.toLowerCase()));
+    try {
+      return node({ kind: 'lambda', params, body: this.expr() });
+    } finally {
+      this.lambdaScopes.pop();
+    }
+  }
+
   private afterName(name: string): Expr {
     if (this.eatOp('(')) {
       const args: Expr[] = [];
       const distinct = this.eatKw('distinct');
       if (!this.op(')')) {
         do {
-          args.push(this.op('*') && (this.toks[this.i + 1].text === ')' || this.toks[this.i + 1].text === ',') ? (this.i++, node({ kind: 'star' } as Expr)) : this.expr());
+          args.push(this.op('*') && (this.toks[this.i + 1].text === ')' || this.toks[this.i + 1].text === ',') ? (this.i++, node({ kind: 'star' } as Expr)) : this.lambdaOrExpr());
         } while (this.eatOp(','));
       }
       this.expectOp(')');
@@ -557,6 +617,8 @@ class Parser {
       this.i += 2;
       return node({ kind: 'star', qualifier: name });
     }
+    const bare = name.replace(/^`|`$/g, '').toLowerCase();
+    if (this.lambdaScopes.some((s) => s.includes(bare))) return node({ kind: 'lambdavar', name: bare });
     return colRef(name);
   }
 }

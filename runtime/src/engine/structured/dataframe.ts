@@ -16,7 +16,7 @@ import { showString } from '../show.js';
 import { parseNamedExpression, parseBareExpression, parseSortList } from '../plans/sql-parser.js';
 import { StateStore } from '../state/state-store.js';
 import { delayMillis } from '../time.js';
-import type { Zone } from '../time-zone.js';
+import { withEvalScope, type Zone } from '../time-zone.js';
 import { TraceCollector } from '../execution/trace.js';
 import type { StructType } from '../types.js';
 import { Column, columnExpr, type ColumnOrName } from './column.js';
@@ -84,8 +84,13 @@ export class DataFrame {
     return this.project(list.map(columnExpr));
   }
 
+  /** Parses SQL text in this DataFrame's session time zone (`TIMESTAMP '…'` literals read it). */
+  private parsing<T>(parse: () => T): T {
+    return withEvalScope(this.sparkSession.timeZone, null, parse);
+  }
+
   selectExpr(...exprs: (string | string[])[]): DataFrame {
-    return this.project((exprs.flat() as string[]).map(parseNamedExpression));
+    return this.project(this.parsing(() => (exprs.flat() as string[]).map(parseNamedExpression)));
   }
 
   /** Adds or replaces a column. */
@@ -149,7 +154,7 @@ export class DataFrame {
   }
 
   filter(condition: Column | string): DataFrame {
-    const e = typeof condition === 'string' ? parseBareExpression(condition) : condition.expr;
+    const e = typeof condition === 'string' ? this.parsing(() => parseBareExpression(condition)) : condition.expr;
     return this.with(planNode({ kind: 'Filter', child: this.plan, condition: e }));
   }
 
@@ -217,7 +222,7 @@ export class DataFrame {
   }
 
   orderBy(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
-    const order = (cols.flat() as ColumnOrName[]).flatMap((c) => (typeof c === 'string' ? parseSortList(c) : [c.expr]));
+    const order = (cols.flat() as ColumnOrName[]).flatMap((c) => (typeof c === 'string' ? this.parsing(() => parseSortList(c)) : [c.expr]));
     return this.with(planNode({ kind: 'Sort', child: this.plan, order }));
   }
 

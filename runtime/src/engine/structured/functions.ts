@@ -24,6 +24,59 @@ export function lit(value: ColumnOrValue): Column { return value instanceof Colu
 /** Parses a SQL expression string, with an optional alias as Spark's parser allows (`expr("sum(cases) AS cases")`). */
 export function expr(sql: string): Column { return new Column(parseNamedExpression(sql)); }
 
+let lambdaVariables = 0;
+
+/**
+ * A lambda argument from a function of Columns, as PySpark builds one from a Python function: its
+ * parameters are fresh lambda variables (`x_0`, `y_1`, … in the SQL the export writes).
+ */
+function lambdaArg(f: (...cols: Column[]) => ColumnOrValue, arity = Math.max(f.length, 1)): Expr {
+  const params = Array.from({ length: arity }, (_, k) => `${'xyz'[k] ?? 'v'}_${lambdaVariables++}`);
+  const body = f(...params.map((name) => new Column(node({ kind: 'lambdavar', name }))));
+  return node({ kind: 'lambda', params, body: lit(body).expr });
+}
+
+/** Each element through `f(x)` or `f(x, i)` (i the index from 0): `transform("xs", (x) => x.plus(1))`. */
+export function transform(col: ColumnOrName, f: (x: Column, i: Column) => ColumnOrValue): Column {
+  return fn('transform', c(col), lambdaArg(f));
+}
+/** The elements for which `f(x)` (or `f(x, i)`) is true. */
+export function filter(col: ColumnOrName, f: (x: Column, i: Column) => Column): Column {
+  return fn('filter', c(col), lambdaArg(f));
+}
+/** Whether `f(x)` is true for some element. */
+export function exists(col: ColumnOrName, f: (x: Column) => Column): Column {
+  return fn('exists', c(col), lambdaArg(f, 1));
+}
+/** Whether `f(x)` is true for every element. */
+export function forall(col: ColumnOrName, f: (x: Column) => Column): Column {
+  return fn('forall', c(col), lambdaArg(f, 1));
+}
+/** Folds the elements into `initialValue` with `merge(acc, x)`, then applies `finish(acc)` when given. */
+export function aggregate(col: ColumnOrName, initialValue: ColumnOrName, merge: (acc: Column, x: Column) => ColumnOrValue, finish?: (acc: Column) => ColumnOrValue): Column {
+  return fn('aggregate', c(col), c(initialValue), lambdaArg(merge, 2), ...(finish ? [lambdaArg(finish, 1)] : []));
+}
+/** The same as `aggregate`. */
+export function reduce(col: ColumnOrName, initialValue: ColumnOrName, merge: (acc: Column, x: Column) => ColumnOrValue, finish?: (acc: Column) => ColumnOrValue): Column {
+  return fn('reduce', c(col), c(initialValue), lambdaArg(merge, 2), ...(finish ? [lambdaArg(finish, 1)] : []));
+}
+/** The two arrays merged element by element with `f(x, y)`; the shorter is padded with NULLs. */
+export function zip_with(left: ColumnOrName, right: ColumnOrName, f: (x: Column, y: Column) => ColumnOrValue): Column {
+  return fn('zip_with', c(left), c(right), lambdaArg(f, 2));
+}
+/** The entries for which `f(k, v)` is true. */
+export function map_filter(col: ColumnOrName, f: (k: Column, v: Column) => Column): Column {
+  return fn('map_filter', c(col), lambdaArg(f, 2));
+}
+/** The map with each key replaced by `f(k, v)`. */
+export function transform_keys(col: ColumnOrName, f: (k: Column, v: Column) => ColumnOrValue): Column {
+  return fn('transform_keys', c(col), lambdaArg(f, 2));
+}
+/** The map with each value replaced by `f(k, v)`. */
+export function transform_values(col: ColumnOrName, f: (k: Column, v: Column) => ColumnOrValue): Column {
+  return fn('transform_values', c(col), lambdaArg(f, 2));
+}
+
 /** Tumbling/sliding event-time window: `window("ts", "1 minute", "30 seconds", "5 seconds")`. */
 export function window(timeColumn: ColumnOrName, windowDuration: string, slideDuration?: string | null, startTime?: string | null): Column {
   const args: Expr[] = [c(timeColumn), literal(windowDuration)];

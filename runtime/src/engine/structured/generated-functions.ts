@@ -76,6 +76,15 @@ export function bin(col: ColumnOrName): Column {
 }
 
 /**
+ * The bits of an integral value inverted (SQL `~x`).
+ *
+ * Example: `~0` gives `-1`.
+ */
+export function bitwise_not(col: ColumnOrName): Column {
+  return callWith('bitwise_not', [colArg(col)]);
+}
+
+/**
  * Rounds to `scale` decimal places, half to even (banker's rounding).
  *
  * Example: `bround(2.5, 0)` gives `2`.
@@ -167,7 +176,7 @@ export function collect_set(col: ColumnOrName): Column {
 }
 
 /**
- * The strings joined; NULL when any is NULL.
+ * The strings (or arrays) joined; NULL when any is NULL. `a || b` is `concat(a, b)`.
  *
  * Example: `concat('Spark', 'SQL')` gives `SparkSQL`.
  */
@@ -452,6 +461,15 @@ export function ifnull(col1: ColumnOrName, col2: ColumnOrName): Column {
 }
 
 /**
+ * `str ILIKE pattern`: LIKE ignoring case (`%` any text, `_` one character).
+ *
+ * Example: `ilike('Spark', '_PARK')` gives `true`.
+ */
+export function ilike(str: ColumnOrName, pattern: ColumnOrName, escapeChar?: ColumnOrName): Column {
+  return callWith('ilike', [colArg(str), colArg(pattern), colArg(escapeChar)]);
+}
+
+/**
  * Each word with its first letter in upper case and the rest in lower case.
  */
 export function initcap(col: ColumnOrName): Column {
@@ -680,6 +698,13 @@ export function nvl2(col1: ColumnOrName, col2: ColumnOrName, col3: ColumnOrName)
  */
 export function pi(): Column {
   return callWith('pi', []);
+}
+
+/**
+ * The value itself (SQL `+x`).
+ */
+export function positive(col: ColumnOrName): Column {
+  return callWith('positive', [colArg(col)]);
 }
 
 /**

@@ -15,7 +15,7 @@ import { MemorySink } from '../sinks/memory-sink.js';
 import type { SinkBatch, SinkSession } from '../sinks/sink.js';
 import { BOOLEAN, BINARY, DOUBLE, LONG, STRING, StructField, StructType, TIMESTAMP, toSchema, type DataType } from '../types.js';
 import { SparkContext } from '../dstream/spark-context.js';
-import { SESSION_TIME_ZONE, sessionZoneOf, type Zone } from '../time-zone.js';
+import { SESSION_TIME_ZONE, sessionZoneOf, setActiveSessionZone, UTC_ZONE, type Zone } from '../time-zone.js';
 import { DataFrame } from './dataframe.js';
 import { DataStreamReader } from './stream-reader.js';
 import { DataFrameReader } from './reader.js';
@@ -106,6 +106,7 @@ export class SparkSessionBuilder {
 }
 
 let activeSession: SparkSession | null = null;
+setActiveSessionZone(() => activeSession?.timeZone ?? UTC_ZONE);
 
 /** The entry point to the DataFrame and streaming APIs. */
 export class SparkSession implements SinkSession {
