@@ -246,15 +246,20 @@ export async function runGradeCommand(argv: readonly string[], io: GradeIo = pro
     stopAllGrading();
     io.status?.('');
     io.stderr(`${signal === 'SIGINT' ? 'interrupted' : 'stopped'}: ${run.stateFile ? `the grades made so far are kept in ${run.stateFile}; run the same command again to go on` : 'nothing was written'}\n`);
+    const code = signal === 'SIGINT' ? 130 : 143;
     const stopDb = Promise.race([database?.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
-    void stopDb.finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    run.stopped = stopDb.then(() => code);
+    void stopDb.finally(() => process.exit(code));
   };
   if (io.interruptible) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
   try {
-    return await grade(lesson, values, root, given, database?.url, io, run);
+    const code = await grade(lesson, values, root, given, database?.url, io, run);
+    // Interrupted, the grading ends with the signal's status whichever finishes first: the grades
+    // stopped by it, or the database's shutdown.
+    return run.stopped ? await run.stopped : code;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -272,6 +277,8 @@ async function runtimeVersion(): Promise<string> {
 interface GradeRun {
   interrupted: boolean;
   stateFile?: string;
+  /** Once a signal stopped the grading: resolves with its exit status when the database is stopped. */
+  stopped?: Promise<number>;
 }
 
 /** The PostgreSQL a lesson with tables is graded on: the one given, or an embedded one for this run. */
