@@ -103,6 +103,43 @@ export async function loadLessons(root: string): Promise<Lesson[]> {
   return lessons;
 }
 
+/** The last lessons {@link currentLessons} read under each root, with the state of the files they came from. */
+const readBefore = new Map<string, { files: string; lessons: Promise<Lesson[]> }>();
+
+/**
+ * The lessons as the files under `root` are now, read again only when a lesson file changed (a name, a
+ * size or a modification time of the files a lesson is read from), which a few `stat`s tell. Reading
+ * them parses every lesson's YAML and takes most of a second on a busy machine, and the runtime asks
+ * for them on every list, Run and Check.
+ */
+export async function currentLessons(root: string): Promise<Lesson[]> {
+  const files = await lessonFilesState(root);
+  const before = readBefore.get(root);
+  if (before?.files === files) return before.lessons;
+  const lessons = loadLessons(root);
+  readBefore.set(root, { files, lessons });
+  // A failed read is not kept: the next call reads again (and says why again).
+  lessons.catch(() => {
+    if (readBefore.get(root)?.lessons === lessons) readBefore.delete(root);
+  });
+  return lessons;
+}
+
+/** The names, sizes and modification times of the files directly in each lesson folder under `root`. */
+async function lessonFilesState(root: string): Promise<string> {
+  const names = (await readdir(root)).filter((n) => LESSON_DIR.test(n)).sort();
+  const parts = await Promise.all(names.map(async (name) => {
+    const dir = join(root, name);
+    const entries = await readdir(dir).catch(() => [] as string[]);
+    const stats = await Promise.all(entries.sort().map(async (e) => {
+      const st = await stat(join(dir, e)).catch(() => null);
+      return st ? `${e}:${st.size}:${st.mtimeMs}` : `${e}:gone`;
+    }));
+    return `${name}/${stats.join('/')}`;
+  }));
+  return parts.join('\n');
+}
+
 /** Finds a lesson by folder name or by its number (`3`, `03`). */
 export function findLesson(lessons: Lesson[], idOrNumber: string): Lesson | undefined {
   const n = /^\d+$/.test(idOrNumber) ? idOrNumber.padStart(2, '0') : undefined;

@@ -66,13 +66,13 @@ export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<
     for (const close of closers.reverse()) await close().catch(() => {});
     throw e;
   }
-  const [{ startRuntimeServer }, { loadLessons }] = modules;
+  const [{ startRuntimeServer }, { currentLessons }] = modules;
   let kafka = config.kafka;
   let kafkaSasl = config.kafka ? config.kafkaSasl : undefined;
   if (config.kafkaSasl && !config.kafka) io.err('streamlab: --kafka-sasl names a listener of the Kafka given with --kafka; the embedded broker has its own, so it is ignored.');
   const lessonsDir = config.lessonsDir ?? join(REPO_ROOT, 'lessons');
   if (!kafka) {
-    const broker = await startEmbeddedBroker(config, io, await lessonSaslUsers(loadLessons, lessonsDir));
+    const broker = await startEmbeddedBroker(config, io, await lessonSaslUsers(currentLessons, lessonsDir));
     if (broker) {
       kafka = broker.bootstrap;
       kafkaSasl = broker.saslBootstrap;
@@ -138,9 +138,10 @@ export async function startRuntime(config: RuntimeConfig, io: StartIo): Promise<
 }
 
 /** The SASL users the lessons' front matter names (a lesson that does not load adds none). */
-async function lessonSaslUsers(loadLessons: typeof import('../lessons/load-lessons.js').loadLessons, lessonsDir: string): Promise<Record<string, string>> {
+async function lessonSaslUsers(currentLessons: typeof import('../lessons/load-lessons.js').currentLessons, lessonsDir: string): Promise<Record<string, string>> {
   const users: Record<string, string> = {};
-  const lessons = await loadLessons(lessonsDir).catch(() => []);
+  // Read as the lessons service reads them: the first page's lesson list finds them read already.
+  const lessons = await currentLessons(lessonsDir).catch(() => []);
   for (const lesson of lessons) for (const u of lesson.kafka?.sasl.users ?? []) users[u.username] = u.password;
   return users;
 }

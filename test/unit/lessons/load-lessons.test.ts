@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findLesson, loadLesson, loadLessons, LessonError } from '../../../runtime/src/lessons/load-lessons.js';
+import { currentLessons, findLesson, loadLesson, loadLessons, LessonError } from '../../../runtime/src/lessons/load-lessons.js';
 import { planLessonData } from '../../../runtime/src/lessons/lesson-data.js';
 
 const LESSONS = fileURLToPath(new URL('../../../lessons', import.meta.url));
@@ -83,5 +83,24 @@ describe('loadLesson errors', () => {
 
   it('rejects a folder name that is not NN-slug', async () => {
     await expect(loadLesson('/nowhere', 'broken')).rejects.toThrow('broken: lesson folders are named NN-slug (e.g. 03-structured-windows)');
+  });
+
+  it('reads the lessons again only when a lesson file changed, and does not keep a failed read', async () => {
+    const l = await lessonWith('title: First\nsummary: s\napi: structured\nduration: 30 min');
+    const root = join(l, '..');
+    const first = await currentLessons(root);
+    expect(first.map((x) => x.title)).toEqual(['First']);
+    // Nothing changed: the same lessons, not read again.
+    expect(await currentLessons(root)).toBe(first);
+    // An edit (another size) is read.
+    await writeFile(join(l, 'lesson.md'), '---\ntitle: Second title\nsummary: s\napi: structured\nduration: 30 min\n---\n# x\n\n## Step 1: x\n\ntext\n');
+    expect((await currentLessons(root)).map((x) => x.title)).toEqual(['Second title']);
+    // A new file in a lesson's folder (an extra learner file) is read too.
+    await writeFile(join(l, 'shared.ts'), 'export const x = 1;\n');
+    expect(Object.keys((await currentLessons(root))[0]!.starter)).toEqual(['starter.ts', 'shared.ts']);
+    // A broken edit fails, and so does the next call: the failure is not answered from before.
+    await writeFile(join(l, 'lesson.md'), '---\ntitle: [unclosed\n---\n');
+    await expect(currentLessons(root)).rejects.toThrow(/front matter is not valid YAML/);
+    await expect(currentLessons(root)).rejects.toThrow(/front matter is not valid YAML/);
   });
 });
