@@ -10,7 +10,7 @@ export type { KafkaListenerSecurity } from './engine/kafka/kafka-security.js';
 export { planLessonData, type LessonDataPlan } from './lessons/lesson-data.js';
 export type { Lesson } from './lessons/lesson-schema.js';
 export { bundleLearnerFiles, missingEntry, normaliseLearnerPath, type BundledPipeline, type EsbuildBuild } from './jobs/learner-bundle.js';
-export { instrumentAwaitsAt, instrumentLoops, sourceMapLookup } from './jobs/loop-insert.js';
+export { dynamicImportAt, instrumentAwaitsAt, instrumentLoops, sourceMapLookup } from './jobs/loop-insert.js';
 export type { LearnerError } from './jobs/learner-error.js';
 export {
   ActorSystemRef, asFailure, opTimeoutMessage, CheckFailure, ContextRef, ControlRef, DataFrameRef, entryFile, expectLines, expectRows, fail, faultLines, hash, LearnerCodeError, MeterRef, ms,

@@ -286,6 +286,170 @@ describe.sequential('the static build in a tab', () => {
     expect(page.workers().filter((w) => w.url().includes('check-worker')).length).toBe(0);
   }, 600_000);
 
+  it('keeps a check\'s program from the site\'s files, the page\'s channel and storage, and from what the check reads, in lesson 02', async () => {
+    // Each attempt reports what it got; the first export throws them all, so the check shows them.
+    await pasteCode(page, [
+      'import * as streamlab from "streamlab";',
+      'const g: any = globalThis;',
+      'const site = new URL("./index.html", g.location.href).href;',
+      'const tries: [string, () => unknown][] = [',
+      '  ["eval", () => g.eval(`import("${site}")`)],',
+      '  ["Function", () => new g.Function(`return import("${site}")`)],',
+      '  ["function constructor", () => (function () {}).constructor(`return import("${site}")`)],',
+      '  ["async constructor", () => (async function () {}).constructor("return 1")],',
+      '  ["generator constructor", () => (function* () {}).constructor("return 1")],',
+      '  ["string timer", () => setTimeout("postMessage(1)" as any, 0)],',
+      '  ["postMessage", () => g.postMessage({ type: "reply", id: 2, ok: true, value: {} })],',
+      '  ["its prototype\'s postMessage", () => {',
+      '    const d = Object.getOwnPropertyDescriptor(g.DedicatedWorkerGlobalScope.prototype, "postMessage")!;',
+      '    (d.get ? d.get.call(g) : d.value).call(g, { type: "reply", id: 2, ok: true, value: {} });',
+      '  }],',
+      '  ["indexedDB", () => g.indexedDB.open("streamlab")],',
+      '  ["caches", () => g.caches.keys()],',
+      '  ["storage", () => g.navigator.storage.getDirectory()],',
+      '  ["cookies", () => g.cookieStore.getAll()],',
+      '  ["localStorage", () => g.localStorage.getItem("streamlab")],',
+      '  ["a font", () => new g.FontFace("x", `url(${site})`).load()],',
+      '];',
+      'const patches: [string, object, string][] = [',
+      '  ["Array.prototype.push", Array.prototype, "push"],',
+      '  ["JSON.stringify", JSON, "stringify"],',
+      '  ["Promise.prototype.then", Promise.prototype, "then"],',
+      '  ["the API\'s DataFrame.prototype.collect", (streamlab as any).DataFrame.prototype, "collect"],',
+      '  ["MessageEvent.prototype.data", g.MessageEvent.prototype, "data"],',
+      '];',
+      'function outcome(name: string, fn: () => unknown): string {',
+      '  try { fn(); return `${name}: REACHED`; } catch (e) { return `${name}: ${(e as Error).message}`; }',
+      '}',
+      'function patched(name: string, target: any, key: string): string {',
+      '  const before = Object.getOwnPropertyDescriptor(target, key);',
+      '  try { Object.defineProperty(target, key, { value: () => 0 }); } catch { return `${name}: unchanged`; }',
+      '  const after = Object.getOwnPropertyDescriptor(target, key);',
+      '  return `${name}: ${after?.value === before?.value && after?.get === before?.get ? "unchanged" : "CHANGED"}`;',
+      '}',
+      'export function temperatureJob() {',
+      '  throw new Error([...tries.map(([n, f]) => outcome(n, f)), ...patches.map(([n, t, k]) => patched(n, t, k))].join(" ¦ "));',
+      '}',
+      'export function minuteReport() {}',
+      'export function slidingAverages() {}',
+      '',
+    ].join('\n'));
+    await page.locator('sl-lesson-view').getByRole('button', { name: 'Check', exact: true }).first().click();
+    await tab(page, 'Checks').click();
+    await page.getByText(/^\d+ of \d+ checks passed$/).waitFor({ timeout: 240_000 });
+    const lines = await checkLines(page);
+    const thrown = lines.find((l) => l.text.includes('one message per sensor'))!.message;
+    const outcomes = Object.fromEntries(thrown.slice(thrown.indexOf('eval: ')).split(' ¦ ').map((o) => {
+      const at = o.indexOf(': ');
+      return [o.slice(0, at), o.slice(at + 2)];
+    }));
+    const refused = (name: string) => `${name} is not available in a pipeline: it reads and writes the lesson's topics through "streamlab", and reaches nothing else.`;
+    const fromStrings = 'Pipelines cannot turn strings into code (eval, new Function).';
+    expect(outcomes).toEqual({
+      eval: fromStrings,
+      Function: fromStrings,
+      // Frozen by lockdown() with its own sentence: no string becomes code either way.
+      'function constructor': 'Function.prototype.constructor is not a valid constructor.',
+      'async constructor': 'Function.prototype.constructor is not a valid constructor.',
+      'generator constructor': 'Function.prototype.constructor is not a valid constructor.',
+      'string timer': fromStrings,
+      postMessage: refused('postMessage'),
+      'its prototype\'s postMessage': refused('postMessage'),
+      indexedDB: refused('indexedDB'),
+      caches: refused('caches'),
+      storage: refused('navigator'),
+      cookies: refused('cookieStore'),
+      // A worker has no localStorage (nor cookies): nothing to reach.
+      localStorage: 'Cannot read properties of undefined (reading \'getItem\')',
+      'a font': refused('FontFace'),
+      'Array.prototype.push': 'unchanged',
+      'JSON.stringify': 'unchanged',
+      'Promise.prototype.then': 'unchanged',
+      'the API\'s DataFrame.prototype.collect': 'unchanged',
+      // A host object the worker may change: the worker read the page's operations with the getter it kept.
+      'MessageEvent.prototype.data': 'CHANGED',
+    });
+    // The other checks ran in workers of their own and failed on their own terms.
+    expect(lines.map((l) => l.passed)).toEqual(lines.map(() => false));
+    expect(lines.filter((l) => !l.text.includes('one message per sensor')).every((l) => l.message.length > 0 && !l.message.includes('REACHED'))).toBe(true);
+    await screenshot(page, 'static-02-check-lockdown');
+    expect(page.workers().filter((w) => w.url().includes('check-worker')).length).toBe(0);
+  }, 600_000);
+
+  it('refuses a dynamic import() when it compiles the learner\'s code, naming its line', async () => {
+    await pasteCode(page, [
+      'export async function temperatureJob() {',
+      '  const where = "./index.html";',
+      '  await import(where);',
+      '}',
+      'export function minuteReport() {}',
+      'export function slidingAverages() {}',
+      '',
+    ].join('\n'));
+    await page.locator('sl-lesson-view').getByRole('button', { name: 'Check', exact: true }).first().click();
+    await tab(page, 'Checks').click();
+    await page.getByText(/^0 of \d+ checks passed$/).waitFor({ timeout: 240_000 });
+    const lines = await checkLines(page);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line.message).toContain('Your code does not compile: Only "streamlab" and your own files can be imported, each with an import statement: import(…) is not available in a pipeline.');
+    expect(lines[0]!.text).toMatch(/line 3\b/);
+    await screenshot(page, 'static-02-dynamic-import');
+  }, 300_000);
+
+  it('draws a check\'s random cases from a new seed at each Check', async () => {
+    // Records what the page asks the check workers to produce (the data of the checks' cases).
+    await page.addInitScript(() => {
+      const sent: string[] = [];
+      (globalThis as unknown as { __produced: string[] }).__produced = sent;
+      const proto = (globalThis as unknown as { Worker: { prototype: { postMessage: (...a: unknown[]) => void } } }).Worker.prototype;
+      const post = proto.postMessage;
+      proto.postMessage = function (this: unknown, message: unknown, ...rest: unknown[]) {
+        const op = (message as { op?: { op?: string } } | null)?.op;
+        if (op?.op === 'produce') sent.push(JSON.stringify(op));
+        post.call(this, message, ...rest);
+      };
+    });
+    await page.reload();
+    await page.locator('sl-editor .monaco-editor .view-lines').waitFor();
+    await pasteCode(page, lessonFile('02-dstream-temperature', 'solution.ts'));
+    const produced = async () => {
+      await page.evaluate(() => (globalThis as unknown as { __produced: string[] }).__produced.splice(0));
+      await page.locator('sl-lesson-view').getByRole('button', { name: 'Check', exact: true }).first().click();
+      await tab(page, 'Checks').click();
+      await page.getByText(/^\d+ of \d+ checks passed$/).waitFor({ timeout: 240_000 });
+      const lines = await checkLines(page);
+      expect(lines.map((l) => l.passed)).toEqual(lines.map(() => true));
+      return new Set(await page.evaluate(() => (globalThis as unknown as { __produced: string[] }).__produced.slice()));
+    };
+    const first = await produced();
+    await page.getByText(/^\d+ of \d+ checks passed$/).waitFor();
+    const second = await produced();
+    // The fixed cases are the same records each time; the random ones are not.
+    const both = [...first].filter((r) => second.has(r));
+    expect(both.length).toBeGreaterThan(0);
+    expect(first.size - both.length).toBeGreaterThan(0);
+    expect(second.size - both.length).toBeGreaterThan(0);
+  }, 600_000);
+
+  for (const id of ['05-locations-micro-batch-vs-flow', '06-stream-inference', '07-lambda-architecture']) {
+    it(`says at the top of lesson ${id.slice(0, 2)} what it needs that the tab has not, and Check says so too`, async () => {
+      await page.goto(`${site.origin}${PREFIX}`);
+      await page.getByRole('list', { name: 'Lessons' }).getByRole('link', { name: new RegExp(lessonOutline(id).title) }).click();
+      await page.locator('sl-editor .monaco-editor .view-lines').waitFor();
+      const lesson = findLesson(await loadLessons(join(repoRoot, 'lessons')), id)!;
+      const notice = page.locator('sl-lesson-view blockquote').first();
+      await expect.poll(() => notice.textContent(), { timeout: 30_000 }).toContain('This lesson needs the Streamlab runtime.');
+      const text = ((await notice.textContent()) ?? '').replace(/\s+/g, ' ');
+      for (const table of lesson.tables) expect(text).toContain(table);
+      if (lesson.tables.length > 0) expect(text).toContain('PostgreSQL');
+      if (lesson.models?.length) expect(text).toContain('saved Spark ML model');
+      expect(text).toContain('npx streamlab');
+      await page.locator('sl-lesson-view').getByRole('button', { name: 'Check', exact: true }).first().click();
+      await expect.poll(async () => page.getByText(new RegExp(`Checking lesson ${id} \\(its checks use .+\\) needs the Streamlab runtime`)).count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      await screenshot(page, `static-${id.slice(0, 2)}-needs-runtime`);
+    }, 180_000);
+  }
+
   for (const lesson of CHECKED) {
     it(`checks lesson ${lesson.id}: every check fails on the starter and passes on the solution, whose Run shows its data`, async () => {
       await page.goto(`${site.origin}${PREFIX}`);

@@ -8,7 +8,8 @@
  * `virtual:streamlab-checks` maps each lesson that the browser can check to a loader of its own chunk:
  * the lesson's `check.test.ts`, bundled with the browser's check harness in place of the job-process
  * one (src/browser/check-harness.ts). A lesson whose checks need PostgreSQL, saved models or files
- * has no loader.
+ * has no loader. The chunk exports its own address (`checkFileUrl`): the page imports it again under
+ * a new query for each Check, so the check file draws its random cases from a new seed each time.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
@@ -26,6 +27,17 @@ const BROWSER_HARNESS = resolve(import.meta.dirname, '../src/browser/check-harne
 /** Whether a lesson's checks can run in the browser: no tables, and a check file that asks for no database, models or files. */
 function checksInBrowser(tables: readonly string[], checkSource: string): boolean {
   return tables.length === 0 && !/\bdatabase:\s*true\b|\bmodels:\s*\[|\blake:|\blessonFile\(/.test(checkSource);
+}
+
+/** What of the runtime a lesson needs that a tab does not have: PostgreSQL, saved models, a data lake, the serving layer. */
+function runtimeNeeds(lesson: { tables: readonly string[]; models?: readonly string[]; lake?: unknown; serving?: unknown }): string[] {
+  const needs: string[] = [];
+  const list = (names: readonly string[]) => (names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`);
+  if (lesson.tables.length > 0) needs.push(`PostgreSQL (the table${lesson.tables.length === 1 ? '' : 's'} ${list(lesson.tables)})`);
+  if (lesson.models?.length) needs.push(`the saved Spark ML model${lesson.models.length === 1 ? '' : 's'} ${list(lesson.models)}`);
+  if (lesson.lake) needs.push('the data lake of CSV files its batch layer reads');
+  if (lesson.serving) needs.push('the serving layer');
+  return needs;
 }
 
 /** The lessons directory of the repository. */
@@ -48,7 +60,7 @@ export function streamlabLessons(dir = LESSONS_DIR): Plugin {
     transform(code, id) {
       // The lesson a check file belongs to, where the job-process harness reads its folder.
       if (!/[\\/]check\.test\.ts$/.test(id) || !id.startsWith(dir)) return null;
-      return code.replaceAll('import.meta.dirname', JSON.stringify(basename(dirname(id))));
+      return `${code.replaceAll('import.meta.dirname', JSON.stringify(basename(dirname(id))))}\nexport const checkFileUrl = import.meta.url;\n`;
     },
     async load(id) {
       if (id === CHECKS_RESOLVED) {
@@ -62,7 +74,7 @@ export function streamlabLessons(dir = LESSONS_DIR): Plugin {
       }
       if (id.startsWith('\0' + LESSON_CHECKS)) {
         const folder = resolve(dir, id.slice(1 + LESSON_CHECKS.length));
-        return `import ${JSON.stringify(resolve(folder, 'check.test.ts'))};\n`;
+        return `export { checkFileUrl } from ${JSON.stringify(resolve(folder, 'check.test.ts'))};\n`;
       }
       if (id !== RESOLVED_ID) return null;
       const service = new LessonsService(dir);
@@ -74,6 +86,7 @@ export function streamlabLessons(dir = LESSONS_DIR): Plugin {
           summary: summaries.find((s) => s.id === lesson.id)!,
           lesson: await service.get(lesson.id),
           plan: { topics: lesson.topics, datasets: lesson.datasets, clock: lesson.clock, extras: lesson.extras, points: lesson.points, ...(lesson.kafka ? { kafka: lesson.kafka } : {}) },
+          needs: runtimeNeeds(lesson),
         });
       }
       return `export default ${JSON.stringify(lessons)};\n`;

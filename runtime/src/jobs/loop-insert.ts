@@ -76,6 +76,25 @@ export function instrumentAwaitsAt(code: string, mapJson: string, original: Orig
 }
 
 /**
+ * Where a script calls the dynamic `import(…)` first (0-based line and column), or null. A pipeline
+ * imports only what its bundle holds; a host that cannot refuse the call itself refuses the script.
+ */
+export function dynamicImportAt(code: string): { line: number; column: number } | null {
+  let found: { line: number; column: number } | null = null;
+  const visit = (node: AnyNode): void => {
+    if (found) return;
+    if (node.type === 'ImportExpression') {
+      const loc = (node as unknown as { loc: { start: { line: number; column: number } } }).loc.start;
+      found = { line: loc.line - 1, column: loc.column };
+      return;
+    }
+    forChildren(node, visit);
+  };
+  visit(parseScript(code) as unknown as AnyNode);
+  return found;
+}
+
+/**
  * A source map's lookup, as Node's `SourceMap.findEntry` answers it (for hosts without `node:module`):
  * the last mapping at or before the position, in generated order; a mapping without a source has none.
  */

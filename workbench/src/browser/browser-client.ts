@@ -10,8 +10,9 @@
  *   run.stop     the worker stops its queries and returns the broker, then is terminated
  *   watchdog     a worker silent for UNRESPONSIVE_MS (a loop the guard cannot see) is terminated with the
  *                runtime's message
- *   check.run    the lesson's check file (bundled per lesson, loaded on the first Check) runs in the page
- *                with the browser's harness: each program it runs gets a check worker (check-harness.ts)
+ *   check.run    the lesson's check file (bundled per lesson, evaluated afresh for each Check, so each
+ *                draws its random cases from a seed of its own) runs in the page with the browser's
+ *                harness: each program it runs gets a check worker (check-harness.ts)
  *   the rest     (database, export, serving) needs the runtime: refused with a sentence that says so
  */
 import {
@@ -42,6 +43,17 @@ export function needsRuntime(what: string): string {
   return `${what} needs the Streamlab runtime, which this page running in your browser does not have: run \`npx streamlab\` on your computer and open the address it prints.`;
 }
 
+/**
+ * What a lesson that needs more than the tab has says at its top, before anything else: what it needs,
+ * what works here, and where to do the rest. Null for a lesson that runs whole in the tab.
+ */
+export function inTabNotice(bundled: Pick<BundledLesson, 'needs'>): string | null {
+  if (bundled.needs.length === 0) return null;
+  return `> **This lesson needs the Streamlab runtime.** It uses ${bundled.needs.join(', ')}, which this page running in your browser does not have. `
+    + 'You can read it and write your code here, but a Run stops with an error where the code reaches what is missing, and Check cannot grade it. '
+    + 'Run `npx streamlab` on your computer and open the address it prints to do the whole lesson.';
+}
+
 type Run = {
   runId: string;
   mode: ClockMode;
@@ -66,6 +78,8 @@ export class BrowserClient extends ProtocolClient {
   private tails = new Map<string, { topic: string; next: number[] }>();
   private tailIds = 0;
   private checksRun = 0;
+  /** Where each lesson's check chunk is, once loaded: the next Check evaluates it again from there. */
+  private checkFiles = new Map<string, string>();
   private watchdog: ReturnType<typeof setInterval> | null = null;
 
   connect(): void {
@@ -92,7 +106,11 @@ export class BrowserClient extends ProtocolClient {
 
   private readonly answers: { [K in ClientKind]?: (fields: RequestFields<K>) => ReplyFields<K> | Promise<ReplyFields<K>> } = {
     'lessons.list': () => ({ lessons: lessons.map((l) => l.summary) }),
-    'lessons.get': ({ lessonId }) => ({ lesson: this.lesson(lessonId).lesson }),
+    'lessons.get': ({ lessonId }) => {
+      const bundled = this.lesson(lessonId);
+      const notice = inTabNotice(bundled);
+      return { lesson: notice ? { ...bundled.lesson, markdown: `${notice}\n\n${bundled.lesson.markdown}` } : bundled.lesson };
+    },
     'run.start': (f) => this.startRun_(f.files, f.mode, f.lessonId, f.entry, f.maxRows),
     'run.stop': async ({ runId }) => {
       await this.stop(this.runNamed(runId));
@@ -156,7 +174,7 @@ export class BrowserClient extends ProtocolClient {
     'check.run': ({ lessonId, files }) => {
       const bundled = this.lesson(lessonId);
       const load = checkLoaders[bundled.lesson.id];
-      if (!load) throw new RuntimeError('unavailable', needsRuntime(`Checking lesson ${bundled.lesson.id} (its checks use PostgreSQL, saved models or files)`));
+      if (!load) throw new RuntimeError('unavailable', needsRuntime(`Checking lesson ${bundled.lesson.id} (its checks use ${bundled.needs.length > 0 ? bundled.needs.join(', ') : 'PostgreSQL, saved models or files'})`));
       const checkId = `check-${++this.checksRun}`;
       // After the reply: the page learns the check id before its events.
       setTimeout(() => void this.checkInPage(checkId, bundled, load, files), 0);
@@ -267,6 +285,8 @@ export class BrowserClient extends ProtocolClient {
     if (run.over) return;
     switch (m.type) {
       case 'event':
+        // A run's worker speaks for its run only: never a check's result, nor another run's events.
+        if (!m.event.kind.startsWith('run.') || !('runId' in m.event) || m.event.runId !== run.runId) return;
         if (m.event.kind === 'run.status' && (m.event.state === 'failed' || m.event.state === 'finished')) {
           run.stopping = true;
           this.emit(m.event);
@@ -344,7 +364,7 @@ export class BrowserClient extends ProtocolClient {
     this.emit({ kind: 'check.status', checkId, lessonId, state: 'running' });
     let result: Extract<ServerEvent, { kind: 'check.result' }>;
     try {
-      await load();
+      await this.freshChecks(lessonId, load);
       // The lesson's own files but the starter, and its solution: what the grader checks the solution as.
       const solution = [...bundled.lesson.files.filter((f) => f.path !== 'starter.ts'), ...(bundled.lesson.solution ?? [])];
       const reported = await runDeclaredChecks(lessonId, { files, entry: entryFile(files) }, { files: solution, entry: 'solution.ts' });
@@ -359,6 +379,19 @@ export class BrowserClient extends ProtocolClient {
       result = { kind: 'check.result', checkId, lessonId, tests: [{ name: 'the checks run', status: 'failed', message: e instanceof Error ? e.message : String(e), durationMs: 0 }] };
     }
     this.emit(result);
+  }
+
+  /** Evaluates the lesson's check file once more (the first time, as bundled): its `lessonChecks` draws a new seed. */
+  private async freshChecks(lessonId: string, load: () => Promise<unknown>): Promise<void> {
+    const url = this.checkFiles.get(lessonId);
+    if (url === undefined) {
+      const loaded = (await load()) as { checkFileUrl?: unknown };
+      if (typeof loaded.checkFileUrl === 'string') this.checkFiles.set(lessonId, loaded.checkFileUrl);
+      return;
+    }
+    const fresh = new URL(url);
+    fresh.searchParams.set('check', String(this.checksRun));
+    await import(/* @vite-ignore */ fresh.href);
   }
 
   private checkAlive(): void {

@@ -10,4 +10,6 @@ export interface BundledLesson {
   summary: LessonSummary;
   lesson: ServerMessageOf<'lessons.get.ok'>['lesson'];
   plan: Pick<Lesson, 'topics' | 'datasets' | 'clock' | 'extras' | 'points' | 'kafka'>;
+  /** What of the runtime the lesson needs that the tab does not have (PostgreSQL, saved models, …); empty when it runs whole in the tab. */
+  needs: string[];
 }

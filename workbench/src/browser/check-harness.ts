@@ -5,9 +5,11 @@
  * sandbox's operations, the seeded random source). What differs is where a program runs: compiled by
  * esbuild-wasm with the loop guard, in a Web Worker of its own (check-worker.ts), watched from here.
  *
- * The checks run in the page and never evaluate learner code: they read what the workers answer. A
- * check file is evaluated once per page, so its random cases are drawn from one seed per page; each
- * Check starts with fresh memos and compiles the learner's files again.
+ * The checks run in the page and never evaluate learner code: they read what the workers answer, and
+ * only from the worker they started, carrying the nonce they gave it. A check file draws its random
+ * cases when it is evaluated, from the seed `lessonChecks` draws then; the page evaluates it afresh
+ * for each Check (browser-client.ts), so each Check has a seed of its own, fresh memos, and the
+ * learner's files compiled again.
  */
 import {
   asFailure, hash, LearnerCodeError, ms, opTimeoutMessage, ProgramBase, Sandbox, seededRandom,
@@ -29,6 +31,8 @@ type Pending = { resolve(v: unknown): void; reject(e: Error): void; startedAt: n
 /** One check worker, driven one operation at a time. */
 class WorkerChannel implements CheckChannel {
   private readonly worker = new Worker(new URL('./check-worker.ts', import.meta.url), { type: 'module', name: 'streamlab check' });
+  /** What every message of this worker carries; no other code knows it. */
+  private readonly nonce = crypto.randomUUID();
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private lastSeen = Date.now();
@@ -37,6 +41,7 @@ class WorkerChannel implements CheckChannel {
   private readonly watchdog: ReturnType<typeof setInterval>;
 
   constructor(private readonly label: string) {
+    this.worker.postMessage({ type: 'hello', nonce: this.nonce } satisfies PageToCheck);
     this.worker.addEventListener('message', (ev: MessageEvent<CheckToPage>) => this.onMessage(ev.data));
     this.worker.addEventListener('error', (ev) => {
       ev.preventDefault();
@@ -67,6 +72,10 @@ class WorkerChannel implements CheckChannel {
   }
 
   private onMessage(m: CheckToPage): void {
+    if (typeof m !== 'object' || m === null || m.nonce !== this.nonce) {
+      this.kill('Your code sent the check a message of its own, and was stopped: a check reads only what it asks your code for.', 'sandbox-violation');
+      return;
+    }
     this.lastSeen = Date.now();
     if (m.type !== 'reply') return;
     const p = this.pending.get(m.id);
@@ -167,12 +176,7 @@ interface LessonRegistry {
 }
 
 const registries = new Map<string, LessonRegistry>();
-/** One seed per page: the check files' random cases are drawn when they are first loaded. */
-const pageSeed = crypto.getRandomValues(new Uint32Array(1))[0]! >>> 1;
-/** The hidden checks' inputs, from a seed of their own as in the grader (nothing is hidden from a page's owner). */
-const pageHiddenSeed = crypto.getRandomValues(new Uint32Array(1))[0]! >>> 1;
-
-/** Sets up a lesson's checks; a check file calls it once with its lesson's folder name. */
+/** Sets up a lesson's checks with seeds of their own (the random cases', the hidden checks' as in the grader: nothing is hidden from a page's owner); a check file calls it once with its lesson's folder name, each time it is evaluated. */
 export function lessonChecks(lessonId: string): LessonChecks<Program> {
   const files: LessonRegistry['files'] = { submission: null, solution: null };
   const need = (which: 'submission' | 'solution') => () => {
@@ -180,11 +184,12 @@ export function lessonChecks(lessonId: string): LessonChecks<Program> {
     if (!f) throw new Error(`No ${which} files were given to the checks.`);
     return f;
   };
+  const hiddenSeed = crypto.getRandomValues(new Uint32Array(1))[0]! >>> 1;
   const registry: LessonRegistry = {
     checks: [],
     submission: new Program('yours', need('submission')),
     solution: new Program('the solution', need('solution')),
-    seed: pageSeed,
+    seed: crypto.getRandomValues(new Uint32Array(1))[0]! >>> 1,
     memos: new Map(),
     files,
   };
@@ -194,7 +199,7 @@ export function lessonChecks(lessonId: string): LessonChecks<Program> {
     solution: registry.solution,
     seed: registry.seed,
     random: (label) => seededRandom(registry.seed ^ hash(label)),
-    hiddenRandom: (label) => seededRandom(pageHiddenSeed ^ hash(label)),
+    hiddenRandom: (label) => seededRandom(hiddenSeed ^ hash(label)),
     memo<T>(key: string, fn: () => Promise<T>): Promise<T> {
       let p = registry.memos.get(key) as Promise<T> | undefined;
       if (!p) registry.memos.set(key, (p = fn()));

@@ -9,11 +9,22 @@ import { AWAIT_TRACKER_NAME, LOOP_GUARD_NAME } from '@streamlab/runtime/in-brows
 /** File name the compiled script runs under (its `sourceURL`), as in the job process. */
 export const PIPELINE_FILENAME = 'pipeline.js';
 
+/** The worker's own indirect eval, kept before {@link refuseCodeFromStrings} takes `eval` away from the pipeline. */
+const evaluate = eval;
+
 /** What a worker could reach the outside world with; a pipeline gets a refusal instead. */
 export const OUTSIDE_WORLD = [
   'fetch', 'importScripts', 'WebSocket', 'WebSocketStream', 'WebTransport', 'XMLHttpRequest', 'EventSource', 'Worker', 'SharedWorker',
-  'BroadcastChannel', 'indexedDB', 'caches', 'postMessage', 'close', 'navigator',
+  'BroadcastChannel', 'indexedDB', 'caches', 'cookieStore', 'postMessage', 'close', 'navigator', 'fonts', 'FontFace',
+  'RTCPeerConnection', 'webkitRTCPeerConnection',
 ] as const;
+
+/** What a pipeline that turns a string into code is told, as in the job process (raw-error.ts). */
+export const CODE_FROM_STRINGS = 'Pipelines cannot turn strings into code (eval, new Function).';
+
+function codeFromStrings(): Error & { code: string } {
+  return Object.assign(new Error(CODE_FROM_STRINGS), { code: 'sandbox-violation' });
+}
 
 /** The refusal a pipeline gets for `name`. */
 export function refusal(name: string): Error & { code: string } {
@@ -44,6 +55,35 @@ export function refuseOutsideWorld(scope: object): void {
       });
     }
   }
+}
+
+/**
+ * Takes away every way a pipeline could turn a string into code, which would run outside the compiled
+ * script's rules (a dynamic `import()` of another file or site, say): the global `eval` and
+ * `Function`, and the `constructor` of the four kinds of function (`(async () => {}).constructor`).
+ * Each becomes a function that throws the job process's sentence; `instanceof Function` still holds.
+ * A constructor that is already frozen (`lockdown()` tamed it to throw) is left as it is. Call it after
+ * everything that needs `eval` has run (`lockdown()` does); {@link evaluatePipeline} kept its own.
+ */
+export function refuseCodeFromStrings(scope: object): void {
+  const refused = function (): never {
+    throw codeFromStrings();
+  };
+  const kinds = [function () {}, async function () {}, function* () {}, async function* () {}].map((f) => Object.getPrototypeOf(f) as object);
+  for (const proto of kinds) {
+    const own = Object.getOwnPropertyDescriptor(proto, 'constructor');
+    if (!own || !own.writable || !own.configurable) continue;
+    const stand = function (): never {
+      throw codeFromStrings();
+    };
+    Object.defineProperty(stand, 'prototype', { value: proto });
+    Object.defineProperty(proto, 'constructor', { value: stand, writable: false, configurable: false, enumerable: false });
+  }
+  const fn = Object.defineProperty(function Function(): never {
+    throw codeFromStrings();
+  }, 'prototype', { value: Function.prototype });
+  Object.defineProperty(scope, 'Function', { value: fn, writable: false, configurable: false, enumerable: false });
+  Object.defineProperty(scope, 'eval', { value: refused, writable: false, configurable: false, enumerable: false });
 }
 
 /** Console arguments as one line, as Node's `format` prints the usual cases. */
@@ -101,8 +141,8 @@ export interface PipelineScope {
 
 /**
  * Evaluates the compiled script (learner-bundle.ts: CommonJS, loops guarded) with only `streamlab`
- * to require, the console and timers given; returns its exports. Call {@link refuseOutsideWorld}
- * first: the script runs on the worker's global scope.
+ * to require, the console and timers given; returns its exports. Call {@link refuseOutsideWorld} and
+ * {@link refuseCodeFromStrings} first: the script runs on the worker's global scope.
  */
 export function evaluatePipeline(code: string, scope: PipelineScope): Record<string, unknown> {
   const require = (name: unknown): unknown => {
@@ -111,10 +151,14 @@ export function evaluatePipeline(code: string, scope: PipelineScope): Record<str
   };
   // Same first line as the compiled code, so line numbers in the stack are the compiled ones.
   const wrapped = `(function (exports, require, module, ${LOOP_GUARD_NAME}, ${AWAIT_TRACKER_NAME}, console, setTimeout, clearTimeout, setInterval, clearInterval) {${code}\n})\n//# sourceURL=${PIPELINE_FILENAME}`;
-  const evaluate = eval;
   const fn = evaluate(wrapped) as (...a: unknown[]) => void;
   const mod: { exports: Record<string, unknown> } = { exports: {} };
   const t = scope.timers;
-  fn(mod.exports, require, mod, scope.loopGuard, scope.awaitTracker ?? ((v: unknown) => Promise.resolve(v)), scope.console, t.setTimeout, t.clearTimeout, t.setInterval, t.clearInterval);
+  // A timer given a string would evaluate it: only functions.
+  const only = (set: PipelineTimers['setTimeout']) => (handler: unknown, ms?: number, ...args: unknown[]): unknown => {
+    if (typeof handler !== 'function') throw codeFromStrings();
+    return set(handler as (...a: unknown[]) => void, ms, ...args);
+  };
+  fn(mod.exports, require, mod, scope.loopGuard, scope.awaitTracker ?? ((v: unknown) => Promise.resolve(v)), scope.console, only(t.setTimeout), t.clearTimeout, only(t.setInterval), t.clearInterval);
   return mod.exports;
 }

@@ -5,7 +5,7 @@
  *
  *   start:  the broker from the page's records (the lesson's `clearOnRun` topics emptied, its topics
  *           made, SASL required when the lesson's Kafka requires it) → the lesson's data player on the run's clock → the engine bound to the broker
- *           (engine-core.ts) → the network and the page's channel taken out of reach → the learner's
+ *           (engine-core.ts) → the network, the page's channel and code made from strings taken out of reach → the learner's
  *           script evaluated, its `main()` called → running (finished once nothing is left to do)
  *   step:   manual clock: the records due by the new time produced, then the clock moved or batches run
  *   stop:   every query stopped → the broker's records to the page → ended
@@ -17,7 +17,7 @@ import {
   type EngineBinding, type InMemoryKafkaCluster,
 } from '@streamlab/runtime/in-browser-worker';
 import { clusterFrom, snapshotOf } from './broker-snapshot.js';
-import { evaluatePipeline, learnerFailure, printed, refuseOutsideWorld, type PipelineTimers } from './run-sandbox.js';
+import { evaluatePipeline, learnerFailure, printed, refuseCodeFromStrings, refuseOutsideWorld, type PipelineTimers } from './run-sandbox.js';
 import type { PageToRun, RunToPage } from './run-messages.js';
 
 /** How often the worker tells the page it is alive (the job process's heartbeat). */
@@ -142,6 +142,7 @@ async function start(message: Extract<PageToRun, { type: 'start' }>): Promise<vo
   };
   const consoleApi = Object.freeze(Object.fromEntries((['log', 'info', 'warn', 'error', 'debug'] as const).map((level) => [level, (...a: unknown[]) => log(level, printed(a))])));
   refuseOutsideWorld(self);
+  refuseCodeFromStrings(self);
   emit({ kind: 'run.status', runId, state: 'running' });
   try {
     const exports = evaluatePipeline(message.code, { api, loopGuard: guard, console: consoleApi, timers: sandboxTimers as unknown as PipelineTimers });
