@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compileLearnerFiles } from '../../../runtime/src/jobs/compile.js';
 import { createLoopGuard, LoopTimeoutError } from '../../../runtime/src/jobs/loop-guard.js';
 import { instrumentAwaits, instrumentLoops } from '../../../runtime/src/jobs/loop-instrument.js';
-import { instrumentAwaitsAt, sourceMapLookup } from '../../../runtime/src/jobs/loop-insert.js';
+import { dynamicImportAt, instrumentAwaitsAt, sourceMapLookup } from '../../../runtime/src/jobs/loop-insert.js';
 import { mapPosition } from '../../../runtime/src/jobs/stack-remap.js';
 
 const EMPTY_MAP = JSON.stringify({ version: 3, sources: [], names: [], mappings: '' });
@@ -130,5 +130,12 @@ describe('createLoopGuard on its own clock', () => {
     expect(() => {
       for (;;) guard();
     }).toThrow(new LoopTimeoutError(100));
+  });
+});
+
+describe('dynamicImportAt', () => {
+  it('finds the first import(…) of a script, and nothing in strings, comments or names', () => {
+    expect(dynamicImportAt('const a = "import(x)"; // import(y)\nconst importer = 1;\nasync function f() {\n  return [await  import (where), import("z")];\n}\n')).toEqual({ line: 3, column: 17 });
+    expect(dynamicImportAt('const a = `import(${b})`; /* import(c) */ obj.import(d);\n')).toBeNull();
   });
 });
