@@ -3,7 +3,8 @@
  * check named), graded through the same code the workbench's Check button and `streamlab grade` use,
  * with the learner's code in the sandbox; the checks the report names are exactly the ones the front
  * matter gives points to; and `streamlab grade --dir` over three lesson-03 submissions gives 100 %, 0
- * and a partial score, in CSV, JSON and JUnit.
+ * and a partial score, in CSV, JSON and JUnit (its grades of the solution and the starter are lesson
+ * 03's: each is graded once; `--file` on one passing submission is grade-cli.test.ts's).
  *
  * Each grade is a run of its own (its own check process, sandboxes, seed and database namespace), so a
  * lesson's grades run side by side (the project's maxConcurrency bounds how many).
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLessons } from '../../runtime/src/lessons/load-lessons.js';
 import type { Lesson } from '../../runtime/src/lessons/lesson-schema.js';
+import type { GradeResult, StudentGrade } from '../../runtime/src/lessons/grade-types.js';
 import { gradeSubmission } from '../../runtime/src/lessons/grade-submission.js';
 import { runGradeCommand } from '../../runtime/src/lessons/grade-command.js';
 import { databaseUrl } from '../services/inject.js';
@@ -30,17 +32,76 @@ beforeAll(async () => {
 
 const files = (l: Lesson, which: 'starter' | 'solution') => Object.entries(l[which]).map(([path, content]) => ({ path, content }));
 
+/**
+ * `streamlab grade --dir` over three lesson-03 submissions: alice hands in the solution, bob the
+ * untouched starter (as a folder), carol rounds the averages to integers. Run once; its grades of alice
+ * and bob are also lesson 03's solution and starter grades below.
+ */
+interface FolderRun { dir: string; code: number; stdout: string; stderr: string; grades: StudentGrade[] }
+let folderRun: Promise<FolderRun> | undefined;
+const gradeFolder = () => (folderRun ??= (async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'grade-dir-'));
+  await mkdir(join(dir, 'submissions', 'bob'), { recursive: true });
+  await cp(join(LESSONS, '03-structured-windows', 'solution.ts'), join(dir, 'submissions', 'alice.ts'));
+  await cp(join(LESSONS, '03-structured-windows', 'starter.ts'), join(dir, 'submissions', 'bob', 'starter.ts'));
+  await cp(fileURLToPath(new URL('./fixtures/03/wrong-rounded-average.ts', import.meta.url)), join(dir, 'submissions', 'carol.ts'));
+  let stdout = '';
+  let stderr = '';
+  const code = await runGradeCommand(
+    ['--lesson', '03', '--seed', '1234', '--hidden-seed', '99', '--dir', join(dir, 'submissions'), '--csv', join(dir, 'grades.csv'), '--json', join(dir, 'grades.json'), '--junit', join(dir, 'grades.xml')],
+    { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } },
+  );
+  const grades = JSON.parse(await readFile(join(dir, 'grades.json'), 'utf8')) as StudentGrade[];
+  return { dir, code, stdout, stderr, grades };
+})());
+
+afterAll(async () => {
+  if (folderRun) await rm((await folderRun).dir, { recursive: true, force: true });
+});
+
+/** A lesson's grade of its solution or starter; lesson 03's are alice's and bob's in the folder run. */
+async function gradeLesson(lesson: Lesson, which: 'starter' | 'solution'): Promise<GradeResult> {
+  if (lesson.id === '03-structured-windows') {
+    const student = which === 'solution' ? 'alice' : 'bob';
+    return (await gradeFolder()).grades.find((g) => g.student === student)!.result;
+  }
+  return gradeSubmission({ lesson, files: files(lesson, which), entry: `${which}.ts` });
+}
+
+describe('streamlab grade --dir over three lesson-03 submissions', () => {
+  it('scores the solution 100 %, the starter 0 and rounded averages partially, in CSV, JSON and JUnit', async () => {
+    const { dir, code, stdout, stderr, grades: json } = await gradeFolder();
+    expect(code).toBe(1);
+    expect(stderr.split('\n').filter((l) => l.startsWith('grading '))).toEqual(['grading 1/3: alice', 'grading 2/3: bob', 'grading 3/3: carol']);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('11 passed, 16 failed');
+    expect(await readFile(join(dir, 'grades.csv'), 'utf8')).toBe([
+      'student,passed,total,points,max_points,update-averages,event-time-windows,late-kept,late-dropped,append-starts,append-waits,append-final,report-topic,unseen-day,seed,hidden_seed,reason',
+      'alice,9,9,20,20,passed,passed,passed,passed,passed,passed,passed,passed,passed,1234,99,',
+      'bob,0,9,0,20,failed,failed,failed,failed,failed,failed,failed,failed,failed,1234,99,',
+      'carol,2,9,3,20,failed,failed,failed,failed,passed,passed,failed,failed,failed,1234,99,',
+      '',
+    ].join('\n'));
+    expect(json.map((g) => [g.student, g.result.score, g.result.maxScore, g.result.seed])).toEqual([['alice', 20, 20, 1234], ['bob', 0, 20, 1234], ['carol', 3, 20, 1234]]);
+    const xml = await readFile(join(dir, 'grades.xml'), 'utf8');
+    expect(xml.match(/<testsuite name="[^"]*" tests="\d+" failures="\d+"/g)).toEqual([
+      '<testsuite name="alice · 03-structured-windows" tests="9" failures="0"',
+      '<testsuite name="bob · 03-structured-windows" tests="9" failures="9"',
+      '<testsuite name="carol · 03-structured-windows" tests="9" failures="7"',
+    ]);
+  });
+});
+
 describe.concurrent.each(IDS)('lesson %s', (id) => {
   it('passes every check on solution.ts, with each check worth its front matter points', async () => {
     const lesson = lessons.find((l) => l.id === id)!;
-    const r = await gradeSubmission({ lesson, files: files(lesson, 'solution'), entry: 'solution.ts' });
+    const r = await gradeLesson(lesson, 'solution');
     expect(r.tests.map((t) => [t.id, t.status, t.message, t.points])).toEqual(Object.entries(lesson.points).map(([check, points]) => [check, 'passed', null, points]));
     expect([r.score, r.maxScore, r.reason]).toEqual([Object.values(lesson.points).reduce((a, b) => a + b, 0), r.maxScore, null]);
   });
 
   it('fails every check on starter.ts', async () => {
     const lesson = lessons.find((l) => l.id === id)!;
-    const r = await gradeSubmission({ lesson, files: files(lesson, 'starter'), entry: 'starter.ts' });
+    const r = await gradeLesson(lesson, 'starter');
     expect(r.tests.map((t) => [t.id, t.status])).toEqual(Object.keys(lesson.points).map((check) => [check, 'failed']));
     expect([r.passed, r.score, r.reason]).toEqual([0, 0, null]);
     // Each failure says why in the learner's words, never as an assertion library's dump.
@@ -117,54 +178,5 @@ describe.concurrent('lesson 07-lambda-architecture', () => {
     const content = await readFile(fileURLToPath(new URL(`./fixtures/07/${file}`, import.meta.url)), 'utf8');
     const r = await gradeSubmission({ lesson: lesson(), files: [{ path: file, content }], entry: file, database: databaseUrl(), seed: 20261121 });
     expect(Object.fromEntries(r.tests.map((t) => [t.id, t.status]))).toEqual(Object.fromEntries(Object.keys(lesson().points).map((id) => [id, want(id)])));
-  });
-});
-
-describe('streamlab grade --dir over three lesson-03 submissions', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'grade-dir-'));
-    await mkdir(join(dir, 'submissions', 'bob'), { recursive: true });
-    // alice hands in the solution, bob the untouched starter (as a folder), carol rounds the averages to integers.
-    await cp(join(LESSONS, '03-structured-windows', 'solution.ts'), join(dir, 'submissions', 'alice.ts'));
-    await cp(join(LESSONS, '03-structured-windows', 'starter.ts'), join(dir, 'submissions', 'bob', 'starter.ts'));
-    await cp(fileURLToPath(new URL('./fixtures/03/wrong-rounded-average.ts', import.meta.url)), join(dir, 'submissions', 'carol.ts'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('scores the solution 100 %, the starter 0 and rounded averages partially, in CSV, JSON and JUnit', async () => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runGradeCommand(
-      ['--lesson', '03', '--seed', '1234', '--hidden-seed', '99', '--dir', join(dir, 'submissions'), '--csv', join(dir, 'grades.csv'), '--json', join(dir, 'grades.json'), '--junit', join(dir, 'grades.xml')],
-      { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } },
-    );
-    expect(code).toBe(1);
-    expect(stderr.split('\n').filter((l) => l.startsWith('grading '))).toEqual(['grading 1/3: alice', 'grading 2/3: bob', 'grading 3/3: carol']);
-    expect(stdout.trimEnd().split('\n').at(-1)).toBe('11 passed, 16 failed');
-    expect(await readFile(join(dir, 'grades.csv'), 'utf8')).toBe([
-      'student,passed,total,points,max_points,update-averages,event-time-windows,late-kept,late-dropped,append-starts,append-waits,append-final,report-topic,unseen-day,seed,hidden_seed,reason',
-      'alice,9,9,20,20,passed,passed,passed,passed,passed,passed,passed,passed,passed,1234,99,',
-      'bob,0,9,0,20,failed,failed,failed,failed,failed,failed,failed,failed,failed,1234,99,',
-      'carol,2,9,3,20,failed,failed,failed,failed,passed,passed,failed,failed,failed,1234,99,',
-      '',
-    ].join('\n'));
-    const json = JSON.parse(await readFile(join(dir, 'grades.json'), 'utf8')) as { student: string; result: { score: number; maxScore: number; seed: number } }[];
-    expect(json.map((g) => [g.student, g.result.score, g.result.maxScore, g.result.seed])).toEqual([['alice', 20, 20, 1234], ['bob', 0, 20, 1234], ['carol', 3, 20, 1234]]);
-    const xml = await readFile(join(dir, 'grades.xml'), 'utf8');
-    expect(xml.match(/<testsuite name="[^"]*" tests="\d+" failures="\d+"/g)).toEqual([
-      '<testsuite name="alice · 03-structured-windows" tests="9" failures="0"',
-      '<testsuite name="bob · 03-structured-windows" tests="9" failures="9"',
-      '<testsuite name="carol · 03-structured-windows" tests="9" failures="7"',
-    ]);
-  });
-
-  it('exits 0 for a single passing file and ends its output with "9 passed, 0 failed"', async () => {
-    let stdout = '';
-    const code = await runGradeCommand(['--lesson', '03-structured-windows', '--file', join(dir, 'submissions', 'alice.ts')], { stdout: (t) => { stdout += t; }, stderr: (t) => { stdout += t; } });
-    expect(code).toBe(0);
-    expect(stdout.trimEnd().split('\n').at(-1)).toBe('9 passed, 0 failed');
   });
 });
