@@ -1,7 +1,8 @@
 /**
  * The classroom as users run it, in Docker: the real `Dockerfile` built and started, then
  * `docker compose -f compose/docker-compose.yml up` with a learner who connects through the published
- * port, runs lesson 03's solution against the compose Kafka and PostgreSQL and passes Check; `down -v`
+ * port, runs lesson 03's solution against the compose Kafka and PostgreSQL and passes Check, and lesson
+ * 04's against the compose Kafka's SCRAM listener (a wrong password refused by Kafka itself); `down -v`
  * must leave no container, volume or network behind. The `grading` profile grades a folder of
  * submissions in the image and writes the class's reports where the instructor reads them.
  *
@@ -34,6 +35,9 @@ const LESSON = '03-structured-windows';
 const LESSON_RECORDS = 48;
 const SOLUTION = readFileSync(join(repoRoot, 'lessons', LESSON, 'solution.ts'), 'utf8');
 const STARTER = readFileSync(join(repoRoot, 'lessons', LESSON, 'starter.ts'), 'utf8');
+/** Lesson 04 reads the store's Kafka with SCRAM credentials: in compose, the SASL listener kafka-users made users on. */
+const SASL_LESSON = '04-report-topic-and-output-modes';
+const SASL_SOLUTION = readFileSync(join(repoRoot, 'lessons', SASL_LESSON, 'solution.ts'), 'utf8');
 /** The image holds the runtime, the lessons and the built workbench; Monaco's sources stay out. */
 const IMAGE_BUDGET_BYTES = 600 * 1024 * 1024;
 
@@ -191,6 +195,31 @@ describe.skipIf(skipReason !== undefined)('docker compose -f compose/docker-comp
     expect(result.tests.filter((t) => t.status !== 'passed')).toEqual([]);
     expect(result.score).toBe(result.maxScore);
 
+    // Lesson 04 on the manual clock: the runtime plays the store's events into the compose Kafka, and the
+    // learner's query reads them through the SASL listener with the tutorial's SCRAM user. By 10:00:05
+    // five events have arrived; the complete-mode counts by origin add up to them.
+    expect(await client.request({ kind: 'lessons.get', lessonId: SASL_LESSON })).toMatchObject({ kind: 'lessons.get.ok' });
+    const sasl = await client.request({ kind: 'run.start', lessonId: SASL_LESSON, files: [{ path: 'solution.ts', content: SASL_SOLUTION }], mode: 'manual' });
+    if (sasl.kind !== 'run.start.ok') throw new Error(JSON.stringify(sasl));
+    const ready = await client.waitFor((m) => m.kind === 'run.status' && m.runId === sasl.runId && ['running', 'idle', 'failed', 'finished', 'stopped'].includes(m.state));
+    expect(ready, JSON.stringify(client.eventsOf(sasl.runId).slice(-5))).toMatchObject({ state: expect.stringMatching(/^(running|idle)$/) });
+    expect(await client.request({ kind: 'run.step', runId: sasl.runId, advanceMs: 5_000 })).toMatchObject({ kind: 'run.step.ok' });
+    const counted = await client.waitFor((m) => (m.kind === 'run.batch' && m.runId === sasl.runId) || m.kind === 'run.error' && m.runId === sasl.runId) as StructuredBatchEvent;
+    expect(counted.kind, JSON.stringify(counted)).toBe('run.batch');
+    expect(counted.progress.numInputRows).toBe(5);
+    expect((counted.rows as { count: number }[]).reduce((n, r) => n + r.count, 0)).toBe(5);
+    expect(await client.request({ kind: 'run.stop', runId: sasl.runId })).toMatchObject({ kind: 'run.stop.ok' });
+    expect((await client.runEnded(sasl.runId)).state).toBe('stopped');
+    // The compose Kafka itself checks the password: a wrong one is refused there, and the learner reads why.
+    const wrong = SASL_SOLUTION.replace('const PASSWORD = "c7Vq2mXe9LbR";', 'const PASSWORD = "not-the-password";');
+    expect(wrong).not.toBe(SASL_SOLUTION);
+    const refused = await client.request({ kind: 'run.start', lessonId: SASL_LESSON, files: [{ path: 'solution.ts', content: wrong }], mode: 'manual' });
+    if (refused.kind !== 'run.start.ok') throw new Error(JSON.stringify(refused));
+    const error = await client.waitFor((m) => m.kind === 'run.error' && m.runId === refused.runId);
+    expect(error).toMatchObject({ message: expect.stringContaining('terminated with exception: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512') });
+    await client.request({ kind: 'run.stop', runId: refused.runId }).catch(() => undefined);
+    await client.runEnded(refused.runId);
+
     // The run's topics are on the compose Kafka (its host listener), and its PostgreSQL answers on the
     // published port with the compose file's credentials.
     const admin = new Kafka({ clientId: 'classroom-test', brokers: [`127.0.0.1:${kafkaPort}`], logLevel: logLevel.NOTHING }).admin();
@@ -198,6 +227,7 @@ describe.skipIf(skipReason !== undefined)('docker compose -f compose/docker-comp
     try {
       const topics = await admin.listTopics();
       expect(topics.filter((t) => t.endsWith('sensors.temperature')).length).toBeGreaterThan(0);
+      expect(topics.filter((t) => t.endsWith('spark-streaming-store')).length).toBeGreaterThan(0);
     } finally {
       await admin.disconnect();
     }
