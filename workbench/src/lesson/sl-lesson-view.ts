@@ -46,7 +46,9 @@ export class SlLessonView extends LitElement {
       @media (max-width: 900px) { :host { height: auto; grid-template-rows: auto 24rem; } .top { grid-template-columns: 1fr; } .code { height: 28rem; } }
       article { overflow: auto; padding-right: 0.5rem; line-height: 1.55; }
       article h2 { font-size: 1.15rem; margin-top: 0.25rem; }
-      article pre { background: var(--sl-surface); border: 1px solid var(--sl-border); border-radius: 6px; padding: 0.6rem; overflow-x: auto; font-size: 0.85rem; }
+      /* A command or a code line longer than the lesson column wraps instead of hiding its end behind a
+         sideways scroll (lesson 05's export command was cut at "--out loca" at 1024 px). */
+      article pre { background: var(--sl-surface); border: 1px solid var(--sl-border); border-radius: 6px; padding: 0.6rem; overflow-x: auto; font-size: 0.85rem; white-space: pre-wrap; overflow-wrap: anywhere; }
       article code { font-size: 0.9em; }
       article a { color: var(--sl-accent); }
       /* The outline has the column's whole width on a line of its own, its title wrapped when long;

@@ -38,7 +38,8 @@ export class SlTopicsPanel extends LitElement {
   static override styles = [
     sharedStyles,
     css`
-      :host { display: grid; grid-template-columns: minmax(22rem, 1fr) minmax(0, 1.6fr); gap: 1rem; }
+      /* The topics table keeps its Tail and Clear buttons in view at 1024 px (28rem), the tail the rest. */
+      :host { display: grid; grid-template-columns: minmax(28rem, 1fr) minmax(0, 1.6fr); gap: 1rem; }
       section { min-width: 0; overflow-x: auto; }
       /* Names wrap only where topicNameParts put a <wbr>; a part wider than the column scrolls the section. */
       td.name { overflow-wrap: normal; word-break: normal; }
