@@ -32,7 +32,10 @@ function checksInBrowser(tables: readonly string[], checkSource: string): boolea
 /** What of the runtime a lesson needs that a tab does not have: PostgreSQL, saved models, a data lake, the serving layer. */
 function runtimeNeeds(lesson: { tables: readonly string[]; models?: readonly string[]; lake?: unknown; serving?: unknown }): string[] {
   const needs: string[] = [];
-  const list = (names: readonly string[]) => (names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`);
+  const list = (all: readonly string[]) => {
+    const names = all.map((n) => `\`${n}\``);
+    return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+  };
   if (lesson.tables.length > 0) needs.push(`PostgreSQL (the table${lesson.tables.length === 1 ? '' : 's'} ${list(lesson.tables)})`);
   if (lesson.models?.length) needs.push(`the saved Spark ML model${lesson.models.length === 1 ? '' : 's'} ${list(lesson.models)}`);
   if (lesson.lake) needs.push('the data lake of CSV files its batch layer reads');
