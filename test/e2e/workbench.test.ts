@@ -230,10 +230,10 @@ describe('workbench in Chromium', () => {
     await page.getByRole('radio', { name: 'Manual' }).check();
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.getByRole('tab', { name: /^Output/ }).click();
-    await expect.poll(() => page.getByRole('button', { name: 'Step' }).isEnabled(), { timeout: 60_000 }).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'Step', exact: true }).isEnabled(), { timeout: 60_000 }).toBe(true);
     // The manual clock starts at the lesson's time (its data starts there) and moves only when told.
     await expect.poll(() => page.getByLabel('Processing time').textContent()).toBe('Processing time: 2026-11-21 10:00:00 UTC');
-    await page.getByRole('button', { name: 'Step' }).click();
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
     // The starter sets no trigger: Spark's default runs on data, so the step is the picked interval, and the controls say why.
     await expect.poll(() => page.locator('sl-run-controls .note').textContent()).toBe('The unnamed query uses the default trigger, which runs a batch when data arrives, not on the clock.');
     expect(await page.getByLabel('Trigger interval').inputValue()).toBe('10000');
