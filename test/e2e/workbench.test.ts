@@ -40,10 +40,6 @@ async function openPage(): Promise<{ page: Page; errors: string[] }> {
   return { page, errors };
 }
 
-/**
- * The editor's rendered lines in line order (Monaco reuses line nodes, so DOM order is not line order),
- * with Monaco's no-break spaces as plain spaces. Only the lines in view are rendered.
- */
 /** Types `text` at the start of the first line containing `needle` (found with Monaco's find widget). */
 async function typeAtLineOf(page: Page, needle: string, text: string): Promise<void> {
   await page.locator('sl-editor .monaco-editor .view-lines').click();
@@ -56,13 +52,12 @@ async function typeAtLineOf(page: Page, needle: string, text: string): Promise<v
   await page.keyboard.press('Escape');
 }
 
+/**
+ * The text of the file open in the editor, as Run sends it (the editor wraps long lines, so its
+ * rendered lines are not the file's lines).
+ */
 async function editorText(page: Page): Promise<string> {
-  const lines = await page.locator('sl-editor .monaco-editor .view-lines .view-line').evaluateAll((nodes) =>
-    nodes
-      .map((n) => ({ top: parseFloat((n as unknown as { style: { top: string } }).style.top), text: n.textContent ?? '' }))
-      .sort((a, b) => a.top - b.top)
-      .map((l) => l.text));
-  return lines.join('\n').replace(/\u00a0/g, ' ');
+  return page.locator('sl-editor').evaluate((el) => (el as unknown as { getFiles(): { content: string }[] }).getFiles()[0]?.content ?? '');
 }
 
 describe('workbench in Chromium', () => {
@@ -155,7 +150,7 @@ describe('workbench in Chromium', () => {
     await batch0.waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
       // What the page showed instead, for the log of a run where the batch never came.
       await screenshot(page, 'failed-batch-0');
-      console.log(`e2e: no Batch 0; the page read:\n${await page.locator('body').innerText().catch(() => '(unreadable)')}`);
+      console.log(`e2e: no Batch 0; the page read:\n${await page.locator('body').innerText().catch(() => '(unreadable)')}\npage errors: ${JSON.stringify(errors)}\nruntime: ${runtime.output().slice(-6000)}`);
       throw e;
     });
     const table = ((await batch0.textContent()) ?? '').split('\n');
