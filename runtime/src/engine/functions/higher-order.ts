@@ -31,6 +31,24 @@ function arrayArg(c: CallContext, i: number): Compiled & { type: ArrayType } {
   return a as Compiled & { type: ArrayType };
 }
 
+/**
+ * A map function's evaluation: each entry of the map `get` gives is bound to the lambda's two
+ * variables, and `put` decides what of it goes into the new map (NULL stays NULL).
+ */
+function overEntries<R>(get: (row: R) => unknown, [sk, sv]: readonly { v: unknown }[], put: (out: Map<unknown, unknown>, k: unknown, v: unknown, row: R) => void): (row: R) => Map<unknown, unknown> | null {
+  return (row) => {
+    const map = get(row) as Map<unknown, unknown> | null;
+    if (map === null) return null;
+    const out = new Map<unknown, unknown>();
+    for (const [k, v] of map) {
+      sk!.v = k;
+      sv!.v = v;
+      put(out, k, v, row);
+    }
+    return out;
+  };
+}
+
 function mapArg(c: CallContext, i: number): Compiled & { type: MapType } {
   const a = c.raw(i);
   if (a.type.kind !== 'map') throw mismatch(c, i, 'MAP', a.type);
@@ -209,20 +227,10 @@ export const higherOrderFunctions: readonly FunctionSpec[] = [
     compile: (c) => {
       const m = mapArg(c, 0);
       const f = predicate(c, 1, [m.type.keyType, m.type.valueType]);
-      const [sk, sv] = f.slots;
       const body = f.body.eval;
-      const get = m.eval;
-      return c.make(m.type, (row) => {
-        const map = get(row) as Map<unknown, unknown> | null;
-        if (map === null) return null;
-        const out = new Map<unknown, unknown>();
-        for (const [k, v] of map) {
-          sk.v = k;
-          sv.v = v;
-          if (body(row) === true) out.set(k, v);
-        }
-        return out;
-      });
+      return c.make(m.type, overEntries(m.eval, f.slots, (out, k, v, row) => {
+        if (body(row) === true) out.set(k, v);
+      }));
     },
   }),
   defineFunction({
@@ -232,23 +240,13 @@ export const higherOrderFunctions: readonly FunctionSpec[] = [
     compile: (c) => {
       const m = mapArg(c, 0);
       const f = c.lambda(1, [m.type.keyType, m.type.valueType]);
-      const [sk, sv] = f.slots;
       const body = f.body.eval;
-      const get = m.eval;
-      return c.make(new MapType(f.body.type, m.type.valueType, m.type.valueContainsNull), (row) => {
-        const map = get(row) as Map<unknown, unknown> | null;
-        if (map === null) return null;
-        const out = new Map<unknown, unknown>();
-        for (const [k, v] of map) {
-          sk.v = k;
-          sv.v = v;
-          const key = body(row);
-          if (key === null) throw new AnalysisException('[NULL_MAP_KEY] Cannot use null as map key.', { code: 'NULL_MAP_KEY' });
-          if (out.has(key)) throw duplicateKey(key);
-          out.set(key, v);
-        }
-        return out;
-      });
+      return c.make(new MapType(f.body.type, m.type.valueType, m.type.valueContainsNull), overEntries(m.eval, f.slots, (out, _k, v, row) => {
+        const key = body(row);
+        if (key === null) throw new AnalysisException('[NULL_MAP_KEY] Cannot use null as map key.', { code: 'NULL_MAP_KEY' });
+        if (out.has(key)) throw duplicateKey(key);
+        out.set(key, v);
+      }));
     },
   }),
   defineFunction({
@@ -258,20 +256,10 @@ export const higherOrderFunctions: readonly FunctionSpec[] = [
     compile: (c) => {
       const m = mapArg(c, 0);
       const f = c.lambda(1, [m.type.keyType, m.type.valueType]);
-      const [sk, sv] = f.slots;
       const body = f.body.eval;
-      const get = m.eval;
-      return c.make(new MapType(m.type.keyType, f.body.type), (row) => {
-        const map = get(row) as Map<unknown, unknown> | null;
-        if (map === null) return null;
-        const out = new Map<unknown, unknown>();
-        for (const [k, v] of map) {
-          sk.v = k;
-          sv.v = v;
-          out.set(k, body(row));
-        }
-        return out;
-      });
+      return c.make(new MapType(m.type.keyType, f.body.type), overEntries(m.eval, f.slots, (out, k, _v, row) => {
+        out.set(k, body(row));
+      }));
     },
   }),
 ];
