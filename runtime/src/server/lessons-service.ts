@@ -1,8 +1,8 @@
 /**
- * Lessons as the protocol serves them, read from the lessons directory on each request so edits show up
- * without a restart.
+ * Lessons as the protocol serves them, as the lessons directory has them at each request, so edits show
+ * up without a restart (read again only when a lesson's files changed).
  */
-import { findLesson, loadLessons } from '../lessons/load-lessons.js';
+import { currentLessons, findLesson } from '../lessons/load-lessons.js';
 import type { Lesson } from '../lessons/lesson-schema.js';
 import { planLessonData, type LessonDataPlan } from '../lessons/lesson-data.js';
 import type { LessonSummary, ServerMessageOf } from '../protocol/index.js';
@@ -21,7 +21,7 @@ export class LessonsService {
   private async all(): Promise<Lesson[]> {
     if (!this.dir) throw new RequestError('unavailable', 'No lessons directory is configured (--lessons DIR).');
     try {
-      return await loadLessons(this.dir);
+      return await currentLessons(this.dir);
     } catch (e) {
       throw new RequestError('unavailable', `The lessons could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
     }
