@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import WebSocket from 'ws';
 import pg from 'pg';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -140,11 +141,18 @@ function waitForLine(proc: ChildProcess, pattern: RegExp, output: string[]): Pro
 }
 
 describe('compose streamlab service, run outside a container', () => {
-  it('reaches `Streamlab ready` with the token from .env, answers /healthz, and stops cleanly', async () => {
+  it('reaches `Streamlab ready` with the token from .env and the roster .env names, answers /healthz, and stops cleanly', async () => {
     const port = await freePort();
     const args = localCommand(port);
-    const serviceEnv = environmentOf(service);
-    expect(serviceEnv).toEqual({ STREAMLAB_TOKEN: env.STREAMLAB_TOKEN, STREAMLAB_ALLOWED_ORIGINS: env.STREAMLAB_ALLOWED_ORIGINS });
+    // The instructor's .env names a roster: compose mounts it where the service's STREAMLAB_ROSTER
+    // points, so here that variable names the mounted file's own path.
+    const rosterFile = join(dataDir, 'roster.csv');
+    writeFileSync(rosterFile, '# student,token\nada,ada-compose-token-01\ngrace,grace-compose-token-02\n');
+    const rostered = readCompose({ ...env, STREAMLAB_ROSTER: rosterFile }).services.streamlab!;
+    const serviceEnv = environmentOf(rostered);
+    expect(serviceEnv).toEqual({ STREAMLAB_TOKEN: env.STREAMLAB_TOKEN, STREAMLAB_ALLOWED_ORIGINS: env.STREAMLAB_ALLOWED_ORIGINS, STREAMLAB_ROSTER: '/classroom/roster.csv' });
+    expect(rostered.volumes).toContain(`${rosterFile}:${serviceEnv.STREAMLAB_ROSTER}:ro`);
+    serviceEnv.STREAMLAB_ROSTER = rosterFile;
 
     const output: string[] = [];
     const child = spawn(process.execPath, [join(repoRoot, 'runtime/bin/streamlab.js'), ...args], {
@@ -158,6 +166,23 @@ describe('compose streamlab service, run outside a container', () => {
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
+
+    // The roster is the runtime's: a student's token opens a socket, and the dashboard (its URL on the
+    // line after the ready one) has a row per student by name from the start.
+    const dashboardLine = output.find((line) => line.startsWith('Instructor dashboard: ')) ?? await waitForLine(child, /^Instructor dashboard: /, output);
+    const instructor = new URL(dashboardLine.slice('Instructor dashboard: '.length)).searchParams.get('token')!;
+    const ada = await TestClient.connect(`ws://127.0.0.1:${port}/ws?token=ada-compose-token-01`, { origin: `http://localhost:${env.STREAMLAB_HOST_PORT}` });
+    expect(await ada.hello()).toMatchObject({ kind: 'hello.ok' });
+    await ada.close();
+    const rows = await new Promise<{ learner: string; student: string | null }[]>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/instructor/ws?token=${instructor}`, { headers: { origin: `http://127.0.0.1:${port}` } });
+      ws.once('message', (data) => {
+        resolve((JSON.parse(String(data)) as { students: { learner: string; student: string | null }[] }).students);
+        ws.close();
+      });
+      ws.once('error', reject);
+    });
+    expect(rows.filter((r) => r.student !== null).map((r) => r.student).sort()).toEqual(['ada', 'grace']);
 
     // The runtime uses the Kafka and PostgreSQL its command names, not embedded ones, and it keeps
     // learners apart: a learner's topics live under a prefix of their session, and topics made by

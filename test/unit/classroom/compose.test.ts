@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { loadLessons } from '../../../runtime/src/lessons/load-lessons.js';
+import { parseRoster } from '../../../runtime/src/server/roster.js';
 import {
   commandOf, environmentOf, interpolate, parseEnvFile, readCompose, readEnvExample, readRawCompose, repoRoot, variablesIn,
 } from './compose-file.js';
@@ -145,11 +146,24 @@ describe('compose services', () => {
       '--pg', `postgres://${env.POSTGRES_USER}:${env.POSTGRES_PASSWORD}@postgres:5432/${env.POSTGRES_DB}`,
       '--data-dir', '/data', '--no-open', '--isolate-learners',
     ]);
-    expect(environmentOf(services.streamlab!)).toEqual({ STREAMLAB_TOKEN: env.STREAMLAB_TOKEN, STREAMLAB_ALLOWED_ORIGINS: env.STREAMLAB_ALLOWED_ORIGINS });
+    expect(environmentOf(services.streamlab!)).toEqual({ STREAMLAB_TOKEN: env.STREAMLAB_TOKEN, STREAMLAB_ALLOWED_ORIGINS: env.STREAMLAB_ALLOWED_ORIGINS, STREAMLAB_ROSTER: '/classroom/roster.csv' });
     // The page origin of the documented URL must be accepted, or the browser's websocket is refused.
     expect(env.STREAMLAB_ALLOWED_ORIGINS!.split(',')).toContain(`http://localhost:${env.STREAMLAB_HOST_PORT}`);
     expect(services.streamlab!.ports).toEqual([`${env.STREAMLAB_HOST_PORT}:5170`]);
-    expect(services.streamlab!.volumes).toEqual(['streamlab-data:/data']);
+    expect(services.streamlab!.volumes).toEqual(['streamlab-data:/data', '/dev/null:/classroom/roster.csv:ro']);
+  });
+
+  it('streamlab reads the roster STREAMLAB_ROSTER names, mounted read-only where the runtime looks; none: an empty one', () => {
+    // The runtime reads the file its STREAMLAB_ROSTER names, so the mount's target must be that path.
+    const target = environmentOf(services.streamlab!).STREAMLAB_ROSTER;
+    expect(env.STREAMLAB_ROSTER).toBe('');
+    expect(services.streamlab!.volumes).toContain(`/dev/null:${target}:ro`);
+    expect(parseRoster(readFileSync('/dev/null', 'utf8'))).toEqual([]);
+    const withRoster = readCompose({ ...env, STREAMLAB_ROSTER: './roster.csv' }).services.streamlab!;
+    expect(withRoster.volumes).toEqual(['streamlab-data:/data', `./roster.csv:${target}:ro`]);
+    expect(environmentOf(withRoster).STREAMLAB_ROSTER).toBe(target);
+    // Grading needs no roster.
+    expect(services.grade!.volumes!.some((v) => v.includes('roster'))).toBe(false);
   });
 
   it('streamlab waits for healthy Kafka and PostgreSQL and for the SCRAM users; grading needs neither', () => {
