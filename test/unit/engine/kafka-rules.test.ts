@@ -158,3 +158,50 @@ describe('startingOffsets=latest across a crash in batch 0', () => {
     ]);
   });
 });
+
+describe('a partition that now ends before the query stopped', () => {
+  const run = async (failOnDataLoss: boolean) => {
+    const topics = new InMemoryKafkaTopics();
+    for (let i = 0; i < 4; i++) topics.produce('t', 0, `old${i}`);
+    const logs: string[] = [];
+    const registry = FormatRegistry.withBuiltIns().registerSource('kafka', kafkaSourceProvider(() => topics));
+    const stores = new Map<string, InMemoryCheckpointStore>();
+    const spark = SparkSession.builder.formats(registry).output((l) => void logs.push(l))
+      .checkpointResolver((loc) => stores.get(loc) ?? stores.set(loc, new InMemoryCheckpointStore()).get(loc)!).create();
+    const seen: Array<[number, string[]]> = [];
+    const start = () => spark.readStream.format('kafka').option('kafka.bootstrap.servers', 'x').option('subscribe', 't')
+      .option('startingOffsets', 'earliest').option('failOnDataLoss', String(failOnDataLoss)).load()
+      .selectExpr('CAST(value AS STRING) AS v')
+      .writeStream.option('checkpointLocation', 'ckpt')
+      .foreachBatch((b, id) => void seen.push([id, b.collect().map((r) => String(r.v))]))
+      .start();
+    const q1 = start();
+    await q1.processAllAvailable();
+    await q1.stop();
+    // The topic is deleted and made again with fewer records than the query had read.
+    topics.deleteTopic('t');
+    for (let i = 0; i < 2; i++) topics.produce('t', 0, `new${i}`);
+    const q2 = start();
+    return { topics, q2, seen, logs };
+  };
+
+  it("fails the query with Spark's data-loss message by default, instead of waiting for offset 4", async () => {
+    const { q2, seen } = await run(true);
+    await expect(q2.processAllAvailable()).rejects.toThrow(
+      "Partition t-0's offset was changed from 4 to 2, some data may have been missed\nSome data may have been lost because they are not available in Kafka any more; either the data was aged out by Kafka or the topic may have been deleted before all the data in the topic was processed. If you don't want your streaming query to fail on such cases, set the source option \"failOnDataLoss\" to \"false\".",
+    );
+    expect(seen).toEqual([[0, ['old0', 'old1', 'old2', 'old3']]]);
+  });
+
+  it('with failOnDataLoss=false warns, skips to the new end and reads what comes after it', async () => {
+    const { topics, q2, seen, logs } = await run(false);
+    await q2.processAllAvailable();
+    topics.produce('t', 0, 'new2');
+    await q2.processAllAvailable();
+    await q2.stop();
+    expect(seen).toEqual([[0, ['old0', 'old1', 'old2', 'old3']], [1, []], [2, ['new2']]]);
+    expect(logs.filter((l) => l.includes('offset was changed'))).toEqual([
+      "Partition t-0's offset was changed from 4 to 2, some data may have been missed. Some data may have been lost because they are not available in Kafka any more; either the data was aged out by Kafka or the topic may have been deleted before all the data in the topic was processed. If you want your streaming query to fail on such cases, set the source option \"failOnDataLoss\" to \"true\".",
+    ]);
+  });
+});

@@ -7,6 +7,7 @@
  */
 import type { Row } from '../expressions/compile.js';
 import { IllegalArgumentException } from '../errors.js';
+import { reportDataLoss } from './data-loss.js';
 import type { Offset, ReadLimit, Source, SourceContext, SourceProvider } from '../sources/source.js';
 import type { StructType } from '../types.js';
 import { parseKafkaSourceOptions, type KafkaSourceOptions } from './kafka-options.js';
@@ -15,10 +16,16 @@ import { kafkaRow } from './kafka-rows.js';
 import { flatten, rateLimit, recordCount, unflatten, type PartitionOffsets } from './offset-ranges.js';
 import type { KafkaPartitionReader, PartitionInfo } from './partition-reader.js';
 
+/** How many times the latest offsets are listed when they are behind the query's (Spark's fetchOffset.numRetries). */
+const FETCH_OFFSET_ATTEMPTS = 3;
+
 /** A micro-batch Kafka source. */
 export class KafkaSource implements Source {
   readonly schema: StructType;
   private lastBatchMs: number;
+
+  /** Where `failOnDataLoss=false` data-loss warnings go: the query's log, as Spark's logWarning. */
+  private readonly warn = (message: string): void => (this.ctx.log ?? console.warn)(message);
 
   /** Subscribed topics that did not exist when last listed (said once, and again when they appear). */
   private readonly missing = new Set<string>();
@@ -80,11 +87,25 @@ export class KafkaSource implements Source {
 
   async latestOffset(start: Offset, limit: ReadLimit): Promise<Offset> {
     const from = flatten(start as unknown as PartitionOffsets);
-    const parts = await this.partitions();
+    const behind = (ps: PartitionInfo[]) => ps.some((p) => p.latest < (from.get(`${p.topic}\u0000${p.partition}`) ?? 0));
+    let parts = await this.partitions();
+    // As Spark's fetchLatestOffsets, a partition that seems to end before the query's offset is asked
+    // about again (KAFKA-7703: a broker can answer with a stale offset) before it counts as moved back.
+    for (let attempt = 1; attempt < FETCH_OFFSET_ATTEMPTS && behind(parts); attempt++) parts = await this.partitions();
     const until = new Map<string, number>();
+    let movedBack = false;
     for (const p of parts) {
       const k = `${p.topic}\u0000${p.partition}`;
-      if (!from.has(k)) from.set(k, p.earliest);
+      const begin = from.get(k);
+      if (begin === undefined) from.set(k, p.earliest);
+      else if (p.latest < begin) {
+        // The partition now ends before where this query stopped: the topic was deleted and made again,
+        // or emptied. Spark reports it as data loss (failing by default) instead of waiting for offsets
+        // the partition may never reach again; when it only warns, reading goes on from the new end.
+        reportDataLoss(this.options.failOnDataLoss, this.warn, `Partition ${p.topic}-${p.partition}'s offset was changed from ${begin} to ${p.latest}, some data may have been missed`, p.topic, p.partition);
+        from.set(k, p.latest);
+        movedBack = true;
+      }
       until.set(k, p.latest);
     }
     for (const [k, v] of from) if (!until.has(k)) until.set(k, v);
@@ -96,8 +117,9 @@ export class KafkaSource implements Source {
     } else if (limit.kind === 'maxRows') {
       end = rateLimit(from, until, limit.maxRows);
     }
-    // Only report an advance when some partition moved (new partitions alone do not make a batch).
-    if (recordCount(from, end) === 0 && JSON.stringify(unflatten(from)) !== JSON.stringify(start)) {
+    // Only report an advance when some partition moved (new partitions alone do not make a batch); a
+    // partition that moved back makes one, so the next batch starts at its new end.
+    if (recordCount(from, end) === 0 && !movedBack && JSON.stringify(unflatten(from)) !== JSON.stringify(start)) {
       return start;
     }
     return unflatten(end) as unknown as Offset;

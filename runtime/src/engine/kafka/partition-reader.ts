@@ -70,6 +70,11 @@ export class InMemoryKafkaTopics implements KafkaPartitionReader, KafkaSyncParti
     if (!this.topics.has(topic)) this.topics.set(topic, Array.from({ length: partitions }, () => []));
   }
 
+  /** Deletes a topic with its records (a later `produce` or `createTopic` makes it again, empty). */
+  deleteTopic(topic: string): void {
+    this.topics.delete(topic);
+  }
+
   /** Appends a record; returns its offset. */
   produce(topic: string, partition: number, value: Uint8Array | string | null, options: { key?: Uint8Array | string | null; timestamp?: number; headers?: { key: string; value: Uint8Array | null }[] } = {}): number {
     this.createTopic(topic, partition + 1);
