@@ -48,6 +48,10 @@ export class SlTopicsPanel extends LitElement {
       form { display: grid; gap: 0.4rem; margin-top: 1rem; }
       label { display: grid; gap: 0.15rem; font-size: 0.85rem; }
       pre { margin: 0; white-space: pre-wrap; }
+      /* Laid-out JSON has one member per line: a line never wraps, so a number stays beside its name
+         (the records scroll sideways instead); other values wrap anywhere. */
+      pre.json { white-space: pre; overflow-wrap: normal; word-break: normal; }
+      pre.text { overflow-wrap: anywhere; }
       .status { font-size: 0.85rem; color: var(--sl-muted); }
       .records { max-height: 24rem; overflow: auto; }
       td.actions { white-space: nowrap; }
@@ -167,7 +171,7 @@ export class SlTopicsPanel extends LitElement {
           <table class="data">
             <thead><tr><th scope="col">Partition</th><th scope="col">Offset</th><th scope="col">Timestamp</th><th scope="col">Key</th><th scope="col">Value</th></tr></thead>
             <tbody>${[...this.records].reverse().map((r) => html`<tr><td>${r.partition}</td><td>${r.offset}</td><td>${new Date(r.timestampMs).toISOString()}</td>
-              <td>${r.key ?? 'null'}</td><td><pre>${prettyValue(r.value)}</pre></td></tr>`)}</tbody>
+              <td>${r.key ?? 'null'}</td><td>${valueCell(r.value)}</td></tr>`)}</tbody>
           </table>
         </div>
       </section>`;
@@ -178,4 +182,10 @@ declare global {
   interface HTMLElementTagNameMap {
     'sl-topics-panel': SlTopicsPanel;
   }
+}
+
+/** A record's value: JSON laid out one member per line, anything else as it came. */
+function valueCell(value: string | null) {
+  const shown = prettyValue(value);
+  return html`<pre class=${shown === value ? 'text' : 'json'}>${shown}</pre>`;
 }
