@@ -101,7 +101,11 @@ export function children(e: Expr): Expr[] {
 
 /** Rebuilds a node with its children mapped by `f` (bottom-up transform). */
 export function transformExpr(e: Expr, f: (e: Expr) => Expr): Expr {
-  const m = (x: Expr): Expr => transformExpr(x, f);
+  return f(mapChildren(e, (x) => transformExpr(x, f)));
+}
+
+/** A node with its direct children replaced by `m` of each (the node itself when it has none). */
+export function mapChildren(e: Expr, m: (e: Expr) => Expr): Expr {
   let r: Expr;
   switch (e.kind) {
     case 'col': case 'star': case 'lit': case 'lambdavar': r = e; break;
@@ -117,5 +121,5 @@ export function transformExpr(e: Expr, f: (e: Expr) => Expr): Expr {
     case 'between': r = node({ ...e, expr: m(e.expr), low: m(e.low), high: m(e.high) }); break;
     case 'over': r = node({ ...e, fn: m(e.fn), spec: { ...e.spec, partitionBy: e.spec.partitionBy.map(m), orderBy: e.spec.orderBy.map(m) } }); break;
   }
-  return f(r);
+  return r;
 }

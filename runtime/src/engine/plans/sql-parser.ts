@@ -37,7 +37,7 @@ interface Token {
   pos: number;
 }
 
-const OPS = ['<=>', '==', '!=', '<>', '<=', '>=', '||', '::', '->', '<', '>', '=', '+', '-', '*', '/', '%', '(', ')', ',', '.', '[', ']', '|', '&', '^', '~', '!'];
+const OPS = ['<=>', '==', '!=', '<>', '<=', '>=', '||', '::', '->', '<', '>', '=', '+', '-', '*', '/', '%', '(', ')', ',', '.', '[', ']', '|', '&', '^', '~', '!', ';'];
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
@@ -91,47 +91,47 @@ function tokenize(src: string): Token[] {
   return out;
 }
 
-const RESERVED_AFTER_EXPR = new Set(['as', 'and', 'or', 'not', 'is', 'in', 'like', 'rlike', 'between', 'when', 'then', 'else', 'end', 'from', 'asc', 'desc', 'nulls', 'div']);
+export const RESERVED_AFTER_EXPR: ReadonlySet<string> = new Set(['as', 'and', 'or', 'not', 'is', 'in', 'like', 'rlike', 'between', 'when', 'then', 'else', 'end', 'from', 'asc', 'desc', 'nulls', 'div']);
 
-class Parser {
-  private i = 0;
-  private readonly toks: Token[];
+export class Parser {
+  protected i = 0;
+  protected readonly toks: Token[];
   /** The parameters of the lambdas being read, innermost last (their names shadow columns). */
   private readonly lambdaScopes: string[][] = [];
   /** Schema strings of the `from_json` calls read so far, checked once the text is parsed. */
   readonly schemas: string[] = [];
-  constructor(private readonly src: string) {
+  constructor(protected readonly src: string) {
     this.toks = tokenize(src);
   }
 
-  private get t(): Token {
+  protected get t(): Token {
     return this.toks[this.i];
   }
-  private kw(word: string, offset = 0): boolean {
+  protected kw(word: string, offset = 0): boolean {
     const tok = this.toks[this.i + offset];
     return tok.kind === 'ident' && tok.text.toLowerCase() === word;
   }
-  private op(text: string): boolean {
+  protected op(text: string): boolean {
     return this.t.kind === 'op' && this.t.text === text;
   }
-  private eatKw(word: string): boolean {
+  protected eatKw(word: string): boolean {
     if (this.kw(word)) {
       this.i++;
       return true;
     }
     return false;
   }
-  private eatOp(text: string): boolean {
+  protected eatOp(text: string): boolean {
     if (this.op(text)) {
       this.i++;
       return true;
     }
     return false;
   }
-  private expectOp(text: string): void {
+  protected expectOp(text: string): void {
     if (!this.eatOp(text)) throw this.error(`expected '${text}'`);
   }
-  private expectKw(word: string): void {
+  protected expectKw(word: string): void {
     if (!this.eatKw(word)) throw this.error(`expected ${word.toUpperCase()}`);
   }
   /** An interval literal; like Spark's ANSI literals it may not mix months with days or times. */
@@ -255,7 +255,7 @@ class Parser {
     return parts.join(' ');
   }
 
-  private error(detail: string): Error {
+  protected error(detail: string): Error {
     return syntaxError(this.src, this.t.pos, detail);
   }
 
@@ -264,6 +264,13 @@ class Parser {
       this.i++;
       return node({ kind: 'star' });
     }
+    const out = this.namedExpr(RESERVED_AFTER_EXPR);
+    this.end();
+    return out;
+  }
+
+  /** One expression and its alias, if any; a word in `reserved` is never read as an implicit alias. */
+  protected namedExpr(reserved: ReadonlySet<string>): Expr {
     const e = this.expr();
     let out = e;
     if (this.eatKw('as')) {
@@ -278,12 +285,11 @@ class Parser {
         this.expectOp(')');
         out = node({ kind: 'alias', expr: e, name: names[0], names });
       } else out = node({ kind: 'alias', expr: e, name: this.identifier() });
-    } else if (this.t.kind === 'ident' && !RESERVED_AFTER_EXPR.has(this.t.text.toLowerCase())) {
+    } else if (this.t.kind === 'ident' && !reserved.has(this.t.text.toLowerCase())) {
       out = node({ kind: 'alias', expr: e, name: this.identifier() });
     } else if (this.t.kind === 'qident') {
       out = node({ kind: 'alias', expr: e, name: this.identifier() });
     }
-    this.end();
     return out;
   }
 
@@ -294,6 +300,13 @@ class Parser {
   }
 
   parseSortList(): Expr[] {
+    const out = this.sortList();
+    this.end();
+    return out;
+  }
+
+  /** `expr [ASC | DESC] [NULLS FIRST | NULLS LAST]`, comma-separated. */
+  protected sortList(): Expr[] {
     const out: Expr[] = [];
     do {
       const e = this.expr();
@@ -308,15 +321,14 @@ class Parser {
       }
       out.push(node({ kind: 'sort', expr: e, desc, nullsFirst }));
     } while (this.eatOp(','));
-    this.end();
     return out;
   }
 
-  private end(): void {
+  protected end(): void {
     if (this.t.kind !== 'eof') throw this.error('extra input');
   }
 
-  private identifier(): string {
+  protected identifier(): string {
     const tok = this.t;
     if (tok.kind === 'ident' || tok.kind === 'qident') {
       this.i++;

@@ -6,19 +6,20 @@
  */
 import { ManualClock, type Clock } from '../clock.js';
 import { InMemoryCheckpointStore, type CheckpointResolver, type CheckpointStore } from '../state/checkpoint-store.js';
-import { AnalysisException } from '../errors.js';
+import { AnalysisException, IllegalArgumentException } from '../errors.js';
 import { FormatRegistry } from '../formats.js';
 import { planNode } from '../plans/plan.js';
 import { bytesOf, toInternalRow } from '../rows.js';
 import type { OutputFn } from '../sinks/console-sink.js';
 import { MemorySink } from '../sinks/memory-sink.js';
 import type { SinkBatch, SinkSession } from '../sinks/sink.js';
-import { BOOLEAN, BINARY, DOUBLE, LONG, STRING, StructField, StructType, TIMESTAMP, toSchema, type DataType } from '../types.js';
+import { BOOLEAN, BINARY, DOUBLE, LONG, STRING, StructField, StructType, TIMESTAMP, parseDataType, toSchema, type DataType } from '../types.js';
 import { SparkContext } from '../dstream/spark-context.js';
-import { SESSION_TIME_ZONE, sessionZoneOf, setActiveSessionZone, UTC_ZONE, type Zone } from '../time-zone.js';
+import { SESSION_TIME_ZONE, sessionZoneOf, setActiveSessionZone, UTC_ZONE, withEvalScope, type Zone } from '../time-zone.js';
 import { DataFrame } from './dataframe.js';
 import { DataStreamReader } from './stream-reader.js';
 import { DataFrameReader } from './reader.js';
+import { runSql } from './sql.js';
 import { StreamingQueryManager } from './streaming-query-manager.js';
 
 /** PySpark's `spark.conf`. */
@@ -38,6 +39,61 @@ export class RuntimeConfig {
   /** All settings as a plain object. */
   getAll(): Record<string, string> {
     return Object.fromEntries(this.values);
+  }
+}
+
+/** A temporary view as `spark.catalog.listTables()` lists it (PySpark's `Table`). */
+export interface Table {
+  readonly name: string;
+  readonly catalog: null;
+  readonly namespace: readonly string[];
+  readonly description: null;
+  readonly tableType: 'TEMPORARY';
+  readonly isTemporary: true;
+}
+
+/** PySpark's `spark.catalog`, over the session's temporary views. */
+export class Catalog {
+  constructor(private readonly views: Map<string, { name: string; df: DataFrame }>) {}
+  /** The temporary views, by name. */
+  listTables(): Table[] {
+    return [...this.views.values()]
+      .map((v) => ({ name: v.name, catalog: null, namespace: [], description: null, tableType: 'TEMPORARY' as const, isTemporary: true as const }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+  /** Whether a temporary view of that name exists. */
+  tableExists(name: string): boolean {
+    return this.views.has(name.toLowerCase());
+  }
+  /** Drops a temporary view; true when there was one. */
+  dropTempView(name: string): boolean {
+    return this.views.delete(name.toLowerCase());
+  }
+  /** Spark's current database (temporary views live outside it). */
+  currentDatabase(): string {
+    return 'default';
+  }
+}
+
+/** A function registered for SQL text with `spark.udf.register`. */
+export interface RegisteredUdf {
+  readonly name: string;
+  readonly fn: (...args: unknown[]) => unknown;
+  readonly returnType: DataType;
+}
+
+/** PySpark's `spark.udf`: functions SQL text (`spark.sql`, `selectExpr`, `F.expr`) may call by name. */
+export class UDFRegistration {
+  private readonly fns = new Map<string, RegisteredUdf>();
+  /** Registers `f` under `name` with its return type (a DataType or DDL string, `string` by default); returns `f`. */
+  register<F extends (...args: any[]) => unknown>(name: string, f: F, returnType: DataType | string = 'string'): F {
+    const rt = typeof returnType === 'string' ? parseDataType(returnType) : returnType;
+    this.fns.set(name.toLowerCase(), { name, fn: f as (...args: unknown[]) => unknown, returnType: rt });
+    return f;
+  }
+  /** @internal The function registered under `name`, if any. */
+  lookup(name: string): RegisteredUdf | undefined {
+    return this.fns.get(name.toLowerCase());
   }
 }
 
@@ -133,7 +189,11 @@ export class SparkSession implements SinkSession {
   private outputFn: OutputFn;
   private readonly resolver: CheckpointResolver;
   private readonly checkpoints = new Map<string, CheckpointStore>();
-  private readonly views = new Map<string, DataFrame>();
+  private readonly views = new Map<string, { name: string; df: DataFrame }>();
+  /** PySpark's `spark.catalog`: the temporary views. */
+  readonly catalog: Catalog = new Catalog(this.views);
+  /** PySpark's `spark.udf`: functions registered for SQL text. */
+  readonly udf: UDFRegistration = new UDFRegistration();
   /** Memory sinks by query name (`spark.table(name)`). */
   readonly memorySinks = new Map<string, MemorySink>();
   private sourceIds = 0;
@@ -215,10 +275,34 @@ export class SparkSession implements SinkSession {
     return new DataFrame(this, planNode({ kind: 'LocalRelation', rows, schema: st }));
   }
 
+  /**
+   * A DataFrame from a SQL query over the temporary views (`createOrReplaceTempView`), built into the
+   * same plan as the DataFrame API's: over a streaming view it is a streaming DataFrame.
+   */
+  sql(sqlQuery: string): DataFrame {
+    return withEvalScope(this.timeZone, null, () => runSql(this, sqlQuery, (name) => this.viewOrTable(name)));
+  }
+
+  /** `range(end)` or `range(start, end, step=1)`: a column `id` of longs from start (inclusive) to end (exclusive). */
+  range(start: number, end?: number, step = 1): DataFrame {
+    const [from, to] = end === undefined ? [0, start] : [start, end];
+    if (step === 0) throw new IllegalArgumentException('requirement failed: step (0) cannot be 0', { code: 'INVALID_STEP' });
+    const rows: unknown[][] = [];
+    for (let v = from; step > 0 ? v < to : v > to; v += step) rows.push([v]);
+    return new DataFrame(this, planNode({ kind: 'LocalRelation', rows, schema: new StructType([new StructField('id', LONG, false)]) }));
+  }
+
+  private viewOrTable(name: string): DataFrame | undefined {
+    const view = this.views.get(name.toLowerCase());
+    if (view) return view.df;
+    const sink = this.memorySinks.get(name);
+    return sink?.schema ? new DataFrame(this, planNode({ kind: 'LocalRelation', rows: sink.allRows(), schema: sink.schema })) : undefined;
+  }
+
   /** A memory-sink table (by query name) or a temp view. */
   table(name: string): DataFrame {
-    const view = this.views.get(name);
-    if (view) return view;
+    const view = this.views.get(name.toLowerCase());
+    if (view) return view.df;
     const sink = this.memorySinks.get(name);
     if (!sink || !sink.schema) throw new AnalysisException(`[TABLE_OR_VIEW_NOT_FOUND] The table or view \`${name}\` cannot be found.`, { code: 'TABLE_OR_VIEW_NOT_FOUND' });
     return new DataFrame(this, planNode({ kind: 'LocalRelation', rows: sink.allRows(), schema: sink.schema }));
@@ -239,7 +323,7 @@ export class SparkSession implements SinkSession {
 
   /** @internal */
   registerView(name: string, df: DataFrame): void {
-    this.views.set(name, df);
+    this.views.set(name.toLowerCase(), { name, df });
   }
 
   /** Stops every active query and forgets this session. */
