@@ -16,5 +16,5 @@ export { DataPlayer } from './lessons/data-player.js';
 export { createLoopGuardOn, LOOP_GUARD_NAME } from './jobs/loop-guard-core.js';
 export { AWAIT_TRACKER_NAME, createAwaitTracker, hangingAwait } from './jobs/await-tracker.js';
 export { SparkSession } from './engine/structured/session.js';
-export { checkCluster, runCheckOp, type CheckWorld, type WorldOp } from './jobs/child/check-ops.js';
+export { checkCluster, printInto, runCheckOp, type CheckWorld, type WorldOp } from './jobs/child/check-ops.js';
 export type { CheckOp, CheckSasl } from './jobs/check-ipc.js';

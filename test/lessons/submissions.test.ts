@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_BUNDLE_ENV, jobChildBundle, type JobChildBundle } from '../../runtime/src/jobs/child-bundle.js';
+import { FAILURE_LIMITS } from '../../runtime/src/lessons/check-core.js';
 import type { StudentGrade } from '../../runtime/src/lessons/grade-types.js';
 import { databaseUrl } from '../services/inject.js';
 
@@ -67,6 +68,23 @@ async function declaredMessages(file: string): Promise<[string, string][]> {
   return says;
 }
 
+/** What of a failed check is past the grader's limits (FAILURE_LIMITS): its message, diff rows or cells. */
+function withinFailureLimits(t: StudentGrade['result']['tests'][number]): string[] {
+  // A cut text keeps its first characters and says how many more there were.
+  const most = (chars: number) => chars + ` more characters)`.length + 12;
+  const past: string[] = [];
+  if ((t.message ?? '').length > most(FAILURE_LIMITS.messageChars)) past.push(`message of ${t.message!.length} characters`);
+  for (const side of ['missing', 'unexpected'] as const) {
+    const rows = t.diff?.[side] ?? [];
+    if (rows.length > FAILURE_LIMITS.diffRows) past.push(`${rows.length} ${side} rows`);
+    for (const cell of rows.flat()) {
+      const text = typeof cell === 'string' ? cell : JSON.stringify(cell);
+      if (text.length > most(FAILURE_LIMITS.cellChars)) past.push(`a ${side} cell of ${text.length} characters`);
+    }
+  }
+  return past;
+}
+
 describe.each(LESSONS)('lesson %s', (n) => {
   let out: string;
   let run: { code: number; stdout: string; stderr: string };
@@ -105,8 +123,9 @@ describe.each(LESSONS)('lesson %s', (n) => {
     } else {
       expect(failed.map((t) => t.id).sort(), failed.map((t) => `${t.id}: ${t.message}`).join('\n')).toEqual(await declaredFailures(join(SUBMISSIONS, n, file)));
       expect(g.score).toBeLessThan(g.maxScore);
-      // Each failure says why, in the learner's terms.
+      // Each failure says why, in the learner's terms, within the grader's limits however much the code printed.
       for (const t of failed) expect(t.message).toMatch(/\S/);
+      for (const t of failed) expect(withinFailureLimits(t), `${t.id}: a failure past the grader's limits`).toEqual([]);
       for (const [id, text] of await declaredMessages(join(SUBMISSIONS, n, file))) expect(failed.find((t) => t.id === id)?.message).toContain(text);
     }
   });

@@ -30,6 +30,7 @@
 import { z } from 'zod';
 import type { KafkaSaslMechanism } from '../engine/kafka/kafka-security.js';
 import { rawError, type JobModel, type RawError } from './ipc.js';
+import { MAX_FLOW_FAILURE_CHARS, MAX_PRINTED_CHARS } from './check-limits.js';
 
 /** An argument of an exported function. */
 export type CheckArg = { json: unknown } | { spark: true } | { context: number } | { system: number };
@@ -142,7 +143,7 @@ export const checkValues = {
   context: z.strictObject({ handle: z.int() }),
   startContext: z.strictObject({}),
   awaitBatch: z.strictObject({}),
-  output: z.strictObject({ text: z.string() }),
+  output: z.strictObject({ text: z.string().max(MAX_PRINTED_CHARS) }),
   batches: z.strictObject({ columns: z.array(z.string()), batches: z.array(checkBatch) }),
   plan: planSummary,
   stop: z.strictObject({}),
@@ -150,7 +151,7 @@ export const checkValues = {
   restarted: z.strictObject({ handle: z.int() }),
   actorSystem: z.strictObject({ handle: z.int() }),
   drain: z.strictObject({}),
-  flowFailure: z.strictObject({ error: z.string().nullable() }),
+  flowFailure: z.strictObject({ error: z.string().max(MAX_FLOW_FAILURE_CHARS).nullable() }),
   meter: z.strictObject({ handle: z.int() }),
   latency: z.record(z.string(), z.strictObject({
     kind: z.enum(['micro-batch', 'flow']),

@@ -55,14 +55,57 @@ export interface CheckFailureInfo {
   diff: RowDiff | null;
 }
 
+/**
+ * How much of a failure the grader keeps. A failure quotes what the learner's code made (its output,
+ * its rows, its column names, its errors' messages), so it is cut here, where every failure is made:
+ * the grade report, `check.result` and the Checks panel stay small whatever the submission printed.
+ */
+export const FAILURE_LIMITS = {
+  /** Characters of a failure's message. */
+  messageChars: 4000,
+  /** Rows on each side of a diff (`missing`, `unexpected`); the message still counts them all. */
+  diffRows: 100,
+  /** Columns of a diff. */
+  diffColumns: 50,
+  /** Characters of a column name or of a cell (a cell that is no string: of its JSON). */
+  cellChars: 1000,
+} as const;
+
+/** `text` cut to `most` characters, saying how many were left out. */
+export function cutText(text: string, most: number): string {
+  return text.length <= most ? text : `${text.slice(0, most)}… (${text.length - most} more characters)`;
+}
+
+function cutCell(v: unknown): unknown {
+  if (typeof v === 'string') return cutText(v, FAILURE_LIMITS.cellChars);
+  if (typeof v !== 'object' || v === null) return v;
+  const json = JSON.stringify(v);
+  return json.length <= FAILURE_LIMITS.cellChars ? v : cutText(json, FAILURE_LIMITS.cellChars);
+}
+
+function cutRows(rows: readonly unknown[][]): unknown[][] {
+  return rows.slice(0, FAILURE_LIMITS.diffRows).map((r) => r.slice(0, FAILURE_LIMITS.diffColumns).map(cutCell));
+}
+
+/** A failure within {@link FAILURE_LIMITS}. */
+function boundedFailure(info: CheckFailureInfo): CheckFailureInfo {
+  const diff = info.diff && {
+    columns: info.diff.columns.slice(0, FAILURE_LIMITS.diffColumns).map((c) => cutText(c, FAILURE_LIMITS.cellChars)),
+    missing: cutRows(info.diff.missing),
+    unexpected: cutRows(info.diff.unexpected),
+  };
+  return { ...info, message: cutText(info.message, FAILURE_LIMITS.messageChars), diff };
+}
+
 /** A failed check: the message is the learner's; `check` is what the grader reports. */
 export class CheckFailure extends Error {
   check: CheckFailureInfo;
 
   constructor(info: Partial<CheckFailureInfo> & { message: string }) {
-    super(info.message);
+    const check = boundedFailure({ file: null, line: null, diff: null, ...info });
+    super(check.message);
     this.name = 'CheckFailure';
-    this.check = { file: null, line: null, diff: null, ...info };
+    this.check = check;
   }
 }
 

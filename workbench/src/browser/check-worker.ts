@@ -24,7 +24,7 @@
 import 'ses';
 import { ManualClock } from '@streamlab/runtime/engine';
 import {
-  bindEngineCore, checkCluster, createAwaitTracker, createLoopGuardOn, FormatRegistry, hangingAwait, registerMemoryKafka, runCheckOp, setKafkaClientFactory, SparkSession,
+  bindEngineCore, checkCluster, createAwaitTracker, createLoopGuardOn, FormatRegistry, hangingAwait, printInto, registerMemoryKafka, runCheckOp, setKafkaClientFactory, SparkSession,
   type CheckOp, type CheckWorld, type WorldOp,
 } from '@streamlab/runtime/in-browser-worker';
 import type { CheckToPage, PageToCheck } from './check-messages.js';
@@ -63,14 +63,14 @@ function load(op: Extract<CheckOp, { op: 'load' }>): { exports: string[] } {
     clock,
     formats,
     dstreamKafka: cluster,
-    observer: { onQueryStarted: () => {}, onBatch: () => {}, onQueryError: () => {}, onOutput: (text) => out.push(`${text}\n`) },
+    observer: { onQueryStarted: () => {}, onBatch: () => {}, onQueryError: () => {}, onOutput: (text) => printInto(out, `${text}\n`) },
   });
   // Made after the learner's session, and never made active: `getOrCreate()` keeps returning theirs.
   const trusted = new SparkSession(new Map(), clock, () => {});
   const kafkaSource = binding.session.formats.source('kafka');
   const guard = createLoopGuardOn(op.loopLimitMs, () => performance.now(), (fn) => setTimeout(fn, 0), () => false);
   const consoleApi = Object.freeze(Object.fromEntries((['log', 'info', 'warn', 'error', 'debug'] as const).map((level) => [level, (...a: unknown[]) => {
-    out.push(`${printed(a)}\n`);
+    printInto(out, `${printed(a)}\n`);
   }])));
   const timers = { setTimeout, clearTimeout, setInterval, clearInterval } as unknown as PipelineTimers;
   world = { clock, cluster, binding, trusted, kafkaSource, exports: {}, handles: new Map(), sinks: new Map(), printed: out, crashes: new Map() };

@@ -24,7 +24,7 @@ import { captureProgram } from '../../export/capture.js';
 import { exportPySpark } from '../../export/pyspark-program.js';
 import * as streamlab from '../../streamlab.js';
 import { createSandboxRealm, PIPELINE_FILENAME } from './sandbox-realm.js';
-import { checkCluster, runCheckOp, type CheckWorld } from './check-ops.js';
+import { checkCluster, printInto, runCheckOp, type CheckWorld } from './check-ops.js';
 
 declare function lockdown(options?: Record<string, string>): void;
 declare function harden<T>(value: T): T;
@@ -92,7 +92,7 @@ function load(op: Extract<CheckOp, { op: 'load' }>): { exports: string[] } {
       onQueryStarted: () => {},
       onBatch: () => {},
       onQueryError: () => {},
-      onOutput: (text) => printed.push(`${text}\n`),
+      onOutput: (text) => printInto(printed, `${text}\n`),
     },
   });
   // Made after the learner's session, and never made active: `getOrCreate()` keeps returning theirs.
@@ -106,8 +106,8 @@ function load(op: Extract<CheckOp, { op: 'load' }>): { exports: string[] } {
   harden(binding.api);
   awaits = createAwaitTracker(PIPELINE_FILENAME);
   const realm = createSandboxRealm({
-    print: (_level, args) => printed.push(`${format(...args)}\n`),
-    write: (text) => printed.push(text),
+    print: (_level, args) => printInto(printed, `${format(...args)}\n`),
+    write: (text) => printInto(printed, text),
     api: () => binding.api,
     loopGuard,
     awaits: awaits.track,

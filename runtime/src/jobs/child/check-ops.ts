@@ -19,6 +19,7 @@ import { controlFailure, drainControl, isDrainingControl } from '../../engine/fl
 import { LatencyMeter } from '../../engine/latency/latency-meter.js';
 import { toRowObject } from '../../engine/rows.js';
 import type { CheckArg, CheckBatch, CheckOp, PlanSummary } from '../check-ipc.js';
+import { MAX_FLOW_FAILURE_CHARS, MAX_PRINTED_CHARS, MAX_PRINTED_NOTE_CHARS } from '../check-limits.js';
 import { SandboxError } from '../sandbox-error.js';
 import { toJson, type EngineBinding } from './engine-core.js';
 
@@ -44,7 +45,7 @@ export interface CheckWorld {
   handles: Map<number, unknown>;
   /** Rows written per batch to each harness query's memory sink. */
   sinks: Map<number, { columns: string[]; batches: CheckBatch[] }>;
-  /** Everything printed since the harness last read it. */
+  /** Everything printed since the harness last read it (kept with {@link printInto}). */
   printed: string[];
   /** Queries armed to crash mid-batch, by handle: resolves with the query their checkpoint restarted. */
   crashes: Map<number, Promise<StreamingQuery>>;
@@ -150,8 +151,12 @@ export async function runCheckOp(w: CheckWorld, op: WorldOp): Promise<unknown> {
     }
     case 'output': {
       const text = w.printed.join('');
+      const dropped = printedChars.get(w.printed)?.dropped ?? 0;
       w.printed.length = 0;
-      return { text };
+      printedChars.delete(w.printed);
+      if (dropped === 0) return { text };
+      const note = `\n… (${dropped} more characters were printed: a check reads at most ${MAX_PRINTED_CHARS - MAX_PRINTED_NOTE_CHARS} at a time)\n`;
+      return { text: text + note.slice(0, MAX_PRINTED_NOTE_CHARS) };
     }
     case 'batches': {
       const sink = w.sinks.get(op.query);
@@ -209,10 +214,35 @@ export async function runCheckOp(w: CheckWorld, op: WorldOp): Promise<unknown> {
   }
 }
 
-/** An error's message as one line of text, whatever was thrown. */
+/** Characters kept and dropped since the last `output` read, per world's `printed` (see {@link printInto}). */
+const printedChars = new WeakMap<string[], { kept: number; dropped: number }>();
+
+/**
+ * Keeps `text` the learner's code printed for the harness's next `output` read, up to what one read
+ * holds; the rest is only counted, and the read says how much was dropped.
+ */
+export function printInto(printed: string[], text: string): void {
+  const chars = printedChars.get(printed) ?? { kept: 0, dropped: 0 };
+  printedChars.set(printed, chars);
+  const room = MAX_PRINTED_CHARS - MAX_PRINTED_NOTE_CHARS - chars.kept;
+  const kept = Math.min(room, text.length);
+  if (kept > 0) printed.push(kept === text.length ? text : text.slice(0, kept));
+  chars.kept += kept;
+  chars.dropped += text.length - kept;
+}
+
+/**
+ * An error's message as one line of text, whatever was thrown. The value is the learner's: its
+ * `message` may be no string at all (an object whose own `split` answers anything), and its getters,
+ * `toString` and `Symbol.toPrimitive` may throw. `String()` always gives a primitive string (or throws),
+ * and a primitive's methods are the frozen built-ins, so what is sent is one line of at most
+ * MAX_FLOW_FAILURE_CHARS characters.
+ */
 function failureText(e: unknown): string {
   try {
-    return (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 500);
+    const message: unknown = e instanceof Error ? e.message : e;
+    const text = typeof message === 'string' ? message : String(message);
+    return text.split('\n')[0]!.slice(0, MAX_FLOW_FAILURE_CHARS);
   } catch {
     return 'an error that cannot be shown';
   }
