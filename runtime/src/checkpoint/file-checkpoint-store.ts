@@ -5,6 +5,7 @@
  *   offsets/<batchId>                 v1 \n {"batchWatermarkMs":…,"batchTimestampMs":…,"conf":{…}} \n <offset of source 0> \n …
  *   commits/<batchId>                 v1 \n {"nextBatchWatermarkMs":…}
  *   sources/<n>/0                     v1 \n <initial offset of source n>
+ *   sources/<n>/<batch>               v1 \n <one line per file>, for a file source instead (its own log)
  *   state/<operatorId>/0/<version>.delta      what batch version-1 changed in the operator's state (JSON)
  *   state/<operatorId>/0/<version>.snapshot   the operator's whole state after batch version-1 (JSON),
  *                                             every SNAPSHOT_EVERY versions (Spark's minDeltasForSnapshot)
@@ -148,6 +149,28 @@ export class FileCheckpointStore implements CheckpointStore {
 
   async writeSourceMetadata(sourceIndex: number, value: Offset): Promise<void> {
     await atomicWrite(join(this.dir, 'sources', String(sourceIndex), '0'), `v1\n${JSON.stringify(value)}\n`);
+  }
+
+  async latestSourceLog(sourceIndex: number): Promise<number | null> {
+    let names: string[];
+    try {
+      names = await readdir(join(this.dir, 'sources', String(sourceIndex)));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+    const ids = names.filter((n) => /^\d+$/.test(n)).map(Number);
+    return ids.length === 0 ? null : Math.max(...ids);
+  }
+
+  async readSourceLog(sourceIndex: number, batchId: number): Promise<string[] | null> {
+    const file = join(this.dir, 'sources', String(sourceIndex), String(batchId));
+    const t = await readText(file);
+    return t === null ? null : body(t, file).filter((l) => l !== '');
+  }
+
+  async writeSourceLog(sourceIndex: number, batchId: number, lines: readonly string[]): Promise<void> {
+    await atomicWrite(join(this.dir, 'sources', String(sourceIndex), String(batchId)), ['v1', ...lines].join('\n'));
   }
 
   private stateDir(operatorId: number): string {

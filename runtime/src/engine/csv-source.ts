@@ -90,7 +90,7 @@ export function parseCsvRecords(text: string, sep = ',', quote = '"', escape = '
 const INTEGRAL = /^[+-]?\d+$/;
 
 /** Text to a value of `type` as Spark's CSV parser does, NULL where it does not parse. */
-function fieldConverter(type: DataType): (text: string) => unknown {
+export function fieldConverter(type: DataType): (text: string) => unknown {
   if (type.kind === 'atomic' && type.name === 'string') return (s) => s;
   const cast = caster(STRING, type);
   if (isIntegral(type)) {

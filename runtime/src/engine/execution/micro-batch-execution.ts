@@ -183,6 +183,10 @@ export class MicroBatchExecution {
   private async initialOffsets(): Promise<void> {
     const cp = this.opts.checkpoint;
     for (const [i, slot] of this.slots.entries()) {
+      if (slot.source.keepsSourceLog) {
+        slot.start = await slot.source.initialOffset();
+        continue;
+      }
       const saved = await cp.readSourceMetadata(i);
       if (saved !== null) slot.start = saved;
       else {

@@ -94,6 +94,8 @@ export interface SinkProvider {
   validate?(ctx: SinkContext): void;
   /** Runs in `start()` once the query is accepted: what Spark shows from `start()` on (the memory sink's empty table). */
   prepare?(ctx: SinkContext): void;
+  /** The query must have a checkpoint location (Spark's file sink). */
+  readonly requiresCheckpointLocation?: boolean;
   /** Output modes the sink accepts (default: all). */
   readonly supportedModes?: readonly OutputMode[];
   createSink(ctx: SinkContext): Sink | Promise<Sink>;

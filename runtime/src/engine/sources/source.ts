@@ -33,6 +33,20 @@ export interface Source {
   stop(): Promise<void>;
   /** Registers a callback fired when new data may be available; returns an unsubscribe function. */
   onNewData?(listener: () => void): () => void;
+  /**
+   * The source keeps its own log in `sources/<n>/` (the file source), so the query does not keep its
+   * initial offset in `sources/<n>/0`.
+   */
+  readonly keepsSourceLog?: boolean;
+}
+
+/** A source's own log in the checkpoint (`sources/<n>/<batch>`), one entry of lines per log batch. */
+export interface SourceLog {
+  /** The highest log batch id written, or null. */
+  latest(): Promise<number | null>;
+  get(batchId: number): Promise<string[] | null>;
+  /** Writes an entry (whole or not at all). */
+  add(batchId: number, lines: readonly string[]): Promise<void>;
 }
 
 /** What a source provider receives when a query starts. */
@@ -44,12 +58,16 @@ export interface SourceContext {
   readonly sourceIndex: number;
   /** Where a source says what it is waiting for (the run's output), when the query has one. */
   readonly log?: (line: string) => void;
+  /** The source's log in the query's checkpoint (`sources/<sourceIndex>/`). */
+  readonly sourceLog?: SourceLog;
+  /** The session's configuration (`spark.sql.streaming.schemaInference`). */
+  readonly conf?: Readonly<Record<string, string>>;
 }
 
 /** Creates sources for one `format(...)` name. */
 export interface SourceProvider {
   /** The schema a `load()` gets, known before the query starts (throws on bad options). */
-  sourceSchema(options: Readonly<Record<string, string>>, userSchema: StructType | undefined): StructType;
+  sourceSchema(options: Readonly<Record<string, string>>, userSchema: StructType | undefined, conf?: Readonly<Record<string, string>>): StructType;
   createSource(ctx: SourceContext): Source | Promise<Source>;
 }
 

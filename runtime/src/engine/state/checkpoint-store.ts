@@ -42,6 +42,10 @@ export interface CheckpointStore {
   /** Source-specific metadata such as Kafka's initial offsets (`sources/<n>/0`). */
   readSourceMetadata(sourceIndex: number): Promise<Offset | null>;
   writeSourceMetadata(sourceIndex: number, value: Offset): Promise<void>;
+  /** A source's own log (the file source's `sources/<n>/<batch>`): the highest entry, an entry, a new entry. */
+  latestSourceLog(sourceIndex: number): Promise<number | null>;
+  readSourceLog(sourceIndex: number, batchId: number): Promise<string[] | null>;
+  writeSourceLog(sourceIndex: number, batchId: number, lines: readonly string[]): Promise<void>;
   /**
    * The state of an operator at a version (version = batchId + 1), or null when it is not kept. A
    * returned snapshot is the caller's.
@@ -74,6 +78,7 @@ export class InMemoryCheckpointStore implements CheckpointStore {
   private readonly offsets = new Map<number, OffsetLogEntry>();
   private readonly commits = new Map<number, CommitLogEntry>();
   private readonly sources = new Map<number, Offset>();
+  private readonly sourceLogs = new Map<number, Map<number, string[]>>();
   private readonly state = new Map<number, InMemoryStateLog>();
 
   async readMetadata(): Promise<QueryMetadata | null> {
@@ -102,6 +107,18 @@ export class InMemoryCheckpointStore implements CheckpointStore {
   }
   async writeSourceMetadata(sourceIndex: number, value: Offset): Promise<void> {
     this.sources.set(sourceIndex, value);
+  }
+  async latestSourceLog(sourceIndex: number): Promise<number | null> {
+    const log = this.sourceLogs.get(sourceIndex);
+    return log && log.size > 0 ? Math.max(...log.keys()) : null;
+  }
+  async readSourceLog(sourceIndex: number, batchId: number): Promise<string[] | null> {
+    return this.sourceLogs.get(sourceIndex)?.get(batchId) ?? null;
+  }
+  async writeSourceLog(sourceIndex: number, batchId: number, lines: readonly string[]): Promise<void> {
+    let log = this.sourceLogs.get(sourceIndex);
+    if (!log) this.sourceLogs.set(sourceIndex, (log = new Map()));
+    log.set(batchId, [...lines]);
   }
   async readState(operatorId: number, version: number): Promise<StateSnapshot<unknown> | null> {
     return this.state.get(operatorId)?.read(version) ?? null;

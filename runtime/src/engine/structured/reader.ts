@@ -34,6 +34,19 @@ export class DataFrameReader extends ReaderOptions {
     return this.load(typeof path === 'string' ? path : path.join(','));
   }
 
+  /** JSON Lines files (`spark.read.json(path, { schema })`); without a schema Spark's inferred one. */
+  json(path: string | readonly string[], options: { schema?: StructType | string } = {}): DataFrame {
+    this.fmt = 'json';
+    if (options.schema !== undefined) this.schema(options.schema);
+    return this.load(typeof path === 'string' ? path : path.join(','));
+  }
+
+  /** Text files (`spark.read.text(path)`): a row per line, in one column `value`. */
+  text(path: string | readonly string[]): DataFrame {
+    this.fmt = 'text';
+    return this.load(typeof path === 'string' ? path : path.join(','));
+  }
+
   /** A memory-sink table or temp view (`spark.table(name)`). */
   table(name: string): DataFrame {
     return this.session.table(name);

@@ -114,8 +114,11 @@ export class DataStreamWriter extends FormatOptions {
     if (this.name && session.streams.active.some((q) => q.name === this.name)) {
       throw new IllegalArgumentException(`Cannot start query with name ${this.name} as a query with that name is already active in this SparkSession`, { code: 'DUPLICATE_QUERY_NAME' });
     }
-    provider.prepare?.(sinkCtx);
     const location = options.checkpointLocation ?? session.conf.get('spark.sql.streaming.checkpointLocation');
+    if (provider.requiresCheckpointLocation && !location) {
+      throw new AnalysisException('checkpointLocation must be specified either through option("checkpointLocation", ...) or SparkSession.conf.set("spark.sql.streaming.checkpointLocation", ...).', { code: 'CHECKPOINT_LOCATION_REQUIRED' });
+    }
+    provider.prepare?.(sinkCtx);
     const checkpoint = location ? session.checkpointStore(location) : new InMemoryCheckpointStore();
     const query = new StreamingQuery({
       session,

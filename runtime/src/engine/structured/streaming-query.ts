@@ -132,7 +132,11 @@ export class StreamingQuery {
         afterSinkWrite: (batchId) => {
           if (this.crash) throw new SimulatedCrash(batchId);
         },
-      }, async (rel, index) => rel.provider.createSource({ options: rel.options, userSchema: rel.userSchema, clock: this.opts.session.clock, sourceIndex: index, log: (line) => this.opts.session.output(line) }));
+      }, async (rel, index) => rel.provider.createSource({
+        options: rel.options, userSchema: rel.userSchema, clock: this.opts.session.clock, sourceIndex: index, log: (line) => this.opts.session.output(line),
+        conf: this.opts.session.conf.getAll(),
+        sourceLog: { latest: () => cp.latestSourceLog(index), get: (b) => cp.readSourceLog(index, b), add: (b, lines) => cp.writeSourceLog(index, b, lines) },
+      }));
       await exec.initialize();
       this.exec = exec;
       this.unsubscribe = exec.onNewData(() => this.signal());

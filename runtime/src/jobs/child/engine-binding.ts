@@ -29,6 +29,9 @@ import type { InMemoryKafkaCluster } from '../../engine/kafka-client/memory-kafk
 import { registerMemoryKafka } from '../../engine/kafka-client/memory-kafka-format.js';
 import { csvSourceProvider } from '../../engine/csv-source.js';
 import { dataFolderFiles } from '../../connectors/files/local-files.js';
+import { workspaceArea } from '../../connectors/files/workspace.js';
+import { registerFileFormats } from '../../engine/files/index.js';
+import { mkdirSync } from 'node:fs';
 import { consumersClosed } from '../../engine/flow/kafka/consumer-handle.js';
 import { setSqlExecutorFactory } from '../../engine/flow/slick/sql-executor.js';
 import { pgSqlExecutorFactory } from '../../connectors/postgres/flow-sql.js';
@@ -94,6 +97,13 @@ export function bindEngine(options: BindOptions): EngineBinding {
     registerMemoryKafka(formats, memory);
   }
   if (options.dataDir) formats.registerBatchSource('csv', csvSourceProvider(dataFolderFiles(options.dataDir)));
+  // File sources and sinks: a Run's files live in its lesson folder (next to its checkpoints), which it
+  // may read and write; a check reads its data folder and writes nothing.
+  const workspace = options.checkpointDir ?? options.dataDir;
+  if (workspace) {
+    mkdirSync(workspace, { recursive: true });
+    registerFileFormats(formats, workspaceArea(workspace, { writable: options.checkpointDir !== undefined }));
+  }
   // SlickSession statements run on the runtime's PostgreSQL.
   if (options.services.pg) setSqlExecutorFactory(pgSqlExecutorFactory(options.services.pg));
   return bindEngineCore({
