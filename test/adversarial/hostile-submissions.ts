@@ -155,6 +155,10 @@ for (const read of [
   () => JSON.stringify(SparkSession.builder.getOrCreate().read.csv("covid/../../../../etc/passwd").collect()),
   () => JSON.stringify(SparkSession.builder.getOrCreate().read.csv("/etc/passwd").collect()),
   () => JSON.stringify(SparkSession.builder.getOrCreate().read.csv("file:/etc/hostname").collect()),
+  () => JSON.stringify(SparkSession.builder.getOrCreate().read.text("../../lessons/07-lambda-architecture/solution.ts").collect()),
+  () => JSON.stringify(SparkSession.builder.getOrCreate().read.json("covid/../../../../etc/passwd").collect()),
+  () => JSON.stringify(SparkSession.builder.getOrCreate().read.text("/etc/passwd").collect()),
+  () => JSON.stringify(SparkSession.builder.getOrCreate().readStream.text("../../lessons/07-lambda-architecture").schema.fieldNames()),
   () => p.getBuiltinModule("node:fs").readFileSync("/etc/passwd", "utf8"),
 ]) {
   try { loot += read(); } catch { /* refused */ }
