@@ -101,7 +101,7 @@ export function bindEngine(options: BindOptions): EngineBinding {
   // may read and write; a check reads its data folder and writes nothing.
   const workspace = options.checkpointDir ?? options.dataDir;
   if (workspace) {
-    mkdirSync(workspace, { recursive: true });
+    if (options.checkpointDir) mkdirSync(options.checkpointDir, { recursive: true });
     registerFileFormats(formats, workspaceArea(workspace, { writable: options.checkpointDir !== undefined }));
   }
   // SlickSession statements run on the runtime's PostgreSQL.
