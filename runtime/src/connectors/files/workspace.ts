@@ -97,7 +97,9 @@ export function workspaceArea(root: string, options: { writable: boolean }): Fil
       const v = virtual(file);
       const dirV = posix.dirname(v);
       const dir = real(dirV);
-      // The nearest folder that exists must be inside before any folder is made under it.
+      // The folder itself is made on the first write; then the nearest folder that exists must be
+      // inside it before any folder is made under that.
+      mkdirSync(root, { recursive: true });
       let existing = dirV;
       while (existing !== '/' && !existsSync(real(existing))) existing = posix.dirname(existing);
       if (!inside(real(existing))) throw new Error(`${dirV} is outside the workspace`);

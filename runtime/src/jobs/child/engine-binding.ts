@@ -31,7 +31,6 @@ import { csvSourceProvider } from '../../engine/csv-source.js';
 import { dataFolderFiles } from '../../connectors/files/local-files.js';
 import { workspaceArea } from '../../connectors/files/workspace.js';
 import { registerFileFormats } from '../../engine/files/index.js';
-import { mkdirSync } from 'node:fs';
 import { consumersClosed } from '../../engine/flow/kafka/consumer-handle.js';
 import { setSqlExecutorFactory } from '../../engine/flow/slick/sql-executor.js';
 import { pgSqlExecutorFactory } from '../../connectors/postgres/flow-sql.js';
@@ -101,7 +100,6 @@ export function bindEngine(options: BindOptions): EngineBinding {
   // may read and write; a check reads its data folder and writes nothing.
   const workspace = options.checkpointDir ?? options.dataDir;
   if (workspace) {
-    if (options.checkpointDir) mkdirSync(options.checkpointDir, { recursive: true });
     registerFileFormats(formats, workspaceArea(workspace, { writable: options.checkpointDir !== undefined }));
   }
   // SlickSession statements run on the runtime's PostgreSQL.
