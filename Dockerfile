@@ -38,7 +38,8 @@ RUN npm run build -w workbench
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /app
-# The runtime runs its build (runtime/dist, made in the build stage from the sources beside it).
+# The runtime runs its build (runtime/dist, made in the build stage from the sources beside it); it
+# stays root's, so the node user starts from it and cannot change the runtime's code.
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/runtime ./runtime
@@ -47,9 +48,6 @@ COPY --from=build /app/workbench/package.json ./workbench/
 COPY --from=build /app/workbench/dist ./workbench/dist
 # Checkpoints, progress and grades live in /data; the image's `node` user (uid 1000) owns it.
 RUN mkdir -p /data && chown node:node /data
-# The runtime may build its sources again at start (runtime/dist/<fingerprint>) when the build made in
-# the build stage does not match this stage's node_modules: the node user owns that folder alone.
-RUN mkdir -p runtime/dist && chown -R node:node runtime/dist
 USER node
 VOLUME ["/data"]
 EXPOSE 5170

@@ -15,7 +15,7 @@
  * Run as a script (`node runtime/bin/build-runtime.js`), it builds when needed and says so.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,10 @@ export async function runtimeBuild(options = {}) {
   try {
     await compile(await import('esbuild'), files, tmp);
     writeFileSync(join(tmp, MARK), `${JSON.stringify({ builtAt: new Date().toISOString(), sources: files.length })}\n`);
+    // mkdtemp makes the folder for its owner alone. A build is read by whoever runs the runtime: an
+    // image builds it as root and runs it as another user, who must find it current rather than
+    // build it again (and, unable to write there, fall back to the TypeScript sources).
+    chmodSync(tmp, 0o755);
     try {
       renameSync(tmp, dir);
     } catch (e) {

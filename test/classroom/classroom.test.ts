@@ -100,6 +100,14 @@ describe.skipIf(skipReason !== undefined)('the Streamlab image', () => {
     expect(uid).toBe('1000');
     expect(names).not.toContain('monaco-editor');
     expect(names).toContain('index.html');
+    // The runtime starts from the build the image made, which the node user may read but not change;
+    // so does any other user (`docker run --user`, a cluster's runAsUser): nothing is built again,
+    // and nothing falls back to the TypeScript sources (either would say so on stderr).
+    const dist = await docker(['run', '--rm', '--entrypoint', 'sh', IMAGE, '-c', 'ls -A runtime/dist; test -w runtime/dist || echo read-only']);
+    expect(dist.trim()).toMatch(/^[0-9a-f]{16}\nread-only$/);
+    for (const user of ['node', '4321:4321']) {
+      expect(await docker(['run', '--rm', '--user', user, IMAGE, '--version'])).toMatch(/^streamlab \d+\.\d+\.\d+\n$/);
+    }
 
     const token = randomBytes(12).toString('hex');
     const port = await freePort();

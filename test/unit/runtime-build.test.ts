@@ -2,10 +2,10 @@
  * The runtime's build (runtime/bin/build-runtime.js), which `streamlab` runs: one folder per state of
  * the sources, every source compiled beside its source map, the job process's script in it, and the
  * runtime's own errors reported at the TypeScript lines. The first start after a change says that it
- * builds first.
+ * builds first, and the build can be read by every user.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -65,6 +65,10 @@ describe('streamlab', () => {
       expect(first.status).toBe(0);
       expect(first.stderr).toMatch(/^streamlab: the runtime changed since its last build; building it first \(a few seconds, once per change\)…\nstreamlab: runtime built in \d+\.\d s\.\n$/);
       expect(first.stdout).toMatch(/^streamlab \d+\.\d+\.\d+\n$/);
+      // The build is for every user, not only its maker's: an image builds as root and runs as another.
+      const builds = readdirSync(join(root, 'runtime', 'dist'));
+      expect(builds).toEqual([expect.stringMatching(/^[0-9a-f]{16}$/)]);
+      expect(statSync(join(root, 'runtime', 'dist', builds[0]!)).mode & 0o777).toBe(0o755);
       const again = start();
       expect(again.stderr).toBe('');
       expect(again.stdout).toBe(first.stdout);
