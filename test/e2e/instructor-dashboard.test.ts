@@ -97,12 +97,12 @@ it('shows the class by roster name, live: connected, lesson, last run and error,
   // The roster's students have rows before anyone connects, in name order.
   const row = (learnerId: string) => page.locator(`tr[data-learner="${learnerId}"]`);
   await expect.poll(() => page.locator('tbody tr td.learner').allTextContents(), { timeout: 30_000 }).toEqual(['ada', 'grace', 'linus']);
-  expect(await row('linus').locator('td').allTextContents()).toEqual(['linus', '○ not yet', '—', '—', '—', '—', '0', '—', '']);
+  expect(await row('linus').locator('td').allTextContents()).toEqual(['linus', '○ not yet', '—', '—', '—', '—', '—', '0', '—', '—', '—', '']);
 
   // Ada, on her own token, opens lesson 01: her row, by name, says so.
   const ada = await learner(ROSTER.ada);
   await ada.client.request({ kind: 'lessons.get', lessonId: '01-kafka-basics' });
-  await expect.poll(() => row('ada').locator('td').allTextContents(), { timeout: 30_000 }).toEqual(['ada', '● connected', '01-kafka-basics', '—', '—', '—', '0', expect.stringMatching(/^\d+ s$/), '']);
+  await expect.poll(() => row('ada').locator('td').allTextContents(), { timeout: 30_000 }).toEqual(['ada', '● connected', '01-kafka-basics', '—', '—', '—', '—', '0', expect.stringMatching(/^\d+ (s|min)$/), expect.stringMatching(/^\d+ s$/), '—', '']);
   // A learner on the shared token is a row of their own, named by session.
   const guest = await learner(TOKEN);
   await guest.client.request({ kind: 'lessons.get', lessonId: '03-structured-windows' });

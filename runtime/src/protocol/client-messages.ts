@@ -100,6 +100,19 @@ export const dbQueryRequest = req('db.query', { sql: z.string().min(1).max(20_00
  * that belong to no lesson.
  */
 export const checkpointsResetRequest = req('checkpoints.reset', { lessonId: z.string().min(1).max(100).optional() });
+/**
+ * Where the learner is in a lesson (protocol 10): the step the workbench shows (`step` counts from 0,
+ * of `steps`, titled `title`), and optionally the code in the editor. The workbench sends it when a
+ * lesson opens, when the learner moves to another step, and a moment after the code changes; the
+ * runtime keeps the latest for the instructor's dashboard alone (no learner is ever sent it).
+ */
+export const lessonProgressRequest = req('lesson.progress', {
+  lessonId: z.string().min(1).max(100),
+  step: z.int().min(0).max(199),
+  steps: z.int().min(1).max(200),
+  title: z.string().max(200),
+  files: sourceFiles.optional(),
+}).refine((m) => m.step < m.steps, { message: 'step must be below steps (steps count from 0)' });
 /** Exports the learner's pipeline as a PySpark program. */
 export const exportPysparkRequest = req('export.pyspark', { lessonId: z.string().min(1).max(100).optional(), files: sourceFiles });
 
@@ -108,6 +121,7 @@ export const clientMessage = z.discriminatedUnion('kind', [
   helloRequest, lessonsListRequest, lessonsGetRequest, runStartRequest, runStopRequest, runStepRequest, runCrashRequest,
   runReplayRequest, runExtraRequest, checkRunRequest, topicsListRequest, topicsTailRequest, topicsUntailRequest, topicsProduceRequest,
   topicsCreateRequest, topicsDeleteRequest, topicsClearRequest, dbTablesRequest, dbQueryRequest, exportPysparkRequest, checkpointsResetRequest,
+  lessonProgressRequest,
 ]);
 /** Every message a client may send. */
 export type ClientMessage = z.infer<typeof clientMessage>;

@@ -3,6 +3,7 @@
  * have is left out, and what it had in another shape is rebuilt, so a decoder of that version gets
  * exactly what a runtime of that version sent.
  *
+ *   version 9:  the same messages (`lesson.progress.ok` answers only a request version 10 added)
  *   version 8:  `run.status` goes without the run's `mode`, `clockMs` and `lessonId`
  *   version 7:  as version 8, and a DStream `run.batch`'s trace lists its inputs without their `sample` of records
  *   version 6:  as version 7, and `lessons.get.ok` goes without the lesson's `data`

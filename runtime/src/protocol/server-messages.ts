@@ -115,6 +115,8 @@ export const dbQueryReply = reply('db.query.ok', {
 });
 /** The saved state (checkpoints) of the lesson's queries is gone: the next run starts from scratch (protocol 5). */
 export const checkpointsResetReply = reply('checkpoints.reset.ok', { lessonId: z.string().nullable(), removed: z.int().min(0) });
+/** The runtime has the learner's step (and code) of `lesson.progress` (protocol 10). */
+export const lessonProgressReply = reply('lesson.progress.ok', { lessonId: z.string(), step: z.int().min(0) });
 /** The equivalent PySpark program. */
 export const exportPysparkReply = reply('export.pyspark.ok', { source: z.string(), warnings: z.array(z.string()) });
 /** A request failed, or a message could not be understood (`id` is null when it had no readable id). */
@@ -312,7 +314,7 @@ export const checkStatusEvent = event('check.status', {
 export const serverMessage = z.discriminatedUnion('kind', [
   helloReply, lessonsListReply, lessonsGetReply, runStartReply, runStopReply, runStepReply, runCrashReply, runReplayReply, runExtraReply, checkRunReply,
   topicsListReply, topicsTailReply, topicsUntailReply, topicsProduceReply, topicsCreateReply, topicsDeleteReply, topicsClearReply,
-  dbTablesReply, dbQueryReply, exportPysparkReply, checkpointsResetReply, errorReply,
+  dbTablesReply, dbQueryReply, exportPysparkReply, checkpointsResetReply, lessonProgressReply, errorReply,
   runStatusEvent, runQueryEvent, runBatchEvent, runLogEvent, runErrorEvent, runLatencyEvent, topicsRecordEvent, checkResultEvent, checkStatusEvent,
 ]);
 /** Every message the server may send. */

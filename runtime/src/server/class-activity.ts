@@ -11,14 +11,21 @@
  *   a graded check.run         → the last check's points, when it came, and the seeds that reproduce it
  *                                (`streamlab grade --seed S --hidden-seed H`; the learner never gets H),
  *                                and the canonical plans its checks built, which group the class
- *   progress                   → opening a lesson for the first time, or a check of a lesson passing
- *                                more checks than any before it: the page's "stuck" counts from here
+ *   lesson.progress            → the step of the lesson the learner is on, and since when
+ *   the files of lesson.progress, run.start, check.run and export.pyspark
+ *                              → the learner's current code, kept apart from the rows: the rows say only
+ *                                when it changed and where it came from; `code()` gives the files, and
+ *                                only the instructor's endpoint asks for them
+ *   sockets opening and closing → time spent: how long any socket of the learner was open
+ *   progress                   → opening a lesson for the first time, reaching a step of a lesson further
+ *                                than before, or a check of a lesson passing more checks than any before
+ *                                it: the page's "stuck" counts from here
  *
- * Nothing here reads learner code or data. Rows stay after a learner leaves (shown as not connected).
+ * Nothing here reads learner data. Rows stay after a learner leaves (shown as not connected).
  */
 import type { GradeResult } from '../lessons/grade-types.js';
 import { groupByPlan, type PlanGroup } from '../lessons/plan-groups.js';
-import type { ClientMessage, ServerMessage } from '../protocol/index.js';
+import type { ClientMessage, ServerMessage, SourceFile } from '../protocol/index.js';
 
 /** One learner, as the dashboard shows them. */
 export interface ClassRow {
@@ -40,6 +47,36 @@ export interface ClassRow {
   progressAt: number | null;
   /** When anything of the learner's last happened; null before they connect. */
   lastSeen: number | null;
+  /** The step of a lesson the workbench last showed the learner (`index` counts from 0), and since when. */
+  step: { lessonId: string; index: number; count: number; title: string; at: number } | null;
+  /** Time spent: how long a socket of the learner was open, up to `connectedSince`. */
+  connectedMs: number;
+  /** Since when a socket of the learner is open without a break; null while none is. */
+  connectedSince: number | null;
+  /** When the learner's current code last changed and where it came from; its files only through `code()`. */
+  code: { lessonId: string | null; from: CodeSource; at: number } | null;
+}
+
+/** What brought the runtime a learner's code: the editor (`lesson.progress`), a Run, a Check or an export. */
+export type CodeSource = 'editor' | 'run' | 'check' | 'export';
+
+/** A learner's current code, for the instructor alone. */
+export interface LearnerCode {
+  learner: string;
+  student: string | null;
+  lessonId: string | null;
+  from: CodeSource;
+  at: number;
+  files: SourceFile[];
+}
+
+/** Where the learner is in a lesson, as `lesson.progress` says it (validated by the protocol and the lesson's existence). */
+export interface LessonProgress {
+  lessonId: string;
+  step: number;
+  steps: number;
+  title: string;
+  files?: SourceFile[] | undefined;
 }
 
 /** The learners of one lesson grouped by the plans of their last check (plan-groups.ts). */
@@ -58,6 +95,10 @@ export class ClassActivity {
   private readonly best = new Map<string, number>();
   /** Each learner's last grade per lesson, for the groups by plan. */
   private readonly grades = new Map<string, Map<string, GradeResult>>();
+  /** Each learner's current code. */
+  private readonly code = new Map<string, LearnerCode>();
+  /** Per learner and lesson: the furthest step reached. */
+  private readonly furthest = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly now: () => number = Date.now, roster: readonly string[] = []) {
@@ -97,6 +138,7 @@ export class ClassActivity {
     if (!this.rows.has(learner)) this.rows.set(learner, blankRow(learner, student));
     this.sockets.set(session, (this.sockets.get(session) ?? 0) + 1);
     this.touch(session, (r) => {
+      if (!r.connected) r.connectedSince = this.now();
       r.connected = true;
       r.session = session;
     });
@@ -109,11 +151,46 @@ export class ClassActivity {
     const learner = this.learners.get(session);
     // Connected while any socket of any of the learner's sessions is open.
     const open = [...this.learners.entries()].some(([s, l]) => l === learner && (this.sockets.get(s) ?? 0) > 0);
-    this.touch(session, (r) => (r.connected = open));
+    this.touch(session, (r) => {
+      if (r.connected && !open && r.connectedSince !== null) {
+        r.connectedMs += Math.max(0, this.now() - r.connectedSince);
+        r.connectedSince = null;
+      }
+      r.connected = open;
+    });
+  }
+
+  /** The learner's current code (files and where they came from), or null when none reached the runtime. */
+  codeOf(learner: string): LearnerCode | null {
+    const code = this.code.get(learner);
+    return code ? { ...code, files: code.files.map((f) => ({ ...f })) } : null;
+  }
+
+  /** The workbench showed the learner a step of a lesson (a `lesson.progress` whose lesson exists). */
+  progressed(session: string, p: LessonProgress): void {
+    this.touch(session, (r) => {
+      const at = this.now();
+      r.lessonId = p.lessonId;
+      r.step = { lessonId: p.lessonId, index: p.step, count: p.steps, title: p.title, at: r.step?.lessonId === p.lessonId && r.step.index === p.step ? r.step.at : at };
+      const key = `${r.learner}\0${p.lessonId}`;
+      if (!this.best.has(key)) this.best.set(key, 0);
+      // The first step of a lesson opened for the first time, or a step further than any before: progress.
+      if (p.step > (this.furthest.get(key) ?? -1)) {
+        this.furthest.set(key, p.step);
+        r.progressAt = at;
+      }
+      if (p.files) this.keepCode(r, p.lessonId, 'editor', p.files);
+    });
   }
 
   /** A request the learner sent. */
   received(session: string, m: ClientMessage): void {
+    if (m.kind === 'run.start' || m.kind === 'check.run' || m.kind === 'export.pyspark') {
+      const from: CodeSource = m.kind === 'run.start' ? 'run' : m.kind === 'check.run' ? 'check' : 'export';
+      const files = m.files;
+      const lessonId = m.lessonId ?? null;
+      this.touch(session, (r) => this.keepCode(r, lessonId, from, files));
+    }
     if ((m.kind === 'lessons.get' || m.kind === 'run.start' || m.kind === 'check.run') && m.lessonId) {
       const lessonId = m.lessonId;
       this.touch(session, (r) => {
@@ -155,6 +232,12 @@ export class ClassActivity {
     });
   }
 
+  private keepCode(r: ClassRow, lessonId: string | null, from: CodeSource, files: SourceFile[]): void {
+    const at = this.now();
+    this.code.set(r.learner, { learner: r.learner, student: r.student, lessonId, from, at, files: files.map((f) => ({ path: f.path, content: f.content })) });
+    r.code = { lessonId, from, at };
+  }
+
   private touch(session: string, change: (r: ClassRow) => void): void {
     const learner = this.learners.get(session) ?? session;
     let row = this.rows.get(learner);
@@ -170,5 +253,5 @@ export class ClassActivity {
 }
 
 function blankRow(learner: string, student: string | null): ClassRow {
-  return { learner, student, session: null, connected: false, lessonId: null, run: null, error: null, check: null, checks: 0, progressAt: null, lastSeen: null };
+  return { learner, student, session: null, connected: false, lessonId: null, run: null, error: null, check: null, checks: 0, progressAt: null, lastSeen: null, step: null, connectedMs: 0, connectedSince: null, code: null };
 }

@@ -202,6 +202,12 @@ export class Connection {
     'db.query': async (m) => this.session!.database.query(m.sql),
     'export.pyspark': (m) => this.exportPySpark(m),
     'checkpoints.reset': async (m) => ({ lessonId: m.lessonId ?? null, removed: await this.session!.resetCheckpoints(m.lessonId) }),
+    'lesson.progress': async (m) => {
+      // A lesson that does not exist answers not-found and leaves the dashboard as it was.
+      await this.ctx.lessons.lesson(m.lessonId);
+      this.ctx.activity?.progressed(this.session!.id, { lessonId: m.lessonId, step: m.step, steps: m.steps, title: m.title, files: m.files });
+      return { lessonId: m.lessonId, step: m.step };
+    },
   };
 
   /** Exports in a child process (exporting runs the learner's program up to `start()`). */

@@ -7,6 +7,11 @@
  *                            and how many times in a row it came, the last check's points with the
  *                            `streamlab grade` seeds that reproduce it, how many checks, time since
  *                            the learner last made progress, and whether they are stuck
+ *   step and time            the step of the lesson the learner's workbench shows ("3/8", titled), for how
+ *                            long, and the time spent: how long a socket of theirs was open in all
+ *   code                     "View code" opens the learner's current code read-only (the editor's, or
+ *                            the last Run's, Check's or export's), from `/instructor/code` with the
+ *                            same token, beside their last check; it follows the learner's edits
  *   stuck                    no progress for N minutes (N on the page, default 10), or the same error
  *                            M times in a row since the last progress (default 3); "Only stuck"
  *                            hides the others
@@ -35,6 +40,12 @@ export const INSTRUCTOR_PAGE = `<!doctype html>
   section.lesson-groups { margin-bottom: 1.5rem; }
   div.group { background: #fff; border: 1px solid #e3e6eb; border-radius: .4rem; padding: .6rem .8rem; margin: .5rem 0; max-width: 60rem; }
   div.group pre { background: #f5f6f8; padding: .5rem; overflow-x: auto; font-size: .85em; }
+  td.step .title { display: block; color: #5a6272; font-size: .85em; max-width: 16rem; }
+  button.view-code { font: inherit; font-size: .9em; padding: .15rem .5rem; cursor: pointer; }
+  dialog.code { width: min(60rem, 92vw); max-height: 85vh; border: 1px solid #c9ced6; border-radius: .5rem; padding: 1rem 1.25rem; }
+  dialog.code h2 { margin: 0 0 .25rem; }
+  dialog.code .file-path { font: 600 .9em ui-monospace, monospace; margin: 1rem 0 .25rem; }
+  dialog.code pre { background: #f5f6f8; padding: .6rem .8rem; overflow: auto; max-height: 50vh; font-size: .85em; margin: 0; }
 </style></head>
 <body>
 <h1>Class</h1>
@@ -44,8 +55,15 @@ export const INSTRUCTOR_PAGE = `<!doctype html>
   <label>stuck after <input type="number" id="stuck-minutes" min="1" max="600" value="10"> min without progress</label>
   <label>or the same error <input type="number" id="stuck-errors" min="2" max="50" value="3"> times in a row</label>
 </form>
-<table><thead><tr><th>Learner</th><th>Connected</th><th>Lesson</th><th>Last run</th><th>Last error</th><th>Last check</th><th>Checks</th><th>Since progress</th><th>Stuck</th></tr></thead>
-<tbody id="rows"><tr><td colspan="9">No learner has connected yet.</td></tr></tbody></table>
+<table><thead><tr><th>Learner</th><th>Connected</th><th>Lesson</th><th>Step</th><th>Last run</th><th>Last error</th><th>Last check</th><th>Checks</th><th>Time spent</th><th>Since progress</th><th>Code</th><th>Stuck</th></tr></thead>
+<tbody id="rows"><tr><td colspan="12">No learner has connected yet.</td></tr></tbody></table>
+<dialog class="code" id="code" aria-labelledby="code-title">
+  <h2 id="code-title">Code</h2>
+  <p class="status" id="code-about"></p>
+  <p id="code-check"></p>
+  <div id="code-files"></div>
+  <form method="dialog"><button>Close</button></form>
+</dialog>
 <h2>Solutions grouped by plan</h2>
 <div id="groups"><p>No check has built a plan yet.</p></div>
 <script>
@@ -58,6 +76,9 @@ export const INSTRUCTOR_PAGE = `<!doctype html>
   const stuckErrors = document.getElementById('stuck-errors');
   let students = [];
   let groups = [];
+  const codeDialog = document.getElementById('code');
+  /** The learner whose code the dialog shows, and the time of the code it shows. */
+  let shownCode = null;
   const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
   const span = (at) => {
     const s = Math.max(0, Math.round((Date.now() - at) / 1000));
@@ -65,6 +86,10 @@ export const INSTRUCTOR_PAGE = `<!doctype html>
   };
   const ago = (at) => span(at) + ' ago';
   const name = (s) => s.student || s.learner.slice(0, 8);
+  const spent = (s) => s.connectedMs + (s.connectedSince !== null ? Math.max(0, Date.now() - s.connectedSince) : 0);
+  const duration = (ms) => span(Date.now() - ms);
+  const FROM = { editor: 'the editor', run: 'a Run', check: 'a Check', export: 'an export' };
+  const checkText = (c) => c.score + '/' + c.maxScore + ' points, ' + c.passed + ' of ' + c.total + ' checks';
   /** Why a learner is stuck (null when not): no progress for too long, or one error again and again since the last progress. */
   function stuck(s) {
     const minutes = Math.max(1, Number(stuckMinutes.value) || 10);
@@ -76,20 +101,25 @@ export const INSTRUCTOR_PAGE = `<!doctype html>
   function draw() {
     const shown = students.filter((s) => !onlyStuck.checked || stuck(s));
     if (shown.length === 0) {
-      rowsEl.innerHTML = '<tr><td colspan="9">' + (students.length === 0 ? 'No learner has connected yet.' : 'No learner is stuck.') + '</td></tr>';
+      rowsEl.innerHTML = '<tr><td colspan="12">' + (students.length === 0 ? 'No learner has connected yet.' : 'No learner is stuck.') + '</td></tr>';
     } else {
       rowsEl.innerHTML = shown.map((s) => {
         const run = s.run ? '<span class="' + esc(s.run.state) + '">' + esc(s.run.state) + '</span> <span class="when">' + ago(s.run.at) + '</span>' : '—';
         const error = s.error ? '<span class="error">' + esc(s.error.message.split('\\n')[0].slice(0, 120)) + '</span>' + (s.error.times > 1 ? ' ×' + s.error.times : '') + ' <span class="when">' + ago(s.error.at) + '</span>' : '—';
         const check = s.check
-          ? '<span class="' + (s.check.passed === s.check.total ? 'passed' : 'failed') + '">' + s.check.score + '/' + s.check.maxScore + ' points, ' + s.check.passed + ' of ' + s.check.total + ' checks</span> <span class="when">' + ago(s.check.at) + '</span>'
+          ? '<span class="' + (s.check.passed === s.check.total ? 'passed' : 'failed') + '">' + checkText(s.check) + '</span> <span class="when">' + ago(s.check.at) + '</span>'
             + ' <span class="seeds">--lesson ' + esc(s.check.lessonId) + ' --seed ' + s.check.seed + (s.check.hiddenSeed !== null ? ' --hidden-seed ' + s.check.hiddenSeed : '') + '</span>'
           : '—';
         const why = stuck(s);
+        const step = s.step && s.step.lessonId === s.lessonId
+          ? (s.step.index + 1) + '/' + s.step.count + ' <span class="when">for ' + span(s.step.at) + '</span><span class="title">' + esc(s.step.title) + '</span>'
+          : '—';
+        const code = s.code ? '<button type="button" class="view-code" data-learner="' + esc(s.learner) + '">View code</button> <span class="when">' + ago(s.code.at) + '</span>' : '—';
         return '<tr data-learner="' + esc(s.learner) + '"' + (why ? ' class="stuck"' : '') + '><td class="learner">' + esc(name(s)) + '</td>'
           + '<td class="' + (s.connected ? 'on">● connected' : s.lastSeen === null ? 'off">○ not yet' : 'off">○ left') + '</td>'
-          + '<td class="lesson">' + esc(s.lessonId || '—') + '</td><td class="run">' + run + '</td><td class="last-error">' + error + '</td><td class="check">' + check + '</td>'
-          + '<td class="checks">' + s.checks + '</td><td class="progress">' + (s.progressAt !== null ? span(s.progressAt) : '—') + '</td>'
+          + '<td class="lesson">' + esc(s.lessonId || '—') + '</td><td class="step">' + step + '</td><td class="run">' + run + '</td><td class="last-error">' + error + '</td><td class="check">' + check + '</td>'
+          + '<td class="checks">' + s.checks + '</td><td class="spent">' + (s.lastSeen !== null ? duration(spent(s)) : '—') + '</td>'
+          + '<td class="progress">' + (s.progressAt !== null ? span(s.progressAt) : '—') + '</td><td class="code">' + code + '</td>'
           + '<td class="stuck-cell">' + (why ? '<span class="stuck-badge">stuck: ' + esc(why) + '</span>' : '') + '</td></tr>';
       }).join('');
     }
@@ -106,6 +136,33 @@ export const INSTRUCTOR_PAGE = `<!doctype html>
         }).join('') + '</section>';
     }).join('');
   }
+  /** Opens (or refreshes) the dialog with the learner's current code, read from the runtime with the instructor's token. */
+  async function showCode(learner) {
+    const s = students.find((x) => x.learner === learner);
+    const res = await fetch('/instructor/code?token=' + encodeURIComponent(token) + '&learner=' + encodeURIComponent(learner));
+    const body = await res.json();
+    document.getElementById('code-title').textContent = 'Code of ' + (s ? name(s) : learner);
+    const about = document.getElementById('code-about');
+    const checkEl = document.getElementById('code-check');
+    const filesEl = document.getElementById('code-files');
+    if (!res.ok) {
+      about.textContent = body.error;
+      checkEl.textContent = '';
+      filesEl.innerHTML = '';
+      shownCode = { learner, at: null };
+    } else {
+      about.textContent = (body.lessonId ? 'Lesson ' + body.lessonId + ', from ' : 'From ') + FROM[body.from] + ', ' + ago(body.at) + '. Read-only.';
+      checkEl.textContent = s && s.check ? 'Last check: ' + checkText(s.check) + ' (lesson ' + s.check.lessonId + ', ' + ago(s.check.at) + ').' : 'No check yet.';
+      filesEl.innerHTML = body.files.map((f) => '<div class="file-path">' + esc(f.path) + '</div><pre aria-label="' + esc(f.path) + '"><code>' + esc(f.content) + '</code></pre>').join('');
+      shownCode = { learner, at: body.at };
+    }
+    if (!codeDialog.open) codeDialog.showModal();
+  }
+  rowsEl.addEventListener('click', (e) => {
+    const button = e.target.closest('button.view-code');
+    if (button) void showCode(button.getAttribute('data-learner'));
+  });
+  codeDialog.addEventListener('close', () => { shownCode = null; });
   for (const el of [onlyStuck, stuckMinutes, stuckErrors]) el.addEventListener('input', draw);
   document.getElementById('filters').addEventListener('submit', (e) => e.preventDefault());
   function connect() {
@@ -113,7 +170,14 @@ export const INSTRUCTOR_PAGE = `<!doctype html>
     ws.onopen = () => { statusEl.textContent = 'Live'; };
     ws.onmessage = (e) => {
       const m = JSON.parse(e.data);
-      if (m.kind === 'class') { students = m.students; groups = m.groups || []; draw(); }
+      if (m.kind === 'class') {
+        students = m.students;
+        groups = m.groups || [];
+        draw();
+        // The open code follows the learner's edits.
+        const s = shownCode && students.find((x) => x.learner === shownCode.learner);
+        if (s && s.code && s.code.at !== shownCode.at) void showCode(s.learner);
+      }
     };
     ws.onclose = () => { statusEl.textContent = 'Disconnected: reconnecting…'; setTimeout(connect, 2000); };
   }

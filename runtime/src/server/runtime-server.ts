@@ -8,6 +8,8 @@
  *                         `X-Cache: hit|miss`
  *   GET /ws (upgrade)     → Origin checked; token in `?token=` or in the first message (hello)
  *   GET /instructor?token=<instructor token>  → the class dashboard page (instructor-page.ts)
+ *   GET /instructor/code?token=<instructor token>&learner=<row's learner> → that learner's current code as
+ *                         JSON (class-activity.ts `LearnerCode`); 404 before any reached the runtime
  *   GET /instructor/ws?token=<instructor token> (upgrade) → Origin checked; the class's rows as JSON
  *                         (`{"kind":"class","students":[…],"groups":[…]}`, class-activity.ts) now and after every change
  *   GET / without a token → a page that says to open the URL printed by `streamlab start`
@@ -276,6 +278,18 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     if (path === '/instructor') {
       if (!tokenMatches(instructorToken, url.searchParams.get('token'))) return html(res, 401, NO_TOKEN_PAGE);
       return html(res, 200, INSTRUCTOR_PAGE);
+    }
+    if (path === '/instructor/code') {
+      // A learner's code is the instructor's to read: no learner's token (shared or a student's) opens it.
+      if (!originAllowed(req.headers.origin, allowed)) return json(res, 403, { error: 'This origin may not use the runtime.' });
+      if (!tokenMatches(instructorToken, url.searchParams.get('token') ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1])) {
+        return json(res, 401, { error: 'The instructor\'s token is required.' });
+      }
+      const who = url.searchParams.get('learner');
+      if (!who) return json(res, 400, { error: 'Name the learner: /instructor/code?learner=<the row\'s learner>.' });
+      const code = activity.codeOf(who);
+      if (!code) return json(res, 404, { error: `No code of ${who} has reached the runtime yet.` });
+      return json(res, 200, code);
     }
     if (path === '/' || path === '/index.html') {
       if (learner(url.searchParams.get('token')) === undefined) return html(res, 401, NO_TOKEN_PAGE);

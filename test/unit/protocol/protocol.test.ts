@@ -101,6 +101,25 @@ describe('decoding errors', () => {
     expect(decoded).toEqual({ ok: true, message: { kind: 'topics.tail', id: '1', topic: 'report', from: 'latest' } });
   });
 
+  it('validates lesson.progress: a step within the lesson\'s steps, a bounded title, learner files, nothing else', () => {
+    const base = { kind: 'lesson.progress', id: '1', lessonId: '03-structured-windows', step: 1, steps: 4, title: 'Windows' };
+    expect(decodeClientMessage(JSON.stringify(base))).toEqual({ ok: true, message: base });
+    for (const bad of [
+      { ...base, step: 4 },
+      { ...base, step: -1 },
+      { ...base, step: 1.5 },
+      { ...base, steps: 0 },
+      { ...base, title: 'x'.repeat(201) },
+      { ...base, lessonId: '' },
+      { ...base, files: [] },
+      { ...base, files: [{ path: '../../etc/passwd.ts', content: '' }] },
+      { ...base, student: 'grace' },
+    ]) {
+      expect(decodeClientMessage(JSON.stringify(bad)), JSON.stringify(bad)).toMatchObject({ ok: false, id: '1', code: 'bad-message' });
+    }
+    expect(decodeClientMessage(JSON.stringify({ ...base, step: 4 }))).toMatchObject({ message: expect.stringContaining('step must be below steps') });
+  });
+
   it('refuses to encode an invalid server message', () => {
     const bad = { kind: 'run.log', runId: 'r', level: 'shout', text: 'x' } as unknown as ServerMessage;
     expect(() => encodeServerMessage(bad)).toThrow();
@@ -115,8 +134,8 @@ describe('version negotiation', () => {
     expect(negotiateVersion([7, 8], [1])).toBe(null);
   });
 
-  it('speaks version 8 and still speaks versions 1 to 7', () => {
-    expect([PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS]).toEqual([9, [1, 2, 3, 4, 5, 6, 7, 8, 9]]);
+  it('speaks version 10 and still speaks versions 1 to 9', () => {
+    expect([PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS]).toEqual([10, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]);
   });
 });
 

@@ -82,4 +82,63 @@ describe('the class activity', () => {
       { plans: { f: expect.any(String) }, students: ['ada'], scores: [1], maxScore: 3, passedByAll: ['a'] },
     ] }]);
   });
+
+  it('keeps each learner\'s step, time spent and current code; the rows carry no code', () => {
+    let now = 10_000;
+    const activity = new ClassActivity(() => now, ['ada', 'bob']);
+    const files = (text: string) => [{ path: 'solution.ts', content: text }];
+    activity.opened('s-ada', 'ada');
+    now = 11_000;
+    activity.progressed('s-ada', { lessonId: '03-x', step: 0, steps: 4, title: 'Read the stream' });
+    expect(activity.snapshot().find((r) => r.learner === 'ada')).toMatchObject({
+      lessonId: '03-x', step: { lessonId: '03-x', index: 0, count: 4, title: 'Read the stream', at: 11_000 }, progressAt: 11_000, code: null, connectedMs: 0, connectedSince: 10_000,
+    });
+    expect(activity.codeOf('ada')).toBe(null);
+
+    // The editor's code after a pause; the same step again keeps the time it was reached.
+    now = 12_000;
+    activity.progressed('s-ada', { lessonId: '03-x', step: 0, steps: 4, title: 'Read the stream', files: files('// ada 1') });
+    expect(activity.codeOf('ada')).toEqual({ learner: 'ada', student: 'ada', lessonId: '03-x', from: 'editor', at: 12_000, files: files('// ada 1') });
+    expect(activity.snapshot().find((r) => r.learner === 'ada')!.step!.at).toBe(11_000);
+
+    // A step further is progress; going back is not.
+    now = 13_000;
+    activity.progressed('s-ada', { lessonId: '03-x', step: 2, steps: 4, title: 'Windows' });
+    now = 14_000;
+    activity.progressed('s-ada', { lessonId: '03-x', step: 1, steps: 4, title: 'Watermarks' });
+    expect(activity.snapshot().find((r) => r.learner === 'ada')).toMatchObject({ step: { index: 1, at: 14_000 }, progressAt: 13_000 });
+
+    // A Run, a Check and an export bring the code they carry.
+    now = 15_000;
+    activity.received('s-ada', { kind: 'run.start', id: '1', lessonId: '03-x', files: files('// ada 2'), mode: 'manual' });
+    expect(activity.codeOf('ada')).toMatchObject({ from: 'run', at: 15_000, files: files('// ada 2') });
+    now = 16_000;
+    activity.received('s-ada', { kind: 'check.run', id: '2', lessonId: '03-x', files: files('// ada 3') });
+    expect(activity.codeOf('ada')).toMatchObject({ from: 'check', files: files('// ada 3') });
+    now = 17_000;
+    activity.received('s-ada', { kind: 'export.pyspark', id: '3', files: files('// ada 4') });
+    expect(activity.codeOf('ada')).toMatchObject({ lessonId: null, from: 'export', at: 17_000, files: files('// ada 4') });
+    // What codeOf gives is a copy: changing it changes nothing kept.
+    activity.codeOf('ada')!.files[0]!.content = 'changed';
+    expect(activity.codeOf('ada')!.files).toEqual(files('// ada 4'));
+
+    // Time spent counts the time a socket was open, across two sockets and a reconnect.
+    activity.opened('s-ada', 'ada');
+    now = 18_000;
+    activity.closed('s-ada');
+    expect(activity.snapshot().find((r) => r.learner === 'ada')).toMatchObject({ connected: true, connectedMs: 0, connectedSince: 10_000 });
+    activity.closed('s-ada');
+    expect(activity.snapshot().find((r) => r.learner === 'ada')).toMatchObject({ connected: false, connectedMs: 8_000, connectedSince: null });
+    now = 50_000;
+    activity.opened('s-ada-2', 'ada');
+    now = 51_500;
+    activity.closed('s-ada-2');
+    const ada = activity.snapshot().find((r) => r.learner === 'ada')!;
+    expect([ada.connectedMs, ada.connectedSince, ada.code]).toEqual([9_500, null, { lessonId: null, from: 'export', at: 17_000 }]);
+
+    // Bob's row has nothing of Ada's, and no row carries code.
+    expect(activity.snapshot().find((r) => r.learner === 'bob')).toMatchObject({ step: null, code: null, connectedMs: 0, connectedSince: null });
+    expect(activity.codeOf('bob')).toBe(null);
+    expect(JSON.stringify(activity.snapshot())).not.toContain('// ada');
+  });
 });

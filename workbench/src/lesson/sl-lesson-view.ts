@@ -93,6 +93,7 @@ export class SlLessonView extends LitElement {
   @query('sl-panels') private panels!: SlPanels;
   private readonly session = new SessionController(this);
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private reportTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor() {
     super();
@@ -106,7 +107,10 @@ export class SlLessonView extends LitElement {
     this.addEventListener('sl-clear-topic', (e) => void this.session.session?.clearTopic((e as CustomEvent<string>).detail));
     this.addEventListener('sl-mode', (e) => (this.mode = (e as CustomEvent<ClockMode>).detail));
     this.addEventListener('sl-interval', (e) => (this.intervalMs = (e as CustomEvent<number>).detail));
-    this.addEventListener('sl-change', (e) => this.autosave((e as CustomEvent<SourceFile[]>).detail));
+    this.addEventListener('sl-change', (e) => {
+      this.autosave((e as CustomEvent<SourceFile[]>).detail);
+      this.reportCodeSoon((e as CustomEvent<SourceFile[]>).detail);
+    });
     this.addEventListener('sl-reveal', (e) => {
       const d = (e as CustomEvent<{ file?: string; line?: number; column?: number }>).detail;
       if (d.line && typeof this.editor?.revealLine === 'function') this.editor.revealLine(d.file, d.line, d.column);
@@ -139,7 +143,27 @@ export class SlLessonView extends LitElement {
       this.hintsShown = Math.min(progress?.hintsShown ?? 0, this.lesson.hints.length);
       this.savedAt = saved ? 'Restored your saved code.' : null;
       this.kept = store?.loadKept(this.lesson.id) ?? null;
+      this.reportProgress(this.files);
     }
+  }
+
+  /** Where the learner is (the step shown, and the code when given), for the instructor's dashboard. */
+  private reportProgress(files?: SourceFile[]): void {
+    const lesson = this.lesson;
+    if (!lesson) return;
+    const steps = Math.min(lesson.steps.length, 200);
+    const step = Math.min(this.step, steps - 1);
+    const title = lesson.steps[step]?.title.slice(0, 200) ?? '';
+    this.session.session?.reportProgress({ lessonId: lesson.id, step, steps, title, ...(files ? { files } : {}) });
+  }
+
+  /** The editor's code, a moment after the learner stops typing (one message per pause, not per key). */
+  private reportCodeSoon(files: SourceFile[]): void {
+    if (this.reportTimer) clearTimeout(this.reportTimer);
+    this.reportTimer = setTimeout(() => {
+      this.reportTimer = null;
+      this.reportProgress(files);
+    }, 2000);
   }
 
   /**
@@ -207,6 +231,7 @@ export class SlLessonView extends LitElement {
     if (by === 'starter') store?.clearCode(lesson.id);
     else store?.saveCode(lesson.id, this.files);
     this.savedAt = by === 'starter' ? 'Reset to the starter code.' : 'The solution is in the editor.';
+    this.reportProgress(this.files);
   }
 
   private restoreKept(): void {
@@ -216,6 +241,7 @@ export class SlLessonView extends LitElement {
     this.session.session?.store.saveKept(this.lesson.id, null);
     this.kept = null;
     this.savedAt = 'Your code is back.';
+    this.reportProgress(this.files);
   }
 
   private forgetKept(): void {
@@ -269,6 +295,7 @@ export class SlLessonView extends LitElement {
     if (!this.lesson) return;
     this.step = Math.max(0, Math.min(this.lesson.steps.length - 1, step));
     this.session.session?.store.saveProgress(this.lesson.id, { step: this.step });
+    this.reportProgress();
     this.renderRoot.querySelector('article')?.scrollTo({ top: 0 });
   }
 

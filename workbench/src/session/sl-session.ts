@@ -309,6 +309,16 @@ export class SlSession extends LitElement {
     }
   }
 
+  /**
+   * Tells the runtime where the learner is in a lesson (the step shown, and the editor's code when
+   * given), for the instructor's dashboard. Nothing for the learner to see: a runtime that cannot take
+   * it (an older one, a tab without a runtime, a connection down) is left as it is.
+   */
+  reportProgress(progress: { lessonId: string; step: number; steps: number; title: string; files?: SourceFile[] }): void {
+    if (!this.client || this.state.connection.state !== 'open') return;
+    this.client.request('lesson.progress', progress).catch(() => undefined);
+  }
+
   /** Exports the files to PySpark; rejects with a message for the learner. */
   async exportPySpark(files: SourceFile[]): Promise<{ source: string; warnings: string[] }> {
     return this.require().exportPySpark(this.state.lesson?.id, files);
