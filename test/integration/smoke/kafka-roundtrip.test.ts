@@ -19,7 +19,10 @@ let producer: Producer;
 
 beforeAll(async () => {
   admin = kafka.admin();
-  producer = kafka.producer();
+  // Idempotent: on a loaded machine a send whose answer is late is sent again although the broker
+  // appended it (a partition then held its 10 records twice, on containers at load 30); the broker
+  // drops such a retried batch, so "each once" below is about the broker, not about the timing.
+  producer = kafka.producer({ idempotent: true });
   await Promise.all([admin.connect(), producer.connect()]);
 });
 
