@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../runtime/src/config.js';
-import type { ServerMessage } from '../../../runtime/src/protocol/index.js';
 import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/server/runtime-server.js';
 import { kafkaBootstrap } from '../../services/inject.js';
 import { TestClient } from './ws-client.js';
@@ -77,8 +76,6 @@ spark.readStream.text("in").writeStream.format("console").queryName("lines").opt
 spark.readStream.text("in").writeStream.format("json").queryName("escape").option("path", "../../../../escaped").option("checkpointLocation", "cp/escape").start();
 `;
 
-const text = (m: ServerMessage) => (m.kind === 'run.log' ? m.text : '');
-
 describe('file sources and sinks in a Run', () => {
   it('read and write inside the learner folder only', async () => {
     const reply = await client.request({ kind: 'run.start', files: [{ path: 'pipeline.ts', content: pipeline }], mode: 'system' });
@@ -89,7 +86,7 @@ describe('file sources and sinks in a Run', () => {
     expect(lines).toMatchObject({ kind: 'run.batch', batchId: 0, rows: [{ value: 'mine' }] });
     const escape = await batchOf('escape');
     expect(escape).toMatchObject({ kind: 'run.batch', batchId: 0 });
-    const logs = client.eventsOf(runId).map(text).filter((t) => /^(READ|STREAM) /.test(t));
+    const logs = client.eventsOf(runId).map((m) => (m.kind === 'run.log' ? m.text : '')).filter((t) => /^(READ|STREAM) /.test(t));
     const expected: string[] = [];
     for (const path of ATTACKS) {
       for (const format of ['text', 'json']) expected.push(`READ ${format} ${path} => [PATH_NOT_FOUND] Path does not exist: ${path.startsWith('/') ? `file:${path}` : path}.`);
