@@ -8,10 +8,19 @@
  * per-window state, emit the groups a batch changed, drop late rows and evict windows behind the
  * watermark. The plain loop does only that, as cheaply as plain code can (no copies, no scans of the
  * state); the engine additionally records progress, the explain trace and state versions.
+ *
+ * With BENCH_BASELINE=<another checkout of the project>, that checkout's engine runs in the same rounds
+ * as this one's (plain loop, baseline, this checkout, in turn), so before and after share the load.
  */
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Row } from '../runtime/src/engine/expressions/compile.js';
-import { functions as F, MemoryStream, SparkSession } from '../runtime/src/streamlab.js';
+import * as current from '../runtime/src/streamlab.js';
+
+type Engine = typeof current;
+const BASELINE = process.env.BENCH_BASELINE;
+const baseline = BASELINE ? ((await import(pathToFileURL(join(BASELINE, 'runtime', 'src', 'streamlab.ts')).href)) as Engine) : null;
 
 const EVENTS = Number(process.argv[2] ?? 1_000_000);
 /** Rows per batch: the one given, or 10,000 and 100,000. */
@@ -103,7 +112,8 @@ function plainLoop(batches: Row[][]): { emitted: number } {
   return { emitted };
 }
 
-async function engine(batches: Row[][], observe = false): Promise<{ emitted: number }> {
+async function engine(batches: Row[][], observe = false, lib: Engine = current): Promise<{ emitted: number }> {
+  const { functions: F, MemoryStream, SparkSession } = lib;
   let emitted = 0;
   const spark = SparkSession.builder.appName('bench').output(() => undefined).create();
   spark.formats.registerSink('count', { createSink: () => ({ addBatch: (b) => void (emitted += b.rows.length) }) });
@@ -130,19 +140,39 @@ async function measure(batchSize: number): Promise<void> {
   // Warm up both paths on a slice so the JIT has seen them.
   plainLoop(batches.slice(0, 5));
   await engine(batches.slice(0, 5));
-  const ROUNDS = 3;
+  if (baseline) await engine(batches.slice(0, 5), false, baseline);
+  const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
   let plainBest = Infinity;
   let engBest = Infinity;
+  let baseBest = Infinity;
   let plain = { emitted: 0 };
   let eng = { emitted: 0 };
+  let base = { emitted: 0 };
+  // CPU time too: on a loaded machine a side's wall time includes the time others' processes ran.
+  let plainCpu = Infinity;
+  let baseCpu = Infinity;
+  let engCpu = Infinity;
+  const cpuMs = (since: NodeJS.CpuUsage) => {
+    const u = process.cpuUsage(since);
+    return (u.user + u.system) / 1000;
+  };
   for (let round = 0; round < ROUNDS; round++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     plain = plainLoop(batches);
+    plainCpu = Math.min(plainCpu, cpuMs(c0));
     const t1 = performance.now();
-    eng = await engine(batches);
+    const c1 = process.cpuUsage();
+    if (baseline) base = await engine(batches, false, baseline);
+    if (baseline) baseCpu = Math.min(baseCpu, cpuMs(c1));
     const t2 = performance.now();
+    const c2 = process.cpuUsage();
+    eng = await engine(batches);
+    engCpu = Math.min(engCpu, cpuMs(c2));
+    const t3 = performance.now();
     plainBest = Math.min(plainBest, t1 - t0);
-    engBest = Math.min(engBest, t2 - t1);
+    if (baseline) baseBest = Math.min(baseBest, t2 - t1);
+    engBest = Math.min(engBest, t3 - t2);
   }
   const t3 = performance.now();
   await engine(batches, true);
@@ -151,8 +181,16 @@ async function measure(batchSize: number): Promise<void> {
   const engRate = EVENTS / (engBest / 1000);
   console.log(`batches of ${batchSize.toLocaleString('en-US')} (${batches.length} batches, best of ${ROUNDS}):`);
   console.log(`  plain loop: ${Math.round(plainRate).toLocaleString('en-US')} events/s (${plain.emitted} rows emitted)`);
+  if (baseline) {
+    const baseRate = EVENTS / (baseBest / 1000);
+    console.log(`  baseline  : ${Math.round(baseRate).toLocaleString('en-US')} events/s (${base.emitted} rows emitted), ratio baseline/plain loop: ${(baseRate / plainRate).toFixed(2)}x (CPU time ${(plainCpu / baseCpu).toFixed(2)}x)`);
+    if (base.emitted !== plain.emitted) {
+      console.error(`  MISMATCH: the baseline emitted ${base.emitted} rows, the plain loop ${plain.emitted}`);
+      process.exitCode = 1;
+    }
+  }
   console.log(`  engine    : ${Math.round(engRate).toLocaleString('en-US')} events/s (${eng.emitted} rows emitted)`);
-  console.log(`  ratio engine/plain loop: ${(engRate / plainRate).toFixed(2)}x`);
+  console.log(`  ratio engine/plain loop: ${(engRate / plainRate).toFixed(2)}x (CPU time ${(plainCpu / engCpu).toFixed(2)}x)`);
   console.log(`  engine with the explain trace observed (one run): ${Math.round(EVENTS / (observedMs / 1000)).toLocaleString('en-US')} events/s, ${(EVENTS / (observedMs / 1000) / plainRate).toFixed(2)}x`);
   if (plain.emitted !== eng.emitted) {
     console.error(`  MISMATCH: the engine emitted ${eng.emitted} rows, the plain loop ${plain.emitted}`);
@@ -160,5 +198,5 @@ async function measure(batchSize: number): Promise<void> {
   }
 }
 
-console.log(`structured windowed average: ${EVENTS.toLocaleString('en-US')} events, ${SENSORS} sensors, 1 min windows, watermark 30 s, update mode; load average ${loadavg()[0]!.toFixed(2)} at the start`);
+console.log(`structured windowed average: ${EVENTS.toLocaleString('en-US')} events, ${SENSORS} sensors, 1 min windows, watermark 30 s, update mode; load average ${loadavg()[0]!.toFixed(2)} at the start${BASELINE ? `; baseline ${BASELINE}` : ''}`);
 for (const size of BATCH_SIZES) await measure(size);

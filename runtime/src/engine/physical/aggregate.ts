@@ -13,6 +13,8 @@ export interface AggregateState {
 /** A distinct grouping key within one batch: its text, whether its rows are late, and its group once touched. */
 interface Slot {
   readonly k: string;
+  /** The group was in state before this batch (a write replaces it). */
+  live: boolean;
   readonly late: boolean;
   /** The key's event-time bound (microseconds), for the trace of a late row. */
   readonly t: number;
@@ -73,6 +75,42 @@ export class AggregateExec implements EvictingOperator {
   ) {
     this.children = [child];
     this.encode = keyEncoder(keyTypes, compact);
+    this.texts1 = keyFns.length === 1 ? new Map() : null;
+    this.texts2 = keyFns.length === 2 ? new Map() : null;
+  }
+
+  /**
+   * The text of each key of one or two primitive parts (a window and a column, most often), by value,
+   * kept from batch to batch: a batch then finds a group with the very string the state store holds
+   * it under, which the store's maps match by identity, where a newly built string had to be
+   * flattened, hashed and compared, most of the cost of a group a batch touched. A text goes with
+   * its group when the watermark evicts it, and at the end of a batch whose rows of it were late.
+   */
+  private readonly texts1: Map<unknown, string> | null;
+  private readonly texts2: Map<unknown, Map<unknown, string>> | null;
+
+  private textOf(key: unknown[]): string {
+    const k0 = key[0];
+    if (this.texts1) {
+      let k = this.texts1.get(k0);
+      if (k === undefined) this.texts1.set(k0, (k = this.encode(key)));
+      return k;
+    }
+    let inner = this.texts2!.get(k0);
+    if (!inner) this.texts2!.set(k0, (inner = new Map()));
+    let k = inner.get(key[1]);
+    if (k === undefined) inner.set(key[1], (k = this.encode(key)));
+    return k;
+  }
+
+  private forgetText(key: unknown[]): void {
+    const k0 = key[0];
+    if (k0 !== null && typeof k0 === 'object') return;
+    if (this.texts1) this.texts1.delete(k0);
+    else if (this.texts2) {
+      const inner = this.texts2.get(k0);
+      if (inner && inner.delete(key[1]) && inner.size === 0) this.texts2.delete(k0);
+    }
   }
 
   /** Encodes grouping keys for hash maps (specialised by key types at construction). */
@@ -83,6 +121,15 @@ export class AggregateExec implements EvictingOperator {
 
   /** Whether the batch being run touched a group at or below its eviction watermark (so `onWatermark` scans). */
   private touchedBehindWatermark = false;
+
+  /**
+   * No group in state has an event-time bound (microseconds) below this, as of state version
+   * `minTimeVersion`: an eviction watermark below it removes nothing, so `onWatermark` skips its scan
+   * over all state. A full scan sets it exactly; groups written since can only lower it; any other
+   * version (a restart, a batch that did not commit) makes it unknown again.
+   */
+  private minTimeUs = -Infinity;
+  private minTimeVersion = -1;
 
   /** A key as the output (and the trace) sees it: compact windows become `[start, end]`. */
   private outputKey(key: unknown[]): unknown[] {
@@ -141,7 +188,6 @@ export class AggregateExec implements EvictingOperator {
     const watermarked = this.eventTime !== null && ctx.hasWatermark && ctx.outputMode !== 'complete';
     const lateUs = ctx.lateWatermarkMs * 1000;
     const evictUs = ctx.evictionWatermarkMs * 1000;
-    const touched = new Map<string, AggregateState>();
     const lateKeys = new Set<string>();
     const trace = ctx.trace;
     const inSchema = this.child.schema;
@@ -158,15 +204,29 @@ export class AggregateExec implements EvictingOperator {
     // it is late (which depends on the key alone) and the group being folded.
     const byValue1 = nk === 1 ? new Map<unknown, Slot>() : null;
     const byValue2 = nk === 2 ? new Map<unknown, Map<unknown, Slot>>() : null;
-    // Other keys, and values that are objects (a window struct, an array), by their text.
+    // Keys met late in this batch whose texts are kept, to forget afterwards.
+    const lateKeyValues: unknown[][] = [];
+    // Other keys, and values that are objects (a window struct, an array), by their text, for this batch.
     const byText = new Map<string, Slot>();
-    const newSlot = (key: unknown[], k: string): Slot => {
-      if (!watermarked) return { k, late: false, t: 0, g: null };
+    // The groups this batch changed, in the order first touched.
+    const touched: Slot[] = [];
+    // Rows mostly share the window of the row before: its inner map is kept at hand.
+    let lastK0: unknown = undefined;
+    let lastInner: Map<unknown, Slot> | undefined;
+    // What the state's lowest event time is known to be (see minTimeUs): carried over from the
+    // version this batch starts from, lowered by the groups it writes; only a watermarked query uses it.
+    let minTimeUs = watermarked && this.minTimeVersion === store.version ? this.minTimeUs : -Infinity;
+    // The first time a batch meets a key: whether its rows are late, and no group touched yet.
+    const newSlot = (key: unknown[], k: string, kept: boolean): Slot => {
+      if (!watermarked) return { k, live: false, late: false, t: 0, g: null };
       const t = etCompact ? (key[etIndex] as number) + etCompactUs : this.timeOf(key);
       if (t !== null && t <= evictUs) touchedBehindWatermark = true;
       const late = t !== null && t <= lateUs;
-      if (late) lateKeys.add(k);
-      return { k, late, t: t ?? 0, g: null };
+      if (late) {
+        lateKeys.add(k);
+        if (kept) lateKeyValues.push(key.slice());
+      } else if (t !== null && t < minTimeUs) minTimeUs = t;
+      return { k, live: false, late, t: t ?? 0, g: null };
     };
     const update1 = na === 1 ? aggs[0].update : null;
     // Rows are folded as the child produces them (see PhysicalOperator.forEachRow); aggregate
@@ -179,17 +239,22 @@ export class AggregateExec implements EvictingOperator {
       const k0 = key[0];
       const primitive = k0 === null || typeof k0 !== 'object';
       if (byValue2 && primitive && (key[1] === null || typeof key[1] !== 'object')) {
-        let inner = byValue2.get(key[0]);
-        if (!inner) byValue2.set(key[0], (inner = new Map()));
+        let inner = lastInner;
+        if (k0 !== lastK0 || inner === undefined) {
+          inner = byValue2.get(k0);
+          if (!inner) byValue2.set(k0, (inner = new Map()));
+          lastK0 = k0;
+          lastInner = inner;
+        }
         slot = inner.get(key[1]);
-        if (slot === undefined) inner.set(key[1], (slot = newSlot(key, encode(key))));
+        if (slot === undefined) inner.set(key[1], (slot = newSlot(key, this.textOf(key), true)));
       } else if (byValue1 && primitive) {
-        slot = byValue1.get(key[0]);
-        if (slot === undefined) byValue1.set(key[0], (slot = newSlot(key, encode(key))));
+        slot = byValue1.get(k0);
+        if (slot === undefined) byValue1.set(k0, (slot = newSlot(key, this.textOf(key), true)));
       } else {
         const k = encode(key);
         slot = byText.get(k);
-        if (slot === undefined) byText.set(k, (slot = newSlot(key, k)));
+        if (slot === undefined) byText.set(k, (slot = newSlot(key, k, false)));
       }
       if (slot.late) {
         trace.droppedLate++;
@@ -200,8 +265,9 @@ export class AggregateExec implements EvictingOperator {
       if (g === null) {
         const old = store.get(slot.k);
         g = old ? { key: old.key, bufs: old.bufs.map(copyBuffer) } : { key: key.slice(), bufs: aggs.map((a) => a.create()) };
-        touched.set(slot.k, g);
+        slot.live = old !== undefined;
         slot.g = g;
+        touched.push(slot);
       }
       const bufs = g.bufs;
       if (update1) bufs[0] = update1(bufs[0], row);
@@ -211,30 +277,40 @@ export class AggregateExec implements EvictingOperator {
     // A global aggregation (no keys) aggregates every batch it runs in, even one without rows (an
     // empty data batch or a no-data batch): its one group counts as updated and update mode writes it
     // again, as Spark's aggregation without grouping always yields its row.
-    if (nk === 0 && touched.size === 0) {
+    if (nk === 0 && touched.length === 0) {
       const k = encode([]);
       const old = store.get(k);
-      touched.set(k, old ? { key: old.key, bufs: old.bufs.map(copyBuffer) } : { key: [], bufs: aggs.map((a) => a.create()) });
+      const g = old ? { key: old.key, bufs: old.bufs.map(copyBuffer) } : { key: [], bufs: aggs.map((a) => a.create()) };
+      touched.push({ k, live: old !== undefined, late: false, t: 0, g });
     }
-    for (const [k, g] of touched) store.put(k, g);
+    for (const key of lateKeyValues) this.forgetText(key);
+    for (let i = 0; i < touched.length; i++) {
+      const s = touched[i];
+      store.put(s.k, s.g!, s.live);
+    }
+    if (watermarked) {
+      // The version this batch commits holds what was there and what it wrote.
+      this.minTimeUs = minTimeUs;
+      this.minTimeVersion = store.version + 1;
+    }
     const out: Row[] = [];
     let removed = 0;
     if (ctx.outputMode === 'complete') {
       for (const [, g] of store.entries()) out.push(this.emit(g));
     } else {
-      if (ctx.outputMode === 'update') for (const g of touched.values()) out.push(this.emit(g));
+      if (ctx.outputMode === 'update') for (let i = 0; i < touched.length; i++) out.push(this.emit(touched[i].g!));
       if (watermarked) {
         this.touchedBehindWatermark = touchedBehindWatermark;
         removed = this.onWatermark(ctx, (row) => out.push(row));
       } else if (ctx.outputMode === 'append') {
         // Unreachable after analysis (append needs a watermark); kept so no rows are silently lost.
-        for (const g of touched.values()) out.push(this.emit(g));
+        for (let i = 0; i < touched.length; i++) out.push(this.emit(touched[i].g!));
       }
     }
     ctx.stateMetrics.set(this.state.id, {
       operatorName: 'stateStoreSave',
       numRowsTotal: store.size,
-      numRowsUpdated: touched.size,
+      numRowsUpdated: touched.length,
       numRowsRemoved: removed,
       numRowsDroppedByWatermark: lateKeys.size,
       memoryUsedBytes: estimateBytes(store.size, nk + na),
@@ -245,28 +321,35 @@ export class AggregateExec implements EvictingOperator {
   /**
    * Removes the groups whose event time (window end or raw time) is at or below the eviction
    * watermark; append mode writes each as it goes. The scan over all state runs only when the
-   * watermark moved since the last one or this batch touched a group behind it.
+   * watermark moved since the last one or this batch touched a group behind it, and some group in
+   * state may be at or below it.
    */
   onWatermark(ctx: BatchContext, emit: (row: Row) => void): number {
     const store = ctx.stateStore<AggregateState>(this.state.id);
     const evictUs = ctx.evictionWatermarkMs * 1000;
-    const scan = evictUs > this.lastEvictionUs || this.touchedBehindWatermark;
+    // What execute knew of the lowest event time in the version this batch writes.
+    const known = this.minTimeVersion === store.version + 1;
+    const scan = (evictUs > this.lastEvictionUs || this.touchedBehindWatermark) && !(known && evictUs < this.minTimeUs);
     this.lastEvictionUs = evictUs;
     this.touchedBehindWatermark = false;
     if (!scan) return 0;
     const trace = ctx.trace;
     const emitted = ctx.outputMode === 'append';
     let removed = 0;
+    let minTimeUs = Infinity;
     store.forEach((g, k) => {
       const t = this.timeOf(g.key);
       if (t !== null && t <= evictUs) {
         store.remove(k);
+        this.forgetText(g.key);
         removed++;
         if (emitted) emit(this.emit(g));
         if (trace.wantsEviction) trace.addEviction({ key: this.keyStrings(g.key), window: this.windowOf(g.key), emitted });
         else trace.evictedTotal++;
-      }
+      } else if (t !== null && t < minTimeUs) minTimeUs = t;
     });
+    this.minTimeUs = minTimeUs;
+    this.minTimeVersion = store.version + 1;
     return removed;
   }
 

@@ -46,6 +46,8 @@ export class StateStore<V> {
   private lastDelta: StateDelta<V> = { version: 0, puts: new Map(), deletes: [] };
   /** Live keys as this batch sees them, kept up to date so `size` is O(1). */
   private liveCount = 0;
+  /** Whether `pending` holds a removal (else a commit can publish `pending` itself as the delta's puts). */
+  private pendingDeletes = false;
 
   private isLive(key: string): boolean {
     const p = this.pending.get(key);
@@ -64,15 +66,21 @@ export class StateStore<V> {
     return this.committed.get(key);
   }
 
-  put(key: string, value: V): void {
-    if (!this.isLive(key)) this.liveCount++;
+  /**
+   * Writes `value` under `key`. A caller that has just read the key may say whether it was live
+   * (`get` returned a value), which spares looking it up again.
+   */
+  put(key: string, value: V, live: boolean = this.isLive(key)): void {
+    if (!live) this.liveCount++;
     this.pending.set(key, value);
   }
 
   remove(key: string): void {
     if (this.isLive(key)) this.liveCount--;
-    if (this.committed.has(key)) this.pending.set(key, DELETED);
-    else this.pending.delete(key);
+    if (this.committed.has(key)) {
+      this.pending.set(key, DELETED);
+      this.pendingDeletes = true;
+    } else this.pending.delete(key);
   }
 
   /**
@@ -114,18 +122,27 @@ export class StateStore<V> {
 
   /** Publishes this batch's writes as version `version` (Spark: batchId + 1). */
   commit(version = this.committedVersion + 1): number {
-    const puts = new Map<string, V>();
     const deletes: string[] = [];
-    for (const [k, p] of this.pending) {
-      if (p === DELETED) {
-        this.committed.delete(k);
-        deletes.push(k);
-      } else {
-        this.committed.set(k, p);
-        puts.set(k, p);
+    let puts: Map<string, V>;
+    if (!this.pendingDeletes) {
+      // Only writes: the pending map becomes the delta's puts as it is, and the next batch gets a new one.
+      for (const [k, p] of this.pending) this.committed.set(k, p as V);
+      puts = this.pending as Map<string, V>;
+      this.pending = new Map();
+    } else {
+      puts = new Map();
+      for (const [k, p] of this.pending) {
+        if (p === DELETED) {
+          this.committed.delete(k);
+          deletes.push(k);
+        } else {
+          this.committed.set(k, p);
+          puts.set(k, p);
+        }
       }
+      this.pending.clear();
+      this.pendingDeletes = false;
     }
-    this.pending.clear();
     this.committedVersion = version;
     this.lastDelta = { version, puts, deletes };
     return version;
@@ -140,6 +157,7 @@ export class StateStore<V> {
   /** Discards this batch's writes. */
   abort(): void {
     this.pending.clear();
+    this.pendingDeletes = false;
     this.liveCount = this.committed.size;
   }
 
@@ -153,6 +171,7 @@ export class StateStore<V> {
   restore(s: StateSnapshot<V>): void {
     this.committed = new Map(s.entries as Iterable<readonly [string, V]>);
     this.pending.clear();
+    this.pendingDeletes = false;
     this.liveCount = this.committed.size;
     this.committedVersion = s.version;
     this.lastDelta = { version: s.version, puts: new Map(), deletes: [] };
