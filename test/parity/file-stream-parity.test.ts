@@ -76,6 +76,10 @@ err("noPath", lambda: spark.readStream.format("text").load())
 err("complete", lambda: src.groupBy("n").count().writeStream.format("csv").option("path", P("/o")).option("checkpointLocation", P("/c")).outputMode("complete").start())
 err("noCheckpoint", lambda: src.writeStream.format("json").start(P("/o")))
 err("sinkNoPath", lambda: src.writeStream.format("json").option("checkpointLocation", P("/c")).start())
+back.write.json(P("/static"))
+err("exists", lambda: back.write.json(P("/static")))
+back.write.mode("append").csv(P("/static"))
+back.write.mode("ignore").json(P("/static"))
 json.dump({"dtypes": back.dtypes, "rows": [list(r) for r in back.collect()], "errors": errors}, open(os.path.join(ws, "..", "spark.json"), "w"))
 `;
 
@@ -120,6 +124,15 @@ async function engineSide(ws: string): Promise<{ dtypes: string[][]; rows: unkno
   err('complete', () => src.groupBy('n').count().writeStream.format('csv').option('path', '/o').option('checkpointLocation', '/c').outputMode('complete').start());
   err('noCheckpoint', () => src.writeStream.format('json').start('/o'));
   err('sinkNoPath', () => src.writeStream.format('json').option('checkpointLocation', '/c').start());
+  await back.write.json('/static');
+  try {
+    await back.write.json('/static');
+    errors.exists = null;
+  } catch (e) {
+    errors.exists = (e as Error).message;
+  }
+  await back.write.mode('append').csv('/static');
+  await back.write.mode('ignore').json('/static');
   const rows = back.collect().map((r) => back.columns.map((c) => r[c] ?? null));
   await spark.stop();
   return { dtypes: back.dtypes, rows, errors };
@@ -154,7 +167,11 @@ function summary(ws: string): unknown {
       }),
     };
   });
-  return { cp1: checkpoint('cp1'), cp3: checkpoint('cp3'), outJson: sink('out_json'), outCsv: sink('out_csv') };
+  // A static write: part files and _SUCCESS, no metadata log; the rows of all its files as a set.
+  const staticDir = join(ws, 'static');
+  const staticWrite = readdirSync(staticDir).filter((n) => !n.startsWith('.')).map((n) => n.replace(/^part-00000-[0-9a-f-]{36}-c000\./, 'part-00000-<uuid>-c000.')).sort();
+  const staticLines = readdirSync(staticDir).filter((n) => n.startsWith('part-')).flatMap((n) => readFileSync(join(staticDir, n), 'utf8').split('\n')).sort();
+  return { cp1: checkpoint('cp1'), cp3: checkpoint('cp3'), outJson: sink('out_json'), outCsv: sink('out_csv'), staticWrite, staticLines };
 }
 
 const sortRows = (rows: unknown[][]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
@@ -197,6 +214,14 @@ describe('file source and sink on Apache Spark', () => {
     expect(e.outJson).toEqual(s.outJson);
     expect(e.outCsv).toEqual(s.outCsv);
     expect([(s.outJson as unknown[]).length, (s.outCsv as unknown[]).length]).toEqual([3, 4]);
+  });
+
+  it('writes a static DataFrame into the same files, honouring the save modes', () => {
+    const s = summary(join(work, 'spark', 'ws')) as { staticWrite: string[]; staticLines: string[] };
+    const e = summary(join(work, 'engine')) as { staticWrite: string[]; staticLines: string[] };
+    expect(e.staticWrite).toEqual(s.staticWrite);
+    expect(e.staticLines).toEqual(s.staticLines);
+    expect(s.staticWrite.filter((n) => n.startsWith('part-'))).toHaveLength(2);
   });
 
   it("reads the sink's folder back with the same inferred schema and rows", () => {

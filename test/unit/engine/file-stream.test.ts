@@ -131,4 +131,21 @@ describe('the file sink', () => {
     expect(() => df.writeStream.format('json').option('checkpointLocation', 'c').start()).toThrow("'path' is not specified.");
     expect(() => df.writeStream.format('json').start('o')).toThrow(/^checkpointLocation must be specified either through option\("checkpointLocation", \.\.\.\)/);
   });
+
+  it('writes a static DataFrame as part files and _SUCCESS, with the save modes', async () => {
+    const spark = session();
+    const df = spark.createDataFrame([{ n: 1, s: 'a,b' }, { n: 2, s: null }], 'n INT, s STRING');
+    await df.write.json('static');
+    const names = () => readdirSync(join(root, 'ws', 'static')).map((n) => n.replace(/^part-00000-[0-9a-f-]{36}-c000\./, 'part.')).sort();
+    expect(names()).toEqual(['_SUCCESS', 'part.json']);
+    expect(spark.read.json('static').orderBy('n').collect().map((r) => [r.n, r.s])).toEqual([[1, 'a,b'], [2, null]]);
+    await expect(df.write.json('static')).rejects.toThrow('[PATH_ALREADY_EXISTS] Path static already exists. Set mode as "overwrite" to overwrite the existing path.');
+    await expect(df.write.mode('overwrite').json('static')).rejects.toThrow('Streamlab does not delete files');
+    await df.write.mode('ignore').json('static');
+    await df.write.csv('static', { mode: 'append', header: true });
+    expect(names()).toEqual(['_SUCCESS', 'part.csv', 'part.json']);
+    const csv = readdirSync(join(root, 'ws', 'static')).find((n) => n.endsWith('.csv'))!;
+    expect(readFileSync(join(root, 'ws', 'static', csv), 'utf8')).toBe('n,s\n1,"a,b"\n2,\n');
+    await spark.stop();
+  });
 });

@@ -4,10 +4,11 @@
  * `part-00000-<uuid>-c000.<format>` file, and then the batch is committed by writing
  * `<dir>/_spark_metadata/<batchId>` (one `{"path",…,"action":"add"}` line per file). A batch id the
  * log already holds is skipped, so a query restarted from its checkpoint writes each batch exactly
- * once; readers of `<dir>` (file sources, `spark.read`) read only the committed files.
+ * once; readers of `<dir>` (file sources, `spark.read`) read only the committed files. A static
+ * write (`df.write.json(dir)`) writes a part file and `_SUCCESS`, and honours the save mode.
  */
 import { AnalysisException, IllegalArgumentException } from '../errors.js';
-import type { Sink, SinkProvider } from '../sinks/sink.js';
+import type { Sink, SinkBatch, SinkProvider } from '../sinks/sink.js';
 import { childPath, type FileArea } from './file-area.js';
 import { formatFile, option, type FileFormat } from './file-formats.js';
 
@@ -42,13 +43,32 @@ export function fileSinkProvider(format: FileFormat, area: FileArea): SinkProvid
       const dir = option(ctx.options, 'path')!;
       const logDir = childPath(dir, '_spark_metadata');
       const write = area.write!.bind(area);
+      const partFile = (rows: SinkBatch['rows'], schema: SinkBatch['schema']) =>
+        write(childPath(dir, `part-00000-${globalThis.crypto.randomUUID()}-c000.${EXTENSION[format]}`), formatFile(format, rows, schema, ctx.options, ctx.session.timeZone));
+      if (ctx.queryId === undefined) {
+        // A static write (`df.write.json(path)`): part files and `_SUCCESS`, no metadata log, as Spark's.
+        return {
+          addBatch(batch) {
+            const mode = (option(ctx.options, 'mode') ?? 'errorifexists').toLowerCase();
+            const exists = area.exists(dir);
+            if (exists && (mode === 'error' || mode === 'errorifexists' || mode === 'default')) {
+              throw new AnalysisException(`[PATH_ALREADY_EXISTS] Path ${dir.startsWith('/') ? `file:${dir}` : dir} already exists. Set mode as "overwrite" to overwrite the existing path.`, { code: 'PATH_ALREADY_EXISTS' });
+            }
+            if (exists && mode === 'ignore') return;
+            if (exists && mode === 'overwrite') {
+              throw new AnalysisException('Streamlab does not delete files: write to a new path, or use mode("append").', { code: 'UNSUPPORTED_OVERWRITE' });
+            }
+            if (batch.rows.length > 0) partFile(batch.rows, batch.schema);
+            write(childPath(dir, '_SUCCESS'), '');
+          },
+        };
+      }
       return {
         addBatch(batch) {
           if (batch.batchId <= latestCommitted(area, logDir)) return;
           const entries: string[] = [];
           if (batch.rows.length > 0) {
-            const name = `part-00000-${globalThis.crypto.randomUUID()}-c000.${EXTENSION[format]}`;
-            const f = write(childPath(dir, name), formatFile(format, batch.rows, batch.schema, ctx.options, ctx.session.timeZone));
+            const f = partFile(batch.rows, batch.schema);
             entries.push(JSON.stringify({ path: `file://${f.path}`, size: f.size, isDir: false, modificationTime: f.modificationTime, blockReplication: 1, blockSize: BLOCK_SIZE, action: 'add' }));
           }
           write(childPath(logDir, String(batch.batchId)), ['v1', ...entries].join('\n'));

@@ -37,6 +37,29 @@ export class DataFrameWriter extends FormatOptions {
     return this.format('jdbc').option('url', url).option('dbtable', table).options(properties).save();
   }
 
+  /** `df.write.json(path)`: the rows as JSON Lines in a new part file of the folder (awaitable, as `save()`). */
+  json(path: string, mode?: string): Promise<void> {
+    return this.files('json', path, mode, {});
+  }
+
+  /** `df.write.csv(path, { header: true })`: the rows as CSV in a new part file of the folder. */
+  csv(path: string, options: { mode?: string; header?: boolean; sep?: string; quote?: string; escape?: string; nullValue?: string } = {}): Promise<void> {
+    const { mode, ...rest } = options;
+    return this.files('csv', path, mode, rest);
+  }
+
+  /** `df.write.text(path)`: one string column, a line per row. */
+  text(path: string, mode?: string): Promise<void> {
+    return this.files('text', path, mode, {});
+  }
+
+  private files(format: string, path: string, mode: string | undefined, options: Record<string, string | boolean | undefined>): Promise<void> {
+    this.fmt = format;
+    if (mode !== undefined) this.mode(mode);
+    for (const [k, v] of Object.entries(options)) if (v !== undefined) this.option(k, v);
+    return this.save(path);
+  }
+
   /** Writes every row through the format's sink. */
   async save(path?: string): Promise<void> {
     const session = this.df.sparkSession;
