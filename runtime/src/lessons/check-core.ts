@@ -6,6 +6,7 @@
  */
 import type { CheckArg, CheckBatch, CheckOp, CheckProduceRecord, CheckRecord, CheckSasl, CheckValue, PlanSummary } from '../jobs/check-ipc.js';
 import type { LearnerFile } from '../jobs/compile.js';
+import { cutText } from '../jobs/cut-text.js';
 import type { LearnerError } from '../jobs/learner-error.js';
 import type { CheckDatabase } from './check-database.js';
 
@@ -71,10 +72,6 @@ export const FAILURE_LIMITS = {
   cellChars: 1000,
 } as const;
 
-/** `text` cut to `most` characters, saying how many were left out. */
-export function cutText(text: string, most: number): string {
-  return text.length <= most ? text : `${text.slice(0, most)}… (${text.length - most} more characters)`;
-}
 
 function cutCell(v: unknown): unknown {
   if (typeof v === 'string') return cutText(v, FAILURE_LIMITS.cellChars);

@@ -9,6 +9,8 @@ import type { ServerMessage } from '../../../runtime/src/protocol/index.js';
 import { TestClient } from './ws-client.js';
 
 const TOKEN = 'containment-test-token-01234';
+/** Most characters of a learner error's message the runtime passes on. */
+const LEARNER_TEXT_CHARS = 10_000;
 let server: RuntimeServer;
 let client: TestClient;
 
@@ -184,6 +186,34 @@ console.log(tried.join(" "));
     await client.waitFor((m) => m.kind === 'run.status' && m.runId === reply.runId && m.state === 'running');
     expect(await client.request({ kind: 'run.stop', runId: reply.runId })).toMatchObject({ kind: 'run.stop.ok', runId: reply.runId });
     expect((await client.runEnded(reply.runId)).state).toBe('stopped');
+    await expectHealthyRun();
+  });
+
+  it('a thrown error with a huge message, a huge name and a code that is no string: cut, on the learner line', async () => {
+    const events = await run([
+      'const e = new Error(`${"m".repeat(3_000_000)}\\n${"second line ".repeat(100_000)}`);',
+      'e.name = "N".repeat(1_000_000);',
+      '(e as unknown as { code: unknown }).code = { toString() { throw new Error("no"); } };',
+      'throw e;',
+      '',
+    ].join('\n'));
+    const error = events.find((e) => e.kind === 'run.error') as Extract<ServerMessage, { kind: 'run.error' }>;
+    // Where the error was made.
+    expect([error.code, error.file, error.line]).toEqual(['runtime-error', 'pipeline.ts', 1]);
+    // The learner reads the start of what they threw, and how much more there was.
+    expect(error.message).toBe(`${'m'.repeat(LEARNER_TEXT_CHARS)}… (${3_000_000 + 1 + 1_200_000 - LEARNER_TEXT_CHARS} more characters)`);
+    expect(error.stack.length).toBeLessThan(LEARNER_TEXT_CHARS + 1000);
+    expect(JSON.stringify(events).length).toBeLessThan(3 * LEARNER_TEXT_CHARS);
+    await expectHealthyRun();
+  });
+
+  it('a thrown object whose every property, toString and Symbol.toPrimitive throw', async () => {
+    const events = await run([
+      'const refuse = () => { throw new Error("refused"); };',
+      'throw new Proxy({}, { get: refuse, has: refuse, getPrototypeOf: refuse, ownKeys: refuse, getOwnPropertyDescriptor: refuse });',
+      '',
+    ].join('\n'));
+    expect(events).toEqual(failure({ message: 'Your pipeline threw a value that cannot be shown: its properties or its conversion to text threw.', code: 'runtime-error' }));
     await expectHealthyRun();
   });
 

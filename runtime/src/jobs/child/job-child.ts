@@ -58,20 +58,24 @@ let droppedLogs = 0;
 let sandboxTimers: ReadonlySet<NodeJS.Timeout> = new Set();
 let awaitTracker: AwaitTracker | null = null;
 
+/** Sends the run's error, then leaves once the IPC channel has taken it (a large message takes a while on a busy machine). */
+function sendErrorAndExit(message: ChildToHost): void {
+  const exit = () => setTimeout(() => process.exit(1), 20);
+  if (process.send) process.send(message, exit);
+  else exit();
+}
+
 function fail(error: unknown, code: string): void {
   if (failed) return;
   failed = true;
-  send({ type: 'error', error: toRawError(error, code) });
-  // Let the IPC message flush before leaving.
-  setTimeout(() => process.exit(1), 20);
+  sendErrorAndExit({ type: 'error', error: toRawError(error, code) });
 }
 
 /** Ends the run with an error at a learner position the child knows (no stack to map). */
 function failAt(message: string, code: string, at: { file: string; line: number; column: number }): void {
   if (failed) return;
   failed = true;
-  send({ type: 'error', error: { name: 'Error', message, stack: '', code, at } });
-  setTimeout(() => process.exit(1), 20);
+  sendErrorAndExit({ type: 'error', error: { name: 'Error', message, stack: '', code, at } });
 }
 
 function log(level: 'log' | 'info' | 'warn' | 'error' | 'debug', args: unknown[]): void {
