@@ -19,7 +19,18 @@ export type { AggregateFn } from '../functions/function-spec.js';
 
 /** Deep-copies a buffer so in-place updates never touch committed state. */
 export function copyBuffer(b: unknown): unknown {
-  return Array.isArray(b) ? b.map(copyBuffer) : b;
+  if (!Array.isArray(b)) return b;
+  // slice keeps an array of numbers unboxed (an average's sum and count), where map built a generic one.
+  const out = b.slice();
+  for (let i = 0; i < out.length; i++) if (Array.isArray(out[i])) out[i] = copyBuffer(out[i]);
+  return out;
+}
+
+/** Copies a group's buffers (one per aggregate function), see `copyBuffer`. */
+export function copyBuffers(bufs: readonly unknown[]): unknown[] {
+  const out = new Array(bufs.length);
+  for (let i = 0; i < bufs.length; i++) out[i] = copyBuffer(bufs[i]);
+  return out;
 }
 
 /** Compiles an aggregate call (`count(*)`, `avg(x)`, `count(DISTINCT x)`...) over rows of `schema`. */

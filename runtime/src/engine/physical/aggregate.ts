@@ -1,4 +1,4 @@
-import { copyBuffer, type AggregateFn } from '../expressions/aggregates.js';
+import { copyBuffers, type AggregateFn } from '../expressions/aggregates.js';
 import type { Row } from '../expressions/compile.js';
 import type { StructType } from '../types.js';
 import { encodeKey, prettyString } from '../values.js';
@@ -264,7 +264,7 @@ export class AggregateExec implements EvictingOperator {
       let g = slot.g;
       if (g === null) {
         const old = store.get(slot.k);
-        g = old ? { key: old.key, bufs: old.bufs.map(copyBuffer) } : { key: key.slice(), bufs: aggs.map((a) => a.create()) };
+        g = old ? { key: old.key, bufs: copyBuffers(old.bufs) } : { key: key.slice(), bufs: aggs.map((a) => a.create()) };
         slot.live = old !== undefined;
         slot.g = g;
         touched.push(slot);
@@ -280,7 +280,7 @@ export class AggregateExec implements EvictingOperator {
     if (nk === 0 && touched.length === 0) {
       const k = encode([]);
       const old = store.get(k);
-      const g = old ? { key: old.key, bufs: old.bufs.map(copyBuffer) } : { key: [], bufs: aggs.map((a) => a.create()) };
+      const g = old ? { key: old.key, bufs: copyBuffers(old.bufs) } : { key: [], bufs: aggs.map((a) => a.create()) };
       touched.push({ k, live: old !== undefined, late: false, t: 0, g });
     }
     for (const key of lateKeyValues) this.forgetText(key);
