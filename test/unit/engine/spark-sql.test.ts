@@ -47,6 +47,8 @@ describe('spark.sql over temporary views', () => {
     expect(sorted('SELECT u.* FROM t JOIN u ON t.id=u.id')).toEqual({ columns: ['id', 'tag'], rows: [[1, 'x']] });
     expect(sorted('SELECT * FROM t, u')).toEqual({ columns: ['id', 'name', 'v', 'id', 'tag'], rows: [[1, 'a', 10, 1, 'x'], [1, 'a', 10, 3, 'y'], [2, 'b', 20, 1, 'x'], [2, 'b', 20, 3, 'y']] });
     expect(sorted('SELECT name FROM t LEFT ANTI JOIN u USING (id)')).toEqual({ columns: ['name'], rows: [['b']] });
+    expect(sorted('SELECT * FROM u LEFT SEMI JOIN t ON u.id = t.id')).toEqual({ columns: ['id', 'tag'], rows: [[1, 'x']] });
+    expect(sorted('SELECT u.tag, t.name FROM u JOIN t ON t.id = u.id JOIN u AS w ON w.id = t.id')).toEqual({ columns: ['tag', 'name'], rows: [['x', 'a']] });
     expect(sorted('SELECT id FROM t UNION SELECT id FROM u')).toEqual({ columns: ['id'], rows: [[1], [2], [3]] });
     expect(result('SELECT id FROM t UNION ALL SELECT id FROM u').rows).toHaveLength(4);
   });

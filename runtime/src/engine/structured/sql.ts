@@ -5,9 +5,9 @@
  * watermarks, output modes, explain and PySpark export.
  *
  * Columns of a FROM clause are known by their relation's name or alias (`o.id`). The engine's rows
- * carry no qualifiers, so a qualified name is read as the bare column; when two joined relations have
- * a column of the same name, each side's copy is renamed `alias.name` before the join (and named back
- * in `SELECT *`), so `a.id` and `b.id` stay apart as Spark keeps them apart.
+ * carry no qualifiers, so a qualified name is read as the bare column; when the right side of a join
+ * has a column of a name the left side has too, its copy is renamed `alias.name` before the join (and
+ * named back in `SELECT *`), so `a.id` and `b.id` stay apart as Spark keeps them apart.
  */
 import { AnalysisException } from '../errors.js';
 import { exprName } from '../expressions/expr-names.js';
@@ -101,7 +101,7 @@ class SqlBuilder {
   }
 
   private join(r: Extract<SqlRelation, { kind: 'join' }>, ctes: Ctes): Scope {
-    let left = this.relation(r.left, ctes);
+    const left = this.relation(r.left, ctes);
     let right = this.relation(r.right, ctes);
     const semi = r.how === 'left_semi' || r.how === 'left_anti';
     const using = r.using ?? [];
@@ -112,15 +112,10 @@ class SqlBuilder {
         throw new AnalysisException(`[UNRESOLVED_USING_COLUMN_FOR_JOIN] USING column \`${u}\` cannot be resolved on the ${side} side of the join. The ${side}-side columns: [${cols}].`, { code: 'UNRESOLVED_USING_COLUMN_FOR_JOIN' });
       }
     }
-    if (!semi) {
-      // Columns both sides have (other than USING keys) are kept apart by their relation's name.
-      const isKey = (c: ScopeColumn) => using.some((u) => same(u, c.name));
-      const clash = (c: ScopeColumn, other: Scope) => !isKey(c) && other.cols.some((o) => !isKey(o) && same(o.name, c.name));
-      const l = left;
-      const rr = right;
-      left = this.rename(l, (c) => clash(c, rr), 'l');
-      right = this.rename(rr, (c) => clash(c, l), 'r');
-    }
+    // A right-side column the left side also has (other than USING keys) is renamed by its relation's name.
+    const isKey = (c: ScopeColumn) => using.some((u) => same(u, c.name));
+    const l = left;
+    right = this.rename(right, (c) => !isKey(c) && l.cols.some((o) => !isKey(o) && same(o.name, c.name)));
     if (using.length > 0) {
       const keys = using.map((u) => left.cols.find((c) => same(c.name, u))!);
       const df = left.df.join(right.df, keys.map((k) => k.field), r.how);
@@ -140,9 +135,9 @@ class SqlBuilder {
   }
 
   /** The scope with the columns `which` picks renamed `qualifier.name`, by a projection. */
-  private rename(s: Scope, which: (c: ScopeColumn) => boolean, side: string): Scope {
+  private rename(s: Scope, which: (c: ScopeColumn) => boolean): Scope {
     if (!s.cols.some(which)) return s;
-    const cols = s.cols.map((c) => (which(c) ? { ...c, field: `${c.quals[0] ?? side}.${c.name}` } : c));
+    const cols = s.cols.map((c) => (which(c) ? { ...c, field: `${c.quals[0] ?? '_right'}.${c.name}` } : c));
     const exprs = cols.map((c, i) => (c.field === s.cols[i].field ? colRef(quote(c.field)) : node({ kind: 'alias', expr: colRef(quote(s.cols[i].field)), name: c.field })));
     return { df: s.df.select(...exprs.map((e) => new Column(e))), cols };
   }
