@@ -53,6 +53,21 @@ export function renderFunctionsDoc(specs: readonly FunctionSpec[]): string {
     'Examples show what PySpark 3.5.7 prints for the SQL expression.',
     '',
     `${specs.length} functions.`,
+    '',
+    '## Queries: `spark.sql`',
+    '',
+    '`spark.sql("SELECT ...")` reads a query over the temporary views (`df.createOrReplaceTempView("name")`,',
+    'memory-sink tables by query name) and builds the plan the DataFrame API builds for it, so a query over a',
+    'streaming view is a streaming DataFrame with its watermark, output modes, `explain` and PySpark export.',
+    'It reads `[WITH name AS (query), ...] SELECT [DISTINCT] expr [[AS] alias], ... [FROM relation] [WHERE ...]',
+    '[GROUP BY ...] [HAVING ...] [UNION [ALL] ...] [ORDER BY ...] [LIMIT n]`: expressions are those of this page;',
+    'a relation is a view or `(query) [alias]`, joined with `[INNER | LEFT | RIGHT | FULL [OUTER] | LEFT SEMI |',
+    'LEFT ANTI | CROSS] JOIN ... ON ... | USING (...)` or commas; `GROUP BY` takes expressions (`window(ts,',
+    "'1 minute')`), select-list positions and aliases. Columns are named by their view's name or alias",
+    '(`o.id`). `INTERSECT`, `EXCEPT`, `OVER`, `ROLLUP`/`CUBE` and table-valued functions are refused with',
+    '`[UNSUPPORTED_FEATURE]` and the DataFrame way to write them. `spark.catalog` (`listTables`, `tableExists`,',
+    '`dropTempView`), `spark.table(name)`, `spark.range(start, end, step)` and `spark.udf.register(name, f,',
+    'returnType)` (the function is then callable in `spark.sql` text) work as in PySpark.',
   ];
   for (const [group, title] of GROUPS) {
     const rows = specs.filter((s) => s.group === group && s.name !== 'interval_literal').sort((a, b) => a.name.localeCompare(b.name));

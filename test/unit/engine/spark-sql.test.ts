@@ -68,6 +68,7 @@ describe('spark.sql over temporary views', () => {
     expect(() => spark.sql('SELECT id FROM t JOIN u ON t.id = u.id')).toThrow('[AMBIGUOUS_REFERENCE] Reference `id` is ambiguous, could be: [`t`.`id`, `u`.`id`].');
     expect(() => spark.sql('SELECT id, row_number() OVER (ORDER BY id) FROM t')).toThrow('[UNSUPPORTED_FEATURE] window functions written in SQL (OVER) is not supported');
     expect(() => spark.sql('SELECT id FROM t INTERSECT SELECT id FROM u')).toThrow('[UNSUPPORTED_FEATURE] INTERSECT of two queries');
+    expect(() => spark.sql('SELECT name, count(*) FROM t GROUP BY ROLLUP(name)')).toThrow('[UNSUPPORTED_FEATURE] GROUP BY ROLLUP is not supported');
   });
 
   it('has spark.catalog, spark.table, spark.range and spark.udf.register', () => {

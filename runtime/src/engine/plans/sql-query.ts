@@ -149,6 +149,7 @@ class QueryParser extends Parser {
     let groupBy: Expr[] | undefined;
     if (this.kw('group') && this.kw('by', 1)) {
       this.i += 2;
+      if ((this.kw('rollup') || this.kw('cube')) && this.toks[this.i + 1].text === '(') throw this.unsupported(`GROUP BY ${this.t.text.toUpperCase()}`, 'group by the columns of each level and UNION ALL the results');
       groupBy = [this.expr()];
       while (this.eatOp(',')) groupBy.push(this.expr());
       if (this.kw('with') || this.kw('grouping')) throw this.unsupported('ROLLUP, CUBE and GROUPING SETS', 'group by the columns of each level and UNION ALL the results');
