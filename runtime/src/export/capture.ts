@@ -9,6 +9,7 @@ import { postgresSinkExport } from '../connectors/postgres/postgres-export.js';
 import { ManualClock } from '../engine/clock.js';
 import { AnalysisException } from '../engine/errors.js';
 import type { FormatRegistry } from '../engine/formats.js';
+import { registerFileFormats } from '../engine/files/index.js';
 import { ActorSystem } from '../engine/flow/actor-system.js';
 import { SlickSession } from '../engine/flow/slick/slick.js';
 import type { Sink, SinkProvider } from '../engine/sinks/sink.js';
@@ -315,6 +316,9 @@ function registerInertConnectors(formats: FormatRegistry): void {
     // the PostgreSQL sinks are known for how they export (`foreachBatch` with Spark's JDBC writer).
     .registerSink('jdbc', inertSink)
     .registerSink('postgres', inertSink);
+  // File sources and sinks over a folder that holds every path and no file: their schemas and options
+  // are checked, nothing is read or written.
+  registerFileFormats(formats, { list: () => [], exists: () => true, read: () => '', names: () => [], write: (path) => ({ path, modificationTime: 0, size: 0 }) });
 }
 
 /**

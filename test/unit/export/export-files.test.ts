@@ -1,0 +1,34 @@
+/**
+ * Export to PySpark of a pipeline between file folders: the file source with its schema and options and
+ * the file sink are written as PySpark's readers and writers, with nothing stubbed (the export reads and
+ * writes no file).
+ */
+import { describe, expect, it } from 'vitest';
+import { exportProgramFiles } from '../../../runtime/src/export/index.js';
+
+const program = `import { SparkSession } from "streamlab";
+const spark = SparkSession.builder.getOrCreate();
+spark.readStream.schema("n INT, s STRING").option("maxFilesPerTrigger", 1).json("in")
+  .writeStream.format("csv").option("path", "out").option("checkpointLocation", "cp").start();
+`;
+
+describe('exportPySpark of file sources and sinks', () => {
+  it('writes the file source and the file sink as PySpark reads and writes them', async () => {
+    const result = await exportProgramFiles([{ path: 'main.ts', content: program }], 'main.ts', { title: 'files' });
+    expect(result.stubs).toEqual([]);
+    expect(result.code).toContain(`query = (
+    spark.readStream
+    .format("json")
+    .schema("n INT, s STRING")
+    .option("maxFilesPerTrigger", "1")
+    .option("path", "in")
+    .load()
+    .writeStream
+    .outputMode("append")
+    .format("csv")
+    .option("path", "out")
+    .option("checkpointLocation", "cp")
+    .start()
+)`);
+  });
+});
