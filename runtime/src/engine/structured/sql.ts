@@ -83,6 +83,13 @@ class SqlBuilder {
     switch (r.kind) {
       case 'table': {
         const df = ctes.get(r.name.toLowerCase()) ?? this.lookup(r.name);
+        const format = /^(json|csv|text|parquet|orc|avro)\.(.+)$/i.exec(r.name);
+        if (!df && format) {
+          throw new AnalysisException(
+            `[UNSUPPORTED_FEATURE] Querying files by path (${format[1]}.\`${format[2]}\`) is not supported by Streamlab's spark.sql: read them with spark.read.${format[1].toLowerCase()}(path) and register the DataFrame with createOrReplaceTempView.; line 1 pos ${r.pos}`,
+            { code: 'UNSUPPORTED_FEATURE' },
+          );
+        }
         if (!df) {
           throw new AnalysisException(
             `[TABLE_OR_VIEW_NOT_FOUND] The table or view \`${r.name}\` cannot be found. Verify the spelling and correctness of the schema and catalog.\nIf you did not qualify the name with a schema, verify the current_schema() output, or qualify the name with the correct schema and catalog.\nTo tolerate the error on drop use DROP VIEW IF EXISTS or DROP TABLE IF EXISTS.; line 1 pos ${r.pos}`,
