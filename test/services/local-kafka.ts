@@ -9,7 +9,7 @@
  *   spawn `java … kafka.Kafka server.properties`
  *   ready = the log line "Kafka Server started", then a describeCluster that answers; 60 s cap
  *   stop = SIGTERM (controlled shutdown), SIGKILL after 10 s; temp dirs removed unless given by the caller
- *   restart = stop + spawn again on the same ports and log dir (data survives)
+ *   restart = stop, run the caller's `whileStopped`, spawn again on the same ports and log dir (data survives)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -50,8 +50,11 @@ export interface LocalKafka {
   startMs: number;
   /** Stops the broker and removes the temp dirs it created. Safe to call twice. */
   stop(): Promise<void>;
-  /** Stops the broker and starts it again on the same port and log dir; topics and offsets survive. */
-  restart(): Promise<void>;
+  /**
+   * Stops the broker and starts it again on the same port and log dir; topics and offsets survive.
+   * `whileStopped` runs once the broker has exited and before it is started again.
+   */
+  restart(whileStopped?: () => void | Promise<void>): Promise<void>;
 }
 
 const READY_LINE = 'Kafka Server started';
@@ -270,9 +273,10 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
       })();
       return stopped;
     },
-    async restart() {
+    async restart(whileStopped) {
       if (stopped) throw new Error('restart() after stop(): the broker and its data are gone');
       if (child) await terminate(child);
+      await whileStopped?.();
       handle.startMs = await launch();
     },
   };

@@ -11,7 +11,9 @@
  * kafkajs has no `assign()`, so the reader talks to partition leaders with Fetch requests through
  * kafkajs' own cluster and broker objects (docs/decisions/0004-kafka-source-assign.md).
  *
- * Failures: connection and leadership errors are retried until a deadline (broker restarts);
+ * Failures: connection and leadership errors are retried until a deadline (broker restarts), and so
+ * is a listing whose metadata misses a partition's leader or whose answer misses its offsets (never
+ * answered with fewer partitions);
  * offsets that Kafka no longer has (retention, topic deleted or recreated) are data loss: with
  * `failOnDataLoss` the read throws {@link KafkaDataLossError}, otherwise it warns and skips to
  * the earliest offset still available.
@@ -147,23 +149,33 @@ export class KafkajsPartitionReader {
       const brokerTopics = wanted.map((t) => this.names.toBroker(t));
       await c.addMultipleTargetTopics(brokerTopics);
       await c.refreshMetadata();
+      // A topic that exists has partitions, each with a leader: metadata that shows less is a broker
+      // starting or stopping, and an answer built on it would drop partitions (no new data, or a
+      // topic "not there yet"). Fail the attempt instead, so it is retried until the deadline.
+      const layout = brokerTopics.map((topic) => {
+        const partitions = c.findTopicPartitionMetadata(topic);
+        const leaderless = partitions.find((p) => !(p.leader >= 0));
+        if (partitions.length === 0 || leaderless) {
+          throw new PartitionsNotReadyError(`Kafka listed topic ${topic} ${leaderless ? `with no leader for partition ${leaderless.partitionId}` : 'without partitions'}`);
+        }
+        return { topic, partitions: partitions.map((p) => p.partitionId) };
+      });
       const request = (fromBeginning: boolean) =>
-        brokerTopics.map((topic) => ({
-          topic,
-          fromBeginning,
-          partitions: c.findTopicPartitionMetadata(topic).map((p) => ({ partition: p.partitionId })),
-        }));
+        layout.map(({ topic, partitions }) => ({ topic, fromBeginning, partitions: partitions.map((partition) => ({ partition })) }));
       const [low, high] = await Promise.all([c.fetchTopicsOffset(request(true)), c.fetchTopicsOffset(request(false))]);
+      const offsetOf = (answer: typeof low, topic: string, partition: number) => {
+        const offset = answer.find((t) => t.topic === topic)?.partitions.find((q) => q.partition === partition)?.offset;
+        if (offset === undefined) throw new PartitionsNotReadyError(`Kafka returned no offsets for ${topic}-${partition}`);
+        return Number(offset);
+      };
       const out: PartitionOffsets[] = [];
-      for (const t of low) {
-        const highs = high.find((h) => h.topic === t.topic);
-        for (const p of t.partitions) {
-          const latest = highs?.partitions.find((q) => q.partition === p.partition)?.offset;
+      for (const { topic, partitions } of layout) {
+        for (const partition of partitions) {
           out.push({
-            topic: this.names.fromBroker(t.topic) ?? t.topic,
-            partition: p.partition,
-            earliest: Number(p.offset),
-            latest: Number(latest ?? p.offset),
+            topic: this.names.fromBroker(topic) ?? topic,
+            partition,
+            earliest: offsetOf(low, topic, partition),
+            latest: offsetOf(high, topic, partition),
           });
         }
       }
@@ -579,6 +591,15 @@ export class KafkajsPartitionReader {
     await cluster.refreshMetadata();
     this.cluster = cluster;
     return cluster;
+  }
+}
+
+/** A listing that missed a partition's leader or offsets: retried like Kafka's LEADER_NOT_AVAILABLE. */
+class PartitionsNotReadyError extends Error {
+  readonly type = 'LEADER_NOT_AVAILABLE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'PartitionsNotReadyError';
   }
 }
 
