@@ -87,12 +87,17 @@ export class Session {
 
   /**
    * Says each run that has not ended, and its status, to the attached socket: a page that reattached
-   * after a reload knows nothing of the runs its session has going, and shows them from this on.
+   * after a reload knows nothing of the runs its session has going, and shows them from this on. The
+   * newest run is said first: a page follows the first live run of its lesson it hears, and a learner
+   * who pressed Run twice is looking at the second.
    */
   repeatStatuses(): void {
-    for (const [runId, status] of this.lastStatus) {
-      const run = this.runs.get(runId);
-      if (!run || run.isOver()) this.lastStatus.delete(runId);
+    for (const runId of this.lastStatus.keys()) if (!this.runs.has(runId)) this.lastStatus.delete(runId);
+    for (const runId of [...this.runs.keys()].reverse()) {
+      const status = this.lastStatus.get(runId);
+      if (!status) continue;
+      const run = this.runs.get(runId)!;
+      if (run.isOver()) this.lastStatus.delete(runId);
       else {
         const lessonId = this.lessonOf.get(runId);
         this.sink?.({ ...status, mode: run.mode, ...(run.mode === 'manual' ? { clockMs: run.clockMs() } : {}), ...(lessonId !== undefined ? { lessonId } : {}) });

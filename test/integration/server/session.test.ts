@@ -5,8 +5,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../runtime/src/config.js';
 import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/server/runtime-server.js';
-import type { ServerMessageOf } from '../../../runtime/src/protocol/index.js';
+import type { ServerEvent, ServerMessageOf } from '../../../runtime/src/protocol/index.js';
 import { jobProcesses } from '../../services/job-processes.js';
+import { initialState, reduceEvent } from '../../../workbench/src/session/session-state.js';
+import { adaptEvent } from '../../../workbench/src/client/adapt.js';
 import { TestClient } from './ws-client.js';
 
 const TOKEN = 'session-test-token-0123456789';
@@ -80,20 +82,48 @@ describe('sessions', () => {
     const system = await startTicking(first.client);
     await first.client.close();
     const second = await connect(server, first.session, [9]);
-    await second.client.waitFor((m) => m.kind === 'run.status' && m.runId === system);
+    await second.client.waitFor((m) => m.kind === 'run.status' && m.runId === manual);
     expect(second.client.messages.slice(1)).toEqual([
-      { kind: 'run.status', runId: manual, state: 'running', mode: 'manual', clockMs: 5000 },
       { kind: 'run.status', runId: system, state: 'running', mode: 'system' },
+      { kind: 'run.status', runId: manual, state: 'running', mode: 'manual', clockMs: 5000 },
     ]);
     await second.client.close();
     const older = await connect(server, first.session, [8]);
-    await older.client.waitFor((m) => m.kind === 'run.status' && m.runId === system);
+    await older.client.waitFor((m) => m.kind === 'run.status' && m.runId === manual);
     expect(older.client.messages.slice(1)).toEqual([
-      { kind: 'run.status', runId: manual, state: 'running' },
       { kind: 'run.status', runId: system, state: 'running' },
+      { kind: 'run.status', runId: manual, state: 'running' },
     ]);
     for (const runId of [manual, system]) await older.client.request({ kind: 'run.stop', runId });
     await older.client.close();
+  });
+
+  it('a reloaded page follows the newest of its two live runs, and another learner hears of neither', async () => {
+    const server = await serverWithGrace(600_000);
+    const a = await connect(server, undefined, [9]);
+    const b = await connect(server, undefined, [9]);
+    // Learner A presses Run twice (the first run still going); B runs once.
+    const older = await startTicking(a.client);
+    const newer = await startTicking(a.client);
+    const bRun = await startTicking(b.client);
+    await a.client.close();
+    // A's page is reloaded: it starts empty and takes up the run it hears of first, as the workbench does.
+    const reloaded = await connect(server, a.session, [9]);
+    await reloaded.client.waitFor((m) => m.kind === 'run.status' && m.runId === older);
+    const repeated = reloaded.client.messages.filter((m) => m.kind === 'run.status');
+    expect(repeated.map((m) => m.kind === 'run.status' && m.runId)).toEqual([newer, older]);
+    let page = initialState();
+    for (const m of repeated) page = reduceEvent(page, adaptEvent(m as ServerEvent));
+    expect(page.run).toMatchObject({ runId: newer, status: 'running' });
+    // B's page, reloaded too, hears of B's run alone.
+    await b.client.close();
+    const bReloaded = await connect(server, b.session, [9]);
+    await bReloaded.client.waitFor((m) => m.kind === 'run.status' && m.runId === bRun);
+    expect(bReloaded.client.messages.slice(1)).toEqual([{ kind: 'run.status', runId: bRun, state: 'running', mode: 'system' }]);
+    for (const runId of [older, newer]) await reloaded.client.request({ kind: 'run.stop', runId });
+    await bReloaded.client.request({ kind: 'run.stop', runId: bRun });
+    await reloaded.client.close();
+    await bReloaded.client.close();
   });
 
   it('after the grace period the runs are stopped and their processes are gone', async () => {
