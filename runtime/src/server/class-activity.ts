@@ -10,7 +10,9 @@
  *   run.error (message)        → the last error, and how many runs in a row ended with it
  *   a graded check.run         → the last check's points, when it came, and the seeds that reproduce it
  *                                (`streamlab grade --seed S --hidden-seed H`; the learner never gets H),
- *                                and the canonical plans its checks built, which group the class
+ *                                and the canonical plans its checks built, which group the class; its
+ *                                files, whose normalised text flags possible copies within a group
+ *                                (copy-detection.ts)
  *   lesson.progress            → the step of the lesson the learner is on, and since when
  *   the files of lesson.progress, run.start, check.run and export.pyspark
  *                              → the learner's current code, kept apart from the rows: the rows say only
@@ -24,6 +26,7 @@
  * Nothing here reads learner data. Rows stay after a learner leaves (shown as not connected).
  */
 import type { GradeResult } from '../lessons/grade-types.js';
+import { normalisedTokens, possibleCopies, similarity, type CopyPair } from '../lessons/copy-detection.js';
 import { groupByPlan, type PlanGroup } from '../lessons/plan-groups.js';
 import type { ClientMessage, ServerMessage, SourceFile } from '../protocol/index.js';
 
@@ -82,7 +85,14 @@ export interface LessonProgress {
 /** The learners of one lesson grouped by the plans of their last check (plan-groups.ts). */
 export interface LessonPlanGroups {
   lessonId: string;
-  groups: PlanGroup[];
+  groups: (PlanGroup & { copies: CopyPair[] })[];
+}
+
+/** The code a learner's last check of a lesson graded, normalised for copy detection. */
+interface CheckedCode {
+  files: SourceFile[];
+  at: number;
+  tokens: string[];
 }
 
 /** The class's rows, kept up to date; listeners hear of every change. */
@@ -97,6 +107,10 @@ export class ClassActivity {
   private readonly grades = new Map<string, Map<string, GradeResult>>();
   /** Each learner's current code. */
   private readonly code = new Map<string, LearnerCode>();
+  /** Per learner and lesson: the code their last check graded. */
+  private readonly checkedCode = new Map<string, CheckedCode>();
+  /** How alike two checked codes are, by both learners, lesson and check times (a pair is compared once). */
+  private readonly alike = new Map<string, number>();
   /** Per learner and lesson: the furthest step reached. */
   private readonly furthest = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
@@ -121,8 +135,30 @@ export class ClassActivity {
       }
     }
     return [...byLesson.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([lessonId, grades]) => ({
-      lessonId, groups: groupByPlan(grades.sort((a, b) => a.student.localeCompare(b.student))),
+      lessonId,
+      groups: groupByPlan(grades.sort((a, b) => a.student.localeCompare(b.student))).map((g) => ({ ...g, copies: this.copiesIn(lessonId, g.students) })),
     }));
+  }
+
+  /** The pairs of a plan group whose checked code is near-identical once normalised. */
+  private copiesIn(lessonId: string, students: readonly string[]): CopyPair[] {
+    const members = students.flatMap((student) => {
+      const c = this.checkedCode.get(`${student}\0${lessonId}`);
+      return c ? [{ student, tokens: c.tokens, at: c.at }] : [];
+    });
+    return possibleCopies(members, (a, b) => {
+      const key = [lessonId, a.student, a.at, b.student, b.at].join('\0');
+      let s = this.alike.get(key);
+      if (s === undefined) this.alike.set(key, (s = similarity(a.tokens, b.tokens)));
+      return s;
+    });
+  }
+
+  /** The code the learner's last check of the lesson graded, or null. */
+  checkedCodeOf(learner: string, lessonId: string): LearnerCode | null {
+    const c = this.checkedCode.get(`${learner}\0${lessonId}`);
+    const row = this.rows.get(learner);
+    return c ? { learner, student: row?.student ?? null, lessonId, from: 'check', at: c.at, files: c.files.map((f) => ({ ...f })) } : null;
   }
 
   /** Calls `fn` after every change; the returned function stops it. */
@@ -214,8 +250,11 @@ export class ClassActivity {
     }
   }
 
-  /** A check of `session` was graded: the whole grade, hidden seed included (the learner gets less). */
-  checked(session: string, g: GradeResult): void {
+  /**
+   * A check of `session` was graded: the whole grade, hidden seed included (the learner gets less),
+   * with the files it graded and the lesson's starter files (left out when comparing texts).
+   */
+  checked(session: string, g: GradeResult, code?: { files: readonly SourceFile[]; starter: Readonly<Record<string, string>> }): void {
     this.touch(session, (r) => {
       r.check = { lessonId: g.lessonId, score: g.score, maxScore: g.maxScore, passed: g.passed, total: g.tests.length, at: this.now(), seed: g.seed, hiddenSeed: g.hiddenSeed ?? null };
       r.lessonId = g.lessonId;
@@ -229,6 +268,11 @@ export class ClassActivity {
       // A check whose code built no plan leaves the learner out of that lesson's groups.
       if (g.plans) this.grades.get(r.learner)!.set(g.lessonId, g);
       else this.grades.get(r.learner)!.delete(g.lessonId);
+      const codeKey = `${r.learner}\0${g.lessonId}`;
+      if (code) {
+        const files = code.files.map((f) => ({ path: f.path, content: f.content }));
+        this.checkedCode.set(codeKey, { files, at: this.now(), tokens: normalisedTokens(files, code.starter) });
+      } else this.checkedCode.delete(codeKey);
     });
   }
 

@@ -251,7 +251,7 @@ export class Connection {
         // The learner sees a hidden check's outcome and category, never its data, nor the hidden seed
         // that rebuilds it; the instructor's dashboard keeps both seeds, which reproduce this grade.
         const graded = learnerView(full);
-        if (this.session) this.ctx.activity?.checked(this.session.id, full);
+        if (this.session) this.ctx.activity?.checked(this.session.id, full, { files: m.files, starter: lesson.starter });
         result = {
           kind: 'check.result', checkId, lessonId: lesson.id, score: graded.score, maxScore: graded.maxScore, seed: String(graded.seed),
           tests: graded.tests.map((t) => ({

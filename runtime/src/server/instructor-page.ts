@@ -16,7 +16,9 @@
  *                            M times in a row since the last progress (default 3); "Only stuck"
  *                            hides the others
  *   groups by plan           per lesson, the learners whose last check built the same canonical plans:
- *                            how many, who, the checks all of them pass, and one representative plan
+ *                            how many, who, the checks all of them pass, and one representative plan;
+ *                            pairs of a group whose checked code is near-identical once normalised are
+ *                            flagged as possible copies, and "Side by side" shows both checked codes
  */
 export const INSTRUCTOR_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Streamlab · class</title>
@@ -45,6 +47,11 @@ export const INSTRUCTOR_PAGE = `<!doctype html>
   dialog.code { width: min(60rem, 92vw); max-height: 85vh; border: 1px solid #c9ced6; border-radius: .5rem; padding: 1rem 1.25rem; }
   dialog.code h2 { margin: 0 0 .25rem; }
   dialog.code .file-path { font: 600 .9em ui-monospace, monospace; margin: 1rem 0 .25rem; }
+  .copies { margin: .4rem 0; color: #8a4b00; }
+  .copy-pair { display: inline-block; background: #fff4e0; border-radius: .3rem; padding: .1rem .4rem; margin: .1rem .3rem .1rem 0; }
+  dialog.pair { width: min(90rem, 96vw); }
+  dialog.pair .sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
+  dialog.pair h3 { margin: .5rem 0 .25rem; font-size: 1rem; }
   dialog.code pre { background: #f5f6f8; padding: .6rem .8rem; overflow: auto; max-height: 50vh; font-size: .85em; margin: 0; }
 </style></head>
 <body>
@@ -62,6 +69,12 @@ export const INSTRUCTOR_PAGE = `<!doctype html>
   <p class="status" id="code-about"></p>
   <p id="code-check"></p>
   <div id="code-files"></div>
+  <form method="dialog"><button>Close</button></form>
+</dialog>
+<dialog class="code pair" id="pair" aria-labelledby="pair-title">
+  <h2 id="pair-title">Possible copies</h2>
+  <p class="status">The code each learner's last check of the lesson graded. Read-only.</p>
+  <div class="sides"><div id="pair-a"></div><div id="pair-b"></div></div>
   <form method="dialog"><button>Close</button></form>
 </dialog>
 <h2>Solutions grouped by plan</h2>
@@ -130,8 +143,11 @@ export const INSTRUCTOR_PAGE = `<!doctype html>
         + l.groups.map((g, i) => {
           const who = g.students.map((x) => byLearner.get(x) || x.slice(0, 8));
           const plans = Object.keys(g.plans).map((fn) => '<div>' + esc(fn) + ':</div><pre>' + esc(g.plans[fn]) + '</pre>').join('');
+          const copies = (g.copies || []).map((p) => '<span class="copy-pair" data-a="' + esc(p.a) + '" data-b="' + esc(p.b) + '">' + esc(byLearner.get(p.a) || p.a.slice(0, 8)) + ' and ' + esc(byLearner.get(p.b) || p.b.slice(0, 8))
+            + ', ' + Math.round(p.similarity * 100) + '% alike <button type="button" class="compare" data-lesson="' + esc(l.lessonId) + '" data-a="' + esc(p.a) + '" data-b="' + esc(p.b) + '">Side by side</button></span>');
           return '<div class="group" data-size="' + g.students.length + '"><strong>group ' + (i + 1) + ': ' + g.students.length + (g.students.length === 1 ? ' learner' : ' learners') + '</strong>: <span class="members">' + who.map(esc).join(', ') + '</span>'
             + '<div>points: ' + g.scores.join(', ') + ' of ' + g.maxScore + '; checks every one passes: ' + (g.passedByAll.length === 0 ? 'none' : esc(g.passedByAll.join(', '))) + '</div>'
+            + (copies.length ? '<div class="copies">Possible copies (near-identical code once comments, layout, the starter lines and chosen names are set aside): ' + copies.join(' ') + '</div>' : '')
             + '<details><summary>representative plan</summary>' + plans + '</details></div>';
         }).join('') + '</section>';
     }).join('');
@@ -158,6 +174,25 @@ export const INSTRUCTOR_PAGE = `<!doctype html>
     }
     if (!codeDialog.open) codeDialog.showModal();
   }
+  /** Shows the two learners' checked code of a lesson side by side. */
+  async function showPair(lessonId, a, b) {
+    const pairDialog = document.getElementById('pair');
+    const side = async (learner, el) => {
+      const res = await fetch('/instructor/code?token=' + encodeURIComponent(token) + '&learner=' + encodeURIComponent(learner) + '&lesson=' + encodeURIComponent(lessonId));
+      const body = await res.json();
+      const s = students.find((x) => x.learner === learner);
+      el.innerHTML = '<h3>' + esc(s ? name(s) : learner) + '</h3>' + (res.ok
+        ? body.files.map((f) => '<div class="file-path">' + esc(f.path) + '</div><pre aria-label="' + esc(f.path) + '"><code>' + esc(f.content) + '</code></pre>').join('')
+        : '<p>' + esc(body.error) + '</p>');
+    };
+    document.getElementById('pair-title').textContent = 'Possible copies in lesson ' + lessonId;
+    await Promise.all([side(a, document.getElementById('pair-a')), side(b, document.getElementById('pair-b'))]);
+    if (!pairDialog.open) pairDialog.showModal();
+  }
+  groupsEl.addEventListener('click', (e) => {
+    const button = e.target.closest('button.compare');
+    if (button) void showPair(button.getAttribute('data-lesson'), button.getAttribute('data-a'), button.getAttribute('data-b'));
+  });
   rowsEl.addEventListener('click', (e) => {
     const button = e.target.closest('button.view-code');
     if (button) void showCode(button.getAttribute('data-learner'));

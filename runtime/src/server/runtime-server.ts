@@ -9,7 +9,8 @@
  *   GET /ws (upgrade)     → Origin checked; token in `?token=` or in the first message (hello)
  *   GET /instructor?token=<instructor token>  → the class dashboard page (instructor-page.ts)
  *   GET /instructor/code?token=<instructor token>&learner=<row's learner> → that learner's current code as
- *                         JSON (class-activity.ts `LearnerCode`); 404 before any reached the runtime
+ *                         JSON (class-activity.ts `LearnerCode`); 404 before any reached the runtime;
+ *                         with `&lesson=<id>`, the code their last check of that lesson graded
  *   GET /instructor/ws?token=<instructor token> (upgrade) → Origin checked; the class's rows as JSON
  *                         (`{"kind":"class","students":[…],"groups":[…]}`, class-activity.ts) now and after every change
  *   GET / without a token → a page that says to open the URL printed by `streamlab start`
@@ -287,8 +288,9 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
       }
       const who = url.searchParams.get('learner');
       if (!who) return json(res, 400, { error: 'Name the learner: /instructor/code?learner=<the row\'s learner>.' });
-      const code = activity.codeOf(who);
-      if (!code) return json(res, 404, { error: `No code of ${who} has reached the runtime yet.` });
+      const lessonId = url.searchParams.get('lesson');
+      const code = lessonId ? activity.checkedCodeOf(who, lessonId) : activity.codeOf(who);
+      if (!code) return json(res, 404, { error: lessonId ? `No check of ${who} graded lesson ${lessonId} yet.` : `No code of ${who} has reached the runtime yet.` });
       return json(res, 200, code);
     }
     if (path === '/' || path === '/index.html') {

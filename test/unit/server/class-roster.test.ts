@@ -78,8 +78,8 @@ describe('the class activity', () => {
     expect(activity.snapshot().find((r) => r.learner === 's-guest')).toMatchObject({ connected: false, progressAt: 8_000, checks: 2 });
     // Each learner's last check: the guest's plan changed, so two groups of one.
     expect(activity.planGroups()).toEqual([{ lessonId: '03-x', groups: [
-      { plans: { f: expect.any(String) }, students: ['s-guest'], scores: [3], maxScore: 3, passedByAll: ['a', 'b', 'c'] },
-      { plans: { f: expect.any(String) }, students: ['ada'], scores: [1], maxScore: 3, passedByAll: ['a'] },
+      { plans: { f: expect.any(String) }, students: ['s-guest'], scores: [3], maxScore: 3, passedByAll: ['a', 'b', 'c'], copies: [] },
+      { plans: { f: expect.any(String) }, students: ['ada'], scores: [1], maxScore: 3, passedByAll: ['a'], copies: [] },
     ] }]);
   });
 
