@@ -440,6 +440,44 @@ describe.sequential('the static build in a tab', () => {
     expect(second.size - both.length).toBeGreaterThan(0);
   }, 600_000);
 
+  it('stops a check worker whose message carries a guessed nonce, one copied from another worker, or none, so a correct solution\'s forged check fails', async () => {
+    // Stands for learner code that reached the worker's postMessage: right after the page greets each
+    // check worker with its nonce, a reply arrives from that worker (dispatched on the page's Worker
+    // object) with a guessed nonce, the nonce of the worker before it, or none, in turn. It arrives
+    // before any real reply (a microtask runs before the worker's first message task).
+    await page.addInitScript(() => {
+      const nonces: string[] = [];
+      const proto = (globalThis as unknown as { Worker: { prototype: EventTarget & { postMessage: (...a: unknown[]) => void } } }).Worker.prototype;
+      const post = proto.postMessage;
+      proto.postMessage = function (this: EventTarget, message: unknown, ...rest: unknown[]) {
+        post.call(this, message, ...rest);
+        const hello = message as { type?: string; nonce?: string } | null;
+        if (hello?.type !== 'hello' || typeof hello.nonce !== 'string') return;
+        const forged: Record<string, unknown> = { type: 'reply', id: 1, ok: true, value: { exports: [] } };
+        const kind = nonces.length % 3;
+        if (kind === 0) forged.nonce = crypto.randomUUID();
+        if (kind === 1) forged.nonce = nonces.at(-1);
+        nonces.push(hello.nonce);
+        queueMicrotask(() => this.dispatchEvent(new MessageEvent('message', { data: forged })));
+      };
+    });
+    await page.goto(`${site.origin}${PREFIX}`);
+    await page.getByRole('list', { name: 'Lessons' }).getByRole('link', { name: new RegExp(lessonOutline('02-dstream-temperature').title) }).click();
+    await page.locator('sl-editor .monaco-editor .view-lines').waitFor();
+    await pasteCode(page, lessonFile('02-dstream-temperature', 'solution.ts'));
+    await page.locator('sl-lesson-view').getByRole('button', { name: 'Check', exact: true }).first().click();
+    await tab(page, 'Checks').click();
+    await page.getByText(/^\d+ of \d+ checks passed$/).waitFor({ timeout: 240_000 });
+    const lines = await checkLines(page);
+    expect(lines.length).toBeGreaterThan(2);
+    const stopped = 'Your code sent the check a message of its own, and was stopped: a check reads only what it asks your code for.';
+    // Every check's first worker got a forged reply, so every check failed with the sandbox's sentence.
+    expect(lines.filter((l) => l.passed || !l.message.includes(stopped)).map((l) => l.text)).toEqual([]);
+    await page.getByText(`0 of ${lines.length} checks passed`).waitFor();
+    expect(page.workers().filter((w) => w.url().includes('check-worker')).length).toBe(0);
+    await screenshot(page, 'static-02-check-forged-nonce');
+  }, 600_000);
+
   for (const id of ['05-locations-micro-batch-vs-flow', '06-stream-inference', '07-lambda-architecture']) {
     it(`says at the top of lesson ${id.slice(0, 2)} what it needs that the tab has not, and Check says so too`, async () => {
       await page.goto(`${site.origin}${PREFIX}`);
