@@ -29,9 +29,22 @@ export function formatTimestamp(micros: number, zone?: ZoneOffsets): string {
   if (zone) micros += zone.offsetSecondsAt(Math.floor(micros / 1000)) * 1_000_000;
   const secs = Math.floor(micros / 1_000_000);
   const fracMicros = micros - secs * 1_000_000;
-  const d = new Date(secs * 1000);
-  let s = `${ymd(d)} ${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}`;
+  let s = lastSecs === secs ? lastSecsText : secondsText(secs);
   if (fracMicros !== 0) s += `.${String(fracMicros).padStart(6, '0').replace(/0+$/, '')}`;
+  return s;
+}
+
+// Timestamps printed one after another mostly fall in the same second (a batch's rows, a window's
+// rows): the last second's text is kept.
+let lastSecs = NaN;
+let lastSecsText = '';
+
+/** `yyyy-MM-dd HH:mm:ss` of a wall time in seconds since the epoch. */
+function secondsText(secs: number): string {
+  const d = new Date(secs * 1000);
+  const s = `${ymd(d)} ${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}`;
+  lastSecs = secs;
+  lastSecsText = s;
   return s;
 }
 

@@ -25,6 +25,13 @@ describe('times as Spark prints them', () => {
     expect(formatTimestamp(Date.UTC(2016, 2, 27, 9) * 1000 + 400_000)).toBe('2016-03-27 09:00:00.4');
     expect(formatTimestamp(1_000_001)).toBe('1970-01-01 00:00:01.000001');
     expect(formatTimestamp(-1)).toBe('1969-12-31 23:59:59.999999');
+    // One second after another, and back: each keeps its own text.
+    const second = Date.UTC(2024, 0, 1, 23, 59, 59) * 1000;
+    expect([second, second + 250_000, second + 1_000_000, second + 1_500_000, second + 999_999, -1].map((us) => formatTimestamp(us))).toEqual([
+      '2024-01-01 23:59:59', '2024-01-01 23:59:59.25', '2024-01-02 00:00:00', '2024-01-02 00:00:00.5', '2024-01-01 23:59:59.999999', '1969-12-31 23:59:59.999999',
+    ]);
+    expect(formatTimestamp(second, { offsetSecondsAt: () => 3600 })).toBe('2024-01-02 00:59:59');
+    expect(formatTimestamp(second)).toBe('2024-01-01 23:59:59');
     expect(formatDate(19_723)).toBe('2024-01-01');
     expect(progressEventTime({ minMs: 1000, maxMs: 2500, avgMs: 1750 }, 0)).toEqual({
       avg: '1970-01-01T00:00:01.750Z', max: '1970-01-01T00:00:02.500Z', min: '1970-01-01T00:00:01.000Z', watermark: '1970-01-01T00:00:00.000Z',
