@@ -64,8 +64,9 @@ export function renderFunctionsDoc(specs: readonly FunctionSpec[]): string {
     'a relation is a view or `(query) [alias]`, joined with `[INNER | LEFT | RIGHT | FULL [OUTER] | LEFT SEMI |',
     'LEFT ANTI | CROSS] JOIN ... ON ... | USING (...)` or commas; `GROUP BY` takes expressions (`window(ts,',
     "'1 minute')`), select-list positions and aliases. Columns are named by their view's name or alias",
-    '(`o.id`). `INTERSECT`, `EXCEPT`, `OVER`, `ROLLUP`/`CUBE` and table-valued functions are refused with',
-    '`[UNSUPPORTED_FEATURE]` and the DataFrame way to write them. `spark.catalog` (`listTables`, `tableExists`,',
+    "(`o.id`). `CREATE [OR REPLACE] TEMP VIEW name AS query` registers a query as a view. `INTERSECT`, `EXCEPT`,",
+    '`OVER`, `ROLLUP`/`CUBE`, table-valued functions, queries of files by path and other statements (`SHOW`,',
+    '`INSERT`, ...) are refused with `[UNSUPPORTED_FEATURE]` and the way to write them. `spark.catalog` (`listTables`, `tableExists`,',
     '`dropTempView`), `spark.table(name)`, `spark.range(start, end, step)` and `spark.udf.register(name, f,',
     'returnType)` (the function is then callable in `spark.sql` text) work as in PySpark.',
   ];

@@ -85,6 +85,20 @@ describe('spark.sql over temporary views', () => {
     expect(() => s.sql('SELECT * FROM small')).toThrow('[TABLE_OR_VIEW_NOT_FOUND]');
   });
 
+  it('creates temporary views with CREATE [OR REPLACE] TEMP VIEW and names the alternative to other statements', () => {
+    const s = SparkSession.builder.output(() => undefined).create();
+    s.range(3).createOrReplaceTempView('n');
+    const created = s.sql('CREATE TEMP VIEW big AS SELECT * FROM n WHERE id > 0');
+    expect([created.columns, created.collectInternal()]).toEqual([[], []]);
+    expect(s.sql('SELECT * FROM big').collectInternal()).toEqual([[1], [2]]);
+    expect(() => s.sql('CREATE TEMP VIEW big AS SELECT 1')).toThrow('[TEMP_TABLE_OR_VIEW_ALREADY_EXISTS] Cannot create the temporary view `big` because it already exists.\nChoose a different name, drop or replace the existing view,  or add the IF NOT EXISTS clause to tolerate pre-existing views.');
+    s.sql('CREATE OR REPLACE TEMPORARY VIEW big AS SELECT id * 10 AS x FROM n');
+    expect(s.sql('SELECT * FROM big').collectInternal()).toEqual([[0], [10], [20]]);
+    expect(() => s.sql('SHOW TABLES')).toThrow('[UNSUPPORTED_FEATURE] The statement SHOW is not supported by Streamlab\'s spark.sql yet: spark.catalog.listTables() lists the temporary views.');
+    expect(() => s.sql('CREATE TABLE x AS SELECT 1')).toThrow('[UNSUPPORTED_FEATURE] CREATE without TEMPORARY VIEW');
+    expect(() => s.sql('SELECT * FROM json.`/etc/hostname`')).toThrow('[UNSUPPORTED_FEATURE] Querying files by path (json.`/etc/hostname`)');
+  });
+
   it('runs a windowed aggregation over a streaming view with its watermark', async () => {
     const ms = new MemoryStream('ts TIMESTAMP, word STRING', spark);
     ms.toDF().withWatermark('ts', '10 seconds').createOrReplaceTempView('events');

@@ -12,6 +12,8 @@
  *   joinType  := [INNER | CROSS | LEFT [OUTER | SEMI | ANTI] | RIGHT [OUTER] | FULL [OUTER] | SEMI | ANTI]
  *   primary   := name [. name]* [[AS] alias] | ( query ) [[AS] alias]
  *
+ *   or CREATE [OR REPLACE] TEMP[ORARY] VIEW name AS query
+ *
  * The result is a syntax tree; `structured/sql.ts` turns it into the logical plan the DataFrame API builds.
  */
 import { ParseException, syntaxError } from '../errors.js';
@@ -56,12 +58,53 @@ const CLAUSE_WORDS: ReadonlySet<string> = new Set([
   'right', 'full', 'cross', 'on', 'using', 'semi', 'anti', 'natural', 'lateral', 'window', 'sort', 'cluster', 'distribute', 'offset', 'select', 'over',
 ]);
 
+/** A statement of `spark.sql`: a query, or `CREATE [OR REPLACE] TEMP VIEW name AS query`. */
+export type SqlStatement =
+  | { readonly kind: 'query'; readonly query: SqlQuery }
+  | { readonly kind: 'createView'; readonly name: string; readonly replace: boolean; readonly query: SqlQuery };
+
+/** What to write instead of statements other than queries and temporary views. */
+const OTHER_STATEMENTS: Readonly<Record<string, string>> = {
+  show: 'spark.catalog.listTables() lists the temporary views',
+  describe: 'df.printSchema() prints a DataFrame\'s columns',
+  desc: 'df.printSchema() prints a DataFrame\'s columns',
+  drop: 'spark.catalog.dropTempView(name) drops a temporary view',
+  insert: 'write a DataFrame with df.write or df.writeStream',
+  explain: 'df.explain() prints the plan',
+  set: 'spark.conf.set(key, value) sets a configuration',
+  use: 'temporary views need no database',
+  cache: 'a DataFrame is computed where it is used',
+  alter: 'create the view again with createOrReplaceTempView',
+};
+
 class QueryParser extends Parser {
-  statement(): SqlQuery {
-    const q = this.query();
+  statement(): SqlStatement {
+    let out: SqlStatement;
+    if (this.kw('create')) out = this.createView();
+    else {
+      const word = this.t.kind === 'ident' ? this.t.text.toLowerCase() : '';
+      if (OTHER_STATEMENTS[word]) throw this.unsupported(`The statement ${word.toUpperCase()}`, OTHER_STATEMENTS[word]!);
+      out = { kind: 'query', query: this.query() };
+    }
     while (this.eatOp(';'));
     this.end();
-    return q;
+    return out;
+  }
+
+  /** `CREATE [OR REPLACE] TEMP[ORARY] VIEW name AS query` (the current word is CREATE). */
+  private createView(): SqlStatement {
+    this.i++;
+    let replace = false;
+    if (this.eatKw('or')) {
+      this.expectKw('replace');
+      replace = true;
+    }
+    if (this.eatKw('global')) throw this.unsupported('CREATE GLOBAL TEMPORARY VIEW', 'a temporary view (CREATE TEMP VIEW or createOrReplaceTempView) is seen by the whole session');
+    if (!this.eatKw('temp') && !this.eatKw('temporary')) throw this.unsupported('CREATE without TEMPORARY VIEW', 'Streamlab keeps no tables; CREATE TEMP VIEW name AS SELECT ... or createOrReplaceTempView registers a query');
+    this.expectKw('view');
+    const name = this.identifier();
+    this.expectKw('as');
+    return { kind: 'createView', name, replace, query: this.query() };
   }
 
   private query(): SqlQuery {
@@ -227,8 +270,8 @@ class QueryParser extends Parser {
   }
 }
 
-/** Parses the text of `spark.sql(...)`: one query, as Spark's parser reads it. */
-export function parseQuery(sql: string): SqlQuery {
+/** Parses the text of `spark.sql(...)`: one statement, as Spark's parser reads it. */
+export function parseStatement(sql: string): SqlStatement {
   if (sql.trim() === '') throw syntaxError(sql, 0, 'empty query');
   const parser = new QueryParser(sql);
   const q = parser.statement();

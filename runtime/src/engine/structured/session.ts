@@ -278,9 +278,11 @@ export class SparkSession implements SinkSession {
   /**
    * A DataFrame from a SQL query over the temporary views (`createOrReplaceTempView`), built into the
    * same plan as the DataFrame API's: over a streaming view it is a streaming DataFrame.
+   * `CREATE [OR REPLACE] TEMP VIEW name AS query` registers the query and gives an empty DataFrame.
    */
   sql(sqlQuery: string): DataFrame {
-    return withEvalScope(this.timeZone, null, () => runSql(this, sqlQuery, (name) => this.viewOrTable(name)));
+    const views = { lookup: (name: string) => this.viewOrTable(name), exists: (name: string) => this.views.has(name.toLowerCase()), register: (name: string, df: DataFrame) => this.registerView(name, df) };
+    return withEvalScope(this.timeZone, null, () => runSql(this, sqlQuery, views));
   }
 
   /** `range(end)` or `range(start, end, step=1)`: a column `id` of longs from start (inclusive) to end (exclusive). */

@@ -14,7 +14,7 @@ import { exprName } from '../expressions/expr-names.js';
 import { colRef, mapChildren, node, transformExpr, type Expr } from '../expressions/expr.js';
 import { functionRegistry } from '../functions/registry.js';
 import { planNode } from '../plans/plan.js';
-import { parseQuery, type SqlBody, type SqlQuery, type SqlRelation, type SqlSelect } from '../plans/sql-query.js';
+import { parseStatement, type SqlBody, type SqlQuery, type SqlRelation, type SqlSelect } from '../plans/sql-query.js';
 import { StructType } from '../types.js';
 import { Column } from './column.js';
 import { DataFrame } from './dataframe.js';
@@ -46,13 +46,28 @@ function isLiteralInt(e: Expr): e is Extract<Expr, { kind: 'lit' }> {
   return e.kind === 'lit' && typeof e.value === 'number' && Number.isInteger(e.value);
 }
 
-/** Runs a query's text against the session's temporary views. */
-export function runSql(session: SparkSession, text: string, lookup: (name: string) => DataFrame | undefined): DataFrame {
-  return new SqlBuilder(session, text, lookup).query(parseQuery(text), new Map());
+/** The temporary views a statement reads and creates. */
+export interface SqlViews {
+  lookup(name: string): DataFrame | undefined;
+  /** Whether a temporary view of that name exists (not a memory-sink table). */
+  exists(name: string): boolean;
+  register(name: string, df: DataFrame): void;
+}
+
+/** Runs a statement's text against the session's temporary views. */
+export function runSql(session: SparkSession, text: string, views: SqlViews): DataFrame {
+  const statement = parseStatement(text);
+  const builder = new SqlBuilder(session, (name) => views.lookup(name));
+  if (statement.kind === 'query') return builder.query(statement.query, new Map());
+  if (!statement.replace && views.exists(statement.name)) {
+    throw new AnalysisException(`[TEMP_TABLE_OR_VIEW_ALREADY_EXISTS] Cannot create the temporary view \`${statement.name}\` because it already exists.\nChoose a different name, drop or replace the existing view,  or add the IF NOT EXISTS clause to tolerate pre-existing views.`, { code: 'TEMP_TABLE_OR_VIEW_ALREADY_EXISTS' });
+  }
+  views.register(statement.name, builder.query(statement.query, new Map()));
+  return new DataFrame(session, planNode({ kind: 'LocalRelation', rows: [], schema: new StructType([]) }));
 }
 
 class SqlBuilder {
-  constructor(private readonly session: SparkSession, private readonly text: string, private readonly lookup: (name: string) => DataFrame | undefined) {}
+  constructor(private readonly session: SparkSession, private readonly lookup: (name: string) => DataFrame | undefined) {}
 
   query(q: SqlQuery, outer: Ctes): DataFrame {
     const ctes = new Map(outer);
