@@ -3,33 +3,33 @@
 // then one closing line `Tests: N passed, M failed` that CI and people can read at a glance. Before it:
 // the 20 slowest test files and each tier's time, so every run shows where the time goes.
 //
-// The tiers run in two lanes side by side, each one vitest process with its own Kafka and PostgreSQL
+// The tiers run in three lanes side by side, each one vitest process with its own Kafka and PostgreSQL
 // (the services' global setup starts them per process, on fresh ports and data directories), so no
 // file of one lane can see a topic, table or role of the other. Within a lane the files run one at a
-// time, as vitest.config.ts says. Most of a tier's time is spent waiting on brokers, JVMs, browsers
-// and child processes, so two lanes keep a small machine's second core busy.
+// time, as vitest.config.ts says. Most of a tier's time is spent waiting on brokers, JVMs, browsers,
+// check processes and their sandboxes (a lesson's grade keeps well under one core busy), so three
+// lanes keep a small machine's two cores busy where two left them idle for much of the run.
 //
-//   lane services: integration (all but the folders below), adversarial, parity, the classroom tier
-//                  (Docker; it skips without a daemon)
-//   lane browser:  unit, conformance, integration's classroom, services and smoke folders, e2e,
-//                  journey, lessons
+//   lane services: integration (all but the folders below), the classroom tier (Docker; it skips
+//                  without a daemon)
+//   lane browser:  unit, conformance, integration's classroom, services and smoke folders, e2e, journey
+//   lane grading:  lessons, adversarial, parity
 //
-// The integration folders in the browser lane even out the two lanes' sums of file times. In the last
-// CI the lanes took 2,325 s (services) and 2,404 s (browser), with integration's grading folder (about
-// 170 s) in the browser lane; since then the services lane lost about 250 s (the DStream parity on
-// Spark's manual clock, 13 adversarial grades fewer), so the grading folder runs there again. A folder
-// that is renamed or added runs in the services lane, so every file still runs exactly once.
+// The lanes' sums of file times in the last two-lane CI: integration but those folders about 1,205 s,
+// classroom 185 s; unit, conformance and those folders about 205 s, e2e 453 s, journey 608 s; lessons
+// 715 s, adversarial 544 s, parity 260 s. A folder of integration that is renamed or added runs in the
+// services lane, so every file still runs exactly once.
 //
 // The runtime's build (runtime/bin/build-runtime.js) is made first when the sources changed, so the
-// two lanes' first `streamlab` processes do not both make it.
+// lanes' first `streamlab` processes do not each make it.
 //
 // The workbench is built once before the lanes start (STREAMLAB_WORKBENCH_BUILT tells the browser
-// tiers it is current), so no runtime of one lane meets the half-written dist of a build in the other;
+// tiers it is current), so no runtime of one lane meets the half-written dist of a build in another;
 // skipped when a file filter names no browser-tier file.
 //
 // One lane, as before, when the arguments name a --project, or when STREAMLAB_KAFKA, KAFKA_BROKERS or
-// DATABASE_URL point the tests at one shared service (two lanes would then share its names), or with
-// STREAMLAB_TEST_LANES=1. Other arguments (file filters, -t) go to both lanes.
+// DATABASE_URL point the tests at one shared service (the lanes would then share its names), or with
+// STREAMLAB_TEST_LANES=1. Other arguments (file filters, -t) go to every lane.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,8 +38,9 @@ import { fileURLToPath } from 'node:url';
 
 const BROWSER_LANE_INTEGRATION = ['classroom', 'services', 'smoke'].join(',');
 const LANES = [
-  { name: 'services', projects: ['integration', 'adversarial', 'parity', 'classroom'], env: { STREAMLAB_INTEGRATION_SKIP: BROWSER_LANE_INTEGRATION } },
-  { name: 'browser', projects: ['unit', 'conformance', 'integration', 'e2e', 'journey', 'lessons'], env: { STREAMLAB_INTEGRATION_ONLY: BROWSER_LANE_INTEGRATION } },
+  { name: 'services', projects: ['integration', 'classroom'], env: { STREAMLAB_INTEGRATION_SKIP: BROWSER_LANE_INTEGRATION } },
+  { name: 'browser', projects: ['unit', 'conformance', 'integration', 'e2e', 'journey'], env: { STREAMLAB_INTEGRATION_ONLY: BROWSER_LANE_INTEGRATION } },
+  { name: 'grading', projects: ['lessons', 'adversarial', 'parity'], env: {} },
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -62,11 +63,11 @@ if (oneLane) {
     if (lane.env.STREAMLAB_INTEGRATION_ONLY) return `integration's ${lane.env.STREAMLAB_INTEGRATION_ONLY}`;
     return lane.env.STREAMLAB_INTEGRATION_SKIP ? `integration but ${lane.env.STREAMLAB_INTEGRATION_SKIP}` : p;
   };
-  console.log(`test-all: two lanes side by side: ${LANES.map((l) => `${l.name} (${l.projects.map((p) => projectLabel(l, p)).join(', ')})`).join('; ')}`);
+  console.log(`test-all: ${LANES.length} lanes side by side: ${LANES.map((l) => `${l.name} (${l.projects.map((p) => projectLabel(l, p)).join(', ')})`).join('; ')}`);
 }
 
 // The runtime's build, which every `streamlab` the tiers start and every job process runs: made once
-// here when the sources changed, rather than by the first processes of both lanes at once.
+// here when the sources changed, rather than by the first processes of every lane at once.
 const runtimeBuilt = await run(process.execPath, [join(root, 'runtime/bin/build-runtime.js')], { cwd: root, env: process.env, stdio: 'inherit' });
 if (runtimeBuilt !== 0) {
   console.error('test-all: building the runtime failed; no test ran.');
