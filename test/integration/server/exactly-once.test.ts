@@ -87,6 +87,9 @@ async function until(test: () => boolean, capMs: number): Promise<boolean> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether the query checkpointed at `/checkpoints/<name>` has written its starting offsets. */
+const startFixed = (name: string) => readdirSync(dataDir, { recursive: true, encoding: 'utf8' }).some((p) => p.endsWith(join('checkpoints', name, 'sources', '0', '0')));
+
 interface Reading { node_name: string; temperature: number; ts: string }
 
 describe('exactly-once into PostgreSQL on the product path', () => {
@@ -139,7 +142,10 @@ describe('exactly-once into PostgreSQL on the product path', () => {
     })();
     let wsRun = await startRun(learner, crashFiles);
     await learner.waitFor((m) => m.kind === 'run.status' && m.runId === wsRun && m.state === 'running');
-    await sleep(1000);
+    // A run is running before its query has asked the broker for the latest offsets; a reading sent
+    // before that would lie behind both starts. Each query writes its start to its checkpoint
+    // (`sources/0/0`) once it has them.
+    expect(await until(() => startFixed('uninterrupted') && startFixed('readings'), 60_000)).toBe(true);
     await send(1);
     await reference.waitFor((m) => m.kind === 'run.batch' && m.runId === refRun);
     await learner.waitFor((m) => m.kind === 'run.batch' && m.runId === wsRun);
