@@ -168,45 +168,34 @@ describe('the websocket', () => {
     return { result, sent: JSON.stringify(client.messages.slice(from)) };
   };
 
-  it('keeps lesson 03\'s hidden check hidden from a submission fitted to the visible checks and from one that pries', async () => {
-    const solution = readFileSync(join(LESSONS, L03, 'solution.ts'), 'utf8');
+  /** What the learner is shown of lesson 03's failed hidden check: its category, nothing of its rows. */
+  const redactedUnseenDay = (category: string) => ({ id: 'unseen-day', name: `hidden check 1 (${category})`, status: 'failed', message: hiddenFailure(category), durationMs: expect.any(Number), points: 0, maxPoints: 2, file: null, line: null, diff: null });
+
+  /**
+   * The fitted submission's Check, made once for the two tests below that read it: the first checks what
+   * its learner sees, the second what the instructor's dashboard holds of it (the student's newest Check,
+   * so nothing else is checked between the two).
+   */
+  let fittedOnce: Promise<{ code: string; result: ServerMessageOf<'check.result'>; sent: string }> | undefined;
+  const fittedCheck = () => (fittedOnce ??= (async () => {
+    const code = fittedTo03(readFileSync(join(LESSONS, L03, 'solution.ts'), 'utf8'));
+    return { code, ...(await checkOf(code)) };
+  })());
+
+  it('keeps lesson 03\'s hidden check hidden from a submission fitted to the visible checks', async () => {
     const category = findLesson(lessons, L03)!.hidden['unseen-day']!;
-    const redacted = { id: 'unseen-day', name: `hidden check 1 (${category})`, status: 'failed', message: hiddenFailure(category), durationMs: expect.any(Number), points: 0, maxPoints: 2, file: null, line: null, diff: null };
     // Fitted to everything the visible checks show (their day): it passes each of them, not the hidden one.
-    const fitted = await checkOf(fittedTo03(solution));
+    const fitted = await fittedCheck();
     const visibleIds = Object.keys(findLesson(lessons, L03)!.points).filter((id) => id !== 'unseen-day');
     expect(fitted.result.tests.filter((t) => t.status === 'passed').map((t) => t.id)).toEqual(visibleIds);
-    expect(fitted.result.tests.find((t) => t.id === 'unseen-day')).toEqual(redacted);
+    expect(fitted.result.tests.find((t) => t.id === 'unseen-day')).toEqual(redactedUnseenDay(category));
     expect([fitted.result.score, fitted.result.maxScore]).toEqual([18, 20]);
-
-    // Prying: it tries to read the checks, their seed and their expected values, and fails every check
-    // with the readings its query saw. The visible checks show their own readings; the hidden one nothing.
-    const checks = join(LESSONS, L03, 'check.test.ts');
-    const pry = await checkOf(`const p = process as any;
-const leaked: string[] = [];
-for (const read of [
-  () => p.getBuiltinModule("node:fs").readFileSync(${JSON.stringify(checks)}, "utf8"),
-  () => p.getBuiltinModule("node:fs").readFileSync("check.test.ts", "utf8"),
-  () => p.env.STREAMLAB_CHECK_SEED,
-  () => JSON.stringify(SparkSession.builder.getOrCreate().read.text(${JSON.stringify(checks)}).collect()),
-]) {
-  try { const v = read(); if (v) leaked.push(String(v).slice(0, 40)); } catch { /* refused */ }
-}
-const spy = F.udf((ts: string): number => { throw new Error("SAW " + ts + (leaked.length > 0 ? " LEAKED " + leaked.join(" | ") : " nothing leaked")); }, "double");
-${solution.replace('.select("data.*");', '.select("data.*")\n    .withColumn("temperature", spy(F.col("ts").cast("string")));')}`);
-    expect(pry.result.tests.find((t) => t.id === 'update-averages')!.message).toMatch(/SAW 2026-11-21 \d\d:\d\d:\d\d nothing leaked/);
-    expect(pry.result.tests.find((t) => t.id === 'unseen-day')).toEqual(redacted);
-    expect(pry.result.score).toBe(0);
-    // No message the learner's socket received names another day, or anything read.
-    expect(pry.sent).not.toMatch(/20(2[7-9]|30)-\d\d-\d\d/);
-    expect(pry.sent).not.toContain('LEAKED');
-    expect(leftovers()).toEqual([]);
   });
 
-  // A check, the instructor's reproduction of it and a learner's attempt to rebuild it: three grades.
+  // The fitted Check, the instructor's reproduction of it and a learner's attempt to rebuild it.
   it('gives the learner a seed that does not rebuild the hidden check\'s inputs, and the instructor both seeds, which reproduce the grade', async () => {
-    const fittedCode = fittedTo03(readFileSync(join(LESSONS, L03, 'solution.ts'), 'utf8'));
-    const fitted = await checkOf(fittedCode);
+    const fitted = await fittedCheck();
+    const fittedCode = fitted.code;
     expect([fitted.result.score, fitted.result.maxScore]).toEqual([18, 20]);
     // The learner gets the visible seed; the instructor's dashboard has the hidden one too, which the
     // learner's socket never carried.
@@ -245,6 +234,33 @@ ${solution.replace('.select("data.*");', '.select("data.*")\n    .withColumn("te
     expect(unseen(learner.result)).not.toEqual(unseen(instructor.result));
     expect(leftovers()).toEqual([]);
   }, 900_000);
+
+  it('keeps lesson 03\'s hidden check hidden from a submission that pries', async () => {
+    const solution = readFileSync(join(LESSONS, L03, 'solution.ts'), 'utf8');
+    const category = findLesson(lessons, L03)!.hidden['unseen-day']!;
+    // Prying: it tries to read the checks, their seed and their expected values, and fails every check
+    // with the readings its query saw. The visible checks show their own readings; the hidden one nothing.
+    const checks = join(LESSONS, L03, 'check.test.ts');
+    const pry = await checkOf(`const p = process as any;
+const leaked: string[] = [];
+for (const read of [
+  () => p.getBuiltinModule("node:fs").readFileSync(${JSON.stringify(checks)}, "utf8"),
+  () => p.getBuiltinModule("node:fs").readFileSync("check.test.ts", "utf8"),
+  () => p.env.STREAMLAB_CHECK_SEED,
+  () => JSON.stringify(SparkSession.builder.getOrCreate().read.text(${JSON.stringify(checks)}).collect()),
+]) {
+  try { const v = read(); if (v) leaked.push(String(v).slice(0, 40)); } catch { /* refused */ }
+}
+const spy = F.udf((ts: string): number => { throw new Error("SAW " + ts + (leaked.length > 0 ? " LEAKED " + leaked.join(" | ") : " nothing leaked")); }, "double");
+${solution.replace('.select("data.*");', '.select("data.*")\n    .withColumn("temperature", spy(F.col("ts").cast("string")));')}`);
+    expect(pry.result.tests.find((t) => t.id === 'update-averages')!.message).toMatch(/SAW 2026-11-21 \d\d:\d\d:\d\d nothing leaked/);
+    expect(pry.result.tests.find((t) => t.id === 'unseen-day')).toEqual(redactedUnseenDay(category));
+    expect(pry.result.score).toBe(0);
+    // No message the learner's socket received names another day, or anything read.
+    expect(pry.sent).not.toMatch(/20(2[7-9]|30)-\d\d-\d\d/);
+    expect(pry.sent).not.toContain('LEAKED');
+    expect(leftovers()).toEqual([]);
+  });
 
   it('export.pyspark contains the attacks that do not stop a program: they reach nothing outside its process', async () => {
     // An export process is not locked down (its capture patches the writer while main() runs), so an
