@@ -9,7 +9,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import { findLesson, loadLessons } from '../../runtime/src/lessons/load-lessons.js';
 import type { Lesson } from '../../runtime/src/lessons/lesson-schema.js';
 import { gradeSubmission } from '../../runtime/src/lessons/grade-submission.js';
@@ -29,8 +29,10 @@ beforeAll(async () => {
   lessons = await loadLessons(LESSONS);
 });
 
-describe.each(cases)('%s', (_name, n, file) => {
-  it(file.startsWith('correct-') ? 'gets every point' : 'loses points', async () => {
+// Each grade is independent of the others (its own check process, sandboxes and in-memory Kafka, a
+// fixed seed) and spends most of its time waiting on them: two run at once (the tier's maxConcurrency).
+describe.concurrent.each(cases)('%s', (_name, n, file) => {
+  it(file.startsWith('correct-') ? 'gets every point' : 'loses points', async ({ expect }) => {
     const lesson = findLesson(lessons, n)!;
     const r = await gradeSubmission({ lesson, files: [{ path: 'solution.ts', content: readFileSync(`${FIXTURES}${n}/${file}`, 'utf8') }], seed: SEED });
     if (file.startsWith('correct-')) expect(r.tests.filter((t) => t.status !== 'passed').map((t) => [t.id, t.message])).toEqual([]);
