@@ -148,11 +148,18 @@ async function serving(runtime: Runtime, session?: string): Promise<{ status: nu
   return { status: res.status, body: await res.json() as Record<string, unknown> };
 }
 
-/** Session schemas of this test's runtime, and roles of them, as the administrator sees them. */
-async function leftInDatabase(): Promise<{ schemas: string[]; roles: string[] }> {
+/**
+ * Session schemas of this test's runtime, roles of them, and the runtime's record of them
+ * (`streamlab_runtime.session_schemas`, whose row goes last), as the administrator sees them.
+ */
+async function leftInDatabase(): Promise<{ schemas: string[]; roles: string[]; recorded: string[] }> {
   const schemas = await admin.query<{ n: string }>('select nspname as n from pg_namespace where nspname like $1 order by 1', [`${BASE}\\_%`]);
   const roles = await admin.query<{ n: string }>('select rolname as n from pg_roles where rolname like $1 order by 1', [`streamlab\\_${BASE}\\_%`]);
-  return { schemas: schemas.rows.map((r) => r.n), roles: roles.rows.map((r) => r.n) };
+  const registered = (await admin.query<{ p: boolean }>("select to_regclass('streamlab_runtime.session_schemas') is not null as p")).rows[0]!.p;
+  const recorded = registered
+    ? await admin.query<{ n: string }>('select schema_name as n from streamlab_runtime.session_schemas where schema_name like $1 order by 1', [`${BASE}\\_%`])
+    : { rows: [] };
+  return { schemas: schemas.rows.map((r) => r.n), roles: roles.rows.map((r) => r.n), recorded: recorded.rows.map((r) => r.n) };
 }
 
 async function learnerTopics(): Promise<string[]> {
@@ -276,12 +283,13 @@ export async function main(): Promise<void> {
   }, 600_000);
 
   it('drops a session\'s schema and role when the session ends', async () => {
-    expect(await leftInDatabase()).toEqual({ schemas: [a.schema, b.schema].sort(), roles: [a.user, b.user].sort() });
+    expect(await leftInDatabase()).toEqual({ schemas: [a.schema, b.schema].sort(), roles: [a.user, b.user].sort(), recorded: [a.schema, b.schema].sort() });
     await b.client.close();
-    await until(leftInDatabase, (left) => !left.schemas.includes(b.schema));
-    expect(await leftInDatabase()).toEqual({ schemas: [a.schema], roles: [a.user] });
+    // The record of a session goes after its schema and role: once it has, nothing of B is left.
+    await until(leftInDatabase, (left) => !left.recorded.includes(b.schema));
+    expect(await leftInDatabase()).toEqual({ schemas: [a.schema], roles: [a.user], recorded: [a.schema] });
     await a.client.close();
-    expect(await until(leftInDatabase, (left) => left.schemas.length === 0)).toEqual({ schemas: [], roles: [] });
+    expect(await until(leftInDatabase, (left) => left.recorded.length === 0)).toEqual({ schemas: [], roles: [], recorded: [] });
     await kill(runtime, 'SIGTERM');
   }, 600_000);
 
@@ -305,7 +313,7 @@ export async function main(): Promise<void> {
       expect(await refusal(c.client, 'select * from streamlab_runtime.session_schemas')).toMatch(/permission denied for schema streamlab_runtime/);
       await kill(runtime, 'SIGKILL');
 
-      const left = { schemas: [c.schema, d.schema, other.schema].sort(), roles: [c.user, d.user, other.role].sort() };
+      const left = { schemas: [c.schema, d.schema, other.schema].sort(), roles: [c.user, d.user, other.role].sort(), recorded: [c.schema, d.schema, other.schema].sort() };
       expect(await leftInDatabase()).toEqual(left);
       expect(await learnerTopics()).toEqual(topics);
 
@@ -314,14 +322,14 @@ export async function main(): Promise<void> {
       expect(runtime.output().split('\n').filter((line) => line.includes('earlier run'))).toEqual([
         'streamlab: removed what learner sessions of an earlier run left: 4 topics, 2 PostgreSQL schemas with their roles.',
       ]);
-      expect(await leftInDatabase()).toEqual({ schemas: [other.schema], roles: [other.role] });
+      expect(await leftInDatabase()).toEqual({ schemas: [other.schema], roles: [other.role], recorded: [other.schema] });
       expect(await until(learnerTopics, (t) => t.length === 0)).toEqual([]);
       // A new session works on the cleaned runtime.
       const e = await learner(runtime);
       expect(e.schema).toMatch(new RegExp(`^${BASE}_[0-9a-f]{12}$`));
       expect(sessionSchemaNames(adminUrl, e.schema.slice(-12))).toEqual({ schema: e.schema, role: e.user });
       await kill(runtime, 'SIGTERM');
-      expect(await leftInDatabase()).toEqual({ schemas: [other.schema], roles: [other.role] });
+      expect(await leftInDatabase()).toEqual({ schemas: [other.schema], roles: [other.role], recorded: [other.schema] });
     } finally {
       await dropSessionSchema(databaseUrl(), other);
     }
