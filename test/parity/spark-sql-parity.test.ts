@@ -40,6 +40,7 @@ const BATCH: { name: string; sql: string; ordered?: boolean }[] = [
   { name: 'order_by_aggregate', sql: 'SELECT upper(status) AS s, count(*) FROM orders GROUP BY status ORDER BY count(*) DESC, s', ordered: true },
   { name: 'subquery', sql: 'SELECT t.cust_id, t.total FROM (SELECT cust_id, sum(amount) AS total FROM orders GROUP BY cust_id) t WHERE t.total > 30' },
   { name: 'semi', sql: 'SELECT * FROM customers c LEFT SEMI JOIN orders o ON c.cust_id = o.cust_id' },
+  { name: 'no_from', sql: "SELECT 1 AS one, concat('a', 'b') AS ab, 2 + 3" },
   { name: 'cte_ordinal', sql: 'WITH big AS (SELECT * FROM orders WHERE amount >= 17.5) SELECT status, count(*) FROM big GROUP BY 1' },
 ];
 

@@ -229,7 +229,7 @@ class SqlBuilder {
   private select(sel: SqlSelect, ctes: Ctes, orderBy: readonly Expr[]): DataFrame {
     const from: Scope = sel.from
       ? this.relation(sel.from, ctes)
-      : { df: new DataFrame(this.session, planNode({ kind: 'LocalRelation', rows: [[]], schema: new StructType([]) })), cols: [] };
+      : { df: this.session.range(1), cols: [] };
     const input = sel.where ? from.df.filter(new Column(this.udfs(this.resolve(sel.where, from)))) : from.df;
     const scope: Scope = { df: input, cols: from.cols };
     const items = this.items(sel, scope);
