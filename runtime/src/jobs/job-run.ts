@@ -21,11 +21,17 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type { ClockMode, RunState, ServerEvent } from '../protocol/index.js';
 import type { RunLimits } from '../config.js';
 import { compileLearnerFiles, type LearnerFile } from './compile.js';
+import { cutText } from './cut-text.js';
 import { jobChildBundle } from './child-bundle.js';
 import { childToHost, type HostToChild, type JobModel, type JobServices } from './ipc.js';
 import { learnerError, type LearnerError } from './learner-error.js';
 import { remapError } from './stack-remap.js';
 import { spawnSandbox } from './sandbox-process.js';
+
+/** Most characters of one console call the runtime passes on (the child cuts at 10,000 and says how much more there was). */
+const HOST_LOG_CHARS = 10_100;
+/** Most characters of a query's name the runtime passes on. */
+const HOST_NAME_CHARS = 200;
 
 /** How long a stopping child may take to close its clients before it is killed. */
 const STOP_GRACE_MS = 1500;
@@ -253,17 +259,23 @@ export class JobRun {
       case 'heartbeat':
         if (m.rssBytes > (this.options.limits.memoryMb + RSS_OVERHEAD_MB) * 1024 * 1024) this.killFor(this.outOfMemory());
         break;
+      // The child cuts what it sends, but its learner code can patch the built-ins of the child's own
+      // realm through objects the engine hands it (an engine array's Array.prototype.slice), so the
+      // limits are applied again here.
       case 'log':
-        this.options.onEvent({ kind: 'run.log', runId: this.runId, level: m.level, text: m.text });
+        this.options.onEvent({ kind: 'run.log', runId: this.runId, level: m.level, text: cutText(m.text, HOST_LOG_CHARS) });
         break;
       case 'query':
-        this.options.onEvent({ kind: 'run.query', runId: this.runId, queryName: m.queryName, queryId: m.queryId, trigger: m.trigger });
+        this.options.onEvent({ kind: 'run.query', runId: this.runId, queryName: m.queryName === null ? null : cutText(m.queryName, HOST_NAME_CHARS), queryId: m.queryId, trigger: m.trigger });
         break;
       case 'batch': {
         const { type: _type, ...batch } = m;
-        this.options.onEvent(batch.api === 'structured'
-          ? { kind: 'run.batch', runId: this.runId, ...batch, truncated: batch.rows.length < batch.totalRows }
-          : { kind: 'run.batch', runId: this.runId, ...batch });
+        if (batch.api === 'structured') {
+          const rows = batch.rows.slice(0, this.options.maxRows);
+          this.options.onEvent({ kind: 'run.batch', runId: this.runId, ...batch, rows, truncated: rows.length < batch.totalRows });
+        } else {
+          this.options.onEvent({ kind: 'run.batch', runId: this.runId, ...batch });
+        }
         break;
       }
       case 'status':

@@ -111,6 +111,31 @@ export function main(): void {
     expect(await asked(undefined)).toEqual({ thousand: [100, 1000, true, { n: 99 }], all: [100, 1200, true, { n: 99 }] });
   });
 
+  it('sends no more rows than asked for even when the pipeline patches the engine\'s Array.prototype.slice', async () => {
+    // An array the engine made is of the job process's realm: through its prototype, learner code can
+    // change what the process's own code calls when it cuts a batch's rows.
+    const content = `import { SparkSession, MemoryStream } from "streamlab";
+
+export function main(): void {
+  const spark = SparkSession.builder.appName("rows").getOrCreate();
+  const numbers = new MemoryStream("n INT", spark);
+  const engineArray = Object.getPrototypeOf(numbers.toDF().columns) as { slice: unknown };
+  engineArray.slice = function (this: unknown[]) { return [...this]; };
+  console.log(Object.getPrototypeOf([]) === engineArray ? "same realm" : "the engine's realm");
+  numbers.addData(...Array.from({ length: 1200 }, (_, n) => ({ n })));
+  numbers.toDF().writeStream.format("memory").queryName("all").start();
+}
+`;
+    const reply = await client.request({ kind: 'run.start', files: [{ path: 'pipeline.ts', content }], mode: 'manual', maxRows: 10 });
+    if (reply.kind !== 'run.start.ok') throw new Error(JSON.stringify(reply));
+    const runId = reply.runId;
+    const batch = await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId) as StructuredBatchEvent;
+    await client.request({ kind: 'run.stop', runId });
+    await client.runEnded(runId);
+    expect(client.eventsOf(runId).filter((m) => m.kind === 'run.log').map((m) => (m as { text: string }).text)).toEqual(["the engine's realm"]);
+    expect([batch.rows.length, batch.totalRows, batch.truncated, batch.rows.at(-1)]).toEqual([10, 1200, true, { n: 9 }]);
+  });
+
   it('sends a protocol 1 client the run without run.query and without the batch schema', async () => {
     const v1 = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
     try {
