@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../runtime/src/config.js';
@@ -102,5 +103,37 @@ describe('file sources and sinks in a Run', () => {
     expect(readdirSync(join(workspace, 'escaped', '_spark_metadata'))).toContain('0');
     const part = readdirSync(join(workspace, 'escaped')).filter((n) => n.startsWith('part-'));
     expect(part.map((n) => readFileSync(join(workspace, 'escaped', n), 'utf8'))).toEqual(['{"value":"mine"}\n']);
+  }, 300_000);
+
+  it("runs Spark's socket word count against a server on this machine", async () => {
+    let accepted!: (s: Socket) => void;
+    const connection = new Promise<Socket>((resolve) => (accepted = resolve));
+    const tcp: Server = createServer((s) => accepted(s));
+    const port = await new Promise<number>((resolve) => tcp.listen(0, '127.0.0.1', () => resolve((tcp.address() as { port: number }).port)));
+    const wordCount = `import { SparkSession, functions as F } from "streamlab";
+const spark = SparkSession.builder.getOrCreate();
+const lines = spark.readStream.format("socket").option("host", "localhost").option("port", ${port}).load();
+const words = lines.select(F.explode(F.split(lines.col("value"), " ")).alias("word"));
+words.groupBy("word").count().writeStream.outputMode("complete").format("console").queryName("counts").start();
+`;
+    const reply = await client.request({ kind: 'run.start', files: [{ path: 'pipeline.ts', content: wordCount }], mode: 'system' });
+    if (reply.kind !== 'run.start.ok') throw new Error(JSON.stringify(reply));
+    const runId = reply.runId;
+    const socket = await connection;
+    socket.write('apache spark\napache hadoop\n');
+    const rowsOf = (m: object): Array<Record<string, unknown>> => ('rows' in m ? (m.rows as Array<Record<string, unknown>>) : []);
+    const batch = await client.waitFor((m) => (m.kind === 'run.batch' && m.runId === runId && rowsOf(m).length > 0) || (m.kind === 'run.error' && m.runId === runId));
+    if (batch.kind !== 'run.batch') throw new Error(JSON.stringify(batch));
+    const counts = Object.fromEntries(rowsOf(batch).map((r) => [r.word, r.count]));
+    // The lines may arrive in one batch or two; complete mode shows every count so far.
+    if (Object.keys(counts).length < 3) {
+      const next = await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId && m.batchId > batch.batchId);
+      Object.assign(counts, Object.fromEntries(rowsOf(next).map((r) => [r.word, r.count])));
+    }
+    expect(counts).toEqual({ apache: 2, spark: 1, hadoop: 1 });
+    expect(await client.request({ kind: 'run.stop', runId })).toMatchObject({ kind: 'run.stop.ok' });
+    expect((await client.runEnded(runId)).state).toBe('stopped');
+    socket.destroy();
+    await new Promise<void>((resolve) => tcp.close(() => resolve()));
   }, 300_000);
 });

@@ -31,6 +31,8 @@ import { csvSourceProvider } from '../../engine/csv-source.js';
 import { dataFolderFiles } from '../../connectors/files/local-files.js';
 import { workspaceArea } from '../../connectors/files/workspace.js';
 import { registerFileFormats } from '../../engine/files/index.js';
+import { socketSourceProvider } from '../../engine/sources/socket-source.js';
+import { loopbackSocketConnector } from '../../connectors/socket/socket-connector.js';
 import { consumersClosed } from '../../engine/flow/kafka/consumer-handle.js';
 import { setSqlExecutorFactory } from '../../engine/flow/slick/sql-executor.js';
 import { pgSqlExecutorFactory } from '../../connectors/postgres/flow-sql.js';
@@ -98,6 +100,8 @@ export function bindEngine(options: BindOptions): EngineBinding {
   if (options.dataDir) formats.registerBatchSource('csv', csvSourceProvider(dataFolderFiles(options.dataDir)));
   // File sources and sinks: a Run's files live in its lesson folder (next to its checkpoints), which it
   // may read and write; a check reads its data folder and writes nothing.
+  // The socket source of Spark's word count, in Run only, to servers on this machine.
+  if (options.checkpointDir) formats.registerSource('socket', socketSourceProvider(loopbackSocketConnector));
   const workspace = options.checkpointDir ?? options.dataDir;
   if (workspace) {
     registerFileFormats(formats, workspaceArea(workspace, { writable: options.checkpointDir !== undefined }));
