@@ -73,7 +73,7 @@ def rows(df):
 spark = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
          .config("spark.sql.session.timeZone", "UTC").config("spark.sql.shuffle.partitions", "2").getOrCreate())
 spark.sparkContext.setLogLevel("ERROR")
-out = {"batch": {}, "export": {}, "stream": {}}
+out = {"batch": {}, "export": {}, "stream": {}, "streamExport": {}}
 `;
 
 /** Rows as arrays of canonical values (a join's output may repeat a column name). */
@@ -95,9 +95,10 @@ type Result = { columns: string[]; rows: Plain[] };
 
 describe('spark.sql on Apache Spark', () => {
   let work: string;
+  const stubs = new StubCollector();
   const engine: Record<string, Result> = {};
   const engineStreams: Record<string, Plain[][]> = {};
-  let spark: { batch: Record<string, Result>; export: Record<string, Result>; stream: Record<string, Plain[][]> };
+  let spark: { batch: Record<string, Result>; export: Record<string, Result>; stream: Record<string, Plain[][]>; streamExport: Record<string, Plain[][]> };
 
   beforeAll(async () => {
     const problem = pysparkProblem();
@@ -107,7 +108,6 @@ describe('spark.sql on Apache Spark', () => {
     const session = SparkSession.builder.output(() => undefined).create();
     session.createDataFrame(orders, ORDERS).createOrReplaceTempView('orders');
     session.createDataFrame(customers, CUSTOMERS).createOrReplaceTempView('customers');
-    const stubs = new StubCollector();
     let script = RUNNER;
     script += `spark.createDataFrame(${JSON.stringify(orders)}, ${JSON.stringify(ORDERS)}).createOrReplaceTempView("orders")\n`;
     script += `spark.createDataFrame(${JSON.stringify(customers)}, ${JSON.stringify(CUSTOMERS)}).createOrReplaceTempView("customers")\n`;
@@ -144,6 +144,15 @@ describe('spark.sql on Apache Spark', () => {
       ms.toDF().withWatermark('ts', '5 seconds').createOrReplaceTempView('events');
       const df = session.sql(s.sql);
       expect(df.isStreaming).toBe(true);
+      // The export of the query's plan, over the same files as Spark's source (the MemoryStream's read is replaced).
+      const chain = planChain(df.plan, { stubs, where: s.name });
+      const load = chain.indexOf('.load()');
+      expect(chain[0]).toBe('spark.readStream');
+      const exported = [`spark.readStream.schema(${JSON.stringify(EVENTS)}).option("maxFilesPerTrigger", 1).json(${JSON.stringify(dir)})`, ...chain.slice(load + 1)];
+      script += `batches = []\n`;
+      script += `q = (${exported.join('\n    ')}).writeStream.outputMode(${JSON.stringify(s.mode)}).option("checkpointLocation", ${JSON.stringify(join(work, `cp-export-${s.name}`))}).trigger(availableNow=True).foreachBatch(keep).start()\n`;
+      script += `q.awaitTermination()\n`;
+      script += `out["streamExport"][${JSON.stringify(s.name)}] = batches\n`;
       const batches: Plain[][] = [];
       const q = df.writeStream.outputMode(s.mode).foreachBatch((b) => {
         const r = arrays(b.collectInternal(), b.schema);
@@ -198,6 +207,16 @@ describe('spark.sql on Apache Spark', () => {
       e.forEach((batch, i) => expect(compareBatch(batch, k[i]!), `batch ${i}`).toBeUndefined());
     });
   }
+
+  it('exports each streaming query as PySpark code that gives the same micro-batches on Spark', () => {
+    expect(stubs.stubs).toEqual([]);
+    for (const s of STREAMS) {
+      const k = spark.stream[s.name]!;
+      const x = spark.streamExport[s.name]!;
+      expect(x.length, s.name).toBe(k.length);
+      x.forEach((batch, i) => expect(compareBatch(batch, k[i]!), `${s.name} batch ${i}`).toBeUndefined());
+    }
+  });
 
   it('drops the late row of the last micro-batch in the windowed count, as Spark does', () => {
     expect(engineStreams.windowed!.at(-1)).toEqual([[Date.parse('2024-01-01T00:00:40Z') * 1000, 'paid', 1, 2.5]]);
