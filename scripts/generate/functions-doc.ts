@@ -68,7 +68,7 @@ export function renderFunctionsDoc(specs: readonly FunctionSpec[]): string {
     '`OVER`, `ROLLUP`/`CUBE`, table-valued functions, queries of files by path and other statements (`SHOW`,',
     '`INSERT`, ...) are refused with `[UNSUPPORTED_FEATURE]` and the way to write them. `spark.catalog` (`listTables`, `tableExists`,',
     '`dropTempView`), `spark.table(name)`, `spark.range(start, end, step)` and `spark.udf.register(name, f,',
-    'returnType)` (the function is then callable in `spark.sql` text) work as in PySpark.',
+    'returnType)` (the function is then callable in `spark.sql`, `selectExpr`, `filter` and `orderBy` text) work as in PySpark.',
   ];
   for (const [group, title] of GROUPS) {
     const rows = specs.filter((s) => s.group === group && s.name !== 'interval_literal').sort((a, b) => a.name.localeCompare(b.name));

@@ -80,6 +80,7 @@ describe('spark.sql over temporary views', () => {
     expect(s.range(3).dtypes).toEqual([['id', 'bigint']]);
     s.udf.register('plus_ten', (x: number) => x + 10, 'bigint');
     expect(s.sql('SELECT plus_ten(id) AS p FROM small WHERE plus_ten(id) > 10').collectInternal()).toEqual([[11], [12]]);
+    expect(s.table('small').filter('plus_ten(id) < 12').selectExpr('plus_ten(id) AS p').orderBy('plus_ten(p) DESC').collectInternal()).toEqual([[11], [10]]);
     expect(s.catalog.dropTempView('small')).toBe(true);
     expect(s.catalog.dropTempView('small')).toBe(false);
     expect(() => s.sql('SELECT * FROM small')).toThrow('[TABLE_OR_VIEW_NOT_FOUND]');

@@ -90,7 +90,7 @@ export class DataFrame {
   }
 
   selectExpr(...exprs: (string | string[])[]): DataFrame {
-    return this.project(this.parsing(() => (exprs.flat() as string[]).map(parseNamedExpression)));
+    return this.project(this.parsing(() => (exprs.flat() as string[]).map((e) => this.sparkSession.udf.resolve(parseNamedExpression(e)))));
   }
 
   /** Adds or replaces a column. */
@@ -154,7 +154,7 @@ export class DataFrame {
   }
 
   filter(condition: Column | string): DataFrame {
-    const e = typeof condition === 'string' ? this.parsing(() => parseBareExpression(condition)) : condition.expr;
+    const e = typeof condition === 'string' ? this.sparkSession.udf.resolve(this.parsing(() => parseBareExpression(condition))) : condition.expr;
     return this.with(planNode({ kind: 'Filter', child: this.plan, condition: e }));
   }
 
@@ -222,7 +222,7 @@ export class DataFrame {
   }
 
   orderBy(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
-    const order = (cols.flat() as ColumnOrName[]).flatMap((c) => (typeof c === 'string' ? this.parsing(() => parseSortList(c)) : [c.expr]));
+    const order = (cols.flat() as ColumnOrName[]).flatMap((c) => (typeof c === 'string' ? this.parsing(() => parseSortList(c)).map((e) => this.sparkSession.udf.resolve(e)) : [c.expr]));
     return this.with(planNode({ kind: 'Sort', child: this.plan, order }));
   }
 

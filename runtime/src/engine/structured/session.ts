@@ -7,6 +7,7 @@
 import { ManualClock, type Clock } from '../clock.js';
 import { InMemoryCheckpointStore, type CheckpointResolver, type CheckpointStore } from '../state/checkpoint-store.js';
 import { AnalysisException, IllegalArgumentException } from '../errors.js';
+import { node, transformExpr, type Expr } from '../expressions/expr.js';
 import { FormatRegistry } from '../formats.js';
 import { planNode } from '../plans/plan.js';
 import { bytesOf, toInternalRow } from '../rows.js';
@@ -82,7 +83,7 @@ export interface RegisteredUdf {
   readonly returnType: DataType;
 }
 
-/** PySpark's `spark.udf`: functions SQL text (`spark.sql`, `selectExpr`, `F.expr`) may call by name. */
+/** PySpark's `spark.udf`: functions SQL text (`spark.sql`, `selectExpr`, `filter`/`where` and `orderBy` strings) may call by name. */
 export class UDFRegistration {
   private readonly fns = new Map<string, RegisteredUdf>();
   /** Registers `f` under `name` with its return type (a DataType or DDL string, `string` by default); returns `f`. */
@@ -94,6 +95,14 @@ export class UDFRegistration {
   /** @internal The function registered under `name`, if any. */
   lookup(name: string): RegisteredUdf | undefined {
     return this.fns.get(name.toLowerCase());
+  }
+  /** @internal SQL text's calls of registered functions made calls of those functions. */
+  resolve(e: Expr): Expr {
+    if (this.fns.size === 0) return e;
+    return transformExpr(e, (x) => {
+      const u = x.kind === 'call' ? this.lookup(x.name) : undefined;
+      return u && x.kind === 'call' ? node({ kind: 'udf', name: u.name, fn: u.fn, returnType: u.returnType, args: x.args }) : x;
+    });
   }
 }
 

@@ -199,11 +199,7 @@ class SqlBuilder {
 
   /** Calls of functions registered with `spark.udf.register` made calls of those functions. */
   private udfs(e: Expr): Expr {
-    return transformExpr(e, (x) => {
-      if (x.kind !== 'call') return x;
-      const u = this.session.udf.lookup(x.name);
-      return u ? node({ kind: 'udf', name: u.name, fn: u.fn, returnType: u.returnType, args: x.args }) : x;
-    });
+    return this.session.udf.resolve(e);
   }
 
   // ---- SELECT ----
