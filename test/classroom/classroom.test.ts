@@ -1,7 +1,7 @@
 /**
  * The classroom as users run it, in Docker: the real `Dockerfile` built and started, then
- * `docker compose -f compose/docker-compose.yml up` with a learner who connects through the published
- * port, runs lesson 03's solution against the compose Kafka and PostgreSQL and passes Check, and lesson
+ * `docker compose -f compose/docker-compose.yml up` with a class roster, and a learner who connects
+ * through the published port with their roster token (a token not on it refused), runs lesson 03's solution against the compose Kafka and PostgreSQL and passes Check, and lesson
  * 04's against the compose Kafka's SCRAM listener (a wrong password refused by Kafka itself); `down -v`
  * must leave no container, volume or network behind. The `grading` profile grades a folder of
  * submissions in the image and writes the class's reports where the instructor reads them.
@@ -138,12 +138,17 @@ describe.skipIf(skipReason !== undefined)('docker compose -f compose/docker-comp
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('comes up healthy; a learner runs lesson 03 through the published port and passes Check; down -v leaves nothing', async () => {
+  it('comes up healthy; a student on the roster runs lesson 03 through the published port and passes Check; down -v leaves nothing', async () => {
     await buildImage();
     const [webPort, kafkaPort, pgPort] = [await freePort(), await freePort(), await freePort()];
     const token = randomBytes(12).toString('hex');
     const password = randomBytes(12).toString('hex');
     const origin = `http://127.0.0.1:${webPort}`;
+    // The class's roster (`student,token` lines), mounted read-only into the streamlab service.
+    const adaToken = randomBytes(12).toString('hex');
+    const roster = join(work, 'roster.csv');
+    writeFileSync(roster, `# student,token\nada,${adaToken}\ngrace,${randomBytes(12).toString('hex')}\n`);
+    chmodSync(roster, 0o644);
     env = {
       ...dockerEnv,
       STREAMLAB_VERSION: VERSION,
@@ -153,6 +158,7 @@ describe.skipIf(skipReason !== undefined)('docker compose -f compose/docker-comp
       KAFKA_HOST_PORT: String(kafkaPort),
       POSTGRES_HOST_PORT: String(pgPort),
       STREAMLAB_ALLOWED_ORIGINS: origin,
+      STREAMLAB_ROSTER: roster,
     };
     // The published ports, on the loopback address only for the test (the class's file publishes to
     // the network, where learners are).
@@ -174,8 +180,12 @@ describe.skipIf(skipReason !== undefined)('docker compose -f compose/docker-comp
     const logs = await docker(['compose', '-p', project, ...files, 'logs', 'streamlab'], env);
     expect(logs).toContain(`Streamlab ready: http://127.0.0.1:5170/?token=${token}`);
 
-    // A learner, through the published port, from the origin the class's page is served at.
-    const client = await TestClient.connect(`ws://127.0.0.1:${webPort}/ws?token=${token}`, { origin });
+    // A learner on the roster, with their own token, through the published port, from the origin the
+    // class's page is served at; a token on no line of the roster (ada's with its last character
+    // changed) is refused at the upgrade.
+    const wrongToken = adaToken.slice(0, -1) + (adaToken.endsWith('0') ? '1' : '0');
+    await expect(TestClient.connect(`ws://127.0.0.1:${webPort}/ws?token=${wrongToken}`, { origin })).rejects.toThrow('HTTP 401');
+    const client = await TestClient.connect(`ws://127.0.0.1:${webPort}/ws?token=${adaToken}`, { origin });
     clients.push(client);
     const hello = await client.hello(undefined, [PROTOCOL_VERSION]);
     expect(hello.kind).toBe('hello.ok');
