@@ -42,7 +42,9 @@ async function topicWith(records: Array<{ key: string; value: string }>, partiti
   await admin.connect();
   await createTopicReady(admin, topic, partitions);
   await admin.disconnect();
-  const producer = kafka.producer();
+  // Idempotent: a send whose answer comes late on a loaded machine is sent again although the broker
+  // appended it, and the topic would hold some fixes twice; the broker drops such a retried batch.
+  const producer = kafka.producer({ idempotent: true });
   await producer.connect();
   await producer.send({ topic, messages: records });
   await producer.disconnect();
