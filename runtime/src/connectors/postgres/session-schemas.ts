@@ -11,7 +11,8 @@
  *            `streamlab_runtime` belongs to the administrator and no learner role may use it, so a learner
  *            cannot hide its schema from the cleanup or make it look like another runtime's (a schema's
  *            comment, which its owner may change, would not do)
- *   provisionSessionSchema → the session's connection URL        (when the session's database is first needed)
+ *   provisionSessionSchema → the session's connection URL        (when the session's database is first needed;
+ *                            a set-up that fails deletes its record)
  *   dropSessionSchema      → connections, schema (cascade), role (when the session ends)
  *   removeLeftoverSessionSchemas → every schema and role of this runtime's sessions (at start, before any session)
  */
@@ -91,7 +92,14 @@ export async function provisionSessionSchema(adminUrl: string, tag: string, topi
         ON CONFLICT (schema_name) DO UPDATE SET role_name = EXCLUDED.role_name, topic_prefix = EXCLUDED.topic_prefix`,
       [schema, role, topicPrefix],
     );
-    await ensureRestrictedRole(admin, { role, schema, password });
+    try {
+      await ensureRestrictedRole(admin, { role, schema, password });
+    } catch (e) {
+      // The role and schema are made in one transaction, rolled back on failure: only the record is left
+      // to undo. If the connection is gone, the record stays and the next start removes it.
+      await admin.query(`DELETE FROM ${SESSION_REGISTRY} WHERE schema_name = $1`, [schema]).catch(() => undefined);
+      throw e;
+    }
   });
   const url = new URL(adminUrl.replace(/^jdbc:/, ''));
   url.username = role;
