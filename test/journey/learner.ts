@@ -54,9 +54,19 @@ export async function editorFiles(page: Page): Promise<{ path: string; content: 
   return page.locator('sl-editor').evaluate((el) => (el as unknown as { getFiles(): { path: string; content: string }[] }).getFiles());
 }
 
+/** The code of the file open in the editor (its selected tab), as the editor holds it. */
+export async function openFileCode(page: Page): Promise<string | undefined> {
+  return page.locator('sl-editor').evaluate((el) => {
+    const editor = el as unknown as { getFiles(): { content: string }[]; shadowRoot: { querySelector(selector: string): { id: string } | null } | null };
+    const selected = editor.shadowRoot?.querySelector('[role="tab"][aria-selected="true"]');
+    return editor.getFiles()[selected ? Number(selected.id.replace(/^tab-/, '')) : 0]?.content;
+  });
+}
+
 /**
  * Replaces the code in the editor the way a learner pastes a solution they wrote elsewhere: click into
- * the editor, select all, paste from the clipboard.
+ * the editor, select all, paste from the clipboard. Returns once the editor holds the pasted code, so a
+ * Run or Check pressed next sends it and not the code before.
  */
 export async function pasteCode(page: Page, code: string): Promise<void> {
   await page.evaluate((text) => (globalThis as unknown as { navigator: { clipboard: { writeText(t: string): Promise<void> } } }).navigator.clipboard.writeText(text), code);
@@ -65,6 +75,7 @@ export async function pasteCode(page: Page, code: string): Promise<void> {
   await page.locator('sl-editor .monaco-editor').click({ position: { x: 90, y: 12 } });
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Control+V');
+  await expect.poll(() => openFileCode(page), { timeout: 30_000 }).toBe(code);
 }
 
 /** The tab of a panel under the editor. */
