@@ -10,10 +10,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { databaseUrl, freshName, freshTopic, kafkaBootstrap } from '../../services/inject.js';
 import { KafkaWriter } from '../../../runtime/src/connectors/kafka/kafka-writer.js';
+import { FileCheckpointStore } from '../../../runtime/src/checkpoint/index.js';
 import { seededRandom } from '../../services/seeded-random.js';
 import { createTopicReady } from '../../services/create-topic.js';
 
@@ -25,8 +27,8 @@ interface Job {
   ready: Promise<void>;
   exited: Promise<number | null>;
   output: () => string;
-  /** Resolves once the job has reported `n` finished batches, or after `capMs` (input may have run dry). */
-  batches: (n: number, capMs: number) => Promise<void>;
+  /** Resolves once the job has reported `n` finished batches, or has exited, or `nothingLeft()` says no input is left for it. */
+  batches: (n: number, nothingLeft: () => Promise<boolean>) => Promise<void>;
 }
 
 function startJob(args: string[]): Job {
@@ -40,10 +42,9 @@ function startJob(args: string[]): Job {
   });
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const batches = async (n: number, capMs: number) => {
-    const until = Date.now() + capMs;
-    while ((out.match(/^BATCH /gm)?.length ?? 0) < n && Date.now() < until && child.exitCode === null) {
-      await new Promise((r) => setTimeout(r, 10));
+  const batches = async (n: number, nothingLeft: () => Promise<boolean>) => {
+    while ((out.match(/^BATCH /gm)?.length ?? 0) < n && child.exitCode === null && !(await nothingLeft())) {
+      await new Promise((r) => setTimeout(r, 20));
     }
   };
   return { child, ready, exited, output: () => out, batches };
@@ -68,32 +69,45 @@ describe('PostgreSQL upsert sink under SIGKILL', () => {
     const admin = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     await createTopicReady(admin, topic, 3);
-    await admin.disconnect();
 
     const t0 = Date.UTC(2024, 0, 1);
     const readings = Array.from({ length: 6000 }, (_, i) => ({ node_name: `node-${i % 5}`, temperature: (i * 7) % 40, ts: new Date(t0 + i * 250).toISOString() }));
     const writer = new KafkaWriter({ brokers: [bootstrap] }, { topic });
-    // Input keeps arriving while the job is killed and restarted: 20 chunks, 300 ms apart.
+    // Input keeps arriving while the job is killed and restarted: 20 chunks, 300 ms apart. Once all is
+    // written, the topic's end offsets (in the checkpoint's form) are where the query ends.
+    let topicEnd: Record<string, Record<string, number>> | null = null;
     const producing = (async () => {
       for (let c = 0; c < 20; c++) {
         await writer.write(readings.slice(c * 300, (c + 1) * 300).map((r, k) => ({ key: r.node_name, value: JSON.stringify(r), partition: (c * 300 + k) % 3 })));
         await new Promise((r) => setTimeout(r, 300));
       }
       await writer.close();
+      topicEnd = { [topic]: Object.fromEntries((await admin.fetchTopicOffsets(topic)).map((p) => [String(p.partition), Number(p.high)])) };
+      await admin.disconnect();
     })();
 
     const crashTable = freshName('crash');
     const crashCkpt = mkdtempSync(join(tmpdir(), 'streamlab-crash-'));
     dirs.push(crashCkpt);
     const args = (table: string, ckpt: string, mode: string) => [bootstrap, topic, databaseUrl(), table, ckpt, mode];
+    // No input is left for a job once every reading is written and the checkpoint has committed its newest
+    // batch, which ends at the topic's end: a restarted job then runs no batch at all.
+    const checkpoint = new FileCheckpointStore(crashCkpt);
+    const nothingLeft = async () => {
+      if (topicEnd === null) return false;
+      const newest = await checkpoint.latestOffsetBatchId();
+      if (newest === null || (await checkpoint.readCommit(newest)) === null) return false;
+      return isDeepStrictEqual((await checkpoint.readOffsets(newest))?.offsets, [topicEnd]);
+    };
     const random = seededRandom(20261121);
     for (let kill = 0; kill < 10; kill++) {
       const job = startJob(args(crashTable, crashCkpt, 'loop'));
       await Promise.race([job.ready, job.exited]);
       expect(job.child.exitCode, job.output()).toBeNull();
       // Kill point: after 1–3 finished batches (so every run makes progress, however loaded the
-      // machine), plus 0–300 ms so the kill often lands inside the next batch or its commit.
-      await job.batches(1 + Math.floor(random() * 3), 5_000);
+      // machine), or at once when no input is left, plus 0–300 ms so the kill often lands inside the
+      // next batch or its commit.
+      await job.batches(1 + Math.floor(random() * 3), nothingLeft);
       await new Promise((r) => setTimeout(r, Math.floor(random() * 300)));
       job.child.kill('SIGKILL');
       expect(await job.exited).toBeNull();
@@ -138,5 +152,6 @@ describe('PostgreSQL upsert sink under SIGKILL', () => {
     const commits = (await client.query({ text: 'SELECT batch_id FROM streamlab_commits WHERE query_id = $1 ORDER BY batch_id', values: [queryId], rowMode: 'array' })).rows.map((r) => Number(r[0]));
     expect(commits).toEqual(commits.map((_, i) => i));
     expect(commits.length).toBeGreaterThanOrEqual(40);
-  });
+    // Twelve processes start one after another, each seconds on a loaded machine.
+  }, 600_000);
 });
