@@ -65,6 +65,8 @@ export interface BindOptions {
    * waits for them. From the binding's creation without it.
    */
   runStartedAtMs?: number;
+  /** Output rows a batch report carries at most (see `EngineCoreOptions.maxRows`). */
+  maxRows?: number;
 }
 
 /** Binds the engine for one run. */
@@ -116,6 +118,7 @@ export function bindEngine(options: BindOptions): EngineBinding {
     // A checkpointLocation is a folder in the run's checkpoint folder, so a restarted run resumes where it stopped.
     ...(options.checkpointDir ? { checkpointResolver: learnerCheckpointResolver(options.checkpointDir) } : {}),
     ...(options.runStartedAtMs === undefined ? {} : { runStartedAtMs: options.runStartedAtMs }),
+    ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }),
     close: async () => {
       // The flows' Kafka consumers leave their groups before the process ends (within the stop's grace):
       // a member that never left holds its partitions until its session times out, and the next

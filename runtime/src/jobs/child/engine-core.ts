@@ -8,6 +8,8 @@
  */
 import { ManualClock, type Clock } from '../../engine/clock.js';
 import { toRowObject } from '../../engine/rows.js';
+import type { Row } from '../../engine/expressions/compile.js';
+import type { StructType } from '../../engine/types.js';
 import type { StreamingQuery, Trigger } from '../../engine/structured/streaming-query.js';
 import type { PipelineLatencyInfo, TriggerInfo } from '../../protocol/index.js';
 import { LatencyMeter } from '../../engine/latency/latency-meter.js';
@@ -76,8 +78,22 @@ export interface EngineCoreOptions {
   checkpointResolver?: CheckpointResolver;
   /** When the run began, on the run's system clock: the Latency panel's start-up times count from there (else from now). */
   runStartedAtMs?: number;
+  /**
+   * Output rows a batch report carries at most (`totalRows` still counts them all): only these are
+   * turned into JSON objects, so a batch of 5,000 rows shown 100 at a time does not convert the other
+   * 4,900. Every row without it.
+   */
+  maxRows?: number;
   /** Closes the host's connectors after every query and flow stopped. */
   close?(): Promise<void>;
+}
+
+/** The first `max` rows of a batch's output as JSON objects (an index loop: the learner's code may have patched the array's methods). */
+function reportedRows(rows: readonly Row[], schema: StructType, max = rows.length): Record<string, unknown>[] {
+  const n = Math.min(rows.length, max);
+  const out = new Array<Record<string, unknown>>(n);
+  for (let i = 0; i < n; i++) out[i] = toJson(toRowObject(rows[i]!, schema)) as Record<string, unknown>;
+  return out;
 }
 
 /** Binds the engine for one run, on the connections the host made. */
@@ -107,7 +123,7 @@ export function bindEngineCore(options: EngineCoreOptions): EngineBinding {
           queryName: query.name,
           batchId: result.progress.batchId,
           progress,
-          rows: result.rows.map((r) => toJson(toRowObject(r, result.schema)) as Record<string, unknown>),
+          rows: reportedRows(result.rows, result.schema, options.maxRows),
           schema: result.schema.fields.map((f) => ({ name: f.name, type: f.dataType.simpleString() })),
           totalRows: result.rows.length,
           trace: result.trace,

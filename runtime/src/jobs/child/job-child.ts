@@ -98,6 +98,7 @@ function start(message: Extract<HostToChild, { type: 'start' }>): void {
     ...(message.checkpointDir ? { checkpointDir: message.checkpointDir } : {}),
     ...(message.dataDir ? { dataDir: message.dataDir } : {}),
     ...(message.runStartedAtMs !== undefined ? { runStartedAtMs: message.runStartedAtMs } : {}),
+    maxRows: message.maxRows,
     observer: {
       onQueryStarted: (q) => send({ type: 'query', queryName: q.queryName, queryId: q.queryId, trigger: q.trigger }),
       onBatch: (r) => {
