@@ -6,6 +6,10 @@
  *
  *   node --import tsx bench/state-heap.bench.ts [groups] [batches]
  *
+ * With STATE_HEAP_WINDOW=1 the groups are window×key groups: every row falls in the same 1-minute
+ * window, grouped by `window(ts, "1 minute")` and the key (a struct and a string per group, as a
+ * windowed aggregation keeps them); the plain side keeps a Map per window of key → count.
+ *
  * With BENCH_BASELINE=<another checkout of the project>, the same measurement runs on that checkout's
  * engine first and then on this one's, each in a process of its own, so before and after are taken in
  * one run at the same load.
@@ -35,11 +39,12 @@ if (BASELINE && !RUNTIME) {
 }
 
 // The engine measured: this checkout's, or the one BENCH_BASELINE names.
-const { MemoryStream, SparkSession } = (await import(pathToFileURL(RUNTIME ?? fileURLToPath(new URL('../runtime/src/streamlab.ts', import.meta.url))).href)) as typeof import('../runtime/src/streamlab.js');
+const { MemoryStream, SparkSession, functions } = (await import(pathToFileURL(RUNTIME ?? fileURLToPath(new URL('../runtime/src/streamlab.ts', import.meta.url))).href)) as typeof import('../runtime/src/streamlab.js');
 
 const GROUPS = Number(process.argv[2] ?? 200_000);
 const BATCHES = Number(process.argv[3] ?? 100);
 const PER_BATCH = Math.ceil(GROUPS / 10);
+const WINDOWED = process.env.STATE_HEAP_WINDOW === '1';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -51,16 +56,18 @@ function heapUsed(): number {
 /** Batch b touches keys b*PER_BATCH … (b+1)*PER_BATCH - 1, wrapping round the groups. */
 function batch(b: number): Row[] {
   const rows: Row[] = [];
-  for (let i = 0; i < PER_BATCH; i++) rows.push([`key-${(b * PER_BATCH + i) % GROUPS}`]);
+  for (let i = 0; i < PER_BATCH; i++) rows.push(WINDOWED ? [`key-${(b * PER_BATCH + i) % GROUPS}`, 1_000_000] : [`key-${(b * PER_BATCH + i) % GROUPS}`]);
   return rows;
 }
 
 // The plain side: one Map of the same keys to a count.
 const before = heapUsed();
 const plain = new Map<string, { count: number }>();
+const plainWindows = new Map<number, Map<string, { count: number }>>([[0, plain]]);
 for (let i = 0; i < GROUPS; i++) plain.set(`key-${i}`, { count: 1 });
 const plainBytes = (heapUsed() - before) / GROUPS;
 plain.clear();
+plainWindows.clear();
 
 // The input exists before the engine's side is measured: a MemoryStream keeps what it was given.
 const input = Array.from({ length: BATCHES }, (_, b) => batch(b));
@@ -68,8 +75,9 @@ const base = heapUsed();
 const spark = SparkSession.builder.appName('bench').output(() => undefined).create();
 let emitted = 0;
 spark.formats.registerSink('count', { createSink: () => ({ addBatch: (b) => void (emitted += b.rows.length) }) });
-const stream = new MemoryStream('key STRING', spark);
-const q = stream.toDF().groupBy('key').count().writeStream.format('count').outputMode('update').start();
+const stream = new MemoryStream(WINDOWED ? 'key STRING, ts TIMESTAMP' : 'key STRING', spark);
+const df = stream.toDF();
+const q = (WINDOWED ? df.groupBy(functions.window('ts', '1 minute'), 'key') : df.groupBy('key')).count().writeStream.format('count').outputMode('update').start();
 const marks = new Map<number, number>();
 const t0 = performance.now();
 for (let b = 0; b < BATCHES; b++) {
@@ -84,7 +92,7 @@ const ms = performance.now() - t0;
 await q.stop();
 await spark.stop();
 
-console.log(`state heap: ${GROUPS.toLocaleString('en-US')} groups (count per key, update mode, no watermark), ${BATCHES} batches of ${PER_BATCH.toLocaleString('en-US')} rows, in-memory checkpoint`);
+console.log(`state heap: ${GROUPS.toLocaleString('en-US')} ${WINDOWED ? 'window×key ' : ''}groups (count per ${WINDOWED ? 'window and key' : 'key'}, update mode, no watermark), ${BATCHES} batches of ${PER_BATCH.toLocaleString('en-US')} rows, in-memory checkpoint`);
 console.log(`  plain Map: ${Math.round(plainBytes)} B per group`);
 for (const [n, bytes] of marks) console.log(`  engine after ${String(n).padStart(3)} batches: ${Math.round(bytes)} B per group, ${(bytes / plainBytes).toFixed(2)}x the plain Map`);
 const first = marks.get(10)!;

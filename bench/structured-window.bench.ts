@@ -3,6 +3,7 @@
  * in the same run: 1-minute tumbling windows, 1,000 sensors, watermark 30 s, update mode.
  *
  *   node --import tsx bench/structured-window.bench.ts [events] [batchSize]
+ *   BENCH_SENSORS=1000000 BENCH_PER_MS=40 node --import tsx bench/structured-window.bench.ts 2000000 100000
  *
  * Both sides see the same pre-built rows (timestamps in microseconds), batch by batch, and both keep
  * per-window state, emit the groups a batch changed, drop late rows and evict windows behind the
@@ -25,7 +26,9 @@ const baseline = BASELINE ? ((await import(pathToFileURL(join(BASELINE, 'runtime
 const EVENTS = Number(process.argv[2] ?? 1_000_000);
 /** Rows per batch: the one given, or 10,000 and 100,000. */
 const BATCH_SIZES = process.argv[3] ? [Number(process.argv[3])] : [10_000, 100_000];
-const SENSORS = 1000;
+/** Sensors, and readings per millisecond of event time: BENCH_SENSORS=1000000 BENCH_PER_MS=40 with 2,000,000 events keeps 1M window×sensor groups in one window. */
+const SENSORS = Number(process.env.BENCH_SENSORS ?? 1000);
+const PER_MS = Number(process.env.BENCH_PER_MS ?? 1);
 const WINDOW_US = 60_000_000;
 const DELAY_MS = 30_000;
 
@@ -41,7 +44,7 @@ function makeBatches(batchSize: number): Row[][] {
     const rows: Row[] = [];
     for (let i = start; i < Math.min(EVENTS, start + batchSize); i++) {
       const lateMs = rand() < 0.01 ? Math.floor(rand() * 45_000) : 0;
-      const tsMs = i - lateMs;
+      const tsMs = Math.floor(i / PER_MS) - lateMs;
       rows.push([`sensor-${i % SENSORS}`, tsMs * 1000, 15 + rand() * 10]);
     }
     batches.push(rows);
@@ -198,5 +201,5 @@ async function measure(batchSize: number): Promise<void> {
   }
 }
 
-console.log(`structured windowed average: ${EVENTS.toLocaleString('en-US')} events, ${SENSORS} sensors, 1 min windows, watermark 30 s, update mode; load average ${loadavg()[0]!.toFixed(2)} at the start${BASELINE ? `; baseline ${BASELINE}` : ''}`);
+console.log(`structured windowed average: ${EVENTS.toLocaleString('en-US')} events, ${SENSORS.toLocaleString('en-US')} sensors, ${PER_MS} per ms of event time, 1 min windows, watermark 30 s, update mode; load average ${loadavg()[0]!.toFixed(2)} at the start${BASELINE ? `; baseline ${BASELINE}` : ''}`);
 for (const size of BATCH_SIZES) await measure(size);

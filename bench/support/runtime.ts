@@ -30,6 +30,10 @@ export interface BenchRuntime {
   waitFor(pred: (m: Message) => boolean, timeoutMs?: number): Promise<Message>;
   /** Sends a request with a fresh id and resolves with its reply. */
   request(message: Record<string, unknown>): Promise<Message>;
+  /** The runtime's process id (`streamlab start`). */
+  readonly pid: number;
+  /** A websocket ping answered by the runtime's pong: the round trip in ms. */
+  ping(): Promise<number>;
   /** Closes the client, stops the runtime with SIGINT and removes its data directory. */
   stop(): Promise<void>;
 }
@@ -83,6 +87,14 @@ export async function startRuntime(): Promise<BenchRuntime> {
     listeners,
     waitFor,
     request,
+    pid: child.pid!,
+    ping() {
+      const t0 = performance.now();
+      return new Promise((resolve) => {
+        ws.once('pong', () => resolve(performance.now() - t0));
+        ws.ping();
+      });
+    },
     async stop() {
       ws.close();
       child.kill('SIGINT');
