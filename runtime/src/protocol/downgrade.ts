@@ -49,6 +49,8 @@ export type VersionedServerMessage = ServerMessage | LegacyRunBatch;
  * @param version the version negotiated with the client
  */
 export function serverMessageForVersion(message: ServerMessage, version: number): VersionedServerMessage | null {
+  if (version >= 11) return message;
+  if (message.kind === 'instructor.comment') return null;
   if (version >= 9) return message;
   if (message.kind === 'run.status' && (message.mode !== undefined || message.clockMs !== undefined || message.lessonId !== undefined)) {
     const { mode: _mode, clockMs: _clockMs, lessonId: _lessonId, ...rest } = message;

@@ -310,12 +310,25 @@ export const checkStatusEvent = event('check.status', {
   position: z.int().positive().optional(),
 });
 
+/**
+ * A comment from the instructor to the learners of a plan group (protocol 11): sent to each member's
+ * open sockets when written, and again after every `hello.ok` of theirs, so a page opened later has it.
+ */
+export const instructorCommentEvent = event('instructor.comment', {
+  commentId: z.string(),
+  lessonId: z.string(),
+  text: z.string().min(1).max(2000),
+  /** When the instructor wrote it, in epoch ms. */
+  at: z.number(),
+});
+
 /** Every message the server may send, discriminated by `kind`. */
 export const serverMessage = z.discriminatedUnion('kind', [
   helloReply, lessonsListReply, lessonsGetReply, runStartReply, runStopReply, runStepReply, runCrashReply, runReplayReply, runExtraReply, checkRunReply,
   topicsListReply, topicsTailReply, topicsUntailReply, topicsProduceReply, topicsCreateReply, topicsDeleteReply, topicsClearReply,
   dbTablesReply, dbQueryReply, exportPysparkReply, checkpointsResetReply, lessonProgressReply, errorReply,
   runStatusEvent, runQueryEvent, runBatchEvent, runLogEvent, runErrorEvent, runLatencyEvent, topicsRecordEvent, checkResultEvent, checkStatusEvent,
+  instructorCommentEvent,
 ]);
 /** Every message the server may send. */
 export type ServerMessage = z.infer<typeof serverMessage>;
@@ -324,7 +337,7 @@ export type ServerKind = ServerMessage['kind'];
 /** The server message of a given kind. */
 export type ServerMessageOf<K extends ServerKind> = Extract<ServerMessage, { kind: K }>;
 /** A server event (a message that is not a reply). */
-export type ServerEvent = ServerMessageOf<'run.status' | 'run.query' | 'run.batch' | 'run.log' | 'run.error' | 'run.latency' | 'topics.record' | 'check.result' | 'check.status'>;
+export type ServerEvent = ServerMessageOf<'run.status' | 'run.query' | 'run.batch' | 'run.log' | 'run.error' | 'run.latency' | 'topics.record' | 'check.result' | 'check.status' | 'instructor.comment'>;
 
 /** Every server message kind (`run.batch` once, though it has a shape per API). */
 export const SERVER_KINDS = [...new Set(serverMessage.options.flatMap((o) => ('shape' in o ? [o.shape.kind.value] : o.options.map((b) => b.shape.kind.value))))] as ServerKind[];

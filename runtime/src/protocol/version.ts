@@ -30,16 +30,17 @@
  *      clock's time (`clockMs`) and its `lessonId`, so a reloaded page takes up a manual-clock run as one
  *  10  `lesson.progress` (the step of a lesson the learner is on, and the code in the editor, for the
  *      instructor's dashboard)
+ *  11  `instructor.comment` (the instructor's comment to the learners of a plan group, in the lesson)
  *
  * The workbench is served by the runtime it talks to, so it offers only `PROTOCOL_VERSION`; the older
  * versions are kept for tabs opened before the runtime was upgraded.
  */
 
 /** The protocol version this build speaks natively. */
-export const PROTOCOL_VERSION = 10;
+export const PROTOCOL_VERSION = 11;
 
 /** Every protocol version this build can still speak, oldest first. */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 
 /** Largest text frame the server accepts, in bytes; larger frames close the socket with code 1009. */
 export const MAX_FRAME_BYTES = 1024 * 1024;

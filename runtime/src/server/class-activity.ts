@@ -18,6 +18,8 @@
  *                              → the learner's current code, kept apart from the rows: the rows say only
  *                                when it changed and where it came from; `code()` gives the files, and
  *                                only the instructor's endpoint asks for them
+ *   comment(lesson, group, text) → the instructor's comment to every learner of a plan group: kept per
+ *                                learner and said to each of their sockets now and after each hello
  *   sockets opening and closing → time spent: how long any socket of the learner was open
  *   progress                   → opening a lesson for the first time, reaching a step of a lesson further
  *                                than before, or a check of a lesson passing more checks than any before
@@ -28,7 +30,7 @@
 import type { GradeResult } from '../lessons/grade-types.js';
 import { normalisedTokens, possibleCopies, similarity, type CopyPair } from '../lessons/copy-detection.js';
 import { groupByPlan, type PlanGroup } from '../lessons/plan-groups.js';
-import type { ClientMessage, ServerMessage, SourceFile } from '../protocol/index.js';
+import type { ClientMessage, ServerMessage, ServerMessageOf, SourceFile } from '../protocol/index.js';
 
 /** One learner, as the dashboard shows them. */
 export interface ClassRow {
@@ -95,6 +97,12 @@ interface CheckedCode {
   tokens: string[];
 }
 
+/** The instructor's comment as each learner of the group gets it (protocol 11's `instructor.comment`). */
+export type InstructorComment = ServerMessageOf<'instructor.comment'>;
+
+/** Why a comment was not sent: the group the instructor saw is not a group of the lesson now. */
+export class CommentRefused extends Error {}
+
 /** The class's rows, kept up to date; listeners hear of every change. */
 export class ClassActivity {
   private readonly rows = new Map<string, ClassRow>();
@@ -114,6 +122,11 @@ export class ClassActivity {
   /** Per learner and lesson: the furthest step reached. */
   private readonly furthest = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
+  /** Each learner's comments from the instructor, oldest first. */
+  private readonly comments = new Map<string, InstructorComment[]>();
+  /** Per session: the sockets that hear comments as they are written. */
+  private readonly commentSinks = new Map<string, Set<(c: InstructorComment) => void>>();
+  private commentCount = 0;
 
   constructor(private readonly now: () => number = Date.now, roster: readonly string[] = []) {
     for (const student of roster) this.rows.set(student, blankRow(student, student));
@@ -152,6 +165,39 @@ export class ClassActivity {
       if (s === undefined) this.alike.set(key, (s = similarity(a.tokens, b.tokens)));
       return s;
     });
+  }
+
+  /**
+   * The instructor's comment to the learners of one plan group of a lesson, named by its members as the
+   * dashboard showed them: refused when they are not exactly a group of the lesson now (someone checked
+   * again). Each member keeps it and hears it on every socket; returns the comment and its learners.
+   */
+  comment(lessonId: string, students: readonly string[], text: string): { comment: InstructorComment; students: string[] } {
+    const wanted = [...new Set(students)].sort();
+    const group = this.planGroups().find((l) => l.lessonId === lessonId)?.groups.find((g) => g.students.length === wanted.length && [...g.students].sort().every((x, i) => x === wanted[i]));
+    if (!group) throw new CommentRefused(`No group of lesson ${lessonId} has exactly these learners now; look at the groups again.`);
+    const comment: InstructorComment = { kind: 'instructor.comment', commentId: `comment-${++this.commentCount}`, lessonId, text, at: this.now() };
+    for (const learner of group.students) {
+      if (!this.comments.has(learner)) this.comments.set(learner, []);
+      this.comments.get(learner)!.push(comment);
+      for (const [session, l] of this.learners) if (l === learner) for (const sink of this.commentSinks.get(session) ?? []) sink(comment);
+    }
+    return { comment, students: [...group.students] };
+  }
+
+  /** The comments of the session's learner so far; `sink` then hears new ones until the returned function is called. */
+  listenForComments(session: string, sink: (c: InstructorComment) => void): { comments: InstructorComment[]; stop: () => void } {
+    if (!this.commentSinks.has(session)) this.commentSinks.set(session, new Set());
+    this.commentSinks.get(session)!.add(sink);
+    const learner = this.learners.get(session) ?? session;
+    return {
+      comments: [...(this.comments.get(learner) ?? [])],
+      stop: () => {
+        const sinks = this.commentSinks.get(session);
+        sinks?.delete(sink);
+        if (sinks?.size === 0) this.commentSinks.delete(session);
+      },
+    };
   }
 
   /** The code the learner's last check of the lesson graded, or null. */

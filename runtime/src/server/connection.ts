@@ -52,6 +52,8 @@ export class Connection {
   private helloTimer: NodeJS.Timeout | null;
   /** The roster student this connection is (null: the shared token). */
   private student: string | null;
+  /** Stops this socket hearing the instructor's comments. */
+  private stopComments: (() => void) | null = null;
 
   constructor(private readonly ws: WebSocket, private readonly ctx: ServerContext, private authenticated: boolean, private readonly admission: Admission) {
     this.student = admission.student ?? null;
@@ -62,6 +64,7 @@ export class Connection {
     ws.on('close', () => {
       if (this.helloTimer) clearTimeout(this.helloTimer);
       this.session?.detach(this.sink);
+      this.stopComments?.();
       if (this.session) this.ctx.activity?.closed(this.session.id);
     });
     ws.on('error', () => {});
@@ -115,7 +118,15 @@ export class Connection {
       (reply) => {
         if (reply) this.send(reply);
         // After hello's reply, so the page knows its session before it hears of the session's runs.
-        if (reply?.kind === 'hello.ok') this.session?.repeatStatuses();
+        if (reply?.kind === 'hello.ok') {
+          this.session?.repeatStatuses();
+          // The instructor's comments so far, then each new one (once per socket, even after a second hello).
+          if (this.session && this.ctx.activity && !this.stopComments && this.ws.readyState === this.ws.OPEN) {
+            const heard = this.ctx.activity.listenForComments(this.session.id, (c) => this.send(c));
+            this.stopComments = heard.stop;
+            for (const c of heard.comments) this.send(c);
+          }
+        }
       },
       (e: unknown) => {
         const { code, message: text } = toErrorReply(e);

@@ -18,7 +18,9 @@
  *   groups by plan           per lesson, the learners whose last check built the same canonical plans:
  *                            how many, who, the checks all of them pass, and one representative plan;
  *                            pairs of a group whose checked code is near-identical once normalised are
- *                            flagged as possible copies, and "Side by side" shows both checked codes
+ *                            flagged as possible copies, and "Side by side" shows both checked codes;
+ *                            "Comment to this group" sends one comment on the socket to every learner of
+ *                            the group (refused when the group changed meanwhile), shown in their workbench
  */
 export const INSTRUCTOR_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Streamlab · class</title>
@@ -76,6 +78,15 @@ export const INSTRUCTOR_PAGE = `<!doctype html>
   <p class="status">The code each learner's last check of the lesson graded. Read-only.</p>
   <div class="sides"><div id="pair-a"></div><div id="pair-b"></div></div>
   <form method="dialog"><button>Close</button></form>
+</dialog>
+<dialog class="code" id="comment" aria-labelledby="comment-title">
+  <h2 id="comment-title">Comment to the group</h2>
+  <p class="status" id="comment-who"></p>
+  <form id="comment-form">
+    <textarea id="comment-text" rows="5" cols="70" maxlength="2000" required aria-label="Comment"></textarea>
+    <p><button type="submit">Send to the group</button> <button type="button" id="comment-cancel">Close</button></p>
+    <p class="status" id="comment-result" role="status"></p>
+  </form>
 </dialog>
 <h2>Solutions grouped by plan</h2>
 <div id="groups"><p>No check has built a plan yet.</p></div>
@@ -148,7 +159,8 @@ export const INSTRUCTOR_PAGE = `<!doctype html>
           return '<div class="group" data-size="' + g.students.length + '"><strong>group ' + (i + 1) + ': ' + g.students.length + (g.students.length === 1 ? ' learner' : ' learners') + '</strong>: <span class="members">' + who.map(esc).join(', ') + '</span>'
             + '<div>points: ' + g.scores.join(', ') + ' of ' + g.maxScore + '; checks every one passes: ' + (g.passedByAll.length === 0 ? 'none' : esc(g.passedByAll.join(', '))) + '</div>'
             + (copies.length ? '<div class="copies">Possible copies (near-identical code once comments, layout, the starter lines and chosen names are set aside): ' + copies.join(' ') + '</div>' : '')
-            + '<details><summary>representative plan</summary>' + plans + '</details></div>';
+            + '<details><summary>representative plan</summary>' + plans + '</details>'
+            + '<button type="button" class="comment-group" data-lesson="' + esc(l.lessonId) + '" data-students="' + esc(JSON.stringify(g.students)) + '">Comment to this group</button></div>';
         }).join('') + '</section>';
     }).join('');
   }
@@ -189,9 +201,35 @@ export const INSTRUCTOR_PAGE = `<!doctype html>
     await Promise.all([side(a, document.getElementById('pair-a')), side(b, document.getElementById('pair-b'))]);
     if (!pairDialog.open) pairDialog.showModal();
   }
+  let ws = null;
+  const commentDialog = document.getElementById('comment');
+  const commentText = document.getElementById('comment-text');
+  const commentResult = document.getElementById('comment-result');
+  /** The group the open comment goes to, as the page showed it. */
+  let commentTo = null;
+  let commentIds = 0;
   groupsEl.addEventListener('click', (e) => {
     const button = e.target.closest('button.compare');
     if (button) void showPair(button.getAttribute('data-lesson'), button.getAttribute('data-a'), button.getAttribute('data-b'));
+    const commentButton = e.target.closest('button.comment-group');
+    if (commentButton) {
+      commentTo = { lessonId: commentButton.getAttribute('data-lesson'), students: JSON.parse(commentButton.getAttribute('data-students')) };
+      const byLearner = new Map(students.map((s) => [s.learner, name(s)]));
+      document.getElementById('comment-who').textContent = 'Lesson ' + commentTo.lessonId + ': ' + commentTo.students.map((x) => byLearner.get(x) || x.slice(0, 8)).join(', ') + '. Each of them sees it in their workbench.';
+      commentText.value = '';
+      commentResult.textContent = '';
+      commentDialog.showModal();
+    }
+  });
+  document.getElementById('comment-cancel').addEventListener('click', () => commentDialog.close());
+  document.getElementById('comment-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!commentTo || !ws || ws.readyState !== WebSocket.OPEN) {
+      commentResult.textContent = 'Not connected: try again in a moment.';
+      return;
+    }
+    ws.send(JSON.stringify({ kind: 'comment', id: 'c' + (++commentIds), lessonId: commentTo.lessonId, students: commentTo.students, text: commentText.value }));
+    commentResult.textContent = 'Sending…';
   });
   rowsEl.addEventListener('click', (e) => {
     const button = e.target.closest('button.view-code');
@@ -201,10 +239,14 @@ export const INSTRUCTOR_PAGE = `<!doctype html>
   for (const el of [onlyStuck, stuckMinutes, stuckErrors]) el.addEventListener('input', draw);
   document.getElementById('filters').addEventListener('submit', (e) => e.preventDefault());
   function connect() {
-    const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/instructor/ws?token=' + encodeURIComponent(token));
+    ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/instructor/ws?token=' + encodeURIComponent(token));
     ws.onopen = () => { statusEl.textContent = 'Live'; };
     ws.onmessage = (e) => {
       const m = JSON.parse(e.data);
+      if (m.kind === 'comment.ok') {
+        const byLearner = new Map(students.map((s) => [s.learner, name(s)]));
+        commentResult.textContent = 'Sent to ' + m.students.map((x) => byLearner.get(x) || x.slice(0, 8)).join(', ') + '.';
+      } else if (m.kind === 'comment.error') commentResult.textContent = 'Not sent: ' + m.message;
       if (m.kind === 'class') {
         students = m.students;
         groups = m.groups || [];

@@ -12,7 +12,8 @@
  *                         JSON (class-activity.ts `LearnerCode`); 404 before any reached the runtime;
  *                         with `&lesson=<id>`, the code their last check of that lesson graded
  *   GET /instructor/ws?token=<instructor token> (upgrade) → Origin checked; the class's rows as JSON
- *                         (`{"kind":"class","students":[…],"groups":[…]}`, class-activity.ts) now and after every change
+ *                         (`{"kind":"class","students":[…],"groups":[…]}`, class-activity.ts) now and after every change;
+ *                         takes a comment to a plan group (protocol/instructor-messages.ts)
  *   GET / without a token → a page that says to open the URL printed by `streamlab start`
  *   GET /<file>           → the built workbench
  */
@@ -29,7 +30,8 @@ import type { JobServices } from '../jobs/ipc.js';
 import { PROTOCOL_VERSION } from '../protocol/index.js';
 import { CheckQueue } from '../lessons/check-queue.js';
 import { newToken, originAllowed, ownOrigins, tokenMatches } from './auth.js';
-import { ClassActivity } from './class-activity.js';
+import { ClassActivity, CommentRefused } from './class-activity.js';
+import { decodeInstructorMessage } from '../protocol/instructor-messages.js';
 import { learnerOf, parseRoster, RosterError, type RosterEntry } from './roster.js';
 import { Connection } from './connection.js';
 import { INSTRUCTOR_PAGE } from './instructor-page.js';
@@ -353,7 +355,10 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     });
   }
 
-  /** The dashboard's socket: the instructor's token only (a learner's is refused), Origin checked; it only listens. */
+  /**
+   * The dashboard's socket: the instructor's token only (a learner's is refused), Origin checked. It hears
+   * the class; it may send one thing, a comment to a plan group (instructor-messages.ts), decoded strictly.
+   */
   function instructorUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
     if (!originAllowed(req.headers.origin, allowed)) return refuse(socket, 403, 'Forbidden');
     if (!tokenMatches(instructorToken, url.searchParams.get('token'))) return refuse(socket, 401, 'Unauthorized');
@@ -369,7 +374,20 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
           push();
         }, 100);
       });
-      ws.on('message', () => ws.close(1008, 'The dashboard only listens.'));
+      ws.on('message', (data, isBinary) => {
+        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+        if (isBinary || bytes.length > config.maxFrameBytes) return ws.close(1008, 'The dashboard sends JSON comments only.');
+        const decoded = decodeInstructorMessage(bytes.toString('utf8'));
+        if (!decoded.ok) return ws.send(JSON.stringify({ kind: 'comment.error', id: decoded.id, message: decoded.message }));
+        const m = decoded.message;
+        try {
+          const { comment, students } = activity.comment(m.lessonId, m.students, m.text);
+          ws.send(JSON.stringify({ kind: 'comment.ok', id: m.id, commentId: comment.commentId, students }));
+        } catch (e) {
+          if (!(e instanceof CommentRefused)) throw e;
+          ws.send(JSON.stringify({ kind: 'comment.error', id: m.id, message: e.message }));
+        }
+      });
       ws.on('close', () => {
         stop();
         if (timer) clearTimeout(timer);

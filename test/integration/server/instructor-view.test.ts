@@ -3,9 +3,11 @@
  * instructor's dashboard socket. A learner's `lesson.progress` (validated like every client message,
  * and refused for a lesson that does not exist) puts their step on the dashboard; the code they send
  * (the editor's, a Run's) is the instructor's to read at `/instructor/code`, and never reaches the
- * other learner, the dashboard's live rows, or any learner's token.
+ * other learner, the dashboard's live rows, or any learner's token. A comment the dashboard sends to
+ * a plan group (decoded strictly, refused when the group is not one now) reaches each learner of the
+ * group as `instructor.comment`, again after a later hello, and no one else.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +15,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { resolveConfig } from '../../../runtime/src/config.js';
 import { PROTOCOL_VERSION } from '../../../runtime/src/protocol/index.js';
-import type { ClassRow, LearnerCode } from '../../../runtime/src/server/class-activity.js';
+import type { ClassRow, LearnerCode, LessonPlanGroups } from '../../../runtime/src/server/class-activity.js';
 import { startRuntimeServer, type RuntimeServer } from '../../../runtime/src/server/runtime-server.js';
 import { databaseUrl, kafkaBootstrap } from '../../services/inject.js';
 import { TestClient } from './ws-client.js';
@@ -47,12 +49,13 @@ afterAll(async () => {
 });
 
 /** The dashboard's socket: every `class` message it was sent, and a way to wait for one. */
-async function dashboard(): Promise<{ frames: string[]; until(test: (rows: ClassRow[]) => boolean): Promise<ClassRow[]>; close(): void }> {
+async function dashboard(): Promise<{ frames: string[]; ws: WebSocket; until(test: (rows: ClassRow[]) => boolean): Promise<ClassRow[]>; close(): void }> {
   const ws = new WebSocket(`ws://127.0.0.1:${server.port}/instructor/ws?token=${INSTRUCTOR}`, { headers: { origin: base } });
   const frames: string[] = [];
   let waiters: { test: (rows: ClassRow[]) => boolean; resolve: (rows: ClassRow[]) => void }[] = [];
   ws.on('message', (data) => {
     frames.push(String(data));
+    if ((JSON.parse(String(data)) as { kind: string }).kind !== 'class') return;
     const rows = (JSON.parse(String(data)) as { students: ClassRow[] }).students;
     waiters = waiters.filter((w) => !(w.test(rows) && (w.resolve(rows), true)));
   });
@@ -62,8 +65,9 @@ async function dashboard(): Promise<{ frames: string[]; until(test: (rows: Class
   });
   return {
     frames,
+    ws,
     until: (test) => {
-      const last = frames.at(-1);
+      const last = frames.filter((f) => (JSON.parse(f) as { kind: string }).kind === 'class').at(-1);
       const rows = last ? (JSON.parse(last) as { students: ClassRow[] }).students : null;
       if (rows && test(rows)) return Promise.resolve(rows);
       return new Promise((resolve) => waiters.push({ test, resolve }));
@@ -75,7 +79,7 @@ async function dashboard(): Promise<{ frames: string[]; until(test: (rows: Class
 /** A roster student's socket, after hello. */
 async function learner(token: string): Promise<TestClient> {
   const client = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${token}`);
-  expect(await client.hello(token, [PROTOCOL_VERSION])).toMatchObject({ kind: 'hello.ok', version: 10 });
+  expect(await client.hello(token, [PROTOCOL_VERSION])).toMatchObject({ kind: 'hello.ok', version: 11 });
   return client;
 }
 
@@ -142,5 +146,58 @@ it('shows each learner\'s step and time, and their code to the instructor alone'
   expect(watch.frames.join('\n')).not.toMatch(new RegExp(`${ADA_MARK}|${GRACE_MARK}`));
   expect([ada.invalid, grace.invalid]).toEqual([[], []]);
   await grace.close();
+  watch.close();
+});
+
+it('sends the instructor\'s comment to every learner of a plan group, and to no one else', { timeout: 300_000 }, async () => {
+  const watch = await dashboard();
+  const ada = await learner(ROSTER.ada);
+  const grace = await learner(ROSTER.grace);
+  const solution = readFileSync(join(LESSONS, LESSON, 'solution.ts'), 'utf8');
+  // Both check the lesson's solution: one plan group of two.
+  for (const c of [ada, grace]) {
+    expect(await c.request({ kind: 'check.run', lessonId: LESSON, files: [{ path: 'solution.ts', content: solution }] })).toMatchObject({ kind: 'check.run.ok' });
+  }
+  for (const c of [ada, grace]) await c.waitFor((m) => m.kind === 'check.result');
+  const groupsOf = () => (JSON.parse(watch.frames.filter((f) => f.includes('"kind":"class"')).at(-1)!) as { groups: LessonPlanGroups[] }).groups;
+  await watch.until(() => groupsOf().find((l) => l.lessonId === LESSON)?.groups[0]?.students.length === 2);
+  expect(groupsOf().find((l) => l.lessonId === LESSON)!.groups.map((g) => [g.students, g.copies])).toEqual([[['ada', 'grace'], [{ a: 'ada', b: 'grace', similarity: 1 }]]]);
+
+  const reply = (id: string) => new Promise<Record<string, unknown>>((resolve) => {
+    const on = (data: WebSocket.RawData) => {
+      const m = JSON.parse(String(data)) as Record<string, unknown>;
+      if (m.id === id) {
+        watch.ws.off('message', on);
+        resolve(m);
+      }
+    };
+    watch.ws.on('message', on);
+  });
+  const send = (m: Record<string, unknown>) => {
+    const r = reply(String(m.id));
+    watch.ws.send(JSON.stringify(m));
+    return r;
+  };
+  const comment = { kind: 'comment', id: 'c1', lessonId: LESSON, students: ['grace', 'ada'], text: 'Both right: now try 10-second windows.' };
+  // Validated like every message: an unknown field, an empty text, not a group now.
+  expect(await send({ ...comment, id: 'bad1', to: 'everyone' })).toMatchObject({ kind: 'comment.error', id: 'bad1', message: expect.stringContaining('Not a comment') });
+  expect(await send({ ...comment, id: 'bad2', text: '   ' })).toMatchObject({ kind: 'comment.error', id: 'bad2' });
+  expect(await send({ ...comment, id: 'bad3', students: ['ada'] })).toEqual({ kind: 'comment.error', id: 'bad3', message: `No group of lesson ${LESSON} has exactly these learners now; look at the groups again.` });
+  expect(await send(comment)).toEqual({ kind: 'comment.ok', id: 'c1', commentId: expect.any(String), students: ['ada', 'grace'] });
+
+  const heard = { kind: 'instructor.comment', lessonId: LESSON, text: comment.text, commentId: expect.any(String), at: expect.any(Number) };
+  for (const c of [ada, grace]) expect(await c.waitFor((m) => m.kind === 'instructor.comment')).toEqual(heard);
+  expect([ada, grace].map((c) => c.messages.filter((m) => m.kind === 'instructor.comment').length)).toEqual([1, 1]);
+  // A page opened later (a reload) hears it after hello.
+  await grace.close();
+  const again = await learner(ROSTER.grace);
+  expect(await again.waitFor((m) => m.kind === 'instructor.comment')).toEqual(heard);
+  // A learner on the shared token, in no group, hears nothing.
+  const guest = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
+  await guest.hello(TOKEN, [PROTOCOL_VERSION]);
+  expect(await guest.request({ kind: 'lessons.list' })).toMatchObject({ kind: 'lessons.list.ok' });
+  expect(guest.messages.filter((m) => m.kind === 'instructor.comment')).toEqual([]);
+  expect([ada.invalid, again.invalid, guest.invalid]).toEqual([[], [], []]);
+  for (const c of [ada, again, guest]) await c.close();
   watch.close();
 });

@@ -29,6 +29,12 @@ const ownWay = solutionText
   .replace('.option("checkpointLocation", "/tmp/checkpoints/temperature-report")', '.option("checkpointLocation", "/tmp/cp/report")')
   .replace('export function main(): void {', 'export function main(): void {\n  const started: string[] = [];\n  started.push("console", "report");');
 
+/** A grade of lesson 03 whose check built a plan of `plan`'s kind. */
+const grade = (plan: string) => gradeFromReport({ id: '03-structured-windows', points: { a: 1 }, hidden: {} }, 5, {
+  errors: [], checks: [{ id: 'a', title: 'a', status: 'passed' as const, durationMs: 1, failure: null }],
+  plans: { temperatureWindows: { kind: plan, facts: {}, children: [] } },
+}, 'unused', 7);
+
 describe('normalising a submission', () => {
   it('sets aside comments, layout and the names the learner chose, and keeps strings, numbers and methods', () => {
     expect(normalisedTokens(file('const total = 1; // one\n/* two */ total.add(total, "a b")'))).toEqual(['const', '#0', '=', '1', ';', '#0', '.', 'add', '(', '#0', ',', '"a b"', ')']);
@@ -63,12 +69,6 @@ describe('how alike two submissions are', () => {
 });
 
 describe('copies on the dashboard', () => {
-  const lesson = { id: '03-structured-windows', points: { a: 1 }, hidden: {} };
-  const grade = (plan: string) => gradeFromReport(lesson, 5, {
-    errors: [], checks: [{ id: 'a', title: 'a', status: 'passed' as const, durationMs: 1, failure: null }],
-    plans: { temperatureWindows: { kind: plan, facts: {}, children: [] } },
-  }, 'unused', 7);
-
   it('flags a pair within a plan group from the code each check graded, and serves that code by lesson', () => {
     let now = 1_000;
     const activity = new ClassActivity(() => now, ['ada', 'grace', 'linus', 'mary']);
@@ -91,5 +91,33 @@ describe('copies on the dashboard', () => {
     now = 3_000;
     activity.checked('s-grace', grade('Aggregate'), { files: file(ownWay.replace('/tmp/cp/report', '/tmp/grace')), starter });
     expect(activity.planGroups()[0]!.groups[0]!.copies).toEqual([{ a: 'grace', b: 'linus', similarity: expect.any(Number) }]);
+  });
+});
+
+describe('a comment to a plan group', () => {
+  it('reaches every learner of the group on each socket, now and after a later hello, and no one else', () => {
+    const now = 5_000;
+    const activity = new ClassActivity(() => now, ['ada', 'grace', 'linus']);
+    for (const s of ['ada', 'grace', 'linus']) activity.opened(`s-${s}`, s);
+    activity.checked('s-ada', grade('Aggregate'));
+    activity.checked('s-grace', grade('Aggregate'));
+    activity.checked('s-linus', grade('Filter'));
+    const heard: Record<string, string[]> = { ada: [], grace: [], linus: [] };
+    const stops = ['ada', 'grace', 'linus'].map((s) => activity.listenForComments(`s-${s}`, (c) => heard[s]!.push(c.text)));
+    expect(stops.map((l) => l.comments)).toEqual([[], [], []]);
+
+    // Not exactly a group now: refused, nobody hears it.
+    expect(() => activity.comment('03-structured-windows', ['ada'], 'hi')).toThrow('No group of lesson 03-structured-windows has exactly these learners now');
+    expect(() => activity.comment('01-kafka-basics', ['ada', 'grace'], 'hi')).toThrow('No group of lesson 01-kafka-basics');
+    const sent = activity.comment('03-structured-windows', ['grace', 'ada'], 'Look at the watermark.');
+    expect(sent).toEqual({ comment: { kind: 'instructor.comment', commentId: 'comment-1', lessonId: '03-structured-windows', text: 'Look at the watermark.', at: 5_000 }, students: ['ada', 'grace'] });
+    expect(heard).toEqual({ ada: ['Look at the watermark.'], grace: ['Look at the watermark.'], linus: [] });
+
+    // A socket that stopped listening hears nothing more; a new one of the same learner gets what was said.
+    stops[0]!.stop();
+    activity.comment('03-structured-windows', ['linus'], 'Filter first?');
+    expect(heard.ada).toEqual(['Look at the watermark.']);
+    expect(activity.listenForComments('s-ada', () => {}).comments.map((c) => c.commentId)).toEqual(['comment-1']);
+    expect(activity.listenForComments('s-linus', () => {}).comments.map((c) => c.text)).toEqual(['Filter first?']);
   });
 });

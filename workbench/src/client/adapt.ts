@@ -102,6 +102,8 @@ export function adaptEvent(event: ServerEvent): RuntimeEvent {
       return { kind: 'check.result', lessonId: event.lessonId, results: event.tests.map(adaptCheck) };
     case 'check.status':
       return { kind: 'check.status', lessonId: event.lessonId, state: event.state, ...(event.position !== undefined ? { position: event.position } : {}) };
+    case 'instructor.comment':
+      return { kind: 'instructor.comment', commentId: event.commentId, lessonId: event.lessonId, text: event.text, at: event.at };
   }
 }
 

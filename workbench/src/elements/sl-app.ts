@@ -1,5 +1,6 @@
 /**
- * `<sl-app>`: the shell. Header with the connection badge, a notice banner for problems, and either the
+ * `<sl-app>`: the shell. Header with the connection badge, a notice banner for problems, the instructor's
+ * comments (those on the open lesson, or all of them on the lesson list), and either the
  * lesson list or one lesson, chosen by the URL hash (`#/lesson/<id>`) so the back button and reloads work.
  */
 import { LitElement, css, html } from 'lit';
@@ -25,6 +26,8 @@ export class SlApp extends LitElement {
       header { display: flex; align-items: center; gap: 1rem; padding: 0.5rem 1rem; border-bottom: 1px solid var(--sl-border); background: var(--sl-surface); }
       header a { color: inherit; text-decoration: none; font-weight: 700; }
       header .title { flex: 1; font-size: 0.95rem; color: var(--sl-muted); }
+      .comment { display: flex; gap: 1rem; align-items: center; padding: 0.5rem 1rem; background: var(--sl-surface-2); border-bottom: 2px solid var(--sl-accent, #3b6fd8); }
+      .comment .text { flex: 1; white-space: pre-wrap; }
       .notice { display: flex; gap: 1rem; align-items: center; padding: 0.5rem 1rem; background: var(--sl-surface-2); border-bottom: 2px solid var(--sl-bad); }
       main { flex: 1; min-height: 0; overflow: auto; }
       .skip { position: absolute; left: -999px; }
@@ -72,6 +75,10 @@ export class SlApp extends LitElement {
       </header>
       ${s.notice ? html`<div class="notice" role="alert"><span>${s.notice}</span>
         <button @click=${() => this.session.session?.dismissNotice()}>Dismiss</button></div>` : ''}
+      ${s.comments.list.filter((c) => !s.comments.dismissed.includes(c.commentId) && (!lesson || c.lessonId === lesson.id)).map((c) => html`
+        <aside class="comment" role="status" aria-label="Comment from your instructor" data-comment=${c.commentId}>
+          <strong>Your instructor, on lesson ${c.lessonId}:</strong><span class="text">${c.text}</span>
+          <button @click=${() => this.session.session?.dismissComment(c.commentId)}>Dismiss</button></aside>`)}
       <main id="main" tabindex="-1">
         ${this.lessonId
           ? html`<sl-lesson-view .lesson=${lesson}></sl-lesson-view>`

@@ -277,4 +277,14 @@ export type RuntimeEvent =
   | ({ kind: 'run.latency' } & RunLatency)
   | ({ kind: 'topics.record'; tailId?: string } & TopicRecord)
   | { kind: 'check.result'; lessonId: string; results: CheckResult[] }
-  | { kind: 'check.status'; lessonId: string; state: 'queued' | 'running'; position?: number };
+  | { kind: 'check.status'; lessonId: string; state: 'queued' | 'running'; position?: number }
+  | ({ kind: 'instructor.comment' } & InstructorComment);
+
+/** A comment from the instructor to the learner's group of solutions of a lesson. */
+export interface InstructorComment {
+  commentId: string;
+  lessonId: string;
+  text: string;
+  /** When it was written, epoch ms. */
+  at: number;
+}

@@ -6,7 +6,7 @@ import type { ClockMode, ServingAnswer } from '@streamlab/runtime/protocol';
 import type { ConnectionInfo } from '../client/runtime-client.js';
 import type { DataLine, DataPending } from './lesson-data.js';
 import type {
-  BatchEvent, CheckResult, Lesson, LessonSummary, LogLine, ResultTable, RunError, RunLatency, RunQuery, RunStatus, RuntimeEvent, TopicInfo, TopicRecord,
+  BatchEvent, CheckResult, InstructorComment, Lesson, LessonSummary, LogLine, ResultTable, RunError, RunLatency, RunQuery, RunStatus, RuntimeEvent, TopicInfo, TopicRecord,
 } from '../model/server-events.js';
 
 /** The current (or last) run. */
@@ -59,6 +59,8 @@ export interface SessionState {
   latency: { current: RunLatency | null; earlier: RunLatency[] };
   /** The open lesson's serving layer, when it has one: the last answer, or why there is none now. */
   serving: ServingState;
+  /** The instructor's comments to this learner, oldest first, and those the learner dismissed. */
+  comments: { list: InstructorComment[]; dismissed: string[] };
 }
 
 /** The serving layer of the open lesson (`GET /api/serving`). */
@@ -103,6 +105,7 @@ export function initialState(): SessionState {
     lessonData: { line: null, pending: null },
     topicNote: null,
     serving: { lessonId: null, available: false, answer: null, error: null },
+    comments: { list: [], dismissed: [] },
   };
 }
 
@@ -193,6 +196,12 @@ export function reduceEvent(state: SessionState, event: RuntimeEvent): SessionSt
     case 'check.status':
       if (state.lesson && event.lessonId !== state.lesson.id) return state;
       return { ...state, checks: { status: 'running', results: [], ...(event.position !== undefined ? { queuePosition: event.position } : {}) } };
+    case 'instructor.comment': {
+      // Said again after every hello: keep one of each.
+      if (state.comments.list.some((c) => c.commentId === event.commentId)) return state;
+      const { kind: _kind, ...comment } = event;
+      return { ...state, comments: { ...state.comments, list: [...state.comments.list, comment] } };
+    }
   }
 }
 

@@ -115,6 +115,11 @@ export class SlSession extends LitElement {
     this.set({ ...this.state, notice: null });
   }
 
+  /** Hides one of the instructor's comments. */
+  dismissComment(commentId: string): void {
+    this.set({ ...this.state, comments: { ...this.state.comments, dismissed: [...this.state.comments.dismissed, commentId] } });
+  }
+
   async loadLessons(): Promise<void> {
     try {
       // Await before reading this.state: other replies may have changed it meanwhile.
