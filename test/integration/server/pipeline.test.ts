@@ -136,6 +136,59 @@ export function main(): void {
     expect([batch.rows.length, batch.totalRows, batch.truncated, batch.rows.at(-1)]).toEqual([10, 1200, true, { n: 9 }]);
   });
 
+  it('refuses a pipeline that patches the job process\'s built-ins through an engine array, so the rows, progress, trace and latency it reports are the engine\'s', async () => {
+    // Through an engine array's prototype chain, learner code reaches the job process's Array.prototype
+    // and Object.prototype. An Object.prototype.toJSON there would rewrite every message the process
+    // sends the runtime as it is serialized; a replaced Array.prototype.slice would cut the rows its way.
+    const content = `import { SparkSession, MemoryStream } from "streamlab";
+
+export function main(): void {
+  const spark = SparkSession.builder.appName("forge").getOrCreate();
+  const numbers = new MemoryStream("n INT", spark);
+  const arrays = Object.getPrototypeOf(numbers.toDF().columns) as Record<string, unknown>;
+  const objects = Object.getPrototypeOf(arrays) as Record<string, unknown>;
+  const forged = { name: "forged", kind: "flow", count: 1, p50: 1, p95: 1, p99: 1, max: 1, histogram: [1, 0] };
+  const toJSON = function (this: Record<string, any>) {
+    if (this.type === "heartbeat" || this.type === "latency") return { type: "latency", bucketsMs: [1], pipelines: [forged] };
+    if (this.type === "batch") return {
+      ...this, rows: [{ n: -1 }], totalRows: 1,
+      progress: { ...this.progress, numInputRows: 999 },
+      trace: { ...this.trace, input: { ...this.trace.input, total: 999 } },
+    };
+    return this;
+  };
+  const slice = function () { return [{ n: -2 }]; };
+  const attempts: [string, Record<string, unknown>, string, unknown][] = [
+    ["Object.prototype.toJSON", objects, "toJSON", toJSON],
+    ["Array.prototype.slice", arrays, "slice", slice],
+  ];
+  for (const [name, target, key, value] of attempts) {
+    try {
+      target[key] = value;
+    } catch {
+      // A strict-mode assignment to a frozen object throws; a sloppy one is ignored.
+    }
+    console.log(name + (target[key] === value ? " patched" : " refused"));
+  }
+  numbers.addData(...Array.from({ length: 5 }, (_, n) => ({ n })));
+  numbers.toDF().writeStream.format("memory").queryName("all").start();
+}
+`;
+    const reply = await client.request({ kind: 'run.start', files: [{ path: 'pipeline.ts', content }], mode: 'manual', maxRows: 10 });
+    if (reply.kind !== 'run.start.ok') throw new Error(JSON.stringify(reply));
+    const runId = reply.runId;
+    const batch = await client.waitFor((m) => m.kind === 'run.batch' && m.runId === runId) as StructuredBatchEvent;
+    await client.request({ kind: 'run.stop', runId });
+    expect((await client.runEnded(runId)).state).toBe('stopped');
+    expect(client.eventsOf(runId).filter((m) => m.kind === 'run.log').map((m) => (m as { text: string }).text)).toEqual([
+      'Object.prototype.toJSON refused', 'Array.prototype.slice refused',
+    ]);
+    expect([batch.rows, batch.totalRows, batch.truncated]).toEqual([[0, 1, 2, 3, 4].map((n) => ({ n })), 5, false]);
+    expect([batch.progress.numInputRows, batch.trace.input.total]).toEqual([5, 5]);
+    expect(client.eventsOf(runId).filter((m) => m.kind === 'run.latency')).toEqual([]);
+    expect(batches(runId).length).toBe(1);
+  });
+
   it('sends a protocol 1 client the run without run.query and without the batch schema', async () => {
     const v1 = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`);
     try {

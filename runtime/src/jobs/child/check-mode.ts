@@ -10,7 +10,6 @@
  * DataFrame is accepted only when it is one the engine built (its plan is then run on a session of
  * the harness's own, which the learner cannot reach), and a query only when the engine started it.
  */
-import 'ses';
 import { format } from 'node:util';
 import { ManualClock } from '../../engine/clock.js';
 import { provideSavedModel } from '../../engine/ml/saved-model.js';
@@ -19,6 +18,7 @@ import type { CheckOp, CheckReply, CheckRequest } from '../check-ipc.js';
 import { createLoopGuard } from '../loop-guard.js';
 import { createAwaitTracker, hangingAwait, type AwaitTracker } from '../await-tracker.js';
 import { bindEngine } from './engine-binding.js';
+import { lockDownFor } from './lockdown.js';
 import { toRawError } from './raw-error.js';
 import { captureProgram } from '../../export/capture.js';
 import { exportPySpark } from '../../export/pyspark-program.js';
@@ -26,14 +26,10 @@ import * as streamlab from '../../streamlab.js';
 import { createSandboxRealm, PIPELINE_FILENAME } from './sandbox-realm.js';
 import { checkCluster, printInto, runCheckOp, type CheckWorld } from './check-ops.js';
 
-declare function lockdown(options?: Record<string, string>): void;
-declare function harden<T>(value: T): T;
-
 let world: CheckWorld | null = null;
 let awaits: AwaitTracker | null = null;
 /** The tracker's sequence number when each pending operation started, by request id. */
 const opStarts = new Map<number, number>();
-let lockedDown = false;
 let exported = false;
 
 function reply(message: CheckReply): void {
@@ -101,11 +97,7 @@ function load(op: Extract<CheckOp, { op: 'load' }>): { exports: string[] } {
   const trusted = new SparkSession(new Map(), clock, () => {});
   const loopGuard = createLoopGuard(op.loopLimitMs);
   const kafkaSource = binding.session.formats.source('kafka');
-  if (!lockedDown) {
-    lockdown({ errorTaming: 'unsafe', overrideTaming: 'moderate', consoleTaming: 'unsafe', stackFiltering: 'verbose', domainTaming: 'unsafe' });
-    lockedDown = true;
-  }
-  harden(binding.api);
+  lockDownFor(binding.api);
   awaits = createAwaitTracker(PIPELINE_FILENAME);
   const realm = createSandboxRealm({
     print: (_level, args) => printInto(printed, `${format(...args)}\n`),

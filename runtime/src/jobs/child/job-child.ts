@@ -7,7 +7,8 @@
  * compiled script runs in a `vm` context that holds only the JavaScript built-ins, a console, timers,
  * `require("streamlab")` and a `process` stand-in that explains what is not available.
  *
- *   on start:  bind the engine with the run's clock → evaluate the script → call its exported main()
+ *   on start:  bind the engine with the run's clock → lock the process down as check mode does
+ *              (`./lockdown.ts`) → evaluate the script → call its exported main()
  *              if any → report running, later finished when nothing is left to do
  *   on step:   advance the manual clock or run batches → step-done
  *   on stop:   stop every query → exit 0
@@ -20,6 +21,7 @@ import { createLoopGuard } from '../loop-guard.js';
 import { createAwaitTracker, hangingAwait, type AwaitTracker } from '../await-tracker.js';
 import { SystemClock } from '../system-clock.js';
 import { bindEngine, type EngineBinding } from './engine-binding.js';
+import { lockDownFor } from './lockdown.js';
 import { provideSavedModel } from '../../engine/ml/saved-model.js';
 import { createSandboxRealm, PIPELINE_FILENAME } from './sandbox-realm.js';
 import { toRawError } from './raw-error.js';
@@ -109,6 +111,7 @@ function start(message: Extract<HostToChild, { type: 'start' }>): void {
       onOutput: (text) => log('log', [text]),
     },
   });
+  lockDownFor(binding.api);
   awaitTracker = createAwaitTracker(PIPELINE_FILENAME);
   const realm = createSandboxRealm({
     print: log,
