@@ -38,6 +38,12 @@ export const runLimitsSchema = z.strictObject({
   maxRunsTotal: z.int().min(1).max(1000).default(defaultMaxRunsTotal()),
   /** Checks graded at once per runtime; more wait in a queue (`check.status`). */
   maxConcurrentChecks: z.int().min(1).max(32).default(2),
+  /**
+   * Disk a learner's files may take, in MB (fractions allowed): what file sinks and `df.write` write,
+   * counted together with the checkpoints of every lesson in the learner's folder. A write that would
+   * go over it is refused before it starts; checkpoints themselves are written whatever the total.
+   */
+  workspaceMb: z.number().positive().max(1_048_576).default(256),
   /** After a socket closes, its runs are stopped after this grace period. */
   socketGraceMs: z.int().min(0).max(3_600_000).default(15_000),
 });
@@ -162,7 +168,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     open: env.STREAMLAB_NO_OPEN ? false : undefined,
     display: Boolean(env.DISPLAY || env.WAYLAND_DISPLAY) || platform === 'darwin' || platform === 'win32',
     allowedOrigins: env.STREAMLAB_ALLOWED_ORIGINS ? env.STREAMLAB_ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
-    limits: { memoryMb: int('STREAMLAB_RUN_MEMORY_MB') },
+    limits: { memoryMb: int('STREAMLAB_RUN_MEMORY_MB'), workspaceMb: int('STREAMLAB_WORKSPACE_MB') },
   };
 }
 

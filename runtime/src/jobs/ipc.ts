@@ -35,7 +35,7 @@ export interface JobModel {
 
 /** host → child */
 export type HostToChild =
-  | { type: 'start'; code: string; mode: ClockMode; maxRows: number; services: JobServices; startMs: number; loopLimitMs: number; models?: JobModel[]; checkpointDir?: string; dataDir?: string; runStartedAtMs?: number }
+  | { type: 'start'; code: string; mode: ClockMode; maxRows: number; services: JobServices; startMs: number; loopLimitMs: number; models?: JobModel[]; checkpointDir?: string; workspaceLimit?: { bytes: number; elsewhere: number }; dataDir?: string; runStartedAtMs?: number }
   | { type: 'step'; stepId: number; batches?: number; advanceMs?: number; drain?: boolean }
   | { type: 'crash' }
   | { type: 'stop' };

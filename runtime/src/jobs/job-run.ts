@@ -27,6 +27,7 @@ import { childToHost, type HostToChild, type JobModel, type JobServices } from '
 import { learnerError, type LearnerError } from './learner-error.js';
 import { remapError } from './stack-remap.js';
 import { spawnSandbox } from './sandbox-process.js';
+import { bytesUnder } from '../connectors/files/workspace.js';
 
 /** Most characters of one console call the runtime passes on (the child cuts at 10,000 and says how much more there was). */
 const HOST_LOG_CHARS = 10_100;
@@ -65,6 +66,11 @@ export interface JobRunOptions {
    * the job process may read and write this folder and nothing else. Without it checkpoints stay in memory.
    */
   checkpointDir?: string;
+  /**
+   * The learner's folder that holds `checkpointDir` and the learner's other lessons' folders: their
+   * files and checkpoints all count against `limits.workspaceMb`. `checkpointDir` alone without it.
+   */
+  learnerDir?: string;
   /**
    * A folder the job may read and never write: `spark.read.csv` paths are resolved inside it (a
    * lesson's data lake). Without it the job reads no files.
@@ -117,6 +123,16 @@ export class JobRun {
   }
 
   /** The run's clock: the manual clock's reading, or the wall clock. */
+  /**
+   * The job's share of `limits.workspaceMb`: the job reads only its lesson's folder, so the bytes of the
+   * learner's other folders are counted here, as the run starts.
+   */
+  private workspaceLimit(checkpointDir: string): { bytes: number; elsewhere: number } {
+    const { learnerDir } = this.options;
+    const elsewhere = learnerDir ? Math.max(0, bytesUnder(learnerDir) - bytesUnder(checkpointDir)) : 0;
+    return { bytes: Math.floor(this.options.limits.workspaceMb * 1024 * 1024), elsewhere };
+  }
+
   clockMs(): number {
     return this.mode === 'manual' ? this.manualClockMs : Date.now();
   }
@@ -169,7 +185,7 @@ export class JobRun {
       resolve();
     }));
     this.watchdog = setInterval(() => this.checkAlive(), 100);
-    this.send({ type: 'start', code: compiled.pipeline.code, mode: this.mode, maxRows: this.options.maxRows, services: this.options.services, startMs: this.options.manualStartMs ?? 0, loopLimitMs: loopLimitMs(this.options.limits.unresponsiveMs), models: [...(this.options.models ?? [])], ...(checkpointDir ? { checkpointDir } : {}), ...(dataDir ? { dataDir } : {}), ...(this.mode === 'system' ? { runStartedAtMs } : {}) });
+    this.send({ type: 'start', code: compiled.pipeline.code, mode: this.mode, maxRows: this.options.maxRows, services: this.options.services, startMs: this.options.manualStartMs ?? 0, loopLimitMs: loopLimitMs(this.options.limits.unresponsiveMs), models: [...(this.options.models ?? [])], ...(checkpointDir ? { checkpointDir, workspaceLimit: this.workspaceLimit(checkpointDir) } : {}), ...(dataDir ? { dataDir } : {}), ...(this.mode === 'system' ? { runStartedAtMs } : {}) });
   }
 
   /** Kills each query after its next sink write, before the commit, and restarts it (see StreamingQuery.crashAfterNextSinkWrite). */

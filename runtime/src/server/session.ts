@@ -145,6 +145,7 @@ export class Session {
       services,
       models,
       checkpointDir,
+      learnerDir: this.checkpointsRoot,
       ...(dataDir ? { dataDir } : {}),
       ...data?.jobOptions(),
       onEvent: (e) => {

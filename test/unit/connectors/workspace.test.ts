@@ -2,11 +2,11 @@
  * A learner's workspace folder as file sources and sinks reach it: every path is inside it, and a
  * symbolic link out of it leads nowhere, for reading and for writing.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { workspaceArea } from '../../../runtime/src/connectors/files/workspace.js';
+import { bytesUnder, workspaceArea } from '../../../runtime/src/connectors/files/workspace.js';
 
 let base: string;
 let root: string;
@@ -53,5 +53,21 @@ describe('workspaceArea', () => {
     expect(() => area.write!('theirs/deeper/planted.txt', 'x')).toThrow('/theirs/deeper is outside the workspace');
     expect(existsSync(join(base, 'other', 'planted.txt'))).toBe(false);
     expect(existsSync(join(base, 'other', 'deeper'))).toBe(false);
+  });
+
+  it('refuses a write that would take the folder and the bytes elsewhere over the limit, before writing', () => {
+    // In the folder: in/a.txt (4 bytes) and the links in/link.txt and theirs (their own sizes, not their targets').
+    const used = bytesUnder(root);
+    expect(used).toBe(4 + join(base, 'secret.txt').length + join(base, 'other').length);
+    const area = workspaceArea(root, { writable: true, limit: { bytes: used + 100, elsewhere: 10 } });
+    expect(area.write!('out/fits.txt', 'x'.repeat(90)).size).toBe(90);
+    expect(() => area.write!('out/over.txt', 'y')).toThrow(/^\[WORKSPACE_LIMIT_EXCEEDED\] Writing file:\/\/\/out\/over\.txt \(1 bytes\) would take your files to /);
+    expect(readdirSync(join(root, 'out'))).toEqual(['fits.txt']);
+    // Replacing a file counts only what it adds.
+    expect(area.write!('out/fits.txt', 'z'.repeat(80)).size).toBe(80);
+    expect(area.write!('out/more.txt', 'w'.repeat(10)).size).toBe(10);
+    expect(() => area.write!('out/more2.txt', 'v')).toThrow('WORKSPACE_LIMIT_EXCEEDED');
+    expect(() => area.write!('fresh/dir/file.txt', 'v')).toThrow('WORKSPACE_LIMIT_EXCEEDED');
+    expect(existsSync(join(root, 'fresh'))).toBe(false);
   });
 });

@@ -6,9 +6,44 @@
  * exist, for reading and for writing. The engine names files by their path from the root
  * (`/tmp/in/a.json`), never by where the folder is on this machine.
  */
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync, constants } from 'node:fs';
+import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync, constants } from 'node:fs';
 import { join, posix, sep } from 'node:path';
+import { StreamlabError } from '../../engine/errors.js';
 import type { AreaFile, FileArea } from '../../engine/files/index.js';
+
+/**
+ * How much a learner's files may take on disk: `elsewhere` (the bytes of the learner's other lessons'
+ * folders, counted when the run started: the job may not read them) plus every file under the
+ * workspace's folder (its files and its checkpoints) plus what a write adds may not go over `bytes`.
+ */
+export interface WorkspaceLimit {
+  bytes: number;
+  elsewhere: number;
+}
+
+/** The bytes of the files under `dir`, links not followed (a link counts as itself). */
+export function bytesUnder(dir: string): number {
+  let total = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const full = join(dir, name);
+    let st;
+    try {
+      st = lstatSync(full);
+    } catch {
+      continue;
+    }
+    total += st.isDirectory() ? bytesUnder(full) : st.size;
+  }
+  return total;
+}
+
+const megabytes = (bytes: number) => `${Number((bytes / 1024 / 1024).toFixed(3))} MB`;
 
 const visible = (name: string) => !name.startsWith('_') && !name.startsWith('.');
 
@@ -19,8 +54,11 @@ function globPattern(glob: string): RegExp {
 
 let tmpCounter = 0;
 
-/** The workspace rooted at `root`; read-only unless `writable`. */
-export function workspaceArea(root: string, options: { writable: boolean }): FileArea {
+/**
+ * The workspace rooted at `root`; read-only unless `writable`. With `limit`, a write that would take
+ * the limit's folder over its size is refused before any byte of it is written.
+ */
+export function workspaceArea(root: string, options: { writable: boolean; limit?: WorkspaceLimit }): FileArea {
   let realRoot: string | null = null;
   const rootReal = (): string => (realRoot ??= realpathSync.native(root));
   /** The learner's path as a path from the root: `/a/b`. */
@@ -97,6 +135,18 @@ export function workspaceArea(root: string, options: { writable: boolean }): Fil
       const v = virtual(file);
       const dirV = posix.dirname(v);
       const dir = real(dirV);
+      const limit = options.limit;
+      if (limit) {
+        const adding = Buffer.byteLength(text, 'utf8');
+        let replacing = 0;
+        try {
+          replacing = lstatSync(real(v)).size;
+        } catch { /* a new file */ }
+        const used = limit.elsewhere + bytesUnder(root);
+        if (used - replacing + adding > limit.bytes) {
+          throw new StreamlabError(`[WORKSPACE_LIMIT_EXCEEDED] Writing file://${v} (${adding} bytes) would take your files to ${megabytes(used - replacing + adding)}, over this runtime's limit of ${megabytes(limit.bytes)} (the files and checkpoints of all your lessons count). Nothing was written. To free space, forget a lesson's saved state (Forget saved state, or checkpoints.reset), which deletes its files and checkpoints.`, { code: 'WORKSPACE_LIMIT_EXCEEDED' });
+        }
+      }
       // The folder itself is made on the first write; then the nearest folder that exists must be
       // inside it before any folder is made under that.
       mkdirSync(root, { recursive: true });

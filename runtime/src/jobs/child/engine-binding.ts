@@ -29,7 +29,7 @@ import type { InMemoryKafkaCluster } from '../../engine/kafka-client/memory-kafk
 import { registerMemoryKafka } from '../../engine/kafka-client/memory-kafka-format.js';
 import { csvSourceProvider } from '../../engine/csv-source.js';
 import { dataFolderFiles } from '../../connectors/files/local-files.js';
-import { workspaceArea } from '../../connectors/files/workspace.js';
+import { workspaceArea, type WorkspaceLimit } from '../../connectors/files/workspace.js';
 import { registerFileFormats } from '../../engine/files/index.js';
 import { socketSourceProvider } from '../../engine/sources/socket-source.js';
 import { loopbackSocketConnector } from '../../connectors/socket/socket-connector.js';
@@ -52,6 +52,8 @@ export interface BindOptions {
   services: JobServices;
   /** Where `checkpointLocation`s live on disk; in memory without it. */
   checkpointDir?: string;
+  /** How much the learner's files may take (see WorkspaceLimit); unlimited without it. */
+  workspaceLimit?: WorkspaceLimit;
   /** The folder `spark.read.csv` reads from (relative paths resolve inside it); no CSV without it. */
   dataDir?: string;
   /**
@@ -106,7 +108,7 @@ export function bindEngine(options: BindOptions): EngineBinding {
   if (options.checkpointDir) formats.registerSource('socket', socketSourceProvider(loopbackSocketConnector));
   const workspace = options.checkpointDir ?? options.dataDir;
   if (workspace) {
-    registerFileFormats(formats, workspaceArea(workspace, { writable: options.checkpointDir !== undefined }));
+    registerFileFormats(formats, workspaceArea(workspace, { writable: options.checkpointDir !== undefined, ...(options.checkpointDir && options.workspaceLimit ? { limit: options.workspaceLimit } : {}) }));
   }
   // SlickSession statements run on the runtime's PostgreSQL.
   if (options.services.pg) setSqlExecutorFactory(pgSqlExecutorFactory(options.services.pg));

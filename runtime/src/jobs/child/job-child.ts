@@ -98,6 +98,7 @@ function start(message: Extract<HostToChild, { type: 'start' }>): void {
     clock,
     services: message.services,
     ...(message.checkpointDir ? { checkpointDir: message.checkpointDir } : {}),
+    ...(message.workspaceLimit ? { workspaceLimit: message.workspaceLimit } : {}),
     ...(message.dataDir ? { dataDir: message.dataDir } : {}),
     ...(message.runStartedAtMs !== undefined ? { runStartedAtMs: message.runStartedAtMs } : {}),
     maxRows: message.maxRows,
