@@ -13,8 +13,22 @@
 import type { Expr } from '../engine/expressions/expr.js';
 import type { LogicalPlan } from '../engine/plans/plan.js';
 import { planSchema } from '../engine/plans/planner.js';
+import type { DataType } from '../engine/types.js';
 import { argCode, columnCode, ddlSchema, type ColumnContext } from './column-code.js';
 import { pyStr, pyValue, type StubCollector } from './python-text.js';
+
+/**
+ * A row value as Python text for a column of that type: PySpark's createDataFrame refuses an int for a
+ * DOUBLE or FLOAT column, so a whole number there is written `30.0`.
+ */
+function typedValue(v: unknown, type: DataType | undefined): string {
+  if (typeof v === 'number' && Number.isInteger(v) && type?.kind === 'atomic' && (type.name === 'double' || type.name === 'float')) {
+    const text = String(v);
+    return /^-?\d+$/.test(text) ? `${text}.0` : text;
+  }
+  if (Array.isArray(v) && type?.kind === 'array') return `[${v.map((x) => typedValue(x, type.elementType)).join(', ')}]`;
+  return pyValue(v);
+}
 
 /** How the chain is rendered. */
 export interface PlanContext {
@@ -103,7 +117,7 @@ function rawChain(plan: LogicalPlan, ctx: PlanContext): string[] {
         lines.push('.load()');
         return lines;
       }
-      const rows = plan.rows.map((r) => pyValue(r as unknown)).join(', ');
+      const rows = plan.rows.map((r) => `[${r.map((v, i) => typedValue(v, plan.schema.fields[i]?.dataType)).join(', ')}]`).join(', ');
       return [`spark.createDataFrame([${rows}], ${pyStr(ddlSchema(plan.schema))})`];
     }
     case 'Project': {
