@@ -51,6 +51,9 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'e2e',
+          // A page answers after a round trip through the runtime: on a loaded machine that is more than
+          // expect.poll's default second, so a poll waits as long as a locator's wait would.
+          expect: { poll: { timeout: 30_000 } },
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: [servicesSetup],
           testTimeout: 180_000,
@@ -64,6 +67,7 @@ export default defineConfig({
           // The learner's first hour: `streamlab start` on a fresh data directory and lessons 01–07 in
           // Chromium at two window sizes; needs no test services (the runtime brings its own).
           name: 'journey',
+          expect: { poll: { timeout: 30_000 } },
           include: ['test/journey/**/*.test.ts'],
           testTimeout: 240_000,
           hookTimeout: 300_000,

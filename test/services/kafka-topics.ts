@@ -18,7 +18,9 @@ export async function topicWithMessages(prefix: string, partitions: number, mess
     await admin.disconnect();
   }
   if (messages.length > 0) {
-    const producer = kafka.producer();
+    // Idempotent: on a loaded machine a send kafkajs retries could otherwise append its batch twice,
+    // and tests that read the topic's offsets would count each record twice.
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     try {
       await producer.send({ topic, messages });
