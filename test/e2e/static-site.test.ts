@@ -444,8 +444,11 @@ describe.sequential('the static build in a tab', () => {
     // Stands for learner code that reached the worker's postMessage: right after the page greets each
     // check worker with its nonce, a reply arrives from that worker (dispatched on the page's Worker
     // object) with a guessed nonce, the nonce of the worker before it, or none, in turn. It arrives
-    // before any real reply (a microtask runs before the worker's first message task).
-    await page.addInitScript(() => {
+    // before any real reply (a microtask runs before the worker's first message task). A page of its
+    // own: an init script stays for every later load of its page, and would forge the later tests' checks.
+    const own = await page.context().newPage();
+    own.on('pageerror', (e) => errors.push(e.message));
+    await own.addInitScript(() => {
       const nonces: string[] = [];
       const proto = (globalThis as unknown as { Worker: { prototype: EventTarget & { postMessage: (...a: unknown[]) => void } } }).Worker.prototype;
       const post = proto.postMessage;
@@ -461,21 +464,22 @@ describe.sequential('the static build in a tab', () => {
         queueMicrotask(() => this.dispatchEvent(new MessageEvent('message', { data: forged })));
       };
     });
-    await page.goto(`${site.origin}${PREFIX}`);
-    await page.getByRole('list', { name: 'Lessons' }).getByRole('link', { name: new RegExp(lessonOutline('02-dstream-temperature').title) }).click();
-    await page.locator('sl-editor .monaco-editor .view-lines').waitFor();
-    await pasteCode(page, lessonFile('02-dstream-temperature', 'solution.ts'));
-    await page.locator('sl-lesson-view').getByRole('button', { name: 'Check', exact: true }).first().click();
-    await tab(page, 'Checks').click();
-    await page.getByText(/^\d+ of \d+ checks passed$/).waitFor({ timeout: 240_000 });
-    const lines = await checkLines(page);
+    await own.goto(`${site.origin}${PREFIX}`);
+    await own.getByRole('list', { name: 'Lessons' }).getByRole('link', { name: new RegExp(lessonOutline('02-dstream-temperature').title) }).click();
+    await own.locator('sl-editor .monaco-editor .view-lines').waitFor();
+    await pasteCode(own, lessonFile('02-dstream-temperature', 'solution.ts'));
+    await own.locator('sl-lesson-view').getByRole('button', { name: 'Check', exact: true }).first().click();
+    await tab(own, 'Checks').click();
+    await own.getByText(/^\d+ of \d+ checks passed$/).waitFor({ timeout: 240_000 });
+    const lines = await checkLines(own);
     expect(lines.length).toBeGreaterThan(2);
     const stopped = 'Your code sent the check a message of its own, and was stopped: a check reads only what it asks your code for.';
     // Every check's first worker got a forged reply, so every check failed with the sandbox's sentence.
     expect(lines.filter((l) => l.passed || !l.message.includes(stopped)).map((l) => l.text)).toEqual([]);
-    await page.getByText(`0 of ${lines.length} checks passed`).waitFor();
-    expect(page.workers().filter((w) => w.url().includes('check-worker')).length).toBe(0);
-    await screenshot(page, 'static-02-check-forged-nonce');
+    await own.getByText(`0 of ${lines.length} checks passed`).waitFor();
+    expect(own.workers().filter((w) => w.url().includes('check-worker')).length).toBe(0);
+    await screenshot(own, 'static-02-check-forged-nonce');
+    await own.close();
   }, 600_000);
 
   for (const id of ['05-locations-micro-batch-vs-flow', '06-stream-inference', '07-lambda-architecture']) {
