@@ -5,65 +5,20 @@
  * context with the instructor's token, shows each one's step (number, title, and for how long) and time
  * spent, and "View code" opens Ada's code read-only, following her edit; Grace's view holds none of it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { databaseUrl, kafkaBootstrap } from '../services/inject.js';
-import { buildWorkbench } from '../journey/build.js';
+import { expect, it } from 'vitest';
 import { pasteCode } from '../journey/learner.js';
-import { launchChromium, screenshot } from './browser.js';
-import { startRuntime, type RuntimeProcess } from './runtime-process.js';
+import { screenshot } from './browser.js';
+import { ROSTER, rosterClass } from './roster-class.js';
 
-const INSTRUCTOR = 'instructor-token-3d7a9c1e5b20';
-const ROSTER = { ada: 'ada-token-0c6e2b9f4a81', grace: 'grace-token-8f1a5d3c7e62' };
 const ADA_MARK = 'ada-wrote-this-5e1b7c';
 /** A duration as the dashboard writes it: "7 s", "2 min" or "1 h 3 min", however slow the machine. */
 const SPAN = '(?:\\d+ s|\\d+ min|\\d+ h \\d+ min)';
-const rosterDir = mkdtempSync(join(tmpdir(), 'streamlab-roster-'));
-const rosterFile = join(rosterDir, 'roster.csv');
-writeFileSync(rosterFile, `# student,token\n${Object.entries(ROSTER).map(([s, t]) => `${s},${t}`).join('\n')}\n`);
-
-let runtime: RuntimeProcess;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  buildWorkbench();
-  runtime = await startRuntime({
-    kafka: kafkaBootstrap(),
-    pg: databaseUrl(),
-    env: { ...process.env, STREAMLAB_ROSTER: rosterFile, STREAMLAB_INSTRUCTOR_TOKEN: INSTRUCTOR },
-  });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await runtime?.stop();
-  rmSync(rosterDir, { recursive: true, force: true });
-});
-
-/** A student's workbench on lesson 03, in a browser context of their own. */
-async function student(token: string, errors: string[]): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  contexts.push(context);
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: runtime.origin });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${runtime.origin}/?token=${token}`);
-  await page.getByText('Runtime: Connected').waitFor();
-  await page.getByRole('link', { name: /Event-time windows with Structured Streaming/ }).click();
-  await page.locator('sl-editor .monaco-editor .view-lines').waitFor();
-  return page;
-}
+const klass = rosterClass();
 
 it('shows each student\'s step and time spent, and a student\'s code read-only to the instructor', { timeout: 600_000 }, async () => {
   const errors: string[] = [];
-  const ada = await student(ROSTER.ada, errors);
-  const grace = await student(ROSTER.grace, errors);
+  const ada = await klass.student(ROSTER.ada, errors);
+  const grace = await klass.student(ROSTER.grace, errors);
   // Ada moves on twice: the third step.
   await ada.getByRole('button', { name: 'Next', exact: true }).click();
   await ada.getByRole('button', { name: 'Next', exact: true }).click();
@@ -71,9 +26,7 @@ it('shows each student\'s step and time spent, and a student\'s code read-only t
   const graceTitle = (await grace.locator('article h2').first().textContent())!.trim();
   expect(adaTitle).not.toBe(graceTitle);
 
-  const dashboard = await (await browser.newContext({ viewport: { width: 1500, height: 900 } }).then((c) => (contexts.push(c), c))).newPage();
-  dashboard.on('pageerror', (e) => errors.push(e.message));
-  await dashboard.goto(`${runtime.origin}/instructor?token=${INSTRUCTOR}`);
+  const dashboard = await klass.dashboard({ width: 1500, height: 900 }, errors);
   await dashboard.getByText('Live').waitFor();
   const row = (learner: string) => dashboard.locator(`tr[data-learner="${learner}"]`);
   await expect.poll(() => row('ada').locator('td.step').textContent(), { timeout: 60_000 }).toMatch(new RegExp(`^3/\\d+ for ${SPAN}${escape(adaTitle)}$`));

@@ -4,58 +4,14 @@
  * in a context of its own, puts them in one plan group flagged as possible copies and shows both codes
  * side by side; the instructor's comment to the group appears in both students' workbenches.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { databaseUrl, kafkaBootstrap } from '../services/inject.js';
-import { buildWorkbench } from '../journey/build.js';
+import { expect, it } from 'vitest';
 import { pasteCode } from '../journey/learner.js';
-import { launchChromium, screenshot } from './browser.js';
-import { startRuntime, type RuntimeProcess } from './runtime-process.js';
+import { screenshot } from './browser.js';
+import { ROSTER, rosterClass } from './roster-class.js';
 
-const INSTRUCTOR = 'instructor-token-3d7a9c1e5b20';
-const ROSTER = { ada: 'ada-token-0c6e2b9f4a81', grace: 'grace-token-8f1a5d3c7e62' };
-const rosterDir = mkdtempSync(join(tmpdir(), 'streamlab-roster-'));
-const rosterFile = join(rosterDir, 'roster.csv');
-writeFileSync(rosterFile, `# student,token\n${Object.entries(ROSTER).map(([s, t]) => `${s},${t}`).join('\n')}\n`);
-
-let runtime: RuntimeProcess;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  buildWorkbench();
-  runtime = await startRuntime({
-    kafka: kafkaBootstrap(),
-    pg: databaseUrl(),
-    env: { ...process.env, STREAMLAB_ROSTER: rosterFile, STREAMLAB_INSTRUCTOR_TOKEN: INSTRUCTOR },
-  });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await runtime?.stop();
-  rmSync(rosterDir, { recursive: true, force: true });
-});
-
-/** A student's workbench on lesson 03, in a browser context of their own. */
-async function student(token: string, errors: string[]): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  contexts.push(context);
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: runtime.origin });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${runtime.origin}/?token=${token}`);
-  await page.getByText('Runtime: Connected').waitFor();
-  await page.getByRole('link', { name: /Event-time windows with Structured Streaming/ }).click();
-  await page.locator('sl-editor .monaco-editor .view-lines').waitFor();
-  return page;
-}
+const klass = rosterClass();
 
 const solution = readFileSync(fileURLToPath(new URL('../../lessons/03-structured-windows/solution.ts', import.meta.url)), 'utf8');
 /** The solution with other names, comments and layout: the same plan. */
@@ -63,15 +19,13 @@ const disguised = solution.replace(/(const|return) readings/g, '$1 rows').replac
 
 it('flags a copied pair in a plan group and sends one comment that both students see', { timeout: 600_000 }, async () => {
   const errors: string[] = [];
-  const ada = await student(ROSTER.ada, errors);
-  const grace = await student(ROSTER.grace, errors);
+  const ada = await klass.student(ROSTER.ada, errors);
+  const grace = await klass.student(ROSTER.grace, errors);
   for (const [page, code] of [[ada, solution], [grace, disguised]] as const) {
     await pasteCode(page, code);
     await page.getByRole('button', { name: 'Check', exact: true }).click();
   }
-  const dashboard = await (await browser.newContext({ viewport: { width: 1500, height: 1000 } }).then((c) => (contexts.push(c), c))).newPage();
-  dashboard.on('pageerror', (e) => errors.push(e.message));
-  await dashboard.goto(`${runtime.origin}/instructor?token=${INSTRUCTOR}`);
+  const dashboard = await klass.dashboard({ width: 1500, height: 1000 }, errors);
   await dashboard.getByText('Live').waitFor();
   const group = dashboard.locator('section[data-lesson="03-structured-windows"] div.group').first();
   await expect.poll(() => group.getAttribute('data-size'), { timeout: 300_000 }).toBe('2');
