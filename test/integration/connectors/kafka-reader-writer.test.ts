@@ -165,6 +165,30 @@ describe('kafkajs partition reader and writer', () => {
     }
   });
 
+  it('answers no partitions, not a retry until its deadline, for a topic deleted while they are listed', async () => {
+    const topic = freshTopic('deleted-while-listed');
+    await createTopicReady(admin, topic, 2);
+    // A deadline far shorter than the test's: a listing that keeps retrying the gone topic gives up with
+    // KafkaUnavailableError instead of answering.
+    const reader = new KafkajsPartitionReader(conn, { retryDeadlineMs: 15_000 });
+    // The topic is deleted right after the reader's first look at which topics exist, the window a
+    // loaded machine hits now and then between that look and the partitions' metadata.
+    const internals = reader as unknown as { topicsOn(c: unknown): Promise<string[]> };
+    const topicsOn = internals.topicsOn.bind(reader);
+    let looks = 0;
+    internals.topicsOn = async (c) => {
+      const names = await topicsOn(c);
+      if (looks++ === 0) await admin.deleteTopics({ topics: [topic] });
+      return names;
+    };
+    try {
+      expect(await reader.partitionOffsets([topic])).toEqual([]);
+      expect(looks).toBeGreaterThanOrEqual(2);
+    } finally {
+      await reader.close();
+    }
+  });
+
   it('maps topic names under a per-learner prefix both ways', async () => {
     const prefix = `${freshTopic('learner')}.`;
     const prefixed: KafkaConnection = { ...conn, topicPrefix: prefix };
@@ -190,7 +214,7 @@ describe('kafkajs partition reader and writer', () => {
     const error = await reader.partitionOffsets(['t']).then(() => null, (e: unknown) => e as Error);
     await reader.close();
     expect(error).toBeInstanceOf(KafkaUnavailableError);
-    expect(error!.message).toMatch(new RegExp(`^Kafka is not reachable at 127\\.0\\.0\\.1:${port} while listing topics: `));
+    expect(error!.message).toMatch(new RegExp(`^Kafka is not reachable at 127\\.0\\.0\\.1:${port} while listing partition offsets: `));
     const writer = new KafkaWriter(down, { topic: 't', retryDeadlineMs: 1500, autoCreateTopics: false });
     const writeError = await writer.write([{ value: 'x' }]).then(() => null, (e: unknown) => e as Error);
     await writer.close();

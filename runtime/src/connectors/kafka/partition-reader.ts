@@ -139,13 +139,15 @@ export class KafkajsPartitionReader {
 
   /** Earliest and latest offsets of every partition of the given topics that exist. */
   async partitionOffsets(topics: readonly string[]): Promise<PartitionOffsets[]> {
-    const existing = new Set(await this.listTopics());
-    const wanted = [...new Set(topics)].filter((t) => existing.has(t));
-    if (wanted.length === 0) {
-      this.dropStaleSpans(topics, []);
-      return [];
-    }
     return this.withCluster(async (c) => {
+      // Which topics exist is asked again on every attempt: a topic deleted while its partitions were
+      // being listed has no partitions from then on, and only a new listing says it is gone.
+      const existing = new Set(await this.topicsOn(c));
+      const wanted = [...new Set(topics)].filter((t) => existing.has(t));
+      if (wanted.length === 0) {
+        this.dropStaleSpans(topics, []);
+        return [];
+      }
       const brokerTopics = wanted.map((t) => this.names.toBroker(t));
       await c.addMultipleTargetTopics(brokerTopics);
       await c.refreshMetadata();
