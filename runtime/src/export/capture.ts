@@ -10,6 +10,7 @@ import { ManualClock } from '../engine/clock.js';
 import { AnalysisException } from '../engine/errors.js';
 import type { FormatRegistry } from '../engine/formats.js';
 import { registerFileFormats } from '../engine/files/index.js';
+import { socketSourceProvider } from '../engine/sources/socket-source.js';
 import { ActorSystem } from '../engine/flow/actor-system.js';
 import { SlickSession } from '../engine/flow/slick/slick.js';
 import type { Sink, SinkProvider } from '../engine/sinks/sink.js';
@@ -319,6 +320,9 @@ function registerInertConnectors(formats: FormatRegistry): void {
   // File sources and sinks over a folder that holds every path and no file: their schemas and options
   // are checked, nothing is read or written.
   registerFileFormats(formats, { list: () => [], exists: () => true, read: () => '', names: () => [], write: (path) => ({ path, modificationTime: 0, size: 0 }) });
+  // The socket source of Spark's word count: its options are checked, no connection is made (the server
+  // is the cluster's).
+  formats.registerSource('socket', socketSourceProvider(async () => ({ close() {} })));
 }
 
 /**

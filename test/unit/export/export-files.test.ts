@@ -31,4 +31,20 @@ describe('exportPySpark of file sources and sinks', () => {
     .start()
 )`);
   });
+
+  it("writes Spark's socket word count as PySpark reads it, without connecting anywhere", async () => {
+    const wordCount = `import { SparkSession, functions as F } from "streamlab";
+const spark = SparkSession.builder.getOrCreate();
+const lines = spark.readStream.format("socket").option("host", "localhost").option("port", 9999).load();
+lines.select(F.explode(F.split(F.col("value"), " ")).alias("word")).groupBy("word").count()
+  .writeStream.outputMode("complete").format("console").start();
+`;
+    const result = await exportProgramFiles([{ path: 'main.ts', content: wordCount }], 'main.ts', { title: 'word count' });
+    expect(result.stubs).toEqual([]);
+    expect(result.code).toContain(`spark.readStream
+    .format("socket")
+    .option("host", "localhost")
+    .option("port", "9999")
+    .load()`);
+  });
 });
