@@ -41,6 +41,10 @@ describe('reduceEvent over the recorded structured-windows session', () => {
     expect(reduceEvent(fresh, { kind: 'run.status', runId: 'r7', status: 'stopped' })).toBe(fresh);
     const own = runStarted(initialState(), 'r2', 'manual');
     expect(reduceEvent(own, { kind: 'run.status', runId: 'r7', status: 'running' })).toBe(own);
+    // Run pressed while r7 ran, then Stop before the runtime named the new run: r7's last statuses are
+    // stragglers of the run before, not a run to take up again.
+    const stoppedUnnamed = { ...runRequested(adopted, 'system'), run: { ...runRequested(adopted, 'system').run, status: 'stopped' as const } };
+    expect(reduceEvent(stoppedUnnamed, { kind: 'run.status', runId: 'r7', status: 'running' })).toBe(stoppedUnnamed);
   });
 
   it("takes up a reattached run on the clock the runtime says, at its clock's time, and only a run of the page's lesson", () => {

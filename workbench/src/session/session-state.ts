@@ -147,9 +147,10 @@ export function reduceEvent(state: SessionState, event: RuntimeEvent): SessionSt
     case 'run.status': {
       if (event.runId !== state.run.runId) {
         // A page that has not run anything adopts a run its session has going (the page was reloaded); a page
-        // whose Run the runtime has not named yet adopts nothing. A run of another lesson is left alone; its
-        // clock mode is what the runtime says (system when it does not).
-        if (state.run.runId !== null || isActive(state) || !['queued', 'compiling', 'starting', 'running'].includes(event.status)) return state;
+        // that has pressed Run adopts nothing, not even when its run ended before the runtime named it (a
+        // status the run before still sends is that run's straggler). A run of another lesson is left alone;
+        // its clock mode is what the runtime says (system when it does not).
+        if (state.run.runId !== null || state.run.status !== 'idle' || !['queued', 'compiling', 'starting', 'running'].includes(event.status)) return state;
         if (event.lessonId !== undefined && state.lesson && event.lessonId !== state.lesson.id) return state;
         state = runStarted(state, event.runId, event.mode ?? 'system');
       }
