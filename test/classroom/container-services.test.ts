@@ -65,7 +65,7 @@ describe.skipIf(skipReason !== undefined)('the test services on containers', () 
     // stay, and only containers this run leaves count against it below.
     const stale = docker(['ps', '-a', '-q', '--filter', LABEL, '--filter', 'status=exited']);
     if (stale) docker(['rm', '-f', ...stale.split('\n')]);
-    const ids = () => new Set(docker(['ps', '-a', '-q', '--filter', LABEL]).split('\n').filter(Boolean));
+    const ids = () => new Set((docker(['ps', '-a', '-q', '--filter', LABEL]) ?? '').split('\n').filter(Boolean));
     const before = ids();
     const report = join(work, 'report.json');
     const started = Date.now();
