@@ -181,12 +181,25 @@ export class TopicsService {
     const producer = await this.getProducer();
     const byTopic = new Map<string, RuntimeRecord[]>();
     for (const r of records) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
-    await producer.sendBatch({
+    const batch = {
       topicMessages: [...byTopic].map(([topic, rs]) => ({
         topic: this.names.toBroker(topic),
         messages: rs.map((r) => ({ key: r.key, value: r.value, ...(r.timestampMs !== undefined ? { timestamp: String(r.timestampMs) } : {}) })),
       })),
-    });
+    };
+    // Topics made a moment ago (a lesson's, as a run starts) can still have no leader when many learners
+    // make theirs at once: kafkajs' own retries can run out first, and the lesson's data was then never
+    // played. Only errors that mean nothing was written are tried again, so no record is written twice.
+    const deadline = Date.now() + PRODUCE_DEADLINE_MS;
+    for (let wait = 200; ; wait = Math.min(wait * 2, 2000)) {
+      try {
+        await producer.sendBatch(batch);
+        return;
+      } catch (e) {
+        if (!nothingWritten(e) || Date.now() + wait >= deadline) throw e;
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
   }
 
   /** Deletes every topic whose name starts with `prefix` (a finished check's namespace); resolves with how many. */
@@ -281,6 +294,18 @@ function unavailable(e: unknown): RequestError {
 
 /** How long `topics.list` keeps retrying errors Kafka itself calls retriable. */
 const LIST_DEADLINE_MS = 15_000;
+
+/** How long a send that found no leader is tried again (see `produceAll`). */
+const PRODUCE_DEADLINE_MS = 60_000;
+
+/** True when Kafka refused a send because the partition had no leader here yet: nothing was written. */
+function nothingWritten(e: unknown): boolean {
+  for (let err = e as { message?: string; cause?: unknown; originalError?: unknown } | undefined, depth = 0; err && depth < 5; depth++) {
+    if (/not the leader|leader for that topic-partition|no leader for this topic-partition|leader not available|does not host this topic-partition/i.test(err.message ?? '')) return true;
+    err = (err.originalError ?? err.cause) as typeof err;
+  }
+  return false;
+}
 
 /** True for an error kafkajs marks retriable, or one it gave up retrying because of such an error. */
 function retriable(e: unknown): boolean {
