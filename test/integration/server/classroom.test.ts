@@ -38,7 +38,15 @@ beforeAll(async () => {
   server = await startRuntimeServer({ config, services: { kafka: kafkaBootstrap(), pg: databaseUrl() } });
 });
 
+/** Runs started and not yet seen to end, by client: what they said goes to the log if the test fails there. */
+const unfinished = new Map<TestClient, string>();
+
 afterAll(async () => {
+  // A run that never read the lesson (the test then fails at its time limit): its statuses and log lines
+  // say whether the lesson's data could be prepared or produced.
+  for (const [client, runId] of unfinished) {
+    console.log(`classroom: run ${runId} did not end; what it said: ${JSON.stringify(client.eventsOf(runId).filter((m) => m.kind !== 'run.batch'))}`);
+  }
   await Promise.allSettled(clients.map((c) => c.close()));
   await server?.close();
   rmSync(dataDir, { recursive: true, force: true });
@@ -86,6 +94,8 @@ describe(`a class of ${LEARNERS} learners on one shared runtime`, () => {
       const admitted = client.waitFor((m) => m.kind === 'run.status' && m.runId === run.runId && m.state === 'compiling').then(() => Date.now() - sent);
       const ended = client.waitFor((m) => (m.kind === 'run.batch' && m.runId === run.runId && readAll(client, run.runId))
         || (m.kind === 'run.status' && m.runId === run.runId && ['failed', 'finished', 'stopped'].includes(m.state)));
+      unfinished.set(client, run.runId);
+      void ended.then(() => unfinished.delete(client), () => undefined);
       return { client, runId: run.runId, checkId: check.checkId, firstBatch, admitted, ended };
     }));
 
