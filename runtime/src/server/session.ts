@@ -182,7 +182,17 @@ export class Session {
         }
         // The lesson's topics and the data due at the start are in Kafka before the learner's code runs;
         // without Kafka the run still starts, and says why it has no data.
-        const cleared = data ? await data.prepare().catch((e: unknown) => {
+        // Making topics and emptying them can fail for a moment when many learners start at once: one more
+        // try a second later, before the run starts without its data.
+        const prepare = async (): Promise<string[]> => {
+          try {
+            return await data!.prepare();
+          } catch {
+            await new Promise((r) => setTimeout(r, 1000));
+            return data!.prepare();
+          }
+        };
+        const cleared = data ? await prepare().catch((e: unknown) => {
           warn(`The lesson's data could not be prepared: ${e instanceof Error ? e.message : String(e)}`);
           return [];
         }) : [];
