@@ -165,7 +165,7 @@ export class TopicsService {
         await admin.deleteTopicRecords({ topic: name, partitions: all });
         return partitions;
       } catch (e) {
-        const leaderless = retriable(e) || /not the leader|leader for that topic-partition|leader not available/i.test(e instanceof Error ? e.message : '');
+        const leaderless = retriable(e) || nothingWritten(e);
         if (!leaderless || Date.now() + wait >= deadline) {
           throw new RequestError('unavailable', `Topic "${topic}" could not be emptied: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
         }
@@ -298,20 +298,27 @@ const LIST_DEADLINE_MS = 15_000;
 /** How long a send that found no leader is tried again (see `produceAll`). */
 const PRODUCE_DEADLINE_MS = 60_000;
 
-/** True when Kafka refused a send because the partition had no leader here yet: nothing was written. */
-function nothingWritten(e: unknown): boolean {
-  for (let err = e as { message?: string; cause?: unknown; originalError?: unknown } | undefined, depth = 0; err && depth < 5; depth++) {
-    if (/not the leader|leader for that topic-partition|no leader for this topic-partition|leader not available|does not host this topic-partition/i.test(err.message ?? '')) return true;
-    err = (err.originalError ?? err.cause) as typeof err;
+/** An error kafkajs raised, with the error it wraps (after its own retries) as `originalError` or `cause`. */
+type KafkaError = { message?: string; retriable?: boolean; cause?: unknown; originalError?: unknown };
+
+/** True when `test` holds for the error or one it wraps. */
+function anyCause(e: unknown, test: (err: KafkaError) => boolean): boolean {
+  for (let err = e as KafkaError | undefined, depth = 0; err && depth < 5; depth++) {
+    if (test(err)) return true;
+    err = (err.originalError ?? err.cause) as KafkaError | undefined;
   }
   return false;
 }
 
+/** Kafka's refusals of a partition that has no leader here yet: the request did nothing. */
+const NO_LEADER = /not the leader|leader for that topic-partition|no leader for this topic-partition|leader not available|does not host this topic-partition/i;
+
+/** True when Kafka refused the request because the partition had no leader here yet: nothing was written. */
+function nothingWritten(e: unknown): boolean {
+  return anyCause(e, (err) => NO_LEADER.test(err.message ?? ''));
+}
+
 /** True for an error kafkajs marks retriable, or one it gave up retrying because of such an error. */
 function retriable(e: unknown): boolean {
-  for (let err = e as { retriable?: boolean; name?: string; cause?: unknown; originalError?: unknown } | undefined, depth = 0; err && depth < 5; depth++) {
-    if (err.retriable === true) return true;
-    err = (err.originalError ?? err.cause) as typeof err;
-  }
-  return false;
+  return anyCause(e, (err) => err.retriable === true);
 }
